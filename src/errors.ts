@@ -1,0 +1,36 @@
+// The one error helper: every error a client sees carries one of the contract's codes.
+import { GraphQLError } from "graphql";
+
+export const ErrorCodes = [
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "BAD_USER_INPUT",
+  "CONFLICT",
+  "JOB_TIMEOUT",
+  "INVALID_TRANSITION",
+  "LEASE_LOST",
+  "RATE_LIMITED",
+  "INTERNAL_SERVER_ERROR",
+] as const;
+export type ErrorCode = (typeof ErrorCodes)[number];
+
+const httpStatus: Partial<Record<ErrorCode, number>> = {
+  UNAUTHENTICATED: 401,
+  RATE_LIMITED: 429,
+};
+
+export function jobsError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  const status = httpStatus[code];
+  return new GraphQLError(message, {
+    extensions: { code, ...extensions, ...(status ? { http: { status } } : {}) },
+  });
+}
+
+export function isJobsError(error: unknown, code?: ErrorCode): error is GraphQLError {
+  if (!(error instanceof GraphQLError)) return false;
+  const c = error.extensions?.code;
+  return typeof c === "string" && (ErrorCodes as readonly string[]).includes(c) && (code === undefined || c === code);
+}
+
+export const notFound = (what: string) => jobsError("NOT_FOUND", `${what} not found`);
