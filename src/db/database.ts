@@ -1,0 +1,161 @@
+// One database handle for the whole process: Prisma for typed reads and writes, plain SQL for the
+// hot paths, and LISTEN/NOTIFY. Backed by one pg.Pool (PostgreSQL) or one PGlite (embedded).
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaClient } from "../generated/prisma/client.ts";
+
+export type { PrismaClient };
+
+export interface Sql {
+  query<T = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<T[]>;
+}
+
+export type Unlisten = () => Promise<void>;
+
+export interface Database extends Sql {
+  readonly kind: "pglite" | "postgres";
+  readonly prisma: PrismaClient;
+  /** Runs fn in one transaction; everything it does through `tx` commits or rolls back together. */
+  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+  listen(channel: string, onPayload: (payload: string) => void): Promise<Unlisten>;
+  /** SQL statements sent so far (Prisma's and ours); tests use it to prove batching. */
+  statementCount(): number;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  databaseUrl?: string;
+  /** Folder for embedded storage; "memory://" keeps it in memory. */
+  dataDir: string;
+  poolSize?: number;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openPglite(options.dataDir);
+}
+
+function countingPrisma(adapter: PrismaPg | PrismaPGlite, count: () => void): PrismaClient {
+  const prisma = new PrismaClient({ adapter, log: [{ emit: "event", level: "query" }] });
+  // Prisma types $on only for the log levels it infers from a literal; this is the "query" one.
+  (prisma as unknown as { $on(event: "query", cb: () => void): void }).$on("query", count);
+  return prisma;
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle client's connection dropping (database restart) must not crash the process.
+  pool.on("error", () => undefined);
+  let statements = 0;
+  const prisma = countingPrisma(new PrismaPg(pool), () => statements++);
+  const query = async <T>(client: pg.Pool | pg.PoolClient, text: string, values?: readonly unknown[]) => {
+    statements++;
+    const result = await client.query(text, values as unknown[] | undefined);
+    return result.rows as T[];
+  };
+  let listener: pg.Client | undefined;
+  const handlers = new Map<string, Set<(payload: string) => void>>();
+
+  async function ensureListener(): Promise<pg.Client> {
+    if (listener) return listener;
+    const client = new pg.Client({ connectionString: url });
+    client.on("notification", (msg) => {
+      for (const handler of handlers.get(msg.channel) ?? []) handler(msg.payload ?? "");
+    });
+    client.on("error", () => {
+      // Reconnect on next listen; subscribers resume from their cursors, so nothing is lost.
+      listener = undefined;
+    });
+    await client.connect();
+    listener = client;
+    for (const channel of handlers.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    return client;
+  }
+
+  return {
+    kind: "postgres",
+    prisma,
+    query: (text, values) => query(pool, text, values),
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await query(client, "BEGIN");
+        const result = await fn({ query: (text, values) => query(client, text, values) });
+        await query(client, "COMMIT");
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async listen(channel, onPayload) {
+      let set = handlers.get(channel);
+      const fresh = !set;
+      if (!set) handlers.set(channel, (set = new Set()));
+      set.add(onPayload);
+      const client = await ensureListener();
+      if (fresh) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      return async () => {
+        set.delete(onPayload);
+      };
+    },
+    statementCount: () => statements,
+    async ping() {
+      await pool.query("select 1");
+    },
+    async close() {
+      await prisma.$disconnect().catch(() => undefined);
+      await listener?.end().catch(() => undefined);
+      await pool.end().catch(() => undefined);
+    },
+  };
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  let location = dataDir;
+  if (!dataDir.startsWith("memory://")) {
+    mkdirSync(dataDir, { recursive: true });
+    location = join(dataDir, "pgdata");
+  }
+  const pglite = await PGlite.create(location);
+  let statements = 0;
+  const prisma = countingPrisma(new PrismaPGlite(pglite), () => statements++);
+  return {
+    kind: "pglite",
+    prisma,
+    async query(text, values) {
+      statements++;
+      const result = await pglite.query(text, values as unknown[] | undefined);
+      return result.rows as never[];
+    },
+    transaction(fn) {
+      return pglite.transaction((tx) =>
+        fn({
+          async query(text, values) {
+            statements++;
+            const result = await tx.query(text, values as unknown[] | undefined);
+            return result.rows as never[];
+          },
+        }),
+      );
+    },
+    async listen(channel, onPayload) {
+      const unsubscribe = await pglite.listen(channel, onPayload);
+      return unsubscribe;
+    },
+    statementCount: () => statements,
+    async ping() {
+      await pglite.query("select 1");
+    },
+    async close() {
+      await prisma.$disconnect().catch(() => undefined);
+      await pglite.close().catch(() => undefined);
+    },
+  };
+}
