@@ -1,0 +1,92 @@
+// Per-request DataLoaders: every expansion of every job in a response is read in one batch per
+// gateway, so a page of 50 jobs costs as many statements as a page of 5.
+import DataLoader from "dataloader";
+import type {
+  AccessGrantRecord,
+  ArchiveChangeRecord,
+  ArtifactRecord,
+  BatchStepRecord,
+  CommentRecord,
+  EventWindow,
+  FileRecord,
+  JobEventRecord,
+  JobExpansions,
+  JobGateway,
+  LogLineRecord,
+  LogWindow,
+  ProblemRecord,
+  SealRecord,
+  StatusChangeRecord,
+} from "./gateway.ts";
+import type { JobKey, JobRecord, Viewer } from "./model.ts";
+import type { GatewayRegistry } from "./registry.ts";
+
+type Fetch<R> = (expansions: JobExpansions, jobIds: readonly string[]) => Promise<R[]>;
+
+/** A loader keyed by job: batches per gateway, answers in key order. */
+function expansionLoader<R>(registry: GatewayRegistry, fetch: Fetch<R>): DataLoader<JobRecord, R, string> {
+  return new DataLoader<JobRecord, R, string>(
+    async (jobs) => {
+      const byGateway = new Map<JobGateway, number[]>();
+      jobs.forEach((job, i) => {
+        const g = registry.for(job.reasonerType);
+        byGateway.set(g, [...(byGateway.get(g) ?? []), i]);
+      });
+      const results = new Array<R>(jobs.length);
+      await Promise.all(
+        [...byGateway].map(async ([gateway, indexes]) => {
+          const rows = await fetch(gateway.expansions, indexes.map((i) => jobs[i]!.id));
+          indexes.forEach((jobIndex, k) => (results[jobIndex] = rows[k]!));
+        }),
+      );
+      return results;
+    },
+    { cacheKeyFn: (job) => job.id },
+  );
+}
+
+export function createJobLoaders(registry: GatewayRegistry, viewer: Viewer) {
+  const windowed = <W, R>(fetch: (e: JobExpansions, ids: readonly string[], w: W) => Promise<R[]>) => {
+    const byWindow = new Map<string, DataLoader<JobRecord, R, string>>();
+    return (window: W) => {
+      const key = JSON.stringify(window);
+      let loader = byWindow.get(key);
+      if (!loader) byWindow.set(key, (loader = expansionLoader(registry, (e, ids) => fetch(e, ids, window))));
+      return loader;
+    };
+  };
+  return {
+    job: new DataLoader<JobKey, JobRecord | null, string>(
+      async (keys) => {
+        const results = new Array<JobRecord | null>(keys.length).fill(null);
+        const byGateway = new Map<JobGateway, number[]>();
+        keys.forEach((k, i) => {
+          const g = registry.for(k.reasonerType);
+          byGateway.set(g, [...(byGateway.get(g) ?? []), i]);
+        });
+        await Promise.all(
+          [...byGateway].map(async ([gateway, indexes]) => {
+            const jobs = await gateway.load(indexes.map((i) => keys[i]!), viewer);
+            indexes.forEach((keyIndex, k) => (results[keyIndex] = jobs[k] ?? null));
+          }),
+        );
+        return results;
+      },
+      { cacheKeyFn: (k) => `${k.reasonerType}:${k.jobId}` },
+    ),
+    statusHistory: expansionLoader<StatusChangeRecord[]>(registry, (e, ids) => e.statusHistory(ids)),
+    events: windowed<EventWindow, JobEventRecord[]>((e, ids, w) => e.events(ids, w)),
+    logs: windowed<LogWindow, LogLineRecord[]>((e, ids, w) => e.logs(ids, w)),
+    logSpan: expansionLoader<{ firstMs: number; lastMs: number } | null>(registry, (e, ids) => e.logSpans(ids)),
+    artifacts: expansionLoader<ArtifactRecord[]>(registry, (e, ids) => e.artifacts(ids)),
+    problems: expansionLoader<ProblemRecord[]>(registry, (e, ids) => e.problems(ids)),
+    comments: expansionLoader<CommentRecord[]>(registry, (e, ids) => e.comments(ids)),
+    archiveHistory: expansionLoader<ArchiveChangeRecord[]>(registry, (e, ids) => e.archiveHistory(ids)),
+    access: expansionLoader<AccessGrantRecord[]>(registry, (e, ids) => e.access(ids)),
+    file: expansionLoader<FileRecord | null>(registry, (e, ids) => e.files(ids)),
+    steps: expansionLoader<BatchStepRecord[]>(registry, (e, ids) => e.steps(ids)),
+    seal: expansionLoader<SealRecord | null>(registry, (e, ids) => e.seals(ids)),
+  };
+}
+
+export type JobLoaders = ReturnType<typeof createJobLoaders>;

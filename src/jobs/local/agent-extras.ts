@@ -1,0 +1,120 @@
+// Agent-job extras on the local store: comments, archive state with history, file metadata, access.
+import { uuidv7 } from "uuidv7";
+import type { Database } from "../../db/database.ts";
+import { jobsError } from "../../errors.ts";
+import type { AgentJobExtras } from "../gateway.ts";
+import type { JobRecord, Viewer } from "../model.ts";
+import { touchJob } from "../sql/transitionJob.ts";
+import { requireRelation } from "./access.ts";
+import { jsonValue } from "./rows.ts";
+
+export function localAgentExtras(db: Database, loadOne: (jobId: string, viewer: Viewer) => Promise<JobRecord | null>): AgentJobExtras {
+  const prisma = db.prisma;
+
+  async function agentJob(jobId: string, viewer: Viewer): Promise<JobRecord> {
+    const job = await loadOne(jobId, viewer);
+    if (!job || job.reasonerType !== "AGENT") throw jobsError("NOT_FOUND", `agent job ${jobId} not found`);
+    return job;
+  }
+  const reload = async (jobId: string, viewer: Viewer) => (await loadOne(jobId, viewer))!;
+
+  return {
+    async addComment(jobId, content, viewer) {
+      const job = await agentJob(jobId, viewer);
+      await requireRelation(db, job, viewer, "EDITOR");
+      const comment = await prisma.comment.create({ data: { id: uuidv7(), jobId, content, createdById: viewer.userId } });
+      await touchJob(db, jobId);
+      return comment;
+    },
+
+    async setArchiveStatus(jobId, status, reason, viewer) {
+      const job = await agentJob(jobId, viewer);
+      await requireRelation(db, job, viewer, "EDITOR");
+      await db.transaction(async (tx) => {
+        // Archiving an archived job (or restoring an active one) changes nothing and records nothing.
+        const changed = await tx.query(
+          `update "agent_details" set "archiveStatus" = $2::"ArchiveStatus" where "jobId" = $1 and "archiveStatus" <> $2::"ArchiveStatus" returning "jobId"`,
+          [jobId, status],
+        );
+        if (changed.length === 0) return;
+        await tx.query(
+          `insert into "archive_status_changes" ("id", "jobId", "status", "reason", "createdById") values ($1, $2, $3::"ArchiveStatus", $4, $5)`,
+          [uuidv7(), jobId, status, reason, viewer.userId],
+        );
+        await touchJob(tx, jobId);
+      });
+      return reload(jobId, viewer);
+    },
+
+    async updateFile(jobId, update, viewer) {
+      const job = await agentJob(jobId, viewer);
+      await requireRelation(db, job, viewer, "EDITOR");
+      const data = {
+        ...(update.description !== undefined && { description: update.description }),
+        ...(update.displayName !== undefined && { displayName: update.displayName }),
+        ...(update.externalIdentifier !== undefined && { externalIdentifier: update.externalIdentifier }),
+        ...(update.versionName !== undefined && { versionName: update.versionName }),
+        ...(update.properties !== undefined && { properties: jsonValue(update.properties) }),
+      };
+      await prisma.file.upsert({ where: { jobId }, update: data, create: { id: uuidv7(), jobId, ...data } });
+      await touchJob(db, jobId);
+      return reload(jobId, viewer);
+    },
+
+    async createAccess(jobId, subject, relation, viewer) {
+      const job = await agentJob(jobId, viewer);
+      await requireRelation(db, job, viewer, "OWNER");
+      if (!subject.subjectId === !subject.email) {
+        throw jobsError("BAD_USER_INPUT", "give exactly one of subjectId and email", { field: subject.subjectId ? "email" : "subjectId" });
+      }
+      let subjectId = subject.subjectId ?? null;
+      let email = subject.email ?? null;
+      if (email) {
+        const user = await prisma.user.findFirst({ where: { tenantId: viewer.tenantId, email } });
+        if (!user) throw jobsError("NOT_FOUND", `no user with email ${email} in this tenant`);
+        subjectId = user.userId;
+      } else if (subjectId) {
+        email = (await prisma.user.findUnique({ where: { tenantId_userId: { tenantId: viewer.tenantId, userId: subjectId } } }))?.email ?? null;
+      }
+      const existing = await prisma.accessGrant.findUnique({ where: { jobId_subjectId: { jobId, subjectId: subjectId! } } });
+      if (existing) throw jobsError("CONFLICT", `${subjectId} already has ${existing.relation} access; use updateJobAccess`);
+      const grant = await prisma.accessGrant.create({ data: { jobId, subjectId: subjectId!, email, relation } });
+      await touchJob(db, jobId);
+      return grant;
+    },
+
+    async updateAccess(jobId, subjectId, relation, viewer) {
+      const job = await agentJob(jobId, viewer);
+      await requireRelation(db, job, viewer, "OWNER");
+      const grant = await db.transaction(async (tx) => {
+        const rows = await tx.query<{ jobId: string; subjectId: string; email: string | null; relation: "OWNER" | "EDITOR" | "VIEWER" }>(
+          `update "access_grants" set "relation" = $3::"AccessRelation" where "jobId" = $1 and "subjectId" = $2
+           returning "jobId", "subjectId", "email", "relation"`,
+          [jobId, subjectId, relation],
+        );
+        if (!rows[0]) throw jobsError("NOT_FOUND", `${subjectId} has no access to job ${jobId}`);
+        await assertAnOwnerRemains(tx, jobId);
+        await touchJob(tx, jobId);
+        return rows[0];
+      });
+      return grant;
+    },
+
+    async removeAccess(jobId, subjectId, viewer) {
+      const job = await agentJob(jobId, viewer);
+      await requireRelation(db, job, viewer, "OWNER");
+      return db.transaction(async (tx) => {
+        const rows = await tx.query(`delete from "access_grants" where "jobId" = $1 and "subjectId" = $2 returning "subjectId"`, [jobId, subjectId]);
+        if (rows.length === 0) return false;
+        await assertAnOwnerRemains(tx, jobId);
+        await touchJob(tx, jobId);
+        return true;
+      });
+    },
+  };
+}
+
+async function assertAnOwnerRemains(tx: { query: Database["query"] }, jobId: string): Promise<void> {
+  const owners = await tx.query(`select 1 from "access_grants" where "jobId" = $1 and "relation" = 'OWNER' limit 1`, [jobId]);
+  if (owners.length === 0) throw jobsError("CONFLICT", "a job must keep at least one OWNER");
+}

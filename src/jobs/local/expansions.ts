@@ -1,0 +1,113 @@
+// Batch reads of everything that hangs off a job: one statement per expansion per page.
+import type { Database } from "../../db/database.ts";
+import type {
+  AccessGrantRecord,
+  ArchiveChangeRecord,
+  ArtifactRecord,
+  BatchStepRecord,
+  CommentRecord,
+  EventWindow,
+  FileRecord,
+  JobEventRecord,
+  JobExpansions,
+  LogLineRecord,
+  LogWindow,
+  ProblemRecord,
+  SealRecord,
+  StatusChangeRecord,
+} from "../gateway.ts";
+
+function groupBy<T extends { jobId: string | null }>(ids: readonly string[], rows: T[]): T[][] {
+  const byId = new Map<string, T[]>(ids.map((id) => [id, []]));
+  for (const row of rows) if (row.jobId) byId.get(row.jobId)?.push(row);
+  return ids.map((id) => byId.get(id) ?? []);
+}
+
+function oneEach<T>(ids: readonly string[], rows: T[], key: (row: T) => string): (T | null)[] {
+  const byId = new Map(rows.map((r) => [key(r), r]));
+  return ids.map((id) => byId.get(id) ?? null);
+}
+
+export function localExpansions(db: Database): JobExpansions {
+  const prisma = db.prisma;
+  return {
+    async statusHistory(jobIds) {
+      const rows = await prisma.jobStatusChange.findMany({ where: { jobId: { in: [...jobIds] } }, orderBy: [{ jobId: "asc" }, { seq: "asc" }] });
+      return groupBy<StatusChangeRecord>(jobIds, rows);
+    },
+    async events(jobIds, w: EventWindow) {
+      const rows = await db.query<JobEventRecord>(
+        `select "jobId", "seq", "stream", "data", "createdOn" from (
+           select e.*, row_number() over (partition by "jobId" order by "seq") as n
+           from "job_events" e where "jobId" = any($1::uuid[]) and "stream" = $2 and "seq" > $3) ranked
+         where n <= $4 order by "jobId", "seq"`,
+        [jobIds, w.stream, w.afterSeq, w.first + 1],
+      );
+      return groupBy(jobIds, rows);
+    },
+    async logs(jobIds, w: LogWindow) {
+      const rows = await db.query<LogLineRecord>(
+        `select "jobId", "seq", "timestampMs", "level", "message", "step" from (
+           select l.*, row_number() over (partition by "jobId" order by "seq") as n
+           from "job_log_lines" l where "jobId" = any($1::uuid[]) and "seq" > $2
+             and ($3::double precision is null or "timestampMs" >= $3)) ranked
+         where n <= $4 order by "jobId", "seq"`,
+        [jobIds, w.afterSeq, w.sinceMs, w.first + 1],
+      );
+      return groupBy(jobIds, rows);
+    },
+    async logSpans(jobIds) {
+      const rows = await db.query<{ jobId: string; firstMs: number; lastMs: number }>(
+        `select "jobId", min("timestampMs") as "firstMs", max("timestampMs") as "lastMs"
+         from "job_log_lines" where "jobId" = any($1::uuid[]) group by "jobId"`,
+        [jobIds],
+      );
+      return oneEach(jobIds, rows, (r) => r.jobId).map((r) => (r ? { firstMs: r.firstMs, lastMs: r.lastMs } : null));
+    },
+    async artifacts(jobIds) {
+      const rows = await prisma.artifact.findMany({
+        where: { jobId: { in: [...jobIds] }, purpose: "output" },
+        orderBy: [{ createdOn: "asc" }, { id: "asc" }],
+      });
+      return groupBy<ArtifactRecord>(jobIds, rows);
+    },
+    async artifactsById(ids) {
+      const rows = await prisma.artifact.findMany({ where: { id: { in: [...ids] } } });
+      return oneEach<ArtifactRecord>(ids, rows, (r) => r.id);
+    },
+    async problems(jobIds) {
+      const rows = await prisma.problem.findMany({ where: { jobId: { in: [...jobIds] } }, orderBy: [{ createdOn: "asc" }, { id: "asc" }] });
+      return groupBy<ProblemRecord>(jobIds, rows);
+    },
+    async comments(jobIds) {
+      const rows = await prisma.comment.findMany({ where: { jobId: { in: [...jobIds] } }, orderBy: [{ createdOn: "asc" }, { id: "asc" }] });
+      return groupBy<CommentRecord>(jobIds, rows);
+    },
+    async archiveHistory(jobIds) {
+      const rows = await prisma.archiveStatusChange.findMany({
+        where: { jobId: { in: [...jobIds] } },
+        orderBy: [{ createdOn: "asc" }, { id: "asc" }],
+      });
+      return groupBy<ArchiveChangeRecord>(jobIds, rows);
+    },
+    async access(jobIds) {
+      const rows = await prisma.accessGrant.findMany({ where: { jobId: { in: [...jobIds] } }, orderBy: [{ createdOn: "asc" }, { subjectId: "asc" }] });
+      return groupBy<AccessGrantRecord>(jobIds, rows);
+    },
+    async files(jobIds) {
+      const rows = await prisma.file.findMany({
+        where: { jobId: { in: [...jobIds] } },
+        include: { revisions: { orderBy: [{ createdOn: "asc" }, { id: "asc" }] } },
+      });
+      return oneEach<FileRecord>(jobIds, rows, (r) => r.jobId);
+    },
+    async steps(jobIds) {
+      const rows = await prisma.batchStep.findMany({ where: { jobId: { in: [...jobIds] } }, orderBy: [{ jobId: "asc" }, { position: "asc" }] });
+      return groupBy<BatchStepRecord>(jobIds, rows);
+    },
+    async seals(jobIds) {
+      const rows = await prisma.provenanceSeal.findMany({ where: { jobId: { in: [...jobIds] } } });
+      return oneEach<SealRecord>(jobIds, rows, (r) => r.jobId);
+    },
+  };
+}

@@ -1,0 +1,198 @@
+// The local gateway: every family, stored in our own database.
+import { uuidv7 } from "uuidv7";
+import type { Database } from "../../db/database.ts";
+import { jobsError } from "../../errors.ts";
+import { decodeCursor, encodeCursor } from "../cursor.ts";
+import type { CancelOptions, GatewayCursor, GatewayPage, JobGateway } from "../gateway.ts";
+import type { JobFilter, JobKey, JobRecord, ReasonerType, Viewer } from "../model.ts";
+import type { NewJob } from "../new-job.ts";
+import { JOBS_CHANNEL } from "../sql/notify.ts";
+import { transitionJob } from "../sql/transitionJob.ts";
+import { initialStates, isTerminal, isWaiting, nativeStateOf } from "../states.ts";
+import { requireRelation } from "./access.ts";
+import { localAgentExtras } from "./agent-extras.ts";
+import { localExpansions } from "./expansions.ts";
+import { jobInclude, jsonValue, toJobRecord } from "./rows.ts";
+import { listedJobs, visibleJobs } from "./visibility.ts";
+import { ALL_REASONER_TYPES } from "../registry.ts";
+import { isUuid } from "../validation.ts";
+
+type ListPosition = { c: string; i: string };
+const isListPosition = (v: unknown): v is ListPosition =>
+  typeof v === "object" && v !== null && typeof (v as ListPosition).c === "string" && typeof (v as ListPosition).i === "string" &&
+  !Number.isNaN(Date.parse((v as ListPosition).c)) && /^[0-9a-f-]{36}$/i.test((v as ListPosition).i);
+
+
+export class LocalJobGateway implements JobGateway {
+  readonly name: string;
+  readonly capabilities = { cancelRunning: true, rerun: true, cancelAllUsers: true };
+  readonly expansions;
+  readonly agent;
+
+  constructor(
+    private readonly db: Database,
+    readonly reasonerTypes: readonly ReasonerType[] = ALL_REASONER_TYPES,
+    name = "local",
+  ) {
+    this.name = name;
+    this.expansions = localExpansions(db);
+    this.agent = localAgentExtras(db, (id, viewer) => this.loadOne(id, viewer));
+  }
+
+  async create(job: NewJob, viewer: Viewer): Promise<JobRecord> {
+    const id = uuidv7();
+    const hash = job.requestHash ?? id;
+    const states = initialStates(job.reasonerType);
+    const jobId = await this.db.prisma.$transaction(async (tx) => {
+      if (job.idempotencyKey) {
+        const claimed = await tx.$queryRaw<{ jobId: string }[]>`
+          insert into "idempotency_keys" ("tenantId", "createdBy", "key", "jobId", "requestHash")
+          values (${viewer.tenantId}::uuid, ${viewer.userId}, ${job.idempotencyKey}, ${id}::uuid, ${hash})
+          on conflict do nothing returning "jobId"`;
+        if (claimed.length === 0) {
+          const first = await tx.idempotencyKey.findUniqueOrThrow({
+            where: { tenantId_createdBy_key: { tenantId: viewer.tenantId, createdBy: viewer.userId, key: job.idempotencyKey } },
+          });
+          if (first.requestHash !== hash) {
+            throw jobsError("CONFLICT", `idempotency key "${job.idempotencyKey}" was first used for a different request`);
+          }
+          return first.jobId;
+        }
+      }
+      const last = states.at(-1)!;
+      await tx.job.create({
+        data: {
+          id,
+          tenantId: viewer.tenantId,
+          reasonerType: job.reasonerType,
+          reasonerName: job.reasonerName,
+          name: job.name,
+          state: last,
+          nativeState: nativeStateOf(job.reasonerType, last)!,
+          createdBy: viewer.userId,
+          timeoutMins: job.timeoutMins,
+          payload: jsonValue(job.payload),
+          queue: job.queue,
+          priority: job.priority,
+          parentJobId: job.parentJobId ?? null,
+          statusSeq: states.length,
+          revision: 1,
+          statusHistory: {
+            create: states.map((state, i) => ({
+              seq: i + 1,
+              state,
+              nativeState: nativeStateOf(job.reasonerType, state)!,
+              createdById: viewer.userId,
+            })),
+          },
+          access: { create: { subjectId: viewer.userId, email: viewer.email, relation: "OWNER" } },
+          ...(job.transaction && { transaction: { create: job.transaction } }),
+          ...(job.agent && { agent: { create: { ...job.agent, parameters: jsonValue(job.agent.parameters) } } }),
+          ...(job.generation && {
+            generation: { create: { ...job.generation, spec: jsonValue(job.generation.spec) } },
+          }),
+          ...(job.batch && { batch: { create: { ...job.batch, metadata: jsonValue(job.batch.metadata) } } }),
+          ...(job.steps && {
+            batchSteps: {
+              create: job.steps.map((s, position) => ({
+                position,
+                name: s.name,
+                run: s.run as object,
+                metadata: jsonValue(s.metadata),
+                ignoreChunkError: s.ignoreChunkError,
+              })),
+            },
+          }),
+          ...(job.file && { file: { create: { id: uuidv7(), ...job.file } } }),
+        },
+      });
+      await tx.$executeRawUnsafe(
+        `select pg_notify('${JOBS_CHANNEL}', $1)`,
+        `${viewer.tenantId}|${job.reasonerType}|${id}|1`,
+      );
+      return id;
+    });
+    const created = await this.db.prisma.job.findUnique({ where: { id: jobId }, include: jobInclude });
+    if (!created) throw new Error(`job ${jobId} vanished after creation`);
+    return toJobRecord(created);
+  }
+
+  async load(keys: readonly JobKey[], viewer: Viewer): Promise<(JobRecord | null)[]> {
+    const ids = [...new Set(keys.map((k) => k.jobId).filter(isUuid))];
+    if (ids.length === 0) return keys.map(() => null);
+    const rows = await this.db.prisma.job.findMany({ where: { AND: [visibleJobs(viewer), { id: { in: ids } }] }, include: jobInclude });
+    const byId = new Map(rows.map((r) => [r.id, toJobRecord(r)]));
+    return keys.map((k) => {
+      const job = byId.get(k.jobId);
+      return job && job.reasonerType === k.reasonerType ? job : null;
+    });
+  }
+
+  private async loadOne(jobId: string, viewer: Viewer): Promise<JobRecord | null> {
+    if (!isUuid(jobId)) return null;
+    const row = await this.db.prisma.job.findFirst({ where: { AND: [visibleJobs(viewer), { id: jobId }] }, include: jobInclude });
+    return row ? toJobRecord(row) : null;
+  }
+
+  cursorOf(job: JobRecord): GatewayCursor {
+    return encodeCursor({ c: job.createdOn.toISOString(), i: job.id });
+  }
+
+  async list(filter: JobFilter, first: number, after: GatewayCursor | null, viewer: Viewer): Promise<GatewayPage> {
+    const where = [listedJobs(filter, viewer)];
+    if (after) {
+      const p = decodeCursor(after, isListPosition);
+      const c = new Date(p.c);
+      where.push({ OR: [{ createdOn: { lt: c } }, { createdOn: c, id: { lt: p.i } }] });
+    }
+    const rows = await this.db.prisma.job.findMany({
+      where: { AND: where },
+      include: jobInclude,
+      orderBy: [{ createdOn: "desc" }, { id: "desc" }],
+      take: first + 1,
+    });
+    return { items: rows.slice(0, first).map(toJobRecord), hasMore: rows.length > first };
+  }
+
+  count(filter: JobFilter, viewer: Viewer): Promise<number> {
+    return this.db.prisma.job.count({ where: listedJobs(filter, viewer) });
+  }
+
+  async cancel(key: JobKey, options: CancelOptions, viewer: Viewer): Promise<JobRecord> {
+    const job = (await this.load([key], viewer))[0];
+    if (!job) throw jobsError("NOT_FOUND", `${key.reasonerType} job ${key.jobId} not found`);
+    if (!(options.allUsers && viewer.role === "ADMIN")) await requireRelation(this.db, job, viewer, "EDITOR");
+    if (isTerminal(job.state) || job.state === "CANCELING") return job;
+    await this.db.transaction(async (tx) => {
+      const waiting = ["CREATED", "QUEUED", "PENDING"] as const;
+      if (isWaiting(job.state)) {
+        const done = await transitionJob(tx, {
+          jobId: job.id,
+          reasonerType: job.reasonerType,
+          from: waiting,
+          to: "CANCELED",
+          message: "canceled before it started",
+          by: viewer.userId,
+          set: { errorCode: "CANCELED", errorMessage: `canceled by ${viewer.userId}` },
+        });
+        if (done) {
+          if (job.reasonerType === "LOGIC") {
+            await tx.query(`update "transaction_details" set "abortReason" = $2 where "jobId" = $1`, [job.id, "canceled"]);
+          }
+          return;
+        }
+      }
+      // Running (or claimed since we looked): ask the worker to stop; it learns so from its heartbeat.
+      await transitionJob(tx, {
+        jobId: job.id,
+        reasonerType: job.reasonerType,
+        from: ["CREATED", "QUEUED", "PENDING", "CLAIMED", "VALIDATING", "RUNNING", "UPLOADING", "UNKNOWN"],
+        to: "CANCELING",
+        message: "cancel requested",
+        by: viewer.userId,
+        set: { cancelRequested: true },
+      });
+    });
+    return (await this.load([key], viewer))[0] ?? job;
+  }
+}

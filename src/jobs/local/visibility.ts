@@ -1,0 +1,31 @@
+// Which jobs a viewer may see. Admins: the whole tenant. Members: their own and those shared with
+// them. Workers: jobs of their tenant, read through their leases.
+import type { Prisma } from "../../generated/prisma/client.ts";
+import type { JobFilter, Viewer } from "../model.ts";
+import { TERMINAL_STATES } from "../states.ts";
+
+export function visibleJobs(viewer: Viewer): Prisma.JobWhereInput {
+  if (viewer.role === "MEMBER") {
+    return {
+      tenantId: viewer.tenantId,
+      OR: [{ createdBy: viewer.userId }, { access: { some: { subjectId: viewer.userId } } }],
+    };
+  }
+  return { tenantId: viewer.tenantId };
+}
+
+/** Lists show the caller's own jobs (and those shared with them); admins see everyone's with allUsers. */
+export function listedJobs(filter: JobFilter, viewer: Viewer): Prisma.JobWhereInput {
+  const base: Prisma.JobWhereInput =
+    viewer.role === "ADMIN" && filter.allUsers
+      ? { tenantId: viewer.tenantId }
+      : { tenantId: viewer.tenantId, OR: [{ createdBy: viewer.userId }, { access: { some: { subjectId: viewer.userId } } }] };
+  const where: Prisma.JobWhereInput[] = [base];
+  if (filter.reasonerTypes) where.push({ reasonerType: { in: [...filter.reasonerTypes] } });
+  if (filter.jobId) where.push({ id: filter.jobId });
+  if (filter.state) where.push({ state: filter.state });
+  if (filter.name) where.push({ name: filter.name });
+  if (filter.createdBy) where.push({ createdBy: filter.createdBy });
+  if (filter.onlyActive) where.push({ state: { notIn: [...TERMINAL_STATES] } });
+  return { AND: where };
+}

@@ -1,0 +1,46 @@
+// What a family hands its gateway to create: the common columns plus the family's own rows.
+import type { AgentDetails, BatchDetails, GenerationDetails, ReasonerType, TransactionDetails } from "./model.ts";
+
+export interface NewBatchStep {
+  name: string;
+  run: Record<string, unknown>;
+  metadata: unknown;
+  ignoreChunkError: boolean;
+}
+
+export interface NewFile {
+  description: string | null;
+  displayName: string | null;
+  externalIdentifier: string | null;
+  versionName: string | null;
+}
+
+export interface NewJob {
+  reasonerType: ReasonerType;
+  reasonerName: string;
+  name: string | null;
+  timeoutMins: number | null;
+  payload: unknown;
+  queue: string;
+  priority: number;
+  idempotencyKey: string | null;
+  /** Fingerprint of the request, so a reused idempotency key with a different request is refused. */
+  requestHash?: string;
+  parentJobId?: string | null;
+  transaction?: Omit<TransactionDetails, "abortReason" | "progress" | "timings">;
+  agent?: Omit<AgentDetails, "agentId" | "archiveStatus">;
+  generation?: Omit<GenerationDetails, "chargedCredits" | "evidence">;
+  batch?: BatchDetails;
+  steps?: NewBatchStep[];
+  file?: NewFile;
+}
+
+/** The generic createJob input, before a family interprets its payload. */
+export interface CreateJobRequest {
+  reasonerType: ReasonerType;
+  reasonerName: string;
+  payload: unknown;
+  name?: string | null;
+  timeoutMins?: number | null;
+  idempotencyKey?: string | null;
+}

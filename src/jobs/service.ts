@@ -1,0 +1,110 @@
+// What the API does with jobs, independent of GraphQL: create, read, list across gateways, cancel
+// and wait. Dispatches to the gateway of each job's ReasonerType.
+import { createHash } from "node:crypto";
+import { jobsError } from "../errors.ts";
+import type { JobChangeHub } from "./changes.ts";
+import { decodeCursor, encodeCursor } from "./cursor.ts";
+import type { JobGateway } from "./gateway.ts";
+import type { JobFilter, JobKey, JobRecord, ReasonerType, Viewer } from "./model.ts";
+import type { NewJob } from "./new-job.ts";
+import type { GatewayRegistry } from "./registry.ts";
+import { isTerminal } from "./states.ts";
+
+export interface JobsPage {
+  items: { job: JobRecord; cursor: string }[];
+  hasNextPage: boolean;
+  totalCount: () => Promise<number>;
+}
+
+/** A merged cursor: each gateway's position, by gateway name. */
+type Positions = Record<string, string>;
+const isPositions = (v: unknown): v is Positions =>
+  typeof v === "object" && v !== null && !Array.isArray(v) && Object.values(v).every((p) => typeof p === "string");
+
+const newestFirst = (a: JobRecord, b: JobRecord) =>
+  b.createdOn.getTime() - a.createdOn.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+
+export class JobService {
+  constructor(
+    private readonly registry: GatewayRegistry,
+    private readonly changes: JobChangeHub,
+    private readonly maxWaitS: number,
+  ) {}
+
+  gatewayFor(reasonerType: ReasonerType): JobGateway {
+    return this.registry.for(reasonerType);
+  }
+
+  async create(job: NewJob, request: unknown, viewer: Viewer): Promise<JobRecord> {
+    if (viewer.role === "WORKER") throw jobsError("FORBIDDEN", "worker keys run the worker protocol only; they cannot create jobs");
+    const requestHash = createHash("sha256").update(JSON.stringify(request)).digest("hex");
+    return this.registry.for(job.reasonerType).create({ ...job, requestHash }, viewer);
+  }
+
+  async get(key: JobKey, viewer: Viewer): Promise<JobRecord | null> {
+    return (await this.registry.for(key.reasonerType).load([key], viewer))[0] ?? null;
+  }
+
+  async require(key: JobKey, viewer: Viewer): Promise<JobRecord> {
+    const job = await this.get(key, viewer);
+    if (!job) throw jobsError("NOT_FOUND", `${key.reasonerType} job ${key.jobId} not found`);
+    return job;
+  }
+
+  /** Newest first across the gateways serving the filter's types, merged under one cursor. */
+  async list(filter: JobFilter & { reasonerType?: ReasonerType | null }, first: number, after: string | null, viewer: Viewer): Promise<JobsPage> {
+    if (viewer.role === "WORKER") throw jobsError("FORBIDDEN", "worker keys cannot list jobs");
+    if (filter.allUsers && viewer.role !== "ADMIN") throw jobsError("FORBIDDEN", "allUsers needs an ADMIN key");
+    const groups = this.registry.group(filter.reasonerType ? [filter.reasonerType] : undefined);
+    const positions: Positions = after ? decodeCursor(after, isPositions) : {};
+    const fetched = await Promise.all(
+      [...groups].map(async ([gateway, types]) => ({
+        gateway,
+        page: await gateway.list({ ...filter, reasonerTypes: types }, first, positions[gateway.name] ?? null, viewer),
+      })),
+    );
+    const merged = fetched.flatMap(({ gateway, page }) => page.items.map((job) => ({ gateway, job }))).sort((a, b) => newestFirst(a.job, b.job));
+    const taken = merged.slice(0, first);
+    const current: Positions = { ...positions };
+    const items = taken.map(({ gateway, job }) => {
+      current[gateway.name] = gateway.cursorOf(job);
+      return { job, cursor: encodeCursor(current) };
+    });
+    const hasNextPage = merged.length > first || fetched.some(({ page }) => page.hasMore);
+    return {
+      items,
+      hasNextPage,
+      totalCount: () =>
+        Promise.all([...groups].map(([gateway, types]) => gateway.count({ ...filter, reasonerTypes: types }, viewer))).then((counts) =>
+          counts.reduce((a, b) => a + b, 0),
+        ),
+    };
+  }
+
+  async cancel(key: JobKey, allUsers: boolean, viewer: Viewer): Promise<JobRecord> {
+    if (viewer.role === "WORKER") throw jobsError("FORBIDDEN", "worker keys cannot cancel jobs; use failJob");
+    if (allUsers) {
+      if (key.reasonerType !== "LOGIC") throw jobsError("BAD_USER_INPUT", "allUsers is accepted for LOGIC jobs only", { field: "allUsers" });
+      if (viewer.role !== "ADMIN") throw jobsError("FORBIDDEN", "allUsers needs an ADMIN key");
+    }
+    return this.registry.for(key.reasonerType).cancel(key, { allUsers }, viewer);
+  }
+
+  /** Blocks until the job is terminal, woken by change notifications (no polling loop). */
+  async waitForTerminal(key: JobKey, timeoutS: number, viewer: Viewer, signal?: AbortSignal): Promise<JobRecord> {
+    if (!(timeoutS >= 0) || timeoutS > this.maxWaitS) {
+      throw jobsError("BAD_USER_INPUT", `timeoutS: must be between 0 and ${this.maxWaitS}`, { field: "timeoutS" });
+    }
+    await this.require(key, viewer);
+    return this.changes.waitUntil(
+      key.jobId,
+      timeoutS * 1000,
+      async () => {
+        const job = await this.get(key, viewer);
+        if (!job) throw jobsError("NOT_FOUND", `${key.reasonerType} job ${key.jobId} not found`);
+        return isTerminal(job.state) ? job : undefined;
+      },
+      signal,
+    );
+  }
+}
