@@ -1,0 +1,128 @@
+// Tenants, users and API keys: who is calling, and who may make whom.
+import { uuidv7 } from "uuidv7";
+import type { Database } from "../db/database.ts";
+import { jobsError } from "../errors.ts";
+import type { Role, Viewer } from "../jobs/model.ts";
+import { name255, parseInput } from "../jobs/validation.ts";
+import { hashSecret, newSecret, sameHash, visiblePrefix } from "./secrets.ts";
+
+export const BOOTSTRAP_ADMIN_USER = "admin";
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export interface ApiKeyRecord {
+  id: string;
+  prefix: string;
+  userId: string;
+  tenantId: string;
+  role: Role;
+  createdOn: Date;
+  revokedOn: Date | null;
+  lastUsedOn: Date | null;
+}
+
+const keySelect = { id: true, prefix: true, userId: true, tenantId: true, role: true, createdOn: true, revokedOn: true, lastUsedOn: true } as const;
+
+export class AuthService {
+  constructor(private readonly db: Database) {}
+
+  /** The viewer a secret stands for, or UNAUTHENTICATED. */
+  async authenticate(secret: string | null): Promise<Viewer> {
+    if (!secret) throw jobsError("UNAUTHENTICATED", "send Authorization: Bearer <api key>");
+    const hash = hashSecret(secret);
+    const key = await this.db.prisma.apiKey.findUnique({ where: { secretHash: hash } });
+    if (!key || !sameHash(key.secretHash, hash) || key.revokedOn) {
+      throw jobsError("UNAUTHENTICATED", "this API key is not valid (unknown or revoked)");
+    }
+    const now = Date.now();
+    if (!key.lastUsedOn || now - key.lastUsedOn.getTime() > LAST_USED_RESOLUTION_MS) {
+      // Recorded at minute resolution so reads don't each cost a write.
+      void this.db.prisma.apiKey.update({ where: { id: key.id }, data: { lastUsedOn: new Date(now) } }).catch(() => undefined);
+    }
+    const user = await this.db.prisma.user.findUnique({ where: { tenantId_userId: { tenantId: key.tenantId, userId: key.userId } } });
+    return { tenantId: key.tenantId, userId: key.userId, email: user?.email ?? null, role: key.role, apiKeyId: key.id };
+  }
+
+  /**
+   * Makes sure a first tenant with an admin exists. With JOBS_ADMIN_API_KEY, that secret is the
+   * admin's key. Without one, a key is created only when none exists, and returned to be shown once.
+   */
+  async bootstrap(adminSecret: string | undefined): Promise<{ tenantId: string; createdSecret: string | null }> {
+    const tenant = (await this.firstTenant()) ?? (await this.db.prisma.tenant.create({ data: { id: uuidv7(), name: "default" } }));
+    await this.ensureUser(tenant.id, BOOTSTRAP_ADMIN_USER, null);
+    if (adminSecret) {
+      const secretHash = hashSecret(adminSecret);
+      await this.db.prisma.apiKey.upsert({
+        where: { secretHash },
+        update: {},
+        create: { id: uuidv7(), tenantId: tenant.id, userId: BOOTSTRAP_ADMIN_USER, role: "ADMIN", prefix: visiblePrefix(adminSecret), secretHash },
+      });
+      return { tenantId: tenant.id, createdSecret: null };
+    }
+    const anyKey = await this.db.prisma.apiKey.findFirst({ where: { tenantId: tenant.id, role: "ADMIN", revokedOn: null } });
+    if (anyKey) return { tenantId: tenant.id, createdSecret: null };
+    const { secret } = await this.issueKey(tenant.id, BOOTSTRAP_ADMIN_USER, null, "ADMIN");
+    return { tenantId: tenant.id, createdSecret: secret };
+  }
+
+  firstTenant() {
+    return this.db.prisma.tenant.findFirst({ orderBy: [{ createdOn: "asc" }, { id: "asc" }] });
+  }
+
+  async createTenant(name: string, viewer: Viewer) {
+    await this.requireFirstTenantAdmin(viewer);
+    return this.db.prisma.tenant.create({ data: { id: uuidv7(), name: parseInput(name255, name, "name") } });
+  }
+
+  async createApiKey(args: { userId: string; email?: string | null; role?: Role | null; tenantId?: string | null }, viewer: Viewer) {
+    if (viewer.role !== "ADMIN") throw jobsError("FORBIDDEN", "only ADMIN keys create API keys");
+    const tenantId = args.tenantId ?? viewer.tenantId;
+    if (tenantId !== viewer.tenantId) {
+      await this.requireFirstTenantAdmin(viewer);
+      const tenant = await this.db.prisma.tenant.findUnique({ where: { id: tenantId } }).catch(() => null);
+      if (!tenant) throw jobsError("NOT_FOUND", `tenant ${tenantId} not found`);
+    }
+    const userId = parseInput(name255, args.userId, "userId");
+    const email = args.email ? parseInput(name255.email("must be an email address"), args.email, "email") : null;
+    await this.ensureUser(tenantId, userId, email);
+    return this.issueKey(tenantId, userId, email, args.role ?? "MEMBER");
+  }
+
+  async revokeApiKey(id: string, viewer: Viewer): Promise<ApiKeyRecord> {
+    const key = await this.db.prisma.apiKey.findUnique({ where: { id }, select: keySelect }).catch(() => null);
+    // Admins revoke any key of their tenant, admins of the first tenant any key they could have
+    // issued; anyone may revoke their own. Other keys read as not found.
+    const own = key !== null && key.tenantId === viewer.tenantId && (viewer.role === "ADMIN" || key.userId === viewer.userId);
+    const mayRevoke = own || (key !== null && (await this.isFirstTenantAdmin(viewer)));
+    if (!key || !mayRevoke) throw jobsError("NOT_FOUND", `API key ${id} not found`);
+    if (key.revokedOn) return key;
+    return this.db.prisma.apiKey.update({ where: { id }, data: { revokedOn: new Date() }, select: keySelect });
+  }
+
+  private async issueKey(tenantId: string, userId: string, email: string | null, role: Role) {
+    const secret = newSecret();
+    const apiKey = await this.db.prisma.apiKey.create({
+      data: { id: uuidv7(), tenantId, userId, role, prefix: visiblePrefix(secret), secretHash: hashSecret(secret) },
+      select: keySelect,
+    });
+    return { apiKey, secret };
+  }
+
+  private async ensureUser(tenantId: string, userId: string, email: string | null) {
+    await this.db.prisma.user.upsert({
+      where: { tenantId_userId: { tenantId, userId } },
+      update: email ? { email } : {},
+      create: { tenantId, userId, email },
+    });
+  }
+
+  private async isFirstTenantAdmin(viewer: Viewer): Promise<boolean> {
+    if (viewer.role !== "ADMIN") return false;
+    return (await this.firstTenant())?.id === viewer.tenantId;
+  }
+
+  private async requireFirstTenantAdmin(viewer: Viewer) {
+    if (!(await this.isFirstTenantAdmin(viewer))) {
+      throw jobsError("FORBIDDEN", "only admins of the first tenant manage tenants");
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import { z } from "zod";
+import type { NewJob } from "../../jobs/new-job.ts";
+import { idempotencyKey, name255, parseInput, timeoutMins } from "../../jobs/validation.ts";
+
+const optional255 = name255.nullish().transform((v) => v ?? null);
+
+export const AddAgentJobInput = z.object({
+  modelId: optional255,
+  functionName: name255,
+  functionVersion: optional255,
+  toolName: optional255,
+  toolVersion: optional255,
+  operatingSystem: optional255,
+  parameters: z.unknown().optional(),
+  assignedAgentId: optional255,
+  assignedAgentPoolId: optional255,
+  description: z.string().max(10_000).nullish().transform((v) => v ?? null),
+  displayName: optional255,
+  versionName: optional255,
+  externalIdentifier: optional255,
+  timeoutMins,
+  idempotencyKey,
+});
+
+export const DEFAULT_AGENT_QUEUE = "agents";
+
+/** `reasonerName` names the pool when it is given through createJob; addAgentJob derives it. */
+export function agentJob(input: unknown, path = "input", reasonerName?: string): NewJob {
+  const a = parseInput(AddAgentJobInput, input, path);
+  const queue = reasonerName ?? a.assignedAgentPoolId ?? DEFAULT_AGENT_QUEUE;
+  return {
+    reasonerType: "AGENT",
+    reasonerName: queue,
+    name: a.displayName ?? a.functionName,
+    timeoutMins: a.timeoutMins,
+    idempotencyKey: a.idempotencyKey,
+    payload: a,
+    queue,
+    priority: 0,
+    agent: {
+      modelId: a.modelId,
+      functionName: a.functionName,
+      functionVersion: a.functionVersion,
+      toolName: a.toolName,
+      toolVersion: a.toolVersion,
+      operatingSystem: a.operatingSystem,
+      parameters: a.parameters ?? null,
+      assignedAgentId: a.assignedAgentId,
+      assignedAgentPoolId: a.assignedAgentPoolId,
+    },
+    file: {
+      description: a.description,
+      displayName: a.displayName,
+      externalIdentifier: a.externalIdentifier,
+      versionName: a.versionName,
+    },
+  };
+}

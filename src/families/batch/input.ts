@@ -1,0 +1,55 @@
+import { z } from "zod";
+import { ReasonerTypes } from "../../jobs/model.ts";
+import type { NewJob } from "../../jobs/new-job.ts";
+import { idempotencyKey, name255, optionalName, parseInput, timeoutMins } from "../../jobs/validation.ts";
+
+export const MAX_STEPS = 100;
+export const BATCH_QUEUE = "batch";
+
+const StepRun = z.looseObject({
+  reasonerType: z.enum(ReasonerTypes).refine((t) => t !== "BATCH", "a step cannot run another batch"),
+  reasonerName: name255.optional(),
+  payload: z.unknown(),
+});
+
+const BatchStepInput = z.object({
+  name: name255.regex(/^[A-Za-z0-9_.-]+$/, "step names use letters, digits, _ . and - only"),
+  run: StepRun,
+  metadata: z.unknown().optional(),
+  ignoreChunkError: z.boolean().nullish().transform((v) => v ?? false),
+});
+
+export const RunBatchJobInput = z.object({
+  name: name255,
+  steps: z
+    .array(BatchStepInput)
+    .min(1, "a batch needs at least one step")
+    .max(MAX_STEPS, `at most ${MAX_STEPS} steps`)
+    .refine((steps) => new Set(steps.map((s) => s.name)).size === steps.length, "step names must be unique"),
+  metadata: z.unknown().optional(),
+  instanceType: optionalName,
+  region: optionalName,
+  timeoutMins,
+  idempotencyKey,
+});
+
+export function batchJob(input: unknown, path = "input"): NewJob {
+  const b = parseInput(RunBatchJobInput, input, path);
+  return {
+    reasonerType: "BATCH",
+    reasonerName: BATCH_QUEUE,
+    name: b.name,
+    timeoutMins: b.timeoutMins,
+    idempotencyKey: b.idempotencyKey,
+    payload: b,
+    queue: BATCH_QUEUE,
+    priority: 0,
+    batch: { metadata: b.metadata ?? null, instanceType: b.instanceType, region: b.region },
+    steps: b.steps.map((s) => ({
+      name: s.name,
+      run: s.run,
+      metadata: s.metadata ?? null,
+      ignoreChunkError: s.ignoreChunkError,
+    })),
+  };
+}

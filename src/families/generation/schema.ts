@@ -1,0 +1,145 @@
+import { jobsError } from "../../errors.ts";
+import type { ArtifactRecord, SealRecord } from "../../jobs/gateway.ts";
+import type { GenerationKind, JobRecord } from "../../jobs/model.ts";
+import { isUuid } from "../../jobs/validation.ts";
+import { builder } from "../../schema/builder.ts";
+import { GenerationKindEnum, PlanTierEnum } from "../../schema/enums.ts";
+import { createdPayload, CreateJobPayloadRef } from "../../schema/job-mutations.ts";
+import { ArtifactRef, jobNodeOptions } from "../../schema/job.ts";
+import { estimateCredits, trainingTier } from "./credits.ts";
+import { generationJob, MAX_ROWS } from "./input.ts";
+
+const CreditEstimateRef = builder.objectRef<{ kind: GenerationKind; rows: number }>("CreditEstimate").implement({
+  fields: (t) => ({
+    kind: t.field({ type: GenerationKindEnum, resolve: (e) => e.kind }),
+    rows: t.exposeInt("rows"),
+    estimatedCredits: t.float({ resolve: (e) => estimateCredits(e.rows) }),
+    trainingTier: t.string({ nullable: true, resolve: (e) => trainingTier(e.kind, e.rows) }),
+  }),
+});
+
+/** What generation_details.evidence holds once a job succeeded. */
+export interface StoredEvidence {
+  rootHash: string;
+  signature: string;
+  publicKey: string;
+  fileIds: string[];
+}
+
+const EvidenceBundleRef = builder.objectRef<{ job: JobRecord; evidence: StoredEvidence }>("EvidenceBundle").implement({
+  fields: (t) => ({
+    rootHash: t.string({ description: "Root hash of the bundle's hash chain.", resolve: (e) => e.evidence.rootHash }),
+    signature: t.string({ resolve: (e) => e.evidence.signature }),
+    publicKey: t.string({ resolve: (e) => e.evidence.publicKey }),
+    files: t.field({
+      type: [ArtifactRef],
+      resolve: async (e, _a, ctx) => {
+        const found = await ctx.services.registry.for("GENERATION").expansions.artifactsById(e.evidence.fileIds);
+        return found.filter((a): a is ArtifactRecord => a !== null);
+      },
+    }),
+    verified: t.boolean({
+      resolve: async (e, _a, ctx) => {
+        const verify = ctx.services.evidence;
+        if (!verify) return false;
+        return verify(e.job, e.evidence);
+      },
+    }),
+  }),
+});
+
+const ProvenanceSealRef = builder.objectRef<SealRecord>("ProvenanceSeal").implement({
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    sealHash: t.exposeString("sealHash"),
+    previousSealHash: t.exposeString("previousSealHash", { nullable: true }),
+    createdOn: t.expose("createdOn", { type: "DateTime" }),
+  }),
+});
+
+export const GenerationJobRef = builder.objectRef<JobRecord>("GenerationJob");
+
+builder.node(GenerationJobRef, {
+  ...jobNodeOptions(["GENERATION"]),
+  fields: (t) => ({
+    kind: t.field({ type: GenerationKindEnum, resolve: (job) => job.generation!.kind }),
+    rows: t.int({ nullable: true, resolve: (job) => job.generation?.rows ?? null }),
+    description: t.string({ nullable: true, resolve: (job) => job.generation?.description ?? null }),
+    seed: t.int({ resolve: (job) => job.generation?.seed ?? 0 }),
+    queue: t.exposeString("queue"),
+    planTier: t.field({ type: PlanTierEnum, resolve: (job) => job.generation?.planTier ?? "STANDARD" }),
+    estimatedCredits: t.float({ resolve: (job) => job.generation?.estimatedCredits ?? 0 }),
+    chargedCredits: t.float({
+      description: "Charged only when the job succeeds; 0 until then.",
+      resolve: (job) => job.generation?.chargedCredits ?? 0,
+    }),
+    rerunOf: t.field({
+      type: GenerationJobRef,
+      nullable: true,
+      resolve: (job, _a, ctx) => (job.generation?.rerunOfId ? ctx.loaders.job.load({ reasonerType: "GENERATION", jobId: job.generation.rerunOfId }) : null),
+    }),
+    evidence: t.field({
+      type: EvidenceBundleRef,
+      nullable: true,
+      resolve: (job) => (job.generation?.evidence ? { job, evidence: job.generation.evidence as StoredEvidence } : null),
+    }),
+    seal: t.field({ type: ProvenanceSealRef, nullable: true, resolve: (job, _a, ctx) => ctx.loaders.seal.load(job) }),
+  }),
+});
+
+const CreateGenerationJobInput = builder.inputType("CreateGenerationJobInput", {
+  fields: (t) => ({
+    kind: t.field({ type: GenerationKindEnum, required: true }),
+    rows: t.int({ required: false }),
+    description: t.string({ required: false }),
+    seed: t.int({ required: false }),
+    spec: t.field({ type: "JSON", required: false, description: "Column definitions, datasets or other kind-specific input." }),
+    planTier: t.field({ type: PlanTierEnum, required: false, defaultValue: "STANDARD" }),
+    name: t.string({ required: false }),
+    timeoutMins: t.int({ required: false }),
+    idempotencyKey: t.string({ required: false }),
+  }),
+});
+
+builder.queryField("estimateCredits", (t) =>
+  t.field({
+    type: CreditEstimateRef,
+    args: { kind: t.arg({ type: GenerationKindEnum, required: true }), rows: t.arg.int({ required: true }) },
+    resolve: (_root, { kind, rows }) => {
+      if (rows < 0 || rows > MAX_ROWS) throw jobsError("BAD_USER_INPUT", `rows: must be between 0 and ${MAX_ROWS}`, { field: "rows" });
+      return { kind, rows };
+    },
+  }),
+);
+
+builder.mutationFields((t) => ({
+  createGenerationJob: t.field({
+    type: CreateJobPayloadRef,
+    args: { input: t.arg({ type: CreateGenerationJobInput, required: true }) },
+    resolve: async (_root, { input }, ctx) =>
+      createdPayload(await ctx.services.jobs.create(generationJob(input), { createGenerationJob: input }, ctx.viewer)),
+  }),
+  rerunJob: t.field({
+    type: CreateJobPayloadRef,
+    description: "Same contract, same seed: byte-identical output.",
+    args: { jobId: t.arg.id({ required: true }) },
+    resolve: async (_root, args, ctx) => {
+      const jobId = String(args.jobId);
+      const original = isUuid(jobId) ? await ctx.services.jobs.get({ reasonerType: "GENERATION", jobId }, ctx.viewer) : null;
+      if (!original?.generation) throw jobsError("NOT_FOUND", `generation job ${jobId} not found`);
+      const g = original.generation;
+      const input = {
+        kind: g.kind,
+        rows: g.rows,
+        description: g.description,
+        seed: g.seed,
+        spec: g.spec as Record<string, unknown> | null,
+        planTier: g.planTier,
+        name: original.name,
+        timeoutMins: original.timeoutMins,
+        rerunOfId: original.id,
+      };
+      return createdPayload(await ctx.services.jobs.create(generationJob(input), { rerunJob: jobId, at: Date.now() }, ctx.viewer));
+    },
+  }),
+}));

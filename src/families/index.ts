@@ -1,0 +1,45 @@
+// Turns a generic createJob request into the family's NewJob: the one place that knows which
+// family reads which payload.
+import { jobsError } from "../errors.ts";
+import type { CreateJobRequest, NewJob } from "../jobs/new-job.ts";
+import { assertPayloadSize, optionalName, parseInput, timeoutMins, idempotencyKey } from "../jobs/validation.ts";
+import { agentJob } from "./agent/input.ts";
+import { batchJob } from "./batch/input.ts";
+import { generationJob } from "./generation/input.ts";
+import { logicJob } from "./logic/input.ts";
+import { reasonerJob } from "./reasoner/input.ts";
+
+export function newJobFromRequest(req: CreateJobRequest): NewJob {
+  assertPayloadSize(req.payload, "input.payload");
+  if (req.payload === null || typeof req.payload !== "object" || Array.isArray(req.payload)) {
+    throw jobsError("BAD_USER_INPUT", "input.payload: must be a JSON object", { field: "input.payload" });
+  }
+  // The generic fields win over the same fields inside a typed payload.
+  const common = {
+    name: parseInput(optionalName, req.name, "input.name"),
+    timeoutMins: parseInput(timeoutMins, req.timeoutMins, "input.timeoutMins"),
+    idempotencyKey: parseInput(idempotencyKey, req.idempotencyKey, "input.idempotencyKey"),
+  };
+  const payload = req.payload as Record<string, unknown>;
+  switch (req.reasonerType) {
+    case "LOGIC":
+      return logicJob(req);
+    case "PRESCRIPTIVE":
+    case "PREDICTIVE":
+      return reasonerJob(req);
+    case "AGENT": {
+      const job = agentJob({ ...payload, ...definedOnly({ timeoutMins: common.timeoutMins, idempotencyKey: common.idempotencyKey }) }, "input.payload", req.reasonerName);
+      return { ...job, name: common.name ?? job.name };
+    }
+    case "GENERATION": {
+      const job = generationJob({ ...payload, ...definedOnly(common) }, "input.payload");
+      return job;
+    }
+    case "BATCH":
+      return batchJob({ ...payload, ...definedOnly(common), name: common.name ?? payload.name }, "input.payload");
+  }
+}
+
+function definedOnly<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,17 @@
+import { builder } from "../../schema/builder.ts";
+import { jobNodeOptions } from "../../schema/job.ts";
+import type { JobRecord } from "../../jobs/model.ts";
+
+export const TransactionRef = builder.objectRef<JobRecord>("Transaction");
+
+builder.node(TransactionRef, {
+  ...jobNodeOptions(["LOGIC"]),
+  fields: (t) => ({
+    databaseName: t.string({ nullable: true, resolve: (job) => job.transaction?.databaseName ?? null }),
+    engineName: t.string({ nullable: true, resolve: (job) => job.transaction?.engineName ?? null }),
+    readOnly: t.boolean({ resolve: (job) => job.transaction?.readOnly ?? false }),
+    abortReason: t.string({ nullable: true, resolve: (job) => job.transaction?.abortReason ?? null }),
+    progress: t.field({ type: "JSON", nullable: true, resolve: (job) => job.transaction?.progress ?? null }),
+    timings: t.field({ type: "JSON", nullable: true, resolve: (job) => job.transaction?.timings ?? null }),
+  }),
+});
