@@ -1,0 +1,39 @@
+// Lease tokens: `<jobId>.<32 random bytes, base64url>`. Only sha256(token) is stored (jobs.leaseToken,
+// artifacts.leaseToken), so a database read never yields a usable token, and a forged or stale token
+// can never match: every write is guarded by `"id" = <jobId> and "leaseToken" = sha256(token)`.
+import { createHash, randomBytes } from "node:crypto";
+import { jobsError } from "../../errors.ts";
+import { isUuid } from "../../jobs/validation.ts";
+
+const SECRET_BYTES = 32;
+const SECRET = /^[A-Za-z0-9_-]{43}$/;
+
+/** The random half of a token; the claim statement joins it to the job id and stores the hash. */
+export const newLeaseSecret = (): string => randomBytes(SECRET_BYTES).toString("base64url");
+
+export const leaseTokenOf = (jobId: string, secret: string): string => `${jobId}.${secret}`;
+
+/** What jobs.leaseToken and artifacts.leaseToken hold for a token. */
+export const hashLeaseToken = (token: string): string => createHash("sha256").update(token, "utf8").digest("hex");
+
+/** The same hash, in SQL, from the job id column and the secret parameter (same bytes as hashLeaseToken). */
+export const leaseHashSql = (idColumn: string, secretParam: string) =>
+  `encode(sha256(convert_to(${idColumn}::text || '.' || ${secretParam}::text, 'UTF8')), 'hex')`;
+
+export interface PresentedLease {
+  jobId: string;
+  /** sha256 of the whole token, as stored. */
+  hash: string;
+}
+
+/** Splits a presented token; anything not shaped like one of ours is a lost lease, not bad input. */
+export function parseLeaseToken(token: string): PresentedLease {
+  const dot = token.indexOf(".");
+  const jobId = dot > 0 ? token.slice(0, dot) : "";
+  const secret = dot > 0 ? token.slice(dot + 1) : "";
+  if (!isUuid(jobId) || !SECRET.test(secret) || jobId !== jobId.toLowerCase()) throw leaseLost();
+  return { jobId, hash: hashLeaseToken(token) };
+}
+
+export const leaseLost = () =>
+  jobsError("LEASE_LOST", "this lease is no longer held: the token is unknown, expired and reassigned, or the job has finished");

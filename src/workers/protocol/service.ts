@@ -1,0 +1,268 @@
+// The worker protocol, independent of GraphQL: register, claim, heartbeat, report, finish. Every call
+// after the claim presents the lease token; a stale or forged one is LEASE_LOST and changes nothing.
+// GraphQL callers pass their Viewer (WORKER or ADMIN keys, scoped to their tenant); the in-process
+// executors pass IN_PROCESS (no tenant scope, no worker row).
+import { z } from "zod";
+import type { Database } from "../../db/database.ts";
+import { jobsError } from "../../errors.ts";
+import { jobInclude, toJobRecord } from "../../jobs/local/rows.ts";
+import { type GenerationKind, type JobRecord, type JobState, type ReasonerType, ReasonerTypes, type Viewer } from "../../jobs/model.ts";
+import { isUuid, MAX_PAYLOAD_BYTES, name255, parseInput } from "../../jobs/validation.ts";
+import { leaseLost, parseLeaseToken, type PresentedLease } from "./lease.ts";
+import { appendJobEvents, MAX_EVENT_BYTES, MAX_ITEMS_PER_CALL } from "./sql/appendJobEvents.ts";
+import { appendJobLogs, type LogLine, MAX_LOG_LEVEL_LENGTH, MAX_LOG_MESSAGE_BYTES, MAX_LOG_STEP_LENGTH } from "./sql/appendJobLogs.ts";
+import { claimJob, DEFAULT_LEASE_SECONDS, MAX_LEASE_SECONDS, type ClaimFilter } from "./sql/claimJob.ts";
+import { completeJob, type CompletedJob } from "./sql/completeJob.ts";
+import { failJob } from "./sql/failJob.ts";
+import { heartbeat, type LeaseStatus } from "./sql/heartbeat.ts";
+import { registerWorker, touchWorker, type WorkerRecord } from "./sql/registerWorker.ts";
+import { updateJobStatus } from "./sql/updateJobStatus.ts";
+
+export type { LeaseStatus, WorkerRecord };
+
+/** The caller of an in-process executor: no tenant scope, no API key. */
+export const IN_PROCESS = "in-process" as const;
+export type Caller = Viewer | typeof IN_PROCESS;
+
+export interface Lease {
+  token: string;
+  expiresOn: Date;
+  job: JobRecord;
+}
+
+export interface SucceededJob {
+  jobId: string;
+  tenantId: string;
+  reasonerType: ReasonerType;
+}
+
+export interface WorkerProtocolOptions {
+  /**
+   * Called after a job's SUCCEEDED state has committed (any family; the evidence/seal code filters
+   * GENERATION). Awaited before completeJob returns; its errors are logged, never undo the success.
+   * A crash between commit and this call skips it, so its work must be re-derivable from the job.
+   */
+  afterSuccess?: (job: SucceededJob) => Promise<void>;
+  logger?: { error(obj: object, msg?: string): void };
+}
+
+/** What an in-process executor claims with: any tenant unless given; no worker row. */
+export interface InProcessClaim {
+  tenantId?: string | null;
+  reasonerTypes: readonly ReasonerType[];
+  queues?: readonly string[];
+  /** GENERATION jobs only of these kinds (e.g. the built-in ones); absent: any kind. */
+  generationKinds?: readonly GenerationKind[] | null;
+  leaseSeconds?: number;
+  /** Named in the status history ("claimed by <name>"). */
+  name?: string;
+}
+
+export interface LogLineInput {
+  timestampMs?: number | null;
+  level?: string | null;
+  message: string;
+  step?: string | null;
+}
+
+const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value ?? null), "utf8");
+const NUL = "\\u0000";
+
+const RegisterWorkerInput = z.object({
+  name: name255,
+  reasonerTypes: z
+    .array(z.enum(ReasonerTypes))
+    .min(1, "name at least one reasoner type")
+    .transform((types) => [...new Set(types)]),
+  reasonerNames: z
+    .array(name255)
+    .max(100, "at most 100 reasoner names")
+    .nullish()
+    .transform((v) => [...new Set(v ?? [])]),
+  poolId: name255.nullish().transform((v) => v ?? null),
+});
+
+const LeaseSeconds = z.number().int().min(1).max(MAX_LEASE_SECONDS);
+const Stream = z.string().min(1, "must not be empty").max(255, "must be at most 255 characters");
+const StatusMessage = z.string().max(10_000, "must be at most 10000 characters").nullish().transform((v) => v ?? null);
+const ErrorInput = z.object({
+  code: z.string().trim().min(1, "must not be empty").max(255, "must be at most 255 characters"),
+  message: z.string().refine((m) => Buffer.byteLength(m, "utf8") <= MAX_LOG_MESSAGE_BYTES, `must be at most ${MAX_LOG_MESSAGE_BYTES} bytes`),
+});
+const LogLines = z
+  .array(
+    z.object({
+      timestampMs: z.number().finite().nullish(),
+      level: z.string().min(1, "must not be empty").max(MAX_LOG_LEVEL_LENGTH, `must be at most ${MAX_LOG_LEVEL_LENGTH} characters`).nullish(),
+      message: z.string().refine((m) => Buffer.byteLength(m, "utf8") <= MAX_LOG_MESSAGE_BYTES, `must be at most ${MAX_LOG_MESSAGE_BYTES} bytes`),
+      step: z.string().max(MAX_LOG_STEP_LENGTH, `must be at most ${MAX_LOG_STEP_LENGTH} characters`).nullish(),
+    }),
+  )
+  .max(MAX_ITEMS_PER_CALL, `at most ${MAX_ITEMS_PER_CALL} lines per call`);
+
+/** PostgreSQL text and jsonb cannot hold NUL characters; refuse them as input, not as a 500. */
+function assertNoNul(value: unknown, field: string): void {
+  if (JSON.stringify(value ?? null).includes(NUL)) throw jobsError("BAD_USER_INPUT", `${field}: must not contain NUL characters`, { field });
+}
+
+function assertJsonSize(value: unknown, max: number, field: string): void {
+  const size = bytes(value);
+  if (size > max) throw jobsError("BAD_USER_INPUT", `${field} is ${size} bytes; at most ${max} are accepted`, { field });
+  assertNoNul(value, field);
+}
+
+export class WorkerProtocol {
+  constructor(
+    private readonly db: Database,
+    private readonly options: WorkerProtocolOptions = {},
+  ) {}
+
+  async registerWorker(input: unknown, viewer: Viewer): Promise<WorkerRecord> {
+    requireWorkerRole(viewer);
+    const w = parseInput(RegisterWorkerInput, input, "input");
+    return registerWorker(this.db, { ...w, tenantId: viewer.tenantId, createdBy: viewer.userId });
+  }
+
+  /** claimJob for a registered worker of the caller's tenant; null: no eligible job now. */
+  async claimForWorker(workerId: string, leaseSeconds: number | null | undefined, viewer: Viewer): Promise<Lease | null> {
+    requireWorkerRole(viewer);
+    const seconds = parseInput(LeaseSeconds, leaseSeconds ?? DEFAULT_LEASE_SECONDS, "leaseSeconds");
+    const worker = isUuid(workerId) ? await touchWorker(this.db, workerId, viewer.tenantId) : null;
+    if (!worker) throw jobsError("NOT_FOUND", `worker ${workerId} not found`);
+    return this.claimWith({
+      tenantId: worker.tenantId,
+      reasonerTypes: worker.reasonerTypes,
+      queues: worker.reasonerNames,
+      workerId: worker.id,
+      poolId: worker.poolId,
+      leaseSeconds: seconds,
+      message: `claimed by worker ${worker.name}`,
+      by: viewer.userId,
+    });
+  }
+
+  /** The in-process executors' claim: no worker row, any tenant unless given. */
+  async claim(c: InProcessClaim): Promise<Lease | null> {
+    return this.claimWith({
+      tenantId: c.tenantId ?? null,
+      reasonerTypes: c.reasonerTypes,
+      queues: c.queues ?? [],
+      generationKinds: c.generationKinds ?? null,
+      workerId: null,
+      poolId: null,
+      leaseSeconds: parseInput(LeaseSeconds, c.leaseSeconds ?? DEFAULT_LEASE_SECONDS, "leaseSeconds"),
+      message: `claimed by ${c.name ?? "an in-process executor"}`,
+      by: null,
+    });
+  }
+
+  async heartbeat(token: string, progress: unknown, caller: Caller): Promise<LeaseStatus> {
+    const { lease, tenantId } = this.present(token, caller);
+    if (progress !== undefined && progress !== null) assertJsonSize(progress, MAX_EVENT_BYTES, "progress");
+    const status = await heartbeat(this.db, lease, tenantId, progress);
+    if (!status) throw leaseLost();
+    return status;
+  }
+
+  async updateStatus(token: string, state: JobState, message: string | null | undefined, caller: Caller): Promise<JobRecord> {
+    const { lease, tenantId, by } = this.present(token, caller);
+    const text = parseInput(StatusMessage, message, "message");
+    assertNoNul(text, "message");
+    const { jobId } = await this.db.transaction((tx) => updateJobStatus(tx, lease, tenantId, state, text, by));
+    return this.loadJob(jobId);
+  }
+
+  async appendEvents(token: string, stream: string | null | undefined, events: readonly unknown[], caller: Caller): Promise<number> {
+    const { lease, tenantId } = this.present(token, caller);
+    const s = parseInput(Stream, stream ?? "progress", "stream");
+    assertNoNul(s, "stream");
+    if (events.length > MAX_ITEMS_PER_CALL) {
+      throw jobsError("BAD_USER_INPUT", `events: at most ${MAX_ITEMS_PER_CALL} per call`, { field: "events" });
+    }
+    events.forEach((e, i) => {
+      if (e === undefined || e === null) throw jobsError("BAD_USER_INPUT", `events.${i}: must not be null`, { field: `events.${i}` });
+      assertJsonSize(e, MAX_EVENT_BYTES, `events.${i}`);
+    });
+    const count = await appendJobEvents(this.db, lease, tenantId, s, events);
+    if (count === null) throw leaseLost();
+    return count;
+  }
+
+  async appendLogs(token: string, lines: readonly LogLineInput[], caller: Caller): Promise<number> {
+    const { lease, tenantId } = this.present(token, caller);
+    const parsed = parseInput(LogLines, lines, "lines");
+    const now = Date.now();
+    const rows: LogLine[] = parsed.map((l) => ({ timestampMs: l.timestampMs ?? now, level: l.level ?? "info", message: l.message, step: l.step ?? null }));
+    assertNoNul(rows, "lines");
+    const count = await appendJobLogs(this.db, lease, tenantId, rows);
+    if (count === null) throw leaseLost();
+    return count;
+  }
+
+  async complete(token: string, result: unknown, artifactIds: readonly string[] | null | undefined, caller: Caller): Promise<JobRecord> {
+    const { lease, tenantId, by } = this.present(token, caller);
+    assertJsonSize(result, MAX_PAYLOAD_BYTES, "result");
+    const ids = [...(artifactIds ?? [])].map(String);
+    if (ids.length > MAX_ITEMS_PER_CALL) throw jobsError("BAD_USER_INPUT", `artifactIds: at most ${MAX_ITEMS_PER_CALL}`, { field: "artifactIds" });
+    const done: CompletedJob = await this.db.transaction((tx) => completeJob(tx, { lease, tenantId, result, artifactIds: ids, by }));
+    if (done.state === "SUCCEEDED" && this.options.afterSuccess) {
+      try {
+        await this.options.afterSuccess({ jobId: done.jobId, tenantId: done.tenantId, reasonerType: done.reasonerType });
+      } catch (err) {
+        this.options.logger?.error({ err, jobId: done.jobId }, "afterSuccess hook failed");
+      }
+    }
+    return this.loadJob(done.jobId);
+  }
+
+  async fail(token: string, error: { code: string; message: string }, retryable: boolean | null | undefined, caller: Caller): Promise<JobRecord> {
+    const { lease, tenantId, by } = this.present(token, caller);
+    const e = parseInput(ErrorInput, error, "error");
+    assertNoNul(e, "error");
+    const failed = await this.db.transaction((tx) => failJob(tx, { lease, tenantId, error: e, retryable: retryable ?? false, by }));
+    return this.loadJob(failed.jobId);
+  }
+
+  private async claimWith(filter: ClaimFilter): Promise<Lease | null> {
+    const claimed = await claimJob(this.db, filter);
+    if (!claimed) return null;
+    return { token: claimed.token, expiresOn: claimed.expiresOn, job: await this.loadJob(claimed.jobId) };
+  }
+
+  /** The lease a token names and the caller's scope; LEASE_LOST for anything not shaped like a token. */
+  private present(token: string, caller: Caller): { lease: PresentedLease; tenantId: string | null; by: string | null } {
+    if (caller !== IN_PROCESS) requireWorkerRole(caller);
+    const lease = parseLeaseToken(String(token ?? ""));
+    return caller === IN_PROCESS ? { lease, tenantId: null, by: null } : { lease, tenantId: caller.tenantId, by: caller.userId };
+  }
+
+  private async loadJob(jobId: string): Promise<JobRecord> {
+    const row = await this.db.prisma.job.findUnique({ where: { id: jobId }, include: jobInclude });
+    if (!row) throw jobsError("NOT_FOUND", `job ${jobId} not found`);
+    return toJobRecord(row);
+  }
+}
+
+/** The worker protocol is for WORKER keys (and admins); MEMBER keys are refused. */
+export function requireWorkerRole(viewer: Viewer): void {
+  if (viewer.role !== "WORKER" && viewer.role !== "ADMIN") {
+    throw jobsError("FORBIDDEN", "the worker protocol needs a WORKER (or ADMIN) key");
+  }
+}
+
+const protocols = new WeakMap<object, WorkerProtocol>();
+
+/**
+ * The protocol serving a set of services (the GraphQL resolvers use this). The composition root may
+ * install one with hooks (e.g. afterSuccess for evidence and seals) via setWorkerProtocol; otherwise
+ * a plain one is made on first use.
+ */
+export function workerProtocolFor(services: { db: Database; logger?: WorkerProtocolOptions["logger"] }): WorkerProtocol {
+  let protocol = protocols.get(services);
+  if (!protocol) protocols.set(services, (protocol = new WorkerProtocol(services.db, { logger: services.logger })));
+  return protocol;
+}
+
+export function setWorkerProtocol(services: object, protocol: WorkerProtocol): void {
+  protocols.set(services, protocol);
+}

@@ -1,0 +1,117 @@
+// Hands one eligible job to a claimer, atomically, in ONE statement: pick the first waiting job
+// (priority desc, then oldest) with FOR UPDATE SKIP LOCKED, so concurrent claimers never take the
+// same job nor wait for each other; move it to its family's claimed state with a fresh lease; write
+// its status-history row; name the agent on agent jobs; and notify listeners.
+import type { Sql } from "../../../db/database.ts";
+import type { GenerationKind, ReasonerType } from "../../../jobs/model.ts";
+import { JOBS_CHANNEL, notifyPayloadSql } from "../../../jobs/sql/notify.ts";
+import { leaseHashSql, leaseTokenOf, newLeaseSecret } from "../lease.ts";
+import { claimedNativeStateSql, claimedStateSql, waitingStateSql } from "../states-sql.ts";
+
+export const DEFAULT_LEASE_SECONDS = 60;
+export const MAX_LEASE_SECONDS = 3600;
+
+export interface ClaimFilter {
+  /** Only jobs of this tenant; null or absent: any tenant (in-process executors). */
+  tenantId?: string | null;
+  reasonerTypes: readonly ReasonerType[];
+  /** Only jobs in these queues (reasoner names); empty or absent: any. */
+  queues?: readonly string[];
+  /** GENERATION jobs only of these kinds; null or absent: any kind. Other families are unaffected. */
+  generationKinds?: readonly GenerationKind[] | null;
+  /**
+   * The registered worker claiming (jobs.workerId, agent_details.agentId, history agentId). Agent
+   * jobs assigned to an agent are claimable only by that worker; without a worker, by nobody.
+   */
+  workerId?: string | null;
+  /** Agent jobs assigned to a pool are claimable only by workers of that pool. */
+  poolId?: string | null;
+  leaseSeconds?: number;
+  /** Status-history message and author. */
+  message?: string | null;
+  by?: string | null;
+}
+
+export interface ClaimedLease {
+  /** The secret the claimer presents from now on; only its hash is stored. */
+  token: string;
+  expiresOn: Date;
+  jobId: string;
+  tenantId: string;
+  reasonerType: ReasonerType;
+}
+
+// Enum arrays travel as text[] (PGlite cannot serialize a JS array for an enum-array parameter).
+export async function claimJob(sql: Sql, f: ClaimFilter): Promise<ClaimedLease | null> {
+  const leaseSeconds = f.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
+  if (!Number.isInteger(leaseSeconds) || leaseSeconds < 1 || leaseSeconds > MAX_LEASE_SECONDS) {
+    throw new RangeError(`leaseSeconds must be an integer between 1 and ${MAX_LEASE_SECONDS}`);
+  }
+  if (f.reasonerTypes.length === 0) return null;
+  const secret = newLeaseSecret();
+  const rows = await sql.query<{ id: string; tenantId: string; reasonerType: ReasonerType; leaseExpiresOn: Date }>(
+    `with candidate as (
+       select j."id" from "jobs" j
+       where j."state" in ('QUEUED', 'PENDING')
+         and j."state" = ${waitingStateSql(`j."reasonerType"`)}
+         and j."runAfter" <= now()
+         and j."reasonerType" = any($1::text[]::"ReasonerType"[])
+         and ($2::uuid is null or j."tenantId" = $2::uuid)
+         and (cardinality($3::text[]) = 0 or j."queue" = any($3::text[]))
+         and (j."reasonerType" <> 'AGENT' or not exists (
+               select 1 from "agent_details" a where a."jobId" = j."id" and (
+                 (a."assignedAgentId" is not null and a."assignedAgentId" is distinct from $4::uuid::text)
+                 or (a."assignedAgentPoolId" is not null and a."assignedAgentPoolId" is distinct from $5::text))))
+         and ($6::text[]::"GenerationKind"[] is null or j."reasonerType" <> 'GENERATION' or exists (
+               select 1 from "generation_details" g where g."jobId" = j."id" and g."kind" = any($6::text[]::"GenerationKind"[])))
+       order by j."priority" desc, j."createdOn", j."id"
+       limit 1
+       for update of j skip locked
+     ), claimed as (
+       update "jobs" j set
+         "state" = ${claimedStateSql(`j."reasonerType"`)},
+         "nativeState" = ${claimedNativeStateSql(`j."reasonerType"`)},
+         "startedOn" = coalesce(j."startedOn", now()),
+         "attempts" = j."attempts" + 1,
+         "workerId" = $4::uuid,
+         "leaseToken" = ${leaseHashSql(`j."id"`, "$7")},
+         "leaseExpiresOn" = now() + make_interval(secs => $8::int),
+         "leaseSeconds" = $8::int,
+         "cancelRequested" = false,
+         "revision" = j."revision" + 1,
+         "statusSeq" = j."statusSeq" + 1,
+         "updatedOn" = now()
+       from candidate c where j."id" = c."id"
+       returning j."id", j."tenantId", j."reasonerType", j."state", j."nativeState", j."statusSeq", j."revision", j."leaseExpiresOn"
+     ), history as (
+       insert into "job_status_changes" ("jobId", "seq", "state", "nativeState", "message", "agentId", "createdById")
+       select "id", "statusSeq", "state", "nativeState", $9::text, $4::uuid::text, $10::text from claimed
+     ), agent as (
+       update "agent_details" a set "agentId" = $4::uuid::text
+       from claimed c where a."jobId" = c."id" and c."reasonerType" = 'AGENT'
+     )
+     select c."id", c."tenantId", c."reasonerType", c."leaseExpiresOn", pg_notify('${JOBS_CHANNEL}', ${notifyPayloadSql("c")}) as "notified"
+     from claimed c`,
+    [
+      [...f.reasonerTypes],
+      f.tenantId ?? null,
+      [...(f.queues ?? [])],
+      f.workerId ?? null,
+      f.poolId ?? null,
+      f.generationKinds ? [...f.generationKinds] : null,
+      secret,
+      leaseSeconds,
+      f.message ?? null,
+      f.by ?? null,
+    ],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    token: leaseTokenOf(row.id, secret),
+    expiresOn: new Date(row.leaseExpiresOn),
+    jobId: row.id,
+    tenantId: row.tenantId,
+    reasonerType: row.reasonerType,
+  };
+}

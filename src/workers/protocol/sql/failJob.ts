@@ -1,0 +1,83 @@
+// Ends a leased attempt with an error (run inside a transaction):
+//  - a CANCELING job becomes CANCELED;
+//  - a retryable error with attempts left goes back to the family's waiting state, to be claimed
+//    again after an exponential backoff (2^attempts seconds, at most an hour), lease cleared;
+//  - otherwise FAILED with the worker's error.
+import type { Sql } from "../../../db/database.ts";
+import type { JobState, ReasonerType } from "../../../jobs/model.ts";
+import { transitionJob } from "../../../jobs/sql/transitionJob.ts";
+import { waitingState } from "../../../jobs/states.ts";
+import type { PresentedLease } from "../lease.ts";
+import { setAbortReason } from "./completeJob.ts";
+import { agentIdOf, lockLease } from "./lockLease.ts";
+
+export const MAX_BACKOFF_SECONDS = 3600;
+
+/** Seconds before attempt n+1 after n attempts: 2, 4, 8, ... capped at an hour. */
+export const backoffSeconds = (attempts: number) => Math.min(2 ** Math.max(attempts, 0), MAX_BACKOFF_SECONDS);
+
+export interface FailArgs {
+  lease: PresentedLease;
+  tenantId: string | null;
+  error: { code: string; message: string };
+  retryable: boolean;
+  by: string | null;
+}
+
+export interface FailedJob {
+  jobId: string;
+  tenantId: string;
+  reasonerType: ReasonerType;
+  state: JobState;
+  /** When requeued: when it may be claimed again. */
+  retryAt: Date | null;
+}
+
+export async function failJob(tx: Sql, a: FailArgs): Promise<FailedJob> {
+  const job = await lockLease(tx, a.lease, a.tenantId);
+  const base = { jobId: job.id, tenantId: job.tenantId, reasonerType: job.reasonerType };
+  const common = { jobId: job.id, reasonerType: job.reasonerType, from: [job.state], leaseToken: job.leaseToken, agentId: agentIdOf(job), by: a.by };
+  const said = `${a.error.code}: ${a.error.message}`;
+
+  if (job.state === "CANCELING") {
+    await transitionJob(tx, { ...common, to: "CANCELED", message: `canceled; the worker stopped with ${said}`, set: { errorCode: "CANCELED", errorMessage: "canceled while running" } });
+    if (job.reasonerType === "LOGIC") await setAbortReason(tx, job.id, "canceled");
+    return { ...base, state: "CANCELED", retryAt: null };
+  }
+
+  if (a.retryable && job.attempts < job.maxAttempts) {
+    const to = waitingState(job.reasonerType);
+    const retryAt = new Date(new Date(job.dbNow).getTime() + backoffSeconds(job.attempts) * 1000);
+    await requeue(tx, job.id, job.reasonerType, common, to, `attempt ${job.attempts} of ${job.maxAttempts} failed (${said}); retrying`, retryAt);
+    return { ...base, state: to, retryAt };
+  }
+
+  await transitionJob(tx, { ...common, to: "FAILED", message: said, set: { errorCode: a.error.code, errorMessage: a.error.message } });
+  if (job.reasonerType === "LOGIC") await setAbortReason(tx, job.id, a.error.code);
+  return { ...base, state: "FAILED", retryAt: null };
+}
+
+/** Back to waiting: lease, worker and (agent jobs) agent cleared, claimable again from retryAt. */
+export async function requeue(
+  tx: Sql,
+  jobId: string,
+  reasonerType: ReasonerType,
+  guard: { from: readonly JobState[]; leaseToken: string; agentId?: string | null; by?: string | null },
+  to: JobState,
+  message: string,
+  retryAt: Date | undefined,
+): Promise<boolean> {
+  const moved = await transitionJob(tx, {
+    jobId,
+    reasonerType,
+    from: guard.from,
+    to,
+    leaseToken: guard.leaseToken,
+    agentId: guard.agentId ?? null,
+    by: guard.by ?? null,
+    message,
+    set: { leaseToken: null, leaseExpiresOn: null, workerId: null, cancelRequested: false, runAfter: retryAt },
+  });
+  if (moved && reasonerType === "AGENT") await tx.query(`update "agent_details" set "agentId" = null where "jobId" = $1::uuid`, [jobId]);
+  return moved !== null;
+}

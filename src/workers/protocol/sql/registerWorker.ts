@@ -1,0 +1,53 @@
+// Records a worker: what it runs (reasoner types, and optionally only some reasoner names / queues)
+// and the agent pool it belongs to. Claims and heartbeats keep lastSeenOn fresh.
+import { uuidv7 } from "uuidv7";
+import type { Sql } from "../../../db/database.ts";
+import type { ReasonerType } from "../../../jobs/model.ts";
+
+export interface WorkerRecord {
+  id: string;
+  tenantId: string;
+  name: string;
+  reasonerTypes: ReasonerType[];
+  /** Empty: any reasoner name / queue. */
+  reasonerNames: string[];
+  poolId: string | null;
+  createdBy: string;
+  createdOn: Date;
+  lastSeenOn: Date;
+}
+
+export interface NewWorker {
+  tenantId: string;
+  name: string;
+  reasonerTypes: readonly ReasonerType[];
+  reasonerNames: readonly string[];
+  poolId: string | null;
+  createdBy: string;
+}
+
+export const WORKER_COLUMNS = `"id", "tenantId", "name", "reasonerTypes"::text[] as "reasonerTypes", "reasonerNames", "poolId", "createdBy", "createdOn", "lastSeenOn"`;
+
+export async function registerWorker(sql: Sql, w: NewWorker): Promise<WorkerRecord> {
+  const rows = await sql.query<WorkerRecord>(
+    `insert into "workers" ("id", "tenantId", "name", "reasonerTypes", "reasonerNames", "poolId", "createdBy")
+     values ($1::uuid, $2::uuid, $3::text, $4::text[]::"ReasonerType"[], $5::text[], $6::text, $7::text)
+     returning ${WORKER_COLUMNS}`,
+    [uuidv7(), w.tenantId, w.name, [...w.reasonerTypes], [...w.reasonerNames], w.poolId, w.createdBy],
+  );
+  return normalizeWorker(rows[0]!);
+}
+
+/** Marks the worker seen and returns it, when it exists in that tenant. */
+export async function touchWorker(sql: Sql, workerId: string, tenantId: string): Promise<WorkerRecord | null> {
+  const rows = await sql.query<WorkerRecord>(
+    `update "workers" set "lastSeenOn" = now() where "id" = $1::uuid and "tenantId" = $2::uuid returning ${WORKER_COLUMNS}`,
+    [workerId, tenantId],
+  );
+  return rows[0] ? normalizeWorker(rows[0]) : null;
+}
+
+/** The array columns are nullable in the schema; read null as empty. */
+function normalizeWorker(row: WorkerRecord): WorkerRecord {
+  return { ...row, reasonerTypes: row.reasonerTypes ?? [], reasonerNames: row.reasonerNames ?? [] };
+}

@@ -1,0 +1,141 @@
+// The worker protocol's GraphQL surface: registerWorker, claimJob, heartbeat, updateJobStatus,
+// appendJobEvents, appendJobLogs, completeJob, failJob. Resolvers parse and delegate to the service.
+import { builder } from "../schema/builder.ts";
+import { JobStateEnum, ReasonerTypeEnum } from "../schema/enums.ts";
+import { JobRef } from "../schema/job.ts";
+import { type Lease, type LeaseStatus, type WorkerRecord, workerProtocolFor } from "./protocol/service.ts";
+
+const WorkerRef = builder.objectRef<WorkerRecord>("Worker").implement({
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    name: t.exposeString("name"),
+    reasonerTypes: t.field({ type: [ReasonerTypeEnum], resolve: (w) => w.reasonerTypes }),
+    reasonerNames: t.exposeStringList("reasonerNames"),
+    poolId: t.id({ nullable: true, resolve: (w) => w.poolId }),
+    lastSeenOn: t.expose("lastSeenOn", { type: "DateTime" }),
+  }),
+});
+
+const LeaseRef = builder.objectRef<Lease>("Lease").implement({
+  description: "What a worker holds while it runs a job; every later call must present the token.",
+  fields: (t) => ({
+    token: t.exposeString("token"),
+    expiresOn: t.expose("expiresOn", { type: "DateTime" }),
+    job: t.field({ type: JobRef, resolve: (l) => l.job }),
+  }),
+});
+
+const NoJobResponseRef = builder.objectRef<{ message: string }>("NoJobResponse").implement({
+  fields: (t) => ({ message: t.exposeString("message") }),
+});
+
+const ClaimResultRef = builder.unionType("ClaimResult", {
+  types: [LeaseRef, NoJobResponseRef],
+  resolveType: (value) => ("token" in value ? LeaseRef : NoJobResponseRef),
+});
+
+const LeaseStatusRef = builder.objectRef<LeaseStatus>("LeaseStatus").implement({
+  fields: (t) => ({
+    expiresOn: t.expose("expiresOn", { type: "DateTime" }),
+    cancelRequested: t.exposeBoolean("cancelRequested", {
+      description: "The job was asked to stop: the worker should wind down and call failJob or completeJob.",
+    }),
+  }),
+});
+
+const RegisterWorkerInput = builder.inputType("RegisterWorkerInput", {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    reasonerTypes: t.field({ type: [ReasonerTypeEnum], required: true }),
+    reasonerNames: t.stringList({ required: false, description: "Restrict to these reasoner names / queues; empty means any." }),
+    poolId: t.id({ required: false }),
+  }),
+});
+
+const LogLineInput = builder.inputType("LogLineInput", {
+  fields: (t) => ({
+    timestampMs: t.float({ required: false }),
+    level: t.string({ required: false, defaultValue: "info" }),
+    message: t.string({ required: true }),
+    step: t.string({ required: false }),
+  }),
+});
+
+const JobErrorInput = builder.inputType("JobErrorInput", {
+  fields: (t) => ({
+    code: t.string({ required: true }),
+    message: t.string({ required: true }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  registerWorker: t.field({
+    type: WorkerRef,
+    args: { input: t.arg({ type: RegisterWorkerInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      workerProtocolFor(ctx.services).registerWorker({ ...input, poolId: input.poolId == null ? input.poolId : String(input.poolId) }, ctx.viewer),
+  }),
+  claimJob: t.field({
+    type: ClaimResultRef,
+    description: "Atomically hands one eligible job to this worker, or says there is none.",
+    args: {
+      workerId: t.arg.id({ required: true }),
+      leaseSeconds: t.arg.int({ required: false, defaultValue: 60 }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const lease = await workerProtocolFor(ctx.services).claimForWorker(String(args.workerId), args.leaseSeconds, ctx.viewer);
+      if (!lease) return { message: "no eligible job is waiting for this worker" };
+      ctx.loaders.job.prime({ reasonerType: lease.job.reasonerType, jobId: lease.job.id }, lease.job);
+      return lease;
+    },
+  }),
+  heartbeat: t.field({
+    type: LeaseStatusRef,
+    args: { leaseToken: t.arg.string({ required: true }), progress: t.arg({ type: "JSON", required: false }) },
+    resolve: (_root, args, ctx) => workerProtocolFor(ctx.services).heartbeat(args.leaseToken, args.progress, ctx.viewer),
+  }),
+  updateJobStatus: t.field({
+    type: JobRef,
+    description: "Moves a claimed job through the family's non-terminal states (e.g. VALIDATING, RUNNING, UPLOADING).",
+    args: {
+      leaseToken: t.arg.string({ required: true }),
+      state: t.arg({ type: JobStateEnum, required: true }),
+      message: t.arg.string({ required: false }),
+    },
+    resolve: (_root, args, ctx) => workerProtocolFor(ctx.services).updateStatus(args.leaseToken, args.state, args.message, ctx.viewer),
+  }),
+  appendJobEvents: t.int({
+    args: {
+      leaseToken: t.arg.string({ required: true }),
+      stream: t.arg.string({ required: false, defaultValue: "progress" }),
+      events: t.arg({ type: ["JSON"], required: true }),
+    },
+    resolve: (_root, args, ctx) => workerProtocolFor(ctx.services).appendEvents(args.leaseToken, args.stream, args.events, ctx.viewer),
+  }),
+  appendJobLogs: t.int({
+    args: {
+      leaseToken: t.arg.string({ required: true }),
+      lines: t.arg({ type: [LogLineInput], required: true }),
+    },
+    resolve: (_root, args, ctx) => workerProtocolFor(ctx.services).appendLogs(args.leaseToken, args.lines, ctx.viewer),
+  }),
+  completeJob: t.field({
+    type: JobRef,
+    args: {
+      leaseToken: t.arg.string({ required: true }),
+      result: t.arg({ type: "JSON", required: false }),
+      artifactIds: t.arg.idList({ required: false }),
+    },
+    resolve: (_root, args, ctx) =>
+      workerProtocolFor(ctx.services).complete(args.leaseToken, args.result, args.artifactIds?.map(String), ctx.viewer),
+  }),
+  failJob: t.field({
+    type: JobRef,
+    args: {
+      leaseToken: t.arg.string({ required: true }),
+      error: t.arg({ type: JobErrorInput, required: true }),
+      retryable: t.arg.boolean({ required: false, defaultValue: false }),
+    },
+    resolve: (_root, args, ctx) => workerProtocolFor(ctx.services).fail(args.leaseToken, args.error, args.retryable, ctx.viewer),
+  }),
+}));
