@@ -1,0 +1,35 @@
+// `npm start`: the server with embedded storage (or DATABASE_URL) and in-process workers.
+import { loadConfig } from "./config.ts";
+import { createLogger } from "./logger.ts";
+import { startServer } from "./server.ts";
+
+const config = loadConfig();
+const logger = createLogger(config.logLevel);
+const server = await startServer(config, logger);
+
+const storage = config.databaseUrl ? "PostgreSQL (DATABASE_URL)" : `embedded PGlite in ${config.dataDir}`;
+const lines = [
+  "",
+  `  Jobs API ready on ${server.url}/graphql  (storage: ${storage})`,
+  `  Open it in a browser for GraphiQL; send the header  Authorization: Bearer <api key>`,
+  server.createdAdminSecret
+    ? `  Admin API key (shown once, keep it):  ${server.createdAdminSecret}`
+    : config.adminApiKey
+      ? "  Admin API key: the value of JOBS_ADMIN_API_KEY"
+      : "  Admin API key: the one printed at the first start (or set JOBS_ADMIN_API_KEY)",
+  "",
+];
+process.stdout.write(lines.join("\n") + "\n");
+
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
+}

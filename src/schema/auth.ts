@@ -1,0 +1,68 @@
+// Who is calling, tenants and API keys.
+import type { ApiKeyRecord } from "../auth/service.ts";
+import type { Viewer } from "../jobs/model.ts";
+import { builder } from "./builder.ts";
+import { RoleEnum } from "./enums.ts";
+
+const TenantRef = builder.objectRef<{ id: string; name: string }>("Tenant").implement({
+  fields: (t) => ({ id: t.exposeID("id"), name: t.exposeString("name") }),
+});
+
+const ViewerRef = builder.objectRef<Viewer>("Viewer").implement({
+  fields: (t) => ({
+    userId: t.exposeString("userId"),
+    email: t.exposeString("email", { nullable: true }),
+    tenantId: t.exposeID("tenantId"),
+    role: t.field({ type: RoleEnum, resolve: (v) => v.role }),
+  }),
+});
+
+const ApiKeyRef = builder.objectRef<ApiKeyRecord>("ApiKey").implement({
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    prefix: t.exposeString("prefix", { description: "The first characters of the secret, to recognise it by." }),
+    userId: t.exposeString("userId"),
+    tenantId: t.exposeID("tenantId"),
+    role: t.field({ type: RoleEnum, resolve: (k) => k.role }),
+    createdOn: t.expose("createdOn", { type: "DateTime" }),
+    revokedOn: t.expose("revokedOn", { type: "DateTime", nullable: true }),
+    lastUsedOn: t.expose("lastUsedOn", { type: "DateTime", nullable: true }),
+  }),
+});
+
+const CreateApiKeyPayloadRef = builder.objectRef<{ apiKey: ApiKeyRecord; secret: string }>("CreateApiKeyPayload").implement({
+  fields: (t) => ({
+    apiKey: t.field({ type: ApiKeyRef, resolve: (p) => p.apiKey }),
+    secret: t.exposeString("secret", { description: "The secret itself, shown this once; only its hash is stored." }),
+  }),
+});
+
+builder.queryField("viewer", (t) => t.field({ type: ViewerRef, resolve: (_root, _args, ctx) => ctx.viewer }));
+
+builder.mutationFields((t) => ({
+  createTenant: t.field({
+    type: TenantRef,
+    args: { name: t.arg.string({ required: true }) },
+    resolve: (_root, args, ctx) => ctx.services.auth.createTenant(args.name, ctx.viewer),
+  }),
+  createApiKey: t.field({
+    type: CreateApiKeyPayloadRef,
+    description: "Without tenantId: in the caller's tenant.",
+    args: {
+      userId: t.arg.string({ required: true }),
+      email: t.arg.string({ required: false }),
+      role: t.arg({ type: RoleEnum, required: false, defaultValue: "MEMBER" }),
+      tenantId: t.arg.id({ required: false }),
+    },
+    resolve: (_root, args, ctx) =>
+      ctx.services.auth.createApiKey(
+        { userId: args.userId, email: args.email, role: args.role, tenantId: args.tenantId == null ? null : String(args.tenantId) },
+        ctx.viewer,
+      ),
+  }),
+  revokeApiKey: t.field({
+    type: ApiKeyRef,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) => ctx.services.auth.revokeApiKey(String(args.id), ctx.viewer),
+  }),
+}));

@@ -1,0 +1,35 @@
+import type { AuthService } from "../auth/service.ts";
+import type { Config } from "../config.ts";
+import type { Database } from "../db/database.ts";
+import type { JobChangeHub } from "../jobs/changes.ts";
+import type { JobLoaders } from "../jobs/loaders.ts";
+import type { JobRecord, Viewer } from "../jobs/model.ts";
+import type { GatewayRegistry } from "../jobs/registry.ts";
+import type { JobService } from "../jobs/service.ts";
+import type { Logger } from "../logger.ts";
+import type { BlobStore } from "../storage/blob-store.ts";
+
+/** Long-lived collaborators, made once by the composition root. */
+export interface Services {
+  config: Config;
+  db: Database;
+  registry: GatewayRegistry;
+  jobs: JobService;
+  auth: AuthService;
+  changes: JobChangeHub;
+  blobs: BlobStore;
+  logger: Logger;
+  /** Recomputes a generation job's evidence bundle; absent until execution is wired in. */
+  evidence?: (job: JobRecord, evidence: { rootHash: string; signature: string; publicKey: string; fileIds: string[] }) => Promise<boolean>;
+}
+
+/** Per request (or per subscription operation). */
+export interface Context {
+  services: Services;
+  viewer: Viewer;
+  loaders: JobLoaders;
+  requestId: string;
+  /** Where clients reach this server, for download URLs. */
+  baseUrl: string;
+  signal?: AbortSignal;
+}

@@ -1,0 +1,40 @@
+// What clients see of an error: our codes and GraphQL's own validation errors as they are;
+// anything unexpected masked, with the request id to find it in the logs.
+import { unwrapResolverError } from "@apollo/server/errors";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { isJobsError } from "../errors.ts";
+import { currentRequestId } from "../http/request-scope.ts";
+import type { Logger } from "../logger.ts";
+
+/** Codes Apollo and graphql-js produce for a client's own mistakes. */
+const CLIENT_CODES = new Set([
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "BAD_USER_INPUT",
+  "BAD_REQUEST",
+  "OPERATION_RESOLUTION_FAILURE",
+  "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
+]);
+
+export function createFormatError(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const requestId = currentRequestId();
+    if (isJobsError(original)) {
+      const { http: _http, ...extensions } = original.extensions;
+      return { ...formatted, message: original.message, extensions: { ...extensions, requestId } };
+    }
+    const code = formatted.extensions?.code;
+    if (typeof code === "string" && CLIENT_CODES.has(code)) {
+      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code, requestId } };
+    }
+    // A GraphQLError without a code from graphql-js itself (e.g. a non-null violation) is still ours to hide.
+    logger.error({ err: original instanceof Error ? original : new GraphQLError(String(original)), requestId, path: formatted.path }, "unexpected error");
+    return {
+      message: `Internal server error (request id ${requestId ?? "unknown"})`,
+      path: formatted.path,
+      extensions: { code: "INTERNAL_SERVER_ERROR", requestId },
+    };
+  };
+}

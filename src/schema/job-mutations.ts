@@ -1,0 +1,57 @@
+// Creating, cancelling and waiting for jobs of any family.
+import { newJobFromRequest } from "../families/index.ts";
+import type { JobRecord } from "../jobs/model.ts";
+import { builder } from "./builder.ts";
+import { ReasonerTypeEnum } from "./enums.ts";
+import { JobRef, OperationRef } from "./job.ts";
+
+export const CreateJobPayloadRef = builder.objectRef<{ job: JobRecord }>("CreateJobPayload").implement({
+  fields: (t) => ({
+    operation: t.field({ type: OperationRef, resolve: (p) => p.job }),
+    job: t.field({ type: JobRef, resolve: (p) => p.job }),
+  }),
+});
+
+export const createdPayload = (job: JobRecord) => ({ job });
+
+const CreateJobInput = builder.inputType("CreateJobInput", {
+  fields: (t) => ({
+    reasonerType: t.field({ type: ReasonerTypeEnum, required: true }),
+    reasonerName: t.string({ required: true }),
+    payload: t.field({ type: "JSON", required: true }),
+    name: t.string({ required: false }),
+    timeoutMins: t.int({ required: false }),
+    idempotencyKey: t.string({ required: false, description: "The same key from the same caller returns the job it first created." }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  createJob: t.field({
+    type: CreateJobPayloadRef,
+    args: { input: t.arg({ type: CreateJobInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => createdPayload(await ctx.services.jobs.create(newJobFromRequest({ ...input, payload: input.payload }), { createJob: input }, ctx.viewer)),
+  }),
+  createJobReady: t.field({
+    type: JobRef,
+    description: "Creates the job and returns it once terminal; fails with JOB_TIMEOUT after timeoutS.",
+    args: {
+      input: t.arg({ type: CreateJobInput, required: true }),
+      timeoutS: t.arg.float({ required: false, defaultValue: 900 }),
+    },
+    resolve: async (_root, { input, timeoutS }, ctx) => {
+      const job = await ctx.services.jobs.create(newJobFromRequest({ ...input, payload: input.payload }), { createJob: input }, ctx.viewer);
+      return ctx.services.jobs.waitForTerminal({ reasonerType: job.reasonerType, jobId: job.id }, timeoutS ?? 900, ctx.viewer, ctx.signal);
+    },
+  }),
+  cancelJob: t.field({
+    type: JobRef,
+    description: "allUsers is accepted for LOGIC only, and only from admins.",
+    args: {
+      reasonerType: t.arg({ type: ReasonerTypeEnum, required: true }),
+      jobId: t.arg.id({ required: true }),
+      allUsers: t.arg.boolean({ required: false, defaultValue: false }),
+    },
+    resolve: (_root, args, ctx) =>
+      ctx.services.jobs.cancel({ reasonerType: args.reasonerType, jobId: String(args.jobId) }, args.allUsers ?? false, ctx.viewer),
+  }),
+}));

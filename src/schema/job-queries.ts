@@ -1,0 +1,97 @@
+// Reading jobs: one by key, pages of them across families, and waiting for one to finish.
+import { jobsError } from "../errors.ts";
+import { pageSize } from "../jobs/cursor.ts";
+import { isUuid } from "../jobs/validation.ts";
+import type { JobRecord } from "../jobs/model.ts";
+import { builder } from "./builder.ts";
+import { JobStateEnum, ReasonerTypeEnum } from "./enums.ts";
+import { JobRef } from "./job.ts";
+
+export function jobKey(reasonerType: JobRecord["reasonerType"], jobId: string | number) {
+  const id = String(jobId);
+  return { reasonerType, jobId: id, valid: isUuid(id) };
+}
+
+export const JobFilterInput = builder.inputType("JobFilter", {
+  fields: (t) => ({
+    reasonerType: t.field({ type: ReasonerTypeEnum, required: false }),
+    jobId: t.id({ required: false }),
+    state: t.field({ type: JobStateEnum, required: false }),
+    name: t.string({ required: false }),
+    createdBy: t.string({ required: false }),
+    onlyActive: t.boolean({ required: false, defaultValue: false }),
+    allUsers: t.boolean({ required: false, defaultValue: false }),
+  }),
+});
+
+type JobsConnection = {
+  edges: { cursor: string; node: JobRecord }[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  totalCount: () => Promise<number>;
+};
+
+const JobConnection = builder.connectionObject(
+  {
+    type: JobRef,
+    name: "JobConnection",
+    fields: (t) => ({
+      totalCount: t.int({ resolve: (c) => (c as unknown as JobsConnection).totalCount() }),
+    }),
+  },
+  { name: "JobEdge" },
+);
+
+builder.queryFields((t) => ({
+  job: t.field({
+    type: JobRef,
+    nullable: true,
+    args: { reasonerType: t.arg({ type: ReasonerTypeEnum, required: true }), jobId: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) => {
+      const key = jobKey(args.reasonerType, args.jobId);
+      return key.valid ? ctx.loaders.job.load(key) : null;
+    },
+  }),
+  jobs: t.field({
+    type: JobConnection,
+    description: "Newest first; with no reasonerType, merged across every family.",
+    args: {
+      filter: t.arg({ type: JobFilterInput, required: false }),
+      first: t.arg.int({ required: false, defaultValue: 50 }),
+      after: t.arg.string({ required: false }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const first = pageSize(args.first, 50);
+      const filter = { ...args.filter, jobId: args.filter?.jobId != null ? String(args.filter.jobId) : null };
+      if (filter.jobId && !isUuid(filter.jobId)) {
+        return { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null }, totalCount: async () => 0 };
+      }
+      const page = await ctx.services.jobs.list(filter, first, args.after ?? null, ctx.viewer);
+      for (const { job } of page.items) ctx.loaders.job.prime({ reasonerType: job.reasonerType, jobId: job.id }, job);
+      const edges = page.items.map(({ job, cursor }) => ({ cursor, node: job }));
+      return {
+        edges,
+        pageInfo: {
+          hasNextPage: page.hasNextPage,
+          hasPreviousPage: args.after != null,
+          startCursor: edges[0]?.cursor ?? null,
+          endCursor: edges.at(-1)?.cursor ?? null,
+        },
+        totalCount: page.totalCount,
+      };
+    },
+  }),
+  waitForJob: t.field({
+    type: JobRef,
+    description: "Blocks until the job is terminal; fails with JOB_TIMEOUT after timeoutS.",
+    args: {
+      reasonerType: t.arg({ type: ReasonerTypeEnum, required: true }),
+      jobId: t.arg.id({ required: true }),
+      timeoutS: t.arg.float({ required: false, defaultValue: 900 }),
+    },
+    resolve: (_root, args, ctx) => {
+      const key = jobKey(args.reasonerType, args.jobId);
+      if (!key.valid) throw jobsError("NOT_FOUND", `${key.reasonerType} job ${key.jobId} not found`);
+      return ctx.services.jobs.waitForTerminal(key, args.timeoutS ?? 900, ctx.viewer, ctx.signal);
+    },
+  }),
+}));

@@ -1,0 +1,203 @@
+// The Job interface every family implements, and the shared types its expansions return.
+import type { ArtifactRecord, JobEventRecord, LogLineRecord, ProblemRecord, StatusChangeRecord } from "../jobs/gateway.ts";
+import { connection, pageSize, parseSeqCursor, seqCursor } from "../jobs/cursor.ts";
+import type { JobRecord, ReasonerType } from "../jobs/model.ts";
+import { isTerminal } from "../jobs/states.ts";
+import { builder } from "./builder.ts";
+import type { Context } from "./context.ts";
+import { JobStateEnum, ReasonerTypeEnum } from "./enums.ts";
+
+export const JOB_TYPE_NAMES: Record<ReasonerType, string> = {
+  LOGIC: "Transaction",
+  PRESCRIPTIVE: "ReasonerJob",
+  PREDICTIVE: "ReasonerJob",
+  AGENT: "AgentJob",
+  GENERATION: "GenerationJob",
+  BATCH: "BatchJob",
+};
+
+export const JobErrorRef = builder.objectRef<{ code: string; message: string }>("JobError").implement({
+  fields: (t) => ({ code: t.exposeString("code"), message: t.exposeString("message") }),
+});
+
+export const jobError = (job: JobRecord) =>
+  job.errorCode || job.errorMessage ? { code: job.errorCode ?? "ERROR", message: job.errorMessage ?? "" } : null;
+
+export const OperationRef = builder.objectRef<JobRecord>("Operation").implement({
+  description: "A normalized long-running-operation view of a job.",
+  fields: (t) => ({
+    id: t.id({ resolve: (job) => job.id }),
+    reasonerType: t.field({ type: ReasonerTypeEnum, resolve: (job) => job.reasonerType }),
+    done: t.boolean({ resolve: (job) => isTerminal(job.state) }),
+    state: t.field({ type: JobStateEnum, resolve: (job) => job.state }),
+    error: t.field({ type: JobErrorRef, nullable: true, resolve: jobError }),
+    result: t.field({ type: "JSON", nullable: true, resolve: (job) => job.result ?? null }),
+  }),
+});
+
+export const JobStatusRef = builder.objectRef<StatusChangeRecord>("JobStatus").implement({
+  fields: (t) => ({
+    id: t.id({ resolve: (s) => `${s.jobId}:${s.seq}` }),
+    state: t.field({ type: JobStateEnum, resolve: (s) => s.state }),
+    nativeState: t.exposeString("nativeState"),
+    message: t.exposeString("message", { nullable: true }),
+    agentId: t.id({ nullable: true, resolve: (s) => s.agentId }),
+    createdById: t.exposeString("createdById", { nullable: true }),
+    createdOn: t.expose("createdOn", { type: "DateTime" }),
+  }),
+});
+
+export const JobEventRef = builder.objectRef<JobEventRecord>("JobEvent").implement({
+  fields: (t) => ({
+    cursor: t.string({ description: "Position in its stream; usable as a continuation token.", resolve: (e) => seqCursor(e.seq) }),
+    stream: t.exposeString("stream"),
+    createdOn: t.expose("createdOn", { type: "DateTime" }),
+    data: t.field({ type: "JSON", resolve: (e) => e.data }),
+  }),
+});
+
+export const LogLineRef = builder.objectRef<LogLineRecord>("LogLine").implement({
+  fields: (t) => ({
+    cursor: t.string({ resolve: (l) => seqCursor(l.seq) }),
+    timestampMs: t.float({ resolve: (l) => Number(l.timestampMs) }),
+    level: t.exposeString("level"),
+    message: t.exposeString("message"),
+    step: t.exposeString("step", { nullable: true }),
+  }),
+});
+
+export const artifactUrl = (ctx: Context, id: string) => `${ctx.baseUrl}/artifacts/${id}`;
+
+export const ArtifactRef = builder.objectRef<ArtifactRecord>("Artifact");
+builder.node(ArtifactRef, {
+  id: { resolve: (a) => a.id },
+  isTypeOf: (v) => typeof v === "object" && v !== null && "artifactType" in v && "contentHash" in v,
+  loadMany: async (ids, ctx) => {
+    const valid = ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+    const gateway = ctx.services.registry.gateways()[0]!;
+    const found = valid.length ? await gateway.expansions.artifactsById(valid) : [];
+    const byId = new Map(found.filter((a): a is ArtifactRecord => !!a && a.tenantId === ctx.viewer.tenantId).map((a) => [a.id, a]));
+    return ids.map((id) => byId.get(id) ?? null);
+  },
+  fields: (t) => ({
+    name: t.exposeString("name"),
+    artifactType: t.exposeString("artifactType"),
+    mimeType: t.exposeString("mimeType", { nullable: true }),
+    sizeBytes: t.float({ resolve: (a) => Number(a.sizeBytes) }),
+    contentHash: t.exposeString("contentHash", { description: "sha256:<hex> of the bytes." }),
+    downloadUrl: t.string({
+      description: "Where the bytes can be fetched over HTTP with the same credentials.",
+      resolve: (a, _args, ctx) => artifactUrl(ctx, a.id),
+    }),
+    createdOn: t.expose("createdOn", { type: "DateTime" }),
+  }),
+});
+
+export const ProblemRef = builder.objectRef<ProblemRecord>("Problem").implement({
+  fields: (t) => ({
+    severity: t.exposeString("severity"),
+    code: t.exposeString("code"),
+    message: t.exposeString("message"),
+    details: t.field({ type: "JSON", nullable: true, resolve: (p) => p.details ?? null }),
+  }),
+});
+
+export const JobEventConnection = builder.connectionObject({ type: JobEventRef, name: "JobEventConnection" }, { name: "JobEventEdge" });
+export const LogLineConnection = builder.connectionObject({ type: LogLineRef, name: "LogLineConnection" }, { name: "LogLineEdge" });
+
+/** The job as JSON, as stored, without secrets. */
+function rawJob(job: JobRecord) {
+  return { ...job };
+}
+
+export function familyDetails(job: JobRecord): unknown {
+  return job.transaction ?? job.agent ?? job.generation ?? job.batch ?? null;
+}
+
+export const JobRef = builder.interfaceRef<JobRecord>("Job").implement({
+  interfaces: [builder.nodeInterfaceRef()],
+  resolveType: (job) => JOB_TYPE_NAMES[job.reasonerType],
+  fields: (t) => ({
+    jobId: t.id({ resolve: (job) => job.id }),
+    reasonerType: t.field({ type: ReasonerTypeEnum, resolve: (job) => job.reasonerType }),
+    reasonerName: t.exposeString("reasonerName", { description: "Which reasoner, worker pool or queue it runs on." }),
+    name: t.exposeString("name", { nullable: true }),
+    state: t.field({ type: JobStateEnum, resolve: (job) => job.state }),
+    nativeState: t.exposeString("nativeState"),
+    createdBy: t.exposeString("createdBy"),
+    createdOn: t.expose("createdOn", { type: "DateTime" }),
+    startedOn: t.expose("startedOn", { type: "DateTime", nullable: true }),
+    finishedOn: t.expose("finishedOn", { type: "DateTime", nullable: true }),
+    durationMs: t.float({
+      nullable: true,
+      resolve: (job) => (job.startedOn ? (job.finishedOn ?? new Date()).getTime() - job.startedOn.getTime() : null),
+    }),
+    timeoutMins: t.exposeInt("timeoutMins", { nullable: true }),
+    payload: t.field({ type: "JSON", nullable: true, resolve: (job) => job.payload ?? null }),
+    error: t.field({ type: JobErrorRef, nullable: true, resolve: jobError }),
+    operation: t.field({ type: OperationRef, resolve: (job) => job }),
+    statusHistory: t.field({ type: [JobStatusRef], resolve: (job, _a, ctx) => ctx.loaders.statusHistory.load(job) }),
+    events: t.field({
+      type: JobEventConnection,
+      description: "Expansions, each loaded in batches across the whole response.",
+      args: {
+        stream: t.arg.string({ defaultValue: "progress", required: false }),
+        first: t.arg.int({ defaultValue: 100, required: false }),
+        after: t.arg.string({ required: false }),
+      },
+      resolve: async (job, args, ctx) => {
+        const first = pageSize(args.first, 100);
+        const afterSeq = parseSeqCursor(args.after);
+        const rows = await ctx.loaders.events({ stream: args.stream ?? "progress", afterSeq, first }).load(job);
+        const page = rows.slice(0, first);
+        return connection(page.map((e) => ({ cursor: seqCursor(e.seq), node: e })), rows.length > first, afterSeq > 0);
+      },
+    }),
+    logs: t.field({
+      type: LogLineConnection,
+      args: {
+        sinceMs: t.arg.float({ required: false }),
+        first: t.arg.int({ defaultValue: 500, required: false }),
+        after: t.arg.string({ required: false }),
+      },
+      resolve: async (job, args, ctx) => {
+        const first = pageSize(args.first, 500);
+        const afterSeq = parseSeqCursor(args.after);
+        const rows = await ctx.loaders.logs({ sinceMs: args.sinceMs ?? null, afterSeq, first }).load(job);
+        const page = rows.slice(0, first);
+        return connection(page.map((l) => ({ cursor: seqCursor(l.seq), node: l })), rows.length > first, afterSeq > 0);
+      },
+    }),
+    execTimeMs: t.float({
+      nullable: true,
+      description: "Time from the first to the last log line (to now while running).",
+      resolve: async (job, _a, ctx) => {
+        const span = await ctx.loaders.logSpan.load(job);
+        if (!span) return null;
+        return (isTerminal(job.state) ? Number(span.lastMs) : Date.now()) - Number(span.firstMs);
+      },
+    }),
+    artifacts: t.field({ type: [ArtifactRef], resolve: (job, _a, ctx) => ctx.loaders.artifacts.load(job) }),
+    problems: t.field({ type: [ProblemRef], resolve: (job, _a, ctx) => ctx.loaders.problems.load(job) }),
+    details: t.field({ type: "JSON", nullable: true, resolve: familyDetails }),
+    raw: t.field({ type: "JSON", nullable: true, resolve: rawJob }),
+  }),
+});
+
+/** What every job family's node needs: global id `<ReasonerType>:<jobId>`, type check, batch load. */
+export function jobNodeOptions(reasonerTypes: readonly ReasonerType[]) {
+  return {
+    interfaces: [JobRef] as [typeof JobRef],
+    id: { resolve: (job: JobRecord) => `${job.reasonerType}:${job.id}` },
+    isTypeOf: (value: unknown) =>
+      typeof value === "object" && value !== null && reasonerTypes.includes((value as JobRecord).reasonerType) && "nativeState" in value,
+    loadMany: (ids: readonly string[], ctx: Context) =>
+      Promise.all(
+        ids.map((globalPart) => {
+          const [reasonerType, jobId] = globalPart.split(":") as [ReasonerType, string | undefined];
+          if (!jobId || !reasonerTypes.includes(reasonerType) || !/^[0-9a-f-]{36}$/i.test(jobId)) return null;
+          return ctx.loaders.job.load({ reasonerType, jobId });
+        }),
+      ),
+  };
+}

@@ -1,0 +1,86 @@
+// Composition root: config -> database -> gateways -> schema -> HTTP (+ WebSocket).
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { AuthService } from "./auth/service.ts";
+import type { Config } from "./config.ts";
+import { openDatabase } from "./db/database.ts";
+import { migrate } from "./db/migrate.ts";
+import { createApp } from "./http/app.ts";
+import { JobChangeHub } from "./jobs/changes.ts";
+import { LocalJobGateway } from "./jobs/local/gateway.ts";
+import { GatewayRegistry } from "./jobs/registry.ts";
+import { JobService } from "./jobs/service.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import type { Services } from "./schema/context.ts";
+import { buildSchema } from "./schema/index.ts";
+import { BlobStore } from "./storage/blob-store.ts";
+import { startSweeper } from "./workers/protocol/sweeper.ts";
+
+export const MAX_BLOB_BYTES = 256 * 1024 * 1024;
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  services: Services;
+  httpServer: Server;
+  /** The admin secret made at first start, when none was configured; shown once. */
+  createdAdminSecret: string | null;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const cleanup: (() => Promise<void>)[] = [() => db.close()];
+  try {
+    const applied = await migrate(db);
+    if (applied.length) logger.info({ applied }, "migrations applied");
+
+    const auth = new AuthService(db);
+    const boot = await auth.bootstrap(config.adminApiKey);
+    const changes = new JobChangeHub(db);
+    await changes.start();
+    cleanup.unshift(() => changes.stop());
+    cleanup.unshift(startSweeper(db, config.sweepIntervalMs, logger));
+
+    const registry = new GatewayRegistry().register(new LocalJobGateway(db));
+    const services: Services = {
+      config,
+      db,
+      registry,
+      auth,
+      changes,
+      jobs: new JobService(registry, changes, config.maxWaitS),
+      blobs: new BlobStore({ dir: join(config.dataDir === "memory://" ? join(process.cwd(), ".data") : config.dataDir, "blobs"), maxBytes: MAX_BLOB_BYTES }),
+      logger,
+    };
+
+    const httpServer = createServer();
+    const { app, apollo } = await createApp(services, buildSchema(), httpServer);
+    httpServer.on("request", app);
+    cleanup.unshift(() => apollo.stop());
+
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once("error", reject);
+      httpServer.listen(config.port, config.host, () => resolve());
+    });
+    const port = (httpServer.address() as AddressInfo).port;
+    const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+    let closed = false;
+    return {
+      url: `http://${host}:${port}`,
+      port,
+      services,
+      httpServer,
+      createdAdminSecret: boot.createdSecret,
+      async close() {
+        if (closed) return;
+        closed = true;
+        for (const step of cleanup) await step().catch((err: unknown) => logger.warn({ err }, "shutdown step failed"));
+      },
+    };
+  } catch (error) {
+    for (const step of cleanup) await step().catch(() => undefined);
+    throw error;
+  }
+}
