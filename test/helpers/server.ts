@@ -1,0 +1,83 @@
+// Starts the real server (in this process, on a free port) against a fresh database, and talks to
+// it over HTTP like any client.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig } from "../../src/config.ts";
+import { startServer, type RunningServer } from "../../src/server.ts";
+import type { Backend } from "./backends.ts";
+
+export const ADMIN_KEY = "jobs_test-admin-key-0123456789abcdef";
+
+export interface TestServer {
+  server: RunningServer;
+  url: string;
+  admin: GraphQLClient;
+  client(key: string): GraphQLClient;
+  stop(): Promise<void>;
+}
+
+export interface GraphQLResult<T = Record<string, any>> {
+  status: number;
+  data?: T;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+}
+
+export interface GraphQLClient {
+  key: string | null;
+  raw<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResult<T>>;
+  /** Throws with the server's errors when there are any. */
+  request<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<T>;
+}
+
+export function graphqlClient(url: string, key: string | null): GraphQLClient {
+  const raw = async <T>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResult<T>> => {
+    const res = await fetch(`${url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as GraphQLResult<T>;
+    return { ...body, status: res.status };
+  };
+  return {
+    key,
+    raw,
+    async request<T>(query: string, variables?: Record<string, unknown>) {
+      const result = await raw<T>(query, variables);
+      if (result.errors?.length) {
+        const err = new Error(result.errors.map((e) => `${String(e.extensions?.code)}: ${e.message}`).join("; "));
+        Object.assign(err, { errors: result.errors });
+        throw err;
+      }
+      return result.data as T;
+    },
+  };
+}
+
+export async function startTestServer(backend: Backend, env: Record<string, string> = {}): Promise<TestServer> {
+  const database = await backend.create();
+  const dataDir = mkdtempSync(join(tmpdir(), "jobs-test-"));
+  const config = loadConfig({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    JOBS_DATA_DIR: backend.name === "pglite" ? dataDir : dataDir,
+    JOBS_ADMIN_API_KEY: ADMIN_KEY,
+    JOBS_WORKERS: "0",
+    JOBS_LOG_LEVEL: "silent",
+    ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
+    ...env,
+  });
+  const server = await startServer(config);
+  return {
+    server,
+    url: server.url,
+    admin: graphqlClient(server.url, ADMIN_KEY),
+    client: (key) => graphqlClient(server.url, key),
+    async stop() {
+      await server.close();
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,603 @@
+// The worker protocol over HTTP, as an external worker uses it, on PGlite and PostgreSQL:
+// registerWorker, claimJob, heartbeat, updateJobStatus, appendJobEvents, appendJobLogs, completeJob,
+// failJob, and the sweeper. Each test works in a tenant of its own, so no test sees another's jobs.
+import { uuidv7 } from "uuidv7";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashLeaseToken } from "../../src/workers/protocol/lease.ts";
+import { IN_PROCESS, workerProtocolFor } from "../../src/workers/protocol/service.ts";
+import { sweep } from "../../src/workers/protocol/sql/sweep.ts";
+import { backends } from "../helpers/backends.ts";
+import { createJob, type ReasonerType } from "../helpers/fixtures.ts";
+import { startTestServer, type GraphQLClient, type GraphQLResult, type TestServer } from "../helpers/server.ts";
+
+const REGISTER = `mutation($input: RegisterWorkerInput!) { registerWorker(input: $input) { id name reasonerTypes reasonerNames poolId lastSeenOn } }`;
+const CLAIM = `mutation($w: ID!, $s: Int) { claimJob(workerId: $w, leaseSeconds: $s) {
+  __typename ... on Lease { token expiresOn job { jobId reasonerType state nativeState } } ... on NoJobResponse { message } } }`;
+const HEARTBEAT = `mutation($t: String!, $p: JSON) { heartbeat(leaseToken: $t, progress: $p) { expiresOn cancelRequested } }`;
+const UPDATE = `mutation($t: String!, $s: JobState!, $m: String) { updateJobStatus(leaseToken: $t, state: $s, message: $m) { state nativeState } }`;
+const EVENTS = `mutation($t: String!, $s: String, $e: [JSON!]!) { appendJobEvents(leaseToken: $t, stream: $s, events: $e) }`;
+const LOGS = `mutation($t: String!, $l: [LogLineInput!]!) { appendJobLogs(leaseToken: $t, lines: $l) }`;
+const COMPLETE = `mutation($t: String!, $r: JSON, $a: [ID!]) { completeJob(leaseToken: $t, result: $r, artifactIds: $a) { jobId state nativeState error { code message } operation { done result } } }`;
+const FAIL = `mutation($t: String!, $c: String!, $m: String!, $r: Boolean) { failJob(leaseToken: $t, error: { code: $c, message: $m }, retryable: $r) { jobId state nativeState error { code message } } }`;
+
+type Claim = { __typename: "Lease"; token: string; expiresOn: string; job: { jobId: string; reasonerType: ReasonerType; state: string; nativeState: string } } | { __typename: "NoJobResponse"; message: string };
+
+const codeOf = (r: GraphQLResult) => r.errors?.[0]?.extensions?.code;
+
+describe.each(backends)("worker protocol on $name", (backend) => {
+  let t: TestServer;
+  let tenantCount = 0;
+  // The background sweeper is off here: tests call sweep() themselves, so outcomes are deterministic.
+  beforeAll(async () => {
+    t = await startTestServer(backend, { JOBS_SWEEP_INTERVAL_MS: "0" });
+  });
+  afterAll(async () => t?.stop());
+
+  const db = () => t.server.services.db;
+
+  /** A fresh tenant with an ADMIN, a MEMBER and a WORKER key. */
+  async function tenant() {
+    const made = await t.admin.request<{ createTenant: { id: string } }>(`mutation($n: String!) { createTenant(name: $n) { id } }`, { n: `t${++tenantCount}` });
+    const key = async (userId: string, role: string) =>
+      t.client(
+        (
+          await t.admin.request<{ createApiKey: { secret: string } }>(
+            `mutation($u: String!, $r: Role!, $t: ID!) { createApiKey(userId: $u, role: $r, tenantId: $t) { secret } }`,
+            { u: userId, r: role, t: made.createTenant.id },
+          )
+        ).createApiKey.secret,
+      );
+    return { tenantId: made.createTenant.id, admin: await key("boss", "ADMIN"), member: await key("m1", "MEMBER"), worker: await key("w1", "WORKER") };
+  }
+
+  async function register(worker: GraphQLClient, input: Record<string, unknown>): Promise<string> {
+    return (await worker.request<{ registerWorker: { id: string } }>(REGISTER, { input: { name: "w", ...input } })).registerWorker.id;
+  }
+
+  async function claim(worker: GraphQLClient, workerId: string, leaseSeconds?: number): Promise<Claim> {
+    return (await worker.request<{ claimJob: Claim }>(CLAIM, { w: workerId, s: leaseSeconds })).claimJob;
+  }
+
+  async function lease(worker: GraphQLClient, workerId: string, leaseSeconds?: number) {
+    const c = await claim(worker, workerId, leaseSeconds);
+    if (c.__typename !== "Lease") throw new Error(`expected a lease, got: ${c.message}`);
+    return c;
+  }
+
+  async function agentJob(client: GraphQLClient, input: Record<string, unknown> = {}): Promise<string> {
+    const data = await client.request<{ addAgentJob: { job: { jobId: string } } }>(`mutation($i: AddAgentJobInput!) { addAgentJob(input: $i) { job { jobId } } }`, {
+      i: { functionName: "mesh", ...input },
+    });
+    return data.addAgentJob.job.jobId;
+  }
+
+  async function generationJob(client: GraphQLClient, input: Record<string, unknown> = {}): Promise<string> {
+    const data = await client.request<{ createGenerationJob: { job: { jobId: string } } }>(
+      `mutation($i: CreateGenerationJobInput!) { createGenerationJob(input: $i) { job { jobId } } }`,
+      { i: { kind: "TRAIN", rows: 2_500_000, ...input } },
+    );
+    return data.createGenerationJob.job.jobId;
+  }
+
+  async function jobRow(jobId: string) {
+    const rows = await db().query<Record<string, any>>(`select * from "jobs" where "id" = $1`, [jobId]);
+    return rows[0]!;
+  }
+
+  async function history(client: GraphQLClient, type: ReasonerType, jobId: string) {
+    const data = await client.request<any>(`query($t: ReasonerType!, $id: ID!) { job(reasonerType: $t, jobId: $id) { statusHistory { state nativeState agentId } } }`, { t: type, id: jobId });
+    return data.job.statusHistory as { state: string; nativeState: string; agentId: string | null }[];
+  }
+
+  it("registers, claims, reports events and logs, uploads and completes an agent job, with full status history", async () => {
+    const { admin, worker } = await tenant();
+    const before = Date.now();
+    const reg = await worker.request<any>(REGISTER, { input: { name: "agent-1", reasonerTypes: ["AGENT"], reasonerNames: [], poolId: "pool-a" } });
+    expect(reg.registerWorker).toMatchObject({ name: "agent-1", reasonerTypes: ["AGENT"], reasonerNames: [], poolId: "pool-a" });
+    const workerId: string = reg.registerWorker.id;
+    const jobId = await agentJob(admin, { displayName: "bracket", assignedAgentPoolId: "pool-a" });
+
+    const l = await lease(worker, workerId, 120);
+    expect(l.job).toMatchObject({ jobId, reasonerType: "AGENT", state: "CLAIMED", nativeState: "CLAIMED" });
+    expect(l.token.startsWith(`${jobId}.`)).toBe(true);
+    expect(new Date(l.expiresOn).getTime()).toBeGreaterThan(before + 100_000);
+    // Only the hash is stored.
+    const stored = await jobRow(jobId);
+    expect(stored.leaseToken).toBe(hashLeaseToken(l.token));
+    expect(stored.leaseSeconds).toBe(120);
+    expect(stored.attempts).toBe(1);
+    expect(stored.workerId).toBe(workerId);
+
+    const hb = await worker.request<any>(HEARTBEAT, { t: l.token, p: { percent: 10 } });
+    expect(hb.heartbeat.cancelRequested).toBe(false);
+    expect(new Date(hb.heartbeat.expiresOn).getTime()).toBeGreaterThanOrEqual(new Date(l.expiresOn).getTime());
+
+    for (const state of ["VALIDATING", "RUNNING"]) {
+      expect((await worker.request<any>(UPDATE, { t: l.token, s: state, m: `now ${state}` })).updateJobStatus).toEqual({ state, nativeState: state });
+    }
+    expect((await worker.request<any>(EVENTS, { t: l.token, e: [{ step: 1 }, { step: 2 }, { step: 3 }] })).appendJobEvents).toBe(3);
+    expect((await worker.request<any>(EVENTS, { t: l.token, e: [{ step: 4 }] })).appendJobEvents).toBe(1);
+    expect((await worker.request<any>(EVENTS, { t: l.token, s: "metrics", e: [{ cpu: 0.5 }] })).appendJobEvents).toBe(1);
+    const lines = [{ message: "starting", timestampMs: 1000 }, { level: "warn", message: "slow mesh", step: "mesh", timestampMs: 2000 }, { message: "no timestamp" }];
+    expect((await worker.request<any>(LOGS, { t: l.token, l: lines })).appendJobLogs).toBe(3);
+    await worker.request(UPDATE, { t: l.token, s: "UPLOADING" });
+
+    // An upload made under this lease (the upload endpoint stores the token's hash).
+    const artifactId = uuidv7();
+    await db().query(
+      `insert into "artifacts" ("id", "tenantId", "leaseToken", "name", "artifactType", "mimeType", "sizeBytes", "contentHash")
+       values ($1, $2, $3, 'bracket.step', 'cad', 'model/step', 42, 'sha256:abc')`,
+      [artifactId, stored.tenantId, hashLeaseToken(l.token)],
+    );
+    const done = await worker.request<any>(COMPLETE, { t: l.token, r: { volume: 12.5 }, a: [artifactId] });
+    expect(done.completeJob).toMatchObject({ jobId, state: "SUCCEEDED", nativeState: "COMPLETED", error: null, operation: { done: true, result: { volume: 12.5 } } });
+
+    const read = await admin.request<any>(
+      `query($id: ID!) { job(reasonerType: AGENT, jobId: $id) {
+         state startedOn finishedOn statusHistory { state nativeState agentId message }
+         events { edges { cursor node { stream data } } }
+         metrics: events(stream: "metrics") { edges { cursor node { data } } }
+         beats: events(stream: "heartbeat") { edges { node { data } } }
+         logs { edges { cursor node { level message step timestampMs } } }
+         artifacts { name contentHash }
+         ... on AgentJob { agentId file { displayName revisions { name contentHash sizeBytes } } } } }`,
+      { id: jobId },
+    );
+    const job = read.job;
+    expect(job.statusHistory.map((s: any) => s.state)).toEqual(["CREATED", "PENDING", "CLAIMED", "VALIDATING", "RUNNING", "UPLOADING", "SUCCEEDED"]);
+    expect(job.statusHistory.slice(2).every((s: any) => s.agentId === workerId)).toBe(true);
+    expect(job.statusHistory[3].message).toBe("now VALIDATING");
+    expect(job.agentId).toBe(workerId);
+    expect(job.startedOn).toBeTruthy();
+    expect(job.finishedOn).toBeTruthy();
+    // One counter per job across streams: numbers follow the order of appends, without gap in the job.
+    expect(job.events.edges.map((e: any) => [e.cursor, e.node.data.step])).toEqual([["2", 1], ["3", 2], ["4", 3], ["5", 4]]);
+    expect(job.beats.edges.map((e: any) => e.node.data)).toEqual([{ percent: 10 }]);
+    expect(job.metrics.edges.map((e: any) => [e.cursor, e.node.data])).toEqual([["6", { cpu: 0.5 }]]);
+    expect(job.logs.edges.map((e: any) => [e.cursor, e.node.level, e.node.message, e.node.step])).toEqual([
+      ["1", "info", "starting", null],
+      ["2", "warn", "slow mesh", "mesh"],
+      ["3", "info", "no timestamp", null],
+    ]);
+    expect(job.logs.edges[2].node.timestampMs).toBeGreaterThanOrEqual(before);
+    expect(job.artifacts).toEqual([{ name: "bracket.step", contentHash: "sha256:abc" }]);
+    expect(job.file).toEqual({ displayName: "bracket", revisions: [{ name: "bracket.step", contentHash: "sha256:abc", sizeBytes: 42 }] });
+
+    const seen = await db().query<{ lastSeenOn: Date; createdOn: Date }>(`select "lastSeenOn", "createdOn" from "workers" where "id" = $1`, [workerId]);
+    expect(new Date(seen[0]!.lastSeenOn).getTime()).toBeGreaterThan(new Date(seen[0]!.createdOn).getTime());
+    // Terminal: the token is cleared and the job never changes again.
+    expect((await jobRow(jobId)).leaseToken).toBeNull();
+  });
+
+  it("answers NoJobResponse when nothing is eligible; refuses MEMBER keys, unknown and foreign workers, bad lease lengths", async () => {
+    const { admin, member, worker } = await tenant();
+    const other = await tenant();
+    const workerId = await register(worker, { reasonerTypes: ["PREDICTIVE"] });
+    const none = await claim(worker, workerId);
+    expect(none).toEqual({ __typename: "NoJobResponse", message: expect.any(String) });
+    // A LOGIC job is not for a PREDICTIVE worker; another tenant's PREDICTIVE job is not either.
+    await createJob(admin, "LOGIC");
+    await createJob(other.admin, "PREDICTIVE");
+    expect((await claim(worker, workerId)).__typename).toBe("NoJobResponse");
+
+    expect(codeOf(await member.raw(REGISTER, { input: { name: "m", reasonerTypes: ["LOGIC"] } }))).toBe("FORBIDDEN");
+    expect(codeOf(await member.raw(CLAIM, { w: workerId }))).toBe("FORBIDDEN");
+    expect(codeOf(await member.raw(HEARTBEAT, { t: `${uuidv7()}.x` }))).toBe("FORBIDDEN");
+    expect(codeOf(await member.raw(COMPLETE, { t: `${uuidv7()}.x` }))).toBe("FORBIDDEN");
+    expect(codeOf(await worker.raw(CLAIM, { w: uuidv7() }))).toBe("NOT_FOUND");
+    expect(codeOf(await worker.raw(CLAIM, { w: "not-an-id" }))).toBe("NOT_FOUND");
+    expect(codeOf(await other.worker.raw(CLAIM, { w: workerId }))).toBe("NOT_FOUND");
+    expect(codeOf(await worker.raw(CLAIM, { w: workerId, s: 0 }))).toBe("BAD_USER_INPUT");
+    expect(codeOf(await worker.raw(CLAIM, { w: workerId, s: 3601 }))).toBe("BAD_USER_INPUT");
+    expect(codeOf(await worker.raw(REGISTER, { input: { name: "x", reasonerTypes: [] } }))).toBe("BAD_USER_INPUT");
+    // Admins may run the protocol too.
+    const adminWorker = await register(admin, { reasonerTypes: ["LOGIC"] });
+    expect((await claim(admin, adminWorker)).__typename).toBe("Lease");
+  });
+
+  it("hands out only eligible jobs: by reasoner type, reasoner name / queue, assigned agent and pool", async () => {
+    const { admin, worker } = await tenant();
+    const [any, assignedToB, poolX] = await Promise.all([
+      register(worker, { name: "any", reasonerTypes: ["AGENT", "PREDICTIVE"] }),
+      register(worker, { name: "b", reasonerTypes: ["AGENT"], poolId: "pool-x" }),
+      register(worker, { name: "x", reasonerTypes: ["AGENT"], poolId: "pool-x", reasonerNames: ["pool-x"] }),
+    ]);
+    const forB = await agentJob(admin, { assignedAgentId: assignedToB, displayName: "for b" });
+    const forPool = await agentJob(admin, { assignedAgentPoolId: "pool-x" });
+    // The queue is named after the pool; worker "x" takes only that queue.
+    expect((await jobRow(forPool)).queue).toBe("pool-x");
+    expect((await claim(worker, any)).__typename).toBe("NoJobResponse");
+    const x = await lease(worker, poolX);
+    expect(x.job.jobId).toBe(forPool);
+    expect((await claim(worker, poolX)).__typename).toBe("NoJobResponse");
+    const b = await lease(worker, assignedToB);
+    expect(b.job.jobId).toBe(forB);
+
+    const predictive = await createJob(admin, "PREDICTIVE", 1, { reasonerName: "churn" });
+    const open = await agentJob(admin, {});
+    const onlyChurn = await register(worker, { reasonerTypes: ["PREDICTIVE", "AGENT"], reasonerNames: ["churn"] });
+    const c = await lease(worker, onlyChurn);
+    expect(c.job).toMatchObject({ jobId: predictive.jobId, state: "RUNNING", nativeState: "RUNNING" });
+    expect((await claim(worker, onlyChurn)).__typename).toBe("NoJobResponse");
+    expect((await lease(worker, any)).job.jobId).toBe(open);
+  });
+
+  it("serves higher generation tiers first, then the oldest", async () => {
+    const { admin, worker } = await tenant();
+    const standard1 = await generationJob(admin, { planTier: "STANDARD" });
+    const enterprise1 = await generationJob(admin, { planTier: "ENTERPRISE" });
+    const standard2 = await generationJob(admin, { planTier: "STANDARD" });
+    const enterprise2 = await generationJob(admin, { planTier: "ENTERPRISE" });
+    const free = await generationJob(admin, { planTier: "FREE" });
+    const workerId = await register(worker, { reasonerTypes: ["GENERATION"] });
+    const order: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const l = await lease(worker, workerId);
+      expect([l.job.state, l.job.nativeState]).toEqual(["RUNNING", "running"]);
+      order.push(l.job.jobId);
+    }
+    expect(order).toEqual([enterprise1, enterprise2, standard1, standard2, free]);
+    expect((await claim(worker, workerId)).__typename).toBe("NoJobResponse");
+  });
+
+  it("20 workers racing for 60 agent jobs: each job is claimed exactly once", async () => {
+    const { admin, worker } = await tenant();
+    const jobIds = await Promise.all(Array.from({ length: 60 }, (_, i) => agentJob(admin, { displayName: `race-${i}` })));
+    const workers = await Promise.all(Array.from({ length: 20 }, (_, i) => register(worker, { name: `racer-${i}`, reasonerTypes: ["AGENT"] })));
+    const claimed = await Promise.all(
+      workers.map(async (workerId) => {
+        const mine: string[] = [];
+        for (;;) {
+          const c = await claim(worker, workerId);
+          if (c.__typename === "NoJobResponse") return mine;
+          mine.push(c.job.jobId);
+        }
+      }),
+    );
+    const all = claimed.flat();
+    expect(all).toHaveLength(60);
+    expect(new Set(all)).toEqual(new Set(jobIds));
+    const rows = await db().query<{ state: string; attempts: number; n: number }>(
+      `select "state", "attempts", count(*)::int as n from "jobs" where "id" = any($1::uuid[]) group by 1, 2`,
+      [jobIds],
+    );
+    expect(rows).toEqual([{ state: "CLAIMED", attempts: 1, n: 60 }]);
+    const histories = await db().query<{ n: number }>(`select count(*)::int as n from "job_status_changes" where "jobId" = any($1::uuid[]) and "state" = 'CLAIMED'`, [jobIds]);
+    expect(histories[0]!.n).toBe(60);
+  });
+
+  it("a lease that expired and was requeued is lost: the old token changes nothing, the new holder carries on", async () => {
+    const { admin, worker } = await tenant();
+    const jobId = (await createJob(admin, "PRESCRIPTIVE", 1)).jobId;
+    const w1 = await register(worker, { name: "slow", reasonerTypes: ["PRESCRIPTIVE"] });
+    const w2 = await register(worker, { name: "fast", reasonerTypes: ["PRESCRIPTIVE"] });
+    const first = await lease(worker, w1, 1);
+    await db().query(`update "jobs" set "leaseExpiresOn" = now() - interval '1 second' where "id" = $1`, [jobId]);
+    await sweep(db());
+    const requeued = await jobRow(jobId);
+    expect([requeued.state, requeued.leaseToken, requeued.workerId, requeued.attempts]).toEqual(["QUEUED", null, null, 1]);
+
+    const second = await lease(worker, w2);
+    expect(second.job.jobId).toBe(jobId);
+    const before = await jobRow(jobId);
+    for (const [query, vars] of [
+      [HEARTBEAT, { t: first.token }],
+      [UPDATE, { t: first.token, s: "RUNNING" }],
+      [EVENTS, { t: first.token, e: [{ late: true }] }],
+      [LOGS, { t: first.token, l: [{ message: "late" }] }],
+      [COMPLETE, { t: first.token, r: { late: true } }],
+      [FAIL, { t: first.token, c: "E", m: "late" }],
+    ] as const) {
+      expect(codeOf(await worker.raw(query, vars)), query).toBe("LEASE_LOST");
+    }
+    expect(await jobRow(jobId)).toEqual(before);
+    const done = await worker.request<any>(COMPLETE, { t: second.token, r: { ok: 1 } });
+    expect(done.completeJob.state).toBe("SUCCEEDED");
+    expect((await history(admin, "PRESCRIPTIVE", jobId)).map((s) => s.state)).toEqual(["CREATED", "QUEUED", "RUNNING", "QUEUED", "RUNNING", "SUCCEEDED"]);
+    expect((await jobRow(jobId)).attempts).toBe(2);
+  });
+
+  it("forged tokens never match and change nothing", async () => {
+    const { admin, worker } = await tenant();
+    const other = await tenant();
+    const jobId = await agentJob(admin);
+    const workerId = await register(worker, { reasonerTypes: ["AGENT"] });
+    const l = await lease(worker, workerId);
+    const before = await jobRow(jobId);
+    const secret = l.token.split(".")[1]!;
+    const forged = [
+      `${jobId}.${"A".repeat(43)}`,
+      `${jobId}.${secret.slice(0, -1)}${secret.endsWith("A") ? "B" : "A"}`,
+      `${uuidv7()}.${secret}`,
+      hashLeaseToken(l.token),
+      before.leaseToken as string,
+      `${jobId.toUpperCase()}.${secret}`,
+      "",
+      "garbage",
+    ];
+    for (const token of forged) {
+      for (const [query, vars] of [
+        [HEARTBEAT, { t: token, p: { x: 1 } }],
+        [UPDATE, { t: token, s: "RUNNING" }],
+        [EVENTS, { t: token, e: [{ forged: true }] }],
+        [LOGS, { t: token, l: [{ message: "forged" }] }],
+        [COMPLETE, { t: token }],
+        [FAIL, { t: token, c: "E", m: "forged" }],
+      ] as const) {
+        expect(codeOf(await worker.raw(query, vars)), `${query} with ${token}`).toBe("LEASE_LOST");
+      }
+    }
+    // The real token from another tenant's key is refused too.
+    expect(codeOf(await other.worker.raw(COMPLETE, { t: l.token }))).toBe("LEASE_LOST");
+    expect(await jobRow(jobId)).toEqual(before);
+    expect((await db().query(`select 1 from "job_events" where "jobId" = $1`, [jobId])).length).toBe(0);
+    expect((await db().query(`select 1 from "job_log_lines" where "jobId" = $1`, [jobId])).length).toBe(0);
+  });
+
+  it("refuses moves the family does not allow with INVALID_TRANSITION", async () => {
+    const { admin, worker } = await tenant();
+    const agentWorker = await register(worker, { reasonerTypes: ["AGENT"] });
+    await agentJob(admin);
+    const a = await lease(worker, agentWorker);
+    for (const s of ["SUCCEEDED", "FAILED", "CANCELED", "PENDING", "CLAIMED", "QUEUED", "CREATED"]) {
+      expect(codeOf(await worker.raw(UPDATE, { t: a.token, s })), s).toBe("INVALID_TRANSITION");
+    }
+    await worker.request(UPDATE, { t: a.token, s: "RUNNING" });
+    expect(codeOf(await worker.raw(UPDATE, { t: a.token, s: "VALIDATING" }))).toBe("INVALID_TRANSITION");
+    expect(codeOf(await worker.raw(UPDATE, { t: a.token, s: "RUNNING" }))).toBe("INVALID_TRANSITION");
+
+    const reasonerWorker = await register(worker, { reasonerTypes: ["PREDICTIVE"] });
+    await createJob(admin, "PREDICTIVE");
+    const r = await lease(worker, reasonerWorker);
+    // Reasoner jobs have no VALIDATING or UPLOADING.
+    expect(codeOf(await worker.raw(UPDATE, { t: r.token, s: "VALIDATING" }))).toBe("INVALID_TRANSITION");
+    expect(codeOf(await worker.raw(UPDATE, { t: r.token, s: "UPLOADING" }))).toBe("INVALID_TRANSITION");
+    expect((await jobRow(r.job.jobId)).state).toBe("RUNNING");
+  });
+
+  it("cancel of a running job: CANCELING, the heartbeat says so, and the job ends CANCELED whatever the worker sends", async () => {
+    const { admin, worker } = await tenant();
+    const workerId = await register(worker, { reasonerTypes: ["AGENT", "LOGIC"] });
+    const jobId = await agentJob(admin);
+    const l = await lease(worker, workerId);
+    await worker.request(UPDATE, { t: l.token, s: "RUNNING" });
+    const canceling = await admin.request<any>(`mutation($id: ID!) { cancelJob(reasonerType: AGENT, jobId: $id) { state nativeState } }`, { id: jobId });
+    expect(canceling.cancelJob).toEqual({ state: "CANCELING", nativeState: "CANCELING" });
+    expect((await worker.request<any>(HEARTBEAT, { t: l.token })).heartbeat.cancelRequested).toBe(true);
+    expect(codeOf(await worker.raw(UPDATE, { t: l.token, s: "UPLOADING" }))).toBe("INVALID_TRANSITION");
+    // Still allowed to report while winding down.
+    expect((await worker.request<any>(LOGS, { t: l.token, l: [{ message: "stopping" }] })).appendJobLogs).toBe(1);
+    const done = await worker.request<any>(COMPLETE, { t: l.token, r: { partial: true } });
+    expect(done.completeJob).toMatchObject({ state: "CANCELED", nativeState: "CANCELED", error: { code: "CANCELED" }, operation: { done: true } });
+    expect((await history(admin, "AGENT", jobId)).map((s) => s.state)).toEqual(["CREATED", "PENDING", "CLAIMED", "RUNNING", "CANCELING", "CANCELED"]);
+    expect(codeOf(await worker.raw(COMPLETE, { t: l.token }))).toBe("LEASE_LOST");
+
+    // failJob on a CANCELING job ends it CANCELED too, even when it asks for a retry (LOGIC: ABORTED, reason "canceled").
+    const logic = (await createJob(admin, "LOGIC")).jobId;
+    const l2 = await lease(worker, workerId);
+    expect(l2.job.jobId).toBe(logic);
+    await admin.request(`mutation($id: ID!) { cancelJob(reasonerType: LOGIC, jobId: $id) { state } }`, { id: logic });
+    const failed = await worker.request<any>(FAIL, { t: l2.token, c: "STOPPED", m: "asked to stop", r: true });
+    expect(failed.failJob).toMatchObject({ state: "CANCELED", nativeState: "ABORTED" });
+    const tx = await admin.request<any>(`query($id: ID!) { job(reasonerType: LOGIC, jobId: $id) { ... on Transaction { abortReason } } }`, { id: logic });
+    expect(tx.job.abortReason).toBe("canceled");
+  });
+
+  it("a retryable failure comes back waiting, later, with attempts counted; out of attempts it fails", async () => {
+    const { admin, worker } = await tenant();
+    const workerId = await register(worker, { reasonerTypes: ["PREDICTIVE"] });
+    const jobId = (await createJob(admin, "PREDICTIVE")).jobId;
+    const first = await lease(worker, workerId);
+    const back = await worker.request<any>(FAIL, { t: first.token, c: "OOM", m: "out of memory", r: true });
+    expect(back.failJob).toMatchObject({ jobId, state: "QUEUED", nativeState: "QUEUED", error: null });
+    const row = await jobRow(jobId);
+    const now = (await db().query<{ now: Date }>(`select now() as now`))[0]!.now;
+    expect(row.attempts).toBe(1);
+    expect(row.leaseToken).toBeNull();
+    // 2^1 s of backoff from the failure.
+    expect(new Date(row.runAfter).getTime()).toBeGreaterThan(new Date(now).getTime());
+    // (timestamps are stored to the millisecond, rounded: allow 1 ms either way)
+    expect(Math.abs(new Date(row.runAfter).getTime() - new Date(row.updatedOn).getTime() - 2000)).toBeLessThanOrEqual(1);
+    expect((await claim(worker, workerId)).__typename).toBe("NoJobResponse");
+    expect(codeOf(await worker.raw(HEARTBEAT, { t: first.token }))).toBe("LEASE_LOST");
+
+    // Make the backoff due (instead of sleeping through it), twice more.
+    const due = () => db().query(`update "jobs" set "runAfter" = now() where "id" = $1`, [jobId]);
+    await due();
+    const second = await lease(worker, workerId);
+    await worker.request(FAIL, { t: second.token, c: "OOM", m: "again", r: true });
+    const r2 = await jobRow(jobId);
+    expect(Math.abs(new Date(r2.runAfter).getTime() - new Date(r2.updatedOn).getTime() - 4000)).toBeLessThanOrEqual(1);
+    await due();
+    const third = await lease(worker, workerId);
+    const last = await worker.request<any>(FAIL, { t: third.token, c: "OOM", m: "third time", r: true });
+    expect(last.failJob).toMatchObject({ state: "FAILED", nativeState: "FAILED", error: { code: "OOM", message: "third time" } });
+    expect((await jobRow(jobId)).attempts).toBe(3);
+    expect((await history(admin, "PREDICTIVE", jobId)).map((s) => s.state)).toEqual(["CREATED", "QUEUED", "RUNNING", "QUEUED", "RUNNING", "QUEUED", "RUNNING", "FAILED"]);
+
+    // Not retryable: straight to FAILED.
+    await createJob(admin, "PREDICTIVE");
+    const once = await lease(worker, workerId);
+    expect((await worker.request<any>(FAIL, { t: once.token, c: "BAD_MODEL", m: "no such model" })).failJob).toMatchObject({ state: "FAILED", error: { code: "BAD_MODEL" } });
+  });
+
+  it("charges generation credits once, only on success; a duplicated completeJob is refused", async () => {
+    const { admin, worker, tenantId } = await tenant();
+    const workerId = await register(worker, { reasonerTypes: ["GENERATION"] });
+    const ok = await generationJob(admin, { planTier: "ENTERPRISE", rows: 2_500_000 });
+    const failing = await generationJob(admin, { planTier: "STANDARD" });
+    const canceled = await generationJob(admin, { planTier: "FREE" });
+    const credits = (jobId: string) =>
+      admin.request<any>(`query($id: ID!) { job(reasonerType: GENERATION, jobId: $id) { state ... on GenerationJob { estimatedCredits chargedCredits } } }`, { id: jobId });
+
+    const l1 = await lease(worker, workerId);
+    expect(l1.job.jobId).toBe(ok);
+    const [first, second] = [await worker.raw(COMPLETE, { t: l1.token, r: { rows: 2_500_000 } }), await worker.raw(COMPLETE, { t: l1.token, r: { rows: 1 } })];
+    expect(first.data?.completeJob.state).toBe("SUCCEEDED");
+    expect(codeOf(second)).toBe("LEASE_LOST");
+    expect((await credits(ok)).job).toEqual({ state: "SUCCEEDED", estimatedCredits: 3, chargedCredits: 3 });
+    expect((await jobRow(ok)).result).toEqual({ rows: 2_500_000 });
+
+    const l2 = await lease(worker, workerId);
+    expect(l2.job.jobId).toBe(failing);
+    await worker.request(FAIL, { t: l2.token, c: "DIVERGED", m: "loss diverged" });
+    expect((await credits(failing)).job).toMatchObject({ state: "FAILED", chargedCredits: 0 });
+
+    const l3 = await lease(worker, workerId);
+    expect(l3.job.jobId).toBe(canceled);
+    await admin.request(`mutation($id: ID!) { cancelJob(reasonerType: GENERATION, jobId: $id) { state } }`, { id: canceled });
+    await worker.request(COMPLETE, { t: l3.token });
+    expect((await credits(canceled)).job).toMatchObject({ state: "CANCELED", chargedCredits: 0 });
+
+    const charges = await db().query<{ jobId: string; credits: number }>(`select "jobId", "credits" from "credit_charges" where "tenantId" = $1`, [tenantId]);
+    expect(charges).toEqual([{ jobId: ok, credits: 3 }]);
+  });
+
+  it("concurrent duplicate completeJob calls: exactly one succeeds", async () => {
+    const { admin, worker } = await tenant();
+    const workerId = await register(worker, { reasonerTypes: ["GENERATION"] });
+    const jobId = await generationJob(admin);
+    const l = await lease(worker, workerId);
+    const results = await Promise.all(Array.from({ length: 5 }, () => worker.raw(COMPLETE, { t: l.token })));
+    expect(results.filter((r) => r.data?.completeJob?.state === "SUCCEEDED")).toHaveLength(1);
+    expect(results.filter((r) => codeOf(r) === "LEASE_LOST")).toHaveLength(4);
+    expect((await history(admin, "GENERATION", jobId)).map((s) => s.state)).toEqual(["CREATED", "QUEUED", "RUNNING", "SUCCEEDED"]);
+    const charges = await db().query(`select 1 from "credit_charges" where "jobId" = $1`, [jobId]);
+    expect(charges).toHaveLength(1);
+  });
+
+  it("validates sizes and counts; stores LOGIC progress on the transaction; refuses artifacts of other leases", async () => {
+    const { admin, worker, tenantId } = await tenant();
+    const workerId = await register(worker, { reasonerTypes: ["LOGIC"] });
+    const jobId = (await createJob(admin, "LOGIC")).jobId;
+    const l = await lease(worker, workerId);
+    const big = "x".repeat(64 * 1024);
+    const bad = [
+      [EVENTS, { t: l.token, e: Array.from({ length: 1001 }, () => ({})) }],
+      [EVENTS, { t: l.token, e: [{ big }] }],
+      [EVENTS, { t: l.token, s: "", e: [{}] }],
+      [EVENTS, { t: l.token, e: [{ nul: "a\u0000b" }] }],
+      [LOGS, { t: l.token, l: Array.from({ length: 1001 }, () => ({ message: "m" })) }],
+      [LOGS, { t: l.token, l: [{ message: big + "x" }] }],
+      [LOGS, { t: l.token, l: [{ message: "m", level: "l".repeat(33) }] }],
+      [LOGS, { t: l.token, l: [{ message: "m", step: "s".repeat(256) }] }],
+      [HEARTBEAT, { t: l.token, p: { big } }],
+      [FAIL, { t: l.token, c: "", m: "empty code" }],
+    ] as const;
+    for (const [query, vars] of bad) expect(codeOf(await worker.raw(query, vars)), JSON.stringify(vars).slice(0, 120)).toBe("BAD_USER_INPUT");
+    // Exactly at the limits is fine.
+    expect((await worker.request<any>(EVENTS, { t: l.token, e: Array.from({ length: 1000 }, (_, i) => ({ i })) })).appendJobEvents).toBe(1000);
+    expect((await worker.request<any>(LOGS, { t: l.token, l: [{ message: "y".repeat(64 * 1024), level: "l".repeat(32), step: "s".repeat(255) }] })).appendJobLogs).toBe(1);
+    expect((await worker.request<any>(EVENTS, { t: l.token, e: [] })).appendJobEvents).toBe(0);
+
+    await worker.request(HEARTBEAT, { t: l.token, p: { done: 3, total: 10 } });
+    const tx = await admin.request<any>(`query($id: ID!) { job(reasonerType: LOGIC, jobId: $id) { ... on Transaction { progress } events(stream: "heartbeat") { edges { cursor } } } }`, { id: jobId });
+    expect(tx.job).toEqual({ progress: { done: 3, total: 10 }, events: { edges: [] } });
+
+    // An artifact uploaded under another lease, or already attached, cannot be attached here.
+    const foreign = uuidv7();
+    await db().query(
+      `insert into "artifacts" ("id", "tenantId", "leaseToken", "name", "artifactType", "sizeBytes", "contentHash") values ($1, $2, 'other-lease', 'x', 'csv', 1, 'sha256:x')`,
+      [foreign, tenantId],
+    );
+    expect(codeOf(await worker.raw(COMPLETE, { t: l.token, a: [foreign] }))).toBe("NOT_FOUND");
+    expect(codeOf(await worker.raw(COMPLETE, { t: l.token, a: ["nope"] }))).toBe("NOT_FOUND");
+    // Nothing of those attempts stuck: the job is still running and completes now.
+    expect((await jobRow(jobId)).state).toBe("RUNNING");
+    expect((await worker.request<any>(COMPLETE, { t: l.token })).completeJob.state).toBe("SUCCEEDED");
+  });
+
+  it("the sweeper fails expired leases on the last attempt, cancels expired CANCELING ones, and times jobs out", async () => {
+    const { admin, worker } = await tenant();
+    const workerId = await register(worker, { reasonerTypes: ["BATCH", "PREDICTIVE", "AGENT"] });
+    // Last attempt: the lease expiring fails the job with LEASE_EXPIRED.
+    const batch = (await createJob(admin, "BATCH")).jobId;
+    await db().query(`update "jobs" set "maxAttempts" = 1 where "id" = $1`, [batch]);
+    const lb = await lease(worker, workerId);
+    expect(lb.job).toMatchObject({ jobId: batch, state: "RUNNING", nativeState: "running" });
+    // An agent job being canceled whose worker vanished.
+    const agent = await agentJob(admin);
+    const la = await lease(worker, workerId);
+    expect(la.job.jobId).toBe(agent);
+    await admin.request(`mutation($id: ID!) { cancelJob(reasonerType: AGENT, jobId: $id) { state } }`, { id: agent });
+    await db().query(`update "jobs" set "leaseExpiresOn" = now() - interval '1 second' where "id" = any($1::uuid[])`, [[batch, agent]]);
+    // A queued job and a running job past their timeout.
+    const queued = (await createJob(admin, "PREDICTIVE", 1, { timeoutMins: 5 })).jobId;
+    const running = (await createJob(admin, "PREDICTIVE", 2, { timeoutMins: 5 })).jobId;
+    const lr = await lease(worker, workerId);
+    expect([queued, running]).toContain(lr.job.jobId);
+    await db().query(`update "jobs" set "createdOn" = now() - interval '6 minutes' where "id" = any($1::uuid[])`, [[queued, running]]);
+    const fresh = (await createJob(admin, "PREDICTIVE", 3, { timeoutMins: 5 })).jobId;
+
+    await sweep(db());
+    const state = async (id: string) => {
+      const r = await jobRow(id);
+      return [r.state, r.nativeState, r.errorCode, r.leaseToken];
+    };
+    expect(await state(batch)).toEqual(["FAILED", "failed", "LEASE_EXPIRED", null]);
+    expect(await state(agent)).toEqual(["CANCELED", "CANCELED", "CANCELED", null]);
+    expect(await state(queued)).toEqual(["FAILED", "FAILED", "TIMEOUT", null]);
+    expect(await state(running)).toEqual(["FAILED", "FAILED", "TIMEOUT", null]);
+    expect((await state(fresh))[0]).toBe("QUEUED");
+    expect((await history(admin, "BATCH", batch)).map((s) => s.state)).toEqual(["PENDING", "RUNNING", "FAILED"]);
+    expect(codeOf(await worker.raw(COMPLETE, { t: lr.token }))).toBe("LEASE_LOST");
+    // A second pass finds nothing left to do.
+    expect(await sweep(db())).toEqual({ requeued: 0, failed: 0, canceled: 0, timedOut: 0 });
+  });
+
+  it("sweepers running at once requeue each expired lease exactly once", async () => {
+    const { admin, worker } = await tenant();
+    const workerId = await register(worker, { reasonerTypes: ["PRESCRIPTIVE"] });
+    const jobIds = await Promise.all(Array.from({ length: 30 }, (_, i) => createJob(admin, "PRESCRIPTIVE", i).then((j) => j.jobId)));
+    for (let i = 0; i < 30; i++) await lease(worker, workerId);
+    await db().query(`update "jobs" set "leaseExpiresOn" = now() - interval '1 second' where "id" = any($1::uuid[])`, [jobIds]);
+    const results = await Promise.all(Array.from({ length: 4 }, () => sweep(db(), { batchSize: 7 })));
+    expect(results.reduce((n, r) => n + r.requeued, 0)).toBe(30);
+    const requeues = await db().query<{ jobId: string; n: number }>(
+      `select "jobId", count(*)::int as n from "job_status_changes" where "jobId" = any($1::uuid[]) and "seq" = 4 group by 1`,
+      [jobIds],
+    );
+    expect(requeues).toHaveLength(30);
+    const states = await db().query<{ state: string; n: number }>(`select "state", count(*)::int as n from "jobs" where "id" = any($1::uuid[]) group by 1`, [jobIds]);
+    expect(states).toEqual([{ state: "QUEUED", n: 30 }]);
+  });
+
+  it("in-process claims: any tenant, restricted to generation kinds, never assigned agent jobs", async () => {
+    const { admin, tenantId } = await tenant();
+    const protocol = workerProtocolFor(t.server.services);
+    const train = await generationJob(admin, { kind: "TRAIN" });
+    const mock = await generationJob(admin, { kind: "MOCK", rows: 10 });
+    const assigned = await agentJob(admin, { assignedAgentId: uuidv7() });
+    const l = await protocol.claim({ tenantId, reasonerTypes: ["GENERATION", "AGENT"], generationKinds: ["MOCK"], name: "builtin-generation" });
+    expect(l?.job.id).toBe(mock);
+    expect(l?.job.state).toBe("RUNNING");
+    expect(await protocol.claim({ tenantId, reasonerTypes: ["GENERATION", "AGENT"], generationKinds: ["MOCK"] })).toBeNull();
+    expect((await jobRow(train)).state).toBe("QUEUED");
+    expect((await jobRow(assigned)).state).toBe("PENDING");
+
+    const status = await protocol.heartbeat(l!.token, { rows: 5 }, IN_PROCESS);
+    expect(status.cancelRequested).toBe(false);
+    expect(await protocol.appendLogs(l!.token, [{ message: "made 10 rows" }], IN_PROCESS)).toBe(1);
+    const done = await protocol.complete(l!.token, { rows: 10 }, [], IN_PROCESS);
+    expect(done.state).toBe("SUCCEEDED");
+    expect(done.generation?.chargedCredits).toBe(1);
+    const hist = await history(admin, "GENERATION", mock);
+    expect(hist.map((s) => s.state)).toEqual(["CREATED", "QUEUED", "RUNNING", "SUCCEEDED"]);
+    await expect(protocol.fail(l!.token, { code: "X", message: "late" }, false, IN_PROCESS)).rejects.toMatchObject({ extensions: { code: "LEASE_LOST" } });
+  });
+});
+
+describe.each(backends)("the server's sweeper on $name", (backend) => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer(backend, { JOBS_SWEEP_INTERVAL_MS: "20" });
+  });
+  afterAll(async () => t?.stop());
+
+  it("runs in the background: a job past its timeout fails with TIMEOUT on its own", async () => {
+    const job = await createJob(t.admin, "PREDICTIVE", 1, { timeoutMins: 1 });
+    await t.server.services.db.query(`update "jobs" set "createdOn" = now() - interval '2 minutes' where "id" = $1`, [job.jobId]);
+    const done = await t.admin.request<any>(`query($id: ID!) { waitForJob(reasonerType: PREDICTIVE, jobId: $id, timeoutS: 30) { state error { code } } }`, { id: job.jobId });
+    expect(done.waitForJob).toEqual({ state: "FAILED", error: { code: "TIMEOUT" } });
+  });
+});
