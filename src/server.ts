@@ -2,6 +2,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { ArtifactService } from "./artifacts/service.ts";
 import { AuthService } from "./auth/service.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/database.ts";
@@ -43,6 +44,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     cleanup.unshift(() => changes.stop());
     cleanup.unshift(startSweeper(db, config.sweepIntervalMs, logger));
 
+    const blobs = new BlobStore({ dir: join(config.dataDir === "memory://" ? join(process.cwd(), ".data") : config.dataDir, "blobs"), maxBytes: MAX_BLOB_BYTES });
+    await blobs.removeStaleTempFiles();
     const registry = new GatewayRegistry().register(new LocalJobGateway(db));
     const services: Services = {
       config,
@@ -51,7 +54,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       auth,
       changes,
       jobs: new JobService(registry, changes, config.maxWaitS),
-      blobs: new BlobStore({ dir: join(config.dataDir === "memory://" ? join(process.cwd(), ".data") : config.dataDir, "blobs"), maxBytes: MAX_BLOB_BYTES }),
+      blobs,
+      artifacts: new ArtifactService(db, blobs),
       logger,
     };
 

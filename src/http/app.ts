@@ -11,6 +11,7 @@ import { pendingMigrations } from "../db/migrate.ts";
 import { createJobLoaders } from "../jobs/loaders.ts";
 import type { Context, Services } from "../schema/context.ts";
 import { createFormatError } from "../schema/format-error.ts";
+import { artifactsRouter } from "./artifacts.ts";
 import { graphiqlRouter, wantsGraphiQL } from "./graphiql.ts";
 import { newRequestId, runInRequestScope } from "./request-scope.ts";
 
@@ -63,6 +64,7 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
     }
   });
 
+  app.use(artifactsRouter(services));
   app.use("/graphql", graphiqlRouter({ endpoint: "/graphql", subscriptionEndpoint: "/graphql" }));
   app.use(
     "/graphql",

@@ -1,3 +1,4 @@
+import type { ArtifactService } from "../artifacts/service.ts";
 import type { AuthService } from "../auth/service.ts";
 import type { Config } from "../config.ts";
 import type { Database } from "../db/database.ts";
@@ -18,6 +19,7 @@ export interface Services {
   auth: AuthService;
   changes: JobChangeHub;
   blobs: BlobStore;
+  artifacts: ArtifactService;
   logger: Logger;
   /** Recomputes a generation job's evidence bundle; absent until execution is wired in. */
   evidence?: (job: JobRecord, evidence: { rootHash: string; signature: string; publicKey: string; fileIds: string[] }) => Promise<boolean>;

@@ -1,0 +1,145 @@
+// Artifacts: bytes in the content-addressed blob store, a row per named file. Workers upload under
+// their lease (the row remembers the lease hash; only completeJob under that lease attaches it);
+// the server writes its own (evidence files) straight onto the job. Downloads follow the job's
+// visibility: an artifact of a job the caller cannot see reads as not found.
+import type { Readable } from "node:stream";
+import { uuidv7 } from "uuidv7";
+import type { Database } from "../db/database.ts";
+import { jobsError } from "../errors.ts";
+import { visibleJobs } from "../jobs/local/visibility.ts";
+import type { Viewer } from "../jobs/model.ts";
+import { isUuid, name255, parseInput } from "../jobs/validation.ts";
+import { BlobTooLargeError, type BlobStore } from "../storage/blob-store.ts";
+import { leaseLost, parseLeaseToken } from "../workers/protocol/lease.ts";
+import { IN_PROCESS, requireWorkerRole, type Caller } from "../workers/protocol/service.ts";
+import { TERMINAL_SQL } from "../workers/protocol/states-sql.ts";
+
+export type ArtifactPurpose = "output" | "evidence";
+
+export interface StoredArtifact {
+  id: string;
+  contentHash: string;
+  sizeBytes: number;
+}
+
+export interface ArtifactUpload {
+  leaseToken: string;
+  caller: Caller;
+  name: string;
+  artifactType?: string | null;
+  mimeType?: string | null;
+  body: Readable | AsyncIterable<Uint8Array>;
+}
+
+export interface ServerArtifact {
+  jobId: string;
+  tenantId: string;
+  name: string;
+  artifactType: string;
+  mimeType: string | null;
+  bytes: Uint8Array;
+  purpose: ArtifactPurpose;
+}
+
+export interface Download {
+  name: string;
+  mimeType: string | null;
+  contentHash: string;
+  sizeBytes: number;
+  open(): Readable;
+}
+
+const DEFAULT_TYPE = "file";
+
+export class ArtifactService {
+  constructor(
+    private readonly db: Database,
+    private readonly blobs: BlobStore,
+  ) {}
+
+  get maxBytes(): number {
+    return this.blobs.maxBytes;
+  }
+
+  /** Streams a worker's upload into the blob store; the lease must be live before and after. */
+  async upload(u: ArtifactUpload): Promise<StoredArtifact> {
+    if (u.caller !== IN_PROCESS) requireWorkerRole(u.caller);
+    const tenantScope = u.caller === IN_PROCESS ? null : u.caller.tenantId;
+    const name = parseInput(name255, u.name, "name");
+    const artifactType = parseInput(name255, u.artifactType ?? DEFAULT_TYPE, "type");
+    const mimeType = u.mimeType ? parseInput(name255, u.mimeType, "mimeType") : null;
+    const lease = parseLeaseToken(String(u.leaseToken ?? ""));
+    // Checked first so a stranger cannot fill the disk; checked again at insert time.
+    if (!(await this.leaseHolds(lease.jobId, lease.hash, tenantScope))) throw leaseLost();
+    let blob;
+    try {
+      blob = await this.blobs.put(u.body);
+    } catch (err) {
+      if (err instanceof BlobTooLargeError) {
+        throw jobsError("BAD_USER_INPUT", `artifact larger than ${err.maxBytes} bytes`, { field: "body", maxBytes: err.maxBytes });
+      }
+      throw err;
+    }
+    const id = uuidv7();
+    const rows = await this.db.query<{ id: string }>(
+      `insert into "artifacts" ("id", "tenantId", "jobId", "leaseToken", "purpose", "name", "artifactType", "mimeType", "sizeBytes", "contentHash")
+       select $1::uuid, j."tenantId", null, $3::text, 'output', $4, $5, $6, $7::bigint, $8 from "jobs" j
+       where j."id" = $2::uuid and j."leaseToken" = $3::text and ($9::uuid is null or j."tenantId" = $9::uuid)
+         and j."state" not in ${TERMINAL_SQL}
+       returning "id"`,
+      [id, lease.jobId, lease.hash, name, artifactType, mimeType, blob.sizeBytes, blob.contentHash, tenantScope],
+    );
+    if (!rows[0]) throw leaseLost();
+    return { id, contentHash: blob.contentHash, sizeBytes: blob.sizeBytes };
+  }
+
+  /** Files the server itself produces for a job (evidence bundles), attached at once. */
+  async attach(a: ServerArtifact): Promise<StoredArtifact> {
+    const blob = await this.blobs.putBytes(a.bytes);
+    const id = uuidv7();
+    await this.db.query(
+      `insert into "artifacts" ("id", "tenantId", "jobId", "purpose", "name", "artifactType", "mimeType", "sizeBytes", "contentHash")
+       values ($1::uuid, $2::uuid, $3::uuid, $4, $5, $6, $7, $8::bigint, $9)`,
+      [id, a.tenantId, a.jobId, a.purpose, a.name, a.artifactType, a.mimeType, blob.sizeBytes, blob.contentHash],
+    );
+    return { id, contentHash: blob.contentHash, sizeBytes: blob.sizeBytes };
+  }
+
+  /** An attached artifact of a job the viewer may see; NOT_FOUND otherwise. */
+  async artifactDownload(artifactId: string, viewer: Viewer): Promise<Download> {
+    const row = isUuid(artifactId)
+      ? await this.db.prisma.artifact.findFirst({ where: { id: artifactId, tenantId: viewer.tenantId, job: visibleJobs(viewer) } })
+      : null;
+    if (!row) throw jobsError("NOT_FOUND", `artifact ${artifactId} not found`);
+    return this.download(row.name, row.mimeType, row.contentHash, Number(row.sizeBytes));
+  }
+
+  /** A revision of an agent job's file, when the viewer may see the job. */
+  async fileRevisionDownload(revisionId: string, viewer: Viewer): Promise<Download> {
+    const row = isUuid(revisionId)
+      ? await this.db.prisma.fileRevision.findFirst({ where: { id: revisionId, file: { job: visibleJobs(viewer) } } })
+      : null;
+    if (!row) throw jobsError("NOT_FOUND", `file revision ${revisionId} not found`);
+    return this.download(row.name, row.mimeType, row.contentHash, Number(row.sizeBytes));
+  }
+
+  /** Bytes of an artifact for server-side readers (executors, evidence checks); no viewer scope. */
+  async readAttached(artifactId: string, limitBytes?: number): Promise<{ name: string; contentHash: string; bytes: Buffer }> {
+    const row = isUuid(artifactId) ? await this.db.prisma.artifact.findUnique({ where: { id: artifactId } }) : null;
+    if (!row) throw jobsError("NOT_FOUND", `artifact ${artifactId} not found`);
+    return { name: row.name, contentHash: row.contentHash, bytes: await this.blobs.read(row.contentHash, limitBytes) };
+  }
+
+  private download(name: string, mimeType: string | null, contentHash: string, sizeBytes: number): Download {
+    return { name, mimeType, contentHash, sizeBytes, open: () => this.blobs.open(contentHash) };
+  }
+
+  private async leaseHolds(jobId: string, hash: string, tenantId: string | null): Promise<boolean> {
+    const rows = await this.db.query<{ id: string }>(
+      `select "id" from "jobs" where "id" = $1::uuid and "leaseToken" = $2::text and ($3::uuid is null or "tenantId" = $3::uuid)
+         and "state" not in ${TERMINAL_SQL}`,
+      [jobId, hash, tenantId],
+    );
+    return rows.length > 0;
+  }
+}

@@ -1,0 +1,115 @@
+// Artifact bytes over HTTP, beside GraphQL: workers PUT uploads under their lease; clients GET
+// attached artifacts and agent-file revisions with the same bearer credentials as /graphql.
+import express, { type Request, type Response } from "express";
+import type { GraphQLError } from "graphql";
+import { bearerSecret } from "../auth/secrets.ts";
+import { isJobsError, jobsError } from "../errors.ts";
+import type { Download } from "../artifacts/service.ts";
+import type { Services } from "../schema/context.ts";
+
+const LEASE_HEADER = "x-lease-token";
+
+function sendError(res: Response, services: Services, err: unknown): void {
+  const requestId = String(res.locals.requestId ?? "");
+  if (isJobsError(err)) {
+    const e = err as GraphQLError;
+    const status = (e.extensions.http as { status?: number } | undefined)?.status ?? statusOf(String(e.extensions.code));
+    const { http: _http, ...extensions } = e.extensions;
+    res.status(status).json({ errors: [{ message: e.message, extensions: { ...extensions, requestId } }] });
+    return;
+  }
+  services.logger.error({ err, requestId }, "artifact request failed");
+  res.status(500).json({ errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR", requestId } }] });
+}
+
+function statusOf(code: string): number {
+  switch (code) {
+    case "UNAUTHENTICATED":
+      return 401;
+    case "FORBIDDEN":
+      return 403;
+    case "NOT_FOUND":
+      return 404;
+    case "LEASE_LOST":
+    case "CONFLICT":
+      return 409;
+    case "RATE_LIMITED":
+      return 429;
+    default:
+      return 400;
+  }
+}
+
+async function viewerOf(services: Services, req: Request) {
+  return services.auth.authenticate(bearerSecret(req.headers.authorization));
+}
+
+function sendDownload(req: Request, res: Response, d: Download): void {
+  const etag = `"${d.contentHash}"`;
+  res.setHeader("etag", etag);
+  res.setHeader("x-content-hash", d.contentHash);
+  res.setHeader("cache-control", "private, max-age=31536000, immutable");
+  if (req.headers["if-none-match"] === etag) {
+    res.status(304).end();
+    return;
+  }
+  res.setHeader("content-type", d.mimeType ?? "application/octet-stream");
+  res.setHeader("content-length", String(d.sizeBytes));
+  res.setHeader("content-disposition", `attachment; filename="${encodeURIComponent(d.name)}"`);
+  const stream = d.open();
+  stream.on("error", (err) => res.destroy(err));
+  stream.pipe(res);
+}
+
+export function artifactsRouter(services: Services): express.Router {
+  const router = express.Router();
+
+  router.put("/artifacts", async (req, res) => {
+    try {
+      const viewer = await viewerOf(services, req);
+      const leaseToken = req.headers[LEASE_HEADER];
+      if (typeof leaseToken !== "string" || !leaseToken) {
+        throw jobsError("BAD_USER_INPUT", `the ${LEASE_HEADER} header names the lease the upload belongs to`, { field: LEASE_HEADER });
+      }
+      const declared = Number(req.headers["content-length"] ?? NaN);
+      if (Number.isFinite(declared) && declared > services.artifacts.maxBytes) {
+        throw jobsError("BAD_USER_INPUT", `artifact larger than ${services.artifacts.maxBytes} bytes`, { field: "body", maxBytes: services.artifacts.maxBytes });
+      }
+      const name = typeof req.query.name === "string" ? req.query.name : "";
+      const type = typeof req.query.type === "string" ? req.query.type : null;
+      const mime = req.headers["content-type"];
+      const stored = await services.artifacts.upload({
+        leaseToken,
+        caller: viewer,
+        name,
+        artifactType: type,
+        mimeType: typeof mime === "string" && mime !== "application/octet-stream" ? mime : null,
+        body: req,
+      });
+      res.status(201).json(stored);
+    } catch (err) {
+      // Stop reading a refused upload; the client sees the answer and the socket closes.
+      req.unpipe();
+      res.setHeader("connection", "close");
+      sendError(res, services, err);
+    }
+  });
+
+  router.get("/artifacts/:id", async (req, res) => {
+    try {
+      sendDownload(req, res, await services.artifacts.artifactDownload(req.params.id, await viewerOf(services, req)));
+    } catch (err) {
+      sendError(res, services, err);
+    }
+  });
+
+  router.get("/files/:revisionId", async (req, res) => {
+    try {
+      sendDownload(req, res, await services.artifacts.fileRevisionDownload(req.params.revisionId, await viewerOf(services, req)));
+    } catch (err) {
+      sendError(res, services, err);
+    }
+  });
+
+  return router;
+}
