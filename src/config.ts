@@ -1,5 +1,7 @@
 // Every setting, read once from the environment, validated, with defaults.
 import { z } from "zod";
+import { DEFAULT_QUERY_LIMITS, type QueryLimits } from "./security/limits.ts";
+import type { RateLimit } from "./security/rate-limit.ts";
 
 const flag = (fallback: boolean) =>
   z
@@ -18,8 +20,19 @@ const ConfigSchema = z.object({
   JOBS_PUBLIC_URL: z.string().url().optional(),
   JOBS_MAX_WAIT_S: z.coerce.number().positive().default(900),
   JOBS_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
+  JOBS_LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(60),
+  JOBS_MAX_ARTIFACT_BYTES: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).default(256 * 1024 * 1024),
   NODE_ENV: z.string().default("development"),
   JOBS_INTROSPECTION: flag(true),
+  JOBS_FIELD_SUGGESTIONS: flag(true),
+  JOBS_MAX_DEPTH: z.coerce.number().int().min(1).default(DEFAULT_QUERY_LIMITS.maxDepth),
+  JOBS_MAX_ALIASES: z.coerce.number().int().min(0).default(DEFAULT_QUERY_LIMITS.maxAliases),
+  JOBS_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(DEFAULT_QUERY_LIMITS.maxDirectives),
+  JOBS_MAX_TOKENS: z.coerce.number().int().min(100).default(DEFAULT_QUERY_LIMITS.maxTokens),
+  JOBS_MAX_COST: z.coerce.number().int().min(1).default(DEFAULT_QUERY_LIMITS.maxCost),
+  JOBS_MAX_BATCH: z.coerce.number().int().min(1).default(DEFAULT_QUERY_LIMITS.maxBatch),
+  JOBS_RATE_LIMIT: z.coerce.number().int().min(0).default(3000),
+  JOBS_RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(60),
 });
 
 export type Config = {
@@ -36,8 +49,18 @@ export type Config = {
   maxWaitS: number;
   /** How often the sweeper requeues or fails expired leases and timed-out jobs; 0 turns it off. */
   sweepIntervalMs: number;
+  /** Lease length the built-in executors claim with; a crashed executor's job is requeued after it. */
+  leaseSeconds: number;
+  /** Largest artifact or file the blob store accepts (uploads beyond it are refused), in bytes. */
+  maxArtifactBytes: number;
   production: boolean;
+  /** Introspection for every key; when false, admin keys only. */
   introspection: boolean;
+  /** "Did you mean …?" hints in validation errors. */
+  fieldSuggestions: boolean;
+  limits: QueryLimits;
+  /** Requests per API key per window in each process; 0 points turns it off. */
+  rateLimit: RateLimit;
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -59,7 +82,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.JOBS_PUBLIC_URL,
     maxWaitS: e.JOBS_MAX_WAIT_S,
     sweepIntervalMs: e.JOBS_SWEEP_INTERVAL_MS,
+    leaseSeconds: e.JOBS_LEASE_SECONDS,
+    maxArtifactBytes: e.JOBS_MAX_ARTIFACT_BYTES,
     production,
     introspection: env.JOBS_INTROSPECTION === undefined ? !production : e.JOBS_INTROSPECTION,
+    fieldSuggestions: env.JOBS_FIELD_SUGGESTIONS === undefined ? !production : e.JOBS_FIELD_SUGGESTIONS,
+    limits: {
+      maxDepth: e.JOBS_MAX_DEPTH,
+      maxAliases: e.JOBS_MAX_ALIASES,
+      maxDirectives: e.JOBS_MAX_DIRECTIVES,
+      maxTokens: e.JOBS_MAX_TOKENS,
+      maxCost: e.JOBS_MAX_COST,
+      maxBatch: e.JOBS_MAX_BATCH,
+    },
+    rateLimit: { points: e.JOBS_RATE_LIMIT, windowSeconds: e.JOBS_RATE_LIMIT_WINDOW_S },
   };
 }

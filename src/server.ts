@@ -15,9 +15,12 @@ import { JobService } from "./jobs/service.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import type { Services } from "./schema/context.ts";
 import { buildSchema } from "./schema/index.ts";
+import { AuditLog } from "./security/audit.ts";
+import { KeyRateLimiter } from "./security/rate-limit.ts";
 import { BlobStore } from "./storage/blob-store.ts";
 import { startSweeper } from "./workers/protocol/sweeper.ts";
 
+/** The default of JOBS_MAX_ARTIFACT_BYTES (config.maxArtifactBytes). */
 export const MAX_BLOB_BYTES = 256 * 1024 * 1024;
 
 export interface RunningServer {
@@ -44,7 +47,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     cleanup.unshift(() => changes.stop());
     cleanup.unshift(startSweeper(db, config.sweepIntervalMs, logger));
 
-    const blobs = new BlobStore({ dir: join(config.dataDir === "memory://" ? join(process.cwd(), ".data") : config.dataDir, "blobs"), maxBytes: MAX_BLOB_BYTES });
+    const blobs = new BlobStore({ dir: join(config.dataDir === "memory://" ? join(process.cwd(), ".data") : config.dataDir, "blobs"), maxBytes: config.maxArtifactBytes });
     await blobs.removeStaleTempFiles();
     const registry = new GatewayRegistry().register(new LocalJobGateway(db));
     const services: Services = {
@@ -57,6 +60,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       blobs,
       artifacts: new ArtifactService(db, blobs),
       logger,
+      rateLimiter: new KeyRateLimiter(config.rateLimit),
+      audit: new AuditLog(db, logger),
     };
 
     const httpServer = createServer();

@@ -6,11 +6,14 @@ import { expressMiddleware } from "@as-integrations/express5";
 import express, { type Request } from "express";
 import type { GraphQLSchema } from "graphql";
 import type { Server } from "node:http";
-import { bearerSecret } from "../auth/secrets.ts";
 import { pendingMigrations } from "../db/migrate.ts";
 import { createJobLoaders } from "../jobs/loaders.ts";
 import type { Context, Services } from "../schema/context.ts";
 import { createFormatError } from "../schema/format-error.ts";
+import { auditPlugin } from "../security/audit.ts";
+import { authenticateRequest } from "../security/authenticate.ts";
+import { limitRules } from "../security/limits.ts";
+import { operationPolicyPlugin } from "../security/plugins.ts";
 import { artifactsRouter } from "./artifacts.ts";
 import { graphiqlRouter, wantsGraphiQL } from "./graphiql.ts";
 import { newRequestId, runInRequestScope } from "./request-scope.ts";
@@ -23,17 +26,27 @@ export function baseUrlOf(services: Services, req: Request): string {
 
 /** Builds the per-request context: authenticates the caller and makes fresh loaders. */
 export async function contextFor(services: Services, authorization: string | undefined, baseUrl: string, requestId: string, signal?: AbortSignal): Promise<Context> {
-  const viewer = await services.auth.authenticate(bearerSecret(authorization));
+  const viewer = await authenticateRequest(services, authorization);
   return { services, viewer, loaders: createJobLoaders(services.registry, viewer), requestId, baseUrl, signal };
 }
 
 export async function createApp(services: Services, schema: GraphQLSchema, httpServer: Server) {
   const apollo = new ApolloServer<Context>({
     schema,
-    introspection: services.config.introspection,
+    // Introspection is allowed here and gated per caller by the operation policy (admins may always).
+    introspection: true,
     includeStacktraceInErrorResponses: false,
-    formatError: createFormatError(services.logger),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+    csrfPrevention: true,
+    allowBatchedHttpRequests: true,
+    parseOptions: { maxTokens: services.config.limits.maxTokens },
+    validationRules: limitRules(services.config.limits),
+    formatError: createFormatError(services.logger, { suggestions: services.config.fieldSuggestions }),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      operationPolicyPlugin(schema, { limits: services.config.limits, introspection: services.config.introspection }),
+      auditPlugin(services.audit),
+    ],
   });
   await apollo.start();
 
@@ -73,6 +86,14 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
       next();
     },
     express.json({ limit: MAX_BODY_BYTES }),
+    (req, res, next) => {
+      const max = services.config.limits.maxBatch;
+      if (Array.isArray(req.body) && req.body.length > max) {
+        res.status(400).json({ errors: [{ message: `at most ${max} operations per batched request`, extensions: { code: "BAD_USER_INPUT", requestId: res.locals.requestId } }] });
+        return;
+      }
+      next();
+    },
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const abort = new AbortController();

@@ -8,6 +8,8 @@ import type { JobRecord, Viewer } from "../jobs/model.ts";
 import type { GatewayRegistry } from "../jobs/registry.ts";
 import type { JobService } from "../jobs/service.ts";
 import type { Logger } from "../logger.ts";
+import type { AuditLog } from "../security/audit.ts";
+import type { KeyRateLimiter } from "../security/rate-limit.ts";
 import type { BlobStore } from "../storage/blob-store.ts";
 
 /** Long-lived collaborators, made once by the composition root. */
@@ -21,6 +23,8 @@ export interface Services {
   blobs: BlobStore;
   artifacts: ArtifactService;
   logger: Logger;
+  rateLimiter: KeyRateLimiter;
+  audit: AuditLog;
   /** Recomputes a generation job's evidence bundle; absent until execution is wired in. */
   evidence?: (job: JobRecord, evidence: { rootHash: string; signature: string; publicKey: string; fileIds: string[] }) => Promise<boolean>;
 }

@@ -5,6 +5,7 @@ import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { isJobsError } from "../errors.ts";
 import { currentRequestId } from "../http/request-scope.ts";
 import type { Logger } from "../logger.ts";
+import { withoutSuggestions } from "../security/limits.ts";
 
 /** Codes Apollo and graphql-js produce for a client's own mistakes. */
 const CLIENT_CODES = new Set([
@@ -17,7 +18,7 @@ const CLIENT_CODES = new Set([
   "PERSISTED_QUERY_NOT_SUPPORTED",
 ]);
 
-export function createFormatError(logger: Logger) {
+export function createFormatError(logger: Logger, options: { suggestions: boolean } = { suggestions: true }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const requestId = currentRequestId();
@@ -27,7 +28,8 @@ export function createFormatError(logger: Logger) {
     }
     const code = formatted.extensions?.code;
     if (typeof code === "string" && CLIENT_CODES.has(code)) {
-      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code, requestId } };
+      const message = options.suggestions ? formatted.message : withoutSuggestions(formatted.message);
+      return { message, locations: formatted.locations, path: formatted.path, extensions: { code, requestId } };
     }
     // A GraphQLError without a code from graphql-js itself (e.g. a non-null violation) is still ours to hide.
     logger.error({ err: original instanceof Error ? original : new GraphQLError(String(original)), requestId, path: formatted.path }, "unexpected error");
