@@ -31,6 +31,11 @@ export function createFormatError(logger: Logger, options: { suggestions: boolea
       const message = options.suggestions ? formatted.message : withoutSuggestions(formatted.message);
       return { message, locations: formatted.locations, path: formatted.path, extensions: { code, requestId } };
     }
+    // graphql-js refusing the operation as a whole (e.g. an operation type the schema lacks) is the
+    // client's mistake: no path, nothing thrown underneath.
+    if (original instanceof GraphQLError && !original.originalError && !original.path && (code === undefined || code === "INTERNAL_SERVER_ERROR")) {
+      return { message: formatted.message, locations: formatted.locations, extensions: { code: "BAD_REQUEST", requestId } };
+    }
     // A GraphQLError without a code from graphql-js itself (e.g. a non-null violation) is still ours to hide.
     logger.error({ err: original instanceof Error ? original : new GraphQLError(String(original)), requestId, path: formatted.path }, "unexpected error");
     return {
