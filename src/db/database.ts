@@ -21,7 +21,8 @@ export interface Database extends Sql {
   readonly prisma: PrismaClient;
   /** Runs fn in one transaction; everything it does through `tx` commits or rolls back together. */
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
-  listen(channel: string, onPayload: (payload: string) => void): Promise<Unlisten>;
+  /** onReconnect: the connection was lost and remade; notifications in between are gone. */
+  listen(channel: string, onPayload: (payload: string) => void, onReconnect?: () => void): Promise<Unlisten>;
   /** SQL statements sent so far (Prisma's and ours); tests use it to prove batching. */
   statementCount(): number;
   ping(): Promise<void>;
@@ -58,22 +59,55 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     return result.rows as T[];
   };
   let listener: pg.Client | undefined;
+  let connecting: Promise<pg.Client> | undefined;
+  let closed = false;
   const handlers = new Map<string, Set<(payload: string) => void>>();
+  const reconnectHandlers = new Set<() => void>();
 
-  async function ensureListener(): Promise<pg.Client> {
-    if (listener) return listener;
+  async function connectListener(): Promise<pg.Client> {
     const client = new pg.Client({ connectionString: url });
     client.on("notification", (msg) => {
       for (const handler of handlers.get(msg.channel) ?? []) handler(msg.payload ?? "");
     });
-    client.on("error", () => {
-      // Reconnect on next listen; subscribers resume from their cursors, so nothing is lost.
+    const lost = () => {
+      if (listener !== client) return;
       listener = undefined;
-    });
-    await client.connect();
+      client.end().catch(() => undefined);
+      if (!closed) void reconnect();
+    };
+    client.on("error", lost);
+    client.on("end", lost);
+    try {
+      await client.connect();
+      for (const channel of handlers.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    } catch (error) {
+      client.end().catch(() => undefined);
+      throw error;
+    }
     listener = client;
-    for (const channel of handlers.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
     return client;
+  }
+
+  function ensureListener(): Promise<pg.Client> {
+    if (listener) return Promise.resolve(listener);
+    connecting ??= connectListener().finally(() => (connecting = undefined));
+    return connecting;
+  }
+
+  /**
+   * The LISTEN connection dropped (database restart, network): reconnect with backoff, then tell the
+   * listeners to resync, since notifications sent meanwhile are gone (readers resume from cursors).
+   */
+  async function reconnect(): Promise<void> {
+    for (let delay = 100; !closed && !listener; delay = Math.min(delay * 2, 5_000)) {
+      try {
+        await ensureListener();
+        for (const onReconnect of reconnectHandlers) onReconnect();
+        return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, delay).unref());
+      }
+    }
   }
 
   return {
@@ -86,23 +120,28 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
         await query(client, "BEGIN");
         const result = await fn({ query: (text, values) => query(client, text, values) });
         await query(client, "COMMIT");
+        client.release();
         return result;
       } catch (error) {
-        await client.query("ROLLBACK").catch(() => undefined);
+        // A client whose connection broke is destroyed, not returned to the pool.
+        const broken = await client.query("ROLLBACK").then(() => undefined, (e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+        client.release(broken);
         throw error;
-      } finally {
-        client.release();
       }
     },
-    async listen(channel, onPayload) {
+    async listen(channel, onPayload, onReconnect) {
       let set = handlers.get(channel);
       const fresh = !set;
       if (!set) handlers.set(channel, (set = new Set()));
       set.add(onPayload);
+      if (onReconnect) reconnectHandlers.add(onReconnect);
+      const wasConnected = listener !== undefined;
       const client = await ensureListener();
-      if (fresh) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      // A listener made just now already ran LISTEN for every channel.
+      if (fresh && wasConnected) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
       return async () => {
         set.delete(onPayload);
+        if (onReconnect) reconnectHandlers.delete(onReconnect);
       };
     },
     statementCount: () => statements,
@@ -111,7 +150,10 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     },
     async close() {
       await prisma.$disconnect().catch(() => undefined);
-      await listener?.end().catch(() => undefined);
+      closed = true;
+      const l = listener;
+      listener = undefined;
+      await l?.end().catch(() => undefined);
       await pool.end().catch(() => undefined);
     },
   };

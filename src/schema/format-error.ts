@@ -18,6 +18,18 @@ const CLIENT_CODES = new Set([
   "PERSISTED_QUERY_NOT_SUPPORTED",
 ]);
 
+const CONNECTION_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "57P01", "57P02", "57P03", "08000", "08001", "08003", "08006"]);
+const CONNECTION_MESSAGE = /ECONNREFUSED|ECONNRESET|Connection terminated|connection (?:is )?(?:closed|ended|refused)|terminating connection|timeout exceeded when trying to connect|Can't reach database/i;
+
+/** Whether an error (or one it wraps) says the database cannot be reached right now. */
+export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== "object" || depth > 5) return false;
+  const e = error as { code?: unknown; message?: unknown; cause?: unknown; originalError?: unknown };
+  if (typeof e.code === "string" && CONNECTION_CODES.has(e.code)) return true;
+  if (typeof e.message === "string" && CONNECTION_MESSAGE.test(e.message)) return true;
+  return isDatabaseUnavailable(e.cause, depth + 1) || isDatabaseUnavailable(e.originalError, depth + 1);
+}
+
 export function createFormatError(logger: Logger, options: { suggestions: boolean } = { suggestions: true }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
@@ -30,6 +42,14 @@ export function createFormatError(logger: Logger, options: { suggestions: boolea
     if (typeof code === "string" && CLIENT_CODES.has(code)) {
       const message = options.suggestions ? formatted.message : withoutSuggestions(formatted.message);
       return { message, locations: formatted.locations, path: formatted.path, extensions: { code, requestId } };
+    }
+    if (isDatabaseUnavailable(original)) {
+      logger.warn({ requestId, path: formatted.path }, "database unavailable");
+      return {
+        message: "the database is unavailable; retry shortly",
+        path: formatted.path,
+        extensions: { code: "INTERNAL_SERVER_ERROR", reason: "DATABASE_UNAVAILABLE", retryable: true, requestId },
+      };
     }
     // graphql-js refusing the operation as a whole (e.g. an operation type the schema lacks) is the
     // client's mistake: no path, nothing thrown underneath.
