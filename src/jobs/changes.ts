@@ -1,25 +1,43 @@
 // Every change to any job reaches this process as a notification (whichever process made it);
 // the hub hands it to whoever waits on that job or on all jobs. Ids only: readers reload.
+//
+// When the database's LISTEN connection drops and is remade, notifications sent in between are gone:
+// the hub then emits "resync" with the last moment it is sure it heard everything, and readers re-read
+// from their cursors. (PGlite runs in-process and never drops.)
 import { EventEmitter } from "node:events";
 import type { Database, Unlisten } from "../db/database.ts";
 import { jobsError } from "../errors.ts";
 import { type JobChange, JOBS_CHANNEL, parseJobChange } from "./sql/notify.ts";
 
+const RESYNC = Symbol("resync");
+
 export class JobChangeHub {
   private readonly emitter = new EventEmitter();
   private unlisten: Unlisten | undefined;
+  /** When the connection last delivered something (or was made): nothing before it was missed. */
+  private lastHeard = new Date();
 
   constructor(private readonly db: Database) {
     this.emitter.setMaxListeners(0);
   }
 
   async start(): Promise<void> {
-    this.unlisten = await this.db.listen(JOBS_CHANNEL, (payload) => {
-      const change = parseJobChange(payload);
-      if (!change) return;
-      this.emitter.emit(change.jobId, change);
-      this.emitter.emit("*", change);
-    });
+    this.lastHeard = new Date();
+    this.unlisten = await this.db.listen(
+      JOBS_CHANNEL,
+      (payload) => {
+        this.lastHeard = new Date();
+        const change = parseJobChange(payload);
+        if (!change) return;
+        this.emitter.emit(change.jobId, change);
+        this.emitter.emit("*", change);
+      },
+      () => {
+        const since = this.lastHeard;
+        this.lastHeard = new Date();
+        this.emitter.emit(RESYNC, since);
+      },
+    );
   }
 
   async stop(): Promise<void> {
@@ -34,16 +52,27 @@ export class JobChangeHub {
   }
 
   /**
+   * Calls onResync after notifications may have been lost (the LISTEN connection dropped and is back):
+   * changes made since `since` may have gone unnotified, so readers re-read from their cursors.
+   */
+  onResync(onResync: (since: Date) => void): () => void {
+    this.emitter.on(RESYNC, onResync);
+    return () => this.emitter.off(RESYNC, onResync);
+  }
+
+  /**
    * Resolves with the first `check()` result that is not undefined: checked once now, then again
-   * after each change of the job; never in a loop of its own. Fails with JOB_TIMEOUT.
+   * after each change of the job (or a resync); never in a loop of its own. Fails with JOB_TIMEOUT.
    */
   async waitUntil<T>(jobId: string, timeoutMs: number, check: () => Promise<T | undefined>, signal?: AbortSignal): Promise<T> {
     let wake: () => void = () => undefined;
     let pending = true; // a change arrived while a check was running
-    const unsubscribe = this.subscribe(jobId, () => {
+    const onChange = () => {
       pending = true;
       wake();
-    });
+    };
+    const unsubscribe = this.subscribe(jobId, onChange);
+    const unResync = this.onResync(onChange);
     const deadline = Date.now() + timeoutMs;
     try {
       for (;;) {
@@ -68,6 +97,7 @@ export class JobChangeHub {
       }
     } finally {
       unsubscribe();
+      unResync();
     }
     throw jobsError("JOB_TIMEOUT", `job ${jobId} did not finish within ${Math.round(timeoutMs / 1000)} s`, { jobId });
   }

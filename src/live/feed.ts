@@ -1,0 +1,404 @@
+// The per-process fan-out behind every subscription. Notifications (ids only) come from the
+// JobChangeHub; each changed job that someone here watches is read once per notification by its
+// JobChannel, and that read serves every subscriber of the job in this process. Subscribers keep
+// their own cursors (revision for the job, seq for events and logs) and take only what lies after
+// them, from the shared read when it has it, else from the database: history first, then live, with
+// no gap and no repeat, and nothing lost when a notification is missed or merged with another.
+import type { Sql } from "../db/database.ts";
+import { jobsError } from "../errors.ts";
+import type { JobChangeHub } from "../jobs/changes.ts";
+import type { JobEventRecord, LogLineRecord } from "../jobs/gateway.ts";
+import type { JobLoaders } from "../jobs/loaders.ts";
+import type { JobKey, JobRecord, ReasonerType, Viewer } from "../jobs/model.ts";
+import type { GatewayRegistry } from "../jobs/registry.ts";
+import type { JobChange } from "../jobs/sql/notify.ts";
+import type { Logger } from "../logger.ts";
+import { type ChannelKey, JobChannel } from "./job-channel.ts";
+import { pullIterator } from "./pull-iterator.ts";
+import type { JobSnapshot } from "./snapshot.ts";
+import { canSee, type LiveJobFilter, matchesJobsFilter, matchesKeys } from "./visibility.ts";
+
+/** What a job subscription yields: the job, and loaders to resolve its expansions with. */
+export interface JobDelivery {
+  job: JobRecord;
+  loadersFor(viewer: Viewer): JobLoaders;
+}
+
+export interface LiveFeedOptions {
+  /** Rows per read of events or log lines, and most items handed to a subscriber at once. */
+  pageSize: number;
+  /** Newest events (per stream) and log lines each watched job keeps in memory for its subscribers. */
+  tailCapacity: number;
+  /** Changed jobs a jobsChanged subscriber may have waiting before it counts as too slow. */
+  maxPendingJobs: number;
+  /** How far before the last proven notification a resync looks for changed jobs (clock skew, long transactions). */
+  resyncMarginMs: number;
+}
+
+export const DEFAULT_LIVE_FEED_OPTIONS: LiveFeedOptions = { pageSize: 100, tailCapacity: 1000, maxPendingJobs: 1000, resyncMarginMs: 60_000 };
+
+/** Newest revision handed to jobsChanged subscribers per job, remembered for this many jobs. */
+const SENT_REVISIONS_KEPT = 10_000;
+
+interface JobsWatcher {
+  viewer: Viewer;
+  filter: LiveJobFilter;
+  pending: Map<string, JobSnapshot>;
+  overflowed: boolean;
+  wake(): void;
+}
+
+export interface LiveFeedDeps {
+  registry: GatewayRegistry;
+  changes: JobChangeHub;
+  /** Only for resync: which jobs changed while notifications were lost. */
+  db: Sql;
+  logger: Logger;
+}
+
+export class LiveFeed {
+  private readonly channels = new Map<string, JobChannel>();
+  private readonly watchers = new Map<string, Set<JobsWatcher>>();
+  private readonly sentRevisions = new Map<string, number>();
+  private readonly unsubscribes: (() => void)[] = [];
+  private readonly watcherCountListeners = new Set<() => void>();
+  private stopped = false;
+  readonly options: LiveFeedOptions;
+
+  constructor(
+    private readonly deps: LiveFeedDeps,
+    options: Partial<LiveFeedOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_LIVE_FEED_OPTIONS, ...options };
+  }
+
+  start(): void {
+    this.unsubscribes.push(
+      this.deps.changes.subscribe("*", (change) => this.onChange(change)),
+      this.deps.changes.onResync((since) => void this.resync(since)),
+    );
+  }
+
+  /** Ends every subscription (they complete) and stops listening. */
+  stop(): void {
+    this.stopped = true;
+    for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
+    for (const set of this.watchers.values()) for (const w of set) w.wake();
+    for (const channel of this.channels.values()) channel.wakeAll();
+  }
+
+  /** Resolves once at least `n` jobsChanged subscriptions are open here (tests and benchmarks wait on it). */
+  untilJobsWatchers(n: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const check = () => {
+        if (this.stats().jobsWatchers < n) return;
+        this.watcherCountListeners.delete(check);
+        resolve();
+      };
+      this.watcherCountListeners.add(check);
+      check();
+    });
+  }
+
+  /** Channels and jobsChanged subscribers in use (for tests and the benchmark). */
+  stats(): { channels: number; jobsWatchers: number } {
+    let jobsWatchers = 0;
+    for (const set of this.watchers.values()) jobsWatchers += set.size;
+    return { channels: this.channels.size, jobsWatchers };
+  }
+
+  // --- jobUpdated -------------------------------------------------------------------------------
+
+  /** The job as it is now, then after every change; a state is never skipped, even when reads merge changes. */
+  async watchJob(key: JobKey, viewer: Viewer): Promise<AsyncIterableIterator<JobDelivery>> {
+    const { channel, release } = await this.openVisible(key, viewer, true);
+    let revision = 0;
+    let statusSeq = 0;
+    return pullIterator<JobDelivery>(async (closed) => {
+      for (;;) {
+        if (this.stopped || closed.closed) return null;
+        const snap = channel.snapshot;
+        if (snap && snap.job.revision > revision) {
+          const initial = revision === 0;
+          revision = snap.job.revision;
+          if (!canSee(viewer, snap.job, snap.grants)) continue;
+          const out: JobDelivery[] = [];
+          if (!initial) {
+            for (const change of snap.history) {
+              if (change.seq > statusSeq && change.seq < snap.statusSeq) out.push(delivery(snap, snap.asOf(change)));
+            }
+          }
+          statusSeq = Math.max(statusSeq, snap.statusSeq);
+          out.push(delivery(snap, snap.job));
+          return out;
+        }
+        await channel.changed(closed);
+      }
+    }, release);
+  }
+
+  // --- jobEvents and jobLogs --------------------------------------------------------------------
+
+  /** Events of one stream after `afterSeq`, then live ones. */
+  async watchEvents(key: JobKey, stream: string, afterSeq: number, viewer: Viewer): Promise<AsyncIterableIterator<JobEventRecord>> {
+    const { channel, release } = await this.openVisible(key, viewer);
+    const stopUsing = channel.useEvents(stream);
+    const expansions = this.deps.registry.for(key.reasonerType).expansions;
+    return this.sequence<JobEventRecord>(
+      channel,
+      afterSeq,
+      () => channel.eventTail(stream),
+      async (after, first) => (await expansions.events([key.jobId], { stream, afterSeq: after, first }))[0] ?? [],
+      (cursor) => channel.startEventTail(stream, cursor),
+      () => true,
+      () => {
+        stopUsing();
+        release();
+      },
+    );
+  }
+
+  /** Log lines after `afterSeq` stamped at or after `sinceMs` (when given), then live ones. */
+  async watchLogs(key: JobKey, sinceMs: number | null, afterSeq: number, viewer: Viewer): Promise<AsyncIterableIterator<LogLineRecord>> {
+    const { channel, release } = await this.openVisible(key, viewer);
+    const stopUsing = channel.useLogs();
+    const expansions = this.deps.registry.for(key.reasonerType).expansions;
+    return this.sequence<LogLineRecord>(
+      channel,
+      afterSeq,
+      () => channel.logLineTail(),
+      async (after, first) => (await expansions.logs([key.jobId], { sinceMs, afterSeq: after, first }))[0] ?? [],
+      (cursor) => channel.startLogTail(cursor),
+      (line) => sinceMs === null || Number(line.timestampMs) >= sinceMs,
+      () => {
+        stopUsing();
+        release();
+      },
+    );
+  }
+
+  /**
+   * One subscriber of an ordered stream. Behind the shared tail (history, or fallen behind), it reads
+   * the store itself from its cursor; once a read comes back short it has caught up, and the tail
+   * (started at that cursor if nobody had) serves it from then on.
+   */
+  private sequence<T extends { seq: number }>(
+    channel: JobChannel,
+    afterSeq: number,
+    tailOf: () => { covers(cursor: number): boolean; after(cursor: number, limit: number): T[] } | null,
+    readStore: (after: number, first: number) => Promise<T[]>,
+    startTail: (cursor: number) => void,
+    wanted: (item: T) => boolean,
+    onClose: () => void,
+  ): AsyncIterableIterator<T> {
+    const { pageSize } = this.options;
+    let cursor = afterSeq;
+    return pullIterator<T>(async (closed) => {
+      for (;;) {
+        if (this.stopped || closed.closed) return null;
+        const tail = tailOf();
+        if (tail?.covers(cursor)) {
+          const items = tail.after(cursor, pageSize);
+          if (items.length === 0) {
+            await channel.changed(closed);
+            continue;
+          }
+          cursor = items.at(-1)!.seq;
+          const kept = items.filter(wanted);
+          if (kept.length) return kept;
+          continue;
+        }
+        const readsBefore = channel.readsCompleted;
+        const rows = await readStore(cursor, pageSize);
+        const page = rows.slice(0, pageSize);
+        if (page.length) cursor = page.at(-1)!.seq;
+        if (rows.length <= pageSize) startTail(cursor);
+        if (page.length) return page;
+        // Caught up, but the tail (started by a subscriber further ahead) does not reach back here:
+        // read the store again after the next change, unless one was read while this read ran.
+        if (!tailOf()?.covers(cursor) && channel.readsCompleted === readsBefore) await channel.changed(closed);
+      }
+    }, onClose);
+  }
+
+  // --- jobsChanged ------------------------------------------------------------------------------
+
+  /** Every job the viewer may list with this filter, as it is created or changes. */
+  watchJobs(filter: LiveJobFilter, viewer: Viewer): AsyncIterableIterator<JobDelivery> {
+    if (filter.allUsers && viewer.role !== "ADMIN") throw jobsError("FORBIDDEN", "allUsers needs an ADMIN key");
+    let wake: () => void = () => undefined;
+    const watcher: JobsWatcher = { viewer, filter, pending: new Map(), overflowed: false, wake: () => wake() };
+    const set = this.watchers.get(viewer.tenantId) ?? new Set();
+    this.watchers.set(viewer.tenantId, set);
+    set.add(watcher);
+    for (const listener of [...this.watcherCountListeners]) listener();
+    return pullIterator<JobDelivery>(
+      async (closed) => {
+        for (;;) {
+          if (this.stopped || closed.closed) return null;
+          if (watcher.overflowed) {
+            throw jobsError("RATE_LIMITED", `more than ${this.options.maxPendingJobs} changed jobs waited for this subscriber; list them with jobs(filter) and subscribe again`);
+          }
+          if (watcher.pending.size) {
+            const out: JobDelivery[] = [];
+            for (const [jobId, snap] of watcher.pending) {
+              watcher.pending.delete(jobId);
+              out.push(delivery(snap, snap.job));
+              if (out.length >= this.options.pageSize) break;
+            }
+            return out;
+          }
+          await new Promise<void>((resolve) => {
+            let forget: () => void = () => undefined;
+            const done = () => {
+              forget();
+              wake = () => undefined;
+              resolve();
+            };
+            wake = done;
+            forget = closed.onClose(done);
+          });
+        }
+      },
+      () => {
+        set.delete(watcher);
+        if (set.size === 0 && this.watchers.get(viewer.tenantId) === set) this.watchers.delete(viewer.tenantId);
+        watcher.pending.clear();
+      },
+    );
+  }
+
+  // --- plumbing ---------------------------------------------------------------------------------
+
+  private onChange(change: JobChange): void {
+    if (this.stopped) return;
+    const key: ChannelKey = { tenantId: change.tenantId, reasonerType: change.reasonerType as ReasonerType, jobId: change.jobId };
+    const existing = this.channels.get(channelId(key));
+    if (existing) return existing.notify(change.revision);
+    if (!this.someWatcherMayWant(key)) return;
+    if ((this.sentRevisions.get(key.jobId) ?? 0) >= change.revision) return;
+    this.channel(key).notify(change.revision);
+  }
+
+  private someWatcherMayWant(key: ChannelKey): boolean {
+    const set = this.watchers.get(key.tenantId);
+    if (!set) return false;
+    for (const w of set) if (matchesKeys(w.filter, key.reasonerType, key.jobId)) return true;
+    return false;
+  }
+
+  /** After every read of a job: hand the snapshot to the jobsChanged subscribers it concerns, once per revision. */
+  private onRead(channel: JobChannel): void {
+    const snap = channel.snapshot;
+    const set = snap && this.watchers.get(snap.job.tenantId);
+    if (!snap || !set) return;
+    const jobId = snap.job.id;
+    if ((this.sentRevisions.get(jobId) ?? 0) >= snap.job.revision) return;
+    this.sentRevisions.delete(jobId);
+    this.sentRevisions.set(jobId, snap.job.revision);
+    if (this.sentRevisions.size > SENT_REVISIONS_KEPT) this.sentRevisions.delete(this.sentRevisions.keys().next().value!);
+    for (const w of set) {
+      if (!matchesJobsFilter(w.viewer, w.filter, snap.job, snap.grants)) continue;
+      w.pending.delete(jobId);
+      w.pending.set(jobId, snap);
+      if (w.pending.size > this.options.maxPendingJobs) {
+        w.overflowed = true;
+        w.pending.clear();
+      }
+      w.wake();
+    }
+  }
+
+  private channel(key: ChannelKey): JobChannel {
+    const id = channelId(key);
+    let channel = this.channels.get(id);
+    if (!channel) {
+      channel = new JobChannel(key, {
+        registry: this.deps.registry,
+        pageSize: this.options.pageSize,
+        tailCapacity: this.options.tailCapacity,
+        maxPagesPerRead: 10,
+        onRead: (c) => this.onRead(c),
+        onIdle: (c) => this.dropIfUnused(c),
+        snapshotWanted: (c) => this.someWatcherMayWant(c.key),
+        onReadFailed: (c, error) => this.deps.logger.warn({ err: error, jobId: c.key.jobId }, "live read of a changed job failed"),
+      });
+      this.channels.set(id, channel);
+    }
+    return channel;
+  }
+
+  private dropIfUnused(channel: JobChannel): void {
+    const id = channelId(channel.key);
+    if (channel.subscribers === 0 && !channel.busy && this.channels.get(id) === channel) this.channels.delete(id);
+  }
+
+  /** Joins the job's channel and checks, on a read made after joining, that the viewer may see the job. */
+  private async openVisible(key: JobKey, viewer: Viewer, followsJob = false): Promise<{ channel: JobChannel; release: () => void }> {
+    if (this.stopped) throw jobsError("INTERNAL_SERVER_ERROR", "the server is shutting down");
+    const channel = this.channel({ tenantId: viewer.tenantId, reasonerType: key.reasonerType, jobId: key.jobId });
+    // Counted before the first read: every read from now on must include the job for this subscriber.
+    channel.subscribers++;
+    if (followsJob) channel.jobSubscribers++;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      channel.subscribers--;
+      if (followsJob) channel.jobSubscribers--;
+      this.dropIfUnused(channel);
+    };
+    try {
+      await channel.fresh();
+      const snap = channel.snapshot;
+      if (!snap || !canSee(viewer, snap.job, snap.grants)) throw jobsError("NOT_FOUND", `${key.reasonerType} job ${key.jobId} not found`);
+    } catch (error) {
+      release();
+      throw error;
+    }
+    return { channel, release };
+  }
+
+  /**
+   * Notifications were lost (the LISTEN connection dropped and is back): every watched job is read
+   * again, and jobs changed since the connection was last proven are offered to jobsChanged.
+   */
+  private async resync(since: Date): Promise<void> {
+    if (this.stopped) return;
+    this.deps.logger.info({ since }, "change notifications resumed; re-reading watched jobs");
+    for (const channel of this.channels.values()) channel.notify();
+    const tenants = [...this.watchers.keys()];
+    if (tenants.length === 0) return;
+    try {
+      const changed = await this.deps.db.query<{ tenantId: string; reasonerType: string; jobId: string; revision: number }>(
+        `select "tenantId"::text as "tenantId", "reasonerType"::text as "reasonerType", "id"::text as "jobId", "revision"
+         from "jobs" where "tenantId" = any($1::uuid[]) and "updatedOn" >= $2 order by "updatedOn"`,
+        [tenants, new Date(since.getTime() - this.options.resyncMarginMs)],
+      );
+      for (const change of changed) this.onChange({ ...change, revision: Number(change.revision) });
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, "could not find jobs changed while notifications were lost");
+    }
+  }
+}
+
+function channelId(key: ChannelKey): string {
+  return `${key.tenantId}:${key.reasonerType}:${key.jobId}`;
+}
+
+function delivery(snap: JobSnapshot, job: JobRecord): JobDelivery {
+  return { job, loadersFor: (viewer) => snap.loadersFor(viewer) };
+}
+
+const feeds = new WeakMap<object, LiveFeed>();
+
+/** The feed serving a set of services (subscription resolvers use this); installed by the composition root. */
+export function liveFeedFor(services: object): LiveFeed {
+  const feed = feeds.get(services);
+  if (!feed) throw jobsError("INTERNAL_SERVER_ERROR", "live updates are not running in this process");
+  return feed;
+}
+
+export function setLiveFeed(services: object, feed: LiveFeed): void {
+  feeds.set(services, feed);
+}

@@ -1,0 +1,285 @@
+// graphql-ws on the HTTP server's own port and path (/graphql, subprotocol graphql-transport-ws).
+// The same rules as HTTP: the API key from connectionParams.authorization, the same tenant scoping
+// (each operation's context is built by contextFor, as for HTTP), the same query limits and
+// introspection policy, the same error masking. Messages in are size-bounded; a client that does
+// not read what it is sent is dropped instead of being buffered for without bound; shutdown lets
+// queries and mutations in flight finish, then closes every socket with 1001 so clients reconnect
+// (elsewhere) and resume from their cursors.
+import type { Server } from "node:http";
+import {
+  type DocumentNode,
+  type ExecutionArgs,
+  getOperationAST,
+  GraphQLError,
+  type GraphQLFormattedError,
+  Kind,
+  type GraphQLSchema,
+  parse,
+  specifiedRules,
+  validate,
+  type ValidationRule,
+} from "graphql";
+import type { Context as WsContext } from "graphql-ws";
+import { WebSocketServer } from "ws";
+import { bearerSecret } from "../auth/secrets.ts";
+import { isJobsError, jobsError } from "../errors.ts";
+import { contextFor } from "../http/app.ts";
+import { newRequestId, runInRequestScope } from "../http/request-scope.ts";
+import type { Context, Services } from "../schema/context.ts";
+import { createFormatError } from "../schema/format-error.ts";
+import { limitRules } from "../security/limits.ts";
+import { checkOperation } from "../security/plugins.ts";
+import { subscribeSharing } from "./shared-execution.ts";
+import { type ConnectionExtra, type ConnectionParams, serveGraphQLWs } from "./ws-transport.ts";
+
+export const LIVE_PATH = "/graphql";
+/** Close codes (graphql-ws conventions; 1013 lets the client retry later). */
+export const CLOSE_UNAUTHORIZED = 4401;
+export const CLOSE_SLOW_CONSUMER = 1013;
+export const CLOSE_GOING_AWAY = 1001;
+
+export interface LiveServerOptions {
+  /** Largest message a client may send. */
+  maxPayloadBytes: number;
+  /** Bytes queued for a socket beyond which its client counts as too slow and is disconnected. */
+  maxBufferedBytes: number;
+  maxOperationsPerConnection: number;
+  /** Ping interval; a client that does not answer within it is dropped. */
+  keepAliveMs: number;
+  /** How long shutdown waits for operations in flight, then for clients to close. */
+  shutdownGraceMs: number;
+}
+
+export const DEFAULT_LIVE_SERVER_OPTIONS: LiveServerOptions = {
+  maxPayloadBytes: 256 * 1024,
+  maxBufferedBytes: 4 * 1024 * 1024,
+  maxOperationsPerConnection: 100,
+  keepAliveMs: 12_000,
+  shutdownGraceMs: 10_000,
+};
+
+export interface LiveServer {
+  connections(): number;
+  /** Queries and mutations running over WebSocket now (shutdown waits for them). */
+  oneShotsInFlight(): number;
+  /** Resolves once at least `n` of them run (tests wait on it). */
+  untilOneShotsInFlight(n: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+type Connection = WsContext<ConnectionParams, ConnectionExtra>;
+
+/** One operation of a connection, from its accepted subscribe message to its completion. */
+interface Operation {
+  requestId: string;
+  abort: AbortController | null;
+  /** Queries and mutations are waited for at shutdown; subscriptions are not (clients resume them). */
+  oneShot: boolean;
+  /** The subscription's root field, counted in jobs_subscriptions_open while it is open. */
+  field: string | null;
+}
+
+/** The `authorization` connection param ("Bearer <key>" or the bare key), else the upgrade request's header. */
+export function authorizationOf(params: ConnectionParams, extra: Pick<ConnectionExtra, "authorization">): string | undefined {
+  const given = params?.authorization ?? params?.Authorization ?? extra.authorization;
+  if (typeof given !== "string" || given.trim() === "") return undefined;
+  return /^\s*Bearer\s/i.test(given) ? given : `Bearer ${given.trim()}`;
+}
+
+export function startLiveServer(services: Services, schema: GraphQLSchema, httpServer: Server, options: Partial<LiveServerOptions> = {}): LiveServer {
+  const opts = { ...DEFAULT_LIVE_SERVER_OPTIONS, ...options };
+  const { config, logger } = services;
+  const formatError = createFormatError(logger, { suggestions: config.fieldSuggestions });
+  const documents = new DocumentCache(schema, [...specifiedRules, ...limitRules(config.limits)], config.limits.maxTokens);
+  const policy = { limits: config.limits, introspection: config.introspection };
+  const operations = new WeakMap<Connection, Map<string, Operation>>();
+  const oneShotsInFlight = new Set<Operation>();
+  /** Request ids of errors refused before an operation started, for their answer and the logs. */
+  const errorRequestIds = new WeakMap<GraphQLError, string>();
+  let drained: (() => void) | undefined;
+  const inFlightListeners = new Set<() => void>();
+  let closing = false;
+
+  const wss = new WebSocketServer({ server: httpServer, path: LIVE_PATH, maxPayload: opts.maxPayloadBytes });
+  const baseUrlOf = (extra: ConnectionExtra) => config.publicUrl?.replace(/\/$/, "") ?? `http://${extra.host ?? "localhost"}`;
+  const format = (requestId: string, errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
+    runInRequestScope(requestId, () => errors.map((e) => formatError(e.toJSON(), e)));
+  const asGraphQLError = (error: unknown) =>
+    error instanceof GraphQLError ? error : new GraphQLError(error instanceof Error ? error.message : String(error), { originalError: error instanceof Error ? error : undefined });
+
+  const finish = (ctx: Connection, id: string) => {
+    const op = operations.get(ctx)?.get(id);
+    if (!op) return;
+    operations.get(ctx)!.delete(id);
+    op.abort?.abort();
+    if (op.field) services.metrics.subscriptionsOpen.dec({ field: op.field });
+    oneShotsInFlight.delete(op);
+    if (oneShotsInFlight.size === 0) drained?.();
+  };
+
+  const stopPinging = serveGraphQLWs(
+    {
+      schema,
+      subscribe: subscribeSharing,
+      onConnect: async (ctx) => {
+        const { socket } = ctx.extra;
+        if (closing) {
+          socket.close(CLOSE_GOING_AWAY, "server shutting down");
+          return false;
+        }
+        try {
+          // Authentication only: each operation is then authenticated (and rate-limited) as on HTTP.
+          await services.auth.authenticate(bearerSecret(authorizationOf(ctx.connectionParams, ctx.extra)));
+          return true;
+        } catch (error) {
+          if (isJobsError(error, "UNAUTHENTICATED")) socket.close(CLOSE_UNAUTHORIZED, `Unauthorized: ${error.message}`.slice(0, 120));
+          else {
+            logger.error({ err: error }, "WebSocket authentication failed");
+            socket.close(4500, "Internal server error");
+          }
+          return false;
+        }
+      },
+      onSubscribe: async (ctx, id, payload) => {
+        const requestId = newRequestId();
+        const fail = (...errors: GraphQLError[]) => {
+          for (const e of errors) errorRequestIds.set(e, requestId);
+          return errors;
+        };
+        if (Object.keys(ctx.subscriptions).length > opts.maxOperationsPerConnection) {
+          return fail(jobsError("RATE_LIMITED", `at most ${opts.maxOperationsPerConnection} operations at once per connection`));
+        }
+        const checked = documents.check(payload.query);
+        // Cached errors are shared; each answer gets its own copies (they carry its request id).
+        if ("errors" in checked) return fail(...checked.errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, extensions: e.extensions })));
+        const { document } = checked;
+        const operation = getOperationAST(document, payload.operationName);
+        if (!operation) return fail(withCode(new GraphQLError("Unable to identify operation"), "OPERATION_RESOLUTION_FAILURE"));
+        const oneShot = operation.operation !== "subscription";
+        // Only queries and mutations get a signal (e.g. to stop a wait when the client goes); a
+        // subscription ends through its iterator instead, and 5,000 idle ones need no more objects.
+        const abort = oneShot ? new AbortController() : null;
+        let contextValue: Context;
+        try {
+          contextValue = await contextFor(services, authorizationOf(ctx.connectionParams, ctx.extra), baseUrlOf(ctx.extra), requestId, abort?.signal);
+          checkOperation(schema, policy, contextValue, document, payload.variables ?? undefined, payload.operationName);
+        } catch (error) {
+          return fail(asGraphQLError(error));
+        }
+        const root = operation.selectionSet.selections[0];
+        const field = oneShot ? null : root?.kind === Kind.FIELD ? root.name.value : "unknown";
+        const op: Operation = { requestId, abort, oneShot, field };
+        if (field) services.metrics.subscriptionsOpen.inc({ field });
+        const ops = operations.get(ctx) ?? new Map<string, Operation>();
+        operations.set(ctx, ops);
+        ops.set(id, op);
+        if (op.oneShot) {
+          oneShotsInFlight.add(op);
+          for (const listener of [...inFlightListeners]) listener();
+        }
+        const args: ExecutionArgs = { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
+        return args;
+      },
+      onNext: (ctx, id, _payload, args, result) => {
+        const socket = ctx.extra.socket;
+        if (socket.bufferedAmount > opts.maxBufferedBytes) {
+          logger.warn({ bufferedBytes: socket.bufferedAmount }, "dropping a WebSocket client that does not keep up");
+          socket.close(CLOSE_SLOW_CONSUMER, "slow consumer: too much unread data; reconnect and resume from your last cursor");
+          return;
+        }
+        if (!result.errors?.length) return;
+        const requestId = (args.contextValue as Context | undefined)?.requestId ?? operations.get(ctx)?.get(id)?.requestId ?? newRequestId();
+        return { ...result, errors: format(requestId, result.errors) };
+      },
+      onError: (ctx, id, _payload, errors) => {
+        const requestId = operations.get(ctx)?.get(id)?.requestId ?? (errors[0] && errorRequestIds.get(errors[0])) ?? newRequestId();
+        return format(requestId, errors);
+      },
+      onComplete: (ctx, id) => finish(ctx, id),
+      onClose: (ctx) => {
+        for (const id of [...(operations.get(ctx)?.keys() ?? [])]) finish(ctx, id);
+      },
+    },
+    wss,
+    opts.keepAliveMs,
+    logger,
+  );
+
+  return {
+    connections: () => wss.clients.size,
+    oneShotsInFlight: () => oneShotsInFlight.size,
+    untilOneShotsInFlight: (n) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (oneShotsInFlight.size < n) return;
+          inFlightListeners.delete(check);
+          resolve();
+        };
+        inFlightListeners.add(check);
+        check();
+      }),
+    async close() {
+      if (closing) return;
+      closing = true;
+      const allClosed = new Promise<void>((resolve) => wss.close(() => resolve()));
+      if (oneShotsInFlight.size) await within(opts.shutdownGraceMs, new Promise<void>((resolve) => (drained = resolve)));
+      for (const socket of wss.clients) socket.close(CLOSE_GOING_AWAY, "server shutting down");
+      await within(opts.shutdownGraceMs, allClosed);
+      for (const socket of wss.clients) socket.terminate();
+      stopPinging();
+    },
+  };
+}
+
+/**
+ * Parsed and validated documents by their text. Clients send the same few subscription documents
+ * over and over (every agent the same jobsChanged); one parse and one validation serve them all, and
+ * every operation using a document shares one syntax tree instead of holding its own.
+ */
+class DocumentCache {
+  private readonly entries = new Map<string, { document: DocumentNode } | { errors: GraphQLError[] }>();
+
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly rules: readonly ValidationRule[],
+    private readonly maxTokens: number,
+    private readonly capacity = 1000,
+  ) {}
+
+  check(query: string): { document: DocumentNode } | { errors: GraphQLError[] } {
+    const hit = this.entries.get(query);
+    if (hit) {
+      this.entries.delete(query);
+      this.entries.set(query, hit);
+      return hit;
+    }
+    let entry: { document: DocumentNode } | { errors: GraphQLError[] };
+    try {
+      const document = parse(query, { maxTokens: this.maxTokens });
+      const invalid = validate(this.schema, document, this.rules);
+      entry = invalid.length ? { errors: invalid.map((e) => withCode(e, "GRAPHQL_VALIDATION_FAILED")) } : { document };
+    } catch (error) {
+      entry = { errors: [withCode(error instanceof GraphQLError ? error : new GraphQLError(String(error)), "GRAPHQL_PARSE_FAILED")] };
+    }
+    this.entries.set(query, entry);
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    return entry;
+  }
+}
+
+/** graphql-js's own errors carry no code; Apollo gives them these on HTTP, and so do we. */
+function withCode(error: GraphQLError, code: string): GraphQLError {
+  if (error.extensions?.code) return error;
+  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError, extensions: { ...error.extensions, code } });
+}
+
+function within(ms: number, promise: Promise<void>): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    void promise.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

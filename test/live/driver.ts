@@ -1,0 +1,90 @@
+// Drives jobs through the worker protocol over HTTP, as an external worker does, for the live tests.
+import type { GraphQLClient } from "../helpers/server.ts";
+
+export const JOB_UPDATED = `subscription($t: ReasonerType!, $id: ID!) { jobUpdated(reasonerType: $t, jobId: $id) {
+  jobId state nativeState statusHistory { state } } }`;
+export const JOB_EVENTS = `subscription($t: ReasonerType!, $id: ID!, $after: String, $stream: String) {
+  jobEvents(reasonerType: $t, jobId: $id, after: $after, stream: $stream) { cursor stream data } }`;
+export const JOB_LOGS = `subscription($t: ReasonerType!, $id: ID!, $since: Float, $after: String) {
+  jobLogs(reasonerType: $t, jobId: $id, sinceMs: $since, after: $after) { cursor timestampMs level message } }`;
+export const JOBS_CHANGED = `subscription($f: JobFilter) { jobsChanged(filter: $f) { jobId reasonerType state createdBy } }`;
+
+export type JobView = { jobId: string; state: string; nativeState: string; statusHistory: { state: string }[] };
+export type EventView = { cursor: string; stream: string; data: { n: number } };
+export type LogView = { cursor: string; timestampMs: number; level: string; message: string };
+export type ChangedView = { jobId: string; reasonerType: string; state: string; createdBy: string };
+
+export async function addAgentJob(client: GraphQLClient, name = "mesh", extra: Record<string, unknown> = {}): Promise<string> {
+  const data = await client.request<{ addAgentJob: { job: { jobId: string } } }>(`mutation($i: AddAgentJobInput!) { addAgentJob(input: $i) { job { jobId } } }`, {
+    i: { functionName: name, ...extra },
+  });
+  return data.addAgentJob.job.jobId;
+}
+
+export async function createLogicJob(client: GraphQLClient): Promise<string> {
+  const data = await client.request<{ createJob: { job: { jobId: string } } }>(`mutation($i: CreateJobInput!) { createJob(input: $i) { job { jobId } } }`, {
+    i: { reasonerType: "LOGIC", reasonerName: "engine-a", payload: { query: "def output = 1" } },
+  });
+  return data.createJob.job.jobId;
+}
+
+/** A worker registered for agent jobs (with whatever key the client has). */
+export async function agentWorker(client: GraphQLClient) {
+  const id = (
+    await client.request<{ registerWorker: { id: string } }>(`mutation($i: RegisterWorkerInput!) { registerWorker(input: $i) { id } }`, {
+      i: { name: "live-test-agent", reasonerTypes: ["AGENT"] },
+    })
+  ).registerWorker.id;
+  return {
+    async claim(): Promise<{ token: string; jobId: string }> {
+      const data = await client.request<{ claimJob: { __typename: string; token?: string; job?: { jobId: string }; message?: string } }>(
+        `mutation($w: ID!) { claimJob(workerId: $w) { __typename ... on Lease { token job { jobId } } ... on NoJobResponse { message } } }`,
+        { w: id },
+      );
+      if (data.claimJob.__typename !== "Lease") throw new Error(`no job to claim: ${data.claimJob.message}`);
+      return { token: data.claimJob.token!, jobId: data.claimJob.job!.jobId };
+    },
+    status: (token: string, state: string) =>
+      client.request(`mutation($t: String!, $s: JobState!) { updateJobStatus(leaseToken: $t, state: $s) { state } }`, { t: token, s: state }),
+    events: (token: string, events: unknown[], stream?: string) =>
+      client.request(`mutation($t: String!, $e: [JSON!]!, $s: String) { appendJobEvents(leaseToken: $t, events: $e, stream: $s) }`, { t: token, e: events, s: stream }),
+    logs: (token: string, lines: { timestampMs?: number; level?: string; message: string }[]) =>
+      client.request(`mutation($t: String!, $l: [LogLineInput!]!) { appendJobLogs(leaseToken: $t, lines: $l) }`, { t: token, l: lines }),
+    complete: (token: string, result: unknown = { ok: true }) =>
+      client.request(`mutation($t: String!, $r: JSON) { completeJob(leaseToken: $t, result: $r) { state } }`, { t: token, r: result }),
+  };
+}
+
+/** Consecutive repeats removed: a job's states as a reader sees them move. */
+export function moves(states: string[]): string[] {
+  return states.filter((s, i) => i === 0 || s !== states[i - 1]);
+}
+
+export async function historyOf(client: GraphQLClient, jobId: string, type = "AGENT"): Promise<string[]> {
+  const data = await client.request<{ job: { statusHistory: { state: string }[] } }>(
+    `query($t: ReasonerType!, $id: ID!) { job(reasonerType: $t, jobId: $id) { statusHistory { state } } }`,
+    { t: type, id: jobId },
+  );
+  return data.job.statusHistory.map((s) => s.state);
+}
+
+/** A fresh tenant with keys of each role, made by the first tenant's admin. */
+export async function newTenant(admin: GraphQLClient, name: string, makeClient: (key: string) => GraphQLClient) {
+  const tenant = await admin.request<{ createTenant: { id: string } }>(`mutation($n: String!) { createTenant(name: $n) { id } }`, { n: name });
+  const key = async (userId: string, role: string) =>
+    (
+      await admin.request<{ createApiKey: { secret: string } }>(
+        `mutation($u: String!, $r: Role!, $t: ID!) { createApiKey(userId: $u, role: $r, tenantId: $t) { secret } }`,
+        { u: userId, r: role, t: tenant.createTenant.id },
+      )
+    ).createApiKey.secret;
+  const keys = { admin: await key("boss", "ADMIN"), alice: await key("alice", "MEMBER"), bob: await key("bob", "MEMBER"), worker: await key("agent-1", "WORKER") };
+  return {
+    tenantId: tenant.createTenant.id,
+    keys,
+    admin: makeClient(keys.admin),
+    alice: makeClient(keys.alice),
+    bob: makeClient(keys.bob),
+    worker: makeClient(keys.worker),
+  };
+}

@@ -1,0 +1,264 @@
+// Subscriptions over graphql-ws against the real server, on PGlite and PostgreSQL: jobs, events and
+// log lines live with history first (no gap, no repeat), resuming from cursors, jobsChanged with its
+// filter and visibility, authentication, and one shared read per change however many subscribers.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { transitionJob } from "../../src/jobs/sql/transitionJob.ts";
+import { liveFeedFor } from "../../src/live/feed.ts";
+import { backends } from "../helpers/backends.ts";
+import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/server.ts";
+import {
+  addAgentJob,
+  agentWorker,
+  type ChangedView,
+  createLogicJob,
+  type EventView,
+  historyOf,
+  JOB_EVENTS,
+  JOB_LOGS,
+  JOB_UPDATED,
+  JOBS_CHANGED,
+  type JobView,
+  type LogView,
+  moves,
+  newTenant,
+} from "./driver.ts";
+import { type LiveClient, liveClient } from "./ws-client.ts";
+
+describe.each(backends.map((b) => [b.name, b] as const))("subscriptions on %s", (_name, backend) => {
+  let t: TestServer;
+  let tenants = 0;
+  const clients: LiveClient[] = [];
+  const live = (key: string | null) => {
+    const c = liveClient(t.url, key);
+    clients.push(c);
+    return c;
+  };
+
+  beforeAll(async () => {
+    // No sweeper: statement counts below must be ours alone.
+    t = await startTestServer(backend, { JOBS_SWEEP_INTERVAL_MS: "0", JOBS_RATE_LIMIT: "0" });
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.dispose()));
+    await t?.stop();
+  });
+
+  const tenant = () => newTenant(t.admin, `live-${++tenants}`, (key) => t.client(key));
+  /** jobsChanged has no first message: wait until the server holds this many more of them. */
+  const jobsWatchers = () => liveFeedFor(t.server.services).stats().jobsWatchers;
+  const untilWatching = (n: number) => liveFeedFor(t.server.services).untilJobsWatchers(n);
+
+  it("jobUpdated: the job as it is, then every state in order while a worker drives it", async () => {
+    const org = await tenant();
+    const jobId = await addAgentJob(org.alice);
+    const updates = live(org.keys.alice).subscribe<{ jobUpdated: JobView }>(JOB_UPDATED, { t: "AGENT", id: jobId });
+    const [first] = await updates.take(1);
+    expect(first!.jobUpdated.state).toBe("PENDING");
+
+    const worker = await agentWorker(org.worker);
+    const { token } = await worker.claim();
+    await worker.status(token, "VALIDATING");
+    await worker.status(token, "RUNNING");
+    await worker.events(token, [{ n: 1 }]);
+    await worker.status(token, "UPLOADING");
+    await worker.complete(token);
+
+    await updates.until(() => updates.items.some((u) => u.jobUpdated.state === "SUCCEEDED"), "SUCCEEDED");
+    const seen = moves(updates.items.map((u) => u.jobUpdated.state));
+    const history = await historyOf(org.alice, jobId);
+    expect(seen).toEqual(history.slice(history.indexOf("PENDING")));
+    expect(seen).toEqual(["PENDING", "CLAIMED", "VALIDATING", "RUNNING", "UPLOADING", "SUCCEEDED"]);
+    // Expansions are read fresh for each delivery, not cached from the first one.
+    expect(updates.items.at(-1)!.jobUpdated.statusHistory.map((s) => s.state)).toEqual(history);
+  });
+
+  it("jobUpdated: changes committed together (read at once) still arrive as every state, in order", async () => {
+    const org = await tenant();
+    const jobId = await addAgentJob(org.alice);
+    const updates = live(org.keys.alice).subscribe<{ jobUpdated: JobView }>(JOB_UPDATED, { t: "AGENT", id: jobId });
+    await updates.take(1);
+    // Three moves in one transaction: their notifications arrive together, after all three are
+    // committed, so this process reads the job once, already RUNNING.
+    await t.server.services.db.transaction(async (tx) => {
+      for (const [from, to] of [["PENDING", "CLAIMED"], ["CLAIMED", "VALIDATING"], ["VALIDATING", "RUNNING"]] as const) {
+        expect(await transitionJob(tx, { jobId, reasonerType: "AGENT", from: [from], to })).not.toBeNull();
+      }
+    });
+    await updates.until(() => updates.items.some((u) => u.jobUpdated.state === "RUNNING"), "RUNNING");
+    expect(updates.items.map((u) => u.jobUpdated.state)).toEqual(["PENDING", "CLAIMED", "VALIDATING", "RUNNING"]);
+  });
+
+  it("jobEvents: ten events in order across the history/live boundary, also while the history is read; then resume from the third cursor", async () => {
+    const org = await tenant();
+    const jobId = await addAgentJob(org.admin);
+    const worker = await agentWorker(org.worker);
+    const { token } = await worker.claim();
+    for (let n = 1; n <= 5; n++) await worker.events(token, [{ n }]);
+
+    const events = live(org.keys.admin).subscribe<{ jobEvents: EventView }>(JOB_EVENTS, { t: "AGENT", id: jobId });
+    // Appended while the subscription starts and reads its history.
+    await worker.events(token, [{ n: 6 }, { n: 7 }]);
+    await events.take(5);
+    for (let n = 8; n <= 10; n++) await worker.events(token, [{ n }]);
+    const ten = await events.take(10);
+    expect(ten.map((e) => e.jobEvents.data.n)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const cursors = ten.map((e) => Number(e.jobEvents.cursor));
+    expect([...cursors].sort((a, b) => a - b)).toEqual(cursors);
+    expect(new Set(cursors).size).toBe(10);
+
+    // Other streams stay out; the next live event is the next item (nothing repeated before it).
+    await worker.events(token, [{ n: 99 }], "other");
+    await worker.events(token, [{ n: 11 }]);
+    await events.take(11);
+    expect(events.items.map((e) => e.jobEvents.data.n)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+
+    const third = ten[2]!.jobEvents.cursor;
+    const resumed = live(org.keys.admin).subscribe<{ jobEvents: EventView }>(JOB_EVENTS, { t: "AGENT", id: jobId, after: third });
+    await resumed.take(8);
+    await worker.events(token, [{ n: 12 }]);
+    await resumed.take(9);
+    expect(resumed.items.map((e) => e.jobEvents.data.n)).toEqual([4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    await events.take(12);
+    expect(events.items.map((e) => e.jobEvents.data.n).slice(-1)).toEqual([12]);
+
+    const other = live(org.keys.admin).subscribe<{ jobEvents: EventView }>(JOB_EVENTS, { t: "AGENT", id: jobId, stream: "other" });
+    expect((await other.take(1)).map((e) => e.jobEvents.data.n)).toEqual([99]);
+  });
+
+  it("jobEvents: a subscriber that reconnects resumes from its last cursor with nothing lost or repeated", async () => {
+    const org = await tenant();
+    const jobId = await addAgentJob(org.admin);
+    const worker = await agentWorker(org.worker);
+    const { token } = await worker.claim();
+    await worker.events(token, [{ n: 1 }, { n: 2 }, { n: 3 }]);
+
+    const firstSocket = live(org.keys.admin);
+    const before = firstSocket.subscribe<{ jobEvents: EventView }>(JOB_EVENTS, { t: "AGENT", id: jobId });
+    const got = await before.take(3);
+    await firstSocket.dispose();
+    await worker.events(token, [{ n: 4 }, { n: 5 }]);
+
+    const again = live(org.keys.admin).subscribe<{ jobEvents: EventView }>(JOB_EVENTS, { t: "AGENT", id: jobId, after: got.at(-1)!.jobEvents.cursor });
+    await again.take(2);
+    await worker.events(token, [{ n: 6 }]);
+    await again.take(3);
+    expect(again.items.map((e) => e.jobEvents.data.n)).toEqual([4, 5, 6]);
+  });
+
+  it("jobLogs: lines at or after sinceMs, then live ones; `after` resumes", async () => {
+    const org = await tenant();
+    const jobId = await addAgentJob(org.admin);
+    const worker = await agentWorker(org.worker);
+    const { token } = await worker.claim();
+    const t0 = 1_700_000_000_000;
+    await worker.logs(token, [1, 2, 3, 4, 5].map((i) => ({ timestampMs: t0 + i, message: `line ${i}` })));
+
+    const logs = live(org.keys.admin).subscribe<{ jobLogs: LogView }>(JOB_LOGS, { t: "AGENT", id: jobId, since: t0 + 3 });
+    await logs.take(3);
+    // A line stamped before sinceMs is not for this subscriber, even live.
+    await worker.logs(token, [{ timestampMs: t0 + 1, message: "late but old" }, { timestampMs: t0 + 10, message: "line 10", level: "warn" }]);
+    await logs.take(4);
+    expect(logs.items.map((l) => l.jobLogs.message)).toEqual(["line 3", "line 4", "line 5", "line 10"]);
+    expect(logs.items.at(-1)!.jobLogs.level).toBe("warn");
+
+    const resumed = live(org.keys.admin).subscribe<{ jobLogs: LogView }>(JOB_LOGS, { t: "AGENT", id: jobId, after: logs.items[1]!.jobLogs.cursor });
+    await resumed.take(3);
+    expect(resumed.items.map((l) => l.jobLogs.message)).toEqual(["line 5", "late but old", "line 10"]);
+  });
+
+  it("jobsChanged: every visible job as it is created or changes, filtered by reasonerType; members see their own only", async () => {
+    const org = await tenant();
+    const otherTenant = await tenant();
+    const watching = jobsWatchers();
+    const agents = live(org.keys.worker).subscribe<{ jobsChanged: ChangedView }>(JOBS_CHANGED, { f: { reasonerType: "AGENT" } });
+    const everything = live(org.keys.worker).subscribe<{ jobsChanged: ChangedView }>(JOBS_CHANGED, {});
+    const alicesView = live(org.keys.alice).subscribe<{ jobsChanged: ChangedView }>(JOBS_CHANGED, {});
+    const bobsView = live(org.keys.bob).subscribe<{ jobsChanged: ChangedView }>(JOBS_CHANGED, {});
+    const strangers = live(otherTenant.keys.worker).subscribe<{ jobsChanged: ChangedView }>(JOBS_CHANGED, {});
+    await untilWatching(watching + 5);
+    const bobsJob = await addAgentJob(org.bob);
+    await bobsView.until(() => bobsView.items.some((c) => c.jobsChanged.jobId === bobsJob), "bob's own job");
+    await everything.until(() => everything.items.some((c) => c.jobsChanged.jobId === bobsJob), "bob's job for the worker");
+
+    const logicJob = await createLogicJob(org.alice);
+    const agentJob = await addAgentJob(org.alice);
+    await everything.until(() => [logicJob, agentJob].every((id) => everything.items.some((c) => c.jobsChanged.jobId === id)), "both of alice's jobs");
+    await alicesView.until(() => [logicJob, agentJob].every((id) => alicesView.items.some((c) => c.jobsChanged.jobId === id)), "alice's jobs for alice");
+
+    // Offered in the same moment as to the unfiltered subscriber: the filter kept LOGIC out.
+    await agents.until(() => agents.items.some((c) => c.jobsChanged.jobId === agentJob), "the agent job");
+    expect(agents.items.every((c) => c.jobsChanged.reasonerType === "AGENT")).toBe(true);
+    expect(agents.items.map((c) => c.jobsChanged.jobId)).not.toContain(logicJob);
+    // Bob sees his own job, never alice's; another tenant sees nothing of this one.
+    expect(bobsView.items.map((c) => c.jobsChanged.jobId)).not.toContain(agentJob);
+    expect(bobsView.items.map((c) => c.jobsChanged.jobId)).not.toContain(logicJob);
+    expect(alicesView.items.map((c) => c.jobsChanged.jobId)).not.toContain(bobsJob);
+    expect(strangers.items).toEqual([]);
+
+    // A change (the claim) comes as the job changes.
+    const worker = await agentWorker(org.worker);
+    const claimed = await worker.claim();
+    await agents.until(() => agents.items.some((c) => c.jobsChanged.jobId === claimed.jobId && c.jobsChanged.state === "CLAIMED"), "the claimed job");
+    expect(strangers.items).toEqual([]);
+  });
+
+  it("refuses a bad or missing key (close 4401), and another member's job is NOT_FOUND", async () => {
+    const bad = live("jobs_not-a-real-key-000000000000");
+    const refused = bad.subscribe(JOBS_CHANGED, {});
+    expect(await refused.errorCode()).toBe(4401);
+    expect((await bad.closed).code).toBe(4401);
+
+    const anonymous = live(null);
+    expect(await anonymous.subscribe(JOBS_CHANGED, {}).errorCode()).toBe(4401);
+
+    const org = await tenant();
+    const alicesJob = await addAgentJob(org.alice);
+    expect(await live(org.keys.bob).subscribe(JOB_UPDATED, { t: "AGENT", id: alicesJob }).errorCode()).toBe("NOT_FOUND");
+    expect(await live(org.keys.bob).subscribe(JOB_EVENTS, { t: "AGENT", id: alicesJob }).errorCode()).toBe("NOT_FOUND");
+    const stranger = await tenant();
+    expect(await live(stranger.keys.admin).subscribe(JOB_UPDATED, { t: "AGENT", id: alicesJob }).errorCode()).toBe("NOT_FOUND");
+    // The right job under the wrong type is not found either, and a malformed cursor is the caller's mistake.
+    expect(await live(org.keys.alice).subscribe(JOB_UPDATED, { t: "LOGIC", id: alicesJob }).errorCode()).toBe("NOT_FOUND");
+    expect(await live(org.keys.alice).subscribe(JOB_EVENTS, { t: "AGENT", id: alicesJob, after: "nope" }).errorCode()).toBe("BAD_USER_INPUT");
+    // allUsers is for admins, as on HTTP.
+    expect(await live(org.keys.alice).subscribe(JOBS_CHANGED, { f: { allUsers: true } }).errorCode()).toBe("FORBIDDEN");
+    // The admin key works on the same endpoint.
+    const watching = jobsWatchers();
+    const ok = live(ADMIN_KEY).subscribe<{ jobsChanged: ChangedView }>(JOBS_CHANGED, {});
+    await untilWatching(watching + 1);
+    const mine = await addAgentJob(t.admin);
+    await ok.until(() => ok.items.some((c) => c.jobsChanged.jobId === mine), "the admin's job");
+  });
+
+  it("query limits apply over WebSocket as over HTTP", async () => {
+    const deep = `subscription($id: ID!) { jobUpdated(reasonerType: AGENT, jobId: $id) { ... on GenerationJob { rerunOf { rerunOf { rerunOf { rerunOf { rerunOf { rerunOf { rerunOf { rerunOf { rerunOf { rerunOf { rerunOf { rerunOf { jobId } } } } } } } } } } } } } } }`;
+    const stream = live(ADMIN_KEY).subscribe(deep, { id: "00000000-0000-7000-8000-000000000000" });
+    expect(await stream.errorCode()).toBe("GRAPHQL_VALIDATION_FAILED");
+    const http = await t.admin.raw(deep.replace("subscription", "query").replace("jobUpdated", "job"), { id: "00000000-0000-7000-8000-000000000000" });
+    expect(http.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
+  });
+
+  it("one read per change, shared by every subscriber of the job in this process", async () => {
+    const org = await tenant();
+    const jobId = await addAgentJob(org.admin);
+    const worker = await agentWorker(org.worker);
+    const { token } = await worker.claim();
+    const db = t.server.services.db;
+
+    /** Statements spent from the change until every subscriber has it. */
+    async function costOfOneChange(subscribers: number, state: string): Promise<number> {
+      const socket = live(org.keys.admin);
+      const streams = Array.from({ length: subscribers }, () => socket.subscribe<{ jobUpdated: JobView }>(JOB_UPDATED, { t: "AGENT", id: jobId }));
+      await Promise.all(streams.map((s) => s.take(1)));
+      const before = db.statementCount();
+      await worker.status(token, state);
+      await Promise.all(streams.map((s) => s.until(() => s.items.some((u) => u.jobUpdated.state === state), state)));
+      const spent = db.statementCount() - before;
+      await socket.dispose();
+      return spent;
+    }
+    const one = await costOfOneChange(1, "VALIDATING");
+    const many = await costOfOneChange(40, "RUNNING");
+    expect(many).toBe(one);
+  });
+});
