@@ -78,12 +78,27 @@ builder.node(GenerationJobRef, {
       nullable: true,
       resolve: (job, _a, ctx) => (job.generation?.rerunOfId ? ctx.loaders.job.load({ reasonerType: "GENERATION", jobId: job.generation.rerunOfId }) : null),
     }),
+    // Evidence and seal are built just after the SUCCEEDED commit; a reader who comes in between
+    // (or after a crash) gets them built on the spot (idempotent), so a succeeded job always has them.
     evidence: t.field({
       type: EvidenceBundleRef,
       nullable: true,
-      resolve: (job) => (job.generation?.evidence ? { job, evidence: job.generation.evidence as StoredEvidence } : null),
+      resolve: async (job, _a, ctx) => {
+        let evidence = (job.generation?.evidence ?? null) as StoredEvidence | null;
+        if (!evidence && job.state === "SUCCEEDED" && ctx.services.ensureEvidence) evidence = await ctx.services.ensureEvidence(job.id);
+        return evidence ? { job, evidence } : null;
+      },
     }),
-    seal: t.field({ type: ProvenanceSealRef, nullable: true, resolve: (job, _a, ctx) => ctx.loaders.seal.load(job) }),
+    seal: t.field({
+      type: ProvenanceSealRef,
+      nullable: true,
+      resolve: async (job, _a, ctx) => {
+        const seal = await ctx.loaders.seal.load(job);
+        if (seal || job.state !== "SUCCEEDED" || !ctx.services.ensureEvidence) return seal;
+        await ctx.services.ensureEvidence(job.id);
+        return (await ctx.services.registry.for("GENERATION").expansions.seals([job.id]))[0] ?? null;
+      },
+    }),
   }),
 });
 

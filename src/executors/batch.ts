@@ -1,0 +1,243 @@
+// The batch executor (in-process): runs a batch's steps in order, each as a child job created on
+// behalf of the batch's creator (same tenant, parentJobId = the batch), waits for each child to
+// end (woken by its change notifications), and records every step's state, child and times.
+// A failed step fails the batch unless it says ignoreChunkError. Every step logs to the batch's log
+// under its name.
+// Resumable: a re-claimed batch (the server died mid-run) skips finished steps and awaits a
+// step's existing child instead of making another; child creation carries an idempotency key
+// derived from the batch and step, so even a crash between creating the child and recording it
+// cannot make a second one. Canceling the batch cancels its running child.
+import type { Database } from "../db/database.ts";
+import { isJobsError } from "../errors.ts";
+import { newJobFromRequest } from "../families/index.ts";
+import type { JobChangeHub } from "../jobs/changes.ts";
+import type { JobState, ReasonerType, Viewer } from "../jobs/model.ts";
+import type { CreateJobRequest } from "../jobs/new-job.ts";
+import type { JobService } from "../jobs/service.ts";
+import { isTerminal } from "../jobs/states.ts";
+import { hashLeaseToken } from "../workers/protocol/lease.ts";
+import { type StepOutput, StepReferenceError, substituteStepReferences } from "./batch-refs.ts";
+import { creatorViewer } from "./creator.ts";
+import { abortReasonOf, InputFault, LeaseLostError } from "./port.ts";
+import type { Executor, JobContext, Outcome } from "./runner.ts";
+import { updateBatchStep, type StepUpdate } from "./sql/updateBatchStep.ts";
+
+/** How often a wait for a child re-reads it even without a notification (a lost one costs at most this). */
+const CHILD_RECHECK_MS = 30_000;
+
+export interface BatchDeps {
+  db: Database;
+  jobs: JobService;
+  changes: JobChangeHub;
+}
+
+interface StepRow {
+  position: number;
+  name: string;
+  run: { reasonerType: ReasonerType; reasonerName?: string; payload?: unknown };
+  ignoreChunkError: boolean;
+  state: JobState;
+  childJobId: string | null;
+}
+
+interface ChildEnd {
+  state: JobState;
+  reasonerType: ReasonerType;
+  errorCode: string | null;
+  errorMessage: string | null;
+}
+
+interface StepResult extends StepOutput {
+  name: string;
+  error: string | null;
+}
+
+export function batchExecutor(deps: BatchDeps): Executor {
+  return { name: "batch", filter: { reasonerTypes: ["BATCH"] }, run: (ctx) => new BatchRun(deps, ctx).run() };
+}
+
+class BatchRun {
+  private readonly batchId: string;
+  private readonly leaseHash: string;
+  private creator: Viewer | undefined;
+  /** The step whose child is running now, to cancel it with the batch. */
+  private current: { childJobId: string; reasonerType: ReasonerType } | null = null;
+
+  constructor(
+    private readonly deps: BatchDeps,
+    private readonly ctx: JobContext,
+  ) {
+    this.batchId = ctx.job.id;
+    this.leaseHash = hashLeaseToken(ctx.leaseToken);
+  }
+
+  async run(): Promise<Outcome> {
+    const { ctx } = this;
+    if (!ctx.job.tenantId) throw new Error("the batch executor runs in-process only");
+    this.creator = await creatorViewer(this.deps.db, ctx.job.tenantId, ctx.job.createdBy);
+    const steps = await this.steps();
+    const resumed = steps.some((s) => s.state !== "PENDING" || s.childJobId);
+    await ctx.log(resumed ? `batch resumed (${steps.length} steps)` : `batch started (${steps.length} steps)`);
+    const results: StepResult[] = [];
+    const earlier = new Map<string, StepOutput>();
+    try {
+      for (const [i, step] of steps.entries()) {
+        const result = await this.runStep(step, earlier);
+        results.push(result);
+        earlier.set(step.name, result);
+        if (result.state !== "SUCCEEDED" && !step.ignoreChunkError) {
+          await this.skipRest(steps.slice(i + 1), `step ${step.name} ${result.state.toLowerCase()}`);
+          throw new InputFault("STEP_FAILED", `step ${step.name} ${result.state}${result.error ? `: ${result.error}` : ""}`);
+        }
+        if (result.state !== "SUCCEEDED") await ctx.log(`step ${step.name} ${result.state}; continuing (ignoreChunkError)`, { step: step.name, level: "warn" });
+      }
+    } catch (err) {
+      await this.onStop(steps, err);
+      throw err;
+    }
+    await ctx.log(`batch finished: ${results.filter((r) => r.state === "SUCCEEDED").length} of ${steps.length} steps succeeded`);
+    return {
+      result: { steps: results.map((r) => ({ name: r.name, state: r.state, jobId: r.jobId, artifactIds: r.artifactIds, error: r.error })) },
+      artifactIds: [],
+    };
+  }
+
+  private async runStep(step: StepRow, earlier: ReadonlyMap<string, StepOutput>): Promise<StepResult> {
+    const { ctx } = this;
+    const base = { name: step.name, jobId: step.childJobId };
+    if (isTerminal(step.state)) {
+      // Finished before a restart: its outcome stands.
+      const child = step.childJobId ? await this.childEnd(step.childJobId) : null;
+      return { ...base, state: step.state, artifactIds: step.childJobId && step.state === "SUCCEEDED" ? await this.outputsOf(step.childJobId) : [], error: child ? errorOf(child) : null };
+    }
+    let childJobId = step.childJobId;
+    if (childJobId) {
+      await ctx.log(`step ${step.name}: waiting for job ${childJobId} again after a restart`, { step: step.name });
+    } else {
+      const created = await this.createChild(step, earlier);
+      if ("error" in created) {
+        await this.record(step, { state: "FAILED", started: true, finished: true });
+        await ctx.log(`step ${step.name} FAILED: ${created.error}`, { step: step.name, level: "error" });
+        return { ...base, state: "FAILED", artifactIds: [], error: created.error };
+      }
+      childJobId = created.jobId;
+      await this.record(step, { state: "RUNNING", childJobId, started: true });
+      await ctx.log(`step ${step.name}: started ${step.run.reasonerType} job ${childJobId}`, { step: step.name });
+    }
+    this.current = { childJobId, reasonerType: step.run.reasonerType };
+    const end = await this.waitFor(childJobId);
+    this.current = null;
+    const artifactIds = end.state === "SUCCEEDED" ? await this.outputsOf(childJobId) : [];
+    await this.record(step, { state: end.state, childJobId, started: true, finished: true });
+    const error = errorOf(end);
+    await ctx.log(`step ${step.name} ${end.state}${error ? `: ${error}` : ""}`, { step: step.name, level: end.state === "SUCCEEDED" ? "info" : "error" });
+    return { name: step.name, jobId: childJobId, state: end.state, artifactIds, error };
+  }
+
+  /** The step's child job, made once per (batch, step) however often this runs. */
+  private async createChild(step: StepRow, earlier: ReadonlyMap<string, StepOutput>): Promise<{ jobId: string } | { error: string }> {
+    let payload: unknown;
+    try {
+      payload = substituteStepReferences(step.run.payload ?? {}, earlier);
+    } catch (err) {
+      if (err instanceof StepReferenceError) return { error: err.message };
+      throw err;
+    }
+    const request: CreateJobRequest = {
+      reasonerType: step.run.reasonerType,
+      reasonerName: step.run.reasonerName ?? "default",
+      payload,
+      name: `${this.ctx.job.name ?? "batch"}/${step.name}`.slice(0, 255),
+      idempotencyKey: `batch:${this.batchId}:step:${step.position}`,
+    };
+    try {
+      const job = newJobFromRequest(request);
+      const child = await this.deps.jobs.create({ ...job, parentJobId: this.batchId }, { batchStep: request }, this.creator!);
+      return { jobId: child.id };
+    } catch (err) {
+      // The step's own request is wrong (bad payload, a key conflict): that step fails, not the executor.
+      if (isJobsError(err)) {
+        const code = String(err.extensions.code);
+        if (code !== "INTERNAL_SERVER_ERROR") return { error: `${code}: ${err.message}` };
+      }
+      throw err;
+    }
+  }
+
+  /** Resolves when the child is terminal; woken by its notifications, re-reading it now and then anyway. */
+  private async waitFor(childJobId: string): Promise<ChildEnd> {
+    const check = async () => {
+      const end = await this.childEnd(childJobId);
+      return end && isTerminal(end.state) ? end : undefined;
+    };
+    for (;;) {
+      this.ctx.signal.throwIfAborted();
+      try {
+        return await this.deps.changes.waitUntil(childJobId, CHILD_RECHECK_MS, check, this.ctx.signal);
+      } catch (err) {
+        if (!isJobsError(err, "JOB_TIMEOUT")) throw err;
+      }
+    }
+  }
+
+  private async childEnd(jobId: string): Promise<ChildEnd | null> {
+    const rows = await this.deps.db.query<ChildEnd>(`select "state", "reasonerType", "errorCode", "errorMessage" from "jobs" where "id" = $1::uuid`, [jobId]);
+    return rows[0] ?? null;
+  }
+
+  private async outputsOf(jobId: string): Promise<string[]> {
+    const rows = await this.deps.db.query<{ id: string }>(
+      `select "id" from "artifacts" where "jobId" = $1::uuid and "purpose" = 'output' order by "createdOn", "id"`,
+      [jobId],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  private async steps(): Promise<StepRow[]> {
+    return this.deps.db.query<StepRow>(
+      `select "position", "name", "run", "ignoreChunkError", "state", "childJobId" from "batch_steps" where "jobId" = $1::uuid order by "position"`,
+      [this.batchId],
+    );
+  }
+
+  private async record(step: StepRow, update: StepUpdate): Promise<void> {
+    if (!(await updateBatchStep(this.deps.db, this.batchId, this.leaseHash, step.position, update))) throw new LeaseLostError(`lost the lease of batch ${this.batchId}`);
+    step.state = update.state;
+  }
+
+  private async skipRest(rest: StepRow[], why: string): Promise<void> {
+    for (const step of rest) {
+      if (isTerminal(step.state)) continue;
+      await this.record(step, { state: "CANCELED", finished: true });
+      await this.ctx.log(`step ${step.name} skipped: ${why}`, { step: step.name, level: "warn" });
+    }
+  }
+
+  /**
+   * The batch stops early. Canceled (or ended elsewhere, e.g. timed out): its running child is
+   * canceled too. Shutdown: the child keeps running and the re-claimed batch waits for it again.
+   */
+  private async onStop(steps: StepRow[], err: unknown): Promise<void> {
+    const reason = err instanceof LeaseLostError ? "lease-lost" : abortReasonOf(this.ctx.signal);
+    if (reason === null || reason === "shutdown") return;
+    if (reason === "lease-lost") {
+      const batch = await this.childEnd(this.batchId);
+      if (!batch || !isTerminal(batch.state)) return; // another executor holds it now
+    }
+    const running = this.current;
+    if (running) {
+      await this.deps.jobs
+        .cancel({ reasonerType: running.reasonerType, jobId: running.childJobId }, false, this.creator!)
+        .catch((e: unknown) => this.ctx.log(`could not cancel job ${running.childJobId}: ${String(e)}`, { level: "warn" }).catch(() => undefined));
+    }
+    if (reason === "cancel") {
+      const open = steps.filter((s) => !isTerminal(s.state));
+      await this.skipRest(open, "the batch was canceled").catch(() => undefined);
+    }
+  }
+}
+
+function errorOf(end: ChildEnd): string | null {
+  if (end.state === "SUCCEEDED") return null;
+  return end.errorCode ? `${end.errorCode}: ${end.errorMessage ?? ""}` : null;
+}

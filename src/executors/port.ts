@@ -1,0 +1,141 @@
+// What a built-in executor needs from the jobs API, whichever side of the wire it runs on: the
+// in-process port calls the worker protocol directly; the HTTP port talks GraphQL and PUT /artifacts
+// like any external worker. Executors and the runner only ever see this interface.
+import type { GenerationKind, JobState, PlanTier, ReasonerType } from "../jobs/model.ts";
+
+/** The generation contract a job was created with: what its output is a pure function of. */
+export interface GenerationContract {
+  kind: GenerationKind;
+  rows: number | null;
+  description: string | null;
+  seed: number;
+  spec: Record<string, unknown> | null;
+  planTier: PlanTier;
+}
+
+/** A claimed job, as much of it as executors read. */
+export interface ClaimedJob {
+  id: string;
+  /** Known in-process; over HTTP the key's tenant is implied. */
+  tenantId: string | null;
+  reasonerType: ReasonerType;
+  name: string | null;
+  createdBy: string;
+  payload: unknown;
+  /** GENERATION jobs only. */
+  generation: GenerationContract | null;
+}
+
+export interface PortLease {
+  token: string;
+  expiresOn: Date;
+  job: ClaimedJob;
+}
+
+export interface ClaimFilter {
+  reasonerTypes: readonly ReasonerType[];
+  /** GENERATION jobs only of these kinds. */
+  generationKinds?: readonly GenerationKind[];
+}
+
+export interface PortLogLine {
+  message: string;
+  level?: string;
+  step?: string | null;
+  timestampMs?: number;
+}
+
+export interface ArtifactBody {
+  name: string;
+  artifactType: string;
+  mimeType: string | null;
+  /** Whole bytes, or chunks streamed as they are made. */
+  body: Uint8Array | AsyncIterable<Uint8Array>;
+}
+
+export interface UploadedArtifact {
+  id: string;
+  contentHash: string;
+  sizeBytes: number;
+}
+
+export interface ArtifactBytes {
+  id: string;
+  name: string;
+  contentHash: string;
+  bytes: Buffer;
+}
+
+export interface ArtifactListing {
+  id: string;
+  name: string;
+  contentHash: string;
+}
+
+/** A generation job's outputs and evidence files, for VERIFY. */
+export interface JobArtifacts {
+  jobId: string;
+  outputs: ArtifactListing[];
+  evidence: { rootHash: string; files: ArtifactListing[] } | null;
+}
+
+export interface WorkerPort {
+  /** For logs and status history. */
+  readonly name: string;
+  claim(filter: ClaimFilter, leaseSeconds: number): Promise<PortLease | null>;
+  heartbeat(token: string): Promise<{ cancelRequested: boolean; expiresOn: Date }>;
+  appendLogs(token: string, lines: readonly PortLogLine[]): Promise<void>;
+  appendEvents(token: string, events: readonly unknown[], stream?: string): Promise<void>;
+  uploadArtifact(token: string, artifact: ArtifactBody): Promise<UploadedArtifact>;
+  complete(token: string, result: unknown, artifactIds: readonly string[]): Promise<{ state: JobState }>;
+  fail(token: string, error: { code: string; message: string }, retryable: boolean): Promise<{ state: JobState }>;
+  /** An input artifact the job may read (its creator could see it); InputFault INPUT_NOT_FOUND otherwise. */
+  readArtifact(job: ClaimedJob, artifactId: string): Promise<ArtifactBytes>;
+  /** Another generation job's artifacts, when the job's creator could see it; InputFault otherwise. */
+  jobArtifacts(job: ClaimedJob, jobId: string): Promise<JobArtifacts>;
+  /** Calls wake whenever claimable work may have appeared (a job created or requeued), where the port can tell. */
+  subscribeWork(filter: ClaimFilter, wake: () => void): () => void;
+  /**
+   * How long an idle claimer may sleep before trying again even without a wake: until the earliest
+   * backoff ends (in-process), or a capped backoff over `idle` consecutive empty claims (HTTP).
+   */
+  idleDelayMs(filter: ClaimFilter, idle: number): Promise<number>;
+  /** Calls onChange when the job changes (e.g. a cancel request), where the port can tell; else never. */
+  watchJob(jobId: string, onChange: () => void): () => void;
+}
+
+/**
+ * What the job asked for cannot be done (bad spec, missing input, failed step): the job fails, and
+ * retrying would not help. `code` becomes the job's error code.
+ */
+export class InputFault extends Error {
+  override name = "InputFault";
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * This executor cannot run the job (e.g. a worker that could not filter its claim by kind got one it
+ * has no code for): give it back to the queue for another worker (a retryable failure).
+ */
+export class NotRunnableHere extends Error {
+  override name = "NotRunnableHere";
+}
+
+/** The job's lease is gone (expired and reassigned, or the job ended elsewhere): stop, report nothing. */
+export class LeaseLostError extends Error {
+  override name = "LeaseLostError";
+}
+
+/** Why a running job's signal was aborted. */
+export type AbortReason = "cancel" | "lease-lost" | "shutdown";
+
+export function abortReasonOf(signal: AbortSignal): AbortReason | null {
+  if (!signal.aborted) return null;
+  const r: unknown = signal.reason;
+  return r === "cancel" || r === "lease-lost" || r === "shutdown" ? r : "shutdown";
+}

@@ -1,0 +1,180 @@
+// The port the server's own executors use: the worker protocol and the artifact service called
+// directly (caller IN_PROCESS), woken by the process's change notifications instead of polling.
+import type { Readable } from "node:stream";
+import type { ArtifactService } from "../../artifacts/service.ts";
+import type { Database } from "../../db/database.ts";
+import { isJobsError } from "../../errors.ts";
+import type { JobChangeHub } from "../../jobs/changes.ts";
+import type { JobRecord } from "../../jobs/model.ts";
+import type { JobService } from "../../jobs/service.ts";
+import { IN_PROCESS, type WorkerProtocol } from "../../workers/protocol/service.ts";
+import { creatorViewer } from "../creator.ts";
+import {
+  type ArtifactBody,
+  type ArtifactBytes,
+  type ClaimedJob,
+  type ClaimFilter,
+  InputFault,
+  type JobArtifacts,
+  LeaseLostError,
+  type PortLease,
+  type PortLogLine,
+  type UploadedArtifact,
+  type WorkerPort,
+} from "../port.ts";
+
+/** An idle claimer re-checks at least this often, in case a notification was lost (listener reconnect). */
+export const MAX_IDLE_MS = 30_000;
+
+export interface InProcessDeps {
+  db: Database;
+  protocol: WorkerProtocol;
+  artifacts: ArtifactService;
+  changes: JobChangeHub;
+  jobs: JobService;
+}
+
+export function claimedJobOf(job: JobRecord): ClaimedJob {
+  const g = job.generation;
+  return {
+    id: job.id,
+    tenantId: job.tenantId,
+    reasonerType: job.reasonerType,
+    name: job.name,
+    createdBy: job.createdBy,
+    payload: job.payload,
+    generation: g
+      ? {
+          kind: g.kind,
+          rows: g.rows,
+          description: g.description,
+          seed: g.seed,
+          spec: (g.spec as Record<string, unknown> | null) ?? null,
+          planTier: g.planTier,
+        }
+      : null,
+  };
+}
+
+/** LEASE_LOST from the protocol becomes LeaseLostError; everything else passes through. */
+async function leased<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (err) {
+    if (isJobsError(err, "LEASE_LOST")) throw new LeaseLostError(err.message);
+    throw err;
+  }
+}
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export class InProcessPort implements WorkerPort {
+  constructor(
+    private readonly deps: InProcessDeps,
+    readonly name = "the built-in executor",
+  ) {}
+
+  async claim(filter: ClaimFilter, leaseSeconds: number): Promise<PortLease | null> {
+    const lease = await this.deps.protocol.claim({
+      reasonerTypes: filter.reasonerTypes,
+      generationKinds: filter.generationKinds ?? null,
+      leaseSeconds,
+      name: this.name,
+    });
+    return lease ? { token: lease.token, expiresOn: lease.expiresOn, job: claimedJobOf(lease.job) } : null;
+  }
+
+  async heartbeat(token: string) {
+    const status = await leased(this.deps.protocol.heartbeat(token, null, IN_PROCESS));
+    return { cancelRequested: status.cancelRequested, expiresOn: status.expiresOn };
+  }
+
+  async appendLogs(token: string, lines: readonly PortLogLine[]): Promise<void> {
+    await leased(this.deps.protocol.appendLogs(token, lines, IN_PROCESS));
+  }
+
+  async appendEvents(token: string, events: readonly unknown[], stream = "progress"): Promise<void> {
+    await leased(this.deps.protocol.appendEvents(token, stream, events, IN_PROCESS));
+  }
+
+  async uploadArtifact(token: string, a: ArtifactBody): Promise<UploadedArtifact> {
+    const body = a.body instanceof Uint8Array ? [a.body] : a.body;
+    return leased(
+      this.deps.artifacts.upload({ leaseToken: token, caller: IN_PROCESS, name: a.name, artifactType: a.artifactType, mimeType: a.mimeType, body }),
+    );
+  }
+
+  async complete(token: string, result: unknown, artifactIds: readonly string[]) {
+    const job = await leased(this.deps.protocol.complete(token, result, artifactIds, IN_PROCESS));
+    return { state: job.state };
+  }
+
+  async fail(token: string, error: { code: string; message: string }, retryable: boolean) {
+    const job = await leased(this.deps.protocol.fail(token, error, retryable, IN_PROCESS));
+    return { state: job.state };
+  }
+
+  async readArtifact(job: ClaimedJob, artifactId: string): Promise<ArtifactBytes> {
+    const viewer = await this.creatorOf(job);
+    try {
+      const download = await this.deps.artifacts.artifactDownload(artifactId, viewer);
+      return { id: artifactId, name: download.name, contentHash: download.contentHash, bytes: await readAll(download.open()) };
+    } catch (err) {
+      if (isJobsError(err, "NOT_FOUND")) throw new InputFault("INPUT_NOT_FOUND", `input artifact ${artifactId} not found`);
+      throw err;
+    }
+  }
+
+  async jobArtifacts(job: ClaimedJob, jobId: string): Promise<JobArtifacts> {
+    const viewer = await this.creatorOf(job);
+    const target = await this.deps.jobs.get({ reasonerType: "GENERATION", jobId }, viewer).catch(() => null);
+    if (!target) throw new InputFault("INPUT_NOT_FOUND", `generation job ${jobId} not found`);
+    const expansions = this.deps.jobs.gatewayFor("GENERATION").expansions;
+    const [outputs = []] = await expansions.artifacts([jobId]);
+    const stored = target.generation?.evidence as { rootHash?: string; fileIds?: string[] } | null | undefined;
+    const files = stored?.fileIds?.length ? await expansions.artifactsById(stored.fileIds) : [];
+    const listing = (a: { id: string; name: string; contentHash: string }) => ({ id: a.id, name: a.name, contentHash: a.contentHash });
+    return {
+      jobId,
+      outputs: outputs.map(listing),
+      evidence: stored?.rootHash ? { rootHash: stored.rootHash, files: files.filter((f) => f !== null).map(listing) } : null,
+    };
+  }
+
+  subscribeWork(filter: ClaimFilter, wake: () => void): () => void {
+    const types = new Set<string>(filter.reasonerTypes);
+    const unsubscribe = this.deps.changes.subscribe("*", (change) => {
+      if (types.has(change.reasonerType)) wake();
+    });
+    // Notifications may have been lost while the LISTEN connection was down: look again.
+    const unResync = this.deps.changes.onResync(() => wake());
+    return () => {
+      unsubscribe();
+      unResync();
+    };
+  }
+
+  async idleDelayMs(filter: ClaimFilter): Promise<number> {
+    // The earliest moment a waiting job's backoff (runAfter) ends: no notification marks it.
+    const rows = await this.deps.db.query<{ ms: number | null }>(
+      `select extract(epoch from (min("runAfter") - now())) * 1000 as "ms" from "jobs"
+       where "state" in ('QUEUED', 'PENDING') and "runAfter" > now() and "reasonerType" = any($1::text[]::"ReasonerType"[])`,
+      [[...filter.reasonerTypes]],
+    );
+    const ms = rows[0]?.ms;
+    return ms === null || ms === undefined ? MAX_IDLE_MS : Math.min(MAX_IDLE_MS, Math.max(0, Math.ceil(Number(ms))));
+  }
+
+  watchJob(jobId: string, onChange: () => void): () => void {
+    return this.deps.changes.subscribe(jobId, () => onChange());
+  }
+
+  private creatorOf(job: ClaimedJob) {
+    if (!job.tenantId) throw new Error(`job ${job.id} has no tenant`);
+    return creatorViewer(this.deps.db, job.tenantId, job.createdBy);
+  }
+}

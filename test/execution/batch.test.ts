@@ -1,0 +1,203 @@
+// Batch pipelines on the running server (JOBS_WORKERS=2), on PGlite and PostgreSQL: steps run in
+// order as child jobs, a step reads an earlier step's output through "$steps.<name>.artifacts[0]",
+// a failing step is skipped with ignoreChunkError and fails the batch without it, every step logs
+// under its name, a canceled batch cancels its running child, and a batch whose executor lost it
+// resumes by awaiting the step's existing child instead of making another.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sweep } from "../../src/workers/protocol/sql/sweep.ts";
+import { backends } from "../helpers/backends.ts";
+import { startTestServer, type GraphQLClient, type TestServer } from "../helpers/server.ts";
+import { tenantAdmin, terminalEntries, waitForGeneration } from "./helpers.ts";
+
+const BATCH_FIELDS = `jobId state nativeState execTimeMs error { code message }
+  statusHistory { state message }
+  operation { result }
+  logs(first: 500) { edges { node { level message step timestampMs } } }
+  ... on BatchJob { steps { name state ignoreChunkError startedOn finishedOn childJobId } }`;
+
+interface BatchView {
+  jobId: string;
+  state: string;
+  nativeState: string;
+  execTimeMs: number | null;
+  error: { code: string; message: string } | null;
+  statusHistory: { state: string; message: string | null }[];
+  operation: { result: { steps: { name: string; state: string; jobId: string | null; artifactIds: string[] }[] } | null };
+  logs: { edges: { node: { level: string; message: string; step: string | null; timestampMs: number } }[] };
+  steps: { name: string; state: string; ignoreChunkError: boolean; startedOn: string | null; finishedOn: string | null; childJobId: string | null }[];
+}
+
+async function runBatch(client: GraphQLClient, input: Record<string, unknown>): Promise<string> {
+  const data = await client.request<{ runBatchJob: { job: { jobId: string } } }>(`mutation($i: RunBatchJobInput!) { runBatchJob(input: $i) { job { jobId } } }`, { i: input });
+  return data.runBatchJob.job.jobId;
+}
+
+async function waitForBatch(client: GraphQLClient, jobId: string): Promise<BatchView> {
+  const data = await client.request<{ waitForJob: BatchView }>(`query($id: ID!) { waitForJob(reasonerType: BATCH, jobId: $id, timeoutS: 120) { ${BATCH_FIELDS} } }`, { id: jobId });
+  return data.waitForJob;
+}
+
+const mockStep = (name: string, rows: number) => ({
+  name,
+  run: { reasonerType: "GENERATION", payload: { kind: "MOCK", rows, seed: 11, spec: { columns: [{ name: "n", type: "int" }, { name: "label", type: "category" }] } } },
+});
+const NO_SUCH_ARTIFACT = "0190f5a4-0000-7000-8000-00000000dead";
+
+describe.each(backends.map((b) => [b.name, b] as const))("batch pipelines on %s", (_name, backend) => {
+  let t: TestServer;
+  let tenants = 0;
+  beforeAll(async () => {
+    t = await startTestServer(backend, { JOBS_WORKERS: "2", JOBS_LEASE_SECONDS: "30" });
+  });
+  afterAll(async () => t?.stop());
+
+  const db = () => t.server.services.db;
+  const tenant = () => tenantAdmin(t.admin, t.client, `batch-${++tenants}`);
+
+  it("runs three steps in order; a failing step marked ignoreChunkError is skipped; the last reads the first's output", async () => {
+    const admin = await tenant();
+    const batchId = await runBatch(admin, {
+      name: "pipeline",
+      steps: [
+        mockStep("make", 400),
+        { name: "broken", run: { reasonerType: "GENERATION", payload: { kind: "ANALYZE", spec: { input: NO_SUCH_ARTIFACT } } }, ignoreChunkError: true },
+        { name: "profile", run: { reasonerType: "GENERATION", payload: { kind: "ANALYZE", spec: { input: "$steps.make.artifacts[0]" } } } },
+      ],
+    });
+    const batch = await waitForBatch(admin, batchId);
+    expect(batch.state).toBe("SUCCEEDED");
+    expect(batch.nativeState).toBe("succeeded");
+    expect(terminalEntries(batch.statusHistory)).toBe(1);
+    expect(batch.steps.map((s) => [s.name, s.state])).toEqual([
+      ["make", "SUCCEEDED"],
+      ["broken", "FAILED"],
+      ["profile", "SUCCEEDED"],
+    ]);
+    for (const s of batch.steps) {
+      expect(s.childJobId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(s.startedOn).not.toBeNull();
+      expect(s.finishedOn).not.toBeNull();
+    }
+    // In order: each step started after the one before it finished.
+    for (let i = 1; i < batch.steps.length; i++) {
+      expect(Date.parse(batch.steps[i]!.startedOn!)).toBeGreaterThanOrEqual(Date.parse(batch.steps[i - 1]!.finishedOn!));
+    }
+
+    const [make, broken, profile] = await Promise.all(batch.steps.map((s) => waitForGeneration(admin, s.childJobId!)));
+    expect(make!.state).toBe("SUCCEEDED");
+    expect(broken!.state).toBe("FAILED");
+    expect(broken!.error?.code).toBe("INPUT_NOT_FOUND");
+    expect(profile!.state).toBe("SUCCEEDED");
+    expect(profile!.operation.result).toMatchObject({ kind: "ANALYZE", rows: 400 });
+    // The reference became the first step's first artifact.
+    const makeArtifact = make!.operation.result!.artifacts[0].id as string;
+    const payloads = await db().query<{ id: string; input: string; parentJobId: string; createdBy: string }>(
+      `select "id", "payload"->'spec'->>'input' as "input", "parentJobId", "createdBy" from "jobs" where "parentJobId" = $1::uuid`,
+      [batchId],
+    );
+    expect(payloads).toHaveLength(3);
+    expect(payloads.find((p) => p.id === profile!.jobId)!.input).toBe(makeArtifact);
+    expect(new Set(payloads.map((p) => p.createdBy))).toEqual(new Set(["owner"]));
+    expect(batch.operation.result!.steps.map((s) => s.state)).toEqual(["SUCCEEDED", "FAILED", "SUCCEEDED"]);
+
+    // Every step logged to the batch under its name; execTimeMs spans the log.
+    const lines = batch.logs.edges.map((e) => e.node);
+    for (const step of ["make", "broken", "profile"]) expect(lines.some((l) => l.step === step)).toBe(true);
+    expect(lines.find((l) => l.step === "broken" && l.level === "error")?.message).toContain("INPUT_NOT_FOUND");
+    const times = lines.map((l) => l.timestampMs);
+    expect(batch.execTimeMs).toBe(Math.max(...times) - Math.min(...times));
+    expect(batch.execTimeMs).toBeGreaterThan(0);
+  });
+
+  it("fails the batch on a failed step without ignoreChunkError, and never starts the steps after it", async () => {
+    const admin = await tenant();
+    const batchId = await runBatch(admin, {
+      name: "strict",
+      steps: [
+        mockStep("make", 10),
+        { name: "broken", run: { reasonerType: "GENERATION", payload: { kind: "ANALYZE", spec: { input: NO_SUCH_ARTIFACT } } } },
+        mockStep("never", 10),
+      ],
+    });
+    const batch = await waitForBatch(admin, batchId);
+    expect(batch.state).toBe("FAILED");
+    expect(batch.error?.code).toBe("STEP_FAILED");
+    expect(batch.error?.message).toContain("broken");
+    expect(batch.error?.message).toContain("INPUT_NOT_FOUND");
+    expect(batch.steps.map((s) => s.state)).toEqual(["SUCCEEDED", "FAILED", "CANCELED"]);
+    expect(batch.steps[2]!.childJobId).toBeNull();
+    const children = await db().query<{ n: number }>(`select count(*)::int as n from "jobs" where "parentJobId" = $1::uuid`, [batchId]);
+    expect(children[0]!.n).toBe(2);
+    expect(batch.statusHistory.filter((h) => h.state === "RUNNING")).toHaveLength(1); // failed for good, not retried
+  });
+
+  it("fails a step whose reference names no earlier output", async () => {
+    const admin = await tenant();
+    const batch = await waitForBatch(
+      admin,
+      await runBatch(admin, { name: "dangling", steps: [{ name: "read", run: { reasonerType: "GENERATION", payload: { kind: "LIFT", spec: { input: "$steps.nope.artifacts[0]" } } } }] }),
+    );
+    expect(batch.state).toBe("FAILED");
+    expect(batch.error?.message).toContain('no earlier step is named "nope"');
+    expect(batch.steps[0]!.childJobId).toBeNull();
+  });
+
+  it("cancels the running child when the batch is canceled", async () => {
+    const admin = await tenant();
+    // TRAIN has no built-in executor: the child waits in its queue, so the batch is surely mid-step.
+    const batchId = await runBatch(admin, { name: "to-cancel", steps: [{ name: "train", run: { reasonerType: "GENERATION", payload: { kind: "TRAIN", rows: 100 } } }, mockStep("after", 5)] });
+    const childId = await childOf(batchId, 0);
+    await admin.request(`mutation($id: ID!) { cancelJob(reasonerType: BATCH, jobId: $id) { state } }`, { id: batchId });
+    const batch = await waitForBatch(admin, batchId);
+    expect(batch.state).toBe("CANCELED");
+    expect(terminalEntries(batch.statusHistory)).toBe(1);
+    expect(batch.steps.map((s) => s.state)).toEqual(["CANCELED", "CANCELED"]);
+    const child = await waitForGeneration(admin, childId);
+    expect(child.state).toBe("CANCELED");
+  });
+
+  it("resumes a batch whose lease was lost: the step's existing child is awaited, not made again", async () => {
+    const admin = await tenant();
+    const batchId = await runBatch(admin, { name: "resumable", steps: [{ name: "train", run: { reasonerType: "GENERATION", payload: { kind: "TRAIN", rows: 100 } } }, mockStep("after", 5)] });
+    const childId = await childOf(batchId, 0);
+
+    // As if the executor's process died: its lease runs out and the sweeper requeues the batch.
+    // (Retried only if the live executor's heartbeat renewed the lease between the two statements.)
+    const requeued = async () =>
+      (await db().query<{ n: number }>(`select count(*)::int as n from "job_status_changes" where "jobId" = $1::uuid and "message" like 'lease expired%'`, [batchId]))[0]!.n > 0;
+    for (let attempt = 0; !(await requeued()); attempt++) {
+      expect(attempt).toBeLessThan(20);
+      await db().query(`update "jobs" set "leaseExpiresOn" = now() - interval '1 second' where "id" = $1::uuid and "leaseToken" is not null`, [batchId]);
+      await sweep(db());
+    }
+
+    // An external worker runs the TRAIN child (the built-in executors have no code for it).
+    const workerId = (
+      await admin.request<{ registerWorker: { id: string } }>(`mutation { registerWorker(input: { name: "trainer", reasonerTypes: [GENERATION], reasonerNames: ["gpu"] }) { id } }`)
+    ).registerWorker.id;
+    const claim = await admin.request<{ claimJob: { token?: string; job?: { jobId: string } } }>(
+      `mutation($w: ID!) { claimJob(workerId: $w) { ... on Lease { token job { jobId } } } }`,
+      { w: workerId },
+    );
+    expect(claim.claimJob.job?.jobId).toBe(childId);
+    await admin.request(`mutation($t: String!) { completeJob(leaseToken: $t, result: { trained: true }) { state } }`, { t: claim.claimJob.token });
+
+    const batch = await waitForBatch(admin, batchId);
+    expect(batch.state).toBe("SUCCEEDED");
+    expect(batch.steps.map((s) => s.state)).toEqual(["SUCCEEDED", "SUCCEEDED"]);
+    expect(batch.steps[0]!.childJobId).toBe(childId);
+    expect(batch.statusHistory.filter((h) => h.state === "RUNNING").length).toBeGreaterThanOrEqual(2); // claimed again
+    expect(terminalEntries(batch.statusHistory)).toBe(1);
+    const children = await db().query<{ n: number }>(`select count(*)::int as n from "jobs" where "parentJobId" = $1::uuid`, [batchId]);
+    expect(children[0]!.n).toBe(2);
+    expect(batch.logs.edges.some((e) => e.node.step === "train" && e.node.message.includes("again after a restart"))).toBe(true);
+  });
+
+  /** The child job of a batch step, once the batch has made it (woken by the batch's notifications). */
+  async function childOf(batchId: string, position: number): Promise<string> {
+    return t.server.services.changes.waitUntil(batchId, 30_000, async () => {
+      const rows = await db().query<{ childJobId: string | null }>(`select "childJobId" from "batch_steps" where "jobId" = $1::uuid and "position" = $2`, [batchId, position]);
+      return rows[0]?.childJobId ?? undefined;
+    });
+  }
+});

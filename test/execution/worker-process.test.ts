@@ -1,0 +1,56 @@
+// `npm run worker` as a separate process, talking to a server that runs no executors of its own
+// (JOBS_WORKERS=0) over HTTP with a WORKER key: it runs MOCK, reads inputs over GET for ANALYZE and
+// VERIFY, uploads with PUT /artifacts, and the server still builds the evidence.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateMock } from "../../src/families/generation/engine/mock.ts";
+import { backends } from "../helpers/backends.ts";
+import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/server.ts";
+import { createGeneration, download, sha256, terminalEntries, waitForGeneration } from "./helpers.ts";
+import { type Child, spawnTs, stopChild } from "./processes.ts";
+
+describe.each(backends.map((b) => [b.name, b] as const))("npm run worker against a server on %s", (_name, backend) => {
+  let t: TestServer;
+  let worker: Child | undefined;
+  beforeAll(async () => {
+    t = await startTestServer(backend, { JOBS_WORKERS: "0" });
+    const key = await t.admin.request<{ createApiKey: { secret: string } }>(`mutation { createApiKey(userId: "runner", role: WORKER) { secret } }`);
+    worker = spawnTs("src/workers/main.ts", { JOBS_URL: t.url, JOBS_API_KEY: key.createApiKey.secret, JOBS_WORKERS: "2", JOBS_LOG_LEVEL: "warn" });
+  });
+  afterAll(async () => {
+    if (worker) await stopChild(worker);
+    await t?.stop();
+  });
+
+  it("completes MOCK, ANALYZE and VERIFY jobs over HTTP, with evidence built by the server", async () => {
+    const spec = { columns: [{ name: "id", type: "uuid" }, { name: "score", type: "float", distribution: { kind: "normal", mean: 50, std: 10 } }] };
+    const mock = await waitForGeneration(t.admin, await createGeneration(t.admin, { kind: "MOCK", rows: 2_000, seed: 5, spec }));
+    expect(mock.state).toBe("SUCCEEDED");
+    expect(terminalEntries(mock.statusHistory)).toBe(1);
+    expect(mock.statusHistory.find((h) => h.state === "RUNNING")?.message).toContain("claimed by worker npm run worker");
+    const bytes = await download(mock.artifacts[0]!.downloadUrl, ADMIN_KEY);
+    expect(sha256(bytes)).toBe(mock.artifacts[0]!.contentHash);
+    expect(bytes.equals(generateMock({ rows: 2_000, spec: spec as never }, 5).bytes)).toBe(true);
+    expect(mock.chargedCredits).toBe(1);
+    expect(mock.evidence?.verified).toBe(true);
+    expect(mock.seal).not.toBeNull();
+    expect(mock.logs.edges.map((e) => e.node.message).join("\n")).toContain("MOCK finished");
+
+    const analyze = await waitForGeneration(t.admin, await createGeneration(t.admin, { kind: "ANALYZE", spec: { input: mock.operation.result!.artifacts[0].id } }));
+    expect(analyze.state).toBe("SUCCEEDED");
+    expect(analyze.operation.result).toMatchObject({ kind: "ANALYZE", rows: 2_000 });
+
+    const verify = await waitForGeneration(t.admin, await createGeneration(t.admin, { kind: "VERIFY", spec: { jobId: mock.jobId } }));
+    expect(verify.state).toBe("SUCCEEDED");
+    expect(verify.operation.result).toMatchObject({ ok: true, checked: 5, evidence: { verified: true } });
+
+    const missing = await waitForGeneration(t.admin, await createGeneration(t.admin, { kind: "LIFT", spec: { input: "0190f5a4-0000-7000-8000-00000000beef" } }));
+    expect(missing.state).toBe("FAILED");
+    expect(missing.error?.code).toBe("INPUT_NOT_FOUND");
+  });
+
+  it("stops cleanly on SIGTERM", async () => {
+    const exit = await stopChild(worker!);
+    expect(exit.code).toBe(0);
+    worker = undefined;
+  });
+});
