@@ -28,7 +28,8 @@ export interface ArtifactUpload {
   name: string;
   artifactType?: string | null;
   mimeType?: string | null;
-  body: Readable | AsyncIterable<Uint8Array>;
+  /** Streamed into the blob store; bytes already in memory may be passed as they are. */
+  body: Readable | AsyncIterable<Uint8Array> | Iterable<Uint8Array> | Uint8Array;
 }
 
 export interface ServerArtifact {
@@ -73,7 +74,7 @@ export class ArtifactService {
     if (!(await this.leaseHolds(lease.jobId, lease.hash, tenantScope))) throw leaseLost();
     let blob;
     try {
-      blob = await this.blobs.put(u.body);
+      blob = u.body instanceof Uint8Array ? await this.blobs.putBytes(u.body) : await this.blobs.put(asyncChunks(u.body));
     } catch (err) {
       if (err instanceof BlobTooLargeError) {
         throw jobsError("BAD_USER_INPUT", `artifact larger than ${err.maxBytes} bytes`, { field: "body", maxBytes: err.maxBytes });
@@ -142,4 +143,12 @@ export class ArtifactService {
     );
     return rows.length > 0;
   }
+}
+
+/** The blob store reads async sources; chunks already in memory are handed over one by one. */
+function asyncChunks(body: Readable | AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Readable | AsyncIterable<Uint8Array> {
+  if (Symbol.asyncIterator in body) return body;
+  return (async function* () {
+    yield* body;
+  })();
 }

@@ -2,10 +2,10 @@
 // attached artifacts and agent-file revisions with the same bearer credentials as /graphql.
 import express, { type Request, type Response } from "express";
 import type { GraphQLError } from "graphql";
-import { bearerSecret } from "../auth/secrets.ts";
 import { isJobsError, jobsError } from "../errors.ts";
 import type { Download } from "../artifacts/service.ts";
 import type { Services } from "../schema/context.ts";
+import { authenticateRequest } from "../security/authenticate.ts";
 
 const LEASE_HEADER = "x-lease-token";
 
@@ -13,7 +13,7 @@ function sendError(res: Response, services: Services, err: unknown): void {
   const requestId = String(res.locals.requestId ?? "");
   if (isJobsError(err)) {
     const e = err as GraphQLError;
-    const status = (e.extensions.http as { status?: number } | undefined)?.status ?? statusOf(String(e.extensions.code));
+    const status = (e.extensions.http as { status?: number } | undefined)?.status ?? statusOf(String(e.extensions.code), e.extensions);
     const { http: _http, ...extensions } = e.extensions;
     res.status(status).json({ errors: [{ message: e.message, extensions: { ...extensions, requestId } }] });
     return;
@@ -22,8 +22,11 @@ function sendError(res: Response, services: Services, err: unknown): void {
   res.status(500).json({ errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR", requestId } }] });
 }
 
-function statusOf(code: string): number {
+function statusOf(code: string, extensions: Record<string, unknown>): number {
   switch (code) {
+    case "BAD_USER_INPUT":
+      // A body over the size limit is still bad input to GraphQL-minded clients, but HTTP has a word for it.
+      return extensions.field === "body" && extensions.maxBytes !== undefined ? 413 : 400;
     case "UNAUTHENTICATED":
       return 401;
     case "FORBIDDEN":
@@ -40,23 +43,33 @@ function statusOf(code: string): number {
   }
 }
 
+/** The same credentials and rate budget as /graphql. */
 async function viewerOf(services: Services, req: Request) {
-  return services.auth.authenticate(bearerSecret(req.headers.authorization));
+  return authenticateRequest(services, req.headers.authorization);
+}
+
+/** If-None-Match against our strong ETag: lists, weak tags and `*` (not req.fresh, which fetch's no-cache defeats). */
+function matchesEtag(header: string | undefined, contentHash: string): boolean {
+  if (!header) return false;
+  return header.split(",").some((tag) => {
+    const t = tag.trim();
+    return t === "*" || t.replace(/^W\//, "") === `"${contentHash}"`;
+  });
 }
 
 function sendDownload(req: Request, res: Response, d: Download): void {
-  const etag = `"${d.contentHash}"`;
-  res.setHeader("etag", etag);
+  res.setHeader("etag", `"${d.contentHash}"`);
   res.setHeader("x-content-hash", d.contentHash);
   res.setHeader("cache-control", "private, max-age=31536000, immutable");
-  if (req.headers["if-none-match"] === etag) {
+  if (matchesEtag(req.headers["if-none-match"], d.contentHash)) {
     res.status(304).end();
     return;
   }
+  // Opened before the headers are written, so a missing blob is still answered as an error.
+  const stream = d.open();
+  res.attachment(d.name); // a Content-Disposition that survives any file name (RFC 6266)
   res.setHeader("content-type", d.mimeType ?? "application/octet-stream");
   res.setHeader("content-length", String(d.sizeBytes));
-  res.setHeader("content-disposition", `attachment; filename="${encodeURIComponent(d.name)}"`);
-  const stream = d.open();
   stream.on("error", (err) => res.destroy(err));
   stream.pipe(res);
 }
@@ -88,8 +101,9 @@ export function artifactsRouter(services: Services): express.Router {
       });
       res.status(201).json(stored);
     } catch (err) {
-      // Stop reading a refused upload; the client sees the answer and the socket closes.
-      req.unpipe();
+      // The client went away mid-upload: nobody to answer (the blob store already dropped the part).
+      if (req.destroyed && !req.complete) return;
+      // A refused upload is not read further; the client sees the answer and the socket closes.
       res.setHeader("connection", "close");
       sendError(res, services, err);
     }

@@ -1,0 +1,104 @@
+// A minimal typed transport to the jobs API: GraphQL over fetch and the artifact upload, with every
+// refusal surfaced as a JobsApiError carrying the contract's code.
+import { JobsApiError, type ApiErrorDetail } from "./errors.ts";
+import type { StoredArtifact } from "./types.ts";
+
+export type Fetch = typeof globalThis.fetch;
+
+export interface TransportOptions {
+  /** The server's base URL (`http://host:4000`); a trailing `/graphql` is accepted too. */
+  url: string;
+  apiKey: string;
+  fetch?: Fetch;
+}
+
+/** Bytes to upload: in memory, or streamed from any async source (a Node Readable is one). */
+export type UploadBody = Uint8Array | AsyncIterable<Uint8Array>;
+
+export interface ArtifactUploadRequest {
+  leaseToken: string;
+  name: string;
+  /** The artifact type (`file` when absent). */
+  type?: string;
+  mimeType?: string;
+  body: UploadBody;
+  signal?: AbortSignal;
+}
+
+interface GraphQLResponse<T> {
+  data?: T | null;
+  errors?: ApiErrorDetail[];
+}
+
+export class JobsTransport {
+  readonly baseUrl: string;
+  private readonly apiKey: string;
+  private readonly fetch: Fetch;
+
+  constructor(options: TransportOptions) {
+    this.baseUrl = options.url.replace(/\/+$/, "").replace(/\/graphql$/, "");
+    this.apiKey = options.apiKey;
+    this.fetch = options.fetch ?? globalThis.fetch;
+  }
+
+  /** Runs one operation; throws JobsApiError when the answer has errors. */
+  async request<T>(query: string, variables: Record<string, unknown> = {}, signal?: AbortSignal): Promise<T> {
+    const res = await this.send(`${this.baseUrl}/graphql`, {
+      method: "POST",
+      headers: { ...this.auth(), "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify({ query, variables }),
+      signal,
+    });
+    const body = await readJson<GraphQLResponse<T>>(res);
+    if (body.errors?.length) throw JobsApiError.fromErrors(body.errors, res.status);
+    if (!res.ok || body.data == null) throw new JobsApiError("BAD_RESPONSE", `HTTP ${res.status} without data`, { status: res.status });
+    return body.data;
+  }
+
+  /** PUT /artifacts under a lease: streams the body, answers the stored artifact's id and hash. */
+  async uploadArtifact(u: ArtifactUploadRequest): Promise<StoredArtifact> {
+    const url = new URL(`${this.baseUrl}/artifacts`);
+    url.searchParams.set("name", u.name);
+    if (u.type) url.searchParams.set("type", u.type);
+    const streamed = !(u.body instanceof Uint8Array);
+    const res = await this.send(url.toString(), {
+      method: "PUT",
+      headers: {
+        ...this.auth(),
+        "x-lease-token": u.leaseToken,
+        "content-type": u.mimeType ?? "application/octet-stream",
+        accept: "application/json",
+      },
+      body: u.body,
+      // fetch sends an async iterable as a chunked stream only in half-duplex mode.
+      ...(streamed ? { duplex: "half" as const } : {}),
+      signal: u.signal,
+    });
+    const body = await readJson<StoredArtifact & { errors?: ApiErrorDetail[] }>(res);
+    if (body.errors?.length) throw JobsApiError.fromErrors(body.errors, res.status);
+    if (!res.ok || typeof body.id !== "string") throw new JobsApiError("BAD_RESPONSE", `upload answered HTTP ${res.status}`, { status: res.status });
+    return { id: body.id, contentHash: body.contentHash, sizeBytes: body.sizeBytes };
+  }
+
+  private auth(): Record<string, string> {
+    return { authorization: `Bearer ${this.apiKey}` };
+  }
+
+  private async send(url: string, init: RequestInit & { duplex?: "half" }): Promise<Response> {
+    try {
+      return await this.fetch(url, init);
+    } catch (err) {
+      if (init.signal?.aborted) throw err;
+      throw new JobsApiError("NETWORK_ERROR", `cannot reach ${url}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+}
+
+async function readJson<T>(res: Response): Promise<T> {
+  const text = await res.text();
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new JobsApiError("BAD_RESPONSE", `HTTP ${res.status}: not JSON: ${text.slice(0, 200)}`, { status: res.status });
+  }
+}

@@ -1,0 +1,104 @@
+// The contract's shapes a worker sees (contract/contract.graphql), written out for clients that
+// import nothing from the server.
+
+export const REASONER_TYPES = ["LOGIC", "PRESCRIPTIVE", "PREDICTIVE", "AGENT", "GENERATION", "BATCH"] as const;
+export type ReasonerType = (typeof REASONER_TYPES)[number];
+
+export const JOB_STATES = [
+  "CREATED",
+  "QUEUED",
+  "PENDING",
+  "CLAIMED",
+  "VALIDATING",
+  "RUNNING",
+  "UPLOADING",
+  "CANCELING",
+  "SUCCEEDED",
+  "FAILED",
+  "CANCELED",
+  "UNKNOWN",
+] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+/** JSON as sent; properties that are undefined are left out, as JSON.stringify does. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json | undefined };
+
+export interface JobError {
+  code: string;
+  message: string;
+}
+
+export interface FunctionVersion {
+  name: string;
+  version: string | null;
+  toolName: string | null;
+  toolVersion: string | null;
+  operatingSystem: string | null;
+}
+
+/** The job a lease hands over: the `Job` interface's fields plus the family's own that a worker needs. */
+export interface ClaimedJob {
+  id: string;
+  jobId: string;
+  reasonerType: ReasonerType;
+  reasonerName: string;
+  name: string | null;
+  state: JobState;
+  nativeState: string;
+  createdBy: string;
+  createdOn: string;
+  timeoutMins: number | null;
+  payload: Json;
+  /** AGENT jobs only. */
+  modelId?: string | null;
+  function?: FunctionVersion;
+  assignedAgentId?: string | null;
+  assignedAgentPoolId?: string | null;
+  /** GENERATION jobs only. */
+  kind?: string;
+  rows?: number | null;
+  seed?: number;
+}
+
+export interface WorkerRegistration {
+  id: string;
+  name: string;
+  reasonerTypes: ReasonerType[];
+  reasonerNames: string[];
+  poolId: string | null;
+  lastSeenOn: string;
+}
+
+export interface Lease {
+  token: string;
+  expiresOn: string;
+  job: ClaimedJob;
+}
+
+export interface LeaseStatus {
+  expiresOn: string;
+  cancelRequested: boolean;
+}
+
+export interface LogLineInput {
+  timestampMs?: number;
+  level?: string;
+  message: string;
+  step?: string;
+}
+
+/** What PUT /artifacts answers: the id to pass to completeJob(artifactIds:). */
+export interface StoredArtifact {
+  id: string;
+  contentHash: string;
+  sizeBytes: number;
+}
+
+/** The job as completeJob / failJob / updateJobStatus return it. */
+export interface JobSnapshot {
+  jobId: string;
+  reasonerType: ReasonerType;
+  state: JobState;
+  nativeState: string;
+  error: JobError | null;
+}

@@ -1,0 +1,365 @@
+// An external worker (or agent) of the jobs API: registers, claims jobs, keeps their leases alive
+// with heartbeats, reports status, events and logs, uploads artifacts, and completes or fails.
+// `Worker` offers each protocol call on its own and `run(handler)`, the loop that does all of it.
+import { isJobsApiError, JobsApiError } from "./errors.ts";
+import { JobsTransport, type Fetch, type UploadBody } from "./http.ts";
+import {
+  APPEND_JOB_EVENTS,
+  APPEND_JOB_LOGS,
+  CLAIM_JOB,
+  COMPLETE_JOB,
+  FAIL_JOB,
+  HEARTBEAT,
+  REGISTER_WORKER,
+  UPDATE_JOB_STATUS,
+} from "./operations.ts";
+import type { ClaimedJob, JobError, JobSnapshot, JobState, Json, Lease, LeaseStatus, LogLineInput, ReasonerType, StoredArtifact, WorkerRegistration } from "./types.ts";
+import { backoff, sleep, type WaitForWork } from "./wait.ts";
+
+export interface WorkerLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Warnings and errors to stderr; routine news dropped. */
+const stderrLogger: WorkerLogger = {
+  info: () => undefined,
+  warn: (message, fields) => console.warn(`[worker] ${message}`, fields ?? ""),
+  error: (message, fields) => console.error(`[worker] ${message}`, fields ?? ""),
+};
+
+export interface WorkerOptions {
+  /** The server's base URL, e.g. `http://localhost:4000`. */
+  url: string;
+  /** A WORKER (or ADMIN) key. */
+  apiKey: string;
+  name: string;
+  reasonerTypes: readonly ReasonerType[];
+  /** Only these reasoner names / queues; absent or empty: any. */
+  reasonerNames?: readonly string[];
+  /** The agent pool this worker belongs to (jobs assigned to the pool may go to it). */
+  poolId?: string;
+  /** Lease length asked for on each claim (default 60); heartbeats go every third of it. */
+  leaseSeconds?: number;
+  fetch?: Fetch;
+  logger?: WorkerLogger;
+}
+
+export interface ArtifactToUpload {
+  name: string;
+  /** Artifact type (default `file`). */
+  type?: string;
+  mimeType?: string;
+  /** The bytes, or a stream of them (a Node Readable works): streamed, never buffered whole. */
+  body: UploadBody;
+}
+
+/** Why a job's signal was aborted: the job was canceled, its lease was lost, or the worker is stopping. */
+export class JobInterrupted extends Error {
+  override readonly name = "JobInterrupted";
+  constructor(readonly reason: "canceled" | "lease-lost" | "stopped") {
+    super(reason === "canceled" ? "the job was canceled" : reason === "lease-lost" ? "the lease on this job was lost" : "the worker is stopping");
+  }
+}
+
+/** Throw from a handler to fail the job with this code (not retried unless `retryable`). */
+export class JobFailure extends Error {
+  override readonly name = "JobFailure";
+  readonly retryable: boolean;
+  constructor(
+    readonly code: string,
+    message: string,
+    options: { retryable?: boolean; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/** What a handler gets for one job; every call presents the job's lease. */
+export interface JobContext {
+  readonly job: ClaimedJob;
+  readonly lease: { token: string; expiresOn: string };
+  /** Aborted when the job is canceled (learned from a heartbeat), the lease is lost or the worker stops; `signal.reason` is a JobInterrupted. */
+  readonly signal: AbortSignal;
+  status(state: JobState, message?: string): Promise<void>;
+  log(message: string, options?: { level?: string; step?: string }): Promise<void>;
+  event(data: Json, stream?: string): Promise<void>;
+  /** A heartbeat now, carrying progress (stored as a `heartbeat` event, or a transaction's progress). */
+  progress(progress: Json): Promise<void>;
+  /** Uploads an artifact under this lease; it is attached on completion unless the handler names others. */
+  upload(artifact: ArtifactToUpload): Promise<StoredArtifact>;
+}
+
+/** What a handler returns: the job's result, and which uploads to attach (default: all of this job's). */
+export interface JobOutcome {
+  result?: Json;
+  artifactIds?: readonly string[];
+}
+
+export type JobHandler = (ctx: JobContext) => Promise<JobOutcome | void>;
+
+export interface JobFinished {
+  job: ClaimedJob;
+  /** The job as the final completeJob / failJob left it; null when the lease was lost first. */
+  final: JobSnapshot | null;
+  /** What the handler threw, if it did. */
+  error?: unknown;
+}
+
+export interface RunOptions {
+  /** Jobs run at once (default 1). */
+  concurrency?: number;
+  /** Stops claiming; running handlers see their signal abort (failures then are retryable). run() resolves when all have finished. */
+  signal?: AbortSignal;
+  /** How to wait when no job is available (default: capped exponential backoff). */
+  waitForWork?: WaitForWork;
+  /** Called after each job's final call. */
+  onJobFinished?: (finished: JobFinished) => void;
+}
+
+interface ClaimAnswer {
+  claimJob: ({ __typename: "Lease" } & Lease) | { __typename: "NoJobResponse"; message: string };
+}
+
+/** Final calls that could not reach the server are tried this many times in all. */
+const FINAL_CALL_TRIES = 3;
+
+export class Worker {
+  readonly transport: JobsTransport;
+  private readonly options: WorkerOptions;
+  private readonly logger: WorkerLogger;
+  private registration: WorkerRegistration | null = null;
+
+  constructor(options: WorkerOptions) {
+    this.options = options;
+    this.transport = new JobsTransport({ url: options.url, apiKey: options.apiKey, ...(options.fetch ? { fetch: options.fetch } : {}) });
+    this.logger = options.logger ?? stderrLogger;
+  }
+
+  /** This worker's registration, once register() (or the first claim) has made it. */
+  get id(): string | null {
+    return this.registration?.id ?? null;
+  }
+
+  get leaseSeconds(): number {
+    return this.options.leaseSeconds ?? 60;
+  }
+
+  async register(): Promise<WorkerRegistration> {
+    const { name, reasonerTypes, reasonerNames, poolId } = this.options;
+    const data = await this.transport.request<{ registerWorker: WorkerRegistration }>(REGISTER_WORKER, {
+      input: { name, reasonerTypes, reasonerNames: reasonerNames ?? [], poolId: poolId ?? null },
+    });
+    this.registration = data.registerWorker;
+    return data.registerWorker;
+  }
+
+  /** One eligible job with its lease, or null when none is waiting. Registers first when needed. */
+  async claim(signal?: AbortSignal): Promise<Lease | null> {
+    const workerId = this.registration?.id ?? (await this.register()).id;
+    const data = await this.transport.request<ClaimAnswer>(CLAIM_JOB, { workerId, leaseSeconds: this.leaseSeconds }, signal);
+    const c = data.claimJob;
+    return c.__typename === "Lease" ? { token: c.token, expiresOn: c.expiresOn, job: c.job } : null;
+  }
+
+  async heartbeat(token: string, progress?: Json): Promise<LeaseStatus> {
+    const data = await this.transport.request<{ heartbeat: LeaseStatus }>(HEARTBEAT, { leaseToken: token, progress: progress ?? null });
+    return data.heartbeat;
+  }
+
+  async updateStatus(token: string, state: JobState, message?: string): Promise<JobSnapshot> {
+    const data = await this.transport.request<{ updateJobStatus: JobSnapshot }>(UPDATE_JOB_STATUS, { leaseToken: token, state, message: message ?? null });
+    return data.updateJobStatus;
+  }
+
+  async appendEvents(token: string, events: readonly Json[], stream = "progress"): Promise<number> {
+    const data = await this.transport.request<{ appendJobEvents: number }>(APPEND_JOB_EVENTS, { leaseToken: token, stream, events });
+    return data.appendJobEvents;
+  }
+
+  async appendLogs(token: string, lines: readonly LogLineInput[]): Promise<number> {
+    const data = await this.transport.request<{ appendJobLogs: number }>(APPEND_JOB_LOGS, { leaseToken: token, lines });
+    return data.appendJobLogs;
+  }
+
+  async uploadArtifact(token: string, artifact: ArtifactToUpload, signal?: AbortSignal): Promise<StoredArtifact> {
+    return this.transport.uploadArtifact({
+      leaseToken: token,
+      name: artifact.name,
+      body: artifact.body,
+      ...(artifact.type ? { type: artifact.type } : {}),
+      ...(artifact.mimeType ? { mimeType: artifact.mimeType } : {}),
+      ...(signal ? { signal } : {}),
+    });
+  }
+
+  async complete(token: string, result?: Json, artifactIds?: readonly string[]): Promise<JobSnapshot> {
+    const data = await this.transport.request<{ completeJob: JobSnapshot }>(COMPLETE_JOB, {
+      leaseToken: token,
+      result: result ?? null,
+      artifactIds: artifactIds ?? null,
+    });
+    return data.completeJob;
+  }
+
+  async fail(token: string, error: JobError, retryable = false): Promise<JobSnapshot> {
+    const data = await this.transport.request<{ failJob: JobSnapshot }>(FAIL_JOB, { leaseToken: token, error, retryable });
+    return data.failJob;
+  }
+
+  /**
+   * Claims and runs jobs until `signal` aborts: each job gets heartbeats every third of its lease,
+   * a context to report through, and a final completeJob (the handler returned) or failJob (it
+   * threw: a JobFailure as given, anything else as retryable WORKER_ERROR).
+   */
+  async run(handler: JobHandler, options: RunOptions = {}): Promise<void> {
+    const concurrency = options.concurrency ?? 1;
+    if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
+    const stop = options.signal ?? new AbortController().signal;
+    const waitForWork = options.waitForWork ?? backoff();
+    if (!this.registration) await this.register();
+    this.logger.info("worker running", { workerId: this.id, concurrency });
+    await Promise.all(Array.from({ length: concurrency }, () => this.slot(handler, stop, waitForWork, options.onJobFinished)));
+  }
+
+  /** One claim-run loop; `run` starts `concurrency` of them. */
+  private async slot(handler: JobHandler, stop: AbortSignal, waitForWork: WaitForWork, onJobFinished?: (f: JobFinished) => void): Promise<void> {
+    let emptyClaims = 0;
+    while (!stop.aborted) {
+      let lease: Lease | null;
+      try {
+        // Not aborted by `stop`: a claim cut off in flight could leave a job leased to nobody until its lease runs out.
+        lease = await this.claim();
+      } catch (err) {
+        if (stop.aborted) break;
+        this.logger.warn("claim failed; will try again", { error: describe(err) });
+        lease = null;
+      }
+      if (!lease) {
+        await waitForWork({ emptyClaims: ++emptyClaims, signal: stop });
+        continue;
+      }
+      emptyClaims = 0;
+      const finished = await this.runJob(lease, handler, stop);
+      try {
+        onJobFinished?.(finished);
+      } catch (err) {
+        this.logger.error("onJobFinished threw", { error: describe(err) });
+      }
+    }
+  }
+
+  private async runJob(lease: Lease, handler: JobHandler, stop: AbortSignal): Promise<JobFinished> {
+    const { token, job } = lease;
+    const interrupt = new AbortController();
+    const stopJob = () => interrupt.abort(new JobInterrupted("stopped"));
+    if (stop.aborted) stopJob();
+    else stop.addEventListener("abort", stopJob, { once: true });
+    const onStatus = (status: LeaseStatus) => {
+      if (status.cancelRequested && !interrupt.signal.aborted) interrupt.abort(new JobInterrupted("canceled"));
+    };
+    const onLeaseError = (err: unknown) => {
+      if (isJobsApiError(err, "LEASE_LOST") && !interrupt.signal.aborted) interrupt.abort(new JobInterrupted("lease-lost"));
+    };
+    const beats = new AbortController();
+    const heartbeats = this.heartbeatLoop(token, beats.signal, onStatus, onLeaseError);
+
+    const uploaded: string[] = [];
+    // Calls made through the context learn of a lost lease the same way heartbeats do.
+    const guarded = async <T>(call: () => Promise<T>): Promise<T> => {
+      try {
+        return await call();
+      } catch (err) {
+        onLeaseError(err);
+        throw err;
+      }
+    };
+    const ctx: JobContext = {
+      job,
+      lease: { token, expiresOn: lease.expiresOn },
+      signal: interrupt.signal,
+      status: async (state, message) => void (await guarded(() => this.updateStatus(token, state, message))),
+      log: async (message, o = {}) =>
+        void (await guarded(() => this.appendLogs(token, [{ message, timestampMs: Date.now(), ...(o.level ? { level: o.level } : {}), ...(o.step ? { step: o.step } : {}) }]))),
+      event: async (data, stream) => void (await guarded(() => this.appendEvents(token, [data], stream))),
+      progress: async (progress) => onStatus(await guarded(() => this.heartbeat(token, progress))),
+      upload: async (artifact) => {
+        const stored = await guarded(() => this.uploadArtifact(token, artifact));
+        uploaded.push(stored.id);
+        return stored;
+      },
+    };
+
+    let final: JobSnapshot | null = null;
+    let error: unknown;
+    try {
+      const outcome = (await handler(ctx)) ?? {};
+      final = await this.finalCall(() => this.complete(token, outcome.result ?? null, outcome.artifactIds ?? uploaded), job);
+    } catch (err) {
+      error = err;
+      const reason = interrupt.signal.aborted ? (interrupt.signal.reason as JobInterrupted).reason : null;
+      if (reason !== "lease-lost") {
+        const { code, message, retryable } = failureOf(err, reason);
+        if (!(err instanceof JobFailure) && reason === null) this.logger.warn("job handler threw", { jobId: job.jobId, error: describe(err) });
+        final = await this.finalCall(() => this.fail(token, { code, message }, retryable), job);
+      }
+    } finally {
+      beats.abort();
+      stop.removeEventListener("abort", stopJob);
+      await heartbeats;
+    }
+    return error === undefined ? { job, final } : { job, final, error };
+  }
+
+  /** Heartbeats every third of the lease until `signal` aborts; reports status and errors, never throws. */
+  private async heartbeatLoop(token: string, signal: AbortSignal, onStatus: (s: LeaseStatus) => void, onError: (err: unknown) => void): Promise<void> {
+    const everyMs = (this.leaseSeconds * 1000) / 3;
+    for (;;) {
+      await sleep(everyMs, signal);
+      if (signal.aborted) return;
+      try {
+        onStatus(await this.heartbeat(token));
+      } catch (err) {
+        onError(err);
+        if (isJobsApiError(err, "LEASE_LOST")) return;
+        this.logger.warn("heartbeat failed; will try again", { error: describe(err) });
+      }
+    }
+  }
+
+  /** completeJob / failJob, tried again when the server could not be reached; null when the lease is gone. */
+  private async finalCall(call: () => Promise<JobSnapshot>, job: ClaimedJob): Promise<JobSnapshot | null> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call();
+      } catch (err) {
+        if (isJobsApiError(err, "LEASE_LOST")) {
+          this.logger.warn("lease lost before the job finished", { jobId: job.jobId });
+          return null;
+        }
+        const transient = isJobsApiError(err) && (err.code === "NETWORK_ERROR" || err.code === "INTERNAL_SERVER_ERROR" || err.code === "RATE_LIMITED");
+        if (!transient || attempt >= FINAL_CALL_TRIES) {
+          this.logger.error("could not finish the job", { jobId: job.jobId, error: describe(err) });
+          return null;
+        }
+        await sleep(250 * 2 ** attempt);
+      }
+    }
+  }
+}
+
+/** How a handler's error is reported: JobFailure as given; after a cancel or stop, by that reason; else a retryable WORKER_ERROR. */
+function failureOf(err: unknown, reason: "canceled" | "stopped" | null): JobError & { retryable: boolean } {
+  if (err instanceof JobFailure) return { code: err.code, message: err.message, retryable: err.retryable };
+  if (reason === "canceled") return { code: "CANCELED", message: "stopped after the cancel request", retryable: false };
+  if (reason === "stopped") return { code: "WORKER_STOPPED", message: "the worker stopped before the job finished", retryable: true };
+  if (err instanceof JobsApiError) return { code: "WORKER_ERROR", message: `${err.code}: ${err.message}`, retryable: true };
+  return { code: "WORKER_ERROR", message: err instanceof Error ? err.message || err.name : String(err), retryable: true };
+}
+
+function describe(err: unknown): string {
+  if (err instanceof JobsApiError) return `${err.code}: ${err.message}`;
+  return err instanceof Error ? err.message : String(err);
+}
