@@ -1,0 +1,52 @@
+// Turning flag values into API values; every mistake is a UsageError (exit 1) before any request.
+import { readFileSync } from "node:fs";
+import { UsageError } from "./exit-codes.ts";
+
+/** `--payload '{"a":1}'`, `--payload @file.json`, or `--payload @-` for standard input. */
+export function parseJsonArgument(value: string, flag: string): unknown {
+  let text = value;
+  if (value.startsWith("@")) {
+    const file = value.slice(1);
+    try {
+      text = readFileSync(file === "-" ? 0 : file, "utf8");
+    } catch (err) {
+      throw new UsageError(`${flag}: cannot read ${file}: ${(err as Error).message}`);
+    }
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new UsageError(`${flag}: not valid JSON (${(err as Error).message})`);
+  }
+}
+
+export function parseJsonObject(value: string, flag: string): Record<string, unknown> {
+  const parsed = parseJsonArgument(value, flag);
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new UsageError(`${flag}: must be a JSON object`);
+  return parsed as Record<string, unknown>;
+}
+
+export function parseCount(value: string, flag: string, min = 0): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag}: expected a whole number ≥ ${min}, got ${value}`);
+  return n;
+}
+
+export function parseSeconds(value: string, flag: string): number {
+  const n = Number(value);
+  if (!(n >= 0)) throw new UsageError(`${flag}: expected seconds ≥ 0, got ${value}`);
+  return n;
+}
+
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `--since`: ms since the epoch, an ISO date, or a duration ago (`90s`, `10m`, `2h`, `1d`). */
+export function parseSince(value: string, now = Date.now()): number {
+  if (/^\d+$/.test(value)) return Number(value);
+  const ago = DURATION.exec(value);
+  if (ago) return now - Number(ago[1]) * UNIT_MS[ago[2]!]!;
+  const date = Date.parse(value);
+  if (Number.isNaN(date)) throw new UsageError(`--since: expected ms since the epoch, an ISO date or a duration like 10m, got ${value}`);
+  return date;
+}

@@ -1,0 +1,371 @@
+// The `jobsctl` command line: every command is a thin layer over JobsClient. Human tables by default,
+// --json for scripts (one JSON document, or NDJSON for logs), exit codes from ./exit-codes.ts.
+import { readFileSync, statSync } from "node:fs";
+import { basename, join } from "node:path";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import type { DownloadedFile } from "../client/download.ts";
+import { JobsClient } from "../client/jobs-client.ts";
+import type { CreateGenerationJobInput, GenerationKind, Job, JobLike, Role } from "../client/job-types.ts";
+import { JOB_STATES, REASONER_TYPES, type JobState, type ReasonerType } from "../client/types.ts";
+import { CliFailure, describeError, EXIT, exitCodeFor, UsageError, type ExitCode } from "./exit-codes.ts";
+import { interactive, startProgressBar, startSpinner } from "./feedback.ts";
+import { parseCount, parseJsonArgument, parseJsonObject, parseSeconds, parseSince } from "./parse.ts";
+import { artifactsTable, bytes, jobDetails, jobsTable, keyValues } from "./render.ts";
+
+const ROLES = ["ADMIN", "MEMBER", "WORKER"] as const;
+
+interface GlobalOptions {
+  url: string;
+  apiKey?: string;
+  json?: boolean;
+}
+
+/** What one command run needs: the client, the output mode, and where its exit code goes. */
+interface Session {
+  client: JobsClient;
+  json: boolean;
+  print(value: unknown, human: () => string): void;
+}
+
+function oneOf<T extends string>(flag: string, allowed: readonly T[]) {
+  return (value: string): T => {
+    const upper = value.toUpperCase();
+    if (!(allowed as readonly string[]).includes(upper)) throw new InvalidArgumentError(`${flag} must be one of ${allowed.join(", ")}`);
+    return upper as T;
+  };
+}
+
+const typeOption = () => new Option("-t, --type <reasonerType>", "the job's family (found from the id when absent)").argParser(oneOf("--type", REASONER_TYPES));
+const jobRef = (jobId: string, type: ReasonerType | undefined): JobLike => (type ? { reasonerType: type, jobId } : jobId);
+/** 0 when the job succeeded, 6 when it ended otherwise. */
+const finalCode = (job: Job): ExitCode => (job.state === "SUCCEEDED" ? EXIT.OK : EXIT.JOB_UNSUCCESSFUL);
+
+export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise<ExitCode>) => Promise<void>): Command {
+  const program = new Command("jobsctl")
+    .description("Command line for the jobs API: list, create, follow, download and verify jobs.")
+    .addOption(new Option("--url <url>", "server base URL").env("JOBS_URL").default("http://localhost:4000"))
+    .addOption(new Option("--api-key <key>", "API key (Bearer secret)").env("JOBS_API_KEY"))
+    .option("--json", "machine-readable JSON output (NDJSON for logs)")
+    .showHelpAfterError("(add --help for usage)")
+    .exitOverride();
+
+  program
+    .command("list")
+    .description("jobs, newest first")
+    .addOption(typeOption())
+    .addOption(new Option("--state <state>", "only jobs in this state").argParser(oneOf("--state", JOB_STATES)))
+    .option("--name <name>", "only jobs with this name")
+    .option("--created-by <userId>", "only jobs created by this user")
+    .option("--active", "only jobs not yet terminal")
+    .option("--all-users", "every user's jobs (admins)")
+    .option("--first <n>", "page size (at most 500)", (v) => parseCount(v, "--first", 1))
+    .option("--after <cursor>", "the endCursor of the previous page")
+    .action((opts: { type?: ReasonerType; state?: JobState; name?: string; createdBy?: string; active?: boolean; allUsers?: boolean; first?: number; after?: string }, cmd: Command) =>
+      run(cmd, async ({ client, print }) => {
+        const page = await client.list({
+          ...(opts.type ? { reasonerType: opts.type } : {}),
+          ...(opts.state ? { state: opts.state } : {}),
+          ...(opts.name ? { name: opts.name } : {}),
+          ...(opts.createdBy ? { createdBy: opts.createdBy } : {}),
+          onlyActive: Boolean(opts.active),
+          allUsers: Boolean(opts.allUsers),
+          ...(opts.first ? { first: opts.first } : {}),
+          after: opts.after ?? null,
+        });
+        print(page, () => {
+          const more = page.hasNextPage ? `; next page: --after ${page.endCursor}` : "";
+          return `${jobsTable(page.jobs)}\n${page.jobs.length} of ${page.totalCount} jobs${more}`;
+        });
+        return EXIT.OK;
+      }),
+    );
+
+  program
+    .command("get")
+    .description("one job in full")
+    .argument("<jobId>")
+    .addOption(typeOption())
+    .action((jobId: string, opts: { type?: ReasonerType }, cmd: Command) =>
+      run(cmd, async ({ client, print }) => {
+        const job = await client.get(jobRef(jobId, opts.type));
+        print(job, () => jobDetails(job));
+        return EXIT.OK;
+      }),
+    );
+
+  program
+    .command("create")
+    .description("create a job (GENERATION jobs take the createGenerationJob input as payload)")
+    .addOption(typeOption().makeOptionMandatory())
+    .option("--payload <json|@file>", "the job's payload: JSON, @file.json, or @- for stdin", "{}")
+    .option("--name <name>", "a name to find it by")
+    .option("--reasoner <name>", "reasoner, worker pool or queue (not for GENERATION)", "default")
+    .option("--timeout-mins <n>", "fail the job after this long", (v) => parseCount(v, "--timeout-mins", 1))
+    .option("--idempotency-key <key>", "the same key returns the first job")
+    .option("--wait", "wait until the job is finished")
+    .option("--timeout <seconds>", "with --wait: how long", (v) => parseSeconds(v, "--timeout"), 900)
+    .action(
+      (
+        opts: { type: ReasonerType; payload: string; name?: string; reasoner: string; timeoutMins?: number; idempotencyKey?: string; wait?: boolean; timeout: number },
+        cmd: Command,
+      ) =>
+        run(cmd, async (session) => {
+          const { client, print } = session;
+          const common = {
+            ...(opts.name ? { name: opts.name } : {}),
+            ...(opts.timeoutMins ? { timeoutMins: opts.timeoutMins } : {}),
+            ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
+          };
+          const op =
+            opts.type === "GENERATION"
+              ? await client.createGeneration({ ...(parseJsonObject(opts.payload, "--payload") as unknown as CreateGenerationJobInput), ...common })
+              : await client.create({ reasonerType: opts.type, reasonerName: opts.reasoner, payload: parseJsonArgument(opts.payload, "--payload"), ...common });
+          if (!opts.wait) {
+            print(op.job, () => jobDetails(op.job));
+            return EXIT.OK;
+          }
+          const job = await waitWithSpinner(session, op.job, opts.timeout);
+          print(job, () => jobDetails(job));
+          return finalCode(job);
+        }),
+    );
+
+  program
+    .command("wait")
+    .description("block until the job is finished (exit 0 succeeded, 6 failed or canceled, 3 timeout)")
+    .argument("<jobId>")
+    .addOption(typeOption())
+    .option("--timeout <seconds>", "give up after this long", (v) => parseSeconds(v, "--timeout"), 900)
+    .action((jobId: string, opts: { type?: ReasonerType; timeout: number }, cmd: Command) =>
+      run(cmd, async (session) => {
+        const job = await waitWithSpinner(session, jobRef(jobId, opts.type), opts.timeout);
+        session.print(job, () => jobDetails(job));
+        return finalCode(job);
+      }),
+    );
+
+  program
+    .command("logs")
+    .description("the job's log lines; --follow tails them live until the job ends")
+    .argument("<jobId>")
+    .addOption(typeOption())
+    .option("-f, --follow", "keep printing new lines until the job is finished")
+    .option("--since <time>", "ms since the epoch, an ISO date, or a duration ago (10m, 2h)")
+    .option("--sample <ms>", "at most one line per this many ms of log time", (v) => parseCount(v, "--sample", 1))
+    .action((jobId: string, opts: { type?: ReasonerType; follow?: boolean; since?: string; sample?: number }, cmd: Command) =>
+      run(cmd, async ({ client, json }) => {
+        await client.printLogs(jobRef(jobId, opts.type), {
+          follow: Boolean(opts.follow),
+          json,
+          ...(opts.since !== undefined ? { sinceMs: parseSince(opts.since) } : {}),
+          ...(opts.sample ? { sample: { intervalMs: opts.sample } } : {}),
+          out: process.stdout,
+        });
+        return EXIT.OK;
+      }),
+    );
+
+  program
+    .command("cancel")
+    .description("cancel a job (queued: at once; running: once its worker stops)")
+    .argument("<jobId>")
+    .addOption(typeOption())
+    .option("--all-users", "LOGIC jobs of other users (admins)")
+    .action((jobId: string, opts: { type?: ReasonerType; allUsers?: boolean }, cmd: Command) =>
+      run(cmd, async ({ client, print }) => {
+        const job = await client.cancel(jobRef(jobId, opts.type), { allUsers: Boolean(opts.allUsers) });
+        print(job, () => `${job.reasonerType} job ${job.jobId} is ${job.state} (${job.nativeState})`);
+        return EXIT.OK;
+      }),
+    );
+
+  program
+    .command("rerun")
+    .description("run a generation job again: same contract, same seed, byte-identical output")
+    .argument("<jobId>")
+    .option("--wait", "wait until the new job is finished")
+    .option("--timeout <seconds>", "with --wait: how long", (v) => parseSeconds(v, "--timeout"), 900)
+    .action((jobId: string, opts: { wait?: boolean; timeout: number }, cmd: Command) =>
+      run(cmd, async (session) => {
+        const op = await session.client.rerun(jobId);
+        const job = opts.wait ? await waitWithSpinner(session, op.job, opts.timeout) : op.job;
+        session.print(job, () => jobDetails(job));
+        return opts.wait ? finalCode(job) : EXIT.OK;
+      }),
+    );
+
+  program
+    .command("download")
+    .description("save the job's artifacts, checking each one's sha256 (exit 5 on a mismatch)")
+    .argument("<jobId>")
+    .addOption(typeOption())
+    .option("--artifact <name>", "only the artifact with this name")
+    .option("-o, --out <path>", "a file (one artifact) or a directory (default: the current one)")
+    .option("--expected-hash <sha256>", "check against this hash instead of the API's contentHash")
+    .action((jobId: string, opts: { type?: ReasonerType; artifact?: string; out?: string; expectedHash?: string }, cmd: Command) =>
+      run(cmd, async ({ client, json, print }) => {
+        const job = await client.get(jobRef(jobId, opts.type));
+        const artifacts = opts.artifact ? job.artifacts.filter((a) => a.name === opts.artifact) : job.artifacts;
+        if (!artifacts.length) {
+          throw new CliFailure(EXIT.NOT_FOUND, opts.artifact ? `job ${job.jobId} has no artifact named ${opts.artifact}` : `job ${job.jobId} has no artifacts (state ${job.state})`);
+        }
+        const saved: (DownloadedFile & { name: string; verified: true })[] = [];
+        for (const artifact of artifacts) {
+          const path = targetPath(opts.out, artifact.name, artifacts.length);
+          const bar = await startProgressBar(interactive(json), artifact.name);
+          try {
+            const file = await client.download(artifact, path, {
+              ...(opts.expectedHash ? { expectedHash: opts.expectedHash } : {}),
+              onProgress: (p) => bar.update(p.receivedBytes, p.totalBytes),
+            });
+            saved.push({ name: artifact.name, ...file, verified: true as const });
+          } finally {
+            bar.stop();
+          }
+        }
+        print(saved, () => saved.map((f) => `${f.name} → ${f.path} (${bytes(f.sizeBytes)}, ${f.contentHash} verified)`).join("\n"));
+        return EXIT.OK;
+      }),
+    );
+
+  program
+    .command("verify")
+    .description("download a generation job's evidence and verify hashes, chain and signatures here (exit 5 if not)")
+    .argument("<jobId>")
+    .addOption(typeOption())
+    .option("--public-key <pem|@file|sha256:id>", "require this signer")
+    .action((jobId: string, opts: { type?: ReasonerType; publicKey?: string }, cmd: Command) =>
+      run(cmd, async ({ client, print }) => {
+        const publicKey = opts.publicKey?.startsWith("@") ? readText(opts.publicKey.slice(1)) : opts.publicKey;
+        const job = await client.get(jobRef(jobId, opts.type));
+        const check = await client.verifyEvidence(job, publicKey ? { publicKey } : {});
+        print({ jobId: job.jobId, ...check }, () =>
+          [
+            keyValues({ "Job ID": job.jobId, Verified: check.verified ? "yes" : "NO", "Server says": String(check.serverVerified), "Root hash": check.rootHash }),
+            ...check.mismatches.map((m) => `  ✗ ${m}`),
+            job.artifacts.length ? artifactsTable(job.artifacts) : "",
+          ]
+            .filter(Boolean)
+            .join("\n"),
+        );
+        return check.verified ? EXIT.OK : EXIT.INTEGRITY;
+      }),
+    );
+
+  program
+    .command("estimate")
+    .description("credits a generation job would cost")
+    .requiredOption("--kind <kind>", "generation kind (MOCK, SYNTHESIZE, TRAIN, …)", (v) => v.toUpperCase())
+    .requiredOption("--rows <n>", "rows to generate", (v) => parseCount(v, "--rows"))
+    .action((opts: { kind: string; rows: number }, cmd: Command) =>
+      run(cmd, async ({ client, print }) => {
+        const estimate = await client.estimate(opts.kind as GenerationKind, opts.rows);
+        print(estimate, () =>
+          keyValues({ Kind: estimate.kind, Rows: estimate.rows, "Estimated credits": estimate.estimatedCredits, "Training tier": estimate.trainingTier }),
+        );
+        return EXIT.OK;
+      }),
+    );
+
+  const keys = program.command("keys").description("API keys");
+  keys
+    .command("create")
+    .description("create an API key; its secret is shown this once")
+    .requiredOption("--user <userId>", "the user the key belongs to")
+    .option("--email <email>", "the user's email")
+    .addOption(new Option("--role <role>", "ADMIN, MEMBER or WORKER").argParser(oneOf("--role", ROLES)).default("MEMBER"))
+    .option("--tenant <tenantId>", "another tenant (admins of the first tenant)")
+    .action((opts: { user: string; email?: string; role: Role; tenant?: string }, cmd: Command) =>
+      run(cmd, async ({ client, print }) => {
+        const created = await client.createApiKey({
+          userId: opts.user,
+          role: opts.role,
+          ...(opts.email ? { email: opts.email } : {}),
+          ...(opts.tenant ? { tenantId: opts.tenant } : {}),
+        });
+        print(created, () =>
+          [
+            keyValues({ Secret: created.secret, "Key id": created.apiKey.id, Prefix: created.apiKey.prefix, User: created.apiKey.userId, Role: created.apiKey.role, Tenant: created.apiKey.tenantId }),
+            "The secret is shown only this once.",
+          ].join("\n"),
+        );
+        return EXIT.OK;
+      }),
+    );
+
+  return program;
+}
+
+async function waitWithSpinner(session: Session, job: JobLike, timeoutS: number): Promise<Job> {
+  const name = typeof job === "string" ? job : job.jobId;
+  const enabled = interactive(session.json);
+  const spinner = await startSpinner(enabled, `waiting for job ${name}`);
+  const started = Date.now();
+  const ticker = enabled ? setInterval(() => spinner.update(`waiting for job ${name} (${Math.round((Date.now() - started) / 1000)} s)`), 1000) : null;
+  try {
+    return await session.client.wait(job, { timeoutS });
+  } finally {
+    if (ticker) clearInterval(ticker);
+    spinner.stop();
+  }
+}
+
+/** `--out` names the file for a single artifact unless it is an existing directory or ends with a slash. */
+function targetPath(out: string | undefined, artifactName: string, count: number): string {
+  // Only the last path segment of a server-given name: never write outside the chosen folder.
+  const fileName = basename(artifactName) || "artifact";
+  if (out === undefined) return join(process.cwd(), fileName);
+  const isDir = out.endsWith("/") || isDirectory(out) || count > 1;
+  return isDir ? join(out, fileName) : out;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (err) {
+    throw new UsageError(`--public-key: cannot read ${file}: ${(err as Error).message}`);
+  }
+}
+
+/** Runs the CLI on argv (without `node` and the script); resolves to the exit code. */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  let exitCode: number = EXIT.OK;
+  let client: JobsClient | null = null;
+  let json = false;
+  const program = buildProgram(async (cmd, action) => {
+    const globals = cmd.optsWithGlobals<GlobalOptions>();
+    json = Boolean(globals.json);
+    if (!globals.apiKey) throw new UsageError("no API key: pass --api-key or set JOBS_API_KEY");
+    client = new JobsClient({ url: globals.url, apiKey: globals.apiKey });
+    const session: Session = {
+      client,
+      json,
+      print: (value, human) => process.stdout.write(`${json ? JSON.stringify(value, null, 2) : human()}\n`),
+    };
+    exitCode = await action(session);
+  });
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    exitCode = exitCodeFor(err);
+    if (json) process.stderr.write(`${JSON.stringify({ error: { code: errorCode(err), message: describeError(err) }, exitCode })}\n`);
+    else process.stderr.write(`error: ${describeError(err)}\n`);
+  } finally {
+    await (client as JobsClient | null)?.close();
+  }
+  return exitCode;
+}
+
+function errorCode(err: unknown): string {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === "string" ? code : (err as Error).name ?? "ERROR";
+}

@@ -1,0 +1,274 @@
+// The GraphQL operations of JobsClient, typed by codegen (`npm run codegen` writes ./generated from
+// schema.graphql and the graphql() calls here). Everything asks only for what contract.graphql promises.
+import { graphql } from "./generated/index.ts";
+
+/** What a list row shows: cheap, no expansions. */
+export const JobSummaryFragment = graphql(`
+  fragment JobSummary on Job {
+    __typename
+    id
+    jobId
+    reasonerType
+    reasonerName
+    name
+    state
+    nativeState
+    createdBy
+    createdOn
+    startedOn
+    finishedOn
+    durationMs
+  }
+`);
+
+/** A job in full: the Job interface, its operation and artifacts, and the generation extras. */
+export const JobDetailFragment = graphql(`
+  fragment JobDetail on Job {
+    ...JobSummary
+    timeoutMins
+    payload
+    details
+    execTimeMs
+    error {
+      code
+      message
+    }
+    operation {
+      id
+      reasonerType
+      done
+      state
+      error {
+        code
+        message
+      }
+      result
+    }
+    artifacts {
+      ...ArtifactFields
+    }
+    ... on GenerationJob {
+      kind
+      rows
+      seed
+      queue
+      planTier
+      estimatedCredits
+      chargedCredits
+      rerunOf {
+        jobId
+      }
+      evidence {
+        rootHash
+        signature
+        publicKey
+        verified
+        files {
+          ...ArtifactFields
+        }
+      }
+      seal {
+        id
+        sealHash
+        previousSealHash
+        createdOn
+      }
+    }
+  }
+`);
+
+export const ArtifactFieldsFragment = graphql(`
+  fragment ArtifactFields on Artifact {
+    id
+    name
+    artifactType
+    mimeType
+    sizeBytes
+    contentHash
+    downloadUrl
+    createdOn
+  }
+`);
+
+export const LogLineFieldsFragment = graphql(`
+  fragment LogLineFields on LogLine {
+    cursor
+    timestampMs
+    level
+    message
+    step
+  }
+`);
+
+export const GetJobQuery = graphql(`
+  query GetJob($reasonerType: ReasonerType!, $jobId: ID!) {
+    job(reasonerType: $reasonerType, jobId: $jobId) {
+      ...JobDetail
+    }
+  }
+`);
+
+export const ListJobsQuery = graphql(`
+  query ListJobs($filter: JobFilter, $first: Int, $after: String) {
+    jobs(filter: $filter, first: $first, after: $after) {
+      totalCount
+      edges {
+        cursor
+        node {
+          ...JobSummary
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);
+
+export const WaitForJobQuery = graphql(`
+  query WaitForJob($reasonerType: ReasonerType!, $jobId: ID!, $timeoutS: Float) {
+    waitForJob(reasonerType: $reasonerType, jobId: $jobId, timeoutS: $timeoutS) {
+      ...JobDetail
+    }
+  }
+`);
+
+export const JobEventsQuery = graphql(`
+  query JobEvents($reasonerType: ReasonerType!, $jobId: ID!, $stream: String, $first: Int, $after: String) {
+    job(reasonerType: $reasonerType, jobId: $jobId) {
+      events(stream: $stream, first: $first, after: $after) {
+        edges {
+          cursor
+          node {
+            cursor
+            stream
+            createdOn
+            data
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+    }
+  }
+`);
+
+export const JobLogsQuery = graphql(`
+  query JobLogs($reasonerType: ReasonerType!, $jobId: ID!, $sinceMs: Float, $first: Int, $after: String) {
+    job(reasonerType: $reasonerType, jobId: $jobId) {
+      state
+      logs(sinceMs: $sinceMs, first: $first, after: $after) {
+        edges {
+          node {
+            ...LogLineFields
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+    }
+  }
+`);
+
+export const ExecTimeQuery = graphql(`
+  query ExecTime($reasonerType: ReasonerType!, $jobId: ID!) {
+    job(reasonerType: $reasonerType, jobId: $jobId) {
+      execTimeMs
+    }
+  }
+`);
+
+export const EstimateCreditsQuery = graphql(`
+  query EstimateCredits($kind: GenerationKind!, $rows: Int!) {
+    estimateCredits(kind: $kind, rows: $rows) {
+      kind
+      rows
+      estimatedCredits
+      trainingTier
+    }
+  }
+`);
+
+export const CreateJobMutation = graphql(`
+  mutation CreateJob($input: CreateJobInput!) {
+    createJob(input: $input) {
+      job {
+        ...JobDetail
+      }
+    }
+  }
+`);
+
+export const CreateJobReadyMutation = graphql(`
+  mutation CreateJobReady($input: CreateJobInput!, $timeoutS: Float) {
+    createJobReady(input: $input, timeoutS: $timeoutS) {
+      ...JobDetail
+    }
+  }
+`);
+
+export const CreateGenerationJobMutation = graphql(`
+  mutation CreateGenerationJob($input: CreateGenerationJobInput!) {
+    createGenerationJob(input: $input) {
+      job {
+        ...JobDetail
+      }
+    }
+  }
+`);
+
+export const CancelJobMutation = graphql(`
+  mutation CancelJob($reasonerType: ReasonerType!, $jobId: ID!, $allUsers: Boolean) {
+    cancelJob(reasonerType: $reasonerType, jobId: $jobId, allUsers: $allUsers) {
+      ...JobDetail
+    }
+  }
+`);
+
+export const RerunJobMutation = graphql(`
+  mutation RerunJob($jobId: ID!) {
+    rerunJob(jobId: $jobId) {
+      job {
+        ...JobDetail
+      }
+    }
+  }
+`);
+
+export const CreateApiKeyMutation = graphql(`
+  mutation CreateApiKey($userId: String!, $email: String, $role: Role, $tenantId: ID) {
+    createApiKey(userId: $userId, email: $email, role: $role, tenantId: $tenantId) {
+      secret
+      apiKey {
+        id
+        prefix
+        userId
+        tenantId
+        role
+        createdOn
+      }
+    }
+  }
+`);
+
+export const JobLogsSubscription = graphql(`
+  subscription TailJobLogs($reasonerType: ReasonerType!, $jobId: ID!, $sinceMs: Float) {
+    jobLogs(reasonerType: $reasonerType, jobId: $jobId, sinceMs: $sinceMs) {
+      ...LogLineFields
+    }
+  }
+`);
+
+export const JobUpdatedSubscription = graphql(`
+  subscription JobStateChanged($reasonerType: ReasonerType!, $jobId: ID!) {
+    jobUpdated(reasonerType: $reasonerType, jobId: $jobId) {
+      jobId
+      state
+    }
+  }
+`);

@@ -1,0 +1,1185 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type CreateGenerationJobInput = {
+  description?: string | null | undefined;
+  idempotencyKey?: string | null | undefined;
+  kind: GenerationKind;
+  name?: string | null | undefined;
+  planTier?: PlanTier | null | undefined;
+  rows?: number | null | undefined;
+  seed?: number | null | undefined;
+  /** Column definitions, datasets or other kind-specific input. */
+  spec?: unknown;
+  timeoutMins?: number | null | undefined;
+};
+
+export type CreateJobInput = {
+  /** The same key from the same caller returns the job it first created. */
+  idempotencyKey?: string | null | undefined;
+  name?: string | null | undefined;
+  payload: unknown;
+  reasonerName: string;
+  reasonerType: ReasonerType;
+  timeoutMins?: number | null | undefined;
+};
+
+export type GenerationKind =
+  | 'ANALYZE'
+  | 'FABRICATE'
+  | 'FIT'
+  | 'LIFT'
+  | 'MOCK'
+  | 'SCENARIO_FABRICATE'
+  | 'SIMULATE'
+  | 'SYNTHESIZE'
+  | 'TRAIN'
+  | 'VERIFY';
+
+export type JobFilter = {
+  allUsers?: boolean | null | undefined;
+  createdBy?: string | null | undefined;
+  jobId?: string | number | null | undefined;
+  name?: string | null | undefined;
+  onlyActive?: boolean | null | undefined;
+  reasonerType?: ReasonerType | null | undefined;
+  state?: JobState | null | undefined;
+};
+
+/** One state vocabulary for every family; `nativeState` keeps the family's own word. */
+export type JobState =
+  | 'CANCELED'
+  | 'CANCELING'
+  | 'CLAIMED'
+  | 'CREATED'
+  | 'FAILED'
+  | 'PENDING'
+  | 'QUEUED'
+  | 'RUNNING'
+  | 'SUCCEEDED'
+  | 'UNKNOWN'
+  | 'UPLOADING'
+  | 'VALIDATING';
+
+export type PlanTier =
+  | 'ENTERPRISE'
+  | 'FREE'
+  | 'STANDARD';
+
+/** Which family a job belongs to; the resolvers dispatch on it to that family's gateway. */
+export type ReasonerType =
+  /** Jobs that run a function on a model on an agent and produce a file. */
+  | 'AGENT'
+  /** Batch jobs: a sequence of steps with logs. */
+  | 'BATCH'
+  /** Synthetic data generation jobs. */
+  | 'GENERATION'
+  /** Logic transactions. */
+  | 'LOGIC'
+  /** Predictive reasoner jobs. */
+  | 'PREDICTIVE'
+  /** Prescriptive reasoner jobs. */
+  | 'PRESCRIPTIVE';
+
+export type Role =
+  /** Everything in the tenant; admins of the first tenant also manage tenants. */
+  | 'ADMIN'
+  /** Creates jobs and sees their own (and those shared with them). */
+  | 'MEMBER'
+  /** Runs the worker protocol only. */
+  | 'WORKER';
+
+type JobSummary_AgentJob_Fragment = { __typename: 'AgentJob', id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null };
+
+type JobSummary_BatchJob_Fragment = { __typename: 'BatchJob', id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null };
+
+type JobSummary_GenerationJob_Fragment = { __typename: 'GenerationJob', id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null };
+
+type JobSummary_ReasonerJob_Fragment = { __typename: 'ReasonerJob', id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null };
+
+type JobSummary_Transaction_Fragment = { __typename: 'Transaction', id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null };
+
+export type JobSummaryFragment =
+  | JobSummary_AgentJob_Fragment
+  | JobSummary_BatchJob_Fragment
+  | JobSummary_GenerationJob_Fragment
+  | JobSummary_ReasonerJob_Fragment
+  | JobSummary_Transaction_Fragment
+;
+
+type JobDetail_AgentJob_Fragment = { __typename: 'AgentJob', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> };
+
+type JobDetail_BatchJob_Fragment = { __typename: 'BatchJob', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> };
+
+type JobDetail_GenerationJob_Fragment = { __typename: 'GenerationJob', kind: GenerationKind, rows: number | null, seed: number, queue: string, planTier: PlanTier, estimatedCredits: number, chargedCredits: number, timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, rerunOf: { jobId: string } | null, evidence: { rootHash: string, signature: string, publicKey: string, verified: boolean, files: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> } | null, seal: { id: string, sealHash: string, previousSealHash: string | null, createdOn: string } | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> };
+
+type JobDetail_ReasonerJob_Fragment = { __typename: 'ReasonerJob', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> };
+
+type JobDetail_Transaction_Fragment = { __typename: 'Transaction', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> };
+
+export type JobDetailFragment =
+  | JobDetail_AgentJob_Fragment
+  | JobDetail_BatchJob_Fragment
+  | JobDetail_GenerationJob_Fragment
+  | JobDetail_ReasonerJob_Fragment
+  | JobDetail_Transaction_Fragment
+;
+
+export type ArtifactFieldsFragment = { id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string };
+
+export type LogLineFieldsFragment = { cursor: string, timestampMs: number, level: string, message: string, step: string | null };
+
+export type GetJobQueryVariables = Exact<{
+  reasonerType: ReasonerType;
+  jobId: string | number;
+}>;
+
+
+export type GetJobQuery = { job:
+    | { __typename: 'AgentJob', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+    | { __typename: 'BatchJob', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+    | { __typename: 'GenerationJob', kind: GenerationKind, rows: number | null, seed: number, queue: string, planTier: PlanTier, estimatedCredits: number, chargedCredits: number, timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, rerunOf: { jobId: string } | null, evidence: { rootHash: string, signature: string, publicKey: string, verified: boolean, files: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> } | null, seal: { id: string, sealHash: string, previousSealHash: string | null, createdOn: string } | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+    | { __typename: 'ReasonerJob', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+    | { __typename: 'Transaction', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+   | null };
+
+export type ListJobsQueryVariables = Exact<{
+  filter?: JobFilter | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type ListJobsQuery = { jobs: { totalCount: number, edges: Array<{ cursor: string, node:
+        | { __typename: 'AgentJob', id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null }
+        | { __typename: 'BatchJob', id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null }
+        | { __typename: 'GenerationJob', id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null }
+        | { __typename: 'ReasonerJob', id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null }
+        | { __typename: 'Transaction', id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null }
+       }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type WaitForJobQueryVariables = Exact<{
+  reasonerType: ReasonerType;
+  jobId: string | number;
+  timeoutS?: number | null | undefined;
+}>;
+
+
+export type WaitForJobQuery = { waitForJob:
+    | { __typename: 'AgentJob', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+    | { __typename: 'BatchJob', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+    | { __typename: 'GenerationJob', kind: GenerationKind, rows: number | null, seed: number, queue: string, planTier: PlanTier, estimatedCredits: number, chargedCredits: number, timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, rerunOf: { jobId: string } | null, evidence: { rootHash: string, signature: string, publicKey: string, verified: boolean, files: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> } | null, seal: { id: string, sealHash: string, previousSealHash: string | null, createdOn: string } | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+    | { __typename: 'ReasonerJob', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+    | { __typename: 'Transaction', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+   };
+
+export type JobEventsQueryVariables = Exact<{
+  reasonerType: ReasonerType;
+  jobId: string | number;
+  stream?: string | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type JobEventsQuery = { job:
+    | { events: { edges: Array<{ cursor: string, node: { cursor: string, stream: string, createdOn: string, data: unknown } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } }
+    | { events: { edges: Array<{ cursor: string, node: { cursor: string, stream: string, createdOn: string, data: unknown } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } }
+    | { events: { edges: Array<{ cursor: string, node: { cursor: string, stream: string, createdOn: string, data: unknown } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } }
+    | { events: { edges: Array<{ cursor: string, node: { cursor: string, stream: string, createdOn: string, data: unknown } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } }
+    | { events: { edges: Array<{ cursor: string, node: { cursor: string, stream: string, createdOn: string, data: unknown } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } }
+   | null };
+
+export type JobLogsQueryVariables = Exact<{
+  reasonerType: ReasonerType;
+  jobId: string | number;
+  sinceMs?: number | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type JobLogsQuery = { job:
+    | { state: JobState, logs: { edges: Array<{ node: { cursor: string, timestampMs: number, level: string, message: string, step: string | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } }
+    | { state: JobState, logs: { edges: Array<{ node: { cursor: string, timestampMs: number, level: string, message: string, step: string | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } }
+    | { state: JobState, logs: { edges: Array<{ node: { cursor: string, timestampMs: number, level: string, message: string, step: string | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } }
+    | { state: JobState, logs: { edges: Array<{ node: { cursor: string, timestampMs: number, level: string, message: string, step: string | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } }
+    | { state: JobState, logs: { edges: Array<{ node: { cursor: string, timestampMs: number, level: string, message: string, step: string | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } }
+   | null };
+
+export type ExecTimeQueryVariables = Exact<{
+  reasonerType: ReasonerType;
+  jobId: string | number;
+}>;
+
+
+export type ExecTimeQuery = { job:
+    | { execTimeMs: number | null }
+    | { execTimeMs: number | null }
+    | { execTimeMs: number | null }
+    | { execTimeMs: number | null }
+    | { execTimeMs: number | null }
+   | null };
+
+export type EstimateCreditsQueryVariables = Exact<{
+  kind: GenerationKind;
+  rows: number;
+}>;
+
+
+export type EstimateCreditsQuery = { estimateCredits: { kind: GenerationKind, rows: number, estimatedCredits: number, trainingTier: string | null } };
+
+export type CreateJobMutationVariables = Exact<{
+  input: CreateJobInput;
+}>;
+
+
+export type CreateJobMutation = { createJob: { job:
+      | { __typename: 'AgentJob', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+      | { __typename: 'BatchJob', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+      | { __typename: 'GenerationJob', kind: GenerationKind, rows: number | null, seed: number, queue: string, planTier: PlanTier, estimatedCredits: number, chargedCredits: number, timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, rerunOf: { jobId: string } | null, evidence: { rootHash: string, signature: string, publicKey: string, verified: boolean, files: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> } | null, seal: { id: string, sealHash: string, previousSealHash: string | null, createdOn: string } | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+      | { __typename: 'ReasonerJob', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+      | { __typename: 'Transaction', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+     } };
+
+export type CreateJobReadyMutationVariables = Exact<{
+  input: CreateJobInput;
+  timeoutS?: number | null | undefined;
+}>;
+
+
+export type CreateJobReadyMutation = { createJobReady:
+    | { __typename: 'AgentJob', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+    | { __typename: 'BatchJob', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+    | { __typename: 'GenerationJob', kind: GenerationKind, rows: number | null, seed: number, queue: string, planTier: PlanTier, estimatedCredits: number, chargedCredits: number, timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, rerunOf: { jobId: string } | null, evidence: { rootHash: string, signature: string, publicKey: string, verified: boolean, files: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> } | null, seal: { id: string, sealHash: string, previousSealHash: string | null, createdOn: string } | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+    | { __typename: 'ReasonerJob', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+    | { __typename: 'Transaction', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+   };
+
+export type CreateGenerationJobMutationVariables = Exact<{
+  input: CreateGenerationJobInput;
+}>;
+
+
+export type CreateGenerationJobMutation = { createGenerationJob: { job:
+      | { __typename: 'AgentJob', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+      | { __typename: 'BatchJob', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+      | { __typename: 'GenerationJob', kind: GenerationKind, rows: number | null, seed: number, queue: string, planTier: PlanTier, estimatedCredits: number, chargedCredits: number, timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, rerunOf: { jobId: string } | null, evidence: { rootHash: string, signature: string, publicKey: string, verified: boolean, files: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> } | null, seal: { id: string, sealHash: string, previousSealHash: string | null, createdOn: string } | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+      | { __typename: 'ReasonerJob', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+      | { __typename: 'Transaction', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+     } };
+
+export type CancelJobMutationVariables = Exact<{
+  reasonerType: ReasonerType;
+  jobId: string | number;
+  allUsers?: boolean | null | undefined;
+}>;
+
+
+export type CancelJobMutation = { cancelJob:
+    | { __typename: 'AgentJob', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+    | { __typename: 'BatchJob', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+    | { __typename: 'GenerationJob', kind: GenerationKind, rows: number | null, seed: number, queue: string, planTier: PlanTier, estimatedCredits: number, chargedCredits: number, timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, rerunOf: { jobId: string } | null, evidence: { rootHash: string, signature: string, publicKey: string, verified: boolean, files: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> } | null, seal: { id: string, sealHash: string, previousSealHash: string | null, createdOn: string } | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+    | { __typename: 'ReasonerJob', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+    | { __typename: 'Transaction', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+   };
+
+export type RerunJobMutationVariables = Exact<{
+  jobId: string | number;
+}>;
+
+
+export type RerunJobMutation = { rerunJob: { job:
+      | { __typename: 'AgentJob', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+      | { __typename: 'BatchJob', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+      | { __typename: 'GenerationJob', kind: GenerationKind, rows: number | null, seed: number, queue: string, planTier: PlanTier, estimatedCredits: number, chargedCredits: number, timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, rerunOf: { jobId: string } | null, evidence: { rootHash: string, signature: string, publicKey: string, verified: boolean, files: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> } | null, seal: { id: string, sealHash: string, previousSealHash: string | null, createdOn: string } | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+      | { __typename: 'ReasonerJob', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+      | { __typename: 'Transaction', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+     } };
+
+export type CreateApiKeyMutationVariables = Exact<{
+  userId: string;
+  email?: string | null | undefined;
+  role?: Role | null | undefined;
+  tenantId?: string | number | null | undefined;
+}>;
+
+
+export type CreateApiKeyMutation = { createApiKey: { secret: string, apiKey: { id: string, prefix: string, userId: string, tenantId: string, role: Role, createdOn: string } } };
+
+export type TailJobLogsSubscriptionVariables = Exact<{
+  reasonerType: ReasonerType;
+  jobId: string | number;
+  sinceMs?: number | null | undefined;
+}>;
+
+
+export type TailJobLogsSubscription = { jobLogs: { cursor: string, timestampMs: number, level: string, message: string, step: string | null } };
+
+export type JobStateChangedSubscriptionVariables = Exact<{
+  reasonerType: ReasonerType;
+  jobId: string | number;
+}>;
+
+
+export type JobStateChangedSubscription = { jobUpdated:
+    | { jobId: string, state: JobState }
+    | { jobId: string, state: JobState }
+    | { jobId: string, state: JobState }
+    | { jobId: string, state: JobState }
+    | { jobId: string, state: JobState }
+   };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+export const JobSummaryFragmentDoc = new TypedDocumentString(`
+    fragment JobSummary on Job {
+  __typename
+  id
+  jobId
+  reasonerType
+  reasonerName
+  name
+  state
+  nativeState
+  createdBy
+  createdOn
+  startedOn
+  finishedOn
+  durationMs
+}
+    `, {"fragmentName":"JobSummary"}) as unknown as TypedDocumentString<JobSummaryFragment, unknown>;
+export const ArtifactFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ArtifactFields on Artifact {
+  id
+  name
+  artifactType
+  mimeType
+  sizeBytes
+  contentHash
+  downloadUrl
+  createdOn
+}
+    `, {"fragmentName":"ArtifactFields"}) as unknown as TypedDocumentString<ArtifactFieldsFragment, unknown>;
+export const JobDetailFragmentDoc = new TypedDocumentString(`
+    fragment JobDetail on Job {
+  ...JobSummary
+  timeoutMins
+  payload
+  details
+  execTimeMs
+  error {
+    code
+    message
+  }
+  operation {
+    id
+    reasonerType
+    done
+    state
+    error {
+      code
+      message
+    }
+    result
+  }
+  artifacts {
+    ...ArtifactFields
+  }
+  ... on GenerationJob {
+    kind
+    rows
+    seed
+    queue
+    planTier
+    estimatedCredits
+    chargedCredits
+    rerunOf {
+      jobId
+    }
+    evidence {
+      rootHash
+      signature
+      publicKey
+      verified
+      files {
+        ...ArtifactFields
+      }
+    }
+    seal {
+      id
+      sealHash
+      previousSealHash
+      createdOn
+    }
+  }
+}
+    fragment JobSummary on Job {
+  __typename
+  id
+  jobId
+  reasonerType
+  reasonerName
+  name
+  state
+  nativeState
+  createdBy
+  createdOn
+  startedOn
+  finishedOn
+  durationMs
+}
+fragment ArtifactFields on Artifact {
+  id
+  name
+  artifactType
+  mimeType
+  sizeBytes
+  contentHash
+  downloadUrl
+  createdOn
+}`, {"fragmentName":"JobDetail"}) as unknown as TypedDocumentString<JobDetailFragment, unknown>;
+export const LogLineFieldsFragmentDoc = new TypedDocumentString(`
+    fragment LogLineFields on LogLine {
+  cursor
+  timestampMs
+  level
+  message
+  step
+}
+    `, {"fragmentName":"LogLineFields"}) as unknown as TypedDocumentString<LogLineFieldsFragment, unknown>;
+export const GetJobDocument = new TypedDocumentString(`
+    query GetJob($reasonerType: ReasonerType!, $jobId: ID!) {
+  job(reasonerType: $reasonerType, jobId: $jobId) {
+    ...JobDetail
+  }
+}
+    fragment JobSummary on Job {
+  __typename
+  id
+  jobId
+  reasonerType
+  reasonerName
+  name
+  state
+  nativeState
+  createdBy
+  createdOn
+  startedOn
+  finishedOn
+  durationMs
+}
+fragment JobDetail on Job {
+  ...JobSummary
+  timeoutMins
+  payload
+  details
+  execTimeMs
+  error {
+    code
+    message
+  }
+  operation {
+    id
+    reasonerType
+    done
+    state
+    error {
+      code
+      message
+    }
+    result
+  }
+  artifacts {
+    ...ArtifactFields
+  }
+  ... on GenerationJob {
+    kind
+    rows
+    seed
+    queue
+    planTier
+    estimatedCredits
+    chargedCredits
+    rerunOf {
+      jobId
+    }
+    evidence {
+      rootHash
+      signature
+      publicKey
+      verified
+      files {
+        ...ArtifactFields
+      }
+    }
+    seal {
+      id
+      sealHash
+      previousSealHash
+      createdOn
+    }
+  }
+}
+fragment ArtifactFields on Artifact {
+  id
+  name
+  artifactType
+  mimeType
+  sizeBytes
+  contentHash
+  downloadUrl
+  createdOn
+}`) as unknown as TypedDocumentString<GetJobQuery, GetJobQueryVariables>;
+export const ListJobsDocument = new TypedDocumentString(`
+    query ListJobs($filter: JobFilter, $first: Int, $after: String) {
+  jobs(filter: $filter, first: $first, after: $after) {
+    totalCount
+    edges {
+      cursor
+      node {
+        ...JobSummary
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    fragment JobSummary on Job {
+  __typename
+  id
+  jobId
+  reasonerType
+  reasonerName
+  name
+  state
+  nativeState
+  createdBy
+  createdOn
+  startedOn
+  finishedOn
+  durationMs
+}`) as unknown as TypedDocumentString<ListJobsQuery, ListJobsQueryVariables>;
+export const WaitForJobDocument = new TypedDocumentString(`
+    query WaitForJob($reasonerType: ReasonerType!, $jobId: ID!, $timeoutS: Float) {
+  waitForJob(reasonerType: $reasonerType, jobId: $jobId, timeoutS: $timeoutS) {
+    ...JobDetail
+  }
+}
+    fragment JobSummary on Job {
+  __typename
+  id
+  jobId
+  reasonerType
+  reasonerName
+  name
+  state
+  nativeState
+  createdBy
+  createdOn
+  startedOn
+  finishedOn
+  durationMs
+}
+fragment JobDetail on Job {
+  ...JobSummary
+  timeoutMins
+  payload
+  details
+  execTimeMs
+  error {
+    code
+    message
+  }
+  operation {
+    id
+    reasonerType
+    done
+    state
+    error {
+      code
+      message
+    }
+    result
+  }
+  artifacts {
+    ...ArtifactFields
+  }
+  ... on GenerationJob {
+    kind
+    rows
+    seed
+    queue
+    planTier
+    estimatedCredits
+    chargedCredits
+    rerunOf {
+      jobId
+    }
+    evidence {
+      rootHash
+      signature
+      publicKey
+      verified
+      files {
+        ...ArtifactFields
+      }
+    }
+    seal {
+      id
+      sealHash
+      previousSealHash
+      createdOn
+    }
+  }
+}
+fragment ArtifactFields on Artifact {
+  id
+  name
+  artifactType
+  mimeType
+  sizeBytes
+  contentHash
+  downloadUrl
+  createdOn
+}`) as unknown as TypedDocumentString<WaitForJobQuery, WaitForJobQueryVariables>;
+export const JobEventsDocument = new TypedDocumentString(`
+    query JobEvents($reasonerType: ReasonerType!, $jobId: ID!, $stream: String, $first: Int, $after: String) {
+  job(reasonerType: $reasonerType, jobId: $jobId) {
+    events(stream: $stream, first: $first, after: $after) {
+      edges {
+        cursor
+        node {
+          cursor
+          stream
+          createdOn
+          data
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<JobEventsQuery, JobEventsQueryVariables>;
+export const JobLogsDocument = new TypedDocumentString(`
+    query JobLogs($reasonerType: ReasonerType!, $jobId: ID!, $sinceMs: Float, $first: Int, $after: String) {
+  job(reasonerType: $reasonerType, jobId: $jobId) {
+    state
+    logs(sinceMs: $sinceMs, first: $first, after: $after) {
+      edges {
+        node {
+          ...LogLineFields
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+}
+    fragment LogLineFields on LogLine {
+  cursor
+  timestampMs
+  level
+  message
+  step
+}`) as unknown as TypedDocumentString<JobLogsQuery, JobLogsQueryVariables>;
+export const ExecTimeDocument = new TypedDocumentString(`
+    query ExecTime($reasonerType: ReasonerType!, $jobId: ID!) {
+  job(reasonerType: $reasonerType, jobId: $jobId) {
+    execTimeMs
+  }
+}
+    `) as unknown as TypedDocumentString<ExecTimeQuery, ExecTimeQueryVariables>;
+export const EstimateCreditsDocument = new TypedDocumentString(`
+    query EstimateCredits($kind: GenerationKind!, $rows: Int!) {
+  estimateCredits(kind: $kind, rows: $rows) {
+    kind
+    rows
+    estimatedCredits
+    trainingTier
+  }
+}
+    `) as unknown as TypedDocumentString<EstimateCreditsQuery, EstimateCreditsQueryVariables>;
+export const CreateJobDocument = new TypedDocumentString(`
+    mutation CreateJob($input: CreateJobInput!) {
+  createJob(input: $input) {
+    job {
+      ...JobDetail
+    }
+  }
+}
+    fragment JobSummary on Job {
+  __typename
+  id
+  jobId
+  reasonerType
+  reasonerName
+  name
+  state
+  nativeState
+  createdBy
+  createdOn
+  startedOn
+  finishedOn
+  durationMs
+}
+fragment JobDetail on Job {
+  ...JobSummary
+  timeoutMins
+  payload
+  details
+  execTimeMs
+  error {
+    code
+    message
+  }
+  operation {
+    id
+    reasonerType
+    done
+    state
+    error {
+      code
+      message
+    }
+    result
+  }
+  artifacts {
+    ...ArtifactFields
+  }
+  ... on GenerationJob {
+    kind
+    rows
+    seed
+    queue
+    planTier
+    estimatedCredits
+    chargedCredits
+    rerunOf {
+      jobId
+    }
+    evidence {
+      rootHash
+      signature
+      publicKey
+      verified
+      files {
+        ...ArtifactFields
+      }
+    }
+    seal {
+      id
+      sealHash
+      previousSealHash
+      createdOn
+    }
+  }
+}
+fragment ArtifactFields on Artifact {
+  id
+  name
+  artifactType
+  mimeType
+  sizeBytes
+  contentHash
+  downloadUrl
+  createdOn
+}`) as unknown as TypedDocumentString<CreateJobMutation, CreateJobMutationVariables>;
+export const CreateJobReadyDocument = new TypedDocumentString(`
+    mutation CreateJobReady($input: CreateJobInput!, $timeoutS: Float) {
+  createJobReady(input: $input, timeoutS: $timeoutS) {
+    ...JobDetail
+  }
+}
+    fragment JobSummary on Job {
+  __typename
+  id
+  jobId
+  reasonerType
+  reasonerName
+  name
+  state
+  nativeState
+  createdBy
+  createdOn
+  startedOn
+  finishedOn
+  durationMs
+}
+fragment JobDetail on Job {
+  ...JobSummary
+  timeoutMins
+  payload
+  details
+  execTimeMs
+  error {
+    code
+    message
+  }
+  operation {
+    id
+    reasonerType
+    done
+    state
+    error {
+      code
+      message
+    }
+    result
+  }
+  artifacts {
+    ...ArtifactFields
+  }
+  ... on GenerationJob {
+    kind
+    rows
+    seed
+    queue
+    planTier
+    estimatedCredits
+    chargedCredits
+    rerunOf {
+      jobId
+    }
+    evidence {
+      rootHash
+      signature
+      publicKey
+      verified
+      files {
+        ...ArtifactFields
+      }
+    }
+    seal {
+      id
+      sealHash
+      previousSealHash
+      createdOn
+    }
+  }
+}
+fragment ArtifactFields on Artifact {
+  id
+  name
+  artifactType
+  mimeType
+  sizeBytes
+  contentHash
+  downloadUrl
+  createdOn
+}`) as unknown as TypedDocumentString<CreateJobReadyMutation, CreateJobReadyMutationVariables>;
+export const CreateGenerationJobDocument = new TypedDocumentString(`
+    mutation CreateGenerationJob($input: CreateGenerationJobInput!) {
+  createGenerationJob(input: $input) {
+    job {
+      ...JobDetail
+    }
+  }
+}
+    fragment JobSummary on Job {
+  __typename
+  id
+  jobId
+  reasonerType
+  reasonerName
+  name
+  state
+  nativeState
+  createdBy
+  createdOn
+  startedOn
+  finishedOn
+  durationMs
+}
+fragment JobDetail on Job {
+  ...JobSummary
+  timeoutMins
+  payload
+  details
+  execTimeMs
+  error {
+    code
+    message
+  }
+  operation {
+    id
+    reasonerType
+    done
+    state
+    error {
+      code
+      message
+    }
+    result
+  }
+  artifacts {
+    ...ArtifactFields
+  }
+  ... on GenerationJob {
+    kind
+    rows
+    seed
+    queue
+    planTier
+    estimatedCredits
+    chargedCredits
+    rerunOf {
+      jobId
+    }
+    evidence {
+      rootHash
+      signature
+      publicKey
+      verified
+      files {
+        ...ArtifactFields
+      }
+    }
+    seal {
+      id
+      sealHash
+      previousSealHash
+      createdOn
+    }
+  }
+}
+fragment ArtifactFields on Artifact {
+  id
+  name
+  artifactType
+  mimeType
+  sizeBytes
+  contentHash
+  downloadUrl
+  createdOn
+}`) as unknown as TypedDocumentString<CreateGenerationJobMutation, CreateGenerationJobMutationVariables>;
+export const CancelJobDocument = new TypedDocumentString(`
+    mutation CancelJob($reasonerType: ReasonerType!, $jobId: ID!, $allUsers: Boolean) {
+  cancelJob(reasonerType: $reasonerType, jobId: $jobId, allUsers: $allUsers) {
+    ...JobDetail
+  }
+}
+    fragment JobSummary on Job {
+  __typename
+  id
+  jobId
+  reasonerType
+  reasonerName
+  name
+  state
+  nativeState
+  createdBy
+  createdOn
+  startedOn
+  finishedOn
+  durationMs
+}
+fragment JobDetail on Job {
+  ...JobSummary
+  timeoutMins
+  payload
+  details
+  execTimeMs
+  error {
+    code
+    message
+  }
+  operation {
+    id
+    reasonerType
+    done
+    state
+    error {
+      code
+      message
+    }
+    result
+  }
+  artifacts {
+    ...ArtifactFields
+  }
+  ... on GenerationJob {
+    kind
+    rows
+    seed
+    queue
+    planTier
+    estimatedCredits
+    chargedCredits
+    rerunOf {
+      jobId
+    }
+    evidence {
+      rootHash
+      signature
+      publicKey
+      verified
+      files {
+        ...ArtifactFields
+      }
+    }
+    seal {
+      id
+      sealHash
+      previousSealHash
+      createdOn
+    }
+  }
+}
+fragment ArtifactFields on Artifact {
+  id
+  name
+  artifactType
+  mimeType
+  sizeBytes
+  contentHash
+  downloadUrl
+  createdOn
+}`) as unknown as TypedDocumentString<CancelJobMutation, CancelJobMutationVariables>;
+export const RerunJobDocument = new TypedDocumentString(`
+    mutation RerunJob($jobId: ID!) {
+  rerunJob(jobId: $jobId) {
+    job {
+      ...JobDetail
+    }
+  }
+}
+    fragment JobSummary on Job {
+  __typename
+  id
+  jobId
+  reasonerType
+  reasonerName
+  name
+  state
+  nativeState
+  createdBy
+  createdOn
+  startedOn
+  finishedOn
+  durationMs
+}
+fragment JobDetail on Job {
+  ...JobSummary
+  timeoutMins
+  payload
+  details
+  execTimeMs
+  error {
+    code
+    message
+  }
+  operation {
+    id
+    reasonerType
+    done
+    state
+    error {
+      code
+      message
+    }
+    result
+  }
+  artifacts {
+    ...ArtifactFields
+  }
+  ... on GenerationJob {
+    kind
+    rows
+    seed
+    queue
+    planTier
+    estimatedCredits
+    chargedCredits
+    rerunOf {
+      jobId
+    }
+    evidence {
+      rootHash
+      signature
+      publicKey
+      verified
+      files {
+        ...ArtifactFields
+      }
+    }
+    seal {
+      id
+      sealHash
+      previousSealHash
+      createdOn
+    }
+  }
+}
+fragment ArtifactFields on Artifact {
+  id
+  name
+  artifactType
+  mimeType
+  sizeBytes
+  contentHash
+  downloadUrl
+  createdOn
+}`) as unknown as TypedDocumentString<RerunJobMutation, RerunJobMutationVariables>;
+export const CreateApiKeyDocument = new TypedDocumentString(`
+    mutation CreateApiKey($userId: String!, $email: String, $role: Role, $tenantId: ID) {
+  createApiKey(userId: $userId, email: $email, role: $role, tenantId: $tenantId) {
+    secret
+    apiKey {
+      id
+      prefix
+      userId
+      tenantId
+      role
+      createdOn
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CreateApiKeyMutation, CreateApiKeyMutationVariables>;
+export const TailJobLogsDocument = new TypedDocumentString(`
+    subscription TailJobLogs($reasonerType: ReasonerType!, $jobId: ID!, $sinceMs: Float) {
+  jobLogs(reasonerType: $reasonerType, jobId: $jobId, sinceMs: $sinceMs) {
+    ...LogLineFields
+  }
+}
+    fragment LogLineFields on LogLine {
+  cursor
+  timestampMs
+  level
+  message
+  step
+}`) as unknown as TypedDocumentString<TailJobLogsSubscription, TailJobLogsSubscriptionVariables>;
+export const JobStateChangedDocument = new TypedDocumentString(`
+    subscription JobStateChanged($reasonerType: ReasonerType!, $jobId: ID!) {
+  jobUpdated(reasonerType: $reasonerType, jobId: $jobId) {
+    jobId
+    state
+  }
+}
+    `) as unknown as TypedDocumentString<JobStateChangedSubscription, JobStateChangedSubscriptionVariables>;

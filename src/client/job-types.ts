@@ -1,0 +1,39 @@
+// The shapes JobsClient hands back, named for users; all derived from the generated operation types,
+// so they change when the documents or schema.graphql change.
+import type {
+  ArtifactFieldsFragment,
+  CreateApiKeyMutation,
+  EstimateCreditsQuery,
+  JobDetailFragment,
+  JobEventsQuery,
+  JobSummaryFragment,
+  LogLineFieldsFragment,
+} from "./generated/graphql.ts";
+import type { ReasonerType } from "./types.ts";
+
+export type {
+  CreateGenerationJobInput,
+  CreateJobInput,
+  GenerationKind,
+  JobFilter,
+  PlanTier,
+  Role,
+} from "./generated/graphql.ts";
+
+/** A job in full (`get`, `wait`, `create`, `cancel`, `rerun`). Narrow on `__typename` for a family's fields. */
+export type Job = JobDetailFragment;
+/** A job as `list` shows it. */
+export type JobSummary = JobSummaryFragment;
+export type GenerationJob = Extract<Job, { __typename: "GenerationJob" }>;
+export type Artifact = ArtifactFieldsFragment;
+export type LogLine = LogLineFieldsFragment;
+export type JobEvent = NonNullable<JobEventsQuery["job"]>["events"]["edges"][number]["node"];
+export type CreditEstimate = EstimateCreditsQuery["estimateCredits"];
+export type CreatedApiKey = CreateApiKeyMutation["createApiKey"];
+
+/** Which job: a job (or anything with its reasonerType and jobId), or a bare jobId that the client looks up. */
+export type JobRef = { reasonerType: ReasonerType; jobId: string };
+export type JobLike = JobRef | string;
+
+export const TERMINAL_STATES = ["SUCCEEDED", "FAILED", "CANCELED"] as const;
+export const isTerminalState = (state: string): boolean => (TERMINAL_STATES as readonly string[]).includes(state);

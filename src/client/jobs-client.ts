@@ -1,0 +1,415 @@
+// JobsClient: the jobs API for applications and scripts, shaped like the well-known jobs SDKs:
+// create → operation handle → wait; get, list, events with continuation tokens, cancel; logs read,
+// tailed live or printed; and the generation extras (estimate, download with a hash check, rerun,
+// evidence verified on this side). Every operation is a typed document from ./documents.ts.
+import { JobTimeoutError } from "./client-errors.ts";
+import {
+  CancelJobMutation,
+  CreateApiKeyMutation,
+  CreateGenerationJobMutation,
+  CreateJobMutation,
+  CreateJobReadyMutation,
+  EstimateCreditsQuery,
+  ExecTimeQuery,
+  GetJobQuery,
+  JobEventsQuery,
+  JobLogsQuery,
+  ListJobsQuery,
+  RerunJobMutation,
+  WaitForJobQuery,
+} from "./documents.ts";
+import { downloadToFile, type DownloadedFile, type DownloadOptions } from "./download.ts";
+import { JobsApiError, isJobsApiError } from "./errors.ts";
+import type { EvidenceCheck, EvidenceCheckOptions } from "./evidence-check.ts";
+import type { TypedDocumentString } from "./generated/graphql.ts";
+import { JobsTransport, type Fetch } from "./http.ts";
+import type {
+  Artifact,
+  CreatedApiKey,
+  CreateGenerationJobInput,
+  CreateJobInput,
+  CreditEstimate,
+  GenerationKind,
+  Job,
+  JobEvent,
+  JobFilter,
+  JobLike,
+  JobRef,
+  JobSummary,
+  LogLine,
+  Role,
+} from "./job-types.ts";
+import { LiveConnection } from "./live.ts";
+import { formatLogLine, sampleLogLines, tailLogLines, type LogPage, type LogSample, type SampledLogLine } from "./log-tail.ts";
+import { Operation } from "./operation.ts";
+
+export interface JobsClientOptions {
+  /** The server's base URL, e.g. `http://localhost:4000` (a trailing `/graphql` is accepted). */
+  url: string;
+  apiKey: string;
+  fetch?: Fetch;
+  /** WebSocket class for subscriptions; default: the global one, else the `ws` package. */
+  webSocketImpl?: unknown;
+}
+
+export interface ListOptions extends Omit<JobFilter, "jobId"> {
+  jobId?: string;
+  /** Page size (server default 50, at most 500). */
+  first?: number;
+  /** `endCursor` of the previous page. */
+  after?: string | null;
+}
+
+export interface JobPage {
+  jobs: JobSummary[];
+  totalCount: number;
+  hasNextPage: boolean;
+  /** Pass as `after` for the next page. */
+  endCursor: string | null;
+}
+
+export interface EventsOptions {
+  stream?: string;
+  /** A continuation token from an earlier call; absent: from the first event. */
+  after?: string | null;
+  first?: number;
+}
+
+export interface EventsPage {
+  events: JobEvent[];
+  /** Resume here later (also once more events have arrived); null when none has been read yet. */
+  continuationToken: string | null;
+  /** More events are already there to read now. */
+  hasMore: boolean;
+}
+
+export interface WaitOptions {
+  /** Seconds (default 900; Infinity waits for ever). */
+  timeoutS?: number;
+  signal?: AbortSignal;
+}
+
+export interface TailLogsOptions {
+  /** Only lines stamped at or after this time (ms since the epoch). */
+  sinceMs?: number;
+  /** At most one line per `intervalMs` of the lines' own timestamps; each kept line says how many it stands for. */
+  sample?: LogSample;
+  /** End when the job is terminal (default true); false: follow until `signal` aborts. */
+  untilDone?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface PrintLogsOptions extends TailLogsOptions {
+  /** Follow live lines until the job ends (default false: print what is there and return). */
+  follow?: boolean;
+  /** One JSON object per line instead of text. */
+  json?: boolean;
+  out?: { write(chunk: string): unknown };
+}
+
+export interface CreateApiKeyOptions {
+  userId: string;
+  email?: string;
+  role?: Role;
+  /** Another tenant (admins of the first tenant only). */
+  tenantId?: string;
+}
+
+/** The longest single blocking request: below the 300 s after which Node's fetch gives up waiting for headers. */
+const WAIT_SLICE_S = 240;
+const LOG_PAGE = 500;
+
+export class JobsClient {
+  readonly transport: JobsTransport;
+  private readonly apiKey: string;
+  private readonly fetchImpl: Fetch;
+  private readonly live: LiveConnection;
+
+  constructor(options: JobsClientOptions) {
+    this.transport = new JobsTransport({ url: options.url, apiKey: options.apiKey, ...(options.fetch ? { fetch: options.fetch } : {}) });
+    this.apiKey = options.apiKey;
+    this.fetchImpl = options.fetch ?? globalThis.fetch;
+    this.live = new LiveConnection({ baseUrl: this.transport.baseUrl, apiKey: options.apiKey, webSocketImpl: options.webSocketImpl });
+  }
+
+  /** Closes the subscription connection, if one is open. */
+  async close(): Promise<void> {
+    await this.live.close();
+  }
+
+  // --- jobs -------------------------------------------------------------------------------------
+
+  /** Creates a job of any family; the returned operation's `wait()` blocks until it is terminal. */
+  async create(input: CreateJobInput): Promise<Operation> {
+    const data = await this.request(CreateJobMutation, { input });
+    return new Operation(this, data.createJob.job);
+  }
+
+  /** Creates a synthetic-data generation job (typed input: kind, rows, seed, spec, planTier …). */
+  async createGeneration(input: CreateGenerationJobInput): Promise<Operation> {
+    const data = await this.request(CreateGenerationJobMutation, { input });
+    return new Operation(this, data.createGenerationJob.job);
+  }
+
+  /** Creates the job and returns it once terminal; JobTimeoutError (naming the job) after timeoutS. */
+  async createReady(input: CreateJobInput, options: WaitOptions = {}): Promise<Job> {
+    const timeoutS = options.timeoutS ?? 900;
+    const deadline = Date.now() + timeoutS * 1000;
+    try {
+      const data = await this.request(CreateJobReadyMutation, { input, timeoutS: Math.min(timeoutS, WAIT_SLICE_S) }, options.signal);
+      return data.createJobReady;
+    } catch (err) {
+      const jobId = isJobsApiError(err, "JOB_TIMEOUT") ? err.errors[0]?.extensions?.jobId : undefined;
+      if (typeof jobId !== "string") throw err;
+      const job: JobRef = { reasonerType: input.reasonerType, jobId };
+      // Longer than one request may block: the rest of the wait continues on the created job.
+      if (Date.now() >= deadline) throw new JobTimeoutError(job, timeoutS, { cause: err });
+      return this.waitUntil(job, deadline, timeoutS, options.signal);
+    }
+  }
+
+  /** The job in full; NOT_FOUND when it does not exist or is not visible to this key. */
+  async get(job: JobLike): Promise<Job> {
+    const ref = await this.resolve(job);
+    const data = await this.request(GetJobQuery, { reasonerType: ref.reasonerType, jobId: ref.jobId });
+    if (!data.job) throw notFound(ref);
+    return data.job;
+  }
+
+  /** One page, newest first; the same filters as the API's `jobs(filter:)`. */
+  async list(options: ListOptions = {}): Promise<JobPage> {
+    const { first, after, ...filter } = options;
+    const data = await this.request(ListJobsQuery, { filter, first: first ?? null, after: after ?? null });
+    return {
+      jobs: data.jobs.edges.map((e) => e.node),
+      totalCount: data.jobs.totalCount,
+      hasNextPage: data.jobs.pageInfo.hasNextPage,
+      endCursor: data.jobs.pageInfo.endCursor,
+    };
+  }
+
+  /** Every matching job, page after page. */
+  async *listAll(options: Omit<ListOptions, "after"> = {}): AsyncGenerator<JobSummary, void, undefined> {
+    let after: string | null = null;
+    for (;;) {
+      const page: JobPage = await this.list({ ...options, after });
+      yield* page.jobs;
+      if (!page.hasNextPage || page.endCursor === null) return;
+      after = page.endCursor;
+    }
+  }
+
+  /** One page of a job's events; pass `continuationToken` back as `after` to read on without gap or repeat. */
+  async getEvents(job: JobLike, options: EventsOptions = {}): Promise<EventsPage> {
+    const ref = await this.resolve(job);
+    const data = await this.request(JobEventsQuery, {
+      reasonerType: ref.reasonerType,
+      jobId: ref.jobId,
+      stream: options.stream ?? "progress",
+      first: options.first ?? 100,
+      after: options.after ?? null,
+    });
+    if (!data.job) throw notFound(ref);
+    const { edges, pageInfo } = data.job.events;
+    return { events: edges.map((e) => e.node), continuationToken: pageInfo.endCursor ?? options.after ?? null, hasMore: pageInfo.hasNextPage };
+  }
+
+  async cancel(job: JobLike, options: { allUsers?: boolean } = {}): Promise<Job> {
+    const ref = await this.resolve(job);
+    const data = await this.request(CancelJobMutation, { reasonerType: ref.reasonerType, jobId: ref.jobId, allUsers: options.allUsers ?? false });
+    return data.cancelJob;
+  }
+
+  /** Blocks until the job is terminal (woken by the server, no polling); JobTimeoutError after timeoutS. */
+  async wait(job: JobLike, options: WaitOptions = {}): Promise<Job> {
+    const ref = await this.resolve(job);
+    const timeoutS = options.timeoutS ?? 900;
+    if (!(timeoutS >= 0)) throw new RangeError(`timeoutS must be at least 0, got ${timeoutS}`);
+    return this.waitUntil(ref, Date.now() + timeoutS * 1000, timeoutS, options.signal);
+  }
+
+  /** The job's long-running-operation view, as a handle to wait on. */
+  async getOperation(job: JobLike): Promise<Operation> {
+    return new Operation(this, await this.get(job));
+  }
+
+  /** Finds the family of a bare jobId (own jobs first, then, for admins, everyone's). */
+  async resolve(job: JobLike): Promise<JobRef> {
+    if (typeof job !== "string") return { reasonerType: job.reasonerType, jobId: job.jobId };
+    for (const allUsers of [false, true]) {
+      try {
+        const page = await this.list({ jobId: job, allUsers, first: 1 });
+        const found = page.jobs[0];
+        if (found) return { reasonerType: found.reasonerType, jobId: found.jobId };
+      } catch (err) {
+        if (!isJobsApiError(err, "FORBIDDEN")) throw err;
+      }
+    }
+    throw new JobsApiError("NOT_FOUND", `job ${job} not found`);
+  }
+
+  // --- logs -------------------------------------------------------------------------------------
+
+  /** Every log line stamped at or after sinceMs, oldest first. */
+  async getLogs(job: JobLike, options: { sinceMs?: number } = {}): Promise<LogLine[]> {
+    const ref = await this.resolve(job);
+    const lines: LogLine[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const page: LogPage = await this.logPage(ref, options.sinceMs ?? null, after);
+      lines.push(...page.lines);
+      if (!page.hasNextPage) return lines;
+      after = page.endCursor;
+    }
+  }
+
+  /**
+   * The job's log lines as they are written (the `jobLogs` subscription), ending once the job is
+   * terminal and every line has been delivered exactly once.
+   */
+  async *tailLogs(job: JobLike, options: TailLogsOptions = {}): AsyncGenerator<SampledLogLine, void, undefined> {
+    const ref = await this.resolve(job);
+    const sinceMs = options.sinceMs ?? null;
+    const lines = tailLogLines({
+      live: this.live,
+      job: ref,
+      sinceMs,
+      untilDone: options.untilDone ?? true,
+      ...(options.signal ? { signal: options.signal } : {}),
+      readAfter: (after) => this.logPage(ref, sinceMs, after),
+    });
+    yield* sampleLogLines(lines, options.sample);
+  }
+
+  /** Writes the log to `out` (stdout by default), following it live with `follow`; returns how many lines. */
+  async printLogs(job: JobLike, options: PrintLogsOptions = {}): Promise<number> {
+    const out = options.out ?? process.stdout;
+    const write = (line: SampledLogLine | LogLine) => out.write(`${options.json ? JSON.stringify(line) : formatLogLine(line)}\n`);
+    let count = 0;
+    if (options.follow) {
+      for await (const line of this.tailLogs(job, options)) {
+        write(line);
+        count++;
+      }
+      return count;
+    }
+    const sinceMs = options.sinceMs;
+    const all = this.getLogs(job, sinceMs === undefined ? {} : { sinceMs });
+    for await (const line of sampleLogLines(toAsync(await all), options.sample)) {
+      write(options.sample ? line : stripSkipped(line));
+      count++;
+    }
+    return count;
+  }
+
+  /** Milliseconds from the first to the last log line (to now while running); null before any. */
+  async getExecTime(job: JobLike): Promise<number | null> {
+    const ref = await this.resolve(job);
+    const data = await this.request(ExecTimeQuery, { reasonerType: ref.reasonerType, jobId: ref.jobId });
+    if (!data.job) throw notFound(ref);
+    return data.job.execTimeMs;
+  }
+
+  // --- generation -------------------------------------------------------------------------------
+
+  async estimate(kind: GenerationKind, rows: number): Promise<CreditEstimate> {
+    return (await this.request(EstimateCreditsQuery, { kind, rows })).estimateCredits;
+  }
+
+  /**
+   * Streams an artifact to `path`, checking its sha256 against `contentHash` (or
+   * `options.expectedHash`): on a mismatch the file is removed and ContentHashMismatchError thrown.
+   */
+  async download(artifact: Pick<Artifact, "downloadUrl" | "contentHash"> & { sizeBytes?: number }, path: string, options: DownloadOptions = {}): Promise<DownloadedFile> {
+    const url = new URL(artifact.downloadUrl, this.transport.baseUrl);
+    return downloadToFile(
+      this.fetchImpl,
+      { url: url.toString(), headers: this.authFor(url), expectedHash: options.expectedHash ?? artifact.contentHash, sizeBytes: artifact.sizeBytes ?? null, path },
+      options,
+    );
+  }
+
+  /** Same contract, same seed: a new job whose output is byte-identical. */
+  async rerun(job: JobLike): Promise<Operation> {
+    const jobId = typeof job === "string" ? job : job.jobId;
+    const data = await this.request(RerunJobMutation, { jobId });
+    return new Operation(this, data.rerunJob.job);
+  }
+
+  /** Downloads the job's evidence bundle and verifies hashes, chain and signatures here. */
+  async verifyEvidence(job: JobLike, options: EvidenceCheckOptions = {}): Promise<EvidenceCheck> {
+    const full = await this.get(job);
+    if (full.__typename !== "GenerationJob") throw new JobsApiError("BAD_USER_INPUT", `job ${full.jobId} is a ${full.reasonerType} job; only generation jobs have evidence`);
+    // The verifier (and its schema library) is loaded only by those who verify.
+    const { checkEvidence } = await import("./evidence-check.ts");
+    return checkEvidence(full, (file) => this.fetchBytes(file.downloadUrl), options);
+  }
+
+  // --- keys -------------------------------------------------------------------------------------
+
+  /** A new API key; its secret is in the answer only this once. */
+  async createApiKey(options: CreateApiKeyOptions): Promise<CreatedApiKey> {
+    const data = await this.request(CreateApiKeyMutation, {
+      userId: options.userId,
+      email: options.email ?? null,
+      role: options.role ?? null,
+      tenantId: options.tenantId ?? null,
+    });
+    return data.createApiKey;
+  }
+
+  // --- plumbing ---------------------------------------------------------------------------------
+
+  private request<R, V>(document: TypedDocumentString<R, V>, variables: V, signal?: AbortSignal): Promise<R> {
+    return this.transport.request<R>(document.toString(), variables as Record<string, unknown>, signal);
+  }
+
+  private async waitUntil(ref: JobRef, deadline: number, timeoutS: number, signal?: AbortSignal): Promise<Job> {
+    for (;;) {
+      const leftS = Math.max(0, (deadline - Date.now()) / 1000);
+      try {
+        const data = await this.request(WaitForJobQuery, { reasonerType: ref.reasonerType, jobId: ref.jobId, timeoutS: Math.min(leftS, WAIT_SLICE_S) }, signal);
+        return data.waitForJob;
+      } catch (err) {
+        if (!isJobsApiError(err, "JOB_TIMEOUT")) throw err;
+        if (Date.now() >= deadline) throw new JobTimeoutError(ref, timeoutS, { cause: err });
+      }
+    }
+  }
+
+  private async logPage(ref: JobRef, sinceMs: number | null, after: string | null): Promise<LogPage> {
+    const data = await this.request(JobLogsQuery, { reasonerType: ref.reasonerType, jobId: ref.jobId, sinceMs, first: LOG_PAGE, after });
+    if (!data.job) throw notFound(ref);
+    const { edges, pageInfo } = data.job.logs;
+    return { lines: edges.map((e) => e.node), hasNextPage: pageInfo.hasNextPage, endCursor: pageInfo.endCursor };
+  }
+
+  /** The API key goes only to the API's own origin, never to another host a URL may name. */
+  private authFor(url: URL): Record<string, string> {
+    return url.origin === new URL(this.transport.baseUrl).origin ? { authorization: `Bearer ${this.apiKey}` } : {};
+  }
+
+  private async fetchBytes(downloadUrl: string): Promise<Buffer> {
+    const url = new URL(downloadUrl, this.transport.baseUrl);
+    let res: Response;
+    try {
+      res = await this.fetchImpl(url, { headers: this.authFor(url) });
+    } catch (err) {
+      throw new JobsApiError("NETWORK_ERROR", `cannot reach ${url}: ${(err as Error).message}`, { cause: err });
+    }
+    if (!res.ok) throw new JobsApiError(res.status === 404 ? "NOT_FOUND" : "BAD_RESPONSE", `GET ${url} answered HTTP ${res.status}`, { status: res.status });
+    return Buffer.from(await res.arrayBuffer());
+  }
+}
+
+function notFound(ref: JobRef): JobsApiError {
+  return new JobsApiError("NOT_FOUND", `${ref.reasonerType} job ${ref.jobId} not found`);
+}
+
+async function* toAsync<T>(items: readonly T[]): AsyncGenerator<T, void, undefined> {
+  yield* items;
+}
+
+function stripSkipped({ skipped: _skipped, ...line }: SampledLogLine): LogLine {
+  return line;
+}

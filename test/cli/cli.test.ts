@@ -1,0 +1,170 @@
+// The `jobsctl` CLI as a user runs it: bin/jobsctl.mjs in a child process against the real server, on
+// PGlite and PostgreSQL. The documented generation flow (create → follow logs → wait → download →
+// verify → rerun) with --json, and the exit codes scripts rely on.
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { backends } from "../helpers/backends.ts";
+import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/server.ts";
+
+const BIN = join(import.meta.dirname, "..", "..", "bin", "jobsctl.mjs");
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `jobsctl <args>`; JOBS_URL / JOBS_API_KEY come from `env` (absent: none at all). */
+function jobs(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<CliResult> {
+  const { JOBS_URL: _u, JOBS_API_KEY: _k, ...inherited } = process.env;
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { env: { ...inherited, NO_COLOR: "1", ...env }, cwd, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const json = <T>(r: CliResult): T => {
+  if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+};
+
+const sha256 = (bytes: Buffer) => `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+
+describe("jobsctl without a server", () => {
+  it("bad usage exits 1: unknown command, invalid --type, bad JSON payload, no API key", async () => {
+    const env = { JOBS_URL: "http://127.0.0.1:9", JOBS_API_KEY: "jobs_unused-0000000000000000" };
+    const [unknown, badType, badPayload, noKey, help] = await Promise.all([
+      jobs(["frobnicate"], env),
+      jobs(["list", "--type", "nope"], env),
+      jobs(["create", "--type", "LOGIC", "--payload", "{not json"], env),
+      jobs(["list"], { JOBS_URL: "http://127.0.0.1:9" }),
+      jobs(["--help"]),
+    ]);
+    expect(unknown.code).toBe(1);
+    expect(badType.code).toBe(1);
+    expect(badType.stderr).toContain("--type must be one of");
+    expect(badPayload.code).toBe(1);
+    expect(badPayload.stderr).toContain("--payload: not valid JSON");
+    expect(noKey.code).toBe(1);
+    expect(noKey.stderr).toContain("JOBS_API_KEY");
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("download");
+  });
+
+  it("an unreachable server is an API error: exit 2", async () => {
+    const r = await jobs(["--json", "list"], { JOBS_URL: "http://127.0.0.1:9", JOBS_API_KEY: "jobs_unused-0000000000000000" });
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stderr)).toMatchObject({ error: { code: "NETWORK_ERROR" }, exitCode: 2 });
+  });
+});
+
+describe.each(backends.map((b) => [b.name, b] as const))("jobsctl on %s", (_name, backend) => {
+  let t: TestServer;
+  let env: Record<string, string>;
+  let dir: string;
+  beforeAll(async () => {
+    t = await startTestServer(backend, { JOBS_WORKERS: "2" });
+    env = { JOBS_URL: t.url, JOBS_API_KEY: ADMIN_KEY };
+    dir = mkdtempSync(join(tmpdir(), "jobs-cli-"));
+  });
+  afterAll(async () => {
+    await t?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("the documented generation flow: estimate, create, logs --follow, wait, download, verify, rerun", async () => {
+    // A member key made with the CLI, passed by flag from here on.
+    const key = json<{ secret: string; apiKey: { role: string } }>(await jobs(["--json", "keys", "create", "--user", "cli-user", "--role", "member"], env));
+    expect(key.apiKey.role).toBe("MEMBER");
+    const member = ["--url", t.url, "--api-key", key.secret];
+
+    // Independent steps run side by side to keep the suite quick; each is a separate process anyway.
+    const [estimated, createdRun] = await Promise.all([
+      jobs([...member, "--json", "estimate", "--kind", "MOCK", "--rows", "1000"]),
+      jobs([...member, "--json", "create", "--type", "GENERATION", "--name", "cli-demo", "--payload", '{"kind":"MOCK","rows":1000,"seed":42}']),
+    ]);
+    expect(json<{ estimatedCredits: number }>(estimated).estimatedCredits).toBe(1);
+    const created = json<{ jobId: string; reasonerType: string; state: string }>(createdRun);
+    expect(created.reasonerType).toBe("GENERATION");
+
+    // Following the log and waiting at the same time; both end when the job does.
+    const [follow, waited] = await Promise.all([jobs([...member, "logs", created.jobId, "--follow"]), jobs([...member, "--json", "wait", created.jobId, "--timeout", "120"])]);
+    expect(follow.code).toBe(0);
+    expect(follow.stdout).toMatch(/INFO +MOCK started \(seed 42\)/);
+    expect(follow.stdout).toContain("MOCK finished: mock.csv");
+    const job = json<{ state: string; artifacts: { name: string; contentHash: string; sizeBytes: number }[] }>(waited);
+    expect(job.state).toBe("SUCCEEDED");
+
+    const [listedRun, human, savedRun, verifiedRun] = await Promise.all([
+      jobs([...member, "--json", "list", "--name", "cli-demo"]),
+      jobs([...member, "list", "--type", "GENERATION"]),
+      // Download into a folder: the file's bytes hash to the artifact's contentHash.
+      jobs([...member, "--json", "download", created.jobId, "--out", `${dir}/first/`]),
+      jobs([...member, "--json", "verify", created.jobId]),
+    ]);
+    expect(json<{ jobs: { jobId: string }[] }>(listedRun).jobs.map((j) => j.jobId)).toEqual([created.jobId]);
+    expect(human.stdout).toContain(created.jobId);
+    expect(human.stdout).toMatch(/^JOB ID +TYPE +STATE/);
+
+    const saved = json<{ name: string; path: string; contentHash: string; verified: boolean }[]>(savedRun);
+    expect(saved).toHaveLength(1);
+    expect(saved[0]!.path).toBe(join(dir, "first", "mock.csv"));
+    const bytes = readFileSync(saved[0]!.path);
+    expect(sha256(bytes)).toBe(job.artifacts[0]!.contentHash);
+    expect(bytes.toString("utf8").split("\n")[0]).not.toBe("");
+
+    expect(json<{ verified: boolean; mismatches: string[] }>(verifiedRun)).toMatchObject({ verified: true, mismatches: [] });
+
+    // Rerun and wait: byte-identical output, downloaded to a named file.
+    const rerun = json<{ jobId: string; state: string }>(await jobs([...member, "--json", "rerun", created.jobId, "--wait", "--timeout", "120"]));
+    expect(rerun.state).toBe("SUCCEEDED");
+    const again = json<{ path: string }[]>(await jobs([...member, "--json", "download", rerun.jobId, "--out", join(dir, "rerun.csv")]));
+    expect(again[0]!.path).toBe(join(dir, "rerun.csv"));
+    expect(readFileSync(join(dir, "rerun.csv")).equals(bytes)).toBe(true);
+  });
+
+  it("exit codes: 4 not found, 3 timeout, 5 hash mismatch or unverified evidence, 6 canceled, 2 refused", async () => {
+    const [missing, logicRun, genRun, refused] = await Promise.all([
+      jobs(["get", "00000000-0000-4000-8000-000000000000"], env),
+      jobs(["--json", "create", "--type", "LOGIC", "--reasoner", "engine-a", "--payload", '{"query":"def output = 1"}'], env),
+      jobs(["--json", "create", "--type", "GENERATION", "--payload", '{"kind":"MOCK","rows":20,"seed":5}', "--wait"], env),
+      jobs(["list", "--all-users"], { ...env, JOBS_API_KEY: "jobs_wrong-key-000000000000000000" }),
+    ]);
+    expect(missing.code).toBe(4);
+    expect(missing.stderr).toContain("NOT_FOUND");
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("UNAUTHENTICATED");
+
+    // Nobody runs LOGIC jobs on this server: waiting times out.
+    const logic = json<{ jobId: string }>(logicRun);
+    const timedOut = await jobs(["--json", "wait", logic.jobId, "--type", "LOGIC", "--timeout", "0.5"], env);
+    expect(timedOut.code).toBe(3);
+    expect(JSON.parse(timedOut.stderr)).toMatchObject({ error: { code: "JOB_TIMEOUT" }, exitCode: 3 });
+
+    const canceled = await jobs(["cancel", logic.jobId], env);
+    expect(canceled.code).toBe(0);
+    expect(canceled.stdout).toContain("CANCELED");
+
+    const gen = json<{ jobId: string }>(genRun);
+    const [waitCanceled, downloadNothing, wrongHash, otherSigner] = await Promise.all([
+      jobs(["wait", logic.jobId], env),
+      jobs(["download", logic.jobId], env),
+      jobs(["download", gen.jobId, "--out", join(dir, "wrong.csv"), "--expected-hash", "0".repeat(64)], env),
+      jobs(["verify", gen.jobId, "--public-key", `sha256:${"b".repeat(64)}`], env),
+    ]);
+    expect(waitCanceled.code).toBe(6);
+    expect(downloadNothing.code).toBe(4);
+    expect(wrongHash.code).toBe(5);
+    expect(wrongHash.stderr).toContain("removed");
+    expect(existsSync(join(dir, "wrong.csv"))).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.includes("partial"))).toEqual([]);
+    expect(otherSigner.code).toBe(5);
+    expect(otherSigner.stdout).toContain("not by the expected key");
+  });
+});
