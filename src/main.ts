@@ -1,10 +1,12 @@
 // `npm start`: the server with embedded storage (or DATABASE_URL) and in-process workers.
 import { loadConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
+import { startTracing, tracingConfigured } from "./observability/tracing.ts";
 import { startServer } from "./server.ts";
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
+const stopTracing = tracingConfigured() ? startTracing() : async () => undefined;
 const server = await startServer(config, logger);
 
 const storage = config.databaseUrl ? "PostgreSQL (DATABASE_URL)" : `embedded PGlite in ${config.dataDir}`;
@@ -27,7 +29,10 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down");
-    server.close().then(
+    server
+      .close()
+      .then(() => stopTracing())
+      .then(
       () => process.exit(0),
       () => process.exit(1),
     );
