@@ -1,6 +1,8 @@
 // The one Pothos builder. Types are declared beside their domain (src/families/<f>/schema.ts,
 // src/schema/*.ts) and collected in src/schema/index.ts.
 import SchemaBuilder from "@pothos/core";
+import DirectivePlugin from "@pothos/plugin-directives";
+import FederationPlugin from "@pothos/plugin-federation";
 import RelayPlugin from "@pothos/plugin-relay";
 import { DateTimeResolver, JSONResolver } from "graphql-scalars";
 import type { Context } from "./context.ts";
@@ -16,7 +18,7 @@ export const builder = new SchemaBuilder<{
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
 }>({
-  plugins: [RelayPlugin],
+  plugins: [RelayPlugin, DirectivePlugin, FederationPlugin],
   defaultFieldNullability: false,
   relay: {
     clientMutationId: "omit",
@@ -31,3 +33,4 @@ builder.addScalarType("DateTime", DateTimeResolver);
 builder.addScalarType("JSON", JSONResolver);
 builder.queryType({});
 builder.mutationType({});
+builder.subscriptionType({});
