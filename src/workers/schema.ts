@@ -1,7 +1,7 @@
 // The worker protocol's GraphQL surface: registerWorker, claimJob, heartbeat, updateJobStatus,
 // appendJobEvents, appendJobLogs, completeJob, failJob. Resolvers parse and delegate to the service.
 import { builder } from "../schema/builder.ts";
-import { JobStateEnum, ReasonerTypeEnum } from "../schema/enums.ts";
+import { GenerationKindEnum, JobStateEnum, ReasonerTypeEnum } from "../schema/enums.ts";
 import { JobRef } from "../schema/job.ts";
 import { type Lease, type LeaseStatus, type WorkerRecord, workerProtocolFor } from "./protocol/service.ts";
 
@@ -11,6 +11,7 @@ const WorkerRef = builder.objectRef<WorkerRecord>("Worker").implement({
     name: t.exposeString("name"),
     reasonerTypes: t.field({ type: [ReasonerTypeEnum], resolve: (w) => w.reasonerTypes }),
     reasonerNames: t.exposeStringList("reasonerNames"),
+    generationKinds: t.field({ type: [GenerationKindEnum], resolve: (w) => w.generationKinds }),
     poolId: t.id({ nullable: true, resolve: (w) => w.poolId }),
     lastSeenOn: t.expose("lastSeenOn", { type: "DateTime" }),
   }),
@@ -49,6 +50,11 @@ const RegisterWorkerInput = builder.inputType("RegisterWorkerInput", {
     reasonerTypes: t.field({ type: [ReasonerTypeEnum], required: true }),
     reasonerNames: t.stringList({ required: false, description: "Restrict to these reasoner names / queues; empty means any." }),
     poolId: t.id({ required: false }),
+    generationKinds: t.field({
+      type: [GenerationKindEnum],
+      required: false,
+      description: "Restrict GENERATION claims to these kinds; empty or absent means any.",
+    }),
   }),
 });
 

@@ -222,6 +222,17 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     expect((await lease(worker, any)).job.jobId).toBe(open);
   });
 
+  it("a worker registered for some generation kinds gets only those", async () => {
+    const { admin, worker } = await tenant();
+    const train = await generationJob(admin, { kind: "TRAIN" });
+    const mock = await generationJob(admin, { kind: "MOCK", rows: 5_000_000 });
+    const mockOnly = await register(worker, { reasonerTypes: ["GENERATION"], generationKinds: ["MOCK", "ANALYZE"] });
+    expect((await lease(worker, mockOnly)).job.jobId).toBe(mock);
+    expect((await claim(worker, mockOnly)).__typename).toBe("NoJobResponse");
+    const any = await register(worker, { reasonerTypes: ["GENERATION"], generationKinds: [] });
+    expect((await lease(worker, any)).job.jobId).toBe(train);
+  });
+
   it("serves higher generation tiers first, then the oldest", async () => {
     const { admin, worker } = await tenant();
     const standard1 = await generationJob(admin, { planTier: "STANDARD" });

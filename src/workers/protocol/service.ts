@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { Database } from "../../db/database.ts";
 import { jobsError } from "../../errors.ts";
 import { jobInclude, toJobRecord } from "../../jobs/local/rows.ts";
-import { type GenerationKind, type JobRecord, type JobState, type ReasonerType, ReasonerTypes, type Viewer } from "../../jobs/model.ts";
+import { type GenerationKind, GenerationKinds, type JobRecord, type JobState, type ReasonerType, ReasonerTypes, type Viewer } from "../../jobs/model.ts";
 import { isUuid, MAX_PAYLOAD_BYTES, name255, parseInput } from "../../jobs/validation.ts";
 import { leaseLost, parseLeaseToken, type PresentedLease } from "./lease.ts";
 import { appendJobEvents, MAX_EVENT_BYTES, MAX_ITEMS_PER_CALL } from "./sql/appendJobEvents.ts";
@@ -44,6 +44,8 @@ export interface WorkerProtocolOptions {
    */
   afterSuccess?: (job: SucceededJob) => Promise<void>;
   logger?: { error(obj: object, msg?: string): void };
+  /** Told about every claim: when it started (performance.now()) and what it returned. */
+  onClaim?: (via: "in-process" | "graphql", startedAt: number, claimed: { reasonerType: string; dueOn: Date } | null) => void;
 }
 
 /** What an in-process executor claims with: any tenant unless given; no worker row. */
@@ -80,6 +82,10 @@ const RegisterWorkerInput = z.object({
     .nullish()
     .transform((v) => [...new Set(v ?? [])]),
   poolId: name255.nullish().transform((v) => v ?? null),
+  generationKinds: z
+    .array(z.enum(GenerationKinds))
+    .nullish()
+    .transform((v) => [...new Set(v ?? [])]),
 });
 
 const LeaseSeconds = z.number().int().min(1).max(MAX_LEASE_SECONDS);
@@ -135,6 +141,7 @@ export class WorkerProtocol {
       queues: worker.reasonerNames,
       workerId: worker.id,
       poolId: worker.poolId,
+      generationKinds: worker.generationKinds.length ? worker.generationKinds : null,
       leaseSeconds: seconds,
       message: `claimed by worker ${worker.name}`,
       by: viewer.userId,
@@ -224,8 +231,14 @@ export class WorkerProtocol {
   }
 
   private async claimWith(filter: ClaimFilter): Promise<Lease | null> {
+    const startedAt = performance.now();
     const claimed = await claimJob(this.db, filter);
-    if (!claimed) return null;
+    const via = filter.workerId ? "graphql" : "in-process";
+    if (!claimed) {
+      this.options.onClaim?.(via, startedAt, null);
+      return null;
+    }
+    this.options.onClaim?.(via, startedAt, { reasonerType: claimed.reasonerType, dueOn: claimed.dueOn });
     return { token: claimed.token, expiresOn: claimed.expiresOn, job: await this.loadJob(claimed.jobId) };
   }
 

@@ -39,6 +39,8 @@ export interface ClaimedLease {
   jobId: string;
   tenantId: string;
   reasonerType: ReasonerType;
+  /** When the job became claimable: created, or due again after a retry's backoff. */
+  dueOn: Date;
 }
 
 // Enum arrays travel as text[] (PGlite cannot serialize a JS array for an enum-array parameter).
@@ -49,7 +51,7 @@ export async function claimJob(sql: Sql, f: ClaimFilter): Promise<ClaimedLease |
   }
   if (f.reasonerTypes.length === 0) return null;
   const secret = newLeaseSecret();
-  const rows = await sql.query<{ id: string; tenantId: string; reasonerType: ReasonerType; leaseExpiresOn: Date }>(
+  const rows = await sql.query<{ id: string; tenantId: string; reasonerType: ReasonerType; leaseExpiresOn: Date; dueOn: Date }>(
     `with candidate as (
        select j."id" from "jobs" j
        where j."state" in ('QUEUED', 'PENDING')
@@ -82,7 +84,8 @@ export async function claimJob(sql: Sql, f: ClaimFilter): Promise<ClaimedLease |
          "statusSeq" = j."statusSeq" + 1,
          "updatedOn" = now()
        from candidate c where j."id" = c."id"
-       returning j."id", j."tenantId", j."reasonerType", j."state", j."nativeState", j."statusSeq", j."revision", j."leaseExpiresOn"
+       returning j."id", j."tenantId", j."reasonerType", j."state", j."nativeState", j."statusSeq", j."revision", j."leaseExpiresOn",
+         greatest(j."createdOn", j."runAfter") as "dueOn"
      ), history as (
        insert into "job_status_changes" ("jobId", "seq", "state", "nativeState", "message", "agentId", "createdById")
        select "id", "statusSeq", "state", "nativeState", $9::text, $4::uuid::text, $10::text from claimed
@@ -90,7 +93,7 @@ export async function claimJob(sql: Sql, f: ClaimFilter): Promise<ClaimedLease |
        update "agent_details" a set "agentId" = $4::uuid::text
        from claimed c where a."jobId" = c."id" and c."reasonerType" = 'AGENT'
      )
-     select c."id", c."tenantId", c."reasonerType", c."leaseExpiresOn", pg_notify('${JOBS_CHANNEL}', ${notifyPayloadSql("c")}) as "notified"
+     select c."id", c."tenantId", c."reasonerType", c."leaseExpiresOn", c."dueOn", pg_notify('${JOBS_CHANNEL}', ${notifyPayloadSql("c")}) as "notified"
      from claimed c`,
     [
       [...f.reasonerTypes],
@@ -113,5 +116,6 @@ export async function claimJob(sql: Sql, f: ClaimFilter): Promise<ClaimedLease |
     jobId: row.id,
     tenantId: row.tenantId,
     reasonerType: row.reasonerType,
+    dueOn: new Date(row.dueOn),
   };
 }

@@ -2,7 +2,7 @@
 // and the agent pool it belongs to. Claims and heartbeats keep lastSeenOn fresh.
 import { uuidv7 } from "uuidv7";
 import type { Sql } from "../../../db/database.ts";
-import type { ReasonerType } from "../../../jobs/model.ts";
+import type { GenerationKind, ReasonerType } from "../../../jobs/model.ts";
 
 export interface WorkerRecord {
   id: string;
@@ -11,6 +11,8 @@ export interface WorkerRecord {
   reasonerTypes: ReasonerType[];
   /** Empty: any reasoner name / queue. */
   reasonerNames: string[];
+  /** Empty: any generation kind. */
+  generationKinds: GenerationKind[];
   poolId: string | null;
   createdBy: string;
   createdOn: Date;
@@ -22,18 +24,19 @@ export interface NewWorker {
   name: string;
   reasonerTypes: readonly ReasonerType[];
   reasonerNames: readonly string[];
+  generationKinds: readonly GenerationKind[];
   poolId: string | null;
   createdBy: string;
 }
 
-export const WORKER_COLUMNS = `"id", "tenantId", "name", "reasonerTypes"::text[] as "reasonerTypes", "reasonerNames", "poolId", "createdBy", "createdOn", "lastSeenOn"`;
+export const WORKER_COLUMNS = `"id", "tenantId", "name", "reasonerTypes"::text[] as "reasonerTypes", "reasonerNames", "generationKinds"::text[] as "generationKinds", "poolId", "createdBy", "createdOn", "lastSeenOn"`;
 
 export async function registerWorker(sql: Sql, w: NewWorker): Promise<WorkerRecord> {
   const rows = await sql.query<WorkerRecord>(
-    `insert into "workers" ("id", "tenantId", "name", "reasonerTypes", "reasonerNames", "poolId", "createdBy")
-     values ($1::uuid, $2::uuid, $3::text, $4::text[]::"ReasonerType"[], $5::text[], $6::text, $7::text)
+    `insert into "workers" ("id", "tenantId", "name", "reasonerTypes", "reasonerNames", "generationKinds", "poolId", "createdBy")
+     values ($1::uuid, $2::uuid, $3::text, $4::text[]::"ReasonerType"[], $5::text[], $8::text[]::"GenerationKind"[], $6::text, $7::text)
      returning ${WORKER_COLUMNS}`,
-    [uuidv7(), w.tenantId, w.name, [...w.reasonerTypes], [...w.reasonerNames], w.poolId, w.createdBy],
+    [uuidv7(), w.tenantId, w.name, [...w.reasonerTypes], [...w.reasonerNames], w.poolId, w.createdBy, [...w.generationKinds]],
   );
   return normalizeWorker(rows[0]!);
 }
@@ -49,5 +52,5 @@ export async function touchWorker(sql: Sql, workerId: string, tenantId: string):
 
 /** The array columns are nullable in the schema; read null as empty. */
 function normalizeWorker(row: WorkerRecord): WorkerRecord {
-  return { ...row, reasonerTypes: row.reasonerTypes ?? [], reasonerNames: row.reasonerNames ?? [] };
+  return { ...row, reasonerTypes: row.reasonerTypes ?? [], reasonerNames: row.reasonerNames ?? [], generationKinds: row.generationKinds ?? [] };
 }
