@@ -31,8 +31,10 @@ const ConfigSchema = z.object({
   JOBS_MAX_TOKENS: z.coerce.number().int().min(100).default(DEFAULT_QUERY_LIMITS.maxTokens),
   JOBS_MAX_COST: z.coerce.number().int().min(1).default(DEFAULT_QUERY_LIMITS.maxCost),
   JOBS_MAX_BATCH: z.coerce.number().int().min(1).default(DEFAULT_QUERY_LIMITS.maxBatch),
+  JOBS_METRICS_PUBLIC: flag(false),
   JOBS_RATE_LIMIT: z.coerce.number().int().min(0).default(3000),
   JOBS_RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(60),
+  JOBS_WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1).default(4 * 1024 * 1024),
 });
 
 export type Config = {
@@ -59,8 +61,12 @@ export type Config = {
   /** "Did you mean …?" hints in validation errors. */
   fieldSuggestions: boolean;
   limits: QueryLimits;
+  /** /metrics without credentials (behind a private network); otherwise a first-tenant admin key. */
+  metricsPublic: boolean;
   /** Requests per API key per window in each process; 0 points turns it off. */
   rateLimit: RateLimit;
+  /** Unsent bytes a WebSocket client may have queued before it is dropped as too slow. */
+  wsMaxBufferedBytes: number;
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -95,6 +101,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxCost: e.JOBS_MAX_COST,
       maxBatch: e.JOBS_MAX_BATCH,
     },
+    metricsPublic: e.JOBS_METRICS_PUBLIC,
     rateLimit: { points: e.JOBS_RATE_LIMIT, windowSeconds: e.JOBS_RATE_LIMIT_WINDOW_S },
+    wsMaxBufferedBytes: e.JOBS_WS_MAX_BUFFERED_BYTES,
   };
 }

@@ -7,14 +7,17 @@ import { AuthService } from "./auth/service.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/database.ts";
 import { migrate } from "./db/migrate.ts";
+import { startExecution } from "./executors/index.ts";
 import { createApp } from "./http/app.ts";
 import { JobChangeHub } from "./jobs/changes.ts";
+import { attachLiveUpdates } from "./live/index.ts";
 import { LocalJobGateway } from "./jobs/local/gateway.ts";
 import { GatewayRegistry } from "./jobs/registry.ts";
 import { JobService } from "./jobs/service.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import type { Services } from "./schema/context.ts";
 import { buildSchema } from "./schema/index.ts";
+import { Metrics } from "./observability/metrics.ts";
 import { AuditLog } from "./security/audit.ts";
 import { KeyRateLimiter } from "./security/rate-limit.ts";
 import { BlobStore } from "./storage/blob-store.ts";
@@ -62,12 +65,19 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       logger,
       rateLimiter: new KeyRateLimiter(config.rateLimit),
       audit: new AuditLog(db, logger),
+      metrics: new Metrics(db),
     };
+    // Worker protocol with the evidence hook, evidence checks, and the in-process executors.
+    const execution = startExecution(services);
+    cleanup.unshift(() => execution.stop());
 
     const httpServer = createServer();
     const { app, apollo } = await createApp(services, buildSchema(), httpServer);
     httpServer.on("request", app);
     cleanup.unshift(() => apollo.stop());
+    // graphql-ws on the same port and path; closed first, so sockets end before anything they use.
+    const live = attachLiveUpdates(services, buildSchema(), httpServer, { server: { maxBufferedBytes: config.wsMaxBufferedBytes } });
+    cleanup.unshift(() => live.close());
 
     await new Promise<void>((resolve, reject) => {
       httpServer.once("error", reject);

@@ -10,6 +10,8 @@ import { pendingMigrations } from "../db/migrate.ts";
 import { createJobLoaders } from "../jobs/loaders.ts";
 import type { Context, Services } from "../schema/context.ts";
 import { createFormatError } from "../schema/format-error.ts";
+import { requestMetricsPlugin } from "../observability/metrics.ts";
+import { tracingPlugin } from "../observability/tracing.ts";
 import { auditPlugin } from "../security/audit.ts";
 import { authenticateRequest } from "../security/authenticate.ts";
 import { limitRules } from "../security/limits.ts";
@@ -46,6 +48,8 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
       ApolloServerPluginLandingPageDisabled(),
       operationPolicyPlugin(schema, { limits: services.config.limits, introspection: services.config.introspection }),
       auditPlugin(services.audit),
+      requestMetricsPlugin(services.metrics),
+      tracingPlugin(),
     ],
   });
   await apollo.start();
@@ -77,6 +81,27 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
     }
   });
 
+  // Prometheus scrapes with an admin key of the first tenant (counts span tenants), unless public.
+  app.get("/metrics", async (req, res) => {
+    try {
+      if (!services.config.metricsPublic) {
+        const viewer = await authenticateRequest(services, req.headers.authorization);
+        const first = await services.auth.firstTenant();
+        if (viewer.role !== "ADMIN" || viewer.tenantId !== first?.id) {
+          res.status(403).json({ errors: [{ message: "metrics need an admin key of the first tenant", extensions: { code: "FORBIDDEN" } }] });
+          return;
+        }
+      }
+      const { contentType, body } = await services.metrics.exposition();
+      res.setHeader("content-type", contentType);
+      res.send(body);
+    } catch (err) {
+      const code = (err as { extensions?: { code?: string } }).extensions?.code;
+      const status = code === "UNAUTHENTICATED" ? 401 : code === "RATE_LIMITED" ? 429 : 503;
+      if (status === 503) services.logger.error({ err }, "metrics collection failed");
+      res.status(status).json({ errors: [{ message: status === 503 ? "metrics unavailable" : String((err as Error).message), extensions: { code: code ?? "INTERNAL_SERVER_ERROR" } }] });
+    }
+  });
   app.use(artifactsRouter(services));
   app.use("/graphql", graphiqlRouter({ endpoint: "/graphql", subscriptionEndpoint: "/graphql" }));
   app.use(

@@ -8,6 +8,7 @@ import type { JobRecord, Viewer } from "../jobs/model.ts";
 import type { GatewayRegistry } from "../jobs/registry.ts";
 import type { JobService } from "../jobs/service.ts";
 import type { Logger } from "../logger.ts";
+import type { Metrics } from "../observability/metrics.ts";
 import type { AuditLog } from "../security/audit.ts";
 import type { KeyRateLimiter } from "../security/rate-limit.ts";
 import type { BlobStore } from "../storage/blob-store.ts";
@@ -25,8 +26,11 @@ export interface Services {
   logger: Logger;
   rateLimiter: KeyRateLimiter;
   audit: AuditLog;
+  metrics: Metrics;
   /** Recomputes a generation job's evidence bundle; absent until execution is wired in. */
   evidence?: (job: JobRecord, evidence: { rootHash: string; signature: string; publicKey: string; fileIds: string[] }) => Promise<boolean>;
+  /** Builds a succeeded generation job's evidence and seal if they are still missing (idempotent); null for other jobs. */
+  ensureEvidence?: (jobId: string) => Promise<{ rootHash: string; signature: string; publicKey: string; fileIds: string[] } | null>;
 }
 
 /** Per request (or per subscription operation). */

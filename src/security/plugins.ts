@@ -25,6 +25,20 @@ export function checkOperation(
     throw jobsError("FORBIDDEN", "introspection is turned off for this server (admin keys may introspect)", { http: { status: 403 } });
   }
   assertWithinCost(schema, document, variables, operationName, policy.limits);
+  assertNoNul(document, variables);
+}
+
+/**
+ * PostgreSQL text and jsonb cannot hold U+0000; refuse it anywhere in an operation's input
+ * (variables or literals) up front, rather than failing deep inside a write.
+ */
+function assertNoNul(document: Parameters<typeof isIntrospection>[0], variables: Record<string, unknown> | undefined): void {
+  const inVariables = variables !== undefined && JSON.stringify(variables).includes("\\u0000");
+  const inLiterals = document.loc !== undefined && document.loc.source.body.includes("\u0000");
+  const escaped = document.loc !== undefined && /\\u0000/.test(document.loc.source.body);
+  if (inVariables || inLiterals || escaped) {
+    throw jobsError("BAD_USER_INPUT", "input must not contain NUL characters (U+0000)", { http: { status: 400 } });
+  }
 }
 
 export function operationPolicyPlugin(schema: GraphQLSchema, policy: OperationPolicy): ApolloServerPlugin<Context> {
