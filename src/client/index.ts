@@ -4,6 +4,7 @@ export { isJobsApiError, JobsApiError, type ApiErrorCode, type ApiErrorDetail, t
 export { JobsTransport, type ArtifactUploadRequest, type Fetch, type TransportOptions, type UploadBody } from "./http.ts";
 export * from "./types.ts";
 export { backoff, sleep, type BackoffOptions, type IdleState, type WaitForWork } from "./wait.ts";
+export { jobsChangedWake, type JobsChangedWake, type JobsChangedWakeOptions } from "./wake.ts";
 export {
   JobFailure,
   JobInterrupted,

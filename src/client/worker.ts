@@ -14,7 +14,8 @@ import {
   UPDATE_JOB_STATUS,
 } from "./operations.ts";
 import type { ClaimedJob, JobError, JobSnapshot, JobState, Json, Lease, LeaseStatus, LogLineInput, ReasonerType, StoredArtifact, WorkerRegistration } from "./types.ts";
-import { backoff, sleep, type WaitForWork } from "./wait.ts";
+import { sleep, type WaitForWork } from "./wait.ts";
+import { jobsChangedWake } from "./wake.ts";
 
 export interface WorkerLogger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -44,6 +45,8 @@ export interface WorkerOptions {
   leaseSeconds?: number;
   fetch?: Fetch;
   logger?: WorkerLogger;
+  /** For the `jobsChanged` subscription run() waits on; default: the global WebSocket, else `ws`. */
+  webSocketImpl?: unknown;
 }
 
 export interface ArtifactToUpload {
@@ -113,7 +116,10 @@ export interface RunOptions {
   concurrency?: number;
   /** Stops claiming; running handlers see their signal abort (failures then are retryable). run() resolves when all have finished. */
   signal?: AbortSignal;
-  /** How to wait when no job is available (default: capped exponential backoff). */
+  /**
+   * How to wait when no job is available. Default: woken by the `jobsChanged` subscription for this
+   * worker's reasoner types (no polling), falling back to a capped backoff while it is down.
+   */
   waitForWork?: WaitForWork;
   /** Called after each job's final call. */
   onJobFinished?: (finished: JobFinished) => void;
@@ -218,10 +224,17 @@ export class Worker {
     const concurrency = options.concurrency ?? 1;
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
     const stop = options.signal ?? new AbortController().signal;
-    const waitForWork = options.waitForWork ?? backoff();
-    if (!this.registration) await this.register();
-    this.logger.info("worker running", { workerId: this.id, concurrency });
-    await Promise.all(Array.from({ length: concurrency }, () => this.slot(handler, stop, waitForWork, options.onJobFinished)));
+    const wake = options.waitForWork
+      ? null
+      : jobsChangedWake({ url: this.options.url, apiKey: this.options.apiKey, reasonerTypes: this.options.reasonerTypes, webSocketImpl: this.options.webSocketImpl });
+    const waitForWork = options.waitForWork ?? wake!.waitForWork;
+    try {
+      if (!this.registration) await this.register();
+      this.logger.info("worker running", { workerId: this.id, concurrency });
+      await Promise.all(Array.from({ length: concurrency }, () => this.slot(handler, stop, waitForWork, options.onJobFinished)));
+    } finally {
+      await wake?.close();
+    }
   }
 
   /** One claim-run loop; `run` starts `concurrency` of them. */

@@ -1,0 +1,120 @@
+// Waiting for work without polling: a worker subscribes to `jobsChanged` for its reasoner types and
+// claims again when a job becomes claimable. A slow fallback re-check covers what no notification
+// announces (a retry's backoff running out); if the subscription drops, the wait degrades to the
+// polling backoff until it is back.
+import type { Client } from "graphql-ws";
+import type { ReasonerType } from "./types.ts";
+import { backoff, sleep, type WaitForWork } from "./wait.ts";
+
+const CLAIMABLE = new Set(["QUEUED", "PENDING"]);
+const SUBSCRIPTION = `subscription Work($filter: JobFilter) { jobsChanged(filter: $filter) { state } }`;
+
+export interface JobsChangedWakeOptions {
+  /** The server's base URL, http(s)://host:port. */
+  url: string;
+  apiKey: string;
+  reasonerTypes: readonly ReasonerType[];
+  /** A WebSocket class; default: the global one, else the `ws` package. */
+  webSocketImpl?: unknown;
+  /** Longest wait without a notification, in ms (default 30 s). */
+  fallbackMs?: number;
+}
+
+export interface JobsChangedWake {
+  waitForWork: WaitForWork;
+  close(): Promise<void>;
+}
+
+export function jobsChangedWake(options: JobsChangedWakeOptions): JobsChangedWake {
+  const fallbackMs = options.fallbackMs ?? 30_000;
+  const degraded = backoff();
+  let notified = 0; // claimable-job notifications seen
+  let consumed = 0; // how many of them a wait has already answered
+  let live = false;
+  let closed = false;
+  const waiters = new Set<() => void>();
+  let client: Client | null = null;
+  const stops: (() => void)[] = [];
+
+  const wakeAll = () => {
+    notified++;
+    for (const wake of [...waiters]) wake();
+  };
+
+  const subscribe = async () => {
+    const { createClient } = await import("graphql-ws");
+    const webSocketImpl = options.webSocketImpl ?? (globalThis as { WebSocket?: unknown }).WebSocket ?? (await import("ws")).default;
+    if (closed) return;
+    client = createClient({
+      url: `${options.url.replace(/\/graphql\/?$/, "").replace(/\/$/, "").replace(/^http/, "ws")}/graphql`,
+      webSocketImpl,
+      connectionParams: { authorization: `Bearer ${options.apiKey}` },
+      retryAttempts: Infinity,
+      shouldRetry: () => !closed,
+      on: {
+        connected: () => {
+          live = true;
+          // Anything may have been created while disconnected: let the waiters claim once.
+          wakeAll();
+        },
+        closed: () => {
+          live = false;
+        },
+      },
+    });
+    for (const reasonerType of options.reasonerTypes) {
+      stops.push(
+        client.subscribe<{ jobsChanged: { state: string } }>(
+          { query: SUBSCRIPTION, variables: { filter: { reasonerType, onlyActive: true } } },
+          {
+            next: (message) => {
+              if (message.data && CLAIMABLE.has(message.data.jobsChanged.state)) wakeAll();
+            },
+            error: () => {
+              live = false;
+            },
+            complete: () => undefined,
+          },
+        ),
+      );
+    }
+  };
+  const started = subscribe().catch(() => {
+    live = false;
+  });
+
+  const waitForWork: WaitForWork = async (idle) => {
+    if (notified > consumed) {
+      // A job arrived between the empty claim and this wait.
+      consumed = notified;
+      return;
+    }
+    if (!live) return degraded(idle);
+    // The fallback timer ends with the wait, however the wait ends.
+    const timer = new AbortController();
+    const stopTimer = () => timer.abort();
+    idle.signal.addEventListener("abort", stopTimer, { once: true });
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        waiters.delete(done);
+        resolve();
+      };
+      waiters.add(done);
+      void sleep(fallbackMs, timer.signal).then(done);
+    });
+    idle.signal.removeEventListener("abort", stopTimer);
+    timer.abort();
+    consumed = notified;
+  };
+
+  return {
+    waitForWork,
+    async close() {
+      closed = true;
+      await started;
+      for (const stop of stops) stop();
+      for (const wake of [...waiters]) wake();
+      await client?.dispose();
+    },
+  };
+}
