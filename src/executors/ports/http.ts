@@ -1,7 +1,8 @@
 // The port `npm run worker` uses: the jobs API over HTTP, exactly as any external worker sees it
 // (GraphQL for the worker protocol, PUT /artifacts under the lease, GET downloadUrl for inputs),
-// with a WORKER or ADMIN key. Until it can subscribe to jobsChanged, an idle worker polls with a
-// capped backoff.
+// with a WORKER or ADMIN key. An idle worker waits on the jobsChanged subscription; while the
+// WebSocket is down it polls with a capped backoff.
+import type { Client } from "graphql-ws";
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { jobsError, ErrorCodes, type ErrorCode } from "../../errors.ts";
@@ -52,6 +53,9 @@ interface WireJob {
 
 type WireClaim = { __typename: "Lease"; token: string; expiresOn: string; job: WireJob } | { __typename: "NoJobResponse"; message: string };
 
+const WORK = `subscription($filter: JobFilter) { jobsChanged(filter: $filter) { state } }`;
+/** Safety re-check while subscribed (retries whose backoff ended announce nothing). */
+const LIVE_RECHECK_MS = 30_000;
 const REGISTER = `mutation($input: RegisterWorkerInput!) { registerWorker(input: $input) { id } }`;
 const CLAIM = `mutation($w: ID!, $s: Int) { claimJob(workerId: $w, leaseSeconds: $s) { __typename
   ... on Lease { token expiresOn job { jobId reasonerType name createdBy payload ... on GenerationJob { kind rows description seed planTier } } }
@@ -161,12 +165,77 @@ export class HttpPort implements WorkerPort {
     return { jobId, outputs: job.artifacts.map(listing), evidence: job.evidence ? { rootHash: job.evidence.rootHash, files: job.evidence.files.map(listing) } : null };
   }
 
-  subscribeWork(): () => void {
-    return () => undefined;
+  /** Wakes on the `jobsChanged` subscription: a claimable job of these types appeared (or the socket reconnected). */
+  subscribeWork(filter: ClaimFilter, wake: () => void): () => void {
+    let stopped = false;
+    const stops: (() => void)[] = [];
+    const client = this.liveClient();
+    void client.then((c) => {
+      if (stopped) return;
+      for (const reasonerType of filter.reasonerTypes) {
+        stops.push(
+          c.subscribe<{ jobsChanged: { state: string } }>(
+            { query: WORK, variables: { filter: { reasonerType, onlyActive: true } } },
+            {
+              next: (m) => {
+                if (m.data && (m.data.jobsChanged.state === "QUEUED" || m.data.jobsChanged.state === "PENDING")) wake();
+              },
+              error: () => {
+                this.live = false;
+              },
+              complete: () => undefined,
+            },
+          ),
+        );
+      }
+    });
+    this.liveUsers++;
+    return () => {
+      if (stopped) return;
+      stopped = true;
+      for (const stop of stops) stop();
+      if (--this.liveUsers === 0) void this.closeLive();
+    };
   }
 
   async idleDelayMs(_filter: ClaimFilter, idle: number): Promise<number> {
+    // While subscribed, wake-ups come by notification; the timer is only a safety re-check.
+    if (this.live) return LIVE_RECHECK_MS;
     return Math.min(this.options.maxIdleMs ?? 5000, 250 * 2 ** Math.max(0, idle - 1));
+  }
+
+  private live = false;
+  private liveUsers = 0;
+  private client: Promise<Client> | null = null;
+
+  private liveClient(): Promise<Client> {
+    this.client ??= (async () => {
+      const { createClient } = await import("graphql-ws");
+      const { default: WebSocket } = await import("ws");
+      return createClient({
+        url: `${this.base.replace(/^http/, "ws")}/graphql`,
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${this.options.apiKey}` },
+        retryAttempts: Infinity,
+        shouldRetry: () => this.liveUsers > 0,
+        on: {
+          connected: () => {
+            this.live = true;
+          },
+          closed: () => {
+            this.live = false;
+          },
+        },
+      });
+    })();
+    return this.client;
+  }
+
+  private async closeLive(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    this.live = false;
+    if (client) await (await client).dispose();
   }
 
   watchJob(): () => void {
