@@ -67,6 +67,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       audit: new AuditLog(db, logger),
       metrics: new Metrics(db),
     };
+    // Runs after everything that handles requests has stopped, before the database closes.
+    cleanup.unshift(() => services.audit.idle());
     // Worker protocol with the evidence hook, evidence checks, and the in-process executors.
     const execution = startExecution(services);
     cleanup.unshift(() => execution.stop());

@@ -1,7 +1,7 @@
 // The HTTP surface: GraphQL (and GraphiQL for browsers) on /graphql, health and readiness probes.
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
 import express, { type Request } from "express";
 import type { GraphQLSchema } from "graphql";
@@ -46,6 +46,8 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
+      // Federated traces (ftv1) would carry resolver error messages to whoever asks; we trace with OpenTelemetry.
+      ApolloServerPluginInlineTraceDisabled(),
       operationPolicyPlugin(schema, { limits: services.config.limits, introspection: services.config.introspection }),
       auditPlugin(services.audit),
       requestMetricsPlugin(services.metrics),

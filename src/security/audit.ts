@@ -19,6 +19,8 @@ export interface AuditEntry {
 }
 
 export class AuditLog {
+  private readonly pending = new Set<Promise<void>>();
+
   constructor(
     private readonly db: Database,
     private readonly logger: Logger,
@@ -33,10 +35,18 @@ export class AuditLog {
       const n = values.length;
       return `($${n - 4}::uuid, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
     });
-    return this.db
+    const write = this.db
       .query(`insert into "audit_log" ("tenantId", "actor", "operation", "target", "outcome") values ${rows.join(", ")}`, values)
       .then(() => undefined)
-      .catch((err: unknown) => this.logger.error({ err }, "audit log write failed"));
+      .catch((err: unknown) => this.logger.error({ err }, "audit log write failed"))
+      .finally(() => this.pending.delete(write));
+    this.pending.add(write);
+    return write;
+  }
+
+  /** Resolves once every audit write started so far has finished (shutdown, tests). */
+  async idle(): Promise<void> {
+    while (this.pending.size) await Promise.all([...this.pending]);
   }
 }
 

@@ -110,16 +110,12 @@ describe("query limits", () => {
   });
 });
 
-/** Audit rows are written beside the response; wait for them on the database itself. */
-async function waitForRows(t: TestServer, n: number) {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const rows = await t.server.services.db.query<{ operation: string; outcome: string; target: string | null; actor: string | null }>(
-      `select "operation", "outcome", "target", "actor" from "audit_log" order by "id"`,
-    );
-    if (rows.length >= n || Date.now() > deadline) return rows;
-    await new Promise((r) => setImmediate(r));
-  }
+/** Audit rows are written beside the response: wait for those writes, then read them. */
+async function waitForRows(t: TestServer, _n: number) {
+  await t.server.services.audit.idle();
+  return t.server.services.db.query<{ operation: string; outcome: string; target: string | null; actor: string | null }>(
+    `select "operation", "outcome", "target", "actor" from "audit_log" order by "id"`,
+  );
 }
 
 describe("production defaults: introspection and suggestions for admins only, rate limits", () => {
