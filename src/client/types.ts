@@ -102,3 +102,13 @@ export interface JobSnapshot {
   nativeState: string;
   error: JobError | null;
 }
+
+/** Where a job of each family waits to be claimed (and returns to when a lease is lost). */
+export const WAITING_STATE: Record<ReasonerType, JobState> = {
+  LOGIC: "QUEUED",
+  PRESCRIPTIVE: "QUEUED",
+  PREDICTIVE: "QUEUED",
+  AGENT: "PENDING",
+  GENERATION: "QUEUED",
+  BATCH: "PENDING",
+};

@@ -3,10 +3,9 @@
 // announces (a retry's backoff running out); if the subscription drops, the wait degrades to the
 // polling backoff until it is back.
 import type { Client } from "graphql-ws";
-import type { ReasonerType } from "./types.ts";
+import { type ReasonerType, WAITING_STATE } from "./types.ts";
 import { backoff, sleep, type WaitForWork } from "./wait.ts";
 
-const CLAIMABLE = new Set(["QUEUED", "PENDING"]);
 const SUBSCRIPTION = `subscription Work($filter: JobFilter) { jobsChanged(filter: $filter) { state } }`;
 
 export interface JobsChangedWakeOptions {
@@ -65,10 +64,11 @@ export function jobsChangedWake(options: JobsChangedWakeOptions): JobsChangedWak
     for (const reasonerType of options.reasonerTypes) {
       stops.push(
         client.subscribe<{ jobsChanged: { state: string } }>(
-          { query: SUBSCRIPTION, variables: { filter: { reasonerType, onlyActive: true } } },
+          // Only jobs entering the waiting state: claims and progress of others are not news to an idle worker.
+          { query: SUBSCRIPTION, variables: { filter: { reasonerType, state: WAITING_STATE[reasonerType] } } },
           {
             next: (message) => {
-              if (message.data && CLAIMABLE.has(message.data.jobsChanged.state)) wakeAll();
+              if (message.data) wakeAll();
             },
             error: () => {
               live = false;

@@ -7,6 +7,7 @@ import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { jobsError, ErrorCodes, type ErrorCode } from "../../errors.ts";
 import type { GenerationKind, JobState, PlanTier, ReasonerType } from "../../jobs/model.ts";
+import { waitingState } from "../../jobs/states.ts";
 import {
   type ArtifactBody,
   type ArtifactBytes,
@@ -175,10 +176,11 @@ export class HttpPort implements WorkerPort {
       for (const reasonerType of filter.reasonerTypes) {
         stops.push(
           c.subscribe<{ jobsChanged: { state: string } }>(
-            { query: WORK, variables: { filter: { reasonerType, onlyActive: true } } },
+            // Only jobs entering the waiting state: claims and progress of others are not news here.
+            { query: WORK, variables: { filter: { reasonerType, state: waitingState(reasonerType) } } },
             {
               next: (m) => {
-                if (m.data && (m.data.jobsChanged.state === "QUEUED" || m.data.jobsChanged.state === "PENDING")) wake();
+                if (m.data) wake();
               },
               error: () => {
                 this.live = false;
