@@ -1,0 +1,222 @@
+// Case 1, job throughput: N no-op jobs inserted in one statement, then drained with the same
+// number of jobs in flight by every system; jobs/s from the moment the workers start until the
+// database records every job as done. Systems run interleaved, each run on a fresh database.
+import pg from "pg";
+import { Worker } from "../../src/client/worker.ts";
+import { type BenchCase, type CaseOptions, ratioEntry, type ResultEntry } from "../case.ts";
+import { until, withFreshDatabase } from "../db.ts";
+import { countNoopJobs, insertNoopJobs, NOOP_QUEUE, NOOP_TYPE, noopRunner, ProtocolDrain, startOurServer } from "../ours.ts";
+import {
+  graphileInsert,
+  graphileMigrate,
+  graphileRemaining,
+  graphileRun,
+  PGBOSS_QUEUE,
+  pgBossCompleted,
+  pgBossInsert,
+  pgBossStart,
+} from "../peers.ts";
+import { median, msSince } from "../stats.ts";
+
+type Drain = (jobs: number, concurrency: number) => Promise<number>;
+
+const perSecond = (jobs: number, ms: number) => (jobs * 1000) / ms;
+
+/** Our real in-process Runner (the one JOBS_WORKERS starts), a no-op executor. */
+const oursRunner: Drain = async (jobs, concurrency) => {
+  const ours = await startOurServer("tp_runner");
+  try {
+    await insertNoopJobs(ours.server.services.db, ours.admin, jobs);
+    let done = 0;
+    let finish: () => void = () => undefined;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const start = process.hrtime.bigint();
+    const runner = noopRunner(ours.server, concurrency, { onComplete: () => ++done === jobs && finish() }).start();
+    await finished;
+    const ms = msSince(start);
+    await runner.stop();
+    const succeeded = await countNoopJobs(ours.server.services.db, "SUCCEEDED");
+    if (succeeded !== jobs) throw new Error(`runner: ${succeeded} of ${jobs} jobs succeeded`);
+    return perSecond(jobs, ms);
+  } finally {
+    await ours.stop();
+  }
+};
+
+/** WorkerProtocol.claim / complete in `concurrency` slots: the runner's work without its bookkeeping. */
+const oursProtocolLoop: Drain = async (jobs, concurrency) => {
+  const ours = await startOurServer("tp_loop");
+  try {
+    const db = ours.server.services.db;
+    await insertNoopJobs(db, ours.admin, jobs);
+    let done = 0;
+    let finish: () => void = () => undefined;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const start = process.hrtime.bigint();
+    const drain = new ProtocolDrain(ours.server, concurrency, { onComplete: () => ++done === jobs && finish() });
+    await finished;
+    const ms = msSince(start);
+    await drain.stop();
+    const succeeded = await countNoopJobs(db, "SUCCEEDED");
+    if (succeeded !== jobs) throw new Error(`protocol loop: ${succeeded} of ${jobs} jobs succeeded`);
+    return perSecond(jobs, ms);
+  } finally {
+    await ours.stop();
+  }
+};
+
+/** Our server with no executors, drained by external workers over GraphQL (src/client Worker). */
+const oursExternal: Drain = async (jobs, concurrency) => {
+  const ours = await startOurServer("tp_external");
+  try {
+    const s = ours.server.services;
+    await insertNoopJobs(s.db, ours.admin, jobs);
+    const { secret } = await s.auth.createApiKey({ userId: "bench-worker", role: "WORKER" }, ours.admin);
+    const worker = new Worker({ url: ours.url, apiKey: secret, name: "bench", reasonerTypes: [NOOP_TYPE], reasonerNames: [NOOP_QUEUE] });
+    await worker.register();
+    const stop = new AbortController();
+    let done = 0;
+    let failed = 0;
+    const start = process.hrtime.bigint();
+    await worker.run(async () => ({ result: null }), {
+      concurrency,
+      signal: stop.signal,
+      onJobFinished: (f) => {
+        if (f.final?.state !== "SUCCEEDED") failed++;
+        if (++done === jobs) stop.abort();
+      },
+    });
+    const ms = msSince(start);
+    const succeeded = await countNoopJobs(s.db, "SUCCEEDED");
+    if (failed || succeeded !== jobs) throw new Error(`external workers: ${succeeded} of ${jobs} jobs succeeded (${failed} not)`);
+    return perSecond(jobs, ms);
+  } finally {
+    await ours.stop();
+  }
+};
+
+function graphile(batched: boolean): Drain {
+  return (jobs, concurrency) =>
+    withFreshDatabase(batched ? "tp_gw_batched" : "tp_gw", async (db) => {
+      const pool = new pg.Pool({ connectionString: db.url, max: 10 });
+      pool.on("error", () => undefined); // connections the drop ends after the run
+      try {
+        await graphileMigrate(pool);
+        await graphileInsert(pool, jobs);
+        let started = 0;
+        let allStarted: () => void = () => undefined;
+        const handed = new Promise<void>((resolve) => (allStarted = resolve));
+        const start = process.hrtime.bigint();
+        const runner = await graphileRun(pool, { concurrency, batched, onStart: () => ++started === jobs && allStarted() });
+        await handed;
+        // graphile-worker acknowledges after the task resolved (and batches acks when batched):
+        // the run ends when its table is empty.
+        await until(async () => (await graphileRemaining(pool)) === 0, "graphile-worker to finish");
+        const ms = msSince(start);
+        await runner.stop();
+        return perSecond(jobs, ms);
+      } finally {
+        await pool.end();
+      }
+    });
+}
+
+/** pg-boss's own fetch / complete in `concurrency` loops (its work() sleeps a poll interval after every fetch). */
+const pgBossLoop: Drain = (jobs, concurrency) =>
+  withFreshDatabase("tp_pgboss", async (db) => {
+    const boss = await pgBossStart(db.url);
+    const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+    pool.on("error", () => undefined);
+    try {
+      await pgBossInsert(boss, jobs);
+      const loop = async () => {
+        for (;;) {
+          const [job] = await boss.fetch(PGBOSS_QUEUE, { batchSize: 1 });
+          if (!job) return;
+          await boss.complete(PGBOSS_QUEUE, job.id);
+        }
+      };
+      const start = process.hrtime.bigint();
+      await Promise.all(Array.from({ length: concurrency }, loop));
+      const ms = msSince(start);
+      const completed = await pgBossCompleted(pool);
+      if (completed !== jobs) throw new Error(`pg-boss: ${completed} of ${jobs} jobs completed`);
+      return perSecond(jobs, ms);
+    } finally {
+      await boss.stop({ graceful: false, wait: true }).catch(() => undefined);
+      await pool.end();
+    }
+  });
+
+/** pg-boss's work() with batches, its documented way to go fast; informational. */
+const pgBossWork: Drain = (jobs, concurrency) =>
+  withFreshDatabase("tp_pgboss_work", async (db) => {
+    const boss = await pgBossStart(db.url);
+    const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+    pool.on("error", () => undefined);
+    try {
+      await pgBossInsert(boss, jobs);
+      let handled = 0;
+      let allHandled: () => void = () => undefined;
+      const handedOut = new Promise<void>((resolve) => (allHandled = resolve));
+      const start = process.hrtime.bigint();
+      // One worker per slot; each fetches a batch per poll (pg-boss sleeps ≥ 0.5 s between fetches).
+      const batchSize = 100;
+      for (let i = 0; i < concurrency; i++) {
+        await boss.work(PGBOSS_QUEUE, { batchSize, pollingIntervalSeconds: 0.5 }, async (batch) => {
+          handled += batch.length;
+          if (handled === jobs) allHandled();
+        });
+      }
+      await handedOut;
+      await until(async () => (await pgBossCompleted(pool)) === jobs, "pg-boss to finish");
+      const ms = msSince(start);
+      return perSecond(jobs, ms);
+    } finally {
+      await boss.stop({ graceful: false, wait: true }).catch(() => undefined);
+      await pool.end();
+    }
+  });
+
+export const SYSTEMS: Record<string, Drain> = {
+  "ours-runner": oursRunner,
+  "ours-loop": oursProtocolLoop,
+  "ours-external": oursExternal,
+  "graphile-worker": graphile(false),
+  "graphile-worker-batched": graphile(true),
+  "pg-boss": pgBossLoop,
+  "pg-boss-work": pgBossWork,
+};
+
+export const throughputCase: BenchCase = {
+  id: "throughput",
+  title: "Job throughput",
+  async run(o: CaseOptions): Promise<ResultEntry[]> {
+    const jobs = o.jobs ?? (o.quick ? 1_000 : 50_000);
+    // External workers are an order of magnitude slower (two HTTP round trips a job): fewer jobs.
+    const externalJobs = Math.min(jobs, o.quick ? 300 : 2_000);
+    const names = Object.keys(SYSTEMS);
+    const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+    for (let r = 0; r < o.runs; r++) {
+      // Rotate the order each run so no system always runs first (cold) or last.
+      const order = names.map((_, i) => names[(i + r) % names.length]!);
+      for (const name of order) {
+        const n = name === "ours-external" ? externalJobs : jobs;
+        const rate = await SYSTEMS[name]!(n, o.concurrency);
+        samples[name]!.push(rate);
+        o.log(`throughput run ${r + 1}/${o.runs} ${name}: ${rate.toFixed(0)} jobs/s (${n} jobs)`);
+      }
+    }
+    const m = Object.fromEntries(names.map((n) => [n, median(samples[n]!)])) as Record<string, number>;
+    const common = { unit: "jobs/s", better: "higher" as const, runs: o.runs };
+    const drained = `${jobs} jobs, ${o.concurrency} in flight`;
+    return [
+      ratioEntry({ ...common, name: "throughput: in-process Runner vs graphile-worker (defaults: batching off)", ours: m["ours-runner"]!, peer: m["graphile-worker"]!, minRatio: 1.0, target: ">= 1.0x", note: drained }),
+      ratioEntry({ ...common, name: "throughput: in-process Runner vs pg-boss (fetch/complete loops)", ours: m["ours-runner"]!, peer: m["pg-boss"]!, minRatio: 1.0, target: ">= 1.0x", note: drained }),
+      ratioEntry({ ...common, name: "throughput: external GraphQL workers vs graphile-worker (batching off)", ours: m["ours-external"]!, peer: m["graphile-worker"]!, minRatio: 0.3, target: ">= 0.3x", note: `${externalJobs} jobs over HTTP, ${o.concurrency} in flight` }),
+      ratioEntry({ ...common, name: "throughput (info): WorkerProtocol claim/complete loops vs graphile-worker (batching off)", ours: m["ours-loop"]!, peer: m["graphile-worker"]!, note: drained }),
+      ratioEntry({ ...common, name: "throughput (info): in-process Runner vs graphile-worker batched (localQueue, batched completions)", ours: m["ours-runner"]!, peer: m["graphile-worker-batched"]!, note: drained }),
+      ratioEntry({ ...common, name: "throughput (info): in-process Runner vs pg-boss work() (batchSize 100, 0.5 s polls)", ours: m["ours-runner"]!, peer: m["pg-boss-work"]!, note: drained }),
+    ];
+  },
+};
