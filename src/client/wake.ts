@@ -84,6 +84,8 @@ export function jobsChangedWake(options: JobsChangedWakeOptions): JobsChangedWak
   });
 
   const waitForWork: WaitForWork = async (idle) => {
+    // A worker that stopped while its claim was in flight must not sit out the fallback.
+    if (idle.signal.aborted) return;
     if (notified > consumed) {
       // A job arrived between the empty claim and this wait.
       consumed = notified;

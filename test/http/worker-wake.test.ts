@@ -32,6 +32,11 @@ describe.each(backends.map((b) => [b.name, b] as const))("waiting for work on %s
       await waiting;
       expect(woken).toBe(true);
 
+      // A worker that stopped while its claim was in flight does not wait at all.
+      const gone = new AbortController();
+      gone.abort();
+      await wake.waitForWork({ emptyClaims: 3, signal: gone.signal });
+
       // Aborting a wait (the worker stopping) ends it at once.
       const stop = new AbortController();
       const stopped = wake.waitForWork({ emptyClaims: 3, signal: stop.signal });
