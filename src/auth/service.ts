@@ -115,7 +115,8 @@ export class AuthService {
     });
   }
 
-  private async isFirstTenantAdmin(viewer: Viewer): Promise<boolean> {
+  /** Admins of the first tenant manage tenants and see cross-tenant figures (metrics). */
+  async isFirstTenantAdmin(viewer: Viewer): Promise<boolean> {
     if (viewer.role !== "ADMIN") return false;
     return (await this.firstTenant())?.id === viewer.tenantId;
   }

@@ -7,6 +7,7 @@ import express, { type Request } from "express";
 import type { GraphQLSchema } from "graphql";
 import type { Server } from "node:http";
 import { pendingMigrations } from "../db/migrate.ts";
+import { jobsError } from "../errors.ts";
 import { createJobLoaders } from "../jobs/loaders.ts";
 import type { Context, Services } from "../schema/context.ts";
 import { createFormatError } from "../schema/format-error.ts";
@@ -17,6 +18,7 @@ import { authenticateRequest } from "../security/authenticate.ts";
 import { limitRules } from "../security/limits.ts";
 import { operationPolicyPlugin } from "../security/plugins.ts";
 import { artifactsRouter } from "./artifacts.ts";
+import { sendHttpError } from "./send-error.ts";
 import { graphiqlRouter, wantsGraphiQL } from "./graphiql.ts";
 import { newRequestId, runInRequestScope } from "./request-scope.ts";
 
@@ -88,20 +90,13 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
     try {
       if (!services.config.metricsPublic) {
         const viewer = await authenticateRequest(services, req.headers.authorization);
-        const first = await services.auth.firstTenant();
-        if (viewer.role !== "ADMIN" || viewer.tenantId !== first?.id) {
-          res.status(403).json({ errors: [{ message: "metrics need an admin key of the first tenant", extensions: { code: "FORBIDDEN" } }] });
-          return;
-        }
+        if (!(await services.auth.isFirstTenantAdmin(viewer))) throw jobsError("FORBIDDEN", "metrics need an admin key of the first tenant");
       }
       const { contentType, body } = await services.metrics.exposition();
       res.setHeader("content-type", contentType);
       res.send(body);
     } catch (err) {
-      const code = (err as { extensions?: { code?: string } }).extensions?.code;
-      const status = code === "UNAUTHENTICATED" ? 401 : code === "RATE_LIMITED" ? 429 : 503;
-      if (status === 503) services.logger.error({ err }, "metrics collection failed");
-      res.status(status).json({ errors: [{ message: status === 503 ? "metrics unavailable" : String((err as Error).message), extensions: { code: code ?? "INTERNAL_SERVER_ERROR" } }] });
+      sendHttpError(res, services.logger, err, { what: "metrics collection failed", status: 503, message: "metrics unavailable" });
     }
   });
   app.use(artifactsRouter(services));

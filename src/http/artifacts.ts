@@ -1,49 +1,18 @@
 // Artifact bytes over HTTP, beside GraphQL: workers PUT uploads under their lease; clients GET
 // attached artifacts and agent-file revisions with the same bearer credentials as /graphql.
 import express, { type Request, type Response } from "express";
-import type { GraphQLError } from "graphql";
-import { isJobsError, jobsError } from "../errors.ts";
+import { jobsError } from "../errors.ts";
 import type { Download } from "../artifacts/service.ts";
 import type { Services } from "../schema/context.ts";
 import { authenticateRequest } from "../security/authenticate.ts";
+import { sendHttpError } from "./send-error.ts";
 
 const LEASE_HEADER = "x-lease-token";
 
 function sendError(res: Response, services: Services, err: unknown): void {
-  const requestId = String(res.locals.requestId ?? "");
-  if (isJobsError(err)) {
-    const e = err as GraphQLError;
-    const status = (e.extensions.http as { status?: number } | undefined)?.status ?? statusOf(String(e.extensions.code), e.extensions);
-    const { http: _http, ...extensions } = e.extensions;
-    res.status(status).json({ errors: [{ message: e.message, extensions: { ...extensions, requestId } }] });
-    return;
-  }
-  services.logger.error({ err, requestId }, "artifact request failed");
-  res.status(500).json({ errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR", requestId } }] });
+  sendHttpError(res, services.logger, err, { what: "artifact request failed" });
 }
 
-function statusOf(code: string, extensions: Record<string, unknown>): number {
-  switch (code) {
-    case "BAD_USER_INPUT":
-      // A body over the size limit is still bad input to GraphQL-minded clients, but HTTP has a word for it.
-      return extensions.field === "body" && extensions.maxBytes !== undefined ? 413 : 400;
-    case "UNAUTHENTICATED":
-      return 401;
-    case "FORBIDDEN":
-      return 403;
-    case "NOT_FOUND":
-      return 404;
-    case "LEASE_LOST":
-    case "CONFLICT":
-      return 409;
-    case "RATE_LIMITED":
-      return 429;
-    default:
-      return 400;
-  }
-}
-
-/** The same credentials and rate budget as /graphql. */
 async function viewerOf(services: Services, req: Request) {
   return authenticateRequest(services, req.headers.authorization);
 }
