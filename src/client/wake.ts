@@ -24,21 +24,21 @@ export interface JobsChangedWake {
   close(): Promise<void>;
 }
 
-export function jobsChangedWake(options: JobsChangedWakeOptions): JobsChangedWake {
-  const fallbackMs = options.fallbackMs ?? 30_000;
-  const degraded = backoff();
-  let notified = 0; // claimable-job notifications seen
-  let consumed = 0; // how many of them a wait has already answered
+export interface ClaimableWatch {
+  /** Whether the subscription is connected now (when not, callers fall back to polling). */
+  readonly live: boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * Calls onWork whenever a job of these reasoner types enters its waiting state, and once on every
+ * (re)connection, since anything may have been created while disconnected.
+ */
+export function watchClaimableJobs(options: Omit<JobsChangedWakeOptions, "fallbackMs">, onWork: () => void): ClaimableWatch {
   let live = false;
   let closed = false;
-  const waiters = new Set<() => void>();
   let client: Client | null = null;
   const stops: (() => void)[] = [];
-
-  const wakeAll = () => {
-    notified++;
-    for (const wake of [...waiters]) wake();
-  };
 
   const subscribe = async () => {
     const { createClient } = await import("graphql-ws");
@@ -53,8 +53,7 @@ export function jobsChangedWake(options: JobsChangedWakeOptions): JobsChangedWak
       on: {
         connected: () => {
           live = true;
-          // Anything may have been created while disconnected: let the waiters claim once.
-          wakeAll();
+          onWork();
         },
         closed: () => {
           live = false;
@@ -68,7 +67,7 @@ export function jobsChangedWake(options: JobsChangedWakeOptions): JobsChangedWak
           { query: SUBSCRIPTION, variables: { filter: { reasonerType, state: WAITING_STATE[reasonerType] } } },
           {
             next: (message) => {
-              if (message.data) wakeAll();
+              if (message.data) onWork();
             },
             error: () => {
               live = false;
@@ -83,6 +82,30 @@ export function jobsChangedWake(options: JobsChangedWakeOptions): JobsChangedWak
     live = false;
   });
 
+  return {
+    get live() {
+      return live;
+    },
+    async close() {
+      closed = true;
+      await started;
+      for (const stop of stops) stop();
+      await client?.dispose();
+    },
+  };
+}
+
+export function jobsChangedWake(options: JobsChangedWakeOptions): JobsChangedWake {
+  const fallbackMs = options.fallbackMs ?? 30_000;
+  const degraded = backoff();
+  let notified = 0; // claimable-job notifications seen
+  let consumed = 0; // how many of them a wait has already answered
+  const waiters = new Set<() => void>();
+  const watch = watchClaimableJobs(options, () => {
+    notified++;
+    for (const wake of [...waiters]) wake();
+  });
+
   const waitForWork: WaitForWork = async (idle) => {
     // A worker that stopped while its claim was in flight must not sit out the fallback.
     if (idle.signal.aborted) return;
@@ -91,7 +114,7 @@ export function jobsChangedWake(options: JobsChangedWakeOptions): JobsChangedWak
       consumed = notified;
       return;
     }
-    if (!live) return degraded(idle);
+    if (!watch.live) return degraded(idle);
     // The fallback timer ends with the wait, however the wait ends.
     const timer = new AbortController();
     const stopTimer = () => timer.abort();
@@ -112,11 +135,8 @@ export function jobsChangedWake(options: JobsChangedWakeOptions): JobsChangedWak
   return {
     waitForWork,
     async close() {
-      closed = true;
-      await started;
-      for (const stop of stops) stop();
+      await watch.close();
       for (const wake of [...waiters]) wake();
-      await client?.dispose();
     },
   };
 }

@@ -2,12 +2,12 @@
 // (GraphQL for the worker protocol, PUT /artifacts under the lease, GET downloadUrl for inputs),
 // with a WORKER or ADMIN key. An idle worker waits on the jobsChanged subscription; while the
 // WebSocket is down it polls with a capped backoff.
-import type { Client } from "graphql-ws";
 import { Readable } from "node:stream";
+import WebSocket from "ws";
+import { type ClaimableWatch, watchClaimableJobs } from "../../client/wake.ts";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { jobsError, ErrorCodes, type ErrorCode } from "../../errors.ts";
 import type { GenerationKind, JobState, PlanTier, ReasonerType } from "../../jobs/model.ts";
-import { waitingState } from "../../jobs/states.ts";
 import {
   type ArtifactBody,
   type ArtifactBytes,
@@ -54,7 +54,6 @@ interface WireJob {
 
 type WireClaim = { __typename: "Lease"; token: string; expiresOn: string; job: WireJob } | { __typename: "NoJobResponse"; message: string };
 
-const WORK = `subscription($filter: JobFilter) { jobsChanged(filter: $filter) { state } }`;
 /** Safety re-check while subscribed (retries whose backoff ended announce nothing). */
 const LIVE_RECHECK_MS = 30_000;
 const REGISTER = `mutation($input: RegisterWorkerInput!) { registerWorker(input: $input) { id } }`;
@@ -168,77 +167,22 @@ export class HttpPort implements WorkerPort {
 
   /** Wakes on the `jobsChanged` subscription: a claimable job of these types appeared (or the socket reconnected). */
   subscribeWork(filter: ClaimFilter, wake: () => void): () => void {
-    let stopped = false;
-    const stops: (() => void)[] = [];
-    const client = this.liveClient();
-    void client.then((c) => {
-      if (stopped) return;
-      for (const reasonerType of filter.reasonerTypes) {
-        stops.push(
-          c.subscribe<{ jobsChanged: { state: string } }>(
-            // Only jobs entering the waiting state: claims and progress of others are not news here.
-            { query: WORK, variables: { filter: { reasonerType, state: waitingState(reasonerType) } } },
-            {
-              next: (m) => {
-                if (m.data) wake();
-              },
-              error: () => {
-                this.live = false;
-              },
-              complete: () => undefined,
-            },
-          ),
-        );
-      }
-    });
-    this.liveUsers++;
+    const watch = watchClaimableJobs({ url: this.base, apiKey: this.options.apiKey, reasonerTypes: filter.reasonerTypes, webSocketImpl: WebSocket }, wake);
+    this.watches.add(watch);
     return () => {
-      if (stopped) return;
-      stopped = true;
-      for (const stop of stops) stop();
-      if (--this.liveUsers === 0) void this.closeLive();
+      if (!this.watches.delete(watch)) return;
+      void watch.close();
     };
   }
 
   async idleDelayMs(_filter: ClaimFilter, idle: number): Promise<number> {
     // While subscribed, wake-ups come by notification; the timer is only a safety re-check.
-    if (this.live) return LIVE_RECHECK_MS;
+    if ([...this.watches].some((w) => w.live)) return LIVE_RECHECK_MS;
     return Math.min(this.options.maxIdleMs ?? 5000, 250 * 2 ** Math.max(0, idle - 1));
   }
 
-  private live = false;
-  private liveUsers = 0;
-  private client: Promise<Client> | null = null;
+  private readonly watches = new Set<ClaimableWatch>();
 
-  private liveClient(): Promise<Client> {
-    this.client ??= (async () => {
-      const { createClient } = await import("graphql-ws");
-      const { default: WebSocket } = await import("ws");
-      return createClient({
-        url: `${this.base.replace(/^http/, "ws")}/graphql`,
-        webSocketImpl: WebSocket,
-        connectionParams: { authorization: `Bearer ${this.options.apiKey}` },
-        retryAttempts: Infinity,
-        shouldRetry: () => this.liveUsers > 0,
-        on: {
-          connected: () => {
-            this.live = true;
-          },
-          closed: () => {
-            this.live = false;
-          },
-        },
-      });
-    })();
-    return this.client;
-  }
-
-  private async closeLive(): Promise<void> {
-    const client = this.client;
-    this.client = null;
-    this.live = false;
-    if (client) await (await client).dispose();
-  }
 
   watchJob(): () => void {
     return () => undefined;
