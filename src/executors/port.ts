@@ -19,6 +19,8 @@ export interface ClaimedJob {
   /** Known in-process; over HTTP the key's tenant is implied. */
   tenantId: string | null;
   reasonerType: ReasonerType;
+  /** The job's revision after the claim, when the port knows it: changes at or below it are the claim's own. */
+  revision?: number;
   name: string | null;
   createdBy: string;
   payload: unknown;
@@ -100,8 +102,11 @@ export interface WorkerPort {
    * backoff ends (in-process), or a capped backoff over `idle` consecutive empty claims (HTTP).
    */
   idleDelayMs(filter: ClaimFilter, idle: number): Promise<number>;
-  /** Calls onChange when the job changes (e.g. a cancel request), where the port can tell; else never. */
-  watchJob(jobId: string, onChange: () => void): () => void;
+  /**
+   * Calls onChange when the job changes (e.g. a cancel request), with the job's new revision when
+   * known, where the port can tell; else never.
+   */
+  watchJob(jobId: string, onChange: (revision?: number) => void): () => void;
 }
 
 /**

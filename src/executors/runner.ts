@@ -290,7 +290,11 @@ export class Runner {
       }
     };
     timer = setTimeout(() => void beat(), periodMs);
-    const unwatch = this.port.watchJob(job.id, () => void beat());
+    // The claim's own notification (and any older one) is no news: heartbeating on it would cost
+    // every job a statement.
+    const unwatch = this.port.watchJob(job.id, (revision) => {
+      if (revision === undefined || job.revision === undefined || revision > job.revision) void beat();
+    });
     return () => {
       stopped = true;
       clearTimeout(timer);

@@ -132,8 +132,11 @@ builder.mutationFields((t) => ({
       result: t.arg({ type: "JSON", required: false }),
       artifactIds: t.arg.idList({ required: false }),
     },
-    resolve: (_root, args, ctx) =>
-      workerProtocolFor(ctx.services).complete(args.leaseToken, args.result, args.artifactIds?.map(String), ctx.viewer),
+    resolve: async (_root, args, ctx) => {
+      const protocol = workerProtocolFor(ctx.services);
+      const done = await protocol.complete(args.leaseToken, args.result, args.artifactIds?.map(String), ctx.viewer);
+      return protocol.loadJob(done.jobId);
+    },
   }),
   failJob: t.field({
     type: JobRef,
@@ -142,6 +145,10 @@ builder.mutationFields((t) => ({
       error: t.arg({ type: JobErrorInput, required: true }),
       retryable: t.arg.boolean({ required: false, defaultValue: false }),
     },
-    resolve: (_root, args, ctx) => workerProtocolFor(ctx.services).fail(args.leaseToken, args.error, args.retryable, ctx.viewer),
+    resolve: async (_root, args, ctx) => {
+      const protocol = workerProtocolFor(ctx.services);
+      const failed = await protocol.fail(args.leaseToken, args.error, args.retryable, ctx.viewer);
+      return protocol.loadJob(failed.jobId);
+    },
   }),
 }));

@@ -591,7 +591,8 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     expect(await protocol.appendLogs(l!.token, [{ message: "made 10 rows" }], IN_PROCESS)).toBe(1);
     const done = await protocol.complete(l!.token, { rows: 10 }, [], IN_PROCESS);
     expect(done.state).toBe("SUCCEEDED");
-    expect(done.generation?.chargedCredits).toBe(1);
+    expect(done.chargedCredits).toBe(1);
+    expect((await protocol.loadJob(done.jobId)).generation?.chargedCredits).toBe(1);
     const hist = await history(admin, "GENERATION", mock);
     expect(hist.map((s) => s.state)).toEqual(["CREATED", "QUEUED", "RUNNING", "SUCCEEDED"]);
     await expect(protocol.fail(l!.token, { code: "X", message: "late" }, false, IN_PROCESS)).rejects.toMatchObject({ extensions: { code: "LEASE_LOST" } });

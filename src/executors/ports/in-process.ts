@@ -5,9 +5,8 @@ import type { ArtifactService } from "../../artifacts/service.ts";
 import type { Database } from "../../db/database.ts";
 import { isJobsError } from "../../errors.ts";
 import type { JobChangeHub } from "../../jobs/changes.ts";
-import type { JobRecord } from "../../jobs/model.ts";
 import type { JobService } from "../../jobs/service.ts";
-import { IN_PROCESS, type WorkerProtocol } from "../../workers/protocol/service.ts";
+import { type ClaimedJobRow, IN_PROCESS, type WorkerProtocol } from "../../workers/protocol/service.ts";
 import { creatorViewer } from "../creator.ts";
 import {
   type ArtifactBody,
@@ -34,12 +33,14 @@ export interface InProcessDeps {
   jobs: JobService;
 }
 
-export function claimedJobOf(job: JobRecord): ClaimedJob {
+/** The claim statement's row as executors read it. */
+export function claimedJobOf(job: ClaimedJobRow): ClaimedJob {
   const g = job.generation;
   return {
     id: job.id,
     tenantId: job.tenantId,
     reasonerType: job.reasonerType,
+    revision: job.revision,
     name: job.name,
     createdBy: job.createdBy,
     payload: job.payload,
@@ -169,8 +170,8 @@ export class InProcessPort implements WorkerPort {
     return ms === null || ms === undefined ? MAX_IDLE_MS : Math.min(MAX_IDLE_MS, Math.max(0, Math.ceil(Number(ms))));
   }
 
-  watchJob(jobId: string, onChange: () => void): () => void {
-    return this.deps.changes.subscribe(jobId, () => onChange());
+  watchJob(jobId: string, onChange: (revision: number) => void): () => void {
+    return this.deps.changes.subscribe(jobId, (change) => onChange(change.revision));
   }
 
   private creatorOf(job: ClaimedJob) {

@@ -11,23 +11,32 @@ import { isUuid, MAX_PAYLOAD_BYTES, name255, parseInput } from "../../jobs/valid
 import { leaseLost, parseLeaseToken, type PresentedLease } from "./lease.ts";
 import { appendJobEvents, MAX_EVENT_BYTES, MAX_ITEMS_PER_CALL } from "./sql/appendJobEvents.ts";
 import { appendJobLogs, type LogLine, MAX_LOG_LEVEL_LENGTH, MAX_LOG_MESSAGE_BYTES, MAX_LOG_STEP_LENGTH } from "./sql/appendJobLogs.ts";
-import { claimJob, DEFAULT_LEASE_SECONDS, MAX_LEASE_SECONDS, type ClaimFilter } from "./sql/claimJob.ts";
+import { claimJob, type ClaimedJobRow, DEFAULT_LEASE_SECONDS, MAX_LEASE_SECONDS, type ClaimFilter } from "./sql/claimJob.ts";
 import { completeJob, type CompletedJob } from "./sql/completeJob.ts";
-import { failJob } from "./sql/failJob.ts";
+import { failJob, type FailedJob } from "./sql/failJob.ts";
+import { succeedJob } from "./sql/succeedJob.ts";
 import { heartbeat, type LeaseStatus } from "./sql/heartbeat.ts";
 import { registerWorker, touchWorker, type WorkerRecord } from "./sql/registerWorker.ts";
 import { updateJobStatus } from "./sql/updateJobStatus.ts";
 
-export type { LeaseStatus, WorkerRecord };
+export type { ClaimedJobRow, CompletedJob, FailedJob, LeaseStatus, WorkerRecord };
 
 /** The caller of an in-process executor: no tenant scope, no API key. */
 export const IN_PROCESS = "in-process" as const;
 export type Caller = Viewer | typeof IN_PROCESS;
 
+/** A worker's lease over GraphQL: the claimed job as the API shows it. */
 export interface Lease {
   token: string;
   expiresOn: Date;
   job: JobRecord;
+}
+
+/** An in-process executor's lease: the claimed job as the claim statement returned it (no reload). */
+export interface ExecutorLease {
+  token: string;
+  expiresOn: Date;
+  job: ClaimedJobRow;
 }
 
 export interface SucceededJob {
@@ -135,7 +144,7 @@ export class WorkerProtocol {
     const seconds = parseInput(LeaseSeconds, leaseSeconds ?? DEFAULT_LEASE_SECONDS, "leaseSeconds");
     const worker = isUuid(workerId) ? await touchWorker(this.db, workerId, viewer.tenantId) : null;
     if (!worker) throw jobsError("NOT_FOUND", `worker ${workerId} not found`);
-    return this.claimWith({
+    const lease = await this.claimWith({
       tenantId: worker.tenantId,
       reasonerTypes: worker.reasonerTypes,
       queues: worker.reasonerNames,
@@ -146,10 +155,11 @@ export class WorkerProtocol {
       message: `claimed by worker ${worker.name}`,
       by: viewer.userId,
     });
+    return lease && { token: lease.token, expiresOn: lease.expiresOn, job: await this.loadJob(lease.job.id) };
   }
 
   /** The in-process executors' claim: no worker row, any tenant unless given. */
-  async claim(c: InProcessClaim): Promise<Lease | null> {
+  async claim(c: InProcessClaim): Promise<ExecutorLease | null> {
     return this.claimWith({
       tenantId: c.tenantId ?? null,
       reasonerTypes: c.reasonerTypes,
@@ -206,12 +216,18 @@ export class WorkerProtocol {
     return count;
   }
 
-  async complete(token: string, result: unknown, artifactIds: readonly string[] | null | undefined, caller: Caller): Promise<JobRecord> {
+  /**
+   * Finishes a leased job (SUCCEEDED, or CANCELED when a cancel was requested). The common case
+   * (nothing to attach or charge) is one statement; everything else one locked transaction.
+   */
+  async complete(token: string, result: unknown, artifactIds: readonly string[] | null | undefined, caller: Caller): Promise<CompletedJob> {
     const { lease, tenantId, by } = this.present(token, caller);
     assertJsonSize(result, MAX_PAYLOAD_BYTES, "result");
     const ids = [...(artifactIds ?? [])].map(String);
     if (ids.length > MAX_ITEMS_PER_CALL) throw jobsError("BAD_USER_INPUT", `artifactIds: at most ${MAX_ITEMS_PER_CALL}`, { field: "artifactIds" });
-    const done: CompletedJob = await this.db.transaction((tx) => completeJob(tx, { lease, tenantId, result, artifactIds: ids, by }));
+    const done: CompletedJob =
+      (ids.length === 0 ? await succeedJob(this.db, { lease, tenantId, result, by }) : null) ??
+      (await this.db.transaction((tx) => completeJob(tx, { lease, tenantId, result, artifactIds: ids, by })));
     if (done.state === "SUCCEEDED" && this.options.afterSuccess) {
       try {
         await this.options.afterSuccess({ jobId: done.jobId, tenantId: done.tenantId, reasonerType: done.reasonerType });
@@ -219,18 +235,17 @@ export class WorkerProtocol {
         this.options.logger?.error({ err, jobId: done.jobId }, "afterSuccess hook failed");
       }
     }
-    return this.loadJob(done.jobId);
+    return done;
   }
 
-  async fail(token: string, error: { code: string; message: string }, retryable: boolean | null | undefined, caller: Caller): Promise<JobRecord> {
+  async fail(token: string, error: { code: string; message: string }, retryable: boolean | null | undefined, caller: Caller): Promise<FailedJob> {
     const { lease, tenantId, by } = this.present(token, caller);
     const e = parseInput(ErrorInput, error, "error");
     assertNoNul(e, "error");
-    const failed = await this.db.transaction((tx) => failJob(tx, { lease, tenantId, error: e, retryable: retryable ?? false, by }));
-    return this.loadJob(failed.jobId);
+    return this.db.transaction((tx) => failJob(tx, { lease, tenantId, error: e, retryable: retryable ?? false, by }));
   }
 
-  private async claimWith(filter: ClaimFilter): Promise<Lease | null> {
+  private async claimWith(filter: ClaimFilter): Promise<ExecutorLease | null> {
     const startedAt = performance.now();
     const claimed = await claimJob(this.db, filter);
     const via = filter.workerId ? "graphql" : "in-process";
@@ -238,8 +253,8 @@ export class WorkerProtocol {
       this.options.onClaim?.(via, startedAt, null);
       return null;
     }
-    this.options.onClaim?.(via, startedAt, { reasonerType: claimed.reasonerType, dueOn: claimed.dueOn });
-    return { token: claimed.token, expiresOn: claimed.expiresOn, job: await this.loadJob(claimed.jobId) };
+    this.options.onClaim?.(via, startedAt, { reasonerType: claimed.job.reasonerType, dueOn: claimed.dueOn });
+    return { token: claimed.token, expiresOn: claimed.expiresOn, job: claimed.job };
   }
 
   /** The lease a token names and the caller's scope; LEASE_LOST for anything not shaped like a token. */
@@ -249,7 +264,8 @@ export class WorkerProtocol {
     return caller === IN_PROCESS ? { lease, tenantId: null, by: null } : { lease, tenantId: caller.tenantId, by: caller.userId };
   }
 
-  private async loadJob(jobId: string): Promise<JobRecord> {
+  /** The job as the API shows it (for the GraphQL answers of the protocol's verbs). */
+  async loadJob(jobId: string): Promise<JobRecord> {
     const row = await this.db.prisma.job.findUnique({ where: { id: jobId }, include: jobInclude });
     if (!row) throw jobsError("NOT_FOUND", `job ${jobId} not found`);
     return toJobRecord(row);

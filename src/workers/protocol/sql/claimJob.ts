@@ -3,7 +3,7 @@
 // same job nor wait for each other; move it to its family's claimed state with a fresh lease; write
 // its status-history row; name the agent on agent jobs; and notify listeners.
 import type { Sql } from "../../../db/database.ts";
-import type { GenerationKind, ReasonerType } from "../../../jobs/model.ts";
+import type { GenerationKind, JobState, PlanTier, ReasonerType } from "../../../jobs/model.ts";
 import { JOBS_CHANNEL, notifyPayloadSql } from "../../../jobs/sql/notify.ts";
 import { leaseHashSql, leaseTokenOf, newLeaseSecret } from "../lease.ts";
 import { claimedNativeStateSql, claimedStateSql, waitingStateSql } from "../states-sql.ts";
@@ -32,15 +32,54 @@ export interface ClaimFilter {
   by?: string | null;
 }
 
+/** The claimed job as far as an executor reads it: returned by the claim itself, no second read. */
+export interface ClaimedJobRow {
+  id: string;
+  tenantId: string;
+  reasonerType: ReasonerType;
+  state: JobState;
+  /** The job's revision after the claim: later change notifications carry higher ones. */
+  revision: number;
+  name: string | null;
+  createdBy: string;
+  payload: unknown;
+  /** GENERATION jobs only: the contract the output is a pure function of. */
+  generation: {
+    kind: GenerationKind;
+    rows: number | null;
+    description: string | null;
+    seed: number;
+    spec: unknown;
+    planTier: PlanTier;
+  } | null;
+}
+
 export interface ClaimedLease {
   /** The secret the claimer presents from now on; only its hash is stored. */
   token: string;
   expiresOn: Date;
-  jobId: string;
-  tenantId: string;
-  reasonerType: ReasonerType;
+  job: ClaimedJobRow;
   /** When the job became claimable: created, or due again after a retry's backoff. */
   dueOn: Date;
+}
+
+interface ClaimRow {
+  id: string;
+  tenantId: string;
+  reasonerType: ReasonerType;
+  state: JobState;
+  revision: number;
+  name: string | null;
+  createdBy: string;
+  payload: unknown;
+  leaseExpiresOn: Date;
+  dueOn: Date;
+  gKind: GenerationKind | null;
+  gRows: number | string | null;
+  gDescription: string | null;
+  gSeed: number | string | null;
+  gSpec: unknown;
+  gPlanTier: PlanTier | null;
 }
 
 // Enum arrays travel as text[] (PGlite cannot serialize a JS array for an enum-array parameter).
@@ -51,7 +90,7 @@ export async function claimJob(sql: Sql, f: ClaimFilter): Promise<ClaimedLease |
   }
   if (f.reasonerTypes.length === 0) return null;
   const secret = newLeaseSecret();
-  const rows = await sql.query<{ id: string; tenantId: string; reasonerType: ReasonerType; leaseExpiresOn: Date; dueOn: Date }>(
+  const rows = await sql.query<ClaimRow>(
     `with candidate as (
        select j."id" from "jobs" j
        where j."state" in ('QUEUED', 'PENDING')
@@ -85,7 +124,7 @@ export async function claimJob(sql: Sql, f: ClaimFilter): Promise<ClaimedLease |
          "updatedOn" = now()
        from candidate c where j."id" = c."id"
        returning j."id", j."tenantId", j."reasonerType", j."state", j."nativeState", j."statusSeq", j."revision", j."leaseExpiresOn",
-         greatest(j."createdOn", j."runAfter") as "dueOn"
+         j."name", j."createdBy", j."payload", greatest(j."createdOn", j."runAfter") as "dueOn"
      ), history as (
        insert into "job_status_changes" ("jobId", "seq", "state", "nativeState", "message", "agentId", "createdById")
        select "id", "statusSeq", "state", "nativeState", $9::text, $4::uuid::text, $10::text from claimed
@@ -93,8 +132,11 @@ export async function claimJob(sql: Sql, f: ClaimFilter): Promise<ClaimedLease |
        update "agent_details" a set "agentId" = $4::uuid::text
        from claimed c where a."jobId" = c."id" and c."reasonerType" = 'AGENT'
      )
-     select c."id", c."tenantId", c."reasonerType", c."leaseExpiresOn", c."dueOn", pg_notify('${JOBS_CHANNEL}', ${notifyPayloadSql("c")}) as "notified"
-     from claimed c`,
+     select c."id", c."tenantId", c."reasonerType", c."state", c."revision", c."name", c."createdBy", c."payload", c."leaseExpiresOn", c."dueOn",
+       g."kind" as "gKind", g."rows" as "gRows", g."description" as "gDescription", g."seed" as "gSeed", g."spec" as "gSpec",
+       g."planTier" as "gPlanTier",
+       pg_notify('${JOBS_CHANNEL}', ${notifyPayloadSql("c")}) as "notified"
+     from claimed c left join "generation_details" g on g."jobId" = c."id"`,
     [
       [...f.reasonerTypes],
       f.tenantId ?? null,
@@ -113,9 +155,26 @@ export async function claimJob(sql: Sql, f: ClaimFilter): Promise<ClaimedLease |
   return {
     token: leaseTokenOf(row.id, secret),
     expiresOn: new Date(row.leaseExpiresOn),
-    jobId: row.id,
-    tenantId: row.tenantId,
-    reasonerType: row.reasonerType,
     dueOn: new Date(row.dueOn),
+    job: {
+      id: row.id,
+      tenantId: row.tenantId,
+      reasonerType: row.reasonerType,
+      state: row.state,
+      revision: Number(row.revision),
+      name: row.name,
+      createdBy: row.createdBy,
+      payload: row.payload,
+      generation: row.gKind && row.gPlanTier
+        ? {
+            kind: row.gKind,
+            rows: row.gRows === null ? null : Number(row.gRows),
+            description: row.gDescription,
+            seed: Number(row.gSeed),
+            spec: row.gSpec,
+            planTier: row.gPlanTier,
+          }
+        : null,
+    },
   };
 }
