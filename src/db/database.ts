@@ -47,15 +47,35 @@ function countingPrisma(adapter: PrismaPg | PrismaPGlite, count: () => void): Pr
   return prisma;
 }
 
+/** Statements worth preparing once per connection: our own SQL with parameters, up to this many texts. */
+const MAX_PREPARED_TEXTS = 500;
+
+/**
+ * A name for each distinct statement text with parameters, so every pooled connection parses and
+ * plans it once, not on every call (planning the claim statement costs more than running it).
+ * Bounded: texts past the first MAX_PREPARED_TEXTS run unnamed.
+ */
+function preparedNames(): (text: string, values: readonly unknown[] | undefined) => string | undefined {
+  const names = new Map<string, string>();
+  return (text, values) => {
+    if (!values?.length) return undefined;
+    let name = names.get(text);
+    if (name === undefined && names.size < MAX_PREPARED_TEXTS) names.set(text, (name = `jobs_${names.size}`));
+    return name;
+  };
+}
+
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle client's connection dropping (database restart) must not crash the process.
   pool.on("error", () => undefined);
   let statements = 0;
   const prisma = countingPrisma(new PrismaPg(pool), () => statements++);
+  const nameOf = preparedNames();
   const query = async <T>(client: pg.Pool | pg.PoolClient, text: string, values?: readonly unknown[]) => {
     statements++;
-    const result = await client.query(text, values as unknown[] | undefined);
+    const name = nameOf(text, values);
+    const result = await client.query(name ? { name, text, values: values as unknown[] } : { text, values: values as unknown[] | undefined });
     return result.rows as T[];
   };
   let listener: pg.Client | undefined;
