@@ -87,7 +87,7 @@ export async function insertNoopJobs(sql: Sql, viewer: Viewer, count: number, op
        insert into "access_grants" ("jobId", "subjectId", "email", "relation")
        select m."id", $3::text, $4::text, 'OWNER' from made m
      )
-     select count(*)::int as n${options.notify ? `, count(pg_notify('${JOBS_CHANNEL}', $2::text || '|${NOOP_TYPE}|' || m."id"::text || '|1'))` : ""}
+     select count(*)::int as n${options.notify ? `, count(pg_notify('${JOBS_CHANNEL}', $2::text || '|${NOOP_TYPE}|' || m."id"::text || '|1|QUEUED'))` : ""}
      from made m`,
     [ids, viewer.tenantId, viewer.userId, viewer.email],
   );

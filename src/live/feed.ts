@@ -9,7 +9,7 @@ import { jobsError } from "../errors.ts";
 import type { JobChangeHub } from "../jobs/changes.ts";
 import type { JobEventRecord, LogLineRecord } from "../jobs/gateway.ts";
 import type { JobLoaders } from "../jobs/loaders.ts";
-import type { JobKey, JobRecord, ReasonerType, Viewer } from "../jobs/model.ts";
+import type { JobKey, JobRecord, JobState, ReasonerType, Viewer } from "../jobs/model.ts";
 import type { GatewayRegistry } from "../jobs/registry.ts";
 import type { JobChange } from "../jobs/sql/notify.ts";
 import type { Logger } from "../logger.ts";
@@ -275,15 +275,16 @@ export class LiveFeed {
     const key: ChannelKey = { tenantId: change.tenantId, reasonerType: change.reasonerType as ReasonerType, jobId: change.jobId };
     const existing = this.channels.get(channelId(key));
     if (existing) return existing.notify(change.revision);
-    if (!this.someWatcherMayWant(key)) return;
+    if (!this.someWatcherMayWant(key, change.state)) return;
     if ((this.sentRevisions.get(key.jobId) ?? 0) >= change.revision) return;
     this.channel(key).notify(change.revision);
   }
 
-  private someWatcherMayWant(key: ChannelKey): boolean {
+  /** Whether a jobsChanged subscriber may want this job (at this state, when the notification says). */
+  private someWatcherMayWant(key: ChannelKey, state?: JobState): boolean {
     const set = this.watchers.get(key.tenantId);
     if (!set) return false;
-    for (const w of set) if (matchesKeys(w.filter, key.reasonerType, key.jobId)) return true;
+    for (const w of set) if (matchesKeys(w.filter, key.reasonerType, key.jobId, state)) return true;
     return false;
   }
 

@@ -2,7 +2,7 @@
 // These mirror the SQL rules of src/jobs/local/visibility.ts (visibleJobs, listedJobs); a test holds
 // the two together (test/live/subscriptions.test.ts: a member does not receive another's job).
 import type { AccessGrantRecord } from "../jobs/gateway.ts";
-import type { JobFilter, JobRecord, ReasonerType, Viewer } from "../jobs/model.ts";
+import type { JobFilter, JobRecord, JobState, ReasonerType, Viewer } from "../jobs/model.ts";
 import { isTerminal } from "../jobs/states.ts";
 
 /** As `job(...)` reads: admins and workers the whole tenant, members their own and those shared with them. */
@@ -33,7 +33,11 @@ export function matchesJobsFilter(viewer: Viewer, filter: LiveJobFilter, job: Jo
     (!filter.onlyActive || !isTerminal(job.state));
 }
 
-/** The part of a filter a notification alone can answer (it carries the type and id only). */
-export function matchesKeys(filter: LiveJobFilter, reasonerType: string, jobId: string): boolean {
-  return (!filter.reasonerType || filter.reasonerType === reasonerType) && (!filter.jobId || filter.jobId === jobId);
+/** The part of a filter a notification alone can answer: type, id and (when it says) state. */
+export function matchesKeys(filter: LiveJobFilter, reasonerType: string, jobId: string, state?: JobState): boolean {
+  return (
+    (!filter.reasonerType || filter.reasonerType === reasonerType) &&
+    (!filter.jobId || filter.jobId === jobId) &&
+    (!filter.state || state === undefined || filter.state === state)
+  );
 }

@@ -47,7 +47,7 @@ export async function saveEvidence(
 export async function touchJob(tx: Sql, jobId: string): Promise<void> {
   await tx.query(
     `with j as (update "jobs" set "revision" = "revision" + 1, "updatedOn" = now() where "id" = $1::uuid
-       returning "id", "tenantId", "reasonerType", "revision")
+       returning "id", "tenantId", "reasonerType", "state", "revision")
      select pg_notify('${JOBS_CHANNEL}', ${notifyPayloadSql("j")}) from j`,
     [jobId],
   );

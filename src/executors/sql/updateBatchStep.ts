@@ -18,7 +18,7 @@ export async function updateBatchStep(sql: Sql, batchId: string, leaseHash: stri
     `with j as (
        update "jobs" set "revision" = "revision" + 1, "updatedOn" = now()
        where "id" = $1::uuid and "leaseToken" = $2::text and "state" not in ${TERMINAL_SQL}
-       returning "id", "tenantId", "reasonerType", "revision"
+       returning "id", "tenantId", "reasonerType", "state", "revision"
      ), s as (
        update "batch_steps" b set
          "state" = $4::text::"JobState",

@@ -6,7 +6,7 @@ import { decodeCursor, encodeCursor } from "../cursor.ts";
 import type { CancelOptions, GatewayCursor, GatewayPage, JobGateway } from "../gateway.ts";
 import type { JobFilter, JobKey, JobRecord, ReasonerType, Viewer } from "../model.ts";
 import type { NewJob } from "../new-job.ts";
-import { JOBS_CHANNEL } from "../sql/notify.ts";
+import { JOBS_CHANNEL, notifyPayload } from "../sql/notify.ts";
 import { transitionJob } from "../sql/transitionJob.ts";
 import { initialStates, isTerminal, isWaiting, nativeStateOf } from "../states.ts";
 import { requireRelation } from "./access.ts";
@@ -108,7 +108,7 @@ export class LocalJobGateway implements JobGateway {
       });
       await tx.$executeRawUnsafe(
         `select pg_notify('${JOBS_CHANNEL}', $1)`,
-        `${viewer.tenantId}|${job.reasonerType}|${id}|1`,
+        notifyPayload({ tenantId: viewer.tenantId, reasonerType: job.reasonerType, jobId: id, revision: 1, state: last }),
       );
       return id;
     });

@@ -85,7 +85,7 @@ export async function touchJob(sql: Sql, jobId: string): Promise<void> {
   await sql.query(
     `with touched as (
        update "jobs" set "revision" = "revision" + 1, "updatedOn" = now() where "id" = $1
-       returning "id", "tenantId", "reasonerType", "revision")
+       returning "id", "tenantId", "reasonerType", "state", "revision")
      select pg_notify('${JOBS_CHANNEL}', ${notifyPayloadSql("t")}) from touched t`,
     [jobId],
   );

@@ -16,7 +16,7 @@ export async function appendJobEvents(sql: Sql, lease: PresentedLease, tenantId:
        update "jobs" set "eventSeq" = "eventSeq" + $5::int, "revision" = "revision" + 1, "updatedOn" = now()
        where "id" = $1::uuid and "leaseToken" = $2::text and ($3::uuid is null or "tenantId" = $3::uuid)
          and "state" not in ${TERMINAL_SQL}
-       returning "id", "tenantId", "reasonerType", "revision", "eventSeq"
+       returning "id", "tenantId", "reasonerType", "state", "revision", "eventSeq"
      ), inserted as (
        insert into "job_events" ("jobId", "seq", "stream", "data")
        select j."id", j."eventSeq" - $5::int + e.ord::int, $4::text, e.data

@@ -23,7 +23,7 @@ export async function appendJobLogs(sql: Sql, lease: PresentedLease, tenantId: s
        update "jobs" set "logSeq" = "logSeq" + $4::int, "revision" = "revision" + 1, "updatedOn" = now()
        where "id" = $1::uuid and "leaseToken" = $2::text and ($3::uuid is null or "tenantId" = $3::uuid)
          and "state" not in ${TERMINAL_SQL}
-       returning "id", "tenantId", "reasonerType", "revision", "logSeq"
+       returning "id", "tenantId", "reasonerType", "state", "revision", "logSeq"
      ), inserted as (
        insert into "job_log_lines" ("jobId", "seq", "timestampMs", "level", "message", "step")
        select j."id", j."logSeq" - $4::int + l.ord::int, (l.v->>'timestampMs')::double precision, l.v->>'level', l.v->>'message', l.v->>'step'
