@@ -10,7 +10,8 @@ import { countNoopJobs, insertNoopJobs, noopRunner, ProtocolDrain, startOurServe
 import { GRAPHILE_TASK, graphileMigrate, graphileRemaining, graphileRun } from "../peers.ts";
 import { median, msSince, percentile } from "../stats.ts";
 
-const USE_RUNNER = process.env.BENCH_LATENCY_RUNNER === "1";
+/** BENCH_LATENCY_DRAIN=1: the bare protocol loop (ProtocolDrain) instead of the real Runner, to split the Runner's share. */
+const USE_DRAIN = process.env.BENCH_LATENCY_DRAIN === "1";
 
 interface Sampler {
   /** Adds one job and resolves once its executor has started it. */
@@ -44,9 +45,8 @@ async function ours(samples: number): Promise<number[]> {
   const sql: Sql = { query: async (text, values) => (await client.query(text, values as unknown[])).rows };
   const starts = new Starts();
   const onStart = (jobId: string) => starts.started(jobId);
-  // The real Runner livelocks at concurrency 1 when a change arrives while its slot is busy (see
-  // bench/README.md); until that is fixed, the same claim loop drives the protocol directly.
-  const runner = USE_RUNNER ? noopRunner(server.server, 1, { onStart }).start() : new ProtocolDrain(server.server, 1, { onStart });
+  // The real Runner (one slot), as JOBS_WORKERS starts it.
+  const runner = USE_DRAIN ? new ProtocolDrain(server.server, 1, { onStart }) : noopRunner(server.server, 1, { onStart }).start();
   try {
     const db = server.server.services.db;
     return await measure(
