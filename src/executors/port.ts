@@ -84,7 +84,8 @@ export interface JobArtifacts {
 export interface WorkerPort {
   /** For logs and status history. */
   readonly name: string;
-  claim(filter: ClaimFilter, leaseSeconds: number): Promise<PortLease | null>;
+  /** Up to `max` jobs (a port may hand fewer, e.g. one per call over HTTP); empty: none waiting. */
+  claim(filter: ClaimFilter, leaseSeconds: number, max: number): Promise<PortLease[]>;
   heartbeat(token: string): Promise<{ cancelRequested: boolean; expiresOn: Date }>;
   appendLogs(token: string, lines: readonly PortLogLine[]): Promise<void>;
   appendEvents(token: string, events: readonly unknown[], stream?: string): Promise<void>;

@@ -75,12 +75,12 @@ const messageOf = (err: unknown) => (err instanceof Error ? err.message : String
 
 export class Runner {
   private readonly stopping = new AbortController();
-  /** Settles when stop() is called. */
-  private readonly stopped$ = new Promise<void>((resolve) => this.stopping.signal.addEventListener("abort", () => resolve(), { once: true }));
   private readonly running = new Map<string, { abort: AbortController; done: Promise<void> }>();
   private loop: Promise<void> | undefined;
   private stopped: Promise<void> | undefined;
   private wake: () => void = () => undefined;
+  /** Resolves the wait of a full runner when a slot frees (or on stop). */
+  private slotFreed: () => void = () => undefined;
   /** Set by every wake-up; cleared before each claim, so a wake during a claim is never lost. */
   private dirty = true;
 
@@ -111,6 +111,7 @@ export class Runner {
   private async shutdown(): Promise<void> {
     this.stopping.abort();
     this.wake();
+    this.slotFreed();
     await this.loop;
     const grace = this.options.shutdownGraceMs ?? 5000;
     const all = Promise.all([...this.running.values()].map((r) => r.done));
@@ -131,15 +132,18 @@ export class Runner {
     let failures = 0;
     const stop = this.stopping.signal;
     while (!stop.aborted) {
-      if (this.running.size >= this.options.concurrency) {
+      const free = this.options.concurrency - this.running.size;
+      if (free <= 0) {
         // Full: wait for a slot (a notification meanwhile stays noted in `dirty`).
-        await Promise.race([...[...this.running.values()].map((r) => r.done), this.stopped$]);
+        await new Promise<void>((resolve) => (this.slotFreed = resolve));
+        this.slotFreed = () => undefined;
         continue;
       }
       this.dirty = false;
       let claimed;
       try {
-        claimed = await this.port.claim(this.executor.filter, this.options.leaseSeconds);
+        // Every free slot in one claim: under load the claims keep pace with the completions.
+        claimed = await this.port.claim(this.executor.filter, this.options.leaseSeconds, free);
         failures = 0;
       } catch (err) {
         // The database or API is unreachable: back off, capped, and try again.
@@ -148,9 +152,9 @@ export class Runner {
         await sleep(Math.min(250 * 2 ** failures, 10_000), stop);
         continue;
       }
-      if (claimed) {
+      if (claimed.length) {
         idle = 0;
-        this.launch(claimed.token, claimed.job);
+        for (const lease of claimed) this.launch(lease.token, lease.job);
         continue;
       }
       idle++;
@@ -180,7 +184,7 @@ export class Runner {
       .catch((err: unknown) => this.options.logger.error({ err, jobId: job.id }, "executor crashed; the lease will expire and the job be retried"))
       .finally(() => {
         this.running.delete(job.id);
-        this.poke(); // a slot is free
+        this.slotFreed();
       });
     this.running.set(job.id, { abort, done });
   }

@@ -573,6 +573,26 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     expect(states).toEqual([{ state: "QUEUED", n: 30 }]);
   });
 
+  it("an executor with free slots claims several jobs in one statement, each under its own lease", async () => {
+    const { admin, tenantId } = await tenant();
+    const protocol = workerProtocolFor(t.server.services);
+    const jobIds = [];
+    for (let i = 0; i < 5; i++) jobIds.push((await createJob(admin, "PRESCRIPTIVE", i)).jobId);
+    const before = db().statementCount();
+    const leases = await protocol.claimUpTo({ tenantId, reasonerTypes: ["PRESCRIPTIVE"] }, 3);
+    expect(db().statementCount() - before).toBe(1);
+    expect(new Set(leases.map((l) => l.job.id)).size).toBe(3);
+    expect(leases.map((l) => l.job.id).sort()).toEqual(jobIds.slice(0, 3).sort()); // oldest first
+    expect(new Set(leases.map((l) => l.token)).size).toBe(3);
+    // Each token holds its own job only: completing one leaves the others running.
+    await protocol.complete(leases[0]!.token, { ok: 1 }, [], IN_PROCESS);
+    const states = await db().query<{ id: string; state: string }>(`select "id", "state" from "jobs" where "id" = any($1::uuid[])`, [leases.map((l) => l.job.id)]);
+    expect(Object.fromEntries(states.map((r) => [r.id, r.state]))).toEqual({ [leases[0]!.job.id]: "SUCCEEDED", [leases[1]!.job.id]: "RUNNING", [leases[2]!.job.id]: "RUNNING" });
+    // Asking for more than are waiting hands what there is.
+    expect(await protocol.claimUpTo({ tenantId, reasonerTypes: ["PRESCRIPTIVE"] }, 10)).toHaveLength(2);
+    expect(await protocol.claimUpTo({ tenantId, reasonerTypes: ["PRESCRIPTIVE"] }, 10)).toEqual([]);
+  });
+
   it("in-process claims: any tenant, restricted to generation kinds, never assigned agent jobs", async () => {
     const { admin, tenantId } = await tenant();
     const protocol = workerProtocolFor(t.server.services);

@@ -99,11 +99,12 @@ export class HttpPort implements WorkerPort {
     this.fetch = options.fetch ?? fetch;
   }
 
-  async claim(filter: ClaimFilter, leaseSeconds: number): Promise<PortLease | null> {
+  /** One job per call: claimJob hands one lease. */
+  async claim(filter: ClaimFilter, leaseSeconds: number): Promise<PortLease[]> {
     const workerId = await this.workerFor(filter);
     const { claimJob } = await this.graphql<{ claimJob: WireClaim }>(CLAIM, { w: workerId, s: leaseSeconds });
-    if (claimJob.__typename !== "Lease") return null;
-    return { token: claimJob.token, expiresOn: new Date(claimJob.expiresOn), job: claimedJobOf(claimJob.job) };
+    if (claimJob.__typename !== "Lease") return [];
+    return [{ token: claimJob.token, expiresOn: new Date(claimJob.expiresOn), job: claimedJobOf(claimJob.job) }];
   }
 
   async heartbeat(token: string) {

@@ -79,14 +79,12 @@ export class InProcessPort implements WorkerPort {
     readonly name = "the built-in executor",
   ) {}
 
-  async claim(filter: ClaimFilter, leaseSeconds: number): Promise<PortLease | null> {
-    const lease = await this.deps.protocol.claim({
-      reasonerTypes: filter.reasonerTypes,
-      generationKinds: filter.generationKinds ?? null,
-      leaseSeconds,
-      name: this.name,
-    });
-    return lease ? { token: lease.token, expiresOn: lease.expiresOn, job: claimedJobOf(lease.job) } : null;
+  async claim(filter: ClaimFilter, leaseSeconds: number, max: number): Promise<PortLease[]> {
+    const leases = await this.deps.protocol.claimUpTo(
+      { reasonerTypes: filter.reasonerTypes, generationKinds: filter.generationKinds ?? null, leaseSeconds, name: this.name },
+      max,
+    );
+    return leases.map((lease) => ({ token: lease.token, expiresOn: lease.expiresOn, job: claimedJobOf(lease.job) }));
   }
 
   async heartbeat(token: string) {

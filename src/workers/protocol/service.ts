@@ -11,7 +11,7 @@ import { isUuid, MAX_PAYLOAD_BYTES, name255, parseInput } from "../../jobs/valid
 import { leaseLost, parseLeaseToken, type PresentedLease } from "./lease.ts";
 import { appendJobEvents, MAX_EVENT_BYTES, MAX_ITEMS_PER_CALL } from "./sql/appendJobEvents.ts";
 import { appendJobLogs, type LogLine, MAX_LOG_LEVEL_LENGTH, MAX_LOG_MESSAGE_BYTES, MAX_LOG_STEP_LENGTH } from "./sql/appendJobLogs.ts";
-import { claimJob, type ClaimedJobRow, DEFAULT_LEASE_SECONDS, MAX_LEASE_SECONDS, type ClaimFilter } from "./sql/claimJob.ts";
+import { claimJobs, type ClaimedJobRow, DEFAULT_LEASE_SECONDS, MAX_CLAIM_BATCH, MAX_LEASE_SECONDS, type ClaimFilter } from "./sql/claimJob.ts";
 import { completeJob, type CompletedJob } from "./sql/completeJob.ts";
 import { failJob, type FailedJob } from "./sql/failJob.ts";
 import { succeedJob } from "./sql/succeedJob.ts";
@@ -144,7 +144,7 @@ export class WorkerProtocol {
     const seconds = parseInput(LeaseSeconds, leaseSeconds ?? DEFAULT_LEASE_SECONDS, "leaseSeconds");
     const worker = isUuid(workerId) ? await touchWorker(this.db, workerId, viewer.tenantId) : null;
     if (!worker) throw jobsError("NOT_FOUND", `worker ${workerId} not found`);
-    const lease = await this.claimWith({
+    const [lease] = await this.claimWith({
       tenantId: worker.tenantId,
       reasonerTypes: worker.reasonerTypes,
       queues: worker.reasonerNames,
@@ -155,12 +155,18 @@ export class WorkerProtocol {
       message: `claimed by worker ${worker.name}`,
       by: viewer.userId,
     });
-    return lease && { token: lease.token, expiresOn: lease.expiresOn, job: await this.loadJob(lease.job.id) };
+    return lease ? { token: lease.token, expiresOn: lease.expiresOn, job: await this.loadJob(lease.job.id) } : null;
   }
 
   /** The in-process executors' claim: no worker row, any tenant unless given. */
   async claim(c: InProcessClaim): Promise<ExecutorLease | null> {
+    return (await this.claimUpTo(c, 1))[0] ?? null;
+  }
+
+  /** Up to `max` jobs in one statement, for an executor with that many free slots. */
+  async claimUpTo(c: InProcessClaim, max: number): Promise<ExecutorLease[]> {
     return this.claimWith({
+      limit: Math.max(1, Math.min(MAX_CLAIM_BATCH, Math.floor(max))),
       tenantId: c.tenantId ?? null,
       reasonerTypes: c.reasonerTypes,
       queues: c.queues ?? [],
@@ -245,16 +251,13 @@ export class WorkerProtocol {
     return this.db.transaction((tx) => failJob(tx, { lease, tenantId, error: e, retryable: retryable ?? false, by }));
   }
 
-  private async claimWith(filter: ClaimFilter): Promise<ExecutorLease | null> {
+  private async claimWith(filter: ClaimFilter): Promise<ExecutorLease[]> {
     const startedAt = performance.now();
-    const claimed = await claimJob(this.db, filter);
+    const claimed = await claimJobs(this.db, filter);
     const via = filter.workerId ? "graphql" : "in-process";
-    if (!claimed) {
-      this.options.onClaim?.(via, startedAt, null);
-      return null;
-    }
-    this.options.onClaim?.(via, startedAt, { reasonerType: claimed.job.reasonerType, dueOn: claimed.dueOn });
-    return { token: claimed.token, expiresOn: claimed.expiresOn, job: claimed.job };
+    if (claimed.length === 0) this.options.onClaim?.(via, startedAt, null);
+    for (const c of claimed) this.options.onClaim?.(via, startedAt, { reasonerType: c.job.reasonerType, dueOn: c.dueOn });
+    return claimed.map((c) => ({ token: c.token, expiresOn: c.expiresOn, job: c.job }));
   }
 
   /** The lease a token names and the caller's scope; LEASE_LOST for anything not shaped like a token. */

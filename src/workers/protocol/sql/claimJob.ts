@@ -1,7 +1,8 @@
-// Hands one eligible job to a claimer, atomically, in ONE statement: pick the first waiting job
-// (priority desc, then oldest) with FOR UPDATE SKIP LOCKED, so concurrent claimers never take the
-// same job nor wait for each other; move it to its family's claimed state with a fresh lease; write
-// its status-history row; name the agent on agent jobs; and notify listeners.
+// Hands eligible jobs to a claimer, atomically, in ONE statement: pick the first waiting jobs
+// (priority desc, then oldest; one unless asked for more) with FOR UPDATE SKIP LOCKED, so
+// concurrent claimers never take the same job nor wait for each other; move each to its family's
+// claimed state with a fresh lease; write its status-history row; name the agent on agent jobs;
+// and notify listeners. An executor with several free slots fills them with one statement.
 import type { Sql } from "../../../db/database.ts";
 import type { GenerationKind, JobState, PlanTier, ReasonerType } from "../../../jobs/model.ts";
 import { JOBS_CHANNEL, notifyPayloadSql } from "../../../jobs/sql/notify.ts";
@@ -30,7 +31,11 @@ export interface ClaimFilter {
   /** Status-history message and author. */
   message?: string | null;
   by?: string | null;
+  /** How many jobs at most (default 1). */
+  limit?: number;
 }
+
+export const MAX_CLAIM_BATCH = 100;
 
 /** The claimed job as far as an executor reads it: returned by the claim itself, no second read. */
 export interface ClaimedJobRow {
@@ -83,12 +88,15 @@ interface ClaimRow {
 }
 
 // Enum arrays travel as text[] (PGlite cannot serialize a JS array for an enum-array parameter).
-export async function claimJob(sql: Sql, f: ClaimFilter): Promise<ClaimedLease | null> {
+/** The claimed jobs, in claim order; empty: no eligible job now. */
+export async function claimJobs(sql: Sql, f: ClaimFilter): Promise<ClaimedLease[]> {
+  const limit = f.limit ?? 1;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CLAIM_BATCH) throw new RangeError(`limit must be an integer between 1 and ${MAX_CLAIM_BATCH}`);
   const leaseSeconds = f.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
   if (!Number.isInteger(leaseSeconds) || leaseSeconds < 1 || leaseSeconds > MAX_LEASE_SECONDS) {
     throw new RangeError(`leaseSeconds must be an integer between 1 and ${MAX_LEASE_SECONDS}`);
   }
-  if (f.reasonerTypes.length === 0) return null;
+  if (f.reasonerTypes.length === 0) return [];
   const secret = newLeaseSecret();
   const rows = await sql.query<ClaimRow>(
     `with candidate as (
@@ -106,7 +114,7 @@ export async function claimJob(sql: Sql, f: ClaimFilter): Promise<ClaimedLease |
          and ($6::text[]::"GenerationKind"[] is null or j."reasonerType" <> 'GENERATION' or exists (
                select 1 from "generation_details" g where g."jobId" = j."id" and g."kind" = any($6::text[]::"GenerationKind"[])))
        order by j."priority" desc, j."createdOn", j."id"
-       limit 1
+       limit $11::int
        for update of j skip locked
      ), claimed as (
        update "jobs" j set
@@ -148,11 +156,10 @@ export async function claimJob(sql: Sql, f: ClaimFilter): Promise<ClaimedLease |
       leaseSeconds,
       f.message ?? null,
       f.by ?? null,
+      limit,
     ],
   );
-  const row = rows[0];
-  if (!row) return null;
-  return {
+  return rows.map((row) => ({
     token: leaseTokenOf(row.id, secret),
     expiresOn: new Date(row.leaseExpiresOn),
     dueOn: new Date(row.dueOn),
@@ -176,5 +183,10 @@ export async function claimJob(sql: Sql, f: ClaimFilter): Promise<ClaimedLease |
           }
         : null,
     },
-  };
+  }));
+}
+
+/** One job (claimJobs with a limit of 1); null: no eligible job now. */
+export async function claimJob(sql: Sql, f: Omit<ClaimFilter, "limit">): Promise<ClaimedLease | null> {
+  return (await claimJobs(sql, { ...f, limit: 1 }))[0] ?? null;
 }
