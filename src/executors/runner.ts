@@ -211,9 +211,13 @@ export class Runner {
         // a CANCELING job into CANCELED, and a lost lease refuses it.
         outcome = await this.executor.run(ctx);
       } catch (err) {
+        keepAlive();
         await this.reportFailure(token, job, err, signal);
         return;
       }
+      // The run is over: no more heartbeats (the completion's own notification would prompt one,
+      // on a lease the completion just ended).
+      keepAlive();
       try {
         const { state } = await port.complete(token, outcome.result, outcome.artifactIds);
         logger.info({ jobId: job.id, state, executor: this.executor.name }, "job finished");
