@@ -18,35 +18,60 @@ export interface AuditEntry {
   outcome: string;
 }
 
+/** At most this many rows per insert (5 parameters each, well under PostgreSQL's 65,535). */
+const MAX_ROWS_PER_WRITE = 1000;
+
 export class AuditLog {
   private readonly pending = new Set<Promise<void>>();
+  /** Entries waiting for the write in flight to finish: they go together in the next insert. */
+  private queued: AuditEntry[] = [];
+  private flushing: Promise<void> | undefined;
 
   constructor(
     private readonly db: Database,
     private readonly logger: Logger,
   ) {}
 
-  /** Written beside the response, not before it: an audit failure is logged, never the caller's error. */
+  /**
+   * Written beside the response, not before it: an audit failure is logged, never the caller's
+   * error. One insert at a time; entries recorded meanwhile share the next one (under load many
+   * mutations cost one statement). Resolves once these entries are written (or failed).
+   */
   record(entries: readonly AuditEntry[]): Promise<void> {
     if (!entries.length) return Promise.resolve();
+    this.queued.push(...entries);
+    const write = (this.flushing ??= this.flush()).then(() => undefined);
+    this.pending.add(write);
+    void write.finally(() => this.pending.delete(write));
+    return write;
+  }
+
+  private async flush(): Promise<void> {
+    try {
+      while (this.queued.length) {
+        const batch = this.queued.splice(0, MAX_ROWS_PER_WRITE);
+        await this.insert(batch);
+      }
+    } finally {
+      this.flushing = undefined;
+    }
+  }
+
+  private async insert(entries: readonly AuditEntry[]): Promise<void> {
     const values: unknown[] = [];
     const rows = entries.map((e) => {
       values.push(e.tenantId, e.actor, e.operation, e.target, e.outcome);
       const n = values.length;
       return `($${n - 4}::uuid, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
     });
-    const write = this.db
+    await this.db
       .query(`insert into "audit_log" ("tenantId", "actor", "operation", "target", "outcome") values ${rows.join(", ")}`, values)
-      .then(() => undefined)
-      .catch((err: unknown) => this.logger.error({ err }, "audit log write failed"))
-      .finally(() => this.pending.delete(write));
-    this.pending.add(write);
-    return write;
+      .catch((err: unknown) => this.logger.error({ err, entries: entries.length }, "audit log write failed"));
   }
 
   /** Resolves once every audit write started so far has finished (shutdown, tests). */
   async idle(): Promise<void> {
-    while (this.pending.size) await Promise.all([...this.pending]);
+    while (this.pending.size || this.flushing) await Promise.all([...this.pending, this.flushing]);
   }
 }
 
