@@ -7,7 +7,10 @@
 // The server runs as a child process (`node --import tsx src/main.ts`) on a fresh PostgreSQL
 // database; the clients run here, so their memory is not counted.
 //
-//   npx tsx bench/subscriptions.ts [--quick]      (quick: 200 subscribers, 1,000 idle connections)
+//   npx tsx bench/subscriptions.ts [--quick] [--only latency|memory] [--connections N]
+//     --quick           200 subscribers, 1,000 idle connections
+//     --only memory     only the idle-memory part (--only latency: only the latency part)
+//     --connections N   idle connections for the memory part (default 5,000; 1,000 with --quick)
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,6 +26,10 @@ const repoRoot = new URL("../", import.meta.url).pathname;
 
 export interface SubscriptionsBenchOptions {
   quick: boolean;
+  /** Only one of the two parts (both when absent). */
+  only?: "latency" | "memory";
+  /** Idle connections for the memory part (default: 5,000, or 1,000 when quick). */
+  connections?: number;
   log(message: string): void;
 }
 
@@ -250,35 +257,42 @@ async function measureIdleMemory(connections: number, log: (m: string) => void):
 export async function runSubscriptionsBench(options: SubscriptionsBenchOptions): Promise<ResultEntry[]> {
   const subscribers = options.quick ? 200 : 1000;
   const events = options.quick ? 10 : 30;
-  const idle = options.quick ? 1000 : 5000;
+  const idle = options.connections ?? (options.quick ? 1000 : 5000);
+  const entries: ResultEntry[] = [];
 
-  options.log(`subscriptions: latency with ${subscribers} subscribers`);
-  const samples = await measureLatency(subscribers, events, options.log);
-  options.log(`subscriptions: memory with ${idle} idle connections`);
-  const memory = await measureIdleMemory(idle, options.log);
-
-  const note = `${subscribers} subscribers x ${events} events = ${samples.length} samples; receipt time minus the event's createdOn`;
-  return [
-    boundEntry({ name: `subscriptions: commit-to-client latency p50 (${subscribers} subscribers, one process)`, ours: round(percentile(samples, 0.5), 1), unit: "ms", better: "lower", note }),
-    boundEntry({
-      name: `subscriptions: commit-to-client latency p99 (${subscribers} subscribers, one process)`,
-      ours: round(percentile(samples, 0.99), 1),
-      unit: "ms",
-      better: "lower",
-      target: "<= 100 ms",
-      max: 100,
-      note,
-    }),
-    boundEntry({
-      name: `subscriptions: server memory per idle subscription (${idle} connections)`,
-      ours: round(memory.rssPerConnection / 1024, 1),
-      unit: "KB",
-      better: "lower",
-      target: "<= 50 KB",
-      max: 50,
-      note: `server RSS after a full GC ${round(memory.baselineRss / 2 ** 20, 1)} MiB -> ${round(memory.loadedRss / 2 ** 20, 1)} MiB; V8 heap + external ${round(memory.heapPerConnection / 1024, 1)} KB per connection; one connection, one jobUpdated subscription each`,
-    }),
-  ];
+  if (options.only !== "memory") {
+    options.log(`subscriptions: latency with ${subscribers} subscribers`);
+    const samples = await measureLatency(subscribers, events, options.log);
+    const note = `${subscribers} subscribers x ${events} events = ${samples.length} samples; receipt time minus the event's createdOn`;
+    entries.push(
+      boundEntry({ name: `subscriptions: commit-to-client latency p50 (${subscribers} subscribers, one process)`, ours: round(percentile(samples, 0.5), 1), unit: "ms", better: "lower", note }),
+      boundEntry({
+        name: `subscriptions: commit-to-client latency p99 (${subscribers} subscribers, one process)`,
+        ours: round(percentile(samples, 0.99), 1),
+        unit: "ms",
+        better: "lower",
+        target: "<= 100 ms",
+        max: 100,
+        note,
+      }),
+    );
+  }
+  if (options.only !== "latency") {
+    options.log(`subscriptions: memory with ${idle} idle connections`);
+    const memory = await measureIdleMemory(idle, options.log);
+    entries.push(
+      boundEntry({
+        name: `subscriptions: server memory per idle subscription (${idle} connections)`,
+        ours: round(memory.rssPerConnection / 1024, 1),
+        unit: "KB",
+        better: "lower",
+        target: "<= 50 KB",
+        max: 50,
+        note: `server RSS after a full GC ${round(memory.baselineRss / 2 ** 20, 1)} MiB -> ${round(memory.loadedRss / 2 ** 20, 1)} MiB; V8 heap + external ${round(memory.heapPerConnection / 1024, 1)} KB per connection; one connection, one jobUpdated subscription each`,
+      }),
+    );
+  }
+  return entries;
 }
 
 export const subscriptionsCase: BenchCase = {
@@ -288,7 +302,24 @@ export const subscriptionsCase: BenchCase = {
 };
 
 if (process.argv[1] && new URL(import.meta.url).pathname === process.argv[1]) {
-  const quick = process.argv.includes("--quick");
-  const entries = await runSubscriptionsBench({ quick, log: (m) => process.stderr.write(`${m}\n`) });
+  const args = process.argv.slice(2);
+  const valueOf = (flag: string) => {
+    const i = args.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
+    if (i < 0) return undefined;
+    return args[i]!.includes("=") ? args[i]!.slice(flag.length + 1) : args[i + 1];
+  };
+  if (args.includes("--help")) {
+    process.stdout.write("npx tsx bench/subscriptions.ts [--quick] [--only latency|memory] [--connections N]\n");
+    process.exit(0);
+  }
+  const only = valueOf("--only");
+  if (only !== undefined && only !== "latency" && only !== "memory") throw new Error(`--only: latency or memory, not ${only}`);
+  const connections = valueOf("--connections");
+  const entries = await runSubscriptionsBench({
+    quick: args.includes("--quick"),
+    only: only as "latency" | "memory" | undefined,
+    connections: connections === undefined ? undefined : Number(connections),
+    log: (m) => process.stderr.write(`${m}\n`),
+  });
   process.stdout.write(JSON.stringify(entries, null, 2) + "\n");
 }

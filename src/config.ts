@@ -35,6 +35,7 @@ const ConfigSchema = z.object({
   JOBS_RATE_LIMIT: z.coerce.number().int().min(0).default(3000),
   JOBS_RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(60),
   JOBS_WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1).default(4 * 1024 * 1024),
+  JOBS_WS_KEEPALIVE_MS: z.coerce.number().int().min(100).default(12_000),
 });
 
 export type Config = {
@@ -67,6 +68,8 @@ export type Config = {
   rateLimit: RateLimit;
   /** Unsent bytes a WebSocket client may have queued before it is dropped as too slow. */
   wsMaxBufferedBytes: number;
+  /** WebSocket ping interval; a client that has not answered the previous ping is disconnected. */
+  wsKeepAliveMs: number;
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -104,5 +107,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsPublic: e.JOBS_METRICS_PUBLIC,
     rateLimit: { points: e.JOBS_RATE_LIMIT, windowSeconds: e.JOBS_RATE_LIMIT_WINDOW_S },
     wsMaxBufferedBytes: e.JOBS_WS_MAX_BUFFERED_BYTES,
+    wsKeepAliveMs: e.JOBS_WS_KEEPALIVE_MS,
   };
 }

@@ -14,7 +14,7 @@ import type { GatewayRegistry } from "../jobs/registry.ts";
 import type { JobChange } from "../jobs/sql/notify.ts";
 import type { Logger } from "../logger.ts";
 import { type ChannelKey, JobChannel } from "./job-channel.ts";
-import { pullIterator } from "./pull-iterator.ts";
+import { type Closed, pullIterator } from "./pull-iterator.ts";
 import type { JobSnapshot } from "./snapshot.ts";
 import { canSee, type LiveJobFilter, matchesJobsFilter, matchesKeys } from "./visibility.ts";
 
@@ -40,12 +40,32 @@ export const DEFAULT_LIVE_FEED_OPTIONS: LiveFeedOptions = { pageSize: 100, tailC
 /** Newest revision handed to jobsChanged subscribers per job, remembered for this many jobs. */
 const SENT_REVISIONS_KEPT = 10_000;
 
-interface JobsWatcher {
-  viewer: Viewer;
-  filter: LiveJobFilter;
-  pending: Map<string, JobSnapshot>;
-  overflowed: boolean;
-  wake(): void;
+/** One jobsChanged subscriber: what waits for it, and its wait for more (an object: no closures per subscriber). */
+class JobsWatcher {
+  readonly pending = new Map<string, JobSnapshot>();
+  overflowed = false;
+  /** Resolves the subscriber's wait, while it waits. */
+  private resolve: (() => void) | null = null;
+
+  constructor(
+    readonly viewer: Viewer,
+    readonly filter: LiveJobFilter,
+  ) {}
+
+  /** Resolves at the next wake (a change for it, the feed stopping, or its consumer going). */
+  next(closed: Closed): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.resolve = resolve;
+      closed.onClose(this);
+    });
+  }
+
+  wake(): void {
+    const resolve = this.resolve;
+    if (!resolve) return;
+    this.resolve = null;
+    resolve();
+  }
 }
 
 export interface LiveFeedDeps {
@@ -111,7 +131,8 @@ export class LiveFeed {
 
   /** The job as it is now, then after every change; a state is never skipped, even when reads merge changes. */
   async watchJob(key: JobKey, viewer: Viewer): Promise<AsyncIterableIterator<JobDelivery>> {
-    const { channel, release } = await this.openVisible(key, viewer, true);
+    const use = await this.openVisible(key, viewer, true);
+    const { channel } = use;
     let revision = 0;
     let statusSeq = 0;
     return pullIterator<JobDelivery>(async (closed) => {
@@ -134,14 +155,15 @@ export class LiveFeed {
         }
         await channel.changed(closed);
       }
-    }, release);
+    }, () => use.release());
   }
 
   // --- jobEvents and jobLogs --------------------------------------------------------------------
 
   /** Events of one stream after `afterSeq`, then live ones. */
   async watchEvents(key: JobKey, stream: string, afterSeq: number, viewer: Viewer): Promise<AsyncIterableIterator<JobEventRecord>> {
-    const { channel, release } = await this.openVisible(key, viewer);
+    const use = await this.openVisible(key, viewer);
+    const { channel } = use;
     const stopUsing = channel.useEvents(stream);
     const expansions = this.deps.registry.for(key.reasonerType).expansions;
     return this.sequence<JobEventRecord>(
@@ -153,14 +175,15 @@ export class LiveFeed {
       () => true,
       () => {
         stopUsing();
-        release();
+        use.release();
       },
     );
   }
 
   /** Log lines after `afterSeq` stamped at or after `sinceMs` (when given), then live ones. */
   async watchLogs(key: JobKey, sinceMs: number | null, afterSeq: number, viewer: Viewer): Promise<AsyncIterableIterator<LogLineRecord>> {
-    const { channel, release } = await this.openVisible(key, viewer);
+    const use = await this.openVisible(key, viewer);
+    const { channel } = use;
     const stopUsing = channel.useLogs();
     const expansions = this.deps.registry.for(key.reasonerType).expansions;
     return this.sequence<LogLineRecord>(
@@ -172,7 +195,7 @@ export class LiveFeed {
       (line) => sinceMs === null || Number(line.timestampMs) >= sinceMs,
       () => {
         stopUsing();
-        release();
+        use.release();
       },
     );
   }
@@ -226,8 +249,7 @@ export class LiveFeed {
   /** Every job the viewer may list with this filter, as it is created or changes. */
   watchJobs(filter: LiveJobFilter, viewer: Viewer): AsyncIterableIterator<JobDelivery> {
     if (filter.allUsers && viewer.role !== "ADMIN") throw jobsError("FORBIDDEN", "allUsers needs an ADMIN key");
-    let wake: () => void = () => undefined;
-    const watcher: JobsWatcher = { viewer, filter, pending: new Map(), overflowed: false, wake: () => wake() };
+    const watcher = new JobsWatcher(viewer, filter);
     const set = this.watchers.get(viewer.tenantId) ?? new Set();
     this.watchers.set(viewer.tenantId, set);
     set.add(watcher);
@@ -248,16 +270,8 @@ export class LiveFeed {
             }
             return out;
           }
-          await new Promise<void>((resolve) => {
-            let forget: () => void = () => undefined;
-            const done = () => {
-              forget();
-              wake = () => undefined;
-              resolve();
-            };
-            wake = done;
-            forget = closed.onClose(done);
-          });
+          await watcher.next(closed);
+          closed.forget(watcher);
         }
       },
       () => {
@@ -329,35 +343,33 @@ export class LiveFeed {
     return channel;
   }
 
-  private dropIfUnused(channel: JobChannel): void {
+  /** Forgets a channel nobody uses any more (called when a read ends and when a subscription leaves). */
+  dropIfUnused(channel: JobChannel): void {
     const id = channelId(channel.key);
     if (channel.subscribers === 0 && !channel.busy && this.channels.get(id) === channel) this.channels.delete(id);
   }
 
-  /** Joins the job's channel and checks, on a read made after joining, that the viewer may see the job. */
-  private async openVisible(key: JobKey, viewer: Viewer, followsJob = false): Promise<{ channel: JobChannel; release: () => void }> {
+  /**
+   * Joins the job's channel and checks, on a read made after joining, that the viewer may see the
+   * job. (A ChannelUse rather than a release closure: a named closure would cost each subscription
+   * 256 bytes more when run through tsx, whose esbuild keepNames gives it a property dictionary.)
+   */
+  private async openVisible(key: JobKey, viewer: Viewer, followsJob = false): Promise<ChannelUse> {
     if (this.stopped) throw jobsError("INTERNAL_SERVER_ERROR", "the server is shutting down");
     const channel = this.channel({ tenantId: viewer.tenantId, reasonerType: key.reasonerType, jobId: key.jobId });
     // Counted before the first read: every read from now on must include the job for this subscriber.
     channel.subscribers++;
     if (followsJob) channel.jobSubscribers++;
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      channel.subscribers--;
-      if (followsJob) channel.jobSubscribers--;
-      this.dropIfUnused(channel);
-    };
+    const use = new ChannelUse(this, channel, followsJob);
     try {
       await channel.fresh();
       const snap = channel.snapshot;
       if (!snap || !canSee(viewer, snap.job, snap.grants)) throw jobsError("NOT_FOUND", `${key.reasonerType} job ${key.jobId} not found`);
     } catch (error) {
-      release();
+      use.release();
       throw error;
     }
-    return { channel, release };
+    return use;
   }
 
   /**
@@ -383,12 +395,43 @@ export class LiveFeed {
   }
 }
 
+/** One subscription's place in a channel, given back (once) when it ends. */
+class ChannelUse {
+  private released = false;
+
+  constructor(
+    private readonly feed: LiveFeed,
+    readonly channel: JobChannel,
+    private readonly followsJob: boolean,
+  ) {}
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.channel.subscribers--;
+    if (this.followsJob) this.channel.jobSubscribers--;
+    this.feed.dropIfUnused(this.channel);
+  }
+}
+
 function channelId(key: ChannelKey): string {
   return `${key.tenantId}:${key.reasonerType}:${key.jobId}`;
 }
 
+/** One job as delivered to one subscriber (a class: an object literal's arrow would get a property dictionary per delivery under tsx). */
+class Delivery implements JobDelivery {
+  constructor(
+    private readonly snap: JobSnapshot,
+    readonly job: JobRecord,
+  ) {}
+
+  loadersFor(viewer: Viewer): JobLoaders {
+    return this.snap.loadersFor(viewer);
+  }
+}
+
 function delivery(snap: JobSnapshot, job: JobRecord): JobDelivery {
-  return { job, loadersFor: (viewer) => snap.loadersFor(viewer) };
+  return new Delivery(snap, job);
 }
 
 const feeds = new WeakMap<object, LiveFeed>();

@@ -48,7 +48,7 @@ export class JobChannel {
   private readsStarted = 0;
   private readsDone = 0;
   private lastError: { read: number; error: unknown } | null = null;
-  private waiters = new Set<() => void>();
+  private waiters = new Set<ChangeWaiter>();
   private readonly gateway: JobGateway;
   /** Revision of the newest snapshot, counted only while tails were read after it (else 0). */
   private revisionRead = 0;
@@ -90,14 +90,9 @@ export class JobChannel {
   /** Resolves at the end of the next read (or when the subscriber closes). */
   changed(closed?: Closed): Promise<void> {
     return new Promise<void>((resolve) => {
-      let forget: () => void = () => undefined;
-      const done = () => {
-        this.waiters.delete(done);
-        forget();
-        resolve();
-      };
-      this.waiters.add(done);
-      if (closed) forget = closed.onClose(done);
+      const waiter = new ChangeWaiter(this.waiters, resolve, closed ?? null);
+      this.waiters.add(waiter);
+      closed?.onClose(waiter);
     });
   }
 
@@ -146,7 +141,7 @@ export class JobChannel {
 
   /** Wakes every waiter (used when the feed stops). */
   wakeAll(): void {
-    for (const wake of [...this.waiters]) wake();
+    for (const waiter of [...this.waiters]) waiter.wake();
   }
 
   private kick(): void {
@@ -223,5 +218,20 @@ export class JobChannel {
       if (rows.length <= pageSize) return;
     }
     this.dirty = true;
+  }
+}
+
+/** One wait for a channel's next read, which its subscriber's going also ends (an object, not closures: idle subscribers each hold one). */
+class ChangeWaiter {
+  constructor(
+    private readonly waiters: Set<ChangeWaiter>,
+    private readonly resolve: () => void,
+    private readonly closed: Closed | null,
+  ) {}
+
+  wake(): void {
+    this.waiters.delete(this);
+    this.closed?.forget(this);
+    this.resolve();
   }
 }

@@ -35,34 +35,49 @@ function sharingKey(args: ExecutionArgs): string | null {
 export async function subscribeSharing(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
   const stream = await createSourceEventStream(args);
   if (!(Symbol.asyncIterator in Object(stream))) return stream as ExecutionResult;
-  const source = (stream as AsyncIterable<unknown>)[Symbol.asyncIterator]();
-  const key = sharingKey(args);
-  const run = (payload: unknown): Promise<ExecutionResult> => Promise.resolve(execute({ ...args, rootValue: payload }));
-  const resultOf = (payload: unknown): Promise<ExecutionResult> => {
-    if (key === null || typeof payload !== "object" || payload === null) return run(payload);
+  return new SharingIterator((stream as AsyncIterable<unknown>)[Symbol.asyncIterator](), args, sharingKey(args));
+}
+
+/** The execution results of a source stream's items (a class: every idle subscription holds one). */
+class SharingIterator implements AsyncIterableIterator<ExecutionResult> {
+  constructor(
+    private readonly source: AsyncIterator<unknown>,
+    private readonly args: ExecutionArgs,
+    /** Under which subscribers may share results; null when this operation must execute alone. */
+    private readonly key: string | null,
+  ) {}
+
+  async next(): Promise<IteratorResult<ExecutionResult>> {
+    const item = await this.source.next();
+    if (item.done) return { done: true, value: undefined };
+    return { done: false, value: await this.resultOf(item.value) };
+  }
+
+  async return(): Promise<IteratorResult<ExecutionResult>> {
+    await this.source.return?.();
+    return { done: true, value: undefined };
+  }
+
+  async throw(error?: unknown): Promise<IteratorResult<ExecutionResult>> {
+    await this.source.return?.();
+    throw error;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  private run(payload: unknown): Promise<ExecutionResult> {
+    return Promise.resolve(execute({ ...this.args, rootValue: payload }));
+  }
+
+  private resultOf(payload: unknown): Promise<ExecutionResult> {
+    const { key } = this;
+    if (key === null || typeof payload !== "object" || payload === null) return this.run(payload);
     let byKey = results.get(payload);
     if (!byKey) results.set(payload, (byKey = new Map()));
     let result = byKey.get(key);
-    if (!result) byKey.set(key, (result = run(payload)));
+    if (!result) byKey.set(key, (result = this.run(payload)));
     return result;
-  };
-  const iterator: AsyncIterableIterator<ExecutionResult> = {
-    async next() {
-      const item = await source.next();
-      if (item.done) return { done: true, value: undefined };
-      return { done: false, value: await resultOf(item.value) };
-    },
-    async return() {
-      await source.return?.();
-      return { done: true, value: undefined };
-    },
-    async throw(error?: unknown) {
-      await source.return?.();
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return iterator;
-    },
-  };
-  return iterator;
+  }
 }

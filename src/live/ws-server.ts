@@ -1,8 +1,9 @@
 // graphql-ws on the HTTP server's own port and path (/graphql, subprotocol graphql-transport-ws).
 // The same rules as HTTP: the API key from connectionParams.authorization, the same tenant scoping
-// (each operation's context is built by contextFor, as for HTTP), the same query limits and
-// introspection policy, the same error masking. Messages in are size-bounded; a client that does
-// not read what it is sent is dropped instead of being buffered for without bound; shutdown lets
+// (each operation is authenticated and rate-limited by authenticateRequest, as for HTTP), the same
+// query limits and introspection policy, the same error masking. Messages in are size-bounded
+// (maxPayloadBytes: a larger one closes the socket with 1009); a client that does not read what it
+// is sent is dropped with 1013 instead of being buffered for without bound (ws-transport.ts); shutdown lets
 // queries and mutations in flight finish, then closes every socket with 1001 so clients reconnect
 // (elsewhere) and resume from their cursors.
 import type { Server } from "node:http";
@@ -25,17 +26,20 @@ import { bearerSecret } from "../auth/secrets.ts";
 import { isJobsError, jobsError } from "../errors.ts";
 import { contextFor } from "../http/app.ts";
 import { newRequestId, runInRequestScope } from "../http/request-scope.ts";
+import { createJobLoaders, type JobLoaders } from "../jobs/loaders.ts";
+import type { Viewer } from "../jobs/model.ts";
 import type { Context, Services } from "../schema/context.ts";
 import { createFormatError } from "../schema/format-error.ts";
+import { authenticateRequest } from "../security/authenticate.ts";
 import { limitRules } from "../security/limits.ts";
 import { checkOperation } from "../security/plugins.ts";
 import { subscribeSharing } from "./shared-execution.ts";
-import { type ConnectionExtra, type ConnectionParams, serveGraphQLWs } from "./ws-transport.ts";
+import { CLOSE_SLOW_CONSUMER, type ConnectionExtra, type ConnectionParams, serveGraphQLWs, type SlowConsumerCause } from "./ws-transport.ts";
 
 export const LIVE_PATH = "/graphql";
 /** Close codes (graphql-ws conventions; 1013 lets the client retry later). */
 export const CLOSE_UNAUTHORIZED = 4401;
-export const CLOSE_SLOW_CONSUMER = 1013;
+export { CLOSE_SLOW_CONSUMER };
 export const CLOSE_GOING_AWAY = 1001;
 
 export interface LiveServerOptions {
@@ -60,6 +64,10 @@ export const DEFAULT_LIVE_SERVER_OPTIONS: LiveServerOptions = {
 
 export interface LiveServer {
   connections(): number;
+  /** Bytes queued in this process for every socket and not yet handed to the kernel. */
+  bufferedBytes(): number;
+  /** Clients dropped so far (close 1013) for not reading what they were sent, by cause: too much unsent data, or no pong. */
+  slowConsumersDropped(): Record<SlowConsumerCause, number>;
   /** Queries and mutations running over WebSocket now (shutdown waits for them). */
   oneShotsInFlight(): number;
   /** Resolves once at least `n` of them run (tests wait on it). */
@@ -79,6 +87,41 @@ interface Operation {
   field: string | null;
 }
 
+/**
+ * A subscription's context, which lives as long as the subscription: its own record as an
+ * operation, and loaders made only when an execution asks for them and forgotten once that
+ * execution's result is out (see `delivered`). An idle subscription so holds no DataLoaders, and
+ * none of the rows a delivery's loaders cached. Built as contextFor (src/http/app.ts) builds a
+ * request's context, from the same authenticateRequest.
+ */
+class SubscriptionContext implements Context, Operation {
+  readonly abort = null;
+  readonly oneShot = false;
+  private current: JobLoaders | null = null;
+
+  constructor(
+    readonly services: Services,
+    readonly viewer: Viewer,
+    readonly requestId: string,
+    readonly baseUrl: string,
+    readonly field: string,
+  ) {}
+
+  get loaders(): JobLoaders {
+    return (this.current ??= createJobLoaders(this.services.registry, this.viewer));
+  }
+
+  /** Set by the subscription fields for one delivery (loaders shared with the delivery's other subscribers). */
+  set loaders(loaders: JobLoaders) {
+    this.current = loaders;
+  }
+
+  /** One delivery's execution is done: what its loaders hold is not needed again. */
+  delivered(): void {
+    this.current = null;
+  }
+}
+
 /** The `authorization` connection param ("Bearer <key>" or the bare key), else the upgrade request's header. */
 export function authorizationOf(params: ConnectionParams, extra: Pick<ConnectionExtra, "authorization">): string | undefined {
   const given = params?.authorization ?? params?.Authorization ?? extra.authorization;
@@ -87,8 +130,8 @@ export function authorizationOf(params: ConnectionParams, extra: Pick<Connection
 }
 
 export function startLiveServer(services: Services, schema: GraphQLSchema, httpServer: Server, options: Partial<LiveServerOptions> = {}): LiveServer {
-  const opts = { ...DEFAULT_LIVE_SERVER_OPTIONS, ...options };
   const { config, logger } = services;
+  const opts = { ...DEFAULT_LIVE_SERVER_OPTIONS, keepAliveMs: config.wsKeepAliveMs ?? DEFAULT_LIVE_SERVER_OPTIONS.keepAliveMs, ...options };
   const formatError = createFormatError(logger, { suggestions: config.fieldSuggestions });
   const documents = new DocumentCache(schema, [...specifiedRules, ...limitRules(config.limits)], config.limits.maxTokens);
   const policy = { limits: config.limits, introspection: config.introspection };
@@ -99,8 +142,11 @@ export function startLiveServer(services: Services, schema: GraphQLSchema, httpS
   let drained: (() => void) | undefined;
   const inFlightListeners = new Set<() => void>();
   let closing = false;
+  const slowConsumersDropped: Record<SlowConsumerCause, number> = { buffer: 0, ping: 0 };
 
-  const wss = new WebSocketServer({ server: httpServer, path: LIVE_PATH, maxPayload: opts.maxPayloadBytes });
+  // No per-message compression (also ws's default, stated here so it stays off): its zlib state
+  // costs each socket hundreds of kilobytes, against 5,000 idle connections in a few hundred MB.
+  const wss = new WebSocketServer({ server: httpServer, path: LIVE_PATH, maxPayload: opts.maxPayloadBytes, perMessageDeflate: false });
   const baseUrlOf = (extra: ConnectionExtra) => config.publicUrl?.replace(/\/$/, "") ?? `http://${extra.host ?? "localhost"}`;
   const format = (requestId: string, errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
     runInRequestScope(requestId, () => errors.map((e) => formatError(e.toJSON(), e)));
@@ -155,20 +201,29 @@ export function startLiveServer(services: Services, schema: GraphQLSchema, httpS
         const { document } = checked;
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) return fail(withCode(new GraphQLError("Unable to identify operation"), "OPERATION_RESOLUTION_FAILURE"));
+        // graphql-ws keeps the subscribe message as long as the operation runs: let it hold the
+        // cached copy of the document's text instead of its own.
+        (payload as { query: string }).query = checked.query;
         const oneShot = operation.operation !== "subscription";
+        const root = operation.selectionSet.selections[0];
+        const field = oneShot ? null : root?.kind === Kind.FIELD ? root.name.value : "unknown";
         // Only queries and mutations get a signal (e.g. to stop a wait when the client goes); a
         // subscription ends through its iterator instead, and 5,000 idle ones need no more objects.
         const abort = oneShot ? new AbortController() : null;
         let contextValue: Context;
+        let op: Operation;
         try {
-          contextValue = await contextFor(services, authorizationOf(ctx.connectionParams, ctx.extra), baseUrlOf(ctx.extra), requestId, abort?.signal);
+          const authorization = authorizationOf(ctx.connectionParams, ctx.extra);
+          if (field === null) {
+            contextValue = await contextFor(services, authorization, baseUrlOf(ctx.extra), requestId, abort?.signal);
+            op = { requestId, abort, oneShot, field };
+          } else {
+            op = contextValue = new SubscriptionContext(services, await authenticateRequest(services, authorization), requestId, baseUrlOf(ctx.extra), field);
+          }
           checkOperation(schema, policy, contextValue, document, payload.variables ?? undefined, payload.operationName);
         } catch (error) {
           return fail(asGraphQLError(error));
         }
-        const root = operation.selectionSet.selections[0];
-        const field = oneShot ? null : root?.kind === Kind.FIELD ? root.name.value : "unknown";
-        const op: Operation = { requestId, abort, oneShot, field };
         if (field) services.metrics.subscriptionsOpen.inc({ field });
         const ops = operations.get(ctx) ?? new Map<string, Operation>();
         operations.set(ctx, ops);
@@ -181,12 +236,7 @@ export function startLiveServer(services: Services, schema: GraphQLSchema, httpS
         return args;
       },
       onNext: (ctx, id, _payload, args, result) => {
-        const socket = ctx.extra.socket;
-        if (socket.bufferedAmount > opts.maxBufferedBytes) {
-          logger.warn({ bufferedBytes: socket.bufferedAmount }, "dropping a WebSocket client that does not keep up");
-          socket.close(CLOSE_SLOW_CONSUMER, "slow consumer: too much unread data; reconnect and resume from your last cursor");
-          return;
-        }
+        if (args.contextValue instanceof SubscriptionContext) args.contextValue.delivered();
         if (!result.errors?.length) return;
         const requestId = (args.contextValue as Context | undefined)?.requestId ?? operations.get(ctx)?.get(id)?.requestId ?? newRequestId();
         return { ...result, errors: format(requestId, result.errors) };
@@ -201,12 +251,28 @@ export function startLiveServer(services: Services, schema: GraphQLSchema, httpS
       },
     },
     wss,
-    opts.keepAliveMs,
-    logger,
+    {
+      keepAliveMs: opts.keepAliveMs,
+      maxBufferedBytes: opts.maxBufferedBytes,
+      logger,
+      onSlowConsumer: (bufferedBytes, cause) => {
+        slowConsumersDropped[cause]++;
+        logger.warn(
+          { bufferedBytes, maxBufferedBytes: opts.maxBufferedBytes, cause },
+          cause === "buffer" ? "dropping a WebSocket client with too much unsent data (close 1013)" : "dropping a WebSocket client that did not answer a ping (close 1013)",
+        );
+      },
+    },
   );
 
   return {
     connections: () => wss.clients.size,
+    bufferedBytes: () => {
+      let total = 0;
+      for (const socket of wss.clients) total += socket.bufferedAmount;
+      return total;
+    },
+    slowConsumersDropped: () => ({ ...slowConsumersDropped }),
     oneShotsInFlight: () => oneShotsInFlight.size,
     untilOneShotsInFlight: (n) =>
       new Promise<void>((resolve) => {
@@ -237,7 +303,7 @@ export function startLiveServer(services: Services, schema: GraphQLSchema, httpS
  * every operation using a document shares one syntax tree instead of holding its own.
  */
 class DocumentCache {
-  private readonly entries = new Map<string, { document: DocumentNode } | { errors: GraphQLError[] }>();
+  private readonly entries = new Map<string, { document: DocumentNode; query: string } | { errors: GraphQLError[] }>();
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -246,18 +312,19 @@ class DocumentCache {
     private readonly capacity = 1000,
   ) {}
 
-  check(query: string): { document: DocumentNode } | { errors: GraphQLError[] } {
+  /** The document, with the cache's own copy of its text; or why it is refused. */
+  check(query: string): { document: DocumentNode; query: string } | { errors: GraphQLError[] } {
     const hit = this.entries.get(query);
     if (hit) {
       this.entries.delete(query);
       this.entries.set(query, hit);
       return hit;
     }
-    let entry: { document: DocumentNode } | { errors: GraphQLError[] };
+    let entry: { document: DocumentNode; query: string } | { errors: GraphQLError[] };
     try {
       const document = parse(query, { maxTokens: this.maxTokens });
       const invalid = validate(this.schema, document, this.rules);
-      entry = invalid.length ? { errors: invalid.map((e) => withCode(e, "GRAPHQL_VALIDATION_FAILED")) } : { document };
+      entry = invalid.length ? { errors: invalid.map((e) => withCode(e, "GRAPHQL_VALIDATION_FAILED")) } : { document, query };
     } catch (error) {
       entry = { errors: [withCode(error instanceof GraphQLError ? error : new GraphQLError(String(error)), "GRAPHQL_PARSE_FAILED")] };
     }
