@@ -69,6 +69,10 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle client's connection dropping (database restart) must not crash the process.
   pool.on("error", () => undefined);
+  // Nor a checked-out one's: the pool removes its own error listener while a client is lent out, and
+  // a connection that dies between two statements of a transaction (ours or Prisma's) would then be
+  // an uncaught ECONNRESET. Its holder learns of it from its next query, which fails.
+  pool.on("connect", (client) => client.on("error", () => undefined));
   let statements = 0;
   const prisma = countingPrisma(new PrismaPg(pool), () => statements++);
   const nameOf = preparedNames();
