@@ -1,11 +1,13 @@
 // The HTTP surface: GraphQL (and GraphiQL for browsers) on /graphql, health and readiness probes.
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
-import { expressMiddleware } from "@as-integrations/express5";
-import express, { type Request } from "express";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { type ApolloServerPlugin, HeaderMap } from "@apollo/server";
+import express, { type Request, type Response } from "express";
 import type { GraphQLSchema } from "graphql";
-import type { Server } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { TLSSocket } from "node:tls";
+import { parse as parseUrl } from "node:url";
 import { pendingMigrations } from "../db/migrate.ts";
 import { jobsError } from "../errors.ts";
 import { createJobLoaders } from "../jobs/loaders.ts";
@@ -24,8 +26,10 @@ import { newRequestId, runInRequestScope } from "./request-scope.ts";
 
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
-export function baseUrlOf(services: Services, req: Request): string {
-  return services.config.publicUrl?.replace(/\/$/, "") ?? `${req.protocol}://${req.get("host") ?? "localhost"}`;
+/** What express's `req.protocol` and `req.get("host")` give with "trust proxy" off, for any request. */
+export function baseUrlOf(services: Services, req: IncomingMessage): string {
+  const protocol = (req.socket as TLSSocket).encrypted ? "https" : "http";
+  return services.config.publicUrl?.replace(/\/$/, "") ?? `${protocol}://${req.headers.host ?? "localhost"}`;
 }
 
 /** Builds the per-request context: authenticates the caller and makes fresh loaders. */
@@ -33,6 +37,28 @@ export async function contextFor(services: Services, authorization: string | und
   const viewer = await authenticateRequest(services, authorization);
   return { services, viewer, loaders: createJobLoaders(services.registry, viewer), requestId, baseUrl, signal };
 }
+
+/**
+ * `cache-control: no-store` on every GraphQL answer, as Apollo's cache-control plugin (with its
+ * defaults: maxAge 0, HTTP headers on) answers for a schema without cache hints.
+ */
+const uncacheablePlugin: ApolloServerPlugin<Context> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        if (!response.http.headers.has("cache-control")) response.http.headers.set("cache-control", "no-store");
+      },
+    };
+  },
+};
+
+/** Exactly `/graphql`, with or without a query string (other spellings express routes as before). */
+function isGraphQLPath(url: string | undefined): boolean {
+  return url !== undefined && url.startsWith("/graphql") && (url.length === 8 || url.charCodeAt(8) === 63 /* ? */);
+}
+
+/** The types Apollo Server gives complete answers; express's res.send keeps them exactly as they are. */
+const UTF8_JSON_TYPES = new Set(["application/json; charset=utf-8", "application/graphql-response+json; charset=utf-8"]);
 
 export async function createApp(services: Services, schema: GraphQLSchema, httpServer: Server) {
   const apollo = new ApolloServer<Context>({
@@ -50,6 +76,10 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
       ApolloServerPluginLandingPageDisabled(),
       // Federated traces (ftv1) would carry resolver error messages to whoever asks; we trace with OpenTelemetry.
       ApolloServerPluginInlineTraceDisabled(),
+      // Apollo's cache-control plugin computes a cache policy per resolved field; our schema declares
+      // no cache hints, so its answer is always "no-store", given here once per response instead.
+      ApolloServerPluginCacheControlDisabled(),
+      uncacheablePlugin,
       operationPolicyPlugin(schema, { limits: services.config.limits, introspection: services.config.introspection }),
       auditPlugin(services.audit),
       requestMetricsPlugin(services.metrics),
@@ -57,6 +87,61 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
     ],
   });
   await apollo.start();
+
+  const jsonBody = express.json({ limit: MAX_BODY_BYTES });
+
+  /** Bodies too large or not JSON: a clear error, never a stack trace. */
+  const httpErrorAnswer = (err: unknown, requestId: unknown) => {
+    const e = err as { status?: number; type?: string; message?: string };
+    const status = e.status && e.status >= 400 && e.status < 500 ? e.status : 500;
+    if (status === 500) services.logger.error({ err, requestId }, "unhandled HTTP error");
+    const code = status === 413 ? "BAD_USER_INPUT" : status < 500 ? "BAD_REQUEST" : "INTERNAL_SERVER_ERROR";
+    const message = status === 413 ? `request body larger than ${MAX_BODY_BYTES} bytes` : status < 500 ? "malformed request" : "Internal server error";
+    return { status, body: { errors: [{ message, extensions: { code, requestId } }] } };
+  };
+
+  /** More operations in one batched request than allowed: answered here, true. */
+  const refuseOversizedBatch = (req: Request, res: Response, requestId: string): boolean => {
+    const max = services.config.limits.maxBatch;
+    if (!Array.isArray(req.body) || req.body.length <= max) return false;
+    res.status(400).json({ errors: [{ message: `at most ${max} operations per batched request`, extensions: { code: "BAD_USER_INPUT", requestId } }] });
+    return true;
+  };
+
+  /** What @as-integrations/express5's middleware does; `direct`: on the direct path (see servePost). */
+  const answerGraphQL = async (req: Request, res: ServerResponse, requestId: string, direct: boolean): Promise<void> => {
+    if (!("body" in req)) {
+      res.statusCode = 500;
+      emit(req, res, requestId, direct, "`req.body` is not set; this probably means you forgot to set up the `json` middleware before the Apollo Server middleware.");
+      return;
+    }
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
+    }
+    const url = req.url ?? "";
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method!.toUpperCase(), headers, search: url.includes("?") ? (parseUrl(url).search ?? "") : "", body: req.body },
+      context: async () => {
+        const abort = new AbortController();
+        // A connection closed before the answer was sent aborts what waits on the signal (a
+        // waitForJob, say). Every response closes; one that closes after its answer aborts nothing
+        // (an abort costs an exception object).
+        res.on("close", () => {
+          if (!res.writableFinished) abort.abort();
+        });
+        return contextFor(services, req.headers.authorization, baseUrlOf(services, req), requestId, abort.signal);
+      },
+    });
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.statusCode = response.status || 200;
+    if (response.body.kind === "complete") {
+      emit(req, res, requestId, direct, response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  };
 
   const app = express();
   app.disable("x-powered-by");
@@ -107,34 +192,90 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
       if (req.method === "GET" && wantsGraphiQL(req)) return next("route");
       next();
     },
-    express.json({ limit: MAX_BODY_BYTES }),
+    jsonBody,
     (req, res, next) => {
-      const max = services.config.limits.maxBatch;
-      if (Array.isArray(req.body) && req.body.length > max) {
-        res.status(400).json({ errors: [{ message: `at most ${max} operations per batched request`, extensions: { code: "BAD_USER_INPUT", requestId: res.locals.requestId } }] });
-        return;
-      }
-      next();
+      if (!refuseOversizedBatch(req, res, String(res.locals.requestId))) next();
     },
-    expressMiddleware(apollo, {
-      context: async ({ req, res }) => {
-        const abort = new AbortController();
-        res.on("close", () => abort.abort());
-        return contextFor(services, req.headers.authorization, baseUrlOf(services, req), String(res.locals.requestId), abort.signal);
-      },
-    }),
+    (req, res, next) => {
+      answerGraphQL(req, res, String(res.locals.requestId), false).catch(next);
+    },
   );
 
-  // Bodies too large or not JSON: a clear error, never a stack trace.
-  app.use((err: unknown, _req: Request, res: express.Response, next: express.NextFunction) => {
+  app.use((err: unknown, req: Request, res: express.Response, next: express.NextFunction) => {
     if (res.headersSent) return next(err);
-    const e = err as { status?: number; type?: string; message?: string };
-    const status = e.status && e.status >= 400 && e.status < 500 ? e.status : 500;
-    if (status === 500) services.logger.error({ err, requestId: res.locals.requestId }, "unhandled HTTP error");
-    const code = status === 413 ? "BAD_USER_INPUT" : status < 500 ? "BAD_REQUEST" : "INTERNAL_SERVER_ERROR";
-    const message = status === 413 ? `request body larger than ${MAX_BODY_BYTES} bytes` : status < 500 ? "malformed request" : "Internal server error";
-    res.status(status).json({ errors: [{ message, extensions: { code, requestId: res.locals.requestId } }] });
+    const { status, body } = httpErrorAnswer(err, res.locals.requestId);
+    res.status(status).json(body);
   });
 
-  return { app, apollo };
+  /** Makes a plain request and response what express's app.handle makes them, for its methods. */
+  const asExpress = (req: IncomingMessage, res: ServerResponse, requestId: string): [Request, Response] => {
+    Object.setPrototypeOf(req, app.request);
+    Object.setPrototypeOf(res, app.response);
+    const r = req as Request;
+    const s = res as Response;
+    r.res = s;
+    s.req = r;
+    s.locals ??= Object.create(null) as Response["locals"];
+    s.locals.requestId = requestId;
+    return [r, s];
+  };
+
+  /** As the chain's error handler answers (or express's final handler, once the answer started). */
+  const failDirect = (req: IncomingMessage, res: ServerResponse, requestId: string, err: unknown) => {
+    if (res.headersSent) {
+      services.logger.error({ err, requestId }, "unhandled HTTP error after the answer started");
+      req.socket.destroy();
+      return;
+    }
+    const { status, body } = httpErrorAnswer(err, requestId);
+    asExpress(req, res, requestId)[1].status(status).json(body);
+  };
+
+  /** A complete answer: written directly on the direct path, with express's res.send in the chain. */
+  function emit(req: IncomingMessage, res: ServerResponse, requestId: string, direct: boolean, body: string): void {
+    if (direct) sendDirect(req, res, requestId, body);
+    else (res as Response).send(body);
+  }
+
+  function sendDirect(req: IncomingMessage, res: ServerResponse, requestId: string, body: string): void {
+    const type = res.getHeader("content-type");
+    const status = res.statusCode;
+    if (typeof type === "string" && UTF8_JSON_TYPES.has(type) && status >= 200 && status !== 204 && status !== 205 && status !== 304) {
+      if (!res.hasHeader("transfer-encoding")) res.setHeader("content-length", Buffer.byteLength(body, "utf8"));
+      res.end(body, "utf8");
+    } else {
+      asExpress(req, res, requestId)[1].send(body);
+    }
+  }
+
+  /**
+   * `POST /graphql`, the hot path, answered without express's router: the same steps as the chain
+   * above (request id and scope, JSON body, batch limit, Apollo). An ordinary answer (Apollo's JSON
+   * with a status that has a body) is written directly: the bytes and headers express's res.send
+   * writes, except the ETag, which nothing uses on a POST. Anything else (errors reading the body,
+   * oversized batches, other answers) goes through express's own response methods, as in the chain.
+   */
+  const servePost = (req: IncomingMessage, res: ServerResponse) => {
+    const requestId = newRequestId(req.headers["x-request-id"]);
+    res.setHeader("x-request-id", requestId);
+    runInRequestScope(requestId, () =>
+      jsonBody(req as Request, res as Response, (err?: unknown) => {
+        if (err) return failDirect(req, res, requestId, err);
+        const body = (req as Request).body as unknown;
+        if (Array.isArray(body) && body.length > services.config.limits.maxBatch) {
+          const [r, s] = asExpress(req, res, requestId);
+          refuseOversizedBatch(r, s, requestId);
+          return;
+        }
+        answerGraphQL(req as Request, res, requestId, true).catch((e: unknown) => failDirect(req, res, requestId, e));
+      }),
+    );
+  };
+
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method === "POST" && isGraphQLPath(req.url)) servePost(req, res);
+    else app(req, res);
+  };
+
+  return { app: handler, apollo };
 }
