@@ -1,7 +1,7 @@
 // Checks that need the resolved operation and the caller: cost (page sizes may be variables) and
 // introspection (off in production except for admins, when so configured).
 import type { ApolloServerPlugin } from "@apollo/server";
-import type { GraphQLSchema } from "graphql";
+import type { DocumentNode, GraphQLSchema } from "graphql";
 import { jobsError } from "../errors.ts";
 import type { Context } from "../schema/context.ts";
 import { assertWithinCost, isIntrospection, type QueryLimits } from "./limits.ts";
@@ -17,7 +17,7 @@ export function checkOperation(
   schema: GraphQLSchema,
   policy: OperationPolicy,
   ctx: Pick<Context, "viewer">,
-  document: Parameters<typeof isIntrospection>[0],
+  document: DocumentNode,
   variables: Record<string, unknown> | undefined,
   operationName: string | null | undefined,
 ): void {
@@ -32,13 +32,24 @@ export function checkOperation(
  * PostgreSQL text and jsonb cannot hold U+0000; refuse it anywhere in an operation's input
  * (variables or literals) up front, rather than failing deep inside a write.
  */
-function assertNoNul(document: Parameters<typeof isIntrospection>[0], variables: Record<string, unknown> | undefined): void {
+function assertNoNul(document: DocumentNode, variables: Record<string, unknown> | undefined): void {
   const inVariables = variables !== undefined && JSON.stringify(variables).includes("\\u0000");
-  const inLiterals = document.loc !== undefined && document.loc.source.body.includes("\u0000");
-  const escaped = document.loc !== undefined && /\\u0000/.test(document.loc.source.body);
-  if (inVariables || inLiterals || escaped) {
+  if (inVariables || nulInText(document)) {
     throw jobsError("BAD_USER_INPUT", "input must not contain NUL characters (U+0000)", { http: { status: 400 } });
   }
+}
+
+const textHasNul = new WeakMap<DocumentNode, boolean>();
+
+/** Whether the operation's text holds U+0000, raw or escaped; remembered per (cached) document. */
+function nulInText(document: DocumentNode): boolean {
+  let known = textHasNul.get(document);
+  if (known === undefined) {
+    const body = document.loc?.source.body;
+    known = body !== undefined && (body.includes("\u0000") || /\\u0000/.test(body));
+    textHasNul.set(document, known);
+  }
+  return known;
 }
 
 export function operationPolicyPlugin(schema: GraphQLSchema, policy: OperationPolicy): ApolloServerPlugin<Context> {
