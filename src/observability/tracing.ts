@@ -2,7 +2,7 @@
 // variables): a span per GraphQL request (continuing the caller's `traceparent`) with a child per
 // root field, exported over OTLP/HTTP. Without configuration the API's no-op tracer costs nothing.
 import type { ApolloServerPlugin } from "@apollo/server";
-import { context, propagation, type Span, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { context, propagation, ProxyTracerProvider, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
@@ -25,13 +25,25 @@ export function startTracing(env: Record<string, string | undefined> = process.e
   return () => provider.shutdown();
 }
 
+/**
+ * The tracer spans come from, or undefined while no tracer provider is registered: then every span
+ * would be a no-op, so a request skips the tracing hooks altogether (checked per request, since a
+ * provider may be registered after the server started).
+ */
+function activeTracer(): Tracer | undefined {
+  const provider = trace.getTracerProvider();
+  return provider instanceof ProxyTracerProvider ? provider.getDelegateTracer(TRACER) : provider.getTracer(TRACER);
+}
+
 export function tracingPlugin(): ApolloServerPlugin<Context> {
   return {
     async requestDidStart({ request }) {
+      const tracer = activeTracer();
+      if (!tracer) return {};
       const carrier: Record<string, string> = {};
       for (const [k, v] of request.http?.headers ?? []) carrier[k] = v;
       const parent = propagation.extract(context.active(), carrier);
-      const span: Span = trace.getTracer(TRACER).startSpan("graphql.request", { kind: SpanKind.SERVER }, parent);
+      const span: Span = tracer.startSpan("graphql.request", { kind: SpanKind.SERVER }, parent);
       const ctx = trace.setSpan(parent, span);
       return {
         async didResolveOperation({ operation, operationName }) {
@@ -44,7 +56,7 @@ export function tracingPlugin(): ApolloServerPlugin<Context> {
           return {
             willResolveField({ info }) {
               if (info.path.prev !== undefined) return;
-              const field = trace.getTracer(TRACER).startSpan(`graphql.field ${info.fieldName}`, { attributes: { "graphql.field.name": info.fieldName } }, ctx);
+              const field = tracer.startSpan(`graphql.field ${info.fieldName}`, { attributes: { "graphql.field.name": info.fieldName } }, ctx);
               return (error) => {
                 if (error) field.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
                 field.end();
