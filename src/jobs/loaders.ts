@@ -23,29 +23,73 @@ import type { GatewayRegistry } from "./registry.ts";
 
 type Fetch<R> = (expansions: JobExpansions, jobIds: readonly string[]) => Promise<R[]>;
 
+// Module-level, not made per request (tsx names every function it makes: a cost per closure).
+const jobIdOf = (job: JobRecord) => job.id;
+const keyOf = (k: JobKey) => `${k.reasonerType}:${k.jobId}`;
+
 /** A loader keyed by job: batches per gateway, answers in key order. */
 function expansionLoader<R>(registry: GatewayRegistry, fetch: Fetch<R>): DataLoader<JobRecord, R, string> {
   return new DataLoader<JobRecord, R, string>(
     async (jobs) => {
-      const byGateway = new Map<JobGateway, number[]>();
-      jobs.forEach((job, i) => {
-        const g = registry.for(job.reasonerType);
-        byGateway.set(g, [...(byGateway.get(g) ?? []), i]);
-      });
       const results = new Array<R>(jobs.length);
       await Promise.all(
-        [...byGateway].map(async ([gateway, indexes]) => {
+        [...byGatewayOf(registry, jobs)].map(async ([gateway, indexes]) => {
           const rows = await fetch(gateway.expansions, indexes.map((i) => jobs[i]!.id));
           indexes.forEach((jobIndex, k) => (results[jobIndex] = rows[k]!));
         }),
       );
       return results;
     },
-    { cacheKeyFn: (job) => job.id },
+    { cacheKeyFn: jobIdOf },
   );
 }
 
-export function createJobLoaders(registry: GatewayRegistry, viewer: Viewer) {
+/** One request's loaders (making all of them costs a few microseconds; making them lazily cost more). */
+export interface JobLoaders {
+  job: DataLoader<JobKey, JobRecord | null, string>;
+  statusHistory: DataLoader<JobRecord, StatusChangeRecord[], string>;
+  events: (window: EventWindow) => DataLoader<JobRecord, JobEventRecord[], string>;
+  logs: (window: LogWindow) => DataLoader<JobRecord, LogLineRecord[], string>;
+  logSpan: DataLoader<JobRecord, { firstMs: number; lastMs: number } | null, string>;
+  artifacts: DataLoader<JobRecord, ArtifactRecord[], string>;
+  problems: DataLoader<JobRecord, ProblemRecord[], string>;
+  comments: DataLoader<JobRecord, CommentRecord[], string>;
+  archiveHistory: DataLoader<JobRecord, ArchiveChangeRecord[], string>;
+  access: DataLoader<JobRecord, AccessGrantRecord[], string>;
+  file: DataLoader<JobRecord, FileRecord | null, string>;
+  steps: DataLoader<JobRecord, BatchStepRecord[], string>;
+  seal: DataLoader<JobRecord, SealRecord | null, string>;
+}
+
+/** Groups indexes by the gateway serving each item's family. */
+function byGatewayOf(registry: GatewayRegistry, types: readonly { reasonerType: JobKey["reasonerType"] }[]): Map<JobGateway, number[]> {
+  const byGateway = new Map<JobGateway, number[]>();
+  types.forEach((item, i) => {
+    const g = registry.for(item.reasonerType);
+    const indexes = byGateway.get(g);
+    if (indexes) indexes.push(i);
+    else byGateway.set(g, [i]);
+  });
+  return byGateway;
+}
+
+function jobLoader(registry: GatewayRegistry, viewer: Viewer): JobLoaders["job"] {
+  return new DataLoader<JobKey, JobRecord | null, string>(
+    async (keys) => {
+      const results = new Array<JobRecord | null>(keys.length).fill(null);
+      await Promise.all(
+        [...byGatewayOf(registry, keys)].map(async ([gateway, indexes]) => {
+          const jobs = await gateway.load(indexes.map((i) => keys[i]!), viewer);
+          indexes.forEach((keyIndex, k) => (results[keyIndex] = jobs[k] ?? null));
+        }),
+      );
+      return results;
+    },
+    { cacheKeyFn: keyOf },
+  );
+}
+
+export function createJobLoaders(registry: GatewayRegistry, viewer: Viewer): JobLoaders {
   const windowed = <W, R>(fetch: (e: JobExpansions, ids: readonly string[], w: W) => Promise<R[]>) => {
     const byWindow = new Map<string, DataLoader<JobRecord, R, string>>();
     return (window: W) => {
@@ -56,24 +100,7 @@ export function createJobLoaders(registry: GatewayRegistry, viewer: Viewer) {
     };
   };
   return {
-    job: new DataLoader<JobKey, JobRecord | null, string>(
-      async (keys) => {
-        const results = new Array<JobRecord | null>(keys.length).fill(null);
-        const byGateway = new Map<JobGateway, number[]>();
-        keys.forEach((k, i) => {
-          const g = registry.for(k.reasonerType);
-          byGateway.set(g, [...(byGateway.get(g) ?? []), i]);
-        });
-        await Promise.all(
-          [...byGateway].map(async ([gateway, indexes]) => {
-            const jobs = await gateway.load(indexes.map((i) => keys[i]!), viewer);
-            indexes.forEach((keyIndex, k) => (results[keyIndex] = jobs[k] ?? null));
-          }),
-        );
-        return results;
-      },
-      { cacheKeyFn: (k) => `${k.reasonerType}:${k.jobId}` },
-    ),
+    job: jobLoader(registry, viewer),
     statusHistory: expansionLoader<StatusChangeRecord[]>(registry, (e, ids) => e.statusHistory(ids)),
     events: windowed<EventWindow, JobEventRecord[]>((e, ids, w) => e.events(ids, w)),
     logs: windowed<LogWindow, LogLineRecord[]>((e, ids, w) => e.logs(ids, w)),
@@ -88,5 +115,3 @@ export function createJobLoaders(registry: GatewayRegistry, viewer: Viewer) {
     seal: expansionLoader<SealRecord | null>(registry, (e, ids) => e.seals(ids)),
   };
 }
-
-export type JobLoaders = ReturnType<typeof createJobLoaders>;

@@ -16,6 +16,7 @@ import type {
   SealRecord,
   StatusChangeRecord,
 } from "../gateway.ts";
+import { createdOnAsDate, epochMs } from "./read-jobs.ts";
 
 function groupBy<T extends { jobId: string | null }>(ids: readonly string[], rows: T[]): T[][] {
   const byId = new Map<string, T[]>(ids.map((id) => [id, []]));
@@ -31,19 +32,27 @@ function oneEach<T>(ids: readonly string[], rows: T[], key: (row: T) => string):
 export function localExpansions(db: Database): JobExpansions {
   const prisma = db.prisma;
   return {
+    // Status history and artifacts are read with plain SQL (one prepared statement, whatever the
+    // number of ids) into exactly the records Prisma's findMany made: a page of 50 jobs maps
+    // hundreds of rows, and Prisma's row mapping cost more than the statements. Timestamps come as
+    // epoch milliseconds (see epochMs).
     async statusHistory(jobIds) {
-      const rows = await prisma.jobStatusChange.findMany({ where: { jobId: { in: [...jobIds] } }, orderBy: [{ jobId: "asc" }, { seq: "asc" }] });
-      return groupBy<StatusChangeRecord>(jobIds, rows);
+      const rows = await db.query<StatusChangeRecord>(
+        `select "jobId", "seq", "state"::text as "state", "nativeState", "message", "agentId", "createdById", ${epochMs(`"createdOn"`)} as "createdOn"
+         from "job_status_changes" where "jobId" = any($1::uuid[]) order by "jobId", "seq"`,
+        [jobIds],
+      );
+      return groupBy(jobIds, createdOnAsDate(rows));
     },
     async events(jobIds, w: EventWindow) {
       const rows = await db.query<JobEventRecord>(
-        `select "jobId", "seq", "stream", "data", "createdOn" from (
+        `select "jobId", "seq", "stream", "data", ${epochMs(`"createdOn"`)} as "createdOn" from (
            select e.*, row_number() over (partition by "jobId" order by "seq") as n
            from "job_events" e where "jobId" = any($1::uuid[]) and "stream" = $2 and "seq" > $3) ranked
          where n <= $4 order by "jobId", "seq"`,
         [jobIds, w.stream, w.afterSeq, w.first + 1],
       );
-      return groupBy(jobIds, rows);
+      return groupBy(jobIds, createdOnAsDate(rows));
     },
     async logs(jobIds, w: LogWindow) {
       const rows = await db.query<LogLineRecord>(
@@ -65,11 +74,16 @@ export function localExpansions(db: Database): JobExpansions {
       return oneEach(jobIds, rows, (r) => r.jobId).map((r) => (r ? { firstMs: r.firstMs, lastMs: r.lastMs } : null));
     },
     async artifacts(jobIds) {
-      const rows = await prisma.artifact.findMany({
-        where: { jobId: { in: [...jobIds] }, purpose: "output" },
-        orderBy: [{ createdOn: "asc" }, { id: "asc" }],
-      });
-      return groupBy<ArtifactRecord>(jobIds, rows);
+      const rows = await db.query<ArtifactRecord & { leaseToken: string | null }>(
+        `select a."id", a."tenantId", a."jobId", a."leaseToken", a."purpose", a."name", a."artifactType", a."mimeType", a."sizeBytes", a."contentHash",
+                ${epochMs(`a."createdOn"`)} as "createdOn"
+         from "artifacts" a where a."jobId" = any($1::uuid[]) and a."purpose" = 'output' order by a."createdOn", a."id"`,
+        [jobIds],
+      );
+      createdOnAsDate(rows);
+      // int8 arrives as text (pg) or a number (PGlite); Prisma gives a bigint.
+      for (const row of rows) row.sizeBytes = BigInt(row.sizeBytes);
+      return groupBy(jobIds, rows);
     },
     async artifactsById(ids) {
       const rows = await prisma.artifact.findMany({ where: { id: { in: [...ids] } } });

@@ -13,6 +13,7 @@ import { requireRelation } from "./access.ts";
 import { localAgentExtras } from "./agent-extras.ts";
 import { localExpansions } from "./expansions.ts";
 import { jobInclude, jsonValue, toJobRecord } from "./rows.ts";
+import { selectListedJobs, selectVisibleJobs } from "./read-jobs.ts";
 import { listedJobs, visibleJobs } from "./visibility.ts";
 import { ALL_REASONER_TYPES } from "../registry.ts";
 import { isUuid } from "../validation.ts";
@@ -120,8 +121,8 @@ export class LocalJobGateway implements JobGateway {
   async load(keys: readonly JobKey[], viewer: Viewer): Promise<(JobRecord | null)[]> {
     const ids = [...new Set(keys.map((k) => k.jobId).filter(isUuid))];
     if (ids.length === 0) return keys.map(() => null);
-    const rows = await this.db.prisma.job.findMany({ where: { AND: [visibleJobs(viewer), { id: { in: ids } }] }, include: jobInclude });
-    const byId = new Map(rows.map((r) => [r.id, toJobRecord(r)]));
+    const rows = await selectVisibleJobs(this.db, ids, viewer);
+    const byId = new Map(rows.map((r) => [r.id, r]));
     return keys.map((k) => {
       const job = byId.get(k.jobId);
       return job && job.reasonerType === k.reasonerType ? job : null;
@@ -139,19 +140,13 @@ export class LocalJobGateway implements JobGateway {
   }
 
   async list(filter: JobFilter, first: number, after: GatewayCursor | null, viewer: Viewer): Promise<GatewayPage> {
-    const where = [listedJobs(filter, viewer)];
+    let position: { createdOn: string; id: string } | null = null;
     if (after) {
       const p = decodeCursor(after, isListPosition);
-      const c = new Date(p.c);
-      where.push({ OR: [{ createdOn: { lt: c } }, { createdOn: c, id: { lt: p.i } }] });
+      position = { createdOn: new Date(p.c).toISOString(), id: p.i };
     }
-    const rows = await this.db.prisma.job.findMany({
-      where: { AND: where },
-      include: jobInclude,
-      orderBy: [{ createdOn: "desc" }, { id: "desc" }],
-      take: first + 1,
-    });
-    return { items: rows.slice(0, first).map(toJobRecord), hasMore: rows.length > first };
+    const rows = await selectListedJobs(this.db, filter, position, first + 1, viewer);
+    return { items: rows.slice(0, first), hasMore: rows.length > first };
   }
 
   count(filter: JobFilter, viewer: Viewer): Promise<number> {
