@@ -68,15 +68,8 @@ export interface ClaimedLease {
   dueOn: Date;
 }
 
-interface ClaimRow {
-  id: string;
-  tenantId: string;
-  reasonerType: ReasonerType;
-  state: JobState;
-  revision: number;
-  name: string | null;
-  createdBy: string;
-  payload: unknown;
+/** What the statement returns: the job's columns, the lease, and the generation contract flattened by the join. */
+interface ClaimRow extends Omit<ClaimedJobRow, "generation"> {
   leaseExpiresOn: Date;
   dueOn: Date;
   gKind: GenerationKind | null;
