@@ -22,9 +22,9 @@ export interface AuditEntry {
 const MAX_ROWS_PER_WRITE = 1000;
 
 export class AuditLog {
-  private readonly pending = new Set<Promise<void>>();
   /** Entries waiting for the write in flight to finish: they go together in the next insert. */
   private queued: AuditEntry[] = [];
+  /** The write in flight (it never rejects: failures are logged); it takes every queued entry. */
   private flushing: Promise<void> | undefined;
 
   constructor(
@@ -40,10 +40,7 @@ export class AuditLog {
   record(entries: readonly AuditEntry[]): Promise<void> {
     if (!entries.length) return Promise.resolve();
     this.queued.push(...entries);
-    const write = (this.flushing ??= this.flush()).then(() => undefined);
-    this.pending.add(write);
-    void write.finally(() => this.pending.delete(write));
-    return write;
+    return (this.flushing ??= this.flush());
   }
 
   private async flush(): Promise<void> {
@@ -71,7 +68,7 @@ export class AuditLog {
 
   /** Resolves once every audit write started so far has finished (shutdown, tests). */
   async idle(): Promise<void> {
-    while (this.pending.size || this.flushing) await Promise.all([...this.pending, this.flushing]);
+    while (this.flushing) await this.flushing;
   }
 }
 
