@@ -7,12 +7,13 @@
 import { createHash } from "node:crypto";
 import { uuidv7 } from "uuidv7";
 import type { Database } from "../db/database.ts";
-import type { GenerationKind, JobRecord, PlanTier } from "../jobs/model.ts";
+import type { JobRecord } from "../jobs/model.ts";
 import { buildEvidenceBundle, type EvidenceFileName, type SigningKey, verifyEvidenceBundle } from "../families/generation/engine/evidence.ts";
 import { computeSealHash } from "../families/generation/engine/seal.ts";
 import type { BlobStore } from "../storage/blob-store.ts";
 import type { SucceededJob } from "../workers/protocol/service.ts";
 import { engineContract } from "./generation.ts";
+import type { GenerationContract } from "./port.ts";
 import { loadSharedSigningKey } from "./signing-key.ts";
 import { appendSeal } from "./sql/appendSeal.ts";
 import { saveEvidence, type StoredEvidence, touchJob } from "./sql/saveEvidence.ts";
@@ -34,15 +35,10 @@ interface EvidenceLogger {
   error(obj: object, msg?: string): void;
 }
 
-interface JobFacts {
+/** A generation job's contract and what evidence and seal it has so far. */
+interface JobFacts extends GenerationContract {
   tenantId: string;
   state: string;
-  kind: GenerationKind;
-  rows: number | null;
-  description: string | null;
-  seed: number;
-  spec: Record<string, unknown> | null;
-  planTier: PlanTier;
   evidence: StoredEvidence | null;
   sealed: boolean;
 }
