@@ -9,7 +9,7 @@ import type { Sql } from "../src/db/database.ts";
 import { InProcessPort } from "../src/executors/ports/in-process.ts";
 import { type Executor, Runner } from "../src/executors/runner.ts";
 import type { Viewer } from "../src/jobs/model.ts";
-import { JOBS_CHANNEL } from "../src/jobs/sql/notify.ts";
+import { recordChangeSql } from "../src/jobs/sql/notify.ts";
 import { startServer, type RunningServer } from "../src/server.ts";
 import { IN_PROCESS, workerProtocolFor } from "../src/workers/protocol/service.ts";
 import { freshDatabase } from "./db.ts";
@@ -67,7 +67,8 @@ export async function startOurServer(label: string, env: Record<string, string> 
  * Inserts `count` waiting no-op jobs in ONE statement, with exactly the rows createJob makes for a
  * PRESCRIPTIVE job (the job in QUEUED at statusSeq 2 and revision 1, its CREATED and QUEUED history
  * rows, the creator's OWNER grant). Ids are uuidv7, as the API makes them. With `notify`, each job's
- * change notification too, as createJob sends it (bulk loads made before the workers start skip it).
+ * change is recorded for sending too, as createJob records it (bulk loads made before the workers
+ * start skip it); through the server's own database handle, its notifier then sends them.
  */
 export async function insertNoopJobs(sql: Sql, viewer: Viewer, count: number, options: { notify?: boolean } = {}): Promise<string[]> {
   const ids = Array.from({ length: count }, () => uuidv7());
@@ -78,7 +79,7 @@ export async function insertNoopJobs(sql: Sql, viewer: Viewer, count: number, op
        select ($1::uuid[])[i], $2::uuid, 'PRESCRIPTIVE', '${NOOP_QUEUE}', null, 'QUEUED', 'QUEUED', $3::text,
               jsonb_build_object('i', i), '${NOOP_QUEUE}', 0, 2, 1
        from generate_series(1, cardinality($1::uuid[])) i
-       returning "id"
+       returning "id", "tenantId", "reasonerType", "state", "revision"
      ), history as (
        insert into "job_status_changes" ("jobId", "seq", "state", "nativeState", "createdById")
        select m."id", s.seq, s.state::"JobState", s.state, $3::text
@@ -86,9 +87,8 @@ export async function insertNoopJobs(sql: Sql, viewer: Viewer, count: number, op
      ), grants as (
        insert into "access_grants" ("jobId", "subjectId", "email", "relation")
        select m."id", $3::text, $4::text, 'OWNER' from made m
-     )
-     select count(*)::int as n${options.notify ? `, count(pg_notify('${JOBS_CHANNEL}', $2::text || '|${NOOP_TYPE}|' || m."id"::text || '|1|QUEUED'))` : ""}
-     from made m`,
+     )${options.notify ? `, ${recordChangeSql("made")}` : ""}
+     select count(*)::int as n from made m`,
     [ids, viewer.tenantId, viewer.userId, viewer.email],
   );
   if (rows[0]?.n !== count) throw new Error(`inserted ${rows[0]?.n} jobs, expected ${count}`);

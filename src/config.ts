@@ -50,7 +50,10 @@ export type Config = {
   publicUrl: string | undefined;
   /** Upper bound for waitForJob / createJobReady timeouts, in seconds. */
   maxWaitS: number;
-  /** How often the sweeper requeues or fails expired leases and timed-out jobs; 0 turns it off. */
+  /**
+   * How often the sweeper requeues or fails expired leases and timed-out jobs, and the change notifier
+   * sends changes a crashed process recorded but never sent; 0 turns both off.
+   */
   sweepIntervalMs: number;
   /** Lease length the built-in executors claim with; a crashed executor's job is requeued after it. */
   leaseSeconds: number;

@@ -9,6 +9,7 @@ import { openDatabase } from "./db/database.ts";
 import { migrate } from "./db/migrate.ts";
 import { startExecution } from "./executors/index.ts";
 import { createApp } from "./http/app.ts";
+import { ChangeNotifier } from "./jobs/change-notifier.ts";
 import { JobChangeHub } from "./jobs/changes.ts";
 import { attachLiveUpdates } from "./live/index.ts";
 import { LocalJobGateway } from "./jobs/local/gateway.ts";
@@ -48,6 +49,9 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     const changes = new JobChangeHub(db);
     await changes.start();
     cleanup.unshift(() => changes.stop());
+    // Sends the changes this process commits; stops after everything that makes changes has stopped.
+    const notifier = new ChangeNotifier(db, logger, config.sweepIntervalMs).start();
+    cleanup.unshift(() => notifier.stop());
     cleanup.unshift(startSweeper(db, config.sweepIntervalMs, logger));
 
     const blobs = new BlobStore({ dir: join(config.dataDir === "memory://" ? join(process.cwd(), ".data") : config.dataDir, "blobs"), maxBytes: config.maxArtifactBytes });
@@ -59,6 +63,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       registry,
       auth,
       changes,
+      notifier,
       jobs: new JobService(registry, changes, config.maxWaitS),
       blobs,
       artifacts: new ArtifactService(db, blobs),

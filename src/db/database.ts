@@ -23,6 +23,13 @@ export interface Database extends Sql {
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
   /** onReconnect: the connection was lost and remade; notifications in between are gone. */
   listen(channel: string, onPayload: (payload: string) => void, onReconnect?: () => void): Promise<Unlisten>;
+  /**
+   * Calls onCommit after each committed `query` or `transaction` whose SQL contains `marker` (e.g. an
+   * outbox's `insert into "table"`), to act on what was written once others can see it.
+   */
+  onCommitOf(marker: string, onCommit: () => void): () => void;
+  /** Tells the onCommitOf listeners of `marker` that such a write committed through Prisma, which they cannot see. */
+  committed(marker: string): void;
   /** SQL statements sent so far (Prisma's and ours); tests use it to prove batching. */
   statementCount(): number;
   ping(): Promise<void>;
@@ -38,6 +45,28 @@ export interface DatabaseOptions {
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openPglite(options.dataDir);
+}
+
+/** The onCommitOf listeners, and which of their markers a statement contains. */
+class CommitSignals {
+  private readonly listeners = new Map<string, Set<() => void>>();
+
+  on(marker: string, onCommit: () => void): () => void {
+    let set = this.listeners.get(marker);
+    if (!set) this.listeners.set(marker, (set = new Set()));
+    set.add(onCommit);
+    return () => set.delete(onCommit);
+  }
+
+  /** Adds to `into` the markers the statement contains; returns `into` (created when needed). */
+  found(text: string, into?: Set<string>): Set<string> | undefined {
+    for (const marker of this.listeners.keys()) if (text.includes(marker)) (into ??= new Set()).add(marker);
+    return into;
+  }
+
+  fire(markers: Iterable<string> | undefined): void {
+    for (const marker of markers ?? []) for (const onCommit of this.listeners.get(marker) ?? []) onCommit();
+  }
 }
 
 function countingPrisma(adapter: PrismaPg | PrismaPGlite, count: () => void): PrismaClient {
@@ -75,6 +104,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   pool.on("connect", (client) => client.on("error", () => undefined));
   let statements = 0;
   const prisma = countingPrisma(new PrismaPg(pool), () => statements++);
+  const signals = new CommitSignals();
   const nameOf = preparedNames();
   const query = async <T>(client: pg.Pool | pg.PoolClient, text: string, values?: readonly unknown[]) => {
     statements++;
@@ -137,14 +167,25 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   return {
     kind: "postgres",
     prisma,
-    query: (text, values) => query(pool, text, values),
+    async query(text, values) {
+      const rows = await query(pool, text, values);
+      signals.fire(signals.found(text));
+      return rows as never[];
+    },
     async transaction(fn) {
       const client = await pool.connect();
+      let found: Set<string> | undefined;
       try {
         await query(client, "BEGIN");
-        const result = await fn({ query: (text, values) => query(client, text, values) });
+        const result = await fn({
+          query: (text, values) => {
+            found = signals.found(text, found);
+            return query(client, text, values);
+          },
+        });
         await query(client, "COMMIT");
         client.release();
+        signals.fire(found);
         return result;
       } catch (error) {
         // A client whose connection broke is destroyed, not returned to the pool.
@@ -168,6 +209,8 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
         if (onReconnect) reconnectHandlers.delete(onReconnect);
       };
     },
+    onCommitOf: (marker, onCommit) => signals.on(marker, onCommit),
+    committed: (marker) => signals.fire([marker]),
     statementCount: () => statements,
     async ping() {
       await pool.query("select 1");
@@ -192,29 +235,37 @@ async function openPglite(dataDir: string): Promise<Database> {
   const pglite = await PGlite.create(location);
   let statements = 0;
   const prisma = countingPrisma(new PrismaPGlite(pglite), () => statements++);
+  const signals = new CommitSignals();
   return {
     kind: "pglite",
     prisma,
     async query(text, values) {
       statements++;
       const result = await pglite.query(text, values as unknown[] | undefined);
+      signals.fire(signals.found(text));
       return result.rows as never[];
     },
-    transaction(fn) {
-      return pglite.transaction((tx) =>
+    async transaction(fn) {
+      let found: Set<string> | undefined;
+      const result = await pglite.transaction((tx) =>
         fn({
           async query(text, values) {
             statements++;
+            found = signals.found(text, found);
             const result = await tx.query(text, values as unknown[] | undefined);
             return result.rows as never[];
           },
         }),
       );
+      signals.fire(found);
+      return result;
     },
     async listen(channel, onPayload) {
       const unsubscribe = await pglite.listen(channel, onPayload);
       return unsubscribe;
     },
+    onCommitOf: (marker, onCommit) => signals.on(marker, onCommit),
+    committed: (marker) => signals.fire([marker]),
     statementCount: () => statements,
     async ping() {
       await pglite.query("select 1");

@@ -16,7 +16,8 @@ import { engineContract } from "./generation.ts";
 import type { GenerationContract } from "./port.ts";
 import { loadSharedSigningKey } from "./signing-key.ts";
 import { appendSeal } from "./sql/appendSeal.ts";
-import { saveEvidence, type StoredEvidence, touchJob } from "./sql/saveEvidence.ts";
+import { touchJob } from "../jobs/sql/transitionJob.ts";
+import { saveEvidence, type StoredEvidence } from "./sql/saveEvidence.ts";
 
 export type { StoredEvidence };
 

@@ -7,7 +7,7 @@
 import { EventEmitter } from "node:events";
 import type { Database, Unlisten } from "../db/database.ts";
 import { jobsError } from "../errors.ts";
-import { type JobChange, JOBS_CHANNEL, parseJobChange } from "./sql/notify.ts";
+import { type JobChange, JOBS_CHANNEL, parseJobChanges } from "./sql/notify.ts";
 
 const RESYNC = Symbol("resync");
 
@@ -27,10 +27,10 @@ export class JobChangeHub {
       JOBS_CHANNEL,
       (payload) => {
         this.lastHeard = new Date();
-        const change = parseJobChange(payload);
-        if (!change) return;
-        this.emitter.emit(change.jobId, change);
-        this.emitter.emit("*", change);
+        for (const change of parseJobChanges(payload)) {
+          this.emitter.emit(change.jobId, change);
+          this.emitter.emit("*", change);
+        }
       },
       () => {
         const since = this.lastHeard;

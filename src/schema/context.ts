@@ -2,6 +2,7 @@ import type { ArtifactService } from "../artifacts/service.ts";
 import type { AuthService } from "../auth/service.ts";
 import type { Config } from "../config.ts";
 import type { Database } from "../db/database.ts";
+import type { ChangeNotifier } from "../jobs/change-notifier.ts";
 import type { JobChangeHub } from "../jobs/changes.ts";
 import type { JobLoaders } from "../jobs/loaders.ts";
 import type { JobRecord, Viewer } from "../jobs/model.ts";
@@ -21,6 +22,8 @@ export interface Services {
   jobs: JobService;
   auth: AuthService;
   changes: JobChangeHub;
+  /** Sends the change notifications this process records (the outbox). */
+  notifier: ChangeNotifier;
   blobs: BlobStore;
   artifacts: ArtifactService;
   logger: Logger;

@@ -81,7 +81,7 @@ describe.each(backends)("storage on $name", (backend) => {
     const rows = await db.query<{ tablename: string; indexdef: string }>(`select tablename, indexdef from pg_indexes where schemaname = 'public'`);
     const columnLists = new Set(
       rows.map((r) => {
-        const cols = /\((.*)\)/.exec(r.indexdef)![1]!.split(",").map((c) => c.trim().replace(/"/g, "").replace(/ (DESC|ASC)$/, ""));
+        const cols = /USING \w+ \(([^)]*)\)/.exec(r.indexdef)![1]!.split(",").map((c) => c.trim().replace(/"/g, "").replace(/ (DESC|ASC)$/, ""));
         return `${r.tablename}(${cols.join(",")})`;
       }),
     );

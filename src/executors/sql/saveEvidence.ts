@@ -4,7 +4,6 @@
 // pass, a reader) record it once. The blobs must already be in the blob store.
 import { uuidv7 } from "uuidv7";
 import type { Sql } from "../../db/database.ts";
-import { JOBS_CHANNEL, notifyPayloadSql } from "../../jobs/sql/notify.ts";
 
 export interface StoredEvidence {
   rootHash: string;
@@ -41,14 +40,4 @@ export async function saveEvidence(
   const evidence: StoredEvidence = { rootHash: bundle.rootHash, signature: bundle.signature, publicKey: bundle.publicKey, fileIds: ids };
   await tx.query(`update "generation_details" set "evidence" = $2::jsonb where "jobId" = $1::uuid`, [job.jobId, JSON.stringify(evidence)]);
   return evidence;
-}
-
-/** A new revision of the job (its evidence and seal appeared), notified so watchers re-read it. */
-export async function touchJob(tx: Sql, jobId: string): Promise<void> {
-  await tx.query(
-    `with j as (update "jobs" set "revision" = "revision" + 1, "updatedOn" = now() where "id" = $1::uuid
-       returning "id", "tenantId", "reasonerType", "state", "revision")
-     select pg_notify('${JOBS_CHANNEL}', ${notifyPayloadSql("j")}) from j`,
-    [jobId],
-  );
 }

@@ -2,7 +2,7 @@
 // statement: the lease check, the step row, a new revision of the batch and its notification).
 import type { Sql } from "../../db/database.ts";
 import type { JobState } from "../../jobs/model.ts";
-import { JOBS_CHANNEL, notifyPayloadSql } from "../../jobs/sql/notify.ts";
+import { recordChangeSql } from "../../jobs/sql/notify.ts";
 import { TERMINAL_SQL } from "../../workers/protocol/states-sql.ts";
 
 export interface StepUpdate {
@@ -26,8 +26,8 @@ export async function updateBatchStep(sql: Sql, batchId: string, leaseHash: stri
          "startedOn" = case when $6::boolean then coalesce(b."startedOn", now()) else b."startedOn" end,
          "finishedOn" = case when $7::boolean then now() else b."finishedOn" end
        from j where b."jobId" = j."id" and b."position" = $3::int
-     )
-     select j."id", pg_notify('${JOBS_CHANNEL}', ${notifyPayloadSql("j")}) as "notified" from j`,
+     ), ${recordChangeSql("j")}
+     select j."id" from j`,
     [batchId, leaseHash, position, u.state, u.childJobId ?? null, u.started ?? false, u.finished ?? false],
   );
   return rows.length > 0;

@@ -6,7 +6,7 @@ import { decodeCursor, encodeCursor } from "../cursor.ts";
 import type { CancelOptions, GatewayCursor, GatewayPage, JobGateway } from "../gateway.ts";
 import type { JobFilter, JobKey, JobRecord, ReasonerType, Viewer } from "../model.ts";
 import type { NewJob } from "../new-job.ts";
-import { JOBS_CHANNEL, notifyPayload } from "../sql/notify.ts";
+import { notifyPayload, RECORD_CHANGE, recordOneChangeSql } from "../sql/notify.ts";
 import { transitionJob } from "../sql/transitionJob.ts";
 import { initialStates, isTerminal, isWaiting, nativeStateOf } from "../states.ts";
 import { requireRelation } from "./access.ts";
@@ -108,11 +108,13 @@ export class LocalJobGateway implements JobGateway {
         },
       });
       await tx.$executeRawUnsafe(
-        `select pg_notify('${JOBS_CHANNEL}', $1)`,
+        recordOneChangeSql,
         notifyPayload({ tenantId: viewer.tenantId, reasonerType: job.reasonerType, jobId: id, revision: 1, state: last }),
       );
       return id;
     });
+    // Prisma committed it, out of the database handle's sight: have the recorded change sent.
+    this.db.committed(RECORD_CHANGE);
     const created = await this.db.prisma.job.findUnique({ where: { id: jobId }, include: jobInclude });
     if (!created) throw new Error(`job ${jobId} vanished after creation`);
     return toJobRecord(created);

@@ -1,9 +1,16 @@
 // Change notifications carry keys only: listeners read what changed themselves, from their cursors.
-// The payload is "tenantId|reasonerType|jobId|revision|state": the state lets a process skip reading
-// a change no subscriber's filter can want (e.g. idle workers watch only their waiting state).
+// A change records its notification in the outbox table within its own transaction (recordChangeSql);
+// the process that committed it then sends the recorded ones, batched, as NOTIFYs (sendChanges.ts).
+// A payload is one change per line, each "tenantId|reasonerType|jobId|revision|state": the state
+// lets a process skip reading a change no subscriber's filter can want (idle workers watch only
+// their waiting state).
 import type { JobState } from "../model.ts";
 
 export const JOBS_CHANNEL = "jobs_changed";
+/** The table changes are recorded in until they are sent. */
+export const CHANGE_OUTBOX = "job_change_outbox";
+/** How every statement recording a change begins; the database signals commits of statements containing it. */
+export const RECORD_CHANGE = `insert into "${CHANGE_OUTBOX}" ("payload")`;
 
 export interface JobChange {
   tenantId: string;
@@ -14,14 +21,35 @@ export interface JobChange {
   state?: JobState;
 }
 
-/** SQL expression building the payload from a row alias with the jobs columns (state included). */
+/** SQL expression building one change's line from a row alias with the jobs columns (state included). */
 export const notifyPayloadSql = (alias: string) =>
   `${alias}."tenantId"::text || '|' || ${alias}."reasonerType"::text || '|' || ${alias}."id"::text || '|' || ${alias}."revision"::text || '|' || ${alias}."state"::text`;
 
 export const notifyPayload = (c: Required<JobChange>) => `${c.tenantId}|${c.reasonerType}|${c.jobId}|${c.revision}|${c.state}`;
 
-export function parseJobChange(payload: string): JobChange | null {
-  const [tenantId, reasonerType, jobId, revision, state] = payload.split("|");
+/**
+ * A CTE (named "recorded_change") recording a change for every row of `from`, a CTE or table alias
+ * with the jobs columns, optionally filtered by `where`. Data-modifying CTEs always run, so a
+ * statement includes it whether or not it selects from it.
+ */
+export const recordChangeSql = (from: string, where = "") =>
+  `"recorded_change" as (${RECORD_CHANGE} select ${notifyPayloadSql(from)} from ${from} ${where ? `where ${where}` : ""})`;
+
+/** Records one change given by value (for writes made through Prisma). */
+export const recordOneChangeSql = `${RECORD_CHANGE} values ($1)`;
+
+/** The changes of one notification payload (one per line); lines that do not parse are skipped. */
+export function parseJobChanges(payload: string): JobChange[] {
+  const changes: JobChange[] = [];
+  for (const line of payload.split("\n")) {
+    const change = parseJobChange(line);
+    if (change) changes.push(change);
+  }
+  return changes;
+}
+
+export function parseJobChange(line: string): JobChange | null {
+  const [tenantId, reasonerType, jobId, revision, state] = line.split("|");
   if (!tenantId || !reasonerType || !jobId || revision === undefined) return null;
   return { tenantId, reasonerType, jobId, revision: Number(revision), ...(state ? { state: state as JobState } : {}) };
 }

@@ -1,9 +1,9 @@
-// Moves a job to a new state: the row, its status-history entry and the change notification in
-// one statement, so they commit together or not at all.
+// Moves a job to a new state: the row, its status-history entry and the recorded change notification
+// in one statement, so they commit together or not at all.
 import type { Sql } from "../../db/database.ts";
 import type { JobState, ReasonerType } from "../model.ts";
 import { nativeStateOf, TERMINAL_STATES } from "../states.ts";
-import { JOBS_CHANNEL, notifyPayloadSql } from "./notify.ts";
+import { recordChangeSql } from "./notify.ts";
 
 /** Columns a transition may set besides the state itself. */
 export interface TransitionSet {
@@ -72,21 +72,21 @@ export async function transitionJob(sql: Sql, t: Transition): Promise<Transition
      ), history as (
        insert into "job_status_changes" ("jobId", "seq", "state", "nativeState", "message", "agentId", "createdById")
        select "id", "statusSeq", "state", "nativeState", $5, $6, $7 from moved
-     )
-     select m."id", m."tenantId", m."state", m."revision", pg_notify('${JOBS_CHANNEL}', ${notifyPayloadSql("m")}) as "notified"
-     from moved m`,
+     ), ${recordChangeSql("moved")}
+     select m."id", m."tenantId", m."state", m."revision" from moved m`,
     values,
   );
   return rows[0] ?? null;
 }
 
-/** Records a change that is not a state move (events, logs, progress, metadata) and notifies. */
+/** Records a change that is not a state move (events, logs, progress, metadata, evidence) for watchers. */
 export async function touchJob(sql: Sql, jobId: string): Promise<void> {
   await sql.query(
     `with touched as (
-       update "jobs" set "revision" = "revision" + 1, "updatedOn" = now() where "id" = $1
-       returning "id", "tenantId", "reasonerType", "state", "revision")
-     select pg_notify('${JOBS_CHANNEL}', ${notifyPayloadSql("t")}) from touched t`,
+       update "jobs" set "revision" = "revision" + 1, "updatedOn" = now() where "id" = $1::uuid
+       returning "id", "tenantId", "reasonerType", "state", "revision"
+     ), ${recordChangeSql("touched")}
+     select 1`,
     [jobId],
   );
 }

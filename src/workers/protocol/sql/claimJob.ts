@@ -5,7 +5,7 @@
 // and notify listeners. An executor with several free slots fills them with one statement.
 import type { Sql } from "../../../db/database.ts";
 import type { GenerationKind, JobState, PlanTier, ReasonerType } from "../../../jobs/model.ts";
-import { JOBS_CHANNEL, notifyPayloadSql } from "../../../jobs/sql/notify.ts";
+import { recordChangeSql } from "../../../jobs/sql/notify.ts";
 import { leaseHashSql, leaseTokenOf, newLeaseSecret } from "../lease.ts";
 import { claimedNativeStateSql, claimedStateSql, waitingStateSql } from "../states-sql.ts";
 
@@ -135,11 +135,10 @@ export async function claimJobs(sql: Sql, f: ClaimFilter): Promise<ClaimedLease[
      ), agent as (
        update "agent_details" a set "agentId" = $4::uuid::text
        from claimed c where a."jobId" = c."id" and c."reasonerType" = 'AGENT'
-     )
+     ), ${recordChangeSql("claimed")}
      select c."id", c."tenantId", c."reasonerType", c."state", c."revision", c."name", c."createdBy", c."payload", c."leaseExpiresOn", c."dueOn",
        g."kind" as "gKind", g."rows" as "gRows", g."description" as "gDescription", g."seed" as "gSeed", g."spec" as "gSpec",
-       g."planTier" as "gPlanTier",
-       pg_notify('${JOBS_CHANNEL}', ${notifyPayloadSql("c")}) as "notified"
+       g."planTier" as "gPlanTier"
      from claimed c left join "generation_details" g on g."jobId" = c."id"`,
     [
       [...f.reasonerTypes],

@@ -5,7 +5,7 @@
 // completeJob, which locks the row and handles every case (and says LEASE_LOST when the lease is).
 import type { Sql } from "../../../db/database.ts";
 import type { ReasonerType } from "../../../jobs/model.ts";
-import { JOBS_CHANNEL, notifyPayloadSql } from "../../../jobs/sql/notify.ts";
+import { recordChangeSql } from "../../../jobs/sql/notify.ts";
 import { nativeStateOf } from "../../../jobs/states.ts";
 import type { PresentedLease } from "../lease.ts";
 import { perTypeSql, TERMINAL_SQL } from "../states-sql.ts";
@@ -32,9 +32,8 @@ export async function succeedJob(sql: Sql, a: SucceedArgs): Promise<CompletedJob
      ), history as (
        insert into "job_status_changes" ("jobId", "seq", "state", "nativeState", "message", "agentId", "createdById")
        select "id", "statusSeq", "state", "nativeState", 'completed', "workerId"::text, $5::text from moved
-     )
-     select m."id", m."tenantId", m."reasonerType", pg_notify('${JOBS_CHANNEL}', ${notifyPayloadSql("m")}) as "notified"
-     from moved m`,
+     ), ${recordChangeSql("moved")}
+     select m."id", m."tenantId", m."reasonerType" from moved m`,
     [a.lease.jobId, a.lease.hash, a.tenantId, JSON.stringify(a.result ?? null), a.by],
   );
   const row = rows[0];

@@ -1,0 +1,74 @@
+// Sends the changes recorded in the outbox (src/jobs/sql/notify.ts) as NOTIFYs: right after each
+// commit that recorded some, and every `sweepMs` in case another process crashed between its commit
+// and its send. One send runs at a time; commits during a send make one more, so under load each
+// send carries every change committed meanwhile, and NOTIFY's commit-time lock is taken once per
+// batch instead of once per change.
+import type { Database } from "../db/database.ts";
+import type { Logger } from "../logger.ts";
+import { RECORD_CHANGE } from "./sql/notify.ts";
+import { SEND_BATCH, sendChanges } from "./sql/sendChanges.ts";
+
+export class ChangeNotifier {
+  private sending: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  private timer: NodeJS.Timeout | undefined;
+  private unwatch: (() => void) | undefined;
+  private failing = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly logger: Logger,
+    private readonly sweepMs: number,
+  ) {}
+
+  start(): this {
+    this.unwatch = this.db.onCommitOf(RECORD_CHANGE, () => this.send());
+    if (this.sweepMs > 0) this.timer = setInterval(() => this.send(), this.sweepMs).unref();
+    this.send(); // whatever an earlier process left behind
+    return this;
+  }
+
+  /** Sends what is recorded, now or right after the send in progress. */
+  send(): void {
+    if (this.stopped) return;
+    if (this.sending) {
+      this.again = true;
+      return;
+    }
+    this.sending = this.sendAll().finally(() => (this.sending = null));
+  }
+
+  /** Resolves when nothing is being sent (tests and shutdown). */
+  async idle(): Promise<void> {
+    while (this.sending) await this.sending;
+  }
+
+  /** Stops sending after one last send of what is committed by now. */
+  async stop(): Promise<void> {
+    this.unwatch?.();
+    clearInterval(this.timer);
+    await this.idle();
+    this.again = false;
+    this.sending = this.sendAll();
+    await this.sending;
+    this.sending = null;
+    this.stopped = true;
+  }
+
+  private async sendAll(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        while ((await sendChanges(this.db)) === SEND_BATCH);
+        if (this.failing) this.logger.info("change notifications are being sent again");
+        this.failing = false;
+      } catch (err) {
+        // The database is away: what is recorded stays recorded; the sweep retries.
+        if (!this.failing) this.logger.warn({ err }, "could not send change notifications; retrying");
+        this.failing = true;
+        return;
+      }
+    } while (this.again);
+  }
+}
