@@ -5,6 +5,8 @@ import type { ArtifactService } from "../../artifacts/service.ts";
 import type { Database } from "../../db/database.ts";
 import { isJobsError } from "../../errors.ts";
 import type { JobChangeHub } from "../../jobs/changes.ts";
+import type { JobState } from "../../jobs/model.ts";
+import { waitingState } from "../../jobs/states.ts";
 import type { JobService } from "../../jobs/service.ts";
 import { type ClaimedJobRow, IN_PROCESS, type WorkerProtocol } from "../../workers/protocol/service.ts";
 import { creatorViewer } from "../creator.ts";
@@ -145,9 +147,12 @@ export class InProcessPort implements WorkerPort {
   }
 
   subscribeWork(filter: ClaimFilter, wake: () => void): () => void {
-    const types = new Set<string>(filter.reasonerTypes);
+    // Only a change into a family's waiting state can make a job claimable (created, requeued):
+    // the claims and completions of running jobs do not wake idle slots to claim nothing.
+    const waiting = new Map<string, JobState>(filter.reasonerTypes.map((t) => [t, waitingState(t)]));
     const unsubscribe = this.deps.changes.subscribe("*", (change) => {
-      if (types.has(change.reasonerType)) wake();
+      const state = waiting.get(change.reasonerType);
+      if (state !== undefined && (change.state === undefined || change.state === state)) wake();
     });
     // Notifications may have been lost while the LISTEN connection was down: look again.
     const unResync = this.deps.changes.onResync(() => wake());
