@@ -30,6 +30,18 @@ interface GraphQLResponse<T> {
   errors?: ApiErrorDetail[];
 }
 
+export interface GraphQLOperation {
+  query: string;
+  variables: Record<string, unknown>;
+}
+
+/** One operation's data, or the JobsApiError its answer carries. */
+function answerOf<T>(body: GraphQLResponse<T>, res: Response): T | JobsApiError {
+  if (body.errors?.length) return JobsApiError.fromErrors(body.errors, res.status);
+  if (!res.ok || body.data == null) return new JobsApiError("BAD_RESPONSE", `HTTP ${res.status} without data`, { status: res.status });
+  return body.data;
+}
+
 export class JobsTransport {
   readonly baseUrl: string;
   private readonly apiKey: string;
@@ -43,16 +55,37 @@ export class JobsTransport {
 
   /** Runs one operation; throws JobsApiError when the answer has errors. */
   async request<T>(query: string, variables: Record<string, unknown> = {}, signal?: AbortSignal): Promise<T> {
-    const res = await this.send(`${this.baseUrl}/graphql`, {
+    const res = await this.postGraphQL({ query, variables }, signal);
+    const answer = answerOf(await readJson<GraphQLResponse<T>>(res), res);
+    if (answer instanceof JobsApiError) throw answer;
+    return answer;
+  }
+
+  /**
+   * Runs several operations in one batched HTTP request (the server runs them side by side, under one
+   * authentication). Answers in order, each its data or its JobsApiError; throws only when the request
+   * as a whole failed (unreachable, refused key, too many operations).
+   */
+  async requestBatch(operations: readonly GraphQLOperation[], signal?: AbortSignal): Promise<(unknown | JobsApiError)[]> {
+    const res = await this.postGraphQL(operations, signal);
+    const body = await readJson<GraphQLResponse<unknown>[] | GraphQLResponse<unknown>>(res);
+    if (!Array.isArray(body)) {
+      const whole = answerOf(body, res);
+      throw whole instanceof JobsApiError ? whole : new JobsApiError("BAD_RESPONSE", `HTTP ${res.status}: one answer to ${operations.length} operations`, { status: res.status });
+    }
+    if (body.length !== operations.length) {
+      throw new JobsApiError("BAD_RESPONSE", `HTTP ${res.status}: ${body.length} answers to ${operations.length} operations`, { status: res.status });
+    }
+    return body.map((answer) => answerOf(answer, res));
+  }
+
+  private postGraphQL(body: GraphQLOperation | readonly GraphQLOperation[], signal: AbortSignal | undefined): Promise<Response> {
+    return this.send(`${this.baseUrl}/graphql`, {
       method: "POST",
       headers: { ...this.auth(), "content-type": "application/json", accept: "application/json" },
-      body: JSON.stringify({ query, variables }),
+      body: JSON.stringify(body),
       signal,
     });
-    const body = await readJson<GraphQLResponse<T>>(res);
-    if (body.errors?.length) throw JobsApiError.fromErrors(body.errors, res.status);
-    if (!res.ok || body.data == null) throw new JobsApiError("BAD_RESPONSE", `HTTP ${res.status} without data`, { status: res.status });
-    return body.data;
   }
 
   /** PUT /artifacts under a lease: streams the body, answers the stored artifact's id and hash. */

@@ -1,6 +1,7 @@
 // An external worker (or agent) of the jobs API: registers, claims jobs, keeps their leases alive
 // with heartbeats, reports status, events and logs, uploads artifacts, and completes or fails.
 // `Worker` offers each protocol call on its own and `run(handler)`, the loop that does all of it.
+import { OperationBatcher } from "./batch.ts";
 import { isJobsApiError, JobsApiError } from "./errors.ts";
 import { JobsTransport, type Fetch, type UploadBody } from "./http.ts";
 import {
@@ -47,6 +48,12 @@ export interface WorkerOptions {
   logger?: WorkerLogger;
   /** For the `jobsChanged` subscription run() waits on; default: the global WebSocket, else `ws`. */
   webSocketImpl?: unknown;
+  /**
+   * Most operations run() sends in one batched HTTP request (default 10, the server's default
+   * JOBS_MAX_BATCH; keep it at or below the server's). Its claims and final calls made at the same
+   * time go together; 1 sends each alone.
+   */
+  maxBatch?: number;
 }
 
 export interface ArtifactToUpload {
@@ -129,6 +136,9 @@ interface ClaimAnswer {
   claimJob: ({ __typename: "Lease" } & Lease) | { __typename: "NoJobResponse"; message: string };
 }
 
+/** Sends one operation: alone, or in run()'s next batched request. */
+type Send<T> = (query: string, variables: Record<string, unknown>) => Promise<T>;
+
 /** Final calls that could not reach the server are tried this many times in all. */
 const FINAL_CALL_TRIES = 3;
 
@@ -137,11 +147,14 @@ export class Worker {
   private readonly options: WorkerOptions;
   private readonly logger: WorkerLogger;
   private registration: WorkerRegistration | null = null;
+  /** run()'s claims and final calls, sent together when they coincide. */
+  private readonly batcher: OperationBatcher;
 
   constructor(options: WorkerOptions) {
     this.options = options;
     this.transport = new JobsTransport({ url: options.url, apiKey: options.apiKey, ...(options.fetch ? { fetch: options.fetch } : {}) });
     this.logger = options.logger ?? stderrLogger;
+    this.batcher = new OperationBatcher(this.transport, options.maxBatch ?? 10);
   }
 
   /** This worker's registration, once register() (or the first claim) has made it. */
@@ -164,9 +177,12 @@ export class Worker {
 
   /** One eligible job with its lease, or null when none is waiting. Registers first when needed. */
   async claim(signal?: AbortSignal): Promise<Lease | null> {
+    return this.claimVia((query, variables) => this.transport.request<ClaimAnswer>(query, variables, signal));
+  }
+
+  private async claimVia(send: Send<ClaimAnswer>): Promise<Lease | null> {
     const workerId = this.registration?.id ?? (await this.register()).id;
-    const data = await this.transport.request<ClaimAnswer>(CLAIM_JOB, { workerId, leaseSeconds: this.leaseSeconds }, signal);
-    const c = data.claimJob;
+    const c = (await send(CLAIM_JOB, { workerId, leaseSeconds: this.leaseSeconds })).claimJob;
     return c.__typename === "Lease" ? { token: c.token, expiresOn: c.expiresOn, job: c.job } : null;
   }
 
@@ -202,17 +218,27 @@ export class Worker {
   }
 
   async complete(token: string, result?: Json, artifactIds?: readonly string[]): Promise<JobSnapshot> {
-    const data = await this.transport.request<{ completeJob: JobSnapshot }>(COMPLETE_JOB, {
-      leaseToken: token,
-      result: result ?? null,
-      artifactIds: artifactIds ?? null,
-    });
-    return data.completeJob;
+    return this.completeVia(this.direct(), token, result, artifactIds);
   }
 
   async fail(token: string, error: JobError, retryable = false): Promise<JobSnapshot> {
-    const data = await this.transport.request<{ failJob: JobSnapshot }>(FAIL_JOB, { leaseToken: token, error, retryable });
-    return data.failJob;
+    return this.failVia(this.direct(), token, error, retryable);
+  }
+
+  private async completeVia(send: Send<{ completeJob: JobSnapshot }>, token: string, result?: Json, artifactIds?: readonly string[]): Promise<JobSnapshot> {
+    return (await send(COMPLETE_JOB, { leaseToken: token, result: result ?? null, artifactIds: artifactIds ?? null })).completeJob;
+  }
+
+  private async failVia(send: Send<{ failJob: JobSnapshot }>, token: string, error: JobError, retryable: boolean): Promise<JobSnapshot> {
+    return (await send(FAIL_JOB, { leaseToken: token, error, retryable })).failJob;
+  }
+
+  private direct<T>(): Send<T> {
+    return (query, variables) => this.transport.request<T>(query, variables);
+  }
+
+  private batched<T>(): Send<T> {
+    return (query, variables) => this.batcher.request<T>(query, variables);
   }
 
   /**
@@ -237,25 +263,26 @@ export class Worker {
     }
   }
 
-  /** One claim-run loop; `run` starts `concurrency` of them. */
+  /**
+   * One claim-run loop; `run` starts `concurrency` of them. When a job's handler is done, the slot
+   * claims its next job along with the job's final call (one batched request for both, and for
+   * other slots' calls made meanwhile).
+   */
   private async slot(handler: JobHandler, stop: AbortSignal, waitForWork: WaitForWork, onJobFinished?: (f: JobFinished) => void): Promise<void> {
     let emptyClaims = 0;
-    while (!stop.aborted) {
-      let lease: Lease | null;
-      try {
-        // Not aborted by `stop`: a claim cut off in flight could leave a job leased to nobody until its lease runs out.
-        lease = await this.claim();
-      } catch (err) {
-        if (stop.aborted) break;
-        this.logger.warn("claim failed; will try again", { error: describe(err) });
-        lease = null;
-      }
+    let claimed: Promise<Lease | null> | null = null;
+    while (!stop.aborted || claimed) {
+      // A lease claimed with the last final call is run even if the worker stopped meanwhile: its
+      // handler starts with an aborted signal, and the job is failed as retryable, not left leased.
+      const lease = await (claimed ?? this.claimInRun(stop));
+      claimed = null;
       if (!lease) {
+        if (stop.aborted) break;
         await waitForWork({ emptyClaims: ++emptyClaims, signal: stop });
         continue;
       }
       emptyClaims = 0;
-      const finished = await this.runJob(lease, handler, stop);
+      const finished = await this.runJob(lease, handler, stop, () => (claimed = stop.aborted ? null : this.claimInRun(stop)));
       try {
         onJobFinished?.(finished);
       } catch (err) {
@@ -264,7 +291,19 @@ export class Worker {
     }
   }
 
-  private async runJob(lease: Lease, handler: JobHandler, stop: AbortSignal): Promise<JobFinished> {
+  /** A claim inside run(): batched, and null (logged) when it failed. */
+  private async claimInRun(stop: AbortSignal): Promise<Lease | null> {
+    try {
+      // Not aborted by `stop`: a claim cut off in flight could leave a job leased to nobody until its lease runs out.
+      return await this.claimVia(this.batched());
+    } catch (err) {
+      if (!stop.aborted) this.logger.warn("claim failed; will try again", { error: describe(err) });
+      return null;
+    }
+  }
+
+  /** Runs the handler and makes the final call; `handlerDone` is called as the final call is made. */
+  private async runJob(lease: Lease, handler: JobHandler, stop: AbortSignal, handlerDone: () => void): Promise<JobFinished> {
     const { token, job } = lease;
     const interrupt = new AbortController();
     const stopJob = () => interrupt.abort(new JobInterrupted("stopped"));
@@ -309,14 +348,16 @@ export class Worker {
     let error: unknown;
     try {
       const outcome = (await handler(ctx)) ?? {};
-      final = await this.finalCall(() => this.complete(token, outcome.result ?? null, outcome.artifactIds ?? uploaded), job);
+      handlerDone();
+      final = await this.finalCall(() => this.completeVia(this.batched(), token, outcome.result ?? null, outcome.artifactIds ?? uploaded), job);
     } catch (err) {
       error = err;
+      handlerDone();
       const reason = interrupt.signal.aborted ? (interrupt.signal.reason as JobInterrupted).reason : null;
       if (reason !== "lease-lost") {
         const { code, message, retryable } = failureOf(err, reason);
         if (!(err instanceof JobFailure) && reason === null) this.logger.warn("job handler threw", { jobId: job.jobId, error: describe(err) });
-        final = await this.finalCall(() => this.fail(token, { code, message }, retryable), job);
+        final = await this.finalCall(() => this.failVia(this.batched(), token, { code, message }, retryable), job);
       }
     } finally {
       beats.abort();
