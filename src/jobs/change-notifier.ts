@@ -36,7 +36,12 @@ export class ChangeNotifier {
       this.again = true;
       return;
     }
-    this.sending = this.sendAll().finally(() => (this.sending = null));
+    this.sending = this.afterThisTurn().then(() => this.sendAll()).finally(() => (this.sending = null));
+  }
+
+  /** Commits that land in the same turn (a batched request's operations) go in one send. */
+  private afterThisTurn(): Promise<void> {
+    return new Promise((resolve) => setImmediate(resolve));
   }
 
   /** Resolves when nothing is being sent (tests and shutdown). */

@@ -44,6 +44,8 @@ export class AuditLog {
   }
 
   private async flush(): Promise<void> {
+    // The rest of this turn first: the operations of one batched request record together.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     try {
       while (this.queued.length) {
         const batch = this.queued.splice(0, MAX_ROWS_PER_WRITE);

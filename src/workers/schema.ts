@@ -1,9 +1,22 @@
 // The worker protocol's GraphQL surface: registerWorker, claimJob, heartbeat, updateJobStatus,
 // appendJobEvents, appendJobLogs, completeJob, failJob. Resolvers parse and delegate to the service.
+import type { JobRecord, ReasonerType } from "../jobs/model.ts";
 import { builder } from "../schema/builder.ts";
+import type { Context } from "../schema/context.ts";
 import { GenerationKindEnum, JobStateEnum, ReasonerTypeEnum } from "../schema/enums.ts";
 import { JobRef } from "../schema/job.ts";
 import { type Lease, type LeaseStatus, type WorkerRecord, workerProtocolFor } from "./protocol/service.ts";
+
+/**
+ * The job as it is now, for a protocol verb's answer: through the request's loader, so the verbs of
+ * one batched request share a read, but never from its cache (an earlier operation may have read it).
+ */
+async function freshJob(ctx: Context, reasonerType: ReasonerType, jobId: string): Promise<JobRecord> {
+  const key = { reasonerType, jobId };
+  const job = await ctx.loaders.job.clear(key).load(key);
+  if (!job) throw new Error(`job ${jobId} vanished after a protocol call`);
+  return job;
+}
 
 const WorkerRef = builder.objectRef<WorkerRecord>("Worker").implement({
   fields: (t) => ({
@@ -91,8 +104,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, ctx) => {
       const lease = await workerProtocolFor(ctx.services).claimForWorker(String(args.workerId), args.leaseSeconds, ctx.viewer);
       if (!lease) return { message: "no eligible job is waiting for this worker" };
-      ctx.loaders.job.prime({ reasonerType: lease.job.reasonerType, jobId: lease.job.id }, lease.job);
-      return lease;
+      return { token: lease.token, expiresOn: lease.expiresOn, job: await freshJob(ctx, lease.job.reasonerType, lease.job.id) };
     },
   }),
   heartbeat: t.field({
@@ -135,7 +147,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, ctx) => {
       const protocol = workerProtocolFor(ctx.services);
       const done = await protocol.complete(args.leaseToken, args.result, args.artifactIds?.map(String), ctx.viewer);
-      return protocol.loadJob(done.jobId);
+      return freshJob(ctx, done.reasonerType, done.jobId);
     },
   }),
   failJob: t.field({
@@ -148,7 +160,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, ctx) => {
       const protocol = workerProtocolFor(ctx.services);
       const failed = await protocol.fail(args.leaseToken, args.error, args.retryable, ctx.viewer);
-      return protocol.loadJob(failed.jobId);
+      return freshJob(ctx, failed.reasonerType, failed.jobId);
     },
   }),
 }));

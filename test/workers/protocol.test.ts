@@ -581,7 +581,9 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     await t.server.services.notifier.idle(); // the creations' notifications are sent
     const before = db().statementCount();
     const leases = await protocol.claimUpTo({ tenantId, reasonerTypes: ["PRESCRIPTIVE"] }, 3);
-    // The claim, and the send of the three changes it recorded (one statement for all of them).
+    expect(db().statementCount() - before).toBe(1);
+    // Then the send of the three changes it recorded: one statement for all of them.
+    await t.server.services.notifier.idle();
     expect(db().statementCount() - before).toBe(2);
     expect(new Set(leases.map((l) => l.job.id)).size).toBe(3);
     expect(leases.map((l) => l.job.id).sort()).toEqual(jobIds.slice(0, 3).sort()); // oldest first

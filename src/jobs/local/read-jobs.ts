@@ -124,6 +124,12 @@ export async function selectVisibleJobs(sql: Sql, ids: readonly string[], viewer
   return jobDates(await sql.query<JobRecord>(text, where.values));
 }
 
+/** The jobs of `ids`, whoever may see them (the worker protocol's answers: the lease was the check). */
+export async function selectJobsById(sql: Sql, ids: readonly string[]): Promise<JobRecord[]> {
+  const text = textFor("by-id", () => `${SELECT} where j."id" = any($1::uuid[])`);
+  return jobDates(await sql.query<JobRecord>(text, [ids]));
+}
+
 /** Newest first, after a position, at most `limit` jobs the viewer may list (listedJobs). */
 export async function selectListedJobs(
   sql: Sql,

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import type { Database } from "../../db/database.ts";
 import { jobsError } from "../../errors.ts";
-import { jobInclude, toJobRecord } from "../../jobs/local/rows.ts";
+import { selectJobsById } from "../../jobs/local/read-jobs.ts";
 import { type GenerationKind, GenerationKinds, type JobRecord, type JobState, type ReasonerType, ReasonerTypes, type Viewer } from "../../jobs/model.ts";
 import { isUuid, MAX_PAYLOAD_BYTES, name255, parseInput } from "../../jobs/validation.ts";
 import { leaseLost, parseLeaseToken, type PresentedLease } from "./lease.ts";
@@ -138,8 +138,12 @@ export class WorkerProtocol {
     return registerWorker(this.db, { ...w, tenantId: viewer.tenantId, createdBy: viewer.userId });
   }
 
-  /** claimJob for a registered worker of the caller's tenant; null: no eligible job now. */
-  async claimForWorker(workerId: string, leaseSeconds: number | null | undefined, viewer: Viewer): Promise<Lease | null> {
+  /**
+   * claimJob for a registered worker of the caller's tenant; null: no eligible job now. The job is
+   * the claim's row: the GraphQL answer reads the full record through the request's loader, so the
+   * claims and completions batched in one request share one read.
+   */
+  async claimForWorker(workerId: string, leaseSeconds: number | null | undefined, viewer: Viewer): Promise<ExecutorLease | null> {
     requireWorkerRole(viewer);
     const seconds = parseInput(LeaseSeconds, leaseSeconds ?? DEFAULT_LEASE_SECONDS, "leaseSeconds");
     const worker = isUuid(workerId) ? await touchWorker(this.db, workerId, viewer.tenantId) : null;
@@ -155,7 +159,7 @@ export class WorkerProtocol {
       message: `claimed by worker ${worker.name}`,
       by: viewer.userId,
     });
-    return lease ? { token: lease.token, expiresOn: lease.expiresOn, job: await this.loadJob(lease.job.id) } : null;
+    return lease ?? null;
   }
 
   /** The in-process executors' claim: no worker row, any tenant unless given. */
@@ -269,9 +273,9 @@ export class WorkerProtocol {
 
   /** The job as the API shows it (for the GraphQL answers of the protocol's verbs). */
   async loadJob(jobId: string): Promise<JobRecord> {
-    const row = await this.db.prisma.job.findUnique({ where: { id: jobId }, include: jobInclude });
-    if (!row) throw jobsError("NOT_FOUND", `job ${jobId} not found`);
-    return toJobRecord(row);
+    const [job] = await selectJobsById(this.db, [jobId]);
+    if (!job) throw jobsError("NOT_FOUND", `job ${jobId} not found`);
+    return job;
   }
 }
 
