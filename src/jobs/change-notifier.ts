@@ -3,6 +3,7 @@
 // and its send. One send runs at a time; commits during a send make one more, so under load each
 // send carries every change committed meanwhile, and NOTIFY's commit-time lock is taken once per
 // batch instead of once per change.
+import { setImmediate as restOfTurn } from "node:timers/promises";
 import type { Database } from "../db/database.ts";
 import type { Logger } from "../logger.ts";
 import { RECORD_CHANGE } from "./sql/notify.ts";
@@ -36,12 +37,8 @@ export class ChangeNotifier {
       this.again = true;
       return;
     }
-    this.sending = this.afterThisTurn().then(() => this.sendAll()).finally(() => (this.sending = null));
-  }
-
-  /** Commits that land in the same turn (a batched request's operations) go in one send. */
-  private afterThisTurn(): Promise<void> {
-    return new Promise((resolve) => setImmediate(resolve));
+    // Commits that land in the same turn (a batched request's operations) go in one send.
+    this.sending = restOfTurn().then(() => this.sendAll()).finally(() => (this.sending = null));
   }
 
   /** Resolves when nothing is being sent (tests and shutdown). */

@@ -1,5 +1,6 @@
 // The audit log: one row per mutation field a client calls (who, what, on which target, outcome).
 // Lease tokens, secrets and payloads are never written; only the ids an operation names.
+import { setImmediate as restOfTurn } from "node:timers/promises";
 import type { ApolloServerPlugin } from "@apollo/server";
 import { Kind, type OperationDefinitionNode, type ValueNode } from "graphql";
 import type { Database } from "../db/database.ts";
@@ -45,7 +46,7 @@ export class AuditLog {
 
   private async flush(): Promise<void> {
     // The rest of this turn first: the operations of one batched request record together.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await restOfTurn();
     try {
       while (this.queued.length) {
         const batch = this.queued.splice(0, MAX_ROWS_PER_WRITE);

@@ -8,8 +8,10 @@ import { JobRef } from "../schema/job.ts";
 import { type Lease, type LeaseStatus, type WorkerRecord, workerProtocolFor } from "./protocol/service.ts";
 
 /**
- * The job as it is now, for a protocol verb's answer: through the request's loader, so the verbs of
- * one batched request share a read, but never from its cache (an earlier operation may have read it).
+ * The job as it is now, for a protocol verb's answer: through the request's loader (its fields'
+ * expansions use the same loaders), but never from its cache (an earlier operation may have read it).
+ * The verbs of one batched request share a read only when their loads fall in the same tick, which
+ * they rarely do: each runs its own statements first.
  */
 async function freshJob(ctx: Context, reasonerType: ReasonerType, jobId: string): Promise<JobRecord> {
   const key = { reasonerType, jobId };

@@ -140,8 +140,7 @@ export class WorkerProtocol {
 
   /**
    * claimJob for a registered worker of the caller's tenant; null: no eligible job now. The job is
-   * the claim's row: the GraphQL answer reads the full record through the request's loader, so the
-   * claims and completions batched in one request share one read.
+   * the claim's row; the GraphQL answer reads the full record through the request's loader.
    */
   async claimForWorker(workerId: string, leaseSeconds: number | null | undefined, viewer: Viewer): Promise<ExecutorLease | null> {
     requireWorkerRole(viewer);
@@ -271,7 +270,7 @@ export class WorkerProtocol {
     return caller === IN_PROCESS ? { lease, tenantId: null, by: null } : { lease, tenantId: caller.tenantId, by: caller.userId };
   }
 
-  /** The job as the API shows it (for the GraphQL answers of the protocol's verbs). */
+  /** The job as the API shows it (for the GraphQL answer of updateJobStatus). */
   async loadJob(jobId: string): Promise<JobRecord> {
     const [job] = await selectJobsById(this.db, [jobId]);
     if (!job) throw jobsError("NOT_FOUND", `job ${jobId} not found`);
