@@ -21,6 +21,7 @@ import { limitRules } from "../security/limits.ts";
 import { operationPolicyPlugin } from "../security/plugins.ts";
 import { artifactsRouter } from "./artifacts.ts";
 import { sendHttpError } from "./send-error.ts";
+import { compiledGateway } from "./compiled-execution.ts";
 import { graphiqlRouter, wantsGraphiQL } from "./graphiql.ts";
 import { newRequestId, runInRequestScope } from "./request-scope.ts";
 
@@ -62,7 +63,7 @@ const UTF8_JSON_TYPES = new Set(["application/json; charset=utf-8", "application
 
 export async function createApp(services: Services, schema: GraphQLSchema, httpServer: Server) {
   const apollo = new ApolloServer<Context>({
-    schema,
+    gateway: compiledGateway(schema),
     // Introspection is allowed here and gated per caller by the operation policy (admins may always).
     introspection: true,
     includeStacktraceInErrorResponses: false,
