@@ -1,0 +1,6 @@
+-- The outbox is written and emptied for every change: as an unlogged table its rows and index entries
+-- cost no WAL. What it protects against is the application dying between a commit and its send;
+-- unlogged rows survive that. A crash of PostgreSQL itself empties the table on recovery, but it also
+-- drops every LISTEN connection, and a listener that reconnects re-reads from its cursors whatever it
+-- may have missed (JobChangeHub's resync), so nothing that was committed goes unseen.
+ALTER TABLE "job_change_outbox" SET UNLOGGED;
