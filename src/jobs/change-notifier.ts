@@ -8,6 +8,10 @@ import type { Database } from "../db/database.ts";
 import type { Logger } from "../logger.ts";
 import { RECORD_CHANGE } from "./sql/notify.ts";
 import { SEND_BATCH, sendChanges } from "./sql/sendChanges.ts";
+import { vacuumOutbox } from "./sql/vacuumOutbox.ts";
+
+/** Changes sent between two vacuums of the outbox (see vacuumOutbox.ts). */
+export const VACUUM_EVERY = 2000;
 
 export class ChangeNotifier {
   private sending: Promise<void> | null = null;
@@ -16,6 +20,8 @@ export class ChangeNotifier {
   private timer: NodeJS.Timeout | undefined;
   private unwatch: (() => void) | undefined;
   private failing = false;
+  private sentSinceVacuum = 0;
+  private vacuuming: Promise<void> | null = null;
 
   constructor(
     private readonly db: Database,
@@ -43,7 +49,16 @@ export class ChangeNotifier {
 
   /** Resolves when nothing is being sent (tests and shutdown). */
   async idle(): Promise<void> {
-    while (this.sending) await this.sending;
+    while (this.sending || this.vacuuming) await (this.sending ?? this.vacuuming);
+  }
+
+  /** In the background, one at a time: sends go on meanwhile. */
+  private vacuum(): void {
+    if (this.vacuuming) return;
+    this.sentSinceVacuum = 0;
+    this.vacuuming = vacuumOutbox(this.db)
+      .catch((err: unknown) => this.logger.warn({ err }, "could not vacuum the change outbox; autovacuum will"))
+      .finally(() => (this.vacuuming = null));
   }
 
   /** Stops sending after one last send of what is committed by now. */
@@ -62,7 +77,12 @@ export class ChangeNotifier {
     do {
       this.again = false;
       try {
-        while ((await sendChanges(this.db)) === SEND_BATCH);
+        let sent: number;
+        do {
+          sent = await sendChanges(this.db);
+          this.sentSinceVacuum += sent;
+        } while (sent === SEND_BATCH);
+        if (this.sentSinceVacuum >= VACUUM_EVERY) this.vacuum();
         if (this.failing) this.logger.info("change notifications are being sent again");
         this.failing = false;
       } catch (err) {

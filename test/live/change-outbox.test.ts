@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/database.ts";
 import type { JobChange } from "../../src/jobs/sql/notify.ts";
 import { CHANGE_OUTBOX, JOBS_CHANNEL, notifyPayload, RECORD_CHANGE, recordOneChangeSql } from "../../src/jobs/sql/notify.ts";
+import { VACUUM_EVERY } from "../../src/jobs/change-notifier.ts";
 import { SEND_BATCH } from "../../src/jobs/sql/sendChanges.ts";
 import { transitionJob } from "../../src/jobs/sql/transitionJob.ts";
 import { backends } from "../helpers/backends.ts";
@@ -137,6 +138,35 @@ describe.each(backends)("the change outbox on $name", (backend) => {
     } finally {
       changes.stop();
       await unlisten();
+    }
+  });
+
+  it("is an unlogged table: its rows cost no WAL (a database crash drops listeners, who resync)", async () => {
+    const [row] = await t.server.services.db.query<{ p: string }>(`select relpersistence as p from pg_class where relname = '${CHANGE_OUTBOX}'`);
+    expect(row?.p).toBe("u");
+  });
+
+  it("vacuums the outbox itself after every VACUUM_EVERY sent changes (autovacuum comes about once a minute)", async () => {
+    const db = t.server.services.db;
+    const vacuums = async () =>
+      Number((await db.query<{ n: string }>(`select coalesce(vacuum_count, 0) as n from pg_stat_user_tables where relname = '${CHANGE_OUTBOX}'`))[0]?.n ?? 0);
+    const before = await vacuums();
+    const changes = hearChanges(t);
+    try {
+      const ids = Array.from({ length: VACUUM_EVERY }, () => randomUUID());
+      await db.query(
+        `${RECORD_CHANGE} select $1::text || '|AGENT|' || id::text || '|1|QUEUED' from unnest($2::uuid[]) with ordinality as u(id, ord) order by ord`,
+        [tenantId, ids],
+      );
+      await changes.until(ids.at(-1)!);
+      await t.server.services.notifier.idle(); // includes the vacuum it started
+      // The statistics reach pg_stat_user_tables asynchronously: wait for them, not for time.
+      const deadline = Date.now() + 10_000;
+      while ((await vacuums()) <= before && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+      expect(await vacuums()).toBeGreaterThan(before);
+      expect(await outboxRows(db)).toBe(0);
+    } finally {
+      changes.stop();
     }
   });
 
