@@ -1,8 +1,8 @@
 // The audit log: one row per mutation field a client calls (who, what, on which target, outcome).
 // Lease tokens, secrets and payloads are never written; only the ids an operation names.
-import { setImmediate as restOfTurn } from "node:timers/promises";
 import type { ApolloServerPlugin } from "@apollo/server";
 import { Kind, type OperationDefinitionNode, type ValueNode } from "graphql";
+import { WriteCoalescer } from "../db/coalesce.ts";
 import type { Database } from "../db/database.ts";
 import type { Logger } from "../logger.ts";
 import type { Context } from "../schema/context.ts";
@@ -23,38 +23,26 @@ export interface AuditEntry {
 const MAX_ROWS_PER_WRITE = 1000;
 
 export class AuditLog {
-  /** Entries waiting for the write in flight to finish: they go together in the next insert. */
-  private queued: AuditEntry[] = [];
-  /** The write in flight (it never rejects: failures are logged); it takes every queued entry. */
-  private flushing: Promise<void> | undefined;
+  /** One insert at a time; entries recorded meanwhile (or in the same turn) share the next one. */
+  private readonly writes: WriteCoalescer<AuditEntry, void>;
 
   constructor(
     private readonly db: Database,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.writes = new WriteCoalescer(async (entries) => {
+      await this.insert(entries);
+      return entries.map(() => undefined);
+    }, MAX_ROWS_PER_WRITE);
+  }
 
   /**
    * Written beside the response, not before it: an audit failure is logged, never the caller's
-   * error. One insert at a time; entries recorded meanwhile share the next one (under load many
-   * mutations cost one statement). Resolves once these entries are written (or failed).
+   * error. Under load many mutations cost one statement (the operations of one batched request
+   * always do). Resolves once these entries are written (or failed).
    */
-  record(entries: readonly AuditEntry[]): Promise<void> {
-    if (!entries.length) return Promise.resolve();
-    this.queued.push(...entries);
-    return (this.flushing ??= this.flush());
-  }
-
-  private async flush(): Promise<void> {
-    // The rest of this turn first: the operations of one batched request record together.
-    await restOfTurn();
-    try {
-      while (this.queued.length) {
-        const batch = this.queued.splice(0, MAX_ROWS_PER_WRITE);
-        await this.insert(batch);
-      }
-    } finally {
-      this.flushing = undefined;
-    }
+  async record(entries: readonly AuditEntry[]): Promise<void> {
+    await Promise.all(entries.map((e) => this.writes.submit(e)));
   }
 
   private async insert(entries: readonly AuditEntry[]): Promise<void> {
@@ -70,8 +58,8 @@ export class AuditLog {
   }
 
   /** Resolves once every audit write started so far has finished (shutdown, tests). */
-  async idle(): Promise<void> {
-    while (this.flushing) await this.flushing;
+  idle(): Promise<void> {
+    return this.writes.idle();
   }
 }
 

@@ -597,6 +597,45 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     expect(await protocol.claimUpTo({ tenantId, reasonerTypes: ["PRESCRIPTIVE"] }, 10)).toEqual([]);
   });
 
+  it("completions made together share one statement; each gets its own answer, a stale or repeated lease LEASE_LOST", async () => {
+    const { admin, tenantId } = await tenant();
+    const protocol = workerProtocolFor(t.server.services);
+    for (let i = 0; i < 5; i++) await createJob(admin, "PRESCRIPTIVE", i);
+    const leases = await protocol.claimUpTo({ tenantId, reasonerTypes: ["PRESCRIPTIVE"] }, 5);
+    expect(leases).toHaveLength(5);
+    const outcome = (a: PromiseSettledResult<{ jobId: string; state: string }>) =>
+      a.status === "fulfilled" ? [a.value.jobId, a.value.state] : (a.reason as { extensions?: { code?: string } }).extensions?.code;
+    await t.server.services.notifier.idle();
+
+    const before = db().statementCount();
+    const together = await Promise.allSettled(leases.slice(0, 3).map((l, n) => protocol.complete(l.token, { n }, [], IN_PROCESS)));
+    expect(together.map(outcome)).toEqual(leases.slice(0, 3).map((l) => [l.job.id, "SUCCEEDED"]));
+    expect(db().statementCount() - before).toBe(1);
+
+    // The fifth job's lease goes stale (as when an expired lease is requeued and claimed again).
+    await db().query(`update "jobs" set "leaseToken" = 'someone-else' where "id" = $1::uuid`, [leases[4]!.job.id]);
+    const mixed = await Promise.allSettled([
+      protocol.complete(leases[3]!.token, { n: 3 }, [], IN_PROCESS),
+      protocol.complete(leases[3]!.token, { n: 3 }, [], IN_PROCESS), // the same lease again, in the same turn
+      protocol.complete(leases[4]!.token, { n: 4 }, [], IN_PROCESS),
+    ]);
+    expect(mixed.map(outcome)).toEqual([[leases[3]!.job.id, "SUCCEEDED"], "LEASE_LOST", "LEASE_LOST"]);
+
+    const rows = await db().query<{ id: string; state: string; result: unknown }>(`select "id", "state", "result" from "jobs" where "id" = any($1::uuid[])`, [
+      leases.map((l) => l.job.id),
+    ]);
+    const byId = Object.fromEntries(rows.map((r) => [r.id, [r.state, r.result]]));
+    expect(leases.map((l) => byId[l.job.id])).toEqual([
+      ["SUCCEEDED", { n: 0 }],
+      ["SUCCEEDED", { n: 1 }],
+      ["SUCCEEDED", { n: 2 }],
+      ["SUCCEEDED", { n: 3 }],
+      ["RUNNING", null],
+    ]);
+    const completed = await db().query<{ n: number }>(`select count(*)::int as n from "job_status_changes" where "jobId" = $1::uuid and "state" = 'SUCCEEDED'`, [leases[3]!.job.id]);
+    expect(completed[0]!.n).toBe(1);
+  });
+
   it("in-process claims: any tenant, restricted to generation kinds, never assigned agent jobs", async () => {
     const { admin, tenantId } = await tenant();
     const protocol = workerProtocolFor(t.server.services);

@@ -3,6 +3,7 @@
 // GraphQL callers pass their Viewer (WORKER or ADMIN keys, scoped to their tenant); the in-process
 // executors pass IN_PROCESS (no tenant scope, no worker row).
 import { z } from "zod";
+import { WriteCoalescer } from "../../db/coalesce.ts";
 import type { Database } from "../../db/database.ts";
 import { jobsError } from "../../errors.ts";
 import { selectJobsById } from "../../jobs/local/read-jobs.ts";
@@ -14,7 +15,7 @@ import { appendJobLogs, type LogLine, MAX_LOG_LEVEL_LENGTH, MAX_LOG_MESSAGE_BYTE
 import { claimJobs, type ClaimedJobRow, DEFAULT_LEASE_SECONDS, MAX_CLAIM_BATCH, MAX_LEASE_SECONDS, type ClaimFilter } from "./sql/claimJob.ts";
 import { completeJob, type CompletedJob } from "./sql/completeJob.ts";
 import { failJob, type FailedJob } from "./sql/failJob.ts";
-import { succeedJob } from "./sql/succeedJob.ts";
+import { type SucceedArgs, succeedJobs } from "./sql/succeedJob.ts";
 import { heartbeat, type LeaseStatus } from "./sql/heartbeat.ts";
 import { registerWorker, touchWorker, type WorkerRecord } from "./sql/registerWorker.ts";
 import { updateJobStatus } from "./sql/updateJobStatus.ts";
@@ -126,11 +127,19 @@ function assertJsonSize(value: unknown, max: number, field: string): void {
   assertNoNul(value, field);
 }
 
+/** Most completions one coalesced statement carries. */
+const MAX_SUCCEED_BATCH = 500;
+
 export class WorkerProtocol {
+  /** Plain completions finishing together share one statement and one commit. */
+  private readonly succeeding: WriteCoalescer<SucceedArgs, CompletedJob | null>;
+
   constructor(
     private readonly db: Database,
     private readonly options: WorkerProtocolOptions = {},
-  ) {}
+  ) {
+    this.succeeding = new WriteCoalescer((all) => succeedJobs(db, all), MAX_SUCCEED_BATCH);
+  }
 
   async registerWorker(input: unknown, viewer: Viewer): Promise<WorkerRecord> {
     requireWorkerRole(viewer);
@@ -227,7 +236,8 @@ export class WorkerProtocol {
 
   /**
    * Finishes a leased job (SUCCEEDED, or CANCELED when a cancel was requested). The common case
-   * (nothing to attach or charge) is one statement; everything else one locked transaction.
+   * (nothing to attach or charge) is one statement, shared with the completions made meanwhile;
+   * everything else one locked transaction.
    */
   async complete(token: string, result: unknown, artifactIds: readonly string[] | null | undefined, caller: Caller): Promise<CompletedJob> {
     const { lease, tenantId, by } = this.present(token, caller);
@@ -235,7 +245,7 @@ export class WorkerProtocol {
     const ids = [...(artifactIds ?? [])].map(String);
     if (ids.length > MAX_ITEMS_PER_CALL) throw jobsError("BAD_USER_INPUT", `artifactIds: at most ${MAX_ITEMS_PER_CALL}`, { field: "artifactIds" });
     const done: CompletedJob =
-      (ids.length === 0 ? await succeedJob(this.db, { lease, tenantId, result, by }) : null) ??
+      (ids.length === 0 ? await this.succeeding.submit({ lease, tenantId, result, by }) : null) ??
       (await this.db.transaction((tx) => completeJob(tx, { lease, tenantId, result, artifactIds: ids, by })));
     if (done.state === "SUCCEEDED" && this.options.afterSuccess) {
       try {

@@ -1,8 +1,10 @@
-// The common completion in ONE statement, no transaction: a leased job that is not CANCELING, with
-// no artifacts to attach and no credits to charge (not GENERATION), moves to SUCCEEDED with its
-// status-history row and its notification, guarded by the lease token. Anything else (CANCELING,
-// GENERATION, artifacts, a stale token) changes nothing here and returns null: the caller then runs
-// completeJob, which locks the row and handles every case (and says LEASE_LOST when the lease is).
+// The common completion, for many jobs in ONE statement, no transaction: each leased job that is not
+// CANCELING, with no artifacts to attach and no credits to charge (not GENERATION), moves to
+// SUCCEEDED with its status-history row and its recorded change, guarded by its lease token.
+// Anything else (CANCELING, GENERATION, a stale token) changes nothing here and answers null for
+// that job: the caller then runs completeJob, which locks the row and handles every case (and says
+// LEASE_LOST when the lease is). Executors finishing together share one statement and one commit
+// (WorkerProtocol coalesces them).
 import type { Sql } from "../../../db/database.ts";
 import type { ReasonerType } from "../../../jobs/model.ts";
 import { recordChangeSql } from "../../../jobs/sql/notify.ts";
@@ -11,7 +13,7 @@ import type { PresentedLease } from "../lease.ts";
 import { perTypeSql, TERMINAL_SQL } from "../states-sql.ts";
 import type { CompletedJob } from "./completeJob.ts";
 
-const succeededNativeSql = perTypeSql(`"reasonerType"`, (t) => nativeStateOf(t, "SUCCEEDED") ?? "SUCCEEDED");
+const succeededNativeSql = perTypeSql(`j."reasonerType"`, (t) => nativeStateOf(t, "SUCCEEDED") ?? "SUCCEEDED");
 
 export interface SucceedArgs {
   lease: PresentedLease;
@@ -20,22 +22,42 @@ export interface SucceedArgs {
   by: string | null;
 }
 
-export async function succeedJob(sql: Sql, a: SucceedArgs): Promise<CompletedJob | null> {
+/** One answer per argument, in order: the completed job, or null (see above). */
+export async function succeedJobs(sql: Sql, all: readonly SucceedArgs[]): Promise<(CompletedJob | null)[]> {
+  if (all.length === 0) return [];
+  // Rows are locked in id order, so two batches can never wait for each other in a cycle.
+  const sorted = [...all].sort((a, b) => (a.lease.jobId < b.lease.jobId ? -1 : a.lease.jobId > b.lease.jobId ? 1 : 0));
   const rows = await sql.query<{ id: string; tenantId: string; reasonerType: ReasonerType }>(
-    `with moved as (
-       update "jobs" set "state" = 'SUCCEEDED', "nativeState" = ${succeededNativeSql}, "result" = $4::jsonb,
-         "revision" = "revision" + 1, "statusSeq" = "statusSeq" + 1, "updatedOn" = now(), "finishedOn" = now(),
+    `with given as (
+       select * from unnest($1::uuid[], $2::text[], $3::uuid[], $4::jsonb[], $5::text[]) with ordinality
+         as g("id", "hash", "tenantId", "result", "by", "ord")
+     ), moved as (
+       update "jobs" j set "state" = 'SUCCEEDED', "nativeState" = ${succeededNativeSql}, "result" = g."result",
+         "revision" = j."revision" + 1, "statusSeq" = j."statusSeq" + 1, "updatedOn" = now(), "finishedOn" = now(),
          "leaseToken" = null, "leaseExpiresOn" = null
-       where "id" = $1::uuid and "leaseToken" = $2::text and ($3::uuid is null or "tenantId" = $3::uuid)
-         and "state" not in ${TERMINAL_SQL} and "state" <> 'CANCELING' and "reasonerType" <> 'GENERATION'
-       returning "id", "tenantId", "reasonerType", "state", "nativeState", "revision", "statusSeq", "workerId"
+       from given g
+       where j."id" = g."id" and j."leaseToken" = g."hash" and (g."tenantId" is null or j."tenantId" = g."tenantId")
+         and j."state" not in ${TERMINAL_SQL} and j."state" <> 'CANCELING' and j."reasonerType" <> 'GENERATION'
+       returning j."id", j."tenantId", j."reasonerType", j."state", j."nativeState", j."revision", j."statusSeq", j."workerId", g."by"
      ), history as (
        insert into "job_status_changes" ("jobId", "seq", "state", "nativeState", "message", "agentId", "createdById")
-       select "id", "statusSeq", "state", "nativeState", 'completed', "workerId"::text, $5::text from moved
+       select "id", "statusSeq", "state", "nativeState", 'completed', "workerId"::text, "by" from moved
      ), ${recordChangeSql("moved")}
      select m."id", m."tenantId", m."reasonerType" from moved m`,
-    [a.lease.jobId, a.lease.hash, a.tenantId, JSON.stringify(a.result ?? null), a.by],
+    [
+      sorted.map((a) => a.lease.jobId),
+      sorted.map((a) => a.lease.hash),
+      sorted.map((a) => a.tenantId),
+      sorted.map((a) => JSON.stringify(a.result ?? null)),
+      sorted.map((a) => a.by),
+    ],
   );
-  const row = rows[0];
-  return row ? { jobId: row.id, tenantId: row.tenantId, reasonerType: row.reasonerType, state: "SUCCEEDED", chargedCredits: null } : null;
+  const done = new Map(rows.map((r) => [r.id, r]));
+  return all.map((a) => {
+    // A job named twice (one lease presented twice at once) succeeds once; the other call falls
+    // through to completeJob and is told LEASE_LOST, as it would be one after the other.
+    const row = done.get(a.lease.jobId);
+    done.delete(a.lease.jobId);
+    return row ? { jobId: row.id, tenantId: row.tenantId, reasonerType: row.reasonerType, state: "SUCCEEDED", chargedCredits: null } : null;
+  });
 }

@@ -1,0 +1,51 @@
+// Group commit for writes that many callers make at once: calls made in the same turn, or while the
+// previous write is in flight, go together in the next one. One write runs at a time, so under load
+// each write carries everything that arrived during the last; alone, a call waits only for the rest
+// of its turn.
+import { setImmediate as restOfTurn } from "node:timers/promises";
+
+interface Pending<I, O> {
+  item: I;
+  resolve(out: O): void;
+  reject(err: unknown): void;
+}
+
+export class WriteCoalescer<I, O> {
+  private queued: Pending<I, O>[] = [];
+  private draining: Promise<void> | undefined;
+
+  /** `write` answers each item, in order; it throwing fails every item of that write. */
+  constructor(
+    private readonly write: (items: readonly I[]) => Promise<readonly O[]>,
+    private readonly maxBatch: number,
+  ) {}
+
+  submit(item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.queued.push({ item, resolve, reject });
+      this.draining ??= this.drain();
+    });
+  }
+
+  /** Resolves once every write started so far has finished (shutdown, tests). */
+  async idle(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    await restOfTurn();
+    try {
+      while (this.queued.length) {
+        const batch = this.queued.splice(0, this.maxBatch);
+        try {
+          const answers = await this.write(batch.map((p) => p.item));
+          batch.forEach((p, i) => p.resolve(answers[i] as O));
+        } catch (err) {
+          for (const p of batch) p.reject(err);
+        }
+      }
+    } finally {
+      this.draining = undefined;
+    }
+  }
+}
