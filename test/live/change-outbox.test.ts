@@ -141,9 +141,12 @@ describe.each(backends)("the change outbox on $name", (backend) => {
     }
   });
 
-  it("is an unlogged table: its rows cost no WAL (a database crash drops listeners, who resync)", async () => {
-    const [row] = await t.server.services.db.query<{ p: string }>(`select relpersistence as p from pg_class where relname = '${CHANGE_OUTBOX}'`);
+  it("is an unlogged table (its rows cost no WAL) that vacuum never truncates (which would lock out every change)", async () => {
+    const [row] = await t.server.services.db.query<{ p: string; options: string[] | null }>(
+      `select relpersistence as p, reloptions as options from pg_class where relname = '${CHANGE_OUTBOX}'`,
+    );
     expect(row?.p).toBe("u");
+    expect(row?.options).toContain("vacuum_truncate=false");
   });
 
   it("vacuums the outbox itself after every VACUUM_EVERY sent changes (autovacuum comes about once a minute)", async () => {
