@@ -75,7 +75,10 @@ const messageOf = (err: unknown) => (err instanceof Error ? err.message : String
 
 export class Runner {
   private readonly stopping = new AbortController();
+  /** Jobs whose executor is running: they fill the slots. */
   private readonly running = new Map<string, { abort: AbortController; done: Promise<void> }>();
+  /** Every job not finished with yet, its outcome report included (shutdown waits for them). */
+  private readonly unfinished = new Set<Promise<void>>();
   private loop: Promise<void> | undefined;
   private stopped: Promise<void> | undefined;
   private wake: () => void = () => undefined;
@@ -114,7 +117,7 @@ export class Runner {
     this.slotFreed();
     await this.loop;
     const grace = this.options.shutdownGraceMs ?? 5000;
-    const all = Promise.all([...this.running.values()].map((r) => r.done));
+    const all = Promise.all(this.unfinished);
     const timer = new Promise<void>((resolve) => setTimeout(resolve, grace).unref());
     await Promise.race([all, timer]);
     for (const r of this.running.values()) r.abort.abort("shutdown");
@@ -183,10 +186,20 @@ export class Runner {
     const done = this.execute(token, job, abort)
       .catch((err: unknown) => this.options.logger.error({ err, jobId: job.id }, "executor crashed; the lease will expire and the job be retried"))
       .finally(() => {
-        this.running.delete(job.id);
-        this.slotFreed();
+        this.freeSlot(job.id);
+        this.unfinished.delete(done);
       });
     this.running.set(job.id, { abort, done });
+    this.unfinished.add(done);
+  }
+
+  /**
+   * A slot frees when its run ends, not when the outcome's report is acknowledged: the next claim
+   * then overlaps the report (reports made together share one statement, see WorkerProtocol), so a
+   * runner whose jobs are quick does not wait for two commits in turn per round.
+   */
+  private freeSlot(jobId: string): void {
+    if (this.running.delete(jobId)) this.slotFreed();
   }
 
   private async execute(token: string, job: ClaimedJob, abort: AbortController): Promise<void> {
@@ -212,12 +225,14 @@ export class Runner {
         outcome = await this.executor.run(ctx);
       } catch (err) {
         keepAlive();
+        this.freeSlot(job.id);
         await this.reportFailure(token, job, err, signal);
         return;
       }
       // The run is over: no more heartbeats (the completion's own notification would prompt one,
       // on a lease the completion just ended).
       keepAlive();
+      this.freeSlot(job.id);
       try {
         const { state } = await port.complete(token, outcome.result, outcome.artifactIds);
         logger.info({ jobId: job.id, state, executor: this.executor.name }, "job finished");

@@ -1,0 +1,78 @@
+// A runner's slot frees when its job's run ends, not when the outcome's report is acknowledged: the
+// next claim overlaps the report. Shutdown still waits for every report. Reports are held back here
+// by a gate in the port, so the order of events is forced, not hoped for.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { InProcessPort } from "../../src/executors/ports/in-process.ts";
+import { type Executor, Runner } from "../../src/executors/runner.ts";
+import { workerProtocolFor } from "../../src/workers/protocol/service.ts";
+import { backends } from "../helpers/backends.ts";
+import { createJob } from "../helpers/fixtures.ts";
+import { startTestServer, type TestServer } from "../helpers/server.ts";
+
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** A promise with its resolver, to wait for an event or hold one back. */
+function signal<T = void>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+describe.each(backends)("runner slots on $name", (backend) => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer(backend);
+  });
+  afterAll(async () => t?.stop());
+
+  it("claims the next job while the last one's completion is still being reported; stop waits for the report", async () => {
+    const s = t.server.services;
+    const gate = signal();
+    const reporting: string[] = [];
+    const secondReport = signal();
+    class GatedPort extends InProcessPort {
+      override async complete(token: string, result: unknown, artifactIds: readonly string[]) {
+        reporting.push(token.split(".")[0]!);
+        if (reporting.length === 2) secondReport.resolve();
+        await gate.promise;
+        return super.complete(token, result, artifactIds);
+      }
+    }
+    const started: string[] = [];
+    const secondStarted = signal();
+    const queue = `slots-${backend.name}`;
+    const executor: Executor = {
+      name: "test-slots",
+      filter: { reasonerTypes: ["PRESCRIPTIVE"], queues: [queue] },
+      async run(ctx) {
+        started.push(ctx.job.id);
+        if (started.length === 2) secondStarted.resolve();
+        return { result: { n: started.length }, artifactIds: [] };
+      },
+    };
+    const first = await createJob(t.admin, "PRESCRIPTIVE", 0, { reasonerName: queue });
+    const second = await createJob(t.admin, "PRESCRIPTIVE", 1, { reasonerName: queue });
+    const port = new GatedPort({ db: s.db, protocol: workerProtocolFor(s), artifacts: s.artifacts, changes: s.changes, jobs: s.jobs });
+    const runner = new Runner(port, executor, { concurrency: 1, leaseSeconds: 60, logger: silent }).start();
+
+    // One slot: the second job starts although the first one's report has not gone through.
+    await secondStarted.promise;
+    await secondReport.promise;
+    expect(started).toEqual([first.jobId, second.jobId]);
+    const states = async () =>
+      Object.fromEntries(
+        (await s.db.query<{ id: string; state: string }>(`select "id", "state" from "jobs" where "id" = any($1::uuid[])`, [[first.jobId, second.jobId]])).map((r) => [r.id, r.state]),
+      );
+    expect(await states()).toEqual({ [first.jobId]: "RUNNING", [second.jobId]: "RUNNING" });
+
+    let stopped = false;
+    const stopping = runner.stop().then(() => (stopped = true));
+    // Everything the stop could do without the reports has been done once another round trip to
+    // the database has completed; it still waits.
+    await s.db.query("select 1");
+    expect(stopped).toBe(false);
+    gate.resolve();
+    await stopping;
+    expect(await states()).toEqual({ [first.jobId]: "SUCCEEDED", [second.jobId]: "SUCCEEDED" });
+  });
+});
