@@ -20,6 +20,10 @@ export const CLAIM_JOB = `mutation ClaimJob($workerId: ID!, $leaseSeconds: Int) 
   }
 }`;
 
+export const CLAIM_JOBS = `mutation ClaimJobs($workerId: ID!, $leaseSeconds: Int, $limit: Int!) {
+  claimJobs(workerId: $workerId, leaseSeconds: $leaseSeconds, limit: $limit) { token expiresOn job { ${CLAIMED_JOB} } }
+}`;
+
 export const HEARTBEAT = `mutation Heartbeat($leaseToken: String!, $progress: JSON) {
   heartbeat(leaseToken: $leaseToken, progress: $progress) { expiresOn cancelRequested }
 }`;

@@ -1,6 +1,7 @@
 // An external worker (or agent) of the jobs API: registers, claims jobs, keeps their leases alive
 // with heartbeats, reports status, events and logs, uploads artifacts, and completes or fails.
 // `Worker` offers each protocol call on its own and `run(handler)`, the loop that does all of it.
+import { WriteCoalescer } from "../coalesce.ts";
 import { OperationBatcher } from "./batch.ts";
 import { isJobsApiError, JobsApiError } from "./errors.ts";
 import { JobsTransport, type Fetch, type UploadBody } from "./http.ts";
@@ -8,6 +9,7 @@ import {
   APPEND_JOB_EVENTS,
   APPEND_JOB_LOGS,
   CLAIM_JOB,
+  CLAIM_JOBS,
   COMPLETE_JOB,
   FAIL_JOB,
   HEARTBEAT,
@@ -136,6 +138,9 @@ interface ClaimAnswer {
   claimJob: ({ __typename: "Lease" } & Lease) | { __typename: "NoJobResponse"; message: string };
 }
 
+/** Most jobs one claimJobs call asks for (the server's limit). */
+const MAX_CLAIMS_PER_CALL = 100;
+
 /** Sends one operation: alone, or in run()'s next batched request. */
 type Send<T> = (query: string, variables: Record<string, unknown>) => Promise<T>;
 
@@ -149,12 +154,15 @@ export class Worker {
   private registration: WorkerRegistration | null = null;
   /** run()'s claims and final calls, sent together when they coincide. */
   private readonly batcher: OperationBatcher;
+  /** run()'s slots asking for their next job in the same turn: one claimJobs for all of them. */
+  private readonly claims: WriteCoalescer<void, Lease | null>;
 
   constructor(options: WorkerOptions) {
     this.options = options;
     this.transport = new JobsTransport({ url: options.url, apiKey: options.apiKey, ...(options.fetch ? { fetch: options.fetch } : {}) });
     this.logger = options.logger ?? stderrLogger;
     this.batcher = new OperationBatcher(this.transport, options.maxBatch ?? 10);
+    this.claims = new WriteCoalescer((asks) => this.claimUpTo(asks.length), MAX_CLAIMS_PER_CALL);
   }
 
   /** This worker's registration, once register() (or the first claim) has made it. */
@@ -177,12 +185,8 @@ export class Worker {
 
   /** One eligible job with its lease, or null when none is waiting. Registers first when needed. */
   async claim(signal?: AbortSignal): Promise<Lease | null> {
-    return this.claimVia((query, variables) => this.transport.request<ClaimAnswer>(query, variables, signal));
-  }
-
-  private async claimVia(send: Send<ClaimAnswer>): Promise<Lease | null> {
     const workerId = this.registration?.id ?? (await this.register()).id;
-    const c = (await send(CLAIM_JOB, { workerId, leaseSeconds: this.leaseSeconds })).claimJob;
+    const c = (await this.transport.request<ClaimAnswer>(CLAIM_JOB, { workerId, leaseSeconds: this.leaseSeconds }, signal)).claimJob;
     return c.__typename === "Lease" ? { token: c.token, expiresOn: c.expiresOn, job: c.job } : null;
   }
 
@@ -266,7 +270,7 @@ export class Worker {
   /**
    * One claim-run loop; `run` starts `concurrency` of them. When a job's handler is done, the slot
    * claims its next job along with the job's final call (one batched request for both, and for
-   * other slots' calls made meanwhile).
+   * other slots' calls made meanwhile; the slots' claims of one turn are one claimJobs).
    */
   private async slot(handler: JobHandler, stop: AbortSignal, waitForWork: WaitForWork, onJobFinished?: (f: JobFinished) => void): Promise<void> {
     let emptyClaims = 0;
@@ -291,11 +295,18 @@ export class Worker {
     }
   }
 
-  /** A claim inside run(): batched, and null (logged) when it failed. */
+  /** Up to `n` jobs in one claimJobs call, in run()'s next batched request; null for each not handed out. */
+  private async claimUpTo(n: number): Promise<(Lease | null)[]> {
+    const workerId = this.registration?.id ?? (await this.register()).id;
+    const { claimJobs } = await this.batched<{ claimJobs: Lease[] }>()(CLAIM_JOBS, { workerId, leaseSeconds: this.leaseSeconds, limit: n });
+    return Array.from({ length: n }, (_, i) => claimJobs[i] ?? null);
+  }
+
+  /** A claim inside run(): shared with the other slots' claims of the same turn, and null (logged) when it failed. */
   private async claimInRun(stop: AbortSignal): Promise<Lease | null> {
     try {
       // Not aborted by `stop`: a claim cut off in flight could leave a job leased to nobody until its lease runs out.
-      return await this.claimVia(this.batched());
+      return await this.claims.submit();
     } catch (err) {
       if (!stop.aborted) this.logger.warn("claim failed; will try again", { error: describe(err) });
       return null;

@@ -1,4 +1,4 @@
-// The worker protocol's GraphQL surface: registerWorker, claimJob, heartbeat, updateJobStatus,
+// The worker protocol's GraphQL surface: registerWorker, claimJob (and claimJobs), heartbeat, updateJobStatus,
 // appendJobEvents, appendJobLogs, completeJob, failJob. Resolvers parse and delegate to the service.
 import type { JobRecord, ReasonerType } from "../jobs/model.ts";
 import { builder } from "../schema/builder.ts";
@@ -6,6 +6,7 @@ import type { Context } from "../schema/context.ts";
 import { GenerationKindEnum, JobStateEnum, ReasonerTypeEnum } from "../schema/enums.ts";
 import { JobRef } from "../schema/job.ts";
 import { type Lease, type LeaseStatus, type WorkerRecord, workerProtocolFor } from "./protocol/service.ts";
+import { MAX_CLAIM_BATCH } from "./protocol/sql/claimJob.ts";
 
 /**
  * The job as it is now, for a protocol verb's answer: through the request's loader (its fields'
@@ -104,9 +105,24 @@ builder.mutationFields((t) => ({
       leaseSeconds: t.arg.int({ required: false, defaultValue: 60 }),
     },
     resolve: async (_root, args, ctx) => {
-      const lease = await workerProtocolFor(ctx.services).claimForWorker(String(args.workerId), args.leaseSeconds, ctx.viewer);
+      const [lease] = await workerProtocolFor(ctx.services).claimForWorker(String(args.workerId), args.leaseSeconds, ctx.viewer);
       if (!lease) return { message: "no eligible job is waiting for this worker" };
       return { token: lease.token, expiresOn: lease.expiresOn, job: await freshJob(ctx, lease.job.reasonerType, lease.job.id) };
+    },
+  }),
+  claimJobs: t.field({
+    type: [LeaseRef],
+    description: `Atomically hands up to \`limit\` (at most ${MAX_CLAIM_BATCH}) eligible jobs to this worker, each under its own lease, in one statement; empty when none is waiting. A worker with several free slots fills them with one call.`,
+    args: {
+      workerId: t.arg.id({ required: true }),
+      leaseSeconds: t.arg.int({ required: false, defaultValue: 60 }),
+      limit: t.arg.int({ required: true }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const leases = await workerProtocolFor(ctx.services).claimForWorker(String(args.workerId), args.leaseSeconds, ctx.viewer, args.limit);
+      // One read for all of them: the loads fall in the same tick.
+      const jobs = await Promise.all(leases.map((l) => freshJob(ctx, l.job.reasonerType, l.job.id)));
+      return leases.map((l, i) => ({ token: l.token, expiresOn: l.expiresOn, job: jobs[i]! }));
     },
   }),
   heartbeat: t.field({

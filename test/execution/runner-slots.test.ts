@@ -40,18 +40,17 @@ describe.each(backends)("runner slots on $name", (backend) => {
     }
     const started: string[] = [];
     const secondStarted = signal();
-    const queue = `slots-${backend.name}`;
     const executor: Executor = {
       name: "test-slots",
-      filter: { reasonerTypes: ["PRESCRIPTIVE"], queues: [queue] },
+      filter: { reasonerTypes: ["PRESCRIPTIVE"] }, // this server's only jobs are the two below
       async run(ctx) {
         started.push(ctx.job.id);
         if (started.length === 2) secondStarted.resolve();
         return { result: { n: started.length }, artifactIds: [] };
       },
     };
-    const first = await createJob(t.admin, "PRESCRIPTIVE", 0, { reasonerName: queue });
-    const second = await createJob(t.admin, "PRESCRIPTIVE", 1, { reasonerName: queue });
+    const first = await createJob(t.admin, "PRESCRIPTIVE", 0);
+    const second = await createJob(t.admin, "PRESCRIPTIVE", 1);
     const port = new GatedPort({ db: s.db, protocol: workerProtocolFor(s), artifacts: s.artifacts, changes: s.changes, jobs: s.jobs });
     const runner = new Runner(port, executor, { concurrency: 1, leaseSeconds: 60, logger: silent }).start();
 

@@ -1,6 +1,6 @@
 // Batched requests from the Worker client against the real server: run() sends each job's final call
-// together with the slot's next claim (and with other slots' calls made meanwhile) in one batched
-// HTTP request, never more operations per request than maxBatch; each operation keeps its own answer
+// together with the slot's next claim (and with other slots' calls made meanwhile; the claims of one
+// turn as one claimJobs) in one batched HTTP request, never more operations per request than maxBatch; each operation keeps its own answer
 // or error, and a refusal of the whole request reaches every operation in it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OperationBatcher } from "../../src/client/batch.ts";
@@ -39,7 +39,7 @@ describe.each(backends.map((b) => [b.name, b] as const))("batched worker request
     const ids = new Set<string>();
     for (let i = 0; i < jobs; i++) ids.add((await createJob(tn.member, "PREDICTIVE", i)).jobId);
     const { fetch, requests } = recordingFetch();
-    const maxBatch = 4;
+    const maxBatch = 5; // the four slots' final calls and their one claimJobs
     const worker = new Worker({ url: t.url, apiKey: tn.worker.key!, name: "batching", reasonerTypes: ["PREDICTIVE"], logger: quiet, fetch, maxBatch });
     const stop = new AbortController();
     const finished: string[] = [];
@@ -61,7 +61,10 @@ describe.each(backends.map((b) => [b.name, b] as const))("batched worker request
     expect(Math.max(...requests.map((r) => r.length))).toBeLessThanOrEqual(maxBatch);
     // Final calls went out with claims: fewer requests than operations, and mixed ones among them.
     expect(requests.length).toBeLessThan(ops.length);
-    expect(requests.some((r) => r.includes("CompleteJob") && r.includes("ClaimJob"))).toBe(true);
+    expect(requests.some((r) => r.includes("CompleteJob") && r.includes("ClaimJobs"))).toBe(true);
+    // The slots' claims of one turn are one claimJobs: never two in a request, fewer than the jobs.
+    expect(Math.max(...requests.map((r) => r.filter((o) => o === "ClaimJobs").length))).toBe(1);
+    expect(ops.filter((o) => o === "ClaimJobs").length).toBeLessThan(jobs);
     const states = await t.server.services.db.query<{ state: string; n: number }>(
       `select "state", count(*)::int as n from "jobs" where "id" = any($1::uuid[]) group by 1`,
       [[...ids]],

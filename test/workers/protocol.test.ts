@@ -13,6 +13,7 @@ import { startTestServer, type GraphQLClient, type GraphQLResult, type TestServe
 const REGISTER = `mutation($input: RegisterWorkerInput!) { registerWorker(input: $input) { id name reasonerTypes reasonerNames poolId lastSeenOn } }`;
 const CLAIM = `mutation($w: ID!, $s: Int) { claimJob(workerId: $w, leaseSeconds: $s) {
   __typename ... on Lease { token expiresOn job { jobId reasonerType state nativeState } } ... on NoJobResponse { message } } }`;
+const CLAIM_MANY = `mutation($w: ID!, $n: Int!, $s: Int) { claimJobs(workerId: $w, limit: $n, leaseSeconds: $s) { token expiresOn job { jobId state } } }`;
 const HEARTBEAT = `mutation($t: String!, $p: JSON) { heartbeat(leaseToken: $t, progress: $p) { expiresOn cancelRequested } }`;
 const UPDATE = `mutation($t: String!, $s: JobState!, $m: String) { updateJobStatus(leaseToken: $t, state: $s, message: $m) { state nativeState } }`;
 const EVENTS = `mutation($t: String!, $s: String, $e: [JSON!]!) { appendJobEvents(leaseToken: $t, stream: $s, events: $e) }`;
@@ -193,6 +194,30 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     // Admins may run the protocol too.
     const adminWorker = await register(admin, { reasonerTypes: ["LOGIC"] });
     expect((await claim(admin, adminWorker)).__typename).toBe("Lease");
+  });
+
+  it("claimJobs hands up to `limit` jobs, oldest first, each under its own lease; validates the limit like claimJob's arguments", async () => {
+    const { admin, member, worker } = await tenant();
+    const workerId = await register(worker, { reasonerTypes: ["PREDICTIVE"] });
+    type Many = { claimJobs: { token: string; job: { jobId: string; state: string } }[] };
+    expect((await worker.request<Many>(CLAIM_MANY, { w: workerId, n: 5 })).claimJobs).toEqual([]);
+    const jobIds: string[] = [];
+    for (let i = 0; i < 5; i++) jobIds.push((await createJob(admin, "PREDICTIVE", i)).jobId);
+    const first = (await worker.request<Many>(CLAIM_MANY, { w: workerId, n: 3 })).claimJobs;
+    expect(first.map((l) => l.job.jobId)).toEqual(jobIds.slice(0, 3));
+    expect(new Set(first.map((l) => l.token)).size).toBe(3);
+    expect(first.every((l) => l.job.state === "RUNNING")).toBe(true);
+    const rest = (await worker.request<Many>(CLAIM_MANY, { w: workerId, n: 100 })).claimJobs;
+    expect(rest.map((l) => l.job.jobId)).toEqual(jobIds.slice(3));
+    // Each lease completes its own job only.
+    await worker.request(COMPLETE, { t: rest[0]!.token, r: { ok: true } });
+    expect((await jobRow(rest[0]!.job.jobId)).state).toBe("SUCCEEDED");
+    expect((await jobRow(rest[1]!.job.jobId)).state).toBe("RUNNING");
+
+    for (const n of [0, -1, 101]) expect(codeOf(await worker.raw(CLAIM_MANY, { w: workerId, n }))).toBe("BAD_USER_INPUT");
+    expect(codeOf(await worker.raw(CLAIM_MANY, { w: workerId, n: 1, s: 0 }))).toBe("BAD_USER_INPUT");
+    expect(codeOf(await worker.raw(CLAIM_MANY, { w: uuidv7(), n: 1 }))).toBe("NOT_FOUND");
+    expect(codeOf(await member.raw(CLAIM_MANY, { w: workerId, n: 1 }))).toBe("FORBIDDEN");
   });
 
   it("hands out only eligible jobs: by reasoner type, reasoner name / queue, assigned agent and pool", async () => {

@@ -3,7 +3,7 @@
 // GraphQL callers pass their Viewer (WORKER or ADMIN keys, scoped to their tenant); the in-process
 // executors pass IN_PROCESS (no tenant scope, no worker row).
 import { z } from "zod";
-import { WriteCoalescer } from "../../db/coalesce.ts";
+import { WriteCoalescer } from "../../coalesce.ts";
 import type { Database } from "../../db/database.ts";
 import { jobsError } from "../../errors.ts";
 import { selectJobsById } from "../../jobs/local/read-jobs.ts";
@@ -99,6 +99,7 @@ const RegisterWorkerInput = z.object({
 });
 
 const LeaseSeconds = z.number().int().min(1).max(MAX_LEASE_SECONDS);
+const ClaimLimit = z.number().int().min(1).max(MAX_CLAIM_BATCH);
 const Stream = z.string().min(1, "must not be empty").max(255, "must be at most 255 characters");
 const StatusMessage = z.string().max(10_000, "must be at most 10000 characters").nullish().transform((v) => v ?? null);
 const ErrorInput = z.object({
@@ -151,12 +152,15 @@ export class WorkerProtocol {
    * claimJob for a registered worker of the caller's tenant; null: no eligible job now. The job is
    * the claim's row; the GraphQL answer reads the full record through the request's loader.
    */
-  async claimForWorker(workerId: string, leaseSeconds: number | null | undefined, viewer: Viewer): Promise<ExecutorLease | null> {
+  /** Up to `limit` jobs for a registered worker, in one statement (claimJob: a limit of 1). */
+  async claimForWorker(workerId: string, leaseSeconds: number | null | undefined, viewer: Viewer, limit = 1): Promise<ExecutorLease[]> {
     requireWorkerRole(viewer);
     const seconds = parseInput(LeaseSeconds, leaseSeconds ?? DEFAULT_LEASE_SECONDS, "leaseSeconds");
+    const count = parseInput(ClaimLimit, limit, "limit");
     const worker = isUuid(workerId) ? await touchWorker(this.db, workerId, viewer.tenantId) : null;
     if (!worker) throw jobsError("NOT_FOUND", `worker ${workerId} not found`);
-    const [lease] = await this.claimWith({
+    return this.claimWith({
+      limit: count,
       tenantId: worker.tenantId,
       reasonerTypes: worker.reasonerTypes,
       queues: worker.reasonerNames,
@@ -167,7 +171,6 @@ export class WorkerProtocol {
       message: `claimed by worker ${worker.name}`,
       by: viewer.userId,
     });
-    return lease ?? null;
   }
 
   /** The in-process executors' claim: no worker row, any tenant unless given. */

@@ -1,4 +1,4 @@
-// Group commit for writes that many callers make at once: calls made in the same turn, or while the
+// Group commit for calls that many callers make at once (database writes, a worker's claims): calls made in the same turn, or while the
 // previous write is in flight, go together in the next one. One write runs at a time, so under load
 // each write carries everything that arrived during the last; alone, a call waits only for the rest
 // of its turn.
