@@ -1,7 +1,7 @@
-// Group commit for calls that many callers make at once (database writes, a worker's claims): calls made in the same turn, or while the
-// previous write is in flight, go together in the next one. One write runs at a time, so under load
-// each write carries everything that arrived during the last; alone, a call waits only for the rest
-// of its turn.
+// Group commit for calls many callers make at once (database writes, a worker's claims): calls made
+// in the same turn, or while the previous write is in flight, go together in the next one. One
+// write runs at a time, so under load each write carries everything that arrived during the last;
+// alone, a call waits only for the rest of its turn.
 import { setImmediate as restOfTurn } from "node:timers/promises";
 
 interface Pending<I, O> {
