@@ -10,7 +10,7 @@ import { RECORD_CHANGE } from "./sql/notify.ts";
 import { SEND_BATCH, sendChanges } from "./sql/sendChanges.ts";
 import { vacuumOutbox } from "./sql/vacuumOutbox.ts";
 
-/** Changes sent between two vacuums of the outbox (see vacuumOutbox.ts). */
+/** Outbox rows sent between two vacuums of the outbox (see vacuumOutbox.ts). */
 export const VACUUM_EVERY = 2000;
 
 export class ChangeNotifier {

@@ -1,8 +1,10 @@
 // A runner's slot frees when its job's run ends, not when the outcome's report is acknowledged: the
 // next claim overlaps the report. Shutdown still waits for every report. Reports are held back here
-// by a gate in the port, so the order of events is forced, not hoped for.
+// by a gate in the port, so the order of events is forced, not hoped for. And an idle runner starts
+// a job its own process created at the creation's commit, not after the NOTIFY's round trip.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InProcessPort } from "../../src/executors/ports/in-process.ts";
+import type { JobChangeHub } from "../../src/jobs/changes.ts";
 import { type Executor, Runner } from "../../src/executors/runner.ts";
 import { workerProtocolFor } from "../../src/workers/protocol/service.ts";
 import { backends } from "../helpers/backends.ts";
@@ -73,5 +75,38 @@ describe.each(backends)("runner slots on $name", (backend) => {
     gate.resolve();
     await stopping;
     expect(await states()).toEqual({ [first.jobId]: "SUCCEEDED", [second.jobId]: "SUCCEEDED" });
+  });
+
+  it("an idle runner starts a job created by its own process at the commit, with no notification at all", { timeout: 10_000 }, async () => {
+    const s = t.server.services;
+    // A hub that never delivers anything: only the commit of the creation can wake the runner (its
+    // idle sleep is 30 s, beyond the test's timeout).
+    const deaf = { subscribe: () => () => undefined, onResync: () => () => undefined } as unknown as JobChangeHub;
+    const asleep = signal();
+    class WatchedPort extends InProcessPort {
+      override async idleDelayMs(filter: Parameters<InProcessPort["idleDelayMs"]>[0]) {
+        const ms = await super.idleDelayMs(filter);
+        asleep.resolve(); // the runner sleeps for `ms` (30 s: no job is backing off) right after this
+        return ms;
+      }
+    }
+    const port = new WatchedPort({ db: s.db, protocol: workerProtocolFor(s), artifacts: s.artifacts, changes: deaf, jobs: s.jobs });
+    const started = signal<string>();
+    const executor: Executor = {
+      name: "test-wake",
+      filter: { reasonerTypes: ["PREDICTIVE"] },
+      async run(ctx) {
+        started.resolve(ctx.job.id);
+        return { result: null, artifactIds: [] };
+      },
+    };
+    const runner = new Runner(port, executor, { concurrency: 1, leaseSeconds: 60, logger: silent }).start();
+    try {
+      await asleep.promise;
+      const { jobId } = await createJob(t.admin, "PREDICTIVE", 0);
+      expect(await started.promise).toBe(jobId);
+    } finally {
+      await runner.stop();
+    }
   });
 });

@@ -9,9 +9,9 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "../../src/db/database.ts";
+import type { Sql } from "../../src/db/database.ts";
 import type { JobChange } from "../../src/jobs/sql/notify.ts";
-import { CHANGE_OUTBOX, JOBS_CHANNEL, notifyPayload, RECORD_CHANGE, recordOneChangeSql } from "../../src/jobs/sql/notify.ts";
+import { CHANGE_OUTBOX, JOBS_CHANNEL, LINES_PER_ROW, notifyPayload, RECORD_CHANGE, recordChangeSql, recordOneChangeSql } from "../../src/jobs/sql/notify.ts";
 import { VACUUM_EVERY } from "../../src/jobs/change-notifier.ts";
 import { SEND_BATCH } from "../../src/jobs/sql/sendChanges.ts";
 import { transitionJob } from "../../src/jobs/sql/transitionJob.ts";
@@ -52,7 +52,7 @@ function fakeChange(tenantId: string, revision = 1) {
   return { jobId, payload: notifyPayload({ tenantId, reasonerType: "AGENT", jobId, revision, state: "QUEUED" }) };
 }
 
-const outboxRows = async (db: Database) => (await db.query<{ n: number }>(`select count(*)::int as n from "${CHANGE_OUTBOX}"`))[0]!.n;
+const outboxRows = async (db: Sql) => (await db.query<{ n: number }>(`select count(*)::int as n from "${CHANGE_OUTBOX}"`))[0]!.n;
 
 describe.each(backends)("the change outbox on $name", (backend) => {
   let t: TestServer;
@@ -138,6 +138,31 @@ describe.each(backends)("the change outbox on $name", (backend) => {
     } finally {
       changes.stop();
       await unlisten();
+    }
+  });
+
+  it("records a statement's many changes in one outbox row per LINES_PER_ROW, and sends each change once, in order", async () => {
+    const db = t.server.services.db;
+    const changes = hearChanges(t);
+    try {
+      const ids = Array.from({ length: LINES_PER_ROW * 2 + 8 }, () => randomUUID());
+      await db.transaction(async (tx) => {
+        await tx.query(
+          `with j as (
+             select $1::uuid as "tenantId", 'AGENT'::text as "reasonerType", u.id as "id", 7 as "revision", 'RUNNING'::text as "state"
+             from unnest($2::uuid[]) with ordinality as u(id, ord) order by u.ord
+           ), ${recordChangeSql("j")}
+           select 1`,
+          [tenantId, ids],
+        );
+        // Uncommitted rows are this transaction's own: nobody else can take them yet.
+        expect(await outboxRows(tx)).toBe(3);
+      });
+      await changes.until(ids.at(-1)!);
+      const wanted = new Set<string>(ids);
+      expect(changes.heard.filter((c) => wanted.has(c.jobId)).map((c) => [c.jobId, c.revision, c.state])).toEqual(ids.map((id) => [id, 7, "RUNNING"]));
+    } finally {
+      changes.stop();
     }
   });
 

@@ -6,6 +6,7 @@ import type { Database } from "../../db/database.ts";
 import { isJobsError } from "../../errors.ts";
 import type { JobChangeHub } from "../../jobs/changes.ts";
 import type { JobState } from "../../jobs/model.ts";
+import { NEW_JOBS } from "../../jobs/sql/notify.ts";
 import { waitingState } from "../../jobs/states.ts";
 import type { JobService } from "../../jobs/service.ts";
 import { type ClaimedJobRow, IN_PROCESS, type WorkerProtocol } from "../../workers/protocol/service.ts";
@@ -154,10 +155,14 @@ export class InProcessPort implements WorkerPort {
       const state = waiting.get(change.reasonerType);
       if (state !== undefined && (change.state === undefined || change.state === state)) wake();
     });
+    // Jobs this process created: look at once, not after their NOTIFY's round trip (the change's
+    // notification then finds the job claimed, or claims it if this look came too early).
+    const unCreated = this.deps.db.onCommitOf(NEW_JOBS, wake);
     // Notifications may have been lost while the LISTEN connection was down: look again.
     const unResync = this.deps.changes.onResync(() => wake());
     return () => {
       unsubscribe();
+      unCreated();
       unResync();
     };
   }

@@ -6,7 +6,7 @@ import { decodeCursor, encodeCursor } from "../cursor.ts";
 import type { CancelOptions, GatewayCursor, GatewayPage, JobGateway } from "../gateway.ts";
 import type { JobFilter, JobKey, JobRecord, ReasonerType, Viewer } from "../model.ts";
 import type { NewJob } from "../new-job.ts";
-import { notifyPayload, RECORD_CHANGE, recordOneChangeSql } from "../sql/notify.ts";
+import { NEW_JOBS, notifyPayload, RECORD_CHANGE, recordOneChangeSql } from "../sql/notify.ts";
 import { transitionJob } from "../sql/transitionJob.ts";
 import { initialStates, isTerminal, isWaiting, nativeStateOf } from "../states.ts";
 import { requireRelation } from "./access.ts";
@@ -113,8 +113,10 @@ export class LocalJobGateway implements JobGateway {
       );
       return id;
     });
-    // Prisma committed it, out of the database handle's sight: have the recorded change sent.
+    // Prisma committed it, out of the database handle's sight: have the recorded change sent, and
+    // this process's idle executors look at once.
     this.db.committed(RECORD_CHANGE);
+    this.db.committed(NEW_JOBS);
     const created = await this.db.prisma.job.findUnique({ where: { id: jobId }, include: jobInclude });
     if (!created) throw new Error(`job ${jobId} vanished after creation`);
     return toJobRecord(created);

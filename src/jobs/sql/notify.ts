@@ -11,6 +11,11 @@ export const JOBS_CHANNEL = "jobs_changed";
 export const CHANGE_OUTBOX = "job_change_outbox";
 /** How every statement recording a change begins; the database signals commits of statements containing it. */
 export const RECORD_CHANGE = `insert into "${CHANGE_OUTBOX}" ("payload")`;
+/**
+ * How every statement creating jobs begins: its commit wakes this process's idle executors at once,
+ * without waiting for the change's NOTIFY to come back (writes through Prisma signal it themselves).
+ */
+export const NEW_JOBS = `insert into "jobs" (`;
 
 export interface JobChange {
   tenantId: string;
@@ -27,13 +32,19 @@ export const notifyPayloadSql = (alias: string) =>
 
 export const notifyPayload = (c: Required<JobChange>) => `${c.tenantId}|${c.reasonerType}|${c.jobId}|${c.revision}|${c.state}`;
 
+/** Most change lines one outbox row holds: a statement changing many jobs writes one row per so many. */
+export const LINES_PER_ROW = 16;
+/** The longest line: two uuids, the longest family and state names, a 10-digit revision, separators. */
+export const MAX_LINE_BYTES = 36 + 1 + 12 + 1 + 36 + 1 + 10 + 1 + 10;
+
 /**
  * A CTE (named "recorded_change") recording a change for every row of `from`, a CTE or table alias
- * with the jobs columns, optionally filtered by `where`. Data-modifying CTEs always run, so a
- * statement includes it whether or not it selects from it.
+ * with the jobs columns, optionally filtered by `where`: one outbox row per LINES_PER_ROW changes
+ * (a claim or completion of many jobs writes one or two rows, not one per job). Data-modifying
+ * CTEs always run, so a statement includes it whether or not it selects from it.
  */
 export const recordChangeSql = (from: string, where = "") =>
-  `"recorded_change" as (${RECORD_CHANGE} select ${notifyPayloadSql(from)} from ${from} ${where ? `where ${where}` : ""})`;
+  `"recorded_change" as (${RECORD_CHANGE} select string_agg("line", E'\\n' order by "n") from (select ${notifyPayloadSql(from)} as "line", row_number() over () - 1 as "n" from ${from} ${where ? `where ${where}` : ""}) "lines" group by "n" / ${LINES_PER_ROW})`;
 
 /** Records one change given by value (for writes made through Prisma). */
 export const recordOneChangeSql = `${RECORD_CHANGE} values ($1)`;

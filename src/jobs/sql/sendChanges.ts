@@ -8,14 +8,19 @@
 // (they resume from cursors). That keeps the one notifying commit per batch off the WAL flush, so it
 // holds PostgreSQL's commit-time NOTIFY lock for microseconds.
 import type { Sql } from "../../db/database.ts";
-import { CHANGE_OUTBOX, JOBS_CHANNEL } from "./notify.ts";
+import { CHANGE_OUTBOX, JOBS_CHANNEL, LINES_PER_ROW, MAX_LINE_BYTES } from "./notify.ts";
 
-/** Most changes taken by one send; a full batch means more may be waiting. */
+/** Most outbox rows taken by one send; a full batch means more may be waiting. */
 export const SEND_BATCH = 1000;
-/** Bytes of lines per payload (below the 8000-byte limit by more than one line). */
-const PAYLOAD_BYTES = 7000;
+/**
+ * Payloads are cut where the running total of row bytes crosses a multiple of this, so one can hold
+ * this much plus one row less a byte: below PostgreSQL's 8000-byte limit by more than a full row.
+ */
+const PAYLOAD_BYTES = 6000;
 
-/** Returns how many changes it sent. */
+if (PAYLOAD_BYTES + LINES_PER_ROW * (MAX_LINE_BYTES + 1) >= 8000) throw new Error("outbox rows could make a payload over 8000 bytes");
+
+/** Returns how many outbox rows it sent. */
 export async function sendChanges(sql: Sql): Promise<number> {
   const rows = await sql.query<{ sent: number }>(
     `with async as (select set_config('synchronous_commit', 'off', true)),
@@ -26,9 +31,9 @@ export async function sendChanges(sql: Sql): Promise<number> {
      ), packed as (
        select "id", "payload", sum(octet_length("payload") + 1) over (order by "id") / ${PAYLOAD_BYTES} as "part" from taken
      ), payloads as (
-       select string_agg("payload", E'\\n' order by "id") as "payload", count(*) as "changes" from packed group by "part"
+       select string_agg("payload", E'\\n' order by "id") as "payload", count(*) as "rows" from packed group by "part"
      )
-     select coalesce(sum(p."changes"), 0)::int as "sent", count(pg_notify('${JOBS_CHANNEL}', p."payload")) as "notifications"
+     select coalesce(sum(p."rows"), 0)::int as "sent", count(pg_notify('${JOBS_CHANNEL}', p."payload")) as "notifications"
      from payloads p, async`,
   );
   return rows[0]?.sent ?? 0;
