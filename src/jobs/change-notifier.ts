@@ -3,7 +3,7 @@
 // and its send. One send runs at a time; commits during a send make one more, so under load each
 // send carries every change committed meanwhile, and NOTIFY's commit-time lock is taken once per
 // batch instead of once per change.
-import { setImmediate as restOfTurn } from "node:timers/promises";
+import { WriteCoalescer } from "../coalesce.ts";
 import type { Database } from "../db/database.ts";
 import type { Logger } from "../logger.ts";
 import { RECORD_CHANGE } from "./sql/notify.ts";
@@ -14,8 +14,11 @@ import { vacuumOutbox } from "./sql/vacuumOutbox.ts";
 export const VACUUM_EVERY = 2000;
 
 export class ChangeNotifier {
-  private sending: Promise<void> | null = null;
-  private again = false;
+  /** Asks for a send: those of one turn, or made while a send runs, are answered by the next one. */
+  private readonly sends = new WriteCoalescer<void, void>(async (asks) => {
+    await this.sendAll();
+    return asks.map(() => undefined);
+  }, Number.POSITIVE_INFINITY);
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   private unwatch: (() => void) | undefined;
@@ -38,18 +41,13 @@ export class ChangeNotifier {
 
   /** Sends what is recorded, now or right after the send in progress. */
   send(): void {
-    if (this.stopped) return;
-    if (this.sending) {
-      this.again = true;
-      return;
-    }
-    // Commits that land in the same turn (a batched request's operations) go in one send.
-    this.sending = restOfTurn().then(() => this.sendAll()).finally(() => (this.sending = null));
+    if (!this.stopped) void this.sends.submit();
   }
 
-  /** Resolves when nothing is being sent (tests and shutdown). */
+  /** Resolves when nothing is being sent or vacuumed (tests and shutdown). */
   async idle(): Promise<void> {
-    while (this.sending || this.vacuuming) await (this.sending ?? this.vacuuming);
+    await this.sends.idle();
+    while (this.vacuuming) await this.vacuuming;
   }
 
   /** In the background, one at a time: sends go on meanwhile. */
@@ -65,32 +63,26 @@ export class ChangeNotifier {
   async stop(): Promise<void> {
     this.unwatch?.();
     clearInterval(this.timer);
+    await this.sends.submit();
     await this.idle();
-    this.again = false;
-    this.sending = this.sendAll();
-    await this.sending;
-    this.sending = null;
     this.stopped = true;
   }
 
+  /** Sends everything recorded; never throws. */
   private async sendAll(): Promise<void> {
-    do {
-      this.again = false;
-      try {
-        let sent: number;
-        do {
-          sent = await sendChanges(this.db);
-          this.sentSinceVacuum += sent;
-        } while (sent === SEND_BATCH);
-        if (this.sentSinceVacuum >= VACUUM_EVERY) this.vacuum();
-        if (this.failing) this.logger.info("change notifications are being sent again");
-        this.failing = false;
-      } catch (err) {
-        // The database is away: what is recorded stays recorded; the sweep retries.
-        if (!this.failing) this.logger.warn({ err }, "could not send change notifications; retrying");
-        this.failing = true;
-        return;
-      }
-    } while (this.again);
+    try {
+      let sent: number;
+      do {
+        sent = await sendChanges(this.db);
+        this.sentSinceVacuum += sent;
+      } while (sent === SEND_BATCH);
+      if (this.sentSinceVacuum >= VACUUM_EVERY) this.vacuum();
+      if (this.failing) this.logger.info("change notifications are being sent again");
+      this.failing = false;
+    } catch (err) {
+      // The database is away: what is recorded stays recorded; the sweep retries.
+      if (!this.failing) this.logger.warn({ err }, "could not send change notifications; retrying");
+      this.failing = true;
+    }
   }
 }
