@@ -6,7 +6,7 @@
 // A compiled plan is cached per document and operation; anything graphql-jit declines (or a
 // subscription sent over HTTP) runs through graphql-js as before.
 import type { GatewayExecutor, GatewayInterface } from "@apollo/server-gateway-interface";
-import { execute, type ExecutionResult, type GraphQLSchema, printSchema } from "graphql";
+import { execute, type GraphQLSchema, printSchema } from "graphql";
 import { getVariableValues } from "graphql/execution/values.js";
 import { type CompiledQuery, compileQuery, isCompiledQuery } from "graphql-jit";
 import { LRUCache } from "lru-cache";
@@ -34,11 +34,9 @@ export function compiledExecutor(schema: GraphQLSchema): GatewayExecutor {
       const coerced = getVariableValues(schema, rc.operation.variableDefinitions, variables, { maxErrors: 50 });
       if (coerced.errors) return { errors: coerced.errors };
     }
-    const result: ExecutionResult =
-      plan === "interpreted"
-        ? await execute({ schema, document: rc.document, contextValue: rc.context, variableValues: variables, operationName: rc.operationName })
-        : await plan.query(undefined, rc.context, variables);
-    return result;
+    return plan === "interpreted"
+      ? execute({ schema, document: rc.document, contextValue: rc.context, variableValues: variables, operationName: rc.operationName })
+      : plan.query(undefined, rc.context, variables);
   };
 }
 
