@@ -29,8 +29,7 @@ export async function succeedJobs(sql: Sql, all: readonly SucceedArgs[]): Promis
   const sorted = [...all].sort((a, b) => (a.lease.jobId < b.lease.jobId ? -1 : a.lease.jobId > b.lease.jobId ? 1 : 0));
   const rows = await sql.query<{ id: string; tenantId: string; reasonerType: ReasonerType }>(
     `with given as (
-       select * from unnest($1::uuid[], $2::text[], $3::uuid[], $4::jsonb[], $5::text[]) with ordinality
-         as g("id", "hash", "tenantId", "result", "by", "ord")
+       select * from unnest($1::uuid[], $2::text[], $3::uuid[], $4::jsonb[], $5::text[]) as g("id", "hash", "tenantId", "result", "by")
      ), moved as (
        update "jobs" j set "state" = 'SUCCEEDED', "nativeState" = ${succeededNativeSql}, "result" = g."result",
          "revision" = j."revision" + 1, "statusSeq" = j."statusSeq" + 1, "updatedOn" = now(), "finishedOn" = now(),
