@@ -2,10 +2,11 @@
 // appendJobEvents, appendJobLogs, completeJob, failJob. Resolvers parse and delegate to the service.
 import type { JobRecord, ReasonerType } from "../jobs/model.ts";
 import { builder } from "../schema/builder.ts";
+import { itemsOrErrors } from "../schema/list-items.ts";
 import type { Context } from "../schema/context.ts";
 import { GenerationKindEnum, JobStateEnum, ReasonerTypeEnum } from "../schema/enums.ts";
 import { JobRef } from "../schema/job.ts";
-import { type Lease, type LeaseStatus, type WorkerRecord, workerProtocolFor } from "./protocol/service.ts";
+import { type Lease, type LeaseStatus, MAX_COMPLETIONS_PER_CALL, type WorkerRecord, workerProtocolFor } from "./protocol/service.ts";
 import { MAX_CLAIM_BATCH } from "./protocol/sql/claimJob.ts";
 
 /**
@@ -80,6 +81,15 @@ const LogLineInput = builder.inputType("LogLineInput", {
     level: t.string({ required: false, defaultValue: "info" }),
     message: t.string({ required: true }),
     step: t.string({ required: false }),
+  }),
+});
+
+const JobCompletionInput = builder.inputType("JobCompletionInput", {
+  description: "One completion of completeJobs: what completeJob takes.",
+  fields: (t) => ({
+    leaseToken: t.string({ required: true }),
+    result: t.field({ type: "JSON", required: false }),
+    artifactIds: t.idList({ required: false }),
   }),
 });
 
@@ -166,6 +176,19 @@ builder.mutationFields((t) => ({
       const protocol = workerProtocolFor(ctx.services);
       const done = await protocol.complete(args.leaseToken, args.result, args.artifactIds?.map(String), ctx.viewer);
       return freshJob(ctx, done.reasonerType, done.jobId);
+    },
+  }),
+  completeJobs: t.field({
+    type: [JobRef],
+    nullable: { list: false, items: true },
+    description: `completeJob for up to ${MAX_COMPLETIONS_PER_CALL} leases in one operation, answered in order. Each completion succeeds or fails on its own: a failed one is null, with its error at path [completeJobs, index] (LEASE_LOST, BAD_USER_INPUT, ...). A worker whose slots finish together reports them all with one call.`,
+    args: { completions: t.arg({ type: [JobCompletionInput], required: true }) },
+    resolve: (_root, args, ctx) => {
+      const completing = workerProtocolFor(ctx.services).completeMany(
+        args.completions.map((c) => ({ leaseToken: c.leaseToken, result: c.result, artifactIds: c.artifactIds?.map(String) ?? null })),
+        ctx.viewer,
+      );
+      return itemsOrErrors(completing.map((p) => p.then((done) => freshJob(ctx, done.reasonerType, done.jobId))));
     },
   }),
   failJob: t.field({

@@ -19,6 +19,7 @@ const UPDATE = `mutation($t: String!, $s: JobState!, $m: String) { updateJobStat
 const EVENTS = `mutation($t: String!, $s: String, $e: [JSON!]!) { appendJobEvents(leaseToken: $t, stream: $s, events: $e) }`;
 const LOGS = `mutation($t: String!, $l: [LogLineInput!]!) { appendJobLogs(leaseToken: $t, lines: $l) }`;
 const COMPLETE = `mutation($t: String!, $r: JSON, $a: [ID!]) { completeJob(leaseToken: $t, result: $r, artifactIds: $a) { jobId state nativeState error { code message } operation { done result } } }`;
+const COMPLETE_MANY = `mutation($c: [JobCompletionInput!]!) { completeJobs(completions: $c) { jobId state operation { done result } } }`;
 const FAIL = `mutation($t: String!, $c: String!, $m: String!, $r: Boolean) { failJob(leaseToken: $t, error: { code: $c, message: $m }, retryable: $r) { jobId state nativeState error { code message } } }`;
 
 type Claim = { __typename: "Lease"; token: string; expiresOn: string; job: { jobId: string; reasonerType: ReasonerType; state: string; nativeState: string } } | { __typename: "NoJobResponse"; message: string };
@@ -218,6 +219,47 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     expect(codeOf(await worker.raw(CLAIM_MANY, { w: workerId, n: 1, s: 0 }))).toBe("BAD_USER_INPUT");
     expect(codeOf(await worker.raw(CLAIM_MANY, { w: uuidv7(), n: 1 }))).toBe("NOT_FOUND");
     expect(codeOf(await member.raw(CLAIM_MANY, { w: workerId, n: 1 }))).toBe("FORBIDDEN");
+  });
+
+  it("completeJobs finishes several leases in one operation, in order; a bad one is null with its error at its index, the rest still land", async () => {
+    const { admin, member, worker } = await tenant();
+    const workerId = await register(worker, { reasonerTypes: ["PREDICTIVE"] });
+    const jobIds: string[] = [];
+    for (let i = 0; i < 4; i++) jobIds.push((await createJob(admin, "PREDICTIVE", i)).jobId);
+    type Many = { claimJobs: { token: string; job: { jobId: string } }[] };
+    const leases = (await worker.request<Many>(CLAIM_MANY, { w: workerId, n: 4 })).claimJobs;
+    expect(leases).toHaveLength(4);
+    // Lease 1 is finished first, so its second completion is LEASE_LOST; a forged token too.
+    await worker.request(COMPLETE, { t: leases[1]!.token });
+    const answer = await worker.raw<{ completeJobs: ({ jobId: string; state: string; operation: { done: boolean; result: unknown } } | null)[] }>(COMPLETE_MANY, {
+      c: [
+        { leaseToken: leases[0]!.token, result: { n: 0 } },
+        { leaseToken: leases[1]!.token, result: { n: 1 } },
+        { leaseToken: "not-a-lease" },
+        { leaseToken: leases[2]!.token, result: { n: 2 } },
+        { leaseToken: leases[3]!.token, result: { n: "x".repeat(2_000_000) } },
+      ],
+    });
+    const items = answer.data!.completeJobs;
+    expect(items.map((j) => j?.jobId ?? null)).toEqual([jobIds[0], null, null, jobIds[2], null]);
+    expect(items[0]).toMatchObject({ state: "SUCCEEDED", operation: { done: true, result: { n: 0 } } });
+    expect(items[3]).toMatchObject({ state: "SUCCEEDED", operation: { done: true, result: { n: 2 } } });
+    const errors = (answer.errors ?? []).map((e) => [e.path, e.extensions?.code]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    expect(errors).toEqual([
+      [["completeJobs", 1], "LEASE_LOST"],
+      [["completeJobs", 2], "LEASE_LOST"],
+      [["completeJobs", 4], "BAD_USER_INPUT"],
+    ]);
+    expect((await jobRow(jobIds[3]!)).state).toBe("RUNNING");
+    // Nothing half-done: the refused one still completes with its lease.
+    expect((await worker.request<{ completeJobs: { state: string }[] }>(COMPLETE_MANY, { c: [{ leaseToken: leases[3]!.token }] })).completeJobs[0]!.state).toBe("SUCCEEDED");
+
+    expect((await worker.request<{ completeJobs: unknown[] }>(COMPLETE_MANY, { c: [] })).completeJobs).toEqual([]);
+    const tooMany = await worker.raw(COMPLETE_MANY, { c: Array.from({ length: 101 }, () => ({ leaseToken: "x" })) });
+    expect(codeOf(tooMany)).toBe("BAD_USER_INPUT");
+    expect(tooMany.data?.completeJobs ?? null).toBeNull();
+    const refused = await member.raw(COMPLETE_MANY, { c: [{ leaseToken: leases[0]!.token }] });
+    expect(refused.errors?.[0]).toMatchObject({ path: ["completeJobs", 0], extensions: { code: "FORBIDDEN" } });
   });
 
   it("hands out only eligible jobs: by reasoner type, reasoner name / queue, assigned agent and pool", async () => {

@@ -131,6 +131,15 @@ function assertJsonSize(value: unknown, max: number, field: string): void {
 /** Most completions one coalesced statement carries. */
 const MAX_SUCCEED_BATCH = 500;
 
+/** Most completions one completeJobs call carries (as many as one claimJobs hands out). */
+export const MAX_COMPLETIONS_PER_CALL = MAX_CLAIM_BATCH;
+
+export interface Completion {
+  leaseToken: string;
+  result?: unknown;
+  artifactIds?: readonly string[] | null;
+}
+
 export class WorkerProtocol {
   /** Plain completions finishing together share one statement and one commit. */
   private readonly succeeding: WriteCoalescer<SucceedArgs, CompletedJob | null>;
@@ -258,6 +267,17 @@ export class WorkerProtocol {
       }
     }
     return done;
+  }
+
+  /**
+   * Several completions in one call: each is complete() on its own (plain ones share one statement),
+   * and each settles on its own, so one lost lease does not fail the others.
+   */
+  completeMany(completions: readonly Completion[], caller: Caller): Promise<CompletedJob>[] {
+    if (completions.length > MAX_COMPLETIONS_PER_CALL) {
+      throw jobsError("BAD_USER_INPUT", `completions: at most ${MAX_COMPLETIONS_PER_CALL} per call, got ${completions.length}`, { field: "completions" });
+    }
+    return completions.map((c) => this.complete(c.leaseToken, c.result, c.artifactIds, caller));
   }
 
   async fail(token: string, error: { code: string; message: string }, retryable: boolean | null | undefined, caller: Caller): Promise<FailedJob> {
