@@ -28,19 +28,22 @@ export class JobsApiError extends Error {
   /** HTTP status of the answer, when there was one. */
   readonly status: number | null;
   readonly errors: readonly ApiErrorDetail[];
+  /** The data the answer carried beside its errors (a list whose failed items are null), else null. */
+  readonly data: unknown;
 
-  constructor(code: string, message: string, options: { status?: number | null; errors?: readonly ApiErrorDetail[]; cause?: unknown } = {}) {
+  constructor(code: string, message: string, options: { status?: number | null; errors?: readonly ApiErrorDetail[]; data?: unknown; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.status = options.status ?? null;
     this.errors = options.errors ?? [{ message, extensions: { code } }];
+    this.data = options.data ?? null;
   }
 
-  static fromErrors(errors: readonly ApiErrorDetail[], status: number | null): JobsApiError {
+  static fromErrors(errors: readonly ApiErrorDetail[], status: number | null, data?: unknown): JobsApiError {
     const first = errors[0];
     const code = typeof first?.extensions?.code === "string" ? first.extensions.code : "INTERNAL_SERVER_ERROR";
     const message = errors.map((e) => e.message).join("; ") || `request failed with HTTP ${status ?? "?"}`;
-    return new JobsApiError(code, message, { status, errors });
+    return new JobsApiError(code, message, { status, errors, data });
   }
 }
 

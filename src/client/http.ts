@@ -37,7 +37,7 @@ export interface GraphQLOperation {
 
 /** One operation's data, or the JobsApiError its answer carries. */
 function answerOf<T>(body: GraphQLResponse<T>, res: Response): T | JobsApiError {
-  if (body.errors?.length) return JobsApiError.fromErrors(body.errors, res.status);
+  if (body.errors?.length) return JobsApiError.fromErrors(body.errors, res.status, body.data);
   if (!res.ok || body.data == null) return new JobsApiError("BAD_RESPONSE", `HTTP ${res.status} without data`, { status: res.status });
   return body.data;
 }

@@ -44,6 +44,10 @@ export const COMPLETE_JOB = `mutation CompleteJob($leaseToken: String!, $result:
   completeJob(leaseToken: $leaseToken, result: $result, artifactIds: $artifactIds) { ${JOB_SNAPSHOT} }
 }`;
 
+export const COMPLETE_JOBS = `mutation CompleteJobs($completions: [JobCompletionInput!]!) {
+  completeJobs(completions: $completions) { ${JOB_SNAPSHOT} }
+}`;
+
 export const FAIL_JOB = `mutation FailJob($leaseToken: String!, $error: JobErrorInput!, $retryable: Boolean) {
   failJob(leaseToken: $leaseToken, error: $error, retryable: $retryable) { ${JOB_SNAPSHOT} }
 }`;

@@ -3,7 +3,7 @@
 // `Worker` offers each protocol call on its own and `run(handler)`, the loop that does all of it.
 import { WriteCoalescer } from "../coalesce.ts";
 import { OperationBatcher } from "./batch.ts";
-import { isJobsApiError, JobsApiError } from "./errors.ts";
+import { type ApiErrorDetail, isJobsApiError, JobsApiError } from "./errors.ts";
 import { JobsTransport, type Fetch, type UploadBody } from "./http.ts";
 import {
   APPEND_JOB_EVENTS,
@@ -11,6 +11,7 @@ import {
   CLAIM_JOB,
   CLAIM_JOBS,
   COMPLETE_JOB,
+  COMPLETE_JOBS,
   FAIL_JOB,
   HEARTBEAT,
   REGISTER_WORKER,
@@ -138,8 +139,15 @@ interface ClaimAnswer {
   claimJob: ({ __typename: "Lease" } & Lease) | { __typename: "NoJobResponse"; message: string };
 }
 
-/** Most jobs one claimJobs call asks for (the server's limit). */
-const MAX_CLAIMS_PER_CALL = 100;
+/** Most jobs one claimJobs call asks for, and most completions one completeJobs call carries (the server's limits). */
+const MAX_ITEMS_PER_CALL = 100;
+
+/** One completion, as completeJobs takes it. */
+interface Completion {
+  leaseToken: string;
+  result: Json | null;
+  artifactIds: readonly string[] | null;
+}
 
 /** Sends one operation: alone, or in run()'s next batched request. */
 type Send<T> = (query: string, variables: Record<string, unknown>) => Promise<T>;
@@ -156,13 +164,16 @@ export class Worker {
   private readonly batcher: OperationBatcher;
   /** run()'s slots asking for their next job in the same turn: one claimJobs for all of them. */
   private readonly claims: WriteCoalescer<void, Lease | null>;
+  /** run()'s jobs finishing in the same turn: one completeJobs for all of them. */
+  private readonly completions: WriteCoalescer<Completion, JobSnapshot | JobsApiError>;
 
   constructor(options: WorkerOptions) {
     this.options = options;
     this.transport = new JobsTransport({ url: options.url, apiKey: options.apiKey, ...(options.fetch ? { fetch: options.fetch } : {}) });
     this.logger = options.logger ?? stderrLogger;
     this.batcher = new OperationBatcher(this.transport, options.maxBatch ?? 10);
-    this.claims = new WriteCoalescer((asks) => this.claimUpTo(asks.length), MAX_CLAIMS_PER_CALL);
+    this.claims = new WriteCoalescer((asks) => this.claimUpTo(asks.length), MAX_ITEMS_PER_CALL);
+    this.completions = new WriteCoalescer((all) => this.completeEach(all), MAX_ITEMS_PER_CALL);
   }
 
   /** This worker's registration, once register() (or the first claim) has made it. */
@@ -231,6 +242,29 @@ export class Worker {
 
   private async completeVia(send: Send<{ completeJob: JobSnapshot }>, token: string, result?: Json, artifactIds?: readonly string[]): Promise<JobSnapshot> {
     return (await send(COMPLETE_JOB, { leaseToken: token, result: result ?? null, artifactIds: artifactIds ?? null })).completeJob;
+  }
+
+  /** A completion inside run(): sent with the other jobs' completions of the same turn. */
+  private async completeInRun(completion: Completion): Promise<JobSnapshot> {
+    const answer = await this.completions.submit(completion);
+    if (answer instanceof JobsApiError) throw answer;
+    return answer;
+  }
+
+  /**
+   * One completeJobs call, in run()'s next batched request; each completion answers its job or its
+   * own error (the server reports a failed item at [completeJobs, index]). Throws when the call as a
+   * whole failed.
+   */
+  private async completeEach(completions: readonly Completion[]): Promise<(JobSnapshot | JobsApiError)[]> {
+    try {
+      const { completeJobs } = await this.batched<{ completeJobs: JobSnapshot[] }>()(COMPLETE_JOBS, { completions });
+      return completeJobs;
+    } catch (err) {
+      const items = err instanceof JobsApiError ? itemErrors<JobSnapshot>(err, "completeJobs", completions.length) : null;
+      if (!items) throw err;
+      return items;
+    }
   }
 
   private async failVia(send: Send<{ failJob: JobSnapshot }>, token: string, error: JobError, retryable: boolean): Promise<JobSnapshot> {
@@ -360,7 +394,8 @@ export class Worker {
     try {
       const outcome = (await handler(ctx)) ?? {};
       handlerDone();
-      final = await this.finalCall(() => this.completeVia(this.batched(), token, outcome.result ?? null, outcome.artifactIds ?? uploaded), job);
+      const completion = { leaseToken: token, result: outcome.result ?? null, artifactIds: outcome.artifactIds ?? uploaded };
+      final = await this.finalCall(() => this.completeInRun(completion), job);
     } catch (err) {
       error = err;
       handlerDone();
@@ -422,6 +457,26 @@ function failureOf(err: unknown, reason: "canceled" | "stopped" | null): JobErro
   if (reason === "stopped") return { code: "WORKER_STOPPED", message: "the worker stopped before the job finished", retryable: true };
   if (err instanceof JobsApiError) return { code: "WORKER_ERROR", message: `${err.code}: ${err.message}`, retryable: true };
   return { code: "WORKER_ERROR", message: err instanceof Error ? err.message || err.name : String(err), retryable: true };
+}
+
+/**
+ * A list field's answer split per item: each item its value, or a JobsApiError of the errors at
+ * [field, index]. Null when the errors are not all per item (the call as a whole failed).
+ */
+function itemErrors<T>(err: JobsApiError, field: string, count: number): (T | JobsApiError)[] | null {
+  const list = (err.data as Record<string, unknown> | null)?.[field];
+  if (!Array.isArray(list) || list.length !== count) return null;
+  const byIndex = new Map<number, ApiErrorDetail[]>();
+  for (const e of err.errors) {
+    const [name, index] = e.path ?? [];
+    if (name !== field || typeof index !== "number" || index < 0 || index >= count) return null;
+    byIndex.set(index, [...(byIndex.get(index) ?? []), e]);
+  }
+  return list.map((value: T | null, i) => {
+    const errors = byIndex.get(i);
+    if (errors) return JobsApiError.fromErrors(errors, err.status);
+    return value ?? new JobsApiError("BAD_RESPONSE", `${field}[${i}] is null without an error`, { status: err.status });
+  });
 }
 
 function describe(err: unknown): string {

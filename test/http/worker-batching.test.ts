@@ -1,7 +1,8 @@
-// Batched requests from the Worker client against the real server: run() sends each job's final call
-// together with the slot's next claim (and with other slots' calls made meanwhile; the claims of one
-// turn as one claimJobs) in one batched HTTP request, never more operations per request than maxBatch; each operation keeps its own answer
-// or error, and a refusal of the whole request reaches every operation in it.
+// Batched requests from the Worker client against the real server: run() sends its jobs' completions
+// together with the slots' next claims in one batched HTTP request (the completions of one turn as one
+// completeJobs, the claims as one claimJobs), never more operations per request than maxBatch; each
+// operation, and each completion, keeps its own answer or error, and a refusal of the whole request
+// reaches every operation in it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OperationBatcher } from "../../src/client/batch.ts";
 import { isJobsApiError, JobsTransport, Worker, type Fetch } from "../../src/client/index.ts";
@@ -13,17 +14,20 @@ import { newTenant } from "./tenant.ts";
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-/** A fetch that records the operation names of every GraphQL POST it sends. */
+/** A fetch that records the operation names of every GraphQL POST it sends, and how many completions each completeJobs carried. */
 function recordingFetch() {
   const requests: string[][] = [];
+  const completionsPerCall: number[] = [];
   const fetch: Fetch = (input, init) => {
     if (typeof init?.body === "string" && String(input).endsWith("/graphql")) {
-      const body = JSON.parse(init.body) as { query: string } | { query: string }[];
-      requests.push((Array.isArray(body) ? body : [body]).map((op) => /^\s*(?:mutation|query)\s+(\w+)/.exec(op.query)?.[1] ?? "?"));
+      const body = JSON.parse(init.body) as { query: string; variables?: { completions?: unknown[] } } | { query: string; variables?: { completions?: unknown[] } }[];
+      const ops = Array.isArray(body) ? body : [body];
+      requests.push(ops.map((op) => /^\s*(?:mutation|query)\s+(\w+)/.exec(op.query)?.[1] ?? "?"));
+      for (const op of ops) if (op.variables?.completions) completionsPerCall.push(op.variables.completions.length);
     }
     return globalThis.fetch(input, init);
   };
-  return { fetch, requests };
+  return { fetch, requests, completionsPerCall };
 }
 
 describe.each(backends.map((b) => [b.name, b] as const))("batched worker requests on %s", (_name, backend) => {
@@ -33,13 +37,13 @@ describe.each(backends.map((b) => [b.name, b] as const))("batched worker request
   });
   afterAll(async () => t?.stop());
 
-  it("run() completes each job and claims the next in shared requests, at most maxBatch operations each", async () => {
+  it("run() completes the jobs of one turn with one completeJobs, sent with the next claims, at most maxBatch operations per request", async () => {
     const tn = await newTenant(t);
     const jobs = 24;
     const ids = new Set<string>();
     for (let i = 0; i < jobs; i++) ids.add((await createJob(tn.member, "PREDICTIVE", i)).jobId);
-    const { fetch, requests } = recordingFetch();
-    const maxBatch = 5; // the four slots' final calls and their one claimJobs
+    const { fetch, requests, completionsPerCall } = recordingFetch();
+    const maxBatch = 2; // one completeJobs and one claimJobs
     const worker = new Worker({ url: t.url, apiKey: tn.worker.key!, name: "batching", reasonerTypes: ["PREDICTIVE"], logger: quiet, fetch, maxBatch });
     const stop = new AbortController();
     const finished: string[] = [];
@@ -57,11 +61,15 @@ describe.each(backends.map((b) => [b.name, b] as const))("batched worker request
 
     expect(new Set(finished)).toEqual(ids); // every job, once
     const ops = requests.flat();
-    expect(ops.filter((o) => o === "CompleteJob")).toHaveLength(jobs);
+    expect(ops).not.toContain("CompleteJob");
+    expect(completionsPerCall.reduce((a, b) => a + b, 0)).toBe(jobs);
+    // The four slots' jobs finish in one turn: their completions travel together.
+    expect(Math.max(...completionsPerCall)).toBeGreaterThan(1);
     expect(Math.max(...requests.map((r) => r.length))).toBeLessThanOrEqual(maxBatch);
-    // Final calls went out with claims: fewer requests than operations, and mixed ones among them.
+    // Completions went out with claims: fewer requests than operations, and mixed ones among them.
     expect(requests.length).toBeLessThan(ops.length);
-    expect(requests.some((r) => r.includes("CompleteJob") && r.includes("ClaimJobs"))).toBe(true);
+    expect(requests.some((r) => r.includes("CompleteJobs") && r.includes("ClaimJobs"))).toBe(true);
+    expect(Math.max(...requests.map((r) => r.filter((o) => o === "CompleteJobs").length))).toBe(1);
     // The slots' claims of one turn are one claimJobs: never two in a request, fewer than the jobs.
     expect(Math.max(...requests.map((r) => r.filter((o) => o === "ClaimJobs").length))).toBe(1);
     expect(ops.filter((o) => o === "ClaimJobs").length).toBeLessThan(jobs);
@@ -70,6 +78,48 @@ describe.each(backends.map((b) => [b.name, b] as const))("batched worker request
       [[...ids]],
     );
     expect(states).toEqual([{ state: "SUCCEEDED", n: jobs }]);
+  });
+
+  it("run(): a completion refused in a shared completeJobs loses only its own job; the others of the call succeed", async () => {
+    const tn = await newTenant(t);
+    const jobs = 4;
+    const ids: string[] = [];
+    for (let i = 0; i < jobs; i++) ids.push((await createJob(tn.member, "PREDICTIVE", i)).jobId);
+    const { fetch, completionsPerCall } = recordingFetch();
+    const warnings: string[] = [];
+    const logger = { ...quiet, warn: (m: string) => void warnings.push(m) };
+    const worker = new Worker({ url: t.url, apiKey: tn.worker.key!, name: "batching", reasonerTypes: ["PREDICTIVE"], logger, fetch });
+    const stop = new AbortController();
+    const finished = new Map<string, string | null>();
+    const sabotaged = ids[1]!;
+    let sabotage!: () => void;
+    const sabotageDone = new Promise<void>((resolve) => (sabotage = resolve));
+    await worker.run(
+      async (ctx) => {
+        // This job is finished behind run()'s back: its lease is gone when run() completes it. All
+        // four handlers return after that, together, so their completions share one call.
+        if (ctx.job.jobId === sabotaged) {
+          await worker.complete(ctx.lease.token, { by: "hand" });
+          sabotage();
+        }
+        await sabotageDone;
+        return { result: { n: ctx.job.jobId } };
+      },
+      {
+        concurrency: jobs,
+        signal: stop.signal,
+        waitForWork: ({ signal }) => new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener("abort", () => resolve(), { once: true }))),
+        onJobFinished: (f) => {
+          finished.set(f.job.jobId, f.final?.state ?? null);
+          if (finished.size === jobs) stop.abort();
+        },
+      },
+    );
+    expect(Object.fromEntries(finished)).toEqual(Object.fromEntries(ids.map((id) => [id, id === sabotaged ? null : "SUCCEEDED"])));
+    expect(warnings).toContain("lease lost before the job finished");
+    expect(completionsPerCall).toEqual([jobs]);
+    const rows = await t.server.services.db.query<{ id: string; result: unknown }>(`select "id", "result" from "jobs" where "id" = any($1::uuid[])`, [ids]);
+    for (const row of rows) expect(row.result).toEqual(row.id === sabotaged ? { by: "hand" } : { n: row.id });
   });
 
   it("gives each operation of a batch its own answer or error", async () => {
