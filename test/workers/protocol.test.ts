@@ -5,6 +5,8 @@ import { uuidv7 } from "uuidv7";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashLeaseToken } from "../../src/workers/protocol/lease.ts";
 import { IN_PROCESS, workerProtocolFor } from "../../src/workers/protocol/service.ts";
+import type { Sql } from "../../src/db/database.ts";
+import { claimJobs } from "../../src/workers/protocol/sql/claimJob.ts";
 import { sweep } from "../../src/workers/protocol/sql/sweep.ts";
 import { backends } from "../helpers/backends.ts";
 import { createJob, type ReasonerType } from "../helpers/fixtures.ts";
@@ -662,6 +664,20 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     // Asking for more than are waiting hands what there is.
     expect(await protocol.claimUpTo({ tenantId, reasonerTypes: ["PRESCRIPTIVE"] }, 10)).toHaveLength(2);
     expect(await protocol.claimUpTo({ tenantId, reasonerTypes: ["PRESCRIPTIVE"] }, 10)).toEqual([]);
+  });
+
+  it("a claim commits without waiting for the WAL flush, and only the claim: later transactions are durable again", async () => {
+    const { admin, tenantId } = await tenant();
+    await createJob(admin, "PRESCRIPTIVE", 1);
+    const setting = async (sql: Sql) => (await sql.query<{ s: string }>("select current_setting('synchronous_commit') as s"))[0]!.s;
+    const during = await db().transaction(async (tx) => {
+      expect(await claimJobs(tx, { tenantId, reasonerTypes: ["PRESCRIPTIVE"] })).toHaveLength(1);
+      return setting(tx);
+    });
+    expect(during).toBe("off");
+    // PGlite has one connection, so this is the claim's own; on PostgreSQL any of the pool's.
+    expect(await setting(db())).toBe("on");
+    expect(await db().transaction((tx) => setting(tx))).toBe("on");
   });
 
   it("completions made together share one statement; each gets its own answer, a stale or repeated lease LEASE_LOST", async () => {

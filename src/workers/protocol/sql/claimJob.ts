@@ -3,6 +3,12 @@
 // concurrent claimers never take the same job nor wait for each other; move each to its family's
 // claimed state with a fresh lease; write its status-history row; name the agent on agent jobs;
 // and notify listeners. An executor with several free slots fills them with one statement.
+//
+// The claim commits asynchronously (synchronous_commit off, for this statement only): it waits for
+// no WAL flush, which is most of a claim's time on the path from a job's creation to its start. A
+// claim lost in a database crash leaves its job waiting, to be claimed and run again: the outcome a
+// durable claim has too, once the crash ended its run and its lease expired (delivery is at least
+// once either way). A lost claim's token then finds LEASE_LOST. Completions stay durable.
 import type { Sql } from "../../../db/database.ts";
 import type { GenerationKind, JobState, PlanTier, ReasonerType } from "../../../jobs/model.ts";
 import { recordChangeSql } from "../../../jobs/sql/notify.ts";
@@ -95,7 +101,8 @@ export async function claimJobs(sql: Sql, f: ClaimFilter): Promise<ClaimedLease[
   if (f.reasonerTypes.length === 0) return [];
   const secret = newLeaseSecret();
   const rows = await sql.query<ClaimRow>(
-    `with candidate as (
+    `with async as (select set_config('synchronous_commit', 'off', true)),
+     candidate as (
        select j."id" from "jobs" j
        where j."state" in ('QUEUED', 'PENDING')
          and j."state" = ${waitingStateSql(`j."reasonerType"`)}
@@ -139,7 +146,7 @@ export async function claimJobs(sql: Sql, f: ClaimFilter): Promise<ClaimedLease[
      select c."id", c."tenantId", c."reasonerType", c."state", c."revision", c."name", c."createdBy", c."payload", c."leaseExpiresOn", c."dueOn",
        g."kind" as "gKind", g."rows" as "gRows", g."description" as "gDescription", g."seed" as "gSeed", g."spec" as "gSpec",
        g."planTier" as "gPlanTier"
-     from claimed c left join "generation_details" g on g."jobId" = c."id"`,
+     from claimed c cross join async left join "generation_details" g on g."jobId" = c."id"`,
     [
       [...f.reasonerTypes],
       f.tenantId ?? null,
