@@ -20,6 +20,7 @@ const ConfigSchema = z.object({
   JOBS_PUBLIC_URL: z.string().url().optional(),
   JOBS_MAX_WAIT_S: z.coerce.number().positive().default(900),
   JOBS_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
+  JOBS_NOTIFY_INTERVAL_MS: z.coerce.number().int().min(0).max(1000).default(10),
   JOBS_LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(60),
   JOBS_MAX_ARTIFACT_BYTES: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).default(256 * 1024 * 1024),
   NODE_ENV: z.string().default("development"),
@@ -55,6 +56,11 @@ export type Config = {
    * sends changes a crashed process recorded but never sent; 0 turns both off.
    */
   sweepIntervalMs: number;
+  /**
+   * Least time between the starts of two sends of change notifications: under load each send then
+   * carries more changes; a change after a quiet spell is sent at once. 0: one send right after another.
+   */
+  notifyIntervalMs: number;
   /** Lease length the built-in executors claim with; a crashed executor's job is requeued after it. */
   leaseSeconds: number;
   /** Largest artifact or file the blob store accepts (uploads beyond it are refused), in bytes. */
@@ -94,6 +100,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.JOBS_PUBLIC_URL,
     maxWaitS: e.JOBS_MAX_WAIT_S,
     sweepIntervalMs: e.JOBS_SWEEP_INTERVAL_MS,
+    notifyIntervalMs: e.JOBS_NOTIFY_INTERVAL_MS,
     leaseSeconds: e.JOBS_LEASE_SECONDS,
     maxArtifactBytes: e.JOBS_MAX_ARTIFACT_BYTES,
     production,

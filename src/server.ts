@@ -50,7 +50,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     await changes.start();
     cleanup.unshift(() => changes.stop());
     // Sends the changes this process commits; stops after everything that makes changes has stopped.
-    const notifier = new ChangeNotifier(db, logger, config.sweepIntervalMs).start();
+    const notifier = new ChangeNotifier(db, logger, { sweepMs: config.sweepIntervalMs, minIntervalMs: config.notifyIntervalMs }).start();
     cleanup.unshift(() => notifier.stop());
     cleanup.unshift(startSweeper(db, config.sweepIntervalMs, logger));
 

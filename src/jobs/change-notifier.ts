@@ -2,7 +2,10 @@
 // commit that recorded some, and every `sweepMs` in case another process crashed between its commit
 // and its send. One send runs at a time; commits during a send make one more, so under load each
 // send carries every change committed meanwhile, and NOTIFY's commit-time lock is taken once per
-// batch instead of once per change.
+// batch instead of once per change. Sends start at least `minIntervalMs` apart: a busy server sends
+// fewer, larger batches (each send is a statement that deletes and notifies), while a change after
+// a quiet spell still goes at once.
+import { setTimeout as delay } from "node:timers/promises";
 import { WriteCoalescer } from "../coalesce.ts";
 import type { Database } from "../db/database.ts";
 import type { Logger } from "../logger.ts";
@@ -13,9 +16,21 @@ import { vacuumOutbox } from "./sql/vacuumOutbox.ts";
 /** Outbox rows sent between two vacuums of the outbox (see vacuumOutbox.ts). */
 export const VACUUM_EVERY = 2000;
 
+export interface NotifierTiming {
+  /** How often to send what nobody sent (a crashed process's changes); 0: never. */
+  sweepMs: number;
+  /** Least time between the starts of two sends. */
+  minIntervalMs: number;
+}
+
 export class ChangeNotifier {
-  /** Asks for a send: those of one turn, or made while a send runs, are answered by the next one. */
+  /** When the last send started (performance.now()). */
+  private lastSendOn = Number.NEGATIVE_INFINITY;
+  /** Asks for a send: those of one turn, or made while a send runs or waits, are answered by the next one. */
   private readonly sends = new WriteCoalescer<void, void>(async (asks) => {
+    const wait = this.lastSendOn + this.timing.minIntervalMs - performance.now();
+    if (wait > 0) await delay(wait);
+    this.lastSendOn = performance.now();
     await this.sendAll();
     return asks.map(() => undefined);
   }, Number.POSITIVE_INFINITY);
@@ -29,12 +44,12 @@ export class ChangeNotifier {
   constructor(
     private readonly db: Database,
     private readonly logger: Logger,
-    private readonly sweepMs: number,
+    private readonly timing: NotifierTiming,
   ) {}
 
   start(): this {
     this.unwatch = this.db.onCommitOf(RECORD_CHANGE, () => this.send());
-    if (this.sweepMs > 0) this.timer = setInterval(() => this.send(), this.sweepMs).unref();
+    if (this.timing.sweepMs > 0) this.timer = setInterval(() => this.send(), this.timing.sweepMs).unref();
     this.send(); // whatever an earlier process left behind
     return this;
   }

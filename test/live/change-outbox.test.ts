@@ -198,6 +198,38 @@ describe.each(backends)("the change outbox on $name", (backend) => {
     }
   });
 
+  it("under a burst, sends start at least JOBS_NOTIFY_INTERVAL_MS apart and carry every change committed meanwhile", async () => {
+    const intervalMs = 300;
+    const spaced = await startTestServer(backend, { JOBS_NOTIFY_INTERVAL_MS: String(intervalMs), JOBS_SWEEP_INTERVAL_MS: "0" });
+    const changes = hearChanges(spaced);
+    try {
+      const db = spaced.server.services.db;
+      const first = fakeChange(tenantId);
+      await db.query(recordOneChangeSql, [first.payload]);
+      await changes.until(first.jobId);
+      await spaced.server.services.notifier.idle();
+      // Twenty commits one after another, each asking for a send.
+      const burst = Array.from({ length: 20 }, () => fakeChange(tenantId));
+      const before = db.statementCount();
+      const startedOn = performance.now();
+      for (const change of burst) await db.query(recordOneChangeSql, [change.payload]);
+      const committedMs = performance.now() - startedOn;
+      await changes.until(burst.at(-1)!.jobId);
+      await spaced.server.services.notifier.idle();
+      const sends = db.statementCount() - before - burst.length;
+      // Unspaced, each commit would start a send of its own; spaced, one per interval the commits took, and one more.
+      expect(sends).toBeGreaterThanOrEqual(1);
+      expect(sends).toBeLessThanOrEqual(1 + Math.ceil(committedMs / intervalMs));
+      expect(sends).toBeLessThan(burst.length / 2);
+      const wanted = new Set(burst.map((c) => c.jobId));
+      expect(changes.heard.filter((c) => wanted.has(c.jobId)).map((c) => c.jobId)).toEqual(burst.map((c) => c.jobId));
+      expect(await outboxRows(db)).toBe(0);
+    } finally {
+      changes.stop();
+      await spaced.stop();
+    }
+  });
+
   it("sends changes a crashed process recorded but never sent, with the next sweep", async () => {
     const changes = hearChanges(t);
     try {

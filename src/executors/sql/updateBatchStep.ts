@@ -2,7 +2,7 @@
 // statement: the lease check, the step row, a new revision of the batch and its notification).
 import type { Sql } from "../../db/database.ts";
 import type { JobState } from "../../jobs/model.ts";
-import { recordChangeSql } from "../../jobs/sql/notify.ts";
+import { recordJobChangeSql } from "../../jobs/sql/notify.ts";
 import { TERMINAL_SQL } from "../../workers/protocol/states-sql.ts";
 
 export interface StepUpdate {
@@ -26,7 +26,7 @@ export async function updateBatchStep(sql: Sql, batchId: string, leaseHash: stri
          "startedOn" = case when $6::boolean then coalesce(b."startedOn", now()) else b."startedOn" end,
          "finishedOn" = case when $7::boolean then now() else b."finishedOn" end
        from j where b."jobId" = j."id" and b."position" = $3::int
-     ), ${recordChangeSql("j")}
+     ), ${recordJobChangeSql("j")}
      select j."id" from j`,
     [batchId, leaseHash, position, u.state, u.childJobId ?? null, u.started ?? false, u.finished ?? false],
   );

@@ -46,6 +46,14 @@ export const MAX_LINE_BYTES = 36 + 1 + 12 + 1 + 36 + 1 + 10 + 1 + 10;
 export const recordChangeSql = (from: string, where = "") =>
   `"recorded_change" as (${RECORD_CHANGE} select string_agg("line", E'\\n' order by "n") from (select ${notifyPayloadSql(from)} as "line", row_number() over () - 1 as "n" from ${from} ${where ? `where ${where}` : ""}) "lines" group by "n" / ${LINES_PER_ROW})`;
 
+/**
+ * recordChangeSql for a statement that changes at most one job: its line as one outbox row, without
+ * the packing (a window, a sort and an aggregate per statement, which cost a one-job transition more
+ * than the row they save).
+ */
+export const recordJobChangeSql = (from: string, where = "") =>
+  `"recorded_change" as (${RECORD_CHANGE} select ${notifyPayloadSql(from)} from ${from}${where ? ` where ${where}` : ""})`;
+
 /** Records one change given by value (for writes made through Prisma). */
 export const recordOneChangeSql = `${RECORD_CHANGE} values ($1)`;
 

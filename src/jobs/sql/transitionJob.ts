@@ -3,7 +3,7 @@
 import type { Sql } from "../../db/database.ts";
 import type { JobState, ReasonerType } from "../model.ts";
 import { nativeStateOf, TERMINAL_STATES } from "../states.ts";
-import { recordChangeSql } from "./notify.ts";
+import { recordJobChangeSql } from "./notify.ts";
 
 /** Columns a transition may set besides the state itself. */
 export interface TransitionSet {
@@ -72,7 +72,7 @@ export async function transitionJob(sql: Sql, t: Transition): Promise<Transition
      ), history as (
        insert into "job_status_changes" ("jobId", "seq", "state", "nativeState", "message", "agentId", "createdById")
        select "id", "statusSeq", "state", "nativeState", $5, $6, $7 from moved
-     ), ${recordChangeSql("moved")}
+     ), ${recordJobChangeSql("moved")}
      select m."id", m."tenantId", m."state", m."revision" from moved m`,
     values,
   );
@@ -85,7 +85,7 @@ export async function touchJob(sql: Sql, jobId: string): Promise<void> {
     `with touched as (
        update "jobs" set "revision" = "revision" + 1, "updatedOn" = now() where "id" = $1::uuid
        returning "id", "tenantId", "reasonerType", "state", "revision"
-     ), ${recordChangeSql("touched")}
+     ), ${recordJobChangeSql("touched")}
      select 1`,
     [jobId],
   );

@@ -2,7 +2,7 @@
 // by n under the row lock, the rows take the numbers it hands out (in the order given), and the
 // change is notified. Numbers follow commit order, so cursors never skip or repeat.
 import type { Sql } from "../../../db/database.ts";
-import { recordChangeSql } from "../../../jobs/sql/notify.ts";
+import { recordJobChangeSql } from "../../../jobs/sql/notify.ts";
 import type { PresentedLease } from "../lease.ts";
 import { TERMINAL_SQL } from "../states-sql.ts";
 
@@ -21,7 +21,7 @@ export async function appendJobEvents(sql: Sql, lease: PresentedLease, tenantId:
        insert into "job_events" ("jobId", "seq", "stream", "data")
        select j."id", j."eventSeq" - $5::int + e.ord::int, $4::text, e.data
        from j, jsonb_array_elements($6::jsonb) with ordinality as e(data, ord)
-     ), ${recordChangeSql("j")}
+     ), ${recordJobChangeSql("j")}
      select j."id" from j`,
     [lease.jobId, lease.hash, tenantId, stream, events.length, JSON.stringify(events)],
   );

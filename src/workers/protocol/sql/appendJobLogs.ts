@@ -1,7 +1,7 @@
 // Appends log lines to a leased job in ONE statement, numbered from the job's logSeq counter under
 // its row lock (like appendJobEvents), and notifies the change.
 import type { Sql } from "../../../db/database.ts";
-import { recordChangeSql } from "../../../jobs/sql/notify.ts";
+import { recordJobChangeSql } from "../../../jobs/sql/notify.ts";
 import type { PresentedLease } from "../lease.ts";
 import { TERMINAL_SQL } from "../states-sql.ts";
 
@@ -28,7 +28,7 @@ export async function appendJobLogs(sql: Sql, lease: PresentedLease, tenantId: s
        insert into "job_log_lines" ("jobId", "seq", "timestampMs", "level", "message", "step")
        select j."id", j."logSeq" - $4::int + l.ord::int, (l.v->>'timestampMs')::double precision, l.v->>'level', l.v->>'message', l.v->>'step'
        from j, jsonb_array_elements($5::jsonb) with ordinality as l(v, ord)
-     ), ${recordChangeSql("j")}
+     ), ${recordJobChangeSql("j")}
      select j."id" from j`,
     [lease.jobId, lease.hash, tenantId, lines.length, JSON.stringify(lines)],
   );

@@ -2,7 +2,7 @@
 // progress the worker reports (LOGIC: transaction_details.progress; other families: an event on the
 // "heartbeat" stream, numbered under the row lock). One statement; a stale token changes nothing.
 import type { Sql } from "../../../db/database.ts";
-import { recordChangeSql } from "../../../jobs/sql/notify.ts";
+import { recordJobChangeSql } from "../../../jobs/sql/notify.ts";
 import type { PresentedLease } from "../lease.ts";
 import { TERMINAL_SQL } from "../states-sql.ts";
 import { DEFAULT_LEASE_SECONDS } from "./claimJob.ts";
@@ -36,7 +36,7 @@ export async function heartbeat(sql: Sql, lease: PresentedLease, tenantId: strin
      ), event as (
        insert into "job_events" ("jobId", "seq", "stream", "data")
        select "id", "eventSeq", '${HEARTBEAT_STREAM}', $4::jsonb from hb where $4::jsonb is not null and "reasonerType" <> 'LOGIC'
-     ), ${recordChangeSql("hb", "$4::jsonb is not null")}
+     ), ${recordJobChangeSql("hb", "$4::jsonb is not null")}
      select h."leaseExpiresOn", (h."state" = 'CANCELING' or h."cancelRequested") as "cancelRequested"
      from hb h`,
     [lease.jobId, lease.hash, tenantId, json],
