@@ -12,7 +12,7 @@ import { pendingMigrations } from "../db/migrate.ts";
 import { jobsError } from "../errors.ts";
 import { createJobLoaders } from "../jobs/loaders.ts";
 import type { Context, Services } from "../schema/context.ts";
-import { createFormatError } from "../schema/format-error.ts";
+import { createErrorFormatting, type ErrorFormatting, fillRequestId } from "../schema/format-error.ts";
 import { requestMetricsPlugin } from "../observability/metrics.ts";
 import { tracingPlugin } from "../observability/tracing.ts";
 import { auditPlugin } from "../security/audit.ts";
@@ -23,7 +23,7 @@ import { artifactsRouter } from "./artifacts.ts";
 import { sendHttpError } from "./send-error.ts";
 import { compiledGateway } from "./compiled-execution.ts";
 import { graphiqlRouter, wantsGraphiQL } from "./graphiql.ts";
-import { newRequestId, runInRequestScope } from "./request-scope.ts";
+import { newRequestId } from "./request-id.ts";
 
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
@@ -53,6 +53,17 @@ const uncacheablePlugin: ApolloServerPlugin<Context> = {
   },
 };
 
+/** Logs the errors of each operation with its request id (what the answer masks, the log keeps). */
+const errorLogPlugin = (errors: ErrorFormatting): ApolloServerPlugin<Context> => ({
+  async requestDidStart() {
+    return {
+      async didEncounterErrors({ errors: found, contextValue }) {
+        for (const error of found) errors.log(error, contextValue.requestId);
+      },
+    };
+  },
+});
+
 /** Exactly `/graphql`, with or without a query string (other spellings express routes as before). */
 function isGraphQLPath(url: string | undefined): boolean {
   return url !== undefined && url.startsWith("/graphql") && (url.length === 8 || url.charCodeAt(8) === 63 /* ? */);
@@ -62,6 +73,7 @@ function isGraphQLPath(url: string | undefined): boolean {
 const UTF8_JSON_TYPES = new Set(["application/json; charset=utf-8", "application/graphql-response+json; charset=utf-8"]);
 
 export async function createApp(services: Services, schema: GraphQLSchema, httpServer: Server) {
+  const errors = createErrorFormatting(services.logger, { suggestions: services.config.fieldSuggestions });
   const apollo = new ApolloServer<Context>({
     gateway: compiledGateway(schema),
     // Introspection is allowed here and gated per caller by the operation policy (admins may always).
@@ -71,7 +83,7 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
     allowBatchedHttpRequests: true,
     parseOptions: { maxTokens: services.config.limits.maxTokens },
     validationRules: limitRules(services.config.limits),
-    formatError: createFormatError(services.logger, { suggestions: services.config.fieldSuggestions }),
+    formatError: (formatted, error) => errors.format(formatted, error),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
@@ -81,6 +93,7 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
       // no cache hints, so its answer is always "no-store", given here once per response instead.
       ApolloServerPluginCacheControlDisabled(),
       uncacheablePlugin,
+      errorLogPlugin(errors),
       operationPolicyPlugin(schema, { limits: services.config.limits, introspection: services.config.introspection }),
       auditPlugin(services.audit),
       requestMetricsPlugin(services.metrics),
@@ -131,16 +144,22 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
         res.on("close", () => {
           if (!res.writableFinished) abort.abort();
         });
-        return contextFor(services, req.headers.authorization, baseUrlOf(services, req), requestId, abort.signal);
+        try {
+          return await contextFor(services, req.headers.authorization, baseUrlOf(services, req), requestId, abort.signal);
+        } catch (err) {
+          // Answered by Apollo without any operation (so no errorLogPlugin): logged here.
+          errors.log(err, requestId);
+          throw err;
+        }
       },
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status || 200;
     if (response.body.kind === "complete") {
-      emit(req, res, requestId, direct, response.body.string);
+      emit(req, res, requestId, direct, fillRequestId(response.body.string, requestId));
       return;
     }
-    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    for await (const chunk of response.body.asyncIterator) res.write(fillRequestId(chunk, requestId));
     res.end();
   };
 
@@ -151,7 +170,7 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
     const requestId = newRequestId(req.headers["x-request-id"]);
     res.setHeader("x-request-id", requestId);
     res.locals.requestId = requestId;
-    runInRequestScope(requestId, next);
+    next();
   });
 
   app.get("/healthz", (_req, res) => {
@@ -259,18 +278,16 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
   const servePost = (req: IncomingMessage, res: ServerResponse) => {
     const requestId = newRequestId(req.headers["x-request-id"]);
     res.setHeader("x-request-id", requestId);
-    runInRequestScope(requestId, () =>
-      jsonBody(req as Request, res as Response, (err?: unknown) => {
-        if (err) return failDirect(req, res, requestId, err);
-        const body = (req as Request).body as unknown;
-        if (Array.isArray(body) && body.length > services.config.limits.maxBatch) {
-          const [r, s] = asExpress(req, res, requestId);
-          refuseOversizedBatch(r, s, requestId);
-          return;
-        }
-        answerGraphQL(req as Request, res, requestId, true).catch((e: unknown) => failDirect(req, res, requestId, e));
-      }),
-    );
+    jsonBody(req as Request, res as Response, (err?: unknown) => {
+      if (err) return failDirect(req, res, requestId, err);
+      const body = (req as Request).body as unknown;
+      if (Array.isArray(body) && body.length > services.config.limits.maxBatch) {
+        const [r, s] = asExpress(req, res, requestId);
+        refuseOversizedBatch(r, s, requestId);
+        return;
+      }
+      answerGraphQL(req as Request, res, requestId, true).catch((e: unknown) => failDirect(req, res, requestId, e));
+    });
   };
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {

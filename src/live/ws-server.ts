@@ -25,11 +25,11 @@ import { WebSocketServer } from "ws";
 import { bearerSecret } from "../auth/secrets.ts";
 import { isJobsError, jobsError } from "../errors.ts";
 import { contextFor } from "../http/app.ts";
-import { newRequestId, runInRequestScope } from "../http/request-scope.ts";
+import { newRequestId } from "../http/request-id.ts";
 import { createJobLoaders, type JobLoaders } from "../jobs/loaders.ts";
 import type { Viewer } from "../jobs/model.ts";
 import type { Context, Services } from "../schema/context.ts";
-import { createFormatError } from "../schema/format-error.ts";
+import { createErrorFormatting } from "../schema/format-error.ts";
 import { authenticateRequest } from "../security/authenticate.ts";
 import { limitRules } from "../security/limits.ts";
 import { checkOperation } from "../security/plugins.ts";
@@ -132,7 +132,7 @@ export function authorizationOf(params: ConnectionParams, extra: Pick<Connection
 export function startLiveServer(services: Services, schema: GraphQLSchema, httpServer: Server, options: Partial<LiveServerOptions> = {}): LiveServer {
   const { config, logger } = services;
   const opts = { ...DEFAULT_LIVE_SERVER_OPTIONS, keepAliveMs: config.wsKeepAliveMs ?? DEFAULT_LIVE_SERVER_OPTIONS.keepAliveMs, ...options };
-  const formatError = createFormatError(logger, { suggestions: config.fieldSuggestions });
+  const errorFormatting = createErrorFormatting(logger, { suggestions: config.fieldSuggestions });
   const documents = new DocumentCache(schema, [...specifiedRules, ...limitRules(config.limits)], config.limits.maxTokens);
   const policy = { limits: config.limits, introspection: config.introspection };
   const operations = new WeakMap<Connection, Map<string, Operation>>();
@@ -149,7 +149,10 @@ export function startLiveServer(services: Services, schema: GraphQLSchema, httpS
   const wss = new WebSocketServer({ server: httpServer, path: LIVE_PATH, maxPayload: opts.maxPayloadBytes, perMessageDeflate: false });
   const baseUrlOf = (extra: ConnectionExtra) => config.publicUrl?.replace(/\/$/, "") ?? `http://${extra.host ?? "localhost"}`;
   const format = (requestId: string, errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
-    runInRequestScope(requestId, () => errors.map((e) => formatError(e.toJSON(), e)));
+    errors.map((e) => {
+      errorFormatting.log(e, requestId);
+      return errorFormatting.format(e.toJSON(), e, requestId);
+    });
   const asGraphQLError = (error: unknown) =>
     error instanceof GraphQLError ? error : new GraphQLError(error instanceof Error ? error.message : String(error), { originalError: error instanceof Error ? error : undefined });
 

@@ -1,9 +1,9 @@
 // What clients see of an error: our codes and GraphQL's own validation errors as they are;
-// anything unexpected masked, with the request id to find it in the logs.
+// anything unexpected masked, with the request id to find it in the logs (where log() writes it).
 import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { randomUUID } from "node:crypto";
 import { isJobsError } from "../errors.ts";
-import { currentRequestId } from "../http/request-scope.ts";
 import type { Logger } from "../logger.ts";
 import { withoutSuggestions } from "../security/limits.ts";
 
@@ -30,38 +30,75 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   return isDatabaseUnavailable(e.cause, depth + 1) || isDatabaseUnavailable(e.originalError, depth + 1);
 }
 
-export function createFormatError(logger: Logger, options: { suggestions: boolean } = { suggestions: true }) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
-    const requestId = currentRequestId();
-    if (isJobsError(original)) {
-      const { http: _http, ...extensions } = original.extensions;
-      return { ...formatted, message: original.message, extensions: { ...extensions, requestId } };
-    }
-    const code = formatted.extensions?.code;
-    if (typeof code === "string" && CLIENT_CODES.has(code)) {
-      const message = options.suggestions ? formatted.message : withoutSuggestions(formatted.message);
-      return { message, locations: formatted.locations, path: formatted.path, extensions: { code, requestId } };
-    }
-    if (isDatabaseUnavailable(original)) {
-      logger.warn({ requestId, path: formatted.path }, "database unavailable");
-      return {
-        message: "the database is unavailable; retry shortly",
-        path: formatted.path,
-        extensions: { code: "INTERNAL_SERVER_ERROR", reason: "DATABASE_UNAVAILABLE", retryable: true, requestId },
-      };
-    }
-    // graphql-js refusing the operation as a whole (e.g. an operation type the schema lacks) is the
-    // client's mistake: no path, nothing thrown underneath.
-    if (original instanceof GraphQLError && !original.originalError && !original.path && (code === undefined || code === "INTERNAL_SERVER_ERROR")) {
-      return { message: formatted.message, locations: formatted.locations, extensions: { code: "BAD_REQUEST", requestId } };
-    }
-    // A GraphQLError without a code from graphql-js itself (e.g. a non-null violation) is still ours to hide.
-    logger.error({ err: original instanceof Error ? original : new GraphQLError(String(original)), requestId, path: formatted.path }, "unexpected error");
-    return {
-      message: `Internal server error (request id ${requestId ?? "unknown"})`,
-      path: formatted.path,
-      extensions: { code: "INTERNAL_SERVER_ERROR", requestId },
-    };
+/**
+ * Stands for the request id in answers Apollo formats: its formatError is called without the
+ * request, so the HTTP layer writes the id in (fillRequestId). Random per process, so no data a
+ * client sends can spell it. (Carrying the id in an AsyncLocalStorage instead cost every promise
+ * of the process an async hook: ~10% of a small query's time.)
+ */
+export const REQUEST_ID_SLOT = `request-id-${randomUUID()}`;
+
+/** An answer body with the request id where formatError left its slot. */
+export function fillRequestId(body: string, requestId: string): string {
+  return body.includes(REQUEST_ID_SLOT) ? body.split(REQUEST_ID_SLOT).join(requestId) : body;
+}
+
+type ErrorKind = "ours" | "client" | "refused" | "unavailable" | "unexpected";
+
+function kindOf(original: unknown, formatted: GraphQLFormattedError): ErrorKind {
+  if (isJobsError(original)) return "ours";
+  const code = formatted.extensions?.code;
+  if (typeof code === "string" && CLIENT_CODES.has(code)) return "client";
+  if (isDatabaseUnavailable(original)) return "unavailable";
+  // graphql-js refusing the operation as a whole (e.g. an operation type the schema lacks) is the
+  // client's mistake: no path, nothing thrown underneath.
+  if (original instanceof GraphQLError && !original.originalError && !original.path && (code === undefined || code === "INTERNAL_SERVER_ERROR")) return "refused";
+  // A GraphQLError without a code from graphql-js itself (e.g. a non-null violation) is still ours to hide.
+  return "unexpected";
+}
+
+export interface ErrorFormatting {
+  /**
+   * What the client sees of an error. Without a request id (Apollo's formatError), the answer holds
+   * REQUEST_ID_SLOT where the id goes.
+   */
+  format(formatted: GraphQLFormattedError, error: unknown, requestId?: string): GraphQLFormattedError;
+  /** Logs, with the request id, what format hides: unexpected errors and database outages. */
+  log(error: unknown, requestId: string): void;
+}
+
+export function createErrorFormatting(logger: Logger, options: { suggestions: boolean } = { suggestions: true }): ErrorFormatting {
+  return {
+    format(formatted, error, requestId = REQUEST_ID_SLOT) {
+      const original = unwrapResolverError(error);
+      switch (kindOf(original, formatted)) {
+        case "ours": {
+          const { http: _http, ...extensions } = (original as GraphQLError).extensions;
+          return { ...formatted, message: (original as GraphQLError).message, extensions: { ...extensions, requestId } };
+        }
+        case "client": {
+          const message = options.suggestions ? formatted.message : withoutSuggestions(formatted.message);
+          return { message, locations: formatted.locations, path: formatted.path, extensions: { code: formatted.extensions!.code, requestId } };
+        }
+        case "unavailable":
+          return {
+            message: "the database is unavailable; retry shortly",
+            path: formatted.path,
+            extensions: { code: "INTERNAL_SERVER_ERROR", reason: "DATABASE_UNAVAILABLE", retryable: true, requestId },
+          };
+        case "refused":
+          return { message: formatted.message, locations: formatted.locations, extensions: { code: "BAD_REQUEST", requestId } };
+        case "unexpected":
+          return { message: `Internal server error (request id ${requestId})`, path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR", requestId } };
+      }
+    },
+    log(error, requestId) {
+      const original = unwrapResolverError(error);
+      const path = error instanceof GraphQLError ? error.path : undefined;
+      const formatted = error instanceof GraphQLError ? error.toJSON() : { message: String(error) };
+      const kind = kindOf(original, formatted);
+      if (kind === "unavailable") logger.warn({ requestId, path }, "database unavailable");
+      else if (kind === "unexpected") logger.error({ err: original instanceof Error ? original : new GraphQLError(String(original)), requestId, path }, "unexpected error");
+    },
   };
 }

@@ -1,9 +1,9 @@
 // The database going away: /readyz fails, requests answer a clear error, and service resumes when it
 // returns — including change notifications (waitForJob still wakes up).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { backends, createPgDatabase } from "../helpers/backends.ts";
 import { createJob } from "../helpers/fixtures.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/server.ts";
 import { startTcpProxy, type TcpProxy } from "../helpers/tcp-proxy.ts";
 
 const hasPg = backends.some((b) => b.name === "postgres");
@@ -44,6 +44,21 @@ describe.runIf(hasPg)("PostgreSQL going away and coming back", () => {
     expect(away.errors?.[0]?.message).toMatch(/database is unavailable/);
     expect(away.errors?.[0]?.extensions).toMatchObject({ reason: "DATABASE_UNAVAILABLE", retryable: true });
     expect(JSON.stringify(away)).not.toMatch(/ECONNREFUSED|node_modules|at .*\(/);
+    // The answer names the request; the log has the cause under the same id.
+    const warned: unknown[] = [];
+    const warn = vi.spyOn(t.server.services.logger, "warn").mockImplementation(((obj: unknown) => void warned.push(obj)) as never);
+    try {
+      const res = await fetch(`${t.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_KEY}`, "x-request-id": "db-away-1" },
+        body: JSON.stringify({ query: `{ viewer { userId } }` }),
+      });
+      const answer = (await res.json()) as { errors: { extensions: Record<string, unknown> }[] };
+      expect(answer.errors[0]!.extensions).toMatchObject({ reason: "DATABASE_UNAVAILABLE", requestId: "db-away-1" });
+      expect(warned).toContainEqual(expect.objectContaining({ requestId: "db-away-1" }));
+    } finally {
+      warn.mockRestore();
+    }
     expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
 
     proxy.restore();

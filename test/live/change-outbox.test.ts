@@ -221,7 +221,7 @@ describe.each(backends)("the change outbox on $name", (backend) => {
       expect(sends).toBeGreaterThanOrEqual(1);
       expect(sends).toBeLessThanOrEqual(1 + Math.ceil(committedMs / intervalMs));
       expect(sends).toBeLessThan(burst.length / 2);
-      const wanted = new Set(burst.map((c) => c.jobId));
+      const wanted = new Set<string>(burst.map((c) => c.jobId));
       expect(changes.heard.filter((c) => wanted.has(c.jobId)).map((c) => c.jobId)).toEqual(burst.map((c) => c.jobId));
       expect(await outboxRows(db)).toBe(0);
     } finally {
