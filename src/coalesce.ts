@@ -1,8 +1,9 @@
 // Group commit for calls many callers make at once (database writes, a worker's claims): calls made
 // in the same turn, or while the previous write is in flight, go together in the next one. One
 // write runs at a time, so under load each write carries everything that arrived during the last;
-// alone, a call waits only for the rest of its turn.
-import { setImmediate as restOfTurn } from "node:timers/promises";
+// alone, a call waits only for the rest of its turn. With `minIntervalMs`, writes also start at
+// least that far apart (for writes nobody waits on: what arrives meanwhile joins the next one).
+import { setImmediate as restOfTurn, setTimeout as delay } from "node:timers/promises";
 
 interface Pending<I, O> {
   item: I;
@@ -13,11 +14,14 @@ interface Pending<I, O> {
 export class WriteCoalescer<I, O> {
   private queued: Pending<I, O>[] = [];
   private draining: Promise<void> | undefined;
+  /** When the last write started (performance.now()). */
+  private lastWriteOn = Number.NEGATIVE_INFINITY;
 
   /** `write` answers each item, in order; it throwing fails every item of that write. */
   constructor(
     private readonly write: (items: readonly I[]) => Promise<readonly O[]>,
     private readonly maxBatch: number,
+    private readonly options: { minIntervalMs?: number } = {},
   ) {}
 
   submit(item: I): Promise<O> {
@@ -36,6 +40,9 @@ export class WriteCoalescer<I, O> {
     await restOfTurn();
     try {
       while (this.queued.length) {
+        const wait = this.lastWriteOn + (this.options.minIntervalMs ?? 0) - performance.now();
+        if (wait > 0) await delay(wait);
+        this.lastWriteOn = performance.now();
         const batch = this.queued.splice(0, this.maxBatch);
         try {
           const answers = await this.write(batch.map((p) => p.item));

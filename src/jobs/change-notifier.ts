@@ -5,7 +5,6 @@
 // batch instead of once per change. Sends start at least `minIntervalMs` apart: a busy server sends
 // fewer, larger batches (each send is a statement that deletes and notifies), while a change after
 // a quiet spell still goes at once.
-import { setTimeout as delay } from "node:timers/promises";
 import { WriteCoalescer } from "../coalesce.ts";
 import type { Database } from "../db/database.ts";
 import type { Logger } from "../logger.ts";
@@ -24,16 +23,8 @@ export interface NotifierTiming {
 }
 
 export class ChangeNotifier {
-  /** When the last send started (performance.now()). */
-  private lastSendOn = Number.NEGATIVE_INFINITY;
   /** Asks for a send: those of one turn, or made while a send runs or waits, are answered by the next one. */
-  private readonly sends = new WriteCoalescer<void, void>(async (asks) => {
-    const wait = this.lastSendOn + this.timing.minIntervalMs - performance.now();
-    if (wait > 0) await delay(wait);
-    this.lastSendOn = performance.now();
-    await this.sendAll();
-    return asks.map(() => undefined);
-  }, Number.POSITIVE_INFINITY);
+  private readonly sends: WriteCoalescer<void, void>;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   private unwatch: (() => void) | undefined;
@@ -45,7 +36,16 @@ export class ChangeNotifier {
     private readonly db: Database,
     private readonly logger: Logger,
     private readonly timing: NotifierTiming,
-  ) {}
+  ) {
+    this.sends = new WriteCoalescer<void, void>(
+      async (asks) => {
+        await this.sendAll();
+        return asks.map(() => undefined);
+      },
+      Number.POSITIVE_INFINITY,
+      { minIntervalMs: timing.minIntervalMs },
+    );
+  }
 
   start(): this {
     this.unwatch = this.db.onCommitOf(RECORD_CHANGE, () => this.send());

@@ -21,9 +21,14 @@ export interface AuditEntry {
 
 /** At most this many rows per insert (5 parameters each, well under PostgreSQL's 65,535). */
 const MAX_ROWS_PER_WRITE = 1000;
+/**
+ * Inserts start at least this far apart: nobody waits on them, and under load the mutations of
+ * many requests (a worker's claims and completions, say) then share one.
+ */
+export const AUDIT_WRITE_INTERVAL_MS = 10;
 
 export class AuditLog {
-  /** One insert at a time; entries recorded meanwhile (or in the same turn) share the next one. */
+  /** One insert at a time, AUDIT_WRITE_INTERVAL_MS apart; entries recorded meanwhile (or in the same turn) share the next one. */
   private readonly writes: WriteCoalescer<AuditEntry, void>;
 
   constructor(
@@ -33,7 +38,7 @@ export class AuditLog {
     this.writes = new WriteCoalescer(async (entries) => {
       await this.insert(entries);
       return entries.map(() => undefined);
-    }, MAX_ROWS_PER_WRITE);
+    }, MAX_ROWS_PER_WRITE, { minIntervalMs: AUDIT_WRITE_INTERVAL_MS });
   }
 
   /**
