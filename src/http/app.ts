@@ -53,6 +53,20 @@ const uncacheablePlugin: ApolloServerPlugin<Context> = {
   },
 };
 
+/**
+ * Aborted when the connection closes before the answer was sent. Every response closes; one that
+ * closes after its answer aborts nothing (an abort costs an exception object).
+ */
+function abortedOnEarlyClose(res: ServerResponse): AbortController {
+  const abort = new AbortController();
+  const onClose = () => {
+    if (!res.writableFinished) abort.abort();
+  };
+  if (res.closed) onClose();
+  else res.on("close", onClose);
+  return abort;
+}
+
 /** Logs the errors of each operation with its request id (what the answer masks, the log keeps). */
 const errorLogPlugin = (errors: ErrorFormatting): ApolloServerPlugin<Context> => ({
   async requestDidStart() {
@@ -137,15 +151,12 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method!.toUpperCase(), headers, search: url.includes("?") ? (parseUrl(url).search ?? "") : "", body: req.body },
       context: async () => {
-        const abort = new AbortController();
-        // A connection closed before the answer was sent aborts what waits on the signal (a
-        // waitForJob, say). Every response closes; one that closes after its answer aborts nothing
-        // (an abort costs an exception object).
-        res.on("close", () => {
-          if (!res.writableFinished) abort.abort();
-        });
         try {
-          return await contextFor(services, req.headers.authorization, baseUrlOf(services, req), requestId, abort.signal);
+          const context = await contextFor(services, req.headers.authorization, baseUrlOf(services, req), requestId);
+          // Made when first asked for: only waits (waitForJob, say) use it, most requests never do.
+          let abort: AbortController | undefined;
+          Object.defineProperty(context, "signal", { get: () => (abort ??= abortedOnEarlyClose(res)).signal, enumerable: true });
+          return context;
         } catch (err) {
           // Answered by Apollo without any operation (so no errorLogPlugin): logged here.
           errors.log(err, requestId);
