@@ -13,6 +13,7 @@ const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().default("0.0.0.0"),
   DATABASE_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(1000).default(10),
   JOBS_DATA_DIR: z.string().default("./.data"),
   JOBS_ADMIN_API_KEY: z.string().min(16, "JOBS_ADMIN_API_KEY must be at least 16 characters").optional(),
   JOBS_WORKERS: z.coerce.number().int().min(0).default(2),
@@ -43,6 +44,8 @@ export type Config = {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  /** Connections the server keeps to PostgreSQL (LISTEN has one more of its own); unused with PGlite. */
+  databasePoolSize: number;
   dataDir: string;
   adminApiKey: string | undefined;
   /** In-process executor concurrency; 0 turns the built-in executors off. */
@@ -93,6 +96,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     dataDir: e.JOBS_DATA_DIR,
     adminApiKey: e.JOBS_ADMIN_API_KEY,
     workers: e.JOBS_WORKERS,
