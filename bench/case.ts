@@ -1,4 +1,5 @@
 // What every case module exports, and what it returns: result entries for bench/results.json.
+import { median } from "./stats.ts";
 
 export interface ResultEntry {
   name: string;
@@ -36,14 +37,24 @@ export interface BenchCase {
   run(options: CaseOptions): Promise<ResultEntry[]>;
 }
 
-/** An entry comparing two medians; `target` is a bound on the ratio. */
+/**
+ * An entry comparing two systems from their per-run figures (run r of each side measured side by
+ * side with run r of the other): ours and peer are the medians of each side, and the ratio is the
+ * median of the per-run ratios, which slow drift of the machine across runs does not move (the
+ * ratio of two medians can pair a fast run of one side with a slow run of the other). `minRatio` /
+ * `maxRatio` bound the ratio.
+ */
 export function ratioEntry(
-  e: Omit<ResultEntry, "ratio" | "met" | "peer" | "ours"> & { ours: number; peer: number; minRatio?: number; maxRatio?: number },
+  e: Omit<ResultEntry, "ratio" | "met" | "peer" | "ours"> & { ours: readonly number[]; peer: readonly number[]; minRatio?: number; maxRatio?: number },
 ): ResultEntry {
-  const { minRatio, maxRatio, ...rest } = e;
-  const ratio = e.ours / e.peer;
+  const { minRatio, maxRatio, ours, peer, ...rest } = e;
+  if (ours.length === 0 || ours.length !== peer.length) throw new Error(`${e.name}: ${ours.length} runs of ours against ${peer.length} of the peer`);
+  const ratios = ours.map((value, r) => value / peer[r]!);
+  const ratio = median(ratios);
   const met = minRatio !== undefined ? ratio >= minRatio : maxRatio !== undefined ? ratio <= maxRatio : undefined;
-  return { ...rest, ratio, ...(met === undefined ? {} : { met }) };
+  const perRun = ratios.length > 1 ? `per-run ratios ${ratios.map((x) => x.toFixed(2)).join(", ")}` : "";
+  const note = [rest.note, perRun].filter(Boolean).join("; ");
+  return { ...rest, ours: median(ours), peer: median(peer), ratio, ...(note ? { note } : {}), ...(met === undefined ? {} : { met }) };
 }
 
 /** An entry holding an absolute bound (no peer). */

@@ -22,7 +22,7 @@ export function renderTable(r: Report): string {
     `Machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB; Node ${r.machine.node}; PostgreSQL ${r.machine.postgres}.`,
     `Peers: ${Object.entries(r.peers).map(([k, v]) => `${k} ${v}`).join(", ")}.`,
     "",
-    "| case | ours | peer | ratio (ours/peer) | unit | better | target | met |",
+    "| case | ours | peer | ratio (median of per-run ours/peer) | unit | better | target | met |",
     "|---|---:|---:|---:|---|---|---|---|",
     ...r.results.map(
       (e) =>

@@ -6,7 +6,6 @@ import { type BenchCase, type CaseOptions, ratioEntry, type ResultEntry } from "
 import { startBareApollo } from "../bare-apollo.ts";
 import { postLoad } from "../load.ts";
 import { insertNoopJobs, NOOP_TYPE, startOurServer } from "../ours.ts";
-import { median } from "../stats.ts";
 
 const QUERY = `query Job($t: ReasonerType!, $id: ID!) { job(reasonerType: $t, jobId: $id) { id state } }`;
 
@@ -35,7 +34,11 @@ export const graphqlOverheadCase: BenchCase = {
       }
       const load = (url: string, durationS: number) =>
         postLoad({ url, body, headers: { "content-type": "application/json", authorization: `Bearer ${secret}` }, connections: 10, durationS });
+      // Each run is four slices, ABBA (the order flips every run), of half a side's time each: the
+      // run's ratio is ours over bare summed across its slices, so a drift of the machine during
+      // the run (this one swings by tens of percent within a minute) weighs on both sides alike.
       const durationS = o.quick ? 2 : 8;
+      const sliceS = durationS / 2;
       // Warm-up (JIT, pools, plan caches), alternating like the runs: both servers share Prisma, pg
       // and graphql-js in this process, and code each of them shapes is optimised again after a
       // switch. With one round, the first measured run of either side was still 10-25% below its
@@ -43,24 +46,28 @@ export const graphqlOverheadCase: BenchCase = {
       for (let round = 0; round < 3; round++) for (const url of Object.values(targets)) await load(url, o.quick ? 1 : 2);
       const rps = { ours: [] as number[], bare: [] as number[] };
       for (let r = 0; r < o.runs; r++) {
-        for (const side of r % 2 ? (["bare", "ours"] as const) : (["ours", "bare"] as const)) {
-          const result = await load(targets[side], durationS);
+        const requests = { ours: 0, bare: 0 };
+        for (const side of r % 2 ? (["bare", "ours", "ours", "bare"] as const) : (["ours", "bare", "bare", "ours"] as const)) {
+          const result = await load(targets[side], sliceS);
           if (result.errors || result.non2xx) throw new Error(`${side}: ${result.errors} errors, ${result.non2xx} non-2xx answers under load`);
-          rps[side].push(result.requestsPerSecond);
+          requests[side] += result.requests;
           o.log(`graphql run ${r + 1}/${o.runs} ${side}: ${result.requestsPerSecond.toFixed(0)} req/s (p50 ${result.latencyP50Ms} ms, p99 ${result.latencyP99Ms} ms)`);
         }
+        rps.ours.push(requests.ours / durationS);
+        rps.bare.push(requests.bare / durationS);
+        o.log(`graphql run ${r + 1}/${o.runs}: ours/bare ${(requests.ours / requests.bare).toFixed(2)}`);
       }
       return [
         ratioEntry({
           name: "GraphQL job(...) { id state }: our server vs bare Apollo Server 5 (same data access)",
-          ours: median(rps.ours),
-          peer: median(rps.bare),
+          ours: rps.ours,
+          peer: rps.bare,
           unit: "req/s",
           better: "higher",
           minRatio: 0.9,
           target: ">= 0.9x",
           runs: o.runs,
-          note: `autocannon, 10 connections, ${durationS} s per run, alternating`,
+          note: `autocannon, 10 connections, ${durationS} s per side per run in ABBA slices of ${sliceS} s`,
         }),
       ];
     } finally {

@@ -36,7 +36,7 @@ export function baseUrlOf(services: Services, req: IncomingMessage): string {
 /** Builds the per-request context: authenticates the caller and makes fresh loaders. */
 export async function contextFor(services: Services, authorization: string | undefined, baseUrl: string, requestId: string, signal?: AbortSignal): Promise<Context> {
   const viewer = await authenticateRequest(services, authorization);
-  return { services, viewer, loaders: createJobLoaders(services.registry, viewer), requestId, baseUrl, signal };
+  return { services, viewer, loaders: createJobLoaders(services.registry, viewer), requestId, baseUrl, ...(signal ? { signal } : {}) };
 }
 
 /**
@@ -65,6 +65,31 @@ function abortedOnEarlyClose(res: ServerResponse): AbortController {
   if (res.closed) onClose();
   else res.on("close", onClose);
   return abort;
+}
+
+const RESPONSE = Symbol("response");
+const ABORT = Symbol("abort");
+interface SignalHolder {
+  [RESPONSE]: ServerResponse;
+  [ABORT]?: AbortController;
+}
+
+/**
+ * The prototype of every HTTP request's context: its `signal` is made when first asked for, since
+ * only waits (waitForJob, say) use it and most requests never do. The getter is on the prototype, not
+ * the context, because Apollo clones the context by copying its own properties (which would call an
+ * own getter, making the signal for every request) onto an object with the same prototype.
+ */
+const httpContextPrototype = {
+  get signal(): AbortSignal {
+    const holder = this as unknown as SignalHolder;
+    return (holder[ABORT] ??= abortedOnEarlyClose(holder[RESPONSE])).signal;
+  },
+};
+
+/** The context with a `signal` aborted when `res` closes before its answer. */
+function withLazySignal(context: Context, res: ServerResponse): Context {
+  return Object.assign(Object.create(httpContextPrototype) as Context & SignalHolder, context, { [RESPONSE]: res });
 }
 
 /** Logs the errors of each operation with its request id (what the answer masks, the log keeps). */
@@ -152,11 +177,7 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
       httpGraphQLRequest: { method: req.method!.toUpperCase(), headers, search: url.includes("?") ? (parseUrl(url).search ?? "") : "", body: req.body },
       context: async () => {
         try {
-          const context = await contextFor(services, req.headers.authorization, baseUrlOf(services, req), requestId);
-          // Made when first asked for: only waits (waitForJob, say) use it, most requests never do.
-          let abort: AbortController | undefined;
-          Object.defineProperty(context, "signal", { get: () => (abort ??= abortedOnEarlyClose(res)).signal, enumerable: true });
-          return context;
+          return withLazySignal(await contextFor(services, req.headers.authorization, baseUrlOf(services, req), requestId), res);
         } catch (err) {
           // Answered by Apollo without any operation (so no errorLogPlugin): logged here.
           errors.log(err, requestId);
