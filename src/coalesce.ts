@@ -36,12 +36,17 @@ export class WriteCoalescer<I, O> {
     while (this.draining) await this.draining;
   }
 
+  private untilNextWrite(): number {
+    return this.lastWriteOn + (this.options.minIntervalMs ?? 0) - performance.now();
+  }
+
   private async drain(): Promise<void> {
     await restOfTurn();
     try {
       while (this.queued.length) {
-        const wait = this.lastWriteOn + (this.options.minIntervalMs ?? 0) - performance.now();
-        if (wait > 0) await delay(wait);
+        // A loop, not one timer: Node's timers count from the event loop's cached clock and can fire
+        // up to a millisecond or more before the interval has really passed.
+        for (let wait = this.untilNextWrite(); wait > 0; wait = this.untilNextWrite()) await delay(wait);
         this.lastWriteOn = performance.now();
         const batch = this.queued.splice(0, this.maxBatch);
         try {

@@ -648,6 +648,7 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     const jobIds = [];
     for (let i = 0; i < 5; i++) jobIds.push((await createJob(admin, "PRESCRIPTIVE", i)).jobId);
     await t.server.services.notifier.idle(); // the creations' notifications are sent
+    await t.server.services.audit.idle(); // and their audit entries written
     const before = db().statementCount();
     const leases = await protocol.claimUpTo({ tenantId, reasonerTypes: ["PRESCRIPTIVE"] }, 3);
     expect(db().statementCount() - before).toBe(1);
@@ -689,6 +690,7 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     const outcome = (a: PromiseSettledResult<{ jobId: string; state: string }>) =>
       a.status === "fulfilled" ? [a.value.jobId, a.value.state] : (a.reason as { extensions?: { code?: string } }).extensions?.code;
     await t.server.services.notifier.idle();
+    await t.server.services.audit.idle(); // the creations' audit entries are written
 
     const before = db().statementCount();
     const together = await Promise.allSettled(leases.slice(0, 3).map((l, n) => protocol.complete(l.token, { n }, [], IN_PROCESS)));
