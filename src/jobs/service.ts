@@ -11,7 +11,7 @@ import type { GatewayRegistry } from "./registry.ts";
 import { isTerminal } from "./states.ts";
 
 export interface JobsPage {
-  items: { job: JobRecord; cursor: string }[];
+  items: ListedJob[];
   hasNextPage: boolean;
   totalCount: () => Promise<number>;
 }
@@ -20,6 +20,31 @@ export interface JobsPage {
 type Positions = Record<string, string>;
 const isPositions = (v: unknown): v is Positions =>
   typeof v === "object" && v !== null && !Array.isArray(v) && Object.values(v).every((p) => typeof p === "string");
+
+/**
+ * A job of a page and its cursor: the position of every gateway after it. The cursor is encoded on
+ * first read, since most pages select no edge cursors and encoding them all cost more than reading
+ * the page's rows.
+ */
+export class ListedJob {
+  #cursor: string | undefined;
+
+  constructor(
+    readonly job: JobRecord,
+    private readonly before: Positions,
+    /** The last job of each gateway up to and including this one. */
+    private readonly lastOf: readonly (readonly [JobGateway, JobRecord])[],
+  ) {}
+
+  get cursor(): string {
+    if (this.#cursor === undefined) {
+      const positions: Positions = { ...this.before };
+      for (const [gateway, job] of this.lastOf) positions[gateway.name] = gateway.cursorOf(job);
+      this.#cursor = encodeCursor(positions);
+    }
+    return this.#cursor;
+  }
+}
 
 const newestFirst = (a: JobRecord, b: JobRecord) =>
   b.createdOn.getTime() - a.createdOn.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
@@ -65,11 +90,8 @@ export class JobService {
     );
     const merged = fetched.flatMap(({ gateway, page }) => page.items.map((job) => ({ gateway, job }))).sort((a, b) => newestFirst(a.job, b.job));
     const taken = merged.slice(0, first);
-    const current: Positions = { ...positions };
-    const items = taken.map(({ gateway, job }) => {
-      current[gateway.name] = gateway.cursorOf(job);
-      return { job, cursor: encodeCursor(current) };
-    });
+    const lastOf = new Map<JobGateway, JobRecord>();
+    const items = taken.map(({ gateway, job }) => new ListedJob(job, positions, [...lastOf.set(gateway, job)]));
     const hasNextPage = merged.length > first || fetched.some(({ page }) => page.hasMore);
     return {
       items,

@@ -3,6 +3,7 @@ import { jobsError } from "../errors.ts";
 import { pageSize } from "../jobs/cursor.ts";
 import { isUuid } from "../jobs/validation.ts";
 import type { JobRecord } from "../jobs/model.ts";
+import type { ListedJob } from "../jobs/service.ts";
 import { builder } from "./builder.ts";
 import { JobStateEnum, ReasonerTypeEnum } from "./enums.ts";
 import { JobRef } from "./job.ts";
@@ -23,6 +24,17 @@ export const JobFilterInput = builder.inputType("JobFilter", {
     allUsers: t.boolean({ required: false, defaultValue: false }),
   }),
 });
+
+/** An edge of a page of jobs; its cursor is encoded only when selected. */
+class JobEdge {
+  constructor(private readonly item: ListedJob) {}
+  get node(): JobRecord {
+    return this.item.job;
+  }
+  get cursor(): string {
+    return this.item.cursor;
+  }
+}
 
 type JobsConnection = {
   edges: { cursor: string; node: JobRecord }[];
@@ -67,14 +79,18 @@ builder.queryFields((t) => ({
       }
       const page = await ctx.services.jobs.list(filter, first, args.after ?? null, ctx.viewer);
       for (const { job } of page.items) ctx.loaders.job.prime({ reasonerType: job.reasonerType, jobId: job.id }, job);
-      const edges = page.items.map(({ job, cursor }) => ({ cursor, node: job }));
+      const edges = page.items.map((item) => new JobEdge(item));
       return {
         edges,
         pageInfo: {
           hasNextPage: page.hasNextPage,
           hasPreviousPage: args.after != null,
-          startCursor: edges[0]?.cursor ?? null,
-          endCursor: edges.at(-1)?.cursor ?? null,
+          get startCursor() {
+            return edges[0]?.cursor ?? null;
+          },
+          get endCursor() {
+            return edges.at(-1)?.cursor ?? null;
+          },
         },
         totalCount: page.totalCount,
       };
