@@ -38,7 +38,7 @@ export const OperationRef = builder.objectRef<JobRecord>("Operation").implement(
 export const JobStatusRef = builder.objectRef<StatusChangeRecord>("JobStatus").implement({
   fields: (t) => ({
     id: t.id({ resolve: (s) => `${s.jobId}:${s.seq}` }),
-    state: t.field({ type: JobStateEnum, resolve: (s) => s.state }),
+    state: t.expose("state", { type: JobStateEnum }),
     nativeState: t.exposeString("nativeState"),
     message: t.exposeString("message", { nullable: true }),
     agentId: t.id({ nullable: true, resolve: (s) => s.agentId }),
@@ -52,7 +52,7 @@ export const JobEventRef = builder.objectRef<JobEventRecord>("JobEvent").impleme
     cursor: t.string({ description: "Position in its stream; usable as a continuation token.", resolve: (e) => seqCursor(e.seq) }),
     stream: t.exposeString("stream"),
     createdOn: t.expose("createdOn", { type: "DateTime" }),
-    data: t.field({ type: "JSON", resolve: (e) => e.data }),
+    data: t.expose("data", { type: "JSON" }),
   }),
 });
 
