@@ -27,6 +27,7 @@ function withoutNotification(sql: Sql): Sql {
       if (!RECORDED_CHANGE.test(text)) throw new Error("the transition statement no longer records its change as expected");
       return sql.query(text.replace(RECORDED_CHANGE, "\n"), values);
     },
+    queryRecords: () => Promise.reject(new Error("the transition statement reads no records")),
   };
 }
 
@@ -38,6 +39,7 @@ function notifyInTransaction(sql: Sql): Sql {
       if (!text.includes(FINAL_FROM)) throw new Error("the transition statement's final select changed");
       return bare.query(text.replace(FINAL_FROM, `, pg_notify('${JOBS_CHANNEL}', ${notifyPayloadSql("m")}) as "notified" ${FINAL_FROM}`), values);
     },
+    queryRecords: bare.queryRecords,
   };
 }
 

@@ -12,6 +12,8 @@ export type { PrismaClient };
 
 export interface Sql {
   query<T = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<T[]>;
+  /** Rows as arrays, each made into a record by `toRecord` (one shape per statement: fast to build and to read). */
+  queryRecords<T>(text: string, values: readonly unknown[], toRecord: (row: unknown[]) => T): Promise<T[]>;
 }
 
 export type Unlisten = () => Promise<void>;
@@ -112,6 +114,12 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     const result = await client.query(name ? { name, text, values: values as unknown[] } : { text, values: values as unknown[] | undefined });
     return result.rows as T[];
   };
+  const queryRecords = async <T>(client: pg.Pool | pg.PoolClient, text: string, values: readonly unknown[], toRecord: (row: unknown[]) => T) => {
+    statements++;
+    const name = nameOf(text, values);
+    const result = await client.query<unknown[]>({ name, text, values: values as unknown[], rowMode: "array" });
+    return result.rows.map(toRecord);
+  };
   let listener: pg.Client | undefined;
   let connecting: Promise<pg.Client> | undefined;
   let closed = false;
@@ -172,6 +180,11 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       signals.fire(signals.found(text));
       return rows as never[];
     },
+    async queryRecords(text, values, toRecord) {
+      const rows = await queryRecords(pool, text, values, toRecord);
+      signals.fire(signals.found(text));
+      return rows;
+    },
     async transaction(fn) {
       const client = await pool.connect();
       let found: Set<string> | undefined;
@@ -181,6 +194,10 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
           query: (text, values) => {
             found = signals.found(text, found);
             return query(client, text, values);
+          },
+          queryRecords: (text, values, toRecord) => {
+            found = signals.found(text, found);
+            return queryRecords(client, text, values, toRecord);
           },
         });
         await query(client, "COMMIT");
@@ -245,6 +262,12 @@ async function openPglite(dataDir: string): Promise<Database> {
       signals.fire(signals.found(text));
       return result.rows as never[];
     },
+    async queryRecords(text, values, toRecord) {
+      statements++;
+      const result = await pglite.query<unknown[]>(text, values as unknown[], { rowMode: "array" });
+      signals.fire(signals.found(text));
+      return result.rows.map(toRecord);
+    },
     async transaction(fn) {
       let found: Set<string> | undefined;
       const result = await pglite.transaction((tx) =>
@@ -254,6 +277,12 @@ async function openPglite(dataDir: string): Promise<Database> {
             found = signals.found(text, found);
             const result = await tx.query(text, values as unknown[] | undefined);
             return result.rows as never[];
+          },
+          async queryRecords(text, values, toRecord) {
+            statements++;
+            found = signals.found(text, found);
+            const result = await tx.query<unknown[]>(text, values as unknown[], { rowMode: "array" });
+            return result.rows.map(toRecord);
           },
         }),
       );

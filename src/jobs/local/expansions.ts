@@ -16,7 +16,7 @@ import type {
   SealRecord,
   StatusChangeRecord,
 } from "../gateway.ts";
-import { createdOnAsDate, epochMs } from "./read-jobs.ts";
+import { asDate, epochMs } from "./read-jobs.ts";
 
 function groupBy<T extends { jobId: string | null }>(ids: readonly string[], rows: T[]): T[][] {
   const byId = new Map<string, T[]>(ids.map((id) => [id, []]));
@@ -37,22 +37,33 @@ export function localExpansions(db: Database): JobExpansions {
     // hundreds of rows, and Prisma's row mapping cost more than the statements. Timestamps come as
     // epoch milliseconds (see epochMs).
     async statusHistory(jobIds) {
-      const rows = await db.query<StatusChangeRecord>(
-        `select "jobId", "seq", "state"::text as "state", "nativeState", "message", "agentId", "createdById", ${epochMs(`"createdOn"`)} as "createdOn"
+      const rows = await db.queryRecords(
+        `select "jobId", "seq", "state"::text, "nativeState", "message", "agentId", "createdById", ${epochMs(`"createdOn"`)}
          from "job_status_changes" where "jobId" = any($1::uuid[]) order by "jobId", "seq"`,
         [jobIds],
+        (r): StatusChangeRecord => ({
+          jobId: r[0] as string,
+          seq: r[1] as number,
+          state: r[2] as StatusChangeRecord["state"],
+          nativeState: r[3] as string,
+          message: r[4] as string | null,
+          agentId: r[5] as string | null,
+          createdById: r[6] as string | null,
+          createdOn: asDate(r[7]),
+        }),
       );
-      return groupBy(jobIds, createdOnAsDate(rows));
+      return groupBy(jobIds, rows);
     },
     async events(jobIds, w: EventWindow) {
-      const rows = await db.query<JobEventRecord>(
-        `select "jobId", "seq", "stream", "data", ${epochMs(`"createdOn"`)} as "createdOn" from (
+      const rows = await db.queryRecords(
+        `select "jobId", "seq", "stream", "data", ${epochMs(`"createdOn"`)} from (
            select e.*, row_number() over (partition by "jobId" order by "seq") as n
            from "job_events" e where "jobId" = any($1::uuid[]) and "stream" = $2 and "seq" > $3) ranked
          where n <= $4 order by "jobId", "seq"`,
         [jobIds, w.stream, w.afterSeq, w.first + 1],
+        (r): JobEventRecord => ({ jobId: r[0] as string, seq: r[1] as number, stream: r[2] as string, data: r[3], createdOn: asDate(r[4]) }),
       );
-      return groupBy(jobIds, createdOnAsDate(rows));
+      return groupBy(jobIds, rows);
     },
     async logs(jobIds, w: LogWindow) {
       const rows = await db.query<LogLineRecord>(
@@ -74,15 +85,26 @@ export function localExpansions(db: Database): JobExpansions {
       return oneEach(jobIds, rows, (r) => r.jobId).map((r) => (r ? { firstMs: r.firstMs, lastMs: r.lastMs } : null));
     },
     async artifacts(jobIds) {
-      const rows = await db.query<ArtifactRecord & { leaseToken: string | null }>(
+      const rows = await db.queryRecords(
         `select a."id", a."tenantId", a."jobId", a."leaseToken", a."purpose", a."name", a."artifactType", a."mimeType", a."sizeBytes", a."contentHash",
-                ${epochMs(`a."createdOn"`)} as "createdOn"
+                ${epochMs(`a."createdOn"`)}
          from "artifacts" a where a."jobId" = any($1::uuid[]) and a."purpose" = 'output' order by a."createdOn", a."id"`,
         [jobIds],
+        (r): ArtifactRecord & { leaseToken: string | null } => ({
+          id: r[0] as string,
+          tenantId: r[1] as string,
+          jobId: r[2] as string | null,
+          leaseToken: r[3] as string | null,
+          purpose: r[4] as string,
+          name: r[5] as string,
+          artifactType: r[6] as string,
+          mimeType: r[7] as string | null,
+          // int8 arrives as text (pg) or a number (PGlite); Prisma gives a bigint.
+          sizeBytes: BigInt(r[8] as string | number),
+          contentHash: r[9] as string,
+          createdOn: asDate(r[10]),
+        }),
       );
-      createdOnAsDate(rows);
-      // int8 arrives as text (pg) or a number (PGlite); Prisma gives a bigint.
-      for (const row of rows) row.sizeBytes = BigInt(row.sizeBytes);
       return groupBy(jobIds, rows);
     },
     async artifactsById(ids) {
