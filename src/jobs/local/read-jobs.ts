@@ -4,7 +4,7 @@
 // row mapping cost more than the statement itself.
 import type { Sql } from "../../db/database.ts";
 import { Prisma } from "../../generated/prisma/client.ts";
-import type { JobFilter, JobRecord, Viewer } from "../model.ts";
+import type { JobFilter, JobRecord, ReasonerType, Viewer } from "../model.ts";
 import { TERMINAL_STATES } from "../states.ts";
 
 /**
@@ -36,22 +36,35 @@ function detailObject(alias: string, fields: Record<string, string>): string {
   return `case when ${alias}."jobId" is null then null else json_build_object(${pairs.join(", ")}) end`;
 }
 
-/** The details each job includes, in jobInclude's order: [key, table, alias, Prisma's fields]. */
-const DETAILS: [keyof JobRecord, string, string, Record<string, string>][] = [
-  ["transaction", "transaction_details", "dt", Prisma.TransactionDetailScalarFieldEnum],
-  ["agent", "agent_details", "da", Prisma.AgentDetailScalarFieldEnum],
-  ["generation", "generation_details", "dg", Prisma.GenerationDetailScalarFieldEnum],
-  ["batch", "batch_details", "db", Prisma.BatchDetailScalarFieldEnum],
+/**
+ * The details each job includes, in jobInclude's order: [key, table, alias, Prisma's fields, the one
+ * family whose jobs have them (its input makes them; no other does)].
+ */
+const DETAILS: [keyof JobRecord, string, string, Record<string, string>, ReasonerType][] = [
+  ["transaction", "transaction_details", "dt", Prisma.TransactionDetailScalarFieldEnum, "LOGIC"],
+  ["agent", "agent_details", "da", Prisma.AgentDetailScalarFieldEnum, "AGENT"],
+  ["generation", "generation_details", "dg", Prisma.GenerationDetailScalarFieldEnum, "GENERATION"],
+  ["batch", "batch_details", "db", Prisma.BatchDetailScalarFieldEnum, "BATCH"],
 ];
 
 /** The job columns read, in order (the details follow): Prisma's, minus those toJobRecord drops. */
 export const JOB_COLUMNS = Object.keys(Prisma.JobScalarFieldEnum).filter((name) => !DROPPED.has(name));
 
-const SELECT =
-  `select ${JOB_COLUMNS.map((name) => column("j", name)).join(", ")}, ` +
-  DETAILS.map(([, , alias, fields]) => detailObject(alias, fields)).join(", ") +
-  ` from "jobs" j ` +
-  DETAILS.map(([, table, alias]) => `left join "${table}" ${alias} on ${alias}."jobId" = j."id"`).join(" ");
+/**
+ * The select list and joins, for jobs of `types` (all when undefined): the detail tables of other
+ * families are not joined (their columns read as null), since their jobs cannot have such rows; a
+ * page of one family then probes no detail index at all.
+ */
+function selectFrom(types?: readonly ReasonerType[]): string {
+  const joined = DETAILS.filter(([, , , , family]) => !types || types.includes(family));
+  return (
+    `select ${JOB_COLUMNS.map((name) => column("j", name)).join(", ")}, ` +
+    DETAILS.map((detail) => (joined.includes(detail) ? detailObject(detail[2], detail[3]) : "null::json")).join(", ") +
+    ` from "jobs" j ` +
+    joined.map(([, table, alias]) => `left join "${table}" ${alias} on ${alias}."jobId" = j."id"`).join(" ")
+  );
+}
+const SELECT = selectFrom();
 
 const dateOrNull = (v: unknown) => (v === null ? null : asDate(v));
 
@@ -179,6 +192,7 @@ export async function selectListedJobs(
     where.add("after", `(j."createdOn" < ${c}::timestamptz or (j."createdOn" = ${c}::timestamptz and j."id" < ${where.param(after.id)}::uuid))`);
   }
   const limitParam = where.param(limit);
-  const text = where.text("listed", () => `${SELECT} where ${where.parts.join(" and ")} order by j."createdOn" desc, j."id" desc limit ${limitParam}`);
+  const types = filter.reasonerTypes ? [...filter.reasonerTypes].sort() : undefined;
+  const text = where.text(`listed:${types?.join(",") ?? "all"}`, () => `${selectFrom(types)} where ${where.parts.join(" and ")} order by j."createdOn" desc, j."id" desc limit ${limitParam}`);
   return sql.queryRecords(text, where.values, toJob);
 }
