@@ -88,7 +88,9 @@ export class JobService {
         page: await gateway.list({ ...filter, reasonerTypes: types }, first, positions[gateway.name] ?? null, viewer),
       })),
     );
-    const merged = fetched.flatMap(({ gateway, page }) => page.items.map((job) => ({ gateway, job }))).sort((a, b) => newestFirst(a.job, b.job));
+    const merged = fetched.flatMap(({ gateway, page }) => page.items.map((job) => ({ gateway, job })));
+    // One gateway's page is already in order; only a merge needs sorting.
+    if (fetched.length > 1) merged.sort((a, b) => newestFirst(a.job, b.job));
     const taken = merged.slice(0, first);
     const lastOf = new Map<JobGateway, JobRecord>();
     const items = taken.map(({ gateway, job }) => new ListedJob(job, positions, [...lastOf.set(gateway, job)]));
