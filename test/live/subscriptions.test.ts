@@ -250,9 +250,13 @@ describe.each(backends.map((b) => [b.name, b] as const))("subscriptions on %s", 
       const socket = live(org.keys.admin);
       const streams = Array.from({ length: subscribers }, () => socket.subscribe<{ jobUpdated: JobView }>(JOB_UPDATED, { t: "AGENT", id: jobId }));
       await Promise.all(streams.map((s) => s.take(1)));
+      // The audit log writes a moment after the call it records: wait for it on both ends, so each
+      // count holds exactly its own change's audit write.
+      await t.server.services.audit.idle();
       const before = db.statementCount();
       await worker.status(token, state);
       await Promise.all(streams.map((s) => s.until(() => s.items.some((u) => u.jobUpdated.state === state), state)));
+      await t.server.services.audit.idle();
       const spent = db.statementCount() - before;
       await socket.dispose();
       return spent;
