@@ -2,7 +2,7 @@
 // hot paths, and LISTEN/NOTIFY. Backed by one pg.Pool (PostgreSQL) or one PGlite (embedded).
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import { PGlite, type Transaction } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
@@ -108,18 +108,16 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const prisma = countingPrisma(new PrismaPg(pool), () => statements++);
   const signals = new CommitSignals();
   const nameOf = preparedNames();
-  const query = async <T>(client: pg.Pool | pg.PoolClient, text: string, values?: readonly unknown[]) => {
+  /** One statement, counted, named when worth preparing; rows as objects, or as arrays with rowMode "array". */
+  const run = async (client: pg.Pool | pg.PoolClient, text: string, values: readonly unknown[] | undefined, rowMode?: "array") => {
     statements++;
-    const name = nameOf(text, values);
-    const result = await client.query(name ? { name, text, values: values as unknown[] } : { text, values: values as unknown[] | undefined });
-    return result.rows as T[];
+    const config = { name: nameOf(text, values), text, values: values as unknown[] | undefined };
+    const result = rowMode ? await client.query<unknown[]>({ ...config, rowMode }) : await client.query(config);
+    return result.rows as unknown[];
   };
-  const queryRecords = async <T>(client: pg.Pool | pg.PoolClient, text: string, values: readonly unknown[], toRecord: (row: unknown[]) => T) => {
-    statements++;
-    const name = nameOf(text, values);
-    const result = await client.query<unknown[]>({ name, text, values: values as unknown[], rowMode: "array" });
-    return result.rows.map(toRecord);
-  };
+  const query = async <T>(client: pg.Pool | pg.PoolClient, text: string, values?: readonly unknown[]) => (await run(client, text, values)) as T[];
+  const queryRecords = async <T>(client: pg.Pool | pg.PoolClient, text: string, values: readonly unknown[], toRecord: (row: unknown[]) => T) =>
+    ((await run(client, text, values, "array")) as unknown[][]).map(toRecord);
   let listener: pg.Client | undefined;
   let connecting: Promise<pg.Client> | undefined;
   let closed = false;
@@ -253,36 +251,36 @@ async function openPglite(dataDir: string): Promise<Database> {
   let statements = 0;
   const prisma = countingPrisma(new PrismaPGlite(pglite), () => statements++);
   const signals = new CommitSignals();
+  /** One statement on the database or inside a transaction, counted; rows as objects, or as arrays with rowMode "array". */
+  const run = async (on: PGlite | Transaction, text: string, values: readonly unknown[] | undefined, rowMode?: "array") => {
+    statements++;
+    const result = await on.query<unknown[]>(text, values as unknown[] | undefined, rowMode && { rowMode });
+    return result.rows;
+  };
   return {
     kind: "pglite",
     prisma,
     async query(text, values) {
-      statements++;
-      const result = await pglite.query(text, values as unknown[] | undefined);
+      const rows = await run(pglite, text, values);
       signals.fire(signals.found(text));
-      return result.rows as never[];
+      return rows as never[];
     },
     async queryRecords(text, values, toRecord) {
-      statements++;
-      const result = await pglite.query<unknown[]>(text, values as unknown[], { rowMode: "array" });
+      const rows = await run(pglite, text, values, "array");
       signals.fire(signals.found(text));
-      return result.rows.map(toRecord);
+      return rows.map(toRecord);
     },
     async transaction(fn) {
       let found: Set<string> | undefined;
       const result = await pglite.transaction((tx) =>
         fn({
           async query(text, values) {
-            statements++;
             found = signals.found(text, found);
-            const result = await tx.query(text, values as unknown[] | undefined);
-            return result.rows as never[];
+            return (await run(tx, text, values)) as never[];
           },
           async queryRecords(text, values, toRecord) {
-            statements++;
             found = signals.found(text, found);
-            const result = await tx.query<unknown[]>(text, values as unknown[], { rowMode: "array" });
-            return result.rows.map(toRecord);
+            return (await run(tx, text, values, "array")).map(toRecord);
           },
         }),
       );
