@@ -37,18 +37,19 @@ function detailObject(alias: string, fields: Record<string, string>): string {
 }
 
 /**
- * The details each job includes, in jobInclude's order: [key, table, alias, Prisma's fields, the one
- * family whose jobs have them (its input makes them; no other does)].
+ * The details each job includes, in jobInclude's order (toJob's last four positions: transaction,
+ * agent, generation, batch): [table, alias, Prisma's fields, the one family whose jobs have them
+ * (its input makes them; no other does)].
  */
-const DETAILS: [keyof JobRecord, string, string, Record<string, string>, ReasonerType][] = [
-  ["transaction", "transaction_details", "dt", Prisma.TransactionDetailScalarFieldEnum, "LOGIC"],
-  ["agent", "agent_details", "da", Prisma.AgentDetailScalarFieldEnum, "AGENT"],
-  ["generation", "generation_details", "dg", Prisma.GenerationDetailScalarFieldEnum, "GENERATION"],
-  ["batch", "batch_details", "db", Prisma.BatchDetailScalarFieldEnum, "BATCH"],
+const DETAILS: [string, string, Record<string, string>, ReasonerType][] = [
+  ["transaction_details", "dt", Prisma.TransactionDetailScalarFieldEnum, "LOGIC"],
+  ["agent_details", "da", Prisma.AgentDetailScalarFieldEnum, "AGENT"],
+  ["generation_details", "dg", Prisma.GenerationDetailScalarFieldEnum, "GENERATION"],
+  ["batch_details", "db", Prisma.BatchDetailScalarFieldEnum, "BATCH"],
 ];
 
 /** The job columns read, in order (the details follow): Prisma's, minus those toJobRecord drops. */
-export const JOB_COLUMNS = Object.keys(Prisma.JobScalarFieldEnum).filter((name) => !DROPPED.has(name));
+const JOB_COLUMNS = Object.keys(Prisma.JobScalarFieldEnum).filter((name) => !DROPPED.has(name));
 
 /**
  * The select list and joins, for jobs of `types` (all when undefined): the detail tables of other
@@ -56,12 +57,13 @@ export const JOB_COLUMNS = Object.keys(Prisma.JobScalarFieldEnum).filter((name) 
  * page of one family then probes no detail index at all.
  */
 function selectFrom(types?: readonly ReasonerType[]): string {
-  const joined = DETAILS.filter(([, , , , family]) => !types || types.includes(family));
+  const wanted = (family: ReasonerType) => !types || types.includes(family);
   return (
     `select ${JOB_COLUMNS.map((name) => column("j", name)).join(", ")}, ` +
-    DETAILS.map((detail) => (joined.includes(detail) ? detailObject(detail[2], detail[3]) : "null::json")).join(", ") +
+    DETAILS.map(([, alias, fields, family]) => (wanted(family) ? detailObject(alias, fields) : "null::json")).join(", ") +
     ` from "jobs" j ` +
-    joined.map(([, table, alias]) => `left join "${table}" ${alias} on ${alias}."jobId" = j."id"`).join(" ")
+    DETAILS.filter(([, , , family]) => wanted(family))
+      .map(([table, alias]) => `left join "${table}" ${alias} on ${alias}."jobId" = j."id"`).join(" ")
   );
 }
 const SELECT = selectFrom();
@@ -71,7 +73,8 @@ const dateOrNull = (v: unknown) => (v === null ? null : asDate(v));
 /**
  * A row of SELECT as the record Prisma's read made (same keys in the same order), by position: one
  * object shape for every row, which pg's own name-keyed row objects were not (they cost a third of
- * reading a page). JOB_COLUMNS must list these keys in this order; read-sql.test.ts checks it.
+ * reading a page). Its positions follow JOB_COLUMNS and DETAILS; read-sql.test.ts checks the records
+ * against Prisma's, key order included.
  */
 export function toJob(r: unknown[]): JobRecord {
   return {
