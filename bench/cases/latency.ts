@@ -56,7 +56,7 @@ async function ours(samples: number): Promise<number[]> {
           let started!: Promise<void>;
           const begin = process.hrtime.bigint();
           const [id] = await insertNoopJobs(
-            { ...sql, query: (text, values) => ((started = starts.expect((values![0] as string[])[0]!)), sql.query(text, values)) },
+            { query: (text, values) => ((started = starts.expect((values![0] as string[])[0]!)), sql.query(text, values)), queryRecords: sql.queryRecords },
             server.admin,
             1,
             { notify: true },
