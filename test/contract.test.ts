@@ -10,7 +10,62 @@ const sharedChecker = new URL("../../shared/tools/check-contract.mjs", import.me
 const vendoredContract = new URL("../contract/contract.graphql", import.meta.url);
 
 // Promises still being built, each named by its issue. Empty when the contract is complete.
-const PENDING: string[] = [];
+// Compared as sets, so each issue can drop its own lines in any order.
+const PENDING: string[] = [
+  // issue 19 (hardening): the audit log query
+  "TYPE_REMOVED: AuditFilter was removed.",
+  "TYPE_REMOVED: AuditEntry was removed.",
+  "TYPE_REMOVED: AuditEntryEdge was removed.",
+  "TYPE_REMOVED: AuditEntryConnection was removed.",
+  // issue 22 (federation)
+  "TYPE_REMOVED: Gateway was removed.",
+  // issue 24 (schedules)
+  "TYPE_REMOVED: Schedule was removed.",
+  "TYPE_REMOVED: ScheduleEdge was removed.",
+  "TYPE_REMOVED: ScheduleConnection was removed.",
+  "TYPE_REMOVED: ScheduledJobInput was removed.",
+  "TYPE_REMOVED: CreateScheduleInput was removed.",
+  // issue 20 (seed fidelity)
+  "TYPE_REMOVED: ProblemInput was removed.",
+  // issue 26 (performance): bulk createJobs
+  "TYPE_REMOVED: CreateJobResult was removed.",
+  // issue 20 (seed fidelity)
+  "FIELD_REMOVED: JobStatus.jobId was removed.",
+  "FIELD_REMOVED: Job.updatedOn was removed.",
+  "FIELD_REMOVED: Transaction.updatedOn was removed.",
+  "FIELD_REMOVED: ReasonerJob.updatedOn was removed.",
+  "FIELD_REMOVED: AgentJob.updatedOn was removed.",
+  "FIELD_REMOVED: GenerationJob.updatedOn was removed.",
+  "FIELD_REMOVED: BatchJob.updatedOn was removed.",
+  "FIELD_REMOVED: JobFilter.assignedAgentId was removed.",
+  "FIELD_REMOVED: JobFilter.archiveStatus was removed.",
+  // issue 22 (federation)
+  "VALUE_REMOVED_FROM_ENUM: GATEWAY was removed from enum type Role.",
+  // issue 20 (seed fidelity)
+  "FIELD_REMOVED: Query.artifacts was removed.",
+  // issue 19 (hardening): the audit log query
+  "FIELD_REMOVED: Query.auditLog was removed.",
+  // issue 22 (federation)
+  "FIELD_REMOVED: Query.gateways was removed.",
+  // issue 24 (schedules)
+  "FIELD_REMOVED: Query.schedules was removed.",
+  // issue 20 (seed fidelity)
+  "ARG_REMOVED: Query.jobs arg offset was removed.",
+  "FIELD_CHANGED_KIND: CreateGenerationJobInput.kind changed type from GenerationKind to GenerationKind!.",
+  // issue 26 (performance): bulk createJobs
+  "FIELD_REMOVED: Mutation.createJobs was removed.",
+  // issue 20 (seed fidelity)
+  "FIELD_REMOVED: Mutation.assignJobAgent was removed.",
+  // issue 24 (schedules)
+  "FIELD_REMOVED: Mutation.createSchedule was removed.",
+  "FIELD_REMOVED: Mutation.pauseSchedule was removed.",
+  "FIELD_REMOVED: Mutation.resumeSchedule was removed.",
+  "FIELD_REMOVED: Mutation.deleteSchedule was removed.",
+  // issue 20 (seed fidelity)
+  "ARG_REMOVED: Mutation.completeJob arg problems was removed.",
+  "ARG_REMOVED: Mutation.failJob arg problems was removed.",
+
+];
 
 describe("API contract", () => {
   it("schema.graphql is exactly what the code builds (run `npm run schema:print` after changing types)", () => {
@@ -20,7 +75,7 @@ describe("API contract", () => {
   it("breaks no promise of contract.graphql", () => {
     const contract = buildSdl(readFileSync(vendoredContract, "utf8"));
     const broken = findBreakingChanges(contract, buildSdl(printedSchema()));
-    expect(broken.map((c) => `${c.type}: ${c.description}`)).toEqual(PENDING);
+    expect(broken.map((c) => `${c.type}: ${c.description}`).sort()).toEqual([...PENDING].sort());
   });
 
   it.runIf(existsSync(sharedChecker))("passes the shared check-contract tool", () => {
