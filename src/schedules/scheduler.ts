@@ -13,7 +13,8 @@
 //
 // Waking: a server sleeps until the earliest armed tick (by the database's clock), re-armed at once
 // when any server changes a schedule (NOTIFY on SCHEDULES_CHANNEL, and after the LISTEN connection is
-// remade); it never sleeps longer than MAX_SLEEP_MS, a safety net for a lost notification.
+// remade). While a schedule is armed it never sleeps longer than MAX_SLEEP_MS, a safety net for a
+// lost notification; with none armed it waits for a notification only (nothing else can arm one).
 import type { Database } from "../db/database.ts";
 import { isJobsError } from "../errors.ts";
 import { creatorViewer } from "../executors/creator.ts";
@@ -30,7 +31,7 @@ import { msUntilNextTick } from "./sql/nextWake.ts";
 /** Schedules claimed per statement; a pass claims again while it fills a batch. */
 const CLAIM_BATCH = 20;
 /** How long a claim keeps other servers off a tick: creating one job takes milliseconds. */
-const CLAIM_SECONDS = 30;
+const DEFAULT_CLAIM_SECONDS = 30;
 const MAX_SLEEP_MS = 60_000;
 /** Least sleep when a due row was left unclaimed (another server holds its row lock for a moment). */
 const BUSY_SLEEP_MS = 50;
@@ -41,6 +42,8 @@ const PERMANENT = ["BAD_USER_INPUT", "FORBIDDEN", "CONFLICT", "NOT_FOUND"] as co
 export interface SchedulerOptions {
   /** How late a tick may fire and still count as on time (catch-up SKIP drops later ones). */
   misfireMs: number;
+  /** How long a server's claim on a tick keeps others off it (after a crash, the delay before another fires it). */
+  claimSeconds?: number;
 }
 
 export class Scheduler {
@@ -64,7 +67,9 @@ export class Scheduler {
       () => this.wake(),
       () => this.wake(),
     );
+    // The first pass (ticks missed while no server ran) is done before the server takes requests.
     this.wake();
+    await this.running;
     return this;
   }
 
@@ -99,27 +104,28 @@ export class Scheduler {
     await this.running;
   }
 
-  private sleep(ms: number): void {
-    if (this.stopped || this.again) return;
+  private sleep(ms: number | null): void {
+    if (this.stopped || this.again || ms === null) return;
     this.timer = setTimeout(() => this.wake(), Math.min(Math.max(ms, 0), MAX_SLEEP_MS));
     this.timer.unref();
   }
 
-  /** Fires everything due; returns how long to sleep. */
-  private async pass(): Promise<number> {
+  /** Fires everything due; returns how long to sleep (null: until notified). */
+  private async pass(): Promise<number | null> {
     let claimed: DueSchedule[];
     let fired = 0;
     do {
-      claimed = await claimDueSchedules(this.db, CLAIM_BATCH, CLAIM_SECONDS);
+      claimed = await claimDueSchedules(this.db, CLAIM_BATCH, this.options.claimSeconds ?? DEFAULT_CLAIM_SECONDS);
       for (const schedule of claimed) {
         if (this.stopped) return 0; // its claim lapses; another server (or the next start) fires it
-        // A failure that may pass (the database, say) leaves the claim to lapse: retried in CLAIM_SECONDS.
+        // A failure that may pass (the database, say) leaves the claim to lapse; then it is fired again.
         await this.fire(schedule).catch((err: unknown) => this.logger.warn({ err, scheduleId: schedule.id }, "schedule tick failed; retrying"));
         fired++;
       }
     } while (claimed.length === CLAIM_BATCH && !this.stopped);
     const ms = await msUntilNextTick(this.db);
-    if (ms === null) return MAX_SLEEP_MS;
+    // Nothing armed: only a schedule change can give work, and it comes with a notification.
+    if (ms === null) return null;
     // A few ms past the tick, so the database's clock has surely reached it when we look.
     return Math.max(Math.ceil(ms) + 5, fired === 0 ? BUSY_SLEEP_MS : 0);
   }

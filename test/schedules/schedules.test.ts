@@ -3,6 +3,7 @@
 // stored next tick is moved into the past while nothing fires it, as after an outage), so these run in
 // seconds; test/schedules/ticks.test.ts fires real ticks across server processes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Scheduler } from "../../src/schedules/scheduler.ts";
 import { backends } from "../helpers/backends.ts";
 import { startTestServer, type GraphQLClient, type TestServer } from "../helpers/server.ts";
 import { newTenant, type TestTenant } from "../http/tenant.ts";
@@ -232,5 +233,54 @@ describe.each(backends)("schedules on $name", (backend) => {
     expect(orphan.lastJob).toBeNull();
     const jobs = await own.admin.request<{ jobs: { edges: unknown[] } }>(`{ jobs(filter: { allUsers: true }) { edges { node { jobId } } } }`);
     expect(jobs.jobs.edges).toHaveLength(0);
+  });
+});
+
+describe.each(backends)("a tick interrupted between creating its job and recording it, on $name", (backend) => {
+  let t: TestServer;
+  let scheduler: Scheduler | undefined;
+  beforeAll(async () => {
+    t = await startTestServer(backend, { JOBS_SCHEDULER: "0" }); // only this test's scheduler fires
+  }, 120_000);
+  afterAll(async () => {
+    await scheduler?.stop();
+    await t?.stop();
+  });
+
+  it("is fired again after its claim lapses and makes the same job: none lost, none twice", async () => {
+    const { db, jobs, audit, logger } = t.server.services;
+    // The database handle, except that recording the first tick fails (as if the server died right
+    // after the job's commit): the job exists, the schedule still waits on that tick.
+    let failures = 0;
+    const faulty = new Proxy(db, {
+      get(target, prop, receiver) {
+        if (prop === "query") {
+          return (text: string, values?: readonly unknown[]) => {
+            if (text.includes(`update "schedules" set "nextRunOn"`) && failures++ === 0) return Promise.reject(new Error("connection terminated"));
+            return target.query(text, values);
+          };
+        }
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    scheduler = await new Scheduler(faulty, jobs, audit, logger, { misfireMs: 60_000, claimSeconds: 1 }).start();
+    const tenant = await newTenant(t);
+    const s = await create(tenant.member, { name: "interrupted", cron: "* * * * *" });
+    await db.query(`update "schedules" set "nextRunOn" = date_trunc('minute', now()) where "id" = $1::uuid`, [s.id]);
+    const tick = (await db.query<{ nextRunOn: Date }>(`select "nextRunOn" from "schedules" where "id" = $1::uuid`, [s.id]))[0]!.nextRunOn;
+    await db.query(`select pg_notify('jobs_schedules', '')`);
+
+    const fired = (await until(
+      async () => (await list(tenant.member)).edges[0]?.node,
+      (v) => v?.lastJob != null,
+      "the tick to be recorded",
+    ))!;
+    expect(failures).toBe(2); // the failed record, then the one that worked
+    const made = await tenant.member.request<{ jobs: { edges: { node: { jobId: string } }[] } }>(`{ jobs { edges { node { jobId } } } }`);
+    expect(made.jobs.edges.map((e) => e.node.jobId)).toEqual([fired.lastJob!.jobId]);
+    const keys = await db.query<{ key: string; jobId: string }>(`select "key", "jobId" from "idempotency_keys" where "key" like $1`, [`schedule:${s.id}:%`]);
+    expect(keys).toEqual([{ key: `schedule:${s.id}:${tick.toISOString()}`, jobId: fired.lastJob!.jobId }]);
+    expect(new Date(fired.nextRunOn!).getTime()).toBeGreaterThan(tick.getTime());
   });
 });
