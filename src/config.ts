@@ -38,6 +38,8 @@ const ConfigSchema = z.object({
   JOBS_RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(60),
   JOBS_WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1).default(4 * 1024 * 1024),
   JOBS_WS_KEEPALIVE_MS: z.coerce.number().int().min(100).default(12_000),
+  JOBS_SCHEDULER: flag(true),
+  JOBS_SCHEDULE_MISFIRE_S: z.coerce.number().min(0).default(60),
 });
 
 export type Config = {
@@ -82,6 +84,10 @@ export type Config = {
   wsMaxBufferedBytes: number;
   /** WebSocket ping interval; a client that has not answered the previous ping is disconnected. */
   wsKeepAliveMs: number;
+  /** Whether this process fires due schedules (any number of processes may; each tick fires once). */
+  scheduler: boolean;
+  /** How late a schedule's tick may fire and still count as on time; catch-up SKIP drops later ones. */
+  scheduleMisfireMs: number;
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -122,5 +128,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimit: { points: e.JOBS_RATE_LIMIT, windowSeconds: e.JOBS_RATE_LIMIT_WINDOW_S },
     wsMaxBufferedBytes: e.JOBS_WS_MAX_BUFFERED_BYTES,
     wsKeepAliveMs: e.JOBS_WS_KEEPALIVE_MS,
+    scheduler: e.JOBS_SCHEDULER,
+    scheduleMisfireMs: e.JOBS_SCHEDULE_MISFIRE_S * 1000,
   };
 }

@@ -21,6 +21,8 @@ import { buildSchema } from "./schema/index.ts";
 import { Metrics } from "./observability/metrics.ts";
 import { AuditLog } from "./security/audit.ts";
 import { KeyRateLimiter } from "./security/rate-limit.ts";
+import { Scheduler } from "./schedules/scheduler.ts";
+import { ScheduleService } from "./schedules/service.ts";
 import { BlobStore } from "./storage/blob-store.ts";
 import { startSweeper } from "./workers/protocol/sweeper.ts";
 
@@ -71,12 +73,18 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       rateLimiter: new KeyRateLimiter(config.rateLimit),
       audit: new AuditLog(db, logger),
       metrics: new Metrics(db),
+      schedules: new ScheduleService(db),
     };
     // Runs after everything that handles requests has stopped, before the database closes.
     cleanup.unshift(() => services.audit.idle());
     // Worker protocol with the evidence hook, evidence checks, and the in-process executors.
     const execution = startExecution(services);
     cleanup.unshift(() => execution.stop());
+    // Fires due schedules; stopped before the notifier and the audit log it uses.
+    if (config.scheduler) {
+      const scheduler = await new Scheduler(db, services.jobs, services.audit, logger, { misfireMs: config.scheduleMisfireMs }).start();
+      cleanup.unshift(() => scheduler.stop());
+    }
 
     const httpServer = createServer();
     const { app, apollo } = await createApp(services, buildSchema(), httpServer);

@@ -19,12 +19,6 @@ const PENDING: string[] = [
   "TYPE_REMOVED: AuditEntryConnection was removed.",
   // issue 22 (federation)
   "TYPE_REMOVED: Gateway was removed.",
-  // issue 24 (schedules)
-  "TYPE_REMOVED: Schedule was removed.",
-  "TYPE_REMOVED: ScheduleEdge was removed.",
-  "TYPE_REMOVED: ScheduleConnection was removed.",
-  "TYPE_REMOVED: ScheduledJobInput was removed.",
-  "TYPE_REMOVED: CreateScheduleInput was removed.",
   // issue 20 (seed fidelity)
   "TYPE_REMOVED: ProblemInput was removed.",
   // issue 26 (performance): bulk createJobs
@@ -47,8 +41,6 @@ const PENDING: string[] = [
   "FIELD_REMOVED: Query.auditLog was removed.",
   // issue 22 (federation)
   "FIELD_REMOVED: Query.gateways was removed.",
-  // issue 24 (schedules)
-  "FIELD_REMOVED: Query.schedules was removed.",
   // issue 20 (seed fidelity)
   "ARG_REMOVED: Query.jobs arg offset was removed.",
   "FIELD_CHANGED_KIND: CreateGenerationJobInput.kind changed type from GenerationKind to GenerationKind!.",
@@ -56,11 +48,6 @@ const PENDING: string[] = [
   "FIELD_REMOVED: Mutation.createJobs was removed.",
   // issue 20 (seed fidelity)
   "FIELD_REMOVED: Mutation.assignJobAgent was removed.",
-  // issue 24 (schedules)
-  "FIELD_REMOVED: Mutation.createSchedule was removed.",
-  "FIELD_REMOVED: Mutation.pauseSchedule was removed.",
-  "FIELD_REMOVED: Mutation.resumeSchedule was removed.",
-  "FIELD_REMOVED: Mutation.deleteSchedule was removed.",
   // issue 20 (seed fidelity)
   "ARG_REMOVED: Mutation.completeJob arg problems was removed.",
   "ARG_REMOVED: Mutation.failJob arg problems was removed.",

@@ -5,14 +5,15 @@ import { basename, join } from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { DownloadedFile } from "../client/download.ts";
 import { JobsClient } from "../client/jobs-client.ts";
-import type { CreateGenerationJobInput, GenerationKind, Job, JobLike, Role } from "../client/job-types.ts";
+import type { CatchUpPolicy, CreateGenerationJobInput, GenerationKind, Job, JobLike, Role } from "../client/job-types.ts";
 import { JOB_STATES, REASONER_TYPES, type JobState, type ReasonerType } from "../client/types.ts";
 import { CliFailure, describeError, EXIT, exitCodeFor, UsageError, type ExitCode } from "./exit-codes.ts";
 import { interactive, startProgressBar, startSpinner } from "./feedback.ts";
 import { parseCount, parseJsonArgument, parseJsonObject, parseSeconds, parseSince } from "./parse.ts";
-import { artifactsTable, bytes, jobDetails, jobsTable, keyValues } from "./render.ts";
+import { artifactsTable, bytes, jobDetails, jobsTable, keyValues, scheduleDetails, schedulesTable } from "./render.ts";
 
 const ROLES = ["ADMIN", "MEMBER", "WORKER"] as const;
+const CATCH_UP = ["ONCE", "SKIP"] as const;
 
 interface GlobalOptions {
   url: string;
@@ -289,6 +290,80 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
             "The secret is shown only this once.",
           ].join("\n"),
         );
+        return EXIT.OK;
+      }),
+    );
+
+  const schedules = program.command("schedules").description("cron schedules: each tick creates one job, owned by you");
+  schedules
+    .command("create")
+    .description("create a schedule (GENERATION jobs take the createGenerationJob input as payload)")
+    .requiredOption("--name <name>", "the schedule's name (also its jobs' name unless --job-name)")
+    .requiredOption("--cron <expression>", 'five fields: minute hour day-of-month month day-of-week, e.g. "0 3 * * *"')
+    .option("--timezone <zone>", "IANA time zone the expression is read in", "UTC")
+    .addOption(new Option("--catch-up <policy>", "ticks missed while no server ran: ONCE (run once) or SKIP").argParser(oneOf("--catch-up", CATCH_UP)).default("ONCE"))
+    .addOption(typeOption().makeOptionMandatory())
+    .option("--payload <json|@file>", "each job's payload: JSON, @file.json, or @- for stdin", "{}")
+    .option("--reasoner <name>", "reasoner, worker pool or queue (not for GENERATION)")
+    .option("--job-name <name>", "the jobs' name (default: the schedule's)")
+    .action(
+      (
+        opts: { name: string; cron: string; timezone: string; catchUp: CatchUpPolicy; type: ReasonerType; payload: string; reasoner?: string; jobName?: string },
+        cmd: Command,
+      ) =>
+        run(cmd, async ({ client, print }) => {
+          const created = await client.createSchedule({
+            name: opts.name,
+            cron: opts.cron,
+            timezone: opts.timezone,
+            catchUp: opts.catchUp,
+            job: {
+              reasonerType: opts.type,
+              payload: parseJsonObject(opts.payload, "--payload"),
+              ...(opts.reasoner ? { reasonerName: opts.reasoner } : {}),
+              ...(opts.jobName ? { name: opts.jobName } : {}),
+            },
+          });
+          print(created, () => scheduleDetails(created));
+          return EXIT.OK;
+        }),
+    );
+  schedules
+    .command("list")
+    .description("your schedules, newest first (admins: every schedule of the tenant)")
+    .option("--first <n>", "page size (at most 500)", (v) => parseCount(v, "--first", 1))
+    .option("--after <cursor>", "the endCursor of the previous page")
+    .action((opts: { first?: number; after?: string }, cmd: Command) =>
+      run(cmd, async ({ client, print }) => {
+        const page = await client.listSchedules({ ...(opts.first ? { first: opts.first } : {}), after: opts.after ?? null });
+        print(page, () => `${schedulesTable(page.schedules)}${page.hasNextPage ? `\nnext page: --after ${page.endCursor}` : ""}`);
+        return EXIT.OK;
+      }),
+    );
+  for (const [verb, description] of [
+    ["pause", "stop creating jobs until resumed"],
+    ["resume", "run again from the next tick (ticks missed while paused are not caught up)"],
+  ] as const) {
+    schedules
+      .command(verb)
+      .description(description)
+      .argument("<scheduleId>")
+      .action((id: string, _opts: unknown, cmd: Command) =>
+        run(cmd, async ({ client, print }) => {
+          const schedule = verb === "pause" ? await client.pauseSchedule(id) : await client.resumeSchedule(id);
+          print(schedule, () => scheduleDetails(schedule));
+          return EXIT.OK;
+        }),
+      );
+  }
+  schedules
+    .command("delete")
+    .description("delete a schedule; the jobs it created stay")
+    .argument("<scheduleId>")
+    .action((id: string, _opts: unknown, cmd: Command) =>
+      run(cmd, async ({ client, print }) => {
+        await client.deleteSchedule(id);
+        print({ deleted: id }, () => `deleted schedule ${id}`);
         return EXIT.OK;
       }),
     );

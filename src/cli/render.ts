@@ -1,6 +1,6 @@
 // Human output: tables and short summaries of jobs, artifacts and checks. --json bypasses all of it.
 import Table from "cli-table3";
-import type { Artifact, Job, JobSummary } from "../client/job-types.ts";
+import type { Artifact, Job, JobSummary, Schedule } from "../client/job-types.ts";
 
 const plain = { head: [], border: [] };
 /** Lists as columns without borders, like `docker ps`. */
@@ -51,6 +51,31 @@ export function artifactsTable(artifacts: readonly Artifact[]): string {
   const table = new Table({ head: ["ARTIFACT", "TYPE", "SIZE", "CONTENT HASH"], ...columns });
   for (const a of artifacts) table.push([a.name, a.artifactType, bytes(a.sizeBytes), a.contentHash]);
   return trimLines(table.toString());
+}
+
+export function schedulesTable(schedules: readonly Schedule[]): string {
+  const table = new Table({ head: ["SCHEDULE ID", "NAME", "CRON", "TIME ZONE", "STATE", "NEXT RUN", "LAST RUN", "LAST JOB"], ...columns });
+  for (const s of schedules) {
+    table.push([s.id, s.name, s.cron, s.timezone, s.paused ? "paused" : "active", s.nextRunOn ?? "", s.lastRunOn ?? "", s.lastJob?.jobId ?? ""]);
+  }
+  return trimLines(table.toString());
+}
+
+export function scheduleDetails(s: Schedule): string {
+  const job = s.job as { reasonerType?: string; reasonerName?: string | null; name?: string | null };
+  return keyValues({
+    "Schedule ID": s.id,
+    Name: s.name,
+    Cron: `${s.cron} (${s.timezone})`,
+    State: s.paused ? "paused" : "active",
+    "Catch-up": s.catchUp,
+    Job: [job.reasonerType, job.reasonerName, job.name].filter(Boolean).join(" "),
+    "Next run": s.nextRunOn,
+    "Last run": s.lastRunOn,
+    "Last job": s.lastJob ? `${s.lastJob.jobId} (${s.lastJob.state})` : null,
+    "Last error": s.lastError,
+    "Created by": s.createdBy,
+  });
 }
 
 export function keyValues(rows: Record<string, string | number | null>): string {

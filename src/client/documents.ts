@@ -272,3 +272,71 @@ export const JobUpdatedSubscription = graphql(`
     }
   }
 `);
+
+/** A schedule as every schedule call returns it. */
+export const ScheduleFieldsFragment = graphql(`
+  fragment ScheduleFields on Schedule {
+    id
+    name
+    cron
+    timezone
+    catchUp
+    paused
+    job
+    nextRunOn
+    lastRunOn
+    lastError
+    createdBy
+    lastJob {
+      jobId
+      reasonerType
+      state
+    }
+  }
+`);
+
+export const CreateScheduleMutation = graphql(`
+  mutation CreateSchedule($input: CreateScheduleInput!) {
+    createSchedule(input: $input) {
+      ...ScheduleFields
+    }
+  }
+`);
+
+export const ListSchedulesQuery = graphql(`
+  query ListSchedules($first: Int, $after: String) {
+    schedules(first: $first, after: $after) {
+      edges {
+        node {
+          ...ScheduleFields
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);
+
+export const PauseScheduleMutation = graphql(`
+  mutation PauseSchedule($id: ID!) {
+    pauseSchedule(id: $id) {
+      ...ScheduleFields
+    }
+  }
+`);
+
+export const ResumeScheduleMutation = graphql(`
+  mutation ResumeSchedule($id: ID!) {
+    resumeSchedule(id: $id) {
+      ...ScheduleFields
+    }
+  }
+`);
+
+export const DeleteScheduleMutation = graphql(`
+  mutation DeleteSchedule($id: ID!) {
+    deleteSchedule(id: $id)
+  }
+`);

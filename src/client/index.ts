@@ -31,6 +31,7 @@ export {
   type JobPage,
   type JobsClientOptions,
   type ListOptions,
+  type SchedulePage,
   type PrintLogsOptions,
   type TailLogsOptions,
   type WaitOptions,
@@ -39,6 +40,8 @@ export {
   isTerminalState,
   TERMINAL_STATES,
   type Artifact,
+  type CatchUpPolicy,
+  type CreateScheduleInput,
   type CreatedApiKey,
   type CreateGenerationJobInput,
   type CreateJobInput,
@@ -54,6 +57,7 @@ export {
   type LogLine,
   type PlanTier,
   type Role,
+  type Schedule,
 } from "./job-types.ts";
 export { formatLogLine, type LogSample, type SampledLogLine } from "./log-tail.ts";
 export { Operation } from "./operation.ts";

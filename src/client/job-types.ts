@@ -8,11 +8,14 @@ import type {
   JobEventsQuery,
   JobSummaryFragment,
   LogLineFieldsFragment,
+  ScheduleFieldsFragment,
 } from "./generated/graphql.ts";
 import type { ReasonerType } from "./types.ts";
 
 export type {
+  CatchUpPolicy,
   CreateGenerationJobInput,
+  CreateScheduleInput,
   CreateJobInput,
   GenerationKind,
   JobFilter,
@@ -30,6 +33,7 @@ export type LogLine = LogLineFieldsFragment;
 export type JobEvent = NonNullable<JobEventsQuery["job"]>["events"]["edges"][number]["node"];
 export type CreditEstimate = EstimateCreditsQuery["estimateCredits"];
 export type CreatedApiKey = CreateApiKeyMutation["createApiKey"];
+export type Schedule = ScheduleFieldsFragment;
 
 /** Which job: a job (or anything with its reasonerType and jobId), or a bare jobId that the client looks up. */
 export type JobRef = { reasonerType: ReasonerType; jobId: string };

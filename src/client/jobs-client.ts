@@ -9,12 +9,17 @@ import {
   CreateGenerationJobMutation,
   CreateJobMutation,
   CreateJobReadyMutation,
+  CreateScheduleMutation,
+  DeleteScheduleMutation,
   EstimateCreditsQuery,
   ExecTimeQuery,
   GetJobQuery,
   JobEventsQuery,
   JobLogsQuery,
   ListJobsQuery,
+  ListSchedulesQuery,
+  PauseScheduleMutation,
+  ResumeScheduleMutation,
   RerunJobMutation,
   WaitForJobQuery,
 } from "./documents.ts";
@@ -28,6 +33,7 @@ import type {
   CreatedApiKey,
   CreateGenerationJobInput,
   CreateJobInput,
+  CreateScheduleInput,
   CreditEstimate,
   GenerationKind,
   Job,
@@ -38,6 +44,7 @@ import type {
   JobSummary,
   LogLine,
   Role,
+  Schedule,
 } from "./job-types.ts";
 import { LiveConnection } from "./live.ts";
 import { formatLogLine, sampleLogLines, tailLogLines, type LogPage, type LogSample, type SampledLogLine } from "./log-tail.ts";
@@ -113,6 +120,13 @@ export interface CreateApiKeyOptions {
   role?: Role;
   /** Another tenant (admins of the first tenant only). */
   tenantId?: string;
+}
+
+export interface SchedulePage {
+  schedules: Schedule[];
+  hasNextPage: boolean;
+  /** Pass as `after` for the next page. */
+  endCursor: string | null;
 }
 
 /** The longest single blocking request: below the 300 s after which Node's fetch gives up waiting for headers. */
@@ -356,6 +370,36 @@ export class JobsClient {
       tenantId: options.tenantId ?? null,
     });
     return data.createApiKey;
+  }
+
+  // --- schedules ---------------------------------------------------------------------------------
+
+  /**
+   * A cron schedule: each tick creates one job like `job` (for GENERATION, `payload` is a
+   * createGenerationJob input), owned by you. `timezone` defaults to UTC, `catchUp` to ONCE.
+   */
+  async createSchedule(input: CreateScheduleInput): Promise<Schedule> {
+    return (await this.request(CreateScheduleMutation, { input })).createSchedule;
+  }
+
+  /** Newest first: your schedules (an admin's: every schedule of the tenant). */
+  async listSchedules(options: { first?: number; after?: string | null } = {}): Promise<SchedulePage> {
+    const data = await this.request(ListSchedulesQuery, { first: options.first ?? null, after: options.after ?? null });
+    return { schedules: data.schedules.edges.map((e) => e.node), hasNextPage: data.schedules.pageInfo.hasNextPage, endCursor: data.schedules.pageInfo.endCursor };
+  }
+
+  async pauseSchedule(id: string): Promise<Schedule> {
+    return (await this.request(PauseScheduleMutation, { id })).pauseSchedule;
+  }
+
+  /** Armed at the first tick from now; ticks that passed while paused are not caught up. */
+  async resumeSchedule(id: string): Promise<Schedule> {
+    return (await this.request(ResumeScheduleMutation, { id })).resumeSchedule;
+  }
+
+  /** The jobs it created stay. */
+  async deleteSchedule(id: string): Promise<void> {
+    await this.request(DeleteScheduleMutation, { id });
   }
 
   // --- plumbing ---------------------------------------------------------------------------------

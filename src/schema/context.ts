@@ -10,6 +10,7 @@ import type { GatewayRegistry } from "../jobs/registry.ts";
 import type { JobService } from "../jobs/service.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../observability/metrics.ts";
+import type { ScheduleService } from "../schedules/service.ts";
 import type { AuditLog } from "../security/audit.ts";
 import type { KeyRateLimiter } from "../security/rate-limit.ts";
 import type { BlobStore } from "../storage/blob-store.ts";
@@ -30,6 +31,7 @@ export interface Services {
   rateLimiter: KeyRateLimiter;
   audit: AuditLog;
   metrics: Metrics;
+  schedules: ScheduleService;
   /** Recomputes a generation job's evidence bundle; absent until execution is wired in. */
   evidence?: (job: JobRecord, evidence: { rootHash: string; signature: string; publicKey: string; fileIds: string[] }) => Promise<boolean>;
   /** Builds a succeeded generation job's evidence and seal if they are still missing (idempotent); null for other jobs. */

@@ -34,6 +34,12 @@ type Documents = {
     "\n  mutation CreateApiKey($userId: String!, $email: String, $role: Role, $tenantId: ID) {\n    createApiKey(userId: $userId, email: $email, role: $role, tenantId: $tenantId) {\n      secret\n      apiKey {\n        id\n        prefix\n        userId\n        tenantId\n        role\n        createdOn\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
     "\n  subscription TailJobLogs($reasonerType: ReasonerType!, $jobId: ID!, $sinceMs: Float) {\n    jobLogs(reasonerType: $reasonerType, jobId: $jobId, sinceMs: $sinceMs) {\n      ...LogLineFields\n    }\n  }\n": typeof types.TailJobLogsDocument,
     "\n  subscription JobStateChanged($reasonerType: ReasonerType!, $jobId: ID!) {\n    jobUpdated(reasonerType: $reasonerType, jobId: $jobId) {\n      jobId\n      state\n    }\n  }\n": typeof types.JobStateChangedDocument,
+    "\n  fragment ScheduleFields on Schedule {\n    id\n    name\n    cron\n    timezone\n    catchUp\n    paused\n    job\n    nextRunOn\n    lastRunOn\n    lastError\n    createdBy\n    lastJob {\n      jobId\n      reasonerType\n      state\n    }\n  }\n": typeof types.ScheduleFieldsFragmentDoc,
+    "\n  mutation CreateSchedule($input: CreateScheduleInput!) {\n    createSchedule(input: $input) {\n      ...ScheduleFields\n    }\n  }\n": typeof types.CreateScheduleDocument,
+    "\n  query ListSchedules($first: Int, $after: String) {\n    schedules(first: $first, after: $after) {\n      edges {\n        node {\n          ...ScheduleFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.ListSchedulesDocument,
+    "\n  mutation PauseSchedule($id: ID!) {\n    pauseSchedule(id: $id) {\n      ...ScheduleFields\n    }\n  }\n": typeof types.PauseScheduleDocument,
+    "\n  mutation ResumeSchedule($id: ID!) {\n    resumeSchedule(id: $id) {\n      ...ScheduleFields\n    }\n  }\n": typeof types.ResumeScheduleDocument,
+    "\n  mutation DeleteSchedule($id: ID!) {\n    deleteSchedule(id: $id)\n  }\n": typeof types.DeleteScheduleDocument,
 };
 const documents: Documents = {
     "\n  fragment JobSummary on Job {\n    __typename\n    id\n    jobId\n    reasonerType\n    reasonerName\n    name\n    state\n    nativeState\n    createdBy\n    createdOn\n    startedOn\n    finishedOn\n    durationMs\n  }\n": types.JobSummaryFragmentDoc,
@@ -55,6 +61,12 @@ const documents: Documents = {
     "\n  mutation CreateApiKey($userId: String!, $email: String, $role: Role, $tenantId: ID) {\n    createApiKey(userId: $userId, email: $email, role: $role, tenantId: $tenantId) {\n      secret\n      apiKey {\n        id\n        prefix\n        userId\n        tenantId\n        role\n        createdOn\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
     "\n  subscription TailJobLogs($reasonerType: ReasonerType!, $jobId: ID!, $sinceMs: Float) {\n    jobLogs(reasonerType: $reasonerType, jobId: $jobId, sinceMs: $sinceMs) {\n      ...LogLineFields\n    }\n  }\n": types.TailJobLogsDocument,
     "\n  subscription JobStateChanged($reasonerType: ReasonerType!, $jobId: ID!) {\n    jobUpdated(reasonerType: $reasonerType, jobId: $jobId) {\n      jobId\n      state\n    }\n  }\n": types.JobStateChangedDocument,
+    "\n  fragment ScheduleFields on Schedule {\n    id\n    name\n    cron\n    timezone\n    catchUp\n    paused\n    job\n    nextRunOn\n    lastRunOn\n    lastError\n    createdBy\n    lastJob {\n      jobId\n      reasonerType\n      state\n    }\n  }\n": types.ScheduleFieldsFragmentDoc,
+    "\n  mutation CreateSchedule($input: CreateScheduleInput!) {\n    createSchedule(input: $input) {\n      ...ScheduleFields\n    }\n  }\n": types.CreateScheduleDocument,
+    "\n  query ListSchedules($first: Int, $after: String) {\n    schedules(first: $first, after: $after) {\n      edges {\n        node {\n          ...ScheduleFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.ListSchedulesDocument,
+    "\n  mutation PauseSchedule($id: ID!) {\n    pauseSchedule(id: $id) {\n      ...ScheduleFields\n    }\n  }\n": types.PauseScheduleDocument,
+    "\n  mutation ResumeSchedule($id: ID!) {\n    resumeSchedule(id: $id) {\n      ...ScheduleFields\n    }\n  }\n": types.ResumeScheduleDocument,
+    "\n  mutation DeleteSchedule($id: ID!) {\n    deleteSchedule(id: $id)\n  }\n": types.DeleteScheduleDocument,
 };
 
 /**
@@ -133,6 +145,30 @@ export function graphql(source: "\n  subscription TailJobLogs($reasonerType: Rea
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription JobStateChanged($reasonerType: ReasonerType!, $jobId: ID!) {\n    jobUpdated(reasonerType: $reasonerType, jobId: $jobId) {\n      jobId\n      state\n    }\n  }\n"): typeof import('./graphql.ts').JobStateChangedDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ScheduleFields on Schedule {\n    id\n    name\n    cron\n    timezone\n    catchUp\n    paused\n    job\n    nextRunOn\n    lastRunOn\n    lastError\n    createdBy\n    lastJob {\n      jobId\n      reasonerType\n      state\n    }\n  }\n"): typeof import('./graphql.ts').ScheduleFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateSchedule($input: CreateScheduleInput!) {\n    createSchedule(input: $input) {\n      ...ScheduleFields\n    }\n  }\n"): typeof import('./graphql.ts').CreateScheduleDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ListSchedules($first: Int, $after: String) {\n    schedules(first: $first, after: $after) {\n      edges {\n        node {\n          ...ScheduleFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): typeof import('./graphql.ts').ListSchedulesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PauseSchedule($id: ID!) {\n    pauseSchedule(id: $id) {\n      ...ScheduleFields\n    }\n  }\n"): typeof import('./graphql.ts').PauseScheduleDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResumeSchedule($id: ID!) {\n    resumeSchedule(id: $id) {\n      ...ScheduleFields\n    }\n  }\n"): typeof import('./graphql.ts').ResumeScheduleDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteSchedule($id: ID!) {\n    deleteSchedule(id: $id)\n  }\n"): typeof import('./graphql.ts').DeleteScheduleDocument;
 
 
 export function graphql(source: string) {

@@ -4,6 +4,13 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** What a schedule does with ticks missed while no server ran. */
+export type CatchUpPolicy =
+  /** Run once on start-up for all the ticks missed (the default), then on schedule. */
+  | 'ONCE'
+  /** Drop missed ticks; run at the next tick. */
+  | 'SKIP';
+
 export type CreateGenerationJobInput = {
   description?: string | null | undefined;
   idempotencyKey?: string | null | undefined;
@@ -25,6 +32,14 @@ export type CreateJobInput = {
   reasonerName: string;
   reasonerType: ReasonerType;
   timeoutMins?: number | null | undefined;
+};
+
+export type CreateScheduleInput = {
+  catchUp?: CatchUpPolicy | null | undefined;
+  cron: string;
+  job: ScheduledJobInput;
+  name: string;
+  timezone?: string | null | undefined;
 };
 
 export type GenerationKind =
@@ -91,6 +106,14 @@ export type Role =
   | 'MEMBER'
   /** Runs the worker protocol only. */
   | 'WORKER';
+
+export type ScheduledJobInput = {
+  name?: string | null | undefined;
+  /** For GENERATION, a CreateGenerationJobInput as JSON; for others, the job's payload. */
+  payload: unknown;
+  reasonerName?: string | null | undefined;
+  reasonerType: ReasonerType;
+};
 
 type JobSummary_AgentJob_Fragment = { __typename: 'AgentJob', id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null };
 
@@ -333,6 +356,74 @@ export type JobStateChangedSubscription = { jobUpdated:
     | { jobId: string, state: JobState }
    };
 
+export type ScheduleFieldsFragment = { id: string, name: string, cron: string, timezone: string, catchUp: CatchUpPolicy, paused: boolean, job: unknown, nextRunOn: string | null, lastRunOn: string | null, lastError: string | null, createdBy: string, lastJob:
+    | { jobId: string, reasonerType: ReasonerType, state: JobState }
+    | { jobId: string, reasonerType: ReasonerType, state: JobState }
+    | { jobId: string, reasonerType: ReasonerType, state: JobState }
+    | { jobId: string, reasonerType: ReasonerType, state: JobState }
+    | { jobId: string, reasonerType: ReasonerType, state: JobState }
+   | null };
+
+export type CreateScheduleMutationVariables = Exact<{
+  input: CreateScheduleInput;
+}>;
+
+
+export type CreateScheduleMutation = { createSchedule: { id: string, name: string, cron: string, timezone: string, catchUp: CatchUpPolicy, paused: boolean, job: unknown, nextRunOn: string | null, lastRunOn: string | null, lastError: string | null, createdBy: string, lastJob:
+      | { jobId: string, reasonerType: ReasonerType, state: JobState }
+      | { jobId: string, reasonerType: ReasonerType, state: JobState }
+      | { jobId: string, reasonerType: ReasonerType, state: JobState }
+      | { jobId: string, reasonerType: ReasonerType, state: JobState }
+      | { jobId: string, reasonerType: ReasonerType, state: JobState }
+     | null } };
+
+export type ListSchedulesQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type ListSchedulesQuery = { schedules: { edges: Array<{ node: { id: string, name: string, cron: string, timezone: string, catchUp: CatchUpPolicy, paused: boolean, job: unknown, nextRunOn: string | null, lastRunOn: string | null, lastError: string | null, createdBy: string, lastJob:
+          | { jobId: string, reasonerType: ReasonerType, state: JobState }
+          | { jobId: string, reasonerType: ReasonerType, state: JobState }
+          | { jobId: string, reasonerType: ReasonerType, state: JobState }
+          | { jobId: string, reasonerType: ReasonerType, state: JobState }
+          | { jobId: string, reasonerType: ReasonerType, state: JobState }
+         | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type PauseScheduleMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type PauseScheduleMutation = { pauseSchedule: { id: string, name: string, cron: string, timezone: string, catchUp: CatchUpPolicy, paused: boolean, job: unknown, nextRunOn: string | null, lastRunOn: string | null, lastError: string | null, createdBy: string, lastJob:
+      | { jobId: string, reasonerType: ReasonerType, state: JobState }
+      | { jobId: string, reasonerType: ReasonerType, state: JobState }
+      | { jobId: string, reasonerType: ReasonerType, state: JobState }
+      | { jobId: string, reasonerType: ReasonerType, state: JobState }
+      | { jobId: string, reasonerType: ReasonerType, state: JobState }
+     | null } };
+
+export type ResumeScheduleMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ResumeScheduleMutation = { resumeSchedule: { id: string, name: string, cron: string, timezone: string, catchUp: CatchUpPolicy, paused: boolean, job: unknown, nextRunOn: string | null, lastRunOn: string | null, lastError: string | null, createdBy: string, lastJob:
+      | { jobId: string, reasonerType: ReasonerType, state: JobState }
+      | { jobId: string, reasonerType: ReasonerType, state: JobState }
+      | { jobId: string, reasonerType: ReasonerType, state: JobState }
+      | { jobId: string, reasonerType: ReasonerType, state: JobState }
+      | { jobId: string, reasonerType: ReasonerType, state: JobState }
+     | null } };
+
+export type DeleteScheduleMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeleteScheduleMutation = { deleteSchedule: boolean };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -467,6 +558,26 @@ export const LogLineFieldsFragmentDoc = new TypedDocumentString(`
   step
 }
     `, {"fragmentName":"LogLineFields"}) as unknown as TypedDocumentString<LogLineFieldsFragment, unknown>;
+export const ScheduleFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ScheduleFields on Schedule {
+  id
+  name
+  cron
+  timezone
+  catchUp
+  paused
+  job
+  nextRunOn
+  lastRunOn
+  lastError
+  createdBy
+  lastJob {
+    jobId
+    reasonerType
+    state
+  }
+}
+    `, {"fragmentName":"ScheduleFields"}) as unknown as TypedDocumentString<ScheduleFieldsFragment, unknown>;
 export const GetJobDocument = new TypedDocumentString(`
     query GetJob($reasonerType: ReasonerType!, $jobId: ID!) {
   job(reasonerType: $reasonerType, jobId: $jobId) {
@@ -1183,3 +1294,112 @@ export const JobStateChangedDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<JobStateChangedSubscription, JobStateChangedSubscriptionVariables>;
+export const CreateScheduleDocument = new TypedDocumentString(`
+    mutation CreateSchedule($input: CreateScheduleInput!) {
+  createSchedule(input: $input) {
+    ...ScheduleFields
+  }
+}
+    fragment ScheduleFields on Schedule {
+  id
+  name
+  cron
+  timezone
+  catchUp
+  paused
+  job
+  nextRunOn
+  lastRunOn
+  lastError
+  createdBy
+  lastJob {
+    jobId
+    reasonerType
+    state
+  }
+}`) as unknown as TypedDocumentString<CreateScheduleMutation, CreateScheduleMutationVariables>;
+export const ListSchedulesDocument = new TypedDocumentString(`
+    query ListSchedules($first: Int, $after: String) {
+  schedules(first: $first, after: $after) {
+    edges {
+      node {
+        ...ScheduleFields
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    fragment ScheduleFields on Schedule {
+  id
+  name
+  cron
+  timezone
+  catchUp
+  paused
+  job
+  nextRunOn
+  lastRunOn
+  lastError
+  createdBy
+  lastJob {
+    jobId
+    reasonerType
+    state
+  }
+}`) as unknown as TypedDocumentString<ListSchedulesQuery, ListSchedulesQueryVariables>;
+export const PauseScheduleDocument = new TypedDocumentString(`
+    mutation PauseSchedule($id: ID!) {
+  pauseSchedule(id: $id) {
+    ...ScheduleFields
+  }
+}
+    fragment ScheduleFields on Schedule {
+  id
+  name
+  cron
+  timezone
+  catchUp
+  paused
+  job
+  nextRunOn
+  lastRunOn
+  lastError
+  createdBy
+  lastJob {
+    jobId
+    reasonerType
+    state
+  }
+}`) as unknown as TypedDocumentString<PauseScheduleMutation, PauseScheduleMutationVariables>;
+export const ResumeScheduleDocument = new TypedDocumentString(`
+    mutation ResumeSchedule($id: ID!) {
+  resumeSchedule(id: $id) {
+    ...ScheduleFields
+  }
+}
+    fragment ScheduleFields on Schedule {
+  id
+  name
+  cron
+  timezone
+  catchUp
+  paused
+  job
+  nextRunOn
+  lastRunOn
+  lastError
+  createdBy
+  lastJob {
+    jobId
+    reasonerType
+    state
+  }
+}`) as unknown as TypedDocumentString<ResumeScheduleMutation, ResumeScheduleMutationVariables>;
+export const DeleteScheduleDocument = new TypedDocumentString(`
+    mutation DeleteSchedule($id: ID!) {
+  deleteSchedule(id: $id)
+}
+    `) as unknown as TypedDocumentString<DeleteScheduleMutation, DeleteScheduleMutationVariables>;

@@ -1,0 +1,57 @@
+// When a schedule fires: five-field cron expressions read in an IANA time zone, parsed and stepped
+// by croner (which handles daylight-saving gaps and repeats: a time that does not exist that day runs
+// at the first valid time after the gap, and a time that occurs twice runs once).
+import { Cron } from "croner";
+import { jobsError } from "../errors.ts";
+
+export interface CronSpec {
+  cron: string;
+  timezone: string;
+}
+
+/** Whether `zone` is an IANA time zone this runtime knows (croner itself accepts any string). */
+function isTimeZone(zone: string): boolean {
+  if (!zone.trim()) return false;
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The expression and zone as stored, or BAD_USER_INPUT naming `<path>.cron` or `<path>.timezone`.
+ * Only the five standard fields (minute hour day-of-month month day-of-week) are accepted.
+ */
+export function parseCronSpec(spec: CronSpec, path = "input"): CronSpec {
+  const cron = spec.cron.trim().replace(/\s+/g, " ");
+  if (!isTimeZone(spec.timezone)) {
+    throw jobsError("BAD_USER_INPUT", `${path}.timezone: "${spec.timezone}" is not an IANA time zone (e.g. UTC, Europe/Berlin)`, {
+      field: `${path}.timezone`,
+    });
+  }
+  if (cron.split(" ").length !== 5) {
+    throw jobsError("BAD_USER_INPUT", `${path}.cron: "${spec.cron}" must have five fields: minute hour day-of-month month day-of-week`, {
+      field: `${path}.cron`,
+    });
+  }
+  try {
+    const parsed = cronOf({ cron, timezone: spec.timezone });
+    if (!parsed.nextRun()) throw new Error("it never fires");
+  } catch (error) {
+    const reason = (error instanceof Error ? error.message : String(error)).replace(/^CronPattern: /, "");
+    throw jobsError("BAD_USER_INPUT", `${path}.cron: "${spec.cron}" is not a valid cron expression (${reason})`, { field: `${path}.cron` });
+  }
+  return { cron, timezone: spec.timezone };
+}
+
+function cronOf(spec: CronSpec): Cron {
+  // paused: a Cron made only to compute times must not start a timer of its own.
+  return new Cron(spec.cron, { timezone: spec.timezone, mode: "5-part", paused: true });
+}
+
+/** The first tick strictly after `after`, or null when the expression never fires again. */
+export function nextRunAfter(spec: CronSpec, after: Date): Date | null {
+  return cronOf(spec).nextRun(after);
+}

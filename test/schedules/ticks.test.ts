@@ -1,0 +1,153 @@
+// Real ticks, real processes, one PostgreSQL, no clock faking: three servers (`src/main.ts`, as
+// `npm start` runs it) over two ticks of a one-minute schedule make exactly one job per tick, fired
+// once (one "scheduleTick" audit entry each); then with every server down across a tick, two servers
+// coming up make exactly one catch-up job for a ONCE schedule and none for a SKIP one.
+// About three minutes: it waits for the wall clock to reach three minute boundaries.
+import pg from "pg";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Child, startServerProcess, stopChild } from "../execution/processes.ts";
+import { backends, createPgDatabase } from "../helpers/backends.ts";
+import { ADMIN_KEY, graphqlClient } from "../helpers/server.ts";
+import { liveClient, type LiveClient } from "../live/ws-client.ts";
+
+const postgres = backends.find((b) => b.name === "postgres");
+const MISFIRE_S = 2;
+
+const CREATE = `mutation($input: CreateScheduleInput!) { createSchedule(input: $input) { id nextRunOn catchUp } }`;
+
+describe.runIf(postgres)("schedules across server processes on one PostgreSQL (real ticks)", () => {
+  let database: { databaseUrl: string; drop(): Promise<void> };
+  let sql: pg.Client;
+  let dataDir: string;
+  const servers: Child[] = [];
+  const sockets: LiveClient[] = [];
+
+  const start = async () => {
+    const child = await startServerProcess({
+      DATABASE_URL: database.databaseUrl,
+      JOBS_DATA_DIR: dataDir,
+      JOBS_ADMIN_API_KEY: ADMIN_KEY,
+      JOBS_WORKERS: "0",
+      JOBS_LOG_LEVEL: "info",
+      JOBS_SCHEDULE_MISFIRE_S: String(MISFIRE_S),
+      NODE_ENV: "test",
+    });
+    servers.push(child);
+    return child;
+  };
+  const firedLines = () => servers.flatMap((s) => s.output().split("\n").filter((l) => l.includes('"schedule fired"')));
+  const tickAudit = async (scheduleId: string) =>
+    (await sql.query<{ outcome: string }>(`select "outcome" from "audit_log" where "operation" = 'scheduleTick' and "target" = $1`, [scheduleId])).rows;
+  /** The jobs each tick made, from the ticks' idempotency keys (schedule:<id>:<tick>). */
+  const jobsByTick = async (scheduleId: string) =>
+    (
+      await sql.query<{ key: string; jobId: string }>(`select "key", "jobId" from "idempotency_keys" where "key" like $1 order by "key"`, [
+        `schedule:${scheduleId}:%`,
+      ])
+    ).rows;
+  async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const v = await read();
+      if (ok(v)) return v;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  beforeAll(async () => {
+    database = await createPgDatabase();
+    dataDir = mkdtempSync(join(tmpdir(), "jobs-schedules-"));
+    await start(); // migrates; the other two find the database ready
+    await Promise.all([start(), start()]);
+    sql = new pg.Client({ connectionString: database.databaseUrl });
+    await sql.connect();
+  }, 180_000);
+
+  afterAll(async () => {
+    await Promise.all(sockets.map((s) => s.dispose()));
+    await Promise.all(servers.map((s) => stopChild(s)));
+    await sql?.end();
+    await database?.drop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("three servers make exactly one job per tick over two ticks of a one-minute schedule", async () => {
+    const [a, b, c] = servers.map((s) => graphqlClient((s as Child & { url: string }).url, ADMIN_KEY));
+    const socket = liveClient((servers[2] as Child & { url: string }).url, ADMIN_KEY);
+    sockets.push(socket);
+    const changes = socket.subscribe<{ jobsChanged: { jobId: string; name: string; createdOn: string } }>(
+      `subscription { jobsChanged(filter: { reasonerType: PREDICTIVE }) { jobId name createdOn } }`,
+    );
+    await socket.request(`{ schedules(first: 1) { edges { cursor } } }`);
+    const created = await a!.request<{ createSchedule: { id: string; nextRunOn: string } }>(CREATE, {
+      input: { name: "minutely", cron: "* * * * *", job: { reasonerType: "PREDICTIVE", payload: { model: "churn", rows: 10 } } },
+    });
+    const id = created.createSchedule.id;
+    const firstTick = Date.parse(created.createSchedule.nextRunOn);
+
+    // Two ticks' jobs arrive as they are made (jobsChanged on a third server), each within seconds of its tick.
+    const [one, two] = (await changes.take(2, 150_000)).map((m) => m.jobsChanged);
+    expect(one!.name).toBe("minutely");
+    expect(Date.parse(one!.createdOn) - firstTick).toBeGreaterThanOrEqual(0);
+    expect(Date.parse(one!.createdOn) - firstTick).toBeLessThan(10_000);
+    expect(Date.parse(two!.createdOn) - (firstTick + 60_000)).toBeGreaterThanOrEqual(0);
+    expect(Date.parse(two!.createdOn) - (firstTick + 60_000)).toBeLessThan(10_000);
+    await a!.request(`mutation($id: ID!) { deleteSchedule(id: $id) }`, { id });
+
+    // Exactly one job per tick: the jobs are those the two ticks' keys name, and nothing else was made.
+    const ticks = await jobsByTick(id);
+    expect(ticks.map((t) => t.key)).toEqual([`schedule:${id}:${new Date(firstTick).toISOString()}`, `schedule:${id}:${new Date(firstTick + 60_000).toISOString()}`]);
+    expect(ticks.map((t) => t.jobId)).toEqual([one!.jobId, two!.jobId]);
+    const jobs = await sql.query<{ id: string }>(`select "id" from "jobs" where "name" = 'minutely' order by "createdOn"`);
+    expect(jobs.rows.map((r) => r.id)).toEqual([one!.jobId, two!.jobId]);
+    // Fired once per tick, not once per server (an idempotent second firing would still audit and log).
+    await until(() => tickAudit(id), (rows) => rows.length >= 2, "the ticks' audit entries");
+    expect((await tickAudit(id)).map((r) => r.outcome)).toEqual(["ok", "ok"]);
+    expect(firedLines().filter((l) => l.includes(id))).toHaveLength(2);
+    // Every server answers with the same view of it: gone.
+    for (const client of [a!, b!, c!]) expect((await client.request<{ schedules: { edges: unknown[] } }>(`{ schedules { edges { cursor } } }`)).schedules.edges).toHaveLength(0);
+  }, 200_000);
+
+  it("with every server down at a tick, servers coming up make one catch-up job (ONCE) and none (SKIP)", async () => {
+    const a = graphqlClient((servers[0] as Child & { url: string }).url, ADMIN_KEY);
+    const job = { reasonerType: "PREDICTIVE", payload: { model: "catch-up", rows: 1 } };
+    const once = (await a.request<{ createSchedule: { id: string; nextRunOn: string } }>(CREATE, { input: { name: "once", cron: "* * * * *", job } })).createSchedule;
+    const skip = (await a.request<{ createSchedule: { id: string; catchUp: string } }>(CREATE, { input: { name: "skip", cron: "* * * * *", catchUp: "SKIP", job } })).createSchedule;
+    await Promise.all(servers.splice(0).map((s) => stopChild(s)));
+    const armed = await sql.query<{ id: string; nextRunOn: Date; lastRunOn: Date | null; lastError: string | null }>(
+      `select "id", "nextRunOn", "lastRunOn", "lastError" from "schedules" order by "name"`,
+    );
+    // Neither fired before the servers went down (else this test would prove nothing).
+    expect(armed.rows.map((r) => [r.id, r.lastRunOn, r.lastError])).toEqual([
+      [once.id, null, null],
+      [skip.id, null, null],
+    ]);
+    const tick = Date.parse(once.nextRunOn);
+
+    // Down across the tick, and past the misfire allowance: the wall clock has to get there.
+    await new Promise((r) => setTimeout(r, tick + MISFIRE_S * 1000 + 1000 - Date.now()));
+    await Promise.all([start(), start()]);
+
+    const caughtUp = await until(
+      () => sql.query<{ name: string; lastJobId: string | null; lastError: string | null; nextRunOn: Date }>(`select "name", "lastJobId", "lastError", "nextRunOn" from "schedules" order by "name"`),
+      (r) => r.rows[0]!.lastJobId !== null && r.rows[1]!.lastError !== null,
+      "the catch-up",
+    );
+    // Held still (the ONCE schedule would fire again at its next tick) while the outcome is read.
+    const b = graphqlClient((servers[0] as Child & { url: string }).url, ADMIN_KEY);
+    for (const id of [once.id, skip.id]) await b.request(`mutation($id: ID!) { pauseSchedule(id: $id) { id } }`, { id });
+    const [onceRow, skipRow] = caughtUp.rows;
+    expect(skipRow!.lastError).toContain("skipped (catch-up SKIP)");
+    expect(skipRow!.nextRunOn.getTime()).toBeGreaterThan(tick);
+    expect(await jobsByTick(skip.id)).toEqual([]);
+    const onceTicks = await jobsByTick(once.id);
+    expect(onceTicks).toEqual([{ key: `schedule:${once.id}:${new Date(tick).toISOString()}`, jobId: onceRow!.lastJobId }]);
+    const jobs = await sql.query<{ id: string; name: string }>(`select "id", "name" from "jobs" where "name" in ('once', 'skip')`);
+    expect(jobs.rows).toEqual([{ id: onceRow!.lastJobId, name: "once" }]);
+    expect(onceRow!.nextRunOn.getTime()).toBeGreaterThan(tick);
+  }, 200_000);
+});
