@@ -1,6 +1,7 @@
 // Data hooks: a query that reloads when its variables change, a subscription, a ticking clock.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiError, type Doc, gql, subscribe } from "./api/graphql.ts";
+import { QueryFieldsQuery } from "./api/documents.ts";
 import { useSession } from "./session-context.tsx";
 
 export interface QueryState<R> {
@@ -93,4 +94,12 @@ export function useAction<A extends unknown[], R>(run: (...args: A) => Promise<R
     [run],
   );
   return { act, busy, error, setError };
+}
+
+/** Whether the server's schema has this query field: null while asking. */
+export function useServerHas(field: string): boolean | null {
+  const fields = useQuery(QueryFieldsQuery, {});
+  if (fields.error) return false;
+  if (!fields.data) return null;
+  return fields.data.__type?.fields?.some((f) => f.name === field) ?? false;
 }

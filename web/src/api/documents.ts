@@ -404,3 +404,14 @@ export const WorkersQuery = graphql(`
     }
   }
 `);
+
+/** Which queries this server has (admins may always introspect): pages for newer fields check first. */
+export const QueryFieldsQuery = graphql(`
+  query DashboardQueryFields {
+    __type(name: "Query") {
+      fields {
+        name
+      }
+    }
+  }
+`);

@@ -42,6 +42,7 @@ type Documents = {
     "\n  mutation DashboardCreateApiKey($userId: String!, $email: String, $role: Role) {\n    createApiKey(userId: $userId, email: $email, role: $role) {\n      secret\n      apiKey {\n        id\n        prefix\n      }\n    }\n  }\n": typeof types.DashboardCreateApiKeyDocument,
     "\n  mutation DashboardRevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      id\n      revokedOn\n    }\n  }\n": typeof types.DashboardRevokeApiKeyDocument,
     "\n  query DashboardWorkers {\n    workers {\n      id\n      name\n      reasonerTypes\n      reasonerNames\n      poolId\n      lastSeenOn\n    }\n  }\n": typeof types.DashboardWorkersDocument,
+    "\n  query DashboardQueryFields {\n    __type(name: \"Query\") {\n      fields {\n        name\n      }\n    }\n  }\n": typeof types.DashboardQueryFieldsDocument,
 };
 const documents: Documents = {
     "\n  fragment JobRow on Job {\n    id\n    jobId\n    reasonerType\n    name\n    state\n    createdBy\n    createdOn\n    startedOn\n    finishedOn\n    durationMs\n  }\n": types.JobRowFragmentDoc,
@@ -71,6 +72,7 @@ const documents: Documents = {
     "\n  mutation DashboardCreateApiKey($userId: String!, $email: String, $role: Role) {\n    createApiKey(userId: $userId, email: $email, role: $role) {\n      secret\n      apiKey {\n        id\n        prefix\n      }\n    }\n  }\n": types.DashboardCreateApiKeyDocument,
     "\n  mutation DashboardRevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      id\n      revokedOn\n    }\n  }\n": types.DashboardRevokeApiKeyDocument,
     "\n  query DashboardWorkers {\n    workers {\n      id\n      name\n      reasonerTypes\n      reasonerNames\n      poolId\n      lastSeenOn\n    }\n  }\n": types.DashboardWorkersDocument,
+    "\n  query DashboardQueryFields {\n    __type(name: \"Query\") {\n      fields {\n        name\n      }\n    }\n  }\n": types.DashboardQueryFieldsDocument,
 };
 
 /**
@@ -181,6 +183,10 @@ export function graphql(source: "\n  mutation DashboardRevokeApiKey($id: ID!) {\
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query DashboardWorkers {\n    workers {\n      id\n      name\n      reasonerTypes\n      reasonerNames\n      poolId\n      lastSeenOn\n    }\n  }\n"): typeof import('./graphql.ts').DashboardWorkersDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DashboardQueryFields {\n    __type(name: \"Query\") {\n      fields {\n        name\n      }\n    }\n  }\n"): typeof import('./graphql.ts').DashboardQueryFieldsDocument;
 
 
 export function graphql(source: string) {

@@ -427,6 +427,11 @@ export type DashboardWorkersQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type DashboardWorkersQuery = { workers: Array<{ id: string, name: string, reasonerTypes: Array<ReasonerType>, reasonerNames: Array<string>, poolId: string | null, lastSeenOn: string }> };
 
+export type DashboardQueryFieldsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DashboardQueryFieldsQuery = { __type: { fields: Array<{ name: string }> | null } | null };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -1281,3 +1286,12 @@ export const DashboardWorkersDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DashboardWorkersQuery, DashboardWorkersQueryVariables>;
+export const DashboardQueryFieldsDocument = new TypedDocumentString(`
+    query DashboardQueryFields {
+  __type(name: "Query") {
+    fields {
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardQueryFieldsQuery, DashboardQueryFieldsQueryVariables>;

@@ -1,5 +1,5 @@
 // New jobs: one form per family. Generation shows its credit estimate before submitting.
-import { type FormEvent, type ReactNode, useEffect, useState } from "react";
+import { cloneElement, type FormEvent, type ReactElement, useEffect, useId, useState } from "react";
 import { useLocation, useSearch } from "wouter";
 import { gql } from "../api/graphql.ts";
 import { AddAgentJobMutation, CreateGenerationJobMutation, CreateJobMutation, EstimateCreditsQuery, RunBatchJobMutation } from "../api/documents.ts";
@@ -89,13 +89,19 @@ function Errors({ formError, error }: { formError: string | null; error: ReturnT
   );
 }
 
-function Field({ label, children, hint }: { label: string; children: ReactNode; hint?: string }) {
+/** A labelled control; the hint is its description, not part of its name. */
+function Field({ label, children, hint }: { label: string; children: ReactElement<{ id?: string; "aria-describedby"?: string }>; hint?: string }) {
+  const id = useId();
   return (
-    <label className="field">
-      <span>{label}</span>
-      {children}
-      {hint && <small className="hint">{hint}</small>}
-    </label>
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {cloneElement(children, { id, ...(hint ? { "aria-describedby": `${id}-hint` } : {}) })}
+      {hint && (
+        <small className="hint" id={`${id}-hint`}>
+          {hint}
+        </small>
+      )}
+    </div>
   );
 }
 

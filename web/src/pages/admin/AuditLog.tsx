@@ -2,15 +2,29 @@ import { type FormEvent, useState } from "react";
 import { AuditLogQuery } from "../../api/optional.ts";
 import { ErrorBox, NotAvailable } from "../../components/common.tsx";
 import { time } from "../../format.ts";
-import { useQuery } from "../../hooks.ts";
+import { useQuery, useServerHas } from "../../hooks.ts";
 import { AdminOnly } from "./AdminOnly.tsx";
 
 export function AuditLogPage() {
   return (
     <AdminOnly>
-      <AuditLog />
+      <Available />
     </AdminOnly>
   );
+}
+
+/** Asks the schema first, so a server without the field gets no failing request. */
+function Available() {
+  const has = useServerHas("auditLog");
+  if (has === null) return <p role="status">Loading…</p>;
+  if (!has)
+    return (
+      <>
+        <h1>Audit log</h1>
+        <NotAvailable what="The audit log" />
+      </>
+    );
+  return <AuditLog />;
 }
 
 function AuditLog() {

@@ -3,7 +3,7 @@ import { gql } from "../../api/graphql.ts";
 import { PauseScheduleMutation, ResumeScheduleMutation, SchedulesQuery } from "../../api/optional.ts";
 import { ErrorBox, NotAvailable } from "../../components/common.tsx";
 import { time } from "../../format.ts";
-import { useAction, useQuery } from "../../hooks.ts";
+import { useAction, useQuery, useServerHas } from "../../hooks.ts";
 import { useSession } from "../../session-context.tsx";
 import { jobPath } from "../Jobs.tsx";
 import { AdminOnly } from "./AdminOnly.tsx";
@@ -11,9 +11,23 @@ import { AdminOnly } from "./AdminOnly.tsx";
 export function SchedulesPage() {
   return (
     <AdminOnly>
-      <Schedules />
+      <Available />
     </AdminOnly>
   );
+}
+
+/** Asks the schema first, so a server without the field gets no failing request. */
+function Available() {
+  const has = useServerHas("schedules");
+  if (has === null) return <p role="status">Loading…</p>;
+  if (!has)
+    return (
+      <>
+        <h1>Schedules</h1>
+        <NotAvailable what="Schedules" />
+      </>
+    );
+  return <Schedules />;
 }
 
 function Schedules() {
