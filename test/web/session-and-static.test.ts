@@ -3,7 +3,8 @@
 // and the admin lists the dashboard reads (apiKeys, workers).
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DASHBOARD_DIST } from "../../src/http/dashboard.ts";
@@ -16,6 +17,15 @@ beforeAll(() => {
   const built = spawnSync(process.execPath, ["scripts/build-web.mjs"], { cwd: ROOT, encoding: "utf8" });
   if (built.status !== 0) throw new Error(`building the dashboard failed:\n${built.stdout}${built.stderr}`);
 }, 120_000);
+
+describe("dashboard bundle", () => {
+  it("stays under 300 KB gzipped, every asset together", () => {
+    const assets = readdirSync(join(DASHBOARD_DIST, "assets")).map((f) => join(DASHBOARD_DIST, "assets", f));
+    const gzipped = [join(DASHBOARD_DIST, "index.html"), ...assets].reduce((sum, file) => sum + gzipSync(readFileSync(file), { level: 9 }).length, 0);
+    console.log(`[dashboard] bundle: ${assets.length} assets, ${(gzipped / 1024).toFixed(1)} KiB gzipped`);
+    expect(gzipped).toBeLessThan(300 * 1024);
+  });
+});
 
 describe.each(backends)("dashboard server side ($name)", (backend) => {
   let t: TestServer;

@@ -66,13 +66,13 @@ export function OutputPreview({ artifact }: { artifact: ArtifactFieldsFragment }
       </div>
       <div className="histograms">
         {header.map((h, col) => {
-          const { numeric, bars } = histogram(body.map((r) => r[col] ?? ""));
+          const { numeric, distinct, bars } = histogram(body.map((r) => r[col] ?? ""));
           return (
             <div key={col} className="histogram">
               <h3>
-                {h} <span className="muted">{numeric ? "numeric" : "most frequent"}</span>
+                {h} <span className="muted">{numeric ? "numeric" : distinct ? "every value distinct" : "most frequent"}</span>
               </h3>
-              <BarChart compact bars={bars} label={`Histogram of column ${h}`} />
+              {distinct ? <p className="hint">{body.length} distinct values, no two alike.</p> : <BarChart compact bars={bars} label={`Histogram of column ${h}`} />}
             </div>
           );
         })}

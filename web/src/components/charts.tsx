@@ -54,7 +54,11 @@ export function LineChart({ series, label, xFormat = (x) => new Date(x).toLocale
           </text>
         )}
         {series.map((s, i) => (
-          <polyline key={s.name} fill="none" stroke={colorOf(i)} strokeWidth={2} points={s.points.map((p) => `${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(" ")} />
+          <g key={s.name}>
+            <polyline fill="none" stroke={colorOf(i)} strokeWidth={2} points={s.points.map((p) => `${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(" ")} />
+            {/* Few points (a job's progress events): each is marked, so even one shows. */}
+            {s.points.length <= 30 && s.points.map((p, j) => <circle key={j} cx={sx(p.x)} cy={sy(p.y)} r={3} fill={colorOf(i)} />)}
+          </g>
         ))}
       </svg>
       {series.length > 1 && (
@@ -69,6 +73,8 @@ export function LineChart({ series, label, xFormat = (x) => new Date(x).toLocale
     </figure>
   );
 }
+
+const short = (label: string) => (label.length > 14 ? `${label.slice(0, 13)}…` : label);
 
 export interface Bar {
   label: string;
@@ -96,11 +102,13 @@ export function BarChart({ bars, label, compact = false }: { bars: Bar[]; label:
           );
         })}
         <text x={4} y={h - 4} className="axis">
-          {bars[0]!.label}
+          {short(bars[0]!.label)}
         </text>
-        <text x={w - 4} y={h - 4} textAnchor="end" className="axis">
-          {bars[bars.length - 1]!.label}
-        </text>
+        {bars.length > 1 && (
+          <text x={w - 4} y={h - 4} textAnchor="end" className="axis">
+            {short(bars[bars.length - 1]!.label)}
+          </text>
+        )}
       </svg>
     </figure>
   );

@@ -70,21 +70,23 @@ export function parseNdjson(text: string, maxRows: number): string[][] {
   return [header, ...objects.map((o) => header.map((h) => (o[h] == null ? "" : typeof o[h] === "object" ? JSON.stringify(o[h]) : String(o[h]))))];
 }
 
-export function histogram(values: string[], bins = 12): { numeric: boolean; bars: Bar[] } {
+export function histogram(values: string[], bins = 12): { numeric: boolean; distinct: boolean; bars: Bar[] } {
   const present = values.filter((v) => v !== "");
   const numbers = present.map(Number);
   if (present.length > 0 && numbers.every(Number.isFinite)) {
     const min = Math.min(...numbers);
     const max = Math.max(...numbers);
-    if (min === max) return { numeric: true, bars: [{ label: String(min), value: numbers.length }] };
+    if (min === max) return { numeric: true, distinct: false, bars: [{ label: String(min), value: numbers.length }] };
     const width = (max - min) / bins;
     const counts = new Array<number>(bins).fill(0);
     for (const n of numbers) counts[Math.min(bins - 1, Math.floor((n - min) / width))]! += 1;
     const fmt = (v: number) => (Math.abs(v) >= 1000 || Number.isInteger(v) ? v.toFixed(0) : v.toPrecision(3));
-    return { numeric: true, bars: counts.map((value, i) => ({ label: fmt(min + i * width), value })) };
+    return { numeric: true, distinct: false, bars: counts.map((value, i) => ({ label: fmt(min + i * width), value })) };
   }
   const counts = new Map<string, number>();
   for (const v of present) counts.set(v, (counts.get(v) ?? 0) + 1);
   const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, bins);
-  return { numeric: false, bars: top.map(([label, value]) => ({ label, value })) };
+  // Every value different (ids, names): a histogram of ones says nothing.
+  const distinct = present.length > 1 && counts.size === present.length;
+  return { numeric: false, distinct, bars: top.map(([label, value]) => ({ label, value })) };
 }

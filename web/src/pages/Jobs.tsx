@@ -102,20 +102,20 @@ function JobRow({ job, now }: { job: JobRowFragment; now: number }) {
   const ms = job.durationMs ?? (running ? now - Date.parse(job.startedOn!) : null);
   return (
     <tr data-job-id={job.jobId}>
-      <td>
+      <td data-label="Name">
         <Link href={jobPath(job)}>{job.name || <span className="muted">{job.jobId}</span>}</Link>
       </td>
-      <td>{job.reasonerType}</td>
-      <td>
+      <td data-label="Family">{job.reasonerType}</td>
+      <td data-label="State">
         <StateBadge state={job.state} />
       </td>
-      <td>{job.createdBy}</td>
-      <td>
+      <td data-label="Created by">{job.createdBy}</td>
+      <td data-label="Age">
         <time dateTime={job.createdOn} title={job.createdOn}>
           {age(job.createdOn, now)}
         </time>
       </td>
-      <td>{duration(ms)}</td>
+      <td data-label="Duration">{duration(ms)}</td>
     </tr>
   );
 }
