@@ -154,6 +154,13 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     await page.getByRole("region", { name: "Events" }).getByRole("img", { name: /Progress of the job/ }).waitFor();
     await shot("job");
 
+    // The log filter narrows the lines shown.
+    const logs = page.getByRole("region", { name: "Logs" });
+    await logs.getByText("2 of 2 lines").waitFor();
+    await logs.getByLabel("Filter logs").fill("finished");
+    await logs.getByText("1 of 2 lines").waitFor();
+    expect(await logs.getByLabel("Log lines").textContent()).toContain("finished");
+
     const link = page.getByRole("region", { name: "Artifacts" }).getByRole("link").first();
     const href = await link.getAttribute("href");
     expect(href).toMatch(/^\/artifacts\//);
@@ -213,6 +220,47 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
       { id: jobId },
     );
     expect(job.job).toEqual({ rows: 1500, seed: 7, planTier: "FREE", description: "customers with an age and a city" });
+  });
+
+  it("links a batch's steps to their child jobs", async () => {
+    const made = await admin.request<{ runBatchJob: { job: { jobId: string } } }>(`mutation($steps: [BatchStepInput!]!) { runBatchJob(input: { name: "pipeline", steps: $steps }) { job { jobId } } }`, {
+      steps: [{ name: "make", run: { reasonerType: "GENERATION", payload: { kind: "MOCK", rows: 100, seed: 1 } } }],
+    });
+    await page.goto(`${server.url}/jobs/BATCH/${made.runBatchJob.job.jobId}`);
+    const steps = page.getByRole("region", { name: "Steps" });
+    await steps.getByText("SUCCEEDED", { exact: true }).waitFor({ timeout: LIVE_TIMEOUT });
+    await steps.getByRole("link").click();
+    await page.getByText("GENERATION job").waitFor();
+    await page.waitForURL(/\/jobs\/any\//);
+    await page.getByRole("region", { name: "Status history" }).getByText("SUCCEEDED", { exact: true }).waitFor();
+  });
+
+  it("shows an agent job's extras: comment, archive, access", async () => {
+    const made = await admin.request<{ addAgentJob: { job: { jobId: string } } }>(`mutation { addAgentJob(input: { functionName: "mesh", displayName: "wing" }) { job { jobId } } }`);
+    await page.goto(`${server.url}/jobs/AGENT/${made.addAgentJob.job.jobId}`);
+    await page.getByRole("region", { name: "Agent" }).getByText("mesh").waitFor();
+    await page.getByLabel("Comment", { exact: true }).fill("looks <b>good</b>");
+    await page.getByRole("button", { name: "Add comment" }).click();
+    await page.getByRole("region", { name: "Comments" }).getByText("looks <b>good</b>").waitFor();
+    await page.getByRole("button", { name: "Archive" }).click();
+    await page.getByRole("button", { name: "Restore" }).waitFor();
+    await page.getByLabel("User id or email").fill("frank");
+    await page.getByRole("button", { name: "Grant access" }).click();
+    await page.getByRole("region", { name: "Access" }).getByText("frank: VIEWER").waitFor();
+  });
+
+  it("uploads a dataset for kinds that read one, or says the server does not take uploads", async () => {
+    await page.goto(`${server.url}/new?family=GENERATION`);
+    await page.getByLabel("Kind", { exact: true }).selectOption("ANALYZE");
+    await page.getByLabel("Dataset file").setInputFiles({ name: "people.csv", mimeType: "text/csv", buffer: Buffer.from("age,city\n31,Oslo\n42,Rome\n") });
+    // PUT /uploads is built on another branch: until this server has it, the form says so.
+    const said = page.getByText(/Uploaded people\.csv|does not accept dataset uploads/);
+    await said.waitFor();
+    if (/does not accept/.test((await said.textContent()) ?? "")) {
+      // The browser itself logs the 404 it was answered; that one is expected here.
+      const at = consoleErrors.findIndex((e) => /status of 404/.test(e));
+      if (at >= 0) consoleErrors.splice(at, 1);
+    }
   });
 
   it("shows markup in names as text (no XSS)", async () => {

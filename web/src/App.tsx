@@ -31,10 +31,8 @@ export function App() {
       ...signedIn,
       live: liveClient(signedIn.key),
       isAdmin: signedIn.info.role === "ADMIN",
-      signOut: () => {
-        setSignedIn(null);
-        void signOut();
-      },
+      // The sign-in page shows once the server has ended the cookie's session too.
+      signOut: () => void signOut().then(() => setSignedIn(null)),
     };
   }, [signedIn]);
 

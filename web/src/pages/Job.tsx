@@ -367,10 +367,13 @@ function EventsAndProgress({ job }: { job: JobPageFragment }) {
   useSubscription(JobEventsSubscription, { reasonerType: job.reasonerType, jobId: job.jobId, stream: "progress" }, ({ jobEvents: e }) =>
     setEvents((all) => (all.some((x) => x.cursor === e.cursor) ? all : [...all, e])),
   );
-  const points = events.flatMap((e) => {
+  const reported = events.flatMap((e) => {
     const p = progressOf(e.data);
     return p === null ? [] : [{ x: Date.parse(e.createdOn), y: Math.round(p * 100) }];
   });
+  // The job starts at 0 %: a short job that reports only its end still draws a line.
+  const started = job.startedOn ? Date.parse(job.startedOn) : null;
+  const points = reported.length > 0 && started !== null && started < reported[0]!.x ? [{ x: started, y: 0 }, ...reported] : reported;
   return (
     <Section title="Events">
       {points.length > 0 && <LineChart series={[{ name: "progress", points }]} label={`Progress of the job over time, last at ${points[points.length - 1]!.y}%`} yLabel="% done" />}
