@@ -298,6 +298,19 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     await page.getByText(has.has("auditLog") ? "Outcome" : "The audit log is not available on this server", { exact: false }).first().waitFor();
   });
 
+  it("reaches a job's link with the keyboard alone, and opens it with Enter", async () => {
+    await page.goto(`${server.url}/jobs`);
+    await page.getByRole("row").nth(1).waitFor();
+    let inTable = false;
+    for (let i = 0; i < 40 && !inTable; i++) {
+      await page.keyboard.press("Tab");
+      inTable = await page.evaluate<boolean>(`document.activeElement?.closest("table.jobs tbody a") != null`);
+    }
+    expect(inTable).toBe(true);
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/jobs\/[A-Z]+\//);
+  });
+
   it("is usable at phone width", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${server.url}/jobs`);
