@@ -222,6 +222,31 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     expect(job.job).toEqual({ rows: 1500, seed: 7, planTier: "FREE", description: "customers with an age and a city" });
   });
 
+  it("tails a running job's logs and progress live, markup in log lines as text", async () => {
+    // An external worker (no built-in executor runs PREDICTIVE jobs) drives the job through the protocol.
+    const made = await admin.request<{ createApiKey: { secret: string } }>(`mutation { createApiKey(userId: "agent-7", role: WORKER) { secret } }`);
+    const worker = graphqlClient(server.url, made.createApiKey.secret);
+    const created = await admin.request<{ createJob: { job: { jobId: string } } }>(`mutation { createJob(input: { reasonerType: PREDICTIVE, reasonerName: "forecast", name: "tailed", payload: {} }) { job { jobId } } }`);
+    const jobId = created.createJob.job.jobId;
+    const registered = await worker.request<{ registerWorker: { id: string } }>(`mutation { registerWorker(input: { name: "w", reasonerTypes: [PREDICTIVE] }) { id } }`);
+    const claim = await worker.request<{ claimJob: { token?: string } }>(`mutation($w: ID!) { claimJob(workerId: $w) { ... on Lease { token } } }`, { w: registered.registerWorker.id });
+    const token = claim.claimJob.token!;
+    await page.goto(`${server.url}/jobs/PREDICTIVE/${jobId}`);
+    await page.getByRole("heading", { name: "tailed" }).waitFor();
+    const logs = page.getByRole("region", { name: "Logs" });
+    await logs.getByText("tailing").waitFor();
+
+    const evil = `<img src=y onerror="window.__xss=3"> loading <b>weights</b>`;
+    await worker.request(`mutation($t: String!, $m: String!) { appendJobLogs(leaseToken: $t, lines: [{ message: $m, level: "warn" }]) }`, { t: token, m: evil });
+    await logs.getByText(evil).waitFor({ timeout: LIVE_TIMEOUT });
+    await worker.request(`mutation($t: String!) { appendJobEvents(leaseToken: $t, events: [{ progress: 0.25 }, { progress: 0.5 }]) }`, { t: token });
+    await page.getByRole("img", { name: /Progress of the job over time, last at 50%/ }).waitFor({ timeout: LIVE_TIMEOUT });
+    await worker.request(`mutation($t: String!) { completeJob(leaseToken: $t, result: { ok: true }) { state } }`, { t: token });
+    await page.getByRole("region", { name: "Status history" }).getByText("SUCCEEDED", { exact: true }).waitFor({ timeout: LIVE_TIMEOUT });
+    expect(await page.evaluate("window.__xss")).toBeUndefined();
+    expect(await page.locator('img[src="y"]').count()).toBe(0);
+  });
+
   it("links a batch's steps to their child jobs", async () => {
     const made = await admin.request<{ runBatchJob: { job: { jobId: string } } }>(`mutation($steps: [BatchStepInput!]!) { runBatchJob(input: { name: "pipeline", steps: $steps }) { job { jobId } } }`, {
       steps: [{ name: "make", run: { reasonerType: "GENERATION", payload: { kind: "MOCK", rows: 100, seed: 1 } } }],
