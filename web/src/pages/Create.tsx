@@ -58,35 +58,16 @@ export function CreatePage() {
   );
 }
 
-/** Submits, then opens the new job's page; shows the server's or the form's error. */
+/** Submits, then opens the new job's page; a form mistake (FormError) or the server's error shows below. */
 function useCreate(run: () => Promise<{ jobId: string; reasonerType: ReasonerType }>) {
   const [, navigate] = useLocation();
-  const [formError, setFormError] = useState<string | null>(null);
   const action = useAction(run);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setFormError(null);
-    try {
-      const job = await action.act();
-      if (job) navigate(jobPath(job));
-    } catch (err) {
-      setFormError(err instanceof Error ? err.message : String(err));
-    }
+    const job = await action.act();
+    if (job) navigate(jobPath(job));
   };
-  return { submit, busy: action.busy, error: action.error, formError, setFormError };
-}
-
-function Errors({ formError, error }: { formError: string | null; error: ReturnType<typeof useAction>["error"] }) {
-  return (
-    <>
-      {formError && (
-        <p className="error" role="alert">
-          {formError}
-        </p>
-      )}
-      <ErrorBox error={error} what="The job was not created" />
-    </>
-  );
+  return { submit, busy: action.busy, error: action.error };
 }
 
 /** A labelled control; the hint is its description, not part of its name. */
@@ -222,7 +203,7 @@ function GenerationForm() {
       <button type="submit" disabled={create.busy}>
         Create generation job
       </button>
-      <Errors formError={create.formError} error={create.error} />
+      <ErrorBox error={create.error} what="The job was not created" />
     </form>
   );
 }
@@ -268,7 +249,7 @@ function AgentForm() {
       <button type="submit" disabled={create.busy}>
         Create agent job
       </button>
-      <Errors formError={create.formError} error={create.error} />
+      <ErrorBox error={create.error} what="The job was not created" />
     </form>
   );
 }
@@ -296,7 +277,7 @@ function BatchForm() {
       <button type="submit" disabled={create.busy}>
         Run batch job
       </button>
-      <Errors formError={create.formError} error={create.error} />
+      <ErrorBox error={create.error} what="The job was not created" />
     </form>
   );
 }
@@ -330,7 +311,7 @@ function GenericForm({ reasonerType }: { reasonerType: ReasonerType }) {
       <button type="submit" disabled={create.busy}>
         Create {reasonerType.toLowerCase()} job
       </button>
-      <Errors formError={create.formError} error={create.error} />
+      <ErrorBox error={create.error} what="The job was not created" />
     </form>
   );
 }

@@ -28,6 +28,8 @@ export function JobsPage() {
   const go = (next: ListParams, replace = false) => navigate(`/jobs${writeParams(next)}`, { replace });
 
   const liveError = useSubscription(JobsChangedSubscription, { filter }, ({ jobsChanged: job }) => {
+    const shown = query.data?.jobs.edges.some((e) => e.node.jobId === job.jobId && e.node.reasonerType === job.reasonerType);
+    if (!shown && !params.after) setLiveNote(`New job: ${job.name ?? job.jobId}`);
     query.setData((data) => {
       if (!data) return data;
       const edges = data.jobs.edges;
@@ -39,7 +41,6 @@ export function JobsPage() {
       }
       // New jobs are the newest: they belong on the first page only.
       if (params.after) return data;
-      setLiveNote(`New job: ${job.name ?? job.jobId}`);
       return { jobs: { ...data.jobs, totalCount: data.jobs.totalCount + 1, edges: [{ node: job }, ...edges].slice(0, PAGE_SIZE) } };
     });
   });
