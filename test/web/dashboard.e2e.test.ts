@@ -347,6 +347,25 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
+  it("goes back to sign-in, saying why, when the key is revoked while signed in", async () => {
+    const made = await admin.request<{ createApiKey: { secret: string; apiKey: { id: string } } }>(`mutation { createApiKey(userId: "gina", role: MEMBER) { secret apiKey { id } } }`);
+    const other = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const tab = await other.newPage();
+    try {
+      await tab.goto(server.url);
+      await tab.getByLabel("API key").fill(made.createApiKey.secret);
+      await tab.getByRole("button", { name: "Sign in" }).click();
+      await tab.getByRole("heading", { name: "Jobs", level: 1 }).waitFor();
+      await admin.request(`mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, { id: made.createApiKey.apiKey.id });
+      await tab.getByRole("link", { name: "Plots" }).click();
+      await tab.getByText("no longer accepted").waitFor({ timeout: LIVE_TIMEOUT });
+      await tab.getByLabel("API key").waitFor();
+      expect(await tab.evaluate("window.sessionStorage.length")).toBe(0);
+    } finally {
+      await other.close();
+    }
+  });
+
   it("signs out: the key and the cookie are gone", async () => {
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByLabel("API key").waitFor();

@@ -1,7 +1,7 @@
 // Sign-in gate, layout and routes. Every page below the gate has a session (useSession).
 import { useEffect, useMemo, useState } from "react";
 import { Link, Redirect, Route, Switch, useLocation } from "wouter";
-import { liveClient } from "./api/graphql.ts";
+import { KEY_REFUSED_EVENT, liveClient } from "./api/graphql.ts";
 import { resume, type SessionInfo, signOut } from "./api/session.ts";
 import { SessionContext, type Session, useSession } from "./session-context.tsx";
 import { SignInPage } from "./pages/SignIn.tsx";
@@ -17,6 +17,7 @@ import { AuditLogPage } from "./pages/admin/AuditLog.tsx";
 export function App() {
   const [signedIn, setSignedIn] = useState<{ key: string; info: SessionInfo } | null>(null);
   const [resuming, setResuming] = useState(true);
+  const [notice, setNotice] = useState<string | null>(null);
 
   useEffect(() => {
     resume().then((s) => {
@@ -36,11 +37,32 @@ export function App() {
     };
   }, [signedIn]);
 
+  // A key revoked while signed in: back to the sign-in page, saying why.
+  useEffect(() => {
+    if (!signedIn) return;
+    const refused = () =>
+      void signOut().then(() => {
+        setNotice("Your API key is no longer accepted (revoked?); sign in again.");
+        setSignedIn(null);
+      });
+    window.addEventListener(KEY_REFUSED_EVENT, refused);
+    return () => window.removeEventListener(KEY_REFUSED_EVENT, refused);
+  }, [signedIn]);
+
   // Closing the socket when the key changes or the user signs out.
   useEffect(() => () => void session?.live.dispose(), [session]);
 
   if (resuming) return <p className="loading" role="status">Loading…</p>;
-  if (!session) return <SignInPage onSignedIn={(key, info) => setSignedIn({ key, info })} />;
+  if (!session)
+    return (
+      <SignInPage
+        notice={notice}
+        onSignedIn={(key, info) => {
+          setNotice(null);
+          setSignedIn({ key, info });
+        }}
+      />
+    );
   return (
     <SessionContext.Provider value={session}>
       <Layout />

@@ -29,6 +29,9 @@ export class ApiError extends Error {
   }
 }
 
+/** Fired on window when the server no longer accepts the key (revoked): the app signs out. */
+export const KEY_REFUSED_EVENT = "jobs:key-refused";
+
 export async function gql<R, V>(key: string, doc: Doc<R, V>, variables?: V): Promise<R> {
   const res = await fetch("/graphql", {
     method: "POST",
@@ -41,7 +44,11 @@ export async function gql<R, V>(key: string, doc: Doc<R, V>, variables?: V): Pro
   } catch {
     throw new ApiError([{ message: `the server answered ${res.status} without GraphQL`, extensions: { code: "INTERNAL_SERVER_ERROR" } }]);
   }
-  if (body.errors?.length) throw new ApiError(body.errors);
+  if (body.errors?.length) {
+    const error = new ApiError(body.errors);
+    if (error.code === "UNAUTHENTICATED") window.dispatchEvent(new Event(KEY_REFUSED_EVENT));
+    throw error;
+  }
   if (!body.data) throw new ApiError([{ message: "empty answer", extensions: { code: "INTERNAL_SERVER_ERROR" } }]);
   return body.data;
 }

@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from "react";
 import { type SessionInfo, signIn, SignInError } from "../api/session.ts";
 
-export function SignInPage({ onSignedIn }: { onSignedIn(key: string, info: SessionInfo): void }) {
+export function SignInPage({ onSignedIn, notice }: { onSignedIn(key: string, info: SessionInfo): void; notice?: string | null }) {
   const [key, setKey] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -23,6 +23,11 @@ export function SignInPage({ onSignedIn }: { onSignedIn(key: string, info: Sessi
   return (
     <main className="sign-in">
       <h1>Jobs dashboard</h1>
+      {notice && (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      )}
       <form onSubmit={submit} aria-describedby="sign-in-help">
         <label htmlFor="api-key">API key</label>
         <input id="api-key" name="api-key" type="password" autoComplete="off" spellCheck={false} placeholder="jobs_…" value={key} onChange={(e) => setKey(e.target.value)} required autoFocus />
