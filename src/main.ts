@@ -14,6 +14,7 @@ const lines = [
   "",
   `  Jobs API ready on ${server.url}/graphql  (storage: ${storage})`,
   `  Open it in a browser for GraphiQL; send the header  Authorization: Bearer <api key>`,
+  `  Dashboard: ${server.url}/  (sign in with an API key)`,
   server.createdAdminSecret
     ? `  Admin API key (shown once, keep it):  ${server.createdAdminSecret}`
     : config.adminApiKey

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { ArtifactService } from "./artifacts/service.ts";
 import { AuthService } from "./auth/service.ts";
+import { DashboardSessions } from "./auth/sessions.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/database.ts";
 import { migrate } from "./db/migrate.ts";
@@ -64,6 +65,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       db,
       registry,
       auth,
+      sessions: new DashboardSessions(db),
       changes,
       notifier,
       jobs: new JobService(registry, changes, config.maxWaitS),

@@ -1,5 +1,6 @@
 // Tenants, users and API keys: who is calling, and who may make whom.
 import { uuidv7 } from "uuidv7";
+import { z } from "zod";
 import type { Database } from "../db/database.ts";
 import { jobsError } from "../errors.ts";
 import type { Role, Viewer } from "../jobs/model.ts";
@@ -8,6 +9,7 @@ import { hashSecret, newSecret, sameHash, visiblePrefix } from "./secrets.ts";
 
 export const BOOTSTRAP_ADMIN_USER = "admin";
 const LAST_USED_RESOLUTION_MS = 60_000;
+const pageSize500 = z.number().int().min(1).max(500);
 
 export interface ApiKeyRecord {
   id: string;
@@ -103,6 +105,18 @@ export class AuthService {
     const email = args.email ? parseInput(name255.email("must be an email address"), args.email, "email") : null;
     await this.ensureUser(tenantId, userId, email);
     return this.issueKey(tenantId, userId, email, args.role ?? "MEMBER");
+  }
+
+  /** Admins: the tenant's API keys, newest first (revoked ones too, when asked). */
+  async listApiKeys(args: { includeRevoked: boolean; first: number }, viewer: Viewer): Promise<ApiKeyRecord[]> {
+    if (viewer.role !== "ADMIN") throw jobsError("FORBIDDEN", "only ADMIN keys list API keys");
+    const take = parseInput(pageSize500, args.first, "first");
+    return this.db.prisma.apiKey.findMany({
+      where: { tenantId: viewer.tenantId, ...(args.includeRevoked ? {} : { revokedOn: null }) },
+      orderBy: [{ createdOn: "desc" }, { id: "desc" }],
+      take,
+      select: keySelect,
+    });
   }
 
   async revokeApiKey(id: string, viewer: Viewer): Promise<ApiKeyRecord> {

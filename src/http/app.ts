@@ -20,6 +20,8 @@ import { authenticateRequest } from "../security/authenticate.ts";
 import { limitRules } from "../security/limits.ts";
 import { operationPolicyPlugin } from "../security/plugins.ts";
 import { artifactsRouter } from "./artifacts.ts";
+import { dashboardRouter } from "./dashboard.ts";
+import { sessionRouter } from "./session.ts";
 import { sendHttpError } from "./send-error.ts";
 import { compiledGateway } from "./compiled-execution.ts";
 import { graphiqlRouter, wantsGraphiQL } from "./graphiql.ts";
@@ -237,6 +239,8 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
     }
   });
   app.use(artifactsRouter(services));
+  app.use(sessionRouter(services));
+  app.use(dashboardRouter());
   app.use("/graphql", graphiqlRouter({ endpoint: "/graphql", subscriptionEndpoint: "/graphql" }));
   app.use(
     "/graphql",

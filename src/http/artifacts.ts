@@ -4,7 +4,7 @@ import express, { type Request, type Response } from "express";
 import { jobsError } from "../errors.ts";
 import type { Download } from "../artifacts/service.ts";
 import type { Services } from "../schema/context.ts";
-import { authenticateRequest } from "../security/authenticate.ts";
+import { authenticateLinkRequest, authenticateRequest } from "../security/authenticate.ts";
 import { sendHttpError } from "./send-error.ts";
 
 const LEASE_HEADER = "x-lease-token";
@@ -15,6 +15,11 @@ function sendError(res: Response, services: Services, err: unknown): void {
 
 async function viewerOf(services: Services, req: Request) {
   return authenticateRequest(services, req.headers.authorization);
+}
+
+/** Downloads also accept the dashboard's session cookie, so a plain <a href> works in a browser. */
+async function downloaderOf(services: Services, req: Request) {
+  return authenticateLinkRequest(services, req.headers);
 }
 
 /** If-None-Match against our strong ETag: lists, weak tags and `*` (not req.fresh, which fetch's no-cache defeats). */
@@ -80,7 +85,7 @@ export function artifactsRouter(services: Services): express.Router {
 
   router.get("/artifacts/:id", async (req, res) => {
     try {
-      sendDownload(req, res, await services.artifacts.artifactDownload(req.params.id, await viewerOf(services, req)));
+      sendDownload(req, res, await services.artifacts.artifactDownload(req.params.id, await downloaderOf(services, req)));
     } catch (err) {
       sendError(res, services, err);
     }
@@ -88,7 +93,7 @@ export function artifactsRouter(services: Services): express.Router {
 
   router.get("/files/:revisionId", async (req, res) => {
     try {
-      sendDownload(req, res, await services.artifacts.fileRevisionDownload(req.params.revisionId, await viewerOf(services, req)));
+      sendDownload(req, res, await services.artifacts.fileRevisionDownload(req.params.revisionId, await downloaderOf(services, req)));
     } catch (err) {
       sendError(res, services, err);
     }

@@ -147,7 +147,7 @@ const scriptJson = (value: unknown) =>
 
 /** `connect-src` sources for the endpoints: 'self' covers relative HTTP paths; WebSockets to this
  * host are named explicitly (not every browser counts ws: as 'self'); absolute URLs by origin. */
-function connectSources(options: GraphiQLOptions, req: Request): string[] {
+export function connectSources(options: GraphiQLOptions, req: Request): string[] {
   const sources = new Set<string>(["'self'"]);
   const host = req.get("host");
   for (const [url, ws] of [[options.endpoint, false], [options.subscriptionEndpoint, true]] as const) {

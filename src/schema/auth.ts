@@ -39,6 +39,18 @@ const CreateApiKeyPayloadRef = builder.objectRef<{ apiKey: ApiKeyRecord; secret:
 
 builder.queryField("viewer", (t) => t.field({ type: ViewerRef, resolve: (_root, _args, ctx) => ctx.viewer }));
 
+builder.queryField("apiKeys", (t) =>
+  t.field({
+    type: [ApiKeyRef],
+    description: "Admins: the tenant's API keys, newest first; never their secrets.",
+    args: {
+      includeRevoked: t.arg.boolean({ required: false, defaultValue: false }),
+      first: t.arg.int({ required: false, defaultValue: 100 }),
+    },
+    resolve: (_root, args, ctx) => ctx.services.auth.listApiKeys({ includeRevoked: args.includeRevoked ?? false, first: args.first ?? 100 }, ctx.viewer),
+  }),
+);
+
 builder.mutationFields((t) => ({
   createTenant: t.field({
     type: TenantRef,

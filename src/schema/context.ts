@@ -1,5 +1,6 @@
 import type { ArtifactService } from "../artifacts/service.ts";
 import type { AuthService } from "../auth/service.ts";
+import type { DashboardSessions } from "../auth/sessions.ts";
 import type { Config } from "../config.ts";
 import type { Database } from "../db/database.ts";
 import type { ChangeNotifier } from "../jobs/change-notifier.ts";
@@ -22,6 +23,8 @@ export interface Services {
   registry: GatewayRegistry;
   jobs: JobService;
   auth: AuthService;
+  /** The dashboard's sign-in cookies, for plain-link downloads. */
+  sessions: DashboardSessions;
   changes: JobChangeHub;
   /** Sends the change notifications this process records (the outbox). */
   notifier: ChangeNotifier;

@@ -100,6 +100,15 @@ const JobErrorInput = builder.inputType("JobErrorInput", {
   }),
 });
 
+builder.queryField("workers", (t) =>
+  t.field({
+    type: [WorkerRef],
+    description: "Admins: the tenant's registered workers, most recently seen (claim or heartbeat) first.",
+    args: { first: t.arg.int({ required: false, defaultValue: 100 }) },
+    resolve: (_root, args, ctx) => workerProtocolFor(ctx.services).listWorkers(args.first ?? 100, ctx.viewer),
+  }),
+);
+
 builder.mutationFields((t) => ({
   registerWorker: t.field({
     type: WorkerRef,

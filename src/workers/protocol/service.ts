@@ -17,7 +17,7 @@ import { completeJob, type CompletedJob } from "./sql/completeJob.ts";
 import { failJob, type FailedJob } from "./sql/failJob.ts";
 import { type SucceedArgs, succeedJobs } from "./sql/succeedJob.ts";
 import { heartbeat, type LeaseStatus } from "./sql/heartbeat.ts";
-import { registerWorker, touchWorker, type WorkerRecord } from "./sql/registerWorker.ts";
+import { listWorkers, registerWorker, touchWorker, type WorkerRecord } from "./sql/registerWorker.ts";
 import { updateJobStatus } from "./sql/updateJobStatus.ts";
 
 export type { ClaimedJobRow, CompletedJob, FailedJob, LeaseStatus, WorkerRecord };
@@ -100,6 +100,7 @@ const RegisterWorkerInput = z.object({
 
 const LeaseSeconds = z.number().int().min(1).max(MAX_LEASE_SECONDS);
 const ClaimLimit = z.number().int().min(1).max(MAX_CLAIM_BATCH);
+const WorkerPageSize = z.number().int().min(1).max(500);
 const Stream = z.string().min(1, "must not be empty").max(255, "must be at most 255 characters");
 const StatusMessage = z.string().max(10_000, "must be at most 10000 characters").nullish().transform((v) => v ?? null);
 const ErrorInput = z.object({
@@ -155,6 +156,12 @@ export class WorkerProtocol {
     requireWorkerRole(viewer);
     const w = parseInput(RegisterWorkerInput, input, "input");
     return registerWorker(this.db, { ...w, tenantId: viewer.tenantId, createdBy: viewer.userId });
+  }
+
+  /** Admins: the tenant's workers and when each was last seen (a claim or heartbeat). */
+  async listWorkers(first: number, viewer: Viewer): Promise<WorkerRecord[]> {
+    if (viewer.role !== "ADMIN") throw jobsError("FORBIDDEN", "only ADMIN keys list workers");
+    return listWorkers(this.db, viewer.tenantId, parseInput(WorkerPageSize, first, "first"));
   }
 
   /**

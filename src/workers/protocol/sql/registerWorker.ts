@@ -50,6 +50,15 @@ export async function touchWorker(sql: Sql, workerId: string, tenantId: string):
   return rows[0] ? normalizeWorker(rows[0]) : null;
 }
 
+/** A tenant's workers, most recently seen first (the dashboard's workers page). */
+export async function listWorkers(sql: Sql, tenantId: string, limit: number): Promise<WorkerRecord[]> {
+  const rows = await sql.query<WorkerRecord>(
+    `select ${WORKER_COLUMNS} from "workers" where "tenantId" = $1::uuid order by "lastSeenOn" desc, "id" desc limit $2::int`,
+    [tenantId, limit],
+  );
+  return rows.map(normalizeWorker);
+}
+
 /** The array columns are nullable in the schema; read null as empty. */
 function normalizeWorker(row: WorkerRecord): WorkerRecord {
   return { ...row, reasonerTypes: row.reasonerTypes ?? [], reasonerNames: row.reasonerNames ?? [], generationKinds: row.generationKinds ?? [] };

@@ -1,0 +1,68 @@
+// The jobs dashboard at GET /: the page built from web/ (npm run build:web) into web/dist, every
+// asset from this server. The page's routes all answer index.html; hashed assets are cached for a
+// year; the Content-Security-Policy allows scripts, styles and connections to this origin only.
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import express, { type Request, type Response } from "express";
+import { connectSources } from "./graphiql.ts";
+
+/** Where scripts/build-web.mjs puts the bundle. */
+export const DASHBOARD_DIST = fileURLToPath(new URL("../../web/dist/", import.meta.url));
+
+/** The page's own routes (client-side); each answers the same index.html. */
+const PAGE_ROUTES = ["/", "/jobs", "/jobs/*rest", "/new", "/new/*rest", "/plots", "/admin", "/admin/*rest"];
+
+function contentSecurityPolicy(req: Request): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    `connect-src ${connectSources({ endpoint: "/graphql", subscriptionEndpoint: "/graphql" }, req).join(" ")}`,
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+const SECURITY_HEADERS = {
+  "X-Content-Type-Options": "nosniff",
+  "Referrer-Policy": "no-referrer",
+  "X-Frame-Options": "DENY",
+  "Cross-Origin-Resource-Policy": "same-origin",
+};
+
+export function dashboardRouter(dist: string = DASHBOARD_DIST): express.Router {
+  const router = express.Router();
+  const index = join(dist, "index.html");
+
+  const sendPage = (req: Request, res: Response, next: express.NextFunction) => {
+    if (!existsSync(index)) {
+      res.status(503).type("text/plain").send("The dashboard is not built: run `npm run build:web` (npm start does it when needed).\n");
+      return;
+    }
+    res.set({ ...SECURITY_HEADERS, "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache", "Content-Security-Policy": contentSecurityPolicy(req) });
+    res.sendFile(index, { dotfiles: "allow", cacheControl: false }, (err) => {
+      if (err && !res.headersSent) next(err);
+    });
+  };
+  router.get(PAGE_ROUTES, sendPage);
+
+  // File names carry a content hash (Vite), so a name never changes meaning: cache for a year.
+  router.use(
+    "/assets",
+    express.static(join(dist, "assets"), {
+      dotfiles: "allow",
+      index: false,
+      immutable: true,
+      maxAge: "365d",
+      fallthrough: false,
+      setHeaders: (res) => {
+        for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+      },
+    }),
+  );
+  return router;
+}

@@ -1,0 +1,381 @@
+// The dashboard in a real browser: Debian's chromium driven by playwright-core, against the real
+// server started as `npm start` runs it (a child process, NODE_ENV=production), on each backend.
+// Screenshots of the main pages go to test-artifacts/dashboard/ (gitignored).
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startServerProcess, stopChild, type Child } from "../execution/processes.ts";
+import { backends } from "../helpers/backends.ts";
+import { ADMIN_KEY, graphqlClient, type GraphQLClient } from "../helpers/server.ts";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const CHROMIUM = process.env.JOBS_TEST_CHROMIUM ?? "/usr/bin/chromium";
+const SHOTS = join(ROOT, "test-artifacts", "dashboard");
+const LIVE_TIMEOUT = 45_000;
+
+beforeAll(() => {
+  if (!existsSync(CHROMIUM)) throw new Error(`no chromium at ${CHROMIUM}: apt-get install -y chromium (.ci/run does), or set JOBS_TEST_CHROMIUM`);
+  const built = spawnSync(process.execPath, ["scripts/build-web.mjs"], { cwd: ROOT, encoding: "utf8" });
+  if (built.status !== 0) throw new Error(`building the dashboard failed:\n${built.stdout}${built.stderr}`);
+  mkdirSync(SHOTS, { recursive: true });
+}, 120_000);
+
+describe.each(backends)("dashboard in chromium ($name)", (backend) => {
+  let server: Child & { url: string };
+  let dataDir: string;
+  let drop: () => Promise<void>;
+  let admin: GraphQLClient;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const consoleErrors: string[] = [];
+  const offOrigin: string[] = [];
+
+  beforeAll(async () => {
+    const database = await backend.create();
+    drop = database.drop;
+    dataDir = mkdtempSync(join(tmpdir(), "jobs-web-"));
+    server = await startServerProcess({
+      NODE_ENV: "production",
+      JOBS_ADMIN_API_KEY: ADMIN_KEY,
+      JOBS_DATA_DIR: dataDir,
+      JOBS_WORKERS: "2",
+      JOBS_LOG_LEVEL: "warn",
+      ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
+    });
+    admin = graphqlClient(server.url, ADMIN_KEY);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-dev-shm-usage"] });
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    page = await context.newPage();
+    const origin = new URL(server.url).host;
+    page.on("console", (m) => {
+      if (m.type() === "error") consoleErrors.push(m.text());
+    });
+    page.on("pageerror", (e) => consoleErrors.push(`pageerror: ${e.message}`));
+    context.on("request", (r) => {
+      const u = new URL(r.url());
+      if (u.protocol !== "data:" && u.host !== origin) offOrigin.push(r.url());
+    });
+    page.on("websocket", (ws) => {
+      if (new URL(ws.url()).host !== origin) offOrigin.push(ws.url());
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server) {
+      // Graceful shutdown is not what this suite tests (with PGlite, a server that ran jobs does not
+      // always exit on SIGTERM yet): one that has not stopped in 15 s is killed.
+      const killer = setTimeout(() => server.proc.kill("SIGKILL"), 15_000);
+      await stopChild(server);
+      clearTimeout(killer);
+    }
+    await drop?.();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${backend.name}-${name}.png`), fullPage: true });
+  const rowOf = (name: string) => page.getByRole("row").filter({ has: page.getByRole("link", { name, exact: true }) });
+
+  it("refuses a bad key with a clear message, then signs in with the keyboard", async () => {
+    const res = await page.goto(server.url);
+    const csp = res?.headers()["content-security-policy"] ?? "";
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain("unsafe-inline");
+    // Browser-side expressions are strings: this file is type-checked without the DOM library.
+    await page.getByLabel("API key").waitFor();
+    const timing = await page.evaluate<{ domContentLoaded: number; load: number; signInShown: number }>(`(() => {
+      const nav = performance.getEntriesByType("navigation")[0];
+      return { domContentLoaded: nav.domContentLoadedEventEnd, load: nav.loadEventEnd, signInShown: performance.now() };
+    })()`);
+    console.log(`[dashboard ${backend.name}] first load: DOMContentLoaded ${timing.domContentLoaded.toFixed(0)} ms, load ${timing.load.toFixed(0)} ms, sign-in form shown by ${timing.signInShown.toFixed(0)} ms`);
+
+    const keyField = page.getByLabel("API key");
+    await keyField.fill("jobs_this-is-not-a-key");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect.poll(() => page.getByRole("alert").textContent()).toContain("not valid");
+    await shot("sign-in");
+
+    // Keyboard only: the field is focusable by Tab, Enter submits.
+    await keyField.fill("");
+    await page.keyboard.press("Tab");
+    await keyField.focus();
+    await page.keyboard.type(ADMIN_KEY);
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "Jobs", level: 1 }).waitFor();
+    await page.waitForURL(`${server.url}/jobs`);
+    expect(await page.evaluate("window.sessionStorage.length")).toBe(1);
+    const cookies = await context.cookies();
+    const session = cookies.find((c) => c.name === "jobs_session");
+    expect(session?.httpOnly).toBe(true);
+    expect(session?.sameSite).toBe("Strict");
+    expect(session?.value).not.toContain(ADMIN_KEY);
+  });
+
+  it("shows a new job appear and succeed live, without a reload", async () => {
+    await page.evaluate("window.marker = 42");
+    const name = `live-${Date.now()}`;
+    await admin.request(`mutation($name: String!) { createGenerationJob(input: { kind: MOCK, rows: 2000, seed: 11, description: "orders", name: $name }) { job { jobId } } }`, { name });
+    const row = rowOf(name);
+    await row.waitFor({ timeout: LIVE_TIMEOUT });
+    await row.getByText("SUCCEEDED", { exact: true }).waitFor({ timeout: LIVE_TIMEOUT });
+    expect(await row.getByRole("cell").allTextContents()).toEqual([name, "GENERATION", "SUCCEEDED", "admin", expect.any(String), expect.any(String)]);
+    // The same page all along: a reload would have dropped the marker.
+    expect(await page.evaluate("window.marker")).toBe(42);
+    await shot("jobs");
+  });
+
+  it("keeps filters in the URL", async () => {
+    await page.getByLabel("Family").selectOption("GENERATION");
+    await page.waitForURL(/family=GENERATION/);
+    await page.getByLabel("State").selectOption("SUCCEEDED");
+    await page.waitForURL(/state=SUCCEEDED/);
+    await page.reload();
+    expect(await page.getByLabel("Family").inputValue()).toBe("GENERATION");
+    expect(await page.getByLabel("State").inputValue()).toBe("SUCCEEDED");
+    await page.getByRole("row").nth(1).waitFor();
+    await page.goto(`${server.url}/jobs`);
+  });
+
+  it("opens the job: timeline, evidence, seal, preview, and downloads an artifact by its plain link", async () => {
+    const name = await page.getByRole("row").nth(1).getByRole("link").textContent();
+    await page.getByRole("link", { name: name!, exact: true }).click();
+    await page.getByRole("heading", { name: name!, level: 1 }).waitFor();
+    const timeline = page.getByRole("region", { name: "Status history" });
+    await timeline.getByText("SUCCEEDED", { exact: true }).waitFor();
+    expect(await timeline.getByText("QUEUED", { exact: true }).count()).toBeGreaterThan(0);
+    await page.getByText("✓ Verified").waitFor();
+    await page.getByRole("region", { name: "Seal" }).getByText("Seal hash").waitFor();
+    await page.getByRole("region", { name: "Output preview" }).getByRole("img").first().waitFor();
+    await page.getByRole("region", { name: "Events" }).getByRole("img", { name: /Progress of the job/ }).waitFor();
+    await shot("job");
+
+    // The log filter narrows the lines shown.
+    const logs = page.getByRole("region", { name: "Logs" });
+    await logs.getByText("2 of 2 lines").waitFor();
+    await logs.getByLabel("Filter logs").fill("finished");
+    await logs.getByText("1 of 2 lines").waitFor();
+    expect(await logs.getByLabel("Log lines").textContent()).toContain("finished");
+
+    const link = page.getByRole("region", { name: "Artifacts" }).getByRole("link").first();
+    const href = await link.getAttribute("href");
+    expect(href).toMatch(/^\/artifacts\//);
+    const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
+    const file = await download.path();
+    const bytes = readFileSync(file);
+    const answer = await admin.request<{ jobs: { edges: { node: { artifacts: { downloadUrl: string; contentHash: string; sizeBytes: number }[] } }[] } }>(
+      `query($name: String!) { jobs(filter: { name: $name }, first: 1) { edges { node { artifacts { downloadUrl contentHash sizeBytes } } } } }`,
+      { name },
+    );
+    const artifact = answer.jobs.edges[0]!.node.artifacts.find((a) => new URL(a.downloadUrl).pathname === href)!;
+    expect(bytes.length).toBe(artifact.sizeBytes);
+    expect(`sha256:${createHash("sha256").update(bytes).digest("hex")}`).toBe(artifact.contentHash);
+  });
+
+  it("cancels a queued job after confirming", async () => {
+    // No built-in executor runs PRESCRIPTIVE jobs: it stays queued.
+    const made = await admin.request<{ createJob: { job: { jobId: string } } }>(`mutation { createJob(input: { reasonerType: PRESCRIPTIVE, reasonerName: "solver", name: "to-cancel", payload: {} }) { job { jobId } } }`);
+    const jobId = made.createJob.job.jobId;
+    await page.goto(`${server.url}/jobs/PRESCRIPTIVE/${jobId}`);
+    await page.getByRole("heading", { name: "to-cancel" }).waitFor();
+    await page.getByRole("button", { name: "Cancel", exact: true }).click();
+    await page.getByRole("button", { name: "Keep it" }).click();
+    expect(await page.getByRole("button", { name: "Yes, cancel the job" }).count()).toBe(0);
+    await page.getByRole("button", { name: "Cancel", exact: true }).click();
+    await page.getByRole("button", { name: "Yes, cancel the job" }).click();
+    await page.getByRole("region", { name: "Status history" }).getByText("CANCELED", { exact: true }).waitFor({ timeout: LIVE_TIMEOUT });
+    expect(await page.getByRole("button", { name: "Cancel", exact: true }).count()).toBe(0);
+    const after = await admin.request<{ job: { state: string } }>(`query($id: ID!) { job(reasonerType: PRESCRIPTIVE, jobId: $id) { state } }`, { id: jobId });
+    expect(after.job.state).toBe("CANCELED");
+  });
+
+  it("creates a generation job from the form, with its credit estimate shown first", async () => {
+    await page.getByRole("link", { name: "New job" }).click();
+    await page.getByLabel("Kind", { exact: true }).selectOption("MOCK");
+    await page.getByLabel("Rows", { exact: true }).fill("2500000");
+    await expect.poll(() => page.getByText(/Estimated credits/).textContent(), { timeout: LIVE_TIMEOUT }).toContain("Estimated credits: 3");
+    await page.getByLabel("Rows", { exact: true }).fill("1500");
+    await expect.poll(() => page.getByText(/Estimated credits/).textContent(), { timeout: LIVE_TIMEOUT }).toContain("Estimated credits: 1");
+    await page.getByLabel("Description", { exact: true }).fill("customers with an age and a city");
+    await page.getByLabel("Seed", { exact: true }).fill("7");
+    await page.getByLabel("Plan tier", { exact: true }).selectOption("FREE");
+    await page.getByLabel("Name", { exact: true }).fill("from-the-form");
+    await shot("create");
+    // A bad spec is caught before anything is sent.
+    await page.getByLabel("Spec (JSON, optional)").fill("{not json");
+    await page.getByRole("button", { name: "Create generation job" }).click();
+    await expect.poll(() => page.getByRole("alert").textContent()).toContain("Spec is not valid JSON");
+    await page.getByLabel("Spec (JSON, optional)").fill("");
+    await page.getByRole("button", { name: "Create generation job" }).click();
+    await page.waitForURL(/\/jobs\/GENERATION\//);
+    await page.getByRole("heading", { name: "from-the-form" }).waitFor();
+    await page.getByRole("region", { name: "Status history" }).getByText("SUCCEEDED", { exact: true }).waitFor({ timeout: LIVE_TIMEOUT });
+    const jobId = decodeURIComponent(page.url().split("/").pop()!);
+    const job = await admin.request<{ job: { rows: number; seed: number; planTier: string; description: string } }>(
+      `query($id: ID!) { job(reasonerType: GENERATION, jobId: $id) { ... on GenerationJob { rows seed planTier description } } }`,
+      { id: jobId },
+    );
+    expect(job.job).toEqual({ rows: 1500, seed: 7, planTier: "FREE", description: "customers with an age and a city" });
+  });
+
+  it("tails a running job's logs and progress live, markup in log lines as text", async () => {
+    // An external worker (no built-in executor runs PREDICTIVE jobs) drives the job through the protocol.
+    const made = await admin.request<{ createApiKey: { secret: string } }>(`mutation { createApiKey(userId: "agent-7", role: WORKER) { secret } }`);
+    const worker = graphqlClient(server.url, made.createApiKey.secret);
+    const created = await admin.request<{ createJob: { job: { jobId: string } } }>(`mutation { createJob(input: { reasonerType: PREDICTIVE, reasonerName: "forecast", name: "tailed", payload: {} }) { job { jobId } } }`);
+    const jobId = created.createJob.job.jobId;
+    const registered = await worker.request<{ registerWorker: { id: string } }>(`mutation { registerWorker(input: { name: "w", reasonerTypes: [PREDICTIVE] }) { id } }`);
+    const claim = await worker.request<{ claimJob: { token?: string } }>(`mutation($w: ID!) { claimJob(workerId: $w) { ... on Lease { token } } }`, { w: registered.registerWorker.id });
+    const token = claim.claimJob.token!;
+    await page.goto(`${server.url}/jobs/PREDICTIVE/${jobId}`);
+    await page.getByRole("heading", { name: "tailed" }).waitFor();
+    const logs = page.getByRole("region", { name: "Logs" });
+    await logs.getByText("tailing").waitFor();
+
+    const evil = `<img src=y onerror="window.__xss=3"> loading <b>weights</b>`;
+    await worker.request(`mutation($t: String!, $m: String!) { appendJobLogs(leaseToken: $t, lines: [{ message: $m, level: "warn" }]) }`, { t: token, m: evil });
+    await logs.getByText(evil).waitFor({ timeout: LIVE_TIMEOUT });
+    await worker.request(`mutation($t: String!) { appendJobEvents(leaseToken: $t, events: [{ progress: 0.25 }, { progress: 0.5 }]) }`, { t: token });
+    await page.getByRole("img", { name: /Progress of the job over time, last at 50%/ }).waitFor({ timeout: LIVE_TIMEOUT });
+    await worker.request(`mutation($t: String!) { completeJob(leaseToken: $t, result: { ok: true }) { state } }`, { t: token });
+    await page.getByRole("region", { name: "Status history" }).getByText("SUCCEEDED", { exact: true }).waitFor({ timeout: LIVE_TIMEOUT });
+    expect(await page.evaluate("window.__xss")).toBeUndefined();
+    expect(await page.locator('img[src="y"]').count()).toBe(0);
+  });
+
+  it("links a batch's steps to their child jobs", async () => {
+    const made = await admin.request<{ runBatchJob: { job: { jobId: string } } }>(`mutation($steps: [BatchStepInput!]!) { runBatchJob(input: { name: "pipeline", steps: $steps }) { job { jobId } } }`, {
+      steps: [{ name: "make", run: { reasonerType: "GENERATION", payload: { kind: "MOCK", rows: 100, seed: 1 } } }],
+    });
+    await page.goto(`${server.url}/jobs/BATCH/${made.runBatchJob.job.jobId}`);
+    const steps = page.getByRole("region", { name: "Steps" });
+    await steps.getByText("SUCCEEDED", { exact: true }).waitFor({ timeout: LIVE_TIMEOUT });
+    await steps.getByRole("link").click();
+    await page.getByText("GENERATION job").waitFor();
+    await page.waitForURL(/\/jobs\/any\//);
+    await page.getByRole("region", { name: "Status history" }).getByText("SUCCEEDED", { exact: true }).waitFor();
+  });
+
+  it("shows an agent job's extras: comment, archive, access", async () => {
+    const made = await admin.request<{ addAgentJob: { job: { jobId: string } } }>(`mutation { addAgentJob(input: { functionName: "mesh", displayName: "wing" }) { job { jobId } } }`);
+    await page.goto(`${server.url}/jobs/AGENT/${made.addAgentJob.job.jobId}`);
+    await page.getByRole("region", { name: "Agent" }).getByText("mesh").waitFor();
+    await page.getByLabel("Comment", { exact: true }).fill("looks <b>good</b>");
+    await page.getByRole("button", { name: "Add comment" }).click();
+    await page.getByRole("region", { name: "Comments" }).getByText("looks <b>good</b>").waitFor();
+    await page.getByRole("button", { name: "Archive" }).click();
+    await page.getByRole("button", { name: "Restore" }).waitFor();
+    await page.getByLabel("User id or email").fill("frank");
+    await page.getByRole("button", { name: "Grant access" }).click();
+    await page.getByRole("region", { name: "Access" }).getByText("frank: VIEWER").waitFor();
+  });
+
+  it("uploads a dataset for kinds that read one, or says the server does not take uploads", async () => {
+    await page.goto(`${server.url}/new?family=GENERATION`);
+    await page.getByLabel("Kind", { exact: true }).selectOption("ANALYZE");
+    await page.getByLabel("Dataset file").setInputFiles({ name: "people.csv", mimeType: "text/csv", buffer: Buffer.from("age,city\n31,Oslo\n42,Rome\n") });
+    // PUT /uploads is built on another branch: until this server has it, the form says so.
+    const said = page.getByText(/Uploaded people\.csv|does not accept dataset uploads/);
+    await said.waitFor();
+    if (/does not accept/.test((await said.textContent()) ?? "")) {
+      // The browser itself logs the 404 it was answered; that one is expected here.
+      const at = consoleErrors.findIndex((e) => /status of 404/.test(e));
+      if (at >= 0) consoleErrors.splice(at, 1);
+    }
+  });
+
+  it("shows markup in names as text (no XSS)", async () => {
+    const evil = `<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>`;
+    await admin.request(`mutation($name: String!) { createJob(input: { reasonerType: PREDICTIVE, reasonerName: "m", name: $name, payload: {} }) { job { jobId } } }`, { name: evil });
+    await page.goto(`${server.url}/jobs?family=PREDICTIVE`);
+    const link = page.getByRole("link", { name: evil, exact: true });
+    await link.waitFor();
+    await link.click();
+    await page.getByRole("heading", { name: evil, level: 1 }).waitFor();
+    expect(await page.evaluate("window.__xss")).toBeUndefined();
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    expect(await page.locator("main script").count()).toBe(0);
+  });
+
+  it("shows the plots and the admin pages; a missing server field reads as not available", async () => {
+    await page.getByRole("link", { name: "Plots" }).click();
+    await page.getByRole("img", { name: "Number of jobs in each state over time" }).waitFor();
+    await page.getByRole("img", { name: "Jobs waiting to start over time" }).waitFor();
+    await shot("plots");
+    await page.getByRole("link", { name: "API keys" }).click();
+    await page.getByLabel("User id").fill("erin");
+    await page.getByRole("button", { name: "Create key" }).click();
+    await page.getByText("shown this once").waitFor();
+    await page.getByRole("cell", { name: "erin", exact: true }).waitFor();
+    await page.getByRole("link", { name: "Workers" }).click();
+    await page.getByRole("heading", { name: "Workers" }).waitFor();
+    await page.getByRole("link", { name: "Schedules" }).click();
+    await page.getByRole("heading", { name: "Schedules" }).waitFor();
+    const fields = await admin.request<{ __type: { fields: { name: string }[] } }>(`{ __type(name: "Query") { fields { name } } }`);
+    const has = new Set(fields.__type.fields.map((f) => f.name));
+    // Built on other branches: until the server has them, the pages say so (without a failing request).
+    await page.getByText(has.has("schedules") ? "Next run" : "Schedules is not available on this server", { exact: false }).first().waitFor();
+    await page.getByRole("link", { name: "Audit log" }).click();
+    await page.getByText(has.has("auditLog") ? "Outcome" : "The audit log is not available on this server", { exact: false }).first().waitFor();
+  });
+
+  it("reaches a job's link with the keyboard alone, and opens it with Enter", async () => {
+    await page.goto(`${server.url}/jobs`);
+    await page.getByRole("row").nth(1).waitFor();
+    let inTable = false;
+    for (let i = 0; i < 40 && !inTable; i++) {
+      await page.keyboard.press("Tab");
+      inTable = await page.evaluate<boolean>(`document.activeElement?.closest("table.jobs tbody a") != null`);
+    }
+    expect(inTable).toBe(true);
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/jobs\/[A-Z]+\//);
+  });
+
+  it("is usable at phone width", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${server.url}/jobs`);
+    await page.getByRole("row").nth(1).waitFor();
+    // Nothing wider than the screen but the table, which scrolls inside its own box.
+    const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shot("jobs-phone");
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it("goes back to sign-in, saying why, when the key is revoked while signed in", async () => {
+    const made = await admin.request<{ createApiKey: { secret: string; apiKey: { id: string } } }>(`mutation { createApiKey(userId: "gina", role: MEMBER) { secret apiKey { id } } }`);
+    const other = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const tab = await other.newPage();
+    try {
+      await tab.goto(server.url);
+      await tab.getByLabel("API key").fill(made.createApiKey.secret);
+      await tab.getByRole("button", { name: "Sign in" }).click();
+      await tab.getByRole("heading", { name: "Jobs", level: 1 }).waitFor();
+      await admin.request(`mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, { id: made.createApiKey.apiKey.id });
+      await tab.getByRole("link", { name: "Plots" }).click();
+      await tab.getByText("no longer accepted").waitFor({ timeout: LIVE_TIMEOUT });
+      await tab.getByLabel("API key").waitFor();
+      expect(await tab.evaluate("window.sessionStorage.length")).toBe(0);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("signs out: the key and the cookie are gone", async () => {
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByLabel("API key").waitFor();
+    expect(await page.evaluate("window.sessionStorage.length")).toBe(0);
+    expect((await context.cookies()).find((c) => c.name === "jobs_session")).toBeUndefined();
+  });
+
+  it("made no request off the server's origin and logged no console errors", () => {
+    expect(offOrigin).toEqual([]);
+    // The bad-key sign-in's 401 is the only error a browser logs by itself (a failed resource).
+    expect(consoleErrors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+  });
+});

@@ -1,0 +1,162 @@
+// The server side of the dashboard, over plain HTTP: GET / and its assets (CSP, caching), the
+// sign-in cookie (attributes, accepted on downloads, ended by sign-out and by revoking the key),
+// and the admin lists the dashboard reads (apiKeys, workers).
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DASHBOARD_DIST } from "../../src/http/dashboard.ts";
+import { backends } from "../helpers/backends.ts";
+import { startTestServer, type TestServer } from "../helpers/server.ts";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+
+beforeAll(() => {
+  const built = spawnSync(process.execPath, ["scripts/build-web.mjs"], { cwd: ROOT, encoding: "utf8" });
+  if (built.status !== 0) throw new Error(`building the dashboard failed:\n${built.stdout}${built.stderr}`);
+}, 120_000);
+
+describe("dashboard bundle", () => {
+  it("stays under 300 KB gzipped, every asset together", () => {
+    const assets = readdirSync(join(DASHBOARD_DIST, "assets")).map((f) => join(DASHBOARD_DIST, "assets", f));
+    const gzipped = [join(DASHBOARD_DIST, "index.html"), ...assets].reduce((sum, file) => sum + gzipSync(readFileSync(file), { level: 9 }).length, 0);
+    console.log(`[dashboard] bundle: ${assets.length} assets, ${(gzipped / 1024).toFixed(1)} KiB gzipped`);
+    expect(gzipped).toBeLessThan(300 * 1024);
+  });
+});
+
+describe.each(backends)("dashboard server side ($name)", (backend) => {
+  let t: TestServer;
+  let member: { key: string; id: string };
+  let artifact: { id: string; downloadUrl: string; contentHash: string };
+
+  beforeAll(async () => {
+    t = await startTestServer(backend, { JOBS_WORKERS: "1" });
+    const made = await t.admin.request<{ createApiKey: { secret: string; apiKey: { id: string } } }>(
+      `mutation { createApiKey(userId: "dora", role: MEMBER) { secret apiKey { id } } }`,
+    );
+    member = { key: made.createApiKey.secret, id: made.createApiKey.apiKey.id };
+    const created = await t.client(member.key).request<{ createGenerationJob: { job: { jobId: string } } }>(
+      `mutation { createGenerationJob(input: { kind: MOCK, rows: 50, seed: 3, description: "people" }) { job { jobId } } }`,
+    );
+    const done = await t.client(member.key).request<{ waitForJob: { state: string; artifacts: { id: string; downloadUrl: string; contentHash: string }[] } }>(
+      `query($id: ID!) { waitForJob(reasonerType: GENERATION, jobId: $id, timeoutS: 60) { state artifacts { id downloadUrl contentHash } } }`,
+      { id: created.createGenerationJob.job.jobId },
+    );
+    expect(done.waitForJob.state).toBe("SUCCEEDED");
+    artifact = done.waitForJob.artifacts[0]!;
+  });
+  afterAll(() => t?.stop());
+
+  it("serves the page at / and its client routes with a CSP that forbids inline script", async () => {
+    for (const path of ["/", "/jobs", "/jobs/GENERATION/abc", "/new?family=AGENT", "/admin/keys"]) {
+      const res = await fetch(`${t.url}${path}`, { headers: { accept: "text/html" } });
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+      const csp = res.headers.get("content-security-policy") ?? "";
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).not.toContain("unsafe-inline");
+      expect(csp).not.toContain("unsafe-eval");
+      const html = await res.text();
+      expect(html).toContain('<div id="root">');
+      // No inline script: every <script> has a src on this server.
+      for (const tag of html.match(/<script\b[^>]*>/g) ?? []) expect(tag).toMatch(/src="\/assets\//);
+    }
+    // Other paths are not the page: GraphQL and unknown routes answer as before.
+    expect((await fetch(`${t.url}/nope`)).status).toBe(404);
+  });
+
+  it("serves hashed assets with a year of immutable caching, and 404s unknown ones", async () => {
+    const files = readdirSync(join(DASHBOARD_DIST, "assets"));
+    expect(files.some((f) => f.endsWith(".js"))).toBe(true);
+    for (const file of files) {
+      const res = await fetch(`${t.url}/assets/${file}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("cache-control")).toContain("immutable");
+      expect(res.headers.get("cache-control")).toContain("max-age=31536000");
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    }
+    const missing = await fetch(`${t.url}/assets/nothing-here.js`);
+    expect(missing.status).toBe(404);
+  });
+
+  it("POST /session sets an HttpOnly SameSite=Strict cookie (not the key) and refuses bad keys", async () => {
+    const bad = await fetch(`${t.url}/session`, { method: "POST", headers: { authorization: "Bearer jobs_not-a-real-key" } });
+    expect(bad.status).toBe(401);
+    expect(((await bad.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe("UNAUTHENTICATED");
+    expect(bad.headers.get("set-cookie")).toBeNull();
+
+    const res = await fetch(`${t.url}/session`, { method: "POST", headers: { authorization: `Bearer ${member.key}` } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ userId: "dora", role: "MEMBER" });
+    const cookie = res.headers.get("set-cookie") ?? "";
+    expect(cookie).toMatch(/^jobs_session=[A-Za-z0-9_-]{40,};/);
+    expect(cookie).toContain("HttpOnly");
+    expect(cookie).toContain("SameSite=Strict");
+    expect(cookie).toContain("Path=/");
+    expect(cookie).not.toContain("Secure"); // plain HTTP here; Secure under TLS or an https public URL
+    expect(cookie).not.toContain(member.key);
+  });
+
+  it("the cookie downloads artifacts; signing out ends it", async () => {
+    const session = await startSession(member.key);
+    const path = new URL(artifact.downloadUrl).pathname;
+    const withCookie = await fetch(`${t.url}${path}`, { headers: { cookie: session } });
+    expect(withCookie.status).toBe(200);
+    const bytes = Buffer.from(await withCookie.arrayBuffer());
+    expect(`sha256:${createHash("sha256").update(bytes).digest("hex")}`).toBe(artifact.contentHash);
+
+    // Without any credentials, and with a made-up cookie: refused.
+    expect((await fetch(`${t.url}${path}`)).status).toBe(401);
+    expect((await fetch(`${t.url}${path}`, { headers: { cookie: "jobs_session=made-up" } })).status).toBe(401);
+
+    const out = await fetch(`${t.url}/session`, { method: "DELETE", headers: { cookie: session } });
+    expect(out.status).toBe(204);
+    expect(out.headers.get("set-cookie")).toMatch(/jobs_session=;.*Expires=Thu, 01 Jan 1970/);
+    expect((await fetch(`${t.url}${path}`, { headers: { cookie: session } })).status).toBe(401);
+  });
+
+  it("the cookie does not authenticate GraphQL", async () => {
+    const session = await startSession(member.key);
+    const res = await fetch(`${t.url}/graphql`, { method: "POST", headers: { cookie: session, "content-type": "application/json" }, body: JSON.stringify({ query: "{ viewer { userId } }" }) });
+    const body = (await res.json()) as { errors?: { extensions: { code: string } }[] };
+    expect(body.errors?.[0]?.extensions.code).toBe("UNAUTHENTICATED");
+  });
+
+  it("lists API keys and workers for admins only", async () => {
+    const keys = await t.admin.request<{ apiKeys: { id: string; userId: string; prefix: string; revokedOn: string | null }[] }>(`{ apiKeys(includeRevoked: true) { id userId prefix revokedOn } }`);
+    expect(keys.apiKeys.map((k) => k.userId)).toEqual(expect.arrayContaining(["admin", "dora"]));
+    expect(JSON.stringify(keys)).not.toContain(member.key);
+    const worker = await t.client(await workerKey()).request<{ registerWorker: { id: string } }>(`mutation { registerWorker(input: { name: "w1", reasonerTypes: [PRESCRIPTIVE] }) { id } }`);
+    const workers = await t.admin.request<{ workers: { id: string; name: string; lastSeenOn: string }[] }>(`{ workers { id name lastSeenOn } }`);
+    expect(workers.workers.map((w) => w.id)).toContain(worker.registerWorker.id);
+    for (const query of ["{ apiKeys { id } }", "{ workers { id } }"]) {
+      const denied = await t.client(member.key).raw(query);
+      expect(denied.errors?.[0]?.extensions?.code, query).toBe("FORBIDDEN");
+    }
+  });
+
+  it("revoking the key ends its sessions", async () => {
+    const session = await startSession(member.key);
+    const path = new URL(artifact.downloadUrl).pathname;
+    expect((await fetch(`${t.url}${path}`, { headers: { cookie: session } })).status).toBe(200);
+    await t.admin.request(`mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, { id: member.id });
+    const after = await fetch(`${t.url}${path}`, { headers: { cookie: session } });
+    expect(after.status).toBe(401);
+    expect(((await after.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe("UNAUTHENTICATED");
+  });
+
+  async function startSession(key: string): Promise<string> {
+    const res = await fetch(`${t.url}/session`, { method: "POST", headers: { authorization: `Bearer ${key}` } });
+    expect(res.status).toBe(200);
+    return (res.headers.get("set-cookie") ?? "").split(";")[0]!;
+  }
+
+  async function workerKey(): Promise<string> {
+    const made = await t.admin.request<{ createApiKey: { secret: string } }>(`mutation { createApiKey(userId: "runner", role: WORKER) { secret } }`);
+    return made.createApiKey.secret;
+  }
+});

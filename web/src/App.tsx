@@ -1,0 +1,136 @@
+// Sign-in gate, layout and routes. Every page below the gate has a session (useSession).
+import { useEffect, useMemo, useState } from "react";
+import { Link, Redirect, Route, Switch, useLocation } from "wouter";
+import { KEY_REFUSED_EVENT, liveClient } from "./api/graphql.ts";
+import { resume, type SessionInfo, signOut } from "./api/session.ts";
+import { SessionContext, type Session, useSession } from "./session-context.tsx";
+import { SignInPage } from "./pages/SignIn.tsx";
+import { JobsPage } from "./pages/Jobs.tsx";
+import { JobPage } from "./pages/Job.tsx";
+import { CreatePage } from "./pages/Create.tsx";
+import { PlotsPage } from "./pages/Plots.tsx";
+import { ApiKeysPage } from "./pages/admin/ApiKeys.tsx";
+import { WorkersPage } from "./pages/admin/Workers.tsx";
+import { SchedulesPage } from "./pages/admin/Schedules.tsx";
+import { AuditLogPage } from "./pages/admin/AuditLog.tsx";
+
+export function App() {
+  const [signedIn, setSignedIn] = useState<{ key: string; info: SessionInfo } | null>(null);
+  const [resuming, setResuming] = useState(true);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  useEffect(() => {
+    resume().then((s) => {
+      setSignedIn(s);
+      setResuming(false);
+    });
+  }, []);
+
+  const session = useMemo<Session | null>(() => {
+    if (!signedIn) return null;
+    return {
+      ...signedIn,
+      live: liveClient(signedIn.key),
+      isAdmin: signedIn.info.role === "ADMIN",
+      // The sign-in page shows once the server has ended the cookie's session too.
+      signOut: () => void signOut().then(() => setSignedIn(null)),
+    };
+  }, [signedIn]);
+
+  // A key revoked while signed in: back to the sign-in page, saying why.
+  useEffect(() => {
+    if (!signedIn) return;
+    const refused = () =>
+      void signOut().then(() => {
+        setNotice("Your API key is no longer accepted (revoked?); sign in again.");
+        setSignedIn(null);
+      });
+    window.addEventListener(KEY_REFUSED_EVENT, refused);
+    return () => window.removeEventListener(KEY_REFUSED_EVENT, refused);
+  }, [signedIn]);
+
+  // Closing the socket when the key changes or the user signs out.
+  useEffect(() => () => void session?.live.dispose(), [session]);
+
+  if (resuming) return <p className="loading" role="status">Loading…</p>;
+  if (!session)
+    return (
+      <SignInPage
+        notice={notice}
+        onSignedIn={(key, info) => {
+          setNotice(null);
+          setSignedIn({ key, info });
+        }}
+      />
+    );
+  return (
+    <SessionContext.Provider value={session}>
+      <Layout />
+    </SessionContext.Provider>
+  );
+}
+
+function NavLink({ href, children }: { href: string; children: string }) {
+  const [location] = useLocation();
+  const current = location === href || (href !== "/" && location.startsWith(href + "/"));
+  return (
+    <Link href={href} aria-current={current ? "page" : undefined}>
+      {children}
+    </Link>
+  );
+}
+
+function Layout() {
+  const session = useSession();
+  return (
+    <>
+      <header className="top">
+        <Link href="/jobs" className="brand">
+          Jobs
+        </Link>
+        <nav aria-label="Main">
+          <NavLink href="/jobs">Jobs</NavLink>
+          <NavLink href="/new">New job</NavLink>
+          <NavLink href="/plots">Plots</NavLink>
+          {session.isAdmin && (
+            <>
+              <NavLink href="/admin/keys">API keys</NavLink>
+              <NavLink href="/admin/workers">Workers</NavLink>
+              <NavLink href="/admin/schedules">Schedules</NavLink>
+              <NavLink href="/admin/audit">Audit log</NavLink>
+            </>
+          )}
+        </nav>
+        <div className="who">
+          <span title={`tenant ${session.info.tenantId}`}>
+            {session.info.userId} ({session.info.role.toLowerCase()})
+          </span>
+          <button type="button" onClick={session.signOut}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main>
+        <Switch>
+          <Route path="/">
+            <Redirect to="/jobs" replace />
+          </Route>
+          <Route path="/jobs" component={JobsPage} />
+          <Route path="/jobs/:type/:jobId">{(params) => <JobPage key={`${params.type}/${params.jobId}`} type={params.type} jobId={params.jobId} />}</Route>
+          <Route path="/new" component={CreatePage} />
+          <Route path="/plots" component={PlotsPage} />
+          <Route path="/admin/keys" component={ApiKeysPage} />
+          <Route path="/admin/workers" component={WorkersPage} />
+          <Route path="/admin/schedules" component={SchedulesPage} />
+          <Route path="/admin/audit" component={AuditLogPage} />
+          <Route>
+            <h1>Not found</h1>
+            <p>
+              There is no such page. <Link href="/jobs">Back to the jobs</Link>
+            </p>
+          </Route>
+        </Switch>
+      </main>
+    </>
+  );
+}

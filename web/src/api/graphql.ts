@@ -1,0 +1,86 @@
+// GraphQL over HTTP and graphql-ws, with the signed-in API key. Typed documents come from codegen
+// (web/src/gql); documents for fields a server may lack are plain strings (see optional.ts).
+import { type Client, createClient } from "graphql-ws/client";
+
+/** A typed document as codegen makes it (a String subclass carrying its result and variable types). */
+export interface Doc<R, V> {
+  toString(): string;
+  __apiType?: (variables: V) => R;
+}
+export type ResultOf<D> = D extends Doc<infer R, unknown> ? R : never;
+
+export interface ApiErrorBody {
+  message: string;
+  extensions?: { code?: string; field?: string; [key: string]: unknown };
+}
+
+/** An answer with errors: the first one's message and contract code (UNAUTHENTICATED, BAD_USER_INPUT, ...). */
+export class ApiError extends Error {
+  readonly code: string;
+  readonly field: string | undefined;
+  constructor(readonly errors: ApiErrorBody[]) {
+    super(errors.map((e) => e.message).join("; ") || "request failed");
+    this.code = errors[0]?.extensions?.code ?? "UNKNOWN";
+    this.field = errors[0]?.extensions?.field;
+  }
+  /** True when the server's schema has no such field (it is built on another server version). */
+  get unknownField(): boolean {
+    return this.code === "GRAPHQL_VALIDATION_FAILED" && this.errors.some((e) => /Cannot query field/.test(e.message));
+  }
+}
+
+/** Fired on window when the server no longer accepts the key (revoked): the app signs out. */
+export const KEY_REFUSED_EVENT = "jobs:key-refused";
+
+export async function gql<R, V>(key: string, doc: Doc<R, V>, variables?: V): Promise<R> {
+  const res = await fetch("/graphql", {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/graphql-response+json, application/json", authorization: `Bearer ${key}` },
+    body: JSON.stringify({ query: doc.toString(), variables: variables ?? {} }),
+  });
+  let body: { data?: R; errors?: ApiErrorBody[] };
+  try {
+    body = (await res.json()) as typeof body;
+  } catch {
+    throw new ApiError([{ message: `the server answered ${res.status} without GraphQL`, extensions: { code: "INTERNAL_SERVER_ERROR" } }]);
+  }
+  if (body.errors?.length) {
+    const error = new ApiError(body.errors);
+    if (error.code === "UNAUTHENTICATED") window.dispatchEvent(new Event(KEY_REFUSED_EVENT));
+    throw error;
+  }
+  if (!body.data) throw new ApiError([{ message: "empty answer", extensions: { code: "INTERNAL_SERVER_ERROR" } }]);
+  return body.data;
+}
+
+/** One WebSocket per signed-in key, opened on first use, reconnecting on its own. */
+export function liveClient(key: string): Client {
+  const url = new URL("/graphql", window.location.href);
+  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+  return createClient({
+    url: url.toString(),
+    connectionParams: { authorization: `Bearer ${key}` },
+    lazy: true,
+    lazyCloseTimeout: 3000,
+    retryAttempts: Infinity,
+    shouldRetry: () => true,
+  });
+}
+
+/** Subscribes; returns the unsubscribe function. */
+export function subscribe<R, V>(client: Client, doc: Doc<R, V>, variables: V, onData: (data: R) => void, onError?: (error: ApiError) => void): () => void {
+  return client.subscribe<R>(
+    { query: doc.toString(), variables: (variables ?? {}) as Record<string, unknown> },
+    {
+      next: (value) => {
+        if (value.errors?.length) onError?.(new ApiError(value.errors as ApiErrorBody[]));
+        else if (value.data) onData(value.data as R);
+      },
+      error: (err) => {
+        // A closed socket is retried by the client; errors here are the server refusing the operation.
+        if (Array.isArray(err)) onError?.(new ApiError(err as ApiErrorBody[]));
+      },
+      complete: () => undefined,
+    },
+  );
+}

@@ -1,0 +1,50 @@
+// How times, durations and sizes read on the pages.
+export function duration(ms: number | null | undefined): string {
+  if (ms == null || !Number.isFinite(ms)) return "–";
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(s < 10 ? 1 : 0)} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${Math.round(s % 60)} s`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h} h ${m % 60} min`;
+  return `${Math.floor(h / 24)} d ${h % 24} h`;
+}
+
+export function age(iso: string, now: number): string {
+  return duration(Math.max(0, now - Date.parse(iso)));
+}
+
+export function time(iso: string | null | undefined): string {
+  if (!iso) return "–";
+  const d = new Date(iso);
+  return d.toLocaleString(undefined, { year: "numeric", month: "short", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+}
+
+export function bytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ["KiB", "MiB", "GiB", "TiB"];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}
+
+/** A server-made download URL as a path on this origin: the page never requests another origin. */
+export function samePath(url: string): string {
+  try {
+    const u = new URL(url, window.location.href);
+    return u.pathname + u.search;
+  } catch {
+    return url;
+  }
+}
+
+export function json(value: unknown): string {
+  return JSON.stringify(value, null, 2);
+}
+
+export const TERMINAL_STATES = new Set(["SUCCEEDED", "FAILED", "CANCELED"]);

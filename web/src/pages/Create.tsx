@@ -1,0 +1,317 @@
+// New jobs: one form per family. Generation shows its credit estimate before submitting.
+import { cloneElement, type FormEvent, type ReactElement, useEffect, useId, useState } from "react";
+import { useLocation, useSearch } from "wouter";
+import { gql } from "../api/graphql.ts";
+import { AddAgentJobMutation, CreateGenerationJobMutation, CreateJobMutation, EstimateCreditsQuery, RunBatchJobMutation } from "../api/documents.ts";
+import { uploadDataset, UploadError } from "../api/uploads.ts";
+import { ErrorBox } from "../components/common.tsx";
+import type { GenerationKind, PlanTier, ReasonerType } from "../gql/graphql.ts";
+import { useAction, useQuery } from "../hooks.ts";
+import { useSession } from "../session-context.tsx";
+import { FAMILIES } from "./jobs-filter.ts";
+import { jobPath } from "./Jobs.tsx";
+
+const KINDS: GenerationKind[] = ["MOCK", "SYNTHESIZE", "SIMULATE", "ANALYZE", "TRAIN", "FIT", "VERIFY", "FABRICATE", "SCENARIO_FABRICATE", "LIFT"];
+/** Kinds whose spec.input names a dataset (an upload's or an artifact's id). */
+const READS_DATASET = new Set<GenerationKind>(["ANALYZE", "TRAIN", "FIT", "VERIFY", "LIFT"]);
+const TIERS: PlanTier[] = ["FREE", "STANDARD", "ENTERPRISE"];
+
+class FormError extends Error {}
+
+function parseJson(text: string, label: string): unknown {
+  if (!text.trim()) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new FormError(`${label} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+function optionalInt(text: string, label: string): number | undefined {
+  if (!text.trim()) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n)) throw new FormError(`${label} must be a whole number`);
+  return n;
+}
+
+export function CreatePage() {
+  const search = useSearch();
+  const [, navigate] = useLocation();
+  const family = (new URLSearchParams(search).get("family") ?? "GENERATION") as ReasonerType;
+  const current = (FAMILIES as string[]).includes(family) ? family : "GENERATION";
+  return (
+    <>
+      <h1>New job</h1>
+      <label className="family-pick">
+        Family
+        <select value={current} onChange={(e) => navigate(`/new?family=${e.target.value}`, { replace: true })}>
+          {FAMILIES.map((f) => (
+            <option key={f}>{f}</option>
+          ))}
+        </select>
+      </label>
+      {current === "GENERATION" && <GenerationForm />}
+      {current === "AGENT" && <AgentForm />}
+      {current === "BATCH" && <BatchForm />}
+      {(current === "LOGIC" || current === "PRESCRIPTIVE" || current === "PREDICTIVE") && <GenericForm key={current} reasonerType={current} />}
+    </>
+  );
+}
+
+/** Submits, then opens the new job's page; a form mistake (FormError) or the server's error shows below. */
+function useCreate(run: () => Promise<{ jobId: string; reasonerType: ReasonerType }>) {
+  const [, navigate] = useLocation();
+  const action = useAction(run);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const job = await action.act();
+    if (job) navigate(jobPath(job));
+  };
+  return { submit, busy: action.busy, error: action.error };
+}
+
+/** A labelled control; the hint is its description, not part of its name. */
+function Field({ label, children, hint }: { label: string; children: ReactElement<{ id?: string; "aria-describedby"?: string }>; hint?: string }) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {cloneElement(children, { id, ...(hint ? { "aria-describedby": `${id}-hint` } : {}) })}
+      {hint && (
+        <small className="hint" id={`${id}-hint`}>
+          {hint}
+        </small>
+      )}
+    </div>
+  );
+}
+
+function GenerationForm() {
+  const { key } = useSession();
+  const [kind, setKind] = useState<GenerationKind>("MOCK");
+  const [rows, setRows] = useState("1000");
+  const [description, setDescription] = useState("");
+  const [seed, setSeed] = useState("");
+  const [tier, setTier] = useState<PlanTier>("STANDARD");
+  const [name, setName] = useState("");
+  const [input, setInput] = useState("");
+  const [model, setModel] = useState("");
+  const [spec, setSpec] = useState("");
+  const [upload, setUpload] = useState<{ busy: boolean; message: string | null; error: string | null }>({ busy: false, message: null, error: null });
+  const rowCount = Number(rows);
+  const validRows = Number.isInteger(rowCount) && rowCount > 0;
+  const [estimateRows, setEstimateRows] = useState(rowCount);
+  // The estimate follows the rows as typed, a moment after the typing stops.
+  useEffect(() => {
+    const t = window.setTimeout(() => setEstimateRows(rowCount), 250);
+    return () => window.clearTimeout(t);
+  }, [rowCount]);
+  const estimate = useQuery(EstimateCreditsQuery, { kind, rows: estimateRows }, { skip: !(Number.isInteger(estimateRows) && estimateRows > 0) });
+
+  const create = useCreate(async () => {
+    const extra = (parseJson(spec, "Spec") ?? {}) as Record<string, unknown>;
+    if (typeof extra !== "object" || Array.isArray(extra)) throw new FormError("Spec must be a JSON object");
+    const fullSpec = { ...extra, ...(READS_DATASET.has(kind) && input.trim() ? { input: input.trim() } : {}), ...(kind === "SYNTHESIZE" && model.trim() ? { model: model.trim() } : {}) };
+    const result = await gql(key, CreateGenerationJobMutation, {
+      input: {
+        kind,
+        rows: optionalInt(rows, "Rows"),
+        description: description.trim() || undefined,
+        seed: optionalInt(seed, "Seed"),
+        planTier: tier,
+        name: name.trim() || undefined,
+        spec: Object.keys(fullSpec).length ? fullSpec : undefined,
+      },
+    });
+    return result.createGenerationJob.job;
+  });
+
+  async function onFile(file: File | undefined) {
+    if (!file) return;
+    setUpload({ busy: true, message: null, error: null });
+    try {
+      const stored = await uploadDataset(key, file);
+      setInput(stored.id);
+      setUpload({ busy: false, message: `Uploaded ${file.name} (${stored.sizeBytes} bytes) as ${stored.id}.`, error: null });
+    } catch (err) {
+      setUpload({ busy: false, message: null, error: err instanceof UploadError ? err.message : "The upload failed." });
+    }
+  }
+
+  return (
+    <form className="create" onSubmit={create.submit} aria-label="New generation job">
+      <Field label="Kind">
+        <select value={kind} onChange={(e) => setKind(e.target.value as GenerationKind)}>
+          {KINDS.map((k) => (
+            <option key={k}>{k}</option>
+          ))}
+        </select>
+      </Field>
+      <Field label="Rows">
+        <input type="number" min={1} step={1} value={rows} onChange={(e) => setRows(e.target.value)} />
+      </Field>
+      <Field label="Description" hint="What the data is about; a description alone makes MOCK columns.">
+        <textarea rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />
+      </Field>
+      <Field label="Seed" hint="Same input and seed: byte-identical output. Empty: one is chosen.">
+        <input type="number" step={1} value={seed} onChange={(e) => setSeed(e.target.value)} />
+      </Field>
+      <Field label="Plan tier">
+        <select value={tier} onChange={(e) => setTier(e.target.value as PlanTier)}>
+          {TIERS.map((t) => (
+            <option key={t}>{t}</option>
+          ))}
+        </select>
+      </Field>
+      <Field label="Name">
+        <input value={name} onChange={(e) => setName(e.target.value)} />
+      </Field>
+      {READS_DATASET.has(kind) && (
+        <fieldset>
+          <legend>Input dataset</legend>
+          <Field label="Dataset file">
+            <input type="file" accept=".csv,.ndjson,.jsonl,.json,text/csv,application/json" disabled={upload.busy} onChange={(e) => void onFile(e.target.files?.[0])} />
+          </Field>
+          <Field label="Dataset id" hint="Filled in by an upload, or the id of an artifact you can see.">
+            <input value={input} onChange={(e) => setInput(e.target.value)} />
+          </Field>
+          {upload.message && <p role="status">{upload.message}</p>}
+          {upload.error && (
+            <p className="error" role="alert">
+              {upload.error}
+            </p>
+          )}
+        </fieldset>
+      )}
+      {kind === "SYNTHESIZE" && (
+        <Field label="Model (a TRAIN job's id)">
+          <input value={model} onChange={(e) => setModel(e.target.value)} />
+        </Field>
+      )}
+      <Field label="Spec (JSON, optional)" hint='Kind-specific input, e.g. {"columns": [...]}.'>
+        <textarea rows={3} className="mono" value={spec} onChange={(e) => setSpec(e.target.value)} />
+      </Field>
+      <p className="estimate" aria-live="polite">
+        {!validRows
+          ? "Enter the number of rows to see the credit estimate."
+          : estimate.data
+            ? `Estimated credits: ${estimate.data.estimateCredits.estimatedCredits}${estimate.data.estimateCredits.trainingTier ? ` (training tier ${estimate.data.estimateCredits.trainingTier})` : ""}`
+            : estimate.error
+              ? `No estimate: ${estimate.error.message}`
+              : "Estimating…"}
+      </p>
+      <button type="submit" disabled={create.busy}>
+        Create generation job
+      </button>
+      <ErrorBox error={create.error} what="The job was not created" />
+    </form>
+  );
+}
+
+function AgentForm() {
+  const { key } = useSession();
+  const [v, setV] = useState({ functionName: "", modelId: "", displayName: "", description: "", assignedAgentId: "", parameters: "" });
+  const set = (k: keyof typeof v) => (e: { target: { value: string } }) => setV({ ...v, [k]: e.target.value });
+  const create = useCreate(async () => {
+    const parameters = parseJson(v.parameters, "Parameters");
+    const result = await gql(key, AddAgentJobMutation, {
+      input: {
+        functionName: v.functionName.trim(),
+        modelId: v.modelId.trim() || undefined,
+        displayName: v.displayName.trim() || undefined,
+        description: v.description.trim() || undefined,
+        assignedAgentId: v.assignedAgentId.trim() || undefined,
+        parameters,
+      },
+    });
+    return result.addAgentJob.job;
+  });
+  return (
+    <form className="create" onSubmit={create.submit} aria-label="New agent job">
+      <Field label="Function name">
+        <input value={v.functionName} onChange={set("functionName")} required />
+      </Field>
+      <Field label="Model id">
+        <input value={v.modelId} onChange={set("modelId")} />
+      </Field>
+      <Field label="Display name">
+        <input value={v.displayName} onChange={set("displayName")} />
+      </Field>
+      <Field label="Description">
+        <textarea rows={2} value={v.description} onChange={set("description")} />
+      </Field>
+      <Field label="Assigned agent id">
+        <input value={v.assignedAgentId} onChange={set("assignedAgentId")} />
+      </Field>
+      <Field label="Parameters (JSON)">
+        <textarea rows={3} className="mono" value={v.parameters} onChange={set("parameters")} />
+      </Field>
+      <button type="submit" disabled={create.busy}>
+        Create agent job
+      </button>
+      <ErrorBox error={create.error} what="The job was not created" />
+    </form>
+  );
+}
+
+const EXAMPLE_STEPS = JSON.stringify([{ name: "make", run: { reasonerType: "GENERATION", payload: { kind: "MOCK", rows: 100 } } }], null, 2);
+
+function BatchForm() {
+  const { key } = useSession();
+  const [name, setName] = useState("");
+  const [steps, setSteps] = useState(EXAMPLE_STEPS);
+  const create = useCreate(async () => {
+    const parsed = parseJson(steps, "Steps");
+    if (!Array.isArray(parsed)) throw new FormError("Steps must be a JSON array of {name, run}");
+    const result = await gql(key, RunBatchJobMutation, { input: { name: name.trim(), steps: parsed as never } });
+    return result.runBatchJob.job;
+  });
+  return (
+    <form className="create" onSubmit={create.submit} aria-label="New batch job">
+      <Field label="Name">
+        <input value={name} onChange={(e) => setName(e.target.value)} required />
+      </Field>
+      <Field label="Steps (JSON)" hint='Each {name, run: {reasonerType, reasonerName?, payload}}; a later step may use "$steps.<name>.artifacts[0]".'>
+        <textarea rows={10} className="mono" value={steps} onChange={(e) => setSteps(e.target.value)} />
+      </Field>
+      <button type="submit" disabled={create.busy}>
+        Run batch job
+      </button>
+      <ErrorBox error={create.error} what="The job was not created" />
+    </form>
+  );
+}
+
+function GenericForm({ reasonerType }: { reasonerType: ReasonerType }) {
+  const { key } = useSession();
+  const [reasonerName, setReasonerName] = useState("default");
+  const [name, setName] = useState("");
+  const [payload, setPayload] = useState("{}");
+  const [timeout, setTimeoutMins] = useState("");
+  const create = useCreate(async () => {
+    const result = await gql(key, CreateJobMutation, {
+      input: { reasonerType, reasonerName: reasonerName.trim(), name: name.trim() || undefined, payload: parseJson(payload, "Payload") ?? {}, timeoutMins: optionalInt(timeout, "Timeout") },
+    });
+    return result.createJob.job;
+  });
+  return (
+    <form className="create" onSubmit={create.submit} aria-label={`New ${reasonerType.toLowerCase()} job`}>
+      <Field label="Reasoner name" hint="The reasoner, worker pool or queue that runs it.">
+        <input value={reasonerName} onChange={(e) => setReasonerName(e.target.value)} required />
+      </Field>
+      <Field label="Name">
+        <input value={name} onChange={(e) => setName(e.target.value)} />
+      </Field>
+      <Field label="Payload (JSON)">
+        <textarea rows={6} className="mono" value={payload} onChange={(e) => setPayload(e.target.value)} />
+      </Field>
+      <Field label="Timeout (minutes)">
+        <input type="number" min={1} step={1} value={timeout} onChange={(e) => setTimeoutMins(e.target.value)} />
+      </Field>
+      <button type="submit" disabled={create.busy}>
+        Create {reasonerType.toLowerCase()} job
+      </button>
+      <ErrorBox error={create.error} what="The job was not created" />
+    </form>
+  );
+}

@@ -1,0 +1,177 @@
+// The jobs table: one row per job, filters in the URL, paging by cursor, live through jobsChanged.
+import { type FormEvent, useEffect, useState } from "react";
+import { Link, useLocation, useSearch } from "wouter";
+import { JobsChangedSubscription, JobsQuery } from "../api/documents.ts";
+import { ErrorBox, StateBadge } from "../components/common.tsx";
+import { age, duration } from "../format.ts";
+import type { JobRowFragment } from "../gql/graphql.ts";
+import { useNow, useQuery, useSubscription } from "../hooks.ts";
+import { useSession } from "../session-context.tsx";
+import { FAMILIES, type ListParams, readParams, STATES, toFilter, writeParams } from "./jobs-filter.ts";
+
+const PAGE_SIZE = 25;
+
+export function jobPath(job: { reasonerType: string; jobId: string }): string {
+  return `/jobs/${job.reasonerType}/${encodeURIComponent(job.jobId)}`;
+}
+
+export function JobsPage() {
+  const session = useSession();
+  const search = useSearch();
+  const [, navigate] = useLocation();
+  const params = readParams(search);
+  const filter = toFilter(params, session.isAdmin);
+  const query = useQuery(JobsQuery, { filter, first: PAGE_SIZE, after: params.after });
+  const now = useNow();
+  const [liveNote, setLiveNote] = useState("");
+
+  const go = (next: ListParams, replace = false) => navigate(`/jobs${writeParams(next)}`, { replace });
+
+  const liveError = useSubscription(JobsChangedSubscription, { filter }, ({ jobsChanged: job }) => {
+    const shown = query.data?.jobs.edges.some((e) => e.node.jobId === job.jobId && e.node.reasonerType === job.reasonerType);
+    if (!shown && !params.after) setLiveNote(`New job: ${job.name ?? job.jobId}`);
+    query.setData((data) => {
+      if (!data) return data;
+      const edges = data.jobs.edges;
+      const at = edges.findIndex((e) => e.node.jobId === job.jobId && e.node.reasonerType === job.reasonerType);
+      if (at >= 0) {
+        const copy = edges.slice();
+        copy[at] = { node: job };
+        return { jobs: { ...data.jobs, edges: copy } };
+      }
+      // New jobs are the newest: they belong on the first page only.
+      if (params.after) return data;
+      return { jobs: { ...data.jobs, totalCount: data.jobs.totalCount + 1, edges: [{ node: job }, ...edges].slice(0, PAGE_SIZE) } };
+    });
+  });
+
+  const jobs = query.data?.jobs;
+  return (
+    <>
+      <h1>Jobs</h1>
+      <Filters params={params} isAdmin={session.isAdmin} onChange={(next) => go({ ...next, after: null }, true)} />
+      <ErrorBox error={query.error} what="Could not load the jobs" />
+      <ErrorBox error={liveError} what="Live updates stopped" />
+      <p className="sr-only" aria-live="polite">
+        {liveNote}
+      </p>
+      <div className="table-wrap">
+        <table className="jobs">
+          <caption>
+            {jobs ? `${jobs.totalCount} job${jobs.totalCount === 1 ? "" : "s"}` : query.loading ? "Loading…" : ""}
+            {params.after ? " (a later page)" : ""}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Family</th>
+              <th scope="col">State</th>
+              <th scope="col">Created by</th>
+              <th scope="col">Age</th>
+              <th scope="col">Duration</th>
+            </tr>
+          </thead>
+          <tbody>
+            {jobs?.edges.map(({ node }) => <JobRow key={`${node.reasonerType}/${node.jobId}`} job={node} now={now} />)}
+            {jobs && jobs.edges.length === 0 && (
+              <tr>
+                <td colSpan={6} className="empty">
+                  No jobs match these filters. <Link href="/new">Create one</Link>
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+      <nav className="pager" aria-label="Pages">
+        <button type="button" disabled={!params.after} onClick={() => go({ ...params, after: null })}>
+          First page
+        </button>
+        <button type="button" disabled={!params.after} onClick={() => window.history.back()}>
+          Previous
+        </button>
+        <button type="button" disabled={!jobs?.pageInfo.hasNextPage} onClick={() => jobs?.pageInfo.endCursor && go({ ...params, after: jobs.pageInfo.endCursor })}>
+          Next
+        </button>
+      </nav>
+    </>
+  );
+}
+
+function JobRow({ job, now }: { job: JobRowFragment; now: number }) {
+  const running = job.startedOn && !job.finishedOn;
+  const ms = job.durationMs ?? (running ? now - Date.parse(job.startedOn!) : null);
+  return (
+    <tr data-job-id={job.jobId}>
+      <td data-label="Name">
+        <Link href={jobPath(job)}>{job.name || <span className="muted">{job.jobId}</span>}</Link>
+      </td>
+      <td data-label="Family">{job.reasonerType}</td>
+      <td data-label="State">
+        <StateBadge state={job.state} />
+      </td>
+      <td data-label="Created by">{job.createdBy}</td>
+      <td data-label="Age">
+        <time dateTime={job.createdOn} title={job.createdOn}>
+          {age(job.createdOn, now)}
+        </time>
+      </td>
+      <td data-label="Duration">{duration(ms)}</td>
+    </tr>
+  );
+}
+
+function Filters({ params, isAdmin, onChange }: { params: ListParams; isAdmin: boolean; onChange(next: ListParams): void }) {
+  const [name, setName] = useState(params.name);
+  const [createdBy, setCreatedBy] = useState(params.createdBy);
+  useEffect(() => {
+    setName(params.name);
+    setCreatedBy(params.createdBy);
+  }, [params.name, params.createdBy]);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    onChange({ ...params, name: name.trim(), createdBy: createdBy.trim() });
+  };
+  return (
+    <form className="filters" onSubmit={submit} aria-label="Filters">
+      <label>
+        Family
+        <select value={params.family} onChange={(e) => onChange({ ...params, family: e.target.value as ListParams["family"] })}>
+          <option value="">All families</option>
+          {FAMILIES.map((f) => (
+            <option key={f}>{f}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        State
+        <select value={params.state} onChange={(e) => onChange({ ...params, state: e.target.value as ListParams["state"] })}>
+          <option value="">Any state</option>
+          {STATES.map((s) => (
+            <option key={s}>{s}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Name
+        <input type="search" value={name} onChange={(e) => setName(e.target.value)} onBlur={() => name !== params.name && onChange({ ...params, name: name.trim() })} />
+      </label>
+      <label>
+        Created by
+        <input type="search" value={createdBy} onChange={(e) => setCreatedBy(e.target.value)} onBlur={() => createdBy !== params.createdBy && onChange({ ...params, createdBy: createdBy.trim() })} />
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={params.active} onChange={(e) => onChange({ ...params, active: e.target.checked })} />
+        Only active
+      </label>
+      {isAdmin && (
+        <label className="check">
+          <input type="checkbox" checked={params.all} onChange={(e) => onChange({ ...params, all: e.target.checked })} />
+          All users
+        </label>
+      )}
+      <button type="submit">Apply</button>
+    </form>
+  );
+}
