@@ -9,10 +9,9 @@ import { BUILT_IN_KINDS } from "../families/generation/queues.ts";
 import { verifyEvidenceBundle } from "../families/generation/engine/evidence.ts";
 import {
   type GenerationOutput,
-  GenerationInputError,
   type GenerationRun,
+  inputFaultCode,
   isBuiltInGenerationKind,
-  isGenerationInputFault,
   withContractColumns,
 } from "../families/generation/engine/index.ts";
 import { type MockContract, parseMockContract, resolveMockColumns } from "../families/generation/engine/mock.ts";
@@ -59,7 +58,8 @@ function describe(outcome: Outcome): string {
 /** Faults of the request, as opposed to the executor: the job fails without retries. */
 function asInputFault(err: unknown): InputFault | null {
   if (err instanceof InputFault) return err;
-  if (isGenerationInputFault(err)) return new InputFault(err instanceof GenerationInputError ? "INVALID_INPUT" : "INVALID_SPEC", (err as Error).message);
+  const code = inputFaultCode(err);
+  if (code) return new InputFault(code, (err as Error).message);
   if (isJobsError(err, "BAD_USER_INPUT")) return new InputFault("INVALID_OUTPUT", err.message);
   return null;
 }

@@ -12,7 +12,8 @@ import { Piscina } from "piscina";
 import type { GenerationRequest, GenerationRun } from "../../families/generation/engine/index.ts";
 import type { GenerationKind } from "../../jobs/model.ts";
 import type { GenerationEngine, MockStreamRequest } from "./engine.ts";
-import type { CpuTask, MockAnswer, RunAnswer } from "./worker.ts";
+import { InputFault } from "../port.ts";
+import type { CpuTask, InputFaultAnswer, MockAnswer, RunAnswer } from "./worker.ts";
 
 /** MOCK chunks a thread may make ahead of the upload. */
 const MOCK_WINDOW = 4;
@@ -34,7 +35,7 @@ export function workerFile(): { filename: string; execArgv: string[] } {
 
 export class ThreadEngine implements GenerationEngine {
   readonly where = "thread";
-  private readonly pool: Piscina<CpuTask, RunAnswer | MockAnswer>;
+  private readonly pool: Piscina<CpuTask, RunAnswer | MockAnswer | InputFaultAnswer>;
 
   constructor(private readonly options: ThreadEngineOptions) {
     const { filename, execArgv } = workerFile();
@@ -42,9 +43,10 @@ export class ThreadEngine implements GenerationEngine {
   }
 
   async run(kind: GenerationKind, request: GenerationRequest, signal: AbortSignal): Promise<GenerationRun> {
-    const answer = (await this.pool.run({ op: "run", kind, request }, { signal })) as RunAnswer;
+    const answer = await this.pool.run({ op: "run", kind, request }, { signal });
     this.options.onTask?.(answer.threadId);
-    const run = answer.run;
+    if ("fault" in answer) throw new InputFault(answer.fault.code, answer.fault.message);
+    const run = (answer as RunAnswer).run;
     return { ...run, outputs: run.outputs.map((o) => ({ ...o, bytes: Buffer.from(o.bytes.buffer, o.bytes.byteOffset, o.bytes.byteLength) })) };
   }
 
@@ -63,7 +65,13 @@ export class ThreadEngine implements GenerationEngine {
     const stop = new AbortController();
     const task: CpuTask = { op: "mock", ...request, window: MOCK_WINDOW, port: port2 };
     const done = this.pool.run(task, { signal: AbortSignal.any([signal, stop.signal]), transferList: [port2] }).then(
-      (answer) => this.options.onTask?.(answer.threadId),
+      (answer) => {
+        this.options.onTask?.(answer.threadId);
+        if ("fault" in answer) {
+          failure = new InputFault(answer.fault.code, answer.fault.message);
+          wake?.();
+        }
+      },
       (err: unknown) => {
         failure = err;
         wake?.();

@@ -3,13 +3,19 @@
 // consumer (it sends a credit for each chunk it has taken).
 import type { MessagePort } from "node:worker_threads";
 import { threadId } from "node:worker_threads";
-import { type GenerationRequest, type GenerationRun, runBuiltInGeneration } from "../../families/generation/engine/index.ts";
+import { type GenerationRequest, type GenerationRun, inputFaultCode, runBuiltInGeneration } from "../../families/generation/engine/index.ts";
 import { generateMockChunks, type MockContract } from "../../families/generation/engine/mock.ts";
 import type { GenerationKind } from "../../jobs/model.ts";
 
 export type CpuTask =
   | { op: "run"; kind: GenerationKind; request: GenerationRequest }
   | { op: "mock"; contract: MockContract; seed: number; chunkRows: number; window: number; port: MessagePort };
+
+/** Errors cross threads as plain Errors; faults of the request are sent as such, so they are not retried. */
+export interface InputFaultAnswer {
+  fault: { code: string; message: string };
+  threadId: number;
+}
 
 export interface RunAnswer {
   run: GenerationRun;
@@ -21,7 +27,17 @@ export interface MockAnswer {
   threadId: number;
 }
 
-export default async function work(task: CpuTask): Promise<RunAnswer | MockAnswer> {
+export default async function work(task: CpuTask): Promise<RunAnswer | MockAnswer | InputFaultAnswer> {
+  try {
+    return await perform(task);
+  } catch (err) {
+    const code = inputFaultCode(err);
+    if (code) return { fault: { code, message: (err as Error).message }, threadId };
+    throw err;
+  }
+}
+
+async function perform(task: CpuTask): Promise<RunAnswer | MockAnswer> {
   if (task.op === "run") {
     // Buffers arrive as plain Uint8Arrays after the copy between threads.
     const inputs = task.request.inputs.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength));

@@ -5,7 +5,7 @@ import type { GenerationKind } from "../../../jobs/model.ts";
 import { analyzeDataset } from "./analyze.ts";
 import { formatPath, type MockContract, MockSpecError } from "./column-spec.ts";
 import { type CopulaModel, MODEL_FORMAT, synthesizeCsv, trainCopula } from "./copula.ts";
-import { CsvParseError } from "./csv.ts";
+import { CsvParseError, type CsvTable } from "./csv.ts";
 import { DatasetParseError, readDataset } from "./dataset.ts";
 import { DataContractSchema, contractColumnSpecs, fabricateContract } from "./fabricate.ts";
 import { fidelityReport, fidelitySummary } from "./fidelity.ts";
@@ -72,6 +72,17 @@ export class GenerationInputError extends Error {
   constructor(readonly field: string, message: string) {
     super(`${field}: ${message}`);
   }
+}
+
+/**
+ * The job's error code for an error caused by what the job asked for (its inputs or contract), or
+ * null for faults of the executor: INVALID_INPUT for bad inputs and parameters, INVALID_SPEC for
+ * contracts MOCK cannot use and unreadable CSV.
+ */
+export function inputFaultCode(error: unknown): "INVALID_INPUT" | "INVALID_SPEC" | null {
+  if (error instanceof GenerationInputError || error instanceof DatasetParseError || error instanceof z.ZodError) return "INVALID_INPUT";
+  if (error instanceof MockSpecError || error instanceof CsvParseError) return "INVALID_SPEC";
+  return null;
 }
 
 /** True for errors caused by what the job asked for, as opposed to faults of the executor. */
@@ -210,8 +221,7 @@ const RowsSchema = z.object({ rows: z.number().int().min(0).max(MAX_SIMULATE_ROW
 
 function runTrain(request: GenerationRequest): GenerationRun {
   const real = readDataset(singleInput("TRAIN", request));
-  const input = (request.contract as { spec?: { input?: unknown } | null } | null)?.spec?.input;
-  const model: CopulaModel = { ...trainCopula(real, request.seed), trainedOn: { input: typeof input === "string" ? input : null } };
+  const model = trainModel(real, request);
   // The model's own check: as many synthetic rows as it was trained on, compared with the data.
   const report = fidelityReport(real, readDataset(sampleCsv(model, real.rows.length, request.seed)));
   return {
@@ -229,7 +239,7 @@ function runSynthesize({ contract, seed, inputs }: GenerationRequest): Generatio
   if (!data || inputs.length > 2) throw new GenerationInputError("inputs", `SYNTHESIZE takes the training data and optionally its model, got ${inputs.length} inputs`);
   const real = readDataset(data);
   const trained = !modelBytes;
-  const model = modelBytes ? parseModel(modelBytes) : trainCopula(real, seed);
+  const model = modelBytes ? parseModel(modelBytes) : trainModel(real, { contract, seed });
   const asked = RowsSchema.parse({ rows: (contract as { rows?: unknown } | null)?.rows ?? null }).rows;
   const rows = asked ?? model.rows;
   const chunks: Buffer[] = [];
@@ -246,6 +256,12 @@ function runSynthesize({ contract, seed, inputs }: GenerationRequest): Generatio
     result: { kind: "SYNTHESIZE", rows, trained, columns: modelColumns(model), fidelity: fidelitySummary(report) },
     rows,
   };
+}
+
+/** The model of a dataset, noting which upload or artifact it came from (spec.input). */
+function trainModel(real: CsvTable, { contract, seed }: Pick<GenerationRequest, "contract" | "seed">): CopulaModel {
+  const input = (contract as { spec?: { input?: unknown } | null } | null)?.spec?.input;
+  return { ...trainCopula(real, seed), trainedOn: { input: typeof input === "string" ? input : null } };
 }
 
 function parseModel(bytes: Buffer): CopulaModel {
