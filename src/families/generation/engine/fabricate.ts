@@ -107,7 +107,9 @@ function clausesOf(body: string): string[] {
       const piece = raw.trim().replace(/\.$/, "");
       if (piece === "") continue;
       const item = piece.replace(/^(?:and|or)\s+/i, "");
-      if (open && out.length > 0 && /^["']?[\w.-]+["']?$/.test(item) && phraseHint(item) === null) {
+      // "b", "or c", "b or c": one-word items continue the enumeration before them.
+      const items = item.split(/\s+(?:or|and)\s+/i);
+      if (open && out.length > 0 && items.every((i) => /^["']?[\w.-]+["']?$/.test(i)) && phraseHint(item) === null) {
         out[out.length - 1] += `, ${item}`;
         continue;
       }
