@@ -5,6 +5,7 @@
 // correlated normals (Cholesky factor of that matrix), maps each through Φ to a probability and
 // that through the column's marginal back to a value. Pure and seed-reproducible.
 import { CholeskyDecomposition, EigenvalueDecomposition, Matrix } from "ml-matrix";
+import { z } from "zod";
 import { type CsvTable, formatCsvRow } from "./csv.ts";
 import { dateCellMs, tableColumns, type TableColumn } from "./infer.ts";
 import { normalCdf, normalQuantile } from "./normal.ts";
@@ -65,6 +66,38 @@ export interface CopulaModel {
   /** The dataset it was trained on (its artifact id), so SYNTHESIZE can compare against it. */
   trainedOn?: { input: string | null };
 }
+
+const Basics = { name: z.string(), nullRate: z.number().min(0).max(1) };
+const Quantiles = z.array(z.number()).min(2);
+
+/** A model read back from JSON (a TRAIN job's model.json): checked, since a user may hand in any file. */
+export const CopulaModelSchema = z
+  .object({
+    format: z.literal(MODEL_FORMAT),
+    rows: z.number().int().min(0),
+    columns: z
+      .array(
+        z.discriminatedUnion("kind", [
+          z.object({ ...Basics, kind: z.literal("numeric"), type: z.enum(["int", "float"]), decimals: z.number().int().min(0).max(MAX_DECIMALS), quantiles: Quantiles }),
+          z.object({ ...Basics, kind: z.literal("datetime"), type: z.enum(["date", "datetime"]), quantiles: Quantiles }),
+          z.object({ ...Basics, kind: z.literal("categorical"), type: z.enum(["bool", "string"]), values: z.array(z.string()).min(1), frequencies: z.array(z.number().min(0)).min(1) }),
+        ]),
+      )
+      .min(1),
+    correlation: z.array(z.array(z.number().min(-1).max(1))),
+    trainedOn: z.object({ input: z.string().nullable() }).optional(),
+  })
+  .superRefine((m, ctx) => {
+    const d = m.columns.length;
+    if (m.correlation.length !== d || m.correlation.some((row) => row.length !== d)) {
+      ctx.addIssue({ code: "custom", path: ["correlation"], message: `must be ${d} × ${d}, one row and column per column` });
+    }
+    m.columns.forEach((c, i) => {
+      if (c.kind === "categorical" && c.values.length !== c.frequencies.length) {
+        ctx.addIssue({ code: "custom", path: ["columns", i, "frequencies"], message: "needs one frequency per value" });
+      }
+    });
+  });
 
 export function trainCopula(table: CsvTable, seed: number): CopulaModel {
   const rows = table.rows.length;

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { GenerationKind } from "../../../jobs/model.ts";
 import { analyzeDataset } from "./analyze.ts";
 import { formatPath, type MockContract, MockSpecError } from "./column-spec.ts";
-import { type CopulaModel, MODEL_FORMAT, synthesizeCsv, trainCopula } from "./copula.ts";
+import { type CopulaModel, CopulaModelSchema, MODEL_FORMAT, synthesizeCsv, trainCopula } from "./copula.ts";
 import { CsvParseError, type CsvTable } from "./csv.ts";
 import { DatasetParseError, readDataset } from "./dataset.ts";
 import { DataContractSchema, contractColumnSpecs, fabricateContract } from "./fabricate.ts";
@@ -271,11 +271,10 @@ function parseModel(bytes: Buffer): CopulaModel {
   } catch {
     throw new GenerationInputError("spec.model", "the model is not JSON");
   }
-  const m = model as Partial<CopulaModel> | null;
-  if (m?.format !== MODEL_FORMAT || !Array.isArray(m.columns) || !Array.isArray(m.correlation)) {
+  if ((model as { format?: unknown } | null)?.format !== MODEL_FORMAT) {
     throw new GenerationInputError("spec.model", `not a ${MODEL_FORMAT} model (name a TRAIN job or its model.json)`);
   }
-  return m as CopulaModel;
+  return parseField(CopulaModelSchema, model, "spec.model") as CopulaModel;
 }
 
 function sampleCsv(model: CopulaModel, rows: number, seed: number): string {
