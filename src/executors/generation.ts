@@ -38,7 +38,7 @@ export function generationExecutor(engine: GenerationEngine = inlineEngine): Exe
       if (!g) throw new InputFault("INVALID_JOB", `job ${ctx.job.id} is not a generation job`);
       // In-process claims filter by kind; a worker over HTTP cannot, so it hands such jobs back.
       if (!isBuiltInGenerationKind(g.kind)) throw new NotRunnableHere(`generation kind ${g.kind} has no built-in executor`);
-      await ctx.log(`${g.kind} started (seed ${g.seed}, ${engine.where})`);
+      await ctx.log(`${g.kind} started (seed ${g.seed})`);
       try {
         const outcome = g.kind === "MOCK" ? await runMock(ctx, g, engine) : g.kind === "VERIFY" ? await runVerifyJob(ctx, g, engine) : await runEngineKind(ctx, g, engine);
         await ctx.log(`${g.kind} finished: ${describe(outcome)}`);

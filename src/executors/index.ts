@@ -48,6 +48,7 @@ export function startExecution(services: Services): Execution {
   let engine: GenerationEngine | null = null;
   if (config.workers > 0) {
     engine = config.cpuThreads > 0 ? new ThreadEngine({ threads: config.cpuThreads }) : inlineEngine;
+    logger.info({ cpuThreads: config.cpuThreads }, config.cpuThreads > 0 ? "generation engine in worker threads" : "generation engine on the event loop");
     const port = new InProcessPort({ db, protocol, artifacts: services.artifacts, changes: services.changes, jobs: services.jobs });
     const common = { leaseSeconds: config.leaseSeconds, logger };
     runners.push(

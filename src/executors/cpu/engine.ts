@@ -14,8 +14,6 @@ export interface MockStreamRequest {
 }
 
 export interface GenerationEngine {
-  /** "thread" or "inline": where the work runs, for logs. */
-  readonly where: string;
   /** One kind's whole run; aborting the signal stops it (the thread running it is ended). */
   run(kind: GenerationKind, request: GenerationRequest, signal: AbortSignal): Promise<GenerationRun>;
   /** MOCK's output in chunks, made while the previous ones are uploaded (a few chunks ahead at most). */
@@ -25,7 +23,6 @@ export interface GenerationEngine {
 
 /** Runs on the calling thread; MOCK yields to the event loop between chunks. */
 export const inlineEngine: GenerationEngine = {
-  where: "inline",
   async run(kind, request, signal) {
     signal.throwIfAborted();
     return runBuiltInGeneration(kind, request);

@@ -34,7 +34,6 @@ export function workerFile(): { filename: string; execArgv: string[] } {
 }
 
 export class ThreadEngine implements GenerationEngine {
-  readonly where = "thread";
   private readonly pool: Piscina<CpuTask, RunAnswer | MockAnswer | InputFaultAnswer>;
 
   constructor(private readonly options: ThreadEngineOptions) {
