@@ -183,8 +183,16 @@ async function readJsonRef(ctx: JobContext, field: string, id: string, ref: { ki
 
 async function uploadAll(ctx: JobContext, outputs: GenerationOutput[]): Promise<UploadedArtifact[]> {
   const uploaded: UploadedArtifact[] = [];
-  for (const o of outputs) uploaded.push(await ctx.upload({ name: o.name, artifactType: o.artifactType, mimeType: o.mimeType, body: o.bytes }));
+  for (const o of outputs) uploaded.push(await ctx.upload({ name: o.name, artifactType: o.artifactType, mimeType: o.mimeType, body: slices(o.bytes) }));
   return uploaded;
+}
+
+/** Upload slices: a large output is hashed and written a slice per turn of the event loop, never in one long call. */
+const UPLOAD_SLICE_BYTES = 1024 * 1024;
+
+async function* slices(bytes: Buffer): AsyncGenerator<Uint8Array> {
+  for (let start = 0; start < bytes.length; start += UPLOAD_SLICE_BYTES) yield bytes.subarray(start, start + UPLOAD_SLICE_BYTES);
+  if (bytes.length === 0) yield bytes;
 }
 
 const summary = (name: string, a: UploadedArtifact) => ({ name, id: a.id, contentHash: a.contentHash, sizeBytes: a.sizeBytes });
