@@ -89,7 +89,13 @@ describe("Gaussian copula", () => {
     expect(normalQuantile(0.001)).toBeCloseTo(-3.090232, 5);
   });
 
-  it("reads JSON lines like CSV", () => {
+  it("reads JSON lines like CSV, for every kind that reads a dataset", async () => {
+    const { runBuiltInGeneration } = await import("../../../src/families/generation/engine/index.ts");
+    const jsonl = Buffer.from('{"a":1,"b":"x"}\n{"a":2.5,"c":true}\n');
+    expect(runBuiltInGeneration("ANALYZE", { contract: {}, seed: 0, inputs: [jsonl] }).rows).toBe(2);
+    expect(runBuiltInGeneration("LIFT", { contract: {}, seed: 0, inputs: [jsonl] }).rows).toBe(2);
+    expect(runBuiltInGeneration("TRAIN", { contract: {}, seed: 0, inputs: [jsonl] }).rows).toBe(2);
+    expect(() => readDataset('{"a":1}\n{oops\n')).toThrow(/JSON lines line 2/);
     const t = readDataset('{"a":1,"b":"x"}\n{"a":2.5,"c":true}\n');
     expect(t.columns).toEqual(["a", "b", "c"]);
     expect(t.rows).toEqual([
