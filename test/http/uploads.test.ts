@@ -57,6 +57,8 @@ describe.each(backends.map((b) => [b.name, b] as const))("dataset uploads on %s"
     expect(memberGet.status).toBe(200);
     expect(Buffer.from(await memberGet.arrayBuffer()).equals(CSV)).toBe(true);
     expect((await download(tn.admin.key!, up.json.id)).status).toBe(200);
+    // Workers of the tenant read it to run the jobs that name it.
+    expect((await download(tn.worker.key!, up.json.id)).status).toBe(200);
     expect((await download(tn.otherMember.key!, up.json.id)).status).toBe(404);
     const stranger = await newTenant(t);
     expect((await download(stranger.admin.key!, up.json.id)).status).toBe(404);
