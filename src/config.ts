@@ -17,6 +17,7 @@ const ConfigSchema = z.object({
   JOBS_DATA_DIR: z.string().default("./.data"),
   JOBS_ADMIN_API_KEY: z.string().min(16, "JOBS_ADMIN_API_KEY must be at least 16 characters").optional(),
   JOBS_WORKERS: z.coerce.number().int().min(0).default(2),
+  JOBS_CPU_THREADS: z.coerce.number().int().min(0).max(256).optional(),
   JOBS_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   JOBS_PUBLIC_URL: z.string().url().optional(),
   JOBS_MAX_WAIT_S: z.coerce.number().positive().default(900),
@@ -52,6 +53,8 @@ export type Config = {
   adminApiKey: string | undefined;
   /** In-process executor concurrency; 0 turns the built-in executors off. */
   workers: number;
+  /** Worker threads for the generation engine's CPU work (default: one per executor slot); 0 runs it on the event loop. */
+  cpuThreads: number;
   logLevel: z.infer<typeof ConfigSchema>["JOBS_LOG_LEVEL"];
   publicUrl: string | undefined;
   /** Upper bound for waitForJob / createJobReady timeouts, in seconds. */
@@ -106,6 +109,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: e.JOBS_DATA_DIR,
     adminApiKey: e.JOBS_ADMIN_API_KEY,
     workers: e.JOBS_WORKERS,
+    cpuThreads: e.JOBS_CPU_THREADS ?? Math.max(1, e.JOBS_WORKERS),
     logLevel: e.JOBS_LOG_LEVEL,
     publicUrl: e.JOBS_PUBLIC_URL,
     maxWaitS: e.JOBS_MAX_WAIT_S,

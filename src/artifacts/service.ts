@@ -9,12 +9,13 @@ import { jobsError } from "../errors.ts";
 import { visibleJobs } from "../jobs/local/visibility.ts";
 import type { Viewer } from "../jobs/model.ts";
 import { isUuid, name255, parseInput } from "../jobs/validation.ts";
+import { uploadsVisibleTo } from "./visibility.ts";
 import { BlobTooLargeError, type BlobStore } from "../storage/blob-store.ts";
 import { leaseLost, parseLeaseToken } from "../workers/protocol/lease.ts";
 import { IN_PROCESS, requireWorkerRole, type Caller } from "../workers/protocol/service.ts";
 import { TERMINAL_SQL } from "../workers/protocol/states-sql.ts";
 
-export type ArtifactPurpose = "output" | "evidence";
+export type ArtifactPurpose = "output" | "evidence" | "upload";
 
 export interface StoredArtifact {
   id: string;
@@ -30,6 +31,15 @@ export interface ArtifactUpload {
   mimeType?: string | null;
   /** Streamed into the blob store; bytes already in memory may be passed as they are. */
   body: Readable | AsyncIterable<Uint8Array> | Iterable<Uint8Array> | Uint8Array;
+}
+
+/** A dataset a user uploads (PUT /uploads), for generation jobs to read through spec.input. */
+export interface DatasetUpload {
+  viewer: Viewer;
+  name: string;
+  artifactType?: string | null;
+  mimeType?: string | null;
+  body: Readable | AsyncIterable<Uint8Array> | Uint8Array;
 }
 
 export interface ServerArtifact {
@@ -51,6 +61,7 @@ export interface Download {
 }
 
 const DEFAULT_TYPE = "file";
+const DEFAULT_UPLOAD_TYPE = "dataset";
 
 export class ArtifactService {
   constructor(
@@ -72,15 +83,7 @@ export class ArtifactService {
     const lease = parseLeaseToken(String(u.leaseToken ?? ""));
     // Checked first so a stranger cannot fill the disk; checked again at insert time.
     if (!(await this.leaseHolds(lease.jobId, lease.hash, tenantScope))) throw leaseLost();
-    let blob;
-    try {
-      blob = u.body instanceof Uint8Array ? await this.blobs.putBytes(u.body) : await this.blobs.put(asyncChunks(u.body));
-    } catch (err) {
-      if (err instanceof BlobTooLargeError) {
-        throw jobsError("BAD_USER_INPUT", `artifact larger than ${err.maxBytes} bytes`, { field: "body", maxBytes: err.maxBytes });
-      }
-      throw err;
-    }
+    const blob = await this.store(u.body);
     const id = uuidv7();
     const rows = await this.db.query<{ id: string }>(
       `insert into "artifacts" ("id", "tenantId", "jobId", "leaseToken", "purpose", "name", "artifactType", "mimeType", "sizeBytes", "contentHash")
@@ -91,6 +94,24 @@ export class ArtifactService {
       [id, lease.jobId, lease.hash, name, artifactType, mimeType, blob.sizeBytes, blob.contentHash, tenantScope],
     );
     if (!rows[0]) throw leaseLost();
+    return { id, contentHash: blob.contentHash, sizeBytes: blob.sizeBytes };
+  }
+
+  /** Streams a MEMBER's or ADMIN's dataset into the blob store as an artifact of no job, owned by its uploader. */
+  async uploadDataset(u: DatasetUpload): Promise<StoredArtifact> {
+    if (u.viewer.role !== "MEMBER" && u.viewer.role !== "ADMIN") {
+      throw jobsError("FORBIDDEN", "uploads need a MEMBER or ADMIN key");
+    }
+    const name = parseInput(name255, u.name, "name");
+    const artifactType = parseInput(name255, u.artifactType || DEFAULT_UPLOAD_TYPE, "type");
+    const mimeType = u.mimeType ? parseInput(name255, u.mimeType, "mimeType") : null;
+    const blob = await this.store(u.body);
+    const id = uuidv7();
+    await this.db.query(
+      `insert into "artifacts" ("id", "tenantId", "jobId", "purpose", "name", "artifactType", "mimeType", "sizeBytes", "contentHash", "uploadedBy")
+       values ($1::uuid, $2::uuid, null, 'upload', $3, $4, $5, $6::bigint, $7, $8)`,
+      [id, u.viewer.tenantId, name, artifactType, mimeType, blob.sizeBytes, blob.contentHash, u.viewer.userId],
+    );
     return { id, contentHash: blob.contentHash, sizeBytes: blob.sizeBytes };
   }
 
@@ -106,10 +127,12 @@ export class ArtifactService {
     return { id, contentHash: blob.contentHash, sizeBytes: blob.sizeBytes };
   }
 
-  /** An attached artifact of a job the viewer may see; NOT_FOUND otherwise. */
+  /** An attached artifact of a job the viewer may see, or an upload of theirs (admins: any of the tenant's); NOT_FOUND otherwise. */
   async artifactDownload(artifactId: string, viewer: Viewer): Promise<Download> {
     const row = isUuid(artifactId)
-      ? await this.db.prisma.artifact.findFirst({ where: { id: artifactId, tenantId: viewer.tenantId, job: visibleJobs(viewer) } })
+      ? await this.db.prisma.artifact.findFirst({
+          where: { id: artifactId, tenantId: viewer.tenantId, OR: [{ job: visibleJobs(viewer) }, { jobId: null, uploadedBy: uploadsVisibleTo(viewer) }] },
+        })
       : null;
     if (!row) throw jobsError("NOT_FOUND", `artifact ${artifactId} not found`);
     return this.download(row.name, row.mimeType, row.contentHash, Number(row.sizeBytes));
@@ -129,6 +152,17 @@ export class ArtifactService {
     const row = isUuid(artifactId) ? await this.db.prisma.artifact.findUnique({ where: { id: artifactId } }) : null;
     if (!row) throw jobsError("NOT_FOUND", `artifact ${artifactId} not found`);
     return { name: row.name, contentHash: row.contentHash, bytes: await this.blobs.read(row.contentHash, limitBytes) };
+  }
+
+  private async store(body: Readable | AsyncIterable<Uint8Array> | Iterable<Uint8Array> | Uint8Array) {
+    try {
+      return body instanceof Uint8Array ? await this.blobs.putBytes(body) : await this.blobs.put(asyncChunks(body));
+    } catch (err) {
+      if (err instanceof BlobTooLargeError) {
+        throw jobsError("BAD_USER_INPUT", `artifact larger than ${err.maxBytes} bytes`, { field: "body", maxBytes: err.maxBytes });
+      }
+      throw err;
+    }
   }
 
   private download(name: string, mimeType: string | null, contentHash: string, sizeBytes: number): Download {

@@ -1,6 +1,6 @@
 // The `jobsctl` command line: every command is a thin layer over JobsClient. Human tables by default,
 // --json for scripts (one JSON document, or NDJSON for logs), exit codes from ./exit-codes.ts.
-import { readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { DownloadedFile } from "../client/download.ts";
@@ -225,6 +225,27 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
           }
         }
         print(saved, () => saved.map((f) => `${f.name} → ${f.path} (${bytes(f.sizeBytes)}, ${f.contentHash} verified)`).join("\n"));
+        return EXIT.OK;
+      }),
+    );
+
+  program
+    .command("upload")
+    .description("upload a dataset (CSV or JSON lines) for generation jobs; prints its id, the spec.input to use")
+    .argument("<file>")
+    .option("--name <name>", "the dataset's name (default: the file's name)")
+    .option("--type <type>", "the artifact type", "dataset")
+    .action((file: string, opts: { name?: string; type: string }, cmd: Command) =>
+      run(cmd, async ({ client, json, print }) => {
+        if (!existsSync(file)) throw new CliFailure(EXIT.USAGE, `no such file: ${file}`);
+        const bar = await startProgressBar(interactive(json), opts.name ?? basename(file));
+        let stored;
+        try {
+          stored = await client.upload(file, { ...(opts.name ? { name: opts.name } : {}), type: opts.type, onProgress: (p) => bar.update(p.sentBytes, p.totalBytes) });
+        } finally {
+          bar.stop();
+        }
+        print(stored, () => `${stored.id} (${bytes(stored.sizeBytes)}, ${stored.contentHash})`);
         return EXIT.OK;
       }),
     );

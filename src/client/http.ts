@@ -15,8 +15,11 @@ export interface TransportOptions {
 /** Bytes to upload: in memory, or streamed from any async source (a Node Readable is one). */
 export type UploadBody = Uint8Array | AsyncIterable<Uint8Array>;
 
-export interface ArtifactUploadRequest {
+export interface ArtifactUploadRequest extends DatasetUploadRequest {
   leaseToken: string;
+}
+
+export interface DatasetUploadRequest {
   name: string;
   /** The artifact type (`file` when absent). */
   type?: string;
@@ -90,7 +93,16 @@ export class JobsTransport {
 
   /** PUT /artifacts under a lease: streams the body, answers the stored artifact's id and hash. */
   async uploadArtifact(u: ArtifactUploadRequest): Promise<StoredArtifact> {
-    const url = new URL(`${this.baseUrl}/artifacts`);
+    return this.put("/artifacts", u, { "x-lease-token": u.leaseToken });
+  }
+
+  /** PUT /uploads: a dataset of the caller's (MEMBER or ADMIN), for generation jobs' spec.input. */
+  async uploadDataset(u: DatasetUploadRequest): Promise<StoredArtifact> {
+    return this.put("/uploads", u, {});
+  }
+
+  private async put(path: string, u: DatasetUploadRequest, headers: Record<string, string>): Promise<StoredArtifact> {
+    const url = new URL(`${this.baseUrl}${path}`);
     url.searchParams.set("name", u.name);
     if (u.type) url.searchParams.set("type", u.type);
     const streamed = !(u.body instanceof Uint8Array);
@@ -98,7 +110,7 @@ export class JobsTransport {
       method: "PUT",
       headers: {
         ...this.auth(),
-        "x-lease-token": u.leaseToken,
+        ...headers,
         "content-type": u.mimeType ?? "application/octet-stream",
         accept: "application/json",
       },

@@ -1,7 +1,7 @@
 // The jobs API client: Worker for workers and agents, JobsClient for applications and scripts. It imports
 // nothing from the server except the generation engine's pure evidence verifier.
 export { isJobsApiError, JobsApiError, type ApiErrorCode, type ApiErrorDetail, type ClientErrorCode } from "./errors.ts";
-export { JobsTransport, type ArtifactUploadRequest, type Fetch, type TransportOptions, type UploadBody } from "./http.ts";
+export { JobsTransport, type ArtifactUploadRequest, type DatasetUploadRequest, type Fetch, type TransportOptions, type UploadBody } from "./http.ts";
 export * from "./types.ts";
 export { backoff, sleep, type BackoffOptions, type IdleState, type WaitForWork } from "./wait.ts";
 export { jobsChangedWake, type JobsChangedWake, type JobsChangedWakeOptions } from "./wake.ts";
@@ -23,6 +23,7 @@ export {
 export { ContentHashMismatchError, JobTimeoutError } from "./client-errors.ts";
 export type { DownloadedFile, DownloadOptions, DownloadProgress } from "./download.ts";
 export type { EvidenceCheck, EvidenceCheckOptions } from "./evidence-check.ts";
+export type { UploadOptions, UploadProgress } from "./upload.ts";
 export {
   JobsClient,
   type CreateApiKeyOptions,

@@ -27,7 +27,9 @@ import { downloadToFile, type DownloadedFile, type DownloadOptions } from "./dow
 import { JobsApiError, isJobsApiError } from "./errors.ts";
 import type { EvidenceCheck, EvidenceCheckOptions } from "./evidence-check.ts";
 import type { TypedDocumentString } from "./generated/graphql.ts";
-import { JobsTransport, type Fetch } from "./http.ts";
+import { JobsTransport, type Fetch, type UploadBody } from "./http.ts";
+import type { StoredArtifact } from "./types.ts";
+import { uploadRequest, type UploadOptions } from "./upload.ts";
 import type {
   Artifact,
   CreatedApiKey,
@@ -341,6 +343,14 @@ export class JobsClient {
       { url: url.toString(), headers: this.authFor(url), expectedHash: options.expectedHash ?? artifact.contentHash, sizeBytes: artifact.sizeBytes ?? null, path },
       options,
     );
+  }
+
+  /**
+   * Uploads a dataset (a file path, bytes or a stream) with PUT /uploads; the answer's `id` is what
+   * a generation job's `spec.input` names. Visible to the uploader and the tenant's admins.
+   */
+  async upload(source: string | UploadBody, options: UploadOptions = {}): Promise<StoredArtifact> {
+    return this.transport.uploadDataset(await uploadRequest(source, options));
   }
 
   /** Same contract, same seed: a new job whose output is byte-identical. */

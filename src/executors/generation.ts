@@ -1,20 +1,22 @@
-// The built-in generation executor: MOCK, ANALYZE, FIT, VERIFY and LIFT through the pure engine.
-// Inputs are artifacts named by id in the spec (`spec.input`), read through the port; outputs are
-// uploaded through it. MOCK output is generated and uploaded in chunks, yielding between them, so
-// a large run neither holds the file in memory nor stalls the process, and stops promptly on cancel.
-import { setImmediate as nextTurn } from "node:timers/promises";
+// The built-in generation executor: every generation kind through the pure engine, run by a
+// GenerationEngine (worker threads in a server, see cpu/). Inputs are artifacts named by id in the
+// spec (`spec.input`, `spec.model`, `spec.contract`, `spec.scenario`), read through the port; outputs
+// are uploaded through it. MOCK output is made in a worker thread in chunks and uploaded as they
+// come, so a large run neither holds the file in memory nor stalls the process; a cancel ends the
+// thread at once.
 import { isJobsError } from "../errors.ts";
 import { BUILT_IN_KINDS } from "../families/generation/queues.ts";
 import { verifyEvidenceBundle } from "../families/generation/engine/evidence.ts";
 import {
   type GenerationOutput,
-  GenerationInputError,
   type GenerationRun,
+  inputFaultCode,
   isBuiltInGenerationKind,
-  isGenerationInputFault,
-  runBuiltInGeneration,
+  withContractColumns,
 } from "../families/generation/engine/index.ts";
-import { generateMockChunks, type MockContract, parseMockContract, resolveMockColumns } from "../families/generation/engine/mock.ts";
+import { type MockContract, parseMockContract, resolveMockColumns } from "../families/generation/engine/mock.ts";
+import type { GenerationKind } from "../jobs/model.ts";
+import { type GenerationEngine, inlineEngine } from "./cpu/engine.ts";
 import { type ArtifactBytes, type GenerationContract, InputFault, NotRunnableHere, type UploadedArtifact } from "./port.ts";
 import type { Executor, JobContext, Outcome } from "./runner.ts";
 
@@ -26,24 +28,27 @@ export function engineContract(g: GenerationContract): Record<string, unknown> {
   return { kind: g.kind, rows: g.rows, description: g.description, seed: g.seed, spec: g.spec, planTier: g.planTier };
 }
 
-export const generationExecutor: Executor = {
-  name: "generation",
-  filter: { reasonerTypes: ["GENERATION"], generationKinds: BUILT_IN_KINDS },
-  async run(ctx) {
-    const g = ctx.job.generation;
-    if (!g) throw new InputFault("INVALID_JOB", `job ${ctx.job.id} is not a generation job`);
-    // In-process claims filter by kind; a worker over HTTP cannot, so it hands such jobs back.
-    if (!isBuiltInGenerationKind(g.kind)) throw new NotRunnableHere(`generation kind ${g.kind} has no built-in executor`);
-    await ctx.log(`${g.kind} started (seed ${g.seed})`);
-    try {
-      const outcome = g.kind === "MOCK" ? await runMock(ctx, g) : await runFromInputs(ctx, g);
-      await ctx.log(`${g.kind} finished: ${describe(outcome)}`);
-      return outcome;
-    } catch (err) {
-      throw asInputFault(err) ?? err;
-    }
-  },
-};
+/** The generation executor, its CPU work done by `engine` (worker threads in a server; inline by default). */
+export function generationExecutor(engine: GenerationEngine = inlineEngine): Executor {
+  return {
+    name: "generation",
+    filter: { reasonerTypes: ["GENERATION"], generationKinds: BUILT_IN_KINDS },
+    async run(ctx) {
+      const g = ctx.job.generation;
+      if (!g) throw new InputFault("INVALID_JOB", `job ${ctx.job.id} is not a generation job`);
+      // In-process claims filter by kind; a worker over HTTP cannot, so it hands such jobs back.
+      if (!isBuiltInGenerationKind(g.kind)) throw new NotRunnableHere(`generation kind ${g.kind} has no built-in executor`);
+      await ctx.log(`${g.kind} started (seed ${g.seed})`);
+      try {
+        const outcome = g.kind === "MOCK" ? await runMock(ctx, g, engine) : g.kind === "VERIFY" ? await runVerifyJob(ctx, g, engine) : await runEngineKind(ctx, g, engine);
+        await ctx.log(`${g.kind} finished: ${describe(outcome)}`);
+        return outcome;
+      } catch (err) {
+        throw asInputFault(err) ?? err;
+      }
+    },
+  };
+}
 
 function describe(outcome: Outcome): string {
   const artifacts = (outcome.result as { artifacts?: { name: string; sizeBytes: number }[] }).artifacts ?? [];
@@ -53,13 +58,14 @@ function describe(outcome: Outcome): string {
 /** Faults of the request, as opposed to the executor: the job fails without retries. */
 function asInputFault(err: unknown): InputFault | null {
   if (err instanceof InputFault) return err;
-  if (isGenerationInputFault(err)) return new InputFault(err instanceof GenerationInputError ? "INVALID_INPUT" : "INVALID_SPEC", (err as Error).message);
+  const code = inputFaultCode(err);
+  if (code) return new InputFault(code, (err as Error).message);
   if (isJobsError(err, "BAD_USER_INPUT")) return new InputFault("INVALID_OUTPUT", err.message);
   return null;
 }
 
-async function runMock(ctx: JobContext, g: GenerationContract): Promise<Outcome> {
-  const contract = engineContract(g);
+async function runMock(ctx: JobContext, g: GenerationContract, engine: GenerationEngine): Promise<Outcome> {
+  const contract = withContractColumns(await withResolvedRefs(ctx, engineContract(g))) as MockContract;
   const parsed = parseMockContract(contract);
   const columns = resolveMockColumns(parsed);
   const format = parsed.spec?.format ?? "csv";
@@ -69,14 +75,13 @@ async function runMock(ctx: JobContext, g: GenerationContract): Promise<Outcome>
   const progress: Promise<void>[] = [];
   async function* chunks(): AsyncGenerator<Uint8Array> {
     // parseMockContract above has checked the contract's shape.
-    for (const chunk of generateMockChunks(contract as MockContract, g.seed, { chunkRows: MOCK_CHUNK_ROWS })) {
+    for await (const chunk of engine.mockChunks({ contract, seed: g.seed, chunkRows: MOCK_CHUNK_ROWS }, ctx.signal)) {
       yield chunk;
       done = Math.min(total, done + MOCK_CHUNK_ROWS);
       if (Date.now() - lastProgress >= PROGRESS_EVERY_MS) {
         lastProgress = Date.now();
         progress.push(ctx.event({ phase: "generating", rows: done, totalRows: total }).catch(() => undefined));
       }
-      await nextTurn();
       ctx.signal.throwIfAborted();
     }
   }
@@ -89,28 +94,105 @@ async function runMock(ctx: JobContext, g: GenerationContract): Promise<Outcome>
   };
 }
 
-async function runFromInputs(ctx: JobContext, g: GenerationContract): Promise<Outcome> {
-  const contract = engineContract(g);
-  let run: GenerationRun;
-  if (g.kind === "VERIFY") {
-    run = await runVerify(ctx, g, contract);
-  } else {
-    const inputs = await readInputs(ctx, g);
-    await ctx.log(`read ${inputs.map((i) => `${i.name} (${i.bytes.length} bytes)`).join(", ")}`);
-    ctx.signal.throwIfAborted();
-    run = runBuiltInGeneration(g.kind, { contract, seed: g.seed, inputs: inputs.map((i) => i.bytes) });
-  }
+async function runVerifyJob(ctx: JobContext, g: GenerationContract, engine: GenerationEngine): Promise<Outcome> {
+  return uploadRun(ctx, await runVerify(ctx, g, engineContract(g), engine));
+}
+
+async function runEngineKind(ctx: JobContext, g: GenerationContract, engine: GenerationEngine): Promise<Outcome> {
+  const contract = await withResolvedRefs(ctx, engineContract(g));
+  const inputs = await inputsOf(ctx, g, contract);
+  if (inputs.length > 0) await ctx.log(`read ${inputs.map((i) => `${i.name} (${i.bytes.length} bytes)`).join(", ")}`);
+  ctx.signal.throwIfAborted();
+  const run = await engine.run(g.kind, { contract, seed: g.seed, inputs: inputs.map((i) => i.bytes) }, ctx.signal);
+  return uploadRun(ctx, run);
+}
+
+async function uploadRun(ctx: JobContext, run: GenerationRun): Promise<Outcome> {
   const uploaded = await uploadAll(ctx, run.outputs);
   return {
     result: { ...run.result, artifacts: run.outputs.map((o, i) => summary(o.name, uploaded[i]!)) },
     artifactIds: uploaded.map((u) => u.id),
+    ...(run.problems?.length ? { problems: run.problems } : {}),
   };
+}
+
+/** What each kind reads: a dataset (spec.input), and for SYNTHESIZE from a model the data it was trained on. */
+async function inputsOf(ctx: JobContext, g: GenerationContract, contract: Record<string, unknown>): Promise<ArtifactBytes[]> {
+  switch (g.kind) {
+    case "SIMULATE":
+    case "FABRICATE":
+    case "SCENARIO_FABRICATE":
+      return [];
+    case "SYNTHESIZE": {
+      const spec = (contract.spec ?? {}) as { model?: unknown; input?: unknown };
+      if (spec.model === undefined || spec.model === null) return readInputs(ctx, g);
+      const model = spec.model as { trainedOn?: { input?: unknown } } & Record<string, unknown>;
+      const dataId = inputIds(g.spec)[0] ?? (typeof model.trainedOn?.input === "string" ? model.trainedOn.input : null);
+      if (!dataId) throw new InputFault("INVALID_SPEC", "spec.input: name the training data (the model does not say which it was)");
+      const data = await ctx.readArtifact(dataId);
+      const bytes = Buffer.from(JSON.stringify(spec.model));
+      return [data, { id: "spec.model", name: "model.json", contentHash: "", bytes }];
+    }
+    default:
+      return readInputs(ctx, g);
+  }
+}
+
+/** Which output of which kind a reference to a job names, per spec field. */
+const REFERENCES: Record<string, { kind: GenerationKind; output: string }> = {
+  contract: { kind: "FABRICATE", output: "contract.json" },
+  scenario: { kind: "SCENARIO_FABRICATE", output: "scenario.json" },
+  model: { kind: "TRAIN", output: "model.json" },
+};
+
+/**
+ * spec.contract, spec.scenario and spec.model may be given inline or by id: an artifact's id, or
+ * the id of the job that made it. Resolved here, so the engine only ever sees the JSON itself.
+ */
+async function withResolvedRefs(ctx: JobContext, contract: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const spec = contract.spec as Record<string, unknown> | null;
+  if (!spec) return contract;
+  const resolved: Record<string, unknown> = { ...spec };
+  for (const [field, ref] of Object.entries(REFERENCES)) {
+    const value = spec[field];
+    if (typeof value === "string") resolved[field] = await readJsonRef(ctx, field, value, ref);
+  }
+  return { ...contract, spec: resolved };
+}
+
+async function readJsonRef(ctx: JobContext, field: string, id: string, ref: { kind: GenerationKind; output: string }): Promise<unknown> {
+  let bytes: Buffer;
+  try {
+    bytes = (await ctx.readArtifact(id)).bytes;
+  } catch (err) {
+    if (!(err instanceof InputFault)) throw err;
+    const job = await ctx.jobArtifacts(id).catch((e: unknown) => {
+      if (e instanceof InputFault) throw new InputFault("INPUT_NOT_FOUND", `spec.${field}: ${id} is neither an artifact nor a ${ref.kind} job you can read`);
+      throw e;
+    });
+    const output = job.outputs.find((o) => o.name === ref.output);
+    if (!output) throw new InputFault("INPUT_NOT_FOUND", `spec.${field}: job ${id} has no ${ref.output} (is it a finished ${ref.kind} job?)`);
+    bytes = (await ctx.readArtifact(output.id)).bytes;
+  }
+  try {
+    return JSON.parse(bytes.toString("utf8"));
+  } catch {
+    throw new InputFault("INVALID_INPUT", `spec.${field}: ${id} is not JSON`);
+  }
 }
 
 async function uploadAll(ctx: JobContext, outputs: GenerationOutput[]): Promise<UploadedArtifact[]> {
   const uploaded: UploadedArtifact[] = [];
-  for (const o of outputs) uploaded.push(await ctx.upload({ name: o.name, artifactType: o.artifactType, mimeType: o.mimeType, body: o.bytes }));
+  for (const o of outputs) uploaded.push(await ctx.upload({ name: o.name, artifactType: o.artifactType, mimeType: o.mimeType, body: slices(o.bytes) }));
   return uploaded;
+}
+
+/** Upload slices: a large output is hashed and written a slice per turn of the event loop, never in one long call. */
+const UPLOAD_SLICE_BYTES = 1024 * 1024;
+
+async function* slices(bytes: Buffer): AsyncGenerator<Uint8Array> {
+  for (let start = 0; start < bytes.length; start += UPLOAD_SLICE_BYTES) yield bytes.subarray(start, start + UPLOAD_SLICE_BYTES);
+  if (bytes.length === 0) yield bytes;
 }
 
 const summary = (name: string, a: UploadedArtifact) => ({ name, id: a.id, contentHash: a.contentHash, sizeBytes: a.sizeBytes });
@@ -125,7 +207,7 @@ export function inputIds(spec: Record<string, unknown> | null): string[] {
 
 async function readInputs(ctx: JobContext, g: GenerationContract): Promise<ArtifactBytes[]> {
   const ids = inputIds(g.spec);
-  if (ids.length === 0) throw new InputFault("INVALID_SPEC", `spec.input: ${g.kind} reads a CSV artifact; name its id in spec.input`);
+  if (ids.length === 0) throw new InputFault("INVALID_SPEC", `spec.input: ${g.kind} reads a dataset; name an upload's or an artifact's id in spec.input`);
   const read: ArtifactBytes[] = [];
   for (const id of ids) read.push(await ctx.readArtifact(id));
   return read;
@@ -143,7 +225,7 @@ interface VerifyEntry {
  *    and the job's evidence bundle (hash chain, signatures, listed outputs) recomputed;
  *  - spec.artifacts: [{ artifactId?, name?, expectedHash }], the ids given per entry or in spec.input.
  */
-async function runVerify(ctx: JobContext, g: GenerationContract, contract: Record<string, unknown>): Promise<GenerationRun> {
+async function runVerify(ctx: JobContext, g: GenerationContract, contract: Record<string, unknown>, engine: GenerationEngine): Promise<GenerationRun> {
   const spec = g.spec ?? {};
   if (typeof spec.jobId === "string") {
     const target = await ctx.jobArtifacts(spec.jobId);
@@ -151,11 +233,11 @@ async function runVerify(ctx: JobContext, g: GenerationContract, contract: Recor
     const files = [];
     for (const a of listed) files.push(await ctx.readArtifact(a.id));
     await ctx.log(`re-hashing ${files.length} artifacts of job ${spec.jobId}`);
-    const run = runBuiltInGeneration("VERIFY", {
-      contract: { ...contract, spec: { artifacts: listed.map((a) => ({ name: a.name, expectedHash: a.contentHash })) } },
-      seed: g.seed,
-      inputs: files.map((f) => f.bytes),
-    });
+    const run = await engine.run(
+      "VERIFY",
+      { contract: { ...contract, spec: { artifacts: listed.map((a) => ({ name: a.name, expectedHash: a.contentHash })) } }, seed: g.seed, inputs: files.map((f) => f.bytes) },
+      ctx.signal,
+    );
     const evidence = target.evidence
       ? verifyEvidenceBundle(
           // Named as the job lists them: the bundle's file names are part of what is checked.
@@ -180,5 +262,5 @@ async function runVerify(ctx: JobContext, g: GenerationContract, contract: Recor
   const files: ArtifactBytes[] = [];
   for (const id of ids) files.push(await ctx.readArtifact(id));
   const artifacts = entries.map((e, i) => ({ name: typeof e?.name === "string" ? e.name : (files[i]?.name ?? `input ${i}`), expectedHash: e?.expectedHash }));
-  return runBuiltInGeneration("VERIFY", { contract: { ...contract, spec: { artifacts } }, seed: g.seed, inputs: files.map((f) => f.bytes) });
+  return engine.run("VERIFY", { contract: { ...contract, spec: { artifacts } }, seed: g.seed, inputs: files.map((f) => f.bytes) }, ctx.signal);
 }

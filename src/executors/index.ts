@@ -5,6 +5,8 @@ import type { Services } from "../schema/context.ts";
 import { setWorkerProtocol, WorkerProtocol } from "../workers/protocol/service.ts";
 import { batchExecutor } from "./batch.ts";
 import { EvidenceService } from "./evidence.ts";
+import { type GenerationEngine, inlineEngine } from "./cpu/engine.ts";
+import { ThreadEngine } from "./cpu/thread-engine.ts";
 import { generationExecutor } from "./generation.ts";
 import { InProcessPort } from "./ports/in-process.ts";
 import { Runner } from "./runner.ts";
@@ -43,11 +45,14 @@ export function startExecution(services: Services): Execution {
   );
 
   const runners: Runner[] = [];
+  let engine: GenerationEngine | null = null;
   if (config.workers > 0) {
+    engine = config.cpuThreads > 0 ? new ThreadEngine({ threads: config.cpuThreads }) : inlineEngine;
+    logger.info({ cpuThreads: config.cpuThreads }, config.cpuThreads > 0 ? "generation engine in worker threads" : "generation engine on the event loop");
     const port = new InProcessPort({ db, protocol, artifacts: services.artifacts, changes: services.changes, jobs: services.jobs });
     const common = { leaseSeconds: config.leaseSeconds, logger };
     runners.push(
-      new Runner(port, generationExecutor, { ...common, concurrency: config.workers }).start(),
+      new Runner(port, generationExecutor(engine), { ...common, concurrency: config.workers }).start(),
       // Batches mostly wait for their children, which run in the generation slots (or on external
       // workers); separate slots mean waiting batches can never starve their own steps.
       new Runner(port, batchExecutor({ db, jobs: services.jobs, changes: services.changes }), { ...common, concurrency: config.workers * 4, shutdownGraceMs: 0 }).start(),
@@ -61,6 +66,7 @@ export function startExecution(services: Services): Execution {
     repaired,
     async stop() {
       await Promise.all(runners.map((r) => r.stop()));
+      await engine?.close();
       await repaired;
     },
   };

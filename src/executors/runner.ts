@@ -43,6 +43,8 @@ export interface JobContext {
 export interface Outcome {
   result: unknown;
   artifactIds: string[];
+  /** What the run could not do or understand; recorded as the job's problems (also in its result today). */
+  problems?: { severity: string; code: string; message: string; details?: unknown }[];
 }
 
 export interface Executor {

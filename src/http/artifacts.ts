@@ -1,7 +1,8 @@
 // Artifact bytes over HTTP, beside GraphQL: workers PUT uploads under their lease; clients GET
 // attached artifacts and agent-file revisions with the same bearer credentials as /graphql.
 import express, { type Request, type Response } from "express";
-import { jobsError } from "../errors.ts";
+import { isJobsError, jobsError } from "../errors.ts";
+import type { Viewer } from "../jobs/model.ts";
 import type { Download } from "../artifacts/service.ts";
 import type { Services } from "../schema/context.ts";
 import { authenticateLinkRequest, authenticateRequest } from "../security/authenticate.ts";
@@ -78,6 +79,37 @@ export function artifactsRouter(services: Services): express.Router {
       // The client went away mid-upload: nobody to answer (the blob store already dropped the part).
       if (req.destroyed && !req.complete) return;
       // A refused upload is not read further; the client sees the answer and the socket closes.
+      res.setHeader("connection", "close");
+      sendError(res, services, err);
+    }
+  });
+
+  // A user's dataset for generation jobs to read (spec.input): an artifact of no job, audited.
+  router.put("/uploads", async (req, res) => {
+    let viewer: Viewer | null = null;
+    const name = typeof req.query.name === "string" ? req.query.name : "";
+    try {
+      viewer = await viewerOf(services, req);
+      const declared = Number(req.headers["content-length"] ?? NaN);
+      if (Number.isFinite(declared) && declared > services.artifacts.maxBytes) {
+        throw jobsError("BAD_USER_INPUT", `upload larger than ${services.artifacts.maxBytes} bytes`, { field: "body", maxBytes: services.artifacts.maxBytes });
+      }
+      const mime = req.headers["content-type"];
+      const stored = await services.artifacts.uploadDataset({
+        viewer,
+        name,
+        artifactType: typeof req.query.type === "string" ? req.query.type : null,
+        mimeType: typeof mime === "string" && mime !== "application/octet-stream" ? mime : null,
+        body: req,
+      });
+      void services.audit.record([{ tenantId: viewer.tenantId, actor: viewer.userId, operation: "upload", target: stored.id, outcome: "ok" }]);
+      res.status(201).json(stored);
+    } catch (err) {
+      if (viewer) {
+        const outcome = isJobsError(err) ? String(err.extensions.code) : "INTERNAL_SERVER_ERROR";
+        void services.audit.record([{ tenantId: viewer.tenantId, actor: viewer.userId, operation: "upload", target: name.slice(0, 255) || null, outcome }]);
+      }
+      if (req.destroyed && !req.complete) return;
       res.setHeader("connection", "close");
       sendError(res, services, err);
     }

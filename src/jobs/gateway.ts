@@ -48,6 +48,8 @@ export interface ArtifactRecord {
   sizeBytes: bigint | number;
   contentHash: string;
   createdOn: Date;
+  /** Set on datasets users upload (PUT /uploads): only they and the tenant's admins see them. */
+  uploadedBy?: string | null;
 }
 export interface ProblemRecord {
   jobId: string;

@@ -1,4 +1,5 @@
 // The Job interface every family implements, and the shared types its expansions return.
+import { canSeeUpload } from "../artifacts/visibility.ts";
 import type { ArtifactRecord, JobEventRecord, LogLineRecord, ProblemRecord, StatusChangeRecord } from "../jobs/gateway.ts";
 import { connection, pageSize, parseSeqCursor, seqCursor } from "../jobs/cursor.ts";
 import type { JobRecord, ReasonerType } from "../jobs/model.ts";
@@ -76,7 +77,11 @@ builder.node(ArtifactRef, {
     const valid = ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
     const gateway = ctx.services.registry.gateways()[0]!;
     const found = valid.length ? await gateway.expansions.artifactsById(valid) : [];
-    const byId = new Map(found.filter((a): a is ArtifactRecord => !!a && a.tenantId === ctx.viewer.tenantId).map((a) => [a.id, a]));
+    const byId = new Map(
+      found
+        .filter((a): a is ArtifactRecord => !!a && a.tenantId === ctx.viewer.tenantId && canSeeUpload({ jobId: a.jobId, uploadedBy: a.uploadedBy ?? null }, ctx.viewer))
+        .map((a) => [a.id, a]),
+    );
     return ids.map((id) => byId.get(id) ?? null);
   },
   fields: (t) => ({

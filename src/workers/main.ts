@@ -1,11 +1,12 @@
-// `npm run worker`: the built-in generation executor (MOCK, ANALYZE, FIT, VERIFY, LIFT) as a separate
-// process that talks to a running API over HTTP, like any external worker.
+// `npm run worker`: the built-in generation executor (every generation kind, its CPU work in worker
+// threads) as a separate process that talks to a running API over HTTP, like any external worker.
 //   JOBS_URL          the API (default http://localhost:4000)
 //   JOBS_API_KEY      a WORKER (or ADMIN) key
-//   JOBS_WORKERS      jobs at once (default 2)
+//   JOBS_WORKERS      jobs at once (default 2), each with a worker thread
 //   JOBS_LEASE_SECONDS, JOBS_WORKER_NAME, JOBS_WORKER_QUEUES (comma-separated queues; default any)
 //   JOBS_LOG_LEVEL
 import { z } from "zod";
+import { ThreadEngine } from "../executors/cpu/thread-engine.ts";
 import { generationExecutor } from "../executors/generation.ts";
 import { HttpPort } from "../executors/ports/http.ts";
 import { Runner } from "../executors/runner.ts";
@@ -32,7 +33,8 @@ if (!parsed.success) {
 const env = parsed.data;
 const logger = createLogger(env.JOBS_LOG_LEVEL);
 const port = new HttpPort({ url: env.JOBS_URL, apiKey: env.JOBS_API_KEY, name: env.JOBS_WORKER_NAME, queues: env.JOBS_WORKER_QUEUES });
-const runner = new Runner(port, generationExecutor, { concurrency: env.JOBS_WORKERS, leaseSeconds: env.JOBS_LEASE_SECONDS, logger }).start();
+const engine = new ThreadEngine({ threads: env.JOBS_WORKERS });
+const runner = new Runner(port, generationExecutor(engine), { concurrency: env.JOBS_WORKERS, leaseSeconds: env.JOBS_LEASE_SECONDS, logger }).start();
 logger.info({ url: env.JOBS_URL, concurrency: env.JOBS_WORKERS, queues: env.JOBS_WORKER_QUEUES }, "worker started");
 
 let stopping = false;
@@ -42,7 +44,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     stopping = true;
     logger.info({ signal }, "worker stopping");
     runner.stop().then(
-      () => process.exit(0),
+      () => engine.close().finally(() => process.exit(0)),
       () => process.exit(1),
     );
   });

@@ -43,6 +43,9 @@ const mockStep = (name: string, rows: number) => ({
 });
 const NO_SUCH_ARTIFACT = "0190f5a4-0000-7000-8000-00000000dead";
 
+/** A PRESCRIPTIVE payload: no built-in executor runs it, so a step running it waits for an external worker. */
+const LP = { problem: { maximize: "x + y", constraints: ["x <= 4", "y <= 3"] } };
+
 describe.each(backends.map((b) => [b.name, b] as const))("batch pipelines on %s", (_name, backend) => {
   let t: TestServer;
   let tenants = 0;
@@ -144,21 +147,21 @@ describe.each(backends.map((b) => [b.name, b] as const))("batch pipelines on %s"
 
   it("cancels the running child when the batch is canceled", async () => {
     const admin = await tenant();
-    // TRAIN has no built-in executor: the child waits in its queue, so the batch is surely mid-step.
-    const batchId = await runBatch(admin, { name: "to-cancel", steps: [{ name: "train", run: { reasonerType: "GENERATION", payload: { kind: "TRAIN", rows: 100 } } }, mockStep("after", 5)] });
+    // PRESCRIPTIVE has no built-in executor: the child waits in its queue, so the batch is surely mid-step.
+    const batchId = await runBatch(admin, { name: "to-cancel", steps: [{ name: "solve", run: { reasonerType: "PRESCRIPTIVE", payload: LP } }, mockStep("after", 5)] });
     const childId = await childOf(batchId, 0);
     await admin.request(`mutation($id: ID!) { cancelJob(reasonerType: BATCH, jobId: $id) { state } }`, { id: batchId });
     const batch = await waitForBatch(admin, batchId);
     expect(batch.state).toBe("CANCELED");
     expect(terminalEntries(batch.statusHistory)).toBe(1);
     expect(batch.steps.map((s) => s.state)).toEqual(["CANCELED", "CANCELED"]);
-    const child = await waitForGeneration(admin, childId);
-    expect(child.state).toBe("CANCELED");
+    const child = await admin.request<{ job: { state: string } }>(`query($id: ID!) { job(reasonerType: PRESCRIPTIVE, jobId: $id) { state } }`, { id: childId });
+    expect(child.job.state).toBe("CANCELED");
   });
 
   it("resumes a batch whose lease was lost: the step's existing child is awaited, not made again", async () => {
     const admin = await tenant();
-    const batchId = await runBatch(admin, { name: "resumable", steps: [{ name: "train", run: { reasonerType: "GENERATION", payload: { kind: "TRAIN", rows: 100 } } }, mockStep("after", 5)] });
+    const batchId = await runBatch(admin, { name: "resumable", steps: [{ name: "solve", run: { reasonerType: "PRESCRIPTIVE", payload: LP } }, mockStep("after", 5)] });
     const childId = await childOf(batchId, 0);
 
     // As if the executor's process died: its lease runs out and the sweeper requeues the batch.
@@ -171,16 +174,16 @@ describe.each(backends.map((b) => [b.name, b] as const))("batch pipelines on %s"
       await sweep(db());
     }
 
-    // An external worker runs the TRAIN child (the built-in executors have no code for it).
+    // An external worker runs the PRESCRIPTIVE child (the built-in executors have no code for it).
     const workerId = (
-      await admin.request<{ registerWorker: { id: string } }>(`mutation { registerWorker(input: { name: "trainer", reasonerTypes: [GENERATION], reasonerNames: ["gpu"] }) { id } }`)
+      await admin.request<{ registerWorker: { id: string } }>(`mutation { registerWorker(input: { name: "solver", reasonerTypes: [PRESCRIPTIVE] }) { id } }`)
     ).registerWorker.id;
     const claim = await admin.request<{ claimJob: { token?: string; job?: { jobId: string } } }>(
       `mutation($w: ID!) { claimJob(workerId: $w) { ... on Lease { token job { jobId } } } }`,
       { w: workerId },
     );
     expect(claim.claimJob.job?.jobId).toBe(childId);
-    await admin.request(`mutation($t: String!) { completeJob(leaseToken: $t, result: { trained: true }) { state } }`, { t: claim.claimJob.token });
+    await admin.request(`mutation($t: String!) { completeJob(leaseToken: $t, result: { solved: true }) { state } }`, { t: claim.claimJob.token });
 
     const batch = await waitForBatch(admin, batchId);
     expect(batch.state).toBe("SUCCEEDED");
@@ -190,7 +193,7 @@ describe.each(backends.map((b) => [b.name, b] as const))("batch pipelines on %s"
     expect(terminalEntries(batch.statusHistory)).toBe(1);
     const children = await db().query<{ n: number }>(`select count(*)::int as n from "jobs" where "parentJobId" = $1::uuid`, [batchId]);
     expect(children[0]!.n).toBe(2);
-    expect(batch.logs.edges.some((e) => e.node.step === "train" && e.node.message.includes("again after a restart"))).toBe(true);
+    expect(batch.logs.edges.some((e) => e.node.step === "solve" && e.node.message.includes("again after a restart"))).toBe(true);
   });
 
   /** The child job of a batch step, once the batch has made it (woken by the batch's notifications). */

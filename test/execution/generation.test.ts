@@ -165,16 +165,6 @@ describe.each(backends.map((b) => [b.name, b] as const))("built-in generation on
     expect(noInput.error?.code).toBe("INVALID_SPEC");
   });
 
-  it("leaves kinds without a built-in executor queued for an external worker", async () => {
-    const jobId = await createGeneration(t.admin, { kind: "TRAIN", rows: 1000 });
-    // A MOCK created after it is served while the TRAIN job keeps waiting.
-    const mock = await waitForGeneration(t.admin, await createGeneration(t.admin, { kind: "MOCK", rows: 5, seed: 1 }));
-    expect(mock.state).toBe("SUCCEEDED");
-    const train = await readGeneration(t.admin, jobId);
-    expect(train.state).toBe("QUEUED");
-    expect(train.statusHistory.map((h) => h.state)).toEqual(["CREATED", "QUEUED"]);
-  });
-
   it("cancels a running generation job: it ends CANCELED, once, with no credits and no output", async () => {
     const jobId = await createGeneration(t.admin, {
       kind: "MOCK",

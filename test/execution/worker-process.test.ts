@@ -48,6 +48,20 @@ describe.each(backends.map((b) => [b.name, b] as const))("npm run worker against
     expect(missing.error?.code).toBe("INPUT_NOT_FOUND");
   });
 
+  it("trains on an uploaded dataset and synthesizes from the model over HTTP, in its worker threads", async () => {
+    const csv = Buffer.from(["a,b,c", ...Array.from({ length: 200 }, (_, i) => `${i},${i * 2 + (i % 7)},${i % 3 === 0 ? "x" : "y"}`)].join("\n") + "\n");
+    const res = await fetch(`${t.url}/uploads?name=data.csv`, { method: "PUT", headers: { authorization: `Bearer ${ADMIN_KEY}` }, body: csv });
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    const train = await waitForGeneration(t.admin, await createGeneration(t.admin, { kind: "TRAIN", spec: { input: id }, seed: 1 }));
+    expect(train.state).toBe("SUCCEEDED");
+    expect(train.statusHistory.find((h) => h.state === "RUNNING")?.message).toContain("claimed by worker npm run worker");
+    const synth = await waitForGeneration(t.admin, await createGeneration(t.admin, { kind: "SYNTHESIZE", rows: 300, spec: { model: train.jobId }, seed: 2 }));
+    expect(synth.state).toBe("SUCCEEDED");
+    expect(synth.operation.result).toMatchObject({ kind: "SYNTHESIZE", rows: 300, fidelity: { realRows: 200, syntheticRows: 300 } });
+    expect(synth.evidence?.verified).toBe(true);
+  });
+
   it("stops cleanly on SIGTERM", async () => {
     const exit = await stopChild(worker!);
     expect(exit.code).toBe(0);

@@ -97,7 +97,16 @@ describe("runBuiltInGeneration", () => {
     expect(isGenerationInputFault(new Error("disk full"))).toBe(false);
   });
 
-  it.each(["SYNTHESIZE", "SIMULATE", "TRAIN", "FABRICATE", "SCENARIO_FABRICATE"] as const)("throws UnsupportedKindError for %s", (kind) => {
-    expect(() => runBuiltInGeneration(kind, { contract: {}, seed: 0, inputs: [] })).toThrow(UnsupportedKindError);
+  it("throws UnsupportedKindError for a kind it does not know", () => {
+    expect(() => runBuiltInGeneration("NOPE" as never, { contract: {}, seed: 0, inputs: [] })).toThrow(UnsupportedKindError);
+  });
+
+  it.each(["TRAIN", "SYNTHESIZE"] as const)("%s without a dataset is an input fault", (kind) => {
+    const run = () => runBuiltInGeneration(kind, { contract: {}, seed: 0, inputs: [] });
+    expect(run).toThrow(GenerationInputError);
+  });
+
+  it.each(["FABRICATE", "SCENARIO_FABRICATE"] as const)("%s without a description is an input fault naming it", (kind) => {
+    expect(() => runBuiltInGeneration(kind, { contract: { description: " " }, seed: 0, inputs: [] })).toThrow(/description/);
   });
 });

@@ -1,5 +1,5 @@
-// ANALYZE: a per-column profile of a CSV dataset (type, nulls, distinct values, range, moments, quartiles).
-import { parseCsvTable } from "./csv.ts";
+// ANALYZE: a per-column profile of a dataset (CSV or JSON lines) (type, nulls, distinct values, range, moments, quartiles).
+import { readDataset } from "./dataset.ts";
 import { dateRange, tableColumns, type TableColumn } from "./infer.ts";
 import { quantileSorted, sortNumbers, summarize } from "./stats.ts";
 
@@ -44,7 +44,7 @@ export interface DatasetProfile {
 }
 
 export function analyzeDataset(csv: Buffer | string): DatasetProfile {
-  const table = parseCsvTable(csv);
+  const table = readDataset(csv);
   return { rows: table.rows.length, columns: tableColumns(table).map(profileColumn) };
 }
 

@@ -31,14 +31,24 @@ const DISTRIBUTION_TYPES: Record<Distribution["kind"], readonly ColumnType[]> = 
   categorical: ["category", "string"],
 };
 
+export const UNIQUE_TYPES: readonly ColumnType[] = ["int", "string", "email", "uuid"];
+
 export const ColumnSpecSchema = z
   .strictObject({
     name: z.string().trim().min(1),
     type: z.enum(COLUMN_TYPES),
     distribution: DistributionSchema.nullish(),
     nullRate: z.number().min(0).max(1).nullish(),
+    /** Every row a different value: ints count up from the range's minimum (default 1), emails and strings carry the row number. */
+    unique: z.boolean().nullish(),
   })
   .superRefine((column, ctx) => {
+    if (column.unique && !UNIQUE_TYPES.includes(column.type)) {
+      ctx.addIssue({ code: "custom", path: ["unique"], message: `a ${column.type} column cannot be unique (unique applies to ${UNIQUE_TYPES.join(", ")})` });
+    }
+    if (column.unique && column.distribution && column.distribution.kind !== "uniform") {
+      ctx.addIssue({ code: "custom", path: ["distribution", "kind"], message: "a unique column takes a uniform range (or none)" });
+    }
     const d = column.distribution;
     if (!d) return;
     if (!DISTRIBUTION_TYPES[d.kind].includes(column.type)) {

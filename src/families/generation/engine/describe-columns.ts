@@ -109,6 +109,16 @@ const FALLBACK_COLUMNS: ColumnSpec[] = [
   { name: "value", type: "float", distribution: uniform(0, 1000) },
 ];
 
+/** The type a phrase names by its last known keyword ("customer email" → email), as describe-columns reads it; null if none. */
+export function phraseHint(phrase: string): { type: ColumnType; distribution?: Distribution } | null {
+  const words = toWords(phrase);
+  for (let i = words.length - 1; i >= 0; i--) {
+    const keyword = keywordOf(words[i] as string);
+    if (keyword !== null) return structuredClone(HINTS.get(keyword) as Hint);
+  }
+  return null;
+}
+
 /** The keyword for a word or its plural ("prices" → "price", "countries" → "country"). */
 function keywordOf(word: string): string | null {
   const candidates = [word];

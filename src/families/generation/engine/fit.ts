@@ -1,7 +1,7 @@
 // FIT: the statistics later synthesis draws from — moments and a histogram per numeric column,
 // value frequencies per categorical one — plus column specs a MOCK contract can use directly.
 import type { ColumnSpec } from "./column-spec.ts";
-import { parseCsvTable } from "./csv.ts";
+import { readDataset } from "./dataset.ts";
 import { dateRange, tableColumns, type TableColumn } from "./infer.ts";
 import { histogram, type Histogram, summarize } from "./stats.ts";
 
@@ -61,7 +61,7 @@ export interface DatasetFit {
 }
 
 export function fitDataset(csv: Buffer | string): DatasetFit {
-  const table = parseCsvTable(csv);
+  const table = readDataset(csv);
   const rows = table.rows.length;
   const columns = tableColumns(table).map((column) => fitColumn(column, rows));
   return { rows, columns, columnSpecs: columns.map(specFromFit) };

@@ -4,13 +4,31 @@ import { z } from "zod";
 import type { GenerationKind } from "../../../jobs/model.ts";
 import { analyzeDataset } from "./analyze.ts";
 import { formatPath, type MockContract, MockSpecError } from "./column-spec.ts";
-import { CsvParseError } from "./csv.ts";
+import { type CopulaModel, CopulaModelSchema, MODEL_FORMAT, synthesizeCsv, trainCopula } from "./copula.ts";
+import { CsvParseError, type CsvTable } from "./csv.ts";
+import { DatasetParseError, readDataset } from "./dataset.ts";
+import { DataContractSchema, contractColumnSpecs, fabricateContract } from "./fabricate.ts";
+import { fidelityReport, fidelitySummary } from "./fidelity.ts";
 import { fitDataset } from "./fit.ts";
 import { liftCsv } from "./lift.ts";
 import { generateMock } from "./mock.ts";
+import type { Problem } from "./problems.ts";
+import { fabricateScenario, ScenarioSchema } from "./scenario.ts";
+import { MAX_SIMULATE_ROWS, PlantSchema, SIMULATE_COLUMNS, simulateCsv } from "./simulate.ts";
 import { verifyArtifacts } from "./verify.ts";
 
-export const BUILT_IN_GENERATION_KINDS = ["MOCK", "ANALYZE", "FIT", "VERIFY", "LIFT"] as const satisfies readonly GenerationKind[];
+export const BUILT_IN_GENERATION_KINDS = [
+  "MOCK",
+  "ANALYZE",
+  "FIT",
+  "VERIFY",
+  "LIFT",
+  "TRAIN",
+  "SYNTHESIZE",
+  "SIMULATE",
+  "FABRICATE",
+  "SCENARIO_FABRICATE",
+] as const satisfies readonly GenerationKind[];
 export type BuiltInGenerationKind = (typeof BUILT_IN_GENERATION_KINDS)[number];
 
 export interface GenerationOutput {
@@ -24,15 +42,20 @@ export interface GenerationRun {
   outputs: GenerationOutput[];
   /** A JSON-serialisable summary, suitable as the job's result. */
   result: Record<string, unknown>;
-  /** Data rows produced (MOCK) or read (ANALYZE, FIT, LIFT); 0 for VERIFY. */
+  /** Data rows produced (MOCK, SYNTHESIZE, SIMULATE) or read (ANALYZE, FIT, LIFT, TRAIN); 0 for VERIFY and the fabricators. */
   rows: number;
+  /** What the kind could not do or understand (FABRICATE, SCENARIO_FABRICATE), beside its output. */
+  problems?: Problem[];
 }
 
 export interface GenerationRequest {
   /** The job's generation contract: rows, description, spec… as submitted. */
   contract: unknown;
   seed: number;
-  /** Input files, in order (ANALYZE, FIT, LIFT: one CSV; VERIFY: the files to check). */
+  /**
+   * Input files, in order. ANALYZE, FIT, LIFT, TRAIN: one dataset; SYNTHESIZE: the real dataset,
+   * then the model (model.json of a TRAIN job) when there is one; VERIFY: the files to check.
+   */
   inputs: Buffer[];
 }
 
@@ -51,9 +74,26 @@ export class GenerationInputError extends Error {
   }
 }
 
+/**
+ * The job's error code for an error caused by what the job asked for (its inputs or contract), or
+ * null for faults of the executor: INVALID_INPUT for bad inputs and parameters, INVALID_SPEC for
+ * contracts MOCK cannot use and unreadable CSV.
+ */
+export function inputFaultCode(error: unknown): "INVALID_INPUT" | "INVALID_SPEC" | null {
+  if (error instanceof GenerationInputError || error instanceof DatasetParseError || error instanceof z.ZodError) return "INVALID_INPUT";
+  if (error instanceof MockSpecError || error instanceof CsvParseError) return "INVALID_SPEC";
+  return null;
+}
+
 /** True for errors caused by what the job asked for, as opposed to faults of the executor. */
 export function isGenerationInputFault(error: unknown): boolean {
-  return error instanceof MockSpecError || error instanceof CsvParseError || error instanceof GenerationInputError;
+  return (
+    error instanceof MockSpecError ||
+    error instanceof CsvParseError ||
+    error instanceof DatasetParseError ||
+    error instanceof GenerationInputError ||
+    error instanceof z.ZodError
+  );
 }
 
 export function isBuiltInGenerationKind(kind: string): kind is BuiltInGenerationKind {
@@ -72,6 +112,16 @@ export function runBuiltInGeneration(kind: GenerationKind, request: GenerationRe
       return runLift(request);
     case "VERIFY":
       return runVerify(request);
+    case "TRAIN":
+      return runTrain(request);
+    case "SYNTHESIZE":
+      return runSynthesize(request);
+    case "SIMULATE":
+      return runSimulate(request);
+    case "FABRICATE":
+      return runFabricate(request);
+    case "SCENARIO_FABRICATE":
+      return runScenarioFabricate(request);
     default:
       throw new UnsupportedKindError(kind);
   }
@@ -81,7 +131,7 @@ const MIME = { csv: "text/csv", jsonl: "application/x-ndjson", json: "applicatio
 
 function runMock({ contract, seed }: GenerationRequest): GenerationRun {
   // generateMock validates the contract itself and throws MockSpecError naming the bad field.
-  const mock = generateMock(contract as MockContract, seed);
+  const mock = generateMock(withContractColumns(contract) as MockContract, seed);
   return {
     outputs: [{ name: `mock.${mock.format}`, artifactType: "dataset", mimeType: MIME[mock.format], bytes: mock.bytes }],
     result: { kind: "MOCK", rows: mock.rows, format: mock.format, columns: mock.columns },
@@ -146,6 +196,152 @@ function runVerify({ contract, inputs }: GenerationRequest): GenerationRun {
     result: { kind: "VERIFY", ...report },
     rows: 0,
   };
+}
+
+/**
+ * MOCK's spec.contract (a data contract, as FABRICATE writes) stands for spec.columns: the columns
+ * are taken from it, so a contract and the same columns written out give the same rows.
+ */
+export function withContractColumns(contract: unknown): unknown {
+  const c = contract as { spec?: Record<string, unknown> | null } | null;
+  const given = c?.spec?.contract;
+  if (given === undefined || given === null) return contract;
+  if (typeof given !== "object") throw new GenerationInputError("spec.contract", "must be a data contract (or, for a job, the id of a FABRICATE job or of its contract.json)");
+  if (Array.isArray(c?.spec?.columns) && c.spec.columns.length > 0) throw new GenerationInputError("spec.contract", "give spec.contract or spec.columns, not both");
+  const parsed = DataContractSchema.safeParse(given);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new GenerationInputError(`spec.contract.${formatPath(issue?.path ?? [])}`, issue?.message ?? "invalid data contract");
+  }
+  const { contract: _contract, ...spec } = c!.spec!;
+  return { ...c, spec: { ...spec, columns: contractColumnSpecs(parsed.data) } };
+}
+
+const RowsSchema = z.object({ rows: z.number().int().min(0).max(MAX_SIMULATE_ROWS).nullish() });
+
+function runTrain(request: GenerationRequest): GenerationRun {
+  const real = readDataset(singleInput("TRAIN", request));
+  const model = trainModel(real, request);
+  // The model's own check: as many synthetic rows as it was trained on, compared with the data.
+  const report = fidelityReport(real, readDataset(sampleCsv(model, real.rows.length, request.seed)));
+  return {
+    outputs: [jsonOutput("model.json", "model", model), jsonOutput("fidelity.json", "report", report)],
+    result: { kind: "TRAIN", rows: model.rows, model: MODEL_FORMAT, columns: modelColumns(model), fidelity: fidelitySummary(report) },
+    rows: model.rows,
+  };
+}
+
+/** SYNTHESIZE compares at most this many synthetic rows with the real ones in its fidelity report. */
+export const FIDELITY_SAMPLE_ROWS = 200_000;
+
+function runSynthesize({ contract, seed, inputs }: GenerationRequest): GenerationRun {
+  const [data, modelBytes] = inputs;
+  if (!data || inputs.length > 2) throw new GenerationInputError("inputs", `SYNTHESIZE takes the training data and optionally its model, got ${inputs.length} inputs`);
+  const real = readDataset(data);
+  const trained = !modelBytes;
+  const model = modelBytes ? parseModel(modelBytes) : trainModel(real, { contract, seed });
+  const asked = RowsSchema.parse({ rows: (contract as { rows?: unknown } | null)?.rows ?? null }).rows;
+  const rows = asked ?? model.rows;
+  const chunks: Buffer[] = [];
+  const compared: string[][] = [];
+  for (const chunk of synthesizeCsv(model, rows, seed)) {
+    chunks.push(Buffer.from(chunk.text, "utf8"));
+    for (const row of chunk.rows) if (compared.length < FIDELITY_SAMPLE_ROWS) compared.push(row);
+  }
+  const report = fidelityReport(real, { header: model.columns.map((c) => c.name), columns: model.columns.map((c) => c.name), rows: compared });
+  const outputs: GenerationOutput[] = [{ name: "synthetic.csv", artifactType: "dataset", mimeType: MIME.csv, bytes: Buffer.concat(chunks) }, jsonOutput("fidelity.json", "report", report)];
+  if (trained) outputs.push(jsonOutput("model.json", "model", model));
+  return {
+    outputs,
+    result: { kind: "SYNTHESIZE", rows, trained, columns: modelColumns(model), fidelity: fidelitySummary(report) },
+    rows,
+  };
+}
+
+/** The model of a dataset, noting which upload or artifact it came from (spec.input). */
+function trainModel(real: CsvTable, { contract, seed }: Pick<GenerationRequest, "contract" | "seed">): CopulaModel {
+  const input = (contract as { spec?: { input?: unknown } | null } | null)?.spec?.input;
+  return { ...trainCopula(real, seed), trainedOn: { input: typeof input === "string" ? input : null } };
+}
+
+function parseModel(bytes: Buffer): CopulaModel {
+  let model: unknown;
+  try {
+    model = JSON.parse(bytes.toString("utf8"));
+  } catch {
+    throw new GenerationInputError("spec.model", "the model is not JSON");
+  }
+  if ((model as { format?: unknown } | null)?.format !== MODEL_FORMAT) {
+    throw new GenerationInputError("spec.model", `not a ${MODEL_FORMAT} model (name a TRAIN job or its model.json)`);
+  }
+  return parseField(CopulaModelSchema, model, "spec.model") as CopulaModel;
+}
+
+function sampleCsv(model: CopulaModel, rows: number, seed: number): string {
+  let text = "";
+  for (const chunk of synthesizeCsv(model, rows, seed)) text += chunk.text;
+  return text;
+}
+
+const modelColumns = (model: CopulaModel) => model.columns.map((c) => ({ name: c.name, kind: c.kind, type: c.type, nullRate: c.nullRate }));
+
+export const DEFAULT_SIMULATE_ROWS = 3600;
+
+function runSimulate({ contract, seed }: GenerationRequest): GenerationRun {
+  const c = (contract ?? {}) as { rows?: number | null; spec?: Record<string, unknown> | null };
+  const { scenario: given, input: _input, ...plantSpec } = c.spec ?? {};
+  const plant = parseField(PlantSchema, plantSpec, "spec");
+  const scenario = parseField(ScenarioSchema, given ?? { events: [] }, "spec.scenario");
+  const rows = c.rows ?? DEFAULT_SIMULATE_ROWS;
+  if (rows > MAX_SIMULATE_ROWS) throw new GenerationInputError("rows", `at most ${MAX_SIMULATE_ROWS} time steps`);
+  const bytes = Buffer.from([...simulateCsv({ plant, scenario, rows }, seed)].join(""), "utf8");
+  return {
+    outputs: [{ name: "simulation.csv", artifactType: "dataset", mimeType: MIME.csv, bytes }],
+    result: { kind: "SIMULATE", rows, intervalS: plant.intervalS, columns: [...SIMULATE_COLUMNS], events: scenario.events },
+    rows,
+  };
+}
+
+function runFabricate({ contract }: GenerationRequest): GenerationRun {
+  const description = describedBy("FABRICATE", contract);
+  const fabricated = fabricateContract(description);
+  if (fabricated.columns.length === 0) throw new GenerationInputError("description", `no column could be read from "${description.slice(0, 200)}"`);
+  return {
+    outputs: [jsonOutput("contract.json", "contract", fabricated)],
+    result: {
+      kind: "FABRICATE",
+      contractHash: fabricated.contractHash,
+      columns: fabricated.columns.map((col) => ({ name: col.name, type: col.type })),
+      problems: fabricated.problems,
+    },
+    rows: 0,
+    problems: fabricated.problems,
+  };
+}
+
+function runScenarioFabricate({ contract }: GenerationRequest): GenerationRun {
+  const description = describedBy("SCENARIO_FABRICATE", contract);
+  const scenario = fabricateScenario(description);
+  return {
+    outputs: [jsonOutput("scenario.json", "scenario", scenario)],
+    result: { kind: "SCENARIO_FABRICATE", scenarioHash: scenario.scenarioHash, events: scenario.events, problems: scenario.problems ?? [] },
+    rows: 0,
+    problems: scenario.problems ?? [],
+  };
+}
+
+function describedBy(kind: BuiltInGenerationKind, contract: unknown): string {
+  const description = (contract as { description?: unknown } | null)?.description;
+  if (typeof description !== "string" || description.trim() === "") throw new GenerationInputError("description", `${kind} reads its description; give one`);
+  return description;
+}
+
+function parseField<T extends z.ZodType>(schema: T, value: unknown, field: string): z.output<T> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const path = issue?.path.length ? `${field}.${formatPath(issue.path)}` : field;
+  throw new GenerationInputError(path, issue?.message ?? "invalid");
 }
 
 function singleInput(kind: BuiltInGenerationKind, { inputs }: GenerationRequest): Buffer {

@@ -1,5 +1,5 @@
-// LIFT: raw CSV → typed JSON lines (numbers as numbers, booleans as booleans, empty cells null) and the schema inferred.
-import { parseCsvTable } from "./csv.ts";
+// LIFT: raw CSV (or JSON lines) → typed JSON lines (numbers as numbers, booleans as booleans, empty cells null) and the schema inferred.
+import { readDataset } from "./dataset.ts";
 import { type InferredType, tableColumns, typedCell } from "./infer.ts";
 
 export interface LiftedColumn {
@@ -15,7 +15,7 @@ export interface LiftResult {
 }
 
 export function liftCsv(csv: Buffer | string): LiftResult {
-  const table = parseCsvTable(csv);
+  const table = readDataset(csv);
   const columns = tableColumns(table);
   const schema = columns.map((c) => ({ name: c.name, type: c.inference.type, nullable: c.inference.nulls > 0 }));
   // Objects are written by hand: keys stay in header order, and a header such as "__proto__" stays a plain key.

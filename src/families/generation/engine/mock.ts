@@ -51,7 +51,8 @@ export interface MockResult {
 type Cell = string | null;
 /** Consecutive rows; the first batch of a run also carries the CSV header. */
 type RowBatch = { first: boolean; cells: Cell[][] };
-type CellDraw = (rng: Random) => string;
+/** A cell from the stream; row is its 0-based index (unique columns count with it). */
+type CellDraw = (rng: Random, row: number) => string;
 
 /** Same (contract, seed) ⇒ byte-identical output. */
 export function generateMock(contract: MockContract, seed: number): MockResult {
@@ -89,9 +90,11 @@ export function resolveMockColumns(contract: ParsedMockContract): ColumnSpec[] {
   const columns = given && given.length > 0 ? given : inferColumnsFromDescription(contract.description ?? "");
   return columns.map((column) => {
     const resolved: ColumnSpec = { name: column.name, type: column.type };
-    const distribution = column.distribution ?? defaultDistribution(column.name, column.type);
+    // A unique column counts up from its range's minimum: no default range is invented for it.
+    const distribution = column.distribution ?? (column.unique ? null : defaultDistribution(column.name, column.type));
     if (distribution) resolved.distribution = distribution;
     if (column.nullRate) resolved.nullRate = column.nullRate;
+    if (column.unique) resolved.unique = true;
     return resolved;
   });
 }
@@ -110,9 +113,9 @@ function planMock(contract: MockContract, seed: number): MockPlan {
   if (!Number.isSafeInteger(seed)) throw new MockSpecError([{ field: "seed", message: `must be an integer, got ${seed}` }]);
   const parsed = parseMockContract(contract);
   const columns = resolveMockColumns(parsed);
-  const draws = columns.map(cellDraw);
-  const nullRates = columns.map((c) => c.nullRate ?? 0);
   const rows = parsed.rows;
+  const draws = columns.map((c) => cellDraw(c, rows));
+  const nullRates = columns.map((c) => c.nullRate ?? 0);
   return {
     format: parsed.spec?.format ?? "csv",
     columns,
@@ -129,7 +132,7 @@ function planMock(contract: MockContract, seed: number): MockPlan {
           const row: Cell[] = new Array(draws.length);
           for (let c = 0; c < draws.length; c++) {
             const nullRate = nullRates[c] as number;
-            row[c] = nullRate > 0 && rng.next() < nullRate ? null : (draws[c] as CellDraw)(rng);
+            row[c] = nullRate > 0 && rng.next() < nullRate ? null : (draws[c] as CellDraw)(rng, start + r);
           }
           cells[r] = row;
         }
@@ -195,8 +198,9 @@ function renderJsonl(plan: MockPlan, batch: RowBatch): string {
 }
 
 /** How one column's cells are drawn, with anything per-column (weights, bounds) worked out once. */
-function cellDraw(column: ColumnSpec): CellDraw {
+function cellDraw(column: ColumnSpec, rows: number): CellDraw {
   const d = column.distribution;
+  if (column.unique) return uniqueDraw(column, rows);
   if (d?.kind === "categorical") {
     const values = d.values;
     if (!d.weights) return (rng) => rng.choice(values);
@@ -231,6 +235,27 @@ function cellDraw(column: ColumnSpec): CellDraw {
     case "category":
     case "string":
       return (rng) => `${rng.choice(WORDS)} ${rng.choice(WORDS)}`;
+  }
+}
+
+/** Unique columns: the row number makes each value distinct (uuids are distinct by their 122 random bits). */
+function uniqueDraw(column: ColumnSpec, rows: number): CellDraw {
+  const d = column.distribution;
+  switch (column.type) {
+    case "int": {
+      const lo = d?.kind === "uniform" ? Math.ceil(d.min) : 1;
+      const hi = d?.kind === "uniform" ? Math.floor(d.max) : Infinity;
+      if (hi - lo + 1 < rows) {
+        throw new MockSpecError([{ field: `spec.columns.${column.name}.unique`, message: `${rows} unique ints do not fit between ${lo} and ${hi}` }]);
+      }
+      return (_rng, row) => String(lo + row);
+    }
+    case "email":
+      return (rng, row) => `${rng.choice(FIRST_NAMES).toLowerCase()}.${rng.choice(LAST_NAMES).toLowerCase()}${row + 1}@${rng.choice(EMAIL_DOMAINS)}`;
+    case "uuid":
+      return (rng) => uuidV4(rng.bytes16());
+    default:
+      return (rng, row) => `${rng.choice(WORDS)}-${row + 1}`;
   }
 }
 

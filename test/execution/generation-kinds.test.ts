@@ -1,0 +1,270 @@
+// Every generation kind on the running server (JOBS_WORKERS=2, CPU work in worker threads), on PGlite
+// and PostgreSQL, fed with data uploaded through PUT /uploads: TRAIN and SYNTHESIZE keep a 0.95
+// correlation and the means (3,000 real rows, 5,000 synthetic), FABRICATE's contract drives MOCK,
+// SCENARIO_FABRICATE's scenario drives SIMULATE; reruns are byte-identical, credits are charged
+// once, evidence verifies; a small query answers while a big MOCK runs, and cancel stops it.
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { JobsClient } from "../../src/client/index.ts";
+import { parseCsvTable } from "../../src/families/generation/engine/csv.ts";
+import { seededRandom } from "../../src/families/generation/engine/random.ts";
+import { backends } from "../helpers/backends.ts";
+import { startTestServer, type GraphQLClient, type TestServer } from "../helpers/server.ts";
+import { newTenant, type TestTenant } from "../http/tenant.ts";
+import { createGeneration, download, readGeneration, sha256, terminalEntries, waitForGeneration, type GenerationJobView } from "./helpers.ts";
+
+const BIN = join(import.meta.dirname, "..", "..", "bin", "jobsctl.mjs");
+
+/** 3,000 rows whose x and y correlate at 0.95, with a category, a date and some nulls. */
+function correlatedCsv(rows: number): Buffer {
+  const rng = seededRandom("generation-kinds", 11, "test");
+  const lines = ["x,y,segment,signup,note"];
+  for (let i = 0; i < rows; i++) {
+    const a = rng.normal();
+    const b = 0.95 * a + Math.sqrt(1 - 0.95 ** 2) * rng.normal();
+    const segment = a > 0.6 ? "enterprise" : a > -0.4 ? "smb" : "consumer";
+    const signup = new Date(Date.UTC(2023, 0, 1) + rng.integer(0, 700) * 86_400_000).toISOString().slice(0, 10);
+    const note = rng.next() < 0.2 ? "" : rng.choice(["new", "renewal", "upsell"]);
+    lines.push(`${(100 + 15 * a).toFixed(2)},${(5000 + 800 * b).toFixed(2)},${segment},${signup},${note}`);
+  }
+  return Buffer.from(lines.join("\n") + "\n");
+}
+
+function pearson(x: number[], y: number[]): number {
+  const mx = mean(x);
+  const my = mean(y);
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  x.forEach((a, i) => {
+    const b = y[i]!;
+    sxy += (a - mx) * (b - my);
+    sxx += (a - mx) ** 2;
+    syy += (b - my) ** 2;
+  });
+  return sxy / Math.sqrt(sxx * syy);
+}
+const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
+const column = (csv: Buffer, name: string) => {
+  const table = parseCsvTable(csv);
+  const c = table.columns.indexOf(name);
+  return table.rows.map((r) => r[c]!);
+};
+
+describe.each(backends.map((b) => [b.name, b] as const))("generation kinds on %s", (_name, backend) => {
+  let t: TestServer;
+  let tn: TestTenant;
+  beforeAll(async () => {
+    t = await startTestServer(backend, { JOBS_WORKERS: "2", JOBS_RATE_LIMIT: "0" });
+    tn = await newTenant(t);
+  });
+  afterAll(async () => t?.stop());
+
+  const key = () => tn.member.key!;
+  async function upload(bytes: Buffer, name: string): Promise<{ id: string; contentHash: string }> {
+    const res = await fetch(`${t.url}/uploads?name=${name}`, { method: "PUT", headers: { authorization: `Bearer ${key()}`, "content-type": "text/csv" }, body: bytes });
+    expect(res.status).toBe(201);
+    return (await res.json()) as { id: string; contentHash: string };
+  }
+  const run = async (client: GraphQLClient, input: Record<string, unknown>) => waitForGeneration(client, await createGeneration(client, input), 300);
+  const artifact = (job: GenerationJobView, name: string) => {
+    const a = job.artifacts.find((x) => x.name === name);
+    if (!a) throw new Error(`job ${job.jobId} (${job.state}: ${job.error?.message}) has no ${name}: ${job.artifacts.map((x) => x.name).join(", ")}`);
+    return a;
+  };
+  const bytesOf = (job: GenerationJobView, name: string) => download(artifact(job, name).downloadUrl, key());
+  async function rerun(jobId: string): Promise<GenerationJobView> {
+    const again = await tn.member.request<{ rerunJob: { job: { jobId: string } } }>(`mutation($id: ID!) { rerunJob(jobId: $id) { job { jobId } } }`, { id: jobId });
+    return waitForGeneration(tn.member, again.rerunJob.job.jobId, 300);
+  }
+
+  it("TRAIN then SYNTHESIZE keep a 0.95 correlation within 0.1 and each mean within 5%, byte-identical on rerun, charged once, with evidence", async () => {
+    const real = correlatedCsv(3000);
+    const uploaded = await upload(real, "customers.csv");
+
+    const train = await run(tn.member, { kind: "TRAIN", spec: { input: uploaded.id }, seed: 7 });
+    expect(train.state).toBe("SUCCEEDED");
+    expect(train.artifacts.map((a) => a.name).sort()).toEqual(["fidelity.json", "model.json"]);
+    const model = JSON.parse((await bytesOf(train, "model.json")).toString("utf8"));
+    expect(model).toMatchObject({ format: "gaussian-copula/v1", rows: 3000, trainedOn: { input: uploaded.id } });
+    expect(model.columns.map((c: { name: string; kind: string }) => `${c.name}:${c.kind}`)).toEqual(["x:numeric", "y:numeric", "segment:categorical", "signup:datetime", "note:categorical"]);
+    expect(train.operation.result).toMatchObject({ kind: "TRAIN", rows: 3000, fidelity: { realRows: 3000, syntheticRows: 3000 } });
+    expect(train.evidence?.verified).toBe(true);
+
+    const synth = await run(tn.member, { kind: "SYNTHESIZE", rows: 5000, spec: { model: train.jobId }, seed: 42 });
+    expect(synth.state).toBe("SUCCEEDED");
+    expect(synth.artifacts.map((a) => a.name).sort()).toEqual(["fidelity.json", "synthetic.csv"]);
+    const synthetic = await bytesOf(synth, "synthetic.csv");
+    const [rx, ry] = [column(real, "x").map(Number), column(real, "y").map(Number)];
+    const [sx, sy] = [column(synthetic, "x").map(Number), column(synthetic, "y").map(Number)];
+    expect(sx).toHaveLength(5000);
+    const realCorrelation = pearson(rx, ry);
+    expect(realCorrelation).toBeGreaterThan(0.93);
+    expect(Math.abs(pearson(sx, sy) - realCorrelation)).toBeLessThan(0.1);
+    expect(Math.abs(mean(sx) - mean(rx)) / mean(rx)).toBeLessThan(0.05);
+    expect(Math.abs(mean(sy) - mean(ry)) / mean(ry)).toBeLessThan(0.05);
+    // Categories and nulls keep their shares; dates stay in range.
+    const share = (values: string[], v: string) => values.filter((x) => x === v).length / values.length;
+    expect(Math.abs(share(column(synthetic, "segment"), "enterprise") - share(column(real, "segment"), "enterprise"))).toBeLessThan(0.05);
+    expect(Math.abs(share(column(synthetic, "note"), "") - share(column(real, "note"), ""))).toBeLessThan(0.05);
+    expect(column(synthetic, "signup").every((d) => d >= "2023-01-01" && d <= "2024-12-31")).toBe(true);
+
+    // The fidelity report: KS per numeric column, total variation per categorical, correlation gap, privacy.
+    const fidelity = synth.operation.result!.fidelity;
+    expect(fidelity.syntheticRows).toBe(5000);
+    expect(fidelity.columns.map((c: { name: string; metric: string }) => `${c.name}:${c.metric}`)).toEqual(["x:ks", "y:ks", "segment:tv", "signup:ks", "note:tv"]);
+    for (const c of fidelity.columns) expect(c.distance).toBeLessThan(0.1);
+    expect(fidelity.maxCorrelationDifference).toBeLessThan(0.1);
+    expect(fidelity.exactCopyShare).toBe(0);
+    const report = JSON.parse((await bytesOf(synth, "fidelity.json")).toString("utf8"));
+    expect(report.correlation.columns).toEqual(["x", "y", "signup"]);
+    expect(report.privacy).toEqual({ exactCopies: 0, exactCopyShare: 0 });
+
+    // Credits charged once, evidence and seal; a rerun gives the same bytes.
+    expect(synth.estimatedCredits).toBe(1);
+    expect(synth.chargedCredits).toBe(1);
+    expect(synth.evidence?.verified).toBe(true);
+    expect(synth.seal?.sealHash).toMatch(/^sha256:/);
+    const again = await rerun(synth.jobId);
+    expect(again.state).toBe("SUCCEEDED");
+    expect(artifact(again, "synthetic.csv").contentHash).toBe(artifact(synth, "synthetic.csv").contentHash);
+    expect(artifact(again, "fidelity.json").contentHash).toBe(artifact(synth, "fidelity.json").contentHash);
+    expect(sha256(synthetic)).toBe(artifact(synth, "synthetic.csv").contentHash);
+
+    // spec.input without a model: trained here, then sampled; the model comes out too.
+    const direct = await run(tn.member, { kind: "SYNTHESIZE", rows: 1000, spec: { input: uploaded.id }, seed: 7 });
+    expect(direct.state).toBe("SUCCEEDED");
+    expect(direct.artifacts.map((a) => a.name).sort()).toEqual(["fidelity.json", "model.json", "synthetic.csv"]);
+    expect(direct.operation.result).toMatchObject({ trained: true, rows: 1000 });
+    // Trained with the same seed as the TRAIN job: the same model.
+    expect(artifact(direct, "model.json").contentHash).toBe(artifact(train, "model.json").contentHash);
+  });
+
+  it("FABRICATE turns words into a sealed contract that MOCK takes as spec.contract, listing what it did not understand", async () => {
+    const description = "orders with unique order number integer; customer email; amount in USD between 5 and 500; status one of pending, shipped, delivered; 10% missing notes; the phase of the moon in the seventh house";
+    const fab = await run(tn.member, { kind: "FABRICATE", description, seed: 1 });
+    expect(fab.state).toBe("SUCCEEDED");
+    const contract = JSON.parse((await bytesOf(fab, "contract.json")).toString("utf8"));
+    expect(contract).toMatchObject({ format: "data-contract/v1", name: "orders", contractHash: expect.stringMatching(/^sha256:/) });
+    expect(contract.columns).toEqual([
+      { name: "order_number", type: "int", unique: true },
+      { name: "customer_email", type: "email", format: "email" },
+      { name: "amount", type: "float", distribution: { kind: "uniform", min: 5, max: 500 }, unit: "USD", format: "decimal(2)" },
+      { name: "status", type: "category", distribution: { kind: "categorical", values: ["pending", "shipped", "delivered"] } },
+      { name: "notes", type: "string", nullRate: 0.1 },
+    ]);
+    expect(fab.operation.result!.problems).toEqual([expect.objectContaining({ severity: "WARNING", code: "UNRECOGNIZED_PHRASE", message: expect.stringContaining("phase of the moon") })]);
+    expect(fab.evidence?.verified).toBe(true);
+
+    const mock = await run(tn.member, { kind: "MOCK", rows: 2000, seed: 3, spec: { contract: fab.jobId } });
+    expect(mock.state).toBe("SUCCEEDED");
+    const rows = parseCsvTable(await bytesOf(mock, "mock.csv"));
+    expect(rows.columns).toEqual(["order_number", "customer_email", "amount", "status", "notes"]);
+    expect(new Set(rows.rows.map((r) => r[0])).size).toBe(2000);
+    expect(rows.rows.every((r) => Number(r[2]) >= 5 && Number(r[2]) <= 500)).toBe(true);
+    expect(new Set(rows.rows.map((r) => r[3]))).toEqual(new Set(["pending", "shipped", "delivered"]));
+    expect(rows.rows.every((r) => /^[a-z]+\.[a-z]+\d+@/.test(r[1]!))).toBe(true);
+    // The contract.json artifact's id works too, and gives the same rows.
+    const contractId = (fab.operation.result!.artifacts as { name: string; id: string }[]).find((a) => a.name === "contract.json")!.id;
+    const byArtifact = await run(tn.member, { kind: "MOCK", rows: 2000, seed: 3, spec: { contract: contractId } });
+    expect(artifact(byArtifact, "mock.csv").contentHash).toBe(artifact(mock, "mock.csv").contentHash);
+    const again = await rerun(mock.jobId);
+    expect(artifact(again, "mock.csv").contentHash).toBe(artifact(mock, "mock.csv").contentHash);
+  });
+
+  it("SCENARIO_FABRICATE writes a scenario SIMULATE plays: labelled faults, reproducible, documented columns", async () => {
+    const scenario = await run(tn.member, { kind: "SCENARIO_FABRICATE", description: "pump trip at 2 min for 60 s; spoof the level sensor to 0.5 at 300 s for 120 s; something odd", seed: 1 });
+    expect(scenario.state).toBe("SUCCEEDED");
+    expect(scenario.operation.result).toMatchObject({
+      events: [
+        { type: "PUMP_TRIP", startS: 120, durationS: 60 },
+        { type: "SENSOR_SPOOF", startS: 300, durationS: 120, tag: "level", value: 0.5 },
+      ],
+      problems: [expect.objectContaining({ code: "UNRECOGNIZED_EVENT" })],
+    });
+
+    const sim = await run(tn.member, { kind: "SIMULATE", rows: 600, seed: 4, spec: { scenario: scenario.jobId, intervalS: 1 } });
+    expect(sim.state).toBe("SUCCEEDED");
+    const table = parseCsvTable(await bytesOf(sim, "simulation.csv"));
+    expect(table.columns).toEqual(["timestamp", "level_m", "level_setpoint_m", "inflow_m3s", "outflow_m3s", "pressure_kpa", "pump_running", "valve_command_pct", "valve_position_pct", "label"]);
+    expect(table.rows).toHaveLength(600);
+    const at = (s: number) => table.rows[s]!;
+    expect(at(0)[0]).toBe("2026-01-01T00:00:00.000Z");
+    expect(at(119)[9]).toBe("NORMAL");
+    expect(at(150)[9]).toBe("PUMP_TRIP");
+    expect(at(150)[6]).toBe("0");
+    expect(at(200)[6]).toBe("1");
+    expect(at(350)[9]).toBe("SENSOR_SPOOF");
+    expect(Number(at(350)[1])).toBe(0.5);
+    // While the level reads low, the controller opens the valve fully: the attack moves the plant.
+    expect(Number(at(400)[7])).toBe(100);
+    const again = await rerun(sim.jobId);
+    expect(artifact(again, "simulation.csv").contentHash).toBe(artifact(sim, "simulation.csv").contentHash);
+    expect(sim.evidence?.verified).toBe(true);
+
+    // Inline scenarios work too; a bad parameter fails the job at once, naming the field.
+    const inline = await run(tn.member, { kind: "SIMULATE", rows: 30, seed: 4, spec: { scenario: { events: [{ type: "LEAK", startS: 10, durationS: 5 }] } } });
+    expect(inline.state).toBe("SUCCEEDED");
+    const bad = await run(tn.member, { kind: "SIMULATE", rows: 30, seed: 4, spec: { intervalS: -1 } });
+    expect(bad.state).toBe("FAILED");
+    expect(bad.error).toMatchObject({ code: "INVALID_INPUT", message: expect.stringContaining("spec.intervalS") });
+    expect(bad.chargedCredits).toBe(0);
+  });
+
+  it("refuses what cannot run with a clear error: missing model, missing description, not a model", async () => {
+    const missing = await run(tn.member, { kind: "SYNTHESIZE", rows: 10, spec: { model: "0190f5a4-0000-7000-8000-00000000beef" } });
+    expect(missing.error?.code).toBe("INPUT_NOT_FOUND");
+    const noWords = await run(tn.member, { kind: "FABRICATE" });
+    expect(noWords.error).toMatchObject({ code: "INVALID_INPUT", message: expect.stringContaining("description") });
+    const data = await upload(Buffer.from("a,b\n1,2\n3,4\n"), "tiny.csv");
+    const notModel = await run(tn.member, { kind: "SYNTHESIZE", rows: 10, spec: { model: data.id, input: data.id } });
+    expect(notModel.error).toMatchObject({ code: "INVALID_INPUT", message: expect.stringContaining("spec.model") });
+    // Another member cannot train on someone else's upload.
+    const stolen = await run(tn.otherMember, { kind: "TRAIN", spec: { input: data.id } });
+    expect(stolen.error?.code).toBe("INPUT_NOT_FOUND");
+  });
+
+  it("runs from the SDK and the CLI too", async () => {
+    const data = await upload(correlatedCsv(300), "small.csv");
+    const client = new JobsClient({ url: t.url, apiKey: key() });
+    try {
+      const job = await (await client.createGeneration({ kind: "TRAIN", spec: { input: data.id }, seed: 2 })).wait(300);
+      expect(job.state).toBe("SUCCEEDED");
+      const cli = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        const payload = JSON.stringify({ kind: "SYNTHESIZE", rows: 100, seed: 5, spec: { model: job.jobId } });
+        execFile(process.execPath, [BIN, "--json", "create", "--type", "GENERATION", "--payload", payload, "--wait", "--timeout", "300"], { env: { ...process.env, JOBS_URL: t.url, JOBS_API_KEY: key() } }, (error, stdout, stderr) =>
+          resolve({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr }),
+        );
+      });
+      expect(cli.stderr).toBe("");
+      expect(cli.code).toBe(0);
+      const created = JSON.parse(cli.stdout) as { jobId: string; state: string };
+      expect(created.state).toBe("SUCCEEDED");
+      expect((await readGeneration(tn.member, created.jobId)).operation.result).toMatchObject({ kind: "SYNTHESIZE", rows: 100 });
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("answers a small query while a big MOCK runs in a worker thread, and cancel stops it", async () => {
+    const jobId = await createGeneration(tn.member, { kind: "MOCK", rows: 5_000_000, seed: 9, spec: { columns: [{ name: "a", type: "int" }, { name: "who", type: "name" }, { name: "b", type: "float" }] } });
+    await t.server.services.changes.waitUntil(jobId, 60_000, async () => {
+      const rows = await t.server.services.db.query<{ state: string }>(`select "state" from "jobs" where "id" = $1::uuid`, [jobId]);
+      return rows[0]?.state === "RUNNING" ? true : undefined;
+    });
+    // Several small queries answer while the MOCK is still running.
+    for (let i = 0; i < 5; i++) {
+      const page = await tn.member.request<{ jobs: { totalCount: number } }>(`{ jobs(filter: { reasonerType: GENERATION }, first: 5) { totalCount } }`);
+      expect(page.jobs.totalCount).toBeGreaterThan(0);
+    }
+    expect((await readGeneration(tn.member, jobId)).state).toBe("RUNNING");
+
+    await tn.member.request(`mutation($id: ID!) { cancelJob(reasonerType: GENERATION, jobId: $id) { state } }`, { id: jobId });
+    const canceled = await waitForGeneration(tn.member, jobId, 120);
+    expect(canceled.state).toBe("CANCELED");
+    expect(terminalEntries(canceled.statusHistory)).toBe(1);
+    expect(canceled.chargedCredits).toBe(0);
+    expect(canceled.artifacts).toEqual([]);
+  });
+});
