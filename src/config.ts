@@ -9,6 +9,43 @@ const flag = (fallback: boolean) =>
     .optional()
     .transform((v) => (v === undefined || v === "" ? fallback : !["0", "false", "no", "off"].includes(v.toLowerCase())));
 
+/** One upstream jobs service of this contract (JOBS_GATEWAYS), serving the families it names. */
+const GatewayConfigSchema = z.object({
+  name: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, _ . - only"),
+  url: z.string().url(),
+  apiKey: z.string().min(16),
+  reasonerTypes: z.array(z.enum(["LOGIC", "PRESCRIPTIVE", "PREDICTIVE", "AGENT", "GENERATION", "BATCH"])).min(1),
+  /** Per-call timeout in ms; waits (waitForJob, createJobReady) get their own timeout on top. */
+  timeoutMs: z.number().int().min(100).max(600_000).default(4000),
+});
+export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;
+
+const GatewaysSchema = z
+  .string()
+  .optional()
+  .transform((text, ctx) => {
+    if (text === undefined || text.trim() === "") return [];
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "not JSON" });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.array(GatewayConfigSchema))
+  .superRefine((gateways, ctx) => {
+    const names = new Set<string>(["local"]);
+    const types = new Set<string>();
+    for (const g of gateways) {
+      if (names.has(g.name)) ctx.addIssue({ code: "custom", message: `gateway name ${g.name} is used twice (or is "local")` });
+      names.add(g.name);
+      for (const t of g.reasonerTypes) {
+        if (types.has(t)) ctx.addIssue({ code: "custom", message: `${t} is served by two gateways` });
+        types.add(t);
+      }
+    }
+  });
+
 const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().default("0.0.0.0"),
@@ -38,6 +75,7 @@ const ConfigSchema = z.object({
   JOBS_RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(60),
   JOBS_WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1).default(4 * 1024 * 1024),
   JOBS_WS_KEEPALIVE_MS: z.coerce.number().int().min(100).default(12_000),
+  JOBS_GATEWAYS: GatewaysSchema,
 });
 
 export type Config = {
@@ -82,6 +120,8 @@ export type Config = {
   wsMaxBufferedBytes: number;
   /** WebSocket ping interval; a client that has not answered the previous ping is disconnected. */
   wsKeepAliveMs: number;
+  /** Families served by upstream jobs services instead of this server's database. */
+  gateways: GatewayConfig[];
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -122,5 +162,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimit: { points: e.JOBS_RATE_LIMIT, windowSeconds: e.JOBS_RATE_LIMIT_WINDOW_S },
     wsMaxBufferedBytes: e.JOBS_WS_MAX_BUFFERED_BYTES,
     wsKeepAliveMs: e.JOBS_WS_KEEPALIVE_MS,
+    gateways: e.JOBS_GATEWAYS,
   };
 }

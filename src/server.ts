@@ -13,6 +13,7 @@ import { ChangeNotifier } from "./jobs/change-notifier.ts";
 import { JobChangeHub } from "./jobs/changes.ts";
 import { attachLiveUpdates } from "./live/index.ts";
 import { LocalJobGateway } from "./jobs/local/gateway.ts";
+import { RemoteJobGateway } from "./jobs/remote/gateway.ts";
 import { GatewayRegistry } from "./jobs/registry.ts";
 import { JobService } from "./jobs/service.ts";
 import { createLogger, type Logger } from "./logger.ts";
@@ -56,7 +57,10 @@ export async function startServer(config: Config, logger: Logger = createLogger(
 
     const blobs = new BlobStore({ dir: join(config.dataDir === "memory://" ? join(process.cwd(), ".data") : config.dataDir, "blobs"), maxBytes: config.maxArtifactBytes });
     await blobs.removeStaleTempFiles();
+    const metrics = new Metrics(db);
+    // Every family is local unless JOBS_GATEWAYS hands it to an upstream jobs service.
     const registry = new GatewayRegistry().register(new LocalJobGateway(db));
+    for (const upstream of config.gateways) registry.register(new RemoteJobGateway(upstream, metrics.upstreamObserver()));
     const services: Services = {
       config,
       db,
@@ -70,7 +74,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       logger,
       rateLimiter: new KeyRateLimiter(config.rateLimit),
       audit: new AuditLog(db, logger),
-      metrics: new Metrics(db),
+      metrics,
     };
     // Runs after everything that handles requests has stopped, before the database closes.
     cleanup.unshift(() => services.audit.idle());

@@ -17,8 +17,6 @@ const PENDING: string[] = [
   "TYPE_REMOVED: AuditEntry was removed.",
   "TYPE_REMOVED: AuditEntryEdge was removed.",
   "TYPE_REMOVED: AuditEntryConnection was removed.",
-  // issue 22 (federation)
-  "TYPE_REMOVED: Gateway was removed.",
   // issue 24 (schedules)
   "TYPE_REMOVED: Schedule was removed.",
   "TYPE_REMOVED: ScheduleEdge was removed.",
@@ -39,14 +37,10 @@ const PENDING: string[] = [
   "FIELD_REMOVED: BatchJob.updatedOn was removed.",
   "FIELD_REMOVED: JobFilter.assignedAgentId was removed.",
   "FIELD_REMOVED: JobFilter.archiveStatus was removed.",
-  // issue 22 (federation)
-  "VALUE_REMOVED_FROM_ENUM: GATEWAY was removed from enum type Role.",
   // issue 20 (seed fidelity)
   "FIELD_REMOVED: Query.artifacts was removed.",
   // issue 19 (hardening): the audit log query
   "FIELD_REMOVED: Query.auditLog was removed.",
-  // issue 22 (federation)
-  "FIELD_REMOVED: Query.gateways was removed.",
   // issue 24 (schedules)
   "FIELD_REMOVED: Query.schedules was removed.",
   // issue 20 (seed fidelity)

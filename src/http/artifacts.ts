@@ -4,7 +4,7 @@ import express, { type Request, type Response } from "express";
 import { jobsError } from "../errors.ts";
 import type { Download } from "../artifacts/service.ts";
 import type { Services } from "../schema/context.ts";
-import { authenticateRequest } from "../security/authenticate.ts";
+import { actAsOf, authenticateRequest } from "../security/authenticate.ts";
 import { sendHttpError } from "./send-error.ts";
 
 const LEASE_HEADER = "x-lease-token";
@@ -14,7 +14,7 @@ function sendError(res: Response, services: Services, err: unknown): void {
 }
 
 async function viewerOf(services: Services, req: Request) {
-  return authenticateRequest(services, req.headers.authorization);
+  return authenticateRequest(services, req.headers.authorization, actAsOf(req.headers));
 }
 
 /** If-None-Match against our strong ETag: lists, weak tags and `*` (not req.fresh, which fetch's no-cache defeats). */

@@ -1,5 +1,5 @@
-// The seam between the API and wherever jobs live. Today one local gateway (our database) serves
-// every family; a remote gateway (an upstream jobs service) would implement the same interface.
+// The seam between the API and wherever jobs live: the local gateway (our database) and remote
+// gateways (upstream jobs services of this contract, src/jobs/remote) implement the same interface.
 import type { AccessRelation, ArchiveStatus, JobFilter, JobKey, JobRecord, ReasonerType, Viewer } from "./model.ts";
 import type { NewJob } from "./new-job.ts";
 
@@ -174,10 +174,15 @@ export interface AgentJobExtras {
 
 export interface JobGateway {
   readonly name: string;
+  /** local: this server's database; remote: an upstream jobs service. */
+  readonly kind: "local" | "remote";
   readonly reasonerTypes: readonly ReasonerType[];
   readonly capabilities: { cancelRunning: boolean; rerun: boolean; cancelAllUsers: boolean };
-  /** Creates the job, or returns the one this caller first created with the same idempotency key. */
-  create(job: NewJob, viewer: Viewer): Promise<JobRecord>;
+  /**
+   * Creates the job, or returns the one this caller first created with the same idempotency key.
+   * `request` is the client's mutation as `{ [field]: input }` (what a remote gateway forwards).
+   */
+  create(job: NewJob, viewer: Viewer, request?: unknown): Promise<JobRecord>;
   /** Jobs the viewer may see, in key order; null for missing or invisible ones. */
   load(keys: readonly JobKey[], viewer: Viewer): Promise<(JobRecord | null)[]>;
   /** Newest first (createdOn, then id, descending), after the cursor. */
@@ -186,5 +191,15 @@ export interface JobGateway {
   cursorOf(job: JobRecord): GatewayCursor;
   cancel(key: JobKey, options: CancelOptions, viewer: Viewer): Promise<JobRecord>;
   readonly expansions: JobExpansions;
+  /**
+   * A request's own expansions, when the gateway reads them as the caller (remote gateways);
+   * `typeOf` tells the family of each job id the request's loaders hold.
+   */
+  expansionsFor?(viewer: Viewer, typeOf: (jobId: string) => ReasonerType | undefined): JobExpansions;
+  /** Waits for the job to be terminal where it lives (remote gateways); else the front's change feed is used. */
+  wait?(key: JobKey, timeoutS: number, viewer: Viewer): Promise<JobRecord>;
+  /** Where it is and whether it answers (the `gateways` query). */
+  readonly url?: string;
+  readonly health?: { healthy: boolean; lastError: string | null };
   readonly agent?: AgentJobExtras;
 }

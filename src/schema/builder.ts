@@ -29,7 +29,8 @@ export const builder = new SchemaBuilder<{
     edgesFieldOptions: { nullable: false, extensions: { pothosExposedField: "edges" } },
     pageInfoFieldOptions: { extensions: { pothosExposedField: "pageInfo" } },
     nodeFieldOptions: { nullable: false, extensions: { pothosExposedField: "node" } },
-    nodesQueryOptions: false,
+    // `nodes(ids:)`: many jobs or artifacts in one field (what a front's remote gateway batches with).
+    nodesQueryOptions: {},
   },
 });
 

@@ -1,3 +1,4 @@
+import type { GraphQLError } from "graphql";
 import type { ArtifactService } from "../artifacts/service.ts";
 import type { AuthService } from "../auth/service.ts";
 import type { Config } from "../config.ts";
@@ -45,4 +46,9 @@ export interface Context {
   /** Where clients reach this server, for download URLs. */
   baseUrl: string;
   signal?: AbortSignal;
+  /**
+   * Errors of a partial answer (a merged list without an unavailable upstream): reported beside the
+   * data, which still holds what the other gateways had.
+   */
+  partialErrors?: GraphQLError[];
 }

@@ -14,6 +14,7 @@ import "../families/agent/schema.ts";
 import "../families/generation/schema.ts";
 import "../families/batch/schema.ts";
 import "../workers/schema.ts";
+import "./gateways.ts";
 import "./subscriptions.ts";
 import "./federation.ts";
 

@@ -4,8 +4,22 @@ import { bearerSecret } from "../auth/secrets.ts";
 import type { Viewer } from "../jobs/model.ts";
 import type { Services } from "../schema/context.ts";
 
-export async function authenticateRequest(services: Pick<Services, "auth" | "rateLimiter">, authorization: string | undefined | null): Promise<Viewer> {
-  const viewer = await services.auth.authenticate(bearerSecret(authorization ?? undefined));
+/** The header a front server's remote gateway names its caller with. */
+export const ACT_AS_HEADER = "jobs-act-as";
+
+/** The act-as value of an HTTP request's headers or a graphql-ws connection's params. */
+export function actAsOf(source: Record<string, unknown> | null | undefined): string | null {
+  const value = source?.[ACT_AS_HEADER];
+  return typeof value === "string" ? value : Array.isArray(value) && typeof value[0] === "string" ? value[0] : null;
+}
+
+export async function authenticateRequest(
+  services: Pick<Services, "auth" | "rateLimiter">,
+  authorization: string | undefined | null,
+  /** The jobs-act-as header: honoured for GATEWAY keys only. */
+  actAs?: string | null,
+): Promise<Viewer> {
+  const viewer = await services.auth.authenticate(bearerSecret(authorization ?? undefined), actAs);
   await services.rateLimiter.consume(viewer.apiKeyId ?? `${viewer.tenantId}/${viewer.userId}`);
   return viewer;
 }

@@ -34,7 +34,9 @@ const EvidenceBundleRef = builder.objectRef<{ job: JobRecord; evidence: StoredEv
     files: t.field({
       type: [ArtifactRef],
       resolve: async (e, _a, ctx) => {
-        const found = await ctx.services.registry.for("GENERATION").expansions.artifactsById(e.evidence.fileIds);
+        const gateway = ctx.services.registry.for("GENERATION");
+        const expansions = gateway.expansionsFor?.(ctx.viewer, () => "GENERATION") ?? gateway.expansions;
+        const found = await expansions.artifactsById(e.evidence.fileIds);
         return found.filter((a): a is ArtifactRecord => a !== null);
       },
     }),
@@ -94,7 +96,8 @@ builder.node(GenerationJobRef, {
       nullable: true,
       resolve: async (job, _a, ctx) => {
         const seal = await ctx.loaders.seal.load(job);
-        if (seal || job.state !== "SUCCEEDED" || !ctx.services.ensureEvidence) return seal;
+        // Evidence is built where the job ran: an upstream job's seal is the upstream's answer.
+        if (seal || job.state !== "SUCCEEDED" || !ctx.services.ensureEvidence || ctx.services.registry.for("GENERATION").kind === "remote") return seal;
         await ctx.services.ensureEvidence(job.id);
         return (await ctx.services.registry.for("GENERATION").expansions.seals([job.id]))[0] ?? null;
       },
