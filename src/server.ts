@@ -60,7 +60,11 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     const metrics = new Metrics(db);
     // Every family is local unless JOBS_GATEWAYS hands it to an upstream jobs service.
     const registry = new GatewayRegistry().register(new LocalJobGateway(db));
-    for (const upstream of config.gateways) registry.register(new RemoteJobGateway(upstream, metrics.upstreamObserver()));
+    for (const upstream of config.gateways) {
+      const remote = new RemoteJobGateway(upstream, metrics.upstreamObserver(), logger);
+      registry.register(remote);
+      cleanup.unshift(() => remote.close());
+    }
     const services: Services = {
       config,
       db,

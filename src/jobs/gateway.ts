@@ -198,6 +198,15 @@ export interface JobGateway {
   expansionsFor?(viewer: Viewer, typeOf: (jobId: string) => ReasonerType | undefined): JobExpansions;
   /** Waits for the job to be terminal where it lives (remote gateways); else the front's change feed is used. */
   wait?(key: JobKey, timeoutS: number, viewer: Viewer): Promise<JobRecord>;
+  /**
+   * Live updates where the jobs live (remote gateways relay the upstream's subscriptions); without
+   * them the process's own change feed serves the subscription.
+   */
+  watchJob?(key: JobKey, viewer: Viewer): AsyncIterableIterator<JobRecord>;
+  watchJobs?(filter: JobFilter, viewer: Viewer): AsyncIterableIterator<JobRecord>;
+  watchEvents?(key: JobKey, stream: string, afterSeq: number, viewer: Viewer): AsyncIterableIterator<JobEventRecord>;
+  watchLogs?(key: JobKey, sinceMs: number | null, afterSeq: number, viewer: Viewer): AsyncIterableIterator<LogLineRecord>;
+  close?(): Promise<void>;
   /** Where it is and whether it answers (the `gateways` query). */
   readonly url?: string;
   readonly health?: { healthy: boolean; lastError: string | null };

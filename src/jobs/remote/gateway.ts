@@ -7,8 +7,11 @@ import { decodeCursor, encodeCursor } from "../cursor.ts";
 import type { CancelOptions, GatewayCursor, GatewayPage, JobExpansions, JobGateway } from "../gateway.ts";
 import type { JobFilter, JobKey, JobRecord, ReasonerType, Viewer } from "../model.ts";
 import type { NewJob } from "../new-job.ts";
+import type { Logger } from "../../logger.ts";
+import type { JobEventRecord, LogLineRecord } from "../gateway.ts";
 import { RemoteExpansions } from "./expansions.ts";
-import { JOB_SELECTION, globalJobId, toJobRecord } from "./records.ts";
+import { UpstreamLive, mapIterator, mergeIterators } from "./live.ts";
+import { EVENT_SELECTION, JOB_SELECTION, LOG_SELECTION, globalJobId, toEvent, toJobRecord, toLogLine } from "./records.ts";
 import { Upstream, type UpstreamObserver } from "./upstream.ts";
 
 /** The create mutations a front forwards as they came: the same input, idempotency key included. */
@@ -47,10 +50,13 @@ export class RemoteJobGateway implements JobGateway {
   /** The cursor of each listed job: every upstream family's position just after it. */
   private readonly cursors = new WeakMap<JobRecord, string>();
 
-  constructor(config: GatewayConfig, observer?: UpstreamObserver) {
+  readonly live: UpstreamLive;
+
+  constructor(config: GatewayConfig, observer?: UpstreamObserver, logger?: Logger) {
     this.name = config.name;
     this.reasonerTypes = config.reasonerTypes;
     this.upstream = new Upstream(config, observer);
+    this.live = new UpstreamLive(this.upstream, config.apiKey, logger);
   }
 
   get url(): string {
@@ -169,6 +175,85 @@ export class RemoteJobGateway implements JobGateway {
       extraMs: timeoutS * 1000,
     });
     return this.record(data.waitForJob.raw, viewer);
+  }
+
+  /** jobUpdated, relayed; a state the subscriber already has is not sent again after a reconnect. */
+  watchJob(key: JobKey, viewer: Viewer): AsyncIterableIterator<JobRecord> {
+    const source = this.live.subscribe<{ raw: unknown }>(
+      `subscription($t: ReasonerType!, $id: ID!) { jobUpdated(reasonerType: $t, jobId: $id) { ${JOB_SELECTION} } }`,
+      "jobUpdated",
+      () => ({ t: key.reasonerType, id: key.jobId }),
+      viewer,
+    );
+    return this.distinctJobs(source, viewer);
+  }
+
+  /** jobsChanged, relayed: one upstream operation per family asked for. */
+  watchJobs(filter: JobFilter, viewer: Viewer): AsyncIterableIterator<JobRecord> {
+    const sources = this.typesOf(filter).map((t) =>
+      this.live.subscribe<{ raw: unknown }>(`subscription($f: JobFilter) { jobsChanged(filter: $f) { ${JOB_SELECTION} } }`, "jobsChanged", () => ({ f: upstreamFilter(filter, t) }), viewer),
+    );
+    return mapIterator(mergeIterators(sources), (j) => this.record(j.raw, viewer));
+  }
+
+  /** jobEvents, relayed; re-sent after a reconnect from the last cursor delivered. */
+  watchEvents(key: JobKey, stream: string, afterSeq: number, viewer: Viewer): AsyncIterableIterator<JobEventRecord> {
+    let after = afterSeq;
+    const source = this.live.subscribe<Record<string, unknown>>(
+      `subscription($t: ReasonerType!, $id: ID!, $s: String, $after: String) { jobEvents(reasonerType: $t, jobId: $id, stream: $s, after: $after) { ${EVENT_SELECTION} } }`,
+      "jobEvents",
+      () => ({ t: key.reasonerType, id: key.jobId, s: stream, after: after ? String(after) : null }),
+      viewer,
+    );
+    return mapIterator(source, (e) => {
+      const event = toEvent(key.jobId, e);
+      after = Math.max(after, event.seq);
+      return event;
+    });
+  }
+
+  /** jobLogs, relayed; re-sent after a reconnect from the last cursor delivered. */
+  watchLogs(key: JobKey, sinceMs: number | null, afterSeq: number, viewer: Viewer): AsyncIterableIterator<LogLineRecord> {
+    let after = afterSeq;
+    const source = this.live.subscribe<Record<string, unknown>>(
+      `subscription($t: ReasonerType!, $id: ID!, $since: Float, $after: String) { jobLogs(reasonerType: $t, jobId: $id, sinceMs: $since, after: $after) { ${LOG_SELECTION} } }`,
+      "jobLogs",
+      () => ({ t: key.reasonerType, id: key.jobId, since: sinceMs, after: after ? String(after) : null }),
+      viewer,
+    );
+    return mapIterator(source, (l) => {
+      const line = toLogLine(key.jobId, l);
+      after = Math.max(after, line.seq);
+      return line;
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.live.close();
+  }
+
+  private distinctJobs(source: AsyncIterableIterator<{ raw: unknown }>, viewer: Viewer): AsyncIterableIterator<JobRecord> {
+    let last = "";
+    const iterator: AsyncIterableIterator<JobRecord> = {
+      next: async () => {
+        for (;;) {
+          const r = await source.next();
+          if (r.done) return { value: undefined, done: true };
+          const job = this.record(r.value.raw, viewer);
+          // A re-sent jobUpdated starts with the job as it is: skip it when that is what was sent last.
+          const version = `${job.revision}|${job.state}|${job.updatedOn?.getTime?.() ?? ""}`;
+          if (version === last) continue;
+          last = version;
+          return { value: job, done: false };
+        }
+      },
+      return: async () => {
+        await source.return?.();
+        return { value: undefined, done: true };
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
   }
 
   private typesOf(filter: JobFilter): ReasonerType[] {

@@ -156,6 +156,16 @@ export class Upstream {
   }
 
   private async post(call: UpstreamCall, signal: AbortSignal): Promise<GraphQLResponse> {
+    try {
+      return await this.attempt(call, signal);
+    } catch (error) {
+      // Every failed attempt is remembered, retried ones too: the breaker may open on them.
+      if (error instanceof UpstreamTransportError) this.#lastError = error.message;
+      throw error;
+    }
+  }
+
+  private async attempt(call: UpstreamCall, signal: AbortSignal): Promise<GraphQLResponse> {
     let response: Response;
     try {
       response = await fetch(this.url, {
