@@ -207,6 +207,8 @@ export interface JobGateway {
   watchEvents?(key: JobKey, stream: string, afterSeq: number, viewer: Viewer): AsyncIterableIterator<JobEventRecord>;
   watchLogs?(key: JobKey, sinceMs: number | null, afterSeq: number, viewer: Viewer): AsyncIterableIterator<LogLineRecord>;
   close?(): Promise<void>;
+  /** An artifact or file download served where the job lives (remote gateways stream it through). */
+  download?(path: string, viewer: Viewer, headers: Record<string, string>, signal: AbortSignal): Promise<Response | null>;
   /** Where it is and whether it answers (the `gateways` query). */
   readonly url?: string;
   readonly health?: { healthy: boolean; lastError: string | null };

@@ -3,6 +3,7 @@
 // executors) and AGENT from upstream "agents" (PGlite). Users only talk to the front; the upstreams
 // see them through GATEWAY keys and the jobs-act-as header. Upstream "agents" is killed mid-test and
 // brought back on the same port and data.
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -173,6 +174,21 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
     const node = viaFront.jobs.edges.find((e) => e.node.jobId === jobId)!.node as { statusHistory: { state: string }[]; artifacts: unknown[] };
     expect(node.statusHistory.map((s) => s.state)).toContain("SUCCEEDED");
     expect(node.artifacts.length).toBeGreaterThan(0);
+
+    // Its artifact downloads from the front (streamed through from the upstream), for alice only.
+    const { job } = await alice.request<{ job: { artifacts: { downloadUrl: string; contentHash: string; sizeBytes: number }[] } }>(
+      `query($id: ID!) { job(reasonerType: GENERATION, jobId: $id) { artifacts { downloadUrl contentHash sizeBytes } } }`,
+      { id: jobId },
+    );
+    const artifact = job.artifacts[0]!;
+    expect(artifact.downloadUrl.startsWith(front.url)).toBe(true);
+    const download = await fetch(artifact.downloadUrl, { headers: { authorization: `Bearer ${aliceKey}` } });
+    expect(download.status).toBe(200);
+    const bytes = Buffer.from(await download.arrayBuffer());
+    expect(bytes.length).toBe(artifact.sizeBytes);
+    expect(`sha256:${createHash("sha256").update(bytes).digest("hex")}`).toBe(artifact.contentHash);
+    const asBobDownload = await fetch(artifact.downloadUrl, { headers: { authorization: `Bearer ${bob.key}` } });
+    expect(asBobDownload.status).toBe(404);
   }, 120_000);
 
   it("merges every gateway newest first under one cursor, with no gap and no repeat while jobs are created", async () => {

@@ -228,6 +228,10 @@ export class RemoteJobGateway implements JobGateway {
     });
   }
 
+  download(path: string, viewer: Viewer, headers: Record<string, string>, signal: AbortSignal): Promise<Response | null> {
+    return this.upstream.download(path, viewer, headers, signal);
+  }
+
   async close(): Promise<void> {
     await this.live.close();
   }

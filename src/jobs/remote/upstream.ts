@@ -125,6 +125,29 @@ export class Upstream {
     return jobsError(known, error.message, { ...rest, gateway: this.name });
   }
 
+  /**
+   * A download from the upstream (`path` relative to its /graphql, e.g. artifacts/<id>) as the
+   * viewer, unbuffered: the caller streams the body on. null when the upstream has no such thing.
+   */
+  async download(path: string, viewer: Viewer, headers: Record<string, string>, signal: AbortSignal): Promise<Response | null> {
+    let response: Response;
+    try {
+      response = await fetch(new URL(path, this.url), { headers: { ...headers, ...this.headers(viewer) }, signal });
+    } catch (error) {
+      if (signal.aborted) throw error;
+      throw this.unavailable(error, this.config.timeoutMs);
+    }
+    if (response.status === 404) {
+      await response.body?.cancel();
+      return null;
+    }
+    if (response.status >= 500) {
+      await response.body?.cancel();
+      throw this.unavailable(new Error(`answered HTTP ${response.status}`), this.config.timeoutMs);
+    }
+    return response;
+  }
+
   private async send(call: UpstreamCall): Promise<GraphQLResponse> {
     const ms = this.config.timeoutMs + (call.extraMs ?? 0);
     const attempt = wrap(this.breaker, timeout(ms, TimeoutStrategy.Aggressive));
