@@ -1,6 +1,6 @@
 // The seam between the API and wherever jobs live: the local gateway (our database) and remote
 // gateways (upstream jobs services of this contract, src/jobs/remote) implement the same interface.
-import type { AccessRelation, ArchiveStatus, JobFilter, JobKey, JobRecord, ReasonerType, Viewer } from "./model.ts";
+import type { AccessRelation, ArchiveStatus, GenerationKind, JobFilter, JobKey, JobRecord, ReasonerType, Viewer } from "./model.ts";
 import type { NewJob } from "./new-job.ts";
 
 export interface GatewayPage {
@@ -213,4 +213,11 @@ export interface JobGateway {
   readonly url?: string;
   readonly health?: { healthy: boolean; lastError: string | null };
   readonly agent?: AgentJobExtras;
+  /** The generation family's price list, where the jobs would run (remote gateways ask upstream). */
+  readonly generation?: { estimateCredits(kind: GenerationKind, rows: number, viewer: Viewer): Promise<CreditEstimate> };
+}
+
+export interface CreditEstimate {
+  estimatedCredits: number;
+  trainingTier: string | null;
 }

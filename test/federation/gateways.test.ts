@@ -215,6 +215,47 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
     for (const id of created) expect(seen).toContain(id);
   }, 60_000);
 
+  it("forwards the agent extras, cancel, rerun and estimateCredits to the upstream as the caller", async () => {
+    const jobId = (await alice.request<{ addAgentJob: { job: { jobId: string } } }>(ADD_AGENT, { n: "extras" })).addAgentJob.job.jobId;
+    const comment = await alice.request<{ addJobComment: { content: string; createdById: string } }>(
+      `mutation($id: ID!) { addJobComment(jobId: $id, content: "looks right") { content createdById } }`,
+      { id: jobId },
+    );
+    expect(comment.addJobComment).toEqual({ content: "looks right", createdById: "alice" });
+    const archived = await alice.request<{ archiveJob: { archiveStatus: string; archiveStatusHistory: { status: string }[] } }>(
+      `mutation($id: ID!) { archiveJob(jobId: $id, reason: "done") { archiveStatus archiveStatusHistory { status } } }`,
+      { id: jobId },
+    );
+    expect(archived.archiveJob.archiveStatus).toBe("ARCHIVED");
+    const read = `query($id: ID!) { job(reasonerType: AGENT, jobId: $id) { ... on AgentJob { jobId comments { content } access { subjectId relation } } } }`;
+    expect((await bob.request<{ job: unknown }>(read, { id: jobId })).job).toBeNull();
+    await alice.request(`mutation($id: ID!) { createJobAccess(jobId: $id, subjectId: "bob", relation: VIEWER) { subjectId } }`, { id: jobId });
+    // The upstream now lets bob see it: the grant lives there.
+    const asBob = await bob.request<{ job: { comments: { content: string }[]; access: { subjectId: string; relation: string }[] } }>(read, { id: jobId });
+    expect(asBob.job.comments).toEqual([{ content: "looks right" }]);
+    expect(asBob.job.access).toContainEqual({ subjectId: "bob", relation: "VIEWER" });
+    const denied = await bob.raw(`mutation($id: ID!) { addJobComment(jobId: $id, content: "me too") { id } }`, { id: jobId });
+    expect(denied.errors?.[0]?.extensions?.code).toMatch(/FORBIDDEN|NOT_FOUND/);
+
+    const canceled = await alice.request<{ cancelJob: { state: string } }>(`mutation($id: ID!) { cancelJob(reasonerType: AGENT, jobId: $id) { state } }`, { id: jobId });
+    expect(canceled.cancelJob.state).toBe("CANCELED");
+
+    const estimate = `{ estimateCredits(kind: MOCK, rows: 2500000) { estimatedCredits trainingTier } }`;
+    expect(await alice.request(estimate)).toEqual(await genAdmin.request(estimate));
+
+    const source = (await alice.request<{ createGenerationJob: { job: { jobId: string } } }>(CREATE_GEN, { k: "fed-rerun" })).createGenerationJob.job.jobId;
+    const rerun = await alice.request<{ rerunJob: { job: { jobId: string; reasonerType: string } } }>(
+      `mutation($id: ID!) { rerunJob(jobId: $id) { job { jobId reasonerType } } }`,
+      { id: source },
+    );
+    expect(rerun.rerunJob.job.reasonerType).toBe("GENERATION");
+    expect(rerun.rerunJob.job.jobId).not.toBe(source);
+    const upstreamRerun = await genAdmin.request<{ job: { createdBy: string } | null }>(`query($id: ID!) { job(reasonerType: GENERATION, jobId: $id) { createdBy } }`, {
+      id: rerun.rerunJob.job.jobId,
+    });
+    expect(upstreamRerun.job?.createdBy).toBe("alice");
+  }, 60_000);
+
   it("answers within 5 s without a dead upstream, shows it unhealthy, and recovers when it returns; relayed streams resume with no gap and no repeat", async () => {
     const agentJob = (await alice.request<{ addAgentJob: { job: { jobId: string } } }>(ADD_AGENT, { n: "survivor" })).addAgentJob.job.jobId;
     await alice.request(CREATE_LOGIC, { n: "local" });

@@ -6,15 +6,19 @@ import { builder } from "../../schema/builder.ts";
 import { GenerationKindEnum, PlanTierEnum } from "../../schema/enums.ts";
 import { createdPayload, CreateJobPayloadRef } from "../../schema/job-mutations.ts";
 import { ArtifactRef, jobNodeOptions } from "../../schema/job.ts";
+import type { CreditEstimate } from "../../jobs/gateway.ts";
 import { estimateCredits, trainingTier } from "./credits.ts";
 import { generationJob, MAX_ROWS } from "./input.ts";
 
-const CreditEstimateRef = builder.objectRef<{ kind: GenerationKind; rows: number }>("CreditEstimate").implement({
+/** An estimate asked of this server; `upstream` holds the answer when GENERATION is served upstream. */
+type EstimateRequest = { kind: GenerationKind; rows: number; upstream?: CreditEstimate };
+
+const CreditEstimateRef = builder.objectRef<EstimateRequest>("CreditEstimate").implement({
   fields: (t) => ({
     kind: t.field({ type: GenerationKindEnum, resolve: (e) => e.kind }),
     rows: t.exposeInt("rows"),
-    estimatedCredits: t.float({ resolve: (e) => estimateCredits(e.rows) }),
-    trainingTier: t.string({ nullable: true, resolve: (e) => trainingTier(e.kind, e.rows) }),
+    estimatedCredits: t.float({ resolve: (e) => e.upstream?.estimatedCredits ?? estimateCredits(e.rows) }),
+    trainingTier: t.string({ nullable: true, resolve: (e) => (e.upstream ? e.upstream.trainingTier : trainingTier(e.kind, e.rows)) }),
   }),
 });
 
@@ -123,9 +127,11 @@ builder.queryField("estimateCredits", (t) =>
   t.field({
     type: CreditEstimateRef,
     args: { kind: t.arg({ type: GenerationKindEnum, required: true }), rows: t.arg.int({ required: true }) },
-    resolve: (_root, { kind, rows }) => {
+    resolve: async (_root, { kind, rows }, ctx): Promise<EstimateRequest> => {
       if (rows < 0 || rows > MAX_ROWS) throw jobsError("BAD_USER_INPUT", `rows: must be between 0 and ${MAX_ROWS}`, { field: "rows" });
-      return { kind, rows };
+      // Priced where the jobs would run.
+      const upstream = ctx.services.registry.for("GENERATION").generation;
+      return upstream ? { kind, rows, upstream: await upstream.estimateCredits(kind, rows, ctx.viewer) } : { kind, rows };
     },
   }),
 );

@@ -9,6 +9,9 @@ import type { JobFilter, JobKey, JobRecord, ReasonerType, Viewer } from "../mode
 import type { NewJob } from "../new-job.ts";
 import type { Logger } from "../../logger.ts";
 import type { JobEventRecord, LogLineRecord } from "../gateway.ts";
+import type { CreditEstimate } from "../gateway.ts";
+import type { GenerationKind } from "../model.ts";
+import { RemoteAgentExtras } from "./agent-extras.ts";
 import { RemoteExpansions } from "./expansions.ts";
 import { UpstreamLive, mapIterator, mergeIterators } from "./live.ts";
 import { EVENT_SELECTION, JOB_SELECTION, LOG_SELECTION, globalJobId, toEvent, toJobRecord, toLogLine } from "./records.ts";
@@ -51,12 +54,25 @@ export class RemoteJobGateway implements JobGateway {
   private readonly cursors = new WeakMap<JobRecord, string>();
 
   readonly live: UpstreamLive;
+  readonly agent: RemoteAgentExtras;
+  readonly generation = {
+    estimateCredits: async (kind: GenerationKind, rows: number, viewer: Viewer): Promise<CreditEstimate> => {
+      const data = await this.upstream.request<{ estimateCredits: CreditEstimate }>({
+        query: `query($k: GenerationKind!, $r: Int!) { estimateCredits(kind: $k, rows: $r) { estimatedCredits trainingTier } }`,
+        variables: { k: kind, r: rows },
+        viewer,
+        idempotent: true,
+      });
+      return data.estimateCredits;
+    },
+  };
 
   constructor(config: GatewayConfig, observer?: UpstreamObserver, logger?: Logger) {
     this.name = config.name;
     this.reasonerTypes = config.reasonerTypes;
     this.upstream = new Upstream(config, observer);
     this.live = new UpstreamLive(this.upstream, config.apiKey, logger);
+    this.agent = new RemoteAgentExtras(this.upstream);
   }
 
   get url(): string {
