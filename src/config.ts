@@ -76,6 +76,7 @@ const ConfigSchema = z.object({
   JOBS_WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1).default(4 * 1024 * 1024),
   JOBS_WS_KEEPALIVE_MS: z.coerce.number().int().min(100).default(12_000),
   JOBS_GATEWAYS: GatewaysSchema,
+  JOBS_GATEWAY_API_KEY: z.string().min(16, "JOBS_GATEWAY_API_KEY must be at least 16 characters").optional(),
 });
 
 export type Config = {
@@ -122,6 +123,8 @@ export type Config = {
   wsKeepAliveMs: number;
   /** Families served by upstream jobs services instead of this server's database. */
   gateways: GatewayConfig[];
+  /** Secret of a GATEWAY key of the first tenant, made at start: what a front's JOBS_GATEWAYS entry presents. */
+  gatewayApiKey: string | undefined;
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -163,5 +166,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     wsMaxBufferedBytes: e.JOBS_WS_MAX_BUFFERED_BYTES,
     wsKeepAliveMs: e.JOBS_WS_KEEPALIVE_MS,
     gateways: e.JOBS_GATEWAYS,
+    gatewayApiKey: e.JOBS_GATEWAY_API_KEY,
   };
 }

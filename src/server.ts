@@ -46,7 +46,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     if (applied.length) logger.info({ applied }, "migrations applied");
 
     const auth = new AuthService(db);
-    const boot = await auth.bootstrap(config.adminApiKey);
+    const boot = await auth.bootstrap(config.adminApiKey, config.gatewayApiKey);
     const changes = new JobChangeHub(db);
     await changes.start();
     cleanup.unshift(() => changes.stop());

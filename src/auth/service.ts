@@ -7,6 +7,8 @@ import { name255, parseInput } from "../jobs/validation.ts";
 import { hashSecret, newSecret, sameHash, visiblePrefix } from "./secrets.ts";
 
 export const BOOTSTRAP_ADMIN_USER = "admin";
+/** The user a JOBS_GATEWAY_API_KEY belongs to (a front server's key; it acts as other users). */
+export const BOOTSTRAP_GATEWAY_USER = "gateway";
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 export interface ApiKeyRecord {
@@ -95,22 +97,29 @@ export class AuthService {
    * Makes sure a first tenant with an admin exists. With JOBS_ADMIN_API_KEY, that secret is the
    * admin's key. Without one, a key is created only when none exists, and returned to be shown once.
    */
-  async bootstrap(adminSecret: string | undefined): Promise<{ tenantId: string; createdSecret: string | null }> {
+  async bootstrap(adminSecret: string | undefined, gatewaySecret?: string): Promise<{ tenantId: string; createdSecret: string | null }> {
     const tenant = (await this.firstTenant()) ?? (await this.db.prisma.tenant.create({ data: { id: uuidv7(), name: "default" } }));
     await this.ensureUser(tenant.id, BOOTSTRAP_ADMIN_USER, null);
+    if (gatewaySecret) await this.ensureKey(tenant.id, BOOTSTRAP_GATEWAY_USER, "GATEWAY", gatewaySecret);
     if (adminSecret) {
-      const secretHash = hashSecret(adminSecret);
-      await this.db.prisma.apiKey.upsert({
-        where: { secretHash },
-        update: {},
-        create: { id: uuidv7(), tenantId: tenant.id, userId: BOOTSTRAP_ADMIN_USER, role: "ADMIN", prefix: visiblePrefix(adminSecret), secretHash },
-      });
+      await this.ensureKey(tenant.id, BOOTSTRAP_ADMIN_USER, "ADMIN", adminSecret);
       return { tenantId: tenant.id, createdSecret: null };
     }
     const anyKey = await this.db.prisma.apiKey.findFirst({ where: { tenantId: tenant.id, role: "ADMIN", revokedOn: null } });
     if (anyKey) return { tenantId: tenant.id, createdSecret: null };
     const { secret } = await this.issueKey(tenant.id, BOOTSTRAP_ADMIN_USER, null, "ADMIN");
     return { tenantId: tenant.id, createdSecret: secret };
+  }
+
+  /** A configured secret's key (JOBS_ADMIN_API_KEY, JOBS_GATEWAY_API_KEY), made once. */
+  private async ensureKey(tenantId: string, userId: string, role: Role, secret: string): Promise<void> {
+    await this.ensureUser(tenantId, userId, null);
+    const secretHash = hashSecret(secret);
+    await this.db.prisma.apiKey.upsert({
+      where: { secretHash },
+      update: {},
+      create: { id: uuidv7(), tenantId, userId, role, prefix: visiblePrefix(secret), secretHash },
+    });
   }
 
   firstTenant() {

@@ -6,6 +6,7 @@
 // A compiled plan is cached per document and operation; anything graphql-jit declines (or a
 // subscription sent over HTTP) runs through graphql-js as before.
 import type { GatewayExecutor, GatewayInterface } from "@apollo/server-gateway-interface";
+import { type Context as OtelContext, context as otelContext } from "@opentelemetry/api";
 import { type ExecutionResult, execute, type GraphQLError, type GraphQLSchema, printSchema } from "graphql";
 import { getVariableValues } from "graphql/execution/values.js";
 import { type CompiledQuery, compileQuery, isCompiledQuery } from "graphql-jit";
@@ -34,9 +35,12 @@ export function compiledExecutor(schema: GraphQLSchema): GatewayExecutor {
       const coerced = getVariableValues(schema, rc.operation.variableDefinitions, variables, { maxErrors: 50 });
       if (coerced.errors) return { errors: coerced.errors };
     }
-    const result = await (plan === "interpreted"
-      ? execute({ schema, document: rc.document, contextValue: rc.context, variableValues: variables, operationName: rc.operationName })
-      : plan.query(undefined, rc.context, variables));
+    const run = () =>
+      plan === "interpreted"
+        ? execute({ schema, document: rc.document, contextValue: rc.context, variableValues: variables, operationName: rc.operationName })
+        : plan.query(undefined, rc.context, variables);
+    const traced = (rc.context as { trace?: OtelContext }).trace;
+    const result = await (traced ? otelContext.with(traced, run) : run());
     return withPartialErrors(result, rc.context as { partialErrors?: GraphQLError[] });
   };
 }

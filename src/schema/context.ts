@@ -1,3 +1,4 @@
+import type { Context as OtelContext } from "@opentelemetry/api";
 import type { GraphQLError } from "graphql";
 import type { ArtifactService } from "../artifacts/service.ts";
 import type { AuthService } from "../auth/service.ts";
@@ -51,4 +52,6 @@ export interface Context {
    * data, which still holds what the other gateways had.
    */
   partialErrors?: GraphQLError[];
+  /** The request's trace (when tracing is on): execution runs inside it, so upstream calls continue it. */
+  trace?: OtelContext;
 }

@@ -25,6 +25,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+const AGENTS_GATEWAY_KEY = "jobs_test-gateway-key-0123456789abcdef";
 const baseEnv = { JOBS_ADMIN_API_KEY: ADMIN_KEY, JOBS_LOG_LEVEL: "warn", NODE_ENV: "test", JOBS_METRICS_PUBLIC: "1" };
 
 async function createKey(admin: GraphQLClient, userId: string, role: string): Promise<string> {
@@ -69,7 +70,8 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
 
   beforeAll(async () => {
     const agentsPort = await freePort();
-    agentsEnv = { ...baseEnv, PORT: String(agentsPort), JOBS_DATA_DIR: tempDir(), JOBS_WORKERS: "0" };
+    // This upstream's GATEWAY key comes from its configuration (JOBS_GATEWAY_API_KEY); gen's is made by its admin.
+    agentsEnv = { ...baseEnv, PORT: String(agentsPort), JOBS_DATA_DIR: tempDir(), JOBS_WORKERS: "0", JOBS_GATEWAY_API_KEY: AGENTS_GATEWAY_KEY };
     [gen, agents] = await Promise.all([
       startServerProcess({ ...baseEnv, DATABASE_URL: pgDatabase!.databaseUrl, JOBS_DATA_DIR: tempDir(), JOBS_WORKERS: "2" }),
       startServerProcess(agentsEnv),
@@ -78,14 +80,13 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
     agents.url = agents.url.replace("localhost", "127.0.0.1");
     genAdmin = graphqlClient(gen.url, ADMIN_KEY);
     genGatewayKey = await createKey(genAdmin, "front", "GATEWAY");
-    const agentsGatewayKey = await createKey(graphqlClient(agents.url, ADMIN_KEY), "front", "GATEWAY");
     front = await startServerProcess({
       ...baseEnv,
       JOBS_DATA_DIR: tempDir(),
       JOBS_WORKERS: "0",
       JOBS_GATEWAYS: JSON.stringify([
         { name: "gen", url: `${gen.url}/graphql`, apiKey: genGatewayKey, reasonerTypes: ["GENERATION"] },
-        { name: "agents", url: `${agents.url}/graphql`, apiKey: agentsGatewayKey, reasonerTypes: ["AGENT"], timeoutMs: 2000 },
+        { name: "agents", url: `${agents.url}/graphql`, apiKey: AGENTS_GATEWAY_KEY, reasonerTypes: ["AGENT"], timeoutMs: 2000 },
       ]),
     });
     front.url = front.url.replace("localhost", "127.0.0.1");
