@@ -213,8 +213,12 @@ export interface JobGateway {
   readonly url?: string;
   readonly health?: { healthy: boolean; lastError: string | null };
   readonly agent?: AgentJobExtras;
-  /** The generation family's price list, where the jobs would run (remote gateways ask upstream). */
-  readonly generation?: { estimateCredits(kind: GenerationKind, rows: number, viewer: Viewer): Promise<CreditEstimate> };
+  /** The generation family's price list and evidence checks, where the jobs run (remote gateways ask upstream). */
+  readonly generation?: {
+    estimateCredits(kind: GenerationKind, rows: number, viewer: Viewer): Promise<CreditEstimate>;
+    /** Recomputes a job's evidence where its bytes are. */
+    verifyEvidence(jobId: string, viewer: Viewer): Promise<boolean>;
+  };
 }
 
 export interface CreditEstimate {

@@ -175,6 +175,14 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
     const node = viaFront.jobs.edges.find((e) => e.node.jobId === jobId)!.node as { statusHistory: { state: string }[]; artifacts: unknown[] };
     expect(node.statusHistory.map((s) => s.state)).toContain("SUCCEEDED");
     expect(node.artifacts.length).toBeGreaterThan(0);
+    // Its evidence and seal are the upstream's, checked there.
+    const evidence = await alice.request<{ job: { evidence: { verified: boolean; files: { name: string }[] }; seal: { sealHash: string } | null } }>(
+      `query($id: ID!) { job(reasonerType: GENERATION, jobId: $id) { ... on GenerationJob { evidence { verified files { name } } seal { sealHash } } } }`,
+      { id: jobId },
+    );
+    expect(evidence.job.evidence.verified).toBe(true);
+    expect(evidence.job.evidence.files.length).toBeGreaterThan(0);
+    expect(evidence.job.seal?.sealHash).toMatch(/^sha256:|^[0-9a-f]{64}$/);
 
     // Its artifact downloads from the front (streamed through from the upstream), for alice only.
     const { job } = await alice.request<{ job: { artifacts: { downloadUrl: string; contentHash: string; sizeBytes: number }[] } }>(

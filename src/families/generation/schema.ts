@@ -46,6 +46,9 @@ const EvidenceBundleRef = builder.objectRef<{ job: JobRecord; evidence: StoredEv
     }),
     verified: t.boolean({
       resolve: async (e, _a, ctx) => {
+        // An upstream job's bytes are the upstream's: it recomputes its evidence there.
+        const upstream = ctx.services.registry.for("GENERATION").generation;
+        if (upstream) return upstream.verifyEvidence(e.job.id, ctx.viewer);
         const verify = ctx.services.evidence;
         if (!verify) return false;
         return verify(e.job, e.evidence);

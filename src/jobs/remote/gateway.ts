@@ -65,6 +65,15 @@ export class RemoteJobGateway implements JobGateway {
       });
       return data.estimateCredits;
     },
+    verifyEvidence: async (jobId: string, viewer: Viewer): Promise<boolean> => {
+      const data = await this.upstream.request<{ job: { evidence: { verified: boolean } | null } | null }>({
+        query: `query($id: ID!) { job(reasonerType: GENERATION, jobId: $id) { ... on GenerationJob { evidence { verified } } } }`,
+        variables: { id: jobId },
+        viewer,
+        idempotent: true,
+      });
+      return data.job?.evidence?.verified ?? false;
+    },
   };
 
   constructor(config: GatewayConfig, observer?: UpstreamObserver, logger?: Logger) {
