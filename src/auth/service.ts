@@ -89,8 +89,8 @@ export class AuthService {
     );
     const roles = user?.roles ?? [];
     const role: Role = roles.includes("ADMIN") ? "ADMIN" : roles.includes("MEMBER") || roles.length === 0 ? "MEMBER" : "WORKER";
-    // Rate limits and audit entries stay with the gateway's key.
-    return { tenantId: key.tenantId, userId, email: user?.email ?? null, role, apiKeyId: key.id };
+    // Audit entries name the gateway's key; rate limits count per user behind it (authenticateRequest).
+    return { tenantId: key.tenantId, userId, email: user?.email ?? null, role, apiKeyId: key.id, viaGateway: true };
   }
 
   /**

@@ -20,6 +20,8 @@ export async function authenticateRequest(
   actAs?: string | null,
 ): Promise<Viewer> {
   const viewer = await services.auth.authenticate(bearerSecret(authorization ?? undefined), actAs);
-  await services.rateLimiter.consume(viewer.apiKeyId ?? `${viewer.tenantId}/${viewer.userId}`);
+  // A front's users share its one GATEWAY key: each of them has their own budget behind it.
+  const bucket = viewer.viaGateway ? `${viewer.apiKeyId}/${viewer.userId}` : (viewer.apiKeyId ?? `${viewer.tenantId}/${viewer.userId}`);
+  await services.rateLimiter.consume(bucket);
   return viewer;
 }
