@@ -7,6 +7,31 @@ export interface GatewayPage {
   items: JobRecord[];
   /** Whether more items follow the last one returned. */
   hasMore: boolean;
+  /** Expansions read together with the list (remote gateways, when asked to), by job id. */
+  prefetched?: Map<string, Prefetched>;
+}
+
+/**
+ * The expansions a list's caller selected on every listed job. A remote gateway reads them in the
+ * same upstream request as the list; the local gateway ignores it (its loaders batch anyway).
+ */
+export interface ListPrefetch {
+  statusHistory: boolean;
+  artifacts: boolean;
+  problems: boolean;
+  logSpans: boolean;
+  events: EventWindow[];
+  logs: LogWindow[];
+}
+
+/** One listed job's prefetched expansions, as the loaders would have read them. */
+export interface Prefetched {
+  statusHistory?: StatusChangeRecord[];
+  artifacts?: ArtifactRecord[];
+  problems?: ProblemRecord[];
+  logSpan?: { firstMs: number; lastMs: number } | null;
+  events: { window: EventWindow; rows: JobEventRecord[] }[];
+  logs: { window: LogWindow; rows: LogLineRecord[] }[];
 }
 
 /** Position after which a list continues, in this gateway's own terms. */
@@ -186,7 +211,7 @@ export interface JobGateway {
   /** Jobs the viewer may see, in key order; null for missing or invisible ones. */
   load(keys: readonly JobKey[], viewer: Viewer): Promise<(JobRecord | null)[]>;
   /** Newest first (createdOn, then id, descending), after the cursor. */
-  list(filter: JobFilter, first: number, after: GatewayCursor | null, viewer: Viewer): Promise<GatewayPage>;
+  list(filter: JobFilter, first: number, after: GatewayCursor | null, viewer: Viewer, prefetch?: ListPrefetch): Promise<GatewayPage>;
   count(filter: JobFilter, viewer: Viewer): Promise<number>;
   cursorOf(job: JobRecord): GatewayCursor;
   cancel(key: JobKey, options: CancelOptions, viewer: Viewer): Promise<JobRecord>;

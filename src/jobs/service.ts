@@ -5,7 +5,7 @@ import type { GraphQLError } from "graphql";
 import { isJobsError, jobsError } from "../errors.ts";
 import type { JobChangeHub } from "./changes.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
-import type { JobGateway } from "./gateway.ts";
+import type { JobGateway, ListPrefetch, Prefetched } from "./gateway.ts";
 import type { JobFilter, JobKey, JobRecord, ReasonerType, Viewer } from "./model.ts";
 import type { NewJob } from "./new-job.ts";
 import type { GatewayRegistry } from "./registry.ts";
@@ -17,6 +17,8 @@ export interface JobsPage {
   totalCount: () => Promise<number>;
   /** Gateways that could not answer (UPSTREAM_UNAVAILABLE): the page holds what the others have. */
   unavailable: GraphQLError[];
+  /** Expansions read with the list (by remote gateways), by job id: for the request's loaders. */
+  prefetched: Map<string, Prefetched>;
 }
 
 const isUnavailable = (error: unknown): error is GraphQLError => isJobsError(error, "UPSTREAM_UNAVAILABLE");
@@ -82,7 +84,13 @@ export class JobService {
   }
 
   /** Newest first across the gateways serving the filter's types, merged under one cursor. */
-  async list(filter: JobFilter & { reasonerType?: ReasonerType | null }, first: number, after: string | null, viewer: Viewer): Promise<JobsPage> {
+  async list(
+    filter: JobFilter & { reasonerType?: ReasonerType | null },
+    first: number,
+    after: string | null,
+    viewer: Viewer,
+    prefetch?: ListPrefetch,
+  ): Promise<JobsPage> {
     if (viewer.role === "WORKER") throw jobsError("FORBIDDEN", "worker keys cannot list jobs");
     if (filter.allUsers && viewer.role !== "ADMIN") throw jobsError("FORBIDDEN", "allUsers needs an ADMIN key");
     const groups = this.registry.group(filter.reasonerType ? [filter.reasonerType] : undefined);
@@ -91,7 +99,7 @@ export class JobService {
     const answered = await Promise.all(
       [...groups].map(async ([gateway, types]) => {
         try {
-          return { gateway, page: await gateway.list({ ...filter, reasonerTypes: types }, first, positions[gateway.name] ?? null, viewer) };
+          return { gateway, page: await gateway.list({ ...filter, reasonerTypes: types }, first, positions[gateway.name] ?? null, viewer, prefetch) };
         } catch (error) {
           // A merged list answers with what the others have; the failed gateway keeps its position,
           // so paging on after it recovers skips nothing.
@@ -120,6 +128,7 @@ export class JobService {
           fetched.map(({ gateway }) => gateway.count({ ...filter, reasonerTypes: groups.get(gateway)! }, viewer).catch((e: unknown) => (isUnavailable(e) ? 0 : Promise.reject(e)))),
         ).then((counts) => counts.reduce((a, b) => a + b, 0)),
       unavailable,
+      prefetched: new Map(fetched.flatMap(({ page }) => [...(page.prefetched ?? [])])),
     };
   }
 

@@ -9,6 +9,7 @@ import type { ListedJob } from "../jobs/service.ts";
 import { builder } from "./builder.ts";
 import { JobStateEnum, ReasonerTypeEnum } from "./enums.ts";
 import { JobRef } from "./job.ts";
+import { listPrefetch, primeLoaders } from "./list-prefetch.ts";
 
 export function jobKey(reasonerType: JobRecord["reasonerType"], jobId: string | number) {
   const id = String(jobId);
@@ -79,7 +80,10 @@ builder.queryFields((t) => ({
       if (filter.jobId && !isUuid(filter.jobId)) {
         return { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null }, totalCount: async () => 0 };
       }
-      const page = await ctx.services.jobs.list(filter, first, args.after ?? null, ctx.viewer);
+      // Remote gateways read the selected expansions with the list (one upstream request per page).
+      const prefetch = ctx.services.registry.gateways().some((g) => g.kind === "remote") ? listPrefetch(info) : undefined;
+      const page = await ctx.services.jobs.list(filter, first, args.after ?? null, ctx.viewer, prefetch);
+      primeLoaders(page, ctx);
       for (const error of page.unavailable) {
         (ctx.partialErrors ??= []).push(new GraphQLError(error.message, { path: pathToArray(info.path), extensions: error.extensions }));
       }

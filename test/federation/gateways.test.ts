@@ -25,6 +25,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** Server start-up on a machine shared with other test suites can be slow. */
+const START_MS = 150_000;
 const AGENTS_GATEWAY_KEY = "jobs_test-gateway-key-0123456789abcdef";
 const baseEnv = { JOBS_ADMIN_API_KEY: ADMIN_KEY, JOBS_LOG_LEVEL: "warn", NODE_ENV: "test", JOBS_METRICS_PUBLIC: "1" };
 
@@ -73,29 +75,32 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
     // This upstream's GATEWAY key comes from its configuration (JOBS_GATEWAY_API_KEY); gen's is made by its admin.
     agentsEnv = { ...baseEnv, PORT: String(agentsPort), JOBS_DATA_DIR: tempDir(), JOBS_WORKERS: "0", JOBS_GATEWAY_API_KEY: AGENTS_GATEWAY_KEY };
     [gen, agents] = await Promise.all([
-      startServerProcess({ ...baseEnv, DATABASE_URL: pgDatabase!.databaseUrl, JOBS_DATA_DIR: tempDir(), JOBS_WORKERS: "2" }),
-      startServerProcess(agentsEnv),
+      startServerProcess({ ...baseEnv, DATABASE_URL: pgDatabase!.databaseUrl, JOBS_DATA_DIR: tempDir(), JOBS_WORKERS: "2" }, START_MS),
+      startServerProcess(agentsEnv, START_MS),
     ]);
     gen.url = gen.url.replace("localhost", "127.0.0.1");
     agents.url = agents.url.replace("localhost", "127.0.0.1");
     genAdmin = graphqlClient(gen.url, ADMIN_KEY);
     genGatewayKey = await createKey(genAdmin, "front", "GATEWAY");
-    front = await startServerProcess({
-      ...baseEnv,
-      JOBS_DATA_DIR: tempDir(),
-      JOBS_WORKERS: "0",
-      JOBS_GATEWAYS: JSON.stringify([
-        { name: "gen", url: `${gen.url}/graphql`, apiKey: genGatewayKey, reasonerTypes: ["GENERATION"] },
-        { name: "agents", url: `${agents.url}/graphql`, apiKey: AGENTS_GATEWAY_KEY, reasonerTypes: ["AGENT"], timeoutMs: 2000 },
-      ]),
-    });
+    front = await startServerProcess(
+      {
+        ...baseEnv,
+        JOBS_DATA_DIR: tempDir(),
+        JOBS_WORKERS: "0",
+        JOBS_GATEWAYS: JSON.stringify([
+          { name: "gen", url: `${gen.url}/graphql`, apiKey: genGatewayKey, reasonerTypes: ["GENERATION"] },
+          { name: "agents", url: `${agents.url}/graphql`, apiKey: AGENTS_GATEWAY_KEY, reasonerTypes: ["AGENT"], timeoutMs: 2000 },
+        ]),
+      },
+      START_MS,
+    );
     front.url = front.url.replace("localhost", "127.0.0.1");
     const frontAdmin = graphqlClient(front.url, ADMIN_KEY);
     aliceKey = await createKey(frontAdmin, "alice", "MEMBER");
     alice = graphqlClient(front.url, aliceKey);
     agentsWorkerKey = await createKey(graphqlClient(agents.url, ADMIN_KEY), "mesher", "WORKER");
     bob = graphqlClient(front.url, await createKey(frontAdmin, "bob", "MEMBER"));
-  }, 180_000);
+  }, 400_000);
 
   afterAll(async () => {
     await Promise.all(sockets.map((s) => s.dispose()));
@@ -135,7 +140,7 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
     expect(ignored.data.viewer).toEqual({ userId: "dave", role: "MEMBER" });
   });
 
-  it("creates upstream as the caller, passes idempotency keys through, waits and reads expansions in one upstream call", async () => {
+  it("creates upstream as the caller, passes idempotency keys through, waits, and reads a page with its expansions in one upstream request", async () => {
     const first = await alice.request<{ createGenerationJob: { job: { jobId: string; reasonerType: string } } }>(CREATE_GEN, { k: "fed-1" });
     const again = await alice.request<{ createGenerationJob: { job: { jobId: string } } }>(CREATE_GEN, { k: "fed-1" });
     expect(again.createGenerationJob.job.jobId).toBe(first.createGenerationJob.job.jobId);
@@ -163,8 +168,8 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
     const before = await upstreamRequests(gen.url);
     const viaFront = await alice.request<{ jobs: { totalCount: number; edges: { node: Record<string, unknown> }[] } }>(EXPANDED);
     const after = await upstreamRequests(gen.url);
-    // The list, then every expansion of every job together (totalCount: one more).
-    expect(after - before).toBe(3);
+    // The list with every selected expansion of every job in one request (totalCount: one more).
+    expect(after - before).toBe(2);
     expect(viaFront.jobs.totalCount).toBe(2);
     expect(viaFront.jobs.edges).toHaveLength(2);
 
@@ -301,7 +306,7 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
     expect(down.healthy).toBe(false);
     expect(down.lastError).toMatch(/ECONNREFUSED|unreachable|no answer/);
 
-    agents = await startServerProcess(agentsEnv);
+    agents = await startServerProcess(agentsEnv, START_MS);
     agents.url = agents.url.replace("localhost", "127.0.0.1");
     worker = await agentWorker(graphqlClient(agents.url, agentsWorkerKey));
     await worker.events(lease.token, [{ n: 4 }, { n: 5 }]);
@@ -322,5 +327,5 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
     expect(whole.data!.jobs.edges.map((e) => e.node.jobId)).toContain(agentJob);
     const back = await alice.request<{ gateways: { name: string; healthy: boolean }[] }>(GATEWAYS);
     expect(back.gateways.find((g) => g.name === "agents")!.healthy).toBe(true);
-  }, 120_000);
+  }, 300_000);
 });

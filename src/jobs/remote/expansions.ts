@@ -12,8 +12,10 @@ import type {
   FileRecord,
   JobEventRecord,
   JobExpansions,
+  ListPrefetch,
   LogLineRecord,
   LogWindow,
+  Prefetched,
   ProblemRecord,
   SealRecord,
   StatusChangeRecord,
@@ -25,7 +27,7 @@ import type { Upstream } from "./upstream.ts";
 type Node = Record<string, unknown>;
 
 /** One expansion asked for: its selection (with variables) and how to read a job's answer. */
-interface Part {
+export interface Part {
   /** On which type the field is selected (Job, or a family's type). */
   on: string;
   field: string;
@@ -55,6 +57,84 @@ function windowed<R>(first: number, toRow: (node: Node) => R) {
   };
 }
 
+/**
+ * The fields of several parts on one node, aliased `x<i>`, with their arguments as variables named
+ * after the alias: `fragments` goes inside the node's selection, `declared` into the operation's.
+ */
+export function partSelection(parts: readonly Part[]): { fragments: string; declared: string[]; variables: Record<string, unknown> } {
+  const declared: string[] = [];
+  const variables: Record<string, unknown> = {};
+  const byType = new Map<string, string[]>();
+  parts.forEach((part, i) => {
+    const args = Object.entries(part.args).map(([name, { type, value }]) => {
+      const v = `a${i}_${name}`;
+      declared.push(`$${v}: ${type}`);
+      variables[v] = value;
+      return `${name}: $${v}`;
+    });
+    const field = `x${i}: ${part.field}${args.length ? `(${args.join(", ")})` : ""}${part.selection ? ` { ${part.selection} }` : ""}`;
+    byType.set(part.on, [...(byType.get(part.on) ?? []), field]);
+  });
+  const fragments = [...byType].map(([on, fields]) => `... on ${on} { ${fields.join(" ")} }`).join(" ");
+  return { fragments, declared, variables };
+}
+
+const listPart = <T>(field: string, selection: string, toRow: (jobId: string, row: Node, index: number) => T, on = "Job"): Part => ({
+  on,
+  field,
+  args: {},
+  selection,
+  read: (jobId, v) => ((v as Node[] | null) ?? []).map((row, i) => toRow(jobId, row, i)),
+});
+
+function eventsPart(w: EventWindow): Part {
+  const first = Math.min(w.first, MAX_PAGE);
+  return {
+    on: "Job",
+    field: "events",
+    args: { stream: { type: "String", value: w.stream }, first: { type: "Int", value: first }, after: { type: "String", value: w.afterSeq ? String(w.afterSeq) : null } },
+    selection: `edges { node { ${R.EVENT_SELECTION} } } pageInfo { hasNextPage }`,
+    read: (jobId, v) => windowed(first, (n) => R.toEvent(jobId, n))(v),
+  };
+}
+
+function logsPart(w: LogWindow): Part {
+  const first = Math.min(w.first, MAX_PAGE);
+  return {
+    on: "Job",
+    field: "logs",
+    args: { sinceMs: { type: "Float", value: w.sinceMs }, first: { type: "Int", value: first }, after: { type: "String", value: w.afterSeq ? String(w.afterSeq) : null } },
+    selection: `edges { node { ${R.LOG_SELECTION} } } pageInfo { hasNextPage }`,
+    read: (jobId, v) => windowed(first, (n) => R.toLogLine(jobId, n))(v),
+  };
+}
+
+/** The upstream's execTimeMs, as a span ending now (what the front's execTimeMs computes back). */
+const logSpanPart: Part = {
+  on: "Job",
+  field: "execTimeMs",
+  args: {},
+  selection: "",
+  read: (_jobId, v) => (typeof v === "number" ? { firstMs: Date.now() - v, lastMs: Date.now() } : null),
+};
+
+/** What a list reads of each job beside the job itself, and where each part's answer goes. */
+export function prefetchParts(prefetch: ListPrefetch, viewer: Viewer): { part: Part; store: (p: Prefetched, value: unknown) => void }[] {
+  const parts: { part: Part; store: (p: Prefetched, value: unknown) => void }[] = [];
+  if (prefetch.statusHistory) parts.push({ part: listPart("statusHistory", R.STATUS_SELECTION, R.toStatus), store: (p, v) => (p.statusHistory = v as StatusChangeRecord[]) });
+  if (prefetch.artifacts) {
+    parts.push({
+      part: listPart("artifacts", R.ARTIFACT_SELECTION, (jobId, a) => R.toArtifact(jobId, a, viewer)),
+      store: (p, v) => (p.artifacts = v as ArtifactRecord[]),
+    });
+  }
+  if (prefetch.problems) parts.push({ part: listPart("problems", R.PROBLEM_SELECTION, R.toProblem), store: (p, v) => (p.problems = v as ProblemRecord[]) });
+  if (prefetch.logSpans) parts.push({ part: logSpanPart, store: (p, v) => (p.logSpan = v as Prefetched["logSpan"]) });
+  for (const window of prefetch.events) parts.push({ part: eventsPart(window), store: (p, v) => p.events.push({ window, rows: v as JobEventRecord[] }) });
+  for (const window of prefetch.logs) parts.push({ part: logsPart(window), store: (p, v) => p.logs.push({ window, rows: v as LogLineRecord[] }) });
+  return parts;
+}
+
 export class RemoteExpansions implements JobExpansions {
   private pending: Pending[] = [];
   private scheduled = false;
@@ -81,23 +161,9 @@ export class RemoteExpansions implements JobExpansions {
     this.pending = [];
     this.scheduled = false;
     const ids = [...new Set(batch.flatMap((p) => p.ids))];
-    const variables: Record<string, unknown> = {
-      ids: ids.map((jobId) => R.globalJobId({ reasonerType: this.typeOf(jobId) ?? "LOGIC", jobId })),
-    };
-    const declared: string[] = ["$ids: [ID!]!"];
-    const byType = new Map<string, string[]>();
-    batch.forEach(({ part }, i) => {
-      const args = Object.entries(part.args).map(([name, { type, value }]) => {
-        const v = `a${i}_${name}`;
-        declared.push(`$${v}: ${type}`);
-        variables[v] = value;
-        return `${name}: $${v}`;
-      });
-      const field = `x${i}: ${part.field}${args.length ? `(${args.join(", ")})` : ""} { ${part.selection} }`.replace(" {  }", "");
-      byType.set(part.on, [...(byType.get(part.on) ?? []), field]);
-    });
-    const fragments = [...byType].map(([on, fields]) => `... on ${on} { ${fields.join(" ")} }`).join(" ");
-    const query = `query Expansions(${declared.join(", ")}) { nodes(ids: $ids) { ... on Job { jobId } ${fragments} } }`;
+    const { fragments, declared, variables } = partSelection(batch.map((p) => p.part));
+    variables.ids = ids.map((jobId) => R.globalJobId({ reasonerType: this.typeOf(jobId) ?? "LOGIC", jobId }));
+    const query = `query Expansions(${["$ids: [ID!]!", ...declared].join(", ")}) { nodes(ids: $ids) { ... on Job { jobId } ${fragments} } }`;
     try {
       const data = await this.upstream.request<{ nodes: (Node | null)[] }>({ query, variables, viewer: this.viewer, idempotent: true });
       const byId = new Map<string, Node>();
@@ -111,52 +177,21 @@ export class RemoteExpansions implements JobExpansions {
   }
 
   private list<T>(field: string, selection: string, toRow: (jobId: string, row: Node, index: number) => T, on = "Job") {
-    return (ids: readonly string[]) =>
-      this.ask<T[]>({ on, field, args: {}, selection, read: (jobId, v) => ((v as Node[] | null) ?? []).map((row, i) => toRow(jobId, row, i)) }, ids);
+    return (ids: readonly string[]) => this.ask<T[]>(listPart(field, selection, toRow, on), ids);
   }
 
   statusHistory = this.list<StatusChangeRecord>("statusHistory", R.STATUS_SELECTION, R.toStatus);
 
   events(ids: readonly string[], w: EventWindow): Promise<JobEventRecord[][]> {
-    const first = Math.min(w.first, MAX_PAGE);
-    return this.ask(
-      {
-        on: "Job",
-        field: "events",
-        args: { stream: { type: "String", value: w.stream }, first: { type: "Int", value: first }, after: { type: "String", value: w.afterSeq ? String(w.afterSeq) : null } },
-        selection: `edges { node { ${R.EVENT_SELECTION} } } pageInfo { hasNextPage }`,
-        read: (jobId, v) => windowed(first, (n) => R.toEvent(jobId, n))(v),
-      },
-      ids,
-    );
+    return this.ask(eventsPart(w), ids);
   }
 
   logs(ids: readonly string[], w: LogWindow): Promise<LogLineRecord[][]> {
-    const first = Math.min(w.first, MAX_PAGE);
-    return this.ask(
-      {
-        on: "Job",
-        field: "logs",
-        args: { sinceMs: { type: "Float", value: w.sinceMs }, first: { type: "Int", value: first }, after: { type: "String", value: w.afterSeq ? String(w.afterSeq) : null } },
-        selection: `edges { node { ${R.LOG_SELECTION} } } pageInfo { hasNextPage }`,
-        read: (jobId, v) => windowed(first, (n) => R.toLogLine(jobId, n))(v),
-      },
-      ids,
-    );
+    return this.ask(logsPart(w), ids);
   }
 
-  /** The upstream's execTimeMs, as a span ending now (what the front's execTimeMs computes back). */
   logSpans(ids: readonly string[]): Promise<({ firstMs: number; lastMs: number } | null)[]> {
-    return this.ask(
-      {
-        on: "Job",
-        field: "execTimeMs",
-        args: {},
-        selection: "",
-        read: (_jobId, v) => (typeof v === "number" ? { firstMs: Date.now() - v, lastMs: Date.now() } : null),
-      },
-      ids,
-    );
+    return this.ask(logSpanPart, ids);
   }
 
   artifacts = this.list<ArtifactRecord>("artifacts", R.ARTIFACT_SELECTION, (jobId, a) => R.toArtifact(jobId, a, this.viewer));

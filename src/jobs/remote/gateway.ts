@@ -12,7 +12,8 @@ import type { JobEventRecord, LogLineRecord } from "../gateway.ts";
 import type { CreditEstimate } from "../gateway.ts";
 import type { GenerationKind } from "../model.ts";
 import { RemoteAgentExtras } from "./agent-extras.ts";
-import { RemoteExpansions } from "./expansions.ts";
+import type { ListPrefetch, Prefetched } from "../gateway.ts";
+import { partSelection, prefetchParts, RemoteExpansions } from "./expansions.ts";
 import { UpstreamLive, mapIterator, mergeIterators } from "./live.ts";
 import { EVENT_SELECTION, JOB_SELECTION, LOG_SELECTION, globalJobId, toEvent, toJobRecord, toLogLine } from "./records.ts";
 import { Upstream, type UpstreamObserver } from "./upstream.ts";
@@ -132,14 +133,18 @@ export class RemoteJobGateway implements JobGateway {
    * One upstream call with one `jobs` field per family asked for, merged newest first. The cursor
    * holds each family's upstream cursor, so the merge never skips or repeats.
    */
-  async list(filter: JobFilter, first: number, after: GatewayCursor | null, viewer: Viewer): Promise<GatewayPage> {
+  async list(filter: JobFilter, first: number, after: GatewayCursor | null, viewer: Viewer, prefetch?: ListPrefetch): Promise<GatewayPage> {
     const types = this.typesOf(filter);
     const positions: Positions = after ? decodeCursor(after, isPositions) : {};
+    // The expansions the caller selected ride along: one upstream request for the page and them.
+    const parts = prefetch ? prefetchParts(prefetch, viewer) : [];
+    const extra = partSelection(parts.map((p) => p.part));
+    const node = `${JOB_SELECTION}${parts.length ? ` jobId ${extra.fragments}` : ""}`;
     const fields = types.map(
-      (t, i) => `t${i}: jobs(filter: $f${i}, first: $first, after: $a${i}) { edges { cursor node { ${JOB_SELECTION} } } pageInfo { hasNextPage } }`,
+      (t, i) => `t${i}: jobs(filter: $f${i}, first: $first, after: $a${i}) { edges { cursor node { ${node} } } pageInfo { hasNextPage } }`,
     );
-    const declared = types.flatMap((_t, i) => [`$f${i}: JobFilter`, `$a${i}: String`]);
-    const variables: Record<string, unknown> = { first };
+    const declared = [...types.flatMap((_t, i) => [`$f${i}: JobFilter`, `$a${i}: String`]), ...extra.declared];
+    const variables: Record<string, unknown> = { first, ...extra.variables };
     types.forEach((t, i) => {
       variables[`f${i}`] = upstreamFilter(filter, t);
       variables[`a${i}`] = positions[t] ?? null;
@@ -151,16 +156,26 @@ export class RemoteJobGateway implements JobGateway {
       idempotent: true,
     });
     const merged = types.flatMap((t, i) =>
-      data[`t${i}`]!.edges.map((e) => ({ type: t, cursor: e.cursor, job: this.record(e.node.raw, viewer) })),
+      data[`t${i}`]!.edges.map((e) => ({ type: t, cursor: e.cursor, node: e.node, job: this.record(e.node.raw, viewer) })),
     );
     if (types.length > 1) merged.sort((a, b) => newestFirst(a.job, b.job));
     const taken = merged.slice(0, first);
     const at: Positions = { ...positions };
+    const prefetched = new Map<string, Prefetched>();
     for (const item of taken) {
       at[item.type] = item.cursor;
       this.cursors.set(item.job, encodeCursor(at));
+      if (parts.length) {
+        const expansions: Prefetched = { events: [], logs: [] };
+        parts.forEach(({ part, store }, i) => store(expansions, part.read(item.job.id, (item.node as Record<string, unknown>)[`x${i}`] ?? null)));
+        prefetched.set(item.job.id, expansions);
+      }
     }
-    return { items: taken.map((i) => i.job), hasMore: merged.length > first || types.some((_t, i) => data[`t${i}`]!.pageInfo.hasNextPage) };
+    return {
+      items: taken.map((i) => i.job),
+      hasMore: merged.length > first || types.some((_t, i) => data[`t${i}`]!.pageInfo.hasNextPage),
+      ...(parts.length ? { prefetched } : {}),
+    };
   }
 
   async count(filter: JobFilter, viewer: Viewer): Promise<number> {
