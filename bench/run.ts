@@ -8,6 +8,7 @@ import pg from "pg";
 import type { BenchCase, ResultEntry } from "./case.ts";
 import { expansionsCase } from "./cases/expansions.ts";
 import { generationCase } from "./cases/generation.ts";
+import { federationCase } from "./cases/federation.ts";
 import { graphqlOverheadCase } from "./cases/graphql-overhead.ts";
 import { latencyCase } from "./cases/latency.ts";
 import { notifyCase } from "./cases/notify.ts";
@@ -49,7 +50,7 @@ if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a posit
 if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new Error(`--jobs must be a positive integer`);
 
 const live = await subscriptionsCase();
-const all: BenchCase[] = [throughputCase, latencyCase, graphqlOverheadCase, expansionsCase, ...(live ? [live] : []), notifyCase, generationCase];
+const all: BenchCase[] = [throughputCase, latencyCase, graphqlOverheadCase, expansionsCase, ...(live ? [live] : []), notifyCase, generationCase, federationCase];
 const only = values.only ? new Set(values.only.split(",").map((s) => s.trim())) : null;
 if (only) {
   const known = new Set([...all.map((c) => c.id), "subscriptions"]);

@@ -9,6 +9,43 @@ const flag = (fallback: boolean) =>
     .optional()
     .transform((v) => (v === undefined || v === "" ? fallback : !["0", "false", "no", "off"].includes(v.toLowerCase())));
 
+/** One upstream jobs service of this contract (JOBS_GATEWAYS), serving the families it names. */
+const GatewayConfigSchema = z.object({
+  name: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, _ . - only"),
+  url: z.string().url(),
+  apiKey: z.string().min(16),
+  reasonerTypes: z.array(z.enum(["LOGIC", "PRESCRIPTIVE", "PREDICTIVE", "AGENT", "GENERATION", "BATCH"])).min(1),
+  /** Per-call timeout in ms; waits (waitForJob, createJobReady) get their own timeout on top. */
+  timeoutMs: z.number().int().min(100).max(600_000).default(4000),
+});
+export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;
+
+const GatewaysSchema = z
+  .string()
+  .optional()
+  .transform((text, ctx) => {
+    if (text === undefined || text.trim() === "") return [];
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "not JSON" });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.array(GatewayConfigSchema))
+  .superRefine((gateways, ctx) => {
+    const names = new Set<string>(["local"]);
+    const types = new Set<string>();
+    for (const g of gateways) {
+      if (names.has(g.name)) ctx.addIssue({ code: "custom", message: `gateway name ${g.name} is used twice (or is "local")` });
+      names.add(g.name);
+      for (const t of g.reasonerTypes) {
+        if (types.has(t)) ctx.addIssue({ code: "custom", message: `${t} is served by two gateways` });
+        types.add(t);
+      }
+    }
+  });
+
 const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().default("0.0.0.0"),
@@ -41,6 +78,8 @@ const ConfigSchema = z.object({
   JOBS_WS_KEEPALIVE_MS: z.coerce.number().int().min(100).default(12_000),
   JOBS_SCHEDULER: flag(true),
   JOBS_SCHEDULE_MISFIRE_S: z.coerce.number().min(0).default(60),
+  JOBS_GATEWAYS: GatewaysSchema,
+  JOBS_GATEWAY_API_KEY: z.string().min(16, "JOBS_GATEWAY_API_KEY must be at least 16 characters").optional(),
 });
 
 export type Config = {
@@ -91,6 +130,10 @@ export type Config = {
   scheduler: boolean;
   /** How late a schedule's tick may fire and still count as on time; catch-up SKIP drops later ones. */
   scheduleMisfireMs: number;
+  /** Families served by upstream jobs services instead of this server's database. */
+  gateways: GatewayConfig[];
+  /** Secret of a GATEWAY key of the first tenant, made at start: what a front's JOBS_GATEWAYS entry presents. */
+  gatewayApiKey: string | undefined;
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -134,5 +177,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     wsKeepAliveMs: e.JOBS_WS_KEEPALIVE_MS,
     scheduler: e.JOBS_SCHEDULER,
     scheduleMisfireMs: e.JOBS_SCHEDULE_MISFIRE_S * 1000,
+    gateways: e.JOBS_GATEWAYS,
+    gatewayApiKey: e.JOBS_GATEWAY_API_KEY,
   };
 }

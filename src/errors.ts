@@ -12,6 +12,8 @@ export const ErrorCodes = [
   "LEASE_LOST",
   "RATE_LIMITED",
   "INTERNAL_SERVER_ERROR",
+  /** An upstream jobs service (a remote gateway) did not answer; extensions.gateway names it. */
+  "UPSTREAM_UNAVAILABLE",
 ] as const;
 export type ErrorCode = (typeof ErrorCodes)[number];
 

@@ -14,6 +14,7 @@ import { ChangeNotifier } from "./jobs/change-notifier.ts";
 import { JobChangeHub } from "./jobs/changes.ts";
 import { attachLiveUpdates } from "./live/index.ts";
 import { LocalJobGateway } from "./jobs/local/gateway.ts";
+import { RemoteJobGateway } from "./jobs/remote/gateway.ts";
 import { GatewayRegistry } from "./jobs/registry.ts";
 import { JobService } from "./jobs/service.ts";
 import { createLogger, type Logger } from "./logger.ts";
@@ -48,7 +49,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     if (applied.length) logger.info({ applied }, "migrations applied");
 
     const auth = new AuthService(db);
-    const boot = await auth.bootstrap(config.adminApiKey);
+    const boot = await auth.bootstrap(config.adminApiKey, config.gatewayApiKey);
     const changes = new JobChangeHub(db);
     await changes.start();
     cleanup.unshift(() => changes.stop());
@@ -59,7 +60,14 @@ export async function startServer(config: Config, logger: Logger = createLogger(
 
     const blobs = new BlobStore({ dir: join(config.dataDir === "memory://" ? join(process.cwd(), ".data") : config.dataDir, "blobs"), maxBytes: config.maxArtifactBytes });
     await blobs.removeStaleTempFiles();
+    const metrics = new Metrics(db);
+    // Every family is local unless JOBS_GATEWAYS hands it to an upstream jobs service.
     const registry = new GatewayRegistry().register(new LocalJobGateway(db));
+    for (const upstream of config.gateways) {
+      const remote = new RemoteJobGateway(upstream, metrics.upstreamObserver(), logger);
+      registry.register(remote);
+      cleanup.unshift(() => remote.close());
+    }
     const services: Services = {
       config,
       db,
@@ -74,7 +82,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       logger,
       rateLimiter: new KeyRateLimiter(config.rateLimit),
       audit: new AuditLog(db, logger),
-      metrics: new Metrics(db),
+      metrics,
       schedules: new ScheduleService(db),
     };
     // Runs after everything that handles requests has stopped, before the database closes.

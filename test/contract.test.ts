@@ -17,8 +17,6 @@ const PENDING: string[] = [
   "TYPE_REMOVED: AuditEntry was removed.",
   "TYPE_REMOVED: AuditEntryEdge was removed.",
   "TYPE_REMOVED: AuditEntryConnection was removed.",
-  // issue 22 (federation)
-  "TYPE_REMOVED: Gateway was removed.",
   // issue 20 (seed fidelity)
   "TYPE_REMOVED: ProblemInput was removed.",
   // issue 26 (performance): bulk createJobs
@@ -33,14 +31,10 @@ const PENDING: string[] = [
   "FIELD_REMOVED: BatchJob.updatedOn was removed.",
   "FIELD_REMOVED: JobFilter.assignedAgentId was removed.",
   "FIELD_REMOVED: JobFilter.archiveStatus was removed.",
-  // issue 22 (federation)
-  "VALUE_REMOVED_FROM_ENUM: GATEWAY was removed from enum type Role.",
   // issue 20 (seed fidelity)
   "FIELD_REMOVED: Query.artifacts was removed.",
   // issue 19 (hardening): the audit log query
   "FIELD_REMOVED: Query.auditLog was removed.",
-  // issue 22 (federation)
-  "FIELD_REMOVED: Query.gateways was removed.",
   // issue 20 (seed fidelity)
   "ARG_REMOVED: Query.jobs arg offset was removed.",
   "FIELD_CHANGED_KIND: CreateGenerationJobInput.kind changed type from GenerationKind to GenerationKind!.",

@@ -16,7 +16,7 @@ const EVENTS_PER_JOB = 3;
 const ARTIFACTS_PER_JOB = 2;
 
 /** Gives every job events and artifacts (rows as the worker protocol writes them) and a third history row. */
-async function furnish(sql: Sql, tenantId: string): Promise<void> {
+export async function furnish(sql: Sql, tenantId: string): Promise<void> {
   await sql.query(
     `with ev as (
        insert into "job_events" ("jobId", "seq", "stream", "data")

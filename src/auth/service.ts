@@ -8,6 +8,8 @@ import { name255, parseInput } from "../jobs/validation.ts";
 import { hashSecret, newSecret, sameHash, visiblePrefix } from "./secrets.ts";
 
 export const BOOTSTRAP_ADMIN_USER = "admin";
+/** The user a JOBS_GATEWAY_API_KEY belongs to (a front server's key; it acts as other users). */
+export const BOOTSTRAP_GATEWAY_USER = "gateway";
 const LAST_USED_RESOLUTION_MS = 60_000;
 const pageSize500 = z.number().int().min(1).max(500);
 
@@ -39,8 +41,18 @@ const keySelect = { id: true, prefix: true, userId: true, tenantId: true, role: 
 export class AuthService {
   constructor(private readonly db: Database) {}
 
-  /** The viewer a secret stands for, or UNAUTHENTICATED. */
-  async authenticate(secret: string | null): Promise<Viewer> {
+  /**
+   * The viewer a secret stands for, or UNAUTHENTICATED. A GATEWAY key (a front server's) stands for
+   * the user it names in `actAs` (the jobs-act-as header); any other key ignores that header.
+   */
+  async authenticate(secret: string | null, actAs?: string | null): Promise<Viewer> {
+    const key = await this.validKey(secret);
+    if (key.role === "GATEWAY") return this.actingAs(key, actAs);
+    return { tenantId: key.tenantId, userId: key.userId, email: key.email, role: key.role, apiKeyId: key.id };
+  }
+
+  /** The presented key, checked (a WebSocket connection checks its key before any operation names a user). */
+  async validKey(secret: string | null): Promise<AuthenticatedKey> {
     if (!secret) throw jobsError("UNAUTHENTICATED", "send Authorization: Bearer <api key>");
     const hash = hashSecret(secret);
     // Every request authenticates: one plain statement (the key and its user's email), not two
@@ -59,29 +71,57 @@ export class AuthService {
       // Recorded at minute resolution so reads don't each cost a write.
       void this.db.query(`update "api_keys" set "lastUsedOn" = now() where "id" = $1::uuid`, [key.id]).catch(() => undefined);
     }
-    return { tenantId: key.tenantId, userId: key.userId, email: key.email, role: key.role, apiKeyId: key.id };
+    return key;
+  }
+
+  /**
+   * The user a GATEWAY key acts as, in the key's tenant. Users have no role of their own, keys do:
+   * the user acts with the strongest role among their own live keys here (MEMBER when they have
+   * none), so a front never sees more than that user could with a key of this server.
+   */
+  private async actingAs(key: AuthenticatedKey, actAs: string | null | undefined): Promise<Viewer> {
+    const userId = actAs?.trim();
+    if (!userId) throw jobsError("FORBIDDEN", "GATEWAY keys act as a user: send the jobs-act-as header");
+    if (userId.length > 255) throw jobsError("BAD_USER_INPUT", "jobs-act-as: at most 255 characters", { field: "jobs-act-as" });
+    const [user] = await this.db.query<{ email: string | null; roles: string[] | null }>(
+      `select u."email", (select array_agg(k."role"::text) from "api_keys" k
+          where k."tenantId" = u."tenantId" and k."userId" = u."userId" and k."revokedOn" is null and k."role" <> 'GATEWAY') as "roles"
+       from "users" u where u."tenantId" = $1::uuid and u."userId" = $2`,
+      [key.tenantId, userId],
+    );
+    const roles = user?.roles ?? [];
+    const role: Role = roles.includes("ADMIN") ? "ADMIN" : roles.includes("MEMBER") || roles.length === 0 ? "MEMBER" : "WORKER";
+    // Audit entries name the gateway's key; rate limits count per user behind it (authenticateRequest).
+    return { tenantId: key.tenantId, userId, email: user?.email ?? null, role, apiKeyId: key.id, viaGateway: true };
   }
 
   /**
    * Makes sure a first tenant with an admin exists. With JOBS_ADMIN_API_KEY, that secret is the
    * admin's key. Without one, a key is created only when none exists, and returned to be shown once.
    */
-  async bootstrap(adminSecret: string | undefined): Promise<{ tenantId: string; createdSecret: string | null }> {
+  async bootstrap(adminSecret: string | undefined, gatewaySecret?: string): Promise<{ tenantId: string; createdSecret: string | null }> {
     const tenant = (await this.firstTenant()) ?? (await this.db.prisma.tenant.create({ data: { id: uuidv7(), name: "default" } }));
     await this.ensureUser(tenant.id, BOOTSTRAP_ADMIN_USER, null);
+    if (gatewaySecret) await this.ensureKey(tenant.id, BOOTSTRAP_GATEWAY_USER, "GATEWAY", gatewaySecret);
     if (adminSecret) {
-      const secretHash = hashSecret(adminSecret);
-      await this.db.prisma.apiKey.upsert({
-        where: { secretHash },
-        update: {},
-        create: { id: uuidv7(), tenantId: tenant.id, userId: BOOTSTRAP_ADMIN_USER, role: "ADMIN", prefix: visiblePrefix(adminSecret), secretHash },
-      });
+      await this.ensureKey(tenant.id, BOOTSTRAP_ADMIN_USER, "ADMIN", adminSecret);
       return { tenantId: tenant.id, createdSecret: null };
     }
     const anyKey = await this.db.prisma.apiKey.findFirst({ where: { tenantId: tenant.id, role: "ADMIN", revokedOn: null } });
     if (anyKey) return { tenantId: tenant.id, createdSecret: null };
     const { secret } = await this.issueKey(tenant.id, BOOTSTRAP_ADMIN_USER, null, "ADMIN");
     return { tenantId: tenant.id, createdSecret: secret };
+  }
+
+  /** A configured secret's key (JOBS_ADMIN_API_KEY, JOBS_GATEWAY_API_KEY), made once. */
+  private async ensureKey(tenantId: string, userId: string, role: Role, secret: string): Promise<void> {
+    await this.ensureUser(tenantId, userId, null);
+    const secretHash = hashSecret(secret);
+    await this.db.prisma.apiKey.upsert({
+      where: { secretHash },
+      update: {},
+      create: { id: uuidv7(), tenantId, userId, role, prefix: visiblePrefix(secret), secretHash },
+    });
   }
 
   firstTenant() {

@@ -16,7 +16,7 @@ import { createErrorFormatting, type ErrorFormatting, fillRequestId } from "../s
 import { requestMetricsPlugin } from "../observability/metrics.ts";
 import { tracingPlugin } from "../observability/tracing.ts";
 import { auditPlugin } from "../security/audit.ts";
-import { authenticateRequest } from "../security/authenticate.ts";
+import { actAsOf, authenticateRequest } from "../security/authenticate.ts";
 import { limitRules } from "../security/limits.ts";
 import { operationPolicyPlugin } from "../security/plugins.ts";
 import { artifactsRouter } from "./artifacts.ts";
@@ -36,8 +36,15 @@ export function baseUrlOf(services: Services, req: IncomingMessage): string {
 }
 
 /** Builds the per-request context: authenticates the caller and makes fresh loaders. */
-export async function contextFor(services: Services, authorization: string | undefined, baseUrl: string, requestId: string, signal?: AbortSignal): Promise<Context> {
-  const viewer = await authenticateRequest(services, authorization);
+export async function contextFor(
+  services: Services,
+  authorization: string | undefined,
+  baseUrl: string,
+  requestId: string,
+  signal?: AbortSignal,
+  actAs?: string | null,
+): Promise<Context> {
+  const viewer = await authenticateRequest(services, authorization, actAs);
   return { services, viewer, loaders: createJobLoaders(services.registry, viewer), requestId, baseUrl, ...(signal ? { signal } : {}) };
 }
 
@@ -179,7 +186,7 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
       httpGraphQLRequest: { method: req.method!.toUpperCase(), headers, search: url.includes("?") ? (parseUrl(url).search ?? "") : "", body: req.body },
       context: async () => {
         try {
-          return withLazySignal(await contextFor(services, req.headers.authorization, baseUrlOf(services, req), requestId), res);
+          return withLazySignal(await contextFor(services, req.headers.authorization, baseUrlOf(services, req), requestId, undefined, actAsOf(req.headers)), res);
         } catch (err) {
           // Answered by Apollo without any operation (so no errorLogPlugin): logged here.
           errors.log(err, requestId);

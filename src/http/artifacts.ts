@@ -1,11 +1,13 @@
 // Artifact bytes over HTTP, beside GraphQL: workers PUT uploads under their lease; clients GET
 // attached artifacts and agent-file revisions with the same bearer credentials as /graphql.
+import { Readable } from "node:stream";
+import type { ReadableStream } from "node:stream/web";
 import express, { type Request, type Response } from "express";
 import { isJobsError, jobsError } from "../errors.ts";
 import type { Viewer } from "../jobs/model.ts";
 import type { Download } from "../artifacts/service.ts";
 import type { Services } from "../schema/context.ts";
-import { authenticateLinkRequest, authenticateRequest } from "../security/authenticate.ts";
+import { actAsOf, authenticateLinkRequest, authenticateRequest } from "../security/authenticate.ts";
 import { sendHttpError } from "./send-error.ts";
 
 const LEASE_HEADER = "x-lease-token";
@@ -15,7 +17,7 @@ function sendError(res: Response, services: Services, err: unknown): void {
 }
 
 async function viewerOf(services: Services, req: Request) {
-  return authenticateRequest(services, req.headers.authorization);
+  return authenticateRequest(services, req.headers.authorization, actAsOf(req.headers));
 }
 
 /** Downloads also accept the dashboard's session cookie, so a plain <a href> works in a browser. */
@@ -47,6 +49,50 @@ function sendDownload(req: Request, res: Response, d: Download): void {
   res.setHeader("content-length", String(d.sizeBytes));
   stream.on("error", (err) => res.destroy(err));
   stream.pipe(res);
+}
+
+/** Headers of an upstream download that the front passes on to its client. */
+const RELAYED_HEADERS = ["content-type", "content-length", "content-disposition", "etag", "x-content-hash", "cache-control"];
+
+/**
+ * Serves a download the local store does not have from the remote gateways, streamed through as
+ * the upstream sends it (never buffered). Answers false when no upstream has it either.
+ */
+async function relayDownload(services: Services, req: Request, res: Response, path: string): Promise<boolean> {
+  const remotes = services.registry.gateways().filter((g) => g.download);
+  if (!remotes.length) return false;
+  const viewer = await downloaderOf(services, req);
+  const abort = new AbortController();
+  res.once("close", () => abort.abort());
+  const conditional: Record<string, string> = typeof req.headers["if-none-match"] === "string" ? { "if-none-match": req.headers["if-none-match"] } : {};
+  for (const gateway of remotes) {
+    const upstream = await gateway.download!(path, viewer, conditional, abort.signal);
+    if (!upstream) continue;
+    res.status(upstream.status);
+    for (const h of RELAYED_HEADERS) {
+      const v = upstream.headers.get(h);
+      if (v !== null) res.setHeader(h, v);
+    }
+    if (!upstream.body) {
+      res.end();
+      return true;
+    }
+    const body = Readable.fromWeb(upstream.body as ReadableStream<Uint8Array>);
+    body.on("error", (err: Error) => res.destroy(err));
+    body.pipe(res);
+    return true;
+  }
+  return false;
+}
+
+/** A download this server does not have locally: relayed from an upstream, or the original error. */
+async function relayOrFail(services: Services, req: Request, res: Response, err: unknown, path: string): Promise<void> {
+  try {
+    if (isJobsError(err, "NOT_FOUND") && (await relayDownload(services, req, res, path))) return;
+    sendError(res, services, err);
+  } catch (relayError) {
+    sendError(res, services, relayError);
+  }
 }
 
 export function artifactsRouter(services: Services): express.Router {
@@ -119,7 +165,8 @@ export function artifactsRouter(services: Services): express.Router {
     try {
       sendDownload(req, res, await services.artifacts.artifactDownload(req.params.id, await downloaderOf(services, req)));
     } catch (err) {
-      sendError(res, services, err);
+      // Not ours: maybe an upstream job's artifact (its downloadUrl on this server names only its id).
+      await relayOrFail(services, req, res, err, `artifacts/${encodeURIComponent(req.params.id)}`);
     }
   });
 
@@ -127,7 +174,7 @@ export function artifactsRouter(services: Services): express.Router {
     try {
       sendDownload(req, res, await services.artifacts.fileRevisionDownload(req.params.revisionId, await downloaderOf(services, req)));
     } catch (err) {
-      sendError(res, services, err);
+      await relayOrFail(services, req, res, err, `files/${encodeURIComponent(req.params.revisionId)}`);
     }
   });
 

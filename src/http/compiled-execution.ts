@@ -6,7 +6,8 @@
 // A compiled plan is cached per document and operation; anything graphql-jit declines (or a
 // subscription sent over HTTP) runs through graphql-js as before.
 import type { GatewayExecutor, GatewayInterface } from "@apollo/server-gateway-interface";
-import { execute, type GraphQLSchema, printSchema } from "graphql";
+import { type Context as OtelContext, context as otelContext } from "@opentelemetry/api";
+import { type ExecutionResult, execute, type GraphQLError, type GraphQLSchema, printSchema } from "graphql";
 import { getVariableValues } from "graphql/execution/values.js";
 import { type CompiledQuery, compileQuery, isCompiledQuery } from "graphql-jit";
 import { LRUCache } from "lru-cache";
@@ -34,10 +35,20 @@ export function compiledExecutor(schema: GraphQLSchema): GatewayExecutor {
       const coerced = getVariableValues(schema, rc.operation.variableDefinitions, variables, { maxErrors: 50 });
       if (coerced.errors) return { errors: coerced.errors };
     }
-    return plan === "interpreted"
-      ? execute({ schema, document: rc.document, contextValue: rc.context, variableValues: variables, operationName: rc.operationName })
-      : plan.query(undefined, rc.context, variables);
+    const run = () =>
+      plan === "interpreted"
+        ? execute({ schema, document: rc.document, contextValue: rc.context, variableValues: variables, operationName: rc.operationName })
+        : plan.query(undefined, rc.context, variables);
+    const traced = (rc.context as { trace?: OtelContext }).trace;
+    const result = await (traced ? otelContext.with(traced, run) : run());
+    return withPartialErrors(result, rc.context as { partialErrors?: GraphQLError[] });
   };
+}
+
+/** A partial answer's errors (an unavailable upstream in a merged list) join the result's own. */
+export function withPartialErrors<R extends ExecutionResult>(result: R, context: { partialErrors?: GraphQLError[] }): R {
+  if (!context.partialErrors?.length) return result;
+  return { ...result, errors: [...(result.errors ?? []), ...context.partialErrors] };
 }
 
 /** Apollo's gateway interface around one schema that never changes, executed by compiledExecutor. */

@@ -1,12 +1,37 @@
-// The seam between the API and wherever jobs live. Today one local gateway (our database) serves
-// every family; a remote gateway (an upstream jobs service) would implement the same interface.
-import type { AccessRelation, ArchiveStatus, JobFilter, JobKey, JobRecord, ReasonerType, Viewer } from "./model.ts";
+// The seam between the API and wherever jobs live: the local gateway (our database) and remote
+// gateways (upstream jobs services of this contract, src/jobs/remote) implement the same interface.
+import type { AccessRelation, ArchiveStatus, GenerationKind, JobFilter, JobKey, JobRecord, ReasonerType, Viewer } from "./model.ts";
 import type { NewJob } from "./new-job.ts";
 
 export interface GatewayPage {
   items: JobRecord[];
   /** Whether more items follow the last one returned. */
   hasMore: boolean;
+  /** Expansions read together with the list (remote gateways, when asked to), by job id. */
+  prefetched?: Map<string, Prefetched>;
+}
+
+/**
+ * The expansions a list's caller selected on every listed job. A remote gateway reads them in the
+ * same upstream request as the list; the local gateway ignores it (its loaders batch anyway).
+ */
+export interface ListPrefetch {
+  statusHistory: boolean;
+  artifacts: boolean;
+  problems: boolean;
+  logSpans: boolean;
+  events: EventWindow[];
+  logs: LogWindow[];
+}
+
+/** One listed job's prefetched expansions, as the loaders would have read them. */
+export interface Prefetched {
+  statusHistory?: StatusChangeRecord[];
+  artifacts?: ArtifactRecord[];
+  problems?: ProblemRecord[];
+  logSpan?: { firstMs: number; lastMs: number } | null;
+  events: { window: EventWindow; rows: JobEventRecord[] }[];
+  logs: { window: LogWindow; rows: LogLineRecord[] }[];
 }
 
 /** Position after which a list continues, in this gateway's own terms. */
@@ -176,17 +201,54 @@ export interface AgentJobExtras {
 
 export interface JobGateway {
   readonly name: string;
+  /** local: this server's database; remote: an upstream jobs service. */
+  readonly kind: "local" | "remote";
   readonly reasonerTypes: readonly ReasonerType[];
   readonly capabilities: { cancelRunning: boolean; rerun: boolean; cancelAllUsers: boolean };
-  /** Creates the job, or returns the one this caller first created with the same idempotency key. */
-  create(job: NewJob, viewer: Viewer): Promise<JobRecord>;
+  /**
+   * Creates the job, or returns the one this caller first created with the same idempotency key.
+   * `request` is the client's mutation as `{ [field]: input }` (what a remote gateway forwards).
+   */
+  create(job: NewJob, viewer: Viewer, request?: unknown): Promise<JobRecord>;
   /** Jobs the viewer may see, in key order; null for missing or invisible ones. */
   load(keys: readonly JobKey[], viewer: Viewer): Promise<(JobRecord | null)[]>;
   /** Newest first (createdOn, then id, descending), after the cursor. */
-  list(filter: JobFilter, first: number, after: GatewayCursor | null, viewer: Viewer): Promise<GatewayPage>;
+  list(filter: JobFilter, first: number, after: GatewayCursor | null, viewer: Viewer, prefetch?: ListPrefetch): Promise<GatewayPage>;
   count(filter: JobFilter, viewer: Viewer): Promise<number>;
   cursorOf(job: JobRecord): GatewayCursor;
   cancel(key: JobKey, options: CancelOptions, viewer: Viewer): Promise<JobRecord>;
   readonly expansions: JobExpansions;
+  /**
+   * A request's own expansions, when the gateway reads them as the caller (remote gateways);
+   * `typeOf` tells the family of each job id the request's loaders hold.
+   */
+  expansionsFor?(viewer: Viewer, typeOf: (jobId: string) => ReasonerType | undefined): JobExpansions;
+  /** Waits for the job to be terminal where it lives (remote gateways); else the front's change feed is used. */
+  wait?(key: JobKey, timeoutS: number, viewer: Viewer): Promise<JobRecord>;
+  /**
+   * Live updates where the jobs live (remote gateways relay the upstream's subscriptions); without
+   * them the process's own change feed serves the subscription.
+   */
+  watchJob?(key: JobKey, viewer: Viewer): AsyncIterableIterator<JobRecord>;
+  watchJobs?(filter: JobFilter, viewer: Viewer): AsyncIterableIterator<JobRecord>;
+  watchEvents?(key: JobKey, stream: string, afterSeq: number, viewer: Viewer): AsyncIterableIterator<JobEventRecord>;
+  watchLogs?(key: JobKey, sinceMs: number | null, afterSeq: number, viewer: Viewer): AsyncIterableIterator<LogLineRecord>;
+  close?(): Promise<void>;
+  /** An artifact or file download served where the job lives (remote gateways stream it through). */
+  download?(path: string, viewer: Viewer, headers: Record<string, string>, signal: AbortSignal): Promise<Response | null>;
+  /** Where it is and whether it answers (the `gateways` query). */
+  readonly url?: string;
+  readonly health?: { healthy: boolean; lastError: string | null };
   readonly agent?: AgentJobExtras;
+  /** The generation family's price list and evidence checks, where the jobs run (remote gateways ask upstream). */
+  readonly generation?: {
+    estimateCredits(kind: GenerationKind, rows: number, viewer: Viewer): Promise<CreditEstimate>;
+    /** Recomputes a job's evidence where its bytes are. */
+    verifyEvidence(jobId: string, viewer: Viewer): Promise<boolean>;
+  };
+}
+
+export interface CreditEstimate {
+  estimatedCredits: number;
+  trainingTier: string | null;
 }

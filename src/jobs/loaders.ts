@@ -22,19 +22,21 @@ import type { JobKey, JobRecord, Viewer } from "./model.ts";
 import type { GatewayRegistry } from "./registry.ts";
 
 type Fetch<R> = (expansions: JobExpansions, jobIds: readonly string[]) => Promise<R[]>;
+/** The expansions a gateway serves this request with (a remote gateway's read as the caller). */
+type ExpansionsOf = (gateway: JobGateway, jobs: readonly JobRecord[]) => JobExpansions;
 
 // Module-level, not made per request (tsx names every function it makes: a cost per closure).
 const jobIdOf = (job: JobRecord) => job.id;
 const keyOf = (k: JobKey) => `${k.reasonerType}:${k.jobId}`;
 
 /** A loader keyed by job: batches per gateway, answers in key order. */
-function expansionLoader<R>(registry: GatewayRegistry, fetch: Fetch<R>): DataLoader<JobRecord, R, string> {
+function expansionLoader<R>(registry: GatewayRegistry, expansionsOf: ExpansionsOf, fetch: Fetch<R>): DataLoader<JobRecord, R, string> {
   return new DataLoader<JobRecord, R, string>(
     async (jobs) => {
       const results = new Array<R>(jobs.length);
       await Promise.all(
         [...byGatewayOf(registry, jobs)].map(async ([gateway, indexes]) => {
-          const rows = await fetch(gateway.expansions, indexes.map((i) => jobs[i]!.id));
+          const rows = await fetch(expansionsOf(gateway, jobs), indexes.map((i) => jobs[i]!.id));
           indexes.forEach((jobIndex, k) => (results[jobIndex] = rows[k]!));
         }),
       );
@@ -89,29 +91,51 @@ function jobLoader(registry: GatewayRegistry, viewer: Viewer): JobLoaders["job"]
   );
 }
 
+/**
+ * Local gateways serve every request with their one expansions object; a remote gateway gets one per
+ * request (it reads as the caller and gathers the request's expansions into one upstream call).
+ */
+function requestExpansions(viewer: Viewer): ExpansionsOf {
+  let remote: Map<JobGateway, JobExpansions> | undefined;
+  let typeOf: Map<string, JobKey["reasonerType"]> | undefined;
+  return (gateway, jobs) => {
+    if (!gateway.expansionsFor) return gateway.expansions;
+    typeOf ??= new Map();
+    for (const job of jobs) typeOf.set(job.id, job.reasonerType);
+    remote ??= new Map();
+    let expansions = remote.get(gateway);
+    if (!expansions) {
+      const types = typeOf;
+      remote.set(gateway, (expansions = gateway.expansionsFor(viewer, (id) => types.get(id))));
+    }
+    return expansions;
+  };
+}
+
 export function createJobLoaders(registry: GatewayRegistry, viewer: Viewer): JobLoaders {
+  const of = requestExpansions(viewer);
   const windowed = <W, R>(fetch: (e: JobExpansions, ids: readonly string[], w: W) => Promise<R[]>) => {
     const byWindow = new Map<string, DataLoader<JobRecord, R, string>>();
     return (window: W) => {
       const key = JSON.stringify(window);
       let loader = byWindow.get(key);
-      if (!loader) byWindow.set(key, (loader = expansionLoader(registry, (e, ids) => fetch(e, ids, window))));
+      if (!loader) byWindow.set(key, (loader = expansionLoader(registry, of, (e, ids) => fetch(e, ids, window))));
       return loader;
     };
   };
   return {
     job: jobLoader(registry, viewer),
-    statusHistory: expansionLoader<StatusChangeRecord[]>(registry, (e, ids) => e.statusHistory(ids)),
+    statusHistory: expansionLoader<StatusChangeRecord[]>(registry, of, (e, ids) => e.statusHistory(ids)),
     events: windowed<EventWindow, JobEventRecord[]>((e, ids, w) => e.events(ids, w)),
     logs: windowed<LogWindow, LogLineRecord[]>((e, ids, w) => e.logs(ids, w)),
-    logSpan: expansionLoader<{ firstMs: number; lastMs: number } | null>(registry, (e, ids) => e.logSpans(ids)),
-    artifacts: expansionLoader<ArtifactRecord[]>(registry, (e, ids) => e.artifacts(ids)),
-    problems: expansionLoader<ProblemRecord[]>(registry, (e, ids) => e.problems(ids)),
-    comments: expansionLoader<CommentRecord[]>(registry, (e, ids) => e.comments(ids)),
-    archiveHistory: expansionLoader<ArchiveChangeRecord[]>(registry, (e, ids) => e.archiveHistory(ids)),
-    access: expansionLoader<AccessGrantRecord[]>(registry, (e, ids) => e.access(ids)),
-    file: expansionLoader<FileRecord | null>(registry, (e, ids) => e.files(ids)),
-    steps: expansionLoader<BatchStepRecord[]>(registry, (e, ids) => e.steps(ids)),
-    seal: expansionLoader<SealRecord | null>(registry, (e, ids) => e.seals(ids)),
+    logSpan: expansionLoader<{ firstMs: number; lastMs: number } | null>(registry, of, (e, ids) => e.logSpans(ids)),
+    artifacts: expansionLoader<ArtifactRecord[]>(registry, of, (e, ids) => e.artifacts(ids)),
+    problems: expansionLoader<ProblemRecord[]>(registry, of, (e, ids) => e.problems(ids)),
+    comments: expansionLoader<CommentRecord[]>(registry, of, (e, ids) => e.comments(ids)),
+    archiveHistory: expansionLoader<ArchiveChangeRecord[]>(registry, of, (e, ids) => e.archiveHistory(ids)),
+    access: expansionLoader<AccessGrantRecord[]>(registry, of, (e, ids) => e.access(ids)),
+    file: expansionLoader<FileRecord | null>(registry, of, (e, ids) => e.files(ids)),
+    steps: expansionLoader<BatchStepRecord[]>(registry, of, (e, ids) => e.steps(ids)),
+    seal: expansionLoader<SealRecord | null>(registry, of, (e, ids) => e.seals(ids)),
   };
 }

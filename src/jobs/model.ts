@@ -110,6 +110,8 @@ export interface Viewer {
   email: string | null;
   role: Role;
   apiKeyId: string | null;
+  /** Set when a GATEWAY key (a front server) acts as this user: apiKeyId is that key's. */
+  viaGateway?: boolean;
 }
 
 export interface JobFilter {

@@ -1,10 +1,11 @@
 // What the API does with jobs, independent of GraphQL: create, read, list across gateways, cancel
 // and wait. Dispatches to the gateway of each job's ReasonerType.
 import { createHash } from "node:crypto";
-import { jobsError } from "../errors.ts";
+import type { GraphQLError } from "graphql";
+import { isJobsError, jobsError } from "../errors.ts";
 import type { JobChangeHub } from "./changes.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
-import type { JobGateway } from "./gateway.ts";
+import type { JobGateway, ListPrefetch, Prefetched } from "./gateway.ts";
 import type { JobFilter, JobKey, JobRecord, ReasonerType, Viewer } from "./model.ts";
 import type { NewJob } from "./new-job.ts";
 import type { GatewayRegistry } from "./registry.ts";
@@ -14,7 +15,13 @@ export interface JobsPage {
   items: ListedJob[];
   hasNextPage: boolean;
   totalCount: () => Promise<number>;
+  /** Gateways that could not answer (UPSTREAM_UNAVAILABLE): the page holds what the others have. */
+  unavailable: GraphQLError[];
+  /** Expansions read with the list (by remote gateways), by job id: for the request's loaders. */
+  prefetched: Map<string, Prefetched>;
 }
+
+const isUnavailable = (error: unknown): error is GraphQLError => isJobsError(error, "UPSTREAM_UNAVAILABLE");
 
 /** A merged cursor: each gateway's position, by gateway name. */
 type Positions = Record<string, string>;
@@ -63,7 +70,7 @@ export class JobService {
   async create(job: NewJob, request: unknown, viewer: Viewer): Promise<JobRecord> {
     if (viewer.role === "WORKER") throw jobsError("FORBIDDEN", "worker keys run the worker protocol only; they cannot create jobs");
     const requestHash = createHash("sha256").update(JSON.stringify(request)).digest("hex");
-    return this.registry.for(job.reasonerType).create({ ...job, requestHash }, viewer);
+    return this.registry.for(job.reasonerType).create({ ...job, requestHash }, viewer, request);
   }
 
   async get(key: JobKey, viewer: Viewer): Promise<JobRecord | null> {
@@ -77,17 +84,34 @@ export class JobService {
   }
 
   /** Newest first across the gateways serving the filter's types, merged under one cursor. */
-  async list(filter: JobFilter & { reasonerType?: ReasonerType | null }, first: number, after: string | null, viewer: Viewer): Promise<JobsPage> {
+  async list(
+    filter: JobFilter & { reasonerType?: ReasonerType | null },
+    first: number,
+    after: string | null,
+    viewer: Viewer,
+    prefetch?: ListPrefetch,
+  ): Promise<JobsPage> {
     if (viewer.role === "WORKER") throw jobsError("FORBIDDEN", "worker keys cannot list jobs");
     if (filter.allUsers && viewer.role !== "ADMIN") throw jobsError("FORBIDDEN", "allUsers needs an ADMIN key");
     const groups = this.registry.group(filter.reasonerType ? [filter.reasonerType] : undefined);
     const positions: Positions = after ? decodeCursor(after, isPositions) : {};
-    const fetched = await Promise.all(
-      [...groups].map(async ([gateway, types]) => ({
-        gateway,
-        page: await gateway.list({ ...filter, reasonerTypes: types }, first, positions[gateway.name] ?? null, viewer),
-      })),
+    const unavailable: GraphQLError[] = [];
+    const answered = await Promise.all(
+      [...groups].map(async ([gateway, types]) => {
+        try {
+          return { gateway, page: await gateway.list({ ...filter, reasonerTypes: types }, first, positions[gateway.name] ?? null, viewer, prefetch) };
+        } catch (error) {
+          // A merged list answers with what the others have; the failed gateway keeps its position,
+          // so paging on after it recovers skips nothing.
+          if (groups.size > 1 && isUnavailable(error)) {
+            unavailable.push(error);
+            return null;
+          }
+          throw error;
+        }
+      }),
     );
+    const fetched = answered.filter((f) => f !== null);
     const merged = fetched.flatMap(({ gateway, page }) => page.items.map((job) => ({ gateway, job })));
     // One gateway's page is already in order; only a merge needs sorting.
     if (fetched.length > 1) merged.sort((a, b) => newestFirst(a.job, b.job));
@@ -98,10 +122,13 @@ export class JobService {
     return {
       items,
       hasNextPage,
+      // Gateways that failed the list are left out of the count (their error is already reported).
       totalCount: () =>
-        Promise.all([...groups].map(([gateway, types]) => gateway.count({ ...filter, reasonerTypes: types }, viewer))).then((counts) =>
-          counts.reduce((a, b) => a + b, 0),
-        ),
+        Promise.all(
+          fetched.map(({ gateway }) => gateway.count({ ...filter, reasonerTypes: groups.get(gateway)! }, viewer).catch((e: unknown) => (isUnavailable(e) ? 0 : Promise.reject(e)))),
+        ).then((counts) => counts.reduce((a, b) => a + b, 0)),
+      unavailable,
+      prefetched: new Map(fetched.flatMap(({ page }) => [...(page.prefetched ?? [])])),
     };
   }
 
@@ -119,6 +146,8 @@ export class JobService {
     if (!(timeoutS >= 0) || timeoutS > this.maxWaitS) {
       throw jobsError("BAD_USER_INPUT", `timeoutS: must be between 0 and ${this.maxWaitS}`, { field: "timeoutS" });
     }
+    const gateway = this.registry.for(key.reasonerType);
+    if (gateway.wait) return gateway.wait(key, timeoutS, viewer);
     await this.require(key, viewer);
     return this.changes.waitUntil(
       key.jobId,

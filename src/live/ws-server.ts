@@ -30,7 +30,7 @@ import { createJobLoaders, type JobLoaders } from "../jobs/loaders.ts";
 import type { Viewer } from "../jobs/model.ts";
 import type { Context, Services } from "../schema/context.ts";
 import { createErrorFormatting } from "../schema/format-error.ts";
-import { authenticateRequest } from "../security/authenticate.ts";
+import { actAsOf, authenticateRequest } from "../security/authenticate.ts";
 import { limitRules } from "../security/limits.ts";
 import { checkOperation } from "../security/plugins.ts";
 import { subscribeSharing } from "./shared-execution.ts";
@@ -178,7 +178,7 @@ export function startLiveServer(services: Services, schema: GraphQLSchema, httpS
         }
         try {
           // Authentication only: each operation is then authenticated (and rate-limited) as on HTTP.
-          await services.auth.authenticate(bearerSecret(authorizationOf(ctx.connectionParams, ctx.extra)));
+          await services.auth.validKey(bearerSecret(authorizationOf(ctx.connectionParams, ctx.extra)));
           return true;
         } catch (error) {
           if (isJobsError(error, "UNAUTHENTICATED")) socket.close(CLOSE_UNAUTHORIZED, `Unauthorized: ${error.message}`.slice(0, 120));
@@ -217,11 +217,13 @@ export function startLiveServer(services: Services, schema: GraphQLSchema, httpS
         let op: Operation;
         try {
           const authorization = authorizationOf(ctx.connectionParams, ctx.extra);
+          // A front's one connection carries many users' operations: each names its own (extensions).
+          const actAs = actAsOf(payload.extensions) ?? actAsOf(ctx.connectionParams);
           if (field === null) {
-            contextValue = await contextFor(services, authorization, baseUrlOf(ctx.extra), requestId, abort?.signal);
+            contextValue = await contextFor(services, authorization, baseUrlOf(ctx.extra), requestId, abort?.signal, actAs);
             op = { requestId, abort, oneShot, field };
           } else {
-            op = contextValue = new SubscriptionContext(services, await authenticateRequest(services, authorization), requestId, baseUrlOf(ctx.extra), field);
+            op = contextValue = new SubscriptionContext(services, await authenticateRequest(services, authorization, actAs), requestId, baseUrlOf(ctx.extra), field);
           }
           checkOperation(schema, policy, contextValue, document, payload.variables ?? undefined, payload.operationName);
         } catch (error) {

@@ -4,17 +4,30 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { Database } from "../db/database.ts";
+import type { UpstreamObserver } from "../jobs/remote/upstream.ts";
 import type { Context } from "../schema/context.ts";
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 export class Metrics {
+  /** What remote gateways report their upstream calls and breaker changes to. */
+  upstreamObserver(): UpstreamObserver {
+    return {
+      call: (gateway, outcome, seconds) => this.upstreamRequests.observe({ gateway, outcome }, seconds),
+      breaker: (gateway, state) => {
+        for (const s of ["closed", "open", "half_open"] as const) this.upstreamBreaker.set({ gateway, state: s }, s === state ? 1 : 0);
+      },
+    };
+  }
+
   readonly registry = new Registry();
   readonly claimLatency: Histogram<"outcome" | "via">;
   readonly queueWait: Histogram<"reasoner_type">;
   readonly requestDuration: Histogram<"operation_type" | "outcome">;
   readonly subscriptionsOpen: Gauge<"field">;
   readonly jobsFinished: Counter<"reasoner_type" | "state">;
+  readonly upstreamRequests: Histogram<"gateway" | "outcome">;
+  readonly upstreamBreaker: Gauge<"gateway" | "state">;
 
   constructor(db: Database, options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: "jobs_" });
@@ -49,6 +62,19 @@ export class Metrics {
       name: "jobs_finished_total",
       help: "Jobs this process saw reach a terminal state through the worker protocol.",
       labelNames: ["reasoner_type", "state"],
+      registers: [this.registry],
+    });
+    this.upstreamRequests = new Histogram({
+      name: "jobs_gateway_request_duration_seconds",
+      help: "Calls to upstream jobs services (remote gateways), by gateway and outcome (ok, error, unavailable); _count is the request count.",
+      labelNames: ["gateway", "outcome"],
+      buckets: LATENCY_BUCKETS,
+      registers: [this.registry],
+    });
+    this.upstreamBreaker = new Gauge({
+      name: "jobs_gateway_breaker_state",
+      help: "1 for the circuit breaker state each remote gateway is in (closed, open, half_open).",
+      labelNames: ["gateway", "state"],
       registers: [this.registry],
     });
     new Gauge({

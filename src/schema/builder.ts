@@ -2,7 +2,6 @@
 // src/schema/*.ts) and collected in src/schema/index.ts.
 import SchemaBuilder from "@pothos/core";
 import DirectivePlugin from "@pothos/plugin-directives";
-import FederationPlugin from "@pothos/plugin-federation";
 import RelayPlugin from "@pothos/plugin-relay";
 import { DateTimeResolver, JSONResolver } from "graphql-scalars";
 import type { Context } from "./context.ts";
@@ -12,13 +11,15 @@ export const builder = new SchemaBuilder<{
   Scalars: {
     DateTime: { Input: Date; Output: Date };
     JSON: { Input: unknown; Output: unknown };
+    /** A Federation entity representation (`_entities`): `{ __typename, id }`. */
+    _Any: { Input: unknown; Output: unknown };
     ID: { Input: string; Output: string | number };
   };
   DefaultFieldNullability: false;
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
 }>({
-  plugins: [RelayPlugin, DirectivePlugin, FederationPlugin],
+  plugins: [RelayPlugin, DirectivePlugin],
   defaultFieldNullability: false,
   relay: {
     clientMutationId: "omit",
@@ -29,7 +30,8 @@ export const builder = new SchemaBuilder<{
     edgesFieldOptions: { nullable: false, extensions: { pothosExposedField: "edges" } },
     pageInfoFieldOptions: { extensions: { pothosExposedField: "pageInfo" } },
     nodeFieldOptions: { nullable: false, extensions: { pothosExposedField: "node" } },
-    nodesQueryOptions: false,
+    // `nodes(ids:)`: many jobs or artifacts in one field (what a front's remote gateway batches with).
+    nodesQueryOptions: {},
   },
 });
 

@@ -1,3 +1,5 @@
+import type { Context as OtelContext } from "@opentelemetry/api";
+import type { GraphQLError } from "graphql";
 import type { ArtifactService } from "../artifacts/service.ts";
 import type { AuthService } from "../auth/service.ts";
 import type { DashboardSessions } from "../auth/sessions.ts";
@@ -50,4 +52,11 @@ export interface Context {
   /** Where clients reach this server, for download URLs. */
   baseUrl: string;
   signal?: AbortSignal;
+  /**
+   * Errors of a partial answer (a merged list without an unavailable upstream): reported beside the
+   * data, which still holds what the other gateways had.
+   */
+  partialErrors?: GraphQLError[];
+  /** The request's trace (when tracing is on): execution runs inside it, so upstream calls continue it. */
+  trace?: OtelContext;
 }

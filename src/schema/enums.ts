@@ -33,5 +33,6 @@ export const RoleEnum = builder.enumType("Role", {
     ADMIN: { value: Roles.ADMIN, description: "Everything in the tenant; admins of the first tenant also manage tenants." },
     MEMBER: { value: Roles.MEMBER, description: "Creates jobs and sees their own (and those shared with them)." },
     WORKER: { value: Roles.WORKER, description: "Runs the worker protocol only." },
+    GATEWAY: { value: Roles.GATEWAY, description: "A front server's key: acts as the user named by the jobs-act-as header." },
   } as const,
 });

@@ -1,7 +1,6 @@
 // Collects every type into the one schema. Importing a module registers its types on the builder.
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { type GraphQLFieldResolver, GraphQLObjectType, lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
-import { jobsError } from "../errors.ts";
 import { builder } from "./builder.ts";
 import "./enums.ts";
 import "./job.ts";
@@ -15,36 +14,16 @@ import "../families/generation/schema.ts";
 import "../families/batch/schema.ts";
 import "../workers/schema.ts";
 import "../schedules/schema.ts";
+import "./gateways.ts";
 import "./subscriptions.ts";
 import "./federation.ts";
 
 let schema: GraphQLSchema | undefined;
 
 export function buildSchema(): GraphQLSchema {
-  // Also a Federation 2 subgraph: `_service` and `_entities` beside the API's own fields.
-  schema ??= syncNodeIds(
-    guardEntityRepresentations(builder.toSubGraphSchema({ linkUrl: "https://specs.apollo.dev/federation/v2.6", federationDirectives: ["@key", "@shareable"] })),
-  );
+  // Also a Federation 2 subgraph: `_service` and `_entities` beside the API's own fields (federation.ts).
+  schema ??= syncNodeIds(lexicographicSortSchema(builder.toSchema()));
   return schema;
-}
-
-/** `_entities` answers malformed representations with BAD_USER_INPUT instead of an internal error. */
-function guardEntityRepresentations(subgraph: GraphQLSchema): GraphQLSchema {
-  const field = subgraph.getQueryType()?.getFields()._entities;
-  const resolve = field?.resolve;
-  if (!field || !resolve) return subgraph;
-  const entityTypes = new Set(["Transaction", "ReasonerJob", "AgentJob", "GenerationJob", "BatchJob"]);
-  field.resolve = (source, args: { representations?: unknown }, ctx, info) => {
-    const reps = Array.isArray(args.representations) ? args.representations : [];
-    reps.forEach((rep, i) => {
-      const typename = rep && typeof rep === "object" ? (rep as { __typename?: unknown }).__typename : undefined;
-      if (typeof typename !== "string" || !entityTypes.has(typename)) {
-        throw jobsError("BAD_USER_INPUT", `representations.${i}: needs __typename (one of ${[...entityTypes].join(", ")}) and id`, { field: `representations.${i}` });
-      }
-    });
-    return resolve(source, args, ctx, info);
-  };
-  return subgraph;
 }
 
 const isThenable = (v: unknown): v is PromiseLike<unknown> => typeof (v as PromiseLike<unknown> | null)?.then === "function";

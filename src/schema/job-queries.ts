@@ -1,4 +1,6 @@
 // Reading jobs: one by key, pages of them across families, and waiting for one to finish.
+import { GraphQLError } from "graphql";
+import { pathToArray } from "graphql/jsutils/Path.js";
 import { jobsError } from "../errors.ts";
 import { pageSize } from "../jobs/cursor.ts";
 import { isUuid } from "../jobs/validation.ts";
@@ -7,6 +9,7 @@ import type { ListedJob } from "../jobs/service.ts";
 import { builder } from "./builder.ts";
 import { JobStateEnum, ReasonerTypeEnum } from "./enums.ts";
 import { JobRef } from "./job.ts";
+import { listPrefetch, primeLoaders } from "./list-prefetch.ts";
 
 export function jobKey(reasonerType: JobRecord["reasonerType"], jobId: string | number) {
   const id = String(jobId);
@@ -71,13 +74,19 @@ builder.queryFields((t) => ({
       first: t.arg.int({ required: false, defaultValue: 50 }),
       after: t.arg.string({ required: false }),
     },
-    resolve: async (_root, args, ctx) => {
+    resolve: async (_root, args, ctx, info) => {
       const first = pageSize(args.first, 50);
       const filter = { ...args.filter, jobId: args.filter?.jobId != null ? String(args.filter.jobId) : null };
       if (filter.jobId && !isUuid(filter.jobId)) {
         return { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null }, totalCount: async () => 0 };
       }
-      const page = await ctx.services.jobs.list(filter, first, args.after ?? null, ctx.viewer);
+      // Remote gateways read the selected expansions with the list (one upstream request per page).
+      const prefetch = ctx.services.registry.gateways().some((g) => g.kind === "remote") ? listPrefetch(info) : undefined;
+      const page = await ctx.services.jobs.list(filter, first, args.after ?? null, ctx.viewer, prefetch);
+      primeLoaders(page, ctx);
+      for (const error of page.unavailable) {
+        (ctx.partialErrors ??= []).push(new GraphQLError(error.message, { path: pathToArray(info.path), extensions: error.extensions }));
+      }
       for (const { job } of page.items) ctx.loaders.job.prime({ reasonerType: job.reasonerType, jobId: job.id }, job);
       const edges = page.items.map((item) => new JobEdge(item));
       return {

@@ -75,8 +75,9 @@ builder.node(ArtifactRef, {
   isTypeOf: (v) => typeof v === "object" && v !== null && "artifactType" in v && "contentHash" in v,
   loadMany: async (ids, ctx) => {
     const valid = ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
-    const gateway = ctx.services.registry.gateways()[0]!;
-    const found = valid.length ? await gateway.expansions.artifactsById(valid) : [];
+    // Artifacts by id are this server's own (an upstream job's artifacts are read with their job).
+    const gateway = ctx.services.registry.gateways().find((g) => g.kind === "local");
+    const found = valid.length && gateway ? await gateway.expansions.artifactsById(valid) : [];
     const byId = new Map(
       found
         .filter((a): a is ArtifactRecord => !!a && a.tenantId === ctx.viewer.tenantId && canSeeUpload({ jobId: a.jobId, uploadedBy: a.uploadedBy ?? null }, ctx.viewer))

@@ -3,7 +3,9 @@
 // caller's viewer exactly as the matching query is.
 import { jobsError } from "../errors.ts";
 import { parseSeqCursor } from "../jobs/cursor.ts";
-import type { JobKey } from "../jobs/model.ts";
+import { createJobLoaders } from "../jobs/loaders.ts";
+import type { JobFilter, JobKey, JobRecord, ReasonerType, Viewer } from "../jobs/model.ts";
+import { mapIterator, mergeIterators } from "../jobs/remote/live.ts";
 import { isUuid } from "../jobs/validation.ts";
 import { type JobDelivery, liveFeedFor } from "../live/feed.ts";
 import { builder } from "./builder.ts";
@@ -11,6 +13,23 @@ import type { Context } from "./context.ts";
 import { ReasonerTypeEnum } from "./enums.ts";
 import { JobEventRef, JobRef, LogLineRef } from "./job.ts";
 import { JobFilterInput } from "./job-queries.ts";
+
+/** A relayed upstream job, delivered like a local change (its expansions read upstream per delivery). */
+function remoteDeliveries(jobs: AsyncIterableIterator<JobRecord>, ctx: Context): AsyncIterableIterator<JobDelivery> {
+  const registry = ctx.services.registry;
+  return mapIterator(jobs, (job) => ({ job, loadersFor: (viewer: Viewer) => createJobLoaders(registry, viewer) }));
+}
+
+/** jobsChanged: this process's feed for local families, each remote gateway's relay for its own, merged. */
+function watchJobs(filter: JobFilter & { reasonerType?: ReasonerType | null }, ctx: Context): AsyncIterableIterator<JobDelivery> {
+  const groups = ctx.services.registry.group(filter.reasonerType ? [filter.reasonerType] : undefined);
+  const sources: AsyncIterableIterator<JobDelivery>[] = [];
+  for (const [gateway, types] of groups) {
+    if (gateway.watchJobs) sources.push(remoteDeliveries(gateway.watchJobs({ ...filter, reasonerTypes: types }, ctx.viewer), ctx));
+    else sources.push(liveFeedFor(ctx.services).watchJobs(filter, ctx.viewer));
+  }
+  return sources.length === 1 ? sources[0]! : mergeIterators(sources);
+}
 
 function requireKey(reasonerType: JobKey["reasonerType"], jobId: string | number): JobKey {
   const id = String(jobId);
@@ -36,7 +55,11 @@ builder.subscriptionFields((t) => ({
       reasonerType: t.arg({ type: ReasonerTypeEnum, required: true }),
       jobId: t.arg.id({ required: true }),
     },
-    subscribe: (_root, args, ctx) => liveFeedFor(ctx.services).watchJob(requireKey(args.reasonerType, args.jobId), ctx.viewer),
+    subscribe: (_root, args, ctx) => {
+      const key = requireKey(args.reasonerType, args.jobId);
+      const gateway = ctx.services.registry.for(key.reasonerType);
+      return gateway.watchJob ? remoteDeliveries(gateway.watchJob(key, ctx.viewer), ctx) : liveFeedFor(ctx.services).watchJob(key, ctx.viewer);
+    },
     resolve: (delivery: JobDelivery, _args, ctx) => deliver(delivery, ctx),
   }),
   jobEvents: t.field({
@@ -50,7 +73,10 @@ builder.subscriptionFields((t) => ({
     },
     subscribe: (_root, args, ctx) => {
       const afterSeq = parseSeqCursor(args.after);
-      return liveFeedFor(ctx.services).watchEvents(requireKey(args.reasonerType, args.jobId), args.stream ?? "progress", afterSeq, ctx.viewer);
+      const key = requireKey(args.reasonerType, args.jobId);
+      const gateway = ctx.services.registry.for(key.reasonerType);
+      if (gateway.watchEvents) return gateway.watchEvents(key, args.stream ?? "progress", afterSeq, ctx.viewer);
+      return liveFeedFor(ctx.services).watchEvents(key, args.stream ?? "progress", afterSeq, ctx.viewer);
     },
     resolve: (event) => event,
   }),
@@ -65,7 +91,10 @@ builder.subscriptionFields((t) => ({
     },
     subscribe: (_root, args, ctx) => {
       const afterSeq = parseSeqCursor(args.after);
-      return liveFeedFor(ctx.services).watchLogs(requireKey(args.reasonerType, args.jobId), args.sinceMs ?? null, afterSeq, ctx.viewer);
+      const key = requireKey(args.reasonerType, args.jobId);
+      const gateway = ctx.services.registry.for(key.reasonerType);
+      if (gateway.watchLogs) return gateway.watchLogs(key, args.sinceMs ?? null, afterSeq, ctx.viewer);
+      return liveFeedFor(ctx.services).watchLogs(key, args.sinceMs ?? null, afterSeq, ctx.viewer);
     },
     resolve: (line) => line,
   }),
@@ -75,7 +104,7 @@ builder.subscriptionFields((t) => ({
     args: { filter: t.arg({ type: JobFilterInput, required: false }) },
     subscribe: (_root, args, ctx) => {
       const filter = { ...args.filter, jobId: args.filter?.jobId != null ? String(args.filter.jobId) : null };
-      return liveFeedFor(ctx.services).watchJobs(filter, ctx.viewer);
+      return watchJobs(filter, ctx);
     },
     resolve: (delivery: JobDelivery, _args, ctx) => deliver(delivery, ctx),
   }),

@@ -8,8 +8,22 @@ import { SESSION_COOKIE } from "../auth/sessions.ts";
 import type { Viewer } from "../jobs/model.ts";
 import type { Services } from "../schema/context.ts";
 
-export async function authenticateRequest(services: Pick<Services, "auth" | "rateLimiter">, authorization: string | undefined | null): Promise<Viewer> {
-  const viewer = await services.auth.authenticate(bearerSecret(authorization ?? undefined));
+/** The header a front server's remote gateway names its caller with. */
+export const ACT_AS_HEADER = "jobs-act-as";
+
+/** The act-as value of an HTTP request's headers or a graphql-ws connection's params. */
+export function actAsOf(source: Record<string, unknown> | null | undefined): string | null {
+  const value = source?.[ACT_AS_HEADER];
+  return typeof value === "string" ? value : Array.isArray(value) && typeof value[0] === "string" ? value[0] : null;
+}
+
+export async function authenticateRequest(
+  services: Pick<Services, "auth" | "rateLimiter">,
+  authorization: string | undefined | null,
+  /** The jobs-act-as header: honoured for GATEWAY keys only. */
+  actAs?: string | null,
+): Promise<Viewer> {
+  const viewer = await services.auth.authenticate(bearerSecret(authorization ?? undefined), actAs);
   return spend(services, viewer);
 }
 
@@ -20,7 +34,7 @@ export async function authenticateRequest(services: Pick<Services, "auth" | "rat
  */
 export async function authenticateLinkRequest(services: Pick<Services, "auth" | "rateLimiter" | "sessions">, headers: IncomingHttpHeaders): Promise<Viewer> {
   const token = headers.authorization ? undefined : sessionToken(headers);
-  if (!token) return authenticateRequest(services, headers.authorization);
+  if (!token) return authenticateRequest(services, headers.authorization, actAsOf(headers));
   return spend(services, await services.sessions.authenticate(token));
 }
 
@@ -29,6 +43,8 @@ export function sessionToken(headers: IncomingHttpHeaders): string | undefined {
 }
 
 async function spend(services: Pick<Services, "rateLimiter">, viewer: Viewer): Promise<Viewer> {
-  await services.rateLimiter.consume(viewer.apiKeyId ?? `${viewer.tenantId}/${viewer.userId}`);
+  // A front's users share its one GATEWAY key: each of them has their own budget behind it.
+  const bucket = viewer.viaGateway ? `${viewer.apiKeyId}/${viewer.userId}` : (viewer.apiKeyId ?? `${viewer.tenantId}/${viewer.userId}`);
+  await services.rateLimiter.consume(bucket);
   return viewer;
 }

@@ -19,6 +19,27 @@ const DATASETS_SUBGRAPH = `
   type GenerationJob @key(fields: "id", resolvable: false) { id: ID! }
 `;
 
+// Another subgraph with the common Relay shapes (Node, PageInfo, Query.node): composing it with ours
+// needs both to mark the shared fields @shareable.
+const RELAY_SUBGRAPH = `
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key", "@shareable"])
+  interface Node { id: ID! }
+  type PageInfo {
+    hasNextPage: Boolean! @shareable
+    hasPreviousPage: Boolean! @shareable
+    startCursor: String @shareable
+    endCursor: String @shareable
+  }
+  type Query {
+    node(id: ID!): Node @shareable
+    reports(first: Int, after: String): ReportConnection!
+  }
+  type Report implements Node @key(fields: "id") { id: ID! title: String! source: GenerationJob }
+  type ReportEdge { cursor: String! node: Report! }
+  type ReportConnection { edges: [ReportEdge!]! pageInfo: PageInfo! }
+  type GenerationJob @key(fields: "id", resolvable: false) { id: ID! }
+`;
+
 describe("federation subgraph", () => {
   let t: TestServer;
   beforeAll(async () => {
@@ -37,6 +58,29 @@ describe("federation subgraph", () => {
     const supergraph = "supergraphSdl" in result ? result.supergraphSdl : "";
     expect(supergraph).toMatch(/type GenerationJob implements[^{]*@join__type\(graph: (?:JOBS|DATASETS), key: "id"[^{]*@join__type\(graph: (?:JOBS|DATASETS), key: "id"/);
     expect(supergraph).toContain("datasets: [Dataset!]!");
+  });
+
+  it("composes with a second subgraph that also uses the Relay shapes (PageInfo, Query.node)", async () => {
+    const sdl = (await t.admin.request<{ _service: { sdl: string } }>(`{ _service { sdl } }`))._service.sdl;
+    expect(sdl).toContain(`@link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key", "@shareable"])`);
+    expect(sdl).toMatch(/node\(id: ID!\): Node @shareable/);
+    expect(sdl).toMatch(/hasNextPage: Boolean! @shareable/);
+    // The spec's own types are the router's business, not part of the printed subgraph.
+    expect(sdl).not.toMatch(/_entities|_service|scalar _Any|union _Entity/);
+    const result = composeServices([
+      { name: "jobs", typeDefs: parse(sdl), url: `${t.url}/graphql` },
+      { name: "datasets", typeDefs: parse(DATASETS_SUBGRAPH), url: "http://datasets.invalid/graphql" },
+      { name: "reports", typeDefs: parse(RELAY_SUBGRAPH), url: "http://reports.invalid/graphql" },
+    ]);
+    expect(result.errors ?? []).toEqual([]);
+    const supergraph = "supergraphSdl" in result ? result.supergraphSdl : "";
+    expect(supergraph).toContain("reports(first: Int, after: String): ReportConnection!");
+    expect(supergraph).toMatch(/type PageInfo[^{]*@join__type\(graph: JOBS\)[^{]*@join__type\(graph: REPORTS\)|type PageInfo[^{]*@join__type\(graph: REPORTS\)[^{]*@join__type\(graph: JOBS\)/);
+  });
+
+  it("answers _entities with BAD_USER_INPUT for a representation without a known __typename", async () => {
+    const bad = await t.admin.raw(`query($r: [_Any!]!) { _entities(representations: $r) { __typename } }`, { r: [{ id: "x" }] });
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "representations.0" });
   });
 
   it("resolves references to jobs through _entities, scoped to the caller", async () => {

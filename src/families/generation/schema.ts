@@ -6,15 +6,19 @@ import { builder } from "../../schema/builder.ts";
 import { GenerationKindEnum, PlanTierEnum } from "../../schema/enums.ts";
 import { createdPayload, CreateJobPayloadRef } from "../../schema/job-mutations.ts";
 import { ArtifactRef, jobNodeOptions } from "../../schema/job.ts";
+import type { CreditEstimate } from "../../jobs/gateway.ts";
 import { estimateCredits, trainingTier } from "./credits.ts";
 import { generationJob, MAX_ROWS } from "./input.ts";
 
-const CreditEstimateRef = builder.objectRef<{ kind: GenerationKind; rows: number }>("CreditEstimate").implement({
+/** An estimate asked of this server; `upstream` holds the answer when GENERATION is served upstream. */
+type EstimateRequest = { kind: GenerationKind; rows: number; upstream?: CreditEstimate };
+
+const CreditEstimateRef = builder.objectRef<EstimateRequest>("CreditEstimate").implement({
   fields: (t) => ({
     kind: t.field({ type: GenerationKindEnum, resolve: (e) => e.kind }),
     rows: t.exposeInt("rows"),
-    estimatedCredits: t.float({ resolve: (e) => estimateCredits(e.rows) }),
-    trainingTier: t.string({ nullable: true, resolve: (e) => trainingTier(e.kind, e.rows) }),
+    estimatedCredits: t.float({ resolve: (e) => e.upstream?.estimatedCredits ?? estimateCredits(e.rows) }),
+    trainingTier: t.string({ nullable: true, resolve: (e) => (e.upstream ? e.upstream.trainingTier : trainingTier(e.kind, e.rows)) }),
   }),
 });
 
@@ -34,12 +38,17 @@ const EvidenceBundleRef = builder.objectRef<{ job: JobRecord; evidence: StoredEv
     files: t.field({
       type: [ArtifactRef],
       resolve: async (e, _a, ctx) => {
-        const found = await ctx.services.registry.for("GENERATION").expansions.artifactsById(e.evidence.fileIds);
+        const gateway = ctx.services.registry.for("GENERATION");
+        const expansions = gateway.expansionsFor?.(ctx.viewer, () => "GENERATION") ?? gateway.expansions;
+        const found = await expansions.artifactsById(e.evidence.fileIds);
         return found.filter((a): a is ArtifactRecord => a !== null);
       },
     }),
     verified: t.boolean({
       resolve: async (e, _a, ctx) => {
+        // An upstream job's bytes are the upstream's: it recomputes its evidence there.
+        const upstream = ctx.services.registry.for("GENERATION").generation;
+        if (upstream) return upstream.verifyEvidence(e.job.id, ctx.viewer);
         const verify = ctx.services.evidence;
         if (!verify) return false;
         return verify(e.job, e.evidence);
@@ -94,7 +103,8 @@ builder.node(GenerationJobRef, {
       nullable: true,
       resolve: async (job, _a, ctx) => {
         const seal = await ctx.loaders.seal.load(job);
-        if (seal || job.state !== "SUCCEEDED" || !ctx.services.ensureEvidence) return seal;
+        // Evidence is built where the job ran: an upstream job's seal is the upstream's answer.
+        if (seal || job.state !== "SUCCEEDED" || !ctx.services.ensureEvidence || ctx.services.registry.for("GENERATION").kind === "remote") return seal;
         await ctx.services.ensureEvidence(job.id);
         return (await ctx.services.registry.for("GENERATION").expansions.seals([job.id]))[0] ?? null;
       },
@@ -120,9 +130,11 @@ builder.queryField("estimateCredits", (t) =>
   t.field({
     type: CreditEstimateRef,
     args: { kind: t.arg({ type: GenerationKindEnum, required: true }), rows: t.arg.int({ required: true }) },
-    resolve: (_root, { kind, rows }) => {
+    resolve: async (_root, { kind, rows }, ctx): Promise<EstimateRequest> => {
       if (rows < 0 || rows > MAX_ROWS) throw jobsError("BAD_USER_INPUT", `rows: must be between 0 and ${MAX_ROWS}`, { field: "rows" });
-      return { kind, rows };
+      // Priced where the jobs would run.
+      const upstream = ctx.services.registry.for("GENERATION").generation;
+      return upstream ? { kind, rows, upstream: await upstream.estimateCredits(kind, rows, ctx.viewer) } : { kind, rows };
     },
   }),
 );

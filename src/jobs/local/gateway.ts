@@ -26,6 +26,7 @@ const isListPosition = (v: unknown): v is ListPosition =>
 
 export class LocalJobGateway implements JobGateway {
   readonly name: string;
+  readonly kind = "local" as const;
   readonly capabilities = { cancelRunning: true, rerun: true, cancelAllUsers: true };
   readonly expansions;
   readonly agent;

@@ -122,6 +122,8 @@ export type ReasonerType =
 export type Role =
   /** Everything in the tenant; admins of the first tenant also manage tenants. */
   | 'ADMIN'
+  /** A front server's key: acts as the user named by the jobs-act-as header. */
+  | 'GATEWAY'
   /** Creates jobs and sees their own (and those shared with them). */
   | 'MEMBER'
   /** Runs the worker protocol only. */

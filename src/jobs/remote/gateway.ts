@@ -1,0 +1,312 @@
+// The remote gateway: families served by an upstream jobs service of this same contract. Each seam
+// call becomes GraphQL against the upstream, as the caller (jobs-act-as), so the upstream enforces
+// its own tenancy and grants; the front never widens what a user sees.
+import { jobsError } from "../../errors.ts";
+import type { GatewayConfig } from "../../config.ts";
+import { decodeCursor, encodeCursor } from "../cursor.ts";
+import type { CancelOptions, GatewayCursor, GatewayPage, JobExpansions, JobGateway } from "../gateway.ts";
+import type { JobFilter, JobKey, JobRecord, ReasonerType, Viewer } from "../model.ts";
+import type { NewJob } from "../new-job.ts";
+import type { Logger } from "../../logger.ts";
+import type { JobEventRecord, LogLineRecord } from "../gateway.ts";
+import type { CreditEstimate } from "../gateway.ts";
+import type { GenerationKind } from "../model.ts";
+import { RemoteAgentExtras } from "./agent-extras.ts";
+import type { ListPrefetch, Prefetched } from "../gateway.ts";
+import { partSelection, prefetchParts, RemoteExpansions } from "./expansions.ts";
+import { UpstreamLive, mapIterator, mergeIterators } from "./live.ts";
+import { EVENT_SELECTION, JOB_SELECTION, LOG_SELECTION, globalJobId, toEvent, toJobRecord, toLogLine } from "./records.ts";
+import { Upstream, type UpstreamObserver } from "./upstream.ts";
+
+/** The create mutations a front forwards as they came: the same input, idempotency key included. */
+const CREATE_MUTATIONS: Record<string, { inputType: string } | undefined> = {
+  createJob: { inputType: "CreateJobInput!" },
+  createGenerationJob: { inputType: "CreateGenerationJobInput!" },
+  addAgentJob: { inputType: "AddAgentJobInput!" },
+  runBatchJob: { inputType: "RunBatchJobInput!" },
+};
+
+/** Per upstream type, its list position (the upstream's own cursor); absent: from the start. */
+type Positions = Partial<Record<ReasonerType, string>>;
+const isPositions = (v: unknown): v is Positions =>
+  typeof v === "object" && v !== null && !Array.isArray(v) && Object.values(v).every((p) => typeof p === "string");
+
+type Edge = { cursor: string; node: { raw: unknown } };
+type Page = { edges: Edge[]; pageInfo: { hasNextPage: boolean } };
+
+const newestFirst = (a: JobRecord, b: JobRecord) =>
+  b.createdOn.getTime() - a.createdOn.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+
+/** The filter as the upstream's JobFilter: every field passed through, the family set by us. */
+function upstreamFilter(filter: JobFilter, reasonerType: ReasonerType): Record<string, unknown> {
+  const { reasonerTypes: _types, ...rest } = filter as JobFilter & { reasonerType?: unknown };
+  const out: Record<string, unknown> = { reasonerType };
+  for (const [k, v] of Object.entries(rest)) if (v !== null && v !== undefined && k !== "reasonerType") out[k] = v;
+  return out;
+}
+
+export class RemoteJobGateway implements JobGateway {
+  readonly kind = "remote" as const;
+  readonly name: string;
+  readonly reasonerTypes: readonly ReasonerType[];
+  readonly capabilities = { cancelRunning: true, rerun: true, cancelAllUsers: true };
+  readonly upstream: Upstream;
+  /** The cursor of each listed job: every upstream family's position just after it. */
+  private readonly cursors = new WeakMap<JobRecord, string>();
+
+  readonly live: UpstreamLive;
+  readonly agent: RemoteAgentExtras;
+  readonly generation = {
+    estimateCredits: async (kind: GenerationKind, rows: number, viewer: Viewer): Promise<CreditEstimate> => {
+      const data = await this.upstream.request<{ estimateCredits: CreditEstimate }>({
+        query: `query($k: GenerationKind!, $r: Int!) { estimateCredits(kind: $k, rows: $r) { estimatedCredits trainingTier } }`,
+        variables: { k: kind, r: rows },
+        viewer,
+        idempotent: true,
+      });
+      return data.estimateCredits;
+    },
+    verifyEvidence: async (jobId: string, viewer: Viewer): Promise<boolean> => {
+      const data = await this.upstream.request<{ job: { evidence: { verified: boolean } | null } | null }>({
+        query: `query($id: ID!) { job(reasonerType: GENERATION, jobId: $id) { ... on GenerationJob { evidence { verified } } } }`,
+        variables: { id: jobId },
+        viewer,
+        idempotent: true,
+      });
+      return data.job?.evidence?.verified ?? false;
+    },
+  };
+
+  constructor(config: GatewayConfig, observer?: UpstreamObserver, logger?: Logger) {
+    this.name = config.name;
+    this.reasonerTypes = config.reasonerTypes;
+    this.upstream = new Upstream(config, observer);
+    this.live = new UpstreamLive(this.upstream, config.apiKey, logger);
+    this.agent = new RemoteAgentExtras(this.upstream);
+  }
+
+  get url(): string {
+    return this.upstream.url;
+  }
+
+  get health() {
+    return { healthy: this.upstream.healthy, lastError: this.upstream.lastError };
+  }
+
+  /** Expansions need the caller (they are read upstream as that user): see expansionsFor. */
+  get expansions(): JobExpansions {
+    throw new Error(`gateway ${this.name}: expansions of upstream jobs are read per request (expansionsFor)`);
+  }
+
+  expansionsFor(viewer: Viewer, typeOf: (jobId: string) => ReasonerType | undefined): JobExpansions {
+    return new RemoteExpansions(this.upstream, viewer, typeOf);
+  }
+
+  async create(job: NewJob, viewer: Viewer, request?: unknown): Promise<JobRecord> {
+    const [field, value] = Object.entries((request ?? {}) as Record<string, unknown>)[0] ?? [];
+    const mutation = field === undefined ? undefined : field === "rerunJob" ? { inputType: null } : CREATE_MUTATIONS[field];
+    if (!field || !mutation) {
+      throw jobsError("BAD_USER_INPUT", `${job.reasonerType} jobs are served by gateway ${this.name}; create them with a create mutation, not here`, { gateway: this.name });
+    }
+    const query =
+      mutation.inputType === null
+        ? `mutation Rerun($jobId: ID!) { result: rerunJob(jobId: $jobId) { job { ${JOB_SELECTION} } } }`
+        : `mutation Create($input: ${mutation.inputType}) { result: ${field}(input: $input) { job { ${JOB_SELECTION} } } }`;
+    const variables = mutation.inputType === null ? { jobId: value } : { input: value };
+    // Not retried: a create that reached the upstream but lost its answer must not run twice
+    // (with an idempotency key, the caller's own retry returns the first job).
+    const data = await this.upstream.request<{ result: { job: { raw: unknown } } }>({ query, variables, viewer, idempotent: false });
+    return this.record(data.result.job.raw, viewer);
+  }
+
+  async load(keys: readonly JobKey[], viewer: Viewer): Promise<(JobRecord | null)[]> {
+    const data = await this.upstream.request<{ nodes: ({ raw?: unknown } | null)[] }>({
+      query: `query Load($ids: [ID!]!) { nodes(ids: $ids) { ... on Job { ${JOB_SELECTION} } } }`,
+      variables: { ids: keys.map(globalJobId) },
+      viewer,
+      idempotent: true,
+    });
+    return data.nodes.map((n) => (n?.raw ? toJobRecord(n.raw, viewer) : null));
+  }
+
+  /**
+   * One upstream call with one `jobs` field per family asked for, merged newest first. The cursor
+   * holds each family's upstream cursor, so the merge never skips or repeats.
+   */
+  async list(filter: JobFilter, first: number, after: GatewayCursor | null, viewer: Viewer, prefetch?: ListPrefetch): Promise<GatewayPage> {
+    const types = this.typesOf(filter);
+    const positions: Positions = after ? decodeCursor(after, isPositions) : {};
+    // The expansions the caller selected ride along: one upstream request for the page and them.
+    const parts = prefetch ? prefetchParts(prefetch, viewer) : [];
+    const extra = partSelection(parts.map((p) => p.part));
+    const node = `${JOB_SELECTION}${parts.length ? ` jobId ${extra.fragments}` : ""}`;
+    const fields = types.map(
+      (t, i) => `t${i}: jobs(filter: $f${i}, first: $first, after: $a${i}) { edges { cursor node { ${node} } } pageInfo { hasNextPage } }`,
+    );
+    const declared = [...types.flatMap((_t, i) => [`$f${i}: JobFilter`, `$a${i}: String`]), ...extra.declared];
+    const variables: Record<string, unknown> = { first, ...extra.variables };
+    types.forEach((t, i) => {
+      variables[`f${i}`] = upstreamFilter(filter, t);
+      variables[`a${i}`] = positions[t] ?? null;
+    });
+    const data = await this.upstream.request<Record<string, Page>>({
+      query: `query List($first: Int, ${declared.join(", ")}) { ${fields.join(" ")} }`,
+      variables,
+      viewer,
+      idempotent: true,
+    });
+    const merged = types.flatMap((t, i) =>
+      data[`t${i}`]!.edges.map((e) => ({ type: t, cursor: e.cursor, node: e.node, job: this.record(e.node.raw, viewer) })),
+    );
+    if (types.length > 1) merged.sort((a, b) => newestFirst(a.job, b.job));
+    const taken = merged.slice(0, first);
+    const at: Positions = { ...positions };
+    const prefetched = new Map<string, Prefetched>();
+    for (const item of taken) {
+      at[item.type] = item.cursor;
+      this.cursors.set(item.job, encodeCursor(at));
+      if (parts.length) {
+        const expansions: Prefetched = { events: [], logs: [] };
+        parts.forEach(({ part, store }, i) => store(expansions, part.read(item.job.id, (item.node as Record<string, unknown>)[`x${i}`] ?? null)));
+        prefetched.set(item.job.id, expansions);
+      }
+    }
+    return {
+      items: taken.map((i) => i.job),
+      hasMore: merged.length > first || types.some((_t, i) => data[`t${i}`]!.pageInfo.hasNextPage),
+      ...(parts.length ? { prefetched } : {}),
+    };
+  }
+
+  async count(filter: JobFilter, viewer: Viewer): Promise<number> {
+    const types = this.typesOf(filter);
+    const data = await this.upstream.request<Record<string, { totalCount: number }>>({
+      query: `query Count(${types.map((_t, i) => `$f${i}: JobFilter`).join(", ")}) { ${types.map((_t, i) => `t${i}: jobs(filter: $f${i}, first: 0) { totalCount }`).join(" ")} }`,
+      variables: Object.fromEntries(types.map((t, i) => [`f${i}`, upstreamFilter(filter, t)])),
+      viewer,
+      idempotent: true,
+    });
+    return types.reduce((sum, _t, i) => sum + data[`t${i}`]!.totalCount, 0);
+  }
+
+  cursorOf(job: JobRecord): GatewayCursor {
+    const cursor = this.cursors.get(job);
+    if (cursor === undefined) throw new Error(`gateway ${this.name}: cursorOf a job this gateway did not list`);
+    return cursor;
+  }
+
+  async cancel(key: JobKey, options: CancelOptions, viewer: Viewer): Promise<JobRecord> {
+    const data = await this.upstream.request<{ cancelJob: { raw: unknown } }>({
+      query: `mutation Cancel($t: ReasonerType!, $id: ID!, $all: Boolean) { cancelJob(reasonerType: $t, jobId: $id, allUsers: $all) { ${JOB_SELECTION} } }`,
+      variables: { t: key.reasonerType, id: key.jobId, all: options.allUsers },
+      viewer,
+      idempotent: true,
+    });
+    return this.record(data.cancelJob.raw, viewer);
+  }
+
+  /** Waits upstream (woken there by its own notifications), for at most timeoutS. */
+  async wait(key: JobKey, timeoutS: number, viewer: Viewer): Promise<JobRecord> {
+    const data = await this.upstream.request<{ waitForJob: { raw: unknown } }>({
+      query: `query Wait($t: ReasonerType!, $id: ID!, $s: Float) { waitForJob(reasonerType: $t, jobId: $id, timeoutS: $s) { ${JOB_SELECTION} } }`,
+      variables: { t: key.reasonerType, id: key.jobId, s: timeoutS },
+      viewer,
+      idempotent: true,
+      extraMs: timeoutS * 1000,
+    });
+    return this.record(data.waitForJob.raw, viewer);
+  }
+
+  /** jobUpdated, relayed; a state the subscriber already has is not sent again after a reconnect. */
+  watchJob(key: JobKey, viewer: Viewer): AsyncIterableIterator<JobRecord> {
+    const source = this.live.subscribe<{ raw: unknown }>(
+      `subscription($t: ReasonerType!, $id: ID!) { jobUpdated(reasonerType: $t, jobId: $id) { ${JOB_SELECTION} } }`,
+      "jobUpdated",
+      () => ({ t: key.reasonerType, id: key.jobId }),
+      viewer,
+    );
+    return this.distinctJobs(source, viewer);
+  }
+
+  /** jobsChanged, relayed: one upstream operation per family asked for. */
+  watchJobs(filter: JobFilter, viewer: Viewer): AsyncIterableIterator<JobRecord> {
+    const sources = this.typesOf(filter).map((t) =>
+      this.live.subscribe<{ raw: unknown }>(`subscription($f: JobFilter) { jobsChanged(filter: $f) { ${JOB_SELECTION} } }`, "jobsChanged", () => ({ f: upstreamFilter(filter, t) }), viewer),
+    );
+    return mapIterator(mergeIterators(sources), (j) => this.record(j.raw, viewer));
+  }
+
+  /** jobEvents, relayed; re-sent after a reconnect from the last cursor delivered. */
+  watchEvents(key: JobKey, stream: string, afterSeq: number, viewer: Viewer): AsyncIterableIterator<JobEventRecord> {
+    let after = afterSeq;
+    const source = this.live.subscribe<Record<string, unknown>>(
+      `subscription($t: ReasonerType!, $id: ID!, $s: String, $after: String) { jobEvents(reasonerType: $t, jobId: $id, stream: $s, after: $after) { ${EVENT_SELECTION} } }`,
+      "jobEvents",
+      () => ({ t: key.reasonerType, id: key.jobId, s: stream, after: after ? String(after) : null }),
+      viewer,
+    );
+    return mapIterator(source, (e) => {
+      const event = toEvent(key.jobId, e);
+      after = Math.max(after, event.seq);
+      return event;
+    });
+  }
+
+  /** jobLogs, relayed; re-sent after a reconnect from the last cursor delivered. */
+  watchLogs(key: JobKey, sinceMs: number | null, afterSeq: number, viewer: Viewer): AsyncIterableIterator<LogLineRecord> {
+    let after = afterSeq;
+    const source = this.live.subscribe<Record<string, unknown>>(
+      `subscription($t: ReasonerType!, $id: ID!, $since: Float, $after: String) { jobLogs(reasonerType: $t, jobId: $id, sinceMs: $since, after: $after) { ${LOG_SELECTION} } }`,
+      "jobLogs",
+      () => ({ t: key.reasonerType, id: key.jobId, since: sinceMs, after: after ? String(after) : null }),
+      viewer,
+    );
+    return mapIterator(source, (l) => {
+      const line = toLogLine(key.jobId, l);
+      after = Math.max(after, line.seq);
+      return line;
+    });
+  }
+
+  download(path: string, viewer: Viewer, headers: Record<string, string>, signal: AbortSignal): Promise<Response | null> {
+    return this.upstream.download(path, viewer, headers, signal);
+  }
+
+  async close(): Promise<void> {
+    await this.live.close();
+  }
+
+  private distinctJobs(source: AsyncIterableIterator<{ raw: unknown }>, viewer: Viewer): AsyncIterableIterator<JobRecord> {
+    let last = "";
+    const iterator: AsyncIterableIterator<JobRecord> = {
+      next: async () => {
+        for (;;) {
+          const r = await source.next();
+          if (r.done) return { value: undefined, done: true };
+          const job = this.record(r.value.raw, viewer);
+          // A re-sent jobUpdated starts with the job as it is: skip it when that is what was sent last.
+          const version = `${job.revision}|${job.state}|${job.updatedOn?.getTime?.() ?? ""}`;
+          if (version === last) continue;
+          last = version;
+          return { value: job, done: false };
+        }
+      },
+      return: async () => {
+        await source.return?.();
+        return { value: undefined, done: true };
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
+  }
+
+  private typesOf(filter: JobFilter): ReasonerType[] {
+    return this.reasonerTypes.filter((t) => !filter.reasonerTypes || filter.reasonerTypes.includes(t));
+  }
+
+  private record(raw: unknown, viewer: Viewer): JobRecord {
+    const job = toJobRecord(raw, viewer);
+    if (!job) throw jobsError("UPSTREAM_UNAVAILABLE", `gateway ${this.name} answered a job without its record`, { gateway: this.name });
+    return job;
+  }
+}

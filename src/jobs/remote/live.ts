@@ -1,0 +1,165 @@
+// Live updates of upstream jobs: one graphql-ws connection per upstream per process, carrying every
+// front subscriber's operation (each names its user in the operation's extensions, jobs-act-as).
+// When the upstream goes away the client reconnects and re-sends each operation; an operation's
+// variables are read when it is sent, so a stream resumes after the last cursor it delivered: no
+// gap, no repeat across an upstream restart.
+import { type Client, createClient } from "graphql-ws";
+import WebSocket from "ws";
+import { jobsError } from "../../errors.ts";
+import type { Logger } from "../../logger.ts";
+import { ACT_AS_HEADER } from "../../security/authenticate.ts";
+import type { Viewer } from "../model.ts";
+import type { Upstream } from "./upstream.ts";
+
+type Variables = Record<string, unknown>;
+
+/** A push source as an async iterator: items queue until read; return() ends the upstream operation. */
+function queueIterator<T>(start: (push: (item: T) => void, fail: (error: unknown) => void, end: () => void) => () => void): AsyncIterableIterator<T> {
+  const items: T[] = [];
+  let error: unknown = null;
+  let done = false;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    wake?.();
+    wake = null;
+  };
+  const stop = start(
+    (item) => {
+      items.push(item);
+      notify();
+    },
+    (e) => {
+      error = e;
+      done = true;
+      notify();
+    },
+    () => {
+      done = true;
+      notify();
+    },
+  );
+  const iterator: AsyncIterableIterator<T> = {
+    async next() {
+      while (!items.length && !done) await new Promise<void>((resolve) => (wake = resolve));
+      if (items.length) return { value: items.shift()!, done: false };
+      if (error) throw error;
+      return { value: undefined, done: true };
+    },
+    async return() {
+      done = true;
+      stop();
+      notify();
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
+}
+
+export class UpstreamLive {
+  #client: Client | undefined;
+
+  constructor(
+    private readonly upstream: Upstream,
+    private readonly apiKey: string,
+    private readonly logger?: Logger,
+  ) {}
+
+  /** The one connection, opened when the first subscriber comes and kept (with retries) while any remains. */
+  private get client(): Client {
+    return (this.#client ??= createClient({
+      url: this.upstream.url.replace(/^http/, "ws"),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${this.apiKey}` },
+      lazy: true,
+      keepAlive: 10_000,
+      retryAttempts: Number.POSITIVE_INFINITY,
+      shouldRetry: () => true,
+      // Capped backoff: an upstream back after a restart is found within about 2 s.
+      retryWait: async (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(2000, 100 * 2 ** retries))),
+      on: {
+        closed: (event) => this.logger?.debug({ gateway: this.upstream.name, code: (event as { code?: number }).code }, "upstream live connection closed"),
+      },
+    }));
+  }
+
+  /**
+   * Subscribes upstream as the viewer. `variables` is called each time the operation is (re)sent,
+   * so it can name the last cursor delivered; `field` is the root field whose value is yielded.
+   */
+  subscribe<T>(query: string, field: string, variables: () => Variables, viewer: Viewer): AsyncIterableIterator<T> {
+    const payload = {
+      query,
+      get variables() {
+        return variables();
+      },
+      extensions: { [ACT_AS_HEADER]: viewer.userId },
+    };
+    return queueIterator<T>((push, fail, end) =>
+      this.client.subscribe<Record<string, T>>(payload, {
+        next: (message) => {
+          const error = message.errors?.[0];
+          if (error) fail(this.upstream.upstreamError({ message: error.message, extensions: error.extensions as Record<string, unknown> | undefined }));
+          else if (message.data) push(message.data[field] as T);
+        },
+        error: (error) =>
+          fail(
+            Array.isArray(error) && error[0]
+              ? this.upstream.upstreamError(error[0] as { message: string; extensions?: Record<string, unknown> })
+              : jobsError("UPSTREAM_UNAVAILABLE", `gateway ${this.upstream.name}: live updates ended`, { gateway: this.upstream.name }),
+          ),
+        complete: end,
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.#client?.dispose();
+  }
+}
+
+/** Merges several async iterators into one, in arrival order; ending it ends them all. */
+export function mergeIterators<T>(sources: AsyncIterableIterator<T>[]): AsyncIterableIterator<T> {
+  return queueIterator<T>((push, fail, end) => {
+    let open = sources.length;
+    let stopped = false;
+    for (const source of sources) {
+      void (async () => {
+        try {
+          for (;;) {
+            const { value, done } = await source.next();
+            if (done || stopped) break;
+            push(value);
+          }
+          if (--open === 0) end();
+        } catch (error) {
+          fail(error);
+        }
+      })();
+    }
+    return () => {
+      stopped = true;
+      for (const s of sources) void s.return?.();
+    };
+  });
+}
+
+/** Each item mapped as it is read. */
+export function mapIterator<T, U>(source: AsyncIterableIterator<T>, map: (item: T) => U): AsyncIterableIterator<U> {
+  const iterator: AsyncIterableIterator<U> = {
+    async next() {
+      const r = await source.next();
+      return r.done ? { value: undefined, done: true } : { value: map(r.value), done: false };
+    },
+    async return() {
+      await source.return?.();
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
+}

@@ -1,0 +1,177 @@
+// What the remote gateway selects upstream, and how the answers become the same records the local
+// gateway returns, so everything above the seam cannot tell where a job lives.
+import { decodeGlobalID, encodeGlobalID } from "@pothos/plugin-relay";
+import { JOB_TYPE_NAMES } from "../../schema/job.ts";
+import type {
+  AccessGrantRecord,
+  ArchiveChangeRecord,
+  ArtifactRecord,
+  BatchStepRecord,
+  CommentRecord,
+  FileRecord,
+  JobEventRecord,
+  LogLineRecord,
+  ProblemRecord,
+  SealRecord,
+  StatusChangeRecord,
+} from "../gateway.ts";
+import type { JobKey, JobRecord, Viewer } from "../model.ts";
+
+/**
+ * A job is read whole through `raw` (the record as stored, every column, whatever the family): new
+ * columns on either side then need no change here. Dates arrive as ISO strings.
+ */
+export const JOB_SELECTION = "raw";
+
+const DATE_FIELDS = ["createdOn", "updatedOn", "startedOn", "finishedOn", "leaseExpiresOn"] as const;
+
+type Json = Record<string, unknown>;
+
+/** The upstream's record, in the front's terms: the front's tenant, Date objects. */
+export function toJobRecord(raw: unknown, viewer: Viewer): JobRecord | null {
+  if (!raw || typeof raw !== "object") return null;
+  const job = { ...(raw as Json) };
+  for (const f of DATE_FIELDS) if (typeof job[f] === "string") job[f] = new Date(job[f] as string);
+  // The upstream's tenant is the gateway key's; the front's users see it as their own tenant's job.
+  job.tenantId = viewer.tenantId;
+  return job as unknown as JobRecord;
+}
+
+export const globalJobId = (key: JobKey) => encodeGlobalID(JOB_TYPE_NAMES[key.reasonerType], `${key.reasonerType}:${key.jobId}`);
+
+export const artifactGlobalId = (id: string) => encodeGlobalID("Artifact", id);
+
+/** The native id of an upstream artifact (the upstream answers its Relay id). */
+export function artifactIdOf(globalId: string): string {
+  try {
+    return decodeGlobalID(globalId).id;
+  } catch {
+    return globalId;
+  }
+}
+
+const date = (v: unknown) => new Date(String(v));
+const dateOrNull = (v: unknown) => (v == null ? null : new Date(String(v)));
+
+export const STATUS_SELECTION = "id state nativeState message agentId createdById createdOn";
+export function toStatus(jobId: string, s: Json): StatusChangeRecord {
+  return {
+    jobId,
+    seq: Number(String(s.id).split(":").at(-1)),
+    state: s.state as StatusChangeRecord["state"],
+    nativeState: String(s.nativeState),
+    message: (s.message as string | null) ?? null,
+    agentId: (s.agentId as string | null) ?? null,
+    createdById: (s.createdById as string | null) ?? null,
+    createdOn: date(s.createdOn),
+  };
+}
+
+export const EVENT_SELECTION = "cursor stream createdOn data";
+export function toEvent(jobId: string, e: Json): JobEventRecord {
+  return { jobId, seq: Number(e.cursor), stream: String(e.stream), data: e.data, createdOn: date(e.createdOn) };
+}
+
+export const LOG_SELECTION = "cursor timestampMs level message step";
+export function toLogLine(jobId: string, l: Json): LogLineRecord {
+  return {
+    jobId,
+    seq: Number(l.cursor),
+    timestampMs: Number(l.timestampMs),
+    level: String(l.level),
+    message: String(l.message),
+    step: (l.step as string | null) ?? null,
+  };
+}
+
+export const ARTIFACT_SELECTION = "id name artifactType mimeType sizeBytes contentHash createdOn";
+export function toArtifact(jobId: string | null, a: Json, viewer: Viewer): ArtifactRecord {
+  return {
+    id: artifactIdOf(String(a.id)),
+    tenantId: viewer.tenantId,
+    jobId,
+    purpose: "output",
+    name: String(a.name),
+    artifactType: String(a.artifactType),
+    mimeType: (a.mimeType as string | null) ?? null,
+    sizeBytes: Number(a.sizeBytes),
+    contentHash: String(a.contentHash),
+    createdOn: date(a.createdOn),
+  };
+}
+
+export const PROBLEM_SELECTION = "severity code message details";
+export const toProblem = (jobId: string, p: Json): ProblemRecord => ({
+  jobId,
+  severity: String(p.severity),
+  code: String(p.code),
+  message: String(p.message),
+  details: p.details ?? null,
+});
+
+export const COMMENT_SELECTION = "id content createdById createdOn";
+export const toComment = (jobId: string, c: Json): CommentRecord => ({
+  id: String(c.id),
+  jobId,
+  content: String(c.content),
+  createdById: String(c.createdById),
+  createdOn: date(c.createdOn),
+});
+
+export const ARCHIVE_SELECTION = "status reason createdById createdOn";
+export const toArchiveChange = (jobId: string, a: Json): ArchiveChangeRecord => ({
+  jobId,
+  status: a.status as ArchiveChangeRecord["status"],
+  reason: (a.reason as string | null) ?? null,
+  createdById: String(a.createdById),
+  createdOn: date(a.createdOn),
+});
+
+export const ACCESS_SELECTION = "subjectId email relation";
+export const toAccess = (jobId: string, a: Json): AccessGrantRecord => ({
+  jobId,
+  subjectId: String(a.subjectId),
+  email: (a.email as string | null) ?? null,
+  relation: a.relation as AccessGrantRecord["relation"],
+});
+
+export const FILE_SELECTION = "id description displayName externalIdentifier versionName properties revisions { id name mimeType sizeBytes contentHash createdOn }";
+export function toFile(jobId: string, f: Json | null): FileRecord | null {
+  if (!f) return null;
+  return {
+    id: String(f.id),
+    jobId,
+    description: (f.description as string | null) ?? null,
+    displayName: (f.displayName as string | null) ?? null,
+    externalIdentifier: (f.externalIdentifier as string | null) ?? null,
+    versionName: (f.versionName as string | null) ?? null,
+    properties: f.properties ?? null,
+    revisions: ((f.revisions as Json[] | null) ?? []).map((r) => ({
+      id: String(r.id),
+      fileId: String(f.id),
+      name: String(r.name),
+      mimeType: (r.mimeType as string | null) ?? null,
+      sizeBytes: Number(r.sizeBytes),
+      contentHash: String(r.contentHash),
+      createdOn: date(r.createdOn),
+    })),
+  };
+}
+
+export const STEP_SELECTION = "name state childJobId metadata ignoreChunkError startedOn finishedOn";
+export const toStep = (jobId: string, s: Json, position: number): BatchStepRecord => ({
+  jobId,
+  position,
+  name: String(s.name),
+  run: null,
+  metadata: s.metadata ?? null,
+  ignoreChunkError: Boolean(s.ignoreChunkError),
+  state: s.state as BatchStepRecord["state"],
+  childJobId: (s.childJobId as string | null) ?? null,
+  startedOn: dateOrNull(s.startedOn),
+  finishedOn: dateOrNull(s.finishedOn),
+});
+
+export const SEAL_SELECTION = "id sealHash previousSealHash createdOn";
+export const toSeal = (jobId: string, s: Json | null): SealRecord | null =>
+  s ? { id: String(s.id), jobId, sealHash: String(s.sealHash), previousSealHash: (s.previousSealHash as string | null) ?? null, createdOn: date(s.createdOn) } : null;

@@ -1,0 +1,215 @@
+// One upstream jobs service of this contract, as the front server's remote gateway talks to it:
+// GraphQL over HTTP with the gateway's key and the caller's id (jobs-act-as), wrapped in resilience
+// policies (cockatiel): a per-call timeout, retries only for idempotent calls and only when the
+// request never reached the upstream's resolvers, and a circuit breaker, so a dead or hung upstream
+// costs the front at most one timeout per call, then nothing while the breaker is open.
+import { context, propagation } from "@opentelemetry/api";
+import {
+  BrokenCircuitError,
+  CircuitState,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  TaskCancelledError,
+  TimeoutStrategy,
+  circuitBreaker,
+  handleWhen,
+  retry,
+  timeout,
+  wrap,
+} from "cockatiel";
+import { GraphQLError } from "graphql";
+import type { GatewayConfig } from "../../config.ts";
+import { type ErrorCode, ErrorCodes, jobsError } from "../../errors.ts";
+import { ACT_AS_HEADER } from "../../security/authenticate.ts";
+import type { Viewer } from "../model.ts";
+
+/** The upstream could not be reached or did not answer in time (as opposed to answering an error). */
+class UpstreamTransportError extends Error {}
+
+export interface UpstreamCall {
+  query: string;
+  variables?: Record<string, unknown>;
+  viewer: Viewer;
+  /** Safe to send twice (reads, cancels): retried when the upstream could not be reached. */
+  idempotent: boolean;
+  /** Extra time the call may take beyond the gateway's timeout (waitForJob blocks on purpose). */
+  extraMs?: number;
+}
+
+export interface UpstreamObserver {
+  /** One finished HTTP call: outcome ok, error (the upstream answered an error) or unavailable. */
+  call(gateway: string, outcome: "ok" | "error" | "unavailable", seconds: number): void;
+  breaker(gateway: string, state: "closed" | "open" | "half_open"): void;
+}
+
+interface GraphQLResponse {
+  data?: Record<string, unknown> | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+}
+
+const BREAKER_STATES: Record<CircuitState, "closed" | "open" | "half_open"> = {
+  [CircuitState.Closed]: "closed",
+  [CircuitState.Open]: "open",
+  [CircuitState.HalfOpen]: "half_open",
+  [CircuitState.Isolated]: "open",
+};
+
+export class Upstream {
+  readonly name: string;
+  readonly url: string;
+  #lastError: string | null = null;
+  #lastOk = true;
+  private readonly breaker = circuitBreaker(handleWhen((e) => e instanceof UpstreamTransportError), {
+    halfOpenAfter: 1000,
+    breaker: new ConsecutiveBreaker(3),
+  });
+  private readonly retry = retry(handleWhen((e) => e instanceof UpstreamTransportError && e.message.startsWith("unreachable")), {
+    maxAttempts: 2,
+    backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 300 }),
+  });
+
+  constructor(
+    private readonly config: GatewayConfig,
+    private readonly observer?: UpstreamObserver,
+  ) {
+    this.name = config.name;
+    this.url = config.url;
+    this.breaker.onStateChange((state) => observer?.breaker(this.name, BREAKER_STATES[state]));
+    observer?.breaker(this.name, "closed");
+  }
+
+  get healthy(): boolean {
+    return this.#lastOk && this.breaker.state !== CircuitState.Open;
+  }
+  get lastError(): string | null {
+    return this.#lastError;
+  }
+  get breakerState(): "closed" | "open" | "half_open" {
+    return BREAKER_STATES[this.breaker.state];
+  }
+
+  /** Headers every request to the upstream carries: its key, the caller, and the trace it belongs to. */
+  headers(viewer: Viewer): Record<string, string> {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.config.apiKey}`, [ACT_AS_HEADER]: viewer.userId };
+    propagation.inject(context.active(), headers);
+    return headers;
+  }
+
+  /**
+   * Runs one GraphQL operation and returns its data. Errors the upstream answered keep their code
+   * (NOT_FOUND stays NOT_FOUND); an unreachable or slow upstream is UPSTREAM_UNAVAILABLE.
+   */
+  async request<T = Record<string, unknown>>(call: UpstreamCall): Promise<T> {
+    const body = await this.send(call);
+    const error = body.errors?.[0];
+    if (error) throw this.upstreamError(error);
+    return (body.data ?? {}) as T;
+  }
+
+  /** Like request, but a field's error is returned beside the data (several fields in one call). */
+  async requestPartial(call: UpstreamCall): Promise<GraphQLResponse> {
+    return this.send(call);
+  }
+
+  upstreamError(error: NonNullable<GraphQLResponse["errors"]>[number]): GraphQLError {
+    const code = error.extensions?.code;
+    const known = typeof code === "string" && (ErrorCodes as readonly string[]).includes(code) ? (code as ErrorCode) : "INTERNAL_SERVER_ERROR";
+    const { code: _code, requestId, ...rest } = error.extensions ?? {};
+    if (known === "UNAUTHENTICATED") {
+      // The gateway's own key was refused: a configuration problem of the front, not the caller's.
+      return jobsError("UPSTREAM_UNAVAILABLE", `gateway ${this.name}: the upstream refused the gateway's key`, { gateway: this.name });
+    }
+    if (known === "INTERNAL_SERVER_ERROR") {
+      return jobsError("UPSTREAM_UNAVAILABLE", `gateway ${this.name}: the upstream failed (its request id ${String(requestId ?? "unknown")})`, { gateway: this.name });
+    }
+    return jobsError(known, error.message, { ...rest, gateway: this.name });
+  }
+
+  /**
+   * A download from the upstream (`path` relative to its /graphql, e.g. artifacts/<id>) as the
+   * viewer, unbuffered: the caller streams the body on. null when the upstream has no such thing.
+   */
+  async download(path: string, viewer: Viewer, headers: Record<string, string>, signal: AbortSignal): Promise<Response | null> {
+    let response: Response;
+    try {
+      response = await fetch(new URL(path, this.url), { headers: { ...headers, ...this.headers(viewer) }, signal });
+    } catch (error) {
+      if (signal.aborted) throw error;
+      throw this.unavailable(error, this.config.timeoutMs);
+    }
+    if (response.status === 404) {
+      await response.body?.cancel();
+      return null;
+    }
+    if (response.status >= 500) {
+      await response.body?.cancel();
+      throw this.unavailable(new Error(`answered HTTP ${response.status}`), this.config.timeoutMs);
+    }
+    return response;
+  }
+
+  private async send(call: UpstreamCall): Promise<GraphQLResponse> {
+    const ms = this.config.timeoutMs + (call.extraMs ?? 0);
+    const attempt = wrap(this.breaker, timeout(ms, TimeoutStrategy.Aggressive));
+    const policy = call.idempotent ? wrap(this.retry, attempt) : attempt;
+    const started = performance.now();
+    try {
+      const body = await policy.execute(({ signal }) => this.post(call, signal));
+      this.#lastOk = true;
+      this.observer?.call(this.name, body.errors?.length ? "error" : "ok", (performance.now() - started) / 1000);
+      return body;
+    } catch (error) {
+      this.observer?.call(this.name, "unavailable", (performance.now() - started) / 1000);
+      throw this.unavailable(error, ms);
+    }
+  }
+
+  private unavailable(error: unknown, ms: number): GraphQLError {
+    const reason =
+      error instanceof BrokenCircuitError
+        ? `circuit open after repeated failures (last: ${this.#lastError ?? "unknown"})`
+        : error instanceof TaskCancelledError
+          ? `no answer within ${ms} ms`
+          : error instanceof Error
+            ? error.message
+            : String(error);
+    if (!(error instanceof BrokenCircuitError)) this.#lastError = reason;
+    this.#lastOk = false;
+    return jobsError("UPSTREAM_UNAVAILABLE", `gateway ${this.name} is unavailable: ${reason}`, { gateway: this.name });
+  }
+
+  private async post(call: UpstreamCall, signal: AbortSignal): Promise<GraphQLResponse> {
+    try {
+      return await this.attempt(call, signal);
+    } catch (error) {
+      // Every failed attempt is remembered, retried ones too: the breaker may open on them.
+      if (error instanceof UpstreamTransportError) this.#lastError = error.message;
+      throw error;
+    }
+  }
+
+  private async attempt(call: UpstreamCall, signal: AbortSignal): Promise<GraphQLResponse> {
+    let response: Response;
+    try {
+      response = await fetch(this.url, {
+        method: "POST",
+        headers: { ...this.headers(call.viewer), "content-type": "application/json", accept: "application/graphql-response+json, application/json" },
+        body: JSON.stringify({ query: call.query, variables: call.variables ?? {} }),
+        signal,
+      });
+    } catch (error) {
+      if (signal.aborted) throw error;
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      throw new UpstreamTransportError(`unreachable: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
+    }
+    const text = await response.text();
+    let body: GraphQLResponse;
+    try {
+      body = JSON.parse(text) as GraphQLResponse;
+    } catch {
+      throw new UpstreamTransportError(`answered HTTP ${response.status} without GraphQL`);
+    }
+    if (response.status >= 500 && !body.data) throw new UpstreamTransportError(`answered HTTP ${response.status}`);
+    return body;
+  }
+}

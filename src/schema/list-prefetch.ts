@@ -1,0 +1,61 @@
+// Which expansions a `jobs` query selects on its jobs, with their arguments as the resolvers will
+// read them, so a remote gateway can fetch them with the list in one upstream request and the
+// request's loaders start out primed. Only an optimization: anything not recognised here is still
+// loaded by the resolvers as usual.
+import { type FieldNode, type GraphQLInterfaceType, type GraphQLResolveInfo, Kind, type SelectionSetNode } from "graphql";
+import { getArgumentValues } from "graphql/execution/values.js";
+import { pageSize, parseSeqCursor } from "../jobs/cursor.ts";
+import type { ListPrefetch } from "../jobs/gateway.ts";
+import type { JobsPage } from "../jobs/service.ts";
+import type { Context } from "./context.ts";
+
+function collectFields(set: SelectionSetNode | undefined, info: GraphQLResolveInfo, out: FieldNode[]): FieldNode[] {
+  for (const selection of set?.selections ?? []) {
+    if (selection.kind === Kind.FIELD) out.push(selection);
+    else if (selection.kind === Kind.INLINE_FRAGMENT) collectFields(selection.selectionSet, info, out);
+    else collectFields(info.fragments[selection.name.value]?.selectionSet, info, out);
+  }
+  return out;
+}
+
+const childrenNamed = (fields: FieldNode[], name: string, info: GraphQLResolveInfo) =>
+  fields.filter((f) => f.name.value === name).flatMap((f) => collectFields(f.selectionSet, info, []));
+
+/** The expansions selected on `edges { node { ... } }` of the jobs field being resolved. */
+export function listPrefetch(info: GraphQLResolveInfo): ListPrefetch {
+  const connectionFields = info.fieldNodes.flatMap((f) => collectFields(f.selectionSet, info, []));
+  const nodeFields = childrenNamed(childrenNamed(connectionFields, "edges", info), "node", info);
+  const job = info.schema.getType("Job") as GraphQLInterfaceType;
+  const prefetch: ListPrefetch = { statusHistory: false, artifacts: false, problems: false, logSpans: false, events: [], logs: [] };
+  for (const field of nodeFields) {
+    const name = field.name.value;
+    try {
+      if (name === "statusHistory" || name === "artifacts" || name === "problems") prefetch[name] = true;
+      else if (name === "execTimeMs") prefetch.logSpans = true;
+      else if (name === "events" || name === "logs") {
+        const args = getArgumentValues(job.getFields()[name]!, field, info.variableValues) as { stream?: string; sinceMs?: number | null; first?: number; after?: string | null };
+        const afterSeq = parseSeqCursor(args.after);
+        // The same windows, key for key, as the Job fields' resolvers ask their loaders for.
+        if (name === "events") prefetch.events.push({ stream: args.stream ?? "progress", afterSeq, first: pageSize(args.first, 100) });
+        else prefetch.logs.push({ sinceMs: args.sinceMs ?? null, afterSeq, first: pageSize(args.first, 500) });
+      }
+    } catch {
+      // Bad arguments: the field's own resolver reports them.
+    }
+  }
+  return prefetch;
+}
+
+/** Primes the request's loaders with what the gateways read together with the page. */
+export function primeLoaders(page: JobsPage, ctx: Context): void {
+  for (const { job } of page.items) {
+    const p = page.prefetched.get(job.id);
+    if (!p) continue;
+    if (p.statusHistory) ctx.loaders.statusHistory.prime(job, p.statusHistory);
+    if (p.artifacts) ctx.loaders.artifacts.prime(job, p.artifacts);
+    if (p.problems) ctx.loaders.problems.prime(job, p.problems);
+    if (p.logSpan !== undefined) ctx.loaders.logSpan.prime(job, p.logSpan);
+    for (const { window, rows } of p.events) ctx.loaders.events(window).prime(job, rows);
+    for (const { window, rows } of p.logs) ctx.loaders.logs(window).prime(job, rows);
+  }
+}

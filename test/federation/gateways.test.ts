@@ -1,0 +1,331 @@
+// Federation across deployments: three real server processes, each with its own database. The front
+// (PGlite) serves LOGIC itself, GENERATION from upstream "gen" (PostgreSQL, running its built-in
+// executors) and AGENT from upstream "agents" (PGlite). Users only talk to the front; the upstreams
+// see them through GATEWAY keys and the jobs-act-as header. Upstream "agents" is killed mid-test and
+// brought back on the same port and data.
+import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Child, startServerProcess, stopChild } from "../execution/processes.ts";
+import { createPgDatabase } from "../helpers/backends.ts";
+import { ADMIN_KEY, type GraphQLClient, graphqlClient } from "../helpers/server.ts";
+import { agentWorker, type EventView, JOB_EVENTS, JOB_UPDATED, type JobView, moves } from "../live/driver.ts";
+import { type LiveClient, liveClient } from "../live/ws-client.ts";
+
+const pgDatabase = await createPgDatabase().catch(() => null);
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Server start-up on a machine shared with other test suites can be slow. */
+const START_MS = 150_000;
+const AGENTS_GATEWAY_KEY = "jobs_test-gateway-key-0123456789abcdef";
+const baseEnv = { JOBS_ADMIN_API_KEY: ADMIN_KEY, JOBS_LOG_LEVEL: "warn", NODE_ENV: "test", JOBS_METRICS_PUBLIC: "1" };
+
+async function createKey(admin: GraphQLClient, userId: string, role: string): Promise<string> {
+  const data = await admin.request<{ createApiKey: { secret: string } }>(
+    `mutation($u: String!, $r: Role) { createApiKey(userId: $u, role: $r) { secret } }`,
+    { u: userId, r: role },
+  );
+  return data.createApiKey.secret;
+}
+
+/** Calls to an upstream so far, from its own request-duration histogram. */
+async function upstreamRequests(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return [...text.matchAll(/^jobs_graphql_request_duration_seconds_count\{[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+}
+
+const ADD_AGENT = `mutation($n: String) { addAgentJob(input: { functionName: "mesh", displayName: $n }) { job { jobId state } } }`;
+const CREATE_GEN = `mutation($k: String) { createGenerationJob(input: { kind: MOCK, rows: 20, seed: 7, idempotencyKey: $k }) { job { jobId state reasonerType } } }`;
+const CREATE_LOGIC = `mutation($n: String) { createJob(input: { reasonerType: LOGIC, reasonerName: "rel", payload: { q: 1 }, name: $n }) { job { jobId } } }`;
+const PAGE = `query($after: String, $first: Int) { jobs(first: $first, after: $after) { edges { node { jobId reasonerType createdOn } } pageInfo { hasNextPage endCursor } } }`;
+const GATEWAYS = `{ gateways { name kind url reasonerTypes healthy lastError } }`;
+
+describe.runIf(pgDatabase)("a front server over two upstream jobs services", () => {
+  let gen: Child & { url: string };
+  let agents: Child & { url: string };
+  let front: Child & { url: string };
+  const dirs: string[] = [];
+  let agentsEnv: Record<string, string>;
+  let alice: GraphQLClient;
+  let bob: GraphQLClient;
+  let genAdmin: GraphQLClient;
+  let genGatewayKey: string;
+  let aliceKey: string;
+  let agentsWorkerKey: string;
+  const sockets: LiveClient[] = [];
+
+  const tempDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), "jobs-fed-"));
+    dirs.push(dir);
+    return dir;
+  };
+
+  beforeAll(async () => {
+    const agentsPort = await freePort();
+    // This upstream's GATEWAY key comes from its configuration (JOBS_GATEWAY_API_KEY); gen's is made by its admin.
+    agentsEnv = { ...baseEnv, PORT: String(agentsPort), JOBS_DATA_DIR: tempDir(), JOBS_WORKERS: "0", JOBS_GATEWAY_API_KEY: AGENTS_GATEWAY_KEY };
+    [gen, agents] = await Promise.all([
+      startServerProcess({ ...baseEnv, DATABASE_URL: pgDatabase!.databaseUrl, JOBS_DATA_DIR: tempDir(), JOBS_WORKERS: "2" }, START_MS),
+      startServerProcess(agentsEnv, START_MS),
+    ]);
+    gen.url = gen.url.replace("localhost", "127.0.0.1");
+    agents.url = agents.url.replace("localhost", "127.0.0.1");
+    genAdmin = graphqlClient(gen.url, ADMIN_KEY);
+    genGatewayKey = await createKey(genAdmin, "front", "GATEWAY");
+    front = await startServerProcess(
+      {
+        ...baseEnv,
+        JOBS_DATA_DIR: tempDir(),
+        JOBS_WORKERS: "0",
+        JOBS_GATEWAYS: JSON.stringify([
+          { name: "gen", url: `${gen.url}/graphql`, apiKey: genGatewayKey, reasonerTypes: ["GENERATION"] },
+          { name: "agents", url: `${agents.url}/graphql`, apiKey: AGENTS_GATEWAY_KEY, reasonerTypes: ["AGENT"], timeoutMs: 2000 },
+        ]),
+      },
+      START_MS,
+    );
+    front.url = front.url.replace("localhost", "127.0.0.1");
+    const frontAdmin = graphqlClient(front.url, ADMIN_KEY);
+    aliceKey = await createKey(frontAdmin, "alice", "MEMBER");
+    alice = graphqlClient(front.url, aliceKey);
+    agentsWorkerKey = await createKey(graphqlClient(agents.url, ADMIN_KEY), "mesher", "WORKER");
+    bob = graphqlClient(front.url, await createKey(frontAdmin, "bob", "MEMBER"));
+  }, 400_000);
+
+  afterAll(async () => {
+    await Promise.all(sockets.map((s) => s.dispose()));
+    await Promise.all([front, gen, agents].filter(Boolean).map((c) => stopChild(c)));
+    await pgDatabase?.drop();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("lists every gateway with its families and health", async () => {
+    const { gateways } = await alice.request<{ gateways: { name: string; kind: string; url: string | null; reasonerTypes: string[]; healthy: boolean }[] }>(GATEWAYS);
+    const byName = Object.fromEntries(gateways.map((g) => [g.name, g]));
+    expect(byName.local).toMatchObject({ kind: "local", url: null, healthy: true });
+    expect(byName.local!.reasonerTypes).toEqual(expect.arrayContaining(["LOGIC", "BATCH", "PRESCRIPTIVE", "PREDICTIVE"]));
+    expect(byName.gen).toMatchObject({ kind: "remote", url: `${gen.url}/graphql`, reasonerTypes: ["GENERATION"], healthy: true });
+    expect(byName.agents).toMatchObject({ kind: "remote", reasonerTypes: ["AGENT"], healthy: true });
+  });
+
+  it("honours jobs-act-as only from GATEWAY keys", async () => {
+    const asGateway = await fetch(`${gen.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${genGatewayKey}` },
+      body: JSON.stringify({ query: "{ viewer { userId role } }" }),
+    }).then((r) => r.json() as Promise<{ errors?: { extensions: { code: string } }[] }>);
+    expect(asGateway.errors?.[0]?.extensions.code).toBe("FORBIDDEN");
+    const acting = await fetch(`${gen.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${genGatewayKey}`, "jobs-act-as": "carol" },
+      body: JSON.stringify({ query: "{ viewer { userId role } }" }),
+    }).then((r) => r.json() as Promise<{ data: { viewer: { userId: string; role: string } } }>);
+    expect(acting.data.viewer).toEqual({ userId: "carol", role: "MEMBER" });
+    const member = await createKey(genAdmin, "dave", "MEMBER");
+    const ignored = await fetch(`${gen.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${member}`, "jobs-act-as": "admin" },
+      body: JSON.stringify({ query: "{ viewer { userId role } }" }),
+    }).then((r) => r.json() as Promise<{ data: { viewer: { userId: string; role: string } } }>);
+    expect(ignored.data.viewer).toEqual({ userId: "dave", role: "MEMBER" });
+  });
+
+  it("creates upstream as the caller, passes idempotency keys through, waits, and reads a page with its expansions in one upstream request", async () => {
+    const first = await alice.request<{ createGenerationJob: { job: { jobId: string; reasonerType: string } } }>(CREATE_GEN, { k: "fed-1" });
+    const again = await alice.request<{ createGenerationJob: { job: { jobId: string } } }>(CREATE_GEN, { k: "fed-1" });
+    expect(again.createGenerationJob.job.jobId).toBe(first.createGenerationJob.job.jobId);
+    const jobId = first.createGenerationJob.job.jobId;
+
+    // The upstream holds it, created by alice (acting through the front's key).
+    const upstream = await genAdmin.request<{ job: { createdBy: string } | null }>(`query($id: ID!) { job(reasonerType: GENERATION, jobId: $id) { createdBy } }`, { id: jobId });
+    expect(upstream.job?.createdBy).toBe("alice");
+    // Bob cannot see alice's job through the front (the upstream applies bob's visibility).
+    const asBob = await bob.request<{ job: unknown }>(`query($id: ID!) { job(reasonerType: GENERATION, jobId: $id) { jobId } }`, { id: jobId });
+    expect(asBob.job).toBeNull();
+
+    const waited = await alice.request<{ waitForJob: { state: string } }>(`query($id: ID!) { waitForJob(reasonerType: GENERATION, jobId: $id, timeoutS: 60) { state } }`, { id: jobId });
+    expect(waited.waitForJob.state).toBe("SUCCEEDED");
+
+    const ready = await alice.request<{ createJobReady: { reasonerType: string; state: string } }>(
+      `mutation($p: JSON!) { createJobReady(input: { reasonerType: GENERATION, reasonerName: "mock", payload: $p }, timeoutS: 60) { reasonerType state } }`,
+      { p: { kind: "MOCK", rows: 5, seed: 1 } },
+    );
+    expect(ready.createJobReady).toEqual({ reasonerType: "GENERATION", state: "SUCCEEDED" });
+
+    const EXPANDED = `query { jobs(filter: { reasonerType: GENERATION }, first: 50) { totalCount edges { node { jobId state
+      statusHistory { state nativeState } events(first: 5) { edges { node { cursor data } } pageInfo { hasNextPage } }
+      logs(first: 3) { edges { node { cursor message } } } artifacts { name contentHash sizeBytes } } } } }`;
+    const before = await upstreamRequests(gen.url);
+    const viaFront = await alice.request<{ jobs: { totalCount: number; edges: { node: Record<string, unknown> }[] } }>(EXPANDED);
+    const after = await upstreamRequests(gen.url);
+    // The list with every selected expansion of every job in one request (totalCount: one more).
+    expect(after - before).toBe(2);
+    expect(viaFront.jobs.totalCount).toBe(2);
+    expect(viaFront.jobs.edges).toHaveLength(2);
+
+    // The same page read at the upstream directly (as alice there) is the same answer.
+    const aliceUpstream = graphqlClient(gen.url, await createKey(genAdmin, "alice", "MEMBER"));
+    const direct = await aliceUpstream.request<typeof viaFront>(EXPANDED);
+    expect(viaFront).toEqual(direct);
+    const node = viaFront.jobs.edges.find((e) => e.node.jobId === jobId)!.node as { statusHistory: { state: string }[]; artifacts: unknown[] };
+    expect(node.statusHistory.map((s) => s.state)).toContain("SUCCEEDED");
+    expect(node.artifacts.length).toBeGreaterThan(0);
+    // Its evidence and seal are the upstream's, checked there.
+    const evidence = await alice.request<{ job: { evidence: { verified: boolean; files: { name: string }[] }; seal: { sealHash: string } | null } }>(
+      `query($id: ID!) { job(reasonerType: GENERATION, jobId: $id) { ... on GenerationJob { evidence { verified files { name } } seal { sealHash } } } }`,
+      { id: jobId },
+    );
+    expect(evidence.job.evidence.verified).toBe(true);
+    expect(evidence.job.evidence.files.length).toBeGreaterThan(0);
+    expect(evidence.job.seal?.sealHash).toMatch(/^sha256:|^[0-9a-f]{64}$/);
+
+    // Its artifact downloads from the front (streamed through from the upstream), for alice only.
+    const { job } = await alice.request<{ job: { artifacts: { downloadUrl: string; contentHash: string; sizeBytes: number }[] } }>(
+      `query($id: ID!) { job(reasonerType: GENERATION, jobId: $id) { artifacts { downloadUrl contentHash sizeBytes } } }`,
+      { id: jobId },
+    );
+    const artifact = job.artifacts[0]!;
+    expect(artifact.downloadUrl.startsWith(front.url)).toBe(true);
+    const download = await fetch(artifact.downloadUrl, { headers: { authorization: `Bearer ${aliceKey}` } });
+    expect(download.status).toBe(200);
+    const bytes = Buffer.from(await download.arrayBuffer());
+    expect(bytes.length).toBe(artifact.sizeBytes);
+    expect(`sha256:${createHash("sha256").update(bytes).digest("hex")}`).toBe(artifact.contentHash);
+    const asBobDownload = await fetch(artifact.downloadUrl, { headers: { authorization: `Bearer ${bob.key}` } });
+    expect(asBobDownload.status).toBe(404);
+  }, 120_000);
+
+  it("merges every gateway newest first under one cursor, with no gap and no repeat while jobs are created", async () => {
+    const created: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      created.push((await alice.request<{ addAgentJob: { job: { jobId: string } } }>(ADD_AGENT, { n: `a${i}` })).addAgentJob.job.jobId);
+      created.push((await alice.request<{ createJob: { job: { jobId: string } } }>(CREATE_LOGIC, { n: `l${i}` })).createJob.job.jobId);
+    }
+    const seen: string[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    do {
+      const page: { jobs: { edges: { node: { jobId: string; createdOn: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } =
+        await alice.request(PAGE, { after, first: 3 });
+      seen.push(...page.jobs.edges.map((e) => e.node.jobId));
+      const times = page.jobs.edges.map((e) => Date.parse(e.node.createdOn));
+      expect([...times].sort((a, b) => b - a)).toEqual(times);
+      // Jobs created meanwhile are newer than the cursor: later pages must not repeat or skip.
+      if (pages === 0) await alice.request(ADD_AGENT, { n: "during" });
+      after = page.jobs.pageInfo.hasNextPage ? page.jobs.pageInfo.endCursor : null;
+      pages++;
+    } while (after);
+    expect(new Set(seen).size).toBe(seen.length);
+    for (const id of created) expect(seen).toContain(id);
+  }, 60_000);
+
+  it("forwards the agent extras, cancel, rerun and estimateCredits to the upstream as the caller", async () => {
+    const jobId = (await alice.request<{ addAgentJob: { job: { jobId: string } } }>(ADD_AGENT, { n: "extras" })).addAgentJob.job.jobId;
+    const comment = await alice.request<{ addJobComment: { content: string; createdById: string } }>(
+      `mutation($id: ID!) { addJobComment(jobId: $id, content: "looks right") { content createdById } }`,
+      { id: jobId },
+    );
+    expect(comment.addJobComment).toEqual({ content: "looks right", createdById: "alice" });
+    const archived = await alice.request<{ archiveJob: { archiveStatus: string; archiveStatusHistory: { status: string }[] } }>(
+      `mutation($id: ID!) { archiveJob(jobId: $id, reason: "done") { archiveStatus archiveStatusHistory { status } } }`,
+      { id: jobId },
+    );
+    expect(archived.archiveJob.archiveStatus).toBe("ARCHIVED");
+    const read = `query($id: ID!) { job(reasonerType: AGENT, jobId: $id) { ... on AgentJob { jobId comments { content } access { subjectId relation } } } }`;
+    expect((await bob.request<{ job: unknown }>(read, { id: jobId })).job).toBeNull();
+    await alice.request(`mutation($id: ID!) { createJobAccess(jobId: $id, subjectId: "bob", relation: VIEWER) { subjectId } }`, { id: jobId });
+    // The upstream now lets bob see it: the grant lives there.
+    const asBob = await bob.request<{ job: { comments: { content: string }[]; access: { subjectId: string; relation: string }[] } }>(read, { id: jobId });
+    expect(asBob.job.comments).toEqual([{ content: "looks right" }]);
+    expect(asBob.job.access).toContainEqual({ subjectId: "bob", relation: "VIEWER" });
+    const denied = await bob.raw(`mutation($id: ID!) { addJobComment(jobId: $id, content: "me too") { id } }`, { id: jobId });
+    expect(denied.errors?.[0]?.extensions?.code).toMatch(/FORBIDDEN|NOT_FOUND/);
+
+    const canceled = await alice.request<{ cancelJob: { state: string } }>(`mutation($id: ID!) { cancelJob(reasonerType: AGENT, jobId: $id) { state } }`, { id: jobId });
+    expect(canceled.cancelJob.state).toBe("CANCELED");
+
+    const estimate = `{ estimateCredits(kind: MOCK, rows: 2500000) { estimatedCredits trainingTier } }`;
+    expect(await alice.request(estimate)).toEqual(await genAdmin.request(estimate));
+
+    const source = (await alice.request<{ createGenerationJob: { job: { jobId: string } } }>(CREATE_GEN, { k: "fed-rerun" })).createGenerationJob.job.jobId;
+    const rerun = await alice.request<{ rerunJob: { job: { jobId: string; reasonerType: string } } }>(
+      `mutation($id: ID!) { rerunJob(jobId: $id) { job { jobId reasonerType } } }`,
+      { id: source },
+    );
+    expect(rerun.rerunJob.job.reasonerType).toBe("GENERATION");
+    expect(rerun.rerunJob.job.jobId).not.toBe(source);
+    const upstreamRerun = await genAdmin.request<{ job: { createdBy: string } | null }>(`query($id: ID!) { job(reasonerType: GENERATION, jobId: $id) { createdBy } }`, {
+      id: rerun.rerunJob.job.jobId,
+    });
+    expect(upstreamRerun.job?.createdBy).toBe("alice");
+  }, 60_000);
+
+  it("answers within 5 s without a dead upstream, shows it unhealthy, and recovers when it returns; relayed streams resume with no gap and no repeat", async () => {
+    const agentJob = (await alice.request<{ addAgentJob: { job: { jobId: string } } }>(ADD_AGENT, { n: "survivor" })).addAgentJob.job.jobId;
+    await alice.request(CREATE_LOGIC, { n: "local" });
+    // A worker at the upstream runs an agent job; alice follows it through the front.
+    let worker = await agentWorker(graphqlClient(agents.url, agentsWorkerKey));
+    const lease = await worker.claim();
+    const socket = liveClient(front.url, aliceKey);
+    sockets.push(socket);
+    const events = socket.subscribe<{ jobEvents: EventView }>(JOB_EVENTS, { t: "AGENT", id: lease.jobId });
+    const updates = socket.subscribe<{ jobUpdated: JobView }>(JOB_UPDATED, { t: "AGENT", id: lease.jobId });
+    await updates.take(1);
+    await worker.status(lease.token, "RUNNING");
+    await worker.events(lease.token, [{ n: 1 }, { n: 2 }, { n: 3 }]);
+    await events.take(3);
+    await updates.until(() => updates.items.some((u) => u.jobUpdated.state === "RUNNING"), "RUNNING");
+
+    await stopChild(agents, "SIGKILL");
+
+    const started = Date.now();
+    const partial = await alice.raw<{ jobs: { edges: { node: { reasonerType: string } }[] } }>(PAGE, { first: 50 });
+    expect(Date.now() - started).toBeLessThan(5000);
+    const types = new Set(partial.data!.jobs.edges.map((e) => e.node.reasonerType));
+    expect(types.has("LOGIC")).toBe(true);
+    expect(types.has("AGENT")).toBe(false);
+    expect(partial.errors).toHaveLength(1);
+    expect(partial.errors![0]!.extensions).toMatchObject({ code: "UPSTREAM_UNAVAILABLE", gateway: "agents" });
+    expect(partial.errors![0]!.path).toEqual(["jobs"]);
+
+    const single = await alice.raw(`query($id: ID!) { job(reasonerType: AGENT, jobId: $id) { jobId } }`, { id: agentJob });
+    expect(single.errors?.[0]?.extensions).toMatchObject({ code: "UPSTREAM_UNAVAILABLE", gateway: "agents" });
+
+    const { gateways } = await alice.request<{ gateways: { name: string; healthy: boolean; lastError: string | null }[] }>(GATEWAYS);
+    const down = gateways.find((g) => g.name === "agents")!;
+    expect(down.healthy).toBe(false);
+    expect(down.lastError).toMatch(/ECONNREFUSED|unreachable|no answer/);
+
+    agents = await startServerProcess(agentsEnv, START_MS);
+    agents.url = agents.url.replace("localhost", "127.0.0.1");
+    worker = await agentWorker(graphqlClient(agents.url, agentsWorkerKey));
+    await worker.events(lease.token, [{ n: 4 }, { n: 5 }]);
+    await worker.events(lease.token, [{ n: 6 }]);
+    await worker.complete(lease.token);
+    // The relayed streams resumed after the restart from their last cursor: every event once, in order.
+    await events.until(() => events.items.length >= 6, "six events", 30_000);
+    expect(events.items.map((e) => e.jobEvents.data.n)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(new Set(events.items.map((e) => e.jobEvents.cursor)).size).toBe(6);
+    await updates.until(() => updates.items.some((u) => u.jobUpdated.state === "SUCCEEDED"), "SUCCEEDED", 30_000);
+    const states = updates.items.map((u) => u.jobUpdated.state);
+    // Every move in order (appended events are changes too, so RUNNING may come more than once).
+    expect(moves(states)).toEqual(["CLAIMED", "RUNNING", "SUCCEEDED"]);
+    // Back: the breaker lets a trial call through (after 1 s) and the list is whole again.
+    let whole: Awaited<ReturnType<typeof alice.raw<{ jobs: { edges: { node: { jobId: string } }[] } }>>>;
+    do whole = await alice.raw(PAGE, { first: 50 });
+    while (whole.errors?.length);
+    expect(whole.data!.jobs.edges.map((e) => e.node.jobId)).toContain(agentJob);
+    const back = await alice.request<{ gateways: { name: string; healthy: boolean }[] }>(GATEWAYS);
+    expect(back.gateways.find((g) => g.name === "agents")!.healthy).toBe(true);
+  }, 300_000);
+});
