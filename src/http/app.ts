@@ -13,6 +13,7 @@ import { jobsError } from "../errors.ts";
 import { createJobLoaders } from "../jobs/loaders.ts";
 import type { Context, Services } from "../schema/context.ts";
 import { createErrorFormatting, type ErrorFormatting, fillRequestId } from "../schema/format-error.ts";
+import { accessLogPlugin, accessRecordOf, beginAccess } from "../observability/access-log.ts";
 import { requestMetricsPlugin } from "../observability/metrics.ts";
 import { tracingPlugin } from "../observability/tracing.ts";
 import { auditPlugin } from "../security/audit.ts";
@@ -118,6 +119,9 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
     // Introspection is allowed here and gated per caller by the operation policy (admins may always).
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns SIGINT/SIGTERM and closes everything in order; Apollo's own handlers (on outside
+    // NODE_ENV=test) would stop it a second time and hang the shutdown.
+    stopOnTerminationSignals: false,
     csrfPrevention: true,
     allowBatchedHttpRequests: true,
     parseOptions: { maxTokens: services.config.limits.maxTokens },
@@ -137,6 +141,7 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
       auditPlugin(services.audit),
       requestMetricsPlugin(services.metrics),
       tracingPlugin(),
+      accessLogPlugin(),
     ],
   });
   await apollo.start();
@@ -177,7 +182,13 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
       httpGraphQLRequest: { method: req.method!.toUpperCase(), headers, search: url.includes("?") ? (parseUrl(url).search ?? "") : "", body: req.body },
       context: async () => {
         try {
-          return withLazySignal(await contextFor(services, req.headers.authorization, baseUrlOf(services, req), requestId), res);
+          const context = await contextFor(services, req.headers.authorization, baseUrlOf(services, req), requestId);
+          const access = accessRecordOf(res);
+          if (access) {
+            access.keyId = context.viewer.apiKeyId;
+            context.access = access;
+          }
+          return withLazySignal(context, res);
         } catch (err) {
           // Answered by Apollo without any operation (so no errorLogPlugin): logged here.
           errors.log(err, requestId);
@@ -202,6 +213,7 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
     const requestId = newRequestId(req.headers["x-request-id"]);
     res.setHeader("x-request-id", requestId);
     res.locals.requestId = requestId;
+    beginAccess(services.logger, req, res, requestId);
     next();
   });
 
@@ -310,6 +322,7 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
   const servePost = (req: IncomingMessage, res: ServerResponse) => {
     const requestId = newRequestId(req.headers["x-request-id"]);
     res.setHeader("x-request-id", requestId);
+    beginAccess(services.logger, req, res, requestId);
     jsonBody(req as Request, res as Response, (err?: unknown) => {
       if (err) return failDirect(req, res, requestId, err);
       const body = (req as Request).body as unknown;

@@ -3,6 +3,7 @@
 import express, { type Request, type Response } from "express";
 import { jobsError } from "../errors.ts";
 import type { Download } from "../artifacts/service.ts";
+import { accessRecordOf } from "../observability/access-log.ts";
 import type { Services } from "../schema/context.ts";
 import { authenticateRequest } from "../security/authenticate.ts";
 import { sendHttpError } from "./send-error.ts";
@@ -14,7 +15,10 @@ function sendError(res: Response, services: Services, err: unknown): void {
 }
 
 async function viewerOf(services: Services, req: Request) {
-  return authenticateRequest(services, req.headers.authorization);
+  const viewer = await authenticateRequest(services, req.headers.authorization);
+  const access = req.res && accessRecordOf(req.res);
+  if (access) access.keyId = viewer.apiKeyId;
+  return viewer;
 }
 
 /** If-None-Match against our strong ETag: lists, weak tags and `*` (not req.fresh, which fetch's no-cache defeats). */

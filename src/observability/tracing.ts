@@ -37,7 +37,7 @@ function activeTracer(): Tracer | undefined {
 
 export function tracingPlugin(): ApolloServerPlugin<Context> {
   return {
-    async requestDidStart({ request }) {
+    async requestDidStart({ request, contextValue }) {
       const tracer = activeTracer();
       if (!tracer) return {};
       const carrier: Record<string, string> = {};
@@ -45,6 +45,7 @@ export function tracingPlugin(): ApolloServerPlugin<Context> {
       const parent = propagation.extract(context.active(), carrier);
       const span: Span = tracer.startSpan("graphql.request", { kind: SpanKind.SERVER }, parent);
       const ctx = trace.setSpan(parent, span);
+      if (contextValue.access) contextValue.access.traceId = span.spanContext().traceId;
       return {
         async didResolveOperation({ operation, operationName }) {
           const type = operation?.operation ?? "unknown";

@@ -9,6 +9,7 @@ import type { JobRecord, Viewer } from "../jobs/model.ts";
 import type { GatewayRegistry } from "../jobs/registry.ts";
 import type { JobService } from "../jobs/service.ts";
 import type { Logger } from "../logger.ts";
+import type { AccessRecord } from "../observability/access-log.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import type { AuditLog } from "../security/audit.ts";
 import type { KeyRateLimiter } from "../security/rate-limit.ts";
@@ -45,4 +46,6 @@ export interface Context {
   /** Where clients reach this server, for download URLs. */
   baseUrl: string;
   signal?: AbortSignal;
+  /** The HTTP request's access-log record (absent on WebSocket operations). */
+  access?: AccessRecord;
 }

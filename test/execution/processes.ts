@@ -8,7 +8,10 @@ export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 export interface Child {
   proc: ChildProcess;
+  /** stdout and stderr as they came. */
   output(): string;
+  /** stdout alone. */
+  stdout(): string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -19,10 +22,14 @@ export function spawnTs(entry: string, env: Record<string, string>): Child {
 export function spawnNode(args: string[], env: Record<string, string>): Child {
   const proc = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
-  proc.stdout!.on("data", (d: Buffer) => (output += d.toString("utf8")));
+  let stdout = "";
+  proc.stdout!.on("data", (d: Buffer) => {
+    output += d.toString("utf8");
+    stdout += d.toString("utf8");
+  });
   proc.stderr!.on("data", (d: Buffer) => (output += d.toString("utf8")));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.once("exit", (code, signal) => resolve({ code, signal })));
-  return { proc, output: () => output, exited };
+  return { proc, output: () => output, stdout: () => stdout, exited };
 }
 
 /** Starts `src/main.ts` (or `dist/main.js`) and resolves with its URL once it says it is ready. */
