@@ -52,7 +52,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     // Sends the changes this process commits; stops after everything that makes changes has stopped.
     const notifier = new ChangeNotifier(db, logger, { sweepMs: config.sweepIntervalMs, minIntervalMs: config.notifyIntervalMs }).start();
     cleanup.unshift(() => notifier.stop());
-    cleanup.unshift(startSweeper(db, config.sweepIntervalMs, logger));
+    const metrics = new Metrics(db);
+    cleanup.unshift(startSweeper(db, config.sweepIntervalMs, logger, (swept) => metrics.observeSweep(swept)));
 
     const blobs = new BlobStore({ dir: join(config.dataDir === "memory://" ? join(process.cwd(), ".data") : config.dataDir, "blobs"), maxBytes: config.maxArtifactBytes });
     await blobs.removeStaleTempFiles();
@@ -70,7 +71,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       logger,
       rateLimiter: new KeyRateLimiter(config.rateLimit),
       audit: new AuditLog(db, logger),
-      metrics: new Metrics(db),
+      metrics,
     };
     // Runs after everything that handles requests has stopped, before the database closes.
     cleanup.unshift(() => services.audit.idle());
