@@ -3,6 +3,7 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { type ApolloServerPlugin, HeaderMap } from "@apollo/server";
+import { SpanKind } from "@opentelemetry/api";
 import express, { type Request, type Response } from "express";
 import type { GraphQLSchema } from "graphql";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
@@ -15,7 +16,7 @@ import type { Context, Services } from "../schema/context.ts";
 import { createErrorFormatting, type ErrorFormatting, fillRequestId } from "../schema/format-error.ts";
 import { accessLogPlugin, accessRecordOf, beginAccess } from "../observability/access-log.ts";
 import { requestMetricsPlugin } from "../observability/metrics.ts";
-import { tracingPlugin } from "../observability/tracing.ts";
+import { contextOfTraceParent, inSpan, tracingPlugin } from "../observability/tracing.ts";
 import { auditPlugin } from "../security/audit.ts";
 import { authenticateRequest } from "../security/authenticate.ts";
 import { limitRules } from "../security/limits.ts";
@@ -178,7 +179,10 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
     }
     const url = req.url ?? "";
-    const response = await apollo.executeHTTPGraphQLRequest({
+    // The request's span (continuing the caller's traceparent) is active while it executes, so the
+    // operation, its statements and the jobs it creates belong to it.
+    const span = { kind: SpanKind.SERVER, parent: contextOfTraceParent(req.headers.traceparent), attributes: { "http.request.method": req.method ?? "", "url.path": "/graphql", "jobs.request_id": requestId } };
+    const response = await inSpan(`${req.method} /graphql`, span, () => apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method!.toUpperCase(), headers, search: url.includes("?") ? (parseUrl(url).search ?? "") : "", body: req.body },
       context: async () => {
         try {
@@ -195,7 +199,7 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
           throw err;
         }
       },
-    });
+    }));
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status || 200;
     if (response.body.kind === "complete") {

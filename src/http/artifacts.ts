@@ -3,7 +3,9 @@
 import express, { type Request, type Response } from "express";
 import { jobsError } from "../errors.ts";
 import type { Download } from "../artifacts/service.ts";
+import { type Attributes, SpanKind } from "@opentelemetry/api";
 import { accessRecordOf } from "../observability/access-log.ts";
+import { contextOfTraceParent, inSpan, type SpanSpec } from "../observability/tracing.ts";
 import type { Services } from "../schema/context.ts";
 import { authenticateRequest } from "../security/authenticate.ts";
 import { sendHttpError } from "./send-error.ts";
@@ -27,6 +29,22 @@ function matchesEtag(header: string | undefined, contentHash: string): boolean {
   return header.split(",").some((tag) => {
     const t = tag.trim();
     return t === "*" || t.replace(/^W\//, "") === `"${contentHash}"`;
+  });
+}
+
+/** A transfer's span: a server span continuing the caller's traceparent. */
+function transferSpan(req: Request, attributes: Attributes): SpanSpec {
+  return { kind: SpanKind.SERVER, parent: contextOfTraceParent(req.headers.traceparent), attributes };
+}
+
+/** Sends a download inside an artifact.download span that lasts until the bytes are sent (or the client left). */
+function tracedDownload(req: Request, res: Response, id: string, find: () => Promise<Download>): Promise<void> {
+  return inSpan("artifact.download", transferSpan(req, { "jobs.artifact.id": id }), async (span) => {
+    const download = await find();
+    span?.setAttributes({ "jobs.artifact.size_bytes": download.sizeBytes, "jobs.artifact.name": download.name });
+    const sent = span ? new Promise<void>((resolve) => res.once("close", resolve)) : undefined;
+    sendDownload(req, res, download);
+    await sent;
   });
 }
 
@@ -64,13 +82,17 @@ export function artifactsRouter(services: Services): express.Router {
       const name = typeof req.query.name === "string" ? req.query.name : "";
       const type = typeof req.query.type === "string" ? req.query.type : null;
       const mime = req.headers["content-type"];
-      const stored = await services.artifacts.upload({
-        leaseToken,
-        caller: viewer,
-        name,
-        artifactType: type,
-        mimeType: typeof mime === "string" && mime !== "application/octet-stream" ? mime : null,
-        body: req,
+      const stored = await inSpan("artifact.upload", transferSpan(req, { "jobs.artifact.name": name }), async (span) => {
+        const uploaded = await services.artifacts.upload({
+          leaseToken,
+          caller: viewer,
+          name,
+          artifactType: type,
+          mimeType: typeof mime === "string" && mime !== "application/octet-stream" ? mime : null,
+          body: req,
+        });
+        span?.setAttributes({ "jobs.artifact.id": uploaded.id, "jobs.artifact.size_bytes": uploaded.sizeBytes });
+        return uploaded;
       });
       res.status(201).json(stored);
     } catch (err) {
@@ -84,7 +106,7 @@ export function artifactsRouter(services: Services): express.Router {
 
   router.get("/artifacts/:id", async (req, res) => {
     try {
-      sendDownload(req, res, await services.artifacts.artifactDownload(req.params.id, await viewerOf(services, req)));
+      await tracedDownload(req, res, req.params.id, async () => services.artifacts.artifactDownload(req.params.id, await viewerOf(services, req)));
     } catch (err) {
       sendError(res, services, err);
     }
@@ -92,7 +114,7 @@ export function artifactsRouter(services: Services): express.Router {
 
   router.get("/files/:revisionId", async (req, res) => {
     try {
-      sendDownload(req, res, await services.artifacts.fileRevisionDownload(req.params.revisionId, await viewerOf(services, req)));
+      await tracedDownload(req, res, req.params.revisionId, async () => services.artifacts.fileRevisionDownload(req.params.revisionId, await viewerOf(services, req)));
     } catch (err) {
       sendError(res, services, err);
     }
