@@ -1,6 +1,7 @@
 // Prometheus metrics at /metrics: job counts by family and state, queue depth, claim latency,
 // request durations, finishes, run times, failures and retries; only for admins of the first tenant
 // unless made public.
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../helpers/backends.ts";
 import { createJob } from "../helpers/fixtures.ts";
@@ -92,6 +93,22 @@ describe.each(backends.map((b) => [b.name, b] as const))("metrics on %s", (_name
       else expect(name, name).not.toMatch(/_total$/);
       if (type === "histogram") expect(name, name).toMatch(/_seconds$|_bytes$/);
     }
+  });
+
+  it("lists exactly the metrics it exports in the README, and charts each in the Grafana dashboard", async () => {
+    const text = await (await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).text();
+    const exported = new Set([...text.matchAll(/^# TYPE (\S+) \S+$/gm)].map((m) => m[1]!));
+    const ours = [...exported].filter((name) => !/^jobs_(process|nodejs)_/.test(name)).sort();
+
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const section = readme.slice(readme.indexOf("### Metrics"), readme.indexOf("### Traces"));
+    const listed = [...section.matchAll(/^\| `(jobs_[a-z_]+)` \|/gm)].map((m) => m[1]!).sort();
+    expect(listed).toEqual(ours);
+
+    const dashboard = JSON.parse(readFileSync(new URL("../../deploy/grafana/jobs-api.json", import.meta.url), "utf8")) as { panels: { targets: { expr: string }[] }[] };
+    const charted = new Set(dashboard.panels.flatMap((p) => p.targets.flatMap((target) => [...target.expr.matchAll(/\bjobs_[a-z0-9_]+/g)].map((m) => m[0]))));
+    for (const name of charted) expect(exported.has(name.replace(/_(bucket|count|sum)$/, "")) || exported.has(name), name).toBe(true);
+    for (const name of ours) expect([...charted].some((c) => c === name || c.replace(/_(bucket|count|sum)$/, "") === name), name).toBe(true);
   });
 
   it("needs an admin key of the first tenant", async () => {
