@@ -1,6 +1,8 @@
-// The `jobsctl` command line: every command is a thin layer over JobsClient. Human tables by default,
-// --json for scripts (one JSON document, or NDJSON for logs), exit codes from ./exit-codes.ts.
+// The `jobsctl` command line: every command is a thin layer over JobsClient. Human tables by default
+// (fitted to the terminal; -o wide for every column), -o json|yaml (or --json) for scripts (one
+// document, or NDJSON for logs), exit codes from ./exit-codes.ts.
 import { readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { basename, join } from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { DownloadedFile } from "../client/download.ts";
@@ -10,21 +12,30 @@ import { JOB_STATES, REASONER_TYPES, type JobState, type ReasonerType } from "..
 import { CliFailure, describeError, EXIT, exitCodeFor, UsageError, type ExitCode } from "./exit-codes.ts";
 import { interactive, startProgressBar, startSpinner } from "./feedback.ts";
 import { parseCount, parseJsonArgument, parseJsonObject, parseSeconds, parseSince } from "./parse.ts";
-import { artifactsTable, bytes, jobDetails, jobsTable, keyValues } from "./render.ts";
+import { artifactsTable, bytes, jobDetails, jobsTable, keyValues, type TableStyle, tableStyle } from "./render.ts";
 
 const ROLES = ["ADMIN", "MEMBER", "WORKER"] as const;
+const OUTPUTS = ["table", "wide", "json", "yaml"] as const;
+type Output = (typeof OUTPUTS)[number];
+
+/** The package's version (package.json sits two folders up from src/cli/ and dist/cli/ alike). */
+const VERSION = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
 
 interface GlobalOptions {
   url: string;
   apiKey?: string;
   json?: boolean;
+  output?: Output;
 }
 
 /** What one command run needs: the client, the output mode, and where its exit code goes. */
 interface Session {
   client: JobsClient;
+  /** Machine output (-o json|yaml): no spinners or bars; NDJSON for logs. */
   json: boolean;
-  print(value: unknown, human: () => string): void;
+  /** How human tables are drawn (-o table|wide, terminal width, colour). */
+  style: TableStyle;
+  print(value: unknown, human: (style: TableStyle) => string): void;
 }
 
 function oneOf<T extends string>(flag: string, allowed: readonly T[]) {
@@ -45,7 +56,9 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
     .description("Command line for the jobs API: list, create, follow, download and verify jobs.")
     .addOption(new Option("--url <url>", "server base URL").env("JOBS_URL").default("http://localhost:4000"))
     .addOption(new Option("--api-key <key>", "API key (Bearer secret)").env("JOBS_API_KEY"))
-    .option("--json", "machine-readable JSON output (NDJSON for logs)")
+    .addOption(new Option("-o, --output <format>", "table (fits the terminal), wide (every column), json or yaml").choices(OUTPUTS))
+    .option("--json", "the same as -o json (NDJSON for logs)")
+    .version(VERSION, "-V, --version", "the jobsctl version")
     .showHelpAfterError("(add --help for usage)")
     .exitOverride();
 
@@ -72,9 +85,9 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
           ...(opts.first ? { first: opts.first } : {}),
           after: opts.after ?? null,
         });
-        print(page, () => {
+        print(page, (style) => {
           const more = page.hasNextPage ? `; next page: --after ${page.endCursor}` : "";
-          return `${jobsTable(page.jobs)}\n${page.jobs.length} of ${page.totalCount} jobs${more}`;
+          return `${jobsTable(page.jobs, style)}\n${page.jobs.length} of ${page.totalCount} jobs${more}`;
         });
         return EXIT.OK;
       }),
@@ -342,13 +355,20 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   let json = false;
   const program = buildProgram(async (cmd, action) => {
     const globals = cmd.optsWithGlobals<GlobalOptions>();
-    json = Boolean(globals.json);
+    const output: Output = globals.json ? "json" : (globals.output ?? "table");
+    json = output === "json" || output === "yaml";
     if (!globals.apiKey) throw new UsageError("no API key: pass --api-key or set JOBS_API_KEY");
     client = new JobsClient({ url: globals.url, apiKey: globals.apiKey });
+    const style = tableStyle(output === "wide");
+    const yaml = output === "yaml" ? await import("yaml") : null;
     const session: Session = {
       client,
       json,
-      print: (value, human) => process.stdout.write(`${json ? JSON.stringify(value, null, 2) : human()}\n`),
+      style,
+      print: (value, human) => {
+        const text = yaml ? yaml.stringify(value).trimEnd() : json ? JSON.stringify(value, null, 2) : human(style);
+        process.stdout.write(`${text}\n`);
+      },
     };
     exitCode = await action(session);
   });
@@ -357,7 +377,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     exitCode = exitCodeFor(err);
-    if (json) process.stderr.write(`${JSON.stringify({ error: { code: errorCode(err), message: describeError(err) }, exitCode })}\n`);
+    if (json) process.stderr.write(`${JSON.stringify({ error: { code: errorCode(err), message: err instanceof Error ? err.message : String(err) }, exitCode })}\n`);
     else process.stderr.write(`error: ${describeError(err)}\n`);
   } finally {
     await (client as JobsClient | null)?.close();

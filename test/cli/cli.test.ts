@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { backends } from "../helpers/backends.ts";
 import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/server.ts";
 
@@ -55,6 +56,13 @@ describe("jobsctl without a server", () => {
     expect(noKey.stderr).toContain("JOBS_API_KEY");
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("download");
+  });
+
+  it("--version prints the package's version", async () => {
+    const r = await jobs(["--version"]);
+    expect(r.code).toBe(0);
+    const { version } = JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "package.json"), "utf8")) as { version: string };
+    expect(r.stdout.trim()).toBe(version);
   });
 
   it("an unreachable server is an API error: exit 2", async () => {
@@ -129,6 +137,22 @@ describe.each(backends.map((b) => [b.name, b] as const))("jobsctl on %s", (_name
     expect(readFileSync(join(dir, "rerun.csv")).equals(bytes)).toBe(true);
   });
 
+  it("-o yaml and -o json print the same page; -o wide adds the native state and full times", async () => {
+    await jobs(["--json", "create", "--type", "LOGIC", "--reasoner", "engine-o", "--payload", '{"query":"def output = 2"}'], env);
+    const [asYaml, asJson, wide, table] = await Promise.all([
+      jobs(["-o", "yaml", "list", "--type", "LOGIC", "--first", "1"], env),
+      jobs(["-o", "json", "list", "--type", "LOGIC", "--first", "1"], env),
+      jobs(["-o", "wide", "list", "--type", "LOGIC", "--first", "1"], env),
+      jobs(["list", "--type", "LOGIC", "--first", "1"], env),
+    ]);
+    expect(asYaml.code).toBe(0);
+    expect(parseYaml(asYaml.stdout)).toEqual(json(asJson));
+    expect(wide.stdout.split("\n")[0]).toMatch(/NATIVE.*CREATED\s+DURATION$/);
+    expect(wide.stdout).toMatch(/\d{4}-\d{2}-\d{2}T/);
+    expect(table.stdout).toMatch(/\d+s ago|\dm ago/);
+    expect(table.stdout).not.toContain("\u001b["); // piped: no colour
+  });
+
   it("exit codes: 4 not found, 3 timeout, 5 hash mismatch or unverified evidence, 6 canceled, 2 refused", async () => {
     const [missing, logicRun, genRun, refused] = await Promise.all([
       jobs(["get", "00000000-0000-4000-8000-000000000000"], env),
@@ -137,7 +161,9 @@ describe.each(backends.map((b) => [b.name, b] as const))("jobsctl on %s", (_name
       jobs(["list", "--all-users"], { ...env, JOBS_API_KEY: "jobs_wrong-key-000000000000000000" }),
     ]);
     expect(missing.code).toBe(4);
-    expect(missing.stderr).toContain("NOT_FOUND");
+    // The message once, its code once, after it.
+    expect(missing.stderr).toMatch(/^error: .+ \(NOT_FOUND\)\n$/);
+    expect(missing.stderr.split("NOT_FOUND")).toHaveLength(2);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("UNAUTHENTICATED");
 
