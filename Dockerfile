@@ -27,8 +27,9 @@ ENV NODE_ENV=production \
     JOBS_DATA_DIR=/data
 WORKDIR /app
 COPY package.json package-lock.json ./
-# No install scripts: the generated Prisma client is compiled into dist/ already.
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+# No install scripts: the generated Prisma client is compiled into dist/ already. --omit=optional
+# drops the prisma CLI and typescript, which npm otherwise installs as @prisma/client's optional peers.
+RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund \
   && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY prisma/migrations ./prisma/migrations
