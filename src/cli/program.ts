@@ -9,6 +9,7 @@ import type { DownloadedFile } from "../client/download.ts";
 import { JobsClient } from "../client/jobs-client.ts";
 import type { CreateGenerationJobInput, GenerationKind, Job, JobLike, Role } from "../client/job-types.ts";
 import { JOB_STATES, REASONER_TYPES, type JobState, type ReasonerType } from "../client/types.ts";
+import { defaultConfigPath, loadProfile } from "./config-file.ts";
 import { CliFailure, describeError, EXIT, exitCodeFor, UsageError, type ExitCode } from "./exit-codes.ts";
 import { interactive, startProgressBar, startSpinner } from "./feedback.ts";
 import { parseCount, parseJsonArgument, parseJsonObject, parseSeconds, parseSince } from "./parse.ts";
@@ -26,6 +27,8 @@ interface GlobalOptions {
   apiKey?: string;
   json?: boolean;
   output?: Output;
+  profile?: string;
+  config?: string;
 }
 
 /** What one command run needs: the client, the output mode, and where its exit code goes. */
@@ -58,6 +61,8 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
     .addOption(new Option("--api-key <key>", "API key (Bearer secret)").env("JOBS_API_KEY"))
     .addOption(new Option("-o, --output <format>", "table (fits the terminal), wide (every column), json or yaml").choices(OUTPUTS))
     .option("--json", "the same as -o json (NDJSON for logs)")
+    .addOption(new Option("--profile <name>", "the config file's profile to use (URL and API key)").env("JOBS_PROFILE"))
+    .addOption(new Option("--config <file>", `the config file (default ${defaultConfigPath()})`).env("JOBS_CONFIG"))
     .version(VERSION, "-V, --version", "the jobsctl version")
     .showHelpAfterError("(add --help for usage)")
     .exitOverride();
@@ -357,8 +362,12 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     const globals = cmd.optsWithGlobals<GlobalOptions>();
     const output: Output = globals.json ? "json" : (globals.output ?? "table");
     json = output === "json" || output === "yaml";
-    if (!globals.apiKey) throw new UsageError("no API key: pass --api-key or set JOBS_API_KEY");
-    client = new JobsClient({ url: globals.url, apiKey: globals.apiKey });
+    // Flags and environment variables win over the profile; the profile over the built-in URL.
+    const profile = loadProfile(globals.config ?? defaultConfigPath(), globals.profile, globals.config !== undefined);
+    const url = cmd.getOptionValueSourceWithGlobals("url") === "default" ? (profile.url ?? globals.url) : globals.url;
+    const apiKey = globals.apiKey ?? profile.apiKey;
+    if (!apiKey) throw new UsageError("no API key: pass --api-key, set JOBS_API_KEY or put apiKey in a config-file profile");
+    client = new JobsClient({ url, apiKey });
     const style = tableStyle(output === "wide");
     const yaml = output === "yaml" ? await import("yaml") : null;
     const session: Session = {

@@ -3,7 +3,7 @@
 // verify → rerun) with --json, and the exit codes scripts rely on.
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -23,7 +23,8 @@ interface CliResult {
 function jobs(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<CliResult> {
   const { JOBS_URL: _u, JOBS_API_KEY: _k, ...inherited } = process.env;
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...inherited, NO_COLOR: "1", ...env }, cwd, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+    // XDG_CONFIG_HOME: no config file of the person running the tests is read.
+    execFile(process.execPath, [BIN, ...args], { env: { ...inherited, NO_COLOR: "1", XDG_CONFIG_HOME: join(tmpdir(), "jobsctl-test-no-config"), ...env }, cwd, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -135,6 +136,30 @@ describe.each(backends.map((b) => [b.name, b] as const))("jobsctl on %s", (_name
     const again = json<{ path: string }[]>(await jobs([...member, "--json", "download", rerun.jobId, "--out", join(dir, "rerun.csv")]));
     expect(again[0]!.path).toBe(join(dir, "rerun.csv"));
     expect(readFileSync(join(dir, "rerun.csv")).equals(bytes)).toBe(true);
+  });
+
+  it("reads URL and key from a config-file profile; flags and environment variables win over it", async () => {
+    const file = join(dir, "config.yaml");
+    writeFileSync(
+      file,
+      [
+        "current: team",
+        "profiles:",
+        `  team: { url: "${t.url}", apiKey: "${ADMIN_KEY}" }`,
+        `  stale: { url: "${t.url}", apiKey: "jobs_revoked-key-0000000000000000" }`,
+      ].join("\n"),
+    );
+    const [current, named, overridden, unknown] = await Promise.all([
+      jobs(["--json", "list", "--first", "1"], { JOBS_CONFIG: file }),
+      jobs(["--config", file, "--profile", "team", "--json", "list", "--first", "1"]),
+      jobs(["--config", file, "--profile", "stale", "--json", "list", "--first", "1"], { JOBS_API_KEY: ADMIN_KEY }),
+      jobs(["--config", file, "--profile", "nope", "list"]),
+    ]);
+    expect(json<{ totalCount: number }>(current).totalCount).toBeGreaterThanOrEqual(0);
+    expect(named.code).toBe(0);
+    expect(overridden.code).toBe(0);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('no profile "nope" (profiles: team, stale)');
   });
 
   it("-o yaml and -o json print the same page; -o wide adds the native state and full times", async () => {
