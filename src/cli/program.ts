@@ -4,11 +4,12 @@
 import { readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, join } from "node:path";
-import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { DownloadedFile } from "../client/download.ts";
 import { JobsClient } from "../client/jobs-client.ts";
 import type { CreateGenerationJobInput, GenerationKind, Job, JobLike, Role } from "../client/job-types.ts";
 import { JOB_STATES, REASONER_TYPES, type JobState, type ReasonerType } from "../client/types.ts";
+import { completionScript, SHELLS, type Shell } from "./completion.ts";
 import { defaultConfigPath, loadProfile } from "./config-file.ts";
 import { CliFailure, describeError, EXIT, exitCodeFor, UsageError, type ExitCode } from "./exit-codes.ts";
 import { interactive, startProgressBar, startSpinner } from "./feedback.ts";
@@ -310,6 +311,14 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
         return EXIT.OK;
       }),
     );
+
+  program
+    .command("completion")
+    .description("print a shell completion script: eval \"$(jobsctl completion bash)\" (or zsh)")
+    .addArgument(new Argument("<shell>", "bash or zsh").choices(SHELLS))
+    .action((shell: Shell) => {
+      process.stdout.write(completionScript(program, shell));
+    });
 
   return program;
 }

@@ -66,6 +66,26 @@ describe("jobsctl without a server", () => {
     expect(r.stdout.trim()).toBe(version);
   });
 
+  it("prints a bash completion script that completes commands, subcommands and each command's flags", async () => {
+    const script = await jobs(["completion", "bash"]);
+    expect(script.code).toBe(0);
+    const file = join(mkdtempSync(join(tmpdir(), "jobsctl-completion-")), "jobsctl.bash");
+    writeFileSync(file, script.stdout);
+    const complete = (...words: string[]) =>
+      new Promise<string>((resolve, reject) => {
+        const probe = `source "${file}"; COMP_WORDS=(${words.map((w) => `'${w}'`).join(" ")}); COMP_CWORD=${words.length - 1}; _jobsctl; printf '%s\\n' "\${COMPREPLY[*]}"`;
+        execFile("bash", ["-c", probe], (error, stdout) => (error ? reject(error) : resolve(stdout.trim())));
+      });
+    expect(await complete("jobsctl", "li")).toBe("list");
+    expect(await complete("jobsctl", "list", "--sta")).toBe("--state");
+    expect(await complete("jobsctl", "--json", "list", "--type", "GENERATION", "--fi")).toBe("--first");
+    expect((await complete("jobsctl", "keys", "")).split(" ")).toContain("create");
+    expect(await complete("jobsctl", "keys", "create", "--ro")).toBe("--role");
+    const zsh = await jobs(["completion", "zsh"]);
+    expect(zsh.stdout).toMatch(/^autoload -U \+X bashcompinit && bashcompinit\n/);
+    expect((await jobs(["completion", "fish"])).code).toBe(1);
+  });
+
   it("an unreachable server is an API error: exit 2", async () => {
     const r = await jobs(["--json", "list"], { JOBS_URL: "http://127.0.0.1:9", JOBS_API_KEY: "jobs_unused-0000000000000000" });
     expect(r.code).toBe(2);
