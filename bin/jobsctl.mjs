@@ -1,7 +1,22 @@
 #!/usr/bin/env node
-// The `jobsctl` command (not `jobs`: shells have a builtin of that name): runs the TypeScript CLI through tsx's loader, so no build step is needed.
-import { register } from "tsx/esm/api";
+// The `jobsctl` command (not `jobs`: shells have a builtin of that name). In a checkout with dev
+// dependencies it runs the TypeScript sources through tsx's loader (always current, no build step);
+// in a production install (no tsx) it runs the compiled CLI from dist/ (`npm run build`).
+import { existsSync } from "node:fs";
 
-register();
-const { main } = await import("../src/cli/main.ts");
-await main();
+let register;
+try {
+  ({ register } = await import("tsx/esm/api"));
+} catch {
+  register = undefined;
+}
+const source = new URL("../src/cli/main.ts", import.meta.url);
+const compiled = new URL("../dist/cli/main.js", import.meta.url);
+let cli;
+if (register && existsSync(source)) {
+  register();
+  cli = await import(source.href);
+} else {
+  cli = await import(compiled.href);
+}
+await cli.main();

@@ -22,7 +22,9 @@ const lines = [
       : "  Admin API key: the one printed at the first start (or set JOBS_ADMIN_API_KEY)",
   "",
 ];
-process.stdout.write(lines.join("\n") + "\n");
+// For people, on stderr: stdout carries only JSON log lines, and this one says the same for machines.
+process.stderr.write(lines.join("\n") + "\n");
+logger.info({ url: `${server.url}/graphql`, storage: config.databaseUrl ? "postgresql" : "pglite" }, "ready");
 
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -56,11 +56,11 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     // Sends the changes this process commits; stops after everything that makes changes has stopped.
     const notifier = new ChangeNotifier(db, logger, { sweepMs: config.sweepIntervalMs, minIntervalMs: config.notifyIntervalMs }).start();
     cleanup.unshift(() => notifier.stop());
-    cleanup.unshift(startSweeper(db, config.sweepIntervalMs, logger));
+    const metrics = new Metrics(db);
+    cleanup.unshift(startSweeper(db, config.sweepIntervalMs, logger, (swept) => metrics.observeSweep(swept)));
 
     const blobs = new BlobStore({ dir: join(config.dataDir === "memory://" ? join(process.cwd(), ".data") : config.dataDir, "blobs"), maxBytes: config.maxArtifactBytes });
     await blobs.removeStaleTempFiles();
-    const metrics = new Metrics(db);
     // Every family is local unless JOBS_GATEWAYS hands it to an upstream jobs service.
     const registry = new GatewayRegistry().register(new LocalJobGateway(db));
     for (const upstream of config.gateways) {

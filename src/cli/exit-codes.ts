@@ -44,7 +44,8 @@ export function exitCodeFor(err: unknown): ExitCode {
   return EXIT.API_ERROR;
 }
 
+/** The message for people: the API's code once, after the message (never twice when the message has it). */
 export function describeError(err: unknown): string {
-  if (isJobsApiError(err)) return `${err.code}: ${err.message}`;
+  if (isJobsApiError(err)) return err.message.includes(err.code) ? err.message : `${err.message} (${err.code})`;
   return err instanceof Error ? err.message : String(err);
 }

@@ -1,31 +1,46 @@
-// The `jobsctl` command line: every command is a thin layer over JobsClient. Human tables by default,
-// --json for scripts (one JSON document, or NDJSON for logs), exit codes from ./exit-codes.ts.
+// The `jobsctl` command line: every command is a thin layer over JobsClient. Human tables by default
+// (fitted to the terminal; -o wide for every column), -o json|yaml (or --json) for scripts (one
+// document, or NDJSON for logs), exit codes from ./exit-codes.ts.
 import { existsSync, readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { basename, join } from "node:path";
-import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { DownloadedFile } from "../client/download.ts";
 import { JobsClient } from "../client/jobs-client.ts";
 import type { CatchUpPolicy, CreateGenerationJobInput, GenerationKind, Job, JobLike, Role } from "../client/job-types.ts";
 import { JOB_STATES, REASONER_TYPES, type JobState, type ReasonerType } from "../client/types.ts";
+import { completionScript, SHELLS, type Shell } from "./completion.ts";
+import { defaultConfigPath, loadProfile } from "./config-file.ts";
 import { CliFailure, describeError, EXIT, exitCodeFor, UsageError, type ExitCode } from "./exit-codes.ts";
 import { interactive, startProgressBar, startSpinner } from "./feedback.ts";
 import { parseCount, parseJsonArgument, parseJsonObject, parseSeconds, parseSince } from "./parse.ts";
-import { artifactsTable, bytes, jobDetails, jobsTable, keyValues, scheduleDetails, schedulesTable } from "./render.ts";
+import { artifactsTable, bytes, jobDetails, jobsTable, keyValues, scheduleDetails, schedulesTable, type TableStyle, tableStyle } from "./render.ts";
 
 const ROLES = ["ADMIN", "MEMBER", "WORKER"] as const;
 const CATCH_UP = ["ONCE", "SKIP"] as const;
+const OUTPUTS = ["table", "wide", "json", "yaml"] as const;
+type Output = (typeof OUTPUTS)[number];
+
+/** The package's version (package.json sits two folders up from src/cli/ and dist/cli/ alike). */
+const VERSION = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
 
 interface GlobalOptions {
   url: string;
   apiKey?: string;
   json?: boolean;
+  output?: Output;
+  profile?: string;
+  config?: string;
 }
 
 /** What one command run needs: the client, the output mode, and where its exit code goes. */
 interface Session {
   client: JobsClient;
+  /** Machine output (-o json|yaml): no spinners or bars; NDJSON for logs. */
   json: boolean;
-  print(value: unknown, human: () => string): void;
+  /** How human tables are drawn (-o table|wide, terminal width, colour). */
+  style: TableStyle;
+  print(value: unknown, human: (style: TableStyle) => string): void;
 }
 
 function oneOf<T extends string>(flag: string, allowed: readonly T[]) {
@@ -46,7 +61,11 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
     .description("Command line for the jobs API: list, create, follow, download and verify jobs.")
     .addOption(new Option("--url <url>", "server base URL").env("JOBS_URL").default("http://localhost:4000"))
     .addOption(new Option("--api-key <key>", "API key (Bearer secret)").env("JOBS_API_KEY"))
-    .option("--json", "machine-readable JSON output (NDJSON for logs)")
+    .addOption(new Option("-o, --output <format>", "table (fits the terminal), wide (every column), json or yaml").choices(OUTPUTS))
+    .option("--json", "the same as -o json (NDJSON for logs)")
+    .addOption(new Option("--profile <name>", "the config file's profile to use (URL and API key)").env("JOBS_PROFILE"))
+    .addOption(new Option("--config <file>", `the config file (default ${defaultConfigPath()})`).env("JOBS_CONFIG"))
+    .version(VERSION, "-V, --version", "the jobsctl version")
     .showHelpAfterError("(add --help for usage)")
     .exitOverride();
 
@@ -73,9 +92,9 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
           ...(opts.first ? { first: opts.first } : {}),
           after: opts.after ?? null,
         });
-        print(page, () => {
+        print(page, (style) => {
           const more = page.hasNextPage ? `; next page: --after ${page.endCursor}` : "";
-          return `${jobsTable(page.jobs)}\n${page.jobs.length} of ${page.totalCount} jobs${more}`;
+          return `${jobsTable(page.jobs, style)}\n${page.jobs.length} of ${page.totalCount} jobs${more}`;
         });
         return EXIT.OK;
       }),
@@ -388,6 +407,13 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
         return EXIT.OK;
       }),
     );
+  program
+    .command("completion")
+    .description("print a shell completion script: eval \"$(jobsctl completion bash)\" (or zsh)")
+    .addArgument(new Argument("<shell>", "bash or zsh").choices(SHELLS))
+    .action((shell: Shell) => {
+      process.stdout.write(completionScript(program, shell));
+    });
 
   return program;
 }
@@ -438,13 +464,24 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   let json = false;
   const program = buildProgram(async (cmd, action) => {
     const globals = cmd.optsWithGlobals<GlobalOptions>();
-    json = Boolean(globals.json);
-    if (!globals.apiKey) throw new UsageError("no API key: pass --api-key or set JOBS_API_KEY");
-    client = new JobsClient({ url: globals.url, apiKey: globals.apiKey });
+    const output: Output = globals.json ? "json" : (globals.output ?? "table");
+    json = output === "json" || output === "yaml";
+    // Flags and environment variables win over the profile; the profile over the built-in URL.
+    const profile = loadProfile(globals.config ?? defaultConfigPath(), globals.profile, globals.config !== undefined);
+    const url = cmd.getOptionValueSourceWithGlobals("url") === "default" ? (profile.url ?? globals.url) : globals.url;
+    const apiKey = globals.apiKey ?? profile.apiKey;
+    if (!apiKey) throw new UsageError("no API key: pass --api-key, set JOBS_API_KEY or put apiKey in a config-file profile");
+    client = new JobsClient({ url, apiKey });
+    const style = tableStyle(output === "wide");
+    const yaml = output === "yaml" ? await import("yaml") : null;
     const session: Session = {
       client,
       json,
-      print: (value, human) => process.stdout.write(`${json ? JSON.stringify(value, null, 2) : human()}\n`),
+      style,
+      print: (value, human) => {
+        const text = yaml ? yaml.stringify(value).trimEnd() : json ? JSON.stringify(value, null, 2) : human(style);
+        process.stdout.write(`${text}\n`);
+      },
     };
     exitCode = await action(session);
   });
@@ -453,7 +490,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     exitCode = exitCodeFor(err);
-    if (json) process.stderr.write(`${JSON.stringify({ error: { code: errorCode(err), message: describeError(err) }, exitCode })}\n`);
+    if (json) process.stderr.write(`${JSON.stringify({ error: { code: errorCode(err), message: err instanceof Error ? err.message : String(err) }, exitCode })}\n`);
     else process.stderr.write(`error: ${describeError(err)}\n`);
   } finally {
     await (client as JobsClient | null)?.close();

@@ -1,6 +1,29 @@
-// Human output: tables and short summaries of jobs, artifacts and checks. --json bypasses all of it.
+// Human output: tables and short summaries of jobs, artifacts and checks. -o json|yaml bypasses all of it.
 import Table from "cli-table3";
 import type { Artifact, Job, JobSummary, Schedule } from "../client/job-types.ts";
+
+/** How tables are drawn for this run. */
+export interface TableStyle {
+  /** Every column, full times (-o wide); otherwise columns fitted to `width`, times as ages. */
+  wide: boolean;
+  /** The terminal's width; undefined when stdout is not a terminal (nothing is cut). */
+  width: number | undefined;
+  /** ANSI colour: on a terminal, unless NO_COLOR is set (FORCE_COLOR forces it). */
+  color: boolean;
+  /** "Now" for ages, in ms. */
+  now: number;
+}
+
+export function tableStyle(wide: boolean, env: NodeJS.ProcessEnv = process.env, stdout: { isTTY?: boolean; columns?: number } = process.stdout): TableStyle {
+  const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false";
+  const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== "";
+  return {
+    wide,
+    width: stdout.isTTY && stdout.columns ? stdout.columns : undefined,
+    color: forced || (!noColor && Boolean(stdout.isTTY)),
+    now: Date.now(),
+  };
+}
 
 const plain = { head: [], border: [] };
 /** Lists as columns without borders, like `docker ps`. */
@@ -11,10 +34,58 @@ const columns = {
 /** No rule between rows: a compact box. */
 const compact = { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" };
 
-export function jobsTable(jobs: readonly JobSummary[]): string {
-  const table = new Table({ head: ["JOB ID", "TYPE", "STATE", "NATIVE", "NAME", "CREATED BY", "CREATED", "DURATION"], ...columns });
-  for (const j of jobs) table.push([j.jobId, j.reasonerType, j.state, j.nativeState, j.name ?? "", j.createdBy, j.createdOn, duration(j.durationMs)]);
-  return trimLines(table.toString());
+type Column = [head: string, cell: (j: JobSummary, style: TableStyle) => string];
+const JOB_COLUMNS: Record<string, Column> = {
+  id: ["JOB ID", (j) => j.jobId],
+  type: ["TYPE", (j) => j.reasonerType],
+  state: ["STATE", (j, s) => stateText(j.state, s.color)],
+  native: ["NATIVE", (j) => j.nativeState],
+  name: ["NAME", (j) => j.name ?? ""],
+  createdBy: ["CREATED BY", (j) => j.createdBy],
+  created: ["CREATED", (j) => j.createdOn],
+  age: ["AGE", (j, s) => age(j.createdOn, s.now)],
+  duration: ["DURATION", (j) => duration(j.durationMs)],
+};
+const WIDE = ["id", "type", "state", "native", "name", "createdBy", "created", "duration"];
+const NARROW = ["id", "type", "state", "name", "createdBy", "age", "duration"];
+/** What a narrow terminal loses first. */
+const DROP_ORDER = ["createdBy", "duration", "type", "name", "age"];
+
+export function jobsTable(jobs: readonly JobSummary[], style: TableStyle = tableStyle(false)): string {
+  const draw = (keys: readonly string[]) => {
+    const table = new Table({ head: keys.map((k) => JOB_COLUMNS[k]![0]), ...columns });
+    for (const j of jobs) table.push(keys.map((k) => JOB_COLUMNS[k]![1](j, style)));
+    return trimLines(table.toString());
+  };
+  let keys = style.wide ? WIDE : NARROW;
+  let text = draw(keys);
+  for (const drop of DROP_ORDER) {
+    if (style.wide || style.width === undefined || widest(text) <= style.width) break;
+    keys = keys.filter((k) => k !== drop);
+    text = draw(keys);
+  }
+  return text;
+}
+
+const ANSI = /\u001b\[[0-9;]*m/g;
+const widest = (text: string) => Math.max(0, ...text.split("\n").map((l) => l.replace(ANSI, "").length));
+
+/** SGR colour codes (util.styleText decides by itself whether stdout may have colour; we decided). */
+const STATE_COLORS: Record<string, number> = { SUCCEEDED: 32, FAILED: 31, CANCELED: 33, CANCELING: 33, RUNNING: 36 };
+
+function stateText(state: string, color: boolean): string {
+  const c = STATE_COLORS[state];
+  return color && c ? `\u001b[${c}m${state}\u001b[39m` : state;
+}
+
+/** "5m ago": how long before `now` an ISO time was. */
+export function age(iso: string, now: number): string {
+  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  if (!Number.isFinite(s)) return iso;
+  if (s < 60) return `${s}s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ago`;
+  if (s < 86_400) return `${Math.floor(s / 3600)}h ago`;
+  return `${Math.floor(s / 86_400)}d ago`;
 }
 
 export function jobDetails(job: Job): string {

@@ -7,6 +7,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client.ts";
+import { tracedStatement } from "../observability/tracing.ts";
 
 export type { PrismaClient };
 
@@ -112,7 +113,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const run = async (client: pg.Pool | pg.PoolClient, text: string, values: readonly unknown[] | undefined, rowMode?: "array") => {
     statements++;
     const config = { name: nameOf(text, values), text, values: values as unknown[] | undefined };
-    const result = rowMode ? await client.query<unknown[]>({ ...config, rowMode }) : await client.query(config);
+    const result = await tracedStatement(text, () => (rowMode ? client.query<unknown[]>({ ...config, rowMode }) : client.query(config)));
     return result.rows as unknown[];
   };
   const query = async <T>(client: pg.Pool | pg.PoolClient, text: string, values?: readonly unknown[]) => (await run(client, text, values)) as T[];
@@ -254,7 +255,7 @@ async function openPglite(dataDir: string): Promise<Database> {
   /** One statement on the database or inside a transaction, counted; rows as objects, or as arrays with rowMode "array". */
   const run = async (on: PGlite | Transaction, text: string, values: readonly unknown[] | undefined, rowMode?: "array") => {
     statements++;
-    const result = await on.query<unknown[]>(text, values as unknown[] | undefined, rowMode && { rowMode });
+    const result = await tracedStatement(text, () => on.query<unknown[]>(text, values as unknown[] | undefined, rowMode && { rowMode }));
     return result.rows;
   };
   return {

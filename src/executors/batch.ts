@@ -15,6 +15,7 @@ import type { JobState, ReasonerType, Viewer } from "../jobs/model.ts";
 import type { CreateJobRequest } from "../jobs/new-job.ts";
 import type { JobService } from "../jobs/service.ts";
 import { isTerminal } from "../jobs/states.ts";
+import { inSpan } from "../observability/tracing.ts";
 import { hashLeaseToken } from "../workers/protocol/lease.ts";
 import { type StepOutput, StepReferenceError, substituteStepReferences } from "./batch-refs.ts";
 import { creatorViewer } from "./creator.ts";
@@ -82,7 +83,12 @@ class BatchRun {
     const earlier = new Map<string, StepOutput>();
     try {
       for (const [i, step] of steps.entries()) {
-        const result = await this.runStep(step, earlier);
+        // One span per step (when traced): its child job's creation links the child's run to it.
+        const result = await inSpan(`batch.step ${step.name}`, { attributes: { "jobs.batch.step": step.name, "jobs.batch.position": i } }, async (span) => {
+          const r = await this.runStep(step, earlier);
+          span?.setAttributes({ "jobs.batch.child_job_id": r.jobId ?? "", "jobs.batch.step_state": r.state });
+          return r;
+        });
         results.push(result);
         earlier.set(step.name, result);
         if (result.state !== "SUCCEEDED" && !step.ignoreChunkError) {

@@ -28,6 +28,7 @@ export function startExecution(services: Services): Execution {
     afterSuccess: (job) => evidence.afterSuccess(job),
     logger,
     onClaim: (via, startedAt, claimed) => services.metrics.observeClaim(via, startedAt, claimed),
+    onFinish: (report) => services.metrics.observeFinish(report),
   });
   setWorkerProtocol(services, protocol);
   services.evidence = (job, stored) => evidence.verify(job, stored);

@@ -24,6 +24,8 @@ export interface ClaimedJob {
   name: string | null;
   createdBy: string;
   payload: unknown;
+  /** The creating request's W3C traceparent (in-process; absent over HTTP): the run's span links to it. */
+  traceParent?: string | null;
   /** GENERATION jobs only. */
   generation: GenerationContract | null;
 }

@@ -6,6 +6,11 @@
 //   success -> complete; input fault -> failJob (not retryable); cancel -> failJob (the job ends
 //   CANCELED); unexpected error or shutdown -> failJob retryable (requeued with backoff);
 //   lost lease -> nothing (someone else owns the job now).
+// Traced (when tracing is on): job.claim per claim; per job a root job.execute span linked to the
+// request that created the job, with job.run (the executor; batch steps and artifact transfers
+// inside it) and job.complete or job.fail.
+import { ROOT_CONTEXT } from "@opentelemetry/api";
+import { inSpan, linksTo } from "../observability/tracing.ts";
 import {
   abortReasonOf,
   type ArtifactBody,
@@ -148,7 +153,11 @@ export class Runner {
       let claimed;
       try {
         // Every free slot in one claim: under load the claims keep pace with the completions.
-        claimed = await this.port.claim(this.executor.filter, this.options.leaseSeconds, free);
+        claimed = await inSpan("job.claim", { attributes: { "jobs.executor": this.executor.name, "jobs.slots": free } }, async (span) => {
+          const leases = await this.port.claim(this.executor.filter, this.options.leaseSeconds, free);
+          span?.setAttribute("jobs.claimed", leases.length);
+          return leases;
+        });
         failures = 0;
       } catch (err) {
         // The database or API is unreachable: back off, capped, and try again.
@@ -185,7 +194,12 @@ export class Runner {
 
   private launch(token: string, job: ClaimedJob): void {
     const abort = new AbortController();
-    const done = this.execute(token, job, abort)
+    const span = {
+      parent: ROOT_CONTEXT,
+      links: linksTo(job.traceParent, { "jobs.link": "created_by_request" }),
+      attributes: { "jobs.job_id": job.id, "jobs.reasoner_type": job.reasonerType, "jobs.executor": this.executor.name },
+    };
+    const done = inSpan(`job.execute ${job.reasonerType}`, span, () => this.execute(token, job, abort))
       .catch((err: unknown) => this.options.logger.error({ err, jobId: job.id }, "executor crashed; the lease will expire and the job be retried"))
       .finally(() => {
         this.freeSlot(job.id);
@@ -215,8 +229,8 @@ export class Runner {
       signal,
       log: (message, o) => port.appendLogs(token, [{ message, level: o?.level ?? "info", step: o?.step ?? null, timestampMs: Date.now() } satisfies PortLogLine]),
       event: (data, stream) => port.appendEvents(token, [data], stream),
-      upload: (artifact) => port.uploadArtifact(token, artifact),
-      readArtifact: (id) => port.readArtifact(job, id),
+      upload: (artifact) => inSpan("artifact.upload", { attributes: { "jobs.artifact.name": artifact.name } }, () => port.uploadArtifact(token, artifact)),
+      readArtifact: (id) => inSpan("artifact.read", { attributes: { "jobs.artifact.id": id } }, () => port.readArtifact(job, id)),
       jobArtifacts: (id) => port.jobArtifacts(job, id),
     };
     try {
@@ -224,7 +238,7 @@ export class Runner {
       try {
         // A run that finished is reported as done even if a stop came meanwhile: completeJob turns
         // a CANCELING job into CANCELED, and a lost lease refuses it.
-        outcome = await this.executor.run(ctx);
+        outcome = await inSpan("job.run", {}, () => this.executor.run(ctx));
       } catch (err) {
         keepAlive();
         this.freeSlot(job.id);
@@ -236,7 +250,7 @@ export class Runner {
       keepAlive();
       this.freeSlot(job.id);
       try {
-        const { state } = await port.complete(token, outcome.result, outcome.artifactIds);
+        const { state } = await inSpan("job.complete", {}, () => port.complete(token, outcome.result, outcome.artifactIds));
         logger.info({ jobId: job.id, state, executor: this.executor.name }, "job finished");
       } catch (err) {
         if (err instanceof LeaseLostError) logger.warn({ jobId: job.id }, "lease lost before completion; the job is someone else's now");
@@ -271,7 +285,7 @@ export class Runner {
       if (reason === null && !(err instanceof NotRunnableHere)) {
         await this.port.appendLogs(token, [{ message: `${report.code}: ${report.message}`, level: "error", timestampMs: Date.now() }]).catch(() => undefined);
       }
-      const { state } = await this.port.fail(token, { code: report.code, message: report.message }, report.retryable);
+      const { state } = await inSpan("job.fail", { attributes: { "jobs.error.code": report.code } }, () => this.port.fail(token, { code: report.code, message: report.message }, report.retryable));
       logger.info({ jobId: job.id, state, code: report.code }, "job stopped");
     } catch (e) {
       if (!(e instanceof LeaseLostError)) logger.error({ err: e, jobId: job.id }, "failJob failed; the lease will expire and the job be retried");

@@ -3,6 +3,7 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { type ApolloServerPlugin, HeaderMap } from "@apollo/server";
+import { SpanKind } from "@opentelemetry/api";
 import express, { type Request, type Response } from "express";
 import type { GraphQLSchema } from "graphql";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
@@ -13,8 +14,9 @@ import { jobsError } from "../errors.ts";
 import { createJobLoaders } from "../jobs/loaders.ts";
 import type { Context, Services } from "../schema/context.ts";
 import { createErrorFormatting, type ErrorFormatting, fillRequestId } from "../schema/format-error.ts";
+import { accessLogPlugin, accessRecordOf, beginAccess } from "../observability/access-log.ts";
 import { requestMetricsPlugin } from "../observability/metrics.ts";
-import { tracingPlugin } from "../observability/tracing.ts";
+import { contextOfTraceParent, inSpan, tracingPlugin } from "../observability/tracing.ts";
 import { auditPlugin } from "../security/audit.ts";
 import { actAsOf, authenticateRequest } from "../security/authenticate.ts";
 import { limitRules } from "../security/limits.ts";
@@ -127,6 +129,9 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
     // Introspection is allowed here and gated per caller by the operation policy (admins may always).
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns SIGINT/SIGTERM and closes everything in order; Apollo's own handlers (on outside
+    // NODE_ENV=test) would stop it a second time and hang the shutdown.
+    stopOnTerminationSignals: false,
     csrfPrevention: true,
     allowBatchedHttpRequests: true,
     parseOptions: { maxTokens: services.config.limits.maxTokens },
@@ -146,6 +151,7 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
       auditPlugin(services.audit),
       requestMetricsPlugin(services.metrics),
       tracingPlugin(),
+      accessLogPlugin(),
     ],
   });
   await apollo.start();
@@ -182,18 +188,27 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
     }
     const url = req.url ?? "";
-    const response = await apollo.executeHTTPGraphQLRequest({
+    // The request's span (continuing the caller's traceparent) is active while it executes, so the
+    // operation, its statements and the jobs it creates belong to it.
+    const span = { kind: SpanKind.SERVER, parent: contextOfTraceParent(req.headers.traceparent), attributes: { "http.request.method": req.method ?? "", "url.path": "/graphql", "jobs.request_id": requestId } };
+    const response = await inSpan(`${req.method} /graphql`, span, () => apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method!.toUpperCase(), headers, search: url.includes("?") ? (parseUrl(url).search ?? "") : "", body: req.body },
       context: async () => {
         try {
-          return withLazySignal(await contextFor(services, req.headers.authorization, baseUrlOf(services, req), requestId, undefined, actAsOf(req.headers)), res);
+          const context = await contextFor(services, req.headers.authorization, baseUrlOf(services, req), requestId, undefined, actAsOf(req.headers));
+          const access = accessRecordOf(res);
+          if (access) {
+            access.keyId = context.viewer.apiKeyId;
+            context.access = access;
+          }
+          return withLazySignal(context, res);
         } catch (err) {
           // Answered by Apollo without any operation (so no errorLogPlugin): logged here.
           errors.log(err, requestId);
           throw err;
         }
       },
-    });
+    }));
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status || 200;
     if (response.body.kind === "complete") {
@@ -211,6 +226,7 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
     const requestId = newRequestId(req.headers["x-request-id"]);
     res.setHeader("x-request-id", requestId);
     res.locals.requestId = requestId;
+    beginAccess(services.logger, req, res, requestId);
     next();
   });
 
@@ -321,6 +337,7 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
   const servePost = (req: IncomingMessage, res: ServerResponse) => {
     const requestId = newRequestId(req.headers["x-request-id"]);
     res.setHeader("x-request-id", requestId);
+    beginAccess(services.logger, req, res, requestId);
     jsonBody(req as Request, res as Response, (err?: unknown) => {
       if (err) return failDirect(req, res, requestId, err);
       const body = (req as Request).body as unknown;

@@ -6,6 +6,9 @@ import express, { type Request, type Response } from "express";
 import { isJobsError, jobsError } from "../errors.ts";
 import type { Viewer } from "../jobs/model.ts";
 import type { Download } from "../artifacts/service.ts";
+import { type Attributes, SpanKind } from "@opentelemetry/api";
+import { accessRecordOf } from "../observability/access-log.ts";
+import { contextOfTraceParent, inSpan, type SpanSpec } from "../observability/tracing.ts";
 import type { Services } from "../schema/context.ts";
 import { actAsOf, authenticateLinkRequest, authenticateRequest } from "../security/authenticate.ts";
 import { sendHttpError } from "./send-error.ts";
@@ -17,12 +20,19 @@ function sendError(res: Response, services: Services, err: unknown): void {
 }
 
 async function viewerOf(services: Services, req: Request) {
-  return authenticateRequest(services, req.headers.authorization, actAsOf(req.headers));
+  return withAccessKey(req, await authenticateRequest(services, req.headers.authorization, actAsOf(req.headers)));
 }
 
 /** Downloads also accept the dashboard's session cookie, so a plain <a href> works in a browser. */
 async function downloaderOf(services: Services, req: Request) {
-  return authenticateLinkRequest(services, req.headers);
+  return withAccessKey(req, await authenticateLinkRequest(services, req.headers));
+}
+
+/** The access log names the key a request authenticated with. */
+function withAccessKey(req: Request, viewer: Viewer): Viewer {
+  const access = req.res && accessRecordOf(req.res);
+  if (access) access.keyId = viewer.apiKeyId;
+  return viewer;
 }
 
 /** If-None-Match against our strong ETag: lists, weak tags and `*` (not req.fresh, which fetch's no-cache defeats). */
@@ -31,6 +41,22 @@ function matchesEtag(header: string | undefined, contentHash: string): boolean {
   return header.split(",").some((tag) => {
     const t = tag.trim();
     return t === "*" || t.replace(/^W\//, "") === `"${contentHash}"`;
+  });
+}
+
+/** A transfer's span: a server span continuing the caller's traceparent. */
+function transferSpan(req: Request, attributes: Attributes): SpanSpec {
+  return { kind: SpanKind.SERVER, parent: contextOfTraceParent(req.headers.traceparent), attributes };
+}
+
+/** Sends a download inside an artifact.download span that lasts until the bytes are sent (or the client left). */
+function tracedDownload(req: Request, res: Response, id: string, find: () => Promise<Download>): Promise<void> {
+  return inSpan("artifact.download", transferSpan(req, { "jobs.artifact.id": id }), async (span) => {
+    const download = await find();
+    span?.setAttributes({ "jobs.artifact.size_bytes": download.sizeBytes, "jobs.artifact.name": download.name });
+    const sent = span ? new Promise<void>((resolve) => res.once("close", resolve)) : undefined;
+    sendDownload(req, res, download);
+    await sent;
   });
 }
 
@@ -112,13 +138,17 @@ export function artifactsRouter(services: Services): express.Router {
       const name = typeof req.query.name === "string" ? req.query.name : "";
       const type = typeof req.query.type === "string" ? req.query.type : null;
       const mime = req.headers["content-type"];
-      const stored = await services.artifacts.upload({
-        leaseToken,
-        caller: viewer,
-        name,
-        artifactType: type,
-        mimeType: typeof mime === "string" && mime !== "application/octet-stream" ? mime : null,
-        body: req,
+      const stored = await inSpan("artifact.upload", transferSpan(req, { "jobs.artifact.name": name }), async (span) => {
+        const uploaded = await services.artifacts.upload({
+          leaseToken,
+          caller: viewer,
+          name,
+          artifactType: type,
+          mimeType: typeof mime === "string" && mime !== "application/octet-stream" ? mime : null,
+          body: req,
+        });
+        span?.setAttributes({ "jobs.artifact.id": uploaded.id, "jobs.artifact.size_bytes": uploaded.sizeBytes });
+        return uploaded;
       });
       res.status(201).json(stored);
     } catch (err) {
@@ -163,7 +193,7 @@ export function artifactsRouter(services: Services): express.Router {
 
   router.get("/artifacts/:id", async (req, res) => {
     try {
-      sendDownload(req, res, await services.artifacts.artifactDownload(req.params.id, await downloaderOf(services, req)));
+      await tracedDownload(req, res, req.params.id, async () => services.artifacts.artifactDownload(req.params.id, await downloaderOf(services, req)));
     } catch (err) {
       // Not ours: maybe an upstream job's artifact (its downloadUrl on this server names only its id).
       await relayOrFail(services, req, res, err, `artifacts/${encodeURIComponent(req.params.id)}`);
@@ -172,7 +202,7 @@ export function artifactsRouter(services: Services): express.Router {
 
   router.get("/files/:revisionId", async (req, res) => {
     try {
-      sendDownload(req, res, await services.artifacts.fileRevisionDownload(req.params.revisionId, await downloaderOf(services, req)));
+      await tracedDownload(req, res, req.params.revisionId, async () => services.artifacts.fileRevisionDownload(req.params.revisionId, await downloaderOf(services, req)));
     } catch (err) {
       await relayOrFail(services, req, res, err, `files/${encodeURIComponent(req.params.revisionId)}`);
     }

@@ -1,10 +1,14 @@
 // GraphiQL for browsers, served entirely by this server: the page, its scripts and its styles come
-// from npm packages (graphiql@3's UMD build, react@18 and react-dom@18's UMD builds), so it works
-// with no internet access, and its Content-Security-Policy lets the page load nothing from elsewhere.
+// from npm packages (see graphiql-files.ts; in the compiled server, from the copy `npm run build`
+// made), so it works with no internet access, and its Content-Security-Policy lets the page load
+// nothing from elsewhere.
 import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import express, { type Request, type Response, type Router } from "express";
+import { BUILT_ASSETS_DIR, BUILT_MANIFEST, GRAPHIQL_PACKAGE_FILES, JS } from "./graphiql-files.ts";
 
 export interface GraphiQLOptions {
   /** Where queries and mutations are POSTed (a path on this server, or an absolute URL). */
@@ -23,9 +27,21 @@ function packageFile(pkg: string, file: string): { path: string; version: string
   return { path: join(dirname(manifest), file), version };
 }
 
-const JS = "text/javascript; charset=utf-8";
-const CSS = "text/css; charset=utf-8";
-const JSON_TYPE = "application/json; charset=utf-8";
+/** Where each file is: the build's copy beside this module when there is one, else its package. */
+function locateFiles(): Record<string, { path: string; version: string }> {
+  const built = join(dirname(fileURLToPath(import.meta.url)), BUILT_ASSETS_DIR);
+  const manifest = join(built, BUILT_MANIFEST);
+  if (existsSync(manifest)) {
+    const versions = JSON.parse(readFileSync(manifest, "utf8")) as Record<string, string>;
+    return Object.fromEntries(Object.keys(GRAPHIQL_PACKAGE_FILES).map((name) => [name, { path: join(built, name), version: versions[name] ?? "built" }]));
+  }
+  return graphiqlPackageFiles();
+}
+
+/** Each file in its installed package, with the package's version (the build copies these). */
+export function graphiqlPackageFiles(): Record<string, { path: string; version: string }> {
+  return Object.fromEntries(Object.entries(GRAPHIQL_PACKAGE_FILES).map(([name, f]) => [name, packageFile(f.pkg, f.file)]));
+}
 
 /** The page's own script: reads its settings from a JSON data block, so no inline script is needed. */
 const INIT_SCRIPT = String.raw`(function () {
@@ -112,19 +128,10 @@ interface Asset {
 }
 
 function loadAssets(): { assets: Map<string, Asset>; version: string } {
-  const graphiqlJs = packageFile("graphiql", "graphiql.min.js");
-  const files: Record<string, { path: string; version: string; contentType: string }> = {
-    "react.production.min.js": { ...packageFile("react", "umd/react.production.min.js"), contentType: JS },
-    "react-dom.production.min.js": { ...packageFile("react-dom", "umd/react-dom.production.min.js"), contentType: JS },
-    "graphiql.min.js": { ...graphiqlJs, contentType: JS },
-    "graphiql.min.css": { ...packageFile("graphiql", "graphiql.min.css"), contentType: CSS },
-    // graphiql.min.js ends with `sourceMappingURL=index.umd.js.map`: browser dev tools ask for it.
-    "index.umd.js.map": { ...packageFile("graphiql", "graphiql.min.js.map"), contentType: JSON_TYPE },
-  };
   const assets = new Map<string, Asset>();
   const hash = createHash("sha256");
-  for (const [name, file] of Object.entries(files)) {
-    assets.set(name, { path: file.path, contentType: file.contentType });
+  for (const [name, file] of Object.entries(locateFiles())) {
+    assets.set(name, { path: file.path, contentType: GRAPHIQL_PACKAGE_FILES[name]!.contentType });
     hash.update(`${name}@${file.version}\n`);
   }
   assets.set("graphiql-init.js", { body: INIT_SCRIPT, contentType: JS });

@@ -1,13 +1,32 @@
-// Prometheus metrics, one registry per server (tests run several servers in one process).
-// Job counts and queue depth are read from the database when scraped, so every process reports the
-// same truth; latencies and open subscriptions are this process's own.
+// Prometheus metrics, one registry per server (tests run several servers in one process). Names
+// follow Prometheus conventions: counters end in _total, durations are _seconds histograms, gauges
+// have neither suffix. Job counts and queue depth are read from the database when scraped, so every
+// process reports the same truth (aggregate them with max, not sum); counters and latencies are this
+// process's own (sum them). Every metric is listed in the README; deploy/grafana/jobs-api.json charts them.
 import type { ApolloServerPlugin } from "@apollo/server";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { Database } from "../db/database.ts";
 import type { UpstreamObserver } from "../jobs/remote/upstream.ts";
+import { DEFAULT_AGENT_QUEUE } from "../families/agent/input.ts";
+import { BATCH_QUEUE } from "../families/batch/input.ts";
+import { GENERATION_QUEUES } from "../families/generation/queues.ts";
+import type { JobState } from "../jobs/model.ts";
 import type { Context } from "../schema/context.ts";
+import type { FinishReport } from "../workers/protocol/service.ts";
+import type { SweepResult } from "../workers/protocol/sql/sweep.ts";
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** Job run times: from a second to a few hours. */
+const RUN_BUCKETS = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200];
+
+/** Queues every deployment has, reported as 0 while empty (others appear once seen). */
+const KNOWN_QUEUES: readonly { reasoner_type: string; queue: string }[] = [
+  ...GENERATION_QUEUES.map((queue) => ({ reasoner_type: "GENERATION", queue })),
+  { reasoner_type: "BATCH", queue: BATCH_QUEUE },
+  { reasoner_type: "AGENT", queue: DEFAULT_AGENT_QUEUE },
+];
+
+const OUTCOMES: Partial<Record<JobState, string>> = { SUCCEEDED: "succeeded", FAILED: "failed", CANCELED: "canceled" };
 
 export class Metrics {
   /** What remote gateways report their upstream calls and breaker changes to. */
@@ -25,7 +44,11 @@ export class Metrics {
   readonly queueWait: Histogram<"reasoner_type">;
   readonly requestDuration: Histogram<"operation_type" | "outcome">;
   readonly subscriptionsOpen: Gauge<"field">;
-  readonly jobsFinished: Counter<"reasoner_type" | "state">;
+  readonly jobsFinished: Counter<"reasoner_type" | "outcome">;
+  readonly runDuration: Histogram<"reasoner_type" | "outcome">;
+  readonly failures: Counter<"reasoner_type">;
+  readonly retries: Counter<"reasoner_type">;
+  readonly swept: Counter<"action">;
   readonly upstreamRequests: Histogram<"gateway" | "outcome">;
   readonly upstreamBreaker: Gauge<"gateway" | "state">;
 
@@ -60,8 +83,8 @@ export class Metrics {
     });
     this.jobsFinished = new Counter({
       name: "jobs_finished_total",
-      help: "Jobs this process saw reach a terminal state through the worker protocol.",
-      labelNames: ["reasoner_type", "state"],
+      help: "Jobs a worker (in-process or over GraphQL) finished through this process, by family and outcome (succeeded, failed, canceled).",
+      labelNames: ["reasoner_type", "outcome"],
       registers: [this.registry],
     });
     this.upstreamRequests = new Histogram({
@@ -77,9 +100,35 @@ export class Metrics {
       labelNames: ["gateway", "state"],
       registers: [this.registry],
     });
+    this.runDuration = new Histogram({
+      name: "jobs_run_duration_seconds",
+      help: "Time from a job's start to its end, for the jobs counted in jobs_finished_total.",
+      labelNames: ["reasoner_type", "outcome"],
+      buckets: RUN_BUCKETS,
+      registers: [this.registry],
+    });
+    this.failures = new Counter({
+      name: "jobs_failures_total",
+      help: "failJob reports received by this process (retried or not).",
+      labelNames: ["reasoner_type"],
+      registers: [this.registry],
+    });
+    this.retries = new Counter({
+      name: "jobs_retries_total",
+      help: "Failed runs this process put back in their queue for another attempt.",
+      labelNames: ["reasoner_type"],
+      registers: [this.registry],
+    });
+    this.swept = new Counter({
+      name: "jobs_swept_total",
+      help: "Jobs this process's sweeper moved: requeued (lease expired), failed (lease expired, no attempts left), canceled, timed_out.",
+      labelNames: ["action"],
+      registers: [this.registry],
+    });
+    for (const action of ["requeued", "failed", "canceled", "timed_out"]) this.swept.inc({ action }, 0);
     new Gauge({
-      name: "jobs_total",
-      help: "Jobs by family (reasoner type) and state, all tenants.",
+      name: "jobs_stored",
+      help: "Jobs stored, by family (reasoner type) and state, all tenants.",
       labelNames: ["reasoner_type", "state"],
       registers: [this.registry],
       async collect() {
@@ -90,21 +139,48 @@ export class Metrics {
         for (const r of rows) this.set({ reasoner_type: r.reasonerType, state: r.state }, r.n);
       },
     });
+    // Queues seen waiting since start: they stay reported (as 0 once empty) instead of vanishing.
+    const seenQueues = new Map(KNOWN_QUEUES.map((l) => [`${l.reasoner_type}|${l.queue}`, l]));
     new Gauge({
       name: "jobs_queue_depth",
-      help: "Jobs waiting to be claimed, by family and queue (due now or later).",
+      help: "Jobs waiting to be claimed, by family and queue (due now or later); known and seen queues report 0 when empty.",
       labelNames: ["reasoner_type", "queue"],
       registers: [this.registry],
       async collect() {
         this.reset();
+        for (const labels of seenQueues.values()) this.set(labels, 0);
         // The claimable partial index covers exactly these rows.
         const rows = await db.query<{ reasonerType: string; queue: string; n: number }>(
           `select "reasonerType"::text as "reasonerType", "queue", count(*)::int as "n" from "jobs"
            where "state" in ('QUEUED', 'PENDING') group by 1, 2`,
         );
-        for (const r of rows) this.set({ reasoner_type: r.reasonerType, queue: r.queue }, r.n);
+        for (const r of rows) {
+          const labels = { reasoner_type: r.reasonerType, queue: r.queue };
+          seenQueues.set(`${r.reasonerType}|${r.queue}`, labels);
+          this.set(labels, r.n);
+        }
       },
     });
+  }
+
+  /** Records a worker's report: a finish (with its run time), a failure, a retry. */
+  observeFinish(report: FinishReport): void {
+    const reasoner_type = report.reasonerType;
+    if (report.failure) this.failures.inc({ reasoner_type });
+    const outcome = OUTCOMES[report.state];
+    if (!outcome) {
+      if (report.failure) this.retries.inc({ reasoner_type });
+      return;
+    }
+    this.jobsFinished.inc({ reasoner_type, outcome });
+    if (report.startedOn) this.runDuration.observe({ reasoner_type, outcome }, Math.max(0, Date.now() - new Date(report.startedOn).getTime()) / 1000);
+  }
+
+  observeSweep(result: SweepResult): void {
+    if (result.requeued) this.swept.inc({ action: "requeued" }, result.requeued);
+    if (result.failed) this.swept.inc({ action: "failed" }, result.failed);
+    if (result.canceled) this.swept.inc({ action: "canceled" }, result.canceled);
+    if (result.timedOut) this.swept.inc({ action: "timed_out" }, result.timedOut);
   }
 
   /** Records one claim: its duration and, when a job came back, how long it had waited. */

@@ -12,6 +12,7 @@ import type { JobRecord, Viewer } from "../jobs/model.ts";
 import type { GatewayRegistry } from "../jobs/registry.ts";
 import type { JobService } from "../jobs/service.ts";
 import type { Logger } from "../logger.ts";
+import type { AccessRecord } from "../observability/access-log.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import type { ScheduleService } from "../schedules/service.ts";
 import type { AuditLog } from "../security/audit.ts";
@@ -59,4 +60,6 @@ export interface Context {
   partialErrors?: GraphQLError[];
   /** The request's trace (when tracing is on): execution runs inside it, so upstream calls continue it. */
   trace?: OtelContext;
+  /** The HTTP request's access-log record (absent on WebSocket operations). */
+  access?: AccessRecord;
 }

@@ -11,6 +11,7 @@ import { generationExecutor } from "../executors/generation.ts";
 import { HttpPort } from "../executors/ports/http.ts";
 import { Runner } from "../executors/runner.ts";
 import { createLogger } from "../logger.ts";
+import { startTracing, tracingConfigured } from "../observability/tracing.ts";
 
 const Env = z.object({
   JOBS_URL: z.string().url().default("http://localhost:4000"),
@@ -32,6 +33,8 @@ if (!parsed.success) {
 }
 const env = parsed.data;
 const logger = createLogger(env.JOBS_LOG_LEVEL);
+// Its job spans (claim, run, complete) export like the server's when OTEL_EXPORTER_OTLP_* is set.
+const stopTracing = tracingConfigured() ? startTracing() : async () => undefined;
 const port = new HttpPort({ url: env.JOBS_URL, apiKey: env.JOBS_API_KEY, name: env.JOBS_WORKER_NAME, queues: env.JOBS_WORKER_QUEUES });
 const engine = new ThreadEngine({ threads: env.JOBS_WORKERS });
 const runner = new Runner(port, generationExecutor(engine), { concurrency: env.JOBS_WORKERS, leaseSeconds: env.JOBS_LEASE_SECONDS, logger }).start();
@@ -43,7 +46,10 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "worker stopping");
-    runner.stop().then(
+    runner
+      .stop()
+      .then(() => stopTracing())
+      .then(
       () => engine.close().finally(() => process.exit(0)),
       () => process.exit(1),
     );

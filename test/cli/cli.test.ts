@@ -3,10 +3,11 @@
 // verify → rerun) with --json, and the exit codes scripts rely on.
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { backends } from "../helpers/backends.ts";
 import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/server.ts";
 
@@ -22,7 +23,8 @@ interface CliResult {
 function jobs(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<CliResult> {
   const { JOBS_URL: _u, JOBS_API_KEY: _k, ...inherited } = process.env;
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...inherited, NO_COLOR: "1", ...env }, cwd, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+    // XDG_CONFIG_HOME: no config file of the person running the tests is read.
+    execFile(process.execPath, [BIN, ...args], { env: { ...inherited, NO_COLOR: "1", XDG_CONFIG_HOME: join(tmpdir(), "jobsctl-test-no-config"), ...env }, cwd, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -55,6 +57,33 @@ describe("jobsctl without a server", () => {
     expect(noKey.stderr).toContain("JOBS_API_KEY");
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("download");
+  });
+
+  it("--version prints the package's version", async () => {
+    const r = await jobs(["--version"]);
+    expect(r.code).toBe(0);
+    const { version } = JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "package.json"), "utf8")) as { version: string };
+    expect(r.stdout.trim()).toBe(version);
+  });
+
+  it("prints a bash completion script that completes commands, subcommands and each command's flags", async () => {
+    const script = await jobs(["completion", "bash"]);
+    expect(script.code).toBe(0);
+    const file = join(mkdtempSync(join(tmpdir(), "jobsctl-completion-")), "jobsctl.bash");
+    writeFileSync(file, script.stdout);
+    const complete = (...words: string[]) =>
+      new Promise<string>((resolve, reject) => {
+        const probe = `source "${file}"; COMP_WORDS=(${words.map((w) => `'${w}'`).join(" ")}); COMP_CWORD=${words.length - 1}; _jobsctl; printf '%s\\n' "\${COMPREPLY[*]}"`;
+        execFile("bash", ["-c", probe], (error, stdout) => (error ? reject(error) : resolve(stdout.trim())));
+      });
+    expect(await complete("jobsctl", "li")).toBe("list");
+    expect(await complete("jobsctl", "list", "--sta")).toBe("--state");
+    expect(await complete("jobsctl", "--json", "list", "--type", "GENERATION", "--fi")).toBe("--first");
+    expect((await complete("jobsctl", "keys", "")).split(" ")).toContain("create");
+    expect(await complete("jobsctl", "keys", "create", "--ro")).toBe("--role");
+    const zsh = await jobs(["completion", "zsh"]);
+    expect(zsh.stdout).toMatch(/^autoload -U \+X bashcompinit && bashcompinit\n/);
+    expect((await jobs(["completion", "fish"])).code).toBe(1);
   });
 
   it("an unreachable server is an API error: exit 2", async () => {
@@ -129,6 +158,46 @@ describe.each(backends.map((b) => [b.name, b] as const))("jobsctl on %s", (_name
     expect(readFileSync(join(dir, "rerun.csv")).equals(bytes)).toBe(true);
   });
 
+  it("reads URL and key from a config-file profile; flags and environment variables win over it", async () => {
+    const file = join(dir, "config.yaml");
+    writeFileSync(
+      file,
+      [
+        "current: team",
+        "profiles:",
+        `  team: { url: "${t.url}", apiKey: "${ADMIN_KEY}" }`,
+        `  stale: { url: "${t.url}", apiKey: "jobs_revoked-key-0000000000000000" }`,
+      ].join("\n"),
+    );
+    const [current, named, overridden, unknown] = await Promise.all([
+      jobs(["--json", "list", "--first", "1"], { JOBS_CONFIG: file }),
+      jobs(["--config", file, "--profile", "team", "--json", "list", "--first", "1"]),
+      jobs(["--config", file, "--profile", "stale", "--json", "list", "--first", "1"], { JOBS_API_KEY: ADMIN_KEY }),
+      jobs(["--config", file, "--profile", "nope", "list"]),
+    ]);
+    expect(json<{ totalCount: number }>(current).totalCount).toBeGreaterThanOrEqual(0);
+    expect(named.code).toBe(0);
+    expect(overridden.code).toBe(0);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('no profile "nope" (profiles: team, stale)');
+  });
+
+  it("-o yaml and -o json print the same page; -o wide adds the native state and full times", async () => {
+    await jobs(["--json", "create", "--type", "LOGIC", "--reasoner", "engine-o", "--payload", '{"query":"def output = 2"}'], env);
+    const [asYaml, asJson, wide, table] = await Promise.all([
+      jobs(["-o", "yaml", "list", "--type", "LOGIC", "--first", "1"], env),
+      jobs(["-o", "json", "list", "--type", "LOGIC", "--first", "1"], env),
+      jobs(["-o", "wide", "list", "--type", "LOGIC", "--first", "1"], env),
+      jobs(["list", "--type", "LOGIC", "--first", "1"], env),
+    ]);
+    expect(asYaml.code).toBe(0);
+    expect(parseYaml(asYaml.stdout)).toEqual(json(asJson));
+    expect(wide.stdout.split("\n")[0]).toMatch(/NATIVE.*CREATED\s+DURATION$/);
+    expect(wide.stdout).toMatch(/\d{4}-\d{2}-\d{2}T/);
+    expect(table.stdout).toMatch(/\d+s ago|\dm ago/);
+    expect(table.stdout).not.toContain("\u001b["); // piped: no colour
+  });
+
   it("exit codes: 4 not found, 3 timeout, 5 hash mismatch or unverified evidence, 6 canceled, 2 refused", async () => {
     const [missing, logicRun, genRun, refused] = await Promise.all([
       jobs(["get", "00000000-0000-4000-8000-000000000000"], env),
@@ -137,7 +206,9 @@ describe.each(backends.map((b) => [b.name, b] as const))("jobsctl on %s", (_name
       jobs(["list", "--all-users"], { ...env, JOBS_API_KEY: "jobs_wrong-key-000000000000000000" }),
     ]);
     expect(missing.code).toBe(4);
-    expect(missing.stderr).toContain("NOT_FOUND");
+    // The message once, its code once, after it.
+    expect(missing.stderr).toMatch(/^error: .+ \(NOT_FOUND\)\n$/);
+    expect(missing.stderr.split("NOT_FOUND")).toHaveLength(2);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("UNAUTHENTICATED");
 

@@ -1,5 +1,6 @@
-// Child processes for the execution suites: the API server (`src/main.ts`, as `npm start` runs it)
-// and the worker (`src/workers/main.ts`, as `npm run worker` runs it), started with node + tsx.
+// Child processes for the execution suites: the API server (`src/main.ts`) and the worker
+// (`src/workers/main.ts`), started with node + tsx from the sources, or (`compiled`) as `npm start`
+// and `npm run worker` run them: plain node on dist/ (build it first: test/production/build.ts).
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -7,22 +8,34 @@ export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 export interface Child {
   proc: ChildProcess;
+  /** stdout and stderr as they came. */
   output(): string;
+  /** stdout alone. */
+  stdout(): string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 export function spawnTs(entry: string, env: Record<string, string>): Child {
-  const proc = spawn(process.execPath, ["--import", "tsx", entry], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  proc.stdout!.on("data", (d: Buffer) => (output += d.toString("utf8")));
-  proc.stderr!.on("data", (d: Buffer) => (output += d.toString("utf8")));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.once("exit", (code, signal) => resolve({ code, signal })));
-  return { proc, output: () => output, exited };
+  return spawnNode(["--import", "tsx", entry], env);
 }
 
-/** Starts `src/main.ts` and resolves with its URL once it says it is ready. */
-export async function startServerProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<Child & { url: string }> {
-  const child = spawnTs("src/main.ts", { PORT: "0", HOST: "127.0.0.1", ...env });
+export function spawnNode(args: string[], env: Record<string, string>): Child {
+  const proc = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  let stdout = "";
+  proc.stdout!.on("data", (d: Buffer) => {
+    output += d.toString("utf8");
+    stdout += d.toString("utf8");
+  });
+  proc.stderr!.on("data", (d: Buffer) => (output += d.toString("utf8")));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.once("exit", (code, signal) => resolve({ code, signal })));
+  return { proc, output: () => output, stdout: () => stdout, exited };
+}
+
+/** Starts `src/main.ts` (or `dist/main.js`) and resolves with its URL once it says it is ready. */
+export async function startServerProcess(env: Record<string, string>, timeoutMs = 60_000, options: { compiled?: boolean } = {}): Promise<Child & { url: string }> {
+  const serverEnv = { PORT: "0", HOST: "127.0.0.1", ...env };
+  const child = options.compiled ? spawnNode(["dist/main.js"], serverEnv) : spawnTs("src/main.ts", serverEnv);
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the server did not start within ${timeoutMs} ms:\n${child.output()}`)), timeoutMs);
     const onData = () => {
@@ -30,10 +43,13 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
       if (found) {
         clearTimeout(timer);
         child.proc.stdout!.off("data", onData);
+        child.proc.stderr!.off("data", onData);
         resolve(found[1]!);
       }
     };
+    // The banner is on stderr (stdout carries JSON log lines only).
     child.proc.stdout!.on("data", onData);
+    child.proc.stderr!.on("data", onData);
     void child.exited.then(({ code, signal }) => {
       clearTimeout(timer);
       reject(new Error(`the server exited (${code ?? signal}) before it was ready:\n${child.output()}`));

@@ -47,6 +47,7 @@ export function claimedJobOf(job: ClaimedJobRow): ClaimedJob {
     name: job.name,
     createdBy: job.createdBy,
     payload: job.payload,
+    traceParent: job.traceParent,
     generation: g
       ? {
           kind: g.kind,

@@ -6,6 +6,9 @@ export const BUILT_IN_KINDS: readonly GenerationKind[] = ["MOCK", "ANALYZE", "FI
 
 export const INTERACTIVE_MAX_ROWS = 100_000;
 
+/** Every queue generationQueue answers (the metrics report each, empty ones as 0). */
+export const GENERATION_QUEUES: readonly string[] = ["free", "gpu", "interactive", "standard"];
+
 export function generationQueue(kind: GenerationKind, tier: PlanTier, rows: number | null): string {
   if (tier === "FREE") return "free";
   if (kind === "TRAIN" || kind === "SYNTHESIZE") return "gpu";

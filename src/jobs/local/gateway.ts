@@ -6,6 +6,7 @@ import { decodeCursor, encodeCursor } from "../cursor.ts";
 import type { CancelOptions, GatewayCursor, GatewayPage, JobGateway } from "../gateway.ts";
 import type { JobFilter, JobKey, JobRecord, ReasonerType, Viewer } from "../model.ts";
 import type { NewJob } from "../new-job.ts";
+import { currentTraceParent } from "../../observability/tracing.ts";
 import { NEW_JOBS, notifyPayload, RECORD_CHANGE, recordOneChangeSql } from "../sql/notify.ts";
 import { transitionJob } from "../sql/transitionJob.ts";
 import { initialStates, isTerminal, isWaiting, nativeStateOf } from "../states.ts";
@@ -77,6 +78,7 @@ export class LocalJobGateway implements JobGateway {
           queue: job.queue,
           priority: job.priority,
           parentJobId: job.parentJobId ?? null,
+          traceParent: currentTraceParent(),
           statusSeq: states.length,
           revision: 1,
           statusHistory: {

@@ -21,7 +21,7 @@ export const asDate = (v: unknown): Date => new Date(typeof v === "number" ? v :
 const JOB_DATES = ["createdOn", "updatedOn", "startedOn", "finishedOn", "leaseExpiresOn"] as const;
 
 /** Columns toJobRecord drops (the lease token is a secret; the rest is bookkeeping): never read. */
-const DROPPED = new Set(["leaseToken", "statusSeq", "eventSeq", "logSeq", "runAfter"]);
+const DROPPED = new Set(["leaseToken", "statusSeq", "eventSeq", "logSeq", "runAfter", "traceParent"]);
 /** Enum columns, read as text. */
 const ENUMS = new Set(["reasonerType", "state", "kind", "planTier", "archiveStatus"]);
 

@@ -4,9 +4,9 @@ import type { JobRecord } from "../model.ts";
 export const jobInclude = { transaction: true, agent: true, generation: true, batch: true } as const satisfies Prisma.JobInclude;
 export type JobRow = Prisma.JobGetPayload<{ include: typeof jobInclude }>;
 
-/** Drops what must never leave the server (the lease token) and bookkeeping counters. */
+/** Drops what must never leave the server (the lease token), bookkeeping counters and the creating trace. */
 export function toJobRecord(row: JobRow): JobRecord {
-  const { leaseToken: _secret, statusSeq: _s, eventSeq: _e, logSeq: _l, runAfter: _r, ...job } = row;
+  const { leaseToken: _secret, statusSeq: _s, eventSeq: _e, logSeq: _l, runAfter: _r, traceParent: _t, ...job } = row;
   return job;
 }
 

@@ -54,8 +54,19 @@ export interface WorkerProtocolOptions {
    */
   afterSuccess?: (job: SucceededJob) => Promise<void>;
   logger?: { error(obj: object, msg?: string): void };
+  /** Told about every completion and failure once it has committed (for the metrics). */
+  onFinish?: (report: FinishReport) => void;
   /** Told about every claim: when it started (performance.now()) and what it returned. */
   onClaim?: (via: "in-process" | "graphql", startedAt: number, claimed: { reasonerType: string; dueOn: Date } | null) => void;
+}
+
+/** A job a worker reported on: its new state (a waiting state when a failure was retried). */
+export interface FinishReport {
+  reasonerType: ReasonerType;
+  state: JobState;
+  /** Reported through failJob (whether or not it was retried or the job ended CANCELED). */
+  failure: boolean;
+  startedOn: Date | null;
 }
 
 /** What an in-process executor claims with: any tenant unless given; no worker row. */
@@ -266,6 +277,7 @@ export class WorkerProtocol {
     const done: CompletedJob =
       (ids.length === 0 ? await this.succeeding.submit({ lease, tenantId, result, by }) : null) ??
       (await this.db.transaction((tx) => completeJob(tx, { lease, tenantId, result, artifactIds: ids, by })));
+    this.options.onFinish?.({ reasonerType: done.reasonerType, state: done.state, failure: false, startedOn: done.startedOn });
     if (done.state === "SUCCEEDED" && this.options.afterSuccess) {
       try {
         await this.options.afterSuccess({ jobId: done.jobId, tenantId: done.tenantId, reasonerType: done.reasonerType });
@@ -291,7 +303,9 @@ export class WorkerProtocol {
     const { lease, tenantId, by } = this.present(token, caller);
     const e = parseInput(ErrorInput, error, "error");
     assertNoNul(e, "error");
-    return this.db.transaction((tx) => failJob(tx, { lease, tenantId, error: e, retryable: retryable ?? false, by }));
+    const failed = await this.db.transaction((tx) => failJob(tx, { lease, tenantId, error: e, retryable: retryable ?? false, by }));
+    this.options.onFinish?.({ reasonerType: failed.reasonerType, state: failed.state, failure: true, startedOn: failed.startedOn });
+    return failed;
   }
 
   private async claimWith(filter: ClaimFilter): Promise<ExecutorLease[]> {

@@ -9,7 +9,7 @@ export interface SweeperLogger {
   info(obj: object, msg?: string): void;
 }
 
-export function startSweeper(db: Database, intervalMs: number, logger: SweeperLogger): () => Promise<void> {
+export function startSweeper(db: Database, intervalMs: number, logger: SweeperLogger, onSweep?: (result: SweepResult) => void): () => Promise<void> {
   if (!(intervalMs > 0)) return async () => undefined;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -22,6 +22,7 @@ export function startSweeper(db: Database, intervalMs: number, logger: SweeperLo
   const tick = () => {
     inFlight = sweep(db)
       .then((r: SweepResult) => {
+        onSweep?.(r);
         if (r.requeued || r.failed || r.canceled || r.timedOut) logger.info({ ...r }, "sweeper moved jobs");
       })
       .catch((err: unknown) => {

@@ -54,6 +54,8 @@ export interface ClaimedJobRow {
   name: string | null;
   createdBy: string;
   payload: unknown;
+  /** The creating request's W3C traceparent, when it was traced. */
+  traceParent: string | null;
   /** GENERATION jobs only: the contract the output is a pure function of. */
   generation: {
     kind: GenerationKind;
@@ -135,7 +137,7 @@ export async function claimJobs(sql: Sql, f: ClaimFilter): Promise<ClaimedLease[
          "updatedOn" = now()
        from candidate c where j."id" = c."id"
        returning j."id", j."tenantId", j."reasonerType", j."state", j."nativeState", j."statusSeq", j."revision", j."leaseExpiresOn",
-         j."name", j."createdBy", j."payload", greatest(j."createdOn", j."runAfter") as "dueOn"
+         j."name", j."createdBy", j."payload", j."traceParent", greatest(j."createdOn", j."runAfter") as "dueOn"
      ), history as (
        insert into "job_status_changes" ("jobId", "seq", "state", "nativeState", "message", "agentId", "createdById")
        select "id", "statusSeq", "state", "nativeState", $9::text, $4::uuid::text, $10::text from claimed
@@ -143,7 +145,7 @@ export async function claimJobs(sql: Sql, f: ClaimFilter): Promise<ClaimedLease[
        update "agent_details" a set "agentId" = $4::uuid::text
        from claimed c where a."jobId" = c."id" and c."reasonerType" = 'AGENT'
      ), ${recordChangeSql("claimed")}
-     select c."id", c."tenantId", c."reasonerType", c."state", c."revision", c."name", c."createdBy", c."payload", c."leaseExpiresOn", c."dueOn",
+     select c."id", c."tenantId", c."reasonerType", c."state", c."revision", c."name", c."createdBy", c."payload", c."traceParent", c."leaseExpiresOn", c."dueOn",
        g."kind" as "gKind", g."rows" as "gRows", g."description" as "gDescription", g."seed" as "gSeed", g."spec" as "gSpec",
        g."planTier" as "gPlanTier"
      from claimed c cross join async left join "generation_details" g on g."jobId" = c."id"`,
@@ -173,6 +175,7 @@ export async function claimJobs(sql: Sql, f: ClaimFilter): Promise<ClaimedLease[
       name: row.name,
       createdBy: row.createdBy,
       payload: row.payload,
+      traceParent: row.traceParent,
       generation: row.gKind && row.gPlanTier
         ? {
             kind: row.gKind,

@@ -28,11 +28,13 @@ export interface CompletedJob {
   state: "SUCCEEDED" | "CANCELED";
   /** Credits charged by this call (GENERATION successes only). */
   chargedCredits: number | null;
+  /** When the job started running (null if it never did), for the run-time metric. */
+  startedOn: Date | null;
 }
 
 export async function completeJob(tx: Sql, a: CompleteArgs): Promise<CompletedJob> {
   const job = await lockLease(tx, a.lease, a.tenantId);
-  const base = { jobId: job.id, tenantId: job.tenantId, reasonerType: job.reasonerType };
+  const base = { jobId: job.id, tenantId: job.tenantId, reasonerType: job.reasonerType, startedOn: job.startedOn };
   if (job.state === "CANCELING") {
     await transitionJob(tx, {
       jobId: job.id,

@@ -31,11 +31,13 @@ export interface FailedJob {
   state: JobState;
   /** When requeued: when it may be claimed again. */
   retryAt: Date | null;
+  /** When the job started running (null if it never did), for the run-time metric. */
+  startedOn: Date | null;
 }
 
 export async function failJob(tx: Sql, a: FailArgs): Promise<FailedJob> {
   const job = await lockLease(tx, a.lease, a.tenantId);
-  const base = { jobId: job.id, tenantId: job.tenantId, reasonerType: job.reasonerType };
+  const base = { jobId: job.id, tenantId: job.tenantId, reasonerType: job.reasonerType, startedOn: job.startedOn };
   const common = { jobId: job.id, reasonerType: job.reasonerType, from: [job.state], leaseToken: job.leaseToken, agentId: agentIdOf(job), by: a.by };
   const said = `${a.error.code}: ${a.error.message}`;
 

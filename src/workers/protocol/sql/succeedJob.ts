@@ -27,7 +27,7 @@ export async function succeedJobs(sql: Sql, all: readonly SucceedArgs[]): Promis
   if (all.length === 0) return [];
   // Rows are locked in id order, so two batches can never wait for each other in a cycle.
   const sorted = [...all].sort((a, b) => (a.lease.jobId < b.lease.jobId ? -1 : a.lease.jobId > b.lease.jobId ? 1 : 0));
-  const rows = await sql.query<{ id: string; tenantId: string; reasonerType: ReasonerType }>(
+  const rows = await sql.query<{ id: string; tenantId: string; reasonerType: ReasonerType; startedOn: Date | null }>(
     `with given as (
        select * from unnest($1::uuid[], $2::text[], $3::uuid[], $4::jsonb[], $5::text[]) as g("id", "hash", "tenantId", "result", "by")
      ), moved as (
@@ -37,12 +37,12 @@ export async function succeedJobs(sql: Sql, all: readonly SucceedArgs[]): Promis
        from given g
        where j."id" = g."id" and j."leaseToken" = g."hash" and (g."tenantId" is null or j."tenantId" = g."tenantId")
          and j."state" not in ${TERMINAL_SQL} and j."state" <> 'CANCELING' and j."reasonerType" <> 'GENERATION'
-       returning j."id", j."tenantId", j."reasonerType", j."state", j."nativeState", j."revision", j."statusSeq", j."workerId", g."by"
+       returning j."id", j."tenantId", j."reasonerType", j."startedOn", j."state", j."nativeState", j."revision", j."statusSeq", j."workerId", g."by"
      ), history as (
        insert into "job_status_changes" ("jobId", "seq", "state", "nativeState", "message", "agentId", "createdById")
        select "id", "statusSeq", "state", "nativeState", 'completed', "workerId"::text, "by" from moved
      ), ${recordChangeSql("moved")}
-     select m."id", m."tenantId", m."reasonerType" from moved m`,
+     select m."id", m."tenantId", m."reasonerType", m."startedOn" from moved m`,
     [
       sorted.map((a) => a.lease.jobId),
       sorted.map((a) => a.lease.hash),
@@ -57,6 +57,6 @@ export async function succeedJobs(sql: Sql, all: readonly SucceedArgs[]): Promis
     // through to completeJob and is told LEASE_LOST, as it would be one after the other.
     const row = done.get(a.lease.jobId);
     done.delete(a.lease.jobId);
-    return row ? { jobId: row.id, tenantId: row.tenantId, reasonerType: row.reasonerType, state: "SUCCEEDED", chargedCredits: null } : null;
+    return row ? { jobId: row.id, tenantId: row.tenantId, reasonerType: row.reasonerType, state: "SUCCEEDED", chargedCredits: null, startedOn: row.startedOn } : null;
   });
 }

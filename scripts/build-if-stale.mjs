@@ -1,0 +1,28 @@
+// `prestart` / `preworker`: builds dist/ when it is missing or older than anything it is built from,
+// so `npm install && npm start` works from a fresh clone and after every pull. An up-to-date build
+// costs one walk over src/ (milliseconds).
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const stamp = join(root, "dist", ".build-stamp");
+const inputs = ["src", "tsconfig.json", "tsconfig.build.json", "package-lock.json", "scripts/build.mjs"];
+
+function newest(path) {
+  if (!existsSync(path)) return 0;
+  const info = statSync(path);
+  if (!info.isDirectory()) return info.mtimeMs;
+  let latest = info.mtimeMs; // a deleted file changes its folder's time
+  for (const entry of readdirSync(path)) latest = Math.max(latest, newest(join(path, entry)));
+  return latest;
+}
+
+const builtAt = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
+const sourcesAt = Math.max(...inputs.map((p) => newest(join(root, p))));
+if (builtAt === 0 || sourcesAt > builtAt) {
+  process.stderr.write(builtAt === 0 ? "jobs-api: no build in dist/, building (npm run build)\n" : "jobs-api: dist/ is older than the sources, rebuilding\n");
+  const result = spawnSync(process.execPath, [join(root, "scripts", "build.mjs")], { stdio: "inherit", cwd: root });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
