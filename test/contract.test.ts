@@ -25,45 +25,23 @@ const PENDING: string[] = [
   "TYPE_REMOVED: ScheduleConnection was removed.",
   "TYPE_REMOVED: ScheduledJobInput was removed.",
   "TYPE_REMOVED: CreateScheduleInput was removed.",
-  // issue 20 (seed fidelity)
-  "TYPE_REMOVED: ProblemInput was removed.",
   // issue 26 (performance): bulk createJobs
   "TYPE_REMOVED: CreateJobResult was removed.",
-  // issue 20 (seed fidelity)
-  "FIELD_REMOVED: JobStatus.jobId was removed.",
-  "FIELD_REMOVED: Job.updatedOn was removed.",
-  "FIELD_REMOVED: Transaction.updatedOn was removed.",
-  "FIELD_REMOVED: ReasonerJob.updatedOn was removed.",
-  "FIELD_REMOVED: AgentJob.updatedOn was removed.",
-  "FIELD_REMOVED: GenerationJob.updatedOn was removed.",
-  "FIELD_REMOVED: BatchJob.updatedOn was removed.",
-  "FIELD_REMOVED: JobFilter.assignedAgentId was removed.",
-  "FIELD_REMOVED: JobFilter.archiveStatus was removed.",
   // issue 22 (federation)
   "VALUE_REMOVED_FROM_ENUM: GATEWAY was removed from enum type Role.",
-  // issue 20 (seed fidelity)
-  "FIELD_REMOVED: Query.artifacts was removed.",
   // issue 19 (hardening): the audit log query
   "FIELD_REMOVED: Query.auditLog was removed.",
   // issue 22 (federation)
   "FIELD_REMOVED: Query.gateways was removed.",
   // issue 24 (schedules)
   "FIELD_REMOVED: Query.schedules was removed.",
-  // issue 20 (seed fidelity)
-  "ARG_REMOVED: Query.jobs arg offset was removed.",
-  "FIELD_CHANGED_KIND: CreateGenerationJobInput.kind changed type from GenerationKind to GenerationKind!.",
   // issue 26 (performance): bulk createJobs
   "FIELD_REMOVED: Mutation.createJobs was removed.",
-  // issue 20 (seed fidelity)
-  "FIELD_REMOVED: Mutation.assignJobAgent was removed.",
   // issue 24 (schedules)
   "FIELD_REMOVED: Mutation.createSchedule was removed.",
   "FIELD_REMOVED: Mutation.pauseSchedule was removed.",
   "FIELD_REMOVED: Mutation.resumeSchedule was removed.",
   "FIELD_REMOVED: Mutation.deleteSchedule was removed.",
-  // issue 20 (seed fidelity)
-  "ARG_REMOVED: Mutation.completeJob arg problems was removed.",
-  "ARG_REMOVED: Mutation.failJob arg problems was removed.",
 
 ];
 

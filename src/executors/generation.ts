@@ -15,7 +15,7 @@ import {
   runBuiltInGeneration,
 } from "../families/generation/engine/index.ts";
 import { generateMockChunks, type MockContract, parseMockContract, resolveMockColumns } from "../families/generation/engine/mock.ts";
-import { type ArtifactBytes, type GenerationContract, InputFault, NotRunnableHere, type UploadedArtifact } from "./port.ts";
+import { type ArtifactBytes, type GenerationContract, InputFault, NotRunnableHere, type ProblemReport, type UploadedArtifact } from "./port.ts";
 import type { Executor, JobContext, Outcome } from "./runner.ts";
 
 const MOCK_CHUNK_ROWS = 10_000;
@@ -34,7 +34,8 @@ export const generationExecutor: Executor = {
     if (!g) throw new InputFault("INVALID_JOB", `job ${ctx.job.id} is not a generation job`);
     // In-process claims filter by kind; a worker over HTTP cannot, so it hands such jobs back.
     if (!isBuiltInGenerationKind(g.kind)) throw new NotRunnableHere(`generation kind ${g.kind} has no built-in executor`);
-    await ctx.log(`${g.kind} started (seed ${g.seed})`);
+    const chosen = (ctx.job.payload as { kindChosen?: { reason: string } } | null)?.kindChosen;
+    await ctx.log(`${g.kind} started (seed ${g.seed})${chosen ? `; kind ${g.kind} chosen: ${chosen.reason}` : ""}`);
     try {
       const outcome = g.kind === "MOCK" ? await runMock(ctx, g) : await runFromInputs(ctx, g);
       await ctx.log(`${g.kind} finished: ${describe(outcome)}`);
@@ -100,6 +101,7 @@ async function runFromInputs(ctx: JobContext, g: GenerationContract): Promise<Ou
     ctx.signal.throwIfAborted();
     run = runBuiltInGeneration(g.kind, { contract, seed: g.seed, inputs: inputs.map((i) => i.bytes) });
   }
+  if (g.kind === "VERIFY") failOnMismatch(run.result);
   const uploaded = await uploadAll(ctx, run.outputs);
   return {
     result: { ...run.result, artifacts: run.outputs.map((o, i) => summary(o.name, uploaded[i]!)) },
@@ -129,6 +131,23 @@ async function readInputs(ctx: JobContext, g: GenerationContract): Promise<Artif
   const read: ArtifactBytes[] = [];
   for (const id of ids) read.push(await ctx.readArtifact(id));
   return read;
+}
+
+/** A VERIFY that found any mismatch fails, with one problem per mismatch (RadMah's verify). */
+function failOnMismatch(result: Record<string, unknown>): void {
+  if (result.ok !== false) return;
+  const files = (result.mismatches ?? []) as { name: string; expected: string; actual: string }[];
+  const evidence = ((result.evidence as { mismatches?: string[] } | undefined)?.mismatches ?? []);
+  const problems: ProblemReport[] = [
+    ...files.map((m) => ({
+      severity: "error",
+      code: "HASH_MISMATCH",
+      message: `${m.name}: expected ${m.expected}, found ${m.actual}`,
+      details: { name: m.name, expected: m.expected, actual: m.actual },
+    })),
+    ...evidence.map((message) => ({ severity: "error", code: "EVIDENCE_MISMATCH", message })),
+  ];
+  throw new InputFault("VERIFY_MISMATCH", `${problems.length} mismatch(es) found: ${problems.map((p) => p.message).join("; ")}`.slice(0, 10_000), problems);
 }
 
 interface VerifyEntry {

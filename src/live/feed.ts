@@ -76,10 +76,15 @@ export interface LiveFeedDeps {
   logger: Logger;
 }
 
+/** What jobsChanged filters can tell apart: a job is delivered again only when this moves. */
+const listingOf = (job: JobRecord) => `${job.state}|${job.agent?.archiveStatus ?? ""}|${job.agent?.assignedAgentId ?? ""}`;
+
 export class LiveFeed {
   private readonly channels = new Map<string, JobChannel>();
   private readonly watchers = new Map<string, Set<JobsWatcher>>();
   private readonly sentRevisions = new Map<string, number>();
+  /** What jobsChanged last handed out per job (its listing: state, archive status, agent), for as many jobs. */
+  private readonly sentListings = new Map<string, string>();
   private readonly unsubscribes: (() => void)[] = [];
   private readonly watcherCountListeners = new Set<() => void>();
   private stopped = false;
@@ -312,6 +317,13 @@ export class LiveFeed {
     this.sentRevisions.delete(jobId);
     this.sentRevisions.set(jobId, snap.job.revision);
     if (this.sentRevisions.size > SENT_REVISIONS_KEPT) this.sentRevisions.delete(this.sentRevisions.keys().next().value!);
+    // jobsChanged sends each state once: a change that leaves what the filters select as it was
+    // (logs, events, evidence, comments) is jobUpdated's to send, not a new listing.
+    const listing = listingOf(snap.job);
+    if (this.sentListings.get(jobId) === listing) return;
+    this.sentListings.delete(jobId);
+    this.sentListings.set(jobId, listing);
+    if (this.sentListings.size > SENT_REVISIONS_KEPT) this.sentListings.delete(this.sentListings.keys().next().value!);
     for (const w of set) {
       if (!matchesJobsFilter(w.viewer, w.filter, snap.job, snap.grants)) continue;
       w.pending.delete(jobId);

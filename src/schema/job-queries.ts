@@ -1,12 +1,12 @@
 // Reading jobs: one by key, pages of them across families, and waiting for one to finish.
 import { jobsError } from "../errors.ts";
-import { pageSize } from "../jobs/cursor.ts";
+import { pageOffset, pageSize } from "../jobs/cursor.ts";
 import { isUuid } from "../jobs/validation.ts";
 import type { JobRecord } from "../jobs/model.ts";
 import type { ListedJob } from "../jobs/service.ts";
 import { builder } from "./builder.ts";
-import { JobStateEnum, ReasonerTypeEnum } from "./enums.ts";
-import { JobRef } from "./job.ts";
+import { ArchiveStatusEnum, JobStateEnum, ReasonerTypeEnum } from "./enums.ts";
+import { ArtifactRef, JobRef } from "./job.ts";
 
 export function jobKey(reasonerType: JobRecord["reasonerType"], jobId: string | number) {
   const id = String(jobId);
@@ -22,6 +22,8 @@ export const JobFilterInput = builder.inputType("JobFilter", {
     createdBy: t.string({ required: false }),
     onlyActive: t.boolean({ required: false, defaultValue: false }),
     allUsers: t.boolean({ required: false, defaultValue: false }),
+    assignedAgentId: t.id({ required: false }),
+    archiveStatus: t.field({ type: ArchiveStatusEnum, required: false }),
   }),
 });
 
@@ -70,21 +72,23 @@ builder.queryFields((t) => ({
       filter: t.arg({ type: JobFilterInput, required: false }),
       first: t.arg.int({ required: false, defaultValue: 50 }),
       after: t.arg.string({ required: false }),
+      offset: t.arg.int({ required: false, description: "Skip this many (instead of after)." }),
     },
     resolve: async (_root, args, ctx) => {
       const first = pageSize(args.first, 50);
+      const offset = pageOffset(args.offset, args.after);
       const filter = { ...args.filter, jobId: args.filter?.jobId != null ? String(args.filter.jobId) : null };
       if (filter.jobId && !isUuid(filter.jobId)) {
         return { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null }, totalCount: async () => 0 };
       }
-      const page = await ctx.services.jobs.list(filter, first, args.after ?? null, ctx.viewer);
+      const page = await ctx.services.jobs.list(filter, first, args.after ?? null, ctx.viewer, offset);
       for (const { job } of page.items) ctx.loaders.job.prime({ reasonerType: job.reasonerType, jobId: job.id }, job);
       const edges = page.items.map((item) => new JobEdge(item));
       return {
         edges,
         pageInfo: {
           hasNextPage: page.hasNextPage,
-          hasPreviousPage: args.after != null,
+          hasPreviousPage: args.after != null || offset > 0,
           get startCursor() {
             return edges[0]?.cursor ?? null;
           },
@@ -94,6 +98,16 @@ builder.queryFields((t) => ({
         },
         totalCount: page.totalCount,
       };
+    },
+  }),
+  artifacts: t.field({
+    type: [ArtifactRef],
+    description: "Every artifact of a job the caller may see, whatever its family.",
+    args: { jobId: t.arg.id({ required: true }) },
+    resolve: async (_root, args, ctx) => {
+      const job = await ctx.services.jobs.findById(String(args.jobId), ctx.viewer);
+      if (!job) throw jobsError("NOT_FOUND", `job ${args.jobId} not found`);
+      return ctx.loaders.artifacts.load(job);
     },
   }),
   waitForJob: t.field({

@@ -96,10 +96,13 @@ describe.each(backends.map((b) => [b.name, b] as const))("built-in generation on
     try {
       expect((await readGeneration(t.admin, jobId)).evidence!.verified).toBe(false);
       const check = await waitForGeneration(t.admin, await createGeneration(t.admin, { kind: "VERIFY", spec: { jobId } }));
-      expect(check.state).toBe("SUCCEEDED");
-      expect(check.operation.result!.ok).toBe(false);
-      expect(check.operation.result!.mismatches).toEqual([expect.objectContaining({ name: "run_log.ndjson", expected: runLog.contentHash })]);
-      expect(check.operation.result!.evidence.mismatches.join("\n")).toContain("run_log.ndjson");
+      // A mismatch fails the VERIFY, with a problem per mismatch: the file's hash, then the bundle's.
+      expect(check.state).toBe("FAILED");
+      expect(check.error?.code).toBe("VERIFY_MISMATCH");
+      expect(check.problems[0]).toMatchObject({ severity: "error", code: "HASH_MISMATCH", details: { name: "run_log.ndjson", expected: runLog.contentHash } });
+      expect(check.problems.slice(1).map((p) => p.code)).toEqual(check.problems.slice(1).map(() => "EVIDENCE_MISMATCH"));
+      expect(check.problems.slice(1).map((p) => p.message).join("\n")).toContain("run_log.ndjson");
+      expect(check.chargedCredits).toBe(0);
     } finally {
       writeFileSync(path, original);
     }
@@ -145,8 +148,11 @@ describe.each(backends.map((b) => [b.name, b] as const))("built-in generation on
       t.admin,
       await createGeneration(t.admin, { kind: "VERIFY", spec: { artifacts: [{ artifactId: csvId, expectedHash: good }, { artifactId: csvId, name: "wrong", expectedHash: `sha256:${"0".repeat(64)}` }] } }),
     );
-    expect(verify.state).toBe("SUCCEEDED");
-    expect(verify.operation.result).toMatchObject({ ok: false, checked: 2, mismatches: [{ name: "wrong", actual: good }] });
+    expect(verify.state).toBe("FAILED");
+    expect(verify.error).toMatchObject({ code: "VERIFY_MISMATCH" });
+    expect(verify.problems).toEqual([
+      { severity: "error", code: "HASH_MISMATCH", message: `wrong: expected sha256:${"0".repeat(64)}, found ${good}`, details: { name: "wrong", expected: `sha256:${"0".repeat(64)}`, actual: good } },
+    ]);
   });
 
   it("fails a job whose input or spec is wrong, at once and without credits", async () => {

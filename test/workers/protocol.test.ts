@@ -722,11 +722,11 @@ describe.each(backends)("worker protocol on $name", (backend) => {
   });
 
   it("in-process claims: any tenant, restricted to generation kinds, never assigned agent jobs", async () => {
-    const { admin, tenantId } = await tenant();
+    const { admin, worker, tenantId } = await tenant();
     const protocol = workerProtocolFor(t.server.services);
     const train = await generationJob(admin, { kind: "TRAIN" });
     const mock = await generationJob(admin, { kind: "MOCK", rows: 10 });
-    const assigned = await agentJob(admin, { assignedAgentId: uuidv7() });
+    const assigned = await agentJob(admin, { assignedAgentId: await register(worker, { name: "an agent", reasonerTypes: ["AGENT"] }) });
     const l = await protocol.claim({ tenantId, reasonerTypes: ["GENERATION", "AGENT"], generationKinds: ["MOCK"], name: "builtin-generation" });
     expect(l?.job.id).toBe(mock);
     expect(l?.job.state).toBe("RUNNING");

@@ -4,10 +4,15 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type ArchiveStatus =
+  | 'ACTIVE'
+  | 'ARCHIVED';
+
 export type CreateGenerationJobInput = {
   description?: string | null | undefined;
   idempotencyKey?: string | null | undefined;
-  kind: GenerationKind;
+  /** Absent: chosen from the input (a description alone makes MOCK, spec.model SYNTHESIZE, spec.input alone ANALYZE); the job's kind and payload.kindChosen say which. */
+  kind?: GenerationKind | null | undefined;
   name?: string | null | undefined;
   planTier?: PlanTier | null | undefined;
   rows?: number | null | undefined;
@@ -41,6 +46,8 @@ export type GenerationKind =
 
 export type JobFilter = {
   allUsers?: boolean | null | undefined;
+  archiveStatus?: ArchiveStatus | null | undefined;
+  assignedAgentId?: string | number | null | undefined;
   createdBy?: string | null | undefined;
   jobId?: string | number | null | undefined;
   name?: string | null | undefined;
