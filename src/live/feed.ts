@@ -221,6 +221,17 @@ export class LiveFeed {
   ): AsyncIterableIterator<T> {
     const { pageSize } = this.options;
     let cursor = afterSeq;
+    /**
+     * Caught up with a job seen terminal: nothing more can be written, so one last read of the store
+     * says whether anything is left; none: the subscription completes (null).
+     */
+    const finish = async (): Promise<T[] | null | undefined> => {
+      if (!channel.terminalSeen) return undefined;
+      const rows = await readStore(cursor, pageSize);
+      if (rows.length === 0) return null;
+      cursor = rows.at(-1)!.seq;
+      return rows.filter(wanted);
+    };
     return pullIterator<T>(async (closed) => {
       for (;;) {
         if (this.stopped || closed.closed) return null;
@@ -228,7 +239,10 @@ export class LiveFeed {
         if (tail?.covers(cursor)) {
           const items = tail.after(cursor, pageSize);
           if (items.length === 0) {
-            await channel.changed(closed);
+            const rest = await finish();
+            if (rest === null) return null;
+            if (rest === undefined) await channel.changed(closed);
+            else if (rest.length) return rest;
             continue;
           }
           cursor = items.at(-1)!.seq;
@@ -237,11 +251,13 @@ export class LiveFeed {
           continue;
         }
         const readsBefore = channel.readsCompleted;
+        const endedBefore = channel.terminalSeen;
         const rows = await readStore(cursor, pageSize);
         const page = rows.slice(0, pageSize);
         if (page.length) cursor = page.at(-1)!.seq;
         if (rows.length <= pageSize) startTail(cursor);
         if (page.length) return page;
+        if (endedBefore) return null; // caught up by a read made after the job ended
         // Caught up, but the tail (started by a subscriber further ahead) does not reach back here:
         // read the store again after the next change, unless one was read while this read ran.
         if (!tailOf()?.covers(cursor) && channel.readsCompleted === readsBefore) await channel.changed(closed);
@@ -293,10 +309,10 @@ export class LiveFeed {
     if (this.stopped) return;
     const key: ChannelKey = { tenantId: change.tenantId, reasonerType: change.reasonerType as ReasonerType, jobId: change.jobId };
     const existing = this.channels.get(channelId(key));
-    if (existing) return existing.notify(change.revision);
+    if (existing) return existing.notify(change.revision, change.state);
     if (!this.someWatcherMayWant(key, change.state)) return;
     if ((this.sentRevisions.get(key.jobId) ?? 0) >= change.revision) return;
-    this.channel(key).notify(change.revision);
+    this.channel(key).notify(change.revision, change.state);
   }
 
   /** Whether a jobsChanged subscriber may want this job (at this state, when the notification says). */

@@ -163,12 +163,13 @@ describe.each(backends.map((b) => [b.name, b] as const))("built-in generation on
     expect(missing.evidence).toBeNull();
     expect(missing.statusHistory.filter((h) => h.state === "RUNNING")).toHaveLength(1); // not retried
 
-    const badSpec = await waitForGeneration(t.admin, await createGeneration(t.admin, { kind: "MOCK", rows: 10, spec: { columns: [{ name: "x", type: "int", nullrate: 0.5 }] } }));
-    expect(badSpec.state).toBe("FAILED");
-    expect(badSpec.error?.code).toBe("INVALID_SPEC");
-    expect(badSpec.error?.message).toContain("spec.columns[0]");
-    const noInput = await waitForGeneration(t.admin, await createGeneration(t.admin, { kind: "FIT" }));
-    expect(noInput.error?.code).toBe("INVALID_SPEC");
+    // A built-in kind's spec is checked at creation: refused with the field, no job made.
+    const badSpec = await t.admin.raw(`mutation($i: CreateGenerationJobInput!) { createGenerationJob(input: $i) { job { jobId } } }`, {
+      i: { kind: "MOCK", rows: 10, spec: { columns: [{ name: "x", type: "int", nullrate: 0.5 }] } },
+    });
+    expect(badSpec.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.spec.columns[0]" });
+    const noInput = await t.admin.raw(`mutation { createGenerationJob(input: { kind: FIT }) { job { jobId } } }`);
+    expect(noInput.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.spec.input" });
   });
 
   it("leaves kinds without a built-in executor queued for an external worker", async () => {

@@ -515,7 +515,7 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     const [first, second] = [await worker.raw(COMPLETE, { t: l1.token, r: { rows: 2_500_000 } }), await worker.raw(COMPLETE, { t: l1.token, r: { rows: 1 } })];
     expect(first.data?.completeJob.state).toBe("SUCCEEDED");
     expect(codeOf(second)).toBe("LEASE_LOST");
-    expect((await credits(ok)).job).toEqual({ state: "SUCCEEDED", estimatedCredits: 3, chargedCredits: 3 });
+    expect((await credits(ok)).job).toEqual({ state: "SUCCEEDED", estimatedCredits: 13, chargedCredits: 13 }); // 3 for the rows, 10 for GPU-M training
     expect((await jobRow(ok)).result).toEqual({ rows: 2_500_000 });
 
     const l2 = await lease(worker, workerId);

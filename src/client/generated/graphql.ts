@@ -157,6 +157,7 @@ export type ListJobsQueryVariables = Exact<{
   filter?: JobFilter | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
+  offset?: number | null | undefined;
 }>;
 
 
@@ -558,8 +559,8 @@ fragment ArtifactFields on Artifact {
   createdOn
 }`) as unknown as TypedDocumentString<GetJobQuery, GetJobQueryVariables>;
 export const ListJobsDocument = new TypedDocumentString(`
-    query ListJobs($filter: JobFilter, $first: Int, $after: String) {
-  jobs(filter: $filter, first: $first, after: $after) {
+    query ListJobs($filter: JobFilter, $first: Int, $after: String, $offset: Int) {
+  jobs(filter: $filter, first: $first, after: $after, offset: $offset) {
     totalCount
     edges {
       cursor

@@ -17,7 +17,9 @@ export interface GenerationContractInput {
 }
 
 /** spec.input: one artifact id, or a list of them (a batch step may name an earlier step's output). */
-const ArtifactRefs = z.union([z.string().min(1, "must not be empty"), z.array(z.string().min(1, "must not be empty")).min(1, "name at least one artifact")]);
+const ArtifactRefs = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], {
+  error: "name the artifact to read: its id, or a list of ids",
+});
 
 const ReadsInput = z.object({ input: ArtifactRefs }, { error: "name the CSV artifact to read in spec.input" });
 
