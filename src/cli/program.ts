@@ -230,7 +230,7 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
 
   program
     .command("verify")
-    .description("download a generation job's evidence and verify hashes, chain and signatures here (exit 5 if not)")
+    .description("download a generation job's evidence and artifacts, re-hash every file and verify chain and signatures here (exit 5 on any mismatch)")
     .argument("<jobId>")
     .addOption(typeOption())
     .option("--public-key <pem|@file|sha256:id>", "require this signer")

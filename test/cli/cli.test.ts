@@ -3,7 +3,7 @@
 // verify → rerun) with --json, and the exit codes scripts rely on.
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -166,5 +166,25 @@ describe.each(backends.map((b) => [b.name, b] as const))("jobsctl on %s", (_name
     expect(readdirSync(dir).filter((f) => f.includes("partial"))).toEqual([]);
     expect(otherSigner.code).toBe(5);
     expect(otherSigner.stdout).toContain("not by the expected key");
+  });
+
+  it("verify re-hashes the artifacts' own bytes: a changed output exits 5 even though the bundle still matches its records", async () => {
+    const gen = json<{ jobId: string; artifacts: { name: string; contentHash: string }[] }>(
+      await jobs(["--json", "create", "--type", "GENERATION", "--payload", '{"kind":"MOCK","rows":30,"seed":8}', "--wait"], env),
+    );
+    expect(json<{ verified: boolean }>(await jobs(["--json", "verify", gen.jobId], env)).verified).toBe(true);
+    const output = gen.artifacts[0]!;
+    const path = t.server.services.blobs.pathOf(output.contentHash);
+    const original = readFileSync(path);
+    writeFileSync(path, Buffer.concat([original, Buffer.from("tampered\n")]));
+    try {
+      const tampered = await jobs(["--json", "verify", gen.jobId], env);
+      expect(tampered.code).toBe(5);
+      const check = JSON.parse(tampered.stdout) as { verified: boolean; mismatches: string[] };
+      expect(check.verified).toBe(false);
+      expect(check.mismatches).toEqual([expect.stringContaining(`mock.csv: its bytes hash to sha256:`)]);
+    } finally {
+      writeFileSync(path, original);
+    }
   });
 });
