@@ -79,7 +79,7 @@ export function localAgentExtras(db: Database, loadOne: (jobId: string, viewer: 
       const job = await agentJob(jobId, viewer);
       await requireRelation(db, job, viewer, "EDITOR");
       await requireAssignable(db, viewer.tenantId, target, { agent: "agentId", pool: "agentPoolId" });
-      await db.transaction(async (tx) => {
+      const reassigned = await db.transaction(async (tx) => {
         // Only while it waits: a claimed job is already its agent's. Locking the job row first means
         // a claim racing this either finished before (the job no longer waits) or skips the job.
         // The queue follows the pool, as addAgentJob derives it.
@@ -87,17 +87,20 @@ export function localAgentExtras(db: Database, loadOne: (jobId: string, viewer: 
           `update "jobs" set "queue" = $2, "reasonerName" = $2 where "id" = $1::uuid and "state" in ('CREATED', 'PENDING') returning "id"`,
           [jobId, target.agentPoolId ?? DEFAULT_AGENT_QUEUE],
         );
-        if (moved.length === 0) {
-          const now = (await loadOne(jobId, viewer))?.state ?? job.state;
-          throw jobsError("INVALID_TRANSITION", `job ${jobId} is ${now}; only a waiting job can be reassigned`, { state: now });
-        }
+        if (moved.length === 0) return false;
         await tx.query(`update "agent_details" set "assignedAgentId" = $2, "assignedAgentPoolId" = $3 where "jobId" = $1::uuid`, [
           jobId,
           target.agentId,
           target.agentPoolId,
         ]);
         await touchJob(tx, jobId);
+        return true;
       });
+      if (!reassigned) {
+        // Read after the transaction: PGlite has one connection, which the transaction held.
+        const now = (await loadOne(jobId, viewer))?.state ?? job.state;
+        throw jobsError("INVALID_TRANSITION", `job ${jobId} is ${now}; only a waiting job can be reassigned`, { state: now });
+      }
       return reload(jobId, viewer);
     },
 
