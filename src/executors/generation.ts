@@ -106,7 +106,21 @@ async function runFromInputs(ctx: JobContext, g: GenerationContract): Promise<Ou
   return {
     result: { ...run.result, artifacts: run.outputs.map((o, i) => summary(o.name, uploaded[i]!)) },
     artifactIds: uploaded.map((u) => u.id),
+    problems: g.kind === "ANALYZE" ? uninferredColumns(run.result) : [],
   };
+}
+
+/** ANALYZE: a column without a single value has no type to infer; it is read as text, and said so. */
+function uninferredColumns(result: Record<string, unknown>): ProblemReport[] {
+  const columns = (result.columns ?? []) as { name: string; count: number; nulls: number }[];
+  return columns
+    .filter((c) => c.count === 0)
+    .map((c) => ({
+      severity: "warning",
+      code: "COLUMN_NOT_INFERRED",
+      message: `column ${c.name} has no values (${c.nulls} empty cells); its type could not be inferred, so it is profiled as string`,
+      details: { column: c.name, nulls: c.nulls },
+    }));
 }
 
 async function uploadAll(ctx: JobContext, outputs: GenerationOutput[]): Promise<UploadedArtifact[]> {

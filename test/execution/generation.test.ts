@@ -134,6 +134,7 @@ describe.each(backends.map((b) => [b.name, b] as const))("built-in generation on
     );
     expect(analyze!.state).toBe("SUCCEEDED");
     expect(analyze!.operation.result).toMatchObject({ kind: "ANALYZE", rows: 300 });
+    expect(analyze!.problems).toEqual([]);
     expect(analyze!.artifacts.map((a) => a.name)).toEqual(["profile.json"]);
     expect(fit!.state).toBe("SUCCEEDED");
     expect(fit!.operation.result).toMatchObject({ kind: "FIT", rows: 300 });
@@ -152,6 +153,18 @@ describe.each(backends.map((b) => [b.name, b] as const))("built-in generation on
     expect(verify.error).toMatchObject({ code: "VERIFY_MISMATCH" });
     expect(verify.problems).toEqual([
       { severity: "error", code: "HASH_MISMATCH", message: `wrong: expected sha256:${"0".repeat(64)}, found ${good}`, details: { name: "wrong", expected: `sha256:${"0".repeat(64)}`, actual: good } },
+    ]);
+  });
+
+  it("ANALYZE records a problem for a column it could not infer, and still succeeds", async () => {
+    const make = await waitForGeneration(
+      t.admin,
+      await createGeneration(t.admin, { kind: "MOCK", rows: 40, seed: 4, spec: { columns: [{ name: "age", type: "int" }, { name: "notes", type: "string", nullRate: 1 }] } }),
+    );
+    const analyze = await waitForGeneration(t.admin, await createGeneration(t.admin, { kind: "ANALYZE", spec: { input: make.operation.result!.artifacts[0].id as string } }));
+    expect(analyze.state).toBe("SUCCEEDED");
+    expect(analyze.problems).toEqual([
+      { severity: "warning", code: "COLUMN_NOT_INFERRED", message: expect.stringContaining("column notes has no values (40 empty cells)"), details: { column: "notes", nulls: 40 } },
     ]);
   });
 
