@@ -60,7 +60,8 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
     .option("--all-users", "every user's jobs (admins)")
     .option("--first <n>", "page size (at most 500)", (v) => parseCount(v, "--first", 1))
     .option("--after <cursor>", "the endCursor of the previous page")
-    .action((opts: { type?: ReasonerType; state?: JobState; name?: string; createdBy?: string; active?: boolean; allUsers?: boolean; first?: number; after?: string }, cmd: Command) =>
+    .option("--offset <n>", "skip this many jobs instead of --after", (v) => parseCount(v, "--offset", 0))
+    .action((opts: { type?: ReasonerType; state?: JobState; name?: string; createdBy?: string; active?: boolean; allUsers?: boolean; first?: number; after?: string; offset?: number }, cmd: Command) =>
       run(cmd, async ({ client, print }) => {
         const page = await client.list({
           ...(opts.type ? { reasonerType: opts.type } : {}),
@@ -71,6 +72,7 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
           allUsers: Boolean(opts.allUsers),
           ...(opts.first ? { first: opts.first } : {}),
           after: opts.after ?? null,
+          ...(opts.offset !== undefined ? { offset: opts.offset } : {}),
         });
         print(page, () => {
           const more = page.hasNextPage ? `; next page: --after ${page.endCursor}` : "";

@@ -27,6 +27,16 @@ export const JobFilterInput = builder.inputType("JobFilter", {
   }),
 });
 
+/** The filter as the services take it: ids as strings, whatever form the client sent them in. */
+export function jobFilterOf(filter: JobFilterArg | null | undefined) {
+  return {
+    ...filter,
+    jobId: filter?.jobId != null ? String(filter.jobId) : null,
+    assignedAgentId: filter?.assignedAgentId != null ? String(filter.assignedAgentId) : null,
+  };
+}
+type JobFilterArg = typeof JobFilterInput.$inferInput;
+
 /** An edge of a page of jobs; its cursor is encoded only when selected. */
 class JobEdge {
   constructor(private readonly item: ListedJob) {}
@@ -77,7 +87,7 @@ builder.queryFields((t) => ({
     resolve: async (_root, args, ctx) => {
       const first = pageSize(args.first, 50);
       const offset = pageOffset(args.offset, args.after);
-      const filter = { ...args.filter, jobId: args.filter?.jobId != null ? String(args.filter.jobId) : null };
+      const filter = jobFilterOf(args.filter);
       if (filter.jobId && !isUuid(filter.jobId)) {
         return { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null }, totalCount: async () => 0 };
       }

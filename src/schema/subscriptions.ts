@@ -10,7 +10,7 @@ import { builder } from "./builder.ts";
 import type { Context } from "./context.ts";
 import { ReasonerTypeEnum } from "./enums.ts";
 import { JobEventRef, JobRef, LogLineRef } from "./job.ts";
-import { JobFilterInput } from "./job-queries.ts";
+import { JobFilterInput, jobFilterOf } from "./job-queries.ts";
 
 function requireKey(reasonerType: JobKey["reasonerType"], jobId: string | number): JobKey {
   const id = String(jobId);
@@ -74,8 +74,7 @@ builder.subscriptionFields((t) => ({
     description: "Every job that the caller may see, as it is created or changes.",
     args: { filter: t.arg({ type: JobFilterInput, required: false }) },
     subscribe: (_root, args, ctx) => {
-      const filter = { ...args.filter, jobId: args.filter?.jobId != null ? String(args.filter.jobId) : null };
-      return liveFeedFor(ctx.services).watchJobs(filter, ctx.viewer);
+      return liveFeedFor(ctx.services).watchJobs(jobFilterOf(args.filter), ctx.viewer);
     },
     resolve: (delivery: JobDelivery, _args, ctx) => deliver(delivery, ctx),
   }),

@@ -206,8 +206,8 @@ describe.each(backends)("seed fidelity on $name", (backend) => {
 
       const r3 = await moves(() => member.request(`mutation($id: ID!) { archiveJob(jobId: $id, reason: "done") { archiveStatus } }`, { id: jobId }));
       expect(r3).toBeGreaterThan(r2);
-      const byArchive = (s: string) => member.request<any>(`query($s: ArchiveStatus) { jobs(filter: { archiveStatus: $s }) { edges { node { jobId } } } }`, { s });
-      expect((await byArchive("ARCHIVED")).jobs.edges.map((e: any) => e.node.jobId)).toEqual([jobId]);
+      const byArchive = (s: string) => member.request<any>(`query($s: ArchiveStatus) { jobs(filter: { archiveStatus: $s }) { totalCount edges { node { jobId } } } }`, { s });
+      expect((await byArchive("ARCHIVED")).jobs).toEqual({ totalCount: 1, edges: [{ node: { jobId } }] });
       expect((await byArchive("ACTIVE")).jobs.edges.map((e: any) => e.node.jobId)).not.toContain(jobId);
       await moves(() => member.request(`mutation($id: ID!) { cancelJob(reasonerType: AGENT, jobId: $id) { state } }`, { id: jobId }));
 
@@ -321,7 +321,8 @@ describe.each(backends)("seed fidelity on $name", (backend) => {
       try {
         const watching = liveFeedFor(t.server.services).stats().jobsWatchers;
         const changed = live.subscribe<{ jobsChanged: { jobId: string; state: string } }>(`subscription { jobsChanged(filter: { reasonerType: AGENT, allUsers: true }) { jobId state } }`);
-        await liveFeedFor(t.server.services).untilJobsWatchers(watching + 1);
+        const archived = live.subscribe<{ jobsChanged: { jobId: string } }>(`subscription { jobsChanged(filter: { archiveStatus: ARCHIVED, allUsers: true }) { jobId } }`);
+        await liveFeedFor(t.server.services).untilJobsWatchers(watching + 2);
         const watched = await member.request<any>(`mutation { addAgentJob(input: { functionName: "watch" }) { job { jobId } } }`);
         const jobId: string = watched.addAgentJob.job.jobId;
         await changed.until(() => changed.items.some((c) => c.jobsChanged.jobId === jobId), "the created job");
@@ -339,6 +340,10 @@ describe.each(backends)("seed fidelity on $name", (backend) => {
         await member.request(`mutation($id: ID!) { cancelJob(reasonerType: AGENT, jobId: $id) { state } }`, { id: jobId });
         await changed.until(() => changed.items.some((c) => c.jobsChanged.jobId === jobId && c.jobsChanged.state === "CANCELED"), "the cancel");
         expect(changed.items.filter((c) => c.jobsChanged.jobId === jobId).map((c) => c.jobsChanged.state)).toEqual(["PENDING", "CANCELED"]);
+        // Istari's archive filter: archiving moves what the filter selects, so it is sent.
+        await member.request(`mutation($id: ID!) { archiveJob(jobId: $id) { jobId } }`, { id: fence });
+        await archived.until(() => archived.items.some((c) => c.jobsChanged.jobId === fence), "the archived job");
+        expect(archived.items.map((c) => c.jobsChanged.jobId)).toEqual([fence]);
       } finally {
         await live.dispose();
       }

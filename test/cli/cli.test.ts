@@ -168,6 +168,18 @@ describe.each(backends.map((b) => [b.name, b] as const))("jobsctl on %s", (_name
     expect(otherSigner.stdout).toContain("not by the expected key");
   });
 
+  it("list --offset skips that many of the filtered, newest-first list (RelationalAI's list(offset=))", async () => {
+    const made: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      made.push(json<{ jobId: string }>(await jobs(["--json", "create", "--type", "LOGIC", "--reasoner", "engine-a", "--name", "offset-cli", "--payload", `{"query":"def q = ${i}"}`], env)).jobId);
+    }
+    const page = json<{ jobs: { jobId: string }[]; totalCount: number }>(await jobs(["--json", "list", "--name", "offset-cli", "--offset", "1", "--first", "1"], env));
+    expect(page).toMatchObject({ totalCount: 3, jobs: [{ jobId: made[1] }] });
+    const both = await jobs(["list", "--offset", "1", "--after", "x"], env);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("offset");
+  });
+
   it("verify re-hashes the artifacts' own bytes: a changed output exits 5 even though the bundle still matches its records", async () => {
     const gen = json<{ jobId: string; artifacts: { name: string; contentHash: string }[] }>(
       await jobs(["--json", "create", "--type", "GENERATION", "--payload", '{"kind":"MOCK","rows":30,"seed":8}', "--wait"], env),
