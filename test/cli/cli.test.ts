@@ -188,11 +188,14 @@ describe.each(backends.map((b) => [b.name, b] as const))("jobsctl on %s", (_name
     const output = gen.artifacts[0]!;
     const path = t.server.services.blobs.pathOf(output.contentHash);
     const original = readFileSync(path);
-    writeFileSync(path, Buffer.concat([original, Buffer.from("tampered\n")]));
+    // Same length, one bit changed: what a download's Content-Length cannot catch.
+    const tampered = Buffer.from(original);
+    tampered[0] = tampered[0]! ^ 1;
+    writeFileSync(path, tampered);
     try {
-      const tampered = await jobs(["--json", "verify", gen.jobId], env);
-      expect(tampered.code).toBe(5);
-      const check = JSON.parse(tampered.stdout) as { verified: boolean; mismatches: string[] };
+      const verify = await jobs(["--json", "verify", gen.jobId], env);
+      expect(verify.code).toBe(5);
+      const check = JSON.parse(verify.stdout) as { verified: boolean; mismatches: string[] };
       expect(check.verified).toBe(false);
       expect(check.mismatches).toEqual([expect.stringContaining(`mock.csv: its bytes hash to sha256:`)]);
     } finally {

@@ -530,7 +530,7 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     expect((await credits(canceled)).job).toMatchObject({ state: "CANCELED", chargedCredits: 0 });
 
     const charges = await db().query<{ jobId: string; credits: number }>(`select "jobId", "credits" from "credit_charges" where "tenantId" = $1`, [tenantId]);
-    expect(charges).toEqual([{ jobId: ok, credits: 3 }]);
+    expect(charges).toEqual([{ jobId: ok, credits: 13 }]);
   });
 
   it("concurrent duplicate completeJob calls: exactly one succeeds", async () => {
