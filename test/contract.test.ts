@@ -17,34 +17,12 @@ const PENDING: string[] = [
   "TYPE_REMOVED: AuditEntry was removed.",
   "TYPE_REMOVED: AuditEntryEdge was removed.",
   "TYPE_REMOVED: AuditEntryConnection was removed.",
-  // issue 20 (seed fidelity)
-  "TYPE_REMOVED: ProblemInput was removed.",
   // issue 26 (performance): bulk createJobs
   "TYPE_REMOVED: CreateJobResult was removed.",
-  // issue 20 (seed fidelity)
-  "FIELD_REMOVED: JobStatus.jobId was removed.",
-  "FIELD_REMOVED: Job.updatedOn was removed.",
-  "FIELD_REMOVED: Transaction.updatedOn was removed.",
-  "FIELD_REMOVED: ReasonerJob.updatedOn was removed.",
-  "FIELD_REMOVED: AgentJob.updatedOn was removed.",
-  "FIELD_REMOVED: GenerationJob.updatedOn was removed.",
-  "FIELD_REMOVED: BatchJob.updatedOn was removed.",
-  "FIELD_REMOVED: JobFilter.assignedAgentId was removed.",
-  "FIELD_REMOVED: JobFilter.archiveStatus was removed.",
-  // issue 20 (seed fidelity)
-  "FIELD_REMOVED: Query.artifacts was removed.",
   // issue 19 (hardening): the audit log query
   "FIELD_REMOVED: Query.auditLog was removed.",
-  // issue 20 (seed fidelity)
-  "ARG_REMOVED: Query.jobs arg offset was removed.",
-  "FIELD_CHANGED_KIND: CreateGenerationJobInput.kind changed type from GenerationKind to GenerationKind!.",
   // issue 26 (performance): bulk createJobs
   "FIELD_REMOVED: Mutation.createJobs was removed.",
-  // issue 20 (seed fidelity)
-  "FIELD_REMOVED: Mutation.assignJobAgent was removed.",
-  // issue 20 (seed fidelity)
-  "ARG_REMOVED: Mutation.completeJob arg problems was removed.",
-  "ARG_REMOVED: Mutation.failJob arg problems was removed.",
 
 ];
 

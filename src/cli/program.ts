@@ -80,7 +80,8 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
     .option("--all-users", "every user's jobs (admins)")
     .option("--first <n>", "page size (at most 500)", (v) => parseCount(v, "--first", 1))
     .option("--after <cursor>", "the endCursor of the previous page")
-    .action((opts: { type?: ReasonerType; state?: JobState; name?: string; createdBy?: string; active?: boolean; allUsers?: boolean; first?: number; after?: string }, cmd: Command) =>
+    .option("--offset <n>", "skip this many jobs instead of --after", (v) => parseCount(v, "--offset", 0))
+    .action((opts: { type?: ReasonerType; state?: JobState; name?: string; createdBy?: string; active?: boolean; allUsers?: boolean; first?: number; after?: string; offset?: number }, cmd: Command) =>
       run(cmd, async ({ client, print }) => {
         const page = await client.list({
           ...(opts.type ? { reasonerType: opts.type } : {}),
@@ -91,6 +92,7 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
           allUsers: Boolean(opts.allUsers),
           ...(opts.first ? { first: opts.first } : {}),
           after: opts.after ?? null,
+          ...(opts.offset !== undefined ? { offset: opts.offset } : {}),
         });
         print(page, (style) => {
           const more = page.hasNextPage ? `; next page: --after ${page.endCursor}` : "";
@@ -271,7 +273,7 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
 
   program
     .command("verify")
-    .description("download a generation job's evidence and verify hashes, chain and signatures here (exit 5 if not)")
+    .description("download a generation job's evidence and artifacts, re-hash every file and verify chain and signatures here (exit 5 on any mismatch)")
     .argument("<jobId>")
     .addOption(typeOption())
     .option("--public-key <pem|@file|sha256:id>", "require this signer")

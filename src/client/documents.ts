@@ -109,8 +109,8 @@ export const GetJobQuery = graphql(`
 `);
 
 export const ListJobsQuery = graphql(`
-  query ListJobs($filter: JobFilter, $first: Int, $after: String) {
-    jobs(filter: $filter, first: $first, after: $after) {
+  query ListJobs($filter: JobFilter, $first: Int, $after: String, $offset: Int) {
+    jobs(filter: $filter, first: $first, after: $after, offset: $offset) {
       totalCount
       edges {
         cursor

@@ -21,6 +21,8 @@ export interface EvidenceCheckOptions {
   publicKey?: string;
 }
 
+const hashOf = (bytes: Buffer) => `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+
 export async function checkEvidence(
   job: GenerationJob,
   fetchBytes: (file: Artifact) => Promise<Buffer>,
@@ -30,8 +32,14 @@ export async function checkEvidence(
   if (!evidence) return { verified: false, serverVerified: null, rootHash: "", mismatches: [`job ${job.jobId} has no evidence (state ${job.state})`] };
   const files = await Promise.all(evidence.files.map(async (f) => ({ file: f, bytes: await fetchBytes(f) })));
   const transfer = files
-    .filter(({ file, bytes }) => `sha256:${createHash("sha256").update(bytes).digest("hex")}` !== file.contentHash)
+    .filter(({ file, bytes }) => hashOf(bytes) !== file.contentHash)
     .map(({ file }) => `${file.name}: downloaded bytes do not match its contentHash ${file.contentHash}`);
+  // The bundle vouches for the outputs' recorded hashes; the outputs' own bytes are re-hashed too,
+  // one at a time (they may be large), so a changed file is caught even when its record is not.
+  for (const artifact of job.artifacts) {
+    const actual = hashOf(await fetchBytes(artifact));
+    if (actual !== artifact.contentHash) transfer.push(`${artifact.name}: its bytes hash to ${actual}, not its contentHash ${artifact.contentHash}`);
+  }
   const result = verifyEvidenceBundle(
     files.map(({ file, bytes }) => ({ name: file.name, bytes })),
     {

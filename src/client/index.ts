@@ -14,6 +14,7 @@ export {
   type JobFinished,
   type JobHandler,
   type JobOutcome,
+  type Problem,
   type RunOptions,
   type WorkerLogger,
   type WorkerOptions,

@@ -67,6 +67,8 @@ export interface ListOptions extends Omit<JobFilter, "jobId"> {
   first?: number;
   /** `endCursor` of the previous page. */
   after?: string | null;
+  /** Skip this many of the newest-first list instead (RelationalAI's `list(offset=)`); not with `after`. */
+  offset?: number;
 }
 
 export interface JobPage {
@@ -194,8 +196,8 @@ export class JobsClient {
 
   /** One page, newest first; the same filters as the API's `jobs(filter:)`. */
   async list(options: ListOptions = {}): Promise<JobPage> {
-    const { first, after, ...filter } = options;
-    const data = await this.request(ListJobsQuery, { filter, first: first ?? null, after: after ?? null });
+    const { first, after, offset, ...filter } = options;
+    const data = await this.request(ListJobsQuery, { filter, first: first ?? null, after: after ?? null, offset: offset ?? null });
     return {
       jobs: data.jobs.edges.map((e) => e.node),
       totalCount: data.jobs.totalCount,
@@ -206,12 +208,12 @@ export class JobsClient {
 
   /** Every matching job, page after page. */
   async *listAll(options: Omit<ListOptions, "after"> = {}): AsyncGenerator<JobSummary, void, undefined> {
-    let after: string | null = null;
+    const { offset, ...filter } = options;
+    let page: JobPage = await this.list({ ...filter, offset });
     for (;;) {
-      const page: JobPage = await this.list({ ...options, after });
       yield* page.jobs;
       if (!page.hasNextPage || page.endCursor === null) return;
-      after = page.endCursor;
+      page = await this.list({ ...filter, after: page.endCursor });
     }
   }
 

@@ -84,21 +84,26 @@ export type SampledLogLine = LogLine & { skipped: number };
 /**
  * Sampling by the lines' timestamps, not by arrival: a line is kept when it is stamped at least
  * `intervalMs` after the last kept one (the first line is always kept), so the same log gives the
- * same sample whether it is read live or after the fact.
+ * same sample whether it is read live or after the fact. The last line is always kept too (when the
+ * lines end, e.g. the job finished): it says how the job ended.
  */
 export async function* sampleLogLines(lines: AsyncIterable<LogLine>, sample: LogSample | undefined): AsyncGenerator<SampledLogLine, void, undefined> {
   if (sample !== undefined && !(sample.intervalMs > 0)) throw new RangeError(`sample.intervalMs must be positive, got ${sample.intervalMs}`);
   let keptAt: number | null = null;
   let skipped = 0;
+  let lastSkipped: LogLine | null = null;
   for await (const line of lines) {
     if (sample && keptAt !== null && line.timestampMs < keptAt + sample.intervalMs) {
       skipped++;
+      lastSkipped = line;
       continue;
     }
     keptAt = line.timestampMs;
+    lastSkipped = null;
     yield { ...line, skipped };
     skipped = 0;
   }
+  if (lastSkipped) yield { ...lastSkipped, skipped: skipped - 1 };
 }
 
 /** One line as a person reads it: ISO time, level, [step], message. */

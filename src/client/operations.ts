@@ -40,14 +40,14 @@ export const APPEND_JOB_LOGS = `mutation AppendJobLogs($leaseToken: String!, $li
   appendJobLogs(leaseToken: $leaseToken, lines: $lines)
 }`;
 
-export const COMPLETE_JOB = `mutation CompleteJob($leaseToken: String!, $result: JSON, $artifactIds: [ID!]) {
-  completeJob(leaseToken: $leaseToken, result: $result, artifactIds: $artifactIds) { ${JOB_SNAPSHOT} }
+export const COMPLETE_JOB = `mutation CompleteJob($leaseToken: String!, $result: JSON, $artifactIds: [ID!], $problems: [ProblemInput!]) {
+  completeJob(leaseToken: $leaseToken, result: $result, artifactIds: $artifactIds, problems: $problems) { ${JOB_SNAPSHOT} }
 }`;
 
 export const COMPLETE_JOBS = `mutation CompleteJobs($completions: [JobCompletionInput!]!) {
   completeJobs(completions: $completions) { ${JOB_SNAPSHOT} }
 }`;
 
-export const FAIL_JOB = `mutation FailJob($leaseToken: String!, $error: JobErrorInput!, $retryable: Boolean) {
-  failJob(leaseToken: $leaseToken, error: $error, retryable: $retryable) { ${JOB_SNAPSHOT} }
+export const FAIL_JOB = `mutation FailJob($leaseToken: String!, $error: JobErrorInput!, $retryable: Boolean, $problems: [ProblemInput!]) {
+  failJob(leaseToken: $leaseToken, error: $error, retryable: $retryable, problems: $problems) { ${JOB_SNAPSHOT} }
 }`;

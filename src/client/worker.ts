@@ -76,17 +76,27 @@ export class JobInterrupted extends Error {
   }
 }
 
-/** Throw from a handler to fail the job with this code (not retried unless `retryable`). */
+/** Something the run found that the job's users should know (a skipped column, a row that failed). */
+export interface Problem {
+  severity: string;
+  code: string;
+  message: string;
+  details?: Json;
+}
+
+/** Throw from a handler to fail the job with this code (not retried unless `retryable`), with its problems. */
 export class JobFailure extends Error {
   override readonly name = "JobFailure";
   readonly retryable: boolean;
+  readonly problems: readonly Problem[];
   constructor(
     readonly code: string,
     message: string,
-    options: { retryable?: boolean; cause?: unknown } = {},
+    options: { retryable?: boolean; cause?: unknown; problems?: readonly Problem[] } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.retryable = options.retryable ?? false;
+    this.problems = options.problems ?? [];
   }
 }
 
@@ -109,6 +119,8 @@ export interface JobContext {
 export interface JobOutcome {
   result?: Json;
   artifactIds?: readonly string[];
+  /** Recorded on the job (its `problems`). */
+  problems?: readonly Problem[];
 }
 
 export type JobHandler = (ctx: JobContext) => Promise<JobOutcome | void>;
@@ -147,6 +159,7 @@ interface Completion {
   leaseToken: string;
   result: Json | null;
   artifactIds: readonly string[] | null;
+  problems: readonly Problem[] | null;
 }
 
 /** Sends one operation: alone, or in run()'s next batched request. */
@@ -232,16 +245,22 @@ export class Worker {
     });
   }
 
-  async complete(token: string, result?: Json, artifactIds?: readonly string[]): Promise<JobSnapshot> {
-    return this.completeVia(this.direct(), token, result, artifactIds);
+  async complete(token: string, result?: Json, artifactIds?: readonly string[], problems?: readonly Problem[]): Promise<JobSnapshot> {
+    return this.completeVia(this.direct(), token, result, artifactIds, problems);
   }
 
-  async fail(token: string, error: JobError, retryable = false): Promise<JobSnapshot> {
-    return this.failVia(this.direct(), token, error, retryable);
+  async fail(token: string, error: JobError, retryable = false, problems?: readonly Problem[]): Promise<JobSnapshot> {
+    return this.failVia(this.direct(), token, error, retryable, problems);
   }
 
-  private async completeVia(send: Send<{ completeJob: JobSnapshot }>, token: string, result?: Json, artifactIds?: readonly string[]): Promise<JobSnapshot> {
-    return (await send(COMPLETE_JOB, { leaseToken: token, result: result ?? null, artifactIds: artifactIds ?? null })).completeJob;
+  private async completeVia(
+    send: Send<{ completeJob: JobSnapshot }>,
+    token: string,
+    result?: Json,
+    artifactIds?: readonly string[],
+    problems?: readonly Problem[],
+  ): Promise<JobSnapshot> {
+    return (await send(COMPLETE_JOB, { leaseToken: token, result: result ?? null, artifactIds: artifactIds ?? null, problems: problems ?? null })).completeJob;
   }
 
   /** A completion inside run(): sent with the other jobs' completions of the same turn. */
@@ -267,8 +286,8 @@ export class Worker {
     }
   }
 
-  private async failVia(send: Send<{ failJob: JobSnapshot }>, token: string, error: JobError, retryable: boolean): Promise<JobSnapshot> {
-    return (await send(FAIL_JOB, { leaseToken: token, error, retryable })).failJob;
+  private async failVia(send: Send<{ failJob: JobSnapshot }>, token: string, error: JobError, retryable: boolean, problems?: readonly Problem[]): Promise<JobSnapshot> {
+    return (await send(FAIL_JOB, { leaseToken: token, error, retryable, problems: problems ?? null })).failJob;
   }
 
   private direct<T>(): Send<T> {
@@ -393,7 +412,7 @@ export class Worker {
     try {
       const outcome = (await handler(ctx)) ?? {};
       handlerDone();
-      const completion = { leaseToken: token, result: outcome.result ?? null, artifactIds: outcome.artifactIds ?? uploaded };
+      const completion = { leaseToken: token, result: outcome.result ?? null, artifactIds: outcome.artifactIds ?? uploaded, problems: outcome.problems ?? null };
       final = await this.finalCall(() => this.completeInRun(completion), job);
     } catch (err) {
       error = err;
@@ -402,7 +421,8 @@ export class Worker {
       if (reason !== "lease-lost") {
         const { code, message, retryable } = failureOf(err, reason);
         if (!(err instanceof JobFailure) && reason === null) this.logger.warn("job handler threw", { jobId: job.jobId, error: describe(err) });
-        final = await this.finalCall(() => this.failVia(this.batched(), token, { code, message }, retryable), job);
+        const problems = err instanceof JobFailure ? err.problems : [];
+        final = await this.finalCall(() => this.failVia(this.batched(), token, { code, message }, retryable, problems), job);
       }
     } finally {
       stop.removeEventListener("abort", stopJob);

@@ -164,12 +164,14 @@ export class EvidenceService {
         evidence = await saveEvidence(tx, { jobId, tenantId: facts.tenantId }, bundle, rows);
       }
       const stored = evidence!;
-      await appendSeal(tx, { id: uuidv7(), jobId, rootHash: stored.rootHash });
-      await touchJob(tx, jobId);
-      return stored;
+      const seal = await appendSeal(tx, { id: uuidv7(), jobId, rootHash: stored.rootHash });
+      // Builders racing for one job (the completion's hook, a reader, a repair pass) all end here;
+      // only the one whose seal went in changed the job, and says so once.
+      if (seal) await touchJob(tx, jobId);
+      return { stored, recorded: seal !== null };
     });
-    this.logger.info({ jobId, rootHash: saved.rootHash }, "evidence and seal recorded");
-    return saved;
+    if (saved.recorded) this.logger.info({ jobId, rootHash: saved.stored.rootHash }, "evidence and seal recorded");
+    return saved.stored;
   }
 
   private async facts(jobId: string): Promise<JobFacts | null> {

@@ -17,7 +17,7 @@ import {
 import { type MockContract, parseMockContract, resolveMockColumns } from "../families/generation/engine/mock.ts";
 import type { GenerationKind } from "../jobs/model.ts";
 import { type GenerationEngine, inlineEngine } from "./cpu/engine.ts";
-import { type ArtifactBytes, type GenerationContract, InputFault, NotRunnableHere, type UploadedArtifact } from "./port.ts";
+import { type ArtifactBytes, type GenerationContract, InputFault, NotRunnableHere, type ProblemReport, type UploadedArtifact } from "./port.ts";
 import type { Executor, JobContext, Outcome } from "./runner.ts";
 
 const MOCK_CHUNK_ROWS = 10_000;
@@ -38,7 +38,8 @@ export function generationExecutor(engine: GenerationEngine = inlineEngine): Exe
       if (!g) throw new InputFault("INVALID_JOB", `job ${ctx.job.id} is not a generation job`);
       // In-process claims filter by kind; a worker over HTTP cannot, so it hands such jobs back.
       if (!isBuiltInGenerationKind(g.kind)) throw new NotRunnableHere(`generation kind ${g.kind} has no built-in executor`);
-      await ctx.log(`${g.kind} started (seed ${g.seed})`);
+      const chosen = (ctx.job.payload as { kindChosen?: { reason: string } } | null)?.kindChosen;
+      await ctx.log(`${g.kind} started (seed ${g.seed})${chosen ? `; kind ${g.kind} chosen: ${chosen.reason}` : ""}`);
       try {
         const outcome = g.kind === "MOCK" ? await runMock(ctx, g, engine) : g.kind === "VERIFY" ? await runVerifyJob(ctx, g, engine) : await runEngineKind(ctx, g, engine);
         await ctx.log(`${g.kind} finished: ${describe(outcome)}`);
@@ -95,7 +96,9 @@ async function runMock(ctx: JobContext, g: GenerationContract, engine: Generatio
 }
 
 async function runVerifyJob(ctx: JobContext, g: GenerationContract, engine: GenerationEngine): Promise<Outcome> {
-  return uploadRun(ctx, await runVerify(ctx, g, engineContract(g), engine));
+  const run = await runVerify(ctx, g, engineContract(g), engine);
+  failOnMismatch(run.result);
+  return uploadRun(ctx, run);
 }
 
 async function runEngineKind(ctx: JobContext, g: GenerationContract, engine: GenerationEngine): Promise<Outcome> {
@@ -104,15 +107,16 @@ async function runEngineKind(ctx: JobContext, g: GenerationContract, engine: Gen
   if (inputs.length > 0) await ctx.log(`read ${inputs.map((i) => `${i.name} (${i.bytes.length} bytes)`).join(", ")}`);
   ctx.signal.throwIfAborted();
   const run = await engine.run(g.kind, { contract, seed: g.seed, inputs: inputs.map((i) => i.bytes) }, ctx.signal);
-  return uploadRun(ctx, run);
+  return uploadRun(ctx, run, g.kind === "ANALYZE" ? uninferredColumns(run.result) : []);
 }
 
-async function uploadRun(ctx: JobContext, run: GenerationRun): Promise<Outcome> {
+async function uploadRun(ctx: JobContext, run: GenerationRun, found: ProblemReport[] = []): Promise<Outcome> {
+  const problems: ProblemReport[] = [...(run.problems ?? []), ...found];
   const uploaded = await uploadAll(ctx, run.outputs);
   return {
     result: { ...run.result, artifacts: run.outputs.map((o, i) => summary(o.name, uploaded[i]!)) },
     artifactIds: uploaded.map((u) => u.id),
-    ...(run.problems?.length ? { problems: run.problems } : {}),
+    ...(problems.length ? { problems } : {}),
   };
 }
 
@@ -181,6 +185,19 @@ async function readJsonRef(ctx: JobContext, field: string, id: string, ref: { ki
   }
 }
 
+/** ANALYZE: a column without a single value has no type to infer; it is read as text, and said so. */
+function uninferredColumns(result: Record<string, unknown>): ProblemReport[] {
+  const columns = (result.columns ?? []) as { name: string; count: number; nulls: number }[];
+  return columns
+    .filter((c) => c.count === 0)
+    .map((c) => ({
+      severity: "warning",
+      code: "COLUMN_NOT_INFERRED",
+      message: `column ${c.name} has no values (${c.nulls} empty cells); its type could not be inferred, so it is profiled as string`,
+      details: { column: c.name, nulls: c.nulls },
+    }));
+}
+
 async function uploadAll(ctx: JobContext, outputs: GenerationOutput[]): Promise<UploadedArtifact[]> {
   const uploaded: UploadedArtifact[] = [];
   for (const o of outputs) uploaded.push(await ctx.upload({ name: o.name, artifactType: o.artifactType, mimeType: o.mimeType, body: slices(o.bytes) }));
@@ -211,6 +228,23 @@ async function readInputs(ctx: JobContext, g: GenerationContract): Promise<Artif
   const read: ArtifactBytes[] = [];
   for (const id of ids) read.push(await ctx.readArtifact(id));
   return read;
+}
+
+/** A VERIFY that found any mismatch fails, with one problem per mismatch (RadMah's verify). */
+function failOnMismatch(result: Record<string, unknown>): void {
+  if (result.ok !== false) return;
+  const files = (result.mismatches ?? []) as { name: string; expected: string; actual: string }[];
+  const evidence = ((result.evidence as { mismatches?: string[] } | undefined)?.mismatches ?? []);
+  const problems: ProblemReport[] = [
+    ...files.map((m) => ({
+      severity: "error",
+      code: "HASH_MISMATCH",
+      message: `${m.name}: expected ${m.expected}, found ${m.actual}`,
+      details: { name: m.name, expected: m.expected, actual: m.actual },
+    })),
+    ...evidence.map((message) => ({ severity: "error", code: "EVIDENCE_MISMATCH", message })),
+  ];
+  throw new InputFault("VERIFY_MISMATCH", `${problems.length} mismatch(es) found: ${problems.map((p) => p.message).join("; ")}`.slice(0, 10_000), problems);
 }
 
 interface VerifyEntry {

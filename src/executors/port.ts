@@ -1,6 +1,7 @@
 // What a built-in executor needs from the jobs API, whichever side of the wire it runs on: the
 // in-process port calls the worker protocol directly; the HTTP port talks GraphQL and PUT /artifacts
 // like any external worker. Executors and the runner only ever see this interface.
+import type { ProblemReport } from "../workers/protocol/sql/recordProblems.ts";
 import type { GenerationKind, JobState, PlanTier, ReasonerType } from "../jobs/model.ts";
 
 /** The generation contract a job was created with: what its output is a pure function of. */
@@ -92,8 +93,8 @@ export interface WorkerPort {
   appendLogs(token: string, lines: readonly PortLogLine[]): Promise<void>;
   appendEvents(token: string, events: readonly unknown[], stream?: string): Promise<void>;
   uploadArtifact(token: string, artifact: ArtifactBody): Promise<UploadedArtifact>;
-  complete(token: string, result: unknown, artifactIds: readonly string[]): Promise<{ state: JobState }>;
-  fail(token: string, error: { code: string; message: string }, retryable: boolean): Promise<{ state: JobState }>;
+  complete(token: string, result: unknown, artifactIds: readonly string[], problems?: readonly ProblemReport[]): Promise<{ state: JobState }>;
+  fail(token: string, error: { code: string; message: string }, retryable: boolean, problems?: readonly ProblemReport[]): Promise<{ state: JobState }>;
   /** An input artifact the job may read (its creator could see it); InputFault INPUT_NOT_FOUND otherwise. */
   readArtifact(job: ClaimedJob, artifactId: string): Promise<ArtifactBytes>;
   /** Another generation job's artifacts, when the job's creator could see it; InputFault otherwise. */
@@ -116,11 +117,15 @@ export interface WorkerPort {
  * What the job asked for cannot be done (bad spec, missing input, failed step): the job fails, and
  * retrying would not help. `code` becomes the job's error code.
  */
+export type { ProblemReport };
+
 export class InputFault extends Error {
   override name = "InputFault";
   constructor(
     readonly code: string,
     message: string,
+    /** What the run found, recorded on the failed job (e.g. one per VERIFY mismatch). */
+    readonly problems: readonly ProblemReport[] = [],
   ) {
     super(message);
   }

@@ -22,6 +22,7 @@ import {
   LeaseLostError,
   NotRunnableHere,
   type PortLogLine,
+  type ProblemReport,
   type UploadedArtifact,
   type WorkerPort,
 } from "./port.ts";
@@ -48,8 +49,8 @@ export interface JobContext {
 export interface Outcome {
   result: unknown;
   artifactIds: string[];
-  /** What the run could not do or understand; recorded as the job's problems (also in its result today). */
-  problems?: { severity: string; code: string; message: string; details?: unknown }[];
+  /** What the run found that the user should know (a skipped column, a row that failed). */
+  problems?: ProblemReport[];
 }
 
 export interface Executor {
@@ -250,7 +251,7 @@ export class Runner {
       keepAlive();
       this.freeSlot(job.id);
       try {
-        const { state } = await inSpan("job.complete", {}, () => port.complete(token, outcome.result, outcome.artifactIds));
+        const { state } = await inSpan("job.complete", {}, () => port.complete(token, outcome.result, outcome.artifactIds, outcome.problems));
         logger.info({ jobId: job.id, state, executor: this.executor.name }, "job finished");
       } catch (err) {
         if (err instanceof LeaseLostError) logger.warn({ jobId: job.id }, "lease lost before completion; the job is someone else's now");
@@ -264,7 +265,7 @@ export class Runner {
   private async reportFailure(token: string, job: ClaimedJob, err: unknown, signal: AbortSignal): Promise<void> {
     const { logger } = this.options;
     const reason = err instanceof LeaseLostError ? "lease-lost" : abortReasonOf(signal);
-    let report: { code: string; message: string; retryable: boolean };
+    let report: { code: string; message: string; retryable: boolean; problems?: readonly ProblemReport[] };
     if (reason === "lease-lost") {
       logger.warn({ jobId: job.id }, "lease lost while running; stopped");
       return;
@@ -276,7 +277,7 @@ export class Runner {
       logger.warn({ jobId: job.id, executor: this.executor.name, reason: err.message }, "claimed a job this executor cannot run; giving it back");
       report = { code: "NOT_RUNNABLE_HERE", message: err.message, retryable: true };
     } else if (err instanceof InputFault) {
-      report = { code: err.code, message: err.message, retryable: false };
+      report = { code: err.code, message: err.message, retryable: false, problems: err.problems };
     } else {
       logger.error({ err, jobId: job.id, executor: this.executor.name }, "executor failed");
       report = { code: "EXECUTOR_ERROR", message: messageOf(err), retryable: true };
@@ -285,7 +286,7 @@ export class Runner {
       if (reason === null && !(err instanceof NotRunnableHere)) {
         await this.port.appendLogs(token, [{ message: `${report.code}: ${report.message}`, level: "error", timestampMs: Date.now() }]).catch(() => undefined);
       }
-      const { state } = await inSpan("job.fail", { attributes: { "jobs.error.code": report.code } }, () => this.port.fail(token, { code: report.code, message: report.message }, report.retryable));
+      const { state } = await inSpan("job.fail", { attributes: { "jobs.error.code": report.code } }, () => this.port.fail(token, { code: report.code, message: report.message }, report.retryable, report.problems));
       logger.info({ jobId: job.id, state, code: report.code }, "job stopped");
     } catch (e) {
       if (!(e instanceof LeaseLostError)) logger.error({ err: e, jobId: job.id }, "failJob failed; the lease will expire and the job be retried");

@@ -27,6 +27,18 @@ export function pageSize(first: number | null | undefined, fallback: number, fie
   return n;
 }
 
+export const MAX_OFFSET = 10_000;
+
+/** A numeric offset into a list (RelationalAI's `list(offset=)`): skips that many; not with a cursor. */
+export function pageOffset(offset: number | null | undefined, after: string | null | undefined): number {
+  const n = offset ?? 0;
+  if (!Number.isInteger(n) || n < 0 || n > MAX_OFFSET) {
+    throw jobsError("BAD_USER_INPUT", `offset: must be between 0 and ${MAX_OFFSET}`, { field: "offset" });
+  }
+  if (n > 0 && after != null) throw jobsError("BAD_USER_INPUT", "offset: give either offset or after, not both", { field: "offset" });
+  return n;
+}
+
 export interface Edge<T> {
   cursor: string;
   node: T;

@@ -187,6 +187,8 @@ export interface FileUpdate {
   externalIdentifier?: string | null;
   versionName?: string | null;
   properties?: unknown;
+  /** Merged into properties key by key; a null value removes its key. */
+  mergeProperties?: Record<string, unknown> | null;
 }
 
 /** The agent family's extras: comments, archive state, the produced file and who may see it. */
@@ -197,6 +199,8 @@ export interface AgentJobExtras {
   createAccess(jobId: string, subject: { subjectId?: string | null; email?: string | null }, relation: AccessRelation, viewer: Viewer): Promise<AccessGrantRecord>;
   updateAccess(jobId: string, subjectId: string, relation: AccessRelation, viewer: Viewer): Promise<AccessGrantRecord>;
   removeAccess(jobId: string, subjectId: string, viewer: Viewer): Promise<boolean>;
+  /** Reassigns a waiting job to another agent or pool (both null: any agent of its queue). */
+  assignAgent?(jobId: string, target: { agentId: string | null; agentPoolId: string | null }, viewer: Viewer): Promise<JobRecord>;
 }
 
 export interface JobGateway {

@@ -122,4 +122,8 @@ export interface JobFilter {
   createdBy?: string | null;
   onlyActive?: boolean | null;
   allUsers?: boolean | null;
+  /** AGENT jobs assigned to this agent (other families have none, so never match). */
+  assignedAgentId?: string | null;
+  /** AGENT jobs in this archive state (other families are never archived, so never match). */
+  archiveStatus?: ArchiveStatus | null;
 }

@@ -10,6 +10,7 @@ import type { JobFilter, JobKey, JobRecord, ReasonerType, Viewer } from "./model
 import type { NewJob } from "./new-job.ts";
 import type { GatewayRegistry } from "./registry.ts";
 import { isTerminal } from "./states.ts";
+import { isUuid } from "./validation.ts";
 
 export interface JobsPage {
   items: ListedJob[];
@@ -83,13 +84,36 @@ export class JobService {
     return job;
   }
 
+  /** A job of any family by its native id (one read per gateway); null when missing or not visible. */
+  async findById(jobId: string, viewer: Viewer): Promise<JobRecord | null> {
+    if (!isUuid(jobId)) return null;
+    const found = await Promise.all(
+      this.registry.gateways().map((g) => g.load(g.reasonerTypes.map((reasonerType) => ({ reasonerType, jobId })), viewer)),
+    );
+    return found.flat().find((job) => job !== null) ?? null;
+  }
+
+  /**
+   * The job by native id, which must be of `family` for `operation`: NOT_FOUND when the caller sees
+   * no such job, BAD_USER_INPUT naming the family when the operation does not apply to it.
+   */
+  async requireFamily(jobId: string, family: ReasonerType, operation: string, viewer: Viewer): Promise<JobRecord> {
+    const job = await this.findById(jobId, viewer);
+    if (!job) throw jobsError("NOT_FOUND", `job ${jobId} not found`);
+    if (job.reasonerType !== family) {
+      throw jobsError("BAD_USER_INPUT", `${operation} applies to ${family} jobs only; job ${jobId} is a ${job.reasonerType} job`, { field: "jobId" });
+    }
+    return job;
+  }
+
   /** Newest first across the gateways serving the filter's types, merged under one cursor. */
   async list(
     filter: JobFilter & { reasonerType?: ReasonerType | null },
     first: number,
     after: string | null,
     viewer: Viewer,
-    prefetch?: ListPrefetch,
+    /** offset: skip this many of the merged order; prefetch: expansions remote gateways read with the list. */
+    { offset = 0, prefetch }: { offset?: number; prefetch?: ListPrefetch } = {},
   ): Promise<JobsPage> {
     if (viewer.role === "WORKER") throw jobsError("FORBIDDEN", "worker keys cannot list jobs");
     if (filter.allUsers && viewer.role !== "ADMIN") throw jobsError("FORBIDDEN", "allUsers needs an ADMIN key");
@@ -99,7 +123,8 @@ export class JobService {
     const answered = await Promise.all(
       [...groups].map(async ([gateway, types]) => {
         try {
-          return { gateway, page: await gateway.list({ ...filter, reasonerTypes: types }, first, positions[gateway.name] ?? null, viewer, prefetch) };
+          // An offset skips jobs of the merged order, so each gateway gives its first offset + first.
+          return { gateway, page: await gateway.list({ ...filter, reasonerTypes: types }, offset + first, positions[gateway.name] ?? null, viewer, prefetch) };
         } catch (error) {
           // A merged list answers with what the others have; the failed gateway keeps its position,
           // so paging on after it recovers skips nothing.
@@ -115,10 +140,12 @@ export class JobService {
     const merged = fetched.flatMap(({ gateway, page }) => page.items.map((job) => ({ gateway, job })));
     // One gateway's page is already in order; only a merge needs sorting.
     if (fetched.length > 1) merged.sort((a, b) => newestFirst(a.job, b.job));
-    const taken = merged.slice(0, first);
     const lastOf = new Map<JobGateway, JobRecord>();
+    // Skipped jobs still move their gateway's position, so the cursors of the page resume after them.
+    for (const { gateway, job } of merged.slice(0, offset)) lastOf.set(gateway, job);
+    const taken = merged.slice(offset, offset + first);
     const items = taken.map(({ gateway, job }) => new ListedJob(job, positions, [...lastOf.set(gateway, job)]));
-    const hasNextPage = merged.length > first || fetched.some(({ page }) => page.hasMore);
+    const hasNextPage = merged.length > offset + first || fetched.some(({ page }) => page.hasMore);
     return {
       items,
       hasNextPage,

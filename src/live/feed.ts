@@ -76,10 +76,15 @@ export interface LiveFeedDeps {
   logger: Logger;
 }
 
+/** What jobsChanged filters can tell apart: a job is delivered again only when this moves. */
+const listingOf = (job: JobRecord) => `${job.state}|${job.agent?.archiveStatus ?? ""}|${job.agent?.assignedAgentId ?? ""}`;
+
 export class LiveFeed {
   private readonly channels = new Map<string, JobChannel>();
   private readonly watchers = new Map<string, Set<JobsWatcher>>();
   private readonly sentRevisions = new Map<string, number>();
+  /** What jobsChanged last handed out per job (its listing: state, archive status, agent), for as many jobs. */
+  private readonly sentListings = new Map<string, string>();
   private readonly unsubscribes: (() => void)[] = [];
   private readonly watcherCountListeners = new Set<() => void>();
   private stopped = false;
@@ -216,6 +221,17 @@ export class LiveFeed {
   ): AsyncIterableIterator<T> {
     const { pageSize } = this.options;
     let cursor = afterSeq;
+    /**
+     * Caught up with a job seen terminal: nothing more can be written, so one last read of the store
+     * says whether anything is left; none: the subscription completes (null).
+     */
+    const finish = async (): Promise<T[] | null | undefined> => {
+      if (!channel.terminalSeen) return undefined;
+      const rows = await readStore(cursor, pageSize);
+      if (rows.length === 0) return null;
+      cursor = rows.at(-1)!.seq;
+      return rows.filter(wanted);
+    };
     return pullIterator<T>(async (closed) => {
       for (;;) {
         if (this.stopped || closed.closed) return null;
@@ -223,7 +239,10 @@ export class LiveFeed {
         if (tail?.covers(cursor)) {
           const items = tail.after(cursor, pageSize);
           if (items.length === 0) {
-            await channel.changed(closed);
+            const rest = await finish();
+            if (rest === null) return null;
+            if (rest === undefined) await channel.changed(closed);
+            else if (rest.length) return rest;
             continue;
           }
           cursor = items.at(-1)!.seq;
@@ -232,11 +251,13 @@ export class LiveFeed {
           continue;
         }
         const readsBefore = channel.readsCompleted;
+        const endedBefore = channel.terminalSeen;
         const rows = await readStore(cursor, pageSize);
         const page = rows.slice(0, pageSize);
         if (page.length) cursor = page.at(-1)!.seq;
         if (rows.length <= pageSize) startTail(cursor);
         if (page.length) return page;
+        if (endedBefore) return null; // caught up by a read made after the job ended
         // Caught up, but the tail (started by a subscriber further ahead) does not reach back here:
         // read the store again after the next change, unless one was read while this read ran.
         if (!tailOf()?.covers(cursor) && channel.readsCompleted === readsBefore) await channel.changed(closed);
@@ -288,10 +309,10 @@ export class LiveFeed {
     if (this.stopped) return;
     const key: ChannelKey = { tenantId: change.tenantId, reasonerType: change.reasonerType as ReasonerType, jobId: change.jobId };
     const existing = this.channels.get(channelId(key));
-    if (existing) return existing.notify(change.revision);
+    if (existing) return existing.notify(change.revision, change.state);
     if (!this.someWatcherMayWant(key, change.state)) return;
     if ((this.sentRevisions.get(key.jobId) ?? 0) >= change.revision) return;
-    this.channel(key).notify(change.revision);
+    this.channel(key).notify(change.revision, change.state);
   }
 
   /** Whether a jobsChanged subscriber may want this job (at this state, when the notification says). */
@@ -312,6 +333,13 @@ export class LiveFeed {
     this.sentRevisions.delete(jobId);
     this.sentRevisions.set(jobId, snap.job.revision);
     if (this.sentRevisions.size > SENT_REVISIONS_KEPT) this.sentRevisions.delete(this.sentRevisions.keys().next().value!);
+    // jobsChanged sends each state once: a change that leaves what the filters select as it was
+    // (logs, events, evidence, comments) is jobUpdated's to send, not a new listing.
+    const listing = listingOf(snap.job);
+    if (this.sentListings.get(jobId) === listing) return;
+    this.sentListings.delete(jobId);
+    this.sentListings.set(jobId, listing);
+    if (this.sentListings.size > SENT_REVISIONS_KEPT) this.sentListings.delete(this.sentListings.keys().next().value!);
     for (const w of set) {
       if (!matchesJobsFilter(w.viewer, w.filter, snap.job, snap.grants)) continue;
       w.pending.delete(jobId);

@@ -4,7 +4,8 @@
 // Reads resume from what the channel already holds (revision, highest seq), so a notification that
 // was lost or merged with another loses nothing: the next read picks everything up.
 import type { JobEventRecord, JobGateway, LogLineRecord } from "../jobs/gateway.ts";
-import type { ReasonerType } from "../jobs/model.ts";
+import type { JobState, ReasonerType } from "../jobs/model.ts";
+import { isTerminal } from "../jobs/states.ts";
 import type { GatewayRegistry } from "../jobs/registry.ts";
 import type { Closed } from "./pull-iterator.ts";
 import { historyUpTo, JobSnapshot, tenantReader } from "./snapshot.ts";
@@ -35,6 +36,11 @@ export interface ChannelOptions {
 
 export class JobChannel {
   snapshot: JobSnapshot | null = null;
+  /**
+   * The job was seen terminal (by a snapshot or a change notification): nothing more will be
+   * written to its events or logs, so their subscribers end once they have read everything.
+   */
+  terminalSeen = false;
   /** Subscriptions using this channel (it lives while any does, or while a read runs). */
   subscribers = 0;
   /** Of those, the ones following the job itself (jobUpdated); event and log subscribers need no snapshot. */
@@ -70,7 +76,8 @@ export class JobChannel {
   }
 
   /** A change was notified (revision unknown after a resync): read again unless already read. */
-  notify(revision?: number): void {
+  notify(revision?: number, state?: JobState): void {
+    if (state && isTerminal(state)) this.terminalSeen = true;
     // A snapshot is read before the tails, so a read that saw this revision saw all its rows too.
     if (revision !== undefined && revision <= this.revisionRead) return;
     this.dirty = true;
@@ -204,6 +211,7 @@ export class JobChannel {
     ]);
     this.snapshot = new JobSnapshot(job, historyUpTo(job, history), grants, this.options.registry);
     this.revisionRead = job.revision;
+    if (isTerminal(job.state)) this.terminalSeen = true;
   }
 
   /** Reads a started tail forward from its newest item; a burst too long for one read continues in the next. */

@@ -30,6 +30,8 @@ export function matchesJobsFilter(viewer: Viewer, filter: LiveJobFilter, job: Jo
     (!filter.state || job.state === filter.state) &&
     (!filter.name || job.name === filter.name) &&
     (!filter.createdBy || job.createdBy === filter.createdBy) &&
+    (!filter.assignedAgentId || job.agent?.assignedAgentId === filter.assignedAgentId) &&
+    (!filter.archiveStatus || (!!job.agent && job.agent.archiveStatus === filter.archiveStatus)) &&
     (!filter.onlyActive || !isTerminal(job.state));
 }
 
@@ -38,6 +40,7 @@ export function matchesKeys(filter: LiveJobFilter, reasonerType: string, jobId: 
   return (
     (!filter.reasonerType || filter.reasonerType === reasonerType) &&
     (!filter.jobId || filter.jobId === jobId) &&
+    (!(filter.assignedAgentId || filter.archiveStatus) || reasonerType === "AGENT") &&
     (!filter.state || state === undefined || filter.state === state)
   );
 }

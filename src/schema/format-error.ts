@@ -68,17 +68,18 @@ export interface ErrorFormatting {
 }
 
 export function createErrorFormatting(logger: Logger, options: { suggestions: boolean } = { suggestions: true }): ErrorFormatting {
+  const hints = (message: string) => (options.suggestions ? message : withoutSuggestions(message));
   return {
     format(formatted, error, requestId = REQUEST_ID_SLOT) {
       const original = unwrapResolverError(error);
       switch (kindOf(original, formatted)) {
         case "ours": {
           const { http: _http, ...extensions } = (original as GraphQLError).extensions;
-          return { ...formatted, message: (original as GraphQLError).message, extensions: { ...extensions, requestId } };
+          // Apollo marks graphql-js's variable coercion errors BAD_USER_INPUT too: they carry hints.
+          return { ...formatted, message: hints((original as GraphQLError).message), extensions: { ...extensions, requestId } };
         }
         case "client": {
-          const message = options.suggestions ? formatted.message : withoutSuggestions(formatted.message);
-          return { message, locations: formatted.locations, path: formatted.path, extensions: { code: formatted.extensions!.code, requestId } };
+          return { message: hints(formatted.message), locations: formatted.locations, path: formatted.path, extensions: { code: formatted.extensions!.code, requestId } };
         }
         case "unavailable":
           return {
@@ -87,7 +88,7 @@ export function createErrorFormatting(logger: Logger, options: { suggestions: bo
             extensions: { code: "INTERNAL_SERVER_ERROR", reason: "DATABASE_UNAVAILABLE", retryable: true, requestId },
           };
         case "refused":
-          return { message: formatted.message, locations: formatted.locations, extensions: { code: "BAD_REQUEST", requestId } };
+          return { message: hints(formatted.message), locations: formatted.locations, extensions: { code: "BAD_REQUEST", requestId } };
         case "unexpected":
           return { message: `Internal server error (request id ${requestId})`, path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR", requestId } };
       }

@@ -2,13 +2,13 @@
 import { GraphQLError } from "graphql";
 import { pathToArray } from "graphql/jsutils/Path.js";
 import { jobsError } from "../errors.ts";
-import { pageSize } from "../jobs/cursor.ts";
+import { pageOffset, pageSize } from "../jobs/cursor.ts";
 import { isUuid } from "../jobs/validation.ts";
 import type { JobRecord } from "../jobs/model.ts";
 import type { ListedJob } from "../jobs/service.ts";
 import { builder } from "./builder.ts";
-import { JobStateEnum, ReasonerTypeEnum } from "./enums.ts";
-import { JobRef } from "./job.ts";
+import { ArchiveStatusEnum, JobStateEnum, ReasonerTypeEnum } from "./enums.ts";
+import { ArtifactRef, JobRef } from "./job.ts";
 import { listPrefetch, primeLoaders } from "./list-prefetch.ts";
 
 export function jobKey(reasonerType: JobRecord["reasonerType"], jobId: string | number) {
@@ -25,8 +25,20 @@ export const JobFilterInput = builder.inputType("JobFilter", {
     createdBy: t.string({ required: false }),
     onlyActive: t.boolean({ required: false, defaultValue: false }),
     allUsers: t.boolean({ required: false, defaultValue: false }),
+    assignedAgentId: t.id({ required: false }),
+    archiveStatus: t.field({ type: ArchiveStatusEnum, required: false }),
   }),
 });
+
+/** The filter as the services take it: ids as strings, whatever form the client sent them in. */
+export function jobFilterOf(filter: JobFilterArg | null | undefined) {
+  return {
+    ...filter,
+    jobId: filter?.jobId != null ? String(filter.jobId) : null,
+    assignedAgentId: filter?.assignedAgentId != null ? String(filter.assignedAgentId) : null,
+  };
+}
+type JobFilterArg = typeof JobFilterInput.$inferInput;
 
 /** An edge of a page of jobs; its cursor is encoded only when selected. */
 class JobEdge {
@@ -73,16 +85,18 @@ builder.queryFields((t) => ({
       filter: t.arg({ type: JobFilterInput, required: false }),
       first: t.arg.int({ required: false, defaultValue: 50 }),
       after: t.arg.string({ required: false }),
+      offset: t.arg.int({ required: false, description: "Skip this many (instead of after)." }),
     },
     resolve: async (_root, args, ctx, info) => {
       const first = pageSize(args.first, 50);
-      const filter = { ...args.filter, jobId: args.filter?.jobId != null ? String(args.filter.jobId) : null };
+      const offset = pageOffset(args.offset, args.after);
+      const filter = jobFilterOf(args.filter);
       if (filter.jobId && !isUuid(filter.jobId)) {
         return { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null }, totalCount: async () => 0 };
       }
       // Remote gateways read the selected expansions with the list (one upstream request per page).
       const prefetch = ctx.services.registry.gateways().some((g) => g.kind === "remote") ? listPrefetch(info) : undefined;
-      const page = await ctx.services.jobs.list(filter, first, args.after ?? null, ctx.viewer, prefetch);
+      const page = await ctx.services.jobs.list(filter, first, args.after ?? null, ctx.viewer, { offset, prefetch });
       primeLoaders(page, ctx);
       for (const error of page.unavailable) {
         (ctx.partialErrors ??= []).push(new GraphQLError(error.message, { path: pathToArray(info.path), extensions: error.extensions }));
@@ -93,7 +107,7 @@ builder.queryFields((t) => ({
         edges,
         pageInfo: {
           hasNextPage: page.hasNextPage,
-          hasPreviousPage: args.after != null,
+          hasPreviousPage: args.after != null || offset > 0,
           get startCursor() {
             return edges[0]?.cursor ?? null;
           },
@@ -103,6 +117,16 @@ builder.queryFields((t) => ({
         },
         totalCount: page.totalCount,
       };
+    },
+  }),
+  artifacts: t.field({
+    type: [ArtifactRef],
+    description: "Every artifact of a job the caller may see, whatever its family.",
+    args: { jobId: t.arg.id({ required: true }) },
+    resolve: async (_root, args, ctx) => {
+      const job = await ctx.services.jobs.findById(String(args.jobId), ctx.viewer);
+      if (!job) throw jobsError("NOT_FOUND", `job ${args.jobId} not found`);
+      return ctx.loaders.artifacts.load(job);
     },
   }),
   waitForJob: t.field({

@@ -39,6 +39,7 @@ export const OperationRef = builder.objectRef<JobRecord>("Operation").implement(
 export const JobStatusRef = builder.objectRef<StatusChangeRecord>("JobStatus").implement({
   fields: (t) => ({
     id: t.id({ resolve: (s) => `${s.jobId}:${s.seq}` }),
+    jobId: t.id({ resolve: (s) => s.jobId }),
     state: t.expose("state", { type: JobStateEnum }),
     nativeState: t.exposeString("nativeState"),
     message: t.exposeString("message", { nullable: true }),
@@ -187,6 +188,10 @@ export const JobRef = builder.interfaceRef<JobRecord>("Job").implement({
     problems: t.field({ type: [ProblemRef], resolve: (job, _a, ctx) => ctx.loaders.problems.load(job) }),
     details: t.field({ type: "JSON", nullable: true, resolve: familyDetails }),
     raw: t.field({ type: "JSON", nullable: true, resolve: rawJob }),
+    updatedOn: t.expose("updatedOn", {
+      type: "DateTime",
+      description: "When anything about the job last changed (state, events, logs, file, comments).",
+    }),
   }),
 });
 

@@ -12,7 +12,7 @@ import { builder } from "./builder.ts";
 import type { Context } from "./context.ts";
 import { ReasonerTypeEnum } from "./enums.ts";
 import { JobEventRef, JobRef, LogLineRef } from "./job.ts";
-import { JobFilterInput } from "./job-queries.ts";
+import { JobFilterInput, jobFilterOf } from "./job-queries.ts";
 
 /** A relayed upstream job, delivered like a local change (its expansions read upstream per delivery). */
 function remoteDeliveries(jobs: AsyncIterableIterator<JobRecord>, ctx: Context): AsyncIterableIterator<JobDelivery> {
@@ -103,8 +103,7 @@ builder.subscriptionFields((t) => ({
     description: "Every job that the caller may see, as it is created or changes.",
     args: { filter: t.arg({ type: JobFilterInput, required: false }) },
     subscribe: (_root, args, ctx) => {
-      const filter = { ...args.filter, jobId: args.filter?.jobId != null ? String(args.filter.jobId) : null };
-      return watchJobs(filter, ctx);
+      return watchJobs(jobFilterOf(args.filter), ctx);
     },
     resolve: (delivery: JobDelivery, _args, ctx) => deliver(delivery, ctx),
   }),

@@ -169,4 +169,4 @@ function asksForSchema(document: DocumentNode): boolean {
 }
 
 /** graphql-js suggests field names ("Did you mean …?"); that maps the schema for a stranger. */
-export const withoutSuggestions = (message: string): string => message.replace(/ ?Did you mean .*\?$/, "");
+export const withoutSuggestions = (message: string): string => message.replace(/\s*Did you mean [^?]*\?/g, "");

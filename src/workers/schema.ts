@@ -90,6 +90,17 @@ const JobCompletionInput = builder.inputType("JobCompletionInput", {
     leaseToken: t.string({ required: true }),
     result: t.field({ type: "JSON", required: false }),
     artifactIds: t.idList({ required: false }),
+    problems: t.field({ type: [ProblemInput], required: false }),
+  }),
+});
+
+const ProblemInput = builder.inputType("ProblemInput", {
+  description: "A problem the run found (a row that failed, a column skipped, a mismatch); the job's problems list it.",
+  fields: (t) => ({
+    severity: t.string({ required: true }),
+    code: t.string({ required: true }),
+    message: t.string({ required: true }),
+    details: t.field({ type: "JSON", required: false }),
   }),
 });
 
@@ -180,10 +191,11 @@ builder.mutationFields((t) => ({
       leaseToken: t.arg.string({ required: true }),
       result: t.arg({ type: "JSON", required: false }),
       artifactIds: t.arg.idList({ required: false }),
+      problems: t.arg({ type: [ProblemInput], required: false }),
     },
     resolve: async (_root, args, ctx) => {
       const protocol = workerProtocolFor(ctx.services);
-      const done = await protocol.complete(args.leaseToken, args.result, args.artifactIds?.map(String), ctx.viewer);
+      const done = await protocol.complete(args.leaseToken, args.result, args.artifactIds?.map(String), ctx.viewer, args.problems);
       return freshJob(ctx, done.reasonerType, done.jobId);
     },
   }),
@@ -194,7 +206,7 @@ builder.mutationFields((t) => ({
     args: { completions: t.arg({ type: [JobCompletionInput], required: true }) },
     resolve: (_root, args, ctx) => {
       const completing = workerProtocolFor(ctx.services).completeMany(
-        args.completions.map((c) => ({ leaseToken: c.leaseToken, result: c.result, artifactIds: c.artifactIds?.map(String) ?? null })),
+        args.completions.map((c) => ({ leaseToken: c.leaseToken, result: c.result, artifactIds: c.artifactIds?.map(String) ?? null, problems: c.problems })),
         ctx.viewer,
       );
       return itemsOrErrors(completing.map((p) => p.then((done) => freshJob(ctx, done.reasonerType, done.jobId))));
@@ -206,10 +218,11 @@ builder.mutationFields((t) => ({
       leaseToken: t.arg.string({ required: true }),
       error: t.arg({ type: JobErrorInput, required: true }),
       retryable: t.arg.boolean({ required: false, defaultValue: false }),
+      problems: t.arg({ type: [ProblemInput], required: false }),
     },
     resolve: async (_root, args, ctx) => {
       const protocol = workerProtocolFor(ctx.services);
-      const failed = await protocol.fail(args.leaseToken, args.error, args.retryable, ctx.viewer);
+      const failed = await protocol.fail(args.leaseToken, args.error, args.retryable, ctx.viewer, args.problems);
       return freshJob(ctx, failed.reasonerType, failed.jobId);
     },
   }),

@@ -179,7 +179,7 @@ describe.each(backends)("jobs API on $name", (backend) => {
       `mutation { createGenerationJob(input: { kind: MOCK, rows: 2500000, seed: 42, planTier: ENTERPRISE }) { job { ... on GenerationJob { kind rows seed queue planTier estimatedCredits chargedCredits rerunOf { id } evidence { rootHash } seal { id } } } } }`,
     );
     expect(gen.createGenerationJob.job).toEqual({
-      kind: "MOCK", rows: 2500000, seed: 42, queue: "standard", planTier: "ENTERPRISE", estimatedCredits: 3, chargedCredits: 0, rerunOf: null, evidence: null, seal: null,
+      kind: "MOCK", rows: 2500000, seed: 42, queue: "default", planTier: "ENTERPRISE", estimatedCredits: 3, chargedCredits: 0, rerunOf: null, evidence: null, seal: null,
     });
     const small = await admin.request<any>(`mutation { createGenerationJob(input: { kind: MOCK, rows: 100 }) { job { ... on GenerationJob { queue planTier seed } } } }`);
     expect(small.createGenerationJob.job).toMatchObject({ queue: "interactive", planTier: "STANDARD" });
@@ -198,19 +198,31 @@ describe.each(backends)("jobs API on $name", (backend) => {
       steps: [{ name: "make", state: "PENDING", ignoreChunkError: false }, { name: "check", state: "PENDING", ignoreChunkError: true }],
     });
 
-    const rerun = await admin.request<any>(`mutation($id: ID!) { rerunJob(jobId: $id) { job { ... on GenerationJob { seed rows kind rerunOf { jobId } } } } }`, {
-      id: (await admin.request<any>(`mutation { createGenerationJob(input: { kind: MOCK, rows: 10, seed: 7 }) { job { jobId } } }`)).createGenerationJob.job.jobId,
-    });
+    // Only a finished job is rerun: this one is canceled first (no executors run here).
+    const original = (await admin.request<any>(`mutation { createGenerationJob(input: { kind: MOCK, rows: 10, seed: 7 }) { job { jobId } } }`)).createGenerationJob.job.jobId;
+    const early = await admin.raw(`mutation($id: ID!) { rerunJob(jobId: $id) { job { jobId } } }`, { id: original });
+    expect(early.errors?.[0]?.extensions).toMatchObject({ code: "INVALID_TRANSITION", state: "QUEUED" });
+    await admin.request(`mutation($id: ID!) { cancelJob(reasonerType: GENERATION, jobId: $id) { state } }`, { id: original });
+    const rerun = await admin.request<any>(`mutation($id: ID!) { rerunJob(jobId: $id) { job { ... on GenerationJob { seed rows kind rerunOf { jobId } } } } }`, { id: original });
     expect(rerun.rerunJob.job).toMatchObject({ seed: 7, rows: 10, kind: "MOCK" });
     expect(rerun.rerunJob.job.rerunOf.jobId).toBeTruthy();
   });
 
-  it("estimates credits at 1 per million rows, rounded up", async () => {
-    const e = async (rows: number) => (await admin.request<any>(`query($r: Int!) { estimateCredits(kind: TRAIN, rows: $r) { kind rows estimatedCredits trainingTier } }`, { r: rows })).estimateCredits;
-    expect(await e(1)).toEqual({ kind: "TRAIN", rows: 1, estimatedCredits: 1, trainingTier: "small" });
+  it("estimates credits at 1 per million rows, rounded up, plus a GPU training tier for kinds that train", async () => {
+    const e = async (rows: number, kind = "MOCK") =>
+      (await admin.request<any>(`query($k: GenerationKind!, $r: Int!) { estimateCredits(kind: $k, rows: $r) { kind rows estimatedCredits trainingTier } }`, { k: kind, r: rows })).estimateCredits;
+    expect(await e(1)).toEqual({ kind: "MOCK", rows: 1, estimatedCredits: 1, trainingTier: null });
     expect((await e(1_000_000)).estimatedCredits).toBe(1);
     expect((await e(1_000_001)).estimatedCredits).toBe(2);
     expect((await e(0)).estimatedCredits).toBe(0);
+    // RadMah: training is priced by tier (GPU-S/M/L by rows), shown before submission.
+    expect(await e(1, "TRAIN")).toEqual({ kind: "TRAIN", rows: 1, estimatedCredits: 3, trainingTier: "GPU-S" });
+    expect(await e(100_001, "SYNTHESIZE")).toEqual({ kind: "SYNTHESIZE", rows: 100_001, estimatedCredits: 11, trainingTier: "GPU-M" });
+    expect(await e(20_000_000, "TRAIN")).toEqual({ kind: "TRAIN", rows: 20_000_000, estimatedCredits: 70, trainingTier: "GPU-L" });
+    expect((await e(100_000, "ANALYZE")).trainingTier).toBeNull();
+    // The job is charged what was shown.
+    const synth = await admin.request<any>(`mutation { createGenerationJob(input: { kind: SYNTHESIZE, rows: 100001 }) { job { ... on GenerationJob { estimatedCredits queue } } } }`);
+    expect(synth.createGenerationJob.job).toEqual({ estimatedCredits: 11, queue: "default" });
     const bad = await admin.raw(`{ estimateCredits(kind: MOCK, rows: -5) { estimatedCredits } }`);
     expect(bad.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
   });
@@ -219,6 +231,8 @@ describe.each(backends)("jobs API on $name", (backend) => {
     const owner = await memberKey("owner-1", "owner@example.com");
     const friend = await memberKey("friend-1", "friend@example.com");
     const stranger = await memberKey("stranger-1");
+    // An assignment must name a pool that exists: one agent registers in it.
+    await admin.request(`mutation { registerWorker(input: { name: "pool-1 agent", reasonerTypes: [AGENT], poolId: "pool-1" }) { id } }`);
     const created = await owner.request<any>(`mutation { addAgentJob(input: { functionName: "mesh", toolName: "cad", displayName: "Part", description: "a part", assignedAgentPoolId: "pool-1" }) { job { jobId reasonerName ... on AgentJob { file { displayName description } access { subjectId relation } } } } }`);
     const jobId = created.addAgentJob.job.jobId;
     expect(created.addAgentJob.job.reasonerName).toBe("pool-1");

@@ -238,4 +238,39 @@ describe.each(backends.map((b) => [b.name, b] as const))("jobsctl on %s", (_name
     expect(otherSigner.code).toBe(5);
     expect(otherSigner.stdout).toContain("not by the expected key");
   });
+
+  it("list --offset skips that many of the filtered, newest-first list (RelationalAI's list(offset=))", async () => {
+    const made: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      made.push(json<{ jobId: string }>(await jobs(["--json", "create", "--type", "LOGIC", "--reasoner", "engine-a", "--name", "offset-cli", "--payload", `{"query":"def q = ${i}"}`], env)).jobId);
+    }
+    const page = json<{ jobs: { jobId: string }[]; totalCount: number }>(await jobs(["--json", "list", "--name", "offset-cli", "--offset", "1", "--first", "1"], env));
+    expect(page).toMatchObject({ totalCount: 3, jobs: [{ jobId: made[1] }] });
+    const both = await jobs(["list", "--offset", "1", "--after", "x"], env);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("offset");
+  });
+
+  it("verify re-hashes the artifacts' own bytes: a changed output exits 5 even though the bundle still matches its records", async () => {
+    const gen = json<{ jobId: string; artifacts: { name: string; contentHash: string }[] }>(
+      await jobs(["--json", "create", "--type", "GENERATION", "--payload", '{"kind":"MOCK","rows":30,"seed":8}', "--wait"], env),
+    );
+    expect(json<{ verified: boolean }>(await jobs(["--json", "verify", gen.jobId], env)).verified).toBe(true);
+    const output = gen.artifacts[0]!;
+    const path = t.server.services.blobs.pathOf(output.contentHash);
+    const original = readFileSync(path);
+    // Same length, one bit changed: what a download's Content-Length cannot catch.
+    const tampered = Buffer.from(original);
+    tampered[0] = tampered[0]! ^ 1;
+    writeFileSync(path, tampered);
+    try {
+      const verify = await jobs(["--json", "verify", gen.jobId], env);
+      expect(verify.code).toBe(5);
+      const check = JSON.parse(verify.stdout) as { verified: boolean; mismatches: string[] };
+      expect(check.verified).toBe(false);
+      expect(check.mismatches).toEqual([expect.stringContaining(`mock.csv: its bytes hash to sha256:`)]);
+    } finally {
+      writeFileSync(path, original);
+    }
+  });
 });

@@ -195,12 +195,14 @@ describe.each(backends.map((b) => [b.name, b] as const))("JobsClient on %s", (_n
     expect(new Set(tailed.map((l) => l.cursor)).size).toBe(6);
     expect(tailed[4]!.level).toBe("warn");
 
-    // A finished job: the tail gives the whole log and ends. Sampled at 250 ms of log time: lines 0 and 3.
+    // A finished job: the tail gives the whole log and ends. Sampled at 250 ms of log time: lines 0
+    // and 3, and always the last line (how the job ended), standing for the one skipped before it.
     const sampled = [];
     for await (const l of admin.tailLogs(op.job, { sample: { intervalMs: 250 } })) sampled.push(l);
     expect(sampled.map((l) => [l.message, l.skipped])).toEqual([
       ["line 0", 0],
       ["line 3", 2],
+      ["line 5", 1],
     ]);
 
     expect((await admin.getLogs(op.jobId, { sinceMs: base + 200 })).map((l) => l.message)).toEqual(["line 2", "line 3", "line 4", "line 5"]);
@@ -212,7 +214,10 @@ describe.each(backends.map((b) => [b.name, b] as const))("JobsClient on %s", (_n
     await admin.printLogs(op.job, { follow: true, json: true, sinceMs: base + 500, out: { write: (s: string) => followed.push(s) } });
     expect(followed.map((s) => JSON.parse(s).message)).toEqual(["line 5"]);
 
+    // Fused's getExecTime and the API's execTimeMs agree: last minus first log timestamp.
     expect(await admin.getExecTime(op.jobId)).toBe(500);
+    const viaApi = await t.admin.request<{ job: { execTimeMs: number } }>(`query($id: ID!) { job(reasonerType: LOGIC, jobId: $id) { execTimeMs } }`, { id: op.jobId });
+    expect(viaApi.job.execTimeMs).toBe(500);
 
     // untilDone: false follows for as long as the caller wants; aborting ends the iterator.
     const stop = new AbortController();

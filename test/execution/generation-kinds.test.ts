@@ -154,7 +154,7 @@ describe.each(backends.map((b) => [b.name, b] as const))("generation kinds on %s
       { name: "status", type: "category", distribution: { kind: "categorical", values: ["pending", "shipped", "delivered"] } },
       { name: "notes", type: "string", nullRate: 0.1 },
     ]);
-    expect(fab.operation.result!.problems).toEqual([expect.objectContaining({ severity: "WARNING", code: "UNRECOGNIZED_PHRASE", message: expect.stringContaining("phase of the moon") })]);
+    expect(fab.operation.result!.problems).toEqual([expect.objectContaining({ severity: "warning", code: "UNRECOGNIZED_PHRASE", message: expect.stringContaining("phase of the moon") })]);
     expect(fab.evidence?.verified).toBe(true);
 
     const mock = await run(tn.member, { kind: "MOCK", rows: 2000, seed: 3, spec: { contract: fab.jobId } });

@@ -96,10 +96,13 @@ describe.each(backends.map((b) => [b.name, b] as const))("built-in generation on
     try {
       expect((await readGeneration(t.admin, jobId)).evidence!.verified).toBe(false);
       const check = await waitForGeneration(t.admin, await createGeneration(t.admin, { kind: "VERIFY", spec: { jobId } }));
-      expect(check.state).toBe("SUCCEEDED");
-      expect(check.operation.result!.ok).toBe(false);
-      expect(check.operation.result!.mismatches).toEqual([expect.objectContaining({ name: "run_log.ndjson", expected: runLog.contentHash })]);
-      expect(check.operation.result!.evidence.mismatches.join("\n")).toContain("run_log.ndjson");
+      // A mismatch fails the VERIFY, with a problem per mismatch: the file's hash, then the bundle's.
+      expect(check.state).toBe("FAILED");
+      expect(check.error?.code).toBe("VERIFY_MISMATCH");
+      expect(check.problems[0]).toMatchObject({ severity: "error", code: "HASH_MISMATCH", details: { name: "run_log.ndjson", expected: runLog.contentHash } });
+      expect(check.problems.slice(1).map((p) => p.code)).toEqual(check.problems.slice(1).map(() => "EVIDENCE_MISMATCH"));
+      expect(check.problems.slice(1).map((p) => p.message).join("\n")).toContain("run_log.ndjson");
+      expect(check.chargedCredits).toBe(0);
     } finally {
       writeFileSync(path, original);
     }
@@ -131,6 +134,7 @@ describe.each(backends.map((b) => [b.name, b] as const))("built-in generation on
     );
     expect(analyze!.state).toBe("SUCCEEDED");
     expect(analyze!.operation.result).toMatchObject({ kind: "ANALYZE", rows: 300 });
+    expect(analyze!.problems).toEqual([]);
     expect(analyze!.artifacts.map((a) => a.name)).toEqual(["profile.json"]);
     expect(fit!.state).toBe("SUCCEEDED");
     expect(fit!.operation.result).toMatchObject({ kind: "FIT", rows: 300 });
@@ -145,8 +149,23 @@ describe.each(backends.map((b) => [b.name, b] as const))("built-in generation on
       t.admin,
       await createGeneration(t.admin, { kind: "VERIFY", spec: { artifacts: [{ artifactId: csvId, expectedHash: good }, { artifactId: csvId, name: "wrong", expectedHash: `sha256:${"0".repeat(64)}` }] } }),
     );
-    expect(verify.state).toBe("SUCCEEDED");
-    expect(verify.operation.result).toMatchObject({ ok: false, checked: 2, mismatches: [{ name: "wrong", actual: good }] });
+    expect(verify.state).toBe("FAILED");
+    expect(verify.error).toMatchObject({ code: "VERIFY_MISMATCH" });
+    expect(verify.problems).toEqual([
+      { severity: "error", code: "HASH_MISMATCH", message: `wrong: expected sha256:${"0".repeat(64)}, found ${good}`, details: { name: "wrong", expected: `sha256:${"0".repeat(64)}`, actual: good } },
+    ]);
+  });
+
+  it("ANALYZE records a problem for a column it could not infer, and still succeeds", async () => {
+    const make = await waitForGeneration(
+      t.admin,
+      await createGeneration(t.admin, { kind: "MOCK", rows: 40, seed: 4, spec: { columns: [{ name: "age", type: "int" }, { name: "notes", type: "string", nullRate: 1 }] } }),
+    );
+    const analyze = await waitForGeneration(t.admin, await createGeneration(t.admin, { kind: "ANALYZE", spec: { input: make.operation.result!.artifacts[0].id as string } }));
+    expect(analyze.state).toBe("SUCCEEDED");
+    expect(analyze.problems).toEqual([
+      { severity: "warning", code: "COLUMN_NOT_INFERRED", message: expect.stringContaining("column notes has no values (40 empty cells)"), details: { column: "notes", nulls: 40 } },
+    ]);
   });
 
   it("fails a job whose input or spec is wrong, at once and without credits", async () => {
@@ -157,12 +176,13 @@ describe.each(backends.map((b) => [b.name, b] as const))("built-in generation on
     expect(missing.evidence).toBeNull();
     expect(missing.statusHistory.filter((h) => h.state === "RUNNING")).toHaveLength(1); // not retried
 
-    const badSpec = await waitForGeneration(t.admin, await createGeneration(t.admin, { kind: "MOCK", rows: 10, spec: { columns: [{ name: "x", type: "int", nullrate: 0.5 }] } }));
-    expect(badSpec.state).toBe("FAILED");
-    expect(badSpec.error?.code).toBe("INVALID_SPEC");
-    expect(badSpec.error?.message).toContain("spec.columns[0]");
-    const noInput = await waitForGeneration(t.admin, await createGeneration(t.admin, { kind: "FIT" }));
-    expect(noInput.error?.code).toBe("INVALID_SPEC");
+    // A built-in kind's spec is checked at creation: refused with the field, no job made.
+    const badSpec = await t.admin.raw(`mutation($i: CreateGenerationJobInput!) { createGenerationJob(input: $i) { job { jobId } } }`, {
+      i: { kind: "MOCK", rows: 10, spec: { columns: [{ name: "x", type: "int", nullrate: 0.5 }] } },
+    });
+    expect(badSpec.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.spec.columns[0]" });
+    const noInput = await t.admin.raw(`mutation { createGenerationJob(input: { kind: FIT }) { job { jobId } } }`);
+    expect(noInput.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.spec.input" });
   });
 
   it("cancels a running generation job: it ends CANCELED, once, with no credits and no output", async () => {

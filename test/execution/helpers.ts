@@ -6,6 +6,7 @@ import type { GraphQLClient } from "../helpers/server.ts";
 export const GENERATION_FIELDS = `
   jobId state nativeState kind rows seed queue estimatedCredits chargedCredits execTimeMs
   error { code message }
+  problems { severity code message details }
   operation { done result }
   statusHistory { state nativeState message }
   artifacts { id name artifactType mimeType sizeBytes contentHash downloadUrl }
@@ -27,6 +28,7 @@ export interface GenerationJobView {
   chargedCredits: number;
   execTimeMs: number | null;
   error: { code: string; message: string } | null;
+  problems: { severity: string; code: string; message: string; details: Record<string, any> | null }[];
   operation: { done: boolean; result: Record<string, any> | null };
   statusHistory: { state: string; nativeState: string; message: string | null }[];
   artifacts: { id: string; name: string; artifactType: string; mimeType: string | null; sizeBytes: number; contentHash: string; downloadUrl: string }[];

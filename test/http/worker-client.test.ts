@@ -95,7 +95,7 @@ describe.each(backends.map((b) => [b.name, b] as const))("the Worker client on %
       async () => {
         attempt++;
         if (attempt === 1) throw new Error("disk full");
-        throw new JobFailure("BAD_MODEL", "the model has no target column");
+        throw new JobFailure("BAD_MODEL", "the model has no target column", { problems: [{ severity: "error", code: "NO_TARGET", message: "no column named churned" }] });
       },
       { signal: stop.signal, onJobFinished: finished.onJobFinished, waitForWork: backoff({ initialMs: 20, maxMs: 100 }) },
     );
@@ -112,6 +112,27 @@ describe.each(backends.map((b) => [b.name, b] as const))("the Worker client on %
     expect(await requeueMessage(job.jobId)).toMatch(/^attempt 1 of \d+ failed \(WORKER_ERROR: disk full\); retrying$/);
     const row = (await db().query<{ attempts: number }>(`select "attempts" from "jobs" where "id" = $1`, [job.jobId]))[0]!;
     expect(row.attempts).toBe(2);
+    // The JobFailure's problems are the job's.
+    const problems = await tn.member.request<any>(`query($id: ID!) { job(reasonerType: PREDICTIVE, jobId: $id) { problems { severity code message } } }`, { id: job.jobId });
+    expect(problems.job.problems).toEqual([{ severity: "error", code: "NO_TARGET", message: "no column named churned" }]);
+  });
+
+  it("a handler's returned problems are recorded with its completion", async () => {
+    const tn = await newTenant(t);
+    const job = await createJob(tn.member, "PREDICTIVE");
+    const finished = finishedJobs();
+    const stop = new AbortController();
+    const run = workerOf(tn.worker.key!).run(async () => ({ result: { ok: true }, problems: [{ severity: "warning", code: "ROW_SKIPPED", message: "row 3 had no id", details: { row: 3 } }] }), {
+      signal: stop.signal,
+      onJobFinished: finished.onJobFinished,
+      waitForWork: backoff({ initialMs: 20, maxMs: 100 }),
+    });
+    const done = await finished.next();
+    stop.abort();
+    await run;
+    expect(done.final).toMatchObject({ jobId: job.jobId, state: "SUCCEEDED" });
+    const problems = await tn.member.request<any>(`query($id: ID!) { job(reasonerType: PREDICTIVE, jobId: $id) { problems { severity code message details } } }`, { id: job.jobId });
+    expect(problems.job.problems).toEqual([{ severity: "warning", code: "ROW_SKIPPED", message: "row 3 had no id", details: { row: 3 } }]);
   });
 
   it("a lease lost mid-job aborts the handler's signal and makes no final call; the job runs again", async () => {

@@ -515,7 +515,7 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     const [first, second] = [await worker.raw(COMPLETE, { t: l1.token, r: { rows: 2_500_000 } }), await worker.raw(COMPLETE, { t: l1.token, r: { rows: 1 } })];
     expect(first.data?.completeJob.state).toBe("SUCCEEDED");
     expect(codeOf(second)).toBe("LEASE_LOST");
-    expect((await credits(ok)).job).toEqual({ state: "SUCCEEDED", estimatedCredits: 3, chargedCredits: 3 });
+    expect((await credits(ok)).job).toEqual({ state: "SUCCEEDED", estimatedCredits: 13, chargedCredits: 13 }); // 3 for the rows, 10 for GPU-M training
     expect((await jobRow(ok)).result).toEqual({ rows: 2_500_000 });
 
     const l2 = await lease(worker, workerId);
@@ -530,7 +530,7 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     expect((await credits(canceled)).job).toMatchObject({ state: "CANCELED", chargedCredits: 0 });
 
     const charges = await db().query<{ jobId: string; credits: number }>(`select "jobId", "credits" from "credit_charges" where "tenantId" = $1`, [tenantId]);
-    expect(charges).toEqual([{ jobId: ok, credits: 3 }]);
+    expect(charges).toEqual([{ jobId: ok, credits: 13 }]);
   });
 
   it("concurrent duplicate completeJob calls: exactly one succeeds", async () => {
@@ -722,11 +722,11 @@ describe.each(backends)("worker protocol on $name", (backend) => {
   });
 
   it("in-process claims: any tenant, restricted to generation kinds, never assigned agent jobs", async () => {
-    const { admin, tenantId } = await tenant();
+    const { admin, worker, tenantId } = await tenant();
     const protocol = workerProtocolFor(t.server.services);
     const train = await generationJob(admin, { kind: "TRAIN" });
     const mock = await generationJob(admin, { kind: "MOCK", rows: 10 });
-    const assigned = await agentJob(admin, { assignedAgentId: uuidv7() });
+    const assigned = await agentJob(admin, { assignedAgentId: await register(worker, { name: "an agent", reasonerTypes: ["AGENT"] }) });
     const l = await protocol.claim({ tenantId, reasonerTypes: ["GENERATION", "AGENT"], generationKinds: ["MOCK"], name: "builtin-generation" });
     expect(l?.job.id).toBe(mock);
     expect(l?.job.state).toBe("RUNNING");

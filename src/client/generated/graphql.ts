@@ -4,6 +4,10 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type ArchiveStatus =
+  | 'ACTIVE'
+  | 'ARCHIVED';
+
 /** What a schedule does with ticks missed while no server ran. */
 export type CatchUpPolicy =
   /** Run once on start-up for all the ticks missed (the default), then on schedule. */
@@ -14,7 +18,8 @@ export type CatchUpPolicy =
 export type CreateGenerationJobInput = {
   description?: string | null | undefined;
   idempotencyKey?: string | null | undefined;
-  kind: GenerationKind;
+  /** Absent: chosen from the input (a description alone makes MOCK, spec.model SYNTHESIZE, spec.input alone ANALYZE); the job's kind and payload.kindChosen say which. */
+  kind?: GenerationKind | null | undefined;
   name?: string | null | undefined;
   planTier?: PlanTier | null | undefined;
   rows?: number | null | undefined;
@@ -56,6 +61,8 @@ export type GenerationKind =
 
 export type JobFilter = {
   allUsers?: boolean | null | undefined;
+  archiveStatus?: ArchiveStatus | null | undefined;
+  assignedAgentId?: string | number | null | undefined;
   createdBy?: string | null | undefined;
   jobId?: string | number | null | undefined;
   name?: string | null | undefined;
@@ -175,6 +182,7 @@ export type ListJobsQueryVariables = Exact<{
   filter?: JobFilter | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
+  offset?: number | null | undefined;
 }>;
 
 
@@ -664,8 +672,8 @@ fragment ArtifactFields on Artifact {
   createdOn
 }`) as unknown as TypedDocumentString<GetJobQuery, GetJobQueryVariables>;
 export const ListJobsDocument = new TypedDocumentString(`
-    query ListJobs($filter: JobFilter, $first: Int, $after: String) {
-  jobs(filter: $filter, first: $first, after: $after) {
+    query ListJobs($filter: JobFilter, $first: Int, $after: String, $offset: Int) {
+  jobs(filter: $filter, first: $first, after: $after, offset: $offset) {
     totalCount
     edges {
       cursor

@@ -18,6 +18,7 @@ import {
   LeaseLostError,
   type PortLease,
   type PortLogLine,
+  type ProblemReport,
   type UploadedArtifact,
   type WorkerPort,
 } from "../port.ts";
@@ -63,8 +64,8 @@ const CLAIM = `mutation($w: ID!, $s: Int) { claimJob(workerId: $w, leaseSeconds:
 const HEARTBEAT = `mutation($t: String!) { heartbeat(leaseToken: $t) { expiresOn cancelRequested } }`;
 const LOGS = `mutation($t: String!, $l: [LogLineInput!]!) { appendJobLogs(leaseToken: $t, lines: $l) }`;
 const EVENTS = `mutation($t: String!, $s: String, $e: [JSON!]!) { appendJobEvents(leaseToken: $t, stream: $s, events: $e) }`;
-const COMPLETE = `mutation($t: String!, $r: JSON, $a: [ID!]) { completeJob(leaseToken: $t, result: $r, artifactIds: $a) { state } }`;
-const FAIL = `mutation($t: String!, $e: JobErrorInput!, $r: Boolean) { failJob(leaseToken: $t, error: $e, retryable: $r) { state } }`;
+const COMPLETE = `mutation($t: String!, $r: JSON, $a: [ID!], $p: [ProblemInput!]) { completeJob(leaseToken: $t, result: $r, artifactIds: $a, problems: $p) { state } }`;
+const FAIL = `mutation($t: String!, $e: JobErrorInput!, $r: Boolean, $p: [ProblemInput!]) { failJob(leaseToken: $t, error: $e, retryable: $r, problems: $p) { state } }`;
 const JOB_ARTIFACTS = `query($id: ID!) { job(reasonerType: GENERATION, jobId: $id) {
   artifacts { name contentHash downloadUrl }
   ... on GenerationJob { evidence { rootHash files { name contentHash downloadUrl } } } } }`;
@@ -135,13 +136,13 @@ export class HttpPort implements WorkerPort {
     return { id: answer.id, contentHash: String(answer.contentHash), sizeBytes: Number(answer.sizeBytes) };
   }
 
-  async complete(token: string, result: unknown, artifactIds: readonly string[]) {
-    const { completeJob } = await this.graphql<{ completeJob: { state: JobState } }>(COMPLETE, { t: token, r: result ?? null, a: artifactIds });
+  async complete(token: string, result: unknown, artifactIds: readonly string[], problems?: readonly ProblemReport[]) {
+    const { completeJob } = await this.graphql<{ completeJob: { state: JobState } }>(COMPLETE, { t: token, r: result ?? null, a: artifactIds, p: problems ?? null });
     return completeJob;
   }
 
-  async fail(token: string, error: { code: string; message: string }, retryable: boolean) {
-    const { failJob } = await this.graphql<{ failJob: { state: JobState } }>(FAIL, { t: token, e: error, r: retryable });
+  async fail(token: string, error: { code: string; message: string }, retryable: boolean, problems?: readonly ProblemReport[]) {
+    const { failJob } = await this.graphql<{ failJob: { state: JobState } }>(FAIL, { t: token, e: error, r: retryable, p: problems ?? null });
     return failJob;
   }
 

@@ -9,7 +9,7 @@ import type { JobState } from "../../jobs/model.ts";
 import { NEW_JOBS } from "../../jobs/sql/notify.ts";
 import { waitingState } from "../../jobs/states.ts";
 import type { JobService } from "../../jobs/service.ts";
-import { type ClaimedJobRow, IN_PROCESS, type WorkerProtocol } from "../../workers/protocol/service.ts";
+import { type ClaimedJobRow, IN_PROCESS, type ProblemReport, type WorkerProtocol } from "../../workers/protocol/service.ts";
 import { creatorViewer } from "../creator.ts";
 import {
   type ArtifactBody,
@@ -111,13 +111,13 @@ export class InProcessPort implements WorkerPort {
     );
   }
 
-  async complete(token: string, result: unknown, artifactIds: readonly string[]) {
-    const job = await leased(this.deps.protocol.complete(token, result, artifactIds, IN_PROCESS));
+  async complete(token: string, result: unknown, artifactIds: readonly string[], problems?: readonly ProblemReport[]) {
+    const job = await leased(this.deps.protocol.complete(token, result, artifactIds, IN_PROCESS, problems));
     return { state: job.state };
   }
 
-  async fail(token: string, error: { code: string; message: string }, retryable: boolean) {
-    const job = await leased(this.deps.protocol.fail(token, error, retryable, IN_PROCESS));
+  async fail(token: string, error: { code: string; message: string }, retryable: boolean, problems?: readonly ProblemReport[]) {
+    const job = await leased(this.deps.protocol.fail(token, error, retryable, IN_PROCESS, problems));
     return { state: job.state };
   }
 

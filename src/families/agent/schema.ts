@@ -136,8 +136,14 @@ const UpdateJobFileInput = builder.inputType("UpdateJobFileInput", {
     displayName: t.string({ required: false }),
     externalIdentifier: t.string({ required: false }),
     versionName: t.string({ required: false }),
-    properties: t.field({ type: "JSON", required: false }),
+    properties: t.field({ type: "JSON", required: false, description: "Replaces the whole properties map (null clears it)." }),
+    mergeProperties: t.field({
+      type: "JSON",
+      required: false,
+      description: "Merged into the properties map key by key (a null value removes its key); the keys not named are kept.",
+    }),
   }),
+  description: "Only the fields given change; the others keep their values.",
 });
 
 const FileUpdateSchema = z.object({
@@ -146,6 +152,7 @@ const FileUpdateSchema = z.object({
   externalIdentifier: optionalName.optional(),
   versionName: optionalName.optional(),
   properties: z.record(z.string(), z.unknown()).nullish(),
+  mergeProperties: z.record(z.string(), z.unknown()).nullish(),
 });
 
 function agentExtras(ctx: Context) {
@@ -195,6 +202,23 @@ builder.mutationFields((t) => ({
     resolve: (_root, args, ctx) => {
       requireEditor(ctx.viewer);
       return agentExtras(ctx).updateFile(id(args.jobId), parseInput(FileUpdateSchema, args.input), ctx.viewer);
+    },
+  }),
+  assignJobAgent: t.field({
+    type: AgentJobRef,
+    description: "Reassigns a waiting agent job to another agent or pool (neither: any agent of its queue); the previous agent no longer gets it.",
+    args: { jobId: t.arg.id({ required: true }), agentId: t.arg.id({ required: false }), agentPoolId: t.arg.id({ required: false }) },
+    resolve: async (_root, args, ctx) => {
+      requireEditor(ctx.viewer);
+      const jobId = id(args.jobId);
+      await ctx.services.jobs.requireFamily(jobId, "AGENT", "assignJobAgent", ctx.viewer);
+      const extras = agentExtras(ctx);
+      if (!extras.assignAgent) throw jobsError("BAD_USER_INPUT", "the gateway serving AGENT jobs cannot reassign them");
+      const target = {
+        agentId: args.agentId == null ? null : parseInput(name255, String(args.agentId), "agentId"),
+        agentPoolId: args.agentPoolId == null ? null : parseInput(name255, String(args.agentPoolId), "agentPoolId"),
+      };
+      return extras.assignAgent(jobId, target, ctx.viewer);
     },
   }),
   createJobAccess: t.field({

@@ -1,4 +1,5 @@
 // Which queue a generation job waits in, and how soon it is served, from its kind and plan tier.
+// The queue names carry RadMah's routing words: default, gpu, free, interactive.
 import type { GenerationKind, PlanTier } from "../../jobs/model.ts";
 
 /** Kinds the built-in executors run; the rest wait for an external worker on their queue. */
@@ -6,14 +7,20 @@ export const BUILT_IN_KINDS: readonly GenerationKind[] = ["MOCK", "ANALYZE", "FI
 
 export const INTERACTIVE_MAX_ROWS = 100_000;
 
-/** Every queue generationQueue answers (the metrics report each, empty ones as 0). */
-export const GENERATION_QUEUES: readonly string[] = ["free", "gpu", "interactive", "standard"];
+export const QUEUES = { default: "default", gpu: "gpu", free: "free", interactive: "interactive" } as const;
 
+/** Every queue generationQueue answers (the metrics report each, empty ones as 0). */
+export const GENERATION_QUEUES: readonly string[] = Object.values(QUEUES);
+
+/**
+ * FREE-tier jobs: the free queue; TRAIN: the gpu queue; small MOCK runs (what a chat asks for while
+ * someone waits): the interactive queue; everything else (SYNTHESIZE, ANALYZE, VERIFY, ...): default.
+ */
 export function generationQueue(kind: GenerationKind, tier: PlanTier, rows: number | null): string {
-  if (tier === "FREE") return "free";
-  if (kind === "TRAIN" || kind === "SYNTHESIZE") return "gpu";
-  if (kind === "MOCK" && (rows ?? 0) <= INTERACTIVE_MAX_ROWS) return "interactive";
-  return "standard";
+  if (tier === "FREE") return QUEUES.free;
+  if (kind === "TRAIN") return QUEUES.gpu;
+  if (kind === "MOCK" && (rows ?? 0) <= INTERACTIVE_MAX_ROWS) return QUEUES.interactive;
+  return QUEUES.default;
 }
 
 /** Higher tiers are claimed first. */

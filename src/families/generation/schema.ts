@@ -1,7 +1,7 @@
 import { jobsError } from "../../errors.ts";
 import type { ArtifactRecord, SealRecord } from "../../jobs/gateway.ts";
 import type { GenerationKind, JobRecord } from "../../jobs/model.ts";
-import { isUuid } from "../../jobs/validation.ts";
+import { isTerminal } from "../../jobs/states.ts";
 import { builder } from "../../schema/builder.ts";
 import { GenerationKindEnum, PlanTierEnum } from "../../schema/enums.ts";
 import { createdPayload, CreateJobPayloadRef } from "../../schema/job-mutations.ts";
@@ -17,8 +17,15 @@ const CreditEstimateRef = builder.objectRef<EstimateRequest>("CreditEstimate").i
   fields: (t) => ({
     kind: t.field({ type: GenerationKindEnum, resolve: (e) => e.kind }),
     rows: t.exposeInt("rows"),
-    estimatedCredits: t.float({ resolve: (e) => e.upstream?.estimatedCredits ?? estimateCredits(e.rows) }),
-    trainingTier: t.string({ nullable: true, resolve: (e) => (e.upstream ? e.upstream.trainingTier : trainingTier(e.kind, e.rows)) }),
+    estimatedCredits: t.float({
+      description: "1 per 1,000,000 rows (rounded up), plus the training tier's price for kinds that train.",
+      resolve: (e) => e.upstream?.estimatedCredits ?? estimateCredits(e.kind, e.rows),
+    }),
+    trainingTier: t.string({
+      nullable: true,
+      description: "GPU-S, GPU-M or GPU-L by rows, for kinds that train (SYNTHESIZE, TRAIN); null otherwise.",
+      resolve: (e) => (e.upstream ? e.upstream.trainingTier : trainingTier(e.kind, e.rows)),
+    }),
   }),
 });
 
@@ -114,7 +121,11 @@ builder.node(GenerationJobRef, {
 
 const CreateGenerationJobInput = builder.inputType("CreateGenerationJobInput", {
   fields: (t) => ({
-    kind: t.field({ type: GenerationKindEnum, required: true }),
+    kind: t.field({
+      type: GenerationKindEnum,
+      required: false,
+      description: "Absent: chosen from the input (a description alone makes MOCK, spec.model SYNTHESIZE, spec.input alone ANALYZE); the job's kind and payload.kindChosen say which.",
+    }),
     rows: t.int({ required: false }),
     description: t.string({ required: false }),
     seed: t.int({ required: false }),
@@ -152,9 +163,12 @@ builder.mutationFields((t) => ({
     args: { jobId: t.arg.id({ required: true }) },
     resolve: async (_root, args, ctx) => {
       const jobId = String(args.jobId);
-      const original = isUuid(jobId) ? await ctx.services.jobs.get({ reasonerType: "GENERATION", jobId }, ctx.viewer) : null;
-      if (!original?.generation) throw jobsError("NOT_FOUND", `generation job ${jobId} not found`);
-      const g = original.generation;
+      const original = await ctx.services.jobs.requireFamily(jobId, "GENERATION", "rerunJob", ctx.viewer);
+      // A rerun reproduces a finished job; one still running has no output to reproduce yet.
+      if (!isTerminal(original.state)) {
+        throw jobsError("INVALID_TRANSITION", `job ${jobId} is ${original.state}; only a finished job can be rerun`, { field: "jobId", state: original.state });
+      }
+      const g = original.generation!;
       const input = {
         kind: g.kind,
         rows: g.rows,

@@ -5,7 +5,9 @@ import { jobsError } from "../../errors.ts";
 import type { AgentJobExtras } from "../gateway.ts";
 import type { JobRecord, Viewer } from "../model.ts";
 import { touchJob } from "../sql/transitionJob.ts";
+import { DEFAULT_AGENT_QUEUE } from "../../families/agent/input.ts";
 import { requireRelation } from "./access.ts";
+import { requireAssignable } from "./agent-assignment.ts";
 import { jsonValue } from "./rows.ts";
 
 export function localAgentExtras(db: Database, loadOne: (jobId: string, viewer: Viewer) => Promise<JobRecord | null>): AgentJobExtras {
@@ -13,7 +15,11 @@ export function localAgentExtras(db: Database, loadOne: (jobId: string, viewer: 
 
   async function agentJob(jobId: string, viewer: Viewer): Promise<JobRecord> {
     const job = await loadOne(jobId, viewer);
-    if (!job || job.reasonerType !== "AGENT") throw jobsError("NOT_FOUND", `agent job ${jobId} not found`);
+    if (!job) throw jobsError("NOT_FOUND", `agent job ${jobId} not found`);
+    // The job exists: say the operation does not apply to its family rather than pretend it is missing.
+    if (job.reasonerType !== "AGENT") {
+      throw jobsError("BAD_USER_INPUT", `this applies to AGENT jobs only; job ${jobId} is a ${job.reasonerType} job`, { field: "jobId" });
+    }
     return job;
   }
   const reload = async (jobId: string, viewer: Viewer) => (await loadOne(jobId, viewer))!;
@@ -57,7 +63,44 @@ export function localAgentExtras(db: Database, loadOne: (jobId: string, viewer: 
         ...(update.properties !== undefined && { properties: jsonValue(update.properties) }),
       };
       await prisma.file.upsert({ where: { jobId }, update: data, create: { id: uuidv7(), jobId, ...data } });
+      if (update.mergeProperties) {
+        const entries = Object.entries(update.mergeProperties);
+        await db.query(`update "files" set "properties" = (coalesce("properties", '{}'::jsonb) || $2::jsonb) - $3::text[] where "jobId" = $1::uuid`, [
+          jobId,
+          JSON.stringify(Object.fromEntries(entries.filter(([, v]) => v !== null))),
+          entries.filter(([, v]) => v === null).map(([k]) => k),
+        ]);
+      }
       await touchJob(db, jobId);
+      return reload(jobId, viewer);
+    },
+
+    async assignAgent(jobId, target, viewer) {
+      const job = await agentJob(jobId, viewer);
+      await requireRelation(db, job, viewer, "EDITOR");
+      await requireAssignable(db, viewer.tenantId, target, { agent: "agentId", pool: "agentPoolId" });
+      const reassigned = await db.transaction(async (tx) => {
+        // Only while it waits: a claimed job is already its agent's. Locking the job row first means
+        // a claim racing this either finished before (the job no longer waits) or skips the job.
+        // The queue follows the pool, as addAgentJob derives it.
+        const moved = await tx.query(
+          `update "jobs" set "queue" = $2, "reasonerName" = $2 where "id" = $1::uuid and "state" in ('CREATED', 'PENDING') returning "id"`,
+          [jobId, target.agentPoolId ?? DEFAULT_AGENT_QUEUE],
+        );
+        if (moved.length === 0) return false;
+        await tx.query(`update "agent_details" set "assignedAgentId" = $2, "assignedAgentPoolId" = $3 where "jobId" = $1::uuid`, [
+          jobId,
+          target.agentId,
+          target.agentPoolId,
+        ]);
+        await touchJob(tx, jobId);
+        return true;
+      });
+      if (!reassigned) {
+        // Read after the transaction: PGlite has one connection, which the transaction held.
+        const now = (await loadOne(jobId, viewer))?.state ?? job.state;
+        throw jobsError("INVALID_TRANSITION", `job ${jobId} is ${now}; only a waiting job can be reassigned`, { state: now });
+      }
       return reload(jobId, viewer);
     },
 

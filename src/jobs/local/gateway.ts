@@ -12,6 +12,7 @@ import { transitionJob } from "../sql/transitionJob.ts";
 import { initialStates, isTerminal, isWaiting, nativeStateOf } from "../states.ts";
 import { requireRelation } from "./access.ts";
 import { localAgentExtras } from "./agent-extras.ts";
+import { requireAssignable } from "./agent-assignment.ts";
 import { localExpansions } from "./expansions.ts";
 import { jobInclude, jsonValue, toJobRecord } from "./rows.ts";
 import { selectListedJobs, selectVisibleJobs } from "./read-jobs.ts";
@@ -46,6 +47,10 @@ export class LocalJobGateway implements JobGateway {
     const id = uuidv7();
     const hash = job.requestHash ?? id;
     const states = initialStates(job.reasonerType);
+    if (job.agent) {
+      const target = { agentId: job.agent.assignedAgentId, agentPoolId: job.agent.assignedAgentPoolId };
+      await requireAssignable(this.db, viewer.tenantId, target, { agent: "input.assignedAgentId", pool: "input.assignedAgentPoolId" });
+    }
     const jobId = await this.db.prisma.$transaction(async (tx) => {
       if (job.idempotencyKey) {
         const claimed = await tx.$queryRaw<{ jobId: string }[]>`
@@ -163,7 +168,12 @@ export class LocalJobGateway implements JobGateway {
   async cancel(key: JobKey, options: CancelOptions, viewer: Viewer): Promise<JobRecord> {
     const job = (await this.load([key], viewer))[0];
     if (!job) throw jobsError("NOT_FOUND", `${key.reasonerType} job ${key.jobId} not found`);
-    if (!(options.allUsers && viewer.role === "ADMIN")) await requireRelation(this.db, job, viewer, "EDITOR");
+    const admitted = options.allUsers && viewer.role === "ADMIN";
+    // RelationalAI's cancel(all_users): another user's transaction is cancelled only on purpose.
+    if (job.reasonerType === "LOGIC" && job.createdBy !== viewer.userId && !admitted) {
+      throw jobsError("FORBIDDEN", `transaction ${job.id} belongs to ${job.createdBy}; an ADMIN may cancel it with allUsers: true`);
+    }
+    if (!admitted) await requireRelation(this.db, job, viewer, "EDITOR");
     if (isTerminal(job.state) || job.state === "CANCELING") return job;
     await this.db.transaction(async (tx) => {
       const waiting = ["CREATED", "QUEUED", "PENDING"] as const;

@@ -189,13 +189,17 @@ export async function selectListedJobs(
   if (filter.state) where.add("state", `j."state" = ${where.param(filter.state)}::"JobState"`);
   if (filter.name) where.add("name", `j."name" = ${where.param(filter.name)}`);
   if (filter.createdBy) where.add("createdBy", `j."createdBy" = ${where.param(filter.createdBy)}`);
+  if (filter.assignedAgentId) where.add("agent", `da."assignedAgentId" = ${where.param(filter.assignedAgentId)}`);
+  if (filter.archiveStatus) where.add("archive", `da."archiveStatus" = ${where.param(filter.archiveStatus)}::"ArchiveStatus"`);
   if (filter.onlyActive) where.add("active", `j."state" <> all(${where.param([...TERMINAL_STATES])}::text[]::"JobState"[])`);
   if (after) {
     const c = where.param(after.createdOn);
     where.add("after", `(j."createdOn" < ${c}::timestamptz or (j."createdOn" = ${c}::timestamptz and j."id" < ${where.param(after.id)}::uuid))`);
   }
   const limitParam = where.param(limit);
-  const types = filter.reasonerTypes ? [...filter.reasonerTypes].sort() : undefined;
+  // Agent filters read agent_details, so only agent jobs can match: join just that table.
+  const agentOnly = filter.assignedAgentId || filter.archiveStatus;
+  const types = agentOnly ? ["AGENT" as const] : filter.reasonerTypes ? [...filter.reasonerTypes].sort() : undefined;
   const text = where.text(`listed:${types?.join(",") ?? "all"}`, () => `${selectFrom(types)} where ${where.parts.join(" and ")} order by j."createdOn" desc, j."id" desc limit ${limitParam}`);
   return sql.queryRecords(text, where.values, toJob);
 }

@@ -26,6 +26,8 @@ export function listedJobs(filter: JobFilter, viewer: Viewer): Prisma.JobWhereIn
   if (filter.state) where.push({ state: filter.state });
   if (filter.name) where.push({ name: filter.name });
   if (filter.createdBy) where.push({ createdBy: filter.createdBy });
+  if (filter.assignedAgentId) where.push({ agent: { assignedAgentId: filter.assignedAgentId } });
+  if (filter.archiveStatus) where.push({ agent: { archiveStatus: filter.archiveStatus } });
   if (filter.onlyActive) where.push({ state: { notIn: [...TERMINAL_STATES] } });
   return { AND: where };
 }

@@ -15,12 +15,13 @@ import { appendJobLogs, type LogLine, MAX_LOG_LEVEL_LENGTH, MAX_LOG_MESSAGE_BYTE
 import { claimJobs, type ClaimedJobRow, DEFAULT_LEASE_SECONDS, MAX_CLAIM_BATCH, MAX_LEASE_SECONDS, type ClaimFilter } from "./sql/claimJob.ts";
 import { completeJob, type CompletedJob } from "./sql/completeJob.ts";
 import { failJob, type FailedJob } from "./sql/failJob.ts";
+import type { ProblemReport } from "./sql/recordProblems.ts";
 import { type SucceedArgs, succeedJobs } from "./sql/succeedJob.ts";
 import { heartbeat, type LeaseStatus } from "./sql/heartbeat.ts";
 import { listWorkers, registerWorker, touchWorker, type WorkerRecord } from "./sql/registerWorker.ts";
 import { updateJobStatus } from "./sql/updateJobStatus.ts";
 
-export type { ClaimedJobRow, CompletedJob, FailedJob, LeaseStatus, WorkerRecord };
+export type { ClaimedJobRow, CompletedJob, FailedJob, LeaseStatus, ProblemReport, WorkerRecord };
 
 /** The caller of an in-process executor: no tenant scope, no API key. */
 export const IN_PROCESS = "in-process" as const;
@@ -118,6 +119,29 @@ const ErrorInput = z.object({
   code: z.string().trim().min(1, "must not be empty").max(255, "must be at most 255 characters"),
   message: z.string().refine((m) => Buffer.byteLength(m, "utf8") <= MAX_LOG_MESSAGE_BYTES, `must be at most ${MAX_LOG_MESSAGE_BYTES} bytes`),
 });
+/** Most problems one completion or failure may report. */
+export const MAX_PROBLEMS_PER_CALL = 1000;
+const Problems = z
+  .array(
+    z.object({
+      severity: z.string().trim().min(1, "must not be empty").max(64, "must be at most 64 characters"),
+      code: z.string().trim().min(1, "must not be empty").max(255, "must be at most 255 characters"),
+      message: z.string().refine((m) => Buffer.byteLength(m, "utf8") <= MAX_LOG_MESSAGE_BYTES, `must be at most ${MAX_LOG_MESSAGE_BYTES} bytes`),
+      details: z.unknown().optional(),
+    }),
+  )
+  .max(MAX_PROBLEMS_PER_CALL, `at most ${MAX_PROBLEMS_PER_CALL} problems per call`)
+  .nullish()
+  .transform((v) => v ?? []);
+
+/** Problems as reported, checked (BAD_USER_INPUT at `problems.<i>.<field>`). */
+function parseProblems(problems: readonly ProblemReport[] | null | undefined): ProblemReport[] {
+  const parsed = parseInput(Problems, problems, "problems");
+  parsed.forEach((p, i) => assertJsonSize(p.details ?? null, MAX_EVENT_BYTES, `problems.${i}.details`));
+  assertNoNul(parsed, "problems");
+  return parsed;
+}
+
 const LogLines = z
   .array(
     z.object({
@@ -150,6 +174,7 @@ export interface Completion {
   leaseToken: string;
   result?: unknown;
   artifactIds?: readonly string[] | null;
+  problems?: readonly ProblemReport[] | null;
 }
 
 export class WorkerProtocol {
@@ -269,14 +294,21 @@ export class WorkerProtocol {
    * (nothing to attach or charge) is one statement, shared with the completions made meanwhile;
    * everything else one locked transaction.
    */
-  async complete(token: string, result: unknown, artifactIds: readonly string[] | null | undefined, caller: Caller): Promise<CompletedJob> {
+  async complete(
+    token: string,
+    result: unknown,
+    artifactIds: readonly string[] | null | undefined,
+    caller: Caller,
+    reported?: readonly ProblemReport[] | null,
+  ): Promise<CompletedJob> {
     const { lease, tenantId, by } = this.present(token, caller);
     assertJsonSize(result, MAX_PAYLOAD_BYTES, "result");
+    const problems = parseProblems(reported);
     const ids = [...(artifactIds ?? [])].map(String);
     if (ids.length > MAX_ITEMS_PER_CALL) throw jobsError("BAD_USER_INPUT", `artifactIds: at most ${MAX_ITEMS_PER_CALL}`, { field: "artifactIds" });
     const done: CompletedJob =
-      (ids.length === 0 ? await this.succeeding.submit({ lease, tenantId, result, by }) : null) ??
-      (await this.db.transaction((tx) => completeJob(tx, { lease, tenantId, result, artifactIds: ids, by })));
+      (ids.length === 0 && problems.length === 0 ? await this.succeeding.submit({ lease, tenantId, result, by }) : null) ??
+      (await this.db.transaction((tx) => completeJob(tx, { lease, tenantId, result, artifactIds: ids, by, problems })));
     this.options.onFinish?.({ reasonerType: done.reasonerType, state: done.state, failure: false, startedOn: done.startedOn });
     if (done.state === "SUCCEEDED" && this.options.afterSuccess) {
       try {
@@ -296,14 +328,21 @@ export class WorkerProtocol {
     if (completions.length > MAX_COMPLETIONS_PER_CALL) {
       throw jobsError("BAD_USER_INPUT", `completions: at most ${MAX_COMPLETIONS_PER_CALL} per call, got ${completions.length}`, { field: "completions" });
     }
-    return completions.map((c) => this.complete(c.leaseToken, c.result, c.artifactIds, caller));
+    return completions.map((c) => this.complete(c.leaseToken, c.result, c.artifactIds, caller, c.problems));
   }
 
-  async fail(token: string, error: { code: string; message: string }, retryable: boolean | null | undefined, caller: Caller): Promise<FailedJob> {
+  async fail(
+    token: string,
+    error: { code: string; message: string },
+    retryable: boolean | null | undefined,
+    caller: Caller,
+    reported?: readonly ProblemReport[] | null,
+  ): Promise<FailedJob> {
     const { lease, tenantId, by } = this.present(token, caller);
     const e = parseInput(ErrorInput, error, "error");
     assertNoNul(e, "error");
-    const failed = await this.db.transaction((tx) => failJob(tx, { lease, tenantId, error: e, retryable: retryable ?? false, by }));
+    const problems = parseProblems(reported);
+    const failed = await this.db.transaction((tx) => failJob(tx, { lease, tenantId, error: e, retryable: retryable ?? false, by, problems }));
     this.options.onFinish?.({ reasonerType: failed.reasonerType, state: failed.state, failure: true, startedOn: failed.startedOn });
     return failed;
   }

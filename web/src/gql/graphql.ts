@@ -42,7 +42,8 @@ export type BatchStepInput = {
 export type CreateGenerationJobInput = {
   description?: string | null | undefined;
   idempotencyKey?: string | null | undefined;
-  kind: GenerationKind;
+  /** Absent: chosen from the input (a description alone makes MOCK, spec.model SYNTHESIZE, spec.input alone ANALYZE); the job's kind and payload.kindChosen say which. */
+  kind?: GenerationKind | null | undefined;
   name?: string | null | undefined;
   planTier?: PlanTier | null | undefined;
   rows?: number | null | undefined;
@@ -76,6 +77,8 @@ export type GenerationKind =
 
 export type JobFilter = {
   allUsers?: boolean | null | undefined;
+  archiveStatus?: ArchiveStatus | null | undefined;
+  assignedAgentId?: string | number | null | undefined;
   createdBy?: string | null | undefined;
   jobId?: string | number | null | undefined;
   name?: string | null | undefined;

@@ -89,11 +89,11 @@ export function fabricateContract(description: string): DataContract {
     taken.add(unique);
     columns.push({ ...column, name: unique });
     if (columns.length >= MAX_COLUMNS) {
-      problems.push({ severity: "WARNING", code: "TOO_MANY_COLUMNS", message: `only the first ${MAX_COLUMNS} columns are kept` });
+      problems.push({ severity: "warning", code: "TOO_MANY_COLUMNS", message: `only the first ${MAX_COLUMNS} columns are kept` });
       break;
     }
   }
-  if (columns.length === 0) problems.push({ severity: "ERROR", code: "NO_COLUMNS", message: "no column could be read from the description" });
+  if (columns.length === 0) problems.push({ severity: "error", code: "NO_COLUMNS", message: "no column could be read from the description" });
   const sealed = { format: CONTRACT_FORMAT, name, columns } as const;
   return { ...sealed, description, contractHash: contentHash(canonicalJson(sealed)), problems };
 }
@@ -206,11 +206,11 @@ function parseClause(clause: string, problems: Problem[]): ContractColumn | null
     .split(/\s+/)
     .filter((w) => w !== "" && !STOP.has(w) && !/^-?\d/.test(w));
   if (words.length === 0) {
-    problems.push({ severity: "WARNING", code: "NO_COLUMN_NAME", message: `no column name in "${clause}"`, details: { clause } });
+    problems.push({ severity: "warning", code: "NO_COLUMN_NAME", message: `no column name in "${clause}"`, details: { clause } });
     return null;
   }
   if (words.length > MAX_NAME_WORDS) {
-    problems.push({ severity: "WARNING", code: "UNRECOGNIZED_PHRASE", message: `did not understand "${clause}"; no column made`, details: { clause } });
+    problems.push({ severity: "warning", code: "UNRECOGNIZED_PHRASE", message: `did not understand "${clause}"; no column made`, details: { clause } });
     return null;
   }
   const name = words.join("_").replace(/-/g, "_");
@@ -224,17 +224,17 @@ function parseClause(clause: string, problems: Problem[]): ContractColumn | null
   else if (hint) type = hint.type;
   else {
     type = "string";
-    problems.push({ severity: "INFO", code: "TYPE_ASSUMED", message: `no type recognised for "${clause}": text assumed`, details: { clause, column: name } });
+    problems.push({ severity: "info", code: "TYPE_ASSUMED", message: `no type recognised for "${clause}": text assumed`, details: { clause, column: name } });
   }
   if (type === "int" && money) type = "float";
   // Numeric ranges go with numeric types only; a hint's own default range applies when none was given.
   if (column.distribution && column.distribution.kind !== "categorical" && type !== "int" && type !== "float") {
-    problems.push({ severity: "WARNING", code: "RANGE_IGNORED", message: `a range does not apply to the ${type} column ${name}`, details: { clause } });
+    problems.push({ severity: "warning", code: "RANGE_IGNORED", message: `a range does not apply to the ${type} column ${name}`, details: { clause } });
     delete column.distribution;
   }
   if (!column.distribution && hint?.type === type && hint.distribution) column.distribution = hint.distribution;
   if (column.unique && !["int", "string", "email", "uuid"].includes(type)) {
-    problems.push({ severity: "WARNING", code: "UNIQUE_IGNORED", message: `a ${type} column cannot be unique: ${name}`, details: { clause } });
+    problems.push({ severity: "warning", code: "UNIQUE_IGNORED", message: `a ${type} column cannot be unique: ${name}`, details: { clause } });
     delete column.unique;
   }
   if (column.unique && column.distribution?.kind === "normal") delete column.distribution;
@@ -248,7 +248,7 @@ function parseClause(clause: string, problems: Problem[]): ContractColumn | null
   // The contract must be one MOCK accepts: checked here, so a bad phrase is a problem, not a failed MOCK.
   const check = ColumnSpecSchema.safeParse({ name, type, distribution: out.distribution, nullRate: out.nullRate, unique: out.unique });
   if (!check.success) {
-    problems.push({ severity: "WARNING", code: "INVALID_COLUMN", message: `${name}: ${check.error.issues[0]?.message ?? "invalid"}`, details: { clause } });
+    problems.push({ severity: "warning", code: "INVALID_COLUMN", message: `${name}: ${check.error.issues[0]?.message ?? "invalid"}`, details: { clause } });
     return null;
   }
   return out;

@@ -72,18 +72,18 @@ export function fabricateScenario(description: string): Scenario {
     const text = clause.toLowerCase();
     const pattern = PATTERNS.find((p) => p.words.test(text));
     if (!pattern) {
-      problems.push({ severity: "WARNING", code: "UNRECOGNIZED_EVENT", message: `no fault or attack recognised in "${clause}"`, details: { clause } });
+      problems.push({ severity: "warning", code: "UNRECOGNIZED_EVENT", message: `no fault or attack recognised in "${clause}"`, details: { clause } });
       continue;
     }
     const start = new RegExp(`\\b(?:at|after|from)\\s+(?:t\\s*=\\s*)?${DURATION}`).exec(text);
     if (!start) {
-      problems.push({ severity: "WARNING", code: "MISSING_TIME", message: `no start time ("at 120 s", "after 5 min") in "${clause}"; event skipped`, details: { clause } });
+      problems.push({ severity: "warning", code: "MISSING_TIME", message: `no start time ("at 120 s", "after 5 min") in "${clause}"; event skipped`, details: { clause } });
       continue;
     }
     const event: ScenarioEvent = { type: pattern.type, startS: seconds(start), durationS: DEFAULT_DURATION_S };
     const duration = new RegExp(`\\b(?:for|lasting)\\s+${DURATION}`).exec(text);
     if (duration) event.durationS = seconds(duration);
-    else problems.push({ severity: "INFO", code: "DEFAULT_DURATION", message: `no duration in "${clause}": ${DEFAULT_DURATION_S} s assumed`, details: { clause } });
+    else problems.push({ severity: "info", code: "DEFAULT_DURATION", message: `no duration in "${clause}": ${DEFAULT_DURATION_S} s assumed`, details: { clause } });
     const tag = SENSOR_TAGS.find((t) => new RegExp(`\\b${t}\\b`).test(text)) ?? (/\bflow\b/.test(text) ? "inflow" : undefined);
     switch (pattern.type) {
       case "STUCK_VALVE": {
@@ -95,7 +95,7 @@ export function fabricateScenario(description: string): Scenario {
         event.tag = tag ?? "level";
         const m = new RegExp(`\\b(?:to|reads?|reporting|showing|at value)\\s+${NUMBER}`).exec(text);
         if (m) event.value = Number(m[1]);
-        else problems.push({ severity: "INFO", code: "DEFAULT_VALUE", message: `no spoofed value ("to 1.2 m") in "${clause}": the reading freezes at its last true value`, details: { clause } });
+        else problems.push({ severity: "info", code: "DEFAULT_VALUE", message: `no spoofed value ("to 1.2 m") in "${clause}": the reading freezes at its last true value`, details: { clause } });
         break;
       }
       case "SENSOR_DRIFT": {
@@ -112,7 +112,7 @@ export function fabricateScenario(description: string): Scenario {
       case "SETPOINT_ATTACK": {
         const m = new RegExp(`\\bto\\s+${NUMBER}`).exec(text);
         if (m) event.setpointM = Number(m[1]);
-        else problems.push({ severity: "WARNING", code: "MISSING_VALUE", message: `no forced setpoint ("to 3.5 m") in "${clause}": 3.8 m assumed`, details: { clause } });
+        else problems.push({ severity: "warning", code: "MISSING_VALUE", message: `no forced setpoint ("to 3.5 m") in "${clause}": 3.8 m assumed`, details: { clause } });
         event.setpointM ??= 3.8;
         break;
       }

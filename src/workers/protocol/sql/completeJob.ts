@@ -12,6 +12,7 @@ import { transitionJob } from "../../../jobs/sql/transitionJob.ts";
 import { isUuid } from "../../../jobs/validation.ts";
 import type { PresentedLease } from "../lease.ts";
 import { agentIdOf, lockLease } from "./lockLease.ts";
+import { type ProblemReport, recordProblems } from "./recordProblems.ts";
 
 export interface CompleteArgs {
   lease: PresentedLease;
@@ -19,6 +20,7 @@ export interface CompleteArgs {
   result: unknown;
   artifactIds: readonly string[];
   by: string | null;
+  problems?: readonly ProblemReport[];
 }
 
 export interface CompletedJob {
@@ -35,6 +37,7 @@ export interface CompletedJob {
 export async function completeJob(tx: Sql, a: CompleteArgs): Promise<CompletedJob> {
   const job = await lockLease(tx, a.lease, a.tenantId);
   const base = { jobId: job.id, tenantId: job.tenantId, reasonerType: job.reasonerType, startedOn: job.startedOn };
+  await recordProblems(tx, job.id, a.problems ?? []);
   if (job.state === "CANCELING") {
     await transitionJob(tx, {
       jobId: job.id,

@@ -10,6 +10,7 @@ import { waitingState } from "../../../jobs/states.ts";
 import type { PresentedLease } from "../lease.ts";
 import { setAbortReason } from "./completeJob.ts";
 import { agentIdOf, lockLease } from "./lockLease.ts";
+import { type ProblemReport, recordProblems } from "./recordProblems.ts";
 
 export const MAX_BACKOFF_SECONDS = 3600;
 
@@ -22,6 +23,7 @@ export interface FailArgs {
   error: { code: string; message: string };
   retryable: boolean;
   by: string | null;
+  problems?: readonly ProblemReport[];
 }
 
 export interface FailedJob {
@@ -40,6 +42,7 @@ export async function failJob(tx: Sql, a: FailArgs): Promise<FailedJob> {
   const base = { jobId: job.id, tenantId: job.tenantId, reasonerType: job.reasonerType, startedOn: job.startedOn };
   const common = { jobId: job.id, reasonerType: job.reasonerType, from: [job.state], leaseToken: job.leaseToken, agentId: agentIdOf(job), by: a.by };
   const said = `${a.error.code}: ${a.error.message}`;
+  await recordProblems(tx, job.id, a.problems ?? []);
 
   if (job.state === "CANCELING") {
     await transitionJob(tx, { ...common, to: "CANCELED", message: `canceled; the worker stopped with ${said}`, set: { errorCode: "CANCELED", errorMessage: "canceled while running" } });
