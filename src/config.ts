@@ -38,6 +38,7 @@ const ConfigSchema = z.object({
   JOBS_RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(60),
   JOBS_WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1).default(4 * 1024 * 1024),
   JOBS_WS_KEEPALIVE_MS: z.coerce.number().int().min(100).default(12_000),
+  JOBS_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(8000).default(3000),
 });
 
 export type Config = {
@@ -82,6 +83,11 @@ export type Config = {
   wsMaxBufferedBytes: number;
   /** WebSocket ping interval; a client that has not answered the previous ping is disconnected. */
   wsKeepAliveMs: number;
+  /**
+   * On SIGTERM/SIGINT, how long requests in flight, pending waits and running in-process jobs get to
+   * finish before waits are ended and jobs handed back; the whole shutdown stays under 10 s.
+   */
+  shutdownGraceMs: number;
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -122,5 +128,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimit: { points: e.JOBS_RATE_LIMIT, windowSeconds: e.JOBS_RATE_LIMIT_WINDOW_S },
     wsMaxBufferedBytes: e.JOBS_WS_MAX_BUFFERED_BYTES,
     wsKeepAliveMs: e.JOBS_WS_KEEPALIVE_MS,
+    shutdownGraceMs: e.JOBS_SHUTDOWN_GRACE_MS,
   };
 }

@@ -45,7 +45,7 @@ export function startExecution(services: Services): Execution {
   const runners: Runner[] = [];
   if (config.workers > 0) {
     const port = new InProcessPort({ db, protocol, artifacts: services.artifacts, changes: services.changes, jobs: services.jobs });
-    const common = { leaseSeconds: config.leaseSeconds, logger };
+    const common = { leaseSeconds: config.leaseSeconds, logger, shutdownGraceMs: config.shutdownGraceMs };
     runners.push(
       new Runner(port, generationExecutor, { ...common, concurrency: config.workers }).start(),
       // Batches mostly wait for their children, which run in the generation slots (or on external

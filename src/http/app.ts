@@ -1,6 +1,5 @@
 // The HTTP surface: GraphQL (and GraphiQL for browsers) on /graphql, health and readiness probes.
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { type ApolloServerPlugin, HeaderMap } from "@apollo/server";
 import express, { type Request, type Response } from "express";
@@ -26,6 +25,7 @@ import { graphiqlRouter, wantsGraphiQL } from "./graphiql.ts";
 import { newRequestId } from "./request-id.ts";
 
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+
 
 /** What express's `req.protocol` and `req.get("host")` give with "trust proxy" off, for any request. */
 export function baseUrlOf(services: Services, req: IncomingMessage): string {
@@ -123,8 +123,10 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
     parseOptions: { maxTokens: services.config.limits.maxTokens },
     validationRules: limitRules(services.config.limits),
     formatError: (formatted, error) => errors.format(formatted, error),
+    // The server's own shutdown (src/main.ts -> RunningServer.close) handles SIGTERM and SIGINT;
+    // Apollo's handlers would stop Apollo alone and re-raise the signal into ours.
+    stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       // Federated traces (ftv1) would carry resolver error messages to whoever asks; we trace with OpenTelemetry.
       ApolloServerPluginInlineTraceDisabled(),

@@ -41,6 +41,8 @@ export const LIVE_PATH = "/graphql";
 export const CLOSE_UNAUTHORIZED = 4401;
 export { CLOSE_SLOW_CONSUMER };
 export const CLOSE_GOING_AWAY = 1001;
+/** How long shutdown waits for clients to answer the close handshake before cutting them off. */
+const CLOSE_HANDSHAKE_MS = 1000;
 
 export interface LiveServerOptions {
   /** Largest message a client may send. */
@@ -293,7 +295,8 @@ export function startLiveServer(services: Services, schema: GraphQLSchema, httpS
       const allClosed = new Promise<void>((resolve) => wss.close(() => resolve()));
       if (oneShotsInFlight.size) await within(opts.shutdownGraceMs, new Promise<void>((resolve) => (drained = resolve)));
       for (const socket of wss.clients) socket.close(CLOSE_GOING_AWAY, "server shutting down");
-      await within(opts.shutdownGraceMs, allClosed);
+      // A client that does not answer the close handshake soon is cut off.
+      await within(Math.min(opts.shutdownGraceMs, CLOSE_HANDSHAKE_MS), allClosed);
       for (const socket of wss.clients) socket.terminate();
       stopPinging();
     },

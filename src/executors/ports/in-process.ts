@@ -115,8 +115,8 @@ export class InProcessPort implements WorkerPort {
     return { state: job.state };
   }
 
-  async fail(token: string, error: { code: string; message: string }, retryable: boolean) {
-    const job = await leased(this.deps.protocol.fail(token, error, retryable, IN_PROCESS));
+  async fail(token: string, error: { code: string; message: string }, retryable: boolean, options?: { handBack?: boolean }) {
+    const job = await leased(this.deps.protocol.fail(token, error, retryable, IN_PROCESS, options?.handBack ?? false));
     return { state: job.state };
   }
 

@@ -280,11 +280,12 @@ export class WorkerProtocol {
     return completions.map((c) => this.complete(c.leaseToken, c.result, c.artifactIds, caller));
   }
 
-  async fail(token: string, error: { code: string; message: string }, retryable: boolean | null | undefined, caller: Caller): Promise<FailedJob> {
+  /** `handBack` (in-process executors at shutdown only): requeued at once, the attempt not counted. */
+  async fail(token: string, error: { code: string; message: string }, retryable: boolean | null | undefined, caller: Caller, handBack = false): Promise<FailedJob> {
     const { lease, tenantId, by } = this.present(token, caller);
     const e = parseInput(ErrorInput, error, "error");
     assertNoNul(e, "error");
-    return this.db.transaction((tx) => failJob(tx, { lease, tenantId, error: e, retryable: retryable ?? false, by }));
+    return this.db.transaction((tx) => failJob(tx, { lease, tenantId, error: e, retryable: retryable ?? false, by, handBack: handBack && caller === IN_PROCESS }));
   }
 
   private async claimWith(filter: ClaimFilter): Promise<ExecutorLease[]> {

@@ -22,6 +22,11 @@ export interface FailArgs {
   error: { code: string; message: string };
   retryable: boolean;
   by: string | null;
+  /**
+   * The executor gives the job back unfinished (its process is shutting down): waiting again at
+   * once, and the attempt does not count, since the job did nothing wrong.
+   */
+  handBack?: boolean;
 }
 
 export interface FailedJob {
@@ -43,6 +48,13 @@ export async function failJob(tx: Sql, a: FailArgs): Promise<FailedJob> {
     await transitionJob(tx, { ...common, to: "CANCELED", message: `canceled; the worker stopped with ${said}`, set: { errorCode: "CANCELED", errorMessage: "canceled while running" } });
     if (job.reasonerType === "LOGIC") await setAbortReason(tx, job.id, "canceled");
     return { ...base, state: "CANCELED", retryAt: null };
+  }
+
+  if (a.handBack) {
+    const to = waitingState(job.reasonerType);
+    await requeue(tx, job.id, job.reasonerType, common, to, `handed back unfinished (${said}); waiting again`, new Date(job.dbNow));
+    await tx.query(`update "jobs" set "attempts" = greatest("attempts" - 1, 0) where "id" = $1::uuid`, [job.id]);
+    return { ...base, state: to, retryAt: null };
   }
 
   if (a.retryable && job.attempts < job.maxAttempts) {
