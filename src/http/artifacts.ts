@@ -1,7 +1,9 @@
 // Artifact bytes over HTTP, beside GraphQL: workers PUT uploads under their lease; clients GET
 // attached artifacts and agent-file revisions with the same bearer credentials as /graphql.
 import express, { type Request, type Response } from "express";
-import { jobsError } from "../errors.ts";
+import { isJobsError, jobsError } from "../errors.ts";
+import type { Viewer } from "../jobs/model.ts";
+import { AUDIT_OK, auditActor } from "../security/audit.ts";
 import type { Download } from "../artifacts/service.ts";
 import type { Services } from "../schema/context.ts";
 import { authenticateRequest } from "../security/authenticate.ts";
@@ -15,6 +17,16 @@ function sendError(res: Response, services: Services, err: unknown): void {
 
 async function viewerOf(services: Services, req: Request) {
   return authenticateRequest(services, req.headers.authorization);
+}
+
+/**
+ * Transfers are in the audit log as GraphQL mutations are ("who downloaded what"), once the caller is
+ * known: operation is the route, target what it named, outcome OK or the error's code.
+ */
+function audit(services: Services, res: Response, viewer: Viewer | null, operation: string, target: string, err?: unknown): void {
+  if (!viewer) return;
+  const outcome = err === undefined ? AUDIT_OK : isJobsError(err) ? String(err.extensions.code) : "INTERNAL_SERVER_ERROR";
+  void services.audit.record([{ ...auditActor(viewer), operation, target, outcome, requestId: String(res.locals.requestId ?? "") || null }]);
 }
 
 /** If-None-Match against our strong ETag: lists, weak tags and `*` (not req.fresh, which fetch's no-cache defeats). */
@@ -47,8 +59,10 @@ export function artifactsRouter(services: Services): express.Router {
   const router = express.Router();
 
   router.put("/artifacts", async (req, res) => {
+    let viewer: Viewer | null = null;
+    const name = typeof req.query.name === "string" ? req.query.name : "";
     try {
-      const viewer = await viewerOf(services, req);
+      viewer = await viewerOf(services, req);
       const leaseToken = req.headers[LEASE_HEADER];
       if (typeof leaseToken !== "string" || !leaseToken) {
         throw jobsError("BAD_USER_INPUT", `the ${LEASE_HEADER} header names the lease the upload belongs to`, { field: LEASE_HEADER });
@@ -57,7 +71,6 @@ export function artifactsRouter(services: Services): express.Router {
       if (Number.isFinite(declared) && declared > services.artifacts.maxBytes) {
         throw jobsError("BAD_USER_INPUT", `artifact larger than ${services.artifacts.maxBytes} bytes`, { field: "body", maxBytes: services.artifacts.maxBytes });
       }
-      const name = typeof req.query.name === "string" ? req.query.name : "";
       const type = typeof req.query.type === "string" ? req.query.type : null;
       const mime = req.headers["content-type"];
       const stored = await services.artifacts.upload({
@@ -69,7 +82,9 @@ export function artifactsRouter(services: Services): express.Router {
         body: req,
       });
       res.status(201).json(stored);
+      audit(services, res, viewer, "PUT /artifacts", stored.id);
     } catch (err) {
+      audit(services, res, viewer, "PUT /artifacts", name, err);
       // The client went away mid-upload: nobody to answer (the blob store already dropped the part).
       if (req.destroyed && !req.complete) return;
       // A refused upload is not read further; the client sees the answer and the socket closes.
@@ -79,17 +94,25 @@ export function artifactsRouter(services: Services): express.Router {
   });
 
   router.get("/artifacts/:id", async (req, res) => {
+    let viewer: Viewer | null = null;
     try {
-      sendDownload(req, res, await services.artifacts.artifactDownload(req.params.id, await viewerOf(services, req)));
+      viewer = await viewerOf(services, req);
+      sendDownload(req, res, await services.artifacts.artifactDownload(req.params.id, viewer));
+      audit(services, res, viewer, "GET /artifacts/:id", req.params.id);
     } catch (err) {
+      audit(services, res, viewer, "GET /artifacts/:id", req.params.id, err);
       sendError(res, services, err);
     }
   });
 
   router.get("/files/:revisionId", async (req, res) => {
+    let viewer: Viewer | null = null;
     try {
-      sendDownload(req, res, await services.artifacts.fileRevisionDownload(req.params.revisionId, await viewerOf(services, req)));
+      viewer = await viewerOf(services, req);
+      sendDownload(req, res, await services.artifacts.fileRevisionDownload(req.params.revisionId, viewer));
+      audit(services, res, viewer, "GET /files/:revisionId", req.params.revisionId);
     } catch (err) {
+      audit(services, res, viewer, "GET /files/:revisionId", req.params.revisionId, err);
       sendError(res, services, err);
     }
   });
