@@ -72,11 +72,9 @@ export const ArtifactRef = builder.objectRef<ArtifactRecord>("Artifact");
 builder.node(ArtifactRef, {
   id: { resolve: (a) => a.id },
   isTypeOf: (v) => typeof v === "object" && v !== null && "artifactType" in v && "contentHash" in v,
+  // Visible exactly when the artifact's job is (see visibleArtifacts), as for downloads.
   loadMany: async (ids, ctx) => {
-    const valid = ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
-    const gateway = ctx.services.registry.gateways()[0]!;
-    const found = valid.length ? await gateway.expansions.artifactsById(valid) : [];
-    const byId = new Map(found.filter((a): a is ArtifactRecord => !!a && a.tenantId === ctx.viewer.tenantId).map((a) => [a.id, a]));
+    const byId = new Map((await ctx.services.artifacts.visibleByIds(ids, ctx.viewer)).map((a) => [a.id, a]));
     return ids.map((id) => byId.get(id) ?? null);
   },
   fields: (t) => ({

@@ -14,6 +14,16 @@ export function visibleJobs(viewer: Viewer): Prisma.JobWhereInput {
   return { tenantId: viewer.tenantId };
 }
 
+/**
+ * Artifacts, on every path (node(id:), downloads): visible exactly when their job is. One attached to
+ * no job (an upload not yet used) records no uploader, so only the tenant's admins see it; this is
+ * the one place that rule lives (an uploader column would widen it to the uploader here).
+ */
+export function visibleArtifacts(viewer: Viewer): Prisma.ArtifactWhereInput {
+  const unattached: Prisma.ArtifactWhereInput[] = viewer.role === "ADMIN" ? [{ jobId: null }] : [];
+  return { tenantId: viewer.tenantId, OR: [{ job: visibleJobs(viewer) }, ...unattached] };
+}
+
 /** Lists show the caller's own jobs (and those shared with them); admins see everyone's with allUsers. */
 export function listedJobs(filter: JobFilter, viewer: Viewer): Prisma.JobWhereInput {
   const base: Prisma.JobWhereInput =
