@@ -72,7 +72,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       blobs,
       artifacts: new ArtifactService(db, blobs),
       logger,
-      rateLimiter: new KeyRateLimiter(config.rateLimit),
+      // One budget per key across every process on a PostgreSQL database; in memory on PGlite.
+      rateLimiter: new KeyRateLimiter(config.rateLimit, db.kind === "postgres" ? db : undefined),
       audit: new AuditLog(db, logger),
       metrics: new Metrics(db),
     };
