@@ -60,6 +60,13 @@ export class AuthService {
     return { tenantId: key.tenantId, userId: key.userId, email: key.email, role: key.role, apiKeyId: key.id };
   }
 
+  /** Of these key ids, the ones revoked (open WebSocket connections re-check theirs with this). */
+  async revokedAmong(keyIds: readonly string[]): Promise<Set<string>> {
+    if (keyIds.length === 0) return new Set();
+    const rows = await this.db.query<{ id: string }>(`select "id"::text as "id" from "api_keys" where "id" = any($1::uuid[]) and "revokedOn" is not null`, [keyIds]);
+    return new Set(rows.map((r) => r.id));
+  }
+
   /**
    * Makes sure a first tenant with an admin exists. With JOBS_ADMIN_API_KEY, that secret is the
    * admin's key. Without one, a key is created only when none exists, and returned to be shown once.

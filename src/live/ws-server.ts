@@ -21,7 +21,7 @@ import {
   type ValidationRule,
 } from "graphql";
 import type { Context as WsContext } from "graphql-ws";
-import { WebSocketServer } from "ws";
+import { type WebSocket, WebSocketServer } from "ws";
 import { bearerSecret } from "../auth/secrets.ts";
 import { isJobsError, jobsError } from "../errors.ts";
 import { contextFor } from "../http/app.ts";
@@ -54,6 +54,8 @@ export interface LiveServerOptions {
   keepAliveMs: number;
   /** How long shutdown waits for operations in flight, then for clients to close. */
   shutdownGraceMs: number;
+  /** How often the API keys of open sockets are re-checked for revocation. */
+  keyRecheckMs: number;
 }
 
 export const DEFAULT_LIVE_SERVER_OPTIONS: LiveServerOptions = {
@@ -62,6 +64,7 @@ export const DEFAULT_LIVE_SERVER_OPTIONS: LiveServerOptions = {
   maxOperationsPerConnection: 100,
   keepAliveMs: 12_000,
   shutdownGraceMs: 10_000,
+  keyRecheckMs: 1000,
 };
 
 export interface LiveServer {
@@ -133,7 +136,12 @@ export function authorizationOf(params: ConnectionParams, extra: Pick<Connection
 
 export function startLiveServer(services: Services, schema: GraphQLSchema, httpServer: Server, options: Partial<LiveServerOptions> = {}): LiveServer {
   const { config, logger } = services;
-  const opts = { ...DEFAULT_LIVE_SERVER_OPTIONS, keepAliveMs: config.wsKeepAliveMs ?? DEFAULT_LIVE_SERVER_OPTIONS.keepAliveMs, ...options };
+  const opts = {
+    ...DEFAULT_LIVE_SERVER_OPTIONS,
+    keepAliveMs: config.wsKeepAliveMs ?? DEFAULT_LIVE_SERVER_OPTIONS.keepAliveMs,
+    keyRecheckMs: config.keyRecheckMs ?? DEFAULT_LIVE_SERVER_OPTIONS.keyRecheckMs,
+    ...options,
+  };
   const errorFormatting = createErrorFormatting(logger, { suggestions: config.fieldSuggestions });
   const documents = new DocumentCache(schema, [...specifiedRules, ...limitRules(config.limits)], config.limits.maxTokens);
   const policy = { limits: config.limits, introspection: config.introspection };
@@ -168,6 +176,10 @@ export function startLiveServer(services: Services, schema: GraphQLSchema, httpS
     if (oneShotsInFlight.size === 0) drained?.();
   };
 
+  // A revoked key's sockets close (4401), ending all their streams, within keyRecheckMs of the
+  // revocation, on whichever process it was made: re-checked here rather than notified, so a missed
+  // notification cannot leave a stream open, at one indexed read per interval per process.
+  const revocations = new RevocationWatch(services, opts.keyRecheckMs);
   const stopPinging = serveGraphQLWs(
     {
       schema,
@@ -180,7 +192,8 @@ export function startLiveServer(services: Services, schema: GraphQLSchema, httpS
         }
         try {
           // Authentication only: each operation is then authenticated (and rate-limited) as on HTTP.
-          await services.auth.authenticate(bearerSecret(authorizationOf(ctx.connectionParams, ctx.extra)));
+          const viewer = await services.auth.authenticate(bearerSecret(authorizationOf(ctx.connectionParams, ctx.extra)));
+          if (viewer.apiKeyId) revocations.watch(socket, viewer.apiKeyId);
           return true;
         } catch (error) {
           if (isJobsError(error, "UNAUTHENTICATED")) socket.close(CLOSE_UNAUTHORIZED, `Unauthorized: ${error.message}`.slice(0, 120));
@@ -299,8 +312,53 @@ export function startLiveServer(services: Services, schema: GraphQLSchema, httpS
       await within(Math.min(opts.shutdownGraceMs, CLOSE_HANDSHAKE_MS), allClosed);
       for (const socket of wss.clients) socket.terminate();
       stopPinging();
+      revocations.stop();
     },
   };
+}
+
+/** The API keys of open sockets, re-checked every interval; a revoked key's sockets are closed. */
+class RevocationWatch {
+  private readonly sockets = new Map<string, Set<WebSocket>>();
+  private readonly timer: NodeJS.Timeout;
+  private checking = false;
+
+  constructor(
+    private readonly services: Pick<Services, "auth" | "logger">,
+    intervalMs: number,
+  ) {
+    this.timer = setInterval(() => void this.check(), intervalMs);
+    this.timer.unref();
+  }
+
+  watch(socket: WebSocket, keyId: string): void {
+    const set = this.sockets.get(keyId) ?? new Set<WebSocket>();
+    this.sockets.set(keyId, set);
+    set.add(socket);
+    socket.once("close", () => {
+      set.delete(socket);
+      if (set.size === 0 && this.sockets.get(keyId) === set) this.sockets.delete(keyId);
+    });
+  }
+
+  private async check(): Promise<void> {
+    if (this.checking || this.sockets.size === 0) return;
+    this.checking = true;
+    try {
+      const revoked = await this.services.auth.revokedAmong([...this.sockets.keys()]);
+      for (const keyId of revoked) {
+        for (const socket of this.sockets.get(keyId) ?? []) socket.close(CLOSE_UNAUTHORIZED, "Unauthorized: this API key was revoked");
+      }
+    } catch (err) {
+      this.services.logger.warn({ err }, "re-checking the API keys of open WebSocket connections failed; retrying");
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
 }
 
 /**
