@@ -15,12 +15,13 @@ export function visibleJobs(viewer: Viewer): Prisma.JobWhereInput {
 }
 
 /**
- * Artifacts, on every path (node(id:), downloads): visible exactly when their job is. One attached to
- * no job (an upload not yet used) records no uploader, so only the tenant's admins see it; this is
+ * Artifacts, on every path (node(id:), downloads): visible exactly when their job is. A worker's
+ * upload not yet attached by completeJob (it still names its lease) is nobody's to read. One on no job
+ * and no lease (an upload of data) records no uploader, so only the tenant's admins see it; this is
  * the one place that rule lives (an uploader column would widen it to the uploader here).
  */
 export function visibleArtifacts(viewer: Viewer): Prisma.ArtifactWhereInput {
-  const unattached: Prisma.ArtifactWhereInput[] = viewer.role === "ADMIN" ? [{ jobId: null }] : [];
+  const unattached: Prisma.ArtifactWhereInput[] = viewer.role === "ADMIN" ? [{ jobId: null, leaseToken: null }] : [];
   return { tenantId: viewer.tenantId, OR: [{ job: visibleJobs(viewer) }, ...unattached] };
 }
 
