@@ -32,6 +32,7 @@ import type { Context, Services } from "../schema/context.ts";
 import { createErrorFormatting } from "../schema/format-error.ts";
 import { authenticateRequest } from "../security/authenticate.ts";
 import { limitRules } from "../security/limits.ts";
+import { mutationAuditEntries } from "../security/audit.ts";
 import { checkOperation } from "../security/plugins.ts";
 import { subscribeSharing } from "./shared-execution.ts";
 import { CLOSE_SLOW_CONSUMER, type ConnectionExtra, type ConnectionParams, serveGraphQLWs, type SlowConsumerCause } from "./ws-transport.ts";
@@ -166,6 +167,14 @@ export function startLiveServer(services: Services, schema: GraphQLSchema, httpS
   const asGraphQLError = (error: unknown) =>
     error instanceof GraphQLError ? error : new GraphQLError(error instanceof Error ? error.message : String(error), { originalError: error instanceof Error ? error : undefined });
 
+  /** Mutations over WebSocket are audited as over HTTP (auditPlugin): one entry per root field. */
+  const auditMutation = (args: ExecutionArgs, errors: readonly GraphQLError[]) => {
+    const operation = getOperationAST(args.document, args.operationName);
+    if (operation?.operation !== "mutation") return;
+    const ctx = args.contextValue as Context;
+    void services.audit.record(mutationAuditEntries(operation, (args.variableValues ?? {}) as Record<string, unknown>, ctx, errors));
+  };
+
   const finish = (ctx: Connection, id: string) => {
     const op = operations.get(ctx)?.get(id);
     if (!op) return;
@@ -255,6 +264,7 @@ export function startLiveServer(services: Services, schema: GraphQLSchema, httpS
       },
       onNext: (ctx, id, _payload, args, result) => {
         if (args.contextValue instanceof SubscriptionContext) args.contextValue.delivered();
+        else auditMutation(args, result.errors ?? []);
         if (!result.errors?.length) return;
         const requestId = (args.contextValue as Context | undefined)?.requestId ?? operations.get(ctx)?.get(id)?.requestId ?? newRequestId();
         return { ...result, errors: format(requestId, result.errors) };

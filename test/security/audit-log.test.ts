@@ -1,13 +1,14 @@
 // The audit log nobody can erase, and admins read, on PGlite and PostgreSQL: what a caller sends
 // (NUL, lone surrogates, huge strings) is made storable before it is written, a batch that still fails
 // is written entry by entry, and `auditLog(filter, first, after)` gives a tenant's admins its
-// entries newest first: revocations, cancels and downloads included.
+// entries newest first: revocations, cancels (over HTTP and WebSocket) and downloads included.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { storableText } from "../../src/security/audit.ts";
 import { backends } from "../helpers/backends.ts";
 import { createJob } from "../helpers/fixtures.ts";
 import { startTestServer, type GraphQLClient, type TestServer } from "../helpers/server.ts";
 import { newTenant } from "../http/tenant.ts";
+import { liveClient } from "../live/ws-client.ts";
 
 const AUDIT_LOG = `query($f: AuditFilter, $first: Int, $after: String) {
   auditLog(filter: $f, first: $first, after: $after) {
@@ -130,7 +131,15 @@ describe.each(backends)("audit log on $name", (backend) => {
     expect(allowed.status).toBe(200);
     await allowed.arrayBuffer();
 
+    // Over WebSocket as over HTTP.
+    const socket = liveClient(t.url, tn.member.key!);
+    const wsJob = await createJob(tn.member, "AGENT", 2);
+    const wsCancel = await socket.request(`mutation($j: ID!) { cancelJob(reasonerType: AGENT, jobId: $j) { state } }`, { j: wsJob.jobId });
+    expect(wsCancel.errors).toBeUndefined();
+    await socket.dispose();
+
     const entries = await readAll(tn.admin);
+    expect(entries).toEqual(expect.arrayContaining([expect.objectContaining({ actorId: "m1", operation: "cancelJob", target: wsJob.jobId, outcome: "OK" })]));
     const ids = entries.map((e) => BigInt(e.id));
     expect(ids).toEqual([...ids].sort((a, b) => (a > b ? -1 : a < b ? 1 : 0)));
     expect(new Set(ids).size).toBe(ids.length);
@@ -152,7 +161,7 @@ describe.each(backends)("audit log on $name", (backend) => {
     expect(byM1.every((e) => e.actorId === "m1")).toBe(true);
     expect(byM1).toEqual(entries.filter((e) => e.actorId === "m1"));
     const cancels = await readAll(tn.admin, { operation: "cancelJob", actorId: "m1" }, 50);
-    expect(cancels.map((e) => e.target)).toEqual([job.jobId]);
+    expect(cancels.map((e) => e.target)).toEqual([wsJob.jobId, job.jobId]);
 
     // Another tenant's admin sees none of it; members and workers are refused; a made-up cursor is bad input.
     const theirs = await readAll(other.admin);
