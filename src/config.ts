@@ -39,7 +39,6 @@ const ConfigSchema = z.object({
   JOBS_WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1).default(4 * 1024 * 1024),
   JOBS_WS_KEEPALIVE_MS: z.coerce.number().int().min(100).default(12_000),
   JOBS_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(8000).default(3000),
-  JOBS_KEY_RECHECK_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
 });
 
 export type Config = {
@@ -89,11 +88,6 @@ export type Config = {
    * finish before waits are ended and jobs handed back; the whole shutdown stays under 10 s.
    */
   shutdownGraceMs: number;
-  /**
-   * How often each process re-checks the API keys of its open WebSocket connections: a revoked key's
-   * sockets close with 4401 within this (whichever process revoked it).
-   */
-  keyRecheckMs: number;
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -135,6 +129,5 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     wsMaxBufferedBytes: e.JOBS_WS_MAX_BUFFERED_BYTES,
     wsKeepAliveMs: e.JOBS_WS_KEEPALIVE_MS,
     shutdownGraceMs: e.JOBS_SHUTDOWN_GRACE_MS,
-    keyRecheckMs: e.JOBS_KEY_RECHECK_MS,
   };
 }

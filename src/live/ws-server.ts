@@ -23,6 +23,8 @@ import {
 import type { Context as WsContext } from "graphql-ws";
 import { type WebSocket, WebSocketServer } from "ws";
 import { bearerSecret } from "../auth/secrets.ts";
+import { REVOKED_KEYS_CHANNEL } from "../auth/service.ts";
+import type { Unlisten } from "../db/database.ts";
 import { isJobsError, jobsError } from "../errors.ts";
 import { contextFor } from "../http/app.ts";
 import { newRequestId } from "../http/request-id.ts";
@@ -55,8 +57,6 @@ export interface LiveServerOptions {
   keepAliveMs: number;
   /** How long shutdown waits for operations in flight, then for clients to close. */
   shutdownGraceMs: number;
-  /** How often the API keys of open sockets are re-checked for revocation. */
-  keyRecheckMs: number;
 }
 
 export const DEFAULT_LIVE_SERVER_OPTIONS: LiveServerOptions = {
@@ -65,7 +65,6 @@ export const DEFAULT_LIVE_SERVER_OPTIONS: LiveServerOptions = {
   maxOperationsPerConnection: 100,
   keepAliveMs: 12_000,
   shutdownGraceMs: 10_000,
-  keyRecheckMs: 1000,
 };
 
 export interface LiveServer {
@@ -140,7 +139,6 @@ export function startLiveServer(services: Services, schema: GraphQLSchema, httpS
   const opts = {
     ...DEFAULT_LIVE_SERVER_OPTIONS,
     keepAliveMs: config.wsKeepAliveMs ?? DEFAULT_LIVE_SERVER_OPTIONS.keepAliveMs,
-    keyRecheckMs: config.keyRecheckMs ?? DEFAULT_LIVE_SERVER_OPTIONS.keyRecheckMs,
     ...options,
   };
   const errorFormatting = createErrorFormatting(logger, { suggestions: config.fieldSuggestions });
@@ -185,10 +183,10 @@ export function startLiveServer(services: Services, schema: GraphQLSchema, httpS
     if (oneShotsInFlight.size === 0) drained?.();
   };
 
-  // A revoked key's sockets close (4401), ending all their streams, within keyRecheckMs of the
-  // revocation, on whichever process it was made: re-checked here rather than notified, so a missed
-  // notification cannot leave a stream open, at one indexed read per interval per process.
-  const revocations = new RevocationWatch(services, opts.keyRecheckMs);
+  // A revoked key's sockets close (4401), ending all their streams, as its revocation's notification
+  // reaches this process (whichever process revoked it); after a lost LISTEN connection every open
+  // socket's key is re-checked, so a missed notification cannot leave a stream open.
+  const revocations = new RevocationWatch(services);
   const stopPinging = serveGraphQLWs(
     {
       schema,
@@ -322,23 +320,24 @@ export function startLiveServer(services: Services, schema: GraphQLSchema, httpS
       await within(Math.min(opts.shutdownGraceMs, CLOSE_HANDSHAKE_MS), allClosed);
       for (const socket of wss.clients) socket.terminate();
       stopPinging();
-      revocations.stop();
+      await revocations.stop();
     },
   };
 }
 
-/** The API keys of open sockets, re-checked every interval; a revoked key's sockets are closed. */
+/** The API keys of open sockets; a revoked key's sockets are closed when its notification arrives. */
 class RevocationWatch {
   private readonly sockets = new Map<string, Set<WebSocket>>();
-  private readonly timer: NodeJS.Timeout;
-  private checking = false;
+  private readonly unlisten: Promise<Unlisten | null>;
+  private stopped = false;
 
-  constructor(
-    private readonly services: Pick<Services, "auth" | "logger">,
-    intervalMs: number,
-  ) {
-    this.timer = setInterval(() => void this.check(), intervalMs);
-    this.timer.unref();
+  constructor(private readonly services: Pick<Services, "auth" | "db" | "logger">) {
+    this.unlisten = services.db
+      .listen(REVOKED_KEYS_CHANNEL, (keyId) => this.close(keyId), () => void this.recheck())
+      .catch((err: unknown) => {
+        services.logger.error({ err }, "could not listen for API key revocations");
+        return null;
+      });
   }
 
   watch(socket: WebSocket, keyId: string): void {
@@ -351,23 +350,23 @@ class RevocationWatch {
     });
   }
 
-  private async check(): Promise<void> {
-    if (this.checking || this.sockets.size === 0) return;
-    this.checking = true;
+  private close(keyId: string): void {
+    for (const socket of this.sockets.get(keyId) ?? []) socket.close(CLOSE_UNAUTHORIZED, "Unauthorized: this API key was revoked");
+  }
+
+  /** Notifications may have been lost: every open socket's key is checked again. */
+  private async recheck(): Promise<void> {
+    if (this.stopped || this.sockets.size === 0) return;
     try {
-      const revoked = await this.services.auth.revokedAmong([...this.sockets.keys()]);
-      for (const keyId of revoked) {
-        for (const socket of this.sockets.get(keyId) ?? []) socket.close(CLOSE_UNAUTHORIZED, "Unauthorized: this API key was revoked");
-      }
+      for (const keyId of await this.services.auth.revokedAmong([...this.sockets.keys()])) this.close(keyId);
     } catch (err) {
-      this.services.logger.warn({ err }, "re-checking the API keys of open WebSocket connections failed; retrying");
-    } finally {
-      this.checking = false;
+      this.services.logger.warn({ err }, "re-checking the API keys of open WebSocket connections failed");
     }
   }
 
-  stop(): void {
-    clearInterval(this.timer);
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await (await this.unlisten)?.();
   }
 }
 
