@@ -80,6 +80,7 @@ const ConfigSchema = z.object({
   JOBS_SCHEDULE_MISFIRE_S: z.coerce.number().min(0).default(60),
   JOBS_GATEWAYS: GatewaysSchema,
   JOBS_GATEWAY_API_KEY: z.string().min(16, "JOBS_GATEWAY_API_KEY must be at least 16 characters").optional(),
+  JOBS_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(8000).default(3000),
 });
 
 export type Config = {
@@ -134,6 +135,11 @@ export type Config = {
   gateways: GatewayConfig[];
   /** Secret of a GATEWAY key of the first tenant, made at start: what a front's JOBS_GATEWAYS entry presents. */
   gatewayApiKey: string | undefined;
+  /**
+   * On SIGTERM/SIGINT, how long requests in flight, pending waits and running in-process jobs get to
+   * finish before waits are ended and jobs handed back; the whole shutdown stays under 10 s.
+   */
+  shutdownGraceMs: number;
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -179,5 +185,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     scheduleMisfireMs: e.JOBS_SCHEDULE_MISFIRE_S * 1000,
     gateways: e.JOBS_GATEWAYS,
     gatewayApiKey: e.JOBS_GATEWAY_API_KEY,
+    shutdownGraceMs: e.JOBS_SHUTDOWN_GRACE_MS,
   };
 }

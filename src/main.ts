@@ -26,18 +26,34 @@ const lines = [
 process.stderr.write(lines.join("\n") + "\n");
 logger.info({ url: `${server.url}/graphql`, storage: config.databaseUrl ? "postgresql" : "pglite" }, "ready");
 
+/**
+ * SIGTERM or SIGINT (Ctrl-C reaches every process of `npm start`'s group): one orderly shutdown
+ * (see RunningServer.close), then exit 0. A repeated signal changes nothing (npm and tsx relay the
+ * group's signal, so one Ctrl-C can arrive twice); the deadline bounds the whole stop instead.
+ */
+const SHUTDOWN_DEADLINE_MS = 9_500;
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down");
+    setTimeout(() => {
+      logger.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, "shutdown did not finish in time; exiting");
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
     server
       .close()
       .then(() => stopTracing())
       .then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+        () => {
+          logger.info("stopped");
+          process.exit(0);
+        },
+        (err: unknown) => {
+          logger.error({ err }, "shutdown failed");
+          process.exit(1);
+        },
+      );
   });
 }

@@ -10,6 +10,7 @@ import { openDatabase } from "./db/database.ts";
 import { migrate } from "./db/migrate.ts";
 import { startExecution } from "./executors/index.ts";
 import { createApp } from "./http/app.ts";
+import { drainHttpServer } from "./http/drain.ts";
 import { ChangeNotifier } from "./jobs/change-notifier.ts";
 import { JobChangeHub } from "./jobs/changes.ts";
 import { attachLiveUpdates } from "./live/index.ts";
@@ -30,6 +31,9 @@ import { startSweeper } from "./workers/protocol/sweeper.ts";
 
 /** The default of JOBS_MAX_ARTIFACT_BYTES (config.maxArtifactBytes). */
 export const MAX_BLOB_BYTES = 256 * 1024 * 1024;
+
+/** After the shutdown grace, how long the answers of ended waits get to be written before connections are cut. */
+const SHUTDOWN_ANSWER_MS = 1000;
 
 export interface RunningServer {
   url: string;
@@ -80,16 +84,29 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       blobs,
       artifacts: new ArtifactService(db, blobs),
       logger,
-      rateLimiter: new KeyRateLimiter(config.rateLimit),
+      // One budget per key across every process on a PostgreSQL database; in memory on PGlite.
+      rateLimiter: new KeyRateLimiter(config.rateLimit, db.kind === "postgres" ? db : undefined),
       audit: new AuditLog(db, logger),
       metrics,
       schedules: new ScheduleService(db),
     };
     // Runs after everything that handles requests has stopped, before the database closes.
     cleanup.unshift(() => services.audit.idle());
+    // Shutdown drains these side by side: HTTP (Apollo), WebSocket and the in-process executors each
+    // stop accepting at once and give what is in flight the grace period; then pending waits end
+    // (JOB_TIMEOUT, SHUTTING_DOWN), sockets close with 1001 and running jobs are handed back.
+    const drains: (() => Promise<void>)[] = [];
+    cleanup.unshift(async () => {
+      const endWaits = setTimeout(() => changes.endWaits(), config.shutdownGraceMs);
+      try {
+        await Promise.all(drains.map((drain) => drain().catch((err: unknown) => logger.warn({ err }, "shutdown step failed"))));
+      } finally {
+        clearTimeout(endWaits);
+      }
+    });
     // Worker protocol with the evidence hook, evidence checks, and the in-process executors.
     const execution = startExecution(services);
-    cleanup.unshift(() => execution.stop());
+    drains.push(() => execution.stop());
     // Fires due schedules; stopped before the notifier and the audit log it uses.
     if (config.scheduler) {
       const scheduler = await new Scheduler(db, services.jobs, services.audit, logger, { misfireMs: config.scheduleMisfireMs }).start();
@@ -99,10 +116,13 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     const httpServer = createServer();
     const { app, apollo } = await createApp(services, buildSchema(), httpServer);
     httpServer.on("request", app);
-    cleanup.unshift(() => apollo.stop());
-    // graphql-ws on the same port and path; closed first, so sockets end before anything they use.
-    const live = attachLiveUpdates(services, buildSchema(), httpServer, { server: { maxBufferedBytes: config.wsMaxBufferedBytes } });
-    cleanup.unshift(() => live.close());
+    // No new connections at once; requests in flight answered (waits end at the grace), then Apollo stops.
+    drains.push(() => drainHttpServer(httpServer, config.shutdownGraceMs + SHUTDOWN_ANSWER_MS).then(() => apollo.stop()));
+    // graphql-ws on the same port and path.
+    const live = attachLiveUpdates(services, buildSchema(), httpServer, {
+      server: { maxBufferedBytes: config.wsMaxBufferedBytes, shutdownGraceMs: config.shutdownGraceMs + SHUTDOWN_ANSWER_MS },
+    });
+    drains.push(() => live.close());
 
     await new Promise<void>((resolve, reject) => {
       httpServer.once("error", reject);

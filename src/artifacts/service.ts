@@ -6,7 +6,8 @@ import type { Readable } from "node:stream";
 import { uuidv7 } from "uuidv7";
 import type { Database } from "../db/database.ts";
 import { jobsError } from "../errors.ts";
-import { visibleJobs } from "../jobs/local/visibility.ts";
+import { visibleArtifacts, visibleJobs } from "../jobs/local/visibility.ts";
+import type { ArtifactRecord } from "../jobs/gateway.ts";
 import type { Viewer } from "../jobs/model.ts";
 import { isUuid, name255, parseInput } from "../jobs/validation.ts";
 import { uploadsVisibleTo } from "./visibility.ts";
@@ -130,12 +131,20 @@ export class ArtifactService {
   /** An attached artifact of a job the viewer may see, or an upload of theirs (admins: any of the tenant's); NOT_FOUND otherwise. */
   async artifactDownload(artifactId: string, viewer: Viewer): Promise<Download> {
     const row = isUuid(artifactId)
-      ? await this.db.prisma.artifact.findFirst({
-          where: { id: artifactId, tenantId: viewer.tenantId, OR: [{ job: visibleJobs(viewer) }, { jobId: null, uploadedBy: uploadsVisibleTo(viewer) }] },
-        })
+      ? await this.db.prisma.artifact.findFirst({ where: { AND: [{ id: artifactId }, visibleArtifacts(viewer)] } })
       : null;
     if (!row) throw jobsError("NOT_FOUND", `artifact ${artifactId} not found`);
     return this.download(row.name, row.mimeType, row.contentHash, Number(row.sizeBytes));
+  }
+
+  /** The artifacts of these ids the viewer may see (node(id:)); others are simply absent. */
+  async visibleByIds(ids: readonly string[], viewer: Viewer): Promise<ArtifactRecord[]> {
+    const valid = ids.filter(isUuid);
+    if (!valid.length) return [];
+    return this.db.prisma.artifact.findMany({
+      where: { AND: [{ id: { in: valid } }, visibleArtifacts(viewer)] },
+      select: { id: true, tenantId: true, jobId: true, uploadedBy: true, purpose: true, name: true, artifactType: true, mimeType: true, sizeBytes: true, contentHash: true, createdOn: true },
+    });
   }
 
   /** A revision of an agent job's file, when the viewer may see the job. */

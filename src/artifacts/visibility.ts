@@ -7,9 +7,3 @@ import type { Viewer } from "../jobs/model.ts";
 export function uploadsVisibleTo(viewer: Viewer): string | { not: null } {
   return viewer.role === "MEMBER" ? viewer.userId : { not: null };
 }
-
-/** For an artifact already known to be of the viewer's tenant: false only for someone else's upload seen by a non-admin. */
-export function canSeeUpload(artifact: { jobId: string | null; uploadedBy: string | null }, viewer: Viewer): boolean {
-  if (artifact.jobId !== null || artifact.uploadedBy === null) return true;
-  return viewer.role !== "MEMBER" || artifact.uploadedBy === viewer.userId;
-}

@@ -38,6 +38,9 @@ interface AuthenticatedKey {
 
 const keySelect = { id: true, prefix: true, userId: true, tenantId: true, role: true, createdOn: true, revokedOn: true, lastUsedOn: true } as const;
 
+/** Carries the id of each API key revoked, to every server process (see src/live/ws-server.ts). */
+export const REVOKED_KEYS_CHANNEL = "jobs_api_keys_revoked";
+
 export class AuthService {
   constructor(private readonly db: Database) {}
 
@@ -93,6 +96,13 @@ export class AuthService {
     const role: Role = roles.includes("ADMIN") ? "ADMIN" : roles.includes("MEMBER") || roles.length === 0 ? "MEMBER" : "WORKER";
     // Audit entries name the gateway's key; rate limits count per user behind it (authenticateRequest).
     return { tenantId: key.tenantId, userId, email: user?.email ?? null, role, apiKeyId: key.id, viaGateway: true };
+  }
+
+  /** Of these key ids, the ones revoked (open WebSocket connections re-check theirs after missed notifications). */
+  async revokedAmong(keyIds: readonly string[]): Promise<Set<string>> {
+    if (keyIds.length === 0) return new Set();
+    const rows = await this.db.query<{ id: string }>(`select "id"::text as "id" from "api_keys" where "id" = any($1::uuid[]) and "revokedOn" is not null`, [keyIds]);
+    return new Set(rows.map((r) => r.id));
   }
 
   /**
@@ -167,7 +177,16 @@ export class AuthService {
     const mayRevoke = own || (key !== null && (await this.isFirstTenantAdmin(viewer)));
     if (!key || !mayRevoke) throw jobsError("NOT_FOUND", `API key ${id} not found`);
     if (key.revokedOn) return key;
-    return this.db.prisma.apiKey.update({ where: { id }, data: { revokedOn: new Date() }, select: keySelect });
+    // The notification goes out with the commit, to every process: each closes the key's sockets.
+    return this.db.transaction(async (tx) => {
+      const [revoked] = await tx.query<ApiKeyRecord>(
+        `update "api_keys" set "revokedOn" = now() where "id" = $1::uuid
+         returning "id"::text as "id", "prefix", "userId", "tenantId"::text as "tenantId", "role"::text as "role", "createdOn", "revokedOn", "lastUsedOn"`,
+        [id],
+      );
+      await tx.query(`select pg_notify($1, $2)`, [REVOKED_KEYS_CHANNEL, id]);
+      return revoked!;
+    });
   }
 
   private async issueKey(tenantId: string, userId: string, email: string | null, role: Role) {

@@ -286,7 +286,9 @@ export class Runner {
       if (reason === null && !(err instanceof NotRunnableHere)) {
         await this.port.appendLogs(token, [{ message: `${report.code}: ${report.message}`, level: "error", timestampMs: Date.now() }]).catch(() => undefined);
       }
-      const { state } = await inSpan("job.fail", { attributes: { "jobs.error.code": report.code } }, () => this.port.fail(token, { code: report.code, message: report.message }, report.retryable, report.problems));
+      const { state } = await inSpan("job.fail", { attributes: { "jobs.error.code": report.code } }, () =>
+        this.port.fail(token, { code: report.code, message: report.message }, report.retryable, { handBack: reason === "shutdown", problems: report.problems }),
+      );
       logger.info({ jobId: job.id, state, code: report.code }, "job stopped");
     } catch (e) {
       if (!(e instanceof LeaseLostError)) logger.error({ err: e, jobId: job.id }, "failJob failed; the lease will expire and the job be retried");

@@ -1,6 +1,5 @@
 // The HTTP surface: GraphQL (and GraphiQL for browsers) on /graphql, health and readiness probes.
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { type ApolloServerPlugin, HeaderMap } from "@apollo/server";
 import { SpanKind } from "@opentelemetry/api";
@@ -30,6 +29,7 @@ import { graphiqlRouter, wantsGraphiQL } from "./graphiql.ts";
 import { newRequestId } from "./request-id.ts";
 
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+
 
 /** What express's `req.protocol` and `req.get("host")` give with "trust proxy" off, for any request. */
 export function baseUrlOf(services: Services, req: IncomingMessage): string {
@@ -138,7 +138,6 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
     validationRules: limitRules(services.config.limits),
     formatError: (formatted, error) => errors.format(formatted, error),
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       // Federated traces (ftv1) would carry resolver error messages to whoever asks; we trace with OpenTelemetry.
       ApolloServerPluginInlineTraceDisabled(),

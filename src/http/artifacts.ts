@@ -5,6 +5,7 @@ import type { ReadableStream } from "node:stream/web";
 import express, { type Request, type Response } from "express";
 import { isJobsError, jobsError } from "../errors.ts";
 import type { Viewer } from "../jobs/model.ts";
+import { AUDIT_OK, auditActor } from "../security/audit.ts";
 import type { Download } from "../artifacts/service.ts";
 import { type Attributes, SpanKind } from "@opentelemetry/api";
 import { accessRecordOf } from "../observability/access-log.ts";
@@ -33,6 +34,16 @@ function withAccessKey(req: Request, viewer: Viewer): Viewer {
   const access = req.res && accessRecordOf(req.res);
   if (access) access.keyId = viewer.apiKeyId;
   return viewer;
+}
+
+/**
+ * Transfers are in the audit log as GraphQL mutations are ("who downloaded what"), once the caller is
+ * known: operation is the route, target what it named, outcome OK or the error's code.
+ */
+function audit(services: Services, res: Response, viewer: Viewer | null, operation: string, target: string, err?: unknown): void {
+  if (!viewer) return;
+  const outcome = err === undefined ? AUDIT_OK : isJobsError(err) ? String(err.extensions.code) : "INTERNAL_SERVER_ERROR";
+  void services.audit.record([{ ...auditActor(viewer), operation, target, outcome, requestId: String(res.locals.requestId ?? "") || null }]);
 }
 
 /** If-None-Match against our strong ETag: lists, weak tags and `*` (not req.fresh, which fetch's no-cache defeats). */
@@ -125,8 +136,10 @@ export function artifactsRouter(services: Services): express.Router {
   const router = express.Router();
 
   router.put("/artifacts", async (req, res) => {
+    let viewer: Viewer | null = null;
+    const name = typeof req.query.name === "string" ? req.query.name : "";
     try {
-      const viewer = await viewerOf(services, req);
+      const caller = (viewer = await viewerOf(services, req));
       const leaseToken = req.headers[LEASE_HEADER];
       if (typeof leaseToken !== "string" || !leaseToken) {
         throw jobsError("BAD_USER_INPUT", `the ${LEASE_HEADER} header names the lease the upload belongs to`, { field: LEASE_HEADER });
@@ -135,13 +148,12 @@ export function artifactsRouter(services: Services): express.Router {
       if (Number.isFinite(declared) && declared > services.artifacts.maxBytes) {
         throw jobsError("BAD_USER_INPUT", `artifact larger than ${services.artifacts.maxBytes} bytes`, { field: "body", maxBytes: services.artifacts.maxBytes });
       }
-      const name = typeof req.query.name === "string" ? req.query.name : "";
       const type = typeof req.query.type === "string" ? req.query.type : null;
       const mime = req.headers["content-type"];
       const stored = await inSpan("artifact.upload", transferSpan(req, { "jobs.artifact.name": name }), async (span) => {
         const uploaded = await services.artifacts.upload({
           leaseToken,
-          caller: viewer,
+          caller,
           name,
           artifactType: type,
           mimeType: typeof mime === "string" && mime !== "application/octet-stream" ? mime : null,
@@ -151,7 +163,9 @@ export function artifactsRouter(services: Services): express.Router {
         return uploaded;
       });
       res.status(201).json(stored);
+      audit(services, res, viewer, "PUT /artifacts", stored.id);
     } catch (err) {
+      audit(services, res, viewer, "PUT /artifacts", name, err);
       // The client went away mid-upload: nobody to answer (the blob store already dropped the part).
       if (req.destroyed && !req.complete) return;
       // A refused upload is not read further; the client sees the answer and the socket closes.
@@ -178,13 +192,10 @@ export function artifactsRouter(services: Services): express.Router {
         mimeType: typeof mime === "string" && mime !== "application/octet-stream" ? mime : null,
         body: req,
       });
-      void services.audit.record([{ tenantId: viewer.tenantId, actor: viewer.userId, operation: "upload", target: stored.id, outcome: "ok" }]);
       res.status(201).json(stored);
+      audit(services, res, viewer, "PUT /uploads", stored.id);
     } catch (err) {
-      if (viewer) {
-        const outcome = isJobsError(err) ? String(err.extensions.code) : "INTERNAL_SERVER_ERROR";
-        void services.audit.record([{ tenantId: viewer.tenantId, actor: viewer.userId, operation: "upload", target: name.slice(0, 255) || null, outcome }]);
-      }
+      audit(services, res, viewer, "PUT /uploads", name, err);
       if (req.destroyed && !req.complete) return;
       res.setHeader("connection", "close");
       sendError(res, services, err);
@@ -192,18 +203,27 @@ export function artifactsRouter(services: Services): express.Router {
   });
 
   router.get("/artifacts/:id", async (req, res) => {
+    let viewer: Viewer | null = null;
     try {
-      await tracedDownload(req, res, req.params.id, async () => services.artifacts.artifactDownload(req.params.id, await downloaderOf(services, req)));
+      const who = (viewer = await downloaderOf(services, req));
+      await tracedDownload(req, res, req.params.id, async () => services.artifacts.artifactDownload(req.params.id, who));
+      audit(services, res, viewer, "GET /artifacts/:id", req.params.id);
     } catch (err) {
-      // Not ours: maybe an upstream job's artifact (its downloadUrl on this server names only its id).
+      audit(services, res, viewer, "GET /artifacts/:id", req.params.id, err);
+      // Not ours: maybe an upstream job's (its downloadUrl on this server names only its id).
       await relayOrFail(services, req, res, err, `artifacts/${encodeURIComponent(req.params.id)}`);
     }
   });
 
   router.get("/files/:revisionId", async (req, res) => {
+    let viewer: Viewer | null = null;
     try {
-      await tracedDownload(req, res, req.params.revisionId, async () => services.artifacts.fileRevisionDownload(req.params.revisionId, await downloaderOf(services, req)));
+      const who = (viewer = await downloaderOf(services, req));
+      await tracedDownload(req, res, req.params.revisionId, async () => services.artifacts.fileRevisionDownload(req.params.revisionId, who));
+      audit(services, res, viewer, "GET /files/:revisionId", req.params.revisionId);
     } catch (err) {
+      audit(services, res, viewer, "GET /files/:revisionId", req.params.revisionId, err);
+      // Not ours: maybe an upstream job's (its downloadUrl on this server names only its id).
       await relayOrFail(services, req, res, err, `files/${encodeURIComponent(req.params.revisionId)}`);
     }
   });

@@ -20,6 +20,10 @@ type Plan = CompiledQuery | "interpreted";
 export function compiledExecutor(schema: GraphQLSchema): GatewayExecutor {
   const plans = new LRUCache<string, Plan>({ max: MAX_COMPILED });
   return async (rc) => {
+    // No operation to run (several and no operationName, or an unknown one): graphql-js says why,
+    // and Apollo answers that as the client's error (400, OPERATION_RESOLUTION_FAILURE).
+    // (The name asked for, not rc.operationName: that is the resolved operation's, null here.)
+    if (!rc.operation) return execute({ schema, document: rc.document, contextValue: rc.context, variableValues: rc.request.variables ?? {}, operationName: rc.request.operationName });
     const key = `${rc.operationName ?? ""}\u0000${rc.queryHash}`;
     let plan = plans.get(key);
     if (plan === undefined) {

@@ -4,7 +4,7 @@
 // When the database's LISTEN connection drops and is remade, notifications sent in between are gone:
 // the hub then emits "resync" with the last moment it is sure it heard everything, and readers re-read
 // from their cursors. (PGlite runs in-process and never drops.)
-import { EventEmitter } from "node:events";
+import { EventEmitter, setMaxListeners } from "node:events";
 import type { Database, Unlisten } from "../db/database.ts";
 import { jobsError } from "../errors.ts";
 import { type JobChange, JOBS_CHANNEL, parseJobChanges } from "./sql/notify.ts";
@@ -16,9 +16,13 @@ export class JobChangeHub {
   private unlisten: Unlisten | undefined;
   /** When the connection last delivered something (or was made): nothing before it was missed. */
   private lastHeard = new Date();
+  /** Aborted at shutdown: every wait then ends (see endWaits). */
+  private readonly closing = new AbortController();
 
   constructor(private readonly db: Database) {
     this.emitter.setMaxListeners(0);
+    // Every wait listens on it: thousands at once are expected, not a leak.
+    setMaxListeners(0, this.closing.signal);
   }
 
   async start(): Promise<void> {
@@ -61,6 +65,14 @@ export class JobChangeHub {
   }
 
   /**
+   * Shutdown: every wait in progress (and any started later) ends with JOB_TIMEOUT, reason
+   * SHUTTING_DOWN, so its caller waits again (on another process) instead of holding this one open.
+   */
+  endWaits(): void {
+    this.closing.abort();
+  }
+
+  /**
    * Resolves with the first `check()` result that is not undefined: checked once now, then again
    * after each change of the job (or a resync); never in a loop of its own. Fails with JOB_TIMEOUT.
    */
@@ -74,6 +86,7 @@ export class JobChangeHub {
     const unsubscribe = this.subscribe(jobId, onChange);
     const unResync = this.onResync(onChange);
     const deadline = Date.now() + timeoutMs;
+    const ending = this.closing.signal;
     try {
       for (;;) {
         if (pending) {
@@ -83,22 +96,25 @@ export class JobChangeHub {
           continue;
         }
         const left = deadline - Date.now();
-        if (left <= 0 || signal?.aborted) break;
+        if (left <= 0 || signal?.aborted || ending.aborted) break;
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, left);
-          const onAbort = () => resolve();
-          signal?.addEventListener("abort", onAbort, { once: true });
-          wake = () => {
+          const done = () => {
             clearTimeout(timer);
-            signal?.removeEventListener("abort", onAbort);
+            signal?.removeEventListener("abort", done);
+            ending.removeEventListener("abort", done);
             resolve();
           };
+          const timer = setTimeout(done, left);
+          signal?.addEventListener("abort", done, { once: true });
+          ending.addEventListener("abort", done, { once: true });
+          wake = done;
         });
       }
     } finally {
       unsubscribe();
       unResync();
     }
+    if (ending.aborted) throw jobsError("JOB_TIMEOUT", `the server is shutting down before job ${jobId} finished; wait again`, { jobId, reason: "SHUTTING_DOWN", retryable: true });
     throw jobsError("JOB_TIMEOUT", `job ${jobId} did not finish within ${Math.round(timeoutMs / 1000)} s`, { jobId });
   }
 }

@@ -64,8 +64,11 @@ export function connection<T>(edges: Edge<T>[], hasNextPage: boolean, hasPreviou
 export function seqCursor(seq: number): string {
   return String(seq);
 }
+/** Sequences are PostgreSQL integers: a cursor past the largest names no row of any stream. */
+export const MAX_SEQ = 2_147_483_647;
+
 export function parseSeqCursor(cursor: string | null | undefined, field = "after"): number {
   if (cursor === null || cursor === undefined || cursor === "") return 0;
-  if (!/^\d{1,10}$/.test(cursor)) throw jobsError("BAD_USER_INPUT", `${field}: not a cursor of this stream`, { field });
+  if (!/^\d{1,10}$/.test(cursor) || Number(cursor) > MAX_SEQ) throw jobsError("BAD_USER_INPUT", `${field}: not a cursor of this stream`, { field });
   return Number(cursor);
 }

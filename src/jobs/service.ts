@@ -119,6 +119,10 @@ export class JobService {
     if (filter.allUsers && viewer.role !== "ADMIN") throw jobsError("FORBIDDEN", "allUsers needs an ADMIN key");
     const groups = this.registry.group(filter.reasonerType ? [filter.reasonerType] : undefined);
     const positions: Positions = after ? decodeCursor(after, isPositions) : {};
+    // A position for a gateway this server does not have is a cursor from elsewhere: not page 1.
+    const known = new Set(this.registry.gateways().map((g) => g.name));
+    const unknown = Object.keys(positions).find((name) => !known.has(name));
+    if (unknown !== undefined) throw jobsError("BAD_USER_INPUT", `after: names a jobs gateway this server does not have (${unknown.slice(0, 40)})`, { field: "after" });
     const unavailable: GraphQLError[] = [];
     const answered = await Promise.all(
       [...groups].map(async ([gateway, types]) => {

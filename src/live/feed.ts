@@ -167,7 +167,7 @@ export class LiveFeed {
 
   /** Events of one stream after `afterSeq`, then live ones. */
   async watchEvents(key: JobKey, stream: string, afterSeq: number, viewer: Viewer): Promise<AsyncIterableIterator<JobEventRecord>> {
-    const use = await this.openVisible(key, viewer);
+    const use = await this.openVisible(key, viewer, dependsOnGrants(viewer));
     const { channel } = use;
     const stopUsing = channel.useEvents(stream);
     const expansions = this.deps.registry.for(key.reasonerType).expansions;
@@ -178,6 +178,7 @@ export class LiveFeed {
       async (after, first) => (await expansions.events([key.jobId], { stream, afterSeq: after, first }))[0] ?? [],
       (cursor) => channel.startEventTail(stream, cursor),
       () => true,
+      viewer,
       () => {
         stopUsing();
         use.release();
@@ -187,7 +188,7 @@ export class LiveFeed {
 
   /** Log lines after `afterSeq` stamped at or after `sinceMs` (when given), then live ones. */
   async watchLogs(key: JobKey, sinceMs: number | null, afterSeq: number, viewer: Viewer): Promise<AsyncIterableIterator<LogLineRecord>> {
-    const use = await this.openVisible(key, viewer);
+    const use = await this.openVisible(key, viewer, dependsOnGrants(viewer));
     const { channel } = use;
     const stopUsing = channel.useLogs();
     const expansions = this.deps.registry.for(key.reasonerType).expansions;
@@ -198,6 +199,7 @@ export class LiveFeed {
       async (after, first) => (await expansions.logs([key.jobId], { sinceMs, afterSeq: after, first }))[0] ?? [],
       (cursor) => channel.startLogTail(cursor),
       (line) => sinceMs === null || Number(line.timestampMs) >= sinceMs,
+      viewer,
       () => {
         stopUsing();
         use.release();
@@ -217,10 +219,17 @@ export class LiveFeed {
     readStore: (after: number, first: number) => Promise<T[]>,
     startTail: (cursor: number) => void,
     wanted: (item: T) => boolean,
+    viewer: Viewer,
     onClose: () => void,
   ): AsyncIterableIterator<T> {
     const { pageSize } = this.options;
     let cursor = afterSeq;
+    // Checked before every delivery: a member whose grant was removed gets nothing more (the stream
+    // ends). The channel re-reads the job on every change for such subscribers (see dependsOnGrants).
+    const visible = () => {
+      const snap = channel.snapshot;
+      return snap !== null && canSee(viewer, snap.job, snap.grants);
+    };
     /**
      * Caught up with a job seen terminal: nothing more can be written, so one last read of the store
      * says whether anything is left; none: the subscription completes (null).
@@ -234,7 +243,7 @@ export class LiveFeed {
     };
     return pullIterator<T>(async (closed) => {
       for (;;) {
-        if (this.stopped || closed.closed) return null;
+        if (this.stopped || closed.closed || !visible()) return null;
         const tail = tailOf();
         if (tail?.covers(cursor)) {
           const items = tail.after(cursor, pageSize);
@@ -242,12 +251,12 @@ export class LiveFeed {
             const rest = await finish();
             if (rest === null) return null;
             if (rest === undefined) await channel.changed(closed);
-            else if (rest.length) return rest;
+            else if (rest.length) return visible() ? rest : null;
             continue;
           }
           cursor = items.at(-1)!.seq;
           const kept = items.filter(wanted);
-          if (kept.length) return kept;
+          if (kept.length) return visible() ? kept : null;
           continue;
         }
         const readsBefore = channel.readsCompleted;
@@ -256,7 +265,7 @@ export class LiveFeed {
         const page = rows.slice(0, pageSize);
         if (page.length) cursor = page.at(-1)!.seq;
         if (rows.length <= pageSize) startTail(cursor);
-        if (page.length) return page;
+        if (page.length) return visible() ? page : null;
         if (endedBefore) return null; // caught up by a read made after the job ended
         // Caught up, but the tail (started by a subscriber further ahead) does not reach back here:
         // read the store again after the next change, unless one was read while this read ran.
@@ -424,6 +433,15 @@ export class LiveFeed {
 }
 
 /** One subscription's place in a channel, given back (once) when it ends. */
+/**
+ * Whether what the viewer may see of a job can change while they watch it: a member's depends on
+ * the job's grants (admins and workers see their whole tenant). Their event and log streams so
+ * follow the job itself, to re-check visibility on each change.
+ */
+function dependsOnGrants(viewer: Viewer): boolean {
+  return viewer.role === "MEMBER";
+}
+
 class ChannelUse {
   private released = false;
 

@@ -21,8 +21,10 @@ import {
   type ValidationRule,
 } from "graphql";
 import type { Context as WsContext } from "graphql-ws";
-import { WebSocketServer } from "ws";
+import { type WebSocket, WebSocketServer } from "ws";
 import { bearerSecret } from "../auth/secrets.ts";
+import { REVOKED_KEYS_CHANNEL } from "../auth/service.ts";
+import type { Unlisten } from "../db/database.ts";
 import { isJobsError, jobsError } from "../errors.ts";
 import { contextFor } from "../http/app.ts";
 import { newRequestId } from "../http/request-id.ts";
@@ -32,6 +34,7 @@ import type { Context, Services } from "../schema/context.ts";
 import { createErrorFormatting } from "../schema/format-error.ts";
 import { actAsOf, authenticateRequest } from "../security/authenticate.ts";
 import { limitRules } from "../security/limits.ts";
+import { mutationAuditEntries } from "../security/audit.ts";
 import { checkOperation } from "../security/plugins.ts";
 import { subscribeSharing } from "./shared-execution.ts";
 import { CLOSE_SLOW_CONSUMER, type ConnectionExtra, type ConnectionParams, serveGraphQLWs, type SlowConsumerCause } from "./ws-transport.ts";
@@ -41,6 +44,8 @@ export const LIVE_PATH = "/graphql";
 export const CLOSE_UNAUTHORIZED = 4401;
 export { CLOSE_SLOW_CONSUMER };
 export const CLOSE_GOING_AWAY = 1001;
+/** How long shutdown waits for clients to answer the close handshake before cutting them off. */
+const CLOSE_HANDSHAKE_MS = 1000;
 
 export interface LiveServerOptions {
   /** Largest message a client may send. */
@@ -131,7 +136,11 @@ export function authorizationOf(params: ConnectionParams, extra: Pick<Connection
 
 export function startLiveServer(services: Services, schema: GraphQLSchema, httpServer: Server, options: Partial<LiveServerOptions> = {}): LiveServer {
   const { config, logger } = services;
-  const opts = { ...DEFAULT_LIVE_SERVER_OPTIONS, keepAliveMs: config.wsKeepAliveMs ?? DEFAULT_LIVE_SERVER_OPTIONS.keepAliveMs, ...options };
+  const opts = {
+    ...DEFAULT_LIVE_SERVER_OPTIONS,
+    keepAliveMs: config.wsKeepAliveMs ?? DEFAULT_LIVE_SERVER_OPTIONS.keepAliveMs,
+    ...options,
+  };
   const errorFormatting = createErrorFormatting(logger, { suggestions: config.fieldSuggestions });
   const documents = new DocumentCache(schema, [...specifiedRules, ...limitRules(config.limits)], config.limits.maxTokens);
   const policy = { limits: config.limits, introspection: config.introspection };
@@ -156,6 +165,14 @@ export function startLiveServer(services: Services, schema: GraphQLSchema, httpS
   const asGraphQLError = (error: unknown) =>
     error instanceof GraphQLError ? error : new GraphQLError(error instanceof Error ? error.message : String(error), { originalError: error instanceof Error ? error : undefined });
 
+  /** Mutations over WebSocket are audited as over HTTP (auditPlugin): one entry per root field. */
+  const auditMutation = (args: ExecutionArgs, errors: readonly GraphQLError[]) => {
+    const operation = getOperationAST(args.document, args.operationName);
+    if (operation?.operation !== "mutation") return;
+    const ctx = args.contextValue as Context;
+    void services.audit.record(mutationAuditEntries(operation, (args.variableValues ?? {}) as Record<string, unknown>, ctx, errors));
+  };
+
   const finish = (ctx: Connection, id: string) => {
     const op = operations.get(ctx)?.get(id);
     if (!op) return;
@@ -166,6 +183,10 @@ export function startLiveServer(services: Services, schema: GraphQLSchema, httpS
     if (oneShotsInFlight.size === 0) drained?.();
   };
 
+  // A revoked key's sockets close (4401), ending all their streams, as its revocation's notification
+  // reaches this process (whichever process revoked it); after a lost LISTEN connection every open
+  // socket's key is re-checked, so a missed notification cannot leave a stream open.
+  const revocations = new RevocationWatch(services);
   const stopPinging = serveGraphQLWs(
     {
       schema,
@@ -178,7 +199,8 @@ export function startLiveServer(services: Services, schema: GraphQLSchema, httpS
         }
         try {
           // Authentication only: each operation is then authenticated (and rate-limited) as on HTTP.
-          await services.auth.validKey(bearerSecret(authorizationOf(ctx.connectionParams, ctx.extra)));
+          const key = await services.auth.validKey(bearerSecret(authorizationOf(ctx.connectionParams, ctx.extra)));
+          revocations.watch(socket, key.id);
           return true;
         } catch (error) {
           if (isJobsError(error, "UNAUTHENTICATED")) socket.close(CLOSE_UNAUTHORIZED, `Unauthorized: ${error.message}`.slice(0, 120));
@@ -242,6 +264,7 @@ export function startLiveServer(services: Services, schema: GraphQLSchema, httpS
       },
       onNext: (ctx, id, _payload, args, result) => {
         if (args.contextValue instanceof SubscriptionContext) args.contextValue.delivered();
+        else auditMutation(args, result.errors ?? []);
         if (!result.errors?.length) return;
         const requestId = (args.contextValue as Context | undefined)?.requestId ?? operations.get(ctx)?.get(id)?.requestId ?? newRequestId();
         return { ...result, errors: format(requestId, result.errors) };
@@ -295,11 +318,58 @@ export function startLiveServer(services: Services, schema: GraphQLSchema, httpS
       const allClosed = new Promise<void>((resolve) => wss.close(() => resolve()));
       if (oneShotsInFlight.size) await within(opts.shutdownGraceMs, new Promise<void>((resolve) => (drained = resolve)));
       for (const socket of wss.clients) socket.close(CLOSE_GOING_AWAY, "server shutting down");
-      await within(opts.shutdownGraceMs, allClosed);
+      // A client that does not answer the close handshake soon is cut off.
+      await within(Math.min(opts.shutdownGraceMs, CLOSE_HANDSHAKE_MS), allClosed);
       for (const socket of wss.clients) socket.terminate();
       stopPinging();
+      await revocations.stop();
     },
   };
+}
+
+/** The API keys of open sockets; a revoked key's sockets are closed when its notification arrives. */
+class RevocationWatch {
+  private readonly sockets = new Map<string, Set<WebSocket>>();
+  private readonly unlisten: Promise<Unlisten | null>;
+  private stopped = false;
+
+  constructor(private readonly services: Pick<Services, "auth" | "db" | "logger">) {
+    this.unlisten = services.db
+      .listen(REVOKED_KEYS_CHANNEL, (keyId) => this.close(keyId), () => void this.recheck())
+      .catch((err: unknown) => {
+        services.logger.error({ err }, "could not listen for API key revocations");
+        return null;
+      });
+  }
+
+  watch(socket: WebSocket, keyId: string): void {
+    const set = this.sockets.get(keyId) ?? new Set<WebSocket>();
+    this.sockets.set(keyId, set);
+    set.add(socket);
+    socket.once("close", () => {
+      set.delete(socket);
+      if (set.size === 0 && this.sockets.get(keyId) === set) this.sockets.delete(keyId);
+    });
+  }
+
+  private close(keyId: string): void {
+    for (const socket of this.sockets.get(keyId) ?? []) socket.close(CLOSE_UNAUTHORIZED, "Unauthorized: this API key was revoked");
+  }
+
+  /** Notifications may have been lost: every open socket's key is checked again. */
+  private async recheck(): Promise<void> {
+    if (this.stopped || this.sockets.size === 0) return;
+    try {
+      for (const keyId of await this.services.auth.revokedAmong([...this.sockets.keys()])) this.close(keyId);
+    } catch (err) {
+      this.services.logger.warn({ err }, "re-checking the API keys of open WebSocket connections failed");
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await (await this.unlisten)?.();
+  }
 }
 
 /**

@@ -20,7 +20,7 @@ import { isJobsError } from "../errors.ts";
 import { creatorViewer } from "../executors/creator.ts";
 import type { JobService } from "../jobs/service.ts";
 import type { Logger } from "../logger.ts";
-import type { AuditLog } from "../security/audit.ts";
+import { AUDIT_OK, type AuditLog } from "../security/audit.ts";
 import { nextRunAfter } from "./cron.ts";
 import { SCHEDULES_CHANNEL } from "./model.ts";
 import { newScheduledJob, tickKey } from "./scheduled-job.ts";
@@ -136,7 +136,9 @@ export class Scheduler {
     const late = s.claimedOn.getTime() - tick.getTime() > this.options.misfireMs;
     const finish = (jobId: string | null, error: string | null) => finishTick(this.db, { id: s.id, tick, nextRunOn, jobId, error });
     const audit = (outcome: string) =>
-      void this.audit.record([{ tenantId: s.tenantId, actor: `scheduler (for ${s.createdBy})`, operation: "scheduleTick", target: s.id, outcome }]);
+      void this.audit.record([
+        { tenantId: s.tenantId, actor: `scheduler (for ${s.createdBy})`, actorId: s.createdBy, role: null, operation: "scheduleTick", target: s.id, outcome, requestId: null },
+      ]);
 
     if (!s.creatorActive) {
       await finish(null, `tick ${tick.toISOString()} skipped: ${s.createdBy} has no live API key`);
@@ -155,7 +157,7 @@ export class Scheduler {
       const created = await this.jobs.create({ ...job, name: job.name ?? s.name }, { schedule: s.id, tick: tick.toISOString(), job: s.job }, viewer);
       await finish(created.id, null);
       this.logger.info({ scheduleId: s.id, tick, jobId: created.id, late }, "schedule fired");
-      audit("ok");
+      audit(AUDIT_OK);
     } catch (error) {
       const code = isJobsError(error) ? String(error.extensions.code) : null;
       if (!code || !(PERMANENT as readonly string[]).includes(code)) throw error; // retried once the claim lapses

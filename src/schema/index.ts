@@ -7,6 +7,7 @@ import "./job.ts";
 import "./job-queries.ts";
 import "./job-mutations.ts";
 import "./auth.ts";
+import "./audit.ts";
 import "../families/logic/schema.ts";
 import "../families/reasoner/schema.ts";
 import "../families/agent/schema.ts";

@@ -1,5 +1,4 @@
 // The Job interface every family implements, and the shared types its expansions return.
-import { canSeeUpload } from "../artifacts/visibility.ts";
 import type { ArtifactRecord, JobEventRecord, LogLineRecord, ProblemRecord, StatusChangeRecord } from "../jobs/gateway.ts";
 import { connection, pageSize, parseSeqCursor, seqCursor } from "../jobs/cursor.ts";
 import type { JobRecord, ReasonerType } from "../jobs/model.ts";
@@ -74,16 +73,10 @@ export const ArtifactRef = builder.objectRef<ArtifactRecord>("Artifact");
 builder.node(ArtifactRef, {
   id: { resolve: (a) => a.id },
   isTypeOf: (v) => typeof v === "object" && v !== null && "artifactType" in v && "contentHash" in v,
+  // Visible exactly when the artifact's job is (see visibleArtifacts), as for downloads.
   loadMany: async (ids, ctx) => {
-    const valid = ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
     // Artifacts by id are this server's own (an upstream job's artifacts are read with their job).
-    const gateway = ctx.services.registry.gateways().find((g) => g.kind === "local");
-    const found = valid.length && gateway ? await gateway.expansions.artifactsById(valid) : [];
-    const byId = new Map(
-      found
-        .filter((a): a is ArtifactRecord => !!a && a.tenantId === ctx.viewer.tenantId && canSeeUpload({ jobId: a.jobId, uploadedBy: a.uploadedBy ?? null }, ctx.viewer))
-        .map((a) => [a.id, a]),
-    );
+    const byId = new Map((await ctx.services.artifacts.visibleByIds(ids, ctx.viewer)).map((a) => [a.id, a]));
     return ids.map((id) => byId.get(id) ?? null);
   },
   fields: (t) => ({

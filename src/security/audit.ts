@@ -5,6 +5,7 @@ import { Kind, type OperationDefinitionNode, type ValueNode } from "graphql";
 import { WriteCoalescer } from "../coalesce.ts";
 import type { Database } from "../db/database.ts";
 import type { Logger } from "../logger.ts";
+import type { Role, Viewer } from "../jobs/model.ts";
 import type { Context } from "../schema/context.ts";
 
 /** Arguments that name what a mutation acts on. */
@@ -13,19 +14,66 @@ const MAX_TARGET_LENGTH = 255;
 
 export interface AuditEntry {
   tenantId: string | null;
+  /** For people reading the table: "userId (key id)". */
   actor: string | null;
+  actorId: string | null;
+  role: Role | null;
+  /** The GraphQL field, or the HTTP route ("GET /artifacts/:id"). */
+  operation: string;
+  target: string | null;
+  /** "OK" or the error code it ended with. */
+  outcome: string;
+  requestId: string | null;
+}
+
+export const AUDIT_OK = "OK";
+
+/** What an admin reads (Query.auditLog). */
+export interface AuditRecord {
+  id: string;
+  createdOn: Date;
+  actorId: string | null;
+  role: Role | null;
   operation: string;
   target: string | null;
   outcome: string;
+  requestId: string | null;
 }
 
-/** At most this many rows per insert (5 parameters each, well under PostgreSQL's 65,535). */
+/** At most this many rows per insert (8 parameters each, well under PostgreSQL's 65,535). */
 const MAX_ROWS_PER_WRITE = 1000;
+const COLUMNS = ["tenantId", "actor", "actorId", "role", "operation", "target", "outcome", "requestId"] as const;
+const CASTS: Partial<Record<(typeof COLUMNS)[number], string>> = { tenantId: "::uuid", role: '::"Role"' };
+const MAX_TEXT = { actor: 255, actorId: 255, operation: 255, target: MAX_TARGET_LENGTH, outcome: 64, requestId: 128 } as const;
 /**
  * Inserts start at least this far apart: nobody waits on them, and under load the mutations of
  * many requests (a worker's claims and completions, say) then share one.
  */
 export const AUDIT_WRITE_INTERVAL_MS = 10;
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Text PostgreSQL always accepts: NUL and lone UTF-16 surrogates (which a text column and UTF-8
+ * refuse) become U+FFFD, and the length is capped. What a caller sends can so never fail a write.
+ */
+export function storableText(value: string | null, max: number): string | null {
+  if (value === null) return null;
+  const capped = value.length > max ? value.slice(0, max) : value;
+  return capped.replaceAll("\u0000", "\uFFFD").replace(LONE_SURROGATE, "\uFFFD");
+}
+
+function storable(entry: AuditEntry): AuditEntry {
+  return {
+    ...entry,
+    actor: storableText(entry.actor, MAX_TEXT.actor),
+    actorId: storableText(entry.actorId, MAX_TEXT.actorId),
+    operation: storableText(entry.operation, MAX_TEXT.operation) ?? "",
+    target: storableText(entry.target, MAX_TEXT.target),
+    outcome: storableText(entry.outcome, MAX_TEXT.outcome) ?? "",
+    requestId: storableText(entry.requestId, MAX_TEXT.requestId),
+  };
+}
 
 export class AuditLog {
   /** One insert at a time, AUDIT_WRITE_INTERVAL_MS apart; entries recorded meanwhile (or in the same turn) share the next one. */
@@ -36,7 +84,7 @@ export class AuditLog {
     private readonly logger: Logger,
   ) {
     this.writes = new WriteCoalescer(async (entries) => {
-      await this.insert(entries);
+      await this.write(entries);
       return entries.map(() => undefined);
     }, MAX_ROWS_PER_WRITE, { minIntervalMs: AUDIT_WRITE_INTERVAL_MS });
   }
@@ -47,19 +95,52 @@ export class AuditLog {
    * always do). Resolves once these entries are written (or failed).
    */
   async record(entries: readonly AuditEntry[]): Promise<void> {
-    await Promise.all(entries.map((e) => this.writes.submit(e)));
+    await Promise.all(entries.map((e) => this.writes.submit(storable(e))));
+  }
+
+  /** One insert for the batch; if it fails, each entry alone, so one bad entry loses no other. */
+  private async write(entries: readonly AuditEntry[]): Promise<void> {
+    try {
+      await this.insert(entries);
+      return;
+    } catch (err) {
+      if (entries.length === 1) {
+        this.logger.error({ err, operation: entries[0]!.operation }, "audit log write failed");
+        return;
+      }
+      this.logger.warn({ err, entries: entries.length }, "audit log batch write failed; writing its entries one by one");
+    }
+    for (const entry of entries) {
+      await this.insert([entry]).catch((err: unknown) => this.logger.error({ err, operation: entry.operation }, "audit log write failed"));
+    }
   }
 
   private async insert(entries: readonly AuditEntry[]): Promise<void> {
     const values: unknown[] = [];
     const rows = entries.map((e) => {
-      values.push(e.tenantId, e.actor, e.operation, e.target, e.outcome);
-      const n = values.length;
-      return `($${n - 4}::uuid, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
+      const params = COLUMNS.map((column) => {
+        values.push(e[column]);
+        return `$${values.length}${CASTS[column] ?? ""}`;
+      });
+      return `(${params.join(", ")})`;
     });
-    await this.db
-      .query(`insert into "audit_log" ("tenantId", "actor", "operation", "target", "outcome") values ${rows.join(", ")}`, values)
-      .catch((err: unknown) => this.logger.error({ err, entries: entries.length }, "audit log write failed"));
+    await this.db.query(`insert into "audit_log" (${COLUMNS.map((c) => `"${c}"`).join(", ")}) values ${rows.join(", ")}`, values);
+  }
+
+  /** A tenant's entries, newest first, after the entry `beforeId` (exclusive) when given. */
+  async list(tenantId: string, filter: { actorId?: string | null; operation?: string | null }, first: number, beforeId: bigint | null): Promise<AuditRecord[]> {
+    const values: unknown[] = [tenantId];
+    const where = [`"tenantId" = $1::uuid`];
+    if (filter.actorId != null) where.push(`"actorId" = $${values.push(filter.actorId)}`);
+    if (filter.operation != null) where.push(`"operation" = $${values.push(filter.operation)}`);
+    if (beforeId !== null) where.push(`"id" < $${values.push(beforeId.toString())}::bigint`);
+    values.push(first);
+    // Ordered by the table's bigint id, not the text "id" the select gives (which would sort 9 after 10).
+    return this.db.query<AuditRecord>(
+      `select "id"::text as "id", "createdOn", "actorId", "role"::text as "role", "operation", "target", "outcome", "requestId"
+         from "audit_log" where ${where.join(" and ")} order by "audit_log"."id" desc limit $${values.length}`,
+      values,
+    );
   }
 
   /** Resolves once every audit write started so far has finished (shutdown, tests). */
@@ -110,11 +191,16 @@ function targetOf(field: { arguments?: readonly { name: { value: string }; value
   return null;
 }
 
+/** Who an entry says acted: the viewer's tenant, user, role and key. */
+export function auditActor(viewer: Viewer): Pick<AuditEntry, "tenantId" | "actor" | "actorId" | "role"> {
+  return { tenantId: viewer.tenantId, actor: `${viewer.userId} (key ${viewer.apiKeyId})`, actorId: viewer.userId, role: viewer.role };
+}
+
 /** Audit entries for an executed mutation: one per root field, outcome "ok" or the error's code. */
 export function mutationAuditEntries(
   operation: OperationDefinitionNode,
   variables: Record<string, unknown>,
-  ctx: Pick<Context, "viewer">,
+  ctx: Pick<Context, "viewer" | "requestId">,
   errors: readonly { path?: readonly (string | number)[]; extensions?: Record<string, unknown> }[],
 ): AuditEntry[] {
   const entries: AuditEntry[] = [];
@@ -123,11 +209,11 @@ export function mutationAuditEntries(
     const responseKey = selection.alias?.value ?? selection.name.value;
     const error = errors.find((e) => e.path?.[0] === responseKey) ?? (errors.length && !errors.some((e) => e.path) ? errors[0] : undefined);
     entries.push({
-      tenantId: ctx.viewer.tenantId,
-      actor: `${ctx.viewer.userId} (key ${ctx.viewer.apiKeyId})`,
+      ...auditActor(ctx.viewer),
       operation: selection.name.value,
       target: targetOf(selection, variables),
-      outcome: error ? String(error.extensions?.code ?? "ERROR") : "ok",
+      outcome: error ? String(error.extensions?.code ?? "ERROR") : AUDIT_OK,
+      requestId: ctx.requestId,
     });
   }
   return entries;

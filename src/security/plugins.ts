@@ -4,6 +4,7 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import type { DocumentNode, GraphQLSchema } from "graphql";
 import { jobsError } from "../errors.ts";
 import type { Context } from "../schema/context.ts";
+import { assertStorableInput } from "./input-guard.ts";
 import { assertWithinCost, isIntrospection, type QueryLimits } from "./limits.ts";
 
 export interface OperationPolicy {
@@ -21,42 +22,28 @@ export function checkOperation(
   variables: Record<string, unknown> | undefined,
   operationName: string | null | undefined,
 ): void {
+  // First: nothing else walks the variables before they are known to be storable and shallow.
+  assertStorableInput(document, variables);
   if (!policy.introspection && ctx.viewer.role !== "ADMIN" && isIntrospection(document)) {
     throw jobsError("FORBIDDEN", "introspection is turned off for this server (admin keys may introspect)", { http: { status: 403 } });
   }
   assertWithinCost(schema, document, variables, operationName, policy.limits);
-  assertNoNul(document, variables);
-}
-
-/**
- * PostgreSQL text and jsonb cannot hold U+0000; refuse it anywhere in an operation's input
- * (variables or literals) up front, rather than failing deep inside a write.
- */
-function assertNoNul(document: DocumentNode, variables: Record<string, unknown> | undefined): void {
-  const inVariables = variables !== undefined && JSON.stringify(variables).includes("\\u0000");
-  if (inVariables || nulInText(document)) {
-    throw jobsError("BAD_USER_INPUT", "input must not contain NUL characters (U+0000)", { http: { status: 400 } });
-  }
-}
-
-const textHasNul = new WeakMap<DocumentNode, boolean>();
-
-/** Whether the operation's text holds U+0000, raw or escaped; remembered per (cached) document. */
-function nulInText(document: DocumentNode): boolean {
-  let known = textHasNul.get(document);
-  if (known === undefined) {
-    const body = document.loc?.source.body;
-    known = body !== undefined && (body.includes("\u0000") || /\\u0000/.test(body));
-    textHasNul.set(document, known);
-  }
-  return known;
 }
 
 export function operationPolicyPlugin(schema: GraphQLSchema, policy: OperationPolicy): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, request, operationName, contextValue }) {
+        async didResolveOperation({ document, request, operation, operationName, contextValue }) {
+          if (operation?.operation === "subscription") {
+            throw jobsError("BAD_USER_INPUT", "query: subscriptions are served over WebSocket (graphql-ws, subprotocol graphql-transport-ws) at /graphql, not over HTTP", {
+              field: "query",
+              http: { status: 400 },
+            });
+          }
+          // No operation resolved (several and no operationName, or an unknown name): nothing runs, and
+          // the executor answers why (OPERATION_RESOLUTION_FAILURE, 400).
+          if (!operation) return;
           checkOperation(schema, policy, contextValue, document, request.variables, operationName);
         },
       };

@@ -77,11 +77,11 @@ describe.each(backends.map((b) => [b.name, b] as const))("dataset uploads on %s"
 
     // Counted in the audit log: who uploaded what.
     await t.server.services.audit.idle();
-    const audit = await t.server.services.db.query<{ actor: string; outcome: string }>(
-      `select "actor", "outcome" from "audit_log" where "operation" = 'upload' and "target" = $1`,
+    const audit = await t.server.services.db.query<{ actorId: string; outcome: string }>(
+      `select "actorId", "outcome" from "audit_log" where "operation" = 'PUT /uploads' and "target" = $1`,
       [up.json.id],
     );
-    expect(audit).toEqual([{ actor: "m1", outcome: "ok" }]);
+    expect(audit).toEqual([{ actorId: "m1", outcome: "OK" }]);
   });
 
   it("refuses without a key (401), for WORKER keys (403), and over the size limit (413), storing nothing", async () => {

@@ -175,10 +175,10 @@ describe.each(backends)("schedules on $name", (backend) => {
       [tenant.tenantId, s.id],
     );
     expect(rows.map((r) => [r.operation, r.target, r.outcome])).toEqual([
-      ["createSchedule", "audited", "ok"],
-      ["pauseSchedule", s.id, "ok"],
-      ["resumeSchedule", s.id, "ok"],
-      ["deleteSchedule", s.id, "ok"],
+      ["createSchedule", "audited", "OK"],
+      ["pauseSchedule", s.id, "OK"],
+      ["resumeSchedule", s.id, "OK"],
+      ["deleteSchedule", s.id, "OK"],
       ["pauseSchedule", s.id, "NOT_FOUND"],
     ]);
     expect(rows[0]!.actor).toMatch(/^m1 /);
@@ -209,7 +209,7 @@ describe.each(backends)("schedules on $name", (backend) => {
     expect((await scheduleOf(own.admin, s.id))?.lastJob?.jobId).toBe(fired.lastJob!.jobId);
     await t.server.services.audit.idle();
     const ticks = await t.server.services.db.query<{ outcome: string }>(`select "outcome" from "audit_log" where "operation" = 'scheduleTick' and "target" = $1`, [s.id]);
-    expect(ticks.map((r) => r.outcome)).toEqual(["ok"]);
+    expect(ticks.map((r) => r.outcome)).toEqual(["OK"]);
   });
 
   it("a missed tick is dropped under catch-up SKIP; a revoked creator's ticks make no job", async () => {

@@ -106,7 +106,7 @@ describe.runIf(postgres)("schedules across server processes on one PostgreSQL (r
     expect(jobs.rows.map((r) => r.id)).toEqual([one!.jobId, two!.jobId]);
     // Fired once per tick, not once per server (an idempotent second firing would still audit and log).
     await until(() => tickAudit(id), (rows) => rows.length >= 2, "the ticks' audit entries");
-    expect((await tickAudit(id)).map((r) => r.outcome)).toEqual(["ok", "ok"]);
+    expect((await tickAudit(id)).map((r) => r.outcome)).toEqual(["OK", "OK"]);
     expect(firedLines().filter((l) => l.includes(id))).toHaveLength(2);
     // Every server answers with the same view of it: gone.
     for (const client of [a!, b!, c!]) expect((await client.request<{ schedules: { edges: unknown[] } }>(`{ schedules { edges { cursor } } }`)).schedules.edges).toHaveLength(0);

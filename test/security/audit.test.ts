@@ -18,7 +18,7 @@ describe.each(backends)("audit log on $name", (backend) => {
   it("coalesces entries recorded during a write into one insert, and writes every one", async () => {
     const { audit, db } = t.server.services;
     await audit.idle();
-    const entry = (n: number) => ({ tenantId: null, actor: "tester", operation: "auditTest", target: `t-${n}`, outcome: "ok" });
+    const entry = (n: number) => ({ tenantId: null, actor: "tester", actorId: "tester", role: null, operation: "auditTest", target: `t-${n}`, outcome: "OK", requestId: null });
     const before = db.statementCount();
     const writes = Array.from({ length: 10 }, (_, n) => audit.record([entry(n)]));
     // The next turn: the first ten are being inserted (one statement); these ten wait for the next.

@@ -128,4 +128,151 @@ describe.each(backends.map((b) => [b.name, b] as const))("hostile input on %s", 
     expect(await db.query(`select j."id" from "jobs" j left join "agent_details" a on a."jobId" = j."id" where j."reasonerType" = 'AGENT' and a."jobId" is null`)).toEqual([]);
     expect(await db.query(`select j."id" from "jobs" j where j."reasonerType" = 'BATCH' and not exists (select 1 from "batch_steps" s where s."jobId" = j."id")`)).toEqual([]);
   });
+  // Each class of input that once reached a masked 500, generated: refused as the client's error
+  // (4xx, BAD_USER_INPUT or the GraphQL-over-HTTP status), naming the field, never a 500.
+  describe("hostile input classes", () => {
+    const RUNS = { numRuns: 25, seed: Number(process.env.FUZZ_SEED ?? 20261206) };
+    let jobId: string;
+    beforeAll(async () => {
+      jobId = (await createJob(t.admin, "PREDICTIVE", 7)).jobId;
+    });
+
+    /** POSTs a raw body (so it can hold what JSON.stringify would not make). */
+    async function post(body: string, key: string = ADMIN_KEY) {
+      const res = await fetch(`${t.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body });
+      const text = await res.text();
+      return { status: res.status, text, json: JSON.parse(text) as { data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] } };
+    }
+    function expectRefused(answer: Awaited<ReturnType<typeof post>>, code: string, field?: string) {
+      expect(answer.status, answer.text.slice(0, 300)).toBeLessThan(500);
+      const error = answer.json.errors?.[0];
+      expect(error?.extensions?.code, answer.text.slice(0, 300)).toBe(code);
+      if (field !== undefined) {
+        expect(error?.extensions?.field).toBe(field);
+        expect(error?.message).toContain(field);
+      }
+    }
+    const CREATE = `mutation($p: JSON!, $n: String) { createJob(input: { reasonerType: PREDICTIVE, reasonerName: "d", name: $n, payload: $p }) { job { jobId } } }`;
+    const jsonString = (text: string) => JSON.stringify(text).replace(/[\ud800-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+
+    it("escapes: NUL in any spelling of a literal is refused", async () => {
+      const escape = fc.constantFrom("\\u0000", "\\u{0}", "\\u{00}", "\\u{000000}");
+      await fc.assert(
+        fc.asyncProperty(escape, fc.stringMatching(/^[a-z0-9 ]{0,8}$/), fc.boolean(), async (nul, around, inPayload) => {
+          const text = `${around}${nul}`;
+          const query = inPayload
+            ? `mutation { createJob(input: { reasonerType: PREDICTIVE, reasonerName: "d", payload: { x: "${text}" } }) { job { jobId } } }`
+            : `mutation { createJob(input: { reasonerType: PREDICTIVE, reasonerName: "d", name: "${text}", payload: {} }) { job { jobId } } }`;
+          expectRefused(await post(JSON.stringify({ query })), "BAD_USER_INPUT", "input");
+        }),
+        RUNS,
+      );
+    });
+
+    it("surrogates: a lone UTF-16 surrogate in a JSON value, key or string variable is refused", async () => {
+      const lone = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c));
+      await fc.assert(
+        fc.asyncProperty(lone, fc.string({ maxLength: 6 }), fc.constantFrom("value", "key", "name"), async (s, around, where) => {
+          const text = `${around}${s}`;
+          const variables =
+            where === "value" ? `{"p":{"k":${jsonString(text)}}}` : where === "key" ? `{"p":{${jsonString(text)}:1}}` : `{"p":{},"n":${jsonString(text)}}`;
+          expectRefused(await post(`{"query":${JSON.stringify(CREATE)},"variables":${variables}}`), "BAD_USER_INPUT", where === "name" ? "n" : "p");
+        }),
+        RUNS,
+      );
+    });
+
+    it("depth: variables nested past the bound are refused, used or not", async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 65, max: 8000 }), fc.boolean(), fc.boolean(), async (depth, arrays, used) => {
+          const nested = arrays ? `${"[".repeat(depth)}1${"]".repeat(depth)}` : `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
+          const body = used ? `{"query":${JSON.stringify(CREATE)},"variables":{"p":{"d":${nested}}}}` : `{"query":"{ __typename }","variables":{"x":${nested}}}`;
+          expectRefused(await post(body), "BAD_USER_INPUT", used ? "p" : "x");
+        }),
+        RUNS,
+      );
+    });
+
+    it("integer edges: stream cursors past PostgreSQL's integers are refused; page sizes past Int are invalid", async () => {
+      const big = fc.oneof(fc.bigInt({ min: 2n ** 31n, max: 10n ** 10n - 1n }), fc.bigInt({ min: 10n ** 10n, max: 10n ** 30n }));
+      await fc.assert(
+        fc.asyncProperty(big, fc.constantFrom("events", "logs"), async (n, list) => {
+          const answer = await post(JSON.stringify({ query: `query($id: ID!, $a: String) { job(reasonerType: PREDICTIVE, jobId: $id) { ${list}(after: $a) { edges { cursor } } } }`, variables: { id: jobId, a: String(n) } }));
+          expectRefused(answer, "BAD_USER_INPUT", "after");
+          const paged = await post(JSON.stringify({ query: `{ jobs(first: ${n}) { edges { cursor } } }` }));
+          expect(paged.status).toBe(400);
+        }),
+        RUNS,
+      );
+    });
+
+    it("cursor shapes: crafted merged-list cursors (far dates, odd ids, unknown gateways) are refused", async () => {
+      const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+      const farDate = fc.oneof(fc.integer({ min: 10_000, max: 275_760 }).map((y) => `+${String(y).padStart(6, "0")}-01-01T00:00:00.000Z`), fc.constant("-000001-01-01T00:00:00.000Z"));
+      const oddId = fc.oneof(fc.constant("-".repeat(36)), fc.string({ minLength: 36, maxLength: 36 }), fc.uuid().map((u) => u.replace(/-/g, "")));
+      const shape = fc.oneof(
+        fc.tuple(farDate, fc.uuid()).map(([c, i]) => ({ local: b64({ c, i }) })),
+        fc.tuple(fc.constant("2026-01-01T00:00:00.000Z"), oddId).map(([c, i]) => ({ local: b64({ c, i }) })),
+        fc.string({ minLength: 1, maxLength: 20 }).filter((g) => g !== "local").map((g) => ({ [g]: b64({ c: "2026-01-01T00:00:00.000Z", i: "00000000-0000-0000-0000-000000000000" }) })),
+      );
+      await fc.assert(
+        fc.asyncProperty(shape, async (cursor) => {
+          expectRefused(await post(JSON.stringify({ query: `query($a: String) { jobs(after: $a) { edges { cursor } } }`, variables: { a: b64(cursor) } })), "BAD_USER_INPUT", "after");
+        }),
+        RUNS,
+      );
+    });
+
+    it("ids: any id reads as not found (null, or 404 for a download), never a server error", async () => {
+      const anyId = fc.oneof(fc.string({ maxLength: 80 }), fc.uuid(), fc.constant("-".repeat(36)), fc.string({ unit: "binary", maxLength: 40 }));
+      await fc.assert(
+        fc.asyncProperty(anyId, fc.constantFrom("Artifact", "AgentJob", "GenerationJob"), async (id, type) => {
+          const node = await post(JSON.stringify({ query: `query($id: ID!) { node(id: $id) { id } }`, variables: { id: Buffer.from(`${type}:${id}`).toString("base64") } }));
+          expect(node.status, node.text).toBe(200);
+          expect(node.json.data).toEqual({ node: null });
+          // An id that is no global id at all is the client's error (Relay's BAD_REQUEST), not ours.
+          for (const e of node.json.errors ?? []) expect(e.extensions?.code, node.text).toBe("BAD_REQUEST");
+          const download = await fetch(`${t.url}/artifacts/${encodeURIComponent(id) || "x"}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+          await download.arrayBuffer();
+          expect(download.status).toBe(404);
+        }),
+        RUNS,
+      );
+    });
+
+    it("operations: several without a name, an unknown name, a subscription over POST, many __typename aliases, a __proto__ key", async () => {
+      const name = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,10}$/);
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 2, max: 5 }), name, async (count, unknown) => {
+          const query = Array.from({ length: count }, (_, i) => `query Q${i} { __typename }`).join(" ");
+          const none = await post(JSON.stringify({ query }));
+          expect(none.status).toBe(400);
+          expect(none.json.errors?.[0]?.extensions?.code).toBe("OPERATION_RESOLUTION_FAILURE");
+          const wrong = await post(JSON.stringify({ query, operationName: `X${unknown}` }));
+          expect(wrong.status).toBe(400);
+          expect(wrong.json.errors?.[0]?.extensions?.code).toBe("OPERATION_RESOLUTION_FAILURE");
+          const single = await post(JSON.stringify({ query: `query Q { __typename }`, operationName: `X${unknown}` }));
+          expect(single.status).toBe(400);
+        }),
+        RUNS,
+      );
+      expectRefused(await post(JSON.stringify({ query: `subscription { jobsChanged { jobId } }` })), "BAD_USER_INPUT", "query");
+      const aliases = await post(JSON.stringify({ query: `{ ${Array.from({ length: 31 }, (_, i) => `t${i}: __typename`).join(" ")} }` }));
+      expect(aliases.status).toBe(400);
+      expect(aliases.json.errors?.[0]?.message).toMatch(/Aliases limit/);
+      expectRefused(await post(`{"query":${JSON.stringify(CREATE)},"variables":{"p":{"__proto__":{"x":1},"y":2}}}`), "BAD_USER_INPUT", "p");
+      expectRefused(await post(JSON.stringify({ query: `mutation { createJob(input: { reasonerType: PREDICTIVE, reasonerName: "d", payload: { __proto__: { x: 1 } } }) { job { jobId } } }` })), "BAD_USER_INPUT", "input");
+    });
+
+    it("a worker cannot move its own job to CANCELING", async () => {
+      const worker = t.client(workerKey);
+      const { registerWorker } = await worker.request<any>(`mutation { registerWorker(input: { name: "fuzz", reasonerTypes: [PREDICTIVE] }) { id } }`);
+      const { claimJob } = await worker.request<any>(`mutation($w: ID!) { claimJob(workerId: $w) { ... on Lease { token job { jobId } } } }`, { w: registerWorker.id });
+      expect(claimJob.token).toBeTruthy();
+      const refused = await worker.raw(`mutation($t: String!) { updateJobStatus(leaseToken: $t, state: CANCELING) { state } }`, { t: claimJob.token });
+      expect(refused.errors?.[0]?.extensions?.code).toBe("INVALID_TRANSITION");
+      const { job } = await t.admin.request<any>(`query($id: ID!) { job(reasonerType: PREDICTIVE, jobId: $id) { state } }`, { id: claimJob.job.jobId });
+      expect(job.state).toBe("RUNNING");
+    });
+  });
 });

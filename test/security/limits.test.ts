@@ -101,7 +101,7 @@ describe("query limits", () => {
     const rows = await waitForRows(t, 2);
     expect(rows).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ operation: "createJob", outcome: "ok", target: "logic-7" }),
+        expect.objectContaining({ operation: "createJob", outcome: "OK", target: "logic-7" }),
         expect.objectContaining({ operation: "cancelJob", outcome: "NOT_FOUND", target: "00000000-0000-0000-0000-000000000000" }),
       ]),
     );

@@ -141,8 +141,9 @@ export class HttpPort implements WorkerPort {
     return completeJob;
   }
 
-  async fail(token: string, error: { code: string; message: string }, retryable: boolean, problems?: readonly ProblemReport[]) {
-    const { failJob } = await this.graphql<{ failJob: { state: JobState } }>(FAIL, { t: token, e: error, r: retryable, p: problems ?? null });
+  // A hand-back at shutdown is an ordinary failure over HTTP: the server requeues it by its attempts.
+  async fail(token: string, error: { code: string; message: string }, retryable: boolean, options?: { problems?: readonly ProblemReport[] }) {
+    const { failJob } = await this.graphql<{ failJob: { state: JobState } }>(FAIL, { t: token, e: error, r: retryable, p: options?.problems ?? null });
     return failJob;
   }
 

@@ -116,8 +116,8 @@ export class InProcessPort implements WorkerPort {
     return { state: job.state };
   }
 
-  async fail(token: string, error: { code: string; message: string }, retryable: boolean, problems?: readonly ProblemReport[]) {
-    const job = await leased(this.deps.protocol.fail(token, error, retryable, IN_PROCESS, problems));
+  async fail(token: string, error: { code: string; message: string }, retryable: boolean, options?: { handBack?: boolean; problems?: readonly ProblemReport[] }) {
+    const job = await leased(this.deps.protocol.fail(token, error, retryable, IN_PROCESS, options?.problems, options?.handBack ?? false));
     return { state: job.state };
   }
 

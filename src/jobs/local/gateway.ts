@@ -21,9 +21,15 @@ import { ALL_REASONER_TYPES } from "../registry.ts";
 import { isUuid } from "../validation.ts";
 
 type ListPosition = { c: string; i: string };
-const isListPosition = (v: unknown): v is ListPosition =>
-  typeof v === "object" && v !== null && typeof (v as ListPosition).c === "string" && typeof (v as ListPosition).i === "string" &&
-  !Number.isNaN(Date.parse((v as ListPosition).c)) && /^[0-9a-f-]{36}$/i.test((v as ListPosition).i);
+/** Latest moment a cursor may name: PostgreSQL's timestamps end in 294276, JavaScript's ISO strings need 4-digit years. */
+const MAX_CURSOR_TIME = Date.UTC(10_000, 0, 1);
+
+const isListPosition = (v: unknown): v is ListPosition => {
+  if (typeof v !== "object" || v === null) return false;
+  const { c, i } = v as Partial<ListPosition>;
+  const time = typeof c === "string" ? Date.parse(c) : Number.NaN;
+  return time >= 0 && time < MAX_CURSOR_TIME && isUuid(i);
+};
 
 
 export class LocalJobGateway implements JobGateway {

@@ -331,18 +331,22 @@ export class WorkerProtocol {
     return completions.map((c) => this.complete(c.leaseToken, c.result, c.artifactIds, caller, c.problems));
   }
 
+  /** `handBack` (in-process executors at shutdown only): requeued at once, the attempt not counted. */
   async fail(
     token: string,
     error: { code: string; message: string },
     retryable: boolean | null | undefined,
     caller: Caller,
     reported?: readonly ProblemReport[] | null,
+    handBack = false,
   ): Promise<FailedJob> {
     const { lease, tenantId, by } = this.present(token, caller);
     const e = parseInput(ErrorInput, error, "error");
     assertNoNul(e, "error");
     const problems = parseProblems(reported);
-    const failed = await this.db.transaction((tx) => failJob(tx, { lease, tenantId, error: e, retryable: retryable ?? false, by, problems }));
+    const failed = await this.db.transaction((tx) =>
+      failJob(tx, { lease, tenantId, error: e, retryable: retryable ?? false, by, problems, handBack: handBack && caller === IN_PROCESS }),
+    );
     this.options.onFinish?.({ reasonerType: failed.reasonerType, state: failed.state, failure: true, startedOn: failed.startedOn });
     return failed;
   }

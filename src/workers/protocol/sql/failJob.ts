@@ -24,6 +24,11 @@ export interface FailArgs {
   retryable: boolean;
   by: string | null;
   problems?: readonly ProblemReport[];
+  /**
+   * The executor gives the job back unfinished (its process is shutting down): waiting again at
+   * once, and the attempt does not count, since the job did nothing wrong.
+   */
+  handBack?: boolean;
 }
 
 export interface FailedJob {
@@ -48,6 +53,13 @@ export async function failJob(tx: Sql, a: FailArgs): Promise<FailedJob> {
     await transitionJob(tx, { ...common, to: "CANCELED", message: `canceled; the worker stopped with ${said}`, set: { errorCode: "CANCELED", errorMessage: "canceled while running" } });
     if (job.reasonerType === "LOGIC") await setAbortReason(tx, job.id, "canceled");
     return { ...base, state: "CANCELED", retryAt: null };
+  }
+
+  if (a.handBack) {
+    const to = waitingState(job.reasonerType);
+    await requeue(tx, job.id, job.reasonerType, common, to, `handed back unfinished (${said}); waiting again`, new Date(job.dbNow));
+    await tx.query(`update "jobs" set "attempts" = greatest("attempts" - 1, 0) where "id" = $1::uuid`, [job.id]);
+    return { ...base, state: to, retryAt: null };
   }
 
   if (a.retryable && job.attempts < job.maxAttempts) {

@@ -1,5 +1,6 @@
 // Moves a leased job through its family's non-terminal states (VALIDATING, RUNNING, UPLOADING, ...):
-// forward only, as states.ts allows; a CANCELING job accepts no such move. Run inside a transaction.
+// forward only, as states.ts allows; a CANCELING job accepts no such move, and no worker moves a job
+// to CANCELING (only cancelJob does). Run inside a transaction.
 import type { Sql } from "../../../db/database.ts";
 import { jobsError } from "../../../errors.ts";
 import type { JobState } from "../../../jobs/model.ts";
@@ -17,11 +18,14 @@ export async function updateJobStatus(
   by: string | null,
 ): Promise<{ jobId: string }> {
   const job = await lockLease(tx, lease, tenantId);
-  if (isTerminal(to) || !canMove(job.reasonerType, job.state, to)) {
+  // CANCELING is a cancel request's, made by cancelJob; a worker that wants to stop fails the job.
+  if (isTerminal(to) || to === "CANCELING" || !canMove(job.reasonerType, job.state, to)) {
     const why =
       job.state === "CANCELING"
         ? "the job is being canceled; finish with completeJob or failJob"
-        : isTerminal(to)
+        : to === "CANCELING"
+          ? "only cancelJob requests a cancel; to stop, use failJob"
+          : isTerminal(to)
           ? "finish with completeJob or failJob"
           : "only forward moves into the family's own states are allowed";
     throw jobsError("INVALID_TRANSITION", `a ${job.reasonerType} job cannot move from ${job.state} to ${to}: ${why}`, { from: job.state, to });

@@ -1,0 +1,147 @@
+// Streams end when access ends, on PGlite and PostgreSQL: a revoked key's sockets close with 4401
+// within 2 s (also when the revocation is made through another server process on the same
+// PostgreSQL), and a member whose grant on a job is removed receives nothing more from jobEvents or
+// jobLogs (the streams end) while the job's owner still does.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { backends } from "../helpers/backends.ts";
+import { ADMIN_KEY, graphqlClient, startTestServer, type TestServer } from "../helpers/server.ts";
+import { type Child, startServerProcess, stopChild } from "../execution/processes.ts";
+import { newTenant } from "../http/tenant.ts";
+import { addAgentJob, agentWorker, type EventView, JOB_EVENTS, JOB_LOGS, JOB_UPDATED, JOBS_CHANGED, type LogView } from "./driver.ts";
+import { type LiveClient, liveClient } from "./ws-client.ts";
+
+const REVOCATION_LIMIT_MS = 2000;
+
+async function keyIdOf(t: TestServer, userId: string, tenantId: string): Promise<string> {
+  const rows = await t.server.services.db.query<{ id: string }>(`select "id"::text as "id" from "api_keys" where "userId" = $1 and "tenantId" = $2::uuid and "revokedOn" is null`, [
+    userId,
+    tenantId,
+  ]);
+  return rows[0]!.id;
+}
+
+/** Opens the three kinds of stream a key may hold on a job and waits for each to be live. */
+async function openStreams(socket: LiveClient, jobId: string) {
+  const updates = socket.subscribe(JOB_UPDATED, { t: "AGENT", id: jobId });
+  const events = socket.subscribe(JOB_EVENTS, { t: "AGENT", id: jobId });
+  const changed = socket.subscribe(JOBS_CHANGED, {});
+  await updates.take(1);
+  return [updates, events, changed];
+}
+
+describe.each(backends)("access ending on $name", (backend) => {
+  let t: TestServer;
+  const sockets: LiveClient[] = [];
+  const live = (url: string, key: string) => {
+    const c = liveClient(url, key);
+    sockets.push(c);
+    return c;
+  };
+  beforeAll(async () => {
+    t = await startTestServer(backend, { JOBS_RATE_LIMIT: "0" });
+  });
+  afterAll(async () => {
+    await Promise.all(sockets.map((s) => s.dispose()));
+    await t?.stop();
+  });
+
+  it("closes a revoked key's sockets with 4401 within 2 s, ending every stream", async () => {
+    const tn = await newTenant(t);
+    const key = await tn.key("leaver", "MEMBER");
+    const jobId = await addAgentJob(t.client(key));
+    const socket = live(t.url, key);
+    const streams = await openStreams(socket, jobId);
+    // A second key of the same user is not affected.
+    const otherKey = await tn.key("leaver", "MEMBER");
+    const kept = live(t.url, otherKey);
+    const keptUpdates = kept.subscribe(JOB_UPDATED, { t: "AGENT", id: jobId });
+    await keptUpdates.take(1);
+
+    const keyId = (await t.server.services.db.query<{ id: string }>(`select "id"::text as "id" from "api_keys" where "userId" = 'leaver' order by "createdOn" limit 1`))[0]!.id;
+    await tn.admin.request(`mutation($id: ID!) { revokeApiKey(id: $id) { revokedOn } }`, { id: keyId });
+    const revokedAt = Date.now();
+    const closed = await socket.closed;
+    expect(Date.now() - revokedAt).toBeLessThan(REVOCATION_LIMIT_MS);
+    expect(closed.code).toBe(4401);
+    for (const s of streams) await s.until(() => s.error !== null || s.completed, "the stream to end");
+
+    // The other key's stream still delivers.
+    await tn.admin.request(`mutation($j: ID!) { cancelJob(reasonerType: AGENT, jobId: $j) { state } }`, { j: jobId });
+    await keptUpdates.until(() => keptUpdates.items.length >= 2, "the cancel on the unrevoked key's stream");
+  });
+
+  it("stops jobEvents and jobLogs for a member whose grant is removed; the owner still receives", async () => {
+    const tn = await newTenant(t);
+    const jobId = await addAgentJob(tn.member);
+    await tn.member.request(`mutation($j: ID!) { createJobAccess(jobId: $j, subjectId: "m2", relation: VIEWER) { subjectId } }`, { j: jobId });
+    const worker = await agentWorker(tn.worker);
+    const { token } = await worker.claim();
+    await worker.events(token, [{ n: 1 }]);
+    await worker.logs(token, [{ message: "one" }]);
+
+    const viewer = live(t.url, tn.otherMember.key!);
+    const events = viewer.subscribe<{ jobEvents: EventView }>(JOB_EVENTS, { t: "AGENT", id: jobId });
+    const logs = viewer.subscribe<{ jobLogs: LogView }>(JOB_LOGS, { t: "AGENT", id: jobId });
+    await events.take(1);
+    await logs.take(1);
+    const owner = live(t.url, tn.member.key!);
+    const ownerEvents = owner.subscribe<{ jobEvents: EventView }>(JOB_EVENTS, { t: "AGENT", id: jobId });
+    await ownerEvents.take(1);
+
+    await tn.member.request(`mutation($j: ID!) { removeJobAccess(jobId: $j, subjectId: "m2") }`, { j: jobId });
+    await worker.events(token, [{ n: 2 }]);
+    await worker.logs(token, [{ message: "two" }]);
+    await ownerEvents.take(2);
+    await events.until(() => events.completed || events.error !== null, "the viewer's event stream to end");
+    await logs.until(() => logs.completed || logs.error !== null, "the viewer's log stream to end");
+    expect(events.items.map((e) => e.jobEvents.data.n)).toEqual([1]);
+    expect(logs.items.map((l) => l.jobLogs.message)).toEqual(["one"]);
+    // A new subscription is refused as for a job that does not exist.
+    const again = viewer.subscribe(JOB_EVENTS, { t: "AGENT", id: jobId });
+    expect(await again.errorCode()).toBe("NOT_FOUND");
+  });
+});
+
+const postgres = backends.find((b) => b.name === "postgres");
+
+describe.runIf(postgres)("revocation across two processes on one PostgreSQL", () => {
+  let a: TestServer;
+  let b: Child & { url: string };
+  let dataDir: string;
+  let socket: LiveClient | undefined;
+  beforeAll(async () => {
+    a = await startTestServer(postgres!, { JOBS_RATE_LIMIT: "0" });
+    dataDir = mkdtempSync(join(tmpdir(), "jobs-revoke-"));
+    b = await startServerProcess({
+      DATABASE_URL: a.server.services.config.databaseUrl!,
+      JOBS_DATA_DIR: dataDir,
+      JOBS_ADMIN_API_KEY: ADMIN_KEY,
+      JOBS_WORKERS: "0",
+      JOBS_LOG_LEVEL: "warn",
+      JOBS_RATE_LIMIT: "0",
+    });
+  });
+  afterAll(async () => {
+    await socket?.dispose();
+    if (b) await stopChild(b);
+    await a?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("closes the key's sockets on the other process with 4401 within 2 s", async () => {
+    const tn = await newTenant(a);
+    const key = await tn.key("remote-leaver", "MEMBER");
+    const jobId = await addAgentJob(graphqlClient(b.url, key));
+    socket = liveClient(b.url, key);
+    const streams = await openStreams(socket, jobId);
+    await a.client(tn.admin.key!).request(`mutation($id: ID!) { revokeApiKey(id: $id) { revokedOn } }`, { id: await keyIdOf(a, "remote-leaver", tn.tenantId) });
+    const revokedAt = Date.now();
+    const closed = await socket.closed;
+    expect(Date.now() - revokedAt).toBeLessThan(REVOCATION_LIMIT_MS);
+    expect(closed.code).toBe(4401);
+    for (const s of streams) await s.until(() => s.error !== null || s.completed, "the stream to end");
+  });
+});

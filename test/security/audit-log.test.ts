@@ -1,0 +1,178 @@
+// The audit log nobody can erase, and admins read, on PGlite and PostgreSQL: what a caller sends
+// (NUL, lone surrogates, huge strings) is made storable before it is written, a batch that still fails
+// is written entry by entry, and `auditLog(filter, first, after)` gives a tenant's admins its
+// entries newest first: revocations, cancels (over HTTP and WebSocket) and downloads included.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { storableText } from "../../src/security/audit.ts";
+import { backends } from "../helpers/backends.ts";
+import { createJob } from "../helpers/fixtures.ts";
+import { startTestServer, type GraphQLClient, type TestServer } from "../helpers/server.ts";
+import { newTenant } from "../http/tenant.ts";
+import { liveClient } from "../live/ws-client.ts";
+
+const AUDIT_LOG = `query($f: AuditFilter, $first: Int, $after: String) {
+  auditLog(filter: $f, first: $first, after: $after) {
+    edges { cursor node { id createdOn actorId role operation target outcome requestId } }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+  }
+}`;
+
+interface AuditNode {
+  id: string;
+  createdOn: string;
+  actorId: string | null;
+  role: string | null;
+  operation: string;
+  target: string | null;
+  outcome: string;
+  requestId: string | null;
+}
+interface AuditPage {
+  auditLog: { edges: { cursor: string; node: AuditNode }[]; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string | null } };
+}
+
+describe("storableText", () => {
+  it("replaces NUL and lone surrogates, keeps pairs, caps the length", () => {
+    expect(storableText("a\u0000b", 10)).toBe("a\uFFFDb");
+    expect(storableText("x\uD800y\uDC00z", 10)).toBe("x\uFFFDy\uFFFDz");
+    expect(storableText("ok \u{1F600}", 10)).toBe("ok \u{1F600}");
+    // A cap that splits a pair leaves no lone half behind.
+    expect(storableText("ab\u{1F600}", 3)).toBe("ab\uFFFD");
+    expect(storableText("y".repeat(1000), 255)).toHaveLength(255);
+    expect(storableText(null, 5)).toBeNull();
+  });
+});
+
+describe.each(backends)("audit log on $name", (backend) => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer(backend, { JOBS_WORKERS: "1", JOBS_RATE_LIMIT: "0" });
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  /** Every entry the filter selects, newest first, read page by page. */
+  async function readAll(admin: GraphQLClient, filter: Record<string, unknown> = {}, first = 3): Promise<AuditNode[]> {
+    await t.server.services.audit.idle();
+    const all: AuditNode[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const page: AuditPage = await admin.request<AuditPage>(AUDIT_LOG, { f: filter, first, after });
+      all.push(...page.auditLog.edges.map((e) => e.node));
+      expect(page.auditLog.pageInfo.hasPreviousPage).toBe(after !== null);
+      if (!page.auditLog.pageInfo.hasNextPage) return all;
+      after = page.auditLog.pageInfo.endCursor;
+    }
+  }
+
+  it("stores every entry of a batch that holds NUL, lone surrogates and oversized values, and loses none of the others", async () => {
+    const tn = await newTenant(t);
+    const hostile = [
+      tn.otherMember.raw(`mutation($u: String!) { createApiKey(userId: $u) { secret } }`, { u: "evil\u0000user" }),
+      tn.otherMember.raw(`mutation($j: ID!) { cancelJob(reasonerType: AGENT, jobId: $j) { state } }`, { j: "\uD800lone" }),
+      tn.otherMember.raw(`mutation($j: ID!) { cancelJob(reasonerType: AGENT, jobId: $j) { state } }`, { j: "z".repeat(100_000) }),
+      tn.otherMember.raw(`mutation { cancelJob(reasonerType: AGENT, jobId: "\\u0000") { state } }`),
+    ];
+    const victims = Array.from({ length: 6 }, (_, n) => createJob(tn.member, "LOGIC", n));
+    const answers = await Promise.all(hostile);
+    for (const a of answers) expect(a.status).toBeLessThan(500);
+    await Promise.all(victims);
+
+    const entries = await readAll(tn.admin);
+    const mine = entries.filter((e) => e.actorId === "m1");
+    expect(mine.map((e) => [e.operation, e.outcome])).toEqual(Array.from({ length: 6 }, () => ["createJob", "OK"]));
+    const theirs = entries.filter((e) => e.actorId === "m2");
+    expect(theirs).toHaveLength(4);
+    for (const e of theirs) {
+      expect(e.target ?? "").not.toMatch(/[\u0000\uD800-\uDFFF]/);
+      expect((e.target ?? "").length).toBeLessThanOrEqual(255);
+      expect(e.outcome).not.toBe("OK");
+    }
+  });
+
+  it("writes a failed batch entry by entry, so the one bad entry is all that is lost", async () => {
+    const { audit, db } = t.server.services;
+    const entry = (target: string, tenantId: string | null = null) => ({ tenantId, actor: "tester", actorId: "tester", role: null, operation: "retryTest", target, outcome: "OK", requestId: null });
+    // Not a uuid: the column refuses it whatever the text, failing the batch it is in.
+    await Promise.all([audit.record([entry("a"), entry("b")]), audit.record([entry("bad", "not-a-uuid")]), audit.record([entry("c")])]);
+    await audit.idle();
+    const rows = await db.query<{ target: string }>(`select "target" from "audit_log" where "operation" = 'retryTest' order by "id"`);
+    expect(rows.map((r) => r.target)).toEqual(["a", "b", "c"]);
+  });
+
+  it("gives admins their tenant's entries newest first, filtered and paged; revocations, cancels and downloads included", async () => {
+    const tn = await newTenant(t);
+    const other = await newTenant(t);
+    await createJob(other.member, "LOGIC");
+
+    // A cancel, a revocation and a download, each by someone else.
+    const job = await createJob(tn.member, "AGENT");
+    await tn.member.request(`mutation($j: ID!) { cancelJob(reasonerType: AGENT, jobId: $j) { state } }`, { j: job.jobId });
+    const doomed = await tn.key("temp", "MEMBER");
+    const { viewer } = await t.client(doomed).request<{ viewer: { userId: string } }>(`{ viewer { userId } }`);
+    expect(viewer.userId).toBe("temp");
+    const keys = await t.server.services.db.query<{ id: string }>(`select "id"::text as "id" from "api_keys" where "userId" = 'temp' and "tenantId" = $1::uuid`, [tn.tenantId]);
+    await tn.admin.request(`mutation($id: ID!) { revokeApiKey(id: $id) { revokedOn } }`, { id: keys[0]!.id });
+
+    const { createGenerationJob } = await tn.member.request<{ createGenerationJob: { job: { jobId: string } } }>(
+      `mutation { createGenerationJob(input: { kind: MOCK, rows: 10, seed: 1 }) { job { jobId } } }`,
+    );
+    const done = await tn.member.request<{ waitForJob: { state: string; artifacts: { id: string; downloadUrl: string }[] } }>(
+      `query($j: ID!) { waitForJob(reasonerType: GENERATION, jobId: $j, timeoutS: 120) { state ... on GenerationJob { artifacts { id downloadUrl } } } }`,
+      { j: createGenerationJob.job.jobId },
+    );
+    expect(done.waitForJob.state).toBe("SUCCEEDED");
+    const artifact = done.waitForJob.artifacts[0]!;
+    const artifactId = new URL(artifact.downloadUrl).pathname.split("/").at(-1)!; // the native id the route names
+    const download = await fetch(artifact.downloadUrl, { headers: { authorization: `Bearer ${tn.otherMember.key}` } });
+    expect(download.status).toBe(404); // m2 cannot see m1's job: refused, and audited as such
+    const allowed = await fetch(artifact.downloadUrl, { headers: { authorization: `Bearer ${tn.member.key}` } });
+    expect(allowed.status).toBe(200);
+    await allowed.arrayBuffer();
+
+    // Over WebSocket as over HTTP.
+    const socket = liveClient(t.url, tn.member.key!);
+    const wsJob = await createJob(tn.member, "AGENT", 2);
+    const wsCancel = await socket.request(`mutation($j: ID!) { cancelJob(reasonerType: AGENT, jobId: $j) { state } }`, { j: wsJob.jobId });
+    expect(wsCancel.errors).toBeUndefined();
+    await socket.dispose();
+
+    const entries = await readAll(tn.admin);
+    expect(entries).toEqual(expect.arrayContaining([expect.objectContaining({ actorId: "m1", operation: "cancelJob", target: wsJob.jobId, outcome: "OK" })]));
+    const ids = entries.map((e) => BigInt(e.id));
+    expect(ids).toEqual([...ids].sort((a, b) => (a > b ? -1 : a < b ? 1 : 0)));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(entries.every((e) => e.actorId !== "boss" || e.role === "ADMIN")).toBe(true);
+    expect(entries.map((e) => e.target)).not.toContain(other.tenantId);
+    expect(entries).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ actorId: "m1", role: "MEMBER", operation: "cancelJob", target: job.jobId, outcome: "OK" }),
+        expect.objectContaining({ actorId: "boss", role: "ADMIN", operation: "revokeApiKey", target: keys[0]!.id, outcome: "OK" }),
+        expect.objectContaining({ actorId: "m1", operation: "GET /artifacts/:id", target: artifactId, outcome: "OK" }),
+        expect.objectContaining({ actorId: "m2", operation: "GET /artifacts/:id", target: artifactId, outcome: "NOT_FOUND" }),
+      ]),
+    );
+    expect(entries.every((e) => typeof e.requestId === "string" && e.requestId.length > 0)).toBe(true);
+
+    // Filters: by actor, by operation, both.
+    const byM1 = await readAll(tn.admin, { actorId: "m1" });
+    expect(byM1.length).toBeGreaterThan(0);
+    expect(byM1.every((e) => e.actorId === "m1")).toBe(true);
+    expect(byM1).toEqual(entries.filter((e) => e.actorId === "m1"));
+    const cancels = await readAll(tn.admin, { operation: "cancelJob", actorId: "m1" }, 50);
+    expect(cancels.map((e) => e.target)).toEqual([wsJob.jobId, job.jobId]);
+
+    // Another tenant's admin sees none of it; members and workers are refused; a made-up cursor is bad input.
+    const theirs = await readAll(other.admin);
+    expect(theirs.some((e) => e.actorId === "m1" && e.target === job.jobId)).toBe(false);
+    for (const client of [tn.member, tn.worker]) {
+      const refused = await client.raw(AUDIT_LOG, {});
+      expect(refused.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    }
+    for (const after of ["nope", Buffer.from('{"audit":"99999999999999999999"}').toString("base64url"), Buffer.from('{"audit":"-1"}').toString("base64url")]) {
+      const bad = await tn.admin.raw(AUDIT_LOG, { after });
+      expect(bad.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "after" });
+    }
+  });
+});
