@@ -21,8 +21,6 @@ const PENDING: string[] = [
   "TYPE_REMOVED: Gateway was removed.",
   // issue 20 (seed fidelity)
   "TYPE_REMOVED: ProblemInput was removed.",
-  // issue 26 (performance): bulk createJobs
-  "TYPE_REMOVED: CreateJobResult was removed.",
   // issue 20 (seed fidelity)
   "FIELD_REMOVED: JobStatus.jobId was removed.",
   "FIELD_REMOVED: Job.updatedOn was removed.",
@@ -44,8 +42,6 @@ const PENDING: string[] = [
   // issue 20 (seed fidelity)
   "ARG_REMOVED: Query.jobs arg offset was removed.",
   "FIELD_CHANGED_KIND: CreateGenerationJobInput.kind changed type from GenerationKind to GenerationKind!.",
-  // issue 26 (performance): bulk createJobs
-  "FIELD_REMOVED: Mutation.createJobs was removed.",
   // issue 20 (seed fidelity)
   "FIELD_REMOVED: Mutation.assignJobAgent was removed.",
   // issue 20 (seed fidelity)

@@ -1,5 +1,6 @@
 // The seam between the API and wherever jobs live. Today one local gateway (our database) serves
 // every family; a remote gateway (an upstream jobs service) would implement the same interface.
+import type { GraphQLError } from "graphql";
 import type { AccessRelation, ArchiveStatus, JobFilter, JobKey, JobRecord, ReasonerType, Viewer } from "./model.ts";
 import type { NewJob } from "./new-job.ts";
 
@@ -178,6 +179,11 @@ export interface JobGateway {
   readonly capabilities: { cancelRunning: boolean; rerun: boolean; cancelAllUsers: boolean };
   /** Creates the job, or returns the one this caller first created with the same idempotency key. */
   create(job: NewJob, viewer: Viewer): Promise<JobRecord>;
+  /**
+   * Creates many jobs at once (few statements, one transaction): one answer per job, in order, each
+   * its job or its error. Absent: the service creates them one by one.
+   */
+  createMany?(jobs: readonly NewJob[], viewer: Viewer): Promise<(JobRecord | GraphQLError)[]>;
   /** Jobs the viewer may see, in key order; null for missing or invisible ones. */
   load(keys: readonly JobKey[], viewer: Viewer): Promise<(JobRecord | null)[]>;
   /** Newest first (createdOn, then id, descending), after the cursor. */

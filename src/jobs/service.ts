@@ -1,12 +1,14 @@
 // What the API does with jobs, independent of GraphQL: create, read, list across gateways, cancel
 // and wait. Dispatches to the gateway of each job's ReasonerType.
 import { createHash } from "node:crypto";
-import { jobsError } from "../errors.ts";
+import type { GraphQLError } from "graphql";
+import { isJobsError, jobsError } from "../errors.ts";
+import { newJobFromRequest } from "../families/index.ts";
 import type { JobChangeHub } from "./changes.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import type { JobGateway } from "./gateway.ts";
 import type { JobFilter, JobKey, JobRecord, ReasonerType, Viewer } from "./model.ts";
-import type { NewJob } from "./new-job.ts";
+import type { CreateJobRequest, NewJob } from "./new-job.ts";
 import type { GatewayRegistry } from "./registry.ts";
 import { isTerminal } from "./states.ts";
 
@@ -46,6 +48,9 @@ export class ListedJob {
   }
 }
 
+/** Most jobs one createJobs call may create. */
+export const MAX_BULK_CREATE = 1000;
+
 const newestFirst = (a: JobRecord, b: JobRecord) =>
   b.createdOn.getTime() - a.createdOn.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
@@ -64,6 +69,40 @@ export class JobService {
     if (viewer.role === "WORKER") throw jobsError("FORBIDDEN", "worker keys run the worker protocol only; they cannot create jobs");
     const requestHash = createHash("sha256").update(JSON.stringify(request)).digest("hex");
     return this.registry.for(job.reasonerType).create({ ...job, requestHash }, viewer);
+  }
+
+  /**
+   * createJobs: up to MAX_BULK_CREATE requests, one answer per request, in order, each its job or
+   * its error (a bad request fails alone). Each gateway creates its share in bulk when it can.
+   */
+  async createMany(requests: readonly CreateJobRequest[], viewer: Viewer): Promise<(JobRecord | GraphQLError)[]> {
+    if (viewer.role === "WORKER") throw jobsError("FORBIDDEN", "worker keys run the worker protocol only; they cannot create jobs");
+    if (requests.length > MAX_BULK_CREATE) {
+      throw jobsError("BAD_USER_INPUT", `inputs: at most ${MAX_BULK_CREATE} jobs per call, got ${requests.length}`, { field: "inputs" });
+    }
+    const answers: (JobRecord | GraphQLError)[] = new Array(requests.length);
+    const byGateway = new Map<JobGateway, { index: number; job: NewJob }[]>();
+    requests.forEach((request, index) => {
+      try {
+        const job = newJobFromRequest(request);
+        // The same fingerprint createJob makes, so a key reused across the two is the same request.
+        const requestHash = createHash("sha256").update(JSON.stringify({ createJob: request })).digest("hex");
+        const gateway = this.registry.for(job.reasonerType);
+        byGateway.set(gateway, [...(byGateway.get(gateway) ?? []), { index, job: { ...job, requestHash } }]);
+      } catch (error) {
+        if (!isJobsError(error)) throw error;
+        answers[index] = error;
+      }
+    });
+    await Promise.all(
+      [...byGateway].map(async ([gateway, items]) => {
+        const created = gateway.createMany
+          ? await gateway.createMany(items.map((i) => i.job), viewer)
+          : await Promise.all(items.map((i) => gateway.create(i.job, viewer).catch((error: unknown) => (isJobsError(error) ? error : Promise.reject(error)))));
+        items.forEach((item, k) => (answers[item.index] = created[k]!));
+      }),
+    );
+    return answers;
   }
 
   async get(key: JobKey, viewer: Viewer): Promise<JobRecord | null> {

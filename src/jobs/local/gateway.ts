@@ -1,4 +1,5 @@
 // The local gateway: every family, stored in our own database.
+import type { GraphQLError } from "graphql";
 import { uuidv7 } from "uuidv7";
 import type { Database } from "../../db/database.ts";
 import { jobsError } from "../../errors.ts";
@@ -10,6 +11,7 @@ import { NEW_JOBS, notifyPayload, RECORD_CHANGE, recordOneChangeSql } from "../s
 import { transitionJob } from "../sql/transitionJob.ts";
 import { initialStates, isTerminal, isWaiting, nativeStateOf } from "../states.ts";
 import { requireRelation } from "./access.ts";
+import { createJobsInBulk } from "./bulk-create.ts";
 import { localAgentExtras } from "./agent-extras.ts";
 import { localExpansions } from "./expansions.ts";
 import { jobInclude, jsonValue, toJobRecord } from "./rows.ts";
@@ -120,6 +122,10 @@ export class LocalJobGateway implements JobGateway {
     const created = await this.db.prisma.job.findUnique({ where: { id: jobId }, include: jobInclude });
     if (!created) throw new Error(`job ${jobId} vanished after creation`);
     return toJobRecord(created);
+  }
+
+  createMany(jobs: readonly NewJob[], viewer: Viewer): Promise<(JobRecord | GraphQLError)[]> {
+    return createJobsInBulk(this.db, jobs, viewer);
   }
 
   async load(keys: readonly JobKey[], viewer: Viewer): Promise<(JobRecord | null)[]> {
