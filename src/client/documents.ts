@@ -204,6 +204,20 @@ export const CreateJobMutation = graphql(`
   }
 `);
 
+export const CreateJobsMutation = graphql(`
+  mutation CreateJobs($inputs: [CreateJobInput!]!) {
+    createJobs(inputs: $inputs) {
+      job {
+        ...JobDetail
+      }
+      error {
+        code
+        message
+      }
+    }
+  }
+`);
+
 export const CreateJobReadyMutation = graphql(`
   mutation CreateJobReady($input: CreateJobInput!, $timeoutS: Float) {
     createJobReady(input: $input, timeoutS: $timeoutS) {
