@@ -40,6 +40,7 @@ const ConfigSchema = z.object({
   JOBS_WS_KEEPALIVE_MS: z.coerce.number().int().min(100).default(12_000),
   JOBS_SCHEDULER: flag(true),
   JOBS_SCHEDULE_MISFIRE_S: z.coerce.number().min(0).default(60),
+  JOBS_EXACT_COUNT_LIMIT: z.coerce.number().int().min(0).default(10_000),
 });
 
 export type Config = {
@@ -88,6 +89,8 @@ export type Config = {
   scheduler: boolean;
   /** How late a schedule's tick may fire and still count as on time; catch-up SKIP drops later ones. */
   scheduleMisfireMs: number;
+  /** totalCount counts matching jobs exactly up to this many, and answers the planner's estimate past it. */
+  exactCountLimit: number;
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -130,5 +133,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     wsKeepAliveMs: e.JOBS_WS_KEEPALIVE_MS,
     scheduler: e.JOBS_SCHEDULER,
     scheduleMisfireMs: e.JOBS_SCHEDULE_MISFIRE_S * 1000,
+    exactCountLimit: e.JOBS_EXACT_COUNT_LIMIT,
   };
 }

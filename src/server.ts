@@ -58,7 +58,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
 
     const blobs = new BlobStore({ dir: join(config.dataDir === "memory://" ? join(process.cwd(), ".data") : config.dataDir, "blobs"), maxBytes: config.maxArtifactBytes });
     await blobs.removeStaleTempFiles();
-    const registry = new GatewayRegistry().register(new LocalJobGateway(db));
+    const registry = new GatewayRegistry().register(new LocalJobGateway(db, undefined, undefined, { exactCountLimit: config.exactCountLimit }));
     const services: Services = {
       config,
       db,

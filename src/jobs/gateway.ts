@@ -4,6 +4,12 @@ import type { GraphQLError } from "graphql";
 import type { AccessRelation, ArchiveStatus, JobFilter, JobKey, JobRecord, ReasonerType, Viewer } from "./model.ts";
 import type { NewJob } from "./new-job.ts";
 
+/** How many jobs match: exact, or (past the gateway's bound) an estimate that says it is one. */
+export interface JobCount {
+  value: number;
+  estimated: boolean;
+}
+
 export interface GatewayPage {
   items: JobRecord[];
   /** Whether more items follow the last one returned. */
@@ -188,7 +194,8 @@ export interface JobGateway {
   load(keys: readonly JobKey[], viewer: Viewer): Promise<(JobRecord | null)[]>;
   /** Newest first (createdOn, then id, descending), after the cursor. */
   list(filter: JobFilter, first: number, after: GatewayCursor | null, viewer: Viewer): Promise<GatewayPage>;
-  count(filter: JobFilter, viewer: Viewer): Promise<number>;
+  /** Exact up to a bound the gateway chooses, an estimate (flagged) past it: never a scan of every job. */
+  count(filter: JobFilter, viewer: Viewer): Promise<JobCount>;
   cursorOf(job: JobRecord): GatewayCursor;
   cancel(key: JobKey, options: CancelOptions, viewer: Viewer): Promise<JobRecord>;
   readonly expansions: JobExpansions;

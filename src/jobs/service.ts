@@ -6,7 +6,7 @@ import { isJobsError, jobsError } from "../errors.ts";
 import { newJobFromRequest } from "../families/index.ts";
 import type { JobChangeHub } from "./changes.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
-import type { JobGateway } from "./gateway.ts";
+import type { JobCount, JobGateway } from "./gateway.ts";
 import type { JobFilter, JobKey, JobRecord, ReasonerType, Viewer } from "./model.ts";
 import type { CreateJobRequest, NewJob } from "./new-job.ts";
 import type { GatewayRegistry } from "./registry.ts";
@@ -15,7 +15,8 @@ import { isTerminal } from "./states.ts";
 export interface JobsPage {
   items: ListedJob[];
   hasNextPage: boolean;
-  totalCount: () => Promise<number>;
+  /** Counted once, on first call: exact, or past each gateway's bound an estimate that says so. */
+  totalCount: () => Promise<JobCount>;
 }
 
 /** A merged cursor: each gateway's position, by gateway name. */
@@ -46,6 +47,12 @@ export class ListedJob {
     }
     return this.#cursor;
   }
+}
+
+/** fn's promise, made on the first call and shared by later ones. */
+function once<T>(fn: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => (made ??= fn());
 }
 
 /** Most jobs one createJobs call may create. */
@@ -137,10 +144,12 @@ export class JobService {
     return {
       items,
       hasNextPage,
-      totalCount: () =>
-        Promise.all([...groups].map(([gateway, types]) => gateway.count({ ...filter, reasonerTypes: types }, viewer))).then((counts) =>
-          counts.reduce((a, b) => a + b, 0),
-        ),
+      totalCount: once(() =>
+        Promise.all([...groups].map(([gateway, types]) => gateway.count({ ...filter, reasonerTypes: types }, viewer))).then((counts) => ({
+          value: counts.reduce((sum, c) => sum + c.value, 0),
+          estimated: counts.some((c) => c.estimated),
+        })),
+      ),
     };
   }
 

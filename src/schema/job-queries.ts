@@ -2,6 +2,7 @@
 import { jobsError } from "../errors.ts";
 import { pageSize } from "../jobs/cursor.ts";
 import { isUuid } from "../jobs/validation.ts";
+import type { JobCount } from "../jobs/gateway.ts";
 import type { JobRecord } from "../jobs/model.ts";
 import type { ListedJob } from "../jobs/service.ts";
 import { builder } from "./builder.ts";
@@ -39,7 +40,7 @@ class JobEdge {
 type JobsConnection = {
   edges: { cursor: string; node: JobRecord }[];
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
-  totalCount: () => Promise<number>;
+  totalCount: () => Promise<JobCount>;
 };
 
 const JobConnection = builder.connectionObject(
@@ -47,7 +48,11 @@ const JobConnection = builder.connectionObject(
     type: JobRef,
     name: "JobConnection",
     fields: (t) => ({
-      totalCount: t.int({ resolve: (c) => (c as unknown as JobsConnection).totalCount() }),
+      totalCount: t.int({ resolve: async (c) => (await (c as unknown as JobsConnection).totalCount()).value }),
+      totalCountIsEstimate: t.boolean({
+        description: "Whether totalCount is the database's estimate: counts are exact up to JOBS_EXACT_COUNT_LIMIT matching jobs, estimated past it.",
+        resolve: async (c) => (await (c as unknown as JobsConnection).totalCount()).estimated,
+      }),
     }),
   },
   { name: "JobEdge" },
@@ -75,7 +80,7 @@ builder.queryFields((t) => ({
       const first = pageSize(args.first, 50);
       const filter = { ...args.filter, jobId: args.filter?.jobId != null ? String(args.filter.jobId) : null };
       if (filter.jobId && !isUuid(filter.jobId)) {
-        return { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null }, totalCount: async () => 0 };
+        return { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null }, totalCount: async () => ({ value: 0, estimated: false }) };
       }
       const page = await ctx.services.jobs.list(filter, first, args.after ?? null, ctx.viewer);
       for (const { job } of page.items) ctx.loaders.job.prime({ reasonerType: job.reasonerType, jobId: job.id }, job);

@@ -4,7 +4,7 @@ import { uuidv7 } from "uuidv7";
 import type { Database } from "../../db/database.ts";
 import { jobsError } from "../../errors.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
-import type { CancelOptions, GatewayCursor, GatewayPage, JobGateway } from "../gateway.ts";
+import type { CancelOptions, GatewayCursor, GatewayPage, JobCount, JobGateway } from "../gateway.ts";
 import type { JobFilter, JobKey, JobRecord, ReasonerType, Viewer } from "../model.ts";
 import type { NewJob } from "../new-job.ts";
 import { NEW_JOBS, notifyPayload, RECORD_CHANGE, recordOneChangeSql } from "../sql/notify.ts";
@@ -15,8 +15,8 @@ import { createJobsInBulk } from "./bulk-create.ts";
 import { localAgentExtras } from "./agent-extras.ts";
 import { localExpansions } from "./expansions.ts";
 import { jobInclude, jsonValue, toJobRecord } from "./rows.ts";
-import { selectListedJobs, selectVisibleJobs } from "./read-jobs.ts";
-import { listedJobs, visibleJobs } from "./visibility.ts";
+import { countListedJobs, selectListedJobs, selectVisibleJobs } from "./read-jobs.ts";
+import { visibleJobs } from "./visibility.ts";
 import { ALL_REASONER_TYPES } from "../registry.ts";
 import { isUuid } from "../validation.ts";
 
@@ -25,6 +25,13 @@ const isListPosition = (v: unknown): v is ListPosition =>
   typeof v === "object" && v !== null && typeof (v as ListPosition).c === "string" && typeof (v as ListPosition).i === "string" &&
   !Number.isNaN(Date.parse((v as ListPosition).c)) && /^[0-9a-f-]{36}$/i.test((v as ListPosition).i);
 
+/** Jobs counted exactly before totalCount becomes an estimate (JOBS_EXACT_COUNT_LIMIT). */
+export const DEFAULT_EXACT_COUNT_LIMIT = 10_000;
+
+export interface LocalGatewayOptions {
+  /** Past this many matching jobs, count() answers the planner's estimate instead of counting on. */
+  exactCountLimit: number;
+}
 
 export class LocalJobGateway implements JobGateway {
   readonly name: string;
@@ -36,6 +43,7 @@ export class LocalJobGateway implements JobGateway {
     private readonly db: Database,
     readonly reasonerTypes: readonly ReasonerType[] = ALL_REASONER_TYPES,
     name = "local",
+    private readonly options: LocalGatewayOptions = { exactCountLimit: DEFAULT_EXACT_COUNT_LIMIT },
   ) {
     this.name = name;
     this.expansions = localExpansions(db);
@@ -159,8 +167,8 @@ export class LocalJobGateway implements JobGateway {
     return { items: rows.slice(0, first), hasMore: rows.length > first };
   }
 
-  count(filter: JobFilter, viewer: Viewer): Promise<number> {
-    return this.db.prisma.job.count({ where: listedJobs(filter, viewer) });
+  count(filter: JobFilter, viewer: Viewer): Promise<JobCount> {
+    return countListedJobs(this.db, filter, viewer, this.options.exactCountLimit);
   }
 
   async cancel(key: JobKey, options: CancelOptions, viewer: Viewer): Promise<JobRecord> {
