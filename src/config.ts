@@ -41,6 +41,12 @@ const ConfigSchema = z.object({
   JOBS_SCHEDULER: flag(true),
   JOBS_SCHEDULE_MISFIRE_S: z.coerce.number().min(0).default(60),
   JOBS_EXACT_COUNT_LIMIT: z.coerce.number().int().min(0).default(10_000),
+  JOBS_RETENTION_DAYS: z.coerce.number().min(0).default(30),
+  JOBS_RETENTION_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+  JOBS_RETENTION_BATCH: z.coerce.number().int().min(1).max(10_000).default(500),
+  JOBS_RETENTION_KEEP_PROVENANCE: flag(true),
+  JOBS_BLOB_GRACE_S: z.coerce.number().min(0).default(3600),
+  JOBS_BLOB_SCAN_INTERVAL_S: z.coerce.number().min(1).default(3600),
 });
 
 export type Config = {
@@ -91,6 +97,21 @@ export type Config = {
   scheduleMisfireMs: number;
   /** totalCount counts matching jobs exactly up to this many, and answers the planner's estimate past it. */
   exactCountLimit: number;
+  /** Removal of finished jobs (src/retention); off when maxAgeMs or intervalMs is 0. */
+  retention: {
+    /** Finished jobs and never-attached uploads older than this are removed. */
+    maxAgeMs: number;
+    /** Time between passes. */
+    intervalMs: number;
+    /** Rows per statement (each its own short transaction). */
+    batchSize: number;
+    /** Keep succeeded generation jobs (seals and evidence). */
+    keepProvenance: boolean;
+    /** Blobs stored or touched this recently are kept even when no row names them yet. */
+    blobGraceMs: number;
+    /** Time between walks of the blob store for blobs no row names. */
+    orphanScanMs: number;
+  };
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -134,5 +155,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     scheduler: e.JOBS_SCHEDULER,
     scheduleMisfireMs: e.JOBS_SCHEDULE_MISFIRE_S * 1000,
     exactCountLimit: e.JOBS_EXACT_COUNT_LIMIT,
+    retention: {
+      maxAgeMs: e.JOBS_RETENTION_DAYS * 24 * 60 * 60 * 1000,
+      intervalMs: e.JOBS_RETENTION_INTERVAL_MS,
+      batchSize: e.JOBS_RETENTION_BATCH,
+      keepProvenance: e.JOBS_RETENTION_KEEP_PROVENANCE,
+      blobGraceMs: e.JOBS_BLOB_GRACE_S * 1000,
+      orphanScanMs: e.JOBS_BLOB_SCAN_INTERVAL_S * 1000,
+    },
   };
 }

@@ -21,6 +21,7 @@ import { buildSchema } from "./schema/index.ts";
 import { Metrics } from "./observability/metrics.ts";
 import { AuditLog } from "./security/audit.ts";
 import { KeyRateLimiter } from "./security/rate-limit.ts";
+import { Retention, startRetention } from "./retention/retention.ts";
 import { Scheduler } from "./schedules/scheduler.ts";
 import { ScheduleService } from "./schedules/service.ts";
 import { BlobStore } from "./storage/blob-store.ts";
@@ -58,6 +59,9 @@ export async function startServer(config: Config, logger: Logger = createLogger(
 
     const blobs = new BlobStore({ dir: join(config.dataDir === "memory://" ? join(process.cwd(), ".data") : config.dataDir, "blobs"), maxBytes: config.maxArtifactBytes });
     await blobs.removeStaleTempFiles();
+    if (config.retention.maxAgeMs > 0 && config.retention.intervalMs > 0) {
+      cleanup.unshift(startRetention(new Retention(db, blobs, config.retention), config.retention, logger));
+    }
     const registry = new GatewayRegistry().register(new LocalJobGateway(db, undefined, undefined, { exactCountLimit: config.exactCountLimit }));
     const services: Services = {
       config,
