@@ -174,3 +174,27 @@ describe.each(backends.map((b) => [b.name, b] as const))("retention on %s", (nam
     }
   });
 });
+
+describe("retention run by the server itself", () => {
+  it("removes a finished job past the age on its own passes (JOBS_RETENTION_INTERVAL_MS)", async () => {
+    const t = await startTestServer(backends[0]!, { JOBS_RETENTION_DAYS: "1", JOBS_RETENTION_INTERVAL_MS: "50", JOBS_SWEEP_INTERVAL_MS: "0" });
+    try {
+      const job = await createJob(t.admin, "LOGIC", 1);
+      await t.admin.request(`mutation($id: ID!) { cancelJob(reasonerType: LOGIC, jobId: $id) { state } }`, { id: job.jobId });
+      const db = t.server.services.db;
+      await db.query(`update "jobs" set "finishedOn" = now() - interval '2 days' where "id" = $1::uuid`, [job.jobId]);
+      // Waits on the condition (the row gone), checked each time the database is asked.
+      const deadline = Date.now() + 30_000;
+      while ((await db.query(`select 1 from "jobs" where "id" = $1::uuid`, [job.jobId])).length > 0) {
+        if (Date.now() > deadline) throw new Error("the server's retention never removed the job");
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      const kept = await createJob(t.admin, "LOGIC", 2);
+      await t.admin.request(`mutation($id: ID!) { cancelJob(reasonerType: LOGIC, jobId: $id) { state } }`, { id: kept.jobId });
+      // A job finished just now is younger than the age: it stays.
+      expect((await db.query(`select 1 from "jobs" where "id" = $1::uuid`, [kept.jobId])).length).toBe(1);
+    } finally {
+      await t.stop();
+    }
+  });
+});
