@@ -1,10 +1,11 @@
 // Retention (opt-in: `--only retention`, it loads many rows): finished jobs, each with its status
 // history, events and log lines, loaded as finished 40 days ago, then removed by one retention pass
-// (the real Retention, batches of 500, SKIP LOCKED) while a claim loop measures how long claims of
-// fresh waiting jobs take meanwhile, against the same claims with no retention running.
+// (the real Retention, batches of 500, SKIP LOCKED) while the worker protocol's claim of fresh
+// waiting jobs is timed meanwhile, against the same claims with no retention running.
 import { type BenchCase, type CaseOptions, boundEntry, ratioEntry, type ResultEntry } from "../case.ts";
 import { Retention } from "../../src/retention/retention.ts";
-import { insertNoopJobs, startOurServer } from "../ours.ts";
+import { workerProtocolFor } from "../../src/workers/protocol/service.ts";
+import { insertNoopJobs, NOOP_QUEUE, NOOP_TYPE, startOurServer } from "../ours.ts";
 import { median, msSince } from "../stats.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -34,11 +35,12 @@ export const retentionCase: BenchCase = {
         await db.query(`analyze`);
         // Claims of waiting jobs, one at a time, as a worker's slot would: idle first, then during the pass.
         await insertNoopJobs(db, s.admin, 20_000);
+        // The real claim (the worker protocol's, as the in-process Runner makes it), one job at a time.
+        const protocol = workerProtocolFor(s.server.services);
         const claim = async () => {
           const start = process.hrtime.bigint();
-          await db.query(
-            `update "jobs" set "state" = 'RUNNING', "nativeState" = 'RUNNING' where "id" = (select "id" from "jobs" where "queue" = 'noop' and "state" = 'QUEUED' order by "priority" desc, "runAfter", "id" limit 1 for update skip locked)`,
-          );
+          const lease = await protocol.claim({ reasonerTypes: [NOOP_TYPE], queues: [NOOP_QUEUE], name: "bench retention" });
+          if (!lease) throw new Error("no waiting job left to claim");
           return msSince(start);
         };
         const idle: number[] = [];
@@ -78,7 +80,7 @@ export const retentionCase: BenchCase = {
         maxRatio: 1.5,
         target: "<= 1.5x",
         runs: o.runs,
-        note: "one claim statement at a time (FOR UPDATE SKIP LOCKED) on 20,000 waiting jobs",
+        note: "the worker protocol's claim, one at a time, on 20,000 waiting jobs",
       }),
     ];
   },
