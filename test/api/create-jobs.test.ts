@@ -104,6 +104,18 @@ describe.each(backends)("createJobs on $name", (backend) => {
     expect(total.jobs.totalCount).toBe(3);
   });
 
+  it("two concurrent calls sharing keys in opposite orders both answer, with one job per key", async () => {
+    const { client } = await key("bulk-race");
+    const keys = Array.from({ length: 50 }, (_, n) => `race-${String(n).padStart(2, "0")}`);
+    const inputsFor = (order: string[]) => order.map((k) => createJobInput("LOGIC", 0, { name: k, idempotencyKey: k }));
+    const [a, b] = await Promise.all([createJobs(client, inputsFor(keys)), createJobs(client, inputsFor([...keys].reverse()))]);
+    expect([...a, ...b].every((r) => r.error === null)).toBe(true);
+    const idOf = (results: Result[], order: string[]) => new Map(order.map((k, i) => [k, results[i]!.job!.jobId]));
+    expect(idOf(b, [...keys].reverse())).toEqual(idOf(a, keys));
+    const total = await client.request<{ jobs: { totalCount: number } }>(`{ jobs(first: 1) { totalCount } }`);
+    expect(total.jobs.totalCount).toBe(50);
+  });
+
   it("takes 1,000 jobs in a few statements, refuses 1,001 with BAD_USER_INPUT and writes nothing, and answers [] for none", async () => {
     const { client } = await key("bulk-many");
     const db = t.server.services.db;

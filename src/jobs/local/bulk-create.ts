@@ -46,7 +46,8 @@ async function claimKeys(tx: Sql, jobs: readonly (NewJob & { id: string })[], vi
     `insert into "idempotency_keys" ("tenantId", "createdBy", "key", "jobId", "requestHash")
      select $1::uuid, $2, k."key", k."jobId", k."hash" from jsonb_to_recordset($3::jsonb) as k("key" text, "jobId" uuid, "hash" text)
      on conflict do nothing returning "jobId"`,
-    [viewer.tenantId, viewer.userId, JSON.stringify(keyed.map(({ key, jobId, hash }) => ({ key, jobId, hash })))],
+    // In key order, so two calls sharing keys wait on each other's rows in the same order (no deadlock).
+    [viewer.tenantId, viewer.userId, JSON.stringify([...keyed].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map(({ key, jobId, hash }) => ({ key, jobId, hash })))],
   );
   const claimedIds = new Set(claimed.map((r) => r.jobId));
   const taken = keyed.filter((k) => !claimedIds.has(k.jobId));
