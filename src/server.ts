@@ -60,7 +60,10 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     const blobs = new BlobStore({ dir: join(config.dataDir === "memory://" ? join(process.cwd(), ".data") : config.dataDir, "blobs"), maxBytes: config.maxArtifactBytes });
     await blobs.removeStaleTempFiles();
     if (config.retention.maxAgeMs > 0 && config.retention.intervalMs > 0) {
-      cleanup.unshift(startRetention(new Retention(db, blobs, config.retention), config.retention, logger));
+      // An in-memory database shares ./.data/blobs with whatever else uses that folder: its rows do not
+      // name the others' blobs, so it never walks the store for orphans.
+      const orphanScanMs = config.dataDir === "memory://" ? Number.POSITIVE_INFINITY : config.retention.orphanScanMs;
+      cleanup.unshift(startRetention(new Retention(db, blobs, config.retention), { intervalMs: config.retention.intervalMs, orphanScanMs }, logger));
     }
     const registry = new GatewayRegistry().register(new LocalJobGateway(db, undefined, undefined, { exactCountLimit: config.exactCountLimit }));
     const services: Services = {

@@ -39,8 +39,8 @@ export class Retention {
     private readonly options: RetentionOptions,
   ) {}
 
-  /** Removes everything due, a batch at a time, until a batch comes back short. */
-  async runOnce(): Promise<RetentionPass> {
+  /** Removes everything due, a batch at a time, until a batch comes back short (or `signal` aborts, between batches). */
+  async runOnce(signal?: AbortSignal): Promise<RetentionPass> {
     const pass: RetentionPass = { jobs: 0, uploads: 0, blobs: 0 };
     const maxAgeS = this.options.maxAgeMs / 1000;
     const drain = async (removeBatch: () => Promise<RemovedBatch>): Promise<number> => {
@@ -49,10 +49,11 @@ export class Retention {
         const batch = await removeBatch();
         removed += batch.removed;
         pass.blobs += await this.removeBlobs(batch.hashes);
-        if (batch.removed < this.options.batchSize) return removed;
+        if (batch.removed < this.options.batchSize || signal?.aborted) return removed;
       }
     };
     pass.jobs = await drain(() => removeFinishedJobs(this.db, maxAgeS, this.options.batchSize, this.options.keepProvenance));
+    if (signal?.aborted) return pass;
     pass.uploads = await drain(() => removeUnattachedUploads(this.db, maxAgeS, this.options.batchSize));
     return pass;
   }
@@ -97,11 +98,13 @@ export function startRetention(retention: Retention, schedule: RetentionSchedule
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<void> | undefined;
   let lastOrphanScan = Date.now();
+  // Stopping ends a long pass after its current batch, so shutdown never waits for a whole backlog.
+  const stopping = new AbortController();
 
   const pass = async () => {
-    const removed = await retention.runOnce();
+    const removed = await retention.runOnce(stopping.signal);
     if (removed.jobs || removed.uploads || removed.blobs) logger.info({ ...removed }, "retention removed finished jobs");
-    if (Date.now() - lastOrphanScan >= schedule.orphanScanMs) {
+    if (!stopped && Date.now() - lastOrphanScan >= schedule.orphanScanMs) {
       lastOrphanScan = Date.now();
       const orphans = await retention.collectOrphanBlobs();
       if (orphans) logger.info({ orphans }, "retention removed orphan blobs");
@@ -124,6 +127,7 @@ export function startRetention(retention: Retention, schedule: RetentionSchedule
   timer.unref();
   return async () => {
     stopped = true;
+    stopping.abort();
     clearTimeout(timer);
     await inFlight;
   };
