@@ -112,6 +112,7 @@ export const ListJobsQuery = graphql(`
   query ListJobs($filter: JobFilter, $first: Int, $after: String) {
     jobs(filter: $filter, first: $first, after: $after) {
       totalCount
+      totalCountIsEstimate
       edges {
         cursor
         node {

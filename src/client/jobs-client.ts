@@ -71,6 +71,8 @@ export interface ListOptions extends Omit<JobFilter, "jobId"> {
 export interface JobPage {
   jobs: JobSummary[];
   totalCount: number;
+  /** totalCount is the server's estimate (past its JOBS_EXACT_COUNT_LIMIT), not an exact count. */
+  totalCountIsEstimate: boolean;
   hasNextPage: boolean;
   /** Pass as `after` for the next page. */
   endCursor: string | null;
@@ -216,6 +218,7 @@ export class JobsClient {
     return {
       jobs: data.jobs.edges.map((e) => e.node),
       totalCount: data.jobs.totalCount,
+      totalCountIsEstimate: data.jobs.totalCountIsEstimate,
       hasNextPage: data.jobs.pageInfo.hasNextPage,
       endCursor: data.jobs.pageInfo.endCursor,
     };

@@ -2,6 +2,7 @@
 // it answers the planner's estimate (at least the limit + 1) and says so; filters and per-user
 // visibility apply to both.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { JobsClient } from "../../src/client/index.ts";
 import { backends } from "../helpers/backends.ts";
 import { createJobInput } from "../helpers/fixtures.ts";
 import { startTestServer, type GraphQLClient, type TestServer } from "../helpers/server.ts";
@@ -47,6 +48,13 @@ describe.each(backends)("totalCount on $name", (backend) => {
       expect(c.totalCountIsEstimate).toBe(true);
       expect(c.totalCount).toBeGreaterThanOrEqual(LIMIT + 1);
     }
+    // JobsClient.list passes the flag on.
+    const client = new JobsClient({ url: t.url, apiKey: alice.key! });
+    const page = await client.list({ first: 1 });
+    expect(page.totalCountIsEstimate).toBe(true);
+    expect(page.totalCount).toBeGreaterThanOrEqual(LIMIT + 1);
+    expect((await client.list({ reasonerType: "AGENT" })).totalCountIsEstimate).toBe(false);
+    await client.close();
   });
 
   it("moves from exact to estimated as jobs cross the limit", async () => {

@@ -39,5 +39,6 @@ describe.each(backends.map((b) => [b.name, b] as const))("JobsClient.createMany 
     expect((answers[1499] as Operation).job.name).toBe("p-1499");
     const page = await jobs.list({ first: 1 });
     expect(page.totalCount).toBe(1498);
+    expect(page.totalCountIsEstimate).toBe(false);
   });
 });

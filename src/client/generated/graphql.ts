@@ -176,7 +176,7 @@ export type ListJobsQueryVariables = Exact<{
 }>;
 
 
-export type ListJobsQuery = { jobs: { totalCount: number, edges: Array<{ cursor: string, node:
+export type ListJobsQuery = { jobs: { totalCount: number, totalCountIsEstimate: boolean, edges: Array<{ cursor: string, node:
         | { __typename: 'AgentJob', id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null }
         | { __typename: 'BatchJob', id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null }
         | { __typename: 'GenerationJob', id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null }
@@ -678,6 +678,7 @@ export const ListJobsDocument = new TypedDocumentString(`
     query ListJobs($filter: JobFilter, $first: Int, $after: String) {
   jobs(filter: $filter, first: $first, after: $after) {
     totalCount
+    totalCountIsEstimate
     edges {
       cursor
       node {
