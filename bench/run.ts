@@ -6,12 +6,14 @@ import { cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import type { BenchCase, ResultEntry } from "./case.ts";
+import { createsCase } from "./cases/creates.ts";
 import { expansionsCase } from "./cases/expansions.ts";
 import { generationCase } from "./cases/generation.ts";
 import { federationCase } from "./cases/federation.ts";
 import { graphqlOverheadCase } from "./cases/graphql-overhead.ts";
 import { latencyCase } from "./cases/latency.ts";
 import { notifyCase } from "./cases/notify.ts";
+import { retentionCase } from "./cases/retention.ts";
 import { throughputCase } from "./cases/throughput.ts";
 import { assertPostgresReachable, PG_ADMIN_URL } from "./db.ts";
 import { renderTable, replaceBetweenMarkers } from "./report.ts";
@@ -50,13 +52,15 @@ if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a posit
 if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new Error(`--jobs must be a positive integer`);
 
 const live = await subscriptionsCase();
-const all: BenchCase[] = [throughputCase, latencyCase, graphqlOverheadCase, expansionsCase, ...(live ? [live] : []), notifyCase, generationCase, federationCase];
+const all: BenchCase[] = [throughputCase, latencyCase, graphqlOverheadCase, expansionsCase, ...(live ? [live] : []), notifyCase, generationCase, federationCase, createsCase];
+/** Long cases that run only when named with --only. */
+const optIn: BenchCase[] = [retentionCase];
 const only = values.only ? new Set(values.only.split(",").map((s) => s.trim())) : null;
 if (only) {
-  const known = new Set([...all.map((c) => c.id), "subscriptions"]);
+  const known = new Set([...all.map((c) => c.id), ...optIn.map((c) => c.id), "subscriptions"]);
   for (const id of only) if (!known.has(id)) throw new Error(`unknown case "${id}"; cases: ${[...known].join(", ")}`);
 }
-const selected = all.filter((c) => !only || only.has(c.id));
+const selected = [...all, ...optIn].filter((c) => (only ? only.has(c.id) : all.includes(c)));
 
 await assertPostgresReachable();
 const started = Date.now();
@@ -119,5 +123,5 @@ try {
 process.exit(0);
 
 function prefixOf(caseId: string): string {
-  return { throughput: "throughput", latency: "dispatch latency", graphql: "GraphQL", expansions: "expansions", subscriptions: "subscriptions", notify: "NOTIFY", generation: "generation" }[caseId] ?? caseId;
+  return { throughput: "throughput", latency: "dispatch latency", graphql: "GraphQL", expansions: "expansions", subscriptions: "subscriptions", notify: "NOTIFY", generation: "generation", creates: "creates:", retention: "retention:" }[caseId] ?? caseId;
 }

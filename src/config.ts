@@ -81,6 +81,13 @@ const ConfigSchema = z.object({
   JOBS_GATEWAYS: GatewaysSchema,
   JOBS_GATEWAY_API_KEY: z.string().min(16, "JOBS_GATEWAY_API_KEY must be at least 16 characters").optional(),
   JOBS_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(8000).default(3000),
+  JOBS_EXACT_COUNT_LIMIT: z.coerce.number().int().min(0).default(10_000),
+  JOBS_RETENTION_DAYS: z.coerce.number().min(0).default(30),
+  JOBS_RETENTION_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+  JOBS_RETENTION_BATCH: z.coerce.number().int().min(1).max(10_000).default(500),
+  JOBS_RETENTION_KEEP_PROVENANCE: flag(true),
+  JOBS_BLOB_GRACE_S: z.coerce.number().min(0).default(3600),
+  JOBS_BLOB_SCAN_INTERVAL_S: z.coerce.number().min(1).default(3600),
 });
 
 export type Config = {
@@ -140,6 +147,23 @@ export type Config = {
    * finish before waits are ended and jobs handed back; the whole shutdown stays under 10 s.
    */
   shutdownGraceMs: number;
+  /** totalCount counts matching jobs exactly up to this many, and answers the planner's estimate past it. */
+  exactCountLimit: number;
+  /** Removal of finished jobs (src/retention); off when maxAgeMs or intervalMs is 0. */
+  retention: {
+    /** Finished jobs and never-attached uploads older than this are removed. */
+    maxAgeMs: number;
+    /** Time between passes. */
+    intervalMs: number;
+    /** Rows per statement (each its own short transaction). */
+    batchSize: number;
+    /** Keep succeeded generation jobs (seals and evidence). */
+    keepProvenance: boolean;
+    /** Blobs stored or touched this recently are kept even when no row names them yet. */
+    blobGraceMs: number;
+    /** Time between walks of the blob store for blobs no row names. */
+    orphanScanMs: number;
+  };
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -186,5 +210,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     gateways: e.JOBS_GATEWAYS,
     gatewayApiKey: e.JOBS_GATEWAY_API_KEY,
     shutdownGraceMs: e.JOBS_SHUTDOWN_GRACE_MS,
+    exactCountLimit: e.JOBS_EXACT_COUNT_LIMIT,
+    retention: {
+      maxAgeMs: e.JOBS_RETENTION_DAYS * 24 * 60 * 60 * 1000,
+      intervalMs: e.JOBS_RETENTION_INTERVAL_MS,
+      batchSize: e.JOBS_RETENTION_BATCH,
+      keepProvenance: e.JOBS_RETENTION_KEEP_PROVENANCE,
+      blobGraceMs: e.JOBS_BLOB_GRACE_S * 1000,
+      orphanScanMs: e.JOBS_BLOB_SCAN_INTERVAL_S * 1000,
+    },
   };
 }

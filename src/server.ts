@@ -24,6 +24,7 @@ import { buildSchema } from "./schema/index.ts";
 import { Metrics } from "./observability/metrics.ts";
 import { AuditLog } from "./security/audit.ts";
 import { KeyRateLimiter } from "./security/rate-limit.ts";
+import { Retention, startRetention } from "./retention/retention.ts";
 import { Scheduler } from "./schedules/scheduler.ts";
 import { ScheduleService } from "./schedules/service.ts";
 import { BlobStore } from "./storage/blob-store.ts";
@@ -65,8 +66,14 @@ export async function startServer(config: Config, logger: Logger = createLogger(
 
     const blobs = new BlobStore({ dir: join(config.dataDir === "memory://" ? join(process.cwd(), ".data") : config.dataDir, "blobs"), maxBytes: config.maxArtifactBytes });
     await blobs.removeStaleTempFiles();
+    if (config.retention.maxAgeMs > 0 && config.retention.intervalMs > 0) {
+      // An in-memory database shares ./.data/blobs with whatever else uses that folder: its rows do not
+      // name the others' blobs, so it never walks the store for orphans.
+      const orphanScanMs = config.dataDir === "memory://" ? Number.POSITIVE_INFINITY : config.retention.orphanScanMs;
+      cleanup.unshift(startRetention(new Retention(db, blobs, config.retention), { intervalMs: config.retention.intervalMs, orphanScanMs }, logger));
+    }
     // Every family is local unless JOBS_GATEWAYS hands it to an upstream jobs service.
-    const registry = new GatewayRegistry().register(new LocalJobGateway(db));
+    const registry = new GatewayRegistry().register(new LocalJobGateway(db, undefined, undefined, { exactCountLimit: config.exactCountLimit }));
     for (const upstream of config.gateways) {
       const remote = new RemoteJobGateway(upstream, metrics.upstreamObserver(), logger);
       registry.register(remote);

@@ -96,7 +96,7 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
         });
         print(page, (style) => {
           const more = page.hasNextPage ? `; next page: --after ${page.endCursor}` : "";
-          return `${jobsTable(page.jobs, style)}\n${page.jobs.length} of ${page.totalCount} jobs${more}`;
+          return `${jobsTable(page.jobs, style)}\n${page.jobs.length} of ${page.totalCountIsEstimate ? "about " : ""}${page.totalCount} jobs${more}`;
         });
         return EXIT.OK;
       }),

@@ -112,6 +112,7 @@ export const ListJobsQuery = graphql(`
   query ListJobs($filter: JobFilter, $first: Int, $after: String, $offset: Int) {
     jobs(filter: $filter, first: $first, after: $after, offset: $offset) {
       totalCount
+      totalCountIsEstimate
       edges {
         cursor
         node {
@@ -199,6 +200,20 @@ export const CreateJobMutation = graphql(`
     createJob(input: $input) {
       job {
         ...JobDetail
+      }
+    }
+  }
+`);
+
+export const CreateJobsMutation = graphql(`
+  mutation CreateJobs($inputs: [CreateJobInput!]!) {
+    createJobs(inputs: $inputs) {
+      job {
+        ...JobDetail
+      }
+      error {
+        code
+        message
       }
     }
   }

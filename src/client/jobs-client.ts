@@ -9,6 +9,7 @@ import {
   CreateGenerationJobMutation,
   CreateJobMutation,
   CreateJobReadyMutation,
+  CreateJobsMutation,
   CreateScheduleMutation,
   DeleteScheduleMutation,
   EstimateCreditsQuery,
@@ -74,6 +75,8 @@ export interface ListOptions extends Omit<JobFilter, "jobId"> {
 export interface JobPage {
   jobs: JobSummary[];
   totalCount: number;
+  /** totalCount is the server's estimate (past its JOBS_EXACT_COUNT_LIMIT), not an exact count. */
+  totalCountIsEstimate: boolean;
   hasNextPage: boolean;
   /** Pass as `after` for the next page. */
   endCursor: string | null;
@@ -136,6 +139,8 @@ export interface SchedulePage {
 /** The longest single blocking request: below the 300 s after which Node's fetch gives up waiting for headers. */
 const WAIT_SLICE_S = 240;
 const LOG_PAGE = 500;
+/** Most inputs one createJobs request carries (the server's limit). */
+const CREATE_MANY_CHUNK = 1000;
 
 export class JobsClient {
   readonly transport: JobsTransport;
@@ -161,6 +166,22 @@ export class JobsClient {
   async create(input: CreateJobInput): Promise<Operation> {
     const data = await this.request(CreateJobMutation, { input });
     return new Operation(this, data.createJob.job);
+  }
+
+  /**
+   * Creates many jobs with `createJobs`, up to 1,000 per request (more are sent in consecutive
+   * requests of 1,000): one answer per input, in order, each an Operation or the JobsApiError that
+   * refused that input alone (BAD_USER_INPUT, CONFLICT for a reused idempotency key…).
+   */
+  async createMany(inputs: readonly CreateJobInput[]): Promise<(Operation | JobsApiError)[]> {
+    const answers: (Operation | JobsApiError)[] = [];
+    for (let start = 0; start < inputs.length; start += CREATE_MANY_CHUNK) {
+      const data = await this.request(CreateJobsMutation, { inputs: inputs.slice(start, start + CREATE_MANY_CHUNK) });
+      for (const { job, error } of data.createJobs) {
+        answers.push(job ? new Operation(this, job) : new JobsApiError(error?.code ?? "INTERNAL_SERVER_ERROR", error?.message ?? "not created"));
+      }
+    }
+    return answers;
   }
 
   /** Creates a synthetic-data generation job (typed input: kind, rows, seed, spec, planTier …). */
@@ -201,6 +222,7 @@ export class JobsClient {
     return {
       jobs: data.jobs.edges.map((e) => e.node),
       totalCount: data.jobs.totalCount,
+      totalCountIsEstimate: data.jobs.totalCountIsEstimate,
       hasNextPage: data.jobs.pageInfo.hasNextPage,
       endCursor: data.jobs.pageInfo.endCursor,
     };

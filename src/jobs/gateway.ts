@@ -1,7 +1,14 @@
 // The seam between the API and wherever jobs live: the local gateway (our database) and remote
 // gateways (upstream jobs services of this contract, src/jobs/remote) implement the same interface.
+import type { GraphQLError } from "graphql";
 import type { AccessRelation, ArchiveStatus, GenerationKind, JobFilter, JobKey, JobRecord, ReasonerType, Viewer } from "./model.ts";
 import type { NewJob } from "./new-job.ts";
+
+/** How many jobs match: exact, or (past the gateway's bound) an estimate that says it is one. */
+export interface JobCount {
+  value: number;
+  estimated: boolean;
+}
 
 export interface GatewayPage {
   items: JobRecord[];
@@ -214,11 +221,17 @@ export interface JobGateway {
    * `request` is the client's mutation as `{ [field]: input }` (what a remote gateway forwards).
    */
   create(job: NewJob, viewer: Viewer, request?: unknown): Promise<JobRecord>;
+  /**
+   * Creates many jobs at once (few statements, one transaction): one answer per job, in order, each
+   * its job or its error. Absent: the service creates them one by one.
+   */
+  createMany?(jobs: readonly NewJob[], viewer: Viewer): Promise<(JobRecord | GraphQLError)[]>;
   /** Jobs the viewer may see, in key order; null for missing or invisible ones. */
   load(keys: readonly JobKey[], viewer: Viewer): Promise<(JobRecord | null)[]>;
   /** Newest first (createdOn, then id, descending), after the cursor. */
   list(filter: JobFilter, first: number, after: GatewayCursor | null, viewer: Viewer, prefetch?: ListPrefetch): Promise<GatewayPage>;
-  count(filter: JobFilter, viewer: Viewer): Promise<number>;
+  /** Exact up to a bound the gateway chooses, an estimate (flagged) past it: never a scan of every job. */
+  count(filter: JobFilter, viewer: Viewer): Promise<JobCount>;
   cursorOf(job: JobRecord): GatewayCursor;
   cancel(key: JobKey, options: CancelOptions, viewer: Viewer): Promise<JobRecord>;
   readonly expansions: JobExpansions;

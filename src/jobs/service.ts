@@ -3,11 +3,12 @@
 import { createHash } from "node:crypto";
 import type { GraphQLError } from "graphql";
 import { isJobsError, jobsError } from "../errors.ts";
+import { newJobFromRequest } from "../families/index.ts";
 import type { JobChangeHub } from "./changes.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
-import type { JobGateway, ListPrefetch, Prefetched } from "./gateway.ts";
+import type { JobCount, JobGateway, ListPrefetch, Prefetched } from "./gateway.ts";
 import type { JobFilter, JobKey, JobRecord, ReasonerType, Viewer } from "./model.ts";
-import type { NewJob } from "./new-job.ts";
+import type { CreateJobRequest, NewJob } from "./new-job.ts";
 import type { GatewayRegistry } from "./registry.ts";
 import { isTerminal } from "./states.ts";
 import { isUuid } from "./validation.ts";
@@ -15,7 +16,8 @@ import { isUuid } from "./validation.ts";
 export interface JobsPage {
   items: ListedJob[];
   hasNextPage: boolean;
-  totalCount: () => Promise<number>;
+  /** Counted once, on first call: exact, or past each gateway's bound an estimate that says so. */
+  totalCount: () => Promise<JobCount>;
   /** Gateways that could not answer (UPSTREAM_UNAVAILABLE): the page holds what the others have. */
   unavailable: GraphQLError[];
   /** Expansions read with the list (by remote gateways), by job id: for the request's loaders. */
@@ -54,6 +56,15 @@ export class ListedJob {
   }
 }
 
+/** fn's promise, made on the first call and shared by later ones. */
+function once<T>(fn: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => (made ??= fn());
+}
+
+/** Most jobs one createJobs call may create. */
+export const MAX_BULK_CREATE = 1000;
+
 const newestFirst = (a: JobRecord, b: JobRecord) =>
   b.createdOn.getTime() - a.createdOn.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
@@ -72,6 +83,40 @@ export class JobService {
     if (viewer.role === "WORKER") throw jobsError("FORBIDDEN", "worker keys run the worker protocol only; they cannot create jobs");
     const requestHash = createHash("sha256").update(JSON.stringify(request)).digest("hex");
     return this.registry.for(job.reasonerType).create({ ...job, requestHash }, viewer, request);
+  }
+
+  /**
+   * createJobs: up to MAX_BULK_CREATE requests, one answer per request, in order, each its job or
+   * its error (a bad request fails alone). Each gateway creates its share in bulk when it can.
+   */
+  async createMany(requests: readonly CreateJobRequest[], viewer: Viewer): Promise<(JobRecord | GraphQLError)[]> {
+    if (viewer.role === "WORKER") throw jobsError("FORBIDDEN", "worker keys run the worker protocol only; they cannot create jobs");
+    if (requests.length > MAX_BULK_CREATE) {
+      throw jobsError("BAD_USER_INPUT", `inputs: at most ${MAX_BULK_CREATE} jobs per call, got ${requests.length}`, { field: "inputs" });
+    }
+    const answers: (JobRecord | GraphQLError)[] = new Array(requests.length);
+    const byGateway = new Map<JobGateway, { index: number; job: NewJob }[]>();
+    requests.forEach((request, index) => {
+      try {
+        const job = newJobFromRequest(request);
+        // The same fingerprint createJob makes, so a key reused across the two is the same request.
+        const requestHash = createHash("sha256").update(JSON.stringify({ createJob: request })).digest("hex");
+        const gateway = this.registry.for(job.reasonerType);
+        byGateway.set(gateway, [...(byGateway.get(gateway) ?? []), { index, job: { ...job, requestHash } }]);
+      } catch (error) {
+        if (!isJobsError(error)) throw error;
+        answers[index] = error;
+      }
+    });
+    await Promise.all(
+      [...byGateway].map(async ([gateway, items]) => {
+        const created = gateway.createMany
+          ? await gateway.createMany(items.map((i) => i.job), viewer)
+          : await Promise.all(items.map((i) => gateway.create(i.job, viewer).catch((error: unknown) => (isJobsError(error) ? error : Promise.reject(error)))));
+        items.forEach((item, k) => (answers[item.index] = created[k]!));
+      }),
+    );
+    return answers;
   }
 
   async get(key: JobKey, viewer: Viewer): Promise<JobRecord | null> {
@@ -154,10 +199,18 @@ export class JobService {
       items,
       hasNextPage,
       // Gateways that failed the list are left out of the count (their error is already reported).
-      totalCount: () =>
+      totalCount: once(() =>
         Promise.all(
-          fetched.map(({ gateway }) => gateway.count({ ...filter, reasonerTypes: groups.get(gateway)! }, viewer).catch((e: unknown) => (isUnavailable(e) ? 0 : Promise.reject(e)))),
-        ).then((counts) => counts.reduce((a, b) => a + b, 0)),
+          fetched.map(({ gateway }) =>
+            gateway
+              .count({ ...filter, reasonerTypes: groups.get(gateway)! }, viewer)
+              .catch((e: unknown): JobCount | Promise<never> => (isUnavailable(e) ? { value: 0, estimated: false } : Promise.reject(e))),
+          ),
+        ).then((counts) => ({
+          value: counts.reduce((sum, c) => sum + c.value, 0),
+          estimated: counts.some((c) => c.estimated),
+        })),
+      ),
       unavailable,
       prefetched: new Map(fetched.flatMap(({ page }) => [...(page.prefetched ?? [])])),
     };

@@ -1,9 +1,10 @@
 // Creating, cancelling and waiting for jobs of any family.
+import { GraphQLError } from "graphql";
 import { newJobFromRequest } from "../families/index.ts";
 import type { JobRecord } from "../jobs/model.ts";
 import { builder } from "./builder.ts";
 import { ReasonerTypeEnum } from "./enums.ts";
-import { JobRef, OperationRef } from "./job.ts";
+import { JobErrorRef, JobRef, OperationRef } from "./job.ts";
 
 export const CreateJobPayloadRef = builder.objectRef<{ job: JobRecord }>("CreateJobPayload").implement({
   fields: (t) => ({
@@ -25,7 +26,29 @@ const CreateJobInput = builder.inputType("CreateJobInput", {
   }),
 });
 
+/** One answer of createJobs: the item's job, or why it was not created. */
+type CreateJobResult = { job: JobRecord; error: null } | { job: null; error: { code: string; message: string } };
+
+const CreateJobResultRef = builder.objectRef<CreateJobResult>("CreateJobResult").implement({
+  fields: (t) => ({
+    job: t.field({ type: JobRef, nullable: true, resolve: (r) => r.job }),
+    error: t.field({ type: JobErrorRef, nullable: true, resolve: (r) => r.error }),
+  }),
+});
+
+const toResult = (answer: JobRecord | GraphQLError): CreateJobResult =>
+  answer instanceof GraphQLError
+    ? { job: null, error: { code: String(answer.extensions.code ?? "INTERNAL_SERVER_ERROR"), message: answer.message } }
+    : { job: answer, error: null };
+
 builder.mutationFields((t) => ({
+  createJobs: t.field({
+    type: [CreateJobResultRef],
+    description: "Up to 1,000 jobs in one call; one result per input, in order, each its job or its error.",
+    args: { inputs: t.arg({ type: [CreateJobInput], required: true }) },
+    resolve: async (_root, { inputs }, ctx) =>
+      (await ctx.services.jobs.createMany(inputs.map((input) => ({ ...input, payload: input.payload })), ctx.viewer)).map(toResult),
+  }),
   createJob: t.field({
     type: CreateJobPayloadRef,
     args: { input: t.arg({ type: CreateJobInput, required: true }) },

@@ -4,6 +4,7 @@ import { pathToArray } from "graphql/jsutils/Path.js";
 import { jobsError } from "../errors.ts";
 import { pageOffset, pageSize } from "../jobs/cursor.ts";
 import { isUuid } from "../jobs/validation.ts";
+import type { JobCount } from "../jobs/gateway.ts";
 import type { JobRecord } from "../jobs/model.ts";
 import type { ListedJob } from "../jobs/service.ts";
 import { builder } from "./builder.ts";
@@ -54,7 +55,7 @@ class JobEdge {
 type JobsConnection = {
   edges: { cursor: string; node: JobRecord }[];
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
-  totalCount: () => Promise<number>;
+  totalCount: () => Promise<JobCount>;
 };
 
 const JobConnection = builder.connectionObject(
@@ -62,7 +63,11 @@ const JobConnection = builder.connectionObject(
     type: JobRef,
     name: "JobConnection",
     fields: (t) => ({
-      totalCount: t.int({ resolve: (c) => (c as unknown as JobsConnection).totalCount() }),
+      totalCount: t.int({ resolve: async (c) => (await (c as unknown as JobsConnection).totalCount()).value }),
+      totalCountIsEstimate: t.boolean({
+        description: "Whether totalCount is the database's estimate: counts are exact up to JOBS_EXACT_COUNT_LIMIT matching jobs, estimated past it.",
+        resolve: async (c) => (await (c as unknown as JobsConnection).totalCount()).estimated,
+      }),
     }),
   },
   { name: "JobEdge" },
@@ -92,7 +97,7 @@ builder.queryFields((t) => ({
       const offset = pageOffset(args.offset, args.after);
       const filter = jobFilterOf(args.filter);
       if (filter.jobId && !isUuid(filter.jobId)) {
-        return { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null }, totalCount: async () => 0 };
+        return { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null }, totalCount: async () => ({ value: 0, estimated: false }) };
       }
       // Remote gateways read the selected expansions with the list (one upstream request per page).
       const prefetch = ctx.services.registry.gateways().some((g) => g.kind === "remote") ? listPrefetch(info) : undefined;

@@ -4,7 +4,7 @@
 // a complete blob, and one that put() acknowledged survives a crash. The same bytes are kept once.
 import { createHash, randomUUID } from "node:crypto";
 import { createReadStream, openSync } from "node:fs";
-import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from "node:fs/promises";
+import { mkdir, open, readdir, rename, rm, stat, utimes, type FileHandle } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
 
@@ -119,8 +119,13 @@ export class BlobStore {
       const target = this.pathOf(contentHash);
       const existing = await stat(target).catch(() => null);
       if (existing?.isFile() && existing.size === sizeBytes) {
-        await rm(tmp, { force: true }); // already stored
-        return { contentHash, sizeBytes };
+        // Already stored. Touched so that remove() (retention) keeps it while the caller writes the
+        // row naming it; gone meanwhile (removed just now): put in place below.
+        const now = new Date();
+        if (await utimes(target, now, now).then(() => true, (err: unknown) => (isErrno(err, "ENOENT") ? false : Promise.reject(err)))) {
+          await rm(tmp, { force: true });
+          return { contentHash, sizeBytes };
+        }
       }
       const shard = dirname(target);
       const created = await mkdir(shard, { recursive: true });
@@ -197,6 +202,45 @@ export class BlobStore {
       return await file.readFile();
     } finally {
       await file.close();
+    }
+  }
+
+  /**
+   * Deletes the blob unless it was stored or touched by put() within the last `graceMs` (a writer
+   * may be about to name it in a row). The blob is first moved aside, then its time read, so a put()
+   * racing this either touched what was moved (it is put back) or puts a fresh copy. True if removed.
+   */
+  async remove(contentHash: string, graceMs: number): Promise<boolean> {
+    const path = this.pathOf(contentHash);
+    await mkdir(this.tmpDir, { recursive: true });
+    const aside = join(this.tmpDir, `${randomUUID()}.removing`);
+    try {
+      await rename(path, aside);
+    } catch (err) {
+      if (isErrno(err, "ENOENT", "ENOTDIR")) return false;
+      throw err;
+    }
+    const info = await stat(aside);
+    if (info.mtimeMs > Date.now() - graceMs) {
+      await rename(aside, path);
+      return false;
+    }
+    await rm(aside, { force: true });
+    return true;
+  }
+
+  /** Every stored blob's hash and last write (or put() touch), shard by shard. */
+  async *list(): AsyncGenerator<{ contentHash: string; mtimeMs: number }> {
+    const root = join(this.dir, "sha256");
+    const shards = await readdir(root).catch((err: unknown) => (isErrno(err, "ENOENT") ? ([] as string[]) : Promise.reject(err)));
+    for (const shard of shards) {
+      const names = await readdir(join(root, shard)).catch((err: unknown) => (isErrno(err, "ENOENT", "ENOTDIR") ? ([] as string[]) : Promise.reject(err)));
+      for (const name of names) {
+        const contentHash = `sha256:${name}`;
+        if (!isContentHash(contentHash)) continue;
+        const info = await stat(join(root, shard, name)).catch(() => null);
+        if (info?.isFile()) yield { contentHash, mtimeMs: info.mtimeMs };
+      }
     }
   }
 

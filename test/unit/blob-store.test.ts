@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -171,5 +171,24 @@ describe("BlobStore", () => {
     writeFileSync(join(dir, "tmp", "fresh.part"), "in progress");
     expect(await store.removeStaleTempFiles()).toBe(1);
     expect(readdirSync(join(dir, "tmp"))).toEqual(["fresh.part"]);
+  });
+  it("remove() deletes a blob older than the grace time, keeps one put (or put again) within it, and lists what is stored", async () => {
+    const bytes = randomBytes(100);
+    const { contentHash } = await store.putBytes(bytes);
+    const path = store.pathOf(contentHash);
+    const old = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    utimesSync(path, old, old);
+    const listed = [];
+    for await (const blob of store.list()) listed.push(blob);
+    expect(listed).toEqual([{ contentHash, mtimeMs: expect.closeTo(old.getTime(), -3) }]);
+    // A put() of the same bytes touches the stored blob: a writer is about to name it.
+    await store.putBytes(bytes);
+    expect(await store.remove(contentHash, 60 * 60 * 1000)).toBe(false);
+    expect(readFileSync(path)).toEqual(bytes);
+    utimesSync(path, old, old);
+    expect(await store.remove(contentHash, 60 * 60 * 1000)).toBe(true);
+    expect(await store.has(contentHash)).toBe(false);
+    expect(await store.remove(contentHash, 0)).toBe(false);
+    expect(readdirSync(join(dir, "tmp"))).toEqual([]);
   });
 });

@@ -186,7 +186,7 @@ export type ListJobsQueryVariables = Exact<{
 }>;
 
 
-export type ListJobsQuery = { jobs: { totalCount: number, edges: Array<{ cursor: string, node:
+export type ListJobsQuery = { jobs: { totalCount: number, totalCountIsEstimate: boolean, edges: Array<{ cursor: string, node:
         | { __typename: 'AgentJob', id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null }
         | { __typename: 'BatchJob', id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null }
         | { __typename: 'GenerationJob', id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null }
@@ -277,6 +277,19 @@ export type CreateJobMutation = { createJob: { job:
       | { __typename: 'ReasonerJob', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
       | { __typename: 'Transaction', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
      } };
+
+export type CreateJobsMutationVariables = Exact<{
+  inputs: Array<CreateJobInput> | CreateJobInput;
+}>;
+
+
+export type CreateJobsMutation = { createJobs: Array<{ job:
+      | { __typename: 'AgentJob', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+      | { __typename: 'BatchJob', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+      | { __typename: 'GenerationJob', kind: GenerationKind, rows: number | null, seed: number, queue: string, planTier: PlanTier, estimatedCredits: number, chargedCredits: number, timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, rerunOf: { jobId: string } | null, evidence: { rootHash: string, signature: string, publicKey: string, verified: boolean, files: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> } | null, seal: { id: string, sealHash: string, previousSealHash: string | null, createdOn: string } | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+      | { __typename: 'ReasonerJob', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+      | { __typename: 'Transaction', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+     | null, error: { code: string, message: string } | null }> };
 
 export type CreateJobReadyMutationVariables = Exact<{
   input: CreateJobInput;
@@ -675,6 +688,7 @@ export const ListJobsDocument = new TypedDocumentString(`
     query ListJobs($filter: JobFilter, $first: Int, $after: String, $offset: Int) {
   jobs(filter: $filter, first: $first, after: $after, offset: $offset) {
     totalCount
+    totalCountIsEstimate
     edges {
       cursor
       node {
@@ -932,6 +946,95 @@ fragment ArtifactFields on Artifact {
   downloadUrl
   createdOn
 }`) as unknown as TypedDocumentString<CreateJobMutation, CreateJobMutationVariables>;
+export const CreateJobsDocument = new TypedDocumentString(`
+    mutation CreateJobs($inputs: [CreateJobInput!]!) {
+  createJobs(inputs: $inputs) {
+    job {
+      ...JobDetail
+    }
+    error {
+      code
+      message
+    }
+  }
+}
+    fragment JobSummary on Job {
+  __typename
+  id
+  jobId
+  reasonerType
+  reasonerName
+  name
+  state
+  nativeState
+  createdBy
+  createdOn
+  startedOn
+  finishedOn
+  durationMs
+}
+fragment JobDetail on Job {
+  ...JobSummary
+  timeoutMins
+  payload
+  details
+  execTimeMs
+  error {
+    code
+    message
+  }
+  operation {
+    id
+    reasonerType
+    done
+    state
+    error {
+      code
+      message
+    }
+    result
+  }
+  artifacts {
+    ...ArtifactFields
+  }
+  ... on GenerationJob {
+    kind
+    rows
+    seed
+    queue
+    planTier
+    estimatedCredits
+    chargedCredits
+    rerunOf {
+      jobId
+    }
+    evidence {
+      rootHash
+      signature
+      publicKey
+      verified
+      files {
+        ...ArtifactFields
+      }
+    }
+    seal {
+      id
+      sealHash
+      previousSealHash
+      createdOn
+    }
+  }
+}
+fragment ArtifactFields on Artifact {
+  id
+  name
+  artifactType
+  mimeType
+  sizeBytes
+  contentHash
+  downloadUrl
+  createdOn
+}`) as unknown as TypedDocumentString<CreateJobsMutation, CreateJobsMutationVariables>;
 export const CreateJobReadyDocument = new TypedDocumentString(`
     mutation CreateJobReady($input: CreateJobInput!, $timeoutS: Float) {
   createJobReady(input: $input, timeoutS: $timeoutS) {

@@ -1,9 +1,10 @@
 // The local gateway: every family, stored in our own database.
+import type { GraphQLError } from "graphql";
 import { uuidv7 } from "uuidv7";
 import type { Database } from "../../db/database.ts";
 import { jobsError } from "../../errors.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
-import type { CancelOptions, GatewayCursor, GatewayPage, JobGateway } from "../gateway.ts";
+import type { CancelOptions, GatewayCursor, GatewayPage, JobCount, JobGateway } from "../gateway.ts";
 import type { JobFilter, JobKey, JobRecord, ReasonerType, Viewer } from "../model.ts";
 import type { NewJob } from "../new-job.ts";
 import { currentTraceParent } from "../../observability/tracing.ts";
@@ -11,12 +12,13 @@ import { NEW_JOBS, notifyPayload, RECORD_CHANGE, recordOneChangeSql } from "../s
 import { transitionJob } from "../sql/transitionJob.ts";
 import { initialStates, isTerminal, isWaiting, nativeStateOf } from "../states.ts";
 import { requireRelation } from "./access.ts";
+import { createJobsInBulk } from "./bulk-create.ts";
 import { localAgentExtras } from "./agent-extras.ts";
 import { requireAssignable } from "./agent-assignment.ts";
 import { localExpansions } from "./expansions.ts";
 import { jobInclude, jsonValue, toJobRecord } from "./rows.ts";
-import { selectListedJobs, selectVisibleJobs } from "./read-jobs.ts";
-import { listedJobs, visibleJobs } from "./visibility.ts";
+import { countListedJobs, selectListedJobs, selectVisibleJobs } from "./read-jobs.ts";
+import { visibleJobs } from "./visibility.ts";
 import { ALL_REASONER_TYPES } from "../registry.ts";
 import { isUuid } from "../validation.ts";
 
@@ -31,6 +33,13 @@ const isListPosition = (v: unknown): v is ListPosition => {
   return time >= 0 && time < MAX_CURSOR_TIME && isUuid(i);
 };
 
+/** Jobs counted exactly before totalCount becomes an estimate (JOBS_EXACT_COUNT_LIMIT). */
+export const DEFAULT_EXACT_COUNT_LIMIT = 10_000;
+
+export interface LocalGatewayOptions {
+  /** Past this many matching jobs, count() answers the planner's estimate instead of counting on. */
+  exactCountLimit: number;
+}
 
 export class LocalJobGateway implements JobGateway {
   readonly name: string;
@@ -43,6 +52,7 @@ export class LocalJobGateway implements JobGateway {
     private readonly db: Database,
     readonly reasonerTypes: readonly ReasonerType[] = ALL_REASONER_TYPES,
     name = "local",
+    private readonly options: LocalGatewayOptions = { exactCountLimit: DEFAULT_EXACT_COUNT_LIMIT },
   ) {
     this.name = name;
     this.expansions = localExpansions(db);
@@ -136,6 +146,10 @@ export class LocalJobGateway implements JobGateway {
     return toJobRecord(created);
   }
 
+  createMany(jobs: readonly NewJob[], viewer: Viewer): Promise<(JobRecord | GraphQLError)[]> {
+    return createJobsInBulk(this.db, jobs, viewer);
+  }
+
   async load(keys: readonly JobKey[], viewer: Viewer): Promise<(JobRecord | null)[]> {
     const ids = [...new Set(keys.map((k) => k.jobId).filter(isUuid))];
     if (ids.length === 0) return keys.map(() => null);
@@ -167,8 +181,8 @@ export class LocalJobGateway implements JobGateway {
     return { items: rows.slice(0, first), hasMore: rows.length > first };
   }
 
-  count(filter: JobFilter, viewer: Viewer): Promise<number> {
-    return this.db.prisma.job.count({ where: listedJobs(filter, viewer) });
+  count(filter: JobFilter, viewer: Viewer): Promise<JobCount> {
+    return countListedJobs(this.db, filter, viewer, this.options.exactCountLimit);
   }
 
   async cancel(key: JobKey, options: CancelOptions, viewer: Viewer): Promise<JobRecord> {

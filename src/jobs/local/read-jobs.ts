@@ -4,6 +4,7 @@
 // row mapping cost more than the statement itself.
 import type { Sql } from "../../db/database.ts";
 import { Prisma } from "../../generated/prisma/client.ts";
+import type { JobCount } from "../gateway.ts";
 import type { JobFilter, JobRecord, ReasonerType, Viewer } from "../model.ts";
 import { TERMINAL_STATES } from "../states.ts";
 
@@ -171,14 +172,8 @@ export async function selectJobsById(sql: Sql, ids: readonly string[]): Promise<
   return sql.queryRecords(text, [ids], toJob);
 }
 
-/** Newest first, after a position, at most `limit` jobs the viewer may list (listedJobs). */
-export async function selectListedJobs(
-  sql: Sql,
-  filter: JobFilter,
-  after: { createdOn: string; id: string } | null,
-  limit: number,
-  viewer: Viewer,
-): Promise<JobRecord[]> {
+/** The conditions of the jobs a viewer may list with `filter` (listedJobs), in a fresh WHERE clause. */
+function listedConditions(filter: JobFilter, viewer: Viewer): Conditions {
   const where = new Conditions();
   where.add("tenant", `j."tenantId" = ${where.param(viewer.tenantId)}::uuid`);
   if (!(viewer.role === "ADMIN" && filter.allUsers)) where.ownOrShared(viewer);
@@ -192,6 +187,18 @@ export async function selectListedJobs(
   if (filter.assignedAgentId) where.add("agent", `da."assignedAgentId" = ${where.param(filter.assignedAgentId)}`);
   if (filter.archiveStatus) where.add("archive", `da."archiveStatus" = ${where.param(filter.archiveStatus)}::"ArchiveStatus"`);
   if (filter.onlyActive) where.add("active", `j."state" <> all(${where.param([...TERMINAL_STATES])}::text[]::"JobState"[])`);
+  return where;
+}
+
+/** Newest first, after a position, at most `limit` jobs the viewer may list (listedJobs). */
+export async function selectListedJobs(
+  sql: Sql,
+  filter: JobFilter,
+  after: { createdOn: string; id: string } | null,
+  limit: number,
+  viewer: Viewer,
+): Promise<JobRecord[]> {
+  const where = listedConditions(filter, viewer);
   if (after) {
     const c = where.param(after.createdOn);
     where.add("after", `(j."createdOn" < ${c}::timestamptz or (j."createdOn" = ${c}::timestamptz and j."id" < ${where.param(after.id)}::uuid))`);
@@ -202,4 +209,27 @@ export async function selectListedJobs(
   const types = agentOnly ? ["AGENT" as const] : filter.reasonerTypes ? [...filter.reasonerTypes].sort() : undefined;
   const text = where.text(`listed:${types?.join(",") ?? "all"}`, () => `${selectFrom(types)} where ${where.parts.join(" and ")} order by j."createdOn" desc, j."id" desc limit ${limitParam}`);
   return sql.queryRecords(text, where.values, toJob);
+}
+
+/**
+ * How many jobs the viewer may list with `filter`: counted exactly up to `exactUpTo` (the count
+ * stops there, so it never walks more rows than that), and past it the planner's estimate of the
+ * same conditions, never less than exactUpTo + 1, flagged as estimated.
+ */
+export async function countListedJobs(sql: Sql, filter: JobFilter, viewer: Viewer, exactUpTo: number): Promise<JobCount> {
+  const where = listedConditions(filter, viewer);
+  const cap = where.param(exactUpTo + 1);
+  const text = where.text("count", () => `select count(*)::int as "n" from (select 1 from "jobs" j where ${where.parts.join(" and ")} limit ${cap}) "capped"`);
+  const [row] = await sql.query<{ n: number }>(text, where.values);
+  const exact = row?.n ?? 0;
+  if (exact <= exactUpTo) return { value: exact, estimated: false };
+  const values = where.values.slice(0, -1);
+  const plan = await sql.query<{ "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] | string }>(
+    where.text("estimate", () => `explain (format json) select 1 from "jobs" j where ${where.parts.join(" and ")}`),
+    values,
+  );
+  const raw = plan[0]?.["QUERY PLAN"];
+  const parsed = typeof raw === "string" ? (JSON.parse(raw) as [{ Plan: { "Plan Rows": number } }]) : raw;
+  const planned = Math.round(parsed?.[0]?.Plan["Plan Rows"] ?? 0);
+  return { value: Math.max(exactUpTo + 1, planned), estimated: true };
 }

@@ -4,15 +4,23 @@
 import { jobsError } from "../../errors.ts";
 import type { GatewayConfig } from "../../config.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
-import type { CancelOptions, GatewayCursor, GatewayPage, JobExpansions, JobGateway } from "../gateway.ts";
-import type { JobFilter, JobKey, JobRecord, ReasonerType, Viewer } from "../model.ts";
+import type {
+  CancelOptions,
+  CreditEstimate,
+  GatewayCursor,
+  GatewayPage,
+  JobCount,
+  JobEventRecord,
+  JobExpansions,
+  JobGateway,
+  ListPrefetch,
+  LogLineRecord,
+  Prefetched,
+} from "../gateway.ts";
+import type { GenerationKind, JobFilter, JobKey, JobRecord, ReasonerType, Viewer } from "../model.ts";
 import type { NewJob } from "../new-job.ts";
 import type { Logger } from "../../logger.ts";
-import type { JobEventRecord, LogLineRecord } from "../gateway.ts";
-import type { CreditEstimate } from "../gateway.ts";
-import type { GenerationKind } from "../model.ts";
 import { RemoteAgentExtras } from "./agent-extras.ts";
-import type { ListPrefetch, Prefetched } from "../gateway.ts";
 import { partSelection, prefetchParts, RemoteExpansions } from "./expansions.ts";
 import { UpstreamLive, mapIterator, mergeIterators } from "./live.ts";
 import { EVENT_SELECTION, JOB_SELECTION, LOG_SELECTION, globalJobId, toEvent, toJobRecord, toLogLine } from "./records.ts";
@@ -178,15 +186,18 @@ export class RemoteJobGateway implements JobGateway {
     };
   }
 
-  async count(filter: JobFilter, viewer: Viewer): Promise<number> {
+  async count(filter: JobFilter, viewer: Viewer): Promise<JobCount> {
     const types = this.typesOf(filter);
-    const data = await this.upstream.request<Record<string, { totalCount: number }>>({
-      query: `query Count(${types.map((_t, i) => `$f${i}: JobFilter`).join(", ")}) { ${types.map((_t, i) => `t${i}: jobs(filter: $f${i}, first: 0) { totalCount }`).join(" ")} }`,
+    const data = await this.upstream.request<Record<string, { totalCount: number; totalCountIsEstimate: boolean }>>({
+      query: `query Count(${types.map((_t, i) => `$f${i}: JobFilter`).join(", ")}) { ${types.map((_t, i) => `t${i}: jobs(filter: $f${i}, first: 0) { totalCount totalCountIsEstimate }`).join(" ")} }`,
       variables: Object.fromEntries(types.map((t, i) => [`f${i}`, upstreamFilter(filter, t)])),
       viewer,
       idempotent: true,
     });
-    return types.reduce((sum, _t, i) => sum + data[`t${i}`]!.totalCount, 0);
+    return {
+      value: types.reduce((sum, _t, i) => sum + data[`t${i}`]!.totalCount, 0),
+      estimated: types.some((_t, i) => data[`t${i}`]!.totalCountIsEstimate),
+    };
   }
 
   cursorOf(job: JobRecord): GatewayCursor {

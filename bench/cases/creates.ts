@@ -1,0 +1,219 @@
+// Creating jobs and counting them:
+// - bulk: `createJobs` over HTTP, 1,000 inputs per request, against graphile-worker's
+//   `WorkerUtils.addJobs` with the same 1,000 jobs per call (target >= 1.0x);
+// - single: `createJob` over HTTP from 16 concurrent clients (keep-alive) against graphile-worker's
+//   `addJob` from a pool of 16 connections and 16 concurrent callers (target >= 0.5x);
+// - totalCount with 100,000 queued jobs against the same on an empty table (target <= 1.5x).
+// Each side on its own fresh database; runs alternate which side goes first (ABBA).
+import { makeWorkerUtils, type WorkerUtils } from "graphile-worker";
+import pg from "pg";
+import { type BenchCase, type CaseOptions, ratioEntry, type ResultEntry } from "../case.ts";
+import { freshDatabase, type FreshDatabase } from "../db.ts";
+import { ADMIN_KEY, insertNoopJobs, NOOP_QUEUE, NOOP_TYPE, startOurServer, type OurServer } from "../ours.ts";
+import { graphileMigrate, GRAPHILE_TASK } from "../peers.ts";
+import { median, msSince } from "../stats.ts";
+
+const BULK_SIZE = 1000;
+const CLIENTS = 16;
+
+const CREATE_JOBS = `mutation($inputs: [CreateJobInput!]!) { createJobs(inputs: $inputs) { job { jobId } error { code } } }`;
+const CREATE_JOB = `mutation($input: CreateJobInput!) { createJob(input: $input) { job { jobId } } }`;
+const COUNT = `{ jobs(first: 50, filter: { allUsers: true }) { totalCount totalCountIsEstimate } }`;
+
+const input = (i: number) => ({ reasonerType: NOOP_TYPE, reasonerName: NOOP_QUEUE, payload: { i } });
+
+async function post<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const res = await fetch(`${url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_KEY}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: T; errors?: unknown[] };
+  if (body.errors?.length || !body.data) throw new Error(`our server refused: ${JSON.stringify(body.errors).slice(0, 500)}`);
+  return body.data;
+}
+
+/** Runs `count` calls of `call` from `clients` concurrent callers; resolves with the seconds taken. */
+async function concurrently(count: number, clients: number, call: (i: number) => Promise<void>): Promise<number> {
+  let next = 0;
+  const start = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      for (let i = next++; i < count; i = next++) await call(i);
+    }),
+  );
+  return msSince(start) / 1000;
+}
+
+interface Peer {
+  utils: WorkerUtils;
+  pool: pg.Pool;
+  db: FreshDatabase;
+  stop(): Promise<void>;
+}
+
+async function startPeer(label: string): Promise<Peer> {
+  const db = await freshDatabase(label);
+  const pool = new pg.Pool({ connectionString: db.url, max: CLIENTS });
+  await graphileMigrate(pool);
+  const utils = await makeWorkerUtils({ pgPool: pool });
+  return {
+    utils,
+    pool,
+    db,
+    async stop() {
+      await utils.release();
+      await pool.end();
+      await db.drop();
+    },
+  };
+}
+
+/** One side of one run: a fresh system, measured, stopped. */
+async function side<T, R>(start: () => Promise<T>, stop: (s: T) => Promise<void>, measure: (s: T) => Promise<R>): Promise<R> {
+  const system = await start();
+  try {
+    return await measure(system);
+  } finally {
+    await stop(system);
+  }
+}
+
+async function bulkOurs(jobs: number): Promise<number> {
+  return side(
+    () => startOurServer("bulk"),
+    (s) => s.stop(),
+    async (s: OurServer) => {
+      await post(s.url, CREATE_JOBS, { inputs: [input(0)] }); // warm-up: plans, JIT
+      const seconds = await concurrently(Math.ceil(jobs / BULK_SIZE), 1, async (chunk) => {
+        const data = await post<{ createJobs: { error: unknown }[] }>(s.url, CREATE_JOBS, { inputs: Array.from({ length: BULK_SIZE }, (_, k) => input(chunk * BULK_SIZE + k)) });
+        if (data.createJobs.some((r) => r.error)) throw new Error("createJobs refused an item");
+      });
+      return jobs / seconds;
+    },
+  );
+}
+
+async function bulkPeer(jobs: number): Promise<number> {
+  return side(
+    () => startPeer("bulk_gw"),
+    (p) => p.stop(),
+    async (p) => {
+      await p.utils.addJobs([{ identifier: GRAPHILE_TASK, payload: { i: 0 } }]);
+      const seconds = await concurrently(Math.ceil(jobs / BULK_SIZE), 1, async (chunk) => {
+        await p.utils.addJobs(Array.from({ length: BULK_SIZE }, (_, k) => ({ identifier: GRAPHILE_TASK, payload: { i: chunk * BULK_SIZE + k } })));
+      });
+      return jobs / seconds;
+    },
+  );
+}
+
+async function singleOurs(jobs: number): Promise<number> {
+  return side(
+    () => startOurServer("single"),
+    (s) => s.stop(),
+    async (s) => {
+      await concurrently(CLIENTS, CLIENTS, (i) => post(s.url, CREATE_JOB, { input: input(i) }).then(() => undefined));
+      return jobs / (await concurrently(jobs, CLIENTS, (i) => post(s.url, CREATE_JOB, { input: input(i) }).then(() => undefined)));
+    },
+  );
+}
+
+async function singlePeer(jobs: number): Promise<number> {
+  return side(
+    () => startPeer("single_gw"),
+    (p) => p.stop(),
+    async (p) => {
+      await concurrently(CLIENTS, CLIENTS, (i) => p.utils.addJob(GRAPHILE_TASK, { i }).then(() => undefined));
+      return jobs / (await concurrently(jobs, CLIENTS, (i) => p.utils.addJob(GRAPHILE_TASK, { i }).then(() => undefined)));
+    },
+  );
+}
+
+/** Median ms of `samples` totalCount requests with `queued` waiting jobs in the table. */
+async function countLatency(queued: number, samples: number): Promise<{ ms: number; estimated: boolean }> {
+  return side(
+    () => startOurServer(`count_${queued}`),
+    (s) => s.stop(),
+    async (s) => {
+      const db = s.server.services.db;
+      for (let done = 0; done < queued; done += 10_000) await insertNoopJobs(db, s.admin, Math.min(10_000, queued - done));
+      await db.query(`analyze "jobs"`);
+      const times: number[] = [];
+      let estimated = false;
+      for (let i = 0; i < samples + 5; i++) {
+        const start = process.hrtime.bigint();
+        const data = await post<{ jobs: { totalCount: number; totalCountIsEstimate: boolean } }>(s.url, COUNT);
+        if (i >= 5) times.push(msSince(start));
+        estimated = data.jobs.totalCountIsEstimate;
+      }
+      return { ms: median(times), estimated };
+    },
+  );
+}
+
+export const createsCase: BenchCase = {
+  id: "creates",
+  title: "Creating and counting jobs",
+  async run(o: CaseOptions): Promise<ResultEntry[]> {
+    const bulkJobs = o.jobs ?? (o.quick ? 5_000 : 50_000);
+    const singleJobs = o.quick ? 1_000 : 10_000;
+    const queued = 100_000;
+    const bulk = { ours: [] as number[], peer: [] as number[] };
+    const single = { ours: [] as number[], peer: [] as number[] };
+    const count = { loaded: [] as number[], empty: [] as number[] };
+    let estimated = false;
+    for (let r = 0; r < o.runs; r++) {
+      const oursFirst = r % 2 === 0;
+      for (const who of oursFirst ? (["ours", "peer"] as const) : (["peer", "ours"] as const)) {
+        bulk[who].push(who === "ours" ? await bulkOurs(bulkJobs) : await bulkPeer(bulkJobs));
+      }
+      o.log(`creates run ${r + 1}/${o.runs} bulk: ours ${bulk.ours.at(-1)!.toFixed(0)} jobs/s, graphile-worker addJobs ${bulk.peer.at(-1)!.toFixed(0)} jobs/s`);
+      for (const who of oursFirst ? (["peer", "ours"] as const) : (["ours", "peer"] as const)) {
+        single[who].push(who === "ours" ? await singleOurs(singleJobs) : await singlePeer(singleJobs));
+      }
+      o.log(`creates run ${r + 1}/${o.runs} single: ours ${single.ours.at(-1)!.toFixed(0)} jobs/s, graphile-worker addJob ${single.peer.at(-1)!.toFixed(0)} jobs/s`);
+      for (const which of oursFirst ? (["loaded", "empty"] as const) : (["empty", "loaded"] as const)) {
+        const c = await countLatency(which === "loaded" ? queued : 0, o.quick ? 20 : 100);
+        count[which].push(c.ms);
+        if (which === "loaded") estimated = c.estimated;
+      }
+      o.log(`creates run ${r + 1}/${o.runs} totalCount: ${count.loaded.at(-1)!.toFixed(1)} ms at ${queued} queued, ${count.empty.at(-1)!.toFixed(1)} ms empty`);
+    }
+    return [
+      ratioEntry({
+        name: `creates: createJobs (${BULK_SIZE} per request) vs graphile-worker addJobs (${BULK_SIZE} per call)`,
+        ours: bulk.ours,
+        peer: bulk.peer,
+        unit: "jobs/s",
+        better: "higher",
+        minRatio: 1.0,
+        target: ">= 1.0x",
+        runs: o.runs,
+        note: `${bulkJobs} jobs per run, one request at a time over HTTP; each job with its history, owner grant and change notification`,
+      }),
+      ratioEntry({
+        name: `creates: createJob from ${CLIENTS} concurrent clients vs graphile-worker addJob from a pool of ${CLIENTS}`,
+        ours: single.ours,
+        peer: single.peer,
+        unit: "jobs/s",
+        better: "higher",
+        minRatio: 0.5,
+        target: ">= 0.5x",
+        runs: o.runs,
+        note: `${singleJobs} jobs per run, keep-alive HTTP, load generated in the benchmark process`,
+      }),
+      ratioEntry({
+        name: `creates: totalCount with ${queued} queued jobs vs an empty table`,
+        ours: count.loaded,
+        peer: count.empty,
+        unit: "ms",
+        better: "lower",
+        maxRatio: 1.5,
+        target: "<= 1.5x",
+        runs: o.runs,
+        note: `median of ${o.quick ? 20 : 100} requests of jobs(first: 50) { totalCount } (admin, allUsers); ${estimated ? "past JOBS_EXACT_COUNT_LIMIT: an estimate, flagged" : "exact"}`,
+      }),
+    ];
+  },
+};
