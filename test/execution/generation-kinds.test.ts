@@ -121,9 +121,10 @@ describe.each(backends.map((b) => [b.name, b] as const))("generation kinds on %s
     expect(report.correlation.columns).toEqual(["x", "y", "signup"]);
     expect(report.privacy).toEqual({ exactCopies: 0, exactCopyShare: 0 });
 
-    // Credits charged once, evidence and seal; a rerun gives the same bytes.
-    expect(synth.estimatedCredits).toBe(1);
-    expect(synth.chargedCredits).toBe(1);
+    // Credits charged once (1 for the rows, 2 for the GPU-S training SYNTHESIZE does), evidence and
+    // seal; a rerun gives the same bytes.
+    expect(synth.estimatedCredits).toBe(3);
+    expect(synth.chargedCredits).toBe(3);
     expect(synth.evidence?.verified).toBe(true);
     expect(synth.seal?.sealHash).toMatch(/^sha256:/);
     const again = await rerun(synth.jobId);
