@@ -103,7 +103,7 @@ describe.each(backends.map((b) => [b.name, b] as const))("dataset uploads on %s"
     expect(after).toEqual(before);
     await t.server.services.audit.idle();
     const refused = await t.server.services.db.query<{ outcome: string }>(
-      `select "outcome" from "audit_log" where "operation" = 'upload' and "tenantId" = $1::uuid order by "outcome"`,
+      `select "outcome" from "audit_log" where "operation" = 'PUT /uploads' and "tenantId" = $1::uuid order by "outcome"`,
       [tn.tenantId],
     );
     expect(refused.map((r) => r.outcome)).toEqual(["BAD_USER_INPUT", "BAD_USER_INPUT", "FORBIDDEN"]);

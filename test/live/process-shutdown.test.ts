@@ -105,7 +105,6 @@ describe("npm start", () => {
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
-    proc.stderr!.on("data", (d: Buffer) => (output += d.toString()));
     const exited = new Promise<number | null>((resolve) => proc.once("exit", (code) => resolve(code)));
     const groupAlive = () => {
       try {
@@ -117,11 +116,14 @@ describe("npm start", () => {
     };
     try {
       const url = await new Promise<string>((resolve, reject) => {
-        proc.stdout!.on("data", (d: Buffer) => {
+        // The banner is on stderr (stdout carries JSON log lines only).
+        const onData = (d: Buffer) => {
           output += d.toString();
           const found = /ready on (http:\/\/\S+)\/graphql/.exec(output);
           if (found) resolve(found[1]!);
-        });
+        };
+        proc.stdout!.on("data", onData);
+        proc.stderr!.on("data", onData);
         void exited.then((code) => reject(new Error(`npm start exited (${code}) before it was ready:\n${output}`)));
       });
       expect((await fetch(`${url}/healthz`)).status).toBe(200);

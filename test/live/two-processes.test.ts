@@ -39,8 +39,9 @@ async function spawnServer(databaseUrl: string, dataDir: string): Promise<{ url:
       const match = /ready on (http:\/\/\S+)\/graphql/.exec(output);
       if (match) resolve(match[1]!.replace("localhost", "127.0.0.1"));
     };
+    // The banner goes to stderr (stdout carries JSON log lines only).
     child.stdout!.on("data", onData);
-    child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on("data", onData);
     child.once("exit", (code) => reject(new Error(`second server exited (${code}) before it was ready:\n${output}`)));
   });
   return { url, child };

@@ -19,11 +19,11 @@ describe.each(backends)("artifact visibility on $name", (backend) => {
   afterAll(async () => t?.stop());
 
   /** An artifact row for the job (or none): what completeJob leaves after an upload. */
-  async function artifactOf(tenantId: string, jobId: string | null): Promise<string> {
+  async function artifactOf(tenantId: string, jobId: string | null, uploadedBy: string | null = null): Promise<string> {
     const [row] = await t.server.services.db.query<{ id: string }>(
-      `insert into "artifacts" ("id", "tenantId", "jobId", "name", "artifactType", "sizeBytes", "contentHash")
-       values (gen_random_uuid(), $1::uuid, $2::uuid, 'secret-plan.csv', 'file', 12, 'sha256:00') returning "id"::text as "id"`,
-      [tenantId, jobId],
+      `insert into "artifacts" ("id", "tenantId", "jobId", "uploadedBy", "name", "artifactType", "sizeBytes", "contentHash")
+       values (gen_random_uuid(), $1::uuid, $2::uuid, $3, 'secret-plan.csv', 'file', 12, 'sha256:00') returning "id"::text as "id"`,
+      [tenantId, jobId, uploadedBy],
     );
     return row!.id;
   }
@@ -56,12 +56,14 @@ describe.each(backends)("artifact visibility on $name", (backend) => {
     expect(await sees(tn.otherMember, artifactId)).toEqual(hidden);
   });
 
-  it("shows an upload attached to no job to its tenant's admins only", async () => {
+  it("shows a dataset upload (no job) to its uploader, the tenant's admins and workers; a worker's unattached upload to nobody", async () => {
     const tn = await newTenant(t);
     const other = await newTenant(t);
-    const artifactId = await artifactOf(tn.tenantId, null);
-    expect((await sees(tn.admin, artifactId)).node).toBe(true);
-    for (const who of [tn.member, tn.otherMember, tn.worker, other.admin]) expect((await sees(who, artifactId)).node).toBe(false);
+    const dataset = await artifactOf(tn.tenantId, null, "m1");
+    for (const who of [tn.member, tn.admin, tn.worker]) expect((await sees(who, dataset)).node).toBe(true);
+    for (const who of [tn.otherMember, other.admin, other.member]) expect(await sees(who, dataset)).toEqual({ node: false, download: 404 });
+    const unattached = await artifactOf(tn.tenantId, null);
+    for (const who of [tn.member, tn.otherMember, tn.admin, tn.worker, other.admin]) expect(await sees(who, unattached)).toEqual({ node: false, download: 404 });
   });
 
   it("answers ids that are not artifacts' with null, never an error", async () => {

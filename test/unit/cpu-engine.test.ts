@@ -14,11 +14,10 @@ describe("worker-thread engine", () => {
   const engine = new ThreadEngine({ threads: 2, onTask: (id) => threads.push(id) });
   afterAll(() => engine.close());
 
-  it("loads its worker with the current module's extension (tsx's loader for .ts)", () => {
+  it("loads its worker from the sources through worker-dev.mjs (which registers tsx in the thread)", () => {
     const { filename, execArgv } = workerFile();
-    expect(filename).toMatch(/\/src\/executors\/cpu\/worker\.ts$/);
-    expect(execArgv[0]).toBe("--import");
-    expect(execArgv[1]).toMatch(/^file:.*tsx/);
+    expect(filename).toMatch(/\/src\/executors\/cpu\/worker-dev\.mjs$/);
+    expect(execArgv).toEqual([]);
   });
 
   it("runs a kind on another thread with the same result as inline", async () => {

@@ -2,11 +2,11 @@
 // the other kinds run there, never on the event loop that serves requests. A cancel aborts the
 // task's signal, and piscina ends the thread running it at once (a new one takes its place).
 //
-// The worker file sits beside this one with the same extension: .ts when the server runs through
-// tsx or vitest (the thread then loads tsx's loader itself), .js once compiled to dist/.
-import { createRequire } from "node:module";
+// The worker file sits beside this one: worker.js once compiled to dist/; from the TypeScript sources
+// (tsx, vitest) worker-dev.mjs, which registers tsx's loader in the thread and loads worker.ts, so
+// nothing of the compiled server names tsx.
 import { extname } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { MessageChannel } from "node:worker_threads";
 import { Piscina } from "piscina";
 import type { GenerationRequest, GenerationRun } from "../../families/generation/engine/index.ts";
@@ -26,11 +26,8 @@ export interface ThreadEngineOptions {
 }
 
 export function workerFile(): { filename: string; execArgv: string[] } {
-  const ext = extname(fileURLToPath(import.meta.url));
-  const filename = new URL(`./worker${ext}`, import.meta.url).href;
-  if (ext !== ".ts") return { filename, execArgv: [] };
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-  return { filename, execArgv: ["--import", tsx] };
+  const fromSources = extname(fileURLToPath(import.meta.url)) === ".ts";
+  return { filename: new URL(fromSources ? "./worker-dev.mjs" : "./worker.js", import.meta.url).href, execArgv: [] };
 }
 
 export class ThreadEngine implements GenerationEngine {

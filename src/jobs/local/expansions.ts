@@ -87,7 +87,7 @@ export function localExpansions(db: Database): JobExpansions {
     async artifacts(jobIds) {
       const rows = await db.queryRecords(
         `select a."id", a."tenantId", a."jobId", a."leaseToken", a."purpose", a."name", a."artifactType", a."mimeType", a."sizeBytes", a."contentHash",
-                ${epochMs(`a."createdOn"`)}
+                ${epochMs(`a."createdOn"`)}, a."uploadedBy"
          from "artifacts" a where a."jobId" = any($1::uuid[]) and a."purpose" = 'output' order by a."createdOn", a."id"`,
         [jobIds],
         (r): ArtifactRecord & { leaseToken: string | null } => ({
@@ -103,6 +103,7 @@ export function localExpansions(db: Database): JobExpansions {
           sizeBytes: BigInt(r[8] as string | number),
           contentHash: r[9] as string,
           createdOn: asDate(r[10]),
+          uploadedBy: r[11] as string | null,
         }),
       );
       return groupBy(jobIds, rows);
