@@ -258,6 +258,9 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
     expect(await alice.request(estimate)).toEqual(await genAdmin.request(estimate));
 
     const source = (await alice.request<{ createGenerationJob: { job: { jobId: string } } }>(CREATE_GEN, { k: "fed-rerun" })).createGenerationJob.job.jobId;
+    // Only a finished job can be rerun: waited for through the front.
+    const finished = await alice.request<{ waitForJob: { state: string } }>(`query($id: ID!) { waitForJob(reasonerType: GENERATION, jobId: $id, timeoutS: 60) { state } }`, { id: source });
+    expect(finished.waitForJob.state).toBe("SUCCEEDED");
     const rerun = await alice.request<{ rerunJob: { job: { jobId: string; reasonerType: string } } }>(
       `mutation($id: ID!) { rerunJob(jobId: $id) { job { jobId reasonerType } } }`,
       { id: source },

@@ -219,13 +219,15 @@ export async function selectListedJobs(
 export async function countListedJobs(sql: Sql, filter: JobFilter, viewer: Viewer, exactUpTo: number): Promise<JobCount> {
   const where = listedConditions(filter, viewer);
   const cap = where.param(exactUpTo + 1);
-  const text = where.text("count", () => `select count(*)::int as "n" from (select 1 from "jobs" j where ${where.parts.join(" and ")} limit ${cap}) "capped"`);
+  // The agent filters' conditions read agent_details (da), as the list's do.
+  const from = filter.assignedAgentId || filter.archiveStatus ? `"jobs" j join "agent_details" da on da."jobId" = j."id"` : `"jobs" j`;
+  const text = where.text("count", () => `select count(*)::int as "n" from (select 1 from ${from} where ${where.parts.join(" and ")} limit ${cap}) "capped"`);
   const [row] = await sql.query<{ n: number }>(text, where.values);
   const exact = row?.n ?? 0;
   if (exact <= exactUpTo) return { value: exact, estimated: false };
   const values = where.values.slice(0, -1);
   const plan = await sql.query<{ "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] | string }>(
-    where.text("estimate", () => `explain (format json) select 1 from "jobs" j where ${where.parts.join(" and ")}`),
+    where.text("estimate", () => `explain (format json) select 1 from ${from} where ${where.parts.join(" and ")}`),
     values,
   );
   const raw = plan[0]?.["QUERY PLAN"];
