@@ -1,6 +1,6 @@
 // Human output: tables and short summaries of jobs, artifacts and checks. -o json|yaml bypasses all of it.
 import Table from "cli-table3";
-import type { Artifact, Job, JobSummary, Schedule } from "../client/job-types.ts";
+import type { Artifact, Job, JobSummary, Schedule } from "@jobs-api/client";
 
 /** How tables are drawn for this run. */
 export interface TableStyle {

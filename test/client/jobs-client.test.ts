@@ -17,7 +17,7 @@ import {
   type Fetch,
   type Job,
   type LogLine,
-} from "../../src/client/index.ts";
+} from "@jobs-api/client/node";
 import { backends } from "../helpers/backends.ts";
 import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/server.ts";
 
