@@ -14,7 +14,7 @@ import { defaultConfigPath, loadProfile } from "./config-file.ts";
 import { CliFailure, describeError, EXIT, exitCodeFor, UsageError, type ExitCode } from "./exit-codes.ts";
 import { interactive, startProgressBar, startSpinner } from "./feedback.ts";
 import { parseCount, parseJsonArgument, parseJsonObject, parseSeconds, parseSince } from "./parse.ts";
-import { artifactsTable, bytes, jobDetails, jobsTable, keyValues, scheduleDetails, schedulesTable, type TableStyle, tableStyle } from "./render.ts";
+import { apiKeysTable, artifactsTable, bytes, jobDetails, jobsTable, keyValues, scheduleDetails, schedulesTable, type TableStyle, tableStyle } from "./render.ts";
 
 const ROLES = ["ADMIN", "MEMBER", "WORKER"] as const;
 const CATCH_UP = ["ONCE", "SKIP"] as const;
@@ -332,6 +332,30 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
             "The secret is shown only this once.",
           ].join("\n"),
         );
+        return EXIT.OK;
+      }),
+    );
+
+  keys
+    .command("list")
+    .description("the tenant's API keys, newest first (admins); never their secrets")
+    .option("--all", "revoked keys too")
+    .option("--first <n>", "at most this many (default 100)", (v) => parseCount(v, "--first", 1))
+    .action((opts: { all?: boolean; first?: number }, cmd: Command) =>
+      run(cmd, async ({ client, print, style }) => {
+        const apiKeys = await client.listApiKeys({ includeRevoked: opts.all ?? false, ...(opts.first ? { first: opts.first } : {}) });
+        print(apiKeys, () => (apiKeys.length ? apiKeysTable(apiKeys, style) : "no API keys"));
+        return EXIT.OK;
+      }),
+    );
+  keys
+    .command("revoke")
+    .description("revoke an API key at once: it authenticates nothing afterwards")
+    .argument("<keyId>")
+    .action((id: string, _opts: unknown, cmd: Command) =>
+      run(cmd, async ({ client, print }) => {
+        const revoked = await client.revokeApiKey(id);
+        print(revoked, () => `revoked ${revoked.id} (${revoked.prefix}…, ${revoked.userId}, ${revoked.role})`);
         return EXIT.OK;
       }),
     );
