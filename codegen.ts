@@ -1,5 +1,5 @@
 // Typed client documents: `npm run codegen` reads schema.graphql (printed by `npm run schema:print`)
-// and every graphql() call under src/client, and writes packages/client/src/generated (checked in;
+// and every graphql() call under packages/client/src, and writes packages/client/src/generated (checked in;
 // test/client/codegen.test.ts fails when it is stale).
 import type { CodegenConfig } from "@graphql-codegen/cli";
 

@@ -69,7 +69,7 @@ const oursProtocolLoop: Drain = async (jobs, concurrency) => {
   }
 };
 
-/** Our server with no executors, drained by external workers over GraphQL (src/client Worker). */
+/** Our server with no executors, drained by external workers over GraphQL (the @jobs-api/client Worker). */
 const oursExternal: Drain = async (jobs, concurrency) => {
   const ours = await startOurServer("tp_external");
   try {

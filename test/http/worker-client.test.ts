@@ -1,4 +1,4 @@
-// The Worker client (src/client) against the real server over HTTP: refusals surface as
+// The Worker client (@jobs-api/client/node) against the real server over HTTP: refusals surface as
 // JobsApiError with the contract's code; run() fails jobs whose handler throws (retryable unless a
 // JobFailure says otherwise), gives up a job whose lease is lost without a final call, and hands
 // running jobs back when it is stopped. Plus the idle backoff, on fake timers.
