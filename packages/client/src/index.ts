@@ -46,7 +46,6 @@ export {
 } from "./job-types.ts";
 export { formatLogLine, type LogSample, type SampledLogLine } from "./log-tail.ts";
 export { Operation } from "./operation.ts";
-export { follow } from "./subscriptions.ts";
 // The typed documents (TypedDocumentString: usable with any GraphQL client) and the schema's types.
 export * as documents from "./documents.ts";
 export type * as schema from "./generated/graphql.ts";
