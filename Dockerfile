@@ -8,10 +8,13 @@
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY packages/client/package.json ./packages/client/
 COPY scripts ./scripts
 COPY prisma ./prisma
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY packages/client/tsconfig.build.json ./packages/client/
+COPY packages/client/src ./packages/client/src
 COPY src ./src
 COPY web ./web
 RUN npm run build && npm run build:web
@@ -27,12 +30,15 @@ ENV NODE_ENV=production \
     PORT=4000 \
     JOBS_DATA_DIR=/data
 WORKDIR /app
+# The client package is a workspace the server imports (@jobs-api/client): npm links it from here.
 COPY package.json package-lock.json ./
+COPY packages/client/package.json ./packages/client/
 # No install scripts: the generated Prisma client is compiled into dist/ already. --omit=optional
 # drops the prisma CLI and typescript, which npm otherwise installs as @prisma/client's optional peers.
 RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund \
   && npm cache clean --force
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/packages/client/dist ./packages/client/dist
 COPY --from=build /app/web/dist ./web/dist
 COPY prisma/migrations ./prisma/migrations
 RUN mkdir -p /data && chown node:node /data

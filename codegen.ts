@@ -1,13 +1,13 @@
 // Typed client documents: `npm run codegen` reads schema.graphql (printed by `npm run schema:print`)
-// and every graphql() call under src/client, and writes src/client/generated (checked in;
+// and every graphql() call under packages/client/src, and writes packages/client/src/generated (checked in;
 // test/client/codegen.test.ts fails when it is stale).
 import type { CodegenConfig } from "@graphql-codegen/cli";
 
-export const CLIENT_OUTPUT_DIR = "src/client/generated/";
+export const CLIENT_OUTPUT_DIR = "packages/client/src/generated/";
 
 const config: CodegenConfig = {
   schema: "schema.graphql",
-  documents: ["src/client/**/*.ts", "!src/client/generated/**"],
+  documents: ["packages/client/src/**/*.ts", "!packages/client/src/generated/**"],
   ignoreNoDocuments: true,
   generates: {
     [CLIENT_OUTPUT_DIR]: {

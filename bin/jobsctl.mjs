@@ -14,6 +14,8 @@ const source = new URL("../src/cli/main.ts", import.meta.url);
 const compiled = new URL("../dist/cli/main.js", import.meta.url);
 let cli;
 if (register && existsSync(source)) {
+  // The repository's tsconfig (whatever the working directory): it maps @jobs-api/client to its sources.
+  process.env.TSX_TSCONFIG_PATH ??= new URL("../tsconfig.json", import.meta.url).pathname;
   register();
   cli = await import(source.href);
 } else {

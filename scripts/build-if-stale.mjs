@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const stamp = join(root, "dist", ".build-stamp");
-const inputs = ["src", "tsconfig.json", "tsconfig.build.json", "package-lock.json", "scripts/build.mjs"];
+const inputs = ["src", "packages/client/src", "packages/client/package.json", "tsconfig.json", "tsconfig.build.json", "package-lock.json", "scripts/build.mjs"];
 
 function newest(path) {
   if (!existsSync(path)) return 0;

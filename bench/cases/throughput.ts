@@ -4,7 +4,7 @@
 // autovacuum would have done by then in a running deployment: planning with the statistics of an
 // empty table, our claim sorted every waiting job (23 ms a claim with 50,000 waiting, not 3 ms). Systems run interleaved, each run on a fresh database.
 import pg from "pg";
-import { Worker } from "../../src/client/worker.ts";
+import { Worker } from "@jobs-api/client/node";
 import { type BenchCase, type CaseOptions, ratioEntry, type ResultEntry } from "../case.ts";
 import { until, withFreshDatabase } from "../db.ts";
 import { countNoopJobs, insertNoopJobs, NOOP_QUEUE, NOOP_TYPE, noopRunner, ProtocolDrain, startOurServer } from "../ours.ts";
@@ -69,7 +69,7 @@ const oursProtocolLoop: Drain = async (jobs, concurrency) => {
   }
 };
 
-/** Our server with no executors, drained by external workers over GraphQL (src/client Worker). */
+/** Our server with no executors, drained by external workers over GraphQL (the @jobs-api/client Worker). */
 const oursExternal: Drain = async (jobs, concurrency) => {
   const ours = await startOurServer("tp_external");
   try {

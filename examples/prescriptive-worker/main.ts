@@ -4,7 +4,7 @@
 // the job, not retried, with INVALID_PROBLEM, INFEASIBLE or UNBOUNDED.
 //
 //   JOBS_URL=http://localhost:4000 JOBS_API_KEY=<a WORKER key> npx tsx examples/prescriptive-worker/main.ts
-import { JobFailure, Worker, type JobContext, type JobOutcome, type WorkerLogger } from "../../src/client/index.ts";
+import { JobFailure, Worker, type JobContext, type JobOutcome, type WorkerLogger } from "@jobs-api/client/node";
 import { LpError, parseProblem, solve } from "./lp.ts";
 
 const logger: WorkerLogger = {

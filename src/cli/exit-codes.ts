@@ -1,6 +1,6 @@
 // Exit codes scripts can rely on; README "CLI" lists them.
-import { ContentHashMismatchError, JobTimeoutError } from "../client/client-errors.ts";
-import { isJobsApiError } from "../client/errors.ts";
+import { ContentHashMismatchError, JobTimeoutError } from "@jobs-api/client";
+import { isJobsApiError } from "@jobs-api/client";
 
 export const EXIT = {
   OK: 0,

@@ -5,16 +5,16 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, join } from "node:path";
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import type { DownloadedFile } from "../client/download.ts";
-import { JobsClient } from "../client/jobs-client.ts";
-import type { CatchUpPolicy, CreateGenerationJobInput, GenerationKind, Job, JobLike, Role } from "../client/job-types.ts";
-import { JOB_STATES, REASONER_TYPES, type JobState, type ReasonerType } from "../client/types.ts";
+import type { DownloadedFile } from "@jobs-api/client/node";
+import { JobsClient } from "@jobs-api/client/node";
+import type { CatchUpPolicy, CreateGenerationJobInput, GenerationKind, Job, JobLike, Role } from "@jobs-api/client";
+import { JOB_STATES, REASONER_TYPES, type JobState, type ReasonerType } from "@jobs-api/client";
 import { completionScript, SHELLS, type Shell } from "./completion.ts";
 import { defaultConfigPath, loadProfile } from "./config-file.ts";
 import { CliFailure, describeError, EXIT, exitCodeFor, UsageError, type ExitCode } from "./exit-codes.ts";
 import { interactive, startProgressBar, startSpinner } from "./feedback.ts";
 import { parseCount, parseJsonArgument, parseJsonObject, parseSeconds, parseSince } from "./parse.ts";
-import { artifactsTable, bytes, jobDetails, jobsTable, keyValues, scheduleDetails, schedulesTable, type TableStyle, tableStyle } from "./render.ts";
+import { apiKeysTable, artifactsTable, bytes, jobDetails, jobsTable, keyValues, scheduleDetails, schedulesTable, type TableStyle, tableStyle } from "./render.ts";
 
 const ROLES = ["ADMIN", "MEMBER", "WORKER"] as const;
 const CATCH_UP = ["ONCE", "SKIP"] as const;
@@ -332,6 +332,30 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
             "The secret is shown only this once.",
           ].join("\n"),
         );
+        return EXIT.OK;
+      }),
+    );
+
+  keys
+    .command("list")
+    .description("the tenant's API keys, newest first (admins); never their secrets")
+    .option("--all", "revoked keys too")
+    .option("--first <n>", "at most this many (default 100)", (v) => parseCount(v, "--first", 1))
+    .action((opts: { all?: boolean; first?: number }, cmd: Command) =>
+      run(cmd, async ({ client, print, style }) => {
+        const apiKeys = await client.listApiKeys({ includeRevoked: opts.all ?? false, ...(opts.first ? { first: opts.first } : {}) });
+        print(apiKeys, () => (apiKeys.length ? apiKeysTable(apiKeys, style) : "no API keys"));
+        return EXIT.OK;
+      }),
+    );
+  keys
+    .command("revoke")
+    .description("revoke an API key at once: it authenticates nothing afterwards")
+    .argument("<keyId>")
+    .action((id: string, _opts: unknown, cmd: Command) =>
+      run(cmd, async ({ client, print }) => {
+        const revoked = await client.revokeApiKey(id);
+        print(revoked, () => `revoked ${revoked.id} (${revoked.prefix}…, ${revoked.userId}, ${revoked.role})`);
         return EXIT.OK;
       }),
     );

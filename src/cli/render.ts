@@ -1,6 +1,6 @@
 // Human output: tables and short summaries of jobs, artifacts and checks. -o json|yaml bypasses all of it.
 import Table from "cli-table3";
-import type { Artifact, Job, JobSummary, Schedule } from "../client/job-types.ts";
+import type { ApiKey, Artifact, Job, JobSummary, Schedule } from "@jobs-api/client";
 
 /** How tables are drawn for this run. */
 export interface TableStyle {
@@ -129,6 +129,14 @@ export function schedulesTable(schedules: readonly Schedule[]): string {
   for (const s of schedules) {
     table.push([s.id, s.name, s.cron, s.timezone, s.paused ? "paused" : "active", s.nextRunOn ?? "", s.lastRunOn ?? "", s.lastJob?.jobId ?? ""]);
   }
+  return trimLines(table.toString());
+}
+
+/** API keys: ages in a table, full times with -o wide; never a secret (the API has none to give). */
+export function apiKeysTable(apiKeys: readonly ApiKey[], style: TableStyle = tableStyle(false)): string {
+  const when = (iso: string | null) => (iso === null ? "" : style.wide ? iso : age(iso, style.now));
+  const table = new Table({ head: ["KEY ID", "PREFIX", "USER", "ROLE", "TENANT", "CREATED", "LAST USED", "REVOKED"], ...columns });
+  for (const k of apiKeys) table.push([k.id, k.prefix, k.userId, k.role, k.tenantId, when(k.createdOn), when(k.lastUsedOn), when(k.revokedOn)]);
   return trimLines(table.toString());
 }
 

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { uuidv7 } from "uuidv7";
 import type { Database } from "../db/database.ts";
 import type { JobRecord } from "../jobs/model.ts";
-import { buildEvidenceBundle, type EvidenceFileName, type SigningKey, verifyEvidenceBundle } from "../families/generation/engine/evidence.ts";
+import { buildEvidenceBundle, type EvidenceFileName, type SigningKey, verifyEvidenceBundle } from "@jobs-api/client/evidence";
 import { computeSealHash } from "../families/generation/engine/seal.ts";
 import type { BlobStore } from "../storage/blob-store.ts";
 import type { SucceededJob } from "../workers/protocol/service.ts";

@@ -6,7 +6,7 @@
 // thread at once.
 import { isJobsError } from "../errors.ts";
 import { BUILT_IN_KINDS } from "../families/generation/queues.ts";
-import { verifyEvidenceBundle } from "../families/generation/engine/evidence.ts";
+import { verifyEvidenceBundle } from "@jobs-api/client/evidence";
 import {
   type GenerationOutput,
   type GenerationRun,

@@ -4,7 +4,7 @@
 // bundle any of them built verifies on all of them against the one pinned public key.
 import { generateKeyPairSync } from "node:crypto";
 import type { Database } from "../db/database.ts";
-import { loadOrCreateSigningKey, type SigningKey, signingKeyFromPem } from "../families/generation/engine/evidence.ts";
+import { loadOrCreateSigningKey, type SigningKey, signingKeyFromPem } from "@jobs-api/client/evidence";
 
 export const EVIDENCE_KEY_NAME = "evidence-signing";
 

@@ -5,7 +5,7 @@
 // batch instead of once per change. Sends start at least `minIntervalMs` apart: a busy server sends
 // fewer, larger batches (each send is a statement that deletes and notifies), while a change after
 // a quiet spell still goes at once.
-import { WriteCoalescer } from "../coalesce.ts";
+import { WriteCoalescer } from "@jobs-api/client/node";
 import type { Database } from "../db/database.ts";
 import type { Logger } from "../logger.ts";
 import { RECORD_CHANGE } from "./sql/notify.ts";

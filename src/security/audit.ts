@@ -2,7 +2,7 @@
 // Lease tokens, secrets and payloads are never written; only the ids an operation names.
 import type { ApolloServerPlugin } from "@apollo/server";
 import { Kind, type OperationDefinitionNode, type ValueNode } from "graphql";
-import { WriteCoalescer } from "../coalesce.ts";
+import { WriteCoalescer } from "@jobs-api/client/node";
 import type { Database } from "../db/database.ts";
 import type { Logger } from "../logger.ts";
 import type { Role, Viewer } from "../jobs/model.ts";

@@ -4,7 +4,7 @@
 // updates, Fused's raw log subscription, RadMah's kind-less create, queues and top-level artifacts,
 // and the rules that hold everywhere.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { JobsClient } from "../../src/client/index.ts";
+import { JobsClient } from "@jobs-api/client/node";
 import { liveFeedFor } from "../../src/live/feed.ts";
 import { backends } from "../helpers/backends.ts";
 import { ADMIN_KEY, startTestServer, type GraphQLClient, type TestServer } from "../helpers/server.ts";

@@ -2,7 +2,7 @@
 // it answers the planner's estimate (at least the limit + 1) and says so; filters and per-user
 // visibility apply to both.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { JobsClient } from "../../src/client/index.ts";
+import { JobsClient } from "@jobs-api/client/node";
 import { backends } from "../helpers/backends.ts";
 import { createJobInput } from "../helpers/fixtures.ts";
 import { startTestServer, type GraphQLClient, type TestServer } from "../helpers/server.ts";

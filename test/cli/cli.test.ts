@@ -79,7 +79,7 @@ describe("jobsctl without a server", () => {
     expect(await complete("jobsctl", "li")).toBe("list");
     expect(await complete("jobsctl", "list", "--sta")).toBe("--state");
     expect(await complete("jobsctl", "--json", "list", "--type", "GENERATION", "--fi")).toBe("--first");
-    expect((await complete("jobsctl", "keys", "")).split(" ")).toContain("create");
+    expect((await complete("jobsctl", "keys", "")).split(" ")).toEqual(expect.arrayContaining(["create", "list", "revoke"]));
     expect(await complete("jobsctl", "keys", "create", "--ro")).toBe("--role");
     const zsh = await jobs(["completion", "zsh"]);
     expect(zsh.stdout).toMatch(/^autoload -U \+X bashcompinit && bashcompinit\n/);
@@ -156,6 +156,54 @@ describe.each(backends.map((b) => [b.name, b] as const))("jobsctl on %s", (_name
     const again = json<{ path: string }[]>(await jobs([...member, "--json", "download", rerun.jobId, "--out", join(dir, "rerun.csv")]));
     expect(again[0]!.path).toBe(join(dir, "rerun.csv"));
     expect(readFileSync(join(dir, "rerun.csv")).equals(bytes)).toBe(true);
+  });
+
+  it("keys list shows the tenant's keys (table, -o wide, json, yaml); keys revoke shuts a key out at once", async () => {
+    const created = json<{ secret: string; apiKey: { id: string; prefix: string } }>(await jobs(["--json", "keys", "create", "--user", "keys-cli-user", "--role", "member"], env));
+    const member = { JOBS_URL: t.url, JOBS_API_KEY: created.secret };
+    expect((await jobs(["list"], member)).code).toBe(0);
+
+    type Listed = { id: string; prefix: string; userId: string; role: string; createdOn: string; lastUsedOn: string | null; revokedOn: string | null };
+    const [listedJson, listedYaml, table, wide] = await Promise.all([
+      jobs(["-o", "json", "keys", "list"], env),
+      jobs(["-o", "yaml", "keys", "list"], env),
+      jobs(["keys", "list"], env),
+      jobs(["-o", "wide", "keys", "list"], env),
+    ]);
+    const listed = json<Listed[]>(listedJson);
+    const mine = listed.find((k) => k.id === created.apiKey.id);
+    expect(mine).toMatchObject({ prefix: created.apiKey.prefix, userId: "keys-cli-user", role: "MEMBER", revokedOn: null });
+    expect(mine?.lastUsedOn).not.toBeNull();
+    expect(JSON.stringify(listed)).not.toContain(created.secret);
+    expect(parseYaml(listedYaml.stdout)).toEqual(listed);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^KEY ID +PREFIX +USER +ROLE +TENANT +CREATED +LAST USED +REVOKED/);
+    const row = table.stdout.split("\n").find((l) => l.startsWith(created.apiKey.id));
+    expect(row).toMatch(new RegExp(`${created.apiKey.prefix} +keys-cli-user +MEMBER .* ago`));
+    expect(wide.stdout.split("\n").find((l) => l.startsWith(created.apiKey.id))).toContain(mine?.createdOn);
+
+    const revoked = json<Listed>(await jobs(["--json", "keys", "revoke", created.apiKey.id], env));
+    expect(revoked).toMatchObject({ id: created.apiKey.id, revokedOn: expect.any(String) });
+    const human = await jobs(["keys", "revoke", created.apiKey.id], env);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toContain(`revoked ${created.apiKey.id}`);
+
+    const [refused, current, all] = await Promise.all([jobs(["--json", "list"], member), jobs(["--json", "keys", "list"], env), jobs(["--json", "keys", "list", "--all"], env)]);
+    expect(refused.code).toBe(2);
+    expect(JSON.parse(refused.stderr)).toMatchObject({ error: { code: "UNAUTHENTICATED" } });
+    expect(json<Listed[]>(current).map((k) => k.id)).not.toContain(created.apiKey.id);
+    expect(json<Listed[]>(all).find((k) => k.id === created.apiKey.id)?.revokedOn).toBe(revoked.revokedOn);
+
+    // A member may not list or revoke keys; an unknown id is not found (exit 4).
+    const other = json<{ secret: string }>(await jobs(["--json", "keys", "create", "--user", "keys-cli-other", "--role", "member"], env));
+    const [forbidden, unknown] = await Promise.all([
+      jobs(["--json", "keys", "list"], { JOBS_URL: t.url, JOBS_API_KEY: other.secret }),
+      jobs(["--json", "keys", "revoke", "no-such-key"], env),
+    ]);
+    expect(JSON.parse(forbidden.stderr)).toMatchObject({ error: { code: "FORBIDDEN" } });
+    expect(forbidden.code).toBe(2);
+    expect(unknown.code).toBe(4);
+    expect(JSON.parse(unknown.stderr)).toMatchObject({ error: { code: "NOT_FOUND" } });
   });
 
   it("reads URL and key from a config-file profile; flags and environment variables win over it", async () => {

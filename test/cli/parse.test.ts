@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EXIT, exitCodeFor, UsageError } from "../../src/cli/exit-codes.ts";
 import { parseCount, parseJsonObject, parseSince } from "../../src/cli/parse.ts";
-import { ContentHashMismatchError, JobsApiError, JobTimeoutError } from "../../src/client/index.ts";
+import { ContentHashMismatchError, JobsApiError, JobTimeoutError } from "@jobs-api/client/node";
 
 describe("CLI flag parsing", () => {
   it("--since takes epoch ms, ISO dates and durations ago", () => {

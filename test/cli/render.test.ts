@@ -1,7 +1,7 @@
 // How jobsctl draws tables for people: ages instead of raw times, columns fitted to the terminal
 // (all of them with -o wide), states coloured only on a terminal and never with NO_COLOR.
 import { describe, expect, it } from "vitest";
-import type { JobSummary } from "../../src/client/job-types.ts";
+import type { JobSummary } from "../../packages/client/src/job-types.ts";
 import { age, jobsTable, tableStyle } from "../../src/cli/render.ts";
 
 const NOW = Date.parse("2026-12-06T12:00:00Z");

@@ -1,4 +1,4 @@
-// The generated client (src/client/generated) and the dashboard's documents (web/src/gql) are
+// The generated client (packages/client/src/generated) and the dashboard's documents (web/src/gql) are
 // checked in; this regenerates each into a temporary folder from schema.graphql and the documents
 // and fails when anything differs, naming
 // the fix: `npm run codegen` (after `npm run schema:print` when the schema changed).

@@ -1,7 +1,7 @@
 // JobsClient.createMany against the real server on PGlite and PostgreSQL: any number of inputs,
 // sent 1,000 per request, one answer per input in order, each refused input its own error.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { JobsApiError, JobsClient, Operation, type CreateJobInput } from "../../src/client/index.ts";
+import { JobsApiError, JobsClient, Operation, type CreateJobInput } from "@jobs-api/client/node";
 import { backends } from "../helpers/backends.ts";
 import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/server.ts";
 

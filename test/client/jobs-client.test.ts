@@ -17,7 +17,7 @@ import {
   type Fetch,
   type Job,
   type LogLine,
-} from "../../src/client/index.ts";
+} from "@jobs-api/client/node";
 import { backends } from "../helpers/backends.ts";
 import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/server.ts";
 
@@ -169,6 +169,54 @@ describe.each(backends.map((b) => [b.name, b] as const))("JobsClient on %s", (_n
     const done = await op.wait(5);
     expect(done.state).toBe("CANCELED");
     expect(op.done).toBe(true);
+  });
+
+  it("jobUpdated, jobsChanged, jobLogs and jobEvents are async iterators over the subscriptions: replay, live, break and abort", async () => {
+    const op = await admin.create(logicJob("engine-subs", "subs"));
+    const { worker, lease } = await claimed("engine-subs");
+    const base = Date.now();
+
+    // jobUpdated: the job as it is now (claimed), then after each change; break ends the subscription.
+    const updates = admin.jobUpdated(op.jobId)[Symbol.asyncIterator]();
+    expect((await updates.next()).value?.state).toBe("RUNNING");
+    await worker.appendLogs(lease.token, [{ message: "replayed", timestampMs: base, level: "info" }]);
+    await worker.appendEvents(lease.token, [{ done: 1 }, { done: 2 }]);
+
+    // jobLogs and jobEvents replay what is there, then deliver live lines and events.
+    const logs = admin.jobLogs(op.job, { sinceMs: base })[Symbol.asyncIterator]();
+    expect((await logs.next()).value?.message).toBe("replayed");
+    const events = admin.jobEvents(op.job)[Symbol.asyncIterator]();
+    const replayed = [(await events.next()).value, (await events.next()).value];
+    expect(replayed.map((e) => e?.data)).toEqual([{ done: 1 }, { done: 2 }]);
+    const nextLine = logs.next();
+    const nextEvent = events.next();
+    await worker.appendLogs(lease.token, [{ message: "live", timestampMs: base + 1, level: "info" }]);
+    await worker.appendEvents(lease.token, [{ done: 3 }]);
+    expect((await nextLine).value?.message).toBe("live");
+    expect((await nextEvent).value?.data).toEqual({ done: 3 });
+
+    // jobsChanged sends only what changes after it starts: create jobs until one arrives (no sleep).
+    const stop = new AbortController();
+    const changes = member.jobsChanged({ reasonerType: "LOGIC", name: "subs-watched" }, { signal: stop.signal })[Symbol.asyncIterator]();
+    const firstChange = changes.next();
+    const created: string[] = [];
+    let arrived: Awaited<typeof firstChange> | undefined;
+    while (!arrived) {
+      created.push((await member.create(logicJob("engine-subs-watched", "subs-watched"))).jobId);
+      arrived = await Promise.race([firstChange, member.get(created.at(-1)!).then(() => undefined)]);
+    }
+    expect(created).toContain(arrived.value?.jobId);
+    expect(arrived.value?.name).toBe("subs-watched");
+    const pending = changes.next();
+    stop.abort();
+    expect((await pending).done).toBe(true);
+
+    await worker.complete(lease.token, { ok: true });
+    for (let next = await updates.next(); !next.done; next = await updates.next()) if (next.value.state === "SUCCEEDED") break;
+    await updates.return(undefined);
+    await logs.return(undefined);
+    await events.return(undefined);
+    expect((await admin.get(op.jobId)).state).toBe("SUCCEEDED");
   });
 
   it("tailLogs follows lines live until the job ends, each once; sampling, getLogs, printLogs and getExecTime", async () => {

@@ -1,7 +1,7 @@
 // JobsClient's schedule calls against the real server, on PGlite and PostgreSQL: create, page, pause,
 // resume, delete, refusals as JobsApiError with the field, and the job a (missed) tick makes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isJobsApiError, JobsClient } from "../../src/client/index.ts";
+import { isJobsApiError, JobsClient } from "@jobs-api/client/node";
 import { backends } from "../helpers/backends.ts";
 import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/server.ts";
 

@@ -6,7 +6,7 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { JobsClient } from "../../src/client/index.ts";
+import { JobsClient } from "@jobs-api/client/node";
 import { parseCsvTable } from "../../src/families/generation/engine/csv.ts";
 import { seededRandom } from "../../src/families/generation/engine/random.ts";
 import { backends } from "../helpers/backends.ts";

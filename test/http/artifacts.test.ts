@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isJobsApiError, Worker, type Lease } from "../../src/client/index.ts";
+import { isJobsApiError, Worker, type Lease } from "@jobs-api/client/node";
 import { backends } from "../helpers/backends.ts";
 import { createJob } from "../helpers/fixtures.ts";
 import { startTestServer, type GraphQLClient, type TestServer } from "../helpers/server.ts";

@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { JobsClient } from "../../src/client/index.ts";
+import { JobsClient } from "@jobs-api/client/node";
 import { backends } from "../helpers/backends.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { createGeneration, waitForGeneration } from "../execution/helpers.ts";

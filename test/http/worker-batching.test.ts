@@ -4,9 +4,9 @@
 // operation, and each completion, keeps its own answer or error, and a refusal of the whole request
 // reaches every operation in it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OperationBatcher } from "../../src/client/batch.ts";
-import { isJobsApiError, JobsTransport, Worker, type Fetch } from "../../src/client/index.ts";
-import { CLAIM_JOB, COMPLETE_JOB } from "../../src/client/operations.ts";
+import { OperationBatcher } from "../../packages/client/src/batch.ts";
+import { isJobsApiError, JobsTransport, Worker, type Fetch } from "@jobs-api/client/node";
+import { CLAIM_JOB, COMPLETE_JOB } from "../../packages/client/src/operations.ts";
 import { backends } from "../helpers/backends.ts";
 import { createJob } from "../helpers/fixtures.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";

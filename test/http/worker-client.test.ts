@@ -1,9 +1,9 @@
-// The Worker client (src/client) against the real server over HTTP: refusals surface as
+// The Worker client (@jobs-api/client/node) against the real server over HTTP: refusals surface as
 // JobsApiError with the contract's code; run() fails jobs whose handler throws (retryable unless a
 // JobFailure says otherwise), gives up a job whose lease is lost without a final call, and hands
 // running jobs back when it is stopped. Plus the idle backoff, on fake timers.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { backoff, isJobsApiError, JobFailure, JobInterrupted, JobsApiError, Worker, type JobFinished, type JobHandler } from "../../src/client/index.ts";
+import { backoff, isJobsApiError, JobFailure, JobInterrupted, JobsApiError, Worker, type JobFinished, type JobHandler } from "@jobs-api/client/node";
 import { sweep } from "../../src/workers/protocol/sql/sweep.ts";
 import { backends } from "../helpers/backends.ts";
 import { createJob } from "../helpers/fixtures.ts";

@@ -1,7 +1,7 @@
 // Idle workers wait on the jobsChanged subscription instead of polling claimJob.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { jobsChangedWake } from "../../src/client/index.ts";
+import { jobsChangedWake } from "@jobs-api/client/node";
 import { liveUpdatesFor } from "../../src/live/index.ts";
 import { backends } from "../helpers/backends.ts";
 import { createJob } from "../helpers/fixtures.ts";

@@ -6,7 +6,7 @@ import { randomBytes, createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Worker } from "../../src/client/index.ts";
+import { Worker } from "@jobs-api/client/node";
 import { Retention, type RetentionOptions } from "../../src/retention/retention.ts";
 import { backends } from "../helpers/backends.ts";
 import { createJob } from "../helpers/fixtures.ts";

@@ -3,7 +3,7 @@
 // first, middle, last and empty pages, bounds on `first`, foreign cursors, and the events and logs
 // connections of a job. On PGlite and PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Worker } from "../../src/client/index.ts";
+import { Worker } from "@jobs-api/client/node";
 import { backends } from "../helpers/backends.ts";
 import { createJob, type ReasonerType } from "../helpers/fixtures.ts";
 import { ADMIN_KEY, startTestServer, type GraphQLClient, type TestServer } from "../helpers/server.ts";

@@ -1,6 +1,6 @@
 // WriteCoalescer, the group commit behind claims, completions, audit rows and notification sends.
 import { describe, expect, it } from "vitest";
-import { WriteCoalescer } from "../../src/coalesce.ts";
+import { WriteCoalescer } from "../../packages/client/src/coalesce.ts";
 
 /** A write that records its batches (and when each started) and answers each item doubled. */
 function recordingWrite(options: { failOn?: number } = {}) {

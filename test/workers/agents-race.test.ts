@@ -5,7 +5,7 @@
 // then calls completeJob; assignedAgentId and assignedAgentPoolId decide who may run a job.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isJobsApiError, JobInterrupted, Worker, type Fetch, type JobFinished, type JobHandler, type WorkerOptions } from "../../src/client/index.ts";
+import { isJobsApiError, JobInterrupted, Worker, type Fetch, type JobFinished, type JobHandler, type WorkerOptions } from "@jobs-api/client/node";
 import { backends } from "../helpers/backends.ts";
 import { startTestServer, type GraphQLClient, type TestServer } from "../helpers/server.ts";
 import { newTenant, type TestTenant } from "../http/tenant.ts";

@@ -4,7 +4,7 @@
 // WebSocket is down it polls with a capped backoff.
 import { Readable } from "node:stream";
 import WebSocket from "ws";
-import { type ClaimableWatch, watchClaimableJobs } from "../../client/wake.ts";
+import { type ClaimableWatch, watchClaimableJobs } from "@jobs-api/client";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { jobsError, ErrorCodes, type ErrorCode } from "../../errors.ts";
 import type { GenerationKind, JobState, PlanTier, ReasonerType } from "../../jobs/model.ts";

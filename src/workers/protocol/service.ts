@@ -3,7 +3,7 @@
 // GraphQL callers pass their Viewer (WORKER or ADMIN keys, scoped to their tenant); the in-process
 // executors pass IN_PROCESS (no tenant scope, no worker row).
 import { z } from "zod";
-import { WriteCoalescer } from "../../coalesce.ts";
+import { WriteCoalescer } from "@jobs-api/client/node";
 import type { Database } from "../../db/database.ts";
 import { jobsError } from "../../errors.ts";
 import { selectJobsById } from "../../jobs/local/read-jobs.ts";

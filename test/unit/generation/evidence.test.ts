@@ -10,7 +10,7 @@ import {
   loadOrCreateSigningKey,
   SIGNING_KEY_FILE,
   verifyEvidenceBundle,
-} from "../../../src/families/generation/engine/evidence.ts";
+} from "../../../packages/client/src/evidence-format.ts";
 import { contentHash, sha256 } from "../../../src/families/generation/engine/hash.ts";
 
 const dirs: string[] = [];

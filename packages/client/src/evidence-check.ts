@@ -2,7 +2,7 @@
 // hash, chain link and signature recomputed here, so the answer does not rest on the server's
 // own `verified` flag. The check itself is the engine's pure verifier (no server state involved).
 import { createHash } from "node:crypto";
-import { verifyEvidenceBundle } from "../families/generation/engine/evidence.ts";
+import { verifyEvidenceBundle } from "./evidence-format.ts";
 import type { Artifact, GenerationJob } from "./job-types.ts";
 
 export interface EvidenceCheck {

@@ -1,30 +1,12 @@
-// The jobs API client: Worker for workers and agents, JobsClient for applications and scripts. It imports
-// nothing from the server except the generation engine's pure evidence verifier.
+// @jobs-api/client, the browser-safe entry (no node: built-ins): JobsClient for applications, its typed
+// documents and shapes. Node adds the Worker, file downloads/uploads and evidence checks: ./node.ts.
 export { isJobsApiError, JobsApiError, type ApiErrorCode, type ApiErrorDetail, type ClientErrorCode } from "./errors.ts";
 export { JobsTransport, type ArtifactUploadRequest, type DatasetUploadRequest, type Fetch, type TransportOptions, type UploadBody } from "./http.ts";
 export * from "./types.ts";
 export { backoff, sleep, type BackoffOptions, type IdleState, type WaitForWork } from "./wait.ts";
-export { jobsChangedWake, type JobsChangedWake, type JobsChangedWakeOptions } from "./wake.ts";
-export {
-  JobFailure,
-  JobInterrupted,
-  Worker,
-  type ArtifactToUpload,
-  type JobContext,
-  type JobFinished,
-  type JobHandler,
-  type JobOutcome,
-  type Problem,
-  type RunOptions,
-  type WorkerLogger,
-  type WorkerOptions,
-} from "./worker.ts";
-
+export { jobsChangedWake, watchClaimableJobs, type ClaimableWatch, type JobsChangedWake, type JobsChangedWakeOptions } from "./wake.ts";
 // The application client (JobsClient) and its typed shapes.
 export { ContentHashMismatchError, JobTimeoutError } from "./client-errors.ts";
-export type { DownloadedFile, DownloadOptions, DownloadProgress } from "./download.ts";
-export type { EvidenceCheck, EvidenceCheckOptions } from "./evidence-check.ts";
-export type { UploadOptions, UploadProgress } from "./upload.ts";
 export {
   JobsClient,
   type CreateApiKeyOptions,
@@ -41,6 +23,7 @@ export {
 export {
   isTerminalState,
   TERMINAL_STATES,
+  type ApiKey,
   type Artifact,
   type CatchUpPolicy,
   type CreateScheduleInput,
@@ -63,3 +46,6 @@ export {
 } from "./job-types.ts";
 export { formatLogLine, type LogSample, type SampledLogLine } from "./log-tail.ts";
 export { Operation } from "./operation.ts";
+// The typed documents (TypedDocumentString: usable with any GraphQL client) and the schema's types.
+export * as documents from "./documents.ts";
+export type * as schema from "./generated/graphql.ts";

@@ -271,6 +271,36 @@ export const CreateApiKeyMutation = graphql(`
   }
 `);
 
+/** An API key as the key calls return it (never its secret). */
+export const ApiKeyFieldsFragment = graphql(`
+  fragment ApiKeyFields on ApiKey {
+    id
+    prefix
+    userId
+    tenantId
+    role
+    createdOn
+    lastUsedOn
+    revokedOn
+  }
+`);
+
+export const ListApiKeysQuery = graphql(`
+  query ListApiKeys($first: Int, $includeRevoked: Boolean) {
+    apiKeys(first: $first, includeRevoked: $includeRevoked) {
+      ...ApiKeyFields
+    }
+  }
+`);
+
+export const RevokeApiKeyMutation = graphql(`
+  mutation RevokeApiKey($id: ID!) {
+    revokeApiKey(id: $id) {
+      ...ApiKeyFields
+    }
+  }
+`);
+
 export const JobLogsSubscription = graphql(`
   subscription TailJobLogs($reasonerType: ReasonerType!, $jobId: ID!, $sinceMs: Float) {
     jobLogs(reasonerType: $reasonerType, jobId: $jobId, sinceMs: $sinceMs) {
@@ -284,6 +314,36 @@ export const JobUpdatedSubscription = graphql(`
     jobUpdated(reasonerType: $reasonerType, jobId: $jobId) {
       jobId
       state
+    }
+  }
+`);
+
+/** `JobsClient.jobUpdated`: the whole job, now and after every change. */
+export const JobUpdatesSubscription = graphql(`
+  subscription JobUpdates($reasonerType: ReasonerType!, $jobId: ID!) {
+    jobUpdated(reasonerType: $reasonerType, jobId: $jobId) {
+      ...JobDetail
+    }
+  }
+`);
+
+/** `JobsClient.jobsChanged`: every visible job as it is created or changes. */
+export const JobsChangedSubscription = graphql(`
+  subscription JobsChanged($filter: JobFilter) {
+    jobsChanged(filter: $filter) {
+      ...JobSummary
+    }
+  }
+`);
+
+/** `JobsClient.jobEvents`: a stream's events after a cursor, then live ones. */
+export const JobEventsSubscription = graphql(`
+  subscription FollowJobEvents($reasonerType: ReasonerType!, $jobId: ID!, $stream: String, $after: String) {
+    jobEvents(reasonerType: $reasonerType, jobId: $jobId, stream: $stream, after: $after) {
+      cursor
+      stream
+      createdOn
+      data
     }
   }
 `);

@@ -1,11 +1,13 @@
 // JobsClient: the jobs API for applications and scripts, shaped like the well-known jobs SDKs:
 // create → operation handle → wait; get, list, events with continuation tokens, cancel; logs read,
-// tailed live or printed; and the generation extras (estimate, download with a hash check, rerun,
-// evidence verified on this side). Every operation is a typed document from ./documents.ts.
+// tailed live or printed; and the generation extras (estimate, rerun). Browser-safe: downloads to
+// disk, uploads from a path and evidence checks are the Node subclass in ./node-jobs-client.ts. Every operation is a typed document from ./documents.ts.
 import { JobTimeoutError } from "./client-errors.ts";
 import {
   CancelJobMutation,
   CreateApiKeyMutation,
+  ListApiKeysQuery,
+  RevokeApiKeyMutation,
   CreateGenerationJobMutation,
   CreateJobMutation,
   CreateJobReadyMutation,
@@ -16,6 +18,10 @@ import {
   ExecTimeQuery,
   GetJobQuery,
   JobEventsQuery,
+  JobEventsSubscription,
+  JobLogsSubscription,
+  JobsChangedSubscription,
+  JobUpdatesSubscription,
   JobLogsQuery,
   ListJobsQuery,
   ListSchedulesQuery,
@@ -24,14 +30,11 @@ import {
   RerunJobMutation,
   WaitForJobQuery,
 } from "./documents.ts";
-import { downloadToFile, type DownloadedFile, type DownloadOptions } from "./download.ts";
 import { JobsApiError, isJobsApiError } from "./errors.ts";
-import type { EvidenceCheck, EvidenceCheckOptions } from "./evidence-check.ts";
 import type { TypedDocumentString } from "./generated/graphql.ts";
-import { JobsTransport, type Fetch, type UploadBody } from "./http.ts";
-import type { StoredArtifact } from "./types.ts";
-import { uploadRequest, type UploadOptions } from "./upload.ts";
+import { JobsTransport, type Fetch } from "./http.ts";
 import type {
+  ApiKey,
   Artifact,
   CreatedApiKey,
   CreateGenerationJobInput,
@@ -52,6 +55,7 @@ import type {
 import { LiveConnection } from "./live.ts";
 import { formatLogLine, sampleLogLines, tailLogLines, type LogPage, type LogSample, type SampledLogLine } from "./log-tail.ts";
 import { Operation } from "./operation.ts";
+import { follow } from "./subscriptions.ts";
 
 export interface JobsClientOptions {
   /** The server's base URL, e.g. `http://localhost:4000` (a trailing `/graphql` is accepted). */
@@ -144,8 +148,8 @@ const CREATE_MANY_CHUNK = 1000;
 
 export class JobsClient {
   readonly transport: JobsTransport;
-  private readonly apiKey: string;
-  private readonly fetchImpl: Fetch;
+  protected readonly apiKey: string;
+  protected readonly fetchImpl: Fetch;
   private readonly live: LiveConnection;
 
   constructor(options: JobsClientOptions) {
@@ -352,29 +356,35 @@ export class JobsClient {
 
   // --- generation -------------------------------------------------------------------------------
 
+  // --- subscriptions: async iterators over the server's live streams ---------------------------
+  // Each runs until the consumer stops (break), `signal` aborts or the server ends it.
+
+  /** The job as it is now, then again after every change (`jobUpdated`). */
+  async *jobUpdated(job: JobLike, options: { signal?: AbortSignal } = {}): AsyncGenerator<Job, void, undefined> {
+    const ref = await this.resolve(job);
+    yield* follow(this.live, JobUpdatesSubscription, { reasonerType: ref.reasonerType, jobId: ref.jobId }, (d) => d.jobUpdated, options.signal);
+  }
+
+  /** Every job the key may see, as it is created or changes (`jobsChanged`), optionally filtered. */
+  async *jobsChanged(filter: JobFilter | null = null, options: { signal?: AbortSignal } = {}): AsyncGenerator<JobSummary, void, undefined> {
+    yield* follow(this.live, JobsChangedSubscription, { filter }, (d) => d.jobsChanged, options.signal);
+  }
+
+  /** Log lines at or after `sinceMs`, then live ones (`jobLogs`); unlike tailLogs it does not end with the job. */
+  async *jobLogs(job: JobLike, options: { sinceMs?: number; signal?: AbortSignal } = {}): AsyncGenerator<LogLine, void, undefined> {
+    const ref = await this.resolve(job);
+    yield* follow(this.live, JobLogsSubscription, { reasonerType: ref.reasonerType, jobId: ref.jobId, sinceMs: options.sinceMs ?? null }, (d) => d.jobLogs, options.signal);
+  }
+
+  /** A stream's events after `after` (all when absent), then live ones, no gap and no repeat (`jobEvents`). */
+  async *jobEvents(job: JobLike, options: { stream?: string; after?: string | null; signal?: AbortSignal } = {}): AsyncGenerator<JobEvent, void, undefined> {
+    const ref = await this.resolve(job);
+    const variables = { reasonerType: ref.reasonerType, jobId: ref.jobId, stream: options.stream ?? "progress", after: options.after ?? null };
+    yield* follow(this.live, JobEventsSubscription, variables, (d) => d.jobEvents, options.signal);
+  }
+
   async estimate(kind: GenerationKind, rows: number): Promise<CreditEstimate> {
     return (await this.request(EstimateCreditsQuery, { kind, rows })).estimateCredits;
-  }
-
-  /**
-   * Streams an artifact to `path`, checking its sha256 against `contentHash` (or
-   * `options.expectedHash`): on a mismatch the file is removed and ContentHashMismatchError thrown.
-   */
-  async download(artifact: Pick<Artifact, "downloadUrl" | "contentHash"> & { sizeBytes?: number }, path: string, options: DownloadOptions = {}): Promise<DownloadedFile> {
-    const url = new URL(artifact.downloadUrl, this.transport.baseUrl);
-    return downloadToFile(
-      this.fetchImpl,
-      { url: url.toString(), headers: this.authFor(url), expectedHash: options.expectedHash ?? artifact.contentHash, sizeBytes: artifact.sizeBytes ?? null, path },
-      options,
-    );
-  }
-
-  /**
-   * Uploads a dataset (a file path, bytes or a stream) with PUT /uploads; the answer's `id` is what
-   * a generation job's `spec.input` names. Visible to the uploader and the tenant's admins.
-   */
-  async upload(source: string | UploadBody, options: UploadOptions = {}): Promise<StoredArtifact> {
-    return this.transport.uploadDataset(await uploadRequest(source, options));
   }
 
   /** Same contract, same seed: a new job whose output is byte-identical. */
@@ -382,15 +392,6 @@ export class JobsClient {
     const jobId = typeof job === "string" ? job : job.jobId;
     const data = await this.request(RerunJobMutation, { jobId });
     return new Operation(this, data.rerunJob.job);
-  }
-
-  /** Downloads the job's evidence bundle and verifies hashes, chain and signatures here. */
-  async verifyEvidence(job: JobLike, options: EvidenceCheckOptions = {}): Promise<EvidenceCheck> {
-    const full = await this.get(job);
-    if (full.__typename !== "GenerationJob") throw new JobsApiError("BAD_USER_INPUT", `job ${full.jobId} is a ${full.reasonerType} job; only generation jobs have evidence`);
-    // The verifier (and its schema library) is loaded only by those who verify.
-    const { checkEvidence } = await import("./evidence-check.ts");
-    return checkEvidence(full, (file) => this.fetchBytes(file.downloadUrl), options);
   }
 
   // --- keys -------------------------------------------------------------------------------------
@@ -404,6 +405,16 @@ export class JobsClient {
       tenantId: options.tenantId ?? null,
     });
     return data.createApiKey;
+  }
+
+  /** The tenant's API keys (ADMIN), newest first; revoked ones only with `includeRevoked`. */
+  async listApiKeys(options: { first?: number; includeRevoked?: boolean } = {}): Promise<ApiKey[]> {
+    return (await this.request(ListApiKeysQuery, { first: options.first ?? null, includeRevoked: options.includeRevoked ?? null })).apiKeys;
+  }
+
+  /** Revokes a key at once (ADMIN): it authenticates nothing afterwards. */
+  async revokeApiKey(id: string): Promise<ApiKey> {
+    return (await this.request(RevokeApiKeyMutation, { id })).revokeApiKey;
   }
 
   // --- schedules ---------------------------------------------------------------------------------
@@ -463,20 +474,8 @@ export class JobsClient {
   }
 
   /** The API key goes only to the API's own origin, never to another host a URL may name. */
-  private authFor(url: URL): Record<string, string> {
+  protected authFor(url: URL): Record<string, string> {
     return url.origin === new URL(this.transport.baseUrl).origin ? { authorization: `Bearer ${this.apiKey}` } : {};
-  }
-
-  private async fetchBytes(downloadUrl: string): Promise<Buffer> {
-    const url = new URL(downloadUrl, this.transport.baseUrl);
-    let res: Response;
-    try {
-      res = await this.fetchImpl(url, { headers: this.authFor(url) });
-    } catch (err) {
-      throw new JobsApiError("NETWORK_ERROR", `cannot reach ${url}: ${(err as Error).message}`, { cause: err });
-    }
-    if (!res.ok) throw new JobsApiError(res.status === 404 ? "NOT_FOUND" : "BAD_RESPONSE", `GET ${url} answered HTTP ${res.status}`, { status: res.status });
-    return Buffer.from(await res.arrayBuffer());
   }
 }
 

@@ -33,8 +33,14 @@ type Documents = {
     "\n  mutation CancelJob($reasonerType: ReasonerType!, $jobId: ID!, $allUsers: Boolean) {\n    cancelJob(reasonerType: $reasonerType, jobId: $jobId, allUsers: $allUsers) {\n      ...JobDetail\n    }\n  }\n": typeof types.CancelJobDocument,
     "\n  mutation RerunJob($jobId: ID!) {\n    rerunJob(jobId: $jobId) {\n      job {\n        ...JobDetail\n      }\n    }\n  }\n": typeof types.RerunJobDocument,
     "\n  mutation CreateApiKey($userId: String!, $email: String, $role: Role, $tenantId: ID) {\n    createApiKey(userId: $userId, email: $email, role: $role, tenantId: $tenantId) {\n      secret\n      apiKey {\n        id\n        prefix\n        userId\n        tenantId\n        role\n        createdOn\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
+    "\n  fragment ApiKeyFields on ApiKey {\n    id\n    prefix\n    userId\n    tenantId\n    role\n    createdOn\n    lastUsedOn\n    revokedOn\n  }\n": typeof types.ApiKeyFieldsFragmentDoc,
+    "\n  query ListApiKeys($first: Int, $includeRevoked: Boolean) {\n    apiKeys(first: $first, includeRevoked: $includeRevoked) {\n      ...ApiKeyFields\n    }\n  }\n": typeof types.ListApiKeysDocument,
+    "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyFields\n    }\n  }\n": typeof types.RevokeApiKeyDocument,
     "\n  subscription TailJobLogs($reasonerType: ReasonerType!, $jobId: ID!, $sinceMs: Float) {\n    jobLogs(reasonerType: $reasonerType, jobId: $jobId, sinceMs: $sinceMs) {\n      ...LogLineFields\n    }\n  }\n": typeof types.TailJobLogsDocument,
     "\n  subscription JobStateChanged($reasonerType: ReasonerType!, $jobId: ID!) {\n    jobUpdated(reasonerType: $reasonerType, jobId: $jobId) {\n      jobId\n      state\n    }\n  }\n": typeof types.JobStateChangedDocument,
+    "\n  subscription JobUpdates($reasonerType: ReasonerType!, $jobId: ID!) {\n    jobUpdated(reasonerType: $reasonerType, jobId: $jobId) {\n      ...JobDetail\n    }\n  }\n": typeof types.JobUpdatesDocument,
+    "\n  subscription JobsChanged($filter: JobFilter) {\n    jobsChanged(filter: $filter) {\n      ...JobSummary\n    }\n  }\n": typeof types.JobsChangedDocument,
+    "\n  subscription FollowJobEvents($reasonerType: ReasonerType!, $jobId: ID!, $stream: String, $after: String) {\n    jobEvents(reasonerType: $reasonerType, jobId: $jobId, stream: $stream, after: $after) {\n      cursor\n      stream\n      createdOn\n      data\n    }\n  }\n": typeof types.FollowJobEventsDocument,
     "\n  fragment ScheduleFields on Schedule {\n    id\n    name\n    cron\n    timezone\n    catchUp\n    paused\n    job\n    nextRunOn\n    lastRunOn\n    lastError\n    createdBy\n    lastJob {\n      jobId\n      reasonerType\n      state\n    }\n  }\n": typeof types.ScheduleFieldsFragmentDoc,
     "\n  mutation CreateSchedule($input: CreateScheduleInput!) {\n    createSchedule(input: $input) {\n      ...ScheduleFields\n    }\n  }\n": typeof types.CreateScheduleDocument,
     "\n  query ListSchedules($first: Int, $after: String) {\n    schedules(first: $first, after: $after) {\n      edges {\n        node {\n          ...ScheduleFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.ListSchedulesDocument,
@@ -61,8 +67,14 @@ const documents: Documents = {
     "\n  mutation CancelJob($reasonerType: ReasonerType!, $jobId: ID!, $allUsers: Boolean) {\n    cancelJob(reasonerType: $reasonerType, jobId: $jobId, allUsers: $allUsers) {\n      ...JobDetail\n    }\n  }\n": types.CancelJobDocument,
     "\n  mutation RerunJob($jobId: ID!) {\n    rerunJob(jobId: $jobId) {\n      job {\n        ...JobDetail\n      }\n    }\n  }\n": types.RerunJobDocument,
     "\n  mutation CreateApiKey($userId: String!, $email: String, $role: Role, $tenantId: ID) {\n    createApiKey(userId: $userId, email: $email, role: $role, tenantId: $tenantId) {\n      secret\n      apiKey {\n        id\n        prefix\n        userId\n        tenantId\n        role\n        createdOn\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
+    "\n  fragment ApiKeyFields on ApiKey {\n    id\n    prefix\n    userId\n    tenantId\n    role\n    createdOn\n    lastUsedOn\n    revokedOn\n  }\n": types.ApiKeyFieldsFragmentDoc,
+    "\n  query ListApiKeys($first: Int, $includeRevoked: Boolean) {\n    apiKeys(first: $first, includeRevoked: $includeRevoked) {\n      ...ApiKeyFields\n    }\n  }\n": types.ListApiKeysDocument,
+    "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyFields\n    }\n  }\n": types.RevokeApiKeyDocument,
     "\n  subscription TailJobLogs($reasonerType: ReasonerType!, $jobId: ID!, $sinceMs: Float) {\n    jobLogs(reasonerType: $reasonerType, jobId: $jobId, sinceMs: $sinceMs) {\n      ...LogLineFields\n    }\n  }\n": types.TailJobLogsDocument,
     "\n  subscription JobStateChanged($reasonerType: ReasonerType!, $jobId: ID!) {\n    jobUpdated(reasonerType: $reasonerType, jobId: $jobId) {\n      jobId\n      state\n    }\n  }\n": types.JobStateChangedDocument,
+    "\n  subscription JobUpdates($reasonerType: ReasonerType!, $jobId: ID!) {\n    jobUpdated(reasonerType: $reasonerType, jobId: $jobId) {\n      ...JobDetail\n    }\n  }\n": types.JobUpdatesDocument,
+    "\n  subscription JobsChanged($filter: JobFilter) {\n    jobsChanged(filter: $filter) {\n      ...JobSummary\n    }\n  }\n": types.JobsChangedDocument,
+    "\n  subscription FollowJobEvents($reasonerType: ReasonerType!, $jobId: ID!, $stream: String, $after: String) {\n    jobEvents(reasonerType: $reasonerType, jobId: $jobId, stream: $stream, after: $after) {\n      cursor\n      stream\n      createdOn\n      data\n    }\n  }\n": types.FollowJobEventsDocument,
     "\n  fragment ScheduleFields on Schedule {\n    id\n    name\n    cron\n    timezone\n    catchUp\n    paused\n    job\n    nextRunOn\n    lastRunOn\n    lastError\n    createdBy\n    lastJob {\n      jobId\n      reasonerType\n      state\n    }\n  }\n": types.ScheduleFieldsFragmentDoc,
     "\n  mutation CreateSchedule($input: CreateScheduleInput!) {\n    createSchedule(input: $input) {\n      ...ScheduleFields\n    }\n  }\n": types.CreateScheduleDocument,
     "\n  query ListSchedules($first: Int, $after: String) {\n    schedules(first: $first, after: $after) {\n      edges {\n        node {\n          ...ScheduleFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.ListSchedulesDocument,
@@ -146,11 +158,35 @@ export function graphql(source: "\n  mutation CreateApiKey($userId: String!, $em
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  fragment ApiKeyFields on ApiKey {\n    id\n    prefix\n    userId\n    tenantId\n    role\n    createdOn\n    lastUsedOn\n    revokedOn\n  }\n"): typeof import('./graphql.ts').ApiKeyFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ListApiKeys($first: Int, $includeRevoked: Boolean) {\n    apiKeys(first: $first, includeRevoked: $includeRevoked) {\n      ...ApiKeyFields\n    }\n  }\n"): typeof import('./graphql.ts').ListApiKeysDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyFields\n    }\n  }\n"): typeof import('./graphql.ts').RevokeApiKeyDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  subscription TailJobLogs($reasonerType: ReasonerType!, $jobId: ID!, $sinceMs: Float) {\n    jobLogs(reasonerType: $reasonerType, jobId: $jobId, sinceMs: $sinceMs) {\n      ...LogLineFields\n    }\n  }\n"): typeof import('./graphql.ts').TailJobLogsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription JobStateChanged($reasonerType: ReasonerType!, $jobId: ID!) {\n    jobUpdated(reasonerType: $reasonerType, jobId: $jobId) {\n      jobId\n      state\n    }\n  }\n"): typeof import('./graphql.ts').JobStateChangedDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription JobUpdates($reasonerType: ReasonerType!, $jobId: ID!) {\n    jobUpdated(reasonerType: $reasonerType, jobId: $jobId) {\n      ...JobDetail\n    }\n  }\n"): typeof import('./graphql.ts').JobUpdatesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription JobsChanged($filter: JobFilter) {\n    jobsChanged(filter: $filter) {\n      ...JobSummary\n    }\n  }\n"): typeof import('./graphql.ts').JobsChangedDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription FollowJobEvents($reasonerType: ReasonerType!, $jobId: ID!, $stream: String, $after: String) {\n    jobEvents(reasonerType: $reasonerType, jobId: $jobId, stream: $stream, after: $after) {\n      cursor\n      stream\n      createdOn\n      data\n    }\n  }\n"): typeof import('./graphql.ts').FollowJobEventsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

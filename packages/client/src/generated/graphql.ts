@@ -356,6 +356,23 @@ export type CreateApiKeyMutationVariables = Exact<{
 
 export type CreateApiKeyMutation = { createApiKey: { secret: string, apiKey: { id: string, prefix: string, userId: string, tenantId: string, role: Role, createdOn: string } } };
 
+export type ApiKeyFieldsFragment = { id: string, prefix: string, userId: string, tenantId: string, role: Role, createdOn: string, lastUsedOn: string | null, revokedOn: string | null };
+
+export type ListApiKeysQueryVariables = Exact<{
+  first?: number | null | undefined;
+  includeRevoked?: boolean | null | undefined;
+}>;
+
+
+export type ListApiKeysQuery = { apiKeys: Array<{ id: string, prefix: string, userId: string, tenantId: string, role: Role, createdOn: string, lastUsedOn: string | null, revokedOn: string | null }> };
+
+export type RevokeApiKeyMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RevokeApiKeyMutation = { revokeApiKey: { id: string, prefix: string, userId: string, tenantId: string, role: Role, createdOn: string, lastUsedOn: string | null, revokedOn: string | null } };
+
 export type TailJobLogsSubscriptionVariables = Exact<{
   reasonerType: ReasonerType;
   jobId: string | number;
@@ -378,6 +395,43 @@ export type JobStateChangedSubscription = { jobUpdated:
     | { jobId: string, state: JobState }
     | { jobId: string, state: JobState }
    };
+
+export type JobUpdatesSubscriptionVariables = Exact<{
+  reasonerType: ReasonerType;
+  jobId: string | number;
+}>;
+
+
+export type JobUpdatesSubscription = { jobUpdated:
+    | { __typename: 'AgentJob', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+    | { __typename: 'BatchJob', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+    | { __typename: 'GenerationJob', kind: GenerationKind, rows: number | null, seed: number, queue: string, planTier: PlanTier, estimatedCredits: number, chargedCredits: number, timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, rerunOf: { jobId: string } | null, evidence: { rootHash: string, signature: string, publicKey: string, verified: boolean, files: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> } | null, seal: { id: string, sealHash: string, previousSealHash: string | null, createdOn: string } | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+    | { __typename: 'ReasonerJob', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+    | { __typename: 'Transaction', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
+   };
+
+export type JobsChangedSubscriptionVariables = Exact<{
+  filter?: JobFilter | null | undefined;
+}>;
+
+
+export type JobsChangedSubscription = { jobsChanged:
+    | { __typename: 'AgentJob', id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null }
+    | { __typename: 'BatchJob', id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null }
+    | { __typename: 'GenerationJob', id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null }
+    | { __typename: 'ReasonerJob', id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null }
+    | { __typename: 'Transaction', id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null }
+   };
+
+export type FollowJobEventsSubscriptionVariables = Exact<{
+  reasonerType: ReasonerType;
+  jobId: string | number;
+  stream?: string | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type FollowJobEventsSubscription = { jobEvents: { cursor: string, stream: string, createdOn: string, data: unknown } };
 
 export type ScheduleFieldsFragment = { id: string, name: string, cron: string, timezone: string, catchUp: CatchUpPolicy, paused: boolean, job: unknown, nextRunOn: string | null, lastRunOn: string | null, lastError: string | null, createdBy: string, lastJob:
     | { jobId: string, reasonerType: ReasonerType, state: JobState }
@@ -581,6 +635,18 @@ export const LogLineFieldsFragmentDoc = new TypedDocumentString(`
   step
 }
     `, {"fragmentName":"LogLineFields"}) as unknown as TypedDocumentString<LogLineFieldsFragment, unknown>;
+export const ApiKeyFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ApiKeyFields on ApiKey {
+  id
+  prefix
+  userId
+  tenantId
+  role
+  createdOn
+  lastUsedOn
+  revokedOn
+}
+    `, {"fragmentName":"ApiKeyFields"}) as unknown as TypedDocumentString<ApiKeyFieldsFragment, unknown>;
 export const ScheduleFieldsFragmentDoc = new TypedDocumentString(`
     fragment ScheduleFields on Schedule {
   id
@@ -1386,6 +1452,38 @@ export const CreateApiKeyDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CreateApiKeyMutation, CreateApiKeyMutationVariables>;
+export const ListApiKeysDocument = new TypedDocumentString(`
+    query ListApiKeys($first: Int, $includeRevoked: Boolean) {
+  apiKeys(first: $first, includeRevoked: $includeRevoked) {
+    ...ApiKeyFields
+  }
+}
+    fragment ApiKeyFields on ApiKey {
+  id
+  prefix
+  userId
+  tenantId
+  role
+  createdOn
+  lastUsedOn
+  revokedOn
+}`) as unknown as TypedDocumentString<ListApiKeysQuery, ListApiKeysQueryVariables>;
+export const RevokeApiKeyDocument = new TypedDocumentString(`
+    mutation RevokeApiKey($id: ID!) {
+  revokeApiKey(id: $id) {
+    ...ApiKeyFields
+  }
+}
+    fragment ApiKeyFields on ApiKey {
+  id
+  prefix
+  userId
+  tenantId
+  role
+  createdOn
+  lastUsedOn
+  revokedOn
+}`) as unknown as TypedDocumentString<RevokeApiKeyMutation, RevokeApiKeyMutationVariables>;
 export const TailJobLogsDocument = new TypedDocumentString(`
     subscription TailJobLogs($reasonerType: ReasonerType!, $jobId: ID!, $sinceMs: Float) {
   jobLogs(reasonerType: $reasonerType, jobId: $jobId, sinceMs: $sinceMs) {
@@ -1407,6 +1505,125 @@ export const JobStateChangedDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<JobStateChangedSubscription, JobStateChangedSubscriptionVariables>;
+export const JobUpdatesDocument = new TypedDocumentString(`
+    subscription JobUpdates($reasonerType: ReasonerType!, $jobId: ID!) {
+  jobUpdated(reasonerType: $reasonerType, jobId: $jobId) {
+    ...JobDetail
+  }
+}
+    fragment JobSummary on Job {
+  __typename
+  id
+  jobId
+  reasonerType
+  reasonerName
+  name
+  state
+  nativeState
+  createdBy
+  createdOn
+  startedOn
+  finishedOn
+  durationMs
+}
+fragment JobDetail on Job {
+  ...JobSummary
+  timeoutMins
+  payload
+  details
+  execTimeMs
+  error {
+    code
+    message
+  }
+  operation {
+    id
+    reasonerType
+    done
+    state
+    error {
+      code
+      message
+    }
+    result
+  }
+  artifacts {
+    ...ArtifactFields
+  }
+  ... on GenerationJob {
+    kind
+    rows
+    seed
+    queue
+    planTier
+    estimatedCredits
+    chargedCredits
+    rerunOf {
+      jobId
+    }
+    evidence {
+      rootHash
+      signature
+      publicKey
+      verified
+      files {
+        ...ArtifactFields
+      }
+    }
+    seal {
+      id
+      sealHash
+      previousSealHash
+      createdOn
+    }
+  }
+}
+fragment ArtifactFields on Artifact {
+  id
+  name
+  artifactType
+  mimeType
+  sizeBytes
+  contentHash
+  downloadUrl
+  createdOn
+}`) as unknown as TypedDocumentString<JobUpdatesSubscription, JobUpdatesSubscriptionVariables>;
+export const JobsChangedDocument = new TypedDocumentString(`
+    subscription JobsChanged($filter: JobFilter) {
+  jobsChanged(filter: $filter) {
+    ...JobSummary
+  }
+}
+    fragment JobSummary on Job {
+  __typename
+  id
+  jobId
+  reasonerType
+  reasonerName
+  name
+  state
+  nativeState
+  createdBy
+  createdOn
+  startedOn
+  finishedOn
+  durationMs
+}`) as unknown as TypedDocumentString<JobsChangedSubscription, JobsChangedSubscriptionVariables>;
+export const FollowJobEventsDocument = new TypedDocumentString(`
+    subscription FollowJobEvents($reasonerType: ReasonerType!, $jobId: ID!, $stream: String, $after: String) {
+  jobEvents(
+    reasonerType: $reasonerType
+    jobId: $jobId
+    stream: $stream
+    after: $after
+  ) {
+    cursor
+    stream
+    createdOn
+    data
+  }
+}
+    `) as unknown as TypedDocumentString<FollowJobEventsSubscription, FollowJobEventsSubscriptionVariables>;
 export const CreateScheduleDocument = new TypedDocumentString(`
     mutation CreateSchedule($input: CreateScheduleInput!) {
   createSchedule(input: $input) {

@@ -1,7 +1,7 @@
 // An external worker (or agent) of the jobs API: registers, claims jobs, keeps their leases alive
 // with heartbeats, reports status, events and logs, uploads artifacts, and completes or fails.
 // `Worker` offers each protocol call on its own and `run(handler)`, the loop that does all of it.
-import { WriteCoalescer } from "../coalesce.ts";
+import { WriteCoalescer } from "./coalesce.ts";
 import { OperationBatcher } from "./batch.ts";
 import { type ApiErrorDetail, isJobsApiError, JobsApiError } from "./errors.ts";
 import { JobsTransport, type Fetch, type UploadBody } from "./http.ts";

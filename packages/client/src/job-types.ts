@@ -1,6 +1,7 @@
 // The shapes JobsClient hands back, named for users; all derived from the generated operation types,
 // so they change when the documents or schema.graphql change.
 import type {
+  ApiKeyFieldsFragment,
   ArtifactFieldsFragment,
   CreateApiKeyMutation,
   EstimateCreditsQuery,
@@ -33,6 +34,8 @@ export type LogLine = LogLineFieldsFragment;
 export type JobEvent = NonNullable<JobEventsQuery["job"]>["events"]["edges"][number]["node"];
 export type CreditEstimate = EstimateCreditsQuery["estimateCredits"];
 export type CreatedApiKey = CreateApiKeyMutation["createApiKey"];
+/** An API key as listed or revoked: never its secret. */
+export type ApiKey = ApiKeyFieldsFragment;
 export type Schedule = ScheduleFieldsFragment;
 
 /** Which job: a job (or anything with its reasonerType and jobId), or a bare jobId that the client looks up. */
