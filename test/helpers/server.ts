@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../../src/config.ts";
+import type { Logger } from "../../src/logger.ts";
 import { startServer, type RunningServer } from "../../src/server.ts";
 import type { Backend } from "./backends.ts";
 
@@ -55,7 +56,8 @@ export function graphqlClient(url: string, key: string | null): GraphQLClient {
   };
 }
 
-export async function startTestServer(backend: Backend, env: Record<string, string> = {}): Promise<TestServer> {
+/** `logger`: the server's (e.g. one writing to a stream the test reads); silent by default. */
+export async function startTestServer(backend: Backend, env: Record<string, string> = {}, logger?: Logger): Promise<TestServer> {
   const database = await backend.create();
   const dataDir = mkdtempSync(join(tmpdir(), "jobs-test-"));
   const config = loadConfig({
@@ -68,7 +70,7 @@ export async function startTestServer(backend: Backend, env: Record<string, stri
     ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
     ...env,
   });
-  const server = await startServer(config);
+  const server = await startServer(config, logger);
   return {
     server,
     url: server.url,
