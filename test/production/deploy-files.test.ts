@@ -30,8 +30,9 @@ describe("Dockerfile", () => {
   it("installs production dependencies only in the final stage and copies only what the server needs", () => {
     expect(runtime).toMatch(/npm ci --omit=dev/);
     const copies = [...runtime.matchAll(/^COPY (?:--from=\w+ )?(\S+)/gm)].map((m) => m[1]);
-    // The compiled server, its dashboard's built bundle, and the SQL migrations it applies.
-    expect(copies.sort()).toEqual(["/app/dist", "/app/web/dist", "package.json", "prisma/migrations"].sort());
+    // The compiled server, the client package it imports (linked as a workspace), the dashboard's built
+    // bundle, and the SQL migrations it applies.
+    expect(copies.sort()).toEqual(["/app/dist", "/app/packages/client/dist", "/app/web/dist", "package.json", "packages/client/package.json", "prisma/migrations"].sort());
   });
 
   it("runs node (not npm) as a non-root user under an init, with a /readyz health check", () => {
