@@ -2,17 +2,11 @@
 // in-process port calls the worker protocol directly; the HTTP port talks GraphQL and PUT /artifacts
 // like any external worker. Executors and the runner only ever see this interface.
 import type { ProblemReport } from "../workers/protocol/sql/recordProblems.ts";
-import type { GenerationKind, JobState, PlanTier, ReasonerType } from "../jobs/model.ts";
+import type { GenerationContract } from "../families/generation/spec-check.ts";
+import type { GenerationKind, JobState, ReasonerType } from "../jobs/model.ts";
 
-/** The generation contract a job was created with: what its output is a pure function of. */
-export interface GenerationContract {
-  kind: GenerationKind;
-  rows: number | null;
-  description: string | null;
-  seed: number;
-  spec: Record<string, unknown> | null;
-  planTier: PlanTier;
-}
+/** The generation contract a job was created with (the family defines it; its spec check reads it too). */
+export type { GenerationContract };
 
 /** A claimed job, as much of it as executors read. */
 export interface ClaimedJob {

@@ -7,7 +7,8 @@ import { parseInput } from "../../jobs/validation.ts";
 import { MockSpecError } from "./engine/column-spec.ts";
 import { parseMockContract, resolveMockColumns } from "./engine/mock.ts";
 
-export interface GenerationContractInput {
+/** The generation contract a job was created with: what its output is a pure function of. */
+export interface GenerationContract {
   kind: GenerationKind;
   rows: number | null;
   description: string | null;
@@ -32,7 +33,7 @@ const Verify = z.union(
   { error: "VERIFY needs spec.jobId, or spec.artifacts [{ artifactId, expectedHash }] (ids may instead be in spec.input)" },
 );
 
-export function checkBuiltInSpec(g: GenerationContractInput, path: string): void {
+export function checkBuiltInSpec(g: GenerationContract, path: string): void {
   switch (g.kind) {
     case "MOCK":
       try {

@@ -1,18 +1,9 @@
 // A new schedule, armed at its first tick; every server's scheduler is told to re-arm.
 import type { Sql } from "../../db/database.ts";
-import { NOTIFY_SCHEDULES_SQL, SCHEDULE_COLUMNS, type CatchUpPolicy, type ScheduledJob, type ScheduleRecord } from "../model.ts";
+import { NOTIFY_SCHEDULES_SQL, SCHEDULE_COLUMNS, type ScheduleRecord } from "../model.ts";
 
-export interface NewSchedule {
-  id: string;
-  tenantId: string;
-  createdBy: string;
-  name: string;
-  cron: string;
-  timezone: string;
-  catchUp: CatchUpPolicy;
-  job: ScheduledJob;
-  nextRunOn: Date | null;
-}
+/** What a new schedule is made with; the rest of a ScheduleRecord starts at its defaults. */
+export type NewSchedule = Pick<ScheduleRecord, "id" | "tenantId" | "createdBy" | "name" | "cron" | "timezone" | "catchUp" | "job" | "nextRunOn">;
 
 export async function insertSchedule(sql: Sql, s: NewSchedule): Promise<ScheduleRecord> {
   const rows = await sql.query<ScheduleRecord>(
