@@ -17,7 +17,15 @@ const typeDefs = `#graphql
 
 /** The GraphQL type a family's jobs have (for the Relay global id, as ours encodes it). */
 const typeNameOf = (t: ReasonerType) =>
-  t === "LOGIC" ? "Transaction" : t === "AGENT" ? "AgentJob" : t === "GENERATION" ? "GenerationJob" : t === "BATCH" ? "BatchJob" : "ReasonerJob";
+  t === "LOGIC"
+    ? "Transaction"
+    : t === "AGENT"
+      ? "AgentJob"
+      : t === "GENERATION"
+        ? "GenerationJob"
+        : t === "BATCH"
+          ? "BatchJob"
+          : "ReasonerJob";
 
 interface BareContext {
   viewer: Viewer;
@@ -30,7 +38,12 @@ export async function startBareApollo(services: Services): Promise<{ url: string
       Query: {
         job: async (_: unknown, args: { reasonerType: ReasonerType; jobId: string }, ctx: BareContext) => {
           const job = await services.jobs.get({ reasonerType: args.reasonerType, jobId: args.jobId }, ctx.viewer);
-          return job && { id: encodeGlobalID(typeNameOf(job.reasonerType), `${job.reasonerType}:${job.id}`), state: job.state };
+          return (
+            job && {
+              id: encodeGlobalID(typeNameOf(job.reasonerType), `${job.reasonerType}:${job.id}`),
+              state: job.state,
+            }
+          );
         },
       },
     },

@@ -45,20 +45,35 @@ export interface BenchCase {
  * `maxRatio` bound the ratio.
  */
 export function ratioEntry(
-  e: Omit<ResultEntry, "ratio" | "met" | "peer" | "ours"> & { ours: readonly number[]; peer: readonly number[]; minRatio?: number; maxRatio?: number },
+  e: Omit<ResultEntry, "ratio" | "met" | "peer" | "ours"> & {
+    ours: readonly number[];
+    peer: readonly number[];
+    minRatio?: number;
+    maxRatio?: number;
+  },
 ): ResultEntry {
   const { minRatio, maxRatio, ours, peer, ...rest } = e;
-  if (ours.length === 0 || ours.length !== peer.length) throw new Error(`${e.name}: ${ours.length} runs of ours against ${peer.length} of the peer`);
+  if (ours.length === 0 || ours.length !== peer.length)
+    throw new Error(`${e.name}: ${ours.length} runs of ours against ${peer.length} of the peer`);
   const ratios = ours.map((value, r) => value / peer[r]!);
   const ratio = median(ratios);
   const met = minRatio !== undefined ? ratio >= minRatio : maxRatio !== undefined ? ratio <= maxRatio : undefined;
   const perRun = ratios.length > 1 ? `per-run ratios ${ratios.map((x) => x.toFixed(2)).join(", ")}` : "";
   const note = [rest.note, perRun].filter(Boolean).join("; ");
-  return { ...rest, ours: median(ours), peer: median(peer), ratio, ...(note ? { note } : {}), ...(met === undefined ? {} : { met }) };
+  return {
+    ...rest,
+    ours: median(ours),
+    peer: median(peer),
+    ratio,
+    ...(note ? { note } : {}),
+    ...(met === undefined ? {} : { met }),
+  };
 }
 
 /** An entry holding an absolute bound (no peer). */
-export function boundEntry(e: Omit<ResultEntry, "ratio" | "met" | "peer"> & { ours: number; max?: number; min?: number }): ResultEntry {
+export function boundEntry(
+  e: Omit<ResultEntry, "ratio" | "met" | "peer"> & { ours: number; max?: number; min?: number },
+): ResultEntry {
   const { max, min, ...rest } = e;
   const met = max !== undefined ? e.ours <= max : min !== undefined ? e.ours >= min : undefined;
   return { ...rest, peer: null, ratio: null, ...(met === undefined ? {} : { met }) };

@@ -55,7 +55,12 @@ export async function assertPostgresReachable(): Promise<void> {
  * Polls an observable condition until it holds or the deadline passes. Used only where nothing can
  * be awaited (e.g. a peer acknowledges jobs in the background after its handler returned).
  */
-export async function until(check: () => Promise<boolean>, what: string, deadlineMs = 120_000, everyMs = 10): Promise<void> {
+export async function until(
+  check: () => Promise<boolean>,
+  what: string,
+  deadlineMs = 120_000,
+  everyMs = 10,
+): Promise<void> {
   const end = Date.now() + deadlineMs;
   for (;;) {
     if (await check()) return;

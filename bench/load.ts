@@ -25,7 +25,18 @@ export interface LoadOptions {
 }
 
 export async function postLoad(o: LoadOptions): Promise<LoadResult> {
-  const args = [autocannonBin, "--json", "-c", String(o.connections), "-d", String(o.durationS), "-m", "POST", "-b", o.body];
+  const args = [
+    autocannonBin,
+    "--json",
+    "-c",
+    String(o.connections),
+    "-d",
+    String(o.durationS),
+    "-m",
+    "POST",
+    "-b",
+    o.body,
+  ];
   for (const [k, v] of Object.entries(o.headers)) args.push("-H", `${k}=${v}`);
   args.push(o.url);
   const { stdout } = await run(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 });

@@ -70,7 +70,12 @@ export async function startOurServer(label: string, env: Record<string, string> 
  * change is recorded for sending too, as createJob records it (bulk loads made before the workers
  * start skip it); through the server's own database handle, its notifier then sends them.
  */
-export async function insertNoopJobs(sql: Sql, viewer: Viewer, count: number, options: { notify?: boolean } = {}): Promise<string[]> {
+export async function insertNoopJobs(
+  sql: Sql,
+  viewer: Viewer,
+  count: number,
+  options: { notify?: boolean } = {},
+): Promise<string[]> {
   const ids = Array.from({ length: count }, () => uuidv7());
   const rows = await sql.query<{ n: number }>(
     `with made as (
@@ -97,7 +102,10 @@ export async function insertNoopJobs(sql: Sql, viewer: Viewer, count: number, op
 
 /** Jobs of the no-op queue in a state, counted. */
 export async function countNoopJobs(sql: Sql, state: string): Promise<number> {
-  const rows = await sql.query<{ n: number }>(`select count(*)::int as n from "jobs" where "queue" = $1 and "state" = $2::"JobState"`, [NOOP_QUEUE, state]);
+  const rows = await sql.query<{ n: number }>(
+    `select count(*)::int as n from "jobs" where "queue" = $1 and "state" = $2::"JobState"`,
+    [NOOP_QUEUE, state],
+  );
   return rows[0]?.n ?? 0;
 }
 
@@ -133,8 +141,19 @@ export function noopRunner(
       return done;
     }
   }
-  const port = new CountingPort({ db: s.db, protocol: workerProtocolFor(s), artifacts: s.artifacts, changes: s.changes, jobs: s.jobs });
-  return new Runner(port, noopExecutor(hooks.onStart), { concurrency, leaseSeconds: 60, logger: silentLogger, shutdownGraceMs: 1000 });
+  const port = new CountingPort({
+    db: s.db,
+    protocol: workerProtocolFor(s),
+    artifacts: s.artifacts,
+    changes: s.changes,
+    jobs: s.jobs,
+  });
+  return new Runner(port, noopExecutor(hooks.onStart), {
+    concurrency,
+    leaseSeconds: 60,
+    logger: silentLogger,
+    shutdownGraceMs: 1000,
+  });
 }
 
 /**

@@ -1,8 +1,14 @@
 // The peers, installed from npm, each on its own fresh database with its own bulk-insert API and
 // its own worker, configured as documented (defaults unless a case says otherwise).
-import { Logger as GraphileLogger, run, runMigrations, type Runner as GraphileRunner, type TaskList } from "graphile-worker";
+import {
+  Logger as GraphileLogger,
+  run,
+  runMigrations,
+  type Runner as GraphileRunner,
+  type TaskList,
+} from "graphile-worker";
 import PgBoss from "pg-boss";
-import pg from "pg";
+import type pg from "pg";
 
 export const GRAPHILE_TASK = "noop";
 export const PGBOSS_QUEUE = "noop";
@@ -48,7 +54,11 @@ export function graphileRun(pool: pg.Pool, o: GraphileOptions): Promise<Graphile
     logger: graphileSilentLogger(),
     taskList,
     ...(o.batched
-      ? { preset: { worker: { localQueue: { size: o.concurrency * 10 }, completeJobBatchDelay: 0, failJobBatchDelay: 0 } } }
+      ? {
+          preset: {
+            worker: { localQueue: { size: o.concurrency * 10 }, completeJobBatchDelay: 0, failJobBatchDelay: 0 },
+          },
+        }
       : {}),
   });
 }
@@ -71,6 +81,9 @@ export async function pgBossInsert(boss: PgBoss, count: number): Promise<void> {
 }
 
 export async function pgBossCompleted(pool: pg.Pool): Promise<number> {
-  const { rows } = await pool.query<{ n: number }>(`select count(*)::int as n from pgboss.job where name = $1 and state = 'completed'`, [PGBOSS_QUEUE]);
+  const { rows } = await pool.query<{ n: number }>(
+    `select count(*)::int as n from pgboss.job where name = $1 and state = 'completed'`,
+    [PGBOSS_QUEUE],
+  );
   return rows[0]?.n ?? 0;
 }

@@ -14,13 +14,16 @@ interface Report {
   results: ResultEntry[];
 }
 
-const num = (v: number | null) => (v === null ? "" : Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
+const num = (v: number | null) =>
+  v === null ? "" : Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2);
 
 export function renderTable(r: Report): string {
   const lines = [
     `Mode **${r.mode}**, medians of ${r.runs} run(s); throughput runs of ${r.jobs} jobs, ${r.concurrency} in flight; finished ${r.finishedOn} after ${r.durationS} s.`,
     `Machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB; Node ${r.machine.node}; PostgreSQL ${r.machine.postgres}.`,
-    `Peers: ${Object.entries(r.peers).map(([k, v]) => `${k} ${v}`).join(", ")}.`,
+    `Peers: ${Object.entries(r.peers)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ")}.`,
     "",
     "| case | ours | peer | ratio (median of per-run ours/peer) | unit | better | target | met |",
     "|---|---:|---:|---:|---|---|---|---|",

@@ -52,7 +52,17 @@ if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a posit
 if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new Error(`--jobs must be a positive integer`);
 
 const live = await subscriptionsCase();
-const all: BenchCase[] = [throughputCase, latencyCase, graphqlOverheadCase, expansionsCase, ...(live ? [live] : []), notifyCase, generationCase, federationCase, createsCase];
+const all: BenchCase[] = [
+  throughputCase,
+  latencyCase,
+  graphqlOverheadCase,
+  expansionsCase,
+  ...(live ? [live] : []),
+  notifyCase,
+  generationCase,
+  federationCase,
+  createsCase,
+];
 /** Long cases that run only when named with --only. */
 const optIn: BenchCase[] = [retentionCase];
 const only = values.only ? new Set(values.only.split(",").map((s) => s.trim())) : null;
@@ -64,7 +74,8 @@ const selected = [...all, ...optIn].filter((c) => (only ? only.has(c.id) : all.i
 
 await assertPostgresReachable();
 const started = Date.now();
-const log = (message: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}\n`);
+const log = (message: string) =>
+  process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}\n`);
 const results: ResultEntry[] = [];
 const skipped: string[] = [];
 if (!live && (!only || only.has("subscriptions"))) {
@@ -75,7 +86,10 @@ for (const c of selected) {
   log(`${c.title}: starting`);
   const entries = await c.run({ quick, runs, concurrency, log, ...(jobs ? { jobs } : {}) });
   results.push(...entries);
-  for (const e of entries) log(`  ${e.name}: ${e.ours?.toFixed(2)} ${e.unit}${e.ratio === null ? "" : ` (${e.ratio.toFixed(2)}x)`}${e.met === undefined ? "" : e.met ? " met" : " MISSED"}`);
+  for (const e of entries)
+    log(
+      `  ${e.name}: ${e.ours?.toFixed(2)} ${e.unit}${e.ratio === null ? "" : ` (${e.ratio.toFixed(2)}x)`}${e.met === undefined ? "" : e.met ? " met" : " MISSED"}`,
+    );
 }
 
 const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
@@ -83,7 +97,12 @@ await admin.connect();
 const postgres = (await admin.query<{ v: string }>("select current_setting('server_version') as v")).rows[0]!.v;
 await admin.end();
 
-const pkg = (name: string) => (JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), "utf8")) as { version: string }).version;
+const pkg = (name: string) =>
+  (
+    JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), "utf8")) as {
+      version: string;
+    }
+  ).version;
 const report = {
   mode: quick ? "quick" : "full",
   runs,
@@ -91,8 +110,19 @@ const report = {
   jobs: jobs ?? (quick ? 1_000 : 50_000),
   finishedOn: new Date().toISOString(),
   durationS: Math.round((Date.now() - started) / 1000),
-  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, postgres },
-  peers: { "graphile-worker": pkg("graphile-worker"), "pg-boss": pkg("pg-boss"), "@apollo/server": pkg("@apollo/server"), autocannon: pkg("autocannon") },
+  machine: {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? "unknown",
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    postgres,
+  },
+  peers: {
+    "graphile-worker": pkg("graphile-worker"),
+    "pg-boss": pkg("pg-boss"),
+    "@apollo/server": pkg("@apollo/server"),
+    autocannon: pkg("autocannon"),
+  },
   skipped,
   results,
 };
@@ -103,7 +133,12 @@ if (only) {
     const previous = JSON.parse(readFileSync(resultsUrl, "utf8")) as typeof report;
     if (previous.mode === report.mode) {
       const mine = new Set(results.map((r) => r.name));
-      report.results = [...previous.results.filter((r) => !mine.has(r.name) && !selected.some((c) => r.name.startsWith(prefixOf(c.id)))), ...results];
+      report.results = [
+        ...previous.results.filter(
+          (r) => !mine.has(r.name) && !selected.some((c) => r.name.startsWith(prefixOf(c.id))),
+        ),
+        ...results,
+      ];
     }
   } catch {
     // no previous results
@@ -123,5 +158,17 @@ try {
 process.exit(0);
 
 function prefixOf(caseId: string): string {
-  return { throughput: "throughput", latency: "dispatch latency", graphql: "GraphQL", expansions: "expansions", subscriptions: "subscriptions", notify: "NOTIFY", generation: "generation", creates: "creates:", retention: "retention:" }[caseId] ?? caseId;
+  return (
+    {
+      throughput: "throughput",
+      latency: "dispatch latency",
+      graphql: "GraphQL",
+      expansions: "expansions",
+      subscriptions: "subscriptions",
+      notify: "NOTIFY",
+      generation: "generation",
+      creates: "creates:",
+      retention: "retention:",
+    }[caseId] ?? caseId
+  );
 }

@@ -45,22 +45,26 @@ interface ChildServer {
 async function startChildServer(label: string): Promise<ChildServer> {
   const db = await freshDatabase(label);
   const dataDir = mkdtempSync(join(tmpdir(), "jobs-bench-live-"));
-  const child: ChildProcess = spawn(process.execPath, ["--expose-gc", "--import", "./bench/memory-probe.mjs", "--import", "tsx", "src/main.ts"], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      DATABASE_URL: db.url,
-      JOBS_DATA_DIR: dataDir,
-      JOBS_ADMIN_API_KEY: ADMIN_KEY,
-      JOBS_WORKERS: "0",
-      JOBS_RATE_LIMIT: "0",
-      JOBS_LOG_LEVEL: "warn",
-      NODE_ENV: "production",
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ["--expose-gc", "--import", "./bench/memory-probe.mjs", "--import", "tsx", "src/main.ts"],
+    {
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        PORT: "0",
+        HOST: "127.0.0.1",
+        DATABASE_URL: db.url,
+        JOBS_DATA_DIR: dataDir,
+        JOBS_ADMIN_API_KEY: ADMIN_KEY,
+        JOBS_WORKERS: "0",
+        JOBS_RATE_LIMIT: "0",
+        JOBS_LOG_LEVEL: "warn",
+        NODE_ENV: "production",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
     },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  );
   let output = "";
   let onMemory: ((usage: NodeJS.MemoryUsage) => void) | null = null;
   child.stdout!.on("data", (chunk: Buffer) => {
@@ -111,18 +115,31 @@ async function gql<T>(url: string, query: string, variables: Record<string, unkn
 }
 
 async function addAgentJob(url: string): Promise<string> {
-  const data = await gql<{ addAgentJob: { job: { jobId: string } } }>(url, `mutation { addAgentJob(input: { functionName: "bench" }) { job { jobId } } }`);
+  const data = await gql<{ addAgentJob: { job: { jobId: string } } }>(
+    url,
+    `mutation { addAgentJob(input: { functionName: "bench" }) { job { jobId } } }`,
+  );
   return data.addAgentJob.job.jobId;
 }
 
 /** Claims the job (the only one queued) and returns a function appending one event under the lease. */
 async function leaseOf(url: string): Promise<(data: unknown) => Promise<void>> {
-  const worker = await gql<{ registerWorker: { id: string } }>(url, `mutation { registerWorker(input: { name: "bench", reasonerTypes: [AGENT] }) { id } }`);
-  const claim = await gql<{ claimJob: { token?: string } }>(url, `mutation($w: ID!) { claimJob(workerId: $w) { ... on Lease { token } } }`, { w: worker.registerWorker.id });
+  const worker = await gql<{ registerWorker: { id: string } }>(
+    url,
+    `mutation { registerWorker(input: { name: "bench", reasonerTypes: [AGENT] }) { id } }`,
+  );
+  const claim = await gql<{ claimJob: { token?: string } }>(
+    url,
+    `mutation($w: ID!) { claimJob(workerId: $w) { ... on Lease { token } } }`,
+    { w: worker.registerWorker.id },
+  );
   const token = claim.claimJob.token;
   if (!token) throw new Error("nothing to claim");
   return async (data) => {
-    await gql(url, `mutation($t: String!, $e: [JSON!]!) { appendJobEvents(leaseToken: $t, events: $e) }`, { t: token, e: [data] });
+    await gql(url, `mutation($t: String!, $e: [JSON!]!) { appendJobEvents(leaseToken: $t, events: $e) }`, {
+      t: token,
+      e: [data],
+    });
   };
 }
 
@@ -235,10 +252,24 @@ async function measureIdleMemory(connections: number, log: (m: string) => void):
     const jobs = await Promise.all(Array.from({ length: 20 }, () => addAgentJob(server.url)));
     const query = `subscription($id: ID!) { jobUpdated(reasonerType: AGENT, jobId: $id) { jobId state } }`;
     // Warm the code paths (and the JIT) so the baseline is a running server, not a cold one.
-    await closeAll(await openSubscribers(server.url, 200, query, (i) => ({ id: jobs[i % jobs.length] }), () => undefined));
+    await closeAll(
+      await openSubscribers(
+        server.url,
+        200,
+        query,
+        (i) => ({ id: jobs[i % jobs.length] }),
+        () => undefined,
+      ),
+    );
     const before = await server.memory();
     log(`  opening ${connections} idle connections with one subscription each`);
-    const clients = await openSubscribers(server.url, connections, query, (i) => ({ id: jobs[i % jobs.length] }), () => undefined);
+    const clients = await openSubscribers(
+      server.url,
+      connections,
+      query,
+      (i) => ({ id: jobs[i % jobs.length] }),
+      () => undefined,
+    );
     const after = await server.memory();
     log(`  server memory before ${JSON.stringify(before)}\n  after ${JSON.stringify(after)}`);
     await closeAll(clients);
@@ -265,7 +296,13 @@ export async function runSubscriptionsBench(options: SubscriptionsBenchOptions):
     const samples = await measureLatency(subscribers, events, options.log);
     const note = `${subscribers} subscribers x ${events} events = ${samples.length} samples; receipt time minus the event's createdOn`;
     entries.push(
-      boundEntry({ name: `subscriptions: commit-to-client latency p50 (${subscribers} subscribers, one process)`, ours: round(percentile(samples, 0.5), 1), unit: "ms", better: "lower", note }),
+      boundEntry({
+        name: `subscriptions: commit-to-client latency p50 (${subscribers} subscribers, one process)`,
+        ours: round(percentile(samples, 0.5), 1),
+        unit: "ms",
+        better: "lower",
+        note,
+      }),
       boundEntry({
         name: `subscriptions: commit-to-client latency p99 (${subscribers} subscribers, one process)`,
         ours: round(percentile(samples, 0.99), 1),
@@ -303,7 +340,7 @@ export const subscriptionsCase: BenchCase = {
 
 if (process.argv[1] && new URL(import.meta.url).pathname === process.argv[1]) {
   const args = process.argv.slice(2);
-  const valueOf = (flag: string) => {
+  const flagValue = (flag: string) => {
     const i = args.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
     if (i < 0) return undefined;
     return args[i]!.includes("=") ? args[i]!.slice(flag.length + 1) : args[i + 1];
@@ -312,9 +349,10 @@ if (process.argv[1] && new URL(import.meta.url).pathname === process.argv[1]) {
     process.stdout.write("npx tsx bench/subscriptions.ts [--quick] [--only latency|memory] [--connections N]\n");
     process.exit(0);
   }
-  const only = valueOf("--only");
-  if (only !== undefined && only !== "latency" && only !== "memory") throw new Error(`--only: latency or memory, not ${only}`);
-  const connections = valueOf("--connections");
+  const only = flagValue("--only");
+  if (only !== undefined && only !== "latency" && only !== "memory")
+    throw new Error(`--only: latency or memory, not ${only}`);
+  const connections = flagValue("--connections");
   const entries = await runSubscriptionsBench({
     quick: args.includes("--quick"),
     only: only as "latency" | "memory" | undefined,

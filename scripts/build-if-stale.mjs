@@ -8,7 +8,15 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const stamp = join(root, "dist", ".build-stamp");
-const inputs = ["src", "packages/client/src", "packages/client/package.json", "tsconfig.json", "tsconfig.build.json", "package-lock.json", "scripts/build.mjs"];
+const inputs = [
+  "src",
+  "packages/client/src",
+  "packages/client/package.json",
+  "tsconfig.json",
+  "tsconfig.build.json",
+  "package-lock.json",
+  "scripts/build.mjs",
+];
 
 function newest(path) {
   if (!existsSync(path)) return 0;
@@ -22,7 +30,11 @@ function newest(path) {
 const builtAt = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
 const sourcesAt = Math.max(...inputs.map((p) => newest(join(root, p))));
 if (builtAt === 0 || sourcesAt > builtAt) {
-  process.stderr.write(builtAt === 0 ? "jobs-api: no build in dist/, building (npm run build)\n" : "jobs-api: dist/ is older than the sources, rebuilding\n");
+  process.stderr.write(
+    builtAt === 0
+      ? "jobs-api: no build in dist/, building (npm run build)\n"
+      : "jobs-api: dist/ is older than the sources, rebuilding\n",
+  );
   const result = spawnSync(process.execPath, [join(root, "scripts", "build.mjs")], { stdio: "inherit", cwd: root });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }

@@ -33,7 +33,9 @@ export async function buildWeb({ force = false } = {}) {
     vite = await import("vite");
   } catch {
     // A production install without devDependencies: keep whatever bundle there is.
-    console.warn("build-web: vite is not installed (devDependencies omitted); the dashboard is served only if web/dist was built before.");
+    console.warn(
+      "build-web: vite is not installed (devDependencies omitted); the dashboard is served only if web/dist was built before.",
+    );
     return false;
   }
   await vite.build({ configFile: join(web, "vite.config.ts"), logLevel: "warn" });

@@ -16,7 +16,10 @@ rmSync(dist, { recursive: true, force: true });
 const clientDist = join(root, "packages", "client", "dist");
 rmSync(clientDist, { recursive: true, force: true });
 for (const project of [join(root, "packages", "client", "tsconfig.build.json"), join(root, "tsconfig.build.json")]) {
-  const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", project], { stdio: "inherit", cwd: root });
+  const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", project], {
+    stdio: "inherit",
+    cwd: root,
+  });
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 }
 

@@ -7,11 +7,17 @@ const flag = (fallback: boolean) =>
   z
     .string()
     .optional()
-    .transform((v) => (v === undefined || v === "" ? fallback : !["0", "false", "no", "off"].includes(v.toLowerCase())));
+    .transform((v) =>
+      v === undefined || v === "" ? fallback : !["0", "false", "no", "off"].includes(v.toLowerCase()),
+    );
 
 /** One upstream jobs service of this contract (JOBS_GATEWAYS), serving the families it names. */
 const GatewayConfigSchema = z.object({
-  name: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, _ . - only"),
+  name: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, _ . - only"),
   url: z.string().url(),
   apiKey: z.string().min(16),
   reasonerTypes: z.array(z.enum(["LOGIC", "PRESCRIPTIVE", "PREDICTIVE", "AGENT", "GENERATION", "BATCH"])).min(1),
@@ -37,7 +43,8 @@ const GatewaysSchema = z
     const names = new Set<string>(["local"]);
     const types = new Set<string>();
     for (const g of gateways) {
-      if (names.has(g.name)) ctx.addIssue({ code: "custom", message: `gateway name ${g.name} is used twice (or is "local")` });
+      if (names.has(g.name))
+        ctx.addIssue({ code: "custom", message: `gateway name ${g.name} is used twice (or is "local")` });
       names.add(g.name);
       for (const t of g.reasonerTypes) {
         if (types.has(t)) ctx.addIssue({ code: "custom", message: `${t} is served by two gateways` });
@@ -49,7 +56,11 @@ const GatewaysSchema = z
 const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().default("0.0.0.0"),
-  DATABASE_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
+  DATABASE_URL: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(1000).default(10),
   JOBS_DATA_DIR: z.string().default("./.data"),
   JOBS_ADMIN_API_KEY: z.string().min(16, "JOBS_ADMIN_API_KEY must be at least 16 characters").optional(),
@@ -61,7 +72,12 @@ const ConfigSchema = z.object({
   JOBS_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
   JOBS_NOTIFY_INTERVAL_MS: z.coerce.number().int().min(0).max(1000).default(10),
   JOBS_LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(60),
-  JOBS_MAX_ARTIFACT_BYTES: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).default(256 * 1024 * 1024),
+  JOBS_MAX_ARTIFACT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(Number.MAX_SAFE_INTEGER)
+    .default(256 * 1024 * 1024),
   NODE_ENV: z.string().default("development"),
   JOBS_INTROSPECTION: flag(true),
   JOBS_FIELD_SUGGESTIONS: flag(true),
@@ -74,7 +90,11 @@ const ConfigSchema = z.object({
   JOBS_METRICS_PUBLIC: flag(false),
   JOBS_RATE_LIMIT: z.coerce.number().int().min(0).default(3000),
   JOBS_RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(60),
-  JOBS_WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1).default(4 * 1024 * 1024),
+  JOBS_WS_MAX_BUFFERED_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(4 * 1024 * 1024),
   JOBS_WS_KEEPALIVE_MS: z.coerce.number().int().min(100).default(12_000),
   JOBS_SCHEDULER: flag(true),
   JOBS_SCHEDULE_MISFIRE_S: z.coerce.number().min(0).default(60),

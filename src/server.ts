@@ -46,8 +46,15 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize, dataDir: config.dataDir });
+export async function startServer(
+  config: Config,
+  logger: Logger = createLogger(config.logLevel),
+): Promise<RunningServer> {
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    poolSize: config.databasePoolSize,
+    dataDir: config.dataDir,
+  });
   const cleanup: (() => Promise<void>)[] = [() => db.close()];
   try {
     const applied = await migrate(db);
@@ -59,21 +66,35 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     await changes.start();
     cleanup.unshift(() => changes.stop());
     // Sends the changes this process commits; stops after everything that makes changes has stopped.
-    const notifier = new ChangeNotifier(db, logger, { sweepMs: config.sweepIntervalMs, minIntervalMs: config.notifyIntervalMs }).start();
+    const notifier = new ChangeNotifier(db, logger, {
+      sweepMs: config.sweepIntervalMs,
+      minIntervalMs: config.notifyIntervalMs,
+    }).start();
     cleanup.unshift(() => notifier.stop());
     const metrics = new Metrics(db);
     cleanup.unshift(startSweeper(db, config.sweepIntervalMs, logger, (swept) => metrics.observeSweep(swept)));
 
-    const blobs = new BlobStore({ dir: join(config.dataDir === "memory://" ? join(process.cwd(), ".data") : config.dataDir, "blobs"), maxBytes: config.maxArtifactBytes });
+    const blobs = new BlobStore({
+      dir: join(config.dataDir === "memory://" ? join(process.cwd(), ".data") : config.dataDir, "blobs"),
+      maxBytes: config.maxArtifactBytes,
+    });
     await blobs.removeStaleTempFiles();
     if (config.retention.maxAgeMs > 0 && config.retention.intervalMs > 0) {
       // An in-memory database shares ./.data/blobs with whatever else uses that folder: its rows do not
       // name the others' blobs, so it never walks the store for orphans.
       const orphanScanMs = config.dataDir === "memory://" ? Number.POSITIVE_INFINITY : config.retention.orphanScanMs;
-      cleanup.unshift(startRetention(new Retention(db, blobs, config.retention), { intervalMs: config.retention.intervalMs, orphanScanMs }, logger));
+      cleanup.unshift(
+        startRetention(
+          new Retention(db, blobs, config.retention),
+          { intervalMs: config.retention.intervalMs, orphanScanMs },
+          logger,
+        ),
+      );
     }
     // Every family is local unless JOBS_GATEWAYS hands it to an upstream jobs service.
-    const registry = new GatewayRegistry().register(new LocalJobGateway(db, undefined, undefined, { exactCountLimit: config.exactCountLimit }));
+    const registry = new GatewayRegistry().register(
+      new LocalJobGateway(db, undefined, undefined, { exactCountLimit: config.exactCountLimit }),
+    );
     for (const upstream of config.gateways) {
       const remote = new RemoteJobGateway(upstream, metrics.upstreamObserver(), logger);
       registry.register(remote);
@@ -106,7 +127,9 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     cleanup.unshift(async () => {
       const endWaits = setTimeout(() => changes.endWaits(), config.shutdownGraceMs);
       try {
-        await Promise.all(drains.map((drain) => drain().catch((err: unknown) => logger.warn({ err }, "shutdown step failed"))));
+        await Promise.all(
+          drains.map((drain) => drain().catch((err: unknown) => logger.warn({ err }, "shutdown step failed"))),
+        );
       } finally {
         clearTimeout(endWaits);
       }
@@ -116,7 +139,9 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     drains.push(() => execution.stop());
     // Fires due schedules; stopped before the notifier and the audit log it uses.
     if (config.scheduler) {
-      const scheduler = await new Scheduler(db, services.jobs, services.audit, logger, { misfireMs: config.scheduleMisfireMs }).start();
+      const scheduler = await new Scheduler(db, services.jobs, services.audit, logger, {
+        misfireMs: config.scheduleMisfireMs,
+      }).start();
       cleanup.unshift(() => scheduler.stop());
     }
 
@@ -124,10 +149,15 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     const { app, apollo } = await createApp(services, buildSchema(), httpServer);
     httpServer.on("request", app);
     // No new connections at once; requests in flight answered (waits end at the grace), then Apollo stops.
-    drains.push(() => drainHttpServer(httpServer, config.shutdownGraceMs + SHUTDOWN_ANSWER_MS).then(() => apollo.stop()));
+    drains.push(() =>
+      drainHttpServer(httpServer, config.shutdownGraceMs + SHUTDOWN_ANSWER_MS).then(() => apollo.stop()),
+    );
     // graphql-ws on the same port and path.
     const live = attachLiveUpdates(services, buildSchema(), httpServer, {
-      server: { maxBufferedBytes: config.wsMaxBufferedBytes, shutdownGraceMs: config.shutdownGraceMs + SHUTDOWN_ANSWER_MS },
+      server: {
+        maxBufferedBytes: config.wsMaxBufferedBytes,
+        shutdownGraceMs: config.shutdownGraceMs + SHUTDOWN_ANSWER_MS,
+      },
     });
     drains.push(() => live.close());
 

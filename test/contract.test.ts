@@ -11,8 +11,7 @@ const vendoredContract = new URL("../contract/contract.graphql", import.meta.url
 
 // Promises still being built, each named by its issue. Empty when the contract is complete.
 // Compared as sets, so each issue can drop its own lines in any order.
-const PENDING: string[] = [
-];
+const PENDING: string[] = [];
 
 describe("API contract", () => {
   it("schema.graphql is exactly what the code builds (run `npm run schema:print` after changing types)", () => {

@@ -29,7 +29,8 @@ async function post<T>(url: string, query: string, variables: Record<string, unk
     body: JSON.stringify({ query, variables }),
   });
   const body = (await res.json()) as { data?: T; errors?: unknown[] };
-  if (body.errors?.length || !body.data) throw new Error(`our server refused: ${JSON.stringify(body.errors).slice(0, 500)}`);
+  if (body.errors?.length || !body.data)
+    throw new Error(`our server refused: ${JSON.stringify(body.errors).slice(0, 500)}`);
   return body.data;
 }
 
@@ -70,7 +71,11 @@ async function startPeer(label: string): Promise<Peer> {
 }
 
 /** One side of one run: a fresh system, measured, stopped. */
-async function side<T, R>(start: () => Promise<T>, stop: (s: T) => Promise<void>, measure: (s: T) => Promise<R>): Promise<R> {
+async function side<T, R>(
+  start: () => Promise<T>,
+  stop: (s: T) => Promise<void>,
+  measure: (s: T) => Promise<R>,
+): Promise<R> {
   const system = await start();
   try {
     return await measure(system);
@@ -86,7 +91,9 @@ async function bulkOurs(jobs: number): Promise<number> {
     async (s: OurServer) => {
       await post(s.url, CREATE_JOBS, { inputs: [input(0)] }); // warm-up: plans, JIT
       const seconds = await concurrently(Math.ceil(jobs / BULK_SIZE), 1, async (chunk) => {
-        const data = await post<{ createJobs: { error: unknown }[] }>(s.url, CREATE_JOBS, { inputs: Array.from({ length: BULK_SIZE }, (_, k) => input(chunk * BULK_SIZE + k)) });
+        const data = await post<{ createJobs: { error: unknown }[] }>(s.url, CREATE_JOBS, {
+          inputs: Array.from({ length: BULK_SIZE }, (_, k) => input(chunk * BULK_SIZE + k)),
+        });
         if (data.createJobs.some((r) => r.error)) throw new Error("createJobs refused an item");
       });
       return jobs / seconds;
@@ -101,7 +108,12 @@ async function bulkPeer(jobs: number): Promise<number> {
     async (p) => {
       await p.utils.addJobs([{ identifier: GRAPHILE_TASK, payload: { i: 0 } }]);
       const seconds = await concurrently(Math.ceil(jobs / BULK_SIZE), 1, async (chunk) => {
-        await p.utils.addJobs(Array.from({ length: BULK_SIZE }, (_, k) => ({ identifier: GRAPHILE_TASK, payload: { i: chunk * BULK_SIZE + k } })));
+        await p.utils.addJobs(
+          Array.from({ length: BULK_SIZE }, (_, k) => ({
+            identifier: GRAPHILE_TASK,
+            payload: { i: chunk * BULK_SIZE + k },
+          })),
+        );
       });
       return jobs / seconds;
     },
@@ -114,7 +126,10 @@ async function singleOurs(jobs: number): Promise<number> {
     (s) => s.stop(),
     async (s) => {
       await concurrently(CLIENTS, CLIENTS, (i) => post(s.url, CREATE_JOB, { input: input(i) }).then(() => undefined));
-      return jobs / (await concurrently(jobs, CLIENTS, (i) => post(s.url, CREATE_JOB, { input: input(i) }).then(() => undefined)));
+      return (
+        jobs /
+        (await concurrently(jobs, CLIENTS, (i) => post(s.url, CREATE_JOB, { input: input(i) }).then(() => undefined)))
+      );
     },
   );
 }
@@ -125,7 +140,9 @@ async function singlePeer(jobs: number): Promise<number> {
     (p) => p.stop(),
     async (p) => {
       await concurrently(CLIENTS, CLIENTS, (i) => p.utils.addJob(GRAPHILE_TASK, { i }).then(() => undefined));
-      return jobs / (await concurrently(jobs, CLIENTS, (i) => p.utils.addJob(GRAPHILE_TASK, { i }).then(() => undefined)));
+      return (
+        jobs / (await concurrently(jobs, CLIENTS, (i) => p.utils.addJob(GRAPHILE_TASK, { i }).then(() => undefined)))
+      );
     },
   );
 }
@@ -137,7 +154,8 @@ async function countLatency(queued: number, samples: number): Promise<{ ms: numb
     (s) => s.stop(),
     async (s) => {
       const db = s.server.services.db;
-      for (let done = 0; done < queued; done += 10_000) await insertNoopJobs(db, s.admin, Math.min(10_000, queued - done));
+      for (let done = 0; done < queued; done += 10_000)
+        await insertNoopJobs(db, s.admin, Math.min(10_000, queued - done));
       await db.query(`analyze "jobs"`);
       const times: number[] = [];
       let estimated = false;
@@ -168,17 +186,23 @@ export const createsCase: BenchCase = {
       for (const who of oursFirst ? (["ours", "peer"] as const) : (["peer", "ours"] as const)) {
         bulk[who].push(who === "ours" ? await bulkOurs(bulkJobs) : await bulkPeer(bulkJobs));
       }
-      o.log(`creates run ${r + 1}/${o.runs} bulk: ours ${bulk.ours.at(-1)!.toFixed(0)} jobs/s, graphile-worker addJobs ${bulk.peer.at(-1)!.toFixed(0)} jobs/s`);
+      o.log(
+        `creates run ${r + 1}/${o.runs} bulk: ours ${bulk.ours.at(-1)!.toFixed(0)} jobs/s, graphile-worker addJobs ${bulk.peer.at(-1)!.toFixed(0)} jobs/s`,
+      );
       for (const who of oursFirst ? (["peer", "ours"] as const) : (["ours", "peer"] as const)) {
         single[who].push(who === "ours" ? await singleOurs(singleJobs) : await singlePeer(singleJobs));
       }
-      o.log(`creates run ${r + 1}/${o.runs} single: ours ${single.ours.at(-1)!.toFixed(0)} jobs/s, graphile-worker addJob ${single.peer.at(-1)!.toFixed(0)} jobs/s`);
+      o.log(
+        `creates run ${r + 1}/${o.runs} single: ours ${single.ours.at(-1)!.toFixed(0)} jobs/s, graphile-worker addJob ${single.peer.at(-1)!.toFixed(0)} jobs/s`,
+      );
       for (const which of oursFirst ? (["loaded", "empty"] as const) : (["empty", "loaded"] as const)) {
         const c = await countLatency(which === "loaded" ? queued : 0, o.quick ? 20 : 100);
         count[which].push(c.ms);
         if (which === "loaded") estimated = c.estimated;
       }
-      o.log(`creates run ${r + 1}/${o.runs} totalCount: ${count.loaded.at(-1)!.toFixed(1)} ms at ${queued} queued, ${count.empty.at(-1)!.toFixed(1)} ms empty`);
+      o.log(
+        `creates run ${r + 1}/${o.runs} totalCount: ${count.loaded.at(-1)!.toFixed(1)} ms at ${queued} queued, ${count.empty.at(-1)!.toFixed(1)} ms empty`,
+      );
     }
     return [
       ratioEntry({

@@ -57,23 +57,41 @@ export const expansionsCase: BenchCase = {
         });
         const bytes = await res.arrayBuffer();
         const ms = msSince(start);
-        const body = JSON.parse(Buffer.from(bytes).toString("utf8")) as { data?: Record<string, unknown>; errors?: unknown[] };
+        const body = JSON.parse(Buffer.from(bytes).toString("utf8")) as {
+          data?: Record<string, unknown>;
+          errors?: unknown[];
+        };
         const parsedMs = msSince(start);
         if (body.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
         return { data: body.data!, ms, parsedMs };
       };
       const page = async (n: number) => {
         const { data, ms, parsedMs } = await post(PAGE, { n });
-        const nodes = (data as { jobs: { edges: { node: { events: { edges: unknown[] }; artifacts: unknown[]; statusHistory: unknown[] } }[] } }).jobs.edges.map((e) => e.node);
+        const nodes = (
+          data as {
+            jobs: {
+              edges: { node: { events: { edges: unknown[] }; artifacts: unknown[]; statusHistory: unknown[] } }[];
+            };
+          }
+        ).jobs.edges.map((e) => e.node);
         // The expansions must really be there, or counting statements proves nothing.
-        if (nodes.length !== n || nodes.some((j) => j.events.edges.length !== EVENTS_PER_JOB || j.artifacts.length !== ARTIFACTS_PER_JOB || j.statusHistory.length !== 3)) {
+        if (
+          nodes.length !== n ||
+          nodes.some(
+            (j) =>
+              j.events.edges.length !== EVENTS_PER_JOB ||
+              j.artifacts.length !== ARTIFACTS_PER_JOB ||
+              j.statusHistory.length !== 3,
+          )
+        ) {
           throw new Error(`page of ${n}: expansions missing`);
         }
         return { ms, parsedMs };
       };
       const one = async (id: string) => {
         const { data, ms, parsedMs } = await post(ONE, { id });
-        if ((data as { job: { artifacts: unknown[] } | null }).job?.artifacts.length !== ARTIFACTS_PER_JOB) throw new Error(`job ${id}: expansions missing`);
+        if ((data as { job: { artifacts: unknown[] } | null }).job?.artifacts.length !== ARTIFACTS_PER_JOB)
+          throw new Error(`job ${id}: expansions missing`);
         return { ms, parsedMs };
       };
       const statementsOf = async (call: () => Promise<unknown>) => {
@@ -82,7 +100,11 @@ export const expansionsCase: BenchCase = {
         return db.statementCount() - before;
       };
       await page(5); // the first request records the key's lastUsedOn; count after it
-      const counts = { one: await statementsOf(() => one(ids[0]!)), five: await statementsOf(() => page(5)), fifty: await statementsOf(() => page(50)) };
+      const counts = {
+        one: await statementsOf(() => one(ids[0]!)),
+        five: await statementsOf(() => page(5)),
+        fifty: await statementsOf(() => page(50)),
+      };
       o.log(`expansions statements: one job ${counts.one}, page of 5 ${counts.five}, page of 50 ${counts.fifty}`);
 
       const requests = o.quick ? 40 : 300;

@@ -14,7 +14,11 @@ const SELECTION = `jobId state statusHistory { state nativeState createdOn } eve
 const PAGE = `query Page { jobs(first: 50, filter: { reasonerType: ${NOOP_TYPE} }) { edges { node { ${SELECTION} } } } }`;
 const CREATE_READY = `mutation Ready($p: JSON!) { createJobReady(input: { reasonerType: GENERATION, reasonerName: "mock", payload: $p }, timeoutS: 60) { jobId state } }`;
 
-async function post(url: string, query: string, variables: Record<string, unknown> = {}): Promise<{ ms: number; data: Record<string, unknown> }> {
+async function post(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<{ ms: number; data: Record<string, unknown> }> {
   const start = process.hrtime.bigint();
   const res = await fetch(`${url}/graphql`, {
     method: "POST",
@@ -23,7 +27,10 @@ async function post(url: string, query: string, variables: Record<string, unknow
   });
   const bytes = await res.arrayBuffer();
   const ms = msSince(start);
-  const body = JSON.parse(Buffer.from(bytes).toString("utf8")) as { data?: Record<string, unknown>; errors?: unknown[] };
+  const body = JSON.parse(Buffer.from(bytes).toString("utf8")) as {
+    data?: Record<string, unknown>;
+    errors?: unknown[];
+  };
   if (body.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
   return { ms, data: body.data! };
 }
@@ -41,22 +48,27 @@ export const federationCase: BenchCase = {
       const apiKey = (key.data as { createApiKey: { secret: string } }).createApiKey.secret;
       front = await startOurServer("fedfront", {
         JOBS_SWEEP_INTERVAL_MS: "0",
-        JOBS_GATEWAYS: JSON.stringify([{ name: "upstream", url: `${upstream.url}/graphql`, apiKey, reasonerTypes: [NOOP_TYPE, "GENERATION"] }]),
+        JOBS_GATEWAYS: JSON.stringify([
+          { name: "upstream", url: `${upstream.url}/graphql`, apiKey, reasonerTypes: [NOOP_TYPE, "GENERATION"] },
+        ]),
       });
       const frontUrl = front.url;
       const page = async (url: string) => {
         const { ms, data } = await post(url, PAGE);
         const edges = (data as { jobs: { edges: { node: { artifacts: unknown[] } }[] } }).jobs.edges;
-        if (edges.length !== 50 || edges.some((e) => e.node.artifacts.length === 0)) throw new Error(`${url}: page of 50 with expansions missing`);
+        if (edges.length !== 50 || edges.some((e) => e.node.artifacts.length === 0))
+          throw new Error(`${url}: page of 50 with expansions missing`);
         return ms;
       };
       let seed = 0;
       const createReady = async (url: string) => {
         const { ms, data } = await post(url, CREATE_READY, { p: { kind: "MOCK", rows: 10, seed: ++seed } });
-        if ((data as { createJobReady: { state: string } }).createJobReady.state !== "SUCCEEDED") throw new Error(`${url}: createJobReady did not succeed`);
+        if ((data as { createJobReady: { state: string } }).createJobReady.state !== "SUCCEEDED")
+          throw new Error(`${url}: createJobReady did not succeed`);
         return ms;
       };
-      for (let i = 0; i < 10; i++) await Promise.all([page(frontUrl), page(upstream.url), createReady(frontUrl), createReady(upstream.url)]); // warm-up
+      for (let i = 0; i < 10; i++)
+        await Promise.all([page(frontUrl), page(upstream.url), createReady(frontUrl), createReady(upstream.url)]); // warm-up
 
       const pages = o.quick ? 30 : 200;
       const creates = o.quick ? 10 : 60;

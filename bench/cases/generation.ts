@@ -12,7 +12,11 @@ const COLUMNS = [
   { name: "id", type: "int" as const, unique: true },
   { name: "x", type: "float" as const, distribution: { kind: "normal" as const, mean: 100, std: 15 } },
   { name: "y", type: "float" as const, distribution: { kind: "normal" as const, mean: 5000, std: 800 } },
-  { name: "segment", type: "category" as const, distribution: { kind: "categorical" as const, values: ["consumer", "smb", "enterprise"] } },
+  {
+    name: "segment",
+    type: "category" as const,
+    distribution: { kind: "categorical" as const, values: ["consumer", "smb", "enterprise"] },
+  },
 ];
 
 export const generationCase: BenchCase = {
@@ -34,7 +38,11 @@ export const generationCase: BenchCase = {
       const data = referenceMock(trainRows);
       for (let r = 0; r < options.runs; r++) {
         let begin = process.hrtime.bigint();
-        for await (const _ of engine.mockChunks({ contract: { rows: mockRows, spec: { columns: COLUMNS } }, seed: r, chunkRows: 10_000 }, signal)) void _;
+        for await (const _ of engine.mockChunks(
+          { contract: { rows: mockRows, spec: { columns: COLUMNS } }, seed: r, chunkRows: 10_000 },
+          signal,
+        ))
+          void _;
         mock.push(mockRows / (msSince(begin) / 1000));
         begin = process.hrtime.bigint();
         referenceMock(mockRows);
@@ -54,16 +62,42 @@ export const generationCase: BenchCase = {
         begin = process.hrtime.bigint();
         referenceSample(refModel, synthRows);
         synthRef.push(synthRows / (msSince(begin) / 1000));
-        options.log(`  run ${r + 1}: MOCK ${mock.at(-1)!.toFixed(0)} rows/s, TRAIN ${train.at(-1)!.toFixed(0)}, SYNTHESIZE ${synth.at(-1)!.toFixed(0)}`);
+        options.log(
+          `  run ${r + 1}: MOCK ${mock.at(-1)!.toFixed(0)} rows/s, TRAIN ${train.at(-1)!.toFixed(0)}, SYNTHESIZE ${synth.at(-1)!.toFixed(0)}`,
+        );
       }
     } finally {
       await engine.close();
     }
     const note = "ours: the engine in a worker thread, including the thread hop; reference: plain in-process code";
     const entries: ResultEntry[] = [
-      ratioEntry({ name: `generation MOCK rows/s (${mockRows} rows, 4 columns)`, ours: mock, peer: mockRef, unit: "rows/s", better: "higher", runs: options.runs, note: `${note}; the reference writes CSV of Math.random numbers` }),
-      ratioEntry({ name: `generation TRAIN rows/s (${trainRows} rows)`, ours: train, peer: trainRef, unit: "rows/s", better: "higher", runs: options.runs, note: `${note}; ours also writes a fidelity report (a sample as large as the data)` }),
-      ratioEntry({ name: `generation SYNTHESIZE rows/s (${synthRows} rows)`, ours: synth, peer: synthRef, unit: "rows/s", better: "higher", runs: options.runs, note: `${note}; ours also writes a fidelity report` }),
+      ratioEntry({
+        name: `generation MOCK rows/s (${mockRows} rows, 4 columns)`,
+        ours: mock,
+        peer: mockRef,
+        unit: "rows/s",
+        better: "higher",
+        runs: options.runs,
+        note: `${note}; the reference writes CSV of Math.random numbers`,
+      }),
+      ratioEntry({
+        name: `generation TRAIN rows/s (${trainRows} rows)`,
+        ours: train,
+        peer: trainRef,
+        unit: "rows/s",
+        better: "higher",
+        runs: options.runs,
+        note: `${note}; ours also writes a fidelity report (a sample as large as the data)`,
+      }),
+      ratioEntry({
+        name: `generation SYNTHESIZE rows/s (${synthRows} rows)`,
+        ours: synth,
+        peer: synthRef,
+        unit: "rows/s",
+        better: "higher",
+        runs: options.runs,
+        note: `${note}; ours also writes a fidelity report`,
+      }),
     ];
     entries.push(...(await apiP99(options, options.quick ? 1_000_000 : 3_000_000)));
     return entries;
@@ -94,18 +128,36 @@ async function apiP99(options: CaseOptions, rows: number): Promise<ResultEntry[]
     const created = await fetch(`${server.url}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_KEY}` },
-      body: JSON.stringify({ query: `mutation($i: CreateGenerationJobInput!) { createGenerationJob(input: $i) { job { jobId } } }`, variables: { i: { kind: "MOCK", rows, seed: 1, spec: { columns: COLUMNS } } } }),
+      body: JSON.stringify({
+        query: `mutation($i: CreateGenerationJobInput!) { createGenerationJob(input: $i) { job { jobId } } }`,
+        variables: { i: { kind: "MOCK", rows, seed: 1, spec: { columns: COLUMNS } } },
+      }),
     });
-    const jobId = ((await created.json()) as { data: { createGenerationJob: { job: { jobId: string } } } }).data.createGenerationJob.job.jobId;
+    const jobId = ((await created.json()) as { data: { createGenerationJob: { job: { jobId: string } } } }).data
+      .createGenerationJob.job.jobId;
     const busy: number[] = [];
-    const state = async () => (await server.server.services.db.query<{ state: string }>(`select "state" from "jobs" where "id" = $1::uuid`, [jobId]))[0]!.state;
+    const state = async () =>
+      (
+        await server.server.services.db.query<{ state: string }>(`select "state" from "jobs" where "id" = $1::uuid`, [
+          jobId,
+        ])
+      )[0]!.state;
     while ((await state()) !== "RUNNING") await sample();
     const begin = process.hrtime.bigint();
     while ((await state()) === "RUNNING") busy.push(await sample());
     const jobMs = msSince(begin);
-    options.log(`  p99 idle ${percentile(idle, 0.99).toFixed(1)} ms over ${idle.length}; during the ${rows}-row MOCK (${(jobMs / 1000).toFixed(1)} s) ${percentile(busy, 0.99).toFixed(1)} ms over ${busy.length}`);
+    options.log(
+      `  p99 idle ${percentile(idle, 0.99).toFixed(1)} ms over ${idle.length}; during the ${rows}-row MOCK (${(jobMs / 1000).toFixed(1)} s) ${percentile(busy, 0.99).toFixed(1)} ms over ${busy.length}`,
+    );
     return [
-      boundEntry({ name: "generation API p99, idle (jobs(first: 5))", ours: percentile(idle, 0.99), unit: "ms", better: "lower", runs: 1, note: `${idle.length} sequential queries` }),
+      boundEntry({
+        name: "generation API p99, idle (jobs(first: 5))",
+        ours: percentile(idle, 0.99),
+        unit: "ms",
+        better: "lower",
+        runs: 1,
+        note: `${idle.length} sequential queries`,
+      }),
       boundEntry({
         name: `generation API p99 while a ${rows}-row MOCK runs`,
         ours: percentile(busy, 0.99),
@@ -128,7 +180,9 @@ function referenceMock(rows: number): Buffer {
   const segments = ["consumer", "smb", "enterprise"];
   const parts: string[] = ["id,x,y,segment\n"];
   for (let i = 0; i < rows; i++) {
-    parts.push(`${i + 1},${(100 + 15 * gauss()).toFixed(2)},${(5000 + 800 * gauss()).toFixed(2)},${segments[Math.floor(Math.random() * 3)]}\n`);
+    parts.push(
+      `${i + 1},${(100 + 15 * gauss()).toFixed(2)},${(5000 + 800 * gauss()).toFixed(2)},${segments[Math.floor(Math.random() * 3)]}\n`,
+    );
   }
   return Buffer.from(parts.join(""));
 }
@@ -145,11 +199,15 @@ function referenceTrain(csv: Buffer): ReferenceModel {
   const scores = columns.map((values) => {
     const order = values.map((_, i) => i).sort((a, b) => values[a]! - values[b]!);
     const z = new Array<number>(values.length);
-    order.forEach((row, rank) => (z[row] = probit((rank + 0.5) / values.length)));
+    order.forEach((row, rank) => {
+      z[row] = probit((rank + 0.5) / values.length);
+    });
     return z;
   });
   const d = scores.length;
-  const corr = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => correlation(scores[i]!, scores[j]!)));
+  const corr = Array.from({ length: d }, (_, i) =>
+    Array.from({ length: d }, (_, j) => correlation(scores[i]!, scores[j]!)),
+  );
   const chol = Array.from({ length: d }, () => new Array<number>(d).fill(0));
   for (let i = 0; i < d; i++) {
     for (let j = 0; j <= i; j++) {
@@ -200,7 +258,11 @@ function correlation(a: number[], b: number[]): number {
 /** Φ by the Abramowitz–Stegun 7.1.26 erf, and Φ⁻¹ by bisection on it: plain, not fast. */
 function cdf(x: number): number {
   const t = 1 / (1 + (0.3275911 * Math.abs(x)) / Math.SQRT2);
-  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp((-x * x) / 2);
+  const y =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) *
+      t *
+      Math.exp((-x * x) / 2);
   return x >= 0 ? (1 + y) / 2 : (1 - y) / 2;
 }
 

@@ -10,7 +10,11 @@ import { insertNoopJobs, NOOP_TYPE, startOurServer } from "../ours.ts";
 const QUERY = `query Job($t: ReasonerType!, $id: ID!) { job(reasonerType: $t, jobId: $id) { id state } }`;
 
 async function answerOf(url: string, body: string, key: string): Promise<unknown> {
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body });
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+    body,
+  });
   return res.json();
 }
 
@@ -22,8 +26,17 @@ export const graphqlOverheadCase: BenchCase = {
     const bare = await startBareApollo(ours.server.services);
     try {
       const s = ours.server.services;
-      const { secret } = await s.auth.createApiKey({ userId: "bench-member", email: "member@example.com", role: "MEMBER" }, ours.admin);
-      const member = { tenantId: ours.admin.tenantId, userId: "bench-member", email: "member@example.com", role: "MEMBER" as const, apiKeyId: null };
+      const { secret } = await s.auth.createApiKey(
+        { userId: "bench-member", email: "member@example.com", role: "MEMBER" },
+        ours.admin,
+      );
+      const member = {
+        tenantId: ours.admin.tenantId,
+        userId: "bench-member",
+        email: "member@example.com",
+        role: "MEMBER" as const,
+        apiKeyId: null,
+      };
       const [jobId] = await insertNoopJobs(s.db, member, 1);
       const body = JSON.stringify({ query: QUERY, variables: { t: NOOP_TYPE, id: jobId } });
       const targets = { ours: `${ours.url}/graphql`, bare: bare.url };
@@ -33,7 +46,13 @@ export const graphqlOverheadCase: BenchCase = {
         throw new Error(`the servers answer differently: ours ${JSON.stringify(a)}, bare ${JSON.stringify(b)}`);
       }
       const load = (url: string, durationS: number) =>
-        postLoad({ url, body, headers: { "content-type": "application/json", authorization: `Bearer ${secret}` }, connections: 10, durationS });
+        postLoad({
+          url,
+          body,
+          headers: { "content-type": "application/json", authorization: `Bearer ${secret}` },
+          connections: 10,
+          durationS,
+        });
       // Each run is four slices, ABBA (the order flips every run), of half a side's time each: the
       // run's ratio is ours over bare summed across its slices, so a drift of the machine during
       // the run (this one swings by tens of percent within a minute) weighs on both sides alike.
@@ -43,15 +62,21 @@ export const graphqlOverheadCase: BenchCase = {
       // and graphql-js in this process, and code each of them shapes is optimised again after a
       // switch. With one round, the first measured run of either side was still 10-25% below its
       // later runs (ours more: it has more code to compile); three rounds reach the steady state.
-      for (let round = 0; round < 3; round++) for (const url of Object.values(targets)) await load(url, o.quick ? 1 : 2);
+      for (let round = 0; round < 3; round++)
+        for (const url of Object.values(targets)) await load(url, o.quick ? 1 : 2);
       const rps = { ours: [] as number[], bare: [] as number[] };
       for (let r = 0; r < o.runs; r++) {
         const requests = { ours: 0, bare: 0 };
-        for (const side of r % 2 ? (["bare", "ours", "ours", "bare"] as const) : (["ours", "bare", "bare", "ours"] as const)) {
+        for (const side of r % 2
+          ? (["bare", "ours", "ours", "bare"] as const)
+          : (["ours", "bare", "bare", "ours"] as const)) {
           const result = await load(targets[side], sliceS);
-          if (result.errors || result.non2xx) throw new Error(`${side}: ${result.errors} errors, ${result.non2xx} non-2xx answers under load`);
+          if (result.errors || result.non2xx)
+            throw new Error(`${side}: ${result.errors} errors, ${result.non2xx} non-2xx answers under load`);
           requests[side] += result.requests;
-          o.log(`graphql run ${r + 1}/${o.runs} ${side}: ${result.requestsPerSecond.toFixed(0)} req/s (p50 ${result.latencyP50Ms} ms, p99 ${result.latencyP99Ms} ms)`);
+          o.log(
+            `graphql run ${r + 1}/${o.runs} ${side}: ${result.requestsPerSecond.toFixed(0)} req/s (p50 ${result.latencyP50Ms} ms, p99 ${result.latencyP99Ms} ms)`,
+          );
         }
         rps.ours.push(requests.ours / durationS);
         rps.bare.push(requests.bare / durationS);

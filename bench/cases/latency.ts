@@ -46,7 +46,9 @@ async function ours(samples: number): Promise<number[]> {
   const starts = new Starts();
   const onStart = (jobId: string) => starts.started(jobId);
   // The real Runner (one slot), as JOBS_WORKERS starts it.
-  const runner = USE_DRAIN ? new ProtocolDrain(server.server, 1, { onStart }) : noopRunner(server.server, 1, { onStart }).start();
+  const runner = USE_DRAIN
+    ? new ProtocolDrain(server.server, 1, { onStart })
+    : noopRunner(server.server, 1, { onStart }).start();
   try {
     const db = server.server.services.db;
     return await measure(
@@ -56,7 +58,12 @@ async function ours(samples: number): Promise<number[]> {
           let started!: Promise<void>;
           const begin = process.hrtime.bigint();
           const [id] = await insertNoopJobs(
-            { query: (text, values) => ((started = starts.expect((values![0] as string[])[0]!)), sql.query(text, values)), queryRecords: sql.queryRecords },
+            {
+              query: (text, values) => (
+                (started = starts.expect((values![0] as string[])[0]!)), sql.query(text, values)
+              ),
+              queryRecords: sql.queryRecords,
+            },
             server.admin,
             1,
             { notify: true },
@@ -85,7 +92,10 @@ function graphile(samples: number): Promise<number[]> {
     pool.on("error", () => undefined);
     await graphileMigrate(pool);
     const starts = new Starts();
-    const runner = await graphileRun(pool, { concurrency: 1, onStart: (payload) => starts.started(String((payload as { id: number }).id)) });
+    const runner = await graphileRun(pool, {
+      concurrency: 1,
+      onStart: (payload) => starts.started(String((payload as { id: number }).id)),
+    });
     const client = await pool.connect();
     try {
       let next = 0;
@@ -95,13 +105,19 @@ function graphile(samples: number): Promise<number[]> {
             const id = ++next;
             const started = starts.expect(String(id));
             const begin = process.hrtime.bigint();
-            await client.query(`select graphile_worker.add_job($2::text, json_build_object('id', $1::int))`, [id, GRAPHILE_TASK]);
+            await client.query(`select graphile_worker.add_job($2::text, json_build_object('id', $1::int))`, [
+              id,
+              GRAPHILE_TASK,
+            ]);
             await started;
             return msSince(begin);
           },
         },
         async () => {
-          await client.query(`select graphile_worker.add_job($1::text, json_build_object('id', -i)) from generate_series(1, 100) i`, [GRAPHILE_TASK]);
+          await client.query(
+            `select graphile_worker.add_job($1::text, json_build_object('id', -i)) from generate_series(1, 100) i`,
+            [GRAPHILE_TASK],
+          );
           await until(async () => (await graphileRemaining(pool)) === 0, "graphile-worker's warm-up jobs");
         },
         samples,
@@ -126,15 +142,46 @@ export const latencyCase: BenchCase = {
         const s = side === "ours" ? await ours(samples) : await graphile(samples);
         p50[side].push(percentile(s, 0.5));
         p99[side].push(percentile(s, 0.99));
-        o.log(`latency run ${r + 1}/${o.runs} ${side === "ours" ? "ours" : "graphile-worker"}: p50 ${percentile(s, 0.5).toFixed(2)} ms, p99 ${percentile(s, 0.99).toFixed(2)} ms`);
+        o.log(
+          `latency run ${r + 1}/${o.runs} ${side === "ours" ? "ours" : "graphile-worker"}: p50 ${percentile(s, 0.5).toFixed(2)} ms, p99 ${percentile(s, 0.99).toFixed(2)} ms`,
+        );
       }
     }
-    const common = { unit: "ms", better: "lower" as const, runs: o.runs, note: `${samples} sequential samples per run; medians over runs` };
+    const common = {
+      unit: "ms",
+      better: "lower" as const,
+      runs: o.runs,
+      note: `${samples} sequential samples per run; medians over runs`,
+    };
     return [
-      boundEntry({ ...common, name: "dispatch latency p50 (create to executor start)", ours: median(p50.ours), max: 10, target: "<= 10 ms" }),
-      boundEntry({ ...common, name: "dispatch latency p99 (create to executor start)", ours: median(p99.ours), max: 50, target: "<= 50 ms" }),
-      ratioEntry({ ...common, name: "dispatch latency p50 vs graphile-worker p50", ours: p50.ours, peer: p50.peer, maxRatio: 2, target: "<= 2x" }),
-      ratioEntry({ ...common, name: "dispatch latency p99 (info) vs graphile-worker p99", ours: p99.ours, peer: p99.peer }),
+      boundEntry({
+        ...common,
+        name: "dispatch latency p50 (create to executor start)",
+        ours: median(p50.ours),
+        max: 10,
+        target: "<= 10 ms",
+      }),
+      boundEntry({
+        ...common,
+        name: "dispatch latency p99 (create to executor start)",
+        ours: median(p99.ours),
+        max: 50,
+        target: "<= 50 ms",
+      }),
+      ratioEntry({
+        ...common,
+        name: "dispatch latency p50 vs graphile-worker p50",
+        ours: p50.ours,
+        peer: p50.peer,
+        maxRatio: 2,
+        target: "<= 2x",
+      }),
+      ratioEntry({
+        ...common,
+        name: "dispatch latency p99 (info) vs graphile-worker p99",
+        ours: p99.ours,
+        peer: p99.peer,
+      }),
     ];
   },
 };

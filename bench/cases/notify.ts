@@ -24,7 +24,8 @@ const FINAL_FROM = `from moved m`;
 function withoutNotification(sql: Sql): Sql {
   return {
     query(text, values) {
-      if (!RECORDED_CHANGE.test(text)) throw new Error("the transition statement no longer records its change as expected");
+      if (!RECORDED_CHANGE.test(text))
+        throw new Error("the transition statement no longer records its change as expected");
       return sql.query(text.replace(RECORDED_CHANGE, "\n"), values);
     },
     queryRecords: () => Promise.reject(new Error("the transition statement reads no records")),
@@ -37,7 +38,13 @@ function notifyInTransaction(sql: Sql): Sql {
   return {
     query(text, values) {
       if (!text.includes(FINAL_FROM)) throw new Error("the transition statement's final select changed");
-      return bare.query(text.replace(FINAL_FROM, `, pg_notify('${JOBS_CHANNEL}', ${notifyPayloadSql("m")}) as "notified" ${FINAL_FROM}`), values);
+      return bare.query(
+        text.replace(
+          FINAL_FROM,
+          `, pg_notify('${JOBS_CHANNEL}', ${notifyPayloadSql("m")}) as "notified" ${FINAL_FROM}`,
+        ),
+        values,
+      );
     },
     queryRecords: bare.queryRecords,
   };
@@ -47,7 +54,13 @@ async function commitsPerSecond(sql: Sql, ids: string[], allHeard: Promise<void>
   let next = 0;
   const writer = async () => {
     for (let i = next++; i < ids.length; i = next++) {
-      const moved = await transitionJob(sql, { jobId: ids[i]!, reasonerType: NOOP_TYPE, from: ["QUEUED"], to: "RUNNING", message: "bench" });
+      const moved = await transitionJob(sql, {
+        jobId: ids[i]!,
+        reasonerType: NOOP_TYPE,
+        from: ["QUEUED"],
+        to: "RUNNING",
+        message: "bench",
+      });
       if (!moved) throw new Error(`job ${ids[i]} did not move`);
     }
   };
@@ -86,7 +99,9 @@ export const notifyCase: BenchCase = {
       const warmUp = await insertNoopJobs(sql, ours.admin, 500); // connections, plans
       await commitsPerSecond(sql, warmUp, hearAll(warmUp));
       for (let r = 0; r < o.runs; r++) {
-        for (const side of r % 2 ? (["without", "inTransaction", "with"] as const) : (["with", "inTransaction", "without"] as const)) {
+        for (const side of r % 2
+          ? (["without", "inTransaction", "with"] as const)
+          : (["with", "inTransaction", "without"] as const)) {
           const ids = await insertNoopJobs(sql, ours.admin, perRun);
           const s = sides[side];
           const rate = await commitsPerSecond(s.sql, ids, s.heard ? hearAll(ids) : null);

@@ -39,13 +39,22 @@ export const retentionCase: BenchCase = {
         const protocol = workerProtocolFor(s.server.services);
         const claim = async () => {
           const start = process.hrtime.bigint();
-          const lease = await protocol.claim({ reasonerTypes: [NOOP_TYPE], queues: [NOOP_QUEUE], name: "bench retention" });
+          const lease = await protocol.claim({
+            reasonerTypes: [NOOP_TYPE],
+            queues: [NOOP_QUEUE],
+            name: "bench retention",
+          });
           if (!lease) throw new Error("no waiting job left to claim");
           return msSince(start);
         };
         const idle: number[] = [];
         for (let i = 0; i < 200; i++) idle.push(await claim());
-        const retention = new Retention(db, s.server.services.blobs, { maxAgeMs: 30 * DAY_MS, batchSize: 500, keepProvenance: true, blobGraceMs: 0 });
+        const retention = new Retention(db, s.server.services.blobs, {
+          maxAgeMs: 30 * DAY_MS,
+          batchSize: 500,
+          keepProvenance: true,
+          blobGraceMs: 0,
+        });
         const start = process.hrtime.bigint();
         let sweeping = true;
         const pass = retention.runOnce().finally(() => (sweeping = false));
@@ -57,7 +66,9 @@ export const retentionCase: BenchCase = {
         rates.push(finished / seconds);
         claimIdle.push(median(idle));
         claimDuring.push(median(during.length ? during : [NaN]));
-        o.log(`retention run ${r + 1}/${o.runs}: ${finished} finished jobs removed in ${seconds.toFixed(1)} s; claim ${median(idle).toFixed(2)} ms idle, ${median(during).toFixed(2)} ms during the pass (${during.length} claims)`);
+        o.log(
+          `retention run ${r + 1}/${o.runs}: ${finished} finished jobs removed in ${seconds.toFixed(1)} s; claim ${median(idle).toFixed(2)} ms idle, ${median(during).toFixed(2)} ms during the pass (${during.length} claims)`,
+        );
       } finally {
         await s.stop();
       }

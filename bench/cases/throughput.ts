@@ -7,7 +7,15 @@ import pg from "pg";
 import { Worker } from "@jobs-api/client/node";
 import { type BenchCase, type CaseOptions, ratioEntry, type ResultEntry } from "../case.ts";
 import { until, withFreshDatabase } from "../db.ts";
-import { countNoopJobs, insertNoopJobs, NOOP_QUEUE, NOOP_TYPE, noopRunner, ProtocolDrain, startOurServer } from "../ours.ts";
+import {
+  countNoopJobs,
+  insertNoopJobs,
+  NOOP_QUEUE,
+  NOOP_TYPE,
+  noopRunner,
+  ProtocolDrain,
+  startOurServer,
+} from "../ours.ts";
 import {
   graphileInsert,
   graphileMigrate,
@@ -77,7 +85,13 @@ const oursExternal: Drain = async (jobs, concurrency) => {
     await insertNoopJobs(s.db, ours.admin, jobs);
     await s.db.query("analyze");
     const { secret } = await s.auth.createApiKey({ userId: "bench-worker", role: "WORKER" }, ours.admin);
-    const worker = new Worker({ url: ours.url, apiKey: secret, name: "bench", reasonerTypes: [NOOP_TYPE], reasonerNames: [NOOP_QUEUE] });
+    const worker = new Worker({
+      url: ours.url,
+      apiKey: secret,
+      name: "bench",
+      reasonerTypes: [NOOP_TYPE],
+      reasonerNames: [NOOP_QUEUE],
+    });
     await worker.register();
     const stop = new AbortController();
     let done = 0;
@@ -93,7 +107,8 @@ const oursExternal: Drain = async (jobs, concurrency) => {
     });
     const ms = msSince(start);
     const succeeded = await countNoopJobs(s.db, "SUCCEEDED");
-    if (failed || succeeded !== jobs) throw new Error(`external workers: ${succeeded} of ${jobs} jobs succeeded (${failed} not)`);
+    if (failed || succeeded !== jobs)
+      throw new Error(`external workers: ${succeeded} of ${jobs} jobs succeeded (${failed} not)`);
     return perSecond(jobs, ms);
   } finally {
     await ours.stop();
@@ -113,7 +128,11 @@ function graphile(batched: boolean): Drain {
         let allStarted: () => void = () => undefined;
         const handed = new Promise<void>((resolve) => (allStarted = resolve));
         const start = process.hrtime.bigint();
-        const runner = await graphileRun(pool, { concurrency, batched, onStart: () => ++started === jobs && allStarted() });
+        const runner = await graphileRun(pool, {
+          concurrency,
+          batched,
+          onStart: () => ++started === jobs && allStarted(),
+        });
         await handed;
         // graphile-worker acknowledges after the task resolved (and batches acks when batched):
         // the run ends when its table is empty.
@@ -214,7 +233,14 @@ export const throughputCase: BenchCase = {
       // Rotate the order each run so no system always runs first (cold) or last.
       const order = names.map((_, i) => names[(i + r) % names.length]!);
       for (const name of order) {
-        const n = name === "ours-external" ? externalJobs : name === "ours-loop" ? loopJobs : name.startsWith("pg-boss") ? pgBossJobs : jobs;
+        const n =
+          name === "ours-external"
+            ? externalJobs
+            : name === "ours-loop"
+              ? loopJobs
+              : name.startsWith("pg-boss")
+                ? pgBossJobs
+                : jobs;
         const rate = await SYSTEMS[name]!(n, o.concurrency);
         samples[name]!.push(rate);
         o.log(`throughput run ${r + 1}/${o.runs} ${name}: ${rate.toFixed(0)} jobs/s (${n} jobs)`);
@@ -224,12 +250,54 @@ export const throughputCase: BenchCase = {
     const common = { unit: "jobs/s", better: "higher" as const, runs: o.runs };
     const drained = `${jobs} jobs, ${o.concurrency} in flight`;
     return [
-      ratioEntry({ ...common, name: "throughput: in-process Runner vs graphile-worker (defaults: batching off)", ours: m["ours-runner"]!, peer: m["graphile-worker"]!, minRatio: 1.0, target: ">= 1.0x", note: drained }),
-      ratioEntry({ ...common, name: "throughput: in-process Runner vs pg-boss (fetch/complete loops)", ours: m["ours-runner"]!, peer: m["pg-boss"]!, minRatio: 1.0, target: ">= 1.0x", note: `${drained}; pg-boss ${pgBossJobs} jobs (it slows with depth)` }),
-      ratioEntry({ ...common, name: "throughput: external GraphQL workers vs graphile-worker (batching off)", ours: m["ours-external"]!, peer: m["graphile-worker"]!, minRatio: 0.3, target: ">= 0.3x", note: `${externalJobs} jobs over HTTP, ${o.concurrency} in flight` }),
-      ratioEntry({ ...common, name: "throughput (info): WorkerProtocol claim/complete loops vs graphile-worker (batching off)", ours: m["ours-loop"]!, peer: m["graphile-worker"]!, note: `${loopJobs} jobs (graphile-worker: ${jobs}), ${o.concurrency} in flight` }),
-      ratioEntry({ ...common, name: "throughput (info): in-process Runner vs graphile-worker batched (localQueue, batched completions)", ours: m["ours-runner"]!, peer: m["graphile-worker-batched"]!, note: drained }),
-      ratioEntry({ ...common, name: "throughput (info): in-process Runner vs pg-boss work() (batchSize 100, 0.5 s polls)", ours: m["ours-runner"]!, peer: m["pg-boss-work"]!, note: `${drained}; pg-boss ${pgBossJobs} jobs` }),
+      ratioEntry({
+        ...common,
+        name: "throughput: in-process Runner vs graphile-worker (defaults: batching off)",
+        ours: m["ours-runner"]!,
+        peer: m["graphile-worker"]!,
+        minRatio: 1.0,
+        target: ">= 1.0x",
+        note: drained,
+      }),
+      ratioEntry({
+        ...common,
+        name: "throughput: in-process Runner vs pg-boss (fetch/complete loops)",
+        ours: m["ours-runner"]!,
+        peer: m["pg-boss"]!,
+        minRatio: 1.0,
+        target: ">= 1.0x",
+        note: `${drained}; pg-boss ${pgBossJobs} jobs (it slows with depth)`,
+      }),
+      ratioEntry({
+        ...common,
+        name: "throughput: external GraphQL workers vs graphile-worker (batching off)",
+        ours: m["ours-external"]!,
+        peer: m["graphile-worker"]!,
+        minRatio: 0.3,
+        target: ">= 0.3x",
+        note: `${externalJobs} jobs over HTTP, ${o.concurrency} in flight`,
+      }),
+      ratioEntry({
+        ...common,
+        name: "throughput (info): WorkerProtocol claim/complete loops vs graphile-worker (batching off)",
+        ours: m["ours-loop"]!,
+        peer: m["graphile-worker"]!,
+        note: `${loopJobs} jobs (graphile-worker: ${jobs}), ${o.concurrency} in flight`,
+      }),
+      ratioEntry({
+        ...common,
+        name: "throughput (info): in-process Runner vs graphile-worker batched (localQueue, batched completions)",
+        ours: m["ours-runner"]!,
+        peer: m["graphile-worker-batched"]!,
+        note: drained,
+      }),
+      ratioEntry({
+        ...common,
+        name: "throughput (info): in-process Runner vs pg-boss work() (batchSize 100, 0.5 s polls)",
+        ours: m["ours-runner"]!,
+        peer: m["pg-boss-work"]!,
+        note: `${drained}; pg-boss ${pgBossJobs} jobs`,
+      }),
     ];
   },
 };

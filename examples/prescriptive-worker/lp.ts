@@ -43,7 +43,10 @@ const Constraint = z.union([
       max: z.number().finite().optional(),
       equal: z.number().finite().optional(),
     })
-    .refine((c) => c.min !== undefined || c.max !== undefined || c.equal !== undefined, "a constraint needs min, max or equal"),
+    .refine(
+      (c) => c.min !== undefined || c.max !== undefined || c.equal !== undefined,
+      "a constraint needs min, max or equal",
+    ),
 ]);
 const Problem = z
   .object({
@@ -78,7 +81,8 @@ export function parseExpression(text: string): Record<string, number> {
   for (let m = term.exec(text); m; m = term.exec(text)) {
     if (at > 0 && m[1] === undefined) break; // terms after the first need a sign
     at = term.lastIndex;
-    if (m[3] === undefined) throw new LpError("INVALID_PROBLEM", `constant term in "${text}": move constants to the right-hand side`);
+    if (m[3] === undefined)
+      throw new LpError("INVALID_PROBLEM", `constant term in "${text}": move constants to the right-hand side`);
     const value = (m[1] === "-" ? -1 : 1) * (m[2] === undefined ? 1 : Number(m[2]));
     coefficients[m[3]] = (coefficients[m[3]] ?? 0) + value;
   }
@@ -90,7 +94,8 @@ export function parseExpression(text: string): Record<string, number> {
 function parseConstraint(text: string): { terms: Record<string, number>; min?: number; max?: number; equal?: number } {
   const m = /^(.*?)(<=|>=|=)(.*)$/.exec(text);
   const rhs = m ? Number(m[3]!.trim()) : NaN;
-  if (!m || !m[3]!.trim() || !Number.isFinite(rhs)) throw new LpError("INVALID_PROBLEM", `not a constraint of the form "<expression> <= | >= | = <number>": "${text}"`);
+  if (!m || !m[3]!.trim() || !Number.isFinite(rhs))
+    throw new LpError("INVALID_PROBLEM", `not a constraint of the form "<expression> <= | >= | = <number>": "${text}"`);
   const terms = parseExpression(m[1]!);
   return m[2] === "<=" ? { terms, max: rhs } : m[2] === ">=" ? { terms, min: rhs } : { terms, equal: rhs };
 }
@@ -122,7 +127,11 @@ export function solve(problem: LinearProgram): LpSolution {
   problem.constraints.forEach((raw, i) => {
     const c = typeof raw === "string" ? parseConstraint(raw) : raw;
     const key = `#c${i}`;
-    constraints[key] = { ...(c.min !== undefined ? { min: c.min } : {}), ...(c.max !== undefined ? { max: c.max } : {}), ...(c.equal !== undefined ? { equal: c.equal } : {}) };
+    constraints[key] = {
+      ...(c.min !== undefined ? { min: c.min } : {}),
+      ...(c.max !== undefined ? { max: c.max } : {}),
+      ...(c.equal !== undefined ? { equal: c.equal } : {}),
+    };
     for (const [name, a] of Object.entries(c.terms)) column(name)[key] = (column(name)[key] ?? 0) + a;
   });
 
@@ -131,7 +140,8 @@ export function solve(problem: LinearProgram): LpSolution {
   const ints: Record<string, 1> = {};
   for (const [name, v] of Object.entries(problem.variables)) {
     column(name);
-    if (v.min !== undefined && v.max !== undefined && v.min > v.max) throw new LpError("INFEASIBLE", `variable ${name}: min ${v.min} is above max ${v.max}`);
+    if (v.min !== undefined && v.max !== undefined && v.min > v.max)
+      throw new LpError("INFEASIBLE", `variable ${name}: min ${v.min} is above max ${v.max}`);
     if (v.min !== undefined && v.min < 0) unrestricted[name] = 1;
     if (v.min !== undefined && v.min !== 0) bound(`#min:${name}`, { min: v.min });
     if (v.max !== undefined) bound(`#max:${name}`, { max: v.max });
@@ -144,9 +154,15 @@ export function solve(problem: LinearProgram): LpSolution {
   if (Object.keys(variables).length === 0) throw new LpError("INVALID_PROBLEM", "the problem names no variables");
 
   const model: Model = { optimize: OBJECTIVE, opType: direction, constraints, variables, ints, unrestricted };
-  const answer = solver.Solve(model) as { feasible: boolean; bounded?: boolean; result: number; [name: string]: unknown };
+  const answer = solver.Solve(model) as {
+    feasible: boolean;
+    bounded?: boolean;
+    result: number;
+    [name: string]: unknown;
+  };
   if (!answer.feasible) throw new LpError("INFEASIBLE", "no point satisfies every constraint");
-  if (answer.bounded === false || !Number.isFinite(answer.result)) throw new LpError("UNBOUNDED", `the objective can ${direction === "max" ? "grow" : "fall"} without limit`);
+  if (answer.bounded === false || !Number.isFinite(answer.result))
+    throw new LpError("UNBOUNDED", `the objective can ${direction === "max" ? "grow" : "fall"} without limit`);
 
   const values: Record<string, number> = {};
   for (const name of Object.keys(variables).sort()) {

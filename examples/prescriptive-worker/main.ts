@@ -19,7 +19,9 @@ async function solveJob(ctx: JobContext): Promise<JobOutcome> {
     const problem = parseProblem(ctx.job.payload);
     const objective = problem.maximize !== undefined ? "maximize" : "minimize";
     await ctx.event({ phase: "parsed", constraints: problem.constraints.length });
-    await ctx.log(`parsed a linear program (${objective}, ${problem.constraints.length} constraints)`, { step: "parse" });
+    await ctx.log(`parsed a linear program (${objective}, ${problem.constraints.length} constraints)`, {
+      step: "parse",
+    });
 
     await ctx.event({ phase: "solving" });
     const started = performance.now();
@@ -57,7 +59,10 @@ async function main(): Promise<void> {
     apiKey,
     name: process.env.WORKER_NAME ?? "prescriptive-worker",
     reasonerTypes: ["PRESCRIPTIVE"],
-    reasonerNames: (process.env.JOBS_REASONER_NAMES ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+    reasonerNames: (process.env.JOBS_REASONER_NAMES ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
     logger,
   });
   const registration = await worker.register();
@@ -69,7 +74,8 @@ async function main(): Promise<void> {
   await worker.run(solveJob, {
     concurrency: Number(process.env.CONCURRENCY ?? 1),
     signal: stop.signal,
-    onJobFinished: ({ job, final }) => logger.info("job finished", { jobId: job.jobId, state: final?.state ?? "lease lost", error: final?.error?.code }),
+    onJobFinished: ({ job, final }) =>
+      logger.info("job finished", { jobId: job.jobId, state: final?.state ?? "lease lost", error: final?.error?.code }),
   });
   logger.info("stopped");
 }

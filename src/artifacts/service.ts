@@ -143,7 +143,19 @@ export class ArtifactService {
     if (!valid.length) return [];
     return this.db.prisma.artifact.findMany({
       where: { AND: [{ id: { in: valid } }, visibleArtifacts(viewer)] },
-      select: { id: true, tenantId: true, jobId: true, uploadedBy: true, purpose: true, name: true, artifactType: true, mimeType: true, sizeBytes: true, contentHash: true, createdOn: true },
+      select: {
+        id: true,
+        tenantId: true,
+        jobId: true,
+        uploadedBy: true,
+        purpose: true,
+        name: true,
+        artifactType: true,
+        mimeType: true,
+        sizeBytes: true,
+        contentHash: true,
+        createdOn: true,
+      },
     });
   }
 
@@ -157,7 +169,10 @@ export class ArtifactService {
   }
 
   /** Bytes of an artifact for server-side readers (executors, evidence checks); no viewer scope. */
-  async readAttached(artifactId: string, limitBytes?: number): Promise<{ name: string; contentHash: string; bytes: Buffer }> {
+  async readAttached(
+    artifactId: string,
+    limitBytes?: number,
+  ): Promise<{ name: string; contentHash: string; bytes: Buffer }> {
     const row = isUuid(artifactId) ? await this.db.prisma.artifact.findUnique({ where: { id: artifactId } }) : null;
     if (!row) throw jobsError("NOT_FOUND", `artifact ${artifactId} not found`);
     return { name: row.name, contentHash: row.contentHash, bytes: await this.blobs.read(row.contentHash, limitBytes) };
@@ -168,7 +183,10 @@ export class ArtifactService {
       return body instanceof Uint8Array ? await this.blobs.putBytes(body) : await this.blobs.put(asyncChunks(body));
     } catch (err) {
       if (err instanceof BlobTooLargeError) {
-        throw jobsError("BAD_USER_INPUT", `artifact larger than ${err.maxBytes} bytes`, { field: "body", maxBytes: err.maxBytes });
+        throw jobsError("BAD_USER_INPUT", `artifact larger than ${err.maxBytes} bytes`, {
+          field: "body",
+          maxBytes: err.maxBytes,
+        });
       }
       throw err;
     }
@@ -189,7 +207,9 @@ export class ArtifactService {
 }
 
 /** The blob store reads async sources; chunks already in memory are handed over one by one. */
-function asyncChunks(body: Readable | AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Readable | AsyncIterable<Uint8Array> {
+function asyncChunks(
+  body: Readable | AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+): Readable | AsyncIterable<Uint8Array> {
   if (Symbol.asyncIterator in body) return body;
   return (async function* () {
     yield* body;

@@ -36,7 +36,16 @@ interface AuthenticatedKey {
   email: string | null;
 }
 
-const keySelect = { id: true, prefix: true, userId: true, tenantId: true, role: true, createdOn: true, revokedOn: true, lastUsedOn: true } as const;
+const keySelect = {
+  id: true,
+  prefix: true,
+  userId: true,
+  tenantId: true,
+  role: true,
+  createdOn: true,
+  revokedOn: true,
+  lastUsedOn: true,
+} as const;
 
 /** Carries the id of each API key revoked, to every server process (see src/live/ws-server.ts). */
 export const REVOKED_KEYS_CHANNEL = "jobs_api_keys_revoked";
@@ -72,7 +81,9 @@ export class AuthService {
     }
     if (key.lastUseStale) {
       // Recorded at minute resolution so reads don't each cost a write.
-      void this.db.query(`update "api_keys" set "lastUsedOn" = now() where "id" = $1::uuid`, [key.id]).catch(() => undefined);
+      void this.db
+        .query(`update "api_keys" set "lastUsedOn" = now() where "id" = $1::uuid`, [key.id])
+        .catch(() => undefined);
     }
     return key;
   }
@@ -85,7 +96,8 @@ export class AuthService {
   private async actingAs(key: AuthenticatedKey, actAs: string | null | undefined): Promise<Viewer> {
     const userId = actAs?.trim();
     if (!userId) throw jobsError("FORBIDDEN", "GATEWAY keys act as a user: send the jobs-act-as header");
-    if (userId.length > 255) throw jobsError("BAD_USER_INPUT", "jobs-act-as: at most 255 characters", { field: "jobs-act-as" });
+    if (userId.length > 255)
+      throw jobsError("BAD_USER_INPUT", "jobs-act-as: at most 255 characters", { field: "jobs-act-as" });
     const [user] = await this.db.query<{ email: string | null; roles: string[] | null }>(
       `select u."email", (select array_agg(k."role"::text) from "api_keys" k
           where k."tenantId" = u."tenantId" and k."userId" = u."userId" and k."revokedOn" is null and k."role" <> 'GATEWAY') as "roles"
@@ -93,7 +105,11 @@ export class AuthService {
       [key.tenantId, userId],
     );
     const roles = user?.roles ?? [];
-    const role: Role = roles.includes("ADMIN") ? "ADMIN" : roles.includes("MEMBER") || roles.length === 0 ? "MEMBER" : "WORKER";
+    const role: Role = roles.includes("ADMIN")
+      ? "ADMIN"
+      : roles.includes("MEMBER") || roles.length === 0
+        ? "MEMBER"
+        : "WORKER";
     // Audit entries name the gateway's key; rate limits count per user behind it (authenticateRequest).
     return { tenantId: key.tenantId, userId, email: user?.email ?? null, role, apiKeyId: key.id, viaGateway: true };
   }
@@ -101,7 +117,10 @@ export class AuthService {
   /** Of these key ids, the ones revoked (open WebSocket connections re-check theirs after missed notifications). */
   async revokedAmong(keyIds: readonly string[]): Promise<Set<string>> {
     if (keyIds.length === 0) return new Set();
-    const rows = await this.db.query<{ id: string }>(`select "id"::text as "id" from "api_keys" where "id" = any($1::uuid[]) and "revokedOn" is not null`, [keyIds]);
+    const rows = await this.db.query<{ id: string }>(
+      `select "id"::text as "id" from "api_keys" where "id" = any($1::uuid[]) and "revokedOn" is not null`,
+      [keyIds],
+    );
     return new Set(rows.map((r) => r.id));
   }
 
@@ -109,15 +128,21 @@ export class AuthService {
    * Makes sure a first tenant with an admin exists. With JOBS_ADMIN_API_KEY, that secret is the
    * admin's key. Without one, a key is created only when none exists, and returned to be shown once.
    */
-  async bootstrap(adminSecret: string | undefined, gatewaySecret?: string): Promise<{ tenantId: string; createdSecret: string | null }> {
-    const tenant = (await this.firstTenant()) ?? (await this.db.prisma.tenant.create({ data: { id: uuidv7(), name: "default" } }));
+  async bootstrap(
+    adminSecret: string | undefined,
+    gatewaySecret?: string,
+  ): Promise<{ tenantId: string; createdSecret: string | null }> {
+    const tenant =
+      (await this.firstTenant()) ?? (await this.db.prisma.tenant.create({ data: { id: uuidv7(), name: "default" } }));
     await this.ensureUser(tenant.id, BOOTSTRAP_ADMIN_USER, null);
     if (gatewaySecret) await this.ensureKey(tenant.id, BOOTSTRAP_GATEWAY_USER, "GATEWAY", gatewaySecret);
     if (adminSecret) {
       await this.ensureKey(tenant.id, BOOTSTRAP_ADMIN_USER, "ADMIN", adminSecret);
       return { tenantId: tenant.id, createdSecret: null };
     }
-    const anyKey = await this.db.prisma.apiKey.findFirst({ where: { tenantId: tenant.id, role: "ADMIN", revokedOn: null } });
+    const anyKey = await this.db.prisma.apiKey.findFirst({
+      where: { tenantId: tenant.id, role: "ADMIN", revokedOn: null },
+    });
     if (anyKey) return { tenantId: tenant.id, createdSecret: null };
     const { secret } = await this.issueKey(tenant.id, BOOTSTRAP_ADMIN_USER, null, "ADMIN");
     return { tenantId: tenant.id, createdSecret: secret };
@@ -143,7 +168,10 @@ export class AuthService {
     return this.db.prisma.tenant.create({ data: { id: uuidv7(), name: parseInput(name255, name, "name") } });
   }
 
-  async createApiKey(args: { userId: string; email?: string | null; role?: Role | null; tenantId?: string | null }, viewer: Viewer) {
+  async createApiKey(
+    args: { userId: string; email?: string | null; role?: Role | null; tenantId?: string | null },
+    viewer: Viewer,
+  ) {
     if (viewer.role !== "ADMIN") throw jobsError("FORBIDDEN", "only ADMIN keys create API keys");
     const tenantId = args.tenantId ?? viewer.tenantId;
     if (tenantId !== viewer.tenantId) {
@@ -173,7 +201,8 @@ export class AuthService {
     const key = await this.db.prisma.apiKey.findUnique({ where: { id }, select: keySelect }).catch(() => null);
     // Admins revoke any key of their tenant, admins of the first tenant any key they could have
     // issued; anyone may revoke their own. Other keys read as not found.
-    const own = key !== null && key.tenantId === viewer.tenantId && (viewer.role === "ADMIN" || key.userId === viewer.userId);
+    const own =
+      key !== null && key.tenantId === viewer.tenantId && (viewer.role === "ADMIN" || key.userId === viewer.userId);
     const mayRevoke = own || (key !== null && (await this.isFirstTenantAdmin(viewer)));
     if (!key || !mayRevoke) throw jobsError("NOT_FOUND", `API key ${id} not found`);
     if (key.revokedOn) return key;

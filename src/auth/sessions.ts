@@ -31,7 +31,9 @@ export class DashboardSessions {
       [hashSecret(token), viewer.apiKeyId, SESSION_SECONDS],
     );
     // Expired sessions of this key are dropped here, so the table never grows beyond live ones.
-    await this.db.query(`delete from "dashboard_sessions" where "apiKeyId" = $1::uuid and "expiresOn" < now()`, [viewer.apiKeyId]);
+    await this.db.query(`delete from "dashboard_sessions" where "apiKeyId" = $1::uuid and "expiresOn" < now()`, [
+      viewer.apiKeyId,
+    ]);
     return token;
   }
 
@@ -45,7 +47,11 @@ export class DashboardSessions {
        where s."tokenHash" = $1 and s."expiresOn" > now()`,
       [hashSecret(token)],
     );
-    if (!key) throw jobsError("UNAUTHENTICATED", "the dashboard session has ended (signed out, expired, or its API key was revoked); sign in again");
+    if (!key)
+      throw jobsError(
+        "UNAUTHENTICATED",
+        "the dashboard session has ended (signed out, expired, or its API key was revoked); sign in again",
+      );
     return { tenantId: key.tenantId, userId: key.userId, email: key.email, role: key.role, apiKeyId: key.apiKeyId };
   }
 

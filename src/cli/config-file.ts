@@ -13,7 +13,9 @@ import { z } from "zod";
 import { UsageError } from "./exit-codes.ts";
 
 const Profile = z.object({ url: z.string().url().optional(), apiKey: z.string().min(1).optional() }).strict();
-const ConfigFile = z.object({ current: z.string().min(1).optional(), profiles: z.record(z.string(), Profile).default({}) }).strict();
+const ConfigFile = z
+  .object({ current: z.string().min(1).optional(), profiles: z.record(z.string(), Profile).default({}) })
+  .strict();
 
 export type Profile = z.infer<typeof Profile>;
 
@@ -37,12 +39,18 @@ export function loadProfile(path: string, name: string | undefined, explicitPath
   try {
     parsed = ConfigFile.parse(parse(text) ?? {});
   } catch (err) {
-    const detail = err instanceof z.ZodError ? err.issues.map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`).join("; ") : (err as Error).message;
+    const detail =
+      err instanceof z.ZodError
+        ? err.issues.map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`).join("; ")
+        : (err as Error).message;
     throw new UsageError(`config file ${path}: ${detail}`);
   }
   const chosen = name ?? parsed.current ?? "default";
   const profile = parsed.profiles[chosen];
   if (profile) return profile;
-  if (name || parsed.current) throw new UsageError(`config file ${path}: no profile "${chosen}" (profiles: ${Object.keys(parsed.profiles).join(", ") || "none"})`);
+  if (name || parsed.current)
+    throw new UsageError(
+      `config file ${path}: no profile "${chosen}" (profiles: ${Object.keys(parsed.profiles).join(", ") || "none"})`,
+    );
   return {};
 }

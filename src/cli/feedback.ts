@@ -35,7 +35,12 @@ export async function startProgressBar(enabled: boolean, label: string): Promise
   if (!enabled) return silent;
   const { default: cliProgress } = await import("cli-progress");
   const bar = new cliProgress.SingleBar(
-    { format: `${label} [{bar}] {percentage}% {value}/{total} bytes`, stream: process.stderr, hideCursor: true, clearOnComplete: true },
+    {
+      format: `${label} [{bar}] {percentage}% {value}/{total} bytes`,
+      stream: process.stderr,
+      hideCursor: true,
+      clearOnComplete: true,
+    },
     cliProgress.Presets.shades_classic,
   );
   let started = false;

@@ -22,7 +22,8 @@ export function parseJsonArgument(value: string, flag: string): unknown {
 
 export function parseJsonObject(value: string, flag: string): Record<string, unknown> {
   const parsed = parseJsonArgument(value, flag);
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new UsageError(`${flag}: must be a JSON object`);
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+    throw new UsageError(`${flag}: must be a JSON object`);
   return parsed as Record<string, unknown>;
 }
 
@@ -47,6 +48,7 @@ export function parseSince(value: string, now = Date.now()): number {
   const ago = DURATION.exec(value);
   if (ago) return now - Number(ago[1]) * UNIT_MS[ago[2]!]!;
   const date = Date.parse(value);
-  if (Number.isNaN(date)) throw new UsageError(`--since: expected ms since the epoch, an ISO date or a duration like 10m, got ${value}`);
+  if (Number.isNaN(date))
+    throw new UsageError(`--since: expected ms since the epoch, an ISO date or a duration like 10m, got ${value}`);
   return date;
 }

@@ -14,7 +14,18 @@ import { defaultConfigPath, loadProfile } from "./config-file.ts";
 import { CliFailure, describeError, EXIT, exitCodeFor, UsageError, type ExitCode } from "./exit-codes.ts";
 import { interactive, startProgressBar, startSpinner } from "./feedback.ts";
 import { parseCount, parseJsonArgument, parseJsonObject, parseSeconds, parseSince } from "./parse.ts";
-import { apiKeysTable, artifactsTable, bytes, jobDetails, jobsTable, keyValues, scheduleDetails, schedulesTable, type TableStyle, tableStyle } from "./render.ts";
+import {
+  apiKeysTable,
+  artifactsTable,
+  bytes,
+  jobDetails,
+  jobsTable,
+  keyValues,
+  scheduleDetails,
+  schedulesTable,
+  type TableStyle,
+  tableStyle,
+} from "./render.ts";
 
 const ROLES = ["ADMIN", "MEMBER", "WORKER"] as const;
 const CATCH_UP = ["ONCE", "SKIP"] as const;
@@ -46,13 +57,18 @@ interface Session {
 function oneOf<T extends string>(flag: string, allowed: readonly T[]) {
   return (value: string): T => {
     const upper = value.toUpperCase();
-    if (!(allowed as readonly string[]).includes(upper)) throw new InvalidArgumentError(`${flag} must be one of ${allowed.join(", ")}`);
+    if (!(allowed as readonly string[]).includes(upper))
+      throw new InvalidArgumentError(`${flag} must be one of ${allowed.join(", ")}`);
     return upper as T;
   };
 }
 
-const typeOption = () => new Option("-t, --type <reasonerType>", "the job's family (found from the id when absent)").argParser(oneOf("--type", REASONER_TYPES));
-const jobRef = (jobId: string, type: ReasonerType | undefined): JobLike => (type ? { reasonerType: type, jobId } : jobId);
+const typeOption = () =>
+  new Option("-t, --type <reasonerType>", "the job's family (found from the id when absent)").argParser(
+    oneOf("--type", REASONER_TYPES),
+  );
+const jobRef = (jobId: string, type: ReasonerType | undefined): JobLike =>
+  type ? { reasonerType: type, jobId } : jobId;
 /** 0 when the job succeeded, 6 when it ended otherwise. */
 const finalCode = (job: Job): ExitCode => (job.state === "SUCCEEDED" ? EXIT.OK : EXIT.JOB_UNSUCCESSFUL);
 
@@ -61,7 +77,11 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
     .description("Command line for the jobs API: list, create, follow, download and verify jobs.")
     .addOption(new Option("--url <url>", "server base URL").env("JOBS_URL").default("http://localhost:4000"))
     .addOption(new Option("--api-key <key>", "API key (Bearer secret)").env("JOBS_API_KEY"))
-    .addOption(new Option("-o, --output <format>", "table (fits the terminal), wide (every column), json or yaml").choices(OUTPUTS))
+    .addOption(
+      new Option("-o, --output <format>", "table (fits the terminal), wide (every column), json or yaml").choices(
+        OUTPUTS,
+      ),
+    )
     .option("--json", "the same as -o json (NDJSON for logs)")
     .addOption(new Option("--profile <name>", "the config file's profile to use (URL and API key)").env("JOBS_PROFILE"))
     .addOption(new Option("--config <file>", `the config file (default ${defaultConfigPath()})`).env("JOBS_CONFIG"))
@@ -81,25 +101,39 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
     .option("--first <n>", "page size (at most 500)", (v) => parseCount(v, "--first", 1))
     .option("--after <cursor>", "the endCursor of the previous page")
     .option("--offset <n>", "skip this many jobs instead of --after", (v) => parseCount(v, "--offset", 0))
-    .action((opts: { type?: ReasonerType; state?: JobState; name?: string; createdBy?: string; active?: boolean; allUsers?: boolean; first?: number; after?: string; offset?: number }, cmd: Command) =>
-      run(cmd, async ({ client, print }) => {
-        const page = await client.list({
-          ...(opts.type ? { reasonerType: opts.type } : {}),
-          ...(opts.state ? { state: opts.state } : {}),
-          ...(opts.name ? { name: opts.name } : {}),
-          ...(opts.createdBy ? { createdBy: opts.createdBy } : {}),
-          onlyActive: Boolean(opts.active),
-          allUsers: Boolean(opts.allUsers),
-          ...(opts.first ? { first: opts.first } : {}),
-          after: opts.after ?? null,
-          ...(opts.offset !== undefined ? { offset: opts.offset } : {}),
-        });
-        print(page, (style) => {
-          const more = page.hasNextPage ? `; next page: --after ${page.endCursor}` : "";
-          return `${jobsTable(page.jobs, style)}\n${page.jobs.length} of ${page.totalCountIsEstimate ? "about " : ""}${page.totalCount} jobs${more}`;
-        });
-        return EXIT.OK;
-      }),
+    .action(
+      (
+        opts: {
+          type?: ReasonerType;
+          state?: JobState;
+          name?: string;
+          createdBy?: string;
+          active?: boolean;
+          allUsers?: boolean;
+          first?: number;
+          after?: string;
+          offset?: number;
+        },
+        cmd: Command,
+      ) =>
+        run(cmd, async ({ client, print }) => {
+          const page = await client.list({
+            ...(opts.type ? { reasonerType: opts.type } : {}),
+            ...(opts.state ? { state: opts.state } : {}),
+            ...(opts.name ? { name: opts.name } : {}),
+            ...(opts.createdBy ? { createdBy: opts.createdBy } : {}),
+            onlyActive: Boolean(opts.active),
+            allUsers: Boolean(opts.allUsers),
+            ...(opts.first ? { first: opts.first } : {}),
+            after: opts.after ?? null,
+            ...(opts.offset !== undefined ? { offset: opts.offset } : {}),
+          });
+          print(page, (style) => {
+            const more = page.hasNextPage ? `; next page: --after ${page.endCursor}` : "";
+            return `${jobsTable(page.jobs, style)}\n${page.jobs.length} of ${page.totalCountIsEstimate ? "about " : ""}${page.totalCount} jobs${more}`;
+          });
+          return EXIT.OK;
+        }),
     );
 
   program
@@ -128,7 +162,16 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
     .option("--timeout <seconds>", "with --wait: how long", (v) => parseSeconds(v, "--timeout"), 900)
     .action(
       (
-        opts: { type: ReasonerType; payload: string; name?: string; reasoner: string; timeoutMins?: number; idempotencyKey?: string; wait?: boolean; timeout: number },
+        opts: {
+          type: ReasonerType;
+          payload: string;
+          name?: string;
+          reasoner: string;
+          timeoutMins?: number;
+          idempotencyKey?: string;
+          wait?: boolean;
+          timeout: number;
+        },
         cmd: Command,
       ) =>
         run(cmd, async (session) => {
@@ -140,8 +183,16 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
           };
           const op =
             opts.type === "GENERATION"
-              ? await client.createGeneration({ ...(parseJsonObject(opts.payload, "--payload") as unknown as CreateGenerationJobInput), ...common })
-              : await client.create({ reasonerType: opts.type, reasonerName: opts.reasoner, payload: parseJsonArgument(opts.payload, "--payload"), ...common });
+              ? await client.createGeneration({
+                  ...(parseJsonObject(opts.payload, "--payload") as unknown as CreateGenerationJobInput),
+                  ...common,
+                })
+              : await client.create({
+                  reasonerType: opts.type,
+                  reasonerName: opts.reasoner,
+                  payload: parseJsonArgument(opts.payload, "--payload"),
+                  ...common,
+                });
           if (!opts.wait) {
             print(op.job, () => jobDetails(op.job));
             return EXIT.OK;
@@ -174,17 +225,18 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
     .option("-f, --follow", "keep printing new lines until the job is finished")
     .option("--since <time>", "ms since the epoch, an ISO date, or a duration ago (10m, 2h)")
     .option("--sample <ms>", "at most one line per this many ms of log time", (v) => parseCount(v, "--sample", 1))
-    .action((jobId: string, opts: { type?: ReasonerType; follow?: boolean; since?: string; sample?: number }, cmd: Command) =>
-      run(cmd, async ({ client, json }) => {
-        await client.printLogs(jobRef(jobId, opts.type), {
-          follow: Boolean(opts.follow),
-          json,
-          ...(opts.since !== undefined ? { sinceMs: parseSince(opts.since) } : {}),
-          ...(opts.sample ? { sample: { intervalMs: opts.sample } } : {}),
-          out: process.stdout,
-        });
-        return EXIT.OK;
-      }),
+    .action(
+      (jobId: string, opts: { type?: ReasonerType; follow?: boolean; since?: string; sample?: number }, cmd: Command) =>
+        run(cmd, async ({ client, json }) => {
+          await client.printLogs(jobRef(jobId, opts.type), {
+            follow: Boolean(opts.follow),
+            json,
+            ...(opts.since !== undefined ? { sinceMs: parseSince(opts.since) } : {}),
+            ...(opts.sample ? { sample: { intervalMs: opts.sample } } : {}),
+            out: process.stdout,
+          });
+          return EXIT.OK;
+        }),
     );
 
   program
@@ -224,30 +276,42 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
     .option("--artifact <name>", "only the artifact with this name")
     .option("-o, --out <path>", "a file (one artifact) or a directory (default: the current one)")
     .option("--expected-hash <sha256>", "check against this hash instead of the API's contentHash")
-    .action((jobId: string, opts: { type?: ReasonerType; artifact?: string; out?: string; expectedHash?: string }, cmd: Command) =>
-      run(cmd, async ({ client, json, print }) => {
-        const job = await client.get(jobRef(jobId, opts.type));
-        const artifacts = opts.artifact ? job.artifacts.filter((a) => a.name === opts.artifact) : job.artifacts;
-        if (!artifacts.length) {
-          throw new CliFailure(EXIT.NOT_FOUND, opts.artifact ? `job ${job.jobId} has no artifact named ${opts.artifact}` : `job ${job.jobId} has no artifacts (state ${job.state})`);
-        }
-        const saved: (DownloadedFile & { name: string; verified: true })[] = [];
-        for (const artifact of artifacts) {
-          const path = targetPath(opts.out, artifact.name, artifacts.length);
-          const bar = await startProgressBar(interactive(json), artifact.name);
-          try {
-            const file = await client.download(artifact, path, {
-              ...(opts.expectedHash ? { expectedHash: opts.expectedHash } : {}),
-              onProgress: (p) => bar.update(p.receivedBytes, p.totalBytes),
-            });
-            saved.push({ name: artifact.name, ...file, verified: true as const });
-          } finally {
-            bar.stop();
+    .action(
+      (
+        jobId: string,
+        opts: { type?: ReasonerType; artifact?: string; out?: string; expectedHash?: string },
+        cmd: Command,
+      ) =>
+        run(cmd, async ({ client, json, print }) => {
+          const job = await client.get(jobRef(jobId, opts.type));
+          const artifacts = opts.artifact ? job.artifacts.filter((a) => a.name === opts.artifact) : job.artifacts;
+          if (!artifacts.length) {
+            throw new CliFailure(
+              EXIT.NOT_FOUND,
+              opts.artifact
+                ? `job ${job.jobId} has no artifact named ${opts.artifact}`
+                : `job ${job.jobId} has no artifacts (state ${job.state})`,
+            );
           }
-        }
-        print(saved, () => saved.map((f) => `${f.name} → ${f.path} (${bytes(f.sizeBytes)}, ${f.contentHash} verified)`).join("\n"));
-        return EXIT.OK;
-      }),
+          const saved: (DownloadedFile & { name: string; verified: true })[] = [];
+          for (const artifact of artifacts) {
+            const path = targetPath(opts.out, artifact.name, artifacts.length);
+            const bar = await startProgressBar(interactive(json), artifact.name);
+            try {
+              const file = await client.download(artifact, path, {
+                ...(opts.expectedHash ? { expectedHash: opts.expectedHash } : {}),
+                onProgress: (p) => bar.update(p.receivedBytes, p.totalBytes),
+              });
+              saved.push({ name: artifact.name, ...file, verified: true as const });
+            } finally {
+              bar.stop();
+            }
+          }
+          print(saved, () =>
+            saved.map((f) => `${f.name} → ${f.path} (${bytes(f.sizeBytes)}, ${f.contentHash} verified)`).join("\n"),
+          );
+          return EXIT.OK;
+        }),
     );
 
   program
@@ -260,9 +324,13 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
       run(cmd, async ({ client, json, print }) => {
         if (!existsSync(file)) throw new CliFailure(EXIT.USAGE, `no such file: ${file}`);
         const bar = await startProgressBar(interactive(json), opts.name ?? basename(file));
-        let stored;
+        let stored: Awaited<ReturnType<typeof client.upload>>;
         try {
-          stored = await client.upload(file, { ...(opts.name ? { name: opts.name } : {}), type: opts.type, onProgress: (p) => bar.update(p.sentBytes, p.totalBytes) });
+          stored = await client.upload(file, {
+            ...(opts.name ? { name: opts.name } : {}),
+            type: opts.type,
+            onProgress: (p) => bar.update(p.sentBytes, p.totalBytes),
+          });
         } finally {
           bar.stop();
         }
@@ -273,7 +341,9 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
 
   program
     .command("verify")
-    .description("download a generation job's evidence and artifacts, re-hash every file and verify chain and signatures here (exit 5 on any mismatch)")
+    .description(
+      "download a generation job's evidence and artifacts, re-hash every file and verify chain and signatures here (exit 5 on any mismatch)",
+    )
     .argument("<jobId>")
     .addOption(typeOption())
     .option("--public-key <pem|@file|sha256:id>", "require this signer")
@@ -284,7 +354,12 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
         const check = await client.verifyEvidence(job, publicKey ? { publicKey } : {});
         print({ jobId: job.jobId, ...check }, () =>
           [
-            keyValues({ "Job ID": job.jobId, Verified: check.verified ? "yes" : "NO", "Server says": String(check.serverVerified), "Root hash": check.rootHash }),
+            keyValues({
+              "Job ID": job.jobId,
+              Verified: check.verified ? "yes" : "NO",
+              "Server says": String(check.serverVerified),
+              "Root hash": check.rootHash,
+            }),
             ...check.mismatches.map((m) => `  ✗ ${m}`),
             job.artifacts.length ? artifactsTable(job.artifacts) : "",
           ]
@@ -304,7 +379,12 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
       run(cmd, async ({ client, print }) => {
         const estimate = await client.estimate(opts.kind as GenerationKind, opts.rows);
         print(estimate, () =>
-          keyValues({ Kind: estimate.kind, Rows: estimate.rows, "Estimated credits": estimate.estimatedCredits, "Training tier": estimate.trainingTier }),
+          keyValues({
+            Kind: estimate.kind,
+            Rows: estimate.rows,
+            "Estimated credits": estimate.estimatedCredits,
+            "Training tier": estimate.trainingTier,
+          }),
         );
         return EXIT.OK;
       }),
@@ -316,7 +396,9 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
     .description("create an API key; its secret is shown this once")
     .requiredOption("--user <userId>", "the user the key belongs to")
     .option("--email <email>", "the user's email")
-    .addOption(new Option("--role <role>", "ADMIN, MEMBER or WORKER").argParser(oneOf("--role", ROLES)).default("MEMBER"))
+    .addOption(
+      new Option("--role <role>", "ADMIN, MEMBER or WORKER").argParser(oneOf("--role", ROLES)).default("MEMBER"),
+    )
     .option("--tenant <tenantId>", "another tenant (admins of the first tenant)")
     .action((opts: { user: string; email?: string; role: Role; tenant?: string }, cmd: Command) =>
       run(cmd, async ({ client, print }) => {
@@ -328,7 +410,14 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
         });
         print(created, () =>
           [
-            keyValues({ Secret: created.secret, "Key id": created.apiKey.id, Prefix: created.apiKey.prefix, User: created.apiKey.userId, Role: created.apiKey.role, Tenant: created.apiKey.tenantId }),
+            keyValues({
+              Secret: created.secret,
+              "Key id": created.apiKey.id,
+              Prefix: created.apiKey.prefix,
+              User: created.apiKey.userId,
+              Role: created.apiKey.role,
+              Tenant: created.apiKey.tenantId,
+            }),
             "The secret is shown only this once.",
           ].join("\n"),
         );
@@ -343,7 +432,10 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
     .option("--first <n>", "at most this many (default 100)", (v) => parseCount(v, "--first", 1))
     .action((opts: { all?: boolean; first?: number }, cmd: Command) =>
       run(cmd, async ({ client, print, style }) => {
-        const apiKeys = await client.listApiKeys({ includeRevoked: opts.all ?? false, ...(opts.first ? { first: opts.first } : {}) });
+        const apiKeys = await client.listApiKeys({
+          includeRevoked: opts.all ?? false,
+          ...(opts.first ? { first: opts.first } : {}),
+        });
         print(apiKeys, () => (apiKeys.length ? apiKeysTable(apiKeys, style) : "no API keys"));
         return EXIT.OK;
       }),
@@ -367,14 +459,27 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
     .requiredOption("--name <name>", "the schedule's name (also its jobs' name unless --job-name)")
     .requiredOption("--cron <expression>", 'five fields: minute hour day-of-month month day-of-week, e.g. "0 3 * * *"')
     .option("--timezone <zone>", "IANA time zone the expression is read in", "UTC")
-    .addOption(new Option("--catch-up <policy>", "ticks missed while no server ran: ONCE (run once) or SKIP").argParser(oneOf("--catch-up", CATCH_UP)).default("ONCE"))
+    .addOption(
+      new Option("--catch-up <policy>", "ticks missed while no server ran: ONCE (run once) or SKIP")
+        .argParser(oneOf("--catch-up", CATCH_UP))
+        .default("ONCE"),
+    )
     .addOption(typeOption().makeOptionMandatory())
     .option("--payload <json|@file>", "each job's payload: JSON, @file.json, or @- for stdin", "{}")
     .option("--reasoner <name>", "reasoner, worker pool or queue (not for GENERATION)")
     .option("--job-name <name>", "the jobs' name (default: the schedule's)")
     .action(
       (
-        opts: { name: string; cron: string; timezone: string; catchUp: CatchUpPolicy; type: ReasonerType; payload: string; reasoner?: string; jobName?: string },
+        opts: {
+          name: string;
+          cron: string;
+          timezone: string;
+          catchUp: CatchUpPolicy;
+          type: ReasonerType;
+          payload: string;
+          reasoner?: string;
+          jobName?: string;
+        },
         cmd: Command,
       ) =>
         run(cmd, async ({ client, print }) => {
@@ -401,8 +506,14 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
     .option("--after <cursor>", "the endCursor of the previous page")
     .action((opts: { first?: number; after?: string }, cmd: Command) =>
       run(cmd, async ({ client, print }) => {
-        const page = await client.listSchedules({ ...(opts.first ? { first: opts.first } : {}), after: opts.after ?? null });
-        print(page, () => `${schedulesTable(page.schedules)}${page.hasNextPage ? `\nnext page: --after ${page.endCursor}` : ""}`);
+        const page = await client.listSchedules({
+          ...(opts.first ? { first: opts.first } : {}),
+          after: opts.after ?? null,
+        });
+        print(
+          page,
+          () => `${schedulesTable(page.schedules)}${page.hasNextPage ? `\nnext page: --after ${page.endCursor}` : ""}`,
+        );
         return EXIT.OK;
       }),
     );
@@ -435,7 +546,7 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
     );
   program
     .command("completion")
-    .description("print a shell completion script: eval \"$(jobsctl completion bash)\" (or zsh)")
+    .description('print a shell completion script: eval "$(jobsctl completion bash)" (or zsh)')
     .addArgument(new Argument("<shell>", "bash or zsh").choices(SHELLS))
     .action((shell: Shell) => {
       process.stdout.write(completionScript(program, shell));
@@ -449,7 +560,12 @@ async function waitWithSpinner(session: Session, job: JobLike, timeoutS: number)
   const enabled = interactive(session.json);
   const spinner = await startSpinner(enabled, `waiting for job ${name}`);
   const started = Date.now();
-  const ticker = enabled ? setInterval(() => spinner.update(`waiting for job ${name} (${Math.round((Date.now() - started) / 1000)} s)`), 1000) : null;
+  const ticker = enabled
+    ? setInterval(
+        () => spinner.update(`waiting for job ${name} (${Math.round((Date.now() - started) / 1000)} s)`),
+        1000,
+      )
+    : null;
   try {
     return await session.client.wait(job, { timeoutS });
   } finally {
@@ -496,7 +612,8 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     const profile = loadProfile(globals.config ?? defaultConfigPath(), globals.profile, globals.config !== undefined);
     const url = cmd.getOptionValueSourceWithGlobals("url") === "default" ? (profile.url ?? globals.url) : globals.url;
     const apiKey = globals.apiKey ?? profile.apiKey;
-    if (!apiKey) throw new UsageError("no API key: pass --api-key, set JOBS_API_KEY or put apiKey in a config-file profile");
+    if (!apiKey)
+      throw new UsageError("no API key: pass --api-key, set JOBS_API_KEY or put apiKey in a config-file profile");
     client = new JobsClient({ url, apiKey });
     const style = tableStyle(output === "wide");
     const yaml = output === "yaml" ? await import("yaml") : null;
@@ -516,7 +633,10 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     exitCode = exitCodeFor(err);
-    if (json) process.stderr.write(`${JSON.stringify({ error: { code: errorCode(err), message: err instanceof Error ? err.message : String(err) }, exitCode })}\n`);
+    if (json)
+      process.stderr.write(
+        `${JSON.stringify({ error: { code: errorCode(err), message: err instanceof Error ? err.message : String(err) }, exitCode })}\n`,
+      );
     else process.stderr.write(`error: ${describeError(err)}\n`);
   } finally {
     await (client as JobsClient | null)?.close();
@@ -526,5 +646,5 @@ export async function runCli(argv: readonly string[]): Promise<number> {
 
 function errorCode(err: unknown): string {
   const code = (err as { code?: unknown }).code;
-  return typeof code === "string" ? code : (err as Error).name ?? "ERROR";
+  return typeof code === "string" ? code : ((err as Error).name ?? "ERROR");
 }

@@ -14,7 +14,11 @@ export interface TableStyle {
   now: number;
 }
 
-export function tableStyle(wide: boolean, env: NodeJS.ProcessEnv = process.env, stdout: { isTTY?: boolean; columns?: number } = process.stdout): TableStyle {
+export function tableStyle(
+  wide: boolean,
+  env: NodeJS.ProcessEnv = process.env,
+  stdout: { isTTY?: boolean; columns?: number } = process.stdout,
+): TableStyle {
   const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false";
   const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== "";
   return {
@@ -28,7 +32,23 @@ export function tableStyle(wide: boolean, env: NodeJS.ProcessEnv = process.env, 
 const plain = { head: [], border: [] };
 /** Lists as columns without borders, like `docker ps`. */
 const columns = {
-  chars: { top: "", "top-mid": "", "top-left": "", "top-right": "", bottom: "", "bottom-mid": "", "bottom-left": "", "bottom-right": "", left: "", "left-mid": "", mid: "", "mid-mid": "", right: "", "right-mid": "", middle: "" },
+  chars: {
+    top: "",
+    "top-mid": "",
+    "top-left": "",
+    "top-right": "",
+    bottom: "",
+    "bottom-mid": "",
+    "bottom-left": "",
+    "bottom-right": "",
+    left: "",
+    "left-mid": "",
+    mid: "",
+    "mid-mid": "",
+    right: "",
+    "right-mid": "",
+    middle: "",
+  },
   style: { head: [], border: [], "padding-left": 0, "padding-right": 2 },
 };
 /** No rule between rows: a compact box. */
@@ -67,6 +87,7 @@ export function jobsTable(jobs: readonly JobSummary[], style: TableStyle = table
   return text;
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour escapes start with ESC.
 const ANSI = /\u001b\[[0-9;]*m/g;
 const widest = (text: string) => Math.max(0, ...text.split("\n").map((l) => l.replace(ANSI, "").length));
 
@@ -108,7 +129,11 @@ export function jobDetails(job: Job): string {
       ["Credits", `${job.chargedCredits} charged, ${job.estimatedCredits} estimated`],
     );
     if (job.rerunOf) rows.push(["Rerun of", job.rerunOf.jobId]);
-    if (job.evidence) rows.push(["Evidence", `${job.evidence.verified ? "verified" : "NOT verified"} by the server, root ${job.evidence.rootHash}`]);
+    if (job.evidence)
+      rows.push([
+        "Evidence",
+        `${job.evidence.verified ? "verified" : "NOT verified"} by the server, root ${job.evidence.rootHash}`,
+      ]);
     if (job.seal) rows.push(["Seal", job.seal.sealHash]);
   }
   const table = new Table({ style: plain, chars: compact });
@@ -125,9 +150,21 @@ export function artifactsTable(artifacts: readonly Artifact[]): string {
 }
 
 export function schedulesTable(schedules: readonly Schedule[]): string {
-  const table = new Table({ head: ["SCHEDULE ID", "NAME", "CRON", "TIME ZONE", "STATE", "NEXT RUN", "LAST RUN", "LAST JOB"], ...columns });
+  const table = new Table({
+    head: ["SCHEDULE ID", "NAME", "CRON", "TIME ZONE", "STATE", "NEXT RUN", "LAST RUN", "LAST JOB"],
+    ...columns,
+  });
   for (const s of schedules) {
-    table.push([s.id, s.name, s.cron, s.timezone, s.paused ? "paused" : "active", s.nextRunOn ?? "", s.lastRunOn ?? "", s.lastJob?.jobId ?? ""]);
+    table.push([
+      s.id,
+      s.name,
+      s.cron,
+      s.timezone,
+      s.paused ? "paused" : "active",
+      s.nextRunOn ?? "",
+      s.lastRunOn ?? "",
+      s.lastJob?.jobId ?? "",
+    ]);
   }
   return trimLines(table.toString());
 }
@@ -135,8 +172,21 @@ export function schedulesTable(schedules: readonly Schedule[]): string {
 /** API keys: ages in a table, full times with -o wide; never a secret (the API has none to give). */
 export function apiKeysTable(apiKeys: readonly ApiKey[], style: TableStyle = tableStyle(false)): string {
   const when = (iso: string | null) => (iso === null ? "" : style.wide ? iso : age(iso, style.now));
-  const table = new Table({ head: ["KEY ID", "PREFIX", "USER", "ROLE", "TENANT", "CREATED", "LAST USED", "REVOKED"], ...columns });
-  for (const k of apiKeys) table.push([k.id, k.prefix, k.userId, k.role, k.tenantId, when(k.createdOn), when(k.lastUsedOn), when(k.revokedOn)]);
+  const table = new Table({
+    head: ["KEY ID", "PREFIX", "USER", "ROLE", "TENANT", "CREATED", "LAST USED", "REVOKED"],
+    ...columns,
+  });
+  for (const k of apiKeys)
+    table.push([
+      k.id,
+      k.prefix,
+      k.userId,
+      k.role,
+      k.tenantId,
+      when(k.createdOn),
+      when(k.lastUsedOn),
+      when(k.revokedOn),
+    ]);
   return trimLines(table.toString());
 }
 
@@ -177,4 +227,8 @@ export function bytes(n: number): string {
   return `${(n / 1024 ** 3).toFixed(2)} GiB`;
 }
 
-const trimLines = (text: string) => text.split("\n").map((l) => l.trimEnd()).join("\n");
+const trimLines = (text: string) =>
+  text
+    .split("\n")
+    .map((l) => l.trimEnd())
+    .join("\n");

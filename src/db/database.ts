@@ -110,15 +110,27 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const signals = new CommitSignals();
   const nameOf = preparedNames();
   /** One statement, counted, named when worth preparing; rows as objects, or as arrays with rowMode "array". */
-  const run = async (client: pg.Pool | pg.PoolClient, text: string, values: readonly unknown[] | undefined, rowMode?: "array") => {
+  const run = async (
+    client: pg.Pool | pg.PoolClient,
+    text: string,
+    values: readonly unknown[] | undefined,
+    rowMode?: "array",
+  ) => {
     statements++;
     const config = { name: nameOf(text, values), text, values: values as unknown[] | undefined };
-    const result = await tracedStatement(text, () => (rowMode ? client.query<unknown[]>({ ...config, rowMode }) : client.query(config)));
+    const result = await tracedStatement(text, () =>
+      rowMode ? client.query<unknown[]>({ ...config, rowMode }) : client.query(config),
+    );
     return result.rows as unknown[];
   };
-  const query = async <T>(client: pg.Pool | pg.PoolClient, text: string, values?: readonly unknown[]) => (await run(client, text, values)) as T[];
-  const queryRecords = async <T>(client: pg.Pool | pg.PoolClient, text: string, values: readonly unknown[], toRecord: (row: unknown[]) => T) =>
-    ((await run(client, text, values, "array")) as unknown[][]).map(toRecord);
+  const query = async <T>(client: pg.Pool | pg.PoolClient, text: string, values?: readonly unknown[]) =>
+    (await run(client, text, values)) as T[];
+  const queryRecords = async <T>(
+    client: pg.Pool | pg.PoolClient,
+    text: string,
+    values: readonly unknown[],
+    toRecord: (row: unknown[]) => T,
+  ) => ((await run(client, text, values, "array")) as unknown[][]).map(toRecord);
   let listener: pg.Client | undefined;
   let connecting: Promise<pg.Client> | undefined;
   let closed = false;
@@ -205,7 +217,10 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
         return result;
       } catch (error) {
         // A client whose connection broke is destroyed, not returned to the pool.
-        const broken = await client.query("ROLLBACK").then(() => undefined, (e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+        const broken = await client.query("ROLLBACK").then(
+          () => undefined,
+          (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+        );
         client.release(broken);
         throw error;
       }
@@ -253,9 +268,16 @@ async function openPglite(dataDir: string): Promise<Database> {
   const prisma = countingPrisma(new PrismaPGlite(pglite), () => statements++);
   const signals = new CommitSignals();
   /** One statement on the database or inside a transaction, counted; rows as objects, or as arrays with rowMode "array". */
-  const run = async (on: PGlite | Transaction, text: string, values: readonly unknown[] | undefined, rowMode?: "array") => {
+  const run = async (
+    on: PGlite | Transaction,
+    text: string,
+    values: readonly unknown[] | undefined,
+    rowMode?: "array",
+  ) => {
     statements++;
-    const result = await tracedStatement(text, () => on.query<unknown[]>(text, values as unknown[] | undefined, rowMode && { rowMode }));
+    const result = await tracedStatement(text, () =>
+      on.query<unknown[]>(text, values as unknown[] | undefined, rowMode && { rowMode }),
+    );
     return result.rows;
   };
   return {

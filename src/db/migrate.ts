@@ -33,10 +33,9 @@ export async function migrate(db: Database, migrations = readMigrations()): Prom
     await tx.query(`create table if not exists "_jobs_migrations" (
       "name" text primary key, "checksum" text not null, "appliedOn" timestamptz not null default now())`);
     const applied = new Map(
-      (await tx.query<{ name: string; checksum: string }>(`select "name", "checksum" from "_jobs_migrations"`)).map((r) => [
-        r.name,
-        r.checksum,
-      ]),
+      (await tx.query<{ name: string; checksum: string }>(`select "name", "checksum" from "_jobs_migrations"`)).map(
+        (r) => [r.name, r.checksum],
+      ),
     );
     const done: string[] = [];
     for (const m of migrations) {

@@ -18,7 +18,8 @@ export class StepReferenceError extends Error {
 const REFERENCE = /\$steps\.([A-Za-z0-9_.-]+?)\.(?:artifacts\[(\d+)\]|(jobId))/g;
 
 export function substituteStepReferences(value: unknown, earlier: ReadonlyMap<string, StepOutput>): unknown {
-  if (typeof value === "string") return value.replace(REFERENCE, (ref, name: string, index?: string) => resolve(ref, name, index, earlier));
+  if (typeof value === "string")
+    return value.replace(REFERENCE, (ref, name: string, index?: string) => resolve(ref, name, index, earlier));
   if (Array.isArray(value)) return value.map((v) => substituteStepReferences(v, earlier));
   if (value !== null && typeof value === "object") {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteStepReferences(v, earlier)]));
@@ -26,12 +27,19 @@ export function substituteStepReferences(value: unknown, earlier: ReadonlyMap<st
   return value;
 }
 
-function resolve(ref: string, name: string, index: string | undefined, earlier: ReadonlyMap<string, StepOutput>): string {
+function resolve(
+  ref: string,
+  name: string,
+  index: string | undefined,
+  earlier: ReadonlyMap<string, StepOutput>,
+): string {
   const step = earlier.get(name);
   if (!step) throw new StepReferenceError(`${ref}: no earlier step is named "${name}"`);
-  if (step.state !== "SUCCEEDED" || !step.jobId) throw new StepReferenceError(`${ref}: step "${name}" ended ${step.state}, so it has no output`);
+  if (step.state !== "SUCCEEDED" || !step.jobId)
+    throw new StepReferenceError(`${ref}: step "${name}" ended ${step.state}, so it has no output`);
   if (index === undefined) return step.jobId;
   const id = step.artifactIds[Number(index)];
-  if (id === undefined) throw new StepReferenceError(`${ref}: step "${name}" produced ${step.artifactIds.length} artifact(s)`);
+  if (id === undefined)
+    throw new StepReferenceError(`${ref}: step "${name}" produced ${step.artifactIds.length} artifact(s)`);
   return id;
 }

@@ -84,26 +84,47 @@ class BatchRun {
     try {
       for (const [i, step] of steps.entries()) {
         // One span per step (when traced): its child job's creation links the child's run to it.
-        const result = await inSpan(`batch.step ${step.name}`, { attributes: { "jobs.batch.step": step.name, "jobs.batch.position": i } }, async (span) => {
-          const r = await this.runStep(step, earlier);
-          span?.setAttributes({ "jobs.batch.child_job_id": r.jobId ?? "", "jobs.batch.step_state": r.state });
-          return r;
-        });
+        const result = await inSpan(
+          `batch.step ${step.name}`,
+          { attributes: { "jobs.batch.step": step.name, "jobs.batch.position": i } },
+          async (span) => {
+            const r = await this.runStep(step, earlier);
+            span?.setAttributes({ "jobs.batch.child_job_id": r.jobId ?? "", "jobs.batch.step_state": r.state });
+            return r;
+          },
+        );
         results.push(result);
         earlier.set(step.name, result);
         if (result.state !== "SUCCEEDED" && !step.ignoreChunkError) {
           await this.skipRest(steps.slice(i + 1), `step ${step.name} ${result.state.toLowerCase()}`);
-          throw new InputFault("STEP_FAILED", `step ${step.name} ${result.state}${result.error ? `: ${result.error}` : ""}`);
+          throw new InputFault(
+            "STEP_FAILED",
+            `step ${step.name} ${result.state}${result.error ? `: ${result.error}` : ""}`,
+          );
         }
-        if (result.state !== "SUCCEEDED") await ctx.log(`step ${step.name} ${result.state}; continuing (ignoreChunkError)`, { step: step.name, level: "warn" });
+        if (result.state !== "SUCCEEDED")
+          await ctx.log(`step ${step.name} ${result.state}; continuing (ignoreChunkError)`, {
+            step: step.name,
+            level: "warn",
+          });
       }
     } catch (err) {
       await this.onStop(steps, err);
       throw err;
     }
-    await ctx.log(`batch finished: ${results.filter((r) => r.state === "SUCCEEDED").length} of ${steps.length} steps succeeded`);
+    await ctx.log(
+      `batch finished: ${results.filter((r) => r.state === "SUCCEEDED").length} of ${steps.length} steps succeeded`,
+    );
     return {
-      result: { steps: results.map((r) => ({ name: r.name, state: r.state, jobId: r.jobId, artifactIds: r.artifactIds, error: r.error })) },
+      result: {
+        steps: results.map((r) => ({
+          name: r.name,
+          state: r.state,
+          jobId: r.jobId,
+          artifactIds: r.artifactIds,
+          error: r.error,
+        })),
+      },
       artifactIds: [],
     };
   }
@@ -114,7 +135,12 @@ class BatchRun {
     if (isTerminal(step.state)) {
       // Finished before a restart: its outcome stands.
       const child = step.childJobId ? await this.childEnd(step.childJobId) : null;
-      return { ...base, state: step.state, artifactIds: step.childJobId && step.state === "SUCCEEDED" ? await this.outputsOf(step.childJobId) : [], error: child ? errorOf(child) : null };
+      return {
+        ...base,
+        state: step.state,
+        artifactIds: step.childJobId && step.state === "SUCCEEDED" ? await this.outputsOf(step.childJobId) : [],
+        error: child ? errorOf(child) : null,
+      };
     }
     let childJobId = step.childJobId;
     if (childJobId) {
@@ -136,12 +162,18 @@ class BatchRun {
     const artifactIds = end.state === "SUCCEEDED" ? await this.outputsOf(childJobId) : [];
     await this.record(step, { state: end.state, childJobId, started: true, finished: true });
     const error = errorOf(end);
-    await ctx.log(`step ${step.name} ${end.state}${error ? `: ${error}` : ""}`, { step: step.name, level: end.state === "SUCCEEDED" ? "info" : "error" });
+    await ctx.log(`step ${step.name} ${end.state}${error ? `: ${error}` : ""}`, {
+      step: step.name,
+      level: end.state === "SUCCEEDED" ? "info" : "error",
+    });
     return { name: step.name, jobId: childJobId, state: end.state, artifactIds, error };
   }
 
   /** The step's child job, made once per (batch, step) however often this runs. */
-  private async createChild(step: StepRow, earlier: ReadonlyMap<string, StepOutput>): Promise<{ jobId: string } | { error: string }> {
+  private async createChild(
+    step: StepRow,
+    earlier: ReadonlyMap<string, StepOutput>,
+  ): Promise<{ jobId: string } | { error: string }> {
     let payload: unknown;
     try {
       payload = substituteStepReferences(step.run.payload ?? {}, earlier);
@@ -158,7 +190,11 @@ class BatchRun {
     };
     try {
       const job = newJobFromRequest(request);
-      const child = await this.deps.jobs.create({ ...job, parentJobId: this.batchId }, { batchStep: request }, this.creator!);
+      const child = await this.deps.jobs.create(
+        { ...job, parentJobId: this.batchId },
+        { batchStep: request },
+        this.creator!,
+      );
       return { jobId: child.id };
     } catch (err) {
       // The step's own request is wrong (bad payload, a key conflict): that step fails, not the executor.
@@ -187,7 +223,10 @@ class BatchRun {
   }
 
   private async childEnd(jobId: string): Promise<ChildEnd | null> {
-    const rows = await this.deps.db.query<ChildEnd>(`select "state", "reasonerType", "errorCode", "errorMessage" from "jobs" where "id" = $1::uuid`, [jobId]);
+    const rows = await this.deps.db.query<ChildEnd>(
+      `select "state", "reasonerType", "errorCode", "errorMessage" from "jobs" where "id" = $1::uuid`,
+      [jobId],
+    );
     return rows[0] ?? null;
   }
 
@@ -207,7 +246,8 @@ class BatchRun {
   }
 
   private async record(step: StepRow, update: StepUpdate): Promise<void> {
-    if (!(await updateBatchStep(this.deps.db, this.batchId, this.leaseHash, step.position, update))) throw new LeaseLostError(`lost the lease of batch ${this.batchId}`);
+    if (!(await updateBatchStep(this.deps.db, this.batchId, this.leaseHash, step.position, update)))
+      throw new LeaseLostError(`lost the lease of batch ${this.batchId}`);
     step.state = update.state;
   }
 
@@ -234,7 +274,11 @@ class BatchRun {
     if (running) {
       await this.deps.jobs
         .cancel({ reasonerType: running.reasonerType, jobId: running.childJobId }, false, this.creator!)
-        .catch((e: unknown) => this.ctx.log(`could not cancel job ${running.childJobId}: ${String(e)}`, { level: "warn" }).catch(() => undefined));
+        .catch((e: unknown) =>
+          this.ctx
+            .log(`could not cancel job ${running.childJobId}: ${String(e)}`, { level: "warn" })
+            .catch(() => undefined),
+        );
     }
     if (reason === "cancel") {
       const open = steps.filter((s) => !isTerminal(s.state));

@@ -8,7 +8,12 @@ import { createHash } from "node:crypto";
 import { uuidv7 } from "uuidv7";
 import type { Database } from "../db/database.ts";
 import type { JobRecord } from "../jobs/model.ts";
-import { buildEvidenceBundle, type EvidenceFileName, type SigningKey, verifyEvidenceBundle } from "@jobs-api/client/evidence";
+import {
+  buildEvidenceBundle,
+  type EvidenceFileName,
+  type SigningKey,
+  verifyEvidenceBundle,
+} from "@jobs-api/client/evidence";
 import { computeSealHash } from "../families/generation/engine/seal.ts";
 import type { BlobStore } from "../storage/blob-store.ts";
 import type { SucceededJob } from "../workers/protocol/service.ts";
@@ -29,7 +34,8 @@ const MIME: Record<EvidenceFileName, string> = {
 };
 
 const UNIQUE_VIOLATION = "23505";
-const isUniqueViolation = (err: unknown) => typeof err === "object" && err !== null && (err as { code?: unknown }).code === UNIQUE_VIOLATION;
+const isUniqueViolation = (err: unknown) =>
+  typeof err === "object" && err !== null && (err as { code?: unknown }).code === UNIQUE_VIOLATION;
 
 interface EvidenceLogger {
   info(obj: object, msg?: string): void;
@@ -119,24 +125,38 @@ export class EvidenceService {
     try {
       const key = await this.signingKey();
       const [files, outputs, seals] = await Promise.all([
-        this.db.prisma.artifact.findMany({ where: { id: { in: evidence.fileIds }, jobId: job.id, purpose: "evidence" } }),
+        this.db.prisma.artifact.findMany({
+          where: { id: { in: evidence.fileIds }, jobId: job.id, purpose: "evidence" },
+        }),
         this.db.prisma.artifact.findMany({ where: { jobId: job.id, purpose: "output" } }),
         this.db.prisma.provenanceSeal.findMany({ where: { jobId: job.id } }),
       ]);
       if (files.length !== evidence.fileIds.length) return false;
-      const read = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: await this.blobs.read(f.contentHash) })));
+      const read = await Promise.all(
+        files.map(async (f) => ({ name: f.name, bytes: await this.blobs.read(f.contentHash) })),
+      );
       const check = verifyEvidenceBundle(read, {
         rootHash: evidence.rootHash,
         publicKey: key.publicKeyId,
         artefacts: outputs.map((o) => ({ name: o.name, contentHash: o.contentHash })),
       });
       if (!check.verified) return false;
-      const seal = JSON.parse(read.find((f) => f.name === "chain_seal.json")!.bytes.toString("utf8")) as { signature: string; publicKey: string };
+      const seal = JSON.parse(read.find((f) => f.name === "chain_seal.json")!.bytes.toString("utf8")) as {
+        signature: string;
+        publicKey: string;
+      };
       if (seal.signature !== evidence.signature || seal.publicKey !== evidence.publicKey) return false;
       for (const o of outputs) if ((await this.hashOf(o.contentHash)) !== o.contentHash) return false;
       const s = seals[0];
       if (!s) return false;
-      return computeSealHash({ previousSealHash: s.previousSealHash, jobId: job.id, rootHash: evidence.rootHash, createdOn: s.createdOn.toISOString() }) === s.sealHash;
+      return (
+        computeSealHash({
+          previousSealHash: s.previousSealHash,
+          jobId: job.id,
+          rootHash: evidence.rootHash,
+          createdOn: s.createdOn.toISOString(),
+        }) === s.sealHash
+      );
     } catch (err) {
       // A missing or unreadable blob is a failed verification, not an error of the query.
       this.logger.info({ err, jobId: job.id }, "evidence verification could not read the job's files");
@@ -150,7 +170,13 @@ export class EvidenceService {
     let bundle: { rootHash: string; signature: string; publicKey: string } | null = null;
     if (!evidence) {
       const built = buildEvidenceBundle(
-        { jobId, contract: engineContract(facts), seed: facts.seed, runLog: await this.runLog(jobId), artefacts: await this.outputs(jobId) },
+        {
+          jobId,
+          contract: engineContract(facts),
+          seed: facts.seed,
+          runLog: await this.runLog(jobId),
+          artefacts: await this.outputs(jobId),
+        },
         await this.signingKey(),
       );
       files = built.files;
@@ -160,7 +186,12 @@ export class EvidenceService {
     }
     const saved = await this.db.transaction(async (tx) => {
       if (!evidence && bundle) {
-        const rows = files.map((f) => ({ name: f.name, mimeType: MIME[f.name], sizeBytes: f.bytes.length, contentHash: `sha256:${createHash("sha256").update(f.bytes).digest("hex")}` }));
+        const rows = files.map((f) => ({
+          name: f.name,
+          mimeType: MIME[f.name],
+          sizeBytes: f.bytes.length,
+          contentHash: `sha256:${createHash("sha256").update(f.bytes).digest("hex")}`,
+        }));
         evidence = await saveEvidence(tx, { jobId, tenantId: facts.tenantId }, bundle, rows);
       }
       const stored = evidence!;
@@ -191,13 +222,30 @@ export class EvidenceService {
       this.db.prisma.jobLogLine.findMany({ where: { jobId }, orderBy: { seq: "asc" } }),
     ]);
     return [
-      ...statuses.map((s) => ({ type: "status", seq: s.seq, state: s.state, nativeState: s.nativeState, message: s.message, at: s.createdOn.toISOString() })),
-      ...lines.map((l) => ({ type: "log", seq: l.seq, timestampMs: l.timestampMs, level: l.level, message: l.message, step: l.step })),
+      ...statuses.map((s) => ({
+        type: "status",
+        seq: s.seq,
+        state: s.state,
+        nativeState: s.nativeState,
+        message: s.message,
+        at: s.createdOn.toISOString(),
+      })),
+      ...lines.map((l) => ({
+        type: "log",
+        seq: l.seq,
+        timestampMs: l.timestampMs,
+        level: l.level,
+        message: l.message,
+        step: l.step,
+      })),
     ];
   }
 
   private async outputs(jobId: string) {
-    const rows = await this.db.prisma.artifact.findMany({ where: { jobId, purpose: "output" }, orderBy: [{ createdOn: "asc" }, { id: "asc" }] });
+    const rows = await this.db.prisma.artifact.findMany({
+      where: { jobId, purpose: "output" },
+      orderBy: [{ createdOn: "asc" }, { id: "asc" }],
+    });
     return rows.map((r) => ({ name: r.name, contentHash: r.contentHash, sizeBytes: Number(r.sizeBytes) }));
   }
 

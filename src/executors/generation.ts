@@ -17,7 +17,14 @@ import {
 import { type MockContract, parseMockContract, resolveMockColumns } from "../families/generation/engine/mock.ts";
 import type { GenerationKind } from "../jobs/model.ts";
 import { type GenerationEngine, inlineEngine } from "./cpu/engine.ts";
-import { type ArtifactBytes, type GenerationContract, InputFault, NotRunnableHere, type ProblemReport, type UploadedArtifact } from "./port.ts";
+import {
+  type ArtifactBytes,
+  type GenerationContract,
+  InputFault,
+  NotRunnableHere,
+  type ProblemReport,
+  type UploadedArtifact,
+} from "./port.ts";
 import type { Executor, JobContext, Outcome } from "./runner.ts";
 
 const MOCK_CHUNK_ROWS = 10_000;
@@ -37,11 +44,17 @@ export function generationExecutor(engine: GenerationEngine = inlineEngine): Exe
       const g = ctx.job.generation;
       if (!g) throw new InputFault("INVALID_JOB", `job ${ctx.job.id} is not a generation job`);
       // In-process claims filter by kind; a worker over HTTP cannot, so it hands such jobs back.
-      if (!isBuiltInGenerationKind(g.kind)) throw new NotRunnableHere(`generation kind ${g.kind} has no built-in executor`);
+      if (!isBuiltInGenerationKind(g.kind))
+        throw new NotRunnableHere(`generation kind ${g.kind} has no built-in executor`);
       const chosen = (ctx.job.payload as { kindChosen?: { reason: string } } | null)?.kindChosen;
       await ctx.log(`${g.kind} started (seed ${g.seed})${chosen ? `; kind ${g.kind} chosen: ${chosen.reason}` : ""}`);
       try {
-        const outcome = g.kind === "MOCK" ? await runMock(ctx, g, engine) : g.kind === "VERIFY" ? await runVerifyJob(ctx, g, engine) : await runEngineKind(ctx, g, engine);
+        const outcome =
+          g.kind === "MOCK"
+            ? await runMock(ctx, g, engine)
+            : g.kind === "VERIFY"
+              ? await runVerifyJob(ctx, g, engine)
+              : await runEngineKind(ctx, g, engine);
         await ctx.log(`${g.kind} finished: ${describe(outcome)}`);
         return outcome;
       } catch (err) {
@@ -86,7 +99,12 @@ async function runMock(ctx: JobContext, g: GenerationContract, engine: Generatio
       ctx.signal.throwIfAborted();
     }
   }
-  const uploaded = await ctx.upload({ name: `mock.${format}`, artifactType: "dataset", mimeType: format === "csv" ? "text/csv" : "application/x-ndjson", body: chunks() });
+  const uploaded = await ctx.upload({
+    name: `mock.${format}`,
+    artifactType: "dataset",
+    mimeType: format === "csv" ? "text/csv" : "application/x-ndjson",
+    body: chunks(),
+  });
   await Promise.all(progress);
   await ctx.event({ phase: "done", rows: total, totalRows: total });
   return {
@@ -121,7 +139,11 @@ async function uploadRun(ctx: JobContext, run: GenerationRun, found: ProblemRepo
 }
 
 /** What each kind reads: a dataset (spec.input), and for SYNTHESIZE from a model the data it was trained on. */
-async function inputsOf(ctx: JobContext, g: GenerationContract, contract: Record<string, unknown>): Promise<ArtifactBytes[]> {
+async function inputsOf(
+  ctx: JobContext,
+  g: GenerationContract,
+  contract: Record<string, unknown>,
+): Promise<ArtifactBytes[]> {
   switch (g.kind) {
     case "SIMULATE":
     case "FABRICATE":
@@ -132,7 +154,11 @@ async function inputsOf(ctx: JobContext, g: GenerationContract, contract: Record
       if (spec.model === undefined || spec.model === null) return readInputs(ctx, g);
       const model = spec.model as { trainedOn?: { input?: unknown } } & Record<string, unknown>;
       const dataId = inputIds(g.spec)[0] ?? (typeof model.trainedOn?.input === "string" ? model.trainedOn.input : null);
-      if (!dataId) throw new InputFault("INVALID_SPEC", "spec.input: name the training data (the model does not say which it was)");
+      if (!dataId)
+        throw new InputFault(
+          "INVALID_SPEC",
+          "spec.input: name the training data (the model does not say which it was)",
+        );
       const data = await ctx.readArtifact(dataId);
       const bytes = Buffer.from(JSON.stringify(spec.model));
       return [data, { id: "spec.model", name: "model.json", contentHash: "", bytes }];
@@ -164,18 +190,31 @@ async function withResolvedRefs(ctx: JobContext, contract: Record<string, unknow
   return { ...contract, spec: resolved };
 }
 
-async function readJsonRef(ctx: JobContext, field: string, id: string, ref: { kind: GenerationKind; output: string }): Promise<unknown> {
+async function readJsonRef(
+  ctx: JobContext,
+  field: string,
+  id: string,
+  ref: { kind: GenerationKind; output: string },
+): Promise<unknown> {
   let bytes: Buffer;
   try {
     bytes = (await ctx.readArtifact(id)).bytes;
   } catch (err) {
     if (!(err instanceof InputFault)) throw err;
     const job = await ctx.jobArtifacts(id).catch((e: unknown) => {
-      if (e instanceof InputFault) throw new InputFault("INPUT_NOT_FOUND", `spec.${field}: ${id} is neither an artifact nor a ${ref.kind} job you can read`);
+      if (e instanceof InputFault)
+        throw new InputFault(
+          "INPUT_NOT_FOUND",
+          `spec.${field}: ${id} is neither an artifact nor a ${ref.kind} job you can read`,
+        );
       throw e;
     });
     const output = job.outputs.find((o) => o.name === ref.output);
-    if (!output) throw new InputFault("INPUT_NOT_FOUND", `spec.${field}: job ${id} has no ${ref.output} (is it a finished ${ref.kind} job?)`);
+    if (!output)
+      throw new InputFault(
+        "INPUT_NOT_FOUND",
+        `spec.${field}: job ${id} has no ${ref.output} (is it a finished ${ref.kind} job?)`,
+      );
     bytes = (await ctx.readArtifact(output.id)).bytes;
   }
   try {
@@ -200,7 +239,10 @@ function uninferredColumns(result: Record<string, unknown>): ProblemReport[] {
 
 async function uploadAll(ctx: JobContext, outputs: GenerationOutput[]): Promise<UploadedArtifact[]> {
   const uploaded: UploadedArtifact[] = [];
-  for (const o of outputs) uploaded.push(await ctx.upload({ name: o.name, artifactType: o.artifactType, mimeType: o.mimeType, body: slices(o.bytes) }));
+  for (const o of outputs)
+    uploaded.push(
+      await ctx.upload({ name: o.name, artifactType: o.artifactType, mimeType: o.mimeType, body: slices(o.bytes) }),
+    );
   return uploaded;
 }
 
@@ -208,11 +250,17 @@ async function uploadAll(ctx: JobContext, outputs: GenerationOutput[]): Promise<
 const UPLOAD_SLICE_BYTES = 1024 * 1024;
 
 async function* slices(bytes: Buffer): AsyncGenerator<Uint8Array> {
-  for (let start = 0; start < bytes.length; start += UPLOAD_SLICE_BYTES) yield bytes.subarray(start, start + UPLOAD_SLICE_BYTES);
+  for (let start = 0; start < bytes.length; start += UPLOAD_SLICE_BYTES)
+    yield bytes.subarray(start, start + UPLOAD_SLICE_BYTES);
   if (bytes.length === 0) yield bytes;
 }
 
-const summary = (name: string, a: UploadedArtifact) => ({ name, id: a.id, contentHash: a.contentHash, sizeBytes: a.sizeBytes });
+const summary = (name: string, a: UploadedArtifact) => ({
+  name,
+  id: a.id,
+  contentHash: a.contentHash,
+  sizeBytes: a.sizeBytes,
+});
 
 /** spec.input: one artifact id (or a list of them). */
 export function inputIds(spec: Record<string, unknown> | null): string[] {
@@ -224,7 +272,11 @@ export function inputIds(spec: Record<string, unknown> | null): string[] {
 
 async function readInputs(ctx: JobContext, g: GenerationContract): Promise<ArtifactBytes[]> {
   const ids = inputIds(g.spec);
-  if (ids.length === 0) throw new InputFault("INVALID_SPEC", `spec.input: ${g.kind} reads a dataset; name an upload's or an artifact's id in spec.input`);
+  if (ids.length === 0)
+    throw new InputFault(
+      "INVALID_SPEC",
+      `spec.input: ${g.kind} reads a dataset; name an upload's or an artifact's id in spec.input`,
+    );
   const read: ArtifactBytes[] = [];
   for (const id of ids) read.push(await ctx.readArtifact(id));
   return read;
@@ -234,7 +286,7 @@ async function readInputs(ctx: JobContext, g: GenerationContract): Promise<Artif
 function failOnMismatch(result: Record<string, unknown>): void {
   if (result.ok !== false) return;
   const files = (result.mismatches ?? []) as { name: string; expected: string; actual: string }[];
-  const evidence = ((result.evidence as { mismatches?: string[] } | undefined)?.mismatches ?? []);
+  const evidence = (result.evidence as { mismatches?: string[] } | undefined)?.mismatches ?? [];
   const problems: ProblemReport[] = [
     ...files.map((m) => ({
       severity: "error",
@@ -244,7 +296,11 @@ function failOnMismatch(result: Record<string, unknown>): void {
     })),
     ...evidence.map((message) => ({ severity: "error", code: "EVIDENCE_MISMATCH", message })),
   ];
-  throw new InputFault("VERIFY_MISMATCH", `${problems.length} mismatch(es) found: ${problems.map((p) => p.message).join("; ")}`.slice(0, 10_000), problems);
+  throw new InputFault(
+    "VERIFY_MISMATCH",
+    `${problems.length} mismatch(es) found: ${problems.map((p) => p.message).join("; ")}`.slice(0, 10_000),
+    problems,
+  );
 }
 
 interface VerifyEntry {
@@ -259,7 +315,12 @@ interface VerifyEntry {
  *    and the job's evidence bundle (hash chain, signatures, listed outputs) recomputed;
  *  - spec.artifacts: [{ artifactId?, name?, expectedHash }], the ids given per entry or in spec.input.
  */
-async function runVerify(ctx: JobContext, g: GenerationContract, contract: Record<string, unknown>, engine: GenerationEngine): Promise<GenerationRun> {
+async function runVerify(
+  ctx: JobContext,
+  g: GenerationContract,
+  contract: Record<string, unknown>,
+  engine: GenerationEngine,
+): Promise<GenerationRun> {
   const spec = g.spec ?? {};
   if (typeof spec.jobId === "string") {
     const target = await ctx.jobArtifacts(spec.jobId);
@@ -269,32 +330,66 @@ async function runVerify(ctx: JobContext, g: GenerationContract, contract: Recor
     await ctx.log(`re-hashing ${files.length} artifacts of job ${spec.jobId}`);
     const run = await engine.run(
       "VERIFY",
-      { contract: { ...contract, spec: { artifacts: listed.map((a) => ({ name: a.name, expectedHash: a.contentHash })) } }, seed: g.seed, inputs: files.map((f) => f.bytes) },
+      {
+        contract: {
+          ...contract,
+          spec: { artifacts: listed.map((a) => ({ name: a.name, expectedHash: a.contentHash })) },
+        },
+        seed: g.seed,
+        inputs: files.map((f) => f.bytes),
+      },
       ctx.signal,
     );
     const evidence = target.evidence
       ? verifyEvidenceBundle(
           // Named as the job lists them: the bundle's file names are part of what is checked.
           files.slice(target.outputs.length).map((f, i) => ({ name: target.evidence!.files[i]!.name, bytes: f.bytes })),
-          { rootHash: target.evidence.rootHash, artefacts: target.outputs.map((o) => ({ name: o.name, contentHash: o.contentHash })) },
+          {
+            rootHash: target.evidence.rootHash,
+            artefacts: target.outputs.map((o) => ({ name: o.name, contentHash: o.contentHash })),
+          },
         )
       : { verified: false, mismatches: ["the job has no evidence bundle"], rootHash: "" };
-    const report = { ...(run.result as Record<string, unknown>), jobId: spec.jobId, evidence: { verified: evidence.verified, mismatches: evidence.mismatches } };
+    const report = {
+      ...(run.result as Record<string, unknown>),
+      jobId: spec.jobId,
+      evidence: { verified: evidence.verified, mismatches: evidence.mismatches },
+    };
     const ok = (run.result as { ok: boolean }).ok && evidence.verified;
     return {
       rows: 0,
       result: { ...report, ok },
-      outputs: [{ name: "verify.json", artifactType: "report", mimeType: "application/json", bytes: Buffer.from(JSON.stringify({ ...report, ok }, null, 2) + "\n") }],
+      outputs: [
+        {
+          name: "verify.json",
+          artifactType: "report",
+          mimeType: "application/json",
+          bytes: Buffer.from(JSON.stringify({ ...report, ok }, null, 2) + "\n"),
+        },
+      ],
     };
   }
   const entries: VerifyEntry[] = Array.isArray(spec.artifacts) ? (spec.artifacts as VerifyEntry[]) : [];
   const given = inputIds(spec);
-  const ids = entries.every((e) => typeof e?.artifactId === "string") && entries.length > 0 ? entries.map((e) => e.artifactId as string) : given;
+  const ids =
+    entries.every((e) => typeof e?.artifactId === "string") && entries.length > 0
+      ? entries.map((e) => e.artifactId as string)
+      : given;
   if (ids.length === 0) {
-    throw new InputFault("INVALID_SPEC", "spec: VERIFY needs spec.jobId, or spec.artifacts [{ artifactId, expectedHash }] (ids may instead be in spec.input)");
+    throw new InputFault(
+      "INVALID_SPEC",
+      "spec: VERIFY needs spec.jobId, or spec.artifacts [{ artifactId, expectedHash }] (ids may instead be in spec.input)",
+    );
   }
   const files: ArtifactBytes[] = [];
   for (const id of ids) files.push(await ctx.readArtifact(id));
-  const artifacts = entries.map((e, i) => ({ name: typeof e?.name === "string" ? e.name : (files[i]?.name ?? `input ${i}`), expectedHash: e?.expectedHash }));
-  return engine.run("VERIFY", { contract: { ...contract, spec: { artifacts } }, seed: g.seed, inputs: files.map((f) => f.bytes) }, ctx.signal);
+  const artifacts = entries.map((e, i) => ({
+    name: typeof e?.name === "string" ? e.name : (files[i]?.name ?? `input ${i}`),
+    expectedHash: e?.expectedHash,
+  }));
+  return engine.run(
+    "VERIFY",
+    { contract: { ...contract, spec: { artifacts } }, seed: g.seed, inputs: files.map((f) => f.bytes) },
+    ctx.signal,
+  );
 }

@@ -49,14 +49,27 @@ export function startExecution(services: Services): Execution {
   let engine: GenerationEngine | null = null;
   if (config.workers > 0) {
     engine = config.cpuThreads > 0 ? new ThreadEngine({ threads: config.cpuThreads }) : inlineEngine;
-    logger.info({ cpuThreads: config.cpuThreads }, config.cpuThreads > 0 ? "generation engine in worker threads" : "generation engine on the event loop");
-    const port = new InProcessPort({ db, protocol, artifacts: services.artifacts, changes: services.changes, jobs: services.jobs });
+    logger.info(
+      { cpuThreads: config.cpuThreads },
+      config.cpuThreads > 0 ? "generation engine in worker threads" : "generation engine on the event loop",
+    );
+    const port = new InProcessPort({
+      db,
+      protocol,
+      artifacts: services.artifacts,
+      changes: services.changes,
+      jobs: services.jobs,
+    });
     const common = { leaseSeconds: config.leaseSeconds, logger, shutdownGraceMs: config.shutdownGraceMs };
     runners.push(
       new Runner(port, generationExecutor(engine), { ...common, concurrency: config.workers }).start(),
       // Batches mostly wait for their children, which run in the generation slots (or on external
       // workers); separate slots mean waiting batches can never starve their own steps.
-      new Runner(port, batchExecutor({ db, jobs: services.jobs, changes: services.changes }), { ...common, concurrency: config.workers * 4, shutdownGraceMs: 0 }).start(),
+      new Runner(port, batchExecutor({ db, jobs: services.jobs, changes: services.changes }), {
+        ...common,
+        concurrency: config.workers * 4,
+        shutdownGraceMs: 0,
+      }).start(),
     );
   }
 

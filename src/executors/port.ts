@@ -87,12 +87,22 @@ export interface WorkerPort {
   appendLogs(token: string, lines: readonly PortLogLine[]): Promise<void>;
   appendEvents(token: string, events: readonly unknown[], stream?: string): Promise<void>;
   uploadArtifact(token: string, artifact: ArtifactBody): Promise<UploadedArtifact>;
-  complete(token: string, result: unknown, artifactIds: readonly string[], problems?: readonly ProblemReport[]): Promise<{ state: JobState }>;
+  complete(
+    token: string,
+    result: unknown,
+    artifactIds: readonly string[],
+    problems?: readonly ProblemReport[],
+  ): Promise<{ state: JobState }>;
   /**
    * `handBack`: the job stopped only because this executor is shutting down (a port may requeue it at
    * once, uncounted); `problems`: what the run found, recorded with the failure.
    */
-  fail(token: string, error: { code: string; message: string }, retryable: boolean, options?: { handBack?: boolean; problems?: readonly ProblemReport[] }): Promise<{ state: JobState }>;
+  fail(
+    token: string,
+    error: { code: string; message: string },
+    retryable: boolean,
+    options?: { handBack?: boolean; problems?: readonly ProblemReport[] },
+  ): Promise<{ state: JobState }>;
   /** An input artifact the job may read (its creator could see it); InputFault INPUT_NOT_FOUND otherwise. */
   readArtifact(job: ClaimedJob, artifactId: string): Promise<ArtifactBytes>;
   /** Another generation job's artifacts, when the job's creator could see it; InputFault otherwise. */

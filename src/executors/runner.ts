@@ -21,6 +21,7 @@ import {
   type JobArtifacts,
   LeaseLostError,
   NotRunnableHere,
+  type PortLease,
   type PortLogLine,
   type ProblemReport,
   type UploadedArtifact,
@@ -151,14 +152,18 @@ export class Runner {
         continue;
       }
       this.dirty = false;
-      let claimed;
+      let claimed: PortLease[];
       try {
         // Every free slot in one claim: under load the claims keep pace with the completions.
-        claimed = await inSpan("job.claim", { attributes: { "jobs.executor": this.executor.name, "jobs.slots": free } }, async (span) => {
-          const leases = await this.port.claim(this.executor.filter, this.options.leaseSeconds, free);
-          span?.setAttribute("jobs.claimed", leases.length);
-          return leases;
-        });
+        claimed = await inSpan(
+          "job.claim",
+          { attributes: { "jobs.executor": this.executor.name, "jobs.slots": free } },
+          async (span) => {
+            const leases = await this.port.claim(this.executor.filter, this.options.leaseSeconds, free);
+            span?.setAttribute("jobs.claimed", leases.length);
+            return leases;
+          },
+        );
         failures = 0;
       } catch (err) {
         // The database or API is unreachable: back off, capped, and try again.
@@ -198,10 +203,19 @@ export class Runner {
     const span = {
       parent: ROOT_CONTEXT,
       links: linksTo(job.traceParent, { "jobs.link": "created_by_request" }),
-      attributes: { "jobs.job_id": job.id, "jobs.reasoner_type": job.reasonerType, "jobs.executor": this.executor.name },
+      attributes: {
+        "jobs.job_id": job.id,
+        "jobs.reasoner_type": job.reasonerType,
+        "jobs.executor": this.executor.name,
+      },
     };
     const done = inSpan(`job.execute ${job.reasonerType}`, span, () => this.execute(token, job, abort))
-      .catch((err: unknown) => this.options.logger.error({ err, jobId: job.id }, "executor crashed; the lease will expire and the job be retried"))
+      .catch((err: unknown) =>
+        this.options.logger.error(
+          { err, jobId: job.id },
+          "executor crashed; the lease will expire and the job be retried",
+        ),
+      )
       .finally(() => {
         this.freeSlot(job.id);
         this.unfinished.delete(done);
@@ -228,10 +242,17 @@ export class Runner {
       job,
       leaseToken: token,
       signal,
-      log: (message, o) => port.appendLogs(token, [{ message, level: o?.level ?? "info", step: o?.step ?? null, timestampMs: Date.now() } satisfies PortLogLine]),
+      log: (message, o) =>
+        port.appendLogs(token, [
+          { message, level: o?.level ?? "info", step: o?.step ?? null, timestampMs: Date.now() } satisfies PortLogLine,
+        ]),
       event: (data, stream) => port.appendEvents(token, [data], stream),
-      upload: (artifact) => inSpan("artifact.upload", { attributes: { "jobs.artifact.name": artifact.name } }, () => port.uploadArtifact(token, artifact)),
-      readArtifact: (id) => inSpan("artifact.read", { attributes: { "jobs.artifact.id": id } }, () => port.readArtifact(job, id)),
+      upload: (artifact) =>
+        inSpan("artifact.upload", { attributes: { "jobs.artifact.name": artifact.name } }, () =>
+          port.uploadArtifact(token, artifact),
+        ),
+      readArtifact: (id) =>
+        inSpan("artifact.read", { attributes: { "jobs.artifact.id": id } }, () => port.readArtifact(job, id)),
       jobArtifacts: (id) => port.jobArtifacts(job, id),
     };
     try {
@@ -251,10 +272,13 @@ export class Runner {
       keepAlive();
       this.freeSlot(job.id);
       try {
-        const { state } = await inSpan("job.complete", {}, () => port.complete(token, outcome.result, outcome.artifactIds, outcome.problems));
+        const { state } = await inSpan("job.complete", {}, () =>
+          port.complete(token, outcome.result, outcome.artifactIds, outcome.problems),
+        );
         logger.info({ jobId: job.id, state, executor: this.executor.name }, "job finished");
       } catch (err) {
-        if (err instanceof LeaseLostError) logger.warn({ jobId: job.id }, "lease lost before completion; the job is someone else's now");
+        if (err instanceof LeaseLostError)
+          logger.warn({ jobId: job.id }, "lease lost before completion; the job is someone else's now");
         else logger.error({ err, jobId: job.id }, "completeJob failed; the lease will expire and the job be retried");
       }
     } finally {
@@ -272,9 +296,16 @@ export class Runner {
     } else if (reason === "cancel") {
       report = { code: "CANCELED", message: "stopped on the cancel request", retryable: false };
     } else if (reason === "shutdown") {
-      report = { code: "SHUTDOWN", message: "the executor stopped for a server shutdown; the job will run again", retryable: true };
+      report = {
+        code: "SHUTDOWN",
+        message: "the executor stopped for a server shutdown; the job will run again",
+        retryable: true,
+      };
     } else if (err instanceof NotRunnableHere) {
-      logger.warn({ jobId: job.id, executor: this.executor.name, reason: err.message }, "claimed a job this executor cannot run; giving it back");
+      logger.warn(
+        { jobId: job.id, executor: this.executor.name, reason: err.message },
+        "claimed a job this executor cannot run; giving it back",
+      );
       report = { code: "NOT_RUNNABLE_HERE", message: err.message, retryable: true };
     } else if (err instanceof InputFault) {
       report = { code: err.code, message: err.message, retryable: false, problems: err.problems };
@@ -284,14 +315,22 @@ export class Runner {
     }
     try {
       if (reason === null && !(err instanceof NotRunnableHere)) {
-        await this.port.appendLogs(token, [{ message: `${report.code}: ${report.message}`, level: "error", timestampMs: Date.now() }]).catch(() => undefined);
+        await this.port
+          .appendLogs(token, [
+            { message: `${report.code}: ${report.message}`, level: "error", timestampMs: Date.now() },
+          ])
+          .catch(() => undefined);
       }
       const { state } = await inSpan("job.fail", { attributes: { "jobs.error.code": report.code } }, () =>
-        this.port.fail(token, { code: report.code, message: report.message }, report.retryable, { handBack: reason === "shutdown", problems: report.problems }),
+        this.port.fail(token, { code: report.code, message: report.message }, report.retryable, {
+          handBack: reason === "shutdown",
+          problems: report.problems,
+        }),
       );
       logger.info({ jobId: job.id, state, code: report.code }, "job stopped");
     } catch (e) {
-      if (!(e instanceof LeaseLostError)) logger.error({ err: e, jobId: job.id }, "failJob failed; the lease will expire and the job be retried");
+      if (!(e instanceof LeaseLostError))
+        logger.error({ err: e, jobId: job.id }, "failJob failed; the lease will expire and the job be retried");
     }
   }
 

@@ -24,7 +24,10 @@ export async function loadSharedSigningKey(db: Database, dataDir: string): Promi
 }
 
 async function readKey(db: Database): Promise<string | null> {
-  const rows = await db.query<{ privateKeyPem: string }>(`select "privateKeyPem" from "server_keys" where "name" = $1`, [EVIDENCE_KEY_NAME]);
+  const rows = await db.query<{ privateKeyPem: string }>(
+    `select "privateKeyPem" from "server_keys" where "name" = $1`,
+    [EVIDENCE_KEY_NAME],
+  );
   return rows[0]?.privateKeyPem ?? null;
 }
 

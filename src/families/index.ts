@@ -28,7 +28,11 @@ export function newJobFromRequest(req: CreateJobRequest): NewJob {
     case "PREDICTIVE":
       return reasonerJob(req);
     case "AGENT": {
-      const job = agentJob({ ...payload, ...definedOnly({ timeoutMins: common.timeoutMins, idempotencyKey: common.idempotencyKey }) }, "input.payload", req.reasonerName);
+      const job = agentJob(
+        { ...payload, ...definedOnly({ timeoutMins: common.timeoutMins, idempotencyKey: common.idempotencyKey }) },
+        "input.payload",
+        req.reasonerName,
+      );
       return { ...job, name: common.name ?? job.name };
     }
     case "GENERATION": {

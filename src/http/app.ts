@@ -1,6 +1,10 @@
 // The HTTP surface: GraphQL (and GraphiQL for browsers) on /graphql, health and readiness probes.
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from "@apollo/server/plugin/disabled";
 import { type ApolloServerPlugin, HeaderMap } from "@apollo/server";
 import { SpanKind } from "@opentelemetry/api";
 import express, { type Request, type Response } from "express";
@@ -30,7 +34,6 @@ import { newRequestId } from "./request-id.ts";
 
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
-
 /** What express's `req.protocol` and `req.get("host")` give with "trust proxy" off, for any request. */
 export function baseUrlOf(services: Services, req: IncomingMessage): string {
   const protocol = (req.socket as TLSSocket).encrypted ? "https" : "http";
@@ -47,7 +50,14 @@ export async function contextFor(
   actAs?: string | null,
 ): Promise<Context> {
   const viewer = await authenticateRequest(services, authorization, actAs);
-  return { services, viewer, loaders: createJobLoaders(services.registry, viewer), requestId, baseUrl, ...(signal ? { signal } : {}) };
+  return {
+    services,
+    viewer,
+    loaders: createJobLoaders(services.registry, viewer),
+    requestId,
+    baseUrl,
+    ...(signal ? { signal } : {}),
+  };
 }
 
 /**
@@ -116,11 +126,14 @@ const errorLogPlugin = (errors: ErrorFormatting): ApolloServerPlugin<Context> =>
 
 /** Exactly `/graphql`, with or without a query string (other spellings express routes as before). */
 function isGraphQLPath(url: string | undefined): boolean {
-  return url !== undefined && url.startsWith("/graphql") && (url.length === 8 || url.charCodeAt(8) === 63 /* ? */);
+  return url !== undefined && url.startsWith("/graphql") && (url.length === 8 || url.charCodeAt(8) === 63) /* ? */;
 }
 
 /** The types Apollo Server gives complete answers; express's res.send keeps them exactly as they are. */
-const UTF8_JSON_TYPES = new Set(["application/json; charset=utf-8", "application/graphql-response+json; charset=utf-8"]);
+const UTF8_JSON_TYPES = new Set([
+  "application/json; charset=utf-8",
+  "application/graphql-response+json; charset=utf-8",
+]);
 
 export async function createApp(services: Services, schema: GraphQLSchema, httpServer: Server) {
   const errors = createErrorFormatting(services.logger, { suggestions: services.config.fieldSuggestions });
@@ -163,7 +176,12 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
     const status = e.status && e.status >= 400 && e.status < 500 ? e.status : 500;
     if (status === 500) services.logger.error({ err, requestId }, "unhandled HTTP error");
     const code = status === 413 ? "BAD_USER_INPUT" : status < 500 ? "BAD_REQUEST" : "INTERNAL_SERVER_ERROR";
-    const message = status === 413 ? `request body larger than ${MAX_BODY_BYTES} bytes` : status < 500 ? "malformed request" : "Internal server error";
+    const message =
+      status === 413
+        ? `request body larger than ${MAX_BODY_BYTES} bytes`
+        : status < 500
+          ? "malformed request"
+          : "Internal server error";
     return { status, body: { errors: [{ message, extensions: { code, requestId } }] } };
   };
 
@@ -171,15 +189,33 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
   const refuseOversizedBatch = (req: Request, res: Response, requestId: string): boolean => {
     const max = services.config.limits.maxBatch;
     if (!Array.isArray(req.body) || req.body.length <= max) return false;
-    res.status(400).json({ errors: [{ message: `at most ${max} operations per batched request`, extensions: { code: "BAD_USER_INPUT", requestId } }] });
+    res.status(400).json({
+      errors: [
+        {
+          message: `at most ${max} operations per batched request`,
+          extensions: { code: "BAD_USER_INPUT", requestId },
+        },
+      ],
+    });
     return true;
   };
 
   /** What @as-integrations/express5's middleware does; `direct`: on the direct path (see servePost). */
-  const answerGraphQL = async (req: Request, res: ServerResponse, requestId: string, direct: boolean): Promise<void> => {
+  const answerGraphQL = async (
+    req: Request,
+    res: ServerResponse,
+    requestId: string,
+    direct: boolean,
+  ): Promise<void> => {
     if (!("body" in req)) {
       res.statusCode = 500;
-      emit(req, res, requestId, direct, "`req.body` is not set; this probably means you forgot to set up the `json` middleware before the Apollo Server middleware.");
+      emit(
+        req,
+        res,
+        requestId,
+        direct,
+        "`req.body` is not set; this probably means you forgot to set up the `json` middleware before the Apollo Server middleware.",
+      );
       return;
     }
     const headers = new HeaderMap();
@@ -189,25 +225,43 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
     const url = req.url ?? "";
     // The request's span (continuing the caller's traceparent) is active while it executes, so the
     // operation, its statements and the jobs it creates belong to it.
-    const span = { kind: SpanKind.SERVER, parent: contextOfTraceParent(req.headers.traceparent), attributes: { "http.request.method": req.method ?? "", "url.path": "/graphql", "jobs.request_id": requestId } };
-    const response = await inSpan(`${req.method} /graphql`, span, () => apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method!.toUpperCase(), headers, search: url.includes("?") ? (parseUrl(url).search ?? "") : "", body: req.body },
-      context: async () => {
-        try {
-          const context = await contextFor(services, req.headers.authorization, baseUrlOf(services, req), requestId, undefined, actAsOf(req.headers));
-          const access = accessRecordOf(res);
-          if (access) {
-            access.keyId = context.viewer.apiKeyId;
-            context.access = access;
+    const span = {
+      kind: SpanKind.SERVER,
+      parent: contextOfTraceParent(req.headers.traceparent),
+      attributes: { "http.request.method": req.method ?? "", "url.path": "/graphql", "jobs.request_id": requestId },
+    };
+    const response = await inSpan(`${req.method} /graphql`, span, () =>
+      apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: {
+          method: req.method!.toUpperCase(),
+          headers,
+          search: url.includes("?") ? (parseUrl(url).search ?? "") : "",
+          body: req.body,
+        },
+        context: async () => {
+          try {
+            const context = await contextFor(
+              services,
+              req.headers.authorization,
+              baseUrlOf(services, req),
+              requestId,
+              undefined,
+              actAsOf(req.headers),
+            );
+            const access = accessRecordOf(res);
+            if (access) {
+              access.keyId = context.viewer.apiKeyId;
+              context.access = access;
+            }
+            return withLazySignal(context, res);
+          } catch (err) {
+            // Answered by Apollo without any operation (so no errorLogPlugin): logged here.
+            errors.log(err, requestId);
+            throw err;
           }
-          return withLazySignal(context, res);
-        } catch (err) {
-          // Answered by Apollo without any operation (so no errorLogPlugin): logged here.
-          errors.log(err, requestId);
-          throw err;
-        }
-      },
-    }));
+        },
+      }),
+    );
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status || 200;
     if (response.body.kind === "complete") {
@@ -251,13 +305,18 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
     try {
       if (!services.config.metricsPublic) {
         const viewer = await authenticateRequest(services, req.headers.authorization);
-        if (!(await services.auth.isFirstTenantAdmin(viewer))) throw jobsError("FORBIDDEN", "metrics need an admin key of the first tenant");
+        if (!(await services.auth.isFirstTenantAdmin(viewer)))
+          throw jobsError("FORBIDDEN", "metrics need an admin key of the first tenant");
       }
       const { contentType, body } = await services.metrics.exposition();
       res.setHeader("content-type", contentType);
       res.send(body);
     } catch (err) {
-      sendHttpError(res, services.logger, err, { what: "metrics collection failed", status: 503, message: "metrics unavailable" });
+      sendHttpError(res, services.logger, err, {
+        what: "metrics collection failed",
+        status: 503,
+        message: "metrics unavailable",
+      });
     }
   });
   app.use(artifactsRouter(services));
@@ -318,7 +377,14 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
   function sendDirect(req: IncomingMessage, res: ServerResponse, requestId: string, body: string): void {
     const type = res.getHeader("content-type");
     const status = res.statusCode;
-    if (typeof type === "string" && UTF8_JSON_TYPES.has(type) && status >= 200 && status !== 204 && status !== 205 && status !== 304) {
+    if (
+      typeof type === "string" &&
+      UTF8_JSON_TYPES.has(type) &&
+      status >= 200 &&
+      status !== 204 &&
+      status !== 205 &&
+      status !== 304
+    ) {
       if (!res.hasHeader("transfer-encoding")) res.setHeader("content-length", Buffer.byteLength(body, "utf8"));
       res.end(body, "utf8");
     } else {

@@ -40,10 +40,20 @@ function withAccessKey(req: Request, viewer: Viewer): Viewer {
  * Transfers are in the audit log as GraphQL mutations are ("who downloaded what"), once the caller is
  * known: operation is the route, target what it named, outcome OK or the error's code.
  */
-function audit(services: Services, res: Response, viewer: Viewer | null, operation: string, target: string, err?: unknown): void {
+function audit(
+  services: Services,
+  res: Response,
+  viewer: Viewer | null,
+  operation: string,
+  target: string,
+  err?: unknown,
+): void {
   if (!viewer) return;
-  const outcome = err === undefined ? AUDIT_OK : isJobsError(err) ? String(err.extensions.code) : "INTERNAL_SERVER_ERROR";
-  void services.audit.record([{ ...auditActor(viewer), operation, target, outcome, requestId: String(res.locals.requestId ?? "") || null }]);
+  const outcome =
+    err === undefined ? AUDIT_OK : isJobsError(err) ? String(err.extensions.code) : "INTERNAL_SERVER_ERROR";
+  void services.audit.record([
+    { ...auditActor(viewer), operation, target, outcome, requestId: String(res.locals.requestId ?? "") || null },
+  ]);
 }
 
 /** If-None-Match against our strong ETag: lists, weak tags and `*` (not req.fresh, which fetch's no-cache defeats). */
@@ -89,7 +99,14 @@ function sendDownload(req: Request, res: Response, d: Download): void {
 }
 
 /** Headers of an upstream download that the front passes on to its client. */
-const RELAYED_HEADERS = ["content-type", "content-length", "content-disposition", "etag", "x-content-hash", "cache-control"];
+const RELAYED_HEADERS = [
+  "content-type",
+  "content-length",
+  "content-disposition",
+  "etag",
+  "x-content-hash",
+  "cache-control",
+];
 
 /**
  * Serves a download the local store does not have from the remote gateways, streamed through as
@@ -101,7 +118,8 @@ async function relayDownload(services: Services, req: Request, res: Response, pa
   const viewer = await downloaderOf(services, req);
   const abort = new AbortController();
   res.once("close", () => abort.abort());
-  const conditional: Record<string, string> = typeof req.headers["if-none-match"] === "string" ? { "if-none-match": req.headers["if-none-match"] } : {};
+  const conditional: Record<string, string> =
+    typeof req.headers["if-none-match"] === "string" ? { "if-none-match": req.headers["if-none-match"] } : {};
   for (const gateway of remotes) {
     const upstream = await gateway.download!(path, viewer, conditional, abort.signal);
     if (!upstream) continue;
@@ -142,26 +160,35 @@ export function artifactsRouter(services: Services): express.Router {
       const caller = (viewer = await viewerOf(services, req));
       const leaseToken = req.headers[LEASE_HEADER];
       if (typeof leaseToken !== "string" || !leaseToken) {
-        throw jobsError("BAD_USER_INPUT", `the ${LEASE_HEADER} header names the lease the upload belongs to`, { field: LEASE_HEADER });
+        throw jobsError("BAD_USER_INPUT", `the ${LEASE_HEADER} header names the lease the upload belongs to`, {
+          field: LEASE_HEADER,
+        });
       }
       const declared = Number(req.headers["content-length"] ?? NaN);
       if (Number.isFinite(declared) && declared > services.artifacts.maxBytes) {
-        throw jobsError("BAD_USER_INPUT", `artifact larger than ${services.artifacts.maxBytes} bytes`, { field: "body", maxBytes: services.artifacts.maxBytes });
+        throw jobsError("BAD_USER_INPUT", `artifact larger than ${services.artifacts.maxBytes} bytes`, {
+          field: "body",
+          maxBytes: services.artifacts.maxBytes,
+        });
       }
       const type = typeof req.query.type === "string" ? req.query.type : null;
       const mime = req.headers["content-type"];
-      const stored = await inSpan("artifact.upload", transferSpan(req, { "jobs.artifact.name": name }), async (span) => {
-        const uploaded = await services.artifacts.upload({
-          leaseToken,
-          caller,
-          name,
-          artifactType: type,
-          mimeType: typeof mime === "string" && mime !== "application/octet-stream" ? mime : null,
-          body: req,
-        });
-        span?.setAttributes({ "jobs.artifact.id": uploaded.id, "jobs.artifact.size_bytes": uploaded.sizeBytes });
-        return uploaded;
-      });
+      const stored = await inSpan(
+        "artifact.upload",
+        transferSpan(req, { "jobs.artifact.name": name }),
+        async (span) => {
+          const uploaded = await services.artifacts.upload({
+            leaseToken,
+            caller,
+            name,
+            artifactType: type,
+            mimeType: typeof mime === "string" && mime !== "application/octet-stream" ? mime : null,
+            body: req,
+          });
+          span?.setAttributes({ "jobs.artifact.id": uploaded.id, "jobs.artifact.size_bytes": uploaded.sizeBytes });
+          return uploaded;
+        },
+      );
       res.status(201).json(stored);
       audit(services, res, viewer, "PUT /artifacts", stored.id);
     } catch (err) {
@@ -182,7 +209,10 @@ export function artifactsRouter(services: Services): express.Router {
       viewer = await viewerOf(services, req);
       const declared = Number(req.headers["content-length"] ?? NaN);
       if (Number.isFinite(declared) && declared > services.artifacts.maxBytes) {
-        throw jobsError("BAD_USER_INPUT", `upload larger than ${services.artifacts.maxBytes} bytes`, { field: "body", maxBytes: services.artifacts.maxBytes });
+        throw jobsError("BAD_USER_INPUT", `upload larger than ${services.artifacts.maxBytes} bytes`, {
+          field: "body",
+          maxBytes: services.artifacts.maxBytes,
+        });
       }
       const mime = req.headers["content-type"];
       const stored = await services.artifacts.uploadDataset({
@@ -206,7 +236,9 @@ export function artifactsRouter(services: Services): express.Router {
     let viewer: Viewer | null = null;
     try {
       const who = (viewer = await downloaderOf(services, req));
-      await tracedDownload(req, res, req.params.id, async () => services.artifacts.artifactDownload(req.params.id, who));
+      await tracedDownload(req, res, req.params.id, async () =>
+        services.artifacts.artifactDownload(req.params.id, who),
+      );
       audit(services, res, viewer, "GET /artifacts/:id", req.params.id);
     } catch (err) {
       audit(services, res, viewer, "GET /artifacts/:id", req.params.id, err);
@@ -219,7 +251,9 @@ export function artifactsRouter(services: Services): express.Router {
     let viewer: Viewer | null = null;
     try {
       const who = (viewer = await downloaderOf(services, req));
-      await tracedDownload(req, res, req.params.revisionId, async () => services.artifacts.fileRevisionDownload(req.params.revisionId, who));
+      await tracedDownload(req, res, req.params.revisionId, async () =>
+        services.artifacts.fileRevisionDownload(req.params.revisionId, who),
+      );
       audit(services, res, viewer, "GET /files/:revisionId", req.params.revisionId);
     } catch (err) {
       audit(services, res, viewer, "GET /files/:revisionId", req.params.revisionId, err);

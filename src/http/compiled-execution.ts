@@ -23,12 +23,20 @@ export function compiledExecutor(schema: GraphQLSchema): GatewayExecutor {
     // No operation to run (several and no operationName, or an unknown one): graphql-js says why,
     // and Apollo answers that as the client's error (400, OPERATION_RESOLUTION_FAILURE).
     // (The name asked for, not rc.operationName: that is the resolved operation's, null here.)
-    if (!rc.operation) return execute({ schema, document: rc.document, contextValue: rc.context, variableValues: rc.request.variables ?? {}, operationName: rc.request.operationName });
+    if (!rc.operation)
+      return execute({
+        schema,
+        document: rc.document,
+        contextValue: rc.context,
+        variableValues: rc.request.variables ?? {},
+        operationName: rc.request.operationName,
+      });
     const key = `${rc.operationName ?? ""}\u0000${rc.queryHash}`;
     let plan = plans.get(key);
     if (plan === undefined) {
       const operation = rc.operation.operation;
-      const compiled = operation === "subscription" ? null : compileQuery(schema, rc.document, rc.operationName ?? undefined);
+      const compiled =
+        operation === "subscription" ? null : compileQuery(schema, rc.document, rc.operationName ?? undefined);
       plan = compiled && isCompiledQuery(compiled) ? compiled : "interpreted";
       plans.set(key, plan);
     }
@@ -41,7 +49,13 @@ export function compiledExecutor(schema: GraphQLSchema): GatewayExecutor {
     }
     const run = () =>
       plan === "interpreted"
-        ? execute({ schema, document: rc.document, contextValue: rc.context, variableValues: variables, operationName: rc.operationName })
+        ? execute({
+            schema,
+            document: rc.document,
+            contextValue: rc.context,
+            variableValues: variables,
+            operationName: rc.operationName,
+          })
         : plan.query(undefined, rc.context, variables);
     const traced = (rc.context as { trace?: OtelContext }).trace;
     const result = await (traced ? otelContext.with(traced, run) : run());
@@ -50,7 +64,10 @@ export function compiledExecutor(schema: GraphQLSchema): GatewayExecutor {
 }
 
 /** A partial answer's errors (an unavailable upstream in a merged list) join the result's own. */
-export function withPartialErrors<R extends ExecutionResult>(result: R, context: { partialErrors?: GraphQLError[] }): R {
+export function withPartialErrors<R extends ExecutionResult>(
+  result: R,
+  context: { partialErrors?: GraphQLError[] },
+): R {
   if (!context.partialErrors?.length) return result;
   return { ...result, errors: [...(result.errors ?? []), ...context.partialErrors] };
 }

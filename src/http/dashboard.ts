@@ -40,10 +40,18 @@ export function dashboardRouter(dist: string = DASHBOARD_DIST): express.Router {
 
   const sendPage = (req: Request, res: Response, next: express.NextFunction) => {
     if (!existsSync(index)) {
-      res.status(503).type("text/plain").send("The dashboard is not built: run `npm run build:web` (npm start does it when needed).\n");
+      res
+        .status(503)
+        .type("text/plain")
+        .send("The dashboard is not built: run `npm run build:web` (npm start does it when needed).\n");
       return;
     }
-    res.set({ ...SECURITY_HEADERS, "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache", "Content-Security-Policy": contentSecurityPolicy(req) });
+    res.set({
+      ...SECURITY_HEADERS,
+      "Content-Type": "text/html; charset=utf-8",
+      "Cache-Control": "no-cache",
+      "Content-Security-Policy": contentSecurityPolicy(req),
+    });
     res.sendFile(index, { dotfiles: "allow", cacheControl: false }, (err) => {
       if (err && !res.headersSent) next(err);
     });

@@ -33,14 +33,21 @@ function locateFiles(): Record<string, { path: string; version: string }> {
   const manifest = join(built, BUILT_MANIFEST);
   if (existsSync(manifest)) {
     const versions = JSON.parse(readFileSync(manifest, "utf8")) as Record<string, string>;
-    return Object.fromEntries(Object.keys(GRAPHIQL_PACKAGE_FILES).map((name) => [name, { path: join(built, name), version: versions[name] ?? "built" }]));
+    return Object.fromEntries(
+      Object.keys(GRAPHIQL_PACKAGE_FILES).map((name) => [
+        name,
+        { path: join(built, name), version: versions[name] ?? "built" },
+      ]),
+    );
   }
   return graphiqlPackageFiles();
 }
 
 /** Each file in its installed package, with the package's version (the build copies these). */
 export function graphiqlPackageFiles(): Record<string, { path: string; version: string }> {
-  return Object.fromEntries(Object.entries(GRAPHIQL_PACKAGE_FILES).map(([name, f]) => [name, packageFile(f.pkg, f.file)]));
+  return Object.fromEntries(
+    Object.entries(GRAPHIQL_PACKAGE_FILES).map(([name, f]) => [name, packageFile(f.pkg, f.file)]),
+  );
 }
 
 /** The page's own script: reads its settings from a JSON data block, so no inline script is needed. */
@@ -157,7 +164,10 @@ const scriptJson = (value: unknown) =>
 export function connectSources(options: GraphiQLOptions, req: Request): string[] {
   const sources = new Set<string>(["'self'"]);
   const host = req.get("host");
-  for (const [url, ws] of [[options.endpoint, false], [options.subscriptionEndpoint, true]] as const) {
+  for (const [url, ws] of [
+    [options.endpoint, false],
+    [options.subscriptionEndpoint, true],
+  ] as const) {
     if (!url) continue;
     let absolute: URL | null = null;
     try {

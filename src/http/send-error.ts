@@ -37,13 +37,20 @@ export function sendHttpError(res: Response, logger: Logger, err: unknown, unexp
   const requestId = String(res.locals.requestId ?? "");
   if (isJobsError(err)) {
     const e = err as GraphQLError;
-    const status = (e.extensions.http as { status?: number } | undefined)?.status ?? httpStatusOf(String(e.extensions.code), e.extensions);
+    const status =
+      (e.extensions.http as { status?: number } | undefined)?.status ??
+      httpStatusOf(String(e.extensions.code), e.extensions);
     const { http: _http, ...extensions } = e.extensions;
     res.status(status).json({ errors: [{ message: e.message, extensions: { ...extensions, requestId } }] });
     return;
   }
   logger.error({ err, requestId }, unexpected.what);
-  res
-    .status(unexpected.status ?? 500)
-    .json({ errors: [{ message: unexpected.message ?? "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR", requestId } }] });
+  res.status(unexpected.status ?? 500).json({
+    errors: [
+      {
+        message: unexpected.message ?? "Internal server error",
+        extensions: { code: "INTERNAL_SERVER_ERROR", requestId },
+      },
+    ],
+  });
 }

@@ -25,7 +25,12 @@ export function sessionRouter(services: Services): express.Router {
       const token = await services.sessions.start(viewer);
       res.cookie(SESSION_COOKIE, token, { ...cookieOptions(services, req), maxAge: SESSION_SECONDS * 1000 });
       res.setHeader("cache-control", "no-store");
-      res.json({ userId: viewer.userId, tenantId: viewer.tenantId, role: viewer.role, expiresInSeconds: SESSION_SECONDS });
+      res.json({
+        userId: viewer.userId,
+        tenantId: viewer.tenantId,
+        role: viewer.role,
+        expiresInSeconds: SESSION_SECONDS,
+      });
     } catch (err) {
       sendHttpError(res, services.logger, err, { what: "starting a dashboard session failed" });
     }

@@ -76,7 +76,12 @@ export class JobChangeHub {
    * Resolves with the first `check()` result that is not undefined: checked once now, then again
    * after each change of the job (or a resync); never in a loop of its own. Fails with JOB_TIMEOUT.
    */
-  async waitUntil<T>(jobId: string, timeoutMs: number, check: () => Promise<T | undefined>, signal?: AbortSignal): Promise<T> {
+  async waitUntil<T>(
+    jobId: string,
+    timeoutMs: number,
+    check: () => Promise<T | undefined>,
+    signal?: AbortSignal,
+  ): Promise<T> {
     let wake: () => void = () => undefined;
     let pending = true; // a change arrived while a check was running
     const onChange = () => {
@@ -114,7 +119,12 @@ export class JobChangeHub {
       unsubscribe();
       unResync();
     }
-    if (ending.aborted) throw jobsError("JOB_TIMEOUT", `the server is shutting down before job ${jobId} finished; wait again`, { jobId, reason: "SHUTTING_DOWN", retryable: true });
+    if (ending.aborted)
+      throw jobsError("JOB_TIMEOUT", `the server is shutting down before job ${jobId} finished; wait again`, {
+        jobId,
+        reason: "SHUTTING_DOWN",
+        retryable: true,
+      });
     throw jobsError("JOB_TIMEOUT", `job ${jobId} did not finish within ${Math.round(timeoutMs / 1000)} s`, { jobId });
   }
 }

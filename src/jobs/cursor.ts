@@ -35,7 +35,8 @@ export function pageOffset(offset: number | null | undefined, after: string | nu
   if (!Number.isInteger(n) || n < 0 || n > MAX_OFFSET) {
     throw jobsError("BAD_USER_INPUT", `offset: must be between 0 and ${MAX_OFFSET}`, { field: "offset" });
   }
-  if (n > 0 && after != null) throw jobsError("BAD_USER_INPUT", "offset: give either offset or after, not both", { field: "offset" });
+  if (n > 0 && after != null)
+    throw jobsError("BAD_USER_INPUT", "offset: give either offset or after, not both", { field: "offset" });
   return n;
 }
 
@@ -69,6 +70,7 @@ export const MAX_SEQ = 2_147_483_647;
 
 export function parseSeqCursor(cursor: string | null | undefined, field = "after"): number {
   if (cursor === null || cursor === undefined || cursor === "") return 0;
-  if (!/^\d{1,10}$/.test(cursor) || Number(cursor) > MAX_SEQ) throw jobsError("BAD_USER_INPUT", `${field}: not a cursor of this stream`, { field });
+  if (!/^\d{1,10}$/.test(cursor) || Number(cursor) > MAX_SEQ)
+    throw jobsError("BAD_USER_INPUT", `${field}: not a cursor of this stream`, { field });
   return Number(cursor);
 }

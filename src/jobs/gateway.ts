@@ -1,7 +1,16 @@
 // The seam between the API and wherever jobs live: the local gateway (our database) and remote
 // gateways (upstream jobs services of this contract, src/jobs/remote) implement the same interface.
 import type { GraphQLError } from "graphql";
-import type { AccessRelation, ArchiveStatus, GenerationKind, JobFilter, JobKey, JobRecord, ReasonerType, Viewer } from "./model.ts";
+import type {
+  AccessRelation,
+  ArchiveStatus,
+  GenerationKind,
+  JobFilter,
+  JobKey,
+  JobRecord,
+  ReasonerType,
+  Viewer,
+} from "./model.ts";
 import type { NewJob } from "./new-job.ts";
 
 /** How many jobs match: exact, or (past the gateway's bound) an estimate that says it is one. */
@@ -203,11 +212,20 @@ export interface AgentJobExtras {
   addComment(jobId: string, content: string, viewer: Viewer): Promise<CommentRecord>;
   setArchiveStatus(jobId: string, status: ArchiveStatus, reason: string | null, viewer: Viewer): Promise<JobRecord>;
   updateFile(jobId: string, update: FileUpdate, viewer: Viewer): Promise<JobRecord>;
-  createAccess(jobId: string, subject: { subjectId?: string | null; email?: string | null }, relation: AccessRelation, viewer: Viewer): Promise<AccessGrantRecord>;
+  createAccess(
+    jobId: string,
+    subject: { subjectId?: string | null; email?: string | null },
+    relation: AccessRelation,
+    viewer: Viewer,
+  ): Promise<AccessGrantRecord>;
   updateAccess(jobId: string, subjectId: string, relation: AccessRelation, viewer: Viewer): Promise<AccessGrantRecord>;
   removeAccess(jobId: string, subjectId: string, viewer: Viewer): Promise<boolean>;
   /** Reassigns a waiting job to another agent or pool (both null: any agent of its queue). */
-  assignAgent?(jobId: string, target: { agentId: string | null; agentPoolId: string | null }, viewer: Viewer): Promise<JobRecord>;
+  assignAgent?(
+    jobId: string,
+    target: { agentId: string | null; agentPoolId: string | null },
+    viewer: Viewer,
+  ): Promise<JobRecord>;
 }
 
 export interface JobGateway {
@@ -229,7 +247,13 @@ export interface JobGateway {
   /** Jobs the viewer may see, in key order; null for missing or invisible ones. */
   load(keys: readonly JobKey[], viewer: Viewer): Promise<(JobRecord | null)[]>;
   /** Newest first (createdOn, then id, descending), after the cursor. */
-  list(filter: JobFilter, first: number, after: GatewayCursor | null, viewer: Viewer, prefetch?: ListPrefetch): Promise<GatewayPage>;
+  list(
+    filter: JobFilter,
+    first: number,
+    after: GatewayCursor | null,
+    viewer: Viewer,
+    prefetch?: ListPrefetch,
+  ): Promise<GatewayPage>;
   /** Exact up to a bound the gateway chooses, an estimate (flagged) past it: never a scan of every job. */
   count(filter: JobFilter, viewer: Viewer): Promise<JobCount>;
   cursorOf(job: JobRecord): GatewayCursor;
@@ -249,10 +273,20 @@ export interface JobGateway {
   watchJob?(key: JobKey, viewer: Viewer): AsyncIterableIterator<JobRecord>;
   watchJobs?(filter: JobFilter, viewer: Viewer): AsyncIterableIterator<JobRecord>;
   watchEvents?(key: JobKey, stream: string, afterSeq: number, viewer: Viewer): AsyncIterableIterator<JobEventRecord>;
-  watchLogs?(key: JobKey, sinceMs: number | null, afterSeq: number, viewer: Viewer): AsyncIterableIterator<LogLineRecord>;
+  watchLogs?(
+    key: JobKey,
+    sinceMs: number | null,
+    afterSeq: number,
+    viewer: Viewer,
+  ): AsyncIterableIterator<LogLineRecord>;
   close?(): Promise<void>;
   /** An artifact or file download served where the job lives (remote gateways stream it through). */
-  download?(path: string, viewer: Viewer, headers: Record<string, string>, signal: AbortSignal): Promise<Response | null>;
+  download?(
+    path: string,
+    viewer: Viewer,
+    headers: Record<string, string>,
+    signal: AbortSignal,
+  ): Promise<Response | null>;
   /** Where it is and whether it answers (the `gateways` query). */
   readonly url?: string;
   readonly health?: { healthy: boolean; lastError: string | null };

@@ -30,14 +30,21 @@ const jobIdOf = (job: JobRecord) => job.id;
 const keyOf = (k: JobKey) => `${k.reasonerType}:${k.jobId}`;
 
 /** A loader keyed by job: batches per gateway, answers in key order. */
-function expansionLoader<R>(registry: GatewayRegistry, expansionsOf: ExpansionsOf, fetch: Fetch<R>): DataLoader<JobRecord, R, string> {
+function expansionLoader<R>(
+  registry: GatewayRegistry,
+  expansionsOf: ExpansionsOf,
+  fetch: Fetch<R>,
+): DataLoader<JobRecord, R, string> {
   return new DataLoader<JobRecord, R, string>(
     async (jobs) => {
       const results = new Array<R>(jobs.length);
       await Promise.all(
         [...byGatewayOf(registry, jobs)].map(async ([gateway, indexes]) => {
-          const rows = await fetch(expansionsOf(gateway, jobs), indexes.map((i) => jobs[i]!.id));
-          indexes.forEach((jobIndex, k) => (results[jobIndex] = rows[k]!));
+          const rows = await fetch(
+            expansionsOf(gateway, jobs),
+            indexes.map((i) => jobs[i]!.id),
+          );
+          for (const [k, jobIndex] of indexes.entries()) results[jobIndex] = rows[k]!;
         }),
       );
       return results;
@@ -64,7 +71,10 @@ export interface JobLoaders {
 }
 
 /** Groups indexes by the gateway serving each item's family. */
-function byGatewayOf(registry: GatewayRegistry, types: readonly { reasonerType: JobKey["reasonerType"] }[]): Map<JobGateway, number[]> {
+function byGatewayOf(
+  registry: GatewayRegistry,
+  types: readonly { reasonerType: JobKey["reasonerType"] }[],
+): Map<JobGateway, number[]> {
   const byGateway = new Map<JobGateway, number[]>();
   types.forEach((item, i) => {
     const g = registry.for(item.reasonerType);
@@ -81,8 +91,11 @@ function jobLoader(registry: GatewayRegistry, viewer: Viewer): JobLoaders["job"]
       const results = new Array<JobRecord | null>(keys.length).fill(null);
       await Promise.all(
         [...byGatewayOf(registry, keys)].map(async ([gateway, indexes]) => {
-          const jobs = await gateway.load(indexes.map((i) => keys[i]!), viewer);
-          indexes.forEach((keyIndex, k) => (results[keyIndex] = jobs[k] ?? null));
+          const jobs = await gateway.load(
+            indexes.map((i) => keys[i]!),
+            viewer,
+          );
+          for (const [k, keyIndex] of indexes.entries()) results[keyIndex] = jobs[k] ?? null;
         }),
       );
       return results;

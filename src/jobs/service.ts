@@ -80,7 +80,8 @@ export class JobService {
   }
 
   async create(job: NewJob, request: unknown, viewer: Viewer): Promise<JobRecord> {
-    if (viewer.role === "WORKER") throw jobsError("FORBIDDEN", "worker keys run the worker protocol only; they cannot create jobs");
+    if (viewer.role === "WORKER")
+      throw jobsError("FORBIDDEN", "worker keys run the worker protocol only; they cannot create jobs");
     const requestHash = createHash("sha256").update(JSON.stringify(request)).digest("hex");
     return this.registry.for(job.reasonerType).create({ ...job, requestHash }, viewer, request);
   }
@@ -90,9 +91,12 @@ export class JobService {
    * its error (a bad request fails alone). Each gateway creates its share in bulk when it can.
    */
   async createMany(requests: readonly CreateJobRequest[], viewer: Viewer): Promise<(JobRecord | GraphQLError)[]> {
-    if (viewer.role === "WORKER") throw jobsError("FORBIDDEN", "worker keys run the worker protocol only; they cannot create jobs");
+    if (viewer.role === "WORKER")
+      throw jobsError("FORBIDDEN", "worker keys run the worker protocol only; they cannot create jobs");
     if (requests.length > MAX_BULK_CREATE) {
-      throw jobsError("BAD_USER_INPUT", `inputs: at most ${MAX_BULK_CREATE} jobs per call, got ${requests.length}`, { field: "inputs" });
+      throw jobsError("BAD_USER_INPUT", `inputs: at most ${MAX_BULK_CREATE} jobs per call, got ${requests.length}`, {
+        field: "inputs",
+      });
     }
     const answers: (JobRecord | GraphQLError)[] = new Array(requests.length);
     const byGateway = new Map<JobGateway, { index: number; job: NewJob }[]>();
@@ -100,7 +104,9 @@ export class JobService {
       try {
         const job = newJobFromRequest(request);
         // The same fingerprint createJob makes, so a key reused across the two is the same request.
-        const requestHash = createHash("sha256").update(JSON.stringify({ createJob: request })).digest("hex");
+        const requestHash = createHash("sha256")
+          .update(JSON.stringify({ createJob: request }))
+          .digest("hex");
         const gateway = this.registry.for(job.reasonerType);
         byGateway.set(gateway, [...(byGateway.get(gateway) ?? []), { index, job: { ...job, requestHash } }]);
       } catch (error) {
@@ -111,9 +117,18 @@ export class JobService {
     await Promise.all(
       [...byGateway].map(async ([gateway, items]) => {
         const created = gateway.createMany
-          ? await gateway.createMany(items.map((i) => i.job), viewer)
-          : await Promise.all(items.map((i) => gateway.create(i.job, viewer).catch((error: unknown) => (isJobsError(error) ? error : Promise.reject(error)))));
-        items.forEach((item, k) => (answers[item.index] = created[k]!));
+          ? await gateway.createMany(
+              items.map((i) => i.job),
+              viewer,
+            )
+          : await Promise.all(
+              items.map((i) =>
+                gateway
+                  .create(i.job, viewer)
+                  .catch((error: unknown) => (isJobsError(error) ? error : Promise.reject(error))),
+              ),
+            );
+        for (const [k, item] of items.entries()) answers[item.index] = created[k]!;
       }),
     );
     return answers;
@@ -133,7 +148,12 @@ export class JobService {
   async findById(jobId: string, viewer: Viewer): Promise<JobRecord | null> {
     if (!isUuid(jobId)) return null;
     const found = await Promise.all(
-      this.registry.gateways().map((g) => g.load(g.reasonerTypes.map((reasonerType) => ({ reasonerType, jobId })), viewer)),
+      this.registry.gateways().map((g) =>
+        g.load(
+          g.reasonerTypes.map((reasonerType) => ({ reasonerType, jobId })),
+          viewer,
+        ),
+      ),
     );
     return found.flat().find((job) => job !== null) ?? null;
   }
@@ -146,7 +166,11 @@ export class JobService {
     const job = await this.findById(jobId, viewer);
     if (!job) throw jobsError("NOT_FOUND", `job ${jobId} not found`);
     if (job.reasonerType !== family) {
-      throw jobsError("BAD_USER_INPUT", `${operation} applies to ${family} jobs only; job ${jobId} is a ${job.reasonerType} job`, { field: "jobId" });
+      throw jobsError(
+        "BAD_USER_INPUT",
+        `${operation} applies to ${family} jobs only; job ${jobId} is a ${job.reasonerType} job`,
+        { field: "jobId" },
+      );
     }
     return job;
   }
@@ -167,13 +191,27 @@ export class JobService {
     // A position for a gateway this server does not have is a cursor from elsewhere: not page 1.
     const known = new Set(this.registry.gateways().map((g) => g.name));
     const unknown = Object.keys(positions).find((name) => !known.has(name));
-    if (unknown !== undefined) throw jobsError("BAD_USER_INPUT", `after: names a jobs gateway this server does not have (${unknown.slice(0, 40)})`, { field: "after" });
+    if (unknown !== undefined)
+      throw jobsError(
+        "BAD_USER_INPUT",
+        `after: names a jobs gateway this server does not have (${unknown.slice(0, 40)})`,
+        { field: "after" },
+      );
     const unavailable: GraphQLError[] = [];
     const answered = await Promise.all(
       [...groups].map(async ([gateway, types]) => {
         try {
           // An offset skips jobs of the merged order, so each gateway gives its first offset + first.
-          return { gateway, page: await gateway.list({ ...filter, reasonerTypes: types }, offset + first, positions[gateway.name] ?? null, viewer, prefetch) };
+          return {
+            gateway,
+            page: await gateway.list(
+              { ...filter, reasonerTypes: types },
+              offset + first,
+              positions[gateway.name] ?? null,
+              viewer,
+              prefetch,
+            ),
+          };
         } catch (error) {
           // A merged list answers with what the others have; the failed gateway keeps its position,
           // so paging on after it recovers skips nothing.
@@ -204,7 +242,9 @@ export class JobService {
           fetched.map(({ gateway }) =>
             gateway
               .count({ ...filter, reasonerTypes: groups.get(gateway)! }, viewer)
-              .catch((e: unknown): JobCount | Promise<never> => (isUnavailable(e) ? { value: 0, estimated: false } : Promise.reject(e))),
+              .catch((e: unknown): JobCount | Promise<never> =>
+                isUnavailable(e) ? { value: 0, estimated: false } : Promise.reject(e),
+              ),
           ),
         ).then((counts) => ({
           value: counts.reduce((sum, c) => sum + c.value, 0),
@@ -219,7 +259,8 @@ export class JobService {
   async cancel(key: JobKey, allUsers: boolean, viewer: Viewer): Promise<JobRecord> {
     if (viewer.role === "WORKER") throw jobsError("FORBIDDEN", "worker keys cannot cancel jobs; use failJob");
     if (allUsers) {
-      if (key.reasonerType !== "LOGIC") throw jobsError("BAD_USER_INPUT", "allUsers is accepted for LOGIC jobs only", { field: "allUsers" });
+      if (key.reasonerType !== "LOGIC")
+        throw jobsError("BAD_USER_INPUT", "allUsers is accepted for LOGIC jobs only", { field: "allUsers" });
       if (viewer.role !== "ADMIN") throw jobsError("FORBIDDEN", "allUsers needs an ADMIN key");
     }
     return this.registry.for(key.reasonerType).cancel(key, { allUsers }, viewer);

@@ -22,8 +22,7 @@ const RANK: Record<JobState, number> = {
 
 type Family = "LOGIC" | "REASONER" | "AGENT" | "GENERATION" | "BATCH";
 
-const familyOf = (t: ReasonerType): Family =>
-  t === "PRESCRIPTIVE" || t === "PREDICTIVE" ? "REASONER" : (t as Family);
+const familyOf = (t: ReasonerType): Family => (t === "PRESCRIPTIVE" || t === "PREDICTIVE" ? "REASONER" : (t as Family));
 
 /** JobState -> the family's own word. A missing entry means the family has no such state. */
 const NATIVE: Record<Family, Partial<Record<JobState, string>>> = {

@@ -5,10 +5,25 @@ import { jobsError } from "../errors.ts";
 export const MAX_NAME_LENGTH = 255;
 export const MAX_PAYLOAD_BYTES = 1024 * 1024;
 
-export const name255 = z.string().trim().min(1, "must not be empty").max(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters`);
+export const name255 = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters`);
 export const optionalName = name255.nullish().transform((v) => v ?? null);
-export const timeoutMins = z.number().int().min(1).max(60 * 24 * 30).nullish().transform((v) => v ?? null);
-export const idempotencyKey = z.string().min(1).max(MAX_NAME_LENGTH).nullish().transform((v) => v ?? null);
+export const timeoutMins = z
+  .number()
+  .int()
+  .min(1)
+  .max(60 * 24 * 30)
+  .nullish()
+  .transform((v) => v ?? null);
+export const idempotencyKey = z
+  .string()
+  .min(1)
+  .max(MAX_NAME_LENGTH)
+  .nullish()
+  .transform((v) => v ?? null);
 export const jsonObject = z.record(z.string(), z.unknown());
 
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, path = "input"): z.output<S> {
@@ -22,7 +37,9 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, path 
 export function assertPayloadSize(payload: unknown, field = "payload"): void {
   const size = Buffer.byteLength(JSON.stringify(payload ?? null), "utf8");
   if (size > MAX_PAYLOAD_BYTES) {
-    throw jobsError("BAD_USER_INPUT", `${field} is ${size} bytes; at most ${MAX_PAYLOAD_BYTES} are accepted`, { field });
+    throw jobsError("BAD_USER_INPUT", `${field} is ${size} bytes; at most ${MAX_PAYLOAD_BYTES} are accepted`, {
+      field,
+    });
   }
 }
 

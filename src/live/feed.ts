@@ -35,7 +35,12 @@ export interface LiveFeedOptions {
   resyncMarginMs: number;
 }
 
-export const DEFAULT_LIVE_FEED_OPTIONS: LiveFeedOptions = { pageSize: 100, tailCapacity: 1000, maxPendingJobs: 1000, resyncMarginMs: 60_000 };
+export const DEFAULT_LIVE_FEED_OPTIONS: LiveFeedOptions = {
+  pageSize: 100,
+  tailCapacity: 1000,
+  maxPendingJobs: 1000,
+  resyncMarginMs: 60_000,
+};
 
 /** Newest revision handed to jobsChanged subscribers per job, remembered for this many jobs. */
 const SENT_REVISIONS_KEPT = 10_000;
@@ -77,7 +82,8 @@ export interface LiveFeedDeps {
 }
 
 /** What jobsChanged filters can tell apart: a job is delivered again only when this moves. */
-const listingOf = (job: JobRecord) => `${job.state}|${job.agent?.archiveStatus ?? ""}|${job.agent?.assignedAgentId ?? ""}`;
+const listingOf = (job: JobRecord) =>
+  `${job.state}|${job.agent?.archiveStatus ?? ""}|${job.agent?.assignedAgentId ?? ""}`;
 
 export class LiveFeed {
   private readonly channels = new Map<string, JobChannel>();
@@ -140,33 +146,41 @@ export class LiveFeed {
     const { channel } = use;
     let revision = 0;
     let statusSeq = 0;
-    return pullIterator<JobDelivery>(async (closed) => {
-      for (;;) {
-        if (this.stopped || closed.closed) return null;
-        const snap = channel.snapshot;
-        if (snap && snap.job.revision > revision) {
-          const initial = revision === 0;
-          revision = snap.job.revision;
-          if (!canSee(viewer, snap.job, snap.grants)) continue;
-          const out: JobDelivery[] = [];
-          if (!initial) {
-            for (const change of snap.history) {
-              if (change.seq > statusSeq && change.seq < snap.statusSeq) out.push(delivery(snap, snap.asOf(change)));
+    return pullIterator<JobDelivery>(
+      async (closed) => {
+        for (;;) {
+          if (this.stopped || closed.closed) return null;
+          const snap = channel.snapshot;
+          if (snap && snap.job.revision > revision) {
+            const initial = revision === 0;
+            revision = snap.job.revision;
+            if (!canSee(viewer, snap.job, snap.grants)) continue;
+            const out: JobDelivery[] = [];
+            if (!initial) {
+              for (const change of snap.history) {
+                if (change.seq > statusSeq && change.seq < snap.statusSeq) out.push(delivery(snap, snap.asOf(change)));
+              }
             }
+            statusSeq = Math.max(statusSeq, snap.statusSeq);
+            out.push(delivery(snap, snap.job));
+            return out;
           }
-          statusSeq = Math.max(statusSeq, snap.statusSeq);
-          out.push(delivery(snap, snap.job));
-          return out;
+          await channel.changed(closed);
         }
-        await channel.changed(closed);
-      }
-    }, () => use.release());
+      },
+      () => use.release(),
+    );
   }
 
   // --- jobEvents and jobLogs --------------------------------------------------------------------
 
   /** Events of one stream after `afterSeq`, then live ones. */
-  async watchEvents(key: JobKey, stream: string, afterSeq: number, viewer: Viewer): Promise<AsyncIterableIterator<JobEventRecord>> {
+  async watchEvents(
+    key: JobKey,
+    stream: string,
+    afterSeq: number,
+    viewer: Viewer,
+  ): Promise<AsyncIterableIterator<JobEventRecord>> {
     const use = await this.openVisible(key, viewer, dependsOnGrants(viewer));
     const { channel } = use;
     const stopUsing = channel.useEvents(stream);
@@ -187,7 +201,12 @@ export class LiveFeed {
   }
 
   /** Log lines after `afterSeq` stamped at or after `sinceMs` (when given), then live ones. */
-  async watchLogs(key: JobKey, sinceMs: number | null, afterSeq: number, viewer: Viewer): Promise<AsyncIterableIterator<LogLineRecord>> {
+  async watchLogs(
+    key: JobKey,
+    sinceMs: number | null,
+    afterSeq: number,
+    viewer: Viewer,
+  ): Promise<AsyncIterableIterator<LogLineRecord>> {
     const use = await this.openVisible(key, viewer, dependsOnGrants(viewer));
     const { channel } = use;
     const stopUsing = channel.useLogs();
@@ -289,7 +308,10 @@ export class LiveFeed {
         for (;;) {
           if (this.stopped || closed.closed) return null;
           if (watcher.overflowed) {
-            throw jobsError("RATE_LIMITED", `more than ${this.options.maxPendingJobs} changed jobs waited for this subscriber; list them with jobs(filter) and subscribe again`);
+            throw jobsError(
+              "RATE_LIMITED",
+              `more than ${this.options.maxPendingJobs} changed jobs waited for this subscriber; list them with jobs(filter) and subscribe again`,
+            );
           }
           if (watcher.pending.size) {
             const out: JobDelivery[] = [];
@@ -316,9 +338,16 @@ export class LiveFeed {
 
   private onChange(change: JobChange): void {
     if (this.stopped) return;
-    const key: ChannelKey = { tenantId: change.tenantId, reasonerType: change.reasonerType as ReasonerType, jobId: change.jobId };
+    const key: ChannelKey = {
+      tenantId: change.tenantId,
+      reasonerType: change.reasonerType as ReasonerType,
+      jobId: change.jobId,
+    };
     const existing = this.channels.get(channelId(key));
-    if (existing) return existing.notify(change.revision, change.state);
+    if (existing) {
+      existing.notify(change.revision, change.state);
+      return;
+    }
     if (!this.someWatcherMayWant(key, change.state)) return;
     if ((this.sentRevisions.get(key.jobId) ?? 0) >= change.revision) return;
     this.channel(key).notify(change.revision, change.state);
@@ -341,7 +370,8 @@ export class LiveFeed {
     if ((this.sentRevisions.get(jobId) ?? 0) >= snap.job.revision) return;
     this.sentRevisions.delete(jobId);
     this.sentRevisions.set(jobId, snap.job.revision);
-    if (this.sentRevisions.size > SENT_REVISIONS_KEPT) this.sentRevisions.delete(this.sentRevisions.keys().next().value!);
+    if (this.sentRevisions.size > SENT_REVISIONS_KEPT)
+      this.sentRevisions.delete(this.sentRevisions.keys().next().value!);
     // jobsChanged sends each state once: a change that leaves what the filters select as it was
     // (logs, events, evidence, comments) is jobUpdated's to send, not a new listing.
     const listing = listingOf(snap.job);
@@ -373,7 +403,8 @@ export class LiveFeed {
         onRead: (c) => this.onRead(c),
         onIdle: (c) => this.dropIfUnused(c),
         snapshotWanted: (c) => this.someWatcherMayWant(c.key),
-        onReadFailed: (c, error) => this.deps.logger.warn({ err: error, jobId: c.key.jobId }, "live read of a changed job failed"),
+        onReadFailed: (c, error) =>
+          this.deps.logger.warn({ err: error, jobId: c.key.jobId }, "live read of a changed job failed"),
       });
       this.channels.set(id, channel);
     }
@@ -401,7 +432,8 @@ export class LiveFeed {
     try {
       await channel.fresh();
       const snap = channel.snapshot;
-      if (!snap || !canSee(viewer, snap.job, snap.grants)) throw jobsError("NOT_FOUND", `${key.reasonerType} job ${key.jobId} not found`);
+      if (!snap || !canSee(viewer, snap.job, snap.grants))
+        throw jobsError("NOT_FOUND", `${key.reasonerType} job ${key.jobId} not found`);
     } catch (error) {
       use.release();
       throw error;
@@ -420,7 +452,12 @@ export class LiveFeed {
     const tenants = [...this.watchers.keys()];
     if (tenants.length === 0) return;
     try {
-      const changed = await this.deps.db.query<{ tenantId: string; reasonerType: string; jobId: string; revision: number }>(
+      const changed = await this.deps.db.query<{
+        tenantId: string;
+        reasonerType: string;
+        jobId: string;
+        revision: number;
+      }>(
         `select "tenantId"::text as "tenantId", "reasonerType"::text as "reasonerType", "id"::text as "jobId", "revision"
          from "jobs" where "tenantId" = any($1::uuid[]) and "updatedOn" >= $2 order by "updatedOn"`,
         [tenants, new Date(since.getTime() - this.options.resyncMarginMs)],

@@ -18,7 +18,10 @@ export function attachLiveUpdates(
   httpServer: Server,
   options: { feed?: Partial<LiveFeedOptions>; server?: Partial<LiveServerOptions> } = {},
 ): LiveUpdates {
-  const feed = new LiveFeed({ registry: services.registry, changes: services.changes, db: services.db, logger: services.logger }, options.feed);
+  const feed = new LiveFeed(
+    { registry: services.registry, changes: services.changes, db: services.db, logger: services.logger },
+    options.feed,
+  );
   setLiveFeed(services, feed);
   feed.start();
   const server = startLiveServer(services, schema, httpServer, options.server);

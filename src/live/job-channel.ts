@@ -190,10 +190,18 @@ export class JobChannel {
     }
 
     for (const [stream, entry] of this.eventTails) {
-      await this.fill(entry, async (after, first) => (await this.gateway.expansions.events([jobId], { stream, afterSeq: after, first }))[0] ?? []);
+      await this.fill(
+        entry,
+        async (after, first) =>
+          (await this.gateway.expansions.events([jobId], { stream, afterSeq: after, first }))[0] ?? [],
+      );
     }
     if (this.logTail) {
-      await this.fill(this.logTail, async (after, first) => (await this.gateway.expansions.logs([jobId], { sinceMs: null, afterSeq: after, first }))[0] ?? []);
+      await this.fill(
+        this.logTail,
+        async (after, first) =>
+          (await this.gateway.expansions.logs([jobId], { sinceMs: null, afterSeq: after, first }))[0] ?? [],
+      );
     }
   }
 
@@ -215,7 +223,10 @@ export class JobChannel {
   }
 
   /** Reads a started tail forward from its newest item; a burst too long for one read continues in the next. */
-  private async fill<T extends { seq: number }>(entry: { tail: Tail<T> | null }, read: (after: number, first: number) => Promise<T[]>): Promise<void> {
+  private async fill<T extends { seq: number }>(
+    entry: { tail: Tail<T> | null },
+    read: (after: number, first: number) => Promise<T[]>,
+  ): Promise<void> {
     const { pageSize, maxPagesPerRead } = this.options;
     for (let page = 0; page < maxPagesPerRead; page++) {
       const tail = entry.tail;

@@ -27,7 +27,10 @@ export class Closed {
 
   /** Wakes `waker` when closed (at once if already closed), unless forgotten first. */
   onClose(waker: Waker): void {
-    if (this.closed) return wakeUp(waker);
+    if (this.closed) {
+      wakeUp(waker);
+      return;
+    }
     if (this.waker === null) this.waker = waker;
     else (this.more ??= new Set()).add(waker);
   }

@@ -32,7 +32,9 @@ function sharingKey(args: ExecutionArgs): string | null {
   return `${id}|${args.operationName ?? ""}|${JSON.stringify(args.variableValues ?? {})}`;
 }
 
-export async function subscribeSharing(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+export async function subscribeSharing(
+  args: ExecutionArgs,
+): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
   const stream = await createSourceEventStream(args);
   if (!(Symbol.asyncIterator in Object(stream))) return stream as ExecutionResult;
   return new SharingIterator((stream as AsyncIterable<unknown>)[Symbol.asyncIterator](), args, sharingKey(args));

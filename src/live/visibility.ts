@@ -22,17 +22,24 @@ export type LiveJobFilter = JobFilter & { reasonerType?: ReasonerType | null };
  * As `jobs(filter)` lists: the caller's own jobs and those shared with them; admins everyone's with
  * allUsers. Workers (agents waiting for work) see every job of their tenant, as their claims do.
  */
-export function matchesJobsFilter(viewer: Viewer, filter: LiveJobFilter, job: JobRecord, grants: readonly AccessGrantRecord[]): boolean {
+export function matchesJobsFilter(
+  viewer: Viewer,
+  filter: LiveJobFilter,
+  job: JobRecord,
+  grants: readonly AccessGrantRecord[],
+): boolean {
   if (job.tenantId !== viewer.tenantId) return false;
   const everyone = viewer.role === "WORKER" || (viewer.role === "ADMIN" && !!filter.allUsers);
   if (!everyone && !ownOrShared(viewer, job, grants)) return false;
-  return matchesKeys(filter, job.reasonerType, job.id) &&
+  return (
+    matchesKeys(filter, job.reasonerType, job.id) &&
     (!filter.state || job.state === filter.state) &&
     (!filter.name || job.name === filter.name) &&
     (!filter.createdBy || job.createdBy === filter.createdBy) &&
     (!filter.assignedAgentId || job.agent?.assignedAgentId === filter.assignedAgentId) &&
     (!filter.archiveStatus || (!!job.agent && job.agent.archiveStatus === filter.archiveStatus)) &&
-    (!filter.onlyActive || !isTerminal(job.state));
+    (!filter.onlyActive || !isTerminal(job.state))
+  );
 }
 
 /** The part of a filter a notification alone can answer: type, id and (when it says) state. */

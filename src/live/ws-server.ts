@@ -37,7 +37,13 @@ import { limitRules } from "../security/limits.ts";
 import { mutationAuditEntries } from "../security/audit.ts";
 import { checkOperation } from "../security/plugins.ts";
 import { subscribeSharing } from "./shared-execution.ts";
-import { CLOSE_SLOW_CONSUMER, type ConnectionExtra, type ConnectionParams, serveGraphQLWs, type SlowConsumerCause } from "./ws-transport.ts";
+import {
+  CLOSE_SLOW_CONSUMER,
+  type ConnectionExtra,
+  type ConnectionParams,
+  serveGraphQLWs,
+  type SlowConsumerCause,
+} from "./ws-transport.ts";
 
 export const LIVE_PATH = "/graphql";
 /** Close codes (graphql-ws conventions; 1013 lets the client retry later). */
@@ -128,13 +134,21 @@ class SubscriptionContext implements Context, Operation {
 }
 
 /** The `authorization` connection param ("Bearer <key>" or the bare key), else the upgrade request's header. */
-export function authorizationOf(params: ConnectionParams, extra: Pick<ConnectionExtra, "authorization">): string | undefined {
+export function authorizationOf(
+  params: ConnectionParams,
+  extra: Pick<ConnectionExtra, "authorization">,
+): string | undefined {
   const given = params?.authorization ?? params?.Authorization ?? extra.authorization;
   if (typeof given !== "string" || given.trim() === "") return undefined;
   return /^\s*Bearer\s/i.test(given) ? given : `Bearer ${given.trim()}`;
 }
 
-export function startLiveServer(services: Services, schema: GraphQLSchema, httpServer: Server, options: Partial<LiveServerOptions> = {}): LiveServer {
+export function startLiveServer(
+  services: Services,
+  schema: GraphQLSchema,
+  httpServer: Server,
+  options: Partial<LiveServerOptions> = {},
+): LiveServer {
   const { config, logger } = services;
   const opts = {
     ...DEFAULT_LIVE_SERVER_OPTIONS,
@@ -142,7 +156,11 @@ export function startLiveServer(services: Services, schema: GraphQLSchema, httpS
     ...options,
   };
   const errorFormatting = createErrorFormatting(logger, { suggestions: config.fieldSuggestions });
-  const documents = new DocumentCache(schema, [...specifiedRules, ...limitRules(config.limits)], config.limits.maxTokens);
+  const documents = new DocumentCache(
+    schema,
+    [...specifiedRules, ...limitRules(config.limits)],
+    config.limits.maxTokens,
+  );
   const policy = { limits: config.limits, introspection: config.introspection };
   const operations = new WeakMap<Connection, Map<string, Operation>>();
   const oneShotsInFlight = new Set<Operation>();
@@ -155,22 +173,34 @@ export function startLiveServer(services: Services, schema: GraphQLSchema, httpS
 
   // No per-message compression (also ws's default, stated here so it stays off): its zlib state
   // costs each socket hundreds of kilobytes, against 5,000 idle connections in a few hundred MB.
-  const wss = new WebSocketServer({ server: httpServer, path: LIVE_PATH, maxPayload: opts.maxPayloadBytes, perMessageDeflate: false });
-  const baseUrlOf = (extra: ConnectionExtra) => config.publicUrl?.replace(/\/$/, "") ?? `http://${extra.host ?? "localhost"}`;
+  const wss = new WebSocketServer({
+    server: httpServer,
+    path: LIVE_PATH,
+    maxPayload: opts.maxPayloadBytes,
+    perMessageDeflate: false,
+  });
+  const baseUrlOf = (extra: ConnectionExtra) =>
+    config.publicUrl?.replace(/\/$/, "") ?? `http://${extra.host ?? "localhost"}`;
   const format = (requestId: string, errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
     errors.map((e) => {
       errorFormatting.log(e, requestId);
       return errorFormatting.format(e.toJSON(), e, requestId);
     });
   const asGraphQLError = (error: unknown) =>
-    error instanceof GraphQLError ? error : new GraphQLError(error instanceof Error ? error.message : String(error), { originalError: error instanceof Error ? error : undefined });
+    error instanceof GraphQLError
+      ? error
+      : new GraphQLError(error instanceof Error ? error.message : String(error), {
+          originalError: error instanceof Error ? error : undefined,
+        });
 
   /** Mutations over WebSocket are audited as over HTTP (auditPlugin): one entry per root field. */
   const auditMutation = (args: ExecutionArgs, errors: readonly GraphQLError[]) => {
     const operation = getOperationAST(args.document, args.operationName);
     if (operation?.operation !== "mutation") return;
     const ctx = args.contextValue as Context;
-    void services.audit.record(mutationAuditEntries(operation, (args.variableValues ?? {}) as Record<string, unknown>, ctx, errors));
+    void services.audit.record(
+      mutationAuditEntries(operation, (args.variableValues ?? {}) as Record<string, unknown>, ctx, errors),
+    );
   };
 
   const finish = (ctx: Connection, id: string) => {
@@ -203,7 +233,8 @@ export function startLiveServer(services: Services, schema: GraphQLSchema, httpS
           revocations.watch(socket, key.id);
           return true;
         } catch (error) {
-          if (isJobsError(error, "UNAUTHENTICATED")) socket.close(CLOSE_UNAUTHORIZED, `Unauthorized: ${error.message}`.slice(0, 120));
+          if (isJobsError(error, "UNAUTHENTICATED"))
+            socket.close(CLOSE_UNAUTHORIZED, `Unauthorized: ${error.message}`.slice(0, 120));
           else {
             logger.error({ err: error }, "WebSocket authentication failed");
             socket.close(4500, "Internal server error");
@@ -218,14 +249,28 @@ export function startLiveServer(services: Services, schema: GraphQLSchema, httpS
           return errors;
         };
         if (Object.keys(ctx.subscriptions).length > opts.maxOperationsPerConnection) {
-          return fail(jobsError("RATE_LIMITED", `at most ${opts.maxOperationsPerConnection} operations at once per connection`));
+          return fail(
+            jobsError("RATE_LIMITED", `at most ${opts.maxOperationsPerConnection} operations at once per connection`),
+          );
         }
         const checked = documents.check(payload.query);
         // Cached errors are shared; each answer gets its own copies (they carry its request id).
-        if ("errors" in checked) return fail(...checked.errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, extensions: e.extensions })));
+        if ("errors" in checked)
+          return fail(
+            ...checked.errors.map(
+              (e) =>
+                new GraphQLError(e.message, {
+                  nodes: e.nodes,
+                  source: e.source,
+                  positions: e.positions,
+                  extensions: e.extensions,
+                }),
+            ),
+          );
         const { document } = checked;
         const operation = getOperationAST(document, payload.operationName);
-        if (!operation) return fail(withCode(new GraphQLError("Unable to identify operation"), "OPERATION_RESOLUTION_FAILURE"));
+        if (!operation)
+          return fail(withCode(new GraphQLError("Unable to identify operation"), "OPERATION_RESOLUTION_FAILURE"));
         // graphql-ws keeps the subscribe message as long as the operation runs: let it hold the
         // cached copy of the document's text instead of its own.
         (payload as { query: string }).query = checked.query;
@@ -242,10 +287,23 @@ export function startLiveServer(services: Services, schema: GraphQLSchema, httpS
           // A front's one connection carries many users' operations: each names its own (extensions).
           const actAs = actAsOf(payload.extensions) ?? actAsOf(ctx.connectionParams);
           if (field === null) {
-            contextValue = await contextFor(services, authorization, baseUrlOf(ctx.extra), requestId, abort?.signal, actAs);
+            contextValue = await contextFor(
+              services,
+              authorization,
+              baseUrlOf(ctx.extra),
+              requestId,
+              abort?.signal,
+              actAs,
+            );
             op = { requestId, abort, oneShot, field };
           } else {
-            op = contextValue = new SubscriptionContext(services, await authenticateRequest(services, authorization, actAs), requestId, baseUrlOf(ctx.extra), field);
+            op = contextValue = new SubscriptionContext(
+              services,
+              await authenticateRequest(services, authorization, actAs),
+              requestId,
+              baseUrlOf(ctx.extra),
+              field,
+            );
           }
           checkOperation(schema, policy, contextValue, document, payload.variables ?? undefined, payload.operationName);
         } catch (error) {
@@ -259,18 +317,28 @@ export function startLiveServer(services: Services, schema: GraphQLSchema, httpS
           oneShotsInFlight.add(op);
           for (const listener of [...inFlightListeners]) listener();
         }
-        const args: ExecutionArgs = { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
+        const args: ExecutionArgs = {
+          schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue,
+        };
         return args;
       },
       onNext: (ctx, id, _payload, args, result) => {
         if (args.contextValue instanceof SubscriptionContext) args.contextValue.delivered();
         else auditMutation(args, result.errors ?? []);
         if (!result.errors?.length) return;
-        const requestId = (args.contextValue as Context | undefined)?.requestId ?? operations.get(ctx)?.get(id)?.requestId ?? newRequestId();
+        const requestId =
+          (args.contextValue as Context | undefined)?.requestId ??
+          operations.get(ctx)?.get(id)?.requestId ??
+          newRequestId();
         return { ...result, errors: format(requestId, result.errors) };
       },
       onError: (ctx, id, _payload, errors) => {
-        const requestId = operations.get(ctx)?.get(id)?.requestId ?? (errors[0] && errorRequestIds.get(errors[0])) ?? newRequestId();
+        const requestId =
+          operations.get(ctx)?.get(id)?.requestId ?? (errors[0] && errorRequestIds.get(errors[0])) ?? newRequestId();
         return format(requestId, errors);
       },
       onComplete: (ctx, id) => finish(ctx, id),
@@ -287,7 +355,9 @@ export function startLiveServer(services: Services, schema: GraphQLSchema, httpS
         slowConsumersDropped[cause]++;
         logger.warn(
           { bufferedBytes, maxBufferedBytes: opts.maxBufferedBytes, cause },
-          cause === "buffer" ? "dropping a WebSocket client with too much unsent data (close 1013)" : "dropping a WebSocket client that did not answer a ping (close 1013)",
+          cause === "buffer"
+            ? "dropping a WebSocket client with too much unsent data (close 1013)"
+            : "dropping a WebSocket client that did not answer a ping (close 1013)",
         );
       },
     },
@@ -316,7 +386,8 @@ export function startLiveServer(services: Services, schema: GraphQLSchema, httpS
       if (closing) return;
       closing = true;
       const allClosed = new Promise<void>((resolve) => wss.close(() => resolve()));
-      if (oneShotsInFlight.size) await within(opts.shutdownGraceMs, new Promise<void>((resolve) => (drained = resolve)));
+      if (oneShotsInFlight.size)
+        await within(opts.shutdownGraceMs, new Promise<void>((resolve) => (drained = resolve)));
       for (const socket of wss.clients) socket.close(CLOSE_GOING_AWAY, "server shutting down");
       // A client that does not answer the close handshake soon is cut off.
       await within(Math.min(opts.shutdownGraceMs, CLOSE_HANDSHAKE_MS), allClosed);
@@ -335,7 +406,11 @@ class RevocationWatch {
 
   constructor(private readonly services: Pick<Services, "auth" | "db" | "logger">) {
     this.unlisten = services.db
-      .listen(REVOKED_KEYS_CHANNEL, (keyId) => this.close(keyId), () => void this.recheck())
+      .listen(
+        REVOKED_KEYS_CHANNEL,
+        (keyId) => this.close(keyId),
+        () => void this.recheck(),
+      )
       .catch((err: unknown) => {
         services.logger.error({ err }, "could not listen for API key revocations");
         return null;
@@ -353,7 +428,8 @@ class RevocationWatch {
   }
 
   private close(keyId: string): void {
-    for (const socket of this.sockets.get(keyId) ?? []) socket.close(CLOSE_UNAUTHORIZED, "Unauthorized: this API key was revoked");
+    for (const socket of this.sockets.get(keyId) ?? [])
+      socket.close(CLOSE_UNAUTHORIZED, "Unauthorized: this API key was revoked");
   }
 
   /** Notifications may have been lost: every open socket's key is checked again. */
@@ -399,9 +475,15 @@ class DocumentCache {
     try {
       const document = parse(query, { maxTokens: this.maxTokens });
       const invalid = validate(this.schema, document, this.rules);
-      entry = invalid.length ? { errors: invalid.map((e) => withCode(e, "GRAPHQL_VALIDATION_FAILED")) } : { document, query };
+      entry = invalid.length
+        ? { errors: invalid.map((e) => withCode(e, "GRAPHQL_VALIDATION_FAILED")) }
+        : { document, query };
     } catch (error) {
-      entry = { errors: [withCode(error instanceof GraphQLError ? error : new GraphQLError(String(error)), "GRAPHQL_PARSE_FAILED")] };
+      entry = {
+        errors: [
+          withCode(error instanceof GraphQLError ? error : new GraphQLError(String(error)), "GRAPHQL_PARSE_FAILED"),
+        ],
+      };
     }
     this.entries.set(query, entry);
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
@@ -412,7 +494,14 @@ class DocumentCache {
 /** graphql-js's own errors carry no code; Apollo gives them these on HTTP, and so do we. */
 function withCode(error: GraphQLError, code: string): GraphQLError {
   if (error.extensions?.code) return error;
-  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError, extensions: { ...error.extensions, code } });
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions: { ...error.extensions, code },
+  });
 }
 
 function within(ms: number, promise: Promise<void>): Promise<void> {

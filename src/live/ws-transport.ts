@@ -158,8 +158,16 @@ function onClose(this: WebSocket, code: number, reason: Buffer): void {
 }
 
 /** Serves the graphql-transport-ws protocol on every connection of `wss`; returns a stop function for the pings. */
-export function serveGraphQLWs(options: ServerOptions<ConnectionParams, ConnectionExtra>, wss: WebSocketServer, transportOptions: TransportOptions): () => void {
-  const transport: Transport = { options: transportOptions, maxBufferedBytes: transportOptions.maxBufferedBytes, logger: transportOptions.logger };
+export function serveGraphQLWs(
+  options: ServerOptions<ConnectionParams, ConnectionExtra>,
+  wss: WebSocketServer,
+  transportOptions: TransportOptions,
+): () => void {
+  const transport: Transport = {
+    options: transportOptions,
+    maxBufferedBytes: transportOptions.maxBufferedBytes,
+    logger: transportOptions.logger,
+  };
   const server = makeServer<ConnectionParams, ConnectionExtra>(options);
   wss.options.handleProtocols = handleProtocols;
 
@@ -191,7 +199,11 @@ export function serveGraphQLWs(options: ServerOptions<ConnectionParams, Connecti
     socket.on("error", onError);
     socket.on("message", onMessage);
     socket.on("close", onClose);
-    connection.closed = server.opened(connection, { socket, host: request.headers.host, authorization: request.headers.authorization });
+    connection.closed = server.opened(connection, {
+      socket,
+      host: request.headers.host,
+      authorization: request.headers.authorization,
+    });
   });
 
   return () => clearInterval(heartbeat);

@@ -28,7 +28,12 @@ function traceIdOf(header: string | string[] | undefined): string | null {
 }
 
 /** Starts the record of one request; its line is logged once the response finishes or closes. */
-export function beginAccess(logger: Logger, req: IncomingMessage, res: ServerResponse, requestId: string): AccessRecord {
+export function beginAccess(
+  logger: Logger,
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+): AccessRecord {
   const start = performance.now();
   const record: AccessRecord = { requestId, keyId: null, traceId: null, operations: [] };
   (res as WithRecord)[RECORD] = record;

@@ -34,7 +34,8 @@ export class Metrics {
     return {
       call: (gateway, outcome, seconds) => this.upstreamRequests.observe({ gateway, outcome }, seconds),
       breaker: (gateway, state) => {
-        for (const s of ["closed", "open", "half_open"] as const) this.upstreamBreaker.set({ gateway, state: s }, s === state ? 1 : 0);
+        for (const s of ["closed", "open", "half_open"] as const)
+          this.upstreamBreaker.set({ gateway, state: s }, s === state ? 1 : 0);
       },
     };
   }
@@ -173,7 +174,11 @@ export class Metrics {
       return;
     }
     this.jobsFinished.inc({ reasoner_type, outcome });
-    if (report.startedOn) this.runDuration.observe({ reasoner_type, outcome }, Math.max(0, Date.now() - new Date(report.startedOn).getTime()) / 1000);
+    if (report.startedOn)
+      this.runDuration.observe(
+        { reasoner_type, outcome },
+        Math.max(0, Date.now() - new Date(report.startedOn).getTime()) / 1000,
+      );
   }
 
   observeSweep(result: SweepResult): void {
@@ -184,10 +189,18 @@ export class Metrics {
   }
 
   /** Records one claim: its duration and, when a job came back, how long it had waited. */
-  observeClaim(via: "in-process" | "graphql", startedAt: number, claimed: { reasonerType: string; dueOn: Date } | null): void {
+  observeClaim(
+    via: "in-process" | "graphql",
+    startedAt: number,
+    claimed: { reasonerType: string; dueOn: Date } | null,
+  ): void {
     const now = performance.now();
     this.claimLatency.observe({ outcome: claimed ? "claimed" : "empty", via }, (now - startedAt) / 1000);
-    if (claimed) this.queueWait.observe({ reasoner_type: claimed.reasonerType }, Math.max(0, Date.now() - claimed.dueOn.getTime()) / 1000);
+    if (claimed)
+      this.queueWait.observe(
+        { reasoner_type: claimed.reasonerType },
+        Math.max(0, Date.now() - claimed.dueOn.getTime()) / 1000,
+      );
   }
 
   async exposition(): Promise<{ contentType: string; body: string }> {
@@ -203,8 +216,12 @@ export function requestMetricsPlugin(metrics: Metrics): ApolloServerPlugin<Conte
       return {
         async willSendResponse({ operation, errors, response }) {
           const body = response.body;
-          const failed = (errors?.length ?? 0) > 0 || (body.kind === "single" && (body.singleResult.errors?.length ?? 0) > 0);
-          metrics.requestDuration.observe({ operation_type: operation?.operation ?? "unknown", outcome: failed ? "error" : "ok" }, (performance.now() - start) / 1000);
+          const failed =
+            (errors?.length ?? 0) > 0 || (body.kind === "single" && (body.singleResult.errors?.length ?? 0) > 0);
+          metrics.requestDuration.observe(
+            { operation_type: operation?.operation ?? "unknown", outcome: failed ? "error" : "ok" },
+            (performance.now() - start) / 1000,
+          );
         },
       };
     },

@@ -59,7 +59,12 @@ export function contextOfTraceParent(traceParent: string | string[] | null | und
   const value = Array.isArray(traceParent) ? traceParent[0] : traceParent;
   const m = value ? TRACEPARENT.exec(value.trim()) : null;
   if (!m || /^0+$/.test(m[1]!) || /^0+$/.test(m[2]!)) return ROOT_CONTEXT;
-  return trace.setSpanContext(ROOT_CONTEXT, { traceId: m[1]!, spanId: m[2]!, traceFlags: parseInt(m[3]!, 16) & TraceFlags.SAMPLED, isRemote: true });
+  return trace.setSpanContext(ROOT_CONTEXT, {
+    traceId: m[1]!,
+    spanId: m[2]!,
+    traceFlags: parseInt(m[3]!, 16) & TraceFlags.SAMPLED,
+    isRemote: true,
+  });
 }
 
 /** The active span's W3C `traceparent`, to store with what it creates; null when nothing is traced. */
@@ -83,7 +88,18 @@ const MAX_STATEMENT_CHARS = 2000;
 export function tracedStatement<T>(text: string, run: () => Promise<T>): Promise<T> {
   if (!activeTracer() || !trace.getActiveSpan()) return run();
   const operation = /^\s*(\w+)/.exec(text)?.[1]?.toUpperCase() ?? "QUERY";
-  return inSpan(`db.query ${operation}`, { kind: SpanKind.CLIENT, attributes: { "db.system.name": "postgresql", "db.operation.name": operation, "db.query.text": text.slice(0, MAX_STATEMENT_CHARS) } }, run);
+  return inSpan(
+    `db.query ${operation}`,
+    {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        "db.system.name": "postgresql",
+        "db.operation.name": operation,
+        "db.query.text": text.slice(0, MAX_STATEMENT_CHARS),
+      },
+    },
+    run,
+  );
 }
 
 export interface SpanSpec {
@@ -101,12 +117,19 @@ export interface SpanSpec {
 export async function inSpan<T>(name: string, spec: SpanSpec, fn: (span: Span | undefined) => Promise<T>): Promise<T> {
   const tracer = activeTracer();
   if (!tracer) return fn(undefined);
-  const span = tracer.startSpan(name, { kind: spec.kind ?? SpanKind.INTERNAL, attributes: spec.attributes ?? {}, links: spec.links ?? [] }, spec.parent ?? context.active());
+  const span = tracer.startSpan(
+    name,
+    { kind: spec.kind ?? SpanKind.INTERNAL, attributes: spec.attributes ?? {}, links: spec.links ?? [] },
+    spec.parent ?? context.active(),
+  );
   try {
     return await context.with(trace.setSpan(spec.parent ?? context.active(), span), () => fn(span));
   } catch (err) {
     span.recordException(err instanceof Error ? err : String(err));
-    span.setStatus({ code: SpanStatusCode.ERROR, message: (err as { code?: string }).code ?? (err instanceof Error ? err.message : String(err)) });
+    span.setStatus({
+      code: SpanStatusCode.ERROR,
+      message: (err as { code?: string }).code ?? (err instanceof Error ? err.message : String(err)),
+    });
     throw err;
   } finally {
     span.end();
@@ -126,7 +149,11 @@ export function tracingPlugin(): ApolloServerPlugin<Context> {
         for (const [k, v] of request.http?.headers ?? []) carrier[k] = v;
         parent = propagation.extract(parent, carrier);
       }
-      const span: Span = tracer.startSpan("graphql.request", { kind: trace.getSpan(context.active()) ? SpanKind.INTERNAL : SpanKind.SERVER }, parent);
+      const span: Span = tracer.startSpan(
+        "graphql.request",
+        { kind: trace.getSpan(context.active()) ? SpanKind.INTERNAL : SpanKind.SERVER },
+        parent,
+      );
       const ctx = trace.setSpan(parent, span);
       // Execution runs inside it (compiled-execution.ts), so calls to upstreams carry its traceparent.
       if (contextValue) contextValue.trace = ctx;
@@ -142,7 +169,11 @@ export function tracingPlugin(): ApolloServerPlugin<Context> {
           return {
             willResolveField({ info }) {
               if (info.path.prev !== undefined) return;
-              const field = tracer.startSpan(`graphql.field ${info.fieldName}`, { attributes: { "graphql.field.name": info.fieldName } }, ctx);
+              const field = tracer.startSpan(
+                `graphql.field ${info.fieldName}`,
+                { attributes: { "graphql.field.name": info.fieldName } },
+                ctx,
+              );
               return (error) => {
                 if (error) field.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
                 field.end();

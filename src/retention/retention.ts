@@ -52,7 +52,9 @@ export class Retention {
         if (batch.removed < this.options.batchSize || signal?.aborted) return removed;
       }
     };
-    pass.jobs = await drain(() => removeFinishedJobs(this.db, maxAgeS, this.options.batchSize, this.options.keepProvenance));
+    pass.jobs = await drain(() =>
+      removeFinishedJobs(this.db, maxAgeS, this.options.batchSize, this.options.keepProvenance),
+    );
     if (signal?.aborted) return pass;
     pass.uploads = await drain(() => removeUnattachedUploads(this.db, maxAgeS, this.options.batchSize));
     return pass;
@@ -61,7 +63,8 @@ export class Retention {
   /** Deletes the blobs of `hashes` that no row names (and that no writer touched within the grace time). */
   async removeBlobs(hashes: readonly string[]): Promise<number> {
     let removed = 0;
-    for (const hash of await unreferencedHashes(this.db, hashes)) if (await this.blobs.remove(hash, this.options.blobGraceMs)) removed++;
+    for (const hash of await unreferencedHashes(this.db, hashes))
+      if (await this.blobs.remove(hash, this.options.blobGraceMs)) removed++;
     return removed;
   }
 
@@ -93,7 +96,11 @@ export interface RetentionSchedule {
  * Runs retention every intervalMs (never two passes at once in this process) and the orphan walk
  * every orphanScanMs. Returns a stop function that waits for a pass in flight.
  */
-export function startRetention(retention: Retention, schedule: RetentionSchedule, logger: RetentionLogger): () => Promise<void> {
+export function startRetention(
+  retention: Retention,
+  schedule: RetentionSchedule,
+  logger: RetentionLogger,
+): () => Promise<void> {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<void> | undefined;
@@ -103,7 +110,8 @@ export function startRetention(retention: Retention, schedule: RetentionSchedule
 
   const pass = async () => {
     const removed = await retention.runOnce(stopping.signal);
-    if (removed.jobs || removed.uploads || removed.blobs) logger.info({ ...removed }, "retention removed finished jobs");
+    if (removed.jobs || removed.uploads || removed.blobs)
+      logger.info({ ...removed }, "retention removed finished jobs");
     if (!stopped && Date.now() - lastOrphanScan >= schedule.orphanScanMs) {
       lastOrphanScan = Date.now();
       const orphans = await retention.collectOrphanBlobs();

@@ -15,7 +15,12 @@ export interface RemovedBatch {
  * idempotency keys. With `keepProvenance`, succeeded generation jobs stay (their seal is a link of
  * the provenance chain, their evidence what it signs).
  */
-export async function removeFinishedJobs(sql: Sql, maxAgeS: number, batchSize: number, keepProvenance: boolean): Promise<RemovedBatch> {
+export async function removeFinishedJobs(
+  sql: Sql,
+  maxAgeS: number,
+  batchSize: number,
+  keepProvenance: boolean,
+): Promise<RemovedBatch> {
   const [row] = await sql.query<{ removed: number; hashes: string[] }>(
     `with "doomed" as (
        select j."id" from "jobs" j
@@ -71,7 +76,11 @@ export const BLOB_REFERENCES: readonly { table: string; column: string }[] = [
 /** Of `hashes`, those no row names any more. */
 export async function unreferencedHashes(sql: Sql, hashes: readonly string[]): Promise<string[]> {
   if (hashes.length === 0) return [];
-  const unnamed = BLOB_REFERENCES.map(({ table, column }) => `not exists (select 1 from "${table}" x where x."${column}" = h)`).join(" and ");
-  const rows = await sql.query<{ h: string }>(`select h from unnest($1::text[]) as h where ${unnamed}`, [[...new Set(hashes)]]);
+  const unnamed = BLOB_REFERENCES.map(
+    ({ table, column }) => `not exists (select 1 from "${table}" x where x."${column}" = h)`,
+  ).join(" and ");
+  const rows = await sql.query<{ h: string }>(`select h from unnest($1::text[]) as h where ${unnamed}`, [
+    [...new Set(hashes)],
+  ]);
   return rows.map((r) => r.h);
 }

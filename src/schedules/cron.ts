@@ -27,21 +27,31 @@ function isTimeZone(zone: string): boolean {
 export function parseCronSpec(spec: CronSpec, path = "input"): CronSpec {
   const cron = spec.cron.trim().replace(/\s+/g, " ");
   if (!isTimeZone(spec.timezone)) {
-    throw jobsError("BAD_USER_INPUT", `${path}.timezone: "${spec.timezone}" is not an IANA time zone (e.g. UTC, Europe/Berlin)`, {
-      field: `${path}.timezone`,
-    });
+    throw jobsError(
+      "BAD_USER_INPUT",
+      `${path}.timezone: "${spec.timezone}" is not an IANA time zone (e.g. UTC, Europe/Berlin)`,
+      {
+        field: `${path}.timezone`,
+      },
+    );
   }
   if (cron.split(" ").length !== 5) {
-    throw jobsError("BAD_USER_INPUT", `${path}.cron: "${spec.cron}" must have five fields: minute hour day-of-month month day-of-week`, {
-      field: `${path}.cron`,
-    });
+    throw jobsError(
+      "BAD_USER_INPUT",
+      `${path}.cron: "${spec.cron}" must have five fields: minute hour day-of-month month day-of-week`,
+      {
+        field: `${path}.cron`,
+      },
+    );
   }
   try {
     const parsed = cronOf({ cron, timezone: spec.timezone });
     if (!parsed.nextRun()) throw new Error("it never fires");
   } catch (error) {
     const reason = (error instanceof Error ? error.message : String(error)).replace(/^CronPattern: /, "");
-    throw jobsError("BAD_USER_INPUT", `${path}.cron: "${spec.cron}" is not a valid cron expression (${reason})`, { field: `${path}.cron` });
+    throw jobsError("BAD_USER_INPUT", `${path}.cron: "${spec.cron}" is not a valid cron expression (${reason})`, {
+      field: `${path}.cron`,
+    });
   }
   return { cron, timezone: spec.timezone };
 }

@@ -119,7 +119,9 @@ export class Scheduler {
       for (const schedule of claimed) {
         if (this.stopped) return 0; // its claim lapses; another server (or the next start) fires it
         // A failure that may pass (the database, say) leaves the claim to lapse; then it is fired again.
-        await this.fire(schedule).catch((err: unknown) => this.logger.warn({ err, scheduleId: schedule.id }, "schedule tick failed; retrying"));
+        await this.fire(schedule).catch((err: unknown) =>
+          this.logger.warn({ err, scheduleId: schedule.id }, "schedule tick failed; retrying"),
+        );
         fired++;
       }
     } while (claimed.length === CLAIM_BATCH && !this.stopped);
@@ -134,10 +136,20 @@ export class Scheduler {
     const tick = s.nextRunOn!;
     const nextRunOn = nextRunAfter(s, s.claimedOn);
     const late = s.claimedOn.getTime() - tick.getTime() > this.options.misfireMs;
-    const finish = (jobId: string | null, error: string | null) => finishTick(this.db, { id: s.id, tick, nextRunOn, jobId, error });
+    const finish = (jobId: string | null, error: string | null) =>
+      finishTick(this.db, { id: s.id, tick, nextRunOn, jobId, error });
     const audit = (outcome: string) =>
       void this.audit.record([
-        { tenantId: s.tenantId, actor: `scheduler (for ${s.createdBy})`, actorId: s.createdBy, role: null, operation: "scheduleTick", target: s.id, outcome, requestId: null },
+        {
+          tenantId: s.tenantId,
+          actor: `scheduler (for ${s.createdBy})`,
+          actorId: s.createdBy,
+          role: null,
+          operation: "scheduleTick",
+          target: s.id,
+          outcome,
+          requestId: null,
+        },
       ]);
 
     if (!s.creatorActive) {
@@ -154,7 +166,11 @@ export class Scheduler {
     try {
       const viewer = await creatorViewer(this.db, s.tenantId, s.createdBy);
       const job = newScheduledJob(s.job, tickKey(s.id, tick));
-      const created = await this.jobs.create({ ...job, name: job.name ?? s.name }, { schedule: s.id, tick: tick.toISOString(), job: s.job }, viewer);
+      const created = await this.jobs.create(
+        { ...job, name: job.name ?? s.name },
+        { schedule: s.id, tick: tick.toISOString(), job: s.job },
+        viewer,
+      );
       await finish(created.id, null);
       this.logger.info({ scheduleId: s.id, tick, jobId: created.id, late }, "schedule fired");
       audit(AUDIT_OK);

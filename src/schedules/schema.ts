@@ -2,7 +2,7 @@
 import { builder } from "../schema/builder.ts";
 import { ReasonerTypeEnum } from "../schema/enums.ts";
 import { JobRef } from "../schema/job.ts";
-import { CatchUpPolicies, type ScheduleRecord } from "./model.ts";
+import type { CatchUpPolicies, ScheduleRecord } from "./model.ts";
 
 const CatchUpPolicyEnum = builder.enumType("CatchUpPolicy", {
   description: "What a schedule does with ticks missed while no server ran.",
@@ -21,14 +21,29 @@ export const ScheduleRef = builder.objectRef<ScheduleRecord>("Schedule").impleme
     timezone: t.exposeString("timezone"),
     catchUp: t.field({ type: CatchUpPolicyEnum, resolve: (s) => s.catchUp }),
     paused: t.exposeBoolean("paused"),
-    job: t.field({ type: "JSON", description: "What each tick creates: {reasonerType, reasonerName, payload, name}.", resolve: (s) => s.job }),
-    nextRunOn: t.field({ type: "DateTime", nullable: true, description: "Null while paused.", resolve: (s) => s.nextRunOn }),
-    lastRunOn: t.field({ type: "DateTime", nullable: true, description: "When the last tick's job was created.", resolve: (s) => s.lastRunOn }),
+    job: t.field({
+      type: "JSON",
+      description: "What each tick creates: {reasonerType, reasonerName, payload, name}.",
+      resolve: (s) => s.job,
+    }),
+    nextRunOn: t.field({
+      type: "DateTime",
+      nullable: true,
+      description: "Null while paused.",
+      resolve: (s) => s.nextRunOn,
+    }),
+    lastRunOn: t.field({
+      type: "DateTime",
+      nullable: true,
+      description: "When the last tick's job was created.",
+      resolve: (s) => s.lastRunOn,
+    }),
     lastJob: t.field({
       type: JobRef,
       nullable: true,
       description: "The last tick's job, if the caller may see it.",
-      resolve: (s, _a, ctx) => (s.lastJobId ? ctx.loaders.job.load({ reasonerType: s.job.reasonerType, jobId: s.lastJobId }) : null),
+      resolve: (s, _a, ctx) =>
+        s.lastJobId ? ctx.loaders.job.load({ reasonerType: s.job.reasonerType, jobId: s.lastJobId }) : null,
     }),
     lastError: t.string({
       nullable: true,
@@ -40,13 +55,20 @@ export const ScheduleRef = builder.objectRef<ScheduleRecord>("Schedule").impleme
   }),
 });
 
-const ScheduleConnectionRef = builder.connectionObject({ type: ScheduleRef, name: "ScheduleConnection" }, { name: "ScheduleEdge" });
+const ScheduleConnectionRef = builder.connectionObject(
+  { type: ScheduleRef, name: "ScheduleConnection" },
+  { name: "ScheduleEdge" },
+);
 
 const ScheduledJobInput = builder.inputType("ScheduledJobInput", {
   fields: (t) => ({
     reasonerType: t.field({ type: ReasonerTypeEnum, required: true }),
     reasonerName: t.string({ required: false }),
-    payload: t.field({ type: "JSON", required: true, description: "For GENERATION, a CreateGenerationJobInput as JSON; for others, the job's payload." }),
+    payload: t.field({
+      type: "JSON",
+      required: true,
+      description: "For GENERATION, a CreateGenerationJobInput as JSON; for others, the job's payload.",
+    }),
     name: t.string({ required: false }),
   }),
 });

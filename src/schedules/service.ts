@@ -23,7 +23,8 @@ export interface CreateScheduleRequest {
 }
 
 type SchedulePosition = { i: string };
-const isSchedulePosition = (v: unknown): v is SchedulePosition => typeof v === "object" && v !== null && isUuid((v as SchedulePosition).i);
+const isSchedulePosition = (v: unknown): v is SchedulePosition =>
+  typeof v === "object" && v !== null && isUuid((v as SchedulePosition).i);
 
 export class ScheduleService {
   constructor(private readonly db: Database) {}
@@ -53,7 +54,11 @@ export class ScheduleService {
   }
 
   /** Newest first. */
-  async list(first: number | null | undefined, after: string | null | undefined, viewer: Viewer): Promise<Connection<ScheduleRecord>> {
+  async list(
+    first: number | null | undefined,
+    after: string | null | undefined,
+    viewer: Viewer,
+  ): Promise<Connection<ScheduleRecord>> {
     refuseWorkers(viewer);
     const limit = pageSize(first, 50);
     const beforeId = after ? decodeCursor(after, isSchedulePosition).i : null;
@@ -72,7 +77,10 @@ export class ScheduleService {
     refuseWorkers(viewer);
     if (!isUuid(id)) return scheduleNotFound(id);
     // The expression was checked when stored; only its next tick is needed.
-    const rows = await this.db.query<{ cron: string; timezone: string }>(`select "cron", "timezone" from "schedules" where "id" = $1::uuid`, [id]);
+    const rows = await this.db.query<{ cron: string; timezone: string }>(
+      `select "cron", "timezone" from "schedules" where "id" = $1::uuid`,
+      [id],
+    );
     const nextRunOn = rows[0] ? nextRunAfter(rows[0], new Date()) : null;
     return (await setSchedulePaused(this.db, viewer, id, { paused: false, nextRunOn })) ?? scheduleNotFound(id);
   }
@@ -84,7 +92,8 @@ export class ScheduleService {
 }
 
 function refuseWorkers(viewer: Viewer): void {
-  if (viewer.role === "WORKER") throw jobsError("FORBIDDEN", "worker keys run the worker protocol only; they have no schedules");
+  if (viewer.role === "WORKER")
+    throw jobsError("FORBIDDEN", "worker keys run the worker protocol only; they have no schedules");
 }
 
 function scheduleNotFound(id: string): never {

@@ -9,16 +9,27 @@ const AuditEntryRef = builder.objectRef<AuditRecord>("AuditEntry").implement({
   fields: (t) => ({
     id: t.exposeID("id"),
     createdOn: t.expose("createdOn", { type: "DateTime" }),
-    actorId: t.exposeString("actorId", { nullable: true, description: "The acting user's id (as in createApiKey's userId)." }),
+    actorId: t.exposeString("actorId", {
+      nullable: true,
+      description: "The acting user's id (as in createApiKey's userId).",
+    }),
     role: t.field({ type: RoleEnum, nullable: true, resolve: (e) => e.role }),
-    operation: t.exposeString("operation", { description: "The GraphQL operation or HTTP route, e.g. cancelJob or PUT /uploads." }),
-    target: t.exposeString("target", { nullable: true, description: "What it acted on (a job id, an api key id), when anything." }),
+    operation: t.exposeString("operation", {
+      description: "The GraphQL operation or HTTP route, e.g. cancelJob or PUT /uploads.",
+    }),
+    target: t.exposeString("target", {
+      nullable: true,
+      description: "What it acted on (a job id, an api key id), when anything.",
+    }),
     outcome: t.exposeString("outcome", { description: "OK, or the error code it ended with." }),
     requestId: t.exposeString("requestId", { nullable: true }),
   }),
 });
 
-const AuditEntryConnection = builder.connectionObject({ type: AuditEntryRef, name: "AuditEntryConnection" }, { name: "AuditEntryEdge" });
+const AuditEntryConnection = builder.connectionObject(
+  { type: AuditEntryRef, name: "AuditEntryConnection" },
+  { name: "AuditEntryEdge" },
+);
 
 const AuditFilterInput = builder.inputType("AuditFilter", {
   fields: (t) => ({

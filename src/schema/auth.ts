@@ -30,12 +30,14 @@ const ApiKeyRef = builder.objectRef<ApiKeyRecord>("ApiKey").implement({
   }),
 });
 
-const CreateApiKeyPayloadRef = builder.objectRef<{ apiKey: ApiKeyRecord; secret: string }>("CreateApiKeyPayload").implement({
-  fields: (t) => ({
-    apiKey: t.field({ type: ApiKeyRef, resolve: (p) => p.apiKey }),
-    secret: t.exposeString("secret", { description: "The secret itself, shown this once; only its hash is stored." }),
-  }),
-});
+const CreateApiKeyPayloadRef = builder
+  .objectRef<{ apiKey: ApiKeyRecord; secret: string }>("CreateApiKeyPayload")
+  .implement({
+    fields: (t) => ({
+      apiKey: t.field({ type: ApiKeyRef, resolve: (p) => p.apiKey }),
+      secret: t.exposeString("secret", { description: "The secret itself, shown this once; only its hash is stored." }),
+    }),
+  });
 
 builder.queryField("viewer", (t) => t.field({ type: ViewerRef, resolve: (_root, _args, ctx) => ctx.viewer }));
 
@@ -47,7 +49,11 @@ builder.queryField("apiKeys", (t) =>
       includeRevoked: t.arg.boolean({ required: false, defaultValue: false }),
       first: t.arg.int({ required: false, defaultValue: 100 }),
     },
-    resolve: (_root, args, ctx) => ctx.services.auth.listApiKeys({ includeRevoked: args.includeRevoked ?? false, first: args.first ?? 100 }, ctx.viewer),
+    resolve: (_root, args, ctx) =>
+      ctx.services.auth.listApiKeys(
+        { includeRevoked: args.includeRevoked ?? false, first: args.first ?? 100 },
+        ctx.viewer,
+      ),
   }),
 );
 
@@ -68,7 +74,12 @@ builder.mutationFields((t) => ({
     },
     resolve: (_root, args, ctx) =>
       ctx.services.auth.createApiKey(
-        { userId: args.userId, email: args.email, role: args.role, tenantId: args.tenantId == null ? null : String(args.tenantId) },
+        {
+          userId: args.userId,
+          email: args.email,
+          role: args.role,
+          tenantId: args.tenantId == null ? null : String(args.tenantId),
+        },
         ctx.viewer,
       ),
   }),

@@ -39,9 +39,14 @@ export interface Services {
   metrics: Metrics;
   schedules: ScheduleService;
   /** Recomputes a generation job's evidence bundle; absent until execution is wired in. */
-  evidence?: (job: JobRecord, evidence: { rootHash: string; signature: string; publicKey: string; fileIds: string[] }) => Promise<boolean>;
+  evidence?: (
+    job: JobRecord,
+    evidence: { rootHash: string; signature: string; publicKey: string; fileIds: string[] },
+  ) => Promise<boolean>;
   /** Builds a succeeded generation job's evidence and seal if they are still missing (idempotent); null for other jobs. */
-  ensureEvidence?: (jobId: string) => Promise<{ rootHash: string; signature: string; publicKey: string; fileIds: string[] } | null>;
+  ensureEvidence?: (
+    jobId: string,
+  ) => Promise<{ rootHash: string; signature: string; publicKey: string; fileIds: string[] } | null>;
 }
 
 /** Per request (or per subscription operation). */

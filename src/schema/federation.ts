@@ -56,7 +56,8 @@ async function resolveJob(ref: { id?: unknown }, ctx: Context, typeName: string)
     return null;
   }
   const [reasonerType, jobId] = decoded.id.split(":") as [ReasonerType, string | undefined];
-  if (decoded.typename !== typeName || !jobId || !isUuid(jobId) || !ENTITIES[typeName]!.includes(reasonerType)) return null;
+  if (decoded.typename !== typeName || !jobId || !isUuid(jobId) || !ENTITIES[typeName]!.includes(reasonerType))
+    return null;
   return ctx.loaders.job.load({ reasonerType, jobId });
 }
 
@@ -81,7 +82,11 @@ export function subgraphSdl(schema: GraphQLSchema): string {
       const shareable = SHAREABLE[node.name.value];
       const fields = node.fields
         ?.filter((f) => node.name.value !== "Query" || !FEDERATION_FIELDS.has(f.name.value))
-        .map((f) => (shareable === "all" || shareable?.includes(f.name.value) ? { ...f, directives: [...(f.directives ?? []), directive("shareable")] } : f));
+        .map((f) =>
+          shareable === "all" || shareable?.includes(f.name.value)
+            ? { ...f, directives: [...(f.directives ?? []), directive("shareable")] }
+            : f,
+        );
       const key = node.name.value in ENTITIES ? [directive("key", { fields: "id" })] : [];
       return { ...node, fields, directives: [...(node.directives ?? []), ...key] };
     },
@@ -128,9 +133,13 @@ builder.queryFields((t) => ({
       args.representations.map((rep: unknown, i: number) => {
         const typename = rep && typeof rep === "object" ? (rep as { __typename?: unknown }).__typename : undefined;
         if (typeof typename !== "string" || !(typename in ENTITIES)) {
-          throw jobsError("BAD_USER_INPUT", `representations.${i}: needs __typename (one of ${Object.keys(ENTITIES).join(", ")}) and id`, {
-            field: `representations.${i}`,
-          });
+          throw jobsError(
+            "BAD_USER_INPUT",
+            `representations.${i}: needs __typename (one of ${Object.keys(ENTITIES).join(", ")}) and id`,
+            {
+              field: `representations.${i}`,
+            },
+          );
         }
         return resolveJob(rep as { id?: unknown }, ctx, typename);
       }),

@@ -18,8 +18,21 @@ const CLIENT_CODES = new Set([
   "PERSISTED_QUERY_NOT_SUPPORTED",
 ]);
 
-const CONNECTION_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "57P01", "57P02", "57P03", "08000", "08001", "08003", "08006"]);
-const CONNECTION_MESSAGE = /ECONNREFUSED|ECONNRESET|Connection terminated|connection (?:is )?(?:closed|ended|refused)|terminating connection|timeout exceeded when trying to connect|Can't reach database/i;
+const CONNECTION_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "57P01",
+  "57P02",
+  "57P03",
+  "08000",
+  "08001",
+  "08003",
+  "08006",
+]);
+const CONNECTION_MESSAGE =
+  /ECONNREFUSED|ECONNRESET|Connection terminated|connection (?:is )?(?:closed|ended|refused)|terminating connection|timeout exceeded when trying to connect|Can't reach database/i;
 
 /** Whether an error (or one it wraps) says the database cannot be reached right now. */
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
@@ -52,7 +65,13 @@ function kindOf(original: unknown, formatted: GraphQLFormattedError): ErrorKind 
   if (isDatabaseUnavailable(original)) return "unavailable";
   // graphql-js refusing the operation as a whole (e.g. an operation type the schema lacks) is the
   // client's mistake: no path, nothing thrown underneath.
-  if (original instanceof GraphQLError && !original.originalError && !original.path && (code === undefined || code === "INTERNAL_SERVER_ERROR")) return "refused";
+  if (
+    original instanceof GraphQLError &&
+    !original.originalError &&
+    !original.path &&
+    (code === undefined || code === "INTERNAL_SERVER_ERROR")
+  )
+    return "refused";
   // A GraphQLError without a code from graphql-js itself (e.g. a non-null violation) is still ours to hide.
   return "unexpected";
 }
@@ -67,7 +86,10 @@ export interface ErrorFormatting {
   log(error: unknown, requestId: string): void;
 }
 
-export function createErrorFormatting(logger: Logger, options: { suggestions: boolean } = { suggestions: true }): ErrorFormatting {
+export function createErrorFormatting(
+  logger: Logger,
+  options: { suggestions: boolean } = { suggestions: true },
+): ErrorFormatting {
   const hints = (message: string) => (options.suggestions ? message : withoutSuggestions(message));
   return {
     format(formatted, error, requestId = REQUEST_ID_SLOT) {
@@ -76,10 +98,19 @@ export function createErrorFormatting(logger: Logger, options: { suggestions: bo
         case "ours": {
           const { http: _http, ...extensions } = (original as GraphQLError).extensions;
           // Apollo marks graphql-js's variable coercion errors BAD_USER_INPUT too: they carry hints.
-          return { ...formatted, message: hints((original as GraphQLError).message), extensions: { ...extensions, requestId } };
+          return {
+            ...formatted,
+            message: hints((original as GraphQLError).message),
+            extensions: { ...extensions, requestId },
+          };
         }
         case "client": {
-          return { message: hints(formatted.message), locations: formatted.locations, path: formatted.path, extensions: { code: formatted.extensions!.code, requestId } };
+          return {
+            message: hints(formatted.message),
+            locations: formatted.locations,
+            path: formatted.path,
+            extensions: { code: formatted.extensions!.code, requestId },
+          };
         }
         case "unavailable":
           return {
@@ -88,9 +119,17 @@ export function createErrorFormatting(logger: Logger, options: { suggestions: bo
             extensions: { code: "INTERNAL_SERVER_ERROR", reason: "DATABASE_UNAVAILABLE", retryable: true, requestId },
           };
         case "refused":
-          return { message: hints(formatted.message), locations: formatted.locations, extensions: { code: "BAD_REQUEST", requestId } };
+          return {
+            message: hints(formatted.message),
+            locations: formatted.locations,
+            extensions: { code: "BAD_REQUEST", requestId },
+          };
         case "unexpected":
-          return { message: `Internal server error (request id ${requestId})`, path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR", requestId } };
+          return {
+            message: `Internal server error (request id ${requestId})`,
+            path: formatted.path,
+            extensions: { code: "INTERNAL_SERVER_ERROR", requestId },
+          };
       }
     },
     log(error, requestId) {
@@ -99,7 +138,11 @@ export function createErrorFormatting(logger: Logger, options: { suggestions: bo
       const formatted = error instanceof GraphQLError ? error.toJSON() : { message: String(error) };
       const kind = kindOf(original, formatted);
       if (kind === "unavailable") logger.warn({ requestId, path }, "database unavailable");
-      else if (kind === "unexpected") logger.error({ err: original instanceof Error ? original : new GraphQLError(String(original)), requestId, path }, "unexpected error");
+      else if (kind === "unexpected")
+        logger.error(
+          { err: original instanceof Error ? original : new GraphQLError(String(original)), requestId, path },
+          "unexpected error",
+        );
     },
   };
 }

@@ -13,7 +13,10 @@ interface GatewayView {
 const GatewayRef = builder.objectRef<GatewayView>("Gateway").implement({
   fields: (t) => ({
     name: t.string({ resolve: (g) => g.gateway.name }),
-    kind: t.string({ description: "local: this server's database; remote: an upstream jobs service.", resolve: (g) => g.gateway.kind }),
+    kind: t.string({
+      description: "local: this server's database; remote: an upstream jobs service.",
+      resolve: (g) => g.gateway.kind,
+    }),
     url: t.string({ nullable: true, resolve: (g) => g.gateway.url ?? null }),
     reasonerTypes: t.field({ type: [ReasonerTypeEnum], resolve: (g) => g.reasonerTypes }),
     healthy: t.boolean({ resolve: (g) => g.gateway.health?.healthy ?? true }),
@@ -25,6 +28,7 @@ builder.queryField("gateways", (t) =>
   t.field({
     type: [GatewayRef],
     description: "Where each family's jobs live: this server's database, or an upstream jobs service.",
-    resolve: (_root, _args, ctx) => [...ctx.services.registry.group()].map(([gateway, reasonerTypes]) => ({ gateway, reasonerTypes })),
+    resolve: (_root, _args, ctx) =>
+      [...ctx.services.registry.group()].map(([gateway, reasonerTypes]) => ({ gateway, reasonerTypes })),
   }),
 );

@@ -1,6 +1,12 @@
 // Collects every type into the one schema. Importing a module registers its types on the builder.
 import { encodeGlobalID } from "@pothos/plugin-relay";
-import { type GraphQLFieldResolver, GraphQLObjectType, lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
+import {
+  type GraphQLFieldResolver,
+  GraphQLObjectType,
+  lexicographicSortSchema,
+  printSchema,
+  type GraphQLSchema,
+} from "graphql";
 import { builder } from "./builder.ts";
 import "./enums.ts";
 import "./job.ts";
@@ -27,7 +33,8 @@ export function buildSchema(): GraphQLSchema {
   return schema;
 }
 
-const isThenable = (v: unknown): v is PromiseLike<unknown> => typeof (v as PromiseLike<unknown> | null)?.then === "function";
+const isThenable = (v: unknown): v is PromiseLike<unknown> =>
+  typeof (v as PromiseLike<unknown> | null)?.then === "function";
 
 /**
  * The Relay `id` of every node type, computed synchronously. Pothos's Relay plugin resolves it in
@@ -40,13 +47,16 @@ function syncNodeIds(subgraph: GraphQLSchema): GraphQLSchema {
   if (builder.options.relay?.encodeGlobalID) return subgraph;
   for (const type of Object.values(subgraph.getTypeMap())) {
     if (!(type instanceof GraphQLObjectType) || !type.getInterfaces().some((i) => i.name === "Node")) continue;
-    const idOf = (type.extensions as { pothosOptions?: { id?: { resolve?: GraphQLFieldResolver<unknown, unknown> } } }).pothosOptions?.id?.resolve;
+    const idOf = (type.extensions as { pothosOptions?: { id?: { resolve?: GraphQLFieldResolver<unknown, unknown> } } })
+      .pothosOptions?.id?.resolve;
     const field = type.getFields().id;
     if (!idOf || !field) continue;
     const name = type.name;
     field.resolve = (parent, args, context, info) => {
       const id = idOf(parent, args, context, info);
-      return isThenable(id) ? Promise.resolve(id).then((v) => encodeGlobalID(name, String(v))) : encodeGlobalID(name, String(id));
+      return isThenable(id)
+        ? Promise.resolve(id).then((v) => encodeGlobalID(name, String(v)))
+        : encodeGlobalID(name, String(id));
     };
   }
   return subgraph;

@@ -22,7 +22,10 @@ const CreateJobInput = builder.inputType("CreateJobInput", {
     payload: t.field({ type: "JSON", required: true }),
     name: t.string({ required: false }),
     timeoutMins: t.int({ required: false }),
-    idempotencyKey: t.string({ required: false, description: "The same key from the same caller returns the job it first created." }),
+    idempotencyKey: t.string({
+      required: false,
+      description: "The same key from the same caller returns the job it first created.",
+    }),
   }),
 });
 
@@ -47,12 +50,24 @@ builder.mutationFields((t) => ({
     description: "Up to 1,000 jobs in one call; one result per input, in order, each its job or its error.",
     args: { inputs: t.arg({ type: [CreateJobInput], required: true }) },
     resolve: async (_root, { inputs }, ctx) =>
-      (await ctx.services.jobs.createMany(inputs.map((input) => ({ ...input, payload: input.payload })), ctx.viewer)).map(toResult),
+      (
+        await ctx.services.jobs.createMany(
+          inputs.map((input) => ({ ...input, payload: input.payload })),
+          ctx.viewer,
+        )
+      ).map(toResult),
   }),
   createJob: t.field({
     type: CreateJobPayloadRef,
     args: { input: t.arg({ type: CreateJobInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => createdPayload(await ctx.services.jobs.create(newJobFromRequest({ ...input, payload: input.payload }), { createJob: input }, ctx.viewer)),
+    resolve: async (_root, { input }, ctx) =>
+      createdPayload(
+        await ctx.services.jobs.create(
+          newJobFromRequest({ ...input, payload: input.payload }),
+          { createJob: input },
+          ctx.viewer,
+        ),
+      ),
   }),
   createJobReady: t.field({
     type: JobRef,
@@ -62,8 +77,17 @@ builder.mutationFields((t) => ({
       timeoutS: t.arg.float({ required: false, defaultValue: 900 }),
     },
     resolve: async (_root, { input, timeoutS }, ctx) => {
-      const job = await ctx.services.jobs.create(newJobFromRequest({ ...input, payload: input.payload }), { createJob: input }, ctx.viewer);
-      return ctx.services.jobs.waitForTerminal({ reasonerType: job.reasonerType, jobId: job.id }, timeoutS ?? 900, ctx.viewer, ctx.signal);
+      const job = await ctx.services.jobs.create(
+        newJobFromRequest({ ...input, payload: input.payload }),
+        { createJob: input },
+        ctx.viewer,
+      );
+      return ctx.services.jobs.waitForTerminal(
+        { reasonerType: job.reasonerType, jobId: job.id },
+        timeoutS ?? 900,
+        ctx.viewer,
+        ctx.signal,
+      );
     },
   }),
   cancelJob: t.field({
@@ -75,6 +99,10 @@ builder.mutationFields((t) => ({
       allUsers: t.arg.boolean({ required: false, defaultValue: false }),
     },
     resolve: (_root, args, ctx) =>
-      ctx.services.jobs.cancel({ reasonerType: args.reasonerType, jobId: String(args.jobId) }, args.allUsers ?? false, ctx.viewer),
+      ctx.services.jobs.cancel(
+        { reasonerType: args.reasonerType, jobId: String(args.jobId) },
+        args.allUsers ?? false,
+        ctx.viewer,
+      ),
   }),
 }));

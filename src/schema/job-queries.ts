@@ -65,7 +65,8 @@ const JobConnection = builder.connectionObject(
     fields: (t) => ({
       totalCount: t.int({ resolve: async (c) => (await (c as unknown as JobsConnection).totalCount()).value }),
       totalCountIsEstimate: t.boolean({
-        description: "Whether totalCount is the database's estimate: counts are exact up to JOBS_EXACT_COUNT_LIMIT matching jobs, estimated past it.",
+        description:
+          "Whether totalCount is the database's estimate: counts are exact up to JOBS_EXACT_COUNT_LIMIT matching jobs, estimated past it.",
         resolve: async (c) => (await (c as unknown as JobsConnection).totalCount()).estimated,
       }),
     }),
@@ -97,14 +98,22 @@ builder.queryFields((t) => ({
       const offset = pageOffset(args.offset, args.after);
       const filter = jobFilterOf(args.filter);
       if (filter.jobId && !isUuid(filter.jobId)) {
-        return { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null }, totalCount: async () => ({ value: 0, estimated: false }) };
+        return {
+          edges: [],
+          pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+          totalCount: async () => ({ value: 0, estimated: false }),
+        };
       }
       // Remote gateways read the selected expansions with the list (one upstream request per page).
-      const prefetch = ctx.services.registry.gateways().some((g) => g.kind === "remote") ? listPrefetch(info) : undefined;
+      const prefetch = ctx.services.registry.gateways().some((g) => g.kind === "remote")
+        ? listPrefetch(info)
+        : undefined;
       const page = await ctx.services.jobs.list(filter, first, args.after ?? null, ctx.viewer, { offset, prefetch });
       primeLoaders(page, ctx);
       for (const error of page.unavailable) {
-        (ctx.partialErrors ??= []).push(new GraphQLError(error.message, { path: pathToArray(info.path), extensions: error.extensions }));
+        (ctx.partialErrors ??= []).push(
+          new GraphQLError(error.message, { path: pathToArray(info.path), extensions: error.extensions }),
+        );
       }
       for (const { job } of page.items) ctx.loaders.job.prime({ reasonerType: job.reasonerType, jobId: job.id }, job);
       const edges = page.items.map((item) => new JobEdge(item));

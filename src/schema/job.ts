@@ -1,5 +1,11 @@
 // The Job interface every family implements, and the shared types its expansions return.
-import type { ArtifactRecord, JobEventRecord, LogLineRecord, ProblemRecord, StatusChangeRecord } from "../jobs/gateway.ts";
+import type {
+  ArtifactRecord,
+  JobEventRecord,
+  LogLineRecord,
+  ProblemRecord,
+  StatusChangeRecord,
+} from "../jobs/gateway.ts";
 import { connection, pageSize, parseSeqCursor, seqCursor } from "../jobs/cursor.ts";
 import type { JobRecord, ReasonerType } from "../jobs/model.ts";
 import { isTerminal } from "../jobs/states.ts";
@@ -50,7 +56,10 @@ export const JobStatusRef = builder.objectRef<StatusChangeRecord>("JobStatus").i
 
 export const JobEventRef = builder.objectRef<JobEventRecord>("JobEvent").implement({
   fields: (t) => ({
-    cursor: t.string({ description: "Position in its stream; usable as a continuation token.", resolve: (e) => seqCursor(e.seq) }),
+    cursor: t.string({
+      description: "Position in its stream; usable as a continuation token.",
+      resolve: (e) => seqCursor(e.seq),
+    }),
     stream: t.exposeString("stream"),
     createdOn: t.expose("createdOn", { type: "DateTime" }),
     data: t.expose("data", { type: "JSON" }),
@@ -102,8 +111,14 @@ export const ProblemRef = builder.objectRef<ProblemRecord>("Problem").implement(
   }),
 });
 
-export const JobEventConnection = builder.connectionObject({ type: JobEventRef, name: "JobEventConnection" }, { name: "JobEventEdge" });
-export const LogLineConnection = builder.connectionObject({ type: LogLineRef, name: "LogLineConnection" }, { name: "LogLineEdge" });
+export const JobEventConnection = builder.connectionObject(
+  { type: JobEventRef, name: "JobEventConnection" },
+  { name: "JobEventEdge" },
+);
+export const LogLineConnection = builder.connectionObject(
+  { type: LogLineRef, name: "LogLineConnection" },
+  { name: "LogLineEdge" },
+);
 
 /** The job as JSON, as stored, without secrets. */
 function rawJob(job: JobRecord) {
@@ -150,7 +165,11 @@ export const JobRef = builder.interfaceRef<JobRecord>("Job").implement({
         const afterSeq = parseSeqCursor(args.after);
         const rows = await ctx.loaders.events({ stream: args.stream ?? "progress", afterSeq, first }).load(job);
         const page = rows.slice(0, first);
-        return connection(page.map((e) => ({ cursor: seqCursor(e.seq), node: e })), rows.length > first, afterSeq > 0);
+        return connection(
+          page.map((e) => ({ cursor: seqCursor(e.seq), node: e })),
+          rows.length > first,
+          afterSeq > 0,
+        );
       },
     }),
     logs: t.field({
@@ -165,7 +184,11 @@ export const JobRef = builder.interfaceRef<JobRecord>("Job").implement({
         const afterSeq = parseSeqCursor(args.after);
         const rows = await ctx.loaders.logs({ sinceMs: args.sinceMs ?? null, afterSeq, first }).load(job);
         const page = rows.slice(0, first);
-        return connection(page.map((l) => ({ cursor: seqCursor(l.seq), node: l })), rows.length > first, afterSeq > 0);
+        return connection(
+          page.map((l) => ({ cursor: seqCursor(l.seq), node: l })),
+          rows.length > first,
+          afterSeq > 0,
+        );
       },
     }),
     execTimeMs: t.float({
@@ -194,7 +217,10 @@ export function jobNodeOptions(reasonerTypes: readonly ReasonerType[]) {
     interfaces: [JobRef] as [typeof JobRef],
     id: { resolve: (job: JobRecord) => `${job.reasonerType}:${job.id}` },
     isTypeOf: (value: unknown) =>
-      typeof value === "object" && value !== null && reasonerTypes.includes((value as JobRecord).reasonerType) && "nativeState" in value,
+      typeof value === "object" &&
+      value !== null &&
+      reasonerTypes.includes((value as JobRecord).reasonerType) &&
+      "nativeState" in value,
     loadMany: (ids: readonly string[], ctx: Context) =>
       Promise.all(
         ids.map((globalPart) => {

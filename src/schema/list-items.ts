@@ -7,6 +7,8 @@
  * are settled here first. Typed as T[] because that is what the field's type says it resolves to.
  */
 export async function itemsOrErrors<T>(items: readonly Promise<T>[]): Promise<T[]> {
-  const settled = await Promise.all(items.map((item) => item.catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))))));
+  const settled = await Promise.all(
+    items.map((item) => item.catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))))),
+  );
   return settled as T[];
 }

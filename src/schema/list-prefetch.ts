@@ -2,7 +2,13 @@
 // read them, so a remote gateway can fetch them with the list in one upstream request and the
 // request's loaders start out primed. Only an optimization: anything not recognised here is still
 // loaded by the resolvers as usual.
-import { type FieldNode, type GraphQLInterfaceType, type GraphQLResolveInfo, Kind, type SelectionSetNode } from "graphql";
+import {
+  type FieldNode,
+  type GraphQLInterfaceType,
+  type GraphQLResolveInfo,
+  Kind,
+  type SelectionSetNode,
+} from "graphql";
 import { getArgumentValues } from "graphql/execution/values.js";
 import { pageSize, parseSeqCursor } from "../jobs/cursor.ts";
 import type { ListPrefetch } from "../jobs/gateway.ts";
@@ -26,17 +32,30 @@ export function listPrefetch(info: GraphQLResolveInfo): ListPrefetch {
   const connectionFields = info.fieldNodes.flatMap((f) => collectFields(f.selectionSet, info, []));
   const nodeFields = childrenNamed(childrenNamed(connectionFields, "edges", info), "node", info);
   const job = info.schema.getType("Job") as GraphQLInterfaceType;
-  const prefetch: ListPrefetch = { statusHistory: false, artifacts: false, problems: false, logSpans: false, events: [], logs: [] };
+  const prefetch: ListPrefetch = {
+    statusHistory: false,
+    artifacts: false,
+    problems: false,
+    logSpans: false,
+    events: [],
+    logs: [],
+  };
   for (const field of nodeFields) {
     const name = field.name.value;
     try {
       if (name === "statusHistory" || name === "artifacts" || name === "problems") prefetch[name] = true;
       else if (name === "execTimeMs") prefetch.logSpans = true;
       else if (name === "events" || name === "logs") {
-        const args = getArgumentValues(job.getFields()[name]!, field, info.variableValues) as { stream?: string; sinceMs?: number | null; first?: number; after?: string | null };
+        const args = getArgumentValues(job.getFields()[name]!, field, info.variableValues) as {
+          stream?: string;
+          sinceMs?: number | null;
+          first?: number;
+          after?: string | null;
+        };
         const afterSeq = parseSeqCursor(args.after);
         // The same windows, key for key, as the Job fields' resolvers ask their loaders for.
-        if (name === "events") prefetch.events.push({ stream: args.stream ?? "progress", afterSeq, first: pageSize(args.first, 100) });
+        if (name === "events")
+          prefetch.events.push({ stream: args.stream ?? "progress", afterSeq, first: pageSize(args.first, 100) });
         else prefetch.logs.push({ sinceMs: args.sinceMs ?? null, afterSeq, first: pageSize(args.first, 500) });
       }
     } catch {

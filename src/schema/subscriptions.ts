@@ -21,11 +21,15 @@ function remoteDeliveries(jobs: AsyncIterableIterator<JobRecord>, ctx: Context):
 }
 
 /** jobsChanged: this process's feed for local families, each remote gateway's relay for its own, merged. */
-function watchJobs(filter: JobFilter & { reasonerType?: ReasonerType | null }, ctx: Context): AsyncIterableIterator<JobDelivery> {
+function watchJobs(
+  filter: JobFilter & { reasonerType?: ReasonerType | null },
+  ctx: Context,
+): AsyncIterableIterator<JobDelivery> {
   const groups = ctx.services.registry.group(filter.reasonerType ? [filter.reasonerType] : undefined);
   const sources: AsyncIterableIterator<JobDelivery>[] = [];
   for (const [gateway, types] of groups) {
-    if (gateway.watchJobs) sources.push(remoteDeliveries(gateway.watchJobs({ ...filter, reasonerTypes: types }, ctx.viewer), ctx));
+    if (gateway.watchJobs)
+      sources.push(remoteDeliveries(gateway.watchJobs({ ...filter, reasonerTypes: types }, ctx.viewer), ctx));
     else sources.push(liveFeedFor(ctx.services).watchJobs(filter, ctx.viewer));
   }
   return sources.length === 1 ? sources[0]! : mergeIterators(sources);
@@ -58,7 +62,9 @@ builder.subscriptionFields((t) => ({
     subscribe: (_root, args, ctx) => {
       const key = requireKey(args.reasonerType, args.jobId);
       const gateway = ctx.services.registry.for(key.reasonerType);
-      return gateway.watchJob ? remoteDeliveries(gateway.watchJob(key, ctx.viewer), ctx) : liveFeedFor(ctx.services).watchJob(key, ctx.viewer);
+      return gateway.watchJob
+        ? remoteDeliveries(gateway.watchJob(key, ctx.viewer), ctx)
+        : liveFeedFor(ctx.services).watchJob(key, ctx.viewer);
     },
     resolve: (delivery: JobDelivery, _args, ctx) => deliver(delivery, ctx),
   }),

@@ -44,7 +44,14 @@ export interface AuditRecord {
 const MAX_ROWS_PER_WRITE = 1000;
 const COLUMNS = ["tenantId", "actor", "actorId", "role", "operation", "target", "outcome", "requestId"] as const;
 const CASTS: Partial<Record<(typeof COLUMNS)[number], string>> = { tenantId: "::uuid", role: '::"Role"' };
-const MAX_TEXT = { actor: 255, actorId: 255, operation: 255, target: MAX_TARGET_LENGTH, outcome: 64, requestId: 128 } as const;
+const MAX_TEXT = {
+  actor: 255,
+  actorId: 255,
+  operation: 255,
+  target: MAX_TARGET_LENGTH,
+  outcome: 64,
+  requestId: 128,
+} as const;
 /**
  * Inserts start at least this far apart: nobody waits on them, and under load the mutations of
  * many requests (a worker's claims and completions, say) then share one.
@@ -83,10 +90,14 @@ export class AuditLog {
     private readonly db: Database,
     private readonly logger: Logger,
   ) {
-    this.writes = new WriteCoalescer(async (entries) => {
-      await this.write(entries);
-      return entries.map(() => undefined);
-    }, MAX_ROWS_PER_WRITE, { minIntervalMs: AUDIT_WRITE_INTERVAL_MS });
+    this.writes = new WriteCoalescer(
+      async (entries) => {
+        await this.write(entries);
+        return entries.map(() => undefined);
+      },
+      MAX_ROWS_PER_WRITE,
+      { minIntervalMs: AUDIT_WRITE_INTERVAL_MS },
+    );
   }
 
   /**
@@ -108,10 +119,15 @@ export class AuditLog {
         this.logger.error({ err, operation: entries[0]!.operation }, "audit log write failed");
         return;
       }
-      this.logger.warn({ err, entries: entries.length }, "audit log batch write failed; writing its entries one by one");
+      this.logger.warn(
+        { err, entries: entries.length },
+        "audit log batch write failed; writing its entries one by one",
+      );
     }
     for (const entry of entries) {
-      await this.insert([entry]).catch((err: unknown) => this.logger.error({ err, operation: entry.operation }, "audit log write failed"));
+      await this.insert([entry]).catch((err: unknown) =>
+        this.logger.error({ err, operation: entry.operation }, "audit log write failed"),
+      );
     }
   }
 
@@ -124,11 +140,19 @@ export class AuditLog {
       });
       return `(${params.join(", ")})`;
     });
-    await this.db.query(`insert into "audit_log" (${COLUMNS.map((c) => `"${c}"`).join(", ")}) values ${rows.join(", ")}`, values);
+    await this.db.query(
+      `insert into "audit_log" (${COLUMNS.map((c) => `"${c}"`).join(", ")}) values ${rows.join(", ")}`,
+      values,
+    );
   }
 
   /** A tenant's entries, newest first, after the entry `beforeId` (exclusive) when given. */
-  async list(tenantId: string, filter: { actorId?: string | null; operation?: string | null }, first: number, beforeId: bigint | null): Promise<AuditRecord[]> {
+  async list(
+    tenantId: string,
+    filter: { actorId?: string | null; operation?: string | null },
+    first: number,
+    beforeId: bigint | null,
+  ): Promise<AuditRecord[]> {
     const values: unknown[] = [tenantId];
     const where = [`"tenantId" = $1::uuid`];
     if (filter.actorId != null) where.push(`"actorId" = $${values.push(filter.actorId)}`);
@@ -171,7 +195,10 @@ function literal(node: ValueNode, variables: Record<string, unknown>): string | 
   }
 }
 
-function targetOf(field: { arguments?: readonly { name: { value: string }; value: ValueNode }[] }, variables: Record<string, unknown>): string | null {
+function targetOf(
+  field: { arguments?: readonly { name: { value: string }; value: ValueNode }[] },
+  variables: Record<string, unknown>,
+): string | null {
   for (const name of [...TARGET_ARGS, "input"]) {
     const arg = field.arguments?.find((a) => a.name.value === name);
     if (!arg) continue;
@@ -193,7 +220,12 @@ function targetOf(field: { arguments?: readonly { name: { value: string }; value
 
 /** Who an entry says acted: the viewer's tenant, user, role and key. */
 export function auditActor(viewer: Viewer): Pick<AuditEntry, "tenantId" | "actor" | "actorId" | "role"> {
-  return { tenantId: viewer.tenantId, actor: `${viewer.userId} (key ${viewer.apiKeyId})`, actorId: viewer.userId, role: viewer.role };
+  return {
+    tenantId: viewer.tenantId,
+    actor: `${viewer.userId} (key ${viewer.apiKeyId})`,
+    actorId: viewer.userId,
+    role: viewer.role,
+  };
 }
 
 /** Audit entries for an executed mutation: one per root field, outcome "ok" or the error's code. */
@@ -207,7 +239,9 @@ export function mutationAuditEntries(
   for (const selection of operation.selectionSet.selections) {
     if (selection.kind !== Kind.FIELD) continue;
     const responseKey = selection.alias?.value ?? selection.name.value;
-    const error = errors.find((e) => e.path?.[0] === responseKey) ?? (errors.length && !errors.some((e) => e.path) ? errors[0] : undefined);
+    const error =
+      errors.find((e) => e.path?.[0] === responseKey) ??
+      (errors.length && !errors.some((e) => e.path) ? errors[0] : undefined);
     entries.push({
       ...auditActor(ctx.viewer),
       operation: selection.name.value,

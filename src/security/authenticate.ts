@@ -32,7 +32,10 @@ export async function authenticateRequest(
  * the dashboard session cookie. Only safe, read-only routes accept the cookie (SameSite=Strict keeps
  * other sites from sending it anyway).
  */
-export async function authenticateLinkRequest(services: Pick<Services, "auth" | "rateLimiter" | "sessions">, headers: IncomingHttpHeaders): Promise<Viewer> {
+export async function authenticateLinkRequest(
+  services: Pick<Services, "auth" | "rateLimiter" | "sessions">,
+  headers: IncomingHttpHeaders,
+): Promise<Viewer> {
   const token = headers.authorization ? undefined : sessionToken(headers);
   if (!token) return authenticateRequest(services, headers.authorization, actAsOf(headers));
   return spend(services, await services.sessions.authenticate(token));
@@ -44,7 +47,9 @@ export function sessionToken(headers: IncomingHttpHeaders): string | undefined {
 
 async function spend(services: Pick<Services, "rateLimiter">, viewer: Viewer): Promise<Viewer> {
   // A front's users share its one GATEWAY key: each of them has their own budget behind it.
-  const bucket = viewer.viaGateway ? `${viewer.apiKeyId}/${viewer.userId}` : (viewer.apiKeyId ?? `${viewer.tenantId}/${viewer.userId}`);
+  const bucket = viewer.viaGateway
+    ? `${viewer.apiKeyId}/${viewer.userId}`
+    : (viewer.apiKeyId ?? `${viewer.tenantId}/${viewer.userId}`);
   await services.rateLimiter.consume(bucket);
   return viewer;
 }

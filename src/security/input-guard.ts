@@ -35,7 +35,7 @@ function checkVariables(variables: Record<string, unknown>): void {
       } else if (typeof value === "object" && value !== null) {
         if (depth >= MAX_INPUT_DEPTH) refuse(path, name, `nested deeper than ${MAX_INPUT_DEPTH} levels`);
         if (Array.isArray(value)) {
-          value.forEach((item, i) => stack.push({ value: item, path: `${path}[${i}]`, depth: depth + 1 }));
+          for (const [i, item] of value.entries()) stack.push({ value: item, path: `${path}[${i}]`, depth: depth + 1 });
         } else {
           for (const [key, item] of Object.entries(value)) {
             const at = `${path}.${key.slice(0, 40)}`;
@@ -61,7 +61,8 @@ function checkDocument(document: DocumentNode): void {
       argument = node.name.value;
     },
     ObjectField: (node) => {
-      if (node.name.value === "__proto__") refuse(`${argument}.__proto__`, argument, "a key named __proto__ is not accepted");
+      if (node.name.value === "__proto__")
+        refuse(`${argument}.__proto__`, argument, "a key named __proto__ is not accepted");
     },
     StringValue: (node) => {
       const why = unstorable(node.value);

@@ -5,7 +5,18 @@
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import { maxDirectivesRule } from "@escape.tech/graphql-armor-max-directives";
-import { type ASTNode, type DocumentNode, getNamedType, getNullableType, GraphQLError, type GraphQLSchema, isListType, type ValidationContext, type ValidationRule, visit } from "graphql";
+import {
+  type ASTNode,
+  type DocumentNode,
+  getNamedType,
+  getNullableType,
+  GraphQLError,
+  type GraphQLSchema,
+  isListType,
+  type ValidationContext,
+  type ValidationRule,
+  visit,
+} from "graphql";
 import { type ComplexityEstimator, getComplexity } from "graphql-query-complexity";
 import { jobsError } from "../errors.ts";
 
@@ -38,7 +49,10 @@ export function limitRules(limits: QueryLimits): ValidationRule[] {
   const report = {
     exposeLimits: true,
     propagateOnRejection: false,
-    onReject: [(ctx: ValidationContext | null, err: GraphQLError) => ctx?.reportError(new GraphQLError(err.message.replace(/^Syntax Error: /, "")))],
+    onReject: [
+      (ctx: ValidationContext | null, err: GraphQLError) =>
+        ctx?.reportError(new GraphQLError(err.message.replace(/^Syntax Error: /, ""))),
+    ],
   };
   return [
     maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: true, ...report }),
@@ -60,8 +74,19 @@ const pageSizeEstimator: ComplexityEstimator = ({ args, childComplexity, field }
   return 1 + childComplexity * (listed ? ASSUMED_LIST_LENGTH : 1);
 };
 
-export function operationCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName?: string | null): number {
-  return getComplexity({ schema, query: document, variables: variables ?? {}, operationName: operationName ?? undefined, estimators: [pageSizeEstimator] });
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  operationName?: string | null,
+): number {
+  return getComplexity({
+    schema,
+    query: document,
+    variables: variables ?? {},
+    operationName: operationName ?? undefined,
+    estimators: [pageSizeEstimator],
+  });
 }
 
 /** Operations whose cost is remembered per document (each distinct operation name and page-size variables). */
@@ -101,7 +126,11 @@ function costVariablesOf(document: DocumentNode): string[] {
   return [...names].sort();
 }
 
-function costKey(relevant: readonly string[], variables: Record<string, unknown> | undefined, operationName: string | null | undefined): string {
+function costKey(
+  relevant: readonly string[],
+  variables: Record<string, unknown> | undefined,
+  operationName: string | null | undefined,
+): string {
   let key = operationName === undefined ? "u" : operationName === null ? "n" : `s${JSON.stringify(operationName)}`;
   for (const name of relevant) {
     const value = variables?.[name];
@@ -111,9 +140,16 @@ function costKey(relevant: readonly string[], variables: Record<string, unknown>
 }
 
 /** BAD_USER_INPUT when an operation would cost more than the limit. */
-export function assertWithinCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | null | undefined, limits: QueryLimits): void {
+export function assertWithinCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  operationName: string | null | undefined,
+  limits: QueryLimits,
+): void {
   let costs = documentCosts.get(document);
-  if (costs?.schema !== schema) documentCosts.set(document, (costs = { schema, relevant: costVariablesOf(document), byKey: new Map() }));
+  if (costs?.schema !== schema)
+    documentCosts.set(document, (costs = { schema, relevant: costVariablesOf(document), byKey: new Map() }));
   let key: string | undefined;
   try {
     key = costKey(costs.relevant, variables, operationName);
@@ -137,11 +173,15 @@ export function assertWithinCost(schema: GraphQLSchema, document: DocumentNode, 
     costs.byKey.set(key, cost);
   }
   if (cost > limits.maxCost) {
-    throw jobsError("BAD_USER_INPUT", `operation cost ${cost} exceeds the limit of ${limits.maxCost}; ask for smaller pages or fewer fields`, {
-      cost,
-      maxCost: limits.maxCost,
-      http: { status: 400 },
-    });
+    throw jobsError(
+      "BAD_USER_INPUT",
+      `operation cost ${cost} exceeds the limit of ${limits.maxCost}; ask for smaller pages or fewer fields`,
+      {
+        cost,
+        maxCost: limits.maxCost,
+        http: { status: 400 },
+      },
+    );
   }
 }
 
@@ -156,7 +196,13 @@ export function isIntrospection(document: DocumentNode): boolean {
 
 function asksForSchema(document: DocumentNode): boolean {
   let found = false;
-  const walk = (selections: readonly { kind: string; name?: { value: string }; selectionSet?: { selections: readonly unknown[] } }[]) => {
+  const walk = (
+    selections: readonly {
+      kind: string;
+      name?: { value: string };
+      selectionSet?: { selections: readonly unknown[] };
+    }[],
+  ) => {
     for (const s of selections) {
       if (found) return;
       if (s.kind === "Field" && (s.name?.value === "__schema" || s.name?.value === "__type")) found = true;

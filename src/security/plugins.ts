@@ -25,7 +25,9 @@ export function checkOperation(
   // First: nothing else walks the variables before they are known to be storable and shallow.
   assertStorableInput(document, variables);
   if (!policy.introspection && ctx.viewer.role !== "ADMIN" && isIntrospection(document)) {
-    throw jobsError("FORBIDDEN", "introspection is turned off for this server (admin keys may introspect)", { http: { status: 403 } });
+    throw jobsError("FORBIDDEN", "introspection is turned off for this server (admin keys may introspect)", {
+      http: { status: 403 },
+    });
   }
   assertWithinCost(schema, document, variables, operationName, policy.limits);
 }
@@ -36,10 +38,14 @@ export function operationPolicyPlugin(schema: GraphQLSchema, policy: OperationPo
       return {
         async didResolveOperation({ document, request, operation, operationName, contextValue }) {
           if (operation?.operation === "subscription") {
-            throw jobsError("BAD_USER_INPUT", "query: subscriptions are served over WebSocket (graphql-ws, subprotocol graphql-transport-ws) at /graphql, not over HTTP", {
-              field: "query",
-              http: { status: 400 },
-            });
+            throw jobsError(
+              "BAD_USER_INPUT",
+              "query: subscriptions are served over WebSocket (graphql-ws, subprotocol graphql-transport-ws) at /graphql, not over HTTP",
+              {
+                field: "query",
+                http: { status: 400 },
+              },
+            );
           }
           // No operation resolved (several and no operationName, or an unknown name): nothing runs, and
           // the executor answers why (OPERATION_RESOLUTION_FAILURE, 400).

@@ -3,7 +3,12 @@
 // migration), so every API process on one database spends from the same one; embedded PGlite serves
 // one process and keeps it in memory. Should the database fail, each process falls back to its own
 // in-memory budget (the library's insurance limiter) rather than refusing or failing requests.
-import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import {
+  RateLimiterMemory,
+  RateLimiterPostgres,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from "rate-limiter-flexible";
 import type { Database } from "../db/database.ts";
 import { jobsError } from "../errors.ts";
 
@@ -56,7 +61,9 @@ export class KeyRateLimiter {
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
       const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      throw jobsError("RATE_LIMITED", `too many requests for this API key; retry in ${retryAfterSeconds} s`, { retryAfterSeconds });
+      throw jobsError("RATE_LIMITED", `too many requests for this API key; retry in ${retryAfterSeconds} s`, {
+        retryAfterSeconds,
+      });
     }
   }
 }

@@ -34,7 +34,8 @@ export class BlobNotFoundError extends Error {
 export class InvalidBlobHashError extends Error {
   override readonly name = "InvalidBlobHashError";
   constructor(value: unknown) {
-    const shown = typeof value === "string" ? JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value) : typeof value;
+    const shown =
+      typeof value === "string" ? JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value) : typeof value;
     super(`not a content hash (want sha256:<64 lower-case hex>): ${shown}`);
   }
 }
@@ -78,7 +79,8 @@ export class BlobStore {
   private readonly tmpDir: string;
 
   constructor(options: { dir: string; maxBytes: number }) {
-    if (!Number.isSafeInteger(options.maxBytes) || options.maxBytes < 0) throw new RangeError(`maxBytes must be a non-negative integer, got ${options.maxBytes}`);
+    if (!Number.isSafeInteger(options.maxBytes) || options.maxBytes < 0)
+      throw new RangeError(`maxBytes must be a non-negative integer, got ${options.maxBytes}`);
     this.dir = options.dir;
     this.maxBytes = options.maxBytes;
     this.tmpDir = join(options.dir, "tmp");
@@ -103,7 +105,8 @@ export class BlobStore {
     try {
       const hash = createHash("sha256");
       let sizeBytes = 0;
-      const chunks: AsyncIterable<unknown> = source instanceof Readable ? source.iterator({ destroyOnReturn: false }) : source;
+      const chunks: AsyncIterable<unknown> =
+        source instanceof Readable ? source.iterator({ destroyOnReturn: false }) : source;
       for await (const chunk of chunks) {
         const bytes = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : (chunk as Uint8Array);
         sizeBytes += bytes.byteLength;
@@ -122,7 +125,12 @@ export class BlobStore {
         // Already stored. Touched so that remove() (retention) keeps it while the caller writes the
         // row naming it; gone meanwhile (removed just now): put in place below.
         const now = new Date();
-        if (await utimes(target, now, now).then(() => true, (err: unknown) => (isErrno(err, "ENOENT") ? false : Promise.reject(err)))) {
+        if (
+          await utimes(target, now, now).then(
+            () => true,
+            (err: unknown) => (isErrno(err, "ENOENT") ? false : Promise.reject(err)),
+          )
+        ) {
           await rm(tmp, { force: true });
           return { contentHash, sizeBytes };
         }
@@ -232,9 +240,13 @@ export class BlobStore {
   /** Every stored blob's hash and last write (or put() touch), shard by shard. */
   async *list(): AsyncGenerator<{ contentHash: string; mtimeMs: number }> {
     const root = join(this.dir, "sha256");
-    const shards = await readdir(root).catch((err: unknown) => (isErrno(err, "ENOENT") ? ([] as string[]) : Promise.reject(err)));
+    const shards = await readdir(root).catch((err: unknown) =>
+      isErrno(err, "ENOENT") ? ([] as string[]) : Promise.reject(err),
+    );
     for (const shard of shards) {
-      const names = await readdir(join(root, shard)).catch((err: unknown) => (isErrno(err, "ENOENT", "ENOTDIR") ? ([] as string[]) : Promise.reject(err)));
+      const names = await readdir(join(root, shard)).catch((err: unknown) =>
+        isErrno(err, "ENOENT", "ENOTDIR") ? ([] as string[]) : Promise.reject(err),
+      );
       for (const name of names) {
         const contentHash = `sha256:${name}`;
         if (!isContentHash(contentHash)) continue;

@@ -22,7 +22,12 @@ const Env = z.object({
   JOBS_WORKER_QUEUES: z
     .string()
     .default("")
-    .transform((v) => v.split(",").map((q) => q.trim()).filter(Boolean)),
+    .transform((v) =>
+      v
+        .split(",")
+        .map((q) => q.trim())
+        .filter(Boolean),
+    ),
   JOBS_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -35,9 +40,18 @@ const env = parsed.data;
 const logger = createLogger(env.JOBS_LOG_LEVEL);
 // Its job spans (claim, run, complete) export like the server's when OTEL_EXPORTER_OTLP_* is set.
 const stopTracing = tracingConfigured() ? startTracing() : async () => undefined;
-const port = new HttpPort({ url: env.JOBS_URL, apiKey: env.JOBS_API_KEY, name: env.JOBS_WORKER_NAME, queues: env.JOBS_WORKER_QUEUES });
+const port = new HttpPort({
+  url: env.JOBS_URL,
+  apiKey: env.JOBS_API_KEY,
+  name: env.JOBS_WORKER_NAME,
+  queues: env.JOBS_WORKER_QUEUES,
+});
 const engine = new ThreadEngine({ threads: env.JOBS_WORKERS });
-const runner = new Runner(port, generationExecutor(engine), { concurrency: env.JOBS_WORKERS, leaseSeconds: env.JOBS_LEASE_SECONDS, logger }).start();
+const runner = new Runner(port, generationExecutor(engine), {
+  concurrency: env.JOBS_WORKERS,
+  leaseSeconds: env.JOBS_LEASE_SECONDS,
+  logger,
+}).start();
 logger.info({ url: env.JOBS_URL, concurrency: env.JOBS_WORKERS, queues: env.JOBS_WORKER_QUEUES }, "worker started");
 
 let stopping = false;
@@ -50,8 +64,8 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
       .stop()
       .then(() => stopTracing())
       .then(
-      () => engine.close().finally(() => process.exit(0)),
-      () => process.exit(1),
-    );
+        () => engine.close().finally(() => process.exit(0)),
+        () => process.exit(1),
+      );
   });
 }

@@ -6,7 +6,13 @@ import { itemsOrErrors } from "../schema/list-items.ts";
 import type { Context } from "../schema/context.ts";
 import { GenerationKindEnum, JobStateEnum, ReasonerTypeEnum } from "../schema/enums.ts";
 import { JobRef } from "../schema/job.ts";
-import { type Lease, type LeaseStatus, MAX_COMPLETIONS_PER_CALL, type WorkerRecord, workerProtocolFor } from "./protocol/service.ts";
+import {
+  type Lease,
+  type LeaseStatus,
+  MAX_COMPLETIONS_PER_CALL,
+  type WorkerRecord,
+  workerProtocolFor,
+} from "./protocol/service.ts";
 import { MAX_CLAIM_BATCH } from "./protocol/sql/claimJob.ts";
 
 /**
@@ -65,7 +71,10 @@ const RegisterWorkerInput = builder.inputType("RegisterWorkerInput", {
   fields: (t) => ({
     name: t.string({ required: true }),
     reasonerTypes: t.field({ type: [ReasonerTypeEnum], required: true }),
-    reasonerNames: t.stringList({ required: false, description: "Restrict to these reasoner names / queues; empty means any." }),
+    reasonerNames: t.stringList({
+      required: false,
+      description: "Restrict to these reasoner names / queues; empty means any.",
+    }),
     poolId: t.id({ required: false }),
     generationKinds: t.field({
       type: [GenerationKindEnum],
@@ -125,7 +134,10 @@ builder.mutationFields((t) => ({
     type: WorkerRef,
     args: { input: t.arg({ type: RegisterWorkerInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      workerProtocolFor(ctx.services).registerWorker({ ...input, poolId: input.poolId == null ? input.poolId : String(input.poolId) }, ctx.viewer),
+      workerProtocolFor(ctx.services).registerWorker(
+        { ...input, poolId: input.poolId == null ? input.poolId : String(input.poolId) },
+        ctx.viewer,
+      ),
   }),
   claimJob: t.field({
     type: ClaimResultRef,
@@ -135,9 +147,17 @@ builder.mutationFields((t) => ({
       leaseSeconds: t.arg.int({ required: false, defaultValue: 60 }),
     },
     resolve: async (_root, args, ctx) => {
-      const [lease] = await workerProtocolFor(ctx.services).claimForWorker(String(args.workerId), args.leaseSeconds, ctx.viewer);
+      const [lease] = await workerProtocolFor(ctx.services).claimForWorker(
+        String(args.workerId),
+        args.leaseSeconds,
+        ctx.viewer,
+      );
       if (!lease) return { message: "no eligible job is waiting for this worker" };
-      return { token: lease.token, expiresOn: lease.expiresOn, job: await freshJob(ctx, lease.job.reasonerType, lease.job.id) };
+      return {
+        token: lease.token,
+        expiresOn: lease.expiresOn,
+        job: await freshJob(ctx, lease.job.reasonerType, lease.job.id),
+      };
     },
   }),
   claimJobs: t.field({
@@ -149,7 +169,12 @@ builder.mutationFields((t) => ({
       limit: t.arg.int({ required: true }),
     },
     resolve: async (_root, args, ctx) => {
-      const leases = await workerProtocolFor(ctx.services).claimForWorker(String(args.workerId), args.leaseSeconds, ctx.viewer, args.limit);
+      const leases = await workerProtocolFor(ctx.services).claimForWorker(
+        String(args.workerId),
+        args.leaseSeconds,
+        ctx.viewer,
+        args.limit,
+      );
       // One read for all of them: the loads fall in the same tick.
       const jobs = await Promise.all(leases.map((l) => freshJob(ctx, l.job.reasonerType, l.job.id)));
       return leases.map((l, i) => ({ token: l.token, expiresOn: l.expiresOn, job: jobs[i]! }));
@@ -158,7 +183,8 @@ builder.mutationFields((t) => ({
   heartbeat: t.field({
     type: LeaseStatusRef,
     args: { leaseToken: t.arg.string({ required: true }), progress: t.arg({ type: "JSON", required: false }) },
-    resolve: (_root, args, ctx) => workerProtocolFor(ctx.services).heartbeat(args.leaseToken, args.progress, ctx.viewer),
+    resolve: (_root, args, ctx) =>
+      workerProtocolFor(ctx.services).heartbeat(args.leaseToken, args.progress, ctx.viewer),
   }),
   updateJobStatus: t.field({
     type: JobRef,
@@ -168,7 +194,8 @@ builder.mutationFields((t) => ({
       state: t.arg({ type: JobStateEnum, required: true }),
       message: t.arg.string({ required: false }),
     },
-    resolve: (_root, args, ctx) => workerProtocolFor(ctx.services).updateStatus(args.leaseToken, args.state, args.message, ctx.viewer),
+    resolve: (_root, args, ctx) =>
+      workerProtocolFor(ctx.services).updateStatus(args.leaseToken, args.state, args.message, ctx.viewer),
   }),
   appendJobEvents: t.int({
     args: {
@@ -176,7 +203,8 @@ builder.mutationFields((t) => ({
       stream: t.arg.string({ required: false, defaultValue: "progress" }),
       events: t.arg({ type: ["JSON"], required: true }),
     },
-    resolve: (_root, args, ctx) => workerProtocolFor(ctx.services).appendEvents(args.leaseToken, args.stream, args.events, ctx.viewer),
+    resolve: (_root, args, ctx) =>
+      workerProtocolFor(ctx.services).appendEvents(args.leaseToken, args.stream, args.events, ctx.viewer),
   }),
   appendJobLogs: t.int({
     args: {
@@ -195,7 +223,13 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, args, ctx) => {
       const protocol = workerProtocolFor(ctx.services);
-      const done = await protocol.complete(args.leaseToken, args.result, args.artifactIds?.map(String), ctx.viewer, args.problems);
+      const done = await protocol.complete(
+        args.leaseToken,
+        args.result,
+        args.artifactIds?.map(String),
+        ctx.viewer,
+        args.problems,
+      );
       return freshJob(ctx, done.reasonerType, done.jobId);
     },
   }),
@@ -206,7 +240,12 @@ builder.mutationFields((t) => ({
     args: { completions: t.arg({ type: [JobCompletionInput], required: true }) },
     resolve: (_root, args, ctx) => {
       const completing = workerProtocolFor(ctx.services).completeMany(
-        args.completions.map((c) => ({ leaseToken: c.leaseToken, result: c.result, artifactIds: c.artifactIds?.map(String) ?? null, problems: c.problems })),
+        args.completions.map((c) => ({
+          leaseToken: c.leaseToken,
+          result: c.result,
+          artifactIds: c.artifactIds?.map(String) ?? null,
+          problems: c.problems,
+        })),
         ctx.viewer,
       );
       return itemsOrErrors(completing.map((p) => p.then((done) => freshJob(ctx, done.reasonerType, done.jobId))));

@@ -26,10 +26,14 @@ describe.each(backends)("createJobs on $name", (backend) => {
   });
 
   async function key(userId: string, role = "MEMBER"): Promise<{ client: GraphQLClient; secret: string }> {
-    const data = await admin.request<{ createApiKey: { secret: string } }>(`mutation($u: String!, $r: Role) { createApiKey(userId: $u, role: $r) { secret } }`, { u: userId, r: role });
+    const data = await admin.request<{ createApiKey: { secret: string } }>(
+      `mutation($u: String!, $r: Role) { createApiKey(userId: $u, role: $r) { secret } }`,
+      { u: userId, r: role },
+    );
     return { client: t.client(data.createApiKey.secret), secret: data.createApiKey.secret };
   }
-  const createJobs = async (client: GraphQLClient, inputs: unknown[]) => (await client.request<{ createJobs: Result[] }>(CREATE_JOBS, { inputs })).createJobs;
+  const createJobs = async (client: GraphQLClient, inputs: unknown[]) =>
+    (await client.request<{ createJobs: Result[] }>(CREATE_JOBS, { inputs })).createJobs;
   /** A job's fields that do not depend on when or as which row it was made. */
   const shape = (job: Record<string, unknown>) => {
     const { id: _id, jobId: _jobId, createdOn: _c, ...rest } = job;
@@ -40,7 +44,9 @@ describe.each(backends)("createJobs on $name", (backend) => {
     const { client } = await key("bulk-families");
     // A generation job without a seed draws one; give it one so the two can be compared.
     const inputs = REASONER_TYPES.map((type, n) =>
-      type === "GENERATION" ? createJobInput(type, n, { payload: { ...(createJobInput(type).payload as object), seed: 7 } }) : createJobInput(type, n),
+      type === "GENERATION"
+        ? createJobInput(type, n, { payload: { ...(createJobInput(type).payload as object), seed: 7 } })
+        : createJobInput(type, n),
     );
     const results = await createJobs(client, inputs);
     expect(results).toHaveLength(inputs.length);
@@ -53,10 +59,13 @@ describe.each(backends)("createJobs on $name", (backend) => {
         { input: inputs[i] },
       );
       expect(shape(job!)).toEqual(shape(single.createJob.job));
-      const read = await client.request<{ job: { jobId: string; state: string } }>(`query($t: ReasonerType!, $id: ID!) { job(reasonerType: $t, jobId: $id) { jobId state } }`, {
-        t: type,
-        id: job!.jobId,
-      });
+      const read = await client.request<{ job: { jobId: string; state: string } }>(
+        `query($t: ReasonerType!, $id: ID!) { job(reasonerType: $t, jobId: $id) { jobId state } }`,
+        {
+          t: type,
+          id: job!.jobId,
+        },
+      );
       expect(read.job).toEqual({ jobId: job!.jobId, state: job!.state });
     }
   });
@@ -72,10 +81,19 @@ describe.each(backends)("createJobs on $name", (backend) => {
       createJobInput("BATCH", 6),
     ];
     const results = await createJobs(client, inputs);
-    expect(results.map((r) => (r.job ? "job" : r.error!.code))).toEqual(["job", "BAD_USER_INPUT", "job", "BAD_USER_INPUT", "BAD_USER_INPUT", "job"]);
+    expect(results.map((r) => (r.job ? "job" : r.error!.code))).toEqual([
+      "job",
+      "BAD_USER_INPUT",
+      "job",
+      "BAD_USER_INPUT",
+      "BAD_USER_INPUT",
+      "job",
+    ]);
     expect(results[1]!.error!.message).toMatch(/payload/);
     expect(results[3]!.error!.message).toMatch(/timeoutMins/);
-    const listed = await client.request<{ jobs: { totalCount: number; edges: { node: { name: string } }[] } }>(`{ jobs(first: 10) { totalCount edges { node { name } } } }`);
+    const listed = await client.request<{ jobs: { totalCount: number; edges: { node: { name: string } }[] } }>(
+      `{ jobs(first: 10) { totalCount edges { node { name } } } }`,
+    );
     expect(listed.jobs.totalCount).toBe(3);
     expect(listed.jobs.edges.map((e) => e.node.name).sort()).toEqual(["agent-3", "batch-6", "logic-1"]);
   });
@@ -108,7 +126,10 @@ describe.each(backends)("createJobs on $name", (backend) => {
     const { client } = await key("bulk-race");
     const keys = Array.from({ length: 50 }, (_, n) => `race-${String(n).padStart(2, "0")}`);
     const inputsFor = (order: string[]) => order.map((k) => createJobInput("LOGIC", 0, { name: k, idempotencyKey: k }));
-    const [a, b] = await Promise.all([createJobs(client, inputsFor(keys)), createJobs(client, inputsFor([...keys].reverse()))]);
+    const [a, b] = await Promise.all([
+      createJobs(client, inputsFor(keys)),
+      createJobs(client, inputsFor([...keys].reverse())),
+    ]);
     expect([...a, ...b].every((r) => r.error === null)).toBe(true);
     const idOf = (results: Result[], order: string[]) => new Map(order.map((k, i) => [k, results[i]!.job!.jobId]));
     expect(idOf(b, [...keys].reverse())).toEqual(idOf(a, keys));
@@ -125,14 +146,19 @@ describe.each(backends)("createJobs on $name", (backend) => {
       { inputs: Array.from({ length: 1000 }, (_, n) => createJobInput(n % 2 ? "LOGIC" : "AGENT", n)) },
     );
     const spent = db.statementCount() - before;
-    expect(results.createJobs.map((r) => r.job.name)).toEqual(Array.from({ length: 1000 }, (_, n) => `${n % 2 ? "logic" : "agent"}-${n}`));
+    expect(results.createJobs.map((r) => r.job.name)).toEqual(
+      Array.from({ length: 1000 }, (_, n) => `${n % 2 ? "logic" : "agent"}-${n}`),
+    );
     expect(new Set(results.createJobs.map((r) => r.job.jobId)).size).toBe(1000);
     // Authentication, the transaction (begin, jobs, history, access, details, files, commit), the read back, the change send.
     expect(spent).toBeLessThan(25);
 
-    const tooMany = await client.raw(`mutation($inputs: [CreateJobInput!]!) { createJobs(inputs: $inputs) { job { jobId } } }`, {
-      inputs: Array.from({ length: 1001 }, (_, n) => createJobInput("LOGIC", n)),
-    });
+    const tooMany = await client.raw(
+      `mutation($inputs: [CreateJobInput!]!) { createJobs(inputs: $inputs) { job { jobId } } }`,
+      {
+        inputs: Array.from({ length: 1001 }, (_, n) => createJobInput("LOGIC", n)),
+      },
+    );
     expect(tooMany.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "inputs" });
     expect(tooMany.errors?.[0]?.message).toContain("1000");
     const total = await client.request<{ jobs: { totalCount: number } }>(`{ jobs(first: 1) { totalCount } }`);
@@ -155,7 +181,10 @@ describe.each(backends)("createJobs on $name", (backend) => {
     sockets.push(socket);
     const changes = socket.subscribe<{ jobsChanged: ChangedView }>(JOBS_CHANGED, {});
     await feed.untilJobsWatchers(watching + 1);
-    const results = await createJobs(client, Array.from({ length: 40 }, (_, n) => createJobInput(REASONER_TYPES[n % 6]!, n)));
+    const results = await createJobs(
+      client,
+      Array.from({ length: 40 }, (_, n) => createJobInput(REASONER_TYPES[n % 6]!, n)),
+    );
     const ids = results.map((r) => r.job!.jobId as string);
     await changes.until(() => ids.every((id) => changes.items.some((c) => c.jobsChanged.jobId === id)), "all 40 jobs");
     for (const id of ids) {

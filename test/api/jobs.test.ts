@@ -1,7 +1,14 @@
 // The core API as a client written against contract.graphql uses it, on PGlite and PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../helpers/backends.ts";
-import { createJob, createJobInput, JOB_FIELDS, REASONER_TYPES, type CreatedJob, type ReasonerType } from "../helpers/fixtures.ts";
+import {
+  createJob,
+  createJobInput,
+  JOB_FIELDS,
+  REASONER_TYPES,
+  type CreatedJob,
+  type ReasonerType,
+} from "../helpers/fixtures.ts";
 import { startTestServer, type GraphQLClient, type TestServer } from "../helpers/server.ts";
 
 describe.each(backends)("jobs API on $name", (backend) => {
@@ -26,13 +33,19 @@ describe.each(backends)("jobs API on $name", (backend) => {
       const job = await createJob(admin, type, 1);
       expect(job.reasonerType).toBe(type);
       expect(job.createdBy).toBe("admin");
-      const byKey = await admin.request<{ job: CreatedJob }>(`query($t: ReasonerType!, $id: ID!) { job(reasonerType: $t, jobId: $id) { ${JOB_FIELDS} statusHistory { state nativeState } } }`, {
-        t: type,
-        id: job.jobId,
-      });
+      const byKey = await admin.request<{ job: CreatedJob }>(
+        `query($t: ReasonerType!, $id: ID!) { job(reasonerType: $t, jobId: $id) { ${JOB_FIELDS} statusHistory { state nativeState } } }`,
+        {
+          t: type,
+          id: job.jobId,
+        },
+      );
       expect(byKey.job.id).toBe(job.id);
       expect((byKey.job.statusHistory as { state: string }[]).at(-1)?.state).toBe(job.state);
-      const byNode = await admin.request<{ node: CreatedJob }>(`query($id: ID!) { node(id: $id) { id ... on Job { jobId reasonerType state } } }`, { id: job.id });
+      const byNode = await admin.request<{ node: CreatedJob }>(
+        `query($id: ID!) { node(id: $id) { id ... on Job { jobId reasonerType state } } }`,
+        { id: job.id },
+      );
       expect(byNode.node).toMatchObject({ id: job.id, jobId: job.jobId, reasonerType: type });
     }
   });
@@ -60,8 +73,16 @@ describe.each(backends)("jobs API on $name", (backend) => {
     let after: string | null = null;
     let pages = 0;
     for (;;) {
-      const data: { jobs: { totalCount: number; edges: { cursor: string; node: { jobId: string; createdOn: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } =
-        await client.request(`query($after: String) { jobs(first: 4, after: $after) { totalCount edges { cursor node { jobId createdOn } } pageInfo { hasNextPage endCursor } } }`, { after });
+      const data: {
+        jobs: {
+          totalCount: number;
+          edges: { cursor: string; node: { jobId: string; createdOn: string } }[];
+          pageInfo: { hasNextPage: boolean; endCursor: string | null };
+        };
+      } = await client.request(
+        `query($after: String) { jobs(first: 4, after: $after) { totalCount edges { cursor node { jobId createdOn } } pageInfo { hasNextPage endCursor } } }`,
+        { after },
+      );
       seen.push(...data.jobs.edges.map((e) => e.node.jobId));
       pages++;
       // Jobs created between pages are newer than the cursor: they must not show up later.
@@ -80,11 +101,16 @@ describe.each(backends)("jobs API on $name", (backend) => {
     const a = await createJob(client, "PREDICTIVE", 1, { name: "needle" });
     const b = await createJob(client, "PREDICTIVE", 2);
     const c = await createJob(client, "LOGIC", 3);
-    await client.request(`mutation($id: ID!) { cancelJob(reasonerType: PREDICTIVE, jobId: $id) { state } }`, { id: b.jobId });
+    await client.request(`mutation($id: ID!) { cancelJob(reasonerType: PREDICTIVE, jobId: $id) { state } }`, {
+      id: b.jobId,
+    });
     const ids = async (filter: Record<string, unknown>) =>
-      (await client.request<{ jobs: { edges: { node: { jobId: string } }[] } }>(`query($f: JobFilter) { jobs(filter: $f) { edges { node { jobId } } } }`, { f: filter })).jobs.edges.map(
-        (e) => e.node.jobId,
-      );
+      (
+        await client.request<{ jobs: { edges: { node: { jobId: string } }[] } }>(
+          `query($f: JobFilter) { jobs(filter: $f) { edges { node { jobId } } } }`,
+          { f: filter },
+        )
+      ).jobs.edges.map((e) => e.node.jobId);
     expect(await ids({ reasonerType: "PREDICTIVE" })).toEqual([b.jobId, a.jobId]);
     expect(await ids({ jobId: c.jobId })).toEqual([c.jobId]);
     expect(await ids({ state: "CANCELED" })).toEqual([b.jobId]);
@@ -98,45 +124,73 @@ describe.each(backends)("jobs API on $name", (backend) => {
   it("cancels queued jobs at once, in each family's words; allUsers only for LOGIC and admins", async () => {
     const member = await memberKey("canceler");
     const logic = await createJob(member, "LOGIC", 1);
-    const canceled = await member.request<{ cancelJob: { state: string; nativeState: string; abortReason: string | null; statusHistory: { state: string }[] } }>(
+    const canceled = await member.request<{
+      cancelJob: { state: string; nativeState: string; abortReason: string | null; statusHistory: { state: string }[] };
+    }>(
       `mutation($id: ID!) { cancelJob(reasonerType: LOGIC, jobId: $id) { state nativeState ... on Transaction { abortReason } statusHistory { state } } }`,
       { id: logic.jobId },
     );
     expect(canceled.cancelJob).toMatchObject({ state: "CANCELED", nativeState: "ABORTED", abortReason: "canceled" });
     expect(canceled.cancelJob.statusHistory.map((s) => s.state)).toEqual(["CREATED", "QUEUED", "CANCELED"]);
     // Again: harmless, still canceled.
-    const again = await member.request<{ cancelJob: { state: string } }>(`mutation($id: ID!) { cancelJob(reasonerType: LOGIC, jobId: $id) { state } }`, { id: logic.jobId });
+    const again = await member.request<{ cancelJob: { state: string } }>(
+      `mutation($id: ID!) { cancelJob(reasonerType: LOGIC, jobId: $id) { state } }`,
+      { id: logic.jobId },
+    );
     expect(again.cancelJob.state).toBe("CANCELED");
 
     const gen = await createJob(member, "GENERATION", 1);
-    const notLogic = await admin.raw(`mutation($id: ID!) { cancelJob(reasonerType: GENERATION, jobId: $id, allUsers: true) { state } }`, { id: gen.jobId });
+    const notLogic = await admin.raw(
+      `mutation($id: ID!) { cancelJob(reasonerType: GENERATION, jobId: $id, allUsers: true) { state } }`,
+      { id: gen.jobId },
+    );
     expect(notLogic.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     const other = await createJob(admin, "LOGIC", 5);
-    const notAdmin = await member.raw(`mutation($id: ID!) { cancelJob(reasonerType: LOGIC, jobId: $id, allUsers: true) { state } }`, { id: other.jobId });
+    const notAdmin = await member.raw(
+      `mutation($id: ID!) { cancelJob(reasonerType: LOGIC, jobId: $id, allUsers: true) { state } }`,
+      { id: other.jobId },
+    );
     expect(notAdmin.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
-    const memberCannotSee = await member.raw(`mutation($id: ID!) { cancelJob(reasonerType: LOGIC, jobId: $id) { state } }`, { id: other.jobId });
+    const memberCannotSee = await member.raw(
+      `mutation($id: ID!) { cancelJob(reasonerType: LOGIC, jobId: $id) { state } }`,
+      { id: other.jobId },
+    );
     expect(memberCannotSee.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
-    const adminAll = await admin.request<{ cancelJob: { state: string } }>(`mutation($id: ID!) { cancelJob(reasonerType: LOGIC, jobId: $id, allUsers: true) { state } }`, {
-      id: (await createJob(member, "LOGIC", 6)).jobId,
-    });
+    const adminAll = await admin.request<{ cancelJob: { state: string } }>(
+      `mutation($id: ID!) { cancelJob(reasonerType: LOGIC, jobId: $id, allUsers: true) { state } }`,
+      {
+        id: (await createJob(member, "LOGIC", 6)).jobId,
+      },
+    );
     expect(adminAll.cancelJob.state).toBe("CANCELED");
   });
 
   it("waitForJob blocks until terminal and ends with JOB_TIMEOUT otherwise; createJobReady too", async () => {
     const job = await createJob(admin, "PRESCRIPTIVE", 7);
-    const timedOut = await admin.raw(`query($id: ID!) { waitForJob(reasonerType: PRESCRIPTIVE, jobId: $id, timeoutS: 0.3) { state } }`, { id: job.jobId });
+    const timedOut = await admin.raw(
+      `query($id: ID!) { waitForJob(reasonerType: PRESCRIPTIVE, jobId: $id, timeoutS: 0.3) { state } }`,
+      { id: job.jobId },
+    );
     expect(timedOut.errors?.[0]?.extensions?.code).toBe("JOB_TIMEOUT");
 
     const waiting = admin.request<{ waitForJob: { state: string; operation: { done: boolean } } }>(
       `query($id: ID!) { waitForJob(reasonerType: PRESCRIPTIVE, jobId: $id, timeoutS: 30) { state operation { done } } }`,
       { id: job.jobId },
     );
-    await admin.request(`mutation($id: ID!) { cancelJob(reasonerType: PRESCRIPTIVE, jobId: $id) { state } }`, { id: job.jobId });
+    await admin.request(`mutation($id: ID!) { cancelJob(reasonerType: PRESCRIPTIVE, jobId: $id) { state } }`, {
+      id: job.jobId,
+    });
     expect((await waiting).waitForJob).toEqual({ state: "CANCELED", operation: { done: true } });
 
-    const ready = await admin.raw(`mutation($input: CreateJobInput!) { createJobReady(input: $input, timeoutS: 0.2) { state } }`, { input: createJobInput("LOGIC", 8) });
+    const ready = await admin.raw(
+      `mutation($input: CreateJobInput!) { createJobReady(input: $input, timeoutS: 0.2) { state } }`,
+      { input: createJobInput("LOGIC", 8) },
+    );
     expect(ready.errors?.[0]?.extensions?.code).toBe("JOB_TIMEOUT");
-    const tooLong = await admin.raw(`query($id: ID!) { waitForJob(reasonerType: PRESCRIPTIVE, jobId: $id, timeoutS: 100000) { state } }`, { id: job.jobId });
+    const tooLong = await admin.raw(
+      `query($id: ID!) { waitForJob(reasonerType: PRESCRIPTIVE, jobId: $id, timeoutS: 100000) { state } }`,
+      { id: job.jobId },
+    );
     expect(tooLong.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
   });
 
@@ -154,24 +208,61 @@ describe.each(backends)("jobs API on $name", (backend) => {
 
   it("typed creators validate their input with BAD_USER_INPUT naming the field", async () => {
     const cases: [string, Record<string, unknown>, string][] = [
-      [`mutation($i: CreateGenerationJobInput!) { createGenerationJob(input: $i) { job { id } } }`, { i: { kind: "MOCK" } }, "input.rows"],
-      [`mutation($i: CreateGenerationJobInput!) { createGenerationJob(input: $i) { job { id } } }`, { i: { kind: "MOCK", rows: -1 } }, "input.rows"],
-      [`mutation($i: AddAgentJobInput!) { addAgentJob(input: $i) { job { id } } }`, { i: { functionName: "" } }, "input.functionName"],
-      [`mutation($i: AddAgentJobInput!) { addAgentJob(input: $i) { job { id } } }`, { i: { functionName: "x".repeat(256) } }, "input.functionName"],
-      [`mutation($i: RunBatchJobInput!) { runBatchJob(input: $i) { job { id } } }`, { i: { name: "b", steps: [] } }, "input.steps"],
-      [`mutation($i: RunBatchJobInput!) { runBatchJob(input: $i) { job { id } } }`, { i: { name: "b", steps: [{ name: "s", run: { reasonerType: "NOPE" } }] } }, "input.steps.0.run.reasonerType"],
-      [`mutation($i: CreateJobInput!) { createJob(input: $i) { job { id } } }`, { i: { reasonerType: "LOGIC", reasonerName: "e", payload: [1, 2] } }, "input.payload"],
-      [`mutation($i: CreateJobInput!) { createJob(input: $i) { job { id } } }`, { i: { reasonerType: "LOGIC", reasonerName: "e", payload: {}, timeoutMins: 0 } }, "input.timeoutMins"],
+      [
+        `mutation($i: CreateGenerationJobInput!) { createGenerationJob(input: $i) { job { id } } }`,
+        { i: { kind: "MOCK" } },
+        "input.rows",
+      ],
+      [
+        `mutation($i: CreateGenerationJobInput!) { createGenerationJob(input: $i) { job { id } } }`,
+        { i: { kind: "MOCK", rows: -1 } },
+        "input.rows",
+      ],
+      [
+        `mutation($i: AddAgentJobInput!) { addAgentJob(input: $i) { job { id } } }`,
+        { i: { functionName: "" } },
+        "input.functionName",
+      ],
+      [
+        `mutation($i: AddAgentJobInput!) { addAgentJob(input: $i) { job { id } } }`,
+        { i: { functionName: "x".repeat(256) } },
+        "input.functionName",
+      ],
+      [
+        `mutation($i: RunBatchJobInput!) { runBatchJob(input: $i) { job { id } } }`,
+        { i: { name: "b", steps: [] } },
+        "input.steps",
+      ],
+      [
+        `mutation($i: RunBatchJobInput!) { runBatchJob(input: $i) { job { id } } }`,
+        { i: { name: "b", steps: [{ name: "s", run: { reasonerType: "NOPE" } }] } },
+        "input.steps.0.run.reasonerType",
+      ],
+      [
+        `mutation($i: CreateJobInput!) { createJob(input: $i) { job { id } } }`,
+        { i: { reasonerType: "LOGIC", reasonerName: "e", payload: [1, 2] } },
+        "input.payload",
+      ],
+      [
+        `mutation($i: CreateJobInput!) { createJob(input: $i) { job { id } } }`,
+        { i: { reasonerType: "LOGIC", reasonerName: "e", payload: {}, timeoutMins: 0 } },
+        "input.timeoutMins",
+      ],
     ];
     for (const [query, variables, field] of cases) {
       const res = await admin.raw(query, variables);
       expect(res.errors?.[0]?.extensions?.code, JSON.stringify(variables)).toBe("BAD_USER_INPUT");
       expect(res.errors?.[0]?.extensions?.field ?? res.errors?.[0]?.message).toContain(field);
     }
-    const count = await admin.request<{ jobs: { totalCount: number } }>(`{ jobs(filter: { allUsers: true }) { totalCount } }`);
+    const count = await admin.request<{ jobs: { totalCount: number } }>(
+      `{ jobs(filter: { allUsers: true }) { totalCount } }`,
+    );
     const again = await admin.raw(cases[0]![0], cases[0]![1]);
     expect(again.errors).toBeDefined();
-    expect((await admin.request<{ jobs: { totalCount: number } }>(`{ jobs(filter: { allUsers: true }) { totalCount } }`)).jobs.totalCount).toBe(count.jobs.totalCount);
+    expect(
+      (await admin.request<{ jobs: { totalCount: number } }>(`{ jobs(filter: { allUsers: true }) { totalCount } }`))
+        .jobs.totalCount,
+    ).toBe(count.jobs.totalCount);
   });
 
   it("typed creators make jobs with their family's fields", async () => {
@@ -179,12 +270,25 @@ describe.each(backends)("jobs API on $name", (backend) => {
       `mutation { createGenerationJob(input: { kind: MOCK, rows: 2500000, seed: 42, planTier: ENTERPRISE }) { job { ... on GenerationJob { kind rows seed queue planTier estimatedCredits chargedCredits rerunOf { id } evidence { rootHash } seal { id } } } } }`,
     );
     expect(gen.createGenerationJob.job).toEqual({
-      kind: "MOCK", rows: 2500000, seed: 42, queue: "default", planTier: "ENTERPRISE", estimatedCredits: 3, chargedCredits: 0, rerunOf: null, evidence: null, seal: null,
+      kind: "MOCK",
+      rows: 2500000,
+      seed: 42,
+      queue: "default",
+      planTier: "ENTERPRISE",
+      estimatedCredits: 3,
+      chargedCredits: 0,
+      rerunOf: null,
+      evidence: null,
+      seal: null,
     });
-    const small = await admin.request<any>(`mutation { createGenerationJob(input: { kind: MOCK, rows: 100 }) { job { ... on GenerationJob { queue planTier seed } } } }`);
+    const small = await admin.request<any>(
+      `mutation { createGenerationJob(input: { kind: MOCK, rows: 100 }) { job { ... on GenerationJob { queue planTier seed } } } }`,
+    );
     expect(small.createGenerationJob.job).toMatchObject({ queue: "interactive", planTier: "STANDARD" });
     expect(Number.isInteger(small.createGenerationJob.job.seed)).toBe(true);
-    const free = await admin.request<any>(`mutation { createGenerationJob(input: { kind: TRAIN, rows: 100, planTier: FREE }) { job { ... on GenerationJob { queue } } } }`);
+    const free = await admin.request<any>(
+      `mutation { createGenerationJob(input: { kind: TRAIN, rows: 100, planTier: FREE }) { job { ... on GenerationJob { queue } } } }`,
+    );
     expect(free.createGenerationJob.job.queue).toBe("free");
 
     const batch = await admin.request<any>(
@@ -194,34 +298,67 @@ describe.each(backends)("jobs API on $name", (backend) => {
        ] }) { job { name state ... on BatchJob { region instanceType metadata steps { name state ignoreChunkError } } } } }`,
     );
     expect(batch.runBatchJob.job).toMatchObject({
-      name: "pipe", state: "PENDING", region: "eu", instanceType: "small", metadata: { a: 1 },
-      steps: [{ name: "make", state: "PENDING", ignoreChunkError: false }, { name: "check", state: "PENDING", ignoreChunkError: true }],
+      name: "pipe",
+      state: "PENDING",
+      region: "eu",
+      instanceType: "small",
+      metadata: { a: 1 },
+      steps: [
+        { name: "make", state: "PENDING", ignoreChunkError: false },
+        { name: "check", state: "PENDING", ignoreChunkError: true },
+      ],
     });
 
     // Only a finished job is rerun: this one is canceled first (no executors run here).
-    const original = (await admin.request<any>(`mutation { createGenerationJob(input: { kind: MOCK, rows: 10, seed: 7 }) { job { jobId } } }`)).createGenerationJob.job.jobId;
+    const original = (
+      await admin.request<any>(
+        `mutation { createGenerationJob(input: { kind: MOCK, rows: 10, seed: 7 }) { job { jobId } } }`,
+      )
+    ).createGenerationJob.job.jobId;
     const early = await admin.raw(`mutation($id: ID!) { rerunJob(jobId: $id) { job { jobId } } }`, { id: original });
     expect(early.errors?.[0]?.extensions).toMatchObject({ code: "INVALID_TRANSITION", state: "QUEUED" });
-    await admin.request(`mutation($id: ID!) { cancelJob(reasonerType: GENERATION, jobId: $id) { state } }`, { id: original });
-    const rerun = await admin.request<any>(`mutation($id: ID!) { rerunJob(jobId: $id) { job { ... on GenerationJob { seed rows kind rerunOf { jobId } } } } }`, { id: original });
+    await admin.request(`mutation($id: ID!) { cancelJob(reasonerType: GENERATION, jobId: $id) { state } }`, {
+      id: original,
+    });
+    const rerun = await admin.request<any>(
+      `mutation($id: ID!) { rerunJob(jobId: $id) { job { ... on GenerationJob { seed rows kind rerunOf { jobId } } } } }`,
+      { id: original },
+    );
     expect(rerun.rerunJob.job).toMatchObject({ seed: 7, rows: 10, kind: "MOCK" });
     expect(rerun.rerunJob.job.rerunOf.jobId).toBeTruthy();
   });
 
   it("estimates credits at 1 per million rows, rounded up, plus a GPU training tier for kinds that train", async () => {
     const e = async (rows: number, kind = "MOCK") =>
-      (await admin.request<any>(`query($k: GenerationKind!, $r: Int!) { estimateCredits(kind: $k, rows: $r) { kind rows estimatedCredits trainingTier } }`, { k: kind, r: rows })).estimateCredits;
+      (
+        await admin.request<any>(
+          `query($k: GenerationKind!, $r: Int!) { estimateCredits(kind: $k, rows: $r) { kind rows estimatedCredits trainingTier } }`,
+          { k: kind, r: rows },
+        )
+      ).estimateCredits;
     expect(await e(1)).toEqual({ kind: "MOCK", rows: 1, estimatedCredits: 1, trainingTier: null });
     expect((await e(1_000_000)).estimatedCredits).toBe(1);
     expect((await e(1_000_001)).estimatedCredits).toBe(2);
     expect((await e(0)).estimatedCredits).toBe(0);
     // RadMah: training is priced by tier (GPU-S/M/L by rows), shown before submission.
     expect(await e(1, "TRAIN")).toEqual({ kind: "TRAIN", rows: 1, estimatedCredits: 3, trainingTier: "GPU-S" });
-    expect(await e(100_001, "SYNTHESIZE")).toEqual({ kind: "SYNTHESIZE", rows: 100_001, estimatedCredits: 11, trainingTier: "GPU-M" });
-    expect(await e(20_000_000, "TRAIN")).toEqual({ kind: "TRAIN", rows: 20_000_000, estimatedCredits: 70, trainingTier: "GPU-L" });
+    expect(await e(100_001, "SYNTHESIZE")).toEqual({
+      kind: "SYNTHESIZE",
+      rows: 100_001,
+      estimatedCredits: 11,
+      trainingTier: "GPU-M",
+    });
+    expect(await e(20_000_000, "TRAIN")).toEqual({
+      kind: "TRAIN",
+      rows: 20_000_000,
+      estimatedCredits: 70,
+      trainingTier: "GPU-L",
+    });
     expect((await e(100_000, "ANALYZE")).trainingTier).toBeNull();
     // The job is charged what was shown.
-    const synth = await admin.request<any>(`mutation { createGenerationJob(input: { kind: SYNTHESIZE, rows: 100001 }) { job { ... on GenerationJob { estimatedCredits queue } } } }`);
+    const synth = await admin.request<any>(
+      `mutation { createGenerationJob(input: { kind: SYNTHESIZE, rows: 100001 }) { job { ... on GenerationJob { estimatedCredits queue } } } }`,
+    );
     expect(synth.createGenerationJob.job).toEqual({ estimatedCredits: 11, queue: "default" });
     const bad = await admin.raw(`{ estimateCredits(kind: MOCK, rows: -5) { estimatedCredits } }`);
     expect(bad.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
@@ -232,29 +369,55 @@ describe.each(backends)("jobs API on $name", (backend) => {
     const friend = await memberKey("friend-1", "friend@example.com");
     const stranger = await memberKey("stranger-1");
     // An assignment must name a pool that exists: one agent registers in it.
-    await admin.request(`mutation { registerWorker(input: { name: "pool-1 agent", reasonerTypes: [AGENT], poolId: "pool-1" }) { id } }`);
-    const created = await owner.request<any>(`mutation { addAgentJob(input: { functionName: "mesh", toolName: "cad", displayName: "Part", description: "a part", assignedAgentPoolId: "pool-1" }) { job { jobId reasonerName ... on AgentJob { file { displayName description } access { subjectId relation } } } } }`);
+    await admin.request(
+      `mutation { registerWorker(input: { name: "pool-1 agent", reasonerTypes: [AGENT], poolId: "pool-1" }) { id } }`,
+    );
+    const created = await owner.request<any>(
+      `mutation { addAgentJob(input: { functionName: "mesh", toolName: "cad", displayName: "Part", description: "a part", assignedAgentPoolId: "pool-1" }) { job { jobId reasonerName ... on AgentJob { file { displayName description } access { subjectId relation } } } } }`,
+    );
     const jobId = created.addAgentJob.job.jobId;
     expect(created.addAgentJob.job.reasonerName).toBe("pool-1");
     expect(created.addAgentJob.job.file).toEqual({ displayName: "Part", description: "a part" });
     expect(created.addAgentJob.job.access).toEqual([{ subjectId: "owner-1", relation: "OWNER" }]);
 
-    const readAs = (c: GraphQLClient) => c.raw<any>(`query($id: ID!) { job(reasonerType: AGENT, jobId: $id) { jobId } }`, { id: jobId });
+    const readAs = (c: GraphQLClient) =>
+      c.raw<any>(`query($id: ID!) { job(reasonerType: AGENT, jobId: $id) { jobId } }`, { id: jobId });
     expect((await readAs(friend)).data?.job).toBeNull();
 
-    const grant = await owner.request<any>(`mutation($id: ID!) { createJobAccess(jobId: $id, email: "friend@example.com", relation: VIEWER) { subjectId email relation } }`, { id: jobId });
+    const grant = await owner.request<any>(
+      `mutation($id: ID!) { createJobAccess(jobId: $id, email: "friend@example.com", relation: VIEWER) { subjectId email relation } }`,
+      { id: jobId },
+    );
     expect(grant.createJobAccess).toEqual({ subjectId: "friend-1", email: "friend@example.com", relation: "VIEWER" });
     expect((await readAs(friend)).data?.job?.jobId).toBe(jobId);
-    const viewerComment = await friend.raw(`mutation($id: ID!) { addJobComment(jobId: $id, content: "hi") { id } }`, { id: jobId });
+    const viewerComment = await friend.raw(`mutation($id: ID!) { addJobComment(jobId: $id, content: "hi") { id } }`, {
+      id: jobId,
+    });
     expect(viewerComment.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
-    await owner.request(`mutation($id: ID!) { updateJobAccess(jobId: $id, subjectId: "friend-1", relation: EDITOR) { relation } }`, { id: jobId });
-    const comment = await friend.request<any>(`mutation($id: ID!) { addJobComment(jobId: $id, content: "looks good") { content createdById } }`, { id: jobId });
+    await owner.request(
+      `mutation($id: ID!) { updateJobAccess(jobId: $id, subjectId: "friend-1", relation: EDITOR) { relation } }`,
+      { id: jobId },
+    );
+    const comment = await friend.request<any>(
+      `mutation($id: ID!) { addJobComment(jobId: $id, content: "looks good") { content createdById } }`,
+      { id: jobId },
+    );
     expect(comment.addJobComment).toEqual({ content: "looks good", createdById: "friend-1" });
-    expect((await stranger.raw(`mutation($id: ID!) { addJobComment(jobId: $id, content: "x") { id } }`, { id: jobId })).errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+    expect(
+      (await stranger.raw(`mutation($id: ID!) { addJobComment(jobId: $id, content: "x") { id } }`, { id: jobId }))
+        .errors?.[0]?.extensions?.code,
+    ).toBe("NOT_FOUND");
 
-    await owner.request(`mutation($id: ID!) { archiveJob(jobId: $id, reason: "done") { archiveStatus } }`, { id: jobId });
-    await owner.request(`mutation($id: ID!) { archiveJob(jobId: $id, reason: "again") { archiveStatus } }`, { id: jobId });
-    const restored = await owner.request<any>(`mutation($id: ID!) { restoreJob(jobId: $id, reason: "oops") { archiveStatus archiveStatusHistory { status reason createdById } } }`, { id: jobId });
+    await owner.request(`mutation($id: ID!) { archiveJob(jobId: $id, reason: "done") { archiveStatus } }`, {
+      id: jobId,
+    });
+    await owner.request(`mutation($id: ID!) { archiveJob(jobId: $id, reason: "again") { archiveStatus } }`, {
+      id: jobId,
+    });
+    const restored = await owner.request<any>(
+      `mutation($id: ID!) { restoreJob(jobId: $id, reason: "oops") { archiveStatus archiveStatusHistory { status reason createdById } } }`,
+      { id: jobId },
+    );
     expect(restored.restoreJob).toEqual({
       archiveStatus: "ACTIVE",
       archiveStatusHistory: [
@@ -263,51 +426,130 @@ describe.each(backends)("jobs API on $name", (backend) => {
       ],
     });
 
-    const file = await friend.request<any>(`mutation($id: ID!) { updateJobFile(jobId: $id, input: { versionName: "v2", properties: { units: "mm" } }) { file { displayName versionName properties revision { id } revisions { id } } } }`, { id: jobId });
-    expect(file.updateJobFile.file).toEqual({ displayName: "Part", versionName: "v2", properties: { units: "mm" }, revision: null, revisions: [] });
-    const tooLong = await owner.raw(`mutation($id: ID!, $v: String) { updateJobFile(jobId: $id, input: { versionName: $v }) { jobId } }`, { id: jobId, v: "v".repeat(256) });
+    const file = await friend.request<any>(
+      `mutation($id: ID!) { updateJobFile(jobId: $id, input: { versionName: "v2", properties: { units: "mm" } }) { file { displayName versionName properties revision { id } revisions { id } } } }`,
+      { id: jobId },
+    );
+    expect(file.updateJobFile.file).toEqual({
+      displayName: "Part",
+      versionName: "v2",
+      properties: { units: "mm" },
+      revision: null,
+      revisions: [],
+    });
+    const tooLong = await owner.raw(
+      `mutation($id: ID!, $v: String) { updateJobFile(jobId: $id, input: { versionName: $v }) { jobId } }`,
+      { id: jobId, v: "v".repeat(256) },
+    );
     expect(tooLong.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
 
-    expect((await owner.raw(`mutation($id: ID!) { createJobAccess(jobId: $id, email: "nobody@example.com", relation: VIEWER) { subjectId } }`, { id: jobId })).errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
-    expect((await owner.raw(`mutation($id: ID!) { createJobAccess(jobId: $id, subjectId: "friend-1", relation: VIEWER) { subjectId } }`, { id: jobId })).errors?.[0]?.extensions?.code).toBe("CONFLICT");
-    expect((await friend.raw(`mutation($id: ID!) { removeJobAccess(jobId: $id, subjectId: "owner-1") }`, { id: jobId })).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
-    expect((await owner.raw(`mutation($id: ID!) { removeJobAccess(jobId: $id, subjectId: "owner-1") }`, { id: jobId })).errors?.[0]?.extensions?.code).toBe("CONFLICT");
-    expect((await owner.request<any>(`mutation($id: ID!) { removeJobAccess(jobId: $id, subjectId: "friend-1") }`, { id: jobId })).removeJobAccess).toBe(true);
-    expect((await owner.request<any>(`mutation($id: ID!) { removeJobAccess(jobId: $id, subjectId: "friend-1") }`, { id: jobId })).removeJobAccess).toBe(false);
+    expect(
+      (
+        await owner.raw(
+          `mutation($id: ID!) { createJobAccess(jobId: $id, email: "nobody@example.com", relation: VIEWER) { subjectId } }`,
+          { id: jobId },
+        )
+      ).errors?.[0]?.extensions?.code,
+    ).toBe("NOT_FOUND");
+    expect(
+      (
+        await owner.raw(
+          `mutation($id: ID!) { createJobAccess(jobId: $id, subjectId: "friend-1", relation: VIEWER) { subjectId } }`,
+          { id: jobId },
+        )
+      ).errors?.[0]?.extensions?.code,
+    ).toBe("CONFLICT");
+    expect(
+      (await friend.raw(`mutation($id: ID!) { removeJobAccess(jobId: $id, subjectId: "owner-1") }`, { id: jobId }))
+        .errors?.[0]?.extensions?.code,
+    ).toBe("FORBIDDEN");
+    expect(
+      (await owner.raw(`mutation($id: ID!) { removeJobAccess(jobId: $id, subjectId: "owner-1") }`, { id: jobId }))
+        .errors?.[0]?.extensions?.code,
+    ).toBe("CONFLICT");
+    expect(
+      (
+        await owner.request<any>(`mutation($id: ID!) { removeJobAccess(jobId: $id, subjectId: "friend-1") }`, {
+          id: jobId,
+        })
+      ).removeJobAccess,
+    ).toBe(true);
+    expect(
+      (
+        await owner.request<any>(`mutation($id: ID!) { removeJobAccess(jobId: $id, subjectId: "friend-1") }`, {
+          id: jobId,
+        })
+      ).removeJobAccess,
+    ).toBe(false);
     expect((await readAs(friend)).data?.job).toBeNull();
 
-    const full = await owner.request<any>(`query($id: ID!) { job(reasonerType: AGENT, jobId: $id) { ... on AgentJob { comments { content } access { subjectId } function { name toolName } } } }`, { id: jobId });
-    expect(full.job).toEqual({ comments: [{ content: "looks good" }], access: [{ subjectId: "owner-1" }], function: { name: "mesh", toolName: "cad" } });
+    const full = await owner.request<any>(
+      `query($id: ID!) { job(reasonerType: AGENT, jobId: $id) { ... on AgentJob { comments { content } access { subjectId } function { name toolName } } } }`,
+      { id: jobId },
+    );
+    expect(full.job).toEqual({
+      comments: [{ content: "looks good" }],
+      access: [{ subjectId: "owner-1" }],
+      function: { name: "mesh", toolName: "cad" },
+    });
   });
 
   it("authenticates every request: keys hashed, revocable; viewer, tenants and keys", async () => {
     const none = await t.client("").raw(`{ viewer { userId } }`);
     expect(none.status).toBe(401);
     expect(none.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
-    expect((await t.client("jobs_wrong").raw(`{ viewer { userId } }`)).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
-    expect((await admin.request<any>(`{ viewer { userId role tenantId } }`)).viewer).toMatchObject({ userId: "admin", role: "ADMIN" });
+    expect((await t.client("jobs_wrong").raw(`{ viewer { userId } }`)).errors?.[0]?.extensions?.code).toBe(
+      "UNAUTHENTICATED",
+    );
+    expect((await admin.request<any>(`{ viewer { userId role tenantId } }`)).viewer).toMatchObject({
+      userId: "admin",
+      role: "ADMIN",
+    });
 
     const tenant = await admin.request<any>(`mutation { createTenant(name: "acme") { id name } }`);
-    const otherAdmin = await admin.request<any>(`mutation($t: ID!) { createApiKey(userId: "boss", role: ADMIN, tenantId: $t) { secret apiKey { id prefix tenantId role } } }`, { t: tenant.createTenant.id });
+    const otherAdmin = await admin.request<any>(
+      `mutation($t: ID!) { createApiKey(userId: "boss", role: ADMIN, tenantId: $t) { secret apiKey { id prefix tenantId role } } }`,
+      { t: tenant.createTenant.id },
+    );
     const secret: string = otherAdmin.createApiKey.secret;
     expect(secret.startsWith(otherAdmin.createApiKey.apiKey.prefix)).toBe(true);
     const boss = t.client(secret);
-    expect((await boss.request<any>(`{ viewer { tenantId role } }`)).viewer).toEqual({ tenantId: tenant.createTenant.id, role: "ADMIN" });
-    expect((await boss.raw(`mutation { createTenant(name: "nope") { id } }`)).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect((await boss.request<any>(`{ viewer { tenantId role } }`)).viewer).toEqual({
+      tenantId: tenant.createTenant.id,
+      role: "ADMIN",
+    });
+    expect((await boss.raw(`mutation { createTenant(name: "nope") { id } }`)).errors?.[0]?.extensions?.code).toBe(
+      "FORBIDDEN",
+    );
 
     // The other tenant's admin cannot see this tenant's jobs.
     const mine = await createJob(admin, "LOGIC", 42);
-    expect((await boss.request<any>(`query($id: ID!) { job(reasonerType: LOGIC, jobId: $id) { id } }`, { id: mine.jobId })).job).toBeNull();
+    expect(
+      (await boss.request<any>(`query($id: ID!) { job(reasonerType: LOGIC, jobId: $id) { id } }`, { id: mine.jobId }))
+        .job,
+    ).toBeNull();
     expect((await boss.request<any>(`query($id: ID!) { node(id: $id) { id } }`, { id: mine.id })).node).toBeNull();
 
     const member = await memberKey("member-x");
-    expect((await member.raw(`mutation { createApiKey(userId: "y") { secret } }`)).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
-    const revoked = await admin.request<any>(`mutation($id: ID!) { revokeApiKey(id: $id) { revokedOn } }`, { id: otherAdmin.createApiKey.apiKey.id });
+    expect((await member.raw(`mutation { createApiKey(userId: "y") { secret } }`)).errors?.[0]?.extensions?.code).toBe(
+      "FORBIDDEN",
+    );
+    const revoked = await admin.request<any>(`mutation($id: ID!) { revokeApiKey(id: $id) { revokedOn } }`, {
+      id: otherAdmin.createApiKey.apiKey.id,
+    });
     expect(revoked.revokeApiKey.revokedOn).toBeTruthy();
     // Revoking twice is harmless; a member cannot revoke an admin's key, and it reads as not found.
-    const again = await admin.request<any>(`mutation($id: ID!) { revokeApiKey(id: $id) { revokedOn } }`, { id: otherAdmin.createApiKey.apiKey.id });
+    const again = await admin.request<any>(`mutation($id: ID!) { revokeApiKey(id: $id) { revokedOn } }`, {
+      id: otherAdmin.createApiKey.apiKey.id,
+    });
     expect(again.revokeApiKey.revokedOn).toBe(revoked.revokeApiKey.revokedOn);
-    expect((await member.raw(`mutation($id: ID!) { revokeApiKey(id: $id) { revokedOn } }`, { id: otherAdmin.createApiKey.apiKey.id })).errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+    expect(
+      (
+        await member.raw(`mutation($id: ID!) { revokeApiKey(id: $id) { revokedOn } }`, {
+          id: otherAdmin.createApiKey.apiKey.id,
+        })
+      ).errors?.[0]?.extensions?.code,
+    ).toBe("NOT_FOUND");
     expect((await boss.raw(`{ viewer { userId } }`)).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
 
     const stored = await t.server.services.db.query<{ secretHash: string }>(`select "secretHash" from "api_keys"`);
@@ -318,10 +560,15 @@ describe.each(backends)("jobs API on $name", (backend) => {
     const alice = await memberKey("alice");
     const bob = await memberKey("bob");
     const a = await createJob(alice, "PREDICTIVE", 1);
-    expect((await bob.request<any>(`query($id: ID!) { job(reasonerType: PREDICTIVE, jobId: $id) { id } }`, { id: a.jobId })).job).toBeNull();
+    expect(
+      (await bob.request<any>(`query($id: ID!) { job(reasonerType: PREDICTIVE, jobId: $id) { id } }`, { id: a.jobId }))
+        .job,
+    ).toBeNull();
     const listed = await bob.request<any>(`{ jobs { edges { node { createdBy } } } }`);
     expect(listed.jobs.edges.every((e: any) => e.node.createdBy === "bob")).toBe(true);
-    expect((await bob.raw(`{ jobs(filter: { allUsers: true }) { totalCount } }`)).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect((await bob.raw(`{ jobs(filter: { allUsers: true }) { totalCount } }`)).errors?.[0]?.extensions?.code).toBe(
+      "FORBIDDEN",
+    );
     const all = await admin.request<any>(`{ jobs(filter: { allUsers: true, createdBy: "alice" }) { totalCount } }`);
     expect(all.jobs.totalCount).toBe(1);
   });
@@ -337,7 +584,10 @@ describe.each(backends)("jobs API on $name", (backend) => {
     expect(tooMany.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     const badNode = await admin.raw(`{ node(id: "bm9wZQ==") { id } }`);
     expect(JSON.stringify(badNode)).not.toMatch(/at .*\.ts:\d+|stack|prisma/i);
-    const badEvents = await admin.raw(`query($id: ID!) { job(reasonerType: LOGIC, jobId: $id) { events(after: "zz") { edges { cursor } } } }`, { id: (await createJob(admin, "LOGIC")).jobId });
+    const badEvents = await admin.raw(
+      `query($id: ID!) { job(reasonerType: LOGIC, jobId: $id) { events(after: "zz") { edges { cursor } } } }`,
+      { id: (await createJob(admin, "LOGIC")).jobId },
+    );
     expect(badEvents.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
   });
 });

@@ -27,7 +27,10 @@ describe.each(backends)("expansion batching on $name", (backend) => {
     // mutations land beside their responses: let them finish first.
     await t.server.services.audit.idle();
     const before = t.server.services.db.statementCount();
-    const data = await t.admin.request<{ jobs: { edges: unknown[] } }>(`query($n: Int) { jobs(first: $n) { edges { node { ${EVERYTHING} } } } }`, { n: first });
+    const data = await t.admin.request<{ jobs: { edges: unknown[] } }>(
+      `query($n: Int) { jobs(first: $n) { edges { node { ${EVERYTHING} } } } }`,
+      { n: first },
+    );
     expect(data.jobs.edges).toHaveLength(first);
     return t.server.services.db.statementCount() - before;
   }

@@ -8,7 +8,14 @@ import { backends } from "../helpers/backends.ts";
 import { createJob, REASONER_TYPES } from "../helpers/fixtures.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
-const TYPE_NAMES = { LOGIC: "Transaction", PRESCRIPTIVE: "ReasonerJob", PREDICTIVE: "ReasonerJob", AGENT: "AgentJob", GENERATION: "GenerationJob", BATCH: "BatchJob" } as const;
+const TYPE_NAMES = {
+  LOGIC: "Transaction",
+  PRESCRIPTIVE: "ReasonerJob",
+  PREDICTIVE: "ReasonerJob",
+  AGENT: "AgentJob",
+  GENERATION: "GenerationJob",
+  BATCH: "BatchJob",
+} as const;
 
 describe("Relay ids", () => {
   let t: TestServer;
@@ -19,8 +26,18 @@ describe("Relay ids", () => {
 
   it("resolves every node type's id without a promise", () => {
     const schema = buildSchema();
-    const nodes = Object.values(schema.getTypeMap()).filter((type): type is GraphQLObjectType => type instanceof GraphQLObjectType && type.getInterfaces().some((i) => i.name === "Node"));
-    expect(nodes.map((n) => n.name).sort()).toEqual(["AgentJob", "Artifact", "BatchJob", "GenerationJob", "ReasonerJob", "Transaction"]);
+    const nodes = Object.values(schema.getTypeMap()).filter(
+      (type): type is GraphQLObjectType =>
+        type instanceof GraphQLObjectType && type.getInterfaces().some((i) => i.name === "Node"),
+    );
+    expect(nodes.map((n) => n.name).sort()).toEqual([
+      "AgentJob",
+      "Artifact",
+      "BatchJob",
+      "GenerationJob",
+      "ReasonerJob",
+      "Transaction",
+    ]);
     const id = schema.getType("Artifact") as GraphQLObjectType;
     expect(id.getFields().id!.resolve!({ id: "x" }, {}, {}, {} as never)).toBe(encodeGlobalID("Artifact", "x"));
   });
@@ -29,7 +46,10 @@ describe("Relay ids", () => {
     for (const type of REASONER_TYPES) {
       const job = await createJob(t.admin, type, 1);
       expect(job.id).toBe(encodeGlobalID(TYPE_NAMES[type], `${type}:${job.jobId}`));
-      const read = await t.admin.request<{ node: { jobId: string } | null }>(`query($id: ID!) { node(id: $id) { ... on Job { jobId } } }`, { id: job.id });
+      const read = await t.admin.request<{ node: { jobId: string } | null }>(
+        `query($id: ID!) { node(id: $id) { ... on Job { jobId } } }`,
+        { id: job.id },
+      );
       expect(read.node?.jobId).toBe(job.jobId);
     }
     const job = await createJob(t.admin, "PREDICTIVE", 2);
@@ -44,7 +64,10 @@ describe("Relay ids", () => {
       { id: job.jobId },
     );
     expect(data.job.artifacts).toEqual([{ id: encodeGlobalID("Artifact", artifact!.id) }]);
-    const read = await t.admin.request<{ node: { name: string } | null }>(`query($id: ID!) { node(id: $id) { ... on Artifact { name } } }`, { id: data.job.artifacts[0]!.id });
+    const read = await t.admin.request<{ node: { name: string } | null }>(
+      `query($id: ID!) { node(id: $id) { ... on Artifact { name } } }`,
+      { id: data.job.artifacts[0]!.id },
+    );
     expect(read.node?.name).toBe("out.csv");
   });
 });

@@ -17,7 +17,11 @@ import { startTestServer, type TestServer } from "../helpers/server.ts";
 function expectSame(actual: unknown, expected: unknown) {
   expect(actual).toStrictEqual(expected);
   const keyOrder = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(keyOrder) : v && typeof v === "object" && !(v instanceof Date) ? Object.entries(v).map(([k, x]) => [k, keyOrder(x)]) : typeof v;
+    Array.isArray(v)
+      ? v.map(keyOrder)
+      : v && typeof v === "object" && !(v instanceof Date)
+        ? Object.entries(v).map(([k, x]) => [k, keyOrder(x)])
+        : typeof v;
   expect(keyOrder(actual)).toEqual(keyOrder(expected));
 }
 
@@ -35,14 +39,11 @@ function modelFields(model: string): [string, string][] {
 it("reads timestamps and big integers where the schema has them (and nowhere else)", () => {
   // read-jobs.ts converts exactly these job columns to Dates, and the details (read as JSON) hold
   // no type JSON cannot carry: a new DateTime or BigInt column there needs read-jobs.ts changed.
-  expect(modelFields("Job").filter(([, type]) => type === "DateTime").map(([name]) => name)).toEqual([
-    "createdOn",
-    "updatedOn",
-    "startedOn",
-    "finishedOn",
-    "runAfter",
-    "leaseExpiresOn",
-  ]);
+  expect(
+    modelFields("Job")
+      .filter(([, type]) => type === "DateTime")
+      .map(([name]) => name),
+  ).toEqual(["createdOn", "updatedOn", "startedOn", "finishedOn", "runAfter", "leaseExpiresOn"]);
   for (const model of ["TransactionDetail", "AgentDetail", "GenerationDetail", "BatchDetail"]) {
     const fields = modelFields(model);
     expect(fields.length).toBeGreaterThan(2);
@@ -67,10 +68,14 @@ describe.each(backends)("plain SQL reads on $name", (backend) => {
     admin = { tenantId: tenant.id, userId: "admin", email: null, role: "ADMIN", apiKeyId: null };
     const { secret } = await s.auth.createApiKey({ userId: "mia", email: "mia@example.com", role: "MEMBER" }, admin);
     member = { tenantId: tenant.id, userId: "mia", email: "mia@example.com", role: "MEMBER", apiKeyId: null };
-    for (let i = 0; i < 12; i++) ids.push((await createJob(t.admin, REASONER_TYPES[i % REASONER_TYPES.length]!, i)).jobId);
+    for (let i = 0; i < 12; i++)
+      ids.push((await createJob(t.admin, REASONER_TYPES[i % REASONER_TYPES.length]!, i)).jobId);
     for (let i = 0; i < 3; i++) ids.push((await createJob(t.client(secret), REASONER_TYPES[i]!, 100 + i)).jobId);
     // Shared with the member: an admin's agent job.
-    await db.query(`insert into "access_grants" ("jobId", "subjectId", "email", "relation") values ($1, 'mia', null, 'VIEWER')`, [ids[3]]);
+    await db.query(
+      `insert into "access_grants" ("jobId", "subjectId", "email", "relation") values ($1, 'mia', null, 'VIEWER')`,
+      [ids[3]],
+    );
     // Expansions with every kind of value, nulls included; same createdOn for some, to test the tie order.
     await db.query(
       `insert into "job_status_changes" ("jobId", "seq", "state", "nativeState", "message", "agentId", "createdById")
@@ -82,7 +87,9 @@ describe.each(backends)("plain SQL reads on $name", (backend) => {
               case when s = 3 then 9007199254740993 else 1000 + s end, 'sha256:' || s, timestamptz '2026-01-01 00:00:00.123+00'
        from "jobs" j, generate_series(1, 3) s, (values ('output'), ('evidence')) as k(p)`,
     );
-    await db.query(`update "jobs" set "startedOn" = now(), "result" = '{"rows": [1, 2.5, null], "ok": true}', "errorCode" = null where "name" like '%2'`);
+    await db.query(
+      `update "jobs" set "startedOn" = now(), "result" = '{"rows": [1, 2.5, null], "ok": true}', "errorCode" = null where "name" like '%2'`,
+    );
   });
   afterAll(async () => t?.stop());
 
@@ -90,16 +97,21 @@ describe.each(backends)("plain SQL reads on $name", (backend) => {
 
   it("loads jobs as Prisma did, for admins and members", async () => {
     for (const viewer of [admin, member]) {
-      const prisma = (await db.prisma.job.findMany({ where: { AND: [visibleJobs(viewer), { id: { in: ids } }] }, include: jobInclude })).map(toJobRecord);
+      const prisma = (
+        await db.prisma.job.findMany({
+          where: { AND: [visibleJobs(viewer), { id: { in: ids } }] },
+          include: jobInclude,
+        })
+      ).map(toJobRecord);
       const plain = await selectVisibleJobs(db, ids, viewer);
       expect(plain.length).toBeGreaterThan(0);
       expectSame([...plain].sort(byId), [...prisma].sort(byId));
     }
     // Every family has its details, as Prisma included them.
     const all = await selectVisibleJobs(db, ids, admin);
-    expect(new Set(all.filter((j) => j.transaction || j.agent || j.generation || j.batch).map((j) => j.reasonerType))).toEqual(
-      new Set(["LOGIC", "AGENT", "GENERATION", "BATCH"]),
-    );
+    expect(
+      new Set(all.filter((j) => j.transaction || j.agent || j.generation || j.batch).map((j) => j.reasonerType)),
+    ).toEqual(new Set(["LOGIC", "AGENT", "GENERATION", "BATCH"]));
   });
 
   it("lists jobs as Prisma did, for every filter and after a cursor", async () => {
@@ -120,7 +132,19 @@ describe.each(backends)("plain SQL reads on $name", (backend) => {
           (
             await db.prisma.job.findMany({
               where: {
-                AND: [listedJobs(filter, viewer), ...(after ? [{ OR: [{ createdOn: { lt: after.createdOn } }, { createdOn: after.createdOn, id: { lt: after.id } }] }] : [])],
+                AND: [
+                  listedJobs(filter, viewer),
+                  ...(after
+                    ? [
+                        {
+                          OR: [
+                            { createdOn: { lt: after.createdOn } },
+                            { createdOn: after.createdOn, id: { lt: after.id } },
+                          ],
+                        },
+                      ]
+                    : []),
+                ],
               },
               include: jobInclude,
               orderBy: [{ createdOn: "desc" }, { id: "desc" }],
@@ -131,7 +155,13 @@ describe.each(backends)("plain SQL reads on $name", (backend) => {
         expectSame(first, await prismaPage(null, 4));
         const last = first.at(-1);
         if (last) {
-          const next = await selectListedJobs(db, filter, { createdOn: last.createdOn.toISOString(), id: last.id }, 50, viewer);
+          const next = await selectListedJobs(
+            db,
+            filter,
+            { createdOn: last.createdOn.toISOString(), id: last.id },
+            50,
+            viewer,
+          );
           expectSame(next, await prismaPage(last, 50));
         }
       }
@@ -140,10 +170,17 @@ describe.each(backends)("plain SQL reads on $name", (backend) => {
 
   it("reads status history and output artifacts as Prisma did", async () => {
     const some = [...ids.slice(0, 7), "00000000-0000-0000-0000-000000000000"];
-    const group = <T extends { jobId: string | null }>(rows: T[]) => some.map((id) => rows.filter((r) => r.jobId === id));
-    const history = await db.prisma.jobStatusChange.findMany({ where: { jobId: { in: some } }, orderBy: [{ jobId: "asc" }, { seq: "asc" }] });
+    const group = <T extends { jobId: string | null }>(rows: T[]) =>
+      some.map((id) => rows.filter((r) => r.jobId === id));
+    const history = await db.prisma.jobStatusChange.findMany({
+      where: { jobId: { in: some } },
+      orderBy: [{ jobId: "asc" }, { seq: "asc" }],
+    });
     expectSame(await expansions.statusHistory(some), group(history));
-    const artifacts = await db.prisma.artifact.findMany({ where: { jobId: { in: some }, purpose: "output" }, orderBy: [{ createdOn: "asc" }, { id: "asc" }] });
+    const artifacts = await db.prisma.artifact.findMany({
+      where: { jobId: { in: some }, purpose: "output" },
+      orderBy: [{ createdOn: "asc" }, { id: "asc" }],
+    });
     expect(artifacts.some((a) => a.sizeBytes === 9007199254740993n)).toBe(true);
     expectSame(await expansions.artifacts(some), group(artifacts));
   });

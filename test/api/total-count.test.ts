@@ -17,19 +17,36 @@ describe.each(backends)("totalCount on $name", (backend) => {
   beforeAll(async () => {
     t = await startTestServer(backend, { JOBS_EXACT_COUNT_LIMIT: String(LIMIT), JOBS_RATE_LIMIT: "0" });
     const key = async (userId: string) =>
-      t.client((await t.admin.request<{ createApiKey: { secret: string } }>(`mutation($u: String!) { createApiKey(userId: $u) { secret } }`, { u: userId })).createApiKey.secret);
+      t.client(
+        (
+          await t.admin.request<{ createApiKey: { secret: string } }>(
+            `mutation($u: String!) { createApiKey(userId: $u) { secret } }`,
+            { u: userId },
+          )
+        ).createApiKey.secret,
+      );
     alice = await key("alice");
     bob = await key("bob");
     // alice: 9 LOGIC, 3 AGENT; bob: 3 LOGIC.
     await alice.request(`mutation($i: [CreateJobInput!]!) { createJobs(inputs: $i) { job { jobId } } }`, {
-      i: [...Array.from({ length: 9 }, (_, n) => createJobInput("LOGIC", n)), ...Array.from({ length: 3 }, (_, n) => createJobInput("AGENT", n))],
+      i: [
+        ...Array.from({ length: 9 }, (_, n) => createJobInput("LOGIC", n)),
+        ...Array.from({ length: 3 }, (_, n) => createJobInput("AGENT", n)),
+      ],
     });
-    await bob.request(`mutation($i: [CreateJobInput!]!) { createJobs(inputs: $i) { job { jobId } } }`, { i: Array.from({ length: 3 }, (_, n) => createJobInput("LOGIC", n)) });
+    await bob.request(`mutation($i: [CreateJobInput!]!) { createJobs(inputs: $i) { job { jobId } } }`, {
+      i: Array.from({ length: 3 }, (_, n) => createJobInput("LOGIC", n)),
+    });
   });
   afterAll(async () => t?.stop());
 
   const count = async (client: GraphQLClient, filter: Record<string, unknown> = {}) =>
-    (await client.request<{ jobs: Count }>(`query($f: JobFilter) { jobs(filter: $f, first: 1) { totalCount totalCountIsEstimate } }`, { f: filter })).jobs;
+    (
+      await client.request<{ jobs: Count }>(
+        `query($f: JobFilter) { jobs(filter: $f, first: 1) { totalCount totalCountIsEstimate } }`,
+        { f: filter },
+      )
+    ).jobs;
 
   it("is exact up to the limit, for each viewer and filter", async () => {
     expect(await count(bob)).toEqual({ totalCount: 3, totalCountIsEstimate: false });
@@ -58,10 +75,20 @@ describe.each(backends)("totalCount on $name", (backend) => {
   });
 
   it("moves from exact to estimated as jobs cross the limit", async () => {
-    const carol = t.client((await t.admin.request<{ createApiKey: { secret: string } }>(`mutation { createApiKey(userId: "carol") { secret } }`)).createApiKey.secret);
-    await carol.request(`mutation($i: [CreateJobInput!]!) { createJobs(inputs: $i) { job { jobId } } }`, { i: Array.from({ length: LIMIT }, (_, n) => createJobInput("PREDICTIVE", n)) });
+    const carol = t.client(
+      (
+        await t.admin.request<{ createApiKey: { secret: string } }>(
+          `mutation { createApiKey(userId: "carol") { secret } }`,
+        )
+      ).createApiKey.secret,
+    );
+    await carol.request(`mutation($i: [CreateJobInput!]!) { createJobs(inputs: $i) { job { jobId } } }`, {
+      i: Array.from({ length: LIMIT }, (_, n) => createJobInput("PREDICTIVE", n)),
+    });
     expect(await count(carol)).toEqual({ totalCount: LIMIT, totalCountIsEstimate: false });
-    await carol.request(`mutation($i: CreateJobInput!) { createJob(input: $i) { job { jobId } } }`, { i: createJobInput("PREDICTIVE", 99) });
+    await carol.request(`mutation($i: CreateJobInput!) { createJob(input: $i) { job { jobId } } }`, {
+      i: createJobInput("PREDICTIVE", 99),
+    });
     const after = await count(carol);
     expect(after.totalCountIsEstimate).toBe(true);
     expect(after.totalCount).toBeGreaterThanOrEqual(LIMIT + 1);

@@ -24,10 +24,19 @@ function jobs(args: string[], env: Record<string, string> = {}, cwd?: string): P
   const { JOBS_URL: _u, JOBS_API_KEY: _k, ...inherited } = process.env;
   return new Promise((resolve) => {
     // XDG_CONFIG_HOME: no config file of the person running the tests is read.
-    execFile(process.execPath, [BIN, ...args], { env: { ...inherited, NO_COLOR: "1", XDG_CONFIG_HOME: join(tmpdir(), "jobsctl-test-no-config"), ...env }, cwd, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      {
+        env: { ...inherited, NO_COLOR: "1", XDG_CONFIG_HOME: join(tmpdir(), "jobsctl-test-no-config"), ...env },
+        cwd,
+        maxBuffer: 16 * 1024 * 1024,
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -62,7 +71,9 @@ describe("jobsctl without a server", () => {
   it("--version prints the package's version", async () => {
     const r = await jobs(["--version"]);
     expect(r.code).toBe(0);
-    const { version } = JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "package.json"), "utf8")) as { version: string };
+    const { version } = JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "package.json"), "utf8")) as {
+      version: string;
+    };
     expect(r.stdout.trim()).toBe(version);
   });
 
@@ -79,7 +90,9 @@ describe("jobsctl without a server", () => {
     expect(await complete("jobsctl", "li")).toBe("list");
     expect(await complete("jobsctl", "list", "--sta")).toBe("--state");
     expect(await complete("jobsctl", "--json", "list", "--type", "GENERATION", "--fi")).toBe("--first");
-    expect((await complete("jobsctl", "keys", "")).split(" ")).toEqual(expect.arrayContaining(["create", "list", "revoke"]));
+    expect((await complete("jobsctl", "keys", "")).split(" ")).toEqual(
+      expect.arrayContaining(["create", "list", "revoke"]),
+    );
     expect(await complete("jobsctl", "keys", "create", "--ro")).toBe("--role");
     const zsh = await jobs(["completion", "zsh"]);
     expect(zsh.stdout).toMatch(/^autoload -U \+X bashcompinit && bashcompinit\n/);
@@ -87,7 +100,10 @@ describe("jobsctl without a server", () => {
   });
 
   it("an unreachable server is an API error: exit 2", async () => {
-    const r = await jobs(["--json", "list"], { JOBS_URL: "http://127.0.0.1:9", JOBS_API_KEY: "jobs_unused-0000000000000000" });
+    const r = await jobs(["--json", "list"], {
+      JOBS_URL: "http://127.0.0.1:9",
+      JOBS_API_KEY: "jobs_unused-0000000000000000",
+    });
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stderr)).toMatchObject({ error: { code: "NETWORK_ERROR" }, exitCode: 2 });
   });
@@ -109,21 +125,36 @@ describe.each(backends.map((b) => [b.name, b] as const))("jobsctl on %s", (_name
 
   it("the documented generation flow: estimate, create, logs --follow, wait, download, verify, rerun", async () => {
     // A member key made with the CLI, passed by flag from here on.
-    const key = json<{ secret: string; apiKey: { role: string } }>(await jobs(["--json", "keys", "create", "--user", "cli-user", "--role", "member"], env));
+    const key = json<{ secret: string; apiKey: { role: string } }>(
+      await jobs(["--json", "keys", "create", "--user", "cli-user", "--role", "member"], env),
+    );
     expect(key.apiKey.role).toBe("MEMBER");
     const member = ["--url", t.url, "--api-key", key.secret];
 
     // Independent steps run side by side to keep the suite quick; each is a separate process anyway.
     const [estimated, createdRun] = await Promise.all([
       jobs([...member, "--json", "estimate", "--kind", "MOCK", "--rows", "1000"]),
-      jobs([...member, "--json", "create", "--type", "GENERATION", "--name", "cli-demo", "--payload", '{"kind":"MOCK","rows":1000,"seed":42}']),
+      jobs([
+        ...member,
+        "--json",
+        "create",
+        "--type",
+        "GENERATION",
+        "--name",
+        "cli-demo",
+        "--payload",
+        '{"kind":"MOCK","rows":1000,"seed":42}',
+      ]),
     ]);
     expect(json<{ estimatedCredits: number }>(estimated).estimatedCredits).toBe(1);
     const created = json<{ jobId: string; reasonerType: string; state: string }>(createdRun);
     expect(created.reasonerType).toBe("GENERATION");
 
     // Following the log and waiting at the same time; both end when the job does.
-    const [follow, waited] = await Promise.all([jobs([...member, "logs", created.jobId, "--follow"]), jobs([...member, "--json", "wait", created.jobId, "--timeout", "120"])]);
+    const [follow, waited] = await Promise.all([
+      jobs([...member, "logs", created.jobId, "--follow"]),
+      jobs([...member, "--json", "wait", created.jobId, "--timeout", "120"]),
+    ]);
     expect(follow.code).toBe(0);
     expect(follow.stdout).toMatch(/INFO +MOCK started \(seed 42\)/);
     expect(follow.stdout).toContain("MOCK finished: mock.csv");
@@ -148,22 +179,39 @@ describe.each(backends.map((b) => [b.name, b] as const))("jobsctl on %s", (_name
     expect(sha256(bytes)).toBe(job.artifacts[0]!.contentHash);
     expect(bytes.toString("utf8").split("\n")[0]).not.toBe("");
 
-    expect(json<{ verified: boolean; mismatches: string[] }>(verifiedRun)).toMatchObject({ verified: true, mismatches: [] });
+    expect(json<{ verified: boolean; mismatches: string[] }>(verifiedRun)).toMatchObject({
+      verified: true,
+      mismatches: [],
+    });
 
     // Rerun and wait: byte-identical output, downloaded to a named file.
-    const rerun = json<{ jobId: string; state: string }>(await jobs([...member, "--json", "rerun", created.jobId, "--wait", "--timeout", "120"]));
+    const rerun = json<{ jobId: string; state: string }>(
+      await jobs([...member, "--json", "rerun", created.jobId, "--wait", "--timeout", "120"]),
+    );
     expect(rerun.state).toBe("SUCCEEDED");
-    const again = json<{ path: string }[]>(await jobs([...member, "--json", "download", rerun.jobId, "--out", join(dir, "rerun.csv")]));
+    const again = json<{ path: string }[]>(
+      await jobs([...member, "--json", "download", rerun.jobId, "--out", join(dir, "rerun.csv")]),
+    );
     expect(again[0]!.path).toBe(join(dir, "rerun.csv"));
     expect(readFileSync(join(dir, "rerun.csv")).equals(bytes)).toBe(true);
   });
 
   it("keys list shows the tenant's keys (table, -o wide, json, yaml); keys revoke shuts a key out at once", async () => {
-    const created = json<{ secret: string; apiKey: { id: string; prefix: string } }>(await jobs(["--json", "keys", "create", "--user", "keys-cli-user", "--role", "member"], env));
+    const created = json<{ secret: string; apiKey: { id: string; prefix: string } }>(
+      await jobs(["--json", "keys", "create", "--user", "keys-cli-user", "--role", "member"], env),
+    );
     const member = { JOBS_URL: t.url, JOBS_API_KEY: created.secret };
     expect((await jobs(["list"], member)).code).toBe(0);
 
-    type Listed = { id: string; prefix: string; userId: string; role: string; createdOn: string; lastUsedOn: string | null; revokedOn: string | null };
+    type Listed = {
+      id: string;
+      prefix: string;
+      userId: string;
+      role: string;
+      createdOn: string;
+      lastUsedOn: string | null;
+      revokedOn: string | null;
+    };
     const [listedJson, listedYaml, table, wide] = await Promise.all([
       jobs(["-o", "json", "keys", "list"], env),
       jobs(["-o", "yaml", "keys", "list"], env),
@@ -172,7 +220,12 @@ describe.each(backends.map((b) => [b.name, b] as const))("jobsctl on %s", (_name
     ]);
     const listed = json<Listed[]>(listedJson);
     const mine = listed.find((k) => k.id === created.apiKey.id);
-    expect(mine).toMatchObject({ prefix: created.apiKey.prefix, userId: "keys-cli-user", role: "MEMBER", revokedOn: null });
+    expect(mine).toMatchObject({
+      prefix: created.apiKey.prefix,
+      userId: "keys-cli-user",
+      role: "MEMBER",
+      revokedOn: null,
+    });
     expect(mine?.lastUsedOn).not.toBeNull();
     expect(JSON.stringify(listed)).not.toContain(created.secret);
     expect(parseYaml(listedYaml.stdout)).toEqual(listed);
@@ -188,14 +241,20 @@ describe.each(backends.map((b) => [b.name, b] as const))("jobsctl on %s", (_name
     expect(human.code).toBe(0);
     expect(human.stdout).toContain(`revoked ${created.apiKey.id}`);
 
-    const [refused, current, all] = await Promise.all([jobs(["--json", "list"], member), jobs(["--json", "keys", "list"], env), jobs(["--json", "keys", "list", "--all"], env)]);
+    const [refused, current, all] = await Promise.all([
+      jobs(["--json", "list"], member),
+      jobs(["--json", "keys", "list"], env),
+      jobs(["--json", "keys", "list", "--all"], env),
+    ]);
     expect(refused.code).toBe(2);
     expect(JSON.parse(refused.stderr)).toMatchObject({ error: { code: "UNAUTHENTICATED" } });
     expect(json<Listed[]>(current).map((k) => k.id)).not.toContain(created.apiKey.id);
     expect(json<Listed[]>(all).find((k) => k.id === created.apiKey.id)?.revokedOn).toBe(revoked.revokedOn);
 
     // A member may not list or revoke keys; an unknown id is not found (exit 4).
-    const other = json<{ secret: string }>(await jobs(["--json", "keys", "create", "--user", "keys-cli-other", "--role", "member"], env));
+    const other = json<{ secret: string }>(
+      await jobs(["--json", "keys", "create", "--user", "keys-cli-other", "--role", "member"], env),
+    );
     const [forbidden, unknown] = await Promise.all([
       jobs(["--json", "keys", "list"], { JOBS_URL: t.url, JOBS_API_KEY: other.secret }),
       jobs(["--json", "keys", "revoke", "no-such-key"], env),
@@ -231,7 +290,10 @@ describe.each(backends.map((b) => [b.name, b] as const))("jobsctl on %s", (_name
   });
 
   it("-o yaml and -o json print the same page; -o wide adds the native state and full times", async () => {
-    await jobs(["--json", "create", "--type", "LOGIC", "--reasoner", "engine-o", "--payload", '{"query":"def output = 2"}'], env);
+    await jobs(
+      ["--json", "create", "--type", "LOGIC", "--reasoner", "engine-o", "--payload", '{"query":"def output = 2"}'],
+      env,
+    );
     const [asYaml, asJson, wide, table] = await Promise.all([
       jobs(["-o", "yaml", "list", "--type", "LOGIC", "--first", "1"], env),
       jobs(["-o", "json", "list", "--type", "LOGIC", "--first", "1"], env),
@@ -249,8 +311,14 @@ describe.each(backends.map((b) => [b.name, b] as const))("jobsctl on %s", (_name
   it("exit codes: 4 not found, 3 timeout, 5 hash mismatch or unverified evidence, 6 canceled, 2 refused", async () => {
     const [missing, logicRun, genRun, refused] = await Promise.all([
       jobs(["get", "00000000-0000-4000-8000-000000000000"], env),
-      jobs(["--json", "create", "--type", "LOGIC", "--reasoner", "engine-a", "--payload", '{"query":"def output = 1"}'], env),
-      jobs(["--json", "create", "--type", "GENERATION", "--payload", '{"kind":"MOCK","rows":20,"seed":5}', "--wait"], env),
+      jobs(
+        ["--json", "create", "--type", "LOGIC", "--reasoner", "engine-a", "--payload", '{"query":"def output = 1"}'],
+        env,
+      ),
+      jobs(
+        ["--json", "create", "--type", "GENERATION", "--payload", '{"kind":"MOCK","rows":20,"seed":5}', "--wait"],
+        env,
+      ),
       jobs(["list", "--all-users"], { ...env, JOBS_API_KEY: "jobs_wrong-key-000000000000000000" }),
     ]);
     expect(missing.code).toBe(4);
@@ -290,9 +358,29 @@ describe.each(backends.map((b) => [b.name, b] as const))("jobsctl on %s", (_name
   it("list --offset skips that many of the filtered, newest-first list (RelationalAI's list(offset=))", async () => {
     const made: string[] = [];
     for (let i = 0; i < 3; i++) {
-      made.push(json<{ jobId: string }>(await jobs(["--json", "create", "--type", "LOGIC", "--reasoner", "engine-a", "--name", "offset-cli", "--payload", `{"query":"def q = ${i}"}`], env)).jobId);
+      made.push(
+        json<{ jobId: string }>(
+          await jobs(
+            [
+              "--json",
+              "create",
+              "--type",
+              "LOGIC",
+              "--reasoner",
+              "engine-a",
+              "--name",
+              "offset-cli",
+              "--payload",
+              `{"query":"def q = ${i}"}`,
+            ],
+            env,
+          ),
+        ).jobId,
+      );
     }
-    const page = json<{ jobs: { jobId: string }[]; totalCount: number }>(await jobs(["--json", "list", "--name", "offset-cli", "--offset", "1", "--first", "1"], env));
+    const page = json<{ jobs: { jobId: string }[]; totalCount: number }>(
+      await jobs(["--json", "list", "--name", "offset-cli", "--offset", "1", "--first", "1"], env),
+    );
     expect(page).toMatchObject({ totalCount: 3, jobs: [{ jobId: made[1] }] });
     const both = await jobs(["list", "--offset", "1", "--after", "x"], env);
     expect(both.code).toBe(2);
@@ -301,7 +389,10 @@ describe.each(backends.map((b) => [b.name, b] as const))("jobsctl on %s", (_name
 
   it("verify re-hashes the artifacts' own bytes: a changed output exits 5 even though the bundle still matches its records", async () => {
     const gen = json<{ jobId: string; artifacts: { name: string; contentHash: string }[] }>(
-      await jobs(["--json", "create", "--type", "GENERATION", "--payload", '{"kind":"MOCK","rows":30,"seed":8}', "--wait"], env),
+      await jobs(
+        ["--json", "create", "--type", "GENERATION", "--payload", '{"kind":"MOCK","rows":30,"seed":8}', "--wait"],
+        env,
+      ),
     );
     expect(json<{ verified: boolean }>(await jobs(["--json", "verify", gen.jobId], env)).verified).toBe(true);
     const output = gen.artifacts[0]!;

@@ -17,9 +17,14 @@ interface CliResult {
 function jobsctl(args: string[], env: Record<string, string>): Promise<CliResult> {
   const { JOBS_URL: _u, JOBS_API_KEY: _k, ...inherited } = process.env;
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...inherited, NO_COLOR: "1", ...env } }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { ...inherited, NO_COLOR: "1", ...env } },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 const json = <T>(r: CliResult): T => {
@@ -52,16 +57,44 @@ describe.each(backends.map((b) => [b.name, b] as const))("jobsctl schedules on %
   it("creates, lists, pauses, resumes and deletes a schedule", async () => {
     const created = json<Schedule>(
       await jobsctl(
-        ["--json", "schedules", "create", "--name", "nightly-mock", "--cron", "0 3 * * *", "--timezone", "Europe/Berlin", "--catch-up", "skip",
-          "--type", "GENERATION", "--payload", '{"kind":"MOCK","rows":100,"seed":1}'],
+        [
+          "--json",
+          "schedules",
+          "create",
+          "--name",
+          "nightly-mock",
+          "--cron",
+          "0 3 * * *",
+          "--timezone",
+          "Europe/Berlin",
+          "--catch-up",
+          "skip",
+          "--type",
+          "GENERATION",
+          "--payload",
+          '{"kind":"MOCK","rows":100,"seed":1}',
+        ],
         env,
       ),
     );
-    expect(created).toMatchObject({ name: "nightly-mock", cron: "0 3 * * *", timezone: "Europe/Berlin", catchUp: "SKIP", paused: false });
-    expect(created.job).toEqual({ reasonerType: "GENERATION", reasonerName: null, payload: { kind: "MOCK", rows: 100, seed: 1 }, name: null });
+    expect(created).toMatchObject({
+      name: "nightly-mock",
+      cron: "0 3 * * *",
+      timezone: "Europe/Berlin",
+      catchUp: "SKIP",
+      paused: false,
+    });
+    expect(created.job).toEqual({
+      reasonerType: "GENERATION",
+      reasonerName: null,
+      payload: { kind: "MOCK", rows: 100, seed: 1 },
+      name: null,
+    });
     expect(created.nextRunOn).not.toBeNull();
 
-    const listed = json<{ schedules: Schedule[]; hasNextPage: boolean }>(await jobsctl(["--json", "schedules", "list"], env));
+    const listed = json<{ schedules: Schedule[]; hasNextPage: boolean }>(
+      await jobsctl(["--json", "schedules", "list"], env),
+    );
     expect(listed.schedules.map((s) => s.id)).toContain(created.id);
     const table = await jobsctl(["schedules", "list"], env);
     expect(table.code).toBe(0);
@@ -69,13 +102,18 @@ describe.each(backends.map((b) => [b.name, b] as const))("jobsctl schedules on %
     expect(table.stdout).toContain(created.id);
     expect(table.stdout).toContain("Europe/Berlin");
 
-    expect(json<Schedule>(await jobsctl(["--json", "schedules", "pause", created.id], env))).toMatchObject({ paused: true, nextRunOn: null });
+    expect(json<Schedule>(await jobsctl(["--json", "schedules", "pause", created.id], env))).toMatchObject({
+      paused: true,
+      nextRunOn: null,
+    });
     const paused = await jobsctl(["schedules", "list"], env);
     expect(paused.stdout).toMatch(new RegExp(`${created.id}.*paused`));
     const resumed = await jobsctl(["schedules", "resume", created.id], env);
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toMatch(/State\s*│?\s*active/);
-    expect(json<{ deleted: string }>(await jobsctl(["--json", "schedules", "delete", created.id], env))).toEqual({ deleted: created.id });
+    expect(json<{ deleted: string }>(await jobsctl(["--json", "schedules", "delete", created.id], env))).toEqual({
+      deleted: created.id,
+    });
     const again = await jobsctl(["--json", "schedules", "delete", created.id], env);
     expect(again.code).toBe(4);
     expect(JSON.parse(again.stderr)).toMatchObject({ error: { code: "NOT_FOUND" }, exitCode: 4 });
@@ -98,6 +136,8 @@ describe.each(backends.map((b) => [b.name, b] as const))("jobsctl schedules on %
     expect(badPolicy.stderr).toContain("--catch-up must be one of ONCE, SKIP");
     expect(noCron.code).toBe(1);
     expect(noCron.stderr).toContain("--cron");
-    expect(json<{ schedules: unknown[] }>(await jobsctl(["--json", "schedules", "list"], env)).schedules).toHaveLength(0);
+    expect(json<{ schedules: unknown[] }>(await jobsctl(["--json", "schedules", "list"], env)).schedules).toHaveLength(
+      0,
+    );
   });
 });

@@ -19,20 +19,23 @@ describe("generated client", () => {
   it.each([
     { name: "the client", config, dir: CLIENT_OUTPUT_DIR },
     { name: "the dashboard", config: webConfig, dir: WEB_OUTPUT_DIR },
-  ])("$name: matches what codegen makes from schema.graphql and the documents (run `npm run codegen` if not)", async ({ name, config, dir }) => {
-    const target = config.generates[dir];
-    if (!target) throw new Error(`codegen has no output for ${dir}`);
-    const into = join(out, name.replace(/\W+/g, "-"));
-    await generate({ ...config, cwd: root, silent: true, generates: { [`${into}/`]: target } }, true);
+  ])(
+    "$name: matches what codegen makes from schema.graphql and the documents (run `npm run codegen` if not)",
+    async ({ name, config, dir }) => {
+      const target = config.generates[dir];
+      if (!target) throw new Error(`codegen has no output for ${dir}`);
+      const into = join(out, name.replace(/\W+/g, "-"));
+      await generate({ ...config, cwd: root, silent: true, generates: { [`${into}/`]: target } }, true);
 
-    const checkedIn = join(root, dir);
-    const fresh = readdirSync(into).sort();
-    expect(fresh.length).toBeGreaterThan(0);
-    expect(readdirSync(checkedIn).sort()).toEqual(fresh);
-    for (const file of fresh) {
-      const expected = readFileSync(join(into, file), "utf8");
-      const actual = readFileSync(join(checkedIn, file), "utf8");
-      expect(actual, `${dir}${file} is stale: run npm run codegen`).toBe(expected);
-    }
-  });
+      const checkedIn = join(root, dir);
+      const fresh = readdirSync(into).sort();
+      expect(fresh.length).toBeGreaterThan(0);
+      expect(readdirSync(checkedIn).sort()).toEqual(fresh);
+      for (const file of fresh) {
+        const expected = readFileSync(join(into, file), "utf8");
+        const actual = readFileSync(join(checkedIn, file), "utf8");
+        expect(actual, `${dir}${file} is stale: run npm run codegen`).toBe(expected);
+      }
+    },
+  );
 });

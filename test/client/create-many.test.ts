@@ -21,11 +21,31 @@ describe.each(backends.map((b) => [b.name, b] as const))("JobsClient.createMany 
   });
 
   it("creates 1,500 jobs in two requests, answering each input in order with its operation or its error", async () => {
-    const first = await jobs.create({ reasonerType: "PREDICTIVE", reasonerName: "default", payload: { model: "m" }, idempotencyKey: "reused" });
-    const inputs: CreateJobInput[] = Array.from({ length: 1500 }, (_, n) => ({ reasonerType: "PREDICTIVE", reasonerName: "default", payload: { model: "m", n }, name: `p-${n}` }));
+    const first = await jobs.create({
+      reasonerType: "PREDICTIVE",
+      reasonerName: "default",
+      payload: { model: "m" },
+      idempotencyKey: "reused",
+    });
+    const inputs: CreateJobInput[] = Array.from({ length: 1500 }, (_, n) => ({
+      reasonerType: "PREDICTIVE",
+      reasonerName: "default",
+      payload: { model: "m", n },
+      name: `p-${n}`,
+    }));
     inputs[3] = { ...inputs[3]!, timeoutMins: 0 };
-    inputs[1200] = { reasonerType: "PREDICTIVE", reasonerName: "default", payload: { model: "other" }, idempotencyKey: "reused" };
-    inputs[1201] = { reasonerType: "PREDICTIVE", reasonerName: "default", payload: { model: "m" }, idempotencyKey: "reused" };
+    inputs[1200] = {
+      reasonerType: "PREDICTIVE",
+      reasonerName: "default",
+      payload: { model: "other" },
+      idempotencyKey: "reused",
+    };
+    inputs[1201] = {
+      reasonerType: "PREDICTIVE",
+      reasonerName: "default",
+      payload: { model: "m" },
+      idempotencyKey: "reused",
+    };
     const answers = await jobs.createMany(inputs);
     expect(answers).toHaveLength(1500);
     const bad = answers[3];

@@ -67,14 +67,25 @@ describe.each(backends.map((b) => [b.name, b] as const))("JobsClient on %s", (_n
   });
 
   async function claimed(engine: string) {
-    const worker = new Worker({ url: t.url, apiKey: ADMIN_KEY, name: `w-${engine}`, reasonerTypes: ["LOGIC"], reasonerNames: [engine] });
+    const worker = new Worker({
+      url: t.url,
+      apiKey: ADMIN_KEY,
+      name: `w-${engine}`,
+      reasonerTypes: ["LOGIC"],
+      reasonerNames: [engine],
+    });
     const lease = await worker.claim();
     if (!lease) throw new Error(`no job to claim on ${engine}`);
     return { worker, lease };
   }
 
   it("create returns an operation handle; get, getOperation, list with filters and pages, cancel", async () => {
-    const predictive = await member.create({ reasonerType: "PREDICTIVE", reasonerName: "default", payload: { model: "churn", rows: 10 }, name: "churn-a" });
+    const predictive = await member.create({
+      reasonerType: "PREDICTIVE",
+      reasonerName: "default",
+      payload: { model: "churn", rows: 10 },
+      name: "churn-a",
+    });
     expect(predictive.reasonerType).toBe("PREDICTIVE");
     expect(predictive.done).toBe(false);
     expect(predictive.state).toBe("QUEUED");
@@ -111,7 +122,9 @@ describe.each(backends.map((b) => [b.name, b] as const))("JobsClient on %s", (_n
     await predictive.refresh();
     expect(predictive.done).toBe(true);
     expect(predictive.state).toBe("CANCELED");
-    expect((await member.list({ createdBy: "client-user", onlyActive: true })).jobs.map((j) => j.jobId)).not.toContain(predictive.jobId);
+    expect((await member.list({ createdBy: "client-user", onlyActive: true })).jobs.map((j) => j.jobId)).not.toContain(
+      predictive.jobId,
+    );
 
     // Not there, or not this caller's: NOT_FOUND, the same way.
     const missing = await rejection(member.get("00000000-0000-4000-8000-000000000000"));
@@ -124,7 +137,10 @@ describe.each(backends.map((b) => [b.name, b] as const))("JobsClient on %s", (_n
     const op = await admin.create(logicJob("engine-events", "evented"));
     const { worker, lease } = await claimed("engine-events");
     expect(lease.job.jobId).toBe(op.jobId);
-    await worker.appendEvents(lease.token, [1, 2, 3, 4, 5].map((n) => ({ n })));
+    await worker.appendEvents(
+      lease.token,
+      [1, 2, 3, 4, 5].map((n) => ({ n })),
+    );
 
     const seen: unknown[] = [];
     let token: string | null = null;
@@ -197,7 +213,9 @@ describe.each(backends.map((b) => [b.name, b] as const))("JobsClient on %s", (_n
 
     // jobsChanged sends only what changes after it starts: create jobs until one arrives (no sleep).
     const stop = new AbortController();
-    const changes = member.jobsChanged({ reasonerType: "LOGIC", name: "subs-watched" }, { signal: stop.signal })[Symbol.asyncIterator]();
+    const changes = member
+      .jobsChanged({ reasonerType: "LOGIC", name: "subs-watched" }, { signal: stop.signal })
+      [Symbol.asyncIterator]();
     const firstChange = changes.next();
     const created: string[] = [];
     let arrived: Awaited<typeof firstChange> | undefined;
@@ -212,7 +230,8 @@ describe.each(backends.map((b) => [b.name, b] as const))("JobsClient on %s", (_n
     expect((await pending).done).toBe(true);
 
     await worker.complete(lease.token, { ok: true });
-    for (let next = await updates.next(); !next.done; next = await updates.next()) if (next.value.state === "SUCCEEDED") break;
+    for (let next = await updates.next(); !next.done; next = await updates.next())
+      if (next.value.state === "SUCCEEDED") break;
     await updates.return(undefined);
     await logs.return(undefined);
     await events.return(undefined);
@@ -223,7 +242,12 @@ describe.each(backends.map((b) => [b.name, b] as const))("JobsClient on %s", (_n
     const op = await admin.create(logicJob("engine-logs", "logged"));
     const { worker, lease } = await claimed("engine-logs");
     const base = Date.now();
-    const line = (i: number) => ({ message: `line ${i}`, timestampMs: base + i * 100, level: i === 4 ? "warn" : "info", step: "run" });
+    const line = (i: number) => ({
+      message: `line ${i}`,
+      timestampMs: base + i * 100,
+      level: i === 4 ? "warn" : "info",
+      step: "run",
+    });
 
     const tail = admin.tailLogs(op.job)[Symbol.asyncIterator]();
     await worker.appendLogs(lease.token, [0, 1, 2].map(line));
@@ -253,18 +277,31 @@ describe.each(backends.map((b) => [b.name, b] as const))("JobsClient on %s", (_n
       ["line 5", 1],
     ]);
 
-    expect((await admin.getLogs(op.jobId, { sinceMs: base + 200 })).map((l) => l.message)).toEqual(["line 2", "line 3", "line 4", "line 5"]);
+    expect((await admin.getLogs(op.jobId, { sinceMs: base + 200 })).map((l) => l.message)).toEqual([
+      "line 2",
+      "line 3",
+      "line 4",
+      "line 5",
+    ]);
     const printed: string[] = [];
     const count = await admin.printLogs(op.job, { out: { write: (s: string) => printed.push(s) } });
     expect(count).toBe(6);
     expect(printed.join("")).toContain(`${new Date(base + 400).toISOString()} WARN  [run] line 4\n`);
     const followed: string[] = [];
-    await admin.printLogs(op.job, { follow: true, json: true, sinceMs: base + 500, out: { write: (s: string) => followed.push(s) } });
+    await admin.printLogs(op.job, {
+      follow: true,
+      json: true,
+      sinceMs: base + 500,
+      out: { write: (s: string) => followed.push(s) },
+    });
     expect(followed.map((s) => JSON.parse(s).message)).toEqual(["line 5"]);
 
     // Fused's getExecTime and the API's execTimeMs agree: last minus first log timestamp.
     expect(await admin.getExecTime(op.jobId)).toBe(500);
-    const viaApi = await t.admin.request<{ job: { execTimeMs: number } }>(`query($id: ID!) { job(reasonerType: LOGIC, jobId: $id) { execTimeMs } }`, { id: op.jobId });
+    const viaApi = await t.admin.request<{ job: { execTimeMs: number } }>(
+      `query($id: ID!) { job(reasonerType: LOGIC, jobId: $id) { execTimeMs } }`,
+      { id: op.jobId },
+    );
     expect(viaApi.job.execTimeMs).toBe(500);
 
     // untilDone: false follows for as long as the caller wants; aborting ends the iterator.
@@ -279,9 +316,15 @@ describe.each(backends.map((b) => [b.name, b] as const))("JobsClient on %s", (_n
   it("tailLogs refuses a bad key on the WebSocket with UNAUTHENTICATED", async () => {
     const stranger = new JobsClient({ url: t.url, apiKey: "jobs_not-a-real-key-000000000000" });
     try {
-      const err = await rejection((async () => {
-        for await (const _ of stranger.tailLogs({ reasonerType: "LOGIC", jobId: "00000000-0000-4000-8000-000000000000" })) break;
-      })());
+      const err = await rejection(
+        (async () => {
+          for await (const _ of stranger.tailLogs({
+            reasonerType: "LOGIC",
+            jobId: "00000000-0000-4000-8000-000000000000",
+          }))
+            break;
+        })(),
+      );
       expect(isJobsApiError(err, "UNAUTHENTICATED")).toBe(true);
     } finally {
       await stranger.close();
@@ -292,7 +335,12 @@ describe.each(backends.map((b) => [b.name, b] as const))("JobsClient on %s", (_n
     const estimate = await member.estimate("MOCK", 2_500_000);
     expect(estimate).toMatchObject({ kind: "MOCK", rows: 2_500_000, estimatedCredits: 3 });
 
-    const op = await member.createGeneration({ kind: "MOCK", rows: 2_000, seed: 7, description: "customers with name, email and age" });
+    const op = await member.createGeneration({
+      kind: "MOCK",
+      rows: 2_000,
+      seed: 7,
+      description: "customers with name, email and age",
+    });
     expect(op.reasonerType).toBe("GENERATION");
     const job = await op.wait(120);
     expect(job.state).toBe("SUCCEEDED");
@@ -305,7 +353,9 @@ describe.each(backends.map((b) => [b.name, b] as const))("JobsClient on %s", (_n
     // Streamed to disk; the bytes hash to what the API promised.
     const dir = tempDir();
     const progress: number[] = [];
-    const file = await member.download(artifact!, join(dir, "out", "mock.csv"), { onProgress: (p) => progress.push(p.receivedBytes) });
+    const file = await member.download(artifact!, join(dir, "out", "mock.csv"), {
+      onProgress: (p) => progress.push(p.receivedBytes),
+    });
     const bytes = readFileSync(file.path);
     expect(file.contentHash).toBe(artifact!.contentHash);
     expect(sha256(bytes)).toBe(artifact!.contentHash);
@@ -354,7 +404,11 @@ describe.each(backends.map((b) => [b.name, b] as const))("JobsClient on %s", (_n
     const tampering: Fetch = async (input, init) => {
       const res = await fetch(input, init);
       const url = String(input instanceof Request ? input.url : input);
-      if (job.__typename !== "GenerationJob" || !job.evidence?.files.some((f) => f.name === "run_log.ndjson" && url.endsWith(new URL(f.downloadUrl).pathname))) return res;
+      if (
+        job.__typename !== "GenerationJob" ||
+        !job.evidence?.files.some((f) => f.name === "run_log.ndjson" && url.endsWith(new URL(f.downloadUrl).pathname))
+      )
+        return res;
       const text = `${await res.text()}{"forged":true}\n`;
       return new Response(text, { status: res.status, headers: res.headers });
     };

@@ -42,7 +42,11 @@ beforeAll(async () => {
   const staged = join(work, "client");
   mkdirSync(staged);
   cpSync(join(PACKAGE, "package.json"), join(staged, "package.json"));
-  const built = await run(process.execPath, [TSC, "-p", join(PACKAGE, "tsconfig.build.json"), "--outDir", join(staged, "dist")], ROOT);
+  const built = await run(
+    process.execPath,
+    [TSC, "-p", join(PACKAGE, "tsconfig.build.json"), "--outDir", join(staged, "dist")],
+    ROOT,
+  );
   expect(built.code, built.stdout + built.stderr).toBe(0);
   const packed = await npm(["pack", "--json", "--pack-destination", work], staged);
   expect(packed.code, packed.stderr).toBe(0);
@@ -57,10 +61,20 @@ beforeAll(async () => {
 
   consumer = join(work, "app");
   mkdirSync(consumer);
-  writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "jobs-client-consumer", private: true, type: "module" }));
+  writeFileSync(
+    join(consumer, "package.json"),
+    JSON.stringify({ name: "jobs-client-consumer", private: true, type: "module" }),
+  );
   // Dependencies come from the npm cache when it has them (npm ci filled it), else the registry.
-  const nodeTypes = (JSON.parse(readFileSync(join(ROOT, "node_modules", "@types", "node", "package.json"), "utf8")) as { version: string }).version;
-  const installed = await npm(["install", "--prefer-offline", "--ignore-scripts", tarball, `@types/node@${nodeTypes}`], consumer);
+  const nodeTypes = (
+    JSON.parse(readFileSync(join(ROOT, "node_modules", "@types", "node", "package.json"), "utf8")) as {
+      version: string;
+    }
+  ).version;
+  const installed = await npm(
+    ["install", "--prefer-offline", "--ignore-scripts", tarball, `@types/node@${nodeTypes}`],
+    consumer,
+  );
   expect(installed.code, installed.stderr).toBe(0);
 }, 300_000);
 
@@ -70,7 +84,9 @@ afterAll(() => {
 
 describe("the packed @jobs-api/client", () => {
   it("declares no install scripts and depends on nothing of the server", () => {
-    const manifest = JSON.parse(readFileSync(join(consumer, "node_modules", "@jobs-api", "client", "package.json"), "utf8")) as Record<string, unknown>;
+    const manifest = JSON.parse(
+      readFileSync(join(consumer, "node_modules", "@jobs-api", "client", "package.json"), "utf8"),
+    ) as Record<string, unknown>;
     const scripts = Object.keys((manifest.scripts ?? {}) as Record<string, string>);
     expect(scripts.filter((s) => /install|prepare|prepack|postpack/.test(s))).toEqual([]);
     const deps = Object.keys({ ...(manifest.dependencies as object), ...(manifest.peerDependencies as object) });
@@ -82,7 +98,16 @@ describe("the packed @jobs-api/client", () => {
     writeFileSync(
       join(consumer, "tsconfig.json"),
       JSON.stringify({
-        compilerOptions: { strict: true, module: "nodenext", moduleResolution: "nodenext", target: "ES2022", lib: ["ES2023", "DOM"], types: ["node"], noEmit: true, skipLibCheck: false },
+        compilerOptions: {
+          strict: true,
+          module: "nodenext",
+          moduleResolution: "nodenext",
+          target: "ES2022",
+          lib: ["ES2023", "DOM"],
+          types: ["node"],
+          noEmit: true,
+          skipLibCheck: false,
+        },
         include: ["consumer.ts"],
       }),
     );
@@ -131,7 +156,9 @@ export { check, done, handler, query, state };
         root: consumer,
         configFile: false,
         logLevel: "silent",
-        plugins: [{ name: "record-builtins", enforce: "pre", resolveId: (id) => void (builtins.has(id) && reached.push(id)) }],
+        plugins: [
+          { name: "record-builtins", enforce: "pre", resolveId: (id) => void (builtins.has(id) && reached.push(id)) },
+        ],
         build: { write: false, lib: { entry, formats: ["es"], fileName: name }, minify: false },
       });
       const chunks = (Array.isArray(out) ? out : [out]).flatMap((o) => ("output" in o ? o.output : []));
@@ -148,20 +175,22 @@ export { check, done, handler, query, state };
   });
 });
 
-describe.each(backends.map((b) => [b.name, b] as const))("the installed client under plain node, on %s", (_name, backend) => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer(backend, { JOBS_WORKERS: "2" });
-  });
-  afterAll(async () => {
-    await t?.stop();
-  });
+describe.each(backends.map((b) => [b.name, b] as const))(
+  "the installed client under plain node, on %s",
+  (_name, backend) => {
+    let t: TestServer;
+    beforeAll(async () => {
+      t = await startTestServer(backend, { JOBS_WORKERS: "2" });
+    });
+    afterAll(async () => {
+      await t?.stop();
+    });
 
-  it("creates, waits for, lists and reads a generation job; follows it by subscription; downloads and verifies its output", async () => {
-    const script = join(consumer, "use-client.mjs");
-    writeFileSync(
-      script,
-      `import { JobsClient } from "@jobs-api/client/node";
+    it("creates, waits for, lists and reads a generation job; follows it by subscription; downloads and verifies its output", async () => {
+      const script = join(consumer, "use-client.mjs");
+      writeFileSync(
+        script,
+        `import { JobsClient } from "@jobs-api/client/node";
 import { readFileSync } from "node:fs";
 const client = new JobsClient({ url: process.env.JOBS_URL, apiKey: process.env.JOBS_API_KEY });
 const op = await client.createGeneration({ kind: "MOCK", rows: 100, seed: 7 });
@@ -197,20 +226,26 @@ console.log(JSON.stringify({
   verified: check.verified, rerunHash: rerun.artifacts[0].contentHash, tsx: Object.keys(process.env).some((k) => k.startsWith("TSX")) || process.execArgv.join(" ").includes("tsx"),
 }));
 `,
-    );
-    const outDir = mkdtempSync(join(work, "out-"));
-    const { TSX_TSCONFIG_PATH: _tsx, NODE_OPTIONS: _opts, ...env } = process.env;
-    const result = await run(process.execPath, [script], consumer, { ...env, JOBS_URL: t.url, JOBS_API_KEY: ADMIN_KEY, OUT_DIR: outDir });
-    expect(result.code, result.stderr).toBe(0);
-    const r = JSON.parse(result.stdout) as Record<string, unknown>;
-    expect(r).toMatchObject({ state: "SUCCEEDED", listed: true, verified: true, tsx: false });
-    expect(r.logLines).toBeGreaterThan(0);
-    expect(r.updates).toContain("SUCCEEDED");
-    expect((r.eventsPage as string[]).length).toBeGreaterThan(0);
-    expect(r.events).toEqual(r.eventsPage);
-    expect(r.downloadedHash).toBe(r.hash);
-    expect(r.bytes).toBe(r.size);
-    expect(r.rerunHash).toBe(r.hash);
-    expect(readdirSync(outDir)).toEqual([r.artifact]);
-  });
-});
+      );
+      const outDir = mkdtempSync(join(work, "out-"));
+      const { TSX_TSCONFIG_PATH: _tsx, NODE_OPTIONS: _opts, ...env } = process.env;
+      const result = await run(process.execPath, [script], consumer, {
+        ...env,
+        JOBS_URL: t.url,
+        JOBS_API_KEY: ADMIN_KEY,
+        OUT_DIR: outDir,
+      });
+      expect(result.code, result.stderr).toBe(0);
+      const r = JSON.parse(result.stdout) as Record<string, unknown>;
+      expect(r).toMatchObject({ state: "SUCCEEDED", listed: true, verified: true, tsx: false });
+      expect(r.logLines).toBeGreaterThan(0);
+      expect(r.updates).toContain("SUCCEEDED");
+      expect((r.eventsPage as string[]).length).toBeGreaterThan(0);
+      expect(r.events).toEqual(r.eventsPage);
+      expect(r.downloadedHash).toBe(r.hash);
+      expect(r.bytes).toBe(r.size);
+      expect(r.rerunHash).toBe(r.hash);
+      expect(readdirSync(outDir)).toEqual([r.artifact]);
+    });
+  },
+);

@@ -23,9 +23,22 @@ describe.each(backends.map((b) => [b.name, b] as const))("JobsClient schedules o
   });
 
   it("creates, pages, pauses, resumes and deletes schedules", async () => {
-    const job = { reasonerType: "PREDICTIVE" as const, reasonerName: "churn-model", payload: { model: "churn" }, name: "daily churn" };
+    const job = {
+      reasonerType: "PREDICTIVE" as const,
+      reasonerName: "churn-model",
+      payload: { model: "churn" },
+      name: "daily churn",
+    };
     const first = await member.createSchedule({ name: "first", cron: "0 6 * * *", timezone: "America/New_York", job });
-    expect(first).toMatchObject({ name: "first", cron: "0 6 * * *", timezone: "America/New_York", catchUp: "ONCE", paused: false, lastJob: null, createdBy: "sdk-user" });
+    expect(first).toMatchObject({
+      name: "first",
+      cron: "0 6 * * *",
+      timezone: "America/New_York",
+      catchUp: "ONCE",
+      paused: false,
+      lastJob: null,
+      createdBy: "sdk-user",
+    });
     expect(first.job).toEqual(job);
     const second = await member.createSchedule({ name: "second", cron: "*/10 * * * *", catchUp: "SKIP", job });
     expect(second.timezone).toBe("UTC");
@@ -48,15 +61,29 @@ describe.each(backends.map((b) => [b.name, b] as const))("JobsClient schedules o
   });
 
   it("refusals are JobsApiErrors naming the field", async () => {
-    const err = await member.createSchedule({ name: "bad", cron: "0 3 * * *", timezone: "Nowhere/Special", job: { reasonerType: "LOGIC", payload: {} } }).catch((e: unknown) => e);
+    const err = await member
+      .createSchedule({
+        name: "bad",
+        cron: "0 3 * * *",
+        timezone: "Nowhere/Special",
+        job: { reasonerType: "LOGIC", payload: {} },
+      })
+      .catch((e: unknown) => e);
     expect(isJobsApiError(err, "BAD_USER_INPUT")).toBe(true);
     expect((err as Error).message).toContain("input.timezone");
   });
 
   it("a tick's job is the schedule's lastJob, and the client reads it like any job", async () => {
-    const s = await member.createSchedule({ name: "gen", cron: "* * * * *", job: { reasonerType: "GENERATION", payload: { kind: "MOCK", rows: 5, seed: 3 } } });
+    const s = await member.createSchedule({
+      name: "gen",
+      cron: "* * * * *",
+      job: { reasonerType: "GENERATION", payload: { kind: "MOCK", rows: 5, seed: 3 } },
+    });
     // As if every server had been down at the last tick: it is caught up at once.
-    await t.server.services.db.query(`update "schedules" set "nextRunOn" = date_trunc('minute', now()) where "id" = $1::uuid`, [s.id]);
+    await t.server.services.db.query(
+      `update "schedules" set "nextRunOn" = date_trunc('minute', now()) where "id" = $1::uuid`,
+      [s.id],
+    );
     await t.server.services.db.query(`select pg_notify('jobs_schedules', '')`);
     let fired = (await member.listSchedules()).schedules.find((x) => x.id === s.id)!;
     for (const deadline = Date.now() + 20_000; !fired.lastJob && Date.now() < deadline; ) {

@@ -53,11 +53,17 @@ const JOB = `jobId state nativeState error { code message } statusHistory { stat
   logs { edges { node { level message step } } }`;
 
 async function solveThrough(member: GraphQLClient, worker: RunningWorker, payload: unknown): Promise<any> {
-  const created = await member.request<any>(`mutation($i: CreateJobInput!) { createJob(input: $i) { job { jobId } } }`, {
-    i: { reasonerType: "PRESCRIPTIVE", reasonerName: "lp", payload },
-  });
+  const created = await member.request<any>(
+    `mutation($i: CreateJobInput!) { createJob(input: $i) { job { jobId } } }`,
+    {
+      i: { reasonerType: "PRESCRIPTIVE", reasonerName: "lp", payload },
+    },
+  );
   const jobId: string = created.createJob.job.jobId;
-  const waited = member.request<any>(`query($id: ID!) { waitForJob(reasonerType: PRESCRIPTIVE, jobId: $id, timeoutS: 60) { ${JOB} } }`, { id: jobId });
+  const waited = member.request<any>(
+    `query($id: ID!) { waitForJob(reasonerType: PRESCRIPTIVE, jobId: $id, timeoutS: 60) { ${JOB} } }`,
+    { id: jobId },
+  );
   return (await Promise.race([waited, worker.crashed])).waitForJob;
 }
 
@@ -103,16 +109,31 @@ describe.each(backends.map((b) => [b.name, b] as const))("the example prescripti
     expect(job.artifacts[0]).toMatchObject({ name: "solution.json", mimeType: "application/json" });
     const res = await fetch(job.artifacts[0].downloadUrl, { headers: { authorization: `Bearer ${tn.member.key}` } });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ jobId: job.jobId, feasible: true, objective: 19200, variables: { chair: 9, table: 4 } });
+    expect(await res.json()).toEqual({
+      jobId: job.jobId,
+      feasible: true,
+      objective: 19200,
+      variables: { chair: 9, table: 4 },
+    });
   });
 
   it("solves expression payloads, integer and minimization problems", async () => {
     const [simple, integer, diet] = await Promise.all([
       solveThrough(tn.member, worker, { problem: { maximize: "x + y", constraints: ["x <= 4", "y <= 3"] } }),
       solveThrough(tn.member, worker, {
-        problem: { maximize: "5a + 4b", constraints: ["6a + 4b <= 24", "a + 2b <= 6"], variables: { a: { integer: true }, b: { integer: true } } },
+        problem: {
+          maximize: "5a + 4b",
+          constraints: ["6a + 4b <= 24", "a + 2b <= 6"],
+          variables: { a: { integer: true }, b: { integer: true } },
+        },
       }),
-      solveThrough(tn.member, worker, { problem: { minimize: "2 oats + 3 milk", constraints: ["oats + 2 milk >= 10", "oats >= 1"], variables: { milk: { max: 4 } } } }),
+      solveThrough(tn.member, worker, {
+        problem: {
+          minimize: "2 oats + 3 milk",
+          constraints: ["oats + 2 milk >= 10", "oats >= 1"],
+          variables: { milk: { max: 4 } },
+        },
+      }),
     ]);
     expect(simple.result).toEqual({ feasible: true, objective: 7, variables: { x: 4, y: 3 } });
     // The LP relaxation's optimum is 21 at (3, 1.5); the best integer point is (4, 0).

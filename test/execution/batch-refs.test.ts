@@ -12,7 +12,11 @@ describe("batch step references", () => {
   it("replaces references anywhere in the payload, whole strings and inside text", () => {
     const payload = {
       kind: "ANALYZE",
-      spec: { input: "$steps.make.artifacts[0]", inputs: ["$steps.make.artifacts[1]", "$steps.v1.clean.artifacts[0]"], note: "from $steps.make.jobId" },
+      spec: {
+        input: "$steps.make.artifacts[0]",
+        inputs: ["$steps.make.artifacts[1]", "$steps.v1.clean.artifacts[0]"],
+        note: "from $steps.make.jobId",
+      },
       rows: 3,
       flag: null,
     };
@@ -32,6 +36,10 @@ describe("batch step references", () => {
   });
 
   it("leaves strings without references alone", () => {
-    expect(substituteStepReferences({ a: "$steps", b: "steps.make.artifacts[0]", c: 1 }, earlier)).toEqual({ a: "$steps", b: "steps.make.artifacts[0]", c: 1 });
+    expect(substituteStepReferences({ a: "$steps", b: "steps.make.artifacts[0]", c: 1 }, earlier)).toEqual({
+      a: "$steps",
+      b: "steps.make.artifacts[0]",
+      c: 1,
+    });
   });
 });

@@ -22,24 +22,52 @@ interface BatchView {
   execTimeMs: number | null;
   error: { code: string; message: string } | null;
   statusHistory: { state: string; message: string | null }[];
-  operation: { result: { steps: { name: string; state: string; jobId: string | null; artifactIds: string[] }[] } | null };
+  operation: {
+    result: { steps: { name: string; state: string; jobId: string | null; artifactIds: string[] }[] } | null;
+  };
   logs: { edges: { node: { level: string; message: string; step: string | null; timestampMs: number } }[] };
-  steps: { name: string; state: string; ignoreChunkError: boolean; startedOn: string | null; finishedOn: string | null; childJobId: string | null }[];
+  steps: {
+    name: string;
+    state: string;
+    ignoreChunkError: boolean;
+    startedOn: string | null;
+    finishedOn: string | null;
+    childJobId: string | null;
+  }[];
 }
 
 async function runBatch(client: GraphQLClient, input: Record<string, unknown>): Promise<string> {
-  const data = await client.request<{ runBatchJob: { job: { jobId: string } } }>(`mutation($i: RunBatchJobInput!) { runBatchJob(input: $i) { job { jobId } } }`, { i: input });
+  const data = await client.request<{ runBatchJob: { job: { jobId: string } } }>(
+    `mutation($i: RunBatchJobInput!) { runBatchJob(input: $i) { job { jobId } } }`,
+    { i: input },
+  );
   return data.runBatchJob.job.jobId;
 }
 
 async function waitForBatch(client: GraphQLClient, jobId: string): Promise<BatchView> {
-  const data = await client.request<{ waitForJob: BatchView }>(`query($id: ID!) { waitForJob(reasonerType: BATCH, jobId: $id, timeoutS: 120) { ${BATCH_FIELDS} } }`, { id: jobId });
+  const data = await client.request<{ waitForJob: BatchView }>(
+    `query($id: ID!) { waitForJob(reasonerType: BATCH, jobId: $id, timeoutS: 120) { ${BATCH_FIELDS} } }`,
+    { id: jobId },
+  );
   return data.waitForJob;
 }
 
 const mockStep = (name: string, rows: number) => ({
   name,
-  run: { reasonerType: "GENERATION", payload: { kind: "MOCK", rows, seed: 11, spec: { columns: [{ name: "n", type: "int" }, { name: "label", type: "category" }] } } },
+  run: {
+    reasonerType: "GENERATION",
+    payload: {
+      kind: "MOCK",
+      rows,
+      seed: 11,
+      spec: {
+        columns: [
+          { name: "n", type: "int" },
+          { name: "label", type: "category" },
+        ],
+      },
+    },
+  },
 });
 const NO_SUCH_ARTIFACT = "0190f5a4-0000-7000-8000-00000000dead";
 
@@ -63,8 +91,18 @@ describe.each(backends.map((b) => [b.name, b] as const))("batch pipelines on %s"
       name: "pipeline",
       steps: [
         mockStep("make", 400),
-        { name: "broken", run: { reasonerType: "GENERATION", payload: { kind: "ANALYZE", spec: { input: NO_SUCH_ARTIFACT } } }, ignoreChunkError: true },
-        { name: "profile", run: { reasonerType: "GENERATION", payload: { kind: "ANALYZE", spec: { input: "$steps.make.artifacts[0]" } } } },
+        {
+          name: "broken",
+          run: { reasonerType: "GENERATION", payload: { kind: "ANALYZE", spec: { input: NO_SUCH_ARTIFACT } } },
+          ignoreChunkError: true,
+        },
+        {
+          name: "profile",
+          run: {
+            reasonerType: "GENERATION",
+            payload: { kind: "ANALYZE", spec: { input: "$steps.make.artifacts[0]" } },
+          },
+        },
       ],
     });
     const batch = await waitForBatch(admin, batchId);
@@ -83,7 +121,9 @@ describe.each(backends.map((b) => [b.name, b] as const))("batch pipelines on %s"
     }
     // In order: each step started after the one before it finished.
     for (let i = 1; i < batch.steps.length; i++) {
-      expect(Date.parse(batch.steps[i]!.startedOn!)).toBeGreaterThanOrEqual(Date.parse(batch.steps[i - 1]!.finishedOn!));
+      expect(Date.parse(batch.steps[i]!.startedOn!)).toBeGreaterThanOrEqual(
+        Date.parse(batch.steps[i - 1]!.finishedOn!),
+      );
     }
 
     const [make, broken, profile] = await Promise.all(batch.steps.map((s) => waitForGeneration(admin, s.childJobId!)));
@@ -118,7 +158,10 @@ describe.each(backends.map((b) => [b.name, b] as const))("batch pipelines on %s"
       name: "strict",
       steps: [
         mockStep("make", 10),
-        { name: "broken", run: { reasonerType: "GENERATION", payload: { kind: "ANALYZE", spec: { input: NO_SUCH_ARTIFACT } } } },
+        {
+          name: "broken",
+          run: { reasonerType: "GENERATION", payload: { kind: "ANALYZE", spec: { input: NO_SUCH_ARTIFACT } } },
+        },
         mockStep("never", 10),
       ],
     });
@@ -129,7 +172,10 @@ describe.each(backends.map((b) => [b.name, b] as const))("batch pipelines on %s"
     expect(batch.error?.message).toContain("INPUT_NOT_FOUND");
     expect(batch.steps.map((s) => s.state)).toEqual(["SUCCEEDED", "FAILED", "CANCELED"]);
     expect(batch.steps[2]!.childJobId).toBeNull();
-    const children = await db().query<{ n: number }>(`select count(*)::int as n from "jobs" where "parentJobId" = $1::uuid`, [batchId]);
+    const children = await db().query<{ n: number }>(
+      `select count(*)::int as n from "jobs" where "parentJobId" = $1::uuid`,
+      [batchId],
+    );
     expect(children[0]!.n).toBe(2);
     expect(batch.statusHistory.filter((h) => h.state === "RUNNING")).toHaveLength(1); // failed for good, not retried
   });
@@ -138,7 +184,15 @@ describe.each(backends.map((b) => [b.name, b] as const))("batch pipelines on %s"
     const admin = await tenant();
     const batch = await waitForBatch(
       admin,
-      await runBatch(admin, { name: "dangling", steps: [{ name: "read", run: { reasonerType: "GENERATION", payload: { kind: "LIFT", spec: { input: "$steps.nope.artifacts[0]" } } } }] }),
+      await runBatch(admin, {
+        name: "dangling",
+        steps: [
+          {
+            name: "read",
+            run: { reasonerType: "GENERATION", payload: { kind: "LIFT", spec: { input: "$steps.nope.artifacts[0]" } } },
+          },
+        ],
+      }),
     );
     expect(batch.state).toBe("FAILED");
     expect(batch.error?.message).toContain('no earlier step is named "nope"');
@@ -148,42 +202,63 @@ describe.each(backends.map((b) => [b.name, b] as const))("batch pipelines on %s"
   it("cancels the running child when the batch is canceled", async () => {
     const admin = await tenant();
     // PRESCRIPTIVE has no built-in executor: the child waits in its queue, so the batch is surely mid-step.
-    const batchId = await runBatch(admin, { name: "to-cancel", steps: [{ name: "solve", run: { reasonerType: "PRESCRIPTIVE", payload: LP } }, mockStep("after", 5)] });
+    const batchId = await runBatch(admin, {
+      name: "to-cancel",
+      steps: [{ name: "solve", run: { reasonerType: "PRESCRIPTIVE", payload: LP } }, mockStep("after", 5)],
+    });
     const childId = await childOf(batchId, 0);
     await admin.request(`mutation($id: ID!) { cancelJob(reasonerType: BATCH, jobId: $id) { state } }`, { id: batchId });
     const batch = await waitForBatch(admin, batchId);
     expect(batch.state).toBe("CANCELED");
     expect(terminalEntries(batch.statusHistory)).toBe(1);
     expect(batch.steps.map((s) => s.state)).toEqual(["CANCELED", "CANCELED"]);
-    const child = await admin.request<{ job: { state: string } }>(`query($id: ID!) { job(reasonerType: PRESCRIPTIVE, jobId: $id) { state } }`, { id: childId });
+    const child = await admin.request<{ job: { state: string } }>(
+      `query($id: ID!) { job(reasonerType: PRESCRIPTIVE, jobId: $id) { state } }`,
+      { id: childId },
+    );
     expect(child.job.state).toBe("CANCELED");
   });
 
   it("resumes a batch whose lease was lost: the step's existing child is awaited, not made again", async () => {
     const admin = await tenant();
-    const batchId = await runBatch(admin, { name: "resumable", steps: [{ name: "solve", run: { reasonerType: "PRESCRIPTIVE", payload: LP } }, mockStep("after", 5)] });
+    const batchId = await runBatch(admin, {
+      name: "resumable",
+      steps: [{ name: "solve", run: { reasonerType: "PRESCRIPTIVE", payload: LP } }, mockStep("after", 5)],
+    });
     const childId = await childOf(batchId, 0);
 
     // As if the executor's process died: its lease runs out and the sweeper requeues the batch.
     // (Retried only if the live executor's heartbeat renewed the lease between the two statements.)
     const requeued = async () =>
-      (await db().query<{ n: number }>(`select count(*)::int as n from "job_status_changes" where "jobId" = $1::uuid and "message" like 'lease expired%'`, [batchId]))[0]!.n > 0;
+      (
+        await db().query<{ n: number }>(
+          `select count(*)::int as n from "job_status_changes" where "jobId" = $1::uuid and "message" like 'lease expired%'`,
+          [batchId],
+        )
+      )[0]!.n > 0;
     for (let attempt = 0; !(await requeued()); attempt++) {
       expect(attempt).toBeLessThan(20);
-      await db().query(`update "jobs" set "leaseExpiresOn" = now() - interval '1 second' where "id" = $1::uuid and "leaseToken" is not null`, [batchId]);
+      await db().query(
+        `update "jobs" set "leaseExpiresOn" = now() - interval '1 second' where "id" = $1::uuid and "leaseToken" is not null`,
+        [batchId],
+      );
       await sweep(db());
     }
 
     // An external worker runs the PRESCRIPTIVE child (the built-in executors have no code for it).
     const workerId = (
-      await admin.request<{ registerWorker: { id: string } }>(`mutation { registerWorker(input: { name: "solver", reasonerTypes: [PRESCRIPTIVE] }) { id } }`)
+      await admin.request<{ registerWorker: { id: string } }>(
+        `mutation { registerWorker(input: { name: "solver", reasonerTypes: [PRESCRIPTIVE] }) { id } }`,
+      )
     ).registerWorker.id;
     const claim = await admin.request<{ claimJob: { token?: string; job?: { jobId: string } } }>(
       `mutation($w: ID!) { claimJob(workerId: $w) { ... on Lease { token job { jobId } } } }`,
       { w: workerId },
     );
     expect(claim.claimJob.job?.jobId).toBe(childId);
-    await admin.request(`mutation($t: String!) { completeJob(leaseToken: $t, result: { solved: true }) { state } }`, { t: claim.claimJob.token });
+    await admin.request(`mutation($t: String!) { completeJob(leaseToken: $t, result: { solved: true }) { state } }`, {
+      t: claim.claimJob.token,
+    });
 
     const batch = await waitForBatch(admin, batchId);
     expect(batch.state).toBe("SUCCEEDED");
@@ -191,15 +266,23 @@ describe.each(backends.map((b) => [b.name, b] as const))("batch pipelines on %s"
     expect(batch.steps[0]!.childJobId).toBe(childId);
     expect(batch.statusHistory.filter((h) => h.state === "RUNNING").length).toBeGreaterThanOrEqual(2); // claimed again
     expect(terminalEntries(batch.statusHistory)).toBe(1);
-    const children = await db().query<{ n: number }>(`select count(*)::int as n from "jobs" where "parentJobId" = $1::uuid`, [batchId]);
+    const children = await db().query<{ n: number }>(
+      `select count(*)::int as n from "jobs" where "parentJobId" = $1::uuid`,
+      [batchId],
+    );
     expect(children[0]!.n).toBe(2);
-    expect(batch.logs.edges.some((e) => e.node.step === "solve" && e.node.message.includes("again after a restart"))).toBe(true);
+    expect(
+      batch.logs.edges.some((e) => e.node.step === "solve" && e.node.message.includes("again after a restart")),
+    ).toBe(true);
   });
 
   /** The child job of a batch step, once the batch has made it (woken by the batch's notifications). */
   async function childOf(batchId: string, position: number): Promise<string> {
     return t.server.services.changes.waitUntil(batchId, 30_000, async () => {
-      const rows = await db().query<{ childJobId: string | null }>(`select "childJobId" from "batch_steps" where "jobId" = $1::uuid and "position" = $2`, [batchId, position]);
+      const rows = await db().query<{ childJobId: string | null }>(
+        `select "childJobId" from "batch_steps" where "jobId" = $1::uuid and "position" = $2`,
+        [batchId, position],
+      );
       return rows[0]?.childJobId ?? undefined;
     });
   }

@@ -57,24 +57,44 @@ describe.each(backends.map((b) => [b.name, b] as const))("SIGKILL while jobs run
 
     const description = "orders with customer name, email, amount, country and order date";
     const generation: string[] = [];
-    for (let i = 0; i < 6; i++) generation.push(await createGeneration(api, { kind: "MOCK", rows: 120_000, seed: i, description }));
+    for (let i = 0; i < 6; i++)
+      generation.push(await createGeneration(api, { kind: "MOCK", rows: 120_000, seed: i, description }));
     const batches: string[] = [];
     for (let i = 0; i < 2; i++) {
-      const data = await api.request<{ runBatchJob: { job: { jobId: string } } }>(`mutation($i: RunBatchJobInput!) { runBatchJob(input: $i) { job { jobId } } }`, {
-        i: {
-          name: `crash-${i}`,
-          steps: [
-            { name: "make", run: { reasonerType: "GENERATION", payload: { kind: "MOCK", rows: 100_000, seed: 100 + i, description } } },
-            { name: "profile", run: { reasonerType: "GENERATION", payload: { kind: "ANALYZE", spec: { input: "$steps.make.artifacts[0]" } } } },
-          ],
+      const data = await api.request<{ runBatchJob: { job: { jobId: string } } }>(
+        `mutation($i: RunBatchJobInput!) { runBatchJob(input: $i) { job { jobId } } }`,
+        {
+          i: {
+            name: `crash-${i}`,
+            steps: [
+              {
+                name: "make",
+                run: {
+                  reasonerType: "GENERATION",
+                  payload: { kind: "MOCK", rows: 100_000, seed: 100 + i, description },
+                },
+              },
+              {
+                name: "profile",
+                run: {
+                  reasonerType: "GENERATION",
+                  payload: { kind: "ANALYZE", spec: { input: "$steps.make.artifacts[0]" } },
+                },
+              },
+            ],
+          },
         },
-      });
+      );
       batches.push(data.runBatchJob.job.jobId);
     }
 
     // Once the first job is done the executors are busy with the rest: kill the server mid-run.
-    await api.request(`query($id: ID!) { waitForJob(reasonerType: GENERATION, jobId: $id, timeoutS: 120) { state } }`, { id: generation[0] });
-    const before = await api.request<{ jobs: { edges: { node: { jobId: string; state: string } }[] } }>(`{ jobs(first: 100) { edges { node { jobId state } } } }`);
+    await api.request(`query($id: ID!) { waitForJob(reasonerType: GENERATION, jobId: $id, timeoutS: 120) { state } }`, {
+      id: generation[0],
+    });
+    const before = await api.request<{ jobs: { edges: { node: { jobId: string; state: string } }[] } }>(
+      `{ jobs(first: 100) { edges { node { jobId state } } } }`,
+    );
     const killedAt = Date.now();
     first.proc.kill("SIGKILL");
     expect((await first.exited).signal).toBe("SIGKILL");
@@ -87,10 +107,13 @@ describe.each(backends.map((b) => [b.name, b] as const))("SIGKILL while jobs run
 
     const wait = async (reasonerType: string, jobId: string) =>
       (
-        await api.request<{ waitForJob: JobView }>(`query($t: ReasonerType!, $id: ID!) { waitForJob(reasonerType: $t, jobId: $id, timeoutS: 120) { ${JOB_VIEW} } }`, {
-          t: reasonerType,
-          id: jobId,
-        })
+        await api.request<{ waitForJob: JobView }>(
+          `query($t: ReasonerType!, $id: ID!) { waitForJob(reasonerType: $t, jobId: $id, timeoutS: 120) { ${JOB_VIEW} } }`,
+          {
+            t: reasonerType,
+            id: jobId,
+          },
+        )
       ).waitForJob;
     const ended = [...(await Promise.all(batches.map((id) => wait("BATCH", id))))];
     const childIds = ended.flatMap((b) => b.steps!.map((s) => s.childJobId).filter((id): id is string => id !== null));
@@ -106,7 +129,10 @@ describe.each(backends.map((b) => [b.name, b] as const))("SIGKILL while jobs run
       const job = ended.find((j) => j.jobId === id)!;
       const endedOn = Date.parse(job.statusHistory.at(-1)!.createdOn);
       if (endedOn < killedAt) continue;
-      expect(job.statusHistory.some((h) => h.message?.includes("lease expired")), id).toBe(true);
+      expect(
+        job.statusHistory.some((h) => h.message?.includes("lease expired")),
+        id,
+      ).toBe(true);
     }
     for (const batch of ended.filter((j) => j.reasonerType === "BATCH")) {
       expect(batch.steps!.map((s) => s.state)).toEqual(["SUCCEEDED", "SUCCEEDED"]);
@@ -122,11 +148,22 @@ describe.each(backends.map((b) => [b.name, b] as const))("SIGKILL while jobs run
       const client = new pg.Client({ connectionString: database.databaseUrl });
       await client.connect();
       try {
-        const perStep = await client.query<{ n: number }>(`select count(*)::int as n from "jobs" where "parentJobId" = any($1::uuid[]) group by "parentJobId"`, [batches]);
+        const perStep = await client.query<{ n: number }>(
+          `select count(*)::int as n from "jobs" where "parentJobId" = any($1::uuid[]) group by "parentJobId"`,
+          [batches],
+        );
         expect(perStep.rows.map((r) => r.n)).toEqual([2, 2]);
-        const charges = await client.query<{ n: number }>(`select count(*)::int as n from "credit_charges" group by "jobId" having count(*) > 1`);
+        const charges = await client.query<{ n: number }>(
+          `select count(*)::int as n from "credit_charges" group by "jobId" having count(*) > 1`,
+        );
         expect(charges.rows).toEqual([]);
-        const seals = await client.query<{ jobId: string; sealHash: string; previousSealHash: string | null; createdOn: Date; rootHash: string }>(
+        const seals = await client.query<{
+          jobId: string;
+          sealHash: string;
+          previousSealHash: string | null;
+          createdOn: Date;
+          rootHash: string;
+        }>(
           `select s."jobId", s."sealHash", s."previousSealHash", s."createdOn", g."evidence"->>'rootHash' as "rootHash"
            from "provenance_seals" s join "generation_details" g on g."jobId" = s."jobId" order by s."createdOn", s."id"`,
         );

@@ -12,7 +12,8 @@ describe.each(backends.map((b) => [b.name, b] as const))("evidence log on %s", (
   const lines: { msg?: string; jobId?: string }[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split("\n")) if (line.trim()) lines.push(JSON.parse(line) as { msg?: string; jobId?: string });
+      for (const line of chunk.toString().split("\n"))
+        if (line.trim()) lines.push(JSON.parse(line) as { msg?: string; jobId?: string });
       done();
     },
   });
@@ -23,7 +24,9 @@ describe.each(backends.map((b) => [b.name, b] as const))("evidence log on %s", (
   afterAll(() => t?.stop());
 
   it("says 'evidence and seal recorded' once per job, however often the job is read meanwhile", async () => {
-    const ids = await Promise.all([1, 2, 3].map((seed) => createGeneration(t.admin, { kind: "MOCK", rows: 200, seed })));
+    const ids = await Promise.all(
+      [1, 2, 3].map((seed) => createGeneration(t.admin, { kind: "MOCK", rows: 200, seed })),
+    );
     // Readers race the completion hook: each read of a finished job without evidence builds it.
     const reads = ids.map(async (id) => {
       for (;;) {
@@ -35,6 +38,7 @@ describe.each(backends.map((b) => [b.name, b] as const))("evidence log on %s", (
     expect(done.map((j) => j.state)).toEqual(["SUCCEEDED", "SUCCEEDED", "SUCCEEDED"]);
     for (const job of await Promise.all(reads)) expect(job.evidence?.verified).toBe(true);
     await Promise.all(ids.map((id) => readGeneration(t.admin, id)));
-    for (const id of ids) expect(lines.filter((l) => l.msg === "evidence and seal recorded" && l.jobId === id)).toHaveLength(1);
+    for (const id of ids)
+      expect(lines.filter((l) => l.msg === "evidence and seal recorded" && l.jobId === id)).toHaveLength(1);
   });
 });

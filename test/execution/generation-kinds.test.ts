@@ -12,7 +12,15 @@ import { seededRandom } from "../../src/families/generation/engine/random.ts";
 import { backends } from "../helpers/backends.ts";
 import { startTestServer, type GraphQLClient, type TestServer } from "../helpers/server.ts";
 import { newTenant, type TestTenant } from "../http/tenant.ts";
-import { createGeneration, download, readGeneration, sha256, terminalEntries, waitForGeneration, type GenerationJobView } from "./helpers.ts";
+import {
+  createGeneration,
+  download,
+  readGeneration,
+  sha256,
+  terminalEntries,
+  waitForGeneration,
+  type GenerationJobView,
+} from "./helpers.ts";
 
 const BIN = join(import.meta.dirname, "..", "..", "bin", "jobsctl.mjs");
 
@@ -63,19 +71,30 @@ describe.each(backends.map((b) => [b.name, b] as const))("generation kinds on %s
 
   const key = () => tn.member.key!;
   async function upload(bytes: Buffer, name: string): Promise<{ id: string; contentHash: string }> {
-    const res = await fetch(`${t.url}/uploads?name=${name}`, { method: "PUT", headers: { authorization: `Bearer ${key()}`, "content-type": "text/csv" }, body: bytes });
+    const res = await fetch(`${t.url}/uploads?name=${name}`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${key()}`, "content-type": "text/csv" },
+      body: bytes,
+    });
     expect(res.status).toBe(201);
     return (await res.json()) as { id: string; contentHash: string };
   }
-  const run = async (client: GraphQLClient, input: Record<string, unknown>) => waitForGeneration(client, await createGeneration(client, input), 300);
+  const run = async (client: GraphQLClient, input: Record<string, unknown>) =>
+    waitForGeneration(client, await createGeneration(client, input), 300);
   const artifact = (job: GenerationJobView, name: string) => {
     const a = job.artifacts.find((x) => x.name === name);
-    if (!a) throw new Error(`job ${job.jobId} (${job.state}: ${job.error?.message}) has no ${name}: ${job.artifacts.map((x) => x.name).join(", ")}`);
+    if (!a)
+      throw new Error(
+        `job ${job.jobId} (${job.state}: ${job.error?.message}) has no ${name}: ${job.artifacts.map((x) => x.name).join(", ")}`,
+      );
     return a;
   };
   const bytesOf = (job: GenerationJobView, name: string) => download(artifact(job, name).downloadUrl, key());
   async function rerun(jobId: string): Promise<GenerationJobView> {
-    const again = await tn.member.request<{ rerunJob: { job: { jobId: string } } }>(`mutation($id: ID!) { rerunJob(jobId: $id) { job { jobId } } }`, { id: jobId });
+    const again = await tn.member.request<{ rerunJob: { job: { jobId: string } } }>(
+      `mutation($id: ID!) { rerunJob(jobId: $id) { job { jobId } } }`,
+      { id: jobId },
+    );
     return waitForGeneration(tn.member, again.rerunJob.job.jobId, 300);
   }
 
@@ -88,8 +107,18 @@ describe.each(backends.map((b) => [b.name, b] as const))("generation kinds on %s
     expect(train.artifacts.map((a) => a.name).sort()).toEqual(["fidelity.json", "model.json"]);
     const model = JSON.parse((await bytesOf(train, "model.json")).toString("utf8"));
     expect(model).toMatchObject({ format: "gaussian-copula/v1", rows: 3000, trainedOn: { input: uploaded.id } });
-    expect(model.columns.map((c: { name: string; kind: string }) => `${c.name}:${c.kind}`)).toEqual(["x:numeric", "y:numeric", "segment:categorical", "signup:datetime", "note:categorical"]);
-    expect(train.operation.result).toMatchObject({ kind: "TRAIN", rows: 3000, fidelity: { realRows: 3000, syntheticRows: 3000 } });
+    expect(model.columns.map((c: { name: string; kind: string }) => `${c.name}:${c.kind}`)).toEqual([
+      "x:numeric",
+      "y:numeric",
+      "segment:categorical",
+      "signup:datetime",
+      "note:categorical",
+    ]);
+    expect(train.operation.result).toMatchObject({
+      kind: "TRAIN",
+      rows: 3000,
+      fidelity: { realRows: 3000, syntheticRows: 3000 },
+    });
     expect(train.evidence?.verified).toBe(true);
 
     const synth = await run(tn.member, { kind: "SYNTHESIZE", rows: 5000, spec: { model: train.jobId }, seed: 42 });
@@ -106,14 +135,22 @@ describe.each(backends.map((b) => [b.name, b] as const))("generation kinds on %s
     expect(Math.abs(mean(sy) - mean(ry)) / mean(ry)).toBeLessThan(0.05);
     // Categories and nulls keep their shares; dates stay in range.
     const share = (values: string[], v: string) => values.filter((x) => x === v).length / values.length;
-    expect(Math.abs(share(column(synthetic, "segment"), "enterprise") - share(column(real, "segment"), "enterprise"))).toBeLessThan(0.05);
+    expect(
+      Math.abs(share(column(synthetic, "segment"), "enterprise") - share(column(real, "segment"), "enterprise")),
+    ).toBeLessThan(0.05);
     expect(Math.abs(share(column(synthetic, "note"), "") - share(column(real, "note"), ""))).toBeLessThan(0.05);
     expect(column(synthetic, "signup").every((d) => d >= "2023-01-01" && d <= "2024-12-31")).toBe(true);
 
     // The fidelity report: KS per numeric column, total variation per categorical, correlation gap, privacy.
     const fidelity = synth.operation.result!.fidelity;
     expect(fidelity.syntheticRows).toBe(5000);
-    expect(fidelity.columns.map((c: { name: string; metric: string }) => `${c.name}:${c.metric}`)).toEqual(["x:ks", "y:ks", "segment:tv", "signup:ks", "note:tv"]);
+    expect(fidelity.columns.map((c: { name: string; metric: string }) => `${c.name}:${c.metric}`)).toEqual([
+      "x:ks",
+      "y:ks",
+      "segment:tv",
+      "signup:ks",
+      "note:tv",
+    ]);
     for (const c of fidelity.columns) expect(c.distance).toBeLessThan(0.1);
     expect(fidelity.maxCorrelationDifference).toBeLessThan(0.1);
     expect(fidelity.exactCopyShare).toBe(0);
@@ -143,19 +180,40 @@ describe.each(backends.map((b) => [b.name, b] as const))("generation kinds on %s
   });
 
   it("FABRICATE turns words into a sealed contract that MOCK takes as spec.contract, listing what it did not understand", async () => {
-    const description = "orders with unique order number integer; customer email; amount in USD between 5 and 500; status one of pending, shipped, delivered; 10% missing notes; the phase of the moon in the seventh house";
+    const description =
+      "orders with unique order number integer; customer email; amount in USD between 5 and 500; status one of pending, shipped, delivered; 10% missing notes; the phase of the moon in the seventh house";
     const fab = await run(tn.member, { kind: "FABRICATE", description, seed: 1 });
     expect(fab.state).toBe("SUCCEEDED");
     const contract = JSON.parse((await bytesOf(fab, "contract.json")).toString("utf8"));
-    expect(contract).toMatchObject({ format: "data-contract/v1", name: "orders", contractHash: expect.stringMatching(/^sha256:/) });
+    expect(contract).toMatchObject({
+      format: "data-contract/v1",
+      name: "orders",
+      contractHash: expect.stringMatching(/^sha256:/),
+    });
     expect(contract.columns).toEqual([
       { name: "order_number", type: "int", unique: true },
       { name: "customer_email", type: "email", format: "email" },
-      { name: "amount", type: "float", distribution: { kind: "uniform", min: 5, max: 500 }, unit: "USD", format: "decimal(2)" },
-      { name: "status", type: "category", distribution: { kind: "categorical", values: ["pending", "shipped", "delivered"] } },
+      {
+        name: "amount",
+        type: "float",
+        distribution: { kind: "uniform", min: 5, max: 500 },
+        unit: "USD",
+        format: "decimal(2)",
+      },
+      {
+        name: "status",
+        type: "category",
+        distribution: { kind: "categorical", values: ["pending", "shipped", "delivered"] },
+      },
       { name: "notes", type: "string", nullRate: 0.1 },
     ]);
-    expect(fab.operation.result!.problems).toEqual([expect.objectContaining({ severity: "warning", code: "UNRECOGNIZED_PHRASE", message: expect.stringContaining("phase of the moon") })]);
+    expect(fab.operation.result!.problems).toEqual([
+      expect.objectContaining({
+        severity: "warning",
+        code: "UNRECOGNIZED_PHRASE",
+        message: expect.stringContaining("phase of the moon"),
+      }),
+    ]);
     expect(fab.evidence?.verified).toBe(true);
 
     const mock = await run(tn.member, { kind: "MOCK", rows: 2000, seed: 3, spec: { contract: fab.jobId } });
@@ -167,7 +225,9 @@ describe.each(backends.map((b) => [b.name, b] as const))("generation kinds on %s
     expect(new Set(rows.rows.map((r) => r[3]))).toEqual(new Set(["pending", "shipped", "delivered"]));
     expect(rows.rows.every((r) => /^[a-z]+\.[a-z]+\d+@/.test(r[1]!))).toBe(true);
     // The contract.json artifact's id works too, and gives the same rows.
-    const contractId = (fab.operation.result!.artifacts as { name: string; id: string }[]).find((a) => a.name === "contract.json")!.id;
+    const contractId = (fab.operation.result!.artifacts as { name: string; id: string }[]).find(
+      (a) => a.name === "contract.json",
+    )!.id;
     const byArtifact = await run(tn.member, { kind: "MOCK", rows: 2000, seed: 3, spec: { contract: contractId } });
     expect(artifact(byArtifact, "mock.csv").contentHash).toBe(artifact(mock, "mock.csv").contentHash);
     const again = await rerun(mock.jobId);
@@ -175,7 +235,11 @@ describe.each(backends.map((b) => [b.name, b] as const))("generation kinds on %s
   });
 
   it("SCENARIO_FABRICATE writes a scenario SIMULATE plays: labelled faults, reproducible, documented columns", async () => {
-    const scenario = await run(tn.member, { kind: "SCENARIO_FABRICATE", description: "pump trip at 2 min for 60 s; spoof the level sensor to 0.5 at 300 s for 120 s; something odd", seed: 1 });
+    const scenario = await run(tn.member, {
+      kind: "SCENARIO_FABRICATE",
+      description: "pump trip at 2 min for 60 s; spoof the level sensor to 0.5 at 300 s for 120 s; something odd",
+      seed: 1,
+    });
     expect(scenario.state).toBe("SUCCEEDED");
     expect(scenario.operation.result).toMatchObject({
       events: [
@@ -185,10 +249,26 @@ describe.each(backends.map((b) => [b.name, b] as const))("generation kinds on %s
       problems: [expect.objectContaining({ code: "UNRECOGNIZED_EVENT" })],
     });
 
-    const sim = await run(tn.member, { kind: "SIMULATE", rows: 600, seed: 4, spec: { scenario: scenario.jobId, intervalS: 1 } });
+    const sim = await run(tn.member, {
+      kind: "SIMULATE",
+      rows: 600,
+      seed: 4,
+      spec: { scenario: scenario.jobId, intervalS: 1 },
+    });
     expect(sim.state).toBe("SUCCEEDED");
     const table = parseCsvTable(await bytesOf(sim, "simulation.csv"));
-    expect(table.columns).toEqual(["timestamp", "level_m", "level_setpoint_m", "inflow_m3s", "outflow_m3s", "pressure_kpa", "pump_running", "valve_command_pct", "valve_position_pct", "label"]);
+    expect(table.columns).toEqual([
+      "timestamp",
+      "level_m",
+      "level_setpoint_m",
+      "inflow_m3s",
+      "outflow_m3s",
+      "pressure_kpa",
+      "pump_running",
+      "valve_command_pct",
+      "valve_position_pct",
+      "label",
+    ]);
     expect(table.rows).toHaveLength(600);
     const at = (s: number) => table.rows[s]!;
     expect(at(0)[0]).toBe("2026-01-01T00:00:00.000Z");
@@ -205,7 +285,12 @@ describe.each(backends.map((b) => [b.name, b] as const))("generation kinds on %s
     expect(sim.evidence?.verified).toBe(true);
 
     // Inline scenarios work too; a bad parameter fails the job at once, naming the field.
-    const inline = await run(tn.member, { kind: "SIMULATE", rows: 30, seed: 4, spec: { scenario: { events: [{ type: "LEAK", startS: 10, durationS: 5 }] } } });
+    const inline = await run(tn.member, {
+      kind: "SIMULATE",
+      rows: 30,
+      seed: 4,
+      spec: { scenario: { events: [{ type: "LEAK", startS: 10, durationS: 5 }] } },
+    });
     expect(inline.state).toBe("SUCCEEDED");
     const bad = await run(tn.member, { kind: "SIMULATE", rows: 30, seed: 4, spec: { intervalS: -1 } });
     expect(bad.state).toBe("FAILED");
@@ -214,7 +299,11 @@ describe.each(backends.map((b) => [b.name, b] as const))("generation kinds on %s
   });
 
   it("refuses what cannot run with a clear error: missing model, missing description, not a model", async () => {
-    const missing = await run(tn.member, { kind: "SYNTHESIZE", rows: 10, spec: { model: "0190f5a4-0000-7000-8000-00000000beef" } });
+    const missing = await run(tn.member, {
+      kind: "SYNTHESIZE",
+      rows: 10,
+      spec: { model: "0190f5a4-0000-7000-8000-00000000beef" },
+    });
     expect(missing.error?.code).toBe("INPUT_NOT_FOUND");
     const noWords = await run(tn.member, { kind: "FABRICATE" });
     expect(noWords.error).toMatchObject({ code: "INVALID_INPUT", message: expect.stringContaining("description") });
@@ -234,34 +323,58 @@ describe.each(backends.map((b) => [b.name, b] as const))("generation kinds on %s
       expect(job.state).toBe("SUCCEEDED");
       const cli = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
         const payload = JSON.stringify({ kind: "SYNTHESIZE", rows: 100, seed: 5, spec: { model: job.jobId } });
-        execFile(process.execPath, [BIN, "--json", "create", "--type", "GENERATION", "--payload", payload, "--wait", "--timeout", "300"], { env: { ...process.env, JOBS_URL: t.url, JOBS_API_KEY: key() } }, (error, stdout, stderr) =>
-          resolve({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr }),
+        execFile(
+          process.execPath,
+          [BIN, "--json", "create", "--type", "GENERATION", "--payload", payload, "--wait", "--timeout", "300"],
+          { env: { ...process.env, JOBS_URL: t.url, JOBS_API_KEY: key() } },
+          (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr }),
         );
       });
       expect(cli.stderr).toBe("");
       expect(cli.code).toBe(0);
       const created = JSON.parse(cli.stdout) as { jobId: string; state: string };
       expect(created.state).toBe("SUCCEEDED");
-      expect((await readGeneration(tn.member, created.jobId)).operation.result).toMatchObject({ kind: "SYNTHESIZE", rows: 100 });
+      expect((await readGeneration(tn.member, created.jobId)).operation.result).toMatchObject({
+        kind: "SYNTHESIZE",
+        rows: 100,
+      });
     } finally {
       await client.close();
     }
   });
 
   it("answers a small query while a big MOCK runs in a worker thread, and cancel stops it", async () => {
-    const jobId = await createGeneration(tn.member, { kind: "MOCK", rows: 5_000_000, seed: 9, spec: { columns: [{ name: "a", type: "int" }, { name: "who", type: "name" }, { name: "b", type: "float" }] } });
+    const jobId = await createGeneration(tn.member, {
+      kind: "MOCK",
+      rows: 5_000_000,
+      seed: 9,
+      spec: {
+        columns: [
+          { name: "a", type: "int" },
+          { name: "who", type: "name" },
+          { name: "b", type: "float" },
+        ],
+      },
+    });
     await t.server.services.changes.waitUntil(jobId, 60_000, async () => {
-      const rows = await t.server.services.db.query<{ state: string }>(`select "state" from "jobs" where "id" = $1::uuid`, [jobId]);
+      const rows = await t.server.services.db.query<{ state: string }>(
+        `select "state" from "jobs" where "id" = $1::uuid`,
+        [jobId],
+      );
       return rows[0]?.state === "RUNNING" ? true : undefined;
     });
     // Several small queries answer while the MOCK is still running.
     for (let i = 0; i < 5; i++) {
-      const page = await tn.member.request<{ jobs: { totalCount: number } }>(`{ jobs(filter: { reasonerType: GENERATION }, first: 5) { totalCount } }`);
+      const page = await tn.member.request<{ jobs: { totalCount: number } }>(
+        `{ jobs(filter: { reasonerType: GENERATION }, first: 5) { totalCount } }`,
+      );
       expect(page.jobs.totalCount).toBeGreaterThan(0);
     }
     expect((await readGeneration(tn.member, jobId)).state).toBe("RUNNING");
 
-    await tn.member.request(`mutation($id: ID!) { cancelJob(reasonerType: GENERATION, jobId: $id) { state } }`, { id: jobId });
+    await tn.member.request(`mutation($id: ID!) { cancelJob(reasonerType: GENERATION, jobId: $id) { state } }`, {
+      id: jobId,
+    });
     const canceled = await waitForGeneration(tn.member, jobId, 120);
     expect(canceled.state).toBe("CANCELED");
     expect(terminalEntries(canceled.statusHistory)).toBe(1);

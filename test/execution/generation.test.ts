@@ -20,7 +20,12 @@ describe.each(backends.map((b) => [b.name, b] as const))("built-in generation on
   const db = () => t.server.services.db;
 
   it("generates 20,000 rows with seed 42, reruns them byte for byte, charges once and proves it with evidence and a seal", async () => {
-    const jobId = await createGeneration(t.admin, { kind: "MOCK", rows: 20_000, seed: 42, description: "customers with name, email, age and signup date" });
+    const jobId = await createGeneration(t.admin, {
+      kind: "MOCK",
+      rows: 20_000,
+      seed: 42,
+      description: "customers with name, email, age and signup date",
+    });
     const job = await waitForGeneration(t.admin, jobId);
     expect(job.state).toBe("SUCCEEDED");
     expect(job.nativeState).toBe("succeeded");
@@ -38,7 +43,10 @@ describe.each(backends.map((b) => [b.name, b] as const))("built-in generation on
     expect(lines).toHaveLength(20_001);
     expect(lines[0]).toBe("name,email,age,signup_date");
     // The same bytes the engine makes for that contract and seed, by itself.
-    const expected = generateMock({ rows: 20_000, description: "customers with name, email, age and signup date" }, 42).bytes;
+    const expected = generateMock(
+      { rows: 20_000, description: "customers with name, email, age and signup date" },
+      42,
+    ).bytes;
     expect(bytes.equals(expected)).toBe(true);
     expect(job.operation.result).toMatchObject({ kind: "MOCK", rows: 20_000, format: "csv" });
     expect(job.logs.edges.length).toBeGreaterThanOrEqual(2);
@@ -47,20 +55,33 @@ describe.each(backends.map((b) => [b.name, b] as const))("built-in generation on
     // Credits: 1 per 1,000,000 rows rounded up, charged exactly once.
     expect(job.estimatedCredits).toBe(1);
     expect(job.chargedCredits).toBe(1);
-    const charges = await db().query<{ n: number }>(`select count(*)::int as n from "credit_charges" where "jobId" = $1::uuid`, [jobId]);
+    const charges = await db().query<{ n: number }>(
+      `select count(*)::int as n from "credit_charges" where "jobId" = $1::uuid`,
+      [jobId],
+    );
     expect(charges[0]!.n).toBe(1);
 
     // Evidence: four files, signed with the server's key, recomputed as verified; a seal.
     expect(job.evidence).not.toBeNull();
-    expect(job.evidence!.files.map((f) => f.name).sort()).toEqual(["artefacts.ndjson", "chain_seal.json", "contract.json", "run_log.ndjson"]);
+    expect(job.evidence!.files.map((f) => f.name).sort()).toEqual([
+      "artefacts.ndjson",
+      "chain_seal.json",
+      "contract.json",
+      "run_log.ndjson",
+    ]);
     expect(job.evidence!.verified).toBe(true);
     expect(job.evidence!.publicKey).toContain("BEGIN PUBLIC KEY");
-    const artefacts = (await download(job.evidence!.files.find((f) => f.name === "artefacts.ndjson")!.downloadUrl, ADMIN_KEY)).toString("utf8");
+    const artefacts = (
+      await download(job.evidence!.files.find((f) => f.name === "artefacts.ndjson")!.downloadUrl, ADMIN_KEY)
+    ).toString("utf8");
     expect(artefacts).toContain(artifact!.contentHash);
     expect(job.seal?.sealHash).toMatch(/^sha256:[0-9a-f]{64}$/);
 
     // Rerun: same contract and seed, linked by rerunOf, byte-identical output, charged on its own.
-    const rerun = await t.admin.request<{ rerunJob: { job: { jobId: string } } }>(`mutation($id: ID!) { rerunJob(jobId: $id) { job { jobId } } }`, { id: jobId });
+    const rerun = await t.admin.request<{ rerunJob: { job: { jobId: string } } }>(
+      `mutation($id: ID!) { rerunJob(jobId: $id) { job { jobId } } }`,
+      { id: jobId },
+    );
     const again = await waitForGeneration(t.admin, rerun.rerunJob.job.jobId);
     expect(again.state).toBe("SUCCEEDED");
     expect(again.rerunOf?.jobId).toBe(jobId);
@@ -73,7 +94,13 @@ describe.each(backends.map((b) => [b.name, b] as const))("built-in generation on
     expect(again.evidence!.rootHash).not.toBe(job.evidence!.rootHash); // another job, another run log
 
     // The seals form one chain, each naming the one before it.
-    const seals = await db().query<{ jobId: string; sealHash: string; previousSealHash: string | null; createdOn: Date; rootHash: string }>(
+    const seals = await db().query<{
+      jobId: string;
+      sealHash: string;
+      previousSealHash: string | null;
+      createdOn: Date;
+      rootHash: string;
+    }>(
       `select s."jobId", s."sealHash", s."previousSealHash", s."createdOn", g."evidence"->>'rootHash' as "rootHash"
        from "provenance_seals" s join "generation_details" g on g."jobId" = s."jobId" order by s."createdOn", s."id"`,
     );
@@ -86,7 +113,12 @@ describe.each(backends.map((b) => [b.name, b] as const))("built-in generation on
     const verifyId = await createGeneration(t.admin, { kind: "VERIFY", spec: { jobId } });
     const verified = await waitForGeneration(t.admin, verifyId);
     expect(verified.state).toBe("SUCCEEDED");
-    expect(verified.operation.result).toMatchObject({ ok: true, checked: 5, mismatches: [], evidence: { verified: true, mismatches: [] } });
+    expect(verified.operation.result).toMatchObject({
+      ok: true,
+      checked: 5,
+      mismatches: [],
+      evidence: { verified: true, mismatches: [] },
+    });
 
     // Tampering with a stored evidence file is detected, by the API and by VERIFY; restoring it heals.
     const runLog = job.evidence!.files.find((f) => f.name === "run_log.ndjson")!;
@@ -95,13 +127,27 @@ describe.each(backends.map((b) => [b.name, b] as const))("built-in generation on
     writeFileSync(path, Buffer.from(original.toString("utf8").replace("SUCCEEDED", "FAILED")));
     try {
       expect((await readGeneration(t.admin, jobId)).evidence!.verified).toBe(false);
-      const check = await waitForGeneration(t.admin, await createGeneration(t.admin, { kind: "VERIFY", spec: { jobId } }));
+      const check = await waitForGeneration(
+        t.admin,
+        await createGeneration(t.admin, { kind: "VERIFY", spec: { jobId } }),
+      );
       // A mismatch fails the VERIFY, with a problem per mismatch: the file's hash, then the bundle's.
       expect(check.state).toBe("FAILED");
       expect(check.error?.code).toBe("VERIFY_MISMATCH");
-      expect(check.problems[0]).toMatchObject({ severity: "error", code: "HASH_MISMATCH", details: { name: "run_log.ndjson", expected: runLog.contentHash } });
-      expect(check.problems.slice(1).map((p) => p.code)).toEqual(check.problems.slice(1).map(() => "EVIDENCE_MISMATCH"));
-      expect(check.problems.slice(1).map((p) => p.message).join("\n")).toContain("run_log.ndjson");
+      expect(check.problems[0]).toMatchObject({
+        severity: "error",
+        code: "HASH_MISMATCH",
+        details: { name: "run_log.ndjson", expected: runLog.contentHash },
+      });
+      expect(check.problems.slice(1).map((p) => p.code)).toEqual(
+        check.problems.slice(1).map(() => "EVIDENCE_MISMATCH"),
+      );
+      expect(
+        check.problems
+          .slice(1)
+          .map((p) => p.message)
+          .join("\n"),
+      ).toContain("run_log.ndjson");
       expect(check.chargedCredits).toBe(0);
     } finally {
       writeFileSync(path, original);
@@ -125,12 +171,19 @@ describe.each(backends.map((b) => [b.name, b] as const))("built-in generation on
         kind: "MOCK",
         rows: 300,
         seed: 3,
-        spec: { columns: [{ name: "age", type: "int", distribution: { kind: "uniform", min: 18, max: 90 } }, { name: "city", type: "category", distribution: { kind: "categorical", values: ["Oslo", "Lima"] } }] },
+        spec: {
+          columns: [
+            { name: "age", type: "int", distribution: { kind: "uniform", min: 18, max: 90 } },
+            { name: "city", type: "category", distribution: { kind: "categorical", values: ["Oslo", "Lima"] } },
+          ],
+        },
       }),
     );
     const csvId = make.operation.result!.artifacts[0].id as string;
     const [analyze, fit, lift] = await Promise.all(
-      (["ANALYZE", "FIT", "LIFT"] as const).map(async (kind) => waitForGeneration(t.admin, await createGeneration(t.admin, { kind, spec: { input: csvId } }))),
+      (["ANALYZE", "FIT", "LIFT"] as const).map(async (kind) =>
+        waitForGeneration(t.admin, await createGeneration(t.admin, { kind, spec: { input: csvId } })),
+      ),
     );
     expect(analyze!.state).toBe("SUCCEEDED");
     expect(analyze!.operation.result).toMatchObject({ kind: "ANALYZE", rows: 300 });
@@ -147,29 +200,66 @@ describe.each(backends.map((b) => [b.name, b] as const))("built-in generation on
     const good = make.artifacts[0]!.contentHash;
     const verify = await waitForGeneration(
       t.admin,
-      await createGeneration(t.admin, { kind: "VERIFY", spec: { artifacts: [{ artifactId: csvId, expectedHash: good }, { artifactId: csvId, name: "wrong", expectedHash: `sha256:${"0".repeat(64)}` }] } }),
+      await createGeneration(t.admin, {
+        kind: "VERIFY",
+        spec: {
+          artifacts: [
+            { artifactId: csvId, expectedHash: good },
+            { artifactId: csvId, name: "wrong", expectedHash: `sha256:${"0".repeat(64)}` },
+          ],
+        },
+      }),
     );
     expect(verify.state).toBe("FAILED");
     expect(verify.error).toMatchObject({ code: "VERIFY_MISMATCH" });
     expect(verify.problems).toEqual([
-      { severity: "error", code: "HASH_MISMATCH", message: `wrong: expected sha256:${"0".repeat(64)}, found ${good}`, details: { name: "wrong", expected: `sha256:${"0".repeat(64)}`, actual: good } },
+      {
+        severity: "error",
+        code: "HASH_MISMATCH",
+        message: `wrong: expected sha256:${"0".repeat(64)}, found ${good}`,
+        details: { name: "wrong", expected: `sha256:${"0".repeat(64)}`, actual: good },
+      },
     ]);
   });
 
   it("ANALYZE records a problem for a column it could not infer, and still succeeds", async () => {
     const make = await waitForGeneration(
       t.admin,
-      await createGeneration(t.admin, { kind: "MOCK", rows: 40, seed: 4, spec: { columns: [{ name: "age", type: "int" }, { name: "notes", type: "string", nullRate: 1 }] } }),
+      await createGeneration(t.admin, {
+        kind: "MOCK",
+        rows: 40,
+        seed: 4,
+        spec: {
+          columns: [
+            { name: "age", type: "int" },
+            { name: "notes", type: "string", nullRate: 1 },
+          ],
+        },
+      }),
     );
-    const analyze = await waitForGeneration(t.admin, await createGeneration(t.admin, { kind: "ANALYZE", spec: { input: make.operation.result!.artifacts[0].id as string } }));
+    const analyze = await waitForGeneration(
+      t.admin,
+      await createGeneration(t.admin, {
+        kind: "ANALYZE",
+        spec: { input: make.operation.result!.artifacts[0].id as string },
+      }),
+    );
     expect(analyze.state).toBe("SUCCEEDED");
     expect(analyze.problems).toEqual([
-      { severity: "warning", code: "COLUMN_NOT_INFERRED", message: expect.stringContaining("column notes has no values (40 empty cells)"), details: { column: "notes", nulls: 40 } },
+      {
+        severity: "warning",
+        code: "COLUMN_NOT_INFERRED",
+        message: expect.stringContaining("column notes has no values (40 empty cells)"),
+        details: { column: "notes", nulls: 40 },
+      },
     ]);
   });
 
   it("fails a job whose input or spec is wrong, at once and without credits", async () => {
-    const missing = await waitForGeneration(t.admin, await createGeneration(t.admin, { kind: "ANALYZE", spec: { input: "0190f5a4-0000-7000-8000-000000000000" } }));
+    const missing = await waitForGeneration(
+      t.admin,
+      await createGeneration(t.admin, { kind: "ANALYZE", spec: { input: "0190f5a4-0000-7000-8000-000000000000" } }),
+    );
     expect(missing.state).toBe("FAILED");
     expect(missing.error?.code).toBe("INPUT_NOT_FOUND");
     expect(missing.chargedCredits).toBe(0);
@@ -177,9 +267,12 @@ describe.each(backends.map((b) => [b.name, b] as const))("built-in generation on
     expect(missing.statusHistory.filter((h) => h.state === "RUNNING")).toHaveLength(1); // not retried
 
     // A built-in kind's spec is checked at creation: refused with the field, no job made.
-    const badSpec = await t.admin.raw(`mutation($i: CreateGenerationJobInput!) { createGenerationJob(input: $i) { job { jobId } } }`, {
-      i: { kind: "MOCK", rows: 10, spec: { columns: [{ name: "x", type: "int", nullrate: 0.5 }] } },
-    });
+    const badSpec = await t.admin.raw(
+      `mutation($i: CreateGenerationJobInput!) { createGenerationJob(input: $i) { job { jobId } } }`,
+      {
+        i: { kind: "MOCK", rows: 10, spec: { columns: [{ name: "x", type: "int", nullrate: 0.5 }] } },
+      },
+    );
     expect(badSpec.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.spec.columns[0]" });
     const noInput = await t.admin.raw(`mutation { createGenerationJob(input: { kind: FIT }) { job { jobId } } }`);
     expect(noInput.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.spec.input" });
@@ -190,14 +283,22 @@ describe.each(backends.map((b) => [b.name, b] as const))("built-in generation on
       kind: "MOCK",
       rows: 10_000_000,
       seed: 9,
-      spec: { columns: [{ name: "a", type: "int" }, { name: "b", type: "float" }] },
+      spec: {
+        columns: [
+          { name: "a", type: "int" },
+          { name: "b", type: "float" },
+        ],
+      },
     });
     // Woken by the job's own notifications until an executor has claimed it.
     await t.server.services.changes.waitUntil(jobId, 30_000, async () => {
       const rows = await db().query<{ state: string }>(`select "state" from "jobs" where "id" = $1::uuid`, [jobId]);
       return rows[0]?.state === "RUNNING" ? true : undefined;
     });
-    const canceled = await t.admin.request<{ cancelJob: { state: string } }>(`mutation($id: ID!) { cancelJob(reasonerType: GENERATION, jobId: $id) { state } }`, { id: jobId });
+    const canceled = await t.admin.request<{ cancelJob: { state: string } }>(
+      `mutation($id: ID!) { cancelJob(reasonerType: GENERATION, jobId: $id) { state } }`,
+      { id: jobId },
+    );
     expect(canceled.cancelJob.state).toBe("CANCELING");
     const job = await waitForGeneration(t.admin, jobId);
     expect(job.state).toBe("CANCELED");
@@ -206,7 +307,10 @@ describe.each(backends.map((b) => [b.name, b] as const))("built-in generation on
     expect(job.estimatedCredits).toBe(10);
     expect(job.artifacts).toEqual([]);
     expect(job.evidence).toBeNull();
-    const charges = await db().query<{ n: number }>(`select count(*)::int as n from "credit_charges" where "jobId" = $1::uuid`, [jobId]);
+    const charges = await db().query<{ n: number }>(
+      `select count(*)::int as n from "credit_charges" where "jobId" = $1::uuid`,
+      [jobId],
+    );
     expect(charges[0]!.n).toBe(0);
   });
 });

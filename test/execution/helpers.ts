@@ -31,10 +31,24 @@ export interface GenerationJobView {
   problems: { severity: string; code: string; message: string; details: Record<string, any> | null }[];
   operation: { done: boolean; result: Record<string, any> | null };
   statusHistory: { state: string; nativeState: string; message: string | null }[];
-  artifacts: { id: string; name: string; artifactType: string; mimeType: string | null; sizeBytes: number; contentHash: string; downloadUrl: string }[];
+  artifacts: {
+    id: string;
+    name: string;
+    artifactType: string;
+    mimeType: string | null;
+    sizeBytes: number;
+    contentHash: string;
+    downloadUrl: string;
+  }[];
   logs: { edges: { node: { level: string; message: string; step: string | null; timestampMs: number } }[] };
   rerunOf: { jobId: string } | null;
-  evidence: { rootHash: string; signature: string; publicKey: string; verified: boolean; files: { name: string; contentHash: string; downloadUrl: string }[] } | null;
+  evidence: {
+    rootHash: string;
+    signature: string;
+    publicKey: string;
+    verified: boolean;
+    files: { name: string; contentHash: string; downloadUrl: string }[];
+  } | null;
   seal: { sealHash: string; previousSealHash: string | null; createdOn: string } | null;
 }
 
@@ -47,7 +61,11 @@ export async function createGeneration(client: GraphQLClient, input: Record<stri
 }
 
 /** Blocks (server-side, woken by notifications) until the job is terminal. */
-export async function waitForGeneration(client: GraphQLClient, jobId: string, timeoutS = 120): Promise<GenerationJobView> {
+export async function waitForGeneration(
+  client: GraphQLClient,
+  jobId: string,
+  timeoutS = 120,
+): Promise<GenerationJobView> {
   const data = await client.request<{ waitForJob: GenerationJobView }>(
     `query($id: ID!, $t: Float) { waitForJob(reasonerType: GENERATION, jobId: $id, timeoutS: $t) { ... on GenerationJob { ${GENERATION_FIELDS} } } }`,
     { id: jobId, t: timeoutS },
@@ -72,11 +90,19 @@ export async function download(url: string, key: string): Promise<Buffer> {
 export const sha256 = (bytes: Buffer) => `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
 
 /** How many status-history entries are terminal. */
-export const terminalEntries = (history: { state: string }[]) => history.filter((h) => ["SUCCEEDED", "FAILED", "CANCELED"].includes(h.state)).length;
+export const terminalEntries = (history: { state: string }[]) =>
+  history.filter((h) => ["SUCCEEDED", "FAILED", "CANCELED"].includes(h.state)).length;
 
 /** A fresh tenant with its own ADMIN key, so suites sharing a server never see each other's jobs. */
-export async function tenantAdmin(admin: GraphQLClient, client: (key: string) => GraphQLClient, name: string): Promise<GraphQLClient> {
-  const t = await admin.request<{ createTenant: { id: string } }>(`mutation($n: String!) { createTenant(name: $n) { id } }`, { n: name });
+export async function tenantAdmin(
+  admin: GraphQLClient,
+  client: (key: string) => GraphQLClient,
+  name: string,
+): Promise<GraphQLClient> {
+  const t = await admin.request<{ createTenant: { id: string } }>(
+    `mutation($n: String!) { createTenant(name: $n) { id } }`,
+    { n: name },
+  );
   const k = await admin.request<{ createApiKey: { secret: string } }>(
     `mutation($t: ID!) { createApiKey(userId: "owner", role: ADMIN, tenantId: $t) { secret } }`,
     { t: t.createTenant.id },

@@ -20,7 +20,11 @@ export function spawnTs(entry: string, env: Record<string, string>): Child {
 }
 
 export function spawnNode(args: string[], env: Record<string, string>): Child {
-  const proc = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   let stdout = "";
   proc.stdout!.on("data", (d: Buffer) => {
@@ -28,16 +32,25 @@ export function spawnNode(args: string[], env: Record<string, string>): Child {
     stdout += d.toString("utf8");
   });
   proc.stderr!.on("data", (d: Buffer) => (output += d.toString("utf8")));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.once("exit", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    proc.once("exit", (code, signal) => resolve({ code, signal })),
+  );
   return { proc, output: () => output, stdout: () => stdout, exited };
 }
 
 /** Starts `src/main.ts` (or `dist/main.js`) and resolves with its URL once it says it is ready. */
-export async function startServerProcess(env: Record<string, string>, timeoutMs = 60_000, options: { compiled?: boolean } = {}): Promise<Child & { url: string }> {
+export async function startServerProcess(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+  options: { compiled?: boolean } = {},
+): Promise<Child & { url: string }> {
   const serverEnv = { PORT: "0", HOST: "127.0.0.1", ...env };
   const child = options.compiled ? spawnNode(["dist/main.js"], serverEnv) : spawnTs("src/main.ts", serverEnv);
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start within ${timeoutMs} ms:\n${child.output()}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`the server did not start within ${timeoutMs} ms:\n${child.output()}`)),
+      timeoutMs,
+    );
     const onData = () => {
       const found = /Jobs API ready on (http:\/\/\S+)\/graphql/.exec(child.output());
       if (found) {
@@ -58,7 +71,10 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
   return { ...child, url };
 }
 
-export async function stopChild(child: Child, signal: NodeJS.Signals = "SIGTERM"): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+export async function stopChild(
+  child: Child,
+  signal: NodeJS.Signals = "SIGTERM",
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   if (child.proc.exitCode === null && child.proc.signalCode === null) child.proc.kill(signal);
   return child.exited;
 }

@@ -53,7 +53,13 @@ describe.each(backends)("runner slots on $name", (backend) => {
     };
     const first = await createJob(t.admin, "PRESCRIPTIVE", 0);
     const second = await createJob(t.admin, "PRESCRIPTIVE", 1);
-    const port = new GatedPort({ db: s.db, protocol: workerProtocolFor(s), artifacts: s.artifacts, changes: s.changes, jobs: s.jobs });
+    const port = new GatedPort({
+      db: s.db,
+      protocol: workerProtocolFor(s),
+      artifacts: s.artifacts,
+      changes: s.changes,
+      jobs: s.jobs,
+    });
     const runner = new Runner(port, executor, { concurrency: 1, leaseSeconds: 60, logger: silent }).start();
 
     // One slot: the second job starts although the first one's report has not gone through.
@@ -62,7 +68,12 @@ describe.each(backends)("runner slots on $name", (backend) => {
     expect(started).toEqual([first.jobId, second.jobId]);
     const states = async () =>
       Object.fromEntries(
-        (await s.db.query<{ id: string; state: string }>(`select "id", "state" from "jobs" where "id" = any($1::uuid[])`, [[first.jobId, second.jobId]])).map((r) => [r.id, r.state]),
+        (
+          await s.db.query<{ id: string; state: string }>(
+            `select "id", "state" from "jobs" where "id" = any($1::uuid[])`,
+            [[first.jobId, second.jobId]],
+          )
+        ).map((r) => [r.id, r.state]),
       );
     expect(await states()).toEqual({ [first.jobId]: "RUNNING", [second.jobId]: "RUNNING" });
 
@@ -77,7 +88,9 @@ describe.each(backends)("runner slots on $name", (backend) => {
     expect(await states()).toEqual({ [first.jobId]: "SUCCEEDED", [second.jobId]: "SUCCEEDED" });
   });
 
-  it("an idle runner starts a job created by its own process at the commit, with no notification at all", { timeout: 10_000 }, async () => {
+  it("an idle runner starts a job created by its own process at the commit, with no notification at all", {
+    timeout: 10_000,
+  }, async () => {
     const s = t.server.services;
     // A hub that never delivers anything: only the commit of the creation can wake the runner (its
     // idle sleep is 30 s, beyond the test's timeout).
@@ -90,7 +103,13 @@ describe.each(backends)("runner slots on $name", (backend) => {
         return ms;
       }
     }
-    const port = new WatchedPort({ db: s.db, protocol: workerProtocolFor(s), artifacts: s.artifacts, changes: deaf, jobs: s.jobs });
+    const port = new WatchedPort({
+      db: s.db,
+      protocol: workerProtocolFor(s),
+      artifacts: s.artifacts,
+      changes: deaf,
+      jobs: s.jobs,
+    });
     const started = signal<string>();
     const executor: Executor = {
       name: "test-wake",

@@ -13,8 +13,15 @@ describe.each(backends.map((b) => [b.name, b] as const))("npm run worker against
   let worker: Child | undefined;
   beforeAll(async () => {
     t = await startTestServer(backend, { JOBS_WORKERS: "0" });
-    const key = await t.admin.request<{ createApiKey: { secret: string } }>(`mutation { createApiKey(userId: "runner", role: WORKER) { secret } }`);
-    worker = spawnTs("src/workers/main.ts", { JOBS_URL: t.url, JOBS_API_KEY: key.createApiKey.secret, JOBS_WORKERS: "2", JOBS_LOG_LEVEL: "warn" });
+    const key = await t.admin.request<{ createApiKey: { secret: string } }>(
+      `mutation { createApiKey(userId: "runner", role: WORKER) { secret } }`,
+    );
+    worker = spawnTs("src/workers/main.ts", {
+      JOBS_URL: t.url,
+      JOBS_API_KEY: key.createApiKey.secret,
+      JOBS_WORKERS: "2",
+      JOBS_LOG_LEVEL: "warn",
+    });
   });
   afterAll(async () => {
     if (worker) await stopChild(worker);
@@ -22,11 +29,21 @@ describe.each(backends.map((b) => [b.name, b] as const))("npm run worker against
   });
 
   it("completes MOCK, ANALYZE and VERIFY jobs over HTTP, with evidence built by the server", async () => {
-    const spec = { columns: [{ name: "id", type: "uuid" }, { name: "score", type: "float", distribution: { kind: "normal", mean: 50, std: 10 } }] };
-    const mock = await waitForGeneration(t.admin, await createGeneration(t.admin, { kind: "MOCK", rows: 2_000, seed: 5, spec }));
+    const spec = {
+      columns: [
+        { name: "id", type: "uuid" },
+        { name: "score", type: "float", distribution: { kind: "normal", mean: 50, std: 10 } },
+      ],
+    };
+    const mock = await waitForGeneration(
+      t.admin,
+      await createGeneration(t.admin, { kind: "MOCK", rows: 2_000, seed: 5, spec }),
+    );
     expect(mock.state).toBe("SUCCEEDED");
     expect(terminalEntries(mock.statusHistory)).toBe(1);
-    expect(mock.statusHistory.find((h) => h.state === "RUNNING")?.message).toContain("claimed by worker npm run worker");
+    expect(mock.statusHistory.find((h) => h.state === "RUNNING")?.message).toContain(
+      "claimed by worker npm run worker",
+    );
     const bytes = await download(mock.artifacts[0]!.downloadUrl, ADMIN_KEY);
     expect(sha256(bytes)).toBe(mock.artifacts[0]!.contentHash);
     expect(bytes.equals(generateMock({ rows: 2_000, spec: spec as never }, 5).bytes)).toBe(true);
@@ -35,30 +52,59 @@ describe.each(backends.map((b) => [b.name, b] as const))("npm run worker against
     expect(mock.seal).not.toBeNull();
     expect(mock.logs.edges.map((e) => e.node.message).join("\n")).toContain("MOCK finished");
 
-    const analyze = await waitForGeneration(t.admin, await createGeneration(t.admin, { kind: "ANALYZE", spec: { input: mock.operation.result!.artifacts[0].id } }));
+    const analyze = await waitForGeneration(
+      t.admin,
+      await createGeneration(t.admin, { kind: "ANALYZE", spec: { input: mock.operation.result!.artifacts[0].id } }),
+    );
     expect(analyze.state).toBe("SUCCEEDED");
     expect(analyze.operation.result).toMatchObject({ kind: "ANALYZE", rows: 2_000 });
 
-    const verify = await waitForGeneration(t.admin, await createGeneration(t.admin, { kind: "VERIFY", spec: { jobId: mock.jobId } }));
+    const verify = await waitForGeneration(
+      t.admin,
+      await createGeneration(t.admin, { kind: "VERIFY", spec: { jobId: mock.jobId } }),
+    );
     expect(verify.state).toBe("SUCCEEDED");
     expect(verify.operation.result).toMatchObject({ ok: true, checked: 5, evidence: { verified: true } });
 
-    const missing = await waitForGeneration(t.admin, await createGeneration(t.admin, { kind: "LIFT", spec: { input: "0190f5a4-0000-7000-8000-00000000beef" } }));
+    const missing = await waitForGeneration(
+      t.admin,
+      await createGeneration(t.admin, { kind: "LIFT", spec: { input: "0190f5a4-0000-7000-8000-00000000beef" } }),
+    );
     expect(missing.state).toBe("FAILED");
     expect(missing.error?.code).toBe("INPUT_NOT_FOUND");
   });
 
   it("trains on an uploaded dataset and synthesizes from the model over HTTP, in its worker threads", async () => {
-    const csv = Buffer.from(["a,b,c", ...Array.from({ length: 200 }, (_, i) => `${i},${i * 2 + (i % 7)},${i % 3 === 0 ? "x" : "y"}`)].join("\n") + "\n");
-    const res = await fetch(`${t.url}/uploads?name=data.csv`, { method: "PUT", headers: { authorization: `Bearer ${ADMIN_KEY}` }, body: csv });
+    const csv = Buffer.from(
+      ["a,b,c", ...Array.from({ length: 200 }, (_, i) => `${i},${i * 2 + (i % 7)},${i % 3 === 0 ? "x" : "y"}`)].join(
+        "\n",
+      ) + "\n",
+    );
+    const res = await fetch(`${t.url}/uploads?name=data.csv`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${ADMIN_KEY}` },
+      body: csv,
+    });
     expect(res.status).toBe(201);
     const { id } = (await res.json()) as { id: string };
-    const train = await waitForGeneration(t.admin, await createGeneration(t.admin, { kind: "TRAIN", spec: { input: id }, seed: 1 }));
+    const train = await waitForGeneration(
+      t.admin,
+      await createGeneration(t.admin, { kind: "TRAIN", spec: { input: id }, seed: 1 }),
+    );
     expect(train.state).toBe("SUCCEEDED");
-    expect(train.statusHistory.find((h) => h.state === "RUNNING")?.message).toContain("claimed by worker npm run worker");
-    const synth = await waitForGeneration(t.admin, await createGeneration(t.admin, { kind: "SYNTHESIZE", rows: 300, spec: { model: train.jobId }, seed: 2 }));
+    expect(train.statusHistory.find((h) => h.state === "RUNNING")?.message).toContain(
+      "claimed by worker npm run worker",
+    );
+    const synth = await waitForGeneration(
+      t.admin,
+      await createGeneration(t.admin, { kind: "SYNTHESIZE", rows: 300, spec: { model: train.jobId }, seed: 2 }),
+    );
     expect(synth.state).toBe("SUCCEEDED");
-    expect(synth.operation.result).toMatchObject({ kind: "SYNTHESIZE", rows: 300, fidelity: { realRows: 200, syntheticRows: 300 } });
+    expect(synth.operation.result).toMatchObject({
+      kind: "SYNTHESIZE",
+      rows: 300,
+      fidelity: { realRows: 200, syntheticRows: 300 },
+    });
     expect(synth.evidence?.verified).toBe(true);
   });
 

@@ -39,18 +39,26 @@ describe.runIf(hasPg)("PostgreSQL going away and coming back", () => {
     const ready = await fetch(`${t.url}/readyz`);
     expect(ready.status).toBe(503);
     expect(await ready.json()).toMatchObject({ status: "database unreachable" });
-    const away = await t.admin.raw(`query($id: ID!) { job(reasonerType: PREDICTIVE, jobId: $id) { state } }`, { id: job.jobId });
+    const away = await t.admin.raw(`query($id: ID!) { job(reasonerType: PREDICTIVE, jobId: $id) { state } }`, {
+      id: job.jobId,
+    });
     expect(away.status).toBeLessThan(600);
     expect(away.errors?.[0]?.message).toMatch(/database is unavailable/);
     expect(away.errors?.[0]?.extensions).toMatchObject({ reason: "DATABASE_UNAVAILABLE", retryable: true });
     expect(JSON.stringify(away)).not.toMatch(/ECONNREFUSED|node_modules|at .*\(/);
     // The answer names the request; the log has the cause under the same id.
     const warned: unknown[] = [];
-    const warn = vi.spyOn(t.server.services.logger, "warn").mockImplementation(((obj: unknown) => void warned.push(obj)) as never);
+    const warn = vi
+      .spyOn(t.server.services.logger, "warn")
+      .mockImplementation(((obj: unknown) => void warned.push(obj)) as never);
     try {
       const res = await fetch(`${t.url}/graphql`, {
         method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_KEY}`, "x-request-id": "db-away-1" },
+        headers: {
+          "content-type": "application/json",
+          authorization: `Bearer ${ADMIN_KEY}`,
+          "x-request-id": "db-away-1",
+        },
         body: JSON.stringify({ query: `{ viewer { userId } }` }),
       });
       const answer = (await res.json()) as { errors: { extensions: Record<string, unknown> }[] };
@@ -63,12 +71,19 @@ describe.runIf(hasPg)("PostgreSQL going away and coming back", () => {
 
     proxy.restore();
     await untilReady(t.url);
-    const back = await t.admin.request<any>(`query($id: ID!) { job(reasonerType: PREDICTIVE, jobId: $id) { state } }`, { id: job.jobId });
+    const back = await t.admin.request<any>(`query($id: ID!) { job(reasonerType: PREDICTIVE, jobId: $id) { state } }`, {
+      id: job.jobId,
+    });
     expect(back.job.state).toBe(job.state);
 
     // Notifications flow again after the listener reconnected: a wait is woken by a cancel.
-    const waiting = t.admin.request<any>(`query($id: ID!) { waitForJob(reasonerType: PREDICTIVE, jobId: $id, timeoutS: 30) { state } }`, { id: job.jobId });
-    await t.admin.request(`mutation($id: ID!) { cancelJob(reasonerType: PREDICTIVE, jobId: $id) { state } }`, { id: job.jobId });
+    const waiting = t.admin.request<any>(
+      `query($id: ID!) { waitForJob(reasonerType: PREDICTIVE, jobId: $id, timeoutS: 30) { state } }`,
+      { id: job.jobId },
+    );
+    await t.admin.request(`mutation($id: ID!) { cancelJob(reasonerType: PREDICTIVE, jobId: $id) { state } }`, {
+      id: job.jobId,
+    });
     expect((await waiting).waitForJob.state).toBe("CANCELED");
   });
 });

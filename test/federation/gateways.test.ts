@@ -41,7 +41,10 @@ async function createKey(admin: GraphQLClient, userId: string, role: string): Pr
 /** Calls to an upstream so far, from its own request-duration histogram. */
 async function upstreamRequests(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  return [...text.matchAll(/^jobs_graphql_request_duration_seconds_count\{[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+  return [...text.matchAll(/^jobs_graphql_request_duration_seconds_count\{[^}]*\} (\d+)/gm)].reduce(
+    (n, m) => n + Number(m[1]),
+    0,
+  );
 }
 
 const ADD_AGENT = `mutation($n: String) { addAgentJob(input: { functionName: "mesh", displayName: $n }) { job { jobId state } } }`;
@@ -73,9 +76,18 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
   beforeAll(async () => {
     const agentsPort = await freePort();
     // This upstream's GATEWAY key comes from its configuration (JOBS_GATEWAY_API_KEY); gen's is made by its admin.
-    agentsEnv = { ...baseEnv, PORT: String(agentsPort), JOBS_DATA_DIR: tempDir(), JOBS_WORKERS: "0", JOBS_GATEWAY_API_KEY: AGENTS_GATEWAY_KEY };
+    agentsEnv = {
+      ...baseEnv,
+      PORT: String(agentsPort),
+      JOBS_DATA_DIR: tempDir(),
+      JOBS_WORKERS: "0",
+      JOBS_GATEWAY_API_KEY: AGENTS_GATEWAY_KEY,
+    };
     [gen, agents] = await Promise.all([
-      startServerProcess({ ...baseEnv, DATABASE_URL: pgDatabase!.databaseUrl, JOBS_DATA_DIR: tempDir(), JOBS_WORKERS: "2" }, START_MS),
+      startServerProcess(
+        { ...baseEnv, DATABASE_URL: pgDatabase!.databaseUrl, JOBS_DATA_DIR: tempDir(), JOBS_WORKERS: "2" },
+        START_MS,
+      ),
       startServerProcess(agentsEnv, START_MS),
     ]);
     gen.url = gen.url.replace("localhost", "127.0.0.1");
@@ -89,7 +101,13 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
         JOBS_WORKERS: "0",
         JOBS_GATEWAYS: JSON.stringify([
           { name: "gen", url: `${gen.url}/graphql`, apiKey: genGatewayKey, reasonerTypes: ["GENERATION"] },
-          { name: "agents", url: `${agents.url}/graphql`, apiKey: AGENTS_GATEWAY_KEY, reasonerTypes: ["AGENT"], timeoutMs: 2000 },
+          {
+            name: "agents",
+            url: `${agents.url}/graphql`,
+            apiKey: AGENTS_GATEWAY_KEY,
+            reasonerTypes: ["AGENT"],
+            timeoutMs: 2000,
+          },
         ]),
       },
       START_MS,
@@ -110,11 +128,20 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
   });
 
   it("lists every gateway with its families and health", async () => {
-    const { gateways } = await alice.request<{ gateways: { name: string; kind: string; url: string | null; reasonerTypes: string[]; healthy: boolean }[] }>(GATEWAYS);
+    const { gateways } = await alice.request<{
+      gateways: { name: string; kind: string; url: string | null; reasonerTypes: string[]; healthy: boolean }[];
+    }>(GATEWAYS);
     const byName = Object.fromEntries(gateways.map((g) => [g.name, g]));
     expect(byName.local).toMatchObject({ kind: "local", url: null, healthy: true });
-    expect(byName.local!.reasonerTypes).toEqual(expect.arrayContaining(["LOGIC", "BATCH", "PRESCRIPTIVE", "PREDICTIVE"]));
-    expect(byName.gen).toMatchObject({ kind: "remote", url: `${gen.url}/graphql`, reasonerTypes: ["GENERATION"], healthy: true });
+    expect(byName.local!.reasonerTypes).toEqual(
+      expect.arrayContaining(["LOGIC", "BATCH", "PRESCRIPTIVE", "PREDICTIVE"]),
+    );
+    expect(byName.gen).toMatchObject({
+      kind: "remote",
+      url: `${gen.url}/graphql`,
+      reasonerTypes: ["GENERATION"],
+      healthy: true,
+    });
     expect(byName.agents).toMatchObject({ kind: "remote", reasonerTypes: ["AGENT"], healthy: true });
   });
 
@@ -141,19 +168,31 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
   });
 
   it("creates upstream as the caller, passes idempotency keys through, waits, and reads a page with its expansions in one upstream request", async () => {
-    const first = await alice.request<{ createGenerationJob: { job: { jobId: string; reasonerType: string } } }>(CREATE_GEN, { k: "fed-1" });
+    const first = await alice.request<{ createGenerationJob: { job: { jobId: string; reasonerType: string } } }>(
+      CREATE_GEN,
+      { k: "fed-1" },
+    );
     const again = await alice.request<{ createGenerationJob: { job: { jobId: string } } }>(CREATE_GEN, { k: "fed-1" });
     expect(again.createGenerationJob.job.jobId).toBe(first.createGenerationJob.job.jobId);
     const jobId = first.createGenerationJob.job.jobId;
 
     // The upstream holds it, created by alice (acting through the front's key).
-    const upstream = await genAdmin.request<{ job: { createdBy: string } | null }>(`query($id: ID!) { job(reasonerType: GENERATION, jobId: $id) { createdBy } }`, { id: jobId });
+    const upstream = await genAdmin.request<{ job: { createdBy: string } | null }>(
+      `query($id: ID!) { job(reasonerType: GENERATION, jobId: $id) { createdBy } }`,
+      { id: jobId },
+    );
     expect(upstream.job?.createdBy).toBe("alice");
     // Bob cannot see alice's job through the front (the upstream applies bob's visibility).
-    const asBob = await bob.request<{ job: unknown }>(`query($id: ID!) { job(reasonerType: GENERATION, jobId: $id) { jobId } }`, { id: jobId });
+    const asBob = await bob.request<{ job: unknown }>(
+      `query($id: ID!) { job(reasonerType: GENERATION, jobId: $id) { jobId } }`,
+      { id: jobId },
+    );
     expect(asBob.job).toBeNull();
 
-    const waited = await alice.request<{ waitForJob: { state: string } }>(`query($id: ID!) { waitForJob(reasonerType: GENERATION, jobId: $id, timeoutS: 60) { state } }`, { id: jobId });
+    const waited = await alice.request<{ waitForJob: { state: string } }>(
+      `query($id: ID!) { waitForJob(reasonerType: GENERATION, jobId: $id, timeoutS: 60) { state } }`,
+      { id: jobId },
+    );
     expect(waited.waitForJob.state).toBe("SUCCEEDED");
 
     const ready = await alice.request<{ createJobReady: { reasonerType: string; state: string } }>(
@@ -166,7 +205,9 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
       statusHistory { state nativeState } events(first: 5) { edges { node { cursor data } } pageInfo { hasNextPage } }
       logs(first: 3) { edges { node { cursor message } } } artifacts { name contentHash sizeBytes } } } } }`;
     const before = await upstreamRequests(gen.url);
-    const viaFront = await alice.request<{ jobs: { totalCount: number; edges: { node: Record<string, unknown> }[] } }>(EXPANDED);
+    const viaFront = await alice.request<{ jobs: { totalCount: number; edges: { node: Record<string, unknown> }[] } }>(
+      EXPANDED,
+    );
     const after = await upstreamRequests(gen.url);
     // The list with every selected expansion of every job in one request (totalCount: one more).
     expect(after - before).toBe(2);
@@ -177,11 +218,16 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
     const aliceUpstream = graphqlClient(gen.url, await createKey(genAdmin, "alice", "MEMBER"));
     const direct = await aliceUpstream.request<typeof viaFront>(EXPANDED);
     expect(viaFront).toEqual(direct);
-    const node = viaFront.jobs.edges.find((e) => e.node.jobId === jobId)!.node as { statusHistory: { state: string }[]; artifacts: unknown[] };
+    const node = viaFront.jobs.edges.find((e) => e.node.jobId === jobId)!.node as {
+      statusHistory: { state: string }[];
+      artifacts: unknown[];
+    };
     expect(node.statusHistory.map((s) => s.state)).toContain("SUCCEEDED");
     expect(node.artifacts.length).toBeGreaterThan(0);
     // Its evidence and seal are the upstream's, checked there.
-    const evidence = await alice.request<{ job: { evidence: { verified: boolean; files: { name: string }[] }; seal: { sealHash: string } | null } }>(
+    const evidence = await alice.request<{
+      job: { evidence: { verified: boolean; files: { name: string }[] }; seal: { sealHash: string } | null };
+    }>(
       `query($id: ID!) { job(reasonerType: GENERATION, jobId: $id) { ... on GenerationJob { evidence { verified files { name } } seal { sealHash } } } }`,
       { id: jobId },
     );
@@ -190,7 +236,9 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
     expect(evidence.job.seal?.sealHash).toMatch(/^sha256:|^[0-9a-f]{64}$/);
 
     // Its artifact downloads from the front (streamed through from the upstream), for alice only.
-    const { job } = await alice.request<{ job: { artifacts: { downloadUrl: string; contentHash: string; sizeBytes: number }[] } }>(
+    const { job } = await alice.request<{
+      job: { artifacts: { downloadUrl: string; contentHash: string; sizeBytes: number }[] };
+    }>(
       `query($id: ID!) { job(reasonerType: GENERATION, jobId: $id) { artifacts { downloadUrl contentHash sizeBytes } } }`,
       { id: jobId },
     );
@@ -208,15 +256,25 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
   it("merges every gateway newest first under one cursor, with no gap and no repeat while jobs are created", async () => {
     const created: string[] = [];
     for (let i = 0; i < 3; i++) {
-      created.push((await alice.request<{ addAgentJob: { job: { jobId: string } } }>(ADD_AGENT, { n: `a${i}` })).addAgentJob.job.jobId);
-      created.push((await alice.request<{ createJob: { job: { jobId: string } } }>(CREATE_LOGIC, { n: `l${i}` })).createJob.job.jobId);
+      created.push(
+        (await alice.request<{ addAgentJob: { job: { jobId: string } } }>(ADD_AGENT, { n: `a${i}` })).addAgentJob.job
+          .jobId,
+      );
+      created.push(
+        (await alice.request<{ createJob: { job: { jobId: string } } }>(CREATE_LOGIC, { n: `l${i}` })).createJob.job
+          .jobId,
+      );
     }
     const seen: string[] = [];
     let after: string | null = null;
     let pages = 0;
     do {
-      const page: { jobs: { edges: { node: { jobId: string; createdOn: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } =
-        await alice.request(PAGE, { after, first: 3 });
+      const page: {
+        jobs: {
+          edges: { node: { jobId: string; createdOn: string } }[];
+          pageInfo: { hasNextPage: boolean; endCursor: string | null };
+        };
+      } = await alice.request(PAGE, { after, first: 3 });
       seen.push(...page.jobs.edges.map((e) => e.node.jobId));
       const times = page.jobs.edges.map((e) => Date.parse(e.node.createdOn));
       expect([...times].sort((a, b) => b - a)).toEqual(times);
@@ -230,36 +288,54 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
   }, 60_000);
 
   it("forwards the agent extras, cancel, rerun and estimateCredits to the upstream as the caller", async () => {
-    const jobId = (await alice.request<{ addAgentJob: { job: { jobId: string } } }>(ADD_AGENT, { n: "extras" })).addAgentJob.job.jobId;
+    const jobId = (await alice.request<{ addAgentJob: { job: { jobId: string } } }>(ADD_AGENT, { n: "extras" }))
+      .addAgentJob.job.jobId;
     const comment = await alice.request<{ addJobComment: { content: string; createdById: string } }>(
       `mutation($id: ID!) { addJobComment(jobId: $id, content: "looks right") { content createdById } }`,
       { id: jobId },
     );
     expect(comment.addJobComment).toEqual({ content: "looks right", createdById: "alice" });
-    const archived = await alice.request<{ archiveJob: { archiveStatus: string; archiveStatusHistory: { status: string }[] } }>(
+    const archived = await alice.request<{
+      archiveJob: { archiveStatus: string; archiveStatusHistory: { status: string }[] };
+    }>(
       `mutation($id: ID!) { archiveJob(jobId: $id, reason: "done") { archiveStatus archiveStatusHistory { status } } }`,
       { id: jobId },
     );
     expect(archived.archiveJob.archiveStatus).toBe("ARCHIVED");
     const read = `query($id: ID!) { job(reasonerType: AGENT, jobId: $id) { ... on AgentJob { jobId comments { content } access { subjectId relation } } } }`;
     expect((await bob.request<{ job: unknown }>(read, { id: jobId })).job).toBeNull();
-    await alice.request(`mutation($id: ID!) { createJobAccess(jobId: $id, subjectId: "bob", relation: VIEWER) { subjectId } }`, { id: jobId });
+    await alice.request(
+      `mutation($id: ID!) { createJobAccess(jobId: $id, subjectId: "bob", relation: VIEWER) { subjectId } }`,
+      { id: jobId },
+    );
     // The upstream now lets bob see it: the grant lives there.
-    const asBob = await bob.request<{ job: { comments: { content: string }[]; access: { subjectId: string; relation: string }[] } }>(read, { id: jobId });
+    const asBob = await bob.request<{
+      job: { comments: { content: string }[]; access: { subjectId: string; relation: string }[] };
+    }>(read, { id: jobId });
     expect(asBob.job.comments).toEqual([{ content: "looks right" }]);
     expect(asBob.job.access).toContainEqual({ subjectId: "bob", relation: "VIEWER" });
-    const denied = await bob.raw(`mutation($id: ID!) { addJobComment(jobId: $id, content: "me too") { id } }`, { id: jobId });
+    const denied = await bob.raw(`mutation($id: ID!) { addJobComment(jobId: $id, content: "me too") { id } }`, {
+      id: jobId,
+    });
     expect(denied.errors?.[0]?.extensions?.code).toMatch(/FORBIDDEN|NOT_FOUND/);
 
-    const canceled = await alice.request<{ cancelJob: { state: string } }>(`mutation($id: ID!) { cancelJob(reasonerType: AGENT, jobId: $id) { state } }`, { id: jobId });
+    const canceled = await alice.request<{ cancelJob: { state: string } }>(
+      `mutation($id: ID!) { cancelJob(reasonerType: AGENT, jobId: $id) { state } }`,
+      { id: jobId },
+    );
     expect(canceled.cancelJob.state).toBe("CANCELED");
 
     const estimate = `{ estimateCredits(kind: MOCK, rows: 2500000) { estimatedCredits trainingTier } }`;
     expect(await alice.request(estimate)).toEqual(await genAdmin.request(estimate));
 
-    const source = (await alice.request<{ createGenerationJob: { job: { jobId: string } } }>(CREATE_GEN, { k: "fed-rerun" })).createGenerationJob.job.jobId;
+    const source = (
+      await alice.request<{ createGenerationJob: { job: { jobId: string } } }>(CREATE_GEN, { k: "fed-rerun" })
+    ).createGenerationJob.job.jobId;
     // Only a finished job can be rerun: waited for through the front.
-    const finished = await alice.request<{ waitForJob: { state: string } }>(`query($id: ID!) { waitForJob(reasonerType: GENERATION, jobId: $id, timeoutS: 60) { state } }`, { id: source });
+    const finished = await alice.request<{ waitForJob: { state: string } }>(
+      `query($id: ID!) { waitForJob(reasonerType: GENERATION, jobId: $id, timeoutS: 60) { state } }`,
+      { id: source },
+    );
     expect(finished.waitForJob.state).toBe("SUCCEEDED");
     const rerun = await alice.request<{ rerunJob: { job: { jobId: string; reasonerType: string } } }>(
       `mutation($id: ID!) { rerunJob(jobId: $id) { job { jobId reasonerType } } }`,
@@ -267,14 +343,18 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
     );
     expect(rerun.rerunJob.job.reasonerType).toBe("GENERATION");
     expect(rerun.rerunJob.job.jobId).not.toBe(source);
-    const upstreamRerun = await genAdmin.request<{ job: { createdBy: string } | null }>(`query($id: ID!) { job(reasonerType: GENERATION, jobId: $id) { createdBy } }`, {
-      id: rerun.rerunJob.job.jobId,
-    });
+    const upstreamRerun = await genAdmin.request<{ job: { createdBy: string } | null }>(
+      `query($id: ID!) { job(reasonerType: GENERATION, jobId: $id) { createdBy } }`,
+      {
+        id: rerun.rerunJob.job.jobId,
+      },
+    );
     expect(upstreamRerun.job?.createdBy).toBe("alice");
   }, 60_000);
 
   it("answers within 5 s without a dead upstream, shows it unhealthy, and recovers when it returns; relayed streams resume with no gap and no repeat", async () => {
-    const agentJob = (await alice.request<{ addAgentJob: { job: { jobId: string } } }>(ADD_AGENT, { n: "survivor" })).addAgentJob.job.jobId;
+    const agentJob = (await alice.request<{ addAgentJob: { job: { jobId: string } } }>(ADD_AGENT, { n: "survivor" }))
+      .addAgentJob.job.jobId;
     await alice.request(CREATE_LOGIC, { n: "local" });
     // A worker at the upstream runs an agent job; alice follows it through the front.
     let worker = await agentWorker(graphqlClient(agents.url, agentsWorkerKey));
@@ -301,10 +381,14 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
     expect(partial.errors![0]!.extensions).toMatchObject({ code: "UPSTREAM_UNAVAILABLE", gateway: "agents" });
     expect(partial.errors![0]!.path).toEqual(["jobs"]);
 
-    const single = await alice.raw(`query($id: ID!) { job(reasonerType: AGENT, jobId: $id) { jobId } }`, { id: agentJob });
+    const single = await alice.raw(`query($id: ID!) { job(reasonerType: AGENT, jobId: $id) { jobId } }`, {
+      id: agentJob,
+    });
     expect(single.errors?.[0]?.extensions).toMatchObject({ code: "UPSTREAM_UNAVAILABLE", gateway: "agents" });
 
-    const { gateways } = await alice.request<{ gateways: { name: string; healthy: boolean; lastError: string | null }[] }>(GATEWAYS);
+    const { gateways } = await alice.request<{
+      gateways: { name: string; healthy: boolean; lastError: string | null }[];
+    }>(GATEWAYS);
     const down = gateways.find((g) => g.name === "agents")!;
     expect(down.healthy).toBe(false);
     expect(down.lastError).toMatch(/ECONNREFUSED|unreachable|no answer/);

@@ -56,7 +56,9 @@ describe("federation subgraph", () => {
     ]);
     expect(result.errors ?? []).toEqual([]);
     const supergraph = "supergraphSdl" in result ? result.supergraphSdl : "";
-    expect(supergraph).toMatch(/type GenerationJob implements[^{]*@join__type\(graph: (?:JOBS|DATASETS), key: "id"[^{]*@join__type\(graph: (?:JOBS|DATASETS), key: "id"/);
+    expect(supergraph).toMatch(
+      /type GenerationJob implements[^{]*@join__type\(graph: (?:JOBS|DATASETS), key: "id"[^{]*@join__type\(graph: (?:JOBS|DATASETS), key: "id"/,
+    );
     expect(supergraph).toContain("datasets: [Dataset!]!");
   });
 
@@ -75,22 +77,43 @@ describe("federation subgraph", () => {
     expect(result.errors ?? []).toEqual([]);
     const supergraph = "supergraphSdl" in result ? result.supergraphSdl : "";
     expect(supergraph).toContain("reports(first: Int, after: String): ReportConnection!");
-    expect(supergraph).toMatch(/type PageInfo[^{]*@join__type\(graph: JOBS\)[^{]*@join__type\(graph: REPORTS\)|type PageInfo[^{]*@join__type\(graph: REPORTS\)[^{]*@join__type\(graph: JOBS\)/);
+    expect(supergraph).toMatch(
+      /type PageInfo[^{]*@join__type\(graph: JOBS\)[^{]*@join__type\(graph: REPORTS\)|type PageInfo[^{]*@join__type\(graph: REPORTS\)[^{]*@join__type\(graph: JOBS\)/,
+    );
   });
 
   it("answers _entities with BAD_USER_INPUT for a representation without a known __typename", async () => {
-    const bad = await t.admin.raw(`query($r: [_Any!]!) { _entities(representations: $r) { __typename } }`, { r: [{ id: "x" }] });
+    const bad = await t.admin.raw(`query($r: [_Any!]!) { _entities(representations: $r) { __typename } }`, {
+      r: [{ id: "x" }],
+    });
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "representations.0" });
   });
 
   it("resolves references to jobs through _entities, scoped to the caller", async () => {
     const job = await createJob(t.admin, "GENERATION", 1);
     const query = `query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on GenerationJob { jobId kind rows } } }`;
-    const found = await t.admin.request<any>(query, { r: [{ __typename: "GenerationJob", id: job.id }, { __typename: "GenerationJob", id: "bm90LWEtam9i" }] });
-    expect(found._entities).toEqual([{ __typename: "GenerationJob", jobId: job.jobId, kind: "TRAIN", rows: 5000 }, null]);
+    const found = await t.admin.request<any>(query, {
+      r: [
+        { __typename: "GenerationJob", id: job.id },
+        { __typename: "GenerationJob", id: "bm90LWEtam9i" },
+      ],
+    });
+    expect(found._entities).toEqual([
+      { __typename: "GenerationJob", jobId: job.jobId, kind: "TRAIN", rows: 5000 },
+      null,
+    ]);
 
     const other = (await t.admin.request<any>(`mutation { createTenant(name: "fed-other") { id } }`)).createTenant.id;
-    const stranger = t.client((await t.admin.request<any>(`mutation($t: ID!) { createApiKey(userId: "s", role: ADMIN, tenantId: $t) { secret } }`, { t: other })).createApiKey.secret);
-    expect((await stranger.request<any>(query, { r: [{ __typename: "GenerationJob", id: job.id }] }))._entities).toEqual([null]);
+    const stranger = t.client(
+      (
+        await t.admin.request<any>(
+          `mutation($t: ID!) { createApiKey(userId: "s", role: ADMIN, tenantId: $t) { secret } }`,
+          { t: other },
+        )
+      ).createApiKey.secret,
+    );
+    expect(
+      (await stranger.request<any>(query, { r: [{ __typename: "GenerationJob", id: job.id }] }))._entities,
+    ).toEqual([null]);
   });
 });

@@ -20,7 +20,8 @@ async function pgReachable(): Promise<boolean> {
     await client.end();
     return true;
   } catch (error) {
-    if (requirePg) throw new Error(`PostgreSQL is required for the tests but unreachable at ${PG_ADMIN_URL}: ${String(error)}`);
+    if (requirePg)
+      throw new Error(`PostgreSQL is required for the tests but unreachable at ${PG_ADMIN_URL}: ${String(error)}`);
     return false;
   }
 }

@@ -35,10 +35,23 @@ export function createJobInput(type: ReasonerType, n = 0, extra: Record<string, 
     GENERATION: { kind: "TRAIN", rows: 5000, planTier: "STANDARD" },
     BATCH: { steps: [{ name: "one", run: { reasonerType: "PREDICTIVE", payload: {} } }] },
   };
-  return { reasonerType: type, reasonerName: type === "LOGIC" ? "engine-a" : "default", payload: payloads[type], name: `${type.toLowerCase()}-${n}`, ...extra };
+  return {
+    reasonerType: type,
+    reasonerName: type === "LOGIC" ? "engine-a" : "default",
+    payload: payloads[type],
+    name: `${type.toLowerCase()}-${n}`,
+    ...extra,
+  };
 }
 
-export async function createJob(client: GraphQLClient, type: ReasonerType, n = 0, extra: Record<string, unknown> = {}): Promise<CreatedJob> {
-  const data = await client.request<{ createJob: { job: CreatedJob } }>(CREATE_JOB, { input: createJobInput(type, n, extra) });
+export async function createJob(
+  client: GraphQLClient,
+  type: ReasonerType,
+  n = 0,
+  extra: Record<string, unknown> = {},
+): Promise<CreatedJob> {
+  const data = await client.request<{ createJob: { job: CreatedJob } }>(CREATE_JOB, {
+    input: createJobInput(type, n, extra),
+  });
   return data.createJob.job;
 }

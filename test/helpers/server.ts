@@ -57,7 +57,11 @@ export function graphqlClient(url: string, key: string | null): GraphQLClient {
 }
 
 /** `logger`: the server's (e.g. one writing to a stream the test reads); silent by default. */
-export async function startTestServer(backend: Backend, env: Record<string, string> = {}, logger?: Logger): Promise<TestServer> {
+export async function startTestServer(
+  backend: Backend,
+  env: Record<string, string> = {},
+  logger?: Logger,
+): Promise<TestServer> {
   const database = await backend.create();
   const dataDir = mkdtempSync(join(tmpdir(), "jobs-test-"));
   const config = loadConfig({

@@ -26,14 +26,21 @@ interface HttpAnswer {
 describe.each(backends.map((b) => [b.name, b] as const))("artifacts over HTTP on %s", (_name, backend) => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer(backend, { JOBS_MAX_ARTIFACT_BYTES: String(MAX_BYTES), JOBS_SWEEP_INTERVAL_MS: "0", JOBS_RATE_LIMIT: "0" });
+    t = await startTestServer(backend, {
+      JOBS_MAX_ARTIFACT_BYTES: String(MAX_BYTES),
+      JOBS_SWEEP_INTERVAL_MS: "0",
+      JOBS_RATE_LIMIT: "0",
+    });
   });
   afterAll(async () => t?.stop());
 
   const db = () => t.server.services.db;
   const blobs = () => t.server.services.blobs;
 
-  async function send(path: string, init: { method?: string; key?: string | null; headers?: Record<string, string>; body?: Uint8Array } = {}): Promise<HttpAnswer> {
+  async function send(
+    path: string,
+    init: { method?: string; key?: string | null; headers?: Record<string, string>; body?: Uint8Array } = {},
+  ): Promise<HttpAnswer> {
     const res = await fetch(path.startsWith("http") ? path : `${t.url}${path}`, {
       method: init.method ?? "GET",
       headers: { ...(init.key ? { authorization: `Bearer ${init.key}` } : {}), ...init.headers },
@@ -41,12 +48,24 @@ describe.each(backends.map((b) => [b.name, b] as const))("artifacts over HTTP on
     });
     const bytes = Buffer.from(await res.arrayBuffer());
     let json: Record<string, any> | null = null;
-    if (res.headers.get("content-type")?.includes("application/json")) json = JSON.parse(bytes.toString("utf8")) as Record<string, any>;
+    if (res.headers.get("content-type")?.includes("application/json"))
+      json = JSON.parse(bytes.toString("utf8")) as Record<string, any>;
     return { status: res.status, headers: res.headers, json, bytes };
   }
 
-  const put = (key: string | null, token: string | null, query: string, body: Uint8Array, headers: Record<string, string> = {}) =>
-    send(`/artifacts${query}`, { method: "PUT", key, body, headers: { ...(token ? { "x-lease-token": token } : {}), ...headers } });
+  const put = (
+    key: string | null,
+    token: string | null,
+    query: string,
+    body: Uint8Array,
+    headers: Record<string, string> = {},
+  ) =>
+    send(`/artifacts${query}`, {
+      method: "PUT",
+      key,
+      body,
+      headers: { ...(token ? { "x-lease-token": token } : {}), ...headers },
+    });
 
   const codeOf = (a: HttpAnswer) => a.json?.errors?.[0]?.extensions?.code as string | undefined;
 
@@ -61,7 +80,10 @@ describe.each(backends.map((b) => [b.name, b] as const))("artifacts over HTTP on
   }
 
   async function artifactRows(tenantId: string) {
-    return db().query<{ id: string; jobId: string | null; contentHash: string }>(`select "id", "jobId", "contentHash" from "artifacts" where "tenantId" = $1 order by "id"`, [tenantId]);
+    return db().query<{ id: string; jobId: string | null; contentHash: string }>(
+      `select "id", "jobId", "contentHash" from "artifacts" where "tenantId" = $1 order by "id"`,
+      [tenantId],
+    );
   }
 
   async function leasedPrescriptiveJob(tn: TestTenant) {
@@ -77,7 +99,9 @@ describe.each(backends.map((b) => [b.name, b] as const))("artifacts over HTTP on
     const { job, w, lease } = await leasedPrescriptiveJob(tn);
     const bytes = randomBytes(3000);
 
-    const up = await put(tn.worker.key, lease.token, "?name=solution.bin&type=solution", bytes, { "content-type": "application/x-solution" });
+    const up = await put(tn.worker.key, lease.token, "?name=solution.bin&type=solution", bytes, {
+      "content-type": "application/x-solution",
+    });
     expect(up.status).toBe(201);
     expect(up.json).toEqual({ id: expect.any(String), contentHash: sha256(bytes), sizeBytes: 3000 });
     const id = up.json!.id as string;
@@ -120,11 +144,20 @@ describe.each(backends.map((b) => [b.name, b] as const))("artifacts over HTTP on
     expect(got.headers.get("etag")).toBe(`"${sha256(bytes)}"`);
     expect(got.headers.get("content-type")).toBe("application/x-solution");
     expect(got.headers.get("content-length")).toBe("3000");
-    const cached = await send(`/artifacts/${id}`, { key: tn.member.key, headers: { "if-none-match": `"${sha256(bytes)}"` } });
+    const cached = await send(`/artifacts/${id}`, {
+      key: tn.member.key,
+      headers: { "if-none-match": `"${sha256(bytes)}"` },
+    });
     expect([cached.status, cached.bytes.length]).toEqual([304, 0]);
-    const listed = await send(`/artifacts/${id}`, { key: tn.member.key, headers: { "if-none-match": `"other", W/"${sha256(bytes)}"` } });
+    const listed = await send(`/artifacts/${id}`, {
+      key: tn.member.key,
+      headers: { "if-none-match": `"other", W/"${sha256(bytes)}"` },
+    });
     expect(listed.status).toBe(304);
-    const changed = await send(`/artifacts/${id}`, { key: tn.member.key, headers: { "if-none-match": `"sha256:${"0".repeat(64)}"` } });
+    const changed = await send(`/artifacts/${id}`, {
+      key: tn.member.key,
+      headers: { "if-none-match": `"sha256:${"0".repeat(64)}"` },
+    });
     expect(changed.status).toBe(200);
     // The tenant's admin and workers read it too.
     expect((await send(`/artifacts/${id}`, { key: tn.admin.key })).bytes.equals(bytes)).toBe(true);
@@ -136,7 +169,11 @@ describe.each(backends.map((b) => [b.name, b] as const))("artifacts over HTTP on
     const tn = await newTenant(t);
     const stranger = await newTenant(t);
     const { w, lease } = await leasedPrescriptiveJob(tn);
-    const stored = await w.uploadArtifact(lease.token, { name: "a.txt", mimeType: "text/plain", body: new TextEncoder().encode("hello") });
+    const stored = await w.uploadArtifact(lease.token, {
+      name: "a.txt",
+      mimeType: "text/plain",
+      body: new TextEncoder().encode("hello"),
+    });
     await w.complete(lease.token, null, [stored.id]);
     const url = `/artifacts/${stored.id}`;
 
@@ -161,7 +198,11 @@ describe.each(backends.map((b) => [b.name, b] as const))("artifacts over HTTP on
     const refusedBlob = () => existsSync(blobs().pathOf(sha256(bytes)));
 
     const secret = lease.token.split(".")[1]!;
-    const forged = [`${job.jobId}.${"A".repeat(43)}`, `${job.jobId}.${secret.slice(0, -1)}${secret.endsWith("A") ? "B" : "A"}`, "garbage"];
+    const forged = [
+      `${job.jobId}.${"A".repeat(43)}`,
+      `${job.jobId}.${secret.slice(0, -1)}${secret.endsWith("A") ? "B" : "A"}`,
+      "garbage",
+    ];
     for (const token of forged) {
       const r = await put(tn.worker.key, token, "?name=x.bin", bytes);
       expect([r.status, codeOf(r)], token).toEqual([409, "LEASE_LOST"]);
@@ -179,7 +220,9 @@ describe.each(backends.map((b) => [b.name, b] as const))("artifacts over HTTP on
     // Stale: the job is finished, the lease cleared.
     const stale = await put(tn.worker.key, lease.token, "?name=x.bin", bytes);
     expect([stale.status, codeOf(stale)]).toEqual([409, "LEASE_LOST"]);
-    await expect(w.uploadArtifact(lease.token, { name: "x.bin", body: bytes })).rejects.toSatisfy((e) => isJobsApiError(e, "LEASE_LOST") && e.status === 409);
+    await expect(w.uploadArtifact(lease.token, { name: "x.bin", body: bytes })).rejects.toSatisfy(
+      (e) => isJobsApiError(e, "LEASE_LOST") && e.status === 409,
+    );
 
     expect(await artifactRows(tn.tenantId)).toEqual([]);
     expect(refusedBlob()).toBe(false);
@@ -197,7 +240,9 @@ describe.each(backends.map((b) => [b.name, b] as const))("artifacts over HTTP on
 
     // Streamed (chunked, no length): refused as soon as the limit is passed.
     const chunks = Array.from({ length: 5 }, () => randomBytes(1024));
-    const streamed = await w.uploadArtifact(lease.token, { name: "big.bin", body: Readable.from(chunks) }).catch((e: unknown) => e);
+    const streamed = await w
+      .uploadArtifact(lease.token, { name: "big.bin", body: Readable.from(chunks) })
+      .catch((e: unknown) => e);
     expect(isJobsApiError(streamed, "BAD_USER_INPUT")).toBe(true);
     expect((streamed as { status: number }).status).toBe(413);
 
@@ -209,7 +254,10 @@ describe.each(backends.map((b) => [b.name, b] as const))("artifacts over HTTP on
 
     // Exactly at the limit is fine, streamed too; the lease is still good.
     const exact = randomBytes(MAX_BYTES);
-    const ok = await w.uploadArtifact(lease.token, { name: "exact.bin", body: Readable.from([exact.subarray(0, 1000), exact.subarray(1000)]) });
+    const ok = await w.uploadArtifact(lease.token, {
+      name: "exact.bin",
+      body: Readable.from([exact.subarray(0, 1000), exact.subarray(1000)]),
+    });
     expect(ok).toMatchObject({ contentHash: sha256(exact), sizeBytes: MAX_BYTES });
     expect((await w.complete(lease.token, null, [ok.id])).state).toBe("SUCCEEDED");
   });
@@ -233,18 +281,30 @@ describe.each(backends.map((b) => [b.name, b] as const))("artifacts over HTTP on
 
   it("an agent job's uploads become revisions of its file: text, json and downloadUrl read them", async () => {
     const tn = await newTenant(t);
-    const created = await tn.member.request<any>(`mutation($i: AddAgentJobInput!) { addAgentJob(input: $i) { job { jobId } } }`, {
-      i: { functionName: "mesh", displayName: "bracket" },
-    });
+    const created = await tn.member.request<any>(
+      `mutation($i: AddAgentJobInput!) { addAgentJob(input: $i) { job { jobId } } }`,
+      {
+        i: { functionName: "mesh", displayName: "bracket" },
+      },
+    );
     const jobId: string = created.addAgentJob.job.jobId;
     const w = workerFor(tn.worker, ["AGENT"]);
     const lease = await claimOne(w);
     expect(lease.job.jobId).toBe(jobId);
     await w.updateStatus(lease.token, "RUNNING");
     await w.updateStatus(lease.token, "UPLOADING");
-    const log = await w.uploadArtifact(lease.token, { name: "mesh.log", mimeType: "text/plain", body: Readable.from([Buffer.from("meshed 42 cells\n")]) });
+    const log = await w.uploadArtifact(lease.token, {
+      name: "mesh.log",
+      mimeType: "text/plain",
+      body: Readable.from([Buffer.from("meshed 42 cells\n")]),
+    });
     const result = JSON.stringify({ volume: 12.5, cells: 42 });
-    const json = await w.uploadArtifact(lease.token, { name: "result.json", type: "result", mimeType: "application/json", body: new TextEncoder().encode(result) });
+    const json = await w.uploadArtifact(lease.token, {
+      name: "result.json",
+      type: "result",
+      mimeType: "application/json",
+      body: new TextEncoder().encode(result),
+    });
     await w.complete(lease.token, { volume: 12.5 }, [log.id, json.id]);
 
     const read = await tn.member.request<any>(
@@ -261,15 +321,28 @@ describe.each(backends.map((b) => [b.name, b] as const))("artifacts over HTTP on
       { name: "result.json", text: result, json: { volume: 12.5, cells: 42 } },
     ]);
     const latest = file.revision;
-    expect(latest).toMatchObject({ name: "result.json", mimeType: "application/json", sizeBytes: result.length, contentHash: json.contentHash, json: { volume: 12.5, cells: 42 } });
+    expect(latest).toMatchObject({
+      name: "result.json",
+      mimeType: "application/json",
+      sizeBytes: result.length,
+      contentHash: json.contentHash,
+      json: { volume: 12.5, cells: 42 },
+    });
     expect(latest.downloadUrl).toBe(`${t.url}/files/${latest.id}`);
 
     const got = await send(latest.downloadUrl, { key: tn.member.key });
-    expect([got.status, got.bytes.toString("utf8"), got.headers.get("content-type")]).toEqual([200, result, "application/json"]);
+    expect([got.status, got.bytes.toString("utf8"), got.headers.get("content-type")]).toEqual([
+      200,
+      result,
+      "application/json",
+    ]);
     expect((await send(latest.downloadUrl, { key: tn.otherMember.key })).status).toBe(404);
     expect((await send(latest.downloadUrl)).status).toBe(401);
     // Shared with m2 as a viewer, the file reads for m2 too.
-    await tn.member.request(`mutation($id: ID!) { createJobAccess(jobId: $id, subjectId: "m2", relation: VIEWER) { relation } }`, { id: jobId });
+    await tn.member.request(
+      `mutation($id: ID!) { createJobAccess(jobId: $id, subjectId: "m2", relation: VIEWER) { relation } }`,
+      { id: jobId },
+    );
     expect((await send(latest.downloadUrl, { key: tn.otherMember.key })).bytes.toString("utf8")).toBe(result);
   });
 });

@@ -47,22 +47,54 @@ describe("POST /graphql, direct path and express path", () => {
   const expanded = `edges { node { id events { edges { node { cursor } } } artifacts { id } statusHistory { state } } }`;
   const cases: [string, string | Buffer, Record<string, string>][] = [
     ["a query", JSON.stringify({ query: "{ viewer { userId role } }" }), json],
-    ["a query with variables", JSON.stringify({ query: "query($n: Int) { jobs(first: $n) { edges { cursor } } }", variables: { n: 3 } }), json],
+    [
+      "a query with variables",
+      JSON.stringify({ query: "query($n: Int) { jobs(first: $n) { edges { cursor } } }", variables: { n: 3 } }),
+      json,
+    ],
     ["a validation error", JSON.stringify({ query: "{ nope }" }), json],
     ["a parse error", JSON.stringify({ query: "{" }), json],
-    ["an operation over the cost limit", JSON.stringify({ query: `query($n: Int) { jobs(first: $n) { ${expanded} } }`, variables: { n: 500 } }), json],
-    ["variables that do not fit", JSON.stringify({ query: "query($n: Int) { jobs(first: $n) { edges { cursor } } }", variables: { n: "many" } }), json],
+    [
+      "an operation over the cost limit",
+      JSON.stringify({ query: `query($n: Int) { jobs(first: $n) { ${expanded} } }`, variables: { n: 500 } }),
+      json,
+    ],
+    [
+      "variables that do not fit",
+      JSON.stringify({ query: "query($n: Int) { jobs(first: $n) { edges { cursor } } }", variables: { n: "many" } }),
+      json,
+    ],
     ["a batch", JSON.stringify([{ query: "{ viewer { userId } }" }, { query: "{ viewer { role } }" }]), json],
-    ["a batch over the limit", JSON.stringify(Array.from({ length: 11 }, () => ({ query: "{ viewer { userId } }" }))), json],
+    [
+      "a batch over the limit",
+      JSON.stringify(Array.from({ length: 11 }, () => ({ query: "{ viewer { userId } }" }))),
+      json,
+    ],
     ["malformed JSON", '{"query": ', json],
-    ["a body over the limit", JSON.stringify({ query: "{ viewer { userId } }", variables: { x: "a".repeat(3 * 1024 * 1024) } }), json],
+    [
+      "a body over the limit",
+      JSON.stringify({ query: "{ viewer { userId } }", variables: { x: "a".repeat(3 * 1024 * 1024) } }),
+      json,
+    ],
     ["no credentials", JSON.stringify({ query: "{ viewer { userId } }" }), { "content-type": "application/json" }],
     ["a bad key", JSON.stringify({ query: "{ viewer { userId } }" }), { ...json, authorization: "Bearer jobs_nope" }],
     ["no content type", JSON.stringify({ query: "{ viewer { userId } }" }), { authorization: `Bearer ${ADMIN_KEY}` }],
     ["text/plain", JSON.stringify({ query: "{ viewer { userId } }" }), { ...json, "content-type": "text/plain" }],
-    ["an unsupported charset", JSON.stringify({ query: "{ viewer { userId } }" }), { ...json, "content-type": "application/json; charset=latin1" }],
-    ["a gzipped body", gzipSync(JSON.stringify({ query: "{ viewer { userId } }" })), { ...json, "content-encoding": "gzip" }],
-    ["graphql-response+json accepted", JSON.stringify({ query: "{ nope }" }), { ...json, accept: "application/graphql-response+json" }],
+    [
+      "an unsupported charset",
+      JSON.stringify({ query: "{ viewer { userId } }" }),
+      { ...json, "content-type": "application/json; charset=latin1" },
+    ],
+    [
+      "a gzipped body",
+      gzipSync(JSON.stringify({ query: "{ viewer { userId } }" })),
+      { ...json, "content-encoding": "gzip" },
+    ],
+    [
+      "graphql-response+json accepted",
+      JSON.stringify({ query: "{ nope }" }),
+      { ...json, accept: "application/graphql-response+json" },
+    ],
     ["a caller's request id", JSON.stringify({ query: "{ nope }" }), { ...json, "x-request-id": "caller-id-1" }],
   ];
 
@@ -75,12 +107,20 @@ describe("POST /graphql, direct path and express path", () => {
   });
 
   it("echoes the request id in the header and in errors, and marks answers uncacheable", async () => {
-    const res = await fetch(`${t.url}/graphql`, { method: "POST", headers: { ...json, "x-request-id": "abc-123" }, body: JSON.stringify({ query: "{ nope }" }) });
+    const res = await fetch(`${t.url}/graphql`, {
+      method: "POST",
+      headers: { ...json, "x-request-id": "abc-123" },
+      body: JSON.stringify({ query: "{ nope }" }),
+    });
     expect(res.headers.get("x-request-id")).toBe("abc-123");
     expect(res.headers.get("cache-control")).toBe("no-store");
     const body = (await res.json()) as { errors: { extensions: { requestId: string } }[] };
     expect(body.errors[0]!.extensions.requestId).toBe("abc-123");
-    const ok = await fetch(`${t.url}/graphql`, { method: "POST", headers: json, body: JSON.stringify({ query: "{ viewer { userId } }" }) });
+    const ok = await fetch(`${t.url}/graphql`, {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify({ query: "{ viewer { userId } }" }),
+    });
     expect(ok.status).toBe(200);
     expect(ok.headers.get("cache-control")).toBe("no-store");
     expect(ok.headers.get("content-type")).toBe("application/json; charset=utf-8");
@@ -100,7 +140,12 @@ describe("POST /graphql, direct path and express path", () => {
       const query = `query($id: ID!, $s: Float) { waitForJob(reasonerType: PREDICTIVE, jobId: $id, timeoutS: $s) { state } }`;
       const wait = (timeoutS: number) => JSON.stringify({ query, variables: { id: job.jobId, s: timeoutS } });
       const client = new AbortController();
-      const gone = fetch(`${t.url}/graphql`, { method: "POST", headers: json, body: wait(30), signal: client.signal }).catch(() => "aborted");
+      const gone = fetch(`${t.url}/graphql`, {
+        method: "POST",
+        headers: json,
+        body: wait(30),
+        signal: client.signal,
+      }).catch(() => "aborted");
       await until(() => signals.length === 1);
       expect(signals[0]?.aborted).toBe(false);
       client.abort();

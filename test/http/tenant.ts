@@ -16,9 +16,12 @@ export interface TestTenant {
 let made = 0;
 
 export async function newTenant(t: TestServer): Promise<TestTenant> {
-  const created = await t.admin.request<{ createTenant: { id: string } }>(`mutation($n: String!) { createTenant(name: $n) { id } }`, {
-    n: `tenant-${process.pid}-${++made}`,
-  });
+  const created = await t.admin.request<{ createTenant: { id: string } }>(
+    `mutation($n: String!) { createTenant(name: $n) { id } }`,
+    {
+      n: `tenant-${process.pid}-${++made}`,
+    },
+  );
   const tenantId = created.createTenant.id;
   const key = async (userId: string, role: "ADMIN" | "MEMBER" | "WORKER") =>
     (
@@ -27,6 +30,18 @@ export async function newTenant(t: TestServer): Promise<TestTenant> {
         { u: userId, r: role, t: tenantId },
       )
     ).createApiKey.secret;
-  const [admin, member, otherMember, worker] = await Promise.all([key("boss", "ADMIN"), key("m1", "MEMBER"), key("m2", "MEMBER"), key("w1", "WORKER")]);
-  return { tenantId, admin: t.client(admin), member: t.client(member), otherMember: t.client(otherMember), worker: t.client(worker), key };
+  const [admin, member, otherMember, worker] = await Promise.all([
+    key("boss", "ADMIN"),
+    key("m1", "MEMBER"),
+    key("m2", "MEMBER"),
+    key("w1", "WORKER"),
+  ]);
+  return {
+    tenantId,
+    admin: t.client(admin),
+    member: t.client(member),
+    otherMember: t.client(otherMember),
+    worker: t.client(worker),
+    key,
+  };
 }

@@ -22,21 +22,32 @@ const CSV = Buffer.from("id,amount,status\n1,10.5,paid\n2,20.25,open\n3,7,paid\n
 describe.each(backends.map((b) => [b.name, b] as const))("dataset uploads on %s", (_name, backend) => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer(backend, { JOBS_MAX_ARTIFACT_BYTES: String(MAX_BYTES), JOBS_RATE_LIMIT: "0", JOBS_WORKERS: "1" });
+    t = await startTestServer(backend, {
+      JOBS_MAX_ARTIFACT_BYTES: String(MAX_BYTES),
+      JOBS_RATE_LIMIT: "0",
+      JOBS_WORKERS: "1",
+    });
   });
   afterAll(async () => t?.stop());
 
   async function put(key: string | null, query: string, body: Uint8Array, headers: Record<string, string> = {}) {
-    const res = await fetch(`${t.url}/uploads${query}`, { method: "PUT", headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers }, body });
+    const res = await fetch(`${t.url}/uploads${query}`, {
+      method: "PUT",
+      headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers },
+      body,
+    });
     return { status: res.status, json: (await res.json()) as Record<string, any> };
   }
-  const download = async (key: string, id: string) => fetch(`${t.url}/artifacts/${id}`, { headers: { authorization: `Bearer ${key}` } });
+  const download = async (key: string, id: string) =>
+    fetch(`${t.url}/artifacts/${id}`, { headers: { authorization: `Bearer ${key}` } });
   const nodeOf = async (key: string, id: string) => {
     const globalId = Buffer.from(`Artifact:${id}`).toString("base64");
-    const data = await t.client(key).request<{ node: { name: string; contentHash: string } | null }>(
-      `query($id: ID!) { node(id: $id) { ... on Artifact { name contentHash } } }`,
-      { id: globalId },
-    );
+    const data = await t
+      .client(key)
+      .request<{ node: { name: string; contentHash: string } | null }>(
+        `query($id: ID!) { node(id: $id) { ... on Artifact { name contentHash } } }`,
+        { id: globalId },
+      );
     return data.node;
   };
 
@@ -46,11 +57,18 @@ describe.each(backends.map((b) => [b.name, b] as const))("dataset uploads on %s"
     expect(up.status).toBe(201);
     expect(up.json).toEqual({ id: expect.any(String), contentHash: sha256(CSV), sizeBytes: CSV.length });
 
-    const rows = await t.server.services.db.query<{ jobId: string | null; uploadedBy: string; artifactType: string; mimeType: string; purpose: string }>(
-      `select "jobId", "uploadedBy", "artifactType", "mimeType", "purpose" from "artifacts" where "id" = $1::uuid`,
-      [up.json.id],
-    );
-    expect(rows).toEqual([{ jobId: null, uploadedBy: "m1", artifactType: "dataset", mimeType: "text/csv", purpose: "upload" }]);
+    const rows = await t.server.services.db.query<{
+      jobId: string | null;
+      uploadedBy: string;
+      artifactType: string;
+      mimeType: string;
+      purpose: string;
+    }>(`select "jobId", "uploadedBy", "artifactType", "mimeType", "purpose" from "artifacts" where "id" = $1::uuid`, [
+      up.json.id,
+    ]);
+    expect(rows).toEqual([
+      { jobId: null, uploadedBy: "m1", artifactType: "dataset", mimeType: "text/csv", purpose: "upload" },
+    ]);
 
     // The uploader and an admin of the tenant read it; another member and another tenant do not.
     const memberGet = await download(tn.member.key!, up.json.id);
@@ -68,10 +86,16 @@ describe.each(backends.map((b) => [b.name, b] as const))("dataset uploads on %s"
     expect(await nodeOf(stranger.admin.key!, up.json.id)).toBeNull();
 
     // spec.input: the uploader's job reads it; another member's job cannot.
-    const own = await waitForGeneration(tn.member, await createGeneration(tn.member, { kind: "ANALYZE", spec: { input: up.json.id }, seed: 1 }));
+    const own = await waitForGeneration(
+      tn.member,
+      await createGeneration(tn.member, { kind: "ANALYZE", spec: { input: up.json.id }, seed: 1 }),
+    );
     expect(own.state).toBe("SUCCEEDED");
     expect(own.operation.result).toMatchObject({ rows: 3 });
-    const other = await waitForGeneration(tn.otherMember, await createGeneration(tn.otherMember, { kind: "ANALYZE", spec: { input: up.json.id }, seed: 1 }));
+    const other = await waitForGeneration(
+      tn.otherMember,
+      await createGeneration(tn.otherMember, { kind: "ANALYZE", spec: { input: up.json.id }, seed: 1 }),
+    );
     expect(other.state).toBe("FAILED");
     expect(other.error?.code).toBe("INPUT_NOT_FOUND");
 
@@ -86,7 +110,10 @@ describe.each(backends.map((b) => [b.name, b] as const))("dataset uploads on %s"
 
   it("refuses without a key (401), for WORKER keys (403), and over the size limit (413), storing nothing", async () => {
     const tn = await newTenant(t);
-    const before = await t.server.services.db.query<{ n: number }>(`select count(*)::int as n from "artifacts" where "tenantId" = $1::uuid`, [tn.tenantId]);
+    const before = await t.server.services.db.query<{ n: number }>(
+      `select count(*)::int as n from "artifacts" where "tenantId" = $1::uuid`,
+      [tn.tenantId],
+    );
     const none = await put(null, "?name=a.csv", CSV);
     expect(none.status).toBe(401);
     expect(none.json.errors[0].extensions.code).toBe("UNAUTHENTICATED");
@@ -99,7 +126,10 @@ describe.each(backends.map((b) => [b.name, b] as const))("dataset uploads on %s"
     const unnamed = await put(tn.member.key, "", CSV);
     expect(unnamed.status).toBe(400);
     expect(unnamed.json.errors[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "name" });
-    const after = await t.server.services.db.query<{ n: number }>(`select count(*)::int as n from "artifacts" where "tenantId" = $1::uuid`, [tn.tenantId]);
+    const after = await t.server.services.db.query<{ n: number }>(
+      `select count(*)::int as n from "artifacts" where "tenantId" = $1::uuid`,
+      [tn.tenantId],
+    );
     expect(after).toEqual(before);
     await t.server.services.audit.idle();
     const refused = await t.server.services.db.query<{ outcome: string }>(
@@ -130,8 +160,11 @@ describe.each(backends.map((b) => [b.name, b] as const))("dataset uploads on %s"
     const csvPath = join(dir, "orders.csv");
     writeFileSync(csvPath, CSV);
     const cli = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, [BIN, "upload", csvPath, "--json"], { env: { ...process.env, JOBS_URL: t.url, JOBS_API_KEY: tn.member.key! } }, (error, stdout, stderr) =>
-        resolve({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr }),
+      execFile(
+        process.execPath,
+        [BIN, "upload", csvPath, "--json"],
+        { env: { ...process.env, JOBS_URL: t.url, JOBS_API_KEY: tn.member.key! } },
+        (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr }),
       );
     });
     expect(cli.stderr).toBe("");

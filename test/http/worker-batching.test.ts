@@ -20,7 +20,9 @@ function recordingFetch() {
   const completionsPerCall: number[] = [];
   const fetch: Fetch = (input, init) => {
     if (typeof init?.body === "string" && String(input).endsWith("/graphql")) {
-      const body = JSON.parse(init.body) as { query: string; variables?: { completions?: unknown[] } } | { query: string; variables?: { completions?: unknown[] } }[];
+      const body = JSON.parse(init.body) as
+        | { query: string; variables?: { completions?: unknown[] } }
+        | { query: string; variables?: { completions?: unknown[] } }[];
       const ops = Array.isArray(body) ? body : [body];
       requests.push(ops.map((op) => /^\s*(?:mutation|query)\s+(\w+)/.exec(op.query)?.[1] ?? "?"));
       for (const op of ops) if (op.variables?.completions) completionsPerCall.push(op.variables.completions.length);
@@ -44,14 +46,25 @@ describe.each(backends.map((b) => [b.name, b] as const))("batched worker request
     for (let i = 0; i < jobs; i++) ids.add((await createJob(tn.member, "PREDICTIVE", i)).jobId);
     const { fetch, requests, completionsPerCall } = recordingFetch();
     const maxBatch = 2; // one completeJobs and one claimJobs
-    const worker = new Worker({ url: t.url, apiKey: tn.worker.key!, name: "batching", reasonerTypes: ["PREDICTIVE"], logger: quiet, fetch, maxBatch });
+    const worker = new Worker({
+      url: t.url,
+      apiKey: tn.worker.key!,
+      name: "batching",
+      reasonerTypes: ["PREDICTIVE"],
+      logger: quiet,
+      fetch,
+      maxBatch,
+    });
     const stop = new AbortController();
     const finished: string[] = [];
     await worker.run(async (ctx) => ({ result: { n: ctx.job.jobId } }), {
       concurrency: 4,
       signal: stop.signal,
       // Every job waits from the start: a slot finding none is done, and waits for the stop.
-      waitForWork: ({ signal }) => new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener("abort", () => resolve(), { once: true }))),
+      waitForWork: ({ signal }) =>
+        new Promise<void>((resolve) =>
+          signal.aborted ? resolve() : signal.addEventListener("abort", () => resolve(), { once: true }),
+        ),
       onJobFinished: (f) => {
         expect(f.final?.state).toBe("SUCCEEDED");
         finished.push(f.job.jobId);
@@ -88,7 +101,14 @@ describe.each(backends.map((b) => [b.name, b] as const))("batched worker request
     const { fetch, completionsPerCall } = recordingFetch();
     const warnings: string[] = [];
     const logger = { ...quiet, warn: (m: string) => void warnings.push(m) };
-    const worker = new Worker({ url: t.url, apiKey: tn.worker.key!, name: "batching", reasonerTypes: ["PREDICTIVE"], logger, fetch });
+    const worker = new Worker({
+      url: t.url,
+      apiKey: tn.worker.key!,
+      name: "batching",
+      reasonerTypes: ["PREDICTIVE"],
+      logger,
+      fetch,
+    });
     const stop = new AbortController();
     const finished = new Map<string, string | null>();
     const sabotaged = ids[1]!;
@@ -108,29 +128,46 @@ describe.each(backends.map((b) => [b.name, b] as const))("batched worker request
       {
         concurrency: jobs,
         signal: stop.signal,
-        waitForWork: ({ signal }) => new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener("abort", () => resolve(), { once: true }))),
+        waitForWork: ({ signal }) =>
+          new Promise<void>((resolve) =>
+            signal.aborted ? resolve() : signal.addEventListener("abort", () => resolve(), { once: true }),
+          ),
         onJobFinished: (f) => {
           finished.set(f.job.jobId, f.final?.state ?? null);
           if (finished.size === jobs) stop.abort();
         },
       },
     );
-    expect(Object.fromEntries(finished)).toEqual(Object.fromEntries(ids.map((id) => [id, id === sabotaged ? null : "SUCCEEDED"])));
+    expect(Object.fromEntries(finished)).toEqual(
+      Object.fromEntries(ids.map((id) => [id, id === sabotaged ? null : "SUCCEEDED"])),
+    );
     expect(warnings).toContain("lease lost before the job finished");
     expect(completionsPerCall).toEqual([jobs]);
-    const rows = await t.server.services.db.query<{ id: string; result: unknown }>(`select "id", "result" from "jobs" where "id" = any($1::uuid[])`, [ids]);
+    const rows = await t.server.services.db.query<{ id: string; result: unknown }>(
+      `select "id", "result" from "jobs" where "id" = any($1::uuid[])`,
+      [ids],
+    );
     for (const row of rows) expect(row.result).toEqual(row.id === sabotaged ? { by: "hand" } : { n: row.id });
   });
 
   it("gives each operation of a batch its own answer or error", async () => {
     const tn = await newTenant(t);
-    const worker = new Worker({ url: t.url, apiKey: tn.worker.key!, name: "batching", reasonerTypes: ["PREDICTIVE"], logger: quiet });
+    const worker = new Worker({
+      url: t.url,
+      apiKey: tn.worker.key!,
+      name: "batching",
+      reasonerTypes: ["PREDICTIVE"],
+      logger: quiet,
+    });
     const { id: workerId } = await worker.register();
     const { jobId } = await createJob(tn.member, "PREDICTIVE");
     const { fetch, requests } = recordingFetch();
     const batcher = new OperationBatcher(new JobsTransport({ url: t.url, apiKey: tn.worker.key!, fetch }), 10);
     const [claimed, stale] = await Promise.allSettled([
-      batcher.request<{ claimJob: { __typename: string; job?: { jobId: string } } }>(CLAIM_JOB, { workerId, leaseSeconds: 30 }),
+      batcher.request<{ claimJob: { __typename: string; job?: { jobId: string } } }>(CLAIM_JOB, {
+        workerId,
+        leaseSeconds: 30,
+      }),
       batcher.request(COMPLETE_JOB, { leaseToken: "not-a-lease", result: null, artifactIds: null }),
     ]);
     expect(requests).toEqual([["ClaimJob", "CompleteJob"]]); // one request
@@ -140,7 +177,10 @@ describe.each(backends.map((b) => [b.name, b] as const))("batched worker request
 
   it("fails every operation of a batch the server refuses as a whole", async () => {
     const { fetch, requests } = recordingFetch();
-    const batcher = new OperationBatcher(new JobsTransport({ url: t.url, apiKey: "jobs_nobody-has-this-key", fetch }), 10);
+    const batcher = new OperationBatcher(
+      new JobsTransport({ url: t.url, apiKey: "jobs_nobody-has-this-key", fetch }),
+      10,
+    );
     const answers = await Promise.allSettled([
       batcher.request(CLAIM_JOB, { workerId: "00000000-0000-0000-0000-000000000000", leaseSeconds: 30 }),
       batcher.request(COMPLETE_JOB, { leaseToken: "x", result: null, artifactIds: null }),

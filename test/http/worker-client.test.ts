@@ -3,7 +3,16 @@
 // JobFailure says otherwise), gives up a job whose lease is lost without a final call, and hands
 // running jobs back when it is stopped. Plus the idle backoff, on fake timers.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { backoff, isJobsApiError, JobFailure, JobInterrupted, JobsApiError, Worker, type JobFinished, type JobHandler } from "@jobs-api/client/node";
+import {
+  backoff,
+  isJobsApiError,
+  JobFailure,
+  JobInterrupted,
+  JobsApiError,
+  Worker,
+  type JobFinished,
+  type JobHandler,
+} from "@jobs-api/client/node";
 import { sweep } from "../../src/workers/protocol/sql/sweep.ts";
 import { backends } from "../helpers/backends.ts";
 import { createJob } from "../helpers/fixtures.ts";
@@ -22,7 +31,8 @@ function finishedJobs() {
       if (w) w(f);
       else seen.push(f);
     },
-    next: () => (seen.length ? Promise.resolve(seen.shift()!) : new Promise<JobFinished>((resolve) => waiters.push(resolve))),
+    next: () =>
+      seen.length ? Promise.resolve(seen.shift()!) : new Promise<JobFinished>((resolve) => waiters.push(resolve)),
   };
 }
 
@@ -44,7 +54,9 @@ describe("backoff", () => {
       await p;
       return ms;
     };
-    expect([await waited(1), await waited(2), await waited(3), await waited(4), await waited(10)]).toEqual([100, 200, 400, 500, 500]);
+    expect([await waited(1), await waited(2), await waited(3), await waited(4), await waited(10)]).toEqual([
+      100, 200, 400, 500, 500,
+    ]);
     const pending = wait({ emptyClaims: 5, signal: stop.signal });
     stop.abort();
     await pending; // resolves without any timer advancing
@@ -61,26 +73,49 @@ describe.each(backends.map((b) => [b.name, b] as const))("the Worker client on %
 
   const db = () => t.server.services.db;
   const history = async (tn: TestTenant, jobId: string) =>
-    (await tn.member.request<any>(`query($id: ID!) { job(reasonerType: PREDICTIVE, jobId: $id) { statusHistory { state } } }`, { id: jobId })).job.statusHistory.map(
-      (s: { state: string }) => s.state,
-    );
+    (
+      await tn.member.request<any>(
+        `query($id: ID!) { job(reasonerType: PREDICTIVE, jobId: $id) { statusHistory { state } } }`,
+        { id: jobId },
+      )
+    ).job.statusHistory.map((s: { state: string }) => s.state);
   /** What the history says of the first requeue (the failure's code and message). */
   const requeueMessage = async (jobId: string) =>
-    (await db().query<{ message: string }>(`select "message" from "job_status_changes" where "jobId" = $1 and "seq" = 4`, [jobId]))[0]?.message;
+    (
+      await db().query<{ message: string }>(
+        `select "message" from "job_status_changes" where "jobId" = $1 and "seq" = 4`,
+        [jobId],
+      )
+    )[0]?.message;
   const workerOf = (apiKey: string, extra: { leaseSeconds?: number; url?: string } = {}) =>
-    new Worker({ url: extra.url ?? t.url, apiKey, name: "client-test", reasonerTypes: ["PREDICTIVE"], logger: quiet, ...extra });
+    new Worker({
+      url: extra.url ?? t.url,
+      apiKey,
+      name: "client-test",
+      reasonerTypes: ["PREDICTIVE"],
+      logger: quiet,
+      ...extra,
+    });
 
   it("surfaces refusals as JobsApiError with the contract's code and the HTTP status", async () => {
     const tn = await newTenant(t);
-    const asMember = await workerOf(tn.member.key!).register().catch((e: unknown) => e);
+    const asMember = await workerOf(tn.member.key!)
+      .register()
+      .catch((e: unknown) => e);
     expect(isJobsApiError(asMember, "FORBIDDEN")).toBe(true);
-    const unknownKey = await workerOf("jobs_nobody-has-this-key").register().catch((e: unknown) => e);
+    const unknownKey = await workerOf("jobs_nobody-has-this-key")
+      .register()
+      .catch((e: unknown) => e);
     expect(unknownKey).toBeInstanceOf(JobsApiError);
     expect([(unknownKey as JobsApiError).code, (unknownKey as JobsApiError).status]).toEqual(["UNAUTHENTICATED", 401]);
     // Nothing listens on port 9 of the loopback: a network error, not a crash.
-    const nowhere = await workerOf(tn.worker.key!, { url: "http://127.0.0.1:9" }).register().catch((e: unknown) => e);
+    const nowhere = await workerOf(tn.worker.key!, { url: "http://127.0.0.1:9" })
+      .register()
+      .catch((e: unknown) => e);
     expect(isJobsApiError(nowhere, "NETWORK_ERROR")).toBe(true);
-    const lost = await workerOf(tn.worker.key!).heartbeat("not-a-lease").catch((e: unknown) => e);
+    const lost = await workerOf(tn.worker.key!)
+      .heartbeat("not-a-lease")
+      .catch((e: unknown) => e);
     expect(isJobsApiError(lost, "LEASE_LOST")).toBe(true);
   });
 
@@ -95,9 +130,15 @@ describe.each(backends.map((b) => [b.name, b] as const))("the Worker client on %
       async () => {
         attempt++;
         if (attempt === 1) throw new Error("disk full");
-        throw new JobFailure("BAD_MODEL", "the model has no target column", { problems: [{ severity: "error", code: "NO_TARGET", message: "no column named churned" }] });
+        throw new JobFailure("BAD_MODEL", "the model has no target column", {
+          problems: [{ severity: "error", code: "NO_TARGET", message: "no column named churned" }],
+        });
       },
-      { signal: stop.signal, onJobFinished: finished.onJobFinished, waitForWork: backoff({ initialMs: 20, maxMs: 100 }) },
+      {
+        signal: stop.signal,
+        onJobFinished: finished.onJobFinished,
+        waitForWork: backoff({ initialMs: 20, maxMs: 100 }),
+      },
     );
     const first = await finished.next();
     expect(first.final).toMatchObject({ jobId: job.jobId, state: "QUEUED", error: null });
@@ -107,14 +148,25 @@ describe.each(backends.map((b) => [b.name, b] as const))("the Worker client on %
     const second = await finished.next();
     stop.abort();
     await run;
-    expect(second.final).toMatchObject({ jobId: job.jobId, state: "FAILED", error: { code: "BAD_MODEL", message: "the model has no target column" } });
+    expect(second.final).toMatchObject({
+      jobId: job.jobId,
+      state: "FAILED",
+      error: { code: "BAD_MODEL", message: "the model has no target column" },
+    });
     expect(await history(tn, job.jobId)).toEqual(["CREATED", "QUEUED", "RUNNING", "QUEUED", "RUNNING", "FAILED"]);
     expect(await requeueMessage(job.jobId)).toMatch(/^attempt 1 of \d+ failed \(WORKER_ERROR: disk full\); retrying$/);
-    const row = (await db().query<{ attempts: number }>(`select "attempts" from "jobs" where "id" = $1`, [job.jobId]))[0]!;
+    const row = (
+      await db().query<{ attempts: number }>(`select "attempts" from "jobs" where "id" = $1`, [job.jobId])
+    )[0]!;
     expect(row.attempts).toBe(2);
     // The JobFailure's problems are the job's.
-    const problems = await tn.member.request<any>(`query($id: ID!) { job(reasonerType: PREDICTIVE, jobId: $id) { problems { severity code message } } }`, { id: job.jobId });
-    expect(problems.job.problems).toEqual([{ severity: "error", code: "NO_TARGET", message: "no column named churned" }]);
+    const problems = await tn.member.request<any>(
+      `query($id: ID!) { job(reasonerType: PREDICTIVE, jobId: $id) { problems { severity code message } } }`,
+      { id: job.jobId },
+    );
+    expect(problems.job.problems).toEqual([
+      { severity: "error", code: "NO_TARGET", message: "no column named churned" },
+    ]);
   });
 
   it("a handler's returned problems are recorded with its completion", async () => {
@@ -122,17 +174,28 @@ describe.each(backends.map((b) => [b.name, b] as const))("the Worker client on %
     const job = await createJob(tn.member, "PREDICTIVE");
     const finished = finishedJobs();
     const stop = new AbortController();
-    const run = workerOf(tn.worker.key!).run(async () => ({ result: { ok: true }, problems: [{ severity: "warning", code: "ROW_SKIPPED", message: "row 3 had no id", details: { row: 3 } }] }), {
-      signal: stop.signal,
-      onJobFinished: finished.onJobFinished,
-      waitForWork: backoff({ initialMs: 20, maxMs: 100 }),
-    });
+    const run = workerOf(tn.worker.key!).run(
+      async () => ({
+        result: { ok: true },
+        problems: [{ severity: "warning", code: "ROW_SKIPPED", message: "row 3 had no id", details: { row: 3 } }],
+      }),
+      {
+        signal: stop.signal,
+        onJobFinished: finished.onJobFinished,
+        waitForWork: backoff({ initialMs: 20, maxMs: 100 }),
+      },
+    );
     const done = await finished.next();
     stop.abort();
     await run;
     expect(done.final).toMatchObject({ jobId: job.jobId, state: "SUCCEEDED" });
-    const problems = await tn.member.request<any>(`query($id: ID!) { job(reasonerType: PREDICTIVE, jobId: $id) { problems { severity code message details } } }`, { id: job.jobId });
-    expect(problems.job.problems).toEqual([{ severity: "warning", code: "ROW_SKIPPED", message: "row 3 had no id", details: { row: 3 } }]);
+    const problems = await tn.member.request<any>(
+      `query($id: ID!) { job(reasonerType: PREDICTIVE, jobId: $id) { problems { severity code message details } } }`,
+      { id: job.jobId },
+    );
+    expect(problems.job.problems).toEqual([
+      { severity: "warning", code: "ROW_SKIPPED", message: "row 3 had no id", details: { row: 3 } },
+    ]);
   });
 
   it("a lease lost mid-job aborts the handler's signal and makes no final call; the job runs again", async () => {
@@ -154,7 +217,11 @@ describe.each(backends.map((b) => [b.name, b] as const))("the Worker client on %
       }
       return { result: { second: true } };
     };
-    const run = w.run(handler, { signal: stop.signal, onJobFinished: finished.onJobFinished, waitForWork: backoff({ initialMs: 20, maxMs: 100 }) });
+    const run = w.run(handler, {
+      signal: stop.signal,
+      onJobFinished: finished.onJobFinished,
+      waitForWork: backoff({ initialMs: 20, maxMs: 100 }),
+    });
     await isStarted;
     // The lease runs out (as if the worker had stalled) and the sweeper requeues the job.
     await db().query(`update "jobs" set "leaseExpiresOn" = now() - interval '1 second' where "id" = $1`, [job.jobId]);
@@ -168,7 +235,10 @@ describe.each(backends.map((b) => [b.name, b] as const))("the Worker client on %
     expect((reasons[0] as JobInterrupted).reason).toBe("lease-lost");
     expect(first.final).toBeNull();
     expect(second.final).toMatchObject({ jobId: job.jobId, state: "SUCCEEDED" });
-    const read = await tn.member.request<any>(`query($id: ID!) { job(reasonerType: PREDICTIVE, jobId: $id) { ... on ReasonerJob { result } } }`, { id: job.jobId });
+    const read = await tn.member.request<any>(
+      `query($id: ID!) { job(reasonerType: PREDICTIVE, jobId: $id) { ... on ReasonerJob { result } } }`,
+      { id: job.jobId },
+    );
     expect(read.job.result).toEqual({ second: true });
     expect(await history(tn, job.jobId)).toEqual(["CREATED", "QUEUED", "RUNNING", "QUEUED", "RUNNING", "SUCCEEDED"]);
   });

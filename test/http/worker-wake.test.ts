@@ -12,13 +12,20 @@ describe.each(backends.map((b) => [b.name, b] as const))("waiting for work on %s
   let workerKey: string;
   beforeAll(async () => {
     t = await startTestServer(backend);
-    workerKey = (await t.admin.request<any>(`mutation { createApiKey(userId: "waker", role: WORKER) { secret } }`)).createApiKey.secret;
+    workerKey = (await t.admin.request<any>(`mutation { createApiKey(userId: "waker", role: WORKER) { secret } }`))
+      .createApiKey.secret;
   });
   afterAll(async () => t?.stop());
 
   it("wakes when a job of its types becomes claimable, without a timer", async () => {
     // The fallback is far beyond the test's timeout: only a notification can end these waits.
-    const wake = jobsChangedWake({ url: t.url, apiKey: workerKey, reasonerTypes: ["AGENT"], webSocketImpl: WebSocket, fallbackMs: 10 * 60_000 });
+    const wake = jobsChangedWake({
+      url: t.url,
+      apiKey: workerKey,
+      reasonerTypes: ["AGENT"],
+      webSocketImpl: WebSocket,
+      fallbackMs: 10 * 60_000,
+    });
     const signal = new AbortController().signal;
     try {
       await liveUpdatesFor(t.server.services)!.feed.untilJobsWatchers(1);

@@ -11,7 +11,15 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Sql } from "../../src/db/database.ts";
 import type { JobChange } from "../../src/jobs/sql/notify.ts";
-import { CHANGE_OUTBOX, JOBS_CHANNEL, LINES_PER_ROW, notifyPayload, RECORD_CHANGE, recordChangeSql, recordOneChangeSql } from "../../src/jobs/sql/notify.ts";
+import {
+  CHANGE_OUTBOX,
+  JOBS_CHANNEL,
+  LINES_PER_ROW,
+  notifyPayload,
+  RECORD_CHANGE,
+  recordChangeSql,
+  recordOneChangeSql,
+} from "../../src/jobs/sql/notify.ts";
 import { VACUUM_EVERY } from "../../src/jobs/change-notifier.ts";
 import { SEND_BATCH } from "../../src/jobs/sql/sendChanges.ts";
 import { transitionJob } from "../../src/jobs/sql/transitionJob.ts";
@@ -52,7 +60,8 @@ function fakeChange(tenantId: string, revision = 1) {
   return { jobId, payload: notifyPayload({ tenantId, reasonerType: "AGENT", jobId, revision, state: "QUEUED" }) };
 }
 
-const outboxRows = async (db: Sql) => (await db.query<{ n: number }>(`select count(*)::int as n from "${CHANGE_OUTBOX}"`))[0]!.n;
+const outboxRows = async (db: Sql) =>
+  (await db.query<{ n: number }>(`select count(*)::int as n from "${CHANGE_OUTBOX}"`))[0]!.n;
 
 describe.each(backends)("the change outbox on $name", (backend) => {
   let t: TestServer;
@@ -73,7 +82,13 @@ describe.each(backends)("the change outbox on $name", (backend) => {
       const jobId = await addAgentJob(t.admin);
       await changes.until(jobId, 1);
       const db = t.server.services.db;
-      const moved = await transitionJob(db, { jobId, reasonerType: "AGENT", from: ["PENDING"], to: "CANCELED", message: "test" });
+      const moved = await transitionJob(db, {
+        jobId,
+        reasonerType: "AGENT",
+        from: ["PENDING"],
+        to: "CANCELED",
+        message: "test",
+      });
       expect(moved?.revision).toBe(2);
       await changes.until(jobId, 2);
       await t.server.services.notifier.idle();
@@ -95,7 +110,15 @@ describe.each(backends)("the change outbox on $name", (backend) => {
       await changes.until(jobId, 1);
       await expect(
         db.transaction(async (tx) => {
-          expect(await transitionJob(tx, { jobId, reasonerType: "AGENT", from: ["PENDING"], to: "CANCELED", message: "rolled back" })).not.toBeNull();
+          expect(
+            await transitionJob(tx, {
+              jobId,
+              reasonerType: "AGENT",
+              from: ["PENDING"],
+              to: "CANCELED",
+              message: "rolled back",
+            }),
+          ).not.toBeNull();
           throw new Error("changed my mind");
         }),
       ).rejects.toThrow("changed my mind");
@@ -160,7 +183,9 @@ describe.each(backends)("the change outbox on $name", (backend) => {
       });
       await changes.until(ids.at(-1)!);
       const wanted = new Set<string>(ids);
-      expect(changes.heard.filter((c) => wanted.has(c.jobId)).map((c) => [c.jobId, c.revision, c.state])).toEqual(ids.map((id) => [id, 7, "RUNNING"]));
+      expect(changes.heard.filter((c) => wanted.has(c.jobId)).map((c) => [c.jobId, c.revision, c.state])).toEqual(
+        ids.map((id) => [id, 7, "RUNNING"]),
+      );
     } finally {
       changes.stop();
     }
@@ -177,7 +202,13 @@ describe.each(backends)("the change outbox on $name", (backend) => {
   it("vacuums the outbox itself after every VACUUM_EVERY sent changes (autovacuum comes about once a minute)", async () => {
     const db = t.server.services.db;
     const vacuums = async () =>
-      Number((await db.query<{ n: string }>(`select coalesce(vacuum_count, 0) as n from pg_stat_user_tables where relname = '${CHANGE_OUTBOX}'`))[0]?.n ?? 0);
+      Number(
+        (
+          await db.query<{ n: string }>(
+            `select coalesce(vacuum_count, 0) as n from pg_stat_user_tables where relname = '${CHANGE_OUTBOX}'`,
+          )
+        )[0]?.n ?? 0,
+      );
     const before = await vacuums();
     const changes = hearChanges(t);
     try {
@@ -200,7 +231,10 @@ describe.each(backends)("the change outbox on $name", (backend) => {
 
   it("under a burst, sends start at least JOBS_NOTIFY_INTERVAL_MS apart and carry every change committed meanwhile", async () => {
     const intervalMs = 300;
-    const spaced = await startTestServer(backend, { JOBS_NOTIFY_INTERVAL_MS: String(intervalMs), JOBS_SWEEP_INTERVAL_MS: "0" });
+    const spaced = await startTestServer(backend, {
+      JOBS_NOTIFY_INTERVAL_MS: String(intervalMs),
+      JOBS_SWEEP_INTERVAL_MS: "0",
+    });
     const changes = hearChanges(spaced);
     try {
       const db = spaced.server.services.db;
@@ -253,9 +287,15 @@ describe.runIf(postgres)("two processes sending from one outbox (PostgreSQL)", (
   beforeAll(async () => {
     a = await startTestServer(postgres!, { JOBS_SWEEP_INTERVAL_MS: "0" });
     // The second process on the first one's database.
-    b = await startTestServer({ name: "postgres", create: async () => ({ databaseUrl: a.server.services.config.databaseUrl, drop: async () => undefined }) }, {
-      JOBS_SWEEP_INTERVAL_MS: "0",
-    });
+    b = await startTestServer(
+      {
+        name: "postgres",
+        create: async () => ({ databaseUrl: a.server.services.config.databaseUrl, drop: async () => undefined }),
+      },
+      {
+        JOBS_SWEEP_INTERVAL_MS: "0",
+      },
+    );
   });
   afterAll(async () => {
     await b?.stop();
@@ -271,7 +311,10 @@ describe.runIf(postgres)("two processes sending from one outbox (PostgreSQL)", (
     await writer.connect();
     try {
       const ids = Array.from({ length: SEND_BATCH * 3 }, () => randomUUID());
-      await writer.query(`${RECORD_CHANGE} select $1::text || '|AGENT|' || id::text || '|1|QUEUED' from unnest($2::uuid[]) as u(id)`, [tenantId, ids]);
+      await writer.query(
+        `${RECORD_CHANGE} select $1::text || '|AGENT|' || id::text || '|1|QUEUED' from unnest($2::uuid[]) as u(id)`,
+        [tenantId, ids],
+      );
       a.server.services.notifier.send();
       b.server.services.notifier.send();
       await Promise.all([a.server.services.notifier.idle(), b.server.services.notifier.idle()]);

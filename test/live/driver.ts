@@ -14,30 +14,45 @@ export type EventView = { cursor: string; stream: string; data: { n: number } };
 export type LogView = { cursor: string; timestampMs: number; level: string; message: string };
 export type ChangedView = { jobId: string; reasonerType: string; state: string; createdBy: string };
 
-export async function addAgentJob(client: GraphQLClient, name = "mesh", extra: Record<string, unknown> = {}): Promise<string> {
-  const data = await client.request<{ addAgentJob: { job: { jobId: string } } }>(`mutation($i: AddAgentJobInput!) { addAgentJob(input: $i) { job { jobId } } }`, {
-    i: { functionName: name, ...extra },
-  });
+export async function addAgentJob(
+  client: GraphQLClient,
+  name = "mesh",
+  extra: Record<string, unknown> = {},
+): Promise<string> {
+  const data = await client.request<{ addAgentJob: { job: { jobId: string } } }>(
+    `mutation($i: AddAgentJobInput!) { addAgentJob(input: $i) { job { jobId } } }`,
+    {
+      i: { functionName: name, ...extra },
+    },
+  );
   return data.addAgentJob.job.jobId;
 }
 
 export async function createLogicJob(client: GraphQLClient): Promise<string> {
-  const data = await client.request<{ createJob: { job: { jobId: string } } }>(`mutation($i: CreateJobInput!) { createJob(input: $i) { job { jobId } } }`, {
-    i: { reasonerType: "LOGIC", reasonerName: "engine-a", payload: { query: "def output = 1" } },
-  });
+  const data = await client.request<{ createJob: { job: { jobId: string } } }>(
+    `mutation($i: CreateJobInput!) { createJob(input: $i) { job { jobId } } }`,
+    {
+      i: { reasonerType: "LOGIC", reasonerName: "engine-a", payload: { query: "def output = 1" } },
+    },
+  );
   return data.createJob.job.jobId;
 }
 
 /** A worker registered for agent jobs (with whatever key the client has). */
 export async function agentWorker(client: GraphQLClient) {
   const id = (
-    await client.request<{ registerWorker: { id: string } }>(`mutation($i: RegisterWorkerInput!) { registerWorker(input: $i) { id } }`, {
-      i: { name: "live-test-agent", reasonerTypes: ["AGENT"] },
-    })
+    await client.request<{ registerWorker: { id: string } }>(
+      `mutation($i: RegisterWorkerInput!) { registerWorker(input: $i) { id } }`,
+      {
+        i: { name: "live-test-agent", reasonerTypes: ["AGENT"] },
+      },
+    )
   ).registerWorker.id;
   return {
     async claim(): Promise<{ token: string; jobId: string }> {
-      const data = await client.request<{ claimJob: { __typename: string; token?: string; job?: { jobId: string }; message?: string } }>(
+      const data = await client.request<{
+        claimJob: { __typename: string; token?: string; job?: { jobId: string }; message?: string };
+      }>(
         `mutation($w: ID!) { claimJob(workerId: $w) { __typename ... on Lease { token job { jobId } } ... on NoJobResponse { message } } }`,
         { w: id },
       );
@@ -45,13 +60,25 @@ export async function agentWorker(client: GraphQLClient) {
       return { token: data.claimJob.token!, jobId: data.claimJob.job!.jobId };
     },
     status: (token: string, state: string) =>
-      client.request(`mutation($t: String!, $s: JobState!) { updateJobStatus(leaseToken: $t, state: $s) { state } }`, { t: token, s: state }),
+      client.request(`mutation($t: String!, $s: JobState!) { updateJobStatus(leaseToken: $t, state: $s) { state } }`, {
+        t: token,
+        s: state,
+      }),
     events: (token: string, events: unknown[], stream?: string) =>
-      client.request(`mutation($t: String!, $e: [JSON!]!, $s: String) { appendJobEvents(leaseToken: $t, events: $e, stream: $s) }`, { t: token, e: events, s: stream }),
+      client.request(
+        `mutation($t: String!, $e: [JSON!]!, $s: String) { appendJobEvents(leaseToken: $t, events: $e, stream: $s) }`,
+        { t: token, e: events, s: stream },
+      ),
     logs: (token: string, lines: { timestampMs?: number; level?: string; message: string }[]) =>
-      client.request(`mutation($t: String!, $l: [LogLineInput!]!) { appendJobLogs(leaseToken: $t, lines: $l) }`, { t: token, l: lines }),
+      client.request(`mutation($t: String!, $l: [LogLineInput!]!) { appendJobLogs(leaseToken: $t, lines: $l) }`, {
+        t: token,
+        l: lines,
+      }),
     complete: (token: string, result: unknown = { ok: true }) =>
-      client.request(`mutation($t: String!, $r: JSON) { completeJob(leaseToken: $t, result: $r) { state } }`, { t: token, r: result }),
+      client.request(`mutation($t: String!, $r: JSON) { completeJob(leaseToken: $t, result: $r) { state } }`, {
+        t: token,
+        r: result,
+      }),
   };
 }
 
@@ -70,7 +97,10 @@ export async function historyOf(client: GraphQLClient, jobId: string, type = "AG
 
 /** A fresh tenant with keys of each role, made by the first tenant's admin. */
 export async function newTenant(admin: GraphQLClient, name: string, makeClient: (key: string) => GraphQLClient) {
-  const tenant = await admin.request<{ createTenant: { id: string } }>(`mutation($n: String!) { createTenant(name: $n) { id } }`, { n: name });
+  const tenant = await admin.request<{ createTenant: { id: string } }>(
+    `mutation($n: String!) { createTenant(name: $n) { id } }`,
+    { n: name },
+  );
   const key = async (userId: string, role: string) =>
     (
       await admin.request<{ createApiKey: { secret: string } }>(
@@ -78,7 +108,12 @@ export async function newTenant(admin: GraphQLClient, name: string, makeClient: 
         { u: userId, r: role, t: tenant.createTenant.id },
       )
     ).createApiKey.secret;
-  const keys = { admin: await key("boss", "ADMIN"), alice: await key("alice", "MEMBER"), bob: await key("bob", "MEMBER"), worker: await key("agent-1", "WORKER") };
+  const keys = {
+    admin: await key("boss", "ADMIN"),
+    alice: await key("alice", "MEMBER"),
+    bob: await key("bob", "MEMBER"),
+    worker: await key("agent-1", "WORKER"),
+  };
   return {
     tenantId: tenant.createTenant.id,
     keys,

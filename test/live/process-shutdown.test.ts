@@ -29,7 +29,9 @@ async function eventually(what: string, ok: () => boolean, timeoutMs: number): P
 describe.each(backends)("process shutdown on $name", (backend) => {
   // Two server starts (each applying migrations) on a shared machine: the test's own budget is generous;
   // the shutdown's is asserted (10 s).
-  it("exits 0 within 10 s on SIGTERM, closing sockets with 1001, answering waits and handing back running jobs", { timeout: 180_000 }, async () => {
+  it("exits 0 within 10 s on SIGTERM, closing sockets with 1001, answering waits and handing back running jobs", {
+    timeout: 180_000,
+  }, async () => {
     const database = await backend.create();
     const dataDir = mkdtempSync(join(tmpdir(), "jobs-shutdown-"));
     const env = {
@@ -46,13 +48,24 @@ describe.each(backends)("process shutdown on $name", (backend) => {
       // A batch whose step is an agent job: the batch runs in-process, waiting on a step no agent takes.
       const { runBatchJob } = await admin.request<{ runBatchJob: { job: { jobId: string } } }>(
         `mutation($input: RunBatchJobInput!) { runBatchJob(input: $input) { job { jobId } } }`,
-        { input: { name: "held", steps: [{ name: "mesh", run: { reasonerType: "AGENT", payload: { modelId: "m1", functionName: "mesh" } } }] } },
+        {
+          input: {
+            name: "held",
+            steps: [{ name: "mesh", run: { reasonerType: "AGENT", payload: { modelId: "m1", functionName: "mesh" } } }],
+          },
+        },
       );
       const jobId = runBatchJob.job.jobId;
       const socket = liveClient(child.url, ADMIN_KEY);
       const updates = socket.subscribe<{ jobUpdated: JobView }>(JOB_UPDATED, { t: "BATCH", id: jobId });
-      await updates.until(() => updates.items.some((u) => u.jobUpdated.state === "RUNNING"), "the batch to run in-process");
-      const waiting = admin.raw(`query($id: ID!) { waitForJob(reasonerType: BATCH, jobId: $id, timeoutS: 600) { state } }`, { id: jobId });
+      await updates.until(
+        () => updates.items.some((u) => u.jobUpdated.state === "RUNNING"),
+        "the batch to run in-process",
+      );
+      const waiting = admin.raw(
+        `query($id: ID!) { waitForJob(reasonerType: BATCH, jobId: $id, timeoutS: 600) { state } }`,
+        { id: jobId },
+      );
       // The wait is pending once a change reaches it: it is, as soon as the server answered a later request.
       await admin.request(`{ __typename }`);
 
@@ -63,16 +76,21 @@ describe.each(backends)("process shutdown on $name", (backend) => {
       expect(exit, child.output()).toEqual({ code: 0, signal: null });
       expect(tookMs).toBeLessThan(SHUTDOWN_LIMIT_MS);
       expect(closed.code).toBe(1001);
-      expect(waited.errors?.[0]?.extensions).toMatchObject({ code: "JOB_TIMEOUT", reason: "SHUTTING_DOWN", retryable: true });
+      expect(waited.errors?.[0]?.extensions).toMatchObject({
+        code: "JOB_TIMEOUT",
+        reason: "SHUTTING_DOWN",
+        retryable: true,
+      });
       await socket.dispose();
 
       // A fresh start on the same database (no executors, so nothing claims it again): waiting again, uncounted.
       const again = await startServerProcess({ ...env, JOBS_WORKERS: "0" });
       try {
-        const view = await graphqlClient(again.url, ADMIN_KEY).request<{ job: { state: string; statusHistory: { state: string; message: string | null }[] } }>(
-          `query($id: ID!) { job(reasonerType: BATCH, jobId: $id) { state statusHistory { state message } } }`,
-          { id: jobId },
-        );
+        const view = await graphqlClient(again.url, ADMIN_KEY).request<{
+          job: { state: string; statusHistory: { state: string; message: string | null }[] };
+        }>(`query($id: ID!) { job(reasonerType: BATCH, jobId: $id) { state statusHistory { state message } } }`, {
+          id: jobId,
+        });
         expect(view.job.state).toBe("PENDING"); // a batch's waiting state
         expect(view.job.statusHistory.at(-1)?.message).toMatch(/handed back unfinished/);
         if (database.databaseUrl) {
@@ -101,7 +119,15 @@ describe("npm start", () => {
     const proc = spawn("npm", ["start", "--silent"], {
       cwd: ROOT,
       detached: true, // its own process group, as a terminal's foreground job
-      env: { ...process.env, PORT: "0", HOST: "127.0.0.1", JOBS_DATA_DIR: dataDir, JOBS_ADMIN_API_KEY: ADMIN_KEY, JOBS_WORKERS: "1", DATABASE_URL: "" },
+      env: {
+        ...process.env,
+        PORT: "0",
+        HOST: "127.0.0.1",
+        JOBS_DATA_DIR: dataDir,
+        JOBS_ADMIN_API_KEY: ADMIN_KEY,
+        JOBS_WORKERS: "1",
+        DATABASE_URL: "",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";

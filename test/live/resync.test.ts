@@ -6,7 +6,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { liveFeedFor } from "../../src/live/feed.ts";
 import { backends } from "../helpers/backends.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { addAgentJob, agentWorker, type ChangedView, type EventView, JOB_EVENTS, JOB_UPDATED, JOBS_CHANGED, type JobView, moves } from "./driver.ts";
+import {
+  addAgentJob,
+  agentWorker,
+  type ChangedView,
+  type EventView,
+  JOB_EVENTS,
+  JOB_UPDATED,
+  JOBS_CHANGED,
+  type JobView,
+  moves,
+} from "./driver.ts";
 import { type LiveClient, liveClient } from "./ws-client.ts";
 
 const postgres = backends.find((b) => b.name === "postgres");
@@ -61,13 +71,28 @@ describe.runIf(postgres)("subscriptions survive a lost LISTEN connection (Postgr
 
     await resynced;
     await updates.until(() => updates.items.some((u) => u.jobUpdated.state === "SUCCEEDED"), "SUCCEEDED");
-    expect(moves(updates.items.map((u) => u.jobUpdated.state))).toEqual(["PENDING", "CLAIMED", "VALIDATING", "RUNNING", "SUCCEEDED"]);
+    expect(moves(updates.items.map((u) => u.jobUpdated.state))).toEqual([
+      "PENDING",
+      "CLAIMED",
+      "VALIDATING",
+      "RUNNING",
+      "SUCCEEDED",
+    ]);
     expect((await events.take(3)).map((e) => e.jobEvents.data.n)).toEqual([1, 2, 3]);
-    await changed.until(() => changed.items.some((c) => c.jobsChanged.jobId === bornInTheDark), "the job created meanwhile");
-    await changed.until(() => changed.items.some((c) => c.jobsChanged.jobId === jobId && c.jobsChanged.state === "SUCCEEDED"), "the finished job");
+    await changed.until(
+      () => changed.items.some((c) => c.jobsChanged.jobId === bornInTheDark),
+      "the job created meanwhile",
+    );
+    await changed.until(
+      () => changed.items.some((c) => c.jobsChanged.jobId === jobId && c.jobsChanged.state === "SUCCEEDED"),
+      "the finished job",
+    );
 
     // And the new connection carries notifications again.
     const after = await addAgentJob(t.admin);
-    await changed.until(() => changed.items.some((c) => c.jobsChanged.jobId === after), "a job created after the resync");
+    await changed.until(
+      () => changed.items.some((c) => c.jobsChanged.jobId === after),
+      "a job created after the resync",
+    );
   });
 });

@@ -10,16 +10,25 @@ import { backends } from "../helpers/backends.ts";
 import { ADMIN_KEY, graphqlClient, startTestServer, type TestServer } from "../helpers/server.ts";
 import { type Child, startServerProcess, stopChild } from "../execution/processes.ts";
 import { newTenant } from "../http/tenant.ts";
-import { addAgentJob, agentWorker, type EventView, JOB_EVENTS, JOB_LOGS, JOB_UPDATED, JOBS_CHANGED, type LogView } from "./driver.ts";
+import {
+  addAgentJob,
+  agentWorker,
+  type EventView,
+  JOB_EVENTS,
+  JOB_LOGS,
+  JOB_UPDATED,
+  JOBS_CHANGED,
+  type LogView,
+} from "./driver.ts";
 import { type LiveClient, liveClient } from "./ws-client.ts";
 
 const REVOCATION_LIMIT_MS = 2000;
 
 async function keyIdOf(t: TestServer, userId: string, tenantId: string): Promise<string> {
-  const rows = await t.server.services.db.query<{ id: string }>(`select "id"::text as "id" from "api_keys" where "userId" = $1 and "tenantId" = $2::uuid and "revokedOn" is null`, [
-    userId,
-    tenantId,
-  ]);
+  const rows = await t.server.services.db.query<{ id: string }>(
+    `select "id"::text as "id" from "api_keys" where "userId" = $1 and "tenantId" = $2::uuid and "revokedOn" is null`,
+    [userId, tenantId],
+  );
   return rows[0]!.id;
 }
 
@@ -60,7 +69,11 @@ describe.each(backends)("access ending on $name", (backend) => {
     const keptUpdates = kept.subscribe(JOB_UPDATED, { t: "AGENT", id: jobId });
     await keptUpdates.take(1);
 
-    const keyId = (await t.server.services.db.query<{ id: string }>(`select "id"::text as "id" from "api_keys" where "userId" = 'leaver' order by "createdOn" limit 1`))[0]!.id;
+    const keyId = (
+      await t.server.services.db.query<{ id: string }>(
+        `select "id"::text as "id" from "api_keys" where "userId" = 'leaver' order by "createdOn" limit 1`,
+      )
+    )[0]!.id;
     await tn.admin.request(`mutation($id: ID!) { revokeApiKey(id: $id) { revokedOn } }`, { id: keyId });
     const revokedAt = Date.now();
     const closed = await socket.closed;
@@ -76,7 +89,10 @@ describe.each(backends)("access ending on $name", (backend) => {
   it("stops jobEvents and jobLogs for a member whose grant is removed; the owner still receives", async () => {
     const tn = await newTenant(t);
     const jobId = await addAgentJob(tn.member);
-    await tn.member.request(`mutation($j: ID!) { createJobAccess(jobId: $j, subjectId: "m2", relation: VIEWER) { subjectId } }`, { j: jobId });
+    await tn.member.request(
+      `mutation($j: ID!) { createJobAccess(jobId: $j, subjectId: "m2", relation: VIEWER) { subjectId } }`,
+      { j: jobId },
+    );
     const worker = await agentWorker(tn.worker);
     const { token } = await worker.claim();
     await worker.events(token, [{ n: 1 }]);
@@ -137,7 +153,9 @@ describe.runIf(postgres)("revocation across two processes on one PostgreSQL", ()
     const jobId = await addAgentJob(graphqlClient(b.url, key));
     socket = liveClient(b.url, key);
     const streams = await openStreams(socket, jobId);
-    await a.client(tn.admin.key!).request(`mutation($id: ID!) { revokeApiKey(id: $id) { revokedOn } }`, { id: await keyIdOf(a, "remote-leaver", tn.tenantId) });
+    await a.client(tn.admin.key!).request(`mutation($id: ID!) { revokeApiKey(id: $id) { revokedOn } }`, {
+      id: await keyIdOf(a, "remote-leaver", tn.tenantId),
+    });
     const revokedAt = Date.now();
     const closed = await socket.closed;
     expect(Date.now() - revokedAt).toBeLessThan(REVOCATION_LIMIT_MS);

@@ -18,7 +18,10 @@ describe("graceful shutdown of the WebSocket endpoint", () => {
       const { token } = await worker.claim();
       const updates = socket.subscribe<{ jobUpdated: JobView }>(JOB_UPDATED, { t: "AGENT", id: jobId });
       await updates.take(1);
-      const waiting = socket.subscribe<{ waitForJob: { state: string } }>(`query($id: ID!) { waitForJob(reasonerType: AGENT, jobId: $id, timeoutS: 60) { state } }`, { id: jobId });
+      const waiting = socket.subscribe<{ waitForJob: { state: string } }>(
+        `query($id: ID!) { waitForJob(reasonerType: AGENT, jobId: $id, timeoutS: 60) { state } }`,
+        { id: jobId },
+      );
       await liveUpdatesFor(t.server.services)!.server.untilOneShotsInFlight(1);
 
       const stopping = t.stop();

@@ -42,7 +42,9 @@ class RawClient {
   private waiters = new Set<() => void>();
 
   private constructor(readonly ws: WebSocket) {
-    this.closed = new Promise((resolve) => ws.once("close", (code, reason) => resolve({ code, reason: String(reason) })));
+    this.closed = new Promise((resolve) =>
+      ws.once("close", (code, reason) => resolve({ code, reason: String(reason) })),
+    );
     ws.on("message", (data) => {
       this.messages.push(JSON.parse(String(data)) as RawMessage);
       for (const wake of [...this.waiters]) wake();
@@ -83,7 +85,8 @@ class RawClient {
     while (!ready()) {
       if (this.ws.readyState === WebSocket.CLOSED) throw new Error(`socket closed before ${what}`);
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.messages).slice(0, 1000)}`);
+      if (left <= 0)
+        throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.messages).slice(0, 1000)}`);
       await new Promise<void>((resolve) => {
         const wake = () => {
           clearTimeout(timer);
@@ -146,7 +149,11 @@ function onServer(backend: Backend, keepAliveMs: number) {
  * prefix of the lines and then the close, that it resumes from its last cursor with nothing lost,
  * and that what waited unsent in the server never went far past the limit.
  */
-async function dropsTheClientThatStopsReading(s: ReturnType<typeof onServer>, subscriptions: number, cause: SlowConsumerCause): Promise<void> {
+async function dropsTheClientThatStopsReading(
+  s: ReturnType<typeof onServer>,
+  subscriptions: number,
+  cause: SlowConsumerCause,
+): Promise<void> {
   const { t } = s;
   const server = liveUpdatesFor(t.server.services)!.server;
   const droppedBefore = server.slowConsumersDropped();
@@ -162,9 +169,14 @@ async function dropsTheClientThatStopsReading(s: ReturnType<typeof onServer>, su
   const stalled = await s.raw(ADMIN_KEY);
   const ids = Array.from({ length: subscriptions }, (_, i) => `logs-${i}`);
   for (const id of ids) stalled.send({ id, type: "subscribe", payload: { query: JOB_LOGS, variables: vars } });
-  await stalled.until(() => ids.every((id) => stalled.next(id).length === 1), "the first line of each subscription on the raw socket");
+  await stalled.until(
+    () => ids.every((id) => stalled.next(id).length === 1),
+    "the first line of each subscription on the raw socket",
+  );
   await reader.take(1);
-  const openLogs = async () => (await t.server.services.metrics.subscriptionsOpen.get()).values.find((v) => v.labels.field === "jobLogs")?.value ?? 0;
+  const openLogs = async () =>
+    (await t.server.services.metrics.subscriptionsOpen.get()).values.find((v) => v.labels.field === "jobLogs")?.value ??
+    0;
   const logsOpenBefore = await openLogs();
 
   // From here on this process reads nothing of that socket.
@@ -174,11 +186,17 @@ async function dropsTheClientThatStopsReading(s: ReturnType<typeof onServer>, su
   const sampler = setInterval(sample, 5);
   try {
     for (let i = 1; i <= LINES; i += LINES_PER_CALL) {
-      await worker.logs(token, Array.from({ length: Math.min(LINES_PER_CALL, LINES + 1 - i) }, (_, k) => line(i + k)));
+      await worker.logs(
+        token,
+        Array.from({ length: Math.min(LINES_PER_CALL, LINES + 1 - i) }, (_, k) => line(i + k)),
+      );
       sample();
     }
     // The server notices on its own, without the client doing anything.
-    await eventually(() => server.slowConsumersDropped()[cause] === droppedBefore[cause] + 1, `the server to drop the client that stopped reading (${cause})`);
+    await eventually(
+      () => server.slowConsumersDropped()[cause] === droppedBefore[cause] + 1,
+      `the server to drop the client that stopped reading (${cause})`,
+    );
     sample();
     // Its subscriptions ended at once on the server (they cost no more reads); the reader's is open.
     expect(await openLogs()).toBe(logsOpenBefore - subscriptions);
@@ -192,7 +210,9 @@ async function dropsTheClientThatStopsReading(s: ReturnType<typeof onServer>, su
 
     // The reader on the same server receives every line, in order, while and after the other is dropped.
     const all = await reader.take(LINES + 1, 60_000);
-    expect(all.map((l) => Number(l.jobLogs.message.split(" ")[0]))).toEqual(Array.from({ length: LINES + 1 }, (_, i) => i));
+    expect(all.map((l) => Number(l.jobLogs.message.split(" ")[0]))).toEqual(
+      Array.from({ length: LINES + 1 }, (_, i) => i),
+    );
     expect(all.every((l) => l.jobLogs.message.endsWith(filler))).toBe(true);
     sample();
   } finally {
@@ -241,10 +261,17 @@ describe.each(backends.map((b) => [b.name, b] as const))("slow consumers on %s",
       // Exactly at the limit: read, and refused by the parser as an ordinary GraphQL error.
       const at = JSON.stringify({ id: "a", type: "subscribe", payload: { query: `query { ${"a ".repeat(1000)}` } });
       raw.ws.send(at + " ".repeat(max - Buffer.byteLength(at)));
-      await raw.until(() => raw.messages.some((m) => m.id === "a" && m.type === "error"), "the answer to a message at the limit");
+      await raw.until(
+        () => raw.messages.some((m) => m.id === "a" && m.type === "error"),
+        "the answer to a message at the limit",
+      );
       expect(raw.messages.find((m) => m.id === "a")!.payload[0].extensions.code).toBe("GRAPHQL_PARSE_FAILED");
 
-      const over = JSON.stringify({ id: "b", type: "subscribe", payload: { query: `query { ${"a ".repeat(max / 2)} }` } });
+      const over = JSON.stringify({
+        id: "b",
+        type: "subscribe",
+        payload: { query: `query { ${"a ".repeat(max / 2)} }` },
+      });
       expect(Buffer.byteLength(over)).toBeGreaterThan(max);
       raw.ws.send(over);
       const closed = await raw.closed;
@@ -254,7 +281,10 @@ describe.each(backends.map((b) => [b.name, b] as const))("slow consumers on %s",
       // Everyone else is undisturbed.
       const worker = await agentWorker(s.t.admin);
       await worker.claim();
-      await updates.until(() => updates.items.some((u) => u.jobUpdated.state === "CLAIMED"), "the next state after the refusal");
+      await updates.until(
+        () => updates.items.some((u) => u.jobUpdated.state === "CLAIMED"),
+        "the next state after the refusal",
+      );
     });
   });
 

@@ -80,7 +80,11 @@ describe.each(backends.map((b) => [b.name, b] as const))("subscriptions on %s", 
     // Three moves in one transaction: their notifications arrive together, after all three are
     // committed, so this process reads the job once, already RUNNING.
     await t.server.services.db.transaction(async (tx) => {
-      for (const [from, to] of [["PENDING", "CLAIMED"], ["CLAIMED", "VALIDATING"], ["VALIDATING", "RUNNING"]] as const) {
+      for (const [from, to] of [
+        ["PENDING", "CLAIMED"],
+        ["CLAIMED", "VALIDATING"],
+        ["VALIDATING", "RUNNING"],
+      ] as const) {
         expect(await transitionJob(tx, { jobId, reasonerType: "AGENT", from: [from], to })).not.toBeNull();
       }
     });
@@ -113,7 +117,11 @@ describe.each(backends.map((b) => [b.name, b] as const))("subscriptions on %s", 
     expect(events.items.map((e) => e.jobEvents.data.n)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
 
     const third = ten[2]!.jobEvents.cursor;
-    const resumed = live(org.keys.admin).subscribe<{ jobEvents: EventView }>(JOB_EVENTS, { t: "AGENT", id: jobId, after: third });
+    const resumed = live(org.keys.admin).subscribe<{ jobEvents: EventView }>(JOB_EVENTS, {
+      t: "AGENT",
+      id: jobId,
+      after: third,
+    });
     await resumed.take(8);
     await worker.events(token, [{ n: 12 }]);
     await resumed.take(9);
@@ -121,7 +129,11 @@ describe.each(backends.map((b) => [b.name, b] as const))("subscriptions on %s", 
     await events.take(12);
     expect(events.items.map((e) => e.jobEvents.data.n).slice(-1)).toEqual([12]);
 
-    const other = live(org.keys.admin).subscribe<{ jobEvents: EventView }>(JOB_EVENTS, { t: "AGENT", id: jobId, stream: "other" });
+    const other = live(org.keys.admin).subscribe<{ jobEvents: EventView }>(JOB_EVENTS, {
+      t: "AGENT",
+      id: jobId,
+      stream: "other",
+    });
     expect((await other.take(1)).map((e) => e.jobEvents.data.n)).toEqual([99]);
   });
 
@@ -138,7 +150,11 @@ describe.each(backends.map((b) => [b.name, b] as const))("subscriptions on %s", 
     await firstSocket.dispose();
     await worker.events(token, [{ n: 4 }, { n: 5 }]);
 
-    const again = live(org.keys.admin).subscribe<{ jobEvents: EventView }>(JOB_EVENTS, { t: "AGENT", id: jobId, after: got.at(-1)!.jobEvents.cursor });
+    const again = live(org.keys.admin).subscribe<{ jobEvents: EventView }>(JOB_EVENTS, {
+      t: "AGENT",
+      id: jobId,
+      after: got.at(-1)!.jobEvents.cursor,
+    });
     await again.take(2);
     await worker.events(token, [{ n: 6 }]);
     await again.take(3);
@@ -151,17 +167,31 @@ describe.each(backends.map((b) => [b.name, b] as const))("subscriptions on %s", 
     const worker = await agentWorker(org.worker);
     const { token } = await worker.claim();
     const t0 = 1_700_000_000_000;
-    await worker.logs(token, [1, 2, 3, 4, 5].map((i) => ({ timestampMs: t0 + i, message: `line ${i}` })));
+    await worker.logs(
+      token,
+      [1, 2, 3, 4, 5].map((i) => ({ timestampMs: t0 + i, message: `line ${i}` })),
+    );
 
-    const logs = live(org.keys.admin).subscribe<{ jobLogs: LogView }>(JOB_LOGS, { t: "AGENT", id: jobId, since: t0 + 3 });
+    const logs = live(org.keys.admin).subscribe<{ jobLogs: LogView }>(JOB_LOGS, {
+      t: "AGENT",
+      id: jobId,
+      since: t0 + 3,
+    });
     await logs.take(3);
     // A line stamped before sinceMs is not for this subscriber, even live.
-    await worker.logs(token, [{ timestampMs: t0 + 1, message: "late but old" }, { timestampMs: t0 + 10, message: "line 10", level: "warn" }]);
+    await worker.logs(token, [
+      { timestampMs: t0 + 1, message: "late but old" },
+      { timestampMs: t0 + 10, message: "line 10", level: "warn" },
+    ]);
     await logs.take(4);
     expect(logs.items.map((l) => l.jobLogs.message)).toEqual(["line 3", "line 4", "line 5", "line 10"]);
     expect(logs.items.at(-1)!.jobLogs.level).toBe("warn");
 
-    const resumed = live(org.keys.admin).subscribe<{ jobLogs: LogView }>(JOB_LOGS, { t: "AGENT", id: jobId, after: logs.items[1]!.jobLogs.cursor });
+    const resumed = live(org.keys.admin).subscribe<{ jobLogs: LogView }>(JOB_LOGS, {
+      t: "AGENT",
+      id: jobId,
+      after: logs.items[1]!.jobLogs.cursor,
+    });
     await resumed.take(3);
     expect(resumed.items.map((l) => l.jobLogs.message)).toEqual(["line 5", "late but old", "line 10"]);
   });
@@ -170,7 +200,9 @@ describe.each(backends.map((b) => [b.name, b] as const))("subscriptions on %s", 
     const org = await tenant();
     const otherTenant = await tenant();
     const watching = jobsWatchers();
-    const agents = live(org.keys.worker).subscribe<{ jobsChanged: ChangedView }>(JOBS_CHANGED, { f: { reasonerType: "AGENT" } });
+    const agents = live(org.keys.worker).subscribe<{ jobsChanged: ChangedView }>(JOBS_CHANGED, {
+      f: { reasonerType: "AGENT" },
+    });
     const everything = live(org.keys.worker).subscribe<{ jobsChanged: ChangedView }>(JOBS_CHANGED, {});
     const alicesView = live(org.keys.alice).subscribe<{ jobsChanged: ChangedView }>(JOBS_CHANGED, {});
     const bobsView = live(org.keys.bob).subscribe<{ jobsChanged: ChangedView }>(JOBS_CHANGED, {});
@@ -178,12 +210,21 @@ describe.each(backends.map((b) => [b.name, b] as const))("subscriptions on %s", 
     await untilWatching(watching + 5);
     const bobsJob = await addAgentJob(org.bob);
     await bobsView.until(() => bobsView.items.some((c) => c.jobsChanged.jobId === bobsJob), "bob's own job");
-    await everything.until(() => everything.items.some((c) => c.jobsChanged.jobId === bobsJob), "bob's job for the worker");
+    await everything.until(
+      () => everything.items.some((c) => c.jobsChanged.jobId === bobsJob),
+      "bob's job for the worker",
+    );
 
     const logicJob = await createLogicJob(org.alice);
     const agentJob = await addAgentJob(org.alice);
-    await everything.until(() => [logicJob, agentJob].every((id) => everything.items.some((c) => c.jobsChanged.jobId === id)), "both of alice's jobs");
-    await alicesView.until(() => [logicJob, agentJob].every((id) => alicesView.items.some((c) => c.jobsChanged.jobId === id)), "alice's jobs for alice");
+    await everything.until(
+      () => [logicJob, agentJob].every((id) => everything.items.some((c) => c.jobsChanged.jobId === id)),
+      "both of alice's jobs",
+    );
+    await alicesView.until(
+      () => [logicJob, agentJob].every((id) => alicesView.items.some((c) => c.jobsChanged.jobId === id)),
+      "alice's jobs for alice",
+    );
 
     // Offered in the same moment as to the unfiltered subscriber: the filter kept LOGIC out.
     await agents.until(() => agents.items.some((c) => c.jobsChanged.jobId === agentJob), "the agent job");
@@ -198,7 +239,10 @@ describe.each(backends.map((b) => [b.name, b] as const))("subscriptions on %s", 
     // A change (the claim) comes as the job changes.
     const worker = await agentWorker(org.worker);
     const claimed = await worker.claim();
-    await agents.until(() => agents.items.some((c) => c.jobsChanged.jobId === claimed.jobId && c.jobsChanged.state === "CLAIMED"), "the claimed job");
+    await agents.until(
+      () => agents.items.some((c) => c.jobsChanged.jobId === claimed.jobId && c.jobsChanged.state === "CLAIMED"),
+      "the claimed job",
+    );
     expect(strangers.items).toEqual([]);
   });
 
@@ -213,15 +257,27 @@ describe.each(backends.map((b) => [b.name, b] as const))("subscriptions on %s", 
 
     const org = await tenant();
     const alicesJob = await addAgentJob(org.alice);
-    expect(await live(org.keys.bob).subscribe(JOB_UPDATED, { t: "AGENT", id: alicesJob }).errorCode()).toBe("NOT_FOUND");
+    expect(await live(org.keys.bob).subscribe(JOB_UPDATED, { t: "AGENT", id: alicesJob }).errorCode()).toBe(
+      "NOT_FOUND",
+    );
     expect(await live(org.keys.bob).subscribe(JOB_EVENTS, { t: "AGENT", id: alicesJob }).errorCode()).toBe("NOT_FOUND");
     const stranger = await tenant();
-    expect(await live(stranger.keys.admin).subscribe(JOB_UPDATED, { t: "AGENT", id: alicesJob }).errorCode()).toBe("NOT_FOUND");
+    expect(await live(stranger.keys.admin).subscribe(JOB_UPDATED, { t: "AGENT", id: alicesJob }).errorCode()).toBe(
+      "NOT_FOUND",
+    );
     // The right job under the wrong type is not found either, and a malformed cursor is the caller's mistake.
-    expect(await live(org.keys.alice).subscribe(JOB_UPDATED, { t: "LOGIC", id: alicesJob }).errorCode()).toBe("NOT_FOUND");
-    expect(await live(org.keys.alice).subscribe(JOB_EVENTS, { t: "AGENT", id: alicesJob, after: "nope" }).errorCode()).toBe("BAD_USER_INPUT");
+    expect(await live(org.keys.alice).subscribe(JOB_UPDATED, { t: "LOGIC", id: alicesJob }).errorCode()).toBe(
+      "NOT_FOUND",
+    );
+    expect(
+      await live(org.keys.alice).subscribe(JOB_EVENTS, { t: "AGENT", id: alicesJob, after: "nope" }).errorCode(),
+    ).toBe("BAD_USER_INPUT");
     // allUsers is for admins, as on HTTP.
-    expect(await live(org.keys.alice).subscribe(JOBS_CHANGED, { f: { allUsers: true } }).errorCode()).toBe("FORBIDDEN");
+    expect(
+      await live(org.keys.alice)
+        .subscribe(JOBS_CHANGED, { f: { allUsers: true } })
+        .errorCode(),
+    ).toBe("FORBIDDEN");
     // The admin key works on the same endpoint.
     const watching = jobsWatchers();
     const ok = live(ADMIN_KEY).subscribe<{ jobsChanged: ChangedView }>(JOBS_CHANGED, {});
@@ -234,7 +290,9 @@ describe.each(backends.map((b) => [b.name, b] as const))("subscriptions on %s", 
     const deep = `subscription($id: ID!) { jobUpdated(reasonerType: AGENT, jobId: $id) { ... on GenerationJob { rerunOf { rerunOf { rerunOf { rerunOf { rerunOf { rerunOf { rerunOf { rerunOf { rerunOf { rerunOf { rerunOf { rerunOf { jobId } } } } } } } } } } } } } } }`;
     const stream = live(ADMIN_KEY).subscribe(deep, { id: "00000000-0000-7000-8000-000000000000" });
     expect(await stream.errorCode()).toBe("GRAPHQL_VALIDATION_FAILED");
-    const http = await t.admin.raw(deep.replace("subscription", "query").replace("jobUpdated", "job"), { id: "00000000-0000-7000-8000-000000000000" });
+    const http = await t.admin.raw(deep.replace("subscription", "query").replace("jobUpdated", "job"), {
+      id: "00000000-0000-7000-8000-000000000000",
+    });
     expect(http.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
   });
 
@@ -248,7 +306,9 @@ describe.each(backends.map((b) => [b.name, b] as const))("subscriptions on %s", 
     /** Statements spent from the change until every subscriber has it. */
     async function costOfOneChange(subscribers: number, state: string): Promise<number> {
       const socket = live(org.keys.admin);
-      const streams = Array.from({ length: subscribers }, () => socket.subscribe<{ jobUpdated: JobView }>(JOB_UPDATED, { t: "AGENT", id: jobId }));
+      const streams = Array.from({ length: subscribers }, () =>
+        socket.subscribe<{ jobUpdated: JobView }>(JOB_UPDATED, { t: "AGENT", id: jobId }),
+      );
       await Promise.all(streams.map((s) => s.take(1)));
       // The audit log writes a moment after the call it records: wait for it on both ends, so each
       // count holds exactly its own change's audit write.

@@ -9,7 +9,16 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../helpers/backends.ts";
 import { ADMIN_KEY, type GraphQLClient, graphqlClient, startTestServer, type TestServer } from "../helpers/server.ts";
-import { addAgentJob, agentWorker, type EventView, JOB_EVENTS, JOB_UPDATED, JOBS_CHANGED, type JobView, moves } from "./driver.ts";
+import {
+  addAgentJob,
+  agentWorker,
+  type EventView,
+  JOB_EVENTS,
+  JOB_UPDATED,
+  JOBS_CHANGED,
+  type JobView,
+  moves,
+} from "./driver.ts";
 import { type LiveClient, liveClient } from "./ws-client.ts";
 
 const postgres = backends.find((b) => b.name === "postgres");
@@ -97,14 +106,25 @@ describe.runIf(postgres)("two server processes on one PostgreSQL", () => {
     await worker.complete(token);
 
     await updates.until(() => updates.items.some((u) => u.jobUpdated.state === "SUCCEEDED"), "SUCCEEDED");
-    expect(moves(updates.items.map((u) => u.jobUpdated.state))).toEqual(["PENDING", "CLAIMED", "VALIDATING", "RUNNING", "UPLOADING", "SUCCEEDED"]);
+    expect(moves(updates.items.map((u) => u.jobUpdated.state))).toEqual([
+      "PENDING",
+      "CLAIMED",
+      "VALIDATING",
+      "RUNNING",
+      "UPLOADING",
+      "SUCCEEDED",
+    ]);
     const ten = await events.take(10);
     expect(ten.map((e) => e.jobEvents.data.n)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
 
     // Resume from the third cursor, on either process.
     const third = ten[2]!.jobEvents.cursor;
     for (const url of [a.url, b.url]) {
-      const resumed = live(url, ADMIN_KEY).subscribe<{ jobEvents: EventView }>(JOB_EVENTS, { t: "AGENT", id: jobId, after: third });
+      const resumed = live(url, ADMIN_KEY).subscribe<{ jobEvents: EventView }>(JOB_EVENTS, {
+        t: "AGENT",
+        id: jobId,
+        after: third,
+      });
       expect((await resumed.take(7)).map((e) => e.jobEvents.data.n)).toEqual([4, 5, 6, 7, 8, 9, 10]);
     }
   });

@@ -78,8 +78,21 @@ describe("historyUpTo", () => {
 });
 
 describe("visibility in memory", () => {
-  const job = { tenantId: "t1", createdBy: "alice", reasonerType: "AGENT", id: "j1", state: "RUNNING", name: "n" } as JobRecord;
-  const viewer = (userId: string, role: Viewer["role"], tenantId = "t1"): Viewer => ({ tenantId, userId, role, email: null, apiKeyId: null });
+  const job = {
+    tenantId: "t1",
+    createdBy: "alice",
+    reasonerType: "AGENT",
+    id: "j1",
+    state: "RUNNING",
+    name: "n",
+  } as JobRecord;
+  const viewer = (userId: string, role: Viewer["role"], tenantId = "t1"): Viewer => ({
+    tenantId,
+    userId,
+    role,
+    email: null,
+    apiKeyId: null,
+  });
   const grants: AccessGrantRecord[] = [{ jobId: "j1", subjectId: "carol", email: null, relation: "VIEWER" }];
 
   it("reads like job(): tenant for admins and workers; members their own and shared ones", () => {
@@ -97,7 +110,9 @@ describe("visibility in memory", () => {
     expect(matchesJobsFilter(viewer("agent", "WORKER"), { reasonerType: "AGENT" }, job, [])).toBe(true);
     expect(matchesJobsFilter(viewer("agent", "WORKER"), { reasonerType: "LOGIC" }, job, [])).toBe(false);
     expect(matchesJobsFilter(viewer("carol", "MEMBER"), { state: "RUNNING", name: "n" }, job, grants)).toBe(true);
-    expect(matchesJobsFilter(viewer("alice", "MEMBER"), { onlyActive: true }, { ...job, state: "SUCCEEDED" }, [])).toBe(false);
+    expect(matchesJobsFilter(viewer("alice", "MEMBER"), { onlyActive: true }, { ...job, state: "SUCCEEDED" }, [])).toBe(
+      false,
+    );
     expect(matchesJobsFilter(viewer("alice", "MEMBER"), { createdBy: "bob" }, job, [])).toBe(false);
   });
 });

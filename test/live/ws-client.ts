@@ -46,10 +46,13 @@ export class Stream<T> {
     while (!ready()) {
       if (this.error || this.completed) {
         if (ready()) return;
-        throw new Error(`stream ended before ${what}: ${describe(this.error)}; got ${JSON.stringify(this.messages).slice(0, 2000)}`);
+        throw new Error(
+          `stream ended before ${what}: ${describe(this.error)}; got ${JSON.stringify(this.messages).slice(0, 2000)}`,
+        );
       }
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.messages).slice(0, 2000)}`);
+      if (left <= 0)
+        throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.messages).slice(0, 2000)}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.wake.push(() => {
@@ -68,7 +71,11 @@ export class Stream<T> {
 
   /** Waits for the stream to end with an error or a message with errors; returns the first error code. */
   async errorCode(timeoutMs?: number): Promise<unknown> {
-    await this.until(() => this.error !== null || this.messages.some((m) => m.errors?.length), "an error", timeoutMs).catch((e) => {
+    await this.until(
+      () => this.error !== null || this.messages.some((m) => m.errors?.length),
+      "an error",
+      timeoutMs,
+    ).catch((e) => {
       if (!this.completed) throw e;
     });
     const fromMessage = this.messages.find((m) => m.errors?.length)?.errors?.[0]?.extensions?.code;

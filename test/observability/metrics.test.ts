@@ -27,8 +27,14 @@ describe.each(backends.map((b) => [b.name, b] as const))("metrics on %s", (_name
     await createJob(t.admin, "LOGIC", 1);
     await createJob(t.admin, "LOGIC", 2);
     const agent = await createJob(t.admin, "AGENT", 3);
-    const w = (await t.admin.request<any>(`mutation { registerWorker(input: { name: "m", reasonerTypes: [AGENT] }) { id } }`)).registerWorker.id;
-    const claim = (await t.admin.request<any>(`mutation($w: ID!) { claimJob(workerId: $w) { ... on Lease { job { jobId } } } }`, { w })).claimJob;
+    const w = (
+      await t.admin.request<any>(`mutation { registerWorker(input: { name: "m", reasonerTypes: [AGENT] }) { id } }`)
+    ).registerWorker.id;
+    const claim = (
+      await t.admin.request<any>(`mutation($w: ID!) { claimJob(workerId: $w) { ... on Lease { job { jobId } } } }`, {
+        w,
+      })
+    ).claimJob;
     expect(claim.job.jobId).toBe(agent.jobId);
     await t.admin.request(`mutation($w: ID!) { claimJob(workerId: $w) { __typename } }`, { w });
 
@@ -36,29 +42,43 @@ describe.each(backends.map((b) => [b.name, b] as const))("metrics on %s", (_name
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/text\/plain/);
     const text = await res.text();
-    const logicState = (await t.admin.request<any>(`{ jobs(filter: { reasonerType: LOGIC }) { edges { node { state } } } }`)).jobs.edges[0].node.state;
+    const logicState = (
+      await t.admin.request<any>(`{ jobs(filter: { reasonerType: LOGIC }) { edges { node { state } } } }`)
+    ).jobs.edges[0].node.state;
     expect(sample(text, "jobs_stored", { reasoner_type: "LOGIC", state: logicState })).toBe(2);
-    expect(sample(text, "jobs_stored", { reasoner_type: "AGENT", state: "CLAIMED" }) ?? sample(text, "jobs_stored", { reasoner_type: "AGENT" })).toBe(1);
+    expect(
+      sample(text, "jobs_stored", { reasoner_type: "AGENT", state: "CLAIMED" }) ??
+        sample(text, "jobs_stored", { reasoner_type: "AGENT" }),
+    ).toBe(1);
     expect(sample(text, "jobs_queue_depth", { reasoner_type: "LOGIC" })).toBe(2);
     expect(sample(text, "jobs_claim_duration_seconds_count", { outcome: "claimed", via: "graphql" })).toBe(1);
     expect(sample(text, "jobs_claim_duration_seconds_count", { outcome: "empty", via: "graphql" })).toBe(1);
     expect(sample(text, "jobs_queue_wait_seconds_count", { reasoner_type: "AGENT" })).toBe(1);
-    expect(sample(text, "jobs_graphql_request_duration_seconds_count", { operation_type: "mutation", outcome: "ok" })).toBeGreaterThanOrEqual(6);
+    expect(
+      sample(text, "jobs_graphql_request_duration_seconds_count", { operation_type: "mutation", outcome: "ok" }),
+    ).toBeGreaterThanOrEqual(6);
     expect(text).toContain("jobs_process_resident_memory_bytes");
   });
 
   it("counts finishes with run times, failures and retries, and reports empty known queues as 0", async () => {
-    const scrape = async () => (await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).text();
+    const scrape = async () =>
+      (await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).text();
     const before = await scrape();
     const count = (text: string, name: string, labels: Record<string, string>) => sample(text, name, labels) ?? 0;
 
     await createJob(t.admin, "AGENT", 20);
     await createJob(t.admin, "AGENT", 21);
     await createJob(t.admin, "AGENT", 22);
-    const w = (await t.admin.request<any>(`mutation { registerWorker(input: { name: "f", reasonerTypes: [AGENT] }) { id } }`)).registerWorker.id;
-    const claim = async () => (await t.admin.request<any>(`mutation($w: ID!) { claimJob(workerId: $w) { ... on Lease { token } } }`, { w })).claimJob.token as string;
+    const w = (
+      await t.admin.request<any>(`mutation { registerWorker(input: { name: "f", reasonerTypes: [AGENT] }) { id } }`)
+    ).registerWorker.id;
+    const claim = async () =>
+      (await t.admin.request<any>(`mutation($w: ID!) { claimJob(workerId: $w) { ... on Lease { token } } }`, { w }))
+        .claimJob.token as string;
     const first = await claim();
-    await t.admin.request(`mutation($l: String!) { completeJob(leaseToken: $l, result: { ok: true }) { state } }`, { l: first });
+    await t.admin.request(`mutation($l: String!) { completeJob(leaseToken: $l, result: { ok: true }) { state } }`, {
+      l: first,
+    });
     const second = await claim();
     const retried = await t.admin.request<any>(
       `mutation($l: String!) { failJob(leaseToken: $l, error: { code: "FLAKY", message: "try again" }, retryable: true) { state } }`,
@@ -66,10 +86,14 @@ describe.each(backends.map((b) => [b.name, b] as const))("metrics on %s", (_name
     );
     expect(retried.failJob.state).toBe("PENDING");
     const third = await claim();
-    await t.admin.request(`mutation($l: String!) { failJob(leaseToken: $l, error: { code: "BROKEN", message: "no" }) { state } }`, { l: third });
+    await t.admin.request(
+      `mutation($l: String!) { failJob(leaseToken: $l, error: { code: "BROKEN", message: "no" }) { state } }`,
+      { l: third },
+    );
 
     const after = await scrape();
-    const delta = (name: string, labels: Record<string, string>) => count(after, name, labels) - count(before, name, labels);
+    const delta = (name: string, labels: Record<string, string>) =>
+      count(after, name, labels) - count(before, name, labels);
     expect(delta("jobs_finished_total", { reasoner_type: "AGENT", outcome: "succeeded" })).toBe(1);
     expect(delta("jobs_finished_total", { reasoner_type: "AGENT", outcome: "failed" })).toBe(1);
     expect(delta("jobs_run_duration_seconds_count", { reasoner_type: "AGENT", outcome: "succeeded" })).toBe(1);
@@ -105,15 +129,27 @@ describe.each(backends.map((b) => [b.name, b] as const))("metrics on %s", (_name
     const listed = [...section.matchAll(/^\| `(jobs_[a-z_]+)` \|/gm)].map((m) => m[1]!).sort();
     expect(listed).toEqual(ours);
 
-    const dashboard = JSON.parse(readFileSync(new URL("../../deploy/grafana/jobs-api.json", import.meta.url), "utf8")) as { panels: { targets: { expr: string }[] }[] };
-    const charted = new Set(dashboard.panels.flatMap((p) => p.targets.flatMap((target) => [...target.expr.matchAll(/\bjobs_[a-z0-9_]+/g)].map((m) => m[0]))));
-    for (const name of charted) expect(exported.has(name.replace(/_(bucket|count|sum)$/, "")) || exported.has(name), name).toBe(true);
-    for (const name of ours) expect([...charted].some((c) => c === name || c.replace(/_(bucket|count|sum)$/, "") === name), name).toBe(true);
+    const dashboard = JSON.parse(
+      readFileSync(new URL("../../deploy/grafana/jobs-api.json", import.meta.url), "utf8"),
+    ) as { panels: { targets: { expr: string }[] }[] };
+    const charted = new Set(
+      dashboard.panels.flatMap((p) =>
+        p.targets.flatMap((target) => [...target.expr.matchAll(/\bjobs_[a-z0-9_]+/g)].map((m) => m[0])),
+      ),
+    );
+    for (const name of charted)
+      expect(exported.has(name.replace(/_(bucket|count|sum)$/, "")) || exported.has(name), name).toBe(true);
+    for (const name of ours)
+      expect(
+        [...charted].some((c) => c === name || c.replace(/_(bucket|count|sum)$/, "") === name),
+        name,
+      ).toBe(true);
   });
 
   it("needs an admin key of the first tenant", async () => {
     expect((await fetch(`${t.url}/metrics`)).status).toBe(401);
-    const member = (await t.admin.request<any>(`mutation { createApiKey(userId: "mm", role: MEMBER) { secret } }`)).createApiKey.secret;
+    const member = (await t.admin.request<any>(`mutation { createApiKey(userId: "mm", role: MEMBER) { secret } }`))
+      .createApiKey.secret;
     expect((await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${member}` } })).status).toBe(403);
   });
 });

@@ -4,7 +4,12 @@
 // is traced and links to the request that created the job.
 import { context, propagation, trace } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
-import { InMemorySpanExporter, NodeTracerProvider, type ReadableSpan, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-node";
+import {
+  InMemorySpanExporter,
+  NodeTracerProvider,
+  type ReadableSpan,
+  SimpleSpanProcessor,
+} from "@opentelemetry/sdk-trace-node";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -25,10 +30,19 @@ afterAll(async () => {
 
 const traceParent = (traceId: string) => `00-${traceId}-b7ad6b7169203331-01`;
 
-async function post(t: TestServer, query: string, variables: Record<string, unknown> = {}, traceId?: string): Promise<any> {
+async function post(
+  t: TestServer,
+  query: string,
+  variables: Record<string, unknown> = {},
+  traceId?: string,
+): Promise<any> {
   const res = await fetch(`${t.url}/graphql`, {
     method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_KEY}`, ...(traceId ? { traceparent: traceParent(traceId) } : {}) },
+    headers: {
+      "content-type": "application/json",
+      authorization: `Bearer ${ADMIN_KEY}`,
+      ...(traceId ? { traceparent: traceParent(traceId) } : {}),
+    },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await res.json()) as { data?: any; errors?: unknown[] };
@@ -36,9 +50,12 @@ async function post(t: TestServer, query: string, variables: Record<string, unkn
   return body.data;
 }
 
-const children = (spans: ReadableSpan[], parent: ReadableSpan) => spans.filter((s) => s.parentSpanContext?.spanId === parent.spanContext().spanId);
+const children = (spans: ReadableSpan[], parent: ReadableSpan) =>
+  spans.filter((s) => s.parentSpanContext?.spanId === parent.spanContext().spanId);
 const linkedTo = (span: ReadableSpan, target: { traceId: string; spanId?: string }) =>
-  span.links.some((l) => l.context.traceId === target.traceId && (target.spanId === undefined || l.context.spanId === target.spanId));
+  span.links.some(
+    (l) => l.context.traceId === target.traceId && (target.spanId === undefined || l.context.spanId === target.spanId),
+  );
 
 describe.each(backends.map((b) => [b.name, b] as const))("tracing on %s", (_name, backend) => {
   let t: TestServer;
@@ -51,7 +68,9 @@ describe.each(backends.map((b) => [b.name, b] as const))("tracing on %s", (_name
   it("records a span per request with its operation, root fields, statements and caller's trace", async () => {
     const traceId = "0af7651916cd43dd8448eb211c80319c";
     await post(t, "query Me { viewer { userId } }", {}, traceId);
-    await t.admin.raw(`mutation Bad { cancelJob(reasonerType: LOGIC, jobId: "00000000-0000-0000-0000-000000000000") { id } }`);
+    await t.admin.raw(
+      `mutation Bad { cancelJob(reasonerType: LOGIC, jobId: "00000000-0000-0000-0000-000000000000") { id } }`,
+    );
     const spans = exporter.getFinishedSpans();
     const http = spans.find((s) => s.name === "POST /graphql" && s.spanContext().traceId === traceId);
     expect(http?.parentSpanContext?.spanId).toBe("b7ad6b7169203331");
@@ -73,7 +92,10 @@ describe.each(backends.map((b) => [b.name, b] as const))("tracing on %s", (_name
     // A stand-in upstream that records what it is sent and answers an empty list.
     const seen: { traceparent?: string; actAs?: string }[] = [];
     const upstream = createServer((req, res) => {
-      seen.push({ traceparent: req.headers.traceparent as string | undefined, actAs: req.headers["jobs-act-as"] as string | undefined });
+      seen.push({
+        traceparent: req.headers.traceparent as string | undefined,
+        actAs: req.headers["jobs-act-as"] as string | undefined,
+      });
       req.resume();
       req.on("end", () => {
         res.setHeader("content-type", "application/json");
@@ -83,14 +105,27 @@ describe.each(backends.map((b) => [b.name, b] as const))("tracing on %s", (_name
     await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
     const { port } = upstream.address() as AddressInfo;
     const front = await startTestServer(backends[0]!, {
-      JOBS_GATEWAYS: JSON.stringify([{ name: "up", url: `http://127.0.0.1:${port}/graphql`, apiKey: "jobs_upstream-gateway-key-0123", reasonerTypes: ["GENERATION"] }]),
+      JOBS_GATEWAYS: JSON.stringify([
+        {
+          name: "up",
+          url: `http://127.0.0.1:${port}/graphql`,
+          apiKey: "jobs_upstream-gateway-key-0123",
+          reasonerTypes: ["GENERATION"],
+        },
+      ]),
     });
     try {
       const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
       const res = await fetch(`${front.url}/graphql`, {
         method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_KEY}`, traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
-        body: JSON.stringify({ query: "query Gen { jobs(filter: { reasonerType: GENERATION }) { edges { node { jobId } } } }" }),
+        headers: {
+          "content-type": "application/json",
+          authorization: `Bearer ${ADMIN_KEY}`,
+          traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+        },
+        body: JSON.stringify({
+          query: "query Gen { jobs(filter: { reasonerType: GENERATION }) { edges { node { jobId } } } }",
+        }),
       });
       expect(((await res.json()) as { data: unknown }).data).toEqual({ jobs: { edges: [] } });
       expect(seen).toHaveLength(1);
@@ -104,13 +139,26 @@ describe.each(backends.map((b) => [b.name, b] as const))("tracing on %s", (_name
 
   it("traces a job's claim, run, upload and completion, linked to the request that created it", async () => {
     const traceId = "1bf7651916cd43dd8448eb211c80319d";
-    const created = await post(t, `mutation Make { createGenerationJob(input: { kind: MOCK, rows: 50, seed: 3 }) { job { jobId } } }`, {}, traceId);
+    const created = await post(
+      t,
+      `mutation Make { createGenerationJob(input: { kind: MOCK, rows: 50, seed: 3 }) { job { jobId } } }`,
+      {},
+      traceId,
+    );
     const jobId = created.createGenerationJob.job.jobId as string;
-    const done = await post(t, `query($id: ID!) { waitForJob(reasonerType: GENERATION, jobId: $id, timeoutS: 120) { state ... on GenerationJob { artifacts { id downloadUrl } } } }`, { id: jobId });
+    const done = await post(
+      t,
+      `query($id: ID!) { waitForJob(reasonerType: GENERATION, jobId: $id, timeoutS: 120) { state ... on GenerationJob { artifacts { id downloadUrl } } } }`,
+      { id: jobId },
+    );
     expect(done.waitForJob.state).toBe("SUCCEEDED");
 
     // The execution span ends after the completion it contains, which the wait may beat by moments.
-    const execute = await waitForSpan(() => exporter.getFinishedSpans().find((s) => s.name === "job.execute GENERATION" && s.attributes["jobs.job_id"] === jobId));
+    const execute = await waitForSpan(() =>
+      exporter
+        .getFinishedSpans()
+        .find((s) => s.name === "job.execute GENERATION" && s.attributes["jobs.job_id"] === jobId),
+    );
     const spans = exporter.getFinishedSpans();
     const createRequest = spans.find((s) => s.name === "POST /graphql" && s.spanContext().traceId === traceId)!;
     // Linked to the creating request: its span, or one inside it (the GraphQL operation or its field,
@@ -132,32 +180,56 @@ describe.each(backends.map((b) => [b.name, b] as const))("tracing on %s", (_name
     // Downloading the artifact is a transfer span in the caller's trace, with its size.
     const downloadTrace = "2cf7651916cd43dd8448eb211c80319e";
     const artifact = done.waitForJob.artifacts[0];
-    const res = await fetch(artifact.downloadUrl, { headers: { authorization: `Bearer ${ADMIN_KEY}`, traceparent: traceParent(downloadTrace) } });
+    const res = await fetch(artifact.downloadUrl, {
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, traceparent: traceParent(downloadTrace) },
+    });
     expect(res.status).toBe(200);
     const bytes = (await res.arrayBuffer()).byteLength;
-    const download = await waitForSpan(() => exporter.getFinishedSpans().find((s) => s.name === "artifact.download" && s.spanContext().traceId === downloadTrace));
+    const download = await waitForSpan(() =>
+      exporter
+        .getFinishedSpans()
+        .find((s) => s.name === "artifact.download" && s.spanContext().traceId === downloadTrace),
+    );
     expect(download.attributes["jobs.artifact.size_bytes"]).toBe(bytes);
   });
 
   it("gives each batch step a span, and the step's child job links to it", async () => {
     const created = await post(t, `mutation($i: RunBatchJobInput!) { runBatchJob(input: $i) { job { jobId } } }`, {
-      i: { name: "traced", steps: [{ name: "make", run: { reasonerType: "GENERATION", payload: { kind: "MOCK", rows: 10, seed: 5 } } }] },
+      i: {
+        name: "traced",
+        steps: [{ name: "make", run: { reasonerType: "GENERATION", payload: { kind: "MOCK", rows: 10, seed: 5 } } }],
+      },
     });
     const batchId = created.runBatchJob.job.jobId as string;
-    const done = await post(t, `query($id: ID!) { waitForJob(reasonerType: BATCH, jobId: $id, timeoutS: 120) { state ... on BatchJob { steps { childJobId } } } }`, { id: batchId });
+    const done = await post(
+      t,
+      `query($id: ID!) { waitForJob(reasonerType: BATCH, jobId: $id, timeoutS: 120) { state ... on BatchJob { steps { childJobId } } } }`,
+      { id: batchId },
+    );
     expect(done.waitForJob.state).toBe("SUCCEEDED");
     const childId = done.waitForJob.steps[0].childJobId as string;
-    const step = await waitForSpan(() => exporter.getFinishedSpans().find((s) => s.name === "batch.step make" && s.attributes["jobs.batch.child_job_id"] === childId));
-    const child = await waitForSpan(() => exporter.getFinishedSpans().find((s) => s.name === "job.execute GENERATION" && s.attributes["jobs.job_id"] === childId));
+    const step = await waitForSpan(() =>
+      exporter
+        .getFinishedSpans()
+        .find((s) => s.name === "batch.step make" && s.attributes["jobs.batch.child_job_id"] === childId),
+    );
+    const child = await waitForSpan(() =>
+      exporter
+        .getFinishedSpans()
+        .find((s) => s.name === "job.execute GENERATION" && s.attributes["jobs.job_id"] === childId),
+    );
     expect(linkedTo(child, { traceId: step.spanContext().traceId, spanId: step.spanContext().spanId })).toBe(true);
   });
 });
 
 /** Waits for a span to be exported (spans end just after what they wrap answers). */
 function waitForSpan<T>(find: () => T | undefined): Promise<T> {
-  return vi.waitFor(() => {
-    const found = find();
-    if (found === undefined) throw new Error("not yet");
-    return found;
-  }, { timeout: 30_000, interval: 20 });
+  return vi.waitFor(
+    () => {
+      const found = find();
+      if (found === undefined) throw new Error("not yet");
+      return found;
+    },
+    { timeout: 30_000, interval: 20 },
+  );
 }

@@ -100,7 +100,9 @@ describe.each(backends)("the compiled server on %s", (backend) => {
     expect(src).toBeTruthy();
     const asset = await fetch(new URL(src!, server.url));
     expect(asset.status).toBe(200);
-    expect(await asset.text()).toBe(readFileSync(join(DIST, "http", "graphiql-assets", "react.production.min.js"), "utf8"));
+    expect(await asset.text()).toBe(
+      readFileSync(join(DIST, "http", "graphiql-assets", "react.production.min.js"), "utf8"),
+    );
   });
 
   it("writes only JSON lines on stdout, with one access line per request, and stops on SIGTERM", async () => {
@@ -118,7 +120,10 @@ describe.each(backends)("the compiled server on %s", (backend) => {
     const exited = await stopChild(server);
     expect(exited.code).toBe(0);
 
-    const lines = server.stdout().split("\n").filter((l) => l.length > 0);
+    const lines = server
+      .stdout()
+      .split("\n")
+      .filter((l) => l.length > 0);
     expect(lines.length).toBeGreaterThan(1);
     const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(records.find((r) => r.msg === "ready")).toMatchObject({ url: `${server.url}/graphql` });

@@ -32,7 +32,16 @@ describe("Dockerfile", () => {
     const copies = [...runtime.matchAll(/^COPY (?:--from=\w+ )?(\S+)/gm)].map((m) => m[1]);
     // The compiled server, the client package it imports (linked as a workspace), the dashboard's built
     // bundle, and the SQL migrations it applies.
-    expect(copies.sort()).toEqual(["/app/dist", "/app/packages/client/dist", "/app/web/dist", "package.json", "packages/client/package.json", "prisma/migrations"].sort());
+    expect(copies.sort()).toEqual(
+      [
+        "/app/dist",
+        "/app/packages/client/dist",
+        "/app/web/dist",
+        "package.json",
+        "packages/client/package.json",
+        "prisma/migrations",
+      ].sort(),
+    );
   });
 
   it("runs node (not npm) as a non-root user under an init, with a /readyz health check", () => {
@@ -54,9 +63,11 @@ describe("docker-compose.yml", () => {
   });
 
   it("restarts every service and has no literal fallback secrets", () => {
-    for (const [name, service] of Object.entries(compose.services)) expect(service.restart, name).toMatch(/^(always|unless-stopped|on-failure)/);
+    for (const [name, service] of Object.entries(compose.services))
+      expect(service.restart, name).toMatch(/^(always|unless-stopped|on-failure)/);
     expect(composeText).not.toMatch(/\$\{[A-Z_]+:-/);
-    for (const variable of ["POSTGRES_PASSWORD", "JOBS_ADMIN_API_KEY", "JOBS_WORKER_API_KEY"]) expect(composeText).toContain(`\${${variable}:?`);
+    for (const variable of ["POSTGRES_PASSWORD", "JOBS_ADMIN_API_KEY", "JOBS_WORKER_API_KEY"])
+      expect(composeText).toContain(`\${${variable}:?`);
   });
 
   it("gives the worker a WORKER key, not the admin key, and runs it compiled", () => {

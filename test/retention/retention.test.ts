@@ -21,27 +21,60 @@ describe.each(backends.map((b) => [b.name, b] as const))("retention on %s", (nam
   let t: TestServer;
   beforeAll(async () => {
     // The server's own passes are off (interval 0): each test runs retention itself, as a process would.
-    t = await startTestServer(backend, { JOBS_RETENTION_INTERVAL_MS: "0", JOBS_SWEEP_INTERVAL_MS: "0", JOBS_RATE_LIMIT: "0", JOBS_WORKERS: "1" });
+    t = await startTestServer(backend, {
+      JOBS_RETENTION_INTERVAL_MS: "0",
+      JOBS_SWEEP_INTERVAL_MS: "0",
+      JOBS_RATE_LIMIT: "0",
+      JOBS_WORKERS: "1",
+    });
   });
   afterAll(async () => t?.stop());
 
   const db = () => t.server.services.db;
   const blobs = () => t.server.services.blobs;
   const retention = (options: Partial<RetentionOptions> = {}) =>
-    new Retention(db(), blobs(), { maxAgeMs: 30 * DAY_MS, batchSize: 2, keepProvenance: true, blobGraceMs: 0, ...options });
+    new Retention(db(), blobs(), {
+      maxAgeMs: 30 * DAY_MS,
+      batchSize: 2,
+      keepProvenance: true,
+      blobGraceMs: 0,
+      ...options,
+    });
   /** Makes jobs look finished `days` ago. */
   const finishedDaysAgo = (jobIds: string[], days: number) =>
-    db().query(`update "jobs" set "finishedOn" = now() - make_interval(days => $2) where "id" = any($1::uuid[])`, [jobIds, days]);
+    db().query(`update "jobs" set "finishedOn" = now() - make_interval(days => $2) where "id" = any($1::uuid[])`, [
+      jobIds,
+      days,
+    ]);
   const rowsOf = async (jobId: string) => {
-    const tables = ["jobs", "job_status_changes", "job_events", "job_log_lines", "artifacts", "access_grants", "idempotency_keys"];
+    const tables = [
+      "jobs",
+      "job_status_changes",
+      "job_events",
+      "job_log_lines",
+      "artifacts",
+      "access_grants",
+      "idempotency_keys",
+    ];
     const counts: Record<string, number> = {};
     for (const table of tables) {
       const column = table === "jobs" ? "id" : "jobId";
-      counts[table] = (await db().query<{ n: number }>(`select count(*)::int as n from "${table}" where "${column}" = $1::uuid`, [jobId]))[0]!.n;
+      counts[table] = (
+        await db().query<{ n: number }>(`select count(*)::int as n from "${table}" where "${column}" = $1::uuid`, [
+          jobId,
+        ])
+      )[0]!.n;
     }
     return counts;
   };
-  const worker = (tn: TestTenant) => new Worker({ url: t.url, apiKey: tn.worker.key!, name: "retained", reasonerTypes: ["PRESCRIPTIVE"], logger: quiet });
+  const worker = (tn: TestTenant) =>
+    new Worker({
+      url: t.url,
+      apiKey: tn.worker.key!,
+      name: "retained",
+      reasonerTypes: ["PRESCRIPTIVE"],
+      logger: quiet,
+    });
 
   /** A PRESCRIPTIVE job run to SUCCEEDED with events, logs and the given uploads attached. */
   async function finishedJob(tn: TestTenant, uploads: Buffer[]): Promise<string> {
@@ -52,7 +85,8 @@ describe.each(backends.map((b) => [b.name, b] as const))("retention on %s", (nam
     await w.appendEvents(lease.token, [{ percent: 50 }]);
     await w.appendLogs(lease.token, [{ message: "solving" }, { message: "solved" }]);
     const ids: string[] = [];
-    for (const [i, body] of uploads.entries()) ids.push((await w.uploadArtifact(lease.token, { name: `out-${i}.bin`, body })).id);
+    for (const [i, body] of uploads.entries())
+      ids.push((await w.uploadArtifact(lease.token, { name: `out-${i}.bin`, body })).id);
     await w.complete(lease.token, { ok: true }, ids);
     return job.jobId;
   }
@@ -65,9 +99,13 @@ describe.each(backends.map((b) => [b.name, b] as const))("retention on %s", (nam
     const recent = await finishedJob(tn, [shared]);
     const waiting = await createJob(tn.member, "PRESCRIPTIVE", 1);
     const canceled = await createJob(tn.member, "LOGIC", 2, { idempotencyKey: "old-key" });
-    await tn.member.request(`mutation($id: ID!) { cancelJob(reasonerType: LOGIC, jobId: $id) { state } }`, { id: canceled.jobId });
+    await tn.member.request(`mutation($id: ID!) { cancelJob(reasonerType: LOGIC, jobId: $id) { state } }`, {
+      id: canceled.jobId,
+    });
     await finishedDaysAgo([old, canceled.jobId], 31);
-    await db().query(`update "jobs" set "createdOn" = now() - interval '40 days' where "id" = $1::uuid`, [waiting.jobId]);
+    await db().query(`update "jobs" set "createdOn" = now() - interval '40 days' where "id" = $1::uuid`, [
+      waiting.jobId,
+    ]);
     expect(await rowsOf(old)).toMatchObject({ jobs: 1, job_events: 1, job_log_lines: 2, artifacts: 2 });
 
     const pass = await retention().runOnce();
@@ -79,7 +117,10 @@ describe.each(backends.map((b) => [b.name, b] as const))("retention on %s", (nam
     expect((await rowsOf(waiting.jobId)).jobs).toBe(1);
     expect(existsSync(blobs().pathOf(sha256(own)))).toBe(false);
     expect(existsSync(blobs().pathOf(sha256(shared)))).toBe(true);
-    const read = await tn.member.request<{ job: unknown }>(`query($id: ID!) { job(reasonerType: PRESCRIPTIVE, jobId: $id) { jobId } }`, { id: old });
+    const read = await tn.member.request<{ job: unknown }>(
+      `query($id: ID!) { job(reasonerType: PRESCRIPTIVE, jobId: $id) { jobId } }`,
+      { id: old },
+    );
     expect(read.job).toBeNull();
     // The removed job's idempotency key is free again: the same request makes a new job.
     const again = await createJob(tn.member, "LOGIC", 2, { idempotencyKey: "old-key" });
@@ -97,7 +138,9 @@ describe.each(backends.map((b) => [b.name, b] as const))("retention on %s", (nam
       `mutation { createGenerationJob(input: { kind: MOCK, rows: 20, seed: 3, spec: { columns: [{ name: "n", type: "int" }] } }) { job { jobId } } }`,
     );
     const jobId = created.createGenerationJob.job.jobId;
-    const done = await t.admin.request<{ waitForJob: { state: string; evidence: { files: { contentHash: string }[] } } }>(
+    const done = await t.admin.request<{
+      waitForJob: { state: string; evidence: { files: { contentHash: string }[] } };
+    }>(
       `query($id: ID!) { waitForJob(reasonerType: GENERATION, jobId: $id, timeoutS: 120) { state ... on GenerationJob { evidence { files { contentHash } } } } }`,
       { id: jobId },
     );
@@ -124,7 +167,9 @@ describe.each(backends.map((b) => [b.name, b] as const))("retention on %s", (nam
     const bytes = randomBytes(1000);
     const upload = await w.uploadArtifact(lease!.token, { name: "unused.bin", body: bytes });
     await w.complete(lease!.token, { ok: true }, []);
-    await db().query(`update "artifacts" set "createdOn" = now() - interval '31 days' where "id" = $1::uuid`, [upload.id]);
+    await db().query(`update "artifacts" set "createdOn" = now() - interval '31 days' where "id" = $1::uuid`, [
+      upload.id,
+    ]);
     // The job itself finished just now: it stays, its stray upload goes.
     expect(await retention().runOnce()).toEqual({ jobs: 0, uploads: 1, blobs: 1 });
     expect((await rowsOf(job.jobId)).jobs).toBe(1);
@@ -145,42 +190,67 @@ describe.each(backends.map((b) => [b.name, b] as const))("retention on %s", (nam
 
   it("two processes sweeping at once remove each job once", async () => {
     const tn = await newTenant(t);
-    const inputs = Array.from({ length: 30 }, (_, n) => ({ reasonerType: "LOGIC", reasonerName: "engine-a", payload: { query: `def n = ${n}` } }));
-    const made = await tn.member.request<{ createJobs: { job: { jobId: string } }[] }>(`mutation($i: [CreateJobInput!]!) { createJobs(inputs: $i) { job { jobId } } }`, { i: inputs });
+    const inputs = Array.from({ length: 30 }, (_, n) => ({
+      reasonerType: "LOGIC",
+      reasonerName: "engine-a",
+      payload: { query: `def n = ${n}` },
+    }));
+    const made = await tn.member.request<{ createJobs: { job: { jobId: string } }[] }>(
+      `mutation($i: [CreateJobInput!]!) { createJobs(inputs: $i) { job { jobId } } }`,
+      { i: inputs },
+    );
     const ids = made.createJobs.map((r) => r.job.jobId);
-    await db().query(`update "jobs" set "state" = 'CANCELED', "nativeState" = 'ABORTED', "finishedOn" = now() - interval '40 days' where "id" = any($1::uuid[])`, [ids]);
+    await db().query(
+      `update "jobs" set "state" = 'CANCELED', "nativeState" = 'ABORTED', "finishedOn" = now() - interval '40 days' where "id" = any($1::uuid[])`,
+      [ids],
+    );
     const [a, b] = await Promise.all([retention({ batchSize: 4 }).runOnce(), retention({ batchSize: 4 }).runOnce()]);
     expect(a.jobs + b.jobs).toBe(30);
-    expect((await db().query<{ n: number }>(`select count(*)::int as n from "jobs" where "id" = any($1::uuid[])`, [ids]))[0]!.n).toBe(0);
+    expect(
+      (await db().query<{ n: number }>(`select count(*)::int as n from "jobs" where "id" = any($1::uuid[])`, [ids]))[0]!
+        .n,
+    ).toBe(0);
   });
 
-  it.runIf(name === "postgres")("skips a finished job another transaction holds locked instead of waiting for it", async () => {
-    const tn = await newTenant(t);
-    const jobs = await Promise.all([createJob(tn.member, "LOGIC", 1), createJob(tn.member, "LOGIC", 2)]);
-    const ids = jobs.map((j) => j.jobId);
-    await db().query(`update "jobs" set "state" = 'CANCELED', "nativeState" = 'ABORTED', "finishedOn" = now() - interval '40 days' where "id" = any($1::uuid[])`, [ids]);
-    const other = new pg.Client({ connectionString: t.server.services.config.databaseUrl });
-    await other.connect();
-    try {
-      await other.query("begin");
-      await other.query(`select 1 from "jobs" where "id" = $1::uuid for update`, [ids[0]]);
-      expect((await retention().runOnce()).jobs).toBe(1);
-      expect((await rowsOf(ids[0]!)).jobs).toBe(1);
-      await other.query("rollback");
-      expect((await retention().runOnce()).jobs).toBe(1);
-      expect((await rowsOf(ids[0]!)).jobs).toBe(0);
-    } finally {
-      await other.end();
-    }
-  });
+  it.runIf(name === "postgres")(
+    "skips a finished job another transaction holds locked instead of waiting for it",
+    async () => {
+      const tn = await newTenant(t);
+      const jobs = await Promise.all([createJob(tn.member, "LOGIC", 1), createJob(tn.member, "LOGIC", 2)]);
+      const ids = jobs.map((j) => j.jobId);
+      await db().query(
+        `update "jobs" set "state" = 'CANCELED', "nativeState" = 'ABORTED', "finishedOn" = now() - interval '40 days' where "id" = any($1::uuid[])`,
+        [ids],
+      );
+      const other = new pg.Client({ connectionString: t.server.services.config.databaseUrl });
+      await other.connect();
+      try {
+        await other.query("begin");
+        await other.query(`select 1 from "jobs" where "id" = $1::uuid for update`, [ids[0]]);
+        expect((await retention().runOnce()).jobs).toBe(1);
+        expect((await rowsOf(ids[0]!)).jobs).toBe(1);
+        await other.query("rollback");
+        expect((await retention().runOnce()).jobs).toBe(1);
+        expect((await rowsOf(ids[0]!)).jobs).toBe(0);
+      } finally {
+        await other.end();
+      }
+    },
+  );
 });
 
 describe("retention run by the server itself", () => {
   it("removes a finished job past the age on its own passes (JOBS_RETENTION_INTERVAL_MS)", async () => {
-    const t = await startTestServer(backends[0]!, { JOBS_RETENTION_DAYS: "1", JOBS_RETENTION_INTERVAL_MS: "50", JOBS_SWEEP_INTERVAL_MS: "0" });
+    const t = await startTestServer(backends[0]!, {
+      JOBS_RETENTION_DAYS: "1",
+      JOBS_RETENTION_INTERVAL_MS: "50",
+      JOBS_SWEEP_INTERVAL_MS: "0",
+    });
     try {
       const job = await createJob(t.admin, "LOGIC", 1);
-      await t.admin.request(`mutation($id: ID!) { cancelJob(reasonerType: LOGIC, jobId: $id) { state } }`, { id: job.jobId });
+      await t.admin.request(`mutation($id: ID!) { cancelJob(reasonerType: LOGIC, jobId: $id) { state } }`, {
+        id: job.jobId,
+      });
       const db = t.server.services.db;
       await db.query(`update "jobs" set "finishedOn" = now() - interval '2 days' where "id" = $1::uuid`, [job.jobId]);
       // Waits on the condition (the row gone), checked each time the database is asked.
@@ -190,7 +260,9 @@ describe("retention run by the server itself", () => {
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
       const kept = await createJob(t.admin, "LOGIC", 2);
-      await t.admin.request(`mutation($id: ID!) { cancelJob(reasonerType: LOGIC, jobId: $id) { state } }`, { id: kept.jobId });
+      await t.admin.request(`mutation($id: ID!) { cancelJob(reasonerType: LOGIC, jobId: $id) { state } }`, {
+        id: kept.jobId,
+      });
       // A job finished just now is younger than the age: it stays.
       expect((await db.query(`select 1 from "jobs" where "id" = $1::uuid`, [kept.jobId])).length).toBe(1);
     } finally {

@@ -32,7 +32,8 @@ describe("next run across daylight-saving transitions", () => {
   });
 
   it("Europe/Berlin: an every-30-minutes schedule keeps its real-time spacing through both transitions", () => {
-    const spacing = (isoTimes: string[]) => isoTimes.slice(1).map((t, i) => (Date.parse(t) - Date.parse(isoTimes[i]!)) / 60_000);
+    const spacing = (isoTimes: string[]) =>
+      isoTimes.slice(1).map((t, i) => (Date.parse(t) - Date.parse(isoTimes[i]!)) / 60_000);
     const fallBack = ticks("*/30 * * * *", "Europe/Berlin", "2026-10-24T23:00:00Z", 6);
     expect(fallBack[0]).toBe("2026-10-24T23:30:00.000Z");
     expect(spacing(fallBack)).toEqual([30, 30, 30, 30, 30]); // both 02:00 and both 02:30 run
@@ -50,8 +51,14 @@ describe("next run across daylight-saving transitions", () => {
   });
 
   it("America/New_York: 02:30 on the spring-forward night runs at 03:00 EDT; 01:30 on the fall-back night runs once", () => {
-    expect(ticks("30 2 * * *", "America/New_York", "2026-03-07T12:00:00Z", 2)).toEqual(["2026-03-08T07:00:00.000Z", "2026-03-09T06:30:00.000Z"]);
-    expect(ticks("30 1 * * *", "America/New_York", "2026-10-31T12:00:00Z", 2)).toEqual(["2026-11-01T05:30:00.000Z", "2026-11-02T06:30:00.000Z"]);
+    expect(ticks("30 2 * * *", "America/New_York", "2026-03-07T12:00:00Z", 2)).toEqual([
+      "2026-03-08T07:00:00.000Z",
+      "2026-03-09T06:30:00.000Z",
+    ]);
+    expect(ticks("30 1 * * *", "America/New_York", "2026-10-31T12:00:00Z", 2)).toEqual([
+      "2026-11-01T05:30:00.000Z",
+      "2026-11-02T06:30:00.000Z",
+    ]);
     expect(ticks("0 * * * *", "America/New_York", "2026-11-01T04:00:00Z", 4)).toEqual([
       "2026-11-01T05:00:00.000Z", // 01:00 EDT
       "2026-11-01T06:00:00.000Z", // 01:00 EST: hourly runs keep running hourly
@@ -61,7 +68,10 @@ describe("next run across daylight-saving transitions", () => {
   });
 
   it("UTC has no transitions; the next run is strictly after the given instant", () => {
-    expect(ticks("0 0 1 * *", "UTC", "2026-01-01T00:00:00Z", 2)).toEqual(["2026-02-01T00:00:00.000Z", "2026-03-01T00:00:00.000Z"]);
+    expect(ticks("0 0 1 * *", "UTC", "2026-01-01T00:00:00Z", 2)).toEqual([
+      "2026-02-01T00:00:00.000Z",
+      "2026-03-01T00:00:00.000Z",
+    ]);
   });
 });
 
@@ -77,7 +87,10 @@ describe("parseCronSpec", () => {
   };
 
   it("accepts five-field expressions in IANA zones, normalising spaces", () => {
-    expect(parseCronSpec({ cron: " */15  9-17 * * MON-FRI ", timezone: "Asia/Kolkata" })).toEqual({ cron: "*/15 9-17 * * MON-FRI", timezone: "Asia/Kolkata" });
+    expect(parseCronSpec({ cron: " */15  9-17 * * MON-FRI ", timezone: "Asia/Kolkata" })).toEqual({
+      cron: "*/15 9-17 * * MON-FRI",
+      timezone: "Asia/Kolkata",
+    });
     expect(fieldOf("0 0 L * *", "UTC")).toBe("accepted");
   });
 

@@ -30,17 +30,37 @@ interface ScheduleView {
   lastRunOn: string | null;
   lastError: string | null;
   createdBy: string;
-  lastJob: { jobId: string; reasonerType: string; name: string | null; createdBy: string; rows?: number; seed?: number } | null;
+  lastJob: {
+    jobId: string;
+    reasonerType: string;
+    name: string | null;
+    createdBy: string;
+    rows?: number;
+    seed?: number;
+  } | null;
 }
 
 const generationJob = { reasonerType: "GENERATION", payload: { kind: "MOCK", rows: 10, seed: 7 } };
-const input = (over: Record<string, unknown> = {}) => ({ name: "nightly", cron: "0 3 * * *", timezone: "Europe/Berlin", job: generationJob, ...over });
+const input = (over: Record<string, unknown> = {}) => ({
+  name: "nightly",
+  cron: "0 3 * * *",
+  timezone: "Europe/Berlin",
+  job: generationJob,
+  ...over,
+});
 
 async function create(client: GraphQLClient, over: Record<string, unknown> = {}): Promise<ScheduleView> {
   return (await client.request<{ createSchedule: ScheduleView }>(CREATE, { input: input(over) })).createSchedule;
 }
 async function list(client: GraphQLClient, first = 50, after?: string) {
-  return (await client.request<{ schedules: { edges: { cursor: string; node: ScheduleView }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(LIST, { first, after })).schedules;
+  return (
+    await client.request<{
+      schedules: {
+        edges: { cursor: string; node: ScheduleView }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      };
+    }>(LIST, { first, after })
+  ).schedules;
 }
 async function errorOf(client: GraphQLClient, query: string, variables: Record<string, unknown>) {
   const res = await client.raw(query, variables);
@@ -71,7 +91,8 @@ describe.each(backends)("schedules on $name", (backend) => {
     );
     await t.server.services.db.query(`select pg_notify('jobs_schedules', '')`);
   }
-  const scheduleOf = async (client: GraphQLClient, id: string) => (await list(client)).edges.map((e) => e.node).find((s) => s.id === id);
+  const scheduleOf = async (client: GraphQLClient, id: string) =>
+    (await list(client)).edges.map((e) => e.node).find((s) => s.id === id);
 
   beforeAll(async () => {
     t = await startTestServer(backend);
@@ -106,12 +127,33 @@ describe.each(backends)("schedules on $name", (backend) => {
   it("creates a schedule armed at its next tick in its time zone, and lists it", async () => {
     const before = Date.now();
     const s = await create(tenant.member, { name: "berlin-3am" });
-    expect(s).toMatchObject({ name: "berlin-3am", cron: "0 3 * * *", timezone: "Europe/Berlin", catchUp: "ONCE", paused: false, lastRunOn: null, lastJob: null, createdBy: "m1" });
-    expect(s.job).toEqual({ reasonerType: "GENERATION", reasonerName: null, payload: { kind: "MOCK", rows: 10, seed: 7 }, name: null });
+    expect(s).toMatchObject({
+      name: "berlin-3am",
+      cron: "0 3 * * *",
+      timezone: "Europe/Berlin",
+      catchUp: "ONCE",
+      paused: false,
+      lastRunOn: null,
+      lastJob: null,
+      createdBy: "m1",
+    });
+    expect(s.job).toEqual({
+      reasonerType: "GENERATION",
+      reasonerName: null,
+      payload: { kind: "MOCK", rows: 10, seed: 7 },
+      name: null,
+    });
     const next = new Date(s.nextRunOn!);
     expect(next.getTime()).toBeGreaterThan(before);
     expect(next.getTime() - before).toBeLessThanOrEqual(25 * 3600_000);
-    expect(new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Berlin", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(next)).toBe("03:00");
+    expect(
+      new Intl.DateTimeFormat("en-GB", {
+        timeZone: "Europe/Berlin",
+        hour: "2-digit",
+        minute: "2-digit",
+        hourCycle: "h23",
+      }).format(next),
+    ).toBe("03:00");
     const utc = await create(tenant.member, { name: "utc-default", timezone: undefined, cron: "15 * * * *" });
     expect(utc.timezone).toBe("UTC");
     expect(new Date(utc.nextRunOn!).getUTCMinutes()).toBe(15);
@@ -127,20 +169,31 @@ describe.each(backends)("schedules on $name", (backend) => {
     const page2 = await list(own.member, 2, page1.pageInfo.endCursor!);
     expect(page2.edges.map((e) => e.node.name)).toEqual(["s1"]);
     expect(page2.pageInfo.hasNextPage).toBe(false);
-    expect((await errorOf(own.member, LIST, { first: 2, after: "nonsense" })).extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "after" });
-    expect((await errorOf(own.member, LIST, { first: 501 })).extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "first" });
+    expect((await errorOf(own.member, LIST, { first: 2, after: "nonsense" })).extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "after",
+    });
+    expect((await errorOf(own.member, LIST, { first: 501 })).extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "first",
+    });
   });
 
   it("pauses (no next tick) and resumes (armed from now); both are idempotent", async () => {
     const s = await create(tenant.member, { name: "pausable", cron: "*/5 * * * *" });
     const paused = (await tenant.member.request<{ pauseSchedule: ScheduleView }>(PAUSE, { id: s.id })).pauseSchedule;
     expect(paused).toMatchObject({ paused: true, nextRunOn: null });
-    expect((await tenant.member.request<{ pauseSchedule: ScheduleView }>(PAUSE, { id: s.id })).pauseSchedule).toMatchObject({ paused: true });
-    const resumed = (await tenant.member.request<{ resumeSchedule: ScheduleView }>(RESUME, { id: s.id })).resumeSchedule;
+    expect(
+      (await tenant.member.request<{ pauseSchedule: ScheduleView }>(PAUSE, { id: s.id })).pauseSchedule,
+    ).toMatchObject({ paused: true });
+    const resumed = (await tenant.member.request<{ resumeSchedule: ScheduleView }>(RESUME, { id: s.id }))
+      .resumeSchedule;
     expect(resumed.paused).toBe(false);
     expect(new Date(resumed.nextRunOn!).getTime()).toBeGreaterThan(Date.now() - 1000);
     expect(new Date(resumed.nextRunOn!).getUTCMinutes() % 5).toBe(0);
-    expect((await tenant.member.request<{ resumeSchedule: ScheduleView }>(RESUME, { id: s.id })).resumeSchedule.nextRunOn).toBe(resumed.nextRunOn);
+    expect(
+      (await tenant.member.request<{ resumeSchedule: ScheduleView }>(RESUME, { id: s.id })).resumeSchedule.nextRunOn,
+    ).toBe(resumed.nextRunOn);
   });
 
   it("members see and manage their own schedules, admins all of the tenant, other tenants none", async () => {
@@ -148,7 +201,8 @@ describe.each(backends)("schedules on $name", (backend) => {
     const other = await newTenant(t);
     for (const outsider of [tenant.otherMember, other.admin, other.member]) {
       expect((await list(outsider)).edges.map((e) => e.node.id)).not.toContain(mine.id);
-      for (const op of [PAUSE, RESUME, DELETE]) expect((await errorOf(outsider, op, { id: mine.id })).extensions?.code).toBe("NOT_FOUND");
+      for (const op of [PAUSE, RESUME, DELETE])
+        expect((await errorOf(outsider, op, { id: mine.id })).extensions?.code).toBe("NOT_FOUND");
     }
     for (const op of [LIST, CREATE, PAUSE, DELETE]) {
       const vars = op === LIST ? {} : op === CREATE ? { input: input() } : { id: mine.id };
@@ -157,8 +211,12 @@ describe.each(backends)("schedules on $name", (backend) => {
     expect((await errorOf(tenant.member, PAUSE, { id: "not-a-uuid" })).extensions?.code).toBe("NOT_FOUND");
     // The tenant's admin sees it and may manage it.
     expect((await list(tenant.admin)).edges.map((e) => e.node.id)).toContain(mine.id);
-    expect((await tenant.admin.request<{ pauseSchedule: ScheduleView }>(PAUSE, { id: mine.id })).pauseSchedule.paused).toBe(true);
-    expect((await tenant.member.request<{ deleteSchedule: boolean }>(DELETE, { id: mine.id })).deleteSchedule).toBe(true);
+    expect(
+      (await tenant.admin.request<{ pauseSchedule: ScheduleView }>(PAUSE, { id: mine.id })).pauseSchedule.paused,
+    ).toBe(true);
+    expect((await tenant.member.request<{ deleteSchedule: boolean }>(DELETE, { id: mine.id })).deleteSchedule).toBe(
+      true,
+    );
     expect((await errorOf(tenant.member, DELETE, { id: mine.id })).extensions?.code).toBe("NOT_FOUND");
     expect((await list(tenant.admin)).edges.map((e) => e.node.id)).not.toContain(mine.id);
   });
@@ -170,7 +228,12 @@ describe.each(backends)("schedules on $name", (backend) => {
     await tenant.member.request(DELETE, { id: s.id });
     await tenant.otherMember.raw(PAUSE, { id: s.id });
     await t.server.services.audit.idle();
-    const rows = await t.server.services.db.query<{ operation: string; target: string; outcome: string; actor: string }>(
+    const rows = await t.server.services.db.query<{
+      operation: string;
+      target: string;
+      outcome: string;
+      actor: string;
+    }>(
       `select "operation", "target", "outcome", "actor" from "audit_log" where "tenantId" = $1::uuid and "operation" like '%Schedule' and ("target" = $2 or "target" = 'audited') order by "id"`,
       [tenant.tenantId, s.id],
     );
@@ -195,20 +258,38 @@ describe.each(backends)("schedules on $name", (backend) => {
     const s = await create(own.member, { name: "every-minute", cron: "* * * * *", timezone: "America/New_York" });
     await missTicksSince(s.id, 3); // 180 ticks missed
     const [changed] = await changes.take(1);
-    const fired = (await until(() => scheduleOf(own.member, s.id), (v) => v?.lastJob != null, "the catch-up job"))!;
-    expect(fired.lastJob).toMatchObject({ jobId: changed!.jobsChanged.jobId, reasonerType: "GENERATION", name: "every-minute", createdBy: "m1", rows: 10, seed: 7 });
+    const fired = (await until(
+      () => scheduleOf(own.member, s.id),
+      (v) => v?.lastJob != null,
+      "the catch-up job",
+    ))!;
+    expect(fired.lastJob).toMatchObject({
+      jobId: changed!.jobsChanged.jobId,
+      reasonerType: "GENERATION",
+      name: "every-minute",
+      createdBy: "m1",
+      rows: 10,
+      seed: 7,
+    });
     expect(fired.lastError).toBeNull();
     expect(new Date(fired.nextRunOn!).getTime()).toBeGreaterThan(Date.now() - 60_000);
     expect(new Date(fired.lastRunOn!).getTime()).toBeGreaterThan(Date.now() - 60_000);
     // Once, not once per missed tick; visible in the creator's jobs, not in another member's.
-    const jobs = await own.member.request<{ jobs: { edges: { node: { jobId: string } }[] } }>(`{ jobs(filter: { reasonerType: GENERATION }) { edges { node { jobId } } } }`);
+    const jobs = await own.member.request<{ jobs: { edges: { node: { jobId: string } }[] } }>(
+      `{ jobs(filter: { reasonerType: GENERATION }) { edges { node { jobId } } } }`,
+    );
     expect(jobs.jobs.edges.map((e) => e.node.jobId)).toEqual([fired.lastJob!.jobId]);
-    const others = await own.otherMember.request<{ jobs: { edges: unknown[] } }>(`{ jobs { edges { node { jobId } } } }`);
+    const others = await own.otherMember.request<{ jobs: { edges: unknown[] } }>(
+      `{ jobs { edges { node { jobId } } } }`,
+    );
     expect(others.jobs.edges).toHaveLength(0);
     // lastJob resolves with the caller's visibility: the admin sees it, the tick was audited.
     expect((await scheduleOf(own.admin, s.id))?.lastJob?.jobId).toBe(fired.lastJob!.jobId);
     await t.server.services.audit.idle();
-    const ticks = await t.server.services.db.query<{ outcome: string }>(`select "outcome" from "audit_log" where "operation" = 'scheduleTick' and "target" = $1`, [s.id]);
+    const ticks = await t.server.services.db.query<{ outcome: string }>(
+      `select "outcome" from "audit_log" where "operation" = 'scheduleTick' and "target" = $1`,
+      [s.id],
+    );
     expect(ticks.map((r) => r.outcome)).toEqual(["OK"]);
   });
 
@@ -217,7 +298,11 @@ describe.each(backends)("schedules on $name", (backend) => {
     const skip = await create(own.member, { name: "skipper", cron: "* * * * *", catchUp: "SKIP" });
     expect(skip.catchUp).toBe("SKIP");
     await missTicksSince(skip.id, 1);
-    const skipped = (await until(() => scheduleOf(own.member, skip.id), (v) => v?.lastError != null, "the skipped tick"))!;
+    const skipped = (await until(
+      () => scheduleOf(own.member, skip.id),
+      (v) => v?.lastError != null,
+      "the skipped tick",
+    ))!;
     expect(skipped.lastError).toContain("skipped (catch-up SKIP)");
     expect(skipped.lastJob).toBeNull();
     expect(new Date(skipped.nextRunOn!).getTime()).toBeGreaterThan(Date.now() - 60_000);
@@ -225,13 +310,22 @@ describe.each(backends)("schedules on $name", (backend) => {
     const secret = await own.key("leaver", "MEMBER");
     const leaver = t.client(secret);
     const s = await create(leaver, { name: "orphan", cron: "* * * * *" });
-    const keys = await t.server.services.db.query<{ id: string }>(`select "id" from "api_keys" where "userId" = 'leaver' and "tenantId" = $1::uuid`, [own.tenantId]);
+    const keys = await t.server.services.db.query<{ id: string }>(
+      `select "id" from "api_keys" where "userId" = 'leaver' and "tenantId" = $1::uuid`,
+      [own.tenantId],
+    );
     await t.admin.request(`mutation($id: ID!) { revokeApiKey(id: $id) { revokedOn } }`, { id: keys[0]!.id });
     await missTicksSince(s.id, 1);
-    const orphan = (await until(() => scheduleOf(own.admin, s.id), (v) => v?.lastError != null, "the orphaned tick"))!;
+    const orphan = (await until(
+      () => scheduleOf(own.admin, s.id),
+      (v) => v?.lastError != null,
+      "the orphaned tick",
+    ))!;
     expect(orphan.lastError).toContain("no live API key");
     expect(orphan.lastJob).toBeNull();
-    const jobs = await own.admin.request<{ jobs: { edges: unknown[] } }>(`{ jobs(filter: { allUsers: true }) { edges { node { jobId } } } }`);
+    const jobs = await own.admin.request<{ jobs: { edges: unknown[] } }>(
+      `{ jobs(filter: { allUsers: true }) { edges { node { jobId } } } }`,
+    );
     expect(jobs.jobs.edges).toHaveLength(0);
   });
 });
@@ -256,7 +350,8 @@ describe.each(backends)("a tick interrupted between creating its job and recordi
       get(target, prop, receiver) {
         if (prop === "query") {
           return (text: string, values?: readonly unknown[]) => {
-            if (text.includes(`update "schedules" set "nextRunOn"`) && failures++ === 0) return Promise.reject(new Error("connection terminated"));
+            if (text.includes(`update "schedules" set "nextRunOn"`) && failures++ === 0)
+              return Promise.reject(new Error("connection terminated"));
             return target.query(text, values);
           };
         }
@@ -268,7 +363,9 @@ describe.each(backends)("a tick interrupted between creating its job and recordi
     const tenant = await newTenant(t);
     const s = await create(tenant.member, { name: "interrupted", cron: "* * * * *" });
     await db.query(`update "schedules" set "nextRunOn" = date_trunc('minute', now()) where "id" = $1::uuid`, [s.id]);
-    const tick = (await db.query<{ nextRunOn: Date }>(`select "nextRunOn" from "schedules" where "id" = $1::uuid`, [s.id]))[0]!.nextRunOn;
+    const tick = (
+      await db.query<{ nextRunOn: Date }>(`select "nextRunOn" from "schedules" where "id" = $1::uuid`, [s.id])
+    )[0]!.nextRunOn;
     await db.query(`select pg_notify('jobs_schedules', '')`);
 
     const fired = (await until(
@@ -277,9 +374,14 @@ describe.each(backends)("a tick interrupted between creating its job and recordi
       "the tick to be recorded",
     ))!;
     expect(failures).toBe(2); // the failed record, then the one that worked
-    const made = await tenant.member.request<{ jobs: { edges: { node: { jobId: string } }[] } }>(`{ jobs { edges { node { jobId } } } }`);
+    const made = await tenant.member.request<{ jobs: { edges: { node: { jobId: string } }[] } }>(
+      `{ jobs { edges { node { jobId } } } }`,
+    );
     expect(made.jobs.edges.map((e) => e.node.jobId)).toEqual([fired.lastJob!.jobId]);
-    const keys = await db.query<{ key: string; jobId: string }>(`select "key", "jobId" from "idempotency_keys" where "key" like $1`, [`schedule:${s.id}:%`]);
+    const keys = await db.query<{ key: string; jobId: string }>(
+      `select "key", "jobId" from "idempotency_keys" where "key" like $1`,
+      [`schedule:${s.id}:%`],
+    );
     expect(keys).toEqual([{ key: `schedule:${s.id}:${tick.toISOString()}`, jobId: fired.lastJob!.jobId }]);
     expect(new Date(fired.nextRunOn!).getTime()).toBeGreaterThan(tick.getTime());
   });

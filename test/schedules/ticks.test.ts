@@ -38,15 +38,27 @@ describe.runIf(postgres)("schedules across server processes on one PostgreSQL (r
     servers.push(child);
     return child;
   };
-  const firedLines = () => servers.flatMap((s) => s.output().split("\n").filter((l) => l.includes('"schedule fired"')));
+  const firedLines = () =>
+    servers.flatMap((s) =>
+      s
+        .output()
+        .split("\n")
+        .filter((l) => l.includes('"schedule fired"')),
+    );
   const tickAudit = async (scheduleId: string) =>
-    (await sql.query<{ outcome: string }>(`select "outcome" from "audit_log" where "operation" = 'scheduleTick' and "target" = $1`, [scheduleId])).rows;
+    (
+      await sql.query<{ outcome: string }>(
+        `select "outcome" from "audit_log" where "operation" = 'scheduleTick' and "target" = $1`,
+        [scheduleId],
+      )
+    ).rows;
   /** The jobs each tick made, from the ticks' idempotency keys (schedule:<id>:<tick>). */
   const jobsByTick = async (scheduleId: string) =>
     (
-      await sql.query<{ key: string; jobId: string }>(`select "key", "jobId" from "idempotency_keys" where "key" like $1 order by "key"`, [
-        `schedule:${scheduleId}:%`,
-      ])
+      await sql.query<{ key: string; jobId: string }>(
+        `select "key", "jobId" from "idempotency_keys" where "key" like $1 order by "key"`,
+        [`schedule:${scheduleId}:%`],
+      )
     ).rows;
   async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
@@ -84,7 +96,11 @@ describe.runIf(postgres)("schedules across server processes on one PostgreSQL (r
     );
     await socket.request(`{ schedules(first: 1) { edges { cursor } } }`);
     const created = await a!.request<{ createSchedule: { id: string; nextRunOn: string } }>(CREATE, {
-      input: { name: "minutely", cron: "* * * * *", job: { reasonerType: "PREDICTIVE", payload: { model: "churn", rows: 10 } } },
+      input: {
+        name: "minutely",
+        cron: "* * * * *",
+        job: { reasonerType: "PREDICTIVE", payload: { model: "churn", rows: 10 } },
+      },
     });
     const id = created.createSchedule.id;
     const firstTick = Date.parse(created.createSchedule.nextRunOn);
@@ -100,23 +116,44 @@ describe.runIf(postgres)("schedules across server processes on one PostgreSQL (r
 
     // Exactly one job per tick: the jobs are those the two ticks' keys name, and nothing else was made.
     const ticks = await jobsByTick(id);
-    expect(ticks.map((t) => t.key)).toEqual([`schedule:${id}:${new Date(firstTick).toISOString()}`, `schedule:${id}:${new Date(firstTick + 60_000).toISOString()}`]);
+    expect(ticks.map((t) => t.key)).toEqual([
+      `schedule:${id}:${new Date(firstTick).toISOString()}`,
+      `schedule:${id}:${new Date(firstTick + 60_000).toISOString()}`,
+    ]);
     expect(ticks.map((t) => t.jobId)).toEqual([one!.jobId, two!.jobId]);
-    const jobs = await sql.query<{ id: string }>(`select "id" from "jobs" where "name" = 'minutely' order by "createdOn"`);
+    const jobs = await sql.query<{ id: string }>(
+      `select "id" from "jobs" where "name" = 'minutely' order by "createdOn"`,
+    );
     expect(jobs.rows.map((r) => r.id)).toEqual([one!.jobId, two!.jobId]);
     // Fired once per tick, not once per server (an idempotent second firing would still audit and log).
-    await until(() => tickAudit(id), (rows) => rows.length >= 2, "the ticks' audit entries");
+    await until(
+      () => tickAudit(id),
+      (rows) => rows.length >= 2,
+      "the ticks' audit entries",
+    );
     expect((await tickAudit(id)).map((r) => r.outcome)).toEqual(["OK", "OK"]);
     expect(firedLines().filter((l) => l.includes(id))).toHaveLength(2);
     // Every server answers with the same view of it: gone.
-    for (const client of [a!, b!, c!]) expect((await client.request<{ schedules: { edges: unknown[] } }>(`{ schedules { edges { cursor } } }`)).schedules.edges).toHaveLength(0);
+    for (const client of [a!, b!, c!])
+      expect(
+        (await client.request<{ schedules: { edges: unknown[] } }>(`{ schedules { edges { cursor } } }`)).schedules
+          .edges,
+      ).toHaveLength(0);
   }, 200_000);
 
   it("with every server down at a tick, servers coming up make one catch-up job (ONCE) and none (SKIP)", async () => {
     const a = graphqlClient((servers[0] as Child & { url: string }).url, ADMIN_KEY);
     const job = { reasonerType: "PREDICTIVE", payload: { model: "catch-up", rows: 1 } };
-    const once = (await a.request<{ createSchedule: { id: string; nextRunOn: string } }>(CREATE, { input: { name: "once", cron: "* * * * *", job } })).createSchedule;
-    const skip = (await a.request<{ createSchedule: { id: string; catchUp: string } }>(CREATE, { input: { name: "skip", cron: "* * * * *", catchUp: "SKIP", job } })).createSchedule;
+    const once = (
+      await a.request<{ createSchedule: { id: string; nextRunOn: string } }>(CREATE, {
+        input: { name: "once", cron: "* * * * *", job },
+      })
+    ).createSchedule;
+    const skip = (
+      await a.request<{ createSchedule: { id: string; catchUp: string } }>(CREATE, {
+        input: { name: "skip", cron: "* * * * *", catchUp: "SKIP", job },
+      })
+    ).createSchedule;
     await Promise.all(servers.splice(0).map((s) => stopChild(s)));
     const armed = await sql.query<{ id: string; nextRunOn: Date; lastRunOn: Date | null; lastError: string | null }>(
       `select "id", "nextRunOn", "lastRunOn", "lastError" from "schedules" order by "name"`,
@@ -133,20 +170,28 @@ describe.runIf(postgres)("schedules across server processes on one PostgreSQL (r
     await Promise.all([start(), start()]);
 
     const caughtUp = await until(
-      () => sql.query<{ name: string; lastJobId: string | null; lastError: string | null; nextRunOn: Date }>(`select "name", "lastJobId", "lastError", "nextRunOn" from "schedules" order by "name"`),
+      () =>
+        sql.query<{ name: string; lastJobId: string | null; lastError: string | null; nextRunOn: Date }>(
+          `select "name", "lastJobId", "lastError", "nextRunOn" from "schedules" order by "name"`,
+        ),
       (r) => r.rows[0]!.lastJobId !== null && r.rows[1]!.lastError !== null,
       "the catch-up",
     );
     // Held still (the ONCE schedule would fire again at its next tick) while the outcome is read.
     const b = graphqlClient((servers[0] as Child & { url: string }).url, ADMIN_KEY);
-    for (const id of [once.id, skip.id]) await b.request(`mutation($id: ID!) { pauseSchedule(id: $id) { id } }`, { id });
+    for (const id of [once.id, skip.id])
+      await b.request(`mutation($id: ID!) { pauseSchedule(id: $id) { id } }`, { id });
     const [onceRow, skipRow] = caughtUp.rows;
     expect(skipRow!.lastError).toContain("skipped (catch-up SKIP)");
     expect(skipRow!.nextRunOn.getTime()).toBeGreaterThan(tick);
     expect(await jobsByTick(skip.id)).toEqual([]);
     const onceTicks = await jobsByTick(once.id);
-    expect(onceTicks).toEqual([{ key: `schedule:${once.id}:${new Date(tick).toISOString()}`, jobId: onceRow!.lastJobId }]);
-    const jobs = await sql.query<{ id: string; name: string }>(`select "id", "name" from "jobs" where "name" in ('once', 'skip')`);
+    expect(onceTicks).toEqual([
+      { key: `schedule:${once.id}:${new Date(tick).toISOString()}`, jobId: onceRow!.lastJobId },
+    ]);
+    const jobs = await sql.query<{ id: string; name: string }>(
+      `select "id", "name" from "jobs" where "name" in ('once', 'skip')`,
+    );
     expect(jobs.rows).toEqual([{ id: onceRow!.lastJobId, name: "once" }]);
     expect(onceRow!.nextRunOn.getTime()).toBeGreaterThan(tick);
   }, 200_000);

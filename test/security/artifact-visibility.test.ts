@@ -29,7 +29,9 @@ describe.each(backends)("artifact visibility on $name", (backend) => {
   }
 
   async function sees(client: GraphQLClient, artifactId: string): Promise<{ node: boolean; download: number }> {
-    const read = await client.request<{ node: { id: string; name: string } | null }>(NODE, { id: encodeGlobalID("Artifact", artifactId) });
+    const read = await client.request<{ node: { id: string; name: string } | null }>(NODE, {
+      id: encodeGlobalID("Artifact", artifactId),
+    });
     // The blob is absent on purpose: a visible artifact answers anything but 404 (here a 5xx-free error or bytes).
     const res = await fetch(`${t.url}/artifacts/${artifactId}`, { headers: { authorization: `Bearer ${client.key}` } });
     await res.arrayBuffer();
@@ -49,7 +51,10 @@ describe.each(backends)("artifact visibility on $name", (backend) => {
     expect(await sees(other.member, artifactId)).toEqual(hidden);
 
     // Shared with m2: visible; unshared: hidden again.
-    await tn.member.request(`mutation($j: ID!) { createJobAccess(jobId: $j, subjectId: "m2", relation: VIEWER) { subjectId } }`, { j: job.jobId });
+    await tn.member.request(
+      `mutation($j: ID!) { createJobAccess(jobId: $j, subjectId: "m2", relation: VIEWER) { subjectId } }`,
+      { j: job.jobId },
+    );
     expect((await sees(tn.otherMember, artifactId)).node).toBe(true);
     expect((await sees(tn.otherMember, artifactId)).download).not.toBe(404);
     await tn.member.request(`mutation($j: ID!) { removeJobAccess(jobId: $j, subjectId: "m2") }`, { j: job.jobId });
@@ -61,13 +66,19 @@ describe.each(backends)("artifact visibility on $name", (backend) => {
     const other = await newTenant(t);
     const dataset = await artifactOf(tn.tenantId, null, "m1");
     for (const who of [tn.member, tn.admin, tn.worker]) expect((await sees(who, dataset)).node).toBe(true);
-    for (const who of [tn.otherMember, other.admin, other.member]) expect(await sees(who, dataset)).toEqual({ node: false, download: 404 });
+    for (const who of [tn.otherMember, other.admin, other.member])
+      expect(await sees(who, dataset)).toEqual({ node: false, download: 404 });
     const unattached = await artifactOf(tn.tenantId, null);
-    for (const who of [tn.member, tn.otherMember, tn.admin, tn.worker, other.admin]) expect(await sees(who, unattached)).toEqual({ node: false, download: 404 });
+    for (const who of [tn.member, tn.otherMember, tn.admin, tn.worker, other.admin])
+      expect(await sees(who, unattached)).toEqual({ node: false, download: 404 });
   });
 
   it("answers ids that are not artifacts' with null, never an error", async () => {
-    for (const id of [encodeGlobalID("Artifact", "not-a-uuid"), encodeGlobalID("Artifact", "00000000-0000-0000-0000-000000000000"), encodeGlobalID("Artifact", "x".repeat(5000))]) {
+    for (const id of [
+      encodeGlobalID("Artifact", "not-a-uuid"),
+      encodeGlobalID("Artifact", "00000000-0000-0000-0000-000000000000"),
+      encodeGlobalID("Artifact", "x".repeat(5000)),
+    ]) {
       const read = await t.admin.raw(NODE, { id });
       expect(read.status).toBe(200);
       expect(read.errors).toBeUndefined();

@@ -28,7 +28,10 @@ interface AuditNode {
   requestId: string | null;
 }
 interface AuditPage {
-  auditLog: { edges: { cursor: string; node: AuditNode }[]; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string | null } };
+  auditLog: {
+    edges: { cursor: string; node: AuditNode }[];
+    pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string | null };
+  };
 }
 
 describe("storableText", () => {
@@ -70,8 +73,12 @@ describe.each(backends)("audit log on $name", (backend) => {
     const tn = await newTenant(t);
     const hostile = [
       tn.otherMember.raw(`mutation($u: String!) { createApiKey(userId: $u) { secret } }`, { u: "evil\u0000user" }),
-      tn.otherMember.raw(`mutation($j: ID!) { cancelJob(reasonerType: AGENT, jobId: $j) { state } }`, { j: "\uD800lone" }),
-      tn.otherMember.raw(`mutation($j: ID!) { cancelJob(reasonerType: AGENT, jobId: $j) { state } }`, { j: "z".repeat(100_000) }),
+      tn.otherMember.raw(`mutation($j: ID!) { cancelJob(reasonerType: AGENT, jobId: $j) { state } }`, {
+        j: "\uD800lone",
+      }),
+      tn.otherMember.raw(`mutation($j: ID!) { cancelJob(reasonerType: AGENT, jobId: $j) { state } }`, {
+        j: "z".repeat(100_000),
+      }),
       tn.otherMember.raw(`mutation { cancelJob(reasonerType: AGENT, jobId: "\\u0000") { state } }`),
     ];
     const victims = Array.from({ length: 6 }, (_, n) => createJob(tn.member, "LOGIC", n));
@@ -85,6 +92,7 @@ describe.each(backends)("audit log on $name", (backend) => {
     const theirs = entries.filter((e) => e.actorId === "m2");
     expect(theirs).toHaveLength(4);
     for (const e of theirs) {
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is that no NUL reaches the log.
       expect(e.target ?? "").not.toMatch(/[\u0000\uD800-\uDFFF]/);
       expect((e.target ?? "").length).toBeLessThanOrEqual(255);
       expect(e.outcome).not.toBe("OK");
@@ -93,11 +101,26 @@ describe.each(backends)("audit log on $name", (backend) => {
 
   it("writes a failed batch entry by entry, so the one bad entry is all that is lost", async () => {
     const { audit, db } = t.server.services;
-    const entry = (target: string, tenantId: string | null = null) => ({ tenantId, actor: "tester", actorId: "tester", role: null, operation: "retryTest", target, outcome: "OK", requestId: null });
+    const entry = (target: string, tenantId: string | null = null) => ({
+      tenantId,
+      actor: "tester",
+      actorId: "tester",
+      role: null,
+      operation: "retryTest",
+      target,
+      outcome: "OK",
+      requestId: null,
+    });
     // Not a uuid: the column refuses it whatever the text, failing the batch it is in.
-    await Promise.all([audit.record([entry("a"), entry("b")]), audit.record([entry("bad", "not-a-uuid")]), audit.record([entry("c")])]);
+    await Promise.all([
+      audit.record([entry("a"), entry("b")]),
+      audit.record([entry("bad", "not-a-uuid")]),
+      audit.record([entry("c")]),
+    ]);
     await audit.idle();
-    const rows = await db.query<{ target: string }>(`select "target" from "audit_log" where "operation" = 'retryTest' order by "id"`);
+    const rows = await db.query<{ target: string }>(
+      `select "target" from "audit_log" where "operation" = 'retryTest' order by "id"`,
+    );
     expect(rows.map((r) => r.target)).toEqual(["a", "b", "c"]);
   });
 
@@ -108,17 +131,24 @@ describe.each(backends)("audit log on $name", (backend) => {
 
     // A cancel, a revocation and a download, each by someone else.
     const job = await createJob(tn.member, "AGENT");
-    await tn.member.request(`mutation($j: ID!) { cancelJob(reasonerType: AGENT, jobId: $j) { state } }`, { j: job.jobId });
+    await tn.member.request(`mutation($j: ID!) { cancelJob(reasonerType: AGENT, jobId: $j) { state } }`, {
+      j: job.jobId,
+    });
     const doomed = await tn.key("temp", "MEMBER");
     const { viewer } = await t.client(doomed).request<{ viewer: { userId: string } }>(`{ viewer { userId } }`);
     expect(viewer.userId).toBe("temp");
-    const keys = await t.server.services.db.query<{ id: string }>(`select "id"::text as "id" from "api_keys" where "userId" = 'temp' and "tenantId" = $1::uuid`, [tn.tenantId]);
+    const keys = await t.server.services.db.query<{ id: string }>(
+      `select "id"::text as "id" from "api_keys" where "userId" = 'temp' and "tenantId" = $1::uuid`,
+      [tn.tenantId],
+    );
     await tn.admin.request(`mutation($id: ID!) { revokeApiKey(id: $id) { revokedOn } }`, { id: keys[0]!.id });
 
     const { createGenerationJob } = await tn.member.request<{ createGenerationJob: { job: { jobId: string } } }>(
       `mutation { createGenerationJob(input: { kind: MOCK, rows: 10, seed: 1 }) { job { jobId } } }`,
     );
-    const done = await tn.member.request<{ waitForJob: { state: string; artifacts: { id: string; downloadUrl: string }[] } }>(
+    const done = await tn.member.request<{
+      waitForJob: { state: string; artifacts: { id: string; downloadUrl: string }[] };
+    }>(
       `query($j: ID!) { waitForJob(reasonerType: GENERATION, jobId: $j, timeoutS: 120) { state ... on GenerationJob { artifacts { id downloadUrl } } } }`,
       { j: createGenerationJob.job.jobId },
     );
@@ -134,12 +164,18 @@ describe.each(backends)("audit log on $name", (backend) => {
     // Over WebSocket as over HTTP.
     const socket = liveClient(t.url, tn.member.key!);
     const wsJob = await createJob(tn.member, "AGENT", 2);
-    const wsCancel = await socket.request(`mutation($j: ID!) { cancelJob(reasonerType: AGENT, jobId: $j) { state } }`, { j: wsJob.jobId });
+    const wsCancel = await socket.request(`mutation($j: ID!) { cancelJob(reasonerType: AGENT, jobId: $j) { state } }`, {
+      j: wsJob.jobId,
+    });
     expect(wsCancel.errors).toBeUndefined();
     await socket.dispose();
 
     const entries = await readAll(tn.admin);
-    expect(entries).toEqual(expect.arrayContaining([expect.objectContaining({ actorId: "m1", operation: "cancelJob", target: wsJob.jobId, outcome: "OK" })]));
+    expect(entries).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ actorId: "m1", operation: "cancelJob", target: wsJob.jobId, outcome: "OK" }),
+      ]),
+    );
     const ids = entries.map((e) => BigInt(e.id));
     expect(ids).toEqual([...ids].sort((a, b) => (a > b ? -1 : a < b ? 1 : 0)));
     expect(new Set(ids).size).toBe(ids.length);
@@ -147,10 +183,27 @@ describe.each(backends)("audit log on $name", (backend) => {
     expect(entries.map((e) => e.target)).not.toContain(other.tenantId);
     expect(entries).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ actorId: "m1", role: "MEMBER", operation: "cancelJob", target: job.jobId, outcome: "OK" }),
-        expect.objectContaining({ actorId: "boss", role: "ADMIN", operation: "revokeApiKey", target: keys[0]!.id, outcome: "OK" }),
+        expect.objectContaining({
+          actorId: "m1",
+          role: "MEMBER",
+          operation: "cancelJob",
+          target: job.jobId,
+          outcome: "OK",
+        }),
+        expect.objectContaining({
+          actorId: "boss",
+          role: "ADMIN",
+          operation: "revokeApiKey",
+          target: keys[0]!.id,
+          outcome: "OK",
+        }),
         expect.objectContaining({ actorId: "m1", operation: "GET /artifacts/:id", target: artifactId, outcome: "OK" }),
-        expect.objectContaining({ actorId: "m2", operation: "GET /artifacts/:id", target: artifactId, outcome: "NOT_FOUND" }),
+        expect.objectContaining({
+          actorId: "m2",
+          operation: "GET /artifacts/:id",
+          target: artifactId,
+          outcome: "NOT_FOUND",
+        }),
       ]),
     );
     expect(entries.every((e) => typeof e.requestId === "string" && e.requestId.length > 0)).toBe(true);
@@ -170,7 +223,11 @@ describe.each(backends)("audit log on $name", (backend) => {
       const refused = await client.raw(AUDIT_LOG, {});
       expect(refused.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     }
-    for (const after of ["nope", Buffer.from('{"audit":"99999999999999999999"}').toString("base64url"), Buffer.from('{"audit":"-1"}').toString("base64url")]) {
+    for (const after of [
+      "nope",
+      Buffer.from('{"audit":"99999999999999999999"}').toString("base64url"),
+      Buffer.from('{"audit":"-1"}').toString("base64url"),
+    ]) {
       const bad = await tn.admin.raw(AUDIT_LOG, { after });
       expect(bad.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "after" });
     }

@@ -18,7 +18,16 @@ describe.each(backends)("audit log on $name", (backend) => {
   it("coalesces entries recorded during a write into one insert, and writes every one", async () => {
     const { audit, db } = t.server.services;
     await audit.idle();
-    const entry = (n: number) => ({ tenantId: null, actor: "tester", actorId: "tester", role: null, operation: "auditTest", target: `t-${n}`, outcome: "OK", requestId: null });
+    const entry = (n: number) => ({
+      tenantId: null,
+      actor: "tester",
+      actorId: "tester",
+      role: null,
+      operation: "auditTest",
+      target: `t-${n}`,
+      outcome: "OK",
+      requestId: null,
+    });
     const before = db.statementCount();
     const writes = Array.from({ length: 10 }, (_, n) => audit.record([entry(n)]));
     // The next turn: the first ten are being inserted (one statement); these ten wait for the next.
@@ -28,7 +37,9 @@ describe.each(backends)("audit log on $name", (backend) => {
     await Promise.all(writes);
     await audit.idle();
     expect(db.statementCount() - before).toBe(2);
-    const rows = await db.query<{ target: string }>(`select "target" from "audit_log" where "operation" = 'auditTest' order by "id"`);
+    const rows = await db.query<{ target: string }>(
+      `select "target" from "audit_log" where "operation" = 'auditTest' order by "id"`,
+    );
     expect(rows.map((r) => r.target)).toEqual(Array.from({ length: 20 }, (_, n) => `t-${n}`));
   });
 });

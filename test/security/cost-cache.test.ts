@@ -53,7 +53,10 @@ describe("remembered operation costs", () => {
             }
             if (cost > limits.maxCost) throw Object.assign(new Error("over"), { extensions: { cost } });
           });
-          expect(refusal(() => assertWithinCost(schema, document, variables, operationName, limits)), JSON.stringify({ variables, operationName })).toBe(fresh);
+          expect(
+            refusal(() => assertWithinCost(schema, document, variables, operationName, limits)),
+            JSON.stringify({ variables, operationName }),
+          ).toBe(fresh);
         }
       }
     }

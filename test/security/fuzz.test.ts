@@ -1,7 +1,16 @@
 // Random and hostile operations and variables against the running server (property-based, fast-check):
 // a client's mistake is never a 5xx, the server never falls over, and the database's invariants hold.
 import fc from "fast-check";
-import { buildSchema, getNamedType, type GraphQLField, isInputObjectType, isLeafType, isNonNullType, type GraphQLInputType, isListType } from "graphql";
+import {
+  buildSchema,
+  getNamedType,
+  type GraphQLField,
+  isInputObjectType,
+  isLeafType,
+  isNonNullType,
+  type GraphQLInputType,
+  isListType,
+} from "graphql";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../helpers/backends.ts";
@@ -21,13 +30,26 @@ const roots: RootField[] = [
 function operationOf({ kind, field }: RootField): string {
   const vars = field.args.map((a) => `$${a.name}: ${String(a.type)}`).join(", ");
   const args = field.args.map((a) => `${a.name}: $${a.name}`).join(", ");
-  return `${kind}${vars ? `(${vars})` : ""} { r: ${field.name}${args ? `(${args})` : ""} { __typename } }`.replace("{ __typename }", isLeafType(getNamedType(field.type)) ? "" : "{ __typename }");
+  return `${kind}${vars ? `(${vars})` : ""} { r: ${field.name}${args ? `(${args})` : ""} { __typename } }`.replace(
+    "{ __typename }",
+    isLeafType(getNamedType(field.type)) ? "" : "{ __typename }",
+  );
 }
 
 const hostileString = fc.oneof(
   fc.string(),
   fc.string({ unit: "binary", maxLength: 50 }),
-  fc.constantFrom("", "\u0000", "' or 1=1 --", "$steps.x.artifacts[0]", "../../etc/passwd", "00000000-0000-0000-0000-000000000000", "LOGIC:00000000-0000-0000-0000-000000000000", "x".repeat(300), "jobs_forged"),
+  fc.constantFrom(
+    "",
+    "\u0000",
+    "' or 1=1 --",
+    "$steps.x.artifacts[0]",
+    "../../etc/passwd",
+    "00000000-0000-0000-0000-000000000000",
+    "LOGIC:00000000-0000-0000-0000-000000000000",
+    "x".repeat(300),
+    "jobs_forged",
+  ),
   fc.uuid(),
 );
 const hostileJson: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
@@ -52,19 +74,32 @@ function valueFor(type: GraphQLInputType, depth = 0): fc.Arbitrary<unknown> {
   else if (isInputObjectType(inner)) {
     if (depth > 3) return fc.constant(null);
     const fields = Object.values(inner.getFields());
-    shaped = fc.record(Object.fromEntries(fields.map((f) => [f.name, valueFor(f.type, depth + 1)])), { requiredKeys: fields.filter((f) => isNonNullType(f.type)).map((f) => f.name) });
+    shaped = fc.record(Object.fromEntries(fields.map((f) => [f.name, valueFor(f.type, depth + 1)])), {
+      requiredKeys: fields.filter((f) => isNonNullType(f.type)).map((f) => f.name),
+    });
   } else {
     const name = getNamedType(inner).name;
-    const enumValues = "getValues" in inner ? (inner as unknown as { getValues(): { value: unknown; name: string }[] }).getValues().map((v) => v.name) : [];
-    shaped =
-      enumValues.length ? fc.constantFrom(...enumValues)
-      : name === "Int" ? fc.oneof(fc.integer({ min: -5, max: 600 }), fc.integer())
-      : name === "Float" ? fc.oneof(fc.double({ min: 0, max: 2, noNaN: true }), fc.double())
-      : name === "Boolean" ? fc.boolean()
-      : name === "JSON" ? hostileJson
-      : hostileString;
+    const enumValues =
+      "getValues" in inner
+        ? (inner as unknown as { getValues(): { value: unknown; name: string }[] }).getValues().map((v) => v.name)
+        : [];
+    shaped = enumValues.length
+      ? fc.constantFrom(...enumValues)
+      : name === "Int"
+        ? fc.oneof(fc.integer({ min: -5, max: 600 }), fc.integer())
+        : name === "Float"
+          ? fc.oneof(fc.double({ min: 0, max: 2, noNaN: true }), fc.double())
+          : name === "Boolean"
+            ? fc.boolean()
+            : name === "JSON"
+              ? hostileJson
+              : hostileString;
   }
-  return fc.oneof({ weight: 6, arbitrary: shaped }, { weight: 1, arbitrary: hostileJson }, ...nullable.map((a) => ({ weight: 1, arbitrary: a })));
+  return fc.oneof(
+    { weight: 6, arbitrary: shaped },
+    { weight: 1, arbitrary: hostileJson },
+    ...nullable.map((a) => ({ weight: 1, arbitrary: a })),
+  );
 }
 
 describe.each(backends.map((b) => [b.name, b] as const))("hostile input on %s", (_name, backend) => {
@@ -73,8 +108,12 @@ describe.each(backends.map((b) => [b.name, b] as const))("hostile input on %s", 
   let workerKey: string;
   beforeAll(async () => {
     t = await startTestServer(backend, { JOBS_RATE_LIMIT: "0", JOBS_MAX_WAIT_S: "1" });
-    memberKey = (await t.admin.request<any>(`mutation { createApiKey(userId: "fuzz-member", role: MEMBER) { secret } }`)).createApiKey.secret;
-    workerKey = (await t.admin.request<any>(`mutation { createApiKey(userId: "fuzz-worker", role: WORKER) { secret } }`)).createApiKey.secret;
+    memberKey = (
+      await t.admin.request<any>(`mutation { createApiKey(userId: "fuzz-member", role: MEMBER) { secret } }`)
+    ).createApiKey.secret;
+    workerKey = (
+      await t.admin.request<any>(`mutation { createApiKey(userId: "fuzz-worker", role: WORKER) { secret } }`)
+    ).createApiKey.secret;
     for (const type of ["LOGIC", "AGENT", "GENERATION", "BATCH"] as const) await createJob(t.admin, type, 1);
   });
   afterAll(async () => t?.stop());
@@ -87,12 +126,30 @@ describe.each(backends.map((b) => [b.name, b] as const))("hostile input on %s", 
         arbitrary: fc.constantFrom(...roots).chain((root) =>
           fc.record({
             query: fc.constant(operationOf(root)),
-            variables: fc.record(Object.fromEntries(root.field.args.map((a) => [a.name, BLOCKING.has(root.field.name) && a.name === "timeoutS" ? fc.constant(0.05) : valueFor(a.type)]))),
+            variables: fc.record(
+              Object.fromEntries(
+                root.field.args.map((a) => [
+                  a.name,
+                  BLOCKING.has(root.field.name) && a.name === "timeoutS" ? fc.constant(0.05) : valueFor(a.type),
+                ]),
+              ),
+            ),
           }),
         ),
       },
       { weight: 1, arbitrary: fc.record({ query: fc.string({ maxLength: 200 }), variables: hostileJson }) },
-      { weight: 1, arbitrary: fc.record({ query: fc.constantFrom("{ jobs { edges { node { id } } } }", "{ __typename }", "subscription { x }", "{ viewer { userId } } { viewer { userId } }"), variables: fc.constant(undefined) }) },
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          query: fc.constantFrom(
+            "{ jobs { edges { node { id } } } }",
+            "{ __typename }",
+            "subscription { x }",
+            "{ viewer { userId } } { viewer { userId } }",
+          ),
+          variables: fc.constant(undefined),
+        }),
+      },
     );
     await fc.assert(
       fc.asyncProperty(call, fc.constantFrom(...keys), async (body, key) => {
@@ -102,7 +159,8 @@ describe.each(backends.map((b) => [b.name, b] as const))("hostile input on %s", 
           body: JSON.stringify(body),
         });
         const text = await res.text();
-        if (res.status >= 500) throw new Error(`${res.status} for ${JSON.stringify(body).slice(0, 500)}: ${text.slice(0, 500)}`);
+        if (res.status >= 500)
+          throw new Error(`${res.status} for ${JSON.stringify(body).slice(0, 500)}: ${text.slice(0, 500)}`);
         const json = JSON.parse(text) as { errors?: { extensions?: { code?: string } }[] };
         for (const e of json.errors ?? []) {
           expect(e.extensions?.code, text.slice(0, 300)).not.toBe("INTERNAL_SERVER_ERROR");
@@ -123,10 +181,26 @@ describe.each(backends.map((b) => [b.name, b] as const))("hostile input on %s", 
     );
     expect(inconsistent).toEqual([]);
     // Credits only on succeeded jobs; no details without a job; one detail row per family job.
-    expect(await db.query(`select c."jobId" from "credit_charges" c left join "jobs" j on j."id" = c."jobId" where j."state" is distinct from 'SUCCEEDED'`)).toEqual([]);
-    expect(await db.query(`select j."id" from "jobs" j left join "generation_details" g on g."jobId" = j."id" where j."reasonerType" = 'GENERATION' and g."jobId" is null`)).toEqual([]);
-    expect(await db.query(`select j."id" from "jobs" j left join "agent_details" a on a."jobId" = j."id" where j."reasonerType" = 'AGENT' and a."jobId" is null`)).toEqual([]);
-    expect(await db.query(`select j."id" from "jobs" j where j."reasonerType" = 'BATCH' and not exists (select 1 from "batch_steps" s where s."jobId" = j."id")`)).toEqual([]);
+    expect(
+      await db.query(
+        `select c."jobId" from "credit_charges" c left join "jobs" j on j."id" = c."jobId" where j."state" is distinct from 'SUCCEEDED'`,
+      ),
+    ).toEqual([]);
+    expect(
+      await db.query(
+        `select j."id" from "jobs" j left join "generation_details" g on g."jobId" = j."id" where j."reasonerType" = 'GENERATION' and g."jobId" is null`,
+      ),
+    ).toEqual([]);
+    expect(
+      await db.query(
+        `select j."id" from "jobs" j left join "agent_details" a on a."jobId" = j."id" where j."reasonerType" = 'AGENT' and a."jobId" is null`,
+      ),
+    ).toEqual([]);
+    expect(
+      await db.query(
+        `select j."id" from "jobs" j where j."reasonerType" = 'BATCH' and not exists (select 1 from "batch_steps" s where s."jobId" = j."id")`,
+      ),
+    ).toEqual([]);
   });
   // Each class of input that once reached a masked 500, generated: refused as the client's error
   // (4xx, BAD_USER_INPUT or the GraphQL-over-HTTP status), naming the field, never a 500.
@@ -139,9 +213,20 @@ describe.each(backends.map((b) => [b.name, b] as const))("hostile input on %s", 
 
     /** POSTs a raw body (so it can hold what JSON.stringify would not make). */
     async function post(body: string, key: string = ADMIN_KEY) {
-      const res = await fetch(`${t.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body });
+      const res = await fetch(`${t.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+        body,
+      });
       const text = await res.text();
-      return { status: res.status, text, json: JSON.parse(text) as { data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] } };
+      return {
+        status: res.status,
+        text,
+        json: JSON.parse(text) as {
+          data?: unknown;
+          errors?: { message: string; extensions?: Record<string, unknown> }[];
+        },
+      };
     }
     function expectRefused(answer: Awaited<ReturnType<typeof post>>, code: string, field?: string) {
       expect(answer.status, answer.text.slice(0, 300)).toBeLessThan(500);
@@ -153,18 +238,24 @@ describe.each(backends.map((b) => [b.name, b] as const))("hostile input on %s", 
       }
     }
     const CREATE = `mutation($p: JSON!, $n: String) { createJob(input: { reasonerType: PREDICTIVE, reasonerName: "d", name: $n, payload: $p }) { job { jobId } } }`;
-    const jsonString = (text: string) => JSON.stringify(text).replace(/[\ud800-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+    const jsonString = (text: string) =>
+      JSON.stringify(text).replace(/[\ud800-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 
     it("escapes: NUL in any spelling of a literal is refused", async () => {
-      const escape = fc.constantFrom("\\u0000", "\\u{0}", "\\u{00}", "\\u{000000}");
+      const escapeForm = fc.constantFrom("\\u0000", "\\u{0}", "\\u{00}", "\\u{000000}");
       await fc.assert(
-        fc.asyncProperty(escape, fc.stringMatching(/^[a-z0-9 ]{0,8}$/), fc.boolean(), async (nul, around, inPayload) => {
-          const text = `${around}${nul}`;
-          const query = inPayload
-            ? `mutation { createJob(input: { reasonerType: PREDICTIVE, reasonerName: "d", payload: { x: "${text}" } }) { job { jobId } } }`
-            : `mutation { createJob(input: { reasonerType: PREDICTIVE, reasonerName: "d", name: "${text}", payload: {} }) { job { jobId } } }`;
-          expectRefused(await post(JSON.stringify({ query })), "BAD_USER_INPUT", "input");
-        }),
+        fc.asyncProperty(
+          escapeForm,
+          fc.stringMatching(/^[a-z0-9 ]{0,8}$/),
+          fc.boolean(),
+          async (nul, around, inPayload) => {
+            const text = `${around}${nul}`;
+            const query = inPayload
+              ? `mutation { createJob(input: { reasonerType: PREDICTIVE, reasonerName: "d", payload: { x: "${text}" } }) { job { jobId } } }`
+              : `mutation { createJob(input: { reasonerType: PREDICTIVE, reasonerName: "d", name: "${text}", payload: {} }) { job { jobId } } }`;
+            expectRefused(await post(JSON.stringify({ query })), "BAD_USER_INPUT", "input");
+          },
+        ),
         RUNS,
       );
     });
@@ -172,32 +263,62 @@ describe.each(backends.map((b) => [b.name, b] as const))("hostile input on %s", 
     it("surrogates: a lone UTF-16 surrogate in a JSON value, key or string variable is refused", async () => {
       const lone = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c));
       await fc.assert(
-        fc.asyncProperty(lone, fc.string({ maxLength: 6 }), fc.constantFrom("value", "key", "name"), async (s, around, where) => {
-          const text = `${around}${s}`;
-          const variables =
-            where === "value" ? `{"p":{"k":${jsonString(text)}}}` : where === "key" ? `{"p":{${jsonString(text)}:1}}` : `{"p":{},"n":${jsonString(text)}}`;
-          expectRefused(await post(`{"query":${JSON.stringify(CREATE)},"variables":${variables}}`), "BAD_USER_INPUT", where === "name" ? "n" : "p");
-        }),
+        fc.asyncProperty(
+          lone,
+          fc.string({ maxLength: 6 }),
+          fc.constantFrom("value", "key", "name"),
+          async (s, around, where) => {
+            const text = `${around}${s}`;
+            const variables =
+              where === "value"
+                ? `{"p":{"k":${jsonString(text)}}}`
+                : where === "key"
+                  ? `{"p":{${jsonString(text)}:1}}`
+                  : `{"p":{},"n":${jsonString(text)}}`;
+            expectRefused(
+              await post(`{"query":${JSON.stringify(CREATE)},"variables":${variables}}`),
+              "BAD_USER_INPUT",
+              where === "name" ? "n" : "p",
+            );
+          },
+        ),
         RUNS,
       );
     });
 
     it("depth: variables nested past the bound are refused, used or not", async () => {
       await fc.assert(
-        fc.asyncProperty(fc.integer({ min: 65, max: 8000 }), fc.boolean(), fc.boolean(), async (depth, arrays, used) => {
-          const nested = arrays ? `${"[".repeat(depth)}1${"]".repeat(depth)}` : `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
-          const body = used ? `{"query":${JSON.stringify(CREATE)},"variables":{"p":{"d":${nested}}}}` : `{"query":"{ __typename }","variables":{"x":${nested}}}`;
-          expectRefused(await post(body), "BAD_USER_INPUT", used ? "p" : "x");
-        }),
+        fc.asyncProperty(
+          fc.integer({ min: 65, max: 8000 }),
+          fc.boolean(),
+          fc.boolean(),
+          async (depth, arrays, used) => {
+            const nested = arrays
+              ? `${"[".repeat(depth)}1${"]".repeat(depth)}`
+              : `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
+            const body = used
+              ? `{"query":${JSON.stringify(CREATE)},"variables":{"p":{"d":${nested}}}}`
+              : `{"query":"{ __typename }","variables":{"x":${nested}}}`;
+            expectRefused(await post(body), "BAD_USER_INPUT", used ? "p" : "x");
+          },
+        ),
         RUNS,
       );
     });
 
     it("integer edges: stream cursors past PostgreSQL's integers are refused; page sizes past Int are invalid", async () => {
-      const big = fc.oneof(fc.bigInt({ min: 2n ** 31n, max: 10n ** 10n - 1n }), fc.bigInt({ min: 10n ** 10n, max: 10n ** 30n }));
+      const big = fc.oneof(
+        fc.bigInt({ min: 2n ** 31n, max: 10n ** 10n - 1n }),
+        fc.bigInt({ min: 10n ** 10n, max: 10n ** 30n }),
+      );
       await fc.assert(
         fc.asyncProperty(big, fc.constantFrom("events", "logs"), async (n, list) => {
-          const answer = await post(JSON.stringify({ query: `query($id: ID!, $a: String) { job(reasonerType: PREDICTIVE, jobId: $id) { ${list}(after: $a) { edges { cursor } } } }`, variables: { id: jobId, a: String(n) } }));
+          const answer = await post(
+            JSON.stringify({
+              query: `query($id: ID!, $a: String) { job(reasonerType: PREDICTIVE, jobId: $id) { ${list}(after: $a) { edges { cursor } } } }`,
+              variables: { id: jobId, a: String(n) },
+            }),
+          );
           expectRefused(answer, "BAD_USER_INPUT", "after");
           const paged = await post(JSON.stringify({ query: `{ jobs(first: ${n}) { edges { cursor } } }` }));
           expect(paged.status).toBe(400);
@@ -208,31 +329,62 @@ describe.each(backends.map((b) => [b.name, b] as const))("hostile input on %s", 
 
     it("cursor shapes: crafted merged-list cursors (far dates, odd ids, unknown gateways) are refused", async () => {
       const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
-      const farDate = fc.oneof(fc.integer({ min: 10_000, max: 275_760 }).map((y) => `+${String(y).padStart(6, "0")}-01-01T00:00:00.000Z`), fc.constant("-000001-01-01T00:00:00.000Z"));
-      const oddId = fc.oneof(fc.constant("-".repeat(36)), fc.string({ minLength: 36, maxLength: 36 }), fc.uuid().map((u) => u.replace(/-/g, "")));
+      const farDate = fc.oneof(
+        fc.integer({ min: 10_000, max: 275_760 }).map((y) => `+${String(y).padStart(6, "0")}-01-01T00:00:00.000Z`),
+        fc.constant("-000001-01-01T00:00:00.000Z"),
+      );
+      const oddId = fc.oneof(
+        fc.constant("-".repeat(36)),
+        fc.string({ minLength: 36, maxLength: 36 }),
+        fc.uuid().map((u) => u.replace(/-/g, "")),
+      );
       const shape = fc.oneof(
         fc.tuple(farDate, fc.uuid()).map(([c, i]) => ({ local: b64({ c, i }) })),
         fc.tuple(fc.constant("2026-01-01T00:00:00.000Z"), oddId).map(([c, i]) => ({ local: b64({ c, i }) })),
-        fc.string({ minLength: 1, maxLength: 20 }).filter((g) => g !== "local").map((g) => ({ [g]: b64({ c: "2026-01-01T00:00:00.000Z", i: "00000000-0000-0000-0000-000000000000" }) })),
+        fc
+          .string({ minLength: 1, maxLength: 20 })
+          .filter((g) => g !== "local")
+          .map((g) => ({ [g]: b64({ c: "2026-01-01T00:00:00.000Z", i: "00000000-0000-0000-0000-000000000000" }) })),
       );
       await fc.assert(
         fc.asyncProperty(shape, async (cursor) => {
-          expectRefused(await post(JSON.stringify({ query: `query($a: String) { jobs(after: $a) { edges { cursor } } }`, variables: { a: b64(cursor) } })), "BAD_USER_INPUT", "after");
+          expectRefused(
+            await post(
+              JSON.stringify({
+                query: `query($a: String) { jobs(after: $a) { edges { cursor } } }`,
+                variables: { a: b64(cursor) },
+              }),
+            ),
+            "BAD_USER_INPUT",
+            "after",
+          );
         }),
         RUNS,
       );
     });
 
     it("ids: any id reads as not found (null, or 404 for a download), never a server error", async () => {
-      const anyId = fc.oneof(fc.string({ maxLength: 80 }), fc.uuid(), fc.constant("-".repeat(36)), fc.string({ unit: "binary", maxLength: 40 }));
+      const anyId = fc.oneof(
+        fc.string({ maxLength: 80 }),
+        fc.uuid(),
+        fc.constant("-".repeat(36)),
+        fc.string({ unit: "binary", maxLength: 40 }),
+      );
       await fc.assert(
         fc.asyncProperty(anyId, fc.constantFrom("Artifact", "AgentJob", "GenerationJob"), async (id, type) => {
-          const node = await post(JSON.stringify({ query: `query($id: ID!) { node(id: $id) { id } }`, variables: { id: Buffer.from(`${type}:${id}`).toString("base64") } }));
+          const node = await post(
+            JSON.stringify({
+              query: `query($id: ID!) { node(id: $id) { id } }`,
+              variables: { id: Buffer.from(`${type}:${id}`).toString("base64") },
+            }),
+          );
           expect(node.status, node.text).toBe(200);
           expect(node.json.data).toEqual({ node: null });
           // An id that is no global id at all is the client's error (Relay's BAD_REQUEST), not ours.
           for (const e of node.json.errors ?? []) expect(e.extensions?.code, node.text).toBe("BAD_REQUEST");
-          const download = await fetch(`${t.url}/artifacts/${encodeURIComponent(id) || "x"}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+          const download = await fetch(`${t.url}/artifacts/${encodeURIComponent(id) || "x"}`, {
+            headers: { authorization: `Bearer ${ADMIN_KEY}` },
+          });
           await download.arrayBuffer();
           expect(download.status).toBe(404);
         }),
@@ -256,22 +408,51 @@ describe.each(backends.map((b) => [b.name, b] as const))("hostile input on %s", 
         }),
         RUNS,
       );
-      expectRefused(await post(JSON.stringify({ query: `subscription { jobsChanged { jobId } }` })), "BAD_USER_INPUT", "query");
-      const aliases = await post(JSON.stringify({ query: `{ ${Array.from({ length: 31 }, (_, i) => `t${i}: __typename`).join(" ")} }` }));
+      expectRefused(
+        await post(JSON.stringify({ query: `subscription { jobsChanged { jobId } }` })),
+        "BAD_USER_INPUT",
+        "query",
+      );
+      const aliases = await post(
+        JSON.stringify({ query: `{ ${Array.from({ length: 31 }, (_, i) => `t${i}: __typename`).join(" ")} }` }),
+      );
       expect(aliases.status).toBe(400);
       expect(aliases.json.errors?.[0]?.message).toMatch(/Aliases limit/);
-      expectRefused(await post(`{"query":${JSON.stringify(CREATE)},"variables":{"p":{"__proto__":{"x":1},"y":2}}}`), "BAD_USER_INPUT", "p");
-      expectRefused(await post(JSON.stringify({ query: `mutation { createJob(input: { reasonerType: PREDICTIVE, reasonerName: "d", payload: { __proto__: { x: 1 } } }) { job { jobId } } }` })), "BAD_USER_INPUT", "input");
+      expectRefused(
+        await post(`{"query":${JSON.stringify(CREATE)},"variables":{"p":{"__proto__":{"x":1},"y":2}}}`),
+        "BAD_USER_INPUT",
+        "p",
+      );
+      expectRefused(
+        await post(
+          JSON.stringify({
+            query: `mutation { createJob(input: { reasonerType: PREDICTIVE, reasonerName: "d", payload: { __proto__: { x: 1 } } }) { job { jobId } } }`,
+          }),
+        ),
+        "BAD_USER_INPUT",
+        "input",
+      );
     });
 
     it("a worker cannot move its own job to CANCELING", async () => {
       const worker = t.client(workerKey);
-      const { registerWorker } = await worker.request<any>(`mutation { registerWorker(input: { name: "fuzz", reasonerTypes: [PREDICTIVE] }) { id } }`);
-      const { claimJob } = await worker.request<any>(`mutation($w: ID!) { claimJob(workerId: $w) { ... on Lease { token job { jobId } } } }`, { w: registerWorker.id });
+      const { registerWorker } = await worker.request<any>(
+        `mutation { registerWorker(input: { name: "fuzz", reasonerTypes: [PREDICTIVE] }) { id } }`,
+      );
+      const { claimJob } = await worker.request<any>(
+        `mutation($w: ID!) { claimJob(workerId: $w) { ... on Lease { token job { jobId } } } }`,
+        { w: registerWorker.id },
+      );
       expect(claimJob.token).toBeTruthy();
-      const refused = await worker.raw(`mutation($t: String!) { updateJobStatus(leaseToken: $t, state: CANCELING) { state } }`, { t: claimJob.token });
+      const refused = await worker.raw(
+        `mutation($t: String!) { updateJobStatus(leaseToken: $t, state: CANCELING) { state } }`,
+        { t: claimJob.token },
+      );
       expect(refused.errors?.[0]?.extensions?.code).toBe("INVALID_TRANSITION");
-      const { job } = await t.admin.request<any>(`query($id: ID!) { job(reasonerType: PREDICTIVE, jobId: $id) { state } }`, { id: claimJob.job.jobId });
+      const { job } = await t.admin.request<any>(
+        `query($id: ID!) { job(reasonerType: PREDICTIVE, jobId: $id) { state } }`,
+        { id: claimJob.job.jobId },
+      );
       expect(job.state).toBe("RUNNING");
     });
   });

@@ -38,7 +38,8 @@ describe("query limits", () => {
   });
 
   it("refuses deep queries", async () => {
-    const nested = (n: number): string => (n === 0 ? "id" : `... on Node { id } ... on GenerationJob { rerunOf { ${nested(n - 1)} } }`);
+    const nested = (n: number): string =>
+      n === 0 ? "id" : `... on Node { id } ... on GenerationJob { rerunOf { ${nested(n - 1)} } }`;
     const r = await post(t.url, { query: `query { node(id: "x") { ${nested(14)} } }` });
     expect(r.status).toBe(400);
     expect(r.json.errors[0].message).toMatch(/depth/i);
@@ -70,23 +71,37 @@ describe("query limits", () => {
   });
 
   it("refuses 20 MiB bodies and 3 MiB payloads; a payload over 1 MiB is BAD_USER_INPUT", async () => {
-    const huge = await post(t.url, JSON.stringify({ query: "{ viewer { userId } }", variables: { x: "a".repeat(20 * 1024 * 1024) } }));
+    const huge = await post(
+      t.url,
+      JSON.stringify({ query: "{ viewer { userId } }", variables: { x: "a".repeat(20 * 1024 * 1024) } }),
+    );
     expect(huge.status).toBe(413);
     expect(huge.json.errors[0].extensions.code).toBe("BAD_USER_INPUT");
     const create = `mutation($input: CreateJobInput!) { createJob(input: $input) { job { id } } }`;
-    const three = await post(t.url, { query: create, variables: { input: createJobInput("PREDICTIVE", 0, { payload: { blob: "x".repeat(3 * 1024 * 1024) } }) } });
+    const three = await post(t.url, {
+      query: create,
+      variables: { input: createJobInput("PREDICTIVE", 0, { payload: { blob: "x".repeat(3 * 1024 * 1024) } }) },
+    });
     expect(three.status).toBe(413);
-    const over = await post(t.url, { query: create, variables: { input: createJobInput("PREDICTIVE", 0, { payload: { blob: "x".repeat(1024 * 1024 + 10) } }) } });
+    const over = await post(t.url, {
+      query: create,
+      variables: { input: createJobInput("PREDICTIVE", 0, { payload: { blob: "x".repeat(1024 * 1024 + 10) } }) },
+    });
     expect(over.json.errors[0].extensions.code).toBe("BAD_USER_INPUT");
     expectNoInternals(over.text);
-    const longName = await post(t.url, { query: create, variables: { input: createJobInput("PREDICTIVE", 0, { name: "n".repeat(256) }) } });
+    const longName = await post(t.url, {
+      query: create,
+      variables: { input: createJobInput("PREDICTIVE", 0, { name: "n".repeat(256) }) },
+    });
     expect(longName.json.errors[0].extensions).toMatchObject({ code: "BAD_USER_INPUT" });
     const page = await post(t.url, { query: `{ jobs(first: 501) { totalCount } }` });
     expect(page.json.errors[0].extensions.code).toBe("BAD_USER_INPUT");
   });
 
   it("prevents CSRF: a simple GET without a preflight header is refused", async () => {
-    const res = await fetch(`${t.url}/graphql?query=${encodeURIComponent("{ viewer { userId } }")}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+    const res = await fetch(`${t.url}/graphql?query=${encodeURIComponent("{ viewer { userId } }")}`, {
+      headers: { authorization: `Bearer ${ADMIN_KEY}` },
+    });
     expect(res.status).toBe(400);
     const withHeader = await fetch(`${t.url}/graphql?query=${encodeURIComponent("{ viewer { userId } }")}`, {
       headers: { authorization: `Bearer ${ADMIN_KEY}`, "apollo-require-preflight": "1" },
@@ -95,14 +110,23 @@ describe("query limits", () => {
   });
 
   it("writes an audit entry for every mutation with its outcome", async () => {
-    const ok = await t.admin.request<any>(`mutation($input: CreateJobInput!) { createJob(input: $input) { job { jobId } } }`, { input: createJobInput("LOGIC", 7) });
-    const bad = await t.admin.raw(`mutation { cancelJob(reasonerType: LOGIC, jobId: "00000000-0000-0000-0000-000000000000") { id } }`);
+    const ok = await t.admin.request<any>(
+      `mutation($input: CreateJobInput!) { createJob(input: $input) { job { jobId } } }`,
+      { input: createJobInput("LOGIC", 7) },
+    );
+    const bad = await t.admin.raw(
+      `mutation { cancelJob(reasonerType: LOGIC, jobId: "00000000-0000-0000-0000-000000000000") { id } }`,
+    );
     expect(bad.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
     const rows = await waitForRows(t, 2);
     expect(rows).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ operation: "createJob", outcome: "OK", target: "logic-7" }),
-        expect.objectContaining({ operation: "cancelJob", outcome: "NOT_FOUND", target: "00000000-0000-0000-0000-000000000000" }),
+        expect.objectContaining({
+          operation: "cancelJob",
+          outcome: "NOT_FOUND",
+          target: "00000000-0000-0000-0000-000000000000",
+        }),
       ]),
     );
     expect(ok.createJob.job.jobId).toBeTruthy();
@@ -113,9 +137,12 @@ describe("query limits", () => {
 /** Audit rows are written beside the response: wait for those writes, then read them. */
 async function waitForRows(t: TestServer, _n: number) {
   await t.server.services.audit.idle();
-  return t.server.services.db.query<{ operation: string; outcome: string; target: string | null; actor: string | null }>(
-    `select "operation", "outcome", "target", "actor" from "audit_log" order by "id"`,
-  );
+  return t.server.services.db.query<{
+    operation: string;
+    outcome: string;
+    target: string | null;
+    actor: string | null;
+  }>(`select "operation", "outcome", "target", "actor" from "audit_log" order by "id"`);
 }
 
 describe("production defaults: introspection and suggestions for admins only, rate limits", () => {
@@ -126,7 +153,8 @@ describe("production defaults: introspection and suggestions for admins only, ra
   afterAll(async () => t?.stop());
 
   it("lets admins introspect, refuses members, hides suggestions, limits each key", async () => {
-    const key = (await t.admin.request<any>(`mutation { createApiKey(userId: "m1", role: MEMBER) { secret } }`)).createApiKey.secret as string;
+    const key = (await t.admin.request<any>(`mutation { createApiKey(userId: "m1", role: MEMBER) { secret } }`))
+      .createApiKey.secret as string;
     const member = t.client(key);
     expect((await t.admin.request<any>(`{ __schema { queryType { name } } }`)).__schema.queryType.name).toBe("Query");
     const refused = await member.raw(`{ __schema { queryType { name } } }`);

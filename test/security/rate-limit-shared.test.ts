@@ -38,7 +38,9 @@ describe.runIf(postgres)("rate limits shared by two processes on one PostgreSQL"
   });
 
   it("lets a key make its budget once across both processes, then refuses it on either", async () => {
-    const { createApiKey } = await a.admin.request<{ createApiKey: { secret: string } }>(`mutation { createApiKey(userId: "busy", role: MEMBER) { secret } }`);
+    const { createApiKey } = await a.admin.request<{ createApiKey: { secret: string } }>(
+      `mutation { createApiKey(userId: "busy", role: MEMBER) { secret } }`,
+    );
     const onA = graphqlClient(a.url, createApiKey.secret);
     const onB = graphqlClient(b.url, createApiKey.secret);
     for (let n = 0; n < LIMIT; n++) {

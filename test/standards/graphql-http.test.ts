@@ -41,7 +41,8 @@ describe.each(backends.map((b) => [b.name, b] as const))("graphql-http server au
     await t?.stop();
   });
 
-  const failures = (level: "MUST" | "SHOULD" | "MAY") => results.filter((r) => r.name.startsWith(level) && r.status !== "ok");
+  const failures = (level: "MUST" | "SHOULD" | "MAY") =>
+    results.filter((r) => r.name.startsWith(level) && r.status !== "ok");
   const describeFailure = (r: AuditResult) => (r.status === "ok" ? r.name : `${r.id} ${r.name}: ${r.reason}`);
 
   it("runs the whole audit suite against the live endpoint", () => {

@@ -57,9 +57,22 @@ describe.each(backends.map((b) => [b.name, b] as const))("Relay connections on %
 
   beforeAll(async () => {
     t = await startTestServer(backend);
-    const key = await t.admin.request<{ createApiKey: { secret: string } }>(`mutation { createApiKey(userId: "relay", role: MEMBER) { secret } }`);
+    const key = await t.admin.request<{ createApiKey: { secret: string } }>(
+      `mutation { createApiKey(userId: "relay", role: MEMBER) { secret } }`,
+    );
     member = t.client(key.createApiKey.secret);
-    const types: ReasonerType[] = ["PREDICTIVE", "LOGIC", "PREDICTIVE", "PREDICTIVE", "BATCH", "PREDICTIVE", "LOGIC", "PREDICTIVE", "PREDICTIVE", "PREDICTIVE"];
+    const types: ReasonerType[] = [
+      "PREDICTIVE",
+      "LOGIC",
+      "PREDICTIVE",
+      "PREDICTIVE",
+      "BATCH",
+      "PREDICTIVE",
+      "LOGIC",
+      "PREDICTIVE",
+      "PREDICTIVE",
+      "PREDICTIVE",
+    ];
     for (const [i, type] of types.entries()) {
       const job = await createJob(member, type, i);
       all.unshift(job.jobId);
@@ -77,7 +90,11 @@ describe.each(backends.map((b) => [b.name, b] as const))("Relay connections on %
     expect(pages.flatMap((p) => p.edges.map((e) => e.node.jobId))).toEqual(predictive);
 
     // After the last page: an empty page that says so.
-    const { jobs: past } = await member.request<{ jobs: Page }>(JOBS_PAGE, { filter: { reasonerType: "PREDICTIVE" }, first: 3, after: pages.at(-1)!.pageInfo.endCursor });
+    const { jobs: past } = await member.request<{ jobs: Page }>(JOBS_PAGE, {
+      filter: { reasonerType: "PREDICTIVE" },
+      first: 3,
+      after: pages.at(-1)!.pageInfo.endCursor,
+    });
     expect(past.edges).toEqual([]);
     expect(past.pageInfo).toMatchObject({ hasNextPage: false, startCursor: null, endCursor: null });
   });
@@ -90,7 +107,11 @@ describe.each(backends.map((b) => [b.name, b] as const))("Relay connections on %
       const { jobs } = await member.request<{ jobs: Page }>(JOBS_PAGE, { filter, first: 500 });
       expect(jobs.edges.map((e) => e.node.jobId)).toEqual(expected);
       for (const [i, edge] of jobs.edges.entries()) {
-        const { jobs: next } = await member.request<{ jobs: Page }>(JOBS_PAGE, { filter, first: 2, after: edge.cursor });
+        const { jobs: next } = await member.request<{ jobs: Page }>(JOBS_PAGE, {
+          filter,
+          first: 2,
+          after: edge.cursor,
+        });
         expect(next.edges.map((e) => e.node.jobId)).toEqual(expected.slice(i + 1, i + 3));
         expect(next.pageInfo.hasNextPage).toBe(i + 3 < expected.length);
       }
@@ -100,7 +121,10 @@ describe.each(backends.map((b) => [b.name, b] as const))("Relay connections on %
   it("filtered pages (state, then onlyActive) neither skip nor repeat", async () => {
     const canceled = [all[1]!, all[4]!, all[6]!, all[8]!];
     for (const jobId of canceled) {
-      await member.request(`mutation($t: ReasonerType!, $id: ID!) { cancelJob(reasonerType: $t, jobId: $id) { state } }`, { t: typeOf.get(jobId), id: jobId });
+      await member.request(
+        `mutation($t: ReasonerType!, $id: ID!) { cancelJob(reasonerType: $t, jobId: $id) { state } }`,
+        { t: typeOf.get(jobId), id: jobId },
+      );
     }
     const byState = await walk(member, { state: "CANCELED" }, 3);
     expect(byState.flatMap((p) => p.edges.map((e) => e.node.jobId))).toEqual(canceled);
@@ -121,11 +145,23 @@ describe.each(backends.map((b) => [b.name, b] as const))("Relay connections on %
 
   it("a job's events and logs page with first/after and pageInfo, without gap or repeat", async () => {
     const job = await createJob(t.admin, "LOGIC", 0, { reasonerName: "relay-engine" });
-    const worker = new Worker({ url: t.url, apiKey: ADMIN_KEY, name: "relay-worker", reasonerTypes: ["LOGIC"], reasonerNames: ["relay-engine"] });
+    const worker = new Worker({
+      url: t.url,
+      apiKey: ADMIN_KEY,
+      name: "relay-worker",
+      reasonerTypes: ["LOGIC"],
+      reasonerNames: ["relay-engine"],
+    });
     const lease = await worker.claim();
     expect(lease?.job.jobId).toBe(job.jobId);
-    await worker.appendEvents(lease!.token, [0, 1, 2, 3, 4].map((n) => ({ n })));
-    await worker.appendLogs(lease!.token, [0, 1, 2, 3, 4].map((n) => ({ message: `m${n}`, timestampMs: 1_000 + n })));
+    await worker.appendEvents(
+      lease!.token,
+      [0, 1, 2, 3, 4].map((n) => ({ n })),
+    );
+    await worker.appendLogs(
+      lease!.token,
+      [0, 1, 2, 3, 4].map((n) => ({ message: `m${n}`, timestampMs: 1_000 + n })),
+    );
 
     const EVENTS = `query($id: ID!, $first: Int, $after: String) { job(reasonerType: LOGIC, jobId: $id) {
       events(first: $first, after: $after) { edges { cursor node { cursor data } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } }`;
@@ -140,8 +176,15 @@ describe.each(backends.map((b) => [b.name, b] as const))("Relay connections on %
       const shapes: [number, boolean, boolean][] = [];
       let after: string | null = null;
       for (;;) {
-        const data: { job: Record<string, { edges: { cursor: string; node: { cursor: string; data?: unknown; message?: string } }[]; pageInfo: PageInfo }> } =
-          await t.admin.request(query, { id: job.jobId, first: 2, after });
+        const data: {
+          job: Record<
+            string,
+            {
+              edges: { cursor: string; node: { cursor: string; data?: unknown; message?: string } }[];
+              pageInfo: PageInfo;
+            }
+          >;
+        } = await t.admin.request(query, { id: job.jobId, first: 2, after });
         const conn = data.job[field]!;
         for (const e of conn.edges) expect(e.cursor).toBe(e.node.cursor);
         expect(conn.pageInfo.startCursor).toBe(conn.edges[0]?.cursor ?? null);

@@ -24,7 +24,13 @@ const SCALAR_UDT: Record<string, string> = {
 
 function expectedUdt(field: (typeof models)[number]["fields"][number]): string {
   const native = (field.nativeType as [string, string[]] | null | undefined)?.[0];
-  let udt = enumNames.has(field.type) ? field.type : native === "Uuid" ? "uuid" : native === "Timestamptz" ? "timestamptz" : SCALAR_UDT[field.type]!;
+  let udt = enumNames.has(field.type)
+    ? field.type
+    : native === "Uuid"
+      ? "uuid"
+      : native === "Timestamptz"
+        ? "timestamptz"
+        : SCALAR_UDT[field.type]!;
   if (field.isList) udt = `_${udt}`;
   return udt;
 }
@@ -55,13 +61,18 @@ describe.each(backends)("storage on $name", (backend) => {
     const columns = await db.query<{ table_name: string; column_name: string; udt_name: string; is_nullable: string }>(
       `select table_name, column_name, udt_name, is_nullable from information_schema.columns where table_schema = 'public' and table_name <> '_jobs_migrations'`,
     );
-    const actual = new Map(columns.map((c) => [`${c.table_name}.${c.column_name}`, `${c.udt_name}${c.is_nullable === "YES" ? "?" : ""}`]));
+    const actual = new Map(
+      columns.map((c) => [`${c.table_name}.${c.column_name}`, `${c.udt_name}${c.is_nullable === "YES" ? "?" : ""}`]),
+    );
     const expected = new Map<string, string>();
     for (const model of models) {
       for (const field of model.fields) {
         if (field.kind === "object") continue;
         const nullable = !field.isRequired || field.isList;
-        expected.set(`${model.dbName ?? model.name}.${field.dbName ?? field.name}`, `${expectedUdt(field)}${nullable ? "?" : ""}`);
+        expected.set(
+          `${model.dbName ?? model.name}.${field.dbName ?? field.name}`,
+          `${expectedUdt(field)}${nullable ? "?" : ""}`,
+        );
       }
     }
     expect(Object.fromEntries([...actual].sort())).toEqual(Object.fromEntries([...expected].sort()));
@@ -78,17 +89,29 @@ describe.each(backends)("storage on $name", (backend) => {
   });
 
   it("has an index for every @@id, @@unique and @@index of the schema, and the claim index", async () => {
-    const rows = await db.query<{ tablename: string; indexdef: string }>(`select tablename, indexdef from pg_indexes where schemaname = 'public'`);
+    const rows = await db.query<{ tablename: string; indexdef: string }>(
+      `select tablename, indexdef from pg_indexes where schemaname = 'public'`,
+    );
     const columnLists = new Set(
       rows.map((r) => {
-        const cols = /USING \w+ \(([^)]*)\)/.exec(r.indexdef)![1]!.split(",").map((c) => c.trim().replace(/"/g, "").replace(/ (DESC|ASC)$/, ""));
+        const cols = /USING \w+ \(([^)]*)\)/
+          .exec(r.indexdef)![1]!
+          .split(",")
+          .map((c) =>
+            c
+              .trim()
+              .replace(/"/g, "")
+              .replace(/ (DESC|ASC)$/, ""),
+          );
         return `${r.tablename}(${cols.join(",")})`;
       }),
     );
     for (const index of dmmf.datamodel.indexes) {
       const model = models.find((m) => m.name === index.model)!;
       const cols = index.fields.map((f) => model.fields.find((mf) => mf.name === f.name)!.dbName ?? f.name);
-      expect(columnLists, `${index.type} on ${index.model}(${cols.join(",")})`).toContain(`${tableOf(index.model)}(${cols.join(",")})`);
+      expect(columnLists, `${index.type} on ${index.model}(${cols.join(",")})`).toContain(
+        `${tableOf(index.model)}(${cols.join(",")})`,
+      );
     }
     expect(rows.some((r) => r.indexdef.includes("jobs_claimable_idx"))).toBe(true);
   });

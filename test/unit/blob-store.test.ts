@@ -45,7 +45,9 @@ describe("BlobStore", () => {
     expect(await store.has(stored.contentHash)).toBe(true);
     expect((await store.read(stored.contentHash)).equals(bytes)).toBe(true);
     expect((await collect(store.open(stored.contentHash))).equals(bytes)).toBe(true);
-    expect((await collect(store.open(stored.contentHash, { start: 10, end: 19 }))).equals(bytes.subarray(10, 20))).toBe(true);
+    expect((await collect(store.open(stored.contentHash, { start: 10, end: 19 }))).equals(bytes.subarray(10, 20))).toBe(
+      true,
+    );
     expect(filesUnder(dir)).toEqual([join("sha256", hex.slice(0, 2), hex)]);
   });
 
@@ -82,7 +84,12 @@ describe("BlobStore", () => {
         await new Promise((r) => setImmediate(r));
       }
     };
-    const results = await Promise.all([store.put(slowly()), store.put(slowly()), store.putBytes(bytes), store.put(Readable.from([bytes]))]);
+    const results = await Promise.all([
+      store.put(slowly()),
+      store.put(slowly()),
+      store.putBytes(bytes),
+      store.put(Readable.from([bytes])),
+    ]);
     for (const r of results) expect(r).toEqual({ contentHash: sha256(bytes), sizeBytes: bytes.length });
     expect(filesUnder(dir)).toEqual([store.pathOf(sha256(bytes)).slice(dir.length + 1)]);
     expect((await store.read(sha256(bytes))).equals(bytes)).toBe(true);

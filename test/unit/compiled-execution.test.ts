@@ -15,17 +15,17 @@ function makeSchema(log: string[]): GraphQLSchema {
   const job = (id: string) => ({ __typename: "Job", id, state: "QUEUED" });
   // Resolvers are explicit, as Pothos makes them: graphql-jit's default resolver reads a property
   // and, unlike graphql-js's, does not call it when it is a function.
-  (schema.getType("Job") as unknown as { getFields(): Record<string, { resolve: unknown }> }).getFields().events!.resolve = (
-    p: { id: string },
-    a: { first: number },
-  ) => Array.from({ length: a.first }, (_, i) => `${p.id}:${i}`);
+  (schema.getType("Job") as unknown as { getFields(): Record<string, { resolve: unknown }> }).getFields()
+    .events!.resolve = (p: { id: string }, a: { first: number }) =>
+    Array.from({ length: a.first }, (_, i) => `${p.id}:${i}`);
   const fields = schema.getQueryType()!.getFields();
   fields.job!.resolve = (_: unknown, a: { id: string }) => job(a.id);
   fields.node!.resolve = (_: unknown, a: { id: string }) => job(a.id);
   fields.broken!.resolve = () => {
     throw new Error("no such job");
   };
-  (schema.getType("Node") as unknown as { resolveType: (v: { __typename: string }) => string }).resolveType = (v) => v.__typename;
+  (schema.getType("Node") as unknown as { resolveType: (v: { __typename: string }) => string }).resolveType = (v) =>
+    v.__typename;
   schema.getMutationType()!.getFields().step!.resolve = async (_: unknown, a: { n: number }) => {
     // The first step takes longest: serial execution still logs them in order.
     await new Promise((r) => setImmediate(r));

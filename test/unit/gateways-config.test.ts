@@ -9,7 +9,8 @@ const gateway = (extra: Record<string, unknown> = {}) => ({
   reasonerTypes: ["GENERATION"],
   ...extra,
 });
-const load = (gateways: unknown) => loadConfig({ JOBS_GATEWAYS: typeof gateways === "string" ? gateways : JSON.stringify(gateways) });
+const load = (gateways: unknown) =>
+  loadConfig({ JOBS_GATEWAYS: typeof gateways === "string" ? gateways : JSON.stringify(gateways) });
 
 describe("JOBS_GATEWAYS", () => {
   it("is empty by default: every family is local", () => {
@@ -19,7 +20,9 @@ describe("JOBS_GATEWAYS", () => {
   it("parses each upstream with its families and a default per-call timeout", () => {
     const [g] = load([gateway(), gateway({ name: "us", reasonerTypes: ["AGENT", "BATCH"], timeoutMs: 2500 })]).gateways;
     expect(g).toEqual({ ...gateway(), timeoutMs: 4000 });
-    expect(load([gateway(), gateway({ name: "us", reasonerTypes: ["AGENT"], timeoutMs: 2500 })]).gateways[1]!.timeoutMs).toBe(2500);
+    expect(
+      load([gateway(), gateway({ name: "us", reasonerTypes: ["AGENT"], timeoutMs: 2500 })]).gateways[1]!.timeoutMs,
+    ).toBe(2500);
   });
 
   it("refuses what it cannot use, naming the problem", () => {

@@ -50,7 +50,9 @@ describe.each([
     expect(csp).toContain("default-src 'none'");
     expect(csp).toMatch(/script-src 'self'(;|$)/);
     expect(csp).not.toMatch(/https?:/);
-    const config = JSON.parse(/<script id="graphiql-config" type="application\/json">([^<]*)<\/script>/.exec(html)![1]!);
+    const config = JSON.parse(
+      /<script id="graphiql-config" type="application\/json">([^<]*)<\/script>/.exec(html)![1]!,
+    );
     expect(config).toMatchObject({ endpoint: "/graphql", subscriptionEndpoint: "/graphql" });
     expect(JSON.parse(config.defaultHeaders)).toEqual({ Authorization: "Bearer " });
   });
@@ -102,11 +104,20 @@ describe.each([
   });
 
   it("passes on requests that want JSON, or are not GETs", async () => {
-    for (const accept of ["application/json", "application/graphql-response+json, application/json", "*/*", undefined]) {
+    for (const accept of [
+      "application/json",
+      "application/graphql-response+json, application/json",
+      "*/*",
+      undefined,
+    ]) {
       const res = await fetch(`${url}${prefix}/`, { headers: accept ? { accept } : {} });
       expect(await res.json(), String(accept)).toEqual({ passedThrough: true, method: "GET" });
     }
-    const post = await fetch(`${url}${prefix}/`, { method: "POST", headers: { accept: "text/html", "content-type": "application/json" }, body: "{}" });
+    const post = await fetch(`${url}${prefix}/`, {
+      method: "POST",
+      headers: { accept: "text/html", "content-type": "application/json" },
+      body: "{}",
+    });
     expect(await post.json()).toEqual({ passedThrough: true, method: "POST" });
   });
 });

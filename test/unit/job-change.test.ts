@@ -12,7 +12,12 @@ describe("job change notifications", () => {
   });
 
   it("accept payloads without a state (the state is then unknown) and refuse malformed ones", () => {
-    expect(parseJobChange("t1|AGENT|j1|3")).toEqual({ tenantId: "t1", reasonerType: "AGENT", jobId: "j1", revision: 3 });
+    expect(parseJobChange("t1|AGENT|j1|3")).toEqual({
+      tenantId: "t1",
+      reasonerType: "AGENT",
+      jobId: "j1",
+      revision: 3,
+    });
     expect(parseJobChange("t1|AGENT")).toBeNull();
     expect(parseJobChange("")).toBeNull();
   });

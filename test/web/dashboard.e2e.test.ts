@@ -18,7 +18,10 @@ const SHOTS = join(ROOT, "test-artifacts", "dashboard");
 const LIVE_TIMEOUT = 45_000;
 
 beforeAll(() => {
-  if (!existsSync(CHROMIUM)) throw new Error(`no chromium at ${CHROMIUM}: apt-get install -y chromium (.ci/run does), or set JOBS_TEST_CHROMIUM`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `no chromium at ${CHROMIUM}: apt-get install -y chromium (.ci/run does), or set JOBS_TEST_CHROMIUM`,
+    );
   const built = spawnSync(process.execPath, ["scripts/build-web.mjs"], { cwd: ROOT, encoding: "utf8" });
   if (built.status !== 0) throw new Error(`building the dashboard failed:\n${built.stdout}${built.stderr}`);
   mkdirSync(SHOTS, { recursive: true });
@@ -92,7 +95,9 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
       const nav = performance.getEntriesByType("navigation")[0];
       return { domContentLoaded: nav.domContentLoadedEventEnd, load: nav.loadEventEnd, signInShown: performance.now() };
     })()`);
-    console.log(`[dashboard ${backend.name}] first load: DOMContentLoaded ${timing.domContentLoaded.toFixed(0)} ms, load ${timing.load.toFixed(0)} ms, sign-in form shown by ${timing.signInShown.toFixed(0)} ms`);
+    console.log(
+      `[dashboard ${backend.name}] first load: DOMContentLoaded ${timing.domContentLoaded.toFixed(0)} ms, load ${timing.load.toFixed(0)} ms, sign-in form shown by ${timing.signInShown.toFixed(0)} ms`,
+    );
 
     const keyField = page.getByLabel("API key");
     await keyField.fill("jobs_this-is-not-a-key");
@@ -119,11 +124,21 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
   it("shows a new job appear and succeed live, without a reload", async () => {
     await page.evaluate("window.marker = 42");
     const name = `live-${Date.now()}`;
-    await admin.request(`mutation($name: String!) { createGenerationJob(input: { kind: MOCK, rows: 2000, seed: 11, description: "orders", name: $name }) { job { jobId } } }`, { name });
+    await admin.request(
+      `mutation($name: String!) { createGenerationJob(input: { kind: MOCK, rows: 2000, seed: 11, description: "orders", name: $name }) { job { jobId } } }`,
+      { name },
+    );
     const row = rowOf(name);
     await row.waitFor({ timeout: LIVE_TIMEOUT });
     await row.getByText("SUCCEEDED", { exact: true }).waitFor({ timeout: LIVE_TIMEOUT });
-    expect(await row.getByRole("cell").allTextContents()).toEqual([name, "GENERATION", "SUCCEEDED", "admin", expect.any(String), expect.any(String)]);
+    expect(await row.getByRole("cell").allTextContents()).toEqual([
+      name,
+      "GENERATION",
+      "SUCCEEDED",
+      "admin",
+      expect.any(String),
+      expect.any(String),
+    ]);
     // The same page all along: a reload would have dropped the marker.
     expect(await page.evaluate("window.marker")).toBe(42);
     await shot("jobs");
@@ -151,7 +166,10 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     await page.getByText("✓ Verified").waitFor();
     await page.getByRole("region", { name: "Seal" }).getByText("Seal hash").waitFor();
     await page.getByRole("region", { name: "Output preview" }).getByRole("img").first().waitFor();
-    await page.getByRole("region", { name: "Events" }).getByRole("img", { name: /Progress of the job/ }).waitFor();
+    await page
+      .getByRole("region", { name: "Events" })
+      .getByRole("img", { name: /Progress of the job/ })
+      .waitFor();
     await shot("job");
 
     // The log filter narrows the lines shown.
@@ -167,7 +185,9 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
     const file = await download.path();
     const bytes = readFileSync(file);
-    const answer = await admin.request<{ jobs: { edges: { node: { artifacts: { downloadUrl: string; contentHash: string; sizeBytes: number }[] } }[] } }>(
+    const answer = await admin.request<{
+      jobs: { edges: { node: { artifacts: { downloadUrl: string; contentHash: string; sizeBytes: number }[] } }[] };
+    }>(
       `query($name: String!) { jobs(filter: { name: $name }, first: 1) { edges { node { artifacts { downloadUrl contentHash sizeBytes } } } } }`,
       { name },
     );
@@ -178,7 +198,9 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
 
   it("cancels a queued job after confirming", async () => {
     // No built-in executor runs PRESCRIPTIVE jobs: it stays queued.
-    const made = await admin.request<{ createJob: { job: { jobId: string } } }>(`mutation { createJob(input: { reasonerType: PRESCRIPTIVE, reasonerName: "solver", name: "to-cancel", payload: {} }) { job { jobId } } }`);
+    const made = await admin.request<{ createJob: { job: { jobId: string } } }>(
+      `mutation { createJob(input: { reasonerType: PRESCRIPTIVE, reasonerName: "solver", name: "to-cancel", payload: {} }) { job { jobId } } }`,
+    );
     const jobId = made.createJob.job.jobId;
     await page.goto(`${server.url}/jobs/PRESCRIPTIVE/${jobId}`);
     await page.getByRole("heading", { name: "to-cancel" }).waitFor();
@@ -187,9 +209,15 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     expect(await page.getByRole("button", { name: "Yes, cancel the job" }).count()).toBe(0);
     await page.getByRole("button", { name: "Cancel", exact: true }).click();
     await page.getByRole("button", { name: "Yes, cancel the job" }).click();
-    await page.getByRole("region", { name: "Status history" }).getByText("CANCELED", { exact: true }).waitFor({ timeout: LIVE_TIMEOUT });
+    await page
+      .getByRole("region", { name: "Status history" })
+      .getByText("CANCELED", { exact: true })
+      .waitFor({ timeout: LIVE_TIMEOUT });
     expect(await page.getByRole("button", { name: "Cancel", exact: true }).count()).toBe(0);
-    const after = await admin.request<{ job: { state: string } }>(`query($id: ID!) { job(reasonerType: PRESCRIPTIVE, jobId: $id) { state } }`, { id: jobId });
+    const after = await admin.request<{ job: { state: string } }>(
+      `query($id: ID!) { job(reasonerType: PRESCRIPTIVE, jobId: $id) { state } }`,
+      { id: jobId },
+    );
     expect(after.job.state).toBe("CANCELED");
   });
 
@@ -197,9 +225,13 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     await page.getByRole("link", { name: "New job" }).click();
     await page.getByLabel("Kind", { exact: true }).selectOption("MOCK");
     await page.getByLabel("Rows", { exact: true }).fill("2500000");
-    await expect.poll(() => page.getByText(/Estimated credits/).textContent(), { timeout: LIVE_TIMEOUT }).toContain("Estimated credits: 3");
+    await expect
+      .poll(() => page.getByText(/Estimated credits/).textContent(), { timeout: LIVE_TIMEOUT })
+      .toContain("Estimated credits: 3");
     await page.getByLabel("Rows", { exact: true }).fill("1500");
-    await expect.poll(() => page.getByText(/Estimated credits/).textContent(), { timeout: LIVE_TIMEOUT }).toContain("Estimated credits: 1");
+    await expect
+      .poll(() => page.getByText(/Estimated credits/).textContent(), { timeout: LIVE_TIMEOUT })
+      .toContain("Estimated credits: 1");
     await page.getByLabel("Description", { exact: true }).fill("customers with an age and a city");
     await page.getByLabel("Seed", { exact: true }).fill("7");
     await page.getByLabel("Plan tier", { exact: true }).selectOption("FREE");
@@ -213,7 +245,10 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     await page.getByRole("button", { name: "Create generation job" }).click();
     await page.waitForURL(/\/jobs\/GENERATION\//);
     await page.getByRole("heading", { name: "from-the-form" }).waitFor();
-    await page.getByRole("region", { name: "Status history" }).getByText("SUCCEEDED", { exact: true }).waitFor({ timeout: LIVE_TIMEOUT });
+    await page
+      .getByRole("region", { name: "Status history" })
+      .getByText("SUCCEEDED", { exact: true })
+      .waitFor({ timeout: LIVE_TIMEOUT });
     const jobId = decodeURIComponent(page.url().split("/").pop()!);
     const job = await admin.request<{ job: { rows: number; seed: number; planTier: string; description: string } }>(
       `query($id: ID!) { job(reasonerType: GENERATION, jobId: $id) { ... on GenerationJob { rows seed planTier description } } }`,
@@ -224,12 +259,21 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
 
   it("tails a running job's logs and progress live, markup in log lines as text", async () => {
     // An external worker (no built-in executor runs PREDICTIVE jobs) drives the job through the protocol.
-    const made = await admin.request<{ createApiKey: { secret: string } }>(`mutation { createApiKey(userId: "agent-7", role: WORKER) { secret } }`);
+    const made = await admin.request<{ createApiKey: { secret: string } }>(
+      `mutation { createApiKey(userId: "agent-7", role: WORKER) { secret } }`,
+    );
     const worker = graphqlClient(server.url, made.createApiKey.secret);
-    const created = await admin.request<{ createJob: { job: { jobId: string } } }>(`mutation { createJob(input: { reasonerType: PREDICTIVE, reasonerName: "forecast", name: "tailed", payload: {} }) { job { jobId } } }`);
+    const created = await admin.request<{ createJob: { job: { jobId: string } } }>(
+      `mutation { createJob(input: { reasonerType: PREDICTIVE, reasonerName: "forecast", name: "tailed", payload: {} }) { job { jobId } } }`,
+    );
     const jobId = created.createJob.job.jobId;
-    const registered = await worker.request<{ registerWorker: { id: string } }>(`mutation { registerWorker(input: { name: "w", reasonerTypes: [PREDICTIVE] }) { id } }`);
-    const claim = await worker.request<{ claimJob: { token?: string } }>(`mutation($w: ID!) { claimJob(workerId: $w) { ... on Lease { token } } }`, { w: registered.registerWorker.id });
+    const registered = await worker.request<{ registerWorker: { id: string } }>(
+      `mutation { registerWorker(input: { name: "w", reasonerTypes: [PREDICTIVE] }) { id } }`,
+    );
+    const claim = await worker.request<{ claimJob: { token?: string } }>(
+      `mutation($w: ID!) { claimJob(workerId: $w) { ... on Lease { token } } }`,
+      { w: registered.registerWorker.id },
+    );
     const token = claim.claimJob.token!;
     await page.goto(`${server.url}/jobs/PREDICTIVE/${jobId}`);
     await page.getByRole("heading", { name: "tailed" }).waitFor();
@@ -237,20 +281,36 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     await logs.getByText("tailing").waitFor();
 
     const evil = `<img src=y onerror="window.__xss=3"> loading <b>weights</b>`;
-    await worker.request(`mutation($t: String!, $m: String!) { appendJobLogs(leaseToken: $t, lines: [{ message: $m, level: "warn" }]) }`, { t: token, m: evil });
+    await worker.request(
+      `mutation($t: String!, $m: String!) { appendJobLogs(leaseToken: $t, lines: [{ message: $m, level: "warn" }]) }`,
+      { t: token, m: evil },
+    );
     await logs.getByText(evil).waitFor({ timeout: LIVE_TIMEOUT });
-    await worker.request(`mutation($t: String!) { appendJobEvents(leaseToken: $t, events: [{ progress: 0.25 }, { progress: 0.5 }]) }`, { t: token });
-    await page.getByRole("img", { name: /Progress of the job over time, last at 50%/ }).waitFor({ timeout: LIVE_TIMEOUT });
-    await worker.request(`mutation($t: String!) { completeJob(leaseToken: $t, result: { ok: true }) { state } }`, { t: token });
-    await page.getByRole("region", { name: "Status history" }).getByText("SUCCEEDED", { exact: true }).waitFor({ timeout: LIVE_TIMEOUT });
+    await worker.request(
+      `mutation($t: String!) { appendJobEvents(leaseToken: $t, events: [{ progress: 0.25 }, { progress: 0.5 }]) }`,
+      { t: token },
+    );
+    await page
+      .getByRole("img", { name: /Progress of the job over time, last at 50%/ })
+      .waitFor({ timeout: LIVE_TIMEOUT });
+    await worker.request(`mutation($t: String!) { completeJob(leaseToken: $t, result: { ok: true }) { state } }`, {
+      t: token,
+    });
+    await page
+      .getByRole("region", { name: "Status history" })
+      .getByText("SUCCEEDED", { exact: true })
+      .waitFor({ timeout: LIVE_TIMEOUT });
     expect(await page.evaluate("window.__xss")).toBeUndefined();
     expect(await page.locator('img[src="y"]').count()).toBe(0);
   });
 
   it("links a batch's steps to their child jobs", async () => {
-    const made = await admin.request<{ runBatchJob: { job: { jobId: string } } }>(`mutation($steps: [BatchStepInput!]!) { runBatchJob(input: { name: "pipeline", steps: $steps }) { job { jobId } } }`, {
-      steps: [{ name: "make", run: { reasonerType: "GENERATION", payload: { kind: "MOCK", rows: 100, seed: 1 } } }],
-    });
+    const made = await admin.request<{ runBatchJob: { job: { jobId: string } } }>(
+      `mutation($steps: [BatchStepInput!]!) { runBatchJob(input: { name: "pipeline", steps: $steps }) { job { jobId } } }`,
+      {
+        steps: [{ name: "make", run: { reasonerType: "GENERATION", payload: { kind: "MOCK", rows: 100, seed: 1 } } }],
+      },
+    );
     await page.goto(`${server.url}/jobs/BATCH/${made.runBatchJob.job.jobId}`);
     const steps = page.getByRole("region", { name: "Steps" });
     await steps.getByText("SUCCEEDED", { exact: true }).waitFor({ timeout: LIVE_TIMEOUT });
@@ -261,7 +321,9 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
   });
 
   it("shows an agent job's extras: comment, archive, access", async () => {
-    const made = await admin.request<{ addAgentJob: { job: { jobId: string } } }>(`mutation { addAgentJob(input: { functionName: "mesh", displayName: "wing" }) { job { jobId } } }`);
+    const made = await admin.request<{ addAgentJob: { job: { jobId: string } } }>(
+      `mutation { addAgentJob(input: { functionName: "mesh", displayName: "wing" }) { job { jobId } } }`,
+    );
     await page.goto(`${server.url}/jobs/AGENT/${made.addAgentJob.job.jobId}`);
     await page.getByRole("region", { name: "Agent" }).getByText("mesh").waitFor();
     await page.getByLabel("Comment", { exact: true }).fill("looks <b>good</b>");
@@ -277,7 +339,9 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
   it("uploads a dataset for kinds that read one, or says the server does not take uploads", async () => {
     await page.goto(`${server.url}/new?family=GENERATION`);
     await page.getByLabel("Kind", { exact: true }).selectOption("ANALYZE");
-    await page.getByLabel("Dataset file").setInputFiles({ name: "people.csv", mimeType: "text/csv", buffer: Buffer.from("age,city\n31,Oslo\n42,Rome\n") });
+    await page
+      .getByLabel("Dataset file")
+      .setInputFiles({ name: "people.csv", mimeType: "text/csv", buffer: Buffer.from("age,city\n31,Oslo\n42,Rome\n") });
     // PUT /uploads is built on another branch: until this server has it, the form says so.
     const said = page.getByText(/Uploaded people\.csv|does not accept dataset uploads/);
     await said.waitFor();
@@ -290,7 +354,10 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
 
   it("shows markup in names as text (no XSS)", async () => {
     const evil = `<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>`;
-    await admin.request(`mutation($name: String!) { createJob(input: { reasonerType: PREDICTIVE, reasonerName: "m", name: $name, payload: {} }) { job { jobId } } }`, { name: evil });
+    await admin.request(
+      `mutation($name: String!) { createJob(input: { reasonerType: PREDICTIVE, reasonerName: "m", name: $name, payload: {} }) { job { jobId } } }`,
+      { name: evil },
+    );
     await page.goto(`${server.url}/jobs?family=PREDICTIVE`);
     const link = page.getByRole("link", { name: evil, exact: true });
     await link.waitFor();
@@ -315,12 +382,20 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     await page.getByRole("heading", { name: "Workers" }).waitFor();
     await page.getByRole("link", { name: "Schedules" }).click();
     await page.getByRole("heading", { name: "Schedules" }).waitFor();
-    const fields = await admin.request<{ __type: { fields: { name: string }[] } }>(`{ __type(name: "Query") { fields { name } } }`);
+    const fields = await admin.request<{ __type: { fields: { name: string }[] } }>(
+      `{ __type(name: "Query") { fields { name } } }`,
+    );
     const has = new Set(fields.__type.fields.map((f) => f.name));
     // Built on other branches: until the server has them, the pages say so (without a failing request).
-    await page.getByText(has.has("schedules") ? "Next run" : "Schedules is not available on this server", { exact: false }).first().waitFor();
+    await page
+      .getByText(has.has("schedules") ? "Next run" : "Schedules is not available on this server", { exact: false })
+      .first()
+      .waitFor();
     await page.getByRole("link", { name: "Audit log" }).click();
-    await page.getByText(has.has("auditLog") ? "Outcome" : "The audit log is not available on this server", { exact: false }).first().waitFor();
+    await page
+      .getByText(has.has("auditLog") ? "Outcome" : "The audit log is not available on this server", { exact: false })
+      .first()
+      .waitFor();
   });
 
   it("reaches a job's link with the keyboard alone, and opens it with Enter", async () => {
@@ -348,7 +423,9 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
   });
 
   it("goes back to sign-in, saying why, when the key is revoked while signed in", async () => {
-    const made = await admin.request<{ createApiKey: { secret: string; apiKey: { id: string } } }>(`mutation { createApiKey(userId: "gina", role: MEMBER) { secret apiKey { id } } }`);
+    const made = await admin.request<{ createApiKey: { secret: string; apiKey: { id: string } } }>(
+      `mutation { createApiKey(userId: "gina", role: MEMBER) { secret apiKey { id } } }`,
+    );
     const other = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const tab = await other.newPage();
     try {

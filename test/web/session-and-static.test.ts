@@ -21,7 +21,10 @@ beforeAll(() => {
 describe("dashboard bundle", () => {
   it("stays under 300 KB gzipped, every asset together", () => {
     const assets = readdirSync(join(DASHBOARD_DIST, "assets")).map((f) => join(DASHBOARD_DIST, "assets", f));
-    const gzipped = [join(DASHBOARD_DIST, "index.html"), ...assets].reduce((sum, file) => sum + gzipSync(readFileSync(file), { level: 9 }).length, 0);
+    const gzipped = [join(DASHBOARD_DIST, "index.html"), ...assets].reduce(
+      (sum, file) => sum + gzipSync(readFileSync(file), { level: 9 }).length,
+      0,
+    );
     console.log(`[dashboard] bundle: ${assets.length} assets, ${(gzipped / 1024).toFixed(1)} KiB gzipped`);
     expect(gzipped).toBeLessThan(300 * 1024);
   });
@@ -38,10 +41,14 @@ describe.each(backends)("dashboard server side ($name)", (backend) => {
       `mutation { createApiKey(userId: "dora", role: MEMBER) { secret apiKey { id } } }`,
     );
     member = { key: made.createApiKey.secret, id: made.createApiKey.apiKey.id };
-    const created = await t.client(member.key).request<{ createGenerationJob: { job: { jobId: string } } }>(
-      `mutation { createGenerationJob(input: { kind: MOCK, rows: 50, seed: 3, description: "people" }) { job { jobId } } }`,
-    );
-    const done = await t.client(member.key).request<{ waitForJob: { state: string; artifacts: { id: string; downloadUrl: string; contentHash: string }[] } }>(
+    const created = await t
+      .client(member.key)
+      .request<{ createGenerationJob: { job: { jobId: string } } }>(
+        `mutation { createGenerationJob(input: { kind: MOCK, rows: 50, seed: 3, description: "people" }) { job { jobId } } }`,
+      );
+    const done = await t.client(member.key).request<{
+      waitForJob: { state: string; artifacts: { id: string; downloadUrl: string; contentHash: string }[] };
+    }>(
       `query($id: ID!) { waitForJob(reasonerType: GENERATION, jobId: $id, timeoutS: 60) { state artifacts { id downloadUrl contentHash } } }`,
       { id: created.createGenerationJob.job.jobId },
     );
@@ -84,9 +91,14 @@ describe.each(backends)("dashboard server side ($name)", (backend) => {
   });
 
   it("POST /session sets an HttpOnly SameSite=Strict cookie (not the key) and refuses bad keys", async () => {
-    const bad = await fetch(`${t.url}/session`, { method: "POST", headers: { authorization: "Bearer jobs_not-a-real-key" } });
+    const bad = await fetch(`${t.url}/session`, {
+      method: "POST",
+      headers: { authorization: "Bearer jobs_not-a-real-key" },
+    });
     expect(bad.status).toBe(401);
-    expect(((await bad.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe("UNAUTHENTICATED");
+    expect(((await bad.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe(
+      "UNAUTHENTICATED",
+    );
     expect(bad.headers.get("set-cookie")).toBeNull();
 
     const res = await fetch(`${t.url}/session`, { method: "POST", headers: { authorization: `Bearer ${member.key}` } });
@@ -121,17 +133,29 @@ describe.each(backends)("dashboard server side ($name)", (backend) => {
 
   it("the cookie does not authenticate GraphQL", async () => {
     const session = await startSession(member.key);
-    const res = await fetch(`${t.url}/graphql`, { method: "POST", headers: { cookie: session, "content-type": "application/json" }, body: JSON.stringify({ query: "{ viewer { userId } }" }) });
+    const res = await fetch(`${t.url}/graphql`, {
+      method: "POST",
+      headers: { cookie: session, "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ viewer { userId } }" }),
+    });
     const body = (await res.json()) as { errors?: { extensions: { code: string } }[] };
     expect(body.errors?.[0]?.extensions.code).toBe("UNAUTHENTICATED");
   });
 
   it("lists API keys and workers for admins only", async () => {
-    const keys = await t.admin.request<{ apiKeys: { id: string; userId: string; prefix: string; revokedOn: string | null }[] }>(`{ apiKeys(includeRevoked: true) { id userId prefix revokedOn } }`);
+    const keys = await t.admin.request<{
+      apiKeys: { id: string; userId: string; prefix: string; revokedOn: string | null }[];
+    }>(`{ apiKeys(includeRevoked: true) { id userId prefix revokedOn } }`);
     expect(keys.apiKeys.map((k) => k.userId)).toEqual(expect.arrayContaining(["admin", "dora"]));
     expect(JSON.stringify(keys)).not.toContain(member.key);
-    const worker = await t.client(await workerKey()).request<{ registerWorker: { id: string } }>(`mutation { registerWorker(input: { name: "w1", reasonerTypes: [PRESCRIPTIVE] }) { id } }`);
-    const workers = await t.admin.request<{ workers: { id: string; name: string; lastSeenOn: string }[] }>(`{ workers { id name lastSeenOn } }`);
+    const worker = await t
+      .client(await workerKey())
+      .request<{ registerWorker: { id: string } }>(
+        `mutation { registerWorker(input: { name: "w1", reasonerTypes: [PRESCRIPTIVE] }) { id } }`,
+      );
+    const workers = await t.admin.request<{ workers: { id: string; name: string; lastSeenOn: string }[] }>(
+      `{ workers { id name lastSeenOn } }`,
+    );
     expect(workers.workers.map((w) => w.id)).toContain(worker.registerWorker.id);
     for (const query of ["{ apiKeys { id } }", "{ workers { id } }"]) {
       const denied = await t.client(member.key).raw(query);
@@ -146,7 +170,9 @@ describe.each(backends)("dashboard server side ($name)", (backend) => {
     await t.admin.request(`mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, { id: member.id });
     const after = await fetch(`${t.url}${path}`, { headers: { cookie: session } });
     expect(after.status).toBe(401);
-    expect(((await after.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe("UNAUTHENTICATED");
+    expect(((await after.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe(
+      "UNAUTHENTICATED",
+    );
   });
 
   async function startSession(key: string): Promise<string> {
@@ -156,7 +182,9 @@ describe.each(backends)("dashboard server side ($name)", (backend) => {
   }
 
   async function workerKey(): Promise<string> {
-    const made = await t.admin.request<{ createApiKey: { secret: string } }>(`mutation { createApiKey(userId: "runner", role: WORKER) { secret } }`);
+    const made = await t.admin.request<{ createApiKey: { secret: string } }>(
+      `mutation { createApiKey(userId: "runner", role: WORKER) { secret } }`,
+    );
     return made.createApiKey.secret;
   }
 });

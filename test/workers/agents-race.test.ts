@@ -5,7 +5,15 @@
 // then calls completeJob; assignedAgentId and assignedAgentPoolId decide who may run a job.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isJobsApiError, JobInterrupted, Worker, type Fetch, type JobFinished, type JobHandler, type WorkerOptions } from "@jobs-api/client/node";
+import {
+  isJobsApiError,
+  JobInterrupted,
+  Worker,
+  type Fetch,
+  type JobFinished,
+  type JobHandler,
+  type WorkerOptions,
+} from "@jobs-api/client/node";
 import { backends } from "../helpers/backends.ts";
 import { startTestServer, type GraphQLClient, type TestServer } from "../helpers/server.ts";
 import { newTenant, type TestTenant } from "../http/tenant.ts";
@@ -57,14 +65,24 @@ describe.each(backends.map((b) => [b.name, b] as const))("agents racing on %s", 
   const db = () => t.server.services.db;
 
   async function agentJob(client: GraphQLClient, input: Record<string, unknown> = {}): Promise<string> {
-    const data = await client.request<{ addAgentJob: { job: { jobId: string } } }>(`mutation($i: AddAgentJobInput!) { addAgentJob(input: $i) { job { jobId } } }`, {
-      i: { functionName: "mesh", functionVersion: "2.1", ...input },
-    });
+    const data = await client.request<{ addAgentJob: { job: { jobId: string } } }>(
+      `mutation($i: AddAgentJobInput!) { addAgentJob(input: $i) { job { jobId } } }`,
+      {
+        i: { functionName: "mesh", functionVersion: "2.1", ...input },
+      },
+    );
     return data.addAgentJob.job.jobId;
   }
 
   async function agent(tn: TestTenant, name: string, extra: Partial<WorkerOptions> = {}): Promise<Worker> {
-    const w = new Worker({ url: t.url, apiKey: await tn.key(name, "WORKER"), name, reasonerTypes: ["AGENT"], logger: quiet, ...extra });
+    const w = new Worker({
+      url: t.url,
+      apiKey: await tn.key(name, "WORKER"),
+      name,
+      reasonerTypes: ["AGENT"],
+      logger: quiet,
+      ...extra,
+    });
     await w.register();
     return w;
   }
@@ -80,7 +98,11 @@ describe.each(backends.map((b) => [b.name, b] as const))("agents racing on %s", 
         await ctx.log(`meshing ${ctx.job.jobId}`, { step: "mesh" });
       }
       await ctx.status("UPLOADING");
-      await ctx.upload({ name: "mesh.json", mimeType: "application/json", body: new TextEncoder().encode(JSON.stringify({ job: ctx.job.jobId, agent: name })) });
+      await ctx.upload({
+        name: "mesh.json",
+        mimeType: "application/json",
+        body: new TextEncoder().encode(JSON.stringify({ job: ctx.job.jobId, agent: name })),
+      });
       return { result: { agent: name } };
     };
   }
@@ -94,14 +116,21 @@ describe.each(backends.map((b) => [b.name, b] as const))("agents racing on %s", 
 
   it(`${AGENTS} agents race for ${JOBS} agent jobs: each claimed exactly once, full history; stale tokens change nothing`, async () => {
     const tn = await newTenant(t);
-    const jobIds = await Promise.all(Array.from({ length: JOBS }, (_, i) => agentJob(tn.member, { displayName: `part-${i}`, modelId: `model-${i}` })));
+    const jobIds = await Promise.all(
+      Array.from({ length: JOBS }, (_, i) => agentJob(tn.member, { displayName: `part-${i}`, modelId: `model-${i}` })),
+    );
     const workers: Worker[] = await Promise.all(Array.from({ length: AGENTS }, (_, i) => agent(tn, `agent-${i}`)));
 
     const handled: Handled[] = [];
     const line = finishLine(JOBS);
     const stop = new AbortController();
     // Events and logs are left out here (the assignment test below has them): the race is about claims and states.
-    const runs = workers.map((w, i) => w.run(meshHandler(`agent-${i}`, () => w, handled, false), { signal: stop.signal, onJobFinished: line.onJobFinished }));
+    const runs = workers.map((w, i) =>
+      w.run(
+        meshHandler(`agent-${i}`, () => w, handled, false),
+        { signal: stop.signal, onJobFinished: line.onJobFinished },
+      ),
+    );
     await finish(line.done, stop, runs);
 
     // Each job was handed to exactly one agent, once.
@@ -127,19 +156,31 @@ describe.each(backends.map((b) => [b.name, b] as const))("agents racing on %s", 
     expect(read.jobs.totalCount).toBe(JOBS);
     for (const { node: job } of read.jobs.edges) {
       const h = byJob.get(job.jobId)!;
-      expect(job.statusHistory.map((s: any) => s.state), job.jobId).toEqual(FULL_HISTORY);
+      expect(
+        job.statusHistory.map((s: any) => s.state),
+        job.jobId,
+      ).toEqual(FULL_HISTORY);
       expect(job.statusHistory.slice(0, 2).map((s: any) => s.agentId)).toEqual([null, null]);
       expect(job.statusHistory.slice(2).every((s: any) => s.agentId === h.workerId)).toBe(true);
-      expect(job).toMatchObject({ state: "SUCCEEDED", nativeState: "COMPLETED", agentId: h.workerId, operation: { done: true, result: { agent: h.agent } } });
+      expect(job).toMatchObject({
+        state: "SUCCEEDED",
+        nativeState: "COMPLETED",
+        agentId: h.workerId,
+        operation: { done: true, result: { agent: h.agent } },
+      });
       expect(job.file.revision).toEqual({ name: "mesh.json", json: { job: job.jobId, agent: h.agent } });
     }
 
     // Stale tokens: every verb is refused with LEASE_LOST, and nothing changes.
     const before = await jobRows(jobIds);
-    const artifactsBefore = await db().query(`select "id" from "artifacts" where "tenantId" = $1 order by "id"`, [tn.tenantId]);
+    const artifactsBefore = await db().query(`select "id" from "artifacts" where "tenantId" = $1 order by "id"`, [
+      tn.tenantId,
+    ]);
     const someWorker = workers[0]!;
     // Every job's token for completeJob (a late completion is the dangerous one), a sample for the rest.
-    const refusals = await Promise.all(handled.map((h) => someWorker.complete(h.token, { late: true }).catch((e: unknown) => e)));
+    const refusals = await Promise.all(
+      handled.map((h) => someWorker.complete(h.token, { late: true }).catch((e: unknown) => e)),
+    );
     expect(refusals.every((e) => isJobsApiError(e, "LEASE_LOST"))).toBe(true);
     for (const h of handled.slice(0, 10)) {
       for (const call of [
@@ -154,7 +195,9 @@ describe.each(backends.map((b) => [b.name, b] as const))("agents racing on %s", 
       }
     }
     expect(await jobRows(jobIds)).toEqual(before);
-    expect(await db().query(`select "id" from "artifacts" where "tenantId" = $1 order by "id"`, [tn.tenantId])).toEqual(artifactsBefore);
+    expect(await db().query(`select "id" from "artifacts" where "tenantId" = $1 order by "id"`, [tn.tenantId])).toEqual(
+      artifactsBefore,
+    );
   }, 180_000); // ~1,000 HTTP round trips: room for a busy 2-core machine
 
   it("a running agent learns of the cancel from its heartbeat; completeJob then ends the job CANCELED; forged tokens change nothing", async () => {
@@ -166,7 +209,9 @@ describe.each(backends.map((b) => [b.name, b] as const))("agents racing on %s", 
     const watching: Fetch = async (input, init) => {
       const res = await fetch(input, init);
       if (typeof init?.body === "string" && init.body.includes("mutation Heartbeat")) {
-        const body = (await res.clone().json()) as { data?: { heartbeat?: { cancelRequested: boolean; expiresOn: string } } };
+        const body = (await res.clone().json()) as {
+          data?: { heartbeat?: { cancelRequested: boolean; expiresOn: string } };
+        };
         if (body.data?.heartbeat) heartbeats.push(body.data.heartbeat);
       }
       return res;
@@ -190,13 +235,27 @@ describe.each(backends.map((b) => [b.name, b] as const))("agents racing on %s", 
       },
       { signal: stop.signal, onJobFinished: line.onJobFinished },
     );
-    const token = await Promise.race([isRunning, run.then(() => Promise.reject(new Error("the agent stopped before the job ran")))]);
+    const token = await Promise.race([
+      isRunning,
+      run.then(() => Promise.reject(new Error("the agent stopped before the job ran"))),
+    ]);
 
     // Forged tokens against the live job: refused, nothing changes.
     const before = await jobRows([jobId]);
     const secret = token.split(".")[1]!;
-    const forged = [`${jobId}.${randomBytes(32).toString("base64url")}`, `${jobId}.${secret.slice(0, -1)}${secret.endsWith("A") ? "B" : "A"}`, `${jobId}.${secret}x`, jobId];
-    const other = new Worker({ url: t.url, apiKey: tn.worker.key!, name: "forger", reasonerTypes: ["AGENT"], logger: quiet });
+    const forged = [
+      `${jobId}.${randomBytes(32).toString("base64url")}`,
+      `${jobId}.${secret.slice(0, -1)}${secret.endsWith("A") ? "B" : "A"}`,
+      `${jobId}.${secret}x`,
+      jobId,
+    ];
+    const other = new Worker({
+      url: t.url,
+      apiKey: tn.worker.key!,
+      name: "forger",
+      reasonerTypes: ["AGENT"],
+      logger: quiet,
+    });
     for (const f of forged) {
       for (const call of [
         () => other.heartbeat(f),
@@ -211,21 +270,36 @@ describe.each(backends.map((b) => [b.name, b] as const))("agents racing on %s", 
     }
     expect(await jobRows([jobId])).toEqual(before);
 
-    const canceled = await tn.member.request<any>(`mutation($id: ID!) { cancelJob(reasonerType: AGENT, jobId: $id) { state nativeState } }`, { id: jobId });
+    const canceled = await tn.member.request<any>(
+      `mutation($id: ID!) { cancelJob(reasonerType: AGENT, jobId: $id) { state nativeState } }`,
+      { id: jobId },
+    );
     expect(canceled.cancelJob).toEqual({ state: "CANCELING", nativeState: "CANCELING" });
     await finish(line.done, stop, [run]);
 
     expect(interruptedBy).toBeInstanceOf(JobInterrupted);
     expect((interruptedBy as JobInterrupted).reason).toBe("canceled");
     expect(heartbeats.at(-1)).toMatchObject({ cancelRequested: true });
-    expect(line.finished[0]!.final).toMatchObject({ jobId, state: "CANCELED", nativeState: "CANCELED", error: { code: "CANCELED" } });
+    expect(line.finished[0]!.final).toMatchObject({
+      jobId,
+      state: "CANCELED",
+      nativeState: "CANCELED",
+      error: { code: "CANCELED" },
+    });
     const read = await tn.member.request<any>(
       `query($id: ID!) { job(reasonerType: AGENT, jobId: $id) { state operation { done result } statusHistory { state } } }`,
       { id: jobId },
     );
     expect(read.job.state).toBe("CANCELED");
     expect(read.job.operation.result).toBeNull();
-    expect(read.job.statusHistory.map((s: any) => s.state)).toEqual(["CREATED", "PENDING", "CLAIMED", "RUNNING", "CANCELING", "CANCELED"]);
+    expect(read.job.statusHistory.map((s: any) => s.state)).toEqual([
+      "CREATED",
+      "PENDING",
+      "CLAIMED",
+      "RUNNING",
+      "CANCELING",
+      "CANCELED",
+    ]);
     // Terminal: the token is stale now, and the job stays canceled.
     await expect(w.complete(token, { late: true })).rejects.toSatisfy((e) => isJobsApiError(e, "LEASE_LOST"));
     expect((await jobRows([jobId]))[0]).toMatchObject({ state: "CANCELED", leaseToken: null });
@@ -239,7 +313,8 @@ describe.each(backends.map((b) => [b.name, b] as const))("agents racing on %s", 
       agent(tn, "c", { poolId: "pool-2" }),
       agent(tn, "d"),
     ]);
-    const make = (n: number, input: Record<string, unknown>) => Promise.all(Array.from({ length: n }, () => agentJob(tn.member, input)));
+    const make = (n: number, input: Record<string, unknown>) =>
+      Promise.all(Array.from({ length: n }, () => agentJob(tn.member, input)));
     const [forA, forPool1, forPool2, forAnyone] = await Promise.all([
       make(6, { assignedAgentId: a!.id }),
       make(6, { assignedAgentPoolId: "pool-1" }),
@@ -251,7 +326,12 @@ describe.each(backends.map((b) => [b.name, b] as const))("agents racing on %s", 
     const line = finishLine(24);
     const stop = new AbortController();
     const agents = { a: a!, b: b!, c: c!, d: d! };
-    const runs = Object.entries(agents).map(([name, w]) => w.run(meshHandler(name, () => w, handled), { signal: stop.signal, onJobFinished: line.onJobFinished }));
+    const runs = Object.entries(agents).map(([name, w]) =>
+      w.run(
+        meshHandler(name, () => w, handled),
+        { signal: stop.signal, onJobFinished: line.onJobFinished },
+      ),
+    );
     await finish(line.done, stop, runs);
 
     const ranBy = new Map(handled.map((h) => [h.jobId, h.agent]));

@@ -24,7 +24,14 @@ const COMPLETE = `mutation($t: String!, $r: JSON, $a: [ID!]) { completeJob(lease
 const COMPLETE_MANY = `mutation($c: [JobCompletionInput!]!) { completeJobs(completions: $c) { jobId state operation { done result } } }`;
 const FAIL = `mutation($t: String!, $c: String!, $m: String!, $r: Boolean) { failJob(leaseToken: $t, error: { code: $c, message: $m }, retryable: $r) { jobId state nativeState error { code message } } }`;
 
-type Claim = { __typename: "Lease"; token: string; expiresOn: string; job: { jobId: string; reasonerType: ReasonerType; state: string; nativeState: string } } | { __typename: "NoJobResponse"; message: string };
+type Claim =
+  | {
+      __typename: "Lease";
+      token: string;
+      expiresOn: string;
+      job: { jobId: string; reasonerType: ReasonerType; state: string; nativeState: string };
+    }
+  | { __typename: "NoJobResponse"; message: string };
 
 const codeOf = (r: GraphQLResult) => r.errors?.[0]?.extensions?.code;
 
@@ -41,7 +48,10 @@ describe.each(backends)("worker protocol on $name", (backend) => {
 
   /** A fresh tenant with an ADMIN, a MEMBER and a WORKER key. */
   async function tenant() {
-    const made = await t.admin.request<{ createTenant: { id: string } }>(`mutation($n: String!) { createTenant(name: $n) { id } }`, { n: `t${++tenantCount}` });
+    const made = await t.admin.request<{ createTenant: { id: string } }>(
+      `mutation($n: String!) { createTenant(name: $n) { id } }`,
+      { n: `t${++tenantCount}` },
+    );
     const key = async (userId: string, role: string) =>
       t.client(
         (
@@ -51,11 +61,17 @@ describe.each(backends)("worker protocol on $name", (backend) => {
           )
         ).createApiKey.secret,
       );
-    return { tenantId: made.createTenant.id, admin: await key("boss", "ADMIN"), member: await key("m1", "MEMBER"), worker: await key("w1", "WORKER") };
+    return {
+      tenantId: made.createTenant.id,
+      admin: await key("boss", "ADMIN"),
+      member: await key("m1", "MEMBER"),
+      worker: await key("w1", "WORKER"),
+    };
   }
 
   async function register(worker: GraphQLClient, input: Record<string, unknown>): Promise<string> {
-    return (await worker.request<{ registerWorker: { id: string } }>(REGISTER, { input: { name: "w", ...input } })).registerWorker.id;
+    return (await worker.request<{ registerWorker: { id: string } }>(REGISTER, { input: { name: "w", ...input } }))
+      .registerWorker.id;
   }
 
   async function claim(worker: GraphQLClient, workerId: string, leaseSeconds?: number): Promise<Claim> {
@@ -69,9 +85,12 @@ describe.each(backends)("worker protocol on $name", (backend) => {
   }
 
   async function agentJob(client: GraphQLClient, input: Record<string, unknown> = {}): Promise<string> {
-    const data = await client.request<{ addAgentJob: { job: { jobId: string } } }>(`mutation($i: AddAgentJobInput!) { addAgentJob(input: $i) { job { jobId } } }`, {
-      i: { functionName: "mesh", ...input },
-    });
+    const data = await client.request<{ addAgentJob: { job: { jobId: string } } }>(
+      `mutation($i: AddAgentJobInput!) { addAgentJob(input: $i) { job { jobId } } }`,
+      {
+        i: { functionName: "mesh", ...input },
+      },
+    );
     return data.addAgentJob.job.jobId;
   }
 
@@ -89,15 +108,25 @@ describe.each(backends)("worker protocol on $name", (backend) => {
   }
 
   async function history(client: GraphQLClient, type: ReasonerType, jobId: string) {
-    const data = await client.request<any>(`query($t: ReasonerType!, $id: ID!) { job(reasonerType: $t, jobId: $id) { statusHistory { state nativeState agentId } } }`, { t: type, id: jobId });
+    const data = await client.request<any>(
+      `query($t: ReasonerType!, $id: ID!) { job(reasonerType: $t, jobId: $id) { statusHistory { state nativeState agentId } } }`,
+      { t: type, id: jobId },
+    );
     return data.job.statusHistory as { state: string; nativeState: string; agentId: string | null }[];
   }
 
   it("registers, claims, reports events and logs, uploads and completes an agent job, with full status history", async () => {
     const { admin, worker } = await tenant();
     const before = Date.now();
-    const reg = await worker.request<any>(REGISTER, { input: { name: "agent-1", reasonerTypes: ["AGENT"], reasonerNames: [], poolId: "pool-a" } });
-    expect(reg.registerWorker).toMatchObject({ name: "agent-1", reasonerTypes: ["AGENT"], reasonerNames: [], poolId: "pool-a" });
+    const reg = await worker.request<any>(REGISTER, {
+      input: { name: "agent-1", reasonerTypes: ["AGENT"], reasonerNames: [], poolId: "pool-a" },
+    });
+    expect(reg.registerWorker).toMatchObject({
+      name: "agent-1",
+      reasonerTypes: ["AGENT"],
+      reasonerNames: [],
+      poolId: "pool-a",
+    });
     const workerId: string = reg.registerWorker.id;
     const jobId = await agentJob(admin, { displayName: "bracket", assignedAgentPoolId: "pool-a" });
 
@@ -117,12 +146,23 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     expect(new Date(hb.heartbeat.expiresOn).getTime()).toBeGreaterThanOrEqual(new Date(l.expiresOn).getTime());
 
     for (const state of ["VALIDATING", "RUNNING"]) {
-      expect((await worker.request<any>(UPDATE, { t: l.token, s: state, m: `now ${state}` })).updateJobStatus).toEqual({ state, nativeState: state });
+      expect((await worker.request<any>(UPDATE, { t: l.token, s: state, m: `now ${state}` })).updateJobStatus).toEqual({
+        state,
+        nativeState: state,
+      });
     }
-    expect((await worker.request<any>(EVENTS, { t: l.token, e: [{ step: 1 }, { step: 2 }, { step: 3 }] })).appendJobEvents).toBe(3);
+    expect(
+      (await worker.request<any>(EVENTS, { t: l.token, e: [{ step: 1 }, { step: 2 }, { step: 3 }] })).appendJobEvents,
+    ).toBe(3);
     expect((await worker.request<any>(EVENTS, { t: l.token, e: [{ step: 4 }] })).appendJobEvents).toBe(1);
-    expect((await worker.request<any>(EVENTS, { t: l.token, s: "metrics", e: [{ cpu: 0.5 }] })).appendJobEvents).toBe(1);
-    const lines = [{ message: "starting", timestampMs: 1000 }, { level: "warn", message: "slow mesh", step: "mesh", timestampMs: 2000 }, { message: "no timestamp" }];
+    expect((await worker.request<any>(EVENTS, { t: l.token, s: "metrics", e: [{ cpu: 0.5 }] })).appendJobEvents).toBe(
+      1,
+    );
+    const lines = [
+      { message: "starting", timestampMs: 1000 },
+      { level: "warn", message: "slow mesh", step: "mesh", timestampMs: 2000 },
+      { message: "no timestamp" },
+    ];
     expect((await worker.request<any>(LOGS, { t: l.token, l: lines })).appendJobLogs).toBe(3);
     await worker.request(UPDATE, { t: l.token, s: "UPLOADING" });
 
@@ -134,7 +174,13 @@ describe.each(backends)("worker protocol on $name", (backend) => {
       [artifactId, stored.tenantId, hashLeaseToken(l.token)],
     );
     const done = await worker.request<any>(COMPLETE, { t: l.token, r: { volume: 12.5 }, a: [artifactId] });
-    expect(done.completeJob).toMatchObject({ jobId, state: "SUCCEEDED", nativeState: "COMPLETED", error: null, operation: { done: true, result: { volume: 12.5 } } });
+    expect(done.completeJob).toMatchObject({
+      jobId,
+      state: "SUCCEEDED",
+      nativeState: "COMPLETED",
+      error: null,
+      operation: { done: true, result: { volume: 12.5 } },
+    });
 
     const read = await admin.request<any>(
       `query($id: ID!) { job(reasonerType: AGENT, jobId: $id) {
@@ -148,14 +194,27 @@ describe.each(backends)("worker protocol on $name", (backend) => {
       { id: jobId },
     );
     const job = read.job;
-    expect(job.statusHistory.map((s: any) => s.state)).toEqual(["CREATED", "PENDING", "CLAIMED", "VALIDATING", "RUNNING", "UPLOADING", "SUCCEEDED"]);
+    expect(job.statusHistory.map((s: any) => s.state)).toEqual([
+      "CREATED",
+      "PENDING",
+      "CLAIMED",
+      "VALIDATING",
+      "RUNNING",
+      "UPLOADING",
+      "SUCCEEDED",
+    ]);
     expect(job.statusHistory.slice(2).every((s: any) => s.agentId === workerId)).toBe(true);
     expect(job.statusHistory[3].message).toBe("now VALIDATING");
     expect(job.agentId).toBe(workerId);
     expect(job.startedOn).toBeTruthy();
     expect(job.finishedOn).toBeTruthy();
     // One counter per job across streams: numbers follow the order of appends, without gap in the job.
-    expect(job.events.edges.map((e: any) => [e.cursor, e.node.data.step])).toEqual([["2", 1], ["3", 2], ["4", 3], ["5", 4]]);
+    expect(job.events.edges.map((e: any) => [e.cursor, e.node.data.step])).toEqual([
+      ["2", 1],
+      ["3", 2],
+      ["4", 3],
+      ["5", 4],
+    ]);
     expect(job.beats.edges.map((e: any) => e.node.data)).toEqual([{ percent: 10 }]);
     expect(job.metrics.edges.map((e: any) => [e.cursor, e.node.data])).toEqual([["6", { cpu: 0.5 }]]);
     expect(job.logs.edges.map((e: any) => [e.cursor, e.node.level, e.node.message, e.node.step])).toEqual([
@@ -165,9 +224,15 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     ]);
     expect(job.logs.edges[2].node.timestampMs).toBeGreaterThanOrEqual(before);
     expect(job.artifacts).toEqual([{ name: "bracket.step", contentHash: "sha256:abc" }]);
-    expect(job.file).toEqual({ displayName: "bracket", revisions: [{ name: "bracket.step", contentHash: "sha256:abc", sizeBytes: 42 }] });
+    expect(job.file).toEqual({
+      displayName: "bracket",
+      revisions: [{ name: "bracket.step", contentHash: "sha256:abc", sizeBytes: 42 }],
+    });
 
-    const seen = await db().query<{ lastSeenOn: Date; createdOn: Date }>(`select "lastSeenOn", "createdOn" from "workers" where "id" = $1`, [workerId]);
+    const seen = await db().query<{ lastSeenOn: Date; createdOn: Date }>(
+      `select "lastSeenOn", "createdOn" from "workers" where "id" = $1`,
+      [workerId],
+    );
     expect(new Date(seen[0]!.lastSeenOn).getTime()).toBeGreaterThan(new Date(seen[0]!.createdOn).getTime());
     // Terminal: the token is cleared and the job never changes again.
     expect((await jobRow(jobId)).leaseToken).toBeNull();
@@ -217,7 +282,8 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     expect((await jobRow(rest[0]!.job.jobId)).state).toBe("SUCCEEDED");
     expect((await jobRow(rest[1]!.job.jobId)).state).toBe("RUNNING");
 
-    for (const n of [0, -1, 101]) expect(codeOf(await worker.raw(CLAIM_MANY, { w: workerId, n }))).toBe("BAD_USER_INPUT");
+    for (const n of [0, -1, 101])
+      expect(codeOf(await worker.raw(CLAIM_MANY, { w: workerId, n }))).toBe("BAD_USER_INPUT");
     expect(codeOf(await worker.raw(CLAIM_MANY, { w: workerId, n: 1, s: 0 }))).toBe("BAD_USER_INPUT");
     expect(codeOf(await worker.raw(CLAIM_MANY, { w: uuidv7(), n: 1 }))).toBe("NOT_FOUND");
     expect(codeOf(await member.raw(CLAIM_MANY, { w: workerId, n: 1 }))).toBe("FORBIDDEN");
@@ -233,7 +299,9 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     expect(leases).toHaveLength(4);
     // Lease 1 is finished first, so its second completion is LEASE_LOST; a forged token too.
     await worker.request(COMPLETE, { t: leases[1]!.token });
-    const answer = await worker.raw<{ completeJobs: ({ jobId: string; state: string; operation: { done: boolean; result: unknown } } | null)[] }>(COMPLETE_MANY, {
+    const answer = await worker.raw<{
+      completeJobs: ({ jobId: string; state: string; operation: { done: boolean; result: unknown } } | null)[];
+    }>(COMPLETE_MANY, {
       c: [
         { leaseToken: leases[0]!.token, result: { n: 0 } },
         { leaseToken: leases[1]!.token, result: { n: 1 } },
@@ -246,7 +314,9 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     expect(items.map((j) => j?.jobId ?? null)).toEqual([jobIds[0], null, null, jobIds[2], null]);
     expect(items[0]).toMatchObject({ state: "SUCCEEDED", operation: { done: true, result: { n: 0 } } });
     expect(items[3]).toMatchObject({ state: "SUCCEEDED", operation: { done: true, result: { n: 2 } } });
-    const errors = (answer.errors ?? []).map((e) => [e.path, e.extensions?.code]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    const errors = (answer.errors ?? [])
+      .map((e) => [e.path, e.extensions?.code])
+      .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
     expect(errors).toEqual([
       [["completeJobs", 1], "LEASE_LOST"],
       [["completeJobs", 2], "LEASE_LOST"],
@@ -254,7 +324,13 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     ]);
     expect((await jobRow(jobIds[3]!)).state).toBe("RUNNING");
     // Nothing half-done: the refused one still completes with its lease.
-    expect((await worker.request<{ completeJobs: { state: string }[] }>(COMPLETE_MANY, { c: [{ leaseToken: leases[3]!.token }] })).completeJobs[0]!.state).toBe("SUCCEEDED");
+    expect(
+      (
+        await worker.request<{ completeJobs: { state: string }[] }>(COMPLETE_MANY, {
+          c: [{ leaseToken: leases[3]!.token }],
+        })
+      ).completeJobs[0]!.state,
+    ).toBe("SUCCEEDED");
 
     expect((await worker.request<{ completeJobs: unknown[] }>(COMPLETE_MANY, { c: [] })).completeJobs).toEqual([]);
     const tooMany = await worker.raw(COMPLETE_MANY, { c: Array.from({ length: 101 }, () => ({ leaseToken: "x" })) });
@@ -322,8 +398,12 @@ describe.each(backends)("worker protocol on $name", (backend) => {
 
   it("20 workers racing for 60 agent jobs: each job is claimed exactly once", async () => {
     const { admin, worker } = await tenant();
-    const jobIds = await Promise.all(Array.from({ length: 60 }, (_, i) => agentJob(admin, { displayName: `race-${i}` })));
-    const workers = await Promise.all(Array.from({ length: 20 }, (_, i) => register(worker, { name: `racer-${i}`, reasonerTypes: ["AGENT"] })));
+    const jobIds = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => agentJob(admin, { displayName: `race-${i}` })),
+    );
+    const workers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => register(worker, { name: `racer-${i}`, reasonerTypes: ["AGENT"] })),
+    );
     const claimed = await Promise.all(
       workers.map(async (workerId) => {
         const mine: string[] = [];
@@ -342,7 +422,10 @@ describe.each(backends)("worker protocol on $name", (backend) => {
       [jobIds],
     );
     expect(rows).toEqual([{ state: "CLAIMED", attempts: 1, n: 60 }]);
-    const histories = await db().query<{ n: number }>(`select count(*)::int as n from "job_status_changes" where "jobId" = any($1::uuid[]) and "state" = 'CLAIMED'`, [jobIds]);
+    const histories = await db().query<{ n: number }>(
+      `select count(*)::int as n from "job_status_changes" where "jobId" = any($1::uuid[]) and "state" = 'CLAIMED'`,
+      [jobIds],
+    );
     expect(histories[0]!.n).toBe(60);
   });
 
@@ -355,7 +438,12 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     await db().query(`update "jobs" set "leaseExpiresOn" = now() - interval '1 second' where "id" = $1`, [jobId]);
     await sweep(db());
     const requeued = await jobRow(jobId);
-    expect([requeued.state, requeued.leaseToken, requeued.workerId, requeued.attempts]).toEqual(["QUEUED", null, null, 1]);
+    expect([requeued.state, requeued.leaseToken, requeued.workerId, requeued.attempts]).toEqual([
+      "QUEUED",
+      null,
+      null,
+      1,
+    ]);
 
     const second = await lease(worker, w2);
     expect(second.job.jobId).toBe(jobId);
@@ -373,7 +461,14 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     expect(await jobRow(jobId)).toEqual(before);
     const done = await worker.request<any>(COMPLETE, { t: second.token, r: { ok: 1 } });
     expect(done.completeJob.state).toBe("SUCCEEDED");
-    expect((await history(admin, "PRESCRIPTIVE", jobId)).map((s) => s.state)).toEqual(["CREATED", "QUEUED", "RUNNING", "QUEUED", "RUNNING", "SUCCEEDED"]);
+    expect((await history(admin, "PRESCRIPTIVE", jobId)).map((s) => s.state)).toEqual([
+      "CREATED",
+      "QUEUED",
+      "RUNNING",
+      "QUEUED",
+      "RUNNING",
+      "SUCCEEDED",
+    ]);
     expect((await jobRow(jobId)).attempts).toBe(2);
   });
 
@@ -441,15 +536,30 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     const jobId = await agentJob(admin);
     const l = await lease(worker, workerId);
     await worker.request(UPDATE, { t: l.token, s: "RUNNING" });
-    const canceling = await admin.request<any>(`mutation($id: ID!) { cancelJob(reasonerType: AGENT, jobId: $id) { state nativeState } }`, { id: jobId });
+    const canceling = await admin.request<any>(
+      `mutation($id: ID!) { cancelJob(reasonerType: AGENT, jobId: $id) { state nativeState } }`,
+      { id: jobId },
+    );
     expect(canceling.cancelJob).toEqual({ state: "CANCELING", nativeState: "CANCELING" });
     expect((await worker.request<any>(HEARTBEAT, { t: l.token })).heartbeat.cancelRequested).toBe(true);
     expect(codeOf(await worker.raw(UPDATE, { t: l.token, s: "UPLOADING" }))).toBe("INVALID_TRANSITION");
     // Still allowed to report while winding down.
     expect((await worker.request<any>(LOGS, { t: l.token, l: [{ message: "stopping" }] })).appendJobLogs).toBe(1);
     const done = await worker.request<any>(COMPLETE, { t: l.token, r: { partial: true } });
-    expect(done.completeJob).toMatchObject({ state: "CANCELED", nativeState: "CANCELED", error: { code: "CANCELED" }, operation: { done: true } });
-    expect((await history(admin, "AGENT", jobId)).map((s) => s.state)).toEqual(["CREATED", "PENDING", "CLAIMED", "RUNNING", "CANCELING", "CANCELED"]);
+    expect(done.completeJob).toMatchObject({
+      state: "CANCELED",
+      nativeState: "CANCELED",
+      error: { code: "CANCELED" },
+      operation: { done: true },
+    });
+    expect((await history(admin, "AGENT", jobId)).map((s) => s.state)).toEqual([
+      "CREATED",
+      "PENDING",
+      "CLAIMED",
+      "RUNNING",
+      "CANCELING",
+      "CANCELED",
+    ]);
     expect(codeOf(await worker.raw(COMPLETE, { t: l.token }))).toBe("LEASE_LOST");
 
     // failJob on a CANCELING job ends it CANCELED too, even when it asks for a retry (LOGIC: ABORTED, reason "canceled").
@@ -459,7 +569,10 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     await admin.request(`mutation($id: ID!) { cancelJob(reasonerType: LOGIC, jobId: $id) { state } }`, { id: logic });
     const failed = await worker.request<any>(FAIL, { t: l2.token, c: "STOPPED", m: "asked to stop", r: true });
     expect(failed.failJob).toMatchObject({ state: "CANCELED", nativeState: "ABORTED" });
-    const tx = await admin.request<any>(`query($id: ID!) { job(reasonerType: LOGIC, jobId: $id) { ... on Transaction { abortReason } } }`, { id: logic });
+    const tx = await admin.request<any>(
+      `query($id: ID!) { job(reasonerType: LOGIC, jobId: $id) { ... on Transaction { abortReason } } }`,
+      { id: logic },
+    );
     expect(tx.job.abortReason).toBe("canceled");
   });
 
@@ -477,7 +590,9 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     // 2^1 s of backoff from the failure.
     expect(new Date(row.runAfter).getTime()).toBeGreaterThan(new Date(now).getTime());
     // (timestamps are stored to the millisecond, rounded: allow 1 ms either way)
-    expect(Math.abs(new Date(row.runAfter).getTime() - new Date(row.updatedOn).getTime() - 2000)).toBeLessThanOrEqual(1);
+    expect(Math.abs(new Date(row.runAfter).getTime() - new Date(row.updatedOn).getTime() - 2000)).toBeLessThanOrEqual(
+      1,
+    );
     expect((await claim(worker, workerId)).__typename).toBe("NoJobResponse");
     expect(codeOf(await worker.raw(HEARTBEAT, { t: first.token }))).toBe("LEASE_LOST");
 
@@ -491,14 +606,29 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     await due();
     const third = await lease(worker, workerId);
     const last = await worker.request<any>(FAIL, { t: third.token, c: "OOM", m: "third time", r: true });
-    expect(last.failJob).toMatchObject({ state: "FAILED", nativeState: "FAILED", error: { code: "OOM", message: "third time" } });
+    expect(last.failJob).toMatchObject({
+      state: "FAILED",
+      nativeState: "FAILED",
+      error: { code: "OOM", message: "third time" },
+    });
     expect((await jobRow(jobId)).attempts).toBe(3);
-    expect((await history(admin, "PREDICTIVE", jobId)).map((s) => s.state)).toEqual(["CREATED", "QUEUED", "RUNNING", "QUEUED", "RUNNING", "QUEUED", "RUNNING", "FAILED"]);
+    expect((await history(admin, "PREDICTIVE", jobId)).map((s) => s.state)).toEqual([
+      "CREATED",
+      "QUEUED",
+      "RUNNING",
+      "QUEUED",
+      "RUNNING",
+      "QUEUED",
+      "RUNNING",
+      "FAILED",
+    ]);
 
     // Not retryable: straight to FAILED.
     await createJob(admin, "PREDICTIVE");
     const once = await lease(worker, workerId);
-    expect((await worker.request<any>(FAIL, { t: once.token, c: "BAD_MODEL", m: "no such model" })).failJob).toMatchObject({ state: "FAILED", error: { code: "BAD_MODEL" } });
+    expect(
+      (await worker.request<any>(FAIL, { t: once.token, c: "BAD_MODEL", m: "no such model" })).failJob,
+    ).toMatchObject({ state: "FAILED", error: { code: "BAD_MODEL" } });
   });
 
   it("charges generation credits once, only on success; a duplicated completeJob is refused", async () => {
@@ -508,11 +638,17 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     const failing = await generationJob(admin, { planTier: "STANDARD" });
     const canceled = await generationJob(admin, { planTier: "FREE" });
     const credits = (jobId: string) =>
-      admin.request<any>(`query($id: ID!) { job(reasonerType: GENERATION, jobId: $id) { state ... on GenerationJob { estimatedCredits chargedCredits } } }`, { id: jobId });
+      admin.request<any>(
+        `query($id: ID!) { job(reasonerType: GENERATION, jobId: $id) { state ... on GenerationJob { estimatedCredits chargedCredits } } }`,
+        { id: jobId },
+      );
 
     const l1 = await lease(worker, workerId);
     expect(l1.job.jobId).toBe(ok);
-    const [first, second] = [await worker.raw(COMPLETE, { t: l1.token, r: { rows: 2_500_000 } }), await worker.raw(COMPLETE, { t: l1.token, r: { rows: 1 } })];
+    const [first, second] = [
+      await worker.raw(COMPLETE, { t: l1.token, r: { rows: 2_500_000 } }),
+      await worker.raw(COMPLETE, { t: l1.token, r: { rows: 1 } }),
+    ];
     expect(first.data?.completeJob.state).toBe("SUCCEEDED");
     expect(codeOf(second)).toBe("LEASE_LOST");
     expect((await credits(ok)).job).toEqual({ state: "SUCCEEDED", estimatedCredits: 13, chargedCredits: 13 }); // 3 for the rows, 10 for GPU-M training
@@ -525,11 +661,16 @@ describe.each(backends)("worker protocol on $name", (backend) => {
 
     const l3 = await lease(worker, workerId);
     expect(l3.job.jobId).toBe(canceled);
-    await admin.request(`mutation($id: ID!) { cancelJob(reasonerType: GENERATION, jobId: $id) { state } }`, { id: canceled });
+    await admin.request(`mutation($id: ID!) { cancelJob(reasonerType: GENERATION, jobId: $id) { state } }`, {
+      id: canceled,
+    });
     await worker.request(COMPLETE, { t: l3.token });
     expect((await credits(canceled)).job).toMatchObject({ state: "CANCELED", chargedCredits: 0 });
 
-    const charges = await db().query<{ jobId: string; credits: number }>(`select "jobId", "credits" from "credit_charges" where "tenantId" = $1`, [tenantId]);
+    const charges = await db().query<{ jobId: string; credits: number }>(
+      `select "jobId", "credits" from "credit_charges" where "tenantId" = $1`,
+      [tenantId],
+    );
     expect(charges).toEqual([{ jobId: ok, credits: 13 }]);
   });
 
@@ -541,7 +682,12 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     const results = await Promise.all(Array.from({ length: 5 }, () => worker.raw(COMPLETE, { t: l.token })));
     expect(results.filter((r) => r.data?.completeJob?.state === "SUCCEEDED")).toHaveLength(1);
     expect(results.filter((r) => codeOf(r) === "LEASE_LOST")).toHaveLength(4);
-    expect((await history(admin, "GENERATION", jobId)).map((s) => s.state)).toEqual(["CREATED", "QUEUED", "RUNNING", "SUCCEEDED"]);
+    expect((await history(admin, "GENERATION", jobId)).map((s) => s.state)).toEqual([
+      "CREATED",
+      "QUEUED",
+      "RUNNING",
+      "SUCCEEDED",
+    ]);
     const charges = await db().query(`select 1 from "credit_charges" where "jobId" = $1`, [jobId]);
     expect(charges).toHaveLength(1);
   });
@@ -564,14 +710,28 @@ describe.each(backends)("worker protocol on $name", (backend) => {
       [HEARTBEAT, { t: l.token, p: { big } }],
       [FAIL, { t: l.token, c: "", m: "empty code" }],
     ] as const;
-    for (const [query, vars] of bad) expect(codeOf(await worker.raw(query, vars)), JSON.stringify(vars).slice(0, 120)).toBe("BAD_USER_INPUT");
+    for (const [query, vars] of bad)
+      expect(codeOf(await worker.raw(query, vars)), JSON.stringify(vars).slice(0, 120)).toBe("BAD_USER_INPUT");
     // Exactly at the limits is fine.
-    expect((await worker.request<any>(EVENTS, { t: l.token, e: Array.from({ length: 1000 }, (_, i) => ({ i })) })).appendJobEvents).toBe(1000);
-    expect((await worker.request<any>(LOGS, { t: l.token, l: [{ message: "y".repeat(64 * 1024), level: "l".repeat(32), step: "s".repeat(255) }] })).appendJobLogs).toBe(1);
+    expect(
+      (await worker.request<any>(EVENTS, { t: l.token, e: Array.from({ length: 1000 }, (_, i) => ({ i })) }))
+        .appendJobEvents,
+    ).toBe(1000);
+    expect(
+      (
+        await worker.request<any>(LOGS, {
+          t: l.token,
+          l: [{ message: "y".repeat(64 * 1024), level: "l".repeat(32), step: "s".repeat(255) }],
+        })
+      ).appendJobLogs,
+    ).toBe(1);
     expect((await worker.request<any>(EVENTS, { t: l.token, e: [] })).appendJobEvents).toBe(0);
 
     await worker.request(HEARTBEAT, { t: l.token, p: { done: 3, total: 10 } });
-    const tx = await admin.request<any>(`query($id: ID!) { job(reasonerType: LOGIC, jobId: $id) { ... on Transaction { progress } events(stream: "heartbeat") { edges { cursor } } } }`, { id: jobId });
+    const tx = await admin.request<any>(
+      `query($id: ID!) { job(reasonerType: LOGIC, jobId: $id) { ... on Transaction { progress } events(stream: "heartbeat") { edges { cursor } } } }`,
+      { id: jobId },
+    );
     expect(tx.job).toEqual({ progress: { done: 3, total: 10 }, events: { edges: [] } });
 
     // An artifact uploaded under another lease, or already attached, cannot be attached here.
@@ -600,13 +760,17 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     const la = await lease(worker, workerId);
     expect(la.job.jobId).toBe(agent);
     await admin.request(`mutation($id: ID!) { cancelJob(reasonerType: AGENT, jobId: $id) { state } }`, { id: agent });
-    await db().query(`update "jobs" set "leaseExpiresOn" = now() - interval '1 second' where "id" = any($1::uuid[])`, [[batch, agent]]);
+    await db().query(`update "jobs" set "leaseExpiresOn" = now() - interval '1 second' where "id" = any($1::uuid[])`, [
+      [batch, agent],
+    ]);
     // A queued job and a running job past their timeout.
     const queued = (await createJob(admin, "PREDICTIVE", 1, { timeoutMins: 5 })).jobId;
     const running = (await createJob(admin, "PREDICTIVE", 2, { timeoutMins: 5 })).jobId;
     const lr = await lease(worker, workerId);
     expect([queued, running]).toContain(lr.job.jobId);
-    await db().query(`update "jobs" set "createdOn" = now() - interval '6 minutes' where "id" = any($1::uuid[])`, [[queued, running]]);
+    await db().query(`update "jobs" set "createdOn" = now() - interval '6 minutes' where "id" = any($1::uuid[])`, [
+      [queued, running],
+    ]);
     const fresh = (await createJob(admin, "PREDICTIVE", 3, { timeoutMins: 5 })).jobId;
 
     await sweep(db());
@@ -628,9 +792,13 @@ describe.each(backends)("worker protocol on $name", (backend) => {
   it("sweepers running at once requeue each expired lease exactly once", async () => {
     const { admin, worker } = await tenant();
     const workerId = await register(worker, { reasonerTypes: ["PRESCRIPTIVE"] });
-    const jobIds = await Promise.all(Array.from({ length: 30 }, (_, i) => createJob(admin, "PRESCRIPTIVE", i).then((j) => j.jobId)));
+    const jobIds = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => createJob(admin, "PRESCRIPTIVE", i).then((j) => j.jobId)),
+    );
     for (let i = 0; i < 30; i++) await lease(worker, workerId);
-    await db().query(`update "jobs" set "leaseExpiresOn" = now() - interval '1 second' where "id" = any($1::uuid[])`, [jobIds]);
+    await db().query(`update "jobs" set "leaseExpiresOn" = now() - interval '1 second' where "id" = any($1::uuid[])`, [
+      jobIds,
+    ]);
     const results = await Promise.all(Array.from({ length: 4 }, () => sweep(db(), { batchSize: 7 })));
     expect(results.reduce((n, r) => n + r.requeued, 0)).toBe(30);
     const requeues = await db().query<{ jobId: string; n: number }>(
@@ -638,7 +806,10 @@ describe.each(backends)("worker protocol on $name", (backend) => {
       [jobIds],
     );
     expect(requeues).toHaveLength(30);
-    const states = await db().query<{ state: string; n: number }>(`select "state", count(*)::int as n from "jobs" where "id" = any($1::uuid[]) group by 1`, [jobIds]);
+    const states = await db().query<{ state: string; n: number }>(
+      `select "state", count(*)::int as n from "jobs" where "id" = any($1::uuid[]) group by 1`,
+      [jobIds],
+    );
     expect(states).toEqual([{ state: "QUEUED", n: 30 }]);
   });
 
@@ -660,8 +831,15 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     expect(new Set(leases.map((l) => l.token)).size).toBe(3);
     // Each token holds its own job only: completing one leaves the others running.
     await protocol.complete(leases[0]!.token, { ok: 1 }, [], IN_PROCESS);
-    const states = await db().query<{ id: string; state: string }>(`select "id", "state" from "jobs" where "id" = any($1::uuid[])`, [leases.map((l) => l.job.id)]);
-    expect(Object.fromEntries(states.map((r) => [r.id, r.state]))).toEqual({ [leases[0]!.job.id]: "SUCCEEDED", [leases[1]!.job.id]: "RUNNING", [leases[2]!.job.id]: "RUNNING" });
+    const states = await db().query<{ id: string; state: string }>(
+      `select "id", "state" from "jobs" where "id" = any($1::uuid[])`,
+      [leases.map((l) => l.job.id)],
+    );
+    expect(Object.fromEntries(states.map((r) => [r.id, r.state]))).toEqual({
+      [leases[0]!.job.id]: "SUCCEEDED",
+      [leases[1]!.job.id]: "RUNNING",
+      [leases[2]!.job.id]: "RUNNING",
+    });
     // Asking for more than are waiting hands what there is.
     expect(await protocol.claimUpTo({ tenantId, reasonerTypes: ["PRESCRIPTIVE"] }, 10)).toHaveLength(2);
     expect(await protocol.claimUpTo({ tenantId, reasonerTypes: ["PRESCRIPTIVE"] }, 10)).toEqual([]);
@@ -670,7 +848,8 @@ describe.each(backends)("worker protocol on $name", (backend) => {
   it("a claim commits without waiting for the WAL flush, and only the claim: later transactions are durable again", async () => {
     const { admin, tenantId } = await tenant();
     await createJob(admin, "PRESCRIPTIVE", 1);
-    const setting = async (sql: Sql) => (await sql.query<{ s: string }>("select current_setting('synchronous_commit') as s"))[0]!.s;
+    const setting = async (sql: Sql) =>
+      (await sql.query<{ s: string }>("select current_setting('synchronous_commit') as s"))[0]!.s;
     const during = await db().transaction(async (tx) => {
       expect(await claimJobs(tx, { tenantId, reasonerTypes: ["PRESCRIPTIVE"] })).toHaveLength(1);
       return setting(tx);
@@ -688,12 +867,16 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     const leases = await protocol.claimUpTo({ tenantId, reasonerTypes: ["PRESCRIPTIVE"] }, 5);
     expect(leases).toHaveLength(5);
     const outcome = (a: PromiseSettledResult<{ jobId: string; state: string }>) =>
-      a.status === "fulfilled" ? [a.value.jobId, a.value.state] : (a.reason as { extensions?: { code?: string } }).extensions?.code;
+      a.status === "fulfilled"
+        ? [a.value.jobId, a.value.state]
+        : (a.reason as { extensions?: { code?: string } }).extensions?.code;
     await t.server.services.notifier.idle();
     await t.server.services.audit.idle(); // the creations' audit entries are written
 
     const before = db().statementCount();
-    const together = await Promise.allSettled(leases.slice(0, 3).map((l, n) => protocol.complete(l.token, { n }, [], IN_PROCESS)));
+    const together = await Promise.allSettled(
+      leases.slice(0, 3).map((l, n) => protocol.complete(l.token, { n }, [], IN_PROCESS)),
+    );
     expect(together.map(outcome)).toEqual(leases.slice(0, 3).map((l) => [l.job.id, "SUCCEEDED"]));
     expect(db().statementCount() - before).toBe(1);
 
@@ -706,9 +889,10 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     ]);
     expect(mixed.map(outcome)).toEqual([[leases[3]!.job.id, "SUCCEEDED"], "LEASE_LOST", "LEASE_LOST"]);
 
-    const rows = await db().query<{ id: string; state: string; result: unknown }>(`select "id", "state", "result" from "jobs" where "id" = any($1::uuid[])`, [
-      leases.map((l) => l.job.id),
-    ]);
+    const rows = await db().query<{ id: string; state: string; result: unknown }>(
+      `select "id", "state", "result" from "jobs" where "id" = any($1::uuid[])`,
+      [leases.map((l) => l.job.id)],
+    );
     const byId = Object.fromEntries(rows.map((r) => [r.id, [r.state, r.result]]));
     expect(leases.map((l) => byId[l.job.id])).toEqual([
       ["SUCCEEDED", { n: 0 }],
@@ -717,7 +901,10 @@ describe.each(backends)("worker protocol on $name", (backend) => {
       ["SUCCEEDED", { n: 3 }],
       ["RUNNING", null],
     ]);
-    const completed = await db().query<{ n: number }>(`select count(*)::int as n from "job_status_changes" where "jobId" = $1::uuid and "state" = 'SUCCEEDED'`, [leases[3]!.job.id]);
+    const completed = await db().query<{ n: number }>(
+      `select count(*)::int as n from "job_status_changes" where "jobId" = $1::uuid and "state" = 'SUCCEEDED'`,
+      [leases[3]!.job.id],
+    );
     expect(completed[0]!.n).toBe(1);
   });
 
@@ -726,11 +913,20 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     const protocol = workerProtocolFor(t.server.services);
     const train = await generationJob(admin, { kind: "TRAIN" });
     const mock = await generationJob(admin, { kind: "MOCK", rows: 10 });
-    const assigned = await agentJob(admin, { assignedAgentId: await register(worker, { name: "an agent", reasonerTypes: ["AGENT"] }) });
-    const l = await protocol.claim({ tenantId, reasonerTypes: ["GENERATION", "AGENT"], generationKinds: ["MOCK"], name: "builtin-generation" });
+    const assigned = await agentJob(admin, {
+      assignedAgentId: await register(worker, { name: "an agent", reasonerTypes: ["AGENT"] }),
+    });
+    const l = await protocol.claim({
+      tenantId,
+      reasonerTypes: ["GENERATION", "AGENT"],
+      generationKinds: ["MOCK"],
+      name: "builtin-generation",
+    });
     expect(l?.job.id).toBe(mock);
     expect(l?.job.state).toBe("RUNNING");
-    expect(await protocol.claim({ tenantId, reasonerTypes: ["GENERATION", "AGENT"], generationKinds: ["MOCK"] })).toBeNull();
+    expect(
+      await protocol.claim({ tenantId, reasonerTypes: ["GENERATION", "AGENT"], generationKinds: ["MOCK"] }),
+    ).toBeNull();
     expect((await jobRow(train)).state).toBe("QUEUED");
     expect((await jobRow(assigned)).state).toBe("PENDING");
 
@@ -743,7 +939,9 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     expect((await protocol.loadJob(done.jobId)).generation?.chargedCredits).toBe(1);
     const hist = await history(admin, "GENERATION", mock);
     expect(hist.map((s) => s.state)).toEqual(["CREATED", "QUEUED", "RUNNING", "SUCCEEDED"]);
-    await expect(protocol.fail(l!.token, { code: "X", message: "late" }, false, IN_PROCESS)).rejects.toMatchObject({ extensions: { code: "LEASE_LOST" } });
+    await expect(protocol.fail(l!.token, { code: "X", message: "late" }, false, IN_PROCESS)).rejects.toMatchObject({
+      extensions: { code: "LEASE_LOST" },
+    });
   });
 });
 
@@ -756,8 +954,13 @@ describe.each(backends)("the server's sweeper on $name", (backend) => {
 
   it("runs in the background: a job past its timeout fails with TIMEOUT on its own", async () => {
     const job = await createJob(t.admin, "PREDICTIVE", 1, { timeoutMins: 1 });
-    await t.server.services.db.query(`update "jobs" set "createdOn" = now() - interval '2 minutes' where "id" = $1`, [job.jobId]);
-    const done = await t.admin.request<any>(`query($id: ID!) { waitForJob(reasonerType: PREDICTIVE, jobId: $id, timeoutS: 30) { state error { code } } }`, { id: job.jobId });
+    await t.server.services.db.query(`update "jobs" set "createdOn" = now() - interval '2 minutes' where "id" = $1`, [
+      job.jobId,
+    ]);
+    const done = await t.admin.request<any>(
+      `query($id: ID!) { waitForJob(reasonerType: PREDICTIVE, jobId: $id, timeoutS: 30) { state error { code } } }`,
+      { id: job.jobId },
+    );
     expect(done.waitForJob).toEqual({ state: "FAILED", error: { code: "TIMEOUT" } });
   });
 });

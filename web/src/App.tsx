@@ -52,7 +52,12 @@ export function App() {
   // Closing the socket when the key changes or the user signs out.
   useEffect(() => () => void session?.live.dispose(), [session]);
 
-  if (resuming) return <p className="loading" role="status">Loading…</p>;
+  if (resuming)
+    return (
+      <p className="loading" role="status">
+        Loading…
+      </p>
+    );
   if (!session)
     return (
       <SignInPage
@@ -116,7 +121,9 @@ function Layout() {
             <Redirect to="/jobs" replace />
           </Route>
           <Route path="/jobs" component={JobsPage} />
-          <Route path="/jobs/:type/:jobId">{(params) => <JobPage key={`${params.type}/${params.jobId}`} type={params.type} jobId={params.jobId} />}</Route>
+          <Route path="/jobs/:type/:jobId">
+            {(params) => <JobPage key={`${params.type}/${params.jobId}`} type={params.type} jobId={params.jobId} />}
+          </Route>
           <Route path="/new" component={CreatePage} />
           <Route path="/plots" component={PlotsPage} />
           <Route path="/admin/keys" component={ApiKeysPage} />

@@ -19,6 +19,7 @@ export function useQuery<R, V>(doc: Doc<R, V>, variables: V, options: { skip?: b
   const [loading, setLoading] = useState(!options.skip);
   const [generation, setGeneration] = useState(0);
   const vars = JSON.stringify(variables ?? {});
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `generation` is the reload trigger.
   useEffect(() => {
     if (options.skip) return;
     let current = true;
@@ -50,7 +51,12 @@ export function asApiError(err: unknown): ApiError {
 }
 
 /** Subscribes while mounted (and while `enabled`); resubscribes when the variables change. */
-export function useSubscription<R, V>(doc: Doc<R, V>, variables: V, onData: (data: R) => void, enabled = true): ApiError | null {
+export function useSubscription<R, V>(
+  doc: Doc<R, V>,
+  variables: V,
+  onData: (data: R) => void,
+  enabled = true,
+): ApiError | null {
   const { live } = useSession();
   const handler = useRef(onData);
   handler.current = onData;

@@ -17,7 +17,8 @@ export class OperationBatcher {
     private readonly transport: JobsTransport,
     private readonly maxBatch: number,
   ) {
-    if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError(`maxBatch must be a positive integer, got ${maxBatch}`);
+    if (!Number.isInteger(maxBatch) || maxBatch < 1)
+      throw new RangeError(`maxBatch must be a positive integer, got ${maxBatch}`);
   }
 
   /** Runs the operation in the next batched request; rejects with its own JobsApiError, or the request's. */

@@ -51,7 +51,7 @@ export class WriteCoalescer<I, O> {
         const batch = this.queued.splice(0, this.maxBatch);
         try {
           const answers = await this.write(batch.map((p) => p.item));
-          batch.forEach((p, i) => p.resolve(answers[i] as O));
+          for (const [i, p] of batch.entries()) p.resolve(answers[i] as O);
         } catch (err) {
           for (const p of batch) p.reject(err);
         }

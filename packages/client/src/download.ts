@@ -39,7 +39,11 @@ export interface DownloadRequest {
   path: string;
 }
 
-export async function downloadToFile(fetch: Fetch, req: DownloadRequest, options: DownloadOptions = {}): Promise<DownloadedFile> {
+export async function downloadToFile(
+  fetch: Fetch,
+  req: DownloadRequest,
+  options: DownloadOptions = {},
+): Promise<DownloadedFile> {
   const expected = normalizeHash(req.expectedHash);
   let res: Response;
   try {
@@ -66,7 +70,12 @@ export async function downloadToFile(fetch: Fetch, req: DownloadRequest, options
   await mkdir(dirname(req.path), { recursive: true });
   const partial = join(dirname(req.path), `.${basename(req.path)}.${randomBytes(4).toString("hex")}.partial`);
   try {
-    await pipeline(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), meter, createWriteStream(partial, { flags: "wx" }), { signal: options.signal });
+    await pipeline(
+      Readable.fromWeb(res.body as WebReadableStream<Uint8Array>),
+      meter,
+      createWriteStream(partial, { flags: "wx" }),
+      { signal: options.signal },
+    );
     const actual = `sha256:${hash.digest("hex")}`;
     if (actual !== expected) throw new ContentHashMismatchError(expected, actual, req.path);
     await rename(partial, req.path);
@@ -93,6 +102,13 @@ async function downloadRefused(res: Response, url: string): Promise<JobsApiError
   } catch {
     // not JSON: described below
   }
-  const code = res.status === 404 ? "NOT_FOUND" : res.status === 401 ? "UNAUTHENTICATED" : res.status === 403 ? "FORBIDDEN" : "BAD_RESPONSE";
+  const code =
+    res.status === 404
+      ? "NOT_FOUND"
+      : res.status === 401
+        ? "UNAUTHENTICATED"
+        : res.status === 403
+          ? "FORBIDDEN"
+          : "BAD_RESPONSE";
   return new JobsApiError(code, `GET ${url} answered HTTP ${res.status}`, { status: res.status });
 }

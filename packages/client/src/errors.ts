@@ -31,7 +31,11 @@ export class JobsApiError extends Error {
   /** The data the answer carried beside its errors (a list whose failed items are null), else null. */
   readonly data: unknown;
 
-  constructor(code: string, message: string, options: { status?: number | null; errors?: readonly ApiErrorDetail[]; data?: unknown; cause?: unknown } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    options: { status?: number | null; errors?: readonly ApiErrorDetail[]; data?: unknown; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.status = options.status ?? null;

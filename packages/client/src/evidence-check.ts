@@ -29,7 +29,13 @@ export async function checkEvidence(
   options: EvidenceCheckOptions = {},
 ): Promise<EvidenceCheck> {
   const evidence = job.evidence;
-  if (!evidence) return { verified: false, serverVerified: null, rootHash: "", mismatches: [`job ${job.jobId} has no evidence (state ${job.state})`] };
+  if (!evidence)
+    return {
+      verified: false,
+      serverVerified: null,
+      rootHash: "",
+      mismatches: [`job ${job.jobId} has no evidence (state ${job.state})`],
+    };
   const files = await Promise.all(evidence.files.map(async (f) => ({ file: f, bytes: await fetchBytes(f) })));
   const transfer = files
     .filter(({ file, bytes }) => hashOf(bytes) !== file.contentHash)
@@ -38,7 +44,8 @@ export async function checkEvidence(
   // one at a time (they may be large), so a changed file is caught even when its record is not.
   for (const artifact of job.artifacts) {
     const actual = hashOf(await fetchBytes(artifact));
-    if (actual !== artifact.contentHash) transfer.push(`${artifact.name}: its bytes hash to ${actual}, not its contentHash ${artifact.contentHash}`);
+    if (actual !== artifact.contentHash)
+      transfer.push(`${artifact.name}: its bytes hash to ${actual}, not its contentHash ${artifact.contentHash}`);
   }
   const result = verifyEvidenceBundle(
     files.map(({ file, bytes }) => ({ name: file.name, bytes })),
@@ -49,5 +56,10 @@ export async function checkEvidence(
     },
   );
   const mismatches = [...transfer, ...result.mismatches];
-  return { verified: mismatches.length === 0, serverVerified: evidence.verified, rootHash: result.rootHash, mismatches };
+  return {
+    verified: mismatches.length === 0,
+    serverVerified: evidence.verified,
+    rootHash: result.rootHash,
+    mismatches,
+  };
 }

@@ -25,7 +25,8 @@ type ChainedFileName = (typeof CHAINED_FILES)[number];
 export const SEAL_VERSION = 1;
 export const SIGNATURE_ALGORITHM = "Ed25519";
 export const HASH_ALGORITHM = "sha256";
-const CHAIN_RULE = "h0 = sha256(contract.json); hN = sha256(hN-1 || sha256(file N)) over raw 32-byte digests; rootHash = sha256:hex(h2)";
+const CHAIN_RULE =
+  "h0 = sha256(contract.json); hN = sha256(hN-1 || sha256(file N)) over raw 32-byte digests; rootHash = sha256:hex(h2)";
 
 export interface SigningKey {
   privateKey: KeyObject;
@@ -71,7 +72,9 @@ export function signingKeyFromPem(pem: string, source = "signing key"): SigningK
     throw new EvidenceKeyError(`${source}: not a readable private key (${(error as Error).message})`);
   }
   if (privateKey.asymmetricKeyType !== "ed25519") {
-    throw new EvidenceKeyError(`${source}: expected an Ed25519 key, found ${privateKey.asymmetricKeyType ?? "unknown"}`);
+    throw new EvidenceKeyError(
+      `${source}: expected an Ed25519 key, found ${privateKey.asymmetricKeyType ?? "unknown"}`,
+    );
   }
   const publicKey = createPublicKey(privateKey);
   return {
@@ -123,7 +126,9 @@ const SealSchema = z.strictObject({
   chainRule: z.literal(CHAIN_RULE),
   jobId: z.string(),
   seed: z.number(),
-  files: z.array(z.strictObject({ name: z.enum(CHAINED_FILES), hash: HashSchema, sizeBytes: z.number().int().min(0) })).length(3),
+  files: z
+    .array(z.strictObject({ name: z.enum(CHAINED_FILES), hash: HashSchema, sizeBytes: z.number().int().min(0) }))
+    .length(3),
   chain: z.array(HashSchema).length(3),
   rootHash: HashSchema,
   /** Ed25519 over rootHash: what the API exposes and most verifiers check. */
@@ -137,13 +142,16 @@ type Seal = z.output<typeof SealSchema>;
 
 export function buildEvidenceBundle(input: EvidenceInput, key: SigningKey): EvidenceBundle {
   for (const [i, a] of input.artefacts.entries()) {
-    if (!isContentHash(a.contentHash)) throw new RangeError(`artefacts[${i}].contentHash must be sha256:<64 lowercase hex>, got ${a.contentHash}`);
+    if (!isContentHash(a.contentHash))
+      throw new RangeError(`artefacts[${i}].contentHash must be sha256:<64 lowercase hex>, got ${a.contentHash}`);
   }
   const chained: Record<ChainedFileName, Buffer> = {
     "contract.json": Buffer.from(canonicalJson(input.contract), "utf8"),
     "run_log.ndjson": ndjson(input.runLog),
     // Only the three sealed fields, in the caller's order.
-    "artefacts.ndjson": ndjson(input.artefacts.map((a) => ({ name: a.name, contentHash: a.contentHash, sizeBytes: a.sizeBytes }))),
+    "artefacts.ndjson": ndjson(
+      input.artefacts.map((a) => ({ name: a.name, contentHash: a.contentHash, sizeBytes: a.sizeBytes })),
+    ),
   };
   const fileHashes = CHAINED_FILES.map((name) => sha256(chained[name]));
   const chain = chainLinks(fileHashes);
@@ -156,7 +164,11 @@ export function buildEvidenceBundle(input: EvidenceInput, key: SigningKey): Evid
     chainRule: CHAIN_RULE,
     jobId: input.jobId,
     seed: input.seed,
-    files: CHAINED_FILES.map((name, i) => ({ name, hash: hexHash(fileHashes[i] as Buffer), sizeBytes: chained[name].length })),
+    files: CHAINED_FILES.map((name, i) => ({
+      name,
+      hash: hexHash(fileHashes[i] as Buffer),
+      sizeBytes: chained[name].length,
+    })),
     chain: chain.map(hexHash),
     rootHash,
     signature,
@@ -198,11 +210,15 @@ export interface EvidenceVerification {
  * in chain_seal.json, and any expectations given. A changed byte in a chained file is reported
  * against that file; a changed byte in chain_seal.json against chain_seal.json.
  */
-export function verifyEvidenceBundle(files: { name: string; bytes: Buffer }[], expected: EvidenceExpectations = {}): EvidenceVerification {
+export function verifyEvidenceBundle(
+  files: { name: string; bytes: Buffer }[],
+  expected: EvidenceExpectations = {},
+): EvidenceVerification {
   const mismatches: string[] = [];
   const byName = new Map<string, Buffer>();
   for (const f of files) {
-    if (!(EVIDENCE_FILES as readonly string[]).includes(f.name)) mismatches.push(`${f.name}: not an evidence bundle file`);
+    if (!(EVIDENCE_FILES as readonly string[]).includes(f.name))
+      mismatches.push(`${f.name}: not an evidence bundle file`);
     else if (byName.has(f.name)) mismatches.push(`${f.name}: appears more than once`);
     else byName.set(f.name, f.bytes);
   }
@@ -226,16 +242,21 @@ export function verifyEvidenceBundle(files: { name: string; bytes: Buffer }[], e
         return;
       }
       if (actual === null || actual === undefined) return;
-      if (sealed.hash !== hexHash(actual)) mismatches.push(`${name}: hash ${hexHash(actual)} does not match sealed ${sealed.hash}`);
+      if (sealed.hash !== hexHash(actual))
+        mismatches.push(`${name}: hash ${hexHash(actual)} does not match sealed ${sealed.hash}`);
       const size = byName.get(name)?.length;
       if (size !== sealed.sizeBytes) mismatches.push(`${name}: ${size} bytes, sealed as ${sealed.sizeBytes}`);
     });
     // The seal against itself: its chain must follow from the hashes it lists.
-    const sealedLinks = chainLinks(seal.files.map((f) => Buffer.from(f.hash.slice(CONTENT_HASH_PREFIX.length), "hex"))).map(hexHash);
+    const sealedLinks = chainLinks(
+      seal.files.map((f) => Buffer.from(f.hash.slice(CONTENT_HASH_PREFIX.length), "hex")),
+    ).map(hexHash);
     sealedLinks.forEach((link, i) => {
-      if (seal.chain[i] !== link) mismatches.push(`chain_seal.json: chain link ${i} is ${seal.chain[i]}, the listed file hashes give ${link}`);
+      if (seal.chain[i] !== link)
+        mismatches.push(`chain_seal.json: chain link ${i} is ${seal.chain[i]}, the listed file hashes give ${link}`);
     });
-    if (seal.rootHash !== sealedLinks[2]) mismatches.push(`chain_seal.json: rootHash ${seal.rootHash} is not the last chain link`);
+    if (seal.rootHash !== sealedLinks[2])
+      mismatches.push(`chain_seal.json: rootHash ${seal.rootHash} is not the last chain link`);
     checkSignatures(seal, mismatches);
     if (expected.publicKey !== undefined && !sameKey(expected.publicKey, seal)) {
       mismatches.push(`chain_seal.json: signed by ${seal.publicKeyId}, not by the expected key`);
@@ -259,7 +280,8 @@ function readSeal(bytes: Buffer | undefined, mismatches: string[]): Seal | null 
   }
   const parsed = SealSchema.safeParse(raw);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) mismatches.push(`chain_seal.json: ${issue.path.join(".") || "(root)"}: ${issue.message}`);
+    for (const issue of parsed.error.issues)
+      mismatches.push(`chain_seal.json: ${issue.path.join(".") || "(root)"}: ${issue.message}`);
     return null;
   }
   // Byte-exact canonical form: no edit can hide in whitespace, key order or number spelling.
@@ -281,7 +303,8 @@ function checkSignatures(seal: Seal, mismatches: string[]): void {
     mismatches.push(`chain_seal.json: publicKey is ${publicKey.asymmetricKeyType ?? "unknown"}, not Ed25519`);
     return;
   }
-  if (publicKeyId(publicKey) !== seal.publicKeyId) mismatches.push("chain_seal.json: publicKeyId does not match publicKey");
+  if (publicKeyId(publicKey) !== seal.publicKeyId)
+    mismatches.push("chain_seal.json: publicKeyId does not match publicKey");
   if (!verifySignature(publicKey, seal.rootHash, seal.signature)) {
     mismatches.push("chain_seal.json: signature does not verify rootHash with publicKey");
   }
@@ -311,7 +334,11 @@ function sameKey(expected: string, seal: Seal): boolean {
   }
 }
 
-function checkArtefacts(bytes: Buffer | undefined, expected: { name: string; contentHash: string }[], mismatches: string[]): void {
+function checkArtefacts(
+  bytes: Buffer | undefined,
+  expected: { name: string; contentHash: string }[],
+  mismatches: string[],
+): void {
   if (bytes === undefined) return; // already reported missing
   const listed = new Map<string, string[]>();
   const lines = bytes.toString("utf8").split("\n");
@@ -319,7 +346,8 @@ function checkArtefacts(bytes: Buffer | undefined, expected: { name: string; con
     if (line === "") continue;
     try {
       const entry = JSON.parse(line) as { name?: unknown; contentHash?: unknown };
-      if (typeof entry.name !== "string" || typeof entry.contentHash !== "string") throw new Error("no name or contentHash");
+      if (typeof entry.name !== "string" || typeof entry.contentHash !== "string")
+        throw new Error("no name or contentHash");
       listed.set(entry.name, [...(listed.get(entry.name) ?? []), entry.contentHash]);
     } catch {
       mismatches.push(`artefacts.ndjson: line ${i + 1} is not an artefact entry`);

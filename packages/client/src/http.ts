@@ -41,7 +41,8 @@ export interface GraphQLOperation {
 /** One operation's data, or the JobsApiError its answer carries. */
 function answerOf<T>(body: GraphQLResponse<T>, res: Response): T | JobsApiError {
   if (body.errors?.length) return JobsApiError.fromErrors(body.errors, res.status, body.data);
-  if (!res.ok || body.data == null) return new JobsApiError("BAD_RESPONSE", `HTTP ${res.status} without data`, { status: res.status });
+  if (!res.ok || body.data == null)
+    return new JobsApiError("BAD_RESPONSE", `HTTP ${res.status} without data`, { status: res.status });
   return body.data;
 }
 
@@ -69,20 +70,34 @@ export class JobsTransport {
    * authentication). Answers in order, each its data or its JobsApiError; throws only when the request
    * as a whole failed (unreachable, refused key, too many operations).
    */
-  async requestBatch(operations: readonly GraphQLOperation[], signal?: AbortSignal): Promise<(unknown | JobsApiError)[]> {
+  async requestBatch(
+    operations: readonly GraphQLOperation[],
+    signal?: AbortSignal,
+  ): Promise<(unknown | JobsApiError)[]> {
     const res = await this.postGraphQL(operations, signal);
     const body = await readJson<GraphQLResponse<unknown>[] | GraphQLResponse<unknown>>(res);
     if (!Array.isArray(body)) {
       const whole = answerOf(body, res);
-      throw whole instanceof JobsApiError ? whole : new JobsApiError("BAD_RESPONSE", `HTTP ${res.status}: one answer to ${operations.length} operations`, { status: res.status });
+      throw whole instanceof JobsApiError
+        ? whole
+        : new JobsApiError("BAD_RESPONSE", `HTTP ${res.status}: one answer to ${operations.length} operations`, {
+            status: res.status,
+          });
     }
     if (body.length !== operations.length) {
-      throw new JobsApiError("BAD_RESPONSE", `HTTP ${res.status}: ${body.length} answers to ${operations.length} operations`, { status: res.status });
+      throw new JobsApiError(
+        "BAD_RESPONSE",
+        `HTTP ${res.status}: ${body.length} answers to ${operations.length} operations`,
+        { status: res.status },
+      );
     }
     return body.map((answer) => answerOf(answer, res));
   }
 
-  private postGraphQL(body: GraphQLOperation | readonly GraphQLOperation[], signal: AbortSignal | undefined): Promise<Response> {
+  private postGraphQL(
+    body: GraphQLOperation | readonly GraphQLOperation[],
+    signal: AbortSignal | undefined,
+  ): Promise<Response> {
     return this.send(`${this.baseUrl}/graphql`, {
       method: "POST",
       headers: { ...this.auth(), "content-type": "application/json", accept: "application/json" },
@@ -121,7 +136,8 @@ export class JobsTransport {
     });
     const body = await readJson<StoredArtifact & { errors?: ApiErrorDetail[] }>(res);
     if (body.errors?.length) throw JobsApiError.fromErrors(body.errors, res.status);
-    if (!res.ok || typeof body.id !== "string") throw new JobsApiError("BAD_RESPONSE", `upload answered HTTP ${res.status}`, { status: res.status });
+    if (!res.ok || typeof body.id !== "string")
+      throw new JobsApiError("BAD_RESPONSE", `upload answered HTTP ${res.status}`, { status: res.status });
     return { id: body.id, contentHash: body.contentHash, sizeBytes: body.sizeBytes };
   }
 
@@ -144,6 +160,8 @@ async function readJson<T>(res: Response): Promise<T> {
   try {
     return JSON.parse(text) as T;
   } catch {
-    throw new JobsApiError("BAD_RESPONSE", `HTTP ${res.status}: not JSON: ${text.slice(0, 200)}`, { status: res.status });
+    throw new JobsApiError("BAD_RESPONSE", `HTTP ${res.status}: not JSON: ${text.slice(0, 200)}`, {
+      status: res.status,
+    });
   }
 }

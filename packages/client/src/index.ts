@@ -1,10 +1,29 @@
 // @jobs-api/client, the browser-safe entry (no node: built-ins): JobsClient for applications, its typed
 // documents and shapes. Node adds the Worker, file downloads/uploads and evidence checks: ./node.ts.
-export { isJobsApiError, JobsApiError, type ApiErrorCode, type ApiErrorDetail, type ClientErrorCode } from "./errors.ts";
-export { JobsTransport, type ArtifactUploadRequest, type DatasetUploadRequest, type Fetch, type TransportOptions, type UploadBody } from "./http.ts";
+export {
+  isJobsApiError,
+  JobsApiError,
+  type ApiErrorCode,
+  type ApiErrorDetail,
+  type ClientErrorCode,
+} from "./errors.ts";
+export {
+  JobsTransport,
+  type ArtifactUploadRequest,
+  type DatasetUploadRequest,
+  type Fetch,
+  type TransportOptions,
+  type UploadBody,
+} from "./http.ts";
 export * from "./types.ts";
 export { backoff, sleep, type BackoffOptions, type IdleState, type WaitForWork } from "./wait.ts";
-export { jobsChangedWake, watchClaimableJobs, type ClaimableWatch, type JobsChangedWake, type JobsChangedWakeOptions } from "./wake.ts";
+export {
+  jobsChangedWake,
+  watchClaimableJobs,
+  type ClaimableWatch,
+  type JobsChangedWake,
+  type JobsChangedWakeOptions,
+} from "./wake.ts";
 // The application client (JobsClient) and its typed shapes.
 export { ContentHashMismatchError, JobTimeoutError } from "./client-errors.ts";
 export {

@@ -53,7 +53,14 @@ import type {
   Schedule,
 } from "./job-types.ts";
 import { LiveConnection } from "./live.ts";
-import { formatLogLine, sampleLogLines, tailLogLines, type LogPage, type LogSample, type SampledLogLine } from "./log-tail.ts";
+import {
+  formatLogLine,
+  sampleLogLines,
+  tailLogLines,
+  type LogPage,
+  type LogSample,
+  type SampledLogLine,
+} from "./log-tail.ts";
 import { Operation } from "./operation.ts";
 import { follow } from "./subscriptions.ts";
 
@@ -153,10 +160,18 @@ export class JobsClient {
   private readonly live: LiveConnection;
 
   constructor(options: JobsClientOptions) {
-    this.transport = new JobsTransport({ url: options.url, apiKey: options.apiKey, ...(options.fetch ? { fetch: options.fetch } : {}) });
+    this.transport = new JobsTransport({
+      url: options.url,
+      apiKey: options.apiKey,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
     this.apiKey = options.apiKey;
     this.fetchImpl = options.fetch ?? globalThis.fetch;
-    this.live = new LiveConnection({ baseUrl: this.transport.baseUrl, apiKey: options.apiKey, webSocketImpl: options.webSocketImpl });
+    this.live = new LiveConnection({
+      baseUrl: this.transport.baseUrl,
+      apiKey: options.apiKey,
+      webSocketImpl: options.webSocketImpl,
+    });
   }
 
   /** Closes the subscription connection, if one is open. */
@@ -182,7 +197,11 @@ export class JobsClient {
     for (let start = 0; start < inputs.length; start += CREATE_MANY_CHUNK) {
       const data = await this.request(CreateJobsMutation, { inputs: inputs.slice(start, start + CREATE_MANY_CHUNK) });
       for (const { job, error } of data.createJobs) {
-        answers.push(job ? new Operation(this, job) : new JobsApiError(error?.code ?? "INTERNAL_SERVER_ERROR", error?.message ?? "not created"));
+        answers.push(
+          job
+            ? new Operation(this, job)
+            : new JobsApiError(error?.code ?? "INTERNAL_SERVER_ERROR", error?.message ?? "not created"),
+        );
       }
     }
     return answers;
@@ -199,7 +218,11 @@ export class JobsClient {
     const timeoutS = options.timeoutS ?? 900;
     const deadline = Date.now() + timeoutS * 1000;
     try {
-      const data = await this.request(CreateJobReadyMutation, { input, timeoutS: Math.min(timeoutS, WAIT_SLICE_S) }, options.signal);
+      const data = await this.request(
+        CreateJobReadyMutation,
+        { input, timeoutS: Math.min(timeoutS, WAIT_SLICE_S) },
+        options.signal,
+      );
       return data.createJobReady;
     } catch (err) {
       const jobId = isJobsApiError(err, "JOB_TIMEOUT") ? err.errors[0]?.extensions?.jobId : undefined;
@@ -222,7 +245,12 @@ export class JobsClient {
   /** One page, newest first; the same filters as the API's `jobs(filter:)`. */
   async list(options: ListOptions = {}): Promise<JobPage> {
     const { first, after, offset, ...filter } = options;
-    const data = await this.request(ListJobsQuery, { filter, first: first ?? null, after: after ?? null, offset: offset ?? null });
+    const data = await this.request(ListJobsQuery, {
+      filter,
+      first: first ?? null,
+      after: after ?? null,
+      offset: offset ?? null,
+    });
     return {
       jobs: data.jobs.edges.map((e) => e.node),
       totalCount: data.jobs.totalCount,
@@ -255,12 +283,20 @@ export class JobsClient {
     });
     if (!data.job) throw notFound(ref);
     const { edges, pageInfo } = data.job.events;
-    return { events: edges.map((e) => e.node), continuationToken: pageInfo.endCursor ?? options.after ?? null, hasMore: pageInfo.hasNextPage };
+    return {
+      events: edges.map((e) => e.node),
+      continuationToken: pageInfo.endCursor ?? options.after ?? null,
+      hasMore: pageInfo.hasNextPage,
+    };
   }
 
   async cancel(job: JobLike, options: { allUsers?: boolean } = {}): Promise<Job> {
     const ref = await this.resolve(job);
-    const data = await this.request(CancelJobMutation, { reasonerType: ref.reasonerType, jobId: ref.jobId, allUsers: options.allUsers ?? false });
+    const data = await this.request(CancelJobMutation, {
+      reasonerType: ref.reasonerType,
+      jobId: ref.jobId,
+      allUsers: options.allUsers ?? false,
+    });
     return data.cancelJob;
   }
 
@@ -328,7 +364,8 @@ export class JobsClient {
   /** Writes the log to `out` (stdout by default), following it live with `follow`; returns how many lines. */
   async printLogs(job: JobLike, options: PrintLogsOptions = {}): Promise<number> {
     const out = options.out ?? process.stdout;
-    const write = (line: SampledLogLine | LogLine) => out.write(`${options.json ? JSON.stringify(line) : formatLogLine(line)}\n`);
+    const write = (line: SampledLogLine | LogLine) =>
+      out.write(`${options.json ? JSON.stringify(line) : formatLogLine(line)}\n`);
     let count = 0;
     if (options.follow) {
       for await (const line of this.tailLogs(job, options)) {
@@ -362,24 +399,50 @@ export class JobsClient {
   /** The job as it is now, then again after every change (`jobUpdated`). */
   async *jobUpdated(job: JobLike, options: { signal?: AbortSignal } = {}): AsyncGenerator<Job, void, undefined> {
     const ref = await this.resolve(job);
-    yield* follow(this.live, JobUpdatesSubscription, { reasonerType: ref.reasonerType, jobId: ref.jobId }, (d) => d.jobUpdated, options.signal);
+    yield* follow(
+      this.live,
+      JobUpdatesSubscription,
+      { reasonerType: ref.reasonerType, jobId: ref.jobId },
+      (d) => d.jobUpdated,
+      options.signal,
+    );
   }
 
   /** Every job the key may see, as it is created or changes (`jobsChanged`), optionally filtered. */
-  async *jobsChanged(filter: JobFilter | null = null, options: { signal?: AbortSignal } = {}): AsyncGenerator<JobSummary, void, undefined> {
+  async *jobsChanged(
+    filter: JobFilter | null = null,
+    options: { signal?: AbortSignal } = {},
+  ): AsyncGenerator<JobSummary, void, undefined> {
     yield* follow(this.live, JobsChangedSubscription, { filter }, (d) => d.jobsChanged, options.signal);
   }
 
   /** Log lines at or after `sinceMs`, then live ones (`jobLogs`); unlike tailLogs it does not end with the job. */
-  async *jobLogs(job: JobLike, options: { sinceMs?: number; signal?: AbortSignal } = {}): AsyncGenerator<LogLine, void, undefined> {
+  async *jobLogs(
+    job: JobLike,
+    options: { sinceMs?: number; signal?: AbortSignal } = {},
+  ): AsyncGenerator<LogLine, void, undefined> {
     const ref = await this.resolve(job);
-    yield* follow(this.live, JobLogsSubscription, { reasonerType: ref.reasonerType, jobId: ref.jobId, sinceMs: options.sinceMs ?? null }, (d) => d.jobLogs, options.signal);
+    yield* follow(
+      this.live,
+      JobLogsSubscription,
+      { reasonerType: ref.reasonerType, jobId: ref.jobId, sinceMs: options.sinceMs ?? null },
+      (d) => d.jobLogs,
+      options.signal,
+    );
   }
 
   /** A stream's events after `after` (all when absent), then live ones, no gap and no repeat (`jobEvents`). */
-  async *jobEvents(job: JobLike, options: { stream?: string; after?: string | null; signal?: AbortSignal } = {}): AsyncGenerator<JobEvent, void, undefined> {
+  async *jobEvents(
+    job: JobLike,
+    options: { stream?: string; after?: string | null; signal?: AbortSignal } = {},
+  ): AsyncGenerator<JobEvent, void, undefined> {
     const ref = await this.resolve(job);
-    const variables = { reasonerType: ref.reasonerType, jobId: ref.jobId, stream: options.stream ?? "progress", after: options.after ?? null };
+    const variables = {
+      reasonerType: ref.reasonerType,
+      jobId: ref.jobId,
+      stream: options.stream ?? "progress",
+      after: options.after ?? null,
+    };
     yield* follow(this.live, JobEventsSubscription, variables, (d) => d.jobEvents, options.signal);
   }
 
@@ -409,7 +472,12 @@ export class JobsClient {
 
   /** The tenant's API keys (ADMIN), newest first; revoked ones only with `includeRevoked`. */
   async listApiKeys(options: { first?: number; includeRevoked?: boolean } = {}): Promise<ApiKey[]> {
-    return (await this.request(ListApiKeysQuery, { first: options.first ?? null, includeRevoked: options.includeRevoked ?? null })).apiKeys;
+    return (
+      await this.request(ListApiKeysQuery, {
+        first: options.first ?? null,
+        includeRevoked: options.includeRevoked ?? null,
+      })
+    ).apiKeys;
   }
 
   /** Revokes a key at once (ADMIN): it authenticates nothing afterwards. */
@@ -430,7 +498,11 @@ export class JobsClient {
   /** Newest first: your schedules (an admin's: every schedule of the tenant). */
   async listSchedules(options: { first?: number; after?: string | null } = {}): Promise<SchedulePage> {
     const data = await this.request(ListSchedulesQuery, { first: options.first ?? null, after: options.after ?? null });
-    return { schedules: data.schedules.edges.map((e) => e.node), hasNextPage: data.schedules.pageInfo.hasNextPage, endCursor: data.schedules.pageInfo.endCursor };
+    return {
+      schedules: data.schedules.edges.map((e) => e.node),
+      hasNextPage: data.schedules.pageInfo.hasNextPage,
+      endCursor: data.schedules.pageInfo.endCursor,
+    };
   }
 
   async pauseSchedule(id: string): Promise<Schedule> {
@@ -457,7 +529,11 @@ export class JobsClient {
     for (;;) {
       const leftS = Math.max(0, (deadline - Date.now()) / 1000);
       try {
-        const data = await this.request(WaitForJobQuery, { reasonerType: ref.reasonerType, jobId: ref.jobId, timeoutS: Math.min(leftS, WAIT_SLICE_S) }, signal);
+        const data = await this.request(
+          WaitForJobQuery,
+          { reasonerType: ref.reasonerType, jobId: ref.jobId, timeoutS: Math.min(leftS, WAIT_SLICE_S) },
+          signal,
+        );
         return data.waitForJob;
       } catch (err) {
         if (!isJobsApiError(err, "JOB_TIMEOUT")) throw err;
@@ -467,7 +543,13 @@ export class JobsClient {
   }
 
   private async logPage(ref: JobRef, sinceMs: number | null, after: string | null): Promise<LogPage> {
-    const data = await this.request(JobLogsQuery, { reasonerType: ref.reasonerType, jobId: ref.jobId, sinceMs, first: LOG_PAGE, after });
+    const data = await this.request(JobLogsQuery, {
+      reasonerType: ref.reasonerType,
+      jobId: ref.jobId,
+      sinceMs,
+      first: LOG_PAGE,
+      after,
+    });
     if (!data.job) throw notFound(ref);
     const { edges, pageInfo } = data.job.logs;
     return { lines: edges.map((e) => e.node), hasNextPage: pageInfo.hasNextPage, endCursor: pageInfo.endCursor };

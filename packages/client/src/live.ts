@@ -33,7 +33,8 @@ export class LiveConnection {
       { query: document.toString(), variables: variables as Record<string, unknown> },
       {
         next: (message) => {
-          if (message.errors?.length) sink.error(JobsApiError.fromErrors(message.errors as readonly ApiErrorDetail[], null));
+          if (message.errors?.length)
+            sink.error(JobsApiError.fromErrors(message.errors as readonly ApiErrorDetail[], null));
           else if (message.data != null) sink.next(message.data as R);
         },
         error: (error) => sink.error(toApiError(error)),
@@ -52,7 +53,8 @@ export class LiveConnection {
     this.client ??= (async () => {
       // Loaded on first use: most calls never subscribe, and a CLI start-up should not pay for it.
       const { createClient } = await import("graphql-ws");
-      const webSocketImpl = this.options.webSocketImpl ?? (globalThis as { WebSocket?: unknown }).WebSocket ?? (await import("ws")).default;
+      const webSocketImpl =
+        this.options.webSocketImpl ?? (globalThis as { WebSocket?: unknown }).WebSocket ?? (await import("ws")).default;
       return createClient({
         url: `${this.options.baseUrl.replace(/^http/, "ws")}/graphql`,
         webSocketImpl,
@@ -72,7 +74,10 @@ function toApiError(error: unknown): JobsApiError {
   const closed = error as { code?: unknown; reason?: unknown };
   if (typeof closed?.code === "number") {
     const reason = String(closed.reason ?? "") || "connection closed";
-    return new JobsApiError(closed.code === CLOSE_UNAUTHORIZED ? "UNAUTHENTICATED" : "NETWORK_ERROR", `WebSocket closed (${closed.code}): ${reason}`);
+    return new JobsApiError(
+      closed.code === CLOSE_UNAUTHORIZED ? "UNAUTHENTICATED" : "NETWORK_ERROR",
+      `WebSocket closed (${closed.code}): ${reason}`,
+    );
   }
   const message = error instanceof Error ? error.message : String(error);
   return new JobsApiError("NETWORK_ERROR", `WebSocket failed: ${message}`, { cause: error });

@@ -48,7 +48,11 @@ export async function* tailLogLines(source: TailSource): AsyncGenerator<LogLine,
         await live.subscribe(
           JobUpdatedSubscription,
           { reasonerType: job.reasonerType, jobId: job.jobId },
-          { next: (data) => isTerminalState(data.jobUpdated.state) && queue.push({ terminal: true }), error: fail, complete: () => undefined },
+          {
+            next: (data) => isTerminalState(data.jobUpdated.state) && queue.push({ terminal: true }),
+            error: fail,
+            complete: () => undefined,
+          },
         ),
       );
     }
@@ -87,8 +91,12 @@ export type SampledLogLine = LogLine & { skipped: number };
  * same sample whether it is read live or after the fact. The last line is always kept too (when the
  * lines end, e.g. the job finished): it says how the job ended.
  */
-export async function* sampleLogLines(lines: AsyncIterable<LogLine>, sample: LogSample | undefined): AsyncGenerator<SampledLogLine, void, undefined> {
-  if (sample !== undefined && !(sample.intervalMs > 0)) throw new RangeError(`sample.intervalMs must be positive, got ${sample.intervalMs}`);
+export async function* sampleLogLines(
+  lines: AsyncIterable<LogLine>,
+  sample: LogSample | undefined,
+): AsyncGenerator<SampledLogLine, void, undefined> {
+  if (sample !== undefined && !(sample.intervalMs > 0))
+    throw new RangeError(`sample.intervalMs must be positive, got ${sample.intervalMs}`);
   let keptAt: number | null = null;
   let skipped = 0;
   let lastSkipped: LogLine | null = null;

@@ -14,11 +14,21 @@ export class JobsClient extends BrowserJobsClient {
    * Streams an artifact to `path`, checking its sha256 against `contentHash` (or
    * `options.expectedHash`): on a mismatch the file is removed and ContentHashMismatchError thrown.
    */
-  async download(artifact: Pick<Artifact, "downloadUrl" | "contentHash"> & { sizeBytes?: number }, path: string, options: DownloadOptions = {}): Promise<DownloadedFile> {
+  async download(
+    artifact: Pick<Artifact, "downloadUrl" | "contentHash"> & { sizeBytes?: number },
+    path: string,
+    options: DownloadOptions = {},
+  ): Promise<DownloadedFile> {
     const url = new URL(artifact.downloadUrl, this.transport.baseUrl);
     return downloadToFile(
       this.fetchImpl,
-      { url: url.toString(), headers: this.authFor(url), expectedHash: options.expectedHash ?? artifact.contentHash, sizeBytes: artifact.sizeBytes ?? null, path },
+      {
+        url: url.toString(),
+        headers: this.authFor(url),
+        expectedHash: options.expectedHash ?? artifact.contentHash,
+        sizeBytes: artifact.sizeBytes ?? null,
+        path,
+      },
       options,
     );
   }
@@ -34,7 +44,11 @@ export class JobsClient extends BrowserJobsClient {
   /** Downloads the job's evidence bundle and verifies hashes, chain and signatures here. */
   async verifyEvidence(job: JobLike, options: EvidenceCheckOptions = {}): Promise<EvidenceCheck> {
     const full = await this.get(job);
-    if (full.__typename !== "GenerationJob") throw new JobsApiError("BAD_USER_INPUT", `job ${full.jobId} is a ${full.reasonerType} job; only generation jobs have evidence`);
+    if (full.__typename !== "GenerationJob")
+      throw new JobsApiError(
+        "BAD_USER_INPUT",
+        `job ${full.jobId} is a ${full.reasonerType} job; only generation jobs have evidence`,
+      );
     // The verifier (and its schema library) is loaded only by those who verify.
     const { checkEvidence } = await import("./evidence-check.ts");
     return checkEvidence(full, (file) => this.fetchBytes(file.downloadUrl), options);
@@ -48,7 +62,12 @@ export class JobsClient extends BrowserJobsClient {
     } catch (err) {
       throw new JobsApiError("NETWORK_ERROR", `cannot reach ${url}: ${(err as Error).message}`, { cause: err });
     }
-    if (!res.ok) throw new JobsApiError(res.status === 404 ? "NOT_FOUND" : "BAD_RESPONSE", `GET ${url} answered HTTP ${res.status}`, { status: res.status });
+    if (!res.ok)
+      throw new JobsApiError(
+        res.status === 404 ? "NOT_FOUND" : "BAD_RESPONSE",
+        `GET ${url} answered HTTP ${res.status}`,
+        { status: res.status },
+      );
     return Buffer.from(await res.arrayBuffer());
   }
 }

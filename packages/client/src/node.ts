@@ -20,4 +20,3 @@ export {
   type WorkerLogger,
   type WorkerOptions,
 } from "./worker.ts";
-

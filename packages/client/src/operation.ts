@@ -48,7 +48,10 @@ export class Operation {
 
   /** Blocks until the job is terminal; throws JobTimeoutError after timeoutS (default 900). */
   async wait(timeoutS?: number, signal?: AbortSignal): Promise<Job> {
-    this.#job = await this.source.wait(this.#job, { ...(timeoutS !== undefined ? { timeoutS } : {}), ...(signal ? { signal } : {}) });
+    this.#job = await this.source.wait(this.#job, {
+      ...(timeoutS !== undefined ? { timeoutS } : {}),
+      ...(signal ? { signal } : {}),
+    });
     return this.#job;
   }
 
@@ -58,6 +61,14 @@ export class Operation {
   }
 
   toJSON(): unknown {
-    return { id: this.id, jobId: this.jobId, reasonerType: this.reasonerType, done: this.done, state: this.state, error: this.error, result: this.result };
+    return {
+      id: this.id,
+      jobId: this.jobId,
+      reasonerType: this.reasonerType,
+      done: this.done,
+      state: this.state,
+      error: this.error,
+      result: this.result,
+    };
   }
 }

@@ -29,7 +29,10 @@ const MIME_BY_EXTENSION: Record<string, string> = {
   ".json": "application/json",
 };
 
-export async function uploadRequest(source: string | UploadBody, options: UploadOptions): Promise<DatasetUploadRequest> {
+export async function uploadRequest(
+  source: string | UploadBody,
+  options: UploadOptions,
+): Promise<DatasetUploadRequest> {
   const name = options.name ?? (typeof source === "string" ? basename(source) : undefined);
   if (!name) throw new RangeError("upload: name the dataset (options.name) when uploading bytes or a stream");
   const mimeType = options.mimeType ?? MIME_BY_EXTENSION[extname(name).toLowerCase()];
@@ -51,7 +54,11 @@ export async function uploadRequest(source: string | UploadBody, options: Upload
   };
 }
 
-async function* metered(body: UploadBody, totalBytes: number | null, onProgress: (p: UploadProgress) => void): AsyncGenerator<Uint8Array> {
+async function* metered(
+  body: UploadBody,
+  totalBytes: number | null,
+  onProgress: (p: UploadProgress) => void,
+): AsyncGenerator<Uint8Array> {
   let sentBytes = 0;
   const chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array> = body instanceof Uint8Array ? [body] : body;
   for await (const chunk of chunks) {

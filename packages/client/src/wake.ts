@@ -34,7 +34,10 @@ export interface ClaimableWatch {
  * Calls onWork whenever a job of these reasoner types enters its waiting state, and once on every
  * (re)connection, since anything may have been created while disconnected.
  */
-export function watchClaimableJobs(options: Omit<JobsChangedWakeOptions, "fallbackMs">, onWork: () => void): ClaimableWatch {
+export function watchClaimableJobs(
+  options: Omit<JobsChangedWakeOptions, "fallbackMs">,
+  onWork: () => void,
+): ClaimableWatch {
   let live = false;
   let closed = false;
   let client: Client | null = null;
@@ -42,10 +45,14 @@ export function watchClaimableJobs(options: Omit<JobsChangedWakeOptions, "fallba
 
   const subscribe = async () => {
     const { createClient } = await import("graphql-ws");
-    const webSocketImpl = options.webSocketImpl ?? (globalThis as { WebSocket?: unknown }).WebSocket ?? (await import("ws")).default;
+    const webSocketImpl =
+      options.webSocketImpl ?? (globalThis as { WebSocket?: unknown }).WebSocket ?? (await import("ws")).default;
     if (closed) return;
     client = createClient({
-      url: `${options.url.replace(/\/graphql\/?$/, "").replace(/\/$/, "").replace(/^http/, "ws")}/graphql`,
+      url: `${options.url
+        .replace(/\/graphql\/?$/, "")
+        .replace(/\/$/, "")
+        .replace(/^http/, "ws")}/graphql`,
       webSocketImpl,
       connectionParams: { authorization: `Bearer ${options.apiKey}` },
       retryAttempts: Infinity,

@@ -17,7 +17,19 @@ import {
   REGISTER_WORKER,
   UPDATE_JOB_STATUS,
 } from "./operations.ts";
-import type { ClaimedJob, JobError, JobSnapshot, JobState, Json, Lease, LeaseStatus, LogLineInput, ReasonerType, StoredArtifact, WorkerRegistration } from "./types.ts";
+import type {
+  ClaimedJob,
+  JobError,
+  JobSnapshot,
+  JobState,
+  Json,
+  Lease,
+  LeaseStatus,
+  LogLineInput,
+  ReasonerType,
+  StoredArtifact,
+  WorkerRegistration,
+} from "./types.ts";
 import { sleep, type WaitForWork } from "./wait.ts";
 import { jobsChangedWake } from "./wake.ts";
 
@@ -72,7 +84,13 @@ export interface ArtifactToUpload {
 export class JobInterrupted extends Error {
   override readonly name = "JobInterrupted";
   constructor(readonly reason: "canceled" | "lease-lost" | "stopped") {
-    super(reason === "canceled" ? "the job was canceled" : reason === "lease-lost" ? "the lease on this job was lost" : "the worker is stopping");
+    super(
+      reason === "canceled"
+        ? "the job was canceled"
+        : reason === "lease-lost"
+          ? "the lease on this job was lost"
+          : "the worker is stopping",
+    );
   }
 }
 
@@ -182,7 +200,11 @@ export class Worker {
 
   constructor(options: WorkerOptions) {
     this.options = options;
-    this.transport = new JobsTransport({ url: options.url, apiKey: options.apiKey, ...(options.fetch ? { fetch: options.fetch } : {}) });
+    this.transport = new JobsTransport({
+      url: options.url,
+      apiKey: options.apiKey,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
     this.logger = options.logger ?? stderrLogger;
     this.batcher = new OperationBatcher(this.transport, options.maxBatch ?? 10);
     this.claims = new WriteCoalescer((asks) => this.claimUpTo(asks.length), MAX_ITEMS_PER_CALL);
@@ -210,22 +232,35 @@ export class Worker {
   /** One eligible job with its lease, or null when none is waiting. Registers first when needed. */
   async claim(signal?: AbortSignal): Promise<Lease | null> {
     const workerId = this.registration?.id ?? (await this.register()).id;
-    const c = (await this.transport.request<ClaimAnswer>(CLAIM_JOB, { workerId, leaseSeconds: this.leaseSeconds }, signal)).claimJob;
+    const c = (
+      await this.transport.request<ClaimAnswer>(CLAIM_JOB, { workerId, leaseSeconds: this.leaseSeconds }, signal)
+    ).claimJob;
     return c.__typename === "Lease" ? { token: c.token, expiresOn: c.expiresOn, job: c.job } : null;
   }
 
   async heartbeat(token: string, progress?: Json): Promise<LeaseStatus> {
-    const data = await this.transport.request<{ heartbeat: LeaseStatus }>(HEARTBEAT, { leaseToken: token, progress: progress ?? null });
+    const data = await this.transport.request<{ heartbeat: LeaseStatus }>(HEARTBEAT, {
+      leaseToken: token,
+      progress: progress ?? null,
+    });
     return data.heartbeat;
   }
 
   async updateStatus(token: string, state: JobState, message?: string): Promise<JobSnapshot> {
-    const data = await this.transport.request<{ updateJobStatus: JobSnapshot }>(UPDATE_JOB_STATUS, { leaseToken: token, state, message: message ?? null });
+    const data = await this.transport.request<{ updateJobStatus: JobSnapshot }>(UPDATE_JOB_STATUS, {
+      leaseToken: token,
+      state,
+      message: message ?? null,
+    });
     return data.updateJobStatus;
   }
 
   async appendEvents(token: string, events: readonly Json[], stream = "progress"): Promise<number> {
-    const data = await this.transport.request<{ appendJobEvents: number }>(APPEND_JOB_EVENTS, { leaseToken: token, stream, events });
+    const data = await this.transport.request<{ appendJobEvents: number }>(APPEND_JOB_EVENTS, {
+      leaseToken: token,
+      stream,
+      events,
+    });
     return data.appendJobEvents;
   }
 
@@ -245,7 +280,12 @@ export class Worker {
     });
   }
 
-  async complete(token: string, result?: Json, artifactIds?: readonly string[], problems?: readonly Problem[]): Promise<JobSnapshot> {
+  async complete(
+    token: string,
+    result?: Json,
+    artifactIds?: readonly string[],
+    problems?: readonly Problem[],
+  ): Promise<JobSnapshot> {
     return this.completeVia(this.direct(), token, result, artifactIds, problems);
   }
 
@@ -260,7 +300,14 @@ export class Worker {
     artifactIds?: readonly string[],
     problems?: readonly Problem[],
   ): Promise<JobSnapshot> {
-    return (await send(COMPLETE_JOB, { leaseToken: token, result: result ?? null, artifactIds: artifactIds ?? null, problems: problems ?? null })).completeJob;
+    return (
+      await send(COMPLETE_JOB, {
+        leaseToken: token,
+        result: result ?? null,
+        artifactIds: artifactIds ?? null,
+        problems: problems ?? null,
+      })
+    ).completeJob;
   }
 
   /** A completion inside run(): sent with the other jobs' completions of the same turn. */
@@ -280,13 +327,20 @@ export class Worker {
       const { completeJobs } = await this.batched<{ completeJobs: JobSnapshot[] }>()(COMPLETE_JOBS, { completions });
       return completeJobs;
     } catch (err) {
-      const items = err instanceof JobsApiError ? itemErrors<JobSnapshot>(err, "completeJobs", completions.length) : null;
+      const items =
+        err instanceof JobsApiError ? itemErrors<JobSnapshot>(err, "completeJobs", completions.length) : null;
       if (!items) throw err;
       return items;
     }
   }
 
-  private async failVia(send: Send<{ failJob: JobSnapshot }>, token: string, error: JobError, retryable: boolean, problems?: readonly Problem[]): Promise<JobSnapshot> {
+  private async failVia(
+    send: Send<{ failJob: JobSnapshot }>,
+    token: string,
+    error: JobError,
+    retryable: boolean,
+    problems?: readonly Problem[],
+  ): Promise<JobSnapshot> {
     return (await send(FAIL_JOB, { leaseToken: token, error, retryable, problems: problems ?? null })).failJob;
   }
 
@@ -305,16 +359,24 @@ export class Worker {
    */
   async run(handler: JobHandler, options: RunOptions = {}): Promise<void> {
     const concurrency = options.concurrency ?? 1;
-    if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
+    if (!Number.isInteger(concurrency) || concurrency < 1)
+      throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
     const stop = options.signal ?? new AbortController().signal;
     const wake = options.waitForWork
       ? null
-      : jobsChangedWake({ url: this.options.url, apiKey: this.options.apiKey, reasonerTypes: this.options.reasonerTypes, webSocketImpl: this.options.webSocketImpl });
+      : jobsChangedWake({
+          url: this.options.url,
+          apiKey: this.options.apiKey,
+          reasonerTypes: this.options.reasonerTypes,
+          webSocketImpl: this.options.webSocketImpl,
+        });
     const waitForWork = options.waitForWork ?? wake!.waitForWork;
     try {
       if (!this.registration) await this.register();
       this.logger.info("worker running", { workerId: this.id, concurrency });
-      await Promise.all(Array.from({ length: concurrency }, () => this.slot(handler, stop, waitForWork, options.onJobFinished)));
+      await Promise.all(
+        Array.from({ length: concurrency }, () => this.slot(handler, stop, waitForWork, options.onJobFinished)),
+      );
     } finally {
       await wake?.close();
     }
@@ -325,7 +387,12 @@ export class Worker {
    * claims its next job along with the job's final call (one batched request for both, and for
    * other slots' calls made meanwhile; the slots' claims of one turn are one claimJobs).
    */
-  private async slot(handler: JobHandler, stop: AbortSignal, waitForWork: WaitForWork, onJobFinished?: (f: JobFinished) => void): Promise<void> {
+  private async slot(
+    handler: JobHandler,
+    stop: AbortSignal,
+    waitForWork: WaitForWork,
+    onJobFinished?: (f: JobFinished) => void,
+  ): Promise<void> {
     let emptyClaims = 0;
     let claimed: Promise<Lease | null> | null = null;
     while (!stop.aborted || claimed) {
@@ -339,7 +406,12 @@ export class Worker {
         continue;
       }
       emptyClaims = 0;
-      const finished = await this.runJob(lease, handler, stop, () => (claimed = stop.aborted ? null : this.claimInRun(stop)));
+      const finished = await this.runJob(
+        lease,
+        handler,
+        stop,
+        () => (claimed = stop.aborted ? null : this.claimInRun(stop)),
+      );
       try {
         onJobFinished?.(finished);
       } catch (err) {
@@ -351,7 +423,11 @@ export class Worker {
   /** Up to `n` jobs in one claimJobs call, in run()'s next batched request; null for each not handed out. */
   private async claimUpTo(n: number): Promise<(Lease | null)[]> {
     const workerId = this.registration?.id ?? (await this.register()).id;
-    const { claimJobs } = await this.batched<{ claimJobs: Lease[] }>()(CLAIM_JOBS, { workerId, leaseSeconds: this.leaseSeconds, limit: n });
+    const { claimJobs } = await this.batched<{ claimJobs: Lease[] }>()(CLAIM_JOBS, {
+      workerId,
+      leaseSeconds: this.leaseSeconds,
+      limit: n,
+    });
     return Array.from({ length: n }, (_, i) => claimJobs[i] ?? null);
   }
 
@@ -367,7 +443,12 @@ export class Worker {
   }
 
   /** Runs the handler and makes the final call; `handlerDone` is called as the final call is made. */
-  private async runJob(lease: Lease, handler: JobHandler, stop: AbortSignal, handlerDone: () => void): Promise<JobFinished> {
+  private async runJob(
+    lease: Lease,
+    handler: JobHandler,
+    stop: AbortSignal,
+    handlerDone: () => void,
+  ): Promise<JobFinished> {
     const { token, job } = lease;
     const interrupt = new AbortController();
     const stopJob = () => interrupt.abort(new JobInterrupted("stopped"));
@@ -377,7 +458,8 @@ export class Worker {
       if (status.cancelRequested && !interrupt.signal.aborted) interrupt.abort(new JobInterrupted("canceled"));
     };
     const onLeaseError = (err: unknown) => {
-      if (isJobsApiError(err, "LEASE_LOST") && !interrupt.signal.aborted) interrupt.abort(new JobInterrupted("lease-lost"));
+      if (isJobsApiError(err, "LEASE_LOST") && !interrupt.signal.aborted)
+        interrupt.abort(new JobInterrupted("lease-lost"));
     };
     const heartbeats = this.heartbeats(token, onStatus, onLeaseError);
 
@@ -397,7 +479,16 @@ export class Worker {
       signal: interrupt.signal,
       status: async (state, message) => void (await guarded(() => this.updateStatus(token, state, message))),
       log: async (message, o = {}) =>
-        void (await guarded(() => this.appendLogs(token, [{ message, timestampMs: Date.now(), ...(o.level ? { level: o.level } : {}), ...(o.step ? { step: o.step } : {}) }]))),
+        void (await guarded(() =>
+          this.appendLogs(token, [
+            {
+              message,
+              timestampMs: Date.now(),
+              ...(o.level ? { level: o.level } : {}),
+              ...(o.step ? { step: o.step } : {}),
+            },
+          ]),
+        )),
       event: async (data, stream) => void (await guarded(() => this.appendEvents(token, [data], stream))),
       progress: async (progress) => onStatus(await guarded(() => this.heartbeat(token, progress))),
       upload: async (artifact) => {
@@ -412,7 +503,12 @@ export class Worker {
     try {
       const outcome = (await handler(ctx)) ?? {};
       handlerDone();
-      const completion = { leaseToken: token, result: outcome.result ?? null, artifactIds: outcome.artifactIds ?? uploaded, problems: outcome.problems ?? null };
+      const completion = {
+        leaseToken: token,
+        result: outcome.result ?? null,
+        artifactIds: outcome.artifactIds ?? uploaded,
+        problems: outcome.problems ?? null,
+      };
       final = await this.finalCall(() => this.completeInRun(completion), job);
     } catch (err) {
       error = err;
@@ -420,9 +516,13 @@ export class Worker {
       const reason = interrupt.signal.aborted ? (interrupt.signal.reason as JobInterrupted).reason : null;
       if (reason !== "lease-lost") {
         const { code, message, retryable } = failureOf(err, reason);
-        if (!(err instanceof JobFailure) && reason === null) this.logger.warn("job handler threw", { jobId: job.jobId, error: describe(err) });
+        if (!(err instanceof JobFailure) && reason === null)
+          this.logger.warn("job handler threw", { jobId: job.jobId, error: describe(err) });
         const problems = err instanceof JobFailure ? err.problems : [];
-        final = await this.finalCall(() => this.failVia(this.batched(), token, { code, message }, retryable, problems), job);
+        final = await this.finalCall(
+          () => this.failVia(this.batched(), token, { code, message }, retryable, problems),
+          job,
+        );
       }
     } finally {
       stop.removeEventListener("abort", stopJob);
@@ -435,7 +535,11 @@ export class Worker {
    * Heartbeats every third of the lease until stopped (or the lease is lost); reports status and
    * errors, never throws. A timer, not an abortable sleep: a job's end then costs no abort event.
    */
-  private heartbeats(token: string, onStatus: (s: LeaseStatus) => void, onError: (err: unknown) => void): { stop(): Promise<void> } {
+  private heartbeats(
+    token: string,
+    onStatus: (s: LeaseStatus) => void,
+    onError: (err: unknown) => void,
+  ): { stop(): Promise<void> } {
     const everyMs = (this.leaseSeconds * 1000) / 3;
     let stopped = false;
     let timer: NodeJS.Timeout | undefined;
@@ -477,7 +581,9 @@ export class Worker {
           this.logger.warn("lease lost before the job finished", { jobId: job.jobId });
           return null;
         }
-        const transient = isJobsApiError(err) && (err.code === "NETWORK_ERROR" || err.code === "INTERNAL_SERVER_ERROR" || err.code === "RATE_LIMITED");
+        const transient =
+          isJobsApiError(err) &&
+          (err.code === "NETWORK_ERROR" || err.code === "INTERNAL_SERVER_ERROR" || err.code === "RATE_LIMITED");
         if (!transient || attempt >= FINAL_CALL_TRIES) {
           this.logger.error("could not finish the job", { jobId: job.jobId, error: describe(err) });
           return null;
@@ -492,9 +598,15 @@ export class Worker {
 function failureOf(err: unknown, reason: "canceled" | "stopped" | null): JobError & { retryable: boolean } {
   if (err instanceof JobFailure) return { code: err.code, message: err.message, retryable: err.retryable };
   if (reason === "canceled") return { code: "CANCELED", message: "stopped after the cancel request", retryable: false };
-  if (reason === "stopped") return { code: "WORKER_STOPPED", message: "the worker stopped before the job finished", retryable: true };
-  if (err instanceof JobsApiError) return { code: "WORKER_ERROR", message: `${err.code}: ${err.message}`, retryable: true };
-  return { code: "WORKER_ERROR", message: err instanceof Error ? err.message || err.name : String(err), retryable: true };
+  if (reason === "stopped")
+    return { code: "WORKER_STOPPED", message: "the worker stopped before the job finished", retryable: true };
+  if (err instanceof JobsApiError)
+    return { code: "WORKER_ERROR", message: `${err.code}: ${err.message}`, retryable: true };
+  return {
+    code: "WORKER_ERROR",
+    message: err instanceof Error ? err.message || err.name : String(err),
+    retryable: true,
+  };
 }
 
 /**

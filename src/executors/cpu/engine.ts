@@ -3,7 +3,11 @@
 // requests never waits on it, the inline engine runs it right here (JOBS_CPU_THREADS=0, tests of
 // the engine itself, the benchmark's in-process reference).
 import { setImmediate as nextTurn } from "node:timers/promises";
-import { type GenerationRequest, type GenerationRun, runBuiltInGeneration } from "../../families/generation/engine/index.ts";
+import {
+  type GenerationRequest,
+  type GenerationRun,
+  runBuiltInGeneration,
+} from "../../families/generation/engine/index.ts";
 import { generateMockChunks, type MockContract } from "../../families/generation/engine/mock.ts";
 import type { GenerationKind } from "../../jobs/model.ts";
 

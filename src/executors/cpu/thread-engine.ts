@@ -35,7 +35,13 @@ export class ThreadEngine implements GenerationEngine {
 
   constructor(private readonly options: ThreadEngineOptions) {
     const { filename, execArgv } = workerFile();
-    this.pool = new Piscina({ filename, execArgv, maxThreads: Math.max(1, options.threads), minThreads: 0, idleTimeout: IDLE_THREAD_MS });
+    this.pool = new Piscina({
+      filename,
+      execArgv,
+      maxThreads: Math.max(1, options.threads),
+      minThreads: 0,
+      idleTimeout: IDLE_THREAD_MS,
+    });
   }
 
   async run(kind: GenerationKind, request: GenerationRequest, signal: AbortSignal): Promise<GenerationRun> {
@@ -43,7 +49,13 @@ export class ThreadEngine implements GenerationEngine {
     this.options.onTask?.(answer.threadId);
     if ("fault" in answer) throw new InputFault(answer.fault.code, answer.fault.message);
     const run = (answer as RunAnswer).run;
-    return { ...run, outputs: run.outputs.map((o) => ({ ...o, bytes: Buffer.from(o.bytes.buffer, o.bytes.byteOffset, o.bytes.byteLength) })) };
+    return {
+      ...run,
+      outputs: run.outputs.map((o) => ({
+        ...o,
+        bytes: Buffer.from(o.bytes.buffer, o.bytes.byteOffset, o.bytes.byteLength),
+      })),
+    };
   }
 
   async *mockChunks(request: MockStreamRequest, signal: AbortSignal): AsyncIterable<Uint8Array> {

@@ -3,7 +3,12 @@
 // consumer (it sends a credit for each chunk it has taken).
 import type { MessagePort } from "node:worker_threads";
 import { threadId } from "node:worker_threads";
-import { type GenerationRequest, type GenerationRun, inputFaultCode, runBuiltInGeneration } from "../../families/generation/engine/index.ts";
+import {
+  type GenerationRequest,
+  type GenerationRun,
+  inputFaultCode,
+  runBuiltInGeneration,
+} from "../../families/generation/engine/index.ts";
 import { generateMockChunks, type MockContract } from "../../families/generation/engine/mock.ts";
 import type { GenerationKind } from "../../jobs/model.ts";
 

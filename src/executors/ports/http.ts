@@ -53,7 +53,9 @@ interface WireJob {
   planTier?: PlanTier;
 }
 
-type WireClaim = { __typename: "Lease"; token: string; expiresOn: string; job: WireJob } | { __typename: "NoJobResponse"; message: string };
+type WireClaim =
+  | { __typename: "Lease"; token: string; expiresOn: string; job: WireJob }
+  | { __typename: "NoJobResponse"; message: string };
 
 /** Safety re-check while subscribed (retries whose backoff ended announce nothing). */
 const LIVE_RECHECK_MS = 30_000;
@@ -109,12 +111,23 @@ export class HttpPort implements WorkerPort {
   }
 
   async heartbeat(token: string) {
-    const { heartbeat } = await this.graphql<{ heartbeat: { expiresOn: string; cancelRequested: boolean } }>(HEARTBEAT, { t: token });
+    const { heartbeat } = await this.graphql<{ heartbeat: { expiresOn: string; cancelRequested: boolean } }>(
+      HEARTBEAT,
+      { t: token },
+    );
     return { cancelRequested: heartbeat.cancelRequested, expiresOn: new Date(heartbeat.expiresOn) };
   }
 
   async appendLogs(token: string, lines: readonly PortLogLine[]): Promise<void> {
-    await this.graphql(LOGS, { t: token, l: lines.map((l) => ({ message: l.message, level: l.level ?? "info", step: l.step ?? null, timestampMs: l.timestampMs ?? Date.now() })) });
+    await this.graphql(LOGS, {
+      t: token,
+      l: lines.map((l) => ({
+        message: l.message,
+        level: l.level ?? "info",
+        step: l.step ?? null,
+        timestampMs: l.timestampMs ?? Date.now(),
+      })),
+    });
   }
 
   async appendEvents(token: string, events: readonly unknown[], stream = "progress"): Promise<void> {
@@ -124,53 +137,97 @@ export class HttpPort implements WorkerPort {
   async uploadArtifact(token: string, a: ArtifactBody): Promise<UploadedArtifact> {
     const query = new URLSearchParams({ name: a.name, type: a.artifactType });
     const body =
-      a.body instanceof Uint8Array ? a.body : (Readable.toWeb(Readable.from(a.body)) as unknown as WebReadableStream<Uint8Array>);
+      a.body instanceof Uint8Array
+        ? a.body
+        : (Readable.toWeb(Readable.from(a.body)) as unknown as WebReadableStream<Uint8Array>);
     const res = await this.fetch(`${this.base}/artifacts?${query}`, {
       method: "PUT",
-      headers: { authorization: `Bearer ${this.options.apiKey}`, "x-lease-token": token, "content-type": a.mimeType ?? "application/octet-stream" },
+      headers: {
+        authorization: `Bearer ${this.options.apiKey}`,
+        "x-lease-token": token,
+        "content-type": a.mimeType ?? "application/octet-stream",
+      },
       body: body as RequestInit["body"],
       duplex: "half",
     } as RequestInit);
     const answer = (await res.json().catch(() => ({}))) as Partial<UploadedArtifact> & GraphQLResponse<unknown>;
-    if (!res.ok || !answer.id) throw apiError(answer.errors?.[0]?.extensions?.code, answer.errors?.[0]?.message ?? `PUT /artifacts answered ${res.status}`);
+    if (!res.ok || !answer.id)
+      throw apiError(
+        answer.errors?.[0]?.extensions?.code,
+        answer.errors?.[0]?.message ?? `PUT /artifacts answered ${res.status}`,
+      );
     return { id: answer.id, contentHash: String(answer.contentHash), sizeBytes: Number(answer.sizeBytes) };
   }
 
   async complete(token: string, result: unknown, artifactIds: readonly string[], problems?: readonly ProblemReport[]) {
-    const { completeJob } = await this.graphql<{ completeJob: { state: JobState } }>(COMPLETE, { t: token, r: result ?? null, a: artifactIds, p: problems ?? null });
+    const { completeJob } = await this.graphql<{ completeJob: { state: JobState } }>(COMPLETE, {
+      t: token,
+      r: result ?? null,
+      a: artifactIds,
+      p: problems ?? null,
+    });
     return completeJob;
   }
 
   // A hand-back at shutdown is an ordinary failure over HTTP: the server requeues it by its attempts.
-  async fail(token: string, error: { code: string; message: string }, retryable: boolean, options?: { problems?: readonly ProblemReport[] }) {
-    const { failJob } = await this.graphql<{ failJob: { state: JobState } }>(FAIL, { t: token, e: error, r: retryable, p: options?.problems ?? null });
+  async fail(
+    token: string,
+    error: { code: string; message: string },
+    retryable: boolean,
+    options?: { problems?: readonly ProblemReport[] },
+  ) {
+    const { failJob } = await this.graphql<{ failJob: { state: JobState } }>(FAIL, {
+      t: token,
+      e: error,
+      r: retryable,
+      p: options?.problems ?? null,
+    });
     return failJob;
   }
 
   async readArtifact(_job: ClaimedJob, artifactId: string): Promise<ArtifactBytes> {
-    const res = await this.fetch(`${this.base}/artifacts/${encodeURIComponent(artifactId)}`, { headers: { authorization: `Bearer ${this.options.apiKey}` } });
+    const res = await this.fetch(`${this.base}/artifacts/${encodeURIComponent(artifactId)}`, {
+      headers: { authorization: `Bearer ${this.options.apiKey}` },
+    });
     if (res.status === 404) throw new InputFault("INPUT_NOT_FOUND", `input artifact ${artifactId} not found`);
     if (!res.ok) throw new Error(`GET /artifacts/${artifactId} answered ${res.status}`);
     const bytes = Buffer.from(await res.arrayBuffer());
-    return { id: artifactId, name: fileNameOf(res.headers.get("content-disposition")) ?? artifactId, contentHash: res.headers.get("x-content-hash") ?? "", bytes };
+    return {
+      id: artifactId,
+      name: fileNameOf(res.headers.get("content-disposition")) ?? artifactId,
+      contentHash: res.headers.get("x-content-hash") ?? "",
+      bytes,
+    };
   }
 
   async jobArtifacts(_job: ClaimedJob, jobId: string): Promise<JobArtifacts> {
     type Listed = { name: string; contentHash: string; downloadUrl: string };
-    const { job } = await this.graphql<{ job: { artifacts: Listed[]; evidence?: { rootHash: string; files: Listed[] } | null } | null }>(JOB_ARTIFACTS, { id: jobId }).catch(
-      (err: unknown) => {
-        if (err instanceof Error && "extensions" in err && (err as { extensions: { code?: string } }).extensions.code === "BAD_USER_INPUT") return { job: null };
-        throw err;
-      },
-    );
+    const { job } = await this.graphql<{
+      job: { artifacts: Listed[]; evidence?: { rootHash: string; files: Listed[] } | null } | null;
+    }>(JOB_ARTIFACTS, { id: jobId }).catch((err: unknown) => {
+      if (
+        err instanceof Error &&
+        "extensions" in err &&
+        (err as { extensions: { code?: string } }).extensions.code === "BAD_USER_INPUT"
+      )
+        return { job: null };
+      throw err;
+    });
     if (!job) throw new InputFault("INPUT_NOT_FOUND", `generation job ${jobId} not found`);
     const listing = (a: Listed) => ({ id: rawIdOf(a.downloadUrl), name: a.name, contentHash: a.contentHash });
-    return { jobId, outputs: job.artifacts.map(listing), evidence: job.evidence ? { rootHash: job.evidence.rootHash, files: job.evidence.files.map(listing) } : null };
+    return {
+      jobId,
+      outputs: job.artifacts.map(listing),
+      evidence: job.evidence ? { rootHash: job.evidence.rootHash, files: job.evidence.files.map(listing) } : null,
+    };
   }
 
   /** Wakes on the `jobsChanged` subscription: a claimable job of these types appeared (or the socket reconnected). */
   subscribeWork(filter: ClaimFilter, wake: () => void): () => void {
-    const watch = watchClaimableJobs({ url: this.base, apiKey: this.options.apiKey, reasonerTypes: filter.reasonerTypes, webSocketImpl: WebSocket }, wake);
+    const watch = watchClaimableJobs(
+      { url: this.base, apiKey: this.options.apiKey, reasonerTypes: filter.reasonerTypes, webSocketImpl: WebSocket },
+      wake,
+    );
     this.watches.add(watch);
     return () => {
       if (!this.watches.delete(watch)) return;
@@ -186,7 +243,6 @@ export class HttpPort implements WorkerPort {
 
   private readonly watches = new Set<ClaimableWatch>();
 
-
   watchJob(): () => void {
     return () => undefined;
   }
@@ -198,7 +254,12 @@ export class HttpPort implements WorkerPort {
     if (!id) {
       id = this.graphql<{ registerWorker: { id: string } }>(REGISTER, {
         // Only the kinds this process runs: other kinds stay queued for the workers that can run them.
-        input: { name: this.name, reasonerTypes: filter.reasonerTypes, reasonerNames: this.options.queues ?? [], generationKinds: filter.generationKinds ?? [] },
+        input: {
+          name: this.name,
+          reasonerTypes: filter.reasonerTypes,
+          reasonerNames: this.options.queues ?? [],
+          generationKinds: filter.generationKinds ?? [],
+        },
       }).then((r) => r.registerWorker.id);
       id.catch(() => this.workers.delete(key));
       this.workers.set(key, id);

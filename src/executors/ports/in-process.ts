@@ -9,7 +9,12 @@ import type { JobState } from "../../jobs/model.ts";
 import { NEW_JOBS } from "../../jobs/sql/notify.ts";
 import { waitingState } from "../../jobs/states.ts";
 import type { JobService } from "../../jobs/service.ts";
-import { type ClaimedJobRow, IN_PROCESS, type ProblemReport, type WorkerProtocol } from "../../workers/protocol/service.ts";
+import {
+  type ClaimedJobRow,
+  IN_PROCESS,
+  type ProblemReport,
+  type WorkerProtocol,
+} from "../../workers/protocol/service.ts";
 import { creatorViewer } from "../creator.ts";
 import {
   type ArtifactBody,
@@ -85,7 +90,12 @@ export class InProcessPort implements WorkerPort {
 
   async claim(filter: ClaimFilter, leaseSeconds: number, max: number): Promise<PortLease[]> {
     const leases = await this.deps.protocol.claimUpTo(
-      { reasonerTypes: filter.reasonerTypes, generationKinds: filter.generationKinds ?? null, leaseSeconds, name: this.name },
+      {
+        reasonerTypes: filter.reasonerTypes,
+        generationKinds: filter.generationKinds ?? null,
+        leaseSeconds,
+        name: this.name,
+      },
       max,
     );
     return leases.map((lease) => ({ token: lease.token, expiresOn: lease.expiresOn, job: claimedJobOf(lease.job) }));
@@ -107,7 +117,14 @@ export class InProcessPort implements WorkerPort {
   async uploadArtifact(token: string, a: ArtifactBody): Promise<UploadedArtifact> {
     const body = a.body instanceof Uint8Array ? [a.body] : a.body;
     return leased(
-      this.deps.artifacts.upload({ leaseToken: token, caller: IN_PROCESS, name: a.name, artifactType: a.artifactType, mimeType: a.mimeType, body }),
+      this.deps.artifacts.upload({
+        leaseToken: token,
+        caller: IN_PROCESS,
+        name: a.name,
+        artifactType: a.artifactType,
+        mimeType: a.mimeType,
+        body,
+      }),
     );
   }
 
@@ -116,8 +133,15 @@ export class InProcessPort implements WorkerPort {
     return { state: job.state };
   }
 
-  async fail(token: string, error: { code: string; message: string }, retryable: boolean, options?: { handBack?: boolean; problems?: readonly ProblemReport[] }) {
-    const job = await leased(this.deps.protocol.fail(token, error, retryable, IN_PROCESS, options?.problems, options?.handBack ?? false));
+  async fail(
+    token: string,
+    error: { code: string; message: string },
+    retryable: boolean,
+    options?: { handBack?: boolean; problems?: readonly ProblemReport[] },
+  ) {
+    const job = await leased(
+      this.deps.protocol.fail(token, error, retryable, IN_PROCESS, options?.problems, options?.handBack ?? false),
+    );
     return { state: job.state };
   }
 
@@ -125,9 +149,15 @@ export class InProcessPort implements WorkerPort {
     const viewer = await this.creatorOf(job);
     try {
       const download = await this.deps.artifacts.artifactDownload(artifactId, viewer);
-      return { id: artifactId, name: download.name, contentHash: download.contentHash, bytes: await readAll(download.open()) };
+      return {
+        id: artifactId,
+        name: download.name,
+        contentHash: download.contentHash,
+        bytes: await readAll(download.open()),
+      };
     } catch (err) {
-      if (isJobsError(err, "NOT_FOUND")) throw new InputFault("INPUT_NOT_FOUND", `input artifact ${artifactId} not found`);
+      if (isJobsError(err, "NOT_FOUND"))
+        throw new InputFault("INPUT_NOT_FOUND", `input artifact ${artifactId} not found`);
       throw err;
     }
   }
@@ -140,11 +170,17 @@ export class InProcessPort implements WorkerPort {
     const [outputs = []] = await expansions.artifacts([jobId]);
     const stored = target.generation?.evidence as { rootHash?: string; fileIds?: string[] } | null | undefined;
     const files = stored?.fileIds?.length ? await expansions.artifactsById(stored.fileIds) : [];
-    const listing = (a: { id: string; name: string; contentHash: string }) => ({ id: a.id, name: a.name, contentHash: a.contentHash });
+    const listing = (a: { id: string; name: string; contentHash: string }) => ({
+      id: a.id,
+      name: a.name,
+      contentHash: a.contentHash,
+    });
     return {
       jobId,
       outputs: outputs.map(listing),
-      evidence: stored?.rootHash ? { rootHash: stored.rootHash, files: files.filter((f) => f !== null).map(listing) } : null,
+      evidence: stored?.rootHash
+        ? { rootHash: stored.rootHash, files: files.filter((f) => f !== null).map(listing) }
+        : null,
     };
   }
 

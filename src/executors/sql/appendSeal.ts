@@ -15,9 +15,14 @@ export interface AppendedSeal {
 }
 
 /** Null when the job already has a seal. */
-export async function appendSeal(tx: Sql, args: { id: string; jobId: string; rootHash: string }): Promise<AppendedSeal | null> {
+export async function appendSeal(
+  tx: Sql,
+  args: { id: string; jobId: string; rootHash: string },
+): Promise<AppendedSeal | null> {
   await tx.query("select pg_advisory_xact_lock($1)", [SEAL_CHAIN_LOCK]);
-  const existing = await tx.query<{ id: string }>(`select "id" from "provenance_seals" where "jobId" = $1::uuid`, [args.jobId]);
+  const existing = await tx.query<{ id: string }>(`select "id" from "provenance_seals" where "jobId" = $1::uuid`, [
+    args.jobId,
+  ]);
   if (existing[0]) return null;
   const tips = await tx.query<{ sealHash: string; createdOn: Date }>(
     `select "sealHash", "createdOn" from "provenance_seals" order by "createdOn" desc, "id" desc limit 1`,
@@ -26,7 +31,12 @@ export async function appendSeal(tx: Sql, args: { id: string; jobId: string; roo
   const after = tip ? new Date(tip.createdOn).getTime() + 1 : 0;
   const createdOn = new Date(Math.max(Date.now(), after));
   const previousSealHash = tip?.sealHash ?? null;
-  const sealHash = computeSealHash({ previousSealHash, jobId: args.jobId, rootHash: args.rootHash, createdOn: createdOn.toISOString() });
+  const sealHash = computeSealHash({
+    previousSealHash,
+    jobId: args.jobId,
+    rootHash: args.rootHash,
+    createdOn: createdOn.toISOString(),
+  });
   await tx.query(
     `insert into "provenance_seals" ("id", "jobId", "sealHash", "previousSealHash", "createdOn") values ($1::uuid, $2::uuid, $3, $4, $5::timestamptz)`,
     [args.id, args.jobId, sealHash, previousSealHash, createdOn.toISOString()],

@@ -26,7 +26,10 @@ export async function saveEvidence(
   bundle: { rootHash: string; signature: string; publicKey: string },
   files: readonly EvidenceFileRow[],
 ): Promise<StoredEvidence> {
-  const locked = await tx.query<{ evidence: StoredEvidence | null }>(`select "evidence" from "generation_details" where "jobId" = $1::uuid for update`, [job.jobId]);
+  const locked = await tx.query<{ evidence: StoredEvidence | null }>(
+    `select "evidence" from "generation_details" where "jobId" = $1::uuid for update`,
+    [job.jobId],
+  );
   const before = locked[0]?.evidence;
   if (before) return before;
   const ids = files.map(() => uuidv7());
@@ -35,9 +38,25 @@ export async function saveEvidence(
      select f.id, $1::uuid, $2::uuid, 'evidence', f.name, 'evidence', f.mime, f.size, f.hash
      from unnest($3::uuid[], $4::text[], $5::text[], $6::bigint[], $7::text[]) with ordinality as f(id, name, mime, size, hash, ord)
      order by f.ord`,
-    [job.tenantId, job.jobId, ids, files.map((f) => f.name), files.map((f) => f.mimeType), files.map((f) => f.sizeBytes), files.map((f) => f.contentHash)],
+    [
+      job.tenantId,
+      job.jobId,
+      ids,
+      files.map((f) => f.name),
+      files.map((f) => f.mimeType),
+      files.map((f) => f.sizeBytes),
+      files.map((f) => f.contentHash),
+    ],
   );
-  const evidence: StoredEvidence = { rootHash: bundle.rootHash, signature: bundle.signature, publicKey: bundle.publicKey, fileIds: ids };
-  await tx.query(`update "generation_details" set "evidence" = $2::jsonb where "jobId" = $1::uuid`, [job.jobId, JSON.stringify(evidence)]);
+  const evidence: StoredEvidence = {
+    rootHash: bundle.rootHash,
+    signature: bundle.signature,
+    publicKey: bundle.publicKey,
+    fileIds: ids,
+  };
+  await tx.query(`update "generation_details" set "evidence" = $2::jsonb where "jobId" = $1::uuid`, [
+    job.jobId,
+    JSON.stringify(evidence),
+  ]);
   return evidence;
 }

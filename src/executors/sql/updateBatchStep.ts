@@ -13,7 +13,13 @@ export interface StepUpdate {
 }
 
 /** False when the lease is no longer held. */
-export async function updateBatchStep(sql: Sql, batchId: string, leaseHash: string, position: number, u: StepUpdate): Promise<boolean> {
+export async function updateBatchStep(
+  sql: Sql,
+  batchId: string,
+  leaseHash: string,
+  position: number,
+  u: StepUpdate,
+): Promise<boolean> {
   const rows = await sql.query<{ id: string }>(
     `with j as (
        update "jobs" set "revision" = "revision" + 1, "updatedOn" = now()

@@ -14,7 +14,11 @@ export const AddAgentJobInput = z.object({
   parameters: z.unknown().optional(),
   assignedAgentId: optional255,
   assignedAgentPoolId: optional255,
-  description: z.string().max(10_000).nullish().transform((v) => v ?? null),
+  description: z
+    .string()
+    .max(10_000)
+    .nullish()
+    .transform((v) => v ?? null),
   displayName: optional255,
   versionName: optional255,
   externalIdentifier: optional255,

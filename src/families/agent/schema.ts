@@ -1,6 +1,12 @@
 import { z } from "zod";
 import { jobsError } from "../../errors.ts";
-import type { AccessGrantRecord, ArchiveChangeRecord, CommentRecord, FileRecord, FileRevisionRecord } from "../../jobs/gateway.ts";
+import type {
+  AccessGrantRecord,
+  ArchiveChangeRecord,
+  CommentRecord,
+  FileRecord,
+  FileRevisionRecord,
+} from "../../jobs/gateway.ts";
 import type { JobRecord, Viewer } from "../../jobs/model.ts";
 import { name255, optionalName, parseInput } from "../../jobs/validation.ts";
 import { builder } from "../../schema/builder.ts";
@@ -105,7 +111,10 @@ builder.node(AgentJobRef, {
     file: t.field({ type: FileRef, nullable: true, resolve: (job, _a, ctx) => ctx.loaders.file.load(job) }),
     comments: t.field({ type: [CommentRef], resolve: (job, _a, ctx) => ctx.loaders.comments.load(job) }),
     archiveStatus: t.field({ type: ArchiveStatusEnum, resolve: (job) => job.agent?.archiveStatus ?? "ACTIVE" }),
-    archiveStatusHistory: t.field({ type: [ArchiveStatusChangeRef], resolve: (job, _a, ctx) => ctx.loaders.archiveHistory.load(job) }),
+    archiveStatusHistory: t.field({
+      type: [ArchiveStatusChangeRef],
+      resolve: (job, _a, ctx) => ctx.loaders.archiveHistory.load(job),
+    }),
     access: t.field({ type: [AccessGrantRef], resolve: (job, _a, ctx) => ctx.loaders.access.load(job) }),
   }),
 });
@@ -136,11 +145,16 @@ const UpdateJobFileInput = builder.inputType("UpdateJobFileInput", {
     displayName: t.string({ required: false }),
     externalIdentifier: t.string({ required: false }),
     versionName: t.string({ required: false }),
-    properties: t.field({ type: "JSON", required: false, description: "Replaces the whole properties map (null clears it)." }),
+    properties: t.field({
+      type: "JSON",
+      required: false,
+      description: "Replaces the whole properties map (null clears it).",
+    }),
     mergeProperties: t.field({
       type: "JSON",
       required: false,
-      description: "Merged into the properties map key by key (a null value removes its key); the keys not named are kept.",
+      description:
+        "Merged into the properties map key by key (a null value removes its key); the keys not named are kept.",
     }),
   }),
   description: "Only the fields given change; the others keep their values.",
@@ -169,7 +183,8 @@ builder.mutationFields((t) => ({
   addAgentJob: t.field({
     type: CreateJobPayloadRef,
     args: { input: t.arg({ type: AddAgentJobInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => createdPayload(await ctx.services.jobs.create(agentJob(input), { addAgentJob: input }, ctx.viewer)),
+    resolve: async (_root, { input }, ctx) =>
+      createdPayload(await ctx.services.jobs.create(agentJob(input), { addAgentJob: input }, ctx.viewer)),
   }),
   addJobComment: t.field({
     type: CommentRef,
@@ -185,7 +200,12 @@ builder.mutationFields((t) => ({
     args: { jobId: t.arg.id({ required: true }), reason: t.arg.string({ required: false }) },
     resolve: (_root, args, ctx) => {
       requireEditor(ctx.viewer);
-      return agentExtras(ctx).setArchiveStatus(id(args.jobId), "ARCHIVED", parseInput(optionalName, args.reason, "reason"), ctx.viewer);
+      return agentExtras(ctx).setArchiveStatus(
+        id(args.jobId),
+        "ARCHIVED",
+        parseInput(optionalName, args.reason, "reason"),
+        ctx.viewer,
+      );
     },
   }),
   restoreJob: t.field({
@@ -193,7 +213,12 @@ builder.mutationFields((t) => ({
     args: { jobId: t.arg.id({ required: true }), reason: t.arg.string({ required: false }) },
     resolve: (_root, args, ctx) => {
       requireEditor(ctx.viewer);
-      return agentExtras(ctx).setArchiveStatus(id(args.jobId), "ACTIVE", parseInput(optionalName, args.reason, "reason"), ctx.viewer);
+      return agentExtras(ctx).setArchiveStatus(
+        id(args.jobId),
+        "ACTIVE",
+        parseInput(optionalName, args.reason, "reason"),
+        ctx.viewer,
+      );
     },
   }),
   updateJobFile: t.field({
@@ -206,8 +231,13 @@ builder.mutationFields((t) => ({
   }),
   assignJobAgent: t.field({
     type: AgentJobRef,
-    description: "Reassigns a waiting agent job to another agent or pool (neither: any agent of its queue); the previous agent no longer gets it.",
-    args: { jobId: t.arg.id({ required: true }), agentId: t.arg.id({ required: false }), agentPoolId: t.arg.id({ required: false }) },
+    description:
+      "Reassigns a waiting agent job to another agent or pool (neither: any agent of its queue); the previous agent no longer gets it.",
+    args: {
+      jobId: t.arg.id({ required: true }),
+      agentId: t.arg.id({ required: false }),
+      agentPoolId: t.arg.id({ required: false }),
+    },
     resolve: async (_root, args, ctx) => {
       requireEditor(ctx.viewer);
       const jobId = id(args.jobId);
@@ -232,13 +262,18 @@ builder.mutationFields((t) => ({
     resolve: (_root, args, ctx) => {
       requireEditor(ctx.viewer);
       const subjectId = args.subjectId == null ? null : parseInput(name255, args.subjectId, "subjectId");
-      const email = args.email == null ? null : parseInput(name255.email("must be an email address"), args.email, "email");
+      const email =
+        args.email == null ? null : parseInput(name255.email("must be an email address"), args.email, "email");
       return agentExtras(ctx).createAccess(id(args.jobId), { subjectId, email }, args.relation, ctx.viewer);
     },
   }),
   updateJobAccess: t.field({
     type: AccessGrantRef,
-    args: { jobId: t.arg.id({ required: true }), subjectId: t.arg.string({ required: true }), relation: t.arg({ type: AccessRelationEnum, required: true }) },
+    args: {
+      jobId: t.arg.id({ required: true }),
+      subjectId: t.arg.string({ required: true }),
+      relation: t.arg({ type: AccessRelationEnum, required: true }),
+    },
     resolve: (_root, args, ctx) => {
       requireEditor(ctx.viewer);
       return agentExtras(ctx).updateAccess(id(args.jobId), args.subjectId, args.relation, ctx.viewer);
@@ -253,4 +288,3 @@ builder.mutationFields((t) => ({
     },
   }),
 }));
-

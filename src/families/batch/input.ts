@@ -16,7 +16,10 @@ const BatchStepInput = z.object({
   name: name255.regex(/^[A-Za-z0-9_.-]+$/, "step names use letters, digits, _ . and - only"),
   run: StepRun,
   metadata: z.unknown().optional(),
-  ignoreChunkError: z.boolean().nullish().transform((v) => v ?? false),
+  ignoreChunkError: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
 });
 
 export const RunBatchJobInput = z.object({

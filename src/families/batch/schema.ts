@@ -55,6 +55,7 @@ builder.mutationField("runBatchJob", (t) =>
   t.field({
     type: CreateJobPayloadRef,
     args: { input: t.arg({ type: RunBatchJobInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => createdPayload(await ctx.services.jobs.create(batchJob(input), { runBatchJob: input }, ctx.viewer)),
+    resolve: async (_root, { input }, ctx) =>
+      createdPayload(await ctx.services.jobs.create(batchJob(input), { runBatchJob: input }, ctx.viewer)),
   }),
 );

@@ -10,16 +10,39 @@ import { generationQueue, tierPriority } from "./queues.ts";
 export const MAX_ROWS = 1_000_000_000;
 
 export const CreateGenerationJobInput = z.object({
-  kind: z.enum(GenerationKinds).nullish().transform((v) => v ?? null),
-  rows: z.number().int().min(0).max(MAX_ROWS).nullish().transform((v) => v ?? null),
-  description: z.string().max(10_000).nullish().transform((v) => v ?? null),
+  kind: z
+    .enum(GenerationKinds)
+    .nullish()
+    .transform((v) => v ?? null),
+  rows: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_ROWS)
+    .nullish()
+    .transform((v) => v ?? null),
+  description: z
+    .string()
+    .max(10_000)
+    .nullish()
+    .transform((v) => v ?? null),
   seed: z.number().int().min(0).max(2_147_483_647).nullish(),
-  spec: z.record(z.string(), z.unknown()).nullish().transform((v) => v ?? null),
-  planTier: z.enum(PlanTiers).nullish().transform((v) => v ?? "STANDARD"),
+  spec: z
+    .record(z.string(), z.unknown())
+    .nullish()
+    .transform((v) => v ?? null),
+  planTier: z
+    .enum(PlanTiers)
+    .nullish()
+    .transform((v) => v ?? "STANDARD"),
   name: optionalName,
   timeoutMins,
   idempotencyKey,
-  rerunOfId: z.string().uuid().nullish().transform((v) => v ?? null),
+  rerunOfId: z
+    .string()
+    .uuid()
+    .nullish()
+    .transform((v) => v ?? null),
 });
 export type CreateGenerationJobInput = z.output<typeof CreateGenerationJobInput>;
 
@@ -34,13 +57,22 @@ export interface KindChoice {
  * to sample from makes SYNTHESIZE; a dataset alone makes ANALYZE; a description (or columns, or
  * rows) makes MOCK.
  */
-export function chooseKind(input: Pick<CreateGenerationJobInput, "rows" | "description" | "spec">, path: string): KindChoice {
+export function chooseKind(
+  input: Pick<CreateGenerationJobInput, "rows" | "description" | "spec">,
+  path: string,
+): KindChoice {
   const spec = input.spec ?? {};
   if (spec.model != null) return { kind: "SYNTHESIZE", reason: "spec.model names a model to sample from" };
-  if (spec.input != null || spec.inputs != null) return { kind: "ANALYZE", reason: "spec.input names a dataset and nothing else" };
+  if (spec.input != null || spec.inputs != null)
+    return { kind: "ANALYZE", reason: "spec.input names a dataset and nothing else" };
   if (input.description != null) return { kind: "MOCK", reason: "a description alone" };
-  if (spec.columns != null || input.rows != null) return { kind: "MOCK", reason: "rows or columns without a model or dataset" };
-  throw jobsError("BAD_USER_INPUT", `${path}.kind: give a kind, or a description, spec.model or spec.input to choose one`, { field: `${path}.kind` });
+  if (spec.columns != null || input.rows != null)
+    return { kind: "MOCK", reason: "rows or columns without a model or dataset" };
+  throw jobsError(
+    "BAD_USER_INPUT",
+    `${path}.kind: give a kind, or a description, spec.model or spec.input to choose one`,
+    { field: `${path}.kind` },
+  );
 }
 
 /** With no seed given, one is drawn and stored, so a rerun reproduces the output exactly. */

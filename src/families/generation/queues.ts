@@ -3,7 +3,18 @@
 import type { GenerationKind, PlanTier } from "../../jobs/model.ts";
 
 /** Kinds the built-in executors run; the rest wait for an external worker on their queue. */
-export const BUILT_IN_KINDS: readonly GenerationKind[] = ["MOCK", "ANALYZE", "FIT", "VERIFY", "LIFT", "TRAIN", "SYNTHESIZE", "SIMULATE", "FABRICATE", "SCENARIO_FABRICATE"];
+export const BUILT_IN_KINDS: readonly GenerationKind[] = [
+  "MOCK",
+  "ANALYZE",
+  "FIT",
+  "VERIFY",
+  "LIFT",
+  "TRAIN",
+  "SYNTHESIZE",
+  "SIMULATE",
+  "FABRICATE",
+  "SCENARIO_FABRICATE",
+];
 
 export const INTERACTIVE_MAX_ROWS = 100_000;
 

@@ -92,7 +92,10 @@ builder.node(GenerationJobRef, {
     rerunOf: t.field({
       type: GenerationJobRef,
       nullable: true,
-      resolve: (job, _a, ctx) => (job.generation?.rerunOfId ? ctx.loaders.job.load({ reasonerType: "GENERATION", jobId: job.generation.rerunOfId }) : null),
+      resolve: (job, _a, ctx) =>
+        job.generation?.rerunOfId
+          ? ctx.loaders.job.load({ reasonerType: "GENERATION", jobId: job.generation.rerunOfId })
+          : null,
     }),
     // Evidence and seal are built just after the SUCCEEDED commit; a reader who comes in between
     // (or after a crash) gets them built on the spot (idempotent), so a succeeded job always has them.
@@ -101,7 +104,8 @@ builder.node(GenerationJobRef, {
       nullable: true,
       resolve: async (job, _a, ctx) => {
         let evidence = (job.generation?.evidence ?? null) as StoredEvidence | null;
-        if (!evidence && job.state === "SUCCEEDED" && ctx.services.ensureEvidence) evidence = await ctx.services.ensureEvidence(job.id);
+        if (!evidence && job.state === "SUCCEEDED" && ctx.services.ensureEvidence)
+          evidence = await ctx.services.ensureEvidence(job.id);
         return evidence ? { job, evidence } : null;
       },
     }),
@@ -111,7 +115,13 @@ builder.node(GenerationJobRef, {
       resolve: async (job, _a, ctx) => {
         const seal = await ctx.loaders.seal.load(job);
         // Evidence is built where the job ran: an upstream job's seal is the upstream's answer.
-        if (seal || job.state !== "SUCCEEDED" || !ctx.services.ensureEvidence || ctx.services.registry.for("GENERATION").kind === "remote") return seal;
+        if (
+          seal ||
+          job.state !== "SUCCEEDED" ||
+          !ctx.services.ensureEvidence ||
+          ctx.services.registry.for("GENERATION").kind === "remote"
+        )
+          return seal;
         await ctx.services.ensureEvidence(job.id);
         return (await ctx.services.registry.for("GENERATION").expansions.seals([job.id]))[0] ?? null;
       },
@@ -124,12 +134,17 @@ const CreateGenerationJobInput = builder.inputType("CreateGenerationJobInput", {
     kind: t.field({
       type: GenerationKindEnum,
       required: false,
-      description: "Absent: chosen from the input (a description alone makes MOCK, spec.model SYNTHESIZE, spec.input alone ANALYZE); the job's kind and payload.kindChosen say which.",
+      description:
+        "Absent: chosen from the input (a description alone makes MOCK, spec.model SYNTHESIZE, spec.input alone ANALYZE); the job's kind and payload.kindChosen say which.",
     }),
     rows: t.int({ required: false }),
     description: t.string({ required: false }),
     seed: t.int({ required: false }),
-    spec: t.field({ type: "JSON", required: false, description: "Column definitions, datasets or other kind-specific input." }),
+    spec: t.field({
+      type: "JSON",
+      required: false,
+      description: "Column definitions, datasets or other kind-specific input.",
+    }),
     planTier: t.field({ type: PlanTierEnum, required: false, defaultValue: "STANDARD" }),
     name: t.string({ required: false }),
     timeoutMins: t.int({ required: false }),
@@ -142,10 +157,13 @@ builder.queryField("estimateCredits", (t) =>
     type: CreditEstimateRef,
     args: { kind: t.arg({ type: GenerationKindEnum, required: true }), rows: t.arg.int({ required: true }) },
     resolve: async (_root, { kind, rows }, ctx): Promise<EstimateRequest> => {
-      if (rows < 0 || rows > MAX_ROWS) throw jobsError("BAD_USER_INPUT", `rows: must be between 0 and ${MAX_ROWS}`, { field: "rows" });
+      if (rows < 0 || rows > MAX_ROWS)
+        throw jobsError("BAD_USER_INPUT", `rows: must be between 0 and ${MAX_ROWS}`, { field: "rows" });
       // Priced where the jobs would run.
       const upstream = ctx.services.registry.for("GENERATION").generation;
-      return upstream ? { kind, rows, upstream: await upstream.estimateCredits(kind, rows, ctx.viewer) } : { kind, rows };
+      return upstream
+        ? { kind, rows, upstream: await upstream.estimateCredits(kind, rows, ctx.viewer) }
+        : { kind, rows };
     },
   }),
 );
@@ -166,7 +184,10 @@ builder.mutationFields((t) => ({
       const original = await ctx.services.jobs.requireFamily(jobId, "GENERATION", "rerunJob", ctx.viewer);
       // A rerun reproduces a finished job; one still running has no output to reproduce yet.
       if (!isTerminal(original.state)) {
-        throw jobsError("INVALID_TRANSITION", `job ${jobId} is ${original.state}; only a finished job can be rerun`, { field: "jobId", state: original.state });
+        throw jobsError("INVALID_TRANSITION", `job ${jobId} is ${original.state}; only a finished job can be rerun`, {
+          field: "jobId",
+          state: original.state,
+        });
       }
       const g = original.generation!;
       const input = {
@@ -180,7 +201,9 @@ builder.mutationFields((t) => ({
         timeoutMins: original.timeoutMins,
         rerunOfId: original.id,
       };
-      return createdPayload(await ctx.services.jobs.create(generationJob(input), { rerunJob: jobId, at: Date.now() }, ctx.viewer));
+      return createdPayload(
+        await ctx.services.jobs.create(generationJob(input), { rerunJob: jobId, at: Date.now() }, ctx.viewer),
+      );
     },
   }),
 }));

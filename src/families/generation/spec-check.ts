@@ -27,17 +27,31 @@ const ReadsInput = z.object({ input: ArtifactRefs }, { error: "name the CSV arti
 const Verify = z.union(
   [
     z.object({ jobId: z.string().min(1) }),
-    z.object({ artifacts: z.array(z.object({ artifactId: z.string().min(1), expectedHash: z.string().min(1) })).min(1) }),
+    z.object({
+      artifacts: z.array(z.object({ artifactId: z.string().min(1), expectedHash: z.string().min(1) })).min(1),
+    }),
     z.object({ artifacts: z.array(z.object({ expectedHash: z.string().min(1) })).min(1), input: ArtifactRefs }),
   ],
-  { error: "VERIFY needs spec.jobId, or spec.artifacts [{ artifactId, expectedHash }] (ids may instead be in spec.input)" },
+  {
+    error:
+      "VERIFY needs spec.jobId, or spec.artifacts [{ artifactId, expectedHash }] (ids may instead be in spec.input)",
+  },
 );
 
 export function checkBuiltInSpec(g: GenerationContract, path: string): void {
   switch (g.kind) {
     case "MOCK":
       try {
-        resolveMockColumns(parseMockContract({ kind: g.kind, rows: g.rows, description: g.description, seed: g.seed, spec: g.spec, planTier: g.planTier }));
+        resolveMockColumns(
+          parseMockContract({
+            kind: g.kind,
+            rows: g.rows,
+            description: g.description,
+            seed: g.seed,
+            spec: g.spec,
+            planTier: g.planTier,
+          }),
+        );
       } catch (err) {
         if (!(err instanceof MockSpecError)) throw err;
         const field = `${path}.${err.field}`;
@@ -47,7 +61,8 @@ export function checkBuiltInSpec(g: GenerationContract, path: string): void {
     case "ANALYZE":
     case "FIT":
     case "LIFT":
-      if (g.spec?.inputs !== undefined && g.spec.input === undefined) parseInput(ArtifactRefs, g.spec.inputs, `${path}.spec.inputs`);
+      if (g.spec?.inputs !== undefined && g.spec.input === undefined)
+        parseInput(ArtifactRefs, g.spec.inputs, `${path}.spec.inputs`);
       else parseInput(ReadsInput, g.spec ?? {}, `${path}.spec`);
       return;
     case "VERIFY":

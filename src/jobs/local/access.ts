@@ -8,11 +8,18 @@ const STRENGTH: Record<AccessRelation, number> = { VIEWER: 1, EDITOR: 2, OWNER: 
 export async function relationOf(db: Database, job: JobRecord, viewer: Viewer): Promise<AccessRelation | null> {
   if (job.tenantId !== viewer.tenantId) return null;
   if (viewer.role === "ADMIN" || job.createdBy === viewer.userId) return "OWNER";
-  const grant = await db.prisma.accessGrant.findUnique({ where: { jobId_subjectId: { jobId: job.id, subjectId: viewer.userId } } });
+  const grant = await db.prisma.accessGrant.findUnique({
+    where: { jobId_subjectId: { jobId: job.id, subjectId: viewer.userId } },
+  });
   return grant?.relation ?? null;
 }
 
-export async function requireRelation(db: Database, job: JobRecord, viewer: Viewer, needed: AccessRelation): Promise<void> {
+export async function requireRelation(
+  db: Database,
+  job: JobRecord,
+  viewer: Viewer,
+  needed: AccessRelation,
+): Promise<void> {
   const has = await relationOf(db, job, viewer);
   if (!has) throw jobsError("NOT_FOUND", `job ${job.id} not found`);
   if (STRENGTH[has] < STRENGTH[needed]) {

@@ -11,7 +11,12 @@ export interface AgentAssignment {
 }
 
 /** BAD_USER_INPUT at `<path>.<field>` for an agent or pool the tenant has no AGENT worker for. */
-export async function requireAssignable(sql: Sql, tenantId: string, a: AgentAssignment, fields: { agent: string; pool: string }): Promise<void> {
+export async function requireAssignable(
+  sql: Sql,
+  tenantId: string,
+  a: AgentAssignment,
+  fields: { agent: string; pool: string },
+): Promise<void> {
   if (a.agentId === null && a.agentPoolId === null) return;
   const rows = await sql.query<{ agent: boolean; pool: boolean }>(
     `select
@@ -21,9 +26,15 @@ export async function requireAssignable(sql: Sql, tenantId: string, a: AgentAssi
   );
   const found = rows[0]!;
   if (a.agentId !== null && !found.agent) {
-    throw jobsError("BAD_USER_INPUT", `${fields.agent}: no agent ${a.agentId} is registered in this tenant`, { field: fields.agent });
+    throw jobsError("BAD_USER_INPUT", `${fields.agent}: no agent ${a.agentId} is registered in this tenant`, {
+      field: fields.agent,
+    });
   }
   if (a.agentPoolId !== null && !found.pool) {
-    throw jobsError("BAD_USER_INPUT", `${fields.pool}: no agent pool ${a.agentPoolId} has a registered agent in this tenant`, { field: fields.pool });
+    throw jobsError(
+      "BAD_USER_INPUT",
+      `${fields.pool}: no agent pool ${a.agentPoolId} has a registered agent in this tenant`,
+      { field: fields.pool },
+    );
   }
 }

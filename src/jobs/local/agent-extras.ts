@@ -10,7 +10,10 @@ import { requireRelation } from "./access.ts";
 import { requireAssignable } from "./agent-assignment.ts";
 import { jsonValue } from "./rows.ts";
 
-export function localAgentExtras(db: Database, loadOne: (jobId: string, viewer: Viewer) => Promise<JobRecord | null>): AgentJobExtras {
+export function localAgentExtras(
+  db: Database,
+  loadOne: (jobId: string, viewer: Viewer) => Promise<JobRecord | null>,
+): AgentJobExtras {
   const prisma = db.prisma;
 
   async function agentJob(jobId: string, viewer: Viewer): Promise<JobRecord> {
@@ -18,7 +21,9 @@ export function localAgentExtras(db: Database, loadOne: (jobId: string, viewer: 
     if (!job) throw jobsError("NOT_FOUND", `agent job ${jobId} not found`);
     // The job exists: say the operation does not apply to its family rather than pretend it is missing.
     if (job.reasonerType !== "AGENT") {
-      throw jobsError("BAD_USER_INPUT", `this applies to AGENT jobs only; job ${jobId} is a ${job.reasonerType} job`, { field: "jobId" });
+      throw jobsError("BAD_USER_INPUT", `this applies to AGENT jobs only; job ${jobId} is a ${job.reasonerType} job`, {
+        field: "jobId",
+      });
     }
     return job;
   }
@@ -28,7 +33,9 @@ export function localAgentExtras(db: Database, loadOne: (jobId: string, viewer: 
     async addComment(jobId, content, viewer) {
       const job = await agentJob(jobId, viewer);
       await requireRelation(db, job, viewer, "EDITOR");
-      const comment = await prisma.comment.create({ data: { id: uuidv7(), jobId, content, createdById: viewer.userId } });
+      const comment = await prisma.comment.create({
+        data: { id: uuidv7(), jobId, content, createdById: viewer.userId },
+      });
       await touchJob(db, jobId);
       return comment;
     },
@@ -65,11 +72,14 @@ export function localAgentExtras(db: Database, loadOne: (jobId: string, viewer: 
       await prisma.file.upsert({ where: { jobId }, update: data, create: { id: uuidv7(), jobId, ...data } });
       if (update.mergeProperties) {
         const entries = Object.entries(update.mergeProperties);
-        await db.query(`update "files" set "properties" = (coalesce("properties", '{}'::jsonb) || $2::jsonb) - $3::text[] where "jobId" = $1::uuid`, [
-          jobId,
-          JSON.stringify(Object.fromEntries(entries.filter(([, v]) => v !== null))),
-          entries.filter(([, v]) => v === null).map(([k]) => k),
-        ]);
+        await db.query(
+          `update "files" set "properties" = (coalesce("properties", '{}'::jsonb) || $2::jsonb) - $3::text[] where "jobId" = $1::uuid`,
+          [
+            jobId,
+            JSON.stringify(Object.fromEntries(entries.filter(([, v]) => v !== null))),
+            entries.filter(([, v]) => v === null).map(([k]) => k),
+          ],
+        );
       }
       await touchJob(db, jobId);
       return reload(jobId, viewer);
@@ -88,18 +98,19 @@ export function localAgentExtras(db: Database, loadOne: (jobId: string, viewer: 
           [jobId, target.agentPoolId ?? DEFAULT_AGENT_QUEUE],
         );
         if (moved.length === 0) return false;
-        await tx.query(`update "agent_details" set "assignedAgentId" = $2, "assignedAgentPoolId" = $3 where "jobId" = $1::uuid`, [
-          jobId,
-          target.agentId,
-          target.agentPoolId,
-        ]);
+        await tx.query(
+          `update "agent_details" set "assignedAgentId" = $2, "assignedAgentPoolId" = $3 where "jobId" = $1::uuid`,
+          [jobId, target.agentId, target.agentPoolId],
+        );
         await touchJob(tx, jobId);
         return true;
       });
       if (!reassigned) {
         // Read after the transaction: PGlite has one connection, which the transaction held.
         const now = (await loadOne(jobId, viewer))?.state ?? job.state;
-        throw jobsError("INVALID_TRANSITION", `job ${jobId} is ${now}; only a waiting job can be reassigned`, { state: now });
+        throw jobsError("INVALID_TRANSITION", `job ${jobId} is ${now}; only a waiting job can be reassigned`, {
+          state: now,
+        });
       }
       return reload(jobId, viewer);
     },
@@ -108,7 +119,9 @@ export function localAgentExtras(db: Database, loadOne: (jobId: string, viewer: 
       const job = await agentJob(jobId, viewer);
       await requireRelation(db, job, viewer, "OWNER");
       if (!subject.subjectId === !subject.email) {
-        throw jobsError("BAD_USER_INPUT", "give exactly one of subjectId and email", { field: subject.subjectId ? "email" : "subjectId" });
+        throw jobsError("BAD_USER_INPUT", "give exactly one of subjectId and email", {
+          field: subject.subjectId ? "email" : "subjectId",
+        });
       }
       let subjectId = subject.subjectId ?? null;
       let email = subject.email ?? null;
@@ -117,10 +130,18 @@ export function localAgentExtras(db: Database, loadOne: (jobId: string, viewer: 
         if (!user) throw jobsError("NOT_FOUND", `no user with email ${email} in this tenant`);
         subjectId = user.userId;
       } else if (subjectId) {
-        email = (await prisma.user.findUnique({ where: { tenantId_userId: { tenantId: viewer.tenantId, userId: subjectId } } }))?.email ?? null;
+        email =
+          (
+            await prisma.user.findUnique({
+              where: { tenantId_userId: { tenantId: viewer.tenantId, userId: subjectId } },
+            })
+          )?.email ?? null;
       }
-      const existing = await prisma.accessGrant.findUnique({ where: { jobId_subjectId: { jobId, subjectId: subjectId! } } });
-      if (existing) throw jobsError("CONFLICT", `${subjectId} already has ${existing.relation} access; use updateJobAccess`);
+      const existing = await prisma.accessGrant.findUnique({
+        where: { jobId_subjectId: { jobId, subjectId: subjectId! } },
+      });
+      if (existing)
+        throw jobsError("CONFLICT", `${subjectId} already has ${existing.relation} access; use updateJobAccess`);
       const grant = await prisma.accessGrant.create({ data: { jobId, subjectId: subjectId!, email, relation } });
       await touchJob(db, jobId);
       return grant;
@@ -130,7 +151,12 @@ export function localAgentExtras(db: Database, loadOne: (jobId: string, viewer: 
       const job = await agentJob(jobId, viewer);
       await requireRelation(db, job, viewer, "OWNER");
       const grant = await db.transaction(async (tx) => {
-        const rows = await tx.query<{ jobId: string; subjectId: string; email: string | null; relation: "OWNER" | "EDITOR" | "VIEWER" }>(
+        const rows = await tx.query<{
+          jobId: string;
+          subjectId: string;
+          email: string | null;
+          relation: "OWNER" | "EDITOR" | "VIEWER";
+        }>(
           `update "access_grants" set "relation" = $3::"AccessRelation" where "jobId" = $1 and "subjectId" = $2
            returning "jobId", "subjectId", "email", "relation"`,
           [jobId, subjectId, relation],
@@ -147,7 +173,10 @@ export function localAgentExtras(db: Database, loadOne: (jobId: string, viewer: 
       const job = await agentJob(jobId, viewer);
       await requireRelation(db, job, viewer, "OWNER");
       return db.transaction(async (tx) => {
-        const rows = await tx.query(`delete from "access_grants" where "jobId" = $1 and "subjectId" = $2 returning "subjectId"`, [jobId, subjectId]);
+        const rows = await tx.query(
+          `delete from "access_grants" where "jobId" = $1 and "subjectId" = $2 returning "subjectId"`,
+          [jobId, subjectId],
+        );
         if (rows.length === 0) return false;
         await assertAnOwnerRemains(tx, jobId);
         await touchJob(tx, jobId);
@@ -158,6 +187,8 @@ export function localAgentExtras(db: Database, loadOne: (jobId: string, viewer: 
 }
 
 async function assertAnOwnerRemains(tx: { query: Database["query"] }, jobId: string): Promise<void> {
-  const owners = await tx.query(`select 1 from "access_grants" where "jobId" = $1 and "relation" = 'OWNER' limit 1`, [jobId]);
+  const owners = await tx.query(`select 1 from "access_grants" where "jobId" = $1 and "relation" = 'OWNER' limit 1`, [
+    jobId,
+  ]);
   if (owners.length === 0) throw jobsError("CONFLICT", "a job must keep at least one OWNER");
 }

@@ -27,8 +27,14 @@ async function insertRows(tx: Sql, table: string, rows: readonly Row[]): Promise
     groups.set(signature, [...(groups.get(signature) ?? []), defined]);
   }
   for (const [signature, group] of groups) {
-    const columns = signature.split(",").map((c) => `"${c}"`).join(", ");
-    await tx.query(`insert into "${table}" (${columns}) select ${columns} from jsonb_populate_recordset(null::"${table}", $1::jsonb)`, [JSON.stringify(group)]);
+    const columns = signature
+      .split(",")
+      .map((c) => `"${c}"`)
+      .join(", ");
+    await tx.query(
+      `insert into "${table}" (${columns}) select ${columns} from jsonb_populate_recordset(null::"${table}", $1::jsonb)`,
+      [JSON.stringify(group)],
+    );
   }
 }
 
@@ -40,8 +46,14 @@ type Outcome = { jobId: string } | { error: GraphQLError };
  * job it names (same request) or a CONFLICT (different request), as createJob does. Items without
  * keys, and those whose key this call claimed, are created.
  */
-async function claimKeys(tx: Sql, jobs: readonly { job: NewJob & { id: string }; index: number }[], viewer: Viewer): Promise<Map<number, Outcome>> {
-  const keyed = jobs.flatMap(({ job, index }) => (job.idempotencyKey ? [{ index, key: job.idempotencyKey, jobId: job.id, hash: job.requestHash ?? job.id }] : []));
+async function claimKeys(
+  tx: Sql,
+  jobs: readonly { job: NewJob & { id: string }; index: number }[],
+  viewer: Viewer,
+): Promise<Map<number, Outcome>> {
+  const keyed = jobs.flatMap(({ job, index }) =>
+    job.idempotencyKey ? [{ index, key: job.idempotencyKey, jobId: job.id, hash: job.requestHash ?? job.id }] : [],
+  );
   const found = new Map<number, Outcome>();
   if (keyed.length === 0) return found;
   const claimed = await tx.query<{ jobId: string }>(
@@ -49,7 +61,15 @@ async function claimKeys(tx: Sql, jobs: readonly { job: NewJob & { id: string };
      select $1::uuid, $2, k."key", k."jobId", k."hash" from jsonb_to_recordset($3::jsonb) as k("key" text, "jobId" uuid, "hash" text)
      on conflict do nothing returning "jobId"`,
     // In key order, so two calls sharing keys wait on each other's rows in the same order (no deadlock).
-    [viewer.tenantId, viewer.userId, JSON.stringify([...keyed].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map(({ key, jobId, hash }) => ({ key, jobId, hash })))],
+    [
+      viewer.tenantId,
+      viewer.userId,
+      JSON.stringify(
+        [...keyed]
+          .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+          .map(({ key, jobId, hash }) => ({ key, jobId, hash })),
+      ),
+    ],
   );
   const claimedIds = new Set(claimed.map((r) => r.jobId));
   const taken = keyed.filter((k) => !claimedIds.has(k.jobId));
@@ -73,7 +93,17 @@ async function claimKeys(tx: Sql, jobs: readonly { job: NewJob & { id: string };
 
 /** The rows of every table a new job writes, for the jobs of one call. */
 function rowsOf(jobs: readonly (NewJob & { id: string })[], viewer: Viewer) {
-  const rows = { jobs: [] as Row[], history: [] as Row[], access: [] as Row[], transaction: [] as Row[], agent: [] as Row[], generation: [] as Row[], batch: [] as Row[], steps: [] as Row[], files: [] as Row[] };
+  const rows = {
+    jobs: [] as Row[],
+    history: [] as Row[],
+    access: [] as Row[],
+    transaction: [] as Row[],
+    agent: [] as Row[],
+    generation: [] as Row[],
+    batch: [] as Row[],
+    steps: [] as Row[],
+    files: [] as Row[],
+  };
   for (const job of jobs) {
     const states: JobState[] = initialStates(job.reasonerType);
     const last = states.at(-1)!;
@@ -95,17 +125,28 @@ function rowsOf(jobs: readonly (NewJob & { id: string })[], viewer: Viewer) {
       statusSeq: states.length,
       revision: 1,
     });
-    states.forEach((state, i) =>
-      rows.history.push({ jobId: job.id, seq: i + 1, state, nativeState: nativeStateOf(job.reasonerType, state), createdById: viewer.userId }),
-    );
+    for (const [i, state] of states.entries())
+      rows.history.push({
+        jobId: job.id,
+        seq: i + 1,
+        state,
+        nativeState: nativeStateOf(job.reasonerType, state),
+        createdById: viewer.userId,
+      });
     rows.access.push({ jobId: job.id, subjectId: viewer.userId, email: viewer.email, relation: "OWNER" });
     if (job.transaction) rows.transaction.push({ ...job.transaction, jobId: job.id });
     if (job.agent) rows.agent.push({ ...job.agent, jobId: job.id });
     if (job.generation) rows.generation.push({ ...job.generation, jobId: job.id });
     if (job.batch) rows.batch.push({ ...job.batch, jobId: job.id });
-    job.steps?.forEach((s, position) =>
-      rows.steps.push({ jobId: job.id, position, name: s.name, run: s.run, metadata: s.metadata ?? null, ignoreChunkError: s.ignoreChunkError }),
-    );
+    for (const [position, s] of (job.steps ?? []).entries())
+      rows.steps.push({
+        jobId: job.id,
+        position,
+        name: s.name,
+        run: s.run,
+        metadata: s.metadata ?? null,
+        ignoreChunkError: s.ignoreChunkError,
+      });
     if (job.file) rows.files.push({ id: uuidv7(), jobId: job.id, ...job.file });
   }
   return rows;
@@ -116,7 +157,11 @@ function rowsOf(jobs: readonly (NewJob & { id: string })[], viewer: Viewer) {
  * or the one its idempotency key first made) or its CONFLICT. Every new job's change is recorded for
  * notification in the statement that inserts the jobs.
  */
-export async function createJobsInBulk(db: Database, jobs: readonly NewJob[], viewer: Viewer): Promise<(JobRecord | GraphQLError)[]> {
+export async function createJobsInBulk(
+  db: Database,
+  jobs: readonly NewJob[],
+  viewer: Viewer,
+): Promise<(JobRecord | GraphQLError)[]> {
   if (jobs.length === 0) return [];
   const withIds = jobs.map((job) => ({ ...job, id: uuidv7() }));
   // An agent job must name a registered agent or pool (as createJob checks): refused alone, before the transaction.
@@ -124,7 +169,10 @@ export async function createJobsInBulk(db: Database, jobs: readonly NewJob[], vi
   for (const [index, job] of withIds.entries()) {
     if (!job.agent) continue;
     const target = { agentId: job.agent.assignedAgentId, agentPoolId: job.agent.assignedAgentPoolId };
-    await requireAssignable(db, viewer.tenantId, target, { agent: `inputs.${index}.assignedAgentId`, pool: `inputs.${index}.assignedAgentPoolId` }).catch((err: unknown) => {
+    await requireAssignable(db, viewer.tenantId, target, {
+      agent: `inputs.${index}.assignedAgentId`,
+      pool: `inputs.${index}.assignedAgentPoolId`,
+    }).catch((err: unknown) => {
       if (!isJobsError(err)) throw err;
       refused.set(index, { error: err });
     });
@@ -135,7 +183,9 @@ export async function createJobsInBulk(db: Database, jobs: readonly NewJob[], vi
     const fresh = eligible.filter(({ index }) => !byKey.has(index)).map(({ job }) => job);
     if (fresh.length > 0) {
       const rows = rowsOf(fresh, viewer);
-      const columns = Object.keys(rows.jobs[0]!).map((c) => `"${c}"`).join(", ");
+      const columns = Object.keys(rows.jobs[0]!)
+        .map((c) => `"${c}"`)
+        .join(", ");
       // The change lines are written by the same statement (a data-modifying CTE), so the commit
       // that makes the jobs visible also has them sent.
       await tx.query(
@@ -162,6 +212,9 @@ export async function createJobsInBulk(db: Database, jobs: readonly NewJob[], vi
   const read = new Map((await selectJobsById(db, ids)).map((job) => [job.id, job]));
   return outcomes.map((o) => {
     if ("error" in o) return o.error;
-    return read.get(o.jobId) ?? jobsError("NOT_FOUND", `job ${o.jobId}, which this idempotency key first created, no longer exists`);
+    return (
+      read.get(o.jobId) ??
+      jobsError("NOT_FOUND", `job ${o.jobId}, which this idempotency key first created, no longer exists`)
+    );
   });
 }

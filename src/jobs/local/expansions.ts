@@ -61,7 +61,13 @@ export function localExpansions(db: Database): JobExpansions {
            from "job_events" e where "jobId" = any($1::uuid[]) and "stream" = $2 and "seq" > $3) ranked
          where n <= $4 order by "jobId", "seq"`,
         [jobIds, w.stream, w.afterSeq, w.first + 1],
-        (r): JobEventRecord => ({ jobId: r[0] as string, seq: r[1] as number, stream: r[2] as string, data: r[3], createdOn: asDate(r[4]) }),
+        (r): JobEventRecord => ({
+          jobId: r[0] as string,
+          seq: r[1] as number,
+          stream: r[2] as string,
+          data: r[3],
+          createdOn: asDate(r[4]),
+        }),
       );
       return groupBy(jobIds, rows);
     },
@@ -113,11 +119,17 @@ export function localExpansions(db: Database): JobExpansions {
       return oneEach<ArtifactRecord>(ids, rows, (r) => r.id);
     },
     async problems(jobIds) {
-      const rows = await prisma.problem.findMany({ where: { jobId: { in: [...jobIds] } }, orderBy: [{ createdOn: "asc" }, { id: "asc" }] });
+      const rows = await prisma.problem.findMany({
+        where: { jobId: { in: [...jobIds] } },
+        orderBy: [{ createdOn: "asc" }, { id: "asc" }],
+      });
       return groupBy<ProblemRecord>(jobIds, rows);
     },
     async comments(jobIds) {
-      const rows = await prisma.comment.findMany({ where: { jobId: { in: [...jobIds] } }, orderBy: [{ createdOn: "asc" }, { id: "asc" }] });
+      const rows = await prisma.comment.findMany({
+        where: { jobId: { in: [...jobIds] } },
+        orderBy: [{ createdOn: "asc" }, { id: "asc" }],
+      });
       return groupBy<CommentRecord>(jobIds, rows);
     },
     async archiveHistory(jobIds) {
@@ -128,7 +140,10 @@ export function localExpansions(db: Database): JobExpansions {
       return groupBy<ArchiveChangeRecord>(jobIds, rows);
     },
     async access(jobIds) {
-      const rows = await prisma.accessGrant.findMany({ where: { jobId: { in: [...jobIds] } }, orderBy: [{ createdOn: "asc" }, { subjectId: "asc" }] });
+      const rows = await prisma.accessGrant.findMany({
+        where: { jobId: { in: [...jobIds] } },
+        orderBy: [{ createdOn: "asc" }, { subjectId: "asc" }],
+      });
       return groupBy<AccessGrantRecord>(jobIds, rows);
     },
     async files(jobIds) {
@@ -139,7 +154,10 @@ export function localExpansions(db: Database): JobExpansions {
       return oneEach<FileRecord>(jobIds, rows, (r) => r.jobId);
     },
     async steps(jobIds) {
-      const rows = await prisma.batchStep.findMany({ where: { jobId: { in: [...jobIds] } }, orderBy: [{ jobId: "asc" }, { position: "asc" }] });
+      const rows = await prisma.batchStep.findMany({
+        where: { jobId: { in: [...jobIds] } },
+        orderBy: [{ jobId: "asc" }, { position: "asc" }],
+      });
       return groupBy<BatchStepRecord>(jobIds, rows);
     },
     async seals(jobIds) {

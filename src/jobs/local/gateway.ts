@@ -65,7 +65,10 @@ export class LocalJobGateway implements JobGateway {
     const states = initialStates(job.reasonerType);
     if (job.agent) {
       const target = { agentId: job.agent.assignedAgentId, agentPoolId: job.agent.assignedAgentPoolId };
-      await requireAssignable(this.db, viewer.tenantId, target, { agent: "input.assignedAgentId", pool: "input.assignedAgentPoolId" });
+      await requireAssignable(this.db, viewer.tenantId, target, {
+        agent: "input.assignedAgentId",
+        pool: "input.assignedAgentPoolId",
+      });
     }
     const jobId = await this.db.prisma.$transaction(async (tx) => {
       if (job.idempotencyKey) {
@@ -75,10 +78,15 @@ export class LocalJobGateway implements JobGateway {
           on conflict do nothing returning "jobId"`;
         if (claimed.length === 0) {
           const first = await tx.idempotencyKey.findUniqueOrThrow({
-            where: { tenantId_createdBy_key: { tenantId: viewer.tenantId, createdBy: viewer.userId, key: job.idempotencyKey } },
+            where: {
+              tenantId_createdBy_key: { tenantId: viewer.tenantId, createdBy: viewer.userId, key: job.idempotencyKey },
+            },
           });
           if (first.requestHash !== hash) {
-            throw jobsError("CONFLICT", `idempotency key "${job.idempotencyKey}" was first used for a different request`);
+            throw jobsError(
+              "CONFLICT",
+              `idempotency key "${job.idempotencyKey}" was first used for a different request`,
+            );
           }
           return first.jobId;
         }
@@ -133,7 +141,13 @@ export class LocalJobGateway implements JobGateway {
       });
       await tx.$executeRawUnsafe(
         recordOneChangeSql,
-        notifyPayload({ tenantId: viewer.tenantId, reasonerType: job.reasonerType, jobId: id, revision: 1, state: last }),
+        notifyPayload({
+          tenantId: viewer.tenantId,
+          reasonerType: job.reasonerType,
+          jobId: id,
+          revision: 1,
+          state: last,
+        }),
       );
       return id;
     });
@@ -163,7 +177,10 @@ export class LocalJobGateway implements JobGateway {
 
   private async loadOne(jobId: string, viewer: Viewer): Promise<JobRecord | null> {
     if (!isUuid(jobId)) return null;
-    const row = await this.db.prisma.job.findFirst({ where: { AND: [visibleJobs(viewer), { id: jobId }] }, include: jobInclude });
+    const row = await this.db.prisma.job.findFirst({
+      where: { AND: [visibleJobs(viewer), { id: jobId }] },
+      include: jobInclude,
+    });
     return row ? toJobRecord(row) : null;
   }
 
@@ -191,7 +208,10 @@ export class LocalJobGateway implements JobGateway {
     const admitted = options.allUsers && viewer.role === "ADMIN";
     // RelationalAI's cancel(all_users): another user's transaction is cancelled only on purpose.
     if (job.reasonerType === "LOGIC" && job.createdBy !== viewer.userId && !admitted) {
-      throw jobsError("FORBIDDEN", `transaction ${job.id} belongs to ${job.createdBy}; an ADMIN may cancel it with allUsers: true`);
+      throw jobsError(
+        "FORBIDDEN",
+        `transaction ${job.id} belongs to ${job.createdBy}; an ADMIN may cancel it with allUsers: true`,
+      );
     }
     if (!admitted) await requireRelation(this.db, job, viewer, "EDITOR");
     if (isTerminal(job.state) || job.state === "CANCELING") return job;
@@ -209,7 +229,10 @@ export class LocalJobGateway implements JobGateway {
         });
         if (done) {
           if (job.reasonerType === "LOGIC") {
-            await tx.query(`update "transaction_details" set "abortReason" = $2 where "jobId" = $1`, [job.id, "canceled"]);
+            await tx.query(`update "transaction_details" set "abortReason" = $2 where "jobId" = $1`, [
+              job.id,
+              "canceled",
+            ]);
           }
           return;
         }

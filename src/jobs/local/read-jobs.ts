@@ -61,10 +61,13 @@ function selectFrom(types?: readonly ReasonerType[]): string {
   const wanted = (family: ReasonerType) => !types || types.includes(family);
   return (
     `select ${JOB_COLUMNS.map((name) => column("j", name)).join(", ")}, ` +
-    DETAILS.map(([, alias, fields, family]) => (wanted(family) ? detailObject(alias, fields) : "null::json")).join(", ") +
+    DETAILS.map(([, alias, fields, family]) => (wanted(family) ? detailObject(alias, fields) : "null::json")).join(
+      ", ",
+    ) +
     ` from "jobs" j ` +
     DETAILS.filter(([, , , family]) => wanted(family))
-      .map(([table, alias]) => `left join "${table}" ${alias} on ${alias}."jobId" = j."id"`).join(" ")
+      .map(([table, alias]) => `left join "${table}" ${alias} on ${alias}."jobId" = j."id"`)
+      .join(" ")
   );
 }
 const SELECT = selectFrom();
@@ -147,7 +150,10 @@ class Conditions {
   /** Own jobs and those shared with the viewer (visibleJobs / listedJobs for members). */
   ownOrShared(viewer: Viewer): void {
     const user = this.param(viewer.userId);
-    this.add("own", `(j."createdBy" = ${user} or exists (select 1 from "access_grants" g where g."jobId" = j."id" and g."subjectId" = ${user}))`);
+    this.add(
+      "own",
+      `(j."createdBy" = ${user} or exists (select 1 from "access_grants" g where g."jobId" = j."id" and g."subjectId" = ${user}))`,
+    );
   }
 
   /** The statement text for this shape, built the first time. */
@@ -178,15 +184,19 @@ function listedConditions(filter: JobFilter, viewer: Viewer): Conditions {
   where.add("tenant", `j."tenantId" = ${where.param(viewer.tenantId)}::uuid`);
   if (!(viewer.role === "ADMIN" && filter.allUsers)) where.ownOrShared(viewer);
   // One family: an equality, so the (tenantId, reasonerType, createdOn, id) index gives the order.
-  if (filter.reasonerTypes?.length === 1) where.add("type", `j."reasonerType" = ${where.param(filter.reasonerTypes[0])}::text::"ReasonerType"`);
-  else if (filter.reasonerTypes) where.add("types", `j."reasonerType" = any(${where.param([...filter.reasonerTypes])}::text[]::"ReasonerType"[])`);
+  if (filter.reasonerTypes?.length === 1)
+    where.add("type", `j."reasonerType" = ${where.param(filter.reasonerTypes[0])}::text::"ReasonerType"`);
+  else if (filter.reasonerTypes)
+    where.add("types", `j."reasonerType" = any(${where.param([...filter.reasonerTypes])}::text[]::"ReasonerType"[])`);
   if (filter.jobId) where.add("id", `j."id" = ${where.param(filter.jobId)}::uuid`);
   if (filter.state) where.add("state", `j."state" = ${where.param(filter.state)}::"JobState"`);
   if (filter.name) where.add("name", `j."name" = ${where.param(filter.name)}`);
   if (filter.createdBy) where.add("createdBy", `j."createdBy" = ${where.param(filter.createdBy)}`);
   if (filter.assignedAgentId) where.add("agent", `da."assignedAgentId" = ${where.param(filter.assignedAgentId)}`);
-  if (filter.archiveStatus) where.add("archive", `da."archiveStatus" = ${where.param(filter.archiveStatus)}::"ArchiveStatus"`);
-  if (filter.onlyActive) where.add("active", `j."state" <> all(${where.param([...TERMINAL_STATES])}::text[]::"JobState"[])`);
+  if (filter.archiveStatus)
+    where.add("archive", `da."archiveStatus" = ${where.param(filter.archiveStatus)}::"ArchiveStatus"`);
+  if (filter.onlyActive)
+    where.add("active", `j."state" <> all(${where.param([...TERMINAL_STATES])}::text[]::"JobState"[])`);
   return where;
 }
 
@@ -201,13 +211,20 @@ export async function selectListedJobs(
   const where = listedConditions(filter, viewer);
   if (after) {
     const c = where.param(after.createdOn);
-    where.add("after", `(j."createdOn" < ${c}::timestamptz or (j."createdOn" = ${c}::timestamptz and j."id" < ${where.param(after.id)}::uuid))`);
+    where.add(
+      "after",
+      `(j."createdOn" < ${c}::timestamptz or (j."createdOn" = ${c}::timestamptz and j."id" < ${where.param(after.id)}::uuid))`,
+    );
   }
   const limitParam = where.param(limit);
   // Agent filters read agent_details, so only agent jobs can match: join just that table.
   const agentOnly = filter.assignedAgentId || filter.archiveStatus;
   const types = agentOnly ? ["AGENT" as const] : filter.reasonerTypes ? [...filter.reasonerTypes].sort() : undefined;
-  const text = where.text(`listed:${types?.join(",") ?? "all"}`, () => `${selectFrom(types)} where ${where.parts.join(" and ")} order by j."createdOn" desc, j."id" desc limit ${limitParam}`);
+  const text = where.text(
+    `listed:${types?.join(",") ?? "all"}`,
+    () =>
+      `${selectFrom(types)} where ${where.parts.join(" and ")} order by j."createdOn" desc, j."id" desc limit ${limitParam}`,
+  );
   return sql.queryRecords(text, where.values, toJob);
 }
 
@@ -216,12 +233,24 @@ export async function selectListedJobs(
  * stops there, so it never walks more rows than that), and past it the planner's estimate of the
  * same conditions, never less than exactUpTo + 1, flagged as estimated.
  */
-export async function countListedJobs(sql: Sql, filter: JobFilter, viewer: Viewer, exactUpTo: number): Promise<JobCount> {
+export async function countListedJobs(
+  sql: Sql,
+  filter: JobFilter,
+  viewer: Viewer,
+  exactUpTo: number,
+): Promise<JobCount> {
   const where = listedConditions(filter, viewer);
   const cap = where.param(exactUpTo + 1);
   // The agent filters' conditions read agent_details (da), as the list's do.
-  const from = filter.assignedAgentId || filter.archiveStatus ? `"jobs" j join "agent_details" da on da."jobId" = j."id"` : `"jobs" j`;
-  const text = where.text("count", () => `select count(*)::int as "n" from (select 1 from ${from} where ${where.parts.join(" and ")} limit ${cap}) "capped"`);
+  const from =
+    filter.assignedAgentId || filter.archiveStatus
+      ? `"jobs" j join "agent_details" da on da."jobId" = j."id"`
+      : `"jobs" j`;
+  const text = where.text(
+    "count",
+    () =>
+      `select count(*)::int as "n" from (select 1 from ${from} where ${where.parts.join(" and ")} limit ${cap}) "capped"`,
+  );
   const [row] = await sql.query<{ n: number }>(text, where.values);
   const exact = row?.n ?? 0;
   if (exact <= exactUpTo) return { value: exact, estimated: false };

@@ -1,7 +1,12 @@
 import { Prisma } from "../../generated/prisma/client.ts";
 import type { JobRecord } from "../model.ts";
 
-export const jobInclude = { transaction: true, agent: true, generation: true, batch: true } as const satisfies Prisma.JobInclude;
+export const jobInclude = {
+  transaction: true,
+  agent: true,
+  generation: true,
+  batch: true,
+} as const satisfies Prisma.JobInclude;
 export type JobRow = Prisma.JobGetPayload<{ include: typeof jobInclude }>;
 
 /** Drops what must never leave the server (the lease token), bookkeeping counters and the creating trace. */

@@ -22,7 +22,10 @@ export function visibleJobs(viewer: Viewer): Prisma.JobWhereInput {
  * read. This is the one place that rule lives.
  */
 export function visibleArtifacts(viewer: Viewer): Prisma.ArtifactWhereInput {
-  return { tenantId: viewer.tenantId, OR: [{ job: visibleJobs(viewer) }, { jobId: null, uploadedBy: uploadsVisibleTo(viewer) }] };
+  return {
+    tenantId: viewer.tenantId,
+    OR: [{ job: visibleJobs(viewer) }, { jobId: null, uploadedBy: uploadsVisibleTo(viewer) }],
+  };
 }
 
 /** Lists show the caller's own jobs (and those shared with them); admins see everyone's with allUsers. */
@@ -30,7 +33,10 @@ export function listedJobs(filter: JobFilter, viewer: Viewer): Prisma.JobWhereIn
   const base: Prisma.JobWhereInput =
     viewer.role === "ADMIN" && filter.allUsers
       ? { tenantId: viewer.tenantId }
-      : { tenantId: viewer.tenantId, OR: [{ createdBy: viewer.userId }, { access: { some: { subjectId: viewer.userId } } }] };
+      : {
+          tenantId: viewer.tenantId,
+          OR: [{ createdBy: viewer.userId }, { access: { some: { subjectId: viewer.userId } } }],
+        };
   const where: Prisma.JobWhereInput[] = [base];
   if (filter.reasonerTypes) where.push({ reasonerType: { in: [...filter.reasonerTypes] } });
   if (filter.jobId) where.push({ id: filter.jobId });

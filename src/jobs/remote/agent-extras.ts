@@ -27,9 +27,18 @@ export class RemoteAgentExtras implements AgentJobExtras {
     return toComment(jobId, c);
   }
 
-  async setArchiveStatus(jobId: string, status: ArchiveStatus, reason: string | null, viewer: Viewer): Promise<JobRecord> {
+  async setArchiveStatus(
+    jobId: string,
+    status: ArchiveStatus,
+    reason: string | null,
+    viewer: Viewer,
+  ): Promise<JobRecord> {
     const field = status === "ARCHIVED" ? "archiveJob" : "restoreJob";
-    const j = await this.mutate<{ raw: unknown }>(`mutation($id: ID!, $r: String) { result: ${field}(jobId: $id, reason: $r) { ${JOB_SELECTION} } }`, { id: jobId, r: reason }, viewer);
+    const j = await this.mutate<{ raw: unknown }>(
+      `mutation($id: ID!, $r: String) { result: ${field}(jobId: $id, reason: $r) { ${JOB_SELECTION} } }`,
+      { id: jobId, r: reason },
+      viewer,
+    );
     return this.job(j.raw, viewer);
   }
 
@@ -42,7 +51,12 @@ export class RemoteAgentExtras implements AgentJobExtras {
     return this.job(j.raw, viewer);
   }
 
-  async createAccess(jobId: string, subject: { subjectId?: string | null; email?: string | null }, relation: AccessRelation, viewer: Viewer): Promise<AccessGrantRecord> {
+  async createAccess(
+    jobId: string,
+    subject: { subjectId?: string | null; email?: string | null },
+    relation: AccessRelation,
+    viewer: Viewer,
+  ): Promise<AccessGrantRecord> {
     const a = await this.mutate<Record<string, unknown>>(
       `mutation($id: ID!, $s: String, $e: String, $r: AccessRelation!) { result: createJobAccess(jobId: $id, subjectId: $s, email: $e, relation: $r) { ${ACCESS_SELECTION} } }`,
       { id: jobId, s: subject.subjectId ?? null, e: subject.email ?? null, r: relation },
@@ -51,7 +65,12 @@ export class RemoteAgentExtras implements AgentJobExtras {
     return toAccess(jobId, a);
   }
 
-  async updateAccess(jobId: string, subjectId: string, relation: AccessRelation, viewer: Viewer): Promise<AccessGrantRecord> {
+  async updateAccess(
+    jobId: string,
+    subjectId: string,
+    relation: AccessRelation,
+    viewer: Viewer,
+  ): Promise<AccessGrantRecord> {
     const a = await this.mutate<Record<string, unknown>>(
       `mutation($id: ID!, $s: String!, $r: AccessRelation!) { result: updateJobAccess(jobId: $id, subjectId: $s, relation: $r) { ${ACCESS_SELECTION} } }`,
       { id: jobId, s: subjectId, r: relation },
@@ -61,6 +80,10 @@ export class RemoteAgentExtras implements AgentJobExtras {
   }
 
   removeAccess(jobId: string, subjectId: string, viewer: Viewer): Promise<boolean> {
-    return this.mutate<boolean>(`mutation($id: ID!, $s: String!) { result: removeJobAccess(jobId: $id, subjectId: $s) }`, { id: jobId, s: subjectId }, viewer);
+    return this.mutate<boolean>(
+      `mutation($id: ID!, $s: String!) { result: removeJobAccess(jobId: $id, subjectId: $s) }`,
+      { id: jobId, s: subjectId },
+      viewer,
+    );
   }
 }

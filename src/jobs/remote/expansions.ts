@@ -61,7 +61,11 @@ function windowed<R>(first: number, toRow: (node: Node) => R) {
  * The fields of several parts on one node, aliased `x<i>`, with their arguments as variables named
  * after the alias: `fragments` goes inside the node's selection, `declared` into the operation's.
  */
-export function partSelection(parts: readonly Part[]): { fragments: string; declared: string[]; variables: Record<string, unknown> } {
+export function partSelection(parts: readonly Part[]): {
+  fragments: string;
+  declared: string[];
+  variables: Record<string, unknown>;
+} {
   const declared: string[] = [];
   const variables: Record<string, unknown> = {};
   const byType = new Map<string, string[]>();
@@ -79,7 +83,12 @@ export function partSelection(parts: readonly Part[]): { fragments: string; decl
   return { fragments, declared, variables };
 }
 
-const listPart = <T>(field: string, selection: string, toRow: (jobId: string, row: Node, index: number) => T, on = "Job"): Part => ({
+const listPart = <T>(
+  field: string,
+  selection: string,
+  toRow: (jobId: string, row: Node, index: number) => T,
+  on = "Job",
+): Part => ({
   on,
   field,
   args: {},
@@ -92,7 +101,11 @@ function eventsPart(w: EventWindow): Part {
   return {
     on: "Job",
     field: "events",
-    args: { stream: { type: "String", value: w.stream }, first: { type: "Int", value: first }, after: { type: "String", value: w.afterSeq ? String(w.afterSeq) : null } },
+    args: {
+      stream: { type: "String", value: w.stream },
+      first: { type: "Int", value: first },
+      after: { type: "String", value: w.afterSeq ? String(w.afterSeq) : null },
+    },
     selection: `edges { node { ${R.EVENT_SELECTION} } } pageInfo { hasNextPage }`,
     read: (jobId, v) => windowed(first, (n) => R.toEvent(jobId, n))(v),
   };
@@ -103,7 +116,11 @@ function logsPart(w: LogWindow): Part {
   return {
     on: "Job",
     field: "logs",
-    args: { sinceMs: { type: "Float", value: w.sinceMs }, first: { type: "Int", value: first }, after: { type: "String", value: w.afterSeq ? String(w.afterSeq) : null } },
+    args: {
+      sinceMs: { type: "Float", value: w.sinceMs },
+      first: { type: "Int", value: first },
+      after: { type: "String", value: w.afterSeq ? String(w.afterSeq) : null },
+    },
     selection: `edges { node { ${R.LOG_SELECTION} } } pageInfo { hasNextPage }`,
     read: (jobId, v) => windowed(first, (n) => R.toLogLine(jobId, n))(v),
   };
@@ -119,19 +136,32 @@ const logSpanPart: Part = {
 };
 
 /** What a list reads of each job beside the job itself, and where each part's answer goes. */
-export function prefetchParts(prefetch: ListPrefetch, viewer: Viewer): { part: Part; store: (p: Prefetched, value: unknown) => void }[] {
+export function prefetchParts(
+  prefetch: ListPrefetch,
+  viewer: Viewer,
+): { part: Part; store: (p: Prefetched, value: unknown) => void }[] {
   const parts: { part: Part; store: (p: Prefetched, value: unknown) => void }[] = [];
-  if (prefetch.statusHistory) parts.push({ part: listPart("statusHistory", R.STATUS_SELECTION, R.toStatus), store: (p, v) => (p.statusHistory = v as StatusChangeRecord[]) });
+  if (prefetch.statusHistory)
+    parts.push({
+      part: listPart("statusHistory", R.STATUS_SELECTION, R.toStatus),
+      store: (p, v) => (p.statusHistory = v as StatusChangeRecord[]),
+    });
   if (prefetch.artifacts) {
     parts.push({
       part: listPart("artifacts", R.ARTIFACT_SELECTION, (jobId, a) => R.toArtifact(jobId, a, viewer)),
       store: (p, v) => (p.artifacts = v as ArtifactRecord[]),
     });
   }
-  if (prefetch.problems) parts.push({ part: listPart("problems", R.PROBLEM_SELECTION, R.toProblem), store: (p, v) => (p.problems = v as ProblemRecord[]) });
+  if (prefetch.problems)
+    parts.push({
+      part: listPart("problems", R.PROBLEM_SELECTION, R.toProblem),
+      store: (p, v) => (p.problems = v as ProblemRecord[]),
+    });
   if (prefetch.logSpans) parts.push({ part: logSpanPart, store: (p, v) => (p.logSpan = v as Prefetched["logSpan"]) });
-  for (const window of prefetch.events) parts.push({ part: eventsPart(window), store: (p, v) => p.events.push({ window, rows: v as JobEventRecord[] }) });
-  for (const window of prefetch.logs) parts.push({ part: logsPart(window), store: (p, v) => p.logs.push({ window, rows: v as LogLineRecord[] }) });
+  for (const window of prefetch.events)
+    parts.push({ part: eventsPart(window), store: (p, v) => p.events.push({ window, rows: v as JobEventRecord[] }) });
+  for (const window of prefetch.logs)
+    parts.push({ part: logsPart(window), store: (p, v) => p.logs.push({ window, rows: v as LogLineRecord[] }) });
   return parts;
 }
 
@@ -165,7 +195,12 @@ export class RemoteExpansions implements JobExpansions {
     variables.ids = ids.map((jobId) => R.globalJobId({ reasonerType: this.typeOf(jobId) ?? "LOGIC", jobId }));
     const query = `query Expansions(${["$ids: [ID!]!", ...declared].join(", ")}) { nodes(ids: $ids) { ... on Job { jobId } ${fragments} } }`;
     try {
-      const data = await this.upstream.request<{ nodes: (Node | null)[] }>({ query, variables, viewer: this.viewer, idempotent: true });
+      const data = await this.upstream.request<{ nodes: (Node | null)[] }>({
+        query,
+        variables,
+        viewer: this.viewer,
+        idempotent: true,
+      });
       const byId = new Map<string, Node>();
       for (const node of data.nodes) if (node) byId.set(String(node.jobId), node);
       batch.forEach(({ part, ids: asked, resolve }, i) => {
@@ -194,19 +229,44 @@ export class RemoteExpansions implements JobExpansions {
     return this.ask(logSpanPart, ids);
   }
 
-  artifacts = this.list<ArtifactRecord>("artifacts", R.ARTIFACT_SELECTION, (jobId, a) => R.toArtifact(jobId, a, this.viewer));
+  artifacts = this.list<ArtifactRecord>("artifacts", R.ARTIFACT_SELECTION, (jobId, a) =>
+    R.toArtifact(jobId, a, this.viewer),
+  );
   problems = this.list<ProblemRecord>("problems", R.PROBLEM_SELECTION, R.toProblem);
   comments = this.list<CommentRecord>("comments", R.COMMENT_SELECTION, R.toComment, "AgentJob");
-  archiveHistory = this.list<ArchiveChangeRecord>("archiveStatusHistory", R.ARCHIVE_SELECTION, R.toArchiveChange, "AgentJob");
+  archiveHistory = this.list<ArchiveChangeRecord>(
+    "archiveStatusHistory",
+    R.ARCHIVE_SELECTION,
+    R.toArchiveChange,
+    "AgentJob",
+  );
   access = this.list<AccessGrantRecord>("access", R.ACCESS_SELECTION, R.toAccess, "AgentJob");
   steps = this.list<BatchStepRecord>("steps", R.STEP_SELECTION, R.toStep, "BatchJob");
 
   files(ids: readonly string[]): Promise<(FileRecord | null)[]> {
-    return this.ask({ on: "AgentJob", field: "file", args: {}, selection: R.FILE_SELECTION, read: (jobId, v) => R.toFile(jobId, v as Node | null) }, ids);
+    return this.ask(
+      {
+        on: "AgentJob",
+        field: "file",
+        args: {},
+        selection: R.FILE_SELECTION,
+        read: (jobId, v) => R.toFile(jobId, v as Node | null),
+      },
+      ids,
+    );
   }
 
   seals(ids: readonly string[]): Promise<(SealRecord | null)[]> {
-    return this.ask({ on: "GenerationJob", field: "seal", args: {}, selection: R.SEAL_SELECTION, read: (jobId, v) => R.toSeal(jobId, v as Node | null) }, ids);
+    return this.ask(
+      {
+        on: "GenerationJob",
+        field: "seal",
+        args: {},
+        selection: R.SEAL_SELECTION,
+        read: (jobId, v) => R.toSeal(jobId, v as Node | null),
+      },
+      ids,
+    );
   }
 
   /** Upstream artifacts by id: read through `nodes` with the artifacts' Relay ids. */

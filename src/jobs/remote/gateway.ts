@@ -23,7 +23,15 @@ import type { Logger } from "../../logger.ts";
 import { RemoteAgentExtras } from "./agent-extras.ts";
 import { partSelection, prefetchParts, RemoteExpansions } from "./expansions.ts";
 import { UpstreamLive, mapIterator, mergeIterators } from "./live.ts";
-import { EVENT_SELECTION, JOB_SELECTION, LOG_SELECTION, globalJobId, toEvent, toJobRecord, toLogLine } from "./records.ts";
+import {
+  EVENT_SELECTION,
+  JOB_SELECTION,
+  LOG_SELECTION,
+  globalJobId,
+  toEvent,
+  toJobRecord,
+  toLogLine,
+} from "./records.ts";
 import { Upstream, type UpstreamObserver } from "./upstream.ts";
 
 /** The create mutations a front forwards as they came: the same input, idempotency key included. */
@@ -112,9 +120,14 @@ export class RemoteJobGateway implements JobGateway {
 
   async create(job: NewJob, viewer: Viewer, request?: unknown): Promise<JobRecord> {
     const [field, value] = Object.entries((request ?? {}) as Record<string, unknown>)[0] ?? [];
-    const mutation = field === undefined ? undefined : field === "rerunJob" ? { inputType: null } : CREATE_MUTATIONS[field];
+    const mutation =
+      field === undefined ? undefined : field === "rerunJob" ? { inputType: null } : CREATE_MUTATIONS[field];
     if (!field || !mutation) {
-      throw jobsError("BAD_USER_INPUT", `${job.reasonerType} jobs are served by gateway ${this.name}; create them with a create mutation, not here`, { gateway: this.name });
+      throw jobsError(
+        "BAD_USER_INPUT",
+        `${job.reasonerType} jobs are served by gateway ${this.name}; create them with a create mutation, not here`,
+        { gateway: this.name },
+      );
     }
     const query =
       mutation.inputType === null
@@ -123,7 +136,12 @@ export class RemoteJobGateway implements JobGateway {
     const variables = mutation.inputType === null ? { jobId: value } : { input: value };
     // Not retried: a create that reached the upstream but lost its answer must not run twice
     // (with an idempotency key, the caller's own retry returns the first job).
-    const data = await this.upstream.request<{ result: { job: { raw: unknown } } }>({ query, variables, viewer, idempotent: false });
+    const data = await this.upstream.request<{ result: { job: { raw: unknown } } }>({
+      query,
+      variables,
+      viewer,
+      idempotent: false,
+    });
     return this.record(data.result.job.raw, viewer);
   }
 
@@ -141,7 +159,13 @@ export class RemoteJobGateway implements JobGateway {
    * One upstream call with one `jobs` field per family asked for, merged newest first. The cursor
    * holds each family's upstream cursor, so the merge never skips or repeats.
    */
-  async list(filter: JobFilter, first: number, after: GatewayCursor | null, viewer: Viewer, prefetch?: ListPrefetch): Promise<GatewayPage> {
+  async list(
+    filter: JobFilter,
+    first: number,
+    after: GatewayCursor | null,
+    viewer: Viewer,
+    prefetch?: ListPrefetch,
+  ): Promise<GatewayPage> {
     const types = this.typesOf(filter);
     const positions: Positions = after ? decodeCursor(after, isPositions) : {};
     // The expansions the caller selected ride along: one upstream request for the page and them.
@@ -149,7 +173,8 @@ export class RemoteJobGateway implements JobGateway {
     const extra = partSelection(parts.map((p) => p.part));
     const node = `${JOB_SELECTION}${parts.length ? ` jobId ${extra.fragments}` : ""}`;
     const fields = types.map(
-      (t, i) => `t${i}: jobs(filter: $f${i}, first: $first, after: $a${i}) { edges { cursor node { ${node} } } pageInfo { hasNextPage } }`,
+      (t, i) =>
+        `t${i}: jobs(filter: $f${i}, first: $first, after: $a${i}) { edges { cursor node { ${node} } } pageInfo { hasNextPage } }`,
     );
     const declared = [...types.flatMap((_t, i) => [`$f${i}: JobFilter`, `$a${i}: String`]), ...extra.declared];
     const variables: Record<string, unknown> = { first, ...extra.variables };
@@ -164,7 +189,12 @@ export class RemoteJobGateway implements JobGateway {
       idempotent: true,
     });
     const merged = types.flatMap((t, i) =>
-      data[`t${i}`]!.edges.map((e) => ({ type: t, cursor: e.cursor, node: e.node, job: this.record(e.node.raw, viewer) })),
+      data[`t${i}`]!.edges.map((e) => ({
+        type: t,
+        cursor: e.cursor,
+        node: e.node,
+        job: this.record(e.node.raw, viewer),
+      })),
     );
     if (types.length > 1) merged.sort((a, b) => newestFirst(a.job, b.job));
     const taken = merged.slice(0, first);
@@ -175,7 +205,9 @@ export class RemoteJobGateway implements JobGateway {
       this.cursors.set(item.job, encodeCursor(at));
       if (parts.length) {
         const expansions: Prefetched = { events: [], logs: [] };
-        parts.forEach(({ part, store }, i) => store(expansions, part.read(item.job.id, (item.node as Record<string, unknown>)[`x${i}`] ?? null)));
+        for (const [i, { part, store }] of parts.entries()) {
+          store(expansions, part.read(item.job.id, (item.node as Record<string, unknown>)[`x${i}`] ?? null));
+        }
         prefetched.set(item.job.id, expansions);
       }
     }
@@ -242,7 +274,12 @@ export class RemoteJobGateway implements JobGateway {
   /** jobsChanged, relayed: one upstream operation per family asked for. */
   watchJobs(filter: JobFilter, viewer: Viewer): AsyncIterableIterator<JobRecord> {
     const sources = this.typesOf(filter).map((t) =>
-      this.live.subscribe<{ raw: unknown }>(`subscription($f: JobFilter) { jobsChanged(filter: $f) { ${JOB_SELECTION} } }`, "jobsChanged", () => ({ f: upstreamFilter(filter, t) }), viewer),
+      this.live.subscribe<{ raw: unknown }>(
+        `subscription($f: JobFilter) { jobsChanged(filter: $f) { ${JOB_SELECTION} } }`,
+        "jobsChanged",
+        () => ({ f: upstreamFilter(filter, t) }),
+        viewer,
+      ),
     );
     return mapIterator(mergeIterators(sources), (j) => this.record(j.raw, viewer));
   }
@@ -264,7 +301,12 @@ export class RemoteJobGateway implements JobGateway {
   }
 
   /** jobLogs, relayed; re-sent after a reconnect from the last cursor delivered. */
-  watchLogs(key: JobKey, sinceMs: number | null, afterSeq: number, viewer: Viewer): AsyncIterableIterator<LogLineRecord> {
+  watchLogs(
+    key: JobKey,
+    sinceMs: number | null,
+    afterSeq: number,
+    viewer: Viewer,
+  ): AsyncIterableIterator<LogLineRecord> {
     let after = afterSeq;
     const source = this.live.subscribe<Record<string, unknown>>(
       `subscription($t: ReasonerType!, $id: ID!, $since: Float, $after: String) { jobLogs(reasonerType: $t, jobId: $id, sinceMs: $since, after: $after) { ${LOG_SELECTION} } }`,
@@ -279,7 +321,12 @@ export class RemoteJobGateway implements JobGateway {
     });
   }
 
-  download(path: string, viewer: Viewer, headers: Record<string, string>, signal: AbortSignal): Promise<Response | null> {
+  download(
+    path: string,
+    viewer: Viewer,
+    headers: Record<string, string>,
+    signal: AbortSignal,
+  ): Promise<Response | null> {
     return this.upstream.download(path, viewer, headers, signal);
   }
 
@@ -287,7 +334,10 @@ export class RemoteJobGateway implements JobGateway {
     await this.live.close();
   }
 
-  private distinctJobs(source: AsyncIterableIterator<{ raw: unknown }>, viewer: Viewer): AsyncIterableIterator<JobRecord> {
+  private distinctJobs(
+    source: AsyncIterableIterator<{ raw: unknown }>,
+    viewer: Viewer,
+  ): AsyncIterableIterator<JobRecord> {
     let last = "";
     const iterator: AsyncIterableIterator<JobRecord> = {
       next: async () => {
@@ -317,7 +367,10 @@ export class RemoteJobGateway implements JobGateway {
 
   private record(raw: unknown, viewer: Viewer): JobRecord {
     const job = toJobRecord(raw, viewer);
-    if (!job) throw jobsError("UPSTREAM_UNAVAILABLE", `gateway ${this.name} answered a job without its record`, { gateway: this.name });
+    if (!job)
+      throw jobsError("UPSTREAM_UNAVAILABLE", `gateway ${this.name} answered a job without its record`, {
+        gateway: this.name,
+      });
     return job;
   }
 }

@@ -14,7 +14,9 @@ import type { Upstream } from "./upstream.ts";
 type Variables = Record<string, unknown>;
 
 /** A push source as an async iterator: items queue until read; return() ends the upstream operation. */
-function queueIterator<T>(start: (push: (item: T) => void, fail: (error: unknown) => void, end: () => void) => () => void): AsyncIterableIterator<T> {
+function queueIterator<T>(
+  start: (push: (item: T) => void, fail: (error: unknown) => void, end: () => void) => () => void,
+): AsyncIterableIterator<T> {
   const items: T[] = [];
   let error: unknown = null;
   let done = false;
@@ -80,7 +82,11 @@ export class UpstreamLive {
       // Capped backoff: an upstream back after a restart is found within about 2 s.
       retryWait: async (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(2000, 100 * 2 ** retries))),
       on: {
-        closed: (event) => this.logger?.debug({ gateway: this.upstream.name, code: (event as { code?: number }).code }, "upstream live connection closed"),
+        closed: (event) =>
+          this.logger?.debug(
+            { gateway: this.upstream.name, code: (event as { code?: number }).code },
+            "upstream live connection closed",
+          ),
       },
     }));
   }
@@ -101,14 +107,22 @@ export class UpstreamLive {
       this.client.subscribe<Record<string, T>>(payload, {
         next: (message) => {
           const error = message.errors?.[0];
-          if (error) fail(this.upstream.upstreamError({ message: error.message, extensions: error.extensions as Record<string, unknown> | undefined }));
+          if (error)
+            fail(
+              this.upstream.upstreamError({
+                message: error.message,
+                extensions: error.extensions as Record<string, unknown> | undefined,
+              }),
+            );
           else if (message.data) push(message.data[field] as T);
         },
         error: (error) =>
           fail(
             Array.isArray(error) && error[0]
               ? this.upstream.upstreamError(error[0] as { message: string; extensions?: Record<string, unknown> })
-              : jobsError("UPSTREAM_UNAVAILABLE", `gateway ${this.upstream.name}: live updates ended`, { gateway: this.upstream.name }),
+              : jobsError("UPSTREAM_UNAVAILABLE", `gateway ${this.upstream.name}: live updates ended`, {
+                  gateway: this.upstream.name,
+                }),
           ),
         complete: end,
       }),

@@ -37,7 +37,8 @@ export function toJobRecord(raw: unknown, viewer: Viewer): JobRecord | null {
   return job as unknown as JobRecord;
 }
 
-export const globalJobId = (key: JobKey) => encodeGlobalID(JOB_TYPE_NAMES[key.reasonerType], `${key.reasonerType}:${key.jobId}`);
+export const globalJobId = (key: JobKey) =>
+  encodeGlobalID(JOB_TYPE_NAMES[key.reasonerType], `${key.reasonerType}:${key.jobId}`);
 
 export const artifactGlobalId = (id: string) => encodeGlobalID("Artifact", id);
 
@@ -135,7 +136,8 @@ export const toAccess = (jobId: string, a: Json): AccessGrantRecord => ({
   relation: a.relation as AccessGrantRecord["relation"],
 });
 
-export const FILE_SELECTION = "id description displayName externalIdentifier versionName properties revisions { id name mimeType sizeBytes contentHash createdOn }";
+export const FILE_SELECTION =
+  "id description displayName externalIdentifier versionName properties revisions { id name mimeType sizeBytes contentHash createdOn }";
 export function toFile(jobId: string, f: Json | null): FileRecord | null {
   if (!f) return null;
   return {
@@ -174,4 +176,12 @@ export const toStep = (jobId: string, s: Json, position: number): BatchStepRecor
 
 export const SEAL_SELECTION = "id sealHash previousSealHash createdOn";
 export const toSeal = (jobId: string, s: Json | null): SealRecord | null =>
-  s ? { id: String(s.id), jobId, sealHash: String(s.sealHash), previousSealHash: (s.previousSealHash as string | null) ?? null, createdOn: date(s.createdOn) } : null;
+  s
+    ? {
+        id: String(s.id),
+        jobId,
+        sealHash: String(s.sealHash),
+        previousSealHash: (s.previousSealHash as string | null) ?? null,
+        createdOn: date(s.createdOn),
+      }
+    : null;

@@ -17,7 +17,7 @@ import {
   timeout,
   wrap,
 } from "cockatiel";
-import { GraphQLError } from "graphql";
+import type { GraphQLError } from "graphql";
 import type { GatewayConfig } from "../../config.ts";
 import { type ErrorCode, ErrorCodes, jobsError } from "../../errors.ts";
 import { ACT_AS_HEADER } from "../../security/authenticate.ts";
@@ -59,14 +59,20 @@ export class Upstream {
   readonly url: string;
   #lastError: string | null = null;
   #lastOk = true;
-  private readonly breaker = circuitBreaker(handleWhen((e) => e instanceof UpstreamTransportError), {
-    halfOpenAfter: 1000,
-    breaker: new ConsecutiveBreaker(3),
-  });
-  private readonly retry = retry(handleWhen((e) => e instanceof UpstreamTransportError && e.message.startsWith("unreachable")), {
-    maxAttempts: 2,
-    backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 300 }),
-  });
+  private readonly breaker = circuitBreaker(
+    handleWhen((e) => e instanceof UpstreamTransportError),
+    {
+      halfOpenAfter: 1000,
+      breaker: new ConsecutiveBreaker(3),
+    },
+  );
+  private readonly retry = retry(
+    handleWhen((e) => e instanceof UpstreamTransportError && e.message.startsWith("unreachable")),
+    {
+      maxAttempts: 2,
+      backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 300 }),
+    },
+  );
 
   constructor(
     private readonly config: GatewayConfig,
@@ -90,7 +96,10 @@ export class Upstream {
 
   /** Headers every request to the upstream carries: its key, the caller, and the trace it belongs to. */
   headers(viewer: Viewer): Record<string, string> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.config.apiKey}`, [ACT_AS_HEADER]: viewer.userId };
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.config.apiKey}`,
+      [ACT_AS_HEADER]: viewer.userId,
+    };
     propagation.inject(context.active(), headers);
     return headers;
   }
@@ -113,14 +122,23 @@ export class Upstream {
 
   upstreamError(error: NonNullable<GraphQLResponse["errors"]>[number]): GraphQLError {
     const code = error.extensions?.code;
-    const known = typeof code === "string" && (ErrorCodes as readonly string[]).includes(code) ? (code as ErrorCode) : "INTERNAL_SERVER_ERROR";
+    const known =
+      typeof code === "string" && (ErrorCodes as readonly string[]).includes(code)
+        ? (code as ErrorCode)
+        : "INTERNAL_SERVER_ERROR";
     const { code: _code, requestId, ...rest } = error.extensions ?? {};
     if (known === "UNAUTHENTICATED") {
       // The gateway's own key was refused: a configuration problem of the front, not the caller's.
-      return jobsError("UPSTREAM_UNAVAILABLE", `gateway ${this.name}: the upstream refused the gateway's key`, { gateway: this.name });
+      return jobsError("UPSTREAM_UNAVAILABLE", `gateway ${this.name}: the upstream refused the gateway's key`, {
+        gateway: this.name,
+      });
     }
     if (known === "INTERNAL_SERVER_ERROR") {
-      return jobsError("UPSTREAM_UNAVAILABLE", `gateway ${this.name}: the upstream failed (its request id ${String(requestId ?? "unknown")})`, { gateway: this.name });
+      return jobsError(
+        "UPSTREAM_UNAVAILABLE",
+        `gateway ${this.name}: the upstream failed (its request id ${String(requestId ?? "unknown")})`,
+        { gateway: this.name },
+      );
     }
     return jobsError(known, error.message, { ...rest, gateway: this.name });
   }
@@ -129,7 +147,12 @@ export class Upstream {
    * A download from the upstream (`path` relative to its /graphql, e.g. artifacts/<id>) as the
    * viewer, unbuffered: the caller streams the body on. null when the upstream has no such thing.
    */
-  async download(path: string, viewer: Viewer, headers: Record<string, string>, signal: AbortSignal): Promise<Response | null> {
+  async download(
+    path: string,
+    viewer: Viewer,
+    headers: Record<string, string>,
+    signal: AbortSignal,
+  ): Promise<Response | null> {
     let response: Response;
     try {
       response = await fetch(new URL(path, this.url), { headers: { ...headers, ...this.headers(viewer) }, signal });
@@ -193,7 +216,11 @@ export class Upstream {
     try {
       response = await fetch(this.url, {
         method: "POST",
-        headers: { ...this.headers(call.viewer), "content-type": "application/json", accept: "application/graphql-response+json, application/json" },
+        headers: {
+          ...this.headers(call.viewer),
+          "content-type": "application/json",
+          accept: "application/graphql-response+json, application/json",
+        },
         body: JSON.stringify({ query: call.query, variables: call.variables ?? {} }),
         signal,
       });

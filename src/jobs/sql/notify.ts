@@ -30,7 +30,8 @@ export interface JobChange {
 export const notifyPayloadSql = (alias: string) =>
   `${alias}."tenantId"::text || '|' || ${alias}."reasonerType"::text || '|' || ${alias}."id"::text || '|' || ${alias}."revision"::text || '|' || ${alias}."state"::text`;
 
-export const notifyPayload = (c: Required<JobChange>) => `${c.tenantId}|${c.reasonerType}|${c.jobId}|${c.revision}|${c.state}`;
+export const notifyPayload = (c: Required<JobChange>) =>
+  `${c.tenantId}|${c.reasonerType}|${c.jobId}|${c.revision}|${c.state}`;
 
 /** Most change lines one outbox row holds: a statement changing many jobs writes one row per so many. */
 export const LINES_PER_ROW = 16;

@@ -18,7 +18,8 @@ export const SEND_BATCH = 1000;
  */
 const PAYLOAD_BYTES = 6000;
 
-if (PAYLOAD_BYTES + LINES_PER_ROW * (MAX_LINE_BYTES + 1) >= 8000) throw new Error("outbox rows could make a payload over 8000 bytes");
+if (PAYLOAD_BYTES + LINES_PER_ROW * (MAX_LINE_BYTES + 1) >= 8000)
+  throw new Error("outbox rows could make a payload over 8000 bytes");
 
 /** Returns how many outbox rows it sent. */
 export async function sendChanges(sql: Sql): Promise<number> {

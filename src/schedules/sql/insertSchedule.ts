@@ -3,7 +3,10 @@ import type { Sql } from "../../db/database.ts";
 import { NOTIFY_SCHEDULES_SQL, SCHEDULE_COLUMNS, type ScheduleRecord } from "../model.ts";
 
 /** What a new schedule is made with; the rest of a ScheduleRecord starts at its defaults. */
-export type NewSchedule = Pick<ScheduleRecord, "id" | "tenantId" | "createdBy" | "name" | "cron" | "timezone" | "catchUp" | "job" | "nextRunOn">;
+export type NewSchedule = Pick<
+  ScheduleRecord,
+  "id" | "tenantId" | "createdBy" | "name" | "cron" | "timezone" | "catchUp" | "job" | "nextRunOn"
+>;
 
 export async function insertSchedule(sql: Sql, s: NewSchedule): Promise<ScheduleRecord> {
   const rows = await sql.query<ScheduleRecord>(

@@ -6,7 +6,12 @@ import { VISIBLE_SCHEDULE_SQL, viewerParams } from "./visible.ts";
 type ViewerLike = Parameters<typeof viewerParams>[0];
 
 /** `limit` rows after the schedule `beforeId` (exclusive), or from the newest. */
-export function selectSchedulePage(sql: Sql, viewer: ViewerLike, beforeId: string | null, limit: number): Promise<ScheduleRecord[]> {
+export function selectSchedulePage(
+  sql: Sql,
+  viewer: ViewerLike,
+  beforeId: string | null,
+  limit: number,
+): Promise<ScheduleRecord[]> {
   return sql.query<ScheduleRecord>(
     `select ${SCHEDULE_COLUMNS} from "schedules" s
      where ${VISIBLE_SCHEDULE_SQL} and ($4::uuid is null or s."id" < $4::uuid)
@@ -16,9 +21,9 @@ export function selectSchedulePage(sql: Sql, viewer: ViewerLike, beforeId: strin
 }
 
 export async function selectSchedule(sql: Sql, viewer: ViewerLike, id: string): Promise<ScheduleRecord | null> {
-  const rows = await sql.query<ScheduleRecord>(`select ${SCHEDULE_COLUMNS} from "schedules" s where ${VISIBLE_SCHEDULE_SQL} and s."id" = $4::uuid`, [
-    ...viewerParams(viewer),
-    id,
-  ]);
+  const rows = await sql.query<ScheduleRecord>(
+    `select ${SCHEDULE_COLUMNS} from "schedules" s where ${VISIBLE_SCHEDULE_SQL} and s."id" = $4::uuid`,
+    [...viewerParams(viewer), id],
+  );
   return rows[0] ?? null;
 }

@@ -36,4 +36,7 @@ export function parseLeaseToken(token: string): PresentedLease {
 }
 
 export const leaseLost = () =>
-  jobsError("LEASE_LOST", "this lease is no longer held: the token is unknown, expired and reassigned, or the job has finished");
+  jobsError(
+    "LEASE_LOST",
+    "this lease is no longer held: the token is unknown, expired and reassigned, or the job has finished",
+  );

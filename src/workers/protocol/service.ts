@@ -7,12 +7,33 @@ import { WriteCoalescer } from "@jobs-api/client/node";
 import type { Database } from "../../db/database.ts";
 import { jobsError } from "../../errors.ts";
 import { selectJobsById } from "../../jobs/local/read-jobs.ts";
-import { type GenerationKind, GenerationKinds, type JobRecord, type JobState, type ReasonerType, ReasonerTypes, type Viewer } from "../../jobs/model.ts";
+import {
+  type GenerationKind,
+  GenerationKinds,
+  type JobRecord,
+  type JobState,
+  type ReasonerType,
+  ReasonerTypes,
+  type Viewer,
+} from "../../jobs/model.ts";
 import { isUuid, MAX_PAYLOAD_BYTES, name255, parseInput } from "../../jobs/validation.ts";
 import { leaseLost, parseLeaseToken, type PresentedLease } from "./lease.ts";
 import { appendJobEvents, MAX_EVENT_BYTES, MAX_ITEMS_PER_CALL } from "./sql/appendJobEvents.ts";
-import { appendJobLogs, type LogLine, MAX_LOG_LEVEL_LENGTH, MAX_LOG_MESSAGE_BYTES, MAX_LOG_STEP_LENGTH } from "./sql/appendJobLogs.ts";
-import { claimJobs, type ClaimedJobRow, DEFAULT_LEASE_SECONDS, MAX_CLAIM_BATCH, MAX_LEASE_SECONDS, type ClaimFilter } from "./sql/claimJob.ts";
+import {
+  appendJobLogs,
+  type LogLine,
+  MAX_LOG_LEVEL_LENGTH,
+  MAX_LOG_MESSAGE_BYTES,
+  MAX_LOG_STEP_LENGTH,
+} from "./sql/appendJobLogs.ts";
+import {
+  claimJobs,
+  type ClaimedJobRow,
+  DEFAULT_LEASE_SECONDS,
+  MAX_CLAIM_BATCH,
+  MAX_LEASE_SECONDS,
+  type ClaimFilter,
+} from "./sql/claimJob.ts";
 import { completeJob, type CompletedJob } from "./sql/completeJob.ts";
 import { failJob, type FailedJob } from "./sql/failJob.ts";
 import type { ProblemReport } from "./sql/recordProblems.ts";
@@ -58,7 +79,11 @@ export interface WorkerProtocolOptions {
   /** Told about every completion and failure once it has committed (for the metrics). */
   onFinish?: (report: FinishReport) => void;
   /** Told about every claim: when it started (performance.now()) and what it returned. */
-  onClaim?: (via: "in-process" | "graphql", startedAt: number, claimed: { reasonerType: string; dueOn: Date } | null) => void;
+  onClaim?: (
+    via: "in-process" | "graphql",
+    startedAt: number,
+    claimed: { reasonerType: string; dueOn: Date } | null,
+  ) => void;
 }
 
 /** A job a worker reported on: its new state (a waiting state when a failure was retried). */
@@ -114,10 +139,19 @@ const LeaseSeconds = z.number().int().min(1).max(MAX_LEASE_SECONDS);
 const ClaimLimit = z.number().int().min(1).max(MAX_CLAIM_BATCH);
 const WorkerPageSize = z.number().int().min(1).max(500);
 const Stream = z.string().min(1, "must not be empty").max(255, "must be at most 255 characters");
-const StatusMessage = z.string().max(10_000, "must be at most 10000 characters").nullish().transform((v) => v ?? null);
+const StatusMessage = z
+  .string()
+  .max(10_000, "must be at most 10000 characters")
+  .nullish()
+  .transform((v) => v ?? null);
 const ErrorInput = z.object({
   code: z.string().trim().min(1, "must not be empty").max(255, "must be at most 255 characters"),
-  message: z.string().refine((m) => Buffer.byteLength(m, "utf8") <= MAX_LOG_MESSAGE_BYTES, `must be at most ${MAX_LOG_MESSAGE_BYTES} bytes`),
+  message: z
+    .string()
+    .refine(
+      (m) => Buffer.byteLength(m, "utf8") <= MAX_LOG_MESSAGE_BYTES,
+      `must be at most ${MAX_LOG_MESSAGE_BYTES} bytes`,
+    ),
 });
 /** Most problems one completion or failure may report. */
 export const MAX_PROBLEMS_PER_CALL = 1000;
@@ -126,7 +160,12 @@ const Problems = z
     z.object({
       severity: z.string().trim().min(1, "must not be empty").max(64, "must be at most 64 characters"),
       code: z.string().trim().min(1, "must not be empty").max(255, "must be at most 255 characters"),
-      message: z.string().refine((m) => Buffer.byteLength(m, "utf8") <= MAX_LOG_MESSAGE_BYTES, `must be at most ${MAX_LOG_MESSAGE_BYTES} bytes`),
+      message: z
+        .string()
+        .refine(
+          (m) => Buffer.byteLength(m, "utf8") <= MAX_LOG_MESSAGE_BYTES,
+          `must be at most ${MAX_LOG_MESSAGE_BYTES} bytes`,
+        ),
       details: z.unknown().optional(),
     }),
   )
@@ -137,7 +176,7 @@ const Problems = z
 /** Problems as reported, checked (BAD_USER_INPUT at `problems.<i>.<field>`). */
 function parseProblems(problems: readonly ProblemReport[] | null | undefined): ProblemReport[] {
   const parsed = parseInput(Problems, problems, "problems");
-  parsed.forEach((p, i) => assertJsonSize(p.details ?? null, MAX_EVENT_BYTES, `problems.${i}.details`));
+  for (const [i, p] of parsed.entries()) assertJsonSize(p.details ?? null, MAX_EVENT_BYTES, `problems.${i}.details`);
   assertNoNul(parsed, "problems");
   return parsed;
 }
@@ -146,8 +185,17 @@ const LogLines = z
   .array(
     z.object({
       timestampMs: z.number().finite().nullish(),
-      level: z.string().min(1, "must not be empty").max(MAX_LOG_LEVEL_LENGTH, `must be at most ${MAX_LOG_LEVEL_LENGTH} characters`).nullish(),
-      message: z.string().refine((m) => Buffer.byteLength(m, "utf8") <= MAX_LOG_MESSAGE_BYTES, `must be at most ${MAX_LOG_MESSAGE_BYTES} bytes`),
+      level: z
+        .string()
+        .min(1, "must not be empty")
+        .max(MAX_LOG_LEVEL_LENGTH, `must be at most ${MAX_LOG_LEVEL_LENGTH} characters`)
+        .nullish(),
+      message: z
+        .string()
+        .refine(
+          (m) => Buffer.byteLength(m, "utf8") <= MAX_LOG_MESSAGE_BYTES,
+          `must be at most ${MAX_LOG_MESSAGE_BYTES} bytes`,
+        ),
       step: z.string().max(MAX_LOG_STEP_LENGTH, `must be at most ${MAX_LOG_STEP_LENGTH} characters`).nullish(),
     }),
   )
@@ -155,12 +203,14 @@ const LogLines = z
 
 /** PostgreSQL text and jsonb cannot hold NUL characters; refuse them as input, not as a 500. */
 function assertNoNul(value: unknown, field: string): void {
-  if (JSON.stringify(value ?? null).includes(NUL)) throw jobsError("BAD_USER_INPUT", `${field}: must not contain NUL characters`, { field });
+  if (JSON.stringify(value ?? null).includes(NUL))
+    throw jobsError("BAD_USER_INPUT", `${field}: must not contain NUL characters`, { field });
 }
 
 function assertJsonSize(value: unknown, max: number, field: string): void {
   const size = bytes(value);
-  if (size > max) throw jobsError("BAD_USER_INPUT", `${field} is ${size} bytes; at most ${max} are accepted`, { field });
+  if (size > max)
+    throw jobsError("BAD_USER_INPUT", `${field} is ${size} bytes; at most ${max} are accepted`, { field });
   assertNoNul(value, field);
 }
 
@@ -205,7 +255,12 @@ export class WorkerProtocol {
    * the claim's row; the GraphQL answer reads the full record through the request's loader.
    */
   /** Up to `limit` jobs for a registered worker, in one statement (claimJob: a limit of 1). */
-  async claimForWorker(workerId: string, leaseSeconds: number | null | undefined, viewer: Viewer, limit = 1): Promise<ExecutorLease[]> {
+  async claimForWorker(
+    workerId: string,
+    leaseSeconds: number | null | undefined,
+    viewer: Viewer,
+    limit = 1,
+  ): Promise<ExecutorLease[]> {
     requireWorkerRole(viewer);
     const seconds = parseInput(LeaseSeconds, leaseSeconds ?? DEFAULT_LEASE_SECONDS, "leaseSeconds");
     const count = parseInput(ClaimLimit, limit, "limit");
@@ -254,7 +309,12 @@ export class WorkerProtocol {
     return status;
   }
 
-  async updateStatus(token: string, state: JobState, message: string | null | undefined, caller: Caller): Promise<JobRecord> {
+  async updateStatus(
+    token: string,
+    state: JobState,
+    message: string | null | undefined,
+    caller: Caller,
+  ): Promise<JobRecord> {
     const { lease, tenantId, by } = this.present(token, caller);
     const text = parseInput(StatusMessage, message, "message");
     assertNoNul(text, "message");
@@ -262,7 +322,12 @@ export class WorkerProtocol {
     return this.loadJob(jobId);
   }
 
-  async appendEvents(token: string, stream: string | null | undefined, events: readonly unknown[], caller: Caller): Promise<number> {
+  async appendEvents(
+    token: string,
+    stream: string | null | undefined,
+    events: readonly unknown[],
+    caller: Caller,
+  ): Promise<number> {
     const { lease, tenantId } = this.present(token, caller);
     const s = parseInput(Stream, stream ?? "progress", "stream");
     assertNoNul(s, "stream");
@@ -270,7 +335,8 @@ export class WorkerProtocol {
       throw jobsError("BAD_USER_INPUT", `events: at most ${MAX_ITEMS_PER_CALL} per call`, { field: "events" });
     }
     events.forEach((e, i) => {
-      if (e === undefined || e === null) throw jobsError("BAD_USER_INPUT", `events.${i}: must not be null`, { field: `events.${i}` });
+      if (e === undefined || e === null)
+        throw jobsError("BAD_USER_INPUT", `events.${i}: must not be null`, { field: `events.${i}` });
       assertJsonSize(e, MAX_EVENT_BYTES, `events.${i}`);
     });
     const count = await appendJobEvents(this.db, lease, tenantId, s, events);
@@ -282,7 +348,12 @@ export class WorkerProtocol {
     const { lease, tenantId } = this.present(token, caller);
     const parsed = parseInput(LogLines, lines, "lines");
     const now = Date.now();
-    const rows: LogLine[] = parsed.map((l) => ({ timestampMs: l.timestampMs ?? now, level: l.level ?? "info", message: l.message, step: l.step ?? null }));
+    const rows: LogLine[] = parsed.map((l) => ({
+      timestampMs: l.timestampMs ?? now,
+      level: l.level ?? "info",
+      message: l.message,
+      step: l.step ?? null,
+    }));
     assertNoNul(rows, "lines");
     const count = await appendJobLogs(this.db, lease, tenantId, rows);
     if (count === null) throw leaseLost();
@@ -305,14 +376,26 @@ export class WorkerProtocol {
     assertJsonSize(result, MAX_PAYLOAD_BYTES, "result");
     const problems = parseProblems(reported);
     const ids = [...(artifactIds ?? [])].map(String);
-    if (ids.length > MAX_ITEMS_PER_CALL) throw jobsError("BAD_USER_INPUT", `artifactIds: at most ${MAX_ITEMS_PER_CALL}`, { field: "artifactIds" });
+    if (ids.length > MAX_ITEMS_PER_CALL)
+      throw jobsError("BAD_USER_INPUT", `artifactIds: at most ${MAX_ITEMS_PER_CALL}`, { field: "artifactIds" });
     const done: CompletedJob =
-      (ids.length === 0 && problems.length === 0 ? await this.succeeding.submit({ lease, tenantId, result, by }) : null) ??
+      (ids.length === 0 && problems.length === 0
+        ? await this.succeeding.submit({ lease, tenantId, result, by })
+        : null) ??
       (await this.db.transaction((tx) => completeJob(tx, { lease, tenantId, result, artifactIds: ids, by, problems })));
-    this.options.onFinish?.({ reasonerType: done.reasonerType, state: done.state, failure: false, startedOn: done.startedOn });
+    this.options.onFinish?.({
+      reasonerType: done.reasonerType,
+      state: done.state,
+      failure: false,
+      startedOn: done.startedOn,
+    });
     if (done.state === "SUCCEEDED" && this.options.afterSuccess) {
       try {
-        await this.options.afterSuccess({ jobId: done.jobId, tenantId: done.tenantId, reasonerType: done.reasonerType });
+        await this.options.afterSuccess({
+          jobId: done.jobId,
+          tenantId: done.tenantId,
+          reasonerType: done.reasonerType,
+        });
       } catch (err) {
         this.options.logger?.error({ err, jobId: done.jobId }, "afterSuccess hook failed");
       }
@@ -326,7 +409,11 @@ export class WorkerProtocol {
    */
   completeMany(completions: readonly Completion[], caller: Caller): Promise<CompletedJob>[] {
     if (completions.length > MAX_COMPLETIONS_PER_CALL) {
-      throw jobsError("BAD_USER_INPUT", `completions: at most ${MAX_COMPLETIONS_PER_CALL} per call, got ${completions.length}`, { field: "completions" });
+      throw jobsError(
+        "BAD_USER_INPUT",
+        `completions: at most ${MAX_COMPLETIONS_PER_CALL} per call, got ${completions.length}`,
+        { field: "completions" },
+      );
     }
     return completions.map((c) => this.complete(c.leaseToken, c.result, c.artifactIds, caller, c.problems));
   }
@@ -345,9 +432,22 @@ export class WorkerProtocol {
     assertNoNul(e, "error");
     const problems = parseProblems(reported);
     const failed = await this.db.transaction((tx) =>
-      failJob(tx, { lease, tenantId, error: e, retryable: retryable ?? false, by, problems, handBack: handBack && caller === IN_PROCESS }),
+      failJob(tx, {
+        lease,
+        tenantId,
+        error: e,
+        retryable: retryable ?? false,
+        by,
+        problems,
+        handBack: handBack && caller === IN_PROCESS,
+      }),
     );
-    this.options.onFinish?.({ reasonerType: failed.reasonerType, state: failed.state, failure: true, startedOn: failed.startedOn });
+    this.options.onFinish?.({
+      reasonerType: failed.reasonerType,
+      state: failed.state,
+      failure: true,
+      startedOn: failed.startedOn,
+    });
     return failed;
   }
 
@@ -356,15 +456,21 @@ export class WorkerProtocol {
     const claimed = await claimJobs(this.db, filter);
     const via = filter.workerId ? "graphql" : "in-process";
     if (claimed.length === 0) this.options.onClaim?.(via, startedAt, null);
-    for (const c of claimed) this.options.onClaim?.(via, startedAt, { reasonerType: c.job.reasonerType, dueOn: c.dueOn });
+    for (const c of claimed)
+      this.options.onClaim?.(via, startedAt, { reasonerType: c.job.reasonerType, dueOn: c.dueOn });
     return claimed.map((c) => ({ token: c.token, expiresOn: c.expiresOn, job: c.job }));
   }
 
   /** The lease a token names and the caller's scope; LEASE_LOST for anything not shaped like a token. */
-  private present(token: string, caller: Caller): { lease: PresentedLease; tenantId: string | null; by: string | null } {
+  private present(
+    token: string,
+    caller: Caller,
+  ): { lease: PresentedLease; tenantId: string | null; by: string | null } {
     if (caller !== IN_PROCESS) requireWorkerRole(caller);
     const lease = parseLeaseToken(String(token ?? ""));
-    return caller === IN_PROCESS ? { lease, tenantId: null, by: null } : { lease, tenantId: caller.tenantId, by: caller.userId };
+    return caller === IN_PROCESS
+      ? { lease, tenantId: null, by: null }
+      : { lease, tenantId: caller.tenantId, by: caller.userId };
   }
 
   /** The job as the API shows it (for the GraphQL answer of updateJobStatus). */
@@ -389,7 +495,10 @@ const protocols = new WeakMap<object, WorkerProtocol>();
  * install one with hooks (e.g. afterSuccess for evidence and seals) via setWorkerProtocol; otherwise
  * a plain one is made on first use.
  */
-export function workerProtocolFor(services: { db: Database; logger?: WorkerProtocolOptions["logger"] }): WorkerProtocol {
+export function workerProtocolFor(services: {
+  db: Database;
+  logger?: WorkerProtocolOptions["logger"];
+}): WorkerProtocol {
   let protocol = protocols.get(services);
   if (!protocol) protocols.set(services, (protocol = new WorkerProtocol(services.db, { logger: services.logger })));
   return protocol;

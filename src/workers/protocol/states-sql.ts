@@ -7,8 +7,8 @@ import { claimedState, nativeStateOf, TERMINAL_STATES, waitingState } from "../.
 const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
 /** `case <typeColumn> when 'LOGIC' then '...' ... end` over every reasoner type. */
-export function perTypeSql(typeColumn: string, valueOf: (type: ReasonerType) => string): string {
-  return `(case ${typeColumn}::text ${ALL_REASONER_TYPES.map((t) => `when ${literal(t)} then ${literal(valueOf(t))}`).join(" ")} end)`;
+export function perTypeSql(typeColumn: string, sqlFor: (type: ReasonerType) => string): string {
+  return `(case ${typeColumn}::text ${ALL_REASONER_TYPES.map((t) => `when ${literal(t)} then ${literal(sqlFor(t))}`).join(" ")} end)`;
 }
 
 const nativeOf = (type: ReasonerType, state: JobState) => {
@@ -21,7 +21,8 @@ const nativeOf = (type: ReasonerType, state: JobState) => {
 export const waitingStateSql = (typeColumn: string) => `${perTypeSql(typeColumn, waitingState)}::"JobState"`;
 /** The state a claim moves that row's family to (CLAIMED for agents, RUNNING for the rest). */
 export const claimedStateSql = (typeColumn: string) => `${perTypeSql(typeColumn, claimedState)}::"JobState"`;
-export const claimedNativeStateSql = (typeColumn: string) => perTypeSql(typeColumn, (t) => nativeOf(t, claimedState(t)));
+export const claimedNativeStateSql = (typeColumn: string) =>
+  perTypeSql(typeColumn, (t) => nativeOf(t, claimedState(t)));
 
 /** `('SUCCEEDED', 'FAILED', 'CANCELED')`. */
 export const TERMINAL_SQL = `(${TERMINAL_STATES.map(literal).join(", ")})`;

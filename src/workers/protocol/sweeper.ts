@@ -9,7 +9,12 @@ export interface SweeperLogger {
   info(obj: object, msg?: string): void;
 }
 
-export function startSweeper(db: Database, intervalMs: number, logger: SweeperLogger, onSweep?: (result: SweepResult) => void): () => Promise<void> {
+export function startSweeper(
+  db: Database,
+  intervalMs: number,
+  logger: SweeperLogger,
+  onSweep?: (result: SweepResult) => void,
+): () => Promise<void> {
   if (!(intervalMs > 0)) return async () => undefined;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;

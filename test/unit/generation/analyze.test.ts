@@ -56,20 +56,69 @@ describe("analyzeDataset", () => {
 
   it("computes exact statistics for a float column with a null", () => {
     const price = byName(profile.columns, "price");
-    expect(price).toMatchObject({ count: 3, nulls: 1, distinct: 3, min: 10.5, max: 30.25, mean: 20.25, p25: 15.25, p50: 20, p75: 25.125 });
+    expect(price).toMatchObject({
+      count: 3,
+      nulls: 1,
+      distinct: 3,
+      min: 10.5,
+      max: 30.25,
+      mean: 20.25,
+      p25: 15.25,
+      p50: 20,
+      p75: 25.125,
+    });
     // Sample std: deviations -9.75, -0.25, 10 → (95.0625 + 0.0625 + 100) / 2.
     expect(price?.type === "float" && price.std).toBeCloseTo(Math.sqrt(97.5625), 12);
   });
 
   it("computes exact statistics for int columns", () => {
-    expect(byName(profile.columns, "id")).toMatchObject({ count: 4, nulls: 0, min: 1, max: 4, mean: 2.5, p25: 1.75, p50: 2.5, p75: 3.25 });
-    expect(byName(profile.columns, "qty")).toMatchObject({ count: 3, nulls: 1, min: 3, max: 7, mean: 5, std: 2, p25: 4, p50: 5, p75: 6 });
+    expect(byName(profile.columns, "id")).toMatchObject({
+      count: 4,
+      nulls: 0,
+      min: 1,
+      max: 4,
+      mean: 2.5,
+      p25: 1.75,
+      p50: 2.5,
+      p75: 3.25,
+    });
+    expect(byName(profile.columns, "qty")).toMatchObject({
+      count: 3,
+      nulls: 1,
+      min: 3,
+      max: 7,
+      mean: 5,
+      std: 2,
+      p25: 4,
+      p50: 5,
+      p75: 6,
+    });
   });
 
   it("profiles dates, bools and strings", () => {
-    expect(byName(profile.columns, "day")).toEqual({ name: "day", type: "date", count: 3, nulls: 1, distinct: 3, min: "2024-01-01", max: "2024-02-29" });
-    expect(byName(profile.columns, "active")).toEqual({ name: "active", type: "bool", count: 4, nulls: 0, distinct: 2 });
-    expect(byName(profile.columns, "label")).toEqual({ name: "label", type: "string", count: 4, nulls: 0, distinct: 3 });
+    expect(byName(profile.columns, "day")).toEqual({
+      name: "day",
+      type: "date",
+      count: 3,
+      nulls: 1,
+      distinct: 3,
+      min: "2024-01-01",
+      max: "2024-02-29",
+    });
+    expect(byName(profile.columns, "active")).toEqual({
+      name: "active",
+      type: "bool",
+      count: 4,
+      nulls: 0,
+      distinct: 2,
+    });
+    expect(byName(profile.columns, "label")).toEqual({
+      name: "label",
+      type: "string",
+      count: 4,
+      nulls: 0,
+      distinct: 3,
+    });
   });
 
   it("is JSON-serialisable", () => {
@@ -92,7 +141,16 @@ describe("fitDataset", () => {
     const csv = Buffer.from(["x", ...Array.from({ length: 101 }, (_, i) => String(i))].join("\n") + "\n");
     const fit = fitDataset(csv);
     const x = fit.columns[0] as NumericFit;
-    expect(x).toMatchObject({ kind: "numeric", type: "int", count: 101, nulls: 0, nullRate: 0, min: 0, max: 100, mean: 50 });
+    expect(x).toMatchObject({
+      kind: "numeric",
+      type: "int",
+      count: 101,
+      nulls: 0,
+      nullRate: 0,
+      min: 0,
+      max: 100,
+      mean: 50,
+    });
     expect(x.histogram.edges).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
     expect(x.histogram.counts).toEqual([10, 10, 10, 10, 10, 10, 10, 10, 10, 11]);
   });
@@ -104,7 +162,14 @@ describe("fitDataset", () => {
   });
 
   it("keeps the top 20 categorical values by frequency, ties in value order", () => {
-    const values = [...Array.from({ length: 25 }, (_, i) => `v${String(i).padStart(2, "0")}`), "hot", "hot", "hot", "warm", "warm"];
+    const values = [
+      ...Array.from({ length: 25 }, (_, i) => `v${String(i).padStart(2, "0")}`),
+      "hot",
+      "hot",
+      "hot",
+      "warm",
+      "warm",
+    ];
     const fit = fitDataset(Buffer.from(["c", ...values, ""].join("\n") + "\n"));
     const c = fit.columns[0] as CategoricalFit;
     expect(c.kind).toBe("categorical");
@@ -127,9 +192,20 @@ describe("fitDataset", () => {
       ["label", "category"],
     ]);
     expect(fit.columnSpecs[1]).toMatchObject({ distribution: { kind: "normal", mean: 20.25 }, nullRate: 0.25 });
-    expect(fit.columnSpecs[5]?.distribution).toEqual({ kind: "categorical", values: ["a", "b", "c, d"], weights: [2, 1, 1] });
+    expect(fit.columnSpecs[5]?.distribution).toEqual({
+      kind: "categorical",
+      values: ["a", "b", "c, d"],
+      weights: [2, 1, 1],
+    });
     const mock = generateMock({ rows: 50, spec: { columns: fit.columnSpecs } }, 1);
-    expect(analyzeDataset(mock.csv).columns.map((c) => c.name)).toEqual(["id", "price", "qty", "active", "day", "label"]);
+    expect(analyzeDataset(mock.csv).columns.map((c) => c.name)).toEqual([
+      "id",
+      "price",
+      "qty",
+      "active",
+      "day",
+      "label",
+    ]);
   });
 
   it("is JSON-serialisable", () => {
@@ -172,10 +248,21 @@ describe("liftCsv", () => {
   });
 
   it("lifts MOCK output back to the values it was generated with", () => {
-    const spec = { columns: [{ name: "n", type: "int" as const }, { name: "x", type: "float" as const, nullRate: 0.2 }, { name: "b", type: "bool" as const }] };
+    const spec = {
+      columns: [
+        { name: "n", type: "int" as const },
+        { name: "x", type: "float" as const, nullRate: 0.2 },
+        { name: "b", type: "bool" as const },
+      ],
+    };
     const csv = generateMock({ rows: 100, spec }, 4).csv;
     const jsonl = generateMock({ rows: 100, spec: { ...spec, format: "jsonl" } }, 4).bytes;
-    const parse = (buf: Buffer) => buf.toString().trimEnd().split("\n").map((l) => JSON.parse(l));
+    const parse = (buf: Buffer) =>
+      buf
+        .toString()
+        .trimEnd()
+        .split("\n")
+        .map((l) => JSON.parse(l));
     expect(parse(liftCsv(csv).jsonl)).toEqual(parse(jsonl));
   });
 });

@@ -109,8 +109,15 @@ describe("SYNTHESIZE from a model file", () => {
   it("refuses a model that is not one, naming what is wrong", async () => {
     const { runBuiltInGeneration } = await import("../../../src/families/generation/engine/index.ts");
     const data = Buffer.from("a,b\n1,2\n3,4\n5,7\n");
-    const model = JSON.parse(runBuiltInGeneration("TRAIN", { contract: {}, seed: 1, inputs: [data] }).outputs[0]!.bytes.toString("utf8"));
-    const synth = (m: unknown) => runBuiltInGeneration("SYNTHESIZE", { contract: { rows: 5 }, seed: 1, inputs: [data, Buffer.from(JSON.stringify(m))] });
+    const model = JSON.parse(
+      runBuiltInGeneration("TRAIN", { contract: {}, seed: 1, inputs: [data] }).outputs[0]!.bytes.toString("utf8"),
+    );
+    const synth = (m: unknown) =>
+      runBuiltInGeneration("SYNTHESIZE", {
+        contract: { rows: 5 },
+        seed: 1,
+        inputs: [data, Buffer.from(JSON.stringify(m))],
+      });
     expect(synth(model).rows).toBe(5);
     expect(() => synth({ ...model, correlation: [[1]] })).toThrow(/spec\.model\.correlation: must be 2 × 2/);
     expect(() => synth({ hello: 1 })).toThrow(/not a gaussian-copula\/v1 model/);

@@ -18,7 +18,12 @@ describe("CSV writer", () => {
   });
 
   it("terminates each record with \\n", () => {
-    expect(formatCsv([["a", "b"], ["1", "2"]])).toBe("a,b\n1,2\n");
+    expect(
+      formatCsv([
+        ["a", "b"],
+        ["1", "2"],
+      ]),
+    ).toBe("a,b\n1,2\n");
     expect(formatCsv([])).toBe("");
   });
 });
@@ -36,7 +41,10 @@ describe("CSV parser", () => {
   });
 
   it("reads CRLF, LF and CR record separators, with or without a final one", () => {
-    const expected = [["a", "b"], ["1", "2"]];
+    const expected = [
+      ["a", "b"],
+      ["1", "2"],
+    ];
     expect(parseCsv("a,b\r\n1,2\r\n")).toEqual(expected);
     expect(parseCsv("a,b\n1,2")).toEqual(expected);
     expect(parseCsv("a,b\r1,2\r")).toEqual(expected);
@@ -64,7 +72,10 @@ describe("parseCsvTable", () => {
   it("splits header and rows, skipping blank lines in multi-column tables", () => {
     const table = parseCsvTable("a,b\n1,2\n\n3,4\n");
     expect(table.header).toEqual(["a", "b"]);
-    expect(table.rows).toEqual([["1", "2"], ["3", "4"]]);
+    expect(table.rows).toEqual([
+      ["1", "2"],
+      ["3", "4"],
+    ]);
   });
 
   it("reads a blank line in a one-column table as an empty value", () => {

@@ -76,7 +76,12 @@ describe("evidence bundles", () => {
   const bundle = buildEvidenceBundle(INPUT, key);
 
   it("holds the four files with the documented chain", () => {
-    expect(bundle.files.map((f) => f.name)).toEqual(["contract.json", "run_log.ndjson", "artefacts.ndjson", "chain_seal.json"]);
+    expect(bundle.files.map((f) => f.name)).toEqual([
+      "contract.json",
+      "run_log.ndjson",
+      "artefacts.ndjson",
+      "chain_seal.json",
+    ]);
     const [contract, runLog, artefacts] = bundle.files.map((f) => f.bytes);
     const h0 = sha256(contract as Buffer);
     const h1 = sha256(Buffer.concat([h0, sha256(runLog as Buffer)]));
@@ -94,11 +99,17 @@ describe("evidence bundles", () => {
       publicKey: key.publicKeyPem,
       chain: [h0, h1, h2].map((h) => `sha256:${h.toString("hex")}`),
     });
-    expect(seal.files.map((f: { name: string }) => f.name)).toEqual(["contract.json", "run_log.ndjson", "artefacts.ndjson"]);
+    expect(seal.files.map((f: { name: string }) => f.name)).toEqual([
+      "contract.json",
+      "run_log.ndjson",
+      "artefacts.ndjson",
+    ]);
   });
 
   it("writes the contract as canonical JSON, so key order does not change the root", () => {
-    expect(fileNamed(bundle.files, "contract.json").bytes.toString()).toBe('{"kind":"MOCK","rows":1,"spec":{"columns":[{"name":"a","type":"int"}]}}');
+    expect(fileNamed(bundle.files, "contract.json").bytes.toString()).toBe(
+      '{"kind":"MOCK","rows":1,"spec":{"columns":[{"name":"a","type":"int"}]}}',
+    );
     const reordered = { spec: INPUT.contract.spec, rows: 1, kind: "MOCK" };
     const again = buildEvidenceBundle({ ...INPUT, contract: reordered }, key);
     expect(again.rootHash).toBe(bundle.rootHash);
@@ -112,14 +123,19 @@ describe("evidence bundles", () => {
   });
 
   it("refuses artefacts without a sha256 content hash", () => {
-    expect(() => buildEvidenceBundle({ ...INPUT, artefacts: [{ name: "x", contentHash: "md5:abc", sizeBytes: 1 }] }, key)).toThrow(/contentHash/);
+    expect(() =>
+      buildEvidenceBundle({ ...INPUT, artefacts: [{ name: "x", contentHash: "md5:abc", sizeBytes: 1 }] }, key),
+    ).toThrow(/contentHash/);
   });
 
   it("verifies what it built", () => {
     expect(verifyEvidenceBundle(bundle.files)).toEqual({ verified: true, mismatches: [], rootHash: bundle.rootHash });
     expect(
-      verifyEvidenceBundle(bundle.files, { artefacts: [{ name: "mock.csv", contentHash: contentHash(csv) }], rootHash: bundle.rootHash, publicKey: key.publicKeyPem })
-        .verified,
+      verifyEvidenceBundle(bundle.files, {
+        artefacts: [{ name: "mock.csv", contentHash: contentHash(csv) }],
+        rootHash: bundle.rootHash,
+        publicKey: key.publicKeyPem,
+      }).verified,
     ).toBe(true);
     expect(verifyEvidenceBundle(bundle.files, { publicKey: key.publicKeyId }).verified).toBe(true);
   });
@@ -128,20 +144,23 @@ describe("evidence bundles", () => {
     expect(verifyEvidenceBundle([...bundle.files].reverse()).verified).toBe(true);
   });
 
-  it.each(["contract.json", "run_log.ndjson", "artefacts.ndjson", "chain_seal.json"])("detects any changed byte of %s, naming it", (name) => {
-    const size = fileNamed(bundle.files, name).bytes.length;
-    for (let i = 0; i < size; i++) {
-      for (const flip of [0x01, 0x20]) {
-        const files = copy(bundle.files);
-        const target = fileNamed(files, name).bytes;
-        target[i] = (target[i] as number) ^ flip;
-        const result = verifyEvidenceBundle(files);
-        if (result.verified || !result.mismatches.some((m) => m.startsWith(`${name}:`))) {
-          throw new Error(`byte ${i} of ${name} ^ ${flip} went unnoticed: ${JSON.stringify(result.mismatches)}`);
+  it.each(["contract.json", "run_log.ndjson", "artefacts.ndjson", "chain_seal.json"])(
+    "detects any changed byte of %s, naming it",
+    (name) => {
+      const size = fileNamed(bundle.files, name).bytes.length;
+      for (let i = 0; i < size; i++) {
+        for (const flip of [0x01, 0x20]) {
+          const files = copy(bundle.files);
+          const target = fileNamed(files, name).bytes;
+          target[i] = (target[i] as number) ^ flip;
+          const result = verifyEvidenceBundle(files);
+          if (result.verified || !result.mismatches.some((m) => m.startsWith(`${name}:`))) {
+            throw new Error(`byte ${i} of ${name} ^ ${flip} went unnoticed: ${JSON.stringify(result.mismatches)}`);
+          }
         }
       }
-    }
-  });
+    },
+  );
 
   it("reports a changed chained file against that file only, with the root it now hashes to", () => {
     const files = copy(bundle.files);
@@ -190,11 +209,19 @@ describe("evidence bundles", () => {
   });
 
   it("reports missing, duplicated and foreign files", () => {
-    const result = verifyEvidenceBundle([...bundle.files.slice(1), bundle.files[1] as never, { name: "extra.txt", bytes: Buffer.alloc(0) }]);
+    const result = verifyEvidenceBundle([
+      ...bundle.files.slice(1),
+      bundle.files[1] as never,
+      { name: "extra.txt", bytes: Buffer.alloc(0) },
+    ]);
     expect(result.verified).toBe(false);
     expect(result.rootHash).toBe("");
     expect(result.mismatches).toEqual(
-      expect.arrayContaining(["run_log.ndjson: appears more than once", "extra.txt: not an evidence bundle file", "contract.json: missing"]),
+      expect.arrayContaining([
+        "run_log.ndjson: appears more than once",
+        "extra.txt: not an evidence bundle file",
+        "contract.json: missing",
+      ]),
     );
   });
 });

@@ -9,23 +9,41 @@ import { PlantSchema, simulateCsv } from "../../../src/families/generation/engin
 
 describe("FABRICATE", () => {
   it("reads the common phrasings into a contract MOCK accepts", () => {
-    const c = fabricateContract("unique order id; customer email; amount in USD between 5 and 500; status one of pending, shipped, delivered");
+    const c = fabricateContract(
+      "unique order id; customer email; amount in USD between 5 and 500; status one of pending, shipped, delivered",
+    );
     expect(c.columns).toEqual([
       { name: "order_id", type: "uuid", unique: true, format: "uuid" },
       { name: "customer_email", type: "email", format: "email" },
-      { name: "amount", type: "float", distribution: { kind: "uniform", min: 5, max: 500 }, unit: "USD", format: "decimal(2)" },
-      { name: "status", type: "category", distribution: { kind: "categorical", values: ["pending", "shipped", "delivered"] } },
+      {
+        name: "amount",
+        type: "float",
+        distribution: { kind: "uniform", min: 5, max: 500 },
+        unit: "USD",
+        format: "decimal(2)",
+      },
+      {
+        name: "status",
+        type: "category",
+        distribution: { kind: "categorical", values: ["pending", "shipped", "delivered"] },
+      },
     ]);
     expect(c.problems).toEqual([]);
     expect(c.contractHash).toMatch(/^sha256:[0-9a-f]{64}$/);
     // The same words give the same contract (and hash); MOCK runs it.
-    expect(fabricateContract("unique order id; customer email; amount in USD between 5 and 500; status one of pending, shipped, delivered")).toEqual(c);
+    expect(
+      fabricateContract(
+        "unique order id; customer email; amount in USD between 5 and 500; status one of pending, shipped, delivered",
+      ),
+    ).toEqual(c);
     const mock = runBuiltInGeneration("MOCK", { contract: { rows: 50, spec: { contract: c } }, seed: 1, inputs: [] });
     expect(parseCsvTable(mock.outputs[0]!.bytes).columns).toEqual(["order_id", "customer_email", "amount", "status"]);
   });
 
   it("reads integers, counts, normal ranges, null rates, booleans and dates; keeps the enumeration's spelling", () => {
-    const c = fabricateContract("people: age integer from 18 to 90, height around 170 ± 10, 5% missing phone, active flag, signup date, plan one of Free, Pro or Enterprise");
+    const c = fabricateContract(
+      "people: age integer from 18 to 90, height around 170 ± 10, 5% missing phone, active flag, signup date, plan one of Free, Pro or Enterprise",
+    );
     expect(c.name).toBe("people");
     expect(contractColumnSpecs(c)).toEqual([
       { name: "age", type: "int", distribution: { kind: "uniform", min: 18, max: 90 } },
@@ -38,7 +56,9 @@ describe("FABRICATE", () => {
   });
 
   it("says in problems what it did not understand, and makes no column of it", () => {
-    const c = fabricateContract("customer email; whatever the marketing team feels like on a sunny day; zorblax; unique active flag");
+    const c = fabricateContract(
+      "customer email; whatever the marketing team feels like on a sunny day; zorblax; unique active flag",
+    );
     expect(c.columns.map((x) => x.name)).toEqual(["customer_email", "zorblax", "active"]);
     expect(c.problems.map((p) => p.code)).toEqual(["UNRECOGNIZED_PHRASE", "TYPE_ASSUMED", "UNIQUE_IGNORED"]);
     expect(c.problems[0]!.message).toContain("sunny day");
@@ -47,7 +67,9 @@ describe("FABRICATE", () => {
 
 describe("SCENARIO_FABRICATE", () => {
   it("reads times in seconds, minutes and hours, parameters, and sorts events by time", () => {
-    const s = fabricateScenario("a leak of 0.004 m3/s at 1 h for 10 min. valve stuck at 30% at 20 min; setpoint attack to 3.5 at 90 s for 30 s\nlevel sensor drift of 0.2 m per hour after 2 min");
+    const s = fabricateScenario(
+      "a leak of 0.004 m3/s at 1 h for 10 min. valve stuck at 30% at 20 min; setpoint attack to 3.5 at 90 s for 30 s\nlevel sensor drift of 0.2 m per hour after 2 min",
+    );
     expect(s.events).toEqual([
       { type: "SETPOINT_ATTACK", startS: 90, durationS: 30, setpointM: 3.5 },
       { type: "SENSOR_DRIFT", startS: 120, durationS: 60, tag: "level", ratePerHour: 0.2 },
@@ -66,7 +88,14 @@ describe("SCENARIO_FABRICATE", () => {
 
 describe("SIMULATE plant", () => {
   const run = (events: unknown[], rows = 400, spec: Record<string, unknown> = {}) =>
-    parseCsvTable([...simulateCsv({ plant: PlantSchema.parse(spec), scenario: { format: "scenario/v1", events } as never, rows }, 3)].join("")).rows;
+    parseCsvTable(
+      [
+        ...simulateCsv(
+          { plant: PlantSchema.parse(spec), scenario: { format: "scenario/v1", events } as never, rows },
+          3,
+        ),
+      ].join(""),
+    ).rows;
   const level = (rows: string[][], i: number) => Number(rows[i]![1]);
 
   it("holds the level near the setpoint with no events, reproducibly", () => {
@@ -88,7 +117,15 @@ describe("SIMULATE plant", () => {
   });
 
   it("refuses bad plant parameters, naming the field", () => {
-    expect(() => runBuiltInGeneration("SIMULATE", { contract: { rows: 10, spec: { tankAreaM2: 0 } }, seed: 1, inputs: [] })).toThrow(/spec\.tankAreaM2/);
-    expect(() => runBuiltInGeneration("SIMULATE", { contract: { rows: 10, spec: { scenario: { events: [{ type: "METEOR", startS: 1 }] } } }, seed: 1, inputs: [] })).toThrow(/spec\.scenario\.events\[0\]\.type/);
+    expect(() =>
+      runBuiltInGeneration("SIMULATE", { contract: { rows: 10, spec: { tankAreaM2: 0 } }, seed: 1, inputs: [] }),
+    ).toThrow(/spec\.tankAreaM2/);
+    expect(() =>
+      runBuiltInGeneration("SIMULATE", {
+        contract: { rows: 10, spec: { scenario: { events: [{ type: "METEOR", startS: 1 }] } } },
+        seed: 1,
+        inputs: [],
+      }),
+    ).toThrow(/spec\.scenario\.events\[0\]\.type/);
   });
 });

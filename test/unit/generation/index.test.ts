@@ -22,7 +22,13 @@ describe("runBuiltInGeneration", () => {
   });
 
   it("runs MOCK as CSV, deterministically", () => {
-    const contract = { kind: "MOCK", rows: 10, description: "customers with name and age", seed: 42, planTier: "STANDARD" };
+    const contract = {
+      kind: "MOCK",
+      rows: 10,
+      description: "customers with name and age",
+      seed: 42,
+      planTier: "STANDARD",
+    };
     const run = runBuiltInGeneration("MOCK", { contract, seed: 42, inputs: [] });
     expect(run.rows).toBe(10);
     expect(run.outputs.map((o) => [o.name, o.artifactType, o.mimeType])).toEqual([["mock.csv", "dataset", "text/csv"]]);
@@ -42,7 +48,10 @@ describe("runBuiltInGeneration", () => {
     const analyze = runBuiltInGeneration("ANALYZE", { contract: {}, seed: 0, inputs: [CSV] });
     expect(analyze.rows).toBe(3);
     expect(analyze.outputs.map((o) => o.name)).toEqual(["profile.json"]);
-    expect(JSON.parse(analyze.outputs[0]?.bytes.toString() ?? "")).toMatchObject({ rows: 3, columns: [{ name: "id", type: "int" }, { name: "price", mean: 3.5 }, { name: "label" }] });
+    expect(JSON.parse(analyze.outputs[0]?.bytes.toString() ?? "")).toMatchObject({
+      rows: 3,
+      columns: [{ name: "id", type: "int" }, { name: "price", mean: 3.5 }, { name: "label" }],
+    });
     jsonSafe(analyze.result);
 
     const fit = runBuiltInGeneration("FIT", { contract: {}, seed: 0, inputs: [CSV] });
@@ -66,13 +75,25 @@ describe("runBuiltInGeneration", () => {
   it("runs VERIFY against spec.artifacts", () => {
     const other = Buffer.from("other");
     const run = runBuiltInGeneration("VERIFY", {
-      contract: { spec: { artifacts: [{ name: "data.csv", expectedHash: contentHash(CSV) }, { name: "other", expectedHash: contentHash(CSV) }] } },
+      contract: {
+        spec: {
+          artifacts: [
+            { name: "data.csv", expectedHash: contentHash(CSV) },
+            { name: "other", expectedHash: contentHash(CSV) },
+          ],
+        },
+      },
       seed: 0,
       inputs: [CSV, other],
     });
     expect(run.rows).toBe(0);
     expect(run.outputs.map((o) => o.name)).toEqual(["verify.json"]);
-    expect(run.result).toEqual({ kind: "VERIFY", ok: false, checked: 2, mismatches: [{ name: "other", expected: contentHash(CSV), actual: contentHash(other) }] });
+    expect(run.result).toEqual({
+      kind: "VERIFY",
+      ok: false,
+      checked: 2,
+      mismatches: [{ name: "other", expected: contentHash(CSV), actual: contentHash(other) }],
+    });
   });
 
   it("rejects unusable inputs as input faults", () => {
@@ -85,20 +106,36 @@ describe("runBuiltInGeneration", () => {
       }
       throw new Error("expected a throw");
     };
-    expect(fault(() => runBuiltInGeneration("ANALYZE", { contract: {}, seed: 0, inputs: [] }))).toBeInstanceOf(GenerationInputError);
-    expect(fault(() => runBuiltInGeneration("LIFT", { contract: {}, seed: 0, inputs: [CSV, CSV] }))).toBeInstanceOf(GenerationInputError);
-    expect(fault(() => runBuiltInGeneration("FIT", { contract: {}, seed: 0, inputs: [Buffer.from('a\n"open')] }))).toBeInstanceOf(CsvParseError);
-    expect(fault(() => runBuiltInGeneration("MOCK", { contract: { rows: "ten" }, seed: 0, inputs: [] }))).toBeInstanceOf(MockSpecError);
-    const verify = fault(() => runBuiltInGeneration("VERIFY", { contract: { spec: {} }, seed: 0, inputs: [CSV] }));
-    expect((verify as GenerationInputError).field).toBe("spec.artifacts");
-    expect(fault(() => runBuiltInGeneration("VERIFY", { contract: { spec: { artifacts: [{ name: "a", expectedHash: "x" }] } }, seed: 0, inputs: [] }))).toBeInstanceOf(
+    expect(fault(() => runBuiltInGeneration("ANALYZE", { contract: {}, seed: 0, inputs: [] }))).toBeInstanceOf(
       GenerationInputError,
     );
+    expect(fault(() => runBuiltInGeneration("LIFT", { contract: {}, seed: 0, inputs: [CSV, CSV] }))).toBeInstanceOf(
+      GenerationInputError,
+    );
+    expect(
+      fault(() => runBuiltInGeneration("FIT", { contract: {}, seed: 0, inputs: [Buffer.from('a\n"open')] })),
+    ).toBeInstanceOf(CsvParseError);
+    expect(
+      fault(() => runBuiltInGeneration("MOCK", { contract: { rows: "ten" }, seed: 0, inputs: [] })),
+    ).toBeInstanceOf(MockSpecError);
+    const verify = fault(() => runBuiltInGeneration("VERIFY", { contract: { spec: {} }, seed: 0, inputs: [CSV] }));
+    expect((verify as GenerationInputError).field).toBe("spec.artifacts");
+    expect(
+      fault(() =>
+        runBuiltInGeneration("VERIFY", {
+          contract: { spec: { artifacts: [{ name: "a", expectedHash: "x" }] } },
+          seed: 0,
+          inputs: [],
+        }),
+      ),
+    ).toBeInstanceOf(GenerationInputError);
     expect(isGenerationInputFault(new Error("disk full"))).toBe(false);
   });
 
   it("throws UnsupportedKindError for a kind it does not know", () => {
-    expect(() => runBuiltInGeneration("NOPE" as never, { contract: {}, seed: 0, inputs: [] })).toThrow(UnsupportedKindError);
+    expect(() => runBuiltInGeneration("NOPE" as never, { contract: {}, seed: 0, inputs: [] })).toThrow(
+      UnsupportedKindError,
+    );
   });
 
   it.each(["TRAIN", "SYNTHESIZE"] as const)("%s without a dataset is an input fault", (kind) => {
@@ -106,7 +143,12 @@ describe("runBuiltInGeneration", () => {
     expect(run).toThrow(GenerationInputError);
   });
 
-  it.each(["FABRICATE", "SCENARIO_FABRICATE"] as const)("%s without a description is an input fault naming it", (kind) => {
-    expect(() => runBuiltInGeneration(kind, { contract: { description: " " }, seed: 0, inputs: [] })).toThrow(/description/);
-  });
+  it.each(["FABRICATE", "SCENARIO_FABRICATE"] as const)(
+    "%s without a description is an input fault naming it",
+    (kind) => {
+      expect(() => runBuiltInGeneration(kind, { contract: { description: " " }, seed: 0, inputs: [] })).toThrow(
+        /description/,
+      );
+    },
+  );
 });

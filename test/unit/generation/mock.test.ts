@@ -85,12 +85,16 @@ describe("generateMock output", () => {
 
   it("formats each type deterministically", () => {
     const cols = columnsOf(generateMock(SIX_COLUMNS, 42).csv);
-    expect(cols.id?.every((v) => /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(v))).toBe(true);
+    expect(cols.id?.every((v) => /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(v))).toBe(
+      true,
+    );
     expect(new Set(cols.id).size).toBe(20_000);
     expect(cols.full_name?.every((v) => /^[A-Z][a-z]+ [A-Z][a-z]+$/.test(v))).toBe(true);
     expect(cols.email?.every((v) => /^[a-z]+\.[a-z]+\d{1,3}@example\.(com|org|net)$/.test(v))).toBe(true);
     expect(cols.balance?.every((v) => /^-?\d+\.\d{2}$/.test(v))).toBe(true);
-    expect(cols.signup_date?.every((v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && v >= "2015-01-01" && v <= "2024-12-31")).toBe(true);
+    expect(
+      cols.signup_date?.every((v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && v >= "2015-01-01" && v <= "2024-12-31"),
+    ).toBe(true);
   });
 
   it("formats floats with fixed decimals and no negative zero", () => {
@@ -106,8 +110,14 @@ describe("generateMock output", () => {
   });
 
   it("quotes categorical values that need it", () => {
-    const values = ['a,b', 'say "hi"', "two\nlines"];
-    const result = generateMock({ rows: 300, spec: { columns: [{ name: "v", type: "category", distribution: { kind: "categorical", values } }] } }, 3);
+    const values = ["a,b", 'say "hi"', "two\nlines"];
+    const result = generateMock(
+      {
+        rows: 300,
+        spec: { columns: [{ name: "v", type: "category", distribution: { kind: "categorical", values } }] },
+      },
+      3,
+    );
     const parsed = columnsOf(result.csv).v ?? [];
     expect(parsed).toHaveLength(300);
     expect(new Set(parsed)).toEqual(new Set(values));
@@ -145,7 +155,11 @@ describe("generateMock output", () => {
     expect(chunks).toHaveLength(3);
     expect(Buffer.concat(chunks).equals(whole)).toBe(true);
     const jsonl = generateMock({ rows: 2_500, spec: { ...SIX_COLUMNS.spec, format: "jsonl" } }, 5).bytes;
-    expect(Buffer.concat([...generateMockChunks({ rows: 2_500, spec: { ...SIX_COLUMNS.spec, format: "jsonl" } }, 5, { chunkRows: 700 })]).equals(jsonl)).toBe(true);
+    expect(
+      Buffer.concat([
+        ...generateMockChunks({ rows: 2_500, spec: { ...SIX_COLUMNS.spec, format: "jsonl" } }, 5, { chunkRows: 700 }),
+      ]).equals(jsonl),
+    ).toBe(true);
   });
 });
 
@@ -171,7 +185,10 @@ describe("generateMock distributions", () => {
   });
 
   it("draws categorical values only from the list, honouring weights", () => {
-    const values = draw({ type: "category", distribution: { kind: "categorical", values: ["red", "green", "blue"], weights: [8, 2, 0] } });
+    const values = draw({
+      type: "category",
+      distribution: { kind: "categorical", values: ["red", "green", "blue"], weights: [8, 2, 0] },
+    });
     expect(new Set(values)).toEqual(new Set(["red", "green"]));
     const red = values.filter((v) => v === "red").length / values.length;
     expect(red).toBeGreaterThan(0.77);
@@ -188,7 +205,19 @@ describe("generateMock distributions", () => {
   });
 
   it("fills in defaults from the column name", () => {
-    const result = generateMock({ rows: 500, spec: { columns: [{ name: "age", type: "int" }, { name: "country", type: "category" }, { name: "qty", type: "float" }] } }, 2);
+    const result = generateMock(
+      {
+        rows: 500,
+        spec: {
+          columns: [
+            { name: "age", type: "int" },
+            { name: "country", type: "category" },
+            { name: "qty", type: "float" },
+          ],
+        },
+      },
+      2,
+    );
     expect(result.columns[0]?.distribution).toEqual({ kind: "uniform", min: 18, max: 90 });
     expect(result.columns[1]?.distribution?.kind).toBe("categorical");
     // "qty" hints an int; for a float column the generic default applies instead.
@@ -211,7 +240,9 @@ describe("description inference", () => {
   });
 
   it("types money as float, labels as category, ids as uuid, flags as bool", () => {
-    const columns = inferColumnsFromDescription("Orders: customer id, unit price, total amount, country, status, category, is active; quantity");
+    const columns = inferColumnsFromDescription(
+      "Orders: customer id, unit price, total amount, country, status, category, is active; quantity",
+    );
     expect(Object.fromEntries(columns.map((c) => [c.name, c.type]))).toEqual({
       customer_id: "uuid",
       unit_price: "float",
@@ -255,7 +286,10 @@ describe("description inference", () => {
   });
 
   it("prefers spec columns over the description", () => {
-    const result = generateMock({ rows: 1, description: "customers with email", spec: { columns: [{ name: "z", type: "bool" }] } }, 1);
+    const result = generateMock(
+      { rows: 1, description: "customers with email", spec: { columns: [{ name: "z", type: "bool" }] } },
+      1,
+    );
     expect(result.columns.map((c) => c.name)).toEqual(["z"]);
   });
 });
@@ -266,13 +300,41 @@ describe("spec validation", () => {
   it.each([
     ["an unknown type", { name: "a", type: "decimal" }, "spec.columns[0].type"],
     ["an empty name", { name: " ", type: "int" }, "spec.columns[0].name"],
-    ["min above max", { name: "a", type: "int", distribution: { kind: "uniform", min: 5, max: 1 } }, "spec.columns[0].distribution.max"],
-    ["a negative std", { name: "a", type: "float", distribution: { kind: "normal", mean: 0, std: -1 } }, "spec.columns[0].distribution.std"],
-    ["an unknown distribution", { name: "a", type: "float", distribution: { kind: "poisson" } }, "spec.columns[0].distribution.kind"],
-    ["numbers for labels", { name: "a", type: "category", distribution: { kind: "uniform", min: 0, max: 1 } }, "spec.columns[0].distribution.kind"],
-    ["no categories", { name: "a", type: "category", distribution: { kind: "categorical", values: [] } }, "spec.columns[0].distribution.values"],
-    ["weights of another length", { name: "a", type: "category", distribution: { kind: "categorical", values: ["x", "y"], weights: [1] } }, "spec.columns[0].distribution.weights"],
-    ["zero weights", { name: "a", type: "category", distribution: { kind: "categorical", values: ["x"], weights: [0] } }, "spec.columns[0].distribution.weights"],
+    [
+      "min above max",
+      { name: "a", type: "int", distribution: { kind: "uniform", min: 5, max: 1 } },
+      "spec.columns[0].distribution.max",
+    ],
+    [
+      "a negative std",
+      { name: "a", type: "float", distribution: { kind: "normal", mean: 0, std: -1 } },
+      "spec.columns[0].distribution.std",
+    ],
+    [
+      "an unknown distribution",
+      { name: "a", type: "float", distribution: { kind: "poisson" } },
+      "spec.columns[0].distribution.kind",
+    ],
+    [
+      "numbers for labels",
+      { name: "a", type: "category", distribution: { kind: "uniform", min: 0, max: 1 } },
+      "spec.columns[0].distribution.kind",
+    ],
+    [
+      "no categories",
+      { name: "a", type: "category", distribution: { kind: "categorical", values: [] } },
+      "spec.columns[0].distribution.values",
+    ],
+    [
+      "weights of another length",
+      { name: "a", type: "category", distribution: { kind: "categorical", values: ["x", "y"], weights: [1] } },
+      "spec.columns[0].distribution.weights",
+    ],
+    [
+      "zero weights",
+      { name: "a", type: "category", distribution: { kind: "categorical", values: ["x"], weights: [0] } },
+      "spec.columns[0].distribution.weights",
+    ],
     ["a nullRate above 1", { name: "a", type: "int", nullRate: 1.5 }, "spec.columns[0].nullRate"],
     ["a misspelt key", { name: "a", type: "int", nullrate: 0.1 }, "spec.columns[0]"],
   ])("rejects %s, naming %s", (_what, column, field) => {
@@ -282,7 +344,20 @@ describe("spec validation", () => {
   });
 
   it("rejects duplicate names, bad rows, a bad format and a bad seed", () => {
-    const dup = specError(() => generateMock({ rows: 1, spec: { columns: [{ name: "a", type: "int" }, { name: "a", type: "bool" }] } }, 1));
+    const dup = specError(() =>
+      generateMock(
+        {
+          rows: 1,
+          spec: {
+            columns: [
+              { name: "a", type: "int" },
+              { name: "a", type: "bool" },
+            ],
+          },
+        },
+        1,
+      ),
+    );
     expect(dup.field).toBe("spec.columns[1].name");
     expect(dup.message).toContain('duplicate column name "a"');
     expect(specError(() => generateMock({ rows: -1 }, 1)).field).toBe("rows");
@@ -293,6 +368,9 @@ describe("spec validation", () => {
 
   it("exports ColumnSpecSchema for callers", () => {
     expect(ColumnSpecSchema.safeParse({ name: "a", type: "email" }).success).toBe(true);
-    expect(ColumnSpecSchema.safeParse({ name: "a", type: "email", distribution: { kind: "normal", mean: 0, std: 1 } }).success).toBe(false);
+    expect(
+      ColumnSpecSchema.safeParse({ name: "a", type: "email", distribution: { kind: "normal", mean: 0, std: 1 } })
+        .success,
+    ).toBe(false);
   });
 });

@@ -4,11 +4,18 @@ import { computeSealHash, type SealFields, verifySealChain } from "../../../src/
 import { verifyArtifacts } from "../../../src/families/generation/engine/verify.ts";
 
 const root = (s: string) => contentHash(s);
-const FIRST: SealFields = { previousSealHash: null, jobId: "job-1", rootHash: root("a"), createdOn: "2025-01-01T00:00:00.000Z" };
+const FIRST: SealFields = {
+  previousSealHash: null,
+  jobId: "job-1",
+  rootHash: root("a"),
+  createdOn: "2025-01-01T00:00:00.000Z",
+};
 
 describe("computeSealHash", () => {
   it("is sha256 over the canonical JSON of the four fields", () => {
-    const expected = contentHash(`{"createdOn":"2025-01-01T00:00:00.000Z","jobId":"job-1","previousSealHash":null,"rootHash":"${root("a")}"}`);
+    const expected = contentHash(
+      `{"createdOn":"2025-01-01T00:00:00.000Z","jobId":"job-1","previousSealHash":null,"rootHash":"${root("a")}"}`,
+    );
     expect(computeSealHash(FIRST)).toBe(expected);
   });
 
@@ -35,7 +42,12 @@ describe("computeSealHash", () => {
 describe("verifySealChain", () => {
   const chain: (SealFields & { sealHash: string })[] = [];
   for (let i = 0; i < 4; i++) {
-    const fields: SealFields = { previousSealHash: chain[i - 1]?.sealHash ?? null, jobId: `job-${i}`, rootHash: root(`r${i}`), createdOn: `2025-01-0${i + 1}T00:00:00.000Z` };
+    const fields: SealFields = {
+      previousSealHash: chain[i - 1]?.sealHash ?? null,
+      jobId: `job-${i}`,
+      rootHash: root(`r${i}`),
+      createdOn: `2025-01-0${i + 1}T00:00:00.000Z`,
+    };
     chain.push({ ...fields, sealHash: computeSealHash(fields) });
   }
 

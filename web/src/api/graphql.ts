@@ -35,14 +35,20 @@ export const KEY_REFUSED_EVENT = "jobs:key-refused";
 export async function gql<R, V>(key: string, doc: Doc<R, V>, variables?: V): Promise<R> {
   const res = await fetch("/graphql", {
     method: "POST",
-    headers: { "content-type": "application/json", accept: "application/graphql-response+json, application/json", authorization: `Bearer ${key}` },
+    headers: {
+      "content-type": "application/json",
+      accept: "application/graphql-response+json, application/json",
+      authorization: `Bearer ${key}`,
+    },
     body: JSON.stringify({ query: doc.toString(), variables: variables ?? {} }),
   });
   let body: { data?: R; errors?: ApiErrorBody[] };
   try {
     body = (await res.json()) as typeof body;
   } catch {
-    throw new ApiError([{ message: `the server answered ${res.status} without GraphQL`, extensions: { code: "INTERNAL_SERVER_ERROR" } }]);
+    throw new ApiError([
+      { message: `the server answered ${res.status} without GraphQL`, extensions: { code: "INTERNAL_SERVER_ERROR" } },
+    ]);
   }
   if (body.errors?.length) {
     const error = new ApiError(body.errors);
@@ -68,7 +74,13 @@ export function liveClient(key: string): Client {
 }
 
 /** Subscribes; returns the unsubscribe function. */
-export function subscribe<R, V>(client: Client, doc: Doc<R, V>, variables: V, onData: (data: R) => void, onError?: (error: ApiError) => void): () => void {
+export function subscribe<R, V>(
+  client: Client,
+  doc: Doc<R, V>,
+  variables: V,
+  onData: (data: R) => void,
+  onError?: (error: ApiError) => void,
+): () => void {
   return client.subscribe<R>(
     { query: doc.toString(), variables: (variables ?? {}) as Record<string, unknown> },
     {

@@ -24,8 +24,10 @@ export const SchedulesQuery: Doc<{ schedules: { edges: { node: ScheduleRow }[] }
   }
 `;
 
-export const PauseScheduleMutation: Doc<{ pauseSchedule: { id: string } }, { id: string }> = `mutation DashboardPauseSchedule($id: ID!) { pauseSchedule(id: $id) { id } }`;
-export const ResumeScheduleMutation: Doc<{ resumeSchedule: { id: string } }, { id: string }> = `mutation DashboardResumeSchedule($id: ID!) { resumeSchedule(id: $id) { id } }`;
+export const PauseScheduleMutation: Doc<{ pauseSchedule: { id: string } }, { id: string }> =
+  `mutation DashboardPauseSchedule($id: ID!) { pauseSchedule(id: $id) { id } }`;
+export const ResumeScheduleMutation: Doc<{ resumeSchedule: { id: string } }, { id: string }> =
+  `mutation DashboardResumeSchedule($id: ID!) { resumeSchedule(id: $id) { id } }`;
 
 export interface AuditRow {
   id: string;

@@ -30,7 +30,11 @@ export class SignInError extends Error {}
 export async function signIn(rawKey: string): Promise<SessionInfo> {
   const key = rawKey.trim().replace(/^Bearer\s+/i, "");
   if (!key) throw new SignInError("Enter an API key.");
-  const res = await fetch("/session", { method: "POST", headers: { authorization: `Bearer ${key}` }, credentials: "same-origin" });
+  const res = await fetch("/session", {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}` },
+    credentials: "same-origin",
+  });
   if (res.status === 401) throw new SignInError("This API key is not valid (unknown or revoked).");
   if (res.status === 429) throw new SignInError("Too many requests with this key; wait a minute and try again.");
   if (!res.ok) throw new SignInError(`Signing in failed (the server answered ${res.status}).`);

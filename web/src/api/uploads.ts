@@ -14,8 +14,12 @@ export async function uploadDataset(key: string, file: File): Promise<Uploaded> 
     headers: { authorization: `Bearer ${key}`, "content-type": file.type || "application/octet-stream" },
     body: file,
   });
-  if (res.status === 404) throw new UploadError("This server does not accept dataset uploads (PUT /uploads answered 404); give the id of an existing artifact instead.");
+  if (res.status === 404)
+    throw new UploadError(
+      "This server does not accept dataset uploads (PUT /uploads answered 404); give the id of an existing artifact instead.",
+    );
   const body = (await res.json().catch(() => null)) as (Uploaded & { errors?: { message: string }[] }) | null;
-  if (!res.ok || !body?.id) throw new UploadError(`The upload failed: ${body?.errors?.[0]?.message ?? `the server answered ${res.status}`}`);
+  if (!res.ok || !body?.id)
+    throw new UploadError(`The upload failed: ${body?.errors?.[0]?.message ?? `the server answered ${res.status}`}`);
   return body;
 }

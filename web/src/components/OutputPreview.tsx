@@ -70,9 +70,16 @@ export function OutputPreview({ artifact }: { artifact: ArtifactFieldsFragment }
           return (
             <div key={col} className="histogram">
               <h3>
-                {h} <span className="muted">{numeric ? "numeric" : distinct ? "every value distinct" : "most frequent"}</span>
+                {h}{" "}
+                <span className="muted">
+                  {numeric ? "numeric" : distinct ? "every value distinct" : "most frequent"}
+                </span>
               </h3>
-              {distinct ? <p className="hint">{body.length} distinct values, no two alike.</p> : <BarChart compact bars={bars} label={`Histogram of column ${h}`} />}
+              {distinct ? (
+                <p className="hint">{body.length} distinct values, no two alike.</p>
+              ) : (
+                <BarChart compact bars={bars} label={`Histogram of column ${h}`} />
+              )}
             </div>
           );
         })}

@@ -22,7 +22,17 @@ function ticks(max: number, count = 4): number[] {
 }
 
 /** Lines over time; x is epoch milliseconds. */
-export function LineChart({ series, label, xFormat = (x) => new Date(x).toLocaleTimeString(), yLabel }: { series: Series[]; label: string; xFormat?: (x: number) => string; yLabel?: string }) {
+export function LineChart({
+  series,
+  label,
+  xFormat = (x) => new Date(x).toLocaleTimeString(),
+  yLabel,
+}: {
+  series: Series[];
+  label: string;
+  xFormat?: (x: number) => string;
+  yLabel?: string;
+}) {
   const all = series.flatMap((s) => s.points);
   if (all.length === 0) return <p className="hint">No data yet.</p>;
   const minX = Math.min(...all.map((p) => p.x));
@@ -55,9 +65,15 @@ export function LineChart({ series, label, xFormat = (x) => new Date(x).toLocale
         )}
         {series.map((s, i) => (
           <g key={s.name}>
-            <polyline fill="none" stroke={colorOf(i)} strokeWidth={2} points={s.points.map((p) => `${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(" ")} />
+            <polyline
+              fill="none"
+              stroke={colorOf(i)}
+              strokeWidth={2}
+              points={s.points.map((p) => `${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(" ")}
+            />
             {/* Few points (a job's progress events): each is marked, so even one shows. */}
-            {s.points.length <= 30 && s.points.map((p, j) => <circle key={j} cx={sx(p.x)} cy={sy(p.y)} r={3} fill={colorOf(i)} />)}
+            {s.points.length <= 30 &&
+              s.points.map((p, j) => <circle key={j} cx={sx(p.x)} cy={sy(p.y)} r={3} fill={colorOf(i)} />)}
           </g>
         ))}
       </svg>
@@ -96,7 +112,14 @@ export function BarChart({ bars, label, compact = false }: { bars: Bar[]; label:
         {bars.map((b, i) => {
           const bh = (b.value / max) * (h - bottom - 6);
           return (
-            <rect key={i} x={4 + i * slot + 1} y={h - bottom - bh} width={Math.max(1, slot - 2)} height={bh} fill={colorOf(0)}>
+            <rect
+              key={i}
+              x={4 + i * slot + 1}
+              y={h - bottom - bh}
+              width={Math.max(1, slot - 2)}
+              height={bh}
+              fill={colorOf(0)}
+            >
               <title>{`${b.label}: ${b.value}`}</title>
             </rect>
           );

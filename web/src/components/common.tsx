@@ -11,7 +11,13 @@ export function ErrorBox({ error, what }: { error: ApiError | null; what?: strin
     <p className="error" role="alert">
       {what ? `${what}: ` : ""}
       {error.message}
-      {error.code !== "UNKNOWN" && error.code !== "CLIENT" && <span className="code"> ({error.code}{error.field ? `, ${error.field}` : ""})</span>}
+      {error.code !== "UNKNOWN" && error.code !== "CLIENT" && (
+        <span className="code">
+          {" "}
+          ({error.code}
+          {error.field ? `, ${error.field}` : ""})
+        </span>
+      )}
     </p>
   );
 }

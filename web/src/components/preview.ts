@@ -67,7 +67,12 @@ export function parseNdjson(text: string, maxRows: number): string[][] {
     }
   });
   const header = [...new Set(objects.flatMap((o) => Object.keys(o)))];
-  return [header, ...objects.map((o) => header.map((h) => (o[h] == null ? "" : typeof o[h] === "object" ? JSON.stringify(o[h]) : String(o[h]))))];
+  return [
+    header,
+    ...objects.map((o) =>
+      header.map((h) => (o[h] == null ? "" : typeof o[h] === "object" ? JSON.stringify(o[h]) : String(o[h]))),
+    ),
+  ];
 }
 
 export function histogram(values: string[], bins = 12): { numeric: boolean; distinct: boolean; bars: Bar[] } {

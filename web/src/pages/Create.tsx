@@ -2,7 +2,13 @@
 import { cloneElement, type FormEvent, type ReactElement, useEffect, useId, useState } from "react";
 import { useLocation, useSearch } from "wouter";
 import { gql } from "../api/graphql.ts";
-import { AddAgentJobMutation, CreateGenerationJobMutation, CreateJobMutation, EstimateCreditsQuery, RunBatchJobMutation } from "../api/documents.ts";
+import {
+  AddAgentJobMutation,
+  CreateGenerationJobMutation,
+  CreateJobMutation,
+  EstimateCreditsQuery,
+  RunBatchJobMutation,
+} from "../api/documents.ts";
 import { uploadDataset, UploadError } from "../api/uploads.ts";
 import { ErrorBox } from "../components/common.tsx";
 import type { GenerationKind, PlanTier, ReasonerType } from "../gql/graphql.ts";
@@ -11,7 +17,18 @@ import { useSession } from "../session-context.tsx";
 import { FAMILIES } from "./jobs-filter.ts";
 import { jobPath } from "./Jobs.tsx";
 
-const KINDS: GenerationKind[] = ["MOCK", "SYNTHESIZE", "SIMULATE", "ANALYZE", "TRAIN", "FIT", "VERIFY", "FABRICATE", "SCENARIO_FABRICATE", "LIFT"];
+const KINDS: GenerationKind[] = [
+  "MOCK",
+  "SYNTHESIZE",
+  "SIMULATE",
+  "ANALYZE",
+  "TRAIN",
+  "FIT",
+  "VERIFY",
+  "FABRICATE",
+  "SCENARIO_FABRICATE",
+  "LIFT",
+];
 /** Kinds whose spec.input names a dataset (an upload's or an artifact's id). */
 const READS_DATASET = new Set<GenerationKind>(["ANALYZE", "TRAIN", "FIT", "VERIFY", "LIFT"]);
 const TIERS: PlanTier[] = ["FREE", "STANDARD", "ENTERPRISE"];
@@ -53,7 +70,9 @@ export function CreatePage() {
       {current === "GENERATION" && <GenerationForm />}
       {current === "AGENT" && <AgentForm />}
       {current === "BATCH" && <BatchForm />}
-      {(current === "LOGIC" || current === "PRESCRIPTIVE" || current === "PREDICTIVE") && <GenericForm key={current} reasonerType={current} />}
+      {(current === "LOGIC" || current === "PRESCRIPTIVE" || current === "PREDICTIVE") && (
+        <GenericForm key={current} reasonerType={current} />
+      )}
     </>
   );
 }
@@ -71,7 +90,15 @@ function useCreate(run: () => Promise<{ jobId: string; reasonerType: ReasonerTyp
 }
 
 /** A labelled control; the hint is its description, not part of its name. */
-function Field({ label, children, hint }: { label: string; children: ReactElement<{ id?: string; "aria-describedby"?: string }>; hint?: string }) {
+function Field({
+  label,
+  children,
+  hint,
+}: {
+  label: string;
+  children: ReactElement<{ id?: string; "aria-describedby"?: string }>;
+  hint?: string;
+}) {
   const id = useId();
   return (
     <div className="field">
@@ -97,7 +124,11 @@ function GenerationForm() {
   const [input, setInput] = useState("");
   const [model, setModel] = useState("");
   const [spec, setSpec] = useState("");
-  const [upload, setUpload] = useState<{ busy: boolean; message: string | null; error: string | null }>({ busy: false, message: null, error: null });
+  const [upload, setUpload] = useState<{ busy: boolean; message: string | null; error: string | null }>({
+    busy: false,
+    message: null,
+    error: null,
+  });
   const rowCount = Number(rows);
   const validRows = Number.isInteger(rowCount) && rowCount > 0;
   const [estimateRows, setEstimateRows] = useState(rowCount);
@@ -106,12 +137,20 @@ function GenerationForm() {
     const t = window.setTimeout(() => setEstimateRows(rowCount), 250);
     return () => window.clearTimeout(t);
   }, [rowCount]);
-  const estimate = useQuery(EstimateCreditsQuery, { kind, rows: estimateRows }, { skip: !(Number.isInteger(estimateRows) && estimateRows > 0) });
+  const estimate = useQuery(
+    EstimateCreditsQuery,
+    { kind, rows: estimateRows },
+    { skip: !(Number.isInteger(estimateRows) && estimateRows > 0) },
+  );
 
   const create = useCreate(async () => {
     const extra = (parseJson(spec, "Spec") ?? {}) as Record<string, unknown>;
     if (typeof extra !== "object" || Array.isArray(extra)) throw new FormError("Spec must be a JSON object");
-    const fullSpec = { ...extra, ...(READS_DATASET.has(kind) && input.trim() ? { input: input.trim() } : {}), ...(kind === "SYNTHESIZE" && model.trim() ? { model: model.trim() } : {}) };
+    const fullSpec = {
+      ...extra,
+      ...(READS_DATASET.has(kind) && input.trim() ? { input: input.trim() } : {}),
+      ...(kind === "SYNTHESIZE" && model.trim() ? { model: model.trim() } : {}),
+    };
     const result = await gql(key, CreateGenerationJobMutation, {
       input: {
         kind,
@@ -132,7 +171,11 @@ function GenerationForm() {
     try {
       const stored = await uploadDataset(key, file);
       setInput(stored.id);
-      setUpload({ busy: false, message: `Uploaded ${file.name} (${stored.sizeBytes} bytes) as ${stored.id}.`, error: null });
+      setUpload({
+        busy: false,
+        message: `Uploaded ${file.name} (${stored.sizeBytes} bytes) as ${stored.id}.`,
+        error: null,
+      });
     } catch (err) {
       setUpload({ busy: false, message: null, error: err instanceof UploadError ? err.message : "The upload failed." });
     }
@@ -170,7 +213,12 @@ function GenerationForm() {
         <fieldset>
           <legend>Input dataset</legend>
           <Field label="Dataset file">
-            <input type="file" accept=".csv,.ndjson,.jsonl,.json,text/csv,application/json" disabled={upload.busy} onChange={(e) => void onFile(e.target.files?.[0])} />
+            <input
+              type="file"
+              accept=".csv,.ndjson,.jsonl,.json,text/csv,application/json"
+              disabled={upload.busy}
+              onChange={(e) => void onFile(e.target.files?.[0])}
+            />
           </Field>
           <Field label="Dataset id" hint="Filled in by an upload, or the id of an artifact you can see.">
             <input value={input} onChange={(e) => setInput(e.target.value)} />
@@ -210,7 +258,14 @@ function GenerationForm() {
 
 function AgentForm() {
   const { key } = useSession();
-  const [v, setV] = useState({ functionName: "", modelId: "", displayName: "", description: "", assignedAgentId: "", parameters: "" });
+  const [v, setV] = useState({
+    functionName: "",
+    modelId: "",
+    displayName: "",
+    description: "",
+    assignedAgentId: "",
+    parameters: "",
+  });
   const set = (k: keyof typeof v) => (e: { target: { value: string } }) => setV({ ...v, [k]: e.target.value });
   const create = useCreate(async () => {
     const parameters = parseJson(v.parameters, "Parameters");
@@ -254,7 +309,11 @@ function AgentForm() {
   );
 }
 
-const EXAMPLE_STEPS = JSON.stringify([{ name: "make", run: { reasonerType: "GENERATION", payload: { kind: "MOCK", rows: 100 } } }], null, 2);
+const EXAMPLE_STEPS = JSON.stringify(
+  [{ name: "make", run: { reasonerType: "GENERATION", payload: { kind: "MOCK", rows: 100 } } }],
+  null,
+  2,
+);
 
 function BatchForm() {
   const { key } = useSession();
@@ -271,7 +330,10 @@ function BatchForm() {
       <Field label="Name">
         <input value={name} onChange={(e) => setName(e.target.value)} required />
       </Field>
-      <Field label="Steps (JSON)" hint='Each {name, run: {reasonerType, reasonerName?, payload}}; a later step may use "$steps.<name>.artifacts[0]".'>
+      <Field
+        label="Steps (JSON)"
+        hint='Each {name, run: {reasonerType, reasonerName?, payload}}; a later step may use "$steps.<name>.artifacts[0]".'
+      >
         <textarea rows={10} className="mono" value={steps} onChange={(e) => setSteps(e.target.value)} />
       </Field>
       <button type="submit" disabled={create.busy}>
@@ -290,7 +352,13 @@ function GenericForm({ reasonerType }: { reasonerType: ReasonerType }) {
   const [timeout, setTimeoutMins] = useState("");
   const create = useCreate(async () => {
     const result = await gql(key, CreateJobMutation, {
-      input: { reasonerType, reasonerName: reasonerName.trim(), name: name.trim() || undefined, payload: parseJson(payload, "Payload") ?? {}, timeoutMins: optionalInt(timeout, "Timeout") },
+      input: {
+        reasonerType,
+        reasonerName: reasonerName.trim(),
+        name: name.trim() || undefined,
+        payload: parseJson(payload, "Payload") ?? {},
+        timeoutMins: optionalInt(timeout, "Timeout"),
+      },
     });
     return result.createJob.job;
   });

@@ -2,7 +2,15 @@
 import { useState } from "react";
 import { Link, useLocation } from "wouter";
 import { gql } from "../api/graphql.ts";
-import { CancelJobMutation, JobEventsSubscription, JobLogsSubscription, JobLookupQuery, JobQuery, JobUpdatedSubscription, RerunJobMutation } from "../api/documents.ts";
+import {
+  CancelJobMutation,
+  JobEventsSubscription,
+  JobLogsSubscription,
+  JobLookupQuery,
+  JobQuery,
+  JobUpdatedSubscription,
+  RerunJobMutation,
+} from "../api/documents.ts";
 import { ErrorBox, JsonBlock, Section, StateBadge } from "../components/common.tsx";
 import { LineChart } from "../components/charts.tsx";
 import { isPreviewable, OutputPreview } from "../components/OutputPreview.tsx";
@@ -46,15 +54,37 @@ function NotFound({ jobId }: { jobId: string }) {
 
 function JobView({ reasonerType, jobId }: { reasonerType: ReasonerType; jobId: string }) {
   const query = useQuery(JobQuery, { reasonerType, jobId });
-  const liveError = useSubscription(JobUpdatedSubscription, { reasonerType, jobId }, (data) => query.setData(() => ({ job: data.jobUpdated })), query.data?.job != null);
+  const liveError = useSubscription(
+    JobUpdatedSubscription,
+    { reasonerType, jobId },
+    (data) => query.setData(() => ({ job: data.jobUpdated })),
+    query.data?.job != null,
+  );
   const job = query.data?.job;
   if (query.error) return <ErrorBox error={query.error} what="Could not load the job" />;
   if (!query.data) return <p role="status">Loading…</p>;
   if (!job) return <NotFound jobId={jobId} />;
-  return <JobDetails job={job} reload={query.reload} liveError={liveError} onChanged={(j) => query.setData(() => ({ job: j }))} />;
+  return (
+    <JobDetails
+      job={job}
+      reload={query.reload}
+      liveError={liveError}
+      onChanged={(j) => query.setData(() => ({ job: j }))}
+    />
+  );
 }
 
-function JobDetails({ job, reload, liveError, onChanged }: { job: JobPageFragment; reload(): void; liveError: ReturnType<typeof useSubscription>; onChanged(job: JobPageFragment): void }) {
+function JobDetails({
+  job,
+  reload,
+  liveError,
+  onChanged,
+}: {
+  job: JobPageFragment;
+  reload(): void;
+  liveError: ReturnType<typeof useSubscription>;
+  onChanged(job: JobPageFragment): void;
+}) {
   const now = useNow();
   const running = job.startedOn && !job.finishedOn;
   const generation = job.__typename === "GenerationJob" ? (job as Family<"GenerationJob">) : null;
@@ -151,7 +181,9 @@ function JobActions({ job, onChanged }: { job: JobPageFragment; onChanged(job: J
   const { key } = useSession();
   const [, navigate] = useLocation();
   const [confirming, setConfirming] = useState(false);
-  const cancel = useAction(async () => (await gql(key, CancelJobMutation, { reasonerType: job.reasonerType, jobId: job.jobId })).cancelJob);
+  const cancel = useAction(
+    async () => (await gql(key, CancelJobMutation, { reasonerType: job.reasonerType, jobId: job.jobId })).cancelJob,
+  );
   const rerun = useAction(async () => (await gql(key, RerunJobMutation, { jobId: job.jobId })).rerunJob.job);
   const cancellable = !TERMINAL_STATES.has(job.state) && job.state !== "CANCELING";
   return (
@@ -162,6 +194,7 @@ function JobActions({ job, onChanged }: { job: JobPageFragment; onChanged(job: J
         </button>
       )}
       {cancellable && confirming && (
+        // biome-ignore lint/a11y/useSemanticElements: an inline confirmation, not a form; a fieldset would restyle it.
         <div role="group" aria-label="Confirm cancel" className="confirm">
           <span>Cancel this job?</span>
           <button
@@ -176,6 +209,7 @@ function JobActions({ job, onChanged }: { job: JobPageFragment; onChanged(job: J
           >
             Yes, cancel the job
           </button>
+          {/* biome-ignore lint/a11y/noAutofocus: focus moves to the safe answer of the confirmation just opened. */}
           <button type="button" onClick={() => setConfirming(false)} autoFocus>
             Keep it
           </button>
@@ -259,7 +293,11 @@ function GenerationOutput({ job }: { job: Family<"GenerationJob"> }) {
       <Section title="Evidence">
         {job.evidence ? (
           <>
-            <p className={job.evidence.verified ? "ok" : "error"}>{job.evidence.verified ? "✓ Verified: the bundle's hash chain and signature check out." : "✗ Not verified: the bundle does not match its signature."}</p>
+            <p className={job.evidence.verified ? "ok" : "error"}>
+              {job.evidence.verified
+                ? "✓ Verified: the bundle's hash chain and signature check out."
+                : "✗ Not verified: the bundle does not match its signature."}
+            </p>
             <dl className="facts hashes">
               <dt>Root hash</dt>
               <dd>
@@ -330,7 +368,13 @@ function BatchSteps({ job }: { job: Family<"BatchJob"> }) {
                 </td>
                 <td>{time(s.startedOn)}</td>
                 <td>{time(s.finishedOn)}</td>
-                <td>{s.childJobId ? <Link href={`/jobs/any/${encodeURIComponent(s.childJobId)}`}>{s.childJobId}</Link> : <span className="muted">not started</span>}</td>
+                <td>
+                  {s.childJobId ? (
+                    <Link href={`/jobs/any/${encodeURIComponent(s.childJobId)}`}>{s.childJobId}</Link>
+                  ) : (
+                    <span className="muted">not started</span>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -364,8 +408,10 @@ export function progressOf(data: unknown): number | null {
 
 function EventsAndProgress({ job }: { job: JobPageFragment }) {
   const [events, setEvents] = useState<EventRow[]>([]);
-  useSubscription(JobEventsSubscription, { reasonerType: job.reasonerType, jobId: job.jobId, stream: "progress" }, ({ jobEvents: e }) =>
-    setEvents((all) => (all.some((x) => x.cursor === e.cursor) ? all : [...all, e])),
+  useSubscription(
+    JobEventsSubscription,
+    { reasonerType: job.reasonerType, jobId: job.jobId, stream: "progress" },
+    ({ jobEvents: e }) => setEvents((all) => (all.some((x) => x.cursor === e.cursor) ? all : [...all, e])),
   );
   const reported = events.flatMap((e) => {
     const p = progressOf(e.data);
@@ -373,10 +419,19 @@ function EventsAndProgress({ job }: { job: JobPageFragment }) {
   });
   // The job starts at 0 %: a short job that reports only its end still draws a line.
   const started = job.startedOn ? Date.parse(job.startedOn) : null;
-  const points = reported.length > 0 && started !== null && started < reported[0]!.x ? [{ x: started, y: 0 }, ...reported] : reported;
+  const points =
+    reported.length > 0 && started !== null && started < reported[0]!.x
+      ? [{ x: started, y: 0 }, ...reported]
+      : reported;
   return (
     <Section title="Events">
-      {points.length > 0 && <LineChart series={[{ name: "progress", points }]} label={`Progress of the job over time, last at ${points[points.length - 1]!.y}%`} yLabel="% done" />}
+      {points.length > 0 && (
+        <LineChart
+          series={[{ name: "progress", points }]}
+          label={`Progress of the job over time, last at ${points[points.length - 1]!.y}%`}
+          yLabel="% done"
+        />
+      )}
       {events.length === 0 ? (
         <p className="hint">No events yet.</p>
       ) : (
@@ -410,7 +465,11 @@ function Logs({ job }: { job: JobPageFragment }) {
     setLines((all) => (all.some((x) => x.cursor === line.cursor) ? all : [...all, line].slice(-MAX_LOG_LINES))),
   );
   const needle = filter.toLowerCase();
-  const shown = lines.filter((l) => (!level || l.level === level) && (!needle || l.message.toLowerCase().includes(needle) || (l.step ?? "").toLowerCase().includes(needle)));
+  const shown = lines.filter(
+    (l) =>
+      (!level || l.level === level) &&
+      (!needle || l.message.toLowerCase().includes(needle) || (l.step ?? "").toLowerCase().includes(needle)),
+  );
   const levels = [...new Set(lines.map((l) => l.level))];
   return (
     <Section title="Logs">
@@ -432,10 +491,13 @@ function Logs({ job }: { job: JobPageFragment }) {
           {shown.length} of {lines.length} lines{!TERMINAL_STATES.has(job.state) ? " · tailing" : ""}
         </span>
       </div>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable to scroll by keyboard. */}
+      {/* biome-ignore lint/a11y/useAriaPropsSupportedByRole: the label names the scrollable region for screen readers. */}
       <pre className="logs" tabIndex={0} aria-label="Log lines">
         {shown.map((l) => (
           <div key={l.cursor} className={`log log-${l.level}`}>
-            <span className="muted">{new Date(l.timestampMs).toLocaleTimeString()}</span> <span className="level">{l.level}</span>
+            <span className="muted">{new Date(l.timestampMs).toLocaleTimeString()}</span>{" "}
+            <span className="level">{l.level}</span>
             {l.step ? <span className="muted"> [{l.step}]</span> : null} {l.message}
           </div>
         ))}

@@ -28,7 +28,9 @@ export function JobsPage() {
   const go = (next: ListParams, replace = false) => navigate(`/jobs${writeParams(next)}`, { replace });
 
   const liveError = useSubscription(JobsChangedSubscription, { filter }, ({ jobsChanged: job }) => {
-    const shown = query.data?.jobs.edges.some((e) => e.node.jobId === job.jobId && e.node.reasonerType === job.reasonerType);
+    const shown = query.data?.jobs.edges.some(
+      (e) => e.node.jobId === job.jobId && e.node.reasonerType === job.reasonerType,
+    );
     if (!shown && !params.after) setLiveNote(`New job: ${job.name ?? job.jobId}`);
     query.setData((data) => {
       if (!data) return data;
@@ -41,7 +43,13 @@ export function JobsPage() {
       }
       // New jobs are the newest: they belong on the first page only.
       if (params.after) return data;
-      return { jobs: { ...data.jobs, totalCount: data.jobs.totalCount + 1, edges: [{ node: job }, ...edges].slice(0, PAGE_SIZE) } };
+      return {
+        jobs: {
+          ...data.jobs,
+          totalCount: data.jobs.totalCount + 1,
+          edges: [{ node: job }, ...edges].slice(0, PAGE_SIZE),
+        },
+      };
     });
   });
 
@@ -72,7 +80,9 @@ export function JobsPage() {
             </tr>
           </thead>
           <tbody>
-            {jobs?.edges.map(({ node }) => <JobRow key={`${node.reasonerType}/${node.jobId}`} job={node} now={now} />)}
+            {jobs?.edges.map(({ node }) => (
+              <JobRow key={`${node.reasonerType}/${node.jobId}`} job={node} now={now} />
+            ))}
             {jobs && jobs.edges.length === 0 && (
               <tr>
                 <td colSpan={6} className="empty">
@@ -90,7 +100,11 @@ export function JobsPage() {
         <button type="button" disabled={!params.after} onClick={() => window.history.back()}>
           Previous
         </button>
-        <button type="button" disabled={!jobs?.pageInfo.hasNextPage} onClick={() => jobs?.pageInfo.endCursor && go({ ...params, after: jobs.pageInfo.endCursor })}>
+        <button
+          type="button"
+          disabled={!jobs?.pageInfo.hasNextPage}
+          onClick={() => jobs?.pageInfo.endCursor && go({ ...params, after: jobs.pageInfo.endCursor })}
+        >
           Next
         </button>
       </nav>
@@ -121,7 +135,15 @@ function JobRow({ job, now }: { job: JobRowFragment; now: number }) {
   );
 }
 
-function Filters({ params, isAdmin, onChange }: { params: ListParams; isAdmin: boolean; onChange(next: ListParams): void }) {
+function Filters({
+  params,
+  isAdmin,
+  onChange,
+}: {
+  params: ListParams;
+  isAdmin: boolean;
+  onChange(next: ListParams): void;
+}) {
   const [name, setName] = useState(params.name);
   const [createdBy, setCreatedBy] = useState(params.createdBy);
   useEffect(() => {
@@ -137,7 +159,10 @@ function Filters({ params, isAdmin, onChange }: { params: ListParams; isAdmin: b
     <form className="filters" onSubmit={submit} aria-label="Filters">
       <label>
         Family
-        <select value={params.family} onChange={(e) => onChange({ ...params, family: e.target.value as ListParams["family"] })}>
+        <select
+          value={params.family}
+          onChange={(e) => onChange({ ...params, family: e.target.value as ListParams["family"] })}
+        >
           <option value="">All families</option>
           {FAMILIES.map((f) => (
             <option key={f}>{f}</option>
@@ -146,7 +171,10 @@ function Filters({ params, isAdmin, onChange }: { params: ListParams; isAdmin: b
       </label>
       <label>
         State
-        <select value={params.state} onChange={(e) => onChange({ ...params, state: e.target.value as ListParams["state"] })}>
+        <select
+          value={params.state}
+          onChange={(e) => onChange({ ...params, state: e.target.value as ListParams["state"] })}
+        >
           <option value="">Any state</option>
           {STATES.map((s) => (
             <option key={s}>{s}</option>
@@ -155,19 +183,37 @@ function Filters({ params, isAdmin, onChange }: { params: ListParams; isAdmin: b
       </label>
       <label>
         Name
-        <input type="search" value={name} onChange={(e) => setName(e.target.value)} onBlur={() => name !== params.name && onChange({ ...params, name: name.trim() })} />
+        <input
+          type="search"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          onBlur={() => name !== params.name && onChange({ ...params, name: name.trim() })}
+        />
       </label>
       <label>
         Created by
-        <input type="search" value={createdBy} onChange={(e) => setCreatedBy(e.target.value)} onBlur={() => createdBy !== params.createdBy && onChange({ ...params, createdBy: createdBy.trim() })} />
+        <input
+          type="search"
+          value={createdBy}
+          onChange={(e) => setCreatedBy(e.target.value)}
+          onBlur={() => createdBy !== params.createdBy && onChange({ ...params, createdBy: createdBy.trim() })}
+        />
       </label>
       <label className="check">
-        <input type="checkbox" checked={params.active} onChange={(e) => onChange({ ...params, active: e.target.checked })} />
+        <input
+          type="checkbox"
+          checked={params.active}
+          onChange={(e) => onChange({ ...params, active: e.target.checked })}
+        />
         Only active
       </label>
       {isAdmin && (
         <label className="check">
-          <input type="checkbox" checked={params.all} onChange={(e) => onChange({ ...params, all: e.target.checked })} />
+          <input
+            type="checkbox"
+            checked={params.all}
+            onChange={(e) => onChange({ ...params, all: e.target.checked })}
+          />
           All users
         </label>
       )}

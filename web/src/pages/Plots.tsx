@@ -28,7 +28,9 @@ export function PlotsPage() {
       <h1>Plots</h1>
       <ErrorBox error={query.error} what="Could not load the jobs" />
       <p className="hint">
-        From the newest {jobs.length} of {query.data?.jobs.totalCount ?? "…"} jobs{session.isAdmin ? " of every user" : ""}: each job is waiting from its creation until it starts, running until it finishes, then counted in its final state.
+        From the newest {jobs.length} of {query.data?.jobs.totalCount ?? "…"} jobs
+        {session.isAdmin ? " of every user" : ""}: each job is waiting from its creation until it starts, running until
+        it finishes, then counted in its final state.
       </p>
       <Section title="Jobs per state over time">
         <LineChart series={perState} label="Number of jobs in each state over time" />

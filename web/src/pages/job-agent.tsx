@@ -1,7 +1,12 @@
 // An agent job's extras: the function, its file and revisions, comments, archive/restore, access.
 import { type FormEvent, useState } from "react";
 import { gql } from "../api/graphql.ts";
-import { AddCommentMutation, ArchiveJobMutation, CreateJobAccessMutation, RestoreJobMutation } from "../api/documents.ts";
+import {
+  AddCommentMutation,
+  ArchiveJobMutation,
+  CreateJobAccessMutation,
+  RestoreJobMutation,
+} from "../api/documents.ts";
 import { ErrorBox, JsonBlock, Section } from "../components/common.tsx";
 import { bytes, samePath, time } from "../format.ts";
 import type { AccessRelation, JobPageFragment } from "../gql/graphql.ts";
@@ -18,11 +23,17 @@ export function AgentExtras({ job, reload }: { job: AgentJob; reload(): void }) 
   const [relation, setRelation] = useState<AccessRelation>("VIEWER");
   const addComment = useAction(async () => gql(key, AddCommentMutation, { jobId: job.jobId, content: comment }));
   const archive = useAction(async (archived: boolean) =>
-    archived ? gql(key, RestoreJobMutation, { jobId: job.jobId, reason: reason || null }) : gql(key, ArchiveJobMutation, { jobId: job.jobId, reason: reason || null }),
+    archived
+      ? gql(key, RestoreJobMutation, { jobId: job.jobId, reason: reason || null })
+      : gql(key, ArchiveJobMutation, { jobId: job.jobId, reason: reason || null }),
   );
   const grant = useAction(async () => {
     const byEmail = subject.includes("@");
-    return gql(key, CreateJobAccessMutation, { jobId: job.jobId, relation, ...(byEmail ? { email: subject } : { subjectId: subject }) });
+    return gql(key, CreateJobAccessMutation, {
+      jobId: job.jobId,
+      relation,
+      ...(byEmail ? { email: subject } : { subjectId: subject }),
+    });
   });
   const archived = job.archiveStatus === "ARCHIVED";
   const f = job.function;

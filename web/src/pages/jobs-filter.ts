@@ -2,7 +2,20 @@
 import type { JobFilter, JobState, ReasonerType } from "../gql/graphql.ts";
 
 export const FAMILIES: ReasonerType[] = ["LOGIC", "PRESCRIPTIVE", "PREDICTIVE", "AGENT", "GENERATION", "BATCH"];
-export const STATES: JobState[] = ["CREATED", "QUEUED", "PENDING", "CLAIMED", "VALIDATING", "RUNNING", "UPLOADING", "CANCELING", "SUCCEEDED", "FAILED", "CANCELED", "UNKNOWN"];
+export const STATES: JobState[] = [
+  "CREATED",
+  "QUEUED",
+  "PENDING",
+  "CLAIMED",
+  "VALIDATING",
+  "RUNNING",
+  "UPLOADING",
+  "CANCELING",
+  "SUCCEEDED",
+  "FAILED",
+  "CANCELED",
+  "UNKNOWN",
+];
 
 export interface ListParams {
   family: ReasonerType | "";

@@ -23,7 +23,11 @@ export function phaseAt(job: JobTimes, t: number): string | null {
   return "WAITING";
 }
 
-export function statesOverTime(jobs: readonly JobTimes[], now: number, samples = 60): { perState: Series[]; queueDepth: Series } {
+export function statesOverTime(
+  jobs: readonly JobTimes[],
+  now: number,
+  samples = 60,
+): { perState: Series[]; queueDepth: Series } {
   if (jobs.length === 0) return { perState: [], queueDepth: { name: "waiting", points: [] } };
   const start = Math.min(...jobs.map((j) => Date.parse(j.createdOn)));
   const step = Math.max(1, (now - start) / (samples - 1));
@@ -39,6 +43,8 @@ export function statesOverTime(jobs: readonly JobTimes[], now: number, samples =
     }
     for (const p of phases) counts.get(p)!.push({ x: t, y: tally.get(p) ?? 0 });
   }
-  const perState = phases.map((name) => ({ name: name.toLowerCase(), points: counts.get(name)! })).filter((s) => s.points.some((p) => p.y > 0));
+  const perState = phases
+    .map((name) => ({ name: name.toLowerCase(), points: counts.get(name)! }))
+    .filter((s) => s.points.some((p) => p.y > 0));
   return { perState, queueDepth: { name: "waiting", points: counts.get("WAITING")! } };
 }

@@ -44,10 +44,18 @@ export const ColumnSpecSchema = z
   })
   .superRefine((column, ctx) => {
     if (column.unique && !UNIQUE_TYPES.includes(column.type)) {
-      ctx.addIssue({ code: "custom", path: ["unique"], message: `a ${column.type} column cannot be unique (unique applies to ${UNIQUE_TYPES.join(", ")})` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["unique"],
+        message: `a ${column.type} column cannot be unique (unique applies to ${UNIQUE_TYPES.join(", ")})`,
+      });
     }
     if (column.unique && column.distribution && column.distribution.kind !== "uniform") {
-      ctx.addIssue({ code: "custom", path: ["distribution", "kind"], message: "a unique column takes a uniform range (or none)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["distribution", "kind"],
+        message: "a unique column takes a uniform range (or none)",
+      });
     }
     const d = column.distribution;
     if (!d) return;
@@ -61,9 +69,17 @@ export const ColumnSpecSchema = z
     }
     if (d.kind === "uniform") {
       if (d.min > d.max) {
-        ctx.addIssue({ code: "custom", path: ["distribution", "max"], message: `max (${d.max}) must not be below min (${d.min})` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["distribution", "max"],
+          message: `max (${d.max}) must not be below min (${d.min})`,
+        });
       } else if (column.type === "int" && Math.floor(d.max) < Math.ceil(d.min)) {
-        ctx.addIssue({ code: "custom", path: ["distribution", "max"], message: `no integer lies between min (${d.min}) and max (${d.max})` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["distribution", "max"],
+          message: `no integer lies between min (${d.min}) and max (${d.max})`,
+        });
       }
     }
     if (d.kind === "categorical" && d.weights) {
@@ -86,7 +102,8 @@ const ColumnsSchema = z
   .superRefine((columns, ctx) => {
     const seen = new Set<string>();
     columns.forEach((column, i) => {
-      if (seen.has(column.name)) ctx.addIssue({ code: "custom", path: [i, "name"], message: `duplicate column name "${column.name}"` });
+      if (seen.has(column.name))
+        ctx.addIssue({ code: "custom", path: [i, "name"], message: `duplicate column name "${column.name}"` });
       seen.add(column.name);
     });
   });
@@ -97,11 +114,17 @@ const ColumnsSchema = z
  */
 export const MockContractSchema = z.object({
   rows: z.number().int().min(0).max(MAX_MOCK_ROWS),
-  description: z.string().nullish().transform((v) => v ?? null),
+  description: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? null),
   spec: z
     .object({
       columns: ColumnsSchema.nullish().transform((v) => v ?? null),
-      format: z.enum(MOCK_FORMATS).nullish().transform((v) => v ?? null),
+      format: z
+        .enum(MOCK_FORMATS)
+        .nullish()
+        .transform((v) => v ?? null),
     })
     .nullish()
     .transform((v) => v ?? null),
@@ -128,7 +151,9 @@ export class MockSpecError extends Error {
 export function parseMockContract(input: unknown): ParsedMockContract {
   const parsed = MockContractSchema.safeParse(input);
   if (parsed.success) return parsed.data;
-  throw new MockSpecError(parsed.error.issues.map((issue) => ({ field: formatPath(issue.path), message: issue.message })));
+  throw new MockSpecError(
+    parsed.error.issues.map((issue) => ({ field: formatPath(issue.path), message: issue.message })),
+  );
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {

@@ -78,9 +78,26 @@ export const CopulaModelSchema = z
     columns: z
       .array(
         z.discriminatedUnion("kind", [
-          z.object({ ...Basics, kind: z.literal("numeric"), type: z.enum(["int", "float"]), decimals: z.number().int().min(0).max(MAX_DECIMALS), quantiles: Quantiles }),
-          z.object({ ...Basics, kind: z.literal("datetime"), type: z.enum(["date", "datetime"]), quantiles: Quantiles }),
-          z.object({ ...Basics, kind: z.literal("categorical"), type: z.enum(["bool", "string"]), values: z.array(z.string()).min(1), frequencies: z.array(z.number().min(0)).min(1) }),
+          z.object({
+            ...Basics,
+            kind: z.literal("numeric"),
+            type: z.enum(["int", "float"]),
+            decimals: z.number().int().min(0).max(MAX_DECIMALS),
+            quantiles: Quantiles,
+          }),
+          z.object({
+            ...Basics,
+            kind: z.literal("datetime"),
+            type: z.enum(["date", "datetime"]),
+            quantiles: Quantiles,
+          }),
+          z.object({
+            ...Basics,
+            kind: z.literal("categorical"),
+            type: z.enum(["bool", "string"]),
+            values: z.array(z.string()).min(1),
+            frequencies: z.array(z.number().min(0)).min(1),
+          }),
         ]),
       )
       .min(1),
@@ -90,7 +107,11 @@ export const CopulaModelSchema = z
   .superRefine((m, ctx) => {
     const d = m.columns.length;
     if (m.correlation.length !== d || m.correlation.some((row) => row.length !== d)) {
-      ctx.addIssue({ code: "custom", path: ["correlation"], message: `must be ${d} × ${d}, one row and column per column` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["correlation"],
+        message: `must be ${d} × ${d}, one row and column per column`,
+      });
     }
     m.columns.forEach((c, i) => {
       if (c.kind === "categorical" && c.values.length !== c.frequencies.length) {
@@ -118,9 +139,13 @@ function fitColumn(column: TableColumn, rows: number, rng: Random): { model: Col
   const { name, values, inference } = column;
   const nullRate = inference.nulls / rows;
   if (inference.type === "int" || inference.type === "float" || inference.type === "date") {
-    const numbers = values.map((v) => (v === "" ? NaN : inference.type === "date" ? (dateCellMs(v) as number) : Number(v)));
+    const numbers = values.map((v) =>
+      v === "" ? NaN : inference.type === "date" ? (dateCellMs(v) as number) : Number(v),
+    );
     const sorted = sortNumbers(numbers.filter((x) => !Number.isNaN(x)));
-    const quantiles = Array.from({ length: QUANTILE_POINTS }, (_, i) => quantileSorted(sorted, i / (QUANTILE_POINTS - 1)));
+    const quantiles = Array.from({ length: QUANTILE_POINTS }, (_, i) =>
+      quantileSorted(sorted, i / (QUANTILE_POINTS - 1)),
+    );
     const scores = rankScores(numbers);
     if (inference.type === "date") {
       const type = values.every((v) => v === "" || v.length === 10) ? "date" : "datetime";
@@ -131,7 +156,9 @@ function fitColumn(column: TableColumn, rows: number, rng: Random): { model: Col
   }
   const counts = new Map<string, number>();
   for (const v of values) if (v !== "") counts.set(v, (counts.get(v) ?? 0) + 1);
-  const kept = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, MAX_CATEGORIES);
+  const kept = [...counts]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .slice(0, MAX_CATEGORIES);
   const total = kept.reduce((sum, [, c]) => sum + c, 0);
   const frequencies = kept.map(([, c]) => c / total);
   // Each value owns the band [F(previous), F(value)) of the uniform; its cells get normal scores of
@@ -233,16 +260,26 @@ export function nearestCorrelation(c: number[][]): number[][] {
   const repaired = v.mmul(clipped).mmul(v.transpose());
   const scale = Array.from({ length: d }, (_, i) => 1 / Math.sqrt(repaired.get(i, i)));
   // Averaged with its transpose: the product is symmetric only up to rounding, and Cholesky checks exactly.
-  const at = (i: number, j: number) => ((repaired.get(i, j) + repaired.get(j, i)) / 2) * ((scale[i] as number) * (scale[j] as number));
+  const at = (i: number, j: number) =>
+    ((repaired.get(i, j) + repaired.get(j, i)) / 2) * ((scale[i] as number) * (scale[j] as number));
   return Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? 1 : at(i, j))));
 }
 
 /** Rows drawn from the model, as CSV text cells ("" for null), in batches. Same (model, rows, seed) ⇒ same rows. */
-export function* sampleCopula(model: CopulaModel, rows: number, seed: number, batchRows = 10_000): Generator<string[][], void, undefined> {
+export function* sampleCopula(
+  model: CopulaModel,
+  rows: number,
+  seed: number,
+  batchRows = 10_000,
+): Generator<string[][], void, undefined> {
   const d = model.columns.length;
   const lower = choleskyLower(model.correlation);
-  const rng = seededRandom({ format: model.format, rows, correlation: model.correlation, columns: model.columns }, seed, SYNTHESIZE_STREAM);
-  const draws = model.columns.map(valueOf);
+  const rng = seededRandom(
+    { format: model.format, rows, correlation: model.correlation, columns: model.columns },
+    seed,
+    SYNTHESIZE_STREAM,
+  );
+  const draws = model.columns.map(valueFor);
   const e = new Float64Array(d);
   for (let start = 0; start < rows; start += batchRows) {
     const count = Math.min(batchRows, rows - start);
@@ -266,7 +303,12 @@ export function* sampleCopula(model: CopulaModel, rows: number, seed: number, ba
 }
 
 /** The model's rows as CSV with a header, in chunks of batchRows rows. */
-export function* synthesizeCsv(model: CopulaModel, rows: number, seed: number, batchRows = 10_000): Generator<{ text: string; rows: string[][] }, void, undefined> {
+export function* synthesizeCsv(
+  model: CopulaModel,
+  rows: number,
+  seed: number,
+  batchRows = 10_000,
+): Generator<{ text: string; rows: string[][] }, void, undefined> {
   let header = formatCsvRow(model.columns.map((c) => c.name)) + "\n";
   if (rows === 0) yield { text: header, rows: [] };
   for (const batch of sampleCopula(model, rows, seed, batchRows)) {
@@ -286,7 +328,7 @@ function choleskyLower(correlation: number[][]): Float64Array[] {
 }
 
 /** u in (0, 1) → a cell of the column, through its marginal. */
-function valueOf(column: ColumnModel): (u: number) => string {
+function valueFor(column: ColumnModel): (u: number) => string {
   switch (column.kind) {
     case "numeric": {
       const q = column.quantiles;
@@ -295,7 +337,8 @@ function valueOf(column: ColumnModel): (u: number) => string {
     }
     case "datetime": {
       const q = column.quantiles;
-      if (column.type === "date") return (u) => new Date(Math.round(interpolate(q, u) / 86_400_000) * 86_400_000).toISOString().slice(0, 10);
+      if (column.type === "date")
+        return (u) => new Date(Math.round(interpolate(q, u) / 86_400_000) * 86_400_000).toISOString().slice(0, 10);
       return (u) => new Date(Math.round(interpolate(q, u))).toISOString();
     }
     case "categorical": {

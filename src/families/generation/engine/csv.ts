@@ -3,7 +3,10 @@
 
 export class CsvParseError extends Error {
   override name = "CsvParseError";
-  constructor(message: string, readonly line: number) {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
     super(`CSV line ${line}: ${message}`);
   }
 }

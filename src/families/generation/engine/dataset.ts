@@ -27,7 +27,8 @@ function parseJsonLines(text: string): CsvTable {
     } catch (err) {
       throw new DatasetParseError(`JSON lines line ${i + 1}: ${(err as Error).message}`);
     }
-    if (value === null || typeof value !== "object" || Array.isArray(value)) throw new DatasetParseError(`JSON lines line ${i + 1}: not an object`);
+    if (value === null || typeof value !== "object" || Array.isArray(value))
+      throw new DatasetParseError(`JSON lines line ${i + 1}: not an object`);
     for (const key of Object.keys(value)) {
       if (!index.has(key)) {
         index.set(key, header.length);

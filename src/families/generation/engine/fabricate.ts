@@ -68,11 +68,42 @@ const TYPE_WORDS: [RegExp, ColumnType][] = [
   [/\b(?:uuids?|guids?)\b/, "uuid"],
   [/\b(?:text|strings?|free text)\b/, "string"],
 ];
-const CURRENCIES: Record<string, string> = { usd: "USD", dollars: "USD", eur: "EUR", euros: "EUR", gbp: "GBP", pounds: "GBP", jpy: "JPY", yen: "JPY", chf: "CHF" };
-const UNITS = /\bin\s+(usd|dollars|eur|euros|gbp|pounds|jpy|yen|chf|kg|g|lb|cm|mm|m|km|seconds|minutes|hours|days|percent|%)\b/;
+const CURRENCIES: Record<string, string> = {
+  usd: "USD",
+  dollars: "USD",
+  eur: "EUR",
+  euros: "EUR",
+  gbp: "GBP",
+  pounds: "GBP",
+  jpy: "JPY",
+  yen: "JPY",
+  chf: "CHF",
+};
+const UNITS =
+  /\bin\s+(usd|dollars|eur|euros|gbp|pounds|jpy|yen|chf|kg|g|lb|cm|mm|m|km|seconds|minutes|hours|days|percent|%)\b/;
 const NUM = "(-?\\d[\\d,]*(?:\\.\\d+)?)";
 const ENUM = /\b(?:one of|either|any of|among|values?)\b:?\s*/;
-const STOP = new Set(["a", "an", "the", "with", "of", "and", "or", "is", "are", "has", "have", "each", "every", "its", "their", "column", "field", "value", "values"]);
+const STOP = new Set([
+  "a",
+  "an",
+  "the",
+  "with",
+  "of",
+  "and",
+  "or",
+  "is",
+  "are",
+  "has",
+  "have",
+  "each",
+  "every",
+  "its",
+  "their",
+  "column",
+  "field",
+  "value",
+  "values",
+]);
 
 export function fabricateContract(description: string): DataContract {
   const problems: Problem[] = [];
@@ -89,11 +120,16 @@ export function fabricateContract(description: string): DataContract {
     taken.add(unique);
     columns.push({ ...column, name: unique });
     if (columns.length >= MAX_COLUMNS) {
-      problems.push({ severity: "warning", code: "TOO_MANY_COLUMNS", message: `only the first ${MAX_COLUMNS} columns are kept` });
+      problems.push({
+        severity: "warning",
+        code: "TOO_MANY_COLUMNS",
+        message: `only the first ${MAX_COLUMNS} columns are kept`,
+      });
       break;
     }
   }
-  if (columns.length === 0) problems.push({ severity: "error", code: "NO_COLUMNS", message: "no column could be read from the description" });
+  if (columns.length === 0)
+    problems.push({ severity: "error", code: "NO_COLUMNS", message: "no column could be read from the description" });
   const sealed = { format: CONTRACT_FORMAT, name, columns } as const;
   return { ...sealed, description, contractHash: contentHash(canonicalJson(sealed)), problems };
 }
@@ -131,7 +167,9 @@ function parseClause(clause: string, problems: Problem[]): ContractColumn | null
     column.unique = true;
     cut(/\b(?:unique|distinct)\b/g);
   }
-  const missing = new RegExp(`${NUM}\\s*%\\s*(?:of (?:them|rows|values)\\s*)?(?:are\\s*)?(?:missing|null|empty|blank)`).exec(text);
+  const missing = new RegExp(
+    `${NUM}\\s*%\\s*(?:of (?:them|rows|values)\\s*)?(?:are\\s*)?(?:missing|null|empty|blank)`,
+  ).exec(text);
   if (missing) {
     column.nullRate = Math.min(1, Number((missing[1] as string).replace(/,/g, "")) / 100);
     cut(new RegExp(missing[0].replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
@@ -151,7 +189,12 @@ function parseClause(clause: string, problems: Problem[]): ContractColumn | null
     const original = clause.slice(clause.toLowerCase().indexOf(enumAt[0].trim()) + enumAt[0].trim().length);
     const spelled = original
       .split(/,|\bor\b|\band\b|\|/i)
-      .map((v) => v.trim().replace(/^[:"'(]+|["')]+$/g, "").trim())
+      .map((v) =>
+        v
+          .trim()
+          .replace(/^[:"'(]+|["')]+$/g, "")
+          .trim(),
+      )
       .filter((v) => v !== "");
     column.type = "category";
     column.distribution = { kind: "categorical", values: spelled.length === values.length ? spelled : values };
@@ -166,7 +209,8 @@ function parseClause(clause: string, problems: Problem[]): ContractColumn | null
   }
 
   const range =
-    new RegExp(`\\b(?:between|from)\\s+\\$?${NUM}\\s*(?:and|to|-)\\s*\\$?${NUM}`).exec(text) ?? new RegExp(`\\$?${NUM}\\s*(?:-|to)\\s*\\$?${NUM}`).exec(text);
+    new RegExp(`\\b(?:between|from)\\s+\\$?${NUM}\\s*(?:and|to|-)\\s*\\$?${NUM}`).exec(text) ??
+    new RegExp(`\\$?${NUM}\\s*(?:-|to)\\s*\\$?${NUM}`).exec(text);
   let integerBounds = false;
   if (range) {
     const [lo, hi] = [range[1], range[2]].map((v) => Number((v as string).replace(/,/g, ""))) as [number, number];
@@ -184,9 +228,15 @@ function parseClause(clause: string, problems: Problem[]): ContractColumn | null
       for (const m of [atLeast, atMost]) if (m) text = text.replace(m[0], " ");
     }
   }
-  const around = new RegExp(`\\b(?:around|about|mean|averaging|average)\\s+${NUM}\\s*(?:±|\\+/-|\\+-|(?:with )?(?:sd|std|standard deviation|give or take))\\s*${NUM}`).exec(text);
+  const around = new RegExp(
+    `\\b(?:around|about|mean|averaging|average)\\s+${NUM}\\s*(?:±|\\+/-|\\+-|(?:with )?(?:sd|std|standard deviation|give or take))\\s*${NUM}`,
+  ).exec(text);
   if (around && !column.distribution) {
-    column.distribution = { kind: "normal", mean: Number((around[1] as string).replace(/,/g, "")), std: Math.abs(Number((around[2] as string).replace(/,/g, ""))) };
+    column.distribution = {
+      kind: "normal",
+      mean: Number((around[1] as string).replace(/,/g, "")),
+      std: Math.abs(Number((around[2] as string).replace(/,/g, ""))),
+    };
     integerBounds = false;
     text = text.replace(around[0], " ");
   }
@@ -206,11 +256,21 @@ function parseClause(clause: string, problems: Problem[]): ContractColumn | null
     .split(/\s+/)
     .filter((w) => w !== "" && !STOP.has(w) && !/^-?\d/.test(w));
   if (words.length === 0) {
-    problems.push({ severity: "warning", code: "NO_COLUMN_NAME", message: `no column name in "${clause}"`, details: { clause } });
+    problems.push({
+      severity: "warning",
+      code: "NO_COLUMN_NAME",
+      message: `no column name in "${clause}"`,
+      details: { clause },
+    });
     return null;
   }
   if (words.length > MAX_NAME_WORDS) {
-    problems.push({ severity: "warning", code: "UNRECOGNIZED_PHRASE", message: `did not understand "${clause}"; no column made`, details: { clause } });
+    problems.push({
+      severity: "warning",
+      code: "UNRECOGNIZED_PHRASE",
+      message: `did not understand "${clause}"; no column made`,
+      details: { clause },
+    });
     return null;
   }
   const name = words.join("_").replace(/-/g, "_");
@@ -220,25 +280,50 @@ function parseClause(clause: string, problems: Problem[]): ContractColumn | null
   let type: ColumnType;
   if (column.type === "category") type = "category";
   else if (explicit) type = explicit;
-  else if (column.distribution?.kind === "uniform" || column.distribution?.kind === "normal") type = money || !integerBounds ? "float" : hint?.type === "float" ? "float" : "int";
+  else if (column.distribution?.kind === "uniform" || column.distribution?.kind === "normal")
+    type = money || !integerBounds ? "float" : hint?.type === "float" ? "float" : "int";
   else if (hint) type = hint.type;
   else {
     type = "string";
-    problems.push({ severity: "info", code: "TYPE_ASSUMED", message: `no type recognised for "${clause}": text assumed`, details: { clause, column: name } });
+    problems.push({
+      severity: "info",
+      code: "TYPE_ASSUMED",
+      message: `no type recognised for "${clause}": text assumed`,
+      details: { clause, column: name },
+    });
   }
   if (type === "int" && money) type = "float";
   // Numeric ranges go with numeric types only; a hint's own default range applies when none was given.
   if (column.distribution && column.distribution.kind !== "categorical" && type !== "int" && type !== "float") {
-    problems.push({ severity: "warning", code: "RANGE_IGNORED", message: `a range does not apply to the ${type} column ${name}`, details: { clause } });
+    problems.push({
+      severity: "warning",
+      code: "RANGE_IGNORED",
+      message: `a range does not apply to the ${type} column ${name}`,
+      details: { clause },
+    });
     delete column.distribution;
   }
   if (!column.distribution && hint?.type === type && hint.distribution) column.distribution = hint.distribution;
   if (column.unique && !["int", "string", "email", "uuid"].includes(type)) {
-    problems.push({ severity: "warning", code: "UNIQUE_IGNORED", message: `a ${type} column cannot be unique: ${name}`, details: { clause } });
+    problems.push({
+      severity: "warning",
+      code: "UNIQUE_IGNORED",
+      message: `a ${type} column cannot be unique: ${name}`,
+      details: { clause },
+    });
     delete column.unique;
   }
   if (column.unique && column.distribution?.kind === "normal") delete column.distribution;
-  const format = type === "email" ? "email" : type === "uuid" ? "uuid" : type === "date" ? "iso-date" : type === "float" ? "decimal(2)" : null;
+  const format =
+    type === "email"
+      ? "email"
+      : type === "uuid"
+        ? "uuid"
+        : type === "date"
+          ? "iso-date"
+          : type === "float"
+            ? "decimal(2)"
+            : null;
   const out: ContractColumn = { name, type };
   if (column.distribution) out.distribution = column.distribution;
   if (column.nullRate) out.nullRate = column.nullRate;
@@ -246,9 +331,20 @@ function parseClause(clause: string, problems: Problem[]): ContractColumn | null
   if (column.unit) out.unit = column.unit;
   if (format) out.format = format;
   // The contract must be one MOCK accepts: checked here, so a bad phrase is a problem, not a failed MOCK.
-  const check = ColumnSpecSchema.safeParse({ name, type, distribution: out.distribution, nullRate: out.nullRate, unique: out.unique });
+  const check = ColumnSpecSchema.safeParse({
+    name,
+    type,
+    distribution: out.distribution,
+    nullRate: out.nullRate,
+    unique: out.unique,
+  });
   if (!check.success) {
-    problems.push({ severity: "warning", code: "INVALID_COLUMN", message: `${name}: ${check.error.issues[0]?.message ?? "invalid"}`, details: { clause } });
+    problems.push({
+      severity: "warning",
+      code: "INVALID_COLUMN",
+      message: `${name}: ${check.error.issues[0]?.message ?? "invalid"}`,
+      details: { clause },
+    });
     return null;
   }
   return out;

@@ -52,30 +52,47 @@ export function fidelityReport(real: CsvTable, synthetic: CsvTable): FidelityRep
     const realNullRate = nullShare(realValues);
     const syntheticNullRate = nullShare(syntheticValues);
     if (type === "int" || type === "float" || type === "date") {
-      const toNumber = type === "date" ? (v: string) => (v === "" ? NaN : (dateCellMs(v) ?? NaN)) : (v: string) => (v === "" ? NaN : Number(v));
+      const toNumber =
+        type === "date"
+          ? (v: string) => (v === "" ? NaN : (dateCellMs(v) ?? NaN))
+          : (v: string) => (v === "" ? NaN : Number(v));
       const a = Float64Array.from(realValues, toNumber);
       const b = Float64Array.from(syntheticValues, toNumber);
       realSeries.push(a);
       syntheticSeries.push(b);
       correlated.push(name);
-      const entry: ColumnFidelity = { name, kind: type === "date" ? "datetime" : "numeric", metric: "ks", distance: ksStatistic(a, b), realNullRate, syntheticNullRate };
+      const entry: ColumnFidelity = {
+        name,
+        kind: type === "date" ? "datetime" : "numeric",
+        metric: "ks",
+        distance: ksStatistic(a, b),
+        realNullRate,
+        syntheticNullRate,
+      };
       if (type !== "date") {
         entry.realMean = mean(a);
         entry.syntheticMean = mean(b);
       }
       columns.push(entry);
     } else {
-      columns.push({ name, kind: "categorical", metric: "tv", distance: totalVariation(realValues, syntheticValues), realNullRate, syntheticNullRate });
+      columns.push({
+        name,
+        kind: "categorical",
+        metric: "tv",
+        distance: totalVariation(realValues, syntheticValues),
+        realNullRate,
+        syntheticNullRate,
+      });
     }
   });
   const realCorrelation = pairwiseCorrelation(realSeries);
   const syntheticCorrelation = pairwiseCorrelation(syntheticSeries);
   let maxAbsDifference = 0;
-  realCorrelation.forEach((row, i) =>
-    row.forEach((r, j) => {
+  for (const [i, row] of realCorrelation.entries()) {
+    for (const [j, r] of row.entries()) {
       maxAbsDifference = Math.max(maxAbsDifference, Math.abs(r - (syntheticCorrelation[i]?.[j] ?? 0)));
-    }),
-  );
+    }
+  }
   const seen = new Set(real.rows.map(rowKey));
   const exactCopies = synthetic.rows.reduce((n, row) => n + (seen.has(rowKey(row)) ? 1 : 0), 0);
   return {
@@ -92,7 +109,12 @@ export function fidelitySummary(report: FidelityReport) {
   return {
     realRows: report.realRows,
     syntheticRows: report.syntheticRows,
-    columns: report.columns.map(({ name, metric, distance, realMean, syntheticMean }) => ({ name, metric, distance, ...(realMean !== undefined ? { realMean, syntheticMean } : {}) })),
+    columns: report.columns.map(({ name, metric, distance, realMean, syntheticMean }) => ({
+      name,
+      metric,
+      distance,
+      ...(realMean !== undefined ? { realMean, syntheticMean } : {}),
+    })),
     maxCorrelationDifference: report.correlation.maxAbsDifference,
     exactCopyShare: report.privacy.exactCopyShare,
   };

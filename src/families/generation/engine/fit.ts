@@ -70,11 +70,25 @@ export function fitDataset(csv: Buffer | string): DatasetFit {
 function fitColumn(column: TableColumn, rows: number): ColumnFit {
   const { name, values, inference } = column;
   const present = values.filter((v) => v !== "");
-  const basics: FitBasics = { name, count: inference.count, nulls: inference.nulls, nullRate: rows > 0 ? inference.nulls / rows : 0 };
+  const basics: FitBasics = {
+    name,
+    count: inference.count,
+    nulls: inference.nulls,
+    nullRate: rows > 0 ? inference.nulls / rows : 0,
+  };
   if (inference.type === "int" || inference.type === "float") {
     const numbers = present.map(Number);
     const { mean, std, min, max } = summarize(numbers);
-    return { ...basics, kind: "numeric", type: inference.type, mean, std, min, max, histogram: histogram(numbers, min, max, HISTOGRAM_BINS) };
+    return {
+      ...basics,
+      kind: "numeric",
+      type: inference.type,
+      mean,
+      std,
+      min,
+      max,
+      histogram: histogram(numbers, min, max, HISTOGRAM_BINS),
+    };
   }
   if (inference.type === "date") {
     const { min, max } = dateRange(present) as { min: string; max: string };
@@ -83,9 +97,18 @@ function fitColumn(column: TableColumn, rows: number): ColumnFit {
   const counts = new Map<string, number>();
   for (const v of present) counts.set(v, (counts.get(v) ?? 0) + 1);
   const ranked = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  const top = ranked.slice(0, TOP_VALUES).map(([value, count]) => ({ value, count, frequency: count / present.length }));
+  const top = ranked
+    .slice(0, TOP_VALUES)
+    .map(([value, count]) => ({ value, count, frequency: count / present.length }));
   const inTop = top.reduce((sum, t) => sum + t.count, 0);
-  return { ...basics, kind: "categorical", type: inference.type, distinct: counts.size, top, otherCount: present.length - inTop };
+  return {
+    ...basics,
+    kind: "categorical",
+    type: inference.type,
+    distinct: counts.size,
+    top,
+    otherCount: present.length - inTop,
+  };
 }
 
 function specFromFit(fit: ColumnFit): ColumnSpec {
@@ -104,7 +127,11 @@ function specFromFit(fit: ColumnFit): ColumnSpec {
       else if (fit.otherCount === 0 && fit.top.length > 0) {
         // Every value seen is in top: the column is a category and can be reproduced exactly.
         spec.type = "category";
-        spec.distribution = { kind: "categorical", values: fit.top.map((t) => t.value), weights: fit.top.map((t) => t.count) };
+        spec.distribution = {
+          kind: "categorical",
+          values: fit.top.map((t) => t.value),
+          weights: fit.top.map((t) => t.count),
+        };
       }
       break;
   }

@@ -69,7 +69,10 @@ export class UnsupportedKindError extends Error {
 /** The job's inputs or contract cannot be used; retrying will not help. */
 export class GenerationInputError extends Error {
   override name = "GenerationInputError";
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(`${field}: ${message}`);
   }
 }
@@ -80,7 +83,8 @@ export class GenerationInputError extends Error {
  * contracts MOCK cannot use and unreadable CSV.
  */
 export function inputFaultCode(error: unknown): "INVALID_INPUT" | "INVALID_SPEC" | null {
-  if (error instanceof GenerationInputError || error instanceof DatasetParseError || error instanceof z.ZodError) return "INVALID_INPUT";
+  if (error instanceof GenerationInputError || error instanceof DatasetParseError || error instanceof z.ZodError)
+    return "INVALID_INPUT";
   if (error instanceof MockSpecError || error instanceof CsvParseError) return "INVALID_SPEC";
   return null;
 }
@@ -153,7 +157,11 @@ function runFit(request: GenerationRequest): GenerationRun {
   return {
     outputs: [jsonOutput("fit.json", "fit", fit)],
     // The full fit is in fit.json; the result names what was fitted.
-    result: { kind: "FIT", rows: fit.rows, columns: fit.columns.map((c) => ({ name: c.name, kind: c.kind, type: c.type })) },
+    result: {
+      kind: "FIT",
+      rows: fit.rows,
+      columns: fit.columns.map((c) => ({ name: c.name, kind: c.kind, type: c.type })),
+    },
     rows: fit.rows,
   };
 }
@@ -190,7 +198,9 @@ function runVerify({ contract, inputs }: GenerationRequest): GenerationRun {
   if (expected.length !== inputs.length) {
     throw new GenerationInputError("spec.artifacts", `lists ${expected.length} artifacts for ${inputs.length} inputs`);
   }
-  const report = verifyArtifacts(expected.map((e, i) => ({ name: e.name, expectedHash: e.expectedHash, bytes: inputs[i] as Buffer })));
+  const report = verifyArtifacts(
+    expected.map((e, i) => ({ name: e.name, expectedHash: e.expectedHash, bytes: inputs[i] as Buffer })),
+  );
   return {
     outputs: [jsonOutput("verify.json", "report", report)],
     result: { kind: "VERIFY", ...report },
@@ -206,12 +216,20 @@ export function withContractColumns(contract: unknown): unknown {
   const c = contract as { spec?: Record<string, unknown> | null } | null;
   const given = c?.spec?.contract;
   if (given === undefined || given === null) return contract;
-  if (typeof given !== "object") throw new GenerationInputError("spec.contract", "must be a data contract (or, for a job, the id of a FABRICATE job or of its contract.json)");
-  if (Array.isArray(c?.spec?.columns) && c.spec.columns.length > 0) throw new GenerationInputError("spec.contract", "give spec.contract or spec.columns, not both");
+  if (typeof given !== "object")
+    throw new GenerationInputError(
+      "spec.contract",
+      "must be a data contract (or, for a job, the id of a FABRICATE job or of its contract.json)",
+    );
+  if (Array.isArray(c?.spec?.columns) && c.spec.columns.length > 0)
+    throw new GenerationInputError("spec.contract", "give spec.contract or spec.columns, not both");
   const parsed = DataContractSchema.safeParse(given);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new GenerationInputError(`spec.contract.${formatPath(issue?.path ?? [])}`, issue?.message ?? "invalid data contract");
+    throw new GenerationInputError(
+      `spec.contract.${formatPath(issue?.path ?? [])}`,
+      issue?.message ?? "invalid data contract",
+    );
   }
   const { contract: _contract, ...spec } = c!.spec!;
   return { ...c, spec: { ...spec, columns: contractColumnSpecs(parsed.data) } };
@@ -226,7 +244,13 @@ function runTrain(request: GenerationRequest): GenerationRun {
   const report = fidelityReport(real, readDataset(sampleCsv(model, real.rows.length, request.seed)));
   return {
     outputs: [jsonOutput("model.json", "model", model), jsonOutput("fidelity.json", "report", report)],
-    result: { kind: "TRAIN", rows: model.rows, model: MODEL_FORMAT, columns: modelColumns(model), fidelity: fidelitySummary(report) },
+    result: {
+      kind: "TRAIN",
+      rows: model.rows,
+      model: MODEL_FORMAT,
+      columns: modelColumns(model),
+      fidelity: fidelitySummary(report),
+    },
     rows: model.rows,
   };
 }
@@ -236,7 +260,11 @@ export const FIDELITY_SAMPLE_ROWS = 200_000;
 
 function runSynthesize({ contract, seed, inputs }: GenerationRequest): GenerationRun {
   const [data, modelBytes] = inputs;
-  if (!data || inputs.length > 2) throw new GenerationInputError("inputs", `SYNTHESIZE takes the training data and optionally its model, got ${inputs.length} inputs`);
+  if (!data || inputs.length > 2)
+    throw new GenerationInputError(
+      "inputs",
+      `SYNTHESIZE takes the training data and optionally its model, got ${inputs.length} inputs`,
+    );
   const real = readDataset(data);
   const trained = !modelBytes;
   const model = modelBytes ? parseModel(modelBytes) : trainModel(real, { contract, seed });
@@ -248,8 +276,15 @@ function runSynthesize({ contract, seed, inputs }: GenerationRequest): Generatio
     chunks.push(Buffer.from(chunk.text, "utf8"));
     for (const row of chunk.rows) if (compared.length < FIDELITY_SAMPLE_ROWS) compared.push(row);
   }
-  const report = fidelityReport(real, { header: model.columns.map((c) => c.name), columns: model.columns.map((c) => c.name), rows: compared });
-  const outputs: GenerationOutput[] = [{ name: "synthetic.csv", artifactType: "dataset", mimeType: MIME.csv, bytes: Buffer.concat(chunks) }, jsonOutput("fidelity.json", "report", report)];
+  const report = fidelityReport(real, {
+    header: model.columns.map((c) => c.name),
+    columns: model.columns.map((c) => c.name),
+    rows: compared,
+  });
+  const outputs: GenerationOutput[] = [
+    { name: "synthetic.csv", artifactType: "dataset", mimeType: MIME.csv, bytes: Buffer.concat(chunks) },
+    jsonOutput("fidelity.json", "report", report),
+  ];
   if (trained) outputs.push(jsonOutput("model.json", "model", model));
   return {
     outputs,
@@ -283,7 +318,8 @@ function sampleCsv(model: CopulaModel, rows: number, seed: number): string {
   return text;
 }
 
-const modelColumns = (model: CopulaModel) => model.columns.map((c) => ({ name: c.name, kind: c.kind, type: c.type, nullRate: c.nullRate }));
+const modelColumns = (model: CopulaModel) =>
+  model.columns.map((c) => ({ name: c.name, kind: c.kind, type: c.type, nullRate: c.nullRate }));
 
 export const DEFAULT_SIMULATE_ROWS = 3600;
 
@@ -297,7 +333,13 @@ function runSimulate({ contract, seed }: GenerationRequest): GenerationRun {
   const bytes = Buffer.from([...simulateCsv({ plant, scenario, rows }, seed)].join(""), "utf8");
   return {
     outputs: [{ name: "simulation.csv", artifactType: "dataset", mimeType: MIME.csv, bytes }],
-    result: { kind: "SIMULATE", rows, intervalS: plant.intervalS, columns: [...SIMULATE_COLUMNS], events: scenario.events },
+    result: {
+      kind: "SIMULATE",
+      rows,
+      intervalS: plant.intervalS,
+      columns: [...SIMULATE_COLUMNS],
+      events: scenario.events,
+    },
     rows,
   };
 }
@@ -305,7 +347,8 @@ function runSimulate({ contract, seed }: GenerationRequest): GenerationRun {
 function runFabricate({ contract }: GenerationRequest): GenerationRun {
   const description = describedBy("FABRICATE", contract);
   const fabricated = fabricateContract(description);
-  if (fabricated.columns.length === 0) throw new GenerationInputError("description", `no column could be read from "${description.slice(0, 200)}"`);
+  if (fabricated.columns.length === 0)
+    throw new GenerationInputError("description", `no column could be read from "${description.slice(0, 200)}"`);
   return {
     outputs: [jsonOutput("contract.json", "contract", fabricated)],
     result: {
@@ -324,7 +367,12 @@ function runScenarioFabricate({ contract }: GenerationRequest): GenerationRun {
   const scenario = fabricateScenario(description);
   return {
     outputs: [jsonOutput("scenario.json", "scenario", scenario)],
-    result: { kind: "SCENARIO_FABRICATE", scenarioHash: scenario.scenarioHash, events: scenario.events, problems: scenario.problems ?? [] },
+    result: {
+      kind: "SCENARIO_FABRICATE",
+      scenarioHash: scenario.scenarioHash,
+      events: scenario.events,
+      problems: scenario.problems ?? [],
+    },
     rows: 0,
     problems: scenario.problems ?? [],
   };
@@ -332,7 +380,8 @@ function runScenarioFabricate({ contract }: GenerationRequest): GenerationRun {
 
 function describedBy(kind: BuiltInGenerationKind, contract: unknown): string {
   const description = (contract as { description?: unknown } | null)?.description;
-  if (typeof description !== "string" || description.trim() === "") throw new GenerationInputError("description", `${kind} reads its description; give one`);
+  if (typeof description !== "string" || description.trim() === "")
+    throw new GenerationInputError("description", `${kind} reads its description; give one`);
   return description;
 }
 

@@ -102,7 +102,8 @@ export function inferColumnType(values: readonly string[]): ColumnInference {
       else count += 1;
     }
   }
-  const type: InferredType = allInt && allNumber ? "int" : allNumber ? "float" : allBool ? "bool" : allDate ? "date" : "string";
+  const type: InferredType =
+    allInt && allNumber ? "int" : allNumber ? "float" : allBool ? "bool" : allDate ? "date" : "string";
   return { type, count, nulls };
 }
 

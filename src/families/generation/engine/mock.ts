@@ -110,7 +110,8 @@ interface MockPlan {
 }
 
 function planMock(contract: MockContract, seed: number): MockPlan {
-  if (!Number.isSafeInteger(seed)) throw new MockSpecError([{ field: "seed", message: `must be an integer, got ${seed}` }]);
+  if (!Number.isSafeInteger(seed))
+    throw new MockSpecError([{ field: "seed", message: `must be an integer, got ${seed}` }]);
   const parsed = parseMockContract(contract);
   const columns = resolveMockColumns(parsed);
   const rows = parsed.rows;
@@ -246,12 +247,18 @@ function uniqueDraw(column: ColumnSpec, rows: number): CellDraw {
       const lo = d?.kind === "uniform" ? Math.ceil(d.min) : 1;
       const hi = d?.kind === "uniform" ? Math.floor(d.max) : Infinity;
       if (hi - lo + 1 < rows) {
-        throw new MockSpecError([{ field: `spec.columns.${column.name}.unique`, message: `${rows} unique ints do not fit between ${lo} and ${hi}` }]);
+        throw new MockSpecError([
+          {
+            field: `spec.columns.${column.name}.unique`,
+            message: `${rows} unique ints do not fit between ${lo} and ${hi}`,
+          },
+        ]);
       }
       return (_rng, row) => String(lo + row);
     }
     case "email":
-      return (rng, row) => `${rng.choice(FIRST_NAMES).toLowerCase()}.${rng.choice(LAST_NAMES).toLowerCase()}${row + 1}@${rng.choice(EMAIL_DOMAINS)}`;
+      return (rng, row) =>
+        `${rng.choice(FIRST_NAMES).toLowerCase()}.${rng.choice(LAST_NAMES).toLowerCase()}${row + 1}@${rng.choice(EMAIL_DOMAINS)}`;
     case "uuid":
       return (rng) => uuidV4(rng.bytes16());
     default:

@@ -8,7 +8,14 @@ import type { Problem } from "./problems.ts";
 
 export const SCENARIO_FORMAT = "scenario/v1";
 
-export const EVENT_TYPES = ["PUMP_TRIP", "STUCK_VALVE", "SENSOR_SPOOF", "SENSOR_DRIFT", "LEAK", "SETPOINT_ATTACK"] as const;
+export const EVENT_TYPES = [
+  "PUMP_TRIP",
+  "STUCK_VALVE",
+  "SENSOR_SPOOF",
+  "SENSOR_DRIFT",
+  "LEAK",
+  "SETPOINT_ATTACK",
+] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 export const SENSOR_TAGS = ["level", "inflow", "outflow", "pressure"] as const;
 
@@ -48,15 +55,40 @@ interface Pattern {
 
 // Tried in order; the first that matches a clause names its event.
 const PATTERNS: Pattern[] = [
-  { type: "PUMP_TRIP", words: /\bpump\b.*\b(trip|trips|tripped|fail|fails|failure|stop|stops|off|outage)\b|\b(trip|stop)\b.*\bpump\b/ },
-  { type: "STUCK_VALVE", words: /\bvalve\b.*\b(stuck|stick|sticks|jam|jammed|frozen)\b|\b(stuck|jammed|frozen)\b.*\bvalve\b/ },
-  { type: "SENSOR_SPOOF", words: /\b(spoof|spoofs|spoofed|spoofing|fake|falsif\w*|replay\w*|man-in-the-middle|mitm)\b/ },
+  {
+    type: "PUMP_TRIP",
+    words: /\bpump\b.*\b(trip|trips|tripped|fail|fails|failure|stop|stops|off|outage)\b|\b(trip|stop)\b.*\bpump\b/,
+  },
+  {
+    type: "STUCK_VALVE",
+    words: /\bvalve\b.*\b(stuck|stick|sticks|jam|jammed|frozen)\b|\b(stuck|jammed|frozen)\b.*\bvalve\b/,
+  },
+  {
+    type: "SENSOR_SPOOF",
+    words: /\b(spoof|spoofs|spoofed|spoofing|fake|falsif\w*|replay\w*|man-in-the-middle|mitm)\b/,
+  },
   { type: "SENSOR_DRIFT", words: /\bdrift\w*\b/ },
   { type: "LEAK", words: /\bleak\w*\b|\bburst\b|\brupture\w*\b/ },
   { type: "SETPOINT_ATTACK", words: /\bset ?point\b/ },
 ];
 
-const UNIT_SECONDS: Record<string, number> = { s: 1, sec: 1, secs: 1, second: 1, seconds: 1, m: 60, min: 60, mins: 60, minute: 60, minutes: 60, h: 3600, hr: 3600, hrs: 3600, hour: 3600, hours: 3600 };
+const UNIT_SECONDS: Record<string, number> = {
+  s: 1,
+  sec: 1,
+  secs: 1,
+  second: 1,
+  seconds: 1,
+  m: 60,
+  min: 60,
+  mins: 60,
+  minute: 60,
+  minutes: 60,
+  h: 3600,
+  hr: 3600,
+  hrs: 3600,
+  hour: 3600,
+  hours: 3600,
+};
 const DURATION = "(\\d+(?:\\.\\d+)?)\\s*(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?)\\b";
 const NUMBER = "(-?\\d+(?:\\.\\d+)?)";
 
@@ -72,19 +104,36 @@ export function fabricateScenario(description: string): Scenario {
     const text = clause.toLowerCase();
     const pattern = PATTERNS.find((p) => p.words.test(text));
     if (!pattern) {
-      problems.push({ severity: "warning", code: "UNRECOGNIZED_EVENT", message: `no fault or attack recognised in "${clause}"`, details: { clause } });
+      problems.push({
+        severity: "warning",
+        code: "UNRECOGNIZED_EVENT",
+        message: `no fault or attack recognised in "${clause}"`,
+        details: { clause },
+      });
       continue;
     }
     const start = new RegExp(`\\b(?:at|after|from)\\s+(?:t\\s*=\\s*)?${DURATION}`).exec(text);
     if (!start) {
-      problems.push({ severity: "warning", code: "MISSING_TIME", message: `no start time ("at 120 s", "after 5 min") in "${clause}"; event skipped`, details: { clause } });
+      problems.push({
+        severity: "warning",
+        code: "MISSING_TIME",
+        message: `no start time ("at 120 s", "after 5 min") in "${clause}"; event skipped`,
+        details: { clause },
+      });
       continue;
     }
     const event: ScenarioEvent = { type: pattern.type, startS: seconds(start), durationS: DEFAULT_DURATION_S };
     const duration = new RegExp(`\\b(?:for|lasting)\\s+${DURATION}`).exec(text);
     if (duration) event.durationS = seconds(duration);
-    else problems.push({ severity: "info", code: "DEFAULT_DURATION", message: `no duration in "${clause}": ${DEFAULT_DURATION_S} s assumed`, details: { clause } });
-    const tag = SENSOR_TAGS.find((t) => new RegExp(`\\b${t}\\b`).test(text)) ?? (/\bflow\b/.test(text) ? "inflow" : undefined);
+    else
+      problems.push({
+        severity: "info",
+        code: "DEFAULT_DURATION",
+        message: `no duration in "${clause}": ${DEFAULT_DURATION_S} s assumed`,
+        details: { clause },
+      });
+    const tag =
+      SENSOR_TAGS.find((t) => new RegExp(`\\b${t}\\b`).test(text)) ?? (/\bflow\b/.test(text) ? "inflow" : undefined);
     switch (pattern.type) {
       case "STUCK_VALVE": {
         const m = new RegExp(`${NUMBER}\\s*(?:%|percent)`).exec(text);
@@ -95,7 +144,13 @@ export function fabricateScenario(description: string): Scenario {
         event.tag = tag ?? "level";
         const m = new RegExp(`\\b(?:to|reads?|reporting|showing|at value)\\s+${NUMBER}`).exec(text);
         if (m) event.value = Number(m[1]);
-        else problems.push({ severity: "info", code: "DEFAULT_VALUE", message: `no spoofed value ("to 1.2 m") in "${clause}": the reading freezes at its last true value`, details: { clause } });
+        else
+          problems.push({
+            severity: "info",
+            code: "DEFAULT_VALUE",
+            message: `no spoofed value ("to 1.2 m") in "${clause}": the reading freezes at its last true value`,
+            details: { clause },
+          });
         break;
       }
       case "SENSOR_DRIFT": {
@@ -112,7 +167,13 @@ export function fabricateScenario(description: string): Scenario {
       case "SETPOINT_ATTACK": {
         const m = new RegExp(`\\bto\\s+${NUMBER}`).exec(text);
         if (m) event.setpointM = Number(m[1]);
-        else problems.push({ severity: "warning", code: "MISSING_VALUE", message: `no forced setpoint ("to 3.5 m") in "${clause}": 3.8 m assumed`, details: { clause } });
+        else
+          problems.push({
+            severity: "warning",
+            code: "MISSING_VALUE",
+            message: `no forced setpoint ("to 3.5 m") in "${clause}": 3.8 m assumed`,
+            details: { clause },
+          });
         event.setpointM ??= 3.8;
         break;
       }

@@ -31,7 +31,11 @@ export function verifySealChain(seals: readonly (SealFields & { sealHash: string
   for (const [i, seal] of seals.entries()) {
     const expectedPrevious = i === 0 ? seal.previousSealHash : (seals[i - 1] as { sealHash: string }).sealHash;
     if (seal.previousSealHash !== expectedPrevious) {
-      return { ok: false, brokenAt: i, reason: `seal ${i} names ${seal.previousSealHash} as previous, not ${expectedPrevious}` };
+      return {
+        ok: false,
+        brokenAt: i,
+        reason: `seal ${i} names ${seal.previousSealHash} as previous, not ${expectedPrevious}`,
+      };
     }
     const recomputed = computeSealHash(seal);
     if (recomputed !== seal.sealHash) {

@@ -36,7 +36,11 @@ export const PlantSchema = z.strictObject({
   kd: z.number().default(0.5),
   /** Standard deviations of sensor noise, in each sensor's units. */
   noise: z
-    .strictObject({ level: z.number().min(0).default(0.005), flow: z.number().min(0).default(0.0002), pressure: z.number().min(0).default(0.05) })
+    .strictObject({
+      level: z.number().min(0).default(0.005),
+      flow: z.number().min(0).default(0.0002),
+      pressure: z.number().min(0).default(0.05),
+    })
     .default({ level: 0.005, flow: 0.0002, pressure: 0.05 }),
   /** Level-sensor drift with no fault, m per hour (ageing). */
   levelDriftPerHour: z.number().default(0),
@@ -63,12 +67,22 @@ export interface SimulationPlan {
 }
 
 /** The CSV, in chunks of batchRows rows (the header rides in the first). */
-export function* simulateCsv(plan: SimulationPlan, seed: number, batchRows = 10_000): Generator<string, void, undefined> {
+export function* simulateCsv(
+  plan: SimulationPlan,
+  seed: number,
+  batchRows = 10_000,
+): Generator<string, void, undefined> {
   const { plant, rows } = plan;
   const events = ScenarioSchema.parse(plan.scenario).events;
   const rng = seededRandom({ plant, events, rows }, seed, SIMULATE_STREAM);
   const startMs = Date.parse(plant.start);
-  const state = { level: plant.initialLevelM, integral: 0, previousError: 0, valve: 0.5, drift: { level: 0, inflow: 0, outflow: 0, pressure: 0 } as Record<string, number> };
+  const state = {
+    level: plant.initialLevelM,
+    integral: 0,
+    previousError: 0,
+    valve: 0.5,
+    drift: { level: 0, inflow: 0, outflow: 0, pressure: 0 } as Record<string, number>,
+  };
   const frozen = new Map<ScenarioEvent, number>(); // readings and valve positions held by an event
   let t = 0;
   let text = formatCsvRow([...SIMULATE_COLUMNS]) + "\n";
@@ -107,10 +121,12 @@ export function* simulateCsv(plan: SimulationPlan, seed: number, batchRows = 10_
     const unclamped = 0.5 + plant.kp * error + plant.ki * state.integral + plant.kd * derivative;
     const command = clamp(unclamped, 0, 1);
     // Anti-windup: integrate only while the valve is not saturated in the error's direction.
-    if (unclamped === command || Math.sign(error) !== Math.sign(unclamped - command)) state.integral += error * plant.intervalS;
+    if (unclamped === command || Math.sign(error) !== Math.sign(unclamped - command))
+      state.integral += error * plant.intervalS;
     state.previousError = error;
     const stuck = active.find((e) => e.type === "STUCK_VALVE");
-    if (stuck && !frozen.has(stuck)) frozen.set(stuck, stuck.positionPct !== undefined ? stuck.positionPct / 100 : state.valve);
+    if (stuck && !frozen.has(stuck))
+      frozen.set(stuck, stuck.positionPct !== undefined ? stuck.positionPct / 100 : state.valve);
     const position = stuck ? (frozen.get(stuck) as number) : command;
 
     const label = active.length > 0 ? [...new Set(active.map((e) => e.type))].join("+") : "NORMAL";
@@ -139,7 +155,9 @@ export function* simulateCsv(plan: SimulationPlan, seed: number, batchRows = 10_
     state.valve = position;
     const hours = plant.intervalS / 3600;
     state.drift.level = (state.drift.level ?? 0) + plant.levelDriftPerHour * hours;
-    for (const e of active) if (e.type === "SENSOR_DRIFT") state.drift[e.tag ?? "level"] = (state.drift[e.tag ?? "level"] ?? 0) + (e.ratePerHour ?? 0) * hours;
+    for (const e of active)
+      if (e.type === "SENSOR_DRIFT")
+        state.drift[e.tag ?? "level"] = (state.drift[e.tag ?? "level"] ?? 0) + (e.ratePerHour ?? 0) * hours;
     t += plant.intervalS;
     if (++inBatch === batchRows) {
       yield text;

@@ -25,7 +25,8 @@ export function verifyArtifacts(items: readonly ArtifactCheckItem[]): ArtifactVe
   for (const item of items) {
     const actual = contentHash(item.bytes);
     // A malformed expected hash can never match; it is reported as given.
-    if (normalizeContentHash(item.expectedHash) !== actual) mismatches.push({ name: item.name, expected: item.expectedHash, actual });
+    if (normalizeContentHash(item.expectedHash) !== actual)
+      mismatches.push({ name: item.name, expected: item.expectedHash, actual });
   }
   return { ok: mismatches.length === 0, checked: items.length, mismatches };
 }

@@ -10,7 +10,13 @@ export const MAX_ITEMS_PER_CALL = 1000;
 export const MAX_EVENT_BYTES = 64 * 1024;
 
 /** Null when the lease is not held. */
-export async function appendJobEvents(sql: Sql, lease: PresentedLease, tenantId: string | null, stream: string, events: readonly unknown[]): Promise<number | null> {
+export async function appendJobEvents(
+  sql: Sql,
+  lease: PresentedLease,
+  tenantId: string | null,
+  stream: string,
+  events: readonly unknown[],
+): Promise<number | null> {
   const rows = await sql.query<{ id: string }>(
     `with j as (
        update "jobs" set "eventSeq" = "eventSeq" + $5::int, "revision" = "revision" + 1, "updatedOn" = now()

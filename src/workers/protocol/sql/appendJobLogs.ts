@@ -17,7 +17,12 @@ export interface LogLine {
 }
 
 /** Null when the lease is not held. */
-export async function appendJobLogs(sql: Sql, lease: PresentedLease, tenantId: string | null, lines: readonly LogLine[]): Promise<number | null> {
+export async function appendJobLogs(
+  sql: Sql,
+  lease: PresentedLease,
+  tenantId: string | null,
+  lines: readonly LogLine[],
+): Promise<number | null> {
   const rows = await sql.query<{ id: string }>(
     `with j as (
        update "jobs" set "logSeq" = "logSeq" + $4::int, "revision" = "revision" + 1, "updatedOn" = now()

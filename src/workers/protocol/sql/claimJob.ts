@@ -92,7 +92,8 @@ interface ClaimRow extends Omit<ClaimedJobRow, "generation"> {
 /** The claimed jobs, in claim order; empty: no eligible job now. */
 export async function claimJobs(sql: Sql, f: ClaimFilter): Promise<ClaimedLease[]> {
   const limit = f.limit ?? 1;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CLAIM_BATCH) throw new RangeError(`limit must be an integer between 1 and ${MAX_CLAIM_BATCH}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CLAIM_BATCH)
+    throw new RangeError(`limit must be an integer between 1 and ${MAX_CLAIM_BATCH}`);
   // The limit is spelled into the text, not passed as a parameter, so that a prepared statement's
   // generic plan sees it (for a parameter it guesses a tenth of the rows, which favours sorting
   // every waiting job over walking the claim-order index).
@@ -176,16 +177,17 @@ export async function claimJobs(sql: Sql, f: ClaimFilter): Promise<ClaimedLease[
       createdBy: row.createdBy,
       payload: row.payload,
       traceParent: row.traceParent,
-      generation: row.gKind && row.gPlanTier
-        ? {
-            kind: row.gKind,
-            rows: row.gRows === null ? null : Number(row.gRows),
-            description: row.gDescription,
-            seed: Number(row.gSeed),
-            spec: row.gSpec,
-            planTier: row.gPlanTier,
-          }
-        : null,
+      generation:
+        row.gKind && row.gPlanTier
+          ? {
+              kind: row.gKind,
+              rows: row.gRows === null ? null : Number(row.gRows),
+              description: row.gDescription,
+              seed: Number(row.gSeed),
+              spec: row.gSpec,
+              planTier: row.gPlanTier,
+            }
+          : null,
     },
   }));
 }

@@ -77,7 +77,13 @@ export async function completeJob(tx: Sql, a: CompleteArgs): Promise<CompletedJo
 }
 
 /** Attaches exactly the named uploads of this lease, in the order named; NOT_FOUND (and rollback) otherwise. */
-async function attachArtifacts(tx: Sql, jobId: string, tenantId: string, leaseHash: string, ids: string[]): Promise<string[]> {
+async function attachArtifacts(
+  tx: Sql,
+  jobId: string,
+  tenantId: string,
+  leaseHash: string,
+  ids: string[],
+): Promise<string[]> {
   const malformed = ids.filter((id) => !isUuid(id));
   if (malformed.length) throw artifactsNotFound(malformed);
   const rows = await tx.query<{ id: string }>(
@@ -101,7 +107,10 @@ async function addFileRevisions(tx: Sql, jobId: string, artifactIds: string[]): 
   // uuidv7 ids ascend in the order given, so revisions list in that order (they share createdOn).
   const revisionIds = artifactIds.map(() => uuidv7());
   // Two statements: the second's snapshot sees the File whoever made it (even a concurrent updateJobFile).
-  await tx.query(`insert into "files" ("id", "jobId") values ($1::uuid, $2::uuid) on conflict ("jobId") do nothing`, [uuidv7(), jobId]);
+  await tx.query(`insert into "files" ("id", "jobId") values ($1::uuid, $2::uuid) on conflict ("jobId") do nothing`, [
+    uuidv7(),
+    jobId,
+  ]);
   await tx.query(
     `insert into "file_revisions" ("id", "fileId", "name", "mimeType", "sizeBytes", "contentHash")
      select r.rid, f."id", a."name", a."mimeType", a."sizeBytes", a."contentHash"

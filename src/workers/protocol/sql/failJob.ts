@@ -45,19 +45,39 @@ export interface FailedJob {
 export async function failJob(tx: Sql, a: FailArgs): Promise<FailedJob> {
   const job = await lockLease(tx, a.lease, a.tenantId);
   const base = { jobId: job.id, tenantId: job.tenantId, reasonerType: job.reasonerType, startedOn: job.startedOn };
-  const common = { jobId: job.id, reasonerType: job.reasonerType, from: [job.state], leaseToken: job.leaseToken, agentId: agentIdOf(job), by: a.by };
+  const common = {
+    jobId: job.id,
+    reasonerType: job.reasonerType,
+    from: [job.state],
+    leaseToken: job.leaseToken,
+    agentId: agentIdOf(job),
+    by: a.by,
+  };
   const said = `${a.error.code}: ${a.error.message}`;
   await recordProblems(tx, job.id, a.problems ?? []);
 
   if (job.state === "CANCELING") {
-    await transitionJob(tx, { ...common, to: "CANCELED", message: `canceled; the worker stopped with ${said}`, set: { errorCode: "CANCELED", errorMessage: "canceled while running" } });
+    await transitionJob(tx, {
+      ...common,
+      to: "CANCELED",
+      message: `canceled; the worker stopped with ${said}`,
+      set: { errorCode: "CANCELED", errorMessage: "canceled while running" },
+    });
     if (job.reasonerType === "LOGIC") await setAbortReason(tx, job.id, "canceled");
     return { ...base, state: "CANCELED", retryAt: null };
   }
 
   if (a.handBack) {
     const to = waitingState(job.reasonerType);
-    await requeue(tx, job.id, job.reasonerType, common, to, `handed back unfinished (${said}); waiting again`, new Date(job.dbNow));
+    await requeue(
+      tx,
+      job.id,
+      job.reasonerType,
+      common,
+      to,
+      `handed back unfinished (${said}); waiting again`,
+      new Date(job.dbNow),
+    );
     await tx.query(`update "jobs" set "attempts" = greatest("attempts" - 1, 0) where "id" = $1::uuid`, [job.id]);
     return { ...base, state: to, retryAt: null };
   }
@@ -65,11 +85,24 @@ export async function failJob(tx: Sql, a: FailArgs): Promise<FailedJob> {
   if (a.retryable && job.attempts < job.maxAttempts) {
     const to = waitingState(job.reasonerType);
     const retryAt = new Date(new Date(job.dbNow).getTime() + backoffSeconds(job.attempts) * 1000);
-    await requeue(tx, job.id, job.reasonerType, common, to, `attempt ${job.attempts} of ${job.maxAttempts} failed (${said}); retrying`, retryAt);
+    await requeue(
+      tx,
+      job.id,
+      job.reasonerType,
+      common,
+      to,
+      `attempt ${job.attempts} of ${job.maxAttempts} failed (${said}); retrying`,
+      retryAt,
+    );
     return { ...base, state: to, retryAt };
   }
 
-  await transitionJob(tx, { ...common, to: "FAILED", message: said, set: { errorCode: a.error.code, errorMessage: a.error.message } });
+  await transitionJob(tx, {
+    ...common,
+    to: "FAILED",
+    message: said,
+    set: { errorCode: a.error.code, errorMessage: a.error.message },
+  });
   if (job.reasonerType === "LOGIC") await setAbortReason(tx, job.id, a.error.code);
   return { ...base, state: "FAILED", retryAt: null };
 }
@@ -95,6 +128,7 @@ export async function requeue(
     message,
     set: { leaseToken: null, leaseExpiresOn: null, workerId: null, cancelRequested: false, runAfter: retryAt },
   });
-  if (moved && reasonerType === "AGENT") await tx.query(`update "agent_details" set "agentId" = null where "jobId" = $1::uuid`, [jobId]);
+  if (moved && reasonerType === "AGENT")
+    await tx.query(`update "agent_details" set "agentId" = null where "jobId" = $1::uuid`, [jobId]);
   return moved !== null;
 }

@@ -16,7 +16,12 @@ export interface LeaseStatus {
 }
 
 /** Null when the lease is not held (any more). `progress` undefined or null: nothing to store. */
-export async function heartbeat(sql: Sql, lease: PresentedLease, tenantId: string | null, progress?: unknown): Promise<LeaseStatus | null> {
+export async function heartbeat(
+  sql: Sql,
+  lease: PresentedLease,
+  tenantId: string | null,
+  progress?: unknown,
+): Promise<LeaseStatus | null> {
   const json = progress === undefined || progress === null ? null : JSON.stringify(progress);
   const rows = await sql.query<{ leaseExpiresOn: Date; cancelRequested: boolean }>(
     `with hb as (

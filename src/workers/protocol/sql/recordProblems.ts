@@ -14,7 +14,13 @@ export interface ProblemReport {
 export async function recordProblems(tx: Sql, jobId: string, problems: readonly ProblemReport[]): Promise<void> {
   if (problems.length === 0) return;
   // uuidv7 ids ascend in the order given, so problems read back in the order reported.
-  const rows = problems.map((p) => ({ id: uuidv7(), severity: p.severity, code: p.code, message: p.message, details: p.details ?? null }));
+  const rows = problems.map((p) => ({
+    id: uuidv7(),
+    severity: p.severity,
+    code: p.code,
+    message: p.message,
+    details: p.details ?? null,
+  }));
   await tx.query(
     `insert into "problems" ("id", "jobId", "severity", "code", "message", "details")
      select p."id", $1::uuid, p."severity", p."code", p."message", p."details"

@@ -36,7 +36,16 @@ export async function registerWorker(sql: Sql, w: NewWorker): Promise<WorkerReco
     `insert into "workers" ("id", "tenantId", "name", "reasonerTypes", "reasonerNames", "generationKinds", "poolId", "createdBy")
      values ($1::uuid, $2::uuid, $3::text, $4::text[]::"ReasonerType"[], $5::text[], $8::text[]::"GenerationKind"[], $6::text, $7::text)
      returning ${WORKER_COLUMNS}`,
-    [uuidv7(), w.tenantId, w.name, [...w.reasonerTypes], [...w.reasonerNames], w.poolId, w.createdBy, [...w.generationKinds]],
+    [
+      uuidv7(),
+      w.tenantId,
+      w.name,
+      [...w.reasonerTypes],
+      [...w.reasonerNames],
+      w.poolId,
+      w.createdBy,
+      [...w.generationKinds],
+    ],
   );
   return normalizeWorker(rows[0]!);
 }
@@ -61,5 +70,10 @@ export async function listWorkers(sql: Sql, tenantId: string, limit: number): Pr
 
 /** The array columns are nullable in the schema; read null as empty. */
 function normalizeWorker(row: WorkerRecord): WorkerRecord {
-  return { ...row, reasonerTypes: row.reasonerTypes ?? [], reasonerNames: row.reasonerNames ?? [], generationKinds: row.generationKinds ?? [] };
+  return {
+    ...row,
+    reasonerTypes: row.reasonerTypes ?? [],
+    reasonerNames: row.reasonerNames ?? [],
+    generationKinds: row.generationKinds ?? [],
+  };
 }

@@ -57,6 +57,15 @@ export async function succeedJobs(sql: Sql, all: readonly SucceedArgs[]): Promis
     // through to completeJob and is told LEASE_LOST, as it would be one after the other.
     const row = done.get(a.lease.jobId);
     done.delete(a.lease.jobId);
-    return row ? { jobId: row.id, tenantId: row.tenantId, reasonerType: row.reasonerType, state: "SUCCEEDED", chargedCredits: null, startedOn: row.startedOn } : null;
+    return row
+      ? {
+          jobId: row.id,
+          tenantId: row.tenantId,
+          reasonerType: row.reasonerType,
+          state: "SUCCEEDED",
+          chargedCredits: null,
+          startedOn: row.startedOn,
+        }
+      : null;
   });
 }

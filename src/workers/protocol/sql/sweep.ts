@@ -64,7 +64,8 @@ export async function sweep(db: Database, options: SweepOptions = {}): Promise<S
     async (tx, job) => {
       const guard = { from: [job.state], leaseToken: job.leaseToken!, agentId: job.workerId, by: "sweeper" };
       if (job.state === "CANCELING") {
-        if (await cancel(tx, job, "canceled: the worker's lease expired while canceling", guard.leaseToken)) result.canceled++;
+        if (await cancel(tx, job, "canceled: the worker's lease expired while canceling", guard.leaseToken))
+          result.canceled++;
       } else if (job.attempts < job.maxAttempts) {
         const to = waitingState(job.reasonerType);
         const message = `lease expired on attempt ${job.attempts} of ${job.maxAttempts}; requeued`;
@@ -76,7 +77,10 @@ export async function sweep(db: Database, options: SweepOptions = {}): Promise<S
           reasonerType: job.reasonerType,
           to: "FAILED",
           message: `lease expired on the last attempt (${job.attempts} of ${job.maxAttempts})`,
-          set: { errorCode: "LEASE_EXPIRED", errorMessage: `the worker's lease expired ${job.attempts} time(s); no attempts left` },
+          set: {
+            errorCode: "LEASE_EXPIRED",
+            errorMessage: `the worker's lease expired ${job.attempts} time(s); no attempts left`,
+          },
         });
         if (moved) {
           result.failed++;

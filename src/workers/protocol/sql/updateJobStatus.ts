@@ -26,9 +26,12 @@ export async function updateJobStatus(
         : to === "CANCELING"
           ? "only cancelJob requests a cancel; to stop, use failJob"
           : isTerminal(to)
-          ? "finish with completeJob or failJob"
-          : "only forward moves into the family's own states are allowed";
-    throw jobsError("INVALID_TRANSITION", `a ${job.reasonerType} job cannot move from ${job.state} to ${to}: ${why}`, { from: job.state, to });
+            ? "finish with completeJob or failJob"
+            : "only forward moves into the family's own states are allowed";
+    throw jobsError("INVALID_TRANSITION", `a ${job.reasonerType} job cannot move from ${job.state} to ${to}: ${why}`, {
+      from: job.state,
+      to,
+    });
   }
   const moved = await transitionJob(tx, {
     jobId: job.id,

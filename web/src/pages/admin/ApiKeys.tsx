@@ -24,7 +24,9 @@ function ApiKeys() {
   const [role, setRole] = useState<Role>("MEMBER");
   const [secret, setSecret] = useState<string | null>(null);
   const [revoking, setRevoking] = useState<string | null>(null);
-  const create = useAction(async () => gql(key, CreateApiKeyMutation, { userId: userId.trim(), email: email.trim() || null, role }));
+  const create = useAction(async () =>
+    gql(key, CreateApiKeyMutation, { userId: userId.trim(), email: email.trim() || null, role }),
+  );
   const revoke = useAction(async (id: string) => gql(key, RevokeApiKeyMutation, { id }));
 
   async function submit(event: FormEvent) {
@@ -101,6 +103,7 @@ function ApiKeys() {
                   {k.revokedOn ? (
                     `revoked ${time(k.revokedOn)}`
                   ) : revoking === k.id ? (
+                    // biome-ignore lint/a11y/useSemanticElements: an inline confirmation inside a table cell.
                     <span role="group" aria-label={`Confirm revoking ${k.prefix}`}>
                       <button
                         type="button"
@@ -118,7 +121,11 @@ function ApiKeys() {
                       </button>
                     </span>
                   ) : (
-                    <button type="button" aria-label={`Revoke key ${k.prefix} of ${k.userId}`} onClick={() => setRevoking(k.id)}>
+                    <button
+                      type="button"
+                      aria-label={`Revoke key ${k.prefix} of ${k.userId}`}
+                      onClick={() => setRevoking(k.id)}
+                    >
                       Revoke
                     </button>
                   )}

@@ -44,7 +44,10 @@ function AuditLog() {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setAfter([]);
-    setFilter({ ...(actor.trim() ? { actorId: actor.trim() } : {}), ...(operation.trim() ? { operation: operation.trim() } : {}) });
+    setFilter({
+      ...(actor.trim() ? { actorId: actor.trim() } : {}),
+      ...(operation.trim() ? { operation: operation.trim() } : {}),
+    });
   };
   const page = log.data?.auditLog;
   return (
@@ -96,7 +99,11 @@ function AuditLog() {
         <button type="button" disabled={after.length === 0} onClick={() => setAfter(after.slice(0, -1))}>
           Previous
         </button>
-        <button type="button" disabled={!page?.pageInfo.hasNextPage} onClick={() => page?.pageInfo.endCursor && setAfter([...after, page.pageInfo.endCursor])}>
+        <button
+          type="button"
+          disabled={!page?.pageInfo.hasNextPage}
+          onClick={() => page?.pageInfo.endCursor && setAfter([...after, page.pageInfo.endCursor])}
+        >
           Next
         </button>
       </nav>

@@ -33,7 +33,9 @@ function Available() {
 function Schedules() {
   const { key } = useSession();
   const schedules = useQuery(SchedulesQuery, { first: 100 });
-  const toggle = useAction(async (id: string, paused: boolean) => (paused ? gql(key, ResumeScheduleMutation, { id }) : gql(key, PauseScheduleMutation, { id })));
+  const toggle = useAction(async (id: string, paused: boolean) =>
+    paused ? gql(key, ResumeScheduleMutation, { id }) : gql(key, PauseScheduleMutation, { id }),
+  );
   if (schedules.error?.unknownField) {
     return (
       <>
