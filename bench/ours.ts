@@ -9,7 +9,7 @@ import type { Sql } from "../src/db/database.ts";
 import { InProcessPort } from "../src/executors/ports/in-process.ts";
 import { type Executor, Runner } from "../src/executors/runner.ts";
 import type { Viewer } from "../src/jobs/model.ts";
-import { recordChangeSql } from "../src/jobs/sql/notify.ts";
+import { type ChangeRecord, recordingChanges } from "../src/jobs/sql/notify.ts";
 import { startServer, type RunningServer } from "../src/server.ts";
 import { IN_PROCESS, workerProtocolFor } from "../src/workers/protocol/service.ts";
 import { freshDatabase } from "./db.ts";
@@ -77,7 +77,7 @@ export async function insertNoopJobs(
   options: { notify?: boolean } = {},
 ): Promise<string[]> {
   const ids = Array.from({ length: count }, () => uuidv7());
-  const rows = await sql.query<{ n: number }>(
+  const text = (record?: ChangeRecord) =>
     `with made as (
        insert into "jobs" ("id", "tenantId", "reasonerType", "reasonerName", "name", "state", "nativeState", "createdBy",
                            "payload", "queue", "priority", "statusSeq", "revision")
@@ -92,10 +92,14 @@ export async function insertNoopJobs(
      ), grants as (
        insert into "access_grants" ("jobId", "subjectId", "email", "relation")
        select m."id", $3::text, $4::text, 'OWNER' from made m
-     )${options.notify ? `, ${recordChangeSql("made")}` : ""}
-     select count(*)::int as n from made m`,
-    [ids, viewer.tenantId, viewer.userId, viewer.email],
-  );
+     )${record ? `, ${record.jobs("made")}` : ""}
+     select count(*)::int as n from made m`;
+  const rows = await sql.query<{ n: number }>(options.notify ? recordingChanges(text, { createsJobs: true }) : text(), [
+    ids,
+    viewer.tenantId,
+    viewer.userId,
+    viewer.email,
+  ]);
   if (rows[0]?.n !== count) throw new Error(`inserted ${rows[0]?.n} jobs, expected ${count}`);
   return ids;
 }

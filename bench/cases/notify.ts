@@ -8,6 +8,7 @@
 //   without  the same statement minus the recorded change, and nothing sent.
 // For information, the design it replaced: pg_notify inside the statement, i.e. in the transaction.
 // The server's JobChangeHub LISTENs throughout, as in production.
+import { textOf } from "../../src/db/commit-signals.ts";
 import type { Sql } from "../../src/db/database.ts";
 import { JOBS_CHANNEL, notifyPayloadSql } from "../../src/jobs/sql/notify.ts";
 import { transitionJob } from "../../src/jobs/sql/transitionJob.ts";
@@ -16,14 +17,15 @@ import { insertNoopJobs, NOOP_TYPE, startOurServer } from "../ours.ts";
 import { msSince } from "../stats.ts";
 
 const WRITERS = 16;
-/** The CTE recordChangeSql adds to a statement (it is the last CTE, before the final select). */
+/** The CTE recordingChanges' record.jobs adds to a statement (it is the last CTE, before the final select). */
 const RECORDED_CHANGE = /, "recorded_change" as \(insert into [^\n]*?\)\n/;
 const FINAL_FROM = `from moved m`;
 
-/** The same statements without the recorded change (and proof that it was there). */
+/** The same statements without the recorded change (and proof that it was there), so signalling nothing. */
 function withoutNotification(sql: Sql): Sql {
   return {
-    query(text, values) {
+    query(statement, values) {
+      const text = textOf(statement);
       if (!RECORDED_CHANGE.test(text))
         throw new Error("the transition statement no longer records its change as expected");
       return sql.query(text.replace(RECORDED_CHANGE, "\n"), values);
@@ -36,7 +38,8 @@ function withoutNotification(sql: Sql): Sql {
 function notifyInTransaction(sql: Sql): Sql {
   const bare = withoutNotification(sql);
   return {
-    query(text, values) {
+    query(statement, values) {
+      const text = textOf(statement);
       if (!text.includes(FINAL_FROM)) throw new Error("the transition statement's final select changed");
       return bare.query(
         text.replace(

@@ -6,15 +6,17 @@ import { PGlite, type Transaction } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
-import { PrismaClient } from "../generated/prisma/client.ts";
+import { type Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import { tracedStatement } from "../observability/tracing.ts";
+import { type CommitSignal, CommitListeners, type Statement, textOf } from "./commit-signals.ts";
 
 export type { PrismaClient };
 
+/** Runs statements; a statement's commit signals fire once what it wrote is committed. */
 export interface Sql {
-  query<T = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<T[]>;
+  query<T = Record<string, unknown>>(statement: Statement, values?: readonly unknown[]): Promise<T[]>;
   /** Rows as arrays, each made into a record by `toRecord` (one shape per statement: fast to build and to read). */
-  queryRecords<T>(text: string, values: readonly unknown[], toRecord: (row: unknown[]) => T): Promise<T[]>;
+  queryRecords<T>(statement: Statement, values: readonly unknown[], toRecord: (row: unknown[]) => T): Promise<T[]>;
 }
 
 export type Unlisten = () => Promise<void>;
@@ -22,17 +24,20 @@ export type Unlisten = () => Promise<void>;
 export interface Database extends Sql {
   readonly kind: "pglite" | "postgres";
   readonly prisma: PrismaClient;
-  /** Runs fn in one transaction; everything it does through `tx` commits or rolls back together. */
+  /**
+   * Runs fn in one transaction; everything it does through `tx` commits or rolls back together. The
+   * signals of its statements fire once each after the commit, none after a rollback.
+   */
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+  /**
+   * transaction() for Prisma writes: fn writes through Prisma's `tx`, and runs its signalled
+   * statements through `sql` (inside the same transaction), whose signals fire after the commit.
+   */
+  prismaTransaction<T>(fn: (tx: Prisma.TransactionClient, sql: Sql) => Promise<T>): Promise<T>;
   /** onReconnect: the connection was lost and remade; notifications in between are gone. */
   listen(channel: string, onPayload: (payload: string) => void, onReconnect?: () => void): Promise<Unlisten>;
-  /**
-   * Calls onCommit after each committed `query` or `transaction` whose SQL contains `marker` (e.g. an
-   * outbox's `insert into "table"`), to act on what was written once others can see it.
-   */
-  onCommitOf(marker: string, onCommit: () => void): () => void;
-  /** Tells the onCommitOf listeners of `marker` that such a write committed through Prisma, which they cannot see. */
-  committed(marker: string): void;
+  /** Calls onCommit after each committed statement or transaction that ran a statement signalling `signal`. */
+  onCommit(signal: CommitSignal, onCommit: () => void): () => void;
   /** SQL statements sent so far (Prisma's and ours); tests use it to prove batching. */
   statementCount(): number;
   ping(): Promise<void>;
@@ -50,26 +55,32 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openPglite(options.dataDir);
 }
 
-/** The onCommitOf listeners, and which of their markers a statement contains. */
-class CommitSignals {
-  private readonly listeners = new Map<string, Set<() => void>>();
-
-  on(marker: string, onCommit: () => void): () => void {
-    let set = this.listeners.get(marker);
-    if (!set) this.listeners.set(marker, (set = new Set()));
-    set.add(onCommit);
-    return () => set.delete(onCommit);
-  }
-
-  /** Adds to `into` the markers the statement contains; returns `into` (created when needed). */
-  found(text: string, into?: Set<string>): Set<string> | undefined {
-    for (const marker of this.listeners.keys()) if (text.includes(marker)) (into ??= new Set()).add(marker);
-    return into;
-  }
-
-  fire(markers: Iterable<string> | undefined): void {
-    for (const marker of markers ?? []) for (const onCommit of this.listeners.get(marker) ?? []) onCommit();
-  }
+/**
+ * An interactive Prisma transaction, with a Sql running statements inside it: the signals of those
+ * fire after Prisma commits (the same for both backends, since Prisma drives the transaction).
+ */
+async function prismaTransaction<T>(
+  prisma: PrismaClient,
+  commitListeners: CommitListeners,
+  fn: (tx: Prisma.TransactionClient, sql: Sql) => Promise<T>,
+): Promise<T> {
+  let signals: Set<CommitSignal> | undefined;
+  const result = await prisma.$transaction((tx) =>
+    fn(tx, {
+      query<R>(statement: Statement, values: readonly unknown[] = []) {
+        signals = commitListeners.collect(statement, signals);
+        return tx.$queryRawUnsafe<R[]>(textOf(statement), ...values);
+      },
+      async queryRecords(statement, values, toRecord) {
+        signals = commitListeners.collect(statement, signals);
+        // Prisma answers objects in the select's column order.
+        const rows = await tx.$queryRawUnsafe<Record<string, unknown>[]>(textOf(statement), ...values);
+        return rows.map((row) => toRecord(Object.values(row)));
+      },
+    }),
+  );
+  commitListeners.fire(signals);
+  return result;
 }
 
 function countingPrisma(adapter: PrismaPg | PrismaPGlite, count: () => void): PrismaClient {
@@ -107,7 +118,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   pool.on("connect", (client) => client.on("error", () => undefined));
   let statements = 0;
   const prisma = countingPrisma(new PrismaPg(pool), () => statements++);
-  const signals = new CommitSignals();
+  const commitListeners = new CommitListeners();
   const nameOf = preparedNames();
   /** One statement, counted, named when worth preparing; rows as objects, or as arrays with rowMode "array". */
   const run = async (
@@ -186,34 +197,34 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   return {
     kind: "postgres",
     prisma,
-    async query(text, values) {
-      const rows = await query(pool, text, values);
-      signals.fire(signals.found(text));
+    async query(statement, values) {
+      const rows = await query(pool, textOf(statement), values);
+      commitListeners.fireOf(statement);
       return rows as never[];
     },
-    async queryRecords(text, values, toRecord) {
-      const rows = await queryRecords(pool, text, values, toRecord);
-      signals.fire(signals.found(text));
+    async queryRecords(statement, values, toRecord) {
+      const rows = await queryRecords(pool, textOf(statement), values, toRecord);
+      commitListeners.fireOf(statement);
       return rows;
     },
     async transaction(fn) {
       const client = await pool.connect();
-      let found: Set<string> | undefined;
+      let found: Set<CommitSignal> | undefined;
       try {
         await query(client, "BEGIN");
         const result = await fn({
-          query: (text, values) => {
-            found = signals.found(text, found);
-            return query(client, text, values);
+          query: (statement, values) => {
+            found = commitListeners.collect(statement, found);
+            return query(client, textOf(statement), values);
           },
-          queryRecords: (text, values, toRecord) => {
-            found = signals.found(text, found);
-            return queryRecords(client, text, values, toRecord);
+          queryRecords: (statement, values, toRecord) => {
+            found = commitListeners.collect(statement, found);
+            return queryRecords(client, textOf(statement), values, toRecord);
           },
         });
         await query(client, "COMMIT");
         client.release();
-        signals.fire(found);
+        commitListeners.fire(found);
         return result;
       } catch (error) {
         // A client whose connection broke is destroyed, not returned to the pool.
@@ -240,8 +251,8 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
         if (onReconnect) reconnectHandlers.delete(onReconnect);
       };
     },
-    onCommitOf: (marker, onCommit) => signals.on(marker, onCommit),
-    committed: (marker) => signals.fire([marker]),
+    prismaTransaction: (fn) => prismaTransaction(prisma, commitListeners, fn),
+    onCommit: (signal, onCommit) => commitListeners.on(signal, onCommit),
     statementCount: () => statements,
     async ping() {
       await pool.query("select 1");
@@ -266,7 +277,7 @@ async function openPglite(dataDir: string): Promise<Database> {
   const pglite = await PGlite.create(location);
   let statements = 0;
   const prisma = countingPrisma(new PrismaPGlite(pglite), () => statements++);
-  const signals = new CommitSignals();
+  const commitListeners = new CommitListeners();
   /** One statement on the database or inside a transaction, counted; rows as objects, or as arrays with rowMode "array". */
   const run = async (
     on: PGlite | Transaction,
@@ -283,39 +294,39 @@ async function openPglite(dataDir: string): Promise<Database> {
   return {
     kind: "pglite",
     prisma,
-    async query(text, values) {
-      const rows = await run(pglite, text, values);
-      signals.fire(signals.found(text));
+    async query(statement, values) {
+      const rows = await run(pglite, textOf(statement), values);
+      commitListeners.fireOf(statement);
       return rows as never[];
     },
-    async queryRecords(text, values, toRecord) {
-      const rows = await run(pglite, text, values, "array");
-      signals.fire(signals.found(text));
+    async queryRecords(statement, values, toRecord) {
+      const rows = await run(pglite, textOf(statement), values, "array");
+      commitListeners.fireOf(statement);
       return rows.map(toRecord);
     },
     async transaction(fn) {
-      let found: Set<string> | undefined;
+      let found: Set<CommitSignal> | undefined;
       const result = await pglite.transaction((tx) =>
         fn({
-          async query(text, values) {
-            found = signals.found(text, found);
-            return (await run(tx, text, values)) as never[];
+          async query(statement, values) {
+            found = commitListeners.collect(statement, found);
+            return (await run(tx, textOf(statement), values)) as never[];
           },
-          async queryRecords(text, values, toRecord) {
-            found = signals.found(text, found);
-            return (await run(tx, text, values, "array")).map(toRecord);
+          async queryRecords(statement, values, toRecord) {
+            found = commitListeners.collect(statement, found);
+            return (await run(tx, textOf(statement), values, "array")).map(toRecord);
           },
         }),
       );
-      signals.fire(found);
+      commitListeners.fire(found);
       return result;
     },
     async listen(channel, onPayload) {
       const unsubscribe = await pglite.listen(channel, onPayload);
       return unsubscribe;
     },
-    onCommitOf: (marker, onCommit) => signals.on(marker, onCommit),
-    committed: (marker) => signals.fire([marker]),
+    prismaTransaction: (fn) => prismaTransaction(prisma, commitListeners, fn),
+    onCommit: (signal, onCommit) => commitListeners.on(signal, onCommit),
     statementCount: () => statements,
     async ping() {
       await pglite.query("select 1");

@@ -6,9 +6,9 @@
 // fewer, larger batches (each send is a statement that deletes and notifies), while a change after
 // a quiet spell still goes at once.
 import { WriteCoalescer } from "@jobs-api/client/node";
+import { CommitSignal } from "../db/commit-signals.ts";
 import type { Database } from "../db/database.ts";
 import type { Logger } from "../logger.ts";
-import { RECORD_CHANGE } from "./sql/notify.ts";
 import { SEND_BATCH, sendChanges } from "./sql/sendChanges.ts";
 import { vacuumOutbox } from "./sql/vacuumOutbox.ts";
 
@@ -48,7 +48,7 @@ export class ChangeNotifier {
   }
 
   start(): this {
-    this.unwatch = this.db.onCommitOf(RECORD_CHANGE, () => this.send());
+    this.unwatch = this.db.onCommit(CommitSignal.JobsChanged, () => this.send());
     if (this.timing.sweepMs > 0) this.timer = setInterval(() => this.send(), this.timing.sweepMs).unref();
     this.send(); // whatever an earlier process left behind
     return this;

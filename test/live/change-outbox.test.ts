@@ -16,9 +16,8 @@ import {
   JOBS_CHANNEL,
   LINES_PER_ROW,
   notifyPayload,
-  RECORD_CHANGE,
-  recordChangeSql,
-  recordOneChangeSql,
+  recordingChanges,
+  recordOneChange,
 } from "../../src/jobs/sql/notify.ts";
 import { VACUUM_EVERY } from "../../src/jobs/change-notifier.ts";
 import { SEND_BATCH } from "../../src/jobs/sql/sendChanges.ts";
@@ -123,7 +122,7 @@ describe.each(backends)("the change outbox on $name", (backend) => {
         }),
       ).rejects.toThrow("changed my mind");
       const sentinel = fakeChange(tenantId);
-      await db.query(recordOneChangeSql, [sentinel.payload]);
+      await db.query(recordOneChange, [sentinel.payload]);
       await changes.until(sentinel.jobId);
       expect(changes.heard.filter((c) => c.jobId === jobId).map((c) => c.revision)).toEqual([1]);
       const [job] = await db.query<{ state: string }>(`select "state" from "jobs" where "id" = $1::uuid`, [jobId]);
@@ -143,13 +142,16 @@ describe.each(backends)("the change outbox on $name", (backend) => {
       const ids = Array.from({ length: count }, () => randomUUID());
       // One statement records them all and commits: the notifier hears of it through the database handle.
       await db.query(
-        `${RECORD_CHANGE} select $1::text || '|AGENT|' || id::text || '|1|QUEUED' from unnest($2::uuid[]) with ordinality as u(id, ord) order by ord`,
+        recordingChanges(
+          (record) =>
+            `${record.insert} select $1::text || '|AGENT|' || id::text || '|1|QUEUED' from unnest($2::uuid[]) with ordinality as u(id, ord) order by ord`,
+        ),
         [tenantId, ids],
       );
       await changes.until(ids.at(-1)!);
       await t.server.services.notifier.idle();
       const sentinel = fakeChange(tenantId);
-      await db.query(recordOneChangeSql, [sentinel.payload]);
+      await db.query(recordOneChange, [sentinel.payload]);
       await changes.until(sentinel.jobId);
 
       const wanted = new Set<string>(ids);
@@ -171,11 +173,13 @@ describe.each(backends)("the change outbox on $name", (backend) => {
       const ids = Array.from({ length: LINES_PER_ROW * 2 + 8 }, () => randomUUID());
       await db.transaction(async (tx) => {
         await tx.query(
-          `with j as (
+          recordingChanges(
+            (record) => `with j as (
              select $1::uuid as "tenantId", 'AGENT'::text as "reasonerType", u.id as "id", 7 as "revision", 'RUNNING'::text as "state"
              from unnest($2::uuid[]) with ordinality as u(id, ord) order by u.ord
-           ), ${recordChangeSql("j")}
+           ), ${record.jobs("j")}
            select 1`,
+          ),
           [tenantId, ids],
         );
         // Uncommitted rows are this transaction's own: nobody else can take them yet.
@@ -214,7 +218,10 @@ describe.each(backends)("the change outbox on $name", (backend) => {
     try {
       const ids = Array.from({ length: VACUUM_EVERY }, () => randomUUID());
       await db.query(
-        `${RECORD_CHANGE} select $1::text || '|AGENT|' || id::text || '|1|QUEUED' from unnest($2::uuid[]) with ordinality as u(id, ord) order by ord`,
+        recordingChanges(
+          (record) =>
+            `${record.insert} select $1::text || '|AGENT|' || id::text || '|1|QUEUED' from unnest($2::uuid[]) with ordinality as u(id, ord) order by ord`,
+        ),
         [tenantId, ids],
       );
       await changes.until(ids.at(-1)!);
@@ -239,14 +246,14 @@ describe.each(backends)("the change outbox on $name", (backend) => {
     try {
       const db = spaced.server.services.db;
       const first = fakeChange(tenantId);
-      await db.query(recordOneChangeSql, [first.payload]);
+      await db.query(recordOneChange, [first.payload]);
       await changes.until(first.jobId);
       await spaced.server.services.notifier.idle();
       // Twenty commits one after another, each asking for a send.
       const burst = Array.from({ length: 20 }, () => fakeChange(tenantId));
       const before = db.statementCount();
       const startedOn = performance.now();
-      for (const change of burst) await db.query(recordOneChangeSql, [change.payload]);
+      for (const change of burst) await db.query(recordOneChange, [change.payload]);
       const committedMs = performance.now() - startedOn;
       await changes.until(burst.at(-1)!.jobId);
       await spaced.server.services.notifier.idle();
@@ -269,7 +276,7 @@ describe.each(backends)("the change outbox on $name", (backend) => {
     try {
       const orphan = fakeChange(tenantId);
       // Recorded through Prisma without telling the notifier: as if its process died right after the commit.
-      await t.server.services.db.prisma.$executeRawUnsafe(recordOneChangeSql, orphan.payload);
+      await t.server.services.db.prisma.$executeRawUnsafe(recordOneChange.text, orphan.payload);
       await changes.until(orphan.jobId);
       expect(changes.heard.filter((c) => c.jobId === orphan.jobId)).toHaveLength(1);
     } finally {
@@ -312,14 +319,17 @@ describe.runIf(postgres)("two processes sending from one outbox (PostgreSQL)", (
     try {
       const ids = Array.from({ length: SEND_BATCH * 3 }, () => randomUUID());
       await writer.query(
-        `${RECORD_CHANGE} select $1::text || '|AGENT|' || id::text || '|1|QUEUED' from unnest($2::uuid[]) as u(id)`,
+        recordingChanges(
+          (record) =>
+            `${record.insert} select $1::text || '|AGENT|' || id::text || '|1|QUEUED' from unnest($2::uuid[]) as u(id)`,
+        ).text,
         [tenantId, ids],
       );
       a.server.services.notifier.send();
       b.server.services.notifier.send();
       await Promise.all([a.server.services.notifier.idle(), b.server.services.notifier.idle()]);
       const sentinel = fakeChange(tenantId);
-      await writer.query(recordOneChangeSql, [sentinel.payload]);
+      await writer.query(recordOneChange.text, [sentinel.payload]);
       a.server.services.notifier.send();
       await Promise.all([inA.until(sentinel.jobId), inB.until(sentinel.jobId)]);
 

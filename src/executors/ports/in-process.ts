@@ -2,11 +2,11 @@
 // directly (caller IN_PROCESS), woken by the process's change notifications instead of polling.
 import type { Readable } from "node:stream";
 import type { ArtifactService } from "../../artifacts/service.ts";
+import { CommitSignal } from "../../db/commit-signals.ts";
 import type { Database } from "../../db/database.ts";
 import { isJobsError } from "../../errors.ts";
 import type { JobChangeHub } from "../../jobs/changes.ts";
 import type { JobState } from "../../jobs/model.ts";
-import { NEW_JOBS } from "../../jobs/sql/notify.ts";
 import { waitingState } from "../../jobs/states.ts";
 import type { JobService } from "../../jobs/service.ts";
 import {
@@ -194,7 +194,7 @@ export class InProcessPort implements WorkerPort {
     });
     // Jobs this process created: look at once, not after their NOTIFY's round trip (the change's
     // notification then finds the job claimed, or claims it if this look came too early).
-    const unCreated = this.deps.db.onCommitOf(NEW_JOBS, wake);
+    const unCreated = this.deps.db.onCommit(CommitSignal.JobsCreated, wake);
     // Notifications may have been lost while the LISTEN connection was down: look again.
     const unResync = this.deps.changes.onResync(() => wake());
     return () => {

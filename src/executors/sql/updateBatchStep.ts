@@ -2,7 +2,7 @@
 // statement: the lease check, the step row, a new revision of the batch and its notification).
 import type { Sql } from "../../db/database.ts";
 import type { JobState } from "../../jobs/model.ts";
-import { recordJobChangeSql } from "../../jobs/sql/notify.ts";
+import { recordingChanges } from "../../jobs/sql/notify.ts";
 import { TERMINAL_SQL } from "../../workers/protocol/states-sql.ts";
 
 export interface StepUpdate {
@@ -21,7 +21,8 @@ export async function updateBatchStep(
   u: StepUpdate,
 ): Promise<boolean> {
   const rows = await sql.query<{ id: string }>(
-    `with j as (
+    recordingChanges(
+      (record) => `with j as (
        update "jobs" set "revision" = "revision" + 1, "updatedOn" = now()
        where "id" = $1::uuid and "leaseToken" = $2::text and "state" not in ${TERMINAL_SQL}
        returning "id", "tenantId", "reasonerType", "state", "revision"
@@ -32,8 +33,9 @@ export async function updateBatchStep(
          "startedOn" = case when $6::boolean then coalesce(b."startedOn", now()) else b."startedOn" end,
          "finishedOn" = case when $7::boolean then now() else b."finishedOn" end
        from j where b."jobId" = j."id" and b."position" = $3::int
-     ), ${recordJobChangeSql("j")}
+     ), ${record.job("j")}
      select j."id" from j`,
+    ),
     [batchId, leaseHash, position, u.state, u.childJobId ?? null, u.started ?? false, u.finished ?? false],
   );
   return rows.length > 0;

@@ -8,7 +8,7 @@ import { isJobsError, jobsError } from "../../errors.ts";
 import { currentTraceParent } from "../../observability/tracing.ts";
 import type { JobRecord, JobState, Viewer } from "../model.ts";
 import type { NewJob } from "../new-job.ts";
-import { recordChangeSql } from "../sql/notify.ts";
+import { recordingChanges } from "../sql/notify.ts";
 import { initialStates, nativeStateOf } from "../states.ts";
 import { requireAssignable } from "./agent-assignment.ts";
 import { selectJobsById } from "./read-jobs.ts";
@@ -187,11 +187,16 @@ export async function createJobsInBulk(
         .map((c) => `"${c}"`)
         .join(", ");
       // The change lines are written by the same statement (a data-modifying CTE), so the commit
-      // that makes the jobs visible also has them sent.
+      // that makes the jobs visible also has them sent (and wakes this process's idle executors).
       await tx.query(
-        `with "new_jobs" as (insert into "jobs" (${columns}) select ${columns} from jsonb_populate_recordset(null::"jobs", $1::jsonb) returning *),
-         ${recordChangeSql("new_jobs")}
+        recordingChanges(
+          (
+            record,
+          ) => `with "new_jobs" as (insert into "jobs" (${columns}) select ${columns} from jsonb_populate_recordset(null::"jobs", $1::jsonb) returning *),
+         ${record.jobs("new_jobs")}
          select 1`,
+          { createsJobs: true },
+        ),
         [JSON.stringify(rows.jobs)],
       );
       await insertRows(tx, "job_status_changes", rows.history);

@@ -8,7 +8,7 @@ import type { CancelOptions, GatewayCursor, GatewayPage, JobCount, JobGateway } 
 import type { JobFilter, JobKey, JobRecord, ReasonerType, Viewer } from "../model.ts";
 import type { NewJob } from "../new-job.ts";
 import { currentTraceParent } from "../../observability/tracing.ts";
-import { NEW_JOBS, notifyPayload, RECORD_CHANGE, recordOneChangeSql } from "../sql/notify.ts";
+import { notifyPayload, recordCreatedJob } from "../sql/notify.ts";
 import { transitionJob } from "../sql/transitionJob.ts";
 import { initialStates, isTerminal, isWaiting, nativeStateOf } from "../states.ts";
 import { requireRelation } from "./access.ts";
@@ -70,7 +70,7 @@ export class LocalJobGateway implements JobGateway {
         pool: "input.assignedAgentPoolId",
       });
     }
-    const jobId = await this.db.prisma.$transaction(async (tx) => {
+    const jobId = await this.db.prismaTransaction(async (tx, sql) => {
       if (job.idempotencyKey) {
         const claimed = await tx.$queryRaw<{ jobId: string }[]>`
           insert into "idempotency_keys" ("tenantId", "createdBy", "key", "jobId", "requestHash")
@@ -139,8 +139,8 @@ export class LocalJobGateway implements JobGateway {
           ...(job.file && { file: { create: { id: uuidv7(), ...job.file } } }),
         },
       });
-      await tx.$executeRawUnsafe(
-        recordOneChangeSql,
+      // Its commit has the change sent, and this process's idle executors look at once.
+      await sql.query(recordCreatedJob, [
         notifyPayload({
           tenantId: viewer.tenantId,
           reasonerType: job.reasonerType,
@@ -148,13 +148,9 @@ export class LocalJobGateway implements JobGateway {
           revision: 1,
           state: last,
         }),
-      );
+      ]);
       return id;
     });
-    // Prisma committed it, out of the database handle's sight: have the recorded change sent, and
-    // this process's idle executors look at once.
-    this.db.committed(RECORD_CHANGE);
-    this.db.committed(NEW_JOBS);
     const created = await this.db.prisma.job.findUnique({ where: { id: jobId }, include: jobInclude });
     if (!created) throw new Error(`job ${jobId} vanished after creation`);
     return toJobRecord(created);

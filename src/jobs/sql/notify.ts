@@ -1,21 +1,17 @@
 // Change notifications carry keys only: listeners read what changed themselves, from their cursors.
-// A change records its notification in the outbox table within its own transaction (recordChangeSql);
+// A change records its notification in the outbox table within its own transaction (recordingChanges);
 // the process that committed it then sends the recorded ones, batched, as NOTIFYs (sendChanges.ts).
 // A payload is one change per line, each "tenantId|reasonerType|jobId|revision|state": the state
 // lets a process skip reading a change no subscriber's filter can want (idle workers watch only
 // their waiting state).
+import { CommitSignal, type SignalledStatement, signalled } from "../../db/commit-signals.ts";
 import type { JobState } from "../model.ts";
 
 export const JOBS_CHANNEL = "jobs_changed";
 /** The table changes are recorded in until they are sent. */
 export const CHANGE_OUTBOX = "job_change_outbox";
-/** How every statement recording a change begins; the database signals commits of statements containing it. */
-export const RECORD_CHANGE = `insert into "${CHANGE_OUTBOX}" ("payload")`;
-/**
- * How every statement creating jobs begins: its commit wakes this process's idle executors at once,
- * without waiting for the change's NOTIFY to come back (writes through Prisma signal it themselves).
- */
-export const NEW_JOBS = `insert into "jobs" (`;
+/** The insert every recorded change goes through (given to statements by recordingChanges only). */
+const RECORD_CHANGE = `insert into "${CHANGE_OUTBOX}" ("payload")`;
 
 export interface JobChange {
   tenantId: string;
@@ -38,25 +34,52 @@ export const LINES_PER_ROW = 16;
 /** The longest line: two uuids, the longest family and state names, a 10-digit revision, separators. */
 export const MAX_LINE_BYTES = 36 + 1 + 12 + 1 + 36 + 1 + 10 + 1 + 10;
 
-/**
- * A CTE (named "recorded_change") recording a change for every row of `from`, a CTE or table alias
- * with the jobs columns, optionally filtered by `where`: one outbox row per LINES_PER_ROW changes
- * (a claim or completion of many jobs writes one or two rows, not one per job). Data-modifying
- * CTEs always run, so a statement includes it whether or not it selects from it.
- */
-export const recordChangeSql = (from: string, where = "") =>
-  `"recorded_change" as (${RECORD_CHANGE} select string_agg("line", E'\\n' order by "n") from (select ${notifyPayloadSql(from)} as "line", row_number() over () - 1 as "n" from ${from} ${where ? `where ${where}` : ""}) "lines" group by "n" / ${LINES_PER_ROW})`;
+/** The SQL a statement records its changes with; recordingChanges hands it to the statement's text. */
+export interface ChangeRecord {
+  /**
+   * A CTE (named "recorded_change") recording a change for every row of `from`, a CTE or table alias
+   * with the jobs columns, optionally filtered by `where`: one outbox row per LINES_PER_ROW changes
+   * (a claim or completion of many jobs writes one or two rows, not one per job). Data-modifying
+   * CTEs always run, so a statement includes it whether or not it selects from it.
+   */
+  jobs(from: string, where?: string): string;
+  /**
+   * jobs() for a statement that changes at most one job: its line as one outbox row, without the
+   * packing (a window, a sort and an aggregate per statement, which cost a one-job transition more
+   * than the row they save).
+   */
+  job(from: string, where?: string): string;
+  /** `insert into` the outbox's payload column, for a statement that writes its lines itself. */
+  readonly insert: string;
+}
+
+const changeRecord: ChangeRecord = {
+  jobs: (from, where = "") =>
+    `"recorded_change" as (${RECORD_CHANGE} select string_agg("line", E'\\n' order by "n") from (select ${notifyPayloadSql(from)} as "line", row_number() over () - 1 as "n" from ${from} ${where ? `where ${where}` : ""}) "lines" group by "n" / ${LINES_PER_ROW})`,
+  job: (from, where = "") =>
+    `"recorded_change" as (${RECORD_CHANGE} select ${notifyPayloadSql(from)} from ${from}${where ? ` where ${where}` : ""})`,
+  insert: RECORD_CHANGE,
+};
+
+const CHANGED = [CommitSignal.JobsChanged];
+const CREATED = [CommitSignal.JobsChanged, CommitSignal.JobsCreated];
 
 /**
- * recordChangeSql for a statement that changes at most one job: its line as one outbox row, without
- * the packing (a window, a sort and an aggregate per statement, which cost a one-job transition more
- * than the row they save).
+ * The one way to write the change outbox: `build` makes the statement's text with `record`'s SQL,
+ * and the statement signals JobsChanged (and JobsCreated when it `createsJobs`) to the transaction
+ * that runs it, so its commit has the changes sent (and this process's idle executors look at once,
+ * without waiting for the NOTIFY to come back).
  */
-export const recordJobChangeSql = (from: string, where = "") =>
-  `"recorded_change" as (${RECORD_CHANGE} select ${notifyPayloadSql(from)} from ${from}${where ? ` where ${where}` : ""})`;
+export const recordingChanges = (
+  build: (record: ChangeRecord) => string,
+  options: { createsJobs?: boolean } = {},
+): SignalledStatement => signalled(build(changeRecord), options.createsJobs ? CREATED : CHANGED);
 
-/** Records one change given by value (for writes made through Prisma). */
-export const recordOneChangeSql = `${RECORD_CHANGE} values ($1)`;
+/** Records one change given by value (its payload is $1). */
+export const recordOneChange = recordingChanges((record) => `${record.insert} values ($1)`);
+
+/** recordOneChange for the job a statement or Prisma write of the same transaction created. */
+export const recordCreatedJob = recordingChanges((record) => `${record.insert} values ($1)`, { createsJobs: true });
 
 /** The changes of one notification payload (one per line); lines that do not parse are skipped. */
 export function parseJobChanges(payload: string): JobChange[] {

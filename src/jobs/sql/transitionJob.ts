@@ -3,7 +3,7 @@
 import type { Sql } from "../../db/database.ts";
 import type { JobState, ReasonerType } from "../model.ts";
 import { nativeStateOf, TERMINAL_STATES } from "../states.ts";
-import { recordJobChangeSql } from "./notify.ts";
+import { recordingChanges } from "./notify.ts";
 
 /** Columns a transition may set besides the state itself. */
 export interface TransitionSet {
@@ -61,7 +61,8 @@ export async function transitionJob(sql: Sql, t: Transition): Promise<Transition
     guard += ` and "leaseToken" = $${values.length}`;
   }
   const rows = await sql.query<TransitionedRow>(
-    `with moved as (
+    recordingChanges(
+      (record) => `with moved as (
        update "jobs" set "state" = $2::"JobState", "nativeState" = $3, "revision" = "revision" + 1,
          "statusSeq" = "statusSeq" + 1, "updatedOn" = now(),
          "startedOn" = case when $2 in ('CLAIMED', 'RUNNING', 'VALIDATING', 'UPLOADING') then coalesce("startedOn", now()) else "startedOn" end,
@@ -72,8 +73,9 @@ export async function transitionJob(sql: Sql, t: Transition): Promise<Transition
      ), history as (
        insert into "job_status_changes" ("jobId", "seq", "state", "nativeState", "message", "agentId", "createdById")
        select "id", "statusSeq", "state", "nativeState", $5, $6, $7 from moved
-     ), ${recordJobChangeSql("moved")}
+     ), ${record.job("moved")}
      select m."id", m."tenantId", m."state", m."revision" from moved m`,
+    ),
     values,
   );
   return rows[0] ?? null;
@@ -82,11 +84,13 @@ export async function transitionJob(sql: Sql, t: Transition): Promise<Transition
 /** Records a change that is not a state move (events, logs, progress, metadata, evidence) for watchers. */
 export async function touchJob(sql: Sql, jobId: string): Promise<void> {
   await sql.query(
-    `with touched as (
+    recordingChanges(
+      (record) => `with touched as (
        update "jobs" set "revision" = "revision" + 1, "updatedOn" = now() where "id" = $1::uuid
        returning "id", "tenantId", "reasonerType", "state", "revision"
-     ), ${recordJobChangeSql("touched")}
+     ), ${record.job("touched")}
      select 1`,
+    ),
     [jobId],
   );
 }

@@ -1,7 +1,7 @@
 // Appends log lines to a leased job in ONE statement, numbered from the job's logSeq counter under
 // its row lock (like appendJobEvents), and notifies the change.
 import type { Sql } from "../../../db/database.ts";
-import { recordJobChangeSql } from "../../../jobs/sql/notify.ts";
+import { recordingChanges } from "../../../jobs/sql/notify.ts";
 import type { PresentedLease } from "../lease.ts";
 import { TERMINAL_SQL } from "../states-sql.ts";
 
@@ -24,7 +24,8 @@ export async function appendJobLogs(
   lines: readonly LogLine[],
 ): Promise<number | null> {
   const rows = await sql.query<{ id: string }>(
-    `with j as (
+    recordingChanges(
+      (record) => `with j as (
        update "jobs" set "logSeq" = "logSeq" + $4::int, "revision" = "revision" + 1, "updatedOn" = now()
        where "id" = $1::uuid and "leaseToken" = $2::text and ($3::uuid is null or "tenantId" = $3::uuid)
          and "state" not in ${TERMINAL_SQL}
@@ -33,8 +34,9 @@ export async function appendJobLogs(
        insert into "job_log_lines" ("jobId", "seq", "timestampMs", "level", "message", "step")
        select j."id", j."logSeq" - $4::int + l.ord::int, (l.v->>'timestampMs')::double precision, l.v->>'level', l.v->>'message', l.v->>'step'
        from j, jsonb_array_elements($5::jsonb) with ordinality as l(v, ord)
-     ), ${recordJobChangeSql("j")}
+     ), ${record.job("j")}
      select j."id" from j`,
+    ),
     [lease.jobId, lease.hash, tenantId, lines.length, JSON.stringify(lines)],
   );
   return rows[0] ? lines.length : null;

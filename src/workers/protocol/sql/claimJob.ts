@@ -11,7 +11,7 @@
 // once either way). A lost claim's token then finds LEASE_LOST. Completions stay durable.
 import type { Sql } from "../../../db/database.ts";
 import type { GenerationKind, JobState, PlanTier, ReasonerType } from "../../../jobs/model.ts";
-import { recordChangeSql } from "../../../jobs/sql/notify.ts";
+import { recordingChanges } from "../../../jobs/sql/notify.ts";
 import { leaseHashSql, leaseTokenOf, newLeaseSecret } from "../lease.ts";
 import { claimedNativeStateSql, claimedStateSql, waitingStateSql } from "../states-sql.ts";
 
@@ -104,7 +104,8 @@ export async function claimJobs(sql: Sql, f: ClaimFilter): Promise<ClaimedLease[
   if (f.reasonerTypes.length === 0) return [];
   const secret = newLeaseSecret();
   const rows = await sql.query<ClaimRow>(
-    `with async as (select set_config('synchronous_commit', 'off', true)),
+    recordingChanges(
+      (record) => `with async as (select set_config('synchronous_commit', 'off', true)),
      candidate as (
        select j."id" from "jobs" j
        where j."state" in ('QUEUED', 'PENDING')
@@ -145,11 +146,12 @@ export async function claimJobs(sql: Sql, f: ClaimFilter): Promise<ClaimedLease[
      ), agent as (
        update "agent_details" a set "agentId" = $4::uuid::text
        from claimed c where a."jobId" = c."id" and c."reasonerType" = 'AGENT'
-     ), ${recordChangeSql("claimed")}
+     ), ${record.jobs("claimed")}
      select c."id", c."tenantId", c."reasonerType", c."state", c."revision", c."name", c."createdBy", c."payload", c."traceParent", c."leaseExpiresOn", c."dueOn",
        g."kind" as "gKind", g."rows" as "gRows", g."description" as "gDescription", g."seed" as "gSeed", g."spec" as "gSpec",
        g."planTier" as "gPlanTier"
      from claimed c cross join async left join "generation_details" g on g."jobId" = c."id"`,
+    ),
     [
       [...f.reasonerTypes],
       f.tenantId ?? null,

@@ -2,7 +2,7 @@
 // progress the worker reports (LOGIC: transaction_details.progress; other families: an event on the
 // "heartbeat" stream, numbered under the row lock). One statement; a stale token changes nothing.
 import type { Sql } from "../../../db/database.ts";
-import { recordJobChangeSql } from "../../../jobs/sql/notify.ts";
+import { recordingChanges } from "../../../jobs/sql/notify.ts";
 import type { PresentedLease } from "../lease.ts";
 import { TERMINAL_SQL } from "../states-sql.ts";
 import { DEFAULT_LEASE_SECONDS } from "./claimJob.ts";
@@ -24,7 +24,8 @@ export async function heartbeat(
 ): Promise<LeaseStatus | null> {
   const json = progress === undefined || progress === null ? null : JSON.stringify(progress);
   const rows = await sql.query<{ leaseExpiresOn: Date; cancelRequested: boolean }>(
-    `with hb as (
+    recordingChanges(
+      (record) => `with hb as (
        update "jobs" set
          "leaseExpiresOn" = now() + make_interval(secs => coalesce("leaseSeconds", ${DEFAULT_LEASE_SECONDS})),
          "eventSeq" = "eventSeq" + (case when $4::jsonb is not null and "reasonerType" <> 'LOGIC' then 1 else 0 end),
@@ -41,9 +42,10 @@ export async function heartbeat(
      ), event as (
        insert into "job_events" ("jobId", "seq", "stream", "data")
        select "id", "eventSeq", '${HEARTBEAT_STREAM}', $4::jsonb from hb where $4::jsonb is not null and "reasonerType" <> 'LOGIC'
-     ), ${recordJobChangeSql("hb", "$4::jsonb is not null")}
+     ), ${record.job("hb", "$4::jsonb is not null")}
      select h."leaseExpiresOn", (h."state" = 'CANCELING' or h."cancelRequested") as "cancelRequested"
      from hb h`,
+    ),
     [lease.jobId, lease.hash, tenantId, json],
   );
   const row = rows[0];

@@ -7,7 +7,7 @@
 // (WorkerProtocol coalesces them).
 import type { Sql } from "../../../db/database.ts";
 import type { ReasonerType } from "../../../jobs/model.ts";
-import { recordChangeSql } from "../../../jobs/sql/notify.ts";
+import { recordingChanges } from "../../../jobs/sql/notify.ts";
 import { nativeStateOf } from "../../../jobs/states.ts";
 import type { PresentedLease } from "../lease.ts";
 import { perTypeSql, TERMINAL_SQL } from "../states-sql.ts";
@@ -28,7 +28,8 @@ export async function succeedJobs(sql: Sql, all: readonly SucceedArgs[]): Promis
   // Rows are locked in id order, so two batches can never wait for each other in a cycle.
   const sorted = [...all].sort((a, b) => (a.lease.jobId < b.lease.jobId ? -1 : a.lease.jobId > b.lease.jobId ? 1 : 0));
   const rows = await sql.query<{ id: string; tenantId: string; reasonerType: ReasonerType; startedOn: Date | null }>(
-    `with given as (
+    recordingChanges(
+      (record) => `with given as (
        select * from unnest($1::uuid[], $2::text[], $3::uuid[], $4::jsonb[], $5::text[]) as g("id", "hash", "tenantId", "result", "by")
      ), moved as (
        update "jobs" j set "state" = 'SUCCEEDED', "nativeState" = ${succeededNativeSql}, "result" = g."result",
@@ -41,8 +42,9 @@ export async function succeedJobs(sql: Sql, all: readonly SucceedArgs[]): Promis
      ), history as (
        insert into "job_status_changes" ("jobId", "seq", "state", "nativeState", "message", "agentId", "createdById")
        select "id", "statusSeq", "state", "nativeState", 'completed', "workerId"::text, "by" from moved
-     ), ${recordChangeSql("moved")}
+     ), ${record.jobs("moved")}
      select m."id", m."tenantId", m."reasonerType", m."startedOn" from moved m`,
+    ),
     [
       sorted.map((a) => a.lease.jobId),
       sorted.map((a) => a.lease.hash),
