@@ -9,7 +9,6 @@
 import type { Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { liveUpdatesFor } from "../../src/live/index.ts";
 import { CLOSE_SLOW_CONSUMER, DEFAULT_LIVE_SERVER_OPTIONS } from "../../src/live/ws-server.ts";
 import type { SlowConsumerCause } from "../../src/live/ws-transport.ts";
 import { type Backend, backends } from "../helpers/backends.ts";
@@ -155,7 +154,7 @@ async function dropsTheClientThatStopsReading(
   cause: SlowConsumerCause,
 ): Promise<void> {
   const { t } = s;
-  const server = liveUpdatesFor(t.server.services)!.server;
+  const server = t.server.liveServer;
   const droppedBefore = server.slowConsumersDropped();
   const jobId = await addAgentJob(t.admin);
   const worker = await agentWorker(t.admin);

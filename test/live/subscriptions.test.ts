@@ -3,7 +3,6 @@
 // filter and visibility, authentication, and one shared read per change however many subscribers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { transitionJob } from "../../src/jobs/sql/transitionJob.ts";
-import { liveFeedFor } from "../../src/live/feed.ts";
 import { backends } from "../helpers/backends.ts";
 import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/server.ts";
 import {
@@ -45,8 +44,8 @@ describe.each(backends.map((b) => [b.name, b] as const))("subscriptions on %s", 
 
   const tenant = () => newTenant(t.admin, `live-${++tenants}`, (key) => t.client(key));
   /** jobsChanged has no first message: wait until the server holds this many more of them. */
-  const jobsWatchers = () => liveFeedFor(t.server.services).stats().jobsWatchers;
-  const untilWatching = (n: number) => liveFeedFor(t.server.services).untilJobsWatchers(n);
+  const jobsWatchers = () => t.server.services.live.stats().jobsWatchers;
+  const untilWatching = (n: number) => t.server.services.live.untilJobsWatchers(n);
 
   it("jobUpdated: the job as it is, then every state in order while a worker drives it", async () => {
     const org = await tenant();

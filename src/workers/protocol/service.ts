@@ -487,23 +487,3 @@ export function requireWorkerRole(viewer: Viewer): void {
     throw jobsError("FORBIDDEN", "the worker protocol needs a WORKER (or ADMIN) key");
   }
 }
-
-const protocols = new WeakMap<object, WorkerProtocol>();
-
-/**
- * The protocol serving a set of services (the GraphQL resolvers use this). The composition root may
- * install one with hooks (e.g. afterSuccess for evidence and seals) via setWorkerProtocol; otherwise
- * a plain one is made on first use.
- */
-export function workerProtocolFor(services: {
-  db: Database;
-  logger?: WorkerProtocolOptions["logger"];
-}): WorkerProtocol {
-  let protocol = protocols.get(services);
-  if (!protocol) protocols.set(services, (protocol = new WorkerProtocol(services.db, { logger: services.logger })));
-  return protocol;
-}
-
-export function setWorkerProtocol(services: object, protocol: WorkerProtocol): void {
-  protocols.set(services, protocol);
-}
