@@ -1,7 +1,32 @@
 // Every setting, read once from the environment, validated, with defaults.
 import { z } from "zod";
-import { DEFAULT_QUERY_LIMITS, type QueryLimits } from "./security/limits.ts";
-import type { RateLimit } from "./security/rate-limit.ts";
+
+/** Query limits, the same on HTTP and WebSocket (src/security/limits.ts applies them). */
+export interface QueryLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  maxTokens: number;
+  maxCost: number;
+  /** Operations in one batched HTTP request. */
+  maxBatch: number;
+}
+
+export const DEFAULT_QUERY_LIMITS: QueryLimits = {
+  maxDepth: 12,
+  maxAliases: 30,
+  maxDirectives: 20,
+  maxTokens: 5_000,
+  maxCost: 250_000,
+  maxBatch: 10,
+};
+
+/** Requests per API key per window (src/security/rate-limit.ts enforces it). */
+export interface RateLimit {
+  /** Requests a key may make per window; 0 turns limiting off. */
+  points: number;
+  windowSeconds: number;
+}
 
 const flag = (fallback: boolean) =>
   z

@@ -8,6 +8,7 @@ import { DashboardSessions } from "./auth/sessions.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/database.ts";
 import { migrate } from "./db/migrate.ts";
+import { KNOWN_QUEUES } from "./families/queues.ts";
 import { EvidenceService } from "./executors/evidence.ts";
 import { startExecution } from "./executors/index.ts";
 import { createApp } from "./http/app.ts";
@@ -73,7 +74,7 @@ export async function startServer(
       minIntervalMs: config.notifyIntervalMs,
     }).start();
     cleanup.unshift(() => notifier.stop());
-    const metrics = new Metrics(db);
+    const metrics = new Metrics(db, { knownQueues: KNOWN_QUEUES });
     cleanup.unshift(startSweeper(db, config.sweepIntervalMs, logger, (swept) => metrics.observeSweep(swept)));
 
     const blobs = new BlobStore({
