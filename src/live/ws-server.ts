@@ -7,6 +7,7 @@
 // queries and mutations in flight finish, then closes every socket with 1001 so clients reconnect
 // (elsewhere) and resume from their cursors.
 import type { Server } from "node:http";
+import { CloseCode } from "@jobs-api/client";
 import {
   type DocumentNode,
   type ExecutionArgs,
@@ -37,19 +38,9 @@ import { limitRules } from "../security/limits.ts";
 import { mutationAuditEntries } from "../security/audit.ts";
 import { checkOperation } from "../security/plugins.ts";
 import { subscribeSharing } from "./shared-execution.ts";
-import {
-  CLOSE_SLOW_CONSUMER,
-  type ConnectionExtra,
-  type ConnectionParams,
-  serveGraphQLWs,
-  type SlowConsumerCause,
-} from "./ws-transport.ts";
+import { type ConnectionExtra, type ConnectionParams, serveGraphQLWs, type SlowConsumerCause } from "./ws-transport.ts";
 
 export const LIVE_PATH = "/graphql";
-/** Close codes (graphql-ws conventions; 1013 lets the client retry later). */
-export const CLOSE_UNAUTHORIZED = 4401;
-export { CLOSE_SLOW_CONSUMER };
-export const CLOSE_GOING_AWAY = 1001;
 /** How long shutdown waits for clients to answer the close handshake before cutting them off. */
 const CLOSE_HANDSHAKE_MS = 1000;
 
@@ -224,7 +215,7 @@ export function startLiveServer(
       onConnect: async (ctx) => {
         const { socket } = ctx.extra;
         if (closing) {
-          socket.close(CLOSE_GOING_AWAY, "server shutting down");
+          socket.close(CloseCode.ShuttingDown, "server shutting down");
           return false;
         }
         try {
@@ -234,10 +225,10 @@ export function startLiveServer(
           return true;
         } catch (error) {
           if (isJobsError(error, "UNAUTHENTICATED"))
-            socket.close(CLOSE_UNAUTHORIZED, `Unauthorized: ${error.message}`.slice(0, 120));
+            socket.close(CloseCode.Unauthorized, `Unauthorized: ${error.message}`.slice(0, 120));
           else {
             logger.error({ err: error }, "WebSocket authentication failed");
-            socket.close(4500, "Internal server error");
+            socket.close(CloseCode.InternalServerError, "Internal server error");
           }
           return false;
         }
@@ -388,7 +379,7 @@ export function startLiveServer(
       const allClosed = new Promise<void>((resolve) => wss.close(() => resolve()));
       if (oneShotsInFlight.size)
         await within(opts.shutdownGraceMs, new Promise<void>((resolve) => (drained = resolve)));
-      for (const socket of wss.clients) socket.close(CLOSE_GOING_AWAY, "server shutting down");
+      for (const socket of wss.clients) socket.close(CloseCode.ShuttingDown, "server shutting down");
       // A client that does not answer the close handshake soon is cut off.
       await within(Math.min(opts.shutdownGraceMs, CLOSE_HANDSHAKE_MS), allClosed);
       for (const socket of wss.clients) socket.terminate();
@@ -429,7 +420,7 @@ class RevocationWatch {
 
   private close(keyId: string): void {
     for (const socket of this.sockets.get(keyId) ?? [])
-      socket.close(CLOSE_UNAUTHORIZED, "Unauthorized: this API key was revoked");
+      socket.close(CloseCode.Unauthorized, "Unauthorized: this API key was revoked");
   }
 
   /** Notifications may have been lost: every open socket's key is checked again. */

@@ -6,6 +6,7 @@ import { backends } from "../helpers/backends.ts";
 import { ADMIN_KEY, startTestServer } from "../helpers/server.ts";
 import { addAgentJob, agentWorker, JOB_UPDATED, type JobView } from "./driver.ts";
 import { liveClient } from "./ws-client.ts";
+import { CloseCode } from "@jobs-api/client";
 
 describe("graceful shutdown of the WebSocket endpoint", () => {
   it("answers operations in flight, then closes every socket with 1001", async () => {
@@ -31,11 +32,11 @@ describe("graceful shutdown of the WebSocket endpoint", () => {
       expect(waiting.items).toEqual([{ waitForJob: { state: "SUCCEEDED" } }]);
 
       const closed = await socket.closed;
-      expect(closed.code).toBe(1001);
+      expect(closed.code).toBe(CloseCode.ShuttingDown);
       await stopping;
       // The subscription ended with its socket (its client would resume elsewhere from its cursor).
       await updates.until(() => updates.error !== null, "the subscription to end");
-      expect((updates.error as { code: number }).code).toBe(1001);
+      expect((updates.error as { code: number }).code).toBe(CloseCode.ShuttingDown);
     } finally {
       await socket.dispose();
       await t.stop();

@@ -22,6 +22,7 @@ import {
   newTenant,
 } from "./driver.ts";
 import { type LiveClient, liveClient } from "./ws-client.ts";
+import { CloseCode } from "@jobs-api/client";
 
 describe.each(backends.map((b) => [b.name, b] as const))("subscriptions on %s", (_name, backend) => {
   let t: TestServer;
@@ -248,11 +249,11 @@ describe.each(backends.map((b) => [b.name, b] as const))("subscriptions on %s", 
   it("refuses a bad or missing key (close 4401), and another member's job is NOT_FOUND", async () => {
     const bad = live("jobs_not-a-real-key-000000000000");
     const refused = bad.subscribe(JOBS_CHANGED, {});
-    expect(await refused.errorCode()).toBe(4401);
-    expect((await bad.closed).code).toBe(4401);
+    expect(await refused.errorCode()).toBe(CloseCode.Unauthorized);
+    expect((await bad.closed).code).toBe(CloseCode.Unauthorized);
 
     const anonymous = live(null);
-    expect(await anonymous.subscribe(JOBS_CHANGED, {}).errorCode()).toBe(4401);
+    expect(await anonymous.subscribe(JOBS_CHANGED, {}).errorCode()).toBe(CloseCode.Unauthorized);
 
     const org = await tenant();
     const alicesJob = await addAgentJob(org.alice);

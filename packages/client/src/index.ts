@@ -15,6 +15,7 @@ export {
   type TransportOptions,
   type UploadBody,
 } from "./http.ts";
+export { CloseCode } from "./close-codes.ts";
 export * from "./types.ts";
 export { backoff, sleep, type BackoffOptions, type IdleState, type WaitForWork } from "./wait.ts";
 export {
