@@ -25,6 +25,7 @@ import type { Context as WsContext } from "graphql-ws";
 import { type WebSocket, WebSocketServer } from "ws";
 import { bearerSecret } from "../auth/secrets.ts";
 import { REVOKED_KEYS_CHANNEL } from "../auth/service.ts";
+import { DEFAULT_WS_KEEPALIVE_MS, DEFAULT_WS_MAX_BUFFERED_BYTES } from "../config.ts";
 import type { Unlisten } from "../db/database.ts";
 import { isJobsError, jobsError } from "../errors.ts";
 import { contextFor } from "../http/app.ts";
@@ -58,9 +59,9 @@ export interface LiveServerOptions {
 
 export const DEFAULT_LIVE_SERVER_OPTIONS: LiveServerOptions = {
   maxPayloadBytes: 256 * 1024,
-  maxBufferedBytes: 4 * 1024 * 1024,
+  maxBufferedBytes: DEFAULT_WS_MAX_BUFFERED_BYTES,
   maxOperationsPerConnection: 100,
-  keepAliveMs: 12_000,
+  keepAliveMs: DEFAULT_WS_KEEPALIVE_MS,
   shutdownGraceMs: 10_000,
 };
 
@@ -143,7 +144,7 @@ export function startLiveServer(
   const { config, logger } = services;
   const opts = {
     ...DEFAULT_LIVE_SERVER_OPTIONS,
-    keepAliveMs: config.wsKeepAliveMs ?? DEFAULT_LIVE_SERVER_OPTIONS.keepAliveMs,
+    keepAliveMs: config.wsKeepAliveMs,
     ...options,
   };
   const errorFormatting = createErrorFormatting(logger, { suggestions: config.fieldSuggestions });

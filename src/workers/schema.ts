@@ -1,5 +1,6 @@
 // The worker protocol's GraphQL surface: registerWorker, claimJob (and claimJobs), heartbeat, updateJobStatus,
 // appendJobEvents, appendJobLogs, completeJob, failJob. Resolvers parse and delegate to the service.
+import { DEFAULT_LEASE_SECONDS } from "@jobs-api/client";
 import type { JobRecord, ReasonerType } from "../jobs/model.ts";
 import { builder } from "../schema/builder.ts";
 import { itemsOrErrors } from "../schema/list-items.ts";
@@ -8,6 +9,9 @@ import { GenerationKindEnum, JobStateEnum, ReasonerTypeEnum } from "../schema/en
 import { JobRef } from "../schema/job.ts";
 import { type Lease, type LeaseStatus, MAX_COMPLETIONS_PER_CALL, type WorkerRecord } from "./protocol/service.ts";
 import { MAX_CLAIM_BATCH } from "./protocol/sql/claimJob.ts";
+
+/** Workers listed when `first` is not given. */
+const WORKERS_PAGE = 100;
 
 /**
  * The job as it is now, for a protocol verb's answer: through the request's loader (its fields'
@@ -118,8 +122,8 @@ builder.queryField("workers", (t) =>
   t.field({
     type: [WorkerRef],
     description: "Admins: the tenant's registered workers, most recently seen (claim or heartbeat) first.",
-    args: { first: t.arg.int({ required: false, defaultValue: 100 }) },
-    resolve: (_root, args, ctx) => ctx.services.protocol.listWorkers(args.first ?? 100, ctx.viewer),
+    args: { first: t.arg.int({ required: false, defaultValue: WORKERS_PAGE }) },
+    resolve: (_root, args, ctx) => ctx.services.protocol.listWorkers(args.first ?? WORKERS_PAGE, ctx.viewer),
   }),
 );
 
@@ -138,7 +142,7 @@ builder.mutationFields((t) => ({
     description: "Atomically hands one eligible job to this worker, or says there is none.",
     args: {
       workerId: t.arg.id({ required: true }),
-      leaseSeconds: t.arg.int({ required: false, defaultValue: 60 }),
+      leaseSeconds: t.arg.int({ required: false, defaultValue: DEFAULT_LEASE_SECONDS }),
     },
     resolve: async (_root, args, ctx) => {
       const [lease] = await ctx.services.protocol.claimForWorker(String(args.workerId), args.leaseSeconds, ctx.viewer);
@@ -155,7 +159,7 @@ builder.mutationFields((t) => ({
     description: `Atomically hands up to \`limit\` (at most ${MAX_CLAIM_BATCH}) eligible jobs to this worker, each under its own lease, in one statement; empty when none is waiting. A worker with several free slots fills them with one call.`,
     args: {
       workerId: t.arg.id({ required: true }),
-      leaseSeconds: t.arg.int({ required: false, defaultValue: 60 }),
+      leaseSeconds: t.arg.int({ required: false, defaultValue: DEFAULT_LEASE_SECONDS }),
       limit: t.arg.int({ required: true }),
     },
     resolve: async (_root, args, ctx) => {

@@ -3,6 +3,7 @@
 // GraphQL callers pass their Viewer (WORKER or ADMIN keys, scoped to their tenant); the in-process
 // executors pass IN_PROCESS (no tenant scope, no worker row).
 import { z } from "zod";
+import { DEFAULT_LEASE_SECONDS, MAX_LEASE_SECONDS } from "@jobs-api/client";
 import { WriteCoalescer } from "@jobs-api/client/node";
 import type { Database } from "../../db/database.ts";
 import { jobsError } from "../../errors.ts";
@@ -26,14 +27,7 @@ import {
   MAX_LOG_MESSAGE_BYTES,
   MAX_LOG_STEP_LENGTH,
 } from "./sql/appendJobLogs.ts";
-import {
-  claimJobs,
-  type ClaimedJobRow,
-  DEFAULT_LEASE_SECONDS,
-  MAX_CLAIM_BATCH,
-  MAX_LEASE_SECONDS,
-  type ClaimFilter,
-} from "./sql/claimJob.ts";
+import { claimJobs, type ClaimedJobRow, MAX_CLAIM_BATCH, type ClaimFilter } from "./sql/claimJob.ts";
 import { completeJob, type CompletedJob } from "./sql/completeJob.ts";
 import { failJob, type FailedJob } from "./sql/failJob.ts";
 import type { ProblemReport } from "./sql/recordProblems.ts";
