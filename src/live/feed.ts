@@ -35,7 +35,7 @@ export interface LiveFeedOptions {
   resyncMarginMs: number;
 }
 
-export const DEFAULT_LIVE_FEED_OPTIONS: LiveFeedOptions = {
+const DEFAULT_LIVE_FEED_OPTIONS: LiveFeedOptions = {
   pageSize: 100,
   tailCapacity: 1000,
   maxPendingJobs: 1000,

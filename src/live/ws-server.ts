@@ -41,7 +41,7 @@ import { checkOperation } from "../security/plugins.ts";
 import { subscribeSharing } from "./shared-execution.ts";
 import { type ConnectionExtra, type ConnectionParams, serveGraphQLWs, type SlowConsumerCause } from "./ws-transport.ts";
 
-export const LIVE_PATH = "/graphql";
+const LIVE_PATH = "/graphql";
 /** How long shutdown waits for clients to answer the close handshake before cutting them off. */
 const CLOSE_HANDSHAKE_MS = 1000;
 

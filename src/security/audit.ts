@@ -54,7 +54,7 @@ const MAX_TEXT = {
  * Inserts start at least this far apart: nobody waits on them, and under load the mutations of
  * many requests (a worker's claims and completions, say) then share one.
  */
-export const AUDIT_WRITE_INTERVAL_MS = 10;
+const AUDIT_WRITE_INTERVAL_MS = 10;
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 

@@ -14,7 +14,7 @@ import type { Database } from "../db/database.ts";
 import { jobsError } from "../errors.ts";
 
 /** The table the PostgreSQL store uses, created by migration 20261206190100_rate_limits. */
-export const RATE_LIMIT_TABLE = "rate_limits";
+const RATE_LIMIT_TABLE = "rate_limits";
 
 /**
  * The store's view of our database handle: it runs `{ text, values }` and reads `rows` (pg's query

@@ -2,7 +2,7 @@ import type { FileRevisionRecord } from "../../jobs/gateway.ts";
 import type { Context } from "../../schema/context.ts";
 
 /** `text` and `json` read files up to this size; larger ones are for downloadUrl. */
-export const SMALL_FILE_BYTES = 1024 * 1024;
+const SMALL_FILE_BYTES = 1024 * 1024;
 
 export async function readSmallFile(ctx: Context, revision: FileRevisionRecord): Promise<Buffer | null> {
   if (Number(revision.sizeBytes) > SMALL_FILE_BYTES) return null;

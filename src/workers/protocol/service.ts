@@ -148,7 +148,7 @@ const ErrorInput = z.object({
     ),
 });
 /** Most problems one completion or failure may report. */
-export const MAX_PROBLEMS_PER_CALL = 1000;
+const MAX_PROBLEMS_PER_CALL = 1000;
 const Problems = z
   .array(
     z.object({

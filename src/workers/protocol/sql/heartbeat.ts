@@ -7,7 +7,7 @@ import { recordJobChangeSql } from "../../../jobs/sql/notify.ts";
 import type { PresentedLease } from "../lease.ts";
 import { TERMINAL_SQL } from "../states-sql.ts";
 
-export const HEARTBEAT_STREAM = "heartbeat";
+const HEARTBEAT_STREAM = "heartbeat";
 
 export interface LeaseStatus {
   expiresOn: Date;
