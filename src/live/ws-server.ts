@@ -29,6 +29,7 @@ import { DEFAULT_WS_KEEPALIVE_MS, DEFAULT_WS_MAX_BUFFERED_BYTES } from "../confi
 import type { Unlisten } from "../db/database.ts";
 import { isJobsError, jobsError } from "../errors.ts";
 import { contextFor } from "../http/app.ts";
+import { checkOperation } from "../http/plugins/operation-policy.ts";
 import { newRequestId } from "../http/request-id.ts";
 import { createJobLoaders, type JobLoaders } from "../jobs/loaders.ts";
 import type { Viewer } from "../jobs/model.ts";
@@ -37,7 +38,6 @@ import { createErrorFormatting } from "../schema/format-error.ts";
 import { actAsOf, authenticateRequest } from "../security/authenticate.ts";
 import { limitRules } from "../security/limits.ts";
 import { mutationAuditEntries } from "../security/audit.ts";
-import { checkOperation } from "../security/plugins.ts";
 import { subscribeSharing } from "./shared-execution.ts";
 import { type ConnectionExtra, type ConnectionParams, serveGraphQLWs, type SlowConsumerCause } from "./ws-transport.ts";
 
