@@ -11,7 +11,7 @@ import { type Executor, Runner } from "../src/executors/runner.ts";
 import type { Viewer } from "../src/jobs/model.ts";
 import { type ChangeRecord, recordingChanges } from "../src/jobs/sql/notify.ts";
 import { startServer, type RunningServer } from "../src/server.ts";
-import { IN_PROCESS, workerProtocolFor } from "../src/workers/protocol/service.ts";
+import { IN_PROCESS, type WorkerProtocol } from "../src/workers/protocol/service.ts";
 import { freshDatabase } from "./db.ts";
 
 export const ADMIN_KEY = "jobs_bench-admin-key-0123456789abcdef";
@@ -147,7 +147,7 @@ export function noopRunner(
   }
   const port = new CountingPort({
     db: s.db,
-    protocol: workerProtocolFor(s),
+    protocol: s.protocol,
     artifacts: s.artifacts,
     changes: s.changes,
     jobs: s.jobs,
@@ -183,11 +183,11 @@ export class ProtocolDrain {
       this.notified = true;
       for (const wake of this.sleepers) wake();
     });
-    const protocol = workerProtocolFor(s);
+    const protocol = s.protocol;
     this.done = Promise.all(Array.from({ length: concurrency }, () => this.slot(protocol))).then(() => undefined);
   }
 
-  private async slot(protocol: ReturnType<typeof workerProtocolFor>): Promise<void> {
+  private async slot(protocol: WorkerProtocol): Promise<void> {
     while (!this.stopped) {
       this.notified = false;
       const lease = await protocol.claim({ reasonerTypes: [NOOP_TYPE], queues: [NOOP_QUEUE], name: "bench drain" });

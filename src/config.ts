@@ -1,7 +1,42 @@
 // Every setting, read once from the environment, validated, with defaults.
+import { DEFAULT_LEASE_SECONDS, MAX_LEASE_SECONDS } from "@jobs-api/client";
 import { z } from "zod";
-import { DEFAULT_QUERY_LIMITS, type QueryLimits } from "./security/limits.ts";
-import type { RateLimit } from "./security/rate-limit.ts";
+
+/** Query limits, the same on HTTP and WebSocket (src/security/limits.ts applies them). */
+export interface QueryLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  maxTokens: number;
+  maxCost: number;
+  /** Operations in one batched HTTP request. */
+  maxBatch: number;
+}
+
+export const DEFAULT_QUERY_LIMITS: QueryLimits = {
+  maxDepth: 12,
+  maxAliases: 30,
+  maxDirectives: 20,
+  maxTokens: 5_000,
+  maxCost: 250_000,
+  maxBatch: 10,
+};
+
+/** Requests per API key per window (src/security/rate-limit.ts enforces it). */
+export interface RateLimit {
+  /** Requests a key may make per window; 0 turns limiting off. */
+  points: number;
+  windowSeconds: number;
+}
+
+/** JOBS_LEASE_SECONDS, for the server's executors and for `npm run worker` (src/workers/main.ts). */
+export const leaseSecondsSetting = z.coerce.number().int().min(2).max(MAX_LEASE_SECONDS).default(DEFAULT_LEASE_SECONDS);
+
+/** Defaults shared by a setting and the module that applies it. */
+export const DEFAULT_WS_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_WS_KEEPALIVE_MS = 12_000;
+/** Jobs counted exactly before totalCount becomes an estimate (JOBS_EXACT_COUNT_LIMIT). */
+export const DEFAULT_EXACT_COUNT_LIMIT = 10_000;
 
 const flag = (fallback: boolean) =>
   z
@@ -71,7 +106,7 @@ const ConfigSchema = z.object({
   JOBS_MAX_WAIT_S: z.coerce.number().positive().default(900),
   JOBS_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
   JOBS_NOTIFY_INTERVAL_MS: z.coerce.number().int().min(0).max(1000).default(10),
-  JOBS_LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(60),
+  JOBS_LEASE_SECONDS: leaseSecondsSetting,
   JOBS_MAX_ARTIFACT_BYTES: z.coerce
     .number()
     .int()
@@ -90,18 +125,14 @@ const ConfigSchema = z.object({
   JOBS_METRICS_PUBLIC: flag(false),
   JOBS_RATE_LIMIT: z.coerce.number().int().min(0).default(3000),
   JOBS_RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(60),
-  JOBS_WS_MAX_BUFFERED_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .default(4 * 1024 * 1024),
-  JOBS_WS_KEEPALIVE_MS: z.coerce.number().int().min(100).default(12_000),
+  JOBS_WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1).default(DEFAULT_WS_MAX_BUFFERED_BYTES),
+  JOBS_WS_KEEPALIVE_MS: z.coerce.number().int().min(100).default(DEFAULT_WS_KEEPALIVE_MS),
   JOBS_SCHEDULER: flag(true),
   JOBS_SCHEDULE_MISFIRE_S: z.coerce.number().min(0).default(60),
   JOBS_GATEWAYS: GatewaysSchema,
   JOBS_GATEWAY_API_KEY: z.string().min(16, "JOBS_GATEWAY_API_KEY must be at least 16 characters").optional(),
   JOBS_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(8000).default(3000),
-  JOBS_EXACT_COUNT_LIMIT: z.coerce.number().int().min(0).default(10_000),
+  JOBS_EXACT_COUNT_LIMIT: z.coerce.number().int().min(0).default(DEFAULT_EXACT_COUNT_LIMIT),
   JOBS_RETENTION_DAYS: z.coerce.number().min(0).default(30),
   JOBS_RETENTION_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
   JOBS_RETENTION_BATCH: z.coerce.number().int().min(1).max(10_000).default(500),

@@ -8,12 +8,15 @@ import { DashboardSessions } from "./auth/sessions.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/database.ts";
 import { migrate } from "./db/migrate.ts";
+import { KNOWN_QUEUES } from "./families/queues.ts";
+import { EvidenceService } from "./executors/evidence.ts";
 import { startExecution } from "./executors/index.ts";
 import { createApp } from "./http/app.ts";
 import { drainHttpServer } from "./http/drain.ts";
 import { ChangeNotifier } from "./jobs/change-notifier.ts";
 import { JobChangeHub } from "./jobs/changes.ts";
-import { attachLiveUpdates } from "./live/index.ts";
+import { LiveFeed } from "./live/feed.ts";
+import { type LiveServer, startLiveServer } from "./live/ws-server.ts";
 import { LocalJobGateway } from "./jobs/local/gateway.ts";
 import { RemoteJobGateway } from "./jobs/remote/gateway.ts";
 import { GatewayRegistry } from "./jobs/registry.ts";
@@ -28,10 +31,8 @@ import { Retention, startRetention } from "./retention/retention.ts";
 import { Scheduler } from "./schedules/scheduler.ts";
 import { ScheduleService } from "./schedules/service.ts";
 import { BlobStore } from "./storage/blob-store.ts";
+import { WorkerProtocol } from "./workers/protocol/service.ts";
 import { startSweeper } from "./workers/protocol/sweeper.ts";
-
-/** The default of JOBS_MAX_ARTIFACT_BYTES (config.maxArtifactBytes). */
-export const MAX_BLOB_BYTES = 256 * 1024 * 1024;
 
 /** After the shutdown grace, how long the answers of ended waits get to be written before connections are cut. */
 const SHUTDOWN_ANSWER_MS = 1000;
@@ -41,6 +42,8 @@ export interface RunningServer {
   port: number;
   services: Services;
   httpServer: Server;
+  /** The graphql-ws endpoint beside HTTP. */
+  liveServer: LiveServer;
   /** The admin secret made at first start, when none was configured; shown once. */
   createdAdminSecret: string | null;
   close(): Promise<void>;
@@ -71,7 +74,7 @@ export async function startServer(
       minIntervalMs: config.notifyIntervalMs,
     }).start();
     cleanup.unshift(() => notifier.stop());
-    const metrics = new Metrics(db);
+    const metrics = new Metrics(db, { knownQueues: KNOWN_QUEUES });
     cleanup.unshift(startSweeper(db, config.sweepIntervalMs, logger, (swept) => metrics.observeSweep(swept)));
 
     const blobs = new BlobStore({
@@ -100,6 +103,19 @@ export async function startServer(
       registry.register(remote);
       cleanup.unshift(() => remote.close());
     }
+    const evidence = new EvidenceService(db, blobs, config.dataDir, logger);
+    // One protocol for GraphQL workers and in-process executors: every completion builds a generation
+    // job's evidence and seal, and every claim and finish is measured.
+    const protocol = new WorkerProtocol(db, {
+      afterSuccess: (job) => evidence.afterSuccess(job),
+      logger,
+      onClaim: (via, startedAt, claimed) => metrics.observeClaim(via, startedAt, claimed),
+      onFinish: (report) => metrics.observeFinish(report),
+    });
+    // Subscriptions read from it; it ends their streams after the WebSocket server has closed.
+    const live = new LiveFeed({ registry, changes, db, logger });
+    live.start();
+    cleanup.unshift(async () => live.stop());
     const services: Services = {
       config,
       db,
@@ -117,6 +133,9 @@ export async function startServer(
       audit: new AuditLog(db, logger),
       metrics,
       schedules: new ScheduleService(db),
+      protocol,
+      evidence,
+      live,
     };
     // Runs after everything that handles requests has stopped, before the database closes.
     cleanup.unshift(() => services.audit.idle());
@@ -134,7 +153,7 @@ export async function startServer(
         clearTimeout(endWaits);
       }
     });
-    // Worker protocol with the evidence hook, evidence checks, and the in-process executors.
+    // The evidence repair pass and the in-process executors.
     const execution = startExecution(services);
     drains.push(() => execution.stop());
     // Fires due schedules; stopped before the notifier and the audit log it uses.
@@ -153,13 +172,11 @@ export async function startServer(
       drainHttpServer(httpServer, config.shutdownGraceMs + SHUTDOWN_ANSWER_MS).then(() => apollo.stop()),
     );
     // graphql-ws on the same port and path.
-    const live = attachLiveUpdates(services, buildSchema(), httpServer, {
-      server: {
-        maxBufferedBytes: config.wsMaxBufferedBytes,
-        shutdownGraceMs: config.shutdownGraceMs + SHUTDOWN_ANSWER_MS,
-      },
+    const liveServer = startLiveServer(services, buildSchema(), httpServer, {
+      maxBufferedBytes: config.wsMaxBufferedBytes,
+      shutdownGraceMs: config.shutdownGraceMs + SHUTDOWN_ANSWER_MS,
     });
-    drains.push(() => live.close());
+    drains.push(() => liveServer.close());
 
     await new Promise<void>((resolve, reject) => {
       httpServer.once("error", reject);
@@ -173,6 +190,7 @@ export async function startServer(
       port,
       services,
       httpServer,
+      liveServer,
       createdAdminSecret: boot.createdSecret,
       async close() {
         if (closed) return;

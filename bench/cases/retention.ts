@@ -4,7 +4,6 @@
 // waiting jobs is timed meanwhile, against the same claims with no retention running.
 import { type BenchCase, type CaseOptions, boundEntry, ratioEntry, type ResultEntry } from "../case.ts";
 import { Retention } from "../../src/retention/retention.ts";
-import { workerProtocolFor } from "../../src/workers/protocol/service.ts";
 import { insertNoopJobs, NOOP_QUEUE, NOOP_TYPE, startOurServer } from "../ours.ts";
 import { median, msSince } from "../stats.ts";
 
@@ -36,7 +35,7 @@ export const retentionCase: BenchCase = {
         // Claims of waiting jobs, one at a time, as a worker's slot would: idle first, then during the pass.
         await insertNoopJobs(db, s.admin, 20_000);
         // The real claim (the worker protocol's, as the in-process Runner makes it), one job at a time.
-        const protocol = workerProtocolFor(s.server.services);
+        const protocol = s.server.services.protocol;
         const claim = async () => {
           const start = process.hrtime.bigint();
           const lease = await protocol.claim({

@@ -1,9 +1,9 @@
 // API key secrets: recognisable by prefix, stored only as a sha256 hash, compared in constant time.
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 
-export const SECRET_PREFIX = "jobs_";
+const SECRET_PREFIX = "jobs_";
 /** How much of the secret is kept in clear to recognise a key by. */
-export const VISIBLE_PREFIX_LENGTH = 12;
+const VISIBLE_PREFIX_LENGTH = 12;
 
 export function newSecret(): string {
   return SECRET_PREFIX + randomBytes(24).toString("base64url");

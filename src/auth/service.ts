@@ -7,9 +7,9 @@ import type { Role, Viewer } from "../jobs/model.ts";
 import { name255, parseInput } from "../jobs/validation.ts";
 import { hashSecret, newSecret, sameHash, visiblePrefix } from "./secrets.ts";
 
-export const BOOTSTRAP_ADMIN_USER = "admin";
+const BOOTSTRAP_ADMIN_USER = "admin";
 /** The user a JOBS_GATEWAY_API_KEY belongs to (a front server's key; it acts as other users). */
-export const BOOTSTRAP_GATEWAY_USER = "gateway";
+const BOOTSTRAP_GATEWAY_USER = "gateway";
 const LAST_USED_RESOLUTION_MS = 60_000;
 const pageSize500 = z.number().int().min(1).max(500);
 

@@ -1,19 +1,22 @@
-// Wires execution into a server: the worker protocol with the evidence hook (for every completion,
-// in-process or over HTTP), evidence verification for the API, the start-up repair pass, and, when
-// JOBS_WORKERS > 0, the in-process runners for built-in generation kinds and batches.
-import type { Services } from "../schema/context.ts";
-import { setWorkerProtocol, WorkerProtocol } from "../workers/protocol/service.ts";
+// Starts execution in a server: the start-up repair pass of evidence and seals and, when
+// JOBS_WORKERS > 0, the in-process runners for built-in generation kinds and batches. The worker
+// protocol and the evidence service they use are made by the composition root (src/server.ts).
+import type { ArtifactService } from "../artifacts/service.ts";
+import type { Config } from "../config.ts";
+import type { Database } from "../db/database.ts";
+import type { JobChangeHub } from "../jobs/changes.ts";
+import type { JobService } from "../jobs/service.ts";
+import type { Logger } from "../logger.ts";
+import type { WorkerProtocol } from "../workers/protocol/service.ts";
 import { batchExecutor } from "./batch.ts";
-import { EvidenceService } from "./evidence.ts";
 import { type GenerationEngine, inlineEngine } from "./cpu/engine.ts";
 import { ThreadEngine } from "./cpu/thread-engine.ts";
+import type { EvidenceService } from "./evidence.ts";
 import { generationExecutor } from "./generation.ts";
 import { InProcessPort } from "./ports/in-process.ts";
 import { Runner } from "./runner.ts";
 
 export interface Execution {
-  protocol: WorkerProtocol;
-  evidence: EvidenceService;
   runners: Runner[];
   /** Settles when the start-up repair pass has built any missing evidence and seals (its count). */
   repaired: Promise<number>;
@@ -21,20 +24,21 @@ export interface Execution {
   stop(): Promise<void>;
 }
 
-export function startExecution(services: Services): Execution {
-  const { config, db, logger } = services;
-  const evidence = new EvidenceService(db, services.blobs, config.dataDir, logger);
-  const protocol = new WorkerProtocol(db, {
-    afterSuccess: (job) => evidence.afterSuccess(job),
-    logger,
-    onClaim: (via, startedAt, claimed) => services.metrics.observeClaim(via, startedAt, claimed),
-    onFinish: (report) => services.metrics.observeFinish(report),
-  });
-  setWorkerProtocol(services, protocol);
-  services.evidence = (job, stored) => evidence.verify(job, stored);
-  services.ensureEvidence = (jobId) => evidence.ensure(jobId);
+/** What execution runs on (the server's services have all of it). */
+export interface ExecutionDeps {
+  config: Pick<Config, "workers" | "cpuThreads" | "leaseSeconds" | "shutdownGraceMs">;
+  db: Database;
+  logger: Logger;
+  protocol: WorkerProtocol;
+  evidence: EvidenceService;
+  artifacts: ArtifactService;
+  changes: JobChangeHub;
+  jobs: JobService;
+}
 
-  const repaired = evidence.repair().then(
+export function startExecution(services: ExecutionDeps): Execution {
+  const { config, db, logger, protocol } = services;
+  const repaired = services.evidence.repair().then(
     (count) => {
       if (count) logger.info({ count }, "built missing evidence and seals");
       return count;
@@ -74,8 +78,6 @@ export function startExecution(services: Services): Execution {
   }
 
   return {
-    protocol,
-    evidence,
     runners,
     repaired,
     async stop() {

@@ -9,6 +9,7 @@
 // Traced (when tracing is on): job.claim per claim; per job a root job.execute span linked to the
 // request that created the job, with job.run (the executor; batch steps and artifact transfers
 // inside it) and job.complete or job.fail.
+import { heartbeatPeriodMs } from "@jobs-api/client";
 import { ROOT_CONTEXT } from "@opentelemetry/api";
 import { inSpan, linksTo } from "../observability/tracing.ts";
 import {
@@ -339,7 +340,7 @@ export class Runner {
    * is seen in moments, not seconds). Aborts the job on cancelRequested or a lost lease.
    */
   private keepLeaseAlive(token: string, job: ClaimedJob, abort: AbortController): () => void {
-    const periodMs = Math.max(500, (this.options.leaseSeconds * 1000) / 3);
+    const periodMs = Math.max(500, heartbeatPeriodMs(this.options.leaseSeconds));
     let timer: NodeJS.Timeout | undefined;
     let inFlight = false;
     let again = false;

@@ -6,7 +6,7 @@ import { generateKeyPairSync } from "node:crypto";
 import type { Database } from "../db/database.ts";
 import { loadOrCreateSigningKey, type SigningKey, signingKeyFromPem } from "@jobs-api/client/evidence";
 
-export const EVIDENCE_KEY_NAME = "evidence-signing";
+const EVIDENCE_KEY_NAME = "evidence-signing";
 
 export async function loadSharedSigningKey(db: Database, dataDir: string): Promise<SigningKey> {
   const stored = await readKey(db);

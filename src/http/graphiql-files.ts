@@ -3,8 +3,8 @@
 // dist/http/graphiql-assets/, so the compiled server needs none of these packages installed.
 
 export const JS = "text/javascript; charset=utf-8";
-export const CSS = "text/css; charset=utf-8";
-export const JSON_TYPE = "application/json; charset=utf-8";
+const CSS = "text/css; charset=utf-8";
+const JSON_TYPE = "application/json; charset=utf-8";
 
 export interface PackageFile {
   pkg: string;

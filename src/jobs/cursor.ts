@@ -1,7 +1,7 @@
 // The one pagination helper: opaque cursors in and out, and the connection shape Relay expects.
 import { jobsError } from "../errors.ts";
 
-export const MAX_PAGE_SIZE = 500;
+const MAX_PAGE_SIZE = 500;
 
 export function encodeCursor(value: unknown): string {
   return Buffer.from(JSON.stringify(value), "utf8").toString("base64url");
@@ -27,7 +27,7 @@ export function pageSize(first: number | null | undefined, fallback: number, fie
   return n;
 }
 
-export const MAX_OFFSET = 10_000;
+const MAX_OFFSET = 10_000;
 
 /** A numeric offset into a list (RelationalAI's `list(offset=)`): skips that many; not with a cursor. */
 export function pageOffset(offset: number | null | undefined, after: string | null | undefined): number {
@@ -66,7 +66,7 @@ export function seqCursor(seq: number): string {
   return String(seq);
 }
 /** Sequences are PostgreSQL integers: a cursor past the largest names no row of any stream. */
-export const MAX_SEQ = 2_147_483_647;
+const MAX_SEQ = 2_147_483_647;
 
 export function parseSeqCursor(cursor: string | null | undefined, field = "after"): number {
   if (cursor === null || cursor === undefined || cursor === "") return 0;

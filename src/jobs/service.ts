@@ -63,7 +63,7 @@ function once<T>(fn: () => Promise<T>): () => Promise<T> {
 }
 
 /** Most jobs one createJobs call may create. */
-export const MAX_BULK_CREATE = 1000;
+const MAX_BULK_CREATE = 1000;
 
 const newestFirst = (a: JobRecord, b: JobRecord) =>
   b.createdOn.getTime() - a.createdOn.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { jobsError } from "../errors.ts";
 
-export const MAX_NAME_LENGTH = 255;
+const MAX_NAME_LENGTH = 255;
 export const MAX_PAYLOAD_BYTES = 1024 * 1024;
 
 export const name255 = z

@@ -35,7 +35,7 @@ export interface LiveFeedOptions {
   resyncMarginMs: number;
 }
 
-export const DEFAULT_LIVE_FEED_OPTIONS: LiveFeedOptions = {
+const DEFAULT_LIVE_FEED_OPTIONS: LiveFeedOptions = {
   pageSize: 100,
   tailCapacity: 1000,
   maxPendingJobs: 1000,
@@ -515,17 +515,4 @@ class Delivery implements JobDelivery {
 
 function delivery(snap: JobSnapshot, job: JobRecord): JobDelivery {
   return new Delivery(snap, job);
-}
-
-const feeds = new WeakMap<object, LiveFeed>();
-
-/** The feed serving a set of services (subscription resolvers use this); installed by the composition root. */
-export function liveFeedFor(services: object): LiveFeed {
-  const feed = feeds.get(services);
-  if (!feed) throw jobsError("INTERNAL_SERVER_ERROR", "live updates are not running in this process");
-  return feed;
-}
-
-export function setLiveFeed(services: object, feed: LiveFeed): void {
-  feeds.set(services, feed);
 }

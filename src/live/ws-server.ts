@@ -7,6 +7,7 @@
 // queries and mutations in flight finish, then closes every socket with 1001 so clients reconnect
 // (elsewhere) and resume from their cursors.
 import type { Server } from "node:http";
+import { CloseCode } from "@jobs-api/client";
 import {
   type DocumentNode,
   type ExecutionArgs,
@@ -24,9 +25,11 @@ import type { Context as WsContext } from "graphql-ws";
 import { type WebSocket, WebSocketServer } from "ws";
 import { bearerSecret } from "../auth/secrets.ts";
 import { REVOKED_KEYS_CHANNEL } from "../auth/service.ts";
+import { DEFAULT_WS_KEEPALIVE_MS, DEFAULT_WS_MAX_BUFFERED_BYTES } from "../config.ts";
 import type { Unlisten } from "../db/database.ts";
 import { isJobsError, jobsError } from "../errors.ts";
 import { contextFor } from "../http/app.ts";
+import { checkOperation } from "../http/plugins/operation-policy.ts";
 import { newRequestId } from "../http/request-id.ts";
 import { createJobLoaders, type JobLoaders } from "../jobs/loaders.ts";
 import type { Viewer } from "../jobs/model.ts";
@@ -35,21 +38,10 @@ import { createErrorFormatting } from "../schema/format-error.ts";
 import { actAsOf, authenticateRequest } from "../security/authenticate.ts";
 import { limitRules } from "../security/limits.ts";
 import { mutationAuditEntries } from "../security/audit.ts";
-import { checkOperation } from "../security/plugins.ts";
 import { subscribeSharing } from "./shared-execution.ts";
-import {
-  CLOSE_SLOW_CONSUMER,
-  type ConnectionExtra,
-  type ConnectionParams,
-  serveGraphQLWs,
-  type SlowConsumerCause,
-} from "./ws-transport.ts";
+import { type ConnectionExtra, type ConnectionParams, serveGraphQLWs, type SlowConsumerCause } from "./ws-transport.ts";
 
-export const LIVE_PATH = "/graphql";
-/** Close codes (graphql-ws conventions; 1013 lets the client retry later). */
-export const CLOSE_UNAUTHORIZED = 4401;
-export { CLOSE_SLOW_CONSUMER };
-export const CLOSE_GOING_AWAY = 1001;
+const LIVE_PATH = "/graphql";
 /** How long shutdown waits for clients to answer the close handshake before cutting them off. */
 const CLOSE_HANDSHAKE_MS = 1000;
 
@@ -67,9 +59,9 @@ export interface LiveServerOptions {
 
 export const DEFAULT_LIVE_SERVER_OPTIONS: LiveServerOptions = {
   maxPayloadBytes: 256 * 1024,
-  maxBufferedBytes: 4 * 1024 * 1024,
+  maxBufferedBytes: DEFAULT_WS_MAX_BUFFERED_BYTES,
   maxOperationsPerConnection: 100,
-  keepAliveMs: 12_000,
+  keepAliveMs: DEFAULT_WS_KEEPALIVE_MS,
   shutdownGraceMs: 10_000,
 };
 
@@ -152,7 +144,7 @@ export function startLiveServer(
   const { config, logger } = services;
   const opts = {
     ...DEFAULT_LIVE_SERVER_OPTIONS,
-    keepAliveMs: config.wsKeepAliveMs ?? DEFAULT_LIVE_SERVER_OPTIONS.keepAliveMs,
+    keepAliveMs: config.wsKeepAliveMs,
     ...options,
   };
   const errorFormatting = createErrorFormatting(logger, { suggestions: config.fieldSuggestions });
@@ -224,7 +216,7 @@ export function startLiveServer(
       onConnect: async (ctx) => {
         const { socket } = ctx.extra;
         if (closing) {
-          socket.close(CLOSE_GOING_AWAY, "server shutting down");
+          socket.close(CloseCode.ShuttingDown, "server shutting down");
           return false;
         }
         try {
@@ -234,10 +226,10 @@ export function startLiveServer(
           return true;
         } catch (error) {
           if (isJobsError(error, "UNAUTHENTICATED"))
-            socket.close(CLOSE_UNAUTHORIZED, `Unauthorized: ${error.message}`.slice(0, 120));
+            socket.close(CloseCode.Unauthorized, `Unauthorized: ${error.message}`.slice(0, 120));
           else {
             logger.error({ err: error }, "WebSocket authentication failed");
-            socket.close(4500, "Internal server error");
+            socket.close(CloseCode.InternalServerError, "Internal server error");
           }
           return false;
         }
@@ -388,7 +380,7 @@ export function startLiveServer(
       const allClosed = new Promise<void>((resolve) => wss.close(() => resolve()));
       if (oneShotsInFlight.size)
         await within(opts.shutdownGraceMs, new Promise<void>((resolve) => (drained = resolve)));
-      for (const socket of wss.clients) socket.close(CLOSE_GOING_AWAY, "server shutting down");
+      for (const socket of wss.clients) socket.close(CloseCode.ShuttingDown, "server shutting down");
       // A client that does not answer the close handshake soon is cut off.
       await within(Math.min(opts.shutdownGraceMs, CLOSE_HANDSHAKE_MS), allClosed);
       for (const socket of wss.clients) socket.terminate();
@@ -429,7 +421,7 @@ class RevocationWatch {
 
   private close(keyId: string): void {
     for (const socket of this.sockets.get(keyId) ?? [])
-      socket.close(CLOSE_UNAUTHORIZED, "Unauthorized: this API key was revoked");
+      socket.close(CloseCode.Unauthorized, "Unauthorized: this API key was revoked");
   }
 
   /** Notifications may have been lost: every open socket's key is checked again. */

@@ -15,12 +15,11 @@
 // again gets all of it, then 1013. A socket still closing one to two intervals later is destroyed,
 // so what waits for a dropped client stays bounded by the limit plus one frame, for a bounded time.
 import type { IncomingMessage } from "node:http";
-import { CloseCode, handleProtocols, makeServer, type ServerOptions } from "graphql-ws";
+import { CloseCode } from "@jobs-api/client";
+import { handleProtocols, makeServer, type ServerOptions } from "graphql-ws";
 import type { WebSocket, WebSocketServer } from "ws";
 import type { Logger } from "../logger.ts";
 
-/** Close code for a client dropped for not reading what it is sent (1013: try again later). */
-export const CLOSE_SLOW_CONSUMER = 1013;
 const SLOW_CONSUMER_REASONS = {
   buffer: "slow consumer: too much unsent data; reconnect and resume from your last cursor",
   ping: "slow consumer: no answer to ping; reconnect and resume from your last cursor",
@@ -113,8 +112,8 @@ class Connection {
   drop(cause: SlowConsumerCause): void {
     if (this.ended) return;
     this.transport.options.onSlowConsumer?.(this.socket.bufferedAmount, cause);
-    this.socket.close(CLOSE_SLOW_CONSUMER, SLOW_CONSUMER_REASONS[cause]);
-    this.end(CLOSE_SLOW_CONSUMER, SLOW_CONSUMER_REASONS[cause]);
+    this.socket.close(CloseCode.SlowConsumer, SLOW_CONSUMER_REASONS[cause]);
+    this.end(CloseCode.SlowConsumer, SLOW_CONSUMER_REASONS[cause]);
   }
 
   private makeFrameLeft(): () => void {

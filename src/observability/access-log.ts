@@ -2,9 +2,7 @@
 // request id, trace id, API key id, GraphQL operation name(s), status and duration. The record rides
 // on the response object; the GraphQL context and the plugins fill in what only they know.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { ApolloServerPlugin } from "@apollo/server";
 import type { Logger } from "../logger.ts";
-import type { Context } from "../schema/context.ts";
 
 export interface AccessRecord {
   requestId: string;
@@ -62,17 +60,4 @@ export function beginAccess(
 
 export function accessRecordOf(res: ServerResponse): AccessRecord | undefined {
   return (res as WithRecord)[RECORD];
-}
-
-/** Names each GraphQL operation of the request in its access line. */
-export function accessLogPlugin(): ApolloServerPlugin<Context> {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ operationName, contextValue }) {
-          contextValue.access?.operations.push(operationName ?? "anonymous");
-        },
-      };
-    },
-  };
 }

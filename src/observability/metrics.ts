@@ -3,39 +3,51 @@
 // have neither suffix. Job counts and queue depth are read from the database when scraped, so every
 // process reports the same truth (aggregate them with max, not sum); counters and latencies are this
 // process's own (sum them). Every metric is listed in the README; deploy/grafana/jobs-api.json charts them.
-import type { ApolloServerPlugin } from "@apollo/server";
+//
+// It sits below everything it measures: callers report in the shapes defined here, and the composition
+// root hands it what it must know of the domain (the families' queues).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
-import type { Database } from "../db/database.ts";
-import type { UpstreamObserver } from "../jobs/remote/upstream.ts";
-import { DEFAULT_AGENT_QUEUE } from "../families/agent/input.ts";
-import { BATCH_QUEUE } from "../families/batch/input.ts";
-import { GENERATION_QUEUES } from "../families/generation/queues.ts";
-import type { JobState } from "../jobs/model.ts";
-import type { Context } from "../schema/context.ts";
-import type { FinishReport } from "../workers/protocol/service.ts";
-import type { SweepResult } from "../workers/protocol/sql/sweep.ts";
+import type { Sql } from "../db/database.ts";
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** Job run times: from a second to a few hours. */
 const RUN_BUCKETS = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200];
 
-/** Queues every deployment has, reported as 0 while empty (others appear once seen). */
-const KNOWN_QUEUES: readonly { reasoner_type: string; queue: string }[] = [
-  ...GENERATION_QUEUES.map((queue) => ({ reasoner_type: "GENERATION", queue })),
-  { reasoner_type: "BATCH", queue: BATCH_QUEUE },
-  { reasoner_type: "AGENT", queue: DEFAULT_AGENT_QUEUE },
-];
+const OUTCOMES: Partial<Record<string, string>> = { SUCCEEDED: "succeeded", FAILED: "failed", CANCELED: "canceled" };
 
-const OUTCOMES: Partial<Record<JobState, string>> = { SUCCEEDED: "succeeded", FAILED: "failed", CANCELED: "canceled" };
+/** A family's queue every deployment has: reported as 0 while empty (others appear once seen). */
+export interface KnownQueue {
+  reasonerType: string;
+  queue: string;
+}
+
+/** A job a worker reported on: its new state (a waiting state when a failure was retried). */
+export interface FinishObservation {
+  reasonerType: string;
+  state: string;
+  /** Reported through failJob (whether or not it was retried or the job ended CANCELED). */
+  failure: boolean;
+  startedOn: Date | null;
+}
+
+/** What one sweeper pass moved. */
+export interface SweepCounts {
+  requeued: number;
+  failed: number;
+  canceled: number;
+  timedOut: number;
+}
+
+const BREAKER_STATES = ["closed", "open", "half_open"] as const;
 
 export class Metrics {
   /** What remote gateways report their upstream calls and breaker changes to. */
-  upstreamObserver(): UpstreamObserver {
+  upstreamObserver() {
     return {
-      call: (gateway, outcome, seconds) => this.upstreamRequests.observe({ gateway, outcome }, seconds),
-      breaker: (gateway, state) => {
-        for (const s of ["closed", "open", "half_open"] as const)
-          this.upstreamBreaker.set({ gateway, state: s }, s === state ? 1 : 0);
+      call: (gateway: string, outcome: string, seconds: number) =>
+        this.upstreamRequests.observe({ gateway, outcome }, seconds),
+      breaker: (gateway: string, state: (typeof BREAKER_STATES)[number]) => {
+        for (const s of BREAKER_STATES) this.upstreamBreaker.set({ gateway, state: s }, s === state ? 1 : 0);
       },
     };
   }
@@ -53,7 +65,7 @@ export class Metrics {
   readonly upstreamRequests: Histogram<"gateway" | "outcome">;
   readonly upstreamBreaker: Gauge<"gateway" | "state">;
 
-  constructor(db: Database, options: { defaultMetrics?: boolean } = {}) {
+  constructor(db: Sql, options: { knownQueues: readonly KnownQueue[]; defaultMetrics?: boolean }) {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: "jobs_" });
     this.claimLatency = new Histogram({
       name: "jobs_claim_duration_seconds",
@@ -141,7 +153,12 @@ export class Metrics {
       },
     });
     // Queues seen waiting since start: they stay reported (as 0 once empty) instead of vanishing.
-    const seenQueues = new Map(KNOWN_QUEUES.map((l) => [`${l.reasoner_type}|${l.queue}`, l]));
+    const seenQueues = new Map(
+      options.knownQueues.map((q) => [
+        `${q.reasonerType}|${q.queue}`,
+        { reasoner_type: q.reasonerType, queue: q.queue },
+      ]),
+    );
     new Gauge({
       name: "jobs_queue_depth",
       help: "Jobs waiting to be claimed, by family and queue (due now or later); known and seen queues report 0 when empty.",
@@ -165,7 +182,7 @@ export class Metrics {
   }
 
   /** Records a worker's report: a finish (with its run time), a failure, a retry. */
-  observeFinish(report: FinishReport): void {
+  observeFinish(report: FinishObservation): void {
     const reasoner_type = report.reasonerType;
     if (report.failure) this.failures.inc({ reasoner_type });
     const outcome = OUTCOMES[report.state];
@@ -181,7 +198,7 @@ export class Metrics {
       );
   }
 
-  observeSweep(result: SweepResult): void {
+  observeSweep(result: SweepCounts): void {
     if (result.requeued) this.swept.inc({ action: "requeued" }, result.requeued);
     if (result.failed) this.swept.inc({ action: "failed" }, result.failed);
     if (result.canceled) this.swept.inc({ action: "canceled" }, result.canceled);
@@ -206,24 +223,4 @@ export class Metrics {
   async exposition(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
-}
-
-/** Times every GraphQL request (HTTP) by operation type and whether it had errors. */
-export function requestMetricsPlugin(metrics: Metrics): ApolloServerPlugin<Context> {
-  return {
-    async requestDidStart() {
-      const start = performance.now();
-      return {
-        async willSendResponse({ operation, errors, response }) {
-          const body = response.body;
-          const failed =
-            (errors?.length ?? 0) > 0 || (body.kind === "single" && (body.singleResult.errors?.length ?? 0) > 0);
-          metrics.requestDuration.observe(
-            { operation_type: operation?.operation ?? "unknown", outcome: failed ? "error" : "ok" },
-            (performance.now() - start) / 1000,
-          );
-        },
-      };
-    },
-  };
 }

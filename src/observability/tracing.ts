@@ -4,13 +4,11 @@
 // artifact transfer, and for job execution (claim, run, each batch step, complete/fail); a job's run
 // links to the request that created it (its traceparent is stored with the job). Without
 // configuration nothing is recorded and the hooks cost one check each.
-import type { ApolloServerPlugin } from "@apollo/server";
 import {
   type Attributes,
   context,
   type Context as OtelContext,
   type Link,
-  propagation,
   ProxyTracerProvider,
   ROOT_CONTEXT,
   type Span,
@@ -24,7 +22,6 @@ import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchSpanProcessor, NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
-import type { Context } from "../schema/context.ts";
 
 const TRACER = "jobs-api";
 
@@ -134,64 +131,4 @@ export async function inSpan<T>(name: string, spec: SpanSpec, fn: (span: Span | 
   } finally {
     span.end();
   }
-}
-
-export function tracingPlugin(): ApolloServerPlugin<Context> {
-  return {
-    async requestDidStart({ request, contextValue }) {
-      const tracer = activeTracer();
-      if (!tracer) return {};
-      // Over HTTP the request's span is active already (see app.ts); otherwise (WebSocket) the
-      // operation continues the caller's traceparent itself.
-      let parent = context.active();
-      if (!trace.getSpan(parent)) {
-        const carrier: Record<string, string> = {};
-        for (const [k, v] of request.http?.headers ?? []) carrier[k] = v;
-        parent = propagation.extract(parent, carrier);
-      }
-      const span: Span = tracer.startSpan(
-        "graphql.request",
-        { kind: trace.getSpan(context.active()) ? SpanKind.INTERNAL : SpanKind.SERVER },
-        parent,
-      );
-      const ctx = trace.setSpan(parent, span);
-      // Execution runs inside it (compiled-execution.ts), so calls to upstreams carry its traceparent.
-      if (contextValue) contextValue.trace = ctx;
-      if (contextValue?.access) contextValue.access.traceId = span.spanContext().traceId;
-      return {
-        async didResolveOperation({ operation, operationName }) {
-          const type = operation?.operation ?? "unknown";
-          span.updateName(`graphql.${type} ${operationName ?? "anonymous"}`);
-          span.setAttribute("graphql.operation.type", type);
-          if (operationName) span.setAttribute("graphql.operation.name", operationName);
-        },
-        async executionDidStart() {
-          return {
-            willResolveField({ info }) {
-              if (info.path.prev !== undefined) return;
-              const field = tracer.startSpan(
-                `graphql.field ${info.fieldName}`,
-                { attributes: { "graphql.field.name": info.fieldName } },
-                ctx,
-              );
-              return (error) => {
-                if (error) field.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
-                field.end();
-              };
-            },
-          };
-        },
-        async willSendResponse({ errors, response, contextValue }) {
-          const body = response.body;
-          const all = [...(errors ?? []), ...(body.kind === "single" ? (body.singleResult.errors ?? []) : [])];
-          if (contextValue?.requestId) span.setAttribute("jobs.request_id", contextValue.requestId);
-          if (all.length) {
-            const code = (all[0] as { extensions?: { code?: unknown } }).extensions?.code;
-            span.setStatus({ code: SpanStatusCode.ERROR, message: String(code ?? "error") });
-          }
-          span.end();
-        },
-      };
-    },
-  };
 }

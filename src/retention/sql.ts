@@ -68,7 +68,7 @@ export async function removeUnattachedUploads(sql: Sql, maxAgeS: number, batchSi
  * Every table whose rows name blobs by content hash. A blob is deleted only when none names it, so a
  * table that starts naming blobs must be listed here (with an index on the column).
  */
-export const BLOB_REFERENCES: readonly { table: string; column: string }[] = [
+const BLOB_REFERENCES: readonly { table: string; column: string }[] = [
   { table: "artifacts", column: "contentHash" },
   { table: "file_revisions", column: "contentHash" },
 ];

@@ -7,7 +7,7 @@ import type { NewJob } from "../jobs/new-job.ts";
 import type { ScheduledJob } from "./model.ts";
 
 /** What createJob's reasonerName defaults to when a schedule names none (the CLI's default too). */
-export const DEFAULT_REASONER_NAME = "default";
+const DEFAULT_REASONER_NAME = "default";
 
 /** The NewJob one tick creates; the tick's `idempotencyKey` replaces any key in the payload. */
 export function newScheduledJob(job: ScheduledJob, idempotencyKey: string | null, path = "input.job"): NewJob {

@@ -4,6 +4,9 @@ import type { Viewer } from "../jobs/model.ts";
 import { builder } from "./builder.ts";
 import { RoleEnum } from "./enums.ts";
 
+/** API keys listed when `first` is not given. */
+const API_KEYS_PAGE = 100;
+
 const TenantRef = builder.objectRef<{ id: string; name: string }>("Tenant").implement({
   fields: (t) => ({ id: t.exposeID("id"), name: t.exposeString("name") }),
 });
@@ -47,11 +50,11 @@ builder.queryField("apiKeys", (t) =>
     description: "Admins: the tenant's API keys, newest first; never their secrets.",
     args: {
       includeRevoked: t.arg.boolean({ required: false, defaultValue: false }),
-      first: t.arg.int({ required: false, defaultValue: 100 }),
+      first: t.arg.int({ required: false, defaultValue: API_KEYS_PAGE }),
     },
     resolve: (_root, args, ctx) =>
       ctx.services.auth.listApiKeys(
-        { includeRevoked: args.includeRevoked ?? false, first: args.first ?? 100 },
+        { includeRevoked: args.includeRevoked ?? false, first: args.first ?? API_KEYS_PAGE },
         ctx.viewer,
       ),
   }),

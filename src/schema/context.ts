@@ -5,12 +5,14 @@ import type { AuthService } from "../auth/service.ts";
 import type { DashboardSessions } from "../auth/sessions.ts";
 import type { Config } from "../config.ts";
 import type { Database } from "../db/database.ts";
+import type { EvidenceService } from "../executors/evidence.ts";
 import type { ChangeNotifier } from "../jobs/change-notifier.ts";
 import type { JobChangeHub } from "../jobs/changes.ts";
 import type { JobLoaders } from "../jobs/loaders.ts";
-import type { JobRecord, Viewer } from "../jobs/model.ts";
+import type { Viewer } from "../jobs/model.ts";
 import type { GatewayRegistry } from "../jobs/registry.ts";
 import type { JobService } from "../jobs/service.ts";
+import type { LiveFeed } from "../live/feed.ts";
 import type { Logger } from "../logger.ts";
 import type { AccessRecord } from "../observability/access-log.ts";
 import type { Metrics } from "../observability/metrics.ts";
@@ -18,6 +20,7 @@ import type { ScheduleService } from "../schedules/service.ts";
 import type { AuditLog } from "../security/audit.ts";
 import type { KeyRateLimiter } from "../security/rate-limit.ts";
 import type { BlobStore } from "../storage/blob-store.ts";
+import type { WorkerProtocol } from "../workers/protocol/service.ts";
 
 /** Long-lived collaborators, made once by the composition root. */
 export interface Services {
@@ -38,15 +41,12 @@ export interface Services {
   audit: AuditLog;
   metrics: Metrics;
   schedules: ScheduleService;
-  /** Recomputes a generation job's evidence bundle; absent until execution is wired in. */
-  evidence?: (
-    job: JobRecord,
-    evidence: { rootHash: string; signature: string; publicKey: string; fileIds: string[] },
-  ) => Promise<boolean>;
-  /** Builds a succeeded generation job's evidence and seal if they are still missing (idempotent); null for other jobs. */
-  ensureEvidence?: (
-    jobId: string,
-  ) => Promise<{ rootHash: string; signature: string; publicKey: string; fileIds: string[] } | null>;
+  /** The worker protocol with its hooks (evidence, metrics): GraphQL workers and in-process executors share it. */
+  protocol: WorkerProtocol;
+  /** Generation jobs' evidence bundles: recomputed to verify them, built when still missing. */
+  evidence: EvidenceService;
+  /** The per-process fan-out every subscription reads from. */
+  live: LiveFeed;
 }
 
 /** Per request (or per subscription operation). */

@@ -30,7 +30,7 @@ import { builder } from "./builder.ts";
 import type { Context } from "./context.ts";
 import { JOB_TYPE_NAMES } from "./job.ts";
 
-export const FEDERATION_LINK = "https://specs.apollo.dev/federation/v2.6";
+const FEDERATION_LINK = "https://specs.apollo.dev/federation/v2.6";
 
 /** Entity types (keyed by `id`) and the families each holds. */
 const ENTITIES: Record<string, readonly ReasonerType[]> = {

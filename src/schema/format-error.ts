@@ -49,7 +49,7 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
  * client sends can spell it. (Carrying the id in an AsyncLocalStorage instead cost every promise
  * of the process an async hook: ~10% of a small query's time.)
  */
-export const REQUEST_ID_SLOT = `request-id-${randomUUID()}`;
+const REQUEST_ID_SLOT = `request-id-${randomUUID()}`;
 
 /** An answer body with the request id where formatError left its slot. */
 export function fillRequestId(body: string, requestId: string): string {

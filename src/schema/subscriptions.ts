@@ -7,7 +7,7 @@ import { createJobLoaders } from "../jobs/loaders.ts";
 import type { JobFilter, JobKey, JobRecord, ReasonerType, Viewer } from "../jobs/model.ts";
 import { mapIterator, mergeIterators } from "../jobs/remote/live.ts";
 import { isUuid } from "../jobs/validation.ts";
-import { type JobDelivery, liveFeedFor } from "../live/feed.ts";
+import type { JobDelivery } from "../live/feed.ts";
 import { builder } from "./builder.ts";
 import type { Context } from "./context.ts";
 import { ReasonerTypeEnum } from "./enums.ts";
@@ -30,7 +30,7 @@ function watchJobs(
   for (const [gateway, types] of groups) {
     if (gateway.watchJobs)
       sources.push(remoteDeliveries(gateway.watchJobs({ ...filter, reasonerTypes: types }, ctx.viewer), ctx));
-    else sources.push(liveFeedFor(ctx.services).watchJobs(filter, ctx.viewer));
+    else sources.push(ctx.services.live.watchJobs(filter, ctx.viewer));
   }
   return sources.length === 1 ? sources[0]! : mergeIterators(sources);
 }
@@ -64,7 +64,7 @@ builder.subscriptionFields((t) => ({
       const gateway = ctx.services.registry.for(key.reasonerType);
       return gateway.watchJob
         ? remoteDeliveries(gateway.watchJob(key, ctx.viewer), ctx)
-        : liveFeedFor(ctx.services).watchJob(key, ctx.viewer);
+        : ctx.services.live.watchJob(key, ctx.viewer);
     },
     resolve: (delivery: JobDelivery, _args, ctx) => deliver(delivery, ctx),
   }),
@@ -82,7 +82,7 @@ builder.subscriptionFields((t) => ({
       const key = requireKey(args.reasonerType, args.jobId);
       const gateway = ctx.services.registry.for(key.reasonerType);
       if (gateway.watchEvents) return gateway.watchEvents(key, args.stream ?? "progress", afterSeq, ctx.viewer);
-      return liveFeedFor(ctx.services).watchEvents(key, args.stream ?? "progress", afterSeq, ctx.viewer);
+      return ctx.services.live.watchEvents(key, args.stream ?? "progress", afterSeq, ctx.viewer);
     },
     resolve: (event) => event,
   }),
@@ -100,7 +100,7 @@ builder.subscriptionFields((t) => ({
       const key = requireKey(args.reasonerType, args.jobId);
       const gateway = ctx.services.registry.for(key.reasonerType);
       if (gateway.watchLogs) return gateway.watchLogs(key, args.sinceMs ?? null, afterSeq, ctx.viewer);
-      return liveFeedFor(ctx.services).watchLogs(key, args.sinceMs ?? null, afterSeq, ctx.viewer);
+      return ctx.services.live.watchLogs(key, args.sinceMs ?? null, afterSeq, ctx.viewer);
     },
     resolve: (line) => line,
   }),

@@ -1,12 +1,10 @@
 // The audit log: one row per mutation field a client calls (who, what, on which target, outcome).
 // Lease tokens, secrets and payloads are never written; only the ids an operation names.
-import type { ApolloServerPlugin } from "@apollo/server";
 import { Kind, type OperationDefinitionNode, type ValueNode } from "graphql";
 import { WriteCoalescer } from "@jobs-api/client/node";
 import type { Database } from "../db/database.ts";
 import type { Logger } from "../logger.ts";
 import type { Role, Viewer } from "../jobs/model.ts";
-import type { Context } from "../schema/context.ts";
 
 /** Arguments that name what a mutation acts on. */
 const TARGET_ARGS = ["jobId", "id", "workerId", "tenantId", "userId", "name"];
@@ -56,7 +54,7 @@ const MAX_TEXT = {
  * Inserts start at least this far apart: nobody waits on them, and under load the mutations of
  * many requests (a worker's claims and completions, say) then share one.
  */
-export const AUDIT_WRITE_INTERVAL_MS = 10;
+const AUDIT_WRITE_INTERVAL_MS = 10;
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
@@ -232,7 +230,7 @@ export function auditActor(viewer: Viewer): Pick<AuditEntry, "tenantId" | "actor
 export function mutationAuditEntries(
   operation: OperationDefinitionNode,
   variables: Record<string, unknown>,
-  ctx: Pick<Context, "viewer" | "requestId">,
+  ctx: { viewer: Viewer; requestId: string },
   errors: readonly { path?: readonly (string | number)[]; extensions?: Record<string, unknown> }[],
 ): AuditEntry[] {
   const entries: AuditEntry[] = [];
@@ -251,20 +249,4 @@ export function mutationAuditEntries(
     });
   }
   return entries;
-}
-
-export function auditPlugin(audit: AuditLog): ApolloServerPlugin<Context> {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ operation, contextValue, request, errors, response }) {
-          if (operation?.operation !== "mutation" || !contextValue.viewer) return;
-          const body = response.body;
-          const resultErrors = body.kind === "single" ? (body.singleResult.errors ?? []) : [];
-          const all = [...resultErrors, ...(errors ?? []).map((e) => ({ path: e.path, extensions: e.extensions }))];
-          void audit.record(mutationAuditEntries(operation, request.variables ?? {}, contextValue, all));
-        },
-      };
-    },
-  };
 }

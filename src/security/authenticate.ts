@@ -4,9 +4,10 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { parse as parseCookies } from "cookie";
 import { bearerSecret } from "../auth/secrets.ts";
-import { SESSION_COOKIE } from "../auth/sessions.ts";
 import type { Viewer } from "../jobs/model.ts";
-import type { Services } from "../schema/context.ts";
+import type { AuthService } from "../auth/service.ts";
+import { type DashboardSessions, SESSION_COOKIE } from "../auth/sessions.ts";
+import type { KeyRateLimiter } from "./rate-limit.ts";
 
 /** The header a front server's remote gateway names its caller with. */
 export const ACT_AS_HEADER = "jobs-act-as";
@@ -18,7 +19,7 @@ export function actAsOf(source: Record<string, unknown> | null | undefined): str
 }
 
 export async function authenticateRequest(
-  services: Pick<Services, "auth" | "rateLimiter">,
+  services: { auth: AuthService; rateLimiter: KeyRateLimiter },
   authorization: string | undefined | null,
   /** The jobs-act-as header: honoured for GATEWAY keys only. */
   actAs?: string | null,
@@ -33,7 +34,7 @@ export async function authenticateRequest(
  * other sites from sending it anyway).
  */
 export async function authenticateLinkRequest(
-  services: Pick<Services, "auth" | "rateLimiter" | "sessions">,
+  services: { auth: AuthService; rateLimiter: KeyRateLimiter; sessions: DashboardSessions },
   headers: IncomingHttpHeaders,
 ): Promise<Viewer> {
   const token = headers.authorization ? undefined : sessionToken(headers);
@@ -45,7 +46,7 @@ export function sessionToken(headers: IncomingHttpHeaders): string | undefined {
   return headers.cookie ? parseCookies(headers.cookie)[SESSION_COOKIE] || undefined : undefined;
 }
 
-async function spend(services: Pick<Services, "rateLimiter">, viewer: Viewer): Promise<Viewer> {
+async function spend(services: { rateLimiter: KeyRateLimiter }, viewer: Viewer): Promise<Viewer> {
   // A front's users share its one GATEWAY key: each of them has their own budget behind it.
   const bucket = viewer.viaGateway
     ? `${viewer.apiKeyId}/${viewer.userId}`

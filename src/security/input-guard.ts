@@ -7,7 +7,7 @@ import { type DocumentNode, visit } from "graphql";
 import { jobsError } from "../errors.ts";
 
 /** Deepest nesting of objects and arrays accepted in a variable (a job payload included). */
-export const MAX_INPUT_DEPTH = 64;
+const MAX_INPUT_DEPTH = 64;
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 

@@ -18,26 +18,8 @@ import {
   visit,
 } from "graphql";
 import { type ComplexityEstimator, getComplexity } from "graphql-query-complexity";
+import type { QueryLimits } from "../config.ts";
 import { jobsError } from "../errors.ts";
-
-export interface QueryLimits {
-  maxDepth: number;
-  maxAliases: number;
-  maxDirectives: number;
-  maxTokens: number;
-  maxCost: number;
-  /** Operations in one batched HTTP request. */
-  maxBatch: number;
-}
-
-export const DEFAULT_QUERY_LIMITS: QueryLimits = {
-  maxDepth: 12,
-  maxAliases: 30,
-  maxDirectives: 20,
-  maxTokens: 5_000,
-  maxCost: 250_000,
-  maxBatch: 10,
-};
 
 /** What a list field multiplies its selection by when nothing says how long it is. */
 const ASSUMED_LIST_LENGTH = 10;

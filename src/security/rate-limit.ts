@@ -9,17 +9,12 @@ import {
   RateLimiterRes,
   type RateLimiterAbstract,
 } from "rate-limiter-flexible";
+import type { RateLimit } from "../config.ts";
 import type { Database } from "../db/database.ts";
 import { jobsError } from "../errors.ts";
 
-export interface RateLimit {
-  /** Requests a key may make per window; 0 turns limiting off. */
-  points: number;
-  windowSeconds: number;
-}
-
 /** The table the PostgreSQL store uses, created by migration 20261206190100_rate_limits. */
-export const RATE_LIMIT_TABLE = "rate_limits";
+const RATE_LIMIT_TABLE = "rate_limits";
 
 /**
  * The store's view of our database handle: it runs `{ text, values }` and reads `rows` (pg's query

@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
 
 /** The only accepted form of a content hash; anything else is refused before it nears a path. */
-export const CONTENT_HASH_PATTERN = /^sha256:[0-9a-f]{64}$/;
+const CONTENT_HASH_PATTERN = /^sha256:[0-9a-f]{64}$/;
 
 export interface StoredBlob {
   /** `sha256:<64 lower-case hex>` of the bytes. */

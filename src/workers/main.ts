@@ -6,6 +6,7 @@
 //   JOBS_LEASE_SECONDS, JOBS_WORKER_NAME, JOBS_WORKER_QUEUES (comma-separated queues; default any)
 //   JOBS_LOG_LEVEL
 import { z } from "zod";
+import { leaseSecondsSetting } from "../config.ts";
 import { ThreadEngine } from "../executors/cpu/thread-engine.ts";
 import { generationExecutor } from "../executors/generation.ts";
 import { HttpPort } from "../executors/ports/http.ts";
@@ -17,7 +18,7 @@ const Env = z.object({
   JOBS_URL: z.string().url().default("http://localhost:4000"),
   JOBS_API_KEY: z.string().min(1, "JOBS_API_KEY: set a WORKER (or ADMIN) API key"),
   JOBS_WORKERS: z.coerce.number().int().min(1).default(2),
-  JOBS_LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(60),
+  JOBS_LEASE_SECONDS: leaseSecondsSetting,
   JOBS_WORKER_NAME: z.string().min(1).max(255).default("npm run worker"),
   JOBS_WORKER_QUEUES: z
     .string()

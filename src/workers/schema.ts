@@ -1,19 +1,17 @@
 // The worker protocol's GraphQL surface: registerWorker, claimJob (and claimJobs), heartbeat, updateJobStatus,
 // appendJobEvents, appendJobLogs, completeJob, failJob. Resolvers parse and delegate to the service.
+import { DEFAULT_LEASE_SECONDS } from "@jobs-api/client";
 import type { JobRecord, ReasonerType } from "../jobs/model.ts";
 import { builder } from "../schema/builder.ts";
 import { itemsOrErrors } from "../schema/list-items.ts";
 import type { Context } from "../schema/context.ts";
 import { GenerationKindEnum, JobStateEnum, ReasonerTypeEnum } from "../schema/enums.ts";
 import { JobRef } from "../schema/job.ts";
-import {
-  type Lease,
-  type LeaseStatus,
-  MAX_COMPLETIONS_PER_CALL,
-  type WorkerRecord,
-  workerProtocolFor,
-} from "./protocol/service.ts";
+import { type Lease, type LeaseStatus, MAX_COMPLETIONS_PER_CALL, type WorkerRecord } from "./protocol/service.ts";
 import { MAX_CLAIM_BATCH } from "./protocol/sql/claimJob.ts";
+
+/** Workers listed when `first` is not given. */
+const WORKERS_PAGE = 100;
 
 /**
  * The job as it is now, for a protocol verb's answer: through the request's loader (its fields'
@@ -124,8 +122,8 @@ builder.queryField("workers", (t) =>
   t.field({
     type: [WorkerRef],
     description: "Admins: the tenant's registered workers, most recently seen (claim or heartbeat) first.",
-    args: { first: t.arg.int({ required: false, defaultValue: 100 }) },
-    resolve: (_root, args, ctx) => workerProtocolFor(ctx.services).listWorkers(args.first ?? 100, ctx.viewer),
+    args: { first: t.arg.int({ required: false, defaultValue: WORKERS_PAGE }) },
+    resolve: (_root, args, ctx) => ctx.services.protocol.listWorkers(args.first ?? WORKERS_PAGE, ctx.viewer),
   }),
 );
 
@@ -134,7 +132,7 @@ builder.mutationFields((t) => ({
     type: WorkerRef,
     args: { input: t.arg({ type: RegisterWorkerInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      workerProtocolFor(ctx.services).registerWorker(
+      ctx.services.protocol.registerWorker(
         { ...input, poolId: input.poolId == null ? input.poolId : String(input.poolId) },
         ctx.viewer,
       ),
@@ -144,14 +142,10 @@ builder.mutationFields((t) => ({
     description: "Atomically hands one eligible job to this worker, or says there is none.",
     args: {
       workerId: t.arg.id({ required: true }),
-      leaseSeconds: t.arg.int({ required: false, defaultValue: 60 }),
+      leaseSeconds: t.arg.int({ required: false, defaultValue: DEFAULT_LEASE_SECONDS }),
     },
     resolve: async (_root, args, ctx) => {
-      const [lease] = await workerProtocolFor(ctx.services).claimForWorker(
-        String(args.workerId),
-        args.leaseSeconds,
-        ctx.viewer,
-      );
+      const [lease] = await ctx.services.protocol.claimForWorker(String(args.workerId), args.leaseSeconds, ctx.viewer);
       if (!lease) return { message: "no eligible job is waiting for this worker" };
       return {
         token: lease.token,
@@ -165,11 +159,11 @@ builder.mutationFields((t) => ({
     description: `Atomically hands up to \`limit\` (at most ${MAX_CLAIM_BATCH}) eligible jobs to this worker, each under its own lease, in one statement; empty when none is waiting. A worker with several free slots fills them with one call.`,
     args: {
       workerId: t.arg.id({ required: true }),
-      leaseSeconds: t.arg.int({ required: false, defaultValue: 60 }),
+      leaseSeconds: t.arg.int({ required: false, defaultValue: DEFAULT_LEASE_SECONDS }),
       limit: t.arg.int({ required: true }),
     },
     resolve: async (_root, args, ctx) => {
-      const leases = await workerProtocolFor(ctx.services).claimForWorker(
+      const leases = await ctx.services.protocol.claimForWorker(
         String(args.workerId),
         args.leaseSeconds,
         ctx.viewer,
@@ -183,8 +177,7 @@ builder.mutationFields((t) => ({
   heartbeat: t.field({
     type: LeaseStatusRef,
     args: { leaseToken: t.arg.string({ required: true }), progress: t.arg({ type: "JSON", required: false }) },
-    resolve: (_root, args, ctx) =>
-      workerProtocolFor(ctx.services).heartbeat(args.leaseToken, args.progress, ctx.viewer),
+    resolve: (_root, args, ctx) => ctx.services.protocol.heartbeat(args.leaseToken, args.progress, ctx.viewer),
   }),
   updateJobStatus: t.field({
     type: JobRef,
@@ -195,7 +188,7 @@ builder.mutationFields((t) => ({
       message: t.arg.string({ required: false }),
     },
     resolve: (_root, args, ctx) =>
-      workerProtocolFor(ctx.services).updateStatus(args.leaseToken, args.state, args.message, ctx.viewer),
+      ctx.services.protocol.updateStatus(args.leaseToken, args.state, args.message, ctx.viewer),
   }),
   appendJobEvents: t.int({
     args: {
@@ -204,14 +197,14 @@ builder.mutationFields((t) => ({
       events: t.arg({ type: ["JSON"], required: true }),
     },
     resolve: (_root, args, ctx) =>
-      workerProtocolFor(ctx.services).appendEvents(args.leaseToken, args.stream, args.events, ctx.viewer),
+      ctx.services.protocol.appendEvents(args.leaseToken, args.stream, args.events, ctx.viewer),
   }),
   appendJobLogs: t.int({
     args: {
       leaseToken: t.arg.string({ required: true }),
       lines: t.arg({ type: [LogLineInput], required: true }),
     },
-    resolve: (_root, args, ctx) => workerProtocolFor(ctx.services).appendLogs(args.leaseToken, args.lines, ctx.viewer),
+    resolve: (_root, args, ctx) => ctx.services.protocol.appendLogs(args.leaseToken, args.lines, ctx.viewer),
   }),
   completeJob: t.field({
     type: JobRef,
@@ -222,7 +215,7 @@ builder.mutationFields((t) => ({
       problems: t.arg({ type: [ProblemInput], required: false }),
     },
     resolve: async (_root, args, ctx) => {
-      const protocol = workerProtocolFor(ctx.services);
+      const protocol = ctx.services.protocol;
       const done = await protocol.complete(
         args.leaseToken,
         args.result,
@@ -239,7 +232,7 @@ builder.mutationFields((t) => ({
     description: `completeJob for up to ${MAX_COMPLETIONS_PER_CALL} leases in one operation, answered in order. Each completion succeeds or fails on its own: a failed one is null, with its error at path [completeJobs, index] (LEASE_LOST, BAD_USER_INPUT, ...). A worker whose slots finish together reports them all with one call.`,
     args: { completions: t.arg({ type: [JobCompletionInput], required: true }) },
     resolve: (_root, args, ctx) => {
-      const completing = workerProtocolFor(ctx.services).completeMany(
+      const completing = ctx.services.protocol.completeMany(
         args.completions.map((c) => ({
           leaseToken: c.leaseToken,
           result: c.result,
@@ -260,7 +253,7 @@ builder.mutationFields((t) => ({
       problems: t.arg({ type: [ProblemInput], required: false }),
     },
     resolve: async (_root, args, ctx) => {
-      const protocol = workerProtocolFor(ctx.services);
+      const protocol = ctx.services.protocol;
       const failed = await protocol.fail(args.leaseToken, args.error, args.retryable, ctx.viewer, args.problems);
       return freshJob(ctx, failed.reasonerType, failed.jobId);
     },

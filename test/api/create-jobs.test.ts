@@ -1,7 +1,6 @@
 // Bulk createJobs: one result per input in order, bad items failing alone, idempotency keys per
 // item, few statements for the whole call, and every created job announced to jobsChanged.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { liveFeedFor } from "../../src/live/feed.ts";
 import { backends } from "../helpers/backends.ts";
 import { createJob, createJobInput, JOB_FIELDS, REASONER_TYPES } from "../helpers/fixtures.ts";
 import { startTestServer, type GraphQLClient, type TestServer } from "../helpers/server.ts";
@@ -175,7 +174,7 @@ describe.each(backends)("createJobs on $name", (backend) => {
 
   it("announces every created job to jobsChanged", async () => {
     const { client, secret } = await key("bulk-live");
-    const feed = liveFeedFor(t.server.services);
+    const feed = t.server.services.live;
     const watching = feed.stats().jobsWatchers;
     const socket = liveClient(t.url, secret);
     sockets.push(socket);

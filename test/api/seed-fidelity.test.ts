@@ -5,7 +5,6 @@
 // and the rules that hold everywhere.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobsClient } from "@jobs-api/client/node";
-import { liveFeedFor } from "../../src/live/feed.ts";
 import { backends } from "../helpers/backends.ts";
 import { ADMIN_KEY, startTestServer, type GraphQLClient, type TestServer } from "../helpers/server.ts";
 import { liveClient } from "../live/ws-client.ts";
@@ -537,14 +536,14 @@ describe.each(backends)("seed fidelity on $name", (backend) => {
       const member = await key("changes-user");
       const live = liveClient(t.url, ADMIN_KEY);
       try {
-        const watching = liveFeedFor(t.server.services).stats().jobsWatchers;
+        const watching = t.server.services.live.stats().jobsWatchers;
         const changed = live.subscribe<{ jobsChanged: { jobId: string; state: string } }>(
           `subscription { jobsChanged(filter: { reasonerType: AGENT, allUsers: true }) { jobId state } }`,
         );
         const archived = live.subscribe<{ jobsChanged: { jobId: string } }>(
           `subscription { jobsChanged(filter: { archiveStatus: ARCHIVED, allUsers: true }) { jobId } }`,
         );
-        await liveFeedFor(t.server.services).untilJobsWatchers(watching + 2);
+        await t.server.services.live.untilJobsWatchers(watching + 2);
         const watched = await member.request<any>(
           `mutation { addAgentJob(input: { functionName: "watch" }) { job { jobId } } }`,
         );

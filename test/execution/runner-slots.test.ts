@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InProcessPort } from "../../src/executors/ports/in-process.ts";
 import type { JobChangeHub } from "../../src/jobs/changes.ts";
 import { type Executor, Runner } from "../../src/executors/runner.ts";
-import { workerProtocolFor } from "../../src/workers/protocol/service.ts";
 import { backends } from "../helpers/backends.ts";
 import { createJob } from "../helpers/fixtures.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
@@ -55,7 +54,7 @@ describe.each(backends)("runner slots on $name", (backend) => {
     const second = await createJob(t.admin, "PRESCRIPTIVE", 1);
     const port = new GatedPort({
       db: s.db,
-      protocol: workerProtocolFor(s),
+      protocol: s.protocol,
       artifacts: s.artifacts,
       changes: s.changes,
       jobs: s.jobs,
@@ -105,7 +104,7 @@ describe.each(backends)("runner slots on $name", (backend) => {
     }
     const port = new WatchedPort({
       db: s.db,
-      protocol: workerProtocolFor(s),
+      protocol: s.protocol,
       artifacts: s.artifacts,
       changes: deaf,
       jobs: s.jobs,

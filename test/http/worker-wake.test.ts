@@ -2,7 +2,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { jobsChangedWake } from "@jobs-api/client/node";
-import { liveUpdatesFor } from "../../src/live/index.ts";
 import { backends } from "../helpers/backends.ts";
 import { createJob } from "../helpers/fixtures.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
@@ -28,7 +27,7 @@ describe.each(backends.map((b) => [b.name, b] as const))("waiting for work on %s
     });
     const signal = new AbortController().signal;
     try {
-      await liveUpdatesFor(t.server.services)!.feed.untilJobsWatchers(1);
+      await t.server.services.live.untilJobsWatchers(1);
       // The connection itself counts as news (jobs may have been created before it): one free pass.
       await wake.waitForWork({ emptyClaims: 1, signal });
 

@@ -14,6 +14,7 @@ import { ADMIN_KEY, graphqlClient } from "../helpers/server.ts";
 import { ROOT, startServerProcess } from "../execution/processes.ts";
 import { JOB_UPDATED, type JobView } from "./driver.ts";
 import { liveClient } from "./ws-client.ts";
+import { CloseCode } from "@jobs-api/client";
 
 const SHUTDOWN_LIMIT_MS = 10_000;
 
@@ -75,7 +76,7 @@ describe.each(backends)("process shutdown on $name", (backend) => {
       const tookMs = Date.now() - signalledAt;
       expect(exit, child.output()).toEqual({ code: 0, signal: null });
       expect(tookMs).toBeLessThan(SHUTDOWN_LIMIT_MS);
-      expect(closed.code).toBe(1001);
+      expect(closed.code).toBe(CloseCode.ShuttingDown);
       expect(waited.errors?.[0]?.extensions).toMatchObject({
         code: "JOB_TIMEOUT",
         reason: "SHUTTING_DOWN",

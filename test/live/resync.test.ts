@@ -3,7 +3,6 @@
 // they missed from their cursors: every state in order, every event, and jobs changed meanwhile.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { liveFeedFor } from "../../src/live/feed.ts";
 import { backends } from "../helpers/backends.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import {
@@ -38,9 +37,9 @@ describe.runIf(postgres)("subscriptions survive a lost LISTEN connection (Postgr
     const jobId = await addAgentJob(t.admin);
     const updates = socket.subscribe<{ jobUpdated: JobView }>(JOB_UPDATED, { t: "AGENT", id: jobId });
     const events = socket.subscribe<{ jobEvents: EventView }>(JOB_EVENTS, { t: "AGENT", id: jobId });
-    const watching = liveFeedFor(t.server.services).stats().jobsWatchers;
+    const watching = t.server.services.live.stats().jobsWatchers;
     const changed = socket.subscribe<{ jobsChanged: ChangedView }>(JOBS_CHANGED, {});
-    await liveFeedFor(t.server.services).untilJobsWatchers(watching + 1);
+    await t.server.services.live.untilJobsWatchers(watching + 1);
     await updates.take(1);
 
     const resynced = new Promise<Date>((resolve) => {

@@ -21,6 +21,7 @@ import {
   type LogView,
 } from "./driver.ts";
 import { type LiveClient, liveClient } from "./ws-client.ts";
+import { CloseCode } from "@jobs-api/client";
 
 const REVOCATION_LIMIT_MS = 2000;
 
@@ -78,7 +79,7 @@ describe.each(backends)("access ending on $name", (backend) => {
     const revokedAt = Date.now();
     const closed = await socket.closed;
     expect(Date.now() - revokedAt).toBeLessThan(REVOCATION_LIMIT_MS);
-    expect(closed.code).toBe(4401);
+    expect(closed.code).toBe(CloseCode.Unauthorized);
     for (const s of streams) await s.until(() => s.error !== null || s.completed, "the stream to end");
 
     // The other key's stream still delivers.
@@ -159,7 +160,7 @@ describe.runIf(postgres)("revocation across two processes on one PostgreSQL", ()
     const revokedAt = Date.now();
     const closed = await socket.closed;
     expect(Date.now() - revokedAt).toBeLessThan(REVOCATION_LIMIT_MS);
-    expect(closed.code).toBe(4401);
+    expect(closed.code).toBe(CloseCode.Unauthorized);
     for (const s of streams) await s.until(() => s.error !== null || s.completed, "the stream to end");
   });
 });

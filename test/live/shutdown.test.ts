@@ -1,12 +1,12 @@
 // Graceful shutdown: a query running over WebSocket finishes and is answered; then every socket is
 // closed with 1001 (going away) so clients reconnect elsewhere and resume from their cursors.
 import { describe, expect, it } from "vitest";
-import { liveUpdatesFor } from "../../src/live/index.ts";
-import { IN_PROCESS, workerProtocolFor } from "../../src/workers/protocol/service.ts";
+import { IN_PROCESS } from "../../src/workers/protocol/service.ts";
 import { backends } from "../helpers/backends.ts";
 import { ADMIN_KEY, startTestServer } from "../helpers/server.ts";
 import { addAgentJob, agentWorker, JOB_UPDATED, type JobView } from "./driver.ts";
 import { liveClient } from "./ws-client.ts";
+import { CloseCode } from "@jobs-api/client";
 
 describe("graceful shutdown of the WebSocket endpoint", () => {
   it("answers operations in flight, then closes every socket with 1001", async () => {
@@ -22,21 +22,21 @@ describe("graceful shutdown of the WebSocket endpoint", () => {
         `query($id: ID!) { waitForJob(reasonerType: AGENT, jobId: $id, timeoutS: 60) { state } }`,
         { id: jobId },
       );
-      await liveUpdatesFor(t.server.services)!.server.untilOneShotsInFlight(1);
+      await t.server.liveServer.untilOneShotsInFlight(1);
 
       const stopping = t.stop();
       // The server is draining (no new connections): the wait is still running; the job finishing
       // (reported through the worker protocol in-process, as the built-in executors do) ends it.
-      await workerProtocolFor(t.server.services).complete(token, { ok: true }, [], IN_PROCESS);
+      await t.server.services.protocol.complete(token, { ok: true }, [], IN_PROCESS);
       await waiting.until(() => waiting.completed, "the answer to the query in flight");
       expect(waiting.items).toEqual([{ waitForJob: { state: "SUCCEEDED" } }]);
 
       const closed = await socket.closed;
-      expect(closed.code).toBe(1001);
+      expect(closed.code).toBe(CloseCode.ShuttingDown);
       await stopping;
       // The subscription ended with its socket (its client would resume elsewhere from its cursor).
       await updates.until(() => updates.error !== null, "the subscription to end");
-      expect((updates.error as { code: number }).code).toBe(1001);
+      expect((updates.error as { code: number }).code).toBe(CloseCode.ShuttingDown);
     } finally {
       await socket.dispose();
       await t.stop();

@@ -9,13 +9,13 @@
 import type { Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { liveUpdatesFor } from "../../src/live/index.ts";
-import { CLOSE_SLOW_CONSUMER, DEFAULT_LIVE_SERVER_OPTIONS } from "../../src/live/ws-server.ts";
+import { DEFAULT_LIVE_SERVER_OPTIONS } from "../../src/live/ws-server.ts";
 import type { SlowConsumerCause } from "../../src/live/ws-transport.ts";
 import { type Backend, backends } from "../helpers/backends.ts";
 import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/server.ts";
 import { addAgentJob, agentWorker, JOB_LOGS, JOB_UPDATED, type JobView, type LogView } from "./driver.ts";
 import { type LiveClient, liveClient } from "./ws-client.ts";
+import { CloseCode } from "@jobs-api/client";
 
 const MAX_BUFFERED = 64 * 1024;
 /** Log lines of 32 KiB, 50 per appendJobLogs call (1.6 MB, under the 2 MiB HTTP body limit). */
@@ -155,7 +155,7 @@ async function dropsTheClientThatStopsReading(
   cause: SlowConsumerCause,
 ): Promise<void> {
   const { t } = s;
-  const server = liveUpdatesFor(t.server.services)!.server;
+  const server = t.server.liveServer;
   const droppedBefore = server.slowConsumersDropped();
   const jobId = await addAgentJob(t.admin);
   const worker = await agentWorker(t.admin);
@@ -205,7 +205,7 @@ async function dropsTheClientThatStopsReading(
     // the client gets what was queued before the close, in order, then the close: 1013.
     stalled.tcp.resume();
     const closed = await stalled.closed;
-    expect(closed.code).toBe(CLOSE_SLOW_CONSUMER);
+    expect(closed.code).toBe(CloseCode.SlowConsumer);
     expect(closed.reason).toMatch(/^slow consumer/);
 
     // The reader on the same server receives every line, in order, while and after the other is dropped.
@@ -275,7 +275,7 @@ describe.each(backends.map((b) => [b.name, b] as const))("slow consumers on %s",
       expect(Buffer.byteLength(over)).toBeGreaterThan(max);
       raw.ws.send(over);
       const closed = await raw.closed;
-      expect(closed.code).toBe(1009);
+      expect(closed.code).toBe(CloseCode.MessageTooBig);
       expect(raw.messages.some((m) => m.id === "b")).toBe(false);
 
       // Everyone else is undisturbed.

@@ -3,7 +3,6 @@
 // filter and visibility, authentication, and one shared read per change however many subscribers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { transitionJob } from "../../src/jobs/sql/transitionJob.ts";
-import { liveFeedFor } from "../../src/live/feed.ts";
 import { backends } from "../helpers/backends.ts";
 import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/server.ts";
 import {
@@ -23,6 +22,7 @@ import {
   newTenant,
 } from "./driver.ts";
 import { type LiveClient, liveClient } from "./ws-client.ts";
+import { CloseCode } from "@jobs-api/client";
 
 describe.each(backends.map((b) => [b.name, b] as const))("subscriptions on %s", (_name, backend) => {
   let t: TestServer;
@@ -45,8 +45,8 @@ describe.each(backends.map((b) => [b.name, b] as const))("subscriptions on %s", 
 
   const tenant = () => newTenant(t.admin, `live-${++tenants}`, (key) => t.client(key));
   /** jobsChanged has no first message: wait until the server holds this many more of them. */
-  const jobsWatchers = () => liveFeedFor(t.server.services).stats().jobsWatchers;
-  const untilWatching = (n: number) => liveFeedFor(t.server.services).untilJobsWatchers(n);
+  const jobsWatchers = () => t.server.services.live.stats().jobsWatchers;
+  const untilWatching = (n: number) => t.server.services.live.untilJobsWatchers(n);
 
   it("jobUpdated: the job as it is, then every state in order while a worker drives it", async () => {
     const org = await tenant();
@@ -249,11 +249,11 @@ describe.each(backends.map((b) => [b.name, b] as const))("subscriptions on %s", 
   it("refuses a bad or missing key (close 4401), and another member's job is NOT_FOUND", async () => {
     const bad = live("jobs_not-a-real-key-000000000000");
     const refused = bad.subscribe(JOBS_CHANGED, {});
-    expect(await refused.errorCode()).toBe(4401);
-    expect((await bad.closed).code).toBe(4401);
+    expect(await refused.errorCode()).toBe(CloseCode.Unauthorized);
+    expect((await bad.closed).code).toBe(CloseCode.Unauthorized);
 
     const anonymous = live(null);
-    expect(await anonymous.subscribe(JOBS_CHANGED, {}).errorCode()).toBe(4401);
+    expect(await anonymous.subscribe(JOBS_CHANGED, {}).errorCode()).toBe(CloseCode.Unauthorized);
 
     const org = await tenant();
     const alicesJob = await addAgentJob(org.alice);

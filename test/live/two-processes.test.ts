@@ -20,6 +20,7 @@ import {
   moves,
 } from "./driver.ts";
 import { type LiveClient, liveClient } from "./ws-client.ts";
+import { CloseCode } from "@jobs-api/client";
 
 const postgres = backends.find((b) => b.name === "postgres");
 const repoRoot = new URL("../../", import.meta.url).pathname;
@@ -148,8 +149,8 @@ describe.runIf(postgres)("two server processes on one PostgreSQL", () => {
   it("both refuse a bad key", async () => {
     for (const url of [a.url, b.url]) {
       const bad = live(url, "jobs_this-key-does-not-exist-000000");
-      expect(await bad.subscribe(JOBS_CHANGED, {}).errorCode()).toBe(4401);
-      expect((await bad.closed).code).toBe(4401);
+      expect(await bad.subscribe(JOBS_CHANGED, {}).errorCode()).toBe(CloseCode.Unauthorized);
+      expect((await bad.closed).code).toBe(CloseCode.Unauthorized);
     }
   });
 });

@@ -126,7 +126,7 @@ describe.each(backends.map((b) => [b.name, b] as const))("metrics on %s", (_name
 
     const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
     const section = readme.slice(readme.indexOf("### Metrics"), readme.indexOf("### Traces"));
-    const listed = [...section.matchAll(/^\| `(jobs_[a-z_]+)` \|/gm)].map((m) => m[1]!).sort();
+    const listed = [...section.matchAll(/^\| `(jobs_[a-z_]+)` +\|/gm)].map((m) => m[1]!).sort();
     expect(listed).toEqual(ours);
 
     const dashboard = JSON.parse(

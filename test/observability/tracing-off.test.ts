@@ -3,7 +3,7 @@
 import { trace } from "@opentelemetry/api";
 import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-node";
 import { describe, expect, it } from "vitest";
-import { tracingPlugin } from "../../src/observability/tracing.ts";
+import { tracingPlugin } from "../../src/http/plugins/tracing.ts";
 
 describe("tracing without a provider", () => {
   it("adds no hooks until a provider is registered", async () => {

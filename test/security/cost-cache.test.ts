@@ -4,7 +4,8 @@
 import { parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildSchema } from "../../src/schema/index.ts";
-import { assertWithinCost, DEFAULT_QUERY_LIMITS, operationCost } from "../../src/security/limits.ts";
+import { DEFAULT_QUERY_LIMITS } from "../../src/config.ts";
+import { assertWithinCost, operationCost } from "../../src/security/limits.ts";
 import { backends } from "../helpers/backends.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 

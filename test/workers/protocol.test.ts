@@ -4,7 +4,7 @@
 import { uuidv7 } from "uuidv7";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashLeaseToken } from "../../src/workers/protocol/lease.ts";
-import { IN_PROCESS, workerProtocolFor } from "../../src/workers/protocol/service.ts";
+import { IN_PROCESS } from "../../src/workers/protocol/service.ts";
 import type { Sql } from "../../src/db/database.ts";
 import { claimJobs } from "../../src/workers/protocol/sql/claimJob.ts";
 import { sweep } from "../../src/workers/protocol/sql/sweep.ts";
@@ -815,7 +815,7 @@ describe.each(backends)("worker protocol on $name", (backend) => {
 
   it("an executor with free slots claims several jobs in one statement, each under its own lease", async () => {
     const { admin, tenantId } = await tenant();
-    const protocol = workerProtocolFor(t.server.services);
+    const protocol = t.server.services.protocol;
     const jobIds = [];
     for (let i = 0; i < 5; i++) jobIds.push((await createJob(admin, "PRESCRIPTIVE", i)).jobId);
     await t.server.services.notifier.idle(); // the creations' notifications are sent
@@ -862,7 +862,7 @@ describe.each(backends)("worker protocol on $name", (backend) => {
 
   it("completions made together share one statement; each gets its own answer, a stale or repeated lease LEASE_LOST", async () => {
     const { admin, tenantId } = await tenant();
-    const protocol = workerProtocolFor(t.server.services);
+    const protocol = t.server.services.protocol;
     for (let i = 0; i < 5; i++) await createJob(admin, "PRESCRIPTIVE", i);
     const leases = await protocol.claimUpTo({ tenantId, reasonerTypes: ["PRESCRIPTIVE"] }, 5);
     expect(leases).toHaveLength(5);
@@ -910,7 +910,7 @@ describe.each(backends)("worker protocol on $name", (backend) => {
 
   it("in-process claims: any tenant, restricted to generation kinds, never assigned agent jobs", async () => {
     const { admin, worker, tenantId } = await tenant();
-    const protocol = workerProtocolFor(t.server.services);
+    const protocol = t.server.services.protocol;
     const train = await generationJob(admin, { kind: "TRAIN" });
     const mock = await generationJob(admin, { kind: "MOCK", rows: 10 });
     const assigned = await agentJob(admin, {

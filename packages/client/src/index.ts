@@ -15,6 +15,8 @@ export {
   type TransportOptions,
   type UploadBody,
 } from "./http.ts";
+export { CloseCode } from "./close-codes.ts";
+export { DEFAULT_LEASE_SECONDS, heartbeatPeriodMs, MAX_LEASE_SECONDS } from "./lease.ts";
 export * from "./types.ts";
 export { backoff, sleep, type BackoffOptions, type IdleState, type WaitForWork } from "./wait.ts";
 export {

@@ -1,11 +1,9 @@
 // Subscriptions for JobsClient: one lazy graphql-ws connection to ws(s)://<host>/graphql with the
 // API key in connectionParams, opened on the first subscription and closed when the last one ends.
 import type { Client } from "graphql-ws";
+import { CloseCode } from "./close-codes.ts";
 import { JobsApiError, type ApiErrorDetail } from "./errors.ts";
 import type { TypedDocumentString } from "./generated/graphql.ts";
-
-/** Close code the server uses for a missing or bad key (src/live/ws-server.ts). */
-const CLOSE_UNAUTHORIZED = 4401;
 
 export interface LiveOptions {
   /** The server's base URL, http(s)://host:port. */
@@ -75,7 +73,7 @@ function toApiError(error: unknown): JobsApiError {
   if (typeof closed?.code === "number") {
     const reason = String(closed.reason ?? "") || "connection closed";
     return new JobsApiError(
-      closed.code === CLOSE_UNAUTHORIZED ? "UNAUTHENTICATED" : "NETWORK_ERROR",
+      closed.code === CloseCode.Unauthorized ? "UNAUTHENTICATED" : "NETWORK_ERROR",
       `WebSocket closed (${closed.code}): ${reason}`,
     );
   }

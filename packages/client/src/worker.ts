@@ -5,6 +5,7 @@ import { WriteCoalescer } from "./coalesce.ts";
 import { OperationBatcher } from "./batch.ts";
 import { type ApiErrorDetail, isJobsApiError, JobsApiError } from "./errors.ts";
 import { JobsTransport, type Fetch, type UploadBody } from "./http.ts";
+import { DEFAULT_LEASE_SECONDS, heartbeatPeriodMs } from "./lease.ts";
 import {
   APPEND_JOB_EVENTS,
   APPEND_JOB_LOGS,
@@ -217,7 +218,7 @@ export class Worker {
   }
 
   get leaseSeconds(): number {
-    return this.options.leaseSeconds ?? 60;
+    return this.options.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
   }
 
   async register(): Promise<WorkerRegistration> {
@@ -540,7 +541,7 @@ export class Worker {
     onStatus: (s: LeaseStatus) => void,
     onError: (err: unknown) => void,
   ): { stop(): Promise<void> } {
-    const everyMs = (this.leaseSeconds * 1000) / 3;
+    const everyMs = heartbeatPeriodMs(this.leaseSeconds);
     let stopped = false;
     let timer: NodeJS.Timeout | undefined;
     let beating: Promise<void> | null = null;

@@ -38,14 +38,14 @@ const FileRevisionRef = builder.objectRef<FileRevisionRecord>("FileRevision").im
     text: t.string({
       nullable: true,
       description: "The bytes as text (UTF-8), for small files only.",
-      resolve: async (r, _a, ctx) => (await readSmallFile(ctx, r))?.toString("utf8") ?? null,
+      resolve: async (r, _a, ctx) => (await readSmallFile(ctx.services.blobs, r))?.toString("utf8") ?? null,
     }),
     json: t.field({
       type: "JSON",
       nullable: true,
       description: "The bytes parsed as JSON, for small JSON files only.",
       resolve: async (r, _a, ctx) => {
-        const bytes = await readSmallFile(ctx, r);
+        const bytes = await readSmallFile(ctx.services.blobs, r);
         if (!bytes) return null;
         try {
           return JSON.parse(bytes.toString("utf8")) as unknown;

@@ -1,13 +1,13 @@
 import type { FileRevisionRecord } from "../../jobs/gateway.ts";
-import type { Context } from "../../schema/context.ts";
+import type { BlobStore } from "../../storage/blob-store.ts";
 
 /** `text` and `json` read files up to this size; larger ones are for downloadUrl. */
-export const SMALL_FILE_BYTES = 1024 * 1024;
+const SMALL_FILE_BYTES = 1024 * 1024;
 
-export async function readSmallFile(ctx: Context, revision: FileRevisionRecord): Promise<Buffer | null> {
+export async function readSmallFile(blobs: BlobStore, revision: FileRevisionRecord): Promise<Buffer | null> {
   if (Number(revision.sizeBytes) > SMALL_FILE_BYTES) return null;
   try {
-    return await ctx.services.blobs.read(revision.contentHash, SMALL_FILE_BYTES);
+    return await blobs.read(revision.contentHash, SMALL_FILE_BYTES);
   } catch {
     return null;
   }

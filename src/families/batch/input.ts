@@ -3,7 +3,7 @@ import { ReasonerTypes } from "../../jobs/model.ts";
 import type { NewJob } from "../../jobs/new-job.ts";
 import { idempotencyKey, name255, optionalName, parseInput, timeoutMins } from "../../jobs/validation.ts";
 
-export const MAX_STEPS = 100;
+const MAX_STEPS = 100;
 export const BATCH_QUEUE = "batch";
 
 const StepRun = z.looseObject({

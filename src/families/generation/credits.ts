@@ -1,13 +1,13 @@
 // What a generation job costs, shown before submission (estimateCredits) and charged on success.
 import type { GenerationKind } from "../../jobs/model.ts";
 
-export const ROWS_PER_CREDIT = 1_000_000;
+const ROWS_PER_CREDIT = 1_000_000;
 
 /** Kinds that train a model first, and so need a GPU training tier. */
 const TRAINING_KINDS: readonly GenerationKind[] = ["SYNTHESIZE", "TRAIN"];
 
 /** GPU training tiers by rows, with the credits training at that tier costs on top of the rows. */
-export const TRAINING_TIERS = [
+const TRAINING_TIERS = [
   { tier: "GPU-S", maxRows: 100_000, credits: 2 },
   { tier: "GPU-M", maxRows: 10_000_000, credits: 10 },
   { tier: "GPU-L", maxRows: Number.POSITIVE_INFINITY, credits: 50 },

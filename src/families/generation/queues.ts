@@ -16,9 +16,9 @@ export const BUILT_IN_KINDS: readonly GenerationKind[] = [
   "SCENARIO_FABRICATE",
 ];
 
-export const INTERACTIVE_MAX_ROWS = 100_000;
+const INTERACTIVE_MAX_ROWS = 100_000;
 
-export const QUEUES = { default: "default", gpu: "gpu", free: "free", interactive: "interactive" } as const;
+const QUEUES = { default: "default", gpu: "gpu", free: "free", interactive: "interactive" } as const;
 
 /** Every queue generationQueue answers (the metrics report each, empty ones as 0). */
 export const GENERATION_QUEUES: readonly string[] = Object.values(QUEUES);

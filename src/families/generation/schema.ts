@@ -56,9 +56,7 @@ const EvidenceBundleRef = builder.objectRef<{ job: JobRecord; evidence: StoredEv
         // An upstream job's bytes are the upstream's: it recomputes its evidence there.
         const upstream = ctx.services.registry.for("GENERATION").generation;
         if (upstream) return upstream.verifyEvidence(e.job.id, ctx.viewer);
-        const verify = ctx.services.evidence;
-        if (!verify) return false;
-        return verify(e.job, e.evidence);
+        return ctx.services.evidence.verify(e.job, e.evidence);
       },
     }),
   }),
@@ -104,8 +102,7 @@ builder.node(GenerationJobRef, {
       nullable: true,
       resolve: async (job, _a, ctx) => {
         let evidence = (job.generation?.evidence ?? null) as StoredEvidence | null;
-        if (!evidence && job.state === "SUCCEEDED" && ctx.services.ensureEvidence)
-          evidence = await ctx.services.ensureEvidence(job.id);
+        if (!evidence && job.state === "SUCCEEDED") evidence = await ctx.services.evidence.ensure(job.id);
         return evidence ? { job, evidence } : null;
       },
     }),
@@ -115,14 +112,8 @@ builder.node(GenerationJobRef, {
       resolve: async (job, _a, ctx) => {
         const seal = await ctx.loaders.seal.load(job);
         // Evidence is built where the job ran: an upstream job's seal is the upstream's answer.
-        if (
-          seal ||
-          job.state !== "SUCCEEDED" ||
-          !ctx.services.ensureEvidence ||
-          ctx.services.registry.for("GENERATION").kind === "remote"
-        )
-          return seal;
-        await ctx.services.ensureEvidence(job.id);
+        if (seal || job.state !== "SUCCEEDED" || ctx.services.registry.for("GENERATION").kind === "remote") return seal;
+        await ctx.services.evidence.ensure(job.id);
         return (await ctx.services.registry.for("GENERATION").expansions.seals([job.id]))[0] ?? null;
       },
     }),

@@ -1,6 +1,7 @@
 // The local gateway: every family, stored in our own database.
 import type { GraphQLError } from "graphql";
 import { uuidv7 } from "uuidv7";
+import { DEFAULT_EXACT_COUNT_LIMIT } from "../../config.ts";
 import type { Database } from "../../db/database.ts";
 import { jobsError } from "../../errors.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
@@ -32,9 +33,6 @@ const isListPosition = (v: unknown): v is ListPosition => {
   const time = typeof c === "string" ? Date.parse(c) : Number.NaN;
   return time >= 0 && time < MAX_CURSOR_TIME && isUuid(i);
 };
-
-/** Jobs counted exactly before totalCount becomes an estimate (JOBS_EXACT_COUNT_LIMIT). */
-export const DEFAULT_EXACT_COUNT_LIMIT = 10_000;
 
 export interface LocalGatewayOptions {
   /** Past this many matching jobs, count() answers the planner's estimate instead of counting on. */

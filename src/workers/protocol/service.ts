@@ -3,6 +3,7 @@
 // GraphQL callers pass their Viewer (WORKER or ADMIN keys, scoped to their tenant); the in-process
 // executors pass IN_PROCESS (no tenant scope, no worker row).
 import { z } from "zod";
+import { DEFAULT_LEASE_SECONDS, MAX_LEASE_SECONDS } from "@jobs-api/client";
 import { WriteCoalescer } from "@jobs-api/client/node";
 import type { Database } from "../../db/database.ts";
 import { jobsError } from "../../errors.ts";
@@ -26,14 +27,7 @@ import {
   MAX_LOG_MESSAGE_BYTES,
   MAX_LOG_STEP_LENGTH,
 } from "./sql/appendJobLogs.ts";
-import {
-  claimJobs,
-  type ClaimedJobRow,
-  DEFAULT_LEASE_SECONDS,
-  MAX_CLAIM_BATCH,
-  MAX_LEASE_SECONDS,
-  type ClaimFilter,
-} from "./sql/claimJob.ts";
+import { claimJobs, type ClaimedJobRow, MAX_CLAIM_BATCH, type ClaimFilter } from "./sql/claimJob.ts";
 import { completeJob, type CompletedJob } from "./sql/completeJob.ts";
 import { failJob, type FailedJob } from "./sql/failJob.ts";
 import type { ProblemReport } from "./sql/recordProblems.ts";
@@ -154,7 +148,7 @@ const ErrorInput = z.object({
     ),
 });
 /** Most problems one completion or failure may report. */
-export const MAX_PROBLEMS_PER_CALL = 1000;
+const MAX_PROBLEMS_PER_CALL = 1000;
 const Problems = z
   .array(
     z.object({
@@ -486,24 +480,4 @@ export function requireWorkerRole(viewer: Viewer): void {
   if (viewer.role !== "WORKER" && viewer.role !== "ADMIN") {
     throw jobsError("FORBIDDEN", "the worker protocol needs a WORKER (or ADMIN) key");
   }
-}
-
-const protocols = new WeakMap<object, WorkerProtocol>();
-
-/**
- * The protocol serving a set of services (the GraphQL resolvers use this). The composition root may
- * install one with hooks (e.g. afterSuccess for evidence and seals) via setWorkerProtocol; otherwise
- * a plain one is made on first use.
- */
-export function workerProtocolFor(services: {
-  db: Database;
-  logger?: WorkerProtocolOptions["logger"];
-}): WorkerProtocol {
-  let protocol = protocols.get(services);
-  if (!protocol) protocols.set(services, (protocol = new WorkerProtocol(services.db, { logger: services.logger })));
-  return protocol;
-}
-
-export function setWorkerProtocol(services: object, protocol: WorkerProtocol): void {
-  protocols.set(services, protocol);
 }

@@ -4,12 +4,12 @@ import { z } from "zod";
 export const COLUMN_TYPES = ["int", "float", "string", "bool", "date", "category", "email", "name", "uuid"] as const;
 export type ColumnType = (typeof COLUMN_TYPES)[number];
 
-export const MOCK_FORMATS = ["csv", "jsonl"] as const;
+const MOCK_FORMATS = ["csv", "jsonl"] as const;
 export type MockFormat = (typeof MOCK_FORMATS)[number];
 
 /** Built-in MOCK jobs hold their output in memory; larger runs belong to an external worker. */
 export const MAX_MOCK_ROWS = 10_000_000;
-export const MAX_MOCK_COLUMNS = 1_000;
+const MAX_MOCK_COLUMNS = 1_000;
 export const MAX_CATEGORIES = 10_000;
 
 // Strict objects: a misspelt key ("nullrate") is reported, not silently ignored.
@@ -21,7 +21,7 @@ const CategoricalSchema = z.strictObject({
   weights: z.array(z.number().min(0)).nullish(),
 });
 
-export const DistributionSchema = z.discriminatedUnion("kind", [UniformSchema, NormalSchema, CategoricalSchema]);
+const DistributionSchema = z.discriminatedUnion("kind", [UniformSchema, NormalSchema, CategoricalSchema]);
 export type Distribution = z.output<typeof DistributionSchema>;
 
 /** Numeric distributions draw numbers; categorical ones draw labels. Other pairings have no meaning. */
@@ -31,7 +31,7 @@ const DISTRIBUTION_TYPES: Record<Distribution["kind"], readonly ColumnType[]> = 
   categorical: ["category", "string"],
 };
 
-export const UNIQUE_TYPES: readonly ColumnType[] = ["int", "string", "email", "uuid"];
+const UNIQUE_TYPES: readonly ColumnType[] = ["int", "string", "email", "uuid"];
 
 export const ColumnSpecSchema = z
   .strictObject({

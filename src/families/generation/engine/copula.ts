@@ -14,7 +14,7 @@ import { quantileSorted, sortNumbers } from "./stats.ts";
 
 export const MODEL_FORMAT = "gaussian-copula/v1";
 /** Points of each numeric marginal's quantile function kept in the model. */
-export const QUANTILE_POINTS = 1001;
+const QUANTILE_POINTS = 1001;
 /** Categories kept per column, most frequent first; rarer values are not reproduced. */
 export const MAX_CATEGORIES = 1000;
 const MAX_DECIMALS = 6;

@@ -13,11 +13,11 @@ import { phraseHint } from "./describe-columns.ts";
 import { contentHash } from "./hash.ts";
 import type { Problem } from "./problems.ts";
 
-export const CONTRACT_FORMAT = "data-contract/v1";
+const CONTRACT_FORMAT = "data-contract/v1";
 const MAX_COLUMNS = 200;
 const MAX_NAME_WORDS = 4;
 
-export const ContractColumnSchema = z.object({
+const ContractColumnSchema = z.object({
   name: z.string().min(1),
   type: ColumnSpecSchema.shape.type,
   distribution: ColumnSpecSchema.shape.distribution,

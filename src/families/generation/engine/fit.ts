@@ -5,8 +5,8 @@ import { readDataset } from "./dataset.ts";
 import { dateRange, tableColumns, type TableColumn } from "./infer.ts";
 import { histogram, type Histogram, summarize } from "./stats.ts";
 
-export const HISTOGRAM_BINS = 10;
-export const TOP_VALUES = 20;
+const HISTOGRAM_BINS = 10;
+const TOP_VALUES = 20;
 
 interface FitBasics {
   name: string;

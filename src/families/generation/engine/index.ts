@@ -256,7 +256,7 @@ function runTrain(request: GenerationRequest): GenerationRun {
 }
 
 /** SYNTHESIZE compares at most this many synthetic rows with the real ones in its fidelity report. */
-export const FIDELITY_SAMPLE_ROWS = 200_000;
+const FIDELITY_SAMPLE_ROWS = 200_000;
 
 function runSynthesize({ contract, seed, inputs }: GenerationRequest): GenerationRun {
   const [data, modelBytes] = inputs;
@@ -321,7 +321,7 @@ function sampleCsv(model: CopulaModel, rows: number, seed: number): string {
 const modelColumns = (model: CopulaModel) =>
   model.columns.map((c) => ({ name: c.name, kind: c.kind, type: c.type, nullRate: c.nullRate }));
 
-export const DEFAULT_SIMULATE_ROWS = 3600;
+const DEFAULT_SIMULATE_ROWS = 3600;
 
 function runSimulate({ contract, seed }: GenerationRequest): GenerationRun {
   const c = (contract ?? {}) as { rows?: number | null; spec?: Record<string, unknown> | null };

@@ -6,22 +6,15 @@ import { canonicalJson } from "./canonical-json.ts";
 import { contentHash } from "./hash.ts";
 import type { Problem } from "./problems.ts";
 
-export const SCENARIO_FORMAT = "scenario/v1";
+const SCENARIO_FORMAT = "scenario/v1";
 
-export const EVENT_TYPES = [
-  "PUMP_TRIP",
-  "STUCK_VALVE",
-  "SENSOR_SPOOF",
-  "SENSOR_DRIFT",
-  "LEAK",
-  "SETPOINT_ATTACK",
-] as const;
+const EVENT_TYPES = ["PUMP_TRIP", "STUCK_VALVE", "SENSOR_SPOOF", "SENSOR_DRIFT", "LEAK", "SETPOINT_ATTACK"] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
-export const SENSOR_TAGS = ["level", "inflow", "outflow", "pressure"] as const;
+const SENSOR_TAGS = ["level", "inflow", "outflow", "pressure"] as const;
 
 const DEFAULT_DURATION_S = 60;
 
-export const ScenarioEventSchema = z.strictObject({
+const ScenarioEventSchema = z.strictObject({
   type: z.enum(EVENT_TYPES),
   /** Seconds from the start of the run. */
   startS: z.number().min(0),

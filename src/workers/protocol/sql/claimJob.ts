@@ -9,14 +9,12 @@
 // claim lost in a database crash leaves its job waiting, to be claimed and run again: the outcome a
 // durable claim has too, once the crash ended its run and its lease expired (delivery is at least
 // once either way). A lost claim's token then finds LEASE_LOST. Completions stay durable.
+import { DEFAULT_LEASE_SECONDS, MAX_LEASE_SECONDS } from "@jobs-api/client";
 import type { Sql } from "../../../db/database.ts";
 import type { GenerationKind, JobState, PlanTier, ReasonerType } from "../../../jobs/model.ts";
 import { recordingChanges } from "../../../jobs/sql/notify.ts";
 import { leaseHashSql, leaseTokenOf, newLeaseSecret } from "../lease.ts";
 import { claimedNativeStateSql, claimedStateSql, waitingStateSql } from "../states-sql.ts";
-
-export const DEFAULT_LEASE_SECONDS = 60;
-export const MAX_LEASE_SECONDS = 3600;
 
 export interface ClaimFilter {
   /** Only jobs of this tenant; null or absent: any tenant (in-process executors). */

@@ -12,7 +12,7 @@ import { setAbortReason } from "./completeJob.ts";
 import { agentIdOf, lockLease } from "./lockLease.ts";
 import { type ProblemReport, recordProblems } from "./recordProblems.ts";
 
-export const MAX_BACKOFF_SECONDS = 3600;
+const MAX_BACKOFF_SECONDS = 3600;
 
 /** Seconds before attempt n+1 after n attempts: 2, 4, 8, ... capped at an hour. */
 export const backoffSeconds = (attempts: number) => Math.min(2 ** Math.max(attempts, 0), MAX_BACKOFF_SECONDS);

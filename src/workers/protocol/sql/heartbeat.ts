@@ -1,13 +1,13 @@
 // Keeps a lease alive: extends it by its original length, marks the worker seen and stores the
 // progress the worker reports (LOGIC: transaction_details.progress; other families: an event on the
 // "heartbeat" stream, numbered under the row lock). One statement; a stale token changes nothing.
+import { DEFAULT_LEASE_SECONDS } from "@jobs-api/client";
 import type { Sql } from "../../../db/database.ts";
 import { recordingChanges } from "../../../jobs/sql/notify.ts";
 import type { PresentedLease } from "../lease.ts";
 import { TERMINAL_SQL } from "../states-sql.ts";
-import { DEFAULT_LEASE_SECONDS } from "./claimJob.ts";
 
-export const HEARTBEAT_STREAM = "heartbeat";
+const HEARTBEAT_STREAM = "heartbeat";
 
 export interface LeaseStatus {
   expiresOn: Date;

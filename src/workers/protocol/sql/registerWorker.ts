@@ -29,7 +29,7 @@ export interface NewWorker {
   createdBy: string;
 }
 
-export const WORKER_COLUMNS = `"id", "tenantId", "name", "reasonerTypes"::text[] as "reasonerTypes", "reasonerNames", "generationKinds"::text[] as "generationKinds", "poolId", "createdBy", "createdOn", "lastSeenOn"`;
+const WORKER_COLUMNS = `"id", "tenantId", "name", "reasonerTypes"::text[] as "reasonerTypes", "reasonerNames", "generationKinds"::text[] as "generationKinds", "poolId", "createdBy", "createdOn", "lastSeenOn"`;
 
 export async function registerWorker(sql: Sql, w: NewWorker): Promise<WorkerRecord> {
   const rows = await sql.query<WorkerRecord>(

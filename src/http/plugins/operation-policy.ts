@@ -2,10 +2,11 @@
 // introspection (off in production except for admins, when so configured).
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { DocumentNode, GraphQLSchema } from "graphql";
-import { jobsError } from "../errors.ts";
-import type { Context } from "../schema/context.ts";
-import { assertStorableInput } from "./input-guard.ts";
-import { assertWithinCost, isIntrospection, type QueryLimits } from "./limits.ts";
+import type { QueryLimits } from "../../config.ts";
+import { jobsError } from "../../errors.ts";
+import type { Context } from "../../schema/context.ts";
+import { assertStorableInput } from "../../security/input-guard.ts";
+import { assertWithinCost, isIntrospection } from "../../security/limits.ts";
 
 export interface OperationPolicy {
   limits: QueryLimits;
