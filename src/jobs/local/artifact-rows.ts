@@ -7,18 +7,18 @@ import { bigint, type Columns, plain, recordReader, timestamp } from "./columns.
 export type ArtifactRow = Required<ArtifactRecord> & { leaseToken: string | null; sizeBytes: bigint };
 
 const ARTIFACT_COLUMNS: Columns<ArtifactRow> = {
-  id: plain("id"),
-  tenantId: plain("tenantId"),
-  jobId: plain("jobId"),
-  leaseToken: plain("leaseToken"),
-  purpose: plain("purpose"),
-  name: plain("name"),
-  artifactType: plain("artifactType"),
-  mimeType: plain("mimeType"),
-  sizeBytes: bigint("sizeBytes"),
-  contentHash: plain("contentHash"),
-  createdOn: timestamp("createdOn"),
-  uploadedBy: plain("uploadedBy"),
+  id: plain(),
+  tenantId: plain(),
+  jobId: plain(),
+  leaseToken: plain(),
+  purpose: plain(),
+  name: plain(),
+  artifactType: plain(),
+  mimeType: plain(),
+  sizeBytes: bigint(),
+  contentHash: plain(),
+  createdOn: timestamp(),
+  uploadedBy: plain(),
 };
 
 export const artifactRows = recordReader(ARTIFACT_COLUMNS);

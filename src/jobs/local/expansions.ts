@@ -20,24 +20,24 @@ import { artifactRows } from "./artifact-rows.ts";
 import { enumText, plain, recordReader, timestamp } from "./columns.ts";
 
 const statusChanges = recordReader<StatusChangeRecord>({
-  jobId: plain("jobId"),
-  seq: plain("seq"),
-  state: enumText("state"),
-  nativeState: plain("nativeState"),
-  message: plain("message"),
-  agentId: plain("agentId"),
-  createdById: plain("createdById"),
-  createdOn: timestamp("createdOn"),
+  jobId: plain(),
+  seq: plain(),
+  state: enumText(),
+  nativeState: plain(),
+  message: plain(),
+  agentId: plain(),
+  createdById: plain(),
+  createdOn: timestamp(),
 });
 const STATUS_HISTORY = `select ${statusChanges.select("h")} from "job_status_changes" h
   where h."jobId" = any($1::uuid[]) order by h."jobId", h."seq"`;
 
 const events = recordReader<JobEventRecord>({
-  jobId: plain("jobId"),
-  seq: plain("seq"),
-  stream: plain("stream"),
-  data: plain("data"),
-  createdOn: timestamp("createdOn"),
+  jobId: plain(),
+  seq: plain(),
+  stream: plain(),
+  data: plain(),
+  createdOn: timestamp(),
 });
 const EVENTS = `select ${events.select("ranked")} from (
     select e.*, row_number() over (partition by "jobId" order by "seq") as n
