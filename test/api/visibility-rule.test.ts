@@ -25,7 +25,7 @@ describe.each(backends)("the visibility rule's SQL and in-memory renderings agre
   const viewers: Viewer[] = [];
   let jobs: JobRecord[] = [];
   const grants = new Map<string, AccessGrantRecord[]>();
-  let artifactRows: { id: string; tenantId: string; jobId: string | null; uploadedBy: string | null }[] = [];
+  let storedArtifacts: { id: string; tenantId: string; jobId: string | null; uploadedBy: string | null }[] = [];
 
   beforeAll(async () => {
     t = await startTestServer(backend, { JOBS_SWEEP_INTERVAL_MS: "0", JOBS_RATE_LIMIT: "0" });
@@ -117,7 +117,7 @@ describe.each(backends)("the visibility rule's SQL and in-memory renderings agre
       await db.prisma.job.findMany({ include: jobInclude, orderBy: [{ createdOn: "desc" }, { id: "desc" }] })
     ).map(toJobRecord);
     for (const g of await db.prisma.accessGrant.findMany()) grants.set(g.jobId, [...(grants.get(g.jobId) ?? []), g]);
-    artifactRows = await db.prisma.artifact.findMany({
+    storedArtifacts = await db.prisma.artifact.findMany({
       select: { id: true, tenantId: true, jobId: true, uploadedBy: true },
     });
   });
@@ -183,10 +183,10 @@ describe.each(backends)("the visibility rule's SQL and in-memory renderings agre
 
   it("artifacts (node(id:), downloads): those of jobs the viewer sees, and uploads of users in their sight", async () => {
     const byId = new Map(jobs.map((j) => [j.id, j]));
-    const ids = artifactRows.map((a) => a.id);
+    const ids = storedArtifacts.map((a) => a.id);
     for (const viewer of viewers) {
       // An upload stands in the reading sight as a job would, its uploader in the creator's place.
-      const expected = artifactRows.filter((a) => {
+      const expected = storedArtifacts.filter((a) => {
         if (a.jobId === null)
           return (
             a.uploadedBy !== null &&
