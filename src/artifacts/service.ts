@@ -6,11 +6,13 @@ import type { Readable } from "node:stream";
 import { uuidv7 } from "uuidv7";
 import type { Database } from "../db/database.ts";
 import { jobsError } from "../errors.ts";
-import { visibleArtifacts, visibleJobs } from "../jobs/local/visibility.ts";
+import { artifactRows } from "../jobs/local/artifact-rows.ts";
+import { Conditions } from "../jobs/local/conditions.ts";
+import { visibleArtifactsSql } from "../jobs/local/visibility.ts";
 import type { ArtifactRecord } from "../jobs/gateway.ts";
 import type { Viewer } from "../jobs/model.ts";
 import { isUuid, name255, parseInput } from "../jobs/validation.ts";
-import { uploadsVisibleTo } from "./visibility.ts";
+import { readingSight } from "../jobs/visibility.ts";
 import { BlobTooLargeError, type BlobStore } from "../storage/blob-store.ts";
 import { leaseLost, parseLeaseToken } from "../workers/protocol/lease.ts";
 import { IN_PROCESS, requireWorkerRole, type Caller } from "../workers/protocol/service.ts";
@@ -130,9 +132,7 @@ export class ArtifactService {
 
   /** An attached artifact of a job the viewer may see, or an upload of theirs (admins: any of the tenant's); NOT_FOUND otherwise. */
   async artifactDownload(artifactId: string, viewer: Viewer): Promise<Download> {
-    const row = isUuid(artifactId)
-      ? await this.db.prisma.artifact.findFirst({ where: { AND: [{ id: artifactId }, visibleArtifacts(viewer)] } })
-      : null;
+    const [row] = isUuid(artifactId) ? await this.visibleByIds([artifactId], viewer) : [];
     if (!row) throw jobsError("NOT_FOUND", `artifact ${artifactId} not found`);
     return this.download(row.name, row.mimeType, row.contentHash, Number(row.sizeBytes));
   }
@@ -141,31 +141,39 @@ export class ArtifactService {
   async visibleByIds(ids: readonly string[], viewer: Viewer): Promise<ArtifactRecord[]> {
     const valid = ids.filter(isUuid);
     if (!valid.length) return [];
-    return this.db.prisma.artifact.findMany({
-      where: { AND: [{ id: { in: valid } }, visibleArtifacts(viewer)] },
-      select: {
-        id: true,
-        tenantId: true,
-        jobId: true,
-        uploadedBy: true,
-        purpose: true,
-        name: true,
-        artifactType: true,
-        mimeType: true,
-        sizeBytes: true,
-        contentHash: true,
-        createdOn: true,
-      },
-    });
+    const where = new Conditions();
+    where.add("ids", `a."id" = any(${where.param(valid)}::uuid[])`);
+    where.add("visible", visibleArtifactsSql(viewer, where.param));
+    return this.db.queryRecords(
+      `select ${artifactRows.select("a")} from "artifacts" a where ${where.parts.join(" and ")}`,
+      where.values,
+      artifactRows.read,
+    );
   }
 
   /** A revision of an agent job's file, when the viewer may see the job. */
   async fileRevisionDownload(revisionId: string, viewer: Viewer): Promise<Download> {
-    const row = isUuid(revisionId)
-      ? await this.db.prisma.fileRevision.findFirst({ where: { id: revisionId, file: { job: visibleJobs(viewer) } } })
-      : null;
+    const row = isUuid(revisionId) ? await this.visibleRevision(revisionId, viewer) : undefined;
     if (!row) throw jobsError("NOT_FOUND", `file revision ${revisionId} not found`);
     return this.download(row.name, row.mimeType, row.contentHash, Number(row.sizeBytes));
+  }
+
+  private async visibleRevision(revisionId: string, viewer: Viewer) {
+    const where = new Conditions();
+    where.add("id", `r."id" = ${where.param(revisionId)}::uuid`);
+    where.sight(readingSight(viewer));
+    const [row] = await this.db.query<{
+      name: string;
+      mimeType: string | null;
+      contentHash: string;
+      sizeBytes: string | number;
+    }>(
+      `select r."name", r."mimeType", r."contentHash", r."sizeBytes" from "file_revisions" r
+       join "files" f on f."id" = r."fileId" join "jobs" j on j."id" = f."jobId"
+       where ${where.parts.join(" and ")}`,
+      where.values,
+    );
+    return row;
   }
 
   /** Bytes of an artifact for server-side readers (executors, evidence checks); no viewer scope. */

@@ -1,36 +1,37 @@
-// Who may see a job, decided in memory from a snapshot the process read once for every subscriber.
-// These mirror the SQL rules of src/jobs/local/visibility.ts (visibleJobs, listedJobs); a test holds
-// the two together (test/live/subscriptions.test.ts: a member does not receive another's job).
+// Who may see a job, decided in memory from a snapshot the process read once for every subscriber:
+// the one rule of src/jobs/visibility.ts rendered as a predicate, as jobs/local/visibility.ts renders
+// it to SQL (test/api/visibility-rule.test.ts checks the two agree).
 import type { AccessGrantRecord } from "../jobs/gateway.ts";
 import type { JobFilter, JobRecord, JobState, ReasonerType, Viewer } from "../jobs/model.ts";
 import { isTerminal } from "../jobs/states.ts";
+import { type JobSight, listingSight, readingSight } from "../jobs/visibility.ts";
 
-/** As `job(...)` reads: admins and workers the whole tenant, members their own and those shared with them. */
-export function canSee(viewer: Viewer, job: JobRecord, grants: readonly AccessGrantRecord[]): boolean {
-  if (job.tenantId !== viewer.tenantId) return false;
-  if (viewer.role !== "MEMBER") return true;
-  return ownOrShared(viewer, job, grants);
+/** Whether the sight takes in this job, given the job's access grants. */
+export function sightIncludes(
+  sight: JobSight,
+  job: Pick<JobRecord, "tenantId" | "createdBy">,
+  grants: readonly AccessGrantRecord[],
+): boolean {
+  if (job.tenantId !== sight.tenantId) return false;
+  if (sight.scope === "tenant") return true;
+  return job.createdBy === sight.userId || grants.some((g) => g.subjectId === sight.userId);
 }
 
-function ownOrShared(viewer: Viewer, job: JobRecord, grants: readonly AccessGrantRecord[]): boolean {
-  return job.createdBy === viewer.userId || grants.some((g) => g.subjectId === viewer.userId);
+/** As `job(...)` reads (readingSight). */
+export function canSee(viewer: Viewer, job: JobRecord, grants: readonly AccessGrantRecord[]): boolean {
+  return sightIncludes(readingSight(viewer), job, grants);
 }
 
 export type LiveJobFilter = JobFilter & { reasonerType?: ReasonerType | null };
 
-/**
- * As `jobs(filter)` lists: the caller's own jobs and those shared with them; admins everyone's with
- * allUsers. Workers (agents waiting for work) see every job of their tenant, as their claims do.
- */
+/** As `jobs(filter)` lists (listingSight), with the filter's conditions. */
 export function matchesJobsFilter(
   viewer: Viewer,
   filter: LiveJobFilter,
   job: JobRecord,
   grants: readonly AccessGrantRecord[],
 ): boolean {
-  if (job.tenantId !== viewer.tenantId) return false;
-  const everyone = viewer.role === "WORKER" || (viewer.role === "ADMIN" && !!filter.allUsers);
-  if (!everyone && !ownOrShared(viewer, job, grants)) return false;
+  if (!sightIncludes(listingSight(viewer, filter), job, grants)) return false;
   return (
     matchesKeys(filter, job.reasonerType, job.id) &&
     (!filter.state || job.state === filter.state) &&

@@ -1,14 +1,17 @@
 // The job page, single-job loads and the status-history and artifact expansions are read with plain
 // SQL; they must give exactly the records the Prisma reads they replaced gave (same keys in the same
-// order, same values and types), on both backends and for every family, filter and cursor.
+// order, same values and types), on both backends and for every family, filter and cursor. Prisma
+// reads the same sights (jobs/visibility.ts) through its own filters, written here as the oracle.
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/database.ts";
 import type { JobExpansions } from "../../src/jobs/gateway.ts";
+import type { Prisma } from "../../src/generated/prisma/client.ts";
 import { jobInclude, toJobRecord } from "../../src/jobs/local/rows.ts";
 import { selectListedJobs, selectVisibleJobs } from "../../src/jobs/local/read-jobs.ts";
-import { listedJobs, visibleJobs } from "../../src/jobs/local/visibility.ts";
 import type { JobFilter, JobRecord, Viewer } from "../../src/jobs/model.ts";
+import { TERMINAL_STATES } from "../../src/jobs/states.ts";
+import { type JobSight, listingSight, readingSight } from "../../src/jobs/visibility.ts";
 import { backends } from "../helpers/backends.ts";
 import { createJob, REASONER_TYPES } from "../helpers/fixtures.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
@@ -23,6 +26,30 @@ function expectSame(actual: unknown, expected: unknown) {
         ? Object.entries(v).map(([k, x]) => [k, keyOrder(x)])
         : typeof v;
   expect(keyOrder(actual)).toEqual(keyOrder(expected));
+}
+
+/** A sight as a Prisma filter. */
+function prismaSight(sight: JobSight): Prisma.JobWhereInput {
+  return sight.scope === "tenant"
+    ? { tenantId: sight.tenantId }
+    : {
+        tenantId: sight.tenantId,
+        OR: [{ createdBy: sight.userId }, { access: { some: { subjectId: sight.userId } } }],
+      };
+}
+
+/** The jobs a viewer lists with `filter`, as a Prisma filter. */
+function prismaListed(filter: JobFilter, viewer: Viewer): Prisma.JobWhereInput {
+  const where: Prisma.JobWhereInput[] = [prismaSight(listingSight(viewer, filter))];
+  if (filter.reasonerTypes) where.push({ reasonerType: { in: [...filter.reasonerTypes] } });
+  if (filter.jobId) where.push({ id: filter.jobId });
+  if (filter.state) where.push({ state: filter.state });
+  if (filter.name) where.push({ name: filter.name });
+  if (filter.createdBy) where.push({ createdBy: filter.createdBy });
+  if (filter.assignedAgentId) where.push({ agent: { assignedAgentId: filter.assignedAgentId } });
+  if (filter.archiveStatus) where.push({ agent: { archiveStatus: filter.archiveStatus } });
+  if (filter.onlyActive) where.push({ state: { notIn: [...TERMINAL_STATES] } });
+  return { AND: where };
 }
 
 /** The fields of a model in prisma/schema.prisma, with their types. */
@@ -57,6 +84,7 @@ describe.each(backends)("plain SQL reads on $name", (backend) => {
   let expansions: JobExpansions;
   let admin: Viewer;
   let member: Viewer;
+  let worker: Viewer;
   const ids: string[] = [];
 
   beforeAll(async () => {
@@ -68,6 +96,7 @@ describe.each(backends)("plain SQL reads on $name", (backend) => {
     admin = { tenantId: tenant.id, userId: "admin", email: null, role: "ADMIN", apiKeyId: null };
     const { secret } = await s.auth.createApiKey({ userId: "mia", email: "mia@example.com", role: "MEMBER" }, admin);
     member = { tenantId: tenant.id, userId: "mia", email: "mia@example.com", role: "MEMBER", apiKeyId: null };
+    worker = { tenantId: tenant.id, userId: "agent-1", email: null, role: "WORKER", apiKeyId: null };
     for (let i = 0; i < 12; i++)
       ids.push((await createJob(t.admin, REASONER_TYPES[i % REASONER_TYPES.length]!, i)).jobId);
     for (let i = 0; i < 3; i++) ids.push((await createJob(t.client(secret), REASONER_TYPES[i]!, 100 + i)).jobId);
@@ -95,11 +124,11 @@ describe.each(backends)("plain SQL reads on $name", (backend) => {
 
   const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-  it("loads jobs as Prisma did, for admins and members", async () => {
-    for (const viewer of [admin, member]) {
+  it("loads jobs as Prisma did, for admins, members and workers", async () => {
+    for (const viewer of [admin, member, worker]) {
       const prisma = (
         await db.prisma.job.findMany({
-          where: { AND: [visibleJobs(viewer), { id: { in: ids } }] },
+          where: { AND: [prismaSight(readingSight(viewer)), { id: { in: ids } }] },
           include: jobInclude,
         })
       ).map(toJobRecord);
@@ -125,15 +154,16 @@ describe.each(backends)("plain SQL reads on $name", (backend) => {
       { name: "agent-3" },
       { createdBy: "admin", allUsers: true },
       { onlyActive: true, allUsers: true },
+      { archiveStatus: "ACTIVE", allUsers: true },
     ];
-    for (const viewer of [admin, member]) {
+    for (const viewer of [admin, member, worker]) {
       for (const filter of filters) {
         const prismaPage = async (after: JobRecord | null, take: number) =>
           (
             await db.prisma.job.findMany({
               where: {
                 AND: [
-                  listedJobs(filter, viewer),
+                  prismaListed(filter, viewer),
                   ...(after
                     ? [
                         {

@@ -16,7 +16,36 @@ import type {
   SealRecord,
   StatusChangeRecord,
 } from "../gateway.ts";
-import { asDate, epochMs } from "./read-jobs.ts";
+import { artifactRows } from "./artifact-rows.ts";
+import { enumText, plain, recordReader, timestamp } from "./columns.ts";
+
+const statusChanges = recordReader<StatusChangeRecord>({
+  jobId: plain(),
+  seq: plain(),
+  state: enumText(),
+  nativeState: plain(),
+  message: plain(),
+  agentId: plain(),
+  createdById: plain(),
+  createdOn: timestamp(),
+});
+const STATUS_HISTORY = `select ${statusChanges.select("h")} from "job_status_changes" h
+  where h."jobId" = any($1::uuid[]) order by h."jobId", h."seq"`;
+
+const events = recordReader<JobEventRecord>({
+  jobId: plain(),
+  seq: plain(),
+  stream: plain(),
+  data: plain(),
+  createdOn: timestamp(),
+});
+const EVENTS = `select ${events.select("ranked")} from (
+    select e.*, row_number() over (partition by "jobId" order by "seq") as n
+    from "job_events" e where "jobId" = any($1::uuid[]) and "stream" = $2 and "seq" > $3) ranked
+  where n <= $4 order by "jobId", "seq"`;
+
+const OUTPUT_ARTIFACTS = `select ${artifactRows.select("a")} from "artifacts" a
+  where a."jobId" = any($1::uuid[]) and a."purpose" = 'output' order by a."createdOn", a."id"`;
 
 function groupBy<T extends { jobId: string | null }>(ids: readonly string[], rows: T[]): T[][] {
   const byId = new Map<string, T[]>(ids.map((id) => [id, []]));
@@ -32,43 +61,16 @@ function oneEach<T>(ids: readonly string[], rows: T[], key: (row: T) => string):
 export function localExpansions(db: Database): JobExpansions {
   const prisma = db.prisma;
   return {
-    // Status history and artifacts are read with plain SQL (one prepared statement, whatever the
-    // number of ids) into exactly the records Prisma's findMany made: a page of 50 jobs maps
-    // hundreds of rows, and Prisma's row mapping cost more than the statements. Timestamps come as
-    // epoch milliseconds (see epochMs).
+    // Status history, events and artifacts are read with plain SQL (one prepared statement, whatever
+    // the number of ids) into exactly the records Prisma's findMany made, by name through their
+    // column lists (columns.ts): a page of 50 jobs maps hundreds of rows, and Prisma's row mapping
+    // cost more than the statements.
     async statusHistory(jobIds) {
-      const rows = await db.queryRecords(
-        `select "jobId", "seq", "state"::text, "nativeState", "message", "agentId", "createdById", ${epochMs(`"createdOn"`)}
-         from "job_status_changes" where "jobId" = any($1::uuid[]) order by "jobId", "seq"`,
-        [jobIds],
-        (r): StatusChangeRecord => ({
-          jobId: r[0] as string,
-          seq: r[1] as number,
-          state: r[2] as StatusChangeRecord["state"],
-          nativeState: r[3] as string,
-          message: r[4] as string | null,
-          agentId: r[5] as string | null,
-          createdById: r[6] as string | null,
-          createdOn: asDate(r[7]),
-        }),
-      );
+      const rows = await db.queryRecords(STATUS_HISTORY, [jobIds], statusChanges.read);
       return groupBy(jobIds, rows);
     },
     async events(jobIds, w: EventWindow) {
-      const rows = await db.queryRecords(
-        `select "jobId", "seq", "stream", "data", ${epochMs(`"createdOn"`)} from (
-           select e.*, row_number() over (partition by "jobId" order by "seq") as n
-           from "job_events" e where "jobId" = any($1::uuid[]) and "stream" = $2 and "seq" > $3) ranked
-         where n <= $4 order by "jobId", "seq"`,
-        [jobIds, w.stream, w.afterSeq, w.first + 1],
-        (r): JobEventRecord => ({
-          jobId: r[0] as string,
-          seq: r[1] as number,
-          stream: r[2] as string,
-          data: r[3],
-          createdOn: asDate(r[4]),
-        }),
-      );
+      const rows = await db.queryRecords(EVENTS, [jobIds, w.stream, w.afterSeq, w.first + 1], events.read);
       return groupBy(jobIds, rows);
     },
     async logs(jobIds, w: LogWindow) {
@@ -91,27 +93,7 @@ export function localExpansions(db: Database): JobExpansions {
       return oneEach(jobIds, rows, (r) => r.jobId).map((r) => (r ? { firstMs: r.firstMs, lastMs: r.lastMs } : null));
     },
     async artifacts(jobIds) {
-      const rows = await db.queryRecords(
-        `select a."id", a."tenantId", a."jobId", a."leaseToken", a."purpose", a."name", a."artifactType", a."mimeType", a."sizeBytes", a."contentHash",
-                ${epochMs(`a."createdOn"`)}, a."uploadedBy"
-         from "artifacts" a where a."jobId" = any($1::uuid[]) and a."purpose" = 'output' order by a."createdOn", a."id"`,
-        [jobIds],
-        (r): ArtifactRecord & { leaseToken: string | null } => ({
-          id: r[0] as string,
-          tenantId: r[1] as string,
-          jobId: r[2] as string | null,
-          leaseToken: r[3] as string | null,
-          purpose: r[4] as string,
-          name: r[5] as string,
-          artifactType: r[6] as string,
-          mimeType: r[7] as string | null,
-          // int8 arrives as text (pg) or a number (PGlite); Prisma gives a bigint.
-          sizeBytes: BigInt(r[8] as string | number),
-          contentHash: r[9] as string,
-          createdOn: asDate(r[10]),
-          uploadedBy: r[11] as string | null,
-        }),
-      );
+      const rows = await db.queryRecords(OUTPUT_ARTIFACTS, [jobIds], artifactRows.read);
       return groupBy(jobIds, rows);
     },
     async artifactsById(ids) {

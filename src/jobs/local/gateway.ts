@@ -19,7 +19,6 @@ import { requireAssignable } from "./agent-assignment.ts";
 import { localExpansions } from "./expansions.ts";
 import { jobInclude, jsonValue, toJobRecord } from "./rows.ts";
 import { countListedJobs, selectListedJobs, selectVisibleJobs } from "./read-jobs.ts";
-import { visibleJobs } from "./visibility.ts";
 import { ALL_REASONER_TYPES } from "../registry.ts";
 import { isUuid } from "../validation.ts";
 
@@ -169,13 +168,10 @@ export class LocalJobGateway implements JobGateway {
     });
   }
 
+  /** One job by id alone (agent extras), read as load reads. */
   private async loadOne(jobId: string, viewer: Viewer): Promise<JobRecord | null> {
     if (!isUuid(jobId)) return null;
-    const row = await this.db.prisma.job.findFirst({
-      where: { AND: [visibleJobs(viewer), { id: jobId }] },
-      include: jobInclude,
-    });
-    return row ? toJobRecord(row) : null;
+    return (await selectVisibleJobs(this.db, [jobId], viewer))[0] ?? null;
   }
 
   cursorOf(job: JobRecord): GatewayCursor {

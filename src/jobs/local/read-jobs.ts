@@ -1,56 +1,97 @@
 // Reading jobs with their family details in one plain SQL statement, into exactly the records
 // Prisma's `findMany({ include: jobInclude })` followed by toJobRecord made (same keys, same order,
 // same types): a page of jobs is read on every `jobs(...)` request, and Prisma's query building and
-// row mapping cost more than the statement itself.
+// row mapping cost more than the statement itself. One path per verb: list and count share
+// listedConditions, load and loadOne selectVisibleJobs; the sight comes from jobs/visibility.ts.
 import type { Sql } from "../../db/database.ts";
 import { Prisma } from "../../generated/prisma/client.ts";
 import type { JobCount } from "../gateway.ts";
 import type { JobFilter, JobRecord, ReasonerType, Viewer } from "../model.ts";
 import { TERMINAL_STATES } from "../states.ts";
-
-/**
- * Timestamps travel as epoch milliseconds (every column is timestamptz(3): whole milliseconds) and
- * become Dates here: pg's text parser for timestamptz (postgres-date) cost more than the rest of a
- * row's decoding, hundreds of times per page.
- */
-export const epochMs = (expr: string) => `round(extract(epoch from ${expr}) * 1000)::float8`;
-
-/** Epoch milliseconds (a number, or text from pg's float8 parser when configured so) as a Date. */
-export const asDate = (v: unknown): Date => new Date(typeof v === "number" ? v : Number(v));
-
-/** The job's timestamp columns (runAfter is dropped), read as epoch milliseconds for toJob. */
-const JOB_DATES = ["createdOn", "updatedOn", "startedOn", "finishedOn", "leaseExpiresOn"] as const;
+import { listingSight, readingSight } from "../visibility.ts";
+import { type Column, type Columns, enumText, plain, recordReader, timestamp, timestampOrNull } from "./columns.ts";
+import { Conditions, textFor } from "./conditions.ts";
+import type { JobRow } from "./rows.ts";
 
 /** Columns toJobRecord drops (the lease token is a secret; the rest is bookkeeping): never read. */
-const DROPPED = new Set(["leaseToken", "statusSeq", "eventSeq", "logSeq", "runAfter", "traceParent"]);
-/** Enum columns, read as text. */
-const ENUMS = new Set(["reasonerType", "state", "kind", "planTier", "archiveStatus"]);
-
-const DATES = new Set<string>(JOB_DATES);
-
-const column = (alias: string, name: string) =>
-  ENUMS.has(name) ? `${alias}."${name}"::text` : DATES.has(name) ? epochMs(`${alias}."${name}"`) : `${alias}."${name}"`;
-
-/** A detail row as the object Prisma includes, or null when the job has none. */
-function detailObject(alias: string, fields: Record<string, string>): string {
-  const pairs = Object.keys(fields).map((name) => `'${name}', ${column(alias, name)}`);
-  return `case when ${alias}."jobId" is null then null else json_build_object(${pairs.join(", ")}) end`;
-}
+type Dropped = "leaseToken" | "statusSeq" | "eventSeq" | "logSeq" | "runAfter" | "traceParent";
+/** A job as Prisma's read with jobInclude, then toJobRecord, gave it. */
+type JobRead = Omit<JobRow, Dropped>;
+type DetailField = "transaction" | "agent" | "generation" | "batch";
 
 /**
- * The details each job includes, in jobInclude's order (toJob's last four positions: transaction,
- * agent, generation, batch): [table, alias, Prisma's fields, the one family whose jobs have them
- * (its input makes them; no other does)].
+ * The details each job includes: the table, its alias, Prisma's fields, and the one family whose
+ * jobs have them (its input makes them; no other does).
  */
-const DETAILS: [string, string, Record<string, string>, ReasonerType][] = [
-  ["transaction_details", "dt", Prisma.TransactionDetailScalarFieldEnum, "LOGIC"],
-  ["agent_details", "da", Prisma.AgentDetailScalarFieldEnum, "AGENT"],
-  ["generation_details", "dg", Prisma.GenerationDetailScalarFieldEnum, "GENERATION"],
-  ["batch_details", "db", Prisma.BatchDetailScalarFieldEnum, "BATCH"],
-];
+const DETAILS: Record<DetailField, { table: string; alias: string; fields: object; family: ReasonerType }> = {
+  transaction: {
+    table: "transaction_details",
+    alias: "dt",
+    fields: Prisma.TransactionDetailScalarFieldEnum,
+    family: "LOGIC",
+  },
+  agent: { table: "agent_details", alias: "da", fields: Prisma.AgentDetailScalarFieldEnum, family: "AGENT" },
+  generation: {
+    table: "generation_details",
+    alias: "dg",
+    fields: Prisma.GenerationDetailScalarFieldEnum,
+    family: "GENERATION",
+  },
+  batch: { table: "batch_details", alias: "db", fields: Prisma.BatchDetailScalarFieldEnum, family: "BATCH" },
+};
+/** Enum columns of the detail tables, read as text. */
+const DETAIL_ENUMS = new Set(["kind", "planTier", "archiveStatus"]);
 
-/** The job columns read, in order (the details follow): Prisma's, minus those toJobRecord drops. */
-const JOB_COLUMNS = Object.keys(Prisma.JobScalarFieldEnum).filter((name) => !DROPPED.has(name));
+/** A detail row as the object Prisma includes, or null when the job has none (JSON: no dates, checked by read-sql.test.ts). */
+function detail<K extends DetailField>(field: K): Column<JobRead[K]> {
+  const { alias, fields } = DETAILS[field];
+  const pairs = Object.keys(fields).map(
+    (name) => `'${name}', ${alias}."${name}"${DETAIL_ENUMS.has(name) ? "::text" : ""}`,
+  );
+  return {
+    ...plain<JobRead[K]>(),
+    sql: () => `case when ${alias}."jobId" is null then null else json_build_object(${pairs.join(", ")}) end`,
+  };
+}
+
+/** Every field of a job read, in Prisma's order (its columns, then jobInclude's details). */
+const JOB_COLUMNS: Columns<JobRead> = {
+  id: plain(),
+  tenantId: plain(),
+  reasonerType: enumText(),
+  reasonerName: plain(),
+  name: plain(),
+  state: enumText(),
+  nativeState: plain(),
+  createdBy: plain(),
+  createdOn: timestamp(),
+  updatedOn: timestamp(),
+  startedOn: timestampOrNull(),
+  finishedOn: timestampOrNull(),
+  timeoutMins: plain(),
+  payload: plain(),
+  result: plain(),
+  errorCode: plain(),
+  errorMessage: plain(),
+  queue: plain(),
+  priority: plain(),
+  attempts: plain(),
+  maxAttempts: plain(),
+  workerId: plain(),
+  leaseExpiresOn: timestampOrNull(),
+  leaseSeconds: plain(),
+  cancelRequested: plain(),
+  revision: plain(),
+  parentJobId: plain(),
+  transaction: detail("transaction"),
+  agent: detail("agent"),
+  generation: detail("generation"),
+  batch: detail("batch"),
+};
+const jobs = recordReader(JOB_COLUMNS);
+
+/** A row of a job select as its record, read by name through JOB_COLUMNS. */
+export const toJob = (row: unknown[]): JobRecord => jobs.read(row);
 
 /**
  * The select list and joins, for jobs of `types` (all when undefined): the detail tables of other
@@ -58,115 +99,26 @@ const JOB_COLUMNS = Object.keys(Prisma.JobScalarFieldEnum).filter((name) => !DRO
  * page of one family then probes no detail index at all.
  */
 function selectFrom(types?: readonly ReasonerType[]): string {
-  const wanted = (family: ReasonerType) => !types || types.includes(family);
+  const joined = (Object.keys(DETAILS) as DetailField[]).filter(
+    (field) => !types || types.includes(DETAILS[field].family),
+  );
+  const unjoined = new Set<string>((Object.keys(DETAILS) as DetailField[]).filter((f) => !joined.includes(f)));
   return (
-    `select ${JOB_COLUMNS.map((name) => column("j", name)).join(", ")}, ` +
-    DETAILS.map(([, alias, fields, family]) => (wanted(family) ? detailObject(alias, fields) : "null::json")).join(
-      ", ",
-    ) +
-    ` from "jobs" j ` +
-    DETAILS.filter(([, , , family]) => wanted(family))
-      .map(([table, alias]) => `left join "${table}" ${alias} on ${alias}."jobId" = j."id"`)
+    `select ${jobs.select("j", (name) => (unjoined.has(name) ? "null::json" : undefined))} from "jobs" j ` +
+    joined
+      .map(
+        (field) =>
+          `left join "${DETAILS[field].table}" ${DETAILS[field].alias} on ${DETAILS[field].alias}."jobId" = j."id"`,
+      )
       .join(" ")
   );
 }
 const SELECT = selectFrom();
 
-const dateOrNull = (v: unknown) => (v === null ? null : asDate(v));
-
-/**
- * A row of SELECT as the record Prisma's read made (same keys in the same order), by position: one
- * object shape for every row, which pg's own name-keyed row objects were not (they cost a third of
- * reading a page). Its positions follow JOB_COLUMNS and DETAILS; read-sql.test.ts checks the records
- * against Prisma's, key order included.
- */
-export function toJob(r: unknown[]): JobRecord {
-  return {
-    id: r[0] as string,
-    tenantId: r[1] as string,
-    reasonerType: r[2] as JobRecord["reasonerType"],
-    reasonerName: r[3] as string,
-    name: r[4] as string | null,
-    state: r[5] as JobRecord["state"],
-    nativeState: r[6] as string,
-    createdBy: r[7] as string,
-    createdOn: asDate(r[8]),
-    updatedOn: asDate(r[9]),
-    startedOn: dateOrNull(r[10]),
-    finishedOn: dateOrNull(r[11]),
-    timeoutMins: r[12] as number | null,
-    payload: r[13],
-    result: r[14],
-    errorCode: r[15] as string | null,
-    errorMessage: r[16] as string | null,
-    queue: r[17] as string,
-    priority: r[18] as number,
-    attempts: r[19] as number,
-    maxAttempts: r[20] as number,
-    workerId: r[21] as string | null,
-    leaseExpiresOn: dateOrNull(r[22]),
-    leaseSeconds: r[23] as number | null,
-    cancelRequested: r[24] as boolean,
-    revision: r[25] as number,
-    parentJobId: r[26] as string | null,
-    transaction: r[27] as JobRecord["transaction"],
-    agent: r[28] as JobRecord["agent"],
-    generation: r[29] as JobRecord["generation"],
-    batch: r[30] as JobRecord["batch"],
-  } as JobRecord;
-}
-
-/**
- * Statement texts by the shape of their WHERE clause (which conditions are present), built once: the
- * same string object each time, whose hash (to find its prepared statement) is then already known,
- * instead of a fresh 1.5 kB string per call.
- */
-const texts = new Map<string, string>();
-function textFor(shape: string, build: () => string): string {
-  let text = texts.get(shape);
-  if (text === undefined) texts.set(shape, (text = build()));
-  return text;
-}
-
-/**
- * A WHERE clause with numbered parameters (enum arrays travel as text[]: PGlite sends no others),
- * and its shape: which conditions it has, in order, as short names.
- */
-class Conditions {
-  readonly parts: string[] = [];
-  readonly values: unknown[] = [];
-  shape = "";
-
-  param(value: unknown): string {
-    this.values.push(value);
-    return `$${this.values.length}`;
-  }
-
-  add(name: string, sql: string): void {
-    this.shape += `${name};`;
-    this.parts.push(sql);
-  }
-
-  /** Own jobs and those shared with the viewer (visibleJobs / listedJobs for members). */
-  ownOrShared(viewer: Viewer): void {
-    const user = this.param(viewer.userId);
-    this.add(
-      "own",
-      `(j."createdBy" = ${user} or exists (select 1 from "access_grants" g where g."jobId" = j."id" and g."subjectId" = ${user}))`,
-    );
-  }
-
-  /** The statement text for this shape, built the first time. */
-  text(kind: string, build: () => string): string {
-    return textFor(`${kind}:${this.shape}`, build);
-  }
-}
-
-/** The jobs of `ids` the viewer may see (visibleJobs), in no particular order. */
+/** The jobs of `ids` the viewer may see (readingSight), in no particular order: load and loadOne. */
 export async function selectVisibleJobs(sql: Sql, ids: readonly string[], viewer: Viewer): Promise<JobRecord[]> {
   const where = new Conditions();
-  where.add("tenant", `j."tenantId" = ${where.param(viewer.tenantId)}::uuid`);
-  if (viewer.role === "MEMBER") where.ownOrShared(viewer);
+  where.sight(readingSight(viewer));
   where.add("ids", `j."id" = any(${where.param(ids)}::uuid[])`);
   const text = where.text("visible", () => `${SELECT} where ${where.parts.join(" and ")}`);
   return sql.queryRecords(text, where.values, toJob);
@@ -178,11 +130,10 @@ export async function selectJobsById(sql: Sql, ids: readonly string[]): Promise<
   return sql.queryRecords(text, [ids], toJob);
 }
 
-/** The conditions of the jobs a viewer may list with `filter` (listedJobs), in a fresh WHERE clause. */
+/** The conditions of the jobs a viewer may list with `filter` (listingSight), in a fresh WHERE clause: list and count. */
 function listedConditions(filter: JobFilter, viewer: Viewer): Conditions {
   const where = new Conditions();
-  where.add("tenant", `j."tenantId" = ${where.param(viewer.tenantId)}::uuid`);
-  if (!(viewer.role === "ADMIN" && filter.allUsers)) where.ownOrShared(viewer);
+  where.sight(listingSight(viewer, filter));
   // One family: an equality, so the (tenantId, reasonerType, createdOn, id) index gives the order.
   if (filter.reasonerTypes?.length === 1)
     where.add("type", `j."reasonerType" = ${where.param(filter.reasonerTypes[0])}::text::"ReasonerType"`);
@@ -200,7 +151,7 @@ function listedConditions(filter: JobFilter, viewer: Viewer): Conditions {
   return where;
 }
 
-/** Newest first, after a position, at most `limit` jobs the viewer may list (listedJobs). */
+/** Newest first, after a position, at most `limit` jobs the viewer may list (listingSight). */
 export async function selectListedJobs(
   sql: Sql,
   filter: JobFilter,

@@ -1,50 +1,33 @@
-// Which jobs a viewer may see. Admins: the whole tenant. Members: their own and those shared with
-// them. Workers: jobs of their tenant, read through their leases.
-import type { Prisma } from "../../generated/prisma/client.ts";
-import { uploadsVisibleTo } from "../../artifacts/visibility.ts";
-import type { JobFilter, Viewer } from "../model.ts";
-import { TERMINAL_STATES } from "../states.ts";
+// The visibility rule of src/jobs/visibility.ts rendered to SQL: every read of our store that a
+// viewer's sight limits (jobs listed, counted and loaded, artifacts, downloads) takes its condition
+// from here. live/visibility.ts renders the same rule in memory.
+import type { Viewer } from "../model.ts";
+import { type JobSight, readingSight } from "../visibility.ts";
 
-export function visibleJobs(viewer: Viewer): Prisma.JobWhereInput {
-  if (viewer.role === "MEMBER") {
-    return {
-      tenantId: viewer.tenantId,
-      OR: [{ createdBy: viewer.userId }, { access: { some: { subjectId: viewer.userId } } }],
-    };
-  }
-  return { tenantId: viewer.tenantId };
+/** Adds a value to a statement's parameters and names it ($n). */
+export type Param = (value: unknown) => string;
+
+/** The jobs (aliased `j`) the sight takes in, as an SQL condition. */
+export function jobSightSql(sight: JobSight, param: Param, j = "j"): string {
+  const tenant = `${j}."tenantId" = ${param(sight.tenantId)}::uuid`;
+  if (sight.scope === "tenant") return tenant;
+  const user = param(sight.userId);
+  return `${tenant} and (${j}."createdBy" = ${user} or exists (select 1 from "access_grants" g where g."jobId" = ${j}."id" and g."subjectId" = ${user}))`;
 }
 
 /**
- * Artifacts, on every path (node(id:), downloads): visible exactly when their job is. One on no job is
- * either a user's uploaded dataset (its uploader, the tenant's admins and workers: uploadsVisibleTo)
- * or a worker's upload not yet attached by completeJob, which records no uploader and is nobody's to
- * read. This is the one place that rule lives.
+ * The artifacts (aliased `a`) a viewer may read, on every path (node(id:), downloads): those of the
+ * jobs in their reading sight, and uploaded datasets (on no job) of a user in it: a member's own, the
+ * whole tenant's for the other roles. A worker's upload not yet attached by completeJob records no
+ * uploader and is nobody's to read.
  */
-export function visibleArtifacts(viewer: Viewer): Prisma.ArtifactWhereInput {
-  return {
-    tenantId: viewer.tenantId,
-    OR: [{ job: visibleJobs(viewer) }, { jobId: null, uploadedBy: uploadsVisibleTo(viewer) }],
-  };
-}
-
-/** Lists show the caller's own jobs (and those shared with them); admins see everyone's with allUsers. */
-export function listedJobs(filter: JobFilter, viewer: Viewer): Prisma.JobWhereInput {
-  const base: Prisma.JobWhereInput =
-    viewer.role === "ADMIN" && filter.allUsers
-      ? { tenantId: viewer.tenantId }
-      : {
-          tenantId: viewer.tenantId,
-          OR: [{ createdBy: viewer.userId }, { access: { some: { subjectId: viewer.userId } } }],
-        };
-  const where: Prisma.JobWhereInput[] = [base];
-  if (filter.reasonerTypes) where.push({ reasonerType: { in: [...filter.reasonerTypes] } });
-  if (filter.jobId) where.push({ id: filter.jobId });
-  if (filter.state) where.push({ state: filter.state });
-  if (filter.name) where.push({ name: filter.name });
-  if (filter.createdBy) where.push({ createdBy: filter.createdBy });
-  if (filter.assignedAgentId) where.push({ agent: { assignedAgentId: filter.assignedAgentId } });
-  if (filter.archiveStatus) where.push({ agent: { archiveStatus: filter.archiveStatus } });
-  if (filter.onlyActive) where.push({ state: { notIn: [...TERMINAL_STATES] } });
-  return { AND: where };
+export function visibleArtifactsSql(viewer: Viewer, param: Param, a = "a"): string {
+  const sight = readingSight(viewer);
+  const uploader =
+    sight.scope === "tenant" ? `${a}."uploadedBy" is not null` : `${a}."uploadedBy" = ${param(sight.userId)}`;
+  return (
+    `${a}."tenantId" = ${param(sight.tenantId)}::uuid and (` +
+    `exists (select 1 from "jobs" j where j."id" = ${a}."jobId" and ${jobSightSql(sight, param)})` +
+    ` or (${a}."jobId" is null and ${uploader}))`
+  );
 }
