@@ -15,6 +15,7 @@ import { parse as parseUrl } from "node:url";
 import { pendingMigrations } from "../db/migrate.ts";
 import { jobsError } from "../errors.ts";
 import { createJobLoaders } from "../jobs/loaders.ts";
+import { compiledExecute, compiledGateway } from "../schema/compiled-execution.ts";
 import type { Context, Services } from "../schema/context.ts";
 import { createErrorFormatting, type ErrorFormatting, fillRequestId } from "../schema/format-error.ts";
 import { accessLogPlugin, accessRecordOf, beginAccess } from "../observability/access-log.ts";
@@ -28,7 +29,6 @@ import { artifactsRouter } from "./artifacts.ts";
 import { dashboardRouter } from "./dashboard.ts";
 import { sessionRouter } from "./session.ts";
 import { sendHttpError } from "./send-error.ts";
-import { compiledGateway } from "./compiled-execution.ts";
 import { graphiqlRouter, wantsGraphiQL } from "./graphiql.ts";
 import { newRequestId } from "./request-id.ts";
 
@@ -138,7 +138,7 @@ const UTF8_JSON_TYPES = new Set([
 export async function createApp(services: Services, schema: GraphQLSchema, httpServer: Server) {
   const errors = createErrorFormatting(services.logger, { suggestions: services.config.fieldSuggestions });
   const apollo = new ApolloServer<Context>({
-    gateway: compiledGateway(schema),
+    gateway: compiledGateway(schema, compiledExecute(schema)),
     // Introspection is allowed here and gated per caller by the operation policy (admins may always).
     introspection: true,
     includeStacktraceInErrorResponses: false,
