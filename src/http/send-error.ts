@@ -1,5 +1,6 @@
 // Errors of the plain HTTP routes (artifacts, metrics) in the same shape as GraphQL's: the
 // contract's code in `extensions`, an HTTP status that says the same, nothing internal.
+import type { ServerResponse } from "node:http";
 import type { Response } from "express";
 import type { GraphQLError } from "graphql";
 import { isJobsError } from "../errors.ts";
@@ -53,4 +54,33 @@ export function sendHttpError(res: Response, logger: Logger, err: unknown, unexp
       },
     ],
   });
+}
+
+/** A JSON answer as express's res.json writes it (less its ETag), on any response. */
+export function writeJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader("content-type", "application/json; charset=utf-8");
+  res.setHeader("content-length", Buffer.byteLength(text, "utf8"));
+  res.end(text, "utf8");
+}
+
+/** The answer to a request that failed outside GraphQL: a body too large or not JSON gets a clear error, never a stack trace. */
+export function httpErrorAnswer(
+  logger: Logger,
+  err: unknown,
+  requestId: unknown,
+  maxBodyBytes: number,
+): { status: number; body: { errors: { message: string; extensions: Record<string, unknown> }[] } } {
+  const e = err as { status?: number };
+  const status = e.status && e.status >= 400 && e.status < 500 ? e.status : 500;
+  if (status === 500) logger.error({ err, requestId }, "unhandled HTTP error");
+  const code = status === 413 ? "BAD_USER_INPUT" : status < 500 ? "BAD_REQUEST" : "INTERNAL_SERVER_ERROR";
+  const message =
+    status === 413
+      ? `request body larger than ${maxBodyBytes} bytes`
+      : status < 500
+        ? "malformed request"
+        : "Internal server error";
+  return { status, body: { errors: [{ message, extensions: { code, requestId } }] } };
 }

@@ -3,15 +3,16 @@
 // document and variables, those thousand executions of the same item give the same result. For the
 // fields whose results depend on nothing but the item (events and log lines: no viewer, no URL), one
 // execution per (item, document, variables) serves them all; everything else executes as usual.
+// Each item executes through the server's one executor (compiled-execution.ts), as HTTP does.
 import {
   createSourceEventStream,
   type DocumentNode,
-  execute,
   type ExecutionArgs,
   type ExecutionResult,
   getOperationAST,
   Kind,
 } from "graphql";
+import type { Execute } from "../schema/compiled-execution.ts";
 
 /** Root fields whose payload is the same for every viewer allowed to subscribe. */
 const VIEWER_INDEPENDENT = new Set(["jobEvents", "jobLogs"]);
@@ -34,10 +35,16 @@ function sharingKey(args: ExecutionArgs): string | null {
 
 export async function subscribeSharing(
   args: ExecutionArgs,
+  execute: Execute,
 ): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
   const stream = await createSourceEventStream(args);
   if (!(Symbol.asyncIterator in Object(stream))) return stream as ExecutionResult;
-  return new SharingIterator((stream as AsyncIterable<unknown>)[Symbol.asyncIterator](), args, sharingKey(args));
+  return new SharingIterator(
+    (stream as AsyncIterable<unknown>)[Symbol.asyncIterator](),
+    args,
+    sharingKey(args),
+    execute,
+  );
 }
 
 /** The execution results of a source stream's items (a class: every idle subscription holds one). */
@@ -47,6 +54,7 @@ class SharingIterator implements AsyncIterableIterator<ExecutionResult> {
     private readonly args: ExecutionArgs,
     /** Under which subscribers may share results; null when this operation must execute alone. */
     private readonly key: string | null,
+    private readonly execute: Execute,
   ) {}
 
   async next(): Promise<IteratorResult<ExecutionResult>> {
@@ -70,7 +78,7 @@ class SharingIterator implements AsyncIterableIterator<ExecutionResult> {
   }
 
   private run(payload: unknown): Promise<ExecutionResult> {
-    return Promise.resolve(execute({ ...this.args, rootValue: payload }));
+    return this.execute({ ...this.args, rootValue: payload });
   }
 
   private resultOf(payload: unknown): Promise<ExecutionResult> {

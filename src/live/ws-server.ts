@@ -34,6 +34,7 @@ import { newRequestId } from "../http/request-id.ts";
 import { createJobLoaders, type JobLoaders } from "../jobs/loaders.ts";
 import type { Viewer } from "../jobs/model.ts";
 import type { Context, Services } from "../schema/context.ts";
+import { compiledExecute } from "../schema/compiled-execution.ts";
 import { createErrorFormatting } from "../schema/format-error.ts";
 import { actAsOf, authenticateRequest } from "../security/authenticate.ts";
 import { limitRules } from "../security/limits.ts";
@@ -209,10 +210,13 @@ export function startLiveServer(
   // reaches this process (whichever process revoked it); after a lost LISTEN connection every open
   // socket's key is re-checked, so a missed notification cannot leave a stream open.
   const revocations = new RevocationWatch(services);
+  // Queries, mutations and every subscription event run on the executor HTTP runs them on.
+  const execute = compiledExecute(schema);
   const stopPinging = serveGraphQLWs(
     {
       schema,
-      subscribe: subscribeSharing,
+      execute,
+      subscribe: (args) => subscribeSharing(args, execute),
       onConnect: async (ctx) => {
         const { socket } = ctx.extra;
         if (closing) {

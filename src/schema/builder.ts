@@ -3,6 +3,7 @@
 import SchemaBuilder from "@pothos/core";
 import DirectivePlugin from "@pothos/plugin-directives";
 import RelayPlugin from "@pothos/plugin-relay";
+import SyncResolversPlugin from "./sync-resolvers-plugin.ts";
 import { DateTimeResolver, JSONResolver } from "graphql-scalars";
 import type { Context } from "./context.ts";
 
@@ -19,17 +20,17 @@ export const builder = new SchemaBuilder<{
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
 }>({
-  plugins: [RelayPlugin, DirectivePlugin],
+  plugins: [SyncResolversPlugin, RelayPlugin, DirectivePlugin],
   defaultFieldNullability: false,
   relay: {
     clientMutationId: "omit",
     cursorType: "String",
     // The plugin resolves a connection's edges and pageInfo and an edge's node with
-    // `(parent) => parent[name]`; marked as exposed fields, they use the default resolver instead,
-    // which graphql-jit inlines (a resolver costs a call and a resolve-info object per item).
-    edgesFieldOptions: { nullable: false, extensions: { pothosExposedField: "edges" } },
-    pageInfoFieldOptions: { extensions: { pothosExposedField: "pageInfo" } },
-    nodeFieldOptions: { nullable: false, extensions: { pothosExposedField: "node" } },
+    // `(parent) => parent[name]`; marked so, they use the default resolver instead, which graphql-jit
+    // inlines (a resolver costs a call and a resolve-info object per item): sync-resolvers-plugin.ts.
+    edgesFieldOptions: { nullable: false, extensions: { readsProperty: true } },
+    pageInfoFieldOptions: { extensions: { readsProperty: true } },
+    nodeFieldOptions: { nullable: false, extensions: { readsProperty: true } },
     // `nodes(ids:)`: many jobs or artifacts in one field (what a front's remote gateway batches with).
     nodesQueryOptions: {},
   },

@@ -2,7 +2,6 @@
 // anything unexpected masked, with the request id to find it in the logs (where log() writes it).
 import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
-import { randomUUID } from "node:crypto";
 import { isJobsError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import { withoutSuggestions } from "../security/limits.ts";
@@ -43,17 +42,21 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   return isDatabaseUnavailable(e.cause, depth + 1) || isDatabaseUnavailable(e.originalError, depth + 1);
 }
 
-/**
- * Stands for the request id in answers Apollo formats: its formatError is called without the
- * request, so the HTTP layer writes the id in (fillRequestId). Random per process, so no data a
- * client sends can spell it. (Carrying the id in an AsyncLocalStorage instead cost every promise
- * of the process an async hook: ~10% of a small query's time.)
- */
-const REQUEST_ID_SLOT = `request-id-${randomUUID()}`;
+const UNEXPECTED_MESSAGE = "Internal server error";
 
-/** An answer body with the request id where formatError left its slot. */
-export function fillRequestId(body: string, requestId: string): string {
-  return body.includes(REQUEST_ID_SLOT) ? body.split(REQUEST_ID_SLOT).join(requestId) : body;
+/**
+ * The error with the request id in its extensions (an unexpected one also in its message). Apollo calls formatError without the request, so its answers get the id afterwards: from
+ * a plugin before they are serialized, or, for answers refused before any operation ran, from the
+ * HTTP layer (src/http/request-id.ts). (Carrying the id in an AsyncLocalStorage instead cost every
+ * promise of the process an async hook: ~10% of a small query's time.)
+ */
+export function withRequestId(error: GraphQLFormattedError, requestId: string): GraphQLFormattedError {
+  const unexpected = error.extensions?.code === "INTERNAL_SERVER_ERROR" && error.message === UNEXPECTED_MESSAGE;
+  return {
+    ...error,
+    ...(unexpected ? { message: `${UNEXPECTED_MESSAGE} (request id ${requestId})` } : {}),
+    extensions: { ...error.extensions, requestId },
+  };
 }
 
 type ErrorKind = "ours" | "client" | "refused" | "unavailable" | "unexpected";
@@ -77,10 +80,7 @@ function kindOf(original: unknown, formatted: GraphQLFormattedError): ErrorKind 
 }
 
 export interface ErrorFormatting {
-  /**
-   * What the client sees of an error. Without a request id (Apollo's formatError), the answer holds
-   * REQUEST_ID_SLOT where the id goes.
-   */
+  /** What the client sees of an error; without a request id (Apollo's formatError), see withRequestId. */
   format(formatted: GraphQLFormattedError, error: unknown, requestId?: string): GraphQLFormattedError;
   /** Logs, with the request id, what format hides: unexpected errors and database outages. */
   log(error: unknown, requestId: string): void;
@@ -91,46 +91,42 @@ export function createErrorFormatting(
   options: { suggestions: boolean } = { suggestions: true },
 ): ErrorFormatting {
   const hints = (message: string) => (options.suggestions ? message : withoutSuggestions(message));
-  return {
-    format(formatted, error, requestId = REQUEST_ID_SLOT) {
-      const original = unwrapResolverError(error);
-      switch (kindOf(original, formatted)) {
-        case "ours": {
-          const { http: _http, ...extensions } = (original as GraphQLError).extensions;
-          // Apollo marks graphql-js's variable coercion errors BAD_USER_INPUT too: they carry hints.
-          return {
-            ...formatted,
-            message: hints((original as GraphQLError).message),
-            extensions: { ...extensions, requestId },
-          };
-        }
-        case "client": {
-          return {
-            message: hints(formatted.message),
-            locations: formatted.locations,
-            path: formatted.path,
-            extensions: { code: formatted.extensions!.code, requestId },
-          };
-        }
-        case "unavailable":
-          return {
-            message: "the database is unavailable; retry shortly",
-            path: formatted.path,
-            extensions: { code: "INTERNAL_SERVER_ERROR", reason: "DATABASE_UNAVAILABLE", retryable: true, requestId },
-          };
-        case "refused":
-          return {
-            message: hints(formatted.message),
-            locations: formatted.locations,
-            extensions: { code: "BAD_REQUEST", requestId },
-          };
-        case "unexpected":
-          return {
-            message: `Internal server error (request id ${requestId})`,
-            path: formatted.path,
-            extensions: { code: "INTERNAL_SERVER_ERROR", requestId },
-          };
+  const masked = (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    switch (kindOf(original, formatted)) {
+      case "ours": {
+        const { http: _http, ...extensions } = (original as GraphQLError).extensions;
+        // Apollo marks graphql-js's variable coercion errors BAD_USER_INPUT too: they carry hints.
+        return { ...formatted, message: hints((original as GraphQLError).message), extensions };
       }
+      case "client": {
+        return {
+          message: hints(formatted.message),
+          locations: formatted.locations,
+          path: formatted.path,
+          extensions: { code: formatted.extensions!.code },
+        };
+      }
+      case "unavailable":
+        return {
+          message: "the database is unavailable; retry shortly",
+          path: formatted.path,
+          extensions: { code: "INTERNAL_SERVER_ERROR", reason: "DATABASE_UNAVAILABLE", retryable: true },
+        };
+      case "refused":
+        return {
+          message: hints(formatted.message),
+          locations: formatted.locations,
+          extensions: { code: "BAD_REQUEST" },
+        };
+      case "unexpected":
+        return { message: UNEXPECTED_MESSAGE, path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
+    }
+  };
+  return {
+    format(formatted, error, requestId) {
+      const answer = masked(formatted, error);
+      return requestId === undefined ? answer : withRequestId(answer, requestId);
     },
     log(error, requestId) {
       const original = unwrapResolverError(error);

@@ -1,6 +1,7 @@
-// `POST /graphql` is answered on a direct path, not through express's router; every other spelling of
-// the path (express routes case-insensitively) still goes through express. Both must answer alike:
-// same status, same body, same headers (but the ETag express adds), for answers and for errors.
+// `POST /graphql` goes straight to the one GraphQL handler; express routes every other spelling of
+// the path (it routes case-insensitively) to that same handler. Both ways must answer alike: same
+// status, body and headers, for answers and for errors; and every error, also those refused before
+// any operation runs, names the request id of the answer's x-request-id header.
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../helpers/backends.ts";
@@ -15,13 +16,17 @@ async function until(done: () => boolean, ms = 5000): Promise<void> {
   }
 }
 
+interface Answered {
+  errors?: { extensions?: { requestId?: string } }[];
+}
+
 interface Answer {
   status: number;
   headers: Record<string, string>;
   body: unknown;
 }
 
-describe("POST /graphql, direct path and express path", () => {
+describe("POST /graphql, handed directly and routed by express", () => {
   let t: TestServer;
   beforeAll(async () => {
     t = await startTestServer(backends[0]!, { JOBS_MAX_COST: "20000" });
@@ -35,11 +40,15 @@ describe("POST /graphql, direct path and express path", () => {
     expect(requestId).not.toBe("");
     let parsed: unknown = text;
     try {
+      const answer = JSON.parse(text) as Answered | Answered[];
+      for (const error of (Array.isArray(answer) ? answer : [answer]).flatMap((a) => a.errors ?? []))
+        expect(error.extensions?.requestId).toBe(requestId);
       parsed = JSON.parse(text.split(requestId).join("<request id>"));
-    } catch {
+    } catch (err) {
+      if (!(err instanceof SyntaxError)) throw err;
       // not JSON: compared as text
     }
-    const kept = Object.fromEntries([...res.headers].filter(([k]) => !["date", "etag", "x-request-id"].includes(k)));
+    const kept = Object.fromEntries([...res.headers].filter(([k]) => !["date", "x-request-id"].includes(k)));
     return { status: res.status, headers: kept, body: parsed };
   }
 
@@ -98,11 +107,32 @@ describe("POST /graphql, direct path and express path", () => {
     ["a caller's request id", JSON.stringify({ query: "{ nope }" }), { ...json, "x-request-id": "caller-id-1" }],
   ];
 
-  it.each(cases)("answers %s alike on both paths", async (_name, body, headers) => {
+  it.each(cases)("answers %s alike both ways", async (_name, body, headers) => {
     for (const query of ["", "?x=1"]) {
       const direct = await post(`/graphql${query}`, body, headers);
       const routed = await post(`/GraphQL${query}`, body, headers);
       expect(direct).toEqual(routed);
+      expect(direct.headers.etag).toBeUndefined();
+    }
+  });
+
+  it("names the request id in errors refused before any operation runs, as in an operation's", async () => {
+    const refused = [
+      { headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ viewer { userId } }" }) },
+      { headers: json, body: JSON.stringify({ nope: 1 }) },
+      { headers: { ...json, "content-type": "text/plain" }, body: JSON.stringify({ query: "{ viewer { userId } }" }) },
+      { headers: json, body: JSON.stringify({ query: "{ nope }" }) },
+    ];
+    for (const { headers, body } of refused) {
+      const res = await fetch(`${t.url}/graphql`, {
+        method: "POST",
+        headers: { ...headers, "x-request-id": "r-1" },
+        body,
+      });
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      const answer = (await res.json()) as { errors: { extensions: { code: string; requestId: string } }[] };
+      expect(answer.errors.length).toBeGreaterThan(0);
+      for (const error of answer.errors) expect(error.extensions).toMatchObject({ requestId: "r-1" });
     }
   });
 
