@@ -20,3 +20,14 @@ export {
   type WorkerLogger,
   type WorkerOptions,
 } from "./worker.ts";
+export {
+  HEARTBEATS_PER_LEASE,
+  heartbeatPeriodMs,
+  WorkerCore,
+  type Interruption,
+  type JobReport,
+  type LeaseLike,
+  type RunningJob,
+  type WorkerCoreOptions,
+  type WorkerPort,
+} from "./worker-core.ts";
