@@ -5,6 +5,7 @@ import { WriteCoalescer } from "./coalesce.ts";
 import { OperationBatcher } from "./batch.ts";
 import { type ApiErrorDetail, isJobsApiError, JobsApiError } from "./errors.ts";
 import { JobsTransport, type Fetch, type UploadBody } from "./http.ts";
+import type { GenerationKind } from "./job-types.ts";
 import {
   APPEND_JOB_EVENTS,
   APPEND_JOB_LOGS,
@@ -58,6 +59,8 @@ export interface WorkerOptions {
   reasonerNames?: readonly string[];
   /** The agent pool this worker belongs to (jobs assigned to the pool may go to it). */
   poolId?: string;
+  /** GENERATION jobs only of these kinds; absent or empty: any. */
+  generationKinds?: readonly GenerationKind[];
   /** Lease length asked for on each claim (default 60); heartbeats go every third of it. */
   leaseSeconds?: number;
   fetch?: Fetch;
@@ -226,9 +229,15 @@ export class Worker {
   }
 
   async register(): Promise<WorkerRegistration> {
-    const { name, reasonerTypes, reasonerNames, poolId } = this.options;
+    const { name, reasonerTypes, reasonerNames, poolId, generationKinds } = this.options;
     const data = await this.transport.request<{ registerWorker: WorkerRegistration }>(REGISTER_WORKER, {
-      input: { name, reasonerTypes, reasonerNames: reasonerNames ?? [], poolId: poolId ?? null },
+      input: {
+        name,
+        reasonerTypes,
+        reasonerNames: reasonerNames ?? [],
+        poolId: poolId ?? null,
+        ...(generationKinds?.length ? { generationKinds } : {}),
+      },
     });
     this.registration = data.registerWorker;
     return data.registerWorker;
@@ -241,6 +250,17 @@ export class Worker {
       await this.transport.request<ClaimAnswer>(CLAIM_JOB, { workerId, leaseSeconds: this.leaseSeconds }, signal)
     ).claimJob;
     return c.__typename === "Lease" ? { token: c.token, expiresOn: c.expiresOn, job: c.job } : null;
+  }
+
+  /** Up to `limit` (at most 100) eligible jobs with their leases in one claimJobs call; empty when none is waiting. Registers first when needed. */
+  async claimJobs(limit: number, signal?: AbortSignal): Promise<Lease[]> {
+    const workerId = this.registration?.id ?? (await this.register()).id;
+    const { claimJobs } = await this.transport.request<{ claimJobs: Lease[] }>(
+      CLAIM_JOBS,
+      { workerId, leaseSeconds: this.leaseSeconds, limit: Math.min(limit, MAX_ITEMS_PER_CALL) },
+      signal,
+    );
+    return claimJobs;
   }
 
   async heartbeat(token: string, progress?: Json): Promise<LeaseStatus> {
