@@ -227,23 +227,35 @@ export const throughputCase: BenchCase = {
     // pg-boss's fetch slows with depth (~50 jobs/s with 30,000 waiting: one 50,000-job drain takes
     // over 15 minutes). It drains at most 10,000, which flatters it: its rate at 50,000 is lower.
     const pgBossJobs = Math.min(jobs, 10_000);
-    const names = Object.keys(SYSTEMS);
-    const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+    // Each system at the common concurrency; external workers and their peer also at 8 and 64 jobs in
+    // flight (issue #26's target), named `system@N`.
+    const EXTERNAL_IN_FLIGHT = [8, 64] as const;
+    const runsOf: { name: string; system: string; concurrency: number }[] = [
+      ...Object.keys(SYSTEMS).map((system) => ({ name: system, system, concurrency: o.concurrency })),
+      ...EXTERNAL_IN_FLIGHT.flatMap((n) =>
+        ["ours-external", "graphile-worker"].map((system) => ({ name: `${system}@${n}`, system, concurrency: n })),
+      ),
+    ];
+    const samples: Record<string, number[]> = Object.fromEntries(runsOf.map((r) => [r.name, []]));
     for (let r = 0; r < o.runs; r++) {
       // Rotate the order each run so no system always runs first (cold) or last.
-      const order = names.map((_, i) => names[(i + r) % names.length]!);
-      for (const name of order) {
+      const order = runsOf.map((_, i) => runsOf[(i + r) % runsOf.length]!);
+      for (const { name, system, concurrency } of order) {
         const n =
-          name === "ours-external"
+          system === "ours-external"
             ? externalJobs
-            : name === "ours-loop"
+            : system === "ours-loop"
               ? loopJobs
-              : name.startsWith("pg-boss")
+              : system.startsWith("pg-boss")
                 ? pgBossJobs
-                : jobs;
-        const rate = await SYSTEMS[name]!(n, o.concurrency);
+                : name.includes("@")
+                  ? externalJobs // the peer of an external run drains as many jobs
+                  : jobs;
+        const rate = await SYSTEMS[system]!(n, concurrency);
         samples[name]!.push(rate);
-        o.log(`throughput run ${r + 1}/${o.runs} ${name}: ${rate.toFixed(0)} jobs/s (${n} jobs)`);
+        o.log(
+          `throughput run ${r + 1}/${o.runs} ${name}: ${rate.toFixed(0)} jobs/s (${n} jobs, ${concurrency} in flight)`,
+        );
       }
     }
     const m = samples as Record<string, number[]>;
@@ -275,8 +287,19 @@ export const throughputCase: BenchCase = {
         peer: m["graphile-worker"]!,
         minRatio: 0.3,
         target: ">= 0.3x",
-        note: `${externalJobs} jobs over HTTP, ${o.concurrency} in flight`,
+        note: `${externalJobs} jobs over HTTP (graphile-worker: ${jobs}), ${o.concurrency} in flight`,
       }),
+      ...EXTERNAL_IN_FLIGHT.map((n) =>
+        ratioEntry({
+          ...common,
+          name: `throughput: external GraphQL workers vs graphile-worker (batching off), ${n} in flight`,
+          ours: m[`ours-external@${n}`]!,
+          peer: m[`graphile-worker@${n}`]!,
+          minRatio: 1.0,
+          target: ">= 1.0x",
+          note: `${externalJobs} jobs each; one claimJobs per free slots, one completeJobs per turn, keep-alive HTTP`,
+        }),
+      ),
       ratioEntry({
         ...common,
         name: "throughput (info): WorkerProtocol claim/complete loops vs graphile-worker (batching off)",

@@ -31,6 +31,11 @@ export interface PortLease {
   job: ClaimedJob;
 }
 
+/** What a final call (complete, fail) answers. */
+export interface PortState {
+  state: JobState;
+}
+
 export interface ClaimFilter {
   reasonerTypes: readonly ReasonerType[];
   /** GENERATION jobs only of these kinds. */
@@ -92,7 +97,7 @@ export interface WorkerPort {
     result: unknown,
     artifactIds: readonly string[],
     problems?: readonly ProblemReport[],
-  ): Promise<{ state: JobState }>;
+  ): Promise<PortState>;
   /**
    * `handBack`: the job stopped only because this executor is shutting down (a port may requeue it at
    * once, uncounted); `problems`: what the run found, recorded with the failure.
@@ -102,7 +107,7 @@ export interface WorkerPort {
     error: { code: string; message: string },
     retryable: boolean,
     options?: { handBack?: boolean; problems?: readonly ProblemReport[] },
-  ): Promise<{ state: JobState }>;
+  ): Promise<PortState>;
   /** An input artifact the job may read (its creator could see it); InputFault INPUT_NOT_FOUND otherwise. */
   readArtifact(job: ClaimedJob, artifactId: string): Promise<ArtifactBytes>;
   /** Another generation job's artifacts, when the job's creator could see it; InputFault otherwise. */

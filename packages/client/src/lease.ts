@@ -6,7 +6,10 @@ export const DEFAULT_LEASE_SECONDS = 60;
 /** Longest lease a claim may ask for. */
 export const MAX_LEASE_SECONDS = 3600;
 
-/** How often a lease holder heartbeats: three times per lease, so one late beat never loses it. */
+/** Heartbeats per lease length: two may be lost before the lease runs out. */
+const HEARTBEATS_PER_LEASE = 3;
+
+/** How often a running job's lease is renewed; never more often than twice a second. */
 export function heartbeatPeriodMs(leaseSeconds: number): number {
-  return (leaseSeconds * 1000) / 3;
+  return Math.max(500, (leaseSeconds * 1000) / HEARTBEATS_PER_LEASE);
 }

@@ -20,3 +20,12 @@ export {
   type WorkerLogger,
   type WorkerOptions,
 } from "./worker.ts";
+export {
+  WorkerCore,
+  type Interruption,
+  type JobReport,
+  type LeaseLike,
+  type RunningJob,
+  type WorkerCoreOptions,
+  type WorkerPort,
+} from "./worker-core.ts";

@@ -3,7 +3,7 @@
 const CLAIMED_JOB = `
   id jobId reasonerType reasonerName name state nativeState createdBy createdOn timeoutMins payload
   ... on AgentJob { modelId function { name version toolName toolVersion operatingSystem } assignedAgentId assignedAgentPoolId }
-  ... on GenerationJob { kind rows seed }
+  ... on GenerationJob { kind rows seed description planTier }
 `;
 
 const JOB_SNAPSHOT = `jobId reasonerType state nativeState error { code message }`;

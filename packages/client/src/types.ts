@@ -58,6 +58,8 @@ export interface ClaimedJob {
   kind?: string;
   rows?: number | null;
   seed?: number;
+  description?: string | null;
+  planTier?: string;
 }
 
 export interface WorkerRegistration {

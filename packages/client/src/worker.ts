@@ -5,7 +5,8 @@ import { WriteCoalescer } from "./coalesce.ts";
 import { OperationBatcher } from "./batch.ts";
 import { type ApiErrorDetail, isJobsApiError, JobsApiError } from "./errors.ts";
 import { JobsTransport, type Fetch, type UploadBody } from "./http.ts";
-import { DEFAULT_LEASE_SECONDS, heartbeatPeriodMs } from "./lease.ts";
+import { DEFAULT_LEASE_SECONDS } from "./lease.ts";
+import type { GenerationKind } from "./job-types.ts";
 import {
   APPEND_JOB_EVENTS,
   APPEND_JOB_LOGS,
@@ -33,6 +34,7 @@ import type {
 } from "./types.ts";
 import { sleep, type WaitForWork } from "./wait.ts";
 import { jobsChangedWake } from "./wake.ts";
+import { type Interruption, type RunningJob, WorkerCore } from "./worker-core.ts";
 
 export interface WorkerLogger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -58,6 +60,8 @@ export interface WorkerOptions {
   reasonerNames?: readonly string[];
   /** The agent pool this worker belongs to (jobs assigned to the pool may go to it). */
   poolId?: string;
+  /** GENERATION jobs only of these kinds; absent or empty: any. */
+  generationKinds?: readonly GenerationKind[];
   /** Lease length asked for on each claim (default 60); heartbeats go every third of it. */
   leaseSeconds?: number;
   fetch?: Fetch;
@@ -184,6 +188,13 @@ interface Completion {
 /** Sends one operation: alone, or in run()'s next batched request. */
 type Send<T> = (query: string, variables: Record<string, unknown>) => Promise<T>;
 
+/** How a throw is reported with failJob. */
+interface Failure {
+  error: JobError;
+  retryable: boolean;
+  problems: readonly Problem[];
+}
+
 /** Final calls that could not reach the server are tried this many times in all. */
 const FINAL_CALL_TRIES = 3;
 
@@ -194,8 +205,6 @@ export class Worker {
   private registration: WorkerRegistration | null = null;
   /** run()'s claims and final calls, sent together when they coincide. */
   private readonly batcher: OperationBatcher;
-  /** run()'s slots asking for their next job in the same turn: one claimJobs for all of them. */
-  private readonly claims: WriteCoalescer<void, Lease | null>;
   /** run()'s jobs finishing in the same turn: one completeJobs for all of them. */
   private readonly completions: WriteCoalescer<Completion, JobSnapshot | JobsApiError>;
 
@@ -208,7 +217,6 @@ export class Worker {
     });
     this.logger = options.logger ?? stderrLogger;
     this.batcher = new OperationBatcher(this.transport, options.maxBatch ?? 10);
-    this.claims = new WriteCoalescer((asks) => this.claimUpTo(asks.length), MAX_ITEMS_PER_CALL);
     this.completions = new WriteCoalescer((all) => this.completeEach(all), MAX_ITEMS_PER_CALL);
   }
 
@@ -222,9 +230,15 @@ export class Worker {
   }
 
   async register(): Promise<WorkerRegistration> {
-    const { name, reasonerTypes, reasonerNames, poolId } = this.options;
+    const { name, reasonerTypes, reasonerNames, poolId, generationKinds } = this.options;
     const data = await this.transport.request<{ registerWorker: WorkerRegistration }>(REGISTER_WORKER, {
-      input: { name, reasonerTypes, reasonerNames: reasonerNames ?? [], poolId: poolId ?? null },
+      input: {
+        name,
+        reasonerTypes,
+        reasonerNames: reasonerNames ?? [],
+        poolId: poolId ?? null,
+        ...(generationKinds?.length ? { generationKinds } : {}),
+      },
     });
     this.registration = data.registerWorker;
     return data.registerWorker;
@@ -237,6 +251,17 @@ export class Worker {
       await this.transport.request<ClaimAnswer>(CLAIM_JOB, { workerId, leaseSeconds: this.leaseSeconds }, signal)
     ).claimJob;
     return c.__typename === "Lease" ? { token: c.token, expiresOn: c.expiresOn, job: c.job } : null;
+  }
+
+  /** Up to `limit` (at most 100) eligible jobs with their leases in one claimJobs call; empty when none is waiting. Registers first when needed. */
+  async claimJobs(limit: number, signal?: AbortSignal): Promise<Lease[]> {
+    const workerId = this.registration?.id ?? (await this.register()).id;
+    const { claimJobs } = await this.transport.request<{ claimJobs: Lease[] }>(
+      CLAIM_JOBS,
+      { workerId, leaseSeconds: this.leaseSeconds, limit: Math.min(limit, MAX_ITEMS_PER_CALL) },
+      signal,
+    );
+    return claimJobs;
   }
 
   async heartbeat(token: string, progress?: Json): Promise<LeaseStatus> {
@@ -356,7 +381,8 @@ export class Worker {
   /**
    * Claims and runs jobs until `signal` aborts: each job gets heartbeats every third of its lease,
    * a context to report through, and a final completeJob (the handler returned) or failJob (it
-   * threw: a JobFailure as given, anything else as retryable WORKER_ERROR).
+   * threw: a JobFailure as given, anything else as retryable WORKER_ERROR). The loop is the
+   * WorkerCore the server's own executors run too; this is its port over GraphQL.
    */
   async run(handler: JobHandler, options: RunOptions = {}): Promise<void> {
     const concurrency = options.concurrency ?? 1;
@@ -371,116 +397,65 @@ export class Worker {
           reasonerTypes: this.options.reasonerTypes,
           webSocketImpl: this.options.webSocketImpl,
         });
-    const waitForWork = options.waitForWork ?? wake!.waitForWork;
+    const core = new WorkerCore<Lease, Completion, Failure, JobSnapshot>({
+      concurrency,
+      leaseSeconds: this.leaseSeconds,
+      // Stopping interrupts running handlers at once; they hand their jobs back as they give up.
+      shutdownGraceMs: 0,
+      port: {
+        claim: (max) => this.claimUpTo(max),
+        heartbeat: (token) => this.heartbeat(token),
+        complete: (_token, completion) => this.retried(() => this.completeInRun(completion)),
+        fail: (token, f) => this.retried(() => this.failVia(this.batched(), token, f.error, f.retryable, f.problems)),
+        isLeaseLost: (err) => isJobsApiError(err, "LEASE_LOST"),
+        waitForWork: options.waitForWork ?? wake!.waitForWork,
+      },
+      run: (running) => this.runHandler(handler, running),
+      failureOf: (lease, err, why) => this.failureOf(lease.job, err, why),
+      abortReason: (why) => new JobInterrupted(INTERRUPTED[why]),
+      on: {
+        claimFailed: (err) => this.logger.warn("claim failed; will try again", { error: describe(err) }),
+        heartbeatFailed: (_lease, err) =>
+          this.logger.warn("heartbeat failed; will try again", { error: describe(err) }),
+        reportFailed: ({ job }, _call, err, leaseLost) => {
+          if (leaseLost) this.logger.warn("lease lost before the job finished", { jobId: job.jobId });
+          else this.logger.error("could not finish the job", { jobId: job.jobId, error: describe(err) });
+        },
+        finished: ({ lease, final, error }) => {
+          try {
+            options.onJobFinished?.(error === undefined ? { job: lease.job, final } : { job: lease.job, final, error });
+          } catch (err) {
+            this.logger.error("onJobFinished threw", { error: describe(err) });
+          }
+        },
+        crashed: ({ job }, err) =>
+          this.logger.error("could not finish the job", { jobId: job.jobId, error: describe(err) }),
+      },
+    });
     try {
       if (!this.registration) await this.register();
+      if (stop.aborted) return;
       this.logger.info("worker running", { workerId: this.id, concurrency });
-      await Promise.all(
-        Array.from({ length: concurrency }, () => this.slot(handler, stop, waitForWork, options.onJobFinished)),
-      );
+      core.start();
+      await new Promise<void>((resolve) => stop.addEventListener("abort", () => resolve(), { once: true }));
+      await core.stop();
     } finally {
       await wake?.close();
     }
   }
 
-  /**
-   * One claim-run loop; `run` starts `concurrency` of them. When a job's handler is done, the slot
-   * claims its next job along with the job's final call (one batched request for both, and for
-   * other slots' calls made meanwhile; the slots' claims of one turn are one claimJobs).
-   */
-  private async slot(
-    handler: JobHandler,
-    stop: AbortSignal,
-    waitForWork: WaitForWork,
-    onJobFinished?: (f: JobFinished) => void,
-  ): Promise<void> {
-    let emptyClaims = 0;
-    let claimed: Promise<Lease | null> | null = null;
-    while (!stop.aborted || claimed) {
-      // A lease claimed with the last final call is run even if the worker stopped meanwhile: its
-      // handler starts with an aborted signal, and the job is failed as retryable, not left leased.
-      const lease = await (claimed ?? this.claimInRun(stop));
-      claimed = null;
-      if (!lease) {
-        if (stop.aborted) break;
-        await waitForWork({ emptyClaims: ++emptyClaims, signal: stop });
-        continue;
-      }
-      emptyClaims = 0;
-      const finished = await this.runJob(
-        lease,
-        handler,
-        stop,
-        () => (claimed = stop.aborted ? null : this.claimInRun(stop)),
-      );
-      try {
-        onJobFinished?.(finished);
-      } catch (err) {
-        this.logger.error("onJobFinished threw", { error: describe(err) });
-      }
-    }
-  }
-
-  /** Up to `n` jobs in one claimJobs call, in run()'s next batched request; null for each not handed out. */
-  private async claimUpTo(n: number): Promise<(Lease | null)[]> {
-    const workerId = this.registration?.id ?? (await this.register()).id;
-    const { claimJobs } = await this.batched<{ claimJobs: Lease[] }>()(CLAIM_JOBS, {
-      workerId,
-      leaseSeconds: this.leaseSeconds,
-      limit: n,
-    });
-    return Array.from({ length: n }, (_, i) => claimJobs[i] ?? null);
-  }
-
-  /** A claim inside run(): shared with the other slots' claims of the same turn, and null (logged) when it failed. */
-  private async claimInRun(stop: AbortSignal): Promise<Lease | null> {
-    try {
-      // Not aborted by `stop`: a claim cut off in flight could leave a job leased to nobody until its lease runs out.
-      return await this.claims.submit();
-    } catch (err) {
-      if (!stop.aborted) this.logger.warn("claim failed; will try again", { error: describe(err) });
-      return null;
-    }
-  }
-
-  /** Runs the handler and makes the final call; `handlerDone` is called as the final call is made. */
-  private async runJob(
-    lease: Lease,
-    handler: JobHandler,
-    stop: AbortSignal,
-    handlerDone: () => void,
-  ): Promise<JobFinished> {
+  /** Runs the handler with a context whose calls present the job's lease (and learn of its loss). */
+  private async runHandler(handler: JobHandler, running: RunningJob<Lease>): Promise<Completion> {
+    const { lease, signal, guard, sawStatus } = running;
     const { token, job } = lease;
-    const interrupt = new AbortController();
-    const stopJob = () => interrupt.abort(new JobInterrupted("stopped"));
-    if (stop.aborted) stopJob();
-    else stop.addEventListener("abort", stopJob, { once: true });
-    const onStatus = (status: LeaseStatus) => {
-      if (status.cancelRequested && !interrupt.signal.aborted) interrupt.abort(new JobInterrupted("canceled"));
-    };
-    const onLeaseError = (err: unknown) => {
-      if (isJobsApiError(err, "LEASE_LOST") && !interrupt.signal.aborted)
-        interrupt.abort(new JobInterrupted("lease-lost"));
-    };
-    const heartbeats = this.heartbeats(token, onStatus, onLeaseError);
-
     const uploaded: string[] = [];
-    // Calls made through the context learn of a lost lease the same way heartbeats do.
-    const guarded = async <T>(call: () => Promise<T>): Promise<T> => {
-      try {
-        return await call();
-      } catch (err) {
-        onLeaseError(err);
-        throw err;
-      }
-    };
     const ctx: JobContext = {
       job,
       lease: { token, expiresOn: lease.expiresOn },
-      signal: interrupt.signal,
-      status: async (state, message) => void (await guarded(() => this.updateStatus(token, state, message))),
+      signal,
+      status: async (state, message) => void (await guard(() => this.updateStatus(token, state, message))),
       log: async (message, o = {}) =>
-        void (await guarded(() =>
+        void (await guard(() =>
           this.appendLogs(token, [
             {
               message,
@@ -490,110 +465,66 @@ export class Worker {
             },
           ]),
         )),
-      event: async (data, stream) => void (await guarded(() => this.appendEvents(token, [data], stream))),
-      progress: async (progress) => onStatus(await guarded(() => this.heartbeat(token, progress))),
+      event: async (data, stream) => void (await guard(() => this.appendEvents(token, [data], stream))),
+      progress: async (progress) => sawStatus(await guard(() => this.heartbeat(token, progress))),
       upload: async (artifact) => {
-        const stored = await guarded(() => this.uploadArtifact(token, artifact));
+        const stored = await guard(() => this.uploadArtifact(token, artifact));
         uploaded.push(stored.id);
         return stored;
       },
     };
-
-    let final: JobSnapshot | null = null;
-    let error: unknown;
-    try {
-      const outcome = (await handler(ctx)) ?? {};
-      handlerDone();
-      const completion = {
-        leaseToken: token,
-        result: outcome.result ?? null,
-        artifactIds: outcome.artifactIds ?? uploaded,
-        problems: outcome.problems ?? null,
-      };
-      final = await this.finalCall(() => this.completeInRun(completion), job);
-    } catch (err) {
-      error = err;
-      handlerDone();
-      const reason = interrupt.signal.aborted ? (interrupt.signal.reason as JobInterrupted).reason : null;
-      if (reason !== "lease-lost") {
-        const { code, message, retryable } = failureOf(err, reason);
-        if (!(err instanceof JobFailure) && reason === null)
-          this.logger.warn("job handler threw", { jobId: job.jobId, error: describe(err) });
-        const problems = err instanceof JobFailure ? err.problems : [];
-        final = await this.finalCall(
-          () => this.failVia(this.batched(), token, { code, message }, retryable, problems),
-          job,
-        );
-      }
-    } finally {
-      stop.removeEventListener("abort", stopJob);
-      await heartbeats.stop();
-    }
-    return error === undefined ? { job, final } : { job, final, error };
-  }
-
-  /**
-   * Heartbeats every third of the lease until stopped (or the lease is lost); reports status and
-   * errors, never throws. A timer, not an abortable sleep: a job's end then costs no abort event.
-   */
-  private heartbeats(
-    token: string,
-    onStatus: (s: LeaseStatus) => void,
-    onError: (err: unknown) => void,
-  ): { stop(): Promise<void> } {
-    const everyMs = heartbeatPeriodMs(this.leaseSeconds);
-    let stopped = false;
-    let timer: NodeJS.Timeout | undefined;
-    let beating: Promise<void> | null = null;
-    const beat = async () => {
-      try {
-        onStatus(await this.heartbeat(token));
-      } catch (err) {
-        onError(err);
-        if (isJobsApiError(err, "LEASE_LOST")) stopped = true;
-        else this.logger.warn("heartbeat failed; will try again", { error: describe(err) });
-      }
-    };
-    const schedule = () => {
-      timer = setTimeout(() => {
-        beating = beat().finally(() => {
-          beating = null;
-          if (!stopped) schedule();
-        });
-      }, everyMs);
-    };
-    schedule();
+    const outcome = (await handler(ctx)) ?? {};
     return {
-      async stop() {
-        stopped = true;
-        clearTimeout(timer);
-        await beating;
-      },
+      leaseToken: token,
+      result: outcome.result ?? null,
+      artifactIds: outcome.artifactIds ?? uploaded,
+      problems: outcome.problems ?? null,
     };
   }
 
-  /** completeJob / failJob, tried again when the server could not be reached; null when the lease is gone. */
-  private async finalCall(call: () => Promise<JobSnapshot>, job: ClaimedJob): Promise<JobSnapshot | null> {
+  /** How a handler's throw is reported: nothing after a lost lease; else failureOf's verdict. */
+  private failureOf(job: ClaimedJob, err: unknown, why: Interruption | null): Failure | null {
+    if (why === "lease-lost") return null;
+    const reason = why === null ? null : INTERRUPTED[why];
+    const { code, message, retryable } = failureOf(err, reason === "lease-lost" ? null : reason);
+    if (!(err instanceof JobFailure) && reason === null)
+      this.logger.warn("job handler threw", { jobId: job.jobId, error: describe(err) });
+    return { error: { code, message }, retryable, problems: err instanceof JobFailure ? err.problems : [] };
+  }
+
+  /** Up to `n` jobs in one claimJobs call, in run()'s next batched request. Registers first when needed. */
+  private async claimUpTo(n: number): Promise<Lease[]> {
+    const workerId = this.registration?.id ?? (await this.register()).id;
+    const { claimJobs } = await this.batched<{ claimJobs: Lease[] }>()(CLAIM_JOBS, {
+      workerId,
+      leaseSeconds: this.leaseSeconds,
+      limit: Math.min(n, MAX_ITEMS_PER_CALL),
+    });
+    return claimJobs;
+  }
+
+  /** A final call (completeJob / failJob), tried again when the server could not be reached. */
+  private async retried(call: () => Promise<JobSnapshot>): Promise<JobSnapshot> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await call();
       } catch (err) {
-        if (isJobsApiError(err, "LEASE_LOST")) {
-          this.logger.warn("lease lost before the job finished", { jobId: job.jobId });
-          return null;
-        }
         const transient =
           isJobsApiError(err) &&
           (err.code === "NETWORK_ERROR" || err.code === "INTERNAL_SERVER_ERROR" || err.code === "RATE_LIMITED");
-        if (!transient || attempt >= FINAL_CALL_TRIES) {
-          this.logger.error("could not finish the job", { jobId: job.jobId, error: describe(err) });
-          return null;
-        }
+        if (!transient || attempt >= FINAL_CALL_TRIES) throw err;
         await sleep(250 * 2 ** attempt);
       }
     }
   }
 }
+
+/** The handler's JobInterrupted reason for each of the core's interruptions. */
+const INTERRUPTED: Record<Interruption, JobInterrupted["reason"]> = {
+  cancel: "canceled",
+  "lease-lost": "lease-lost",
+  stop: "stopped",
+};
 
 /** How a handler's error is reported: JobFailure as given; after a cancel or stop, by that reason; else a retryable WORKER_ERROR. */
 function failureOf(err: unknown, reason: "canceled" | "stopped" | null): JobError & { retryable: boolean } {
