@@ -68,12 +68,12 @@ export interface WorkerProtocolOptions {
    * GENERATION). Awaited before completeJob returns; its errors are logged, never undo the success.
    * A crash between commit and this call skips it, so its work must be re-derivable from the job.
    */
-  afterSuccess?: (job: SucceededJob) => Promise<void>;
-  logger?: { error(obj: object, msg?: string): void };
+  afterSuccess: (job: SucceededJob) => Promise<void>;
+  logger: { error(obj: object, msg?: string): void };
   /** Told about every completion and failure once it has committed (for the metrics). */
-  onFinish?: (report: FinishReport) => void;
+  onFinish: (report: FinishReport) => void;
   /** Told about every claim: when it started (performance.now()) and what it returned. */
-  onClaim?: (
+  onClaim: (
     via: "in-process" | "graphql",
     startedAt: number,
     claimed: { reasonerType: string; dueOn: Date } | null,
@@ -227,7 +227,7 @@ export class WorkerProtocol {
 
   constructor(
     private readonly db: Database,
-    private readonly options: WorkerProtocolOptions = {},
+    private readonly options: WorkerProtocolOptions,
   ) {
     this.succeeding = new WriteCoalescer((all) => succeedJobs(db, all), MAX_SUCCEED_BATCH);
   }
@@ -377,13 +377,13 @@ export class WorkerProtocol {
         ? await this.succeeding.submit({ lease, tenantId, result, by })
         : null) ??
       (await this.db.transaction((tx) => completeJob(tx, { lease, tenantId, result, artifactIds: ids, by, problems })));
-    this.options.onFinish?.({
+    this.options.onFinish({
       reasonerType: done.reasonerType,
       state: done.state,
       failure: false,
       startedOn: done.startedOn,
     });
-    if (done.state === "SUCCEEDED" && this.options.afterSuccess) {
+    if (done.state === "SUCCEEDED") {
       try {
         await this.options.afterSuccess({
           jobId: done.jobId,
@@ -391,7 +391,7 @@ export class WorkerProtocol {
           reasonerType: done.reasonerType,
         });
       } catch (err) {
-        this.options.logger?.error({ err, jobId: done.jobId }, "afterSuccess hook failed");
+        this.options.logger.error({ err, jobId: done.jobId }, "afterSuccess hook failed");
       }
     }
     return done;
@@ -436,7 +436,7 @@ export class WorkerProtocol {
         handBack: handBack && caller === IN_PROCESS,
       }),
     );
-    this.options.onFinish?.({
+    this.options.onFinish({
       reasonerType: failed.reasonerType,
       state: failed.state,
       failure: true,
@@ -449,9 +449,8 @@ export class WorkerProtocol {
     const startedAt = performance.now();
     const claimed = await claimJobs(this.db, filter);
     const via = filter.workerId ? "graphql" : "in-process";
-    if (claimed.length === 0) this.options.onClaim?.(via, startedAt, null);
-    for (const c of claimed)
-      this.options.onClaim?.(via, startedAt, { reasonerType: c.job.reasonerType, dueOn: c.dueOn });
+    if (claimed.length === 0) this.options.onClaim(via, startedAt, null);
+    for (const c of claimed) this.options.onClaim(via, startedAt, { reasonerType: c.job.reasonerType, dueOn: c.dueOn });
     return claimed.map((c) => ({ token: c.token, expiresOn: c.expiresOn, job: c.job }));
   }
 
