@@ -268,8 +268,9 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
 
   /**
    * An exact `POST /graphql`, nearly every request, goes straight to the GraphQL handler; express
-   * routes the rest. Express would walk its router to reach the same handler and give the request
-   * and response its prototypes first: CPU each GraphQL request spends for nothing.
+   * routes the rest to the same handler. Express would first give the request and response its
+   * prototypes and walk its router's layers: with its ETag, ~400 us of CPU a request when this was
+   * measured (commit 633df1a; the ETag is gone from both ways now).
    */
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     if (req.method === "POST" && isGraphQLPath(req.url)) graphql(req, res, beginRequest(req, res));
