@@ -72,6 +72,23 @@ function selectFrom(types?: readonly ReasonerType[]): string {
 }
 const SELECT = selectFrom();
 
+/**
+ * SELECT's list over other row sources, for a statement that answers with the rows it just wrote
+ * (RETURNING) rather than reading them back: `jobs` is the jobs rows' source, `details` each detail
+ * table's (a table absent there has no rows for these jobs: its object reads as null). Same record
+ * positions as SELECT, so toJob reads its rows.
+ */
+export function selectWrittenJobs(jobs: string, details: Readonly<Partial<Record<string, string>>>): string {
+  return (
+    `select ${JOB_COLUMNS.map((name) => column("j", name)).join(", ")}, ` +
+    DETAILS.map(([table, alias, fields]) => (details[table] ? detailObject(alias, fields) : "null::json")).join(", ") +
+    ` from ${jobs} j ` +
+    DETAILS.flatMap(([table, alias]) =>
+      details[table] ? [`left join ${details[table]} ${alias} on ${alias}."jobId" = j."id"`] : [],
+    ).join(" ")
+  );
+}
+
 const dateOrNull = (v: unknown) => (v === null ? null : asDate(v));
 
 /**
