@@ -28,6 +28,8 @@ export interface CaseOptions {
   concurrency: number;
   /** Jobs per throughput run when given (--jobs); otherwise the mode's default. */
   jobs?: number;
+  /** Minutes of the soak case (--soak-minutes). */
+  soakMinutes?: number;
   log(message: string): void;
 }
 

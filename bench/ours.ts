@@ -27,6 +27,24 @@ export interface OurServer {
   stop(): Promise<void>;
 }
 
+/** One GraphQL request over HTTP (as `key`, the bench admin by default); throws on any error. */
+export async function postGraphql<T>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  key = ADMIN_KEY,
+): Promise<T> {
+  const res = await fetch(`${url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: T; errors?: unknown[] };
+  if (body.errors?.length || !body.data)
+    throw new Error(`our server refused: ${JSON.stringify(body.errors).slice(0, 500)}`);
+  return body.data;
+}
+
 /** startServer on a fresh database; JOBS_WORKERS=0 (cases start their own runners), no rate limit. */
 export async function startOurServer(label: string, env: Record<string, string> = {}): Promise<OurServer> {
   const database = await freshDatabase(label);
@@ -74,9 +92,9 @@ export async function insertNoopJobs(
   sql: Sql,
   viewer: Viewer,
   count: number,
-  options: { notify?: boolean } = {},
+  options: { notify?: boolean; ids?: string[] } = {},
 ): Promise<string[]> {
-  const ids = Array.from({ length: count }, () => uuidv7());
+  const ids = options.ids ?? Array.from({ length: count }, () => uuidv7());
   const text = (record?: ChangeRecord) =>
     `with made as (
        insert into "jobs" ("id", "tenantId", "reasonerType", "reasonerName", "name", "state", "nativeState", "createdBy",

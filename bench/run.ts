@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [--only throughput,latency] [--runs N] [--jobs N] [--concurrency N]
+// npm run bench [-- --quick] [--only throughput,latency] [--runs N] [--jobs N] [--concurrency N] [--soak-minutes N]
 // Runs the cases one after another in this process (peers and ours alternate inside each case),
 // writes bench/results.json, and rewrites the results table in bench/README.md between its markers.
 import { readFileSync, writeFileSync } from "node:fs";
@@ -11,10 +11,13 @@ import { expansionsCase } from "./cases/expansions.ts";
 import { generationCase } from "./cases/generation.ts";
 import { federationCase } from "./cases/federation.ts";
 import { graphqlOverheadCase } from "./cases/graphql-overhead.ts";
+import { growthCase } from "./cases/growth.ts";
 import { latencyCase } from "./cases/latency.ts";
+import { memoryCase, soakCase } from "./cases/memory.ts";
 import { notifyCase } from "./cases/notify.ts";
 import { retentionCase } from "./cases/retention.ts";
 import { throughputCase } from "./cases/throughput.ts";
+import { twoProcessesCase } from "./cases/two-processes.ts";
 import { assertPostgresReachable, PG_ADMIN_URL } from "./db.ts";
 import { renderTable, replaceBetweenMarkers } from "./report.ts";
 
@@ -40,6 +43,7 @@ const { values } = parseArgs({
     runs: { type: "string" },
     concurrency: { type: "string" },
     jobs: { type: "string" },
+    "soak-minutes": { type: "string" },
   },
   allowPositionals: false,
 });
@@ -50,6 +54,8 @@ const concurrency = values.concurrency ? Number(values.concurrency) : 8;
 const jobs = values.jobs ? Number(values.jobs) : undefined;
 if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer`);
 if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new Error(`--jobs must be a positive integer`);
+const soakMinutes = values["soak-minutes"] ? Number(values["soak-minutes"]) : undefined;
+if (soakMinutes !== undefined && !(soakMinutes >= 1)) throw new Error(`--soak-minutes must be at least 1`);
 
 const live = await subscriptionsCase();
 const all: BenchCase[] = [
@@ -62,9 +68,11 @@ const all: BenchCase[] = [
   generationCase,
   federationCase,
   createsCase,
+  memoryCase,
+  twoProcessesCase,
 ];
 /** Long cases that run only when named with --only. */
-const optIn: BenchCase[] = [retentionCase];
+const optIn: BenchCase[] = [retentionCase, soakCase, growthCase];
 const only = values.only ? new Set(values.only.split(",").map((s) => s.trim())) : null;
 if (only) {
   const known = new Set([...all.map((c) => c.id), ...optIn.map((c) => c.id), "subscriptions"]);
@@ -84,7 +92,14 @@ if (!live && (!only || only.has("subscriptions"))) {
 }
 for (const c of selected) {
   log(`${c.title}: starting`);
-  const entries = await c.run({ quick, runs, concurrency, log, ...(jobs ? { jobs } : {}) });
+  const entries = await c.run({
+    quick,
+    runs,
+    concurrency,
+    log,
+    ...(jobs ? { jobs } : {}),
+    ...(soakMinutes ? { soakMinutes } : {}),
+  });
   results.push(...entries);
   for (const e of entries)
     log(
@@ -169,6 +184,10 @@ function prefixOf(caseId: string): string {
       generation: "generation",
       creates: "creates:",
       retention: "retention:",
+      memory: "memory:",
+      soak: "soak:",
+      growth: "growth:",
+      "two-processes": "two processes:",
     }[caseId] ?? caseId
   );
 }

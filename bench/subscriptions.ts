@@ -11,18 +11,12 @@
 //     --quick           200 subscribers, 1,000 idle connections
 //     --only memory     only the idle-memory part (--only latency: only the latency part)
 //     --connections N   idle connections for the memory part (default 5,000; 1,000 with --quick)
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { type BenchCase, boundEntry, type CaseOptions, type ResultEntry } from "./case.ts";
-import { freshDatabase } from "./db.ts";
+import { startChildServer } from "./child-server.ts";
+import { ADMIN_KEY } from "./ours.ts";
 import { percentile, round } from "./stats.ts";
-
-const ADMIN_KEY = "jobs_bench-admin-key-0123456789abcdef";
-const repoRoot = new URL("../", import.meta.url).pathname;
 
 export interface SubscriptionsBenchOptions {
   quick: boolean;
@@ -31,76 +25,6 @@ export interface SubscriptionsBenchOptions {
   /** Idle connections for the memory part (default: 5,000, or 1,000 when quick). */
   connections?: number;
   log(message: string): void;
-}
-
-interface ChildServer {
-  url: string;
-  pid: number;
-  /** Collects garbage in the server process, then reads its memory use. */
-  memory(): Promise<NodeJS.MemoryUsage>;
-  stop(): Promise<void>;
-}
-
-/** One server process on a fresh database; resolves once it prints where to go. */
-async function startChildServer(label: string): Promise<ChildServer> {
-  const db = await freshDatabase(label);
-  const dataDir = mkdtempSync(join(tmpdir(), "jobs-bench-live-"));
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ["--expose-gc", "--import", "./bench/memory-probe.mjs", "--import", "tsx", "src/main.ts"],
-    {
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        PORT: "0",
-        HOST: "127.0.0.1",
-        DATABASE_URL: db.url,
-        JOBS_DATA_DIR: dataDir,
-        JOBS_ADMIN_API_KEY: ADMIN_KEY,
-        JOBS_WORKERS: "0",
-        JOBS_RATE_LIMIT: "0",
-        JOBS_LOG_LEVEL: "warn",
-        NODE_ENV: "production",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  let output = "";
-  let onMemory: ((usage: NodeJS.MemoryUsage) => void) | null = null;
-  child.stdout!.on("data", (chunk: Buffer) => {
-    const report = /^memory (\{.*\})$/m.exec(chunk.toString());
-    if (report && onMemory) onMemory(JSON.parse(report[1]!) as NodeJS.MemoryUsage);
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /ready on (http:\/\/\S+)\/graphql/.exec(output);
-      if (match) resolve(match[1]!.replace("localhost", "127.0.0.1"));
-    });
-    child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.once("exit", (code) => reject(new Error(`server exited (${code}):\n${output}`)));
-  });
-  return {
-    url,
-    pid: child.pid!,
-    memory: () =>
-      new Promise<NodeJS.MemoryUsage>((resolve) => {
-        onMemory = (usage) => {
-          onMemory = null;
-          resolve(usage);
-        };
-        child.kill("SIGUSR2");
-      }),
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once("exit", resolve));
-        child.kill("SIGTERM");
-        await exited;
-      }
-      await db.drop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
 }
 
 async function gql<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {

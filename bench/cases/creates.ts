@@ -9,7 +9,7 @@ import { makeWorkerUtils, type WorkerUtils } from "graphile-worker";
 import pg from "pg";
 import { type BenchCase, type CaseOptions, ratioEntry, type ResultEntry } from "../case.ts";
 import { freshDatabase, type FreshDatabase } from "../db.ts";
-import { ADMIN_KEY, insertNoopJobs, NOOP_QUEUE, NOOP_TYPE, startOurServer, type OurServer } from "../ours.ts";
+import { insertNoopJobs, NOOP_QUEUE, NOOP_TYPE, type OurServer, postGraphql as post, startOurServer } from "../ours.ts";
 import { graphileMigrate, GRAPHILE_TASK } from "../peers.ts";
 import { median, msSince } from "../stats.ts";
 
@@ -22,20 +22,12 @@ const COUNT = `{ jobs(first: 50, filter: { allUsers: true }) { totalCount totalC
 
 const input = (i: number) => ({ reasonerType: NOOP_TYPE, reasonerName: NOOP_QUEUE, payload: { i } });
 
-async function post<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const res = await fetch(`${url}/graphql`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_KEY}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: T; errors?: unknown[] };
-  if (body.errors?.length || !body.data)
-    throw new Error(`our server refused: ${JSON.stringify(body.errors).slice(0, 500)}`);
-  return body.data;
-}
-
 /** Runs `count` calls of `call` from `clients` concurrent callers; resolves with the seconds taken. */
-async function concurrently(count: number, clients: number, call: (i: number) => Promise<void>): Promise<number> {
+export async function concurrently(
+  count: number,
+  clients: number,
+  call: (i: number) => Promise<void>,
+): Promise<number> {
   let next = 0;
   const start = process.hrtime.bigint();
   await Promise.all(

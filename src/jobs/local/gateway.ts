@@ -1,6 +1,5 @@
 // The local gateway: every family, stored in our own database.
 import type { GraphQLError } from "graphql";
-import { uuidv7 } from "uuidv7";
 import { DEFAULT_EXACT_COUNT_LIMIT } from "../../config.ts";
 import type { Database } from "../../db/database.ts";
 import { jobsError } from "../../errors.ts";
@@ -8,16 +7,13 @@ import { decodeCursor, encodeCursor } from "../cursor.ts";
 import type { CancelOptions, GatewayCursor, GatewayPage, JobCount, JobGateway } from "../gateway.ts";
 import type { JobFilter, JobKey, JobRecord, ReasonerType, Viewer } from "../model.ts";
 import type { NewJob } from "../new-job.ts";
-import { currentTraceParent } from "../../observability/tracing.ts";
-import { notifyPayload, recordCreatedJob } from "../sql/notify.ts";
 import { transitionJob } from "../sql/transitionJob.ts";
-import { initialStates, isTerminal, isWaiting, nativeStateOf } from "../states.ts";
+import { isTerminal, isWaiting } from "../states.ts";
 import { requireRelation } from "./access.ts";
-import { createJobsInBulk } from "./bulk-create.ts";
+import { createJobsInBulk, createOneJob } from "./bulk-create.ts";
 import { localAgentExtras } from "./agent-extras.ts";
-import { requireAssignable } from "./agent-assignment.ts";
 import { localExpansions } from "./expansions.ts";
-import { jobInclude, jsonValue, toJobRecord } from "./rows.ts";
+import { jobInclude, toJobRecord } from "./rows.ts";
 import { countListedJobs, selectListedJobs, selectVisibleJobs } from "./read-jobs.ts";
 import { ALL_REASONER_TYPES } from "../registry.ts";
 import { isUuid } from "../validation.ts";
@@ -56,101 +52,8 @@ export class LocalJobGateway implements JobGateway {
     this.agent = localAgentExtras(db, (id, viewer) => this.loadOne(id, viewer));
   }
 
-  async create(job: NewJob, viewer: Viewer): Promise<JobRecord> {
-    const id = uuidv7();
-    const hash = job.requestHash ?? id;
-    const states = initialStates(job.reasonerType);
-    if (job.agent) {
-      const target = { agentId: job.agent.assignedAgentId, agentPoolId: job.agent.assignedAgentPoolId };
-      await requireAssignable(this.db, viewer.tenantId, target, {
-        agent: "input.assignedAgentId",
-        pool: "input.assignedAgentPoolId",
-      });
-    }
-    const jobId = await this.db.prismaTransaction(async (tx, sql) => {
-      if (job.idempotencyKey) {
-        const claimed = await tx.$queryRaw<{ jobId: string }[]>`
-          insert into "idempotency_keys" ("tenantId", "createdBy", "key", "jobId", "requestHash")
-          values (${viewer.tenantId}::uuid, ${viewer.userId}, ${job.idempotencyKey}, ${id}::uuid, ${hash})
-          on conflict do nothing returning "jobId"`;
-        if (claimed.length === 0) {
-          const first = await tx.idempotencyKey.findUniqueOrThrow({
-            where: {
-              tenantId_createdBy_key: { tenantId: viewer.tenantId, createdBy: viewer.userId, key: job.idempotencyKey },
-            },
-          });
-          if (first.requestHash !== hash) {
-            throw jobsError(
-              "CONFLICT",
-              `idempotency key "${job.idempotencyKey}" was first used for a different request`,
-            );
-          }
-          return first.jobId;
-        }
-      }
-      const last = states.at(-1)!;
-      await tx.job.create({
-        data: {
-          id,
-          tenantId: viewer.tenantId,
-          reasonerType: job.reasonerType,
-          reasonerName: job.reasonerName,
-          name: job.name,
-          state: last,
-          nativeState: nativeStateOf(job.reasonerType, last)!,
-          createdBy: viewer.userId,
-          timeoutMins: job.timeoutMins,
-          payload: jsonValue(job.payload),
-          queue: job.queue,
-          priority: job.priority,
-          parentJobId: job.parentJobId ?? null,
-          traceParent: currentTraceParent(),
-          statusSeq: states.length,
-          revision: 1,
-          statusHistory: {
-            create: states.map((state, i) => ({
-              seq: i + 1,
-              state,
-              nativeState: nativeStateOf(job.reasonerType, state)!,
-              createdById: viewer.userId,
-            })),
-          },
-          access: { create: { subjectId: viewer.userId, email: viewer.email, relation: "OWNER" } },
-          ...(job.transaction && { transaction: { create: job.transaction } }),
-          ...(job.agent && { agent: { create: { ...job.agent, parameters: jsonValue(job.agent.parameters) } } }),
-          ...(job.generation && {
-            generation: { create: { ...job.generation, spec: jsonValue(job.generation.spec) } },
-          }),
-          ...(job.batch && { batch: { create: { ...job.batch, metadata: jsonValue(job.batch.metadata) } } }),
-          ...(job.steps && {
-            batchSteps: {
-              create: job.steps.map((s, position) => ({
-                position,
-                name: s.name,
-                run: s.run as object,
-                metadata: jsonValue(s.metadata),
-                ignoreChunkError: s.ignoreChunkError,
-              })),
-            },
-          }),
-          ...(job.file && { file: { create: { id: uuidv7(), ...job.file } } }),
-        },
-      });
-      // Its commit has the change sent, and this process's idle executors look at once.
-      await sql.query(recordCreatedJob, [
-        notifyPayload({
-          tenantId: viewer.tenantId,
-          reasonerType: job.reasonerType,
-          jobId: id,
-          revision: 1,
-          state: last,
-        }),
-      ]);
-      return id;
-    });
-    const created = await this.db.prisma.job.findUnique({ where: { id: jobId }, include: jobInclude });
-    if (!created) throw new Error(`job ${jobId} vanished after creation`);
-    return toJobRecord(created);
+  create(job: NewJob, viewer: Viewer): Promise<JobRecord> {
+    return createOneJob(this.db, job, viewer);
   }
 
   createMany(jobs: readonly NewJob[], viewer: Viewer): Promise<(JobRecord | GraphQLError)[]> {

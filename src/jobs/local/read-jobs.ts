@@ -115,6 +115,26 @@ function selectFrom(types?: readonly ReasonerType[]): string {
 }
 const SELECT = selectFrom();
 
+/**
+ * The job select over other row sources, for a statement that answers with the rows it just wrote
+ * (RETURNING) rather than reading them back: `source` is the jobs rows' source, `details` each
+ * detail table's (a table absent there has no rows for these jobs: its object reads as null). Same
+ * columns as every other job select, so toJob reads its rows.
+ */
+export function selectWrittenJobs(source: string, details: Readonly<Partial<Record<string, string>>>): string {
+  const fields = Object.keys(DETAILS) as DetailField[];
+  const absent = new Set<string>(fields.filter((field) => !details[DETAILS[field].table]));
+  return (
+    `select ${jobs.select("j", (name) => (absent.has(name) ? "null::json" : undefined))} from ${source} j ` +
+    fields
+      .flatMap((field) => {
+        const from = details[DETAILS[field].table];
+        return from ? [`left join ${from} ${DETAILS[field].alias} on ${DETAILS[field].alias}."jobId" = j."id"`] : [];
+      })
+      .join(" ")
+  );
+}
+
 /** The jobs of `ids` the viewer may see (readingSight), in no particular order: load and loadOne. */
 export async function selectVisibleJobs(sql: Sql, ids: readonly string[], viewer: Viewer): Promise<JobRecord[]> {
   const where = new Conditions();

@@ -78,9 +78,6 @@ export const recordingChanges = (
 /** Records one change given by value (its payload is $1). */
 export const recordOneChange = recordingChanges((record) => `${record.insert} values ($1)`);
 
-/** recordOneChange for the job a statement or Prisma write of the same transaction created. */
-export const recordCreatedJob = recordingChanges((record) => `${record.insert} values ($1)`, { createsJobs: true });
-
 /** The changes of one notification payload (one per line); lines that do not parse are skipped. */
 export function parseJobChanges(payload: string): JobChange[] {
   const changes: JobChange[] = [];

@@ -1,0 +1,146 @@
+// Two API processes on one PostgreSQL against one (issue #26): the same load, split across two
+// server processes sharing a database, or all of it on one. Servers are child processes (bench
+// /child-server.ts); the load generator stays here. Measured for
+// - creates: single `createJob` calls from 16 concurrent keep-alive clients (8 per process when two);
+// - external workers: two @jobs-api/client Workers of 8 slots each draining no-op jobs (one per
+//   process when two).
+// Two processes must never do less than one (>= 1.0x). Each side on its own fresh database; the
+// order alternates per run (ABBA).
+import { Worker } from "@jobs-api/client/node";
+import { type BenchCase, type CaseOptions, ratioEntry, type ResultEntry } from "../case.ts";
+import { type ChildServer, startChildServer } from "../child-server.ts";
+import { NOOP_QUEUE, NOOP_TYPE, postGraphql } from "../ours.ts";
+import { msSince } from "../stats.ts";
+import { concurrently } from "./creates.ts";
+
+const CLIENTS = 16;
+const WORKERS = 2;
+const SLOTS = 8;
+
+const CREATE_JOB = `mutation($input: CreateJobInput!) { createJob(input: $input) { job { jobId } } }`;
+const CREATE_JOBS = `mutation($inputs: [CreateJobInput!]!) { createJobs(inputs: $inputs) { error { code } } }`;
+
+const input = (i: number) => ({ reasonerType: NOOP_TYPE, reasonerName: NOOP_QUEUE, payload: { i } });
+
+/** `processes` servers on one fresh database; fn gets them, they are stopped after. */
+async function withServers<T>(processes: 1 | 2, fn: (servers: ChildServer[]) => Promise<T>): Promise<T> {
+  const first = await startChildServer(`two_${processes}`);
+  const servers = [first];
+  try {
+    // The second starts once the first has migrated the database.
+    if (processes === 2) servers.push(await startChildServer("two_second", { databaseUrl: first.databaseUrl }));
+    return await fn(servers);
+  } finally {
+    // The first owns the database (dropped on its stop): it goes last.
+    for (const s of servers.reverse()) await s.stop();
+  }
+}
+
+/** Creates per second: `jobs` createJob calls from CLIENTS clients, spread over the servers. */
+function creates(processes: 1 | 2, jobs: number): Promise<number> {
+  return withServers(processes, async (servers) => {
+    const urlOf = (client: number) => servers[client % servers.length]!.url;
+    const call = (client: number, i: number) => postGraphql(urlOf(client), CREATE_JOB, { input: input(i) });
+    await Promise.all(Array.from({ length: CLIENTS }, (_, c) => call(c, c)));
+    let client = 0;
+    const seconds = await concurrently(jobs, CLIENTS, async (i) => {
+      await call(client++ % CLIENTS, i);
+    });
+    return jobs / seconds;
+  });
+}
+
+/** Jobs per second drained by WORKERS external Workers of SLOTS slots, spread over the servers. */
+function drains(processes: 1 | 2, jobs: number): Promise<number> {
+  return withServers(processes, async (servers) => {
+    const url = servers[0]!.url;
+    for (let done = 0; done < jobs; done += 1000) {
+      const inputs = Array.from({ length: Math.min(1000, jobs - done) }, (_, k) => input(done + k));
+      await postGraphql(url, CREATE_JOBS, { inputs });
+    }
+    const { createApiKey } = await postGraphql<{ createApiKey: { secret: string } }>(
+      url,
+      `mutation { createApiKey(userId: "bench-worker", role: WORKER) { secret } }`,
+    );
+    const workers = Array.from(
+      { length: WORKERS },
+      (_, w) =>
+        new Worker({
+          url: servers[w % servers.length]!.url,
+          apiKey: createApiKey.secret,
+          name: `bench-${w}`,
+          reasonerTypes: [NOOP_TYPE],
+          reasonerNames: [NOOP_QUEUE],
+        }),
+    );
+    for (const w of workers) await w.register();
+    const stop = new AbortController();
+    let finished = 0;
+    let failed = 0;
+    const start = process.hrtime.bigint();
+    await Promise.all(
+      workers.map((w) =>
+        w.run(async () => ({ result: null }), {
+          concurrency: SLOTS,
+          signal: stop.signal,
+          onJobFinished: (f) => {
+            if (f.final?.state !== "SUCCEEDED") failed++;
+            if (++finished === jobs) stop.abort();
+          },
+        }),
+      ),
+    );
+    const seconds = msSince(start) / 1000;
+    if (failed || finished < jobs) throw new Error(`two processes: ${finished - failed} of ${jobs} jobs succeeded`);
+    return jobs / seconds;
+  });
+}
+
+export const twoProcessesCase: BenchCase = {
+  id: "two-processes",
+  title: "Two API processes on one PostgreSQL vs one",
+  async run(o: CaseOptions): Promise<ResultEntry[]> {
+    const createJobs = o.quick ? 500 : 10_000;
+    const drainJobs = o.jobs ?? (o.quick ? 1_000 : 10_000);
+    const made = { two: [] as number[], one: [] as number[] };
+    const drained = { two: [] as number[], one: [] as number[] };
+    for (let r = 0; r < o.runs; r++) {
+      const order = r % 2 === 0 ? ([1, 2] as const) : ([2, 1] as const);
+      for (const n of order) (n === 2 ? made.two : made.one).push(await creates(n, createJobs));
+      o.log(
+        `two processes run ${r + 1}/${o.runs} creates: two ${made.two.at(-1)!.toFixed(0)} jobs/s, one ${made.one.at(-1)!.toFixed(0)} jobs/s`,
+      );
+      for (const n of [...order].reverse() as (1 | 2)[])
+        (n === 2 ? drained.two : drained.one).push(await drains(n, drainJobs));
+      o.log(
+        `two processes run ${r + 1}/${o.runs} external workers: two ${drained.two.at(-1)!.toFixed(0)} jobs/s, one ${drained.one.at(-1)!.toFixed(0)} jobs/s`,
+      );
+    }
+    const machine =
+      "both processes, PostgreSQL and the load generator share this machine's cores (2 here), so the second process adds no CPU";
+    return [
+      ratioEntry({
+        name: `two processes: createJob from ${CLIENTS} clients, two API processes vs one`,
+        ours: made.two,
+        peer: made.one,
+        unit: "jobs/s",
+        better: "higher",
+        minRatio: 1.0,
+        target: ">= 1.0x",
+        runs: o.runs,
+        note: `${createJobs} jobs per run, clients split evenly over the processes; ${machine}`,
+      }),
+      ratioEntry({
+        name: `two processes: external workers (${WORKERS} x ${SLOTS} slots), two API processes vs one`,
+        ours: drained.two,
+        peer: drained.one,
+        unit: "jobs/s",
+        better: "higher",
+        minRatio: 1.0,
+        target: ">= 1.0x",
+        runs: o.runs,
+        note: `${drainJobs} no-op jobs per run, one Worker per process when two; ${machine}`,
+      }),
+    ];
+  },
+};
