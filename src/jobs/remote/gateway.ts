@@ -21,7 +21,7 @@ import type { GenerationKind, JobFilter, JobKey, JobRecord, ReasonerType, Viewer
 import type { NewJob } from "../new-job.ts";
 import type { Logger } from "../../logger.ts";
 import { RemoteAgentExtras } from "./agent-extras.ts";
-import { partSelection, prefetchParts, RemoteExpansions } from "./expansions.ts";
+import { partSelection, prefetchParts, RemoteExpansions, readParts } from "./expansions.ts";
 import { UpstreamLive, mapIterator, mergeIterators } from "./live.ts";
 import {
   EVENT_SELECTION,
@@ -155,6 +155,24 @@ export class RemoteJobGateway implements JobGateway {
     return data.nodes.map((n) => (n?.raw ? toJobRecord(n.raw, viewer) : null));
   }
 
+  async loadWith(
+    key: JobKey,
+    viewer: Viewer,
+    prefetch: ListPrefetch,
+  ): Promise<{ job: JobRecord; prefetched: Prefetched } | null> {
+    const parts = prefetchParts(prefetch, viewer);
+    const extra = partSelection(parts.map((p) => p.part));
+    const data = await this.upstream.request<{ node: Record<string, unknown> | null }>({
+      query: `query LoadWith(${["$id: ID!", ...extra.declared].join(", ")}) { node(id: $id) { ... on Job { ${JOB_SELECTION} } ${extra.fragments} } }`,
+      variables: { id: globalJobId(key), ...extra.variables },
+      viewer,
+      idempotent: true,
+    });
+    if (!data.node?.raw) return null;
+    const job = this.record(data.node.raw, viewer);
+    return { job, prefetched: readParts(parts, job.id, data.node) };
+  }
+
   /**
    * One upstream call with one `jobs` field per family asked for, merged newest first. The cursor
    * holds each family's upstream cursor, so the merge never skips or repeats.
@@ -203,13 +221,8 @@ export class RemoteJobGateway implements JobGateway {
     for (const item of taken) {
       at[item.type] = item.cursor;
       this.cursors.set(item.job, encodeCursor(at));
-      if (parts.length) {
-        const expansions: Prefetched = { events: [], logs: [] };
-        for (const [i, { part, store }] of parts.entries()) {
-          store(expansions, part.read(item.job.id, (item.node as Record<string, unknown>)[`x${i}`] ?? null));
-        }
-        prefetched.set(item.job.id, expansions);
-      }
+      if (parts.length)
+        prefetched.set(item.job.id, readParts(parts, item.job.id, item.node as Record<string, unknown>));
     }
     return {
       items: taken.map((i) => i.job),
