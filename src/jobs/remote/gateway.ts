@@ -33,6 +33,7 @@ import {
   toLogLine,
 } from "./records.ts";
 import { Upstream, type UpstreamObserver } from "./upstream.ts";
+import { RemoteWorkers } from "./workers.ts";
 
 /** The create mutations a front forwards as they came: the same input, idempotency key included. */
 const CREATE_MUTATIONS: Record<string, { inputType: string } | undefined> = {
@@ -72,6 +73,8 @@ export class RemoteJobGateway implements JobGateway {
 
   readonly live: UpstreamLive;
   readonly agent: RemoteAgentExtras;
+  /** The worker protocol for this upstream's families, relayed (src/workers/relay.ts routes to it). */
+  readonly workers: RemoteWorkers;
   readonly generation = {
     estimateCredits: async (kind: GenerationKind, rows: number, viewer: Viewer): Promise<CreditEstimate> => {
       const data = await this.upstream.request<{ estimateCredits: CreditEstimate }>({
@@ -99,6 +102,7 @@ export class RemoteJobGateway implements JobGateway {
     this.upstream = new Upstream(config, observer);
     this.live = new UpstreamLive(this.upstream, config.apiKey, logger);
     this.agent = new RemoteAgentExtras(this.upstream);
+    this.workers = new RemoteWorkers(config.name, this.upstream);
   }
 
   get url(): string {
