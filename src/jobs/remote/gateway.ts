@@ -22,6 +22,7 @@ import type { NewJob } from "../new-job.ts";
 import type { Logger } from "../../logger.ts";
 import { RemoteAgentExtras } from "./agent-extras.ts";
 import { partSelection, prefetchParts, RemoteExpansions, readParts } from "./expansions.ts";
+import { relayChanges } from "./changes.ts";
 import { UpstreamLive, mapIterator, mergeIterators } from "./live.ts";
 import {
   EVENT_SELECTION,
@@ -42,6 +43,9 @@ const CREATE_MUTATIONS: Record<string, { inputType: string } | undefined> = {
   addAgentJob: { inputType: "AddAgentJobInput!" },
   runBatchJob: { inputType: "RunBatchJobInput!" },
 };
+
+/** Jobs read per filter when a relayed jobsChanged catches up (the newest ones created during a gap). */
+const CATCH_UP_PAGE = 200;
 
 /** Per upstream type, its list position (the upstream's own cursor); absent: from the start. */
 type Positions = Partial<Record<ReasonerType, string>>;
@@ -288,9 +292,13 @@ export class RemoteJobGateway implements JobGateway {
     return this.distinctJobs(source, viewer);
   }
 
-  /** jobsChanged, relayed: one upstream operation per family asked for. */
+  /**
+   * jobsChanged, relayed: one upstream operation per family asked for; after an upstream gap, what
+   * changed meanwhile is read and sent (relayChanges), so the subscriber misses nothing.
+   */
   watchJobs(filter: JobFilter, viewer: Viewer): AsyncIterableIterator<JobRecord> {
-    const sources = this.typesOf(filter).map((t) =>
+    const types = this.typesOf(filter);
+    const sources = types.map((t) =>
       this.live.subscribe<{ raw: unknown }>(
         `subscription($f: JobFilter) { jobsChanged(filter: $f) { ${JOB_SELECTION} } }`,
         "jobsChanged",
@@ -298,7 +306,45 @@ export class RemoteJobGateway implements JobGateway {
         viewer,
       ),
     );
-    return mapIterator(mergeIterators(sources), (j) => this.record(j.raw, viewer));
+    return relayChanges({
+      live: mapIterator(mergeIterators(sources), (j) => this.record(j.raw, viewer)),
+      onGap: (listener) => this.live.onGap(listener),
+      open: () =>
+        this.readJobs(
+          types.map((t) => ({ ...upstreamFilter(filter, t), onlyActive: true })),
+          viewer,
+        ),
+      since: async (followed, since) => {
+        const created = await this.readJobs(
+          [
+            ...types.map((t) => upstreamFilter(filter, t)),
+            ...followed.map((f) => ({ ...upstreamFilter(filter, f.reasonerType), jobId: f.jobId })),
+          ],
+          viewer,
+        );
+        // The newest pages hold every job created since; the followed ones count whatever their age.
+        const ids = new Set(followed.map((f) => f.jobId));
+        return created.filter((j) => ids.has(j.id) || j.createdOn >= since);
+      },
+    });
+  }
+
+  /** The first page (newest first) of each filter, in one upstream request. */
+  private async readJobs(filters: Record<string, unknown>[], viewer: Viewer): Promise<JobRecord[]> {
+    if (filters.length === 0) return [];
+    const data = await this.upstream.request<Record<string, { edges: { node: { raw: unknown } }[] }>>({
+      query: `query Read(${filters.map((_f, i) => `$f${i}: JobFilter`).join(", ")}) { ${filters.map((_f, i) => `t${i}: jobs(filter: $f${i}, first: ${CATCH_UP_PAGE}) { edges { node { ${JOB_SELECTION} } } }`).join(" ")} }`,
+      variables: Object.fromEntries(filters.map((f, i) => [`f${i}`, f])),
+      viewer,
+      idempotent: true,
+    });
+    const byId = new Map<string, JobRecord>();
+    for (const field of Object.values(data))
+      for (const edge of field.edges) {
+        const job = this.record(edge.node.raw, viewer);
+        byId.set(job.id, job);
+      }
+    return [...byId.values()];
   }
 
   /** jobEvents, relayed; re-sent after a reconnect from the last cursor delivered. */
