@@ -248,6 +248,13 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
     };
     expect(node.statusHistory.map((s) => s.state)).toContain("SUCCEEDED");
     expect(node.artifacts.length).toBeGreaterThan(0);
+    // A single-job read with expansions is one upstream request too, and the same as at the upstream.
+    const SINGLE = `query($id: ID!) { job(reasonerType: GENERATION, jobId: $id) { jobId state statusHistory { state }
+      artifacts { name sizeBytes } events(first: 2) { edges { node { cursor } } pageInfo { hasNextPage } } } }`;
+    const beforeOne = await upstreamRequests(gen.url);
+    const one = await alice.request<{ job: { statusHistory: { state: string }[] } }>(SINGLE, { id: jobId });
+    expect((await upstreamRequests(gen.url)) - beforeOne).toBe(1);
+    expect(one).toEqual(await aliceUpstream.request(SINGLE, { id: jobId }));
     // Its evidence and seal are the upstream's, checked there.
     const evidence = await alice.request<{
       job: { evidence: { verified: boolean; files: { name: string }[] }; seal: { sealHash: string } | null };
