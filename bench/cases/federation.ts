@@ -105,7 +105,7 @@ export const federationCase: BenchCase = {
           name: "federation: page of 50 jobs with expansions, through a front vs at the upstream (latency)",
           ours: pageFront,
           peer: pageDirect,
-          note: `sequential, ${pages} of each per run, alternating, medians; the front makes 2 upstream requests per page (the list, then every expansion of every job together)`,
+          note: `sequential, ${pages} of each per run, alternating, medians; one upstream request per page (the list with the expansions the client selected, just the fields it selected on them); the front then executes the client's query over the answer itself, on the same event loop as the upstream here, so its own work adds to the upstream's`,
         }),
         ratioEntry({
           ...common,

@@ -38,6 +38,11 @@ export interface ListPrefetch {
   logSpans: boolean;
   events: EventWindow[];
   logs: LogWindow[];
+  /**
+   * The fields the caller selected on each expansion's items (events and logs: on their nodes);
+   * absent: every field. A remote gateway asks its upstream for no more.
+   */
+  selected?: Partial<Record<"statusHistory" | "artifacts" | "problems" | "events" | "logs", Set<string>>>;
 }
 
 /** One listed job's prefetched expansions, as the loaders would have read them. */
@@ -246,6 +251,15 @@ export interface JobGateway {
   createMany?(jobs: readonly NewJob[], viewer: Viewer): Promise<(JobRecord | GraphQLError)[]>;
   /** Jobs the viewer may see, in key order; null for missing or invisible ones. */
   load(keys: readonly JobKey[], viewer: Viewer): Promise<(JobRecord | null)[]>;
+  /**
+   * One job with the expansions its caller selected, in one read (remote gateways: one upstream
+   * request); absent where the loaders batch cheaply anyway (the local gateway).
+   */
+  loadWith?(
+    key: JobKey,
+    viewer: Viewer,
+    prefetch: ListPrefetch,
+  ): Promise<{ job: JobRecord; prefetched: Prefetched } | null>;
   /** Newest first (createdOn, then id, descending), after the cursor. */
   list(
     filter: JobFilter,

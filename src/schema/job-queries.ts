@@ -10,7 +10,7 @@ import type { ListedJob } from "../jobs/service.ts";
 import { builder } from "./builder.ts";
 import { ArchiveStatusEnum, JobStateEnum, ReasonerTypeEnum } from "./enums.ts";
 import { ArtifactRef, JobRef } from "./job.ts";
-import { listPrefetch, primeLoaders } from "./list-prefetch.ts";
+import { jobPrefetch, listPrefetch, prefetchesAny, primeJob, primeLoaders } from "./list-prefetch.ts";
 
 export function jobKey(reasonerType: JobRecord["reasonerType"], jobId: string | number) {
   const id = String(jobId);
@@ -79,9 +79,18 @@ builder.queryFields((t) => ({
     type: JobRef,
     nullable: true,
     args: { reasonerType: t.arg({ type: ReasonerTypeEnum, required: true }), jobId: t.arg.id({ required: true }) },
-    resolve: (_root, args, ctx) => {
+    resolve: async (_root, args, ctx, info) => {
       const key = jobKey(args.reasonerType, args.jobId);
-      return key.valid ? ctx.loaders.job.load(key) : null;
+      if (!key.valid) return null;
+      // A remote gateway reads the job and its selected expansions in one upstream request.
+      const gateway = ctx.services.registry.for(key.reasonerType);
+      const prefetch = gateway.loadWith ? jobPrefetch(info) : undefined;
+      if (!gateway.loadWith || !prefetch || !prefetchesAny(prefetch)) return ctx.loaders.job.load(key);
+      const read = await gateway.loadWith(key, ctx.viewer, prefetch);
+      if (!read) return null;
+      ctx.loaders.job.prime(key, read.job);
+      primeJob(read.job, read.prefetched, ctx);
+      return read.job;
     },
   }),
   jobs: t.field({

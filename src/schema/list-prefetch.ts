@@ -11,7 +11,8 @@ import {
 } from "graphql";
 import { getArgumentValues } from "graphql/execution/values.js";
 import { pageSize, parseSeqCursor } from "../jobs/cursor.ts";
-import type { ListPrefetch } from "../jobs/gateway.ts";
+import type { ListPrefetch, Prefetched } from "../jobs/gateway.ts";
+import type { JobRecord } from "../jobs/model.ts";
 import type { JobsPage } from "../jobs/service.ts";
 import type { Context } from "./context.ts";
 
@@ -30,7 +31,22 @@ const childrenNamed = (fields: FieldNode[], name: string, info: GraphQLResolveIn
 /** The expansions selected on `edges { node { ... } }` of the jobs field being resolved. */
 export function listPrefetch(info: GraphQLResolveInfo): ListPrefetch {
   const connectionFields = info.fieldNodes.flatMap((f) => collectFields(f.selectionSet, info, []));
-  const nodeFields = childrenNamed(childrenNamed(connectionFields, "edges", info), "node", info);
+  return selectedExpansions(childrenNamed(childrenNamed(connectionFields, "edges", info), "node", info), info);
+}
+
+/** The expansions selected on the job the field being resolved returns (`job(...) { ... }`). */
+export function jobPrefetch(info: GraphQLResolveInfo): ListPrefetch {
+  return selectedExpansions(
+    info.fieldNodes.flatMap((f) => collectFields(f.selectionSet, info, [])),
+    info,
+  );
+}
+
+/** Whether a prefetch asks for anything beyond the job itself. */
+export const prefetchesAny = (p: ListPrefetch): boolean =>
+  p.statusHistory || p.artifacts || p.problems || p.logSpans || p.events.length > 0 || p.logs.length > 0;
+
+function selectedExpansions(nodeFields: FieldNode[], info: GraphQLResolveInfo): ListPrefetch {
   const job = info.schema.getType("Job") as GraphQLInterfaceType;
   const prefetch: ListPrefetch = {
     statusHistory: false,
@@ -40,11 +56,13 @@ export function listPrefetch(info: GraphQLResolveInfo): ListPrefetch {
     events: [],
     logs: [],
   };
+  prefetch.selected = operationSelections(info);
   for (const field of nodeFields) {
     const name = field.name.value;
     try {
-      if (name === "statusHistory" || name === "artifacts" || name === "problems") prefetch[name] = true;
-      else if (name === "execTimeMs") prefetch.logSpans = true;
+      if (name === "statusHistory" || name === "artifacts" || name === "problems") {
+        prefetch[name] = true;
+      } else if (name === "execTimeMs") prefetch.logSpans = true;
       else if (name === "events" || name === "logs") {
         const args = getArgumentValues(job.getFields()[name]!, field, info.variableValues) as {
           stream?: string;
@@ -65,16 +83,60 @@ export function listPrefetch(info: GraphQLResolveInfo): ListPrefetch {
   return prefetch;
 }
 
+type Selections = NonNullable<ListPrefetch["selected"]>;
+const EXPANSIONS = new Set<keyof Selections>(["statusHistory", "artifacts", "problems", "events", "logs"]);
+const selectionsOf = new WeakMap<object, Selections>();
+
+/**
+ * The fields selected on each expansion's items anywhere in the operation (events and logs: on
+ * their nodes). Any resolver that reads a primed loader in this request is reached through one of
+ * them, so rows read with just these fields serve every one.
+ */
+function operationSelections(info: GraphQLResolveInfo): Selections {
+  const cached = selectionsOf.get(info.operation);
+  if (cached) return cached;
+  const selections: Selections = {};
+  const seen = new Set<string>();
+  const walk = (set: SelectionSetNode | undefined) => {
+    for (const selection of set?.selections ?? []) {
+      if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        if (seen.has(selection.name.value)) continue;
+        seen.add(selection.name.value);
+        walk(info.fragments[selection.name.value]?.selectionSet);
+        continue;
+      }
+      if (selection.kind === Kind.FIELD && EXPANSIONS.has(selection.name.value as keyof Selections)) {
+        const name = selection.name.value as keyof Selections;
+        const children = collectFields(selection.selectionSet, info, []);
+        const items =
+          name === "events" || name === "logs"
+            ? childrenNamed(childrenNamed(children, "edges", info), "node", info)
+            : children;
+        const names = (selections[name] ??= new Set());
+        for (const f of items) names.add(f.name.value);
+      }
+      walk(selection.selectionSet);
+    }
+  };
+  walk(info.operation.selectionSet);
+  selectionsOf.set(info.operation, selections);
+  return selections;
+}
+
 /** Primes the request's loaders with what the gateways read together with the page. */
 export function primeLoaders(page: JobsPage, ctx: Context): void {
   for (const { job } of page.items) {
     const p = page.prefetched.get(job.id);
-    if (!p) continue;
-    if (p.statusHistory) ctx.loaders.statusHistory.prime(job, p.statusHistory);
-    if (p.artifacts) ctx.loaders.artifacts.prime(job, p.artifacts);
-    if (p.problems) ctx.loaders.problems.prime(job, p.problems);
-    if (p.logSpan !== undefined) ctx.loaders.logSpan.prime(job, p.logSpan);
-    for (const { window, rows } of p.events) ctx.loaders.events(window).prime(job, rows);
-    for (const { window, rows } of p.logs) ctx.loaders.logs(window).prime(job, rows);
+    if (p) primeJob(job, p, ctx);
   }
+}
+
+/** Primes the request's loaders with one job's expansions, read together with it. */
+export function primeJob(job: JobRecord, p: Prefetched, ctx: Context): void {
+  if (p.statusHistory) ctx.loaders.statusHistory.prime(job, p.statusHistory);
+  if (p.artifacts) ctx.loaders.artifacts.prime(job, p.artifacts);
+  if (p.problems) ctx.loaders.problems.prime(job, p.problems);
+  if (p.logSpan !== undefined) ctx.loaders.logSpan.prime(job, p.logSpan);
+  for (const { window, rows } of p.events) ctx.loaders.events(window).prime(job, rows);
+  for (const { window, rows } of p.logs) ctx.loaders.logs(window).prime(job, rows);
 }

@@ -7,7 +7,14 @@ import { itemsOrErrors } from "../schema/list-items.ts";
 import type { Context } from "../schema/context.ts";
 import { GenerationKindEnum, JobStateEnum, ReasonerTypeEnum } from "../schema/enums.ts";
 import { JobRef } from "../schema/job.ts";
-import { type Lease, type LeaseStatus, MAX_COMPLETIONS_PER_CALL, type WorkerRecord } from "./protocol/service.ts";
+import type { WorkerView } from "../jobs/remote/workers.ts";
+import {
+  type Lease,
+  type LeaseStatus,
+  MAX_COMPLETIONS_PER_CALL,
+  requireWorkerRole,
+} from "./protocol/service.ts";
+import { relayForTypes, relayOf } from "./relay.ts";
 import { MAX_CLAIM_BATCH } from "./protocol/sql/claimJob.ts";
 
 /** Workers listed when `first` is not given. */
@@ -26,7 +33,14 @@ async function freshJob(ctx: Context, reasonerType: ReasonerType, jobId: string)
   return job;
 }
 
-const WorkerRef = builder.objectRef<WorkerRecord>("Worker").implement({
+/** A worker-protocol call on a worker id or lease token an upstream handed out: relayed there. */
+function relayed(ctx: Context, handle: string) {
+  const relay = relayOf(ctx.services.registry, handle);
+  if (relay) requireWorkerRole(ctx.viewer);
+  return relay;
+}
+
+const WorkerRef = builder.objectRef<WorkerView>("Worker").implement({
   fields: (t) => ({
     id: t.exposeID("id"),
     name: t.exposeString("name"),
@@ -131,11 +145,17 @@ builder.mutationFields((t) => ({
   registerWorker: t.field({
     type: WorkerRef,
     args: { input: t.arg({ type: RegisterWorkerInput, required: true }) },
-    resolve: (_root, { input }, ctx) =>
-      ctx.services.protocol.registerWorker(
+    resolve: (_root, { input }, ctx) => {
+      const relay = relayForTypes(ctx.services.registry, input.reasonerTypes);
+      if (relay) {
+        requireWorkerRole(ctx.viewer);
+        return relay.register(input, ctx.viewer);
+      }
+      return ctx.services.protocol.registerWorker(
         { ...input, poolId: input.poolId == null ? input.poolId : String(input.poolId) },
         ctx.viewer,
-      ),
+      );
+    },
   }),
   claimJob: t.field({
     type: ClaimResultRef,
@@ -145,6 +165,11 @@ builder.mutationFields((t) => ({
       leaseSeconds: t.arg.int({ required: false, defaultValue: DEFAULT_LEASE_SECONDS }),
     },
     resolve: async (_root, args, ctx) => {
+      const relay = relayed(ctx, String(args.workerId));
+      if (relay) {
+        const [relayedLease] = await relay.workers.claim(relay.handle, args.leaseSeconds, 1, ctx.viewer);
+        return relayedLease ?? { message: "no eligible job is waiting for this worker" };
+      }
       const [lease] = await ctx.services.protocol.claimForWorker(String(args.workerId), args.leaseSeconds, ctx.viewer);
       if (!lease) return { message: "no eligible job is waiting for this worker" };
       return {
@@ -163,6 +188,8 @@ builder.mutationFields((t) => ({
       limit: t.arg.int({ required: true }),
     },
     resolve: async (_root, args, ctx) => {
+      const relay = relayed(ctx, String(args.workerId));
+      if (relay) return relay.workers.claim(relay.handle, args.leaseSeconds, args.limit, ctx.viewer);
       const leases = await ctx.services.protocol.claimForWorker(
         String(args.workerId),
         args.leaseSeconds,
@@ -177,7 +204,11 @@ builder.mutationFields((t) => ({
   heartbeat: t.field({
     type: LeaseStatusRef,
     args: { leaseToken: t.arg.string({ required: true }), progress: t.arg({ type: "JSON", required: false }) },
-    resolve: (_root, args, ctx) => ctx.services.protocol.heartbeat(args.leaseToken, args.progress, ctx.viewer),
+    resolve: (_root, args, ctx) => {
+      const relay = relayed(ctx, args.leaseToken);
+      if (relay) return relay.workers.heartbeat(relay.handle, args.progress, ctx.viewer);
+      return ctx.services.protocol.heartbeat(args.leaseToken, args.progress, ctx.viewer);
+    },
   }),
   updateJobStatus: t.field({
     type: JobRef,
@@ -187,8 +218,11 @@ builder.mutationFields((t) => ({
       state: t.arg({ type: JobStateEnum, required: true }),
       message: t.arg.string({ required: false }),
     },
-    resolve: (_root, args, ctx) =>
-      ctx.services.protocol.updateStatus(args.leaseToken, args.state, args.message, ctx.viewer),
+    resolve: (_root, args, ctx) => {
+      const relay = relayed(ctx, args.leaseToken);
+      if (relay) return relay.workers.updateStatus(relay.handle, args.state, args.message, ctx.viewer);
+      return ctx.services.protocol.updateStatus(args.leaseToken, args.state, args.message, ctx.viewer);
+    },
   }),
   appendJobEvents: t.int({
     args: {
@@ -196,15 +230,22 @@ builder.mutationFields((t) => ({
       stream: t.arg.string({ required: false, defaultValue: "progress" }),
       events: t.arg({ type: ["JSON"], required: true }),
     },
-    resolve: (_root, args, ctx) =>
-      ctx.services.protocol.appendEvents(args.leaseToken, args.stream, args.events, ctx.viewer),
+    resolve: (_root, args, ctx) => {
+      const relay = relayed(ctx, args.leaseToken);
+      if (relay) return relay.workers.appendEvents(relay.handle, args.stream, args.events, ctx.viewer);
+      return ctx.services.protocol.appendEvents(args.leaseToken, args.stream, args.events, ctx.viewer);
+    },
   }),
   appendJobLogs: t.int({
     args: {
       leaseToken: t.arg.string({ required: true }),
       lines: t.arg({ type: [LogLineInput], required: true }),
     },
-    resolve: (_root, args, ctx) => ctx.services.protocol.appendLogs(args.leaseToken, args.lines, ctx.viewer),
+    resolve: (_root, args, ctx) => {
+      const relay = relayed(ctx, args.leaseToken);
+      if (relay) return relay.workers.appendLogs(relay.handle, args.lines, ctx.viewer);
+      return ctx.services.protocol.appendLogs(args.leaseToken, args.lines, ctx.viewer);
+    },
   }),
   completeJob: t.field({
     type: JobRef,
@@ -215,6 +256,13 @@ builder.mutationFields((t) => ({
       problems: t.arg({ type: [ProblemInput], required: false }),
     },
     resolve: async (_root, args, ctx) => {
+      const relay = relayed(ctx, args.leaseToken);
+      if (relay)
+        return relay.workers.complete(
+          relay.handle,
+          { ...args, artifactIds: args.artifactIds?.map(String) },
+          ctx.viewer,
+        );
       const protocol = ctx.services.protocol;
       const done = await protocol.complete(
         args.leaseToken,
@@ -232,16 +280,24 @@ builder.mutationFields((t) => ({
     description: `completeJob for up to ${MAX_COMPLETIONS_PER_CALL} leases in one operation, answered in order. Each completion succeeds or fails on its own: a failed one is null, with its error at path [completeJobs, index] (LEASE_LOST, BAD_USER_INPUT, ...). A worker whose slots finish together reports them all with one call.`,
     args: { completions: t.arg({ type: [JobCompletionInput], required: true }) },
     resolve: (_root, args, ctx) => {
-      const completing = ctx.services.protocol.completeMany(
-        args.completions.map((c) => ({
-          leaseToken: c.leaseToken,
-          result: c.result,
-          artifactIds: c.artifactIds?.map(String) ?? null,
-          problems: c.problems,
-        })),
-        ctx.viewer,
+      const completions = args.completions.map((c) => ({
+        leaseToken: c.leaseToken,
+        result: c.result,
+        artifactIds: c.artifactIds?.map(String) ?? null,
+        problems: c.problems,
+      }));
+      // Relayed leases complete upstream one by one; the front's own together, as before.
+      const relays = completions.map((c) => relayed(ctx, c.leaseToken));
+      const local = completions.filter((_c, i) => !relays[i]);
+      const completing = local.length ? ctx.services.protocol.completeMany(local, ctx.viewer) : [];
+      let next = 0;
+      return itemsOrErrors(
+        completions.map((c, i) => {
+          const relay = relays[i];
+          if (relay) return relay.workers.complete(relay.handle, c, ctx.viewer);
+          return completing[next++]!.then((done) => freshJob(ctx, done.reasonerType, done.jobId));
+        }),
       );
-      return itemsOrErrors(completing.map((p) => p.then((done) => freshJob(ctx, done.reasonerType, done.jobId))));
     },
   }),
   failJob: t.field({
@@ -253,6 +309,8 @@ builder.mutationFields((t) => ({
       problems: t.arg({ type: [ProblemInput], required: false }),
     },
     resolve: async (_root, args, ctx) => {
+      const relay = relayed(ctx, args.leaseToken);
+      if (relay) return relay.workers.fail(relay.handle, args.error, args.retryable, args.problems, ctx.viewer);
       const protocol = ctx.services.protocol;
       const failed = await protocol.fail(args.leaseToken, args.error, args.retryable, ctx.viewer, args.problems);
       return freshJob(ctx, failed.reasonerType, failed.jobId);

@@ -10,9 +10,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Child, startServerProcess, stopChild } from "../execution/processes.ts";
+import { Worker } from "@jobs-api/client/node";
 import { createPgDatabase } from "../helpers/backends.ts";
+import { startTcpProxy, type TcpProxy } from "../helpers/tcp-proxy.ts";
 import { ADMIN_KEY, type GraphQLClient, graphqlClient } from "../helpers/server.ts";
-import { agentWorker, type EventView, JOB_EVENTS, JOB_UPDATED, type JobView, moves } from "../live/driver.ts";
+import {
+  agentWorker,
+  type ChangedView,
+  type EventView,
+  JOB_EVENTS,
+  JOB_UPDATED,
+  JOBS_CHANGED,
+  type JobView,
+  moves,
+} from "../live/driver.ts";
 import { type LiveClient, liveClient } from "../live/ws-client.ts";
 
 const pgDatabase = await createPgDatabase().catch(() => null);
@@ -26,7 +37,7 @@ async function freePort(): Promise<number> {
 }
 
 /** Server start-up on a machine shared with other test suites can be slow. */
-const START_MS = 150_000;
+const START_MS = 300_000;
 const AGENTS_GATEWAY_KEY = "jobs_test-gateway-key-0123456789abcdef";
 const baseEnv = { JOBS_ADMIN_API_KEY: ADMIN_KEY, JOBS_LOG_LEVEL: "warn", NODE_ENV: "test", JOBS_METRICS_PUBLIC: "1" };
 
@@ -47,6 +58,13 @@ async function upstreamRequests(url: string): Promise<number> {
   );
 }
 
+/** Subscriptions of one field open at an upstream, from its gauge. */
+async function upstreamSubscriptions(url: string, field: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.match(new RegExp(`^jobs_subscriptions_open\\{field="${field}"\\} (\\d+)`, "m"));
+  return line ? Number(line[1]) : 0;
+}
+
 const ADD_AGENT = `mutation($n: String) { addAgentJob(input: { functionName: "mesh", displayName: $n }) { job { jobId state } } }`;
 const CREATE_GEN = `mutation($k: String) { createGenerationJob(input: { kind: MOCK, rows: 20, seed: 7, idempotencyKey: $k }) { job { jobId state reasonerType } } }`;
 const CREATE_LOGIC = `mutation($n: String) { createJob(input: { reasonerType: LOGIC, reasonerName: "rel", payload: { q: 1 }, name: $n }) { job { jobId } } }`;
@@ -65,6 +83,8 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
   let genGatewayKey: string;
   let aliceKey: string;
   let agentsWorkerKey: string;
+  /** The front reaches "agents" through this, so a test can cut the link while both stay up. */
+  let agentsLink: TcpProxy;
   const sockets: LiveClient[] = [];
 
   const tempDir = () => {
@@ -82,6 +102,8 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
       JOBS_DATA_DIR: tempDir(),
       JOBS_WORKERS: "0",
       JOBS_GATEWAY_API_KEY: AGENTS_GATEWAY_KEY,
+      // A lease must outlive the upstream's restart mid-test (which can take a minute on a loaded machine).
+      JOBS_SWEEP_INTERVAL_MS: "0",
     };
     [gen, agents] = await Promise.all([
       startServerProcess(
@@ -94,6 +116,7 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
     agents.url = agents.url.replace("localhost", "127.0.0.1");
     genAdmin = graphqlClient(gen.url, ADMIN_KEY);
     genGatewayKey = await createKey(genAdmin, "front", "GATEWAY");
+    agentsLink = await startTcpProxy("127.0.0.1", agentsPort);
     front = await startServerProcess(
       {
         ...baseEnv,
@@ -103,7 +126,7 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
           { name: "gen", url: `${gen.url}/graphql`, apiKey: genGatewayKey, reasonerTypes: ["GENERATION"] },
           {
             name: "agents",
-            url: `${agents.url}/graphql`,
+            url: `http://127.0.0.1:${agentsLink.port}/graphql`,
             apiKey: AGENTS_GATEWAY_KEY,
             reasonerTypes: ["AGENT"],
             timeoutMs: 2000,
@@ -118,11 +141,12 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
     alice = graphqlClient(front.url, aliceKey);
     agentsWorkerKey = await createKey(graphqlClient(agents.url, ADMIN_KEY), "mesher", "WORKER");
     bob = graphqlClient(front.url, await createKey(frontAdmin, "bob", "MEMBER"));
-  }, 400_000);
+  }, 700_000);
 
   afterAll(async () => {
     await Promise.all(sockets.map((s) => s.dispose()));
     await Promise.all([front, gen, agents].filter(Boolean).map((c) => stopChild(c)));
+    await agentsLink?.close();
     await pgDatabase?.drop();
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
@@ -224,6 +248,13 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
     };
     expect(node.statusHistory.map((s) => s.state)).toContain("SUCCEEDED");
     expect(node.artifacts.length).toBeGreaterThan(0);
+    // A single-job read with expansions is one upstream request too, and the same as at the upstream.
+    const SINGLE = `query($id: ID!) { job(reasonerType: GENERATION, jobId: $id) { jobId state statusHistory { state }
+      artifacts { name sizeBytes } events(first: 2) { edges { node { cursor } } pageInfo { hasNextPage } } } }`;
+    const beforeOne = await upstreamRequests(gen.url);
+    const one = await alice.request<{ job: { statusHistory: { state: string }[] } }>(SINGLE, { id: jobId });
+    expect((await upstreamRequests(gen.url)) - beforeOne).toBe(1);
+    expect(one).toEqual(await aliceUpstream.request(SINGLE, { id: jobId }));
     // Its evidence and seal are the upstream's, checked there.
     const evidence = await alice.request<{
       job: { evidence: { verified: boolean; files: { name: string }[] }; seal: { sealHash: string } | null };
@@ -352,6 +383,72 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
     expect(upstreamRerun.job?.createdBy).toBe("alice");
   }, 60_000);
 
+  it("relays the worker protocol: an SDK worker pointed at the front runs upstream jobs to completion", async () => {
+    // "mesher" is a WORKER at the front and at the upstream (which applies its own role for it).
+    const frontWorkerKey = await createKey(graphqlClient(front.url, ADMIN_KEY), "mesher", "WORKER");
+    const jobId = (await alice.request<{ addAgentJob: { job: { jobId: string } } }>(ADD_AGENT, { n: "via-front" }))
+      .addAgentJob.job.jobId;
+    const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
+    const worker = new Worker({
+      url: front.url,
+      apiKey: frontWorkerKey,
+      name: "front-mesher",
+      reasonerTypes: ["AGENT"],
+      logger: quiet,
+    });
+    const registration = await worker.register();
+    // Handles the upstream gave out come back naming their gateway, so later calls find it.
+    expect(registration.id).toMatch(/^@agents\//);
+    const tokens = new Map<string, string>();
+    const finished = new Map<string, string | null>();
+    const stop = new AbortController();
+    let ran: () => void = () => undefined;
+    const ranIt = new Promise<void>((resolve) => (ran = resolve));
+    const running = worker.run(
+      async (ctx) => {
+        tokens.set(ctx.job.jobId, ctx.lease.token);
+        await ctx.status("RUNNING");
+        await ctx.event({ n: 1 });
+        await ctx.log("meshing");
+        await ctx.progress({ percent: 50 });
+        return {};
+      },
+      {
+        signal: stop.signal,
+        concurrency: 2,
+        onJobFinished: (f) => {
+          finished.set(f.job.jobId, f.final?.state ?? null);
+          if (f.job.jobId === jobId) ran();
+        },
+      },
+    );
+    await ranIt;
+    stop.abort();
+    await running;
+    expect(tokens.get(jobId)).toMatch(/^@agents\//);
+    expect(finished.get(jobId)).toBe("SUCCEEDED");
+    // The upstream holds what the worker reported, done under its lease there.
+    const upstream = await graphqlClient(agents.url, ADMIN_KEY).request<{
+      job: {
+        state: string;
+        events: { edges: { node: { data: unknown } }[] };
+        logs: { edges: { node: { message: string } }[] };
+      };
+    }>(
+      `query($id: ID!) { job(reasonerType: AGENT, jobId: $id) { state events { edges { node { data } } } logs { edges { node { message } } } } }`,
+      { id: jobId },
+    );
+    expect(upstream.job.state).toBe("SUCCEEDED");
+    expect(upstream.job.events.edges.map((e) => e.node.data)).toContainEqual({ n: 1 });
+    expect(upstream.job.logs.edges.map((e) => e.node.message)).toContain("meshing");
+    // A forged relayed token is a lost lease, not something the front serves itself.
+    const forged = await graphqlClient(front.url, frontWorkerKey).raw(
+      `mutation($t: String!) { heartbeat(leaseToken: $t) { expiresOn } }`,
+      { t: "@agents/not-a-token" },
+    );
+    expect(forged.errors?.[0]?.extensions?.code).toBe("LEASE_LOST");
+  }, 120_000);
+
   it("answers within 5 s without a dead upstream, shows it unhealthy, and recovers when it returns; relayed streams resume with no gap and no repeat", async () => {
     const agentJob = (await alice.request<{ addAgentJob: { job: { jobId: string } } }>(ADD_AGENT, { n: "survivor" }))
       .addAgentJob.job.jobId;
@@ -415,4 +512,52 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
     const back = await alice.request<{ gateways: { name: string; healthy: boolean }[] }>(GATEWAYS);
     expect(back.gateways.find((g) => g.name === "agents")!.healthy).toBe(true);
   }, 300_000);
+  it("jobsChanged through the front misses nothing while the upstream link is down: what changed meanwhile comes once when it is back", async () => {
+    const socket = liveClient(front.url, aliceKey);
+    sockets.push(socket);
+    const relayed = await upstreamSubscriptions(agents.url, "jobsChanged");
+    const changes = socket.subscribe<{ jobsChanged: ChangedView }>(JOBS_CHANGED, { f: { reasonerType: "AGENT" } });
+    // jobsChanged sends nothing first: wait until the front's relay has its operation open upstream.
+    while ((await upstreamSubscriptions(agents.url, "jobsChanged")) <= relayed)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    // The changes are made at the upstream itself (alice has a key there too): the relay is what is tested.
+    const aliceThere = graphqlClient(
+      agents.url,
+      await createKey(graphqlClient(agents.url, ADMIN_KEY), "alice", "MEMBER"),
+    );
+    const followed = (
+      await aliceThere.request<{ addAgentJob: { job: { jobId: string } } }>(ADD_AGENT, { n: "followed" })
+    ).addAgentJob.job.jobId;
+    await changes.until(() => changes.items.some((c) => c.jobsChanged.jobId === followed), "the new job");
+
+    agentsLink.cut();
+    // While the front cannot reach "agents": the followed job runs to the end there, and a job is created there.
+    const worker = await agentWorker(graphqlClient(agents.url, agentsWorkerKey));
+    let lease = await worker.claim();
+    while (lease.jobId !== followed) {
+      await worker.complete(lease.token);
+      lease = await worker.claim();
+    }
+    await worker.status(lease.token, "RUNNING");
+    await worker.complete(lease.token);
+    const created = (
+      await aliceThere.request<{ addAgentJob: { job: { jobId: string } } }>(ADD_AGENT, { n: "meanwhile" })
+    ).addAgentJob.job.jobId;
+    agentsLink.restore();
+
+    const of = (id: string) => changes.items.filter((c) => c.jobsChanged.jobId === id).map((c) => c.jobsChanged.state);
+    await changes.until(
+      () => of(followed).includes("SUCCEEDED") && of(created).length > 0,
+      "the changes made meanwhile",
+      30_000,
+    );
+    // Live again: a change after the gap comes once too, and nothing of the gap is sent twice.
+    await aliceThere.request(`mutation($id: ID!) { cancelJob(reasonerType: AGENT, jobId: $id) { state } }`, {
+      id: created,
+    });
+    await changes.until(() => of(created).includes("CANCELED"), "the cancel", 30_000);
+    expect(of(followed).filter((s) => s === "SUCCEEDED")).toHaveLength(1);
+    expect(of(created).filter((s) => s !== "CANCELED")).toHaveLength(1);
+    expect(of(created).filter((s) => s === "CANCELED")).toHaveLength(1);
+  }, 120_000);
 });

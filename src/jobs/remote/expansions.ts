@@ -96,7 +96,7 @@ const listPart = <T>(
   read: (jobId, v) => ((v as Node[] | null) ?? []).map((row, i) => toRow(jobId, row, i)),
 });
 
-function eventsPart(w: EventWindow): Part {
+function eventsPart(w: EventWindow, selection = R.EVENT_SELECTION): Part {
   const first = Math.min(w.first, MAX_PAGE);
   return {
     on: "Job",
@@ -106,12 +106,12 @@ function eventsPart(w: EventWindow): Part {
       first: { type: "Int", value: first },
       after: { type: "String", value: w.afterSeq ? String(w.afterSeq) : null },
     },
-    selection: `edges { node { ${R.EVENT_SELECTION} } } pageInfo { hasNextPage }`,
+    selection: `edges { node { ${selection} } } pageInfo { hasNextPage }`,
     read: (jobId, v) => windowed(first, (n) => R.toEvent(jobId, n))(v),
   };
 }
 
-function logsPart(w: LogWindow): Part {
+function logsPart(w: LogWindow, selection = R.LOG_SELECTION): Part {
   const first = Math.min(w.first, MAX_PAGE);
   return {
     on: "Job",
@@ -121,7 +121,7 @@ function logsPart(w: LogWindow): Part {
       first: { type: "Int", value: first },
       after: { type: "String", value: w.afterSeq ? String(w.afterSeq) : null },
     },
-    selection: `edges { node { ${R.LOG_SELECTION} } } pageInfo { hasNextPage }`,
+    selection: `edges { node { ${selection} } } pageInfo { hasNextPage }`,
     read: (jobId, v) => windowed(first, (n) => R.toLogLine(jobId, n))(v),
   };
 }
@@ -135,34 +135,62 @@ const logSpanPart: Part = {
   read: (_jobId, v) => (typeof v === "number" ? { firstMs: Date.now() - v, lastMs: Date.now() } : null),
 };
 
+/**
+ * Of an item selection (flat field names), the fields the caller selected, and `key` (what the
+ * record is read by) always. The rows read are this request's only: unselected fields are never read.
+ */
+function trimmed(selection: string, selected: Set<string> | undefined, key: string): string {
+  if (!selected) return selection;
+  return selection
+    .split(" ")
+    .filter((f) => f === key || selected.has(f))
+    .join(" ");
+}
+
 /** What a list reads of each job beside the job itself, and where each part's answer goes. */
 export function prefetchParts(
   prefetch: ListPrefetch,
   viewer: Viewer,
 ): { part: Part; store: (p: Prefetched, value: unknown) => void }[] {
   const parts: { part: Part; store: (p: Prefetched, value: unknown) => void }[] = [];
+  const selected = prefetch.selected ?? {};
   if (prefetch.statusHistory)
     parts.push({
-      part: listPart("statusHistory", R.STATUS_SELECTION, R.toStatus),
+      part: listPart("statusHistory", trimmed(R.STATUS_SELECTION, selected.statusHistory, "id"), R.toStatus),
       store: (p, v) => (p.statusHistory = v as StatusChangeRecord[]),
     });
   if (prefetch.artifacts) {
     parts.push({
-      part: listPart("artifacts", R.ARTIFACT_SELECTION, (jobId, a) => R.toArtifact(jobId, a, viewer)),
+      part: listPart("artifacts", trimmed(R.ARTIFACT_SELECTION, selected.artifacts, "id"), (jobId, a) =>
+        R.toArtifact(jobId, a, viewer),
+      ),
       store: (p, v) => (p.artifacts = v as ArtifactRecord[]),
     });
   }
   if (prefetch.problems)
     parts.push({
-      part: listPart("problems", R.PROBLEM_SELECTION, R.toProblem),
+      part: listPart("problems", trimmed(R.PROBLEM_SELECTION, selected.problems, "code"), R.toProblem),
       store: (p, v) => (p.problems = v as ProblemRecord[]),
     });
   if (prefetch.logSpans) parts.push({ part: logSpanPart, store: (p, v) => (p.logSpan = v as Prefetched["logSpan"]) });
   for (const window of prefetch.events)
-    parts.push({ part: eventsPart(window), store: (p, v) => p.events.push({ window, rows: v as JobEventRecord[] }) });
+    parts.push({
+      part: eventsPart(window, trimmed(R.EVENT_SELECTION, selected.events, "cursor")),
+      store: (p, v) => p.events.push({ window, rows: v as JobEventRecord[] }),
+    });
   for (const window of prefetch.logs)
-    parts.push({ part: logsPart(window), store: (p, v) => p.logs.push({ window, rows: v as LogLineRecord[] }) });
+    parts.push({
+      part: logsPart(window, trimmed(R.LOG_SELECTION, selected.logs, "cursor")),
+      store: (p, v) => p.logs.push({ window, rows: v as LogLineRecord[] }),
+    });
   return parts;
+}
+
+/** A job's answers to the parts (aliased `x<i>` on its node), as the loaders would have read them. */
+export function readParts(parts: ReturnType<typeof prefetchParts>, jobId: string, node: Node): Prefetched {
+  const expansions: Prefetched = { events: [], logs: [] };
+  for (const [i, { part, store }] of parts.entries()) store(expansions, part.read(jobId, node[`x${i}`] ?? null));
+  return expansions;
 }
 
 export class RemoteExpansions implements JobExpansions {

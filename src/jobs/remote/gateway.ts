@@ -21,7 +21,8 @@ import type { GenerationKind, JobFilter, JobKey, JobRecord, ReasonerType, Viewer
 import type { NewJob } from "../new-job.ts";
 import type { Logger } from "../../logger.ts";
 import { RemoteAgentExtras } from "./agent-extras.ts";
-import { partSelection, prefetchParts, RemoteExpansions } from "./expansions.ts";
+import { partSelection, prefetchParts, RemoteExpansions, readParts } from "./expansions.ts";
+import { relayChanges } from "./changes.ts";
 import { UpstreamLive, mapIterator, mergeIterators } from "./live.ts";
 import {
   EVENT_SELECTION,
@@ -33,6 +34,7 @@ import {
   toLogLine,
 } from "./records.ts";
 import { Upstream, type UpstreamObserver } from "./upstream.ts";
+import { RemoteWorkers } from "./workers.ts";
 
 /** The create mutations a front forwards as they came: the same input, idempotency key included. */
 const CREATE_MUTATIONS: Record<string, { inputType: string } | undefined> = {
@@ -41,6 +43,9 @@ const CREATE_MUTATIONS: Record<string, { inputType: string } | undefined> = {
   addAgentJob: { inputType: "AddAgentJobInput!" },
   runBatchJob: { inputType: "RunBatchJobInput!" },
 };
+
+/** Jobs read per filter when a relayed jobsChanged catches up (the newest ones created during a gap). */
+const CATCH_UP_PAGE = 200;
 
 /** Per upstream type, its list position (the upstream's own cursor); absent: from the start. */
 type Positions = Partial<Record<ReasonerType, string>>;
@@ -72,6 +77,8 @@ export class RemoteJobGateway implements JobGateway {
 
   readonly live: UpstreamLive;
   readonly agent: RemoteAgentExtras;
+  /** The worker protocol for this upstream's families, relayed (src/workers/relay.ts routes to it). */
+  readonly workers: RemoteWorkers;
   readonly generation = {
     estimateCredits: async (kind: GenerationKind, rows: number, viewer: Viewer): Promise<CreditEstimate> => {
       const data = await this.upstream.request<{ estimateCredits: CreditEstimate }>({
@@ -99,6 +106,7 @@ export class RemoteJobGateway implements JobGateway {
     this.upstream = new Upstream(config, observer);
     this.live = new UpstreamLive(this.upstream, config.apiKey, logger);
     this.agent = new RemoteAgentExtras(this.upstream);
+    this.workers = new RemoteWorkers(config.name, this.upstream);
   }
 
   get url(): string {
@@ -155,6 +163,24 @@ export class RemoteJobGateway implements JobGateway {
     return data.nodes.map((n) => (n?.raw ? toJobRecord(n.raw, viewer) : null));
   }
 
+  async loadWith(
+    key: JobKey,
+    viewer: Viewer,
+    prefetch: ListPrefetch,
+  ): Promise<{ job: JobRecord; prefetched: Prefetched } | null> {
+    const parts = prefetchParts(prefetch, viewer);
+    const extra = partSelection(parts.map((p) => p.part));
+    const data = await this.upstream.request<{ node: Record<string, unknown> | null }>({
+      query: `query LoadWith(${["$id: ID!", ...extra.declared].join(", ")}) { node(id: $id) { ... on Job { ${JOB_SELECTION} } ${extra.fragments} } }`,
+      variables: { id: globalJobId(key), ...extra.variables },
+      viewer,
+      idempotent: true,
+    });
+    if (!data.node?.raw) return null;
+    const job = this.record(data.node.raw, viewer);
+    return { job, prefetched: readParts(parts, job.id, data.node) };
+  }
+
   /**
    * One upstream call with one `jobs` field per family asked for, merged newest first. The cursor
    * holds each family's upstream cursor, so the merge never skips or repeats.
@@ -203,13 +229,8 @@ export class RemoteJobGateway implements JobGateway {
     for (const item of taken) {
       at[item.type] = item.cursor;
       this.cursors.set(item.job, encodeCursor(at));
-      if (parts.length) {
-        const expansions: Prefetched = { events: [], logs: [] };
-        for (const [i, { part, store }] of parts.entries()) {
-          store(expansions, part.read(item.job.id, (item.node as Record<string, unknown>)[`x${i}`] ?? null));
-        }
-        prefetched.set(item.job.id, expansions);
-      }
+      if (parts.length)
+        prefetched.set(item.job.id, readParts(parts, item.job.id, item.node as Record<string, unknown>));
     }
     return {
       items: taken.map((i) => i.job),
@@ -271,9 +292,13 @@ export class RemoteJobGateway implements JobGateway {
     return this.distinctJobs(source, viewer);
   }
 
-  /** jobsChanged, relayed: one upstream operation per family asked for. */
+  /**
+   * jobsChanged, relayed: one upstream operation per family asked for; after an upstream gap, what
+   * changed meanwhile is read and sent (relayChanges), so the subscriber misses nothing.
+   */
   watchJobs(filter: JobFilter, viewer: Viewer): AsyncIterableIterator<JobRecord> {
-    const sources = this.typesOf(filter).map((t) =>
+    const types = this.typesOf(filter);
+    const sources = types.map((t) =>
       this.live.subscribe<{ raw: unknown }>(
         `subscription($f: JobFilter) { jobsChanged(filter: $f) { ${JOB_SELECTION} } }`,
         "jobsChanged",
@@ -281,7 +306,45 @@ export class RemoteJobGateway implements JobGateway {
         viewer,
       ),
     );
-    return mapIterator(mergeIterators(sources), (j) => this.record(j.raw, viewer));
+    return relayChanges({
+      live: mapIterator(mergeIterators(sources), (j) => this.record(j.raw, viewer)),
+      onGap: (listener) => this.live.onGap(listener),
+      open: () =>
+        this.readJobs(
+          types.map((t) => ({ ...upstreamFilter(filter, t), onlyActive: true })),
+          viewer,
+        ),
+      since: async (followed, since) => {
+        const created = await this.readJobs(
+          [
+            ...types.map((t) => upstreamFilter(filter, t)),
+            ...followed.map((f) => ({ ...upstreamFilter(filter, f.reasonerType), jobId: f.jobId })),
+          ],
+          viewer,
+        );
+        // The newest pages hold every job created since; the followed ones count whatever their age.
+        const ids = new Set(followed.map((f) => f.jobId));
+        return created.filter((j) => ids.has(j.id) || j.createdOn >= since);
+      },
+    });
+  }
+
+  /** The first page (newest first) of each filter, in one upstream request. */
+  private async readJobs(filters: Record<string, unknown>[], viewer: Viewer): Promise<JobRecord[]> {
+    if (filters.length === 0) return [];
+    const data = await this.upstream.request<Record<string, { edges: { node: { raw: unknown } }[] }>>({
+      query: `query Read(${filters.map((_f, i) => `$f${i}: JobFilter`).join(", ")}) { ${filters.map((_f, i) => `t${i}: jobs(filter: $f${i}, first: ${CATCH_UP_PAGE}) { edges { node { ${JOB_SELECTION} } } }`).join(" ")} }`,
+      variables: Object.fromEntries(filters.map((f, i) => [`f${i}`, f])),
+      viewer,
+      idempotent: true,
+    });
+    const byId = new Map<string, JobRecord>();
+    for (const field of Object.values(data))
+      for (const edge of field.edges) {
+        const job = this.record(edge.node.raw, viewer);
+        byId.set(job.id, job);
+      }
+    return [...byId.values()];
   }
 
   /** jobEvents, relayed; re-sent after a reconnect from the last cursor delivered. */

@@ -13,8 +13,13 @@ import type { Upstream } from "./upstream.ts";
 
 type Variables = Record<string, unknown>;
 
+export interface GapListener {
+  closed(): void;
+  connected(): void;
+}
+
 /** A push source as an async iterator: items queue until read; return() ends the upstream operation. */
-function queueIterator<T>(
+export function queueIterator<T>(
   start: (push: (item: T) => void, fail: (error: unknown) => void, end: () => void) => () => void,
 ): AsyncIterableIterator<T> {
   const items: T[] = [];
@@ -62,6 +67,8 @@ function queueIterator<T>(
 
 export class UpstreamLive {
   #client: Client | undefined;
+  /** Called on each connection after one closed (not on the first): relays catch up on what they missed. */
+  readonly #gapListeners = new Set<GapListener>();
 
   constructor(
     private readonly upstream: Upstream,
@@ -82,11 +89,16 @@ export class UpstreamLive {
       // Capped backoff: an upstream back after a restart is found within about 2 s.
       retryWait: async (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(2000, 100 * 2 ** retries))),
       on: {
-        closed: (event) =>
+        closed: (event) => {
           this.logger?.debug(
             { gateway: this.upstream.name, code: (event as { code?: number }).code },
             "upstream live connection closed",
-          ),
+          );
+          for (const listener of this.#gapListeners) listener.closed();
+        },
+        connected: () => {
+          for (const listener of this.#gapListeners) listener.connected();
+        },
       },
     }));
   }
@@ -129,7 +141,17 @@ export class UpstreamLive {
     );
   }
 
+  /**
+   * Tells the listener when the connection closes and when it is back (the operations re-sent), so a
+   * stream without a cursor (jobsChanged) can read what changed meanwhile. Returns its removal.
+   */
+  onGap(listener: GapListener): () => void {
+    this.#gapListeners.add(listener);
+    return () => this.#gapListeners.delete(listener);
+  }
+
   async close(): Promise<void> {
+    this.#gapListeners.clear();
     await this.#client?.dispose();
   }
 }
