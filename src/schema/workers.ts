@@ -2,13 +2,18 @@
 // appendJobEvents, appendJobLogs, completeJob, failJob. Resolvers parse and delegate to the service.
 import { DEFAULT_LEASE_SECONDS } from "@jobs-api/client";
 import type { JobRecord, ReasonerType } from "../jobs/model.ts";
-import { builder } from "../schema/builder.ts";
-import { itemsOrErrors } from "../schema/list-items.ts";
-import type { Context } from "../schema/context.ts";
-import { GenerationKindEnum, JobStateEnum, ReasonerTypeEnum } from "../schema/enums.ts";
-import { JobRef } from "../schema/job.ts";
-import { type Lease, type LeaseStatus, MAX_COMPLETIONS_PER_CALL, type WorkerRecord } from "./protocol/service.ts";
-import { MAX_CLAIM_BATCH } from "./protocol/sql/claimJob.ts";
+import { builder } from "./builder.ts";
+import { itemsOrErrors } from "./list-items.ts";
+import type { Context } from "./context.ts";
+import { GenerationKindEnum, JobStateEnum, ReasonerTypeEnum } from "./enums.ts";
+import { JobRef } from "./job.ts";
+import {
+  type Lease,
+  type LeaseStatus,
+  MAX_COMPLETIONS_PER_CALL,
+  type WorkerRecord,
+} from "../workers/protocol/service.ts";
+import { MAX_CLAIM_BATCH } from "../workers/protocol/sql/claimJob.ts";
 
 /** Workers listed when `first` is not given. */
 const WORKERS_PAGE = 100;
