@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # The jobs API image: `docker build -t jobs-api .`, then
 #   docker run -p 4000:4000 -v jobs-data:/data -e JOBS_ADMIN_API_KEY=... jobs-api
-# The same image runs the worker: `docker run ... jobs-api node dist/workers/main.js`.
+# The same image runs the worker: `docker run ... jobs-api node dist/worker.js`.
 
 # Build stage: every dependency (the prisma CLI generates the client, tsc compiles, GraphiQL's
 # browser files are copied into dist/, Vite builds the dashboard into web/dist).

@@ -29,7 +29,7 @@ export interface RateLimit {
   windowSeconds: number;
 }
 
-/** JOBS_LEASE_SECONDS, for the server's executors and for `npm run worker` (src/workers/main.ts). */
+/** JOBS_LEASE_SECONDS, for the server's executors and for `npm run worker` (src/worker.ts). */
 export const leaseSecondsSetting = z.coerce.number().int().min(2).max(MAX_LEASE_SECONDS).default(DEFAULT_LEASE_SECONDS);
 
 /** Defaults shared by a setting and the module that applies it. */

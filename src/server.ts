@@ -8,6 +8,7 @@ import { DashboardSessions } from "./auth/sessions.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/database.ts";
 import { migrate } from "./db/migrate.ts";
+import { newJobFromRequest } from "./families/index.ts";
 import { KNOWN_QUEUES } from "./families/queues.ts";
 import { EvidenceService } from "./executors/evidence.ts";
 import { startExecution } from "./executors/index.ts";
@@ -16,7 +17,7 @@ import { drainHttpServer } from "./http/drain.ts";
 import { ChangeNotifier } from "./jobs/change-notifier.ts";
 import { JobChangeHub } from "./jobs/changes.ts";
 import { LiveFeed } from "./live/feed.ts";
-import { type LiveServer, startLiveServer } from "./live/ws-server.ts";
+import { type LiveServer, startLiveServer } from "./http/ws-server.ts";
 import { LocalJobGateway } from "./jobs/local/gateway.ts";
 import { RemoteJobGateway } from "./jobs/remote/gateway.ts";
 import { GatewayRegistry } from "./jobs/registry.ts";
@@ -124,7 +125,7 @@ export async function startServer(
       sessions: new DashboardSessions(db),
       changes,
       notifier,
-      jobs: new JobService(registry, changes, config.maxWaitS),
+      jobs: new JobService(registry, changes, config.maxWaitS, newJobFromRequest),
       blobs,
       artifacts: new ArtifactService(db, blobs),
       logger,

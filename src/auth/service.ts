@@ -54,7 +54,7 @@ const keySelect = {
   lastUsedOn: true,
 } as const;
 
-/** Carries the id of each API key revoked, to every server process (see src/live/ws-server.ts). */
+/** Carries the id of each API key revoked, to every server process (see src/http/ws-server.ts). */
 export const REVOKED_KEYS_CHANNEL = "jobs_api_keys_revoked";
 
 /** The user a jobs-act-as header names, when it is one actingAs would accept. */

@@ -1,5 +1,5 @@
 // The queues every deployment has, by family (others appear once a job names them).
-import { DEFAULT_AGENT_QUEUE } from "./agent/input.ts";
+import { DEFAULT_AGENT_QUEUE } from "../jobs/model.ts";
 import { BATCH_QUEUE } from "./batch/input.ts";
 import { GENERATION_QUEUES } from "./generation/queues.ts";
 

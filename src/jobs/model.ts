@@ -127,3 +127,16 @@ export interface JobFilter {
   /** AGENT jobs in this archive state (other families are never archived, so never match). */
   archiveStatus?: ArchiveStatus | null;
 }
+
+/** The GraphQL type of each ReasonerType's jobs: global ids and __typename name it. */
+export const JOB_TYPE_NAMES: Record<ReasonerType, string> = {
+  LOGIC: "Transaction",
+  PRESCRIPTIVE: "ReasonerJob",
+  PREDICTIVE: "ReasonerJob",
+  AGENT: "AgentJob",
+  GENERATION: "GenerationJob",
+  BATCH: "BatchJob",
+};
+
+/** The queue (agent pool) of an agent job that names none. */
+export const DEFAULT_AGENT_QUEUE = "agents";

@@ -3,7 +3,6 @@
 import { createHash } from "node:crypto";
 import type { GraphQLError } from "graphql";
 import { isJobsError, jobsError } from "../errors.ts";
-import { newJobFromRequest } from "../families/index.ts";
 import type { JobChangeHub } from "./changes.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import type { JobCount, JobGateway, ListPrefetch, Prefetched } from "./gateway.ts";
@@ -73,6 +72,8 @@ export class JobService {
     private readonly registry: GatewayRegistry,
     private readonly changes: JobChangeHub,
     private readonly maxWaitS: number,
+    /** Reads a createJob request into its family's NewJob (the families' one reader, given by the composition root). */
+    private readonly newJobFromRequest: (request: CreateJobRequest) => NewJob,
   ) {}
 
   gatewayFor(reasonerType: ReasonerType): JobGateway {
@@ -102,7 +103,7 @@ export class JobService {
     const byGateway = new Map<JobGateway, { index: number; job: NewJob }[]>();
     requests.forEach((request, index) => {
       try {
-        const job = newJobFromRequest(request);
+        const job = this.newJobFromRequest(request);
         // The same fingerprint createJob makes, so a key reused across the two is the same request.
         const requestHash = createHash("sha256")
           .update(JSON.stringify({ createJob: request }))

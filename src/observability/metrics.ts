@@ -7,7 +7,6 @@
 // It sits below everything it measures: callers report in the shapes defined here, and the composition
 // root hands it what it must know of the domain (the families' queues).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
-import type { Sql } from "../db/database.ts";
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** Job run times: from a second to a few hours. */
@@ -40,6 +39,11 @@ export interface SweepCounts {
 
 const BREAKER_STATES = ["closed", "open", "half_open"] as const;
 
+/** What the stored-jobs gauges read with: the database handle, seen from below it (observability imports nothing of db). */
+interface CountingQueries {
+  query<T>(statement: string): Promise<T[]>;
+}
+
 export class Metrics {
   /** What remote gateways report their upstream calls and breaker changes to. */
   upstreamObserver() {
@@ -65,7 +69,7 @@ export class Metrics {
   readonly upstreamRequests: Histogram<"gateway" | "outcome">;
   readonly upstreamBreaker: Gauge<"gateway" | "state">;
 
-  constructor(db: Sql, options: { knownQueues: readonly KnownQueue[]; defaultMetrics?: boolean }) {
+  constructor(db: CountingQueries, options: { knownQueues: readonly KnownQueue[]; defaultMetrics?: boolean }) {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: "jobs_" });
     this.claimLatency = new Histogram({
       name: "jobs_claim_duration_seconds",

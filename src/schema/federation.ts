@@ -19,16 +19,16 @@ import {
   visit,
 } from "graphql";
 import { jobsError } from "../errors.ts";
-import { AgentJobRef } from "../families/agent/schema.ts";
-import { BatchJobRef } from "../families/batch/schema.ts";
-import { GenerationJobRef } from "../families/generation/schema.ts";
-import { TransactionRef } from "../families/logic/schema.ts";
-import { ReasonerJobRef } from "../families/reasoner/schema.ts";
+import { AgentJobRef } from "./families/agent.ts";
+import { BatchJobRef } from "./families/batch.ts";
+import { GenerationJobRef } from "./families/generation.ts";
+import { TransactionRef } from "./families/logic.ts";
+import { ReasonerJobRef } from "./families/reasoner.ts";
 import type { JobRecord, ReasonerType } from "../jobs/model.ts";
 import { isUuid } from "../jobs/validation.ts";
 import { builder } from "./builder.ts";
 import type { Context } from "./context.ts";
-import { JOB_TYPE_NAMES } from "./job.ts";
+import { JOB_TYPE_NAMES } from "../jobs/model.ts";
 
 const FEDERATION_LINK = "https://specs.apollo.dev/federation/v2.6";
 

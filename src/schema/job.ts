@@ -7,20 +7,11 @@ import type {
   StatusChangeRecord,
 } from "../jobs/gateway.ts";
 import { connection, pageSize, parseSeqCursor, seqCursor } from "../jobs/cursor.ts";
-import type { JobRecord, ReasonerType } from "../jobs/model.ts";
+import { JOB_TYPE_NAMES, type JobRecord, type ReasonerType } from "../jobs/model.ts";
 import { isTerminal } from "../jobs/states.ts";
 import { builder } from "./builder.ts";
 import type { Context } from "./context.ts";
 import { JobStateEnum, ReasonerTypeEnum } from "./enums.ts";
-
-export const JOB_TYPE_NAMES: Record<ReasonerType, string> = {
-  LOGIC: "Transaction",
-  PRESCRIPTIVE: "ReasonerJob",
-  PREDICTIVE: "ReasonerJob",
-  AGENT: "AgentJob",
-  GENERATION: "GenerationJob",
-  BATCH: "BatchJob",
-};
 
 export const JobErrorRef = builder.objectRef<{ code: string; message: string }>("JobError").implement({
   fields: (t) => ({ code: t.exposeString("code"), message: t.exposeString("message") }),

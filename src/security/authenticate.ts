@@ -7,10 +7,8 @@ import { bearerSecret } from "../auth/secrets.ts";
 import type { Viewer } from "../jobs/model.ts";
 import type { AuthService } from "../auth/service.ts";
 import { type DashboardSessions, SESSION_COOKIE } from "../auth/sessions.ts";
+import { ACT_AS_HEADER } from "../jobs/remote/act-as.ts";
 import type { KeyRateLimiter } from "./rate-limit.ts";
-
-/** The header a front server's remote gateway names its caller with. */
-export const ACT_AS_HEADER = "jobs-act-as";
 
 /** The act-as value of an HTTP request's headers or a graphql-ws connection's params. */
 export function actAsOf(source: Record<string, unknown> | null | undefined): string | null {

@@ -1,5 +1,5 @@
 // Child processes for the execution suites: the API server (`src/main.ts`) and the worker
-// (`src/workers/main.ts`), started with node + tsx from the sources, or (`compiled`) as `npm start`
+// (`src/worker.ts`), started with node + tsx from the sources, or (`compiled`) as `npm start`
 // and `npm run worker` run them: plain node on dist/ (build it first: test/production/build.ts).
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";

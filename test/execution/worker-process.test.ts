@@ -16,7 +16,7 @@ describe.each(backends.map((b) => [b.name, b] as const))("npm run worker against
     const key = await t.admin.request<{ createApiKey: { secret: string } }>(
       `mutation { createApiKey(userId: "runner", role: WORKER) { secret } }`,
     );
-    worker = spawnTs("src/workers/main.ts", {
+    worker = spawnTs("src/worker.ts", {
       JOBS_URL: t.url,
       JOBS_API_KEY: key.createApiKey.secret,
       JOBS_WORKERS: "2",

@@ -9,8 +9,8 @@
 import type { Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { DEFAULT_LIVE_SERVER_OPTIONS } from "../../src/live/ws-server.ts";
-import type { SlowConsumerCause } from "../../src/live/ws-transport.ts";
+import { DEFAULT_LIVE_SERVER_OPTIONS } from "../../src/http/ws-server.ts";
+import type { SlowConsumerCause } from "../../src/http/ws-transport.ts";
 import { type Backend, backends } from "../helpers/backends.ts";
 import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/server.ts";
 import { addAgentJob, agentWorker, JOB_LOGS, JOB_UPDATED, type JobView, type LogView } from "./driver.ts";

@@ -74,6 +74,6 @@ describe("docker-compose.yml", () => {
     const worker = compose.services.worker!;
     expect(worker.environment?.JOBS_API_KEY).toMatch(/JOBS_WORKER_API_KEY/);
     expect(worker.environment?.JOBS_API_KEY).not.toMatch(/ADMIN/);
-    expect(worker.command).toEqual(expect.arrayContaining(["node", "dist/workers/main.js"]));
+    expect(worker.command).toEqual(expect.arrayContaining(["node", "dist/worker.js"]));
   });
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_AGENT_QUEUE } from "../../jobs/model.ts";
 import type { NewJob } from "../../jobs/new-job.ts";
 import { idempotencyKey, name255, parseInput, timeoutMins } from "../../jobs/validation.ts";
 
@@ -25,8 +26,6 @@ export const AddAgentJobInput = z.object({
   timeoutMins,
   idempotencyKey,
 });
-
-export const DEFAULT_AGENT_QUEUE = "agents";
 
 /** `reasonerName` names the pool when it is given through createJob; addAgentJob derives it. */
 export function agentJob(input: unknown, path = "input", reasonerName?: string): NewJob {

@@ -7,7 +7,7 @@ import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { jobsError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
-import { ACT_AS_HEADER } from "../../security/authenticate.ts";
+import { ACT_AS_HEADER } from "./act-as.ts";
 import type { Viewer } from "../model.ts";
 import type { Upstream } from "./upstream.ts";
 

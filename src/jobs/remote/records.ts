@@ -1,7 +1,7 @@
 // What the remote gateway selects upstream, and how the answers become the same records the local
 // gateway returns, so everything above the seam cannot tell where a job lives.
 import { decodeGlobalID, encodeGlobalID } from "@pothos/plugin-relay";
-import { JOB_TYPE_NAMES } from "../../schema/job.ts";
+import { JOB_TYPE_NAMES } from "../model.ts";
 import type {
   AccessGrantRecord,
   ArchiveChangeRecord,

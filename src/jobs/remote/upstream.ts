@@ -20,7 +20,7 @@ import {
 import type { GraphQLError } from "graphql";
 import type { GatewayConfig } from "../../config.ts";
 import { type ErrorCode, ErrorCodes, jobsError } from "../../errors.ts";
-import { ACT_AS_HEADER } from "../../security/authenticate.ts";
+import { ACT_AS_HEADER } from "./act-as.ts";
 import type { Viewer } from "../model.ts";
 
 /** The upstream could not be reached or did not answer in time (as opposed to answering an error). */

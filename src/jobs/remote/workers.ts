@@ -3,8 +3,7 @@
 // user's role there). Worker ids and lease tokens the upstream hands out reach the agent prefixed
 // with the gateway's name, `@<gateway>/<upstream's own>`, so every later call finds its way back
 // without the front storing anything.
-import type { WorkerRecord } from "../../workers/protocol/sql/registerWorker.ts";
-import type { JobRecord, Viewer } from "../model.ts";
+import type { GenerationKind, JobRecord, ReasonerType, Viewer } from "../model.ts";
 import { JOB_SELECTION, toJobRecord } from "./records.ts";
 import type { Upstream } from "./upstream.ts";
 
@@ -19,10 +18,17 @@ export function parseRelayedHandle(handle: string): { gateway: string; upstream:
 }
 
 /** A worker as the API shows it (the front's own or an upstream's). */
-export type WorkerView = Pick<
-  WorkerRecord,
-  "id" | "name" | "reasonerTypes" | "reasonerNames" | "generationKinds" | "poolId" | "lastSeenOn"
->;
+export interface WorkerView {
+  id: string;
+  name: string;
+  reasonerTypes: ReasonerType[];
+  /** Empty: any reasoner name / queue. */
+  reasonerNames: string[];
+  /** Empty: any generation kind. */
+  generationKinds: GenerationKind[];
+  poolId: string | null;
+  lastSeenOn: Date;
+}
 
 export interface RelayedLease {
   token: string;

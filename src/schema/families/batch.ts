@@ -1,10 +1,10 @@
 import type { BatchStepRecord } from "../../jobs/gateway.ts";
 import type { JobRecord } from "../../jobs/model.ts";
-import { builder } from "../../schema/builder.ts";
-import { JobStateEnum } from "../../schema/enums.ts";
-import { createdPayload, CreateJobPayloadRef } from "../../schema/job-mutations.ts";
-import { jobNodeOptions } from "../../schema/job.ts";
-import { batchJob } from "./input.ts";
+import { builder } from "../builder.ts";
+import { JobStateEnum } from "../enums.ts";
+import { createdPayload, CreateJobPayloadRef } from "../job-mutations.ts";
+import { jobNodeOptions } from "../job.ts";
+import { batchJob } from "../../families/batch/input.ts";
 
 const BatchStepRef = builder.objectRef<BatchStepRecord>("BatchStep").implement({
   fields: (t) => ({

@@ -9,13 +9,13 @@ import type {
 } from "../../jobs/gateway.ts";
 import type { JobRecord, Viewer } from "../../jobs/model.ts";
 import { name255, optionalName, parseInput } from "../../jobs/validation.ts";
-import { builder } from "../../schema/builder.ts";
-import type { Context } from "../../schema/context.ts";
-import { AccessRelationEnum, ArchiveStatusEnum } from "../../schema/enums.ts";
-import { createdPayload, CreateJobPayloadRef } from "../../schema/job-mutations.ts";
-import { jobNodeOptions } from "../../schema/job.ts";
-import { agentJob } from "./input.ts";
-import { readSmallFile } from "./small-files.ts";
+import { builder } from "../builder.ts";
+import type { Context } from "../context.ts";
+import { AccessRelationEnum, ArchiveStatusEnum } from "../enums.ts";
+import { createdPayload, CreateJobPayloadRef } from "../job-mutations.ts";
+import { jobNodeOptions } from "../job.ts";
+import { agentJob } from "../../families/agent/input.ts";
+import { readSmallFile } from "../../families/agent/small-files.ts";
 
 const FunctionVersionRef = builder.objectRef<JobRecord>("FunctionVersion").implement({
   fields: (t) => ({

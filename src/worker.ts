@@ -6,13 +6,13 @@
 //   JOBS_LEASE_SECONDS, JOBS_WORKER_NAME, JOBS_WORKER_QUEUES (comma-separated queues; default any)
 //   JOBS_LOG_LEVEL
 import { z } from "zod";
-import { leaseSecondsSetting } from "../config.ts";
-import { ThreadEngine } from "../executors/cpu/thread-engine.ts";
-import { generationExecutor } from "../executors/generation.ts";
-import { HttpPort } from "../executors/ports/http.ts";
-import { Runner } from "../executors/runner.ts";
-import { createLogger } from "../logger.ts";
-import { startTracing, tracingConfigured } from "../observability/tracing.ts";
+import { leaseSecondsSetting } from "./config.ts";
+import { ThreadEngine } from "./executors/cpu/thread-engine.ts";
+import { generationExecutor } from "./executors/generation.ts";
+import { HttpPort } from "./executors/ports/http.ts";
+import { Runner } from "./executors/runner.ts";
+import { createLogger } from "./logger.ts";
+import { startTracing, tracingConfigured } from "./observability/tracing.ts";
 
 const Env = z.object({
   JOBS_URL: z.string().url().default("http://localhost:4000"),

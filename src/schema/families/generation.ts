@@ -2,13 +2,13 @@ import { jobsError } from "../../errors.ts";
 import type { ArtifactRecord, SealRecord } from "../../jobs/gateway.ts";
 import type { GenerationKind, JobRecord } from "../../jobs/model.ts";
 import { isTerminal } from "../../jobs/states.ts";
-import { builder } from "../../schema/builder.ts";
-import { GenerationKindEnum, PlanTierEnum } from "../../schema/enums.ts";
-import { createdPayload, CreateJobPayloadRef } from "../../schema/job-mutations.ts";
-import { ArtifactRef, jobNodeOptions } from "../../schema/job.ts";
+import { builder } from "../builder.ts";
+import { GenerationKindEnum, PlanTierEnum } from "../enums.ts";
+import { createdPayload, CreateJobPayloadRef } from "../job-mutations.ts";
+import { ArtifactRef, jobNodeOptions } from "../job.ts";
 import type { CreditEstimate } from "../../jobs/gateway.ts";
-import { estimateCredits, trainingTier } from "./credits.ts";
-import { generationJob, MAX_ROWS } from "./input.ts";
+import { estimateCredits, trainingTier } from "../../families/generation/credits.ts";
+import { generationJob, MAX_ROWS } from "../../families/generation/input.ts";
 
 /** An estimate asked of this server; `upstream` holds the answer when GENERATION is served upstream. */
 type EstimateRequest = { kind: GenerationKind; rows: number; upstream?: CreditEstimate };

@@ -1,8 +1,8 @@
 // GraphQL for schedules: the Schedule type, the schedules query and the four mutations.
-import { builder } from "../schema/builder.ts";
-import { ReasonerTypeEnum } from "../schema/enums.ts";
-import { JobRef } from "../schema/job.ts";
-import type { CatchUpPolicies, ScheduleRecord } from "./model.ts";
+import { builder } from "./builder.ts";
+import { ReasonerTypeEnum } from "./enums.ts";
+import { JobRef } from "./job.ts";
+import type { CatchUpPolicies, ScheduleRecord } from "../schedules/model.ts";
 
 const CatchUpPolicyEnum = builder.enumType("CatchUpPolicy", {
   description: "What a schedule does with ticks missed while no server ran.",

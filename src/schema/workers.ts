@@ -2,20 +2,20 @@
 // appendJobEvents, appendJobLogs, completeJob, failJob. Resolvers parse and delegate to the service.
 import { DEFAULT_LEASE_SECONDS } from "@jobs-api/client";
 import type { JobRecord, ReasonerType } from "../jobs/model.ts";
-import { builder } from "../schema/builder.ts";
-import { itemsOrErrors } from "../schema/list-items.ts";
-import type { Context } from "../schema/context.ts";
-import { GenerationKindEnum, JobStateEnum, ReasonerTypeEnum } from "../schema/enums.ts";
-import { JobRef } from "../schema/job.ts";
+import { builder } from "./builder.ts";
+import { itemsOrErrors } from "./list-items.ts";
+import type { Context } from "./context.ts";
+import { GenerationKindEnum, JobStateEnum, ReasonerTypeEnum } from "./enums.ts";
+import { JobRef } from "./job.ts";
 import type { WorkerView } from "../jobs/remote/workers.ts";
 import {
   type Lease,
   type LeaseStatus,
   MAX_COMPLETIONS_PER_CALL,
   requireWorkerRole,
-} from "./protocol/service.ts";
-import { relayForTypes, relayOf } from "./relay.ts";
-import { MAX_CLAIM_BATCH } from "./protocol/sql/claimJob.ts";
+} from "../workers/protocol/service.ts";
+import { relayForTypes, relayOf } from "../workers/relay.ts";
+import { MAX_CLAIM_BATCH } from "../workers/protocol/sql/claimJob.ts";
 
 /** Workers listed when `first` is not given. */
 const WORKERS_PAGE = 100;

@@ -1,5 +1,5 @@
-import { builder } from "../../schema/builder.ts";
-import { jobNodeOptions } from "../../schema/job.ts";
+import { builder } from "../builder.ts";
+import { jobNodeOptions } from "../job.ts";
 import type { JobRecord } from "../../jobs/model.ts";
 
 export const TransactionRef = builder.objectRef<JobRecord>("Transaction");
