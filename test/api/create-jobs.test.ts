@@ -149,10 +149,10 @@ describe.each(backends)("createJobs on $name", (backend) => {
       const before = db.statementCount();
       const job = await createJob(client, type, n);
       expect(job.state).toBeDefined();
-      // Authentication, the insert, the change send, the audit entry; one more for a send of the
-      // previous call's change that fell in this window (sends are asynchronous, after the commit).
-      // The transaction and read-back this replaced cost 10 or more.
-      expect(db.statementCount() - before, type).toBeLessThanOrEqual(5);
+      // Authentication, the insert, the change send, the audit entry; up to two more for the
+      // previous call's change send and audit entry falling in this window (both are written
+      // asynchronously, after the answer). The transaction and read-back this replaced cost 10 or more.
+      expect(db.statementCount() - before, type).toBeLessThanOrEqual(6);
     }
   });
 
