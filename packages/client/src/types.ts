@@ -1,6 +1,6 @@
 // The contract's shapes a worker sees (contract/contract.graphql), written out for clients that
 // import nothing from the server.
-import type { GenerationKind } from "./job-types.ts";
+import type { GenerationKind } from "./generated/graphql.ts";
 
 export const REASONER_TYPES = ["LOGIC", "PRESCRIPTIVE", "PREDICTIVE", "AGENT", "GENERATION", "BATCH"] as const;
 export type ReasonerType = (typeof REASONER_TYPES)[number];
@@ -92,14 +92,15 @@ export interface Lease<J = ClaimedJob, T = string> {
 /** A heartbeat's answer; `T` as in Lease. */
 export interface LeaseStatus<T = string> {
   expiresOn: T;
+  /** The job was asked to stop (it is CANCELING): wind down and call failJob or completeJob. */
   cancelRequested: boolean;
 }
 
+/** One log line as appendJobLogs takes it; null or absent fields take the server's defaults (now, info, no step). */
 export interface LogLineInput {
-  timestampMs?: number;
-  level?: string;
+  timestampMs?: number | null;
+  level?: string | null;
   message: string;
-  /** Null or absent: the line belongs to no step. */
   step?: string | null;
 }
 
