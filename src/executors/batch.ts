@@ -20,7 +20,7 @@ import { hashLeaseToken } from "../workers/protocol/lease.ts";
 import { type StepOutput, StepReferenceError, substituteStepReferences } from "./batch-refs.ts";
 import { creatorViewer } from "./creator.ts";
 import { abortReasonOf, InputFault, LeaseLostError } from "./port.ts";
-import type { Executor, JobContext, Outcome } from "./runner.ts";
+import type { Executor, ExecutorContext, Outcome } from "./runner.ts";
 import { updateBatchStep, type StepUpdate } from "./sql/updateBatchStep.ts";
 
 /** How often a wait for a child re-reads it even without a notification (a lost one costs at most this). */
@@ -66,7 +66,7 @@ class BatchRun {
 
   constructor(
     private readonly deps: BatchDeps,
-    private readonly ctx: JobContext,
+    private readonly ctx: ExecutorContext,
   ) {
     this.batchId = ctx.job.id;
     this.leaseHash = hashLeaseToken(ctx.leaseToken);

@@ -25,7 +25,7 @@ import {
   type ProblemReport,
   type UploadedArtifact,
 } from "./port.ts";
-import type { Executor, JobContext, Outcome } from "./runner.ts";
+import type { Executor, ExecutorContext, Outcome } from "./runner.ts";
 
 const MOCK_CHUNK_ROWS = 10_000;
 const PROGRESS_EVERY_MS = 1000;
@@ -78,7 +78,7 @@ function asInputFault(err: unknown): InputFault | null {
   return null;
 }
 
-async function runMock(ctx: JobContext, g: GenerationContract, engine: GenerationEngine): Promise<Outcome> {
+async function runMock(ctx: ExecutorContext, g: GenerationContract, engine: GenerationEngine): Promise<Outcome> {
   const contract = withContractColumns(await withResolvedRefs(ctx, engineContract(g))) as MockContract;
   const parsed = parseMockContract(contract);
   const columns = resolveMockColumns(parsed);
@@ -113,13 +113,13 @@ async function runMock(ctx: JobContext, g: GenerationContract, engine: Generatio
   };
 }
 
-async function runVerifyJob(ctx: JobContext, g: GenerationContract, engine: GenerationEngine): Promise<Outcome> {
+async function runVerifyJob(ctx: ExecutorContext, g: GenerationContract, engine: GenerationEngine): Promise<Outcome> {
   const run = await runVerify(ctx, g, engineContract(g), engine);
   failOnMismatch(run.result);
   return uploadRun(ctx, run);
 }
 
-async function runEngineKind(ctx: JobContext, g: GenerationContract, engine: GenerationEngine): Promise<Outcome> {
+async function runEngineKind(ctx: ExecutorContext, g: GenerationContract, engine: GenerationEngine): Promise<Outcome> {
   const contract = await withResolvedRefs(ctx, engineContract(g));
   const inputs = await inputsOf(ctx, g, contract);
   if (inputs.length > 0) await ctx.log(`read ${inputs.map((i) => `${i.name} (${i.bytes.length} bytes)`).join(", ")}`);
@@ -128,7 +128,7 @@ async function runEngineKind(ctx: JobContext, g: GenerationContract, engine: Gen
   return uploadRun(ctx, run, g.kind === "ANALYZE" ? uninferredColumns(run.result) : []);
 }
 
-async function uploadRun(ctx: JobContext, run: GenerationRun, found: ProblemReport[] = []): Promise<Outcome> {
+async function uploadRun(ctx: ExecutorContext, run: GenerationRun, found: ProblemReport[] = []): Promise<Outcome> {
   const problems: ProblemReport[] = [...(run.problems ?? []), ...found];
   const uploaded = await uploadAll(ctx, run.outputs);
   return {
@@ -140,7 +140,7 @@ async function uploadRun(ctx: JobContext, run: GenerationRun, found: ProblemRepo
 
 /** What each kind reads: a dataset (spec.input), and for SYNTHESIZE from a model the data it was trained on. */
 async function inputsOf(
-  ctx: JobContext,
+  ctx: ExecutorContext,
   g: GenerationContract,
   contract: Record<string, unknown>,
 ): Promise<ArtifactBytes[]> {
@@ -179,7 +179,10 @@ const REFERENCES: Record<string, { kind: GenerationKind; output: string }> = {
  * spec.contract, spec.scenario and spec.model may be given inline or by id: an artifact's id, or
  * the id of the job that made it. Resolved here, so the engine only ever sees the JSON itself.
  */
-async function withResolvedRefs(ctx: JobContext, contract: Record<string, unknown>): Promise<Record<string, unknown>> {
+async function withResolvedRefs(
+  ctx: ExecutorContext,
+  contract: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
   const spec = contract.spec as Record<string, unknown> | null;
   if (!spec) return contract;
   const resolved: Record<string, unknown> = { ...spec };
@@ -191,7 +194,7 @@ async function withResolvedRefs(ctx: JobContext, contract: Record<string, unknow
 }
 
 async function readJsonRef(
-  ctx: JobContext,
+  ctx: ExecutorContext,
   field: string,
   id: string,
   ref: { kind: GenerationKind; output: string },
@@ -237,7 +240,7 @@ function uninferredColumns(result: Record<string, unknown>): ProblemReport[] {
     }));
 }
 
-async function uploadAll(ctx: JobContext, outputs: GenerationOutput[]): Promise<UploadedArtifact[]> {
+async function uploadAll(ctx: ExecutorContext, outputs: GenerationOutput[]): Promise<UploadedArtifact[]> {
   const uploaded: UploadedArtifact[] = [];
   for (const o of outputs)
     uploaded.push(
@@ -270,7 +273,7 @@ export function inputIds(spec: Record<string, unknown> | null): string[] {
   return [];
 }
 
-async function readInputs(ctx: JobContext, g: GenerationContract): Promise<ArtifactBytes[]> {
+async function readInputs(ctx: ExecutorContext, g: GenerationContract): Promise<ArtifactBytes[]> {
   const ids = inputIds(g.spec);
   if (ids.length === 0)
     throw new InputFault(
@@ -316,7 +319,7 @@ interface VerifyEntry {
  *  - spec.artifacts: [{ artifactId?, name?, expectedHash }], the ids given per entry or in spec.input.
  */
 async function runVerify(
-  ctx: JobContext,
+  ctx: ExecutorContext,
   g: GenerationContract,
   contract: Record<string, unknown>,
   engine: GenerationEngine,

@@ -1,15 +1,16 @@
 // What a built-in executor needs from the jobs API, whichever side of the wire it runs on: the
 // in-process port calls the worker protocol directly; the HTTP port talks GraphQL and PUT /artifacts
 // like any external worker. Executors and the runner only ever see this interface.
+import type { ClaimFilter, IdleState, Lease, LeaseStatus, LogLineInput } from "@jobs-api/client";
 import type { ProblemReport } from "../workers/protocol/sql/recordProblems.ts";
 import type { GenerationContract } from "../families/generation/spec-check.ts";
-import type { GenerationKind, JobState, ReasonerType } from "../jobs/model.ts";
+import type { JobState, ReasonerType } from "../jobs/model.ts";
 
 /** The generation contract a job was created with (the family defines it; its spec check reads it too). */
 export type { GenerationContract };
 
-/** A claimed job, as much of it as executors read. */
-export interface ClaimedJob {
+/** A claimed job, as much of it as executors read (the wire's ClaimedJob, converted by the port). */
+export interface ExecutorJob {
   id: string;
   /** Known in-process; over HTTP the key's tenant is implied. */
   tenantId: string | null;
@@ -25,28 +26,12 @@ export interface ClaimedJob {
   generation: GenerationContract | null;
 }
 
-export interface PortLease {
-  token: string;
-  expiresOn: Date;
-  job: ClaimedJob;
-}
+/** The client's Lease over the executor's job, its expiry a Date. */
+export type ExecutorJobLease = Lease<ExecutorJob, Date>;
 
 /** What a final call (complete, fail) answers. */
 export interface PortState {
   state: JobState;
-}
-
-export interface ClaimFilter {
-  reasonerTypes: readonly ReasonerType[];
-  /** GENERATION jobs only of these kinds. */
-  generationKinds?: readonly GenerationKind[];
-}
-
-export interface PortLogLine {
-  message: string;
-  level?: string;
-  step?: string | null;
-  timestampMs?: number;
 }
 
 export interface ArtifactBody {
@@ -87,9 +72,9 @@ export interface WorkerPort {
   /** For logs and status history. */
   readonly name: string;
   /** Up to `max` jobs (a port may hand fewer, e.g. one per call over HTTP); empty: none waiting. */
-  claim(filter: ClaimFilter, leaseSeconds: number, max: number): Promise<PortLease[]>;
-  heartbeat(token: string): Promise<{ cancelRequested: boolean; expiresOn: Date }>;
-  appendLogs(token: string, lines: readonly PortLogLine[]): Promise<void>;
+  claim(filter: ClaimFilter, leaseSeconds: number, max: number): Promise<ExecutorJobLease[]>;
+  heartbeat(token: string): Promise<LeaseStatus<Date>>;
+  appendLogs(token: string, lines: readonly LogLineInput[]): Promise<void>;
   appendEvents(token: string, events: readonly unknown[], stream?: string): Promise<void>;
   uploadArtifact(token: string, artifact: ArtifactBody): Promise<UploadedArtifact>;
   complete(
@@ -109,16 +94,20 @@ export interface WorkerPort {
     options?: { handBack?: boolean; problems?: readonly ProblemReport[] },
   ): Promise<PortState>;
   /** An input artifact the job may read (its creator could see it); InputFault INPUT_NOT_FOUND otherwise. */
-  readArtifact(job: ClaimedJob, artifactId: string): Promise<ArtifactBytes>;
+  readArtifact(job: ExecutorJob, artifactId: string): Promise<ArtifactBytes>;
   /** Another generation job's artifacts, when the job's creator could see it; InputFault otherwise. */
-  jobArtifacts(job: ClaimedJob, jobId: string): Promise<JobArtifacts>;
-  /** Calls wake whenever claimable work may have appeared (a job created or requeued), where the port can tell. */
+  jobArtifacts(job: ExecutorJob, jobId: string): Promise<JobArtifacts>;
+  /**
+   * Calls wake whenever claimable work may have appeared (a job created or requeued), where the port
+   * can tell; the returned function ends it (and whatever the port's waitForWork holds open for it).
+   */
   subscribeWork(filter: ClaimFilter, wake: () => void): () => void;
   /**
-   * How long an idle claimer may sleep before trying again even without a wake: until the earliest
-   * backoff ends (in-process), or a capped backoff over `idle` consecutive empty claims (HTTP).
+   * How an idle claimer waits after an empty claim, ending at once when `idle.signal` aborts: until
+   * the earliest backoff ends (in-process), or until the jobsChanged subscription announces work
+   * (HTTP: the client's jobsChangedWake).
    */
-  idleDelayMs(filter: ClaimFilter, idle: number): Promise<number>;
+  waitForWork(filter: ClaimFilter, idle: IdleState): Promise<void>;
   /**
    * Calls onChange when the job changes (e.g. a cancel request), with the job's new revision when
    * known, where the port can tell; else never.

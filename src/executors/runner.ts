@@ -11,20 +11,19 @@
 // request that created the job, with job.run (the executor; batch steps and artifact transfers
 // inside it) and job.complete or job.fail.
 import { ROOT_CONTEXT } from "@opentelemetry/api";
-import { type Interruption, sleep, WorkerCore } from "@jobs-api/client/node";
+import type { ClaimFilter, LogLineInput } from "@jobs-api/client";
+import { type Interruption, WorkerCore } from "@jobs-api/client/node";
 import { inSpan, linksTo } from "../observability/tracing.ts";
 import {
   type AbortReason,
   type ArtifactBody,
   type ArtifactBytes,
-  type ClaimedJob,
-  type ClaimFilter,
+  type ExecutorJob,
+  type ExecutorJobLease,
   InputFault,
   type JobArtifacts,
   LeaseLostError,
   NotRunnableHere,
-  type PortLease,
-  type PortLogLine,
   type PortState,
   type ProblemReport,
   type UploadedArtifact,
@@ -37,9 +36,12 @@ export interface RunnerLogger {
   error(obj: object, msg?: string): void;
 }
 
-/** What an executor gets for one job. Calls after the lease is lost throw LeaseLostError. */
-export interface JobContext {
-  job: ClaimedJob;
+/**
+ * What an executor gets for one job (the SDK handler's JobContext differs: the wire's job, no input
+ * reads). Calls after the lease is lost throw LeaseLostError.
+ */
+export interface ExecutorContext {
+  job: ExecutorJob;
   leaseToken: string;
   /** Aborted on a cancel request, a lost lease or shutdown (see abortReasonOf). */
   signal: AbortSignal;
@@ -60,7 +62,7 @@ export interface Outcome {
 export interface Executor {
   readonly name: string;
   readonly filter: ClaimFilter;
-  run(ctx: JobContext): Promise<Outcome>;
+  run(ctx: ExecutorContext): Promise<Outcome>;
 }
 
 export interface RunnerOptions {
@@ -91,7 +93,7 @@ const ABORT_REASONS: Record<Interruption, AbortReason> = {
 };
 
 export class Runner {
-  private readonly core: WorkerCore<PortLease, Outcome, FailureReport, PortState>;
+  private readonly core: WorkerCore<ExecutorJobLease, Outcome, FailureReport, PortState>;
 
   constructor(
     private readonly port: WorkerPort,
@@ -112,8 +114,7 @@ export class Runner {
         fail: (token, report) => this.fail(token, report),
         isLeaseLost: (err) => err instanceof LeaseLostError,
         subscribeWork: (wake) => port.subscribeWork(filter, wake),
-        waitForWork: async ({ emptyClaims, signal }) =>
-          sleep(await port.idleDelayMs(filter, emptyClaims).catch(() => 1000), signal),
+        waitForWork: (idle) => port.waitForWork(filter, idle),
         // The claim's own notification (and any older one) is no news: heartbeating on it would
         // cost every job a statement.
         watchJob: ({ job }, onChange) =>
@@ -178,7 +179,7 @@ export class Runner {
     return this.core.stop();
   }
 
-  private contextOf(lease: PortLease, signal: AbortSignal): JobContext {
+  private contextOf(lease: ExecutorJobLease, signal: AbortSignal): ExecutorContext {
     const { token, job } = lease;
     const port = this.port;
     return {
@@ -187,7 +188,7 @@ export class Runner {
       signal,
       log: (message, o) =>
         port.appendLogs(token, [
-          { message, level: o?.level ?? "info", step: o?.step ?? null, timestampMs: Date.now() } satisfies PortLogLine,
+          { message, level: o?.level ?? "info", step: o?.step ?? null, timestampMs: Date.now() } satisfies LogLineInput,
         ]),
       event: (data, stream) => port.appendEvents(token, [data], stream),
       upload: (artifact) =>
@@ -200,7 +201,7 @@ export class Runner {
     };
   }
 
-  private failureOf(job: ClaimedJob, err: unknown, interruption: Interruption | null): FailureReport | null {
+  private failureOf(job: ExecutorJob, err: unknown, interruption: Interruption | null): FailureReport | null {
     const { logger } = this.options;
     const reason = interruption === null ? null : ABORT_REASONS[interruption];
     const plain = { handBack: false, logOnJob: false };

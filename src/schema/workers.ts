@@ -1,6 +1,6 @@
 // The worker protocol's GraphQL surface: registerWorker, claimJob (and claimJobs), heartbeat, updateJobStatus,
 // appendJobEvents, appendJobLogs, completeJob, failJob. Resolvers parse and delegate to the service.
-import { DEFAULT_LEASE_SECONDS } from "@jobs-api/client";
+import { DEFAULT_LEASE_SECONDS, type LeaseStatus } from "@jobs-api/client";
 import type { JobRecord, ReasonerType } from "../jobs/model.ts";
 import { builder } from "./builder.ts";
 import { itemsOrErrors } from "./list-items.ts";
@@ -8,12 +8,7 @@ import type { Context } from "./context.ts";
 import { GenerationKindEnum, JobStateEnum, ReasonerTypeEnum } from "./enums.ts";
 import { JobRef } from "./job.ts";
 import type { WorkerView } from "../jobs/remote/workers.ts";
-import {
-  type Lease,
-  type LeaseStatus,
-  MAX_COMPLETIONS_PER_CALL,
-  requireWorkerRole,
-} from "../workers/protocol/service.ts";
+import { type ApiLease, MAX_COMPLETIONS_PER_CALL, requireWorkerRole } from "../workers/protocol/service.ts";
 import { relayForTypes, relayOf } from "../workers/relay.ts";
 import { MAX_CLAIM_BATCH } from "../workers/protocol/sql/claimJob.ts";
 
@@ -52,7 +47,7 @@ const WorkerRef = builder.objectRef<WorkerView>("Worker").implement({
   }),
 });
 
-const LeaseRef = builder.objectRef<Lease>("Lease").implement({
+const LeaseRef = builder.objectRef<ApiLease>("Lease").implement({
   description: "What a worker holds while it runs a job; every later call must present the token.",
   fields: (t) => ({
     token: t.exposeString("token"),
@@ -70,7 +65,7 @@ const ClaimResultRef = builder.unionType("ClaimResult", {
   resolveType: (value) => ("token" in value ? LeaseRef : NoJobResponseRef),
 });
 
-const LeaseStatusRef = builder.objectRef<LeaseStatus>("LeaseStatus").implement({
+const LeaseStatusRef = builder.objectRef<LeaseStatus<Date>>("LeaseStatus").implement({
   fields: (t) => ({
     expiresOn: t.expose("expiresOn", { type: "DateTime" }),
     cancelRequested: t.exposeBoolean("cancelRequested", {

@@ -1,5 +1,6 @@
 // The contract's shapes a worker sees (contract/contract.graphql), written out for clients that
 // import nothing from the server.
+import type { GenerationKind } from "./generated/graphql.ts";
 
 export const REASONER_TYPES = ["LOGIC", "PRESCRIPTIVE", "PREDICTIVE", "AGENT", "GENERATION", "BATCH"] as const;
 export type ReasonerType = (typeof REASONER_TYPES)[number];
@@ -71,22 +72,36 @@ export interface WorkerRegistration {
   lastSeenOn: string;
 }
 
-export interface Lease {
-  token: string;
-  expiresOn: string;
-  job: ClaimedJob;
+/** What a claim filters on: the worker's reasoner types, and for GENERATION jobs its kinds. */
+export interface ClaimFilter {
+  reasonerTypes: readonly ReasonerType[];
+  /** GENERATION jobs only of these kinds; absent or empty: any. */
+  generationKinds?: readonly GenerationKind[];
 }
 
-export interface LeaseStatus {
-  expiresOn: string;
+/**
+ * A claimed job's lease. `J` is the job as its holder reads it and `T` a moment: on the wire an ISO
+ * string; the server's ports, which convert, use their own job shape and Date.
+ */
+export interface Lease<J = ClaimedJob, T = string> {
+  token: string;
+  expiresOn: T;
+  job: J;
+}
+
+/** A heartbeat's answer; `T` as in Lease. */
+export interface LeaseStatus<T = string> {
+  expiresOn: T;
+  /** The job was asked to stop (it is CANCELING): wind down and call failJob or completeJob. */
   cancelRequested: boolean;
 }
 
+/** One log line as appendJobLogs takes it; null or absent fields take the server's defaults (now, info, no step). */
 export interface LogLineInput {
-  timestampMs?: number;
-  level?: string;
+  timestampMs?: number | null;
+  level?: string | null;
   message: string;
-  step?: string;
+  step?: string | null;
 }
 
 /** What PUT /artifacts answers: the id to pass to completeJob(artifactIds:). */

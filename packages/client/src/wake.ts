@@ -17,6 +17,8 @@ export interface JobsChangedWakeOptions {
   webSocketImpl?: unknown;
   /** Longest wait without a notification, in ms (default 30 s). */
   fallbackMs?: number;
+  /** How to wait while the subscription is down (default: backoff()). */
+  degraded?: WaitForWork;
 }
 
 export interface JobsChangedWake {
@@ -35,7 +37,7 @@ export interface ClaimableWatch {
  * (re)connection, since anything may have been created while disconnected.
  */
 export function watchClaimableJobs(
-  options: Omit<JobsChangedWakeOptions, "fallbackMs">,
+  options: Omit<JobsChangedWakeOptions, "fallbackMs" | "degraded">,
   onWork: () => void,
 ): ClaimableWatch {
   let live = false;
@@ -104,7 +106,7 @@ export function watchClaimableJobs(
 
 export function jobsChangedWake(options: JobsChangedWakeOptions): JobsChangedWake {
   const fallbackMs = options.fallbackMs ?? 30_000;
-  const degraded = backoff();
+  const degraded = options.degraded ?? backoff();
   let notified = 0; // claimable-job notifications seen
   let consumed = 0; // how many of them a wait has already answered
   const waiters = new Set<() => void>();

@@ -6,14 +6,19 @@
 import { Readable } from "node:stream";
 import WebSocket from "ws";
 import {
-  type ClaimableWatch,
+  backoff,
+  type ClaimedJob,
+  type ClaimFilter,
   type Fetch,
+  type IdleState,
   isJobsApiError,
   JobsApiError,
+  type JobsChangedWake,
+  jobsChangedWake,
   type Json,
+  type LogLineInput,
   type Problem,
-  type ClaimedJob as WireJob,
-  watchClaimableJobs,
+  type WaitForWork,
   Worker,
   type WorkerOptions,
 } from "@jobs-api/client/node";
@@ -22,13 +27,11 @@ import type { GenerationKind, PlanTier } from "../../jobs/model.ts";
 import {
   type ArtifactBody,
   type ArtifactBytes,
-  type ClaimedJob,
-  type ClaimFilter,
+  type ExecutorJob,
+  type ExecutorJobLease,
   InputFault,
   type JobArtifacts,
   LeaseLostError,
-  type PortLease,
-  type PortLogLine,
   type ProblemReport,
   type UploadedArtifact,
   type WorkerPort,
@@ -49,8 +52,6 @@ export interface HttpPortOptions {
 /** A job listed by downloadUrl, as the JOB_ARTIFACTS query answers. */
 type Listed = { name: string; contentHash: string; downloadUrl: string };
 
-/** Safety re-check while subscribed (retries whose backoff ended announce nothing). */
-const LIVE_RECHECK_MS = 30_000;
 // Not part of the worker protocol (a read of another job's outputs, for VERIFY): the only document here.
 const JOB_ARTIFACTS = `query JobArtifacts($id: ID!) { job(reasonerType: GENERATION, jobId: $id) {
   artifacts { name contentHash downloadUrl }
@@ -81,6 +82,9 @@ function fileNameOf(header: string | null): string | null {
   return plain ? (plain[1]?.replace(/\\(.)/g, "$1") ?? plain[2]!.trim()) : null;
 }
 
+/** Runners of the same reasoner types share one subscription. */
+const wakeKeyOf = (filter: ClaimFilter) => [...filter.reasonerTypes].sort().join(",");
+
 const rawIdOf = (downloadUrl: string) => decodeURIComponent(new URL(downloadUrl).pathname.split("/").pop() ?? "");
 
 export class HttpPort implements WorkerPort {
@@ -91,17 +95,21 @@ export class HttpPort implements WorkerPort {
   private readonly workers = new Map<string, Worker>();
   /** For the calls under a lease, which need no registration. */
   private readonly leased: Worker;
-  private readonly watches = new Set<ClaimableWatch>();
+  /** An idle claimer's wait without a live subscription: capped backoff over consecutive empty claims. */
+  private readonly polling: WaitForWork;
+  /** The jobsChanged wait of each subscribed claim filter (by its reasoner types), with its runners. */
+  private readonly wakes = new Map<string, { wake: JobsChangedWake; holders: number }>();
 
   constructor(private readonly options: HttpPortOptions) {
     this.base = options.url.replace(/\/+$/, "").replace(/\/graphql$/, "");
     this.name = options.name ?? "built-in executor (npm run worker)";
     this.fetch = options.fetch ?? fetch;
     this.leased = this.sdkWorker({ reasonerTypes: [] });
+    this.polling = backoff({ initialMs: 250, maxMs: options.maxIdleMs ?? 5000, jitter: false });
   }
 
   /** Up to `max` jobs in one claimJobs call. */
-  async claim(filter: ClaimFilter, leaseSeconds: number, max: number): Promise<PortLease[]> {
+  async claim(filter: ClaimFilter, leaseSeconds: number, max: number): Promise<ExecutorJobLease[]> {
     const leases = await translated(this.workerFor(filter, leaseSeconds).claimJobs(max));
     return leases.map((l) => ({ token: l.token, expiresOn: new Date(l.expiresOn), job: claimedJobOf(l.job) }));
   }
@@ -111,7 +119,7 @@ export class HttpPort implements WorkerPort {
     return { cancelRequested: status.cancelRequested, expiresOn: new Date(status.expiresOn) };
   }
 
-  async appendLogs(token: string, lines: readonly PortLogLine[]): Promise<void> {
+  async appendLogs(token: string, lines: readonly LogLineInput[]): Promise<void> {
     await translated(
       this.leased.appendLogs(
         token,
@@ -166,7 +174,7 @@ export class HttpPort implements WorkerPort {
     return { state };
   }
 
-  async readArtifact(_job: ClaimedJob, artifactId: string): Promise<ArtifactBytes> {
+  async readArtifact(_job: ExecutorJob, artifactId: string): Promise<ArtifactBytes> {
     const res = await this.fetch(`${this.base}/artifacts/${encodeURIComponent(artifactId)}`, {
       headers: { authorization: `Bearer ${this.options.apiKey}` },
     });
@@ -181,7 +189,7 @@ export class HttpPort implements WorkerPort {
     };
   }
 
-  async jobArtifacts(_job: ClaimedJob, jobId: string): Promise<JobArtifacts> {
+  async jobArtifacts(_job: ExecutorJob, jobId: string): Promise<JobArtifacts> {
     const { job } = await this.leased.transport
       .request<{ job: { artifacts: Listed[]; evidence?: { rootHash: string; files: Listed[] } | null } | null }>(
         JOB_ARTIFACTS,
@@ -200,23 +208,39 @@ export class HttpPort implements WorkerPort {
     };
   }
 
-  /** Wakes on the `jobsChanged` subscription: a claimable job of these types appeared (or the socket reconnected). */
-  subscribeWork(filter: ClaimFilter, wake: () => void): () => void {
-    const watch = watchClaimableJobs(
-      { url: this.base, apiKey: this.options.apiKey, reasonerTypes: filter.reasonerTypes, webSocketImpl: WebSocket },
-      wake,
-    );
-    this.watches.add(watch);
+  /**
+   * Holds the `jobsChanged` subscription open for this filter while a runner runs; its notifications
+   * end waitForWork's wait (the client's jobsChangedWake), so `wake` is not needed here.
+   */
+  subscribeWork(filter: ClaimFilter): () => void {
+    const key = wakeKeyOf(filter);
+    let held = this.wakes.get(key);
+    if (!held) {
+      const wake = jobsChangedWake({
+        url: this.base,
+        apiKey: this.options.apiKey,
+        reasonerTypes: filter.reasonerTypes,
+        webSocketImpl: WebSocket,
+        // While the socket is down: poll with a capped backoff.
+        degraded: this.polling,
+      });
+      held = { wake, holders: 0 };
+      this.wakes.set(key, held);
+    }
+    const mine = held;
+    mine.holders++;
+    let released = false;
     return () => {
-      if (!this.watches.delete(watch)) return;
-      void watch.close();
+      if (released) return;
+      released = true;
+      if (--mine.holders > 0) return;
+      this.wakes.delete(key);
+      void mine.wake.close();
     };
   }
 
-  async idleDelayMs(_filter: ClaimFilter, idle: number): Promise<number> {
-    // While subscribed, wake-ups come by notification; the timer is only a safety re-check.
-    if ([...this.watches].some((w) => w.live)) return LIVE_RECHECK_MS;
-    return Math.min(this.options.maxIdleMs ?? 5000, 250 * 2 ** Math.max(0, idle - 1));
+  waitForWork(filter: ClaimFilter, idle: IdleState): Promise<void> {
+    return (this.wakes.get(wakeKeyOf(filter))?.wake.waitForWork ?? this.polling)(idle);
   }
 
   watchJob(): () => void {
@@ -251,7 +275,7 @@ export class HttpPort implements WorkerPort {
   }
 }
 
-function claimedJobOf(j: WireJob): ClaimedJob {
+function claimedJobOf(j: ClaimedJob): ExecutorJob {
   const payload = j.payload as Record<string, unknown> | null;
   const spec = payload?.spec;
   return {

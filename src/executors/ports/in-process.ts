@@ -1,6 +1,7 @@
 // The port the server's own executors use: the worker protocol and the artifact service called
 // directly (caller IN_PROCESS), woken by the process's change notifications instead of polling.
 import type { Readable } from "node:stream";
+import { type ClaimFilter, type IdleState, type LogLineInput, sleep } from "@jobs-api/client";
 import type { ArtifactService } from "../../artifacts/service.ts";
 import { CommitSignal } from "../../db/commit-signals.ts";
 import type { Database } from "../../db/database.ts";
@@ -19,13 +20,11 @@ import { creatorViewer } from "../creator.ts";
 import {
   type ArtifactBody,
   type ArtifactBytes,
-  type ClaimedJob,
-  type ClaimFilter,
+  type ExecutorJob,
+  type ExecutorJobLease,
   InputFault,
   type JobArtifacts,
   LeaseLostError,
-  type PortLease,
-  type PortLogLine,
   type UploadedArtifact,
   type WorkerPort,
 } from "../port.ts";
@@ -42,7 +41,7 @@ export interface InProcessDeps {
 }
 
 /** The claim statement's row as executors read it. */
-export function claimedJobOf(job: ClaimedJobRow): ClaimedJob {
+export function claimedJobOf(job: ClaimedJobRow): ExecutorJob {
   const g = job.generation;
   return {
     id: job.id,
@@ -88,7 +87,7 @@ export class InProcessPort implements WorkerPort {
     readonly name = "the built-in executor",
   ) {}
 
-  async claim(filter: ClaimFilter, leaseSeconds: number, max: number): Promise<PortLease[]> {
+  async claim(filter: ClaimFilter, leaseSeconds: number, max: number): Promise<ExecutorJobLease[]> {
     const leases = await this.deps.protocol.claimUpTo(
       {
         reasonerTypes: filter.reasonerTypes,
@@ -106,7 +105,7 @@ export class InProcessPort implements WorkerPort {
     return { cancelRequested: status.cancelRequested, expiresOn: status.expiresOn };
   }
 
-  async appendLogs(token: string, lines: readonly PortLogLine[]): Promise<void> {
+  async appendLogs(token: string, lines: readonly LogLineInput[]): Promise<void> {
     await leased(this.deps.protocol.appendLogs(token, lines, IN_PROCESS));
   }
 
@@ -145,7 +144,7 @@ export class InProcessPort implements WorkerPort {
     return { state: job.state };
   }
 
-  async readArtifact(job: ClaimedJob, artifactId: string): Promise<ArtifactBytes> {
+  async readArtifact(job: ExecutorJob, artifactId: string): Promise<ArtifactBytes> {
     const viewer = await this.creatorOf(job);
     try {
       const download = await this.deps.artifacts.artifactDownload(artifactId, viewer);
@@ -162,7 +161,7 @@ export class InProcessPort implements WorkerPort {
     }
   }
 
-  async jobArtifacts(job: ClaimedJob, jobId: string): Promise<JobArtifacts> {
+  async jobArtifacts(job: ExecutorJob, jobId: string): Promise<JobArtifacts> {
     const viewer = await this.creatorOf(job);
     const target = await this.deps.jobs.get({ reasonerType: "GENERATION", jobId }, viewer).catch(() => null);
     if (!target) throw new InputFault("INPUT_NOT_FOUND", `generation job ${jobId} not found`);
@@ -204,6 +203,11 @@ export class InProcessPort implements WorkerPort {
     };
   }
 
+  async waitForWork(filter: ClaimFilter, idle: IdleState): Promise<void> {
+    await sleep(await this.idleDelayMs(filter).catch(() => 1000), idle.signal);
+  }
+
+  /** How long until the earliest waiting job's backoff ends, at most MAX_IDLE_MS. */
   async idleDelayMs(filter: ClaimFilter): Promise<number> {
     // The earliest moment a waiting job's backoff (runAfter) ends: no notification marks it.
     const rows = await this.deps.db.query<{ ms: number | null }>(
@@ -219,7 +223,7 @@ export class InProcessPort implements WorkerPort {
     return this.deps.changes.subscribe(jobId, (change) => onChange(change.revision));
   }
 
-  private creatorOf(job: ClaimedJob) {
+  private creatorOf(job: ExecutorJob) {
     if (!job.tenantId) throw new Error(`job ${job.id} has no tenant`);
     return creatorViewer(this.deps.db, job.tenantId, job.createdBy);
   }

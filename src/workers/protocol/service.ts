@@ -3,7 +3,13 @@
 // GraphQL callers pass their Viewer (WORKER or ADMIN keys, scoped to their tenant); the in-process
 // executors pass IN_PROCESS (no tenant scope, no worker row).
 import { z } from "zod";
-import { DEFAULT_LEASE_SECONDS, MAX_LEASE_SECONDS } from "@jobs-api/client";
+import {
+  DEFAULT_LEASE_SECONDS,
+  type Lease,
+  type LeaseStatus,
+  type LogLineInput,
+  MAX_LEASE_SECONDS,
+} from "@jobs-api/client";
 import { WriteCoalescer } from "@jobs-api/client/node";
 import type { Database } from "../../db/database.ts";
 import { jobsError } from "../../errors.ts";
@@ -27,34 +33,26 @@ import {
   MAX_LOG_MESSAGE_BYTES,
   MAX_LOG_STEP_LENGTH,
 } from "./sql/appendJobLogs.ts";
-import { claimJobs, type ClaimedJobRow, MAX_CLAIM_BATCH, type ClaimFilter } from "./sql/claimJob.ts";
+import { claimJobs, type ClaimedJobRow, MAX_CLAIM_BATCH, type ClaimCriteria } from "./sql/claimJob.ts";
 import { completeJob, type CompletedJob } from "./sql/completeJob.ts";
 import { failJob, type FailedJob } from "./sql/failJob.ts";
 import type { ProblemReport } from "./sql/recordProblems.ts";
 import { type SucceedArgs, succeedJobs } from "./sql/succeedJob.ts";
-import { heartbeat, type LeaseStatus } from "./sql/heartbeat.ts";
+import { heartbeat } from "./sql/heartbeat.ts";
 import { listWorkers, registerWorker, touchWorker, type WorkerRecord } from "./sql/registerWorker.ts";
 import { updateJobStatus } from "./sql/updateJobStatus.ts";
 
-export type { ClaimedJobRow, CompletedJob, FailedJob, LeaseStatus, ProblemReport, WorkerRecord };
+export type { ClaimedJobRow, CompletedJob, FailedJob, ProblemReport, WorkerRecord };
 
 /** The caller of an in-process executor: no tenant scope, no API key. */
 export const IN_PROCESS = "in-process" as const;
 export type Caller = Viewer | typeof IN_PROCESS;
 
-/** A worker's lease over GraphQL: the claimed job as the API shows it. */
-export interface Lease {
-  token: string;
-  expiresOn: Date;
-  job: JobRecord;
-}
+/** A worker's lease over GraphQL (the client's Lease before serialization): the claimed job as the API shows it. */
+export type ApiLease = Lease<JobRecord, Date>;
 
 /** An in-process executor's lease: the claimed job as the claim statement returned it (no reload). */
-export interface ExecutorLease {
-  token: string;
-  expiresOn: Date;
-  job: ClaimedJobRow;
-}
+export type ExecutorLease = Lease<ClaimedJobRow, Date>;
 
 export interface SucceededJob {
   jobId: string;
@@ -99,13 +97,6 @@ export interface InProcessClaim {
   leaseSeconds?: number;
   /** Named in the status history ("claimed by <name>"). */
   name?: string;
-}
-
-export interface LogLineInput {
-  timestampMs?: number | null;
-  level?: string | null;
-  message: string;
-  step?: string | null;
 }
 
 const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value ?? null), "utf8");
@@ -295,7 +286,7 @@ export class WorkerProtocol {
     });
   }
 
-  async heartbeat(token: string, progress: unknown, caller: Caller): Promise<LeaseStatus> {
+  async heartbeat(token: string, progress: unknown, caller: Caller): Promise<LeaseStatus<Date>> {
     const { lease, tenantId } = this.present(token, caller);
     if (progress !== undefined && progress !== null) assertJsonSize(progress, MAX_EVENT_BYTES, "progress");
     const status = await heartbeat(this.db, lease, tenantId, progress);
@@ -445,7 +436,7 @@ export class WorkerProtocol {
     return failed;
   }
 
-  private async claimWith(filter: ClaimFilter): Promise<ExecutorLease[]> {
+  private async claimWith(filter: ClaimCriteria): Promise<ExecutorLease[]> {
     const startedAt = performance.now();
     const claimed = await claimJobs(this.db, filter);
     const via = filter.workerId ? "graphql" : "in-process";

@@ -16,7 +16,8 @@ import { recordingChanges } from "../../../jobs/sql/notify.ts";
 import { leaseHashSql, leaseTokenOf, newLeaseSecret } from "../lease.ts";
 import { claimedNativeStateSql, claimedStateSql, waitingStateSql } from "../states-sql.ts";
 
-export interface ClaimFilter {
+/** What the claim statement selects by (the server-side superset of the client's ClaimFilter). */
+export interface ClaimCriteria {
   /** Only jobs of this tenant; null or absent: any tenant (in-process executors). */
   tenantId?: string | null;
   reasonerTypes: readonly ReasonerType[];
@@ -88,7 +89,7 @@ interface ClaimRow extends Omit<ClaimedJobRow, "generation"> {
 
 // Enum arrays travel as text[] (PGlite cannot serialize a JS array for an enum-array parameter).
 /** The claimed jobs, in claim order; empty: no eligible job now. */
-export async function claimJobs(sql: Sql, f: ClaimFilter): Promise<ClaimedLease[]> {
+export async function claimJobs(sql: Sql, f: ClaimCriteria): Promise<ClaimedLease[]> {
   const limit = f.limit ?? 1;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CLAIM_BATCH)
     throw new RangeError(`limit must be an integer between 1 and ${MAX_CLAIM_BATCH}`);
@@ -193,6 +194,6 @@ export async function claimJobs(sql: Sql, f: ClaimFilter): Promise<ClaimedLease[
 }
 
 /** One job (claimJobs with a limit of 1); null: no eligible job now. */
-export async function claimJob(sql: Sql, f: Omit<ClaimFilter, "limit">): Promise<ClaimedLease | null> {
+export async function claimJob(sql: Sql, f: Omit<ClaimCriteria, "limit">): Promise<ClaimedLease | null> {
   return (await claimJobs(sql, { ...f, limit: 1 }))[0] ?? null;
 }

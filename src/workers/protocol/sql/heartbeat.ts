@@ -1,7 +1,7 @@
 // Keeps a lease alive: extends it by its original length, marks the worker seen and stores the
 // progress the worker reports (LOGIC: transaction_details.progress; other families: an event on the
 // "heartbeat" stream, numbered under the row lock). One statement; a stale token changes nothing.
-import { DEFAULT_LEASE_SECONDS } from "@jobs-api/client";
+import { DEFAULT_LEASE_SECONDS, type LeaseStatus } from "@jobs-api/client";
 import type { Sql } from "../../../db/database.ts";
 import { recordingChanges } from "../../../jobs/sql/notify.ts";
 import type { PresentedLease } from "../lease.ts";
@@ -9,19 +9,16 @@ import { TERMINAL_SQL } from "../states-sql.ts";
 
 const HEARTBEAT_STREAM = "heartbeat";
 
-export interface LeaseStatus {
-  expiresOn: Date;
-  /** The job was asked to stop (it is CANCELING): wind down and call failJob or completeJob. */
-  cancelRequested: boolean;
-}
-
-/** Null when the lease is not held (any more). `progress` undefined or null: nothing to store. */
+/**
+ * Null when the lease is not held (any more); `cancelRequested`: the job is CANCELING. `progress`
+ * undefined or null: nothing to store.
+ */
 export async function heartbeat(
   sql: Sql,
   lease: PresentedLease,
   tenantId: string | null,
   progress?: unknown,
-): Promise<LeaseStatus | null> {
+): Promise<LeaseStatus<Date> | null> {
   const json = progress === undefined || progress === null ? null : JSON.stringify(progress);
   const rows = await sql.query<{ leaseExpiresOn: Date; cancelRequested: boolean }>(
     recordingChanges(
