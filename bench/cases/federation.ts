@@ -2,13 +2,41 @@
 // upstream jobs service (JOBS_GATEWAYS), against the same requests sent to the upstream directly:
 // a page of 50 jobs with expansions (events, artifacts, status history), and a create-then-wait
 // (createJobReady of a small MOCK generation, run by the upstream's executors). Target: the remote
-// hop costs at most 1.5x the direct latency. Both servers run in this process (one event loop, as
-// the other cases' servers do), each on its own PostgreSQL database; requests alternate front and
-// direct so drift of the machine hits both alike.
+// hop costs at most 1.5x the direct latency. The upstream and the front are each a server process of
+// their own (bench/child-server.ts), as deployed: in one process they would share one event loop and
+// the front's work would queue behind the upstream's. Each has its own PostgreSQL database; the
+// upstream's is filled here over its own connection. Requests alternate front and direct so drift of
+// the machine hits both alike.
+import pg from "pg";
+import { textOf } from "../../src/db/commit-signals.ts";
+import type { Sql } from "../../src/db/database.ts";
+import type { Viewer } from "../../src/jobs/model.ts";
 import { type BenchCase, type CaseOptions, ratioEntry, type ResultEntry } from "../case.ts";
-import { ADMIN_KEY, insertNoopJobs, NOOP_TYPE, startOurServer } from "../ours.ts";
+import { type ChildServer, startChildServer } from "../child-server.ts";
+import { ADMIN_KEY, insertNoopJobs, NOOP_TYPE } from "../ours.ts";
 import { median, msSince } from "../stats.ts";
 import { furnish } from "./expansions.ts";
+
+/** The upstream's 50 furnished no-op jobs, written into its database from here (it runs elsewhere). */
+async function fillUpstream(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const sql: Sql = {
+      query: async <T>(statement: Parameters<Sql["query"]>[0], values?: readonly unknown[]) =>
+        (await client.query(textOf(statement), values as unknown[])).rows as T[],
+      queryRecords: () => Promise.reject(new Error("not used by the bench's inserts")),
+    };
+    const tenants = await sql.query<{ id: string }>(`select "id" from "tenants" order by "createdOn", "id" limit 1`);
+    const tenantId = tenants[0]?.id;
+    if (!tenantId) throw new Error("the upstream made no first tenant");
+    const admin: Viewer = { tenantId, userId: "admin", email: null, role: "ADMIN", apiKeyId: null };
+    await insertNoopJobs(sql, admin, 50);
+    await furnish(sql, tenantId);
+  } finally {
+    await client.end();
+  }
+}
 
 const SELECTION = `jobId state statusHistory { state nativeState createdOn } events { edges { node { cursor data } } } artifacts { id name sizeBytes contentHash }`;
 const PAGE = `query Page { jobs(first: 50, filter: { reasonerType: ${NOOP_TYPE} }) { edges { node { ${SELECTION} } } } }`;
@@ -39,18 +67,19 @@ export const federationCase: BenchCase = {
   id: "federation",
   title: "Federation",
   async run(o: CaseOptions): Promise<ResultEntry[]> {
-    const upstream = await startOurServer("fedup", { JOBS_SWEEP_INTERVAL_MS: "0", JOBS_WORKERS: "2" });
-    let front: Awaited<ReturnType<typeof startOurServer>> | undefined;
+    const upstream = await startChildServer("fedup", { env: { JOBS_SWEEP_INTERVAL_MS: "0", JOBS_WORKERS: "2" } });
+    let front: ChildServer | undefined;
     try {
-      await insertNoopJobs(upstream.server.services.db, upstream.admin, 50);
-      await furnish(upstream.server.services.db, upstream.admin.tenantId);
+      await fillUpstream(upstream.databaseUrl);
       const key = await post(upstream.url, `mutation { createApiKey(userId: "front", role: GATEWAY) { secret } }`);
       const apiKey = (key.data as { createApiKey: { secret: string } }).createApiKey.secret;
-      front = await startOurServer("fedfront", {
-        JOBS_SWEEP_INTERVAL_MS: "0",
-        JOBS_GATEWAYS: JSON.stringify([
-          { name: "upstream", url: `${upstream.url}/graphql`, apiKey, reasonerTypes: [NOOP_TYPE, "GENERATION"] },
-        ]),
+      front = await startChildServer("fedfront", {
+        env: {
+          JOBS_SWEEP_INTERVAL_MS: "0",
+          JOBS_GATEWAYS: JSON.stringify([
+            { name: "upstream", url: `${upstream.url}/graphql`, apiKey, reasonerTypes: [NOOP_TYPE, "GENERATION"] },
+          ]),
+        },
       });
       const frontUrl = front.url;
       const page = async (url: string) => {
@@ -105,7 +134,7 @@ export const federationCase: BenchCase = {
           name: "federation: page of 50 jobs with expansions, through a front vs at the upstream (latency)",
           ours: pageFront,
           peer: pageDirect,
-          note: `sequential, ${pages} of each per run, alternating, medians; one upstream request per page (the list with the expansions the client selected, just the fields it selected on them); the front then executes the client's query over the answer itself, on the same event loop as the upstream here, so its own work adds to the upstream's`,
+          note: `sequential, ${pages} of each per run, alternating, medians; one upstream request per page (the list with the expansions the client selected, just the fields it selected on them); the front then executes the client's query over the answer itself; front and upstream are separate processes (one event loop each), sharing the machine's cores with PostgreSQL and the client`,
         }),
         ratioEntry({
           ...common,

@@ -72,8 +72,11 @@ export class RemoteJobGateway implements JobGateway {
   readonly reasonerTypes: readonly ReasonerType[];
   readonly capabilities = { cancelRunning: true, rerun: true, cancelAllUsers: true };
   readonly upstream: Upstream;
-  /** The cursor of each listed job: every upstream family's position just after it. */
-  private readonly cursors = new WeakMap<JobRecord, string>();
+  /**
+   * Each listed job's positions (every upstream family's, just after it), encoded only when its
+   * cursor is read: most pages select no edge cursors (as ListedJob in the service).
+   */
+  private readonly positionsAfter = new WeakMap<JobRecord, Positions>();
 
   readonly live: UpstreamLive;
   readonly agent: RemoteAgentExtras;
@@ -228,7 +231,7 @@ export class RemoteJobGateway implements JobGateway {
     const prefetched = new Map<string, Prefetched>();
     for (const item of taken) {
       at[item.type] = item.cursor;
-      this.cursors.set(item.job, encodeCursor(at));
+      this.positionsAfter.set(item.job, { ...at });
       if (parts.length)
         prefetched.set(item.job.id, readParts(parts, item.job.id, item.node as Record<string, unknown>));
     }
@@ -254,9 +257,9 @@ export class RemoteJobGateway implements JobGateway {
   }
 
   cursorOf(job: JobRecord): GatewayCursor {
-    const cursor = this.cursors.get(job);
-    if (cursor === undefined) throw new Error(`gateway ${this.name}: cursorOf a job this gateway did not list`);
-    return cursor;
+    const positions = this.positionsAfter.get(job);
+    if (positions === undefined) throw new Error(`gateway ${this.name}: cursorOf a job this gateway did not list`);
+    return encodeCursor(positions);
   }
 
   async cancel(key: JobKey, options: CancelOptions, viewer: Viewer): Promise<JobRecord> {
