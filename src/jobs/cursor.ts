@@ -1,7 +1,8 @@
 // The one pagination helper: opaque cursors in and out, and the connection shape Relay expects.
 import { jobsError } from "../errors.ts";
 
-const MAX_PAGE_SIZE = 500;
+/** The longest page any connection answers (upstreams refuse more, so a remote expansion asks no more). */
+export const MAX_PAGE_SIZE = 500;
 
 export function encodeCursor(value: unknown): string {
   return Buffer.from(JSON.stringify(value), "utf8").toString("base64url");

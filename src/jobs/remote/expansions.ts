@@ -20,6 +20,7 @@ import type {
   SealRecord,
   StatusChangeRecord,
 } from "../gateway.ts";
+import { MAX_PAGE_SIZE } from "../cursor.ts";
 import type { ReasonerType, Viewer } from "../model.ts";
 import * as R from "./records.ts";
 import type { Upstream } from "./upstream.ts";
@@ -42,8 +43,6 @@ interface Pending {
   resolve: (rows: unknown[]) => void;
   reject: (error: unknown) => void;
 }
-
-const MAX_PAGE = 500;
 
 /** A page of a windowed upstream connection, as `first + 1` rows when more follow (what callers expect). */
 function windowed<R>(first: number, toRow: (node: Node) => R) {
@@ -97,7 +96,7 @@ const listPart = <T>(
 });
 
 function eventsPart(w: EventWindow, selection = R.EVENT_SELECTION): Part {
-  const first = Math.min(w.first, MAX_PAGE);
+  const first = Math.min(w.first, MAX_PAGE_SIZE);
   return {
     on: "Job",
     field: "events",
@@ -112,7 +111,7 @@ function eventsPart(w: EventWindow, selection = R.EVENT_SELECTION): Part {
 }
 
 function logsPart(w: LogWindow, selection = R.LOG_SELECTION): Part {
-  const first = Math.min(w.first, MAX_PAGE);
+  const first = Math.min(w.first, MAX_PAGE_SIZE);
   return {
     on: "Job",
     field: "logs",
