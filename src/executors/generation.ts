@@ -5,9 +5,9 @@
 // come, so a large run neither holds the file in memory nor stalls the process; a cancel ends the
 // thread at once.
 import { isJobsError } from "../errors.ts";
-import { BUILT_IN_KINDS } from "../families/generation/queues.ts";
 import { verifyEvidenceBundle } from "@jobs-api/client/evidence";
 import {
+  BUILT_IN_GENERATION_KINDS,
   type GenerationOutput,
   type GenerationRun,
   inputFaultCode,
@@ -39,7 +39,7 @@ export function engineContract(g: GenerationContract): Record<string, unknown> {
 export function generationExecutor(engine: GenerationEngine = inlineEngine): Executor {
   return {
     name: "generation",
-    filter: { reasonerTypes: ["GENERATION"], generationKinds: BUILT_IN_KINDS },
+    filter: { reasonerTypes: ["GENERATION"], generationKinds: BUILT_IN_GENERATION_KINDS },
     async run(ctx) {
       const g = ctx.job.generation;
       if (!g) throw new InputFault("INVALID_JOB", `job ${ctx.job.id} is not a generation job`);

@@ -2,20 +2,6 @@
 // The queue names carry RadMah's routing words: default, gpu, free, interactive.
 import type { GenerationKind, PlanTier } from "../../jobs/model.ts";
 
-/** Kinds the built-in executors run; the rest wait for an external worker on their queue. */
-export const BUILT_IN_KINDS: readonly GenerationKind[] = [
-  "MOCK",
-  "ANALYZE",
-  "FIT",
-  "VERIFY",
-  "LIFT",
-  "TRAIN",
-  "SYNTHESIZE",
-  "SIMULATE",
-  "FABRICATE",
-  "SCENARIO_FABRICATE",
-];
-
 const INTERACTIVE_MAX_ROWS = 100_000;
 
 const QUEUES = { default: "default", gpu: "gpu", free: "free", interactive: "interactive" } as const;

@@ -3,13 +3,11 @@ import { MockSpecError } from "../../../src/families/generation/engine/column-sp
 import { CsvParseError } from "../../../src/families/generation/engine/csv.ts";
 import { contentHash } from "../../../src/families/generation/engine/hash.ts";
 import {
-  BUILT_IN_GENERATION_KINDS,
   GenerationInputError,
   isGenerationInputFault,
   runBuiltInGeneration,
   UnsupportedKindError,
 } from "../../../src/families/generation/engine/index.ts";
-import { BUILT_IN_KINDS } from "../../../src/families/generation/queues.ts";
 
 const CSV = Buffer.from("id,price,label\n1,2.5,a\n2,,b\n3,4.5,a\n");
 
@@ -17,10 +15,6 @@ const CSV = Buffer.from("id,price,label\n1,2.5,a\n2,,b\n3,4.5,a\n");
 const jsonSafe = (value: unknown) => expect(JSON.parse(JSON.stringify(value))).toEqual(value);
 
 describe("runBuiltInGeneration", () => {
-  it("covers the kinds the queues treat as built in", () => {
-    expect([...BUILT_IN_GENERATION_KINDS].sort()).toEqual([...BUILT_IN_KINDS].sort());
-  });
-
   it("runs MOCK as CSV, deterministically", () => {
     const contract = {
       kind: "MOCK",
