@@ -21,7 +21,7 @@ import { actAsOf, authenticateRequest } from "../security/authenticate.ts";
 import { limitRules } from "../security/limits.ts";
 import { accessLogPlugin } from "./plugins/access-log.ts";
 import { auditPlugin } from "./plugins/audit.ts";
-import { operationPolicyPlugin } from "./plugins/operation-policy.ts";
+import { checkOperation, operationPolicyPlugin } from "./plugins/operation-policy.ts";
 import { requestMetricsPlugin } from "./plugins/request-metrics.ts";
 import { tracingPlugin } from "./plugins/tracing.ts";
 import { artifactsRouter } from "./artifacts.ts";
@@ -30,6 +30,7 @@ import { sessionRouter } from "./session.ts";
 import { httpErrorAnswer, sendHttpError } from "./send-error.ts";
 import { graphiqlRouter, wantsGraphiQL } from "./graphiql.ts";
 import { graphqlRoute, MAX_BODY_BYTES } from "./graphql-route.ts";
+import { KnownQueries } from "./known-queries.ts";
 import { newRequestId } from "./request-id.ts";
 
 /** What express's `req.protocol` and `req.get("host")` give with "trust proxy" off, for any request. */
@@ -138,8 +139,11 @@ function isGraphQLPath(url: string | undefined): boolean {
 
 export async function createApp(services: Services, schema: GraphQLSchema, httpServer: Server) {
   const errors = createErrorFormatting(services.logger, { suggestions: services.config.fieldSuggestions });
+  const execute = compiledExecute(schema);
+  const validationRules = limitRules(services.config.limits);
+  const policy = { limits: services.config.limits, introspection: services.config.introspection };
   const apollo = new ApolloServer<Context>({
-    gateway: compiledGateway(schema, compiledExecute(schema)),
+    gateway: compiledGateway(schema, execute),
     // Introspection is allowed here and gated per caller by the operation policy (admins may always).
     introspection: true,
     includeStacktraceInErrorResponses: false,
@@ -149,7 +153,7 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
     csrfPrevention: true,
     allowBatchedHttpRequests: true,
     parseOptions: { maxTokens: services.config.limits.maxTokens },
-    validationRules: limitRules(services.config.limits),
+    validationRules,
     formatError: (formatted, error) => errors.format(formatted, error),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
@@ -160,7 +164,7 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
       ApolloServerPluginCacheControlDisabled(),
       uncacheablePlugin,
       requestErrorsPlugin(errors),
-      operationPolicyPlugin(schema, { limits: services.config.limits, introspection: services.config.introspection }),
+      operationPolicyPlugin(schema, policy),
       auditPlugin(services.audit),
       requestMetricsPlugin(services.metrics),
       tracingPlugin(),
@@ -197,6 +201,15 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
     logger: services.logger,
     maxBatch: services.config.limits.maxBatch,
     contextOf,
+    shortcut: {
+      schema,
+      queries: new KnownQueries(schema, { validationRules, maxTokens: services.config.limits.maxTokens }),
+      execute,
+      check: (ctx, query, variables, operationName) =>
+        checkOperation(schema, policy, ctx, query.document, variables, operationName),
+      answered: (seconds) =>
+        services.metrics.requestDuration.observe({ operation_type: "query", outcome: "ok" }, seconds),
+    },
   });
 
   /** Every request's id, in its x-request-id header and its access log line. */

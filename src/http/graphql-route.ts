@@ -7,9 +7,12 @@ import { parse as parseUrl } from "node:url";
 import { type ApolloServer, HeaderMap } from "@apollo/server";
 import { SpanKind } from "@opentelemetry/api";
 import express, { type Request, type Response } from "express";
+import type { GraphQLSchema } from "graphql";
 import type { Logger } from "../logger.ts";
-import { contextOfTraceParent, inSpan } from "../observability/tracing.ts";
+import { activeTracer, contextOfTraceParent, inSpan } from "../observability/tracing.ts";
+import { EXECUTED, type Execute } from "../schema/compiled-execution.ts";
 import type { Context } from "../schema/context.ts";
+import type { KnownQueries, KnownQuery } from "./known-queries.ts";
 import { answerWithRequestId } from "./request-id.ts";
 import { httpErrorAnswer, writeJson } from "./send-error.ts";
 
@@ -22,11 +25,55 @@ export interface GraphQLRouteOptions {
   maxBatch: number;
   /** The request's context; throws (an error Apollo answers) when the caller cannot be served. */
   contextOf(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<Context>;
+  /** What a known query needs to be answered without Apollo's pipeline (see known-queries.ts). */
+  shortcut: QueryShortcut;
 }
+
+/** The steps Apollo's plugins take for a query that succeeds, taken by the route itself. */
+export interface QueryShortcut {
+  schema: GraphQLSchema;
+  queries: KnownQueries;
+  /** The one executor Apollo runs too. */
+  execute: Execute;
+  /** The operation policy (cost, introspection): throws what Apollo would answer. */
+  check(
+    ctx: Context,
+    query: KnownQuery,
+    variables: Record<string, unknown> | undefined,
+    operationName: string | null | undefined,
+  ): void;
+  /** Counts and times a query answered without errors (what the request metrics plugin does). */
+  answered(seconds: number): void;
+}
+
+/** A POST body the shortcut may answer: one operation, no extensions (persisted queries go to Apollo). */
+interface PlainBody {
+  query: string;
+  variables?: Record<string, unknown> | null;
+  operationName?: string | null;
+}
+
+const isPlainBody = (body: unknown): body is PlainBody => {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return false;
+  const b = body as Record<string, unknown>;
+  return (
+    typeof b.query === "string" &&
+    b.extensions === undefined &&
+    (b.operationName == null || typeof b.operationName === "string") &&
+    (b.variables == null || (typeof b.variables === "object" && !Array.isArray(b.variables)))
+  );
+};
+
+/** Apollo answers JSON as application/json when the request accepts it plainly (or says nothing). */
+const ANSWER_TYPE = "application/json; charset=utf-8";
+const plainlyAccepted = (accept: string | undefined) =>
+  accept === undefined || accept === "*/*" || accept === "application/json";
+const isJsonRequest = (contentType: string | undefined) =>
+  contentType !== undefined && /^application\/json\s*(;|$)/i.test(contentType);
 
 export type GraphQLRoute = (req: IncomingMessage, res: ServerResponse, requestId: string) => void;
 
-export function graphqlRoute({ apollo, logger, maxBatch, contextOf }: GraphQLRouteOptions): GraphQLRoute {
+export function graphqlRoute({ apollo, logger, maxBatch, contextOf, shortcut }: GraphQLRouteOptions): GraphQLRoute {
   const jsonBody = express.json({ limit: MAX_BODY_BYTES });
 
   /** As express answers an error its handlers pass on (its final handler, once the answer started). */
@@ -40,8 +87,74 @@ export function graphqlRoute({ apollo, logger, maxBatch, contextOf }: GraphQLRou
     writeJson(res, status, body);
   };
 
+  /**
+   * A known query's answer, as Apollo would give it when it succeeds; anything else (the caller
+   * refused, the policy refusing, errors in the result) is answered by Apollo with the same context
+   * (and the result already executed), so errors keep their one formatting, logging and status.
+   */
+  const answerKnown = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+    body: PlainBody,
+    query: KnownQuery,
+  ) => {
+    const start = performance.now();
+    const context = contextOf(req, res, requestId);
+    const byApollo = () => answer(req, res, requestId, body, () => context);
+    let ctx: Context;
+    try {
+      ctx = await context;
+      shortcut.check(ctx, query, body.variables ?? undefined, body.operationName);
+    } catch {
+      return byApollo();
+    }
+    const result = await shortcut.execute({
+      schema: shortcut.schema,
+      document: query.document,
+      contextValue: ctx,
+      variableValues: body.variables ?? {},
+      operationName: body.operationName,
+    });
+    if (result.errors?.length) {
+      (ctx as Context & { [EXECUTED]?: typeof result })[EXECUTED] = result;
+      return byApollo();
+    }
+    ctx.access?.operations.push(query.operation.name?.value ?? "anonymous");
+    // As Apollo serializes a result (orderExecutionResultFields, prettyJSONStringify).
+    const text = `${JSON.stringify({ data: result.data, extensions: result.extensions })}\n`;
+    res.statusCode = 200;
+    res.setHeader("cache-control", "no-store");
+    res.setHeader("content-type", ANSWER_TYPE);
+    res.setHeader("content-length", Buffer.byteLength(text, "utf8"));
+    res.end(text, "utf8");
+    shortcut.answered((performance.now() - start) / 1000);
+  };
+
+  /** The request by the shortcut when it may take it, else by Apollo. */
+  const route = (req: IncomingMessage, res: ServerResponse, requestId: string, body: unknown) => {
+    if (
+      req.method === "POST" &&
+      isPlainBody(body) &&
+      isJsonRequest(req.headers["content-type"]) &&
+      plainlyAccepted(req.headers.accept) &&
+      // Traced requests get Apollo's spans (tracingPlugin).
+      !activeTracer()
+    ) {
+      const query = shortcut.queries.queryOf(body.query, body.operationName);
+      if (query) return answerKnown(req, res, requestId, body, query);
+    }
+    return answer(req, res, requestId, body, () => contextOf(req, res, requestId));
+  };
+
   /** What @as-integrations/express5's middleware does, with the request id in the answer's errors. */
-  const answer = async (req: IncomingMessage, res: ServerResponse, requestId: string, body: unknown) => {
+  const answer = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+    body: unknown,
+    context: () => Promise<Context>,
+  ) => {
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
@@ -62,7 +175,7 @@ export function graphqlRoute({ apollo, logger, maxBatch, contextOf }: GraphQLRou
           search: url.includes("?") ? (parseUrl(url).search ?? "") : "",
           body,
         },
-        context: () => contextOf(req, res, requestId),
+        context,
       }),
     );
     for (const [key, value] of response.headers) res.setHeader(key, value);
@@ -93,7 +206,7 @@ export function graphqlRoute({ apollo, logger, maxBatch, contextOf }: GraphQLRou
         });
         return;
       }
-      answer(req, res, requestId, body).catch((e: unknown) => fail(req, res, requestId, e));
+      route(req, res, requestId, body).catch((e: unknown) => fail(req, res, requestId, e));
     });
   };
 }

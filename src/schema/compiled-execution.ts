@@ -24,8 +24,15 @@ import { type CompiledQuery, compileQuery, isCompiledQuery } from "graphql-jit";
 /** graphql-js's `execute`, compiled; with a subscription's event as `rootValue`, the event's result. */
 export type Execute = (args: ExecutionArgs) => Promise<ExecutionResult>;
 
+/**
+ * The result of an operation the HTTP route executed itself and hands to Apollo to answer (its errors
+ * are formatted, logged and counted as Apollo does); the gateway's executor returns it as it is.
+ */
+export const EXECUTED = Symbol("executed");
+
 /** What a context may carry that execution reads. */
 interface ExecutionContextValue {
+  [EXECUTED]?: ExecutionResult;
   /** The request's OpenTelemetry context (tracing.ts): execution runs inside it. */
   trace?: OtelContext;
   /** Errors of a partial answer (an unavailable upstream in a merged list), added to the result's. */
@@ -105,14 +112,17 @@ export function compiledGateway(schema: GraphQLSchema, execute: Execute): Gatewa
         schema,
         // The operation name the client asked for (rc.operationName is the resolved one's, null
         // when there is none to run), so graphql-js can say why there is none.
-        executor: (rc) =>
-          execute({
+        executor: (rc) => {
+          const executed = (rc.context as ExecutionContextValue)[EXECUTED];
+          if (executed) return Promise.resolve(executed);
+          return execute({
             schema,
             document: rc.document,
             contextValue: rc.context,
             variableValues: rc.request.variables ?? {},
             operationName: rc.request.operationName,
-          }),
+          });
+        },
       };
     },
     onSchemaLoadOrUpdate(callback) {

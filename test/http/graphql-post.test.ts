@@ -116,6 +116,36 @@ describe("POST /graphql, handed directly and routed by express", () => {
     }
   });
 
+  // A plain POST of a valid query is answered by the route itself (src/http/known-queries.ts); one
+  // whose accept header needs negotiating goes through Apollo's pipeline. Both must answer alike.
+  it.each([
+    ["a query", { query: "{ viewer { userId role } }" }],
+    ["the same query again (its document known)", { query: "{ viewer { userId role } }" }],
+    [
+      "a query with variables",
+      { query: "query($n: Int) { jobs(first: $n) { edges { cursor } } }", variables: { n: 2 } },
+    ],
+    ["a resolver's error", { query: '{ artifacts(jobId: "00000000-0000-0000-0000-000000000000") { id } }' }],
+    [
+      "variables that do not fit",
+      { query: "query($n: Int) { jobs(first: $n) { totalCount } }", variables: { n: "x" } },
+    ],
+    ["a cost over the limit", { query: `query($n: Int) { jobs(first: $n) { ${expanded} } }`, variables: { n: 500 } }],
+    ["a validation error", { query: "{ viewer { nope } }" }],
+    [
+      "a named operation of several",
+      { query: "query A { viewer { userId } } query B { viewer { role } }", operationName: "B" },
+    ],
+    ["several operations and no name", { query: "query A { viewer { userId } } query B { viewer { role } }" }],
+    ["an unknown operation name", { query: "query A { viewer { userId } }", operationName: "C" }],
+    ["a mutation", { query: 'mutation { cancelJob(reasonerType: LOGIC, jobId: "nope") { jobId } }' }],
+  ])("answers %s without negotiation as Apollo's pipeline does", async (_name, request) => {
+    const body = JSON.stringify(request);
+    const known = await post("/graphql", body, json);
+    const negotiated = await post("/graphql", body, { ...json, accept: "application/json, text/plain" });
+    expect(known).toEqual(negotiated);
+  });
+
   it("names the request id in errors refused before any operation runs, as in an operation's", async () => {
     const refused = [
       { headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ viewer { userId } }" }) },
