@@ -2,8 +2,8 @@
 // PostgreSQL (running its built-in generation executor), the front an in-process server on PGlite.
 // Covers what the front must deliver for upstream families that gateways.test.ts does not: every
 // create mutation (createJob of each family, createJobs, runBatchJob) with its idempotency key
-// passed through, `jobs` with every filter, `node(id:)` in one upstream request, and dataset
-// uploads sent on to the upstream that runs generation jobs.
+// passed through, `jobs` with every filter, `node(id:)` in one upstream request, the agent extras
+// beyond comments and archiving, and dataset uploads sent on to the upstream that runs generation jobs.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -229,6 +229,56 @@ describe.runIf(pgDatabase)("a front whose every family is served by an upstream 
       (await alice.request<{ node: unknown }>(`query($id: ID!) { node(id: $id) { id } }`, { id: forged })).node,
     ).toBeNull();
   });
+
+  it("forwards the agent extras gateways.test.ts leaves out: the file, restore, access changes and reassignment", async () => {
+    const job = (
+      await alice.request<{ addAgentJob: { job: Created } }>(
+        `mutation { addAgentJob(input: { functionName: "mesh", displayName: "extras" }) { job { ${JOB} } } }`,
+      )
+    ).addAgentJob.job;
+    const file = await alice.request<{ updateJobFile: { file: { displayName: string; properties: unknown } } }>(
+      `mutation($id: ID!) { updateJobFile(jobId: $id, input: { displayName: "mesh.step", mergeProperties: { units: "mm" } }) { ... on AgentJob { file { displayName properties } } } }`,
+      { id: job.jobId },
+    );
+    expect(file.updateJobFile.file).toEqual({ displayName: "mesh.step", properties: { units: "mm" } });
+    await alice.request(`mutation($id: ID!) { archiveJob(jobId: $id) { archiveStatus } }`, { id: job.jobId });
+    const restored = await alice.request<{ restoreJob: { archiveStatus: string } }>(
+      `mutation($id: ID!) { restoreJob(jobId: $id, reason: "back") { archiveStatus } }`,
+      { id: job.jobId },
+    );
+    expect(restored.restoreJob.archiveStatus).toBe("ACTIVE");
+    await alice.request(
+      `mutation($id: ID!) { createJobAccess(jobId: $id, subjectId: "bob", relation: VIEWER) { relation } }`,
+      { id: job.jobId },
+    );
+    const updated = await alice.request<{ updateJobAccess: { relation: string } }>(
+      `mutation($id: ID!) { updateJobAccess(jobId: $id, subjectId: "bob", relation: EDITOR) { relation } }`,
+      { id: job.jobId },
+    );
+    expect(updated.updateJobAccess.relation).toBe("EDITOR");
+    expect(
+      await alice.request(`mutation($id: ID!) { removeJobAccess(jobId: $id, subjectId: "bob") }`, { id: job.jobId }),
+    ).toEqual({ removeJobAccess: true });
+
+    // Reassignment names a pool of an agent registered at the upstream, which checks it there.
+    const workerKey = await createKey(upstreamAdmin, "agent-1", "WORKER");
+    await graphqlClient(upstream.url, workerKey).request(
+      `mutation { registerWorker(input: { name: "agent-1", reasonerTypes: [AGENT], poolId: "pool-a" }) { id } }`,
+    );
+    const ASSIGN = `mutation($id: ID!, $p: ID) { assignJobAgent(jobId: $id, agentPoolId: $p) { assignedAgentPoolId } }`;
+    const assigned = await alice.request<{ assignJobAgent: { assignedAgentPoolId: string } }>(ASSIGN, {
+      id: job.jobId,
+      p: "pool-a",
+    });
+    expect(assigned.assignJobAgent.assignedAgentPoolId).toBe("pool-a");
+    const unknown = await alice.raw(ASSIGN, { id: job.jobId, p: "no-such-pool" });
+    expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", gateway: "up" });
+    const there = await aliceThere.request<{ job: { assignedAgentPoolId: string; file: { properties: unknown } } }>(
+      `query($id: ID!) { job(reasonerType: AGENT, jobId: $id) { ... on AgentJob { assignedAgentPoolId file { properties } } } }`,
+      { id: job.jobId },
+    );
+    expect(there.job).toEqual({ assignedAgentPoolId: "pool-a", file: { properties: { units: "mm" } } });
+  }, 60_000);
 
   it("sends dataset uploads on to the upstream that runs generation jobs; a front-side job reads the upload", async () => {
     const dir = mkdtempSync(join(tmpdir(), "jobs-fed-upload-"));
