@@ -3,7 +3,7 @@
 // Covers what the front must deliver for upstream families that gateways.test.ts does not: every
 // create mutation (createJob of each family, createJobs, runBatchJob) with its idempotency key
 // passed through, `jobs` with every filter, `node(id:)` in one upstream request, the agent extras
-// beyond comments and archiving, and dataset uploads sent on to the upstream that runs generation jobs.
+// beyond comments and archiving, jobLogs relayed, and dataset uploads sent on to the upstream that runs generation jobs.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +13,8 @@ import { type Child, startServerProcess, stopChild } from "../execution/processe
 import { backends, createPgDatabase } from "../helpers/backends.ts";
 import { createJobInput, REASONER_TYPES } from "../helpers/fixtures.ts";
 import { ADMIN_KEY, type GraphQLClient, graphqlClient, startTestServer, type TestServer } from "../helpers/server.ts";
+import { agentWorker, JOB_LOGS, type LogView } from "../live/driver.ts";
+import { liveClient } from "../live/ws-client.ts";
 
 const pgDatabase = await createPgDatabase().catch(() => null);
 const GATEWAY_KEY = "jobs_test-gateway-key-every-family-0123";
@@ -278,6 +280,27 @@ describe.runIf(pgDatabase)("a front whose every family is served by an upstream 
       { id: job.jobId },
     );
     expect(there.job).toEqual({ assignedAgentPoolId: "pool-a", file: { properties: { units: "mm" } } });
+  }, 60_000);
+
+  it("relays jobLogs of an upstream job: each line once, in order", async () => {
+    const job = (
+      await alice.request<{ addAgentJob: { job: Created } }>(
+        `mutation { addAgentJob(input: { functionName: "mesh", displayName: "logged" }) { job { ${JOB} } } }`,
+      )
+    ).addAgentJob.job;
+    const socket = liveClient(front.url, aliceKey);
+    try {
+      const logs = socket.subscribe<{ jobLogs: LogView }>(JOB_LOGS, { t: "AGENT", id: job.jobId });
+      const worker = await agentWorker(graphqlClient(upstream.url, await createKey(upstreamAdmin, "logger", "WORKER")));
+      let lease = await worker.claim();
+      while (lease.jobId !== job.jobId) lease = await worker.claim();
+      await worker.logs(lease.token, [{ message: "one" }, { message: "two" }]);
+      await worker.logs(lease.token, [{ message: "three" }]);
+      await logs.until(() => logs.items.length >= 3, "three lines", 30_000);
+      expect(logs.items.map((l) => l.jobLogs.message)).toEqual(["one", "two", "three"]);
+    } finally {
+      await socket.dispose();
+    }
   }, 60_000);
 
   it("sends dataset uploads on to the upstream that runs generation jobs; a front-side job reads the upload", async () => {
