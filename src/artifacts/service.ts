@@ -100,11 +100,16 @@ export class ArtifactService {
     return { id, contentHash: blob.contentHash, sizeBytes: blob.sizeBytes };
   }
 
-  /** Streams a MEMBER's or ADMIN's dataset into the blob store as an artifact of no job, owned by its uploader. */
-  async uploadDataset(u: DatasetUpload): Promise<StoredArtifact> {
-    if (u.viewer.role !== "MEMBER" && u.viewer.role !== "ADMIN") {
+  /** Datasets are uploaded by MEMBER and ADMIN keys (here, or at a front that sends them on upstream). */
+  checkDatasetUploader(viewer: Viewer): void {
+    if (viewer.role !== "MEMBER" && viewer.role !== "ADMIN") {
       throw jobsError("FORBIDDEN", "uploads need a MEMBER or ADMIN key");
     }
+  }
+
+  /** Streams a MEMBER's or ADMIN's dataset into the blob store as an artifact of no job, owned by its uploader. */
+  async uploadDataset(u: DatasetUpload): Promise<StoredArtifact> {
+    this.checkDatasetUploader(u.viewer);
     const name = parseInput(name255, u.name, "name");
     const artifactType = parseInput(name255, u.artifactType || DEFAULT_UPLOAD_TYPE, "type");
     const mimeType = u.mimeType ? parseInput(name255, u.mimeType, "mimeType") : null;

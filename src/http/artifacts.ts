@@ -3,10 +3,11 @@
 import { Readable } from "node:stream";
 import type { ReadableStream } from "node:stream/web";
 import express, { type Request, type Response } from "express";
-import { isJobsError, jobsError } from "../errors.ts";
+import { type ErrorCode, ErrorCodes, isJobsError, jobsError } from "../errors.ts";
+import type { JobGateway } from "../jobs/gateway.ts";
 import type { Viewer } from "../jobs/model.ts";
 import { AUDIT_OK, auditActor } from "../security/audit.ts";
-import type { Download } from "../artifacts/service.ts";
+import type { Download, StoredArtifact } from "../artifacts/service.ts";
 import { type Attributes, SpanKind } from "@opentelemetry/api";
 import { accessRecordOf } from "../observability/access-log.ts";
 import { contextOfTraceParent, inSpan, type SpanSpec } from "../observability/tracing.ts";
@@ -150,6 +151,52 @@ async function relayOrFail(services: Services, req: Request, res: Response, err:
   }
 }
 
+/** Request headers of an upload that the front passes on to the upstream. */
+const RELAYED_UPLOAD_HEADERS = ["content-type", "content-length", "traceparent"];
+
+/**
+ * Streams a dataset upload on to the upstream that runs generation jobs (the body piped as it
+ * arrives, never buffered) and returns what it stored; its refusal is thrown as its error.
+ */
+async function relayUpload(
+  upload: NonNullable<JobGateway["upload"]>,
+  req: Request,
+  viewer: Viewer,
+): Promise<StoredArtifact> {
+  const abort = new AbortController();
+  req.once("close", () => {
+    if (!req.complete) abort.abort();
+  });
+  const headers: Record<string, string> = {};
+  for (const h of RELAYED_UPLOAD_HEADERS) {
+    const v = req.headers[h];
+    if (typeof v === "string") headers[h] = v;
+  }
+  const query = req.originalUrl.indexOf("?");
+  const answer = await upload(
+    query < 0 ? "" : req.originalUrl.slice(query),
+    viewer,
+    headers,
+    Readable.toWeb(req) as globalThis.ReadableStream<Uint8Array>,
+    abort.signal,
+  );
+  const body = (await answer.json()) as {
+    id?: string;
+    errors?: { message: string; extensions?: { code?: string; requestId?: unknown } }[];
+  };
+  if (answer.ok && typeof body.id === "string") return body as StoredArtifact;
+  const error = body.errors?.[0];
+  const code = error?.extensions?.code;
+  const { code: _c, requestId: _r, ...extensions } = error?.extensions ?? {};
+  throw jobsError(
+    typeof code === "string" && (ErrorCodes as readonly string[]).includes(code)
+      ? (code as ErrorCode)
+      : "UPSTREAM_UNAVAILABLE",
+    error?.message ?? `the upstream answered the upload with HTTP ${answer.status}`,
+    extensions,
+  );
+}
+
 export function artifactsRouter(services: Services): express.Router {
   const router = express.Router();
 
@@ -213,6 +260,15 @@ export function artifactsRouter(services: Services): express.Router {
           field: "body",
           maxBytes: services.artifacts.maxBytes,
         });
+      }
+      // Datasets are read by generation jobs: stored where those run, so an upstream's jobs can read them.
+      const generation = services.registry.for("GENERATION");
+      if (generation.upload) {
+        services.artifacts.checkDatasetUploader(viewer);
+        const relayed = await relayUpload(generation.upload.bind(generation), req, viewer);
+        res.status(201).json(relayed);
+        audit(services, res, viewer, "PUT /uploads", relayed.id);
+        return;
       }
       const mime = req.headers["content-type"];
       const stored = await services.artifacts.uploadDataset({

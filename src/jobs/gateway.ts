@@ -301,6 +301,14 @@ export interface JobGateway {
     headers: Record<string, string>,
     signal: AbortSignal,
   ): Promise<Response | null>;
+  /** A dataset upload (`PUT /uploads`) stored where the family's jobs run (remote gateways stream it on). */
+  upload?(
+    search: string,
+    viewer: Viewer,
+    headers: Record<string, string>,
+    body: ReadableStream<Uint8Array>,
+    signal: AbortSignal,
+  ): Promise<Response>;
   /** Where it is and whether it answers (the `gateways` query). */
   readonly url?: string;
   readonly health?: { healthy: boolean; lastError: string | null };

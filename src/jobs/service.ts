@@ -128,7 +128,8 @@ export class JobService {
           : await Promise.all(
               items.map((i) =>
                 gateway
-                  .create(i.job, viewer)
+                  // The request as createJob sends it: a remote gateway forwards it upstream as it came.
+                  .create(i.job, viewer, { createJob: requests[i.index] })
                   .catch((error: unknown) => (isJobsError(error) ? error : Promise.reject(error))),
               ),
             );

@@ -6,6 +6,7 @@ import RelayPlugin from "@pothos/plugin-relay";
 import SyncResolversPlugin from "./sync-resolvers-plugin.ts";
 import { DateTimeResolver, JSONResolver } from "graphql-scalars";
 import type { Context } from "./context.ts";
+import { jobKeyOfGlobalId, readJobSelected } from "./list-prefetch.ts";
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -31,6 +32,14 @@ export const builder = new SchemaBuilder<{
     edgesFieldOptions: { nullable: false, extensions: { readsProperty: true } },
     pageInfoFieldOptions: { extensions: { readsProperty: true } },
     nodeFieldOptions: { nullable: false, extensions: { readsProperty: true } },
+    // `node(id:)` of a job reads it with the expansions selected on it (one upstream request for an
+    // upstream job, as `job(...)`); anything else as the node types load it.
+    nodeQueryOptions: {
+      resolve: (_root, args, ctx, info, resolveNode) => {
+        const key = jobKeyOfGlobalId(args.id);
+        return key ? readJobSelected(key, ctx, info) : resolveNode(args.id);
+      },
+    },
     // `nodes(ids:)`: many jobs or artifacts in one field (what a front's remote gateway batches with).
     nodesQueryOptions: {},
   },

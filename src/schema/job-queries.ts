@@ -10,7 +10,7 @@ import type { ListedJob } from "../jobs/service.ts";
 import { builder } from "./builder.ts";
 import { ArchiveStatusEnum, JobStateEnum, ReasonerTypeEnum } from "./enums.ts";
 import { ArtifactRef, JobRef } from "./job.ts";
-import { jobPrefetch, listPrefetch, prefetchesAny, primeJob, primeLoaders } from "./list-prefetch.ts";
+import { listPrefetch, primeLoaders, readJobSelected } from "./list-prefetch.ts";
 
 export function jobKey(reasonerType: JobRecord["reasonerType"], jobId: string | number) {
   const id = String(jobId);
@@ -82,15 +82,7 @@ builder.queryFields((t) => ({
     resolve: async (_root, args, ctx, info) => {
       const key = jobKey(args.reasonerType, args.jobId);
       if (!key.valid) return null;
-      // A remote gateway reads the job and its selected expansions in one upstream request.
-      const gateway = ctx.services.registry.for(key.reasonerType);
-      const prefetch = gateway.loadWith ? jobPrefetch(info) : undefined;
-      if (!gateway.loadWith || !prefetch || !prefetchesAny(prefetch)) return ctx.loaders.job.load(key);
-      const read = await gateway.loadWith(key, ctx.viewer, prefetch);
-      if (!read) return null;
-      ctx.loaders.job.prime(key, read.job);
-      primeJob(read.job, read.prefetched, ctx);
-      return read.job;
+      return readJobSelected({ reasonerType: key.reasonerType, jobId: key.jobId }, ctx, info);
     },
   }),
   jobs: t.field({

@@ -12,7 +12,8 @@ import {
 import { getArgumentValues } from "graphql/execution/values.js";
 import { pageSize, parseSeqCursor } from "../jobs/cursor.ts";
 import type { ListPrefetch, Prefetched } from "../jobs/gateway.ts";
-import type { JobRecord } from "../jobs/model.ts";
+import { JOB_TYPE_NAMES, type JobKey, type JobRecord, type ReasonerType } from "../jobs/model.ts";
+import { isUuid } from "../jobs/validation.ts";
 import type { JobsPage } from "../jobs/service.ts";
 import type { Context } from "./context.ts";
 
@@ -139,4 +140,26 @@ export function primeJob(job: JobRecord, p: Prefetched, ctx: Context): void {
   if (p.logSpan !== undefined) ctx.loaders.logSpan.prime(job, p.logSpan);
   for (const { window, rows } of p.events) ctx.loaders.events(window).prime(job, rows);
   for (const { window, rows } of p.logs) ctx.loaders.logs(window).prime(job, rows);
+}
+
+/**
+ * One job and the expansions its field selects (`job(...)`, `node(id:)`): a remote gateway reads
+ * both in one upstream request and the request's loaders start out primed; otherwise the job loader.
+ */
+export async function readJobSelected(key: JobKey, ctx: Context, info: GraphQLResolveInfo): Promise<JobRecord | null> {
+  const gateway = ctx.services.registry.for(key.reasonerType);
+  const prefetch = gateway.loadWith ? jobPrefetch(info) : undefined;
+  if (!gateway.loadWith || !prefetch || !prefetchesAny(prefetch)) return ctx.loaders.job.load(key);
+  const read = await gateway.loadWith(key, ctx.viewer, prefetch);
+  if (!read) return null;
+  ctx.loaders.job.prime(key, read.job);
+  primeJob(read.job, read.prefetched, ctx);
+  return read.job;
+}
+
+/** The job a Relay global id names (`<TypeName>` and `<ReasonerType>:<jobId>`), or undefined for anything else. */
+export function jobKeyOfGlobalId(id: { typename: string; id: string }): JobKey | undefined {
+  const [reasonerType, jobId] = id.id.split(":") as [ReasonerType, string | undefined];
+  if (!jobId || JOB_TYPE_NAMES[reasonerType] !== id.typename || !isUuid(jobId)) return undefined;
+  return { reasonerType, jobId };
 }

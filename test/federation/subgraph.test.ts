@@ -42,9 +42,10 @@ const RELAY_SUBGRAPH = `
 
 describe("federation subgraph", () => {
   let t: TestServer;
+  // Start-up alone took close to a minute when other suites loaded the machine.
   beforeAll(async () => {
     t = await startTestServer(backends[0]!);
-  });
+  }, 120_000);
   afterAll(async () => t?.stop());
 
   it("composes with a subgraph that references GenerationJob", async () => {

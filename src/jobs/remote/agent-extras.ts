@@ -1,4 +1,4 @@
-// The agent family's extras (comments, archive state, the file, access grants) on an upstream:
+// The agent family's extras (comments, archive state, the file, access grants, assignment) on an upstream:
 // each is the same mutation sent upstream as the caller, so the upstream checks the grants.
 import type { AgentJobExtras, AccessGrantRecord, CommentRecord, FileUpdate } from "../gateway.ts";
 import type { AccessRelation, ArchiveStatus, JobRecord, Viewer } from "../model.ts";
@@ -37,6 +37,20 @@ export class RemoteAgentExtras implements AgentJobExtras {
     const j = await this.mutate<{ raw: unknown }>(
       `mutation($id: ID!, $r: String) { result: ${field}(jobId: $id, reason: $r) { ${JOB_SELECTION} } }`,
       { id: jobId, r: reason },
+      viewer,
+    );
+    return this.job(j.raw, viewer);
+  }
+
+  async assignAgent(
+    jobId: string,
+    target: { agentId: string | null; agentPoolId: string | null },
+    viewer: Viewer,
+  ): Promise<JobRecord> {
+    // The upstream checks that the agent or pool is one of its registered workers'.
+    const j = await this.mutate<{ raw: unknown }>(
+      `mutation($id: ID!, $a: ID, $p: ID) { result: assignJobAgent(jobId: $id, agentId: $a, agentPoolId: $p) { ${JOB_SELECTION} } }`,
+      { id: jobId, a: target.agentId, p: target.agentPoolId },
       viewer,
     );
     return this.job(j.raw, viewer);

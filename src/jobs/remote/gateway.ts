@@ -396,6 +396,16 @@ export class RemoteJobGateway implements JobGateway {
     return this.upstream.download(path, viewer, headers, signal);
   }
 
+  upload(
+    search: string,
+    viewer: Viewer,
+    headers: Record<string, string>,
+    body: ReadableStream<Uint8Array>,
+    signal: AbortSignal,
+  ): Promise<Response> {
+    return this.upstream.upload(search, viewer, headers, body, signal);
+  }
+
   async close(): Promise<void> {
     await this.live.close();
   }

@@ -171,6 +171,39 @@ export class Upstream {
     return response;
   }
 
+  /**
+   * A dataset upload (`PUT /uploads`) sent on to the upstream as the viewer, the body streamed as it
+   * arrives (never buffered). The upstream's answer is returned whole: its status and JSON body.
+   */
+  async upload(
+    search: string,
+    viewer: Viewer,
+    headers: Record<string, string>,
+    body: ReadableStream<Uint8Array>,
+    signal: AbortSignal,
+  ): Promise<Response> {
+    let response: Response;
+    try {
+      response = await fetch(new URL(`uploads${search}`, this.url), {
+        method: "PUT",
+        headers: { ...headers, ...this.headers(viewer) },
+        body,
+        // A streamed request body (fetch needs to be told it is sent while the answer may start).
+        duplex: "half",
+        signal,
+      } as RequestInit & { duplex: "half" });
+    } catch (error) {
+      if (signal.aborted) throw error;
+      throw this.unavailable(error, this.config.timeoutMs);
+    }
+    if (response.status >= 500) {
+      await response.body?.cancel();
+      throw this.unavailable(new Error(`answered HTTP ${response.status}`), this.config.timeoutMs);
+    }
+    this.#lastOk = true;
+    return response;
+  }
+
   private async send(call: UpstreamCall): Promise<GraphQLResponse> {
     const ms = this.config.timeoutMs + (call.extraMs ?? 0);
     const attempt = wrap(this.breaker, timeout(ms, TimeoutStrategy.Aggressive));
