@@ -404,6 +404,7 @@ export class RemoteJobGateway implements JobGateway {
 
   async close(): Promise<void> {
     await this.live.close();
+    this.upstream.close();
   }
 
   private distinctJobs(
