@@ -134,7 +134,7 @@ export const federationCase: BenchCase = {
           name: "federation: page of 50 jobs with expansions, through a front vs at the upstream (latency)",
           ours: pageFront,
           peer: pageDirect,
-          note: `sequential, ${pages} of each per run, alternating, medians; one upstream request per page (the list with the expansions the client selected, just the fields it selected on them); the front then executes the client's query over the answer itself; front and upstream are separate processes (one event loop each), sharing the machine's cores with PostgreSQL and the client`,
+          note: `sequential, ${pages} of each per run, alternating, medians; one upstream request per page: the front forwards the client's query as written (pass-through) and answers the upstream's JSON with its cursors and download URLs rewritten; front and upstream are separate processes (one event loop each), sharing the machine's cores with PostgreSQL and the client`,
         }),
         ratioEntry({
           ...common,

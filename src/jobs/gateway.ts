@@ -233,6 +233,12 @@ export interface AgentJobExtras {
   ): Promise<JobRecord>;
 }
 
+/** An upstream's GraphQL answer to a forwarded operation, as it came (errors included). */
+export interface ForwardedAnswer {
+  data?: Record<string, unknown> | null;
+  errors?: readonly { message: string; path?: readonly (string | number)[]; extensions?: Record<string, unknown> }[];
+}
+
 export interface JobGateway {
   readonly name: string;
   /** local: this server's database; remote: an upstream jobs service. */
@@ -260,6 +266,11 @@ export interface JobGateway {
     viewer: Viewer,
     prefetch: ListPrefetch,
   ): Promise<{ job: JobRecord; prefetched: Prefetched } | null>;
+  /**
+   * The client's own operation, sent to the upstream as the viewer, and the upstream's answer as it
+   * came (src/schema/pass-through.ts decides when that is the answer); absent for the local gateway.
+   */
+  forward?(query: string, variables: Record<string, unknown>, viewer: Viewer): Promise<ForwardedAnswer>;
   /** Newest first (createdOn, then id, descending), after the cursor. */
   list(
     filter: JobFilter,

@@ -20,6 +20,8 @@ import {
 } from "graphql";
 import { getVariableValues } from "graphql/execution/values.js";
 import { type CompiledQuery, compileQuery, isCompiledQuery } from "graphql-jit";
+import type { Context } from "./context.ts";
+import { type ForwardPlan, forward, forwardPlan } from "./pass-through.ts";
 
 /** graphql-js's `execute`, compiled; with a subscription's event as `rootValue`, the event's result. */
 export type Execute = (args: ExecutionArgs) => Promise<ExecutionResult>;
@@ -43,6 +45,8 @@ interface Plan {
   operation: OperationDefinitionNode;
   /** null: graphql-jit declined the operation; graphql-js runs it. */
   compiled: CompiledQuery | null;
+  /** A query an upstream may answer as it is (pass-through.ts); null: never forwarded. */
+  forward: ForwardPlan | null;
 }
 
 const executors = new WeakMap<GraphQLSchema, Execute>();
@@ -67,7 +71,11 @@ function newCompiledExecute(schema: GraphQLSchema): Execute {
       const operation = getOperationAST(document, operationName);
       if (operation) {
         const compiled = compileQuery(schema, document, operationName ?? undefined);
-        plan = { operation, compiled: isCompiledQuery(compiled) ? compiled : null };
+        plan = {
+          operation,
+          compiled: isCompiledQuery(compiled) ? compiled : null,
+          forward: forwardPlan(schema, document, operation),
+        };
       } else plan = null;
       byName.set(key, plan);
     }
@@ -82,11 +90,19 @@ function newCompiledExecute(schema: GraphQLSchema): Execute {
     if (!plan?.compiled || (plan.operation.operation === "subscription" && args.rootValue === undefined))
       return interpret(args);
     const variables = args.variableValues ?? {};
+    let coercedValues = variables;
     if (plan.operation.variableDefinitions?.length) {
       // graphql-js's own coercion first: its errors are the ones Apollo recognizes as the client's
       // (BAD_USER_INPUT, HTTP 400) and names the variable in; graphql-jit's are worded otherwise.
       const coerced = getVariableValues(schema, plan.operation.variableDefinitions, variables, { maxErrors: 50 });
       if (coerced.errors) return { errors: coerced.errors };
+      coercedValues = coerced.coerced;
+    }
+    if (plan.forward) {
+      const compiled = plan.compiled;
+      return forward(plan.forward, variables, coercedValues, args.contextValue as Context).then(
+        (answer) => answer ?? compiled.query(args.rootValue, args.contextValue, variables),
+      );
     }
     return plan.compiled.query(args.rootValue, args.contextValue, variables);
   };

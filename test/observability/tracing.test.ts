@@ -89,7 +89,8 @@ describe.each(backends.map((b) => [b.name, b] as const))("tracing on %s", (_name
   });
 
   it("continues the trace into an upstream jobs service (remote gateway)", async () => {
-    // A stand-in upstream that records what it is sent and answers an empty list.
+    // A stand-in upstream that records what it is sent and answers an empty list (the client's own
+    // query, which the front forwards as it came).
     const seen: { traceparent?: string; actAs?: string }[] = [];
     const upstream = createServer((req, res) => {
       seen.push({
@@ -99,7 +100,7 @@ describe.each(backends.map((b) => [b.name, b] as const))("tracing on %s", (_name
       req.resume();
       req.on("end", () => {
         res.setHeader("content-type", "application/json");
-        res.end(JSON.stringify({ data: { t0: { edges: [], pageInfo: { hasNextPage: false } } } }));
+        res.end(JSON.stringify({ data: { jobs: { edges: [] } } }));
       });
     });
     await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));

@@ -7,6 +7,7 @@ import { decodeCursor, encodeCursor } from "../cursor.ts";
 import type {
   CancelOptions,
   CreditEstimate,
+  ForwardedAnswer,
   GatewayCursor,
   GatewayPage,
   JobCount,
@@ -182,6 +183,11 @@ export class RemoteJobGateway implements JobGateway {
     if (!data.node?.raw) return null;
     const job = this.record(data.node.raw, viewer);
     return { job, prefetched: readParts(parts, job.id, data.node) };
+  }
+
+  /** A read forwarded as the client wrote it (pass-through): retried like any read, errors returned. */
+  forward(query: string, variables: Record<string, unknown>, viewer: Viewer): Promise<ForwardedAnswer> {
+    return this.upstream.requestPartial({ query, variables, viewer, idempotent: true });
   }
 
   /**
@@ -408,6 +414,7 @@ export class RemoteJobGateway implements JobGateway {
 
   async close(): Promise<void> {
     await this.live.close();
+    this.upstream.close();
   }
 
   private distinctJobs(
