@@ -84,7 +84,7 @@ export async function startOurServer(label: string, env: Record<string, string> 
 /**
  * Inserts `count` waiting no-op jobs in ONE statement, with exactly the rows createJob makes for a
  * PRESCRIPTIVE job (the job in QUEUED at statusSeq 2 and revision 1, its CREATED and QUEUED history
- * rows, the creator's OWNER grant). Ids are uuidv7, as the API makes them. With `notify`, each job's
+ * rows; no grant row, which only agent jobs get). Ids are uuidv7, as the API makes them. With `notify`, each job's
  * change is recorded for sending too, as createJob records it (bulk loads made before the workers
  * start skip it); through the server's own database handle, its notifier then sends them.
  */
@@ -107,16 +107,12 @@ export async function insertNoopJobs(
        insert into "job_status_changes" ("jobId", "seq", "state", "nativeState", "createdById")
        select m."id", s.seq, s.state::"JobState", s.state, $3::text
        from made m cross join (values (1, 'CREATED'), (2, 'QUEUED')) as s(seq, state)
-     ), grants as (
-       insert into "access_grants" ("jobId", "subjectId", "email", "relation")
-       select m."id", $3::text, $4::text, 'OWNER' from made m
      )${record ? `, ${record.jobs("made")}` : ""}
      select count(*)::int as n from made m`;
   const rows = await sql.query<{ n: number }>(options.notify ? recordingChanges(text, { createsJobs: true }) : text(), [
     ids,
     viewer.tenantId,
     viewer.userId,
-    viewer.email,
   ]);
   if (rows[0]?.n !== count) throw new Error(`inserted ${rows[0]?.n} jobs, expected ${count}`);
   return ids;

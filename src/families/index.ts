@@ -14,6 +14,14 @@ export function newJobFromRequest(req: CreateJobRequest): NewJob {
   if (req.payload === null || typeof req.payload !== "object" || Array.isArray(req.payload)) {
     throw jobsError("BAD_USER_INPUT", "input.payload: must be a JSON object", { field: "input.payload" });
   }
+  // LOGIC and reasoner jobs validate the generic fields themselves: parsed once, not twice per item.
+  switch (req.reasonerType) {
+    case "LOGIC":
+      return logicJob(req);
+    case "PRESCRIPTIVE":
+    case "PREDICTIVE":
+      return reasonerJob(req);
+  }
   // The generic fields win over the same fields inside a typed payload.
   const common = {
     name: parseInput(optionalName, req.name, "input.name"),
@@ -22,11 +30,6 @@ export function newJobFromRequest(req: CreateJobRequest): NewJob {
   };
   const payload = req.payload as Record<string, unknown>;
   switch (req.reasonerType) {
-    case "LOGIC":
-      return logicJob(req);
-    case "PRESCRIPTIVE":
-    case "PREDICTIVE":
-      return reasonerJob(req);
     case "AGENT": {
       const job = agentJob(
         { ...payload, ...definedOnly({ timeoutMins: common.timeoutMins, idempotencyKey: common.idempotencyKey }) },

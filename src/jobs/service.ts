@@ -64,6 +64,13 @@ function once<T>(fn: () => Promise<T>): () => Promise<T> {
 /** Most jobs one createJobs call may create. */
 const MAX_BULK_CREATE = 1000;
 
+/**
+ * The fingerprint an idempotency key is stored with (the same key with a different request is a
+ * CONFLICT); a job without a key needs none, so a call of 1,000 such jobs hashes nothing.
+ */
+const requestHashOf = (job: NewJob, request: unknown): string | undefined =>
+  job.idempotencyKey ? createHash("sha256").update(JSON.stringify(request)).digest("hex") : undefined;
+
 const newestFirst = (a: JobRecord, b: JobRecord) =>
   b.createdOn.getTime() - a.createdOn.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
@@ -83,8 +90,9 @@ export class JobService {
   async create(job: NewJob, request: unknown, viewer: Viewer): Promise<JobRecord> {
     if (viewer.role === "WORKER")
       throw jobsError("FORBIDDEN", "worker keys run the worker protocol only; they cannot create jobs");
-    const requestHash = createHash("sha256").update(JSON.stringify(request)).digest("hex");
-    return this.registry.for(job.reasonerType).create({ ...job, requestHash }, viewer, request);
+    return this.registry
+      .for(job.reasonerType)
+      .create({ ...job, requestHash: requestHashOf(job, request) }, viewer, request);
   }
 
   /**
@@ -105,14 +113,12 @@ export class JobService {
       try {
         const job = this.newJobFromRequest(request);
         // The same fingerprint createJob makes, so a key reused across the two is the same request.
-        const requestHash = createHash("sha256")
-          .update(JSON.stringify({ createJob: request }))
-          .digest("hex");
+        const requestHash = requestHashOf(job, { createJob: request });
         const gateway = this.registry.for(job.reasonerType);
         let items = byGateway.get(gateway);
         if (!items) byGateway.set(gateway, (items = []));
         // Appended in place: copying the list per item made a call of 1,000 quadratic.
-        items.push({ index, job: { ...job, requestHash } });
+        items.push({ index, job: requestHash === undefined ? job : { ...job, requestHash } });
       } catch (error) {
         if (!isJobsError(error)) throw error;
         answers[index] = error;

@@ -10,9 +10,9 @@ export interface RemovedBatch {
 }
 
 /**
- * Finished jobs older than `maxAgeS`, oldest first, with everything that hangs off them (status
- * history, events, log lines, artifacts, problems, comments, access, files: cascaded) and their
- * idempotency keys. With `keepProvenance`, succeeded generation jobs stay (their seal is a link of
+ * Finished jobs older than `maxAgeS`, oldest first, with everything that hangs off them (events, log
+ * lines, artifacts, problems, comments, files: cascaded; status history and access grants, which
+ * have no foreign key so that creating a job checks none, deleted here) and their idempotency keys. With `keepProvenance`, succeeded generation jobs stay (their seal is a link of
  * the provenance chain, their evidence what it signs).
  */
 export async function removeFinishedJobs(
@@ -37,6 +37,8 @@ export async function removeFinishedJobs(
        select r."contentHash" from "file_revisions" r join "files" f on f."id" = r."fileId" join "doomed" d on f."jobId" = d."id"
      ),
      "keys" as (delete from "idempotency_keys" k using "doomed" d where k."jobId" = d."id"),
+     "history" as (delete from "job_status_changes" h using "doomed" d where h."jobId" = d."id"),
+     "grants" as (delete from "access_grants" g using "doomed" d where g."jobId" = d."id"),
      "gone" as (delete from "jobs" j using "doomed" d where j."id" = d."id" returning j."id")
      select (select count(*)::int from "gone") as "removed", coalesce((select array_agg("hash") from "named"), '{}') as "hashes"`,
     [maxAgeS, batchSize, keepProvenance],

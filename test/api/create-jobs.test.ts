@@ -186,6 +186,40 @@ describe.each(backends)("createJobs on $name", (backend) => {
     expect(await createJobs(client, [])).toEqual([]);
   });
 
+  it("a creator sees and owns every job they create; only an agent job stores the owner's grant, which its access lists", async () => {
+    const { client } = await key("bulk-owner");
+    const results = await createJobs(
+      client,
+      REASONER_TYPES.map((type, n) => createJobInput(type, n)),
+    );
+    const jobs = results.map((r) => r.job as { jobId: string; reasonerType: string });
+    for (const job of jobs) {
+      const read = await client.request<{ job: { jobId: string } | null }>(
+        `query($t: ReasonerType!, $id: ID!) { job(reasonerType: $t, jobId: $id) { jobId } }`,
+        { t: job.reasonerType, id: job.jobId },
+      );
+      expect(read.job).toEqual({ jobId: job.jobId });
+    }
+    const grants = await t.server.services.db.query<{ jobId: string; subjectId: string; relation: string }>(
+      `select "jobId"::text as "jobId", "subjectId", "relation"::text as "relation" from "access_grants" where "jobId" = any($1::uuid[])`,
+      [jobs.map((j) => j.jobId)],
+    );
+    const agent = jobs.find((j) => j.reasonerType === "AGENT")!;
+    expect(grants).toEqual([{ jobId: agent.jobId, subjectId: "bulk-owner", relation: "OWNER" }]);
+    const access = await client.request<{ job: { access: { subjectId: string; relation: string }[] } }>(
+      `query($id: ID!) { job(reasonerType: AGENT, jobId: $id) { ... on AgentJob { access { subjectId relation } } } }`,
+      { id: agent.jobId },
+    );
+    expect(access.job.access).toEqual([{ subjectId: "bulk-owner", relation: "OWNER" }]);
+    // Owning needs no grant row: the creator may cancel (EDITOR or more) a job of another family.
+    const predictive = jobs.find((j) => j.reasonerType === "PREDICTIVE")!;
+    const canceled = await client.request<{ cancelJob: { state: string } }>(
+      `mutation($id: ID!) { cancelJob(reasonerType: PREDICTIVE, jobId: $id) { state } }`,
+      { id: predictive.jobId },
+    );
+    expect(canceled.cancelJob.state).toBe("CANCELED");
+  });
+
   it("refuses worker keys", async () => {
     const { client } = await key("bulk-worker", "WORKER");
     const res = await client.raw(CREATE_JOBS, { inputs: [createJobInput("LOGIC")] });

@@ -106,7 +106,19 @@ describe.each(backends.map((b) => [b.name, b] as const))("retention on %s", (nam
     await db().query(`update "jobs" set "createdOn" = now() - interval '40 days' where "id" = $1::uuid`, [
       waiting.jobId,
     ]);
-    expect(await rowsOf(old)).toMatchObject({ jobs: 1, job_events: 1, job_log_lines: 2, artifacts: 2 });
+    // History and grants have no foreign key to cascade from: retention must delete them itself.
+    await db().query(
+      `insert into "access_grants" ("jobId", "subjectId", "relation") values ($1::uuid, 'reader', 'VIEWER')`,
+      [old],
+    );
+    expect(await rowsOf(old)).toMatchObject({
+      jobs: 1,
+      job_status_changes: 4,
+      job_events: 1,
+      job_log_lines: 2,
+      artifacts: 2,
+      access_grants: 1,
+    });
 
     const pass = await retention().runOnce();
     expect(pass).toMatchObject({ jobs: 2, blobs: 1 });

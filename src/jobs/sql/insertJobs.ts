@@ -2,6 +2,11 @@
 // history, owner grants and family rows, and the recorded change notification are data-modifying
 // CTEs of the same statement (rows travel as one JSON array per table), and the answer is built
 // from the rows it inserted (RETURNING), not read back.
+//
+// Only agent jobs get an OWNER grant row: the creator's sight and rights come from "createdBy"
+// (jobs/visibility.ts, jobs/local/access.ts), and the grant list is shown and managed on agent jobs
+// only (AgentJob.access), where the owner's row is listed; for other families the row was written
+// for nobody to read.
 import { uuidv7 } from "uuidv7";
 import type { SignalledStatement } from "../../db/commit-signals.ts";
 import type { Sql } from "../../db/database.ts";
@@ -137,7 +142,7 @@ function statementFor(groups: readonly FamilyGroup[]): SignalledStatement {
          on s."reasonerType" = j."reasonerType"),
      "owners" as (
        insert into "access_grants" ("jobId", "subjectId", "email", "relation")
-       select "id", $3, $4, 'OWNER' from "new_jobs"),
+       select "id", $3, $4, 'OWNER' from "new_jobs" where "reasonerType" = 'AGENT'),
      ${familyCtes.map((cte) => `${cte},\n     `).join("")}${record.jobs('"new_jobs"')}
      ${selectWrittenJobs('"new_jobs"', sources)}`,
     { createsJobs: true },
@@ -175,7 +180,8 @@ export async function insertJobs(sql: Sql, jobs: readonly JobToInsert[], context
       parentJobId: job.parentJobId ?? null,
       statusSeq: states.length,
       key: job.idempotencyKey,
-      hash: job.requestHash ?? job.id,
+      // Read only for a keyed job (its key row's fingerprint); a keyless one sends none.
+      hash: job.idempotencyKey ? (job.requestHash ?? job.id) : null,
     };
   });
   return sql.queryRecords(
