@@ -8,7 +8,9 @@
 // With a local queue (option localQueue, for ports whose claims are cheap to make big), one claim
 // takes up to the free slots plus the queue's room, and the jobs no slot takes yet wait in memory,
 // already leased: a slot that frees starts the next one at once, without a claim, and the queue is
-// refilled in one claim once it is half empty. Their leases are bounded as every lease is, renewed
+// refilled in one claim once it holds no more than a slot's worth of jobs each (or half of it, if
+// less): a claim's fixed cost dominates, so big claims go fastest, and the jobs left keep the slots
+// busy while the claim runs. Their leases are bounded as every lease is, renewed
 // while they wait (a heartbeat each, every heartbeat period), and handed back on stop without running.
 import { heartbeatPeriodMs } from "./lease.ts";
 import { sleep, type WaitForWork } from "./wait.ts";
@@ -131,6 +133,8 @@ export class WorkerCore<L extends LeaseLike, O, F, S> {
   /** Claimed jobs waiting for a slot, oldest first (only with a local queue). */
   private readonly queued: Queued<L>[] = [];
   private readonly localQueue: number;
+  /** The local queue is refilled when it holds this many jobs or fewer. */
+  private readonly refillAt: number;
   /** Renews the leases of queued jobs while any wait. */
   private renewTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -141,11 +145,7 @@ export class WorkerCore<L extends LeaseLike, O, F, S> {
     if (!Number.isInteger(localQueue) || localQueue < 0)
       throw new RangeError(`localQueue must be a non-negative integer, got ${localQueue}`);
     this.localQueue = localQueue;
-  }
-
-  /** Lease tokens of the claimed jobs waiting in the local queue. */
-  get waiting(): string[] {
-    return this.queued.map((q) => q.lease.token);
+    this.refillAt = Math.min(concurrency, Math.floor(localQueue / 2));
   }
 
   /** Lease tokens of the jobs running now. */
@@ -201,9 +201,10 @@ export class WorkerCore<L extends LeaseLike, O, F, S> {
     while (!stop.aborted) {
       this.startQueued();
       const free = concurrency - this.running.size;
-      // Free slots (the queue is empty then), or a local queue half empty: one claim fills both.
+      // Free slots (the queue is empty then), or a local queue down to its refill mark: one claim
+      // fills both.
       const want = free + this.localQueue - this.queued.length;
-      if (want <= 0 || (free <= 0 && this.queued.length > this.localQueue / 2)) {
+      if (want <= 0 || (free <= 0 && this.queued.length > this.refillAt)) {
         // Full: wait for a slot (a wake-up meanwhile stays noted in `dirty`).
         await new Promise<void>((resolve) => (this.slotFreed = resolve));
         this.slotFreed = () => undefined;
