@@ -8,10 +8,10 @@
 // With a local queue (option localQueue, for ports whose claims are cheap to make big), one claim
 // takes up to the free slots plus the queue's room, and the jobs no slot takes yet wait in memory,
 // already leased: a slot that frees starts the next one at once, without a claim, and the queue is
-// refilled in one claim once it holds no more than a slot's worth of jobs each (or half of it, if
-// less): a claim's fixed cost dominates, so big claims go fastest, and the jobs left keep the slots
-// busy while the claim runs. Their leases are bounded as every lease is, renewed
-// while they wait (a heartbeat each, every heartbeat period), and handed back on stop without running.
+// refilled in one claim once it is down to one job per slot (or to half its size, if that is less):
+// a claim's fixed cost dominates, so big claims go fastest, and the jobs left keep the slots busy
+// while the claim runs. Their leases are bounded as every lease is, renewed while they wait (a
+// heartbeat each, every heartbeat period), and handed back on stop without running.
 import { heartbeatPeriodMs } from "./lease.ts";
 import { sleep, type WaitForWork } from "./wait.ts";
 
