@@ -149,6 +149,8 @@ export function noopRunner(
   server: RunningServer,
   concurrency: number,
   hooks: { onStart?: (jobId: string, payload: unknown) => void; onComplete?: () => void } = {},
+  /** The Runner's local queue (claimed jobs waiting for a slot); 0: none, as the server runs it. */
+  localQueue = 0,
 ): Runner {
   const s = server.services;
   const onComplete = hooks.onComplete ?? (() => undefined);
@@ -171,6 +173,7 @@ export function noopRunner(
     leaseSeconds: 60,
     logger: silentLogger,
     shutdownGraceMs: 1000,
+    localQueue,
   });
 }
 

@@ -41,6 +41,9 @@ export interface GraphileOptions {
   onStart?: (payload: unknown) => void;
 }
 
+/** Jobs per slot graphile-worker's batched mode keeps in its local queue (ours gets as many). */
+export const LOCAL_QUEUE_PER_SLOT = 10;
+
 export function graphileRun(pool: pg.Pool, o: GraphileOptions): Promise<GraphileRunner> {
   const taskList: TaskList = {
     [GRAPHILE_TASK]: async (payload) => {
@@ -56,7 +59,11 @@ export function graphileRun(pool: pg.Pool, o: GraphileOptions): Promise<Graphile
     ...(o.batched
       ? {
           preset: {
-            worker: { localQueue: { size: o.concurrency * 10 }, completeJobBatchDelay: 0, failJobBatchDelay: 0 },
+            worker: {
+              localQueue: { size: o.concurrency * LOCAL_QUEUE_PER_SLOT },
+              completeJobBatchDelay: 0,
+              failJobBatchDelay: 0,
+            },
           },
         }
       : {}),

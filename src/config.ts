@@ -101,6 +101,7 @@ const ConfigSchema = z.object({
   JOBS_ADMIN_API_KEY: z.string().min(16, "JOBS_ADMIN_API_KEY must be at least 16 characters").optional(),
   JOBS_WORKERS: z.coerce.number().int().min(0).default(2),
   JOBS_CPU_THREADS: z.coerce.number().int().min(0).max(256).optional(),
+  JOBS_WORKER_LOCAL_QUEUE: z.coerce.number().int().min(0).max(1000).default(0),
   JOBS_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   JOBS_PUBLIC_URL: z.string().url().optional(),
   JOBS_MAX_WAIT_S: z.coerce.number().positive().default(900),
@@ -153,6 +154,11 @@ export type Config = {
   workers: number;
   /** Worker threads for the generation engine's CPU work (default: one per executor slot); 0 runs it on the event loop. */
   cpuThreads: number;
+  /**
+   * Claimed generation jobs the in-process executor keeps waiting for a slot (its local queue);
+   * 0: none. For many short jobs: one claim statement then takes many.
+   */
+  workerLocalQueue: number;
   logLevel: z.infer<typeof ConfigSchema>["JOBS_LOG_LEVEL"];
   publicUrl: string | undefined;
   /** Upper bound for waitForJob / createJobReady timeouts, in seconds. */
@@ -234,6 +240,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminApiKey: e.JOBS_ADMIN_API_KEY,
     workers: e.JOBS_WORKERS,
     cpuThreads: e.JOBS_CPU_THREADS ?? Math.max(1, e.JOBS_WORKERS),
+    workerLocalQueue: e.JOBS_WORKER_LOCAL_QUEUE,
     logLevel: e.JOBS_LOG_LEVEL,
     publicUrl: e.JOBS_PUBLIC_URL,
     maxWaitS: e.JOBS_MAX_WAIT_S,

@@ -21,6 +21,7 @@ import {
   graphileMigrate,
   graphileRemaining,
   graphileRun,
+  LOCAL_QUEUE_PER_SLOT,
   PGBOSS_QUEUE,
   pgBossCompleted,
   pgBossInsert,
@@ -32,27 +33,37 @@ type Drain = (jobs: number, concurrency: number) => Promise<number>;
 
 const perSecond = (jobs: number, ms: number) => (jobs * 1000) / ms;
 
-/** Our real in-process Runner (the one JOBS_WORKERS starts), a no-op executor. */
-const oursRunner: Drain = async (jobs, concurrency) => {
-  const ours = await startOurServer("tp_runner");
-  try {
-    await insertNoopJobs(ours.server.services.db, ours.admin, jobs);
-    await ours.server.services.db.query("analyze");
-    let done = 0;
-    let finish: () => void = () => undefined;
-    const finished = new Promise<void>((resolve) => (finish = resolve));
-    const start = process.hrtime.bigint();
-    const runner = noopRunner(ours.server, concurrency, { onComplete: () => ++done === jobs && finish() }).start();
-    await finished;
-    const ms = msSince(start);
-    await runner.stop();
-    const succeeded = await countNoopJobs(ours.server.services.db, "SUCCEEDED");
-    if (succeeded !== jobs) throw new Error(`runner: ${succeeded} of ${jobs} jobs succeeded`);
-    return perSecond(jobs, ms);
-  } finally {
-    await ours.stop();
-  }
-};
+/**
+ * Our real in-process Runner (the one JOBS_WORKERS starts), a no-op executor; `batched`: with a
+ * local queue of as many jobs as graphile-worker's batched mode keeps (completions coalesce always).
+ */
+const oursRunner =
+  (batched: boolean): Drain =>
+  async (jobs, concurrency) => {
+    const ours = await startOurServer(batched ? "tp_runner_batched" : "tp_runner");
+    try {
+      await insertNoopJobs(ours.server.services.db, ours.admin, jobs);
+      await ours.server.services.db.query("analyze");
+      let done = 0;
+      let finish: () => void = () => undefined;
+      const finished = new Promise<void>((resolve) => (finish = resolve));
+      const start = process.hrtime.bigint();
+      const runner = noopRunner(
+        ours.server,
+        concurrency,
+        { onComplete: () => ++done === jobs && finish() },
+        batched ? concurrency * LOCAL_QUEUE_PER_SLOT : 0,
+      ).start();
+      await finished;
+      const ms = msSince(start);
+      await runner.stop();
+      const succeeded = await countNoopJobs(ours.server.services.db, "SUCCEEDED");
+      if (succeeded !== jobs) throw new Error(`runner: ${succeeded} of ${jobs} jobs succeeded`);
+      return perSecond(jobs, ms);
+    } finally {
+      await ours.stop();
+    }
+  };
 
 /** WorkerProtocol.claim / complete in `concurrency` slots: the runner's work without its bookkeeping. */
 const oursProtocolLoop: Drain = async (jobs, concurrency) => {
@@ -206,7 +217,8 @@ const pgBossWork: Drain = (jobs, concurrency) =>
   });
 
 export const SYSTEMS: Record<string, Drain> = {
-  "ours-runner": oursRunner,
+  "ours-runner": oursRunner(false),
+  "ours-runner-batched": oursRunner(true),
   "ours-loop": oursProtocolLoop,
   "ours-external": oursExternal,
   "graphile-worker": graphile(false),
@@ -273,6 +285,15 @@ export const throughputCase: BenchCase = {
       }),
       ratioEntry({
         ...common,
+        name: "throughput: in-process Runner vs graphile-worker batched (both with a local queue, batched completions)",
+        ours: m["ours-runner-batched"]!,
+        peer: m["graphile-worker-batched"]!,
+        minRatio: 1.0,
+        target: ">= 1.0x",
+        note: `${drained}; local queue ${o.concurrency * LOCAL_QUEUE_PER_SLOT} each`,
+      }),
+      ratioEntry({
+        ...common,
         name: "throughput: in-process Runner vs pg-boss (fetch/complete loops)",
         ours: m["ours-runner"]!,
         peer: m["pg-boss"]!,
@@ -307,13 +328,7 @@ export const throughputCase: BenchCase = {
         peer: m["graphile-worker"]!,
         note: `${loopJobs} jobs (graphile-worker: ${jobs}), ${o.concurrency} in flight`,
       }),
-      ratioEntry({
-        ...common,
-        name: "throughput (info): in-process Runner vs graphile-worker batched (localQueue, batched completions)",
-        ours: m["ours-runner"]!,
-        peer: m["graphile-worker-batched"]!,
-        note: drained,
-      }),
+
       ratioEntry({
         ...common,
         name: "throughput (info): in-process Runner vs pg-boss work() (batchSize 100, 0.5 s polls)",

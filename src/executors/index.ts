@@ -26,7 +26,7 @@ export interface Execution {
 
 /** What execution runs on (the server's services have all of it). */
 export interface ExecutionDeps {
-  config: Pick<Config, "workers" | "cpuThreads" | "leaseSeconds" | "shutdownGraceMs">;
+  config: Pick<Config, "workers" | "cpuThreads" | "workerLocalQueue" | "leaseSeconds" | "shutdownGraceMs">;
   db: Database;
   logger: Logger;
   protocol: WorkerProtocol;
@@ -66,7 +66,11 @@ export function startExecution(services: ExecutionDeps): Execution {
     });
     const common = { leaseSeconds: config.leaseSeconds, logger, shutdownGraceMs: config.shutdownGraceMs };
     runners.push(
-      new Runner(port, generationExecutor(engine), { ...common, concurrency: config.workers }).start(),
+      new Runner(port, generationExecutor(engine), {
+        ...common,
+        concurrency: config.workers,
+        localQueue: config.workerLocalQueue,
+      }).start(),
       // Batches mostly wait for their children, which run in the generation slots (or on external
       // workers); separate slots mean waiting batches can never starve their own steps.
       new Runner(port, batchExecutor({ db, jobs: services.jobs, changes: services.changes }), {

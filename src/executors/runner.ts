@@ -71,6 +71,11 @@ export interface RunnerOptions {
   logger: RunnerLogger;
   /** How long stop() lets running jobs finish before aborting them; default 5 s. */
   shutdownGraceMs?: number;
+  /**
+   * Claimed jobs kept waiting for a slot (the core's local queue): one claim statement then takes
+   * up to the free slots plus this many, for executors whose jobs are short. 0 (the default): none.
+   */
+  localQueue?: number;
 }
 
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 60_000);
@@ -106,6 +111,7 @@ export class Runner {
       concurrency: options.concurrency,
       leaseSeconds,
       shutdownGraceMs: options.shutdownGraceMs ?? 5000,
+      localQueue: options.localQueue ?? 0,
       port: {
         claim: (max) => port.claim(filter, leaseSeconds, max),
         heartbeat: (token) => port.heartbeat(token),

@@ -4,6 +4,14 @@
 // claim no more, let running jobs finish for a grace period, then interrupt them. Everything that
 // differs between the two sides (the wire, the job and context shapes, how errors are classified,
 // tracing) is the port's or the caller's; the loop itself knows none of it.
+//
+// With a local queue (option localQueue, for ports whose claims are cheap to make big), one claim
+// takes up to the free slots plus the queue's room, and the jobs no slot takes yet wait in memory,
+// already leased: a slot that frees starts the next one at once, without a claim, and the queue is
+// refilled in one claim once it is down to one job per slot (or to half its size, if that is less):
+// a claim's fixed cost dominates, so big claims go fastest, and the jobs left keep the slots busy
+// while the claim runs. Their leases are bounded as every lease is, renewed while they wait (a
+// heartbeat each, every heartbeat period), and handed back on stop without running.
 import { heartbeatPeriodMs } from "./lease.ts";
 import { sleep, type WaitForWork } from "./wait.ts";
 
@@ -66,6 +74,11 @@ export interface WorkerCoreOptions<L extends LeaseLike, O, F, S> {
   leaseSeconds: number;
   /** How long stop() lets running jobs finish before interrupting them; 0: at once. */
   shutdownGraceMs: number;
+  /**
+   * Claimed jobs kept waiting for a slot (see above); 0 or absent: none, each claim takes only the
+   * free slots. Handed-back jobs are reported through `failureOf` with the "stop" interruption.
+   */
+  localQueue?: number;
   run(job: RunningJob<L>): Promise<O>;
   /** How a job whose run threw is reported; null: not at all (e.g. its lease is gone). */
   failureOf(lease: L, err: unknown, interruption: Interruption | null): F | null;
@@ -90,6 +103,19 @@ export interface WorkerCoreOptions<L extends LeaseLike, O, F, S> {
 /** Claims after consecutive failed claims back off this far at most. */
 const MAX_CLAIM_BACKOFF_MS = 10_000;
 
+/** A claimed job waiting in the local queue for a slot. */
+interface Queued<L> {
+  lease: L;
+  /** When its lease was last taken or renewed (performance.now()). */
+  renewedAt: number;
+}
+
+/** What a job that waited in the local queue is launched with. */
+interface LaunchOptions {
+  /** Renew the lease at once instead of a heartbeat period from now (it waited a while). */
+  beatFirst: boolean;
+}
+
 export class WorkerCore<L extends LeaseLike, O, F, S> {
   private readonly stopping = new AbortController();
   /** Jobs whose run is in progress: they fill the slots (by lease token). */
@@ -104,11 +130,22 @@ export class WorkerCore<L extends LeaseLike, O, F, S> {
   private slotFreed: () => void = () => undefined;
   /** Set by every wake-up; cleared before each claim, so a wake during a claim is never lost. */
   private dirty = true;
+  /** Claimed jobs waiting for a slot, oldest first (only with a local queue). */
+  private readonly queued: Queued<L>[] = [];
+  private readonly localQueue: number;
+  /** The local queue is refilled when it holds this many jobs or fewer. */
+  private readonly refillAt: number;
+  /** Renews the leases of queued jobs while any wait. */
+  private renewTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: WorkerCoreOptions<L, O, F, S>) {
-    const { concurrency } = options;
+    const { concurrency, localQueue = 0 } = options;
     if (!Number.isInteger(concurrency) || concurrency < 1)
       throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
+    if (!Number.isInteger(localQueue) || localQueue < 0)
+      throw new RangeError(`localQueue must be a non-negative integer, got ${localQueue}`);
+    this.localQueue = localQueue;
+    this.refillAt = Math.min(concurrency, Math.floor(localQueue / 2));
   }
 
   /** Lease tokens of the jobs running now. */
@@ -136,6 +173,7 @@ export class WorkerCore<L extends LeaseLike, O, F, S> {
     const grace = this.options.shutdownGraceMs;
     if (grace <= 0) this.interruptAll();
     await this.loop;
+    this.handBackQueued();
     const all = Promise.all(this.unfinished);
     if (grace > 0) {
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -161,8 +199,12 @@ export class WorkerCore<L extends LeaseLike, O, F, S> {
     let emptyClaims = 0;
     let failures = 0;
     while (!stop.aborted) {
+      this.startQueued();
       const free = concurrency - this.running.size;
-      if (free <= 0) {
+      // Free slots (the queue is empty then), or a local queue down to its refill mark: one claim
+      // fills both.
+      const want = free + this.localQueue - this.queued.length;
+      if (want <= 0 || (free <= 0 && this.queued.length > this.refillAt)) {
         // Full: wait for a slot (a wake-up meanwhile stays noted in `dirty`).
         await new Promise<void>((resolve) => (this.slotFreed = resolve));
         this.slotFreed = () => undefined;
@@ -171,10 +213,11 @@ export class WorkerCore<L extends LeaseLike, O, F, S> {
       this.dirty = false;
       let claimed: L[];
       try {
-        // Every free slot in one claim: under load the claims keep pace with the completions.
-        // Not aborted by stop: a claim cut off in flight could leave jobs leased to nobody.
-        const claim = () => port.claim(free);
-        claimed = await (this.options.aroundClaim ? this.options.aroundClaim(free, claim) : claim());
+        // Every free slot (and the queue's room) in one claim: under load the claims keep pace
+        // with the completions. Not aborted by stop: a claim cut off in flight could leave jobs
+        // leased to nobody.
+        const claim = () => port.claim(want);
+        claimed = await (this.options.aroundClaim ? this.options.aroundClaim(want, claim) : claim());
         failures = 0;
       } catch (err) {
         // The database or API is unreachable: back off, capped, and try again.
@@ -186,11 +229,18 @@ export class WorkerCore<L extends LeaseLike, O, F, S> {
       if (claimed.length) {
         emptyClaims = 0;
         // Jobs claimed as a stop came are run too (interrupted at once when there is no grace), so
-        // that each is reported, not left leased until its lease runs out.
-        for (const lease of claimed) this.launch(lease);
+        // that each is reported, not left leased until its lease runs out; those beyond the free
+        // slots wait in the queue (handed back once the loop ends).
+        const now = performance.now();
+        for (const lease of claimed) {
+          if (this.running.size < concurrency) this.launch(lease, { beatFirst: false });
+          else this.queued.push({ lease, renewedAt: now });
+        }
+        if (this.queued.length) this.scheduleRenewal();
         continue;
       }
       emptyClaims++;
+      // Jobs still queued start as slots free; the database had none for the queue's room.
       if (this.dirty) continue;
       await this.idle(emptyClaims);
     }
@@ -211,7 +261,75 @@ export class WorkerCore<L extends LeaseLike, O, F, S> {
     }
   }
 
-  private launch(lease: L): void {
+  /** Starts queued jobs in the free slots (not once stopping: they are handed back). */
+  private startQueued(): void {
+    if (this.stopping.signal.aborted) return;
+    const periodMs = heartbeatPeriodMs(this.options.leaseSeconds);
+    while (this.queued.length && this.running.size < this.options.concurrency) {
+      const { lease, renewedAt } = this.queued.shift()!;
+      this.launch(lease, { beatFirst: performance.now() - renewedAt >= periodMs });
+    }
+  }
+
+  /** Renews the leases of jobs that waited a heartbeat period in the queue, while any wait. */
+  private scheduleRenewal(): void {
+    if (this.renewTimer || this.stopping.signal.aborted) return;
+    const periodMs = heartbeatPeriodMs(this.options.leaseSeconds);
+    this.renewTimer = setTimeout(() => {
+      this.renewTimer = undefined;
+      void this.renewQueued(periodMs).finally(() => {
+        if (this.queued.length) this.scheduleRenewal();
+      });
+    }, periodMs);
+  }
+
+  private async renewQueued(periodMs: number): Promise<void> {
+    const { port, on } = this.options;
+    const due = this.queued.filter((q) => performance.now() - q.renewedAt >= periodMs);
+    await Promise.all(
+      due.map(async (q) => {
+        try {
+          const status = await port.heartbeat(q.lease.token);
+          q.renewedAt = performance.now();
+          // Canceled while it waited: reported as a canceled run, never started.
+          if (status.cancelRequested && this.dequeue(q)) this.reportUnstarted(q.lease, "cancel");
+        } catch (err) {
+          // Lost: the job is someone else's now; it simply leaves the queue.
+          if (port.isLeaseLost(err)) this.dequeue(q);
+          else on?.heartbeatFailed?.(q.lease, err);
+        }
+      }),
+    );
+  }
+
+  /** Takes a queued job out of the queue; false if a slot or the hand-back took it first. */
+  private dequeue(q: Queued<L>): boolean {
+    const i = this.queued.indexOf(q);
+    if (i < 0) return false;
+    this.queued.splice(i, 1);
+    return true;
+  }
+
+  /** On stop: every queued job goes back (failureOf with "stop"), never started. */
+  private handBackQueued(): void {
+    clearTimeout(this.renewTimer);
+    this.renewTimer = undefined;
+    for (const { lease } of this.queued.splice(0)) this.reportUnstarted(lease, "stop");
+  }
+
+  /** Reports a job that never ran as interrupted by `why`; stop waits for the report. */
+  private reportUnstarted(lease: L, why: Interruption): void {
+    const { port, on } = this.options;
+    const error = new Error(`interrupted (${why}) before it started`);
+    const failure = this.options.failureOf(lease, error, why);
+    const done = (async () => {
+      const final = failure === null ? null : await this.report(lease, "fail", () => port.fail(lease.token, failure));
+      on?.finished?.(failure === null ? { lease, final, error } : { lease, final, error, failure });
+    })().finally(() => this.unfinished.delete(done));
+    this.unfinished.add(done);
+  }
+
+  private launch(lease: L, { beatFirst }: LaunchOptions): void {
     // Registered before anything awaits: the next claim counts this slot as taken.
     const abort = new AbortController();
     let interruption: Interruption | null = null;
@@ -222,7 +340,7 @@ export class WorkerCore<L extends LeaseLike, O, F, S> {
     };
     this.running.set(lease.token, { interrupt });
     if (this.stopping.signal.aborted && this.options.shutdownGraceMs <= 0) interrupt("stop");
-    const body = () => this.execute(lease, abort.signal, interrupt, () => interruption);
+    const body = () => this.execute(lease, abort.signal, interrupt, () => interruption, beatFirst);
     const done = (this.options.around ? this.options.around(lease, body) : body())
       .catch((err: unknown) => this.options.on?.crashed?.(lease, err))
       .finally(() => {
@@ -237,7 +355,10 @@ export class WorkerCore<L extends LeaseLike, O, F, S> {
    * then overlaps the report (and over HTTP travels with it, in one batched request).
    */
   private freeSlot(token: string): void {
-    if (this.running.delete(token)) this.slotFreed();
+    if (!this.running.delete(token)) return;
+    // A queued job takes the slot at once, without waiting for the loop's turn.
+    if (this.queued.length) this.startQueued();
+    this.slotFreed();
   }
 
   private async execute(
@@ -245,6 +366,7 @@ export class WorkerCore<L extends LeaseLike, O, F, S> {
     signal: AbortSignal,
     interrupt: (why: Interruption) => void,
     interruption: () => Interruption | null,
+    beatFirst: boolean,
   ): Promise<void> {
     const { port, on } = this.options;
     const sawStatus = (status: { cancelRequested: boolean }) => {
@@ -253,7 +375,7 @@ export class WorkerCore<L extends LeaseLike, O, F, S> {
     const leaseLost = (err: unknown) => {
       if (port.isLeaseLost(err)) interrupt("lease-lost");
     };
-    const keepAlive = this.keepLeaseAlive(lease, signal, sawStatus, leaseLost);
+    const keepAlive = this.keepLeaseAlive(lease, signal, sawStatus, leaseLost, beatFirst);
     const job: RunningJob<L> = {
       lease,
       signal,
@@ -301,14 +423,16 @@ export class WorkerCore<L extends LeaseLike, O, F, S> {
 
   /**
    * Heartbeats every third of the lease, and soon after any change of the job the
-   * port reports (so a cancel request is seen in moments, not seconds). Never throws. Returns the
-   * function that stops it.
+   * port reports (so a cancel request is seen in moments, not seconds); at once with `beatFirst` (a
+   * job that waited in the local queue: a change while it waited went unwatched). Never throws.
+   * Returns the function that stops it.
    */
   private keepLeaseAlive(
     lease: L,
     signal: AbortSignal,
     sawStatus: (status: { cancelRequested: boolean }) => void,
     leaseLost: (err: unknown) => void,
+    beatFirst: boolean,
   ): () => void {
     const { port } = this.options;
     const periodMs = heartbeatPeriodMs(this.options.leaseSeconds);
@@ -341,7 +465,7 @@ export class WorkerCore<L extends LeaseLike, O, F, S> {
         }
       }
     };
-    timer = setTimeout(() => void beat(), periodMs);
+    timer = setTimeout(() => void beat(), beatFirst ? 0 : periodMs);
     const unwatch = port.watchJob?.(lease, () => void beat()) ?? (() => undefined);
     return () => {
       stopped = true;

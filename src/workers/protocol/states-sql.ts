@@ -17,8 +17,23 @@ const nativeOf = (type: ReasonerType, state: JobState) => {
   return word;
 };
 
-/** The state a job of that row's family waits to be claimed in (QUEUED or PENDING). */
-export const waitingStateSql = (typeColumn: string) => `${perTypeSql(typeColumn, waitingState)}::"JobState"`;
+/**
+ * "Waits in its family's waiting state", for jobs of the given families only, in a form the planner
+ * estimates from the column's statistics: `state = 'QUEUED'` when they all wait in one state, else
+ * one such test per state with the families that wait in it. (The state column compared with a
+ * per-family case expression is estimated at a fixed 0.5% of rows: a claim of many jobs then sorted
+ * every waiting job, 29 ms with 20,000 waiting, instead of walking the claim-order index.)
+ */
+export function waitingInSql(typeColumn: string, stateColumn: string, types: readonly ReasonerType[]): string {
+  const byState = new Map<JobState, ReasonerType[]>();
+  for (const t of types) byState.set(waitingState(t), [...(byState.get(waitingState(t)) ?? []), t]);
+  if (byState.size === 1) return `${stateColumn} = ${literal([...byState.keys()][0]!)}`;
+  const each = [...byState].map(
+    ([state, ts]) => `(${stateColumn} = ${literal(state)} and ${typeColumn} in (${ts.map(literal).join(", ")}))`,
+  );
+  return `(${each.join(" or ")})`;
+}
+
 /** The state a claim moves that row's family to (CLAIMED for agents, RUNNING for the rest). */
 export const claimedStateSql = (typeColumn: string) => `${perTypeSql(typeColumn, claimedState)}::"JobState"`;
 export const claimedNativeStateSql = (typeColumn: string) =>

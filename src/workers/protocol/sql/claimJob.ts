@@ -14,7 +14,7 @@ import type { Sql } from "../../../db/database.ts";
 import type { GenerationKind, JobState, PlanTier, ReasonerType } from "../../../jobs/model.ts";
 import { recordingChanges } from "../../../jobs/sql/notify.ts";
 import { leaseHashSql, leaseTokenOf, newLeaseSecret } from "../lease.ts";
-import { claimedNativeStateSql, claimedStateSql, waitingStateSql } from "../states-sql.ts";
+import { claimedNativeStateSql, claimedStateSql, waitingInSql } from "../states-sql.ts";
 
 /** What the claim statement selects by (the server-side superset of the client's ClaimFilter). */
 export interface ClaimCriteria {
@@ -108,7 +108,7 @@ export async function claimJobs(sql: Sql, f: ClaimCriteria): Promise<ClaimedLeas
      candidate as (
        select j."id" from "jobs" j
        where j."state" in ('QUEUED', 'PENDING')
-         and j."state" = ${waitingStateSql(`j."reasonerType"`)}
+         and ${waitingInSql(`j."reasonerType"`, `j."state"`, f.reasonerTypes)}
          and j."runAfter" <= now()
          and j."reasonerType" = any($1::text[]::"ReasonerType"[])
          and ($2::uuid is null or j."tenantId" = $2::uuid)
