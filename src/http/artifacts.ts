@@ -121,8 +121,17 @@ async function relayDownload(services: Services, req: Request, res: Response, pa
   res.once("close", () => abort.abort());
   const conditional: Record<string, string> =
     typeof req.headers["if-none-match"] === "string" ? { "if-none-match": req.headers["if-none-match"] } : {};
+  // A down upstream must not hide a healthy one's artifact: its error answers only when no
+  // gateway has the file (then the caller learns the file may be on the one that is down).
+  let unreachable: unknown;
   for (const gateway of remotes) {
-    const upstream = await gateway.download!(path, viewer, conditional, abort.signal);
+    let upstream: Awaited<ReturnType<NonNullable<JobGateway["download"]>>>;
+    try {
+      upstream = await gateway.download!(path, viewer, conditional, abort.signal);
+    } catch (err) {
+      unreachable ??= err;
+      continue;
+    }
     if (!upstream) continue;
     res.status(upstream.status);
     for (const h of RELAYED_HEADERS) {
@@ -138,6 +147,7 @@ async function relayDownload(services: Services, req: Request, res: Response, pa
     body.pipe(res);
     return true;
   }
+  if (unreachable !== undefined) throw unreachable;
   return false;
 }
 

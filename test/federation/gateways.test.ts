@@ -86,6 +86,8 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
   /** The front reaches "agents" through this, so a test can cut the link while both stay up. */
   let agentsLink: TcpProxy;
   const sockets: LiveClient[] = [];
+  /** A generation job's artifact, as the front offers it (kept to download it while "agents" is down). */
+  let genArtifactUrl: string | undefined;
 
   const tempDir = () => {
     const dir = mkdtempSync(join(tmpdir(), "jobs-fed-"));
@@ -276,6 +278,7 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
     );
     const artifact = job.artifacts[0]!;
     expect(artifact.downloadUrl.startsWith(front.url)).toBe(true);
+    genArtifactUrl = artifact.downloadUrl;
     const download = await fetch(artifact.downloadUrl, { headers: { authorization: `Bearer ${aliceKey}` } });
     expect(download.status).toBe(200);
     const bytes = Buffer.from(await download.arrayBuffer());
@@ -483,6 +486,12 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
       id: agentJob,
     });
     expect(single.errors?.[0]?.extensions).toMatchObject({ code: "UPSTREAM_UNAVAILABLE", gateway: "agents" });
+
+    // Downloads from the healthy upstream still stream through ("agents" is asked first, by family order).
+    expect(genArtifactUrl).toBeDefined();
+    const download = await fetch(genArtifactUrl!, { headers: { authorization: `Bearer ${aliceKey}` } });
+    expect(download.status).toBe(200);
+    expect((await download.arrayBuffer()).byteLength).toBeGreaterThan(0);
 
     const { gateways } = await alice.request<{
       gateways: { name: string; healthy: boolean; lastError: string | null }[];

@@ -31,6 +31,13 @@ const IDLE_CONNECTION_MS = 4000;
 /** The upstream could not be reached or did not answer in time (as opposed to answering an error). */
 class UpstreamTransportError extends Error {}
 
+/** fetch's failure before any answer, named by its cause ("fetch failed" alone says nothing). */
+function unreachable(error: unknown): UpstreamTransportError {
+  const cause = (error as { cause?: Error & { code?: string } }).cause;
+  const reason = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+  return new UpstreamTransportError(`unreachable: ${reason}`);
+}
+
 export interface UpstreamCall {
   query: string;
   variables?: Record<string, unknown>;
@@ -173,7 +180,7 @@ export class Upstream {
       response = await fetch(new URL(path, this.url), { headers: { ...headers, ...this.headers(viewer) }, signal });
     } catch (error) {
       if (signal.aborted) throw error;
-      throw this.unavailable(error, this.config.timeoutMs);
+      throw this.unavailable(unreachable(error), this.config.timeoutMs);
     }
     if (response.status === 404) {
       await response.body?.cancel();
@@ -209,7 +216,7 @@ export class Upstream {
       } as RequestInit & { duplex: "half" });
     } catch (error) {
       if (signal.aborted) throw error;
-      throw this.unavailable(error, this.config.timeoutMs);
+      throw this.unavailable(unreachable(error), this.config.timeoutMs);
     }
     if (response.status >= 500) {
       await response.body?.cancel();
