@@ -66,6 +66,7 @@ export async function startServer(
 
     const auth = new AuthService(db);
     const boot = await auth.bootstrap(config.adminApiKey, config.gatewayApiKey);
+    cleanup.unshift(await auth.watchRevocations());
     const changes = new JobChangeHub(db);
     await changes.start();
     cleanup.unshift(() => changes.stop());

@@ -1,7 +1,7 @@
 // Tenants, users and API keys: who is calling, and who may make whom.
 import { uuidv7 } from "uuidv7";
 import { z } from "zod";
-import type { Database } from "../db/database.ts";
+import type { Database, Unlisten } from "../db/database.ts";
 import { jobsError } from "../errors.ts";
 import type { Role, Viewer } from "../jobs/model.ts";
 import { name255, parseInput } from "../jobs/validation.ts";
@@ -57,6 +57,15 @@ const keySelect = {
 /** Carries the id of each API key revoked, to every server process (see src/http/ws-server.ts). */
 export const REVOKED_KEYS_CHANNEL = "jobs_api_keys_revoked";
 
+/**
+ * How long a checked key is answered from memory instead of read again. A revocation reaches every
+ * process sooner, through REVOKED_KEYS_CHANNEL (and the revoking process at once); this bounds what a
+ * lost notification could miss, and how stale the key's user's email may be.
+ */
+const CHECKED_KEY_MS = 5_000;
+/** Checked keys kept per process; past it the memory starts over. */
+const MAX_CHECKED_KEYS = 10_000;
+
 /** The user a jobs-act-as header names, when it is one actingAs would accept. */
 const actingUserId = (actAs: string | null | undefined): string | null => {
   const userId = actAs?.trim();
@@ -64,7 +73,26 @@ const actingUserId = (actAs: string | null | undefined): string | null => {
 };
 
 export class AuthService {
+  /** Keys checked lately, by secret hash (never a GATEWAY key's acting user: read each time). */
+  private readonly checked = new Map<string, { key: AuthenticatedKey; until: number }>();
+
   constructor(private readonly db: Database) {}
+
+  /**
+   * Forgets revoked keys as their notifications arrive (from any process), and every key when
+   * notifications may have been lost; returns the function that stops listening.
+   */
+  watchRevocations(): Promise<Unlisten> {
+    return this.db.listen(
+      REVOKED_KEYS_CHANNEL,
+      (keyId) => this.forget(keyId),
+      () => this.checked.clear(),
+    );
+  }
+
+  private forget(keyId: string): void {
+    for (const [hash, { key }] of this.checked) if (key.id === keyId) this.checked.delete(hash);
+  }
 
   /**
    * The viewer a secret stands for, or UNAUTHENTICATED. A GATEWAY key (a front server's) stands for
@@ -80,10 +108,13 @@ export class AuthService {
   async validKey(secret: string | null, actAs?: string | null): Promise<AuthenticatedKey> {
     if (!secret) throw jobsError("UNAUTHENTICATED", "send Authorization: Bearer <api key>");
     const hash = hashSecret(secret);
+    const acting = actingUserId(actAs);
+    // Every request authenticates: most of them with a key checked a moment ago.
+    const remembered = acting === null ? this.checked.get(hash) : undefined;
+    if (remembered && remembered.until > performance.now()) return remembered.key;
     // Every request authenticates: one plain statement (the key and its user's email), not two
     // Prisma reads, whose query building cost more than the reads. A GATEWAY key's request names
     // a user too: read in the same statement (every request through a front pays no extra trip).
-    const acting = actingUserId(actAs);
     const [row] = await this.db.query<
       Omit<AuthenticatedKey, "acting"> & {
         actingFound?: boolean;
@@ -132,6 +163,10 @@ export class AuthService {
       void this.db
         .query(`update "api_keys" set "lastUsedOn" = now() where "id" = $1::uuid`, [key.id])
         .catch(() => undefined);
+    }
+    if (acting === null) {
+      if (this.checked.size >= MAX_CHECKED_KEYS) this.checked.clear();
+      this.checked.set(hash, { key: { ...key, lastUseStale: false }, until: performance.now() + CHECKED_KEY_MS });
     }
     return key;
   }
@@ -259,15 +294,18 @@ export class AuthService {
     if (!key || !mayRevoke) throw jobsError("NOT_FOUND", `API key ${id} not found`);
     if (key.revokedOn) return key;
     // The notification goes out with the commit, to every process: each closes the key's sockets.
-    return this.db.transaction(async (tx) => {
-      const [revoked] = await tx.query<ApiKeyRecord>(
+    const revoked = await this.db.transaction(async (tx) => {
+      const [row] = await tx.query<ApiKeyRecord>(
         `update "api_keys" set "revokedOn" = now() where "id" = $1::uuid
          returning "id"::text as "id", "prefix", "userId", "tenantId"::text as "tenantId", "role"::text as "role", "createdOn", "revokedOn", "lastUsedOn"`,
         [id],
       );
       await tx.query(`select pg_notify($1, $2)`, [REVOKED_KEYS_CHANNEL, id]);
-      return revoked!;
+      return row!;
     });
+    // This process refuses the key from now on, before its own notification comes back.
+    this.forget(id);
+    return revoked;
   }
 
   private async issueKey(tenantId: string, userId: string, email: string | null, role: Role) {

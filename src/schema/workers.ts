@@ -166,12 +166,7 @@ builder.mutationFields((t) => ({
         return relayedLease ?? { message: "no eligible job is waiting for this worker" };
       }
       const [lease] = await ctx.services.protocol.claimForWorker(String(args.workerId), args.leaseSeconds, ctx.viewer);
-      if (!lease) return { message: "no eligible job is waiting for this worker" };
-      return {
-        token: lease.token,
-        expiresOn: lease.expiresOn,
-        job: await freshJob(ctx, lease.job.reasonerType, lease.job.id),
-      };
+      return lease ?? { message: "no eligible job is waiting for this worker" };
     },
   }),
   claimJobs: t.field({
@@ -185,15 +180,8 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, ctx) => {
       const relay = relayed(ctx, String(args.workerId));
       if (relay) return relay.workers.claim(relay.handle, args.leaseSeconds, args.limit, ctx.viewer);
-      const leases = await ctx.services.protocol.claimForWorker(
-        String(args.workerId),
-        args.leaseSeconds,
-        ctx.viewer,
-        args.limit,
-      );
-      // One read for all of them: the loads fall in the same tick.
-      const jobs = await Promise.all(leases.map((l) => freshJob(ctx, l.job.reasonerType, l.job.id)));
-      return leases.map((l, i) => ({ token: l.token, expiresOn: l.expiresOn, job: jobs[i]! }));
+      // The jobs as the claim left them, read from its own rows.
+      return ctx.services.protocol.claimForWorker(String(args.workerId), args.leaseSeconds, ctx.viewer, args.limit);
     },
   }),
   heartbeat: t.field({
@@ -266,7 +254,7 @@ builder.mutationFields((t) => ({
         ctx.viewer,
         args.problems,
       );
-      return freshJob(ctx, done.reasonerType, done.jobId);
+      return done.record ?? freshJob(ctx, done.reasonerType, done.jobId);
     },
   }),
   completeJobs: t.field({
@@ -290,7 +278,8 @@ builder.mutationFields((t) => ({
         completions.map((c, i) => {
           const relay = relays[i];
           if (relay) return relay.workers.complete(relay.handle, c, ctx.viewer);
-          return completing[next++]!.then((done) => freshJob(ctx, done.reasonerType, done.jobId));
+          // The common completion answers from its own statement's rows; the others read the job again.
+          return completing[next++]!.then((done) => done.record ?? freshJob(ctx, done.reasonerType, done.jobId));
         }),
       );
     },

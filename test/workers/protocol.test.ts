@@ -1,6 +1,7 @@
 // The worker protocol over HTTP, as an external worker uses it, on PGlite and PostgreSQL:
 // registerWorker, claimJob, heartbeat, updateJobStatus, appendJobEvents, appendJobLogs, completeJob,
 // failJob, and the sweeper. Each test works in a tenant of its own, so no test sees another's jobs.
+import { MAX_LEASE_SECONDS } from "@jobs-api/client";
 import { uuidv7 } from "uuidv7";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashLeaseToken } from "../../src/workers/protocol/lease.ts";
@@ -408,7 +409,9 @@ describe.each(backends)("worker protocol on $name", (backend) => {
       workers.map(async (workerId) => {
         const mine: string[] = [];
         for (;;) {
-          const c = await claim(worker, workerId);
+          // Leases that outlive the suite: these jobs stay claimed, and a sweep in a later test of a
+          // slow run must not find them expired.
+          const c = await claim(worker, workerId, MAX_LEASE_SECONDS);
           if (c.__typename === "NoJobResponse") return mine;
           mine.push(c.job.jobId);
         }
@@ -796,6 +799,9 @@ describe.each(backends)("worker protocol on $name", (backend) => {
       Array.from({ length: 30 }, (_, i) => createJob(admin, "PRESCRIPTIVE", i).then((j) => j.jobId)),
     );
     for (let i = 0; i < 30; i++) await lease(worker, workerId);
+    // Leases earlier tests left behind, which a slow run may see expire, are requeued first: the
+    // sweepers below then find exactly these 30.
+    await sweep(db());
     await db().query(`update "jobs" set "leaseExpiresOn" = now() - interval '1 second' where "id" = any($1::uuid[])`, [
       jobIds,
     ]);

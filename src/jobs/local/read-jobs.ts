@@ -121,11 +121,16 @@ const SELECT = selectFrom();
  * detail table's (a table absent there has no rows for these jobs: its object reads as null). Same
  * columns as every other job select, so toJob reads its rows.
  */
-export function selectWrittenJobs(source: string, details: Readonly<Partial<Record<string, string>>>): string {
+export function selectWrittenJobs(
+  source: string,
+  details: Readonly<Partial<Record<string, string>>>,
+  /** More columns after the job's (toJob ignores them): the caller reads them from the row's end. */
+  extra = "",
+): string {
   const fields = Object.keys(DETAILS) as DetailField[];
   const absent = new Set<string>(fields.filter((field) => !details[DETAILS[field].table]));
   return (
-    `select ${jobs.select("j", (name) => (absent.has(name) ? "null::json" : undefined))} from ${source} j ` +
+    `select ${jobs.select("j", (name) => (absent.has(name) ? "null::json" : undefined))}${extra ? `, ${extra}` : ""} from ${source} j ` +
     fields
       .flatMap((field) => {
         const from = details[DETAILS[field].table];

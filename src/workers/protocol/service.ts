@@ -33,7 +33,7 @@ import {
   MAX_LOG_MESSAGE_BYTES,
   MAX_LOG_STEP_LENGTH,
 } from "./sql/appendJobLogs.ts";
-import { claimJobs, type ClaimedJobRow, MAX_CLAIM_BATCH, type ClaimCriteria } from "./sql/claimJob.ts";
+import { claimJobRecords, claimJobs, type ClaimedJobRow, MAX_CLAIM_BATCH, type ClaimCriteria } from "./sql/claimJob.ts";
 import { completeJob, type CompletedJob } from "./sql/completeJob.ts";
 import { failJob, type FailedJob } from "./sql/failJob.ts";
 import type { ProblemReport } from "./sql/recordProblems.ts";
@@ -199,6 +199,15 @@ function assertJsonSize(value: unknown, max: number, field: string): void {
   assertNoNul(value, field);
 }
 
+/**
+ * A claim marks its worker seen at most this often: a worker's row never changes after registration
+ * except lastSeenOn, so claims read it from memory and only refresh lastSeenOn (beside the claim, not
+ * before it) once it is this old.
+ */
+const WORKER_SEEN_RESOLUTION_MS = 1000;
+/** Workers kept in memory per process (a registration makes a new one; old ones fall out). */
+const MAX_CACHED_WORKERS = 10_000;
+
 /** Most completions one coalesced statement carries. */
 const MAX_SUCCEED_BATCH = 500;
 
@@ -215,6 +224,8 @@ export interface Completion {
 export class WorkerProtocol {
   /** Plain completions finishing together share one statement and one commit. */
   private readonly succeeding: WriteCoalescer<SucceedArgs, CompletedJob | null>;
+  /** Registered workers claims have read, by tenant and id, with when each was last marked seen (performance.now()). */
+  private readonly workers = new Map<string, { worker: WorkerRecord; seenAt: number }>();
 
   constructor(
     private readonly db: Database,
@@ -236,22 +247,21 @@ export class WorkerProtocol {
   }
 
   /**
-   * claimJob for a registered worker of the caller's tenant; null: no eligible job now. The job is
-   * the claim's row; the GraphQL answer reads the full record through the request's loader.
+   * Up to `limit` jobs for a registered worker of the caller's tenant, in one statement (claimJob: a
+   * limit of 1); empty: no eligible job now. Each job is its full record as the API shows it, read
+   * from the claim's own rows: the GraphQL answer needs no second read.
    */
-  /** Up to `limit` jobs for a registered worker, in one statement (claimJob: a limit of 1). */
   async claimForWorker(
     workerId: string,
     leaseSeconds: number | null | undefined,
     viewer: Viewer,
     limit = 1,
-  ): Promise<ExecutorLease[]> {
+  ): Promise<ApiLease[]> {
     requireWorkerRole(viewer);
     const seconds = parseInput(LeaseSeconds, leaseSeconds ?? DEFAULT_LEASE_SECONDS, "leaseSeconds");
     const count = parseInput(ClaimLimit, limit, "limit");
-    const worker = isUuid(workerId) ? await touchWorker(this.db, workerId, viewer.tenantId) : null;
-    if (!worker) throw jobsError("NOT_FOUND", `worker ${workerId} not found`);
-    return this.claimWith({
+    const { worker, touching } = await this.seenWorker(workerId, viewer.tenantId);
+    const claiming = this.claimForApi({
       limit: count,
       tenantId: worker.tenantId,
       reasonerTypes: worker.reasonerTypes,
@@ -263,6 +273,32 @@ export class WorkerProtocol {
       message: `claimed by worker ${worker.name}`,
       by: viewer.userId,
     });
+    return (await Promise.all([claiming, touching]))[0];
+  }
+
+  /**
+   * The registered worker of that tenant (NOT_FOUND otherwise), and its lastSeenOn update when one is
+   * due: the first claim of a worker in this process reads and marks it in one statement; later ones
+   * use the row in memory and mark it at most once per WORKER_SEEN_RESOLUTION_MS, beside the claim.
+   */
+  private async seenWorker(
+    workerId: string,
+    tenantId: string,
+  ): Promise<{ worker: WorkerRecord; touching: Promise<unknown> }> {
+    const key = `${tenantId}/${workerId}`;
+    const cached = this.workers.get(key);
+    const now = performance.now();
+    if (cached) {
+      if (now - cached.seenAt < WORKER_SEEN_RESOLUTION_MS)
+        return { worker: cached.worker, touching: Promise.resolve() };
+      cached.seenAt = now;
+      return { worker: cached.worker, touching: touchWorker(this.db, workerId, tenantId) };
+    }
+    const worker = isUuid(workerId) ? await touchWorker(this.db, workerId, tenantId) : null;
+    if (!worker) throw jobsError("NOT_FOUND", `worker ${workerId} not found`);
+    if (this.workers.size >= MAX_CACHED_WORKERS) this.workers.clear();
+    this.workers.set(key, { worker, seenAt: now });
+    return { worker, touching: Promise.resolve() };
   }
 
   /** The in-process executors' claim: no worker row, any tenant unless given. */
@@ -434,6 +470,15 @@ export class WorkerProtocol {
       startedOn: failed.startedOn,
     });
     return failed;
+  }
+
+  private async claimForApi(filter: ClaimCriteria): Promise<ApiLease[]> {
+    const startedAt = performance.now();
+    const claimed = await claimJobRecords(this.db, filter);
+    if (claimed.length === 0) this.options.onClaim("graphql", startedAt, null);
+    for (const c of claimed)
+      this.options.onClaim("graphql", startedAt, { reasonerType: c.job.reasonerType, dueOn: c.dueOn });
+    return claimed.map((c) => ({ token: c.token, expiresOn: c.expiresOn, job: c.job }));
   }
 
   private async claimWith(filter: ClaimCriteria): Promise<ExecutorLease[]> {

@@ -11,7 +11,8 @@
 // once either way). A lost claim's token then finds LEASE_LOST. Completions stay durable.
 import { DEFAULT_LEASE_SECONDS, MAX_LEASE_SECONDS } from "@jobs-api/client";
 import type { Sql } from "../../../db/database.ts";
-import type { GenerationKind, JobState, PlanTier, ReasonerType } from "../../../jobs/model.ts";
+import { selectWrittenJobs, toJob } from "../../../jobs/local/read-jobs.ts";
+import type { GenerationKind, JobRecord, JobState, PlanTier, ReasonerType } from "../../../jobs/model.ts";
 import { recordingChanges } from "../../../jobs/sql/notify.ts";
 import { leaseHashSql, leaseTokenOf, newLeaseSecret } from "../lease.ts";
 import { claimedNativeStateSql, claimedStateSql, waitingInSql } from "../states-sql.ts";
@@ -87,24 +88,29 @@ interface ClaimRow extends Omit<ClaimedJobRow, "generation"> {
   gPlanTier: PlanTier | null;
 }
 
-// Enum arrays travel as text[] (PGlite cannot serialize a JS array for an enum-array parameter).
-/** The claimed jobs, in claim order; empty: no eligible job now. */
-export async function claimJobs(sql: Sql, f: ClaimCriteria): Promise<ClaimedLease[]> {
+/** The claim's limit and lease length, checked. */
+function checkedClaim(f: ClaimCriteria): { limit: number; leaseSeconds: number } {
   const limit = f.limit ?? 1;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CLAIM_BATCH)
     throw new RangeError(`limit must be an integer between 1 and ${MAX_CLAIM_BATCH}`);
-  // The limit is spelled into the text, not passed as a parameter, so that a prepared statement's
-  // generic plan sees it (for a parameter it guesses a tenth of the rows, which favours sorting
-  // every waiting job over walking the claim-order index).
   const leaseSeconds = f.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
   if (!Number.isInteger(leaseSeconds) || leaseSeconds < 1 || leaseSeconds > MAX_LEASE_SECONDS) {
     throw new RangeError(`leaseSeconds must be an integer between 1 and ${MAX_LEASE_SECONDS}`);
   }
-  if (f.reasonerTypes.length === 0) return [];
-  const secret = newLeaseSecret();
-  const rows = await sql.query<ClaimRow>(
-    recordingChanges(
-      (record) => `with async as (select set_config('synchronous_commit', 'off', true)),
+  return { limit, leaseSeconds };
+}
+
+// Enum arrays travel as text[] (PGlite cannot serialize a JS array for an enum-array parameter).
+/**
+ * The claim statement, answering with `answer`: a select over `claimed` (the claimed jobs as updated,
+ * every column, plus "dueOn"), `agent` (their agent_details rows as updated) and `async`. The limit
+ * is spelled into the text, not passed as a parameter, so that a prepared statement's generic plan
+ * sees it (for a parameter it guesses a tenth of the rows, which favours sorting every waiting job
+ * over walking the claim-order index).
+ */
+function claimStatement(limit: number, answer: string) {
+  return recordingChanges(
+    (record) => `with async as (select set_config('synchronous_commit', 'off', true)),
      candidate as (
        select j."id" from "jobs" j
        where j."state" in ('QUEUED', 'PENDING')
@@ -137,33 +143,46 @@ export async function claimJobs(sql: Sql, f: ClaimCriteria): Promise<ClaimedLeas
          "statusSeq" = j."statusSeq" + 1,
          "updatedOn" = now()
        from candidate c where j."id" = c."id"
-       returning j."id", j."tenantId", j."reasonerType", j."state", j."nativeState", j."statusSeq", j."revision", j."leaseExpiresOn",
-         j."name", j."createdBy", j."payload", j."traceParent", greatest(j."createdOn", j."runAfter") as "dueOn"
+       returning j.*, greatest(j."createdOn", j."runAfter") as "dueOn"
      ), history as (
        insert into "job_status_changes" ("jobId", "seq", "state", "nativeState", "message", "agentId", "createdById")
        select "id", "statusSeq", "state", "nativeState", $9::text, $4::uuid::text, $10::text from claimed
      ), agent as (
        update "agent_details" a set "agentId" = $4::uuid::text
        from claimed c where a."jobId" = c."id" and c."reasonerType" = 'AGENT'
+       returning a.*
      ), ${record.jobs("claimed")}
-     select c."id", c."tenantId", c."reasonerType", c."state", c."revision", c."name", c."createdBy", c."payload", c."traceParent", c."leaseExpiresOn", c."dueOn",
+     ${answer}`,
+  );
+}
+
+function claimValues(f: ClaimCriteria, secret: string, leaseSeconds: number): unknown[] {
+  return [
+    [...f.reasonerTypes],
+    f.tenantId ?? null,
+    [...(f.queues ?? [])],
+    f.workerId ?? null,
+    f.poolId ?? null,
+    f.generationKinds ? [...f.generationKinds] : null,
+    secret,
+    leaseSeconds,
+    f.message ?? null,
+    f.by ?? null,
+  ];
+}
+
+/** What an executor reads of its claimed jobs: the lease, the job's own columns, the generation contract. */
+const EXECUTOR_ANSWER = `select c."id", c."tenantId", c."reasonerType", c."state", c."revision", c."name", c."createdBy", c."payload", c."traceParent", c."leaseExpiresOn", c."dueOn",
        g."kind" as "gKind", g."rows" as "gRows", g."description" as "gDescription", g."seed" as "gSeed", g."spec" as "gSpec",
        g."planTier" as "gPlanTier"
-     from claimed c cross join async left join "generation_details" g on g."jobId" = c."id"`,
-    ),
-    [
-      [...f.reasonerTypes],
-      f.tenantId ?? null,
-      [...(f.queues ?? [])],
-      f.workerId ?? null,
-      f.poolId ?? null,
-      f.generationKinds ? [...f.generationKinds] : null,
-      secret,
-      leaseSeconds,
-      f.message ?? null,
-      f.by ?? null,
-    ],
-  );
+     from claimed c cross join async left join "generation_details" g on g."jobId" = c."id"`;
+
+/** The claimed jobs, in claim order; empty: no eligible job now. */
+export async function claimJobs(sql: Sql, f: ClaimCriteria): Promise<ClaimedLease[]> {
+  const { limit, leaseSeconds } = checkedClaim(f);
+  if (f.reasonerTypes.length === 0) return [];
+  const secret = newLeaseSecret();
+  const rows = await sql.query<ClaimRow>(claimStatement(limit, EXECUTOR_ANSWER), claimValues(f, secret, leaseSeconds));
   return rows.map((row) => ({
     token: leaseTokenOf(row.id, secret),
     expiresOn: new Date(row.leaseExpiresOn),
@@ -191,6 +210,45 @@ export async function claimJobs(sql: Sql, f: ClaimCriteria): Promise<ClaimedLeas
           : null,
     },
   }));
+}
+
+/** A claimed job as the API shows it, read from the claim's own rows (no read-back). */
+export interface ClaimedRecord {
+  token: string;
+  expiresOn: Date;
+  job: JobRecord;
+  dueOn: Date;
+}
+
+/**
+ * The answer of a worker's claim over the API: each job's full record, as a page of jobs reads it,
+ * built from the rows the claim wrote (agent_details as the claim left them), then when it became due.
+ */
+const RECORD_ANSWER = selectWrittenJobs(
+  `(select c.* from claimed c cross join async)`,
+  {
+    agent_details: "agent",
+    generation_details: '"generation_details"',
+    transaction_details: '"transaction_details"',
+    batch_details: '"batch_details"',
+  },
+  `j."dueOn"`,
+);
+
+/** claimJobs, answering each job's full record (a worker's claim over the API). */
+export async function claimJobRecords(sql: Sql, f: ClaimCriteria): Promise<ClaimedRecord[]> {
+  const { limit, leaseSeconds } = checkedClaim(f);
+  if (f.reasonerTypes.length === 0) return [];
+  const secret = newLeaseSecret();
+  return sql.queryRecords(claimStatement(limit, RECORD_ANSWER), claimValues(f, secret, leaseSeconds), (row) => {
+    const job = toJob(row);
+    return {
+      token: leaseTokenOf(job.id, secret),
+      expiresOn: job.leaseExpiresOn!,
+      job,
+      dueOn: new Date(row.at(-1) as string | Date),
+    };
+  });
 }
 
 /** One job (claimJobs with a limit of 1); null: no eligible job now. */

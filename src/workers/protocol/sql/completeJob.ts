@@ -7,7 +7,7 @@
 import { uuidv7 } from "uuidv7";
 import type { Sql } from "../../../db/database.ts";
 import { jobsError } from "../../../errors.ts";
-import type { ReasonerType } from "../../../jobs/model.ts";
+import type { JobRecord, ReasonerType } from "../../../jobs/model.ts";
 import { transitionJob } from "../../../jobs/sql/transitionJob.ts";
 import { isUuid } from "../../../jobs/validation.ts";
 import type { PresentedLease } from "../lease.ts";
@@ -32,6 +32,8 @@ export interface CompletedJob {
   chargedCredits: number | null;
   /** When the job started running (null if it never did), for the run-time metric. */
   startedOn: Date | null;
+  /** The job as the finishing statement left it, when that statement read it (the common completion). */
+  record?: JobRecord;
 }
 
 export async function completeJob(tx: Sql, a: CompleteArgs): Promise<CompletedJob> {

@@ -6,7 +6,7 @@
 // LEASE_LOST when the lease is). Executors finishing together share one statement and one commit
 // (WorkerProtocol coalesces them).
 import type { Sql } from "../../../db/database.ts";
-import type { ReasonerType } from "../../../jobs/model.ts";
+import { selectWrittenJobs, toJob } from "../../../jobs/local/read-jobs.ts";
 import { recordingChanges } from "../../../jobs/sql/notify.ts";
 import { nativeStateOf } from "../../../jobs/states.ts";
 import type { PresentedLease } from "../lease.ts";
@@ -22,12 +22,23 @@ export interface SucceedArgs {
   by: string | null;
 }
 
+/**
+ * Each finished job's full record, as a page of jobs reads it, from the rows the statement wrote
+ * (it writes no detail rows: those are read as they are): a worker's completeJobs answers from it.
+ */
+const ANSWER = selectWrittenJobs('"moved"', {
+  agent_details: '"agent_details"',
+  generation_details: '"generation_details"',
+  transaction_details: '"transaction_details"',
+  batch_details: '"batch_details"',
+});
+
 /** One answer per argument, in order: the completed job, or null (see above). */
 export async function succeedJobs(sql: Sql, all: readonly SucceedArgs[]): Promise<(CompletedJob | null)[]> {
   if (all.length === 0) return [];
   // Rows are locked in id order, so two batches can never wait for each other in a cycle.
   const sorted = [...all].sort((a, b) => (a.lease.jobId < b.lease.jobId ? -1 : a.lease.jobId > b.lease.jobId ? 1 : 0));
-  const rows = await sql.query<{ id: string; tenantId: string; reasonerType: ReasonerType; startedOn: Date | null }>(
+  const rows = await sql.queryRecords(
     recordingChanges(
       (record) => `with given as (
        select * from unnest($1::uuid[], $2::text[], $3::uuid[], $4::jsonb[], $5::text[]) as g("id", "hash", "tenantId", "result", "by")
@@ -38,12 +49,12 @@ export async function succeedJobs(sql: Sql, all: readonly SucceedArgs[]): Promis
        from given g
        where j."id" = g."id" and j."leaseToken" = g."hash" and (g."tenantId" is null or j."tenantId" = g."tenantId")
          and j."state" not in ${TERMINAL_SQL} and j."state" <> 'CANCELING' and j."reasonerType" <> 'GENERATION'
-       returning j."id", j."tenantId", j."reasonerType", j."startedOn", j."state", j."nativeState", j."revision", j."statusSeq", j."workerId", g."by"
+       returning j.*, g."by"
      ), history as (
        insert into "job_status_changes" ("jobId", "seq", "state", "nativeState", "message", "agentId", "createdById")
        select "id", "statusSeq", "state", "nativeState", 'completed', "workerId"::text, "by" from moved
      ), ${record.jobs("moved")}
-     select m."id", m."tenantId", m."reasonerType", m."startedOn" from moved m`,
+     ${ANSWER}`,
     ),
     [
       sorted.map((a) => a.lease.jobId),
@@ -52,6 +63,7 @@ export async function succeedJobs(sql: Sql, all: readonly SucceedArgs[]): Promis
       sorted.map((a) => JSON.stringify(a.result ?? null)),
       sorted.map((a) => a.by),
     ],
+    toJob,
   );
   const done = new Map(rows.map((r) => [r.id, r]));
   return all.map((a) => {
@@ -67,6 +79,7 @@ export async function succeedJobs(sql: Sql, all: readonly SucceedArgs[]): Promis
           state: "SUCCEEDED",
           chargedCredits: null,
           startedOn: row.startedOn,
+          record: row,
         }
       : null;
   });
