@@ -108,13 +108,13 @@ function checkedClaim(f: ClaimCriteria): { limit: number; leaseSeconds: number }
  * sees it (for a parameter it guesses a tenth of the rows, which favours sorting every waiting job
  * over walking the claim-order index).
  */
-function claimStatement(limit: number, answer: string) {
+function claimStatement(limit: number, reasonerTypes: readonly ReasonerType[], answer: string) {
   return recordingChanges(
     (record) => `with async as (select set_config('synchronous_commit', 'off', true)),
      candidate as (
        select j."id" from "jobs" j
        where j."state" in ('QUEUED', 'PENDING')
-         and ${waitingInSql(`j."reasonerType"`, `j."state"`, f.reasonerTypes)}
+         and ${waitingInSql(`j."reasonerType"`, `j."state"`, reasonerTypes)}
          and j."runAfter" <= now()
          and j."reasonerType" = any($1::text[]::"ReasonerType"[])
          and ($2::uuid is null or j."tenantId" = $2::uuid)
@@ -182,7 +182,10 @@ export async function claimJobs(sql: Sql, f: ClaimCriteria): Promise<ClaimedLeas
   const { limit, leaseSeconds } = checkedClaim(f);
   if (f.reasonerTypes.length === 0) return [];
   const secret = newLeaseSecret();
-  const rows = await sql.query<ClaimRow>(claimStatement(limit, EXECUTOR_ANSWER), claimValues(f, secret, leaseSeconds));
+  const rows = await sql.query<ClaimRow>(
+    claimStatement(limit, f.reasonerTypes, EXECUTOR_ANSWER),
+    claimValues(f, secret, leaseSeconds),
+  );
   return rows.map((row) => ({
     token: leaseTokenOf(row.id, secret),
     expiresOn: new Date(row.leaseExpiresOn),
@@ -240,15 +243,19 @@ export async function claimJobRecords(sql: Sql, f: ClaimCriteria): Promise<Claim
   const { limit, leaseSeconds } = checkedClaim(f);
   if (f.reasonerTypes.length === 0) return [];
   const secret = newLeaseSecret();
-  return sql.queryRecords(claimStatement(limit, RECORD_ANSWER), claimValues(f, secret, leaseSeconds), (row) => {
-    const job = toJob(row);
-    return {
-      token: leaseTokenOf(job.id, secret),
-      expiresOn: job.leaseExpiresOn!,
-      job,
-      dueOn: new Date(row.at(-1) as string | Date),
-    };
-  });
+  return sql.queryRecords(
+    claimStatement(limit, f.reasonerTypes, RECORD_ANSWER),
+    claimValues(f, secret, leaseSeconds),
+    (row) => {
+      const job = toJob(row);
+      return {
+        token: leaseTokenOf(job.id, secret),
+        expiresOn: job.leaseExpiresOn!,
+        job,
+        dueOn: new Date(row.at(-1) as string | Date),
+      };
+    },
+  );
 }
 
 /** One job (claimJobs with a limit of 1); null: no eligible job now. */
