@@ -10,6 +10,7 @@ import { AUDIT_OK, auditActor } from "../security/audit.ts";
 import type { Download, StoredArtifact } from "../artifacts/service.ts";
 import { type Attributes, SpanKind } from "@opentelemetry/api";
 import { accessRecordOf } from "../observability/access-log.ts";
+import { relayedGatewayOf } from "../workers/relay.ts";
 import { contextOfTraceParent, inSpan, type SpanSpec } from "../observability/tracing.ts";
 import type { Services } from "../schema/context.ts";
 import { actAsOf, authenticateLinkRequest, authenticateRequest } from "../security/authenticate.ts";
@@ -165,26 +166,29 @@ async function relayOrFail(services: Services, req: Request, res: Response, err:
 const RELAYED_UPLOAD_HEADERS = ["content-type", "content-length", "traceparent"];
 
 /**
- * Streams a dataset upload on to the upstream that runs generation jobs (the body piped as it
- * arrives, never buffered) and returns what it stored; its refusal is thrown as its error.
+ * Streams an upload on to an upstream (the body piped as it arrives, never buffered) at `route`
+ * (`uploads`, `artifacts`) with the request's own query, and returns what it stored; its refusal is
+ * thrown as its error.
  */
 async function relayUpload(
   upload: NonNullable<JobGateway["upload"]>,
+  route: string,
   req: Request,
   viewer: Viewer,
+  extraHeaders: Record<string, string> = {},
 ): Promise<StoredArtifact> {
   const abort = new AbortController();
   req.once("close", () => {
     if (!req.complete) abort.abort();
   });
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...extraHeaders };
   for (const h of RELAYED_UPLOAD_HEADERS) {
     const v = req.headers[h];
     if (typeof v === "string") headers[h] = v;
   }
   const query = req.originalUrl.indexOf("?");
   const answer = await upload(
-    query < 0 ? "" : req.originalUrl.slice(query),
+    `${route}${query < 0 ? "" : req.originalUrl.slice(query)}`,
     viewer,
     headers,
     Readable.toWeb(req) as globalThis.ReadableStream<Uint8Array>,
@@ -227,6 +231,17 @@ export function artifactsRouter(services: Services): express.Router {
           field: "body",
           maxBytes: services.artifacts.maxBytes,
         });
+      }
+      // A lease an upstream handed out (through the front's worker protocol): the artifact is
+      // stored there, beside its job, under the upstream's own token.
+      const relayed = relayedGatewayOf(services.registry, leaseToken);
+      if (relayed) {
+        const stored = await relayUpload(relayed.gateway.upload.bind(relayed.gateway), "artifacts", req, caller, {
+          [LEASE_HEADER]: relayed.handle,
+        });
+        res.status(201).json(stored);
+        audit(services, res, viewer, "PUT /artifacts", stored.id);
+        return;
       }
       const type = typeof req.query.type === "string" ? req.query.type : null;
       const mime = req.headers["content-type"];
@@ -275,7 +290,7 @@ export function artifactsRouter(services: Services): express.Router {
       const generation = services.registry.for("GENERATION");
       if (generation.upload) {
         services.artifacts.checkDatasetUploader(viewer);
-        const relayed = await relayUpload(generation.upload.bind(generation), req, viewer);
+        const relayed = await relayUpload(generation.upload.bind(generation), "uploads", req, viewer);
         res.status(201).json(relayed);
         audit(services, res, viewer, "PUT /uploads", relayed.id);
         return;

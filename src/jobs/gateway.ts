@@ -312,9 +312,12 @@ export interface JobGateway {
     headers: Record<string, string>,
     signal: AbortSignal,
   ): Promise<Response | null>;
-  /** A dataset upload (`PUT /uploads`) stored where the family's jobs run (remote gateways stream it on). */
+  /**
+   * An upload stored where the job lives (remote gateways stream it on): a dataset (`uploads?...`,
+   * where generation jobs run) or a worker's artifact under a relayed lease (`artifacts?...`).
+   */
   upload?(
-    search: string,
+    path: string,
     viewer: Viewer,
     headers: Record<string, string>,
     body: ReadableStream<Uint8Array>,

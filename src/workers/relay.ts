@@ -6,15 +6,24 @@ import type { GatewayRegistry } from "../jobs/registry.ts";
 import { RemoteJobGateway } from "../jobs/remote/gateway.ts";
 import { parseRelayedHandle, type RemoteWorkers } from "../jobs/remote/workers.ts";
 
-/** The upstream a relayed worker id or lease token belongs to, and the upstream's own handle; null: ours. */
-export function relayOf(registry: GatewayRegistry, handle: string): { workers: RemoteWorkers; handle: string } | null {
+/** The gateway a relayed worker id or lease token belongs to, and the upstream's own handle; null: ours. */
+export function relayedGatewayOf(
+  registry: GatewayRegistry,
+  handle: string,
+): { gateway: RemoteJobGateway; handle: string } | null {
   const parsed = parseRelayedHandle(handle);
   if (!parsed) return null;
   const gateway = registry
     .gateways()
     .find((g): g is RemoteJobGateway => g instanceof RemoteJobGateway && g.name === parsed.gateway);
   // An unknown gateway's handle goes the local way, which refuses it (NOT_FOUND, LEASE_LOST).
-  return gateway ? { workers: gateway.workers, handle: parsed.upstream } : null;
+  return gateway ? { gateway, handle: parsed.upstream } : null;
+}
+
+/** The upstream's worker protocol a relayed worker id or lease token belongs to; null: ours. */
+export function relayOf(registry: GatewayRegistry, handle: string): { workers: RemoteWorkers; handle: string } | null {
+  const relayed = relayedGatewayOf(registry, handle);
+  return relayed ? { workers: relayed.gateway.workers, handle: relayed.handle } : null;
 }
 
 /** The upstream that serves every family a worker registers for; null when the front serves them. */

@@ -415,6 +415,8 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
         await ctx.event({ n: 1 });
         await ctx.log("meshing");
         await ctx.progress({ percent: 50 });
+        // The produced file, streamed through the front to the upstream under the relayed lease.
+        await ctx.upload({ name: "mesh.obj", mimeType: "model/obj", body: Buffer.from("v 0 0 0\n") });
         return {};
       },
       {
@@ -445,6 +447,15 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
     expect(upstream.job.state).toBe("SUCCEEDED");
     expect(upstream.job.events.edges.map((e) => e.node.data)).toContainEqual({ n: 1 });
     expect(upstream.job.logs.edges.map((e) => e.node.message)).toContain("meshing");
+    // The file is the job's artifact there, and alice downloads it through the front.
+    const { job: seen } = await alice.request<{ job: { artifacts: { name: string; downloadUrl: string }[] } }>(
+      `query($id: ID!) { job(reasonerType: AGENT, jobId: $id) { artifacts { name downloadUrl } } }`,
+      { id: jobId },
+    );
+    expect(seen.artifacts.map((a) => a.name)).toEqual(["mesh.obj"]);
+    const file = await fetch(seen.artifacts[0]!.downloadUrl, { headers: { authorization: `Bearer ${aliceKey}` } });
+    expect(file.status).toBe(200);
+    expect(await file.text()).toBe("v 0 0 0\n");
     // A forged relayed token is a lost lease, not something the front serves itself.
     const forged = await graphqlClient(front.url, frontWorkerKey).raw(
       `mutation($t: String!) { heartbeat(leaseToken: $t) { expiresOn } }`,

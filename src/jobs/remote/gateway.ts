@@ -403,13 +403,13 @@ export class RemoteJobGateway implements JobGateway {
   }
 
   upload(
-    search: string,
+    path: string,
     viewer: Viewer,
     headers: Record<string, string>,
     body: ReadableStream<Uint8Array>,
     signal: AbortSignal,
   ): Promise<Response> {
-    return this.upstream.upload(search, viewer, headers, body, signal);
+    return this.upstream.upload(path, viewer, headers, body, signal);
   }
 
   async close(): Promise<void> {

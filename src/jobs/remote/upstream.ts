@@ -194,11 +194,12 @@ export class Upstream {
   }
 
   /**
-   * A dataset upload (`PUT /uploads`) sent on to the upstream as the viewer, the body streamed as it
-   * arrives (never buffered). The upstream's answer is returned whole: its status and JSON body.
+   * An upload (`path` relative to its /graphql with its query: a dataset's `uploads?...`, a worker's
+   * artifact `artifacts?...`) sent on to the upstream as the viewer, the body streamed as it arrives
+   * (never buffered). The upstream's answer is returned whole: its status and JSON body.
    */
   async upload(
-    search: string,
+    path: string,
     viewer: Viewer,
     headers: Record<string, string>,
     body: ReadableStream<Uint8Array>,
@@ -206,7 +207,7 @@ export class Upstream {
   ): Promise<Response> {
     let response: Response;
     try {
-      response = await fetch(new URL(`uploads${search}`, this.url), {
+      response = await fetch(new URL(path, this.url), {
         method: "PUT",
         headers: { ...headers, ...this.headers(viewer) },
         body,
