@@ -73,7 +73,10 @@ const actingUserId = (actAs: string | null | undefined): string | null => {
 };
 
 export class AuthService {
-  /** Keys checked lately, by secret hash (never a GATEWAY key's acting user: read each time). */
+  /**
+   * Keys checked lately, by secret hash; a GATEWAY key's with the user it acts as (its role comes
+   * from that user's keys here, so any revocation forgets every acting entry).
+   */
   private readonly checked = new Map<string, { key: AuthenticatedKey; until: number }>();
 
   constructor(private readonly db: Database) {}
@@ -91,7 +94,9 @@ export class AuthService {
   }
 
   private forget(keyId: string): void {
-    for (const [hash, { key }] of this.checked) if (key.id === keyId) this.checked.delete(hash);
+    for (const [entry, { key }] of this.checked) {
+      if (key.id === keyId || key.acting !== undefined) this.checked.delete(entry);
+    }
   }
 
   /**
@@ -110,7 +115,8 @@ export class AuthService {
     const hash = hashSecret(secret);
     const acting = actingUserId(actAs);
     // Every request authenticates: most of them with a key checked a moment ago.
-    const remembered = acting === null ? this.checked.get(hash) : undefined;
+    const entry = acting === null ? hash : `${hash}\u0000${acting}`;
+    const remembered = this.checked.get(entry) ?? (acting === null ? undefined : this.checked.get(hash));
     if (remembered && remembered.until > performance.now()) return remembered.key;
     // Every request authenticates: one plain statement (the key and its user's email), not two
     // Prisma reads, whose query building cost more than the reads. A GATEWAY key's request names
@@ -164,9 +170,13 @@ export class AuthService {
         .query(`update "api_keys" set "lastUsedOn" = now() where "id" = $1::uuid`, [key.id])
         .catch(() => undefined);
     }
-    if (acting === null) {
+    // A key that ignores jobs-act-as is remembered once, whatever a caller put in the header.
+    if (acting === null || key.acting !== undefined) {
       if (this.checked.size >= MAX_CHECKED_KEYS) this.checked.clear();
-      this.checked.set(hash, { key: { ...key, lastUseStale: false }, until: performance.now() + CHECKED_KEY_MS });
+      this.checked.set(key.acting !== undefined ? entry : hash, {
+        key: { ...key, lastUseStale: false },
+        until: performance.now() + CHECKED_KEY_MS,
+      });
     }
     return key;
   }

@@ -191,6 +191,28 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
       body: JSON.stringify({ query: "{ viewer { userId role } }" }),
     }).then((r) => r.json() as Promise<{ data: { viewer: { userId: string; role: string } } }>);
     expect(ignored.data.viewer).toEqual({ userId: "dave", role: "MEMBER" });
+
+    // The acting user's role comes from their keys there; a revocation takes effect on the very
+    // next request, though the upstream remembers a checked GATEWAY key and its acting user.
+    const asErin = () =>
+      fetch(`${gen.url}/graphql`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          authorization: `Bearer ${genGatewayKey}`,
+          "jobs-act-as": "erin",
+        },
+        body: JSON.stringify({ query: "{ viewer { userId role } }" }),
+      }).then((r) => r.json() as Promise<{ data: { viewer: { userId: string; role: string } } }>);
+    const erinAdmin = await genAdmin.request<{ createApiKey: { apiKey: { id: string } } }>(
+      `mutation { createApiKey(userId: "erin", role: ADMIN) { apiKey { id } } }`,
+    );
+    expect((await asErin()).data.viewer).toEqual({ userId: "erin", role: "ADMIN" });
+    expect((await asErin()).data.viewer).toEqual({ userId: "erin", role: "ADMIN" });
+    await genAdmin.request(`mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, {
+      id: erinAdmin.createApiKey.apiKey.id,
+    });
+    expect((await asErin()).data.viewer).toEqual({ userId: "erin", role: "MEMBER" });
   });
 
   it("creates upstream as the caller, passes idempotency keys through, waits, and reads a page with its expansions in one upstream request", async () => {
