@@ -304,7 +304,8 @@ export class Upstream {
           headers: {
             ...headers,
             "content-type": "application/json",
-            accept: "application/graphql-response+json, application/json",
+            // Plain JSON: the upstream answers a plain query without Apollo's negotiation (graphql-route.ts).
+            accept: "application/json",
             "content-length": Buffer.byteLength(body),
           },
         },
