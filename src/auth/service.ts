@@ -89,8 +89,13 @@ export class AuthService {
     return this.db.listen(
       REVOKED_KEYS_CHANNEL,
       (keyId) => this.forget(keyId),
-      () => this.checked.clear(),
+      () => this.forgetEveryKey(),
     );
+  }
+
+  /** The next request of every key reads it again (notifications may have been missed). */
+  forgetEveryKey(): void {
+    this.checked.clear();
   }
 
   private forget(keyId: string): void {

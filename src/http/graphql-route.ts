@@ -109,13 +109,20 @@ export function graphqlRoute({ apollo, logger, maxBatch, contextOf, shortcut }: 
     } catch {
       return byApollo();
     }
-    const result = await shortcut.execute({
-      schema: shortcut.schema,
-      document: query.document,
-      contextValue: ctx,
-      variableValues: body.variables ?? {},
-      operationName: body.operationName,
-    });
+    let result: Awaited<ReturnType<Execute>>;
+    try {
+      result = await shortcut.execute({
+        schema: shortcut.schema,
+        document: query.document,
+        contextValue: ctx,
+        variableValues: body.variables ?? {},
+        operationName: body.operationName,
+      });
+    } catch {
+      // Thrown rather than answered (the database away before any resolver ran, say): Apollo runs
+      // it again and answers what it throws as every error is answered.
+      return byApollo();
+    }
     if (result.errors?.length) {
       (ctx as Context & { [EXECUTED]?: typeof result })[EXECUTED] = result;
       return byApollo();

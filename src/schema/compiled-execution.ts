@@ -12,7 +12,7 @@ import {
   type ExecutionArgs,
   type ExecutionResult,
   execute as interpret,
-  type GraphQLError,
+  GraphQLError,
   type GraphQLSchema,
   getOperationAST,
   type OperationDefinitionNode,
@@ -110,8 +110,28 @@ function newCompiledExecute(schema: GraphQLSchema): Execute {
   return async (args) => {
     const context = (args.contextValue ?? {}) as ExecutionContextValue;
     const result = await (context.trace ? otelContext.with(context.trace, run, undefined, args) : run(args));
-    return withPartialErrors(result, context);
+    return withPartialErrors(withExtensions(result), context);
   };
+}
+
+/**
+ * graphql-jit leaves `extensions` unset on the error it makes of a resolver's plain Error (the
+ * database going away, say); Apollo reads `extensions.code` before our formatError sees the error,
+ * and a TypeError there answered a bare "Internal server error" instead of what formatError says.
+ */
+function withExtensions<R extends ExecutionResult>(result: R): R {
+  if (!result.errors?.some((e) => e.extensions == null)) return result;
+  const errors = result.errors.map((e) => {
+    if (e.extensions != null) return e;
+    const fixed = new GraphQLError(e.message, {
+      ...(e.path ? { path: e.path } : {}),
+      originalError: e.originalError ?? e,
+    });
+    // Where the failing field stands in the query, as jit had it.
+    if (e.locations) Object.defineProperty(fixed, "locations", { value: e.locations, enumerable: true });
+    return fixed;
+  });
+  return { ...result, errors };
 }
 
 /** A partial answer's errors (an unavailable upstream in a merged list) join the result's own. */

@@ -31,7 +31,7 @@ const CONNECTION_CODES = new Set([
   "08006",
 ]);
 const CONNECTION_MESSAGE =
-  /ECONNREFUSED|ECONNRESET|Connection terminated|connection (?:is )?(?:closed|ended|refused)|terminating connection|timeout exceeded when trying to connect|Can't reach database/i;
+  /ECONNREFUSED|ECONNRESET|Connection terminated|connection (?:is )?(?:closed|ended|refused)|terminating connection|timeout exceeded when trying to connect|not queryable|Can't reach database/i;
 
 /** Whether an error (or one it wraps) says the database cannot be reached right now. */
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
