@@ -48,6 +48,9 @@ interface Peer {
 async function startPeer(label: string): Promise<Peer> {
   const db = await freshDatabase(label);
   const pool = new pg.Pool({ connectionString: db.url, max: CLIENTS });
+  // An idle client's connection ended by the server (57P01 was seen mid-run) must not end the
+  // benchmark: the pool drops that client and makes a new one when asked.
+  pool.on("error", () => undefined);
   await graphileMigrate(pool);
   const utils = await makeWorkerUtils({ pgPool: pool });
   return {
