@@ -2,7 +2,7 @@
 // item, few statements for the whole call, and every created job announced to jobsChanged.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../helpers/backends.ts";
-import { createJob, createJobInput, JOB_FIELDS, REASONER_TYPES } from "../helpers/fixtures.ts";
+import { createJob, createJobInput, createKey, JOB_FIELDS, REASONER_TYPES } from "../helpers/fixtures.ts";
 import { startTestServer, type GraphQLClient, type TestServer } from "../helpers/server.ts";
 import { JOBS_CHANGED, type ChangedView } from "../live/driver.ts";
 import { type LiveClient, liveClient } from "../live/ws-client.ts";
@@ -30,11 +30,8 @@ describe.each(backends)("createJobs on $name", (backend) => {
   });
 
   async function key(userId: string, role = "MEMBER"): Promise<{ client: GraphQLClient; secret: string }> {
-    const data = await admin.request<{ createApiKey: { secret: string } }>(
-      `mutation($u: String!, $r: Role) { createApiKey(userId: $u, role: $r) { secret } }`,
-      { u: userId, r: role },
-    );
-    return { client: t.client(data.createApiKey.secret), secret: data.createApiKey.secret };
+    const secret = await createKey(admin, userId, role);
+    return { client: t.client(secret), secret };
   }
   const createJobs = async (client: GraphQLClient, inputs: unknown[]) =>
     (await client.request<{ createJobs: Result[] }>(CREATE_JOBS, { inputs })).createJobs;

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobsClient } from "@jobs-api/client/node";
 import { backends } from "../helpers/backends.ts";
+import { createKey } from "../helpers/fixtures.ts";
 import { ADMIN_KEY, startTestServer, type GraphQLClient, type TestServer } from "../helpers/server.ts";
 import { liveClient } from "../live/ws-client.ts";
 
@@ -28,11 +29,7 @@ describe.each(backends)("seed fidelity on $name", (backend) => {
   });
 
   async function key(userId: string, role: "MEMBER" | "WORKER" | "ADMIN" = "MEMBER"): Promise<GraphQLClient> {
-    const data = await admin.request<{ createApiKey: { secret: string } }>(
-      `mutation($u: String!, $r: Role) { createApiKey(userId: $u, role: $r) { secret } }`,
-      { u: userId, r: role },
-    );
-    return t.client(data.createApiKey.secret);
+    return t.client(await createKey(admin, userId, role));
   }
   async function createJob(
     client: GraphQLClient,

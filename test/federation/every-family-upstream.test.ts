@@ -11,7 +11,8 @@ import { JobsClient } from "@jobs-api/client/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Child, startServerProcess, stopChild } from "../execution/processes.ts";
 import { backends, createPgDatabase } from "../helpers/backends.ts";
-import { createJobInput, REASONER_TYPES } from "../helpers/fixtures.ts";
+import { createJobInput, createKey, REASONER_TYPES } from "../helpers/fixtures.ts";
+import { graphqlRequestsServed } from "../helpers/metrics.ts";
 import { ADMIN_KEY, type GraphQLClient, graphqlClient, startTestServer, type TestServer } from "../helpers/server.ts";
 import { agentWorker, JOB_LOGS, type LogView } from "../live/driver.ts";
 import { liveClient } from "../live/ws-client.ts";
@@ -21,23 +22,6 @@ const GATEWAY_KEY = "jobs_test-gateway-key-every-family-0123";
 /** Server start-up on a machine shared with other test suites can be slow. */
 const START_MS = 300_000;
 const CSV = "id,amount,status\n1,10.5,paid\n2,20.25,open\n3,7,paid\n";
-
-async function createKey(admin: GraphQLClient, userId: string, role: string): Promise<string> {
-  const data = await admin.request<{ createApiKey: { secret: string } }>(
-    `mutation($u: String!, $r: Role) { createApiKey(userId: $u, role: $r) { secret } }`,
-    { u: userId, r: role },
-  );
-  return data.createApiKey.secret;
-}
-
-/** GraphQL requests an upstream has served so far, from its own request-duration histogram. */
-async function upstreamRequests(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  return [...text.matchAll(/^jobs_graphql_request_duration_seconds_count\{[^}]*\} (\d+)/gm)].reduce(
-    (n, m) => n + Number(m[1]),
-    0,
-  );
-}
 
 type Created = { jobId: string; reasonerType: string };
 const JOB = `jobId reasonerType`;
@@ -217,15 +201,15 @@ describe.runIf(pgDatabase)("a front whose every family is served by an upstream 
     ).createJob.job;
     const NODE = `query($id: ID!) { node(id: $id) { id ... on Job { jobId state statusHistory { state } artifacts { name }
       events(first: 3) { edges { node { cursor } } } } } }`;
-    const before = await upstreamRequests(upstream.url);
+    const before = await graphqlRequestsServed(upstream.url);
     const read = await alice.request<{ node: Record<string, unknown> }>(NODE, { id: job.id });
-    expect((await upstreamRequests(upstream.url)) - before).toBe(1);
+    expect((await graphqlRequestsServed(upstream.url)) - before).toBe(1);
     expect(read).toEqual(await aliceThere.request(NODE, { id: job.id }));
     expect(read.node).toMatchObject({ jobId: job.jobId, artifacts: [] });
     // Without expansions it is one request too; another family's type name for the id is no job.
-    const plain = await upstreamRequests(upstream.url);
+    const plain = await graphqlRequestsServed(upstream.url);
     await alice.request(`query($id: ID!) { node(id: $id) { ... on Job { jobId state } } }`, { id: job.id });
-    expect((await upstreamRequests(upstream.url)) - plain).toBe(1);
+    expect((await graphqlRequestsServed(upstream.url)) - plain).toBe(1);
     const forged = Buffer.from(`GenerationJob:PRESCRIPTIVE:${job.jobId}`).toString("base64");
     expect(
       (await alice.request<{ node: unknown }>(`query($id: ID!) { node(id: $id) { id } }`, { id: forged })).node,

@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Child, startServerProcess, stopChild } from "../execution/processes.ts";
 import { Worker } from "@jobs-api/client/node";
 import { createPgDatabase } from "../helpers/backends.ts";
+import { createKey } from "../helpers/fixtures.ts";
+import { graphqlRequestsServed, openSubscriptions } from "../helpers/metrics.ts";
 import { startTcpProxy, type TcpProxy } from "../helpers/tcp-proxy.ts";
 import { ADMIN_KEY, type GraphQLClient, graphqlClient } from "../helpers/server.ts";
 import {
@@ -40,30 +42,6 @@ async function freePort(): Promise<number> {
 const START_MS = 300_000;
 const AGENTS_GATEWAY_KEY = "jobs_test-gateway-key-0123456789abcdef";
 const baseEnv = { JOBS_ADMIN_API_KEY: ADMIN_KEY, JOBS_LOG_LEVEL: "warn", NODE_ENV: "test", JOBS_METRICS_PUBLIC: "1" };
-
-async function createKey(admin: GraphQLClient, userId: string, role: string): Promise<string> {
-  const data = await admin.request<{ createApiKey: { secret: string } }>(
-    `mutation($u: String!, $r: Role) { createApiKey(userId: $u, role: $r) { secret } }`,
-    { u: userId, r: role },
-  );
-  return data.createApiKey.secret;
-}
-
-/** Calls to an upstream so far, from its own request-duration histogram. */
-async function upstreamRequests(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  return [...text.matchAll(/^jobs_graphql_request_duration_seconds_count\{[^}]*\} (\d+)/gm)].reduce(
-    (n, m) => n + Number(m[1]),
-    0,
-  );
-}
-
-/** Subscriptions of one field open at an upstream, from its gauge. */
-async function upstreamSubscriptions(url: string, field: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.match(new RegExp(`^jobs_subscriptions_open\\{field="${field}"\\} (\\d+)`, "m"));
-  return line ? Number(line[1]) : 0;
-}
 
 const ADD_AGENT = `mutation($n: String) { addAgentJob(input: { functionName: "mesh", displayName: $n }) { job { jobId state } } }`;
 const CREATE_GEN = `mutation($k: String) { createGenerationJob(input: { kind: MOCK, rows: 20, seed: 7, idempotencyKey: $k }) { job { jobId state reasonerType } } }`;
@@ -252,11 +230,11 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
     const EXPANDED = `query { jobs(filter: { reasonerType: GENERATION }, first: 50) { totalCount edges { node { jobId state
       statusHistory { state nativeState } events(first: 5) { edges { node { cursor data } } pageInfo { hasNextPage } }
       logs(first: 3) { edges { node { cursor message } } } artifacts { name contentHash sizeBytes } } } } }`;
-    const before = await upstreamRequests(gen.url);
+    const before = await graphqlRequestsServed(gen.url);
     const viaFront = await alice.request<{ jobs: { totalCount: number; edges: { node: Record<string, unknown> }[] } }>(
       EXPANDED,
     );
-    const after = await upstreamRequests(gen.url);
+    const after = await graphqlRequestsServed(gen.url);
     // The list with its count and every selected expansion of every job in one request (the
     // client's query, forwarded: src/schema/pass-through.ts).
     expect(after - before).toBe(1);
@@ -276,9 +254,9 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
     // A single-job read with expansions is one upstream request too, and the same as at the upstream.
     const SINGLE = `query($id: ID!) { job(reasonerType: GENERATION, jobId: $id) { jobId state statusHistory { state }
       artifacts { name sizeBytes } events(first: 2) { edges { node { cursor } } pageInfo { hasNextPage } } } }`;
-    const beforeOne = await upstreamRequests(gen.url);
+    const beforeOne = await graphqlRequestsServed(gen.url);
     const one = await alice.request<{ job: { statusHistory: { state: string }[] } }>(SINGLE, { id: jobId });
-    expect((await upstreamRequests(gen.url)) - beforeOne).toBe(1);
+    expect((await graphqlRequestsServed(gen.url)) - beforeOne).toBe(1);
     expect(one).toEqual(await aliceUpstream.request(SINGLE, { id: jobId }));
     // Its evidence and seal are the upstream's, checked there.
     const evidence = await alice.request<{
@@ -558,10 +536,10 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
   it("jobsChanged through the front misses nothing while the upstream link is down: what changed meanwhile comes once when it is back", async () => {
     const socket = liveClient(front.url, aliceKey);
     sockets.push(socket);
-    const relayed = await upstreamSubscriptions(agents.url, "jobsChanged");
+    const relayed = await openSubscriptions(agents.url, "jobsChanged");
     const changes = socket.subscribe<{ jobsChanged: ChangedView }>(JOBS_CHANGED, { f: { reasonerType: "AGENT" } });
     // jobsChanged sends nothing first: wait until the front's relay has its operation open upstream.
-    while ((await upstreamSubscriptions(agents.url, "jobsChanged")) <= relayed)
+    while ((await openSubscriptions(agents.url, "jobsChanged")) <= relayed)
       await new Promise((resolve) => setTimeout(resolve, 100));
     // The changes are made at the upstream itself (alice has a key there too): the relay is what is tested.
     const aliceThere = graphqlClient(

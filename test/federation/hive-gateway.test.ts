@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocketServer } from "ws";
 import { backends } from "../helpers/backends.ts";
 import { createJob } from "../helpers/fixtures.ts";
+import { openSubscriptions } from "../helpers/metrics.ts";
 import { type GraphQLClient, graphqlClient, startTestServer, type TestServer } from "../helpers/server.ts";
 import { JOB_UPDATED, type JobView } from "../live/driver.ts";
 import { type LiveClient, liveClient } from "../live/ws-client.ts";
@@ -246,13 +247,6 @@ describe("Hive Gateway over this server and a Relay-shaped subgraph", () => {
     }
   }, 60_000);
 });
-
-/** Subscriptions of one field open at a server, from its gauge. */
-async function openSubscriptions(url: string, field: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.match(new RegExp(`^jobs_subscriptions_open\\{field="${field}"\\} (\\d+)`, "m"));
-  return line ? Number(line[1]) : 0;
-}
 
 /** The first `data:` event of a server-sent event stream, parsed; the stream is then closed. */
 async function firstEvent(

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeCursor, encodeCursor } from "../../src/jobs/cursor.ts";
 import { backends } from "../helpers/backends.ts";
+import { graphqlRequestsServed } from "../helpers/metrics.ts";
 import { type GraphQLClient, startTestServer, type TestServer } from "../helpers/server.ts";
 
 const GATEWAY_KEY = "jobs_test-pass-through-gateway-key-0123";
@@ -39,15 +40,6 @@ type Page = {
     pageInfo: { hasNextPage: boolean; startCursor: string | null; endCursor: string | null };
   };
 };
-
-/** Calls to a server so far, from its own request-duration histogram. */
-async function requestsAt(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  return [...text.matchAll(/^jobs_graphql_request_duration_seconds_count\{[^}]*\} (\d+)/gm)].reduce(
-    (n, m) => n + Number(m[1]),
-    0,
-  );
-}
 
 /** The upstream's cursor a front cursor of gateway "up" wraps. */
 const upstreamCursor = (front: string) =>
@@ -135,10 +127,10 @@ describe.each(backends)("pass-through forwarding to an upstream on $name", (back
   });
 
   it("answers a page with its expansions as the upstream does, in one upstream request, cursors and URLs the front's", async () => {
-    const before = await requestsAt(upstream.url);
+    const before = await graphqlRequestsServed(upstream.url);
     const page = await viaFront.request<Page>(EXPANDED, { first: 50 });
     // The list, its count and every expansion: one request (the resolvers' path made two).
-    expect((await requestsAt(upstream.url)) - before).toBe(1);
+    expect((await graphqlRequestsServed(upstream.url)) - before).toBe(1);
     const there = await direct.request<Page>(EXPANDED, { first: 50 });
     expect(there.jobs.edges.map((e) => e.node.jobId).sort()).toEqual([...jobIds].sort());
     for (const [i, e] of page.jobs.edges.entries()) expect(upstreamCursor(e.cursor)).toBe(there.jobs.edges[i]!.cursor);
@@ -190,9 +182,9 @@ describe.each(backends)("pass-through forwarding to an upstream on $name", (back
       for (const a of edge.node.artifacts) a.url = a.url.replace(upstream.url, front.url);
     expect(fragmented).toEqual(fragmentedThere);
 
-    const before = await requestsAt(upstream.url);
+    const before = await graphqlRequestsServed(upstream.url);
     const one = await viaFront.request<{ job: { artifacts: { downloadUrl: string }[] } }>(SINGLE, { id: jobIds[0] });
-    expect((await requestsAt(upstream.url)) - before).toBe(1);
+    expect((await graphqlRequestsServed(upstream.url)) - before).toBe(1);
     const oneThere = await direct.request<typeof one>(SINGLE, { id: jobIds[0] });
     for (const a of oneThere.job.artifacts) a.downloadUrl = a.downloadUrl.replace(upstream.url, front.url);
     expect(one).toEqual(oneThere);

@@ -55,3 +55,12 @@ export async function createJob(
   });
   return data.createJob.job;
 }
+
+/** A new API key of `userId` with `role`, made by `admin`; its secret. */
+export async function createKey(admin: GraphQLClient, userId: string, role = "MEMBER"): Promise<string> {
+  const data = await admin.request<{ createApiKey: { secret: string } }>(
+    `mutation($u: String!, $r: Role) { createApiKey(userId: $u, role: $r) { secret } }`,
+    { u: userId, r: role },
+  );
+  return data.createApiKey.secret;
+}
