@@ -156,6 +156,7 @@ describe.each(backends)("createJobs on $name", (backend) => {
   it("takes 1,000 jobs in a few statements, refuses 1,001 with BAD_USER_INPUT and writes nothing, and answers [] for none", async () => {
     const { client } = await key("bulk-many");
     const db = t.server.services.db;
+    await client.request(`{ jobs(first: 1) { pageInfo { hasNextPage } } }`); // the key's first use records it (not this test's subject)
     const before = db.statementCount();
     const results = await client.request<{ createJobs: { job: { jobId: string; name: string } }[] }>(
       `mutation($inputs: [CreateJobInput!]!) { createJobs(inputs: $inputs) { job { jobId name } } }`,
@@ -166,7 +167,8 @@ describe.each(backends)("createJobs on $name", (backend) => {
       Array.from({ length: 1000 }, (_, n) => `${n % 2 ? "logic" : "agent"}-${n}`),
     );
     expect(new Set(results.createJobs.map((r) => r.job.jobId)).size).toBe(1000);
-    // Authentication, ONE statement writing every row and answering the jobs, the change send, the audit entry.
+    // ONE statement writing every row and answering the jobs, the change send, the audit entry; up to
+    // two more for earlier calls' asynchronous writes (the key's creation audited) falling in this window.
     expect(spent).toBeLessThanOrEqual(5);
 
     const tooMany = await client.raw(
