@@ -11,7 +11,7 @@ import type {
   ReasonerType,
   Viewer,
 } from "./model.ts";
-import type { NewJob } from "./new-job.ts";
+import type { CreateJobRequest, NewJob } from "./new-job.ts";
 
 /** How many jobs match: exact, or (past the gateway's bound) an estimate that says it is one. */
 export interface JobCount {
@@ -251,10 +251,16 @@ export interface JobGateway {
    */
   create(job: NewJob, viewer: Viewer, request?: unknown): Promise<JobRecord>;
   /**
-   * Creates many jobs at once (few statements, one transaction): one answer per job, in order, each
-   * its job or its error. Absent: the service creates them one by one.
+   * Creates many jobs at once (few statements, one transaction; remote: one upstream createJobs):
+   * one answer per job, in order, each its job or its error. `requests` are the client's createJobs
+   * inputs for these jobs, in the same order (what a remote gateway forwards). Absent: the service
+   * creates them one by one.
    */
-  createMany?(jobs: readonly NewJob[], viewer: Viewer): Promise<(JobRecord | GraphQLError)[]>;
+  createMany?(
+    jobs: readonly NewJob[],
+    viewer: Viewer,
+    requests: readonly CreateJobRequest[],
+  ): Promise<(JobRecord | GraphQLError)[]>;
   /** Jobs the viewer may see, in key order; null for missing or invisible ones. */
   load(keys: readonly JobKey[], viewer: Viewer): Promise<(JobRecord | null)[]>;
   /**

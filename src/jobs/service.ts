@@ -130,6 +130,7 @@ export class JobService {
           ? await gateway.createMany(
               items.map((i) => i.job),
               viewer,
+              items.map((i) => requests[i.index]!),
             )
           : await Promise.all(
               items.map((i) =>

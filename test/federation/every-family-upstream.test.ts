@@ -118,7 +118,8 @@ describe.runIf(pgDatabase)("a front whose every family is served by an upstream 
       expect(await atUpstream(first)).toEqual({ createdBy: "alice" });
     }
 
-    // createJobs: each input forwarded as the createJob it is (a key used by createJob gives its job).
+    // createJobs: ONE upstream createJobs with the inputs as they came (a key used by createJob gives its job).
+    const served = await graphqlRequestsServed(upstream.url);
     const bulk = await alice.request<{
       createJobs: { job: Created | null; error: { code: string } | null }[];
     }>(`mutation($inputs: [CreateJobInput!]!) { createJobs(inputs: $inputs) { job { ${JOB} } error { code } } }`, {
@@ -128,6 +129,7 @@ describe.runIf(pgDatabase)("a front whose every family is served by an upstream 
         createJobInput("LOGIC", 3, { idempotencyKey: "every-LOGIC" }),
       ],
     });
+    expect((await graphqlRequestsServed(upstream.url)) - served).toBe(1);
     const [again, fresh, conflict] = bulk.createJobs;
     expect(again).toEqual({ job: { jobId: firstOf.get("LOGIC"), reasonerType: "LOGIC" }, error: null });
     expect(fresh!.error).toBeNull();

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Child, startServerProcess, stopChild } from "../execution/processes.ts";
 import { Worker } from "@jobs-api/client/node";
 import { createPgDatabase } from "../helpers/backends.ts";
-import { createKey } from "../helpers/fixtures.ts";
+import { createJobInput, createKey } from "../helpers/fixtures.ts";
 import { graphqlRequestsServed, openSubscriptions } from "../helpers/metrics.ts";
 import { startTcpProxy, type TcpProxy } from "../helpers/tcp-proxy.ts";
 import { ADMIN_KEY, type GraphQLClient, graphqlClient } from "../helpers/server.ts";
@@ -497,6 +497,19 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
       id: agentJob,
     });
     expect(single.errors?.[0]?.extensions).toMatchObject({ code: "UPSTREAM_UNAVAILABLE", gateway: "agents" });
+    // createJobs: the local family's job is made; each of the away upstream's items answers why not.
+    const bulk = await alice.request<{
+      createJobs: { job: { reasonerType: string } | null; error: { code: string; message: string } | null }[];
+    }>(
+      `mutation($inputs: [CreateJobInput!]!) { createJobs(inputs: $inputs) { job { reasonerType } error { code message } } }`,
+      { inputs: [createJobInput("AGENT", 1), createJobInput("LOGIC", 2), createJobInput("AGENT", 3)] },
+    );
+    expect(bulk.createJobs.map((r) => r.job?.reasonerType ?? r.error?.code)).toEqual([
+      "UPSTREAM_UNAVAILABLE",
+      "LOGIC",
+      "UPSTREAM_UNAVAILABLE",
+    ]);
+    expect(bulk.createJobs[0]!.error!.message).toContain("agents");
 
     // Downloads from the healthy upstream still stream through ("agents" is asked first, by family order).
     expect(genArtifactUrl).toBeDefined();

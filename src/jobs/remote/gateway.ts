@@ -1,7 +1,8 @@
 // The remote gateway: families served by an upstream jobs service of this same contract. Each seam
 // call becomes GraphQL against the upstream, as the caller (jobs-act-as), so the upstream enforces
 // its own tenancy and grants; the front never widens what a user sees.
-import { jobsError } from "../../errors.ts";
+import type { GraphQLError } from "graphql";
+import { isJobsError, jobsError } from "../../errors.ts";
 import type { GatewayConfig } from "../../config.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
 import type {
@@ -19,7 +20,7 @@ import type {
   Prefetched,
 } from "../gateway.ts";
 import type { GenerationKind, JobFilter, JobKey, JobRecord, ReasonerType, Viewer } from "../model.ts";
-import type { NewJob } from "../new-job.ts";
+import type { CreateJobRequest, NewJob } from "../new-job.ts";
 import type { Logger } from "../../logger.ts";
 import { RemoteAgentExtras } from "./agent-extras.ts";
 import { partSelection, prefetchParts, RemoteExpansions, readParts } from "./expansions.ts";
@@ -155,6 +156,38 @@ export class RemoteJobGateway implements JobGateway {
       idempotent: false,
     });
     return this.record(data.result.job.raw, viewer);
+  }
+
+  /**
+   * createJobs forwarded as ONE upstream createJobs with the inputs as they came (idempotency keys
+   * included), answers mapped back in order. Not retried, as create. When the call as a whole fails
+   * (the upstream away), every item answers that error: none of them is known to exist.
+   */
+  async createMany(
+    _jobs: readonly NewJob[],
+    viewer: Viewer,
+    requests: readonly CreateJobRequest[],
+  ): Promise<(JobRecord | GraphQLError)[]> {
+    type Answer = { job: { raw: unknown } | null; error: { code: string; message: string } | null };
+    try {
+      const data = await this.upstream.request<{ results: Answer[] }>({
+        query: `mutation CreateMany($inputs: [CreateJobInput!]!) { results: createJobs(inputs: $inputs) { job { ${JOB_SELECTION} } error { code message } } }`,
+        variables: { inputs: requests },
+        viewer,
+        idempotent: false,
+      });
+      return data.results.map((answer) =>
+        answer.job
+          ? this.record(answer.job.raw, viewer)
+          : this.upstream.upstreamError({
+              message: answer.error?.message ?? "the upstream created no job",
+              extensions: { code: answer.error?.code },
+            }),
+      );
+    } catch (error) {
+      if (!isJobsError(error)) throw error;
+      return requests.map(() => error);
+    }
   }
 
   async load(keys: readonly JobKey[], viewer: Viewer): Promise<(JobRecord | null)[]> {
