@@ -9,7 +9,7 @@ import { jobsError } from "../errors.ts";
 import { artifactRows } from "../jobs/local/artifact-rows.ts";
 import { Conditions } from "../jobs/local/conditions.ts";
 import { visibleArtifactsSql } from "../jobs/local/visibility.ts";
-import type { ArtifactRecord } from "../jobs/gateway.ts";
+import type { ArtifactRecord, StoredArtifact } from "../jobs/gateway.ts";
 import type { Viewer } from "../jobs/model.ts";
 import { isUuid, name255, parseInput } from "../jobs/validation.ts";
 import { readingSight } from "../jobs/visibility.ts";
@@ -19,12 +19,6 @@ import { IN_PROCESS, requireWorkerRole, type Caller } from "../workers/protocol/
 import { TERMINAL_SQL } from "../workers/protocol/states-sql.ts";
 
 export type ArtifactPurpose = "output" | "evidence" | "upload";
-
-export interface StoredArtifact {
-  id: string;
-  contentHash: string;
-  sizeBytes: number;
-}
 
 export interface ArtifactUpload {
   leaseToken: string;

@@ -3,11 +3,11 @@
 import { Readable } from "node:stream";
 import type { ReadableStream } from "node:stream/web";
 import express, { type Request, type Response } from "express";
-import { type ErrorCode, ErrorCodes, isJobsError, jobsError } from "../errors.ts";
-import type { JobGateway } from "../jobs/gateway.ts";
+import { isJobsError, jobsError } from "../errors.ts";
+import type { JobGateway, StoredArtifact } from "../jobs/gateway.ts";
 import type { Viewer } from "../jobs/model.ts";
 import { AUDIT_OK, auditActor } from "../security/audit.ts";
-import type { Download, StoredArtifact } from "../artifacts/service.ts";
+import type { Download } from "../artifacts/service.ts";
 import { type Attributes, SpanKind } from "@opentelemetry/api";
 import { accessRecordOf } from "../observability/access-log.ts";
 import { relayedGatewayOf } from "../workers/relay.ts";
@@ -187,27 +187,12 @@ async function relayUpload(
     if (typeof v === "string") headers[h] = v;
   }
   const query = req.originalUrl.indexOf("?");
-  const answer = await upload(
+  return upload(
     `${route}${query < 0 ? "" : req.originalUrl.slice(query)}`,
     viewer,
     headers,
     Readable.toWeb(req) as globalThis.ReadableStream<Uint8Array>,
     abort.signal,
-  );
-  const body = (await answer.json()) as {
-    id?: string;
-    errors?: { message: string; extensions?: { code?: string; requestId?: unknown } }[];
-  };
-  if (answer.ok && typeof body.id === "string") return body as StoredArtifact;
-  const error = body.errors?.[0];
-  const code = error?.extensions?.code;
-  const { code: _c, requestId: _r, ...extensions } = error?.extensions ?? {};
-  throw jobsError(
-    typeof code === "string" && (ErrorCodes as readonly string[]).includes(code)
-      ? (code as ErrorCode)
-      : "UPSTREAM_UNAVAILABLE",
-    error?.message ?? `the upstream answered the upload with HTTP ${answer.status}`,
-    extensions,
   );
 }
 

@@ -83,6 +83,13 @@ export interface LogLineRecord {
   message: string;
   step: string | null;
 }
+/** What an upload answers (PUT /artifacts, PUT /uploads): the stored bytes' id, hash and size. */
+export interface StoredArtifact {
+  id: string;
+  contentHash: string;
+  sizeBytes: number;
+}
+
 export interface ArtifactRecord {
   id: string;
   tenantId: string;
@@ -328,7 +335,7 @@ export interface JobGateway {
     headers: Record<string, string>,
     body: ReadableStream<Uint8Array>,
     signal: AbortSignal,
-  ): Promise<Response>;
+  ): Promise<StoredArtifact>;
   /** Where it is and whether it answers (the `gateways` query). */
   readonly url?: string;
   readonly health?: { healthy: boolean; lastError: string | null };

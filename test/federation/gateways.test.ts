@@ -462,6 +462,15 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
       { t: "@agents/not-a-token" },
     );
     expect(forged.errors?.[0]?.extensions?.code).toBe("LEASE_LOST");
+    // An upload under the finished job's lease: the upstream's refusal, as the front answers it.
+    const late = await fetch(`${front.url}/artifacts?name=late.obj`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${frontWorkerKey}`, "x-lease-token": tokens.get(jobId)! },
+      body: "v 1 1 1\n",
+    });
+    expect(late.status).toBeGreaterThanOrEqual(400);
+    const refusal = (await late.json()) as { errors: { extensions: Record<string, unknown> }[] };
+    expect(refusal.errors[0]!.extensions).toMatchObject({ code: "LEASE_LOST", gateway: "agents" });
   }, 120_000);
 
   it("answers within 5 s without a dead upstream, shows it unhealthy, and recovers when it returns; relayed streams resume with no gap and no repeat", async () => {

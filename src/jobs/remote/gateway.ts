@@ -18,6 +18,7 @@ import type {
   ListPrefetch,
   LogLineRecord,
   Prefetched,
+  StoredArtifact,
 } from "../gateway.ts";
 import type { GenerationKind, JobFilter, JobKey, JobRecord, ReasonerType, Viewer } from "../model.ts";
 import type { CreateJobRequest, NewJob } from "../new-job.ts";
@@ -441,7 +442,7 @@ export class RemoteJobGateway implements JobGateway {
     headers: Record<string, string>,
     body: ReadableStream<Uint8Array>,
     signal: AbortSignal,
-  ): Promise<Response> {
+  ): Promise<StoredArtifact> {
     return this.upstream.upload(path, viewer, headers, body, signal);
   }
 

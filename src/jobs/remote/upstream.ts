@@ -23,6 +23,7 @@ import type { GraphQLError } from "graphql";
 import type { GatewayConfig } from "../../config.ts";
 import { type ErrorCode, ErrorCodes, jobsError } from "../../errors.ts";
 import { ACT_AS_HEADER } from "./act-as.ts";
+import type { StoredArtifact } from "../gateway.ts";
 import type { Viewer } from "../model.ts";
 
 /** How long an idle keep-alive connection to the upstream is kept. */
@@ -204,7 +205,7 @@ export class Upstream {
     headers: Record<string, string>,
     body: ReadableStream<Uint8Array>,
     signal: AbortSignal,
-  ): Promise<Response> {
+  ): Promise<StoredArtifact> {
     let response: Response;
     try {
       response = await fetch(new URL(path, this.url), {
@@ -224,7 +225,16 @@ export class Upstream {
       throw this.unavailable(new Error(`answered HTTP ${response.status}`), this.config.timeoutMs);
     }
     this.#lastOk = true;
-    return response;
+    const answer = (await response.json().catch(() => ({}))) as Partial<StoredArtifact> &
+      Pick<GraphQLResponse, "errors">;
+    if (response.ok && typeof answer.id === "string") return answer as StoredArtifact;
+    // A refusal (a bad lease, too large, not allowed): the upstream's error, mapped as any answer's.
+    throw this.upstreamError(
+      answer.errors?.[0] ?? {
+        message: `gateway ${this.name}: the upstream answered the upload with HTTP ${response.status}`,
+        extensions: { code: "UPSTREAM_UNAVAILABLE" },
+      },
+    );
   }
 
   private async send(call: UpstreamCall): Promise<GraphQLResponse> {
