@@ -255,8 +255,9 @@ describe.each(backends)("schedules on $name", (backend) => {
       `subscription { jobsChanged(filter: { reasonerType: GENERATION }) { jobId createdBy name } }`,
     );
     await socket.request(`{ schedules(first: 1) { edges { cursor } } }`); // the socket is open and subscribed
-    const s = await create(own.member, { name: "every-minute", cron: "* * * * *", timezone: "America/New_York" });
-    await missTicksSince(s.id, 3); // 180 ticks missed
+    // Daily, so no natural tick falls inside the test (a minute cron could, on a slow run).
+    const s = await create(own.member, { name: "daily", cron: "0 3 * * *", timezone: "America/New_York" });
+    await missTicksSince(s.id, 72); // three ticks missed
     const [changed] = await changes.take(1);
     const fired = (await until(
       () => scheduleOf(own.member, s.id),
@@ -266,7 +267,7 @@ describe.each(backends)("schedules on $name", (backend) => {
     expect(fired.lastJob).toMatchObject({
       jobId: changed!.jobsChanged.jobId,
       reasonerType: "GENERATION",
-      name: "every-minute",
+      name: "daily",
       createdBy: "m1",
       rows: 10,
       seed: 7,
@@ -295,7 +296,7 @@ describe.each(backends)("schedules on $name", (backend) => {
 
   it("a missed tick is dropped under catch-up SKIP; a revoked creator's ticks make no job", async () => {
     const own = await newTenant(t);
-    const skip = await create(own.member, { name: "skipper", cron: "* * * * *", catchUp: "SKIP" });
+    const skip = await create(own.member, { name: "skipper", cron: "0 3 * * *", catchUp: "SKIP" });
     expect(skip.catchUp).toBe("SKIP");
     await missTicksSince(skip.id, 1);
     const skipped = (await until(
@@ -361,7 +362,8 @@ describe.each(backends)("a tick interrupted between creating its job and recordi
     });
     scheduler = await new Scheduler(faulty, jobs, audit, logger, { misfireMs: 60_000, claimSeconds: 1 }).start();
     const tenant = await newTenant(t);
-    const s = await create(tenant.member, { name: "interrupted", cron: "* * * * *" });
+    // Yearly: the only tick in the test is the one it arms (a minute cron could tick on its own).
+    const s = await create(tenant.member, { name: "interrupted", cron: "0 3 1 1 *" });
     await db.query(`update "schedules" set "nextRunOn" = date_trunc('minute', now()) where "id" = $1::uuid`, [s.id]);
     const tick = (
       await db.query<{ nextRunOn: Date }>(`select "nextRunOn" from "schedules" where "id" = $1::uuid`, [s.id])
