@@ -8,6 +8,8 @@ import { backends } from "../helpers/backends.ts";
 import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/server.ts";
 
 const GATEWAY_KEY = "jobs_upstream-gateway-key-0123";
+/** The gateway's timeout: how long an upload may make no progress. */
+const STALL_MS = 1500;
 
 describe("dataset uploads through a front", () => {
   let front: TestServer;
@@ -19,6 +21,8 @@ describe("dataset uploads through a front", () => {
     let reached: (v: { chunk: string; headers: IncomingMessage["headers"]; url: string }) => void = () => undefined;
     firstBytes = new Promise((resolve) => (reached = resolve));
     upstream = createServer((req, res) => {
+      // A stuck upstream: takes the body, never answers.
+      if (req.url?.includes("name=stuck")) return void req.resume();
       let size = 0;
       req.on("data", (chunk: Buffer) => {
         if (size === 0) reached({ chunk: chunk.toString("utf8"), headers: req.headers, url: req.url ?? "" });
@@ -36,7 +40,13 @@ describe("dataset uploads through a front", () => {
     const { port } = upstream.address() as AddressInfo;
     front = await startTestServer(backends[0]!, {
       JOBS_GATEWAYS: JSON.stringify([
-        { name: "gen", url: `http://127.0.0.1:${port}/graphql`, apiKey: GATEWAY_KEY, reasonerTypes: ["GENERATION"] },
+        {
+          name: "gen",
+          url: `http://127.0.0.1:${port}/graphql`,
+          apiKey: GATEWAY_KEY,
+          reasonerTypes: ["GENERATION"],
+          timeoutMs: STALL_MS,
+        },
       ]),
     });
   }, 120_000);
@@ -76,5 +86,18 @@ describe("dataset uploads through a front", () => {
     const response = await answer;
     expect(response.status).toBe(201);
     expect(await response.json()).toMatchObject({ sizeBytes: "id,amount\n1,10\n2,20\n".length });
+  }, 60_000);
+
+  it("gives up on an upstream that takes the body and never answers: UPSTREAM_UNAVAILABLE after the gateway's timeout", async () => {
+    const started = Date.now();
+    const response = await fetch(`${front.url}/uploads?name=stuck`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "text/csv" },
+      body: "id,amount\n1,10\n",
+    });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(STALL_MS - 100);
+    const body = (await response.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] };
+    expect(body.errors[0]!.extensions).toMatchObject({ code: "UPSTREAM_UNAVAILABLE", gateway: "gen" });
+    expect(body.errors[0]!.message).toContain(`no progress for ${STALL_MS} ms`);
   }, 60_000);
 });

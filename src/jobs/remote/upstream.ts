@@ -197,7 +197,7 @@ export class Upstream {
   /**
    * An upload (`path` relative to its /graphql with its query: a dataset's `uploads?...`, a worker's
    * artifact `artifacts?...`) sent on to the upstream as the viewer, the body streamed as it arrives
-   * (never buffered). The upstream's answer is returned whole: its status and JSON body.
+   * (never buffered). Answers what the upstream stored, or throws its refusal mapped as any answer's.
    */
   async upload(
     path: string,
@@ -206,35 +206,59 @@ export class Upstream {
     body: ReadableStream<Uint8Array>,
     signal: AbortSignal,
   ): Promise<StoredArtifact> {
-    let response: Response;
-    try {
-      response = await fetch(new URL(path, this.url), {
-        method: "PUT",
-        headers: { ...headers, ...this.headers(viewer) },
-        body,
-        // A streamed request body (fetch needs to be told it is sent while the answer may start).
-        duplex: "half",
-        signal,
-      } as RequestInit & { duplex: "half" });
-    } catch (error) {
-      if (signal.aborted) throw error;
-      throw this.unavailable(unreachable(error), this.config.timeoutMs);
-    }
-    if (response.status >= 500) {
-      await response.body?.cancel();
-      throw this.unavailable(new Error(`answered HTTP ${response.status}`), this.config.timeoutMs);
-    }
-    this.#lastOk = true;
-    const answer = (await response.json().catch(() => ({}))) as Partial<StoredArtifact> &
-      Pick<GraphQLResponse, "errors">;
-    if (response.ok && typeof answer.id === "string") return answer as StoredArtifact;
-    // A refusal (a bad lease, too large, not allowed): the upstream's error, mapped as any answer's.
-    throw this.upstreamError(
-      answer.errors?.[0] ?? {
-        message: `gateway ${this.name}: the upstream answered the upload with HTTP ${response.status}`,
-        extensions: { code: "UPSTREAM_UNAVAILABLE" },
-      },
+    // No overall deadline (a large upload takes as long as it takes), but no progress for the
+    // gateway's timeout, in the body or waiting for the answer, gives up: a stuck upstream must not
+    // hold the caller's request open forever.
+    const stalled = new AbortController();
+    let watchdog: NodeJS.Timeout | undefined;
+    const progressed = () => {
+      clearTimeout(watchdog);
+      watchdog = setTimeout(() => stalled.abort(), this.config.timeoutMs);
+    };
+    progressed();
+    const watched = body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          progressed();
+          controller.enqueue(chunk);
+        },
+        flush: progressed,
+      }),
     );
+    const stalledFor = () => new Error(`the upload made no progress for ${this.config.timeoutMs} ms`);
+    try {
+      let response: Response;
+      try {
+        response = await fetch(new URL(path, this.url), {
+          method: "PUT",
+          headers: { ...headers, ...this.headers(viewer) },
+          body: watched,
+          // A streamed request body (fetch needs to be told it is sent while the answer may start).
+          duplex: "half",
+          signal: AbortSignal.any([signal, stalled.signal]),
+        } as RequestInit & { duplex: "half" });
+      } catch (error) {
+        if (signal.aborted) throw error;
+        throw this.unavailable(stalled.signal.aborted ? stalledFor() : unreachable(error), this.config.timeoutMs);
+      }
+      if (response.status >= 500) {
+        await response.body?.cancel();
+        throw this.unavailable(new Error(`answered HTTP ${response.status}`), this.config.timeoutMs);
+      }
+      this.#lastOk = true;
+      const answer = (await response.json().catch(() => ({}))) as Partial<StoredArtifact> &
+        Pick<GraphQLResponse, "errors">;
+      if (response.ok && typeof answer.id === "string") return answer as StoredArtifact;
+      // A refusal (a bad lease, too large, not allowed): the upstream's error, mapped as any answer's.
+      throw this.upstreamError(
+        answer.errors?.[0] ?? {
+          message: `gateway ${this.name}: the upstream answered the upload with HTTP ${response.status}`,
+          extensions: { code: "UPSTREAM_UNAVAILABLE" },
+        },
+      );
+    } finally {
+      clearTimeout(watchdog);
+    }
   }
 
   private async send(call: UpstreamCall): Promise<GraphQLResponse> {
