@@ -56,15 +56,16 @@ function familyRows(jobs: readonly JobToInsert[]): Map<FamilyTable, Row[]> {
     if (job.agent) rows.get("agent_details")!.push({ ...job.agent, jobId: job.id });
     if (job.generation) rows.get("generation_details")!.push({ ...job.generation, jobId: job.id });
     if (job.batch) rows.get("batch_details")!.push({ ...job.batch, jobId: job.id });
-    for (const [position, s] of (job.steps ?? []).entries())
-      rows.get("batch_steps")!.push({
-        jobId: job.id,
-        position,
-        name: s.name,
-        run: s.run,
-        metadata: s.metadata ?? null,
-        ignoreChunkError: s.ignoreChunkError,
-      });
+    if (job.steps)
+      for (const [position, s] of job.steps.entries())
+        rows.get("batch_steps")!.push({
+          jobId: job.id,
+          position,
+          name: s.name,
+          run: s.run,
+          metadata: s.metadata ?? null,
+          ignoreChunkError: s.ignoreChunkError,
+        });
     if (job.file) rows.get("files")!.push({ id: uuidv7(), jobId: job.id, ...job.file });
   }
   return rows;
