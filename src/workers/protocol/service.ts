@@ -222,8 +222,12 @@ export interface Completion {
 }
 
 export class WorkerProtocol {
-  /** Plain completions finishing together share one statement and one commit. */
+  /**
+   * Plain completions finishing together share one statement and one commit: the workers' (each
+   * answered with its job's record) and the in-process executors' (answered without).
+   */
   private readonly succeeding: WriteCoalescer<SucceedArgs, CompletedJob | null>;
+  private readonly succeedingInProcess: WriteCoalescer<SucceedArgs, CompletedJob | null>;
   /** Registered workers claims have read, by tenant and id, with when each was last marked seen (performance.now()). */
   private readonly workers = new Map<string, { worker: WorkerRecord; seenAt: number }>();
 
@@ -232,6 +236,7 @@ export class WorkerProtocol {
     private readonly options: WorkerProtocolOptions,
   ) {
     this.succeeding = new WriteCoalescer((all) => succeedJobs(db, all), MAX_SUCCEED_BATCH);
+    this.succeedingInProcess = new WriteCoalescer((all) => succeedJobs(db, all, false), MAX_SUCCEED_BATCH);
   }
 
   async registerWorker(input: unknown, viewer: Viewer): Promise<WorkerRecord> {
@@ -401,7 +406,12 @@ export class WorkerProtocol {
       throw jobsError("BAD_USER_INPUT", `artifactIds: at most ${MAX_ITEMS_PER_CALL}`, { field: "artifactIds" });
     const done: CompletedJob =
       (ids.length === 0 && problems.length === 0
-        ? await this.succeeding.submit({ lease, tenantId, result, by })
+        ? await (caller === IN_PROCESS ? this.succeedingInProcess : this.succeeding).submit({
+            lease,
+            tenantId,
+            result,
+            by,
+          })
         : null) ??
       (await this.db.transaction((tx) => completeJob(tx, { lease, tenantId, result, artifactIds: ids, by, problems })));
     this.options.onFinish({
