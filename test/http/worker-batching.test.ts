@@ -1,8 +1,8 @@
-// Batched requests from the Worker client against the real server: run() sends its jobs' reports in
-// batched HTTP requests (the completions of one turn as one completeJobs), never more operations per
-// request than maxBatch, and its claims on their own, never waiting behind a report; each operation,
-// and each completion, keeps its own answer or error, and a refusal of the whole request reaches
-// every operation in it.
+// Batched requests from the Worker client against the real server: run() sends its jobs' completions
+// together with the slots' next claims in one batched HTTP request (the completions of one turn as one
+// completeJobs, the claims as one claimJobs), never more operations per request than maxBatch; each
+// operation, and each completion, keeps its own answer or error, and a refusal of the whole request
+// reaches every operation in it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OperationBatcher } from "../../packages/client/src/batch.ts";
 import { isJobsApiError, JobsTransport, Worker, type Fetch } from "@jobs-api/client/node";
@@ -39,7 +39,7 @@ describe.each(backends.map((b) => [b.name, b] as const))("batched worker request
   });
   afterAll(async () => t?.stop());
 
-  it("run() completes the jobs of one turn with one completeJobs, claims apart from reports, at most maxBatch operations per request", async () => {
+  it("run() completes the jobs of one turn with one completeJobs, sent with the next claims, at most maxBatch operations per request", async () => {
     const tn = await newTenant(t);
     const jobs = 24;
     const ids = new Set<string>();
@@ -79,74 +79,18 @@ describe.each(backends.map((b) => [b.name, b] as const))("batched worker request
     // The four slots' jobs finish in one turn: their completions travel together.
     expect(Math.max(...completionsPerCall)).toBeGreaterThan(1);
     expect(Math.max(...requests.map((r) => r.length))).toBeLessThanOrEqual(maxBatch);
+    // Completions went out with claims: fewer requests than operations, and mixed ones among them.
+    expect(requests.length).toBeLessThan(ops.length);
+    expect(requests.some((r) => r.includes("CompleteJobs") && r.includes("ClaimJobs"))).toBe(true);
     expect(Math.max(...requests.map((r) => r.filter((o) => o === "CompleteJobs").length))).toBe(1);
-    // Claims travel alone (a claim never waits for a report's request), one claimJobs for the free
-    // slots of a turn: fewer claims than jobs.
-    for (const r of requests) if (r.includes("ClaimJobs")) expect(r).toEqual(["ClaimJobs"]);
+    // The slots' claims of one turn are one claimJobs: never two in a request, fewer than the jobs.
+    expect(Math.max(...requests.map((r) => r.filter((o) => o === "ClaimJobs").length))).toBe(1);
     expect(ops.filter((o) => o === "ClaimJobs").length).toBeLessThan(jobs);
     const states = await t.server.services.db.query<{ state: string; n: number }>(
       `select "state", count(*)::int as n from "jobs" where "id" = any($1::uuid[]) group by 1`,
       [[...ids]],
     );
     expect(states).toEqual([{ state: "SUCCEEDED", n: jobs }]);
-  });
-
-  it("run() claims and starts the next job while the last one's completion is still in flight", async () => {
-    const tn = await newTenant(t);
-    const first = (await createJob(tn.member, "PREDICTIVE", 1)).jobId;
-    const second = (await createJob(tn.member, "PREDICTIVE", 2)).jobId;
-    // Every completeJobs request is held until the second job has started.
-    let secondStarted!: () => void;
-    const started = new Promise<void>((resolve) => (secondStarted = resolve));
-    const held: string[] = [];
-    const fetch: Fetch = async (input, init) => {
-      if (typeof init?.body === "string" && init.body.includes("CompleteJobs")) {
-        held.push(init.body);
-        await started;
-      }
-      return globalThis.fetch(input, init);
-    };
-    const worker = new Worker({
-      url: t.url,
-      apiKey: tn.worker.key!,
-      name: "pipelined",
-      reasonerTypes: ["PREDICTIVE"],
-      logger: quiet,
-      fetch,
-    });
-    const stop = new AbortController();
-    const order: string[] = [];
-    const finished: string[] = [];
-    await worker.run(
-      async (ctx) => {
-        order.push(ctx.job.jobId);
-        // The first job's completion is held by now (its slot freed as it returned): a claim that
-        // waited behind it would never bring this job.
-        if (ctx.job.jobId === second) secondStarted();
-        return { result: null };
-      },
-      {
-        concurrency: 1,
-        signal: stop.signal,
-        waitForWork: ({ signal }) =>
-          new Promise<void>((resolve) =>
-            signal.aborted ? resolve() : signal.addEventListener("abort", () => resolve(), { once: true }),
-          ),
-        onJobFinished: (f) => {
-          expect(f.final?.state).toBe("SUCCEEDED");
-          finished.push(f.job.jobId);
-          if (finished.length === 2) stop.abort();
-        },
-      },
-    );
-    expect(order).toEqual([first, second]); // created in that order, claimed in that order
-    expect(new Set(finished)).toEqual(new Set([first, second]));
-    expect(held.length).toBeGreaterThanOrEqual(1);
-    const states = await t.server.services.db.query<{ state: string; n: number }>(
-      `select "state", count(*)::int as n from "jobs" where "id" = any($1::uuid[]) group by 1`,
-      [[first, second]],
-    );
-    expect(states).toEqual([{ state: "SUCCEEDED", n: 2 }]);
   });
 
   it("run(): a completion refused in a shared completeJobs loses only its own job; the others of the call succeed", async () => {

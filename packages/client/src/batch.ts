@@ -1,6 +1,6 @@
 // Operations sent together: one batched HTTP request in flight at a time, and the operations asked
-// for meanwhile go in the next one, at most `maxBatch` per request. A worker's reports made while
-// one request is in flight leave together in the next, authenticated once.
+// for meanwhile go in the next one, at most `maxBatch` per request. A worker whose slots finish
+// together completes all their jobs and claims the next ones in one round trip, authenticated once.
 import { JobsApiError } from "./errors.ts";
 import type { GraphQLOperation, JobsTransport } from "./http.ts";
 

@@ -69,9 +69,9 @@ export interface WorkerOptions {
   /** For the `jobsChanged` subscription run() waits on; default: the global WebSocket, else `ws`. */
   webSocketImpl?: unknown;
   /**
-   * Most final calls (completeJobs, failJob) run() sends in one batched HTTP request (default 10,
-   * the server's default JOBS_MAX_BATCH; keep it at or below the server's); 1 sends each alone.
-   * Claims go on their own, never waiting for a report.
+   * Most operations run() sends in one batched HTTP request (default 10, the server's default
+   * JOBS_MAX_BATCH; keep it at or below the server's). Its claims and final calls made at the same
+   * time go together; 1 sends each alone.
    */
   maxBatch?: number;
 }
@@ -203,12 +203,8 @@ export class Worker {
   private readonly options: WorkerOptions;
   private readonly logger: WorkerLogger;
   private registration: WorkerRegistration | null = null;
-  /**
-   * run()'s final calls, sent together when they coincide; claims do not wait behind them (a
-   * completion waits for its durable commit, a claim does not), so the next jobs start while the
-   * last ones' reports are in flight, and reports made meanwhile share the next request.
-   */
-  private readonly reports: OperationBatcher;
+  /** run()'s claims and final calls, sent together when they coincide. */
+  private readonly batcher: OperationBatcher;
   /** run()'s jobs finishing in the same turn: one completeJobs for all of them. */
   private readonly completions: WriteCoalescer<Completion, JobSnapshot | JobsApiError>;
 
@@ -220,7 +216,7 @@ export class Worker {
       ...(options.fetch ? { fetch: options.fetch } : {}),
     });
     this.logger = options.logger ?? stderrLogger;
-    this.reports = new OperationBatcher(this.transport, options.maxBatch ?? 10);
+    this.batcher = new OperationBatcher(this.transport, options.maxBatch ?? 10);
     this.completions = new WriteCoalescer((all) => this.completeEach(all), MAX_ITEMS_PER_CALL);
   }
 
@@ -348,7 +344,7 @@ export class Worker {
   }
 
   /**
-   * One completeJobs call, in run()'s next batched request of reports; each completion answers its job or its
+   * One completeJobs call, in run()'s next batched request; each completion answers its job or its
    * own error (the server reports a failed item at [completeJobs, index]). Throws when the call as a
    * whole failed.
    */
@@ -378,9 +374,8 @@ export class Worker {
     return (query, variables) => this.transport.request<T>(query, variables);
   }
 
-  /** A final call in run()'s next batched request of reports. */
   private batched<T>(): Send<T> {
-    return (query, variables) => this.reports.request<T>(query, variables);
+    return (query, variables) => this.batcher.request<T>(query, variables);
   }
 
   /**
@@ -408,8 +403,7 @@ export class Worker {
       // Stopping interrupts running handlers at once; they hand their jobs back as they give up.
       shutdownGraceMs: 0,
       port: {
-        // Sent at once, not behind reports: see `reports`.
-        claim: (max) => this.claimJobs(max),
+        claim: (max) => this.claimUpTo(max),
         heartbeat: (token) => this.heartbeat(token),
         complete: (_token, completion) => this.retried(() => this.completeInRun(completion)),
         fail: (token, f) => this.retried(() => this.failVia(this.batched(), token, f.error, f.retryable, f.problems)),
@@ -496,6 +490,17 @@ export class Worker {
     if (!(err instanceof JobFailure) && reason === null)
       this.logger.warn("job handler threw", { jobId: job.jobId, error: describe(err) });
     return { error: { code, message }, retryable, problems: err instanceof JobFailure ? err.problems : [] };
+  }
+
+  /** Up to `n` jobs in one claimJobs call, in run()'s next batched request. Registers first when needed. */
+  private async claimUpTo(n: number): Promise<Lease[]> {
+    const workerId = this.registration?.id ?? (await this.register()).id;
+    const { claimJobs } = await this.batched<{ claimJobs: Lease[] }>()(CLAIM_JOBS, {
+      workerId,
+      leaseSeconds: this.leaseSeconds,
+      limit: Math.min(n, MAX_ITEMS_PER_CALL),
+    });
+    return claimJobs;
   }
 
   /** A final call (completeJob / failJob), tried again when the server could not be reached. */
