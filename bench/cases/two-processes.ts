@@ -5,12 +5,14 @@
 // - external workers: two @jobs-api/client Workers of 8 slots each draining no-op jobs (one per
 //   process when two).
 // Two processes must never do less than one (>= 1.0x). Each side on its own fresh database; the
-// order alternates per run (ABBA).
+// order alternates per run (ABBA). Each side's server CPU per job (all its processes together, read
+// from /proc where there is one) is in the notes: on a machine the processes share, a rate follows it.
+import { readFileSync } from "node:fs";
 import { Worker } from "@jobs-api/client/node";
 import { type BenchCase, type CaseOptions, ratioEntry, type ResultEntry } from "../case.ts";
 import { type ChildServer, startChildServer } from "../child-server.ts";
 import { NOOP_QUEUE, NOOP_TYPE, postGraphql } from "../ours.ts";
-import { msSince } from "../stats.ts";
+import { median, msSince } from "../stats.ts";
 import { concurrently } from "./creates.ts";
 
 const CLIENTS = 16;
@@ -19,6 +21,41 @@ const SLOTS = 8;
 
 const CREATE_JOB = `mutation($input: CreateJobInput!) { createJob(input: $input) { job { jobId } } }`;
 const CREATE_JOBS = `mutation($inputs: [CreateJobInput!]!) { createJobs(inputs: $inputs) { error { code } } }`;
+
+/** A side's rate, and its servers' CPU per job in microseconds (null where /proc is not there). */
+interface Reading {
+  rate: number;
+  cpuUsPerJob: number | null;
+}
+
+/** CPU seconds a process has used, user and system (Linux /proc, 100 ticks a second); null elsewhere. */
+function cpuSeconds(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** The servers' CPU seconds used so far, together; null where any is unreadable. */
+function serversCpu(servers: ChildServer[]): number | null {
+  let sum = 0;
+  for (const s of servers) {
+    const used = cpuSeconds(s.pid);
+    if (used === null) return null;
+    sum += used;
+  }
+  return sum;
+}
+
+/** fn's rate, with the CPU the servers used meanwhile, per job. */
+async function measured(servers: ChildServer[], jobs: number, fn: () => Promise<number>): Promise<Reading> {
+  const before = serversCpu(servers);
+  const rate = await fn();
+  const after = serversCpu(servers);
+  return { rate, cpuUsPerJob: before === null || after === null ? null : ((after - before) * 1e6) / jobs };
+}
 
 const input = (i: number) => ({ reasonerType: NOOP_TYPE, reasonerName: NOOP_QUEUE, payload: { i } });
 
@@ -37,21 +74,23 @@ async function withServers<T>(processes: 1 | 2, fn: (servers: ChildServer[]) => 
 }
 
 /** Creates per second: `jobs` createJob calls from CLIENTS clients, spread over the servers. */
-function creates(processes: 1 | 2, jobs: number): Promise<number> {
+function creates(processes: 1 | 2, jobs: number): Promise<Reading> {
   return withServers(processes, async (servers) => {
     const urlOf = (client: number) => servers[client % servers.length]!.url;
     const call = (client: number, i: number) => postGraphql(urlOf(client), CREATE_JOB, { input: input(i) });
     await Promise.all(Array.from({ length: CLIENTS }, (_, c) => call(c, c)));
     let client = 0;
-    const seconds = await concurrently(jobs, CLIENTS, async (i) => {
-      await call(client++ % CLIENTS, i);
+    return measured(servers, jobs, async () => {
+      const seconds = await concurrently(jobs, CLIENTS, async (i) => {
+        await call(client++ % CLIENTS, i);
+      });
+      return jobs / seconds;
     });
-    return jobs / seconds;
   });
 }
 
 /** Jobs per second drained by WORKERS external Workers of SLOTS slots, spread over the servers. */
-function drains(processes: 1 | 2, jobs: number): Promise<number> {
+function drains(processes: 1 | 2, jobs: number): Promise<Reading> {
   return withServers(processes, async (servers) => {
     const url = servers[0]!.url;
     for (let done = 0; done < jobs; done += 1000) {
@@ -77,22 +116,24 @@ function drains(processes: 1 | 2, jobs: number): Promise<number> {
     const stop = new AbortController();
     let finished = 0;
     let failed = 0;
-    const start = process.hrtime.bigint();
-    await Promise.all(
-      workers.map((w) =>
-        w.run(async () => ({ result: null }), {
-          concurrency: SLOTS,
-          signal: stop.signal,
-          onJobFinished: (f) => {
-            if (f.final?.state !== "SUCCEEDED") failed++;
-            if (++finished === jobs) stop.abort();
-          },
-        }),
-      ),
-    );
-    const seconds = msSince(start) / 1000;
-    if (failed || finished < jobs) throw new Error(`two processes: ${finished - failed} of ${jobs} jobs succeeded`);
-    return jobs / seconds;
+    return measured(servers, jobs, async () => {
+      const start = process.hrtime.bigint();
+      await Promise.all(
+        workers.map((w) =>
+          w.run(async () => ({ result: null }), {
+            concurrency: SLOTS,
+            signal: stop.signal,
+            onJobFinished: (f) => {
+              if (f.final?.state !== "SUCCEEDED") failed++;
+              if (++finished === jobs) stop.abort();
+            },
+          }),
+        ),
+      );
+      const seconds = msSince(start) / 1000;
+      if (failed || finished < jobs) throw new Error(`two processes: ${finished - failed} of ${jobs} jobs succeeded`);
+      return jobs / seconds;
+    });
   });
 }
 
@@ -102,18 +143,29 @@ export const twoProcessesCase: BenchCase = {
   async run(o: CaseOptions): Promise<ResultEntry[]> {
     const createJobs = o.quick ? 500 : 10_000;
     const drainJobs = o.jobs ?? (o.quick ? 1_000 : 10_000);
-    const made = { two: [] as number[], one: [] as number[] };
-    const drained = { two: [] as number[], one: [] as number[] };
+    const made = { two: [] as Reading[], one: [] as Reading[] };
+    const drained = { two: [] as Reading[], one: [] as Reading[] };
+    const rate = (readings: Reading[]) => readings.map((r) => r.rate);
+    const last = (readings: Reading[]) => {
+      const { rate, cpuUsPerJob } = readings.at(-1)!;
+      return `${rate.toFixed(0)} jobs/s (${cpuUsPerJob === null ? "?" : cpuUsPerJob.toFixed(0)} µs server CPU/job)`;
+    };
+    /** The servers' CPU per job of each side, median over runs. */
+    const cpuNote = (side: { two: Reading[]; one: Reading[] }) => {
+      const us = (readings: Reading[]) => {
+        const known = readings.flatMap((r) => (r.cpuUsPerJob === null ? [] : [r.cpuUsPerJob]));
+        return known.length ? `${median(known).toFixed(0)} µs` : "unknown";
+      };
+      return `server CPU per job (every process of the side): two ${us(side.two)}, one ${us(side.one)}`;
+    };
     for (let r = 0; r < o.runs; r++) {
       const order = r % 2 === 0 ? ([1, 2] as const) : ([2, 1] as const);
       for (const n of order) (n === 2 ? made.two : made.one).push(await creates(n, createJobs));
-      o.log(
-        `two processes run ${r + 1}/${o.runs} creates: two ${made.two.at(-1)!.toFixed(0)} jobs/s, one ${made.one.at(-1)!.toFixed(0)} jobs/s`,
-      );
+      o.log(`two processes run ${r + 1}/${o.runs} creates: two ${last(made.two)}, one ${last(made.one)}`);
       for (const n of [...order].reverse() as (1 | 2)[])
         (n === 2 ? drained.two : drained.one).push(await drains(n, drainJobs));
       o.log(
-        `two processes run ${r + 1}/${o.runs} external workers: two ${drained.two.at(-1)!.toFixed(0)} jobs/s, one ${drained.one.at(-1)!.toFixed(0)} jobs/s`,
+        `two processes run ${r + 1}/${o.runs} external workers: two ${last(drained.two)}, one ${last(drained.one)}`,
       );
     }
     const machine =
@@ -121,25 +173,25 @@ export const twoProcessesCase: BenchCase = {
     return [
       ratioEntry({
         name: `two processes: createJob from ${CLIENTS} clients, two API processes vs one`,
-        ours: made.two,
-        peer: made.one,
+        ours: rate(made.two),
+        peer: rate(made.one),
         unit: "jobs/s",
         better: "higher",
         minRatio: 1.0,
         target: ">= 1.0x",
         runs: o.runs,
-        note: `${createJobs} jobs per run, clients split evenly over the processes; ${machine}`,
+        note: `${createJobs} jobs per run, clients split evenly over the processes; ${cpuNote(made)}; ${machine}`,
       }),
       ratioEntry({
         name: `two processes: external workers (${WORKERS} x ${SLOTS} slots), two API processes vs one`,
-        ours: drained.two,
-        peer: drained.one,
+        ours: rate(drained.two),
+        peer: rate(drained.one),
         unit: "jobs/s",
         better: "higher",
         minRatio: 1.0,
         target: ">= 1.0x",
         runs: o.runs,
-        note: `${drainJobs} no-op jobs per run, one Worker per process when two; ${machine}`,
+        note: `${drainJobs} no-op jobs per run, one Worker per process when two; ${cpuNote(drained)}; ${machine}`,
       }),
     ];
   },
