@@ -263,7 +263,9 @@ export class Upstream {
 
   private async send(call: UpstreamCall, unread = false): Promise<ForwardedAnswer> {
     const ms = this.config.timeoutMs + (call.extraMs ?? 0);
-    const attempt = wrap(this.breaker, timeout(ms, TimeoutStrategy.Aggressive));
+    // Not aborted once answered: the call is over by then, and aborting made a DOMException (a
+    // stack trace) per call.
+    const attempt = wrap(this.breaker, timeout(ms, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }));
     const policy = call.idempotent ? wrap(this.retry, attempt) : attempt;
     const started = performance.now();
     try {
