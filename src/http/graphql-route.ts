@@ -131,13 +131,13 @@ export function graphqlRoute({ apollo, logger, maxBatch, contextOf, shortcut }: 
     ctx.access?.operations.push(query.operation.name?.value ?? "anonymous");
     // An upstream's answer passed on is written as it came (it is what the line below would write);
     // others as Apollo serializes a result (orderExecutionResultFields, prettyJSONStringify).
-    const bytes =
-      answerBytes(result) ?? Buffer.from(`${JSON.stringify({ data: result.data, extensions: result.extensions })}\n`);
+    const written: Buffer | string =
+      answerBytes(result) ?? `${JSON.stringify({ data: result.data, extensions: result.extensions })}\n`;
     res.statusCode = 200;
     res.setHeader("cache-control", "no-store");
     res.setHeader("content-type", ANSWER_TYPE);
-    res.setHeader("content-length", bytes.length);
-    res.end(bytes);
+    res.setHeader("content-length", Buffer.byteLength(written));
+    res.end(written);
     shortcut.answered((performance.now() - start) / 1000);
   };
 
