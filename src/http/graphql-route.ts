@@ -12,6 +12,7 @@ import type { Logger } from "../logger.ts";
 import { activeTracer, contextOfTraceParent, inSpan } from "../observability/tracing.ts";
 import { EXECUTED, type Execute } from "../schema/compiled-execution.ts";
 import type { Context } from "../schema/context.ts";
+import { answerBytes } from "../schema/pass-through.ts";
 import type { KnownQueries, KnownQuery } from "./known-queries.ts";
 import { answerWithRequestId } from "./request-id.ts";
 import { httpErrorAnswer, writeJson } from "./send-error.ts";
@@ -128,13 +129,15 @@ export function graphqlRoute({ apollo, logger, maxBatch, contextOf, shortcut }: 
       return byApollo();
     }
     ctx.access?.operations.push(query.operation.name?.value ?? "anonymous");
-    // As Apollo serializes a result (orderExecutionResultFields, prettyJSONStringify).
-    const text = `${JSON.stringify({ data: result.data, extensions: result.extensions })}\n`;
+    // An upstream's answer passed on is written as it came (it is what the line below would write);
+    // others as Apollo serializes a result (orderExecutionResultFields, prettyJSONStringify).
+    const written: Buffer | string =
+      answerBytes(result) ?? `${JSON.stringify({ data: result.data, extensions: result.extensions })}\n`;
     res.statusCode = 200;
     res.setHeader("cache-control", "no-store");
     res.setHeader("content-type", ANSWER_TYPE);
-    res.setHeader("content-length", Buffer.byteLength(text, "utf8"));
-    res.end(text, "utf8");
+    res.setHeader("content-length", Buffer.byteLength(written));
+    res.end(written);
     shortcut.answered((performance.now() - start) / 1000);
   };
 

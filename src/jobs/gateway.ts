@@ -242,8 +242,17 @@ export interface AgentJobExtras {
 
 /** An upstream's GraphQL answer to a forwarded operation, as it came (errors included). */
 export interface ForwardedAnswer {
-  data?: Record<string, unknown> | null;
-  errors?: readonly { message: string; path?: readonly (string | number)[]; extensions?: Record<string, unknown> }[];
+  readonly data?: Record<string, unknown> | null;
+  readonly errors?: readonly {
+    message: string;
+    path?: readonly (string | number)[];
+    extensions?: Record<string, unknown>;
+  }[];
+  /**
+   * The answer's bytes when they are `{"data": {…}}` alone (a success), to be passed on as they
+   * are; `data` is then read from them only when asked for.
+   */
+  readonly bytes?: Buffer;
 }
 
 export interface JobGateway {

@@ -26,7 +26,7 @@ import {
 import { getArgumentValues } from "graphql/execution/values.js";
 import { isJobsError } from "../errors.ts";
 import { decodeCursor, encodeCursor } from "../jobs/cursor.ts";
-import type { JobGateway } from "../jobs/gateway.ts";
+import type { ForwardedAnswer, JobGateway } from "../jobs/gateway.ts";
 import type { ReasonerType } from "../jobs/model.ts";
 import { isUuid } from "../jobs/validation.ts";
 import type { Context } from "./context.ts";
@@ -49,6 +49,11 @@ export interface ForwardPlan {
   /** The variable `after` is given in, replaced by the upstream's own cursor; null: no `after`. */
   afterVariable: string | null;
   rewrites: RewriteTree;
+  /**
+   * How the upstream's answer opens when it may be passed on as its bytes (`{"data":{"<key>":`);
+   * null when something in it must be rewritten.
+   */
+  bytesStart: Buffer | null;
 }
 
 /** Job fields whose values are objects the upstream answers as the front would (their items' leaves). */
@@ -163,13 +168,15 @@ export function forwardPlan(
     kind: Kind.DOCUMENT,
     definitions: [operation, ...[...used].map((n) => fragments.get(n)!)],
   };
+  const responseKey = field.alias?.value ?? name;
   return {
     field,
     definition,
-    responseKey: field.alias?.value ?? name,
+    responseKey,
     query: print(sent),
     afterVariable: after?.value.kind === Kind.VARIABLE ? after.value.name.value : null,
     rewrites,
+    bytesStart: Object.keys(rewrites).length ? null : Buffer.from(`{"data":{${JSON.stringify(responseKey)}:`),
   };
 }
 
@@ -252,6 +259,23 @@ function rewrite(value: unknown, tree: RewriteTree, apply: (kind: Rewrite, v: st
 
 const ARTIFACT_PATH = /\/artifacts\/([^/?#]+)$/;
 
+const BYTES = Symbol("answer bytes");
+
+/**
+ * A result whose answer is the upstream's bytes as they came: the HTTP route writes them (answerBytes);
+ * anyone else (WebSocket, Apollo) reads `data`, parsed from them then. A copy of the result (errors
+ * added to it) carries `data` but not the bytes.
+ */
+function passedOn(answer: ForwardedAnswer, bytes: Buffer): ExecutionResult {
+  return Object.defineProperties({} as ExecutionResult, {
+    data: { enumerable: true, get: () => answer.data },
+    [BYTES]: { value: bytes },
+  });
+}
+
+/** The answer of a result passed on as the upstream's bytes (`{"data": …}`); undefined for any other. */
+export const answerBytes = (result: ExecutionResult): Buffer | undefined => (result as { [BYTES]?: Buffer })[BYTES];
+
 /**
  * The query's answer from the upstream, or null when the resolvers must answer it (not forwardable
  * for this caller and these arguments, or the upstream answered an error: the usual path says it as
@@ -266,7 +290,7 @@ export async function forward(
 ): Promise<ExecutionResult | null> {
   const to = route(plan, variables, coerced, ctx);
   if (!to) return null;
-  let answer: Awaited<ReturnType<NonNullable<JobGateway["forward"]>>>;
+  let answer: ForwardedAnswer;
   try {
     answer = await to.gateway.forward!(plan.query, to.variables, ctx.viewer);
   } catch (error) {
@@ -280,6 +304,9 @@ export async function forward(
     // `jobs` is non-null: its error nulls the whole answer, as a resolver's would; `job` is nullable.
     return { data: plan.definition.name === "jobs" ? null : { [plan.responseKey]: null }, errors: [located] };
   }
+  const { bytes } = answer;
+  const start = plan.bytesStart;
+  if (bytes && start && bytes.subarray(0, start.length).equals(start)) return passedOn(answer, bytes);
   const data = answer.data;
   if (answer.errors?.length || !data || data[plan.responseKey] === undefined) return null;
   rewrite(data[plan.responseKey], plan.rewrites, (kind, v) => {

@@ -8,6 +8,7 @@ import { decodeCursor, encodeCursor } from "../../src/jobs/cursor.ts";
 import { backends } from "../helpers/backends.ts";
 import { graphqlRequestsServed } from "../helpers/metrics.ts";
 import { type GraphQLClient, startTestServer, type TestServer } from "../helpers/server.ts";
+import { liveClient } from "../live/ws-client.ts";
 
 const GATEWAY_KEY = "jobs_test-pass-through-gateway-key-0123";
 
@@ -31,6 +32,10 @@ fragment Gen on Job { jobId st: state ... on GenerationJob { artifacts { url: do
 
 const SINGLE = `query One($id: ID!) { job(reasonerType: GENERATION, jobId: $id) { jobId state
   statusHistory { state } artifacts { name downloadUrl } events(first: 2) { edges { node { cursor } } } } }`;
+
+/** A page nothing in which is rewritten (no list cursor, no download URL): passed on as the upstream's bytes. */
+const PLAIN = `query Plain { jobs(first: 50, filter: { reasonerType: GENERATION }) { edges { node { jobId state
+  statusHistory { state createdOn } events(first: 5) { edges { node { cursor data } } } artifacts { id name sizeBytes } } } } }`;
 
 type Edge = { cursor: string; node: { jobId: string; artifacts: { downloadUrl: string }[] } };
 type Page = {
@@ -197,6 +202,35 @@ describe.each(backends)("pass-through forwarding to an upstream on $name", (back
       ).createApiKey.secret,
     );
     expect(await bob.request(SINGLE, { id: jobIds[0] })).toEqual({ job: null });
+  });
+
+  it("passes on an answer with nothing to rewrite as the upstream's bytes, the resolvers' answer, over every transport", async () => {
+    const post = async (server: TestServer, key: string | null, accept?: string) => {
+      const res = await fetch(`${server.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${key}`, ...(accept ? { accept } : {}) },
+        body: JSON.stringify({ query: PLAIN }),
+      });
+      expect(res.status).toBe(200);
+      return res.text();
+    };
+    const there = await post(upstream, direct.key);
+    const answer = JSON.parse(there) as { data: { jobs: { edges: unknown[] } } };
+    expect(answer.data.jobs.edges).toHaveLength(jobIds.length);
+    expect(await post(front, viaFront.key)).toBe(there);
+    // The same selection through the front's resolvers (a second root field is never forwarded).
+    const resolved = await viaFront.request<{ __typename: string; jobs: unknown }>(
+      PLAIN.replace("query Plain {", "query Plain { __typename"),
+    );
+    expect(resolved.jobs).toEqual(answer.data.jobs);
+    // Apollo's path (another answer type) and the WebSocket transport read the data from the bytes.
+    expect(JSON.parse(await post(front, viaFront.key, "application/graphql-response+json"))).toEqual(answer);
+    const live = liveClient(front.url, viaFront.key);
+    try {
+      expect(await live.request(PLAIN)).toEqual(answer);
+    } finally {
+      await live.dispose();
+    }
   });
 
   it("keeps the errors the resolvers give: the client's mistakes, and an unreachable upstream", async () => {

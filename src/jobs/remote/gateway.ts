@@ -221,7 +221,7 @@ export class RemoteJobGateway implements JobGateway {
 
   /** A read forwarded as the client wrote it (pass-through): retried like any read, errors returned. */
   forward(query: string, variables: Record<string, unknown>, viewer: Viewer): Promise<ForwardedAnswer> {
-    return this.upstream.requestPartial({ query, variables, viewer, idempotent: true });
+    return this.upstream.forward({ query, variables, viewer, idempotent: true });
   }
 
   /**

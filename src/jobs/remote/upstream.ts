@@ -23,7 +23,7 @@ import type { GraphQLError } from "graphql";
 import type { GatewayConfig } from "../../config.ts";
 import { type ErrorCode, ErrorCodes, jobsError } from "../../errors.ts";
 import { ACT_AS_HEADER } from "./act-as.ts";
-import type { StoredArtifact } from "../gateway.ts";
+import type { ForwardedAnswer, StoredArtifact } from "../gateway.ts";
 import type { Viewer } from "../model.ts";
 
 /** How long an idle keep-alive connection to the upstream is kept. */
@@ -55,9 +55,39 @@ export interface UpstreamObserver {
   breaker(gateway: string, state: "closed" | "open" | "half_open"): void;
 }
 
-interface GraphQLResponse {
-  data?: Record<string, unknown> | null;
-  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+const DATA_ONLY_START = Buffer.from('{"data":{');
+const OTHER_ANSWER_KEYS = [Buffer.from('"errors"'), Buffer.from('"extensions"')];
+const CLOSE_OBJECT = 0x7d;
+const isSpace = (c: number | undefined) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+/**
+ * Whether an answer's bytes are `{"data": {…}}` alone, told without parsing them (JSON.parse and
+ * JSON.stringify of a page of 50 jobs cost a front ~0.5 ms): compact JSON, as JSON.stringify writes
+ * it, opening with data and closing two objects, that spells neither "errors" nor "extensions" as a
+ * string anywhere (a value that is one of those words takes the parsed path, as every other answer).
+ */
+export function isDataOnly(bytes: Buffer): boolean {
+  let end = bytes.length;
+  while (end > 0 && isSpace(bytes[end - 1])) end--;
+  return (
+    end > DATA_ONLY_START.length &&
+    bytes[end - 1] === CLOSE_OBJECT &&
+    bytes[end - 2] === CLOSE_OBJECT &&
+    bytes.subarray(0, DATA_ONLY_START.length).equals(DATA_ONLY_START) &&
+    OTHER_ANSWER_KEYS.every((key) => bytes.indexOf(key) === -1)
+  );
+}
+
+/** A data-only answer: its bytes, and its data read from them once, only if someone asks. */
+function dataOnlyAnswer(bytes: Buffer): ForwardedAnswer {
+  let data: Record<string, unknown> | undefined;
+  return {
+    bytes,
+    get data() {
+      data ??= (JSON.parse(bytes.toString("utf8")) as { data: Record<string, unknown> }).data;
+      return data;
+    },
+  };
 }
 
 const BREAKER_STATES: Record<CircuitState, "closed" | "open" | "half_open"> = {
@@ -138,12 +168,15 @@ export class Upstream {
     return (body.data ?? {}) as T;
   }
 
-  /** Like request, but a field's error is returned beside the data (several fields in one call). */
-  async requestPartial(call: UpstreamCall): Promise<GraphQLResponse> {
-    return this.send(call);
+  /**
+   * Like request, but the answer is returned as it came, errors included, and a success alone is
+   * left unread (its bytes, see isDataOnly): a client's operation forwarded as it was written.
+   */
+  async forward(call: UpstreamCall): Promise<ForwardedAnswer> {
+    return this.send(call, true);
   }
 
-  upstreamError(error: NonNullable<GraphQLResponse["errors"]>[number]): GraphQLError {
+  upstreamError(error: NonNullable<ForwardedAnswer["errors"]>[number]): GraphQLError {
     const code = error.extensions?.code;
     const known =
       typeof code === "string" && (ErrorCodes as readonly string[]).includes(code)
@@ -261,13 +294,15 @@ export class Upstream {
     }
   }
 
-  private async send(call: UpstreamCall): Promise<GraphQLResponse> {
+  private async send(call: UpstreamCall, unread = false): Promise<ForwardedAnswer> {
     const ms = this.config.timeoutMs + (call.extraMs ?? 0);
-    const attempt = wrap(this.breaker, timeout(ms, TimeoutStrategy.Aggressive));
+    // Not aborted once answered: the call is over by then, and aborting made a DOMException (a
+    // stack trace) per call.
+    const attempt = wrap(this.breaker, timeout(ms, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }));
     const policy = call.idempotent ? wrap(this.retry, attempt) : attempt;
     const started = performance.now();
     try {
-      const body = await policy.execute(({ signal }) => this.post(call, signal));
+      const body = await policy.execute(({ signal }) => this.post(call, unread, signal));
       this.#lastOk = true;
       this.observer?.call(this.name, body.errors?.length ? "error" : "ok", (performance.now() - started) / 1000);
       return body;
@@ -291,9 +326,9 @@ export class Upstream {
     return jobsError("UPSTREAM_UNAVAILABLE", `gateway ${this.name} is unavailable: ${reason}`, { gateway: this.name });
   }
 
-  private async post(call: UpstreamCall, signal: AbortSignal): Promise<GraphQLResponse> {
+  private async post(call: UpstreamCall, unread: boolean, signal: AbortSignal): Promise<ForwardedAnswer> {
     try {
-      return await this.attempt(call, signal);
+      return await this.attempt(call, unread, signal);
     } catch (error) {
       // Every failed attempt is remembered, retried ones too: the breaker may open on them.
       if (error instanceof UpstreamTransportError) this.#lastError = error.message;
@@ -301,15 +336,17 @@ export class Upstream {
     }
   }
 
-  private async attempt(call: UpstreamCall, signal: AbortSignal): Promise<GraphQLResponse> {
+  /** One call; `unread`: a data-only answer is returned as its bytes (see forward). */
+  private async attempt(call: UpstreamCall, unread: boolean, signal: AbortSignal): Promise<ForwardedAnswer> {
     const response = await this.postJson(
       JSON.stringify({ query: call.query, variables: call.variables ?? {} }),
       this.headers(call.viewer),
       signal,
     );
-    let body: GraphQLResponse;
+    if (unread && response.status === 200 && isDataOnly(response.body)) return dataOnlyAnswer(response.body);
+    let body: ForwardedAnswer;
     try {
-      body = JSON.parse(response.text) as GraphQLResponse;
+      body = JSON.parse(response.body.toString("utf8")) as ForwardedAnswer;
     } catch {
       throw new UpstreamTransportError(`answered HTTP ${response.status} without GraphQL`);
     }
@@ -326,7 +363,7 @@ export class Upstream {
     body: string,
     headers: Record<string, string>,
     signal: AbortSignal,
-  ): Promise<{ status: number; text: string }> {
+  ): Promise<{ status: number; body: Buffer }> {
     return new Promise((resolve, reject) => {
       let answered = false;
       const request = this.client.request(
@@ -348,7 +385,11 @@ export class Upstream {
           const chunks: Buffer[] = [];
           response.on("data", (chunk: Buffer) => chunks.push(chunk));
           response.on("end", () =>
-            resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }),
+            // One chunk (a page usually is): kept as it is, not copied.
+            resolve({
+              status: response.statusCode ?? 0,
+              body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
+            }),
           );
           response.on("error", (error) =>
             reject(signal.aborted ? error : new UpstreamTransportError(`answer cut off: ${error.message}`)),
