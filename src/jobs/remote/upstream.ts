@@ -280,7 +280,7 @@ export class Upstream {
       }
       this.#lastOk = true;
       const answer = (await response.json().catch(() => ({}))) as Partial<StoredArtifact> &
-        Pick<GraphQLResponse, "errors">;
+        Pick<ForwardedAnswer, "errors">;
       if (response.ok && typeof answer.id === "string") return answer as StoredArtifact;
       // A refusal (a bad lease, too large, not allowed): the upstream's error, mapped as any answer's.
       throw this.upstreamError(
