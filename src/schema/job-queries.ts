@@ -66,7 +66,7 @@ const JobConnection = builder.connectionObject(
       totalCount: t.int({ resolve: async (c) => (await (c as unknown as JobsConnection).totalCount()).value }),
       totalCountIsEstimate: t.boolean({
         description:
-          "Whether totalCount is the database's estimate: counts are exact up to JOBS_EXACT_COUNT_LIMIT matching jobs, estimated past it.",
+          "Whether totalCount is the database's estimate: up to 100 matching jobs are always counted; past that, counts are exact while the planner expects at most JOBS_EXACT_COUNT_LIMIT matching jobs (and there are), and its estimate otherwise.",
         resolve: async (c) => (await (c as unknown as JobsConnection).totalCount()).estimated,
       }),
     }),
