@@ -10,7 +10,7 @@ import type { ListedJob } from "../jobs/service.ts";
 import { builder } from "./builder.ts";
 import { ArchiveStatusEnum, JobStateEnum, ReasonerTypeEnum } from "./enums.ts";
 import { ArtifactRef, JobRef } from "./job.ts";
-import { listPrefetch, primeLoaders, readJobSelected } from "./list-prefetch.ts";
+import { listPrefetch, primeLoaders, readJobSelected, selectsPage } from "./list-prefetch.ts";
 
 export function jobKey(reasonerType: JobRecord["reasonerType"], jobId: string | number) {
   const id = String(jobId);
@@ -109,7 +109,10 @@ builder.queryFields((t) => ({
       const prefetch = ctx.services.registry.gateways().some((g) => g.kind === "remote")
         ? listPrefetch(info)
         : undefined;
-      const page = await ctx.services.jobs.list(filter, first, args.after ?? null, ctx.viewer, { offset, prefetch });
+      // A query of the count alone reads a page of one (which still checks the arguments and reports
+      // unavailable gateways): the page's jobs, cursors and hasNextPage are not selected.
+      const read = selectsPage(info) ? first : 1;
+      const page = await ctx.services.jobs.list(filter, read, args.after ?? null, ctx.viewer, { offset, prefetch });
       primeLoaders(page, ctx);
       for (const error of page.unavailable) {
         (ctx.partialErrors ??= []).push(

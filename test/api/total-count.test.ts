@@ -78,6 +78,19 @@ describe.each(backends)("totalCount on $name", (backend) => {
     await client.close();
   });
 
+  it("answers a query of the count alone as it answers one with the page, and checks its arguments alike", async () => {
+    const withPage = await alice.request<{ jobs: Count & { edges: unknown[] } }>(
+      `{ jobs(first: 2, filter: { reasonerType: AGENT }) { totalCount totalCountIsEstimate edges { cursor } } }`,
+    );
+    expect(withPage.jobs.edges).toHaveLength(2);
+    expect(await count(alice, { reasonerType: "AGENT" })).toEqual({
+      totalCount: withPage.jobs.totalCount,
+      totalCountIsEstimate: withPage.jobs.totalCountIsEstimate,
+    });
+    const bad = await alice.raw(`{ jobs(first: 1, after: "not a cursor") { totalCount } }`);
+    expect(bad.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  });
+
   it("moves from exact to estimated as jobs cross the limit", async () => {
     const carol = t.client(
       (
