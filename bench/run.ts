@@ -6,7 +6,7 @@ import { cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import type { BenchCase, ResultEntry } from "./case.ts";
-import { createsCase } from "./cases/creates.ts";
+import { countsCase, createsCase } from "./cases/creates.ts";
 import { expansionsCase } from "./cases/expansions.ts";
 import { generationCase } from "./cases/generation.ts";
 import { federationCase } from "./cases/federation.ts";
@@ -72,7 +72,7 @@ const all: BenchCase[] = [
   twoProcessesCase,
 ];
 /** Long cases that run only when named with --only. */
-const optIn: BenchCase[] = [retentionCase, soakCase, growthCase];
+const optIn: BenchCase[] = [retentionCase, soakCase, growthCase, countsCase];
 const only = values.only ? new Set(values.only.split(",").map((s) => s.trim())) : null;
 if (only) {
   const known = new Set([...all.map((c) => c.id), ...optIn.map((c) => c.id), "subscriptions"]);
@@ -183,6 +183,7 @@ function prefixOf(caseId: string): string {
       notify: "NOTIFY",
       generation: "generation",
       creates: "creates:",
+      counts: "creates: totalCount",
       retention: "retention:",
       memory: "memory:",
       soak: "soak:",

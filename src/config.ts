@@ -35,7 +35,7 @@ export const leaseSecondsSetting = z.coerce.number().int().min(2).max(MAX_LEASE_
 /** Defaults shared by a setting and the module that applies it. */
 export const DEFAULT_WS_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_WS_KEEPALIVE_MS = 12_000;
-/** Jobs counted exactly before totalCount becomes an estimate (JOBS_EXACT_COUNT_LIMIT). */
+/** Most jobs totalCount counts exactly; past it (as the planner expects or the count finds) it is an estimate (JOBS_EXACT_COUNT_LIMIT). */
 export const DEFAULT_EXACT_COUNT_LIMIT = 10_000;
 
 const flag = (fallback: boolean) =>
@@ -204,7 +204,7 @@ export type Config = {
    * finish before waits are ended and jobs handed back; the whole shutdown stays under 10 s.
    */
   shutdownGraceMs: number;
-  /** totalCount counts matching jobs exactly up to this many, and answers the planner's estimate past it. */
+  /** totalCount counts matching jobs exactly up to this many when the planner expects no more, and answers its estimate past it. */
   exactCountLimit: number;
   /** Removal of finished jobs (src/retention); off when maxAgeMs or intervalMs is 0. */
   retention: {

@@ -10,7 +10,7 @@ import type { ListedJob } from "../jobs/service.ts";
 import { builder } from "./builder.ts";
 import { ArchiveStatusEnum, JobStateEnum, ReasonerTypeEnum } from "./enums.ts";
 import { ArtifactRef, JobRef } from "./job.ts";
-import { listPrefetch, primeLoaders, readJobSelected } from "./list-prefetch.ts";
+import { listPrefetch, primeLoaders, readJobSelected, selectsPage } from "./list-prefetch.ts";
 
 export function jobKey(reasonerType: JobRecord["reasonerType"], jobId: string | number) {
   const id = String(jobId);
@@ -66,7 +66,7 @@ const JobConnection = builder.connectionObject(
       totalCount: t.int({ resolve: async (c) => (await (c as unknown as JobsConnection).totalCount()).value }),
       totalCountIsEstimate: t.boolean({
         description:
-          "Whether totalCount is the database's estimate: counts are exact up to JOBS_EXACT_COUNT_LIMIT matching jobs, estimated past it.",
+          "Whether totalCount is the database's estimate: up to 100 matching jobs are always counted; past that, counts are exact while the planner expects at most JOBS_EXACT_COUNT_LIMIT matching jobs (and there are), and its estimate otherwise.",
         resolve: async (c) => (await (c as unknown as JobsConnection).totalCount()).estimated,
       }),
     }),
@@ -109,7 +109,10 @@ builder.queryFields((t) => ({
       const prefetch = ctx.services.registry.gateways().some((g) => g.kind === "remote")
         ? listPrefetch(info)
         : undefined;
-      const page = await ctx.services.jobs.list(filter, first, args.after ?? null, ctx.viewer, { offset, prefetch });
+      // A query of the count alone reads a page of one (which still checks the arguments and reports
+      // unavailable gateways): the page's jobs, cursors and hasNextPage are not selected.
+      const read = selectsPage(info) ? first : 1;
+      const page = await ctx.services.jobs.list(filter, read, args.after ?? null, ctx.viewer, { offset, prefetch });
       primeLoaders(page, ctx);
       for (const error of page.unavailable) {
         (ctx.partialErrors ??= []).push(

@@ -35,6 +35,13 @@ export function listPrefetch(info: GraphQLResolveInfo): ListPrefetch {
   return selectedExpansions(childrenNamed(childrenNamed(connectionFields, "edges", info), "node", info), info);
 }
 
+/** Whether the jobs field being resolved selects its page (edges or pageInfo), not just its count. */
+export function selectsPage(info: GraphQLResolveInfo): boolean {
+  return info.fieldNodes
+    .flatMap((f) => collectFields(f.selectionSet, info, []))
+    .some((f) => f.name.value === "edges" || f.name.value === "pageInfo");
+}
+
 /** The expansions selected on the job the field being resolved returns (`job(...) { ... }`). */
 export function jobPrefetch(info: GraphQLResolveInfo): ListPrefetch {
   return selectedExpansions(

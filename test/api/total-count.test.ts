@@ -1,8 +1,12 @@
 // totalCount counts exactly up to JOBS_EXACT_COUNT_LIMIT matching jobs and never walks past it: beyond,
 // it answers the planner's estimate (at least the limit + 1) and says so; filters and per-user
-// visibility apply to both.
+// visibility apply to both. Past ALWAYS_EXACT_UP_TO jobs, the planner's estimate is asked first.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobsClient } from "@jobs-api/client/node";
+import { textOf } from "../../src/db/commit-signals.ts";
+import type { Sql } from "../../src/db/database.ts";
+import { ALWAYS_EXACT_UP_TO, countListedJobs } from "../../src/jobs/local/read-jobs.ts";
+import type { Viewer } from "../../src/jobs/model.ts";
 import { backends } from "../helpers/backends.ts";
 import { createJobInput } from "../helpers/fixtures.ts";
 import { startTestServer, type GraphQLClient, type TestServer } from "../helpers/server.ts";
@@ -74,6 +78,19 @@ describe.each(backends)("totalCount on $name", (backend) => {
     await client.close();
   });
 
+  it("answers a query of the count alone as it answers one with the page, and checks its arguments alike", async () => {
+    const withPage = await alice.request<{ jobs: Count & { edges: unknown[] } }>(
+      `{ jobs(first: 2, filter: { reasonerType: AGENT }) { totalCount totalCountIsEstimate edges { cursor } } }`,
+    );
+    expect(withPage.jobs.edges).toHaveLength(2);
+    expect(await count(alice, { reasonerType: "AGENT" })).toEqual({
+      totalCount: withPage.jobs.totalCount,
+      totalCountIsEstimate: withPage.jobs.totalCountIsEstimate,
+    });
+    const bad = await alice.raw(`{ jobs(first: 1, after: "not a cursor") { totalCount } }`);
+    expect(bad.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  });
+
   it("moves from exact to estimated as jobs cross the limit", async () => {
     const carol = t.client(
       (
@@ -92,5 +109,59 @@ describe.each(backends)("totalCount on $name", (backend) => {
     const after = await count(carol);
     expect(after.totalCountIsEstimate).toBe(true);
     expect(after.totalCount).toBeGreaterThanOrEqual(LIMIT + 1);
+  });
+});
+
+// Past ALWAYS_EXACT_UP_TO matching jobs the planner's estimate decides whether to count: fresh
+// statistics (analyze) make its estimate close, so the answer is exact below the limit and an
+// estimate, said to be one, above it, without counting up to the limit.
+describe.each(backends)(`totalCount past ${ALWAYS_EXACT_UP_TO} jobs on $name`, (backend) => {
+  const limit = ALWAYS_EXACT_UP_TO * 3;
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer(backend, { JOBS_EXACT_COUNT_LIMIT: String(limit), JOBS_RATE_LIMIT: "0" });
+  });
+  afterAll(async () => t?.stop());
+
+  const create = (n: number) =>
+    t.admin.request(`mutation($i: [CreateJobInput!]!) { createJobs(inputs: $i) { job { jobId } } }`, {
+      i: Array.from({ length: n }, (_, k) => createJobInput("LOGIC", k)),
+    });
+  const count = async () => {
+    await t.server.services.db.query(`analyze "jobs"`);
+    return (
+      await t.admin.request<{ jobs: Count }>(
+        `{ jobs(first: 1, filter: { allUsers: true }) { totalCount totalCountIsEstimate } }`,
+      )
+    ).jobs;
+  };
+
+  it("counts exactly what the planner expects to be within the limit", async () => {
+    await create(ALWAYS_EXACT_UP_TO * 2);
+    expect(await count()).toEqual({ totalCount: ALWAYS_EXACT_UP_TO * 2, totalCountIsEstimate: false });
+  });
+
+  it("answers the planner's estimate, flagged, when it expects more than the limit, counting no further", async () => {
+    await create(ALWAYS_EXACT_UP_TO * 2);
+    const c = await count();
+    expect(c.totalCountIsEstimate).toBe(true);
+    expect(c.totalCount).toBeGreaterThanOrEqual(limit + 1);
+    // The same count through the server's handle, noting each count's cap (its last parameter).
+    const db = t.server.services.db;
+    const caps: number[] = [];
+    const noting: Sql = {
+      query: (statement, values) => {
+        if (textOf(statement).startsWith("select count(*)")) caps.push(values?.at(-1) as number);
+        return db.query(statement, values);
+      },
+      queryRecords: (statement, values, read) => db.queryRecords(statement, values, read),
+    };
+    const tenant = await t.server.services.auth.firstTenant();
+    const admin: Viewer = { tenantId: tenant!.id, userId: "admin", email: null, role: "ADMIN", apiKeyId: null };
+    expect(await countListedJobs(noting, { allUsers: true }, admin, limit)).toEqual({
+      value: c.totalCount,
+      estimated: true,
+    });
+    expect(caps).toEqual([ALWAYS_EXACT_UP_TO + 1]);
   });
 });

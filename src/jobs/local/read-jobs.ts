@@ -205,9 +205,21 @@ export async function selectListedJobs(
 }
 
 /**
- * How many jobs the viewer may list with `filter`: counted exactly up to `exactUpTo` (the count
- * stops there, so it never walks more rows than that), and past it the planner's estimate of the
- * same conditions, never less than exactUpTo + 1, flagged as estimated.
+ * Counts at most this many are always counted (walking so few rows costs less than the planner's
+ * estimate): a count a person could check by paging is never an estimate, however wrong the planner's
+ * statistics are.
+ */
+export const ALWAYS_EXACT_UP_TO = 100;
+
+type Plan = [{ Plan: { "Plan Rows": number } }];
+
+/**
+ * How many jobs the viewer may list with `filter`. Counted exactly when there are at most
+ * ALWAYS_EXACT_UP_TO; past that, the planner's estimate of the same conditions decides: when it
+ * expects at most `exactUpTo`, they are counted exactly up to `exactUpTo` (the count stops there, so
+ * it never walks more rows than that); when it expects more, or they turn out to be more, the answer
+ * is the estimate (never below `exactUpTo` + 1), flagged as estimated. So a large count costs a
+ * walk of ALWAYS_EXACT_UP_TO rows and a plan, not a walk of `exactUpTo` rows on every page.
  */
 export async function countListedJobs(
   sql: Sql,
@@ -216,27 +228,36 @@ export async function countListedJobs(
   exactUpTo: number,
 ): Promise<JobCount> {
   const where = listedConditions(filter, viewer);
-  const cap = where.param(exactUpTo + 1);
   // The agent filters' conditions read agent_details (da), as the list's do.
   const from =
     filter.assignedAgentId || filter.archiveStatus
       ? `"jobs" j join "agent_details" da on da."jobId" = j."id"`
       : `"jobs" j`;
+  const values = [...where.values];
+  // The count's cap is its last parameter, given per call.
+  const cap = `$${values.length + 1}`;
   const text = where.text(
     "count",
     () =>
       `select count(*)::int as "n" from (select 1 from ${from} where ${where.parts.join(" and ")} limit ${cap}) "capped"`,
   );
-  const [row] = await sql.query<{ n: number }>(text, where.values);
-  const exact = row?.n ?? 0;
-  if (exact <= exactUpTo) return { value: exact, estimated: false };
-  const values = where.values.slice(0, -1);
-  const plan = await sql.query<{ "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] | string }>(
+  /** Matching jobs counted up to `upTo` + 1 (more than `upTo` means "past it"). */
+  const countUpTo = async (upTo: number): Promise<number> => {
+    const [row] = await sql.query<{ n: number }>(text, [...values, upTo + 1]);
+    return row?.n ?? 0;
+  };
+  const shortWalk = Math.min(ALWAYS_EXACT_UP_TO, exactUpTo);
+  const few = await countUpTo(shortWalk);
+  if (few <= shortWalk) return { value: few, estimated: false };
+  const plan = await sql.query<{ "QUERY PLAN": Plan | string }>(
     where.text("estimate", () => `explain (format json) select 1 from ${from} where ${where.parts.join(" and ")}`),
     values,
   );
   const raw = plan[0]?.["QUERY PLAN"];
-  const parsed = typeof raw === "string" ? (JSON.parse(raw) as [{ Plan: { "Plan Rows": number } }]) : raw;
+  const parsed = typeof raw === "string" ? (JSON.parse(raw) as Plan) : raw;
   const planned = Math.round(parsed?.[0]?.Plan["Plan Rows"] ?? 0);
-  return { value: Math.max(exactUpTo + 1, planned), estimated: true };
+  const estimate = { value: Math.max(exactUpTo + 1, planned), estimated: true };
+  if (planned > exactUpTo || shortWalk === exactUpTo) return estimate;
+  const exact = await countUpTo(exactUpTo);
+  return exact <= exactUpTo ? { value: exact, estimated: false } : estimate;
 }
