@@ -5,11 +5,30 @@ import type { StoredArtifact } from "./types.ts";
 
 export type Fetch = typeof globalThis.fetch;
 
+/** A GraphQL answer as it came: its HTTP status and its text. */
+export interface PostedText {
+  status: number;
+  text: string;
+}
+
+/**
+ * Sends one GraphQL POST body (JSON) with these headers to `url` (the server's /graphql). Rejects
+ * with the signal's reason on an abort and with an Error naming the cause when there is no whole answer.
+ */
+export type GraphQLPost = (
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  signal?: AbortSignal,
+) => Promise<PostedText>;
+
 export interface TransportOptions {
   /** The server's base URL (`http://host:4000`); a trailing `/graphql` is accepted too. */
   url: string;
   apiKey: string;
   fetch?: Fetch;
+  /** GraphQL requests through this instead of fetch (the Node Worker: keep-alive node:http). */
+  post?: GraphQLPost;
 }
 
 /** Bytes to upload: in memory, or streamed from any async source (a Node Readable is one). */
@@ -39,10 +58,10 @@ export interface GraphQLOperation {
 }
 
 /** One operation's data, or the JobsApiError its answer carries. */
-function answerOf<T>(body: GraphQLResponse<T>, res: Response): T | JobsApiError {
-  if (body.errors?.length) return JobsApiError.fromErrors(body.errors, res.status, body.data);
-  if (!res.ok || body.data == null)
-    return new JobsApiError("BAD_RESPONSE", `HTTP ${res.status} without data`, { status: res.status });
+function answerOf<T>(body: GraphQLResponse<T>, status: number): T | JobsApiError {
+  if (body.errors?.length) return JobsApiError.fromErrors(body.errors, status, body.data);
+  if (status < 200 || status > 299 || body.data == null)
+    return new JobsApiError("BAD_RESPONSE", `HTTP ${status} without data`, { status });
   return body.data;
 }
 
@@ -50,17 +69,19 @@ export class JobsTransport {
   readonly baseUrl: string;
   private readonly apiKey: string;
   private readonly fetch: Fetch;
+  private readonly post: GraphQLPost;
 
   constructor(options: TransportOptions) {
     this.baseUrl = options.url.replace(/\/+$/, "").replace(/\/graphql$/, "");
     this.apiKey = options.apiKey;
     this.fetch = options.fetch ?? globalThis.fetch;
+    this.post = options.post ?? this.fetchPost;
   }
 
   /** Runs one operation; throws JobsApiError when the answer has errors. */
   async request<T>(query: string, variables: Record<string, unknown> = {}, signal?: AbortSignal): Promise<T> {
     const res = await this.postGraphQL({ query, variables }, signal);
-    const answer = answerOf(await readJson<GraphQLResponse<T>>(res), res);
+    const answer = answerOf(readJson<GraphQLResponse<T>>(res), res.status);
     if (answer instanceof JobsApiError) throw answer;
     return answer;
   }
@@ -75,9 +96,9 @@ export class JobsTransport {
     signal?: AbortSignal,
   ): Promise<(unknown | JobsApiError)[]> {
     const res = await this.postGraphQL(operations, signal);
-    const body = await readJson<GraphQLResponse<unknown>[] | GraphQLResponse<unknown>>(res);
+    const body = readJson<GraphQLResponse<unknown>[] | GraphQLResponse<unknown>>(res);
     if (!Array.isArray(body)) {
-      const whole = answerOf(body, res);
+      const whole = answerOf(body, res.status);
       throw whole instanceof JobsApiError
         ? whole
         : new JobsApiError("BAD_RESPONSE", `HTTP ${res.status}: one answer to ${operations.length} operations`, {
@@ -91,20 +112,38 @@ export class JobsTransport {
         { status: res.status },
       );
     }
-    return body.map((answer) => answerOf(answer, res));
+    return body.map((answer) => answerOf(answer, res.status));
   }
 
-  private postGraphQL(
+  private async postGraphQL(
     body: GraphQLOperation | readonly GraphQLOperation[],
     signal: AbortSignal | undefined,
-  ): Promise<Response> {
-    return this.send(`${this.baseUrl}/graphql`, {
+  ): Promise<PostedText> {
+    try {
+      return await this.post(
+        `${this.baseUrl}/graphql`,
+        JSON.stringify(body),
+        { ...this.auth(), accept: "application/json" },
+        signal,
+      );
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      throw new JobsApiError("NETWORK_ERROR", `cannot reach ${this.baseUrl}/graphql: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+  }
+
+  /** The default GraphQL post: fetch. */
+  private readonly fetchPost: GraphQLPost = async (url, body, headers, signal) => {
+    const res = await this.fetch(url, {
       method: "POST",
-      headers: { ...this.auth(), "content-type": "application/json", accept: "application/json" },
-      body: JSON.stringify(body),
+      headers: { ...headers, "content-type": "application/json" },
+      body,
       signal,
     });
-  }
+    return { status: res.status, text: await res.text() };
+  };
 
   /** PUT /artifacts under a lease: streams the body, answers the stored artifact's id and hash. */
   async uploadArtifact(u: ArtifactUploadRequest): Promise<StoredArtifact> {
@@ -134,7 +173,10 @@ export class JobsTransport {
       ...(streamed ? { duplex: "half" as const } : {}),
       signal: u.signal,
     });
-    const body = await readJson<StoredArtifact & { errors?: ApiErrorDetail[] }>(res);
+    const body = readJson<StoredArtifact & { errors?: ApiErrorDetail[] }>({
+      status: res.status,
+      text: await res.text(),
+    });
     if (body.errors?.length) throw JobsApiError.fromErrors(body.errors, res.status);
     if (!res.ok || typeof body.id !== "string")
       throw new JobsApiError("BAD_RESPONSE", `upload answered HTTP ${res.status}`, { status: res.status });
@@ -155,13 +197,10 @@ export class JobsTransport {
   }
 }
 
-async function readJson<T>(res: Response): Promise<T> {
-  const text = await res.text();
+function readJson<T>({ status, text }: PostedText): T {
   try {
     return JSON.parse(text) as T;
   } catch {
-    throw new JobsApiError("BAD_RESPONSE", `HTTP ${res.status}: not JSON: ${text.slice(0, 200)}`, {
-      status: res.status,
-    });
+    throw new JobsApiError("BAD_RESPONSE", `HTTP ${status}: not JSON: ${text.slice(0, 200)}`, { status });
   }
 }

@@ -29,3 +29,4 @@ export {
   type WorkerCoreOptions,
   type WorkerPort,
 } from "./worker-core.ts";
+export { KeepAlivePost, PostError, type PostedAnswer } from "./keep-alive-post.ts";

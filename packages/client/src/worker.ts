@@ -5,6 +5,7 @@ import { WriteCoalescer } from "./coalesce.ts";
 import { OperationBatcher } from "./batch.ts";
 import { type ApiErrorDetail, isJobsApiError, JobsApiError } from "./errors.ts";
 import { JobsTransport, type Fetch, type UploadBody } from "./http.ts";
+import { keepAliveGraphQLPost } from "./keep-alive-post.ts";
 import { DEFAULT_LEASE_SECONDS } from "./lease.ts";
 import type { GenerationKind } from "./job-types.ts";
 import {
@@ -213,7 +214,9 @@ export class Worker {
     this.transport = new JobsTransport({
       url: options.url,
       apiKey: options.apiKey,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
+      // A given fetch is used for everything; else GraphQL goes over node:http keep-alive, which
+      // costs a turn ~15% less CPU than fetch (uploads still stream through fetch).
+      ...(options.fetch ? { fetch: options.fetch } : { post: keepAliveGraphQLPost() }),
     });
     this.logger = options.logger ?? stderrLogger;
     this.batcher = new OperationBatcher(this.transport, options.maxBatch ?? 10);

@@ -3,8 +3,6 @@
 // policies (cockatiel): a per-call timeout, retries only for idempotent calls and only when the
 // request never reached the upstream's resolvers, and a circuit breaker, so a dead or hung upstream
 // costs the front at most one timeout per call, then nothing while the breaker is open.
-import http from "node:http";
-import https from "node:https";
 import { context, propagation } from "@opentelemetry/api";
 import {
   BrokenCircuitError,
@@ -22,6 +20,7 @@ import {
 import type { GraphQLError } from "graphql";
 import type { GatewayConfig } from "../../config.ts";
 import { type ErrorCode, ErrorCodes, jobsError } from "../../errors.ts";
+import { KeepAlivePost, type PostedAnswer, PostError } from "@jobs-api/client/node";
 import { ACT_AS_HEADER } from "./act-as.ts";
 import type { ForwardedAnswer, StoredArtifact } from "../gateway.ts";
 import type { Viewer } from "../model.ts";
@@ -117,10 +116,8 @@ export class Upstream {
     },
   );
 
-  /** The upstream's URL parsed once, and the client and keep-alive connections of its scheme. */
-  private readonly target: URL;
-  private readonly client: typeof http | typeof https;
-  private readonly agent: http.Agent;
+  /** GraphQL POSTs over keep-alive connections to the upstream's /graphql. */
+  private readonly poster: KeepAlivePost;
 
   constructor(
     private readonly config: GatewayConfig,
@@ -128,11 +125,7 @@ export class Upstream {
   ) {
     this.name = config.name;
     this.url = config.url;
-    this.target = new URL(config.url);
-    this.client = this.target.protocol === "https:" ? https : http;
-    // An idle connection is dropped after 4 s, before a Node server's 5 s keep-alive timeout ends it
-    // under a request (the agent's timeout only ends idle sockets; busy ones wait as long as asked).
-    this.agent = new this.client.Agent({ keepAlive: true, timeout: IDLE_CONNECTION_MS });
+    this.poster = new KeepAlivePost(config.url, IDLE_CONNECTION_MS);
     this.breaker.onStateChange((state) => observer?.breaker(this.name, BREAKER_STATES[state]));
     observer?.breaker(this.name, "closed");
   }
@@ -355,58 +348,20 @@ export class Upstream {
   }
 
   /**
-   * One POST over the gateway's keep-alive connections (node:http: fetch's streams cost the front
-   * more per call than the rest of forwarding a page). Failing before any answer is "unreachable"
+   * One POST over the gateway's keep-alive connections. Failing before any answer is "unreachable"
    * (retried for idempotent calls); an answer cut off is not.
    */
-  private postJson(
-    body: string,
-    headers: Record<string, string>,
-    signal: AbortSignal,
-  ): Promise<{ status: number; body: Buffer }> {
-    return new Promise((resolve, reject) => {
-      let answered = false;
-      const request = this.client.request(
-        this.target,
-        {
-          method: "POST",
-          agent: this.agent,
-          signal,
-          headers: {
-            ...headers,
-            "content-type": "application/json",
-            // Plain JSON: the upstream answers a plain query without Apollo's negotiation (graphql-route.ts).
-            accept: "application/json",
-            "content-length": Buffer.byteLength(body),
-          },
-        },
-        (response) => {
-          answered = true;
-          const chunks: Buffer[] = [];
-          response.on("data", (chunk: Buffer) => chunks.push(chunk));
-          response.on("end", () =>
-            // One chunk (a page usually is): kept as it is, not copied.
-            resolve({
-              status: response.statusCode ?? 0,
-              body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
-            }),
-          );
-          response.on("error", (error) =>
-            reject(signal.aborted ? error : new UpstreamTransportError(`answer cut off: ${error.message}`)),
-          );
-        },
-      );
-      request.on("error", (error: Error & { code?: string }) => {
-        if (signal.aborted) reject(error);
-        else if (answered) reject(new UpstreamTransportError(`answer cut off: ${error.code ?? error.message}`));
-        else reject(new UpstreamTransportError(`unreachable: ${error.code ?? error.message}`));
-      });
-      request.end(body);
-    });
+  private async postJson(body: string, headers: Record<string, string>, signal: AbortSignal): Promise<PostedAnswer> {
+    try {
+      // Plain JSON: the upstream answers a plain query without Apollo's negotiation (graphql-route.ts).
+      return await this.poster.post(body, { ...headers, accept: "application/json" }, signal);
+    } catch (error) {
+      throw error instanceof PostError ? new UpstreamTransportError(error.message) : error;
+    }
   }
 
   /** Closes the idle keep-alive connections (the gateway is being closed). */
   close(): void {
-    this.agent.destroy();
+    this.poster.close();
   }
 }
