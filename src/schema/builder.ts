@@ -6,7 +6,8 @@ import RelayPlugin from "@pothos/plugin-relay";
 import SyncResolversPlugin from "./sync-resolvers-plugin.ts";
 import { DateTimeResolver, JSONResolver } from "graphql-scalars";
 import type { Context } from "./context.ts";
-import { jobKeyOfGlobalId, readJobSelected } from "./list-prefetch.ts";
+import { readJobSelected } from "./list-prefetch.ts";
+import { jobKeyOfGlobalId } from "./node-id.ts";
 
 export const builder = new SchemaBuilder<{
   Context: Context;

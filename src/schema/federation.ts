@@ -25,9 +25,9 @@ import { GenerationJobRef } from "./families/generation.ts";
 import { TransactionRef } from "./families/logic.ts";
 import { ReasonerJobRef } from "./families/reasoner.ts";
 import type { JobRecord, ReasonerType } from "../jobs/model.ts";
-import { isUuid } from "../jobs/validation.ts";
 import { builder } from "./builder.ts";
 import type { Context } from "./context.ts";
+import { jobKeyOfGlobalId } from "./node-id.ts";
 import { JOB_TYPE_NAMES } from "../jobs/model.ts";
 
 const FEDERATION_LINK = "https://specs.apollo.dev/federation/v2.6";
@@ -55,10 +55,8 @@ async function resolveJob(ref: { id?: unknown }, ctx: Context, typeName: string)
   } catch {
     return null;
   }
-  const [reasonerType, jobId] = decoded.id.split(":") as [ReasonerType, string | undefined];
-  if (decoded.typename !== typeName || !jobId || !isUuid(jobId) || !ENTITIES[typeName]!.includes(reasonerType))
-    return null;
-  return ctx.loaders.job.load({ reasonerType, jobId });
+  const key = decoded.typename === typeName ? jobKeyOfGlobalId(decoded) : undefined;
+  return key ? ctx.loaders.job.load(key) : null;
 }
 
 const directive = (name: string, args: Record<string, string | string[]> = {}): ConstDirectiveNode => ({

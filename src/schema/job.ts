@@ -12,6 +12,7 @@ import { isTerminal } from "../jobs/states.ts";
 import { builder } from "./builder.ts";
 import type { Context } from "./context.ts";
 import { JobStateEnum, ReasonerTypeEnum } from "./enums.ts";
+import { jobKeyOfNodeId, jobNodeId } from "./node-id.ts";
 
 export const JobErrorRef = builder.objectRef<{ code: string; message: string }>("JobError").implement({
   fields: (t) => ({ code: t.exposeString("code"), message: t.exposeString("message") }),
@@ -206,7 +207,7 @@ export const JobRef = builder.interfaceRef<JobRecord>("Job").implement({
 export function jobNodeOptions(reasonerTypes: readonly ReasonerType[]) {
   return {
     interfaces: [JobRef] as [typeof JobRef],
-    id: { resolve: (job: JobRecord) => `${job.reasonerType}:${job.id}` },
+    id: { resolve: jobNodeId },
     isTypeOf: (value: unknown) =>
       typeof value === "object" &&
       value !== null &&
@@ -214,10 +215,9 @@ export function jobNodeOptions(reasonerTypes: readonly ReasonerType[]) {
       "nativeState" in value,
     loadMany: (ids: readonly string[], ctx: Context) =>
       Promise.all(
-        ids.map((globalPart) => {
-          const [reasonerType, jobId] = globalPart.split(":") as [ReasonerType, string | undefined];
-          if (!jobId || !reasonerTypes.includes(reasonerType) || !/^[0-9a-f-]{36}$/i.test(jobId)) return null;
-          return ctx.loaders.job.load({ reasonerType, jobId });
+        ids.map((part) => {
+          const key = jobKeyOfNodeId(part);
+          return key && reasonerTypes.includes(key.reasonerType) ? ctx.loaders.job.load(key) : null;
         }),
       ),
   };

@@ -12,8 +12,7 @@ import {
 import { getArgumentValues } from "graphql/execution/values.js";
 import { pageSize, parseSeqCursor } from "../jobs/cursor.ts";
 import type { ListPrefetch, Prefetched } from "../jobs/gateway.ts";
-import { JOB_TYPE_NAMES, type JobKey, type JobRecord, type ReasonerType } from "../jobs/model.ts";
-import { isUuid } from "../jobs/validation.ts";
+import type { JobKey, JobRecord } from "../jobs/model.ts";
 import type { JobsPage } from "../jobs/service.ts";
 import type { Context } from "./context.ts";
 
@@ -162,11 +161,4 @@ export async function readJobSelected(key: JobKey, ctx: Context, info: GraphQLRe
   ctx.loaders.job.prime(key, read.job);
   primeJob(read.job, read.prefetched, ctx);
   return read.job;
-}
-
-/** The job a Relay global id names (`<TypeName>` and `<ReasonerType>:<jobId>`), or undefined for anything else. */
-export function jobKeyOfGlobalId(id: { typename: string; id: string }): JobKey | undefined {
-  const [reasonerType, jobId] = id.id.split(":") as [ReasonerType, string | undefined];
-  if (!jobId || JOB_TYPE_NAMES[reasonerType] !== id.typename || !isUuid(jobId)) return undefined;
-  return { reasonerType, jobId };
 }
