@@ -12,8 +12,9 @@ export interface RemovedBatch {
 /**
  * Finished jobs older than `maxAgeS`, oldest first, with everything that hangs off them (events, log
  * lines, artifacts, problems, comments, files: cascaded; status history and access grants, which
- * have no foreign key so that creating a job checks none, deleted here) and their idempotency keys. With `keepProvenance`, succeeded generation jobs stay (their seal is a link of
- * the provenance chain, their evidence what it signs).
+ * have no foreign key so that creating a job checks none, deleted here) and their idempotency keys.
+ * With `keepProvenance`, succeeded generation jobs stay (their seal is a link of the provenance
+ * chain, their evidence what it signs).
  */
 export async function removeFinishedJobs(
   sql: Sql,

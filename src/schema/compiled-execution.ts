@@ -92,13 +92,13 @@ function newCompiledExecute(schema: GraphQLSchema): Execute {
     const variables = args.variableValues ?? {};
     // graphql-js's coercion words a refusal as Apollo recognizes the client's (BAD_USER_INPUT, HTTP
     // 400, the variable named); graphql-jit's is worded otherwise.
-    const refusal = () => {
+    const coercedByGraphqlJs = () => {
       const definitions = plan.operation.variableDefinitions ?? [];
       const coerced = getVariableValues(schema, definitions, variables, { maxErrors: 50 });
       return coerced.errors ? { errors: coerced.errors } : { coerced: coerced.coerced };
     };
     if (plan.forward) {
-      const coerced = refusal();
+      const coerced = coercedByGraphqlJs();
       if ("errors" in coerced) return coerced;
       const compiled = plan.compiled;
       return forward(plan.forward, variables, coerced.coerced, args.contextValue as Context).then(
@@ -110,7 +110,7 @@ function newCompiledExecute(schema: GraphQLSchema): Execute {
     // createJobs inputs with graphql-js first cost ~6 ms a call. Both refuse the same values.
     const answer = plan.compiled.query(args.rootValue, args.contextValue, variables);
     if (!(answer instanceof Promise) && !("data" in answer) && plan.operation.variableDefinitions?.length) {
-      const coerced = refusal();
+      const coerced = coercedByGraphqlJs();
       if ("errors" in coerced) return coerced;
     }
     return answer;

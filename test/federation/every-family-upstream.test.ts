@@ -79,6 +79,15 @@ describe.runIf(pgDatabase)("a front whose every family is served by an upstream 
       )
     ).job;
 
+  /** An agent job alice adds through the front. */
+  const addAgentJob = async (displayName: string) =>
+    (
+      await alice.request<{ addAgentJob: { job: Created } }>(
+        `mutation($n: String!) { addAgentJob(input: { functionName: "mesh", displayName: $n }) { job { ${JOB} } } }`,
+        { n: displayName },
+      )
+    ).addAgentJob.job;
+
   it("forwards every create mutation with its idempotency key: the same key is the same upstream job", async () => {
     const firstOf = new Map<string, string>();
     for (const type of REASONER_TYPES) {
@@ -138,11 +147,7 @@ describe.runIf(pgDatabase)("a front whose every family is served by an upstream 
   }, 120_000);
 
   it("passes every jobs filter through: the front answers what the upstream answers alice", async () => {
-    const agent = (
-      await alice.request<{ addAgentJob: { job: Created } }>(
-        `mutation { addAgentJob(input: { functionName: "mesh", displayName: "filtered" }) { job { ${JOB} } } }`,
-      )
-    ).addAgentJob.job;
+    const agent = await addAgentJob("filtered");
     await alice.request(`mutation($id: ID!) { archiveJob(jobId: $id, reason: "filters") { archiveStatus } }`, {
       id: agent.jobId,
     });
@@ -219,11 +224,7 @@ describe.runIf(pgDatabase)("a front whose every family is served by an upstream 
   });
 
   it("forwards the agent extras gateways.test.ts leaves out: the file, restore, access changes and reassignment", async () => {
-    const job = (
-      await alice.request<{ addAgentJob: { job: Created } }>(
-        `mutation { addAgentJob(input: { functionName: "mesh", displayName: "extras" }) { job { ${JOB} } } }`,
-      )
-    ).addAgentJob.job;
+    const job = await addAgentJob("extras");
     const file = await alice.request<{ updateJobFile: { file: { displayName: string; properties: unknown } } }>(
       `mutation($id: ID!) { updateJobFile(jobId: $id, input: { displayName: "mesh.step", mergeProperties: { units: "mm" } }) { ... on AgentJob { file { displayName properties } } } }`,
       { id: job.jobId },
@@ -269,11 +270,7 @@ describe.runIf(pgDatabase)("a front whose every family is served by an upstream 
   }, 60_000);
 
   it("relays jobLogs of an upstream job: each line once, in order", async () => {
-    const job = (
-      await alice.request<{ addAgentJob: { job: Created } }>(
-        `mutation { addAgentJob(input: { functionName: "mesh", displayName: "logged" }) { job { ${JOB} } } }`,
-      )
-    ).addAgentJob.job;
+    const job = await addAgentJob("logged");
     const socket = liveClient(front.url, aliceKey);
     try {
       const logs = socket.subscribe<{ jobLogs: LogView }>(JOB_LOGS, { t: "AGENT", id: job.jobId });
