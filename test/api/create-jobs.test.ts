@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../helpers/backends.ts";
 import { createJob, createJobInput, createKey, JOB_FIELDS, REASONER_TYPES } from "../helpers/fixtures.ts";
-import { startTestServer, type GraphQLClient, type TestServer } from "../helpers/server.ts";
+import { NO_BACKGROUND_PASSES, startTestServer, type GraphQLClient, type TestServer } from "../helpers/server.ts";
 import { JOBS_CHANGED, type ChangedView } from "../live/driver.ts";
 import { type LiveClient, liveClient } from "../live/ws-client.ts";
 
@@ -16,12 +16,8 @@ describe.each(backends)("createJobs on $name", (backend) => {
   let admin: GraphQLClient;
   const sockets: LiveClient[] = [];
   beforeAll(async () => {
-    // No background sweeps or retention passes: the statement counts below are the calls' own.
-    t = await startTestServer(backend, {
-      JOBS_RATE_LIMIT: "0",
-      JOBS_SWEEP_INTERVAL_MS: "0",
-      JOBS_RETENTION_INTERVAL_MS: "0",
-    });
+    // The statement counts below are the calls' own.
+    t = await startTestServer(backend, { ...NO_BACKGROUND_PASSES, JOBS_RATE_LIMIT: "0" });
     admin = t.admin;
   });
   afterAll(async () => {

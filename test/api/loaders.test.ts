@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../helpers/backends.ts";
 import { createJob, REASONER_TYPES } from "../helpers/fixtures.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { NO_BACKGROUND_PASSES, startTestServer, type TestServer } from "../helpers/server.ts";
 
 const EVERYTHING = `
   jobId state statusHistory { state } events { edges { cursor } } logs { edges { cursor } } execTimeMs
@@ -16,8 +16,8 @@ const EVERYTHING = `
 describe.each(backends)("expansion batching on $name", (backend) => {
   let t: TestServer;
   beforeAll(async () => {
-    // No sweeper: its statements would be counted with the request's.
-    t = await startTestServer(backend, { JOBS_SWEEP_INTERVAL_MS: "0" });
+    // No background passes: their statements would be counted with the request's.
+    t = await startTestServer(backend, NO_BACKGROUND_PASSES);
     for (let i = 0; i < 54; i++) await createJob(t.admin, REASONER_TYPES[i % REASONER_TYPES.length]!, i);
   });
   afterAll(async () => t?.stop());

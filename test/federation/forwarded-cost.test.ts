@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../helpers/backends.ts";
 import { createJob } from "../helpers/fixtures.ts";
-import { type GraphQLClient, startTestServer, type TestServer } from "../helpers/server.ts";
+import { type GraphQLClient, NO_BACKGROUND_PASSES, startTestServer, type TestServer } from "../helpers/server.ts";
 
 const GATEWAY_KEY = "jobs_test-forwarded-cost-gateway-key-01";
 const PAGE = `query Page { jobs(first: 10, filter: { reasonerType: PRESCRIPTIVE }) { edges { node { jobId state
@@ -15,10 +15,10 @@ describe.each(backends)("a forwarded request's cost upstream on $name", (backend
   let front: TestServer;
 
   beforeAll(async () => {
-    // No sweeper on either: its statements would be counted with the request's.
-    upstream = await startTestServer(backend, { JOBS_SWEEP_INTERVAL_MS: "0", JOBS_GATEWAY_API_KEY: GATEWAY_KEY });
+    // No background passes on either: their statements would be counted with the request's.
+    upstream = await startTestServer(backend, { ...NO_BACKGROUND_PASSES, JOBS_GATEWAY_API_KEY: GATEWAY_KEY });
     front = await startTestServer(backends[0]!, {
-      JOBS_SWEEP_INTERVAL_MS: "0",
+      ...NO_BACKGROUND_PASSES,
       JOBS_GATEWAYS: JSON.stringify([
         { name: "up", url: `${upstream.url}/graphql`, apiKey: GATEWAY_KEY, reasonerTypes: ["PRESCRIPTIVE"] },
       ]),

@@ -23,7 +23,7 @@ import { VACUUM_EVERY } from "../../src/jobs/change-notifier.ts";
 import { SEND_BATCH } from "../../src/jobs/sql/sendChanges.ts";
 import { transitionJob } from "../../src/jobs/sql/transitionJob.ts";
 import { backends } from "../helpers/backends.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { NO_BACKGROUND_PASSES, startTestServer, type TestServer } from "../helpers/server.ts";
 import { addAgentJob } from "./driver.ts";
 
 /** Every change the server's hub hears, and a way to wait for one. */
@@ -239,8 +239,8 @@ describe.each(backends)("the change outbox on $name", (backend) => {
   it("under a burst, sends start at least JOBS_NOTIFY_INTERVAL_MS apart and carry every change committed meanwhile", async () => {
     const intervalMs = 300;
     const spaced = await startTestServer(backend, {
+      ...NO_BACKGROUND_PASSES,
       JOBS_NOTIFY_INTERVAL_MS: String(intervalMs),
-      JOBS_SWEEP_INTERVAL_MS: "0",
     });
     const changes = hearChanges(spaced);
     try {

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { transitionJob } from "../../src/jobs/sql/transitionJob.ts";
 import { backends } from "../helpers/backends.ts";
-import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/server.ts";
+import { ADMIN_KEY, NO_BACKGROUND_PASSES, startTestServer, type TestServer } from "../helpers/server.ts";
 import {
   addAgentJob,
   agentWorker,
@@ -35,8 +35,8 @@ describe.each(backends.map((b) => [b.name, b] as const))("subscriptions on %s", 
   };
 
   beforeAll(async () => {
-    // No sweeper: statement counts below must be ours alone.
-    t = await startTestServer(backend, { JOBS_SWEEP_INTERVAL_MS: "0", JOBS_RATE_LIMIT: "0" });
+    // Statement counts below must be ours alone.
+    t = await startTestServer(backend, { ...NO_BACKGROUND_PASSES, JOBS_RATE_LIMIT: "0" });
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.dispose()));

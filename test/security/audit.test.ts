@@ -3,13 +3,13 @@
 // next, and none is lost.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../helpers/backends.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { NO_BACKGROUND_PASSES, startTestServer, type TestServer } from "../helpers/server.ts";
 
 describe.each(backends)("audit log on $name", (backend) => {
   let t: TestServer;
   beforeAll(async () => {
-    // No sweeper in the background: the statement count below is the audit log's alone.
-    t = await startTestServer(backend, { JOBS_SWEEP_INTERVAL_MS: "0" });
+    // No background passes: the statement count below is the audit log's alone.
+    t = await startTestServer(backend, NO_BACKGROUND_PASSES);
   });
   afterAll(async () => {
     await t?.stop();

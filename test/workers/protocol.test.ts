@@ -11,7 +11,13 @@ import { claimJobs } from "../../src/workers/protocol/sql/claimJob.ts";
 import { sweep } from "../../src/workers/protocol/sql/sweep.ts";
 import { backends } from "../helpers/backends.ts";
 import { createJob, type ReasonerType } from "../helpers/fixtures.ts";
-import { startTestServer, type GraphQLClient, type GraphQLResult, type TestServer } from "../helpers/server.ts";
+import {
+  NO_BACKGROUND_PASSES,
+  startTestServer,
+  type GraphQLClient,
+  type GraphQLResult,
+  type TestServer,
+} from "../helpers/server.ts";
 
 const REGISTER = `mutation($input: RegisterWorkerInput!) { registerWorker(input: $input) { id name reasonerTypes reasonerNames poolId lastSeenOn } }`;
 const CLAIM = `mutation($w: ID!, $s: Int) { claimJob(workerId: $w, leaseSeconds: $s) {
@@ -39,9 +45,9 @@ const codeOf = (r: GraphQLResult) => r.errors?.[0]?.extensions?.code;
 describe.each(backends)("worker protocol on $name", (backend) => {
   let t: TestServer;
   let tenantCount = 0;
-  // The background sweeper is off here: tests call sweep() themselves, so outcomes are deterministic.
+  // The background passes are off here: tests call sweep() themselves, so outcomes are deterministic.
   beforeAll(async () => {
-    t = await startTestServer(backend, { JOBS_SWEEP_INTERVAL_MS: "0" });
+    t = await startTestServer(backend, NO_BACKGROUND_PASSES);
   });
   afterAll(async () => t?.stop());
 
