@@ -173,6 +173,18 @@ describe.runIf(pgDatabase)("a front whose every family is served by an upstream 
       { assignedAgentId: "nobody" },
     ];
     const PAGE = `query($f: JobFilter, $offset: Int) { jobs(filter: $f, first: 100, offset: $offset) { totalCount edges { node { jobId reasonerType state } } } }`;
+    // The upstream's generation executor finishes the generation jobs made above on its own: waited
+    // for first, so that the front's read and the upstream's see the same jobs active.
+    const generating = await aliceThere.request<{ jobs: { edges: { node: Created }[] } }>(
+      `{ jobs(filter: { reasonerType: GENERATION, onlyActive: true }, first: 100) { edges { node { ${JOB} } } } }`,
+    );
+    for (const { node } of generating.jobs.edges)
+      await aliceThere.request(
+        `query($id: ID!) { waitForJob(reasonerType: GENERATION, jobId: $id, timeoutS: 60) { state } }`,
+        {
+          id: node.jobId,
+        },
+      );
     for (const f of filters) {
       const through = await alice.request<{ jobs: { totalCount: number; edges: { node: { jobId: string } }[] } }>(
         PAGE,
