@@ -310,9 +310,11 @@ describe.each(backends.map((b) => [b.name, b] as const))("subscriptions on %s", 
         socket.subscribe<{ jobUpdated: JobView }>(JOB_UPDATED, { t: "AGENT", id: jobId }),
       );
       await Promise.all(streams.map((s) => s.take(1)));
-      // The audit log writes a moment after the call it records: wait for it on both ends, so each
-      // count holds exactly its own change's audit write.
+      // The audit log writes a moment after the call it records, and the change notifier sends a
+      // moment after the commit (the claim's own change may still be on its way here): wait for both
+      // on both ends, so each count holds exactly its own change's writes and sends.
       await t.server.services.audit.idle();
+      await t.server.services.notifier.idle();
       // Both counts pay the worker key's look-up (a key is remembered for a while, which would make
       // the two counts differ by when it was last read, not by the number of subscribers).
       t.server.services.auth.forgetEveryKey();
@@ -320,6 +322,7 @@ describe.each(backends.map((b) => [b.name, b] as const))("subscriptions on %s", 
       await worker.status(token, state);
       await Promise.all(streams.map((s) => s.until(() => s.items.some((u) => u.jobUpdated.state === state), state)));
       await t.server.services.audit.idle();
+      await t.server.services.notifier.idle();
       const spent = db.statementCount() - before;
       await socket.dispose();
       return spent;
