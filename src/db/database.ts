@@ -40,6 +40,11 @@ export interface Database extends Sql {
   onCommit(signal: CommitSignal, onCommit: () => void): () => void;
   /** SQL statements sent so far (Prisma's and ours); tests use it to prove batching. */
   statementCount(): number;
+  /**
+   * Calls onStatement with the text of every statement sent from now on (Prisma's and ours) until
+   * the returned function is called: a test that counts statements names them when a count is off.
+   */
+  watchStatements(onStatement: (text: string) => void): () => void;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -83,11 +88,30 @@ async function prismaTransaction<T>(
   return result;
 }
 
-function countingPrisma(adapter: PrismaPg | PrismaPGlite, count: () => void): PrismaClient {
+function countingPrisma(adapter: PrismaPg | PrismaPGlite, count: (text: string) => void): PrismaClient {
   const prisma = new PrismaClient({ adapter, log: [{ emit: "event", level: "query" }] });
   // Prisma types $on only for the log levels it infers from a literal; this is the "query" one.
-  (prisma as unknown as { $on(event: "query", cb: () => void): void }).$on("query", count);
+  (prisma as unknown as { $on(event: "query", cb: (e: { query: string }) => void): void }).$on("query", (e) =>
+    count(e.query),
+  );
   return prisma;
+}
+
+/** Counts statements and tells their texts to whoever watches (tests). */
+class StatementCounter {
+  count = 0;
+  private readonly watchers = new Set<(text: string) => void>();
+
+  sent(text: string): void {
+    this.count++;
+    for (const watcher of this.watchers) watcher(text);
+  }
+
+  watch(onStatement: (text: string) => void): () => void {
+    const watcher = (text: string) => onStatement(text);
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
+  }
 }
 
 /** Statements worth preparing once per connection: our own SQL with parameters, up to this many texts. */
@@ -116,8 +140,8 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   // a connection that dies between two statements of a transaction (ours or Prisma's) would then be
   // an uncaught ECONNRESET. Its holder learns of it from its next query, which fails.
   pool.on("connect", (client) => client.on("error", () => undefined));
-  let statements = 0;
-  const prisma = countingPrisma(new PrismaPg(pool), () => statements++);
+  const statements = new StatementCounter();
+  const prisma = countingPrisma(new PrismaPg(pool), (text) => statements.sent(text));
   const commitListeners = new CommitListeners();
   const nameOf = preparedNames();
   /** One statement, counted, named when worth preparing; rows as objects, or as arrays with rowMode "array". */
@@ -127,7 +151,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     values: readonly unknown[] | undefined,
     rowMode?: "array",
   ) => {
-    statements++;
+    statements.sent(text);
     const config = { name: nameOf(text, values), text, values: values as unknown[] | undefined };
     const result = await tracedStatement(text, () =>
       rowMode ? client.query<unknown[]>({ ...config, rowMode }) : client.query(config),
@@ -253,7 +277,8 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     },
     prismaTransaction: (fn) => prismaTransaction(prisma, commitListeners, fn),
     onCommit: (signal, onCommit) => commitListeners.on(signal, onCommit),
-    statementCount: () => statements,
+    statementCount: () => statements.count,
+    watchStatements: (onStatement) => statements.watch(onStatement),
     async ping() {
       await pool.query("select 1");
     },
@@ -275,8 +300,8 @@ async function openPglite(dataDir: string): Promise<Database> {
     location = join(dataDir, "pgdata");
   }
   const pglite = await PGlite.create(location);
-  let statements = 0;
-  const prisma = countingPrisma(new PrismaPGlite(pglite), () => statements++);
+  const statements = new StatementCounter();
+  const prisma = countingPrisma(new PrismaPGlite(pglite), (text) => statements.sent(text));
   const commitListeners = new CommitListeners();
   /** One statement on the database or inside a transaction, counted; rows as objects, or as arrays with rowMode "array". */
   const run = async (
@@ -285,7 +310,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     values: readonly unknown[] | undefined,
     rowMode?: "array",
   ) => {
-    statements++;
+    statements.sent(text);
     const result = await tracedStatement(text, () =>
       on.query<unknown[]>(text, values as unknown[] | undefined, rowMode && { rowMode }),
     );
@@ -327,7 +352,8 @@ async function openPglite(dataDir: string): Promise<Database> {
     },
     prismaTransaction: (fn) => prismaTransaction(prisma, commitListeners, fn),
     onCommit: (signal, onCommit) => commitListeners.on(signal, onCommit),
-    statementCount: () => statements,
+    statementCount: () => statements.count,
+    watchStatements: (onStatement) => statements.watch(onStatement),
     async ping() {
       await pglite.query("select 1");
     },

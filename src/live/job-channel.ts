@@ -58,6 +58,10 @@ export class JobChannel {
   private readonly gateway: JobGateway;
   /** Revision of the newest snapshot, counted only while tails were read after it (else 0). */
   private revisionRead = 0;
+  /** The newest revision notified since the channel began (0: none). */
+  private revisionNotified = 0;
+  /** Something changed that no revision names (a resync, a tail to start or continue): read regardless. */
+  private unnamedChange = false;
 
   constructor(
     readonly key: ChannelKey,
@@ -80,8 +84,24 @@ export class JobChannel {
     if (state && isTerminal(state)) this.terminalSeen = true;
     // A snapshot is read before the tails, so a read that saw this revision saw all its rows too.
     if (revision !== undefined && revision <= this.revisionRead) return;
+    if (revision === undefined) this.unnamedChange = true;
+    else this.revisionNotified = Math.max(this.revisionNotified, revision);
     this.dirty = true;
     this.kick();
+  }
+
+  /**
+   * Whether the read about to start would learn nothing: every change notified meanwhile named a
+   * revision the last read already saw (a notification that overtook the read it asked for, such as
+   * a job's own claim heard while a new subscriber's first read ran).
+   */
+  private caughtUp(): boolean {
+    return (
+      this.revisionRead > 0 &&
+      this.revisionNotified <= this.revisionRead &&
+      !this.unnamedChange &&
+      !this.snapshotRequested
+    );
   }
 
   /** Resolves once a read that started after this call has finished; throws what that read threw. */
@@ -161,6 +181,8 @@ export class JobChannel {
     try {
       while (this.dirty) {
         this.dirty = false;
+        if (this.caughtUp()) continue;
+        this.unnamedChange = false;
         const read = ++this.readsStarted;
         try {
           await this.readOnce();
@@ -236,6 +258,7 @@ export class JobChannel {
       tail.append(rows.slice(0, pageSize));
       if (rows.length <= pageSize) return;
     }
+    this.unnamedChange = true;
     this.dirty = true;
   }
 }
