@@ -1,5 +1,6 @@
 // API key secrets: recognisable by prefix, stored only as a sha256 hash, compared in constant time.
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import { sha256Hex } from "@jobs-api/client/evidence";
 
 const SECRET_PREFIX = "jobs_";
 /** How much of the secret is kept in clear to recognise a key by. */
@@ -10,7 +11,7 @@ export function newSecret(): string {
 }
 
 export function hashSecret(secret: string): string {
-  return createHash("sha256").update(secret, "utf8").digest("hex");
+  return sha256Hex(secret);
 }
 
 export function visiblePrefix(secret: string): string {

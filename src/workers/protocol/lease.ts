@@ -1,7 +1,8 @@
 // Lease tokens: `<jobId>.<32 random bytes, base64url>`. Only sha256(token) is stored (jobs.leaseToken,
 // artifacts.leaseToken), so a database read never yields a usable token, and a forged or stale token
 // can never match: every write is guarded by `"id" = <jobId> and "leaseToken" = sha256(token)`.
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { sha256Hex } from "@jobs-api/client/evidence";
 import { jobsError } from "../../errors.ts";
 import { isUuid } from "../../jobs/validation.ts";
 
@@ -14,7 +15,7 @@ export const newLeaseSecret = (): string => randomBytes(SECRET_BYTES).toString("
 export const leaseTokenOf = (jobId: string, secret: string): string => `${jobId}.${secret}`;
 
 /** What jobs.leaseToken and artifacts.leaseToken hold for a token. */
-export const hashLeaseToken = (token: string): string => createHash("sha256").update(token, "utf8").digest("hex");
+export const hashLeaseToken = (token: string): string => sha256Hex(token);
 
 /** The same hash, in SQL, from the job id column and the secret parameter (same bytes as hashLeaseToken). */
 export const leaseHashSql = (idColumn: string, secretParam: string) =>
