@@ -1,7 +1,7 @@
-// Our server as a child process (`node --import tsx src/main.ts`), for cases that measure the server
+// Our server as a child process (`node dist/main.js`, the build `npm start` runs), for cases that measure the server
 // process itself (its memory, as the kernel and V8 see it) or run several of them on one database;
 // the load generator stays in the benchmark process, so its memory and CPU are not the server's.
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,14 +26,25 @@ export interface ChildServerOptions {
   env?: Record<string, string>;
 }
 
+let built = false;
+
+/** Builds dist/ first when it is older than its sources (once per benchmark process). */
+function ensureBuilt(): void {
+  if (built) return;
+  const build = spawnSync(process.execPath, ["scripts/build-if-stale.mjs"], { cwd: repoRoot, stdio: "inherit" });
+  if (build.status !== 0) throw new Error("the server could not be built (npm run build)");
+  built = true;
+}
+
 /** One server process; resolves once it prints where to go. */
 export async function startChildServer(label: string, options: ChildServerOptions = {}): Promise<ChildServer> {
+  ensureBuilt();
   const db = options.databaseUrl ? null : await freshDatabase(label);
   const databaseUrl = options.databaseUrl ?? db!.url;
   const dataDir = mkdtempSync(join(tmpdir(), "jobs-bench-child-"));
   const child: ChildProcess = spawn(
     process.execPath,
-    ["--expose-gc", "--import", "./bench/memory-probe.mjs", "--import", "tsx", "src/main.ts"],
+    ["--expose-gc", "--import", "./bench/memory-probe.mjs", "dist/main.js"],
     {
       cwd: repoRoot,
       env: {

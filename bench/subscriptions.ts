@@ -4,7 +4,7 @@
 //     database's clock at the inserting statement, on this same machine) is one sample.
 //  2. memory per idle subscription with 5,000: the server process's resident memory (from /proc)
 //     before and after 5,000 connections, each with one jobUpdated subscription, divided by 5,000.
-// The server runs as a child process (`node --import tsx src/main.ts`) on a fresh PostgreSQL
+// The server runs as a child process (`node dist/main.js`, bench/child-server.ts) on a fresh PostgreSQL
 // database; the clients run here, so their memory is not counted.
 //
 //   npx tsx bench/subscriptions.ts [--quick] [--only latency|memory] [--connections N]

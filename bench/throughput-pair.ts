@@ -1,4 +1,4 @@
-// npx tsx bench/throughput-pair.ts [--jobs N] [--runs N] [--concurrency N] <ours> <peer>
+// npm run bench:pair -- [--jobs N] [--runs N] [--concurrency N] <ours> <peer>
 // Two systems of the throughput case (bench/cases/throughput.ts SYSTEMS, e.g. ours-runner-batched
 // graphile-worker-batched) side by side, ABBA order, without the case's other systems: a quicker
 // reading of one entry while working on it. Prints each run and the median of per-run ratios;
