@@ -11,8 +11,19 @@ import { type JobChange, JOBS_CHANNEL, parseJobChanges } from "./sql/notify.ts";
 
 const RESYNC = Symbol("resync");
 
+/** One subscription to one job's changes (an object, so one callback subscribed twice is two). */
+interface JobListener {
+  onChange: (change: JobChange) => void;
+}
+
 export class JobChangeHub {
   private readonly emitter = new EventEmitter();
+  /**
+   * Listeners of single jobs, by job id: a map, not emitter events, since jobs come and go by the
+   * thousand (an executor watches each job it runs) and an emitter keyed by job id keeps adding and
+   * deleting properties of one object.
+   */
+  private readonly byJob = new Map<string, Set<JobListener>>();
   private unlisten: Unlisten | undefined;
   /** When the connection last delivered something (or was made): nothing before it was missed. */
   private lastHeard = new Date();
@@ -32,7 +43,9 @@ export class JobChangeHub {
       (payload) => {
         this.lastHeard = new Date();
         for (const change of parseJobChanges(payload)) {
-          this.emitter.emit(change.jobId, change);
+          const listeners = this.byJob.get(change.jobId);
+          // A copy when several listen: one may unsubscribe another while it runs.
+          if (listeners) for (const l of listeners.size === 1 ? listeners : [...listeners]) l.onChange(change);
           this.emitter.emit("*", change);
         }
       },
@@ -47,12 +60,24 @@ export class JobChangeHub {
   async stop(): Promise<void> {
     await this.unlisten?.();
     this.emitter.removeAllListeners();
+    this.byJob.clear();
   }
 
   /** Calls onChange for every change of the job (or of every job with "*") until unsubscribed. */
   subscribe(jobId: string | "*", onChange: (change: JobChange) => void): () => void {
-    this.emitter.on(jobId, onChange);
-    return () => this.emitter.off(jobId, onChange);
+    if (jobId === "*") {
+      this.emitter.on(jobId, onChange);
+      return () => this.emitter.off(jobId, onChange);
+    }
+    const listener: JobListener = { onChange };
+    let listeners = this.byJob.get(jobId);
+    if (!listeners) this.byJob.set(jobId, (listeners = new Set()));
+    listeners.add(listener);
+    const of = listeners;
+    return () => {
+      of.delete(listener);
+      if (of.size === 0 && this.byJob.get(jobId) === of) this.byJob.delete(jobId);
+    };
   }
 
   /**
