@@ -11,6 +11,7 @@
 // once either way). A lost claim's token then finds LEASE_LOST. Completions stay durable.
 import { DEFAULT_LEASE_SECONDS, MAX_LEASE_SECONDS } from "@jobs-api/client";
 import type { Sql } from "../../../db/database.ts";
+import { epochMs } from "../../../jobs/local/columns.ts";
 import { selectWrittenJobs, toJob } from "../../../jobs/local/read-jobs.ts";
 import type { GenerationKind, JobRecord, JobState, PlanTier, ReasonerType } from "../../../jobs/model.ts";
 import { recordingChanges } from "../../../jobs/sql/notify.ts";
@@ -78,8 +79,9 @@ export interface ClaimedLease {
 
 /** What the statement returns: the job's columns, the lease, and the generation contract flattened by the join. */
 interface ClaimRow extends Omit<ClaimedJobRow, "generation"> {
-  leaseExpiresOn: Date;
-  dueOn: Date;
+  /** Epoch milliseconds (epochMs). */
+  leaseExpiresOn: number;
+  dueOn: number;
   gKind: GenerationKind | null;
   gRows: number | string | null;
   gDescription: string | null;
@@ -172,7 +174,8 @@ function claimValues(f: ClaimCriteria, secret: string, leaseSeconds: number): un
 }
 
 /** What an executor reads of its claimed jobs: the lease, the job's own columns, the generation contract. */
-const EXECUTOR_ANSWER = `select c."id", c."tenantId", c."reasonerType", c."state", c."revision", c."name", c."createdBy", c."payload", c."traceParent", c."leaseExpiresOn", c."dueOn",
+const EXECUTOR_ANSWER = `select c."id", c."tenantId", c."reasonerType", c."state", c."revision", c."name", c."createdBy", c."payload", c."traceParent",
+       ${epochMs('c."leaseExpiresOn"')} as "leaseExpiresOn", ${epochMs('c."dueOn"')} as "dueOn",
        g."kind" as "gKind", g."rows" as "gRows", g."description" as "gDescription", g."seed" as "gSeed", g."spec" as "gSpec",
        g."planTier" as "gPlanTier"
      from claimed c cross join async left join "generation_details" g on g."jobId" = c."id"`;

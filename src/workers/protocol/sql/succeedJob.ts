@@ -6,6 +6,7 @@
 // LEASE_LOST when the lease is). Executors finishing together share one statement and one commit
 // (WorkerProtocol coalesces them).
 import type { Sql } from "../../../db/database.ts";
+import { epochMs } from "../../../jobs/local/columns.ts";
 import { selectWrittenJobs, toJob } from "../../../jobs/local/read-jobs.ts";
 import { recordingChanges } from "../../../jobs/sql/notify.ts";
 import { nativeStateOf } from "../../../jobs/states.ts";
@@ -37,13 +38,14 @@ const ANSWER = selectWrittenJobs('"moved"', {
  * What an in-process executor reads of its finished jobs (no record: its runner never shows the job,
  * and building 40 columns per job cost the completion more than its update).
  */
-const LEAN_ANSWER = `select "id", "tenantId", "reasonerType", "startedOn" from "moved"`;
+const LEAN_ANSWER = `select "id", "tenantId", "reasonerType", ${epochMs('"startedOn"')} as "startedOn" from "moved"`;
 
 interface LeanRow {
   id: string;
   tenantId: string;
   reasonerType: CompletedJob["reasonerType"];
-  startedOn: Date | null;
+  /** Epoch milliseconds (epochMs). */
+  startedOn: number | null;
 }
 
 /**
@@ -87,8 +89,10 @@ export async function succeedJobs(
   const done = new Map<string, CompletedJob>();
   if (withRecords)
     for (const row of await sql.queryRecords(statement(ANSWER), values, toJob))
-      done.set(row.id, { ...succeeded(row), record: row });
-  else for (const row of await sql.query<LeanRow>(statement(LEAN_ANSWER), values)) done.set(row.id, succeeded(row));
+      done.set(row.id, { ...succeeded(row, row.startedOn), record: row });
+  else
+    for (const row of await sql.query<LeanRow>(statement(LEAN_ANSWER), values))
+      done.set(row.id, succeeded(row, row.startedOn === null ? null : new Date(row.startedOn)));
   return all.map((a) => {
     // A job named twice (one lease presented twice at once) succeeds once; the other call falls
     // through to completeJob and is told LEASE_LOST, as it would be one after the other.
@@ -98,11 +102,11 @@ export async function succeedJobs(
   });
 }
 
-const succeeded = (row: LeanRow): CompletedJob => ({
+const succeeded = (row: Omit<LeanRow, "startedOn">, startedOn: Date | null): CompletedJob => ({
   jobId: row.id,
   tenantId: row.tenantId,
   reasonerType: row.reasonerType,
   state: "SUCCEEDED",
   chargedCredits: null,
-  startedOn: row.startedOn,
+  startedOn,
 });
