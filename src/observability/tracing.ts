@@ -109,11 +109,26 @@ export interface SpanSpec {
 
 /**
  * Runs `fn` inside a span made active for everything it awaits (statements, nested spans); errors
- * mark the span and are rethrown. Without a tracer `fn` just runs.
+ * mark the span and are rethrown. Without a tracer `fn` just runs, its own promise answered as is
+ * (not wrapped in another: an executor's job passes through several of these).
  */
-export async function inSpan<T>(name: string, spec: SpanSpec, fn: (span: Span | undefined) => Promise<T>): Promise<T> {
+export function inSpan<T>(name: string, spec: SpanSpec, fn: (span: Span | undefined) => Promise<T>): Promise<T> {
   const tracer = activeTracer();
-  if (!tracer) return fn(undefined);
+  if (tracer) return inNewSpan(tracer, name, spec, fn);
+  try {
+    return fn(undefined);
+  } catch (err) {
+    // As an async function would: a throw is a rejection, never a throw at the caller.
+    return Promise.reject(err);
+  }
+}
+
+async function inNewSpan<T>(
+  tracer: Tracer,
+  name: string,
+  spec: SpanSpec,
+  fn: (span: Span | undefined) => Promise<T>,
+): Promise<T> {
   const span = tracer.startSpan(
     name,
     { kind: spec.kind ?? SpanKind.INTERNAL, attributes: spec.attributes ?? {}, links: spec.links ?? [] },
