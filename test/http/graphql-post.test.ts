@@ -333,6 +333,14 @@ describe("POST /graphql, handed directly and routed by express", () => {
         () => [claim(1), { query: `query($n: Int) { jobs(first: $n) { ${expanded} } }`, variables: { n: 500 } }],
       ],
       ["a query and a mutation", () => [{ query: "{ viewer { userId role } }" }, claim(1)]],
+      [
+        "a query without variables beside a failing mutation",
+        () => [{ query: "{ viewer { userId } }" }, complete("nope")],
+      ],
+      [
+        "a resolver's error without variables beside a mutation",
+        () => [{ query: '{ artifacts(jobId: "00000000-0000-0000-0000-000000000000") { id } }' }, claim(1)],
+      ],
       ["a lone mutation", () => claim(1)],
       ["a lone mutation that fails", () => complete("nope")],
     ])("answers %s alike", async (_name, body) => {
