@@ -4,7 +4,7 @@
 // reading of one entry while working on it. Prints each run and the median of per-run ratios;
 // writes nothing (the full case writes bench/results.json).
 import { parseArgs } from "node:util";
-import { SYSTEMS } from "./cases/throughput.ts";
+import { externalCpuPerJob, SYSTEMS } from "./cases/throughput.ts";
 import { assertPostgresReachable } from "./db.ts";
 import { median } from "./stats.ts";
 
@@ -27,8 +27,9 @@ for (let r = 0; r < runs; r++) {
   const rate: Record<string, number> = {};
   for (const system of order) rate[system] = await SYSTEMS[system]!(jobs, concurrency);
   ratios.push(rate[ours]! / rate[peer]!);
+  const cpu = externalCpuPerJob.get(concurrency)?.at(-1);
   console.log(
-    `run ${r + 1}/${runs}: ${ours} ${rate[ours]!.toFixed(0)} jobs/s, ${peer} ${rate[peer]!.toFixed(0)} jobs/s, ratio ${ratios.at(-1)!.toFixed(2)}`,
+    `run ${r + 1}/${runs}: ${ours} ${rate[ours]!.toFixed(0)} jobs/s, ${peer} ${rate[peer]!.toFixed(0)} jobs/s, ratio ${ratios.at(-1)!.toFixed(2)}${cpu === undefined ? "" : `; external CPU ${cpu.toFixed(0)} µs/job`}`,
   );
 }
 console.log(

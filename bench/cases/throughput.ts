@@ -88,6 +88,12 @@ const oursProtocolLoop: Drain = async (jobs, concurrency) => {
   }
 };
 
+/**
+ * CPU of this process (client and server together) per job during external drains, in µs, by jobs in
+ * flight: the rate follows it on this shared machine.
+ */
+export const externalCpuPerJob = new Map<number, number[]>();
+
 /** Our server with no executors, drained by external workers over GraphQL (the @jobs-api/client Worker). */
 const oursExternal: Drain = async (jobs, concurrency) => {
   const ours = await startOurServer("tp_external");
@@ -108,6 +114,7 @@ const oursExternal: Drain = async (jobs, concurrency) => {
     let done = 0;
     let failed = 0;
     const start = process.hrtime.bigint();
+    const cpu = process.cpuUsage();
     await worker.run(async () => ({ result: null }), {
       concurrency,
       signal: stop.signal,
@@ -117,6 +124,8 @@ const oursExternal: Drain = async (jobs, concurrency) => {
       },
     });
     const ms = msSince(start);
+    const { user, system } = process.cpuUsage(cpu);
+    externalCpuPerJob.set(concurrency, [...(externalCpuPerJob.get(concurrency) ?? []), (user + system) / jobs]);
     const succeeded = await countNoopJobs(s.db, "SUCCEEDED");
     if (failed || succeeded !== jobs)
       throw new Error(`external workers: ${succeeded} of ${jobs} jobs succeeded (${failed} not)`);
@@ -318,7 +327,7 @@ export const throughputCase: BenchCase = {
           peer: m[`graphile-worker@${n}`]!,
           minRatio: 1.0,
           target: ">= 1.0x",
-          note: `${externalJobs} jobs each; one claimJobs per free slots, one completeJobs per turn, keep-alive HTTP`,
+          note: `${externalJobs} jobs each; one claimJobs per free slots, one completeJobs per turn, keep-alive HTTP; CPU per job (client and server, one process) ${(externalCpuPerJob.get(n) ?? []).map((us) => us.toFixed(0)).join(", ")} µs`,
         }),
       ),
       ratioEntry({

@@ -20,7 +20,7 @@ import { accessRecordOf, beginAccess } from "../observability/access-log.ts";
 import { actAsOf, authenticateRequest } from "../security/authenticate.ts";
 import { limitRules } from "../security/limits.ts";
 import { accessLogPlugin } from "./plugins/access-log.ts";
-import { auditPlugin } from "./plugins/audit.ts";
+import { auditOperation, auditPlugin } from "./plugins/audit.ts";
 import { checkOperation, operationPolicyPlugin } from "./plugins/operation-policy.ts";
 import { requestMetricsPlugin } from "./plugins/request-metrics.ts";
 import { tracingPlugin } from "./plugins/tracing.ts";
@@ -30,7 +30,7 @@ import { sessionRouter } from "./session.ts";
 import { httpErrorAnswer, sendHttpError } from "./send-error.ts";
 import { graphiqlRouter, wantsGraphiQL } from "./graphiql.ts";
 import { graphqlRoute, MAX_BODY_BYTES } from "./graphql-route.ts";
-import { KnownQueries } from "./known-queries.ts";
+import { KnownOperations } from "./known-operations.ts";
 import { newRequestId } from "./request-id.ts";
 
 /** What express's `req.protocol` and `req.get("host")` give with "trust proxy" off, for any request. */
@@ -155,9 +155,9 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
     parseOptions: { maxTokens: services.config.limits.maxTokens },
     validationRules,
     formatError: (formatted, error) => errors.format(formatted, error),
-    // A plain query that succeeds is answered by graphql-route.ts's shortcut, which takes these
-    // plugins' steps for it itself (policy, metrics, access log; audit and tracing do not apply):
-    // a plugin added here that must see such queries needs its step in `shortcut` below too.
+    // Plain queries and mutations that succeed are answered by graphql-route.ts's shortcut, which
+    // takes these plugins' steps for them itself (policy, metrics, audit, access log; tracing turns
+    // the shortcut off): a plugin added here that must see them needs its step in `shortcut` too.
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       // Federated traces (ftv1) would carry resolver error messages to whoever asks; we trace with OpenTelemetry.
@@ -206,12 +206,14 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
     contextOf,
     shortcut: {
       schema,
-      queries: new KnownQueries(schema, { validationRules, maxTokens: services.config.limits.maxTokens }),
+      operations: new KnownOperations(schema, { validationRules, maxTokens: services.config.limits.maxTokens }),
       execute,
-      check: (ctx, query, variables, operationName) =>
-        checkOperation(schema, policy, ctx, query.document, variables, operationName),
-      answered: (seconds) =>
-        services.metrics.requestDuration.observe({ operation_type: "query", outcome: "ok" }, seconds),
+      check: (ctx, known, variables, operationName) =>
+        checkOperation(schema, policy, ctx, known.document, variables, operationName),
+      answered: (ctx, { operation }, variables, seconds) => {
+        services.metrics.requestDuration.observe({ operation_type: operation.operation, outcome: "ok" }, seconds);
+        auditOperation(services.audit, operation, variables, ctx, []);
+      },
     },
   });
 

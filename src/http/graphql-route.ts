@@ -13,7 +13,7 @@ import { activeTracer, contextOfTraceParent, inSpan } from "../observability/tra
 import { EXECUTED, type Execute } from "../schema/compiled-execution.ts";
 import type { Context } from "../schema/context.ts";
 import { answerBytes } from "../schema/pass-through.ts";
-import type { KnownQueries, KnownQuery } from "./known-queries.ts";
+import type { KnownOperation, KnownOperations } from "./known-operations.ts";
 import { answerWithRequestId } from "./request-id.ts";
 import { httpErrorAnswer, writeJson } from "./send-error.ts";
 
@@ -26,28 +26,36 @@ export interface GraphQLRouteOptions {
   maxBatch: number;
   /** The request's context; throws (an error Apollo answers) when the caller cannot be served. */
   contextOf(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<Context>;
-  /** What a known query needs to be answered without Apollo's pipeline (see known-queries.ts). */
-  shortcut: QueryShortcut;
+  /** What known operations need to be answered without Apollo's pipeline (see known-operations.ts). */
+  shortcut: OperationShortcut;
 }
 
-/** The steps Apollo's plugins take for a query that succeeds, taken by the route itself. */
-export interface QueryShortcut {
+/** The steps Apollo's plugins take for an operation that succeeds, taken by the route itself. */
+export interface OperationShortcut {
   schema: GraphQLSchema;
-  queries: KnownQueries;
+  operations: KnownOperations;
   /** The one executor Apollo runs too. */
   execute: Execute;
   /** The operation policy (cost, introspection): throws what Apollo would answer. */
   check(
     ctx: Context,
-    query: KnownQuery,
+    operation: KnownOperation,
     variables: Record<string, unknown> | undefined,
     operationName: string | null | undefined,
   ): void;
-  /** Counts and times a query answered without errors (what the request metrics plugin does). */
-  answered(seconds: number): void;
+  /**
+   * What the plugins do for an operation answered without errors: its request metrics, and a
+   * mutation's audit rows.
+   */
+  answered(
+    ctx: Context,
+    operation: KnownOperation,
+    variables: Record<string, unknown> | undefined,
+    seconds: number,
+  ): void;
 }
 
-/** A POST body the shortcut may answer: one operation, no extensions (persisted queries go to Apollo). */
+/** An operation the shortcut may answer (a POST body, or an element of a batch): no extensions (persisted queries go to Apollo). */
 interface PlainBody {
   query: string;
   variables?: Record<string, unknown> | null;
@@ -89,71 +97,104 @@ export function graphqlRoute({ apollo, logger, maxBatch, contextOf, shortcut }: 
   };
 
   /**
-   * A known query's answer, as Apollo would give it when it succeeds; anything else (the caller
-   * refused, the policy refusing, errors in the result) is answered by Apollo with the same context
-   * (and the result already executed), so errors keep their one formatting, logging and status.
+   * The answer of known operations (a POST body, or every element of a batch) as Apollo would give
+   * it when they all succeed; anything else (the caller refused, the policy refusing any of them,
+   * errors in any result) is answered by Apollo with the same context and the results already
+   * executed (nothing runs twice), so errors keep their one formatting, logging and status.
    */
   const answerKnown = async (
     req: IncomingMessage,
     res: ServerResponse,
     requestId: string,
-    body: PlainBody,
-    query: KnownQuery,
+    body: PlainBody | PlainBody[],
+    known: KnownOperation[],
   ) => {
     const start = performance.now();
     const context = contextOf(req, res, requestId);
     const byApollo = () => answer(req, res, requestId, body, () => context);
+    const pieces = Array.isArray(body) ? body : [body];
     let ctx: Context;
     try {
       ctx = await context;
-      shortcut.check(ctx, query, body.variables ?? undefined, body.operationName);
-    } catch {
-      return byApollo();
-    }
-    let result: Awaited<ReturnType<Execute>>;
-    try {
-      result = await shortcut.execute({
-        schema: shortcut.schema,
-        document: query.document,
-        contextValue: ctx,
-        variableValues: body.variables ?? {},
-        operationName: body.operationName,
+      // All checked before any runs: a refused one leaves the batch to Apollo with nothing executed.
+      pieces.forEach((piece, i) => {
+        shortcut.check(ctx, known[i]!, piece.variables ?? undefined, piece.operationName);
       });
     } catch {
-      // Thrown rather than answered (the database away before any resolver ran, say): Apollo runs
-      // it again and answers what it throws as every error is answered.
       return byApollo();
     }
-    if (result.errors?.length) {
-      (ctx as Context & { [EXECUTED]?: typeof result })[EXECUTED] = result;
+    // Each operation on its own copy of the context, as Apollo runs it (what execution writes there,
+    // a partial answer's errors, stays the operation's).
+    const contexts = pieces.map(() => Object.assign(Object.create(Object.getPrototypeOf(ctx)) as Context, ctx));
+    const executions = pieces.map((piece, i) =>
+      shortcut.execute({
+        schema: shortcut.schema,
+        document: known[i]!.document,
+        contextValue: contexts[i],
+        variableValues: piece.variables ?? {},
+        operationName: piece.operationName,
+      }),
+    );
+    const settled = await Promise.allSettled(executions);
+    if (settled.some((s) => s.status === "rejected" || s.value.errors?.length)) {
+      // Thrown (the database away before any resolver ran, say) or answered with errors: Apollo's
+      // executor hands each its outcome as it is, known by its variables (an empty object for an
+      // operation sent without: read as none everywhere).
+      (ctx as Context & { [EXECUTED]?: Map<unknown, unknown> })[EXECUTED] = new Map(
+        pieces.map((piece, i) => [(piece.variables ??= {}), executions[i]]),
+      );
       return byApollo();
     }
-    ctx.access?.operations.push(query.operation.name?.value ?? "anonymous");
+    const results = settled.map((s) => (s as PromiseFulfilledResult<Awaited<ReturnType<Execute>>>).value);
+    for (const { operation } of known) ctx.access?.operations.push(operation.name?.value ?? "anonymous");
     // An upstream's answer passed on is written as it came (it is what the line below would write);
-    // others as Apollo serializes a result (orderExecutionResultFields, prettyJSONStringify).
-    const written: Buffer | string =
-      answerBytes(result) ?? `${JSON.stringify({ data: result.data, extensions: result.extensions })}\n`;
+    // others as Apollo serializes a result (orderExecutionResultFields, prettyJSONStringify), and a
+    // batch as Apollo joins its answers.
+    const answers = results.map(
+      (result) => answerBytes(result) ?? `${JSON.stringify({ data: result.data, extensions: result.extensions })}\n`,
+    );
+    const written: Buffer | string = !Array.isArray(body)
+      ? answers[0]!
+      : answers.every((a) => typeof a === "string")
+        ? `[${answers.join(",")}]`
+        : Buffer.concat(["[", ...answers.flatMap((a, i) => (i ? [",", a] : [a])), "]"].map((a) => Buffer.from(a)));
     res.statusCode = 200;
     res.setHeader("cache-control", "no-store");
     res.setHeader("content-type", ANSWER_TYPE);
     res.setHeader("content-length", Buffer.byteLength(written));
     res.end(written);
-    shortcut.answered((performance.now() - start) / 1000);
+    const seconds = (performance.now() - start) / 1000;
+    pieces.forEach((piece, i) => {
+      shortcut.answered(contexts[i]!, known[i]!, piece.variables ?? undefined, seconds);
+    });
+  };
+
+  /** Every operation of the request, known, when the shortcut may take it; else null (Apollo answers). */
+  const knownOperations = (req: IncomingMessage, body: unknown): KnownOperation[] | null => {
+    if (
+      req.method !== "POST" ||
+      !isJsonRequest(req.headers["content-type"]) ||
+      !plainlyAccepted(req.headers.accept) ||
+      // Traced requests get Apollo's spans (tracingPlugin).
+      activeTracer()
+    )
+      return null;
+    const pieces = Array.isArray(body) ? body : [body];
+    // An empty batch is Apollo's error to answer.
+    if (pieces.length === 0) return null;
+    const known: KnownOperation[] = [];
+    for (const piece of pieces) {
+      const operation = isPlainBody(piece) && shortcut.operations.operationOf(piece.query, piece.operationName);
+      if (!operation) return null;
+      known.push(operation);
+    }
+    return known;
   };
 
   /** The request by the shortcut when it may take it, else by Apollo. */
   const route = (req: IncomingMessage, res: ServerResponse, requestId: string, body: unknown) => {
-    if (
-      req.method === "POST" &&
-      isPlainBody(body) &&
-      isJsonRequest(req.headers["content-type"]) &&
-      plainlyAccepted(req.headers.accept) &&
-      // Traced requests get Apollo's spans (tracingPlugin).
-      !activeTracer()
-    ) {
-      const query = shortcut.queries.queryOf(body.query, body.operationName);
-      if (query) return answerKnown(req, res, requestId, body, query);
-    }
+    const known = knownOperations(req, body);
+    if (known) return answerKnown(req, res, requestId, body as PlainBody | PlainBody[], known);
     return answer(req, res, requestId, body, () => contextOf(req, res, requestId));
   };
 

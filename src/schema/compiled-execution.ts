@@ -27,14 +27,16 @@ import { type ForwardPlan, forward, forwardPlan } from "./pass-through.ts";
 export type Execute = (args: ExecutionArgs) => Promise<ExecutionResult>;
 
 /**
- * The result of an operation the HTTP route executed itself and hands to Apollo to answer (its errors
- * are formatted, logged and counted as Apollo does); the gateway's executor returns it as it is.
+ * The outcomes of operations the HTTP route executed itself and hands to Apollo to answer (their
+ * errors are formatted, logged and counted as Apollo does), by the operation's variables object (the
+ * one parsed from its request body, which Apollo hands its executor as it is: one per operation of a
+ * batch); the gateway's executor returns such an outcome as it is.
  */
 export const EXECUTED = Symbol("executed");
 
 /** What a context may carry that execution reads. */
 interface ExecutionContextValue {
-  [EXECUTED]?: ExecutionResult;
+  [EXECUTED]?: Map<unknown, ExecutionResult | Promise<ExecutionResult>>;
   /** The request's OpenTelemetry context (tracing.ts): execution runs inside it. */
   trace?: OtelContext;
   /** Errors of a partial answer (an unavailable upstream in a merged list), added to the result's. */
@@ -158,7 +160,7 @@ export function compiledGateway(schema: GraphQLSchema, execute: Execute): Gatewa
         // The operation name the client asked for (rc.operationName is the resolved one's, null
         // when there is none to run), so graphql-js can say why there is none.
         executor: (rc) => {
-          const executed = (rc.context as ExecutionContextValue)[EXECUTED];
+          const executed = (rc.context as ExecutionContextValue)[EXECUTED]?.get(rc.request.variables);
           if (executed) return Promise.resolve(executed);
           return execute({
             schema,

@@ -5,8 +5,9 @@
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../helpers/backends.ts";
-import { createJob } from "../helpers/fixtures.ts";
-import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/server.ts";
+import { CLAIM_JOBS, COMPLETE_JOBS, REGISTER_WORKER } from "../../packages/client/src/operations.ts";
+import { createJob, createKey } from "../helpers/fixtures.ts";
+import { ADMIN_KEY, graphqlClient, startTestServer, type TestServer } from "../helpers/server.ts";
 
 async function until(done: () => boolean, ms = 5000): Promise<void> {
   const end = Date.now() + ms;
@@ -218,5 +219,135 @@ describe("POST /graphql, handed directly and routed by express", () => {
     } finally {
       changes.waitUntil = original;
     }
+  });
+
+  // Batches and mutations are answered by the route itself too (the Worker's turn is its completions
+  // and its next claim in one batched request): a request with an accept header to negotiate goes
+  // through Apollo's pipeline instead. Both ways must answer alike (status, headers, bytes), write the
+  // same audit rows and count the same request metrics, also when an operation fails or is refused.
+  describe("batched mutations, by the route and by Apollo's pipeline", () => {
+    const WORKER_QUEUE = "batch-queue";
+    let worker: Record<string, string>;
+    let workerId: string;
+    let cases = 0;
+    beforeAll(async () => {
+      const secret = await createKey(t.admin, "batch-worker", "WORKER");
+      worker = { "content-type": "application/json", authorization: `Bearer ${secret}` };
+      const registered = await graphqlClient(t.url, secret).request<{ registerWorker: { id: string } }>(
+        REGISTER_WORKER,
+        { input: { name: "batch", reasonerTypes: ["PREDICTIVE"], reasonerNames: [WORKER_QUEUE] } },
+      );
+      workerId = registered.registerWorker.id;
+    });
+
+    /** Request counts by their labels, from the server's request-duration histogram. */
+    async function requestCounts(): Promise<Map<string, number>> {
+      const res = await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+      const text = await res.text();
+      return new Map(
+        [...text.matchAll(/^jobs_graphql_request_duration_seconds_count(\{[^}]*\}) (\d+)/gm)].map((m) => [
+          m[1]!,
+          Number(m[2]),
+        ]),
+      );
+    }
+
+    /**
+     * One request: its answer with the ids of jobs and leases (and their times) masked, its audit
+     * rows and the request metrics it counted. Both ways use request ids of one length (errors name
+     * the id, and the answers' lengths must match).
+     */
+    async function turn(body: unknown, negotiated: boolean, requestId: string) {
+      const before = await requestCounts();
+      const headers = {
+        ...worker,
+        "x-request-id": requestId,
+        ...(negotiated ? { accept: "application/json, text/plain" } : {}),
+      };
+      const answer = await post("/graphql", JSON.stringify(body), headers);
+      const after = await requestCounts();
+      const counted = [...after].map(([labels, n]) => [labels, n - (before.get(labels) ?? 0)]).filter(([, n]) => n);
+      await t.server.services.audit.idle();
+      const audited = await t.server.services.db.query<{ operation: string; target: string | null }>(
+        `select "tenantId", "actor", "actorId", "role", "operation", "target", "outcome", "requestId"
+           from "audit_log" where "requestId" = $1 order by "operation", "target", "outcome"`,
+        [requestId],
+      );
+      const named = JSON.parse(
+        JSON.stringify(answer.body, (key, value) =>
+          ["id", "jobId", "token", "expiresOn", "createdOn", "name"].includes(key) && typeof value === "string"
+            ? `<${key}>`
+            : value,
+        ),
+      );
+      const rows = audited.map((row) => ({ ...row, requestId: "<request id>", target: row.target && "<target>" }));
+      // `seen` is what both ways must have alike; `body` as answered (its leases are used).
+      return { seen: { answer: { ...answer, body: named }, rows, counted }, body: answer.body };
+    }
+
+    const claim = (limit: number) => ({ query: CLAIM_JOBS, variables: { workerId, limit } });
+    const complete = (...tokens: string[]) => ({
+      query: COMPLETE_JOBS,
+      variables: { completions: tokens.map((leaseToken) => ({ leaseToken, result: { ok: true } })) },
+    });
+
+    it("answers a turn with nothing to claim alike", async () => {
+      const batch = [complete(), claim(8)];
+      const known = await turn(batch, false, "turn-k-1");
+      const negotiated = await turn(batch, true, "turn-n-1");
+      expect(known.seen.answer.body).toEqual([{ data: { completeJobs: [] } }, { data: { claimJobs: [] } }]);
+      expect(known.seen).toEqual(negotiated.seen);
+      expect(known.seen.rows.map((r) => r.operation)).toEqual(["claimJobs", "completeJobs"]);
+    });
+
+    it("answers a turn that claims and completes jobs alike", async () => {
+      const ways = [];
+      for (const [negotiated, id] of [
+        [false, "k"],
+        [true, "n"],
+      ] as const) {
+        await createJob(t.admin, "PREDICTIVE", 1, { reasonerName: WORKER_QUEUE });
+        await createJob(t.admin, "PREDICTIVE", 2, { reasonerName: WORKER_QUEUE });
+        const claimed = await turn([claim(2)], negotiated, `turn-${id}-2`);
+        const leases = (claimed.body as [{ data: { claimJobs: { token: string }[] } }])[0].data.claimJobs;
+        expect(leases).toHaveLength(2);
+        const completed = await turn([complete(...leases.map((l) => l.token)), claim(2)], negotiated, `turn-${id}-3`);
+        ways.push({ claimed: claimed.seen, completed: completed.seen });
+      }
+      expect(ways[0]).toEqual(ways[1]);
+      expect(ways[0]!.completed.answer.body).toMatchObject([
+        { data: { completeJobs: [{ state: "SUCCEEDED" }, { state: "SUCCEEDED" }] } },
+        { data: { claimJobs: [] } },
+      ]);
+    });
+
+    it.each([
+      ["a completion with a lost lease", () => [complete("nope"), claim(8)]],
+      ["variables that do not fit", () => [complete(), { query: CLAIM_JOBS, variables: { workerId, limit: "x" } }]],
+      [
+        "a claim of an unknown worker",
+        () => [claim(1), { query: CLAIM_JOBS, variables: { workerId: "nope", limit: 1 } }],
+      ],
+      [
+        "an operation over the cost limit beside a mutation",
+        () => [claim(1), { query: `query($n: Int) { jobs(first: $n) { ${expanded} } }`, variables: { n: 500 } }],
+      ],
+      ["a query and a mutation", () => [{ query: "{ viewer { userId role } }" }, claim(1)]],
+      [
+        "a query without variables beside a failing mutation",
+        () => [{ query: "{ viewer { userId } }" }, complete("nope")],
+      ],
+      [
+        "a resolver's error without variables beside a mutation",
+        () => [{ query: '{ artifacts(jobId: "00000000-0000-0000-0000-000000000000") { id } }' }, claim(1)],
+      ],
+      ["a lone mutation", () => claim(1)],
+      ["a lone mutation that fails", () => complete("nope")],
+    ])("answers %s alike", async (_name, body) => {
+      const n = ++cases;
+      const known = await turn(body(), false, `case-k-${n}`);
+      const negotiated = await turn(body(), true, `case-n-${n}`);
+      expect(known.seen).toEqual(negotiated.seen);
+    });
   });
 });

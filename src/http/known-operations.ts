@@ -1,9 +1,10 @@
-// Query documents already parsed and validated, by their text. Apollo's pipeline does per request
-// what a known document does not need again: it hashes the text (sha256) to find its cached parse,
-// builds a request context, clones ours, runs every plugin's hooks as promises and negotiates the
-// answer's type. For a plain POST of a query whose document is known valid, the HTTP route
-// (graphql-route.ts) runs the same checks and the same executor itself; anything else (a mutation, a
-// document with errors, an unusual request) goes through Apollo as before.
+// Documents already parsed and validated, by their text. Apollo's pipeline does per request what a
+// known document does not need again: it hashes the text (sha256) to find its cached parse, builds a
+// request context, clones ours per operation, runs every plugin's hooks as promises and negotiates
+// the answer's type. For a plain POST (one operation or a batch) of queries and mutations whose
+// documents are known valid, the HTTP route (graphql-route.ts) runs the same checks, the same
+// executor and the plugins' steps itself; anything else (a subscription, a document with errors, an
+// unusual request) goes through Apollo as before.
 import {
   type DocumentNode,
   type GraphQLSchema,
@@ -16,7 +17,7 @@ import {
 } from "graphql";
 import { LRUCache } from "lru-cache";
 
-export interface KnownQuery {
+export interface KnownOperation {
   document: DocumentNode;
   operation: OperationDefinitionNode;
 }
@@ -29,7 +30,7 @@ const MAX_DOCUMENTS = 1000;
 const MAX_TEXT_CHARS = 4_000_000;
 const MAX_NAMES_PER_DOCUMENT = 16;
 
-export class KnownQueries {
+export class KnownOperations {
   private readonly documents = new LRUCache<string, Known>({
     max: MAX_DOCUMENTS,
     maxSize: MAX_TEXT_CHARS,
@@ -47,8 +48,8 @@ export class KnownQueries {
     this.maxTokens = options.maxTokens;
   }
 
-  /** The query operation `text` names, valid against the schema; null when Apollo must answer. */
-  queryOf(text: string, operationName: string | null | undefined): KnownQuery | null {
+  /** The query or mutation `text` names, valid against the schema; null when Apollo must answer. */
+  operationOf(text: string, operationName: string | null | undefined): KnownOperation | null {
     if (text.length > MAX_TEXT_CHARS) return null;
     let known = this.documents.get(text);
     if (known === undefined) this.documents.set(text, (known = this.check(text)));
@@ -57,7 +58,8 @@ export class KnownQueries {
     let operation = known.operations.get(name);
     if (operation === undefined) {
       const found = getOperationAST(known.document, operationName);
-      operation = found?.operation === "query" ? found : null;
+      // Subscriptions are refused over HTTP, by Apollo (operation-policy.ts).
+      operation = found && found.operation !== "subscription" ? found : null;
       // Names no operation has are not remembered beyond a few (a client could send any).
       if (operation || known.operations.size < MAX_NAMES_PER_DOCUMENT) known.operations.set(name, operation);
     }
