@@ -83,10 +83,11 @@ export async function startOurServer(label: string, env: Record<string, string> 
 
 /**
  * Inserts `count` waiting no-op jobs in ONE statement, with exactly the rows createJob makes for a
- * PRESCRIPTIVE job (the job in QUEUED at statusSeq 2 and revision 1, its CREATED and QUEUED history
- * rows; no grant row, which only agent jobs get). Ids are uuidv7, as the API makes them. With `notify`, each job's
- * change is recorded for sending too, as createJob records it (bulk loads made before the workers
- * start skip it); through the server's own database handle, its notifier then sends them.
+ * PRESCRIPTIVE job: the job in QUEUED at statusSeq 2 and revision 1, its CREATED and QUEUED history
+ * entries implied by the row ("impliedHistory" 2), so no history row; no grant row, which only agent
+ * jobs get. Ids are uuidv7, as the API makes them. With `notify`, each job's change is recorded for
+ * sending too, as createJob records it (bulk loads made before the workers start skip it); through
+ * the server's own database handle, its notifier then sends them.
  */
 export async function insertNoopJobs(
   sql: Sql,
@@ -98,15 +99,11 @@ export async function insertNoopJobs(
   const text = (record?: ChangeRecord) =>
     `with made as (
        insert into "jobs" ("id", "tenantId", "reasonerType", "reasonerName", "name", "state", "nativeState", "createdBy",
-                           "payload", "queue", "priority", "statusSeq", "revision")
+                           "payload", "queue", "priority", "statusSeq", "impliedHistory", "revision")
        select ($1::uuid[])[i], $2::uuid, 'PRESCRIPTIVE', '${NOOP_QUEUE}', null, 'QUEUED', 'QUEUED', $3::text,
-              jsonb_build_object('i', i), '${NOOP_QUEUE}', 0, 2, 1
+              jsonb_build_object('i', i), '${NOOP_QUEUE}', 0, 2, 2, 1
        from generate_series(1, cardinality($1::uuid[])) i
        returning "id", "tenantId", "reasonerType", "state", "revision"
-     ), history as (
-       insert into "job_status_changes" ("jobId", "seq", "state", "nativeState", "createdById")
-       select m."id", s.seq, s.state::"JobState", s.state, $3::text
-       from made m cross join (values (1, 'CREATED'), (2, 'QUEUED')) as s(seq, state)
      )${record ? `, ${record.jobs("made")}` : ""}
      select count(*)::int as n from made m`;
   const rows = await sql.query<{ n: number }>(options.notify ? recordingChanges(text, { createsJobs: true }) : text(), [

@@ -245,7 +245,7 @@ export const createsCase: BenchCase = {
         minRatio: 1.0,
         target: ">= 1.0x",
         runs: o.runs,
-        note: `${bulkJobs} jobs per run, one request at a time over HTTP; each job with its status history and change notification (no-op jobs are PRESCRIPTIVE: no grant row, which only agent jobs get)`,
+        note: `${bulkJobs} jobs per run, one request at a time over HTTP; each job with its change notification, its row implying its first status-history entries (no-op jobs are PRESCRIPTIVE: no grant row, which only agent jobs get)`,
       }),
       ratioEntry({
         name: `creates: createJob from ${CLIENTS} concurrent clients vs graphile-worker addJob from a pool of ${CLIENTS}`,

@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import { uuidv7 } from "uuidv7";
 import type { Database } from "../db/database.ts";
+import { statusHistoryOf } from "../jobs/local/expansions.ts";
 import type { JobRecord } from "../jobs/model.ts";
 import {
   buildEvidenceBundle,
@@ -218,7 +219,7 @@ export class EvidenceService {
   /** The job's history as recorded: every state it passed through, then every log line, in order. */
   private async runLog(jobId: string): Promise<object[]> {
     const [statuses, lines] = await Promise.all([
-      this.db.prisma.jobStatusChange.findMany({ where: { jobId }, orderBy: { seq: "asc" } }),
+      statusHistoryOf(this.db, [jobId]).then(([history]) => history!),
       this.db.prisma.jobLogLine.findMany({ where: { jobId }, orderBy: { seq: "asc" } }),
     ]);
     return [

@@ -93,6 +93,20 @@ export function initialStates(reasonerType: ReasonerType): JobState[] {
   }
 }
 
+/**
+ * The status-history entries a new job starts with (seq 1 onwards), one per initial state. They are
+ * implied by the job's row, not stored (its "impliedHistory" counts them; jobs/local/expansions.ts
+ * reads them back from this list, by "createdBy" at "createdOn").
+ */
+export function initialHistory(reasonerType: ReasonerType): { seq: number; state: JobState; nativeState: string }[] {
+  // initialStates names only states the family has.
+  return initialStates(reasonerType).map((state, i) => ({
+    seq: i + 1,
+    state,
+    nativeState: nativeStateOf(reasonerType, state)!,
+  }));
+}
+
 /** Where a job waits to be claimed (and goes back to when its lease is lost). */
 export function waitingState(reasonerType: ReasonerType): JobState {
   return initialStates(reasonerType).at(-1) as JobState;

@@ -10,7 +10,7 @@ import type { Prisma } from "../../src/generated/prisma/client.ts";
 import { jobInclude, toJobRecord } from "../../src/jobs/local/rows.ts";
 import { selectListedJobs, selectVisibleJobs } from "../../src/jobs/local/read-jobs.ts";
 import type { JobFilter, JobRecord, Viewer } from "../../src/jobs/model.ts";
-import { TERMINAL_STATES } from "../../src/jobs/states.ts";
+import { initialHistory, TERMINAL_STATES } from "../../src/jobs/states.ts";
 import { type JobSight, listingSight, readingSight } from "../../src/jobs/visibility.ts";
 import { backends } from "../helpers/backends.ts";
 import { createJob, REASONER_TYPES } from "../helpers/fixtures.ts";
@@ -202,10 +202,49 @@ describe.each(backends)("plain SQL reads on $name", (backend) => {
     const some = [...ids.slice(0, 7), "00000000-0000-0000-0000-000000000000"];
     const group = <T extends { jobId: string | null }>(rows: T[]) =>
       some.map((id) => rows.filter((r) => r.jobId === id));
-    const history = await db.prisma.jobStatusChange.findMany({
+    const stored = await db.prisma.jobStatusChange.findMany({
       where: { jobId: { in: some } },
       orderBy: [{ jobId: "asc" }, { seq: "asc" }],
     });
+    // A job's first entries are implied by its row (its family's initial states, by its creator at
+    // its creation), the rest stored; each job here is new (its initial entries implied) but for one
+    // whose entries were all stored, as before they were implied.
+    await db.query(
+      `with old as (update "jobs" set "impliedHistory" = 0 where "id" = $1::uuid returning *)
+       insert into "job_status_changes" ("jobId", "seq", "state", "nativeState", "message", "agentId", "createdById", "createdOn")
+       select "id", s.seq, s.state::"JobState", s.state, 'stored', null, "createdBy", "createdOn" - interval '1 ms'
+       from old, (values (1, 'CREATED'), (2, 'QUEUED')) as s(seq, state)`,
+      [some[1]],
+    );
+    const jobs = await db.prisma.job.findMany({ where: { id: { in: some } } });
+    const implied = jobs.flatMap((job) =>
+      initialHistory(job.reasonerType)
+        .slice(0, job.impliedHistory)
+        .map((e) => ({
+          jobId: job.id,
+          seq: e.seq,
+          state: e.state,
+          nativeState: e.nativeState,
+          message: null,
+          agentId: null,
+          createdById: job.createdBy,
+          createdOn: job.createdOn,
+        })),
+    );
+    const history = [
+      ...implied,
+      ...(await db.prisma.jobStatusChange.findMany({
+        where: { jobId: { in: some } },
+        orderBy: [{ jobId: "asc" }, { seq: "asc" }],
+      })),
+    ].sort((a, b) => (a.jobId < b.jobId ? -1 : a.jobId > b.jobId ? 1 : a.seq - b.seq));
+    // Only the rows this suite wrote were stored; none of the new jobs' own.
+    expect(stored.map((h) => h.seq)).toEqual(stored.map(() => 10));
+    expect(history.filter((h) => h.jobId === some[1]).map((h) => [h.seq, h.state, h.message])).toEqual([
+      [1, "CREATED", "stored"],
+      [2, "QUEUED", "stored"],
+      [10, "RUNNING", null],
+    ]);
     expectSame(await expansions.statusHistory(some), group(history));
     const artifacts = await db.prisma.artifact.findMany({
       where: { jobId: { in: some }, purpose: "output" },

@@ -30,7 +30,9 @@ function expectedUdt(field: (typeof models)[number]["fields"][number]): string {
       ? "uuid"
       : native === "Timestamptz"
         ? "timestamptz"
-        : SCALAR_UDT[field.type]!;
+        : native === "SmallInt"
+          ? "int2"
+          : SCALAR_UDT[field.type]!;
   if (field.isList) udt = `_${udt}`;
   return udt;
 }

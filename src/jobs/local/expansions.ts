@@ -1,5 +1,5 @@
 // Batch reads of everything that hangs off a job: one statement per expansion per page.
-import type { Database } from "../../db/database.ts";
+import type { Database, Sql } from "../../db/database.ts";
 import type {
   AccessGrantRecord,
   ArchiveChangeRecord,
@@ -16,6 +16,8 @@ import type {
   SealRecord,
   StatusChangeRecord,
 } from "../gateway.ts";
+import { ReasonerTypes } from "../model.ts";
+import { initialHistory } from "../states.ts";
 import { artifactRows } from "./artifact-rows.ts";
 import { enumText, plain, recordReader, timestamp } from "./columns.ts";
 
@@ -29,8 +31,32 @@ const statusChanges = recordReader<StatusChangeRecord>({
   createdById: plain(),
   createdOn: timestamp(),
 });
-const STATUS_HISTORY = `select ${statusChanges.select("h")} from "job_status_changes" h
-  where h."jobId" = any($1::uuid[]) order by h."jobId", h."seq"`;
+/**
+ * Every family's initial entries as SQL rows, made once from states.ts: a job's first
+ * "impliedHistory" entries are these, by its creator at its creation (nothing stored them).
+ */
+const INITIAL_HISTORY = Object.values(ReasonerTypes)
+  .flatMap((type) =>
+    initialHistory(type).map(
+      (e) => `('${type}'::"ReasonerType", ${e.seq}, '${e.state}'::"JobState", '${e.nativeState}')`,
+    ),
+  )
+  .join(", ");
+const STATUS_HISTORY = `select ${statusChanges.select("h")} from (
+    select j."id" as "jobId", i."seq", i."state", i."nativeState", null::text as "message", null::text as "agentId",
+      j."createdBy" as "createdById", j."createdOn"
+    from "jobs" j join (values ${INITIAL_HISTORY}) as i("reasonerType", "seq", "state", "nativeState")
+      on i."reasonerType" = j."reasonerType" and i."seq" <= j."impliedHistory"
+    where j."id" = any($1::uuid[])
+    union all
+    select "jobId", "seq", "state", "nativeState", "message", "agentId", "createdById", "createdOn"
+    from "job_status_changes" where "jobId" = any($1::uuid[])) h
+  order by h."jobId", h."seq"`;
+
+/** The status history of each of `jobIds` (implied entries, then stored ones), oldest first. */
+export async function statusHistoryOf(sql: Sql, jobIds: readonly string[]): Promise<StatusChangeRecord[][]> {
+  return groupBy(jobIds, await sql.queryRecords(STATUS_HISTORY, [jobIds], statusChanges.read));
+}
 
 const events = recordReader<JobEventRecord>({
   jobId: plain(),
@@ -65,10 +91,7 @@ export function localExpansions(db: Database): JobExpansions {
     // the number of ids) into exactly the records Prisma's findMany made, by name through their
     // column lists (columns.ts): a page of 50 jobs maps hundreds of rows, and Prisma's row mapping
     // cost more than the statements.
-    async statusHistory(jobIds) {
-      const rows = await db.queryRecords(STATUS_HISTORY, [jobIds], statusChanges.read);
-      return groupBy(jobIds, rows);
-    },
+    statusHistory: (jobIds) => statusHistoryOf(db, jobIds),
     async events(jobIds, w: EventWindow) {
       const rows = await db.queryRecords(EVENTS, [jobIds, w.stream, w.afterSeq, w.first + 1], events.read);
       return groupBy(jobIds, rows);

@@ -11,7 +11,16 @@ export type JobRow = Prisma.JobGetPayload<{ include: typeof jobInclude }>;
 
 /** Drops what must never leave the server (the lease token), bookkeeping counters and the creating trace. */
 export function toJobRecord(row: JobRow): JobRecord {
-  const { leaseToken: _secret, statusSeq: _s, eventSeq: _e, logSeq: _l, runAfter: _r, traceParent: _t, ...job } = row;
+  const {
+    leaseToken: _secret,
+    statusSeq: _s,
+    impliedHistory: _i,
+    eventSeq: _e,
+    logSeq: _l,
+    runAfter: _r,
+    traceParent: _t,
+    ...job
+  } = row;
   return job;
 }
 

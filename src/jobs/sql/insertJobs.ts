@@ -1,17 +1,20 @@
-// Creating jobs, one or a thousand, in ONE statement: the idempotency keys, the jobs, their status
-// history, owner grants and family rows, and the recorded change notification are data-modifying
-// CTEs of the same statement (rows travel as one JSON array per table), and the answer is built
-// from the rows it inserted (RETURNING), not read back.
+// Creating jobs, one or a thousand, in ONE statement: the idempotency keys, the jobs, owner grants
+// and family rows, and the recorded change notification are data-modifying CTEs of the same
+// statement (rows travel as one JSON array per table), and the answer is built from the rows it
+// inserted (RETURNING), not read back.
 //
 // Only agent jobs get an OWNER grant row: the creator's sight and rights come from "createdBy"
 // (jobs/visibility.ts, jobs/local/access.ts), and the grant list is shown and managed on agent jobs
 // only (AgentJob.access), where the owner's row is listed; for other families the row was written
 // for nobody to read.
+//
+// No status-history row is written: a new job's first entries (its family's initial states) are
+// implied by its row, which says how many in "impliedHistory" (jobs/local/expansions.ts reads them).
 import { uuidv7 } from "uuidv7";
 import type { SignalledStatement } from "../../db/commit-signals.ts";
 import type { Sql } from "../../db/database.ts";
 import { selectWrittenJobs, toJob } from "../local/read-jobs.ts";
-import type { JobRecord, ReasonerType, Viewer } from "../model.ts";
+import type { JobRecord, Viewer } from "../model.ts";
 import type { NewJob } from "../new-job.ts";
 import { initialStates, nativeStateOf } from "../states.ts";
 import { recordingChanges } from "./notify.ts";
@@ -40,7 +43,7 @@ type FamilyTable = (typeof FAMILY_TABLES)[number][0];
 
 /** The jobs columns a new job sets, as json_to_recordset reads them from the JSON rows. */
 const JOB_FIELDS =
-  '"id" uuid, "reasonerType" "ReasonerType", "reasonerName" text, "name" text, "state" "JobState", "nativeState" text, "timeoutMins" int, "payload" jsonb, "queue" text, "priority" int, "parentJobId" uuid, "statusSeq" int, "key" text, "hash" text';
+  '"id" uuid, "reasonerType" "ReasonerType", "reasonerName" text, "name" text, "state" "JobState", "nativeState" text, "timeoutMins" int, "payload" jsonb, "queue" text, "priority" int, "parentJobId" uuid, "statusSeq" int, "impliedHistory" int, "key" text, "hash" text';
 
 /** Rows of one family table sharing the same defined columns (an absent column keeps its default). */
 interface FamilyGroup {
@@ -87,22 +90,10 @@ function familyGroups(jobs: readonly JobToInsert[]): FamilyGroup[] {
   return [...groups.values()];
 }
 
-/** The status-history rows every new job of these families starts with. */
-function historyOf(families: Iterable<ReasonerType>): Row[] {
-  return [...families].flatMap((reasonerType) =>
-    initialStates(reasonerType).map((state, i) => ({
-      reasonerType,
-      seq: i + 1,
-      state,
-      nativeState: nativeStateOf(reasonerType, state),
-    })),
-  );
-}
-
 const quoted = (columns: readonly string[]) => columns.map((c) => `"${c}"`).join(", ");
 
 /**
- * The statement for a batch whose family rows fall into `groups` (their JSON is $7 onwards). Built
+ * The statement for a batch whose family rows fall into `groups` (their JSON is $6 onwards). Built
  * once per shape: the same text is then prepared once per connection.
  */
 function statementFor(groups: readonly FamilyGroup[]): SignalledStatement {
@@ -112,7 +103,7 @@ function statementFor(groups: readonly FamilyGroup[]): SignalledStatement {
     const reads = FAMILY_TABLES.find(([table]) => table === group.table)![1];
     if (reads) written.set(group.table, [...(written.get(group.table) ?? []), name]);
     return `${name} as (insert into "${group.table}" (${quoted(group.columns)})
-       select ${quoted(group.columns)} from json_populate_recordset(null::"${group.table}", $${7 + k}::json)
+       select ${quoted(group.columns)} from json_populate_recordset(null::"${group.table}", $${6 + k}::json)
        where "jobId" in (select "id" from "new_jobs")${reads ? " returning *" : ""})`;
   });
   const sources = Object.fromEntries(
@@ -131,16 +122,11 @@ function statementFor(groups: readonly FamilyGroup[]): SignalledStatement {
        on conflict do nothing returning "jobId"),
      "new_jobs" as (
        insert into "jobs" ("id", "tenantId", "reasonerType", "reasonerName", "name", "state", "nativeState", "createdBy",
-         "timeoutMins", "payload", "queue", "priority", "parentJobId", "traceParent", "statusSeq", "revision")
+         "timeoutMins", "payload", "queue", "priority", "parentJobId", "traceParent", "statusSeq", "impliedHistory", "revision")
        select i."id", $2::uuid, i."reasonerType", i."reasonerName", i."name", i."state", i."nativeState", $3,
-         i."timeoutMins", i."payload", i."queue", i."priority", i."parentJobId", $5, i."statusSeq", 1
+         i."timeoutMins", i."payload", i."queue", i."priority", i."parentJobId", $5, i."statusSeq", i."impliedHistory", 1
        from "input" i where i."key" is null or i."id" in (select "jobId" from "claimed_keys")
        returning *),
-     "history" as (
-       insert into "job_status_changes" ("jobId", "seq", "state", "nativeState", "createdById")
-       select j."id", s."seq", s."state", s."nativeState", $3 from "new_jobs" j
-       join json_to_recordset($6::json) as s("reasonerType" "ReasonerType", "seq" int, "state" "JobState", "nativeState" text)
-         on s."reasonerType" = j."reasonerType"),
      "owners" as (
        insert into "access_grants" ("jobId", "subjectId", "email", "relation")
        select "id", $3, $4, 'OWNER' from "new_jobs" where "reasonerType" = 'AGENT'),
@@ -179,7 +165,9 @@ export async function insertJobs(sql: Sql, jobs: readonly JobToInsert[], context
       queue: job.queue,
       priority: job.priority,
       parentJobId: job.parentJobId ?? null,
+      // Every entry so far is implied by the row.
       statusSeq: states.length,
+      impliedHistory: states.length,
       key: job.idempotencyKey,
       // Read only for a keyed job (its key row's fingerprint); a keyless one sends none.
       hash: job.idempotencyKey ? (job.requestHash ?? job.id) : null,
@@ -193,7 +181,6 @@ export async function insertJobs(sql: Sql, jobs: readonly JobToInsert[], context
       viewer.userId,
       viewer.email,
       context.traceParent,
-      JSON.stringify(historyOf(new Set(jobs.map((j) => j.reasonerType)))),
       ...groups.map((g) => JSON.stringify(g.rows)),
     ],
     toJob,
