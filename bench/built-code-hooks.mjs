@@ -1,7 +1,8 @@
 // The resolve hook of bench/built-code.mjs: src/**/*.ts -> dist/**/*.js and
-// packages/client/src/**/*.ts -> packages/client/dist/**/*.js, when the compiled file exists.
+// packages/client/src/**/*.ts -> packages/client/dist/**/*.js; a module not built is an error, not a
+// silent fall-back to the source.
 import { existsSync } from "node:fs";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 
 const root = new URL("../", import.meta.url).href;
 const MAPS = [
@@ -15,7 +16,7 @@ export async function resolve(specifier, context, nextResolve) {
     if (!resolved.url.startsWith(from) || !resolved.url.endsWith(".ts")) continue;
     const url = `${to}${resolved.url.slice(from.length, -3)}.js`;
     if (!existsSync(fileURLToPath(url))) throw new Error(`${url} is not built: run npm run build`);
-    return { url: pathToFileURL(fileURLToPath(url)).href, format: "module", shortCircuit: true };
+    return { url, format: "module", shortCircuit: true };
   }
   return resolved;
 }
