@@ -42,16 +42,23 @@ const DETAILS: Record<DetailField, { table: string; alias: string; fields: objec
 /** Enum columns of the detail tables, read as text. */
 const DETAIL_ENUMS = new Set(["kind", "planTier", "archiveStatus"]);
 
-/** A detail row as the object Prisma includes, or null when the job has none (JSON: no dates, checked by read-sql.test.ts). */
-function detail<K extends DetailField>(field: K): Column<JobRead[K]> {
+/**
+ * A detail row as the object Prisma includes, or null when the job has none (JSON: no dates, checked
+ * by read-sql.test.ts), read from `from` (the table, or rows a statement just wrote). A scalar
+ * subquery rather than a left join: the planner then plans one relation, not a join of five (a join
+ * cost a page read four times its planning, and pages keep custom plans), and probes the detail
+ * index only for the rows the page returns.
+ */
+function detailObject(field: DetailField, job: string, from = `"${DETAILS[field].table}"`): string {
   const { alias, fields } = DETAILS[field];
   const pairs = Object.keys(fields).map(
     (name) => `'${name}', ${alias}."${name}"${DETAIL_ENUMS.has(name) ? "::text" : ""}`,
   );
-  return {
-    ...plain<JobRead[K]>(),
-    sql: () => `case when ${alias}."jobId" is null then null else json_build_object(${pairs.join(", ")}) end`,
-  };
+  return `(select json_build_object(${pairs.join(", ")}) from ${from} ${alias} where ${alias}."jobId" = ${job}."id")`;
+}
+
+function detail<K extends DetailField>(field: K): Column<JobRead[K]> {
+  return { ...plain<JobRead[K]>(), sql: (job) => detailObject(field, job) };
 }
 
 /** Every field of a job read, in Prisma's order (its columns, then jobInclude's details). */
@@ -94,25 +101,19 @@ const jobs = recordReader(JOB_COLUMNS);
 export const toJob = (row: unknown[]): JobRecord => jobs.read(row);
 
 /**
- * The select list and joins, for jobs of `types` (all when undefined): the detail tables of other
- * families are not joined (their columns read as null), since their jobs cannot have such rows; a
- * page of one family then probes no detail index at all.
+ * The select list, for jobs of `types` (all when undefined), from `from` (jobs aliased j): the detail
+ * tables of other families are not read (their columns read as null), since their jobs cannot have
+ * such rows; a page of one family then probes no detail index at all.
  */
-function selectFrom(types?: readonly ReasonerType[]): string {
-  const joined = (Object.keys(DETAILS) as DetailField[]).filter(
-    (field) => !types || types.includes(DETAILS[field].family),
+function selectFrom(types?: readonly ReasonerType[], from = JOBS): string {
+  const unread = new Set<string>(
+    (Object.keys(DETAILS) as DetailField[]).filter((field) => types && !types.includes(DETAILS[field].family)),
   );
-  const unjoined = new Set<string>((Object.keys(DETAILS) as DetailField[]).filter((f) => !joined.includes(f)));
-  return (
-    `select ${jobs.select("j", (name) => (unjoined.has(name) ? "null::json" : undefined))} from "jobs" j ` +
-    joined
-      .map(
-        (field) =>
-          `left join "${DETAILS[field].table}" ${DETAILS[field].alias} on ${DETAILS[field].alias}."jobId" = j."id"`,
-      )
-      .join(" ")
-  );
+  return `select ${jobs.select("j", (name) => (unread.has(name) ? "null::json" : undefined))} from ${from}`;
 }
+const JOBS = `"jobs" j`;
+/** The rows the agent filters' conditions read (agent_details as da) beside the job's. */
+const JOBS_WITH_AGENT = `"jobs" j join "agent_details" da on da."jobId" = j."id"`;
 const SELECT = selectFrom();
 
 /**
@@ -127,17 +128,13 @@ export function selectWrittenJobs(
   /** More columns after the job's (toJob ignores them): the caller reads them from the row's end. */
   extra = "",
 ): string {
-  const fields = Object.keys(DETAILS) as DetailField[];
-  const absent = new Set<string>(fields.filter((field) => !details[DETAILS[field].table]));
-  return (
-    `select ${jobs.select("j", (name) => (absent.has(name) ? "null::json" : undefined))}${extra ? `, ${extra}` : ""} from ${source} j ` +
-    fields
-      .flatMap((field) => {
-        const from = details[DETAILS[field].table];
-        return from ? [`left join ${from} ${DETAILS[field].alias} on ${DETAILS[field].alias}."jobId" = j."id"`] : [];
-      })
-      .join(" ")
-  );
+  const fromOf = (name: string) => {
+    const field = name as DetailField;
+    if (!(field in DETAILS)) return undefined;
+    const from = details[DETAILS[field].table];
+    return from ? detailObject(field, "j", from) : "null::json";
+  };
+  return `select ${jobs.select("j", fromOf)}${extra ? `, ${extra}` : ""} from ${source} j`;
 }
 
 /** The jobs of `ids` the viewer may see (readingSight), in no particular order: load and loadOne. */
@@ -176,6 +173,9 @@ function listedConditions(filter: JobFilter, viewer: Viewer): Conditions {
   return where;
 }
 
+/** Whether the filter's conditions read agent_details (da): only agent jobs can then match. */
+const readsAgentDetails = (filter: JobFilter) => Boolean(filter.assignedAgentId || filter.archiveStatus);
+
 /** Newest first, after a position, at most `limit` jobs the viewer may list (listingSight). */
 export async function selectListedJobs(
   sql: Sql,
@@ -193,13 +193,12 @@ export async function selectListedJobs(
     );
   }
   const limitParam = where.param(limit);
-  // Agent filters read agent_details, so only agent jobs can match: join just that table.
-  const agentOnly = filter.assignedAgentId || filter.archiveStatus;
+  const agentOnly = readsAgentDetails(filter);
   const types = agentOnly ? ["AGENT" as const] : filter.reasonerTypes ? [...filter.reasonerTypes].sort() : undefined;
   const text = where.text(
     `listed:${types?.join(",") ?? "all"}`,
     () =>
-      `${selectFrom(types)} where ${where.parts.join(" and ")} order by j."createdOn" desc, j."id" desc limit ${limitParam}`,
+      `${selectFrom(types, agentOnly ? JOBS_WITH_AGENT : JOBS)} where ${where.parts.join(" and ")} order by j."createdOn" desc, j."id" desc limit ${limitParam}`,
   );
   return sql.queryRecords(text, where.values, toJob);
 }
@@ -228,11 +227,7 @@ export async function countListedJobs(
   exactUpTo: number,
 ): Promise<JobCount> {
   const where = listedConditions(filter, viewer);
-  // The agent filters' conditions read agent_details (da), as the list's do.
-  const from =
-    filter.assignedAgentId || filter.archiveStatus
-      ? `"jobs" j join "agent_details" da on da."jobId" = j."id"`
-      : `"jobs" j`;
+  const from = readsAgentDetails(filter) ? JOBS_WITH_AGENT : JOBS;
   const values = [...where.values];
   // The count's cap is its last parameter, given per call.
   const cap = `$${values.length + 1}`;
@@ -247,17 +242,22 @@ export async function countListedJobs(
     return row?.n ?? 0;
   };
   const shortWalk = Math.min(ALWAYS_EXACT_UP_TO, exactUpTo);
-  const few = await countUpTo(shortWalk);
-  if (few <= shortWalk) return { value: few, estimated: false };
-  const plan = await sql.query<{ "QUERY PLAN": Plan | string }>(
+  // The short walk and the plan run side by side (two pooled connections; the walk first, for an
+  // embedded database's one): a large count then costs the slower of the two statements, not both;
+  // a small one leaves its plan unread.
+  const walked = countUpTo(shortWalk);
+  const planned = sql.query<{ "QUERY PLAN": Plan | string }>(
     where.text("estimate", () => `explain (format json) select 1 from ${from} where ${where.parts.join(" and ")}`),
     values,
   );
-  const raw = plan[0]?.["QUERY PLAN"];
+  planned.catch(() => undefined); // awaited below only when the walk goes past shortWalk
+  const few = await walked;
+  if (few <= shortWalk) return { value: few, estimated: false };
+  const raw = (await planned)[0]?.["QUERY PLAN"];
   const parsed = typeof raw === "string" ? (JSON.parse(raw) as Plan) : raw;
-  const planned = Math.round(parsed?.[0]?.Plan["Plan Rows"] ?? 0);
-  const estimate = { value: Math.max(exactUpTo + 1, planned), estimated: true };
-  if (planned > exactUpTo || shortWalk === exactUpTo) return estimate;
+  const plannedRows = Math.round(parsed?.[0]?.Plan["Plan Rows"] ?? 0);
+  const estimate = { value: Math.max(exactUpTo + 1, plannedRows), estimated: true };
+  if (plannedRows > exactUpTo || shortWalk === exactUpTo) return estimate;
   const exact = await countUpTo(exactUpTo);
   return exact <= exactUpTo ? { value: exact, estimated: false } : estimate;
 }
