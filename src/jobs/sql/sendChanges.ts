@@ -21,7 +21,11 @@ const PAYLOAD_BYTES = 6000;
 if (PAYLOAD_BYTES + LINES_PER_ROW * (MAX_LINE_BYTES + 1) >= 8000)
   throw new Error("outbox rows could make a payload over 8000 bytes");
 
-/** Returns how many outbox rows it sent. */
+/**
+ * Returns how many outbox rows it sent. The payload size travels as a parameter: a statement with
+ * parameters is prepared once per connection (database.ts), and this one, sent after every batch of
+ * commits, was otherwise planned on every send.
+ */
 export async function sendChanges(sql: Sql): Promise<number> {
   const rows = await sql.query<{ sent: number }>(
     `with async as (select set_config('synchronous_commit', 'off', true)),
@@ -30,12 +34,13 @@ export async function sendChanges(sql: Sql): Promise<number> {
          select "id" from "${CHANGE_OUTBOX}" order by "id" limit ${SEND_BATCH} for update skip locked)
        returning "id", "payload"
      ), packed as (
-       select "id", "payload", sum(octet_length("payload") + 1) over (order by "id") / ${PAYLOAD_BYTES} as "part" from taken
+       select "id", "payload", sum(octet_length("payload") + 1) over (order by "id") / $1::int as "part" from taken
      ), payloads as (
        select string_agg("payload", E'\\n' order by "id") as "payload", count(*) as "rows" from packed group by "part"
      )
      select coalesce(sum(p."rows"), 0)::int as "sent", count(pg_notify('${JOBS_CHANNEL}', p."payload")) as "notifications"
      from payloads p, async`,
+    [PAYLOAD_BYTES],
   );
   return rows[0]?.sent ?? 0;
 }
