@@ -150,6 +150,133 @@ describe.each(backends.map((b) => [b.name, b] as const))("batched worker request
     for (const row of rows) expect(row.result).toEqual(row.id === sabotaged ? { by: "hand" } : { n: row.id });
   });
 
+  /** A fetch that records the limit of every claimJobs it sends. */
+  function claimLimits() {
+    const limits: number[] = [];
+    const fetch: Fetch = (input, init) => {
+      if (typeof init?.body === "string" && String(input).endsWith("/graphql")) {
+        const body = JSON.parse(init.body) as
+          | { query: string; variables?: { limit?: number } }
+          | { query: string; variables?: { limit?: number } }[];
+        for (const op of Array.isArray(body) ? body : [body])
+          if (/^\s*mutation\s+ClaimJobs\b/.test(op.query)) limits.push(op.variables!.limit!);
+      }
+      return globalThis.fetch(input, init);
+    };
+    return { fetch, limits };
+  }
+  const waitForStop = ({ signal }: { signal: AbortSignal }) =>
+    new Promise<void>((resolve) =>
+      signal.aborted ? resolve() : signal.addEventListener("abort", () => resolve(), { once: true }),
+    );
+  const leasedOf = (ids: readonly string[]) =>
+    t.server.services.db
+      .query<{ n: number }>(
+        `select count(*)::int as n from "jobs" where "id" = any($1::uuid[]) and "leaseToken" is not null`,
+        [ids],
+      )
+      .then((rows) => rows[0]!.n);
+
+  it("run() with a local queue claims the free slots and the queue's room at once, starts queued jobs as slots free, and runs each job once", async () => {
+    const tn = await newTenant(t);
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) ids.push((await createJob(tn.member, "PREDICTIVE", i)).jobId);
+    const { fetch, limits } = claimLimits();
+    const worker = new Worker({
+      url: t.url,
+      apiKey: tn.worker.key!,
+      name: "queue",
+      reasonerTypes: ["PREDICTIVE"],
+      logger: quiet,
+      fetch,
+    });
+    const stop = new AbortController();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const started: string[] = [];
+    const finished: string[] = [];
+    await worker.run(
+      async (ctx) => {
+        started.push(ctx.job.jobId);
+        if (started.length === 2) {
+          // Both slots busy: the claim took them and four more, leased and waiting, not started.
+          expect(await leasedOf(ids)).toBe(6);
+          expect(started).toHaveLength(2);
+          release();
+        }
+        await released;
+        return { result: null };
+      },
+      {
+        concurrency: 2,
+        localQueue: 4,
+        signal: stop.signal,
+        waitForWork: waitForStop,
+        onJobFinished: (f) => {
+          expect(f.final?.state).toBe("SUCCEEDED");
+          finished.push(f.job.jobId);
+          if (finished.length === ids.length) stop.abort();
+        },
+      },
+    );
+    expect(limits[0]).toBe(6);
+    expect(finished.sort()).toEqual([...ids].sort()); // every job once
+    expect(new Set(started).size).toBe(started.length);
+    expect(await leasedOf(ids)).toBe(0);
+  });
+
+  it("run() hands its queued jobs back unrun on stop: waiting again, for any worker", async () => {
+    const tn = await newTenant(t);
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push((await createJob(tn.member, "PREDICTIVE", i)).jobId);
+    const worker = new Worker({
+      url: t.url,
+      apiKey: tn.worker.key!,
+      name: "queue",
+      reasonerTypes: ["PREDICTIVE"],
+      logger: quiet,
+    });
+    const stop = new AbortController();
+    const started: string[] = [];
+    const finished = new Map<string, string | null>();
+    await worker.run(
+      async (ctx) => {
+        started.push(ctx.job.jobId);
+        stop.abort(); // one job running, three queued behind it
+        await waitForStop(ctx);
+        throw ctx.signal.reason;
+      },
+      {
+        concurrency: 1,
+        localQueue: 3,
+        signal: stop.signal,
+        waitForWork: waitForStop,
+        onJobFinished: (f) => void finished.set(f.job.jobId, f.final?.state ?? null),
+      },
+    );
+    expect(started).toHaveLength(1);
+    expect(finished.size).toBe(4); // each reported
+    expect(await leasedOf(ids)).toBe(0);
+    // Every one is claimable again (retryable failures wait their backoff first).
+    const rows = await t.server.services.db.query<{ state: string }>(
+      `select "state"::text as "state" from "jobs" where "id" = any($1::uuid[])`,
+      [ids],
+    );
+    expect(rows.map((r) => r.state)).toEqual(["QUEUED", "QUEUED", "QUEUED", "QUEUED"]);
+  });
+
+  it("run() refuses a local queue that is not a non-negative integer", async () => {
+    const worker = new Worker({
+      url: t.url,
+      apiKey: "jobs_unused",
+      name: "queue",
+      reasonerTypes: ["PREDICTIVE"],
+      logger: quiet,
+    });
+    await expect(worker.run(async () => ({ result: null }), { localQueue: -1 })).rejects.toThrow(RangeError);
+    await expect(worker.run(async () => ({ result: null }), { localQueue: 1.5 })).rejects.toThrow(RangeError);
+  });
+
   it("gives each operation of a batch its own answer or error", async () => {
     const tn = await newTenant(t);
     const worker = new Worker({

@@ -169,6 +169,15 @@ export interface RunOptions {
   waitForWork?: WaitForWork;
   /** Called after each job's final call. */
   onJobFinished?: (finished: JobFinished) => void;
+  /**
+   * Jobs claimed ahead and kept waiting for a slot (default 0: each claim takes only the free
+   * slots). One claim then takes the free slots plus this room, and a slot that frees starts the
+   * next job at once, without waiting for a round trip; the queue is refilled in one claim when it
+   * runs low. Waiting jobs are leased to this worker (their leases renewed while they wait), and on
+   * stop are handed back without running (failed, retryable). For many short jobs; for long ones it
+   * keeps work from idle workers elsewhere.
+   */
+  localQueue?: number;
 }
 
 interface ClaimAnswer {
@@ -391,6 +400,9 @@ export class Worker {
     const concurrency = options.concurrency ?? 1;
     if (!Number.isInteger(concurrency) || concurrency < 1)
       throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
+    const localQueue = options.localQueue ?? 0;
+    if (!Number.isInteger(localQueue) || localQueue < 0)
+      throw new RangeError(`localQueue must be a non-negative integer, got ${localQueue}`);
     const stop = options.signal ?? new AbortController().signal;
     const wake = options.waitForWork
       ? null
@@ -402,6 +414,7 @@ export class Worker {
         });
     const core = new WorkerCore<Lease, Completion, Failure, JobSnapshot>({
       concurrency,
+      localQueue,
       leaseSeconds: this.leaseSeconds,
       // Stopping interrupts running handlers at once; they hand their jobs back as they give up.
       shutdownGraceMs: 0,
