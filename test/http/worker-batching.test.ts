@@ -5,7 +5,7 @@
 // reaches every operation in it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OperationBatcher } from "../../packages/client/src/batch.ts";
-import { isJobsApiError, JobsTransport, Worker, type Fetch } from "@jobs-api/client/node";
+import { isJobsApiError, JobsTransport, Worker, type Fetch, type WorkerOptions } from "@jobs-api/client/node";
 import { CLAIM_JOB, COMPLETE_JOB } from "../../packages/client/src/operations.ts";
 import { backends } from "../helpers/backends.ts";
 import { createJob } from "../helpers/fixtures.ts";
@@ -39,6 +39,15 @@ describe.each(backends.map((b) => [b.name, b] as const))("batched worker request
   });
   afterAll(async () => t?.stop());
 
+  /** A Worker for PREDICTIVE jobs on the test server, quiet unless told otherwise. */
+  const newWorker = (apiKey: string, name: string, options: Partial<WorkerOptions> = {}) =>
+    new Worker({ url: t.url, apiKey, name, reasonerTypes: ["PREDICTIVE"], logger: quiet, ...options });
+  /** Waits for work until the run stops: every job is waiting from the start, so an idle slot is done. */
+  const waitForStop = ({ signal }: { signal: AbortSignal }) =>
+    new Promise<void>((resolve) =>
+      signal.aborted ? resolve() : signal.addEventListener("abort", () => resolve(), { once: true }),
+    );
+
   it("run() completes the jobs of one turn with one completeJobs, sent with the next claims, at most maxBatch operations per request", async () => {
     const tn = await newTenant(t);
     const jobs = 24;
@@ -46,25 +55,14 @@ describe.each(backends.map((b) => [b.name, b] as const))("batched worker request
     for (let i = 0; i < jobs; i++) ids.add((await createJob(tn.member, "PREDICTIVE", i)).jobId);
     const { fetch, requests, completionsPerCall } = recordingFetch();
     const maxBatch = 2; // one completeJobs and one claimJobs
-    const worker = new Worker({
-      url: t.url,
-      apiKey: tn.worker.key!,
-      name: "batching",
-      reasonerTypes: ["PREDICTIVE"],
-      logger: quiet,
-      fetch,
-      maxBatch,
-    });
+    const worker = newWorker(tn.worker.key!, "batching", { fetch, maxBatch });
     const stop = new AbortController();
     const finished: string[] = [];
     await worker.run(async (ctx) => ({ result: { n: ctx.job.jobId } }), {
       concurrency: 4,
       signal: stop.signal,
       // Every job waits from the start: a slot finding none is done, and waits for the stop.
-      waitForWork: ({ signal }) =>
-        new Promise<void>((resolve) =>
-          signal.aborted ? resolve() : signal.addEventListener("abort", () => resolve(), { once: true }),
-        ),
+      waitForWork: waitForStop,
       onJobFinished: (f) => {
         expect(f.final?.state).toBe("SUCCEEDED");
         finished.push(f.job.jobId);
@@ -101,14 +99,7 @@ describe.each(backends.map((b) => [b.name, b] as const))("batched worker request
     const { fetch, completionsPerCall } = recordingFetch();
     const warnings: string[] = [];
     const logger = { ...quiet, warn: (m: string) => void warnings.push(m) };
-    const worker = new Worker({
-      url: t.url,
-      apiKey: tn.worker.key!,
-      name: "batching",
-      reasonerTypes: ["PREDICTIVE"],
-      logger,
-      fetch,
-    });
+    const worker = newWorker(tn.worker.key!, "batching", { logger, fetch });
     const stop = new AbortController();
     const finished = new Map<string, string | null>();
     const sabotaged = ids[1]!;
@@ -128,10 +119,7 @@ describe.each(backends.map((b) => [b.name, b] as const))("batched worker request
       {
         concurrency: jobs,
         signal: stop.signal,
-        waitForWork: ({ signal }) =>
-          new Promise<void>((resolve) =>
-            signal.aborted ? resolve() : signal.addEventListener("abort", () => resolve(), { once: true }),
-          ),
+        waitForWork: waitForStop,
         onJobFinished: (f) => {
           finished.set(f.job.jobId, f.final?.state ?? null);
           if (finished.size === jobs) stop.abort();
@@ -165,10 +153,6 @@ describe.each(backends.map((b) => [b.name, b] as const))("batched worker request
     };
     return { fetch, limits };
   }
-  const waitForStop = ({ signal }: { signal: AbortSignal }) =>
-    new Promise<void>((resolve) =>
-      signal.aborted ? resolve() : signal.addEventListener("abort", () => resolve(), { once: true }),
-    );
   const leasedOf = (ids: readonly string[]) =>
     t.server.services.db
       .query<{ n: number }>(
@@ -182,14 +166,7 @@ describe.each(backends.map((b) => [b.name, b] as const))("batched worker request
     const ids: string[] = [];
     for (let i = 0; i < 10; i++) ids.push((await createJob(tn.member, "PREDICTIVE", i)).jobId);
     const { fetch, limits } = claimLimits();
-    const worker = new Worker({
-      url: t.url,
-      apiKey: tn.worker.key!,
-      name: "queue",
-      reasonerTypes: ["PREDICTIVE"],
-      logger: quiet,
-      fetch,
-    });
+    const worker = newWorker(tn.worker.key!, "queue", { fetch });
     const stop = new AbortController();
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
@@ -229,13 +206,7 @@ describe.each(backends.map((b) => [b.name, b] as const))("batched worker request
     const tn = await newTenant(t);
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) ids.push((await createJob(tn.member, "PREDICTIVE", i)).jobId);
-    const worker = new Worker({
-      url: t.url,
-      apiKey: tn.worker.key!,
-      name: "queue",
-      reasonerTypes: ["PREDICTIVE"],
-      logger: quiet,
-    });
+    const worker = newWorker(tn.worker.key!, "queue");
     const stop = new AbortController();
     const started: string[] = [];
     const finished = new Map<string, string | null>();
@@ -266,26 +237,14 @@ describe.each(backends.map((b) => [b.name, b] as const))("batched worker request
   });
 
   it("run() refuses a local queue that is not a non-negative integer", async () => {
-    const worker = new Worker({
-      url: t.url,
-      apiKey: "jobs_unused",
-      name: "queue",
-      reasonerTypes: ["PREDICTIVE"],
-      logger: quiet,
-    });
+    const worker = newWorker("jobs_unused", "queue");
     await expect(worker.run(async () => ({ result: null }), { localQueue: -1 })).rejects.toThrow(RangeError);
     await expect(worker.run(async () => ({ result: null }), { localQueue: 1.5 })).rejects.toThrow(RangeError);
   });
 
   it("gives each operation of a batch its own answer or error", async () => {
     const tn = await newTenant(t);
-    const worker = new Worker({
-      url: t.url,
-      apiKey: tn.worker.key!,
-      name: "batching",
-      reasonerTypes: ["PREDICTIVE"],
-      logger: quiet,
-    });
+    const worker = newWorker(tn.worker.key!, "batching");
     const { id: workerId } = await worker.register();
     const { jobId } = await createJob(tn.member, "PREDICTIVE");
     const { fetch, requests } = recordingFetch();
