@@ -12,6 +12,8 @@ export const epochMs = (expr: string) => `round(extract(epoch from ${expr}) * 10
 
 /** Epoch milliseconds (a number, or text from pg's float8 parser when configured so) as a Date. */
 export const asDate = (v: unknown): Date => new Date(typeof v === "number" ? v : Number(v));
+/** asDate, keeping null. */
+export const asDateOrNull = (v: unknown): Date | null => (v === null ? null : asDate(v));
 
 /** A field of a record: its SQL expression (over the table's alias; the column has the field's name) and its value as the field's type. */
 export interface Column<T> {
@@ -35,10 +37,7 @@ export const enumText = <T extends string>(): Column<T> => ({
 });
 /** A timestamp column, read as epoch milliseconds (epochMs). */
 export const timestamp = (): Column<Date> => ({ sql: millis, read: asDate });
-export const timestampOrNull = (): Column<Date | null> => ({
-  sql: millis,
-  read: (v) => (v === null ? null : asDate(v)),
-});
+export const timestampOrNull = (): Column<Date | null> => ({ sql: millis, read: asDateOrNull });
 /** An int8 column: text from pg, a number from PGlite; a bigint, as Prisma gives it. */
 export const bigint = (): Column<bigint> => ({ sql: quoted, read: (v) => BigInt(v as string | number) });
 

@@ -11,7 +11,7 @@
 // once either way). A lost claim's token then finds LEASE_LOST. Completions stay durable.
 import { DEFAULT_LEASE_SECONDS, MAX_LEASE_SECONDS } from "@jobs-api/client";
 import type { Sql } from "../../../db/database.ts";
-import { epochMs } from "../../../jobs/local/columns.ts";
+import { asDate, epochMs } from "../../../jobs/local/columns.ts";
 import { selectWrittenJobs, toJob } from "../../../jobs/local/read-jobs.ts";
 import type { GenerationKind, JobRecord, JobState, PlanTier, ReasonerType } from "../../../jobs/model.ts";
 import { recordingChanges } from "../../../jobs/sql/notify.ts";
@@ -191,8 +191,8 @@ export async function claimJobs(sql: Sql, f: ClaimCriteria): Promise<ClaimedLeas
   );
   return rows.map((row) => ({
     token: leaseTokenOf(row.id, secret),
-    expiresOn: new Date(row.leaseExpiresOn),
-    dueOn: new Date(row.dueOn),
+    expiresOn: asDate(row.leaseExpiresOn),
+    dueOn: asDate(row.dueOn),
     job: {
       id: row.id,
       tenantId: row.tenantId,

@@ -6,7 +6,7 @@
 // LEASE_LOST when the lease is). Executors finishing together share one statement and one commit
 // (WorkerProtocol coalesces them).
 import type { Sql } from "../../../db/database.ts";
-import { epochMs } from "../../../jobs/local/columns.ts";
+import { asDateOrNull, epochMs } from "../../../jobs/local/columns.ts";
 import { selectWrittenJobs, toJob } from "../../../jobs/local/read-jobs.ts";
 import { recordingChanges } from "../../../jobs/sql/notify.ts";
 import { nativeStateOf } from "../../../jobs/states.ts";
@@ -92,7 +92,7 @@ export async function succeedJobs(
       done.set(row.id, { ...succeeded(row, row.startedOn), record: row });
   else
     for (const row of await sql.query<LeanRow>(statement(LEAN_ANSWER), values))
-      done.set(row.id, succeeded(row, row.startedOn === null ? null : new Date(row.startedOn)));
+      done.set(row.id, succeeded(row, asDateOrNull(row.startedOn)));
   return all.map((a) => {
     // A job named twice (one lease presented twice at once) succeeds once; the other call falls
     // through to completeJob and is told LEASE_LOST, as it would be one after the other.
