@@ -43,7 +43,7 @@ type FamilyTable = (typeof FAMILY_TABLES)[number][0];
 
 /** The jobs columns a new job sets, as json_to_recordset reads them from the JSON rows. */
 const JOB_FIELDS =
-  '"id" uuid, "reasonerType" "ReasonerType", "reasonerName" text, "name" text, "state" "JobState", "nativeState" text, "timeoutMins" int, "payload" jsonb, "queue" text, "priority" int, "parentJobId" uuid, "statusSeq" int, "impliedHistory" int, "key" text, "hash" text';
+  '"id" uuid, "reasonerType" "ReasonerType", "reasonerName" text, "name" text, "state" "JobState", "nativeState" text, "timeoutMins" int, "payload" jsonb, "queue" text, "priority" int, "parentJobId" uuid, "statusSeq" int, "key" text, "hash" text';
 
 /** Rows of one family table sharing the same defined columns (an absent column keeps its default). */
 interface FamilyGroup {
@@ -124,7 +124,7 @@ function statementFor(groups: readonly FamilyGroup[]): SignalledStatement {
        insert into "jobs" ("id", "tenantId", "reasonerType", "reasonerName", "name", "state", "nativeState", "createdBy",
          "timeoutMins", "payload", "queue", "priority", "parentJobId", "traceParent", "statusSeq", "impliedHistory", "revision")
        select i."id", $2::uuid, i."reasonerType", i."reasonerName", i."name", i."state", i."nativeState", $3,
-         i."timeoutMins", i."payload", i."queue", i."priority", i."parentJobId", $5, i."statusSeq", i."impliedHistory", 1
+         i."timeoutMins", i."payload", i."queue", i."priority", i."parentJobId", $5, i."statusSeq", i."statusSeq", 1
        from "input" i where i."key" is null or i."id" in (select "jobId" from "claimed_keys")
        returning *),
      "owners" as (
@@ -165,9 +165,8 @@ export async function insertJobs(sql: Sql, jobs: readonly JobToInsert[], context
       queue: job.queue,
       priority: job.priority,
       parentJobId: job.parentJobId ?? null,
-      // Every entry so far is implied by the row.
+      // One entry per initial state, every one implied by the row ("impliedHistory" is this too).
       statusSeq: states.length,
-      impliedHistory: states.length,
       key: job.idempotencyKey,
       // Read only for a keyed job (its key row's fingerprint); a keyless one sends none.
       hash: job.idempotencyKey ? (job.requestHash ?? job.id) : null,
