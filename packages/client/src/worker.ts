@@ -34,7 +34,7 @@ import type {
   WorkerRegistration,
 } from "./types.ts";
 import { sleep, type WaitForWork } from "./wait.ts";
-import { jobsChangedWake } from "./wake.ts";
+import { type JobsChangedWake, jobsChangedWake } from "./wake.ts";
 import { type Interruption, type RunningJob, WorkerCore } from "./worker-core.ts";
 
 export interface WorkerLogger {
@@ -398,23 +398,12 @@ export class Worker {
    */
   async run(handler: JobHandler, options: RunOptions = {}): Promise<void> {
     const concurrency = options.concurrency ?? 1;
-    if (!Number.isInteger(concurrency) || concurrency < 1)
-      throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
-    const localQueue = options.localQueue ?? 0;
-    if (!Number.isInteger(localQueue) || localQueue < 0)
-      throw new RangeError(`localQueue must be a non-negative integer, got ${localQueue}`);
     const stop = options.signal ?? new AbortController().signal;
-    const wake = options.waitForWork
-      ? null
-      : jobsChangedWake({
-          url: this.options.url,
-          apiKey: this.options.apiKey,
-          reasonerTypes: this.options.reasonerTypes,
-          webSocketImpl: this.options.webSocketImpl,
-        });
+    // The loop is made first: it refuses bad options (a RangeError) before the wake opens its socket.
+    let wake: JobsChangedWake | null = null;
     const core = new WorkerCore<Lease, Completion, Failure, JobSnapshot>({
       concurrency,
-      localQueue,
+      localQueue: options.localQueue ?? 0,
       leaseSeconds: this.leaseSeconds,
       // Stopping interrupts running handlers at once; they hand their jobs back as they give up.
       shutdownGraceMs: 0,
@@ -424,7 +413,7 @@ export class Worker {
         complete: (_token, completion) => this.retried(() => this.completeInRun(completion)),
         fail: (token, f) => this.retried(() => this.failVia(this.batched(), token, f.error, f.retryable, f.problems)),
         isLeaseLost: (err) => isJobsApiError(err, "LEASE_LOST"),
-        waitForWork: options.waitForWork ?? wake!.waitForWork,
+        waitForWork: options.waitForWork ?? ((idle) => wake!.waitForWork(idle)),
       },
       run: (running) => this.runHandler(handler, running),
       failureOf: (lease, err, why) => this.failureOf(lease.job, err, why),
@@ -448,6 +437,13 @@ export class Worker {
           this.logger.error("could not finish the job", { jobId: job.jobId, error: describe(err) }),
       },
     });
+    if (!options.waitForWork)
+      wake = jobsChangedWake({
+        url: this.options.url,
+        apiKey: this.options.apiKey,
+        reasonerTypes: this.options.reasonerTypes,
+        webSocketImpl: this.options.webSocketImpl,
+      });
     try {
       if (!this.registration) await this.register();
       if (stop.aborted) return;
