@@ -4,7 +4,7 @@
 // reading of one entry while working on it. Prints each run and the median of per-run ratios;
 // writes nothing (the full case writes bench/results.json).
 import { parseArgs } from "node:util";
-import { externalCpuPerJob, SYSTEMS } from "./cases/throughput.ts";
+import { externalCpuPerJob, pgCostPerJob, SYSTEMS } from "./cases/throughput.ts";
 import { assertPostgresReachable } from "./db.ts";
 import { median } from "./stats.ts";
 
@@ -34,6 +34,9 @@ for (let r = 0; r < runs; r++) {
 }
 console.log(
   `median of per-run ratios ${median(ratios).toFixed(2)} (${jobs} jobs, ${concurrency} in flight, ${runs} runs)`,
+);
+console.log(
+  `medians per job: ${pgCostPerJob.compare([ours, peer].map((system) => ({ name: system, label: `${system}@${concurrency}` })))}`,
 );
 // The peers leave pools and timers behind; the readings are printed.
 process.exit(0);

@@ -11,6 +11,7 @@ import { type BenchCase, type CaseOptions, ratioEntry, type ResultEntry } from "
 import { freshDatabase, type FreshDatabase } from "../db.ts";
 import { insertNoopJobs, NOOP_QUEUE, NOOP_TYPE, type OurServer, postGraphql as post, startOurServer } from "../ours.ts";
 import { graphileMigrate, GRAPHILE_TASK } from "../peers.ts";
+import { PgCostLog, startPgCost } from "../pg-cost.ts";
 import { median, msSince } from "../stats.ts";
 
 const BULK_SIZE = 1000;
@@ -37,6 +38,24 @@ export async function concurrently(
   );
   return msSince(start) / 1000;
 }
+
+/** PostgreSQL's CPU and WAL per created job, by side and kind ("ours-bulk", "peer-single", ...). */
+const pgCostPerJob = new PgCostLog();
+
+/** `timed`'s seconds, with PostgreSQL's cost per job over them recorded under `label`. */
+async function costed(label: string, jobs: number, timed: () => Promise<number>): Promise<number> {
+  const cost = await startPgCost();
+  const seconds = await timed();
+  pgCostPerJob.add(label, await cost.stop(jobs));
+  return seconds;
+}
+
+/** Both sides' PostgreSQL cost per job (medians) of one kind of create, for a note. */
+const pgCosts = (kind: "bulk" | "single") =>
+  pgCostPerJob.compare([
+    { name: "ours", label: `ours-${kind}` },
+    { name: "graphile-worker", label: `peer-${kind}` },
+  ]);
 
 interface Peer {
   utils: WorkerUtils;
@@ -85,12 +104,14 @@ async function bulkOurs(jobs: number): Promise<number> {
     (s) => s.stop(),
     async (s: OurServer) => {
       await post(s.url, CREATE_JOBS, { inputs: [input(0)] }); // warm-up: plans, JIT
-      const seconds = await concurrently(Math.ceil(jobs / BULK_SIZE), 1, async (chunk) => {
-        const data = await post<{ createJobs: { error: unknown }[] }>(s.url, CREATE_JOBS, {
-          inputs: Array.from({ length: BULK_SIZE }, (_, k) => input(chunk * BULK_SIZE + k)),
-        });
-        if (data.createJobs.some((r) => r.error)) throw new Error("createJobs refused an item");
-      });
+      const seconds = await costed("ours-bulk", jobs, () =>
+        concurrently(Math.ceil(jobs / BULK_SIZE), 1, async (chunk) => {
+          const data = await post<{ createJobs: { error: unknown }[] }>(s.url, CREATE_JOBS, {
+            inputs: Array.from({ length: BULK_SIZE }, (_, k) => input(chunk * BULK_SIZE + k)),
+          });
+          if (data.createJobs.some((r) => r.error)) throw new Error("createJobs refused an item");
+        }),
+      );
       return jobs / seconds;
     },
   );
@@ -102,14 +123,16 @@ async function bulkPeer(jobs: number): Promise<number> {
     (p) => p.stop(),
     async (p) => {
       await p.utils.addJobs([{ identifier: GRAPHILE_TASK, payload: { i: 0 } }]);
-      const seconds = await concurrently(Math.ceil(jobs / BULK_SIZE), 1, async (chunk) => {
-        await p.utils.addJobs(
-          Array.from({ length: BULK_SIZE }, (_, k) => ({
-            identifier: GRAPHILE_TASK,
-            payload: { i: chunk * BULK_SIZE + k },
-          })),
-        );
-      });
+      const seconds = await costed("peer-bulk", jobs, () =>
+        concurrently(Math.ceil(jobs / BULK_SIZE), 1, async (chunk) => {
+          await p.utils.addJobs(
+            Array.from({ length: BULK_SIZE }, (_, k) => ({
+              identifier: GRAPHILE_TASK,
+              payload: { i: chunk * BULK_SIZE + k },
+            })),
+          );
+        }),
+      );
       return jobs / seconds;
     },
   );
@@ -123,7 +146,9 @@ async function singleOurs(jobs: number): Promise<number> {
       await concurrently(CLIENTS, CLIENTS, (i) => post(s.url, CREATE_JOB, { input: input(i) }).then(() => undefined));
       return (
         jobs /
-        (await concurrently(jobs, CLIENTS, (i) => post(s.url, CREATE_JOB, { input: input(i) }).then(() => undefined)))
+        (await costed("ours-single", jobs, () =>
+          concurrently(jobs, CLIENTS, (i) => post(s.url, CREATE_JOB, { input: input(i) }).then(() => undefined)),
+        ))
       );
     },
   );
@@ -136,7 +161,10 @@ async function singlePeer(jobs: number): Promise<number> {
     async (p) => {
       await concurrently(CLIENTS, CLIENTS, (i) => p.utils.addJob(GRAPHILE_TASK, { i }).then(() => undefined));
       return (
-        jobs / (await concurrently(jobs, CLIENTS, (i) => p.utils.addJob(GRAPHILE_TASK, { i }).then(() => undefined)))
+        jobs /
+        (await costed("peer-single", jobs, () =>
+          concurrently(jobs, CLIENTS, (i) => p.utils.addJob(GRAPHILE_TASK, { i }).then(() => undefined)),
+        ))
       );
     },
   );
@@ -245,7 +273,7 @@ export const createsCase: BenchCase = {
         minRatio: 1.0,
         target: ">= 1.0x",
         runs: o.runs,
-        note: `${bulkJobs} jobs per run, one request at a time over HTTP; each job with its change notification, its row implying its first status-history entries (no-op jobs are PRESCRIPTIVE: no grant row, which only agent jobs get)`,
+        note: `${bulkJobs} jobs per run, one request at a time over HTTP; each job with its change notification, its row implying its first status-history entries (no-op jobs are PRESCRIPTIVE: no grant row, which only agent jobs get); ${pgCosts("bulk")}`,
       }),
       ratioEntry({
         name: `creates: createJob from ${CLIENTS} concurrent clients vs graphile-worker addJob from a pool of ${CLIENTS}`,
@@ -256,7 +284,7 @@ export const createsCase: BenchCase = {
         minRatio: 0.5,
         target: ">= 0.5x",
         runs: o.runs,
-        note: `${singleJobs} jobs per run, keep-alive HTTP, load generated in the benchmark process`,
+        note: `${singleJobs} jobs per run, keep-alive HTTP, load generated in the benchmark process; ${pgCosts("single")}`,
       }),
       count.entry(o),
     ];

@@ -27,11 +27,18 @@ import {
   pgBossInsert,
   pgBossStart,
 } from "../peers.ts";
+import { PgCostLog, startPgCost } from "../pg-cost.ts";
 import { median, msSince } from "../stats.ts";
 
 type Drain = (jobs: number, concurrency: number) => Promise<number>;
 
 const perSecond = (jobs: number, ms: number) => (jobs * 1000) / ms;
+
+/**
+ * PostgreSQL's CPU and WAL per job during each drain, by `system@jobs in flight`: what a job costs the
+ * database is what a rate follows on this shared machine, so each ratio's note carries both sides'.
+ */
+export const pgCostPerJob = new PgCostLog();
 
 /**
  * Our real in-process Runner (the one JOBS_WORKERS starts), a no-op executor; `batched`: with a
@@ -47,6 +54,7 @@ const oursRunner =
       let done = 0;
       let finish: () => void = () => undefined;
       const finished = new Promise<void>((resolve) => (finish = resolve));
+      const cost = await startPgCost();
       const start = process.hrtime.bigint();
       const runner = noopRunner(
         ours.server,
@@ -56,6 +64,7 @@ const oursRunner =
       ).start();
       await finished;
       const ms = msSince(start);
+      pgCostPerJob.add(`${batched ? "ours-runner-batched" : "ours-runner"}@${concurrency}`, await cost.stop(jobs));
       await runner.stop();
       const succeeded = await countNoopJobs(ours.server.services.db, "SUCCEEDED");
       if (succeeded !== jobs) throw new Error(`runner: ${succeeded} of ${jobs} jobs succeeded`);
@@ -113,6 +122,7 @@ const oursExternal: Drain = async (jobs, concurrency) => {
     const stop = new AbortController();
     let done = 0;
     let failed = 0;
+    const pgCost = await startPgCost();
     const start = process.hrtime.bigint();
     const cpu = process.cpuUsage();
     await worker.run(async () => ({ result: null }), {
@@ -125,6 +135,7 @@ const oursExternal: Drain = async (jobs, concurrency) => {
     });
     const ms = msSince(start);
     const { user, system } = process.cpuUsage(cpu);
+    pgCostPerJob.add(`ours-external@${concurrency}`, await pgCost.stop(jobs));
     externalCpuPerJob.set(concurrency, [...(externalCpuPerJob.get(concurrency) ?? []), (user + system) / jobs]);
     const succeeded = await countNoopJobs(s.db, "SUCCEEDED");
     if (failed || succeeded !== jobs)
@@ -147,6 +158,7 @@ function graphile(batched: boolean): Drain {
         let started = 0;
         let allStarted: () => void = () => undefined;
         const handed = new Promise<void>((resolve) => (allStarted = resolve));
+        const cost = await startPgCost();
         const start = process.hrtime.bigint();
         const runner = await graphileRun(pool, {
           concurrency,
@@ -158,6 +170,10 @@ function graphile(batched: boolean): Drain {
         // the run ends when its table is empty.
         await until(async () => (await graphileRemaining(pool)) === 0, "graphile-worker to finish");
         const ms = msSince(start);
+        pgCostPerJob.add(
+          `${batched ? "graphile-worker-batched" : "graphile-worker"}@${concurrency}`,
+          await cost.stop(jobs),
+        );
         await runner.stop();
         return perSecond(jobs, ms);
       } finally {
@@ -282,6 +298,12 @@ export const throughputCase: BenchCase = {
     const m = samples as Record<string, number[]>;
     const common = { unit: "jobs/s", better: "higher" as const, runs: o.runs };
     const drained = `${jobs} jobs, ${o.concurrency} in flight`;
+    /** Both sides' PostgreSQL cost per job (medians), for a note. */
+    const pgCosts = (ours: string, peer: string, inFlight = o.concurrency) =>
+      pgCostPerJob.compare([
+        { name: "ours", label: `${ours}@${inFlight}` },
+        { name: peer.replace(/-batched$/, ""), label: `${peer}@${inFlight}` },
+      ]);
     return [
       ratioEntry({
         ...common,
@@ -290,7 +312,7 @@ export const throughputCase: BenchCase = {
         peer: m["graphile-worker"]!,
         minRatio: 1.0,
         target: ">= 1.0x",
-        note: drained,
+        note: `${drained}; ${pgCosts("ours-runner", "graphile-worker")}`,
       }),
       ratioEntry({
         ...common,
@@ -299,7 +321,7 @@ export const throughputCase: BenchCase = {
         peer: m["graphile-worker-batched"]!,
         minRatio: 1.0,
         target: ">= 1.0x",
-        note: `${drained}; local queue ${o.concurrency * LOCAL_QUEUE_PER_SLOT} each`,
+        note: `${drained}; local queue ${o.concurrency * LOCAL_QUEUE_PER_SLOT} each; ${pgCosts("ours-runner-batched", "graphile-worker-batched")}`,
       }),
       ratioEntry({
         ...common,
@@ -327,7 +349,7 @@ export const throughputCase: BenchCase = {
           peer: m[`graphile-worker@${n}`]!,
           minRatio: 1.0,
           target: ">= 1.0x",
-          note: `${externalJobs} jobs each; one claimJobs per free slots, one completeJobs per turn, keep-alive HTTP; CPU per job (client and server, one process) ${(externalCpuPerJob.get(n) ?? []).map((us) => us.toFixed(0)).join(", ")} µs`,
+          note: `${externalJobs} jobs each; one claimJobs per free slots, one completeJobs per turn, keep-alive HTTP; CPU per job (client and server, one process) ${(externalCpuPerJob.get(n) ?? []).map((us) => us.toFixed(0)).join(", ")} µs; ${pgCosts("ours-external", "graphile-worker", n)}`,
         }),
       ),
       ratioEntry({

@@ -7,11 +7,11 @@
 // Two processes must never do less than one (>= 1.0x). Each side on its own fresh database; the
 // order alternates per run (ABBA). Each side's server CPU per job (all its processes together, read
 // from /proc where there is one) is in the notes: on a machine the processes share, a rate follows it.
-import { readFileSync } from "node:fs";
 import { Worker } from "@jobs-api/client/node";
 import { type BenchCase, type CaseOptions, ratioEntry, type ResultEntry } from "../case.ts";
 import { type ChildServer, startChildServer } from "../child-server.ts";
 import { NOOP_QUEUE, NOOP_TYPE, postGraphql } from "../ours.ts";
+import { cpuSeconds } from "../proc-cpu.ts";
 import { median, msSince } from "../stats.ts";
 import { concurrently } from "./creates.ts";
 
@@ -26,16 +26,6 @@ const CREATE_JOBS = `mutation($inputs: [CreateJobInput!]!) { createJobs(inputs: 
 interface Reading {
   rate: number;
   cpuUsPerJob: number | null;
-}
-
-/** CPU seconds a process has used, user and system (Linux /proc, 100 ticks a second); null elsewhere. */
-function cpuSeconds(pid: number): number | null {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return null;
-  }
 }
 
 /** The servers' CPU seconds used so far, together; null where any is unreadable. */
