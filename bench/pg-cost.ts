@@ -1,10 +1,12 @@
 // What PostgreSQL spent on a measured stretch of work: the CPU of its processes (/proc, when the
 // server runs on this machine) and the WAL it wrote (how far the WAL insert position moved: exact at
-// once, where pg_stat_wal's counters lag up to a second behind each backend), for the whole cluster. On this shared machine a system's rate follows what each job costs the database, so
-// the throughput and creates cases report it per job beside each rate: the measured cause of a ratio.
+// once, where pg_stat_wal's counters lag up to a second behind each backend), for the whole cluster.
+// On this shared machine a system's rate follows what each job costs the database, so the throughput
+// and creates cases report it per job beside each rate: the measured cause of a ratio.
 import pg from "pg";
 import { PG_ADMIN_URL } from "./db.ts";
 import { cpuSecondsOfAll } from "./proc-cpu.ts";
+import { median } from "./stats.ts";
 
 /** Per job; a null figure could not be read here. */
 export interface PgCost {
@@ -55,11 +57,10 @@ export function describePgCost(cost: PgCost): string {
   return parts.length ? `PostgreSQL ${parts.join(", ")} a job` : "PostgreSQL's cost not readable here";
 }
 
+/** The median of the figures that could be read; null when none could. */
 const medianOf = (values: (number | null)[]): number | null => {
-  const known = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
-  if (known.length === 0) return null;
-  const mid = Math.floor(known.length / 2);
-  return known.length % 2 ? known[mid]! : (known[mid - 1]! + known[mid]!) / 2;
+  const known = values.filter((v): v is number => v !== null);
+  return known.length ? median(known) : null;
 };
 
 /** The cost per job of each measured run, by label (a system and its jobs in flight, say). */
