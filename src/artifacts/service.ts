@@ -3,7 +3,7 @@
 // the server writes its own (evidence files) straight onto the job. Downloads follow the job's
 // visibility: an artifact of a job the caller cannot see reads as not found.
 import type { Readable } from "node:stream";
-import { uuidv7 } from "uuidv7";
+import { newId } from "../ids.ts";
 import type { Database } from "../db/database.ts";
 import { jobsError } from "../errors.ts";
 import { artifactRows } from "../jobs/local/artifact-rows.ts";
@@ -81,7 +81,7 @@ export class ArtifactService {
     // Checked first so a stranger cannot fill the disk; checked again at insert time.
     if (!(await this.leaseHolds(lease.jobId, lease.hash, tenantScope))) throw leaseLost();
     const blob = await this.store(u.body);
-    const id = uuidv7();
+    const id = newId();
     const rows = await this.db.query<{ id: string }>(
       `insert into "artifacts" ("id", "tenantId", "jobId", "leaseToken", "purpose", "name", "artifactType", "mimeType", "sizeBytes", "contentHash")
        select $1::uuid, j."tenantId", null, $3::text, 'output', $4, $5, $6, $7::bigint, $8 from "jobs" j
@@ -108,7 +108,7 @@ export class ArtifactService {
     const artifactType = parseInput(name255, u.artifactType || DEFAULT_UPLOAD_TYPE, "type");
     const mimeType = u.mimeType ? parseInput(name255, u.mimeType, "mimeType") : null;
     const blob = await this.store(u.body);
-    const id = uuidv7();
+    const id = newId();
     await this.db.query(
       `insert into "artifacts" ("id", "tenantId", "jobId", "purpose", "name", "artifactType", "mimeType", "sizeBytes", "contentHash", "uploadedBy")
        values ($1::uuid, $2::uuid, null, 'upload', $3, $4, $5, $6::bigint, $7, $8)`,
@@ -120,7 +120,7 @@ export class ArtifactService {
   /** Files the server itself produces for a job (evidence bundles), attached at once. */
   async attach(a: ServerArtifact): Promise<StoredArtifact> {
     const blob = await this.blobs.putBytes(a.bytes);
-    const id = uuidv7();
+    const id = newId();
     await this.db.query(
       `insert into "artifacts" ("id", "tenantId", "jobId", "purpose", "name", "artifactType", "mimeType", "sizeBytes", "contentHash")
        values ($1::uuid, $2::uuid, $3::uuid, $4, $5, $6, $7, $8::bigint, $9)`,

@@ -1,5 +1,5 @@
 // Tenants, users and API keys: who is calling, and who may make whom.
-import { uuidv7 } from "uuidv7";
+import { newId } from "../ids.ts";
 import { z } from "zod";
 import type { Database, Unlisten } from "../db/database.ts";
 import { jobsError } from "../errors.ts";
@@ -235,7 +235,7 @@ export class AuthService {
     gatewaySecret?: string,
   ): Promise<{ tenantId: string; createdSecret: string | null }> {
     const tenant =
-      (await this.firstTenant()) ?? (await this.db.prisma.tenant.create({ data: { id: uuidv7(), name: "default" } }));
+      (await this.firstTenant()) ?? (await this.db.prisma.tenant.create({ data: { id: newId(), name: "default" } }));
     await this.ensureUser(tenant.id, BOOTSTRAP_ADMIN_USER, null);
     if (gatewaySecret) await this.ensureKey(tenant.id, BOOTSTRAP_GATEWAY_USER, "GATEWAY", gatewaySecret);
     if (adminSecret) {
@@ -257,7 +257,7 @@ export class AuthService {
     await this.db.prisma.apiKey.upsert({
       where: { secretHash },
       update: {},
-      create: { id: uuidv7(), tenantId, userId, role, prefix: visiblePrefix(secret), secretHash },
+      create: { id: newId(), tenantId, userId, role, prefix: visiblePrefix(secret), secretHash },
     });
   }
 
@@ -267,7 +267,7 @@ export class AuthService {
 
   async createTenant(name: string, viewer: Viewer) {
     await this.requireFirstTenantAdmin(viewer);
-    return this.db.prisma.tenant.create({ data: { id: uuidv7(), name: parseInput(name255, name, "name") } });
+    return this.db.prisma.tenant.create({ data: { id: newId(), name: parseInput(name255, name, "name") } });
   }
 
   async createApiKey(
@@ -326,7 +326,7 @@ export class AuthService {
   private async issueKey(tenantId: string, userId: string, email: string | null, role: Role) {
     const secret = newSecret();
     const apiKey = await this.db.prisma.apiKey.create({
-      data: { id: uuidv7(), tenantId, userId, role, prefix: visiblePrefix(secret), secretHash: hashSecret(secret) },
+      data: { id: newId(), tenantId, userId, role, prefix: visiblePrefix(secret), secretHash: hashSecret(secret) },
       select: keySelect,
     });
     return { apiKey, secret };

@@ -5,7 +5,7 @@
 // idempotent: the bundle is deterministic (Ed25519 signatures are), blobs are content-addressed,
 // and the rows are written once under a row lock.
 import { createHash } from "node:crypto";
-import { uuidv7 } from "uuidv7";
+import { newId } from "../ids.ts";
 import type { Database } from "../db/database.ts";
 import { statusHistoryOf } from "../jobs/local/expansions.ts";
 import type { JobRecord } from "../jobs/model.ts";
@@ -196,7 +196,7 @@ export class EvidenceService {
         evidence = await saveEvidence(tx, { jobId, tenantId: facts.tenantId }, bundle, rows);
       }
       const stored = evidence!;
-      const seal = await appendSeal(tx, { id: uuidv7(), jobId, rootHash: stored.rootHash });
+      const seal = await appendSeal(tx, { id: newId(), jobId, rootHash: stored.rootHash });
       // Builders racing for one job (the completion's hook, a reader, a repair pass) all end here;
       // only the one whose seal went in changed the job, and says so once.
       if (seal) await touchJob(tx, jobId);

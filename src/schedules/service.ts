@@ -1,6 +1,6 @@
 // Managing schedules, independent of GraphQL: members manage their own, admins every schedule of
 // their tenant; another tenant's (or another member's) schedule is not found. Worker keys have none.
-import { uuidv7 } from "uuidv7";
+import { newId } from "../ids.ts";
 import type { Database } from "../db/database.ts";
 import { jobsError, notFound } from "../errors.ts";
 import { connection, decodeCursor, encodeCursor, pageSize, type Connection } from "../jobs/cursor.ts";
@@ -42,7 +42,7 @@ export class ScheduleService {
     // Refused now, as createJob would refuse it, rather than at every tick.
     newScheduledJob(job, null);
     return insertSchedule(this.db, {
-      id: uuidv7(),
+      id: newId(),
       tenantId: viewer.tenantId,
       createdBy: viewer.userId,
       name,

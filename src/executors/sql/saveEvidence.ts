@@ -2,7 +2,7 @@
 // artifacts with purpose "evidence" and generation_details.evidence, together or not at all, under
 // the job's generation_details row lock, so concurrent builders (the completing process, a repair
 // pass, a reader) record it once. The blobs must already be in the blob store.
-import { uuidv7 } from "uuidv7";
+import { newId } from "../../ids.ts";
 import type { Sql } from "../../db/database.ts";
 
 export interface StoredEvidence {
@@ -32,7 +32,7 @@ export async function saveEvidence(
   );
   const before = locked[0]?.evidence;
   if (before) return before;
-  const ids = files.map(() => uuidv7());
+  const ids = files.map(() => newId());
   await tx.query(
     `insert into "artifacts" ("id", "tenantId", "jobId", "purpose", "name", "artifactType", "mimeType", "sizeBytes", "contentHash")
      select f.id, $1::uuid, $2::uuid, 'evidence', f.name, 'evidence', f.mime, f.size, f.hash

@@ -1,5 +1,5 @@
 // Agent-job extras on the local store: comments, archive state with history, file metadata, access.
-import { uuidv7 } from "uuidv7";
+import { newId } from "../../ids.ts";
 import type { Database } from "../../db/database.ts";
 import { jobsError } from "../../errors.ts";
 import type { AgentJobExtras } from "../gateway.ts";
@@ -33,7 +33,7 @@ export function localAgentExtras(
       const job = await agentJob(jobId, viewer);
       await requireRelation(db, job, viewer, "EDITOR");
       const comment = await prisma.comment.create({
-        data: { id: uuidv7(), jobId, content, createdById: viewer.userId },
+        data: { id: newId(), jobId, content, createdById: viewer.userId },
       });
       await touchJob(db, jobId);
       return comment;
@@ -51,7 +51,7 @@ export function localAgentExtras(
         if (changed.length === 0) return;
         await tx.query(
           `insert into "archive_status_changes" ("id", "jobId", "status", "reason", "createdById") values ($1, $2, $3::"ArchiveStatus", $4, $5)`,
-          [uuidv7(), jobId, status, reason, viewer.userId],
+          [newId(), jobId, status, reason, viewer.userId],
         );
         await touchJob(tx, jobId);
       });
@@ -68,7 +68,7 @@ export function localAgentExtras(
         ...(update.versionName !== undefined && { versionName: update.versionName }),
         ...(update.properties !== undefined && { properties: jsonValue(update.properties) }),
       };
-      await prisma.file.upsert({ where: { jobId }, update: data, create: { id: uuidv7(), jobId, ...data } });
+      await prisma.file.upsert({ where: { jobId }, update: data, create: { id: newId(), jobId, ...data } });
       if (update.mergeProperties) {
         const entries = Object.entries(update.mergeProperties);
         await db.query(

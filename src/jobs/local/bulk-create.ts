@@ -1,7 +1,7 @@
 // Creating jobs, for createJob (one) and createJobs (up to a thousand) alike: one statement inserts
 // them all (src/jobs/sql/insertJobs.ts) and answers their records; only items whose idempotency key
 // was already taken cost a further look-up.
-import { uuidv7 } from "uuidv7";
+import { newId } from "../../ids.ts";
 import type { GraphQLError } from "graphql";
 import type { Database } from "../../db/database.ts";
 import { isJobsError, jobsError } from "../../errors.ts";
@@ -70,7 +70,7 @@ export async function createJobsInBulk(
   // One pass per step, no per-item copies beyond the id: at 1,000 items a call, each spread or
   // throwaway array per item showed up as garbage collection.
   const items: JobToInsert[] = new Array(jobs.length);
-  for (let index = 0; index < jobs.length; index++) items[index] = { ...jobs[index]!, id: uuidv7() };
+  for (let index = 0; index < jobs.length; index++) items[index] = { ...jobs[index]!, id: newId() };
   // An agent job must name a registered agent or pool: refused alone, before the insert.
   const refused = new Map<number, Outcome>();
   for (const [index, job] of items.entries()) {

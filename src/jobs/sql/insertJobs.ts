@@ -10,7 +10,7 @@
 //
 // No status-history row is written: a new job's first entries (its family's initial states) are
 // implied by its row, which says how many in "impliedHistory" (jobs/local/expansions.ts reads them).
-import { uuidv7 } from "uuidv7";
+import { newId } from "../../ids.ts";
 import type { SignalledStatement } from "../../db/commit-signals.ts";
 import type { Sql } from "../../db/database.ts";
 import { selectWrittenJobs, toJob } from "../local/read-jobs.ts";
@@ -69,7 +69,7 @@ function familyRows(jobs: readonly JobToInsert[]): Map<FamilyTable, Row[]> {
           metadata: s.metadata ?? null,
           ignoreChunkError: s.ignoreChunkError,
         });
-    if (job.file) rows.get("files")!.push({ id: uuidv7(), jobId: job.id, ...job.file });
+    if (job.file) rows.get("files")!.push({ id: newId(), jobId: job.id, ...job.file });
   }
   return rows;
 }

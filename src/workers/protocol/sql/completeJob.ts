@@ -4,7 +4,7 @@
 //    becomes a new revision of the job's File);
 //  - GENERATION: charges the estimated credits exactly once (credit_charges is keyed by job).
 // The transition is guarded by the lease token and clears it, so a repeated call finds no lease.
-import { uuidv7 } from "uuidv7";
+import { newId } from "../../../ids.ts";
 import type { Sql } from "../../../db/database.ts";
 import { jobsError } from "../../../errors.ts";
 import type { JobRecord, ReasonerType } from "../../../jobs/model.ts";
@@ -106,11 +106,11 @@ const artifactsNotFound = (ids: string[]) =>
 
 /** Each attached artifact becomes a new revision of the agent job's File (made when missing). */
 async function addFileRevisions(tx: Sql, jobId: string, artifactIds: string[]): Promise<void> {
-  // uuidv7 ids ascend in the order given, so revisions list in that order (they share createdOn).
-  const revisionIds = artifactIds.map(() => uuidv7());
+  // newId's ids ascend in the order made, so revisions list in that order (they share createdOn).
+  const revisionIds = artifactIds.map(() => newId());
   // Two statements: the second's snapshot sees the File whoever made it (even a concurrent updateJobFile).
   await tx.query(`insert into "files" ("id", "jobId") values ($1::uuid, $2::uuid) on conflict ("jobId") do nothing`, [
-    uuidv7(),
+    newId(),
     jobId,
   ]);
   await tx.query(

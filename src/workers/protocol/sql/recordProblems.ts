@@ -1,6 +1,6 @@
 // Records the problems a run reported (a worker's completeJob/failJob, a built-in executor's
 // outcome) on its job, in one statement, inside the transaction that ends the attempt.
-import { uuidv7 } from "uuidv7";
+import { newId } from "../../../ids.ts";
 import type { Sql } from "../../../db/database.ts";
 
 /** One problem as workers and executors report it; the same shape `Job.problems` answers. */
@@ -13,9 +13,9 @@ export interface ProblemReport {
 
 export async function recordProblems(tx: Sql, jobId: string, problems: readonly ProblemReport[]): Promise<void> {
   if (problems.length === 0) return;
-  // uuidv7 ids ascend in the order given, so problems read back in the order reported.
+  // newId's ids ascend in the order made, so problems read back in the order reported.
   const rows = problems.map((p) => ({
-    id: uuidv7(),
+    id: newId(),
     severity: p.severity,
     code: p.code,
     message: p.message,

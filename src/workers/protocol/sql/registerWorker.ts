@@ -1,6 +1,6 @@
 // Records a worker: what it runs (reasoner types, and optionally only some reasoner names / queues)
 // and the agent pool it belongs to. Claims and heartbeats keep lastSeenOn fresh.
-import { uuidv7 } from "uuidv7";
+import { newId } from "../../../ids.ts";
 import type { Sql } from "../../../db/database.ts";
 import type { GenerationKind, ReasonerType } from "../../../jobs/model.ts";
 
@@ -37,7 +37,7 @@ export async function registerWorker(sql: Sql, w: NewWorker): Promise<WorkerReco
      values ($1::uuid, $2::uuid, $3::text, $4::text[]::"ReasonerType"[], $5::text[], $8::text[]::"GenerationKind"[], $6::text, $7::text)
      returning ${WORKER_COLUMNS}`,
     [
-      uuidv7(),
+      newId(),
       w.tenantId,
       w.name,
       [...w.reasonerTypes],
