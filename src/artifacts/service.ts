@@ -3,9 +3,9 @@
 // the server writes its own (evidence files) straight onto the job. Downloads follow the job's
 // visibility: an artifact of a job the caller cannot see reads as not found.
 import type { Readable } from "node:stream";
-import { newId } from "../ids.ts";
 import type { Database } from "../db/database.ts";
 import { jobsError } from "../errors.ts";
+import { newId } from "../ids.ts";
 import { artifactRows } from "../jobs/local/artifact-rows.ts";
 import { Conditions } from "../jobs/local/conditions.ts";
 import { visibleArtifactsSql } from "../jobs/local/visibility.ts";

@@ -1,8 +1,8 @@
 // Tenants, users and API keys: who is calling, and who may make whom.
-import { newId } from "../ids.ts";
 import { z } from "zod";
 import type { Database, Unlisten } from "../db/database.ts";
 import { jobsError } from "../errors.ts";
+import { newId } from "../ids.ts";
 import type { Role, Viewer } from "../jobs/model.ts";
 import { name255, parseInput } from "../jobs/validation.ts";
 import { hashSecret, newSecret, sameHash, visiblePrefix } from "./secrets.ts";

@@ -5,8 +5,8 @@
 // idempotent: the bundle is deterministic (Ed25519 signatures are), blobs are content-addressed,
 // and the rows are written once under a row lock.
 import { createHash } from "node:crypto";
-import { newId } from "../ids.ts";
 import type { Database } from "../db/database.ts";
+import { newId } from "../ids.ts";
 import { statusHistoryOf } from "../jobs/local/expansions.ts";
 import type { JobRecord } from "../jobs/model.ts";
 import {

@@ -1,8 +1,8 @@
 // Managing schedules, independent of GraphQL: members manage their own, admins every schedule of
 // their tenant; another tenant's (or another member's) schedule is not found. Worker keys have none.
-import { newId } from "../ids.ts";
 import type { Database } from "../db/database.ts";
 import { jobsError, notFound } from "../errors.ts";
+import { newId } from "../ids.ts";
 import { connection, decodeCursor, encodeCursor, pageSize, type Connection } from "../jobs/cursor.ts";
 import type { ReasonerType, Viewer } from "../jobs/model.ts";
 import { isUuid, name255, parseInput } from "../jobs/validation.ts";

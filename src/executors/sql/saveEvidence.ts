@@ -2,8 +2,8 @@
 // artifacts with purpose "evidence" and generation_details.evidence, together or not at all, under
 // the job's generation_details row lock, so concurrent builders (the completing process, a repair
 // pass, a reader) record it once. The blobs must already be in the blob store.
-import { newId } from "../../ids.ts";
 import type { Sql } from "../../db/database.ts";
+import { newId } from "../../ids.ts";
 
 export interface StoredEvidence {
   rootHash: string;

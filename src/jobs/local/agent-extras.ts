@@ -1,7 +1,7 @@
 // Agent-job extras on the local store: comments, archive state with history, file metadata, access.
-import { newId } from "../../ids.ts";
 import type { Database } from "../../db/database.ts";
 import { jobsError } from "../../errors.ts";
+import { newId } from "../../ids.ts";
 import type { AgentJobExtras } from "../gateway.ts";
 import { DEFAULT_AGENT_QUEUE, type JobRecord, type Viewer } from "../model.ts";
 import { touchJob } from "../sql/transitionJob.ts";

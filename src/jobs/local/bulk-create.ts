@@ -1,10 +1,10 @@
 // Creating jobs, for createJob (one) and createJobs (up to a thousand) alike: one statement inserts
 // them all (src/jobs/sql/insertJobs.ts) and answers their records; only items whose idempotency key
 // was already taken cost a further look-up.
-import { newId } from "../../ids.ts";
 import type { GraphQLError } from "graphql";
 import type { Database } from "../../db/database.ts";
 import { isJobsError, jobsError } from "../../errors.ts";
+import { newId } from "../../ids.ts";
 import { currentTraceParent } from "../../observability/tracing.ts";
 import type { JobRecord, Viewer } from "../model.ts";
 import type { NewJob } from "../new-job.ts";

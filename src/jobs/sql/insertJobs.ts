@@ -10,9 +10,9 @@
 //
 // No status-history row is written: a new job's first entries (its family's initial states) are
 // implied by its row, which says how many in "impliedHistory" (jobs/local/expansions.ts reads them).
-import { newId } from "../../ids.ts";
 import type { SignalledStatement } from "../../db/commit-signals.ts";
 import type { Sql } from "../../db/database.ts";
+import { newId } from "../../ids.ts";
 import { selectWrittenJobs, toJob } from "../local/read-jobs.ts";
 import type { JobRecord, Viewer } from "../model.ts";
 import type { NewJob } from "../new-job.ts";

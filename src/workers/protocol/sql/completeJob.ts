@@ -4,9 +4,9 @@
 //    becomes a new revision of the job's File);
 //  - GENERATION: charges the estimated credits exactly once (credit_charges is keyed by job).
 // The transition is guarded by the lease token and clears it, so a repeated call finds no lease.
-import { newId } from "../../../ids.ts";
 import type { Sql } from "../../../db/database.ts";
 import { jobsError } from "../../../errors.ts";
+import { newId } from "../../../ids.ts";
 import type { JobRecord, ReasonerType } from "../../../jobs/model.ts";
 import { transitionJob } from "../../../jobs/sql/transitionJob.ts";
 import { isUuid } from "../../../jobs/validation.ts";

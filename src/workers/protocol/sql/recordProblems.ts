@@ -1,7 +1,7 @@
 // Records the problems a run reported (a worker's completeJob/failJob, a built-in executor's
 // outcome) on its job, in one statement, inside the transaction that ends the attempt.
-import { newId } from "../../../ids.ts";
 import type { Sql } from "../../../db/database.ts";
+import { newId } from "../../../ids.ts";
 
 /** One problem as workers and executors report it; the same shape `Job.problems` answers. */
 export interface ProblemReport {

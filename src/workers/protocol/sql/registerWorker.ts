@@ -1,7 +1,7 @@
 // Records a worker: what it runs (reasoner types, and optionally only some reasoner names / queues)
 // and the agent pool it belongs to. Claims and heartbeats keep lastSeenOn fresh.
-import { newId } from "../../../ids.ts";
 import type { Sql } from "../../../db/database.ts";
+import { newId } from "../../../ids.ts";
 import type { GenerationKind, ReasonerType } from "../../../jobs/model.ts";
 
 export interface WorkerRecord {
