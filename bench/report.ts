@@ -1,7 +1,16 @@
 // The results table of bench/README.md, made from bench/results.json.
 import type { ResultEntry } from "./case.ts";
 
-interface Report {
+/** A later `--only` run whose entries replaced its cases' entries in a report. */
+export interface PartialRun {
+  cases: string[];
+  runs: number;
+  jobs: number;
+  finishedOn: string;
+  durationS: number;
+}
+
+export interface Report {
   mode: string;
   runs: number;
   concurrency: number;
@@ -12,6 +21,8 @@ interface Report {
   peers: Record<string, string>;
   skipped: string[];
   results: ResultEntry[];
+  /** Set when `--only` runs updated some cases since: the header above describes the run they amended. */
+  partialRuns?: PartialRun[];
 }
 
 const num = (v: number | null) =>
@@ -20,6 +31,10 @@ const num = (v: number | null) =>
 export function renderTable(r: Report): string {
   const lines = [
     `Mode **${r.mode}**, medians of ${r.runs} run(s); throughput runs of ${r.jobs} jobs, ${r.concurrency} in flight; finished ${r.finishedOn} after ${r.durationS} s.`,
+    ...(r.partialRuns ?? []).map(
+      (p) =>
+        `Amended by an \`--only ${p.cases.join(",")}\` run (${p.runs} run(s)), finished ${p.finishedOn} after ${p.durationS} s: its entries replace those cases' (their notes say how each was measured).`,
+    ),
     `Machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB; Node ${r.machine.node}; PostgreSQL ${r.machine.postgres}.`,
     `Peers: ${Object.entries(r.peers)
       .map(([k, v]) => `${k} ${v}`)

@@ -19,7 +19,7 @@ import { retentionCase } from "./cases/retention.ts";
 import { throughputCase } from "./cases/throughput.ts";
 import { twoProcessesCase } from "./cases/two-processes.ts";
 import { assertPostgresReachable, PG_ADMIN_URL } from "./db.ts";
-import { renderTable, replaceBetweenMarkers } from "./report.ts";
+import { type PartialRun, type Report, renderTable, replaceBetweenMarkers } from "./report.ts";
 
 /**
  * Case 5 (live updates) belongs to bench/subscriptions.ts, written alongside; it is loaded when
@@ -118,7 +118,7 @@ const pkg = (name: string) =>
       version: string;
     }
   ).version;
-const report = {
+const report: Report = {
   mode: quick ? "quick" : "full",
   runs,
   concurrency,
@@ -142,30 +142,47 @@ const report = {
   results,
 };
 const resultsUrl = new URL("./results.json", import.meta.url);
-// A partial run (--only) keeps the other cases' entries from the last run of the same mode.
+// A partial run (--only) keeps the other cases' entries from the last run of the same mode, and
+// that run's header: it is listed as an amendment beneath it.
+let written = report;
 if (only) {
   try {
-    const previous = JSON.parse(readFileSync(resultsUrl, "utf8")) as typeof report;
+    const previous = JSON.parse(readFileSync(resultsUrl, "utf8")) as Report;
     if (previous.mode === report.mode) {
       const mine = new Set(results.map((r) => r.name));
-      report.results = [
-        ...previous.results.filter(
-          (r) => !mine.has(r.name) && !selected.some((c) => r.name.startsWith(prefixOf(c.id))),
-        ),
-        ...results,
-      ];
+      const cases = selected.map((c) => c.id);
+      const amendment: PartialRun = {
+        cases,
+        runs,
+        jobs: report.jobs,
+        finishedOn: report.finishedOn,
+        durationS: report.durationS,
+      };
+      written = {
+        ...previous,
+        results: [
+          ...previous.results.filter(
+            (r) => !mine.has(r.name) && !selected.some((c) => r.name.startsWith(prefixOf(c.id))),
+          ),
+          ...results,
+        ],
+        partialRuns: [
+          ...(previous.partialRuns ?? []).filter((p) => !p.cases.every((c) => cases.includes(c))),
+          amendment,
+        ],
+      };
     }
   } catch {
     // no previous results
   }
 }
-writeFileSync(resultsUrl, JSON.stringify(report, null, 2) + "\n");
-log(`wrote bench/results.json (${report.results.length} entries)`);
+writeFileSync(resultsUrl, JSON.stringify(written, null, 2) + "\n");
+log(`wrote bench/results.json (${written.results.length} entries)`);
 
 const readmeUrl = new URL("./README.md", import.meta.url);
 try {
   const readme = readFileSync(readmeUrl, "utf8");
-  writeFileSync(readmeUrl, replaceBetweenMarkers(readme, "results", renderTable(report)));
+  writeFileSync(readmeUrl, replaceBetweenMarkers(readme, "results", renderTable(written)));
   log("updated the results table in bench/README.md");
 } catch (err) {
   log(`bench/README.md not updated: ${String(err)}`);
