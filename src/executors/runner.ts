@@ -12,7 +12,7 @@
 // inside it) and job.complete or job.fail.
 import { ROOT_CONTEXT } from "@opentelemetry/api";
 import type { ClaimFilter, LogLineInput } from "@jobs-api/client";
-import { type Interruption, WorkerCore } from "@jobs-api/client/node";
+import { type Interruption, type RunningJob, WorkerCore } from "@jobs-api/client/node";
 import { inSpan, linksTo } from "../observability/tracing.ts";
 import {
   type AbortReason,
@@ -128,7 +128,7 @@ export class Runner {
             if (revision === undefined || job.revision === undefined || revision > job.revision) onChange();
           }),
       },
-      run: ({ lease, signal }) => inSpan("job.run", {}, () => executor.run(this.contextOf(lease, signal))),
+      run: (running) => inSpan("job.run", {}, () => executor.run(this.contextOf(running))),
       failureOf: (lease, err, interruption) => this.failureOf(lease.job, err, interruption),
       abortReason: (why) => ABORT_REASONS[why],
       // Per job a root span linked to the request that created the job.
@@ -185,13 +185,16 @@ export class Runner {
     return this.core.stop();
   }
 
-  private contextOf(lease: ExecutorJobLease, signal: AbortSignal): ExecutorContext {
-    const { token, job } = lease;
+  private contextOf(running: RunningJob<ExecutorJobLease>): ExecutorContext {
+    const { token, job } = running.lease;
     const port = this.port;
     return {
       job,
       leaseToken: token,
-      signal,
+      // Read through: the signal is made only if the executor looks at it (RunningJob.signal).
+      get signal() {
+        return running.signal;
+      },
       log: (message, o) =>
         port.appendLogs(token, [
           { message, level: o?.level ?? "info", step: o?.step ?? null, timestampMs: Date.now() } satisfies LogLineInput,

@@ -1,7 +1,8 @@
 // A runner's slot frees when its job's run ends, not when the outcome's report is acknowledged: the
 // next claim overlaps the report. Shutdown still waits for every report. Reports are held back here
-// by a gate in the port, so the order of events is forced, not hoped for. And an idle runner starts
-// a job its own process created at the creation's commit, not after the NOTIFY's round trip.
+// by a gate in the port, so the order of events is forced, not hoped for. An idle runner starts
+// a job its own process created at the creation's commit, not after the NOTIFY's round trip. And a
+// job's abort signal, made only when first read, is aborted however late the executor reads it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InProcessPort } from "../../src/executors/ports/in-process.ts";
 import type { JobChangeHub } from "../../src/jobs/changes.ts";
@@ -85,6 +86,59 @@ describe.each(backends)("runner slots on $name", (backend) => {
     gate.resolve();
     await stopping;
     expect(await states()).toEqual({ [first.jobId]: "SUCCEEDED", [second.jobId]: "SUCCEEDED" });
+  });
+
+  it("a cancel that lands before the executor first reads its signal finds the signal aborted, and the job ends CANCELED", {
+    timeout: 20_000,
+  }, async () => {
+    const s = t.server.services;
+    const sawCancel = signal();
+    class WatchedPort extends InProcessPort {
+      override async heartbeat(token: string) {
+        const status = await super.heartbeat(token);
+        if (status.cancelRequested) sawCancel.resolve();
+        return status;
+      }
+    }
+    const port = new WatchedPort({
+      db: s.db,
+      protocol: s.protocol,
+      artifacts: s.artifacts,
+      changes: s.changes,
+      jobs: s.jobs,
+    });
+    const started = signal<string>();
+    const release = signal();
+    const seen: { aborted: boolean; reason: unknown }[] = [];
+    const executor: Executor = {
+      name: "test-late-signal",
+      filter: { reasonerTypes: ["PRESCRIPTIVE"] }, // the first test's jobs have all succeeded
+      async run(ctx) {
+        started.resolve(ctx.job.id);
+        await release.promise; // the signal is not read before the cancel has been handled
+        seen.push({ aborted: ctx.signal.aborted, reason: ctx.signal.reason });
+        ctx.signal.throwIfAborted();
+        return { result: null, artifactIds: [] };
+      },
+    };
+    const { jobId } = await createJob(t.admin, "PRESCRIPTIVE", 2);
+    const runner = new Runner(port, executor, { concurrency: 1, leaseSeconds: 60, logger: silent }).start();
+    try {
+      expect(await started.promise).toBe(jobId);
+      await t.admin.request(`mutation($id: ID!) { cancelJob(reasonerType: PRESCRIPTIVE, jobId: $id) { state } }`, {
+        id: jobId,
+      });
+      // The job's change prompts a heartbeat, whose answer carries the cancel request; the loop
+      // interrupts the job in the microtasks after that answer, all done by the next turn.
+      await sawCancel.promise;
+      await new Promise((resolve) => setImmediate(resolve));
+      release.resolve();
+    } finally {
+      await runner.stop(); // waits for the job's report
+    }
+    expect(seen).toEqual([{ aborted: true, reason: "cancel" }]);
+    const [row] = await s.db.query<{ state: string }>(`select "state" from "jobs" where "id" = $1::uuid`, [jobId]);
+    expect(row!.state).toBe("CANCELED");
   });
 
   it("an idle runner starts a job created by its own process at the commit, with no notification at all", {

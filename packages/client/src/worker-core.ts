@@ -49,7 +49,11 @@ export interface WorkerPort<L extends LeaseLike, O, F, S> {
 /** One job while it runs, as the caller's run() sees it. */
 export interface RunningJob<L extends LeaseLike> {
   readonly lease: L;
-  /** Aborted on a cancel request, a lost lease or stop, with the caller's `abortReason` of it. */
+  /**
+   * Aborted on a cancel request, a lost lease or stop, with the caller's `abortReason` of it. Made on
+   * first read (Node spends microseconds making a signal, and short jobs mostly never look at it):
+   * read it where it is used, not ahead of time.
+   */
   readonly signal: AbortSignal;
   /** A call under the lease: a lost lease it reports interrupts the job as a heartbeat's would. */
   guard<T>(call: () => Promise<T>): Promise<T>;
@@ -331,16 +335,18 @@ export class WorkerCore<L extends LeaseLike, O, F, S> {
 
   private launch(lease: L, { beatFirst }: LaunchOptions): void {
     // Registered before anything awaits: the next claim counts this slot as taken.
+    // The controller's signal is made only when read (RunningJob.signal): the loop itself reads
+    // `interruption`, set before the abort.
     const abort = new AbortController();
     let interruption: Interruption | null = null;
     const interrupt = (why: Interruption) => {
-      if (abort.signal.aborted) return;
+      if (interruption !== null) return;
       interruption = why;
       abort.abort(this.options.abortReason ? this.options.abortReason(why) : why);
     };
     this.running.set(lease.token, { interrupt });
     if (this.stopping.signal.aborted && this.options.shutdownGraceMs <= 0) interrupt("stop");
-    const body = () => this.execute(lease, abort.signal, interrupt, () => interruption, beatFirst);
+    const body = () => this.execute(lease, abort, interrupt, () => interruption, beatFirst);
     const done = (this.options.around ? this.options.around(lease, body) : body())
       .catch((err: unknown) => this.options.on?.crashed?.(lease, err))
       .finally(() => {
@@ -363,7 +369,7 @@ export class WorkerCore<L extends LeaseLike, O, F, S> {
 
   private async execute(
     lease: L,
-    signal: AbortSignal,
+    abort: AbortController,
     interrupt: (why: Interruption) => void,
     interruption: () => Interruption | null,
     beatFirst: boolean,
@@ -375,10 +381,12 @@ export class WorkerCore<L extends LeaseLike, O, F, S> {
     const leaseLost = (err: unknown) => {
       if (port.isLeaseLost(err)) interrupt("lease-lost");
     };
-    const keepAlive = this.keepLeaseAlive(lease, signal, sawStatus, leaseLost, beatFirst);
+    const keepAlive = this.keepLeaseAlive(lease, () => interruption() !== null, sawStatus, leaseLost, beatFirst);
     const job: RunningJob<L> = {
       lease,
-      signal,
+      get signal() {
+        return abort.signal;
+      },
       sawStatus,
       guard: async (call) => {
         try {
@@ -429,7 +437,7 @@ export class WorkerCore<L extends LeaseLike, O, F, S> {
    */
   private keepLeaseAlive(
     lease: L,
-    signal: AbortSignal,
+    interrupted: () => boolean,
     sawStatus: (status: { cancelRequested: boolean }) => void,
     leaseLost: (err: unknown) => void,
     beatFirst: boolean,
@@ -441,7 +449,7 @@ export class WorkerCore<L extends LeaseLike, O, F, S> {
     let again = false;
     let stopped = false;
     const beat = async () => {
-      if (stopped || signal.aborted) return;
+      if (stopped || interrupted()) return;
       if (inFlight) {
         again = true;
         return;
@@ -455,7 +463,7 @@ export class WorkerCore<L extends LeaseLike, O, F, S> {
         if (!port.isLeaseLost(err)) this.options.on?.heartbeatFailed?.(lease, err);
       } finally {
         inFlight = false;
-        if (!stopped && !signal.aborted) {
+        if (!stopped && !interrupted()) {
           if (again) {
             again = false;
             void beat();

@@ -458,13 +458,16 @@ export class Worker {
 
   /** Runs the handler with a context whose calls present the job's lease (and learn of its loss). */
   private async runHandler(handler: JobHandler, running: RunningJob<Lease>): Promise<Completion> {
-    const { lease, signal, guard, sawStatus } = running;
+    const { lease, guard, sawStatus } = running;
     const { token, job } = lease;
     const uploaded: string[] = [];
     const ctx: JobContext = {
       job,
       lease: { token, expiresOn: lease.expiresOn },
-      signal,
+      // Read through: the signal is made only if the handler looks at it (RunningJob.signal).
+      get signal() {
+        return running.signal;
+      },
       status: async (state, message) => void (await guard(() => this.updateStatus(token, state, message))),
       log: async (message, o = {}) =>
         void (await guard(() =>
