@@ -47,14 +47,15 @@ const DETAIL_ENUMS = new Set(["kind", "planTier", "archiveStatus"]);
  * by read-sql.test.ts), read from `from` (the table, or rows a statement just wrote). A scalar
  * subquery rather than a left join: the planner then plans one relation, not a join of five (a join
  * cost a page read four times its planning, and pages keep custom plans), and probes the detail
- * index only for the rows the page returns.
+ * index only for the rows the page returns, and only for jobs of the detail's family (CASE runs the
+ * subquery only when its branch is taken): a job of mixed reads probes one detail index, not four.
  */
 function detailObject(field: DetailField, job: string, from = `"${DETAILS[field].table}"`): string {
-  const { alias, fields } = DETAILS[field];
+  const { alias, fields, family } = DETAILS[field];
   const pairs = Object.keys(fields).map(
     (name) => `'${name}', ${alias}."${name}"${DETAIL_ENUMS.has(name) ? "::text" : ""}`,
   );
-  return `(select json_build_object(${pairs.join(", ")}) from ${from} ${alias} where ${alias}."jobId" = ${job}."id")`;
+  return `(case when ${job}."reasonerType" = '${family}' then (select json_build_object(${pairs.join(", ")}) from ${from} ${alias} where ${alias}."jobId" = ${job}."id") end)`;
 }
 
 function detail<K extends DetailField>(field: K): Column<JobRead[K]> {
