@@ -158,13 +158,7 @@ export function noopRunner(
       return done;
     }
   }
-  const port = new CountingPort({
-    db: s.db,
-    protocol: s.protocol,
-    artifacts: s.artifacts,
-    changes: s.changes,
-    jobs: s.jobs,
-  });
+  const port = new CountingPort(s);
   return new Runner(port, noopExecutor(hooks.onStart), {
     concurrency,
     leaseSeconds: 60,

@@ -50,13 +50,7 @@ describe.each(backends)("the Runner's local queue on $name", (backend) => {
         return { result: null, artifactIds: [] };
       },
     };
-    const port = new InProcessPort({
-      db: s.db,
-      protocol: s.protocol,
-      artifacts: s.artifacts,
-      changes: s.changes,
-      jobs: s.jobs,
-    });
+    const port = new InProcessPort(s);
     return new Runner(port, executor, { concurrency: 1, leaseSeconds, logger: silent, localQueue });
   }
 

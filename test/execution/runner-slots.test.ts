@@ -53,13 +53,7 @@ describe.each(backends)("runner slots on $name", (backend) => {
     };
     const first = await createJob(t.admin, "PRESCRIPTIVE", 0);
     const second = await createJob(t.admin, "PRESCRIPTIVE", 1);
-    const port = new GatedPort({
-      db: s.db,
-      protocol: s.protocol,
-      artifacts: s.artifacts,
-      changes: s.changes,
-      jobs: s.jobs,
-    });
+    const port = new GatedPort(s);
     const runner = new Runner(port, executor, { concurrency: 1, leaseSeconds: 60, logger: silent }).start();
 
     // One slot: the second job starts although the first one's report has not gone through.
@@ -100,13 +94,7 @@ describe.each(backends)("runner slots on $name", (backend) => {
         return status;
       }
     }
-    const port = new WatchedPort({
-      db: s.db,
-      protocol: s.protocol,
-      artifacts: s.artifacts,
-      changes: s.changes,
-      jobs: s.jobs,
-    });
+    const port = new WatchedPort(s);
     const started = signal<string>();
     const release = signal();
     const seen: { aborted: boolean; reason: unknown }[] = [];
@@ -156,13 +144,7 @@ describe.each(backends)("runner slots on $name", (backend) => {
         return ms;
       }
     }
-    const port = new WatchedPort({
-      db: s.db,
-      protocol: s.protocol,
-      artifacts: s.artifacts,
-      changes: deaf,
-      jobs: s.jobs,
-    });
+    const port = new WatchedPort({ ...s, changes: deaf });
     const started = signal<string>();
     const executor: Executor = {
       name: "test-wake",
