@@ -6,7 +6,7 @@ import { uuidv7 } from "uuidv7";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashLeaseToken } from "../../src/workers/protocol/lease.ts";
 import { IN_PROCESS } from "../../src/workers/protocol/service.ts";
-import type { Sql } from "../../src/db/database.ts";
+import type { Database, Sql } from "../../src/db/database.ts";
 import { claimJobs } from "../../src/workers/protocol/sql/claimJob.ts";
 import { sweep } from "../../src/workers/protocol/sql/sweep.ts";
 import { backends } from "../helpers/backends.ts";
@@ -974,5 +974,54 @@ describe.each(backends)("the server's sweeper on $name", (backend) => {
       { id: job.jobId },
     );
     expect(done.waitForJob).toEqual({ state: "FAILED", error: { code: "TIMEOUT" } });
+  });
+});
+
+describe.each(backends)("a sweep pass on $name", (backend) => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer(backend, NO_BACKGROUND_PASSES);
+  });
+  afterAll(async () => t?.stop());
+
+  /** The server's database, counting the reads and transactions a pass makes through it. */
+  function counted(db: Database) {
+    const made = { reads: 0, transactions: 0 };
+    const handle = new Proxy(db, {
+      get(target, key) {
+        if (key === "query")
+          return (...args: Parameters<Database["query"]>) => {
+            made.reads++;
+            return target.query(...args);
+          };
+        if (key === "transaction")
+          return (fn: Parameters<Database["transaction"]>[0]) => {
+            made.transactions++;
+            return target.transaction(fn);
+          };
+        const value: unknown = Reflect.get(target, key);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    return { handle, made };
+  }
+
+  it("with nothing to do reads once and opens no transaction; with work, sweeps it", async () => {
+    const db = t.server.services.db;
+    const idle = counted(db);
+    expect(await sweep(idle.handle)).toEqual({ requeued: 0, failed: 0, canceled: 0, timedOut: 0 });
+    expect(idle.made).toEqual({ reads: 1, transactions: 0 });
+
+    const job = await createJob(t.admin, "PREDICTIVE", 1, { timeoutMins: 1 });
+    await db.query(`update "jobs" set "createdOn" = now() - interval '2 minutes' where "id" = $1`, [job.jobId]);
+    const busy = counted(db);
+    expect(await sweep(busy.handle)).toEqual({ requeued: 0, failed: 0, canceled: 0, timedOut: 1 });
+    // The probe, then one transaction for the one kind with work (timeouts), not for the other two.
+    expect(busy.made).toEqual({ reads: 1, transactions: 1 });
+    const [row] = await db.query<{ state: string; errorCode: string }>(
+      `select "state", "errorCode" from "jobs" where "id" = $1`,
+      [job.jobId],
+    );
+    expect(row).toEqual({ state: "FAILED", errorCode: "TIMEOUT" });
   });
 });

@@ -41,12 +41,31 @@ interface SweptRow {
 
 const COLUMNS = `"id", "reasonerType", "state", "attempts", "maxAttempts", "leaseToken", "workerId", "timeoutMins"`;
 
+/** Each kind of work's rows, by the partial index that finds them (lease expiry, canceling, timeout). */
+const EXPIRED_LEASE = `"leaseExpiresOn" is not null and "leaseExpiresOn" < now() and "leaseToken" is not null and "state" not in ${TERMINAL_SQL}`;
+const ORPHANED_CANCEL = `"state" = 'CANCELING' and "leaseToken" is null and "leaseSeconds" is not null`;
+const TIMED_OUT = `"timeoutMins" is not null and "state" not in ${TERMINAL_SQL} and "createdOn" + make_interval(mins => "timeoutMins") < now()`;
+
+/**
+ * Which kinds have work, in one read without locks: a pass with nothing to do (most of them, once a
+ * second in every process) costs this one statement, not a transaction per kind.
+ */
+const PENDING_WORK = `select exists(select 1 from "jobs" where ${EXPIRED_LEASE}) as "expired",
+  exists(select 1 from "jobs" where ${ORPHANED_CANCEL}) as "orphaned",
+  exists(select 1 from "jobs" where ${TIMED_OUT}) as "timedOut"`;
+
 export async function sweep(db: Database, options: SweepOptions = {}): Promise<SweepResult> {
   const batchSize = options.batchSize ?? 100;
   const maxBatches = options.maxBatches ?? 20;
   const result: SweepResult = { requeued: 0, failed: 0, canceled: 0, timedOut: 0 };
 
-  const drain = async (select: string, handle: (tx: Sql, row: SweptRow) => Promise<void>) => {
+  const pending = (await db.query<{ expired: boolean; orphaned: boolean; timedOut: boolean }>(PENDING_WORK))[0] ?? {
+    expired: true,
+    orphaned: true,
+    timedOut: true,
+  };
+  const drain = async (has: boolean, select: string, handle: (tx: Sql, row: SweptRow) => Promise<void>) => {
+    if (!has) return;
     for (let i = 0; i < maxBatches; i++) {
       const seen = await db.transaction(async (tx) => {
         const rows = await tx.query<SweptRow>(select, [batchSize]);
@@ -58,9 +77,8 @@ export async function sweep(db: Database, options: SweepOptions = {}): Promise<S
   };
 
   await drain(
-    `select ${COLUMNS} from "jobs"
-     where "leaseExpiresOn" is not null and "leaseExpiresOn" < now() and "leaseToken" is not null and "state" not in ${TERMINAL_SQL}
-     order by "leaseExpiresOn" limit $1 for update skip locked`,
+    pending.expired,
+    `select ${COLUMNS} from "jobs" where ${EXPIRED_LEASE} order by "leaseExpiresOn" limit $1 for update skip locked`,
     async (tx, job) => {
       const guard = { from: [job.state], leaseToken: job.leaseToken!, agentId: job.workerId, by: "sweeper" };
       if (job.state === "CANCELING") {
@@ -91,18 +109,16 @@ export async function sweep(db: Database, options: SweepOptions = {}): Promise<S
   );
 
   await drain(
-    `select ${COLUMNS} from "jobs" where "state" = 'CANCELING' and "leaseToken" is null and "leaseSeconds" is not null
-     order by "updatedOn" limit $1 for update skip locked`,
+    pending.orphaned,
+    `select ${COLUMNS} from "jobs" where ${ORPHANED_CANCEL} order by "updatedOn" limit $1 for update skip locked`,
     async (tx, job) => {
       if (await cancel(tx, job, "canceled: no worker held it", undefined)) result.canceled++;
     },
   );
 
   await drain(
-    `select ${COLUMNS} from "jobs"
-     where "timeoutMins" is not null and "state" not in ${TERMINAL_SQL}
-       and "createdOn" + make_interval(mins => "timeoutMins") < now()
-     order by "createdOn" limit $1 for update skip locked`,
+    pending.timedOut,
+    `select ${COLUMNS} from "jobs" where ${TIMED_OUT} order by "createdOn" limit $1 for update skip locked`,
     async (tx, job) => {
       if (job.state === "CANCELING") {
         if (await cancel(tx, job, `canceled: past its timeout of ${job.timeoutMins} min`, undefined)) result.canceled++;
