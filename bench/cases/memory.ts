@@ -73,7 +73,7 @@ export const memoryCase: BenchCase = {
         unit: "MiB",
         better: "lower",
         runs: o.runs,
-        note: `child process (node src/main.ts, JOBS_WORKERS=0) after a warm-up of 200 creates and a page, after full GCs; ${heapNote(idle)}`,
+        note: `child process (node dist/main.js, JOBS_WORKERS=0) after a warm-up of 200 creates and a page, after full GCs; ${heapNote(idle)}`,
       }),
       boundEntry({
         name: `memory: RSS with ${QUEUED} queued jobs`,
