@@ -8,7 +8,7 @@ import { hashLeaseToken } from "../../src/workers/protocol/lease.ts";
 import { IN_PROCESS } from "../../src/workers/protocol/service.ts";
 import type { Database, Sql } from "../../src/db/database.ts";
 import { claimJobs } from "../../src/workers/protocol/sql/claimJob.ts";
-import { sweep } from "../../src/workers/protocol/sql/sweep.ts";
+import { sweep, TIMEOUT_PASS } from "../../src/workers/protocol/sql/sweep.ts";
 import { backends } from "../helpers/backends.ts";
 import { createJob, type ReasonerType } from "../helpers/fixtures.ts";
 import {
@@ -1023,5 +1023,18 @@ describe.each(backends)("a sweep pass on $name", (backend) => {
       [job.jobId],
     );
     expect(row).toEqual({ state: "FAILED", errorCode: "TIMEOUT" });
+  });
+
+  it("finds jobs past their timeout by their deadline in the index, not by walking every job with a timeout", async () => {
+    // Scans the planner could prefer on a small table are off: what is left shows whether the
+    // deadline the pass compares is the expression "jobs_timeout_idx" holds.
+    const plan = await t.server.services.db.transaction(async (tx) => {
+      await tx.query("set local enable_seqscan = off");
+      await tx.query("set local enable_bitmapscan = off");
+      return tx.query<{ "QUERY PLAN": string }>(`explain ${TIMEOUT_PASS}`, [100]);
+    });
+    const text = plan.map((row) => row["QUERY PLAN"]).join("\n");
+    expect(text).toContain("jobs_timeout_idx");
+    expect(text).toMatch(/Index Cond: .*make_interval/);
   });
 });

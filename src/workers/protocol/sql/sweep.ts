@@ -44,7 +44,12 @@ const COLUMNS = `"id", "reasonerType", "state", "attempts", "maxAttempts", "leas
 /** Each kind of work's rows, by the partial index that finds them (lease expiry, canceling, timeout). */
 const EXPIRED_LEASE = `"leaseExpiresOn" is not null and "leaseExpiresOn" < now() and "leaseToken" is not null and "state" not in ${TERMINAL_SQL}`;
 const ORPHANED_CANCEL = `"state" = 'CANCELING' and "leaseToken" is null and "leaseSeconds" is not null`;
-const TIMED_OUT = `"timeoutMins" is not null and "state" not in ${TERMINAL_SQL} and "createdOn" + make_interval(mins => "timeoutMins") < now()`;
+/** A job's timeout deadline in UTC wall time, as "jobs_timeout_idx" holds it (an index expression must be immutable). */
+const TIMEOUT_DEADLINE = `("createdOn" at time zone 'UTC') + make_interval(mins => "timeoutMins")`;
+const TIMED_OUT = `"timeoutMins" is not null and "state" not in ${TERMINAL_SQL} and ${TIMEOUT_DEADLINE} < (now() at time zone 'UTC')`;
+
+/** The timeout pass's batch: it reads "jobs_timeout_idx" from the oldest deadline up to now, nothing past it. */
+export const TIMEOUT_PASS = `select ${COLUMNS} from "jobs" where ${TIMED_OUT} order by ${TIMEOUT_DEADLINE} limit $1 for update skip locked`;
 
 /**
  * Which kinds have work, in one read without locks: a pass with nothing to do (most of them, once a
@@ -116,30 +121,26 @@ export async function sweep(db: Database, options: SweepOptions = {}): Promise<S
     },
   );
 
-  await drain(
-    pending.timedOut,
-    `select ${COLUMNS} from "jobs" where ${TIMED_OUT} order by "createdOn" limit $1 for update skip locked`,
-    async (tx, job) => {
-      if (job.state === "CANCELING") {
-        if (await cancel(tx, job, `canceled: past its timeout of ${job.timeoutMins} min`, undefined)) result.canceled++;
-        return;
-      }
-      const moved = await transitionJob(tx, {
-        jobId: job.id,
-        reasonerType: job.reasonerType,
-        from: [job.state],
-        to: "FAILED",
-        agentId: job.workerId,
-        by: "sweeper",
-        message: `timed out after ${job.timeoutMins} min`,
-        set: { errorCode: "TIMEOUT", errorMessage: `the job did not finish within ${job.timeoutMins} minutes` },
-      });
-      if (moved) {
-        result.timedOut++;
-        if (job.reasonerType === "LOGIC") await setAbortReason(tx, job.id, "TIMEOUT");
-      }
-    },
-  );
+  await drain(pending.timedOut, TIMEOUT_PASS, async (tx, job) => {
+    if (job.state === "CANCELING") {
+      if (await cancel(tx, job, `canceled: past its timeout of ${job.timeoutMins} min`, undefined)) result.canceled++;
+      return;
+    }
+    const moved = await transitionJob(tx, {
+      jobId: job.id,
+      reasonerType: job.reasonerType,
+      from: [job.state],
+      to: "FAILED",
+      agentId: job.workerId,
+      by: "sweeper",
+      message: `timed out after ${job.timeoutMins} min`,
+      set: { errorCode: "TIMEOUT", errorMessage: `the job did not finish within ${job.timeoutMins} minutes` },
+    });
+    if (moved) {
+      result.timedOut++;
+      if (job.reasonerType === "LOGIC") await setAbortReason(tx, job.id, "TIMEOUT");
+    }
+  });
   return result;
 }
 
