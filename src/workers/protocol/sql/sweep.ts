@@ -48,7 +48,10 @@ const ORPHANED_CANCEL = `"state" = 'CANCELING' and "leaseToken" is null and "lea
 const TIMEOUT_DEADLINE = `("createdOn" at time zone 'UTC') + make_interval(mins => "timeoutMins")`;
 const TIMED_OUT = `"timeoutMins" is not null and "state" not in ${TERMINAL_SQL} and ${TIMEOUT_DEADLINE} < (now() at time zone 'UTC')`;
 
-/** The timeout pass's batch: it reads "jobs_timeout_idx" from the oldest deadline up to now, nothing past it. */
+/** Each pass's batch, locked: the oldest first, rows another sweeper holds skipped. */
+const EXPIRED_LEASE_PASS = `select ${COLUMNS} from "jobs" where ${EXPIRED_LEASE} order by "leaseExpiresOn" limit $1 for update skip locked`;
+const ORPHANED_CANCEL_PASS = `select ${COLUMNS} from "jobs" where ${ORPHANED_CANCEL} order by "updatedOn" limit $1 for update skip locked`;
+/** It reads "jobs_timeout_idx" from the oldest deadline up to now, nothing past it. */
 export const TIMEOUT_PASS = `select ${COLUMNS} from "jobs" where ${TIMED_OUT} order by ${TIMEOUT_DEADLINE} limit $1 for update skip locked`;
 
 /**
@@ -81,45 +84,37 @@ export async function sweep(db: Database, options: SweepOptions = {}): Promise<S
     }
   };
 
-  await drain(
-    pending.expired,
-    `select ${COLUMNS} from "jobs" where ${EXPIRED_LEASE} order by "leaseExpiresOn" limit $1 for update skip locked`,
-    async (tx, job) => {
-      const guard = { from: [job.state], leaseToken: job.leaseToken!, agentId: job.workerId, by: "sweeper" };
-      if (job.state === "CANCELING") {
-        if (await cancel(tx, job, "canceled: the worker's lease expired while canceling", guard.leaseToken))
-          result.canceled++;
-      } else if (job.attempts < job.maxAttempts) {
-        const to = waitingState(job.reasonerType);
-        const message = `lease expired on attempt ${job.attempts} of ${job.maxAttempts}; requeued`;
-        if (await requeue(tx, job.id, job.reasonerType, guard, to, message, undefined)) result.requeued++;
-      } else {
-        const moved = await transitionJob(tx, {
-          ...guard,
-          jobId: job.id,
-          reasonerType: job.reasonerType,
-          to: "FAILED",
-          message: `lease expired on the last attempt (${job.attempts} of ${job.maxAttempts})`,
-          set: {
-            errorCode: "LEASE_EXPIRED",
-            errorMessage: `the worker's lease expired ${job.attempts} time(s); no attempts left`,
-          },
-        });
-        if (moved) {
-          result.failed++;
-          if (job.reasonerType === "LOGIC") await setAbortReason(tx, job.id, "LEASE_EXPIRED");
-        }
+  await drain(pending.expired, EXPIRED_LEASE_PASS, async (tx, job) => {
+    const guard = { from: [job.state], leaseToken: job.leaseToken!, agentId: job.workerId, by: "sweeper" };
+    if (job.state === "CANCELING") {
+      if (await cancel(tx, job, "canceled: the worker's lease expired while canceling", guard.leaseToken))
+        result.canceled++;
+    } else if (job.attempts < job.maxAttempts) {
+      const to = waitingState(job.reasonerType);
+      const message = `lease expired on attempt ${job.attempts} of ${job.maxAttempts}; requeued`;
+      if (await requeue(tx, job.id, job.reasonerType, guard, to, message, undefined)) result.requeued++;
+    } else {
+      const moved = await transitionJob(tx, {
+        ...guard,
+        jobId: job.id,
+        reasonerType: job.reasonerType,
+        to: "FAILED",
+        message: `lease expired on the last attempt (${job.attempts} of ${job.maxAttempts})`,
+        set: {
+          errorCode: "LEASE_EXPIRED",
+          errorMessage: `the worker's lease expired ${job.attempts} time(s); no attempts left`,
+        },
+      });
+      if (moved) {
+        result.failed++;
+        if (job.reasonerType === "LOGIC") await setAbortReason(tx, job.id, "LEASE_EXPIRED");
       }
-    },
-  );
+    }
+  });
 
-  await drain(
-    pending.orphaned,
-    `select ${COLUMNS} from "jobs" where ${ORPHANED_CANCEL} order by "updatedOn" limit $1 for update skip locked`,
-    async (tx, job) => {
-      if (await cancel(tx, job, "canceled: no worker held it", undefined)) result.canceled++;
-    },
-  );
+  await drain(pending.orphaned, ORPHANED_CANCEL_PASS, async (tx, job) => {
+    if (await cancel(tx, job, "canceled: no worker held it", undefined)) result.canceled++;
+  });
 
   await drain(pending.timedOut, TIMEOUT_PASS, async (tx, job) => {
     if (job.state === "CANCELING") {
