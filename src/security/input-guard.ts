@@ -1,13 +1,19 @@
 // What any operation's input must be before anything reads it: storable by PostgreSQL (no U+0000,
-// which text and jsonb refuse; no lone UTF-16 surrogate, which jsonb refuses), not nested past a
-// bound (deep variables would overflow the stack of whatever walks them next, even unused ones), and
-// with no `__proto__` key (a JSON object could not keep it: JavaScript would take it for the
-// prototype and drop it silently). Refused up front, as BAD_USER_INPUT (HTTP 400) naming the place.
+// which text and jsonb refuse; no lone UTF-16 surrogate, which jsonb refuses), kept as sent (no
+// number past a double's range: parsing makes it Infinity, which JSON.stringify writes as null), not
+// nested past a bound (deep variables would overflow the stack of whatever walks them next, even
+// unused ones), and with no `__proto__` key (a JSON object could not keep it: JavaScript would take
+// it for the prototype and drop it silently). Refused up front, as BAD_USER_INPUT (HTTP 400) naming
+// the place.
 import { type DocumentNode, visit } from "graphql";
 import { jobsError } from "../errors.ts";
 
 /** Deepest nesting of objects and arrays accepted in a variable (a job payload included). */
 const MAX_INPUT_DEPTH = 64;
+
+/** Why a number (parsed from JSON, or a literal's digits) cannot be kept, or null. */
+const outOfRange = (value: number): string | null =>
+  Number.isFinite(value) ? null : "a number past the range of a double (about ±1.8e308) is not accepted";
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -31,6 +37,9 @@ function checkVariables(variables: Record<string, unknown>): void {
       const { value, path, depth } = stack.pop()!;
       if (typeof value === "string") {
         const why = unstorable(value);
+        if (why) refuse(path, name, why);
+      } else if (typeof value === "number") {
+        const why = outOfRange(value);
         if (why) refuse(path, name, why);
       } else if (typeof value === "object" && value !== null) {
         if (depth >= MAX_INPUT_DEPTH) refuse(path, name, `nested deeper than ${MAX_INPUT_DEPTH} levels`);
@@ -66,6 +75,16 @@ function checkDocument(document: DocumentNode): void {
     },
     StringValue: (node) => {
       const why = unstorable(node.value);
+      if (why) refuse(argument, argument, why);
+    },
+    // A JSON literal's 1e400 would be parsed to Infinity and stored as null (Int and Float arguments
+    // refuse it themselves, or bound it; this names the place either way).
+    FloatValue: (node) => {
+      const why = outOfRange(Number(node.value));
+      if (why) refuse(argument, argument, why);
+    },
+    IntValue: (node) => {
+      const why = outOfRange(Number(node.value));
       if (why) refuse(argument, argument, why);
     },
   });

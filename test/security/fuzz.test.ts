@@ -294,6 +294,35 @@ describe.each(backends.map((b) => [b.name, b] as const))("hostile input on %s", 
       );
     });
 
+    it("numbers: one past a double's range, in a variable or a literal, is refused, not stored as null", async () => {
+      const huge = fc
+        .tuple(fc.constantFrom("", "-"), fc.constantFrom("1e400", "9.9e308", "1E+999", `1${"0".repeat(400)}`))
+        .map(([sign, digits]) => `${sign}${digits}`);
+      await fc.assert(
+        fc.asyncProperty(huge, fc.constantFrom("variable", "nested", "literal"), async (number, where) => {
+          const answer =
+            where === "literal"
+              ? await post(
+                  JSON.stringify({
+                    query: `mutation { createJob(input: { reasonerType: PREDICTIVE, reasonerName: "d", payload: { x: ${number} } }) { job { jobId } } }`,
+                  }),
+                )
+              : await post(
+                  `{"query":${JSON.stringify(CREATE)},"variables":{"p":${where === "nested" ? `{"a":[1,{"b":${number}}]}` : `{"x":${number}}`}}}`,
+                );
+          expectRefused(answer, "BAD_USER_INPUT", where === "literal" ? "input" : "p");
+          expect(answer.json.errors?.[0]?.message).toContain("range of a double");
+        }),
+        RUNS,
+      );
+      // The largest double itself is a number like any other, kept as sent.
+      const kept = await post(
+        `{"query":${JSON.stringify(CREATE.replace("jobId", "jobId payload"))},"variables":{"p":{"x":1.7976931348623157e308}}}`,
+      );
+      expect(kept.json.errors).toBeUndefined();
+      expect(kept.json.data).toMatchObject({ createJob: { job: { payload: { x: Number.MAX_VALUE } } } });
+    });
+
     it("depth: variables nested past the bound are refused, used or not", async () => {
       await fc.assert(
         fc.asyncProperty(
