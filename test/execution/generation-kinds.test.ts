@@ -90,6 +90,20 @@ describe.each(backends.map((b) => [b.name, b] as const))("generation kinds on %s
     return a;
   };
   const bytesOf = (job: GenerationJobView, name: string) => download(artifact(job, name).downloadUrl, key());
+  /** The error createGenerationJob answers `input` with (none: the job was made). */
+  async function refusal(input: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
+    const answer = await tn.member.raw(
+      `mutation($i: CreateGenerationJobInput!) { createGenerationJob(input: $i) { job { jobId } } }`,
+      { i: input },
+    );
+    return answer.errors?.[0]?.extensions as Record<string, unknown> | undefined;
+  }
+  async function jobCount(): Promise<number> {
+    const page = await tn.member.request<{ jobs: { totalCount: number } }>(
+      `{ jobs(first: 1, filter: { reasonerType: GENERATION }) { totalCount } }`,
+    );
+    return page.jobs.totalCount;
+  }
   async function rerun(jobId: string): Promise<GenerationJobView> {
     const again = await tn.member.request<{ rerunJob: { job: { jobId: string } } }>(
       `mutation($id: ID!) { rerunJob(jobId: $id) { job { jobId } } }`,
@@ -284,7 +298,7 @@ describe.each(backends.map((b) => [b.name, b] as const))("generation kinds on %s
     expect(artifact(again, "simulation.csv").contentHash).toBe(artifact(sim, "simulation.csv").contentHash);
     expect(sim.evidence?.verified).toBe(true);
 
-    // Inline scenarios work too; a bad parameter fails the job at once, naming the field.
+    // Inline scenarios work too; a bad parameter is refused at creation, naming the field.
     const inline = await run(tn.member, {
       kind: "SIMULATE",
       rows: 30,
@@ -292,21 +306,46 @@ describe.each(backends.map((b) => [b.name, b] as const))("generation kinds on %s
       spec: { scenario: { events: [{ type: "LEAK", startS: 10, durationS: 5 }] } },
     });
     expect(inline.state).toBe("SUCCEEDED");
-    const bad = await run(tn.member, { kind: "SIMULATE", rows: 30, seed: 4, spec: { intervalS: -1 } });
-    expect(bad.state).toBe("FAILED");
-    expect(bad.error).toMatchObject({ code: "INVALID_INPUT", message: expect.stringContaining("spec.intervalS") });
-    expect(bad.chargedCredits).toBe(0);
+    expect(await refusal({ kind: "SIMULATE", rows: 30, seed: 4, spec: { intervalS: -1 } })).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "input.spec.intervalS",
+    });
   });
 
-  it("refuses what cannot run with a clear error: missing model, missing description, not a model", async () => {
+  it("refuses at creation what a built-in kind cannot run, naming the field, and makes no job", async () => {
+    const before = await jobCount();
+    const refused: [Record<string, unknown>, string][] = [
+      [{ kind: "SYNTHESIZE", rows: 10, spec: { model: 5 } }, "input.spec.model"],
+      [{ kind: "SYNTHESIZE", rows: 10, spec: { model: ["x"] } }, "input.spec.model"],
+      [{ kind: "SIMULATE", rows: 30, spec: { valveGain: "high" } }, "input.spec"],
+      [{ kind: "SIMULATE", rows: 30, spec: { intervalS: 0 } }, "input.spec.intervalS"],
+      [
+        { kind: "SIMULATE", rows: 30, spec: { scenario: { events: [{ type: "LEAK", startS: -5 }] } } },
+        "input.spec.scenario.events.0.startS",
+      ],
+      [{ kind: "SIMULATE", rows: 20_000_000 }, "input.rows"],
+      [{ kind: "FABRICATE" }, "input.description"],
+      [{ kind: "SCENARIO_FABRICATE", description: "   " }, "input.description"],
+    ];
+    for (const [input, field] of refused) {
+      const error = await refusal(input);
+      expect(error, JSON.stringify(input)).toMatchObject({ code: "BAD_USER_INPUT" });
+      expect(String(error?.field), JSON.stringify(input)).toContain(field);
+    }
+    expect(await jobCount()).toBe(before);
+    // TRAIN and SYNTHESIZE are made as RadMah's users make them, with rows alone: their data is the run's to find.
+    await createGeneration(tn.member, { kind: "TRAIN", rows: 10 });
+    await createGeneration(tn.member, { kind: "SYNTHESIZE", rows: 10, spec: { model: "a-train-job-id" } });
+    expect(await jobCount()).toBe(before + 2);
+  });
+
+  it("fails what only the run can find with a clear error: a missing model, a file that is not a model", async () => {
     const missing = await run(tn.member, {
       kind: "SYNTHESIZE",
       rows: 10,
       spec: { model: "0190f5a4-0000-7000-8000-00000000beef" },
     });
     expect(missing.error?.code).toBe("INPUT_NOT_FOUND");
-    const noWords = await run(tn.member, { kind: "FABRICATE" });
-    expect(noWords.error).toMatchObject({ code: "INVALID_INPUT", message: expect.stringContaining("description") });
     const data = await upload(Buffer.from("a,b\n1,2\n3,4\n"), "tiny.csv");
     const notModel = await run(tn.member, { kind: "SYNTHESIZE", rows: 10, spec: { model: data.id, input: data.id } });
     expect(notModel.error).toMatchObject({ code: "INVALID_INPUT", message: expect.stringContaining("spec.model") });

@@ -1,11 +1,15 @@
 // A built-in kind's spec, checked when the job is created: a bad spec is BAD_USER_INPUT naming the
-// field, not a job accepted and then failed. Kinds without a built-in executor are their worker's to check.
+// field, not a job accepted and then failed. What only the run can know (whether an artifact exists
+// and is readable, what a model or scenario named by id holds) is the run's to find. Kinds without a
+// built-in executor are their worker's to check.
 import { z } from "zod";
 import { jobsError } from "../../errors.ts";
 import type { GenerationKind, PlanTier } from "../../jobs/model.ts";
 import { parseInput } from "../../jobs/validation.ts";
 import { MockSpecError } from "./engine/column-spec.ts";
 import { parseMockContract, resolveMockColumns } from "./engine/mock.ts";
+import { ScenarioSchema } from "./engine/scenario.ts";
+import { MAX_SIMULATE_ROWS, PlantSchema } from "./engine/simulate.ts";
 
 /** The generation contract a job was created with: what its output is a pure function of. */
 export interface GenerationContract {
@@ -38,6 +42,43 @@ const Verify = z.union(
   },
 );
 
+/** spec.input (or spec.inputs) naming the dataset a kind reads. */
+function checkReadsInput(spec: Record<string, unknown> | null, path: string): void {
+  if (spec?.inputs !== undefined && spec.input === undefined)
+    parseInput(ArtifactRefs, spec.inputs, `${path}.spec.inputs`);
+  else parseInput(ReadsInput, spec ?? {}, `${path}.spec`);
+}
+
+/**
+ * SYNTHESIZE and TRAIN are made as RadMah's users make them (rows alone; the data is the run's, or
+ * the worker's that takes them from its queue, to find), so only what can never be a model is
+ * refused: spec.model names one by id (an artifact, or the TRAIN job that made it) or is one.
+ */
+const ModelRef = z.union([z.string().min(1), z.record(z.string(), z.unknown())], {
+  error: "name a TRAIN job or its model.json by id, or give the model itself (a JSON object)",
+});
+
+/** SIMULATE: the plant's parameters beside an optional scenario, at most MAX_SIMULATE_ROWS time steps. */
+function checkSimulate(g: GenerationContract, path: string): void {
+  const { scenario, input: _input, ...plant } = g.spec ?? {};
+  parseInput(PlantSchema, plant, `${path}.spec`);
+  // A scenario by id (an artifact, or the SCENARIO_FABRICATE job that made it) is the run's to read.
+  if (scenario !== undefined && scenario !== null && typeof scenario !== "string")
+    parseInput(ScenarioSchema, scenario, `${path}.spec.scenario`);
+  if (g.rows !== null && g.rows > MAX_SIMULATE_ROWS)
+    throw jobsError("BAD_USER_INPUT", `${path}.rows: at most ${MAX_SIMULATE_ROWS} time steps`, {
+      field: `${path}.rows`,
+    });
+}
+
+/** FABRICATE and SCENARIO_FABRICATE write what their description says. */
+function checkDescribed(g: GenerationContract, path: string): void {
+  if (typeof g.description !== "string" || g.description.trim() === "")
+    throw jobsError("BAD_USER_INPUT", `${path}.description: ${g.kind} reads its description; give one`, {
+      field: `${path}.description`,
+    });
+}
+
 export function checkBuiltInSpec(g: GenerationContract, path: string): void {
   switch (g.kind) {
     case "MOCK":
@@ -61,9 +102,18 @@ export function checkBuiltInSpec(g: GenerationContract, path: string): void {
     case "ANALYZE":
     case "FIT":
     case "LIFT":
-      if (g.spec?.inputs !== undefined && g.spec.input === undefined)
-        parseInput(ArtifactRefs, g.spec.inputs, `${path}.spec.inputs`);
-      else parseInput(ReadsInput, g.spec ?? {}, `${path}.spec`);
+      checkReadsInput(g.spec, path);
+      return;
+    case "SYNTHESIZE":
+      if (g.spec?.model !== undefined && g.spec.model !== null)
+        parseInput(ModelRef, g.spec.model, `${path}.spec.model`);
+      return;
+    case "SIMULATE":
+      checkSimulate(g, path);
+      return;
+    case "FABRICATE":
+    case "SCENARIO_FABRICATE":
+      checkDescribed(g, path);
       return;
     case "VERIFY":
       parseInput(Verify, g.spec ?? {}, `${path}.spec`);
