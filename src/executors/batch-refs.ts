@@ -2,7 +2,9 @@
 //   "$steps.<name>.artifacts[<i>]"  the id of that step's job's i-th output artifact
 //   "$steps.<name>.jobId"           the id of that step's job
 // A string that is exactly a reference becomes the id; a reference inside a longer string is
-// replaced in place. Only earlier steps that succeeded can be referenced.
+// replaced in place. Only earlier steps that succeeded can be referenced: a name that is not an
+// earlier step's is refused when the batch is created (referencesToUnknownSteps), the rest when the
+// step runs.
 
 export interface StepOutput {
   state: string;
@@ -42,4 +44,17 @@ function resolve(
   if (id === undefined)
     throw new StepReferenceError(`${ref}: step "${name}" produced ${step.artifactIds.length} artifact(s)`);
   return id;
+}
+
+/** The references in `value` whose step is not one of `earlier` (names), in the order written. */
+export function referencesToUnknownSteps(value: unknown, earlier: ReadonlySet<string>): string[] {
+  const unknown: string[] = [];
+  const visit = (v: unknown): void => {
+    if (typeof v === "string") {
+      for (const match of v.matchAll(REFERENCE)) if (!earlier.has(match[1]!)) unknown.push(match[0]);
+    } else if (Array.isArray(v)) for (const item of v) visit(item);
+    else if (v !== null && typeof v === "object") for (const item of Object.values(v)) visit(item);
+  };
+  visit(value);
+  return unknown;
 }

@@ -1,6 +1,11 @@
 // "$steps.<name>.artifacts[i]" and "$steps.<name>.jobId" in a batch step's payload.
 import { describe, expect, it } from "vitest";
-import { StepReferenceError, substituteStepReferences, type StepOutput } from "../../src/executors/batch-refs.ts";
+import {
+  referencesToUnknownSteps,
+  StepReferenceError,
+  substituteStepReferences,
+  type StepOutput,
+} from "../../src/executors/batch-refs.ts";
 
 const earlier = new Map<string, StepOutput>([
   ["make", { state: "SUCCEEDED", jobId: "job-make", artifactIds: ["a0", "a1"] }],
@@ -41,5 +46,16 @@ describe("batch step references", () => {
       b: "steps.make.artifacts[0]",
       c: 1,
     });
+  });
+
+  it("finds, before anything runs, the references whose step is not among the earlier ones", () => {
+    const names = new Set(earlier.keys());
+    const payload = {
+      spec: { input: "$steps.make.artifacts[0]", inputs: ["$steps.v1.clean.jobId", "$steps.later.artifacts[1]"] },
+      note: "after $steps.v1.jobId and $steps.make.jobId",
+    };
+    // A dotted name is read as the runs read it: "v1.clean" is a step, "v1" is not.
+    expect(referencesToUnknownSteps(payload, names)).toEqual(["$steps.later.artifacts[1]", "$steps.v1.jobId"]);
+    expect(referencesToUnknownSteps({ a: "$steps", b: 3, c: null }, new Set())).toEqual([]);
   });
 });

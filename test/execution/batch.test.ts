@@ -180,23 +180,50 @@ describe.each(backends.map((b) => [b.name, b] as const))("batch pipelines on %s"
     expect(batch.statusHistory.filter((h) => h.state === "RUNNING")).toHaveLength(1); // failed for good, not retried
   });
 
-  it("fails a step whose reference names no earlier output", async () => {
+  it("refuses at creation a reference to a step that is not before it; fails at run one to an output that is not there", async () => {
     const admin = await tenant();
+    const read = (ref: string) => ({
+      name: "read",
+      run: { reasonerType: "GENERATION", payload: { kind: "LIFT", spec: { input: ref } } },
+    });
+    const refusals = [
+      {
+        steps: [read("$steps.nope.artifacts[0]")],
+        field: "input.steps.0.run.payload",
+        ref: "$steps.nope.artifacts[0]",
+      },
+      // A later step's output does not exist yet when this one runs.
+      {
+        steps: [read("x $steps.make.jobId y"), mockStep("make", 10)],
+        field: "input.steps.0.run.payload",
+        ref: "$steps.make.jobId",
+      },
+      {
+        steps: [mockStep("make", 10), read("$steps.read.jobId")],
+        field: "input.steps.1.run.payload",
+        ref: "$steps.read.jobId",
+      },
+    ];
+    for (const { steps, field, ref } of refusals) {
+      const answer = await admin.raw(`mutation($i: RunBatchJobInput!) { runBatchJob(input: $i) { job { jobId } } }`, {
+        i: { name: "dangling", steps },
+      });
+      expect(answer.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field });
+      expect(answer.errors?.[0]?.message).toContain(ref);
+    }
+    const made = await db().query<{ n: number }>(
+      `select count(*)::int as n from "jobs" where "reasonerType" = 'BATCH' and "name" = 'dangling'`,
+    );
+    expect(made[0]!.n).toBe(0);
+
+    // An earlier step that made fewer artifacts is only known once it has run.
     const batch = await waitForBatch(
       admin,
-      await runBatch(admin, {
-        name: "dangling",
-        steps: [
-          {
-            name: "read",
-            run: { reasonerType: "GENERATION", payload: { kind: "LIFT", spec: { input: "$steps.nope.artifacts[0]" } } },
-          },
-        ],
-      }),
+      await runBatch(admin, { name: "short", steps: [mockStep("make", 10), read("$steps.make.artifacts[99]")] }),
     );
     expect(batch.state).toBe("FAILED");
-    expect(batch.error?.message).toContain('no earlier step is named "nope"');
-    expect(batch.steps[0]!.childJobId).toBeNull();
+    expect(batch.error?.message).toContain('step "make" produced');
+    expect(batch.steps[1]!.childJobId).toBeNull();
   });
 
   it("cancels the running child when the batch is canceled", async () => {

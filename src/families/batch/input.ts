@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { jobsError } from "../../errors.ts";
+import { referencesToUnknownSteps } from "../../executors/batch-refs.ts";
 import { ReasonerTypes } from "../../jobs/model.ts";
 import type { NewJob } from "../../jobs/new-job.ts";
 import { idempotencyKey, name255, optionalName, parseInput, timeoutMins } from "../../jobs/validation.ts";
@@ -36,8 +38,22 @@ export const RunBatchJobInput = z.object({
   idempotencyKey,
 });
 
+/** A step may read only what the steps before it made: a reference to any other name can never resolve. */
+function checkStepReferences(steps: readonly { name: string; run: { payload?: unknown } }[], path: string): void {
+  const earlier = new Set<string>();
+  for (const [k, step] of steps.entries()) {
+    const [unknown] = referencesToUnknownSteps(step.run.payload, earlier);
+    if (unknown !== undefined) {
+      const field = `${path}.steps.${k}.run.payload`;
+      throw jobsError("BAD_USER_INPUT", `${field}: ${unknown} names no step before "${step.name}"`, { field });
+    }
+    earlier.add(step.name);
+  }
+}
+
 export function batchJob(input: unknown, path = "input"): NewJob {
   const b = parseInput(RunBatchJobInput, input, path);
+  checkStepReferences(b.steps, path);
   return {
     reasonerType: "BATCH",
     reasonerName: BATCH_QUEUE,
