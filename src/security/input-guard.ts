@@ -65,6 +65,10 @@ const checkedDocuments = new WeakSet<DocumentNode>();
 function checkDocument(document: DocumentNode): void {
   if (checkedDocuments.has(document)) return;
   let argument = "input";
+  const numberLiteral = (node: { value: string }) => {
+    const why = outOfRange(Number(node.value));
+    if (why) refuse(argument, argument, why);
+  };
   visit(document, {
     Argument: (node) => {
       argument = node.name.value;
@@ -77,16 +81,10 @@ function checkDocument(document: DocumentNode): void {
       const why = unstorable(node.value);
       if (why) refuse(argument, argument, why);
     },
-    // A JSON literal's 1e400 would be parsed to Infinity and stored as null (Int and Float arguments
-    // refuse it themselves, or bound it; this names the place either way).
-    FloatValue: (node) => {
-      const why = outOfRange(Number(node.value));
-      if (why) refuse(argument, argument, why);
-    },
-    IntValue: (node) => {
-      const why = outOfRange(Number(node.value));
-      if (why) refuse(argument, argument, why);
-    },
+    // A JSON literal's 1e400 would be parsed to Infinity and stored as null (an Int argument's is
+    // refused by validation first; a Float argument's would reach its resolver as Infinity).
+    FloatValue: numberLiteral,
+    IntValue: numberLiteral,
   });
   // Documents are cached and shared (Apollo and the WebSocket server): a good one is walked once.
   checkedDocuments.add(document);
