@@ -13,6 +13,7 @@ import { isUuid } from "../../../jobs/validation.ts";
 import type { PresentedLease } from "../lease.ts";
 import { agentIdOf, lockLease } from "./lockLease.ts";
 import { type ProblemReport, recordProblems } from "./recordProblems.ts";
+import { setAbortReason } from "./setAbortReason.ts";
 
 export interface CompleteArgs {
   lease: PresentedLease;
@@ -52,7 +53,7 @@ export async function completeJob(tx: Sql, a: CompleteArgs): Promise<CompletedJo
       by: a.by,
       set: { errorCode: "CANCELED", errorMessage: "canceled while running" },
     });
-    if (job.reasonerType === "LOGIC") await setAbortReason(tx, job.id, "canceled");
+    await setAbortReason(tx, job, "canceled");
     return { ...base, state: "CANCELED", chargedCredits: null };
   }
 
@@ -138,8 +139,4 @@ async function chargeCredits(tx: Sql, jobId: string, tenantId: string): Promise<
     [jobId, tenantId],
   );
   return rows[0] ? Number(rows[0].credits) : null;
-}
-
-export async function setAbortReason(tx: Sql, jobId: string, reason: string): Promise<void> {
-  await tx.query(`update "transaction_details" set "abortReason" = $2::text where "jobId" = $1::uuid`, [jobId, reason]);
 }

@@ -8,7 +8,7 @@ import type { JobState, ReasonerType } from "../../../jobs/model.ts";
 import { transitionJob } from "../../../jobs/sql/transitionJob.ts";
 import { waitingState } from "../../../jobs/states.ts";
 import type { PresentedLease } from "../lease.ts";
-import { setAbortReason } from "./completeJob.ts";
+import { setAbortReason } from "./setAbortReason.ts";
 import { agentIdOf, lockLease } from "./lockLease.ts";
 import { type ProblemReport, recordProblems } from "./recordProblems.ts";
 
@@ -63,7 +63,7 @@ export async function failJob(tx: Sql, a: FailArgs): Promise<FailedJob> {
       message: `canceled; the worker stopped with ${said}`,
       set: { errorCode: "CANCELED", errorMessage: "canceled while running" },
     });
-    if (job.reasonerType === "LOGIC") await setAbortReason(tx, job.id, "canceled");
+    await setAbortReason(tx, job, "canceled");
     return { ...base, state: "CANCELED", retryAt: null };
   }
 
@@ -103,7 +103,7 @@ export async function failJob(tx: Sql, a: FailArgs): Promise<FailedJob> {
     message: said,
     set: { errorCode: a.error.code, errorMessage: a.error.message },
   });
-  if (job.reasonerType === "LOGIC") await setAbortReason(tx, job.id, a.error.code);
+  await setAbortReason(tx, job, a.error.code);
   return { ...base, state: "FAILED", retryAt: null };
 }
 

@@ -11,7 +11,7 @@ import type { JobState, ReasonerType } from "../../../jobs/model.ts";
 import { transitionJob } from "../../../jobs/sql/transitionJob.ts";
 import { waitingState } from "../../../jobs/states.ts";
 import { TERMINAL_SQL } from "../states-sql.ts";
-import { setAbortReason } from "./completeJob.ts";
+import { setAbortReason } from "./setAbortReason.ts";
 import { requeue } from "./failJob.ts";
 
 export interface SweepResult {
@@ -107,7 +107,7 @@ export async function sweep(db: Database, options: SweepOptions = {}): Promise<S
       });
       if (moved) {
         result.failed++;
-        if (job.reasonerType === "LOGIC") await setAbortReason(tx, job.id, "LEASE_EXPIRED");
+        await setAbortReason(tx, job, "LEASE_EXPIRED");
       }
     }
   });
@@ -133,7 +133,7 @@ export async function sweep(db: Database, options: SweepOptions = {}): Promise<S
     });
     if (moved) {
       result.timedOut++;
-      if (job.reasonerType === "LOGIC") await setAbortReason(tx, job.id, "TIMEOUT");
+      await setAbortReason(tx, job, "TIMEOUT");
     }
   });
   return result;
@@ -151,6 +151,6 @@ async function cancel(tx: Sql, job: SweptRow, message: string, leaseToken: strin
     message,
     set: { errorCode: "CANCELED", errorMessage: "canceled while running" },
   });
-  if (moved && job.reasonerType === "LOGIC") await setAbortReason(tx, job.id, "canceled");
+  if (moved) await setAbortReason(tx, job, "canceled");
   return moved !== null;
 }
