@@ -296,6 +296,42 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     expect(codeOf(await member.raw(CLAIM_MANY, { w: workerId, n: 1 }))).toBe("FORBIDDEN");
   });
 
+  it("one lease completed twice at once: the completion acknowledged is the one stored, the other is LEASE_LOST", async () => {
+    const { admin, worker } = await tenant();
+    const workerId = await register(worker, { reasonerTypes: ["PREDICTIVE"] });
+    type Many = { claimJobs: { token: string; job: { jobId: string } }[] };
+    type Done = { jobId: string; operation: { result: unknown } } | null;
+    // Twice in one completeJobs.
+    const one = (await createJob(admin, "PREDICTIVE", 0)).jobId;
+    const [lease] = (await worker.request<Many>(CLAIM_MANY, { w: workerId, n: 1 })).claimJobs;
+    const twice = await worker.raw<{ completeJobs: Done[] }>(COMPLETE_MANY, {
+      c: [
+        { leaseToken: lease!.token, result: { first: true } },
+        { leaseToken: lease!.token, result: { second: true } },
+      ],
+    });
+    expect(twice.data!.completeJobs[0]).toMatchObject({ jobId: one, operation: { result: { first: true } } });
+    expect(twice.data!.completeJobs[1]).toBeNull();
+    expect(twice.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[["completeJobs", 1], "LEASE_LOST"]]);
+    expect((await jobRow(one)).result).toEqual({ first: true });
+    // Twice in two requests at the same moment (they may share one statement), round after round.
+    for (let round = 0; round < 8; round++) {
+      const jobId = (await createJob(admin, "PREDICTIVE", round)).jobId;
+      const [l] = (await worker.request<Many>(CLAIM_MANY, { w: workerId, n: 1 })).claimJobs;
+      expect(l!.job.jobId).toBe(jobId);
+      const answers = await Promise.all(
+        ["a", "b"].map((by) =>
+          worker.raw<{ completeJob: Done }>(COMPLETE, { t: l!.token, r: { by } }).then((r) => ({ by, r })),
+        ),
+      );
+      const won = answers.filter(({ r }) => r.data?.completeJob);
+      expect(won).toHaveLength(1);
+      expect(won[0]!.r.data!.completeJob!.operation.result).toEqual({ by: won[0]!.by });
+      expect(answers.filter(({ r }) => codeOf(r) === "LEASE_LOST")).toHaveLength(1);
+      expect((await jobRow(jobId)).result).toEqual({ by: won[0]!.by });
+    }
+  });
+
   it("completeJobs finishes several leases in one operation, in order; a bad one is null with its error at its index, the rest still land", async () => {
     const { admin, member, worker } = await tenant();
     const workerId = await register(worker, { reasonerTypes: ["PREDICTIVE"] });

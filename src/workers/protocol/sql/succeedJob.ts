@@ -59,8 +59,16 @@ export async function succeedJobs(
   withRecords = true,
 ): Promise<(CompletedJob | null)[]> {
   if (all.length === 0) return [];
+  // A job named twice (one lease presented twice at once) goes into the statement once, as its first
+  // presenter: an update joining two rows to one job writes either's result, while the answers would
+  // credit the first. The others fall through to completeJob and are told LEASE_LOST, as they would
+  // be one after the other.
+  const firstOf = new Map<string, SucceedArgs>();
+  for (const a of all) if (!firstOf.has(a.lease.jobId)) firstOf.set(a.lease.jobId, a);
   // Rows are locked in id order, so two batches can never wait for each other in a cycle.
-  const sorted = [...all].sort((a, b) => (a.lease.jobId < b.lease.jobId ? -1 : a.lease.jobId > b.lease.jobId ? 1 : 0));
+  const sorted = [...firstOf.values()].sort((a, b) =>
+    a.lease.jobId < b.lease.jobId ? -1 : a.lease.jobId > b.lease.jobId ? 1 : 0,
+  );
   const statement = (answer: string) =>
     recordingChanges(
       (record) => `with given as (
@@ -93,13 +101,7 @@ export async function succeedJobs(
   else
     for (const row of await sql.query<LeanRow>(statement(LEAN_ANSWER), values))
       done.set(row.id, succeeded(row, asDateOrNull(row.startedOn)));
-  return all.map((a) => {
-    // A job named twice (one lease presented twice at once) succeeds once; the other call falls
-    // through to completeJob and is told LEASE_LOST, as it would be one after the other.
-    const job = done.get(a.lease.jobId);
-    done.delete(a.lease.jobId);
-    return job ?? null;
-  });
+  return all.map((a) => (firstOf.get(a.lease.jobId) === a ? (done.get(a.lease.jobId) ?? null) : null));
 }
 
 const succeeded = (row: Omit<LeanRow, "startedOn">, startedOn: Date | null): CompletedJob => ({
