@@ -49,13 +49,17 @@ export async function removeFinishedJobs(
 
 /**
  * A worker's uploads never attached to their job (its worker completed without them, or died), older
- * than `maxAgeS`. Users' datasets (PUT /uploads: no job, an uploader) are theirs and stay.
+ * than `maxAgeS`. Users' datasets (PUT /uploads: no job, an uploader) are theirs and stay, and so do
+ * uploads whose lease is still held: a job kept running by heartbeats may attach them yet (the
+ * lease-expiry index holds the few leased jobs, so the check reads no more than those).
  */
 export async function removeUnattachedUploads(sql: Sql, maxAgeS: number, batchSize: number): Promise<RemovedBatch> {
   const [row] = await sql.query<{ removed: number; hashes: string[] }>(
     `with "doomed" as (
        select a."id" from "artifacts" a
        where a."jobId" is null and a."uploadedBy" is null and a."createdOn" < now() - make_interval(secs => $1::float8)
+         and not exists (
+           select 1 from "jobs" j where j."leaseExpiresOn" is not null and j."leaseToken" = a."leaseToken")
        order by a."createdOn"
        limit $2
        for update of a skip locked

@@ -189,6 +189,26 @@ describe.each(backends.map((b) => [b.name, b] as const))("retention on %s", (nam
     expect(existsSync(blobs().pathOf(sha256(bytes)))).toBe(false);
   });
 
+  it("keeps an old upload while its lease is held (a job kept running by heartbeats), and it still attaches", async () => {
+    const tn = await newTenant(t);
+    const job = await createJob(tn.member, "PRESCRIPTIVE");
+    const w = worker(tn);
+    const lease = await w.claim();
+    expect(lease!.job.jobId).toBe(job.jobId);
+    const bytes = randomBytes(800);
+    const upload = await w.uploadArtifact(lease!.token, { name: "output.bin", body: bytes });
+    await db().query(`update "artifacts" set "createdOn" = now() - interval '31 days' where "id" = $1::uuid`, [
+      upload.id,
+    ]);
+    expect(await retention().runOnce()).toEqual({ jobs: 0, uploads: 0, blobs: 0 });
+    await w.complete(lease!.token, { ok: true }, [upload.id]);
+    const attached = await db().query<{ jobId: string }>(`select "jobId" from "artifacts" where "id" = $1::uuid`, [
+      upload.id,
+    ]);
+    expect(attached[0]?.jobId).toBe(job.jobId);
+    expect(existsSync(blobs().pathOf(sha256(bytes)))).toBe(true);
+  });
+
   it("collects orphan blobs no row names, past the grace time only", async () => {
     const tn = await newTenant(t);
     const named = randomBytes(500);
