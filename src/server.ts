@@ -134,7 +134,7 @@ export async function startServer(
       rateLimiter: new KeyRateLimiter(config.rateLimit, db.kind === "postgres" ? db : undefined),
       audit: new AuditLog(db, logger),
       metrics,
-      schedules: new ScheduleService(db),
+      schedules: new ScheduleService(db, (type) => registry.for(type).kind === "local"),
       protocol,
       evidence,
       live,

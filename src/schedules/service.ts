@@ -4,6 +4,7 @@ import type { Database } from "../db/database.ts";
 import { jobsError, notFound } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { connection, decodeCursor, encodeCursor, pageSize, type Connection } from "../jobs/cursor.ts";
+import { requireAssignable } from "../jobs/local/agent-assignment.ts";
 import type { ReasonerType, Viewer } from "../jobs/model.ts";
 import { isUuid, name255, parseInput } from "../jobs/validation.ts";
 import { nextRunAfter, parseCronSpec } from "./cron.ts";
@@ -27,7 +28,11 @@ const isSchedulePosition = (v: unknown): v is SchedulePosition =>
   typeof v === "object" && v !== null && isUuid((v as SchedulePosition).i);
 
 export class ScheduleService {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    /** Whether this server holds the family's jobs (and agents); an upstream checks its own. */
+    private readonly isLocal: (reasonerType: ReasonerType) => boolean = () => true,
+  ) {}
 
   async create(input: CreateScheduleRequest, viewer: Viewer): Promise<ScheduleRecord> {
     refuseWorkers(viewer);
@@ -39,8 +44,17 @@ export class ScheduleService {
       payload: input.job.payload as Record<string, unknown>,
       name: input.job.name ?? null,
     };
-    // Refused now, as createJob would refuse it, rather than at every tick.
-    newScheduledJob(job, null);
+    // Refused now, as createJob would refuse it, rather than at every tick: an agent job's assigned
+    // agent or pool must be registered, as at createJob.
+    const checked = newScheduledJob(job, null);
+    if (checked.agent && this.isLocal("AGENT")) {
+      await requireAssignable(
+        this.db,
+        viewer.tenantId,
+        { agentId: checked.agent.assignedAgentId, agentPoolId: checked.agent.assignedAgentPoolId },
+        { agent: "input.job.payload.assignedAgentId", pool: "input.job.payload.assignedAgentPoolId" },
+      );
+    }
     return insertSchedule(this.db, {
       id: newId(),
       tenantId: viewer.tenantId,

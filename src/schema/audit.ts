@@ -9,6 +9,11 @@ const AuditEntryRef = builder.objectRef<AuditRecord>("AuditEntry").implement({
   fields: (t) => ({
     id: t.exposeID("id"),
     createdOn: t.expose("createdOn", { type: "DateTime" }),
+    actor: t.exposeString("actor", {
+      nullable: true,
+      description:
+        "Who acted, as recorded: `<user> (key <api key id>)` for a request, `scheduler (for <user>)` for a schedule's tick.",
+    }),
     actorId: t.exposeString("actorId", {
       nullable: true,
       description: "The acting user's id (as in createApiKey's userId).",

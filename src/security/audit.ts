@@ -30,6 +30,7 @@ export const AUDIT_OK = "OK";
 export interface AuditRecord {
   id: string;
   createdOn: Date;
+  actor: string | null;
   actorId: string | null;
   role: Role | null;
   operation: string;
@@ -159,7 +160,7 @@ export class AuditLog {
     values.push(first);
     // Ordered by the table's bigint id, not the text "id" the select gives (which would sort 9 after 10).
     return this.db.query<AuditRecord>(
-      `select "id"::text as "id", "createdOn", "actorId", "role"::text as "role", "operation", "target", "outcome", "requestId"
+      `select "id"::text as "id", "createdOn", "actor", "actorId", "role"::text as "role", "operation", "target", "outcome", "requestId"
          from "audit_log" where ${where.join(" and ")} order by "audit_log"."id" desc limit $${values.length}`,
       values,
     );

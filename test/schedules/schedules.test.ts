@@ -115,6 +115,15 @@ describe.each(backends)("schedules on $name", (backend) => {
       [{ job: { reasonerType: "GENERATION", payload: { kind: "MOCK" } } }, "input.job.payload.rows"],
       [{ job: { reasonerType: "AGENT", payload: [] } }, "input.job.payload"],
       [{ job: { ...generationJob, name: "x".repeat(300) } }, "input.job.name"],
+      // As createJob: an agent job assigned to an agent or pool nobody registered.
+      [
+        { job: { reasonerType: "AGENT", payload: { functionName: "f", assignedAgentId: "nope" } } },
+        "input.job.payload.assignedAgentId",
+      ],
+      [
+        { job: { reasonerType: "AGENT", payload: { functionName: "f", assignedAgentPoolId: "no-pool" } } },
+        "input.job.payload.assignedAgentPoolId",
+      ],
     ];
     for (const [over, field] of cases) {
       const error = await errorOf(tenant.member, CREATE, { input: input(over) });
@@ -287,11 +296,13 @@ describe.each(backends)("schedules on $name", (backend) => {
     // lastJob resolves with the caller's visibility: the admin sees it, the tick was audited.
     expect((await scheduleOf(own.admin, s.id))?.lastJob?.jobId).toBe(fired.lastJob!.jobId);
     await t.server.services.audit.idle();
-    const ticks = await t.server.services.db.query<{ outcome: string }>(
-      `select "outcome" from "audit_log" where "operation" = 'scheduleTick' and "target" = $1`,
-      [s.id],
-    );
-    expect(ticks.map((r) => r.outcome)).toEqual(["OK"]);
+    // As the admin reads the audit log: the scheduler acted, for the schedule's creator.
+    const log = await own.admin.request<{
+      auditLog: { edges: { node: { actor: string; actorId: string; target: string; outcome: string } }[] };
+    }>(`{ auditLog(filter: { operation: "scheduleTick" }) { edges { node { actor actorId target outcome } } } }`);
+    expect(log.auditLog.edges.map((e) => e.node)).toEqual([
+      { actor: "scheduler (for m1)", actorId: "m1", target: s.id, outcome: "OK" },
+    ]);
   });
 
   it("a missed tick is dropped under catch-up SKIP; a revoked creator's ticks make no job", async () => {
