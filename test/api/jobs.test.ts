@@ -463,10 +463,34 @@ describe.each(backends)("jobs API on $name", (backend) => {
       (await friend.raw(`mutation($id: ID!) { removeJobAccess(jobId: $id, subjectId: "owner-1") }`, { id: jobId }))
         .errors?.[0]?.extensions?.code,
     ).toBe("FORBIDDEN");
+    // The creator owns the job by having made it: their grant cannot be removed or lowered, by
+    // themselves or by another OWNER, rather than answering as if their rights had changed.
     expect(
       (await owner.raw(`mutation($id: ID!) { removeJobAccess(jobId: $id, subjectId: "owner-1") }`, { id: jobId }))
-        .errors?.[0]?.extensions?.code,
-    ).toBe("CONFLICT");
+        .errors?.[0]?.extensions,
+    ).toMatchObject({ code: "BAD_USER_INPUT", field: "subjectId" });
+    await owner.request(
+      `mutation($id: ID!) { updateJobAccess(jobId: $id, subjectId: "friend-1", relation: OWNER) { relation } }`,
+      {
+        id: jobId,
+      },
+    );
+    for (const change of [
+      `removeJobAccess(jobId: $id, subjectId: "owner-1")`,
+      `updateJobAccess(jobId: $id, subjectId: "owner-1", relation: VIEWER) { relation }`,
+    ])
+      expect(
+        (await friend.raw(`mutation($id: ID!) { ${change} }`, { id: jobId })).errors?.[0]?.extensions,
+      ).toMatchObject({
+        code: "BAD_USER_INPUT",
+        field: "subjectId",
+      });
+    await owner.request(
+      `mutation($id: ID!) { updateJobAccess(jobId: $id, subjectId: "friend-1", relation: EDITOR) { relation } }`,
+      {
+        id: jobId,
+      },
+    );
     expect(
       (
         await owner.request<any>(`mutation($id: ID!) { removeJobAccess(jobId: $id, subjectId: "friend-1") }`, {

@@ -149,6 +149,7 @@ export function localAgentExtras(
     async updateAccess(jobId, subjectId, relation, viewer) {
       const job = await agentJob(jobId, viewer);
       await requireRelation(db, job, viewer, "OWNER");
+      refuseCreatorsGrant(job, subjectId);
       const grant = await db.transaction(async (tx) => {
         const rows = await tx.query<{
           jobId: string;
@@ -171,6 +172,7 @@ export function localAgentExtras(
     async removeAccess(jobId, subjectId, viewer) {
       const job = await agentJob(jobId, viewer);
       await requireRelation(db, job, viewer, "OWNER");
+      refuseCreatorsGrant(job, subjectId);
       return db.transaction(async (tx) => {
         const rows = await tx.query(
           `delete from "access_grants" where "jobId" = $1 and "subjectId" = $2 returning "subjectId"`,
@@ -183,6 +185,17 @@ export function localAgentExtras(
       });
     },
   };
+}
+
+/**
+ * The creator owns their job by having created it ("createdBy"), whatever the grants say: their row
+ * is listed, but changing or removing it would answer as if their rights had changed when they had not.
+ */
+function refuseCreatorsGrant(job: { createdBy: string }, subjectId: string): void {
+  if (subjectId === job.createdBy)
+    throw jobsError("BAD_USER_INPUT", `subjectId: ${subjectId} created this job and always owns it`, {
+      field: "subjectId",
+    });
 }
 
 async function assertAnOwnerRemains(tx: { query: Database["query"] }, jobId: string): Promise<void> {
