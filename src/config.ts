@@ -58,8 +58,15 @@ const GatewayConfigSchema = z.object({
   reasonerTypes: z.array(z.enum(["LOGIC", "PRESCRIPTIVE", "PREDICTIVE", "AGENT", "GENERATION", "BATCH"])).min(1),
   /** Per-call timeout in ms; waits (waitForJob, createJobReady) get their own timeout on top. */
   timeoutMs: z.number().int().min(100).max(600_000).default(4000),
+  /**
+   * The tenant of this server whose users the gateway relays (its key names them to the upstream by
+   * user id alone); absent: the first tenant. Other tenants' users see none of its families' jobs.
+   */
+  tenantId: z.string().uuid().optional(),
 });
 export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;
+/** A gateway's entry with its tenant settled at start (the first tenant's when the entry names none). */
+export type BoundGatewayConfig = GatewayConfig & { tenantId: string };
 
 const GatewaysSchema = z
   .string()

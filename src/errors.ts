@@ -29,6 +29,19 @@ export function jobsError(code: ErrorCode, message: string, extensions: Record<s
   });
 }
 
+/** Statuses of errors that refuse a whole HTTP request before it runs (as it is authenticated). */
+const refusalStatus: Partial<Record<ErrorCode, number>> = { BAD_USER_INPUT: 400, FORBIDDEN: 403 };
+
+/**
+ * An error refusing the whole request, with the HTTP status its code implies: thrown while a request
+ * is authenticated, one without a status would be answered 500, as if the server had failed.
+ */
+export function asRequestRefusal(error: unknown): unknown {
+  if (!isJobsError(error) || error.extensions.http) return error;
+  const status = refusalStatus[error.extensions.code as ErrorCode];
+  return status ? new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status } } }) : error;
+}
+
 export function isJobsError(error: unknown, code?: ErrorCode): error is GraphQLError {
   if (!(error instanceof GraphQLError)) return false;
   const c = error.extensions?.code;

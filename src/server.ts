@@ -101,7 +101,14 @@ export async function startServer(
       new LocalJobGateway(db, undefined, undefined, { exactCountLimit: config.exactCountLimit }),
     );
     for (const upstream of config.gateways) {
-      const remote = new RemoteJobGateway(upstream, metrics.upstreamObserver(), logger);
+      // A gateway relays one tenant's users (the upstream knows them by user id alone): the first
+      // tenant's unless its entry names another.
+      const tenantId = upstream.tenantId ?? boot.tenantId;
+      if (!(await db.prisma.tenant.findUnique({ where: { id: tenantId }, select: { id: true } })))
+        throw new Error(
+          `JOBS_GATEWAYS: gateway ${upstream.name} names tenant ${tenantId}, which this server does not have`,
+        );
+      const remote = new RemoteJobGateway({ ...upstream, tenantId }, metrics.upstreamObserver(), logger);
       registry.register(remote);
       cleanup.unshift(() => remote.close());
     }

@@ -11,13 +11,14 @@ import type { GraphQLSchema } from "graphql";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
 import { pendingMigrations } from "../db/migrate.ts";
-import { jobsError } from "../errors.ts";
+import { asRequestRefusal, jobsError } from "../errors.ts";
 import { createJobLoaders } from "../jobs/loaders.ts";
 import { compiledExecute, compiledGateway } from "../schema/compiled-execution.ts";
 import type { Context, Services } from "../schema/context.ts";
 import { createErrorFormatting, type ErrorFormatting, withRequestId } from "../schema/format-error.ts";
 import { accessRecordOf, beginAccess } from "../observability/access-log.ts";
-import { actAsOf, authenticateRequest } from "../security/authenticate.ts";
+import { actAsOf } from "../jobs/remote/act-as.ts";
+import { authenticateRequest } from "../security/authenticate.ts";
 import { limitRules } from "../security/limits.ts";
 import { accessLogPlugin } from "./plugins/access-log.ts";
 import { auditOperation, auditPlugin } from "./plugins/audit.ts";
@@ -48,7 +49,9 @@ export async function contextFor(
   signal?: AbortSignal,
   actAs?: string | null,
 ): Promise<Context> {
-  const viewer = await authenticateRequest(services, authorization, actAs);
+  const viewer = await authenticateRequest(services, authorization, actAs).catch((error: unknown) => {
+    throw asRequestRefusal(error);
+  });
   return {
     services,
     viewer,

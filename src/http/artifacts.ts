@@ -13,7 +13,8 @@ import { accessRecordOf } from "../observability/access-log.ts";
 import { relayedGatewayOf } from "../workers/relay.ts";
 import { contextOfTraceParent, inSpan, type SpanSpec } from "../observability/tracing.ts";
 import type { Services } from "../schema/context.ts";
-import { actAsOf, authenticateLinkRequest, authenticateRequest } from "../security/authenticate.ts";
+import { actAsOf } from "../jobs/remote/act-as.ts";
+import { authenticateLinkRequest, authenticateRequest } from "../security/authenticate.ts";
 import { sendHttpError } from "./send-error.ts";
 
 const LEASE_HEADER = "x-lease-token";
@@ -115,9 +116,10 @@ const RELAYED_HEADERS = [
  * the upstream sends it (never buffered). Answers false when no upstream has it either.
  */
 async function relayDownload(services: Services, req: Request, res: Response, path: string): Promise<boolean> {
-  const remotes = services.registry.gateways().filter((g) => g.download);
-  if (!remotes.length) return false;
+  if (!services.registry.gateways().some((g) => g.download)) return false;
   const viewer = await downloaderOf(services, req);
+  // Only gateways relaying the viewer's tenant are asked: to another tenant's user the file is not there.
+  const remotes = services.registry.gateways().filter((g) => g.download && g.serves(viewer));
   const abort = new AbortController();
   res.once("close", () => abort.abort());
   const conditional: Record<string, string> =

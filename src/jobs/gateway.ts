@@ -260,6 +260,11 @@ export interface JobGateway {
   /** local: this server's database; remote: an upstream jobs service. */
   readonly kind: "local" | "remote";
   readonly reasonerTypes: readonly ReasonerType[];
+  /**
+   * Whether the viewer's jobs of these families live here. A remote gateway relays one tenant of
+   * this server: to any other tenant's users its families hold no jobs, and they cannot create any.
+   */
+  serves(viewer: Viewer): boolean;
   readonly capabilities: { cancelRunning: boolean; rerun: boolean; cancelAllUsers: boolean };
   /**
    * Creates the job, or returns the one this caller first created with the same idempotency key.

@@ -5,7 +5,7 @@ import type { GraphQLError } from "graphql";
 import { isJobsError, jobsError } from "../errors.ts";
 import type { JobChangeHub } from "./changes.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
-import type { JobCount, JobGateway, ListPrefetch, Prefetched } from "./gateway.ts";
+import type { ArtifactRecord, JobCount, JobGateway, ListPrefetch, Prefetched } from "./gateway.ts";
 import type { JobFilter, JobKey, JobRecord, ReasonerType, Viewer } from "./model.ts";
 import type { CreateJobRequest, NewJob } from "./new-job.ts";
 import type { GatewayRegistry } from "./registry.ts";
@@ -168,6 +168,30 @@ export class JobService {
       ),
     );
     return found.flat().find((job) => job !== null) ?? null;
+  }
+
+  /**
+   * Artifacts by id that this server does not hold: an upstream job's, or a dataset uploaded through
+   * this front, asked of each gateway relaying the viewer (the upstream applies its own visibility).
+   * UPSTREAM_UNAVAILABLE only when some are still unfound and a gateway that might hold them is down.
+   */
+  async upstreamArtifacts(ids: readonly string[], viewer: Viewer): Promise<Map<string, ArtifactRecord>> {
+    const found = new Map<string, ArtifactRecord>();
+    let unavailable: GraphQLError | undefined;
+    for (const gateway of this.registry.gateways()) {
+      const missing = ids.filter((id) => isUuid(id) && !found.has(id));
+      if (missing.length === 0) break;
+      if (!gateway.expansionsFor || !gateway.serves(viewer)) continue;
+      try {
+        const artifacts = await gateway.expansionsFor(viewer, () => undefined).artifactsById(missing);
+        for (const artifact of artifacts) if (artifact) found.set(artifact.id, artifact);
+      } catch (error) {
+        if (!isUnavailable(error)) throw error;
+        unavailable ??= error;
+      }
+    }
+    if (unavailable && ids.some((id) => isUuid(id) && !found.has(id))) throw unavailable;
+    return found;
   }
 
   /**

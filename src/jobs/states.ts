@@ -1,5 +1,5 @@
 // Each family's own state words, mapped onto the one JobState vocabulary, and the moves allowed.
-import type { JobState, ReasonerType } from "./model.ts";
+import type { JobRecord, JobState, ReasonerType } from "./model.ts";
 
 export const TERMINAL_STATES: readonly JobState[] = ["SUCCEEDED", "FAILED", "CANCELED"];
 export const isTerminal = (state: JobState) => TERMINAL_STATES.includes(state);
@@ -128,3 +128,7 @@ export function canMove(reasonerType: ReasonerType, from: JobState, to: JobState
   if (from === "CANCELING") return isTerminal(to);
   return RANK[to] > RANK[from];
 }
+
+/** What jobsChanged filters can tell apart: a job is delivered to its subscribers again only when this moves. */
+export const listingOf = (job: JobRecord): string =>
+  `${job.state}|${job.agent?.archiveStatus ?? ""}|${job.agent?.assignedAgentId ?? ""}`;

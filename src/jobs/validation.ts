@@ -11,6 +11,8 @@ export const name255 = z
   .min(1, "must not be empty")
   .max(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters`);
 export const optionalName = name255.nullish().transform((v) => v ?? null);
+/** A user id: a name without control characters (it travels in a front's jobs-act-as header, in logs). */
+export const userId255 = name255.regex(/^\P{Cc}*$/u, "must not contain control characters");
 export const timeoutMins = z
   .number()
   .int()

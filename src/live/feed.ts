@@ -11,6 +11,7 @@ import type { JobEventRecord, LogLineRecord } from "../jobs/gateway.ts";
 import type { JobLoaders } from "../jobs/loaders.ts";
 import type { JobKey, JobRecord, JobState, ReasonerType, Viewer } from "../jobs/model.ts";
 import type { GatewayRegistry } from "../jobs/registry.ts";
+import { listingOf } from "../jobs/states.ts";
 import type { JobChange } from "../jobs/sql/notify.ts";
 import type { Logger } from "../logger.ts";
 import { type ChannelKey, JobChannel } from "./job-channel.ts";
@@ -80,10 +81,6 @@ export interface LiveFeedDeps {
   db: Sql;
   logger: Logger;
 }
-
-/** What jobsChanged filters can tell apart: a job is delivered again only when this moves. */
-const listingOf = (job: JobRecord) =>
-  `${job.state}|${job.agent?.archiveStatus ?? ""}|${job.agent?.assignedAgentId ?? ""}`;
 
 export class LiveFeed {
   private readonly channels = new Map<string, JobChannel>();

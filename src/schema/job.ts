@@ -76,8 +76,11 @@ builder.node(ArtifactRef, {
   isTypeOf: (v) => typeof v === "object" && v !== null && "artifactType" in v && "contentHash" in v,
   // Visible exactly when the artifact's job is (see visibleArtifacts), as for downloads.
   loadMany: async (ids, ctx) => {
-    // Artifacts by id are this server's own (an upstream job's artifacts are read with their job).
     const byId = new Map((await ctx.services.artifacts.visibleByIds(ids, ctx.viewer)).map((a) => [a.id, a]));
+    const elsewhere = ids.filter((id) => !byId.has(id));
+    if (elsewhere.length > 0)
+      for (const [id, artifact] of await ctx.services.jobs.upstreamArtifacts(elsewhere, ctx.viewer))
+        byId.set(id, artifact);
     return ids.map((id) => byId.get(id) ?? null);
   },
   fields: (t) => ({

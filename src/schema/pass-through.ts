@@ -203,7 +203,7 @@ function route(
   if (plan.definition.name === "job") {
     const type = args.reasonerType as ReasonerType;
     const gateway = ctx.services.registry.for(type);
-    if (!gateway.forward || !isUuid(String(args.jobId))) return null;
+    if (!gateway.forward || !gateway.serves(viewer) || !isUuid(String(args.jobId))) return null;
     return { gateway, variables, cursor: (c) => c };
   }
   const filter = (args.filter ?? {}) as {
@@ -214,7 +214,7 @@ function route(
   // A merged list, the front's own checks, an offset: the resolvers.
   if (!filter.reasonerType) return null;
   const gateway = ctx.services.registry.for(filter.reasonerType);
-  if (!gateway.forward) return null;
+  if (!gateway.forward || !gateway.serves(viewer)) return null;
   if (filter.allUsers && viewer.role !== "ADMIN") return null;
   if (filter.jobId != null && !isUuid(String(filter.jobId))) return null;
   if (args.offset != null && args.offset !== 0) return null;

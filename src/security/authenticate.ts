@@ -7,14 +7,8 @@ import { bearerSecret } from "../auth/secrets.ts";
 import type { Viewer } from "../jobs/model.ts";
 import type { AuthService } from "../auth/service.ts";
 import { type DashboardSessions, SESSION_COOKIE } from "../auth/sessions.ts";
-import { ACT_AS_HEADER } from "../jobs/remote/act-as.ts";
+import { actAsOf } from "../jobs/remote/act-as.ts";
 import type { KeyRateLimiter } from "./rate-limit.ts";
-
-/** The act-as value of an HTTP request's headers or a graphql-ws connection's params. */
-export function actAsOf(source: Record<string, unknown> | null | undefined): string | null {
-  const value = source?.[ACT_AS_HEADER];
-  return typeof value === "string" ? value : Array.isArray(value) && typeof value[0] === "string" ? value[0] : null;
-}
 
 export async function authenticateRequest(
   services: { auth: AuthService; rateLimiter: KeyRateLimiter },

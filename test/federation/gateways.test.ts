@@ -150,12 +150,26 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
   });
 
   it("honours jobs-act-as only from GATEWAY keys", async () => {
-    const asGateway = await fetch(`${gen.url}/graphql`, {
+    const refused = await fetch(`${gen.url}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${genGatewayKey}` },
       body: JSON.stringify({ query: "{ viewer { userId role } }" }),
-    }).then((r) => r.json() as Promise<{ errors?: { extensions: { code: string } }[] }>);
+    });
+    // A refusal of the caller, not a failure of the server.
+    expect(refused.status).toBe(403);
+    const asGateway = (await refused.json()) as { errors?: { extensions: { code: string } }[] };
     expect(asGateway.errors?.[0]?.extensions.code).toBe("FORBIDDEN");
+    const tooLong = await fetch(`${gen.url}/graphql`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        authorization: `Bearer ${genGatewayKey}`,
+        "jobs-act-as": "x".repeat(300),
+      },
+      body: JSON.stringify({ query: "{ viewer { userId role } }" }),
+    });
+    expect(tooLong.status).toBe(400);
+    await tooLong.body?.cancel();
     const acting = await fetch(`${gen.url}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${genGatewayKey}`, "jobs-act-as": "carol" },
@@ -286,6 +300,116 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
     expect(`sha256:${createHash("sha256").update(bytes).digest("hex")}`).toBe(artifact.contentHash);
     const asBobDownload = await fetch(artifact.downloadUrl, { headers: { authorization: `Bearer ${bob.key}` } });
     expect(asBobDownload.status).toBe(404);
+    // node(id:) reads it by its id as the upstream would (and, as there, not for bob).
+    const ids = await alice.request<{ job: { artifacts: { id: string; name: string }[] } }>(
+      `query($id: ID!) { job(reasonerType: GENERATION, jobId: $id) { artifacts { id name } } }`,
+      { id: jobId },
+    );
+    const NODE = `query($id: ID!) { node(id: $id) { ... on Artifact { name downloadUrl contentHash } } }`;
+    const byId = { id: ids.job.artifacts[0]!.id };
+    expect((await alice.request<{ node: unknown }>(NODE, byId)).node).toEqual({
+      name: ids.job.artifacts[0]!.name,
+      downloadUrl: artifact.downloadUrl,
+      contentHash: artifact.contentHash,
+    });
+    expect((await bob.request<{ node: unknown }>(NODE, byId)).node).toBeNull();
+  }, 120_000);
+
+  it("relays one tenant of the front: another tenant's users, whatever their ids, see and touch none of its upstream jobs", async () => {
+    const frontAdmin = graphqlClient(front.url, ADMIN_KEY);
+    const ownJob = await alice.request<{ createGenerationJob: { job: { jobId: string } } }>(CREATE_GEN, {
+      k: "tenant-key",
+    });
+    const jobId = ownJob.createGenerationJob.job.jobId;
+    const agentJob = await bob.request<{ addAgentJob: { job: { jobId: string } } }>(ADD_AGENT, { n: "bob's" });
+    const acme = (
+      await frontAdmin.request<{ createTenant: { id: string } }>(`mutation { createTenant(name: "acme") { id } }`)
+    ).createTenant.id;
+    const acmeKey = async (userId: string, role: string) =>
+      (
+        await frontAdmin.request<{ createApiKey: { secret: string } }>(
+          `mutation($u: String!, $r: Role!, $t: ID!) { createApiKey(userId: $u, role: $r, tenantId: $t) { secret } }`,
+          { u: userId, r: role, t: acme },
+        )
+      ).createApiKey.secret;
+    // Same user ids as the first tenant's alice, and as the upstream's admin: neither may borrow them.
+    const acmeAliceKey = await acmeKey("alice", "MEMBER");
+    const acmeAlice = graphqlClient(front.url, acmeAliceKey);
+    const acmeAdmin = graphqlClient(front.url, await acmeKey("admin", "ADMIN"));
+
+    for (const [client, allUsers] of [
+      [acmeAlice, false],
+      [acmeAdmin, true],
+    ] as const) {
+      const lists = await client.request<{
+        gen: { totalCount: number; edges: unknown[] };
+        agents: { totalCount: number };
+        all: { edges: { node: { jobId: string } }[] };
+      }>(
+        `query($all: Boolean) { gen: jobs(filter: { reasonerType: GENERATION, allUsers: $all }) { totalCount edges { node { jobId } } }
+           agents: jobs(filter: { reasonerType: AGENT, allUsers: $all }) { totalCount }
+           all: jobs(first: 100, filter: { allUsers: $all }) { edges { node { jobId } } } }`,
+        { all: allUsers },
+      );
+      expect(lists.gen).toEqual({ totalCount: 0, edges: [] });
+      expect(lists.agents.totalCount).toBe(0);
+      expect(lists.all.edges.map((e) => e.node.jobId)).not.toContain(jobId);
+      const one = await client.request<{ job: unknown; node: unknown }>(
+        `query($id: ID!, $g: ID!) { job(reasonerType: GENERATION, jobId: $id) { jobId } node(id: $g) { id } }`,
+        { id: jobId, g: Buffer.from(`GenerationJob:GENERATION:${jobId}`).toString("base64") },
+      );
+      expect(one).toEqual({ job: null, node: null });
+      const cancel = await client.raw(`mutation($id: ID!) { cancelJob(reasonerType: AGENT, jobId: $id) { jobId } }`, {
+        id: agentJob.addAgentJob.job.jobId,
+      });
+      expect(cancel.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+    }
+    // Its idempotency key is acme alice's own, not a way to the first tenant's job: the create is refused.
+    const create = await acmeAlice.raw(CREATE_GEN, { k: "tenant-key" });
+    expect(create.errors?.[0]?.extensions).toMatchObject({ code: "FORBIDDEN", gateway: "gen" });
+    expect(create.errors?.[0]?.message).toContain("another tenant");
+    // Downloads and live updates read as not found.
+    expect(genArtifactUrl).toBeDefined();
+    const download = await fetch(genArtifactUrl!, { headers: { authorization: `Bearer ${acmeAliceKey}` } });
+    expect(download.status).toBe(404);
+    await download.body?.cancel();
+    const socket = liveClient(front.url, acmeAliceKey);
+    sockets.push(socket);
+    const updates = socket.subscribe<{ jobUpdated: JobView }>(JOB_UPDATED, { t: "GENERATION", id: jobId });
+    expect(await updates.errorCode()).toBe("NOT_FOUND");
+    // The first tenant's alice still sees her job.
+    const mine = await alice.request<{ job: { jobId: string } | null }>(
+      `query($id: ID!) { job(reasonerType: GENERATION, jobId: $id) { jobId } }`,
+      { id: jobId },
+    );
+    expect(mine.job?.jobId).toBe(jobId);
+  }, 120_000);
+
+  it("names users outside ASCII to the upstream exactly, and refuses control characters in user ids", async () => {
+    const frontAdmin = graphqlClient(front.url, ADMIN_KEY);
+    for (const userId of ["zoë", "日本", "a b%20c"]) {
+      const user = graphqlClient(front.url, await createKey(frontAdmin, userId));
+      const created = await user.request<{ createGenerationJob: { job: { jobId: string } } }>(CREATE_GEN, {
+        k: null,
+      });
+      const jobId = created.createGenerationJob.job.jobId;
+      const read = await user.request<{ job: { createdBy: string } | null; jobs: { totalCount: number } }>(
+        `query($id: ID!, $u: String) { job(reasonerType: GENERATION, jobId: $id) { createdBy }
+           jobs(filter: { reasonerType: GENERATION, createdBy: $u }) { totalCount } }`,
+        { id: jobId, u: userId },
+      );
+      expect(read).toEqual({ job: { createdBy: userId }, jobs: { totalCount: 1 } });
+      // The upstream stored that very user: its admin finds the job by the same id.
+      const upstream = await genAdmin.request<{ jobs: { edges: { node: { jobId: string } }[] } }>(
+        `query($u: String) { jobs(filter: { reasonerType: GENERATION, createdBy: $u, allUsers: true }) { edges { node { jobId } } } }`,
+        { u: userId },
+      );
+      expect(upstream.jobs.edges.map((e) => e.node.jobId)).toEqual([jobId]);
+    }
+    const refused = await frontAdmin.raw(`mutation($u: String!) { createApiKey(userId: $u) { secret } }`, {
+      u: "a\r\nx-evil: 1",
+    });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "userId" });
   }, 120_000);
 
   it("merges every gateway newest first under one cursor, with no gap and no repeat while jobs are created", async () => {
@@ -506,6 +630,10 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
       id: agentJob,
     });
     expect(single.errors?.[0]?.extensions).toMatchObject({ code: "UPSTREAM_UNAVAILABLE", gateway: "agents" });
+    // A new subscription is told too, within the gateway's timeout (2 s), not left waiting in silence;
+    // the ones opened before keep waiting for the upstream to return (below).
+    const late = socket.subscribe<{ jobUpdated: JobView }>(JOB_UPDATED, { t: "AGENT", id: agentJob });
+    expect(await late.errorCode(15_000)).toBe("UPSTREAM_UNAVAILABLE");
     // createJobs: the local family's job is made; each of the away upstream's items answers why not.
     const bulk = await alice.request<{
       createJobs: { job: { reasonerType: string } | null; error: { code: string; message: string } | null }[];

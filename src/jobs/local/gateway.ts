@@ -52,6 +52,11 @@ export class LocalJobGateway implements JobGateway {
     this.agent = localAgentExtras(db, (id, viewer) => this.loadOne(id, viewer));
   }
 
+  /** Every tenant's jobs live in this server's database. */
+  serves(): boolean {
+    return true;
+  }
+
   create(job: NewJob, viewer: Viewer): Promise<JobRecord> {
     return createOneJob(this.db, job, viewer);
   }

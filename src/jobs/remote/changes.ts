@@ -1,9 +1,9 @@
 // jobsChanged relayed from an upstream has no cursor to resume from (the contract gives it none). So
-// the relay remembers the version (updatedOn) of each job it has sent or found open, and which of
-// them can still change; when the upstream connection comes back after a gap, it reads those jobs
-// and the ones created since the gap began, and sends each that changed meanwhile, once.
+// the relay remembers the version (updatedOn) and listing of each job it has sent or found open, and
+// which of them can still change; when the upstream connection comes back after a gap, it reads those
+// jobs and the ones created since the gap began, and sends each whose listing changed meanwhile, once.
 import type { JobRecord, ReasonerType } from "../model.ts";
-import { isTerminal } from "../states.ts";
+import { isTerminal, listingOf } from "../states.ts";
 import { type GapListener, queueIterator } from "./live.ts";
 
 /** Open jobs re-read after a gap: the most recently changed ones past this many are not followed. */
@@ -24,9 +24,10 @@ export interface ChangeSource {
 }
 
 interface Known {
+  /** The newest version seen (updatedOn): an older one arriving late is not news. */
   at: number;
-  /** Sent by a catch-up read: the same version arriving live afterwards is a repeat. */
-  read: boolean;
+  /** What jobsChanged tells apart at that version (listingOf): a job is sent again only when it moves. */
+  listing: string;
 }
 
 export function relayChanges(source: ChangeSource): AsyncIterableIterator<JobRecord> {
@@ -35,33 +36,33 @@ export function relayChanges(source: ChangeSource): AsyncIterableIterator<JobRec
   const followed = new Map<string, ReasonerType>();
   let gapFrom: number | null = null;
 
-  const note = (job: JobRecord, read: boolean) => {
-    known.set(job.id, { at: job.updatedOn.getTime(), read });
+  /** Remembers this version of the job; answers whether it is news to the subscriber. */
+  const note = (job: JobRecord): boolean => {
+    const last = known.get(job.id);
+    const at = job.updatedOn.getTime();
+    if (last && at < last.at) return false;
+    const listing = listingOf(job);
+    known.set(job.id, { at, listing });
     followed.delete(job.id);
     if (!isTerminal(job.state)) followed.set(job.id, job.reasonerType);
     if (followed.size > MAX_FOLLOWED) followed.delete(followed.keys().next().value!);
     if (known.size > MAX_FOLLOWED * 10) known.delete(known.keys().next().value!);
-  };
-  /** Whether this version of the job is news to the subscriber. */
-  const isNew = (job: JobRecord, read: boolean) => {
-    const last = known.get(job.id);
-    const at = job.updatedOn.getTime();
-    return !last || at > last.at || (at === last.at && !read && !last.read);
+    // As the upstream's own jobsChanged: a change that leaves the listing as it was (a log line, an
+    // event) is not sent, whether it arrives live or is found by a catch-up read after a gap.
+    return !last || last.listing !== listing;
   };
 
   return queueIterator<JobRecord>((push, fail, end) => {
     let stopped = false;
-    const deliver = (job: JobRecord, read: boolean) => {
-      if (!isNew(job, read)) return;
-      note(job, read);
-      push(job);
+    const deliver = (job: JobRecord) => {
+      if (note(job)) push(job);
     };
     const catchUp = async (from: number) => {
       for (let attempt = 1; ; attempt++) {
         try {
           const ids = [...followed].map(([jobId, reasonerType]) => ({ jobId, reasonerType }));
           const jobs = await source.since(ids, new Date(Math.max(started, from - CLOCK_SKEW_MS)));
-          for (const job of jobs.sort((a, b) => a.updatedOn.getTime() - b.updatedOn.getTime())) deliver(job, true);
+          for (const job of jobs.sort((a, b) => a.updatedOn.getTime() - b.updatedOn.getTime())) deliver(job);
           return;
         } catch (error) {
           // The upstream may still be settling: a few tries, then the subscriber learns of the gap.
@@ -86,7 +87,7 @@ export function relayChanges(source: ChangeSource): AsyncIterableIterator<JobRec
     source
       .open()
       .then((jobs) => {
-        for (const job of jobs) if (!known.has(job.id)) note(job, true);
+        for (const job of jobs) if (!known.has(job.id)) note(job);
       })
       .catch(() => undefined);
     void (async () => {
@@ -94,7 +95,7 @@ export function relayChanges(source: ChangeSource): AsyncIterableIterator<JobRec
         for (;;) {
           const { value, done } = await source.live.next();
           if (done || stopped) break;
-          deliver(value, false);
+          deliver(value);
         }
         end();
       } catch (error) {

@@ -3,7 +3,7 @@
 // its own tenancy and grants; the front never widens what a user sees.
 import type { GraphQLError } from "graphql";
 import { isJobsError, jobsError } from "../../errors.ts";
-import type { GatewayConfig } from "../../config.ts";
+import type { BoundGatewayConfig } from "../../config.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
 import type {
   CancelOptions,
@@ -106,7 +106,7 @@ export class RemoteJobGateway implements JobGateway {
     },
   };
 
-  constructor(config: GatewayConfig, observer?: UpstreamObserver, logger?: Logger) {
+  constructor(config: BoundGatewayConfig, observer?: UpstreamObserver, logger?: Logger) {
     this.name = config.name;
     this.reasonerTypes = config.reasonerTypes;
     this.upstream = new Upstream(config, observer);
@@ -117,6 +117,16 @@ export class RemoteJobGateway implements JobGateway {
 
   get url(): string {
     return this.upstream.url;
+  }
+
+  /** Viewers of another tenant of this server: their jobs of these families are none (reads find nothing). */
+  serves(viewer: Viewer): boolean {
+    return this.upstream.serves(viewer);
+  }
+
+  /** What a viewer of another tenant is told of a job of these families: it reads as not found. */
+  private notFound(key: JobKey): GraphQLError {
+    return jobsError("NOT_FOUND", `${key.reasonerType} job ${key.jobId} not found`);
   }
 
   get health() {
@@ -192,6 +202,7 @@ export class RemoteJobGateway implements JobGateway {
   }
 
   async load(keys: readonly JobKey[], viewer: Viewer): Promise<(JobRecord | null)[]> {
+    if (!this.serves(viewer)) return keys.map(() => null);
     const data = await this.upstream.request<{ nodes: ({ raw?: unknown } | null)[] }>({
       query: `query Load($ids: [ID!]!) { nodes(ids: $ids) { ... on Job { ${JOB_SELECTION} } } }`,
       variables: { ids: keys.map(globalJobId) },
@@ -206,6 +217,7 @@ export class RemoteJobGateway implements JobGateway {
     viewer: Viewer,
     prefetch: ListPrefetch,
   ): Promise<{ job: JobRecord; prefetched: Prefetched } | null> {
+    if (!this.serves(viewer)) return null;
     const parts = prefetchParts(prefetch, viewer);
     const extra = partSelection(parts.map((p) => p.part));
     const data = await this.upstream.request<{ node: Record<string, unknown> | null }>({
@@ -235,6 +247,7 @@ export class RemoteJobGateway implements JobGateway {
     viewer: Viewer,
     prefetch?: ListPrefetch,
   ): Promise<GatewayPage> {
+    if (!this.serves(viewer)) return { items: [], hasMore: false };
     const types = this.typesOf(filter);
     const positions: Positions = after ? decodeCursor(after, isPositions) : {};
     // The expansions the caller selected ride along: one upstream request for the page and them.
@@ -283,6 +296,7 @@ export class RemoteJobGateway implements JobGateway {
   }
 
   async count(filter: JobFilter, viewer: Viewer): Promise<JobCount> {
+    if (!this.serves(viewer)) return { value: 0, estimated: false };
     const types = this.typesOf(filter);
     const data = await this.upstream.request<Record<string, { totalCount: number; totalCountIsEstimate: boolean }>>({
       query: `query Count(${types.map((_t, i) => `$f${i}: JobFilter`).join(", ")}) { ${types.map((_t, i) => `t${i}: jobs(filter: $f${i}, first: 0) { totalCount totalCountIsEstimate }`).join(" ")} }`,
@@ -303,6 +317,7 @@ export class RemoteJobGateway implements JobGateway {
   }
 
   async cancel(key: JobKey, options: CancelOptions, viewer: Viewer): Promise<JobRecord> {
+    if (!this.serves(viewer)) throw this.notFound(key);
     const data = await this.upstream.request<{ cancelJob: { raw: unknown } }>({
       query: `mutation Cancel($t: ReasonerType!, $id: ID!, $all: Boolean) { cancelJob(reasonerType: $t, jobId: $id, allUsers: $all) { ${JOB_SELECTION} } }`,
       variables: { t: key.reasonerType, id: key.jobId, all: options.allUsers },
@@ -314,6 +329,7 @@ export class RemoteJobGateway implements JobGateway {
 
   /** Waits upstream (woken there by its own notifications), for at most timeoutS. */
   async wait(key: JobKey, timeoutS: number, viewer: Viewer): Promise<JobRecord> {
+    if (!this.serves(viewer)) throw this.notFound(key);
     const data = await this.upstream.request<{ waitForJob: { raw: unknown } }>({
       query: `query Wait($t: ReasonerType!, $id: ID!, $s: Float) { waitForJob(reasonerType: $t, jobId: $id, timeoutS: $s) { ${JOB_SELECTION} } }`,
       variables: { t: key.reasonerType, id: key.jobId, s: timeoutS },
@@ -326,6 +342,7 @@ export class RemoteJobGateway implements JobGateway {
 
   /** jobUpdated, relayed; a state the subscriber already has is not sent again after a reconnect. */
   watchJob(key: JobKey, viewer: Viewer): AsyncIterableIterator<JobRecord> {
+    if (!this.serves(viewer)) throw this.notFound(key);
     const source = this.live.subscribe<{ raw: unknown }>(
       `subscription($t: ReasonerType!, $id: ID!) { jobUpdated(reasonerType: $t, jobId: $id) { ${JOB_SELECTION} } }`,
       "jobUpdated",
@@ -340,6 +357,8 @@ export class RemoteJobGateway implements JobGateway {
    * changed meanwhile is read and sent (relayChanges), so the subscriber misses nothing.
    */
   watchJobs(filter: JobFilter, viewer: Viewer): AsyncIterableIterator<JobRecord> {
+    // Nothing of these families ever changes for another tenant's subscriber (a stream of none).
+    if (!this.serves(viewer)) return mergeIterators<JobRecord>([]);
     const types = this.typesOf(filter);
     const sources = types.map((t) =>
       this.live.subscribe<{ raw: unknown }>(
@@ -392,6 +411,7 @@ export class RemoteJobGateway implements JobGateway {
 
   /** jobEvents, relayed; re-sent after a reconnect from the last cursor delivered. */
   watchEvents(key: JobKey, stream: string, afterSeq: number, viewer: Viewer): AsyncIterableIterator<JobEventRecord> {
+    if (!this.serves(viewer)) throw this.notFound(key);
     let after = afterSeq;
     const source = this.live.subscribe<Record<string, unknown>>(
       `subscription($t: ReasonerType!, $id: ID!, $s: String, $after: String) { jobEvents(reasonerType: $t, jobId: $id, stream: $s, after: $after) { ${EVENT_SELECTION} } }`,
@@ -413,6 +433,7 @@ export class RemoteJobGateway implements JobGateway {
     afterSeq: number,
     viewer: Viewer,
   ): AsyncIterableIterator<LogLineRecord> {
+    if (!this.serves(viewer)) throw this.notFound(key);
     let after = afterSeq;
     const source = this.live.subscribe<Record<string, unknown>>(
       `subscription($t: ReasonerType!, $id: ID!, $since: Float, $after: String) { jobLogs(reasonerType: $t, jobId: $id, sinceMs: $since, after: $after) { ${LOG_SELECTION} } }`,

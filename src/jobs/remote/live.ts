@@ -69,6 +69,12 @@ export class UpstreamLive {
   #client: Client | undefined;
   /** Called on each connection after one closed (not on the first): relays catch up on what they missed. */
   readonly #gapListeners = new Set<GapListener>();
+  /** Whether the connection is up (acknowledged) now. */
+  #connected = false;
+  /** Subscribers waiting for the connection to come up, each with its deadline's timer to clear. */
+  readonly #waiting = new Set<() => void>();
+  /** The client's sockets: closing terminates them, as a handshake the upstream never answers would hold dispose(). */
+  readonly #sockets = new Set<WebSocket>();
 
   constructor(
     private readonly upstream: Upstream,
@@ -78,9 +84,16 @@ export class UpstreamLive {
 
   /** The one connection, opened when the first subscriber comes and kept (with retries) while any remains. */
   private get client(): Client {
+    const sockets = this.#sockets;
     return (this.#client ??= createClient({
       url: this.upstream.url.replace(/^http/, "ws"),
-      webSocketImpl: WebSocket,
+      webSocketImpl: class extends WebSocket {
+        constructor(...args: ConstructorParameters<typeof WebSocket>) {
+          super(...args);
+          sockets.add(this);
+          this.once("close", () => sockets.delete(this));
+        }
+      },
       connectionParams: { authorization: `Bearer ${this.apiKey}` },
       lazy: true,
       keepAlive: 10_000,
@@ -94,9 +107,12 @@ export class UpstreamLive {
             { gateway: this.upstream.name, code: (event as { code?: number }).code },
             "upstream live connection closed",
           );
+          this.#connected = false;
           for (const listener of this.#gapListeners) listener.closed();
         },
         connected: () => {
+          this.#connected = true;
+          for (const arrived of [...this.#waiting]) arrived();
           for (const listener of this.#gapListeners) listener.connected();
         },
       },
@@ -113,10 +129,32 @@ export class UpstreamLive {
       get variables() {
         return variables();
       },
-      extensions: { [ACT_AS_HEADER]: viewer.userId },
+      extensions: { [ACT_AS_HEADER]: this.upstream.actAs(viewer) },
     };
-    return queueIterator<T>((push, fail, end) =>
-      this.client.subscribe<Record<string, T>>(payload, {
+    return queueIterator<T>((push, fail, end) => {
+      // Until the connection is up, a new subscriber waits at most the gateway's timeout, then learns
+      // that the upstream is unavailable instead of waiting in silence. Once connected, a dropped
+      // connection is retried and the operation re-sent: the stream resumes where it was.
+      let unsubscribe = () => undefined as void;
+      const arrived = () => {
+        clearTimeout(deadline);
+        this.#waiting.delete(arrived);
+      };
+      const deadline = this.#connected
+        ? undefined
+        : setTimeout(() => {
+            arrived();
+            unsubscribe();
+            fail(
+              jobsError(
+                "UPSTREAM_UNAVAILABLE",
+                `gateway ${this.upstream.name}: no live connection to the upstream within ${this.upstream.timeoutMs} ms`,
+                { gateway: this.upstream.name },
+              ),
+            );
+          }, this.upstream.timeoutMs);
+      if (deadline !== undefined) this.#waiting.add(arrived);
+      unsubscribe = this.client.subscribe<Record<string, T>>(payload, {
         next: (message) => {
           const error = message.errors?.[0];
           if (error)
@@ -137,8 +175,12 @@ export class UpstreamLive {
                 }),
           ),
         complete: end,
-      }),
-    );
+      });
+      return () => {
+        arrived();
+        unsubscribe();
+      };
+    });
   }
 
   /**
@@ -152,7 +194,10 @@ export class UpstreamLive {
 
   async close(): Promise<void> {
     this.#gapListeners.clear();
-    await this.#client?.dispose();
+    for (const arrived of [...this.#waiting]) arrived();
+    const disposed = this.#client?.dispose();
+    for (const socket of this.#sockets) socket.terminate();
+    await disposed?.catch(() => undefined);
   }
 }
 

@@ -18,10 +18,10 @@ import {
   wrap,
 } from "cockatiel";
 import type { GraphQLError } from "graphql";
-import type { GatewayConfig } from "../../config.ts";
+import type { BoundGatewayConfig } from "../../config.ts";
 import { type ErrorCode, ErrorCodes, jobsError } from "../../errors.ts";
 import { KeepAlivePost, type PostedAnswer, PostError } from "@jobs-api/client/node";
-import { ACT_AS_HEADER } from "./act-as.ts";
+import { actAsHeader } from "./act-as.ts";
 import type { ForwardedAnswer, StoredArtifact } from "../gateway.ts";
 import type { Viewer } from "../model.ts";
 
@@ -120,7 +120,7 @@ export class Upstream {
   private readonly poster: KeepAlivePost;
 
   constructor(
-    private readonly config: GatewayConfig,
+    private readonly config: BoundGatewayConfig,
     private readonly observer?: UpstreamObserver,
   ) {
     this.name = config.name;
@@ -136,15 +136,40 @@ export class Upstream {
   get lastError(): string | null {
     return this.#lastError;
   }
+  /** How long a call (or a live subscriber waiting for the connection) may wait for the upstream. */
+  get timeoutMs(): number {
+    return this.config.timeoutMs;
+  }
   get breakerState(): "closed" | "open" | "half_open" {
     return BREAKER_STATES[this.breaker.state];
+  }
+
+  /**
+   * Whether the viewer is of the tenant this gateway relays. The upstream knows the caller by user id
+   * alone, within its key's tenant: another tenant's "alice" would be taken for this one's.
+   */
+  serves(viewer: Viewer): boolean {
+    return viewer.tenantId === this.config.tenantId;
+  }
+
+  /**
+   * The user id every call and live operation names upstream: the one place a viewer becomes an
+   * upstream user, so no path reaches the upstream as a viewer of another tenant.
+   */
+  actAs(viewer: Viewer): string {
+    if (!this.serves(viewer)) {
+      throw jobsError("FORBIDDEN", `gateway ${this.name} serves the jobs of another tenant of this server`, {
+        gateway: this.name,
+      });
+    }
+    return viewer.userId;
   }
 
   /** Headers every request to the upstream carries: its key, the caller, and the trace it belongs to. */
   headers(viewer: Viewer): Record<string, string> {
     const headers: Record<string, string> = {
       authorization: `Bearer ${this.config.apiKey}`,
-      [ACT_AS_HEADER]: viewer.userId,
+      ...actAsHeader(this.actAs(viewer)),
     };
     propagation.inject(context.active(), headers);
     return headers;
@@ -202,9 +227,10 @@ export class Upstream {
     headers: Record<string, string>,
     signal: AbortSignal,
   ): Promise<Response | null> {
+    const sent = { ...headers, ...this.headers(viewer) };
     let response: Response;
     try {
-      response = await fetch(new URL(path, this.url), { headers: { ...headers, ...this.headers(viewer) }, signal });
+      response = await fetch(new URL(path, this.url), { headers: sent, signal });
     } catch (error) {
       if (signal.aborted) throw error;
       throw this.unavailable(unreachable(error), this.config.timeoutMs);
@@ -235,6 +261,7 @@ export class Upstream {
     // No overall deadline (a large upload takes as long as it takes), but no progress for the
     // gateway's timeout, in the body or waiting for the answer, gives up: a stuck upstream must not
     // hold the caller's request open forever.
+    const sent = { ...headers, ...this.headers(viewer) };
     const stalled = new AbortController();
     let watchdog: NodeJS.Timeout | undefined;
     const progressed = () => {
@@ -257,7 +284,7 @@ export class Upstream {
       try {
         response = await fetch(new URL(path, this.url), {
           method: "PUT",
-          headers: { ...headers, ...this.headers(viewer) },
+          headers: sent,
           body: watched,
           // A streamed request body (fetch needs to be told it is sent while the answer may start).
           duplex: "half",
@@ -288,6 +315,7 @@ export class Upstream {
   }
 
   private async send(call: UpstreamCall, unread = false): Promise<ForwardedAnswer> {
+    this.actAs(call.viewer); // refused before the policies, which would count it against the upstream
     const ms = this.config.timeoutMs + (call.extraMs ?? 0);
     // Not aborted once answered: the call is over by then, and aborting made a DOMException (a
     // stack trace) per call.
