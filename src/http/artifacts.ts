@@ -84,7 +84,17 @@ function tracedDownload(req: Request, res: Response, id: string, find: () => Pro
   });
 }
 
+/**
+ * Every download is a file to save, never a page of this origin: no type sniffing, and should a
+ * browser render one anyway (an HTML or SVG artifact opened by its link), no script runs in it.
+ */
+function setDownloadSafety(res: Response): void {
+  res.setHeader("x-content-type-options", "nosniff");
+  res.setHeader("content-security-policy", "sandbox; default-src 'none'");
+}
+
 function sendDownload(req: Request, res: Response, d: Download): void {
+  setDownloadSafety(res);
   res.setHeader("etag", `"${d.contentHash}"`);
   res.setHeader("x-content-hash", d.contentHash);
   res.setHeader("cache-control", "private, max-age=31536000, immutable");
@@ -137,6 +147,7 @@ async function relayDownload(services: Services, req: Request, res: Response, pa
     }
     if (!upstream) continue;
     res.status(upstream.status);
+    setDownloadSafety(res);
     for (const h of RELAYED_HEADERS) {
       const v = upstream.headers.get(h);
       if (v !== null) res.setHeader(h, v);

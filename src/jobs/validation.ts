@@ -9,7 +9,10 @@ export const name255 = z
   .string()
   .trim()
   .min(1, "must not be empty")
-  .max(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters`);
+  .max(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters`)
+  // GraphQL input is checked for NUL before it runs; names also arrive in HTTP query strings
+  // (PUT /uploads?name=), and PostgreSQL cannot store the character.
+  .refine((name) => !name.includes("\u0000"), "must not contain NUL characters");
 export const optionalName = name255.nullish().transform((v) => v ?? null);
 /** A user id: a name without control characters (it travels in a front's jobs-act-as header, in logs). */
 export const userId255 = name255.regex(/^\P{Cc}*$/u, "must not contain control characters");

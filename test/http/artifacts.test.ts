@@ -144,6 +144,10 @@ describe.each(backends.map((b) => [b.name, b] as const))("artifacts over HTTP on
     expect(got.headers.get("etag")).toBe(`"${sha256(bytes)}"`);
     expect(got.headers.get("content-type")).toBe("application/x-solution");
     expect(got.headers.get("content-length")).toBe("3000");
+    // A file to save, never a page of this origin.
+    expect(got.headers.get("content-disposition")).toMatch(/^attachment;/);
+    expect(got.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(got.headers.get("content-security-policy")).toBe("sandbox; default-src 'none'");
     const cached = await send(`/artifacts/${id}`, {
       key: tn.member.key,
       headers: { "if-none-match": `"${sha256(bytes)}"` },

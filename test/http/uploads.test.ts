@@ -126,6 +126,15 @@ describe.each(backends.map((b) => [b.name, b] as const))("dataset uploads on %s"
     const unnamed = await put(tn.member.key, "", CSV);
     expect(unnamed.status).toBe(400);
     expect(unnamed.json.errors[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "name" });
+    // A NUL in the query string (which no GraphQL input check sees) is named, not a 500.
+    for (const [query, field] of [
+      ["?name=x%00y.csv", "name"],
+      ["?name=x.csv&type=a%00", "type"],
+    ]) {
+      const nul = await put(tn.member.key, query!, CSV);
+      expect(nul.status).toBe(400);
+      expect(nul.json.errors[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field });
+    }
     const after = await t.server.services.db.query<{ n: number }>(
       `select count(*)::int as n from "artifacts" where "tenantId" = $1::uuid`,
       [tn.tenantId],
@@ -136,7 +145,13 @@ describe.each(backends.map((b) => [b.name, b] as const))("dataset uploads on %s"
       `select "outcome" from "audit_log" where "operation" = 'PUT /uploads' and "tenantId" = $1::uuid order by "outcome"`,
       [tn.tenantId],
     );
-    expect(refused.map((r) => r.outcome)).toEqual(["BAD_USER_INPUT", "BAD_USER_INPUT", "FORBIDDEN"]);
+    expect(refused.map((r) => r.outcome)).toEqual([
+      "BAD_USER_INPUT",
+      "BAD_USER_INPUT",
+      "BAD_USER_INPUT",
+      "BAD_USER_INPUT",
+      "FORBIDDEN",
+    ]);
   });
 
   it("uploads from the SDK (a file, with progress) and from `jobsctl upload`", async () => {
