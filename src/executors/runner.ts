@@ -13,6 +13,7 @@
 import { ROOT_CONTEXT } from "@opentelemetry/api";
 import type { ClaimFilter, LogLineInput } from "@jobs-api/client";
 import { type Interruption, type RunningJob, WorkerCore } from "@jobs-api/client/node";
+import { isJobsError } from "../errors.ts";
 import { inSpan, linksTo } from "../observability/tracing.ts";
 import {
   type AbortReason,
@@ -119,6 +120,16 @@ export class Runner {
           inSpan("job.complete", {}, () => port.complete(token, outcome.result, outcome.artifactIds, outcome.problems)),
         fail: (token, report) => this.fail(token, report),
         isLeaseLost: (err) => err instanceof LeaseLostError,
+        refusedOutcome: (err) =>
+          isJobsError(err, "BAD_USER_INPUT")
+            ? {
+                code: "INVALID_RESULT",
+                message: `the job's result could not be stored: ${err.message}`,
+                retryable: false,
+                handBack: false,
+                logOnJob: true,
+              }
+            : null,
         subscribeWork: (wake) => port.subscribeWork(filter, wake),
         waitForWork: (idle) => port.waitForWork(filter, idle),
         // The claim's own notification (and any older one) is no news: heartbeating on it would

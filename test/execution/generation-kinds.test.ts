@@ -339,7 +339,7 @@ describe.each(backends.map((b) => [b.name, b] as const))("generation kinds on %s
     expect(await jobCount()).toBe(before + 2);
   });
 
-  it("fails what only the run can find with a clear error: a missing model, a file that is not a model", async () => {
+  it("fails what only the run can find with a clear error: a missing model, a file that is not a model, a result that cannot be stored", async () => {
     const missing = await run(tn.member, {
       kind: "SYNTHESIZE",
       rows: 10,
@@ -352,6 +352,12 @@ describe.each(backends.map((b) => [b.name, b] as const))("generation kinds on %s
     // Another member cannot train on someone else's upload.
     const stolen = await run(tn.otherMember, { kind: "TRAIN", spec: { input: data.id } });
     expect(stolen.error?.code).toBe("INPUT_NOT_FOUND");
+    // A profile that would carry a NUL from the data cannot be stored: the job fails at once, not
+    // after its lease lapses three times.
+    const nul = await upload(Buffer.from("a\u0000b,c\n1,2\n3,4\n"), "nul.csv");
+    const profiled = await run(tn.member, { kind: "ANALYZE", spec: { input: nul.id } });
+    expect(profiled.state).toBe("FAILED");
+    expect(profiled.error).toMatchObject({ code: "INVALID_RESULT", message: expect.stringContaining("NUL") });
   });
 
   it("runs from the SDK and the CLI too", async () => {

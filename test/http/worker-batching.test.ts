@@ -261,6 +261,46 @@ describe.each(backends.map((b) => [b.name, b] as const))("batched worker request
     expect(stale.status === "rejected" && isJobsApiError(stale.reason, "LEASE_LOST")).toBe(true);
   });
 
+  it("an operation refused with a status of its own (a NUL in its variables) costs the others of its batch nothing", async () => {
+    const tn = await newTenant(t);
+    const worker = newWorker(tn.worker.key!, "batching");
+    const { id: workerId } = await worker.register();
+    const { jobId } = await createJob(tn.member, "PREDICTIVE");
+    const { fetch, requests } = recordingFetch();
+    const batcher = new OperationBatcher(new JobsTransport({ url: t.url, apiKey: tn.worker.key!, fetch }), 10);
+    const [claimed, refused] = await Promise.allSettled([
+      batcher.request<{ claimJob: { job?: { jobId: string } } }>(CLAIM_JOB, { workerId, leaseSeconds: 30 }),
+      batcher.request(COMPLETE_JOB, { leaseToken: "not-a-lease", result: { a: "x\u0000y" }, artifactIds: null }),
+    ]);
+    expect(requests).toEqual([["ClaimJob", "CompleteJob"]]);
+    expect(claimed.status === "fulfilled" && claimed.value.claimJob.job?.jobId).toBe(jobId);
+    expect(refused.status === "rejected" && isJobsApiError(refused.reason, "BAD_USER_INPUT")).toBe(true);
+  });
+
+  it("run(): a result the server refuses fails its job at once (INVALID_RESULT, not retried), and the worker goes on", async () => {
+    const tn = await newTenant(t);
+    const bad = (await createJob(tn.member, "PREDICTIVE", 0)).jobId;
+    const good = (await createJob(tn.member, "PREDICTIVE", 1)).jobId;
+    const worker = newWorker(tn.worker.key!, "refused");
+    const stop = new AbortController();
+    const finished = new Map<string, string | null>();
+    await worker.run(async (ctx) => ({ result: ctx.job.jobId === bad ? { a: "x\u0000y" } : { ok: true } }), {
+      signal: stop.signal,
+      waitForWork: waitForStop,
+      onJobFinished: (f) => {
+        finished.set(f.job.jobId, f.final?.state ?? null);
+        if (finished.size === 2) stop.abort();
+      },
+    });
+    expect(Object.fromEntries(finished)).toEqual({ [bad]: "FAILED", [good]: "SUCCEEDED" });
+    const [row] = await t.server.services.db.query<{ errorCode: string; errorMessage: string; attempts: number }>(
+      `select "errorCode", "errorMessage", "attempts" from "jobs" where "id" = $1::uuid`,
+      [bad],
+    );
+    expect(row).toMatchObject({ errorCode: "INVALID_RESULT", attempts: 1 });
+    expect(row!.errorMessage).toContain("NUL");
+  });
+
   it("fails every operation of a batch the server refuses as a whole", async () => {
     const { fetch, requests } = recordingFetch();
     const batcher = new OperationBatcher(

@@ -112,7 +112,11 @@ export class JobsTransport {
         { status: res.status },
       );
     }
-    return body.map((answer) => answerOf(answer, res.status));
+    // The status is the batch's: one operation refused with 400 makes the whole answer 400 (the
+    // server keeps the last status set), yet each other operation's data is its own answer.
+    return body.map((answer) =>
+      answer && !answer.errors?.length && answer.data != null ? answer.data : answerOf(answer, res.status),
+    );
   }
 
   private async postGraphQL(

@@ -36,6 +36,12 @@ export interface WorkerPort<L extends LeaseLike, O, F, S> {
   /** Whether an error means the lease is gone (the job is someone else's now). */
   isLeaseLost(err: unknown): boolean;
   /**
+   * The failure to report when complete() was refused for what the run produced (a result the API
+   * cannot store, say): the job fails at once instead of waiting out its lease to be retried into
+   * the same refusal. null (or absent): not such a refusal.
+   */
+  refusedOutcome?(err: unknown): F | null;
+  /**
    * How an idle loop waits after a claim found nothing; `signal` aborts when the loop is woken
    * (subscribeWork) or stops, and the wait must then end at once.
    */
@@ -416,7 +422,21 @@ export class WorkerCore<L extends LeaseLike, O, F, S> {
     }
     keepAlive();
     this.freeSlot(lease.token);
-    const final = await this.report(lease, "complete", () => port.complete(lease.token, outcome));
+    let refused: F | null = null;
+    const final = await this.report(lease, "complete", async () => {
+      try {
+        return await port.complete(lease.token, outcome);
+      } catch (err) {
+        refused = port.refusedOutcome?.(err) ?? null;
+        throw err;
+      }
+    });
+    if (final === null && refused !== null) {
+      const failure: F = refused;
+      const failed = await this.report(lease, "fail", () => port.fail(lease.token, failure));
+      on?.finished?.({ lease, final: failed, failure });
+      return;
+    }
     on?.finished?.({ lease, final });
   }
 

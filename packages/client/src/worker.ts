@@ -413,6 +413,14 @@ export class Worker {
         complete: (_token, completion) => this.retried(() => this.completeInRun(completion)),
         fail: (token, f) => this.retried(() => this.failVia(this.batched(), token, f.error, f.retryable, f.problems)),
         isLeaseLost: (err) => isJobsApiError(err, "LEASE_LOST"),
+        refusedOutcome: (err) =>
+          isJobsApiError(err, "BAD_USER_INPUT")
+            ? {
+                error: { code: "INVALID_RESULT", message: `the API refused the job's result: ${err.message}` },
+                retryable: false,
+                problems: [],
+              }
+            : null,
         waitForWork: options.waitForWork ?? ((idle) => wake!.waitForWork(idle)),
       },
       run: (running) => this.runHandler(handler, running),
