@@ -323,6 +323,7 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
     .action((file: string, opts: { name?: string; type: string }, cmd: Command) =>
       run(cmd, async ({ client, json, print }) => {
         if (!existsSync(file)) throw new CliFailure(EXIT.USAGE, `no such file: ${file}`);
+        if (isDirectory(file)) throw new CliFailure(EXIT.USAGE, `${file} is a folder: upload one file`);
         const bar = await startProgressBar(interactive(json), opts.name ?? basename(file));
         let stored: Awaited<ReturnType<typeof client.upload>>;
         try {
@@ -576,8 +577,10 @@ async function waitWithSpinner(session: Session, job: JobLike, timeoutS: number)
 
 /** `--out` names the file for a single artifact unless it is an existing directory or ends with a slash. */
 function targetPath(out: string | undefined, artifactName: string, count: number): string {
-  // Only the last path segment of a server-given name: never write outside the chosen folder.
-  const fileName = basename(artifactName) || "artifact";
+  // Only the last path segment of a server-given name: never write outside the chosen folder ("."
+  // and ".." name folders, not files).
+  const last = basename(artifactName);
+  const fileName = last === "" || last === "." || last === ".." ? "artifact" : last;
   if (out === undefined) return join(process.cwd(), fileName);
   const isDir = out.endsWith("/") || isDirectory(out) || count > 1;
   return isDir ? join(out, fileName) : out;
@@ -603,7 +606,8 @@ function readText(file: string): string {
 export async function runCli(argv: readonly string[]): Promise<number> {
   let exitCode: number = EXIT.OK;
   let client: JobsClient | null = null;
-  let json = false;
+  // Known before parsing, so refusals made while parsing are written in the asked format too.
+  let json = asksForMachineOutput(argv);
   const program = buildProgram(async (cmd, action) => {
     const globals = cmd.optsWithGlobals<GlobalOptions>();
     const output: Output = globals.json ? "json" : (globals.output ?? "table");
@@ -628,6 +632,20 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     };
     exitCode = await action(session);
   });
+  // The parser's own refusals (an unknown option, a bad value) come before any action knows the
+  // output format: under --json or -o json|yaml they too are one JSON line on stderr.
+  if (json) {
+    forEachCommand(program, (cmd) =>
+      cmd.configureOutput({
+        outputError: (text) =>
+          process.stderr.write(
+            `${JSON.stringify({ error: { code: "USAGE", message: text.replace(/^error: /, "").trim() }, exitCode: EXIT.USAGE })}\n`,
+          ),
+        // The "(add --help for usage)" hint is for people.
+        writeErr: () => undefined,
+      }),
+    );
+  }
   try {
     await program.parseAsync([...argv], { from: "user" });
   } catch (err) {
@@ -644,7 +662,23 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   return exitCode;
 }
 
+/** Whether argv asks for JSON or YAML output (--json, -o json|yaml, --output=json|yaml), read before parsing. */
+function asksForMachineOutput(argv: readonly string[]): boolean {
+  return argv.some(
+    (arg, i) =>
+      arg === "--json" ||
+      /^(?:-o|--output)=?(?:json|yaml)$/.test(arg) ||
+      ((arg === "-o" || arg === "--output") && /^(?:json|yaml)$/.test(argv[i + 1] ?? "")),
+  );
+}
+
+function forEachCommand(cmd: Command, visit: (cmd: Command) => void): void {
+  visit(cmd);
+  for (const sub of cmd.commands) forEachCommand(sub, visit);
+}
+
 function errorCode(err: unknown): string {
+  if (err instanceof UsageError) return "USAGE";
   const code = (err as { code?: unknown }).code;
   return typeof code === "string" ? code : ((err as Error).name ?? "ERROR");
 }

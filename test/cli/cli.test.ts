@@ -8,7 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
+import { Worker } from "@jobs-api/client/node";
 import { backends } from "../helpers/backends.ts";
+import { createJob, createKey } from "../helpers/fixtures.ts";
 import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/server.ts";
 
 const BIN = join(import.meta.dirname, "..", "..", "bin", "jobsctl.mjs");
@@ -99,6 +101,21 @@ describe("jobsctl without a server", () => {
     expect((await jobs(["completion", "fish"])).code).toBe(1);
   });
 
+  it("with --json, the parser's own refusals are JSON too: code USAGE, exit 1", async () => {
+    for (const args of [
+      ["list", "--first", "abc", "--json"],
+      ["--json", "list", "--bogus"],
+      ["-o", "yaml", "list", "--first", "0"],
+    ]) {
+      const r = await jobs(args, { JOBS_API_KEY: "jobs_unused-0000000000000000" });
+      expect(r.code, args.join(" ")).toBe(1);
+      expect(JSON.parse(r.stderr), args.join(" ")).toMatchObject({ error: { code: "USAGE" }, exitCode: 1 });
+    }
+    // Without it, people read the plain line and the hint.
+    const plain = await jobs(["list", "--bogus"], { JOBS_API_KEY: "jobs_unused-0000000000000000" });
+    expect(plain.stderr).toMatch(/^error: unknown option '--bogus'/);
+  });
+
   it("an unreachable server is an API error: exit 2", async () => {
     const r = await jobs(["--json", "list"], {
       JOBS_URL: "http://127.0.0.1:9",
@@ -121,6 +138,31 @@ describe.each(backends.map((b) => [b.name, b] as const))("jobsctl on %s", (_name
   afterAll(async () => {
     await t?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("downloads artifacts named . or .. as 'artifact' inside --out; uploading a folder is a usage error", async () => {
+    const { jobId } = await createJob(t.admin, "PREDICTIVE");
+    const worker = new Worker({
+      url: t.url,
+      apiKey: await createKey(t.admin, "cli-dots", "WORKER"),
+      name: "dots",
+      reasonerTypes: ["PREDICTIVE"],
+    });
+    const lease = (await worker.claim())!;
+    expect(lease.job.jobId).toBe(jobId);
+    const uploaded = await worker.uploadArtifact(lease.token, { name: "..", body: Buffer.from("up") });
+    await worker.complete(lease.token, {}, [uploaded.id]);
+    const out = join(dir, "dots");
+    const r = await jobs(["download", jobId, "--out", `${out}/`], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(out, "artifact"), "utf8")).toBe("up");
+    expect(existsSync(join(dir, "up"))).toBe(false);
+    const folder = await jobs(["--json", "upload", dir], env);
+    expect(folder.code).toBe(1);
+    expect(JSON.parse(folder.stderr)).toMatchObject({
+      exitCode: 1,
+      error: { message: expect.stringContaining("folder") },
+    });
   });
 
   it("the documented generation flow: estimate, create, logs --follow, wait, download, verify, rerun", async () => {

@@ -39,7 +39,10 @@ export async function uploadRequest(
   let totalBytes: number | null = null;
   let body: UploadBody;
   if (typeof source === "string") {
-    totalBytes = (await stat(source)).size;
+    const file = await stat(source);
+    // A folder would fail as the request's body is read, looking like the server was unreachable.
+    if (!file.isFile()) throw new RangeError(`upload: ${source} is not a file`);
+    totalBytes = file.size;
     body = createReadStream(source);
   } else {
     body = source;
