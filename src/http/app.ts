@@ -26,7 +26,7 @@ import { checkOperation, operationPolicyPlugin } from "./plugins/operation-polic
 import { requestMetricsPlugin } from "./plugins/request-metrics.ts";
 import { tracingPlugin } from "./plugins/tracing.ts";
 import { artifactsRouter } from "./artifacts.ts";
-import { dashboardRouter } from "./dashboard.ts";
+import { dashboardRouter, notFoundHandler } from "./dashboard.ts";
 import { sessionRouter } from "./session.ts";
 import { httpErrorAnswer, sendHttpError } from "./send-error.ts";
 import { graphiqlRouter, wantsGraphiQL } from "./graphiql.ts";
@@ -280,6 +280,7 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
     if (req.method === "GET" && wantsGraphiQL(req)) return next();
     graphql(req, res, String(res.locals.requestId));
   });
+  app.use(notFoundHandler());
 
   app.use((err: unknown, _req: Request, res: express.Response, next: express.NextFunction) => {
     if (res.headersSent) return next(err);

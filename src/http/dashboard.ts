@@ -34,11 +34,10 @@ const SECURITY_HEADERS = {
   "Cross-Origin-Resource-Policy": "same-origin",
 };
 
-export function dashboardRouter(dist: string = DASHBOARD_DIST): express.Router {
-  const router = express.Router();
+/** Answers the page (index.html) with `status`: the page's client-side router shows what the path is. */
+function pageSender(dist: string, status = 200) {
   const index = join(dist, "index.html");
-
-  const sendPage = (req: Request, res: Response, next: express.NextFunction) => {
+  return (req: Request, res: Response, next: express.NextFunction) => {
     if (!existsSync(index)) {
       res
         .status(503)
@@ -52,11 +51,31 @@ export function dashboardRouter(dist: string = DASHBOARD_DIST): express.Router {
       "Cache-Control": "no-cache",
       "Content-Security-Policy": contentSecurityPolicy(req),
     });
+    res.status(status);
     res.sendFile(index, { dotfiles: "allow", cacheControl: false }, (err) => {
       if (err && !res.headersSent) next(err);
     });
   };
-  router.get(PAGE_ROUTES, sendPage);
+}
+
+/**
+ * The last route: a path nothing serves is a 404, as the page (which says "Not found", with a way
+ * back) for a browser asking for HTML, and as a GraphQL-shaped error with its code for anything else.
+ */
+export function notFoundHandler(dist: string = DASHBOARD_DIST): express.RequestHandler {
+  const sendPage = pageSender(dist, 404);
+  return (req, res, next) => {
+    if (req.method === "GET" && req.accepts(["json", "html"]) === "html" && existsSync(join(dist, "index.html")))
+      return sendPage(req, res, next);
+    res.status(404).json({
+      errors: [{ message: `nothing is served at ${req.method} ${req.path}`, extensions: { code: "NOT_FOUND" } }],
+    });
+  };
+}
+
+export function dashboardRouter(dist: string = DASHBOARD_DIST): express.Router {
+  const router = express.Router();
+  router.get(PAGE_ROUTES, pageSender(dist));
 
   // File names carry a content hash (Vite), so a name never changes meaning: cache for a year.
   router.use(

@@ -72,8 +72,23 @@ describe.each(backends)("dashboard server side ($name)", (backend) => {
       // No inline script: every <script> has a src on this server.
       for (const tag of html.match(/<script\b[^>]*>/g) ?? []) expect(tag).toMatch(/src="\/assets\//);
     }
-    // Other paths are not the page: GraphQL and unknown routes answer as before.
-    expect((await fetch(`${t.url}/nope`)).status).toBe(404);
+    // A path nothing serves is a 404: the page (which says "Not found") to a browser, a coded error
+    // to anything else; never the framework's bare "Cannot GET".
+    const page = await fetch(`${t.url}/nope/route`, { headers: { accept: "text/html" } });
+    expect(page.status).toBe(404);
+    expect(page.headers.get("content-security-policy")).toContain("script-src 'self'");
+    expect(await page.text()).toContain('<div id="root">');
+    for (const [method, accept] of [
+      ["GET", "application/json"],
+      ["GET", "*/*"],
+      ["PUT", "text/html"],
+    ]) {
+      const other = await fetch(`${t.url}/nope`, { method, headers: { accept: accept! } });
+      expect(other.status, `${method} ${accept}`).toBe(404);
+      expect(((await other.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe(
+        "NOT_FOUND",
+      );
+    }
   });
 
   it("serves hashed assets with a year of immutable caching, and 404s unknown ones", async () => {

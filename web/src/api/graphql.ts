@@ -70,8 +70,19 @@ export function liveClient(key: string): Client {
     lazyCloseTimeout: 3000,
     retryAttempts: Infinity,
     shouldRetry: () => true,
+    on: {
+      // The server closes every socket of a revoked key at once (4401): the page signs out then,
+      // rather than sitting on a list that no longer updates until its next request.
+      closed: (event) => {
+        if ((event as { code?: number } | undefined)?.code === UNAUTHORIZED_CLOSE)
+          window.dispatchEvent(new Event(KEY_REFUSED_EVENT));
+      },
+    },
   });
 }
+
+/** graphql-ws's close code for a connection whose key is refused. */
+const UNAUTHORIZED_CLOSE = 4401;
 
 /** Subscribes; returns the unsubscribe function. */
 export function subscribe<R, V>(

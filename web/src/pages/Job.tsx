@@ -215,7 +215,7 @@ function JobActions({ job, onChanged }: { job: JobPageFragment; onChanged(job: J
           </button>
         </div>
       )}
-      {job.reasonerType === "GENERATION" && (
+      {job.reasonerType === "GENERATION" && TERMINAL_STATES.has(job.state) && (
         <button
           type="button"
           disabled={rerun.busy}
@@ -435,7 +435,8 @@ function EventsAndProgress({ job }: { job: JobPageFragment }) {
       {events.length === 0 ? (
         <p className="hint">No events yet.</p>
       ) : (
-        <ol className="events">
+        // The last hundred, numbered as they came (the 150th event reads 150, not 100).
+        <ol className="events" start={Math.max(1, events.length - 99)}>
           {events.slice(-100).map((e) => (
             <li key={e.cursor}>
               <time dateTime={e.createdOn}>{time(e.createdOn)}</time> <code>{JSON.stringify(e.data)}</code>

@@ -49,45 +49,52 @@ function Schedules() {
       <h1>Schedules</h1>
       <ErrorBox error={schedules.error} what="Could not list the schedules" />
       <ErrorBox error={toggle.error} />
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Cron</th>
-              <th scope="col">Next run</th>
-              <th scope="col">Last run</th>
-              <th scope="col">Last job</th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {schedules.data?.schedules.edges.map(({ node: s }) => (
-              <tr key={s.id}>
-                <td>{s.name}</td>
-                <td>
-                  <code>{s.cron}</code> <span className="muted">{s.timezone}</span>
-                </td>
-                <td>{time(s.nextRunOn)}</td>
-                <td>{time(s.lastRunOn)}</td>
-                <td>{s.lastJob ? <Link href={jobPath(s.lastJob)}>{s.lastJob.state}</Link> : "–"}</td>
-                <td>
-                  {s.paused ? "paused " : "active "}
-                  <button
-                    type="button"
-                    aria-label={`${s.paused ? "Resume" : "Pause"} schedule ${s.name}`}
-                    onClick={async () => {
-                      if (await toggle.act(s.id, s.paused)) schedules.reload();
-                    }}
-                  >
-                    {s.paused ? "Resume" : "Pause"}
-                  </button>
-                </td>
+      {schedules.data?.schedules.edges.length === 0 ? (
+        <p className="hint">
+          No schedules yet. Make one with <code>createSchedule</code> or{" "}
+          <code>jobsctl schedules create --name nightly --cron "0 3 * * *" …</code>
+        </p>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Cron</th>
+                <th scope="col">Next run</th>
+                <th scope="col">Last run</th>
+                <th scope="col">Last job</th>
+                <th scope="col">Status</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+            </thead>
+            <tbody>
+              {schedules.data?.schedules.edges.map(({ node: s }) => (
+                <tr key={s.id}>
+                  <td>{s.name}</td>
+                  <td>
+                    <code>{s.cron}</code> <span className="muted">{s.timezone}</span>
+                  </td>
+                  <td>{time(s.nextRunOn)}</td>
+                  <td>{time(s.lastRunOn)}</td>
+                  <td>{s.lastJob ? <Link href={jobPath(s.lastJob)}>{s.lastJob.state}</Link> : "–"}</td>
+                  <td>
+                    {s.paused ? "paused " : "active "}
+                    <button
+                      type="button"
+                      aria-label={`${s.paused ? "Resume" : "Pause"} schedule ${s.name}`}
+                      onClick={async () => {
+                        if (await toggle.act(s.id, s.paused)) schedules.reload();
+                      }}
+                    >
+                      {s.paused ? "Resume" : "Pause"}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </>
   );
 }
