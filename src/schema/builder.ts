@@ -5,6 +5,9 @@ import DirectivePlugin from "@pothos/plugin-directives";
 import RelayPlugin from "@pothos/plugin-relay";
 import SyncResolversPlugin from "./sync-resolvers-plugin.ts";
 import { DateTimeResolver, JSONResolver } from "graphql-scalars";
+import { Kind, type ValueNode } from "graphql";
+import type { Maybe } from "graphql/jsutils/Maybe.js";
+import type { ObjMap } from "graphql/jsutils/ObjMap.js";
 import type { Context } from "./context.ts";
 import { readJobSelected } from "./list-prefetch.ts";
 import { jobKeyOfGlobalId } from "./node-id.ts";
@@ -60,7 +63,42 @@ builder.scalarType("DateTime", {
     return date instanceof Date ? date.toISOString() : date;
   },
 });
-builder.addScalarType("JSON", JSONResolver);
+/**
+ * A JSON literal as written, with graphql-scalars' reading but for enum values: `run: { reasonerType:
+ * LOGIC }` is the string "LOGIC" (graphql-scalars dropped the key, so the value was silently lost).
+ * Variables inside the literal are read from the operation's (see compiled-execution.ts).
+ */
+function jsonLiteral(ast: ValueNode, variables?: Maybe<ObjMap<unknown>>): unknown {
+  switch (ast.kind) {
+    case Kind.STRING:
+    case Kind.BOOLEAN:
+    case Kind.ENUM:
+      return ast.value;
+    case Kind.INT:
+    case Kind.FLOAT:
+      return Number(ast.value);
+    case Kind.NULL:
+      return null;
+    case Kind.LIST:
+      return ast.values.map((item) => jsonLiteral(item, variables));
+    case Kind.OBJECT: {
+      const value = Object.create(null) as Record<string, unknown>;
+      for (const field of ast.fields) value[field.name.value] = jsonLiteral(field.value, variables);
+      return value;
+    }
+    case Kind.VARIABLE:
+      return variables?.[ast.name.value];
+  }
+}
+const json = JSONResolver.toConfig();
+builder.scalarType("JSON", {
+  description: json.description ?? undefined,
+  specifiedByURL: json.specifiedByURL,
+  serialize: json.serialize,
+  parseValue: json.parseValue,
+  parseLiteral: jsonLiteral,
+  extensions: json.extensions,
+});
 builder.queryType({});
 builder.mutationType({});
 builder.subscriptionType({});

@@ -17,6 +17,8 @@ import {
   getOperationAST,
   type OperationDefinitionNode,
   printSchema,
+  visit,
+  BREAK,
 } from "graphql";
 import { getVariableValues } from "graphql/execution/values.js";
 import { type CompiledQuery, compileQuery, isCompiledQuery } from "graphql-jit";
@@ -60,6 +62,29 @@ export function compiledExecute(schema: GraphQLSchema): Execute {
   return execute;
 }
 
+/** Whether a variable stands inside an object or list literal anywhere in the document. */
+function variablesInsideLiterals(document: DocumentNode): boolean {
+  let depth = 0;
+  let found = false;
+  const literal = {
+    enter: () => {
+      depth++;
+    },
+    leave: () => {
+      depth--;
+    },
+  };
+  visit(document, {
+    ObjectValue: literal,
+    ListValue: literal,
+    Variable: () => {
+      if (depth > 0) found = true;
+      return found ? BREAK : undefined;
+    },
+  });
+  return found;
+}
+
 function newCompiledExecute(schema: GraphQLSchema): Execute {
   const plans = new WeakMap<DocumentNode, Map<string, Plan | null>>();
 
@@ -72,10 +97,14 @@ function newCompiledExecute(schema: GraphQLSchema): Execute {
     if (plan === undefined) {
       const operation = getOperationAST(document, operationName);
       if (operation) {
-        const compiled = compileQuery(schema, document, operationName ?? undefined);
+        // graphql-jit reads a custom scalar's literal when it compiles, without the variables: one
+        // inside it (`payload: { query: $q }`) would read as absent, and its value be lost.
+        const compiled = variablesInsideLiterals(document)
+          ? null
+          : compileQuery(schema, document, operationName ?? undefined);
         plan = {
           operation,
-          compiled: isCompiledQuery(compiled) ? compiled : null,
+          compiled: compiled && isCompiledQuery(compiled) ? compiled : null,
           forward: forwardPlan(schema, document, operation),
         };
       } else plan = null;
