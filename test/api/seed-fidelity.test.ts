@@ -225,6 +225,19 @@ describe.each(backends)("seed fidelity on $name", (backend) => {
         code: "BAD_USER_INPUT",
         field: "agentPoolId",
       });
+      // An agent and a pool it is not in: no worker could claim such a job, so it is refused too.
+      expect((await member.raw(assign, { id: jobId, a: b, p: "istari-pool" })).errors?.[0]).toMatchObject({
+        extensions: { code: "BAD_USER_INPUT", field: "agentPoolId" },
+        message: expect.stringContaining("not in pool"),
+      });
+      const outside = await member.raw(
+        `mutation($a: ID) { addAgentJob(input: { functionName: "mesh", assignedAgentId: $a, assignedAgentPoolId: "istari-pool" }) { job { jobId } } }`,
+        { a: b },
+      );
+      expect(outside.errors?.[0]?.extensions).toMatchObject({
+        code: "BAD_USER_INPUT",
+        field: "input.assignedAgentPoolId",
+      });
 
       // Filter by assigned agent, then move the job to b.
       const byAgent = (id: string) =>

@@ -18,10 +18,11 @@ export async function requireAssignable(
   fields: { agent: string; pool: string },
 ): Promise<void> {
   if (a.agentId === null && a.agentPoolId === null) return;
-  const rows = await sql.query<{ agent: boolean; pool: boolean }>(
+  const rows = await sql.query<{ agent: boolean; pool: boolean; agentInPool: boolean }>(
     `select
        exists (select 1 from "workers" w where w."tenantId" = $1::uuid and w."id" = $2::uuid and 'AGENT' = any(w."reasonerTypes")) as "agent",
-       exists (select 1 from "workers" w where w."tenantId" = $1::uuid and w."poolId" = $3::text and 'AGENT' = any(w."reasonerTypes")) as "pool"`,
+       exists (select 1 from "workers" w where w."tenantId" = $1::uuid and w."poolId" = $3::text and 'AGENT' = any(w."reasonerTypes")) as "pool",
+       exists (select 1 from "workers" w where w."tenantId" = $1::uuid and w."id" = $2::uuid and w."poolId" = $3::text) as "agentInPool"`,
     [tenantId, isUuid(a.agentId) ? a.agentId : null, a.agentPoolId],
   );
   const found = rows[0]!;
@@ -34,6 +35,14 @@ export async function requireAssignable(
     throw jobsError(
       "BAD_USER_INPUT",
       `${fields.pool}: no agent pool ${a.agentPoolId} has a registered agent in this tenant`,
+      { field: fields.pool },
+    );
+  }
+  // Both named: a claim needs both to match, so an agent outside the pool could never take the job.
+  if (a.agentId !== null && a.agentPoolId !== null && !found.agentInPool) {
+    throw jobsError(
+      "BAD_USER_INPUT",
+      `${fields.pool}: agent ${a.agentId} is not in pool ${a.agentPoolId}, so no worker could claim the job`,
       { field: fields.pool },
     );
   }
