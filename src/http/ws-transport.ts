@@ -8,8 +8,9 @@
 // cursor, not a queue. A client that stops reading therefore never makes its queue grow by itself,
 // and a size check made before each send (as this used to be) never fires: its subscriptions just
 // stall. So a client is dropped with 1013 (try again later; it resumes from its last cursor) when
-//  - right after any write, more than `maxBufferedBytes` wait here for its socket (several
-//    subscriptions of the connection each stalled with a frame, or one huge frame), or
+//  - right after a write made while earlier data still waited, more than `maxBufferedBytes` wait
+//    here for its socket (several subscriptions of the connection each stalled with a frame; one
+//    frame alone, however large, is a big answer, not a slow reader), or
 //  - it has not answered a ping within the keepalive interval (behind the frames it does not read).
 // Its subscriptions end at once; the close frame follows what is queued, so a client that reads
 // again gets all of it, then 1013. A socket still closing one to two intervals later is destroyed,
@@ -80,10 +81,13 @@ class Connection {
     const { socket } = this;
     if (this.ended || socket.readyState !== socket.OPEN) return;
     const frame = ++this.frames;
+    const waitingBefore = socket.bufferedAmount;
     socket.send(data, this.frameLeft ?? this.makeFrameLeft());
     // The kernel took it all (the common case): nothing to wait for.
     if (socket.bufferedAmount === 0) return;
-    if (socket.bufferedAmount > this.transport.maxBufferedBytes) {
+    // One frame alone may be larger than the limit (a big answer, to a client reading it): only
+    // data piling up behind data the client has not taken marks it slow.
+    if (waitingBefore > 0 && socket.bufferedAmount > this.transport.maxBufferedBytes) {
       this.drop("buffer");
       return;
     }
@@ -144,6 +148,13 @@ function onMessage(this: WebSocket, data: unknown): void {
   const connection = connections.get(this);
   if (!connection?.receive || connection.ended) return;
   connection.receive(String(data)).catch((err: unknown) => {
+    // graphql-ws throws on a well-formed message only a server may send (next, connection_ack): the
+    // client broke the protocol, as with a malformed message (4400), and the server did not fail.
+    if (err instanceof Error && err.message.startsWith("Unexpected message of type")) {
+      connection.transport.logger.debug({ reason: err.message }, "WebSocket client broke the protocol");
+      this.close(CloseCode.BadRequest, err.message);
+      return;
+    }
     connection.transport.logger.error({ err }, "WebSocket message handling failed");
     this.close(CloseCode.InternalServerError, "Internal server error");
   });

@@ -6,6 +6,7 @@
 // order, then 1013, and resumes from its last cursor with nothing lost. A subscriber of the same job
 // on the same server receives every line meanwhile. A message larger than the largest accepted one
 // is refused (close 1009) without disturbing anyone else.
+import { randomBytes } from "node:crypto";
 import type { Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
@@ -249,6 +250,36 @@ describe.each(backends.map((b) => [b.name, b] as const))("slow consumers on %s",
     it("drops a client whose subscriptions stall with more than JOBS_WS_MAX_BUFFERED_BYTES unsent, with 1013; others get everything; memory stays bounded", async () => {
       await dropsTheClientThatStopsReading(s, 3, "buffer");
     });
+
+    it("delivers one answer far larger than the limit to a client that reads it: a big answer is not a slow reader", async () => {
+      const jobId = await addAgentJob(s.t.admin);
+      const worker = await agentWorker(s.t.admin);
+      const { token } = await worker.claim();
+      // Incompressible, as real output often is.
+      const filler = randomBytes((LINE_BYTES * 3) / 4).toString("base64");
+      // 500 lines of 32 KiB, selected twice: one delivery of ~33 MB, far more than the loopback's
+      // socket buffers take at once.
+      for (let i = 0; i < 500; i += LINES_PER_CALL)
+        await worker.logs(
+          token,
+          Array.from({ length: LINES_PER_CALL }, (_, k) => ({ message: `${i + k} ${filler}` })),
+        );
+      const reader = s.live(ADMIN_KEY);
+      const big = reader.subscribe<{
+        jobUpdated: { state: string; a: { edges: unknown[] }; b: { edges: unknown[] } };
+      }>(
+        `subscription($id: ID!) { jobUpdated(reasonerType: AGENT, jobId: $id) { state
+          a: logs(first: 500) { edges { node { message } } } b: logs(first: 500, sinceMs: 0) { edges { node { message } } } } }`,
+        { id: jobId },
+      );
+      const [first] = await big.take(1, 60_000);
+      expect(first!.jobUpdated.a.edges).toHaveLength(500);
+      expect(first!.jobUpdated.b.edges).toHaveLength(500);
+      // Still subscribed (a client dropped as slow gets what was queued, then 1013): the next change comes.
+      await worker.status(token, "RUNNING");
+      await big.until(() => big.items.some((u) => u.jobUpdated.state === "RUNNING"), "the next change", 60_000);
+      expect(big.error).toBeNull();
+    }, 180_000);
 
     it("refuses a message larger than the largest accepted (close 1009); a message at the limit is answered", async () => {
       const max = DEFAULT_LIVE_SERVER_OPTIONS.maxPayloadBytes;

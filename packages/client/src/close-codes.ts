@@ -6,6 +6,8 @@ import type { CloseCode as GraphqlWsCloseCode } from "graphql-ws";
 export const CloseCode = {
   /** graphql-ws: no key, a bad key, or a key revoked while its socket was open. */
   Unauthorized: 4401 satisfies GraphqlWsCloseCode.Unauthorized,
+  /** graphql-ws: a message the protocol does not allow here (malformed, or of a type only a server sends). */
+  BadRequest: 4400 satisfies GraphqlWsCloseCode.BadRequest,
   /** graphql-ws: the server failed to handle a message. */
   InternalServerError: 4500 satisfies GraphqlWsCloseCode.InternalServerError,
   /** 1001 going away: the server is shutting down; reconnect (elsewhere) and resume from your cursors. */
