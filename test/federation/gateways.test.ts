@@ -731,4 +731,23 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
     expect(of(created).filter((s) => s !== "CANCELED")).toHaveLength(1);
     expect(of(created).filter((s) => s === "CANCELED")).toHaveLength(1);
   }, 120_000);
+
+  // Last: it leaves the front without a working key for "gen".
+  it("shows a gateway whose key the upstream revoked as unhealthy, saying why", async () => {
+    const { apiKeys } = await genAdmin.request<{ apiKeys: { id: string; userId: string; role: string }[] }>(
+      `{ apiKeys { id userId role } }`,
+    );
+    const key = apiKeys.find((k) => k.userId === "front" && k.role === "GATEWAY")!;
+    await genAdmin.request(`mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, { id: key.id });
+    const refused = await alice.raw(`{ jobs(filter: { reasonerType: GENERATION }) { totalCount } }`);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: "UPSTREAM_UNAVAILABLE", gateway: "gen" });
+    expect(refused.errors?.[0]?.message).toContain("refused the gateway's key");
+    const { gateways } = await alice.request<{
+      gateways: { name: string; healthy: boolean; lastError: string | null }[];
+    }>(GATEWAYS);
+    expect(gateways.find((g) => g.name === "gen")).toMatchObject({
+      healthy: false,
+      lastError: "the upstream refused the gateway's key",
+    });
+  });
 });

@@ -202,7 +202,10 @@ export class Upstream {
         : "INTERNAL_SERVER_ERROR";
     const { code: _code, requestId, ...rest } = error.extensions ?? {};
     if (known === "UNAUTHENTICATED") {
-      // The gateway's own key was refused: a configuration problem of the front, not the caller's.
+      // The gateway's own key was refused: a configuration problem of the front, not the caller's,
+      // and the gateway is not healthy (`gateways` says so) until a call is answered again.
+      this.#lastError = "the upstream refused the gateway's key";
+      this.#lastOk = false;
       return jobsError("UPSTREAM_UNAVAILABLE", `gateway ${this.name}: the upstream refused the gateway's key`, {
         gateway: this.name,
       });
