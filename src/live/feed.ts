@@ -358,8 +358,14 @@ export class LiveFeed {
     return false;
   }
 
-  /** After every read of a job: hand the snapshot to the jobsChanged subscribers it concerns, once per revision. */
-  private onRead(channel: JobChannel): void {
+  /**
+   * After a read made because the job changed: hand the snapshot to the jobsChanged subscribers it
+   * concerns, once per revision. A read made only for a new jobUpdated, jobEvents or jobLogs
+   * subscriber is no change: sending it would repeat an unchanged job to every jobsChanged
+   * subscriber (after a restart, when nothing remembers what was sent).
+   */
+  private onRead(channel: JobChannel, byChange: boolean): void {
+    if (!byChange) return;
     const snap = channel.snapshot;
     const set = snap && this.watchers.get(snap.job.tenantId);
     if (!snap || !set) return;
@@ -397,7 +403,7 @@ export class LiveFeed {
         pageSize: this.options.pageSize,
         tailCapacity: this.options.tailCapacity,
         maxPagesPerRead: 10,
-        onRead: (c) => this.onRead(c),
+        onRead: (c, byChange) => this.onRead(c, byChange),
         onIdle: (c) => this.dropIfUnused(c),
         snapshotWanted: (c) => this.someWatcherMayWant(c.key),
         onReadFailed: (c, error) =>

@@ -25,8 +25,11 @@ export interface ChannelOptions {
   tailCapacity: number;
   /** Pages of one stream one read may take before letting other work run. */
   maxPagesPerRead: number;
-  /** After each read (whether it succeeded), with the channel. */
-  onRead(channel: JobChannel): void;
+  /**
+   * After each read (whether it succeeded), with the channel; `byChange`: a change was notified
+   * since the previous read (not only a new subscriber's first look, or a tail starting).
+   */
+  onRead(channel: JobChannel, byChange: boolean): void;
   /** When the channel has no reader running and nothing asked for another. */
   onIdle(channel: JobChannel): void;
   /** Whether anyone outside the channel (jobsChanged subscribers) wants its snapshots. */
@@ -58,6 +61,8 @@ export class JobChannel {
   private readonly gateway: JobGateway;
   /** Revision of the newest snapshot, counted only while tails were read after it (else 0). */
   private revisionRead = 0;
+  /** A change was notified since the last read started. */
+  private changeNotified = false;
   /** The newest revision notified since the channel began (0: none). */
   private revisionNotified = 0;
   /** Something changed that no revision names (a resync, a tail to start or continue): read regardless. */
@@ -84,6 +89,7 @@ export class JobChannel {
     if (state && isTerminal(state)) this.terminalSeen = true;
     // A snapshot is read before the tails, so a read that saw this revision saw all its rows too.
     if (revision !== undefined && revision <= this.revisionRead) return;
+    this.changeNotified = true;
     if (revision === undefined) this.unnamedChange = true;
     else this.revisionNotified = Math.max(this.revisionNotified, revision);
     this.dirty = true;
@@ -145,7 +151,7 @@ export class JobChannel {
     const entry = this.eventTails.get(stream);
     if (!entry || entry.tail) return;
     entry.tail = new Tail(cursor, this.options.tailCapacity);
-    this.notify();
+    this.readAgain();
   }
 
   useLogs(): () => void {
@@ -163,7 +169,14 @@ export class JobChannel {
   startLogTail(cursor: number): void {
     if (!this.logTail || this.logTail.tail) return;
     this.logTail.tail = new Tail(cursor, this.options.tailCapacity);
-    this.notify();
+    this.readAgain();
+  }
+
+  /** Reads once more (a tail just started), though no change was notified: the job did not change. */
+  private readAgain(): void {
+    this.unnamedChange = true;
+    this.dirty = true;
+    this.kick();
   }
 
   /** Wakes every waiter (used when the feed stops). */
@@ -183,6 +196,8 @@ export class JobChannel {
         this.dirty = false;
         if (this.caughtUp()) continue;
         this.unnamedChange = false;
+        const byChange = this.changeNotified;
+        this.changeNotified = false;
         const read = ++this.readsStarted;
         try {
           await this.readOnce();
@@ -191,7 +206,7 @@ export class JobChannel {
           this.options.onReadFailed(this, error);
         }
         this.readsDone = read;
-        this.options.onRead(this);
+        this.options.onRead(this, byChange);
         this.wakeAll();
       }
     } finally {

@@ -246,6 +246,39 @@ describe.each(backends.map((b) => [b.name, b] as const))("subscriptions on %s", 
     expect(strangers.items).toEqual([]);
   });
 
+  it("jobsChanged: a job that did not change is not sent because someone opens jobUpdated, jobEvents or jobLogs on it", async () => {
+    const org = await tenant();
+    // Finished while nobody in the tenant watched jobs: this process has no memory of sending it.
+    const quiet = await addAgentJob(org.alice);
+    const worker = await agentWorker(org.worker);
+    const lease = await worker.claim();
+    expect(lease.jobId).toBe(quiet);
+    // Heard by this process before anyone watches: its change is old news from then on.
+    const heard = new Promise<void>((resolve) => {
+      const stop = t.server.services.changes.subscribe("*", (change) => {
+        if (change.jobId === quiet && change.state === "SUCCEEDED") {
+          stop();
+          resolve();
+        }
+      });
+    });
+    await worker.complete(lease.token);
+    await heard;
+    const watching = jobsWatchers();
+    const changes = live(org.keys.alice).subscribe<{ jobsChanged: ChangedView }>(JOBS_CHANGED, {});
+    await untilWatching(watching + 1);
+    // Someone looks at the finished job, three ways.
+    const looker = live(org.keys.alice);
+    const updates = looker.subscribe<{ jobUpdated: JobView }>(JOB_UPDATED, { t: "AGENT", id: quiet });
+    const events = looker.subscribe<{ jobEvents: EventView }>(JOB_EVENTS, { t: "AGENT", id: quiet });
+    await updates.take(1);
+    await events.until(() => events.completed, "the finished job's events to complete");
+    // A job made afterwards marks the point by which a repeat would have arrived.
+    const marker = await addAgentJob(org.alice);
+    await changes.until(() => changes.items.some((c) => c.jobsChanged.jobId === marker), "the new job");
+    expect(changes.items.map((c) => c.jobsChanged.jobId)).not.toContain(quiet);
+  });
+
   it("refuses a bad or missing key (close 4401), and another member's job is NOT_FOUND", async () => {
     const bad = live("jobs_not-a-real-key-000000000000");
     const refused = bad.subscribe(JOBS_CHANGED, {});
