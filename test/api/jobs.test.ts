@@ -325,7 +325,13 @@ describe.each(backends)("jobs API on $name", (backend) => {
       { id: original },
     );
     expect(rerun.rerunJob.job).toMatchObject({ seed: 7, rows: 10, kind: "MOCK" });
-    expect(rerun.rerunJob.job.rerunOf.jobId).toBeTruthy();
+    expect(rerun.rerunJob.job.rerunOf.jobId).toBe(original);
+    // Lineage is rerunJob's to record: a create that names a job it "reruns" claims nothing.
+    const claimed = await admin.request<any>(
+      `mutation($p: JSON!) { createJob(input: { reasonerType: GENERATION, reasonerName: "x", payload: $p }) { job { ... on GenerationJob { rerunOf { jobId } } } } }`,
+      { p: { kind: "MOCK", rows: 2, seed: 1, rerunOfId: original } },
+    );
+    expect(claimed.createJob.job.rerunOf).toBeNull();
   });
 
   it("estimates credits at 1 per million rows, rounded up, plus a GPU training tier for kinds that train", async () => {

@@ -38,11 +38,6 @@ export const CreateGenerationJobInput = z.object({
   name: optionalName,
   timeoutMins,
   idempotencyKey,
-  rerunOfId: z
-    .string()
-    .uuid()
-    .nullish()
-    .transform((v) => v ?? null),
 });
 export type CreateGenerationJobInput = z.output<typeof CreateGenerationJobInput>;
 
@@ -75,8 +70,11 @@ export function chooseKind(
   );
 }
 
-/** With no seed given, one is drawn and stored, so a rerun reproduces the output exactly. */
-export function generationJob(input: unknown, path = "input"): NewJob {
+/**
+ * With no seed given, one is drawn and stored, so a rerun reproduces the output exactly. The job it
+ * reruns (`rerunOfId`) is rerunJob's to say, never a client's input: lineage cannot be claimed.
+ */
+export function generationJob(input: unknown, path = "input", rerunOfId: string | null = null): NewJob {
   const g = parseInput(CreateGenerationJobInput, input, path);
   const choice = g.kind === null ? chooseKind(g, path) : null;
   const kind = choice?.kind ?? g.kind!;
@@ -92,7 +90,7 @@ export function generationJob(input: unknown, path = "input"): NewJob {
     name: g.name,
     timeoutMins: g.timeoutMins,
     idempotencyKey: g.idempotencyKey,
-    payload: { ...g, kind, seed, ...(choice && { kindChosen: choice }) },
+    payload: { ...g, kind, seed, ...(choice && { kindChosen: choice }), ...(rerunOfId && { rerunOfId }) },
     queue,
     priority: tierPriority(g.planTier),
     generation: {
@@ -103,7 +101,7 @@ export function generationJob(input: unknown, path = "input"): NewJob {
       planTier: g.planTier,
       spec: g.spec,
       estimatedCredits: estimateCredits(kind, g.rows ?? 0),
-      rerunOfId: g.rerunOfId,
+      rerunOfId,
     },
   };
 }

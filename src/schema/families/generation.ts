@@ -190,10 +190,13 @@ builder.mutationFields((t) => ({
         planTier: g.planTier,
         name: original.name,
         timeoutMins: original.timeoutMins,
-        rerunOfId: original.id,
       };
       return createdPayload(
-        await ctx.services.jobs.create(generationJob(input), { rerunJob: jobId, at: Date.now() }, ctx.viewer),
+        await ctx.services.jobs.create(
+          generationJob(input, "input", original.id),
+          { rerunJob: jobId, at: Date.now() },
+          ctx.viewer,
+        ),
       );
     },
   }),
