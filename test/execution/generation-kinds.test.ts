@@ -352,6 +352,10 @@ describe.each(backends.map((b) => [b.name, b] as const))("generation kinds on %s
     // Another member cannot train on someone else's upload.
     const stolen = await run(tn.otherMember, { kind: "TRAIN", spec: { input: data.id } });
     expect(stolen.error?.code).toBe("INPUT_NOT_FOUND");
+    // Too little data to train on is the data's fault: failed at once, not retried as a crash.
+    const headerOnly = await upload(Buffer.from("h1,h2\n"), "header-only.csv");
+    const untrainable = await run(tn.member, { kind: "TRAIN", spec: { input: headerOnly.id } });
+    expect(untrainable.error).toMatchObject({ code: "INVALID_INPUT", message: expect.stringContaining("2 data rows") });
     // A profile that would carry a NUL from the data cannot be stored: the job fails at once, not
     // after its lease lapses three times.
     const nul = await upload(Buffer.from("a\u0000b,c\n1,2\n3,4\n"), "nul.csv");

@@ -7,6 +7,7 @@
 import { CholeskyDecomposition, EigenvalueDecomposition, Matrix } from "ml-matrix";
 import { z } from "zod";
 import { type CsvTable, formatCsvRow } from "./csv.ts";
+import { DatasetParseError } from "./dataset.ts";
 import { dateCellMs, tableColumns, type TableColumn } from "./infer.ts";
 import { normalCdf, normalQuantile } from "./normal.ts";
 import { type Random, seededRandom } from "./random.ts";
@@ -122,7 +123,8 @@ export const CopulaModelSchema = z
 
 export function trainCopula(table: CsvTable, seed: number): CopulaModel {
   const rows = table.rows.length;
-  if (rows < 2) throw new RangeError(`TRAIN needs at least 2 data rows, got ${rows}`);
+  // The data's fault, not the executor's: the job fails at once (INVALID_INPUT), not after retries.
+  if (rows < 2) throw new DatasetParseError(`TRAIN needs at least 2 data rows, got ${rows}`);
   // Categories' normal scores are drawn within each category's probability band: seeded.
   const rng = seededRandom({ columns: table.columns, rows }, seed, TRAIN_STREAM);
   const columns: ColumnModel[] = [];
