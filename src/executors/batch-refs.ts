@@ -58,3 +58,13 @@ export function referencesToUnknownSteps(value: unknown, earlier: ReadonlySet<st
   visit(value);
   return unknown;
 }
+
+/** `value` with every step reference read as `id`: the shape a step's payload has once it runs. */
+export function withReferencesAs(value: unknown, id: string): unknown {
+  if (typeof value === "string") return value.replace(REFERENCE, id);
+  if (Array.isArray(value)) return value.map((v) => withReferencesAs(v, id));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withReferencesAs(v, id)]));
+  }
+  return value;
+}

@@ -1,10 +1,11 @@
 // Turns a generic createJob request into the family's NewJob: the one place that knows which
 // family reads which payload.
-import { jobsError } from "../errors.ts";
+import { type ErrorCode, isJobsError, jobsError } from "../errors.ts";
+import { withReferencesAs } from "../executors/batch-refs.ts";
 import type { CreateJobRequest, NewJob } from "../jobs/new-job.ts";
 import { assertPayloadSize, optionalName, parseInput, timeoutMins, idempotencyKey } from "../jobs/validation.ts";
 import { agentJob } from "./agent/input.ts";
-import { batchJob } from "./batch/input.ts";
+import { batchJob, type StepRunCheck } from "./batch/input.ts";
 import { generationJob } from "./generation/input.ts";
 import { logicJob } from "./logic/input.ts";
 import { reasonerJob } from "./reasoner/input.ts";
@@ -43,9 +44,38 @@ export function newJobFromRequest(req: CreateJobRequest): NewJob {
       return job;
     }
     case "BATCH":
-      return batchJob({ ...payload, ...definedOnly(common), name: common.name ?? payload.name }, "input.payload");
+      return batchJob(
+        { ...payload, ...definedOnly(common), name: common.name ?? payload.name },
+        "input.payload",
+        checkBatchStepRun,
+      );
   }
 }
+
+/** A reference to an earlier step's output, as a step's payload holds it once it runs: an id. */
+const REFERENCED_ID = "00000000-0000-7000-8000-000000000000";
+
+/**
+ * A batch step's run, checked when the batch is created as createJob checks it when the step starts
+ * (references to earlier steps read as ids), its errors naming the step: `input.steps.0.run.payload.rows`.
+ */
+export const checkBatchStepRun: StepRunCheck = (run, field) => {
+  try {
+    newJobFromRequest({
+      reasonerType: run.reasonerType,
+      reasonerName: run.reasonerName ?? "default",
+      payload: withReferencesAs(run.payload ?? {}, REFERENCED_ID),
+    });
+  } catch (error) {
+    if (!isJobsError(error)) throw error;
+    const rename = (s: string) => s.replace(/\binput\.(?=payload\b)/g, `${field}.`);
+    const { code, field: named, http: _http, ...rest } = error.extensions as Record<string, unknown>;
+    throw jobsError(code as ErrorCode, rename(error.message), {
+      ...rest,
+      field: typeof named === "string" ? rename(named) : `${field}.payload`,
+    });
+  }
+};
 
 function definedOnly<T extends Record<string, unknown>>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as Partial<T>;

@@ -226,6 +226,52 @@ describe.each(backends.map((b) => [b.name, b] as const))("batch pipelines on %s"
     expect(batch.steps[1]!.childJobId).toBeNull();
   });
 
+  it("refuses at creation a step that could never start, naming the step's field; references still read as ids", async () => {
+    const admin = await tenant();
+    const cases: [Record<string, unknown>, string][] = [
+      [{ reasonerType: "GENERATION", payload: { kind: "MOCK" } }, "input.steps.1.run.payload.rows"],
+      [{ reasonerType: "GENERATION", payload: { kind: "NOPE", rows: 1 } }, "input.steps.1.run.payload.kind"],
+      [{ reasonerType: "LOGIC", payload: [] }, "input.steps.1.run.payload"],
+    ];
+    for (const [run, field] of cases) {
+      const answer = await admin.raw(`mutation($i: RunBatchJobInput!) { runBatchJob(input: $i) { job { jobId } } }`, {
+        i: { name: "never-starts", steps: [mockStep("make", 10), { name: "bad", run }] },
+      });
+      expect(answer.errors?.[0]?.extensions, JSON.stringify(run)).toMatchObject({ code: "BAD_USER_INPUT", field });
+    }
+    // The same through createJob names the step under input.payload.
+    const generic = await admin.raw(
+      `mutation($p: JSON!) { createJob(input: { reasonerType: BATCH, reasonerName: "batch", name: "never-starts", payload: $p }) { job { jobId } } }`,
+      { p: { steps: [{ name: "bad", run: { reasonerType: "GENERATION", payload: { kind: "MOCK" } } }] } },
+    );
+    expect(generic.errors?.[0]?.extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "input.payload.steps.0.run.payload.rows",
+    });
+    const made = await db().query<{ n: number }>(`select count(*)::int as n from "jobs" where "name" = 'never-starts'`);
+    expect(made[0]!.n).toBe(0);
+    // A reference where an id is due is an id once the step runs: accepted.
+    const ok = await admin.request<{ runBatchJob: { job: { jobId: string } } }>(
+      `mutation($i: RunBatchJobInput!) { runBatchJob(input: $i) { job { jobId } } }`,
+      {
+        i: {
+          name: "fine",
+          steps: [
+            mockStep("make", 10),
+            {
+              name: "read",
+              run: {
+                reasonerType: "GENERATION",
+                payload: { kind: "ANALYZE", spec: { input: "$steps.make.artifacts[0]" } },
+              },
+            },
+          ],
+        },
+      },
+    );
+    expect((await waitForBatch(admin, ok.runBatchJob.job.jobId)).state).toBe("SUCCEEDED");
+  });
+
   it("cancels the running child when the batch is canceled", async () => {
     const admin = await tenant();
     // PRESCRIPTIVE has no built-in executor: the child waits in its queue, so the batch is surely mid-step.

@@ -51,9 +51,14 @@ function checkStepReferences(steps: readonly { name: string; run: { payload?: un
   }
 }
 
-export function batchJob(input: unknown, path = "input"): NewJob {
+/** Checks one step's run as createJob will check it when the step starts; throws naming `field`'s parts. */
+export type StepRunCheck = (run: z.output<typeof StepRun>, field: string) => void;
+
+export function batchJob(input: unknown, path = "input", checkStepRun?: StepRunCheck): NewJob {
   const b = parseInput(RunBatchJobInput, input, path);
   checkStepReferences(b.steps, path);
+  // A step that could never start is refused with the batch, before any step runs.
+  if (checkStepRun) for (const [k, step] of b.steps.entries()) checkStepRun(step.run, `${path}.steps.${k}.run`);
   return {
     reasonerType: "BATCH",
     reasonerName: BATCH_QUEUE,

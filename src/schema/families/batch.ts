@@ -5,6 +5,7 @@ import { JobStateEnum } from "../enums.ts";
 import { createdPayload, CreateJobPayloadRef } from "../job-mutations.ts";
 import { jobNodeOptions } from "../job.ts";
 import { batchJob } from "../../families/batch/input.ts";
+import { checkBatchStepRun } from "../../families/index.ts";
 
 const BatchStepRef = builder.objectRef<BatchStepRecord>("BatchStep").implement({
   fields: (t) => ({
@@ -56,6 +57,8 @@ builder.mutationField("runBatchJob", (t) =>
     type: CreateJobPayloadRef,
     args: { input: t.arg({ type: RunBatchJobInput, required: true }) },
     resolve: async (_root, { input }, ctx) =>
-      createdPayload(await ctx.services.jobs.create(batchJob(input), { runBatchJob: input }, ctx.viewer)),
+      createdPayload(
+        await ctx.services.jobs.create(batchJob(input, "input", checkBatchStepRun), { runBatchJob: input }, ctx.viewer),
+      ),
   }),
 );
