@@ -20,6 +20,7 @@ import { hashLeaseToken } from "../workers/protocol/lease.ts";
 import { type StepOutput, StepReferenceError, substituteStepReferences } from "./batch-refs.ts";
 import { creatorViewer } from "./creator.ts";
 import { abortReasonOf, InputFault, LeaseLostError } from "./port.ts";
+import { closeStepsOfEndedBatch } from "./sql/closeStepsOfEndedBatch.ts";
 import type { Executor, ExecutorContext, Outcome } from "./runner.ts";
 import { updateBatchStep, type StepUpdate } from "./sql/updateBatchStep.ts";
 
@@ -266,9 +267,11 @@ class BatchRun {
   private async onStop(steps: StepRow[], err: unknown): Promise<void> {
     const reason = err instanceof LeaseLostError ? "lease-lost" : abortReasonOf(this.ctx.signal);
     if (reason === null || reason === "shutdown") return;
+    let endedElsewhere = false;
     if (reason === "lease-lost") {
       const batch = await this.childEnd(this.batchId);
       if (!batch || !isTerminal(batch.state)) return; // another executor holds it now
+      endedElsewhere = true;
     }
     const running = this.current;
     if (running) {
@@ -284,6 +287,8 @@ class BatchRun {
       const open = steps.filter((s) => !isTerminal(s.state));
       await this.skipRest(open, "the batch was canceled").catch(() => undefined);
     }
+    // Timed out, say: the lease is gone, so the open steps are closed without it.
+    if (endedElsewhere) await closeStepsOfEndedBatch(this.deps.db, this.batchId);
   }
 }
 

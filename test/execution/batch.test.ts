@@ -292,6 +292,36 @@ describe.each(backends.map((b) => [b.name, b] as const))("batch pipelines on %s"
     expect(child.job.state).toBe("CANCELED");
   });
 
+  it("closes the open steps of a batch that times out, and cancels its running child", async () => {
+    const admin = await tenant();
+    const batchId = await runBatch(admin, {
+      name: "too-slow",
+      timeoutMins: 1,
+      steps: [{ name: "solve", run: { reasonerType: "PRESCRIPTIVE", payload: LP } }, mockStep("after", 5)],
+    });
+    const childId = await childOf(batchId, 0);
+    // Its minute is up (as if made two minutes ago), and the sweeper ends it, taking its lease.
+    await db().query(`update "jobs" set "createdOn" = now() - interval '2 minutes' where "id" = $1::uuid`, [batchId]);
+    await sweep(db());
+    const closed = await t.server.services.changes.waitUntil(batchId, 30_000, async () => {
+      const rows = await db().query<{ state: string }>(
+        `select "state"::text as "state" from "batch_steps" where "jobId" = $1::uuid order by "position"`,
+        [batchId],
+      );
+      return rows.every((r) => ["SUCCEEDED", "FAILED", "CANCELED"].includes(r.state))
+        ? rows.map((r) => r.state)
+        : undefined;
+    });
+    expect(closed).toEqual(["CANCELED", "CANCELED"]);
+    const batch = await waitForBatch(admin, batchId);
+    expect(batch).toMatchObject({ state: "FAILED", error: { code: "TIMEOUT" } });
+    const child = await admin.request<{ waitForJob: { state: string } }>(
+      `query($id: ID!) { waitForJob(reasonerType: PRESCRIPTIVE, jobId: $id, timeoutS: 30) { state } }`,
+      { id: childId },
+    );
+    expect(child.waitForJob.state).toBe("CANCELED");
+  });
+
   it("resumes a batch whose lease was lost: the step's existing child is awaited, not made again", async () => {
     const admin = await tenant();
     const batchId = await runBatch(admin, {
