@@ -102,6 +102,14 @@ describe("Gaussian copula", () => {
       ["1", "x", ""],
       ["2.5", "", "true"],
     ]);
+    // Keys JavaScript objects inherit are data like any other: missing reads as missing.
+    const inherited = readDataset('{"__proto__":1,"b":2}\n{"b":3,"constructor":"c"}\n{"b":4}\n');
+    expect(inherited.columns).toEqual(["__proto__", "b", "constructor"]);
+    expect(inherited.rows).toEqual([
+      ["1", "2", ""],
+      ["", "3", "c"],
+      ["", "4", ""],
+    ]);
   });
 });
 

@@ -38,7 +38,8 @@ function parseJsonLines(text: string): CsvTable {
     records.push(value as Record<string, unknown>);
   });
   if (header.length === 0) throw new DatasetParseError("JSON lines: no records");
-  const rows = records.map((r) => header.map((key) => cellText(r[key])));
+  // Own keys only: a record without "__proto__" (or "constructor") must read it as missing, not inherited.
+  const rows = records.map((r) => header.map((key) => cellText(Object.hasOwn(r, key) ? r[key] : undefined)));
   return { header, columns: uniqueColumnNames(header), rows };
 }
 
