@@ -27,13 +27,9 @@ describe("a live relay to an upstream that never answers", () => {
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
     url = `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}/graphql`;
   });
-  afterAll(async () => {
-    for (const s of held) s.destroy();
-    await new Promise((resolve) => silent.close(resolve));
-  });
-
-  it("fails a new subscription with UPSTREAM_UNAVAILABLE after the gateway's timeout, and closes at once", async () => {
-    const upstream = new Upstream({
+  /** A gateway to the silent server, relaying the viewer's tenant, with a 300 ms timeout. */
+  const hungUpstream = () =>
+    new Upstream({
       name: "hung",
       url,
       apiKey: "a-gateway-key-of-16-or-more",
@@ -41,6 +37,13 @@ describe("a live relay to an upstream that never answers", () => {
       timeoutMs: 300,
       tenantId: viewer.tenantId,
     });
+  afterAll(async () => {
+    for (const s of held) s.destroy();
+    await new Promise((resolve) => silent.close(resolve));
+  });
+
+  it("fails a new subscription with UPSTREAM_UNAVAILABLE after the gateway's timeout, and closes at once", async () => {
+    const upstream = hungUpstream();
     const live = new UpstreamLive(upstream, "a-gateway-key-of-16-or-more");
     const stream = live.subscribe("subscription { jobsChanged { raw } }", "jobsChanged", () => ({}), viewer);
     const started = Date.now();
@@ -58,14 +61,7 @@ describe("a live relay to an upstream that never answers", () => {
   });
 
   it("a viewer of another tenant of the front is refused before anything is sent", () => {
-    const upstream = new Upstream({
-      name: "hung",
-      url,
-      apiKey: "a-gateway-key-of-16-or-more",
-      reasonerTypes: ["AGENT"],
-      timeoutMs: 300,
-      tenantId: viewer.tenantId,
-    });
+    const upstream = hungUpstream();
     const stranger = { ...viewer, tenantId: "00000000-0000-4000-8000-000000000002" };
     expect(upstream.serves(stranger)).toBe(false);
     expect(() => upstream.headers(stranger)).toThrow(/another tenant/);
