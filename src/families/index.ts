@@ -1,9 +1,16 @@
 // Turns a generic createJob request into the family's NewJob: the one place that knows which
 // family reads which payload.
-import { type ErrorCode, isJobsError, jobsError } from "../errors.ts";
+import { jobsError } from "../errors.ts";
 import { withReferencesAs } from "../executors/batch-refs.ts";
 import type { CreateJobRequest, NewJob } from "../jobs/new-job.ts";
-import { assertPayloadSize, optionalName, parseInput, timeoutMins, idempotencyKey } from "../jobs/validation.ts";
+import {
+  assertPayloadSize,
+  idempotencyKey,
+  movedUnder,
+  optionalName,
+  parseInput,
+  timeoutMins,
+} from "../jobs/validation.ts";
 import { agentJob } from "./agent/input.ts";
 import { batchJob, type StepRunCheck } from "./batch/input.ts";
 import { generationJob } from "./generation/input.ts";
@@ -67,13 +74,7 @@ export const checkBatchStepRun: StepRunCheck = (run, field) => {
       payload: withReferencesAs(run.payload ?? {}, REFERENCED_ID),
     });
   } catch (error) {
-    if (!isJobsError(error)) throw error;
-    const rename = (s: string) => s.replace(/\binput\.(?=payload\b)/g, `${field}.`);
-    const { code, field: named, http: _http, ...rest } = error.extensions as Record<string, unknown>;
-    throw jobsError(code as ErrorCode, rename(error.message), {
-      ...rest,
-      field: typeof named === "string" ? rename(named) : `${field}.payload`,
-    });
+    throw movedUnder(error, field, /payload\b/, `${field}.payload`);
   }
 };
 

@@ -1,6 +1,6 @@
 // Input validation shared by every family: zod schemas in, BAD_USER_INPUT with the exact field out.
 import { z } from "zod";
-import { jobsError } from "../errors.ts";
+import { type ErrorCode, isJobsError, jobsError } from "../errors.ts";
 
 const MAX_NAME_LENGTH = 255;
 export const MAX_PAYLOAD_BYTES = 1024 * 1024;
@@ -51,3 +51,20 @@ export function assertPayloadSize(payload: unknown, field = "payload"): void {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Our ids are UUIDs; anything else names nothing (and must never reach SQL as a cast error). */
 export const isUuid = (value: unknown): value is string => typeof value === "string" && UUID.test(value);
+
+/**
+ * A createJob error as it reads where the request sits inside another input (a schedule's job, a
+ * batch step's run): the createJob fields that `fields` matches (`input.` before them) move under
+ * `at`, in the field and the message (`input.payload.rows` becomes `<at>.payload.rows`). An error
+ * naming no field gets `fallback` when given. Anything but a jobs error is returned as it is.
+ */
+export function movedUnder(error: unknown, at: string, fields: RegExp, fallback?: string): unknown {
+  if (!isJobsError(error)) return error;
+  const { field, code, http: _http, ...rest } = error.extensions as Record<string, unknown>;
+  if (typeof field !== "string" && fallback === undefined) return error;
+  const rename = (s: string) => s.replace(new RegExp(`\\binput\\.(?=${fields.source})`, "g"), `${at}.`);
+  return jobsError(code as ErrorCode, rename(error.message), {
+    ...rest,
+    field: typeof field === "string" ? rename(field) : fallback,
+  });
+}

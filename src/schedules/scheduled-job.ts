@@ -1,9 +1,8 @@
 // A schedule's job through the same validation as createJob / createGenerationJob: checked when the
 // schedule is created (errors name `input.job.…`), and turned into the tick's NewJob when it fires.
-import { GraphQLError } from "graphql";
-import { jobsError, type ErrorCode } from "../errors.ts";
 import { newJobFromRequest } from "../families/index.ts";
 import type { NewJob } from "../jobs/new-job.ts";
+import { movedUnder } from "../jobs/validation.ts";
 import type { ScheduledJob } from "./model.ts";
 
 /** What createJob's reasonerName defaults to when a schedule names none (the CLI's default too). */
@@ -20,16 +19,9 @@ export function newScheduledJob(job: ScheduledJob, idempotencyKey: string | null
     });
     return { ...created, idempotencyKey };
   } catch (error) {
-    throw renamedField(error, path);
+    // newJobFromRequest names createJob's fields (input.payload.rows); here they sit under `path`.
+    throw movedUnder(error, path, /payload|name|timeoutMins|idempotencyKey/);
   }
-}
-
-/** newJobFromRequest names createJob's fields (`input.payload.rows`); here they sit under `path`. */
-function renamedField(error: unknown, path: string): unknown {
-  if (!(error instanceof GraphQLError) || typeof error.extensions.field !== "string") return error;
-  const rename = (s: string) => s.replace(/\binput\.(?=payload|name|timeoutMins|idempotencyKey)/g, `${path}.`);
-  const { field, code, http: _http, ...rest } = error.extensions as { field: string; code: ErrorCode; http?: unknown };
-  return jobsError(code, rename(error.message), { ...rest, field: rename(field) });
 }
 
 /** The tick's idempotency key: the same on every server, so a tick retried after a crash is the same job. */
