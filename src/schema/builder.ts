@@ -5,7 +5,7 @@ import DirectivePlugin from "@pothos/plugin-directives";
 import RelayPlugin from "@pothos/plugin-relay";
 import SyncResolversPlugin from "./sync-resolvers-plugin.ts";
 import { DateTimeResolver, JSONResolver } from "graphql-scalars";
-import { Kind, type ValueNode } from "graphql";
+import { GraphQLScalarType, Kind, type ValueNode } from "graphql";
 import type { Maybe } from "graphql/jsutils/Maybe.js";
 import type { ObjMap } from "graphql/jsutils/ObjMap.js";
 import type { Context } from "./context.ts";
@@ -90,15 +90,7 @@ function jsonLiteral(ast: ValueNode, variables?: Maybe<ObjMap<unknown>>): unknow
       return variables?.[ast.name.value];
   }
 }
-const json = JSONResolver.toConfig();
-builder.scalarType("JSON", {
-  description: json.description ?? undefined,
-  specifiedByURL: json.specifiedByURL,
-  serialize: json.serialize,
-  parseValue: json.parseValue,
-  parseLiteral: jsonLiteral,
-  extensions: json.extensions,
-});
+builder.addScalarType("JSON", new GraphQLScalarType({ ...JSONResolver.toConfig(), parseLiteral: jsonLiteral }));
 builder.queryType({});
 builder.mutationType({});
 builder.subscriptionType({});
