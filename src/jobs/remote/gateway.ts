@@ -2,7 +2,7 @@
 // call becomes GraphQL against the upstream, as the caller (jobs-act-as), so the upstream enforces
 // its own tenancy and grants; the front never widens what a user sees.
 import type { GraphQLError } from "graphql";
-import { isJobsError, jobsError } from "../../errors.ts";
+import { isJobsError, jobsError, notFound } from "../../errors.ts";
 import type { BoundGatewayConfig } from "../../config.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
 import type {
@@ -122,11 +122,6 @@ export class RemoteJobGateway implements JobGateway {
   /** Viewers of another tenant of this server: their jobs of these families are none (reads find nothing). */
   serves(viewer: Viewer): boolean {
     return this.upstream.serves(viewer);
-  }
-
-  /** What a viewer of another tenant is told of a job of these families: it reads as not found. */
-  private notFound(key: JobKey): GraphQLError {
-    return jobsError("NOT_FOUND", `${key.reasonerType} job ${key.jobId} not found`);
   }
 
   get health() {
@@ -317,7 +312,7 @@ export class RemoteJobGateway implements JobGateway {
   }
 
   async cancel(key: JobKey, options: CancelOptions, viewer: Viewer): Promise<JobRecord> {
-    if (!this.serves(viewer)) throw this.notFound(key);
+    if (!this.serves(viewer)) throw notFound(`${key.reasonerType} job ${key.jobId}`);
     const data = await this.upstream.request<{ cancelJob: { raw: unknown } }>({
       query: `mutation Cancel($t: ReasonerType!, $id: ID!, $all: Boolean) { cancelJob(reasonerType: $t, jobId: $id, allUsers: $all) { ${JOB_SELECTION} } }`,
       variables: { t: key.reasonerType, id: key.jobId, all: options.allUsers },
@@ -329,7 +324,7 @@ export class RemoteJobGateway implements JobGateway {
 
   /** Waits upstream (woken there by its own notifications), for at most timeoutS. */
   async wait(key: JobKey, timeoutS: number, viewer: Viewer): Promise<JobRecord> {
-    if (!this.serves(viewer)) throw this.notFound(key);
+    if (!this.serves(viewer)) throw notFound(`${key.reasonerType} job ${key.jobId}`);
     const data = await this.upstream.request<{ waitForJob: { raw: unknown } }>({
       query: `query Wait($t: ReasonerType!, $id: ID!, $s: Float) { waitForJob(reasonerType: $t, jobId: $id, timeoutS: $s) { ${JOB_SELECTION} } }`,
       variables: { t: key.reasonerType, id: key.jobId, s: timeoutS },
@@ -342,7 +337,7 @@ export class RemoteJobGateway implements JobGateway {
 
   /** jobUpdated, relayed; a state the subscriber already has is not sent again after a reconnect. */
   watchJob(key: JobKey, viewer: Viewer): AsyncIterableIterator<JobRecord> {
-    if (!this.serves(viewer)) throw this.notFound(key);
+    if (!this.serves(viewer)) throw notFound(`${key.reasonerType} job ${key.jobId}`);
     const source = this.live.subscribe<{ raw: unknown }>(
       `subscription($t: ReasonerType!, $id: ID!) { jobUpdated(reasonerType: $t, jobId: $id) { ${JOB_SELECTION} } }`,
       "jobUpdated",
@@ -411,7 +406,7 @@ export class RemoteJobGateway implements JobGateway {
 
   /** jobEvents, relayed; re-sent after a reconnect from the last cursor delivered. */
   watchEvents(key: JobKey, stream: string, afterSeq: number, viewer: Viewer): AsyncIterableIterator<JobEventRecord> {
-    if (!this.serves(viewer)) throw this.notFound(key);
+    if (!this.serves(viewer)) throw notFound(`${key.reasonerType} job ${key.jobId}`);
     let after = afterSeq;
     const source = this.live.subscribe<Record<string, unknown>>(
       `subscription($t: ReasonerType!, $id: ID!, $s: String, $after: String) { jobEvents(reasonerType: $t, jobId: $id, stream: $s, after: $after) { ${EVENT_SELECTION} } }`,
@@ -433,7 +428,7 @@ export class RemoteJobGateway implements JobGateway {
     afterSeq: number,
     viewer: Viewer,
   ): AsyncIterableIterator<LogLineRecord> {
-    if (!this.serves(viewer)) throw this.notFound(key);
+    if (!this.serves(viewer)) throw notFound(`${key.reasonerType} job ${key.jobId}`);
     let after = afterSeq;
     const source = this.live.subscribe<Record<string, unknown>>(
       `subscription($t: ReasonerType!, $id: ID!, $since: Float, $after: String) { jobLogs(reasonerType: $t, jobId: $id, sinceMs: $since, after: $after) { ${LOG_SELECTION} } }`,
