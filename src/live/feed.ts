@@ -7,17 +7,18 @@
 import type { Sql } from "../db/database.ts";
 import { jobsError } from "../errors.ts";
 import type { JobChangeHub } from "../jobs/changes.ts";
-import type { JobEventRecord, LogLineRecord } from "../jobs/gateway.ts";
+import type { AccessGrantRecord, JobEventRecord, LogLineRecord } from "../jobs/gateway.ts";
 import type { JobLoaders } from "../jobs/loaders.ts";
 import type { JobKey, JobRecord, JobState, ReasonerType, Viewer } from "../jobs/model.ts";
 import type { GatewayRegistry } from "../jobs/registry.ts";
 import { listingOf } from "../jobs/states.ts";
+import { listingSight } from "../jobs/visibility.ts";
 import type { JobChange } from "../jobs/sql/notify.ts";
 import type { Logger } from "../logger.ts";
 import { type ChannelKey, JobChannel } from "./job-channel.ts";
 import { type Closed, pullIterator } from "./pull-iterator.ts";
 import type { JobSnapshot } from "./snapshot.ts";
-import { canSee, type LiveJobFilter, matchesJobsFilter, matchesKeys } from "./visibility.ts";
+import { canSee, type LiveJobFilter, matchesJobsFilter, matchesKeys, sightIncludes } from "./visibility.ts";
 
 /** What a job subscription yields: the job, and loaders to resolve its expansions with. */
 export interface JobDelivery {
@@ -45,6 +46,12 @@ const DEFAULT_LIVE_FEED_OPTIONS: LiveFeedOptions = {
 
 /** Newest revision handed to jobsChanged subscribers per job, remembered for this many jobs. */
 const SENT_REVISIONS_KEPT = 10_000;
+
+/** What jobsChanged last handed out of a job: its listing (state, archive status, agent) and who it was shared with. */
+interface SentListing {
+  listing: string;
+  grants: readonly AccessGrantRecord[];
+}
 
 /** One jobsChanged subscriber: what waits for it, and its wait for more (an object: no closures per subscriber). */
 class JobsWatcher {
@@ -86,8 +93,8 @@ export class LiveFeed {
   private readonly channels = new Map<string, JobChannel>();
   private readonly watchers = new Map<string, Set<JobsWatcher>>();
   private readonly sentRevisions = new Map<string, number>();
-  /** What jobsChanged last handed out per job (its listing: state, archive status, agent), for as many jobs. */
-  private readonly sentListings = new Map<string, string>();
+  /** What jobsChanged last handed out per job, for as many jobs. */
+  private readonly sentListings = new Map<string, SentListing>();
   private readonly unsubscribes: (() => void)[] = [];
   private readonly watcherCountListeners = new Set<() => void>();
   private stopped = false;
@@ -376,14 +383,23 @@ export class LiveFeed {
     if (this.sentRevisions.size > SENT_REVISIONS_KEPT)
       this.sentRevisions.delete(this.sentRevisions.keys().next().value!);
     // jobsChanged sends each state once: a change that leaves what the filters select as it was
-    // (logs, events, evidence, comments) is jobUpdated's to send, not a new listing.
+    // (logs, events, evidence, comments) is jobUpdated's to send, not a new listing. A change of its
+    // grants alone goes only to those it brings into sight (they never had this state).
     const listing = listingOf(snap.job);
-    if (this.sentListings.get(jobId) === listing) return;
+    const sent = this.sentListings.get(jobId);
+    const moved = sent?.listing !== listing;
+    if (!moved && sameGrantees(sent.grants, snap.grants)) return;
     this.sentListings.delete(jobId);
-    this.sentListings.set(jobId, listing);
+    this.sentListings.set(jobId, { listing, grants: snap.grants });
     if (this.sentListings.size > SENT_REVISIONS_KEPT) this.sentListings.delete(this.sentListings.keys().next().value!);
     for (const w of set) {
-      if (!matchesJobsFilter(w.viewer, w.filter, snap.job, snap.grants)) continue;
+      const sight = listingSight(w.viewer, w.filter);
+      if (!matchesJobsFilter(w.viewer, w.filter, snap.job, snap.grants)) {
+        // Unshared: a read from before, still waiting, is not theirs to have any more.
+        if (!sightIncludes(sight, snap.job, snap.grants)) w.pending.delete(jobId);
+        continue;
+      }
+      if (!moved && sightIncludes(sight, snap.job, sent.grants)) continue;
       w.pending.delete(jobId);
       w.pending.set(jobId, snap);
       if (w.pending.size > this.options.maxPendingJobs) {
@@ -472,7 +488,13 @@ export class LiveFeed {
   }
 }
 
-/** One subscription's place in a channel, given back (once) when it ends. */
+/** Whether two grant lists share the job with the same users (relations aside: they change no one's sight). */
+function sameGrantees(a: readonly AccessGrantRecord[], b: readonly AccessGrantRecord[]): boolean {
+  if (a.length !== b.length) return false;
+  const subjects = new Set(a.map((g) => g.subjectId));
+  return b.every((g) => subjects.has(g.subjectId));
+}
+
 /**
  * Whether what the viewer may see of a job can change while they watch it: a member's depends on
  * the job's grants (admins and workers see their whole tenant). Their event and log streams so
@@ -482,6 +504,7 @@ function dependsOnGrants(viewer: Viewer): boolean {
   return viewer.role === "MEMBER";
 }
 
+/** One subscription's place in a channel, given back (once) when it ends. */
 class ChannelUse {
   private released = false;
 
