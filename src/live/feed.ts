@@ -5,7 +5,7 @@
 // them, from the shared read when it has it, else from the database: history first, then live, with
 // no gap and no repeat, and nothing lost when a notification is missed or merged with another.
 import type { Sql } from "../db/database.ts";
-import { jobsError } from "../errors.ts";
+import { jobsError, notFound } from "../errors.ts";
 import type { JobChangeHub } from "../jobs/changes.ts";
 import type { AccessGrantRecord, JobEventRecord, LogLineRecord } from "../jobs/gateway.ts";
 import type { JobLoaders } from "../jobs/loaders.ts";
@@ -154,6 +154,7 @@ export class LiveFeed {
       async (closed) => {
         for (;;) {
           if (this.stopped || closed.closed) return null;
+          if (channel.gone) throw jobNotFound(key);
           const snap = channel.snapshot;
           if (snap && snap.job.revision > revision) {
             const initial = revision === 0;
@@ -249,7 +250,9 @@ export class LiveFeed {
     let cursor = afterSeq;
     // Checked before every delivery: a member whose grant was removed gets nothing more (the stream
     // ends). The channel re-reads the job on every change for such subscribers (see dependsOnGrants).
+    // A job removed meanwhile ends the stream as opening it would answer.
     const visible = () => {
+      if (channel.gone) throw jobNotFound(channel.key);
       const snap = channel.snapshot;
       return snap !== null && canSee(viewer, snap.job, snap.grants);
     };
@@ -348,6 +351,12 @@ export class LiveFeed {
       jobId: change.jobId,
     };
     const existing = this.channels.get(channelId(key));
+    if (change.removed) {
+      this.sentRevisions.delete(key.jobId);
+      this.sentListings.delete(key.jobId);
+      existing?.remove();
+      return;
+    }
     if (existing) {
       existing.notify(change.revision, change.state);
       return;
@@ -451,8 +460,7 @@ export class LiveFeed {
     try {
       await channel.fresh();
       const snap = channel.snapshot;
-      if (!snap || !canSee(viewer, snap.job, snap.grants))
-        throw jobsError("NOT_FOUND", `${key.reasonerType} job ${key.jobId} not found`);
+      if (!snap || !canSee(viewer, snap.job, snap.grants)) throw jobNotFound(key);
     } catch (error) {
       use.release();
       throw error;
@@ -487,6 +495,9 @@ export class LiveFeed {
     }
   }
 }
+
+/** What a subscription on a job the viewer cannot see answers: the job is not found, as for `job(...)`. */
+const jobNotFound = (key: JobKey) => notFound(`${key.reasonerType} job ${key.jobId}`);
 
 /** Whether two grant lists share the job with the same users (relations aside: they change no one's sight). */
 function sameGrantees(a: readonly AccessGrantRecord[], b: readonly AccessGrantRecord[]): boolean {

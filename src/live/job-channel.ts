@@ -44,6 +44,8 @@ export class JobChannel {
    * written to its events or logs, so their subscribers end once they have read everything.
    */
   terminalSeen = false;
+  /** The job was there and is gone (removed by retention): its subscribers end as for a job not found. */
+  gone = false;
   /** Subscriptions using this channel (it lives while any does, or while a read runs). */
   subscribers = 0;
   /** Of those, the ones following the job itself (jobUpdated); event and log subscribers need no snapshot. */
@@ -84,8 +86,17 @@ export class JobChannel {
     return this.running || this.dirty;
   }
 
+  /** The job was removed: nothing is left to read, and every subscriber wakes to end. */
+  remove(): void {
+    this.gone = true;
+    this.snapshot = null;
+    this.terminalSeen = true;
+    this.wakeAll();
+  }
+
   /** A change was notified (revision unknown after a resync): read again unless already read. */
   notify(revision?: number, state?: JobState): void {
+    if (this.gone) return;
     if (state && isTerminal(state)) this.terminalSeen = true;
     // A snapshot is read before the tails, so a read that saw this revision saw all its rows too.
     if (revision !== undefined && revision <= this.revisionRead) return;
@@ -245,7 +256,9 @@ export class JobChannel {
   private async readSnapshot(): Promise<void> {
     const { jobId, reasonerType, tenantId } = this.key;
     const [job] = await this.gateway.load([{ reasonerType, jobId }], tenantReader(tenantId));
-    if (!job) {
+    if (!job || this.gone) {
+      // Read before, missing now: removed, its notification lost (a resync read it again).
+      if (this.snapshot) this.gone = true;
       this.snapshot = null;
       this.revisionRead = 0;
       return;

@@ -2,6 +2,7 @@
 // locking only the finished rows it takes with SKIP LOCKED: claims lock waiting jobs, never these,
 // and two processes sweeping at once take different rows.
 import type { Sql } from "../db/database.ts";
+import { recordingChanges } from "../jobs/sql/notify.ts";
 
 export interface RemovedBatch {
   removed: number;
@@ -13,6 +14,7 @@ export interface RemovedBatch {
  * Finished jobs older than `maxAgeS`, oldest first, with everything that hangs off them (events, log
  * lines, artifacts, problems, comments, files: cascaded; status history and access grants, which
  * have no foreign key so that creating a job checks none, deleted here) and their idempotency keys.
+ * Each removal is recorded as a change, so the subscriptions open on the job end.
  * With `keepProvenance`, succeeded generation jobs stay (their seal is a link of the provenance
  * chain, their evidence what it signs).
  */
@@ -23,7 +25,8 @@ export async function removeFinishedJobs(
   keepProvenance: boolean,
 ): Promise<RemovedBatch> {
   const [row] = await sql.query<{ removed: number; hashes: string[] }>(
-    `with "doomed" as (
+    recordingChanges(
+      (record) => `with "doomed" as (
        select j."id" from "jobs" j
        where j."finishedOn" < now() - make_interval(secs => $1::float8)
          and j."state" in ('SUCCEEDED', 'FAILED', 'CANCELED')
@@ -40,8 +43,13 @@ export async function removeFinishedJobs(
      "keys" as (delete from "idempotency_keys" k using "doomed" d where k."jobId" = d."id"),
      "history" as (delete from "job_status_changes" h using "doomed" d where h."jobId" = d."id"),
      "grants" as (delete from "access_grants" g using "doomed" d where g."jobId" = d."id"),
-     "gone" as (delete from "jobs" j using "doomed" d where j."id" = d."id" returning j."id")
+     "gone" as (
+       delete from "jobs" j using "doomed" d where j."id" = d."id"
+       returning j."id", j."tenantId", j."reasonerType", j."state", j."revision"
+     ),
+     ${record.removedJobs(`"gone"`)}
      select (select count(*)::int from "gone") as "removed", coalesce((select array_agg("hash") from "named"), '{}') as "hashes"`,
+    ),
     [maxAgeS, batchSize, keepProvenance],
   );
   return { removed: row?.removed ?? 0, hashes: row?.hashes ?? [] };

@@ -1,12 +1,16 @@
 // Jobs entering and leaving a subscriber's sight, over graphql-ws against the real server, on PGlite
 // and PostgreSQL: a job shared with a member comes to their open jobsChanged at once (its state did
 // not move), and once, without being sent again to those who already had it; a job unshared stops
-// coming.
+// coming. jobUpdated open on a job that retention removes ends with NOT_FOUND, as opening it then
+// answers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Retention } from "../../src/retention/retention.ts";
 import { backends } from "../helpers/backends.ts";
 import { NO_BACKGROUND_PASSES, startTestServer, type TestServer } from "../helpers/server.ts";
-import { addAgentJob, type ChangedView, JOBS_CHANGED, newTenant } from "./driver.ts";
+import { addAgentJob, type ChangedView, JOB_UPDATED, JOBS_CHANGED, type JobView, newTenant } from "./driver.ts";
 import { type LiveClient, liveClient } from "./ws-client.ts";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 describe.each(backends.map((b) => [b.name, b] as const))("jobs entering and leaving sight on %s", (_name, backend) => {
   let t: TestServer;
@@ -93,5 +97,39 @@ describe.each(backends.map((b) => [b.name, b] as const))("jobs entering and leav
     expect(sightings(bobs, jobId)).toEqual(["PENDING", "CANCELED"]);
     expect(sightings(bobsRunning, jobId)).toEqual([]);
     expect(bobsRunning.error).toBeNull();
+  });
+
+  it("jobUpdated on a job that retention removes ends with NOT_FOUND, as opening it then answers", async () => {
+    const org = await tenant();
+    const jobId = await addAgentJob(org.alice);
+    await org.alice.request(
+      `mutation($j: ID!) { createJobAccess(jobId: $j, subjectId: "bob", relation: VIEWER) { subjectId } }`,
+      {
+        j: jobId,
+      },
+    );
+    await org.alice.request(`mutation($j: ID!) { cancelJob(reasonerType: AGENT, jobId: $j) { state } }`, { j: jobId });
+    // The owner, a member it is shared with and an admin, each on a socket of their own.
+    const streams = [org.keys.alice, org.keys.bob, org.keys.admin].map((key) =>
+      live(key).subscribe<{ jobUpdated: JobView }>(JOB_UPDATED, { t: "AGENT", id: jobId }),
+    );
+    for (const s of streams) expect((await s.take(1))[0]!.jobUpdated.state).toBe("CANCELED");
+
+    const db = t.server.services.db;
+    await db.query(`update "jobs" set "finishedOn" = now() - interval '2 days' where "id" = $1::uuid`, [jobId]);
+    const retention = new Retention(db, t.server.services.blobs, {
+      maxAgeMs: DAY_MS,
+      batchSize: 100,
+      keepProvenance: true,
+      blobGraceMs: 0,
+    });
+    expect((await retention.runOnce()).jobs).toBeGreaterThanOrEqual(1);
+
+    for (const s of streams) {
+      expect(await s.errorCode()).toBe("NOT_FOUND");
+      expect(s.items).toHaveLength(1);
+    }
+    const again = live(org.keys.alice).subscribe(JOB_UPDATED, { t: "AGENT", id: jobId });
+    expect(await again.errorCode()).toBe("NOT_FOUND");
   });
 });

@@ -9,6 +9,8 @@ const change = { tenantId: "t1", reasonerType: "AGENT", jobId: "j1", revision: 7
 describe("job change notifications", () => {
   it("round-trip tenant, type, id, revision and state", () => {
     expect(parseJobChange(notifyPayload(change))).toEqual(change);
+    const removed = { ...change, state: "SUCCEEDED" as const, removed: true as const };
+    expect(parseJobChange(notifyPayload(removed))).toEqual(removed);
   });
 
   it("accept payloads without a state (the state is then unknown) and refuse malformed ones", () => {

@@ -3,7 +3,8 @@
 // the process that committed it then sends the recorded ones, batched, as NOTIFYs (sendChanges.ts).
 // A payload is one change per line, each "tenantId|reasonerType|jobId|revision|state": the state
 // lets a process skip reading a change no subscriber's filter can want (idle workers watch only
-// their waiting state).
+// their waiting state). A job removed (by retention) has "|removed" after its last state: there is
+// nothing left to read, and its subscribers end.
 import { CommitSignal, type SignalledStatement, signalled } from "../../db/commit-signals.ts";
 import type { JobState } from "../model.ts";
 
@@ -20,19 +21,23 @@ export interface JobChange {
   revision: number;
   /** The job's state after the change; absent in payloads that do not say. */
   state?: JobState;
+  /** The job was removed: `revision` and `state` are its last. */
+  removed?: true;
 }
+
+const REMOVED = "removed";
 
 /** SQL expression building one change's line from a row alias with the jobs columns (state included). */
 export const notifyPayloadSql = (alias: string) =>
   `${alias}."tenantId"::text || '|' || ${alias}."reasonerType"::text || '|' || ${alias}."id"::text || '|' || ${alias}."revision"::text || '|' || ${alias}."state"::text`;
 
-export const notifyPayload = (c: Required<JobChange>) =>
-  `${c.tenantId}|${c.reasonerType}|${c.jobId}|${c.revision}|${c.state}`;
+export const notifyPayload = (c: Required<Omit<JobChange, "removed">> & Pick<JobChange, "removed">) =>
+  `${c.tenantId}|${c.reasonerType}|${c.jobId}|${c.revision}|${c.state}${c.removed ? `|${REMOVED}` : ""}`;
 
 /** Most change lines one outbox row holds: a statement changing many jobs writes one row per so many. */
 export const LINES_PER_ROW = 16;
-/** The longest line: two uuids, the longest family and state names, a 10-digit revision, separators. */
-export const MAX_LINE_BYTES = 36 + 1 + 12 + 1 + 36 + 1 + 10 + 1 + 10;
+/** The longest line: two uuids, the longest family and state names, a 10-digit revision, separators, the removal mark. */
+export const MAX_LINE_BYTES = 36 + 1 + 12 + 1 + 36 + 1 + 10 + 1 + 10 + 1 + REMOVED.length;
 
 /** The SQL a statement records its changes with; recordingChanges hands it to the statement's text. */
 export interface ChangeRecord {
@@ -49,13 +54,19 @@ export interface ChangeRecord {
    * than the row they save).
    */
   job(from: string, where?: string): string;
+  /** jobs() for a statement that deletes jobs: `from` holds the deleted rows, as they were. */
+  removedJobs(from: string): string;
   /** `insert into` the outbox's payload column, for a statement that writes its lines itself. */
   readonly insert: string;
 }
 
+/** The CTE recording `line` (an SQL expression) for every row of `from`, LINES_PER_ROW lines to an outbox row. */
+const packedLines = (line: string, from: string, where: string) =>
+  `"recorded_change" as (${RECORD_CHANGE} select string_agg("line", E'\\n' order by "n") from (select ${line} as "line", row_number() over () - 1 as "n" from ${from} ${where ? `where ${where}` : ""}) "lines" group by "n" / ${LINES_PER_ROW})`;
+
 const changeRecord: ChangeRecord = {
-  jobs: (from, where = "") =>
-    `"recorded_change" as (${RECORD_CHANGE} select string_agg("line", E'\\n' order by "n") from (select ${notifyPayloadSql(from)} as "line", row_number() over () - 1 as "n" from ${from} ${where ? `where ${where}` : ""}) "lines" group by "n" / ${LINES_PER_ROW})`,
+  jobs: (from, where = "") => packedLines(notifyPayloadSql(from), from, where),
+  removedJobs: (from) => packedLines(`${notifyPayloadSql(from)} || '|${REMOVED}'`, from, ""),
   job: (from, where = "") =>
     `"recorded_change" as (${RECORD_CHANGE} select ${notifyPayloadSql(from)} from ${from}${where ? ` where ${where}` : ""})`,
   insert: RECORD_CHANGE,
@@ -89,7 +100,14 @@ export function parseJobChanges(payload: string): JobChange[] {
 }
 
 export function parseJobChange(line: string): JobChange | null {
-  const [tenantId, reasonerType, jobId, revision, state] = line.split("|");
+  const [tenantId, reasonerType, jobId, revision, state, mark] = line.split("|");
   if (!tenantId || !reasonerType || !jobId || revision === undefined) return null;
-  return { tenantId, reasonerType, jobId, revision: Number(revision), ...(state ? { state: state as JobState } : {}) };
+  return {
+    tenantId,
+    reasonerType,
+    jobId,
+    revision: Number(revision),
+    ...(state ? { state: state as JobState } : {}),
+    ...(mark === REMOVED ? { removed: true as const } : {}),
+  };
 }
