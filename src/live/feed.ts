@@ -159,7 +159,8 @@ export class LiveFeed {
           if (snap && snap.job.revision > revision) {
             const initial = revision === 0;
             revision = snap.job.revision;
-            if (!canSee(viewer, snap.job, snap.grants)) continue;
+            // Unshared from this member: the job is not theirs to follow any more.
+            if (!canSee(viewer, snap.job, snap.grants)) throw jobNotFound(key);
             const out: JobDelivery[] = [];
             if (!initial) {
               for (const change of snap.history) {
@@ -248,13 +249,12 @@ export class LiveFeed {
   ): AsyncIterableIterator<T> {
     const { pageSize } = this.options;
     let cursor = afterSeq;
-    // Checked before every delivery: a member whose grant was removed gets nothing more (the stream
-    // ends). The channel re-reads the job on every change for such subscribers (see dependsOnGrants).
-    // A job removed meanwhile ends the stream as opening it would answer.
-    const visible = () => {
-      if (channel.gone) throw jobNotFound(channel.key);
+    // Checked before every delivery: a member whose grant was removed gets nothing more, and a job
+    // removed meanwhile neither; the stream ends as subscribing to the job would then answer. The
+    // channel re-reads the job on every change for members (see dependsOnGrants).
+    const ensureVisible = () => {
       const snap = channel.snapshot;
-      return snap !== null && canSee(viewer, snap.job, snap.grants);
+      if (channel.gone || snap === null || !canSee(viewer, snap.job, snap.grants)) throw jobNotFound(channel.key);
     };
     /**
      * Caught up with a job seen terminal: nothing more can be written, so one last read of the store
@@ -269,7 +269,8 @@ export class LiveFeed {
     };
     return pullIterator<T>(async (closed) => {
       for (;;) {
-        if (this.stopped || closed.closed || !visible()) return null;
+        if (this.stopped || closed.closed) return null;
+        ensureVisible();
         const tail = tailOf();
         if (tail?.covers(cursor)) {
           const items = tail.after(cursor, pageSize);
@@ -277,12 +278,18 @@ export class LiveFeed {
             const rest = await finish();
             if (rest === null) return null;
             if (rest === undefined) await channel.changed(closed);
-            else if (rest.length) return visible() ? rest : null;
+            else if (rest.length) {
+              ensureVisible();
+              return rest;
+            }
             continue;
           }
           cursor = items.at(-1)!.seq;
           const kept = items.filter(wanted);
-          if (kept.length) return visible() ? kept : null;
+          if (kept.length) {
+            ensureVisible();
+            return kept;
+          }
           continue;
         }
         const readsBefore = channel.readsCompleted;
@@ -291,7 +298,10 @@ export class LiveFeed {
         const page = rows.slice(0, pageSize);
         if (page.length) cursor = page.at(-1)!.seq;
         if (rows.length <= pageSize) startTail(cursor);
-        if (page.length) return visible() ? page : null;
+        if (page.length) {
+          ensureVisible();
+          return page;
+        }
         if (endedBefore) return null; // caught up by a read made after the job ended
         // Caught up, but the tail (started by a subscriber further ahead) does not reach back here:
         // read the store again after the next change, unless one was read while this read ran.

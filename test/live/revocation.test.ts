@@ -1,7 +1,8 @@
 // Streams end when access ends, on PGlite and PostgreSQL: a revoked key's sockets close with 4401
 // within 2 s (also when the revocation is made through another server process on the same
-// PostgreSQL), and a member whose grant on a job is removed receives nothing more from jobEvents or
-// jobLogs (the streams end) while the job's owner still does.
+// PostgreSQL), and a member whose grant on a job is removed receives nothing more from jobUpdated,
+// jobEvents or jobLogs (the streams end with NOT_FOUND, as subscribing then answers) while the job's
+// owner still does.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -90,7 +91,7 @@ describe.each(backends)("access ending on $name", (backend) => {
     await keptUpdates.until(() => keptUpdates.items.length >= 2, "the cancel on the unrevoked key's stream");
   });
 
-  it("stops jobEvents and jobLogs for a member whose grant is removed; the owner still receives", async () => {
+  it("ends jobUpdated, jobEvents and jobLogs with NOT_FOUND for a member whose grant is removed; the owner still receives", async () => {
     const tn = await newTenant(t);
     const jobId = await addAgentJob(tn.member);
     await tn.member.request(
@@ -105,8 +106,10 @@ describe.each(backends)("access ending on $name", (backend) => {
     const viewer = live(t.url, tn.otherMember.key!);
     const events = viewer.subscribe<{ jobEvents: EventView }>(JOB_EVENTS, { t: "AGENT", id: jobId });
     const logs = viewer.subscribe<{ jobLogs: LogView }>(JOB_LOGS, { t: "AGENT", id: jobId });
+    const updates = viewer.subscribe<{ jobUpdated: { state: string } }>(JOB_UPDATED, { t: "AGENT", id: jobId });
     await events.take(1);
     await logs.take(1);
+    await updates.take(1);
     const owner = live(t.url, tn.member.key!);
     const ownerEvents = owner.subscribe<{ jobEvents: EventView }>(JOB_EVENTS, { t: "AGENT", id: jobId });
     await ownerEvents.take(1);
@@ -115,10 +118,10 @@ describe.each(backends)("access ending on $name", (backend) => {
     await worker.events(token, [{ n: 2 }]);
     await worker.logs(token, [{ message: "two" }]);
     await ownerEvents.take(2);
-    await events.until(() => events.completed || events.error !== null, "the viewer's event stream to end");
-    await logs.until(() => logs.completed || logs.error !== null, "the viewer's log stream to end");
+    for (const stream of [events, logs, updates]) expect(await stream.errorCode()).toBe("NOT_FOUND");
     expect(events.items.map((e) => e.jobEvents.data.n)).toEqual([1]);
     expect(logs.items.map((l) => l.jobLogs.message)).toEqual(["one"]);
+    expect(updates.items).toHaveLength(1);
     // A new subscription is refused as for a job that does not exist.
     const again = viewer.subscribe(JOB_EVENTS, { t: "AGENT", id: jobId });
     expect(await again.errorCode()).toBe("NOT_FOUND");
