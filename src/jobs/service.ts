@@ -26,9 +26,33 @@ export interface JobsPage {
 const isUnavailable = (error: unknown): error is GraphQLError => isJobsError(error, "UPSTREAM_UNAVAILABLE");
 
 /** A merged cursor: each gateway's position, by gateway name. */
-type Positions = Record<string, string>;
+export type Positions = Record<string, string>;
 const isPositions = (v: unknown): v is Positions =>
-  typeof v === "object" && v !== null && !Array.isArray(v) && Object.values(v).every((p) => typeof p === "string");
+  typeof v === "object" &&
+  v !== null &&
+  !Array.isArray(v) &&
+  Object.keys(v).length > 0 &&
+  Object.values(v).every((p) => typeof p === "string");
+
+/**
+ * The positions of a list's cursor, each of a gateway serving that list: the only cursors this
+ * server issues for it. Anything else is BAD_USER_INPUT, not page 1: an upstream's own cursor names
+ * its gateways (its `local`, say), none of which serves the families the front relays to it.
+ */
+export function decodeListCursor(after: string, serving: readonly JobGateway[], registry: GatewayRegistry): Positions {
+  const positions = decodeCursor(after, isPositions);
+  const known = new Set(registry.gateways().map((g) => g.name));
+  for (const name of Object.keys(positions)) {
+    const shown = name.slice(0, 40);
+    const why = !known.has(name)
+      ? `names a jobs gateway this server does not have (${shown})`
+      : !serving.some((g) => g.name === name)
+        ? `not a cursor of this list (gateway ${shown} serves none of its families)`
+        : null;
+    if (why) throw jobsError("BAD_USER_INPUT", `after: ${why}`, { field: "after" });
+  }
+  return positions;
+}
 
 /**
  * A job of a page and its cursor: the position of every gateway after it. The cursor is encoded on
@@ -223,16 +247,7 @@ export class JobService {
     if (viewer.role === "WORKER") throw jobsError("FORBIDDEN", "worker keys cannot list jobs");
     if (filter.allUsers && viewer.role !== "ADMIN") throw jobsError("FORBIDDEN", "allUsers needs an ADMIN key");
     const groups = this.registry.group(filter.reasonerType ? [filter.reasonerType] : undefined);
-    const positions: Positions = after ? decodeCursor(after, isPositions) : {};
-    // A position for a gateway this server does not have is a cursor from elsewhere: not page 1.
-    const known = new Set(this.registry.gateways().map((g) => g.name));
-    const unknown = Object.keys(positions).find((name) => !known.has(name));
-    if (unknown !== undefined)
-      throw jobsError(
-        "BAD_USER_INPUT",
-        `after: names a jobs gateway this server does not have (${unknown.slice(0, 40)})`,
-        { field: "after" },
-      );
+    const positions: Positions = after ? decodeListCursor(after, [...groups.keys()], this.registry) : {};
     const unavailable: GraphQLError[] = [];
     const answered = await Promise.all(
       [...groups].map(async ([gateway, types]) => {

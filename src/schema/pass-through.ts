@@ -25,9 +25,11 @@ import {
 } from "graphql";
 import { getArgumentValues } from "graphql/execution/values.js";
 import { isJobsError } from "../errors.ts";
-import { decodeCursor, encodeCursor } from "../jobs/cursor.ts";
+import { encodeCursor } from "../jobs/cursor.ts";
 import type { ForwardedAnswer, JobGateway } from "../jobs/gateway.ts";
 import type { ReasonerType } from "../jobs/model.ts";
+import { decodeUpstreamPositions } from "../jobs/remote/gateway.ts";
+import { decodeListCursor, type Positions } from "../jobs/service.ts";
 import { isUuid } from "../jobs/validation.ts";
 import type { Context } from "./context.ts";
 import { artifactUrl } from "./job.ts";
@@ -180,10 +182,6 @@ export function forwardPlan(
   };
 }
 
-type Positions = Record<string, string>;
-const isPositions = (v: unknown): v is Positions =>
-  typeof v === "object" && v !== null && !Array.isArray(v) && Object.values(v).every((p) => typeof p === "string");
-
 /** Where the request goes and how its list cursors are made; null: the resolvers answer it. */
 function route(
   plan: ForwardPlan,
@@ -219,18 +217,17 @@ function route(
   if (filter.jobId != null && !isUuid(String(filter.jobId))) return null;
   if (args.offset != null && args.offset !== 0) return null;
   // The front's cursor holds each gateway's position, and this gateway's the upstream's per family.
+  // A cursor the front did not issue for this list: the resolvers refuse it.
   let before: Positions = {};
-  let own: Positions = {};
+  let own: Partial<Record<ReasonerType, string>> = {};
   const after = args.after as string | null | undefined;
   if (after != null) {
     try {
-      before = decodeCursor(after, isPositions);
-      own = before[gateway.name] ? decodeCursor(before[gateway.name]!, isPositions) : {};
+      before = decodeListCursor(after, [gateway], ctx.services.registry);
+      own = before[gateway.name] ? decodeUpstreamPositions(before[gateway.name]!, gateway.reasonerTypes) : {};
     } catch {
       return null;
     }
-    const known = new Set(ctx.services.registry.gateways().map((g) => g.name));
-    if (Object.keys(before).some((name) => !known.has(name))) return null;
   }
   const type = filter.reasonerType;
   return {

@@ -233,6 +233,30 @@ describe.each(backends)("pass-through forwarding to an upstream on $name", (back
     }
   });
 
+  it("refuses a cursor the front did not issue for the list: the upstream's own, a family the gateway does not serve", async () => {
+    const there = await direct.request<Page>(EXPANDED, { first: 2 });
+    const theirs = there.jobs.pageInfo.endCursor!;
+    const ours = (await viaFront.request<Page>(EXPANDED, { first: 2 })).jobs.pageInfo.endCursor!;
+    const foreign = [
+      theirs,
+      // The front's shape with the gateway's part naming a family it does not serve, or none.
+      encodeCursor({ up: encodeCursor({ LOGIC: upstreamCursor(ours) }) }),
+      encodeCursor({ up: encodeCursor({}) }),
+      encodeCursor({}),
+    ];
+    // Forwarded (EXPANDED) and through the resolvers (`raw` is never forwarded): the same refusal.
+    const RESOLVED = `query($after: String) { jobs(filter: { reasonerType: GENERATION }, first: 2, after: $after) { edges { node { jobId raw } } } }`;
+    for (const after of foreign)
+      for (const query of [EXPANDED, RESOLVED]) {
+        const answer = await viaFront.raw(query, { first: 2, after });
+        expect(answer.data).toBeNull();
+        expect(answer.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "after" });
+      }
+    // The front's own cursor still pages on.
+    const next = await viaFront.request<Page>(EXPANDED, { first: 2, after: ours });
+    expect(next.jobs.edges.map((e) => e.node.jobId)).toEqual([...jobIds].reverse().slice(2, 4));
+  });
+
   it("keeps the errors the resolvers give: the client's mistakes, and an unreachable upstream", async () => {
     const bad = await viaFront.raw(
       `query { jobs(filter: { reasonerType: GENERATION }, first: 1) { edges { node { events(first: 100000) { edges { cursor } } } } } }`,

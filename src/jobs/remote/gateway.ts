@@ -52,8 +52,19 @@ const CATCH_UP_PAGE = 200;
 
 /** Per upstream type, its list position (the upstream's own cursor); absent: from the start. */
 type Positions = Partial<Record<ReasonerType, string>>;
-const isPositions = (v: unknown): v is Positions =>
-  typeof v === "object" && v !== null && !Array.isArray(v) && Object.values(v).every((p) => typeof p === "string");
+
+/** A gateway's part of a front cursor: at least one position, each of a family it serves. */
+export function decodeUpstreamPositions(cursor: string, reasonerTypes: readonly ReasonerType[]): Positions {
+  return decodeCursor(
+    cursor,
+    (v): v is Positions =>
+      typeof v === "object" &&
+      v !== null &&
+      !Array.isArray(v) &&
+      Object.keys(v).length > 0 &&
+      Object.entries(v).every(([t, p]) => reasonerTypes.includes(t as ReasonerType) && typeof p === "string"),
+  );
+}
 
 type Edge = { cursor: string; node: { raw: unknown } };
 type Page = { edges: Edge[]; pageInfo: { hasNextPage: boolean } };
@@ -244,7 +255,7 @@ export class RemoteJobGateway implements JobGateway {
   ): Promise<GatewayPage> {
     if (!this.serves(viewer)) return { items: [], hasMore: false };
     const types = this.typesOf(filter);
-    const positions: Positions = after ? decodeCursor(after, isPositions) : {};
+    const positions: Positions = after ? decodeUpstreamPositions(after, this.reasonerTypes) : {};
     // The expansions the caller selected ride along: one upstream request for the page and them.
     const parts = prefetch ? prefetchParts(prefetch, viewer) : [];
     const extra = partSelection(parts.map((p) => p.part));
