@@ -1,6 +1,7 @@
 // Pass-through forwarding: a query whose one field is `jobs` or `job` of a family served by an
 // upstream is sent to that upstream as the client wrote it, and the upstream's answer is the answer,
-// with the few values that must name the front rewritten (list cursors, artifact download URLs).
+// with the few values that must name the front rewritten (list cursors, artifact download URLs,
+// upstream worker ids).
 // The upstream runs this same schema, so for the fields allowed here its answer is what the front's
 // resolvers would rebuild from it; building records and resolving a page of 50 jobs again cost the
 // front as much as the upstream's own work. Anything else (other fields, other families, errors in
@@ -29,13 +30,17 @@ import { encodeCursor } from "../jobs/cursor.ts";
 import type { ForwardedAnswer, JobGateway } from "../jobs/gateway.ts";
 import type { ReasonerType } from "../jobs/model.ts";
 import { decodeUpstreamPositions } from "../jobs/remote/gateway.ts";
+import { relayedHandle } from "../jobs/remote/records.ts";
 import { decodeListCursor, type Positions } from "../jobs/service.ts";
 import { isUuid } from "../jobs/validation.ts";
 import type { Context } from "./context.ts";
 import { artifactUrl } from "./job.ts";
 
-/** What changes in the upstream's answer: a list cursor (wrapped in the front's), a download URL. */
-type Rewrite = "cursor" | "downloadUrl";
+/**
+ * What changes in the upstream's answer: a list cursor (wrapped in the front's), a download URL, a
+ * worker id (named `@<gateway>/<id>`, as the front names that upstream's workers).
+ */
+type Rewrite = "cursor" | "downloadUrl" | "workerId";
 /** The answer's rewrites by response key, nested as the selection is. */
 interface RewriteTree {
   [responseKey: string]: RewriteTree | Rewrite;
@@ -140,6 +145,7 @@ export function forwardPlan(
           next = { role: "item" };
         }
       } else if (type.name === "Artifact" && fieldName === "downloadUrl") rewrite = "downloadUrl";
+      else if (type.name === "JobStatus" && fieldName === "agentId") rewrite = "workerId";
       else if (!isLeafType(child)) {
         if (!CONNECTION_PARTS.has(fieldName)) throw new Declined();
         next = { role: "item" };
@@ -308,6 +314,7 @@ export async function forward(
   if (answer.errors?.length || !data || data[plan.responseKey] === undefined) return null;
   rewrite(data[plan.responseKey], plan.rewrites, (kind, v) => {
     if (kind === "cursor") return to.cursor(v);
+    if (kind === "workerId") return relayedHandle(to.gateway.name, v);
     const id = ARTIFACT_PATH.exec(v)?.[1];
     return id ? artifactUrl(ctx, id) : v;
   });

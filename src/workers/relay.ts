@@ -4,7 +4,8 @@ import { jobsError } from "../errors.ts";
 import type { ReasonerType } from "../jobs/model.ts";
 import type { GatewayRegistry } from "../jobs/registry.ts";
 import { RemoteJobGateway } from "../jobs/remote/gateway.ts";
-import { parseRelayedHandle, type RemoteWorkers } from "../jobs/remote/workers.ts";
+import { parseRelayedHandle } from "../jobs/remote/records.ts";
+import type { RemoteWorkers } from "../jobs/remote/workers.ts";
 
 /** The gateway a relayed worker id or lease token belongs to, and the upstream's own handle; null: ours. */
 export function relayedGatewayOf(

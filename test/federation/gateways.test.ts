@@ -571,6 +571,41 @@ describe.runIf(pgDatabase)("a front server over two upstream jobs services", () 
     expect(upstream.job.state).toBe("SUCCEEDED");
     expect(upstream.job.events.edges.map((e) => e.node.data)).toContainEqual({ n: 1 });
     expect(upstream.job.logs.edges.map((e) => e.node.message)).toContain("meshing");
+    // The worker that ran it is named as the front named it to the worker, wherever the front shows
+    // it: the history (forwarded as written, read with a page, read by id) and the job's agentId.
+    const bare = registration.id.slice("@agents/".length);
+    const direct = await graphqlClient(agents.url, ADMIN_KEY).request<{
+      job: {
+        statusHistory: { state: string; agentId: string | null }[];
+        agentId: string | null;
+        raw: { workerId: string | null };
+      };
+    }>(
+      `query($id: ID!) { job(reasonerType: AGENT, jobId: $id) { statusHistory { state agentId } raw ... on AgentJob { agentId } } }`,
+      { id: jobId },
+    );
+    expect(direct.job.statusHistory.map((s) => s.agentId)).toContain(bare);
+    const relayed = (id: string | null) => (id === null ? null : `@agents/${id}`);
+    const named = direct.job.statusHistory.map((s) => ({ state: s.state, agentId: relayed(s.agentId) }));
+    const HISTORY = `statusHistory { state agentId }`;
+    const reads = [
+      `query($id: ID!) { job(reasonerType: AGENT, jobId: $id) { ${HISTORY} } }`,
+      `query($id: ID!) { job(reasonerType: AGENT, jobId: $id) { ${HISTORY} raw ... on AgentJob { agentId } } }`,
+      `query($id: ID!) { jobs(filter: { reasonerType: AGENT, jobId: $id }) { edges { node { ${HISTORY} } } } }`,
+      `query($id: ID!) { jobs(filter: { reasonerType: AGENT, jobId: $id }) { edges { node { ${HISTORY} raw } } } }`,
+    ];
+    for (const read of reads) {
+      const answer = await alice.request<{
+        job?: { statusHistory: unknown; agentId?: string | null; raw?: { workerId: string | null } };
+        jobs?: { edges: { node: { statusHistory: unknown } }[] };
+      }>(read, { id: jobId });
+      const job = answer.job ?? answer.jobs!.edges[0]!.node;
+      expect(job.statusHistory, read).toEqual(named);
+      if (answer.job?.raw) {
+        expect(answer.job.agentId).toBe(relayed(direct.job.agentId));
+        expect(answer.job.raw.workerId).toBe(relayed(direct.job.raw.workerId));
+      }
+    }
     // The file is the job's artifact there, and alice downloads it through the front.
     const { job: seen } = await alice.request<{ job: { artifacts: { name: string; downloadUrl: string }[] } }>(
       `query($id: ID!) { job(reasonerType: AGENT, jobId: $id) { artifacts { name downloadUrl } } }`,

@@ -15,7 +15,7 @@ export class RemoteAgentExtras implements AgentJobExtras {
   }
 
   private job(raw: unknown, viewer: Viewer): JobRecord {
-    return toJobRecord(raw, viewer)!;
+    return toJobRecord(raw, viewer, this.upstream.name)!;
   }
 
   async addComment(jobId: string, content: string, viewer: Viewer): Promise<CommentRecord> {

@@ -150,12 +150,15 @@ function trimmed(selection: string, selected: Set<string> | undefined, key: stri
 export function prefetchParts(
   prefetch: ListPrefetch,
   viewer: Viewer,
+  gateway: string,
 ): { part: Part; store: (p: Prefetched, value: unknown) => void }[] {
   const parts: { part: Part; store: (p: Prefetched, value: unknown) => void }[] = [];
   const selected = prefetch.selected ?? {};
   if (prefetch.statusHistory)
     parts.push({
-      part: listPart("statusHistory", trimmed(R.STATUS_SELECTION, selected.statusHistory, "id"), R.toStatus),
+      part: listPart("statusHistory", trimmed(R.STATUS_SELECTION, selected.statusHistory, "id"), (jobId, s) =>
+        R.toStatus(jobId, s, gateway),
+      ),
       store: (p, v) => (p.statusHistory = v as StatusChangeRecord[]),
     });
   if (prefetch.artifacts) {
@@ -242,7 +245,9 @@ export class RemoteExpansions implements JobExpansions {
     return (ids: readonly string[]) => this.ask<T[]>(listPart(field, selection, toRow, on), ids);
   }
 
-  statusHistory = this.list<StatusChangeRecord>("statusHistory", R.STATUS_SELECTION, R.toStatus);
+  statusHistory = this.list<StatusChangeRecord>("statusHistory", R.STATUS_SELECTION, (jobId, s) =>
+    R.toStatus(jobId, s, this.upstream.name),
+  );
 
   events(ids: readonly string[], w: EventWindow): Promise<JobEventRecord[][]> {
     return this.ask(eventsPart(w), ids);

@@ -215,7 +215,7 @@ export class RemoteJobGateway implements JobGateway {
       viewer,
       idempotent: true,
     });
-    return data.nodes.map((n) => (n?.raw ? toJobRecord(n.raw, viewer) : null));
+    return data.nodes.map((n) => (n?.raw ? this.record(n.raw, viewer) : null));
   }
 
   async loadWith(
@@ -224,7 +224,7 @@ export class RemoteJobGateway implements JobGateway {
     prefetch: ListPrefetch,
   ): Promise<{ job: JobRecord; prefetched: Prefetched } | null> {
     if (!this.serves(viewer)) return null;
-    const parts = prefetchParts(prefetch, viewer);
+    const parts = prefetchParts(prefetch, viewer, this.name);
     const extra = partSelection(parts.map((p) => p.part));
     const data = await this.upstream.request<{ node: Record<string, unknown> | null }>({
       query: `query LoadWith(${["$id: ID!", ...extra.declared].join(", ")}) { node(id: $id) { ... on Job { ${JOB_SELECTION} } ${extra.fragments} } }`,
@@ -257,7 +257,7 @@ export class RemoteJobGateway implements JobGateway {
     const types = this.typesOf(filter);
     const positions: Positions = after ? decodeUpstreamPositions(after, this.reasonerTypes) : {};
     // The expansions the caller selected ride along: one upstream request for the page and them.
-    const parts = prefetch ? prefetchParts(prefetch, viewer) : [];
+    const parts = prefetch ? prefetchParts(prefetch, viewer, this.name) : [];
     const extra = partSelection(parts.map((p) => p.part));
     const node = `${JOB_SELECTION}${parts.length ? ` jobId ${extra.fragments}` : ""}`;
     const fields = types.map(
@@ -510,7 +510,7 @@ export class RemoteJobGateway implements JobGateway {
   }
 
   private record(raw: unknown, viewer: Viewer): JobRecord {
-    const job = toJobRecord(raw, viewer);
+    const job = toJobRecord(raw, viewer, this.name);
     if (!job)
       throw jobsError("UPSTREAM_UNAVAILABLE", `gateway ${this.name} answered a job without its record`, {
         gateway: this.name,

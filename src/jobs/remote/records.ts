@@ -27,13 +27,35 @@ const DATE_FIELDS = ["createdOn", "updatedOn", "startedOn", "finishedOn", "lease
 
 type Json = Record<string, unknown>;
 
-/** The upstream's record, in the front's terms: the front's tenant, Date objects. */
-export function toJobRecord(raw: unknown, viewer: Viewer): JobRecord | null {
+/** A worker id or lease token as the front hands it out for an upstream's. */
+export const relayedHandle = (gateway: string, upstream: string): string => `@${gateway}/${upstream}`;
+
+/** The gateway name and the upstream's own handle of a relayed one; null for the front's own. */
+export function parseRelayedHandle(handle: string): { gateway: string; upstream: string } | null {
+  const slash = handle.indexOf("/");
+  if (!handle.startsWith("@") || slash < 2) return null;
+  return { gateway: handle.slice(1, slash), upstream: handle.slice(slash + 1) };
+}
+
+/** An upstream's worker id as the front names it (as registerWorker answered it there); null stays null. */
+export const workerIdAt = (gateway: string, id: unknown): string | null =>
+  id == null ? null : relayedHandle(gateway, String(id));
+
+/**
+ * The upstream's record, in the front's terms: the front's tenant, Date objects, and the worker that
+ * holds or ran it named `@<gateway>/<id>`, as the front names that upstream's workers.
+ */
+export function toJobRecord(raw: unknown, viewer: Viewer, gateway: string): JobRecord | null {
   if (!raw || typeof raw !== "object") return null;
   const job = { ...(raw as Json) };
   for (const f of DATE_FIELDS) if (typeof job[f] === "string") job[f] = new Date(job[f] as string);
   // The upstream's tenant is the gateway key's; the front's users see it as their own tenant's job.
   job.tenantId = viewer.tenantId;
+  job.workerId = workerIdAt(gateway, job.workerId);
+  if (job.agent && typeof job.agent === "object") {
+    const agent = job.agent as Json;
+    job.agent = { ...agent, agentId: workerIdAt(gateway, agent.agentId) };
+  }
   return job as unknown as JobRecord;
 }
 
@@ -55,14 +77,14 @@ const date = (v: unknown) => new Date(String(v));
 const dateOrNull = (v: unknown) => (v == null ? null : new Date(String(v)));
 
 export const STATUS_SELECTION = "id state nativeState message agentId createdById createdOn";
-export function toStatus(jobId: string, s: Json): StatusChangeRecord {
+export function toStatus(jobId: string, s: Json, gateway: string): StatusChangeRecord {
   return {
     jobId,
     seq: Number(String(s.id).split(":").at(-1)),
     state: s.state as StatusChangeRecord["state"],
     nativeState: String(s.nativeState),
     message: (s.message as string | null) ?? null,
-    agentId: (s.agentId as string | null) ?? null,
+    agentId: workerIdAt(gateway, s.agentId),
     createdById: (s.createdById as string | null) ?? null,
     createdOn: date(s.createdOn),
   };

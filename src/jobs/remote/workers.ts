@@ -4,18 +4,8 @@
 // with the gateway's name, `@<gateway>/<upstream's own>`, so every later call finds its way back
 // without the front storing anything.
 import type { GenerationKind, JobRecord, ReasonerType, Viewer } from "../model.ts";
-import { JOB_SELECTION, toJobRecord } from "./records.ts";
+import { JOB_SELECTION, relayedHandle, toJobRecord } from "./records.ts";
 import type { Upstream } from "./upstream.ts";
-
-/** A worker id or lease token as the front hands it out for an upstream's. */
-export const relayedHandle = (gateway: string, upstream: string): string => `@${gateway}/${upstream}`;
-
-/** The gateway name and the upstream's own handle of a relayed one; null for the front's own. */
-export function parseRelayedHandle(handle: string): { gateway: string; upstream: string } | null {
-  const slash = handle.indexOf("/");
-  if (!handle.startsWith("@") || slash < 2) return null;
-  return { gateway: handle.slice(1, slash), upstream: handle.slice(slash + 1) };
-}
 
 /** A worker as the API shows it (the front's own or an upstream's). */
 export interface WorkerView {
@@ -54,7 +44,7 @@ export class RemoteWorkers {
   }
 
   private job(raw: unknown, viewer: Viewer): JobRecord {
-    return toJobRecord(raw, viewer)!;
+    return toJobRecord(raw, viewer, this.gateway)!;
   }
 
   private lease(l: { token: string; expiresOn: string; job: { raw: unknown } }, viewer: Viewer): RelayedLease {
