@@ -268,15 +268,18 @@ class BatchRun {
     const reason = err instanceof LeaseLostError ? "lease-lost" : abortReasonOf(this.ctx.signal);
     if (reason === null || reason === "shutdown") return;
     let endedElsewhere = false;
+    // What the child records: why it is canceled, not that the batch's creator canceled it.
+    let why = `batch ${this.batchId} was canceled`;
     if (reason === "lease-lost") {
       const batch = await this.childEnd(this.batchId);
       if (!batch || !isTerminal(batch.state)) return; // another executor holds it now
       endedElsewhere = true;
+      why = endedWhy(this.batchId, batch);
     }
     const running = this.current;
     if (running) {
       await this.deps.jobs
-        .cancel({ reasonerType: running.reasonerType, jobId: running.childJobId }, false, this.creator!)
+        .cancel({ reasonerType: running.reasonerType, jobId: running.childJobId }, false, this.creator!, why)
         .catch((e: unknown) =>
           this.ctx
             .log(`could not cancel job ${running.childJobId}: ${String(e)}`, { level: "warn" })
@@ -290,6 +293,13 @@ class BatchRun {
     // Timed out, say: the lease is gone, so the open steps are closed without it.
     if (endedElsewhere) await closeStepsOfEndedBatch(this.deps.db, this.batchId);
   }
+}
+
+/** Why a batch that ended under its executor did: the sweeper's TIMEOUT, a lapsed last lease, ... */
+function endedWhy(batchId: string, end: ChildEnd): string {
+  if (end.errorCode === "TIMEOUT") return `batch ${batchId} timed out`;
+  const code = end.errorCode && end.errorCode !== end.state ? ` (${end.errorCode})` : "";
+  return `batch ${batchId} ended ${end.state}${code}`;
 }
 
 function errorOf(end: ChildEnd): string | null {

@@ -207,6 +207,11 @@ export interface JobExpansions {
 
 export interface CancelOptions {
   allUsers: boolean;
+  /**
+   * Why the server cancels the job on its own ("batch <id> timed out"), recorded in its history and
+   * error instead of the viewer's name; absent for a user's cancel. An upstream records its own.
+   */
+  reason?: string;
 }
 
 export interface FileUpdate {

@@ -307,14 +307,15 @@ export class JobService {
     };
   }
 
-  async cancel(key: JobKey, allUsers: boolean, viewer: Viewer): Promise<JobRecord> {
+  /** `reason`: the server cancels it on its own, as `viewer` (see CancelOptions). */
+  async cancel(key: JobKey, allUsers: boolean, viewer: Viewer, reason?: string): Promise<JobRecord> {
     if (viewer.role === "WORKER") throw jobsError("FORBIDDEN", "worker keys cannot cancel jobs; use failJob");
     if (allUsers) {
       if (key.reasonerType !== "LOGIC")
         throw jobsError("BAD_USER_INPUT", "allUsers is accepted for LOGIC jobs only", { field: "allUsers" });
       if (viewer.role !== "ADMIN") throw jobsError("FORBIDDEN", "allUsers needs an ADMIN key");
     }
-    return this.registry.for(key.reasonerType).cancel(key, { allUsers }, viewer);
+    return this.registry.for(key.reasonerType).cancel(key, { allUsers, reason }, viewer);
   }
 
   /** Blocks until the job is terminal, woken by change notifications (no polling loop). */

@@ -125,13 +125,22 @@ describe.each(backends)("jobs API on $name", (backend) => {
     const member = await memberKey("canceler");
     const logic = await createJob(member, "LOGIC", 1);
     const canceled = await member.request<{
-      cancelJob: { state: string; nativeState: string; abortReason: string | null; statusHistory: { state: string }[] };
+      cancelJob: {
+        state: string;
+        nativeState: string;
+        abortReason: string | null;
+        error: { message: string } | null;
+        statusHistory: { state: string; message: string | null }[];
+      };
     }>(
-      `mutation($id: ID!) { cancelJob(reasonerType: LOGIC, jobId: $id) { state nativeState ... on Transaction { abortReason } statusHistory { state } } }`,
+      `mutation($id: ID!) { cancelJob(reasonerType: LOGIC, jobId: $id) { state nativeState error { message } ... on Transaction { abortReason } statusHistory { state message } } }`,
       { id: logic.jobId },
     );
     expect(canceled.cancelJob).toMatchObject({ state: "CANCELED", nativeState: "ABORTED", abortReason: "canceled" });
     expect(canceled.cancelJob.statusHistory.map((s) => s.state)).toEqual(["CREATED", "QUEUED", "CANCELED"]);
+    // A user's own cancel names them (a batch's cancel of its child says why instead: batch.test.ts).
+    expect(canceled.cancelJob.error?.message).toBe("canceled by canceler");
+    expect(canceled.cancelJob.statusHistory.at(-1)?.message).toBe("canceled before it started");
     // Again: harmless, still canceled.
     const again = await member.request<{ cancelJob: { state: string } }>(
       `mutation($id: ID!) { cancelJob(reasonerType: LOGIC, jobId: $id) { state } }`,

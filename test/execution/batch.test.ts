@@ -69,6 +69,13 @@ const mockStep = (name: string, rows: number) => ({
     },
   },
 });
+const CHILD_FIELDS = `state error { code message } statusHistory { state message }`;
+interface ChildView {
+  state: string;
+  error: { code: string; message: string } | null;
+  statusHistory: { state: string; message: string | null }[];
+}
+
 const NO_SUCH_ARTIFACT = "0190f5a4-0000-7000-8000-00000000dead";
 
 /** A PRESCRIPTIVE payload: no built-in executor runs it, so a step running it waits for an external worker. */
@@ -285,11 +292,16 @@ describe.each(backends.map((b) => [b.name, b] as const))("batch pipelines on %s"
     expect(batch.state).toBe("CANCELED");
     expect(terminalEntries(batch.statusHistory)).toBe(1);
     expect(batch.steps.map((s) => s.state)).toEqual(["CANCELED", "CANCELED"]);
-    const child = await admin.request<{ job: { state: string } }>(
-      `query($id: ID!) { job(reasonerType: PRESCRIPTIVE, jobId: $id) { state } }`,
+    const child = await admin.request<{ job: ChildView }>(
+      `query($id: ID!) { job(reasonerType: PRESCRIPTIVE, jobId: $id) { ${CHILD_FIELDS} } }`,
       { id: childId },
     );
-    expect(child.job.state).toBe("CANCELED");
+    // The child says why it was canceled, not that the batch's creator canceled it.
+    expect(child.job).toMatchObject({
+      state: "CANCELED",
+      error: { code: "CANCELED", message: `canceled: batch ${batchId} was canceled` },
+    });
+    expect(child.job.statusHistory.at(-1)?.message).toBe(`canceled before it started: batch ${batchId} was canceled`);
   });
 
   it("closes the open steps of a batch that times out, and cancels its running child", async () => {
@@ -315,11 +327,58 @@ describe.each(backends.map((b) => [b.name, b] as const))("batch pipelines on %s"
     expect(closed).toEqual(["CANCELED", "CANCELED"]);
     const batch = await waitForBatch(admin, batchId);
     expect(batch).toMatchObject({ state: "FAILED", error: { code: "TIMEOUT" } });
-    const child = await admin.request<{ waitForJob: { state: string } }>(
-      `query($id: ID!) { waitForJob(reasonerType: PRESCRIPTIVE, jobId: $id, timeoutS: 30) { state } }`,
+    const child = await admin.request<{ waitForJob: ChildView }>(
+      `query($id: ID!) { waitForJob(reasonerType: PRESCRIPTIVE, jobId: $id, timeoutS: 30) { ${CHILD_FIELDS} } }`,
       { id: childId },
     );
-    expect(child.waitForJob.state).toBe("CANCELED");
+    expect(child.waitForJob).toMatchObject({
+      state: "CANCELED",
+      error: { code: "CANCELED", message: `canceled: batch ${batchId} timed out` },
+    });
+    expect(child.waitForJob.statusHistory.at(-1)?.message).toBe(
+      `canceled before it started: batch ${batchId} timed out`,
+    );
+  });
+
+  it("asks the running child of a batch that times out to stop, saying why", async () => {
+    const admin = await tenant();
+    const batchId = await runBatch(admin, {
+      name: "too-slow-running",
+      timeoutMins: 1,
+      steps: [{ name: "solve", run: { reasonerType: "PRESCRIPTIVE", payload: LP } }],
+    });
+    const childId = await childOf(batchId, 0);
+    // An external worker holds the child, so the batch's cancel is a request the worker hears.
+    const workerId = (
+      await admin.request<{ registerWorker: { id: string } }>(
+        `mutation { registerWorker(input: { name: "slow-solver", reasonerTypes: [PRESCRIPTIVE] }) { id } }`,
+      )
+    ).registerWorker.id;
+    const claim = await admin.request<{ claimJob: { token?: string; job?: { jobId: string } } }>(
+      `mutation($w: ID!) { claimJob(workerId: $w) { ... on Lease { token job { jobId } } } }`,
+      { w: workerId },
+    );
+    expect(claim.claimJob.job?.jobId).toBe(childId);
+    await db().query(`update "jobs" set "createdOn" = now() - interval '2 minutes' where "id" = $1::uuid`, [batchId]);
+    await sweep(db());
+    const requested = await t.server.services.changes.waitUntil(childId, 30_000, async () => {
+      const rows = await db().query<{ message: string | null }>(
+        `select "message" from "job_status_changes" where "jobId" = $1::uuid and "state" = 'CANCELING'`,
+        [childId],
+      );
+      return rows[0];
+    });
+    expect(requested.message).toBe(`cancel requested: batch ${batchId} timed out`);
+    const beat = await admin.request<{ heartbeat: { cancelRequested: boolean } }>(
+      `mutation($t: String!) { heartbeat(leaseToken: $t) { cancelRequested } }`,
+      { t: claim.claimJob.token },
+    );
+    expect(beat.heartbeat.cancelRequested).toBe(true);
+    const stopped = await admin.request<{ completeJob: { state: string } }>(
+      `mutation($t: String!) { completeJob(leaseToken: $t) { state } }`,
+      { t: claim.claimJob.token },
+    );
+    expect(stopped.completeJob.state).toBe("CANCELED");
   });
 
   it("resumes a batch whose lease was lost: the step's existing child is awaited, not made again", async () => {

@@ -121,9 +121,12 @@ export class LocalJobGateway implements JobGateway {
           reasonerType: job.reasonerType,
           from: waiting,
           to: "CANCELED",
-          message: "canceled before it started",
+          message: options.reason ? `canceled before it started: ${options.reason}` : "canceled before it started",
           by: viewer.userId,
-          set: { errorCode: "CANCELED", errorMessage: `canceled by ${viewer.userId}` },
+          set: {
+            errorCode: "CANCELED",
+            errorMessage: options.reason ? `canceled: ${options.reason}` : `canceled by ${viewer.userId}`,
+          },
         });
         if (done) {
           if (job.reasonerType === "LOGIC") {
@@ -141,7 +144,7 @@ export class LocalJobGateway implements JobGateway {
         reasonerType: job.reasonerType,
         from: ["CREATED", "QUEUED", "PENDING", "CLAIMED", "VALIDATING", "RUNNING", "UPLOADING", "UNKNOWN"],
         to: "CANCELING",
-        message: "cancel requested",
+        message: options.reason ? `cancel requested: ${options.reason}` : "cancel requested",
         by: viewer.userId,
         set: { cancelRequested: true },
       });
