@@ -792,6 +792,60 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     expect((await worker.request<any>(COMPLETE, { t: l.token })).completeJob.state).toBe("SUCCEEDED");
   });
 
+  it("fills Transaction.timings when a transaction ends: completed, failed, canceled before it started", async () => {
+    const { admin, worker } = await tenant();
+    const workerId = await register(worker, { reasonerTypes: ["LOGIC"] });
+    type Timings = { queuedMs: number; runMs: number | null; totalMs: number };
+    const TIMED = `jobId createdOn startedOn finishedOn ... on Transaction { timings }`;
+    type Timed = { createdOn: string; startedOn: string | null; finishedOn: string; timings: Timings };
+    const read = async (jobId: string) =>
+      (
+        await admin.request<{ job: Timed }>(`query($id: ID!) { job(reasonerType: LOGIC, jobId: $id) { ${TIMED} } }`, {
+          id: jobId,
+        })
+      ).job;
+    /** The timings are the job's own moments (stored to the microsecond, shown to the millisecond). */
+    const expectTimings = (job: Timed) => {
+      const at = (d: string) => Date.parse(d);
+      const { queuedMs, runMs, totalMs } = job.timings;
+      for (const v of [queuedMs, runMs ?? 0, totalMs]) expect(Number.isInteger(v) && v >= 0).toBe(true);
+      expect(Math.abs(totalMs - (at(job.finishedOn) - at(job.createdOn)))).toBeLessThanOrEqual(1);
+      if (job.startedOn === null) {
+        expect(runMs).toBeNull();
+        expect(queuedMs).toBe(totalMs);
+      } else {
+        expect(Math.abs(queuedMs - (at(job.startedOn) - at(job.createdOn)))).toBeLessThanOrEqual(1);
+        expect(Math.abs(runMs! - (at(job.finishedOn) - at(job.startedOn)))).toBeLessThanOrEqual(1);
+      }
+    };
+
+    // Running, nothing yet; completed: the completion's own answer carries them.
+    const done = (await createJob(admin, "LOGIC")).jobId;
+    const l = await lease(worker, workerId);
+    expect(l.job.jobId).toBe(done);
+    expect((await read(done)).timings).toBeNull();
+    const completed = await worker.request<{ completeJob: Timed }>(
+      `mutation($t: String!) { completeJob(leaseToken: $t) { ${TIMED} } }`,
+      { t: l.token },
+    );
+    expectTimings(completed.completeJob);
+    expect(await read(done)).toEqual(completed.completeJob);
+
+    const failed = (await createJob(admin, "LOGIC")).jobId;
+    const f = await lease(worker, workerId);
+    expect(f.job.jobId).toBe(failed);
+    await worker.request(FAIL, { t: f.token, c: "ENGINE", m: "engine gone", r: false });
+    expectTimings(await read(failed));
+
+    const canceled = (await createJob(admin, "LOGIC")).jobId;
+    await admin.request(`mutation($id: ID!) { cancelJob(reasonerType: LOGIC, jobId: $id) { state } }`, {
+      id: canceled,
+    });
+    const never = await read(canceled);
+    expect(never.startedOn).toBeNull();
+    expectTimings(never);
+  });
+
   it("the sweeper fails expired leases on the last attempt, cancels expired CANCELING ones, and times jobs out", async () => {
     const { admin, worker } = await tenant();
     const workerId = await register(worker, { reasonerTypes: ["BATCH", "PREDICTIVE", "AGENT"] });
