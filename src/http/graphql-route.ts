@@ -10,7 +10,7 @@ import express, { type Request, type Response } from "express";
 import type { GraphQLSchema } from "graphql";
 import type { Logger } from "../logger.ts";
 import { activeTracer, contextOfTraceParent, inSpan } from "../observability/tracing.ts";
-import { EXECUTED, type Execute } from "../schema/compiled-execution.ts";
+import { EXECUTED, type Execute, type Executed } from "../schema/compiled-execution.ts";
 import type { Context } from "../schema/context.ts";
 import { answerBytes } from "../schema/pass-through.ts";
 import type { KnownOperation, KnownOperations } from "./known-operations.ts";
@@ -140,8 +140,8 @@ export function graphqlRoute({ apollo, logger, maxBatch, contextOf, shortcut }: 
       // Thrown (the database away before any resolver ran, say) or answered with errors: Apollo's
       // executor hands each its outcome as it is, known by its variables (an empty object for an
       // operation sent without: read as none everywhere).
-      (ctx as Context & { [EXECUTED]?: Map<unknown, unknown> })[EXECUTED] = new Map(
-        pieces.map((piece, i) => [(piece.variables ??= {}), executions[i]]),
+      (ctx as Context & { [EXECUTED]?: Map<unknown, Executed> })[EXECUTED] = new Map(
+        pieces.map((piece, i) => [(piece.variables ??= {}), { result: executions[i]!, context: contexts[i]! }]),
       );
       return byApollo();
     }

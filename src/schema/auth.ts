@@ -64,6 +64,7 @@ builder.mutationFields((t) => ({
   createTenant: t.field({
     type: TenantRef,
     args: { name: t.arg.string({ required: true }) },
+    auditTarget: (tenant) => tenant.id,
     resolve: (_root, args, ctx) => ctx.services.auth.createTenant(args.name, ctx.viewer),
   }),
   createApiKey: t.field({
@@ -75,6 +76,7 @@ builder.mutationFields((t) => ({
       role: t.arg({ type: RoleEnum, required: false, defaultValue: "MEMBER" }),
       tenantId: t.arg.id({ required: false }),
     },
+    auditTarget: ({ apiKey }) => apiKey.id,
     resolve: (_root, args, ctx) =>
       ctx.services.auth.createApiKey(
         {

@@ -4,6 +4,7 @@ import SchemaBuilder from "@pothos/core";
 import DirectivePlugin from "@pothos/plugin-directives";
 import RelayPlugin from "@pothos/plugin-relay";
 import SyncResolversPlugin from "./sync-resolvers-plugin.ts";
+import AuditTargetsPlugin from "./audit-target-plugin.ts";
 import { DateTimeResolver, JSONResolver } from "graphql-scalars";
 import { GraphQLScalarType, Kind, type ValueNode } from "graphql";
 import type { Maybe } from "graphql/jsutils/Maybe.js";
@@ -25,7 +26,7 @@ export const builder = new SchemaBuilder<{
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
 }>({
-  plugins: [SyncResolversPlugin, RelayPlugin, DirectivePlugin],
+  plugins: [SyncResolversPlugin, AuditTargetsPlugin, RelayPlugin, DirectivePlugin],
   defaultFieldNullability: false,
   relay: {
     clientMutationId: "omit",

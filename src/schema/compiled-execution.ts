@@ -36,9 +36,15 @@ export type Execute = (args: ExecutionArgs) => Promise<ExecutionResult>;
  */
 export const EXECUTED = Symbol("executed");
 
+/** An operation the HTTP route executed: its outcome, and the context it ran on. */
+export interface Executed {
+  result: ExecutionResult | Promise<ExecutionResult>;
+  context: object;
+}
+
 /** What a context may carry that execution reads. */
 interface ExecutionContextValue {
-  [EXECUTED]?: Map<unknown, ExecutionResult | Promise<ExecutionResult>>;
+  [EXECUTED]?: Map<unknown, Executed>;
   /** The request's OpenTelemetry context (tracing.ts): execution runs inside it. */
   trace?: OtelContext;
   /** Errors of a partial answer (an unavailable upstream in a merged list), added to the result's. */
@@ -190,7 +196,12 @@ export function compiledGateway(schema: GraphQLSchema, execute: Execute): Gatewa
         // when there is none to run), so graphql-js can say why there is none.
         executor: (rc) => {
           const executed = (rc.context as ExecutionContextValue)[EXECUTED]?.get(rc.request.variables);
-          if (executed) return Promise.resolve(executed);
+          if (executed) {
+            // What execution wrote on the context it ran on (the audit's targets) is the
+            // operation's, so Apollo's copy, which its plugins read, gets it too.
+            Object.assign(rc.context, executed.context);
+            return Promise.resolve(executed.result);
+          }
           return execute({
             schema,
             document: rc.document,

@@ -17,7 +17,7 @@ import type { Logger } from "../logger.ts";
 import type { AccessRecord } from "../observability/access-log.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import type { ScheduleService } from "../schedules/service.ts";
-import type { AuditLog } from "../security/audit.ts";
+import type { AuditLog, ResultTarget } from "../security/audit.ts";
 import type { KeyRateLimiter } from "../security/rate-limit.ts";
 import type { BlobStore } from "../storage/blob-store.ts";
 import type { WorkerProtocol } from "../workers/protocol/service.ts";
@@ -67,4 +67,6 @@ export interface Context {
   trace?: OtelContext;
   /** The HTTP request's access-log record (absent on WebSocket operations). */
   access?: AccessRecord;
+  /** What the operation's mutation fields' results name for the audit log, by response key (audit-target-plugin.ts). */
+  auditTargets?: Map<string, ResultTarget>;
 }

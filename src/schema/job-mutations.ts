@@ -49,6 +49,7 @@ builder.mutationFields((t) => ({
     type: [CreateJobResultRef],
     description: "Up to 1,000 jobs in one call; one result per input, in order, each its job or its error.",
     args: { inputs: t.arg({ type: [CreateJobInput], required: true }) },
+    auditTarget: (results) => results.flatMap((r) => (r.job ? [r.job.id] : [])),
     resolve: async (_root, { inputs }, ctx) =>
       (
         await ctx.services.jobs.createMany(
@@ -60,6 +61,7 @@ builder.mutationFields((t) => ({
   createJob: t.field({
     type: CreateJobPayloadRef,
     args: { input: t.arg({ type: CreateJobInput, required: true }) },
+    auditTarget: (made) => made.job.id,
     resolve: async (_root, { input }, ctx) =>
       createdPayload(
         await ctx.services.jobs.create(
@@ -76,6 +78,7 @@ builder.mutationFields((t) => ({
       input: t.arg({ type: CreateJobInput, required: true }),
       timeoutS: t.arg.float({ required: false, defaultValue: 900 }),
     },
+    auditTarget: (job) => job.id,
     resolve: async (_root, { input, timeoutS }, ctx) => {
       const job = await ctx.services.jobs.create(
         newJobFromRequest({ ...input, payload: input.payload }),

@@ -96,6 +96,7 @@ builder.mutationFields((t) => ({
   createSchedule: t.field({
     type: ScheduleRef,
     args: { input: t.arg({ type: CreateScheduleInput, required: true }) },
+    auditTarget: (schedule) => schedule.id,
     resolve: (_root, { input }, ctx) => ctx.services.schedules.create(input, ctx.viewer),
   }),
   pauseSchedule: t.field({

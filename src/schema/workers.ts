@@ -140,6 +140,7 @@ builder.mutationFields((t) => ({
   registerWorker: t.field({
     type: WorkerRef,
     args: { input: t.arg({ type: RegisterWorkerInput, required: true }) },
+    auditTarget: (worker) => worker.id,
     resolve: (_root, { input }, ctx) => {
       const relay = relayForTypes(ctx.services.registry, input.reasonerTypes);
       if (relay) {
@@ -159,6 +160,8 @@ builder.mutationFields((t) => ({
       workerId: t.arg.id({ required: true }),
       leaseSeconds: t.arg.int({ required: false, defaultValue: DEFAULT_LEASE_SECONDS }),
     },
+    // The claimed job (the lease's token is never written); none when no job was waiting.
+    auditTarget: (claim) => ("token" in claim ? claim.job.id : null),
     resolve: async (_root, args, ctx) => {
       const relay = relayed(ctx, String(args.workerId));
       if (relay) {
@@ -177,6 +180,7 @@ builder.mutationFields((t) => ({
       leaseSeconds: t.arg.int({ required: false, defaultValue: DEFAULT_LEASE_SECONDS }),
       limit: t.arg.int({ required: true }),
     },
+    auditTarget: (leases) => leases.map((l) => l.job.id),
     resolve: async (_root, args, ctx) => {
       const relay = relayed(ctx, String(args.workerId));
       if (relay) return relay.workers.claim(relay.handle, args.leaseSeconds, args.limit, ctx.viewer);

@@ -10,6 +10,12 @@ import type { Role, Viewer } from "../jobs/model.ts";
 const TARGET_ARGS = ["jobId", "id", "workerId", "tenantId", "userId", "name"];
 const MAX_TARGET_LENGTH = 255;
 
+/**
+ * What a mutation's result names (a field's `auditTarget`, audit-target-plugin.ts): the id of what it
+ * made or took, or a bulk operation's ids; null: nothing (a claim that found no job).
+ */
+export type ResultTarget = string | readonly string[] | null;
+
 export interface AuditEntry {
   tenantId: string | null;
   /** For people reading the table: "userId (key id)". */
@@ -172,6 +178,28 @@ export class AuditLog {
   }
 }
 
+/**
+ * Ids joined by commas; those past the cap are counted instead (`a,b,c +997 more`), so a bulk
+ * operation's row stays one readable row.
+ */
+function listTarget(ids: readonly string[]): string | null {
+  const all = ids.join(",");
+  if (all.length <= MAX_TARGET_LENGTH) return all || null;
+  let shown = "";
+  for (const [n, id] of ids.entries()) {
+    const next = n === 0 ? id : `${shown},${id}`;
+    if (next.length + ` +${ids.length - n - 1} more`.length > MAX_TARGET_LENGTH)
+      return shown ? `${shown} +${ids.length - n} more` : all.slice(0, MAX_TARGET_LENGTH);
+    shown = next;
+  }
+  return shown;
+}
+
+function resultText(made: ResultTarget): string | null {
+  if (made === null || typeof made === "string") return made?.slice(0, MAX_TARGET_LENGTH) || null;
+  return listTarget(made);
+}
+
 function literal(node: ValueNode, variables: Record<string, unknown>): string | null {
   switch (node.kind) {
     case Kind.VARIABLE: {
@@ -227,11 +255,15 @@ export function auditActor(viewer: Viewer): Pick<AuditEntry, "tenantId" | "actor
   };
 }
 
-/** Audit entries for an executed mutation: one per root field, outcome "ok" or the error's code. */
+/**
+ * Audit entries for an executed mutation: one per root field, outcome "ok" or the error's code. The
+ * target is what the field's result names when it recorded one (`auditTargets`, by response key),
+ * else what its arguments name.
+ */
 export function mutationAuditEntries(
   operation: OperationDefinitionNode,
   variables: Record<string, unknown>,
-  ctx: { viewer: Viewer; requestId: string },
+  ctx: { viewer: Viewer; requestId: string; auditTargets?: ReadonlyMap<string, ResultTarget> },
   errors: readonly { path?: readonly (string | number)[]; extensions?: Record<string, unknown> }[],
 ): AuditEntry[] {
   const entries: AuditEntry[] = [];
@@ -241,10 +273,11 @@ export function mutationAuditEntries(
     const error =
       errors.find((e) => e.path?.[0] === responseKey) ??
       (errors.length && !errors.some((e) => e.path) ? errors[0] : undefined);
+    const made = ctx.auditTargets?.get(responseKey);
     entries.push({
       ...auditActor(ctx.viewer),
       operation: selection.name.value,
-      target: targetOf(selection, variables),
+      target: made === undefined ? targetOf(selection, variables) : resultText(made),
       outcome: error ? String(error.extensions?.code ?? "ERROR") : AUDIT_OK,
       requestId: ctx.requestId,
     });

@@ -243,11 +243,11 @@ describe.each(backends)("schedules on $name", (backend) => {
       outcome: string;
       actor: string;
     }>(
-      `select "operation", "target", "outcome", "actor" from "audit_log" where "tenantId" = $1::uuid and "operation" like '%Schedule' and ("target" = $2 or "target" = 'audited') order by "id"`,
+      `select "operation", "target", "outcome", "actor" from "audit_log" where "tenantId" = $1::uuid and "operation" like '%Schedule' and "target" = $2 order by "id"`,
       [tenant.tenantId, s.id],
     );
     expect(rows.map((r) => [r.operation, r.target, r.outcome])).toEqual([
-      ["createSchedule", "audited", "OK"],
+      ["createSchedule", s.id, "OK"],
       ["pauseSchedule", s.id, "OK"],
       ["resumeSchedule", s.id, "OK"],
       ["deleteSchedule", s.id, "OK"],

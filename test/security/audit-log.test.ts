@@ -1,11 +1,12 @@
 // The audit log nobody can erase, and admins read, on PGlite and PostgreSQL: what a caller sends
 // (NUL, lone surrogates, huge strings) is made storable before it is written, a batch that still fails
 // is written entry by entry, and `auditLog(filter, first, after)` gives a tenant's admins its
-// entries newest first: revocations, cancels (over HTTP and WebSocket) and downloads included.
+// entries newest first: revocations, cancels (over HTTP and WebSocket) and downloads included. Each
+// entry's target is the id of what a create made or a claim took.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { storableText } from "../../src/security/audit.ts";
 import { backends } from "../helpers/backends.ts";
-import { createJob } from "../helpers/fixtures.ts";
+import { createJob, createJobInput } from "../helpers/fixtures.ts";
 import { startTestServer, type GraphQLClient, type TestServer } from "../helpers/server.ts";
 import { newTenant } from "../http/tenant.ts";
 import { liveClient } from "../live/ws-client.ts";
@@ -231,5 +232,144 @@ describe.each(backends)("audit log on $name", (backend) => {
       const bad = await tn.admin.raw(AUDIT_LOG, { after });
       expect(bad.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "after" });
     }
+  });
+
+  /** The targets of a tenant's `operation` entries, oldest first. */
+  async function targetsOf(admin: GraphQLClient, operation: string): Promise<(string | null)[]> {
+    return (await readAll(admin, { operation }, 50)).map((e) => e.target).reverse();
+  }
+
+  const CREATE_JOBS = `mutation($i: [CreateJobInput!]!) { createJobs(inputs: $i) { job { jobId } error { code } } }`;
+  const PAYLOAD_JOB = "job { jobId }";
+
+  it("names what a create made (a job, a batch of jobs, a rerun, a schedule, a worker, a tenant, a key), not its name", async () => {
+    const tn = await newTenant(t);
+    const job = await createJob(tn.member, "PREDICTIVE", 1);
+
+    // Bulk: the ids of the jobs made, in order; past the cap, the rest counted.
+    const ten = await tn.member.request<{ createJobs: { job: { jobId: string } }[] }>(CREATE_JOBS, {
+      i: Array.from({ length: 10 }, (_, n) => createJobInput("PREDICTIVE", 10 + n)),
+    });
+    const tenIds = ten.createJobs.map((r) => r.job.jobId);
+    const some = await tn.member.request<{ createJobs: { job: { jobId: string } | null; error: unknown }[] }>(
+      CREATE_JOBS,
+      {
+        i: [
+          createJobInput("PREDICTIVE", 30),
+          createJobInput("PREDICTIVE", 31, { timeoutMins: -5 }),
+          createJobInput("PREDICTIVE", 32),
+        ],
+      },
+    );
+    expect(some.createJobs[1]!.job).toBeNull();
+    const made = some.createJobs.flatMap((r) => (r.job ? [r.job.jobId] : []));
+
+    const agent = await tn.member.request<{ addAgentJob: { job: { jobId: string } } }>(
+      `mutation { addAgentJob(input: { functionName: "mesh", displayName: "agent-name" }) { ${PAYLOAD_JOB} } }`,
+    );
+    const batch = await tn.member.request<{ runBatchJob: { job: { jobId: string } } }>(
+      `mutation($i: RunBatchJobInput!) { runBatchJob(input: $i) { ${PAYLOAD_JOB} } }`,
+      { i: { name: "batch-name", steps: [{ name: "one", run: { reasonerType: "PREDICTIVE", payload: {} } }] } },
+    );
+    const ready = await tn.member.request<{ createJobReady: { jobId: string; state: string } }>(
+      `mutation($i: CreateJobInput!) { createJobReady(input: $i, timeoutS: 120) { jobId state } }`,
+      {
+        i: {
+          reasonerType: "GENERATION",
+          reasonerName: "default",
+          payload: { kind: "MOCK", rows: 5, seed: 2 },
+          name: "ready-name",
+        },
+      },
+    );
+    expect(ready.createJobReady.state).toBe("SUCCEEDED");
+    const generation = await tn.member.request<{ createGenerationJob: { job: { jobId: string } } }>(
+      `mutation { createGenerationJob(input: { kind: MOCK, rows: 5, seed: 3, name: "gen-name" }) { ${PAYLOAD_JOB} } }`,
+    );
+    const rerun = await tn.member.request<{ rerunJob: { job: { jobId: string } } }>(
+      `mutation($j: ID!) { rerunJob(jobId: $j) { ${PAYLOAD_JOB} } }`,
+      { j: ready.createJobReady.jobId },
+    );
+    expect(rerun.rerunJob.job.jobId).not.toBe(ready.createJobReady.jobId);
+    const schedule = await tn.member.request<{ createSchedule: { id: string } }>(
+      `mutation($i: CreateScheduleInput!) { createSchedule(input: $i) { id } }`,
+      { i: { name: "schedule-name", cron: "0 3 * * *", job: { reasonerType: "PREDICTIVE", payload: {} } } },
+    );
+    const worker = await tn.worker.request<{ registerWorker: { id: string } }>(
+      `mutation { registerWorker(input: { name: "worker-name", reasonerTypes: [PREDICTIVE] }) { id } }`,
+    );
+    // Selecting only the secret: the row still names the key, never the secret.
+    const key = await tn.admin.request<{ createApiKey: { secret: string } }>(
+      `mutation { createApiKey(userId: "someone") { secret } }`,
+    );
+    const [newKey] = await t.server.services.db.query<{ id: string }>(
+      `select "id"::text as "id" from "api_keys" where "userId" = 'someone' and "tenantId" = $1::uuid`,
+      [tn.tenantId],
+    );
+
+    expect(await targetsOf(tn.admin, "createJob")).toEqual([job.jobId]);
+    expect(await targetsOf(tn.admin, "createJobs")).toEqual([
+      `${tenIds.slice(0, 6).join(",")} +4 more`,
+      made.join(","),
+    ]);
+    expect(await targetsOf(tn.admin, "addAgentJob")).toEqual([agent.addAgentJob.job.jobId]);
+    expect(await targetsOf(tn.admin, "runBatchJob")).toEqual([batch.runBatchJob.job.jobId]);
+    expect(await targetsOf(tn.admin, "createJobReady")).toEqual([ready.createJobReady.jobId]);
+    expect(await targetsOf(tn.admin, "createGenerationJob")).toEqual([generation.createGenerationJob.job.jobId]);
+    expect(await targetsOf(tn.admin, "rerunJob")).toEqual([rerun.rerunJob.job.jobId]);
+    expect(await targetsOf(tn.admin, "createSchedule")).toEqual([schedule.createSchedule.id]);
+    expect(await targetsOf(tn.admin, "registerWorker")).toEqual([worker.registerWorker.id]);
+    const keyRows = (await readAll(tn.admin, { operation: "createApiKey", actorId: "boss" }, 50)).map((e) => e.target);
+    expect(keyRows).toEqual([newKey!.id]);
+    expect(keyRows).not.toContain(key.createApiKey.secret);
+    // The tenant's creation, in the log of the first tenant, whose admin made it.
+    const [first] = await t.server.services.db.query<{ target: string }>(
+      `select "target" from "audit_log" where "operation" = 'createTenant' and "target" = $1`,
+      [tn.tenantId],
+    );
+    expect(first?.target).toBe(tn.tenantId);
+  });
+
+  it("names what a result holds also when the answer has errors: another field failed, or another operation of the batch", async () => {
+    const tn = await newTenant(t);
+    // The cancel's error nulls the whole answer, yet the job was made: its row names it.
+    const mixed = await tn.member.raw(
+      `mutation($i: CreateJobInput!) { a: createJob(input: $i) { ${PAYLOAD_JOB} } b: cancelJob(reasonerType: AGENT, jobId: "none") { state } }`,
+      { i: createJobInput("PREDICTIVE", 1) },
+    );
+    expect(mixed.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+    const [mixedJob] = await t.server.services.db.query<{ id: string }>(
+      `select "id"::text as "id" from "jobs" where "tenantId" = $1::uuid and "name" = 'predictive-1'`,
+      [tn.tenantId],
+    );
+    // A claim beside a completion that fails on its own: the claim's row names the job it took.
+    const workerId = (
+      await tn.worker.request<{ registerWorker: { id: string } }>(
+        `mutation { registerWorker(input: { name: "w", reasonerTypes: [PREDICTIVE] }) { id } }`,
+      )
+    ).registerWorker.id;
+    const claimed = await tn.worker.raw<{ a: { job: { jobId: string } }[]; b: unknown[] }>(
+      `mutation($w: ID!) { a: claimJobs(workerId: $w, limit: 1) { job { jobId } } b: completeJobs(completions: [{ leaseToken: "bad" }]) { state } }`,
+      { w: workerId },
+    );
+    expect(claimed.errors?.[0]?.extensions?.code).toBe("LEASE_LOST");
+    // A batch: the failing operation's row names what it was sent (its name), the other the job it made.
+    const create = `mutation($i: CreateJobInput!) { createJob(input: $i) { ${PAYLOAD_JOB} } }`;
+    const response = await fetch(`${t.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${tn.member.key}` },
+      body: JSON.stringify([
+        { query: create, variables: { i: createJobInput("PREDICTIVE", 2) } },
+        { query: create, variables: { i: createJobInput("PREDICTIVE", 3, { timeoutMins: -5 }) } },
+      ]),
+    });
+    const batch = (await response.json()) as { data?: { createJob: { job: { jobId: string } } }; errors?: unknown[] }[];
+    expect(batch[1]!.errors).toBeDefined();
+
+    expect(await targetsOf(tn.admin, "createJob")).toEqual(
+      expect.arrayContaining([mixedJob!.id, batch[0]!.data!.createJob.job.jobId, "predictive-3"]),
+    );
+    expect(await targetsOf(tn.admin, "claimJobs")).toEqual([claimed.data!.a[0]!.job.jobId]);
+    expect(await targetsOf(tn.admin, "completeJobs")).toEqual([null]);
   });
 });

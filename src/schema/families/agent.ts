@@ -183,6 +183,7 @@ builder.mutationFields((t) => ({
   addAgentJob: t.field({
     type: CreateJobPayloadRef,
     args: { input: t.arg({ type: AddAgentJobInput, required: true }) },
+    auditTarget: (made) => made.job.id,
     resolve: async (_root, { input }, ctx) =>
       createdPayload(await ctx.services.jobs.create(agentJob(input), { addAgentJob: input }, ctx.viewer)),
   }),

@@ -56,6 +56,7 @@ builder.mutationField("runBatchJob", (t) =>
   t.field({
     type: CreateJobPayloadRef,
     args: { input: t.arg({ type: RunBatchJobInput, required: true }) },
+    auditTarget: (made) => made.job.id,
     resolve: async (_root, { input }, ctx) =>
       createdPayload(
         await ctx.services.jobs.create(batchJob(input, "input", checkBatchStepRun), { runBatchJob: input }, ctx.viewer),

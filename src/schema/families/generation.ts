@@ -163,6 +163,7 @@ builder.mutationFields((t) => ({
   createGenerationJob: t.field({
     type: CreateJobPayloadRef,
     args: { input: t.arg({ type: CreateGenerationJobInput, required: true }) },
+    auditTarget: (made) => made.job.id,
     resolve: async (_root, { input }, ctx) =>
       createdPayload(await ctx.services.jobs.create(generationJob(input), { createGenerationJob: input }, ctx.viewer)),
   }),
@@ -170,6 +171,8 @@ builder.mutationFields((t) => ({
     type: CreateJobPayloadRef,
     description: "Same contract, same seed: byte-identical output.",
     args: { jobId: t.arg.id({ required: true }) },
+    // The new job (it names the original as what it reruns); a refused rerun names the original.
+    auditTarget: (made) => made.job.id,
     resolve: async (_root, args, ctx) => {
       const jobId = String(args.jobId);
       const original = await ctx.services.jobs.requireFamily(jobId, "GENERATION", "rerunJob", ctx.viewer);
