@@ -1,10 +1,12 @@
 // The audit log: one row per mutation field a client calls (who, what, on which target, outcome).
 // Lease tokens, secrets and payloads are never written; only the ids an operation names.
-import { Kind, type OperationDefinitionNode, type ValueNode } from "graphql";
+import { Kind, type OperationDefinitionNode, type ValueNode, valueFromASTUntyped } from "graphql";
 import { WriteCoalescer } from "@jobs-api/client/node";
 import type { Database } from "../db/database.ts";
 import type { Logger } from "../logger.ts";
 import type { Role, Viewer } from "../jobs/model.ts";
+import { parseRelayedHandle } from "../jobs/remote/workers.ts";
+import { leaseJobIdOf } from "../workers/protocol/lease.ts";
 
 /** Arguments that name what a mutation acts on. */
 const TARGET_ARGS = ["jobId", "id", "workerId", "tenantId", "userId", "name"];
@@ -200,6 +202,33 @@ function resultText(made: ResultTarget): string | null {
   return listTarget(made);
 }
 
+/** The job a lease token (ours, or one relayed from an upstream) stands for; never the token itself. */
+function leaseJob(token: string): string | null {
+  return leaseJobIdOf(parseRelayedHandle(token)?.upstream ?? token);
+}
+
+/** The worker protocol's calls carry lease tokens: their target is the job each stands for. Undefined: no token argument. */
+function leaseTarget(
+  field: { arguments?: readonly { name: { value: string }; value: ValueNode }[] },
+  variables: Record<string, unknown>,
+): string | null | undefined {
+  const token = field.arguments?.find((a) => a.name.value === "leaseToken");
+  if (token) {
+    const value = literal(token.value, variables);
+    return value === null ? null : leaseJob(value);
+  }
+  const completions = field.arguments?.find((a) => a.name.value === "completions");
+  if (!completions) return undefined;
+  const items: unknown = valueFromASTUntyped(completions.value, variables);
+  if (!Array.isArray(items)) return null;
+  const jobs = items.flatMap((item: unknown) => {
+    const value = typeof item === "object" && item !== null ? (item as { leaseToken?: unknown }).leaseToken : null;
+    const job = typeof value === "string" ? leaseJob(value) : null;
+    return job === null ? [] : [job];
+  });
+  return listTarget(jobs);
+}
+
 function literal(node: ValueNode, variables: Record<string, unknown>): string | null {
   switch (node.kind) {
     case Kind.VARIABLE: {
@@ -226,6 +255,8 @@ function targetOf(
   field: { arguments?: readonly { name: { value: string }; value: ValueNode }[] },
   variables: Record<string, unknown>,
 ): string | null {
+  const lease = leaseTarget(field, variables);
+  if (lease !== undefined) return lease;
   for (const name of [...TARGET_ARGS, "input"]) {
     const arg = field.arguments?.find((a) => a.name.value === name);
     if (!arg) continue;

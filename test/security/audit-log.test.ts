@@ -2,7 +2,8 @@
 // (NUL, lone surrogates, huge strings) is made storable before it is written, a batch that still fails
 // is written entry by entry, and `auditLog(filter, first, after)` gives a tenant's admins its
 // entries newest first: revocations, cancels (over HTTP and WebSocket) and downloads included. Each
-// entry's target is the id of what a create made or a claim took.
+// entry's target is the id of what a create made or a claim took, or the job a lease token stands
+// for (never the token).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { storableText } from "../../src/security/audit.ts";
 import { backends } from "../helpers/backends.ts";
@@ -371,5 +372,80 @@ describe.each(backends)("audit log on $name", (backend) => {
     );
     expect(await targetsOf(tn.admin, "claimJobs")).toEqual([claimed.data!.a[0]!.job.jobId]);
     expect(await targetsOf(tn.admin, "completeJobs")).toEqual([null]);
+  });
+
+  it("names the job a worker's lease token stands for, never the token; a claim names the jobs it took", async () => {
+    const tn = await newTenant(t);
+    const REGISTER = `mutation { registerWorker(input: { name: "w", reasonerTypes: [AGENT] }) { id } }`;
+    const workerId = (await tn.worker.request<{ registerWorker: { id: string } }>(REGISTER)).registerWorker.id;
+    const jobs = await Promise.all([1, 2, 3, 4].map((n) => createJob(tn.member, "AGENT", n)));
+    type Lease = { token: string; job: { jobId: string } };
+    const claimed = await tn.worker.request<{ claimJob: Lease }>(
+      `mutation($w: ID!) { claimJob(workerId: $w) { ... on Lease { token job { jobId } } } }`,
+      { w: workerId },
+    );
+    const one = claimed.claimJob;
+    const { claimJobs: two } = await tn.worker.request<{ claimJobs: Lease[] }>(
+      `mutation($w: ID!) { claimJobs(workerId: $w, limit: 2) { token job { jobId } } }`,
+      { w: workerId },
+    );
+    // Over WebSocket as over HTTP: the last waiting job.
+    const socket = liveClient(t.url, tn.worker.key!);
+    const overWs = await socket.request<{ claimJobs: Lease[] }>(
+      `mutation($w: ID!) { claimJobs(workerId: $w, limit: 5) { token job { jobId } } }`,
+      { w: workerId },
+    );
+    await socket.dispose();
+    const last = overWs.data!.claimJobs[0]!;
+    const empty = await tn.worker.request<{ claimJobs: Lease[] }>(
+      `mutation($w: ID!) { claimJobs(workerId: $w, limit: 5) { token } }`,
+      { w: workerId },
+    );
+    expect(empty.claimJobs).toEqual([]);
+    expect(new Set([one, ...two, last].map((l) => l.job.jobId))).toEqual(new Set(jobs.map((j) => j.jobId)));
+
+    await tn.worker.request(`mutation($t: String!) { heartbeat(leaseToken: $t) { expiresOn } }`, { t: one.token });
+    await tn.worker.request(`mutation($t: String!) { updateJobStatus(leaseToken: $t, state: RUNNING) { state } }`, {
+      t: one.token,
+    });
+    await tn.worker.request(`mutation($t: String!) { appendJobEvents(leaseToken: $t, events: [{ n: 1 }]) }`, {
+      t: one.token,
+    });
+    await tn.worker.request(`mutation($t: String!) { appendJobLogs(leaseToken: $t, lines: [{ message: "hi" }]) }`, {
+      t: one.token,
+    });
+    await tn.worker.request(`mutation($t: String!) { completeJob(leaseToken: $t, result: { ok: true }) { state } }`, {
+      t: one.token,
+    });
+    await tn.worker.request(`mutation($c: [JobCompletionInput!]!) { completeJobs(completions: $c) { state } }`, {
+      c: two.map((l) => ({ leaseToken: l.token, result: {} })),
+    });
+    await tn.worker.request(
+      `mutation($t: String!) { failJob(leaseToken: $t, error: { code: "E", message: "no" }) { state } }`,
+      { t: last.token },
+    );
+    // A finished job's token, and something not shaped like a token: refused, the first still naming its job.
+    const stale = await tn.worker.raw(`mutation($t: String!) { heartbeat(leaseToken: $t) { expiresOn } }`, {
+      t: one.token,
+    });
+    expect(stale.errors?.[0]?.extensions?.code).toBe("LEASE_LOST");
+    await tn.worker.raw(`mutation { appendJobLogs(leaseToken: "not-a-token", lines: [{ message: "x" }]) }`);
+
+    expect(await targetsOf(tn.admin, "claimJob")).toEqual([one.job.jobId]);
+    expect(await targetsOf(tn.admin, "claimJobs")).toEqual([
+      two.map((l) => l.job.jobId).join(","),
+      last.job.jobId,
+      null,
+    ]);
+    expect(await targetsOf(tn.admin, "heartbeat")).toEqual([one.job.jobId, one.job.jobId]);
+    for (const operation of ["updateJobStatus", "appendJobEvents", "completeJob"])
+      expect(await targetsOf(tn.admin, operation)).toEqual([one.job.jobId]);
+    expect(await targetsOf(tn.admin, "appendJobLogs")).toEqual([one.job.jobId, null]);
+    expect(await targetsOf(tn.admin, "completeJobs")).toEqual([two.map((l) => l.job.jobId).join(",")]);
+    expect(await targetsOf(tn.admin, "failJob")).toEqual([last.job.jobId]);
+    const entries = await readAll(tn.admin, { actorId: "w1" }, 50);
+    expect(entries.find((e) => e.operation === "heartbeat" && e.outcome === "LEASE_LOST")?.target).toBe(one.job.jobId);
+    const secrets = [one, ...two, last].map((l) => l.token.split(".")[1]!);
+    for (const e of entries) for (const secret of secrets) expect(e.target ?? "").not.toContain(secret);
   });
 });

@@ -27,12 +27,18 @@ export interface PresentedLease {
   hash: string;
 }
 
-/** Splits a presented token; anything not shaped like one of ours is a lost lease, not bad input. */
-export function parseLeaseToken(token: string): PresentedLease {
+/** The job a token stands for, when it is shaped like one of ours (whether it still holds a lease or not); else null. */
+export function leaseJobIdOf(token: string): string | null {
   const dot = token.indexOf(".");
   const jobId = dot > 0 ? token.slice(0, dot) : "";
   const secret = dot > 0 ? token.slice(dot + 1) : "";
-  if (!isUuid(jobId) || !SECRET.test(secret) || jobId !== jobId.toLowerCase()) throw leaseLost();
+  return isUuid(jobId) && SECRET.test(secret) && jobId === jobId.toLowerCase() ? jobId : null;
+}
+
+/** Splits a presented token; anything not shaped like one of ours is a lost lease, not bad input. */
+export function parseLeaseToken(token: string): PresentedLease {
+  const jobId = leaseJobIdOf(token);
+  if (jobId === null) throw leaseLost();
   return { jobId, hash: hashLeaseToken(token) };
 }
 
