@@ -12,7 +12,7 @@ const AuditEntryRef = builder.objectRef<AuditRecord>("AuditEntry").implement({
     actor: t.exposeString("actor", {
       nullable: true,
       description:
-        "Who acted, as recorded: `<user> (key <api key id>)` for a request, `scheduler (for <user>)` for a schedule's tick.",
+        "Who acted, as recorded: `<user> (key <api key id>)` for a request, `<user> (key <api key id>, tenant <their tenant id>)` for a first-tenant admin's API key change in this tenant, `scheduler (for <user>)` for a schedule's tick.",
     }),
     actorId: t.exposeString("actorId", {
       nullable: true,

@@ -76,7 +76,8 @@ builder.mutationFields((t) => ({
       role: t.arg({ type: RoleEnum, required: false, defaultValue: "MEMBER" }),
       tenantId: t.arg.id({ required: false }),
     },
-    auditTarget: ({ apiKey }) => apiKey.id,
+    // Made in another tenant (by a first-tenant admin), also in that tenant's log.
+    auditTarget: ({ apiKey }) => ({ id: apiKey.id, tenantId: apiKey.tenantId }),
     resolve: (_root, args, ctx) =>
       ctx.services.auth.createApiKey(
         {
@@ -91,6 +92,7 @@ builder.mutationFields((t) => ({
   revokeApiKey: t.field({
     type: ApiKeyRef,
     args: { id: t.arg.id({ required: true }) },
+    auditTarget: (key) => ({ id: key.id, tenantId: key.tenantId }),
     resolve: (_root, args, ctx) => ctx.services.auth.revokeApiKey(String(args.id), ctx.viewer),
   }),
 }));

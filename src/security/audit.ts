@@ -14,9 +14,10 @@ const MAX_TARGET_LENGTH = 255;
 
 /**
  * What a mutation's result names (a field's `auditTarget`, audit-target-plugin.ts): the id of what it
- * made or took, or a bulk operation's ids; null: nothing (a claim that found no job).
+ * made or took, a bulk operation's ids, or an id in a tenant that need not be the caller's; null:
+ * nothing (a claim that found no job).
  */
-export type ResultTarget = string | readonly string[] | null;
+export type ResultTarget = string | readonly string[] | { id: string; tenantId: string } | null;
 
 export interface AuditEntry {
   tenantId: string | null;
@@ -199,6 +200,7 @@ function listTarget(ids: readonly string[]): string | null {
 
 function resultText(made: ResultTarget): string | null {
   if (made === null || typeof made === "string") return made?.slice(0, MAX_TARGET_LENGTH) || null;
+  if ("tenantId" in made) return made.id.slice(0, MAX_TARGET_LENGTH);
   return listTarget(made);
 }
 
@@ -289,7 +291,8 @@ export function auditActor(viewer: Viewer): Pick<AuditEntry, "tenantId" | "actor
 /**
  * Audit entries for an executed mutation: one per root field, outcome "ok" or the error's code. The
  * target is what the field's result names when it recorded one (`auditTargets`, by response key),
- * else what its arguments name.
+ * else what its arguments name. A result in another tenant (an API key a first-tenant admin made or
+ * revoked there) is in that tenant's log too, for its admins.
  */
 export function mutationAuditEntries(
   operation: OperationDefinitionNode,
@@ -305,13 +308,18 @@ export function mutationAuditEntries(
       errors.find((e) => e.path?.[0] === responseKey) ??
       (errors.length && !errors.some((e) => e.path) ? errors[0] : undefined);
     const made = ctx.auditTargets?.get(responseKey);
-    entries.push({
+    const entry: AuditEntry = {
       ...auditActor(ctx.viewer),
       operation: selection.name.value,
       target: made === undefined ? targetOf(selection, variables) : resultText(made),
       outcome: error ? String(error.extensions?.code ?? "ERROR") : AUDIT_OK,
       requestId: ctx.requestId,
-    });
+    };
+    entries.push(entry);
+    if (made && typeof made === "object" && "tenantId" in made && made.tenantId !== ctx.viewer.tenantId) {
+      const { userId, apiKeyId, tenantId } = ctx.viewer;
+      entries.push({ ...entry, tenantId: made.tenantId, actor: `${userId} (key ${apiKeyId}, tenant ${tenantId})` });
+    }
   }
   return entries;
 }

@@ -2,8 +2,8 @@
 // (NUL, lone surrogates, huge strings) is made storable before it is written, a batch that still fails
 // is written entry by entry, and `auditLog(filter, first, after)` gives a tenant's admins its
 // entries newest first: revocations, cancels (over HTTP and WebSocket) and downloads included. Each
-// entry's target is the id of what a create made or a claim took, or the job a lease token stands
-// for (never the token).
+// entry's target is the id of what a create made or a claim took, the job a lease token stands for
+// (never the token), and an API key made in another tenant is in that tenant's log too.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { storableText } from "../../src/security/audit.ts";
 import { backends } from "../helpers/backends.ts";
@@ -447,5 +447,43 @@ describe.each(backends)("audit log on $name", (backend) => {
     expect(entries.find((e) => e.operation === "heartbeat" && e.outcome === "LEASE_LOST")?.target).toBe(one.job.jobId);
     const secrets = [one, ...two, last].map((l) => l.token.split(".")[1]!);
     for (const e of entries) for (const secret of secrets) expect(e.target ?? "").not.toContain(secret);
+  });
+
+  it("writes an API key made or revoked in another tenant in both tenants' logs, naming the key", async () => {
+    const tn = await newTenant(t);
+    const made = await t.admin.request<{ createApiKey: { apiKey: { id: string; tenantId: string } } }>(
+      `mutation($t: ID!) { createApiKey(userId: "visitor", tenantId: $t) { apiKey { id tenantId } } }`,
+      { t: tn.tenantId },
+    );
+    const keyId = made.createApiKey.apiKey.id;
+    expect(made.createApiKey.apiKey.tenantId).toBe(tn.tenantId);
+    await t.admin.request(`mutation($id: ID!) { revokeApiKey(id: $id) { revokedOn } }`, { id: keyId });
+    const { viewer } = await t.admin.request<{ viewer: { userId: string; tenantId: string } }>(
+      `{ viewer { userId tenantId } }`,
+    );
+
+    for (const operation of ["createApiKey", "revokeApiKey"]) {
+      const theirs = (await readAll(tn.admin, { operation }, 50)).filter((e) => e.target === keyId);
+      expect(theirs).toEqual([
+        expect.objectContaining({ actorId: viewer.userId, role: "ADMIN", outcome: "OK", target: keyId }),
+      ]);
+      const ours = (await readAll(t.admin, { operation }, 50)).filter((e) => e.target === keyId);
+      expect(ours).toEqual([expect.objectContaining({ actorId: viewer.userId, outcome: "OK", target: keyId })]);
+    }
+    const [row] = await t.server.services.db.query<{ actor: string }>(
+      `select "actor" from "audit_log" where "tenantId" = $1::uuid and "operation" = 'createApiKey' and "target" = $2`,
+      [tn.tenantId, keyId],
+    );
+    expect(row!.actor).toMatch(new RegExp(`^${viewer.userId} \\(key [0-9a-f-]+, tenant ${viewer.tenantId}\\)$`));
+    // A key made in the caller's own tenant is in that log once.
+    const own = await tn.admin.request<{ createApiKey: { apiKey: { id: string } } }>(
+      `mutation { createApiKey(userId: "local") { apiKey { id } } }`,
+    );
+    await t.server.services.audit.idle();
+    const rows = await t.server.services.db.query<{ tenantId: string }>(
+      `select "tenantId"::text as "tenantId" from "audit_log" where "target" = $1`,
+      [own.createApiKey.apiKey.id],
+    );
+    expect(rows).toEqual([{ tenantId: tn.tenantId }]);
   });
 });
