@@ -5,7 +5,7 @@ import { WriteCoalescer } from "@jobs-api/client/node";
 import type { Database } from "../db/database.ts";
 import type { Logger } from "../logger.ts";
 import type { Role, Viewer } from "../jobs/model.ts";
-import { parseRelayedHandle } from "../jobs/remote/workers.ts";
+import { parseRelayedHandle } from "../jobs/remote/records.ts";
 import { leaseJobIdOf } from "../workers/protocol/lease.ts";
 
 /** Arguments that name what a mutation acts on. */
