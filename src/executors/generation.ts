@@ -12,9 +12,8 @@ import {
   type GenerationRun,
   inputFaultCode,
   isBuiltInGenerationKind,
-  withContractColumns,
+  readMockContract,
 } from "../families/generation/engine/index.ts";
-import { type MockContract, parseMockContract, resolveMockColumns } from "../families/generation/engine/mock.ts";
 import type { GenerationKind } from "../jobs/model.ts";
 import { type GenerationEngine, inlineEngine } from "./cpu/engine.ts";
 import {
@@ -79,9 +78,7 @@ function asInputFault(err: unknown): InputFault | null {
 }
 
 async function runMock(ctx: ExecutorContext, g: GenerationContract, engine: GenerationEngine): Promise<Outcome> {
-  const contract = withContractColumns(await withResolvedRefs(ctx, engineContract(g))) as MockContract;
-  const parsed = parseMockContract(contract);
-  const columns = resolveMockColumns(parsed);
+  const { contract, parsed, columns } = readMockContract(await withResolvedRefs(ctx, engineContract(g)));
   const format = parsed.spec?.format ?? "csv";
   const total = parsed.rows;
   let done = 0;

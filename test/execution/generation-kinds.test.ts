@@ -314,9 +314,15 @@ describe.each(backends.map((b) => [b.name, b] as const))("generation kinds on %s
 
   it("refuses at creation what a built-in kind cannot run, naming the field, and makes no job", async () => {
     const before = await jobCount();
+    const uniqueUpTo10 = { name: "n", type: "int", unique: true, distribution: { kind: "uniform", min: 1, max: 10 } };
     const refused: [Record<string, unknown>, string][] = [
       [{ kind: "SYNTHESIZE", rows: 10, spec: { model: 5 } }, "input.spec.model"],
       [{ kind: "SYNTHESIZE", rows: 10, spec: { model: ["x"] } }, "input.spec.model"],
+      [{ kind: "MOCK", rows: 11, spec: { columns: [uniqueUpTo10] } }, "input.spec.columns[0].unique"],
+      [
+        { kind: "MOCK", rows: 11, spec: { contract: { columns: [uniqueUpTo10] } } },
+        "input.spec.contract.columns[0].unique",
+      ],
       [{ kind: "SIMULATE", rows: 30, spec: { valveGain: "high" } }, "input.spec"],
       [{ kind: "SIMULATE", rows: 30, spec: { intervalS: 0 } }, "input.spec.intervalS"],
       [
@@ -336,7 +342,9 @@ describe.each(backends.map((b) => [b.name, b] as const))("generation kinds on %s
     // TRAIN and SYNTHESIZE are made as RadMah's users make them, with rows alone: their data is the run's to find.
     await createGeneration(tn.member, { kind: "TRAIN", rows: 10 });
     await createGeneration(tn.member, { kind: "SYNTHESIZE", rows: 10, spec: { model: "a-train-job-id" } });
-    expect(await jobCount()).toBe(before + 2);
+    // As many unique ints as the range holds.
+    await createGeneration(tn.member, { kind: "MOCK", rows: 10, spec: { columns: [uniqueUpTo10] } });
+    expect(await jobCount()).toBe(before + 3);
   });
 
   it("fails what only the run can find with a clear error: a missing model, a file that is not a model, a result that cannot be stored", async () => {

@@ -7,7 +7,7 @@ import { jobsError } from "../../errors.ts";
 import type { GenerationKind, PlanTier } from "../../jobs/model.ts";
 import { parseInput } from "../../jobs/validation.ts";
 import { MockSpecError } from "./engine/column-spec.ts";
-import { parseMockContract, resolveMockColumns } from "./engine/mock.ts";
+import { GenerationInputError, readMockContract } from "./engine/index.ts";
 import { ScenarioSchema } from "./engine/scenario.ts";
 import { MAX_SIMULATE_ROWS, PlantSchema } from "./engine/simulate.ts";
 
@@ -58,6 +58,19 @@ const ModelRef = z.union([z.string().min(1), z.record(z.string(), z.unknown())],
   error: "name a TRAIN job or its model.json by id, or give the model itself (a JSON object)",
 });
 
+/** The engine's complaint about a spec as the caller's BAD_USER_INPUT, naming the field under path; other errors as they are. */
+function asBadUserInput(err: unknown, path: string): unknown {
+  const named =
+    err instanceof MockSpecError
+      ? { field: err.field, problem: err.issues[0]?.message ?? err.message }
+      : err instanceof GenerationInputError
+        ? err
+        : null;
+  if (!named) return err;
+  const field = `${path}.${named.field}`;
+  return jobsError("BAD_USER_INPUT", `${field}: ${named.problem}`, { field });
+}
+
 /** SIMULATE: the plant's parameters beside an optional scenario, at most MAX_SIMULATE_ROWS time steps. */
 function checkSimulate(g: GenerationContract, path: string): void {
   const { scenario, input: _input, ...plant } = g.spec ?? {};
@@ -79,25 +92,21 @@ function checkDescribed(g: GenerationContract, path: string): void {
     });
 }
 
+/** MOCK: its columns, given, from an inline contract, or from its description. */
+function checkMock(g: GenerationContract, path: string): void {
+  // A contract named by id is the run's to read.
+  const { contract: byId, ...rest } = g.spec ?? {};
+  try {
+    readMockContract({ ...g, spec: typeof byId === "string" ? rest : g.spec });
+  } catch (err) {
+    throw asBadUserInput(err, path);
+  }
+}
+
 export function checkBuiltInSpec(g: GenerationContract, path: string): void {
   switch (g.kind) {
     case "MOCK":
-      try {
-        resolveMockColumns(
-          parseMockContract({
-            kind: g.kind,
-            rows: g.rows,
-            description: g.description,
-            seed: g.seed,
-            spec: g.spec,
-            planTier: g.planTier,
-          }),
-        );
-      } catch (err) {
-        if (!(err instanceof MockSpecError)) throw err;
-        const field = `${path}.${err.field}`;
-        throw jobsError("BAD_USER_INPUT", `${field}: ${err.issues[0]?.message ?? err.message}`, { field });
-      }
+      checkMock(g, path);
       return;
     case "ANALYZE":
     case "FIT":

@@ -8,6 +8,7 @@ import {
   inferColumnsFromDescription,
   type MockContract,
   MockSpecError,
+  parseMockContract,
 } from "../../../src/families/generation/engine/mock.ts";
 
 const SIX_COLUMNS: MockContract = {
@@ -364,6 +365,21 @@ describe("spec validation", () => {
     expect(specError(() => generateMock({ rows: 1.5 }, 1)).field).toBe("rows");
     expect(specError(() => generateMock({ rows: 1, spec: { format: "xml" as never } }, 1)).field).toBe("spec.format");
     expect(specError(() => generateMock({ rows: 1 }, 1.5)).field).toBe("seed");
+  });
+
+  it("rejects a unique int column whose range is smaller than rows, naming its unique", () => {
+    const unique = (rows: number, distribution?: unknown): MockContract => ({
+      rows,
+      spec: {
+        columns: [{ name: "b", type: "bool" }, { name: "id", type: "int", unique: true, distribution } as never],
+      },
+    });
+    const range = { kind: "uniform", min: 1, max: 10 };
+    const error = specError(() => parseMockContract(unique(11, range)));
+    expect(error.field).toBe("spec.columns[1].unique");
+    expect(error.message).toContain("11 unique ints do not fit between 1 and 10");
+    expect(generateMock(unique(10, range), 1).csv.toString().trimEnd().split("\n").at(-1)).toMatch(/^(true|false),10$/);
+    expect(() => parseMockContract(unique(1_000_000))).not.toThrow();
   });
 
   it("exports ColumnSpecSchema for callers", () => {

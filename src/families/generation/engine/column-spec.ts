@@ -96,6 +96,13 @@ export const ColumnSpecSchema = z
   });
 export type ColumnSpec = z.output<typeof ColumnSpecSchema>;
 
+/** A unique int column's values: counting up from its range's minimum (default 1) to its maximum; null for other columns. */
+export function uniqueIntRange(column: ColumnSpec): { lo: number; hi: number } | null {
+  if (!column.unique || column.type !== "int") return null;
+  const d = column.distribution;
+  return d?.kind === "uniform" ? { lo: Math.ceil(d.min), hi: Math.floor(d.max) } : { lo: 1, hi: Infinity };
+}
+
 const ColumnsSchema = z
   .array(ColumnSpecSchema)
   .max(MAX_MOCK_COLUMNS)
@@ -112,23 +119,35 @@ const ColumnsSchema = z
  * The parts of a generation contract MOCK reads. Other keys (kind, planTier, name…) are dropped,
  * so they cannot change the seeded output.
  */
-export const MockContractSchema = z.object({
-  rows: z.number().int().min(0).max(MAX_MOCK_ROWS),
-  description: z
-    .string()
-    .nullish()
-    .transform((v) => v ?? null),
-  spec: z
-    .object({
-      columns: ColumnsSchema.nullish().transform((v) => v ?? null),
-      format: z
-        .enum(MOCK_FORMATS)
-        .nullish()
-        .transform((v) => v ?? null),
-    })
-    .nullish()
-    .transform((v) => v ?? null),
-});
+export const MockContractSchema = z
+  .object({
+    rows: z.number().int().min(0).max(MAX_MOCK_ROWS),
+    description: z
+      .string()
+      .nullish()
+      .transform((v) => v ?? null),
+    spec: z
+      .object({
+        columns: ColumnsSchema.nullish().transform((v) => v ?? null),
+        format: z
+          .enum(MOCK_FORMATS)
+          .nullish()
+          .transform((v) => v ?? null),
+      })
+      .nullish()
+      .transform((v) => v ?? null),
+  })
+  .superRefine((contract, ctx) => {
+    contract.spec?.columns?.forEach((column, i) => {
+      const range = uniqueIntRange(column);
+      if (range && range.hi - range.lo + 1 < contract.rows)
+        ctx.addIssue({
+          code: "custom",
+          path: ["spec", "columns", i, "unique"],
+          message: `${contract.rows} unique ints do not fit between ${range.lo} and ${range.hi}`,
+        });
+    });
+  });
 export type MockContract = z.input<typeof MockContractSchema>;
 export type ParsedMockContract = z.output<typeof MockContractSchema>;
 

@@ -3,7 +3,14 @@
 import { z } from "zod";
 import type { GenerationKind } from "../../../jobs/model.ts";
 import { analyzeDataset } from "./analyze.ts";
-import { formatPath, type MockContract, MockSpecError } from "./column-spec.ts";
+import {
+  type ColumnSpec,
+  formatPath,
+  type MockContract,
+  MockSpecError,
+  type ParsedMockContract,
+  parseMockContract,
+} from "./column-spec.ts";
 import { type CopulaModel, CopulaModelSchema, MODEL_FORMAT, synthesizeCsv, trainCopula } from "./copula.ts";
 import { CsvParseError, type CsvTable } from "./csv.ts";
 import { DatasetParseError, readDataset } from "./dataset.ts";
@@ -11,7 +18,7 @@ import { DataContractSchema, contractColumnSpecs, fabricateContract } from "./fa
 import { fidelityReport, fidelitySummary } from "./fidelity.ts";
 import { fitDataset } from "./fit.ts";
 import { liftCsv } from "./lift.ts";
-import { generateMock } from "./mock.ts";
+import { generateMock, resolveMockColumns } from "./mock.ts";
 import type { Problem } from "./problems.ts";
 import { fabricateScenario, ScenarioSchema } from "./scenario.ts";
 import { MAX_SIMULATE_ROWS, PlantSchema, SIMULATE_COLUMNS, simulateCsv } from "./simulate.ts";
@@ -71,9 +78,10 @@ export class GenerationInputError extends Error {
   override name = "GenerationInputError";
   constructor(
     readonly field: string,
-    message: string,
+    /** What is wrong with the field. */
+    readonly problem: string,
   ) {
-    super(`${field}: ${message}`);
+    super(`${field}: ${problem}`);
   }
 }
 
@@ -134,8 +142,7 @@ export function runBuiltInGeneration(kind: GenerationKind, request: GenerationRe
 const MIME = { csv: "text/csv", jsonl: "application/x-ndjson", json: "application/json" } as const;
 
 function runMock({ contract, seed }: GenerationRequest): GenerationRun {
-  // generateMock validates the contract itself and throws MockSpecError naming the bad field.
-  const mock = generateMock(withContractColumns(contract) as MockContract, seed);
+  const mock = generateMock(readMockContract(contract).contract, seed);
   return {
     outputs: [{ name: `mock.${mock.format}`, artifactType: "dataset", mimeType: MIME[mock.format], bytes: mock.bytes }],
     result: { kind: "MOCK", rows: mock.rows, format: mock.format, columns: mock.columns },
@@ -233,6 +240,27 @@ export function withContractColumns(contract: unknown): unknown {
   }
   const { contract: _contract, ...spec } = c!.spec!;
   return { ...c, spec: { ...spec, columns: contractColumnSpecs(parsed.data) } };
+}
+
+/**
+ * MOCK's contract, its spec.contract read into spec.columns, checked: MockSpecError names the bad
+ * field as the job gave it (`spec.contract.columns[0].unique` for a contract's column).
+ */
+export function readMockContract(contract: unknown): {
+  contract: MockContract;
+  parsed: ParsedMockContract;
+  columns: ColumnSpec[];
+} {
+  const withColumns = withContractColumns(contract) as MockContract;
+  try {
+    const parsed = parseMockContract(withColumns);
+    return { contract: withColumns, parsed, columns: resolveMockColumns(parsed) };
+  } catch (err) {
+    if (!(err instanceof MockSpecError) || withColumns === contract) throw err;
+    throw new MockSpecError(
+      err.issues.map((i) => ({ ...i, field: i.field.replace(/^spec\.columns\b/, "spec.contract.columns") })),
+    );
+  }
 }
 
 const RowsSchema = z.object({ rows: z.number().int().min(0).max(MAX_SIMULATE_ROWS).nullish() });

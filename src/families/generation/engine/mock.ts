@@ -6,6 +6,7 @@ import {
   MockSpecError,
   type ParsedMockContract,
   parseMockContract,
+  uniqueIntRange,
 } from "./column-spec.ts";
 import { formatCsvField, formatCsvRow } from "./csv.ts";
 import { defaultDistribution, inferColumnsFromDescription } from "./describe-columns.ts";
@@ -115,7 +116,7 @@ function planMock(contract: MockContract, seed: number): MockPlan {
   const parsed = parseMockContract(contract);
   const columns = resolveMockColumns(parsed);
   const rows = parsed.rows;
-  const draws = columns.map((c) => cellDraw(c, rows));
+  const draws = columns.map(cellDraw);
   const nullRates = columns.map((c) => c.nullRate ?? 0);
   return {
     format: parsed.spec?.format ?? "csv",
@@ -199,9 +200,9 @@ function renderJsonl(plan: MockPlan, batch: RowBatch): string {
 }
 
 /** How one column's cells are drawn, with anything per-column (weights, bounds) worked out once. */
-function cellDraw(column: ColumnSpec, rows: number): CellDraw {
+function cellDraw(column: ColumnSpec): CellDraw {
   const d = column.distribution;
-  if (column.unique) return uniqueDraw(column, rows);
+  if (column.unique) return uniqueDraw(column);
   if (d?.kind === "categorical") {
     const values = d.values;
     if (!d.weights) return (rng) => rng.choice(values);
@@ -240,20 +241,11 @@ function cellDraw(column: ColumnSpec, rows: number): CellDraw {
 }
 
 /** Unique columns: the row number makes each value distinct (uuids are distinct by their 122 random bits). */
-function uniqueDraw(column: ColumnSpec, rows: number): CellDraw {
-  const d = column.distribution;
+function uniqueDraw(column: ColumnSpec): CellDraw {
   switch (column.type) {
     case "int": {
-      const lo = d?.kind === "uniform" ? Math.ceil(d.min) : 1;
-      const hi = d?.kind === "uniform" ? Math.floor(d.max) : Infinity;
-      if (hi - lo + 1 < rows) {
-        throw new MockSpecError([
-          {
-            field: `spec.columns.${column.name}.unique`,
-            message: `${rows} unique ints do not fit between ${lo} and ${hi}`,
-          },
-        ]);
-      }
+      // MockContractSchema has checked that the rows fit in the range.
+      const { lo } = uniqueIntRange(column)!;
       return (_rng, row) => String(lo + row);
     }
     case "email":
