@@ -125,6 +125,7 @@ export async function startServer(
     const live = new LiveFeed({ registry, changes, db, logger });
     live.start();
     cleanup.unshift(async () => live.stop());
+    const jobs = new JobService(registry, changes, config.maxWaitS, (request) => newJobFromRequest(request, config));
     const services: Services = {
       config,
       db,
@@ -133,7 +134,7 @@ export async function startServer(
       sessions: new DashboardSessions(db),
       changes,
       notifier,
-      jobs: new JobService(registry, changes, config.maxWaitS, newJobFromRequest),
+      jobs,
       blobs,
       artifacts: new ArtifactService(db, blobs),
       logger,
@@ -141,7 +142,11 @@ export async function startServer(
       rateLimiter: new KeyRateLimiter(config.rateLimit, db.kind === "postgres" ? db : undefined),
       audit: new AuditLog(db, logger),
       metrics,
-      schedules: new ScheduleService(db, (type) => registry.for(type).kind === "local"),
+      schedules: new ScheduleService(
+        db,
+        (request) => jobs.read(request),
+        (type) => registry.for(type).kind === "local",
+      ),
       protocol,
       evidence,
       live,

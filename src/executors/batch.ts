@@ -9,7 +9,6 @@
 // cannot make a second one. Canceling the batch cancels its running child.
 import type { Database } from "../db/database.ts";
 import { isJobsError } from "../errors.ts";
-import { newJobFromRequest } from "../families/index.ts";
 import type { JobChangeHub } from "../jobs/changes.ts";
 import type { JobState, ReasonerType, Viewer } from "../jobs/model.ts";
 import type { CreateJobRequest } from "../jobs/new-job.ts";
@@ -190,7 +189,7 @@ class BatchRun {
       idempotencyKey: `batch:${this.batchId}:step:${step.position}`,
     };
     try {
-      const job = newJobFromRequest(request);
+      const job = this.deps.jobs.read(request);
       const child = await this.deps.jobs.create(
         { ...job, parentJobId: this.batchId },
         { batchStep: request },

@@ -2,7 +2,7 @@
 // family reads which payload.
 import { jobsError } from "../errors.ts";
 import { withReferencesAs } from "../executors/batch-refs.ts";
-import type { CreateJobRequest, NewJob } from "../jobs/new-job.ts";
+import type { CreateJobRequest, CreationLimits, NewJob } from "../jobs/new-job.ts";
 import {
   assertPayloadSize,
   idempotencyKey,
@@ -17,7 +17,7 @@ import { generationJob } from "./generation/input.ts";
 import { logicJob } from "./logic/input.ts";
 import { reasonerJob } from "./reasoner/input.ts";
 
-export function newJobFromRequest(req: CreateJobRequest): NewJob {
+export function newJobFromRequest(req: CreateJobRequest, limits: CreationLimits): NewJob {
   assertPayloadSize(req.payload, "input.payload");
   if (req.payload === null || typeof req.payload !== "object" || Array.isArray(req.payload)) {
     throw jobsError("BAD_USER_INPUT", "input.payload: must be a JSON object", { field: "input.payload" });
@@ -47,14 +47,13 @@ export function newJobFromRequest(req: CreateJobRequest): NewJob {
       return { ...job, name: common.name ?? job.name };
     }
     case "GENERATION": {
-      const job = generationJob({ ...payload, ...definedOnly(common) }, "input.payload");
-      return job;
+      return generationJob({ ...payload, ...definedOnly(common) }, limits, "input.payload");
     }
     case "BATCH":
       return batchJob(
         { ...payload, ...definedOnly(common), name: common.name ?? payload.name },
         "input.payload",
-        checkBatchStepRun,
+        batchStepRunCheck(limits),
       );
   }
 }
@@ -66,17 +65,22 @@ const REFERENCED_ID = "00000000-0000-7000-8000-000000000000";
  * A batch step's run, checked when the batch is created as createJob checks it when the step starts
  * (references to earlier steps read as ids), its errors naming the step: `input.steps.0.run.payload.rows`.
  */
-export const checkBatchStepRun: StepRunCheck = (run, field) => {
-  try {
-    newJobFromRequest({
-      reasonerType: run.reasonerType,
-      reasonerName: run.reasonerName ?? "default",
-      payload: withReferencesAs(run.payload ?? {}, REFERENCED_ID),
-    });
-  } catch (error) {
-    throw movedUnder(error, field, /payload\b/, `${field}.payload`);
-  }
-};
+export const batchStepRunCheck =
+  (limits: CreationLimits): StepRunCheck =>
+  (run, field) => {
+    try {
+      newJobFromRequest(
+        {
+          reasonerType: run.reasonerType,
+          reasonerName: run.reasonerName ?? "default",
+          payload: withReferencesAs(run.payload ?? {}, REFERENCED_ID),
+        },
+        limits,
+      );
+    } catch (error) {
+      throw movedUnder(error, field, /payload\b/, `${field}.payload`);
+    }
+  };
 
 function definedOnly<T extends Record<string, unknown>>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as Partial<T>;

@@ -44,3 +44,9 @@ export interface CreateJobRequest {
   timeoutMins?: number | null;
   idempotencyKey?: string | null;
 }
+
+/** What a job is checked against at creation besides its own input: this server's limits. */
+export interface CreationLimits {
+  /** The largest artifact the server stores: a job whose output would certainly be larger is refused. */
+  maxArtifactBytes: number;
+}

@@ -107,6 +107,11 @@ export class JobService {
     private readonly newJobFromRequest: (request: CreateJobRequest) => NewJob,
   ) {}
 
+  /** A createJob request as its family reads it, checked against this server's limits: the job it would create. */
+  read(request: CreateJobRequest): NewJob {
+    return this.newJobFromRequest(request);
+  }
+
   gatewayFor(reasonerType: ReasonerType): JobGateway {
     return this.registry.for(reasonerType);
   }

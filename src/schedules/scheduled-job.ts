@@ -1,7 +1,6 @@
 // A schedule's job through the same validation as createJob / createGenerationJob: checked when the
 // schedule is created (errors name `input.job.…`), and turned into the tick's NewJob when it fires.
-import { newJobFromRequest } from "../families/index.ts";
-import type { NewJob } from "../jobs/new-job.ts";
+import type { CreateJobRequest, NewJob } from "../jobs/new-job.ts";
 import { movedUnder } from "../jobs/validation.ts";
 import type { ScheduledJob } from "./model.ts";
 
@@ -9,9 +8,15 @@ import type { ScheduledJob } from "./model.ts";
 const DEFAULT_REASONER_NAME = "default";
 
 /** The NewJob one tick creates; the tick's `idempotencyKey` replaces any key in the payload. */
-export function newScheduledJob(job: ScheduledJob, idempotencyKey: string | null, path = "input.job"): NewJob {
+export function newScheduledJob(
+  job: ScheduledJob,
+  idempotencyKey: string | null,
+  /** createJob's reader (the server's newJobFromRequest, with its limits). */
+  read: (request: CreateJobRequest) => NewJob,
+  path = "input.job",
+): NewJob {
   try {
-    const created = newJobFromRequest({
+    const created = read({
       reasonerType: job.reasonerType,
       reasonerName: job.reasonerName ?? DEFAULT_REASONER_NAME,
       payload: job.payload,
@@ -19,7 +24,7 @@ export function newScheduledJob(job: ScheduledJob, idempotencyKey: string | null
     });
     return { ...created, idempotencyKey };
   } catch (error) {
-    // newJobFromRequest names createJob's fields (input.payload.rows); here they sit under `path`.
+    // createJob's reader names its fields (input.payload.rows); here they sit under `path`.
     throw movedUnder(error, path, /payload|name|timeoutMins|idempotencyKey/);
   }
 }

@@ -165,7 +165,7 @@ export class Scheduler {
     }
     try {
       const viewer = await creatorViewer(this.db, s.tenantId, s.createdBy);
-      const job = newScheduledJob(s.job, tickKey(s.id, tick));
+      const job = newScheduledJob(s.job, tickKey(s.id, tick), (request) => this.jobs.read(request));
       const created = await this.jobs.create(
         { ...job, name: job.name ?? s.name },
         { schedule: s.id, tick: tick.toISOString(), job: s.job },

@@ -6,6 +6,7 @@ import { newId } from "../ids.ts";
 import { connection, decodeCursor, encodeCursor, pageSize, type Connection } from "../jobs/cursor.ts";
 import { requireAssignable } from "../jobs/local/agent-assignment.ts";
 import type { ReasonerType, Viewer } from "../jobs/model.ts";
+import type { CreateJobRequest, NewJob } from "../jobs/new-job.ts";
 import { isUuid, name255, parseInput } from "../jobs/validation.ts";
 import { nextRunAfter, parseCronSpec } from "./cron.ts";
 import type { CatchUpPolicy, ScheduledJob, ScheduleRecord } from "./model.ts";
@@ -30,6 +31,8 @@ const isSchedulePosition = (v: unknown): v is SchedulePosition =>
 export class ScheduleService {
   constructor(
     private readonly db: Database,
+    /** Reads a schedule's job as createJob reads it (the server's newJobFromRequest, with its limits). */
+    private readonly read: (request: CreateJobRequest) => NewJob,
     /** Whether this server holds the family's jobs (and agents); an upstream checks its own. */
     private readonly isLocal: (reasonerType: ReasonerType) => boolean = () => true,
   ) {}
@@ -46,7 +49,7 @@ export class ScheduleService {
     };
     // Refused now, as createJob would refuse it, rather than at every tick: an agent job's assigned
     // agent or pool must be registered, as at createJob.
-    const checked = newScheduledJob(job, null);
+    const checked = newScheduledJob(job, null, this.read);
     if (checked.agent && this.isLocal("AGENT")) {
       await requireAssignable(
         this.db,

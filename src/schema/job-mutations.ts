@@ -1,6 +1,5 @@
 // Creating, cancelling and waiting for jobs of any family.
 import { GraphQLError } from "graphql";
-import { newJobFromRequest } from "../families/index.ts";
 import type { JobRecord } from "../jobs/model.ts";
 import { builder } from "./builder.ts";
 import { ReasonerTypeEnum } from "./enums.ts";
@@ -65,7 +64,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, ctx) =>
       createdPayload(
         await ctx.services.jobs.create(
-          newJobFromRequest({ ...input, payload: input.payload }),
+          ctx.services.jobs.read({ ...input, payload: input.payload }),
           { createJob: input },
           ctx.viewer,
         ),
@@ -81,7 +80,7 @@ builder.mutationFields((t) => ({
     auditTarget: (job) => job.id,
     resolve: async (_root, { input, timeoutS }, ctx) => {
       const job = await ctx.services.jobs.create(
-        newJobFromRequest({ ...input, payload: input.payload }),
+        ctx.services.jobs.read({ ...input, payload: input.payload }),
         { createJob: input },
         ctx.viewer,
       );

@@ -323,6 +323,8 @@ describe.each(backends.map((b) => [b.name, b] as const))("generation kinds on %s
         { kind: "MOCK", rows: 11, spec: { contract: { columns: [uniqueUpTo10] } } },
         "input.spec.contract.columns[0].unique",
       ],
+      // At least 42 bytes a row (a uuid, a float, a comma and a line break): over 256 MiB.
+      [{ kind: "MOCK", rows: 10_000_000 }, "input.rows"],
       [{ kind: "SIMULATE", rows: 30, spec: { valveGain: "high" } }, "input.spec"],
       [{ kind: "SIMULATE", rows: 30, spec: { intervalS: 0 } }, "input.spec.intervalS"],
       [
@@ -342,9 +344,10 @@ describe.each(backends.map((b) => [b.name, b] as const))("generation kinds on %s
     // TRAIN and SYNTHESIZE are made as RadMah's users make them, with rows alone: their data is the run's to find.
     await createGeneration(tn.member, { kind: "TRAIN", rows: 10 });
     await createGeneration(tn.member, { kind: "SYNTHESIZE", rows: 10, spec: { model: "a-train-job-id" } });
-    // As many unique ints as the range holds.
+    // As many unique ints as the range holds, and a contract named by id (its columns are the run's to read).
     await createGeneration(tn.member, { kind: "MOCK", rows: 10, spec: { columns: [uniqueUpTo10] } });
-    expect(await jobCount()).toBe(before + 3);
+    await createGeneration(tn.member, { kind: "MOCK", rows: 10_000_000, spec: { contract: "a-fabricate-job-id" } });
+    expect(await jobCount()).toBe(before + 4);
   });
 
   it("fails what only the run can find with a clear error: a missing model, a file that is not a model, a result that cannot be stored", async () => {
@@ -437,5 +440,67 @@ describe.each(backends.map((b) => [b.name, b] as const))("generation kinds on %s
     expect(terminalEntries(canceled.statusHistory)).toBe(1);
     expect(canceled.chargedCredits).toBe(0);
     expect(canceled.artifacts).toEqual([]);
+  });
+
+  describe("a MOCK against JOBS_MAX_ARTIFACT_BYTES", () => {
+    const MAX_BYTES = 65_536;
+    let small: TestServer;
+    beforeAll(async () => {
+      small = await startTestServer(backend, { JOBS_WORKERS: "1", JOBS_MAX_ARTIFACT_BYTES: String(MAX_BYTES) });
+    });
+    afterAll(async () => small?.stop());
+
+    /** The default columns (a uuid and a float): at least 42 bytes a row as CSV, 59 as JSON lines. */
+    const mock = (rows: number, format = "csv") => ({ kind: "MOCK", rows, seed: 1, spec: { format } });
+    async function errorOf(query: string, variables: Record<string, unknown>) {
+      return (await small.admin.raw(query, variables)).errors?.[0]?.extensions as Record<string, unknown> | undefined;
+    }
+
+    it("is refused at creation, wherever it is asked for, when its output could never be stored", async () => {
+      const refusal = { code: "BAD_USER_INPUT", maxBytes: MAX_BYTES };
+      expect(
+        await errorOf(`mutation($i: CreateGenerationJobInput!) { createGenerationJob(input: $i) { job { jobId } } }`, {
+          i: mock(1_600),
+        }),
+      ).toMatchObject({ ...refusal, field: "input.rows" });
+      expect(
+        await errorOf(`mutation($i: CreateGenerationJobInput!) { createGenerationJob(input: $i) { job { jobId } } }`, {
+          i: mock(1_200, "jsonl"),
+        }),
+      ).toMatchObject({ ...refusal, field: "input.rows" });
+      expect(
+        await errorOf(`mutation($i: CreateJobInput!) { createJob(input: $i) { job { jobId } } }`, {
+          i: { reasonerType: "GENERATION", reasonerName: "default", payload: mock(1_600) },
+        }),
+      ).toMatchObject({ ...refusal, field: "input.payload.rows" });
+      expect(
+        await errorOf(`mutation($i: RunBatchJobInput!) { runBatchJob(input: $i) { job { jobId } } }`, {
+          i: { name: "too big", steps: [{ name: "make", run: { reasonerType: "GENERATION", payload: mock(1_600) } }] },
+        }),
+      ).toMatchObject({ ...refusal, field: "input.steps.0.run.payload.rows" });
+      expect(
+        await errorOf(`mutation($i: CreateScheduleInput!) { createSchedule(input: $i) { id } }`, {
+          i: { name: "too big", cron: "0 3 * * *", job: { reasonerType: "GENERATION", payload: mock(1_600) } },
+        }),
+      ).toMatchObject({ ...refusal, field: "input.job.payload.rows" });
+      const answer = await small.admin.raw(
+        `mutation($i: CreateGenerationJobInput!) { createGenerationJob(input: $i) { job { jobId } } }`,
+        { i: mock(1_600) },
+      );
+      expect(answer.errors?.[0]?.message).toBe(
+        "input.rows: 1600 rows of these columns make at least 67200 bytes, more than the largest artifact this server stores (65536 bytes); ask for fewer rows or columns",
+      );
+    });
+
+    it("runs when it fits, and fails with INVALID_OUTPUT when it was accepted but does not", async () => {
+      const fits = await waitForGeneration(small.admin, await createGeneration(small.admin, mock(1_400)), 120);
+      expect(fits.state).toBe("SUCCEEDED");
+      expect(fits.artifacts[0]!.sizeBytes).toBeLessThanOrEqual(MAX_BYTES);
+      // 1,500 rows make at least 63,000 bytes, so the job is accepted; these make 65,851.
+      const over = await waitForGeneration(small.admin, await createGeneration(small.admin, mock(1_500)), 120);
+      expect(over.state).toBe("FAILED");
+      expect(over.error).toMatchObject({ code: "INVALID_OUTPUT", message: expect.stringContaining(String(MAX_BYTES)) });
+      expect(over.chargedCredits).toBe(0);
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { jobsError } from "../../errors.ts";
 import { type GenerationKind, GenerationKinds, PlanTiers } from "../../jobs/model.ts";
-import type { NewJob } from "../../jobs/new-job.ts";
+import type { CreationLimits, NewJob } from "../../jobs/new-job.ts";
 import { idempotencyKey, optionalName, parseInput, timeoutMins } from "../../jobs/validation.ts";
 import { estimateCredits } from "./credits.ts";
 import { checkBuiltInSpec } from "./spec-check.ts";
@@ -74,7 +74,12 @@ export function chooseKind(
  * With no seed given, one is drawn and stored, so a rerun reproduces the output exactly. The job it
  * reruns (`rerunOfId`) is rerunJob's to say, never a client's input: lineage cannot be claimed.
  */
-export function generationJob(input: unknown, path = "input", rerunOfId: string | null = null): NewJob {
+export function generationJob(
+  input: unknown,
+  limits: CreationLimits,
+  path = "input",
+  rerunOfId: string | null = null,
+): NewJob {
   const g = parseInput(CreateGenerationJobInput, input, path);
   const choice = g.kind === null ? chooseKind(g, path) : null;
   const kind = choice?.kind ?? g.kind!;
@@ -82,7 +87,11 @@ export function generationJob(input: unknown, path = "input", rerunOfId: string 
     parseInput(z.never({ message: "MOCK jobs need rows" }), undefined, `${path}.rows`);
   }
   const seed = g.seed ?? Math.floor(Math.random() * 2_147_483_647);
-  checkBuiltInSpec({ kind, rows: g.rows, description: g.description, seed, spec: g.spec, planTier: g.planTier }, path);
+  checkBuiltInSpec(
+    { kind, rows: g.rows, description: g.description, seed, spec: g.spec, planTier: g.planTier },
+    path,
+    limits,
+  );
   const queue = generationQueue(kind, g.planTier, g.rows);
   return {
     reasonerType: "GENERATION",

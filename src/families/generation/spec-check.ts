@@ -5,9 +5,11 @@
 import { z } from "zod";
 import { jobsError } from "../../errors.ts";
 import type { GenerationKind, PlanTier } from "../../jobs/model.ts";
+import type { CreationLimits } from "../../jobs/new-job.ts";
 import { parseInput } from "../../jobs/validation.ts";
 import { MockSpecError } from "./engine/column-spec.ts";
 import { GenerationInputError, readMockContract } from "./engine/index.ts";
+import { mockBytesAtLeast } from "./engine/mock.ts";
 import { ScenarioSchema } from "./engine/scenario.ts";
 import { MAX_SIMULATE_ROWS, PlantSchema } from "./engine/simulate.ts";
 
@@ -92,21 +94,36 @@ function checkDescribed(g: GenerationContract, path: string): void {
     });
 }
 
-/** MOCK: its columns, given, from an inline contract, or from its description. */
-function checkMock(g: GenerationContract, path: string): void {
-  // A contract named by id is the run's to read.
+/**
+ * MOCK: its columns (given, from an inline contract, or from its description) and, when they are
+ * known, that its output could fit in an artifact: refused only when even the narrowest rows those
+ * columns make would not.
+ */
+function checkMock(g: GenerationContract, path: string, limits: CreationLimits): void {
+  // A contract named by id is the run's to read: its columns are not known yet.
   const { contract: byId, ...rest } = g.spec ?? {};
+  const columnsUnknown = typeof byId === "string";
+  let mock: ReturnType<typeof readMockContract>;
   try {
-    readMockContract({ ...g, spec: typeof byId === "string" ? rest : g.spec });
+    mock = readMockContract({ ...g, spec: columnsUnknown ? rest : g.spec });
   } catch (err) {
     throw asBadUserInput(err, path);
   }
+  if (columnsUnknown) return;
+  const { rows, spec } = mock.parsed;
+  const bytes = mockBytesAtLeast(mock.columns, rows, spec?.format ?? "csv");
+  if (bytes > limits.maxArtifactBytes)
+    throw jobsError(
+      "BAD_USER_INPUT",
+      `${path}.rows: ${rows} rows of these columns make at least ${bytes} bytes, more than the largest artifact this server stores (${limits.maxArtifactBytes} bytes); ask for fewer rows or columns`,
+      { field: `${path}.rows`, maxBytes: limits.maxArtifactBytes },
+    );
 }
 
-export function checkBuiltInSpec(g: GenerationContract, path: string): void {
+export function checkBuiltInSpec(g: GenerationContract, path: string, limits: CreationLimits): void {
   switch (g.kind) {
     case "MOCK":
-      checkMock(g, path);
+      checkMock(g, path, limits);
       return;
     case "ANALYZE":
     case "FIT":

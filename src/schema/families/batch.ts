@@ -5,7 +5,7 @@ import { JobStateEnum } from "../enums.ts";
 import { createdPayload, CreateJobPayloadRef } from "../job-mutations.ts";
 import { jobNodeOptions } from "../job.ts";
 import { batchJob } from "../../families/batch/input.ts";
-import { checkBatchStepRun } from "../../families/index.ts";
+import { batchStepRunCheck } from "../../families/index.ts";
 
 const BatchStepRef = builder.objectRef<BatchStepRecord>("BatchStep").implement({
   fields: (t) => ({
@@ -59,7 +59,11 @@ builder.mutationField("runBatchJob", (t) =>
     auditTarget: (made) => made.job.id,
     resolve: async (_root, { input }, ctx) =>
       createdPayload(
-        await ctx.services.jobs.create(batchJob(input, "input", checkBatchStepRun), { runBatchJob: input }, ctx.viewer),
+        await ctx.services.jobs.create(
+          batchJob(input, "input", batchStepRunCheck(ctx.services.config)),
+          { runBatchJob: input },
+          ctx.viewer,
+        ),
       ),
   }),
 );

@@ -165,7 +165,13 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateGenerationJobInput, required: true }) },
     auditTarget: (made) => made.job.id,
     resolve: async (_root, { input }, ctx) =>
-      createdPayload(await ctx.services.jobs.create(generationJob(input), { createGenerationJob: input }, ctx.viewer)),
+      createdPayload(
+        await ctx.services.jobs.create(
+          generationJob(input, ctx.services.config),
+          { createGenerationJob: input },
+          ctx.viewer,
+        ),
+      ),
   }),
   rerunJob: t.field({
     type: CreateJobPayloadRef,
@@ -196,7 +202,7 @@ builder.mutationFields((t) => ({
       };
       return createdPayload(
         await ctx.services.jobs.create(
-          generationJob(input, "input", original.id),
+          generationJob(input, ctx.services.config, "input", original.id),
           { rerunJob: jobId, at: Date.now() },
           ctx.viewer,
         ),

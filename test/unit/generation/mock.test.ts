@@ -8,7 +8,9 @@ import {
   inferColumnsFromDescription,
   type MockContract,
   MockSpecError,
+  mockBytesAtLeast,
   parseMockContract,
+  resolveMockColumns,
 } from "../../../src/families/generation/engine/mock.ts";
 
 const SIX_COLUMNS: MockContract = {
@@ -388,5 +390,52 @@ describe("spec validation", () => {
       ColumnSpecSchema.safeParse({ name: "a", type: "email", distribution: { kind: "normal", mean: 0, std: 1 } })
         .success,
     ).toBe(false);
+  });
+});
+
+describe("mockBytesAtLeast", () => {
+  const columnSets: [string, MockContract["spec"], string?][] = [
+    ["the default columns", null],
+    ["six typed columns", SIX_COLUMNS.spec],
+    [
+      "unique columns, negative and wide ranges, labels and nulls",
+      {
+        columns: [
+          { name: "id", type: "int", unique: true, distribution: { kind: "uniform", min: -50, max: 1e6 } },
+          { name: "code", type: "string", unique: true },
+          { name: "mail", type: "email", unique: true, nullRate: 0.4 },
+          { name: "u", type: "uuid", unique: true },
+          { name: "neg", type: "int", distribution: { kind: "uniform", min: -900, max: -120 } },
+          { name: "big", type: "float", distribution: { kind: "uniform", min: 1234.5, max: 99999 }, nullRate: 0.9 },
+          { name: "n", type: "float", distribution: { kind: "normal", mean: -5, std: 3 } },
+          { name: "tier", type: "category", distribution: { kind: "categorical", values: ["a,b", "pro", 'x"y'] } },
+          { name: "words", type: "string" },
+          { name: "plain", type: "category" },
+          { name: "flag", type: "bool", nullRate: 1 },
+          { name: "when", type: "date" },
+          { name: "who", type: "name" },
+          { name: "ä", type: "email" },
+        ],
+      },
+    ],
+  ];
+  it.each(columnSets)("is never above what MOCK writes, as CSV and JSON lines: %s", (_what, spec) => {
+    for (const format of ["csv", "jsonl"] as const)
+      for (const rows of [0, 1, 7, 5_000]) {
+        const contract: MockContract = { rows, spec: { ...spec, format } };
+        const written = generateMock(contract, 3).bytes.length;
+        const floor = mockBytesAtLeast(resolveMockColumns(parseMockContract(contract)), rows, format);
+        expect(floor, `${format}, ${rows} rows`).toBeLessThanOrEqual(written);
+        if (rows === 5_000) expect(floor, `${format}, ${rows} rows`).toBeGreaterThan(written * 0.6);
+      }
+  });
+
+  it("sums a unique column's row numbers exactly", () => {
+    const ids = [{ name: "id", type: "int" as const, unique: true }];
+    // 1…9, 10…99, 100…999, 1000: 9 + 180 + 2700 + 4 digits, and a line break each.
+    expect(mockBytesAtLeast(ids, 1000, "csv")).toBe(2893 + 1000);
+    expect(mockBytesAtLeast(ids, 1000, "csv")).toBe(
+      generateMock({ rows: 1000, spec: { columns: ids } }, 1).bytes.length - 3,
+    );
   });
 });

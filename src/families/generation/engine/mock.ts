@@ -1,6 +1,7 @@
 // MOCK: seeded fake rows from column specs (given, or read from a description), as CSV or JSON lines.
 import {
   type ColumnSpec,
+  type ColumnType,
   type MockContract,
   type MockFormat,
   MockSpecError,
@@ -256,6 +257,112 @@ function uniqueDraw(column: ColumnSpec): CellDraw {
     default:
       return (rng, row) => `${rng.choice(WORDS)}-${row + 1}`;
   }
+}
+
+/**
+ * A floor under the bytes a MOCK writes (its header aside), from its columns alone, for refusing
+ * at creation what could never be stored: each cell at its narrowest (the value nearest zero a
+ * range allows, the shortest label or word, unique columns' row numbers summed exactly), nulls
+ * empty. A column with a null rate counts the cells the rate leaves filled less 4·√rows: fewer
+ * are filled with probability below e^-32 (Hoeffding).
+ */
+export function mockBytesAtLeast(columns: readonly ColumnSpec[], rows: number, format: MockFormat): number {
+  const json = format === "jsonl";
+  // Each row: its separators and line break; in JSON lines also the braces and every `"key":`.
+  const keys = json ? columns.reduce((n, c) => n + Buffer.byteLength(JSON.stringify(c.name)) + 1, 2) : 0;
+  let total = rows * (columns.length + keys);
+  for (const column of columns) {
+    const nullRate = column.nullRate ?? 0;
+    const filled = nullRate > 0 ? Math.max(0, rows * (1 - nullRate) - 4 * Math.sqrt(rows)) : rows;
+    const { chars, numberedFrom } = narrowestCell(column);
+    const quotes = json && !JSON_LITERAL_TYPES.includes(column.type) ? 2 : 0;
+    total += filled * (chars + quotes);
+    if (numberedFrom === null) continue;
+    // Which rows are null is drawn, so with a null rate each number is counted at its narrowest.
+    total +=
+      nullRate > 0
+        ? filled * String(nearestZero(numberedFrom, numberedFrom + rows - 1)).length
+        : digitsOf(numberedFrom, rows);
+  }
+  return Math.floor(total);
+}
+
+const JSON_LITERAL_TYPES: readonly ColumnType[] = ["int", "float", "bool"];
+const shortest = (words: readonly string[]) => Math.min(...words.map((w) => Buffer.byteLength(w)));
+const SHORTEST = {
+  word: shortest(WORDS),
+  name: shortest(FIRST_NAMES) + 1 + shortest(LAST_NAMES),
+  // first.last<n>@domain, lower case
+  email:
+    shortest(FIRST_NAMES.map((n) => n.toLowerCase())) +
+    1 +
+    shortest(LAST_NAMES.map((n) => n.toLowerCase())) +
+    1 +
+    shortest(EMAIL_DOMAINS),
+};
+
+/** The fewest bytes a filled cell takes, besides the row number (counting from numberedFrom) some unique columns carry. */
+function narrowestCell(column: ColumnSpec): { chars: number; numberedFrom: number | null } {
+  const d = column.distribution;
+  if (column.unique) {
+    switch (column.type) {
+      case "int":
+        return { chars: 0, numberedFrom: uniqueIntRange(column)!.lo };
+      case "email":
+        return { chars: SHORTEST.email, numberedFrom: 1 };
+      case "uuid":
+        return { chars: 36, numberedFrom: null };
+      default:
+        return { chars: SHORTEST.word + 1, numberedFrom: 1 };
+    }
+  }
+  if (d?.kind === "categorical") return { chars: shortest(d.values), numberedFrom: null };
+  const range = d?.kind === "uniform" ? d : null;
+  switch (column.type) {
+    case "int":
+      return {
+        chars: range ? String(nearestZero(Math.ceil(range.min), Math.floor(range.max))).length : 1,
+        numberedFrom: null,
+      };
+    case "float":
+      // d.dd at the least; the sign is not counted.
+      return {
+        chars: String(Math.floor(Math.abs(range ? nearestZero(range.min, range.max) : 0))).length + 3,
+        numberedFrom: null,
+      };
+    case "bool":
+      return { chars: 4, numberedFrom: null };
+    case "date":
+      return { chars: 10, numberedFrom: null };
+    case "email":
+      return { chars: SHORTEST.email + 1, numberedFrom: null };
+    case "name":
+      return { chars: SHORTEST.name, numberedFrom: null };
+    case "uuid":
+      return { chars: 36, numberedFrom: null };
+    case "category":
+    case "string":
+      return { chars: 2 * SHORTEST.word + 1, numberedFrom: null };
+  }
+}
+
+/** The value of [lo, hi] nearest zero. */
+const nearestZero = (lo: number, hi: number) => (lo > 0 ? lo : Math.min(hi, 0));
+
+/** The characters of `count` consecutive integers from `from`, written out. */
+function digitsOf(from: number, count: number): number {
+  const to = from + count - 1;
+  if (count <= 0) return 0;
+  if (to < 0) return count + digitsOf(-to, count); // a minus sign each
+  if (from < 0) return digitsOf(from, -from) + digitsOf(0, to + 1);
+  let total = 0;
+  for (let d = 1; d <= 21; d++) {
+    const lo = d === 1 ? 0 : 10 ** (d - 1);
+    const hi = 10 ** d - 1;
+    total += Math.max(0, Math.min(to, hi) - Math.max(from, lo) + 1) * d;
+  }
+  // Past 10^21 numbers print as 1e+21 and on: at least a character each.
+  return total + Math.max(0, to - Math.max(from, 10 ** 21) + 1);
 }
 
 /** Fixed decimals, never "-0.00", optionally kept inside [min, max] after rounding. */
