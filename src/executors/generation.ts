@@ -8,6 +8,7 @@ import { isJobsError } from "../errors.ts";
 import { verifyEvidenceBundle } from "@jobs-api/client/evidence";
 import {
   BUILT_IN_GENERATION_KINDS,
+  checkModelFormat,
   type GenerationOutput,
   type GenerationRun,
   inputFaultCode,
@@ -149,8 +150,11 @@ async function inputsOf(
     case "SYNTHESIZE": {
       const spec = (contract.spec ?? {}) as { model?: unknown; input?: unknown };
       if (spec.model === undefined || spec.model === null) return readInputs(ctx, g);
-      const model = spec.model as { trainedOn?: { input?: unknown } } & Record<string, unknown>;
-      const dataId = inputIds(g.spec)[0] ?? (typeof model.trainedOn?.input === "string" ? model.trainedOn.input : null);
+      // Whether it is a model at all, before asking which data it was trained on.
+      const model = spec.model;
+      checkModelFormat(model);
+      const trainedOn = (model.trainedOn as { input?: unknown } | undefined)?.input;
+      const dataId = inputIds(g.spec)[0] ?? (typeof trainedOn === "string" ? trainedOn : null);
       if (!dataId)
         throw new InputFault(
           "INVALID_SPEC",

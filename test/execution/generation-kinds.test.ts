@@ -318,6 +318,7 @@ describe.each(backends.map((b) => [b.name, b] as const))("generation kinds on %s
     const refused: [Record<string, unknown>, string][] = [
       [{ kind: "SYNTHESIZE", rows: 10, spec: { model: 5 } }, "input.spec.model"],
       [{ kind: "SYNTHESIZE", rows: 10, spec: { model: ["x"] } }, "input.spec.model"],
+      [{ kind: "SYNTHESIZE", rows: 10, spec: { model: { foo: 1 } } }, "input.spec.model"],
       [{ kind: "MOCK", rows: 11, spec: { columns: [uniqueUpTo10] } }, "input.spec.columns[0].unique"],
       [
         { kind: "MOCK", rows: 11, spec: { contract: { columns: [uniqueUpTo10] } } },
@@ -360,6 +361,13 @@ describe.each(backends.map((b) => [b.name, b] as const))("generation kinds on %s
     const data = await upload(Buffer.from("a,b\n1,2\n3,4\n"), "tiny.csv");
     const notModel = await run(tn.member, { kind: "SYNTHESIZE", rows: 10, spec: { model: data.id, input: data.id } });
     expect(notModel.error).toMatchObject({ code: "INVALID_INPUT", message: expect.stringContaining("spec.model") });
+    // JSON that is not a model is named as such, not as training data the model does not name.
+    const json = await upload(Buffer.from('{"foo":1}'), "foo.json");
+    const jsonNotModel = await run(tn.member, { kind: "SYNTHESIZE", rows: 10, spec: { model: json.id } });
+    expect(jsonNotModel.error).toMatchObject({
+      code: "INVALID_INPUT",
+      message: "spec.model: not a gaussian-copula/v1 model (name a TRAIN job or its model.json)",
+    });
     // Another member cannot train on someone else's upload.
     const stolen = await run(tn.otherMember, { kind: "TRAIN", spec: { input: data.id } });
     expect(stolen.error?.code).toBe("INPUT_NOT_FOUND");

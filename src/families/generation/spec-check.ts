@@ -8,7 +8,7 @@ import type { GenerationKind, PlanTier } from "../../jobs/model.ts";
 import type { CreationLimits } from "../../jobs/new-job.ts";
 import { parseInput } from "../../jobs/validation.ts";
 import { MockSpecError } from "./engine/column-spec.ts";
-import { GenerationInputError, readMockContract } from "./engine/index.ts";
+import { GenerationInputError, readMockContract, readModel } from "./engine/index.ts";
 import { mockBytesAtLeast } from "./engine/mock.ts";
 import { ScenarioSchema } from "./engine/scenario.ts";
 import { MAX_SIMULATE_ROWS, PlantSchema } from "./engine/simulate.ts";
@@ -59,6 +59,18 @@ function checkReadsInput(spec: Record<string, unknown> | null, path: string): vo
 const ModelRef = z.union([z.string().min(1), z.record(z.string(), z.unknown())], {
   error: "name a TRAIN job or its model.json by id, or give the model itself (a JSON object)",
 });
+
+/** spec.model: an id is the run's to read; a model given inline must be one SYNTHESIZE can sample. */
+function checkModel(model: unknown, path: string): void {
+  if (model === undefined || model === null) return;
+  parseInput(ModelRef, model, `${path}.spec.model`);
+  if (typeof model === "string") return;
+  try {
+    readModel(model);
+  } catch (err) {
+    throw asBadUserInput(err, path);
+  }
+}
 
 /** The engine's complaint about a spec as the caller's BAD_USER_INPUT, naming the field under path; other errors as they are. */
 function asBadUserInput(err: unknown, path: string): unknown {
@@ -131,8 +143,7 @@ export function checkBuiltInSpec(g: GenerationContract, path: string, limits: Cr
       checkReadsInput(g.spec, path);
       return;
     case "SYNTHESIZE":
-      if (g.spec?.model !== undefined && g.spec.model !== null)
-        parseInput(ModelRef, g.spec.model, `${path}.spec.model`);
+      checkModel(g.spec?.model, path);
       return;
     case "SIMULATE":
       checkSimulate(g, path);

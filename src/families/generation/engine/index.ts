@@ -334,10 +334,19 @@ function parseModel(bytes: Buffer): CopulaModel {
   } catch {
     throw new GenerationInputError("spec.model", "the model is not JSON");
   }
-  if ((model as { format?: unknown } | null)?.format !== MODEL_FORMAT) {
-    throw new GenerationInputError("spec.model", `not a ${MODEL_FORMAT} model (name a TRAIN job or its model.json)`);
-  }
+  return readModel(model);
+}
+
+/** spec.model as SYNTHESIZE samples it: a TRAIN job's model.json, else GenerationInputError naming the field. */
+export function readModel(model: unknown): CopulaModel {
+  checkModelFormat(model);
   return parseField(CopulaModelSchema, model, "spec.model") as CopulaModel;
+}
+
+/** The cheap half of readModel: whether spec.model says it is a model this engine samples. */
+export function checkModelFormat(model: unknown): asserts model is { format: string; trainedOn?: unknown } {
+  if ((model as { format?: unknown } | null)?.format !== MODEL_FORMAT)
+    throw new GenerationInputError("spec.model", `not a ${MODEL_FORMAT} model (name a TRAIN job or its model.json)`);
 }
 
 function sampleCsv(model: CopulaModel, rows: number, seed: number): string {
