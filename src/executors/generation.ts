@@ -328,6 +328,11 @@ async function runVerify(
   const spec = g.spec ?? {};
   if (typeof spec.jobId === "string") {
     const target = await ctx.jobArtifacts(spec.jobId);
+    if (target.outputs.length === 0)
+      throw new InputFault(
+        "INPUT_NOT_FOUND",
+        `spec.jobId: job ${spec.jobId} has no outputs to verify (only a job that succeeded has them)`,
+      );
     const listed = [...target.outputs, ...(target.evidence?.files ?? [])];
     const files = [];
     for (const a of listed) files.push(await ctx.readArtifact(a.id));

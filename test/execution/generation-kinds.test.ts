@@ -351,7 +351,7 @@ describe.each(backends.map((b) => [b.name, b] as const))("generation kinds on %s
     expect(await jobCount()).toBe(before + 4);
   });
 
-  it("fails what only the run can find with a clear error: a missing model, a file that is not a model, a result that cannot be stored", async () => {
+  it("fails what only the run can find with a clear error: a missing model, a file that is not a model, nothing to verify, a result that cannot be stored", async () => {
     const missing = await run(tn.member, {
       kind: "SYNTHESIZE",
       rows: 10,
@@ -367,6 +367,12 @@ describe.each(backends.map((b) => [b.name, b] as const))("generation kinds on %s
     expect(jsonNotModel.error).toMatchObject({
       code: "INVALID_INPUT",
       message: "spec.model: not a gaussian-copula/v1 model (name a TRAIN job or its model.json)",
+    });
+    // VERIFY of a job that made nothing says so, in the terms it was asked in.
+    const verifyNothing = await run(tn.member, { kind: "VERIFY", spec: { jobId: missing.jobId } });
+    expect(verifyNothing.error).toMatchObject({
+      code: "INPUT_NOT_FOUND",
+      message: `spec.jobId: job ${missing.jobId} has no outputs to verify (only a job that succeeded has them)`,
     });
     // Another member cannot train on someone else's upload.
     const stolen = await run(tn.otherMember, { kind: "TRAIN", spec: { input: data.id } });
