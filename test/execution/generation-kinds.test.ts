@@ -312,6 +312,40 @@ describe.each(backends.map((b) => [b.name, b] as const))("generation kinds on %s
     });
   });
 
+  it("prices the rows a kind makes, as far as creation can know them, and charges that estimate", async () => {
+    const estimated = async (input: Record<string, unknown>) =>
+      (await readGeneration(tn.member, await createGeneration(tn.member, input))).estimatedCredits;
+    const charged = async (input: Record<string, unknown>) => {
+      const job = await run(tn.member, input);
+      expect(job.state, JSON.stringify(job.error)).toBe("SUCCEEDED");
+      expect(job.chargedCredits).toBe(job.estimatedCredits);
+      return job;
+    };
+    // SIMULATE without rows records its default 3,600 time steps: 1 credit.
+    const sim = await charged({ kind: "SIMULATE", seed: 4 });
+    expect(sim.operation.result!.rows).toBe(3600);
+    expect(sim.estimatedCredits).toBe(1);
+    // FABRICATE writes a contract, never rows: rows are not priced.
+    const fab = await charged({ kind: "FABRICATE", rows: 2_500_000, description: "orders with amount in USD" });
+    expect(fab.estimatedCredits).toBe(0);
+    for (const kind of ["FABRICATE", "SCENARIO_FABRICATE", "VERIFY"]) {
+      const quote = await tn.member.request<{ estimateCredits: { estimatedCredits: number } }>(
+        `query($k: GenerationKind!) { estimateCredits(kind: $k, rows: 2500000) { estimatedCredits } }`,
+        { k: kind },
+      );
+      expect(quote.estimateCredits.estimatedCredits, kind).toBe(0);
+    }
+    // SYNTHESIZE without rows makes as many as its model was trained on: known from a model given
+    // inline (1 credit for 300 rows, 2 for GPU-S training), not from one named by id.
+    const data = await upload(correlatedCsv(300), "priced.csv");
+    const train = await run(tn.member, { kind: "TRAIN", spec: { input: data.id }, seed: 2 });
+    const model = JSON.parse((await bytesOf(train, "model.json")).toString("utf8"));
+    const inline = await charged({ kind: "SYNTHESIZE", seed: 3, spec: { model, input: data.id } });
+    expect(inline.operation.result!.rows).toBe(300);
+    expect(inline.estimatedCredits).toBe(3);
+    expect(await estimated({ kind: "SYNTHESIZE", seed: 3, spec: { model: train.jobId } })).toBe(2);
+  });
+
   it("refuses at creation what a built-in kind cannot run, naming the field, and makes no job", async () => {
     const before = await jobCount();
     const uniqueUpTo10 = { name: "n", type: "int", unique: true, distribution: { kind: "uniform", min: 1, max: 10 } };

@@ -23,7 +23,11 @@ function trainingTierOf(kind: GenerationKind, rows: number) {
   return TRAINING_TIERS.find((t) => rows <= t.maxRows)!;
 }
 
-/** 1 credit per 1,000,000 rows, rounded up, plus the training tier's price for kinds that train. */
+/** Kinds that make no rows (a contract, a scenario, a report): whatever `rows` says, none are priced. */
+const ROWLESS_KINDS: readonly GenerationKind[] = ["FABRICATE", "SCENARIO_FABRICATE", "VERIFY"];
+
+/** 1 credit per 1,000,000 rows made, rounded up, plus the training tier's price for kinds that train. */
 export function estimateCredits(kind: GenerationKind, rows: number): number {
-  return Math.ceil(rows / ROWS_PER_CREDIT) + (trainingTierOf(kind, rows)?.credits ?? 0);
+  const made = ROWLESS_KINDS.includes(kind) ? 0 : rows;
+  return Math.ceil(made / ROWS_PER_CREDIT) + (trainingTierOf(kind, made)?.credits ?? 0);
 }

@@ -4,6 +4,7 @@ import { type GenerationKind, GenerationKinds, PlanTiers } from "../../jobs/mode
 import type { CreationLimits, NewJob } from "../../jobs/new-job.ts";
 import { idempotencyKey, optionalName, parseInput, timeoutMins } from "../../jobs/validation.ts";
 import { estimateCredits } from "./credits.ts";
+import { DEFAULT_SIMULATE_ROWS } from "./engine/simulate.ts";
 import { checkBuiltInSpec } from "./spec-check.ts";
 import { generationQueue, tierPriority } from "./queues.ts";
 
@@ -109,8 +110,25 @@ export function generationJob(
       seed,
       planTier: g.planTier,
       spec: g.spec,
-      estimatedCredits: estimateCredits(kind, g.rows ?? 0),
+      estimatedCredits: estimateCredits(kind, rowsKnownAtCreation(kind, g.rows, g.spec)),
       rerunOfId,
     },
   };
+}
+
+/**
+ * The rows a job will make, as far as its creation can know them: `rows`, else SIMULATE's default
+ * time steps, or for SYNTHESIZE the rows of a model given inline (checked by then). Rows only a run
+ * can find (SYNTHESIZE from a model by id makes as many as its training data) count as 0: the
+ * estimate, which is what the job is charged, never follows what a run reports.
+ */
+function rowsKnownAtCreation(kind: GenerationKind, rows: number | null, spec: Record<string, unknown> | null): number {
+  if (rows !== null) return rows;
+  if (kind === "SIMULATE") return DEFAULT_SIMULATE_ROWS;
+  const model = spec?.model;
+  if (kind === "SYNTHESIZE" && typeof model === "object" && model !== null) {
+    const modelRows = (model as { rows?: unknown }).rows;
+    if (typeof modelRows === "number") return modelRows;
+  }
+  return 0;
 }

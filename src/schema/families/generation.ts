@@ -18,7 +18,8 @@ const CreditEstimateRef = builder.objectRef<EstimateRequest>("CreditEstimate").i
     kind: t.field({ type: GenerationKindEnum, resolve: (e) => e.kind }),
     rows: t.exposeInt("rows"),
     estimatedCredits: t.float({
-      description: "1 per 1,000,000 rows (rounded up), plus the training tier's price for kinds that train.",
+      description:
+        "1 per 1,000,000 rows (rounded up; FABRICATE, SCENARIO_FABRICATE and VERIFY make none), plus the training tier's price for kinds that train.",
       resolve: (e) => e.upstream?.estimatedCredits ?? estimateCredits(e.kind, e.rows),
     }),
     trainingTier: t.string({

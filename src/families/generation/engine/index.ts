@@ -21,7 +21,7 @@ import { liftCsv } from "./lift.ts";
 import { generateMock, resolveMockColumns } from "./mock.ts";
 import type { Problem } from "./problems.ts";
 import { fabricateScenario, ScenarioSchema } from "./scenario.ts";
-import { MAX_SIMULATE_ROWS, PlantSchema, SIMULATE_COLUMNS, simulateCsv } from "./simulate.ts";
+import { DEFAULT_SIMULATE_ROWS, MAX_SIMULATE_ROWS, PlantSchema, SIMULATE_COLUMNS, simulateCsv } from "./simulate.ts";
 import { verifyArtifacts } from "./verify.ts";
 
 export const BUILT_IN_GENERATION_KINDS = [
@@ -357,8 +357,6 @@ function sampleCsv(model: CopulaModel, rows: number, seed: number): string {
 
 const modelColumns = (model: CopulaModel) =>
   model.columns.map((c) => ({ name: c.name, kind: c.kind, type: c.type, nullRate: c.nullRate }));
-
-const DEFAULT_SIMULATE_ROWS = 3600;
 
 function runSimulate({ contract, seed }: GenerationRequest): GenerationRun {
   const c = (contract ?? {}) as { rows?: number | null; spec?: Record<string, unknown> | null };

@@ -13,6 +13,8 @@ const G = 9.81; // m/s²
 const RHO = 1000; // kg/m³
 const SUBSTEPS_PER_SECOND = 10;
 export const MAX_SIMULATE_ROWS = 10_000_000;
+/** Time steps a SIMULATE without rows records: an hour at the default interval. */
+export const DEFAULT_SIMULATE_ROWS = 3600;
 
 export const PlantSchema = z.strictObject({
   /** Seconds between two recorded rows. */
