@@ -273,7 +273,7 @@ class BatchRun {
       const batch = await this.childEnd(this.batchId);
       if (!batch || !isTerminal(batch.state)) return; // another executor holds it now
       endedElsewhere = true;
-      why = endedWhy(this.batchId, batch);
+      why = whyBatchEnded(this.batchId, batch);
     }
     const running = this.current;
     if (running) {
@@ -294,9 +294,10 @@ class BatchRun {
   }
 }
 
-/** Why a batch that ended under its executor did: the sweeper's TIMEOUT, a lapsed last lease, ... */
-function endedWhy(batchId: string, end: ChildEnd): string {
+/** Why a batch ended, as its children record it: the sweeper's TIMEOUT, a cancel, a lapsed last lease, ... */
+export function whyBatchEnded(batchId: string, end: Pick<ChildEnd, "state" | "errorCode">): string {
   if (end.errorCode === "TIMEOUT") return `batch ${batchId} timed out`;
+  if (end.state === "CANCELED") return `batch ${batchId} was canceled`;
   const code = end.errorCode && end.errorCode !== end.state ? ` (${end.errorCode})` : "";
   return `batch ${batchId} ended ${end.state}${code}`;
 }

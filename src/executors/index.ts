@@ -1,4 +1,5 @@
-// Starts execution in a server: the start-up repair pass of evidence and seals and, when
+// Starts execution in a server: the start-up repair pass of evidence and seals, the pass closing
+// batches that ended with no executor there (ended-batches.ts) and, when
 // JOBS_WORKERS > 0, the in-process runners for built-in generation kinds and batches. The worker
 // protocol and the evidence service they use are made by the composition root (src/server.ts).
 import type { ArtifactService } from "../artifacts/service.ts";
@@ -8,9 +9,11 @@ import type { JobChangeHub } from "../jobs/changes.ts";
 import type { JobService } from "../jobs/service.ts";
 import type { Logger } from "../logger.ts";
 import type { WorkerProtocol } from "../workers/protocol/service.ts";
+import { runEvery } from "../background/every.ts";
 import { batchExecutor } from "./batch.ts";
 import { type GenerationEngine, inlineEngine } from "./cpu/engine.ts";
 import { ThreadEngine } from "./cpu/thread-engine.ts";
+import { closeEndedBatches } from "./ended-batches.ts";
 import type { EvidenceService } from "./evidence.ts";
 import { generationExecutor } from "./generation.ts";
 import { InProcessPort } from "./ports/in-process.ts";
@@ -26,7 +29,10 @@ export interface Execution {
 
 /** What execution runs on (the server's services have all of it). */
 export interface ExecutionDeps {
-  config: Pick<Config, "workers" | "cpuThreads" | "workerLocalQueue" | "leaseSeconds" | "shutdownGraceMs">;
+  config: Pick<
+    Config,
+    "workers" | "cpuThreads" | "workerLocalQueue" | "leaseSeconds" | "shutdownGraceMs" | "sweepIntervalMs"
+  >;
   db: Database;
   logger: Logger;
   protocol: WorkerProtocol;
@@ -81,10 +87,19 @@ export function startExecution(services: ExecutionDeps): Execution {
     );
   }
 
+  // In every process, executors or not: a batch handed back by a process that is gone has no
+  // executor to close it if it ends while it waits.
+  const stopClosingEndedBatches = runEvery(
+    config.sweepIntervalMs,
+    async (signal) => void (await closeEndedBatches(services, signal)),
+    (err) => logger.warn({ err }, "closing ended batches failed; retrying next interval"),
+  );
+
   return {
     runners,
     repaired,
     async stop() {
+      await stopClosingEndedBatches();
       await Promise.all(runners.map((r) => r.stop()));
       await engine?.close();
       await repaired;

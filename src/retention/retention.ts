@@ -3,6 +3,7 @@
 // row names (orphans a crash left between writing a blob and the row naming it). Any number of
 // processes may run it: the statements take rows with SKIP LOCKED, and a blob is deleted only when
 // no row names it and no put() stored or touched it within the grace time.
+import { runEvery } from "../background/every.ts";
 import type { Database } from "../db/database.ts";
 import type { BlobStore } from "../storage/blob-store.ts";
 import { removeFinishedJobs, removeUnattachedUploads, unreferencedHashes, type RemovedBatch } from "./sql.ts";
@@ -101,42 +102,20 @@ export function startRetention(
   schedule: RetentionSchedule,
   logger: RetentionLogger,
 ): () => Promise<void> {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<void> | undefined;
   let lastOrphanScan = Date.now();
   // Stopping ends a long pass after its current batch, so shutdown never waits for a whole backlog.
-  const stopping = new AbortController();
-
-  const pass = async () => {
-    const removed = await retention.runOnce(stopping.signal);
-    if (removed.jobs || removed.uploads || removed.blobs)
-      logger.info({ ...removed }, "retention removed finished jobs");
-    if (!stopped && Date.now() - lastOrphanScan >= schedule.orphanScanMs) {
-      lastOrphanScan = Date.now();
-      const orphans = await retention.collectOrphanBlobs();
-      if (orphans) logger.info({ orphans }, "retention removed orphan blobs");
-    }
-  };
-  const tick = () => {
-    inFlight = pass()
-      .catch((err: unknown) => {
-        if (!stopped) logger.warn({ err }, "retention pass failed; retrying next interval");
-      })
-      .finally(() => {
-        inFlight = undefined;
-        if (!stopped) {
-          timer = setTimeout(tick, schedule.intervalMs);
-          timer.unref();
-        }
-      });
-  };
-  timer = setTimeout(tick, schedule.intervalMs);
-  timer.unref();
-  return async () => {
-    stopped = true;
-    stopping.abort();
-    clearTimeout(timer);
-    await inFlight;
-  };
+  return runEvery(
+    schedule.intervalMs,
+    async (stopping) => {
+      const removed = await retention.runOnce(stopping);
+      if (removed.jobs || removed.uploads || removed.blobs)
+        logger.info({ ...removed }, "retention removed finished jobs");
+      if (!stopping.aborted && Date.now() - lastOrphanScan >= schedule.orphanScanMs) {
+        lastOrphanScan = Date.now();
+        const orphans = await retention.collectOrphanBlobs();
+        if (orphans) logger.info({ orphans }, "retention removed orphan blobs");
+      }
+    },
+    (err) => logger.warn({ err }, "retention pass failed; retrying next interval"),
+  );
 }

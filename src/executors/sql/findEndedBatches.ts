@@ -1,0 +1,29 @@
+// Batches that ended while steps were still open and no executor was there to close them: a batch
+// handed back (its executor's process crashed or stopped) and then canceled while it waited, or timed
+// out, or failed by the sweeper. Found through "batch_steps_open_idx", which holds only the open
+// steps of batches, so a pass with nothing to do reads a handful of index entries.
+import type { Sql } from "../../db/database.ts";
+import type { JobState, ReasonerType } from "../../jobs/model.ts";
+import { TERMINAL_SQL } from "../../workers/protocol/states-sql.ts";
+
+export interface EndedBatch {
+  id: string;
+  tenantId: string;
+  createdBy: string;
+  state: JobState;
+  errorCode: string | null;
+  /** The jobs its open steps made, which may still run. */
+  children: { jobId: string; reasonerType: ReasonerType }[];
+}
+
+export async function findEndedBatches(sql: Sql, limit: number): Promise<EndedBatch[]> {
+  return sql.query<EndedBatch>(
+    `select b."id", b."tenantId", b."createdBy", b."state", b."errorCode",
+            coalesce(json_agg(json_build_object('jobId', s."childJobId", 'reasonerType', s."run"->>'reasonerType'))
+                       filter (where s."childJobId" is not null), '[]') as "children"
+       from "batch_steps" s join "jobs" b on b."id" = s."jobId"
+      where s."state" not in ${TERMINAL_SQL} and b."state" in ${TERMINAL_SQL}
+      group by b."id" limit $1`,
+    [limit],
+  );
+}
