@@ -69,6 +69,7 @@ export function startExecution(services: ExecutionDeps): Execution {
       artifacts: services.artifacts,
       changes: services.changes,
       jobs: services.jobs,
+      evidence: services.evidence,
     });
     const common = { leaseSeconds: config.leaseSeconds, logger, shutdownGraceMs: config.shutdownGraceMs };
     runners.push(

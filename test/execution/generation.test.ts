@@ -313,4 +313,21 @@ describe.each(backends.map((b) => [b.name, b] as const))("built-in generation on
     );
     expect(charges[0]!.n).toBe(0);
   });
+
+  it("VERIFY of a job whose evidence is not built yet builds it, and verifies", async () => {
+    // A job's evidence is built just after its success commits (or, when that failed, when the job is
+    // next read): a VERIFY started in between must not find "no evidence bundle".
+    const jobId = await createGeneration(t.admin, { kind: "MOCK", rows: 100, seed: 7 });
+    expect((await waitForGeneration(t.admin, jobId)).evidence?.verified).toBe(true);
+    // As if the success hook had not run yet: no evidence, no seal (it is the chain's tip).
+    await db().query(`update "generation_details" set "evidence" = null where "jobId" = $1::uuid`, [jobId]);
+    await db().query(`delete from "provenance_seals" where "jobId" = $1::uuid`, [jobId]);
+    const verify = await waitForGeneration(
+      t.admin,
+      await createGeneration(t.admin, { kind: "VERIFY", spec: { jobId } }),
+    );
+    expect(verify.error).toBeNull();
+    expect(verify.state).toBe("SUCCEEDED");
+    expect(verify.operation.result).toMatchObject({ ok: true, evidence: { verified: true, mismatches: [] } });
+  });
 });

@@ -17,6 +17,7 @@ import {
   type WorkerProtocol,
 } from "../../workers/protocol/service.ts";
 import { creatorViewer } from "../creator.ts";
+import type { EvidenceService } from "../evidence.ts";
 import {
   type ArtifactBody,
   type ArtifactBytes,
@@ -38,6 +39,8 @@ export interface InProcessDeps {
   artifacts: ArtifactService;
   changes: JobChangeHub;
   jobs: JobService;
+  /** Builds a succeeded job's evidence when it is not there yet (it is built just after the success commits). */
+  evidence: Pick<EvidenceService, "ensure">;
 }
 
 /** The claim statement's row as executors read it. */
@@ -167,7 +170,13 @@ export class InProcessPort implements WorkerPort {
     if (!target) throw new InputFault("INPUT_NOT_FOUND", `generation job ${jobId} not found`);
     const expansions = this.deps.jobs.gatewayFor("GENERATION").expansions;
     const [outputs = []] = await expansions.artifacts([jobId]);
-    const stored = target.generation?.evidence as { rootHash?: string; fileIds?: string[] } | null | undefined;
+    // A job that has just succeeded may not have its evidence yet (the success hook builds it after the
+    // commit): build it now, as reading the job through the API does, rather than report none.
+    const stored = (target.generation?.evidence ??
+      (target.state === "SUCCEEDED" ? await this.deps.evidence.ensure(jobId) : null)) as
+      | { rootHash?: string; fileIds?: string[] }
+      | null
+      | undefined;
     const files = stored?.fileIds?.length ? await expansions.artifactsById(stored.fileIds) : [];
     const listing = (a: { id: string; name: string; contentHash: string }) => ({
       id: a.id,
