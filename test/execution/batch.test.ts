@@ -374,11 +374,13 @@ describe.each(backends.map((b) => [b.name, b] as const))("batch pipelines on %s"
       { t: claim.claimJob.token },
     );
     expect(beat.heartbeat.cancelRequested).toBe(true);
-    const stopped = await admin.request<{ completeJob: { state: string } }>(
-      `mutation($t: String!) { completeJob(leaseToken: $t) { state } }`,
+    const stopped = await admin.request<{ completeJob: { state: string; error: { message: string } | null } }>(
+      `mutation($t: String!) { completeJob(leaseToken: $t) { state error { message } } }`,
       { t: claim.claimJob.token },
     );
     expect(stopped.completeJob.state).toBe("CANCELED");
+    // Its error says why, as a child canceled before it started does.
+    expect(stopped.completeJob.error?.message).toBe(`canceled: batch ${batchId} timed out`);
   });
 
   it("resumes a batch whose lease was lost: the step's existing child is awaited, not made again", async () => {

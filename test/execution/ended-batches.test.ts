@@ -122,11 +122,12 @@ describe.each(backends.map((b) => [b.name, b] as const))(
       expect(closed.jobUpdated.steps.map((s) => s.state)).toEqual(["CANCELED", "CANCELED"]);
       await live.dispose();
 
-      const stopped = await api.request<{ completeJob: { state: string } }>(
-        `mutation($t: String!) { completeJob(leaseToken: $t) { state } }`,
+      const stopped = await api.request<{ completeJob: { state: string; error: { message: string } | null } }>(
+        `mutation($t: String!) { completeJob(leaseToken: $t) { state error { message } } }`,
         { t: claim.claimJob.token },
       );
       expect(stopped.completeJob.state).toBe("CANCELED");
+      expect(stopped.completeJob.error?.message).toBe(`canceled: batch ${batchId} was canceled`);
     });
   },
 );

@@ -14,6 +14,7 @@ import type { PresentedLease } from "../lease.ts";
 import { agentIdOf, lockLease } from "./lockLease.ts";
 import { type ProblemReport, recordProblems } from "./recordProblems.ts";
 import { setAbortReason } from "./setAbortReason.ts";
+import { canceledWhileRunning } from "./canceledWhileRunning.ts";
 
 export interface CompleteArgs {
   lease: PresentedLease;
@@ -51,7 +52,7 @@ export async function completeJob(tx: Sql, a: CompleteArgs): Promise<CompletedJo
       message: "canceled: the worker finished after the cancel request",
       agentId: agentIdOf(job),
       by: a.by,
-      set: { errorCode: "CANCELED", errorMessage: "canceled while running" },
+      set: { errorCode: "CANCELED", errorMessage: await canceledWhileRunning(tx, job.id) },
     });
     await setAbortReason(tx, job, "canceled");
     return { ...base, state: "CANCELED", chargedCredits: null };

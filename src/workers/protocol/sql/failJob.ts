@@ -11,6 +11,7 @@ import type { PresentedLease } from "../lease.ts";
 import { setAbortReason } from "./setAbortReason.ts";
 import { agentIdOf, lockLease } from "./lockLease.ts";
 import { type ProblemReport, recordProblems } from "./recordProblems.ts";
+import { canceledWhileRunning } from "./canceledWhileRunning.ts";
 
 const MAX_BACKOFF_SECONDS = 3600;
 
@@ -61,7 +62,7 @@ export async function failJob(tx: Sql, a: FailArgs): Promise<FailedJob> {
       ...common,
       to: "CANCELED",
       message: `canceled; the worker stopped with ${said}`,
-      set: { errorCode: "CANCELED", errorMessage: "canceled while running" },
+      set: { errorCode: "CANCELED", errorMessage: await canceledWhileRunning(tx, job.id) },
     });
     await setAbortReason(tx, job, "canceled");
     return { ...base, state: "CANCELED", retryAt: null };

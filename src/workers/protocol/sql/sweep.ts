@@ -13,6 +13,7 @@ import { waitingState } from "../../../jobs/states.ts";
 import { TERMINAL_SQL } from "../states-sql.ts";
 import { setAbortReason } from "./setAbortReason.ts";
 import { requeue } from "./failJob.ts";
+import { canceledWhileRunning } from "./canceledWhileRunning.ts";
 
 export interface SweepResult {
   requeued: number;
@@ -149,7 +150,7 @@ async function cancel(tx: Sql, job: SweptRow, message: string, leaseToken: strin
     agentId: job.workerId,
     by: "sweeper",
     message,
-    set: { errorCode: "CANCELED", errorMessage: "canceled while running" },
+    set: { errorCode: "CANCELED", errorMessage: await canceledWhileRunning(tx, job.id) },
   });
   if (moved) await setAbortReason(tx, job, "canceled");
   return moved !== null;
