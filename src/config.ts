@@ -38,13 +38,28 @@ export const DEFAULT_WS_KEEPALIVE_MS = 12_000;
 /** Most jobs totalCount counts exactly; past it (as the planner expects or the count finds) it is an estimate (JOBS_EXACT_COUNT_LIMIT). */
 export const DEFAULT_EXACT_COUNT_LIMIT = 10_000;
 
+const FLAG_WORDS: Readonly<Record<string, boolean>> = {
+  "1": true,
+  true: true,
+  yes: true,
+  on: true,
+  "0": false,
+  false: false,
+  no: false,
+  off: false,
+};
+/** A switch: a word it does not know is refused, so a typo never turns on (or off) what was meant. */
 const flag = (fallback: boolean) =>
   z
     .string()
     .optional()
-    .transform((v) =>
-      v === undefined || v === "" ? fallback : !["0", "false", "no", "off"].includes(v.toLowerCase()),
-    );
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return fallback;
+      const value = FLAG_WORDS[v.trim().toLowerCase()];
+      if (value !== undefined) return value;
+      ctx.addIssue({ code: "custom", message: `expected one of 1, true, yes, on, 0, false, no, off; got "${v}"` });
+      return z.NEVER;
+    });
 
 /** One upstream jobs service of this contract (JOBS_GATEWAYS), serving the families it names. */
 const GatewayConfigSchema = z.object({

@@ -4,10 +4,26 @@ import { createLogger } from "./logger.ts";
 import { startTracing, tracingConfigured } from "./observability/tracing.ts";
 import { startServer } from "./server.ts";
 
-const config = loadConfig();
+/** A server that cannot start says why in one line (no stack: the message names the setting) and exits 1. */
+function refuseToStart(err: unknown, why?: string): never {
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`jobs-api: ${why ? `${why}: ` : ""}${message}\n`);
+  process.exit(1);
+}
+
+const config = (() => {
+  try {
+    return loadConfig();
+  } catch (err) {
+    return refuseToStart(err); // loadConfig says "Invalid configuration: <setting>: ..."
+  }
+})();
 const logger = createLogger(config.logLevel);
 const stopTracing = tracingConfigured() ? startTracing() : async () => undefined;
-const server = await startServer(config, logger);
+const server = await startServer(config, logger).catch((err: unknown) => {
+  logger.error({ err }, "could not start");
+  return refuseToStart(err, "could not start");
+});
 
 const storage = config.databaseUrl ? "PostgreSQL (DATABASE_URL)" : `embedded PGlite in ${config.dataDir}`;
 const lines = [

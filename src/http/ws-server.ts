@@ -173,6 +173,9 @@ export function startLiveServer(
     maxPayload: opts.maxPayloadBytes,
     perMessageDeflate: false,
   });
+  // The HTTP server's own errors (its port taken, say) are re-emitted here; the server's listen
+  // reports them to whoever starts it, so this listener only keeps them from crashing the process.
+  wss.on("error", () => undefined);
   const baseUrlOf = (extra: ConnectionExtra) =>
     config.publicUrl?.replace(/\/$/, "") ?? `http://${extra.host ?? "localhost"}`;
   const format = (requestId: string, errors: readonly GraphQLError[]): GraphQLFormattedError[] =>

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../helpers/backends.ts";
 import { ADMIN_KEY, graphqlClient } from "../helpers/server.ts";
-import { ROOT, startServerProcess, stopChild } from "../execution/processes.ts";
+import { ROOT, spawnNode, startServerProcess, stopChild } from "../execution/processes.ts";
 
 const DIST = join(ROOT, "dist");
 
@@ -44,6 +44,39 @@ describe("the build", () => {
     }
     expect(filesUnder(DIST).some((f) => f.endsWith(".ts"))).toBe(false);
   });
+});
+
+describe("the compiled server refusing to start", () => {
+  it("says why in one line, with no stack, and exits 1: a bad setting, a taken port", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "jobs-refuse-"));
+    const env = { NODE_ENV: "production", JOBS_DATA_DIR: dataDir, HOST: "127.0.0.1", JOBS_LOG_LEVEL: "warn" };
+    try {
+      // A typo in a switch is refused, not read as "on" (a security setting must never fail open).
+      const typo = spawnNode(["dist/main.js"], { ...env, PORT: "0", JOBS_METRICS_PUBLIC: "disabled" });
+      expect((await typo.exited).code).toBe(1);
+      expect(typo.output()).toBe(
+        'jobs-api: Invalid configuration: JOBS_METRICS_PUBLIC: expected one of 1, true, yes, on, 0, false, no, off; got "disabled"\n',
+      );
+
+      const first = await startServerProcess({ ...env, PORT: "0" }, 60_000, { compiled: true });
+      try {
+        const port = new URL(first.url).port;
+        const second = spawnNode(["dist/main.js"], { ...env, PORT: port, JOBS_DATA_DIR: join(dataDir, "second") });
+        expect((await second.exited).code).toBe(1);
+        const said = second
+          .output()
+          .split("\n")
+          .filter((l) => l.length > 0 && !l.startsWith("{"));
+        expect(said).toEqual([
+          `jobs-api: could not start: listen EADDRINUSE: address already in use 127.0.0.1:${port}`,
+        ]);
+      } finally {
+        await stopChild(first);
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe.each(backends)("the compiled server on %s", (backend) => {
