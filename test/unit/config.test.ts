@@ -13,7 +13,7 @@ describe("switches", () => {
   });
 
   it("refuse any other word, naming the setting", () => {
-    for (const [name, value] of [
+    for (const [name, value] of <[string, string][]>[
       ["JOBS_METRICS_PUBLIC", "disabled"],
       ["JOBS_INTROSPECTION", "flase"],
       ["JOBS_FIELD_SUGGESTIONS", "n"],
