@@ -14,6 +14,11 @@ const RUN_BUCKETS = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600,
 
 const OUTCOMES: Partial<Record<string, string>> = { SUCCEEDED: "succeeded", FAILED: "failed", CANCELED: "canceled" };
 
+/** Most queues by name in jobs_queue_depth: queue names are chosen by callers, series must not be. */
+export const MAX_QUEUE_SERIES = 100;
+/** The label of the waiting jobs of every queue past those. */
+const OTHER_QUEUES = "other";
+
 /** A family's queue every deployment has: reported as 0 while empty (others appear once seen). */
 export interface KnownQueue {
   reasonerType: string;
@@ -159,29 +164,47 @@ export class Metrics {
         for (const r of rows) this.set({ reasoner_type: r.reasonerType, state: r.state }, r.n);
       },
     });
-    // Queues seen waiting since start: they stay reported (as 0 once empty) instead of vanishing.
+    // Queues seen waiting since start stay reported (as 0 once empty) instead of vanishing. A queue is
+    // a name the caller chooses (a reasonerName), so the series are bounded: the MAX_QUEUE_SERIES
+    // fullest queues by name, the rest summed per family as queue="other", and of the queues seen
+    // before, only as many as that are remembered (the known ones always).
+    const known = new Set(options.knownQueues.map((q) => `${q.reasonerType}|${q.queue}`));
     const seenQueues = new Map(
       options.knownQueues.map((q) => [
         `${q.reasonerType}|${q.queue}`,
         { reasoner_type: q.reasonerType, queue: q.queue },
       ]),
     );
+    const remember = (key: string, labels: { reasoner_type: string; queue: string }) => {
+      seenQueues.delete(key);
+      seenQueues.set(key, labels);
+      if (seenQueues.size <= known.size + MAX_QUEUE_SERIES) return;
+      for (const oldest of seenQueues.keys())
+        if (!known.has(oldest)) {
+          seenQueues.delete(oldest);
+          return;
+        }
+    };
     new Gauge({
       name: "jobs_queue_depth",
-      help: "Jobs waiting to be claimed, by family and queue (due now or later); known and seen queues report 0 when empty.",
+      help: `Jobs waiting to be claimed, by family and queue (due now or later): the ${MAX_QUEUE_SERIES} fullest queues by name, the rest as queue="other"; known and recently seen queues report 0 when empty.`,
       labelNames: ["reasoner_type", "queue"],
       registers: [this.registry],
       async collect() {
         this.reset();
         for (const labels of seenQueues.values()) this.set(labels, 0);
         // The claimable partial index covers exactly these rows.
-        const rows = await db.query<{ reasonerType: string; queue: string; n: number }>(
-          `select "reasonerType"::text as "reasonerType", "queue", count(*)::int as "n" from "jobs"
-           where "state" in ('QUEUED', 'PENDING') group by 1, 2`,
+        const rows = await db.query<{ reasonerType: string; queue: string | null; n: number }>(
+          `with "queues" as (
+             select "reasonerType"::text as "reasonerType", "queue", count(*)::int as "n" from "jobs"
+             where "state" in ('QUEUED', 'PENDING') group by 1, 2
+           ), "ranked" as (select *, row_number() over (order by "n" desc, "queue") as "rank" from "queues")
+           select "reasonerType", case when "rank" <= ${MAX_QUEUE_SERIES} then "queue" end as "queue", sum("n")::int as "n"
+           from "ranked" group by 1, 2`,
         );
         for (const r of rows) {
-          const labels = { reasoner_type: r.reasonerType, queue: r.queue };
-          seenQueues.set(`${r.reasonerType}|${r.queue}`, labels);
+          const labels = { reasoner_type: r.reasonerType, queue: r.queue ?? OTHER_QUEUES };
+          if (r.queue !== null) remember(`${r.reasonerType}|${r.queue}`, labels);
           this.set(labels, r.n);
         }
       },

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../helpers/backends.ts";
 import { createJob } from "../helpers/fixtures.ts";
 import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/server.ts";
+import { MAX_QUEUE_SERIES } from "../../src/observability/metrics.ts";
 
 function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
   const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
@@ -104,6 +105,28 @@ describe.each(backends.map((b) => [b.name, b] as const))("metrics on %s", (_name
     expect(sample(after, "jobs_queue_depth", { reasoner_type: "GENERATION", queue: "interactive" })).toBe(0);
     expect(sample(after, "jobs_queue_depth", { reasoner_type: "BATCH", queue: "batch" })).toBe(0);
     expect(sample(after, "jobs_swept_total", { action: "timed_out" })).toBe(0);
+  });
+
+  it("bounds the queue series however many queue names callers choose: the fullest by name, the rest as other", async () => {
+    const scrape = async () =>
+      (await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).text();
+    const series = (text: string) =>
+      text.split("\n").filter((l) => l.startsWith('jobs_queue_depth{reasoner_type="PRESCRIPTIVE"'));
+    const waiting = (text: string) => series(text).reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(" ") + 1)), 0);
+    const before = waiting(await scrape());
+    const names = Array.from({ length: MAX_QUEUE_SERIES + 50 }, (_, i) => `card-${i}`);
+    const made = await t.admin.request<{ createJobs: { job: { jobId: string } | null }[] }>(
+      `mutation($inputs: [CreateJobInput!]!) { createJobs(inputs: $inputs) { job { jobId } } }`,
+      { inputs: names.map((reasonerName) => ({ reasonerType: "PRESCRIPTIVE", reasonerName, payload: {} })) },
+    );
+    expect(made.createJobs.every((r) => r.job !== null)).toBe(true);
+    const text = await scrape();
+    const named = series(text).filter((l) => l.includes('queue="card-'));
+    expect(named.length).toBeGreaterThan(0);
+    expect(named.length).toBeLessThanOrEqual(MAX_QUEUE_SERIES);
+    expect(sample(text, "jobs_queue_depth", { reasoner_type: "PRESCRIPTIVE", queue: "other" })).toBeGreaterThan(0);
+    // Every waiting job is still counted, by name or as other.
+    expect(waiting(text) - before).toBe(names.length);
   });
 
   it("follows Prometheus naming: counters end in _total, gauges do not (ours; prom-client's Node metrics keep their names)", async () => {
