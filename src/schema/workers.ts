@@ -1,5 +1,5 @@
 // The worker protocol's GraphQL surface: registerWorker, claimJob (and claimJobs), heartbeat, updateJobStatus,
-// appendJobEvents, appendJobLogs, completeJob, failJob. Resolvers parse and delegate to the service.
+// appendJobEvents, appendJobLogs, completeJob, failJob, releaseJob. Resolvers parse and delegate to the service.
 import { DEFAULT_LEASE_SECONDS, type LeaseStatus } from "@jobs-api/client";
 import type { JobRecord, ReasonerType } from "../jobs/model.ts";
 import { builder } from "./builder.ts";
@@ -11,6 +11,7 @@ import type { WorkerView } from "../jobs/remote/workers.ts";
 import { type ApiLease, MAX_COMPLETIONS_PER_CALL, requireWorkerRole } from "../workers/protocol/service.ts";
 import { relayForTypes, relayOf } from "../workers/relay.ts";
 import { MAX_CLAIM_BATCH } from "../workers/protocol/sql/claimJob.ts";
+import { MAX_FREE_HAND_BACKS } from "../workers/protocol/sql/failJob.ts";
 
 /** Workers listed when `first` is not given. */
 const WORKERS_PAGE = 100;
@@ -302,6 +303,20 @@ builder.mutationFields((t) => ({
       const protocol = ctx.services.protocol;
       const failed = await protocol.fail(args.leaseToken, args.error, args.retryable, ctx.viewer, args.problems);
       return freshJob(ctx, failed.reasonerType, failed.jobId);
+    },
+  }),
+  releaseJob: t.field({
+    type: JobRef,
+    description: `Hands a leased job back unfinished, for a worker that is stopping: the job waits again at once, the attempt not counted (after ${MAX_FREE_HAND_BACKS} hand-backs of one job, each further one counts as a retryable failure), the lease is dropped and the status history says why. Only the lease holder can; a job being canceled ends CANCELED.`,
+    args: {
+      leaseToken: t.arg.string({ required: true }),
+      reason: t.arg.string({ required: false, description: "Recorded in the status history." }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const relay = relayed(ctx, args.leaseToken);
+      if (relay) return relay.workers.release(relay.handle, args.reason, ctx.viewer);
+      const released = await ctx.services.protocol.release(args.leaseToken, args.reason, ctx.viewer);
+      return freshJob(ctx, released.reasonerType, released.jobId);
     },
   }),
 }));

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { HttpPort } from "../../src/executors/ports/http.ts";
 import { InProcessPort } from "../../src/executors/ports/in-process.ts";
 import { type Executor, Runner } from "../../src/executors/runner.ts";
 import { backends } from "../helpers/backends.ts";
@@ -104,6 +105,39 @@ describe.each(backends)("the Runner's local queue on $name", (backend) => {
     await next.stop();
     expect(rest.sort()).toEqual(ids.slice(1).sort());
     for (const id of ids) expect(terminalEntries(await history(id)), id).toBe(1);
+  });
+
+  it("over HTTP (the port of `npm run worker`) too, stop hands the running and queued jobs back uncounted", async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await createJob(t.admin, "PRESCRIPTIVE", 30 + i)).jobId);
+    let running!: () => void;
+    const isRunning = new Promise<void>((resolve) => (running = resolve));
+    const executor: Executor = {
+      name: "test-http-hand-back",
+      filter: { reasonerTypes: ["PRESCRIPTIVE"] },
+      async run(ctx) {
+        running();
+        await new Promise<void>((resolve) => ctx.signal.addEventListener("abort", () => resolve(), { once: true }));
+        throw new Error("stopped");
+      },
+    };
+    const port = new HttpPort({ url: t.url, apiKey: ADMIN_KEY });
+    const r = new Runner(port, executor, {
+      concurrency: 1,
+      leaseSeconds: 60,
+      logger: silent,
+      localQueue: 2,
+      shutdownGraceMs: 0,
+    }).start();
+    await isRunning;
+    await vi.waitFor(async () =>
+      expect([...(await rows(ids)).values()].map((j) => j.state)).toEqual(["RUNNING", "RUNNING", "RUNNING"]),
+    );
+    await r.stop();
+    for (const [id, job] of await rows(ids)) {
+      expect(job, id).toMatchObject({ state: "QUEUED", attempts: 0 });
+      expect((await history(id)).at(-1)!.message, id).toMatch(/^handed back unfinished \(WORKER_STOPPED: /);
+    }
   });
 
   it("renews a queued job's lease while it waits, past the lease's length", { timeout: 30_000 }, async () => {

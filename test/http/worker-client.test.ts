@@ -243,28 +243,45 @@ describe.each(backends.map((b) => [b.name, b] as const))("the Worker client on %
     expect(await history(tn, job.jobId)).toEqual(["CREATED", "QUEUED", "RUNNING", "QUEUED", "RUNNING", "SUCCEEDED"]);
   });
 
-  it("stopping the worker aborts running handlers; a handler that gives up hands the job back (WORKER_STOPPED, retryable)", async () => {
+  it("stopping the worker aborts running handlers; a handler that gives up hands the job back, its attempt not counted", async () => {
     const tn = await newTenant(t);
     const job = await createJob(tn.member, "PREDICTIVE");
-    const w = workerOf(tn.worker.key!);
-    const finished = finishedJobs();
-    const stop = new AbortController();
-    let started!: () => void;
-    const isStarted = new Promise<void>((resolve) => (started = resolve));
-    const run = w.run(
-      async (ctx) => {
-        started();
-        await new Promise<void>((resolve) => ctx.signal.addEventListener("abort", () => resolve(), { once: true }));
-        throw ctx.signal.reason;
-      },
-      { signal: stop.signal, onJobFinished: finished.onJobFinished },
+    const { maxAttempts } = (
+      await db().query<{ maxAttempts: number }>(`select "maxAttempts" from "jobs" where "id" = $1`, [job.jobId])
+    )[0]!;
+    // More rolling restarts than the job has attempts: each stop hands it back unharmed.
+    for (let restart = 1; restart <= maxAttempts + 1; restart++) {
+      const w = workerOf(tn.worker.key!);
+      const finished = finishedJobs();
+      const stop = new AbortController();
+      let started!: () => void;
+      const isStarted = new Promise<void>((resolve) => (started = resolve));
+      const run = w.run(
+        async (ctx) => {
+          started();
+          await new Promise<void>((resolve) => ctx.signal.addEventListener("abort", () => resolve(), { once: true }));
+          throw ctx.signal.reason;
+        },
+        { signal: stop.signal, onJobFinished: finished.onJobFinished },
+      );
+      await isStarted;
+      stop.abort();
+      await run;
+      const f = await finished.next();
+      expect((f.error as JobInterrupted).reason).toBe("stopped");
+      expect(f.final).toMatchObject({ jobId: job.jobId, state: "QUEUED", error: null });
+    }
+    expect(await requeueMessage(job.jobId)).toBe(
+      "handed back unfinished (WORKER_STOPPED: the worker stopped before the job finished); waiting again",
     );
-    await isStarted;
-    stop.abort();
-    await run;
-    const f = await finished.next();
-    expect((f.error as JobInterrupted).reason).toBe("stopped");
-    expect(f.final).toMatchObject({ jobId: job.jobId, state: "QUEUED" });
-    expect(await requeueMessage(job.jobId)).toMatch(/^attempt 1 of \d+ failed \(WORKER_STOPPED: .+\); retrying$/);
+    const row = (
+      await db().query<{ attempts: number; runAfter: Date; updatedOn: Date; leaseToken: string | null }>(
+        `select "attempts", "runAfter", "updatedOn", "leaseToken" from "jobs" where "id" = $1`,
+        [job.jobId],
+      )
+    )[0]!;
+    expect(row).toMatchObject({ attempts: 0, leaseToken: null });
+    // Waiting again at once, not after a retry's backoff.
+    expect(new Date(row.runAfter).getTime()).toBeLessThanOrEqual(new Date(row.updatedOn).getTime());
   });
 });

@@ -30,6 +30,7 @@ const LOGS = `mutation($t: String!, $l: [LogLineInput!]!) { appendJobLogs(leaseT
 const COMPLETE = `mutation($t: String!, $r: JSON, $a: [ID!]) { completeJob(leaseToken: $t, result: $r, artifactIds: $a) { jobId state nativeState error { code message } operation { done result } } }`;
 const COMPLETE_MANY = `mutation($c: [JobCompletionInput!]!) { completeJobs(completions: $c) { jobId state operation { done result } } }`;
 const FAIL = `mutation($t: String!, $c: String!, $m: String!, $r: Boolean) { failJob(leaseToken: $t, error: { code: $c, message: $m }, retryable: $r) { jobId state nativeState error { code message } } }`;
+const RELEASE = `mutation($t: String!, $r: String) { releaseJob(leaseToken: $t, reason: $r) { jobId state error { code } } }`;
 
 type Claim =
   | {
@@ -674,6 +675,42 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     expect(
       (await worker.request<any>(FAIL, { t: once.token, c: "BAD_MODEL", m: "no such model" })).failJob,
     ).toMatchObject({ state: "FAILED", error: { code: "BAD_MODEL" } });
+  });
+
+  it("releaseJob hands a job back: waiting at once, the attempt not counted, lease dropped; only the holder; counted after 10", async () => {
+    const { admin, member, worker } = await tenant();
+    const other = (await tenant()).worker;
+    const workerId = await register(worker, { reasonerTypes: ["PREDICTIVE"] });
+    const jobId = (await createJob(admin, "PREDICTIVE")).jobId;
+    const first = await lease(worker, workerId);
+    // Another tenant's worker, a forged token and a MEMBER key change nothing.
+    expect(codeOf(await other.raw(RELEASE, { t: first.token }))).toBe("LEASE_LOST");
+    expect(codeOf(await worker.raw(RELEASE, { t: `${jobId}.${"A".repeat(43)}` }))).toBe("LEASE_LOST");
+    expect(codeOf(await member.raw(RELEASE, { t: first.token }))).toBe("FORBIDDEN");
+
+    const back = await worker.request<any>(RELEASE, { t: first.token, r: "rolling restart" });
+    expect(back.releaseJob).toEqual({ jobId, state: "QUEUED", error: null });
+    const row = await jobRow(jobId);
+    expect(row.attempts).toBe(0);
+    expect(row.leaseToken).toBeNull();
+    expect(codeOf(await worker.raw(HEARTBEAT, { t: first.token }))).toBe("LEASE_LOST");
+    expect(codeOf(await worker.raw(RELEASE, { t: first.token }))).toBe("LEASE_LOST");
+    const said = await db().query<{ message: string }>(
+      `select "message" from "job_status_changes" where "jobId" = $1 order by "seq" desc limit 1`,
+      [jobId],
+    );
+    expect(said[0]!.message).toBe("handed back unfinished (WORKER_STOPPED: rolling restart); waiting again");
+
+    // Claimable again at once, any number of times: more hand-backs than attempts never fail it.
+    for (let i = 2; i <= 10; i++) await worker.request(RELEASE, { t: (await lease(worker, workerId)).token });
+    expect(await jobRow(jobId)).toMatchObject({ state: "QUEUED", attempts: 0 });
+    // The 11th counts as a retryable failure does (attempt 1, with its backoff).
+    const eleventh = await worker.request<any>(RELEASE, { t: (await lease(worker, workerId)).token });
+    expect(eleventh.releaseJob.state).toBe("QUEUED");
+    const counted = await jobRow(jobId);
+    expect(counted.attempts).toBe(1);
+    expect(new Date(counted.runAfter).getTime()).toBeGreaterThan(new Date(counted.updatedOn).getTime());
+    expect((await claim(worker, workerId)).__typename).toBe("NoJobResponse");
   });
 
   it("charges generation credits once, only on success; a duplicated completeJob is refused", async () => {

@@ -51,3 +51,7 @@ export const COMPLETE_JOBS = `mutation CompleteJobs($completions: [JobCompletion
 export const FAIL_JOB = `mutation FailJob($leaseToken: String!, $error: JobErrorInput!, $retryable: Boolean, $problems: [ProblemInput!]) {
   failJob(leaseToken: $leaseToken, error: $error, retryable: $retryable, problems: $problems) { ${JOB_SNAPSHOT} }
 }`;
+
+export const RELEASE_JOB = `mutation ReleaseJob($leaseToken: String!, $reason: String) {
+  releaseJob(leaseToken: $leaseToken, reason: $reason) { ${JOB_SNAPSHOT} }
+}`;

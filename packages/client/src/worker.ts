@@ -18,6 +18,7 @@ import {
   FAIL_JOB,
   HEARTBEAT,
   REGISTER_WORKER,
+  RELEASE_JOB,
   UPDATE_JOB_STATUS,
 } from "./operations.ts";
 import type {
@@ -160,7 +161,11 @@ export interface JobFinished {
 export interface RunOptions {
   /** Jobs run at once (default 1). */
   concurrency?: number;
-  /** Stops claiming; running handlers see their signal abort (failures then are retryable). run() resolves when all have finished. */
+  /**
+   * Stops claiming; running handlers see their signal abort, and a job whose handler then gives up
+   * (throws anything but a JobFailure) is handed back with releaseJob: waiting again at once, the
+   * attempt not counted. run() resolves when all have finished.
+   */
   signal?: AbortSignal;
   /**
    * How to wait when no job is available. Default: woken by the `jobsChanged` subscription for this
@@ -174,7 +179,7 @@ export interface RunOptions {
    * slots). One claim then takes the free slots plus this room, and a slot that frees starts the
    * next job at once, without waiting for a round trip; the queue is refilled in one claim when it
    * runs low. Waiting jobs are leased to this worker (their leases renewed while they wait), and on
-   * stop are handed back without running (failed, retryable). For many short jobs; for long ones it
+   * stop are handed back without running (releaseJob, the attempt not counted). For many short jobs; for long ones it
    * keeps work from idle workers elsewhere.
    */
   localQueue?: number;
@@ -198,11 +203,12 @@ interface Completion {
 /** Sends one operation: alone, or in run()'s next batched request. */
 type Send<T> = (query: string, variables: Record<string, unknown>) => Promise<T>;
 
-/** How a throw is reported with failJob. */
+/** How a throw is reported: with failJob, or (`handBack`, the worker stopping) with releaseJob. */
 interface Failure {
   error: JobError;
   retryable: boolean;
   problems: readonly Problem[];
+  handBack: boolean;
 }
 
 /** Final calls that could not reach the server are tried this many times in all. */
@@ -331,6 +337,14 @@ export class Worker {
     return this.failVia(this.direct(), token, error, retryable, problems);
   }
 
+  /**
+   * Hands the job back unfinished (this worker is stopping): it waits again at once, the attempt
+   * not counted (after many hand-backs of one job, they count), its history naming `reason`.
+   */
+  async release(token: string, reason?: string): Promise<JobSnapshot> {
+    return this.releaseVia(this.direct(), token, reason);
+  }
+
   private async completeVia(
     send: Send<{ completeJob: JobSnapshot }>,
     token: string,
@@ -382,6 +396,14 @@ export class Worker {
     return (await send(FAIL_JOB, { leaseToken: token, error, retryable, problems: problems ?? null })).failJob;
   }
 
+  private async releaseVia(
+    send: Send<{ releaseJob: JobSnapshot }>,
+    token: string,
+    reason?: string,
+  ): Promise<JobSnapshot> {
+    return (await send(RELEASE_JOB, { leaseToken: token, reason: reason ?? null })).releaseJob;
+  }
+
   private direct<T>(): Send<T> {
     return (query, variables) => this.transport.request<T>(query, variables);
   }
@@ -393,7 +415,8 @@ export class Worker {
   /**
    * Claims and runs jobs until `signal` aborts: each job gets heartbeats every third of its lease,
    * a context to report through, and a final completeJob (the handler returned) or failJob (it
-   * threw: a JobFailure as given, anything else as retryable WORKER_ERROR). The loop is the
+   * threw: a JobFailure as given, anything else as retryable WORKER_ERROR), or releaseJob when it
+   * gave up because the worker is stopping. The loop is the
    * WorkerCore the server's own executors run too; this is its port over GraphQL.
    */
   async run(handler: JobHandler, options: RunOptions = {}): Promise<void> {
@@ -411,7 +434,12 @@ export class Worker {
         claim: (max) => this.claimUpTo(max),
         heartbeat: (token) => this.heartbeat(token),
         complete: (_token, completion) => this.retried(() => this.completeInRun(completion)),
-        fail: (token, f) => this.retried(() => this.failVia(this.batched(), token, f.error, f.retryable, f.problems)),
+        fail: (token, f) =>
+          this.retried(() =>
+            f.handBack
+              ? this.releaseVia(this.batched(), token, f.error.message)
+              : this.failVia(this.batched(), token, f.error, f.retryable, f.problems),
+          ),
         isLeaseLost: (err) => isJobsApiError(err, "LEASE_LOST"),
         refusedOutcome: (err) =>
           isJobsApiError(err, "BAD_USER_INPUT")
@@ -419,6 +447,7 @@ export class Worker {
                 error: { code: "INVALID_RESULT", message: `the API refused the job's result: ${err.message}` },
                 retryable: false,
                 problems: [],
+                handBack: false,
               }
             : null,
         waitForWork: options.waitForWork ?? ((idle) => wake!.waitForWork(idle)),
@@ -512,7 +541,13 @@ export class Worker {
     const { code, message, retryable } = failureOf(err, reason === "lease-lost" ? null : reason);
     if (!(err instanceof JobFailure) && reason === null)
       this.logger.warn("job handler threw", { jobId: job.jobId, error: describe(err) });
-    return { error: { code, message }, retryable, problems: err instanceof JobFailure ? err.problems : [] };
+    return {
+      error: { code, message },
+      retryable,
+      problems: err instanceof JobFailure ? err.problems : [],
+      // Stopping is not the job's fault: it goes back with its attempt uncounted.
+      handBack: reason === "stopped" && !(err instanceof JobFailure),
+    };
   }
 
   /** Up to `n` jobs in one claimJobs call, in run()'s next batched request. Registers first when needed. */

@@ -1,6 +1,6 @@
 // The port `npm run worker` uses: the jobs API over HTTP, exactly as any external worker sees it,
 // through the SDK's Worker calls (the protocol's documents are the client's: claimJobs, heartbeat,
-// completeJob, failJob, appendJobLogs/Events, PUT /artifacts under the lease) and GET downloadUrl
+// completeJob, failJob, releaseJob, appendJobLogs/Events, PUT /artifacts under the lease) and GET downloadUrl
 // for inputs, with a WORKER or ADMIN key. An idle worker waits on the jobsChanged subscription;
 // while the WebSocket is down it polls with a capped backoff.
 import { Readable } from "node:stream";
@@ -161,15 +161,17 @@ export class HttpPort implements WorkerPort {
     return { state };
   }
 
-  // A hand-back at shutdown is an ordinary failure over HTTP: the server requeues it by its attempts.
+  // A hand-back at shutdown is releaseJob, as in-process: waiting again at once, the attempt not counted.
   async fail(
     token: string,
     error: { code: string; message: string },
     retryable: boolean,
-    options?: { problems?: readonly ProblemReport[] },
+    options?: { handBack?: boolean; problems?: readonly ProblemReport[] },
   ) {
     const { state } = await translated(
-      this.leased.fail(token, error, retryable, options?.problems as readonly Problem[] | undefined),
+      options?.handBack
+        ? this.leased.release(token, error.message)
+        : this.leased.fail(token, error, retryable, options?.problems as readonly Problem[] | undefined),
     );
     return { state };
   }

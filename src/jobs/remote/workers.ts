@@ -141,4 +141,13 @@ export class RemoteWorkers {
     );
     return this.job(j.raw, viewer);
   }
+
+  async release(token: string, reason: string | null | undefined, viewer: Viewer) {
+    const j = await this.call<{ raw: unknown }>(
+      `mutation($t: String!, $r: String) { result: releaseJob(leaseToken: $t, reason: $r) { ${JOB_SELECTION} } }`,
+      { t: token, r: reason ?? null },
+      viewer,
+    );
+    return this.job(j.raw, viewer);
+  }
 }

@@ -449,7 +449,7 @@ export class WorkerProtocol {
     return completions.map((c) => this.complete(c.leaseToken, c.result, c.artifactIds, caller, c.problems));
   }
 
-  /** `handBack` (in-process executors at shutdown only): requeued at once, the attempt not counted. */
+  /** `handBack`: requeued at once, the attempt not counted (see release()). */
   async fail(
     token: string,
     error: { code: string; message: string },
@@ -470,7 +470,7 @@ export class WorkerProtocol {
         retryable: retryable ?? false,
         by,
         problems,
-        handBack: handBack && caller === IN_PROCESS,
+        handBack,
       }),
     );
     this.options.onFinish({
@@ -480,6 +480,16 @@ export class WorkerProtocol {
       startedOn: failed.startedOn,
     });
     return failed;
+  }
+
+  /**
+   * The lease holder gives the job back unfinished (it is stopping): waiting again at once, the
+   * attempt not counted (up to MAX_FREE_HAND_BACKS times; then it counts as a retryable failure),
+   * the lease dropped, and the history saying why. A job being canceled ends CANCELED instead.
+   */
+  async release(token: string, reason: string | null | undefined, caller: Caller): Promise<FailedJob> {
+    const message = parseInput(StatusMessage, reason, "reason") ?? "the worker stopped before the job finished";
+    return this.fail(token, { code: "WORKER_STOPPED", message }, true, caller, null, true);
   }
 
   private async claimForApi(filter: ClaimCriteria): Promise<ApiLease[]> {

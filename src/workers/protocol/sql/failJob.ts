@@ -3,6 +3,9 @@
 //  - a retryable error with attempts left goes back to the family's waiting state, to be claimed
 //    again after an exponential backoff (2^attempts seconds, at most an hour), lease cleared;
 //  - otherwise FAILED with the worker's error.
+// A hand-back (the worker or executor stopping, not the job failing) requeues at once without
+// counting the attempt, up to MAX_FREE_HAND_BACKS times per job; after that it counts as a retryable
+// failure does, so a job that keeps bringing its workers down still runs out of attempts.
 import type { Sql } from "../../../db/database.ts";
 import type { JobState, ReasonerType } from "../../../jobs/model.ts";
 import { transitionJob } from "../../../jobs/sql/transitionJob.ts";
@@ -15,6 +18,12 @@ import { canceledWhileRunning } from "./canceledWhileRunning.ts";
 
 const MAX_BACKOFF_SECONDS = 3600;
 
+/** Hand-backs per job that leave its attempts as they were; later ones count. */
+export const MAX_FREE_HAND_BACKS = 10;
+
+/** How a hand-back's history row begins: earlier hand-backs are counted by it. */
+const HANDED_BACK = "handed back";
+
 /** Seconds before attempt n+1 after n attempts: 2, 4, 8, ... capped at an hour. */
 export const backoffSeconds = (attempts: number) => Math.min(2 ** Math.max(attempts, 0), MAX_BACKOFF_SECONDS);
 
@@ -26,8 +35,8 @@ export interface FailArgs {
   by: string | null;
   problems?: readonly ProblemReport[];
   /**
-   * The executor gives the job back unfinished (its process is shutting down): waiting again at
-   * once, and the attempt does not count, since the job did nothing wrong.
+   * The executor or worker gives the job back unfinished (it is stopping): waiting again at once,
+   * and the attempt does not count, since the job did nothing wrong (see MAX_FREE_HAND_BACKS).
    */
   handBack?: boolean;
 }
@@ -68,7 +77,8 @@ export async function failJob(tx: Sql, a: FailArgs): Promise<FailedJob> {
     return { ...base, state: "CANCELED", retryAt: null };
   }
 
-  if (a.handBack) {
+  const freeHandBack = a.handBack === true && (await handBacksOf(tx, job.id)) < MAX_FREE_HAND_BACKS;
+  if (freeHandBack) {
     const to = waitingState(job.reasonerType);
     await requeue(
       tx,
@@ -76,23 +86,24 @@ export async function failJob(tx: Sql, a: FailArgs): Promise<FailedJob> {
       job.reasonerType,
       common,
       to,
-      `handed back unfinished (${said}); waiting again`,
+      `${HANDED_BACK} unfinished (${said}); waiting again`,
       new Date(job.dbNow),
     );
     await tx.query(`update "jobs" set "attempts" = greatest("attempts" - 1, 0) where "id" = $1::uuid`, [job.id]);
     return { ...base, state: to, retryAt: null };
   }
 
-  if (a.retryable && job.attempts < job.maxAttempts) {
+  if ((a.retryable || a.handBack) && job.attempts < job.maxAttempts) {
     const to = waitingState(job.reasonerType);
     const retryAt = new Date(new Date(job.dbNow).getTime() + backoffSeconds(job.attempts) * 1000);
+    const why = a.handBack ? `, ${HANDED_BACK} more than ${MAX_FREE_HAND_BACKS} times` : "";
     await requeue(
       tx,
       job.id,
       job.reasonerType,
       common,
       to,
-      `attempt ${job.attempts} of ${job.maxAttempts} failed (${said}); retrying`,
+      `attempt ${job.attempts} of ${job.maxAttempts} failed (${said}${why}); retrying`,
       retryAt,
     );
     return { ...base, state: to, retryAt };
@@ -106,6 +117,15 @@ export async function failJob(tx: Sql, a: FailArgs): Promise<FailedJob> {
   });
   await setAbortReason(tx, job, a.error.code);
   return { ...base, state: "FAILED", retryAt: null };
+}
+
+/** How often the job was handed back without its attempt counted. */
+async function handBacksOf(tx: Sql, jobId: string): Promise<number> {
+  const rows = await tx.query<{ n: number }>(
+    `select count(*)::int as "n" from "job_status_changes" where "jobId" = $1::uuid and "message" like $2`,
+    [jobId, `${HANDED_BACK} %`],
+  );
+  return rows[0]?.n ?? 0;
 }
 
 /** Back to waiting: lease, worker and (agent jobs) agent cleared, claimable again from retryAt. */
