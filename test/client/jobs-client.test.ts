@@ -4,6 +4,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -420,5 +421,35 @@ describe.each(backends.map((b) => [b.name, b] as const))("JobsClient on %s", (_n
     expect(check.verified).toBe(false);
     expect(check.serverVerified).toBe(true);
     expect(check.mismatches.some((m) => m.startsWith("run_log.ndjson:"))).toBe(true);
+  });
+});
+
+describe("JobsClient and Worker when the server cannot be reached", () => {
+  /** A URL nothing listens on: a port just released. */
+  async function deadUrl(): Promise<string> {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    return `http://127.0.0.1:${port}`;
+  }
+
+  it("a subscription fails with NETWORK_ERROR naming the cause, not [object Object]", async () => {
+    const client = new JobsClient({ url: await deadUrl(), apiKey: ADMIN_KEY });
+    const err = await rejection(
+      (async () => {
+        for await (const _ of client.jobsChanged({})) break;
+      })(),
+    );
+    await client.close();
+    expect(err).toBeInstanceOf(JobsApiError);
+    expect(err).toMatchObject({ code: "NETWORK_ERROR", message: expect.stringMatching(/ECONNREFUSED/) });
+  });
+
+  it("Worker.run() rejects with NETWORK_ERROR, not the WebSocket's ErrorEvent", async () => {
+    const worker = new Worker({ url: await deadUrl(), apiKey: ADMIN_KEY, name: "w-down", reasonerTypes: ["LOGIC"] });
+    const err = await rejection(worker.run(async () => undefined));
+    expect(err).toBeInstanceOf(JobsApiError);
+    expect(err).toMatchObject({ code: "NETWORK_ERROR", message: expect.stringMatching(/ECONNREFUSED/) });
   });
 });

@@ -44,7 +44,7 @@ export class LiveConnection {
   async close(): Promise<void> {
     const client = this.client;
     this.client = null;
-    if (client) await (await client).dispose();
+    if (client) await disposeQuietly(await client);
   }
 
   private connect(): Promise<Client> {
@@ -66,6 +66,18 @@ export class LiveConnection {
   }
 }
 
+/**
+ * Disposes a graphql-ws client. One that never connected rejects its disposal with the connect
+ * error: nothing was open, and that must not replace the error the caller is reporting.
+ */
+export async function disposeQuietly(client: Client): Promise<void> {
+  try {
+    await client.dispose();
+  } catch {
+    // nothing was open
+  }
+}
+
 /** graphql-ws reports errors as GraphQL error lists, close events or plain errors. */
 function toApiError(error: unknown): JobsApiError {
   if (Array.isArray(error)) return JobsApiError.fromErrors(error as ApiErrorDetail[], null);
@@ -77,6 +89,15 @@ function toApiError(error: unknown): JobsApiError {
       `WebSocket closed (${closed.code}): ${reason}`,
     );
   }
-  const message = error instanceof Error ? error.message : String(error);
-  return new JobsApiError("NETWORK_ERROR", `WebSocket failed: ${message}`, { cause: error });
+  return new JobsApiError("NETWORK_ERROR", `WebSocket failed: ${socketErrorMessage(error)}`, { cause: error });
+}
+
+/** What went wrong, readably: an Error's message, or an ErrorEvent's (`ws` and browsers dispatch events, not Errors). */
+export function socketErrorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  const event = error as { message?: unknown; error?: unknown; type?: unknown } | null;
+  if (typeof event?.message === "string" && event.message) return event.message;
+  if (event?.error instanceof Error && event.error.message) return event.error.message;
+  if (typeof event?.type === "string") return `${event.type} event (no details)`;
+  return String(error);
 }

@@ -3,6 +3,7 @@
 // announces (a retry's backoff running out); if the subscription drops, the wait degrades to the
 // polling backoff until it is back.
 import type { Client } from "graphql-ws";
+import { disposeQuietly } from "./live.ts";
 import { type ReasonerType, WAITING_STATE } from "./types.ts";
 import { backoff, sleep, type WaitForWork } from "./wait.ts";
 
@@ -99,7 +100,7 @@ export function watchClaimableJobs(
       closed = true;
       await started;
       for (const stop of stops) stop();
-      await client?.dispose();
+      if (client) await disposeQuietly(client);
     },
   };
 }
