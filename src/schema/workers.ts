@@ -200,7 +200,8 @@ builder.mutationFields((t) => ({
   }),
   updateJobStatus: t.field({
     type: JobRef,
-    description: "Moves a claimed job through the family's non-terminal states (e.g. VALIDATING, RUNNING, UPLOADING).",
+    description:
+      "Moves a claimed job through the family's non-terminal states (e.g. VALIDATING, RUNNING, UPLOADING). A move to the state the job is already in changes nothing and answers the job as it is.",
     args: {
       leaseToken: t.arg.string({ required: true }),
       state: t.arg({ type: JobStateEnum, required: true }),

@@ -560,12 +560,12 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     const agentWorker = await register(worker, { reasonerTypes: ["AGENT"] });
     await agentJob(admin);
     const a = await lease(worker, agentWorker);
-    for (const s of ["SUCCEEDED", "FAILED", "CANCELED", "PENDING", "CLAIMED", "QUEUED", "CREATED"]) {
+    for (const s of ["SUCCEEDED", "FAILED", "CANCELED", "PENDING", "QUEUED", "CREATED"]) {
       expect(codeOf(await worker.raw(UPDATE, { t: a.token, s })), s).toBe("INVALID_TRANSITION");
     }
     await worker.request(UPDATE, { t: a.token, s: "RUNNING" });
     expect(codeOf(await worker.raw(UPDATE, { t: a.token, s: "VALIDATING" }))).toBe("INVALID_TRANSITION");
-    expect(codeOf(await worker.raw(UPDATE, { t: a.token, s: "RUNNING" }))).toBe("INVALID_TRANSITION");
+    expect(codeOf(await worker.raw(UPDATE, { t: a.token, s: "CLAIMED" }))).toBe("INVALID_TRANSITION");
 
     const reasonerWorker = await register(worker, { reasonerTypes: ["PREDICTIVE"] });
     await createJob(admin, "PREDICTIVE");
@@ -574,6 +574,30 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     expect(codeOf(await worker.raw(UPDATE, { t: r.token, s: "VALIDATING" }))).toBe("INVALID_TRANSITION");
     expect(codeOf(await worker.raw(UPDATE, { t: r.token, s: "UPLOADING" }))).toBe("INVALID_TRANSITION");
     expect((await jobRow(r.job.jobId)).state).toBe("RUNNING");
+  });
+
+  it("a move to the state the job is already in changes nothing and answers the job as it is", async () => {
+    const { admin, worker } = await tenant();
+    const reasonerWorker = await register(worker, { reasonerTypes: ["PREDICTIVE"] });
+    const jobId = (await createJob(admin, "PREDICTIVE")).jobId;
+    const r = await lease(worker, reasonerWorker);
+    // Claiming moved it to RUNNING already: a worker that says RUNNING first is not refused.
+    const before = await jobRow(jobId);
+    const same = await worker.request<any>(UPDATE, { t: r.token, s: "RUNNING", m: "starting" });
+    expect(same.updateJobStatus).toEqual({ state: "RUNNING", nativeState: before.nativeState });
+    const after = await jobRow(jobId);
+    expect(after.revision).toBe(before.revision);
+    expect(after.statusSeq).toBe(before.statusSeq);
+    expect((await history(admin, "PREDICTIVE", jobId)).map((s) => s.state)).toEqual(["CREATED", "QUEUED", "RUNNING"]);
+    // Still only the lease holder's.
+    expect(codeOf(await worker.raw(UPDATE, { t: `${jobId}.${"A".repeat(43)}`, s: "RUNNING" }))).toBe("LEASE_LOST");
+
+    // An agent job, CLAIMED on its claim, may say CLAIMED again, then move on.
+    const agentWorker = await register(worker, { reasonerTypes: ["AGENT"] });
+    await agentJob(admin);
+    const a = await lease(worker, agentWorker);
+    expect((await worker.request<any>(UPDATE, { t: a.token, s: "CLAIMED" })).updateJobStatus.state).toBe("CLAIMED");
+    expect((await worker.request<any>(UPDATE, { t: a.token, s: "RUNNING" })).updateJobStatus.state).toBe("RUNNING");
   });
 
   it("cancel of a running job: CANCELING, the heartbeat says so, and the job ends CANCELED whatever the worker sends", async () => {

@@ -131,6 +131,7 @@ export interface JobContext {
   readonly lease: { token: string; expiresOn: string };
   /** Aborted when the job is canceled (learned from a heartbeat), the lease is lost or the worker stops; `signal.reason` is a JobInterrupted. */
   readonly signal: AbortSignal;
+  /** updateJobStatus: a forward move, or (the state the job is in already) nothing at all. */
   status(state: JobState, message?: string): Promise<void>;
   log(message: string, options?: { level?: string; step?: string }): Promise<void>;
   event(data: Json, stream?: string): Promise<void>;

@@ -1,6 +1,7 @@
 // Moves a leased job through its family's non-terminal states (VALIDATING, RUNNING, UPLOADING, ...):
 // forward only, as states.ts allows; a CANCELING job accepts no such move, and no worker moves a job
-// to CANCELING (only cancelJob does). Run inside a transaction.
+// to CANCELING (only cancelJob does). A move to the state the job is already in changes nothing and
+// is no error (claiming already moves most families to RUNNING). Run inside a transaction.
 import type { Sql } from "../../../db/database.ts";
 import { jobsError } from "../../../errors.ts";
 import type { JobState } from "../../../jobs/model.ts";
@@ -18,6 +19,7 @@ export async function updateJobStatus(
   by: string | null,
 ): Promise<{ jobId: string }> {
   const job = await lockLease(tx, lease, tenantId);
+  if (job.state === to && to !== "CANCELING") return { jobId: job.id };
   // CANCELING is a cancel request's, made by cancelJob; a worker that wants to stop fails the job.
   if (isTerminal(to) || to === "CANCELING" || !canMove(job.reasonerType, job.state, to)) {
     const why =
