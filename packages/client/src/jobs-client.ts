@@ -63,6 +63,7 @@ import {
 } from "./log-tail.ts";
 import { Operation } from "./operation.ts";
 import { follow } from "./subscriptions.ts";
+import { sleep } from "./wait.ts";
 
 export interface JobsClientOptions {
   /** The server's base URL, e.g. `http://localhost:4000` (a trailing `/graphql` is accepted). */
@@ -149,6 +150,9 @@ export interface SchedulePage {
 
 /** The longest single blocking request: below the 300 s after which Node's fetch gives up waiting for headers. */
 const WAIT_SLICE_S = 240;
+/** A wait whose server went away asks again after 250 ms, doubling, at most every 2 s. */
+const WAIT_RETRY_MS = 250;
+const MAX_WAIT_RETRY_MS = 2000;
 const LOG_PAGE = 500;
 /** Most inputs one createJobs request carries (the server's limit). */
 const CREATE_MANY_CHUNK = 1000;
@@ -300,7 +304,10 @@ export class JobsClient {
     return data.cancelJob;
   }
 
-  /** Blocks until the job is terminal (woken by the server, no polling); JobTimeoutError after timeoutS. */
+  /**
+   * Blocks until the job is terminal (woken by the server, no polling); JobTimeoutError after
+   * timeoutS. A server restart within the time is waited out (its NETWORK_ERROR if it is not back).
+   */
   async wait(job: JobLike, options: WaitOptions = {}): Promise<Job> {
     const ref = await this.resolve(job);
     const timeoutS = options.timeoutS ?? 900;
@@ -525,8 +532,13 @@ export class JobsClient {
     return this.transport.request<R>(document.toString(), variables as Record<string, unknown>, signal);
   }
 
+  /**
+   * waitForJob in slices until the deadline. A server going away (its shutdown answer, or no answer
+   * at all) is waited out with a capped backoff, so a wait rides out a restart; past the deadline
+   * the last such error is thrown.
+   */
   private async waitUntil(ref: JobRef, deadline: number, timeoutS: number, signal?: AbortSignal): Promise<Job> {
-    for (;;) {
+    for (let unreachable = 0; ; ) {
       const leftS = Math.max(0, (deadline - Date.now()) / 1000);
       try {
         const data = await this.request(
@@ -536,8 +548,16 @@ export class JobsClient {
         );
         return data.waitForJob;
       } catch (err) {
-        if (!isJobsApiError(err, "JOB_TIMEOUT")) throw err;
-        if (Date.now() >= deadline) throw new JobTimeoutError(ref, timeoutS, { cause: err });
+        const away = isJobsApiError(err, "NETWORK_ERROR") || isShutdownAnswer(err);
+        if (!away && !isJobsApiError(err, "JOB_TIMEOUT")) throw err;
+        const leftMs = deadline - Date.now();
+        if (leftMs <= 0 || signal?.aborted)
+          throw isJobsApiError(err, "JOB_TIMEOUT") ? new JobTimeoutError(ref, timeoutS, { cause: err }) : err;
+        if (!away) {
+          unreachable = 0;
+          continue;
+        }
+        await sleep(Math.min(leftMs, WAIT_RETRY_MS * 2 ** Math.min(unreachable++, 4), MAX_WAIT_RETRY_MS), signal);
       }
     }
   }
@@ -559,6 +579,11 @@ export class JobsClient {
   protected authFor(url: URL): Record<string, string> {
     return url.origin === new URL(this.transport.baseUrl).origin ? { authorization: `Bearer ${this.apiKey}` } : {};
   }
+}
+
+/** The answer of a server shutting down (JOB_TIMEOUT, reason SHUTTING_DOWN): wait again, elsewhere or after its restart. */
+function isShutdownAnswer(err: unknown): boolean {
+  return isJobsApiError(err, "JOB_TIMEOUT") && err.errors[0]?.extensions?.reason === "SHUTTING_DOWN";
 }
 
 function notFound(ref: JobRef): JobsApiError {
