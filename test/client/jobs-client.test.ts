@@ -237,8 +237,9 @@ describe.each(backends.map((b) => [b.name, b] as const))("JobsClient on %s", (_n
     for (let next = await updates.next(); !next.done; next = await updates.next())
       if (next.value.state === "SUCCEEDED") break;
     await updates.return(undefined);
-    await logs.return(undefined);
-    await events.return(undefined);
+    // jobLogs and jobEvents end by themselves once the job has finished and everything was sent.
+    expect(await logs.next()).toEqual({ done: true, value: undefined });
+    expect(await events.next()).toEqual({ done: true, value: undefined });
     expect((await admin.get(op.jobId)).state).toBe("SUCCEEDED");
   });
 

@@ -120,7 +120,7 @@ export interface TailLogsOptions {
   sinceMs?: number;
   /** At most one line per `intervalMs` of the lines' own timestamps; each kept line says how many it stands for. */
   sample?: LogSample;
-  /** End when the job is terminal (default true); false: follow until `signal` aborts. */
+  /** End as soon as jobUpdated says the job is terminal (default true); false: when the subscription completes (it too ends with the job) or `signal` aborts. */
   untilDone?: boolean;
   signal?: AbortSignal;
 }
@@ -423,7 +423,10 @@ export class JobsClient {
     yield* follow(this.live, JobsChangedSubscription, { filter }, (d) => d.jobsChanged, options.signal);
   }
 
-  /** Log lines at or after `sinceMs`, then live ones (`jobLogs`); unlike tailLogs it does not end with the job. */
+  /**
+   * Log lines at or after `sinceMs`, then live ones (`jobLogs`); ends once the job is terminal and
+   * every line was sent (or on break / the signal). tailLogs adds sampling and ends on jobUpdated.
+   */
   async *jobLogs(
     job: JobLike,
     options: { sinceMs?: number; signal?: AbortSignal } = {},

@@ -1,6 +1,7 @@
-// Following a job's log: lines from the `jobLogs` subscription until `jobUpdated` says the job is
-// terminal, then the rest read over HTTP after the last line seen, so the tail ends with every line
-// exactly once even though the subscription itself never completes.
+// Following a job's log: lines from the `jobLogs` subscription, which completes once the job is
+// terminal and every line was sent. With untilDone, the tail also stops as soon as `jobUpdated` says
+// the job is terminal and reads the rest over HTTP after the last line seen: every line exactly once
+// either way.
 import type { JobsApiError } from "./errors.ts";
 import { JobLogsSubscription, JobUpdatedSubscription } from "./documents.ts";
 import { isTerminalState, type JobRef, type LogLine } from "./job-types.ts";
@@ -17,7 +18,7 @@ export interface TailSource {
   live: LiveConnection;
   job: JobRef;
   sinceMs: number | null;
-  /** End once the job is terminal (default); false: follow until the signal aborts. */
+  /** End as soon as jobUpdated says the job is terminal (default); false: when the subscription completes or the signal aborts. */
   untilDone: boolean;
   signal?: AbortSignal;
   /** One page of lines after a cursor (null: from the start), at or after sinceMs. */
