@@ -29,7 +29,9 @@ const CreateJobInput = builder.inputType("CreateJobInput", {
 });
 
 /** One answer of createJobs: the item's job, or why it was not created. */
-type CreateJobResult = { job: JobRecord; error: null } | { job: null; error: { code: string; message: string } };
+type CreateJobResult =
+  | { job: JobRecord; error: null }
+  | { job: null; error: { code: string; message: string; field: string | null } };
 
 const CreateJobResultRef = builder.objectRef<CreateJobResult>("CreateJobResult").implement({
   fields: (t) => ({
@@ -40,7 +42,14 @@ const CreateJobResultRef = builder.objectRef<CreateJobResult>("CreateJobResult")
 
 const toResult = (answer: JobRecord | GraphQLError): CreateJobResult =>
   answer instanceof GraphQLError
-    ? { job: null, error: { code: String(answer.extensions.code ?? "INTERNAL_SERVER_ERROR"), message: answer.message } }
+    ? {
+        job: null,
+        error: {
+          code: String(answer.extensions.code ?? "INTERNAL_SERVER_ERROR"),
+          message: answer.message,
+          field: typeof answer.extensions.field === "string" ? answer.extensions.field : null,
+        },
+      }
     : { job: answer, error: null };
 
 builder.mutationFields((t) => ({

@@ -14,9 +14,19 @@ import type { Context } from "./context.ts";
 import { JobStateEnum, ReasonerTypeEnum } from "./enums.ts";
 import { jobKeyOfNodeId, jobNodeId } from "./node-id.ts";
 
-export const JobErrorRef = builder.objectRef<{ code: string; message: string }>("JobError").implement({
-  fields: (t) => ({ code: t.exposeString("code"), message: t.exposeString("message") }),
-});
+export const JobErrorRef = builder
+  .objectRef<{ code: string; message: string; field?: string | null }>("JobError")
+  .implement({
+    fields: (t) => ({
+      code: t.exposeString("code"),
+      message: t.exposeString("message"),
+      field: t.string({
+        nullable: true,
+        description: "The input field a refusal names (a createJobs item's BAD_USER_INPUT); null otherwise.",
+        resolve: (e) => e.field ?? null,
+      }),
+    }),
+  });
 
 export const jobError = (job: JobRecord) =>
   job.errorCode || job.errorMessage ? { code: job.errorCode ?? "ERROR", message: job.errorMessage ?? "" } : null;

@@ -51,6 +51,13 @@ describe.each(backends.map((b) => [b.name, b] as const))("JobsClient.createMany 
     const bad = answers[3];
     expect(bad).toBeInstanceOf(JobsApiError);
     expect((bad as JobsApiError).code).toBe("BAD_USER_INPUT");
+    // The field the server named, as a single create's error carries it.
+    const single = await jobs.create(inputs[3]!).catch((err: unknown) => err as JobsApiError);
+    expect(single).toBeInstanceOf(JobsApiError);
+    const field = (single as JobsApiError).errors[0]?.extensions?.field;
+    expect(field).toMatch(/timeoutMins/);
+    expect((bad as JobsApiError).errors[0]?.extensions).toEqual({ code: "BAD_USER_INPUT", field });
+    expect((answers[1200] as JobsApiError).errors[0]?.extensions).toEqual({ code: "CONFLICT" });
     expect((answers[1200] as JobsApiError).code).toBe("CONFLICT");
     expect((answers[1201] as Operation).id).toBe(first.id);
     const made = answers.filter((a, n) => a instanceof Operation && n !== 1201) as Operation[];

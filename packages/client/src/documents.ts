@@ -214,6 +214,7 @@ export const CreateJobsMutation = graphql(`
       error {
         code
         message
+        field
       }
     }
   }

@@ -201,11 +201,15 @@ export class JobsClient {
     for (let start = 0; start < inputs.length; start += CREATE_MANY_CHUNK) {
       const data = await this.request(CreateJobsMutation, { inputs: inputs.slice(start, start + CREATE_MANY_CHUNK) });
       for (const { job, error } of data.createJobs) {
-        answers.push(
-          job
-            ? new Operation(this, job)
-            : new JobsApiError(error?.code ?? "INTERNAL_SERVER_ERROR", error?.message ?? "not created"),
-        );
+        if (job) {
+          answers.push(new Operation(this, job));
+          continue;
+        }
+        const code = error?.code ?? "INTERNAL_SERVER_ERROR";
+        const message = error?.message ?? "not created";
+        // As the server's own error would carry them: the code and, for bad input, the field.
+        const extensions = error?.field ? { code, field: error.field } : { code };
+        answers.push(new JobsApiError(code, message, { errors: [{ message, extensions }] }));
       }
     }
     return answers;

@@ -289,7 +289,7 @@ export type CreateJobsMutation = { createJobs: Array<{ job:
       | { __typename: 'GenerationJob', kind: GenerationKind, rows: number | null, seed: number, queue: string, planTier: PlanTier, estimatedCredits: number, chargedCredits: number, timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, rerunOf: { jobId: string } | null, evidence: { rootHash: string, signature: string, publicKey: string, verified: boolean, files: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> } | null, seal: { id: string, sealHash: string, previousSealHash: string | null, createdOn: string } | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
       | { __typename: 'ReasonerJob', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
       | { __typename: 'Transaction', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }> }
-     | null, error: { code: string, message: string } | null }> };
+     | null, error: { code: string, message: string, field: string | null } | null }> };
 
 export type CreateJobReadyMutationVariables = Exact<{
   input: CreateJobInput;
@@ -1021,6 +1021,7 @@ export const CreateJobsDocument = new TypedDocumentString(`
     error {
       code
       message
+      field
     }
   }
 }
