@@ -10,8 +10,6 @@ import { GraphQLScalarType, Kind, type ValueNode } from "graphql";
 import type { Maybe } from "graphql/jsutils/Maybe.js";
 import type { ObjMap } from "graphql/jsutils/ObjMap.js";
 import type { Context } from "./context.ts";
-import { readJobSelected } from "./list-prefetch.ts";
-import { jobKeyOfGlobalId } from "./node-id.ts";
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -37,16 +35,9 @@ export const builder = new SchemaBuilder<{
     edgesFieldOptions: { nullable: false, extensions: { readsProperty: true } },
     pageInfoFieldOptions: { extensions: { readsProperty: true } },
     nodeFieldOptions: { nullable: false, extensions: { readsProperty: true } },
-    // `node(id:)` of a job reads it with the expansions selected on it (one upstream request for an
-    // upstream job, as `job(...)`); anything else as the node types load it.
-    nodeQueryOptions: {
-      resolve: (_root, args, ctx, info, resolveNode) => {
-        const key = jobKeyOfGlobalId(args.id);
-        return key ? readJobSelected(key, ctx, info) : resolveNode(args.id);
-      },
-    },
-    // `nodes(ids:)`: many jobs or artifacts in one field (what a front's remote gateway batches with).
-    nodesQueryOptions: {},
+    // Declared in node-queries.ts, which decodes their ids itself.
+    nodeQueryOptions: false,
+    nodesQueryOptions: false,
   },
 });
 

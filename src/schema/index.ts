@@ -4,6 +4,7 @@ import { builder } from "./builder.ts";
 import "./enums.ts";
 import "./job.ts";
 import "./job-queries.ts";
+import "./node-queries.ts";
 import "./job-mutations.ts";
 import "./auth.ts";
 import "./audit.ts";

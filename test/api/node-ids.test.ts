@@ -70,4 +70,34 @@ describe("Relay ids", () => {
     );
     expect(read.node?.name).toBe("out.csv");
   });
+
+  it("read an id naming nothing here as null, alone in nodes(ids:), and refuse a string that is no global id", async () => {
+    const jobs = [await createJob(t.admin, "PREDICTIVE", 3), await createJob(t.admin, "LOGIC", 4)];
+    const nothing = [
+      encodeGlobalID("Foo", "bar"),
+      encodeGlobalID("Problem", "x"),
+      encodeGlobalID("Query", "x"),
+      encodeGlobalID("Transaction", "LOGIC:not-a-uuid"),
+      encodeGlobalID("Artifact", "not-a-uuid"),
+    ];
+    for (const id of nothing) {
+      const r = await t.admin.raw(`query($id: ID!) { node(id: $id) { id } }`, { id });
+      expect(r.errors).toBeUndefined();
+      expect(r.data).toEqual({ node: null });
+    }
+    const ids = [jobs[0]!.id, ...nothing, jobs[1]!.id];
+    const many = await t.admin.raw<{ nodes: ({ id: string } | null)[] }>(
+      `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`,
+      { ids },
+    );
+    expect(many.errors).toBeUndefined();
+    expect(many.data?.nodes).toEqual([{ id: jobs[0]!.id }, ...nothing.map(() => null), { id: jobs[1]!.id }]);
+
+    for (const bad of ["notbase64!!", "", Buffer.from("no colon").toString("base64")]) {
+      const one = await t.admin.raw(`query($id: ID!) { node(id: $id) { id } }`, { id: bad });
+      expect(one.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "id" });
+      const list = await t.admin.raw(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: [jobs[0]!.id, bad] });
+      expect(list.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "ids" });
+    }
+  });
 });
