@@ -8,7 +8,10 @@ export function encodeCursor(value: unknown): string {
   return Buffer.from(JSON.stringify(value), "utf8").toString("base64url");
 }
 
-/** Decodes a cursor made by encodeCursor and checks its shape; anything else is BAD_USER_INPUT. */
+/**
+ * Decodes a cursor made by encodeCursor and checks its shape; anything else is BAD_USER_INPUT, the
+ * empty string included (no cursor is null: "" read as none answered page 1 as if it followed one).
+ */
 export function decodeCursor<T>(cursor: string, isValid: (v: unknown) => v is T, field = "after"): T {
   let value: unknown;
   try {
@@ -70,7 +73,7 @@ export function seqCursor(seq: number): string {
 const MAX_SEQ = 2_147_483_647;
 
 export function parseSeqCursor(cursor: string | null | undefined, field = "after"): number {
-  if (cursor === null || cursor === undefined || cursor === "") return 0;
+  if (cursor === null || cursor === undefined) return 0;
   if (!/^\d{1,10}$/.test(cursor) || Number(cursor) > MAX_SEQ)
     throw jobsError("BAD_USER_INPUT", `${field}: not a cursor of this stream`, { field });
   return Number(cursor);

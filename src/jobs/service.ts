@@ -252,7 +252,7 @@ export class JobService {
     if (viewer.role === "WORKER") throw jobsError("FORBIDDEN", "worker keys cannot list jobs");
     if (filter.allUsers && viewer.role !== "ADMIN") throw jobsError("FORBIDDEN", "allUsers needs an ADMIN key");
     const groups = this.registry.group(filter.reasonerType ? [filter.reasonerType] : undefined);
-    const positions: Positions = after ? decodeListCursor(after, [...groups.keys()], this.registry) : {};
+    const positions: Positions = after !== null ? decodeListCursor(after, [...groups.keys()], this.registry) : {};
     const unavailable: GraphQLError[] = [];
     const answered = await Promise.all(
       [...groups].map(async ([gateway, types]) => {

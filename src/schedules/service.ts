@@ -78,7 +78,7 @@ export class ScheduleService {
   ): Promise<Connection<ScheduleRecord>> {
     refuseWorkers(viewer);
     const limit = pageSize(first, 50);
-    const beforeId = after ? decodeCursor(after, isSchedulePosition).i : null;
+    const beforeId = after != null ? decodeCursor(after, isSchedulePosition).i : null;
     const rows = await selectSchedulePage(this.db, viewer, beforeId, limit + 1);
     const edges = rows.slice(0, limit).map((node) => ({ cursor: encodeCursor({ i: node.id }), node }));
     return connection(edges, rows.length > limit, after != null);

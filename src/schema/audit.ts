@@ -64,7 +64,7 @@ builder.queryField("auditLog", (t) =>
     resolve: async (_root, args, ctx) => {
       if (ctx.viewer.role !== "ADMIN") throw jobsError("FORBIDDEN", "the audit log is for ADMIN keys");
       const first = pageSize(args.first, 50);
-      const before = args.after ? BigInt(decodeCursor(args.after, isAuditPosition).audit) : null;
+      const before = args.after != null ? BigInt(decodeCursor(args.after, isAuditPosition).audit) : null;
       const rows = await ctx.services.audit.list(ctx.viewer.tenantId, args.filter ?? {}, first + 1, before);
       const page = rows.slice(0, first);
       return connection(

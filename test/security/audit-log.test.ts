@@ -227,6 +227,7 @@ describe.each(backends)("audit log on $name", (backend) => {
     }
     for (const after of [
       "nope",
+      "",
       Buffer.from('{"audit":"99999999999999999999"}').toString("base64url"),
       Buffer.from('{"audit":"-1"}').toString("base64url"),
     ]) {

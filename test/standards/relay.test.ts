@@ -141,6 +141,11 @@ describe.each(backends.map((b) => [b.name, b] as const))("Relay connections on %
     expect(await errorCode(member, JOBS_PAGE, { after: "not-a-cursor" })).toBe("BAD_USER_INPUT");
     // An event-stream cursor ("3") is not a cursor of the jobs list.
     expect(await errorCode(member, JOBS_PAGE, { after: "3" })).toBe("BAD_USER_INPUT");
+    // No cursor is null: an empty one is refused, not read as page 1 that claims a page before it.
+    for (const filter of [{}, { reasonerType: "PREDICTIVE" }]) {
+      const empty = await member.raw(JOBS_PAGE, { filter, after: "" });
+      expect(empty.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "after" });
+    }
   });
 
   it("a job's events and logs page with first/after and pageInfo, without gap or repeat", async () => {
@@ -200,6 +205,8 @@ describe.each(backends.map((b) => [b.name, b] as const))("Relay connections on %
         [1, false, true],
       ]);
       expect(seen).toEqual(field === "events" ? [0, 1, 2, 3, 4].map((n) => ({ n })) : ["m0", "m1", "m2", "m3", "m4"]);
+      const empty = await t.admin.raw(query, { id: job.jobId, first: 2, after: "" });
+      expect(empty.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "after" });
     }
     await worker.complete(lease!.token);
   });
