@@ -35,7 +35,6 @@ export interface ListPrefetch {
   statusHistory: boolean;
   artifacts: boolean;
   problems: boolean;
-  logSpans: boolean;
   events: EventWindow[];
   logs: LogWindow[];
   /**
@@ -50,7 +49,6 @@ export interface Prefetched {
   statusHistory?: StatusChangeRecord[];
   artifacts?: ArtifactRecord[];
   problems?: ProblemRecord[];
-  logSpan?: { firstMs: number; lastMs: number } | null;
   events: { window: EventWindow; rows: JobEventRecord[] }[];
   logs: { window: LogWindow; rows: LogLineRecord[] }[];
 }
@@ -192,8 +190,6 @@ export interface JobExpansions {
   /** `first + 1` rows at most per job, so callers can tell whether more follow. */
   events(jobIds: readonly string[], window: EventWindow): Promise<JobEventRecord[][]>;
   logs(jobIds: readonly string[], window: LogWindow): Promise<LogLineRecord[][]>;
-  /** First and last log timestamps, for execTimeMs. */
-  logSpans(jobIds: readonly string[]): Promise<({ firstMs: number; lastMs: number } | null)[]>;
   artifacts(jobIds: readonly string[]): Promise<ArtifactRecord[][]>;
   problems(jobIds: readonly string[]): Promise<ProblemRecord[][]>;
   comments(jobIds: readonly string[]): Promise<CommentRecord[][]>;

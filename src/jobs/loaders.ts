@@ -59,7 +59,6 @@ export interface JobLoaders {
   statusHistory: DataLoader<JobRecord, StatusChangeRecord[], string>;
   events: (window: EventWindow) => DataLoader<JobRecord, JobEventRecord[], string>;
   logs: (window: LogWindow) => DataLoader<JobRecord, LogLineRecord[], string>;
-  logSpan: DataLoader<JobRecord, { firstMs: number; lastMs: number } | null, string>;
   artifacts: DataLoader<JobRecord, ArtifactRecord[], string>;
   problems: DataLoader<JobRecord, ProblemRecord[], string>;
   comments: DataLoader<JobRecord, CommentRecord[], string>;
@@ -141,7 +140,6 @@ export function createJobLoaders(registry: GatewayRegistry, viewer: Viewer): Job
     statusHistory: expansionLoader<StatusChangeRecord[]>(registry, of, (e, ids) => e.statusHistory(ids)),
     events: windowed<EventWindow, JobEventRecord[]>((e, ids, w) => e.events(ids, w)),
     logs: windowed<LogWindow, LogLineRecord[]>((e, ids, w) => e.logs(ids, w)),
-    logSpan: expansionLoader<{ firstMs: number; lastMs: number } | null>(registry, of, (e, ids) => e.logSpans(ids)),
     artifacts: expansionLoader<ArtifactRecord[]>(registry, of, (e, ids) => e.artifacts(ids)),
     problems: expansionLoader<ProblemRecord[]>(registry, of, (e, ids) => e.problems(ids)),
     comments: expansionLoader<CommentRecord[]>(registry, of, (e, ids) => e.comments(ids)),

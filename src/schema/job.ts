@@ -198,11 +198,12 @@ export const JobRef = builder.interfaceRef<JobRecord>("Job").implement({
     }),
     execTimeMs: t.float({
       nullable: true,
-      description: "Time from the first to the last log line (to now while running).",
-      resolve: async (job, _a, ctx) => {
-        const span = await ctx.loaders.logSpan.load(job);
-        if (!span) return null;
-        return (isTerminal(job.state) ? Number(span.lastMs) : Date.now()) - Number(span.firstMs);
+      description: "Milliseconds from the job's first start to its end (to now while running); null until it starts.",
+      // Measured by the server, from its first start to its end: log lines carry the worker's own
+      // timestamps, which any worker may set (a line stamped 1 made this 1.8e12).
+      resolve: (job) => {
+        if (!job.startedOn) return null;
+        return Math.max(0, (job.finishedOn?.getTime() ?? Date.now()) - job.startedOn.getTime());
       },
     }),
     artifacts: t.field({ type: [ArtifactRef], resolve: (job, _a, ctx) => ctx.loaders.artifacts.load(job) }),

@@ -51,7 +51,7 @@ export function jobPrefetch(info: GraphQLResolveInfo): ListPrefetch {
 
 /** Whether a prefetch asks for anything beyond the job itself. */
 export const prefetchesAny = (p: ListPrefetch): boolean =>
-  p.statusHistory || p.artifacts || p.problems || p.logSpans || p.events.length > 0 || p.logs.length > 0;
+  p.statusHistory || p.artifacts || p.problems || p.events.length > 0 || p.logs.length > 0;
 
 function selectedExpansions(nodeFields: FieldNode[], info: GraphQLResolveInfo): ListPrefetch {
   const job = info.schema.getType("Job") as GraphQLInterfaceType;
@@ -59,7 +59,6 @@ function selectedExpansions(nodeFields: FieldNode[], info: GraphQLResolveInfo): 
     statusHistory: false,
     artifacts: false,
     problems: false,
-    logSpans: false,
     events: [],
     logs: [],
   };
@@ -69,8 +68,7 @@ function selectedExpansions(nodeFields: FieldNode[], info: GraphQLResolveInfo): 
     try {
       if (name === "statusHistory" || name === "artifacts" || name === "problems") {
         prefetch[name] = true;
-      } else if (name === "execTimeMs") prefetch.logSpans = true;
-      else if (name === "events" || name === "logs") {
+      } else if (name === "events" || name === "logs") {
         const args = getArgumentValues(job.getFields()[name]!, field, info.variableValues) as {
           stream?: string;
           sinceMs?: number | null;
@@ -143,7 +141,6 @@ export function primeJob(job: JobRecord, p: Prefetched, ctx: Context): void {
   if (p.statusHistory) ctx.loaders.statusHistory.prime(job, p.statusHistory);
   if (p.artifacts) ctx.loaders.artifacts.prime(job, p.artifacts);
   if (p.problems) ctx.loaders.problems.prime(job, p.problems);
-  if (p.logSpan !== undefined) ctx.loaders.logSpan.prime(job, p.logSpan);
   for (const { window, rows } of p.events) ctx.loaders.events(window).prime(job, rows);
   for (const { window, rows } of p.logs) ctx.loaders.logs(window).prime(job, rows);
 }

@@ -107,14 +107,6 @@ export function localExpansions(db: Database): JobExpansions {
       );
       return groupBy(jobIds, rows);
     },
-    async logSpans(jobIds) {
-      const rows = await db.query<{ jobId: string; firstMs: number; lastMs: number }>(
-        `select "jobId", min("timestampMs") as "firstMs", max("timestampMs") as "lastMs"
-         from "job_log_lines" where "jobId" = any($1::uuid[]) group by "jobId"`,
-        [jobIds],
-      );
-      return oneEach(jobIds, rows, (r) => r.jobId).map((r) => (r ? { firstMs: r.firstMs, lastMs: r.lastMs } : null));
-    },
     async artifacts(jobIds) {
       const rows = await db.queryRecords(OUTPUT_ARTIFACTS, [jobIds], artifactRows.read);
       return groupBy(jobIds, rows);

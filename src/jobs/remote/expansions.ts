@@ -125,15 +125,6 @@ function logsPart(w: LogWindow, selection = R.LOG_SELECTION): Part {
   };
 }
 
-/** The upstream's execTimeMs, as a span ending now (what the front's execTimeMs computes back). */
-const logSpanPart: Part = {
-  on: "Job",
-  field: "execTimeMs",
-  args: {},
-  selection: "",
-  read: (_jobId, v) => (typeof v === "number" ? { firstMs: Date.now() - v, lastMs: Date.now() } : null),
-};
-
 /**
  * Of an item selection (flat field names), the fields the caller selected, and `key` (what the
  * record is read by) always. The rows read are this request's only: unselected fields are never read.
@@ -174,7 +165,6 @@ export function prefetchParts(
       part: listPart("problems", trimmed(R.PROBLEM_SELECTION, selected.problems, "code"), R.toProblem),
       store: (p, v) => (p.problems = v as ProblemRecord[]),
     });
-  if (prefetch.logSpans) parts.push({ part: logSpanPart, store: (p, v) => (p.logSpan = v as Prefetched["logSpan"]) });
   for (const window of prefetch.events)
     parts.push({
       part: eventsPart(window, trimmed(R.EVENT_SELECTION, selected.events, "cursor")),
@@ -255,10 +245,6 @@ export class RemoteExpansions implements JobExpansions {
 
   logs(ids: readonly string[], w: LogWindow): Promise<LogLineRecord[][]> {
     return this.ask(logsPart(w), ids);
-  }
-
-  logSpans(ids: readonly string[]): Promise<({ firstMs: number; lastMs: number } | null)[]> {
-    return this.ask(logSpanPart, ids);
   }
 
   artifacts = this.list<ArtifactRecord>("artifacts", R.ARTIFACT_SELECTION, (jobId, a) =>
