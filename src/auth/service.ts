@@ -4,7 +4,7 @@ import type { Database, Unlisten } from "../db/database.ts";
 import { jobsError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import type { Role, Viewer } from "../jobs/model.ts";
-import { name255, parseInput, userId255 } from "../jobs/validation.ts";
+import { email255, name255, parseInput, userId255 } from "../jobs/validation.ts";
 import { hashSecret, newSecret, sameHash, visiblePrefix } from "./secrets.ts";
 
 const BOOTSTRAP_ADMIN_USER = "admin";
@@ -282,7 +282,7 @@ export class AuthService {
       if (!tenant) throw jobsError("NOT_FOUND", `tenant ${tenantId} not found`);
     }
     const userId = parseInput(userId255, args.userId, "userId");
-    const email = args.email ? parseInput(name255.email("must be an email address"), args.email, "email") : null;
+    const email = args.email ? parseInput(email255, args.email, "email") : null;
     await this.ensureUser(tenantId, userId, email);
     return this.issueKey(tenantId, userId, email, args.role ?? "MEMBER");
   }

@@ -16,6 +16,8 @@ export const name255 = z
 export const optionalName = name255.nullish().transform((v) => v ?? null);
 /** A user id: a name without control characters (it travels in a front's jobs-act-as header, in logs). */
 export const userId255 = name255.regex(/^\P{Cc}*$/u, "must not contain control characters");
+/** An email address, lower-cased: the one form users' emails are stored and looked up in. */
+export const email255 = name255.email("must be an email address").transform((email) => email.toLowerCase());
 export const timeoutMins = z
   .number()
   .int()

@@ -381,7 +381,8 @@ describe.each(backends)("jobs API on $name", (backend) => {
 
   it("agent jobs: comments, archive and restore with history, file metadata, access by subject id or email", async () => {
     const owner = await memberKey("owner-1", "owner@example.com");
-    const friend = await memberKey("friend-1", "friend@example.com");
+    // Emails are matched whatever their case: stored lower-cased, looked up so.
+    const friend = await memberKey("friend-1", "Friend@Example.com");
     const stranger = await memberKey("stranger-1");
     // An assignment must name a pool that exists: one agent registers in it.
     await admin.request(
@@ -400,7 +401,7 @@ describe.each(backends)("jobs API on $name", (backend) => {
     expect((await readAs(friend)).data?.job).toBeNull();
 
     const grant = await owner.request<any>(
-      `mutation($id: ID!) { createJobAccess(jobId: $id, email: "friend@example.com", relation: VIEWER) { subjectId email relation } }`,
+      `mutation($id: ID!) { createJobAccess(jobId: $id, email: "FRIEND@EXAMPLE.COM", relation: VIEWER) { subjectId email relation } }`,
       { id: jobId },
     );
     expect(grant.createJobAccess).toEqual({ subjectId: "friend-1", email: "friend@example.com", relation: "VIEWER" });
@@ -458,6 +459,15 @@ describe.each(backends)("jobs API on $name", (backend) => {
     );
     expect(tooLong.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
 
+    // A user stored before emails were lower-cased is still found.
+    await memberKey("legacy-1");
+    await t.server.services.db.query(`update "users" set "email" = 'Legacy@Example.com' where "userId" = 'legacy-1'`);
+    const legacy = await owner.request<any>(
+      `mutation($id: ID!) { createJobAccess(jobId: $id, email: "legacy@example.COM", relation: VIEWER) { subjectId email } }`,
+      { id: jobId },
+    );
+    expect(legacy.createJobAccess).toEqual({ subjectId: "legacy-1", email: "legacy@example.com" });
+    await owner.request(`mutation($id: ID!) { removeJobAccess(jobId: $id, subjectId: "legacy-1") }`, { id: jobId });
     expect(
       (
         await owner.raw(

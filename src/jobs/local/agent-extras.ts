@@ -125,7 +125,11 @@ export function localAgentExtras(
       let subjectId = subject.subjectId ?? null;
       let email = subject.email ?? null;
       if (email) {
-        const user = await prisma.user.findFirst({ where: { tenantId: viewer.tenantId, email } });
+        // Emails are stored lower-cased, as `email` arrives; rows stored before that, as typed.
+        const [user] = await db.query<{ userId: string }>(
+          `select "userId" from "users" where "tenantId" = $1 and lower("email") = $2 order by "userId" limit 1`,
+          [viewer.tenantId, email],
+        );
         if (!user) throw jobsError("NOT_FOUND", `no user with email ${email} in this tenant`);
         subjectId = user.userId;
       } else if (subjectId) {

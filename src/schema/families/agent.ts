@@ -8,7 +8,7 @@ import type {
   FileRevisionRecord,
 } from "../../jobs/gateway.ts";
 import type { JobRecord, Viewer } from "../../jobs/model.ts";
-import { name255, optionalName, parseInput } from "../../jobs/validation.ts";
+import { email255, name255, optionalName, parseInput } from "../../jobs/validation.ts";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
 import { AccessRelationEnum, ArchiveStatusEnum } from "../enums.ts";
@@ -263,8 +263,7 @@ builder.mutationFields((t) => ({
     resolve: (_root, args, ctx) => {
       requireEditor(ctx.viewer);
       const subjectId = args.subjectId == null ? null : parseInput(name255, args.subjectId, "subjectId");
-      const email =
-        args.email == null ? null : parseInput(name255.email("must be an email address"), args.email, "email");
+      const email = args.email == null ? null : parseInput(email255, args.email, "email");
       return agentExtras(ctx).createAccess(id(args.jobId), { subjectId, email }, args.relation, ctx.viewer);
     },
   }),
