@@ -9,24 +9,30 @@ export interface CronSpec {
   timezone: string;
 }
 
-/** Whether `zone` is an IANA time zone this runtime knows (croner itself accepts any string). */
-function isTimeZone(zone: string): boolean {
-  if (!zone.trim()) return false;
+/**
+ * An IANA time zone this runtime knows, spelled as the database spells it ("europe/berlin" is
+ * Europe/Berlin), or undefined for anything else (croner itself accepts any string). A name the
+ * runtime resolves to another one is kept as given: Node 20 resolves the current Asia/Kolkata to the
+ * deprecated Asia/Calcutta, newer runtimes leave it.
+ */
+function canonicalTimeZone(zone: string): string | undefined {
+  if (!zone.trim()) return undefined;
   try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return true;
+    const resolved = new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone;
+    return resolved.toLowerCase() === zone.toLowerCase() ? resolved : zone;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
 /**
- * The expression and zone as stored, or BAD_USER_INPUT naming `<path>.cron` or `<path>.timezone`.
+ * The expression and zone as stored (the zone by its canonical name), or BAD_USER_INPUT naming `<path>.cron` or `<path>.timezone`.
  * Only the five standard fields (minute hour day-of-month month day-of-week) are accepted.
  */
 export function parseCronSpec(spec: CronSpec, path = "input"): CronSpec {
   const cron = spec.cron.trim().replace(/\s+/g, " ");
-  if (!isTimeZone(spec.timezone)) {
+  const timezone = canonicalTimeZone(spec.timezone);
+  if (!timezone) {
     throw jobsError(
       "BAD_USER_INPUT",
       `${path}.timezone: "${spec.timezone}" is not an IANA time zone (e.g. UTC, Europe/Berlin)`,
@@ -45,7 +51,7 @@ export function parseCronSpec(spec: CronSpec, path = "input"): CronSpec {
     );
   }
   try {
-    const parsed = cronOf({ cron, timezone: spec.timezone });
+    const parsed = cronOf({ cron, timezone });
     if (!parsed.nextRun()) throw new Error("it never fires");
   } catch (error) {
     const reason = (error instanceof Error ? error.message : String(error)).replace(/^CronPattern: /, "");
@@ -53,7 +59,7 @@ export function parseCronSpec(spec: CronSpec, path = "input"): CronSpec {
       field: `${path}.cron`,
     });
   }
-  return { cron, timezone: spec.timezone };
+  return { cron, timezone };
 }
 
 function cronOf(spec: CronSpec): Cron {

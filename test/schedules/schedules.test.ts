@@ -167,6 +167,17 @@ describe.each(backends)("schedules on $name", (backend) => {
     expect(utc.timezone).toBe("UTC");
     expect(new Date(utc.nextRunOn!).getUTCMinutes()).toBe(15);
     expect((await list(tenant.member)).edges.map((e) => e.node.name)).toEqual(["utc-default", "berlin-3am"]);
+    // A zone is stored spelled as the time zone database spells it, however it was typed.
+    for (const [typed, stored] of [
+      ["europe/berlin", "Europe/Berlin"],
+      ["AMERICA/NEW_YORK", "America/New_York"],
+      ["utc", "UTC"],
+      ["Asia/Kolkata", "Asia/Kolkata"],
+    ] as const) {
+      const s = await create(tenant.member, { name: `zone ${typed}`, timezone: typed, cron: "0 3 * * *" });
+      expect(s.timezone).toBe(stored);
+      expect((await list(tenant.member, 1)).edges[0]?.node).toMatchObject({ name: `zone ${typed}`, timezone: stored });
+    }
   });
 
   it("pages newest first with opaque cursors", async () => {
