@@ -50,6 +50,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Longest a request's body may take to arrive (uploads of artifacts up to JOBS_MAX_ARTIFACT_BYTES). */
+export const REQUEST_BODY_TIMEOUT_MS = 60 * 60 * 1000;
+
 export async function startServer(
   config: Config,
   logger: Logger = createLogger(config.logLevel),
@@ -179,6 +182,10 @@ export async function startServer(
     }
 
     const httpServer = createServer();
+    // Node cuts a request whose body has not all arrived within 5 minutes (408): an upload of 256 MiB
+    // then needs 0.85 MiB/s. An hour lets slow links upload the largest artifact; headers still
+    // have to arrive within Node's 60 s.
+    httpServer.requestTimeout = REQUEST_BODY_TIMEOUT_MS;
     const { app, apollo } = await createApp(services, buildSchema(), httpServer);
     httpServer.on("request", app);
     // No new connections at once; requests in flight answered (waits end at the grace), then Apollo stops.

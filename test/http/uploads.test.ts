@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobsClient } from "@jobs-api/client/node";
 import { backends } from "../helpers/backends.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { REQUEST_BODY_TIMEOUT_MS } from "../../src/server.ts";
 import { createGeneration, waitForGeneration } from "../execution/helpers.ts";
 import { newTenant } from "./tenant.ts";
 
@@ -106,6 +107,11 @@ describe.each(backends.map((b) => [b.name, b] as const))("dataset uploads on %s"
       [up.json.id],
     );
     expect(audit).toEqual([{ actorId: "m1", outcome: "OK" }]);
+  });
+
+  it("gives a request body an hour to arrive, not Node's 5 minutes (a large upload on a slow link)", () => {
+    expect(t.server.httpServer.requestTimeout).toBe(REQUEST_BODY_TIMEOUT_MS);
+    expect(REQUEST_BODY_TIMEOUT_MS).toBe(3_600_000);
   });
 
   it("refuses without a key (401), for WORKER keys (403), and over the size limit (413), storing nothing", async () => {
