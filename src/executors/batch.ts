@@ -8,6 +8,7 @@
 // derived from the batch and step, so even a crash between creating the child and recording it
 // cannot make a second one. Canceling the batch cancels its running child.
 import type { Database } from "../db/database.ts";
+import { defaultReasonerName } from "../families/queues.ts";
 import { isJobsError } from "../errors.ts";
 import type { JobChangeHub } from "../jobs/changes.ts";
 import type { JobState, ReasonerType, Viewer } from "../jobs/model.ts";
@@ -183,7 +184,7 @@ class BatchRun {
     }
     const request: CreateJobRequest = {
       reasonerType: step.run.reasonerType,
-      reasonerName: step.run.reasonerName ?? "default",
+      reasonerName: step.run.reasonerName ?? defaultReasonerName(step.run.reasonerType),
       payload,
       name: `${this.ctx.job.name ?? "batch"}/${step.name}`.slice(0, 255),
       idempotencyKey: `batch:${this.batchId}:step:${step.position}`,

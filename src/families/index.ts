@@ -15,6 +15,7 @@ import { agentJob } from "./agent/input.ts";
 import { batchJob, type StepRunCheck } from "./batch/input.ts";
 import { generationJob } from "./generation/input.ts";
 import { logicJob } from "./logic/input.ts";
+import { defaultReasonerName } from "./queues.ts";
 import { reasonerJob } from "./reasoner/input.ts";
 
 export function newJobFromRequest(req: CreateJobRequest, limits: CreationLimits): NewJob {
@@ -72,7 +73,7 @@ export const batchStepRunCheck =
       newJobFromRequest(
         {
           reasonerType: run.reasonerType,
-          reasonerName: run.reasonerName ?? "default",
+          reasonerName: run.reasonerName ?? defaultReasonerName(run.reasonerType),
           payload: withReferencesAs(run.payload ?? {}, REFERENCED_ID),
         },
         limits,

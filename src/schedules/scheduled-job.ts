@@ -1,11 +1,9 @@
 // A schedule's job through the same validation as createJob / createGenerationJob: checked when the
 // schedule is created (errors name `input.job.…`), and turned into the tick's NewJob when it fires.
+import { defaultReasonerName } from "../families/queues.ts";
 import type { CreateJobRequest, NewJob } from "../jobs/new-job.ts";
 import { movedUnder } from "../jobs/validation.ts";
 import type { ScheduledJob } from "./model.ts";
-
-/** What createJob's reasonerName defaults to when a schedule names none (the CLI's default too). */
-const DEFAULT_REASONER_NAME = "default";
 
 /** The NewJob one tick creates; the tick's `idempotencyKey` replaces any key in the payload. */
 export function newScheduledJob(
@@ -18,7 +16,7 @@ export function newScheduledJob(
   try {
     const created = read({
       reasonerType: job.reasonerType,
-      reasonerName: job.reasonerName ?? DEFAULT_REASONER_NAME,
+      reasonerName: job.reasonerName ?? defaultReasonerName(job.reasonerType),
       payload: job.payload,
       name: job.name,
     });

@@ -10,6 +10,7 @@ import {
   type ReasonerType,
 } from "../helpers/fixtures.ts";
 import { startTestServer, type GraphQLClient, type TestServer } from "../helpers/server.ts";
+import { agentWorker } from "../live/driver.ts";
 
 describe.each(backends)("jobs API on $name", (backend) => {
   let t: TestServer;
@@ -541,6 +542,15 @@ describe.each(backends)("jobs API on $name", (backend) => {
       access: [{ subjectId: "owner-1" }],
       function: { name: "mesh", toolName: "cad" },
     });
+  });
+
+  it("createJob queues an agent job assigned to a pool in the pool's queue, whatever reasonerName says", async () => {
+    const agent = await agentWorker(admin, "iso");
+    const created = await admin.request<{ createJob: { job: { jobId: string; reasonerName: string } } }>(
+      `mutation { createJob(input: { reasonerType: AGENT, reasonerName: "agents", payload: { functionName: "f", assignedAgentPoolId: "iso" } }) { job { jobId reasonerName } } }`,
+    );
+    expect(created.createJob.job.reasonerName).toBe("iso");
+    expect((await agent.claim()).jobId).toBe(created.createJob.job.jobId);
   });
 
   it("authenticates every request: keys hashed, revocable; viewer, tenants and keys", async () => {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sweep } from "../../src/workers/protocol/sql/sweep.ts";
 import { backends } from "../helpers/backends.ts";
 import { startTestServer, type GraphQLClient, type TestServer } from "../helpers/server.ts";
+import { agentWorker } from "../live/driver.ts";
 import { tenantAdmin, terminalEntries, waitForGeneration } from "./helpers.ts";
 
 const BATCH_FIELDS = `jobId state nativeState execTimeMs error { code message }
@@ -277,6 +278,22 @@ describe.each(backends.map((b) => [b.name, b] as const))("batch pipelines on %s"
       },
     );
     expect((await waitForBatch(admin, ok.runBatchJob.job.jobId)).state).toBe("SUCCEEDED");
+  });
+
+  it("queues an agent step assigned to a pool in the pool's queue, where the pool's agent claims it", async () => {
+    const admin = await tenant();
+    const agent = await agentWorker(admin, "iso");
+    const batchId = await runBatch(admin, {
+      name: "pooled",
+      steps: [
+        { name: "a", run: { reasonerType: "AGENT", payload: { functionName: "f", assignedAgentPoolId: "iso" } } },
+      ],
+    });
+    const childId = await childOf(batchId, 0);
+    const lease = await agent.claim();
+    expect(lease.jobId).toBe(childId);
+    await agent.complete(lease.token);
+    expect((await waitForBatch(admin, batchId)).state).toBe("SUCCEEDED");
   });
 
   it("cancels the running child when the batch is canceled", async () => {

@@ -38,17 +38,22 @@ export async function createLogicJob(client: GraphQLClient): Promise<string> {
   return data.createJob.job.jobId;
 }
 
-/** A worker registered for agent jobs (with whatever key the client has). */
-export async function agentWorker(client: GraphQLClient) {
+/** A worker registered for agent jobs (with whatever key the client has); `pool`: one in that pool, claiming from its queue. */
+export async function agentWorker(client: GraphQLClient, pool?: string) {
   const id = (
     await client.request<{ registerWorker: { id: string } }>(
       `mutation($i: RegisterWorkerInput!) { registerWorker(input: $i) { id } }`,
       {
-        i: { name: "live-test-agent", reasonerTypes: ["AGENT"] },
+        i: {
+          name: "live-test-agent",
+          reasonerTypes: ["AGENT"],
+          ...(pool === undefined ? {} : { poolId: pool, reasonerNames: [pool] }),
+        },
       },
     )
   ).registerWorker.id;
   return {
+    id,
     async claim(): Promise<{ token: string; jobId: string }> {
       const data = await client.request<{
         claimJob: { __typename: string; token?: string; job?: { jobId: string }; message?: string };

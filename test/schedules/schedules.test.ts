@@ -7,6 +7,7 @@ import { Scheduler } from "../../src/schedules/scheduler.ts";
 import { backends } from "../helpers/backends.ts";
 import { startTestServer, type GraphQLClient, type TestServer } from "../helpers/server.ts";
 import { newTenant, type TestTenant } from "../http/tenant.ts";
+import { agentWorker } from "../live/driver.ts";
 import { liveClient, type LiveClient } from "../live/ws-client.ts";
 
 const SCHEDULE_FIELDS = `id name cron timezone catchUp paused job nextRunOn lastRunOn lastError createdBy createdOn
@@ -315,6 +316,23 @@ describe.each(backends)("schedules on $name", (backend) => {
     expect(log.auditLog.edges.map((e) => e.node)).toEqual([
       { actor: "scheduler (for m1)", actorId: "m1", target: s.id, outcome: "OK" },
     ]);
+  });
+
+  it("a tick's agent job assigned to a pool waits in the pool's queue, where the pool's agent claims it", async () => {
+    const own = await newTenant(t);
+    const agent = await agentWorker(own.worker, "iso");
+    const s = await create(own.member, {
+      name: "pooled",
+      job: { reasonerType: "AGENT", payload: { functionName: "f", assignedAgentPoolId: "iso" } },
+    });
+    await missTicksSince(s.id, 72);
+    const fired = await until(
+      () => scheduleOf(own.member, s.id),
+      (v) => v?.lastJob != null || v?.lastError != null,
+      "the catch-up job",
+    );
+    expect(fired?.lastError).toBeNull();
+    expect((await agent.claim()).jobId).toBe(fired!.lastJob!.jobId);
   });
 
   it("a missed tick is dropped under catch-up SKIP; a revoked creator's ticks make no job", async () => {

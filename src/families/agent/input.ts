@@ -27,10 +27,14 @@ export const AddAgentJobInput = z.object({
   idempotencyKey,
 });
 
-/** `reasonerName` names the pool when it is given through createJob; addAgentJob derives it. */
+/**
+ * The queue follows the pool, whatever `reasonerName` (createJob's) says: a pool's agents claim from
+ * their pool's queue, so any other queue would leave the job unclaimable. Without a pool, createJob's
+ * `reasonerName` names the queue; addAgentJob's jobs wait in `agents`.
+ */
 export function agentJob(input: unknown, path = "input", reasonerName?: string): NewJob {
   const a = parseInput(AddAgentJobInput, input, path);
-  const queue = reasonerName ?? a.assignedAgentPoolId ?? DEFAULT_AGENT_QUEUE;
+  const queue = a.assignedAgentPoolId ?? reasonerName ?? DEFAULT_AGENT_QUEUE;
   return {
     reasonerType: "AGENT",
     reasonerName: queue,
