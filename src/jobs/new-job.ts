@@ -26,6 +26,8 @@ export interface NewJob {
   idempotencyKey: string | null;
   /** Fingerprint of the request, so a reused idempotency key with a different request is refused. */
   requestHash?: string;
+  /** The fingerprint keys were stored with before requestHash was canonical: they still match it. */
+  rawRequestHash?: string;
   parentJobId?: string | null;
   transaction?: Omit<TransactionDetails, "abortReason" | "progress" | "timings">;
   agent?: Omit<AgentDetails, "agentId" | "archiveStatus">;

@@ -1,6 +1,7 @@
 // What the API does with jobs, independent of GraphQL: create, read, list across gateways, cancel
 // and wait. Dispatches to the gateway of each job's ReasonerType.
 import { createHash } from "node:crypto";
+import { canonicalJson } from "@jobs-api/client/evidence";
 import type { GraphQLError } from "graphql";
 import { isJobsError, jobsError } from "../errors.ts";
 import type { JobChangeHub } from "./changes.ts";
@@ -89,11 +90,34 @@ function once<T>(fn: () => Promise<T>): () => Promise<T> {
 const MAX_BULK_CREATE = 1000;
 
 /**
- * The fingerprint an idempotency key is stored with (the same key with a different request is a
+ * The fingerprints an idempotency key is compared with (the same key with a different request is a
  * CONFLICT); a job without a key needs none, so a call of 1,000 such jobs hashes nothing.
+ * The stored one is of the request's canonical form, so a retry that orders keys differently or
+ * spells an absent optional field as null is the same request. Keys live as long as their job, so
+ * one stored with the raw request's hash (before canonical hashing) still matches its own retry.
  */
-const requestHashOf = (job: NewJob, request: unknown): string | undefined =>
-  job.idempotencyKey ? createHash("sha256").update(JSON.stringify(request)).digest("hex") : undefined;
+function requestHashesOf(job: NewJob, request: unknown): Pick<NewJob, "requestHash" | "rawRequestHash"> {
+  if (!job.idempotencyKey) return {};
+  return {
+    requestHash: sha256Hex(canonicalJson(withoutNullFields(request, 1))),
+    rawRequestHash: sha256Hex(JSON.stringify(request)),
+  };
+}
+
+const sha256Hex = (text: string) => createHash("sha256").update(text).digest("hex");
+
+/**
+ * `request` ({ <operation>: input }) without null fields down to `depth` levels: the input's own
+ * optional fields, null or left out alike. Deeper values (a payload's JSON) are compared as given.
+ */
+function withoutNullFields(value: unknown, depth: number): unknown {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  const kept: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) {
+    if (field !== null) kept[key] = depth > 0 ? withoutNullFields(field, depth - 1) : field;
+  }
+  return kept;
+}
 
 const newestFirst = (a: JobRecord, b: JobRecord) =>
   b.createdOn.getTime() - a.createdOn.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
@@ -119,9 +143,7 @@ export class JobService {
   async create(job: NewJob, request: unknown, viewer: Viewer): Promise<JobRecord> {
     if (viewer.role === "WORKER")
       throw jobsError("FORBIDDEN", "worker keys run the worker protocol only; they cannot create jobs");
-    return this.registry
-      .for(job.reasonerType)
-      .create({ ...job, requestHash: requestHashOf(job, request) }, viewer, request);
+    return this.registry.for(job.reasonerType).create({ ...job, ...requestHashesOf(job, request) }, viewer, request);
   }
 
   /**
@@ -142,12 +164,12 @@ export class JobService {
       try {
         const job = this.newJobFromRequest(request);
         // The same fingerprint createJob makes, so a key reused across the two is the same request.
-        const requestHash = requestHashOf(job, { createJob: request });
+        const hashes = requestHashesOf(job, { createJob: request });
         const gateway = this.registry.for(job.reasonerType);
         let items = byGateway.get(gateway);
         if (!items) byGateway.set(gateway, (items = []));
         // Appended in place: copying the list per item made a call of 1,000 quadratic.
-        items.push({ index, job: requestHash === undefined ? job : { ...job, requestHash } });
+        items.push({ index, job: hashes.requestHash === undefined ? job : { ...job, ...hashes } });
       } catch (error) {
         if (!isJobsError(error)) throw error;
         answers[index] = error;

@@ -1,4 +1,5 @@
 // The core API as a client written against contract.graphql uses it, on PGlite and PostgreSQL.
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../helpers/backends.ts";
 import {
@@ -214,6 +215,44 @@ describe.each(backends)("jobs API on $name", (backend) => {
     expect(c.createJob.job.jobId).not.toBe(a.createJob.job.jobId);
     const changed = await admin.raw(q, { input: { ...input, payload: { different: true } } });
     expect(changed.errors?.[0]?.extensions?.code).toBe("CONFLICT");
+  });
+
+  it("an idempotency key matches the same request with payload keys reordered or absent fields spelled null", async () => {
+    const q = `mutation($input: CreateJobInput!) { createJob(input: $input) { job { jobId } } }`;
+    const jobIdOf = async (input: Record<string, unknown>) =>
+      (await admin.request<{ createJob: { job: { jobId: string } } }>(q, { input })).createJob.job.jobId;
+    const base = { reasonerType: "PREDICTIVE", reasonerName: "default", idempotencyKey: "key-canonical" };
+    const first = await jobIdOf({ ...base, payload: { a: 1, b: [1, 2], c: { x: 1, y: 2 } } });
+    expect(await jobIdOf({ ...base, payload: { c: { y: 2, x: 1 }, b: [1, 2], a: 1 } })).toBe(first);
+    expect(
+      await jobIdOf({ ...base, payload: { a: 1, b: [1, 2], c: { x: 1, y: 2 } }, name: null, timeoutMins: null }),
+    ).toBe(first);
+    // Order within an array, and nulls inside the payload, still make a different request.
+    for (const payload of [
+      { a: 1, b: [2, 1], c: { x: 1, y: 2 } },
+      { a: 1, b: [1, 2], c: { x: 1, y: 2 }, d: null },
+    ]) {
+      expect((await admin.raw(q, { input: { ...base, payload } })).errors?.[0]?.extensions?.code).toBe("CONFLICT");
+    }
+  });
+
+  it("a key stored with the fingerprint of the raw request still matches its own retry", async () => {
+    const q = `mutation($input: CreateJobInput!) { createJob(input: $input) { job { jobId } } }`;
+    // In CreateJobInput's field order (the schema's, sorted by name), as the server receives it.
+    const input = {
+      idempotencyKey: "key-raw",
+      payload: { b: 1, a: 2 },
+      reasonerName: "default",
+      reasonerType: "PREDICTIVE",
+    };
+    const first = (await admin.request<any>(q, { input })).createJob.job.jobId;
+    const raw = createHash("sha256")
+      .update(JSON.stringify({ createJob: input }))
+      .digest("hex");
+    await t.server.services.db.query(`update "idempotency_keys" set "requestHash" = $1 where "key" = 'key-raw'`, [raw]);
+    expect((await admin.request<any>(q, { input })).createJob.job.jobId).toBe(first);
+    const other = { ...input, payload: { b: 1, a: 3 } };
+    expect((await admin.raw(q, { input: other })).errors?.[0]?.extensions?.code).toBe("CONFLICT");
   });
 
   it("typed creators validate their input with BAD_USER_INPUT naming the field", async () => {

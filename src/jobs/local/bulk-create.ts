@@ -47,7 +47,7 @@ async function outcomesOfTakenKeys(
       index,
       !first
         ? { error: jobsError("NOT_FOUND", `the job idempotency key "${key}" first created no longer exists`) }
-        : first.requestHash === (job.requestHash ?? job.id)
+        : first.requestHash === (job.requestHash ?? job.id) || first.requestHash === job.rawRequestHash
           ? { jobId: first.jobId }
           : { error: jobsError("CONFLICT", `idempotency key "${key}" was first used for a different request`) },
     );
