@@ -8,6 +8,13 @@ export interface NewBatchStep {
   ignoreChunkError: boolean;
 }
 
+/** An agent assignment that creation must find registered, and the input fields its error names. */
+export interface AssignmentToCheck {
+  agentId: string | null;
+  agentPoolId: string | null;
+  fields: { agent: string; pool: string };
+}
+
 export interface NewFile {
   description: string | null;
   displayName: string | null;
@@ -28,6 +35,8 @@ export interface NewJob {
   requestHash?: string;
   /** The fingerprint keys were stored with before requestHash was canonical: they still match it. */
   rawRequestHash?: string;
+  /** A batch's agent steps' assignments: refused at creation, as createJob refuses them, where AGENT is local. */
+  stepAssignments?: AssignmentToCheck[];
   parentJobId?: string | null;
   transaction?: Omit<TransactionDetails, "abortReason" | "progress" | "timings">;
   agent?: Omit<AgentDetails, "agentId" | "archiveStatus">;

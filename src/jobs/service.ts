@@ -136,6 +136,13 @@ export class JobService {
     return this.newJobFromRequest(request);
   }
 
+  /** A batch's agent steps are checked at creation only where agents are this server's own; an upstream checks its own. */
+  private withCheckableSteps(job: NewJob): NewJob {
+    if (!job.stepAssignments || this.registry.for("AGENT").kind === "local") return job;
+    const { stepAssignments: _, ...rest } = job;
+    return rest;
+  }
+
   gatewayFor(reasonerType: ReasonerType): JobGateway {
     return this.registry.for(reasonerType);
   }
@@ -143,7 +150,9 @@ export class JobService {
   async create(job: NewJob, request: unknown, viewer: Viewer): Promise<JobRecord> {
     if (viewer.role === "WORKER")
       throw jobsError("FORBIDDEN", "worker keys run the worker protocol only; they cannot create jobs");
-    return this.registry.for(job.reasonerType).create({ ...job, ...requestHashesOf(job, request) }, viewer, request);
+    return this.registry
+      .for(job.reasonerType)
+      .create({ ...this.withCheckableSteps(job), ...requestHashesOf(job, request) }, viewer, request);
   }
 
   /**
@@ -162,7 +171,7 @@ export class JobService {
     const byGateway = new Map<JobGateway, { index: number; job: NewJob }[]>();
     requests.forEach((request, index) => {
       try {
-        const job = this.newJobFromRequest(request);
+        const job = this.withCheckableSteps(this.newJobFromRequest(request));
         // The same fingerprint createJob makes, so a key reused across the two is the same request.
         const hashes = requestHashesOf(job, { createJob: request });
         const gateway = this.registry.for(job.reasonerType);

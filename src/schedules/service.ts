@@ -50,13 +50,21 @@ export class ScheduleService {
     // Refused now, as createJob would refuse it, rather than at every tick: an agent job's assigned
     // agent or pool must be registered, as at createJob.
     const checked = newScheduledJob(job, null, this.read);
-    if (checked.agent && this.isLocal("AGENT")) {
-      await requireAssignable(
-        this.db,
-        viewer.tenantId,
-        { agentId: checked.agent.assignedAgentId, agentPoolId: checked.agent.assignedAgentPoolId },
-        { agent: "input.job.payload.assignedAgentId", pool: "input.job.payload.assignedAgentPoolId" },
-      );
+    if (this.isLocal("AGENT")) {
+      if (checked.agent)
+        await requireAssignable(
+          this.db,
+          viewer.tenantId,
+          { agentId: checked.agent.assignedAgentId, agentPoolId: checked.agent.assignedAgentPoolId },
+          { agent: "input.job.payload.assignedAgentId", pool: "input.job.payload.assignedAgentPoolId" },
+        );
+      // A batch's agent steps, named as createJob names them (input.payload.steps.…), under input.job.
+      const underJob = (field: string) => field.replace(/^input\./, "input.job.");
+      for (const step of checked.stepAssignments ?? [])
+        await requireAssignable(this.db, viewer.tenantId, step, {
+          agent: underJob(step.fields.agent),
+          pool: underJob(step.fields.pool),
+        });
     }
     return insertSchedule(this.db, {
       id: newId(),

@@ -280,6 +280,34 @@ describe.each(backends.map((b) => [b.name, b] as const))("batch pipelines on %s"
     expect((await waitForBatch(admin, ok.runBatchJob.job.jobId)).state).toBe("SUCCEEDED");
   });
 
+  it("refuses at creation an agent step assigned to an agent or pool nobody registered, as createJob does", async () => {
+    const admin = await tenant();
+    const agentStep = (payload: Record<string, unknown>) => ({
+      name: "a",
+      run: { reasonerType: "AGENT", payload: { functionName: "f", ...payload } },
+    });
+    const cases: [Record<string, unknown>, string][] = [
+      [{ assignedAgentId: "bogus" }, "input.steps.1.run.payload.assignedAgentId"],
+      [{ assignedAgentPoolId: "no-pool" }, "input.steps.1.run.payload.assignedAgentPoolId"],
+    ];
+    for (const [payload, field] of cases) {
+      const answer = await admin.raw(`mutation($i: RunBatchJobInput!) { runBatchJob(input: $i) { job { jobId } } }`, {
+        i: { name: "unassignable", steps: [mockStep("make", 10), agentStep(payload)] },
+      });
+      expect(answer.errors?.[0]?.extensions, JSON.stringify(payload)).toMatchObject({ code: "BAD_USER_INPUT", field });
+    }
+    const generic = await admin.raw(
+      `mutation($p: JSON!) { createJob(input: { reasonerType: BATCH, reasonerName: "batch", name: "unassignable", payload: $p }) { job { jobId } } }`,
+      { p: { steps: [agentStep({ assignedAgentId: "bogus" })] } },
+    );
+    expect(generic.errors?.[0]?.extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "input.payload.steps.0.run.payload.assignedAgentId",
+    });
+    const made = await db().query<{ n: number }>(`select count(*)::int as n from "jobs" where "name" = 'unassignable'`);
+    expect(made[0]!.n).toBe(0);
+  });
+
   it("queues an agent step assigned to a pool in the pool's queue, where the pool's agent claims it", async () => {
     const admin = await tenant();
     const agent = await agentWorker(admin, "iso");

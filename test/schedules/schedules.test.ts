@@ -125,6 +125,20 @@ describe.each(backends)("schedules on $name", (backend) => {
         { job: { reasonerType: "AGENT", payload: { functionName: "f", assignedAgentPoolId: "no-pool" } } },
         "input.job.payload.assignedAgentPoolId",
       ],
+      [
+        {
+          job: {
+            reasonerType: "BATCH",
+            name: "b",
+            payload: {
+              steps: [
+                { name: "a", run: { reasonerType: "AGENT", payload: { functionName: "f", assignedAgentId: "x" } } },
+              ],
+            },
+          },
+        },
+        "input.job.payload.steps.0.run.payload.assignedAgentId",
+      ],
     ];
     for (const [over, field] of cases) {
       const error = await errorOf(tenant.member, CREATE, { input: input(over) });

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { jobsError } from "../../errors.ts";
 import { referencesToUnknownSteps } from "../../executors/batch-refs.ts";
 import { ReasonerTypes } from "../../jobs/model.ts";
-import type { NewJob } from "../../jobs/new-job.ts";
+import type { AssignmentToCheck, NewJob } from "../../jobs/new-job.ts";
 import { idempotencyKey, name255, optionalName, parseInput, timeoutMins } from "../../jobs/validation.ts";
 
 const MAX_STEPS = 100;
@@ -59,6 +59,7 @@ export function batchJob(input: unknown, path = "input", checkStepRun?: StepRunC
   checkStepReferences(b.steps, path);
   // A step that could never start is refused with the batch, before any step runs.
   if (checkStepRun) for (const [k, step] of b.steps.entries()) checkStepRun(step.run, `${path}.steps.${k}.run`);
+  const stepAssignments = agentStepAssignments(b.steps, path);
   return {
     reasonerType: "BATCH",
     reasonerName: BATCH_QUEUE,
@@ -75,5 +76,28 @@ export function batchJob(input: unknown, path = "input", checkStepRun?: StepRunC
       metadata: s.metadata ?? null,
       ignoreChunkError: s.ignoreChunkError,
     })),
+    ...(stepAssignments.length > 0 ? { stepAssignments } : {}),
   };
+}
+
+/** The agents and pools the batch's AGENT steps are assigned to (as createJob would read them when the step starts). */
+function agentStepAssignments(
+  steps: readonly { run: { reasonerType: string; payload?: unknown } }[],
+  path: string,
+): AssignmentToCheck[] {
+  const found: AssignmentToCheck[] = [];
+  for (const [k, { run }] of steps.entries()) {
+    if (run.reasonerType !== "AGENT" || typeof run.payload !== "object" || run.payload === null) continue;
+    const { assignedAgentId, assignedAgentPoolId } = run.payload as Record<string, unknown>;
+    const agentId = typeof assignedAgentId === "string" ? assignedAgentId : null;
+    const agentPoolId = typeof assignedAgentPoolId === "string" ? assignedAgentPoolId : null;
+    if (agentId === null && agentPoolId === null) continue;
+    const field = `${path}.steps.${k}.run.payload`;
+    found.push({
+      agentId,
+      agentPoolId,
+      fields: { agent: `${field}.assignedAgentId`, pool: `${field}.assignedAgentPoolId` },
+    });
+  }
+  return found;
 }

@@ -7,7 +7,7 @@ import { isJobsError, jobsError } from "../../errors.ts";
 import { newId } from "../../ids.ts";
 import { currentTraceParent } from "../../observability/tracing.ts";
 import type { JobRecord, Viewer } from "../model.ts";
-import type { NewJob } from "../new-job.ts";
+import type { AssignmentToCheck, NewJob } from "../new-job.ts";
 import { insertJobs, type JobToInsert } from "../sql/insertJobs.ts";
 import { requireAssignable } from "./agent-assignment.ts";
 import { selectJobsById } from "./read-jobs.ts";
@@ -65,6 +65,8 @@ export async function createJobsInBulk(
   jobs: readonly NewJob[],
   viewer: Viewer,
   fields: AssignmentFields = bulkAssignmentFields,
+  /** An `input.…` field of item `index` as the call names it (createJobs: `inputs.N.…`). */
+  rebase: (field: string, index: number) => string = (field, index) => field.replace(/^input\./, `inputs.${index}.`),
 ): Promise<(JobRecord | GraphQLError)[]> {
   if (jobs.length === 0) return [];
   // One pass per step, no per-item copies beyond the id: at 1,000 items a call, each spread or
@@ -74,12 +76,32 @@ export async function createJobsInBulk(
   // An agent job must name a registered agent or pool: refused alone, before the insert.
   const refused = new Map<number, Outcome>();
   for (const [index, job] of items.entries()) {
-    if (!job.agent) continue;
-    const target = { agentId: job.agent.assignedAgentId, agentPoolId: job.agent.assignedAgentPoolId };
-    await requireAssignable(db, viewer.tenantId, target, fields(index)).catch((err: unknown) => {
-      if (!isJobsError(err)) throw err;
-      refused.set(index, { error: err });
-    });
+    const checks: AssignmentToCheck[] = [];
+    if (job.agent)
+      checks.push({
+        agentId: job.agent.assignedAgentId,
+        agentPoolId: job.agent.assignedAgentPoolId,
+        fields: fields(index),
+      });
+    // A batch's steps name their fields from the input (`input.steps.0.run.payload.…`).
+    for (const step of job.stepAssignments ?? [])
+      checks.push({
+        ...step,
+        fields: { agent: rebase(step.fields.agent, index), pool: rebase(step.fields.pool, index) },
+      });
+    for (const check of checks) {
+      const error = await requireAssignable(db, viewer.tenantId, check, check.fields).then(
+        () => undefined,
+        (err: unknown) => {
+          if (!isJobsError(err)) throw err;
+          return err;
+        },
+      );
+      if (error) {
+        refused.set(index, { error });
+        break;
+      }
+    }
   }
   const eligible = refused.size === 0 ? items : items.filter((_, index) => !refused.has(index));
   const created = await insertJobs(db, eligible, { viewer, traceParent: currentTraceParent() });
@@ -108,10 +130,13 @@ export async function createJobsInBulk(
 
 /** createJob: one job through the same statement; its error is thrown. */
 export async function createOneJob(db: Database, job: NewJob, viewer: Viewer): Promise<JobRecord> {
-  const [answer] = await createJobsInBulk(db, [job], viewer, () => ({
-    agent: "input.assignedAgentId",
-    pool: "input.assignedAgentPoolId",
-  }));
+  const [answer] = await createJobsInBulk(
+    db,
+    [job],
+    viewer,
+    () => ({ agent: "input.assignedAgentId", pool: "input.assignedAgentPoolId" }),
+    (field) => field,
+  );
   if (!answer || isJobsError(answer)) throw answer ?? new Error("createJob answered nothing");
   return answer;
 }
