@@ -24,12 +24,17 @@ export function newJobFromRequest(req: CreateJobRequest, limits: CreationLimits)
     throw jobsError("BAD_USER_INPUT", "input.payload: must be a JSON object", { field: "input.payload" });
   }
   // LOGIC and reasoner jobs validate the generic fields themselves: parsed once, not twice per item.
+  const defaultName = req.defaultName ?? null;
   switch (req.reasonerType) {
-    case "LOGIC":
-      return logicJob(req);
+    case "LOGIC": {
+      const job = logicJob(req);
+      return { ...job, name: job.name ?? defaultName };
+    }
     case "PRESCRIPTIVE":
-    case "PREDICTIVE":
-      return reasonerJob(req);
+    case "PREDICTIVE": {
+      const job = reasonerJob(req);
+      return { ...job, name: job.name ?? defaultName };
+    }
   }
   // The generic fields win over the same fields inside a typed payload.
   const common = {
@@ -45,14 +50,16 @@ export function newJobFromRequest(req: CreateJobRequest, limits: CreationLimits)
         "input.payload",
         req.reasonerName,
       );
-      return { ...job, name: common.name ?? job.name };
+      // Named by the request, else the payload's displayName, else the default, else the function.
+      return { ...job, name: common.name ?? job.file?.displayName ?? defaultName ?? job.name };
     }
     case "GENERATION": {
-      return generationJob({ ...payload, ...definedOnly(common) }, limits, "input.payload");
+      const job = generationJob({ ...payload, ...definedOnly(common) }, limits, "input.payload");
+      return { ...job, name: job.name ?? defaultName };
     }
     case "BATCH":
       return batchJob(
-        { ...payload, ...definedOnly(common), name: common.name ?? payload.name },
+        { ...payload, ...definedOnly(common), name: common.name ?? payload.name ?? defaultName ?? undefined },
         "input.payload",
         batchStepRunCheck(limits),
       );

@@ -54,6 +54,8 @@ export interface CreateJobRequest {
   name?: string | null;
   timeoutMins?: number | null;
   idempotencyKey?: string | null;
+  /** The job's name when neither the request nor its payload names it (a schedule's name). */
+  defaultName?: string;
 }
 
 /** What a job is checked against at creation besides its own input: this server's limits. */

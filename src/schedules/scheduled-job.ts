@@ -11,6 +11,8 @@ export function newScheduledJob(
   idempotencyKey: string | null,
   /** createJob's reader (the server's newJobFromRequest, with its limits). */
   read: (request: CreateJobRequest) => NewJob,
+  /** The schedule's name: the job's when neither the job nor its payload names one. */
+  scheduleName: string,
   path = "input.job",
 ): NewJob {
   try {
@@ -19,6 +21,7 @@ export function newScheduledJob(
       reasonerName: job.reasonerName ?? defaultReasonerName(job.reasonerType),
       payload: job.payload,
       name: job.name,
+      defaultName: scheduleName,
     });
     return { ...created, idempotencyKey };
   } catch (error) {

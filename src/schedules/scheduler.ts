@@ -165,12 +165,8 @@ export class Scheduler {
     }
     try {
       const viewer = await creatorViewer(this.db, s.tenantId, s.createdBy);
-      const job = newScheduledJob(s.job, tickKey(s.id, tick), (request) => this.jobs.read(request));
-      const created = await this.jobs.create(
-        { ...job, name: job.name ?? s.name },
-        { schedule: s.id, tick: tick.toISOString(), job: s.job },
-        viewer,
-      );
+      const job = newScheduledJob(s.job, tickKey(s.id, tick), (request) => this.jobs.read(request), s.name);
+      const created = await this.jobs.create(job, { schedule: s.id, tick: tick.toISOString(), job: s.job }, viewer);
       await finish(created.id, null);
       this.logger.info({ scheduleId: s.id, tick, jobId: created.id, late }, "schedule fired");
       audit(AUDIT_OK);

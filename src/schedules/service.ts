@@ -49,7 +49,7 @@ export class ScheduleService {
     };
     // Refused now, as createJob would refuse it, rather than at every tick: an agent job's assigned
     // agent or pool must be registered, as at createJob.
-    const checked = newScheduledJob(job, null, this.read);
+    const checked = newScheduledJob(job, null, this.read, name);
     if (this.isLocal("AGENT")) {
       if (checked.agent)
         await requireAssignable(

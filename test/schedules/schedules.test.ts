@@ -332,6 +332,32 @@ describe.each(backends)("schedules on $name", (backend) => {
     ]);
   });
 
+  it("a job that names itself nowhere is named after the schedule, in every family; a name it gives wins", async () => {
+    const own = await newTenant(t);
+    await agentWorker(own.worker, "iso");
+    const batchPayload = { steps: [{ name: "s", run: { reasonerType: "PREDICTIVE", payload: {} } }] };
+    const cases: [string, Record<string, unknown>, string][] = [
+      ["agent-nightly", { reasonerType: "AGENT", payload: { functionName: "f" } }, "agent-nightly"],
+      ["batch-nightly", { reasonerType: "BATCH", payload: batchPayload }, "batch-nightly"],
+      ["logic-nightly", { reasonerType: "LOGIC", reasonerName: "e", payload: { query: "x" } }, "logic-nightly"],
+      ["gen-nightly", generationJob, "gen-nightly"],
+      ["agent-named", { reasonerType: "AGENT", payload: { functionName: "f", displayName: "Part" } }, "Part"],
+      ["batch-named", { reasonerType: "BATCH", payload: { ...batchPayload, name: "own" } }, "own"],
+      ["job-named", { reasonerType: "AGENT", name: "given", payload: { functionName: "f" } }, "given"],
+    ];
+    for (const [name, job, expected] of cases) {
+      const s = await create(own.member, { name, job });
+      await missTicksSince(s.id, 72);
+      const fired = await until(
+        () => scheduleOf(own.member, s.id),
+        (v) => v?.lastJob != null || v?.lastError != null,
+        `${name}'s catch-up job`,
+      );
+      expect(fired?.lastError, name).toBeNull();
+      expect(fired?.lastJob?.name, name).toBe(expected);
+    }
+  });
+
   it("a tick's agent job assigned to a pool waits in the pool's queue, where the pool's agent claims it", async () => {
     const own = await newTenant(t);
     const agent = await agentWorker(own.worker, "iso");
