@@ -35,6 +35,8 @@ export interface NewJob {
   requestHash?: string;
   /** The fingerprint keys were stored with before requestHash was canonical: they still match it. */
   rawRequestHash?: string;
+  /** The input fields an agent job's assignment error names (addAgentJob's `input.…`, createJob's `input.payload.…`). */
+  assignmentFields?: { agent: string; pool: string };
   /** A batch's agent steps' assignments: refused at creation, as createJob refuses them, where AGENT is local. */
   stepAssignments?: AssignmentToCheck[];
   parentJobId?: string | null;

@@ -26,7 +26,7 @@ export function newScheduledJob(
     return { ...created, idempotencyKey };
   } catch (error) {
     // createJob's reader names its fields (input.payload.rows); here they sit under `path`.
-    throw movedUnder(error, path, /payload|name|timeoutMins|idempotencyKey/);
+    throw movedUnder(error, path, /payload|name|reasonerName|timeoutMins|idempotencyKey/);
   }
 }
 

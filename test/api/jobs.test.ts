@@ -297,6 +297,22 @@ describe.each(backends)("jobs API on $name", (backend) => {
         { i: { reasonerType: "LOGIC", reasonerName: "e", payload: {}, timeoutMins: 0 } },
         "input.timeoutMins",
       ],
+      [
+        `mutation($i: CreateJobInput!) { createJob(input: $i) { job { id } } }`,
+        {
+          i: {
+            reasonerType: "AGENT",
+            reasonerName: "agents",
+            payload: { functionName: "f", assignedAgentId: "bogus" },
+          },
+        },
+        "input.payload.assignedAgentId",
+      ],
+      [
+        `mutation($i: AddAgentJobInput!) { addAgentJob(input: $i) { job { id } } }`,
+        { i: { functionName: "f", assignedAgentPoolId: "no-pool" } },
+        "input.assignedAgentPoolId",
+      ],
     ];
     for (const [query, variables, field] of cases) {
       const res = await admin.raw(query, variables);

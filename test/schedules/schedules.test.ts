@@ -116,6 +116,7 @@ describe.each(backends)("schedules on $name", (backend) => {
       [{ job: { reasonerType: "GENERATION", payload: { kind: "MOCK" } } }, "input.job.payload.rows"],
       [{ job: { reasonerType: "AGENT", payload: [] } }, "input.job.payload"],
       [{ job: { ...generationJob, name: "x".repeat(300) } }, "input.job.name"],
+      [{ job: { reasonerType: "LOGIC", reasonerName: "", payload: { query: "x" } } }, "input.job.reasonerName"],
       // As createJob: an agent job assigned to an agent or pool nobody registered.
       [
         { job: { reasonerType: "AGENT", payload: { functionName: "f", assignedAgentId: "nope" } } },

@@ -44,6 +44,7 @@ export function agentJob(input: unknown, path = "input", reasonerName?: string):
     payload: a,
     queue,
     priority: 0,
+    assignmentFields: { agent: `${path}.assignedAgentId`, pool: `${path}.assignedAgentPoolId` },
     agent: {
       modelId: a.modelId,
       functionName: a.functionName,

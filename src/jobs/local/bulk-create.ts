@@ -134,7 +134,7 @@ export async function createOneJob(db: Database, job: NewJob, viewer: Viewer): P
     db,
     [job],
     viewer,
-    () => ({ agent: "input.assignedAgentId", pool: "input.assignedAgentPoolId" }),
+    () => job.assignmentFields ?? { agent: "input.assignedAgentId", pool: "input.assignedAgentPoolId" },
     (field) => field,
   );
   if (!answer || isJobsError(answer)) throw answer ?? new Error("createJob answered nothing");
