@@ -447,10 +447,32 @@ describe("JobsClient and Worker when the server cannot be reached", () => {
     expect(err).toMatchObject({ code: "NETWORK_ERROR", message: expect.stringMatching(/ECONNREFUSED/) });
   });
 
-  it("Worker.run() rejects with NETWORK_ERROR, not the WebSocket's ErrorEvent", async () => {
-    const worker = new Worker({ url: await deadUrl(), apiKey: ADMIN_KEY, name: "w-down", reasonerTypes: ["LOGIC"] });
-    const err = await rejection(worker.run(async () => undefined));
-    expect(err).toBeInstanceOf(JobsApiError);
-    expect(err).toMatchObject({ code: "NETWORK_ERROR", message: expect.stringMatching(/ECONNREFUSED/) });
+  it("Worker.run() waits for a server it cannot reach, saying why (NETWORK_ERROR, not a WebSocket event), until stopped", async () => {
+    const warnings: { message: string; fields?: Record<string, unknown> }[] = [];
+    let warned: () => void = () => undefined;
+    const firstWarning = new Promise<void>((resolve) => (warned = resolve));
+    const logger = {
+      info: () => undefined,
+      error: () => undefined,
+      warn: (message: string, fields?: Record<string, unknown>) => {
+        warnings.push({ message, fields });
+        warned();
+      },
+    };
+    const worker = new Worker({
+      url: await deadUrl(),
+      apiKey: ADMIN_KEY,
+      name: "w-down",
+      reasonerTypes: ["LOGIC"],
+      logger,
+    });
+    const stop = new AbortController();
+    const running = worker.run(async () => undefined, { signal: stop.signal });
+    await firstWarning;
+    expect(warnings[0]!.message).toBe("cannot reach the server; registering again");
+    expect(String(warnings[0]!.fields?.error)).toMatch(/NETWORK_ERROR.*ECONNREFUSED|ECONNREFUSED/);
+    stop.abort();
+    await running; // resolves: stopped before it could register
+    expect(worker.id).toBeNull();
   });
 });

@@ -215,6 +215,9 @@ interface Failure {
 /** Final calls that could not reach the server are tried this many times in all. */
 const FINAL_CALL_TRIES = 3;
 
+/** Longest wait between two registrations while the server cannot be reached. */
+const REGISTER_RETRY_MAX_MS = 5_000;
+
 export class Worker {
   readonly transport: JobsTransport;
   private readonly options: WorkerOptions;
@@ -483,8 +486,7 @@ export class Worker {
         webSocketImpl: this.options.webSocketImpl,
       });
     try {
-      if (!this.registration) await this.register();
-      if (stop.aborted) return;
+      if (!this.registration && !(await this.registerWhenReachable(stop))) return;
       this.logger.info("worker running", { workerId: this.id, concurrency });
       core.start();
       await new Promise<void>((resolve) => stop.addEventListener("abort", () => resolve(), { once: true }));
@@ -563,6 +565,26 @@ export class Worker {
   }
 
   /** A final call (completeJob / failJob), tried again when the server could not be reached. */
+  /**
+   * Registers, trying again (with a capped backoff) while the server cannot be reached: a worker
+   * started before its server, or during its restart, waits for it as a running worker does. Any
+   * other refusal (a bad key, say) is thrown. False when stopped before it could register.
+   */
+  private async registerWhenReachable(stop: AbortSignal): Promise<boolean> {
+    for (let attempt = 0; !stop.aborted; attempt++) {
+      try {
+        await this.register();
+        return true;
+      } catch (err) {
+        if (!isJobsApiError(err, "NETWORK_ERROR")) throw err;
+        const waitMs = Math.min(REGISTER_RETRY_MAX_MS, 250 * 2 ** attempt);
+        this.logger.warn("cannot reach the server; registering again", { error: describe(err), retryInMs: waitMs });
+        await sleep(waitMs, stop);
+      }
+    }
+    return false;
+  }
+
   private async retried(call: () => Promise<JobSnapshot>): Promise<JobSnapshot> {
     for (let attempt = 1; ; attempt++) {
       try {
