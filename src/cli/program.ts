@@ -144,7 +144,7 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
     .action((jobId: string, opts: { type?: ReasonerType }, cmd: Command) =>
       run(cmd, async ({ client, print }) => {
         const job = await client.get(jobRef(jobId, opts.type));
-        print(job, () => jobDetails(job));
+        print(job, (style) => jobDetails(job, style));
         return EXIT.OK;
       }),
     );
@@ -194,11 +194,11 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
                   ...common,
                 });
           if (!opts.wait) {
-            print(op.job, () => jobDetails(op.job));
+            print(op.job, (style) => jobDetails(op.job, style));
             return EXIT.OK;
           }
           const job = await waitWithSpinner(session, op.job, opts.timeout);
-          print(job, () => jobDetails(job));
+          print(job, (style) => jobDetails(job, style));
           return finalCode(job);
         }),
     );
@@ -212,7 +212,7 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
     .action((jobId: string, opts: { type?: ReasonerType; timeout: number }, cmd: Command) =>
       run(cmd, async (session) => {
         const job = await waitWithSpinner(session, jobRef(jobId, opts.type), opts.timeout);
-        session.print(job, () => jobDetails(job));
+        session.print(job, (style) => jobDetails(job, style));
         return finalCode(job);
       }),
     );
@@ -263,7 +263,7 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
       run(cmd, async (session) => {
         const op = await session.client.rerun(jobId);
         const job = opts.wait ? await waitWithSpinner(session, op.job, opts.timeout) : op.job;
-        session.print(job, () => jobDetails(job));
+        session.print(job, (style) => jobDetails(job, style));
         return opts.wait ? finalCode(job) : EXIT.OK;
       }),
     );

@@ -1,6 +1,6 @@
 // Human output: tables and short summaries of jobs, artifacts and checks. -o json|yaml bypasses all of it.
 import Table from "cli-table3";
-import type { ApiKey, Artifact, Job, JobSummary, Schedule } from "@jobs-api/client";
+import type { ApiKey, Artifact, Job, JobProblem, JobSummary, Schedule } from "@jobs-api/client";
 
 /** How tables are drawn for this run. */
 export interface TableStyle {
@@ -109,7 +109,7 @@ export function age(iso: string, now: number): string {
   return `${Math.floor(s / 86_400)}d ago`;
 }
 
-export function jobDetails(job: Job): string {
+export function jobDetails(job: Job, style: TableStyle = tableStyle(false)): string {
   const rows: [string, string][] = [
     ["Job ID", job.jobId],
     ["Type", `${job.reasonerType} (${job.__typename})`],
@@ -122,6 +122,7 @@ export function jobDetails(job: Job): string {
     ["Duration", duration(job.durationMs)],
   ];
   if (job.error) rows.push(["Error", `${job.error.code}: ${job.error.message}`]);
+  if (job.problems.length) rows.push(["Problems", problemCounts(job.problems)]);
   if (job.__typename === "GenerationJob") {
     rows.push(
       ["Kind", `${job.kind}${job.rows === null ? "" : `, ${job.rows} rows`}, seed ${job.seed}`],
@@ -140,7 +141,36 @@ export function jobDetails(job: Job): string {
   for (const [k, v] of rows) table.push({ [k]: v });
   const parts = [table.toString()];
   if (job.artifacts.length) parts.push(artifactsTable(job.artifacts));
+  if (job.problems.length) parts.push(problemsTable(job.problems, style));
   return parts.join("\n");
+}
+
+/** How many problems of each severity, in the order the severities first appear: "2 error, 1 warning". */
+function problemCounts(problems: readonly JobProblem[]): string {
+  const counts = new Map<string, number>();
+  for (const p of problems) counts.set(p.severity, (counts.get(p.severity) ?? 0) + 1);
+  return [...counts].map(([severity, n]) => `${n} ${severity.toLowerCase()}`).join(", ");
+}
+
+/** A job can report up to 1,000 problems: the table shows the first few, -o wide every one with its details. */
+const PROBLEMS_SHOWN = 5;
+
+export function problemsTable(problems: readonly JobProblem[], style: TableStyle = tableStyle(false)): string {
+  const shown = style.wide ? problems : problems.slice(0, PROBLEMS_SHOWN);
+  const table = new Table({
+    head: ["SEVERITY", "CODE", "MESSAGE", ...(style.wide ? ["DETAILS"] : [])],
+    ...columns,
+  });
+  for (const p of shown)
+    table.push([
+      p.severity,
+      p.code,
+      p.message,
+      ...(style.wide ? [p.details === null || p.details === undefined ? "" : JSON.stringify(p.details)] : []),
+    ]);
+  const more = problems.length - shown.length;
+  const rest = more > 0 ? `\n… ${more} more (-o wide or -o json for all)` : "";
+  return `${trimLines(table.toString())}${rest}`;
 }
 
 export function artifactsTable(artifacts: readonly Artifact[]): string {

@@ -165,6 +165,41 @@ describe.each(backends.map((b) => [b.name, b] as const))("jobsctl on %s", (_name
     });
   });
 
+  it("get shows the job's problems: counted with the first few in a table, all with -o wide, the full list in json and yaml", async () => {
+    const { jobId } = await createJob(t.admin, "PRESCRIPTIVE");
+    const worker = new Worker({
+      url: t.url,
+      apiKey: await createKey(t.admin, "cli-problems", "WORKER"),
+      name: "problems",
+      reasonerTypes: ["PRESCRIPTIVE"],
+    });
+    const lease = (await worker.claim())!;
+    expect(lease.job.jobId).toBe(jobId);
+    const problems = Array.from({ length: 7 }, (_, i) => ({
+      severity: i === 0 ? "ERROR" : "WARNING",
+      code: `ROW_${i}`,
+      message: `row ${i} skipped`,
+      details: { row: i },
+    }));
+    await worker.complete(lease.token, {}, [], problems);
+
+    const [asJson, asYaml, table, wide] = await Promise.all([
+      jobs(["--json", "get", jobId], env),
+      jobs(["-o", "yaml", "get", jobId], env),
+      jobs(["get", jobId], env),
+      jobs(["-o", "wide", "get", jobId], env),
+    ]);
+    expect(json<{ problems: unknown[] }>(asJson).problems).toEqual(problems);
+    expect((parseYaml(asYaml.stdout) as { problems: unknown[] }).problems).toEqual(problems);
+    expect(table.stdout).toMatch(/Problems\s+│?\s*1 error, 6 warning/);
+    expect(table.stdout).toMatch(/^SEVERITY +CODE +MESSAGE$/m);
+    expect(table.stdout).toMatch(/^ERROR +ROW_0 +row 0 skipped$/m);
+    expect(table.stdout).not.toContain("ROW_5");
+    expect(table.stdout).toContain("… 2 more");
+    expect(wide.stdout).toMatch(/^SEVERITY +CODE +MESSAGE +DETAILS$/m);
+    expect(wide.stdout).toMatch(/^WARNING +ROW_6 +row 6 skipped +\{"row":6\}$/m);
+  });
+
   it("the documented generation flow: estimate, create, logs --follow, wait, download, verify, rerun", async () => {
     // A member key made with the CLI, passed by flag from here on.
     const key = json<{ secret: string; apiKey: { role: string } }>(

@@ -21,7 +21,7 @@ export const JobSummaryFragment = graphql(`
   }
 `);
 
-/** A job in full: the Job interface, its operation and artifacts, and the generation extras. */
+/** A job in full: the Job interface, its operation, artifacts and problems, and the generation extras. */
 export const JobDetailFragment = graphql(`
   fragment JobDetail on Job {
     ...JobSummary
@@ -46,6 +46,12 @@ export const JobDetailFragment = graphql(`
     }
     artifacts {
       ...ArtifactFields
+    }
+    problems {
+      severity
+      code
+      message
+      details
     }
     ... on GenerationJob {
       kind

@@ -58,6 +58,7 @@ export {
   type JobEvent,
   type JobFilter,
   type JobLike,
+  type JobProblem,
   type JobRef,
   type JobSummary,
   type LogLine,

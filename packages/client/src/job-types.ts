@@ -30,6 +30,8 @@ export type Job = JobDetailFragment;
 export type JobSummary = JobSummaryFragment;
 export type GenerationJob = Extract<Job, { __typename: "GenerationJob" }>;
 export type Artifact = ArtifactFieldsFragment;
+/** What the run found (a row that failed, a mismatch), in the order it was reported. */
+export type JobProblem = Job["problems"][number];
 export type LogLine = LogLineFieldsFragment;
 export type JobEvent = NonNullable<JobEventsQuery["job"]>["events"]["edges"][number]["node"];
 export type CreditEstimate = EstimateCreditsQuery["estimateCredits"];
