@@ -274,7 +274,8 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
     .argument("<jobId>")
     .addOption(typeOption())
     .option("--artifact <name>", "only the artifact with this name")
-    .option("-o, --out <path>", "a file (one artifact) or a directory (default: the current one)")
+    // No -o: that is the global --output.
+    .option("--out <path>", "a file (one artifact) or a directory (default: the current one)")
     .option("--expected-hash <sha256>", "check against this hash instead of the API's contentHash")
     .action(
       (

@@ -8,7 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
+import type { Command } from "commander";
 import { Worker } from "@jobs-api/client/node";
+import { buildProgram } from "../../src/cli/program.ts";
 import { backends } from "../helpers/backends.ts";
 import { createJob, createKey } from "../helpers/fixtures.ts";
 import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/server.ts";
@@ -68,6 +70,22 @@ describe("jobsctl without a server", () => {
     expect(noKey.stderr).toContain("JOBS_API_KEY");
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("download");
+  });
+
+  it("no command's flag shadows a global one: download takes --out, and -o stays --output", async () => {
+    const program = buildProgram(async () => undefined);
+    const globals = new Set(program.options.flatMap((o) => [o.short, o.long]).filter(Boolean));
+    const clashes: string[] = [];
+    const visit = (cmd: Command, path: string) => {
+      for (const o of cmd.options)
+        for (const flag of [o.short, o.long]) if (flag && globals.has(flag)) clashes.push(`${path} ${flag}`);
+      for (const sub of cmd.commands) visit(sub, `${path} ${sub.name()}`.trim());
+    };
+    for (const cmd of program.commands) visit(cmd, cmd.name());
+    expect(clashes).toEqual([]);
+    const help = await jobs(["download", "--help"]);
+    expect(help.stdout).toMatch(/^ {2}--out <path> /m);
+    expect(help.stdout).not.toContain("-o, --out");
   });
 
   it("--version prints the package's version", async () => {
