@@ -300,6 +300,11 @@ describe.each(backends.map((b) => [b.name, b] as const))("JobsClient on %s", (_n
       out: { write: (s: string) => followed.push(s) },
     });
     expect(followed.map((s) => JSON.parse(s).message)).toEqual(["line 5"]);
+    // Followed or read after the fact, a line prints the same: `skipped` only when sampling.
+    const read: string[] = [];
+    await admin.printLogs(op.job, { json: true, sinceMs: base + 500, out: { write: (s: string) => read.push(s) } });
+    expect(followed).toEqual(read);
+    expect(JSON.parse(followed[0]!)).not.toHaveProperty("skipped");
 
     // Fused's getExecTime and the API's execTimeMs agree: first start to end, as the server saw them.
     const viaApi = await t.admin.request<{ job: { execTimeMs: number; startedOn: string; finishedOn: string } }>(

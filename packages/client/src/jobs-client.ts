@@ -375,20 +375,15 @@ export class JobsClient {
   /** Writes the log to `out` (stdout by default), following it live with `follow`; returns how many lines. */
   async printLogs(job: JobLike, options: PrintLogsOptions = {}): Promise<number> {
     const out = options.out ?? process.stdout;
-    const write = (line: SampledLogLine | LogLine) =>
-      out.write(`${options.json ? JSON.stringify(line) : formatLogLine(line)}\n`);
-    let count = 0;
-    if (options.follow) {
-      for await (const line of this.tailLogs(job, options)) {
-        write(line);
-        count++;
-      }
-      return count;
-    }
     const sinceMs = options.sinceMs;
-    const all = this.getLogs(job, sinceMs === undefined ? {} : { sinceMs });
-    for await (const line of sampleLogLines(toAsync(await all), options.sample)) {
-      write(options.sample ? line : stripSkipped(line));
+    const lines = options.follow
+      ? this.tailLogs(job, options)
+      : sampleLogLines(toAsync(await this.getLogs(job, sinceMs === undefined ? {} : { sinceMs })), options.sample);
+    let count = 0;
+    for await (const line of lines) {
+      // `skipped` only means something when sampling: followed or not, the same line prints the same.
+      const shown = options.sample ? line : stripSkipped(line);
+      out.write(`${options.json ? JSON.stringify(shown) : formatLogLine(shown)}\n`);
       count++;
     }
     return count;
