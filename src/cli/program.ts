@@ -1,6 +1,6 @@
 // The `jobsctl` command line: every command is a thin layer over JobsClient. Human tables by default
 // (fitted to the terminal; -o wide for every column), -o json|yaml (or --json) for scripts (one
-// document, or NDJSON for logs), exit codes from ./exit-codes.ts.
+// document; for logs NDJSON or one YAML list), exit codes from ./exit-codes.ts.
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, join } from "node:path";
@@ -47,8 +47,9 @@ interface GlobalOptions {
 /** What one command run needs: the client, the output mode, and where its exit code goes. */
 interface Session {
   client: JobsClient;
-  /** Machine output (-o json|yaml): no spinners or bars; NDJSON for logs. */
+  /** Machine output (-o json|yaml): no spinners or bars. */
   json: boolean;
+  output: Output;
   /** How human tables are drawn (-o table|wide, terminal width, colour). */
   style: TableStyle;
   print(value: unknown, human: (style: TableStyle) => string): void;
@@ -227,14 +228,18 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
     .option("--sample <ms>", "at most one line per this many ms of log time", (v) => parseCount(v, "--sample", 1))
     .action(
       (jobId: string, opts: { type?: ReasonerType; follow?: boolean; since?: string; sample?: number }, cmd: Command) =>
-        run(cmd, async ({ client, json }) => {
-          await client.printLogs(jobRef(jobId, opts.type), {
+        run(cmd, async ({ client, json, output }) => {
+          // YAML: one list, each line an item printed as it comes, so a followed log reads the same.
+          const yaml = output === "yaml" ? await import("yaml") : null;
+          const count = await client.printLogs(jobRef(jobId, opts.type), {
             follow: Boolean(opts.follow),
             json,
+            ...(yaml ? { format: (line) => yaml.stringify([line]).trimEnd() } : {}),
             ...(opts.since !== undefined ? { sinceMs: parseSince(opts.since) } : {}),
             ...(opts.sample ? { sample: { intervalMs: opts.sample } } : {}),
             out: process.stdout,
           });
+          if (yaml && count === 0) process.stdout.write("[]\n");
           return EXIT.OK;
         }),
     );
@@ -625,6 +630,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     const session: Session = {
       client,
       json,
+      output,
       style,
       print: (value, human) => {
         const text = yaml ? yaml.stringify(value).trimEnd() : json ? JSON.stringify(value, null, 2) : human(style);

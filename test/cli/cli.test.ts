@@ -218,6 +218,42 @@ describe.each(backends.map((b) => [b.name, b] as const))("jobsctl on %s", (_name
     expect(wide.stdout).toMatch(/^WARNING +ROW_6 +row 6 skipped +\{"row":6\}$/m);
   });
 
+  it("logs -o yaml prints one YAML list of the lines, followed or not; --json prints the same NDJSON followed or not", async () => {
+    const { jobId } = await createJob(t.admin, "LOGIC", 0, { reasonerName: "engine-yaml" });
+    const worker = new Worker({
+      url: t.url,
+      apiKey: await createKey(t.admin, "cli-logs", "WORKER"),
+      name: "logs",
+      reasonerTypes: ["LOGIC"],
+      reasonerNames: ["engine-yaml"],
+    });
+    const lease = (await worker.claim())!;
+    expect(lease.job.jobId).toBe(jobId);
+    const empty = await jobs(["-o", "yaml", "logs", jobId], env);
+    expect(empty.code, empty.stderr).toBe(0);
+    expect(parseYaml(empty.stdout)).toEqual([]);
+    await worker.appendLogs(
+      lease.token,
+      [1, 2, 3].map((i) => ({ message: `line ${i}`, level: "info", step: "run" })),
+    );
+    await worker.complete(lease.token, {});
+
+    const [asJson, followedJson, asYaml, followedYaml] = await Promise.all([
+      jobs(["--json", "logs", jobId], env),
+      jobs(["--json", "logs", jobId, "--follow"], env),
+      jobs(["-o", "yaml", "logs", jobId], env),
+      jobs(["-o", "yaml", "logs", jobId, "--follow"], env),
+    ]);
+    const lines = asJson.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { message: string });
+    expect(lines.map((l) => l.message)).toEqual(["line 1", "line 2", "line 3"]);
+    expect(followedJson.stdout).toBe(asJson.stdout);
+    expect(parseYaml(asYaml.stdout)).toEqual(lines);
+    expect(followedYaml.stdout).toBe(asYaml.stdout);
+  });
+
   it("the documented generation flow: estimate, create, logs --follow, wait, download, verify, rerun", async () => {
     // A member key made with the CLI, passed by flag from here on.
     const key = json<{ secret: string; apiKey: { role: string } }>(

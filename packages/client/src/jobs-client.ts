@@ -130,6 +130,8 @@ export interface PrintLogsOptions extends TailLogsOptions {
   follow?: boolean;
   /** One JSON object per line instead of text. */
   json?: boolean;
+  /** Each line as this returns it (a newline is added), instead of text or `json`; e.g. YAML. */
+  format?: (line: LogLine) => string;
   out?: { write(chunk: string): unknown };
 }
 
@@ -383,7 +385,8 @@ export class JobsClient {
     for await (const line of lines) {
       // `skipped` only means something when sampling: followed or not, the same line prints the same.
       const shown = options.sample ? line : stripSkipped(line);
-      out.write(`${options.json ? JSON.stringify(shown) : formatLogLine(shown)}\n`);
+      const text = options.format ? options.format(shown) : options.json ? JSON.stringify(shown) : formatLogLine(shown);
+      out.write(`${text}\n`);
       count++;
     }
     return count;
