@@ -8,7 +8,7 @@ import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 
 import type { DownloadedFile } from "@jobs-api/client/node";
 import { JobsClient } from "@jobs-api/client/node";
 import type { CatchUpPolicy, CreateGenerationJobInput, GenerationKind, Job, JobLike, Role } from "@jobs-api/client";
-import { JOB_STATES, REASONER_TYPES, type JobState, type ReasonerType } from "@jobs-api/client";
+import { GENERATION_KINDS, JOB_STATES, REASONER_TYPES, type JobState, type ReasonerType } from "@jobs-api/client";
 import { completionScript, SHELLS, type Shell } from "./completion.ts";
 import { defaultConfigPath, loadProfile } from "./config-file.ts";
 import { CliFailure, describeError, EXIT, exitCodeFor, UsageError, type ExitCode } from "./exit-codes.ts";
@@ -64,10 +64,8 @@ function oneOf<T extends string>(flag: string, allowed: readonly T[]) {
   };
 }
 
-const typeOption = () =>
-  new Option("-t, --type <reasonerType>", "the job's family (found from the id when absent)").argParser(
-    oneOf("--type", REASONER_TYPES),
-  );
+const typeOption = (description = "the job's family (found from the id when absent)") =>
+  new Option("-t, --type <reasonerType>", description).argParser(oneOf("--type", REASONER_TYPES));
 const jobRef = (jobId: string, type: ReasonerType | undefined): JobLike =>
   type ? { reasonerType: type, jobId } : jobId;
 /** 0 when the job succeeded, 6 when it ended otherwise. */
@@ -93,7 +91,7 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
   program
     .command("list")
     .description("jobs, newest first")
-    .addOption(typeOption())
+    .addOption(typeOption("only jobs of this family"))
     .addOption(new Option("--state <state>", "only jobs in this state").argParser(oneOf("--state", JOB_STATES)))
     .option("--name <name>", "only jobs with this name")
     .option("--created-by <userId>", "only jobs created by this user")
@@ -153,7 +151,7 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
   program
     .command("create")
     .description("create a job (GENERATION jobs take the createGenerationJob input as payload)")
-    .addOption(typeOption().makeOptionMandatory())
+    .addOption(typeOption("the job's family").makeOptionMandatory())
     .option("--payload <json|@file>", "the job's payload: JSON, @file.json, or @- for stdin", "{}")
     .option("--name <name>", "a name to find it by")
     .option("--reasoner <name>", "reasoner, worker pool or queue (not for GENERATION)", "default")
@@ -380,11 +378,15 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
   program
     .command("estimate")
     .description("credits a generation job would cost")
-    .requiredOption("--kind <kind>", "generation kind (MOCK, SYNTHESIZE, TRAIN, …)", (v) => v.toUpperCase())
+    .addOption(
+      new Option("--kind <kind>", `generation kind: ${GENERATION_KINDS.join(", ")}`)
+        .argParser(oneOf("--kind", GENERATION_KINDS))
+        .makeOptionMandatory(),
+    )
     .requiredOption("--rows <n>", "rows to generate", (v) => parseCount(v, "--rows"))
-    .action((opts: { kind: string; rows: number }, cmd: Command) =>
+    .action((opts: { kind: GenerationKind; rows: number }, cmd: Command) =>
       run(cmd, async ({ client, print }) => {
-        const estimate = await client.estimate(opts.kind as GenerationKind, opts.rows);
+        const estimate = await client.estimate(opts.kind, opts.rows);
         print(estimate, () =>
           keyValues({
             Kind: estimate.kind,
@@ -471,7 +473,7 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
         .argParser(oneOf("--catch-up", CATCH_UP))
         .default("ONCE"),
     )
-    .addOption(typeOption().makeOptionMandatory())
+    .addOption(typeOption("the jobs' family").makeOptionMandatory())
     .option("--payload <json|@file>", "each job's payload: JSON, @file.json, or @- for stdin", "{}")
     .option("--reasoner <name>", "reasoner, worker pool or queue (not for GENERATION)")
     .option("--job-name <name>", "the jobs' name (default: the schedule's)")

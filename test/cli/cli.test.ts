@@ -88,6 +88,23 @@ describe("jobsctl without a server", () => {
     expect(help.stdout).not.toContain("-o, --out");
   });
 
+  it("estimate checks --kind here (exit 1, nothing sent); --type's help says what it does in each command", async () => {
+    const env = { JOBS_URL: "http://127.0.0.1:9", JOBS_API_KEY: "jobs_unused-0000000000000000" };
+    const [badKind, badKindJson, listHelp, createHelp, getHelp] = await Promise.all([
+      jobs(["estimate", "--kind", "NOPE", "--rows", "10"], env),
+      jobs(["--json", "estimate", "--kind", "NOPE", "--rows", "10"], env),
+      jobs(["list", "--help"]),
+      jobs(["create", "--help"]),
+      jobs(["get", "--help"]),
+    ]);
+    expect(badKind.code).toBe(1);
+    expect(badKind.stderr).toContain("--kind must be one of ANALYZE, FABRICATE");
+    expect(JSON.parse(badKindJson.stderr)).toMatchObject({ error: { code: "USAGE" }, exitCode: 1 });
+    expect(listHelp.stdout).toMatch(/-t, --type <reasonerType> +only jobs of this family/);
+    expect(createHelp.stdout).toMatch(/-t, --type <reasonerType> +the job's family\s*$/m);
+    expect(getHelp.stdout).toContain("found from the id when absent");
+  });
+
   it("--version prints the package's version", async () => {
     const r = await jobs(["--version"]);
     expect(r.code).toBe(0);

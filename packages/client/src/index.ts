@@ -42,6 +42,7 @@ export {
   type WaitOptions,
 } from "./jobs-client.ts";
 export {
+  GENERATION_KINDS,
   isTerminalState,
   TERMINAL_STATES,
   type ApiKey,

@@ -5,6 +5,7 @@ import type {
   ArtifactFieldsFragment,
   CreateApiKeyMutation,
   EstimateCreditsQuery,
+  GenerationKind,
   JobDetailFragment,
   JobEventsQuery,
   JobSummaryFragment,
@@ -43,6 +44,21 @@ export type Schedule = ScheduleFieldsFragment;
 /** Which job: a job (or anything with its reasonerType and jobId), or a bare jobId that the client looks up. */
 export type JobRef = { reasonerType: ReasonerType; jobId: string };
 export type JobLike = JobRef | string;
+
+/** Every kind, checked against the schema's enum: a kind added or removed there fails the typecheck here. */
+const KINDS: Record<GenerationKind, true> = {
+  ANALYZE: true,
+  FABRICATE: true,
+  FIT: true,
+  LIFT: true,
+  MOCK: true,
+  SCENARIO_FABRICATE: true,
+  SIMULATE: true,
+  SYNTHESIZE: true,
+  TRAIN: true,
+  VERIFY: true,
+};
+export const GENERATION_KINDS = Object.keys(KINDS) as readonly GenerationKind[];
 
 export const TERMINAL_STATES = ["SUCCEEDED", "FAILED", "CANCELED"] as const;
 export const isTerminalState = (state: string): boolean => (TERMINAL_STATES as readonly string[]).includes(state);
