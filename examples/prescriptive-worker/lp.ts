@@ -1,11 +1,8 @@
 // Linear programs as a PRESCRIPTIVE job's payload asks for them, solved with javascript-lp-solver.
-// Pure: parse, solve, answer; the worker around it does the talking to the API.
-import lpSolver, { type Model, type SolverAPI } from "javascript-lp-solver";
+// Pure: parse, build the solver's model, read its answer; solver-thread.mjs solves, and the worker
+// around it (main.ts) does the talking to the API.
+import type { Model } from "javascript-lp-solver";
 import { z } from "zod";
-
-// The package's types describe an ES module with a default export, but Node loads its CommonJS
-// build, whose module.exports is the solver itself: take whichever is there.
-const solver = ((lpSolver as unknown as { default?: SolverAPI }).default ?? lpSolver) as unknown as SolverAPI;
 
 /** Why a problem has no answer; the worker fails the job with this code (not retried: it would fail again). */
 export type LpErrorCode = "INVALID_PROBLEM" | "INFEASIBLE" | "UNBOUNDED";
@@ -110,20 +107,22 @@ export function parseProblem(payload: unknown): LinearProgram {
   return parsed.data.problem;
 }
 
-/** Solves the program; LpError for infeasible, unbounded or malformed ones. */
-export function solve(problem: LinearProgram): LpSolution {
+const OBJECTIVE = "#objective";
+
+/** javascript-lp-solver's answer: feasibility, the objective, and each variable's value by name. */
+export type SolverAnswer = { feasible: boolean; bounded?: boolean; result: number; [name: string]: unknown };
+
+/** The program as javascript-lp-solver's model (plain data: it can go to another thread); LpError for malformed ones. */
+export function toModel(problem: LinearProgram): Model {
   const direction = problem.maximize !== undefined ? "max" : "min";
-  const objectiveExpr = (problem.maximize ?? problem.minimize)!;
-  const objective = typeof objectiveExpr === "string" ? parseExpression(objectiveExpr) : objectiveExpr;
+  const objective = objectiveOf(problem);
 
   // javascript-lp-solver's model: each variable lists its coefficient in the objective and in every
   // constraint; constraints carry only their bounds. Our names are prefixed so none can collide.
-  const OBJECTIVE = "#objective";
   const variables: Record<string, Record<string, number>> = {};
   const column = (name: string) => (variables[name] ??= {});
   const constraints: Record<string, { min?: number; max?: number; equal?: number }> = {};
   for (const [name, c] of Object.entries(objective)) column(name)[OBJECTIVE] = c;
-
   problem.constraints.forEach((raw, i) => {
     const c = typeof raw === "string" ? parseConstraint(raw) : raw;
     const key = `#c${i}`;
@@ -153,23 +152,28 @@ export function solve(problem: LinearProgram): LpSolution {
   }
   if (Object.keys(variables).length === 0) throw new LpError("INVALID_PROBLEM", "the problem names no variables");
 
-  const model: Model = { optimize: OBJECTIVE, opType: direction, constraints, variables, ints, unrestricted };
-  const answer = solver.Solve(model) as {
-    feasible: boolean;
-    bounded?: boolean;
-    result: number;
-    [name: string]: unknown;
-  };
+  return { optimize: OBJECTIVE, opType: direction, constraints, variables, ints, unrestricted };
+}
+
+/** The solver's answer to `toModel(problem)` as the job's result; LpError for infeasible or unbounded programs. */
+export function readAnswer(problem: LinearProgram, model: Model, answer: SolverAnswer): LpSolution {
+  const direction = model.opType;
+  const objective = objectiveOf(problem);
   if (!answer.feasible) throw new LpError("INFEASIBLE", "no point satisfies every constraint");
   if (answer.bounded === false || !Number.isFinite(answer.result))
     throw new LpError("UNBOUNDED", `the objective can ${direction === "max" ? "grow" : "fall"} without limit`);
 
   const values: Record<string, number> = {};
-  for (const name of Object.keys(variables).sort()) {
+  for (const name of Object.keys(model.variables).sort()) {
     const v = answer[name];
     values[name] = typeof v === "number" ? v : 0;
   }
   // The solver reports the objective through its own tableau; recomputed here from the values, exactly as asked.
   const value = Object.entries(objective).reduce((sum, [name, c]) => sum + c * (values[name] ?? 0), 0);
   return { feasible: true, objective: value, variables: values };
+}
+
+function objectiveOf(problem: LinearProgram): Record<string, number> {
+  const expression = (problem.maximize ?? problem.minimize)!;
+  return typeof expression === "string" ? parseExpression(expression) : expression;
 }

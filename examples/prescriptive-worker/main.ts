@@ -1,17 +1,52 @@
 // An external worker for PRESCRIPTIVE jobs: solves the linear program in each job's payload (see
 // README.md beside this file), reporting progress events and logs, uploading the solution as an
 // artifact and completing with { feasible, objective, variables }. Problems without an answer fail
-// the job, not retried, with INVALID_PROBLEM, INFEASIBLE or UNBOUNDED.
+// the job, not retried, with INVALID_PROBLEM, INFEASIBLE or UNBOUNDED. The solve runs on a worker
+// thread, so heartbeats, cancels and Ctrl-C are heard however long it takes.
 //
 //   JOBS_URL=http://localhost:4000 JOBS_API_KEY=<a WORKER key> npx tsx examples/prescriptive-worker/main.ts
+import { Worker as Thread } from "node:worker_threads";
 import { JobFailure, Worker, type JobContext, type JobOutcome, type WorkerLogger } from "@jobs-api/client/node";
-import { LpError, parseProblem, solve } from "./lp.ts";
+import {
+  type LinearProgram,
+  LpError,
+  type LpSolution,
+  parseProblem,
+  readAnswer,
+  type SolverAnswer,
+  toModel,
+} from "./lp.ts";
 
 const logger: WorkerLogger = {
   info: (message, fields) => console.log(`[prescriptive-worker] ${message}`, fields ? JSON.stringify(fields) : ""),
   warn: (message, fields) => console.warn(`[prescriptive-worker] ${message}`, fields ? JSON.stringify(fields) : ""),
   error: (message, fields) => console.error(`[prescriptive-worker] ${message}`, fields ? JSON.stringify(fields) : ""),
 };
+
+/**
+ * Solves on a thread of its own (solver-thread.mjs), so this one stays free for heartbeats, cancels
+ * and Ctrl-C. When `signal` aborts (a cancel, a lost lease, a stop) the thread is ended at once and
+ * this rejects with the signal's reason.
+ */
+async function solveOnThread(problem: LinearProgram, signal: AbortSignal): Promise<LpSolution> {
+  const model = toModel(problem);
+  signal.throwIfAborted();
+  const thread = new Thread(new URL("./solver-thread.mjs", import.meta.url), { workerData: model });
+  let aborted: () => void = () => undefined;
+  try {
+    const answer = await new Promise<SolverAnswer>((resolve, reject) => {
+      aborted = () => reject(signal.reason);
+      signal.addEventListener("abort", aborted, { once: true });
+      thread.once("message", resolve);
+      thread.once("error", reject);
+      thread.once("exit", (code) => reject(new Error(`the solver thread exited (code ${code}) without an answer`)));
+    });
+    return readAnswer(problem, model, answer);
+  } finally {
+    signal.removeEventListener("abort", aborted);
+    void thread.terminate();
+  }
+}
 
 async function solveJob(ctx: JobContext): Promise<JobOutcome> {
   const { jobId } = ctx.job;
@@ -25,13 +60,10 @@ async function solveJob(ctx: JobContext): Promise<JobOutcome> {
 
     await ctx.event({ phase: "solving" });
     const started = performance.now();
-    const solution = solve(problem);
+    const solution = await solveOnThread(problem, ctx.signal);
     const ms = Math.round(performance.now() - started);
     await ctx.log(`optimum ${solution.objective} in ${ms} ms`, { step: "solve" });
     await ctx.event({ phase: "solved", objective: solution.objective, ms });
-
-    // The job would have been canceled meanwhile: no need to upload what nobody wants.
-    if (ctx.signal.aborted) throw ctx.signal.reason;
     await ctx.upload({
       name: "solution.json",
       type: "solution",
@@ -68,7 +100,8 @@ async function main(): Promise<void> {
   const registration = await worker.register();
   logger.info("registered", { workerId: registration.id, reasonerNames: registration.reasonerNames });
 
-  // Ctrl-C / SIGTERM: stop claiming, let the running job wind down, then exit.
+  // Ctrl-C / SIGTERM: stop claiming; a solve still running is ended and its job handed back (retryable,
+  // for another worker); a job already solved is still completed. Then exit.
   const stop = new AbortController();
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => stop.abort());
   await worker.run(solveJob, {

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { JobsClient } from "@jobs-api/client/node";
 import { parseExpression } from "../../examples/prescriptive-worker/lp.ts";
 import { backends } from "../helpers/backends.ts";
 import type { GraphQLClient } from "../helpers/server.ts";
@@ -19,9 +20,16 @@ interface RunningWorker {
   stop(): Promise<number | null>;
 }
 
-function startWorker(url: string, apiKey: string): RunningWorker {
+/** A worker serving the reasoner name `serves` only. */
+function startWorker(url: string, apiKey: string, serves: string): RunningWorker {
   const child = spawn(process.execPath, ["--import", "tsx", MAIN], {
-    env: { ...process.env, JOBS_URL: url, JOBS_API_KEY: apiKey, WORKER_NAME: "lp-example" },
+    env: {
+      ...process.env,
+      JOBS_URL: url,
+      JOBS_API_KEY: apiKey,
+      WORKER_NAME: `lp-example-${serves}`,
+      JOBS_REASONER_NAMES: serves,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -51,6 +59,47 @@ const JOB = `jobId state nativeState error { code message } statusHistory { stat
   artifacts { name mimeType contentHash downloadUrl }
   events { edges { node { data } } }
   logs { edges { node { level message step } } }`;
+
+/**
+ * A 0-1 program branch and bound cannot settle in any time we would wait (Jeroslow's: 2·Σx = 41
+ * has no integer solution, and the branches to prove it grow exponentially: 17 variables take about
+ * a second, 41 take weeks): the solve never ends by itself.
+ */
+const ENDLESS = (() => {
+  const xs = Array.from({ length: 41 }, (_, i) => `x${i}`);
+  return {
+    problem: {
+      maximize: "x0",
+      constraints: [{ terms: Object.fromEntries(xs.map((x) => [x, 2])), equal: xs.length }],
+      variables: Object.fromEntries(xs.map((x) => [x, { integer: true, max: 1 }])),
+    },
+  };
+})();
+
+/** Creates a job for the worker serving `reasonerName` and resolves once its solve has begun (the "solving" event). */
+async function startSolving(
+  url: string,
+  member: GraphQLClient,
+  reasonerName: string,
+  payload: unknown,
+): Promise<string> {
+  const created = await member.request<any>(
+    `mutation($i: CreateJobInput!) { createJob(input: $i) { job { jobId } } }`,
+    {
+      i: { reasonerType: "PRESCRIPTIVE", reasonerName, payload },
+    },
+  );
+  const jobId: string = created.createJob.job.jobId;
+  const client = new JobsClient({ url, apiKey: member.key! });
+  try {
+    for await (const event of client.jobEvents({ reasonerType: "PRESCRIPTIVE", jobId })) {
+      if ((event.data as { phase?: string }).phase === "solving") return jobId;
+    }
+    throw new Error("the events ended before the solve began");
+  } finally {
+    await client.close();
+  }
+}
 
 async function solveThrough(member: GraphQLClient, worker: RunningWorker, payload: unknown): Promise<any> {
   const created = await member.request<any>(
@@ -82,7 +131,7 @@ describe.each(backends.map((b) => [b.name, b] as const))("the example prescripti
   beforeAll(async () => {
     t = await startTestServer(backend);
     tn = await newTenant(t);
-    worker = startWorker(t.url, tn.worker.key!);
+    worker = startWorker(t.url, tn.worker.key!, "lp");
   });
   afterAll(async () => {
     const code = await worker?.stop();
@@ -140,6 +189,44 @@ describe.each(backends.map((b) => [b.name, b] as const))("the example prescripti
     expect(integer.result).toEqual({ feasible: true, objective: 20, variables: { a: 4, b: 0 } });
     // milk is capped at 4, so oats make up the rest: 2 + 4 * 2 = 10 → oats 2, cost 4 + 12.
     expect(diet.result).toEqual({ feasible: true, objective: 16, variables: { milk: 4, oats: 2 } });
+  });
+
+  it("heartbeats go on mid-solve: the next one brings a cancel, the solve is ended and the job CANCELED; the worker serves on", async () => {
+    const jobId = await startSolving(t.url, tn.member, "lp", ENDLESS);
+    await tn.member.request(`mutation($id: ID!) { cancelJob(reasonerType: PRESCRIPTIVE, jobId: $id) { jobId } }`, {
+      id: jobId,
+    });
+    const waited = tn.member.request<any>(
+      `query($id: ID!) { waitForJob(reasonerType: PRESCRIPTIVE, jobId: $id, timeoutS: 30) { ${JOB} } }`,
+      { id: jobId },
+    );
+    const job = (await Promise.race([waited, worker.crashed])).waitForJob;
+    expect(job).toMatchObject({ state: "CANCELED", error: { code: "CANCELED" }, artifacts: [] });
+    expect(job.statusHistory.map((s: any) => s.state)).toEqual([
+      "CREATED",
+      "QUEUED",
+      "RUNNING",
+      "CANCELING",
+      "CANCELED",
+    ]);
+    const next = await solveThrough(tn.member, worker, { problem: { maximize: "x", constraints: ["x <= 2"] } });
+    expect(next.result).toEqual({ feasible: true, objective: 2, variables: { x: 2 } });
+  });
+
+  it("SIGTERM mid-solve exits at once and cleanly, handing the job back to the queue for another worker", async () => {
+    const stopping = startWorker(t.url, tn.worker.key!, "lp-stop");
+    const jobId = await Promise.race([startSolving(t.url, tn.member, "lp-stop", ENDLESS), stopping.crashed]);
+    expect(await stopping.stop()).toBe(0);
+    expect(stopping.output()).toContain("stopped");
+    const { job } = await tn.member.request<any>(
+      `query($id: ID!) { job(reasonerType: PRESCRIPTIVE, jobId: $id) { state statusHistory { state } } }`,
+      { id: jobId },
+    );
+    expect(job.state).toBe("QUEUED");
+    expect(job.statusHistory.map((s: any) => s.state)).toEqual(["CREATED", "QUEUED", "RUNNING", "QUEUED"]);
+    await tn.member.request(`mutation($id: ID!) { cancelJob(reasonerType: PRESCRIPTIVE, jobId: $id) { jobId } }`, {
+      id: jobId,
+    });
   });
 
   it("fails infeasible, unbounded and malformed problems for good, with a clear code", async () => {
