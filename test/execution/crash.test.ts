@@ -2,16 +2,13 @@
 // executors run generation jobs and batches, then started again on the same database and data
 // folder. Every job ends in a terminal state, each exactly once in its status history; every
 // succeeded generation job was charged once and has verified evidence and a seal on one chain.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import pg from "pg";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { verifySealChain } from "../../src/families/generation/engine/seal.ts";
 import { backends } from "../helpers/backends.ts";
 import { ADMIN_KEY, graphqlClient } from "../helpers/server.ts";
 import { createGeneration, terminalEntries } from "./helpers.ts";
-import { type Child, startServerProcess, stopChild } from "./processes.ts";
+import { serverProcesses, stopChild } from "./processes.ts";
 
 const JOB_VIEW = `jobId reasonerType state statusHistory { state message createdOn }
   ... on GenerationJob { chargedCredits estimatedCredits evidence { verified } seal { sealHash } }
@@ -30,29 +27,15 @@ interface JobView {
 }
 
 describe.each(backends.map((b) => [b.name, b] as const))("SIGKILL while jobs run, on %s", (_name, backend) => {
-  const dataDir = mkdtempSync(join(tmpdir(), "jobs-crash-"));
-  const children: Child[] = [];
-  let drop: (() => Promise<void>) | undefined;
-  afterAll(async () => {
-    for (const c of children) await stopChild(c, "SIGKILL");
-    await drop?.();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const servers = serverProcesses("jobs-crash-");
 
   it("ends every job exactly once after a restart", { timeout: 240_000 }, async () => {
-    const database = await backend.create();
-    drop = database.drop;
-    const env = {
-      JOBS_DATA_DIR: dataDir,
-      JOBS_ADMIN_API_KEY: ADMIN_KEY,
+    const env = await servers.environment(backend, {
       JOBS_WORKERS: "2",
       JOBS_LEASE_SECONDS: "2",
       JOBS_SWEEP_INTERVAL_MS: "500",
-      JOBS_LOG_LEVEL: "warn",
-      ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
-    };
-    const first = await startServerProcess(env);
-    children.push(first);
+    });
+    const first = await servers.start(env);
     let api = graphqlClient(first.url, ADMIN_KEY);
 
     const description = "orders with customer name, email, amount, country and order date";
@@ -101,8 +84,7 @@ describe.each(backends.map((b) => [b.name, b] as const))("SIGKILL while jobs run
     const interrupted = before.jobs.edges.filter((e) => e.node.state === "RUNNING").map((e) => e.node.jobId);
     expect(interrupted.length).toBeGreaterThan(0); // the kill did land while jobs ran
 
-    const second = await startServerProcess(env);
-    children.push(second);
+    const second = await servers.start(env);
     api = graphqlClient(second.url, ADMIN_KEY);
 
     const wait = async (reasonerType: string, jobId: string) =>
@@ -144,8 +126,8 @@ describe.each(backends.map((b) => [b.name, b] as const))("SIGKILL while jobs run
     }
 
     // One batch child per step, one credit charge per job, one seal chain (read straight from PostgreSQL).
-    if (database.databaseUrl) {
-      const client = new pg.Client({ connectionString: database.databaseUrl });
+    if (env.DATABASE_URL) {
+      const client = new pg.Client({ connectionString: env.DATABASE_URL });
       await client.connect();
       try {
         const perStep = await client.query<{ n: number }>(

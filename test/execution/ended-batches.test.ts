@@ -3,14 +3,11 @@
 // every process runs (src/executors/ended-batches.ts) cancels the child and closes the open steps,
 // as the batch's executor does when a batch ends under it. The second server runs no executors, so
 // nothing else could. A batch canceled before any executor took it has its steps closed the same way.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { backends } from "../helpers/backends.ts";
 import { ADMIN_KEY, graphqlClient } from "../helpers/server.ts";
 import { liveClient } from "../live/ws-client.ts";
-import { type Child, startServerProcess, stopChild } from "./processes.ts";
+import { serverProcesses, stopChild } from "./processes.ts";
 
 const LP = { problem: { maximize: "x + y", constraints: ["x <= 4", "y <= 3"] } };
 
@@ -29,29 +26,15 @@ const TERMINAL = ["SUCCEEDED", "FAILED", "CANCELED"];
 describe.each(backends.map((b) => [b.name, b] as const))(
   "a batch that ends with no executor, on %s",
   (_name, backend) => {
-    const dataDir = mkdtempSync(join(tmpdir(), "jobs-ended-batch-"));
-    const children: Child[] = [];
-    let drop: (() => Promise<void>) | undefined;
-    afterAll(async () => {
-      for (const c of children) await stopChild(c, "SIGKILL");
-      await drop?.();
-      rmSync(dataDir, { recursive: true, force: true });
-    });
+    const servers = serverProcesses("jobs-ended-batch-");
 
     it("has its running child canceled and its open steps closed", { timeout: 120_000 }, async () => {
-      const database = await backend.create();
-      drop = database.drop;
-      const env = {
-        JOBS_DATA_DIR: dataDir,
-        JOBS_ADMIN_API_KEY: ADMIN_KEY,
+      const env = await servers.environment(backend, {
         JOBS_WORKERS: "1",
         JOBS_LEASE_SECONDS: "2",
         JOBS_SWEEP_INTERVAL_MS: "300",
-        JOBS_LOG_LEVEL: "warn",
-        ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
-      };
-      const first = await startServerProcess(env);
-      children.push(first);
+      });
+      const first = await servers.start(env);
       let api = graphqlClient(first.url, ADMIN_KEY);
       const workerId = (
         await api.request<{ registerWorker: { id: string } }>(
@@ -91,8 +74,7 @@ describe.each(backends.map((b) => [b.name, b] as const))(
       // The batch's executor dies with it; a server without executors takes over, and the batch is
       // canceled: CANCELING, then CANCELED by the sweeper once the dead executor's lease lapses.
       await stopChild(first, "SIGKILL");
-      const second = await startServerProcess({ ...env, JOBS_WORKERS: "0" });
-      children.push(second);
+      const second = await servers.start({ ...env, JOBS_WORKERS: "0" });
       api = graphqlClient(second.url, ADMIN_KEY);
       live = liveClient(second.url, ADMIN_KEY);
       const batchUpdates = live.subscribe<BatchView>(BATCH_UPDATES, { id: batchId });

@@ -2,9 +2,6 @@
 // queued jobs wait leased, their leases renewed while they wait; a cancel reaches a queued job
 // without running it; stop hands the queued jobs back unstarted. And a process killed with jobs in
 // its queue loses none: they come back when their leases expire and run once.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { HttpPort } from "../../src/executors/ports/http.ts";
 import { InProcessPort } from "../../src/executors/ports/in-process.ts";
@@ -13,7 +10,7 @@ import { backends } from "../helpers/backends.ts";
 import { createJob } from "../helpers/fixtures.ts";
 import { ADMIN_KEY, graphqlClient, startTestServer, type TestServer } from "../helpers/server.ts";
 import { terminalEntries } from "./helpers.ts";
-import { type Child, startServerProcess, stopChild } from "./processes.ts";
+import { serverProcesses, stopChild } from "./processes.ts";
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -207,32 +204,18 @@ describe.each(backends)("the Runner's local queue on $name", (backend) => {
 describe.each(backends.map((b) => [b.name, b] as const))(
   "SIGKILL with jobs in the local queue, on %s",
   (_name, backend) => {
-    const dataDir = mkdtempSync(join(tmpdir(), "jobs-local-queue-"));
-    const children: Child[] = [];
-    let drop: (() => Promise<void>) | undefined;
-    afterAll(async () => {
-      for (const c of children) await stopChild(c, "SIGKILL");
-      await drop?.();
-      rmSync(dataDir, { recursive: true, force: true });
-    });
+    const servers = serverProcesses("jobs-local-queue-");
 
     it("runs every queued job once after a restart, through its expired lease", { timeout: 480_000 }, async () => {
-      const database = await backend.create();
-      drop = database.drop;
-      const env = {
-        JOBS_DATA_DIR: dataDir,
-        JOBS_ADMIN_API_KEY: ADMIN_KEY,
+      const env = await servers.environment(backend, {
         JOBS_WORKERS: "1",
         JOBS_WORKER_LOCAL_QUEUE: "4",
         JOBS_LEASE_SECONDS: "2",
         JOBS_SWEEP_INTERVAL_MS: "500",
-        JOBS_LOG_LEVEL: "warn",
-        ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
-      };
+      });
       // Starting from the sources takes long on a loaded machine (tsx, then PGlite's first open).
       const startTimeoutMs = 150_000;
-      const first = await startServerProcess(env, startTimeoutMs);
-      children.push(first);
+      const first = await servers.start(env, startTimeoutMs);
       let api = graphqlClient(first.url, ADMIN_KEY);
       const description = "orders with customer name, email, amount, country and order date";
       // Created in one statement, so that one claim takes them all.
@@ -263,8 +246,7 @@ describe.each(backends.map((b) => [b.name, b] as const))(
       first.proc.kill("SIGKILL");
       expect((await first.exited).signal).toBe("SIGKILL");
 
-      const second = await startServerProcess(env, startTimeoutMs);
-      children.push(second);
+      const second = await servers.start(env, startTimeoutMs);
       api = graphqlClient(second.url, ADMIN_KEY);
       for (const id of ids) {
         const { waitForJob: job } = await api.request<{

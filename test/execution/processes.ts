@@ -2,7 +2,13 @@
 // (`src/worker.ts`), started with node + tsx from the sources, or (`compiled`) as `npm start`
 // and `npm run worker` run them: plain node on dist/ (build it first: test/production/build.ts).
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterAll } from "vitest";
+import type { Backend } from "../helpers/backends.ts";
+import { ADMIN_KEY } from "../helpers/server.ts";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -77,4 +83,40 @@ export async function stopChild(
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   if (child.proc.exitCode === null && child.proc.signalCode === null) child.proc.kill(signal);
   return child.exited;
+}
+
+/**
+ * A suite's server processes, all on one fresh database and one data folder (so a server started
+ * after another's SIGKILL finds what it left): every process is killed, the database dropped and the
+ * folder removed after the suite.
+ */
+export function serverProcesses(dataDirPrefix: string) {
+  const dataDir = mkdtempSync(join(tmpdir(), dataDirPrefix));
+  const children: Child[] = [];
+  let drop: (() => Promise<void>) | undefined;
+  afterAll(async () => {
+    for (const c of children) await stopChild(c, "SIGKILL");
+    await drop?.();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  return {
+    /** Makes the suite's database; the environment its servers share, with these settings. */
+    async environment(backend: Backend, settings: Record<string, string>): Promise<Record<string, string>> {
+      const database = await backend.create();
+      drop = database.drop;
+      return {
+        JOBS_DATA_DIR: dataDir,
+        JOBS_ADMIN_API_KEY: ADMIN_KEY,
+        JOBS_LOG_LEVEL: "warn",
+        ...settings,
+        ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
+      };
+    },
+    /** Starts one (stopped with the others after the suite). */
+    async start(env: Record<string, string>, timeoutMs?: number): Promise<Child & { url: string }> {
+      const child = await startServerProcess(env, timeoutMs);
+      children.push(child);
+      return child;
+    },
+  };
 }
