@@ -1,5 +1,9 @@
-// Drives jobs through the worker protocol over HTTP, as an external worker does, for the live tests.
-import type { GraphQLClient } from "../helpers/server.ts";
+// Drives jobs through the worker protocol over HTTP, as an external worker does, for the live tests,
+// and sets up the server, tenants and live clients a live suite shares.
+import { afterAll, beforeAll } from "vitest";
+import type { Backend } from "../helpers/backends.ts";
+import { type GraphQLClient, NO_BACKGROUND_PASSES, startTestServer, type TestServer } from "../helpers/server.ts";
+import { type LiveClient, liveClient } from "./ws-client.ts";
 
 export const JOB_UPDATED = `subscription($t: ReasonerType!, $id: ID!) { jobUpdated(reasonerType: $t, jobId: $id) {
   jobId state nativeState statusHistory { state } } }`;
@@ -127,4 +131,50 @@ export async function newTenant(admin: GraphQLClient, name: string, makeClient: 
     bob: makeClient(keys.bob),
     worker: makeClient(keys.worker),
   };
+}
+
+/** What a live suite shares: its server (started before its tests), fresh tenants, live clients. */
+export interface LiveSuite {
+  /** The suite's server; read inside tests and hooks only. */
+  readonly t: TestServer;
+  /** A graphql-ws client of the suite's server, disposed after the suite. */
+  live(key: string | null): LiveClient;
+  /** A new tenant named `<prefix>-<n>`, with its members' keys and clients. */
+  tenant(): ReturnType<typeof newTenant>;
+  /** jobsChanged has no first message: wait until the server holds this many of them. */
+  untilWatching(n: number): Promise<void>;
+  jobsWatchers(): number;
+}
+
+/**
+ * One server per suite (no background passes, so counts and streams are the tests' own; no rate
+ * limit), with its live clients disposed and the server stopped after the suite. Call it at the top
+ * of a describe block: it registers that block's beforeAll and afterAll.
+ */
+export function liveSuite(backend: Backend, prefix: string): LiveSuite {
+  let server: TestServer | undefined;
+  let tenants = 0;
+  const clients: LiveClient[] = [];
+  beforeAll(async () => {
+    server = await startTestServer(backend, { ...NO_BACKGROUND_PASSES, JOBS_RATE_LIMIT: "0" });
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.dispose()));
+    await server?.stop();
+  });
+  const suite: LiveSuite = {
+    get t() {
+      if (!server) throw new Error("the live suite's server is read before its beforeAll ran");
+      return server;
+    },
+    live(key) {
+      const c = liveClient(suite.t.url, key);
+      clients.push(c);
+      return c;
+    },
+    tenant: () => newTenant(suite.t.admin, `${prefix}-${++tenants}`, (key) => suite.t.client(key)),
+    untilWatching: (n) => suite.t.server.services.live.untilJobsWatchers(n),
+    jobsWatchers: () => suite.t.server.services.live.stats().jobsWatchers,
+  };
+  return suite;
 }

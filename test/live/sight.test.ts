@@ -3,35 +3,16 @@
 // not move), and once, without being sent again to those who already had it; a job unshared stops
 // coming. jobUpdated open on a job that retention removes ends with NOT_FOUND, as opening it then
 // answers.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Retention } from "../../src/retention/retention.ts";
 import { backends } from "../helpers/backends.ts";
-import { NO_BACKGROUND_PASSES, startTestServer, type TestServer } from "../helpers/server.ts";
-import { addAgentJob, type ChangedView, JOB_UPDATED, JOBS_CHANGED, type JobView, newTenant } from "./driver.ts";
-import { type LiveClient, liveClient } from "./ws-client.ts";
+import { addAgentJob, type ChangedView, JOB_UPDATED, JOBS_CHANGED, type JobView, liveSuite } from "./driver.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 describe.each(backends.map((b) => [b.name, b] as const))("jobs entering and leaving sight on %s", (_name, backend) => {
-  let t: TestServer;
-  let tenants = 0;
-  const clients: LiveClient[] = [];
-  const live = (key: string) => {
-    const c = liveClient(t.url, key);
-    clients.push(c);
-    return c;
-  };
-
-  beforeAll(async () => {
-    t = await startTestServer(backend, { ...NO_BACKGROUND_PASSES, JOBS_RATE_LIMIT: "0" });
-  });
-  afterAll(async () => {
-    await Promise.all(clients.map((c) => c.dispose()));
-    await t?.stop();
-  });
-
-  const tenant = () => newTenant(t.admin, `sight-${++tenants}`, (key) => t.client(key));
-  const untilWatching = (n: number) => t.server.services.live.untilJobsWatchers(n);
+  const suite = liveSuite(backend, "sight");
+  const { live, tenant, untilWatching } = suite;
   const sightings = (stream: { items: { jobsChanged: ChangedView }[] }, jobId: string) =>
     stream.items.filter((c) => c.jobsChanged.jobId === jobId).map((c) => c.jobsChanged.state);
   const has = (stream: { items: { jobsChanged: ChangedView }[] }, jobId: string) => () =>
@@ -39,7 +20,7 @@ describe.each(backends.map((b) => [b.name, b] as const))("jobs entering and leav
 
   it("jobsChanged: a job shared with a member comes to them at once, and goes when unshared", async () => {
     const org = await tenant();
-    const watching = t.server.services.live.stats().jobsWatchers;
+    const watching = suite.t.server.services.live.stats().jobsWatchers;
     const alices = live(org.keys.alice).subscribe<{ jobsChanged: ChangedView }>(JOBS_CHANGED, {});
     const bobs = live(org.keys.bob).subscribe<{ jobsChanged: ChangedView }>(JOBS_CHANGED, {});
     // A filter the job does not match keeps it out, shared or not.
@@ -115,9 +96,9 @@ describe.each(backends.map((b) => [b.name, b] as const))("jobs entering and leav
     );
     for (const s of streams) expect((await s.take(1))[0]!.jobUpdated.state).toBe("CANCELED");
 
-    const db = t.server.services.db;
+    const db = suite.t.server.services.db;
     await db.query(`update "jobs" set "finishedOn" = now() - interval '2 days' where "id" = $1::uuid`, [jobId]);
-    const retention = new Retention(db, t.server.services.blobs, {
+    const retention = new Retention(db, suite.t.server.services.blobs, {
       maxAgeMs: DAY_MS,
       batchSize: 100,
       keepProvenance: true,

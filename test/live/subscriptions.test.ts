@@ -1,10 +1,10 @@
 // Subscriptions over graphql-ws against the real server, on PGlite and PostgreSQL: jobs, events and
 // log lines live with history first (no gap, no repeat), resuming from cursors, jobsChanged with its
 // filter and visibility, authentication, and one shared read per change however many subscribers.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { transitionJob } from "../../src/jobs/sql/transitionJob.ts";
 import { backends } from "../helpers/backends.ts";
-import { ADMIN_KEY, NO_BACKGROUND_PASSES, startTestServer, type TestServer } from "../helpers/server.ts";
+import { ADMIN_KEY } from "../helpers/server.ts";
 import {
   addAgentJob,
   agentWorker,
@@ -18,35 +18,15 @@ import {
   JOBS_CHANGED,
   type JobView,
   type LogView,
+  liveSuite,
   moves,
-  newTenant,
 } from "./driver.ts";
-import { type LiveClient, liveClient } from "./ws-client.ts";
 import { CloseCode } from "@jobs-api/client";
 
 describe.each(backends.map((b) => [b.name, b] as const))("subscriptions on %s", (_name, backend) => {
-  let t: TestServer;
-  let tenants = 0;
-  const clients: LiveClient[] = [];
-  const live = (key: string | null) => {
-    const c = liveClient(t.url, key);
-    clients.push(c);
-    return c;
-  };
-
-  beforeAll(async () => {
-    // Statement counts below must be ours alone.
-    t = await startTestServer(backend, { ...NO_BACKGROUND_PASSES, JOBS_RATE_LIMIT: "0" });
-  });
-  afterAll(async () => {
-    await Promise.all(clients.map((c) => c.dispose()));
-    await t?.stop();
-  });
-
-  const tenant = () => newTenant(t.admin, `live-${++tenants}`, (key) => t.client(key));
-  /** jobsChanged has no first message: wait until the server holds this many more of them. */
-  const jobsWatchers = () => t.server.services.live.stats().jobsWatchers;
-  const untilWatching = (n: number) => t.server.services.live.untilJobsWatchers(n);
+  // Statement counts below must be ours alone: the suite's server runs no background passes.
+  const suite = liveSuite(backend, "live");
+  const { live, tenant, untilWatching, jobsWatchers } = suite;
 
   it("jobUpdated: the job as it is, then every state in order while a worker drives it", async () => {
     const org = await tenant();
@@ -79,7 +59,7 @@ describe.each(backends.map((b) => [b.name, b] as const))("subscriptions on %s", 
     await updates.take(1);
     // Three moves in one transaction: their notifications arrive together, after all three are
     // committed, so this process reads the job once, already RUNNING.
-    await t.server.services.db.transaction(async (tx) => {
+    await suite.t.server.services.db.transaction(async (tx) => {
       for (const [from, to] of [
         ["PENDING", "CLAIMED"],
         ["CLAIMED", "VALIDATING"],
@@ -255,7 +235,7 @@ describe.each(backends.map((b) => [b.name, b] as const))("subscriptions on %s", 
     expect(lease.jobId).toBe(quiet);
     // Heard by this process before anyone watches: its change is old news from then on.
     const heard = new Promise<void>((resolve) => {
-      const stop = t.server.services.changes.subscribe("*", (change) => {
+      const stop = suite.t.server.services.changes.subscribe("*", (change) => {
         if (change.jobId === quiet && change.state === "SUCCEEDED") {
           stop();
           resolve();
@@ -315,7 +295,7 @@ describe.each(backends.map((b) => [b.name, b] as const))("subscriptions on %s", 
     const watching = jobsWatchers();
     const ok = live(ADMIN_KEY).subscribe<{ jobsChanged: ChangedView }>(JOBS_CHANGED, {});
     await untilWatching(watching + 1);
-    const mine = await addAgentJob(t.admin);
+    const mine = await addAgentJob(suite.t.admin);
     await ok.until(() => ok.items.some((c) => c.jobsChanged.jobId === mine), "the admin's job");
   });
 
@@ -323,7 +303,7 @@ describe.each(backends.map((b) => [b.name, b] as const))("subscriptions on %s", 
     const deep = `subscription($id: ID!) { jobUpdated(reasonerType: AGENT, jobId: $id) { ... on GenerationJob { rerunOf { rerunOf { rerunOf { rerunOf { rerunOf { rerunOf { rerunOf { rerunOf { rerunOf { rerunOf { rerunOf { rerunOf { jobId } } } } } } } } } } } } } } }`;
     const stream = live(ADMIN_KEY).subscribe(deep, { id: "00000000-0000-7000-8000-000000000000" });
     expect(await stream.errorCode()).toBe("GRAPHQL_VALIDATION_FAILED");
-    const http = await t.admin.raw(deep.replace("subscription", "query").replace("jobUpdated", "job"), {
+    const http = await suite.t.admin.raw(deep.replace("subscription", "query").replace("jobUpdated", "job"), {
       id: "00000000-0000-7000-8000-000000000000",
     });
     expect(http.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
@@ -334,7 +314,7 @@ describe.each(backends.map((b) => [b.name, b] as const))("subscriptions on %s", 
     const jobId = await addAgentJob(org.admin);
     const worker = await agentWorker(org.worker);
     const { token } = await worker.claim();
-    const db = t.server.services.db;
+    const db = suite.t.server.services.db;
 
     /** Statements spent from the change until every subscriber has it (their texts, to name any extra). */
     async function costOfOneChange(subscribers: number, state: string): Promise<string[]> {
@@ -346,17 +326,17 @@ describe.each(backends.map((b) => [b.name, b] as const))("subscriptions on %s", 
       // The audit log writes a moment after the call it records, and the change notifier sends a
       // moment after the commit (the claim's own change may still be on its way here): wait for both
       // on both ends, so each count holds exactly its own change's writes and sends.
-      await t.server.services.audit.idle();
-      await t.server.services.notifier.idle();
+      await suite.t.server.services.audit.idle();
+      await suite.t.server.services.notifier.idle();
       // Both counts pay the worker key's look-up (a key is remembered for a while, which would make
       // the two counts differ by when it was last read, not by the number of subscribers).
-      t.server.services.auth.forgetEveryKey();
+      suite.t.server.services.auth.forgetEveryKey();
       const spent: string[] = [];
       const unwatch = db.watchStatements((text) => spent.push(text.replace(/\s+/g, " ").slice(0, 160)));
       await worker.status(token, state);
       await Promise.all(streams.map((s) => s.until(() => s.items.some((u) => u.jobUpdated.state === state), state)));
-      await t.server.services.audit.idle();
-      await t.server.services.notifier.idle();
+      await suite.t.server.services.audit.idle();
+      await suite.t.server.services.notifier.idle();
       unwatch();
       await socket.dispose();
       return spent;
