@@ -214,9 +214,11 @@ function route(
     reasonerType?: ReasonerType | null;
     allUsers?: boolean | null;
     jobId?: unknown;
+    assignedAgentId?: unknown;
   };
-  // A merged list, the front's own checks, an offset: the resolvers.
-  if (!filter.reasonerType) return null;
+  // A merged list, the front's own checks, an offset, an agent named as the front names it (the
+  // upstream knows it by its own id): the resolvers.
+  if (!filter.reasonerType || filter.assignedAgentId != null) return null;
   const gateway = ctx.services.registry.for(filter.reasonerType);
   if (!gateway.forward || !gateway.serves(viewer)) return null;
   if (filter.allUsers && viewer.role !== "ADMIN") return null;

@@ -2,7 +2,15 @@
 // each is the same mutation sent upstream as the caller, so the upstream checks the grants.
 import type { AgentJobExtras, AccessGrantRecord, CommentRecord, FileUpdate } from "../gateway.ts";
 import type { AccessRelation, ArchiveStatus, JobRecord, Viewer } from "../model.ts";
-import { ACCESS_SELECTION, COMMENT_SELECTION, JOB_SELECTION, toAccess, toComment, toJobRecord } from "./records.ts";
+import {
+  ACCESS_SELECTION,
+  COMMENT_SELECTION,
+  JOB_SELECTION,
+  toAccess,
+  toComment,
+  toJobRecord,
+  upstreamWorkerId,
+} from "./records.ts";
 import type { Upstream } from "./upstream.ts";
 
 export class RemoteAgentExtras implements AgentJobExtras {
@@ -47,10 +55,12 @@ export class RemoteAgentExtras implements AgentJobExtras {
     target: { agentId: string | null; agentPoolId: string | null },
     viewer: Viewer,
   ): Promise<JobRecord> {
-    // The upstream checks that the agent or pool is one of its registered workers'.
+    // The upstream checks that the agent or pool is one of its registered workers' (the agent named
+    // as the front shows it, `@<gateway>/<id>`, or as the upstream knows it).
+    const agentId = target.agentId === null ? null : upstreamWorkerId(this.upstream.name, target.agentId);
     const j = await this.mutate<{ raw: unknown }>(
       `mutation($id: ID!, $a: ID, $p: ID) { result: assignJobAgent(jobId: $id, agentId: $a, agentPoolId: $p) { ${JOB_SELECTION} } }`,
-      { id: jobId, a: target.agentId, p: target.agentPoolId },
+      { id: jobId, a: agentId, p: target.agentPoolId },
       viewer,
     );
     return this.job(j.raw, viewer);

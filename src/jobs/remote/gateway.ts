@@ -35,6 +35,7 @@ import {
   toEvent,
   toJobRecord,
   toLogLine,
+  upstreamWorkerId,
 } from "./records.ts";
 import { Upstream, type UpstreamObserver } from "./upstream.ts";
 import { RemoteWorkers } from "./workers.ts";
@@ -72,12 +73,55 @@ type Page = { edges: Edge[]; pageInfo: { hasNextPage: boolean } };
 const newestFirst = (a: JobRecord, b: JobRecord) =>
   b.createdOn.getTime() - a.createdOn.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
-/** The filter as the upstream's JobFilter: every field passed through, the family set by us. */
-function upstreamFilter(filter: JobFilter, reasonerType: ReasonerType): Record<string, unknown> {
+/**
+ * The filter as the upstream's JobFilter: every field passed through, the family set by us, the
+ * assigned agent named as the upstream knows it.
+ */
+function upstreamFilter(filter: JobFilter, reasonerType: ReasonerType, gateway: string): Record<string, unknown> {
   const { reasonerTypes: _types, ...rest } = filter as JobFilter & { reasonerType?: unknown };
   const out: Record<string, unknown> = { reasonerType };
   for (const [k, v] of Object.entries(rest)) if (v !== null && v !== undefined && k !== "reasonerType") out[k] = v;
+  if (typeof out.assignedAgentId === "string") out.assignedAgentId = upstreamWorkerId(gateway, out.assignedAgentId);
   return out;
+}
+
+type Input = Record<string, unknown>;
+const isInput = (v: unknown): v is Input => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** An agent job's input (addAgentJob's, a createJob AGENT payload) with its agent as the upstream knows it. */
+function agentInputUpstream(input: unknown, gateway: string): unknown {
+  if (!isInput(input) || typeof input.assignedAgentId !== "string") return input;
+  return { ...input, assignedAgentId: upstreamWorkerId(gateway, input.assignedAgentId) };
+}
+
+/** A batch's input (runBatchJob's, a createJob BATCH payload) with its agent steps' agents as the upstream knows them. */
+function batchInputUpstream(input: unknown, gateway: string): unknown {
+  if (!isInput(input) || !Array.isArray(input.steps)) return input;
+  const steps = input.steps.map((step: unknown) =>
+    isInput(step) && isInput(step.run) && step.run.reasonerType === "AGENT"
+      ? { ...step, run: { ...step.run, payload: agentInputUpstream(step.run.payload, gateway) } }
+      : step,
+  );
+  return { ...input, steps };
+}
+
+/** A createJob input with the agents it names as the upstream knows them. */
+function createInputUpstream(input: unknown, gateway: string): unknown {
+  if (!isInput(input)) return input;
+  if (input.reasonerType === "AGENT") return { ...input, payload: agentInputUpstream(input.payload, gateway) };
+  if (input.reasonerType === "BATCH") return { ...input, payload: batchInputUpstream(input.payload, gateway) };
+  return input;
+}
+
+/**
+ * A create mutation's input as the upstream is sent it: the agents it names (`@<gateway>/<id>`, as
+ * the front shows them) as the upstream knows them, the rest as it came.
+ */
+function createRequestUpstream(field: string, input: unknown, gateway: string): unknown {
+  if (field === "addAgentJob") return agentInputUpstream(input, gateway);
+  if (field === "runBatchJob") return batchInputUpstream(input, gateway);
+  if (field === "createJob") return createInputUpstream(input, gateway);
+  return input;
 }
 
 export class RemoteJobGateway implements JobGateway {
@@ -163,7 +207,8 @@ export class RemoteJobGateway implements JobGateway {
       mutation.inputType === null
         ? `mutation Rerun($jobId: ID!) { result: rerunJob(jobId: $jobId) { job { ${JOB_SELECTION} } } }`
         : `mutation Create($input: ${mutation.inputType}) { result: ${field}(input: $input) { job { ${JOB_SELECTION} } } }`;
-    const variables = mutation.inputType === null ? { jobId: value } : { input: value };
+    const variables =
+      mutation.inputType === null ? { jobId: value } : { input: createRequestUpstream(field, value, this.name) };
     // Not retried: a create that reached the upstream but lost its answer must not run twice
     // (with an idempotency key, the caller's own retry returns the first job).
     const data = await this.upstream.request<{ result: { job: { raw: unknown } } }>({
@@ -189,7 +234,7 @@ export class RemoteJobGateway implements JobGateway {
     try {
       const data = await this.upstream.request<{ results: Answer[] }>({
         query: `mutation CreateMany($inputs: [CreateJobInput!]!) { results: createJobs(inputs: $inputs) { job { ${JOB_SELECTION} } error { code message } } }`,
-        variables: { inputs: requests },
+        variables: { inputs: requests.map((r) => createInputUpstream(r, this.name)) },
         viewer,
         idempotent: false,
       });
@@ -267,7 +312,7 @@ export class RemoteJobGateway implements JobGateway {
     const declared = [...types.flatMap((_t, i) => [`$f${i}: JobFilter`, `$a${i}: String`]), ...extra.declared];
     const variables: Record<string, unknown> = { first, ...extra.variables };
     types.forEach((t, i) => {
-      variables[`f${i}`] = upstreamFilter(filter, t);
+      variables[`f${i}`] = upstreamFilter(filter, t, this.name);
       variables[`a${i}`] = positions[t] ?? null;
     });
     const data = await this.upstream.request<Record<string, Page>>({
@@ -306,7 +351,7 @@ export class RemoteJobGateway implements JobGateway {
     const types = this.typesOf(filter);
     const data = await this.upstream.request<Record<string, { totalCount: number; totalCountIsEstimate: boolean }>>({
       query: `query Count(${types.map((_t, i) => `$f${i}: JobFilter`).join(", ")}) { ${types.map((_t, i) => `t${i}: jobs(filter: $f${i}, first: 0) { totalCount totalCountIsEstimate }`).join(" ")} }`,
-      variables: Object.fromEntries(types.map((t, i) => [`f${i}`, upstreamFilter(filter, t)])),
+      variables: Object.fromEntries(types.map((t, i) => [`f${i}`, upstreamFilter(filter, t, this.name)])),
       viewer,
       idempotent: true,
     });
@@ -370,7 +415,7 @@ export class RemoteJobGateway implements JobGateway {
       this.live.subscribe<{ raw: unknown }>(
         `subscription($f: JobFilter) { jobsChanged(filter: $f) { ${JOB_SELECTION} } }`,
         "jobsChanged",
-        () => ({ f: upstreamFilter(filter, t) }),
+        () => ({ f: upstreamFilter(filter, t, this.name) }),
         viewer,
       ),
     );
@@ -379,14 +424,14 @@ export class RemoteJobGateway implements JobGateway {
       onGap: (listener) => this.live.onGap(listener),
       open: () =>
         this.readJobs(
-          types.map((t) => ({ ...upstreamFilter(filter, t), onlyActive: true })),
+          types.map((t) => ({ ...upstreamFilter(filter, t, this.name), onlyActive: true })),
           viewer,
         ),
       since: async (followed, since) => {
         const created = await this.readJobs(
           [
-            ...types.map((t) => upstreamFilter(filter, t)),
-            ...followed.map((f) => ({ ...upstreamFilter(filter, f.reasonerType), jobId: f.jobId })),
+            ...types.map((t) => upstreamFilter(filter, t, this.name)),
+            ...followed.map((f) => ({ ...upstreamFilter(filter, f.reasonerType, this.name), jobId: f.jobId })),
           ],
           viewer,
         );

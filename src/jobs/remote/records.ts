@@ -42,8 +42,17 @@ export const workerIdAt = (gateway: string, id: unknown): string | null =>
   id == null ? null : relayedHandle(gateway, String(id));
 
 /**
- * The upstream's record, in the front's terms: the front's tenant, Date objects, and the worker that
- * holds or ran it named `@<gateway>/<id>`, as the front names that upstream's workers.
+ * A worker id given to the front, as that upstream knows it: `@<gateway>/<id>` of this gateway is
+ * `<id>`; anything else goes on as given, for the upstream to judge (it knows no other gateway's).
+ */
+export function upstreamWorkerId(gateway: string, id: string): string {
+  const parsed = parseRelayedHandle(id);
+  return parsed?.gateway === gateway ? parsed.upstream : id;
+}
+
+/**
+ * The upstream's record, in the front's terms: the front's tenant, Date objects, and the workers that
+ * hold, ran or are assigned it named `@<gateway>/<id>`, as the front names that upstream's workers.
  */
 export function toJobRecord(raw: unknown, viewer: Viewer, gateway: string): JobRecord | null {
   if (!raw || typeof raw !== "object") return null;
@@ -54,7 +63,11 @@ export function toJobRecord(raw: unknown, viewer: Viewer, gateway: string): JobR
   job.workerId = workerIdAt(gateway, job.workerId);
   if (job.agent && typeof job.agent === "object") {
     const agent = job.agent as Json;
-    job.agent = { ...agent, agentId: workerIdAt(gateway, agent.agentId) };
+    job.agent = {
+      ...agent,
+      agentId: workerIdAt(gateway, agent.agentId),
+      assignedAgentId: workerIdAt(gateway, agent.assignedAgentId),
+    };
   }
   return job as unknown as JobRecord;
 }

@@ -1,0 +1,147 @@
+// Agents of an upstream, through a front: the front names them `@<gateway>/<id>` wherever it shows
+// one (registerWorker's answer, a job's assigned agent and the agent that holds it, a lease's job)
+// and takes that name wherever an input names one (an agent job's assignment, assignJobAgent, the
+// jobs filter), passing the upstream its own id. The upstream is a real server on each backend, the
+// front one on PGlite.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { backends } from "../helpers/backends.ts";
+import { createKey } from "../helpers/fixtures.ts";
+import { type GraphQLClient, startTestServer, type TestServer } from "../helpers/server.ts";
+
+const GATEWAY_KEY = "jobs_test-gateway-key-relayed-agents-01";
+
+const AGENT_FIELDS = `jobId state ... on AgentJob { assignedAgentId agentId details }`;
+interface AgentView {
+  jobId: string;
+  state: string;
+  assignedAgentId: string | null;
+  agentId: string | null;
+  details: { assignedAgentId: string | null; agentId: string | null };
+}
+
+describe.each(backends)("an upstream's agents through a front, upstream on $name", (backend) => {
+  let upstream: TestServer;
+  let front: TestServer;
+  let alice: GraphQLClient;
+  /** "mesher" at the front: a WORKER there and at the upstream, which applies its own role for it. */
+  let mesher: GraphQLClient;
+  let mesherThere: GraphQLClient;
+  /** The agent as the front names it, and as the upstream knows it. */
+  let agentId: string;
+  let bareAgentId: string;
+
+  beforeAll(async () => {
+    upstream = await startTestServer(backend, { JOBS_GATEWAY_API_KEY: GATEWAY_KEY });
+    front = await startTestServer(backends[0]!, {
+      JOBS_GATEWAYS: JSON.stringify([
+        { name: "up", url: `${upstream.url}/graphql`, apiKey: GATEWAY_KEY, reasonerTypes: ["AGENT"] },
+      ]),
+    });
+    alice = front.client(await createKey(front.admin, "alice", "MEMBER"));
+    mesher = front.client(await createKey(front.admin, "mesher", "WORKER"));
+    mesherThere = upstream.client(await createKey(upstream.admin, "mesher", "WORKER"));
+    agentId = (
+      await mesher.request<{ registerWorker: { id: string } }>(
+        `mutation { registerWorker(input: { name: "mesher-1", reasonerTypes: [AGENT] }) { id } }`,
+      )
+    ).registerWorker.id;
+    expect(agentId).toMatch(/^@up\//);
+    bareAgentId = agentId.slice("@up/".length);
+  }, 120_000);
+
+  afterAll(async () => {
+    await front?.stop();
+    await upstream?.stop();
+  });
+
+  /** The job as the upstream holds it (its admin's read): the agent it is assigned, by the upstream's own id. */
+  const atUpstream = async (jobId: string) =>
+    (
+      await upstream.admin.request<{ job: AgentView }>(
+        `query($id: ID!) { job(reasonerType: AGENT, jobId: $id) { ${AGENT_FIELDS} } }`,
+        { id: jobId },
+      )
+    ).job;
+
+  it("takes an agent named @<gateway>/<id> in every input that assigns one, and shows it so", async () => {
+    const added = (
+      await alice.request<{ addAgentJob: { job: AgentView } }>(
+        `mutation($a: ID) { addAgentJob(input: { functionName: "mesh", assignedAgentId: $a }) { job { ${AGENT_FIELDS} } } }`,
+        { a: agentId },
+      )
+    ).addAgentJob.job;
+    const created = (
+      await alice.request<{ createJob: { job: AgentView } }>(
+        `mutation($p: JSON!) { createJob(input: { reasonerType: AGENT, reasonerName: "agents", payload: $p }) { job { ${AGENT_FIELDS} } } }`,
+        { p: { functionName: "mesh", assignedAgentId: agentId } },
+      )
+    ).createJob.job;
+    const [many] = (
+      await alice.request<{ createJobs: { job: AgentView | null; error: unknown }[] }>(
+        `mutation($p: JSON!) { createJobs(inputs: [{ reasonerType: AGENT, reasonerName: "agents", payload: $p }]) { job { ${AGENT_FIELDS} } error { code message field } } }`,
+        { p: { functionName: "mesh", assignedAgentId: agentId } },
+      )
+    ).createJobs;
+    expect(many!.error).toBeNull();
+    const unassigned = (
+      await alice.request<{ addAgentJob: { job: AgentView } }>(
+        `mutation { addAgentJob(input: { functionName: "mesh" }) { job { ${AGENT_FIELDS} } } }`,
+      )
+    ).addAgentJob.job;
+    expect(unassigned.assignedAgentId).toBeNull();
+    const reassigned = (
+      await alice.request<{ assignJobAgent: AgentView }>(
+        `mutation($id: ID!, $a: ID) { assignJobAgent(jobId: $id, agentId: $a) { ${AGENT_FIELDS} } }`,
+        { id: unassigned.jobId, a: agentId },
+      )
+    ).assignJobAgent;
+
+    const assigned = [added, created, many!.job!, reassigned];
+    for (const job of assigned) {
+      expect(job.assignedAgentId).toBe(agentId);
+      expect(job.details.assignedAgentId).toBe(agentId);
+      // The upstream was sent its own id.
+      expect((await atUpstream(job.jobId)).assignedAgentId).toBe(bareAgentId);
+    }
+    // The filter takes the front's name too (whether the front reads the page or forwards it).
+    for (const fields of [`jobId`, `jobId ... on AgentJob { assignedAgentId }`]) {
+      const listed = await alice.request<{ jobs: { edges: { node: { jobId: string } }[] } }>(
+        `query($a: ID) { jobs(filter: { reasonerType: AGENT, assignedAgentId: $a }, first: 50) { edges { node { ${fields} } } } }`,
+        { a: agentId },
+      );
+      expect(listed.jobs.edges.map((e) => e.node.jobId).sort()).toEqual(assigned.map((j) => j.jobId).sort());
+    }
+    // An agent the upstream does not know is its refusal, as the front relays it.
+    const unknown = await alice.raw(
+      `mutation($a: ID) { addAgentJob(input: { functionName: "mesh", assignedAgentId: $a }) { job { jobId } } }`,
+      { a: "@up/00000000-0000-4000-8000-000000000000" },
+    );
+    expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.assignedAgentId" });
+
+    // The agent claims them through the front: the lease's job names it as the front does.
+    const leases = await mesher.request<{
+      claimJobs: { token: string; job: AgentView & { raw: { workerId: string | null } } }[];
+    }>(`mutation($w: ID!) { claimJobs(workerId: $w, limit: 10) { token job { ${AGENT_FIELDS} raw } } }`, {
+      w: agentId,
+    });
+    expect(leases.claimJobs.length).toBeGreaterThanOrEqual(assigned.length);
+    for (const lease of leases.claimJobs) {
+      expect(lease.token).toMatch(/^@up\//);
+      expect(lease.job.agentId).toBe(agentId);
+      expect(lease.job.raw.workerId).toBe(agentId);
+      if (assigned.some((j) => j.jobId === lease.job.jobId)) expect(lease.job.assignedAgentId).toBe(agentId);
+    }
+    // Read back through the front, the same.
+    const read = (
+      await alice.request<{ job: AgentView }>(
+        `query($id: ID!) { job(reasonerType: AGENT, jobId: $id) { ${AGENT_FIELDS} } }`,
+        { id: added.jobId },
+      )
+    ).job;
+    expect(read).toMatchObject({ assignedAgentId: agentId, agentId });
+    expect((await atUpstream(added.jobId)).agentId).toBe(bareAgentId);
+    // Handed back so the next test starts with nothing held.
+    for (const lease of leases.claimJobs)
+      await mesher.request(`mutation($t: String!) { releaseJob(leaseToken: $t) { jobId } }`, { t: lease.token });
+  }, 60_000);
+});
