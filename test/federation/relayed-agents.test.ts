@@ -140,8 +140,64 @@ describe.each(backends)("an upstream's agents through a front, upstream on $name
     ).job;
     expect(read).toMatchObject({ assignedAgentId: agentId, agentId });
     expect((await atUpstream(added.jobId)).agentId).toBe(bareAgentId);
-    // Handed back so the next test starts with nothing held.
+    // Done, so the next test's claim finds only its own job.
     for (const lease of leases.claimJobs)
-      await mesher.request(`mutation($t: String!) { releaseJob(leaseToken: $t) { jobId } }`, { t: lease.token });
+      await mesher.request(`mutation($t: String!) { completeJob(leaseToken: $t, result: {}) { jobId } }`, {
+        t: lease.token,
+      });
+  }, 60_000);
+
+  it("releaseJob through the front hands a relayed lease back upstream: waiting again, the attempt not counted, the history saying why", async () => {
+    const RELEASE = `mutation($t: String!, $r: String) { releaseJob(leaseToken: $t, reason: $r) { jobId state error { code } } }`;
+    const CLAIM = `mutation($w: ID!) { claimJob(workerId: $w) { ... on Lease { token job { jobId } } } }`;
+    // Waiting, as an agent job waits (its state when added).
+    const { jobId, state: waiting } = (
+      await alice.request<{ addAgentJob: { job: AgentView } }>(
+        `mutation { addAgentJob(input: { functionName: "mesh", displayName: "handed back" }) { job { ${AGENT_FIELDS} } } }`,
+      )
+    ).addAgentJob.job;
+    const claimed = await mesher.request<{ claimJob: { token: string; job: { jobId: string } } }>(CLAIM, {
+      w: agentId,
+    });
+    expect(claimed.claimJob.job.jobId).toBe(jobId);
+    const token = claimed.claimJob.token;
+    expect(token).toMatch(/^@up\//);
+
+    const back = await mesher.request<{ releaseJob: unknown }>(RELEASE, { t: token, r: "rolling restart" });
+    expect(back.releaseJob).toEqual({ jobId, state: waiting, error: null });
+    // Upstream: waiting again, unheld, the attempt not counted, the history saying why.
+    const HANDED_BACK = "handed back unfinished (WORKER_STOPPED: rolling restart); waiting again";
+    const there = await upstream.admin.request<{
+      job: {
+        state: string;
+        raw: { attempts: number; workerId: string | null };
+        statusHistory: { message: string | null }[];
+      };
+    }>(`query($id: ID!) { job(reasonerType: AGENT, jobId: $id) { state raw statusHistory { message } } }`, {
+      id: jobId,
+    });
+    expect(there.job.state).toBe(waiting);
+    expect(there.job.raw).toMatchObject({ attempts: 0, workerId: null });
+    expect(there.job.statusHistory.at(-1)!.message).toBe(HANDED_BACK);
+    const seen = await alice.request<{ job: { statusHistory: { message: string | null; agentId: string | null }[] } }>(
+      `query($id: ID!) { job(reasonerType: AGENT, jobId: $id) { statusHistory { message agentId } } }`,
+      { id: jobId },
+    );
+    expect(seen.job.statusHistory.at(-1)!.message).toBe(HANDED_BACK);
+
+    // A token that is no lease (the released one, a forged one) is refused as the upstream refuses it directly.
+    const codeOf = (r: { errors?: { extensions?: Record<string, unknown> }[] }) => r.errors?.[0]?.extensions?.code;
+    const forged = `${jobId}.${"A".repeat(43)}`;
+    for (const bare of [token.slice("@up/".length), forged]) {
+      const direct = codeOf(await mesherThere.raw(RELEASE, { t: bare }));
+      expect(direct).toBe("LEASE_LOST");
+      expect(codeOf(await mesher.raw(RELEASE, { t: `@up/${bare}` }))).toBe(direct);
+    }
+    // Claimable again at once, through the front.
+    const again = await mesher.request<{ claimJob: { token: string; job: { jobId: string } } }>(CLAIM, {
+      w: agentId,
+    });
+    expect(again.claimJob.job.jobId).toBe(jobId);
+    await mesher.request(RELEASE, { t: again.claimJob.token });
   }, 60_000);
 });
