@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import { canonicalJson } from "@jobs-api/client/evidence";
 import type { GraphQLError } from "graphql";
-import { isJobsError, jobsError } from "../errors.ts";
+import { type ErrorCode, isJobsError, jobsError } from "../errors.ts";
 import type { JobChangeHub } from "./changes.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import type { ArtifactRecord, JobCount, JobGateway, ListPrefetch, Prefetched } from "./gateway.ts";
@@ -119,6 +119,22 @@ function withoutNullFields(value: unknown, depth: number): unknown {
   return kept;
 }
 
+/**
+ * A gateway's refusal of an item of its share of a createJobs call, naming inputs as the call does:
+ * the gateway numbers the inputs it was given (`inputs.<k>.…`, in the field and the message), which
+ * are the call's `inputs.<share[k].index>` (other items went to other gateways, or were refused here).
+ */
+function numberedAsCalled(error: GraphQLError, share: readonly { index: number }[]): GraphQLError {
+  const { field, code, http: _http, ...rest } = error.extensions as Record<string, unknown>;
+  if (typeof field !== "string") return error;
+  const renumber = (s: string) =>
+    s.replace(/\binputs\.(\d+)\b/g, (named, k: string) => {
+      const item = share[Number(k)];
+      return item ? `inputs.${item.index}` : named;
+    });
+  return jobsError(code as ErrorCode, renumber(error.message), { ...rest, field: renumber(field) });
+}
+
 const newestFirst = (a: JobRecord, b: JobRecord) =>
   b.createdOn.getTime() - a.createdOn.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
@@ -200,7 +216,10 @@ export class JobService {
                   .catch((error: unknown) => (isJobsError(error) ? error : Promise.reject(error))),
               ),
             );
-        for (const [k, item] of items.entries()) answers[item.index] = created[k]!;
+        for (const [k, item] of items.entries()) {
+          const answer = created[k]!;
+          answers[item.index] = isJobsError(answer) ? numberedAsCalled(answer, items) : answer;
+        }
       }),
     );
     return answers;

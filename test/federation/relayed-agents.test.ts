@@ -200,4 +200,42 @@ describe.each(backends)("an upstream's agents through a front, upstream on $name
     expect(again.claimJob.job.jobId).toBe(jobId);
     await mesher.request(RELEASE, { t: again.claimJob.token });
   }, 60_000);
+
+  it("relays createJobs item refusals as the upstream says them, naming the caller's inputs", async () => {
+    const aliceThere = upstream.client(await createKey(upstream.admin, "alice", "MEMBER"));
+    const logic = { reasonerType: "LOGIC", reasonerName: "engine-a", payload: { query: "def output = 1" } };
+    const agent = (payload: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+      reasonerType: "AGENT",
+      reasonerName: "agents",
+      payload: { functionName: "mesh", ...payload },
+      ...extra,
+    });
+    // The key is taken (as alice, through the front): the same key with another request is a CONFLICT.
+    await alice.request(`mutation($i: CreateJobInput!) { createJob(input: $i) { job { jobId } } }`, {
+      i: agent({ displayName: "first" }, { idempotencyKey: "relayed-conflict" }),
+    });
+    const inputs = [
+      logic,
+      // Refused by whoever reads it first (the front, here): no function.
+      { reasonerType: "AGENT", reasonerName: "agents", payload: {} },
+      agent({ assignedAgentId: "00000000-0000-4000-8000-000000000000" }),
+      logic,
+      agent({ assignedAgentPoolId: "no-such-pool" }),
+      agent({ displayName: "second" }, { idempotencyKey: "relayed-conflict" }),
+    ];
+    type Item = {
+      job: { jobId: string } | null;
+      error: { code: string; message: string; field: string | null } | null;
+    };
+    const CREATE_MANY = `mutation($i: [CreateJobInput!]!) { createJobs(inputs: $i) { job { jobId } error { code message field } } }`;
+    const viaFront = (await alice.request<{ createJobs: Item[] }>(CREATE_MANY, { i: inputs })).createJobs;
+    const direct = (await aliceThere.request<{ createJobs: Item[] }>(CREATE_MANY, { i: inputs })).createJobs;
+    expect(viaFront.map((r) => r.error === null)).toEqual([true, false, false, true, false, false]);
+    expect(viaFront.map((r) => r.error)).toEqual(direct.map((r) => r.error));
+    // Named by their place in the call, wherever they were judged.
+    expect(viaFront[2]!.error).toMatchObject({ code: "BAD_USER_INPUT", field: expect.stringMatching(/^inputs\.2\./) });
+    expect(viaFront[2]!.error!.message).toMatch(/^inputs\.2\./);
+    expect(viaFront[4]!.error).toMatchObject({ code: "BAD_USER_INPUT", field: expect.stringMatching(/^inputs\.4\./) });
+    expect(viaFront[5]!.error!.code).toBe("CONFLICT");
+  }, 60_000);
 });

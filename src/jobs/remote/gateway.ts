@@ -230,10 +230,13 @@ export class RemoteJobGateway implements JobGateway {
     viewer: Viewer,
     requests: readonly CreateJobRequest[],
   ): Promise<(JobRecord | GraphQLError)[]> {
-    type Answer = { job: { raw: unknown } | null; error: { code: string; message: string } | null };
+    type Answer = {
+      job: { raw: unknown } | null;
+      error: { code: string; message: string; field: string | null } | null;
+    };
     try {
       const data = await this.upstream.request<{ results: Answer[] }>({
-        query: `mutation CreateMany($inputs: [CreateJobInput!]!) { results: createJobs(inputs: $inputs) { job { ${JOB_SELECTION} } error { code message } } }`,
+        query: `mutation CreateMany($inputs: [CreateJobInput!]!) { results: createJobs(inputs: $inputs) { job { ${JOB_SELECTION} } error { code message field } } }`,
         variables: { inputs: requests.map((r) => createInputUpstream(r, this.name)) },
         viewer,
         idempotent: false,
@@ -241,9 +244,13 @@ export class RemoteJobGateway implements JobGateway {
       return data.results.map((answer) =>
         answer.job
           ? this.record(answer.job.raw, viewer)
-          : this.upstream.upstreamError({
+          : // The upstream's refusal as it said it; the field names this call's inputs, as the front's own do.
+            this.upstream.upstreamError({
               message: answer.error?.message ?? "the upstream created no job",
-              extensions: { code: answer.error?.code },
+              extensions: {
+                code: answer.error?.code,
+                ...(answer.error?.field != null ? { field: answer.error.field } : {}),
+              },
             }),
       );
     } catch (error) {
