@@ -7,11 +7,15 @@
 // step's existing child instead of making another; child creation carries an idempotency key
 // derived from the batch and step, so even a crash between creating the child and recording it
 // cannot make a second one. Canceling the batch cancels its running child.
+// A step of a family served upstream (a remote gateway) has its child there: created, waited for and
+// canceled through the JobService as the batch's creator. A cancel that cannot reach the upstream
+// leaves its step open, so the ended-batch pass (ended-batches.ts) cancels the child once it can.
+import { setTimeout as delay } from "node:timers/promises";
 import type { Database } from "../db/database.ts";
 import { defaultReasonerName } from "../families/queues.ts";
 import { isJobsError } from "../errors.ts";
 import type { JobChangeHub } from "../jobs/changes.ts";
-import type { JobState, ReasonerType, Viewer } from "../jobs/model.ts";
+import type { JobKey, JobRecord, JobState, ReasonerType, Viewer } from "../jobs/model.ts";
 import type { CreateJobRequest } from "../jobs/new-job.ts";
 import type { JobService } from "../jobs/service.ts";
 import { isTerminal } from "../jobs/states.ts";
@@ -26,6 +30,9 @@ import { updateBatchStep, type StepUpdate } from "./sql/updateBatchStep.ts";
 
 /** How often a wait for a child re-reads it even without a notification (a lost one costs at most this). */
 const CHILD_RECHECK_MS = 30_000;
+/** How long one wait for an upstream child lasts upstream (waitForJob), and the pause after a failed one. */
+const UPSTREAM_WAIT_S = 30;
+const UPSTREAM_RETRY_MS = 1_000;
 
 export interface BatchDeps {
   db: Database;
@@ -63,7 +70,7 @@ class BatchRun {
   private readonly leaseHash: string;
   private creator: Viewer | undefined;
   /** The step whose child is running now, to cancel it with the batch. */
-  private current: { childJobId: string; reasonerType: ReasonerType } | null = null;
+  private current: { position: number; childJobId: string; reasonerType: ReasonerType } | null = null;
 
   constructor(
     private readonly deps: BatchDeps,
@@ -133,13 +140,15 @@ class BatchRun {
   private async runStep(step: StepRow, earlier: ReadonlyMap<string, StepOutput>): Promise<StepResult> {
     const { ctx } = this;
     const base = { name: step.name, jobId: step.childJobId };
+    const childOf = (jobId: string): JobKey => ({ reasonerType: step.run.reasonerType, jobId });
     if (isTerminal(step.state)) {
       // Finished before a restart: its outcome stands.
-      const child = step.childJobId ? await this.childEnd(step.childJobId) : null;
+      const child = step.childJobId ? await this.childEnd(childOf(step.childJobId)) : null;
       return {
         ...base,
         state: step.state,
-        artifactIds: step.childJobId && step.state === "SUCCEEDED" ? await this.outputsOf(step.childJobId) : [],
+        artifactIds:
+          step.childJobId && step.state === "SUCCEEDED" ? await this.outputsOf(childOf(step.childJobId)) : [],
         error: child ? errorOf(child) : null,
       };
     }
@@ -157,10 +166,10 @@ class BatchRun {
       await this.record(step, { state: "RUNNING", childJobId, started: true });
       await ctx.log(`step ${step.name}: started ${step.run.reasonerType} job ${childJobId}`, { step: step.name });
     }
-    this.current = { childJobId, reasonerType: step.run.reasonerType };
-    const end = await this.waitFor(childJobId);
+    this.current = { position: step.position, childJobId, reasonerType: step.run.reasonerType };
+    const end = await this.waitFor(childOf(childJobId));
     this.current = null;
-    const artifactIds = end.state === "SUCCEEDED" ? await this.outputsOf(childJobId) : [];
+    const artifactIds = end.state === "SUCCEEDED" ? await this.outputsOf(childOf(childJobId)) : [];
     await this.record(step, { state: end.state, childJobId, started: true, finished: true });
     const error = errorOf(end);
     await ctx.log(`step ${step.name} ${end.state}${error ? `: ${error}` : ""}`, {
@@ -207,23 +216,50 @@ class BatchRun {
     }
   }
 
+  /** Whether jobs of this family are this server's own (in its database) rather than an upstream's. */
+  private isLocal(reasonerType: ReasonerType): boolean {
+    return this.deps.jobs.gatewayFor(reasonerType).kind === "local";
+  }
+
   /** Resolves when the child is terminal; woken by its notifications, re-reading it now and then anyway. */
-  private async waitFor(childJobId: string): Promise<ChildEnd> {
+  private async waitFor(child: JobKey): Promise<ChildEnd> {
+    if (!this.isLocal(child.reasonerType)) return this.waitUpstream(child);
     const check = async () => {
-      const end = await this.childEnd(childJobId);
+      const end = await this.localEnd(child.jobId);
       return end && isTerminal(end.state) ? end : undefined;
     };
     for (;;) {
       this.ctx.signal.throwIfAborted();
       try {
-        return await this.deps.changes.waitUntil(childJobId, CHILD_RECHECK_MS, check, this.ctx.signal);
+        return await this.deps.changes.waitUntil(child.jobId, CHILD_RECHECK_MS, check, this.ctx.signal);
       } catch (err) {
         if (!isJobsError(err, "JOB_TIMEOUT")) throw err;
       }
     }
   }
 
-  private async childEnd(jobId: string): Promise<ChildEnd | null> {
+  /** An upstream child: waited for there (waitForJob), again after a timeout or while it cannot be reached. */
+  private async waitUpstream(child: JobKey): Promise<ChildEnd> {
+    const { signal } = this.ctx;
+    for (;;) {
+      signal.throwIfAborted();
+      try {
+        const job = await untilAborted(this.deps.jobs.waitForTerminal(child, UPSTREAM_WAIT_S, this.creator!), signal);
+        if (isTerminal(job.state)) return endOf(job);
+      } catch (err) {
+        if (isJobsError(err, "UPSTREAM_UNAVAILABLE")) await delay(UPSTREAM_RETRY_MS, undefined, { signal });
+        else if (!isJobsError(err, "JOB_TIMEOUT")) throw err;
+      }
+    }
+  }
+
+  private async childEnd(child: JobKey): Promise<ChildEnd | null> {
+    if (this.isLocal(child.reasonerType)) return this.localEnd(child.jobId);
+    const job = await this.deps.jobs.get(child, this.creator!);
+    return job && endOf(job);
+  }
+
+  private async localEnd(jobId: string): Promise<ChildEnd | null> {
     const rows = await this.deps.db.query<ChildEnd>(
       `select "state", "reasonerType", "errorCode", "errorMessage" from "jobs" where "id" = $1::uuid`,
       [jobId],
@@ -231,7 +267,13 @@ class BatchRun {
     return rows[0] ?? null;
   }
 
-  private async outputsOf(jobId: string): Promise<string[]> {
+  private async outputsOf(child: JobKey): Promise<string[]> {
+    const gateway = this.deps.jobs.gatewayFor(child.reasonerType);
+    if (gateway.kind !== "local" && gateway.expansionsFor) {
+      const [artifacts] = await gateway.expansionsFor(this.creator!, () => child.reasonerType).artifacts([child.jobId]);
+      return (artifacts ?? []).map((a) => a.id);
+    }
+    const jobId = child.jobId;
     const rows = await this.deps.db.query<{ id: string }>(
       `select "id" from "artifacts" where "jobId" = $1::uuid and "purpose" = 'output' order by "createdOn", "id"`,
       [jobId],
@@ -271,27 +313,34 @@ class BatchRun {
     // What the child records: why it is canceled, not that the batch's creator canceled it.
     let why = `batch ${this.batchId} was canceled`;
     if (reason === "lease-lost") {
-      const batch = await this.childEnd(this.batchId);
+      const batch = await this.localEnd(this.batchId);
       if (!batch || !isTerminal(batch.state)) return; // another executor holds it now
       endedElsewhere = true;
       why = whyBatchEnded(this.batchId, batch);
     }
     const running = this.current;
+    // The running child's upstream could not be reached: its step stays open, so the ended-batch
+    // pass finds it once the batch has ended and cancels the child when the upstream answers.
+    let unreached = false;
     if (running) {
       await this.deps.jobs
         .cancel({ reasonerType: running.reasonerType, jobId: running.childJobId }, false, this.creator!, why)
-        .catch((e: unknown) =>
-          this.ctx
-            .log(`could not cancel job ${running.childJobId}: ${String(e)}`, { level: "warn" })
-            .catch(() => undefined),
-        );
+        .catch((e: unknown) => {
+          unreached = isJobsError(e, "UPSTREAM_UNAVAILABLE");
+          return this.ctx
+            .log(
+              `could not cancel job ${running.childJobId}: ${String(e)}${unreached ? " (tried again until its upstream answers)" : ""}`,
+              { level: "warn" },
+            )
+            .catch(() => undefined);
+        });
     }
     if (reason === "cancel") {
-      const open = steps.filter((s) => !isTerminal(s.state));
+      const open = steps.filter((s) => !isTerminal(s.state) && !(unreached && s.position === running?.position));
       await this.skipRest(open, "the batch was canceled").catch(() => undefined);
     }
     // Timed out, say: the lease is gone, so the open steps are closed without it.
-    if (endedElsewhere) await closeStepsOfEndedBatch(this.deps.db, this.batchId);
+    if (endedElsewhere && !unreached) await closeStepsOfEndedBatch(this.deps.db, this.batchId);
   }
 }
 
@@ -301,6 +350,23 @@ export function whyBatchEnded(batchId: string, end: Pick<ChildEnd, "state" | "er
   if (end.state === "CANCELED") return `batch ${batchId} was canceled`;
   const code = end.errorCode && end.errorCode !== end.state ? ` (${end.errorCode})` : "";
   return `batch ${batchId} ended ${end.state}${code}`;
+}
+
+const endOf = (job: JobRecord): ChildEnd => ({
+  state: job.state,
+  reasonerType: job.reasonerType,
+  errorCode: job.errorCode,
+  errorMessage: job.errorMessage,
+});
+
+/** `promise`, or the signal's reason once it aborts (the promise then settles unheard). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
 
 function errorOf(end: ChildEnd): string | null {

@@ -13,7 +13,7 @@ import { runEvery } from "../background/every.ts";
 import { batchExecutor } from "./batch.ts";
 import { type GenerationEngine, inlineEngine } from "./cpu/engine.ts";
 import { ThreadEngine } from "./cpu/thread-engine.ts";
-import { closeEndedBatches } from "./ended-batches.ts";
+import { endedBatchCloser } from "./ended-batches.ts";
 import type { EvidenceService } from "./evidence.ts";
 import { generationExecutor } from "./generation.ts";
 import { InProcessPort } from "./ports/in-process.ts";
@@ -90,9 +90,10 @@ export function startExecution(services: ExecutionDeps): Execution {
 
   // In every process, executors or not: a batch handed back by a process that is gone has no
   // executor to close it if it ends while it waits.
+  const closeEndedBatches = endedBatchCloser(services);
   const stopClosingEndedBatches = runEvery(
     config.sweepIntervalMs,
-    async (signal) => void (await closeEndedBatches(services, signal)),
+    async (signal) => void (await closeEndedBatches(signal)),
     (err) => logger.warn({ err }, "closing ended batches failed; retrying next interval"),
   );
 

@@ -16,14 +16,19 @@ export interface EndedBatch {
   children: { jobId: string; reasonerType: ReasonerType }[];
 }
 
-export async function findEndedBatches(sql: Sql, limit: number): Promise<EndedBatch[]> {
+/**
+ * In id order, after `after` (null: from the first): a batch whose child's upstream cannot be reached
+ * stays open and is found again, so passes go round rather than read the same first ones each time.
+ */
+export async function findEndedBatches(sql: Sql, limit: number, after: string | null = null): Promise<EndedBatch[]> {
   return sql.query<EndedBatch>(
     `select b."id", b."tenantId", b."createdBy", b."state", b."errorCode",
             coalesce(json_agg(json_build_object('jobId', s."childJobId", 'reasonerType', s."run"->>'reasonerType'))
                        filter (where s."childJobId" is not null), '[]') as "children"
        from "batch_steps" s join "jobs" b on b."id" = s."jobId"
       where s."state" not in ${TERMINAL_SQL} and b."state" in ${TERMINAL_SQL}
-      group by b."id" limit $1`,
-    [limit],
+        and ($2::uuid is null or b."id" > $2::uuid)
+      group by b."id" order by b."id" limit $1`,
+    [limit, after],
   );
 }

@@ -193,7 +193,10 @@ export class RemoteJobGateway implements JobGateway {
   }
 
   async create(job: NewJob, viewer: Viewer, request?: unknown): Promise<JobRecord> {
-    const [field, value] = Object.entries((request ?? {}) as Record<string, unknown>)[0] ?? [];
+    const [given, value] = Object.entries((request ?? {}) as Record<string, unknown>)[0] ?? [];
+    // A batch step's child is made upstream as createJob makes it: its idempotency key (the batch's
+    // and the step's) makes a resumed batch find the child it made before.
+    const field = given === "batchStep" ? "createJob" : given;
     const mutation =
       field === undefined ? undefined : field === "rerunJob" ? { inputType: null } : CREATE_MUTATIONS[field];
     if (!field || !mutation) {
