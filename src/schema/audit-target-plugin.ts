@@ -3,6 +3,8 @@
 // A mutation field declares `auditTarget: (result) => ...`; its resolver's value is read by that, and
 // what it names kept on the operation's context by response key, where mutationAuditEntries
 // (security/audit.ts) finds it. The response never waits for the audit: this only reads the value.
+// A resolver that makes something and may still fail after (createJobReady: made, then waited for)
+// notes it at once with noteAuditTarget, so the failed call's row names what it made too.
 import SchemaBuilder, {
   BasePlugin,
   type FieldNullability,
@@ -12,7 +14,7 @@ import SchemaBuilder, {
   type ShapeFromTypeParam,
   type TypeParam,
 } from "@pothos/core";
-import type { GraphQLFieldResolver } from "graphql";
+import type { GraphQLFieldResolver, GraphQLResolveInfo } from "graphql";
 import type { ResultTarget } from "../security/audit.ts";
 import type { Context } from "./context.ts";
 
@@ -34,6 +36,13 @@ declare global {
   }
 }
 
+/** Keeps `target` as what this field's audit row names (the operation's context, by response key). */
+export function noteAuditTarget(ctx: Context, info: GraphQLResolveInfo, target: ResultTarget): void {
+  // Created here, on the operation's own context (a batch's operations each run on a copy).
+  ctx.auditTargets ??= new Map();
+  ctx.auditTargets.set(String(info.path.key), target);
+}
+
 type Resolver<Types extends SchemaTypes> = GraphQLFieldResolver<unknown, Types["Context"], object>;
 
 const isThenable = (v: unknown): v is PromiseLike<unknown> =>
@@ -46,10 +55,7 @@ export class AuditTargetsPlugin<Types extends SchemaTypes> extends BasePlugin<Ty
     if (!targetOf) return resolve;
     return (parent, args, context, info) => {
       const noted = (result: unknown) => {
-        const ctx = context as Context;
-        // Created here, on the operation's own context (a batch's operations each run on a copy).
-        ctx.auditTargets ??= new Map();
-        ctx.auditTargets.set(String(info.path.key), targetOf(result));
+        noteAuditTarget(context as Context, info, targetOf(result));
         return result;
       };
       const value = resolve(parent, args, context, info);

@@ -1,6 +1,7 @@
 // Creating, cancelling and waiting for jobs of any family.
 import { GraphQLError } from "graphql";
 import type { JobRecord } from "../jobs/model.ts";
+import { noteAuditTarget } from "./audit-target-plugin.ts";
 import { builder } from "./builder.ts";
 import { ReasonerTypeEnum } from "./enums.ts";
 import { JobErrorRef, JobRef, OperationRef } from "./job.ts";
@@ -87,12 +88,14 @@ builder.mutationFields((t) => ({
       timeoutS: t.arg.float({ required: false, defaultValue: 900 }),
     },
     auditTarget: (job) => job.id,
-    resolve: async (_root, { input, timeoutS }, ctx) => {
+    resolve: async (_root, { input, timeoutS }, ctx, info) => {
       const job = await ctx.services.jobs.create(
         ctx.services.jobs.read({ ...input, payload: input.payload }),
         { createJob: input },
         ctx.viewer,
       );
+      // The job exists whatever the wait ends with (JOB_TIMEOUT, say): the audit row names it.
+      noteAuditTarget(ctx, info, job.id);
       return ctx.services.jobs.waitForTerminal(
         { reasonerType: job.reasonerType, jobId: job.id },
         timeoutS ?? 900,

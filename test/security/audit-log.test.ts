@@ -332,6 +332,26 @@ describe.each(backends)("audit log on $name", (backend) => {
     expect(first?.target).toBe(tn.tenantId);
   });
 
+  it("names the job a createJobReady made when its wait times out, as when it succeeds", async () => {
+    const tn = await newTenant(t);
+    // No worker takes PREDICTIVE jobs here: the job waits in its queue and the wait ends first.
+    const timedOut = await tn.member.raw<{ createJobReady: { jobId: string } | null }>(
+      `mutation($i: CreateJobInput!) { createJobReady(input: $i, timeoutS: 0) { jobId } }`,
+      { i: createJobInput("PREDICTIVE", 1, { name: "ready-timeout" }) },
+    );
+    expect(timedOut.errors?.[0]?.extensions?.code).toBe("JOB_TIMEOUT");
+    const [made] = await t.server.services.db.query<{ id: string }>(
+      `select "id"::text as "id" from "jobs" where "tenantId" = $1::uuid and "name" = 'ready-timeout'`,
+      [tn.tenantId],
+    );
+    expect(made).toBeDefined();
+    const rows = await readAll(tn.admin, { operation: "createJobReady" }, 50);
+    expect(rows.map((e) => [e.target, e.outcome])).toEqual([[made!.id, "JOB_TIMEOUT"]]);
+    await tn.member.request(`mutation($j: ID!) { cancelJob(reasonerType: PREDICTIVE, jobId: $j) { state } }`, {
+      j: made!.id,
+    });
+  });
+
   it("names what a result holds also when the answer has errors: another field failed, or another operation of the batch", async () => {
     const tn = await newTenant(t);
     // The cancel's error nulls the whole answer, yet the job was made: its row names it.
