@@ -39,6 +39,10 @@ const RETRY_AFTER_ERROR_MS = 1000;
 /** Refusals that will not change on retry: the tick is recorded as making no job, with the reason. */
 const PERMANENT = ["BAD_USER_INPUT", "FORBIDDEN", "CONFLICT", "NOT_FOUND"] as const;
 
+/** Who a tick's audit row says acted: the scheduler, for this schedule, as its creator. */
+const schedulerActor = (scheduleId: string, createdBy: string) =>
+  `scheduler (schedule ${scheduleId}, for ${createdBy})`;
+
 export interface SchedulerOptions {
   /** How late a tick may fire and still count as on time (catch-up SKIP drops later ones). */
   misfireMs: number;
@@ -138,15 +142,17 @@ export class Scheduler {
     const late = s.claimedOn.getTime() - tick.getTime() > this.options.misfireMs;
     const finish = (jobId: string | null, error: string | null) =>
       finishTick(this.db, { id: s.id, tick, nextRunOn, jobId, error });
-    const audit = (outcome: string) =>
+    // A tick that made a job names it, as a create does; one that made none, the schedule. The actor
+    // names the schedule either way, so each row says which schedule acted.
+    const audit = (outcome: string, jobId: string | null = null) =>
       void this.audit.record([
         {
           tenantId: s.tenantId,
-          actor: `scheduler (for ${s.createdBy})`,
+          actor: schedulerActor(s.id, s.createdBy),
           actorId: s.createdBy,
           role: null,
           operation: "scheduleTick",
-          target: s.id,
+          target: jobId ?? s.id,
           outcome,
           requestId: null,
         },
@@ -169,7 +175,7 @@ export class Scheduler {
       const created = await this.jobs.create(job, { schedule: s.id, tick: tick.toISOString(), job: s.job }, viewer);
       await finish(created.id, null);
       this.logger.info({ scheduleId: s.id, tick, jobId: created.id, late }, "schedule fired");
-      audit(AUDIT_OK);
+      audit(AUDIT_OK, created.id);
     } catch (error) {
       const code = isJobsError(error) ? String(error.extensions.code) : null;
       if (!code || !(PERMANENT as readonly string[]).includes(code)) throw error; // retried once the claim lapses

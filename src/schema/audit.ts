@@ -12,7 +12,7 @@ const AuditEntryRef = builder.objectRef<AuditRecord>("AuditEntry").implement({
     actor: t.exposeString("actor", {
       nullable: true,
       description:
-        "Who acted, as recorded: `<user> (key <api key id>)` for a request, `<user> (key <api key id>, tenant <their tenant id>)` for a first-tenant admin's API key change in this tenant, `scheduler (for <user>)` for a schedule's tick.",
+        "Who acted, as recorded: `<user> (key <api key id>)` for a request, `<user> (key <api key id>, tenant <their tenant id>)` for a first-tenant admin's API key change in this tenant, `scheduler (schedule <schedule id>, for <user>)` for a schedule's tick.",
     }),
     actorId: t.exposeString("actorId", {
       nullable: true,
@@ -25,7 +25,7 @@ const AuditEntryRef = builder.objectRef<AuditRecord>("AuditEntry").implement({
     target: t.exposeString("target", {
       nullable: true,
       description:
-        "What it acted on, when anything: the id of what a create made or a claim took (ids joined by commas for a bulk call, `+N more` past 255 characters), the job a lease token stands for (never the token), else the id (or name) the call was given.",
+        "What it acted on, when anything: the id of what a create (or a schedule's tick) made or a claim took (ids joined by commas for a bulk call, `+N more` past 255 characters), the job a lease token stands for (never the token), else the id (or name) the call was given.",
     }),
     outcome: t.exposeString("outcome", { description: "OK, or the error code it ended with." }),
     requestId: t.exposeString("requestId", { nullable: true }),

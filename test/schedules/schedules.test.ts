@@ -324,12 +324,13 @@ describe.each(backends)("schedules on $name", (backend) => {
     // lastJob resolves with the caller's visibility: the admin sees it, the tick was audited.
     expect((await scheduleOf(own.admin, s.id))?.lastJob?.jobId).toBe(fired.lastJob!.jobId);
     await t.server.services.audit.idle();
-    // As the admin reads the audit log: the scheduler acted, for the schedule's creator.
+    // As the admin reads the audit log: the scheduler acted, for the schedule (named) and its creator,
+    // and made the job the row names.
     const log = await own.admin.request<{
       auditLog: { edges: { node: { actor: string; actorId: string; target: string; outcome: string } }[] };
     }>(`{ auditLog(filter: { operation: "scheduleTick" }) { edges { node { actor actorId target outcome } } } }`);
     expect(log.auditLog.edges.map((e) => e.node)).toEqual([
-      { actor: "scheduler (for m1)", actorId: "m1", target: s.id, outcome: "OK" },
+      { actor: `scheduler (schedule ${s.id}, for m1)`, actorId: "m1", target: fired.lastJob!.jobId, outcome: "OK" },
     ]);
   });
 

@@ -45,11 +45,12 @@ describe.runIf(postgres)("schedules across server processes on one PostgreSQL (r
         .split("\n")
         .filter((l) => l.includes('"schedule fired"')),
     );
+  /** A schedule's ticks as audited: each names the schedule in its actor, and the job it made as its target. */
   const tickAudit = async (scheduleId: string) =>
     (
-      await sql.query<{ outcome: string }>(
-        `select "outcome" from "audit_log" where "operation" = 'scheduleTick' and "target" = $1`,
-        [scheduleId],
+      await sql.query<{ outcome: string; target: string }>(
+        `select "outcome", "target" from "audit_log" where "operation" = 'scheduleTick' and "actor" like $1 order by "id"`,
+        [`scheduler (schedule ${scheduleId}, %`],
       )
     ).rows;
   /** The jobs each tick made, from the ticks' idempotency keys (schedule:<id>:<tick>). */
@@ -131,7 +132,10 @@ describe.runIf(postgres)("schedules across server processes on one PostgreSQL (r
       (rows) => rows.length >= 2,
       "the ticks' audit entries",
     );
-    expect((await tickAudit(id)).map((r) => r.outcome)).toEqual(["OK", "OK"]);
+    expect(await tickAudit(id)).toEqual([
+      { outcome: "OK", target: one!.jobId },
+      { outcome: "OK", target: two!.jobId },
+    ]);
     expect(firedLines().filter((l) => l.includes(id))).toHaveLength(2);
     // Every server answers with the same view of it: gone.
     for (const client of [a!, b!, c!])
