@@ -154,7 +154,10 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
     .addOption(typeOption("the job's family").makeOptionMandatory())
     .option("--payload <json|@file>", "the job's payload: JSON, @file.json, or @- for stdin", "{}")
     .option("--name <name>", "a name to find it by")
-    .option("--reasoner <name>", "reasoner, worker pool or queue (not for GENERATION)", "default")
+    .option(
+      "--reasoner <name>",
+      "reasoner, worker pool or queue (not for GENERATION; default: the server's, agents for AGENT, else default)",
+    )
     .option("--timeout-mins <n>", "fail the job after this long", (v) => parseCount(v, "--timeout-mins", 1))
     .option("--idempotency-key <key>", "the same key returns the first job")
     .option("--wait", "wait until the job is finished")
@@ -165,7 +168,7 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
           type: ReasonerType;
           payload: string;
           name?: string;
-          reasoner: string;
+          reasoner?: string;
           timeoutMins?: number;
           idempotencyKey?: string;
           wait?: boolean;
@@ -188,7 +191,8 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
                 })
               : await client.create({
                   reasonerType: opts.type,
-                  reasonerName: opts.reasoner,
+                  // Only when given: the server picks the family's queue (agents for AGENT jobs).
+                  ...(opts.reasoner ? { reasonerName: opts.reasoner } : {}),
                   payload: parseJsonArgument(opts.payload, "--payload"),
                   ...common,
                 });
@@ -323,8 +327,8 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
     .description("upload a dataset (CSV or JSON lines) for generation jobs; prints its id, the spec.input to use")
     .argument("<file>")
     .option("--name <name>", "the dataset's name (default: the file's name)")
-    .option("--type <type>", "the artifact type", "dataset")
-    .action((file: string, opts: { name?: string; type: string }, cmd: Command) =>
+    .option("--type <type>", "the artifact type (default: the server's, dataset)")
+    .action((file: string, opts: { name?: string; type?: string }, cmd: Command) =>
       run(cmd, async ({ client, json, print }) => {
         if (!existsSync(file)) throw new CliFailure(EXIT.USAGE, `no such file: ${file}`);
         if (isDirectory(file)) throw new CliFailure(EXIT.USAGE, `${file} is a folder: upload one file`);
@@ -333,7 +337,7 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
         try {
           stored = await client.upload(file, {
             ...(opts.name ? { name: opts.name } : {}),
-            type: opts.type,
+            ...(opts.type ? { type: opts.type } : {}),
             onProgress: (p) => bar.update(p.sentBytes, p.totalBytes),
           });
         } finally {
@@ -406,14 +410,16 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
     .requiredOption("--user <userId>", "the user the key belongs to")
     .option("--email <email>", "the user's email")
     .addOption(
-      new Option("--role <role>", "ADMIN, MEMBER or WORKER").argParser(oneOf("--role", ROLES)).default("MEMBER"),
+      new Option("--role <role>", "ADMIN, MEMBER or WORKER (default: the server's, MEMBER)").argParser(
+        oneOf("--role", ROLES),
+      ),
     )
     .option("--tenant <tenantId>", "another tenant (admins of the first tenant)")
-    .action((opts: { user: string; email?: string; role: Role; tenant?: string }, cmd: Command) =>
+    .action((opts: { user: string; email?: string; role?: Role; tenant?: string }, cmd: Command) =>
       run(cmd, async ({ client, print }) => {
         const created = await client.createApiKey({
           userId: opts.user,
-          role: opts.role,
+          ...(opts.role ? { role: opts.role } : {}),
           ...(opts.email ? { email: opts.email } : {}),
           ...(opts.tenant ? { tenantId: opts.tenant } : {}),
         });
@@ -467,11 +473,12 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
     .description("create a schedule (GENERATION jobs take the createGenerationJob input as payload)")
     .requiredOption("--name <name>", "the schedule's name (also its jobs' name unless --job-name)")
     .requiredOption("--cron <expression>", 'five fields: minute hour day-of-month month day-of-week, e.g. "0 3 * * *"')
-    .option("--timezone <zone>", "IANA time zone the expression is read in", "UTC")
+    .option("--timezone <zone>", "IANA time zone the expression is read in (default: the server's, UTC)")
     .addOption(
-      new Option("--catch-up <policy>", "ticks missed while no server ran: ONCE (run once) or SKIP")
-        .argParser(oneOf("--catch-up", CATCH_UP))
-        .default("ONCE"),
+      new Option(
+        "--catch-up <policy>",
+        "ticks missed while no server ran: ONCE (run once) or SKIP (default: the server's, ONCE)",
+      ).argParser(oneOf("--catch-up", CATCH_UP)),
     )
     .addOption(typeOption("the jobs' family").makeOptionMandatory())
     .option("--payload <json|@file>", "each job's payload: JSON, @file.json, or @- for stdin", "{}")
@@ -482,8 +489,8 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
         opts: {
           name: string;
           cron: string;
-          timezone: string;
-          catchUp: CatchUpPolicy;
+          timezone?: string;
+          catchUp?: CatchUpPolicy;
           type: ReasonerType;
           payload: string;
           reasoner?: string;
@@ -495,8 +502,9 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
           const created = await client.createSchedule({
             name: opts.name,
             cron: opts.cron,
-            timezone: opts.timezone,
-            catchUp: opts.catchUp,
+            // Sent only when given, so the server's defaults apply.
+            ...(opts.timezone ? { timezone: opts.timezone } : {}),
+            ...(opts.catchUp ? { catchUp: opts.catchUp } : {}),
             job: {
               reasonerType: opts.type,
               payload: parseJsonObject(opts.payload, "--payload"),

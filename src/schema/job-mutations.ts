@@ -1,5 +1,6 @@
 // Creating, cancelling and waiting for jobs of any family.
 import { GraphQLError } from "graphql";
+import { defaultReasonerName } from "../families/queues.ts";
 import type { JobRecord } from "../jobs/model.ts";
 import { noteAuditTarget } from "./audit-target-plugin.ts";
 import { builder } from "./builder.ts";
@@ -18,7 +19,11 @@ export const createdPayload = (job: JobRecord) => ({ job });
 const CreateJobInput = builder.inputType("CreateJobInput", {
   fields: (t) => ({
     reasonerType: t.field({ type: ReasonerTypeEnum, required: true }),
-    reasonerName: t.string({ required: true }),
+    reasonerName: t.string({
+      required: false,
+      description:
+        "Which reasoner, worker pool or queue it runs on. Omitted: `agents` for AGENT jobs (an agent pool named in the payload wins), else `default`.",
+    }),
     payload: t.field({ type: "JSON", required: true }),
     name: t.string({ required: false }),
     timeoutMins: t.int({ required: false }),
@@ -27,6 +32,18 @@ const CreateJobInput = builder.inputType("CreateJobInput", {
       description: "The same key from the same caller returns the job it first created.",
     }),
   }),
+});
+
+type CreateJobArgs = typeof CreateJobInput.$inferInput;
+
+/**
+ * The input as the server reads (and forwards) it: an omitted reasonerName is the family's default,
+ * as a schedule's job or a batch step gets it, so every path puts an agent job in the agents' queue.
+ */
+const withDefaults = (input: CreateJobArgs) => ({
+  ...input,
+  reasonerName: input.reasonerName ?? defaultReasonerName(input.reasonerType),
+  payload: input.payload,
 });
 
 /** One answer of createJobs: the item's job, or why it was not created. */
@@ -60,25 +77,18 @@ builder.mutationFields((t) => ({
     args: { inputs: t.arg({ type: [CreateJobInput], required: true }) },
     auditTarget: (results) => results.flatMap((r) => (r.job ? [r.job.id] : [])),
     resolve: async (_root, { inputs }, ctx) =>
-      (
-        await ctx.services.jobs.createMany(
-          inputs.map((input) => ({ ...input, payload: input.payload })),
-          ctx.viewer,
-        )
-      ).map(toResult),
+      (await ctx.services.jobs.createMany(inputs.map(withDefaults), ctx.viewer)).map(toResult),
   }),
   createJob: t.field({
     type: CreateJobPayloadRef,
     args: { input: t.arg({ type: CreateJobInput, required: true }) },
     auditTarget: (made) => made.job.id,
-    resolve: async (_root, { input }, ctx) =>
-      createdPayload(
-        await ctx.services.jobs.create(
-          ctx.services.jobs.read({ ...input, payload: input.payload }),
-          { createJob: input },
-          ctx.viewer,
-        ),
-      ),
+    resolve: async (_root, args, ctx) => {
+      const input = withDefaults(args.input);
+      return createdPayload(
+        await ctx.services.jobs.create(ctx.services.jobs.read(input), { createJob: input }, ctx.viewer),
+      );
+    },
   }),
   createJobReady: t.field({
     type: JobRef,
@@ -88,17 +98,14 @@ builder.mutationFields((t) => ({
       timeoutS: t.arg.float({ required: false, defaultValue: 900 }),
     },
     auditTarget: (job) => job.id,
-    resolve: async (_root, { input, timeoutS }, ctx, info) => {
-      const job = await ctx.services.jobs.create(
-        ctx.services.jobs.read({ ...input, payload: input.payload }),
-        { createJob: input },
-        ctx.viewer,
-      );
+    resolve: async (_root, args, ctx, info) => {
+      const input = withDefaults(args.input);
+      const job = await ctx.services.jobs.create(ctx.services.jobs.read(input), { createJob: input }, ctx.viewer);
       // The job exists whatever the wait ends with (JOB_TIMEOUT, say): the audit row names it.
       noteAuditTarget(ctx, info, job.id);
       return ctx.services.jobs.waitForTerminal(
         { reasonerType: job.reasonerType, jobId: job.id },
-        timeoutS ?? 900,
+        args.timeoutS ?? 900,
         ctx.viewer,
         ctx.signal,
       );

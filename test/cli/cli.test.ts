@@ -88,6 +88,29 @@ describe("jobsctl without a server", () => {
     expect(help.stdout).not.toContain("-o, --out");
   });
 
+  it("leaves the server's defaults to the server: no flag defaults a value the API would choose itself", async () => {
+    const program = buildProgram(async () => undefined);
+    const defaulted: string[] = [];
+    const visit = (cmd: Command, path: string) => {
+      for (const o of cmd.options) if (o.defaultValue !== undefined) defaulted.push(`${path} ${o.long}`.trim());
+      for (const sub of cmd.commands) visit(sub, `${path} ${sub.name()}`.trim());
+    };
+    visit(program, "");
+    // What only the client decides: where the server is, how long this process waits, an empty payload
+    // (the API requires one). The reasoner (queue), a schedule's zone and catch-up policy, an
+    // upload's type and a key's role are the server's to default: sent only when given.
+    expect(defaulted.sort()).toEqual(
+      [
+        "--url",
+        "create --payload",
+        "create --timeout",
+        "rerun --timeout",
+        "schedules create --payload",
+        "wait --timeout",
+      ].sort(),
+    );
+  });
+
   it("estimate checks --kind here (exit 1, nothing sent); --type's help says what it does in each command", async () => {
     const env = { JOBS_URL: "http://127.0.0.1:9", JOBS_API_KEY: "jobs_unused-0000000000000000" };
     const [badKind, badKindJson, listHelp, createHelp, getHelp] = await Promise.all([
@@ -173,6 +196,25 @@ describe.each(backends.map((b) => [b.name, b] as const))("jobsctl on %s", (_name
   afterAll(async () => {
     await t?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("create sends --reasoner only when given: an AGENT job without a pool waits in the server's agents queue", async () => {
+    type Created = { jobId: string; reasonerType: string; reasonerName: string };
+    const create = async (type: string, payload: string, ...more: string[]) =>
+      json<Created>(await jobs(["--json", "create", "--type", type, "--payload", payload, ...more], env));
+    const made = [
+      await create("AGENT", '{"functionName":"mesh"}'),
+      await create("AGENT", '{"functionName":"mesh"}', "--reasoner", "night-shift"),
+      await create("PREDICTIVE", '{"model":"churn","rows":1}'),
+    ];
+    expect(made.map((j) => j.reasonerName)).toEqual(["agents", "night-shift", "default"]);
+    const queues = await t.server.services.db.query<{ id: string; queue: string }>(
+      `select "id"::text as "id", "queue" from "jobs" where "id" = any($1::uuid[])`,
+      [made.map((j) => j.jobId)],
+    );
+    expect(made.map((j) => queues.find((q) => q.id === j.jobId)?.queue)).toEqual(["agents", "night-shift", "default"]);
+    // Nobody takes them here: ended, so no other test meets them waiting.
+    for (const j of made) expect((await jobs(["cancel", j.jobId, "--type", j.reasonerType], env)).code).toBe(0);
   });
 
   it("downloads artifacts named . or .. as 'artifact' inside --out; uploading a folder is a usage error", async () => {

@@ -58,7 +58,8 @@ export type CreateJobInput = {
   idempotencyKey?: string | null | undefined;
   name?: string | null | undefined;
   payload: unknown;
-  reasonerName: string;
+  /** Which reasoner, worker pool or queue it runs on. Omitted: `agents` for AGENT jobs (an agent pool named in the payload wins), else `default`. */
+  reasonerName?: string | null | undefined;
   reasonerType: ReasonerType;
   timeoutMins?: number | null | undefined;
 };
