@@ -716,6 +716,7 @@ describe.each(backends)("worker protocol on $name", (backend) => {
     expect(back.releaseJob).toEqual({ jobId, state: "QUEUED", error: null });
     const row = await jobRow(jobId);
     expect(row.attempts).toBe(0);
+    expect(row.handBacks).toBe(1);
     expect(row.leaseToken).toBeNull();
     expect(codeOf(await worker.raw(HEARTBEAT, { t: first.token }))).toBe("LEASE_LOST");
     expect(codeOf(await worker.raw(RELEASE, { t: first.token }))).toBe("LEASE_LOST");
@@ -727,14 +728,35 @@ describe.each(backends)("worker protocol on $name", (backend) => {
 
     // Claimable again at once, any number of times: more hand-backs than attempts never fail it.
     for (let i = 2; i <= 10; i++) await worker.request(RELEASE, { t: (await lease(worker, workerId)).token });
-    expect(await jobRow(jobId)).toMatchObject({ state: "QUEUED", attempts: 0 });
+    expect(await jobRow(jobId)).toMatchObject({ state: "QUEUED", attempts: 0, handBacks: 10 });
     // The 11th counts as a retryable failure does (attempt 1, with its backoff).
     const eleventh = await worker.request<any>(RELEASE, { t: (await lease(worker, workerId)).token });
     expect(eleventh.releaseJob.state).toBe("QUEUED");
     const counted = await jobRow(jobId);
     expect(counted.attempts).toBe(1);
+    expect(counted.handBacks).toBe(11);
     expect(new Date(counted.runAfter).getTime()).toBeGreaterThan(new Date(counted.updatedOn).getTime());
     expect((await claim(worker, workerId)).__typename).toBe("NoJobResponse");
+  });
+
+  it("releaseJob counts hand-backs on the job's row: ten recorded there make the next one count, whatever the history says", async () => {
+    const { admin, worker } = await tenant();
+    const workerId = await register(worker, { reasonerTypes: ["PREDICTIVE"] });
+    const jobId = (await createJob(admin, "PREDICTIVE")).jobId;
+    // As a migrated job carries them: ten hand-backs counted, none in the history read here.
+    await db().query(`update "jobs" set "handBacks" = 10 where "id" = $1::uuid`, [jobId]);
+    const back = await worker.request<any>(RELEASE, { t: (await lease(worker, workerId)).token, r: "again" });
+    expect(back.releaseJob.state).toBe("QUEUED");
+    expect(await jobRow(jobId)).toMatchObject({ attempts: 1, handBacks: 11 });
+    const said = await db().query<{ message: string }>(
+      `select "message" from "job_status_changes" where "jobId" = $1 order by "seq" desc limit 1`,
+      [jobId],
+    );
+    expect(said[0]!.message).toBe(
+      "attempt 1 of 3 failed (WORKER_STOPPED: again, handed back more than 10 times); retrying",
+    );
+    // Waiting out its backoff: ended, so no later test meets it.
+    await admin.request(`mutation($j: ID!) { cancelJob(reasonerType: PREDICTIVE, jobId: $j) { state } }`, { j: jobId });
   });
 
   it("charges generation credits once, only on success; a duplicated completeJob is refused", async () => {

@@ -14,7 +14,15 @@ import { Conditions, textFor } from "./conditions.ts";
 import type { JobRow } from "./rows.ts";
 
 /** Columns toJobRecord drops (the lease token is a secret; the rest is bookkeeping): never read. */
-type Dropped = "leaseToken" | "statusSeq" | "impliedHistory" | "eventSeq" | "logSeq" | "runAfter" | "traceParent";
+type Dropped =
+  | "leaseToken"
+  | "statusSeq"
+  | "impliedHistory"
+  | "handBacks"
+  | "eventSeq"
+  | "logSeq"
+  | "runAfter"
+  | "traceParent";
 /** A job as Prisma's read with jobInclude, then toJobRecord, gave it. */
 type JobRead = Omit<JobRow, Dropped>;
 type DetailField = "transaction" | "agent" | "generation" | "batch";

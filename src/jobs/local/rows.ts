@@ -15,6 +15,7 @@ export function toJobRecord(row: JobRow): JobRecord {
     leaseToken: _secret,
     statusSeq: _s,
     impliedHistory: _i,
+    handBacks: _h,
     eventSeq: _e,
     logSeq: _l,
     runAfter: _r,

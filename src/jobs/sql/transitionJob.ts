@@ -16,6 +16,7 @@ export interface TransitionSet {
   cancelRequested?: boolean;
   runAfter?: Date;
   attempts?: number;
+  handBacks?: number;
 }
 
 export interface Transition {

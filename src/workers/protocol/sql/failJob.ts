@@ -8,7 +8,7 @@
 // failure does, so a job that keeps bringing its workers down still runs out of attempts.
 import type { Sql } from "../../../db/database.ts";
 import type { JobState, ReasonerType } from "../../../jobs/model.ts";
-import { transitionJob } from "../../../jobs/sql/transitionJob.ts";
+import { type TransitionSet, transitionJob } from "../../../jobs/sql/transitionJob.ts";
 import { waitingState } from "../../../jobs/states.ts";
 import type { PresentedLease } from "../lease.ts";
 import { setAbortReason } from "./setAbortReason.ts";
@@ -21,7 +21,7 @@ const MAX_BACKOFF_SECONDS = 3600;
 /** Hand-backs per job that leave its attempts as they were; later ones count. */
 export const MAX_FREE_HAND_BACKS = 10;
 
-/** How a hand-back's history row begins: earlier hand-backs are counted by it. */
+/** What a hand-back's history row says (the count itself is the job's "handBacks"). */
 const HANDED_BACK = "handed back";
 
 /** Seconds before attempt n+1 after n attempts: 2, 4, 8, ... capped at an hour. */
@@ -77,7 +77,10 @@ export async function failJob(tx: Sql, a: FailArgs): Promise<FailedJob> {
     return { ...base, state: "CANCELED", retryAt: null };
   }
 
-  const freeHandBack = a.handBack === true && (await handBacksOf(tx, job.id)) < MAX_FREE_HAND_BACKS;
+  // Counted on the job's row, locked above and written by the transition anyway: the first
+  // MAX_FREE_HAND_BACKS are free.
+  const handBackCount: TransitionSet = a.handBack === true ? { handBacks: job.handBacks + 1 } : {};
+  const freeHandBack = a.handBack === true && job.handBacks < MAX_FREE_HAND_BACKS;
   if (freeHandBack) {
     const to = waitingState(job.reasonerType);
     await requeue(
@@ -88,6 +91,7 @@ export async function failJob(tx: Sql, a: FailArgs): Promise<FailedJob> {
       to,
       `${HANDED_BACK} unfinished (${said}); waiting again`,
       new Date(job.dbNow),
+      handBackCount,
     );
     await tx.query(`update "jobs" set "attempts" = greatest("attempts" - 1, 0) where "id" = $1::uuid`, [job.id]);
     return { ...base, state: to, retryAt: null };
@@ -105,6 +109,7 @@ export async function failJob(tx: Sql, a: FailArgs): Promise<FailedJob> {
       to,
       `attempt ${job.attempts} of ${job.maxAttempts} failed (${said}${why}); retrying`,
       retryAt,
+      handBackCount,
     );
     return { ...base, state: to, retryAt };
   }
@@ -113,19 +118,10 @@ export async function failJob(tx: Sql, a: FailArgs): Promise<FailedJob> {
     ...common,
     to: "FAILED",
     message: said,
-    set: { errorCode: a.error.code, errorMessage: a.error.message },
+    set: { errorCode: a.error.code, errorMessage: a.error.message, ...handBackCount },
   });
   await setAbortReason(tx, job, a.error.code);
   return { ...base, state: "FAILED", retryAt: null };
-}
-
-/** How often the job was handed back without its attempt counted. */
-async function handBacksOf(tx: Sql, jobId: string): Promise<number> {
-  const rows = await tx.query<{ n: number }>(
-    `select count(*)::int as "n" from "job_status_changes" where "jobId" = $1::uuid and "message" like $2`,
-    [jobId, `${HANDED_BACK} %`],
-  );
-  return rows[0]?.n ?? 0;
 }
 
 /** Back to waiting: lease, worker and (agent jobs) agent cleared, claimable again from retryAt. */
@@ -137,6 +133,7 @@ export async function requeue(
   to: JobState,
   message: string,
   retryAt: Date | undefined,
+  set: TransitionSet = {},
 ): Promise<boolean> {
   const moved = await transitionJob(tx, {
     jobId,
@@ -147,7 +144,7 @@ export async function requeue(
     agentId: guard.agentId ?? null,
     by: guard.by ?? null,
     message,
-    set: { leaseToken: null, leaseExpiresOn: null, workerId: null, cancelRequested: false, runAfter: retryAt },
+    set: { leaseToken: null, leaseExpiresOn: null, workerId: null, cancelRequested: false, runAfter: retryAt, ...set },
   });
   if (moved && reasonerType === "AGENT")
     await tx.query(`update "agent_details" set "agentId" = null where "jobId" = $1::uuid`, [jobId]);

@@ -12,6 +12,8 @@ export interface LeasedJob {
   state: JobState;
   attempts: number;
   maxAttempts: number;
+  /** How often it was handed back unfinished (failJob's hand-backs). */
+  handBacks: number;
   workerId: string | null;
   /** When the job first ran (for the run-time metric). */
   startedOn: Date | null;
@@ -24,7 +26,7 @@ export interface LeasedJob {
 /** The leased job, locked; LEASE_LOST when the token is stale, forged, of another tenant or the job is terminal. */
 export async function lockLease(tx: Sql, lease: PresentedLease, tenantId: string | null): Promise<LeasedJob> {
   const rows = await tx.query<LeasedJob>(
-    `select "id", "tenantId", "reasonerType", "state", "attempts", "maxAttempts", "workerId", "startedOn", "leaseToken", now() as "dbNow" from "jobs"
+    `select "id", "tenantId", "reasonerType", "state", "attempts", "maxAttempts", "handBacks", "workerId", "startedOn", "leaseToken", now() as "dbNow" from "jobs"
      where "id" = $1::uuid and "leaseToken" = $2::text and ($3::uuid is null or "tenantId" = $3::uuid)
        and "state" not in ${TERMINAL_SQL}
      for update`,
