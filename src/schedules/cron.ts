@@ -9,20 +9,30 @@ export interface CronSpec {
   timezone: string;
 }
 
+/** The runtime's own zone names (its canonical ones) by their lower-case spelling; read once. */
+let zonesByLowerCase: Map<string, string> | undefined;
+const knownZone = (zone: string): string | undefined => {
+  zonesByLowerCase ??= new Map(Intl.supportedValuesOf("timeZone").map((z) => [z.toLowerCase(), z]));
+  return zonesByLowerCase.get(zone.toLowerCase());
+};
+
 /**
- * An IANA time zone this runtime knows, spelled as the database spells it ("europe/berlin" is
- * Europe/Berlin), or undefined for anything else (croner itself accepts any string). A name the
- * runtime resolves to another one is kept as given: Node 20 resolves the current Asia/Kolkata to the
- * deprecated Asia/Calcutta, newer runtimes leave it.
+ * An IANA time zone this runtime knows, by one correctly spelled name however it was typed
+ * ("europe/berlin" is Europe/Berlin), or undefined for anything else (croner itself accepts any
+ * string). The name is the runtime's own: one of its zone names when the input is one (whatever the
+ * case), else what the runtime resolves it to. So every spelling of a zone is stored the same, on
+ * Node 20 as on later runtimes, though the name itself may differ between them for a renamed zone:
+ * Node 20 resolves the current Asia/Kolkata to the older Asia/Calcutta, later runtimes keep it.
  */
 function canonicalTimeZone(zone: string): string | undefined {
   if (!zone.trim()) return undefined;
+  let resolved: string;
   try {
-    const resolved = new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone;
-    return resolved.toLowerCase() === zone.toLowerCase() ? resolved : zone;
+    resolved = new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone;
   } catch {
     return undefined;
   }
+  return knownZone(zone) ?? resolved;
 }
 
 /**

@@ -87,9 +87,9 @@ describe("parseCronSpec", () => {
   };
 
   it("accepts five-field expressions in IANA zones, normalising spaces", () => {
-    expect(parseCronSpec({ cron: " */15  9-17 * * MON-FRI ", timezone: "Asia/Kolkata" })).toEqual({
+    expect(parseCronSpec({ cron: " */15  9-17 * * MON-FRI ", timezone: "Asia/Tokyo" })).toEqual({
       cron: "*/15 9-17 * * MON-FRI",
-      timezone: "Asia/Kolkata",
+      timezone: "Asia/Tokyo",
     });
     expect(fieldOf("0 0 L * *", "UTC")).toBe("accepted");
   });
@@ -101,5 +101,34 @@ describe("parseCronSpec", () => {
     expect(fieldOf("0 0 31 2 *", "UTC")).toBe("input.cron");
     expect(fieldOf("@reboot", "UTC")).toBe("input.cron");
     expect(fieldOf("0 0 * * *", "Europe/Atlantis")).toBe("input.timezone");
+  });
+
+  const zoneOf = (timezone: string) => parseCronSpec({ cron: "0 3 * * *", timezone }).timezone;
+
+  it("stores every spelling of a zone by one correctly spelled name, aliases in any case too", () => {
+    expect(zoneOf("europe/berlin")).toBe("Europe/Berlin");
+    expect(zoneOf("AMERICA/NEW_YORK")).toBe("America/New_York");
+    expect(zoneOf("utc")).toBe("UTC");
+    // Every zone this runtime names is itself, typed in any case.
+    for (const zone of Intl.supportedValuesOf("timeZone")) {
+      expect(zoneOf(zone)).toBe(zone);
+      expect(zoneOf(zone.toLowerCase())).toBe(zone);
+      expect(zoneOf(zone.toUpperCase())).toBe(zone);
+    }
+    // Aliases: the same name however typed, one the runtime spells (Node 20 resolves Asia/Kolkata to
+    // Asia/Calcutta and US/Pacific to America/Los_Angeles; later runtimes keep the names given).
+    for (const [alias, names] of [
+      ["Asia/Kolkata", ["Asia/Kolkata", "Asia/Calcutta"]],
+      ["US/Pacific", ["US/Pacific", "America/Los_Angeles"]],
+    ] as const) {
+      const stored = zoneOf(alias);
+      expect(names).toContain(stored);
+      for (const typed of [alias.toLowerCase(), alias.toUpperCase()]) expect(zoneOf(typed)).toBe(stored);
+    }
+  });
+
+  it("refuses zones the runtime does not know, in any case, as BAD_USER_INPUT on the zone", () => {
+    for (const zone of ["Europe/Atlantis", "asia/nowhere", "", " ", "kolkata"])
+      expect(fieldOf("0 0 * * *", zone)).toBe("input.timezone");
   });
 });
