@@ -373,11 +373,16 @@ export class JobService {
     return this.registry.for(key.reasonerType).cancel(key, { allUsers, reason }, viewer);
   }
 
-  /** Blocks until the job is terminal, woken by change notifications (no polling loop). */
-  async waitForTerminal(key: JobKey, timeoutS: number, viewer: Viewer, signal?: AbortSignal): Promise<JobRecord> {
+  /** Refuses a wait longer than the server allows (JOBS_MAX_WAIT_S), or not a number of seconds. */
+  checkWaitS(timeoutS: number): void {
     if (!(timeoutS >= 0) || timeoutS > this.maxWaitS) {
       throw jobsError("BAD_USER_INPUT", `timeoutS: must be between 0 and ${this.maxWaitS}`, { field: "timeoutS" });
     }
+  }
+
+  /** Blocks until the job is terminal, woken by change notifications (no polling loop). */
+  async waitForTerminal(key: JobKey, timeoutS: number, viewer: Viewer, signal?: AbortSignal): Promise<JobRecord> {
+    this.checkWaitS(timeoutS);
     const gateway = this.registry.for(key.reasonerType);
     if (gateway.wait) return gateway.wait(key, timeoutS, viewer);
     await this.require(key, viewer);

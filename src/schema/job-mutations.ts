@@ -100,6 +100,8 @@ builder.mutationFields((t) => ({
     auditTarget: (job) => job.id,
     resolve: async (_root, args, ctx, info) => {
       const input = withDefaults(args.input);
+      // A wait the server would refuse is refused before the job is made, not after.
+      ctx.services.jobs.checkWaitS(args.timeoutS ?? 900);
       const job = await ctx.services.jobs.create(ctx.services.jobs.read(input), { createJob: input }, ctx.viewer);
       // The job exists whatever the wait ends with (JOB_TIMEOUT, say): the audit row names it.
       noteAuditTarget(ctx, info, job.id);

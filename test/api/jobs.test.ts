@@ -203,6 +203,20 @@ describe.each(backends)("jobs API on $name", (backend) => {
       { id: job.jobId },
     );
     expect(tooLong.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+
+    // A wait the server refuses is refused before the job is made: no job is left behind.
+    const named = `refused-wait-${Date.now()}`;
+    for (const timeoutS of [100000, -1]) {
+      const refused = await admin.raw(
+        `mutation($input: CreateJobInput!, $t: Float) { createJobReady(input: $input, timeoutS: $t) { state } }`,
+        { input: { ...createJobInput("LOGIC", 9), name: named }, t: timeoutS },
+      );
+      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "timeoutS" });
+    }
+    const left = await admin.request<{ jobs: { edges: { node: { name: string | null } }[] } }>(
+      `{ jobs(first: 100) { edges { node { name } } } }`,
+    );
+    expect(left.jobs.edges.filter((e) => e.node.name === named)).toEqual([]);
   });
 
   it("an idempotency key returns the first job for the same caller, and refuses a different request", async () => {
