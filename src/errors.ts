@@ -22,10 +22,21 @@ const httpStatus: Partial<Record<ErrorCode, number>> = {
   RATE_LIMITED: 429,
 };
 
+/**
+ * Headers an HTTP answer of the error carries: a refusal that says when to retry says it in
+ * `Retry-After` too (whole seconds), for clients and proxies that read only HTTP.
+ */
+function httpHeadersOf(extensions: Record<string, unknown>): Map<string, string> | undefined {
+  const retryAfter = extensions.retryAfterSeconds;
+  return typeof retryAfter === "number" ? new Map([["retry-after", String(Math.ceil(retryAfter))]]) : undefined;
+}
+
 export function jobsError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
   const status = httpStatus[code];
+  const headers = status ? httpHeadersOf(extensions) : undefined;
+  // `http` is Apollo's: it answers with this status and these headers (a Map), and drops it from the error.
   return new GraphQLError(message, {
-    extensions: { code, ...extensions, ...(status ? { http: { status } } : {}) },
+    extensions: { code, ...extensions, ...(status ? { http: { status, ...(headers ? { headers } : {}) } } : {}) },
   });
 }
 

@@ -38,9 +38,10 @@ export function sendHttpError(res: Response, logger: Logger, err: unknown, unexp
   const requestId = String(res.locals.requestId ?? "");
   if (isJobsError(err)) {
     const e = err as GraphQLError;
-    const status =
-      (e.extensions.http as { status?: number } | undefined)?.status ??
-      httpStatusOf(String(e.extensions.code), e.extensions);
+    const http = e.extensions.http as { status?: number; headers?: Map<string, string> } | undefined;
+    const status = http?.status ?? httpStatusOf(String(e.extensions.code), e.extensions);
+    // As Apollo answers the same error on /graphql (Retry-After on a 429, say).
+    for (const [name, value] of http?.headers ?? []) res.setHeader(name, value);
     const { http: _http, ...extensions } = e.extensions;
     res.status(status).json({ errors: [{ message: e.message, extensions: { ...extensions, requestId } }] });
     return;
