@@ -37,6 +37,11 @@ export const DEFAULT_WS_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_WS_KEEPALIVE_MS = 12_000;
 /** Most jobs totalCount counts exactly; past it (as the planner expects or the count finds) it is an estimate (JOBS_EXACT_COUNT_LIMIT). */
 export const DEFAULT_EXACT_COUNT_LIMIT = 10_000;
+/**
+ * Node cuts a request whose body has not all arrived within 5 minutes (408): an upload of 256 MiB
+ * then needs 0.85 MiB/s. An hour lets slow links upload the largest artifact.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_S = 60 * 60;
 
 const FLAG_WORDS: Readonly<Record<string, boolean>> = {
   "1": true,
@@ -127,6 +132,7 @@ const ConfigSchema = z.object({
   JOBS_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   JOBS_PUBLIC_URL: z.string().url().optional(),
   JOBS_MAX_WAIT_S: z.coerce.number().positive().default(900),
+  JOBS_REQUEST_TIMEOUT_S: z.coerce.number().positive().default(DEFAULT_REQUEST_TIMEOUT_S),
   JOBS_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
   JOBS_NOTIFY_INTERVAL_MS: z.coerce.number().int().min(0).max(1000).default(10),
   JOBS_LEASE_SECONDS: leaseSecondsSetting,
@@ -185,6 +191,8 @@ export type Config = {
   publicUrl: string | undefined;
   /** Upper bound for waitForJob / createJobReady timeouts, in seconds. */
   maxWaitS: number;
+  /** Longest a request may take to arrive in full (an upload's body too); past it Node answers 408. */
+  requestTimeoutMs: number;
   /**
    * How often the sweeper requeues or fails expired leases and timed-out jobs, and the change notifier
    * sends changes a crashed process recorded but never sent; 0 turns both off.
@@ -266,6 +274,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.JOBS_LOG_LEVEL,
     publicUrl: e.JOBS_PUBLIC_URL,
     maxWaitS: e.JOBS_MAX_WAIT_S,
+    requestTimeoutMs: Math.round(e.JOBS_REQUEST_TIMEOUT_S * 1000),
     sweepIntervalMs: e.JOBS_SWEEP_INTERVAL_MS,
     notifyIntervalMs: e.JOBS_NOTIFY_INTERVAL_MS,
     leaseSeconds: e.JOBS_LEASE_SECONDS,

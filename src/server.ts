@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { ArtifactService } from "./artifacts/service.ts";
 import { AuthService } from "./auth/service.ts";
 import { DashboardSessions } from "./auth/sessions.ts";
-import type { Config } from "./config.ts";
+import { type Config, DEFAULT_REQUEST_TIMEOUT_S } from "./config.ts";
 import { openDatabase } from "./db/database.ts";
 import { migrate } from "./db/migrate.ts";
 import { newJobFromRequest } from "./families/index.ts";
@@ -50,8 +50,12 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Longest a request's body may take to arrive (uploads of artifacts up to JOBS_MAX_ARTIFACT_BYTES). */
-export const REQUEST_BODY_TIMEOUT_MS = 60 * 60 * 1000;
+/** Longest a request's body may take to arrive by default (uploads of artifacts up to JOBS_MAX_ARTIFACT_BYTES). */
+export const REQUEST_BODY_TIMEOUT_MS = DEFAULT_REQUEST_TIMEOUT_S * 1000;
+/** Node's own limit on the headers alone; a shorter request timeout shortens it too (Node requires it). */
+const HEADERS_TIMEOUT_MS = 60_000;
+/** How often Node looks for requests past their time, by default (a shorter timeout is checked as often). */
+const TIMEOUT_CHECK_MS = 30_000;
 
 export async function startServer(
   config: Config,
@@ -181,11 +185,13 @@ export async function startServer(
       cleanup.unshift(() => scheduler.stop());
     }
 
-    const httpServer = createServer();
-    // Node cuts a request whose body has not all arrived within 5 minutes (408): an upload of 256 MiB
-    // then needs 0.85 MiB/s. An hour lets slow links upload the largest artifact; headers still
-    // have to arrive within Node's 60 s.
-    httpServer.requestTimeout = REQUEST_BODY_TIMEOUT_MS;
+    // A request must arrive in full within JOBS_REQUEST_TIMEOUT_S (an hour by default, for large
+    // uploads on slow links); its headers still within Node's 60 s.
+    const httpServer = createServer({
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: Math.min(HEADERS_TIMEOUT_MS, config.requestTimeoutMs),
+      connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_MS, config.requestTimeoutMs),
+    });
     const { app, apollo } = await createApp(services, buildSchema(), httpServer);
     httpServer.on("request", app);
     // No new connections at once; requests in flight answered (waits end at the grace), then Apollo stops.

@@ -25,6 +25,26 @@ function traceIdOf(header: string | string[] | undefined): string | null {
   return match ? match[1]! : null;
 }
 
+/** nginx's status for a request whose client closed the connection before any answer. */
+const CLIENT_CLOSED_REQUEST = 499;
+
+/**
+ * The status to log, and whether the client left before the answer was all sent. A request with no
+ * answer started either failed in Node's parser, which then answered itself (as its socket's error
+ * says: 408 for a request slower than its time to arrive, 400 for a malformed one), or was abandoned
+ * by its client (the connection ended mid-request): 499, as nginx logs it. An unanswered response's
+ * own statusCode would read 200.
+ */
+function outcomeOf(req: IncomingMessage, res: ServerResponse): { status: number; aborted?: true } {
+  if (res.headersSent)
+    return res.writableFinished ? { status: res.statusCode } : { status: res.statusCode, aborted: true };
+  const code = (req.socket.errored as (Error & { code?: unknown }) | null)?.code;
+  if (code === "ERR_HTTP_REQUEST_TIMEOUT") return { status: 408 };
+  // The parser's errors, but for the client ending the connection mid-body (HPE_INVALID_EOF_STATE).
+  if (typeof code === "string" && code.startsWith("HPE_") && code !== "HPE_INVALID_EOF_STATE") return { status: 400 };
+  return { status: CLIENT_CLOSED_REQUEST, aborted: true };
+}
+
 /** Starts the record of one request; its line is logged once the response finishes or closes. */
 export function beginAccess(
   logger: Logger,
@@ -46,9 +66,8 @@ export function beginAccess(
       method: req.method,
       path,
       operationName: record.operations.length ? record.operations.join(",") : null,
-      status: res.statusCode,
+      ...outcomeOf(req, res),
       durationMs: Math.round((performance.now() - start) * 1000) / 1000,
-      ...(res.writableFinished ? {} : { aborted: true }),
     };
     if (PROBES.has(path)) logger.debug(line, "request");
     else logger.info(line, "request");

@@ -1,0 +1,119 @@
+// The access log says what happened to a request that was never answered: one whose client left
+// mid-upload is logged 499 with `aborted: true` (nginx's word for it), one Node cut off for taking
+// longer than JOBS_REQUEST_TIMEOUT_S is logged with the 408 Node sent; neither as the 200 an
+// unanswered response reads. Raw sockets send headers and part of a body.
+import { connect, type Socket } from "node:net";
+import { Writable } from "node:stream";
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { backends } from "../helpers/backends.ts";
+import { createKey } from "../helpers/fixtures.ts";
+import { startTestServer, type TestServer } from "../helpers/server.ts";
+
+interface AccessLine {
+  msg?: string;
+  requestId?: string;
+  method?: string;
+  path?: string;
+  status?: number;
+  aborted?: boolean;
+}
+
+async function until<T>(found: () => T | undefined, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = found();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error("timed out waiting");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** A socket that has sent an upload's headers and its first bytes of 1000, once the server took the request (100 Continue). */
+async function startedUpload(
+  url: string,
+  key: string,
+  requestId: string,
+): Promise<{ socket: Socket; read: () => string }> {
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  let received = "";
+  socket.on("data", (chunk: Buffer) => {
+    received += chunk.toString();
+  });
+  socket.on("error", () => undefined);
+  await new Promise<void>((resolve) => socket.once("connect", resolve));
+  socket.write(
+    [
+      "PUT /uploads?name=rows.csv HTTP/1.1",
+      `Host: ${hostname}:${port}`,
+      `Authorization: Bearer ${key}`,
+      `x-request-id: ${requestId}`,
+      "Content-Type: text/csv",
+      "Content-Length: 1000",
+      "Expect: 100-continue",
+      "",
+      "",
+    ].join("\r\n"),
+  );
+  // Node answers 100 Continue as it hands the request to the server's handler.
+  await until(() => (received.includes("100 Continue") ? true : undefined));
+  socket.write("a,b\n1,2\n");
+  return { socket, read: () => received };
+}
+
+describe.each(backends.map((b) => [b.name, b] as const))(
+  "access log of unanswered requests on %s",
+  (_name, backend) => {
+    let t: TestServer;
+    let key: string;
+    const lines: AccessLine[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split("\n")) if (line.trim()) lines.push(JSON.parse(line) as AccessLine);
+        done();
+      },
+    });
+    const accessLine = (requestId: string) =>
+      until(() => lines.find((l) => l.msg === "request" && l.requestId === requestId));
+
+    beforeAll(async () => {
+      t = await startTestServer(
+        backend,
+        { JOBS_REQUEST_TIMEOUT_S: "1", JOBS_RATE_LIMIT: "0" },
+        pino({ level: "info" }, sink),
+      );
+      key = await createKey(t.admin, "uploader");
+    });
+    afterAll(async () => t?.stop());
+
+    it("logs an upload its client abandoned mid-body as 499, aborted", async () => {
+      const { socket } = await startedUpload(t.url, key, "abandoned-upload");
+      socket.destroy();
+      const line = await accessLine("abandoned-upload");
+      expect(line).toMatchObject({ method: "PUT", path: "/uploads", status: 499, aborted: true });
+    });
+
+    it("logs a request Node cut off for its slow body as the 408 Node sent", async () => {
+      const { socket, read } = await startedUpload(t.url, key, "slow-upload");
+      await new Promise<void>((resolve) => socket.once("close", () => resolve()));
+      expect(read()).toMatch(/HTTP\/1\.1 408 Request Timeout/);
+      const line = await accessLine("slow-upload");
+      expect(line).toMatchObject({ method: "PUT", path: "/uploads", status: 408 });
+      expect(line.aborted).toBeUndefined();
+    });
+
+    it("logs an answered request with the status it was answered", async () => {
+      const res = await fetch(`${t.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-request-id": "answered-query" },
+        body: JSON.stringify({ query: "{ viewer { userId } }" }),
+      });
+      expect(res.status).toBe(401);
+      await res.text();
+      const line = await accessLine("answered-query");
+      expect(line).toMatchObject({ method: "POST", path: "/graphql", status: 401 });
+      expect(line.aborted).toBeUndefined();
+    });
+  },
+);
