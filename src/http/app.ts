@@ -30,7 +30,8 @@ import { dashboardRouter, notFoundHandler } from "./dashboard.ts";
 import { sessionRouter } from "./session.ts";
 import { httpErrorAnswer, sendHttpError } from "./send-error.ts";
 import { graphiqlRouter, wantsGraphiQL } from "./graphiql.ts";
-import { graphqlRoute, MAX_BODY_BYTES } from "./graphql-route.ts";
+import { GRAPHQL_METHODS, graphqlRoute, MAX_BODY_BYTES } from "./graphql-route.ts";
+import { optionsAnswer } from "./options.ts";
 import { KnownOperations } from "./known-operations.ts";
 import { newRequestId } from "./request-id.ts";
 
@@ -236,10 +237,13 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
     next();
   });
 
-  app.get("/healthz", (_req, res) => {
+  // On a router of their own, as every other route is: a router answers OPTIONS with its routes'
+  // methods before the last handler (the 404) would take it.
+  const probes = express.Router();
+  probes.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });
-  app.get("/readyz", async (_req, res) => {
+  probes.get("/readyz", async (_req, res) => {
     try {
       await services.db.ping();
       const pending = await pendingMigrations(services.db);
@@ -254,7 +258,7 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
   });
 
   // Prometheus scrapes with an admin key of the first tenant (counts span tenants), unless public.
-  app.get("/metrics", async (req, res) => {
+  probes.get("/metrics", async (req, res) => {
     try {
       if (!services.config.metricsPublic) {
         const viewer = await authenticateRequest(services, req.headers.authorization);
@@ -272,9 +276,12 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
       });
     }
   });
+  app.use(probes);
   app.use(artifactsRouter(services));
   app.use(sessionRouter(services));
   app.use(dashboardRouter());
+  // Before GraphiQL's router, which would list only its own GET.
+  app.options("/graphql", optionsAnswer(GRAPHQL_METHODS));
   app.use("/graphql", graphiqlRouter({ endpoint: "/graphql", subscriptionEndpoint: "/graphql" }));
   app.use("/graphql", (req, res, next) => {
     if (req.method === "GET" && wantsGraphiQL(req)) return next();

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import express, { type Request, type Response } from "express";
 import { connectSources } from "./graphiql.ts";
+import { optionsAnswer } from "./options.ts";
 
 /** Where scripts/build-web.mjs puts the bundle. */
 export const DASHBOARD_DIST = fileURLToPath(new URL("../../web/dist/", import.meta.url));
@@ -77,6 +78,8 @@ export function dashboardRouter(dist: string = DASHBOARD_DIST): express.Router {
   const router = express.Router();
   router.get(PAGE_ROUTES, pageSender(dist));
 
+  // The static handler refuses OPTIONS (405) like any method it does not serve.
+  router.options("/assets/*rest", optionsAnswer(["GET", "HEAD"]));
   // File names carry a content hash (Vite), so a name never changes meaning: cache for a year.
   router.use(
     "/assets",

@@ -19,6 +19,12 @@ import { httpErrorAnswer, writeJson } from "./send-error.ts";
 
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
+/**
+ * What /graphql takes: POST, GET (queries, GraphiQL for a browser, the WebSocket upgrade) and HEAD
+ * (a GET's headers).
+ */
+export const GRAPHQL_METHODS: readonly string[] = ["GET", "HEAD", "POST"];
+
 export interface GraphQLRouteOptions {
   apollo: ApolloServer<Context>;
   logger: Logger;
@@ -221,7 +227,8 @@ export function graphqlRoute({ apollo, logger, maxBatch, contextOf, shortcut }: 
     const response = await inSpan(`${req.method} /graphql`, span, () =>
       apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: {
-          method: req.method!.toUpperCase(),
+          // Apollo knows GET and POST: a HEAD is the GET whose body is left unsent (below).
+          method: req.method === "HEAD" ? "GET" : req.method!.toUpperCase(),
           headers,
           search: url.includes("?") ? (parseUrl(url).search ?? "") : "",
           body,
@@ -242,6 +249,18 @@ export function graphqlRoute({ apollo, logger, maxBatch, contextOf, shortcut }: 
   };
 
   return (req, res, requestId) => {
+    if (!GRAPHQL_METHODS.includes(req.method ?? "")) {
+      res.setHeader("allow", GRAPHQL_METHODS.join(", "));
+      writeJson(res, 405, {
+        errors: [
+          {
+            message: `/graphql takes ${GRAPHQL_METHODS.join(", ")}, not ${req.method}`,
+            extensions: { code: "BAD_REQUEST", requestId },
+          },
+        ],
+      });
+      return;
+    }
     // express's parser reads only node's request (it is typed for express's).
     jsonBody(req as Request, res as Response, (err?: unknown) => {
       if (err) return fail(req, res, requestId, err);
