@@ -3,6 +3,7 @@
 // the server writes its own (evidence files) straight onto the job. Downloads follow the job's
 // visibility: an artifact of a job the caller cannot see reads as not found.
 import type { Readable } from "node:stream";
+import type { GraphQLError } from "graphql";
 import type { Database } from "../db/database.ts";
 import { jobsError } from "../errors.ts";
 import { newId } from "../ids.ts";
@@ -59,6 +60,17 @@ export interface Download {
 
 const DEFAULT_TYPE = "file";
 const DEFAULT_UPLOAD_TYPE = "dataset";
+
+/**
+ * The refusal of an upload over JOBS_MAX_ARTIFACT_BYTES, in one wording however it was found: its
+ * declared content-length, or its bytes counted as they arrived (a chunked body).
+ */
+export function artifactTooLarge(maxBytes: number): GraphQLError {
+  return jobsError("BAD_USER_INPUT", `artifact larger than ${maxBytes} bytes (JOBS_MAX_ARTIFACT_BYTES)`, {
+    field: "body",
+    maxBytes,
+  });
+}
 
 export class ArtifactService {
   constructor(
@@ -190,10 +202,7 @@ export class ArtifactService {
       return body instanceof Uint8Array ? await this.blobs.putBytes(body) : await this.blobs.put(asyncChunks(body));
     } catch (err) {
       if (err instanceof BlobTooLargeError) {
-        throw jobsError("BAD_USER_INPUT", `artifact larger than ${err.maxBytes} bytes`, {
-          field: "body",
-          maxBytes: err.maxBytes,
-        });
+        throw artifactTooLarge(err.maxBytes);
       }
       throw err;
     }

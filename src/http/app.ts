@@ -289,9 +289,9 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
   });
   app.use(notFoundHandler());
 
-  app.use((err: unknown, _req: Request, res: express.Response, next: express.NextFunction) => {
+  app.use((err: unknown, req: Request, res: express.Response, next: express.NextFunction) => {
     if (res.headersSent) return next(err);
-    const { status, body } = httpErrorAnswer(services.logger, err, res.locals.requestId, MAX_BODY_BYTES);
+    const { status, body } = httpErrorAnswer(services.logger, err, req, res.locals.requestId, MAX_BODY_BYTES);
     res.status(status).json(body);
   });
 

@@ -7,7 +7,7 @@ import { isJobsError, jobsError } from "../errors.ts";
 import type { JobGateway, StoredArtifact } from "../jobs/gateway.ts";
 import type { Viewer } from "../jobs/model.ts";
 import { AUDIT_OK, auditActor } from "../security/audit.ts";
-import type { Download } from "../artifacts/service.ts";
+import { artifactTooLarge, type Download } from "../artifacts/service.ts";
 import { type Attributes, SpanKind } from "@opentelemetry/api";
 import { accessRecordOf } from "../observability/access-log.ts";
 import { relayedGatewayOf } from "../workers/relay.ts";
@@ -225,10 +225,7 @@ export function artifactsRouter(services: Services): express.Router {
       }
       const declared = Number(req.headers["content-length"] ?? NaN);
       if (Number.isFinite(declared) && declared > services.artifacts.maxBytes) {
-        throw jobsError("BAD_USER_INPUT", `artifact larger than ${services.artifacts.maxBytes} bytes`, {
-          field: "body",
-          maxBytes: services.artifacts.maxBytes,
-        });
+        throw artifactTooLarge(services.artifacts.maxBytes);
       }
       // A lease an upstream handed out (through the front's worker protocol): the artifact is
       // stored there, beside its job, under the upstream's own token.
@@ -279,10 +276,7 @@ export function artifactsRouter(services: Services): express.Router {
       viewer = await viewerOf(services, req);
       const declared = Number(req.headers["content-length"] ?? NaN);
       if (Number.isFinite(declared) && declared > services.artifacts.maxBytes) {
-        throw jobsError("BAD_USER_INPUT", `upload larger than ${services.artifacts.maxBytes} bytes`, {
-          field: "body",
-          maxBytes: services.artifacts.maxBytes,
-        });
+        throw artifactTooLarge(services.artifacts.maxBytes);
       }
       // Datasets are read by generation jobs: stored where those run, so an upstream's jobs can read them.
       const generation = services.registry.for("GENERATION");

@@ -86,6 +86,47 @@ const plainlyAccepted = (accept: string | undefined) =>
 const isJsonRequest = (contentType: string | undefined) =>
   contentType !== undefined && /^application\/json\s*(;|$)/i.test(contentType);
 
+/** A body element as the caller wrote it, for a message. */
+const kindOf = (value: unknown) => (value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`);
+
+/** Whether an operation names what to run: a `query`, or a persisted query's hash (Apollo's APQ). */
+const namesOperation = (operation: Record<string, unknown>) =>
+  operation.query != null ||
+  (typeof operation.extensions === "object" &&
+    operation.extensions !== null &&
+    (operation.extensions as Record<string, unknown>).persistedQuery != null);
+
+/**
+ * What is wrong with a POST as a GraphQL request, where Apollo's refusal would not say (one message,
+ * "POST body missing, invalid Content-Type, or JSON object has no keys.", for all of these); null
+ * when Apollo's own checks will say it clearly.
+ */
+function postProblem(contentType: string | undefined, body: unknown): { status: number; message: string } | null {
+  if (!isJsonRequest(contentType))
+    return {
+      status: 415,
+      message: contentType
+        ? `POST /graphql takes a JSON body (content-type: application/json), not ${contentType}`
+        : "POST /graphql takes a JSON body: send content-type: application/json",
+    };
+  if (Array.isArray(body)) {
+    if (body.length === 0) return { status: 400, message: "the batch is empty: send at least one operation" };
+    for (const [i, operation] of body.entries()) {
+      if (typeof operation !== "object" || operation === null || Array.isArray(operation))
+        return {
+          status: 400,
+          message: `a batch is an array of operations (objects with a \`query\`): element ${i} is ${kindOf(operation)}`,
+        };
+      if (!namesOperation(operation as Record<string, unknown>))
+        return { status: 400, message: `operation ${i} of the batch has no \`query\`` };
+    }
+    return null;
+  }
+  if (typeof body === "object" && body !== null && !namesOperation(body as Record<string, unknown>))
+    return { status: 400, message: 'the body has no `query`: send {"query": "<a GraphQL document>"}' };
+  return null;
+}
+
 export type GraphQLRoute = (req: IncomingMessage, res: ServerResponse, requestId: string) => void;
 
 export function graphqlRoute({ apollo, logger, maxBatch, contextOf, shortcut }: GraphQLRouteOptions): GraphQLRoute {
@@ -98,7 +139,7 @@ export function graphqlRoute({ apollo, logger, maxBatch, contextOf, shortcut }: 
       req.socket.destroy();
       return;
     }
-    const { status, body } = httpErrorAnswer(logger, err, requestId, MAX_BODY_BYTES);
+    const { status, body } = httpErrorAnswer(logger, err, req, requestId, MAX_BODY_BYTES);
     writeJson(res, status, body);
   };
 
@@ -273,6 +314,13 @@ export function graphqlRoute({ apollo, logger, maxBatch, contextOf, shortcut }: 
               extensions: { code: "BAD_USER_INPUT", requestId },
             },
           ],
+        });
+        return;
+      }
+      const problem = req.method === "POST" ? postProblem(req.headers["content-type"], body) : null;
+      if (problem) {
+        writeJson(res, problem.status, {
+          errors: [{ message: problem.message, extensions: { code: "BAD_REQUEST", requestId } }],
         });
         return;
       }

@@ -1,6 +1,6 @@
 // Errors of the plain HTTP routes (artifacts, metrics) in the same shape as GraphQL's: the
 // contract's code in `extensions`, an HTTP status that says the same, nothing internal.
-import type { ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Response } from "express";
 import type { GraphQLError } from "graphql";
 import { isJobsError } from "../errors.ts";
@@ -66,22 +66,71 @@ export function writeJson(res: ServerResponse, status: number, body: unknown): v
   res.end(text, "utf8");
 }
 
-/** The answer to a request that failed outside GraphQL: a body too large or not JSON gets a clear error, never a stack trace. */
+/** What went wrong with a request that failed before any handler could answer (body-parser, the router). */
+interface RequestFailure {
+  status?: number;
+  expose?: boolean;
+  message?: string;
+  /** body-parser's kind of failure. */
+  type?: string;
+  /** The raw body, when it did not parse. */
+  body?: unknown;
+  charset?: string;
+  encoding?: string;
+}
+
+/** What the client got wrong, in words (a 4xx failure). */
+function failureMessage(e: RequestFailure, req: IncomingMessage, maxBodyBytes: number): string {
+  switch (e.type) {
+    case "entity.too.large":
+      return `request body larger than ${maxBodyBytes} bytes`;
+    case "entity.parse.failed": {
+      // body-parser's strict mode: JSON, but a string, number or null, which no request is.
+      const first = typeof e.body === "string" ? e.body.trimStart()[0] : undefined;
+      if (first !== undefined && first !== "{" && first !== "[")
+        return "the body is JSON but not a GraphQL request: send an object with a `query`, or an array of them (a batch)";
+      return `the body is not valid JSON: ${e.message}`;
+    }
+    case "charset.unsupported":
+      return `charset "${e.charset}" is not supported: send JSON in UTF-8`;
+    case "encoding.unsupported":
+      return `content-encoding "${e.encoding}" is not supported: send the body as it is, or in gzip, deflate or br`;
+    case "request.size.invalid":
+      return "the body is not as long as its content-length says";
+    case "request.aborted":
+      return "the request was aborted before its body arrived";
+  }
+  if (e instanceof URIError) return `the path ${req.url?.split("?", 1)[0]} is not valid percent-encoding`;
+  if (e.status === 404) return `nothing is served at ${req.method} ${req.url?.split("?", 1)[0]}`;
+  // body-parser passes on the decompressor's own error (zlib's "incorrect header check", say) as a 400.
+  const encoding = req.headers["content-encoding"];
+  if (e.status === 400 && e.type === undefined && encoding && encoding !== "identity")
+    return `the body is not valid ${encoding} (its content-encoding): ${e.message}`;
+  // http-errors' messages (body-parser's, express's) are written for clients when `expose` is set.
+  return e.expose && e.message ? e.message : `HTTP ${e.status}`;
+}
+
+function failureCode(status: number): string {
+  if (status === 413) return "BAD_USER_INPUT";
+  if (status === 404) return "NOT_FOUND";
+  return status < 500 ? "BAD_REQUEST" : "INTERNAL_SERVER_ERROR";
+}
+
+/**
+ * The answer to a request that failed outside GraphQL: what was wrong with it, in words and with
+ * its code (a body too large, not JSON or not readable, a path that does not decode); never a stack
+ * trace.
+ */
 export function httpErrorAnswer(
   logger: Logger,
   err: unknown,
+  req: IncomingMessage,
   requestId: unknown,
   maxBodyBytes: number,
 ): { status: number; body: { errors: { message: string; extensions: Record<string, unknown> }[] } } {
-  const e = err as { status?: number };
+  const e = (err ?? {}) as RequestFailure;
   const status = e.status && e.status >= 400 && e.status < 500 ? e.status : 500;
   if (status === 500) logger.error({ err, requestId }, "unhandled HTTP error");
-  const code = status === 413 ? "BAD_USER_INPUT" : status < 500 ? "BAD_REQUEST" : "INTERNAL_SERVER_ERROR";
-  const message =
-    status === 413
-      ? `request body larger than ${maxBodyBytes} bytes`
-      : status < 500
-        ? "malformed request"
-        : "Internal server error";
-  return { status, body: { errors: [{ message, extensions: { code, requestId } }] } };
+  const message = status === 500 ? "Internal server error" : failureMessage(e, req, maxBodyBytes);
+  return { status, body: { errors: [{ message, extensions: { code: failureCode(status), requestId } }] } };
 }
