@@ -231,6 +231,12 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
 
   const app = express();
   app.disable("x-powered-by");
+  // API answers (JSON, GraphQL, OPTIONS, errors) are not cacheable resources: no ETag, which express
+  // would hash from every body res.send writes. What serves conditional requests does so
+  // deliberately with its own: downloads (the content hash, If-None-Match answered 304) and the
+  // dashboard's files (express.static's, and sendFile's for its page). A function that makes none
+  // rather than `false`, which would turn sendFile's off too.
+  app.set("etag", () => undefined);
   app.set("trust proxy", false);
   app.use((req, res, next) => {
     res.locals.requestId = beginRequest(req, res);
