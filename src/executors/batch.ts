@@ -198,21 +198,35 @@ class BatchRun {
       name: `${this.ctx.job.name ?? "batch"}/${step.name}`.slice(0, 255),
       idempotencyKey: `batch:${this.batchId}:step:${step.position}`,
     };
-    try {
-      const job = this.deps.jobs.read(request);
-      const child = await this.deps.jobs.create(
-        { ...job, parentJobId: this.batchId },
-        { batchStep: request },
-        this.creator!,
-      );
-      return { jobId: child.id };
-    } catch (err) {
-      // The step's own request is wrong (bad payload, a key conflict): that step fails, not the executor.
-      if (isJobsError(err)) {
-        const code = String(err.extensions.code);
-        if (code !== "INTERNAL_SERVER_ERROR") return { error: `${code}: ${err.message}` };
+    for (let told = false; ; ) {
+      try {
+        const job = this.deps.jobs.read(request);
+        const child = await this.deps.jobs.create(
+          { ...job, parentJobId: this.batchId },
+          { batchStep: request },
+          this.creator!,
+        );
+        return { jobId: child.id };
+      } catch (err) {
+        // An upstream that cannot be reached now is tried again until the batch ends: the key makes
+        // a create that did arrive, its answer lost, find the same child.
+        if (isJobsError(err, "UPSTREAM_UNAVAILABLE")) {
+          if (!told)
+            await this.ctx.log(`step ${step.name}: ${err.message}; trying again until it answers`, {
+              step: step.name,
+              level: "warn",
+            });
+          told = true;
+          await delay(UPSTREAM_RETRY_MS, undefined, { signal: this.ctx.signal });
+          continue;
+        }
+        // The step's own request is wrong (bad payload, a key conflict): that step fails, not the executor.
+        if (isJobsError(err)) {
+          const code = String(err.extensions.code);
+          if (code !== "INTERNAL_SERVER_ERROR") return { error: `${code}: ${err.message}` };
+        }
+        throw err;
       }
-      throw err;
     }
   }
 
@@ -241,13 +255,17 @@ class BatchRun {
   /** An upstream child: waited for there (waitForJob), again after a timeout or while it cannot be reached. */
   private async waitUpstream(child: JobKey): Promise<ChildEnd> {
     const { signal } = this.ctx;
+    let waitS = UPSTREAM_WAIT_S;
     for (;;) {
       signal.throwIfAborted();
       try {
-        const job = await untilAborted(this.deps.jobs.waitForTerminal(child, UPSTREAM_WAIT_S, this.creator!), signal);
+        const job = await untilAborted(this.deps.jobs.waitForTerminal(child, waitS, this.creator!), signal);
         if (isTerminal(job.state)) return endOf(job);
       } catch (err) {
         if (isJobsError(err, "UPSTREAM_UNAVAILABLE")) await delay(UPSTREAM_RETRY_MS, undefined, { signal });
+        // An upstream allowing shorter waits (its JOBS_MAX_WAIT_S) refuses this one: wait less.
+        else if (isJobsError(err, "BAD_USER_INPUT") && err.extensions.field === "timeoutS" && waitS > 1)
+          waitS = Math.max(1, Math.floor(waitS / 4));
         else if (!isJobsError(err, "JOB_TIMEOUT")) throw err;
       }
     }

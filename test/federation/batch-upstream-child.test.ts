@@ -7,6 +7,7 @@ import { backends } from "../helpers/backends.ts";
 import { createKey } from "../helpers/fixtures.ts";
 import { type GraphQLClient, startTestServer, type TestServer } from "../helpers/server.ts";
 import { startTcpProxy, type TcpProxy } from "../helpers/tcp-proxy.ts";
+import { JOB_LOGS, type LogView } from "../live/driver.ts";
 import { type LiveClient, liveClient } from "../live/ws-client.ts";
 
 const GATEWAY_KEY = "jobs_test-gateway-key-batch-child-0123";
@@ -31,8 +32,9 @@ describe.each(backends)("a front's batch with a step served upstream, upstream o
   let live: LiveClient | undefined;
 
   beforeAll(async () => {
-    // No executors upstream: the child waits there until it is canceled.
-    upstream = await startTestServer(backend, { JOBS_GATEWAY_API_KEY: GATEWAY_KEY });
+    // No executors upstream: the child waits there until it is canceled. Its waits are shorter than
+    // the 30 s a batch asks for at first: the batch must wait in shorter turns.
+    upstream = await startTestServer(backend, { JOBS_GATEWAY_API_KEY: GATEWAY_KEY, JOBS_MAX_WAIT_S: "5" });
     link = await startTcpProxy("127.0.0.1", Number(new URL(upstream.url).port));
     front = await startTestServer(backends[0]!, {
       JOBS_WORKERS: "1",
@@ -106,32 +108,32 @@ describe.each(backends)("a front's batch with a step served upstream, upstream o
     expect(canceled!.statusHistory.at(-1)!.state).toBe("CANCELED");
   }, 120_000);
 
-  it("waits for the child upstream: the batch succeeds when a worker there completes it", async () => {
+  const runBatch = async (name: string) =>
+    (
+      await alice.request<{ runBatchJob: { job: { jobId: string } } }>(
+        `mutation($i: RunBatchJobInput!) { runBatchJob(input: $i) { job { jobId } } }`,
+        {
+          i: {
+            name,
+            steps: [{ name: "predict", run: { reasonerType: "PREDICTIVE", payload: { model: "churn", rows: 10 } } }],
+          },
+        },
+      )
+    ).runBatchJob.job.jobId;
+
+  /** Claims the step's child upstream as a registered worker there and completes it; the batch then succeeds. */
+  const completeUpstream = async (batchId: string, childJobId: string) => {
     const worker = upstream.client(await createKey(upstream.admin, "predictor", "WORKER"));
     const workerId = (
       await worker.request<{ registerWorker: { id: string } }>(
         `mutation { registerWorker(input: { name: "predictor", reasonerTypes: [PREDICTIVE] }) { id } }`,
       )
     ).registerWorker.id;
-    const batchId = (
-      await alice.request<{ runBatchJob: { job: { jobId: string } } }>(
-        `mutation($i: RunBatchJobInput!) { runBatchJob(input: $i) { job { jobId } } }`,
-        {
-          i: {
-            name: "upstream-success",
-            steps: [{ name: "predict", run: { reasonerType: "PREDICTIVE", payload: { model: "churn", rows: 10 } } }],
-          },
-        },
-      )
-    ).runBatchJob.job.jobId;
-    const updates = live!.subscribe<BatchView>(BATCH_UPDATES, { id: batchId });
-    const step = () => updates.items.at(-1)?.jobUpdated.steps[0];
-    await updates.until(() => step()?.childJobId != null, "the step's child");
     const lease = await worker.request<{ claimJob: { token: string; job: { jobId: string } } }>(
       `mutation($w: ID!) { claimJob(workerId: $w) { ... on Lease { token job { jobId } } } }`,
       { w: workerId },
     );
-    expect(lease.claimJob.job.jobId).toBe(step()!.childJobId);
+    expect(lease.claimJob.job.jobId).toBe(childJobId);
     await worker.request(`mutation($t: String!) { completeJob(leaseToken: $t, result: { churn: 0.1 }) { jobId } }`, {
       t: lease.claimJob.token,
     });
@@ -140,7 +142,42 @@ describe.each(backends)("a front's batch with a step served upstream, upstream o
     }>(`query($id: ID!) { waitForJob(reasonerType: BATCH, jobId: $id, timeoutS: 60) { state raw } }`, { id: batchId });
     expect(done.waitForJob.state).toBe("SUCCEEDED");
     expect(done.waitForJob.raw.result.steps).toMatchObject([
-      { name: "predict", state: "SUCCEEDED", jobId: lease.claimJob.job.jobId },
+      { name: "predict", state: "SUCCEEDED", jobId: childJobId },
     ]);
+  };
+
+  it("makes the child once its upstream is back, when it could not be reached as the step began", async () => {
+    link.cut();
+    const batchId = await runBatch("upstream-away-at-start");
+    const logs = live!.subscribe<{ jobLogs: LogView }>(JOB_LOGS, { t: "BATCH", id: batchId });
+    await logs.until(
+      () => logs.items.some((l) => l.jobLogs.message.includes("trying again until it answers")),
+      "the step told it waits for its upstream",
+    );
+    const updates = live!.subscribe<BatchView>(BATCH_UPDATES, { id: batchId });
+    const step = () => updates.items.at(-1)?.jobUpdated.steps[0];
+    await updates.until(() => updates.items.length > 0, "the batch");
+    expect(updates.items.at(-1)!.jobUpdated.state).toBe("RUNNING");
+    expect(step()!.childJobId).toBeNull();
+
+    link.restore();
+    await updates.until(() => step()?.childJobId != null, "the step's child, made upstream", 60_000);
+    const childId = step()!.childJobId!;
+    expect(await childThere(childId)).toMatchObject({ createdBy: "alice" });
+    // Made once, however many tries it took.
+    const named = await upstream.admin.request<{ jobs: { edges: { node: { jobId: string } }[] } }>(
+      `query($f: JobFilter) { jobs(first: 10, filter: $f) { edges { node { jobId } } } }`,
+      { f: { reasonerType: "PREDICTIVE", name: "upstream-away-at-start/predict", allUsers: true } },
+    );
+    expect(named.jobs.edges.map((e) => e.node.jobId)).toEqual([childId]);
+    await completeUpstream(batchId, childId);
+  }, 120_000);
+
+  it("waits for the child upstream: the batch succeeds when a worker there completes it", async () => {
+    const batchId = await runBatch("upstream-success");
+    const updates = live!.subscribe<BatchView>(BATCH_UPDATES, { id: batchId });
+    const step = () => updates.items.at(-1)?.jobUpdated.steps[0];
+    await updates.until(() => step()?.childJobId != null, "the step's child");
+    await completeUpstream(batchId, step()!.childJobId!);
   }, 120_000);
 });
