@@ -135,6 +135,17 @@ function numberedAsCalled(error: GraphQLError, share: readonly { index: number }
   return jobsError(code as ErrorCode, renumber(error.message), { ...rest, field: renumber(field) });
 }
 
+/**
+ * A refusal of createJobs' item `index` made while reading it, as createJob's reading names it
+ * (`input.…`), named as the call's item (`inputs.<index>.…`, in the field and the message).
+ */
+function asItemOfCall(error: GraphQLError, index: number): GraphQLError {
+  const { field, code, http: _http, ...rest } = error.extensions as Record<string, unknown>;
+  if (typeof field !== "string" || !/^input(\.|$)/.test(field)) return error;
+  const named = `inputs.${index}${field.slice("input".length)}`;
+  return jobsError(code as ErrorCode, error.message.replaceAll(field, named), { ...rest, field: named });
+}
+
 const newestFirst = (a: JobRecord, b: JobRecord) =>
   b.createdOn.getTime() - a.createdOn.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
@@ -197,7 +208,7 @@ export class JobService {
         items.push({ index, job: hashes.requestHash === undefined ? job : { ...job, ...hashes } });
       } catch (error) {
         if (!isJobsError(error)) throw error;
-        answers[index] = error;
+        answers[index] = asItemOfCall(error, index);
       }
     });
     await Promise.all(

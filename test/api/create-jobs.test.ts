@@ -7,9 +7,12 @@ import { NO_BACKGROUND_PASSES, startTestServer, type GraphQLClient, type TestSer
 import { JOBS_CHANGED, type ChangedView } from "../live/driver.ts";
 import { type LiveClient, liveClient } from "../live/ws-client.ts";
 
-const CREATE_JOBS = `mutation($inputs: [CreateJobInput!]!) { createJobs(inputs: $inputs) { job { ${JOB_FIELDS} statusHistory { state nativeState } } error { code message } } }`;
+const CREATE_JOBS = `mutation($inputs: [CreateJobInput!]!) { createJobs(inputs: $inputs) { job { ${JOB_FIELDS} statusHistory { state nativeState } } error { code message field } } }`;
 
-type Result = { job: Record<string, unknown> | null; error: { code: string; message: string } | null };
+type Result = {
+  job: Record<string, unknown> | null;
+  error: { code: string; message: string; field: string | null } | null;
+};
 
 describe.each(backends)("createJobs on $name", (backend) => {
   let t: TestServer;
@@ -76,6 +79,7 @@ describe.each(backends)("createJobs on $name", (backend) => {
       { ...createJobInput("LOGIC", 4), timeoutMins: -5 },
       { ...createJobInput("GENERATION", 5), payload: { kind: "MOCK", rows: -1 } },
       createJobInput("BATCH", 6),
+      { ...createJobInput("AGENT", 7), payload: { functionName: "mesh", assignedAgentId: "no-such-agent" } },
     ];
     const results = await createJobs(client, inputs);
     expect(results.map((r) => (r.job ? "job" : r.error!.code))).toEqual([
@@ -85,9 +89,20 @@ describe.each(backends)("createJobs on $name", (backend) => {
       "BAD_USER_INPUT",
       "BAD_USER_INPUT",
       "job",
+      "BAD_USER_INPUT",
     ]);
     expect(results[1]!.error!.message).toMatch(/payload/);
     expect(results[3]!.error!.message).toMatch(/timeoutMins/);
+    // Each error names the call's own item, as createJob names its input (input.… there).
+    expect(results.map((r) => r.error?.field ?? null)).toEqual([
+      null,
+      "inputs.1.payload",
+      null,
+      "inputs.3.timeoutMins",
+      "inputs.4.payload.rows",
+      null,
+      "inputs.6.payload.assignedAgentId",
+    ]);
     const listed = await client.request<{ jobs: { totalCount: number; edges: { node: { name: string } }[] } }>(
       `{ jobs(first: 10) { totalCount edges { node { name } } } }`,
     );

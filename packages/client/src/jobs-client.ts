@@ -209,8 +209,10 @@ export class JobsClient {
         }
         const code = error?.code ?? "INTERNAL_SERVER_ERROR";
         const message = error?.message ?? "not created";
-        // As the server's own error would carry them: the code and, for bad input, the field.
-        const extensions = error?.field ? { code, field: error.field } : { code };
+        // As create's error would carry them: the code and, for bad input, the field, named as
+        // create names its input (the server's `inputs.<i>.…` counts within one request of 1,000).
+        const field = error?.field?.replace(/^inputs\.\d+(?=\.|$)/, "input");
+        const extensions = field ? { code, field } : { code };
         answers.push(new JobsApiError(code, message, { errors: [{ message, extensions }] }));
       }
     }

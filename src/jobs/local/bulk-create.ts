@@ -77,11 +77,13 @@ export async function createJobsInBulk(
   const refused = new Map<number, Outcome>();
   for (const [index, job] of items.entries()) {
     const checks: AssignmentToCheck[] = [];
+    // Where the input spelled them (createJob's `input.payload.…` is createJobs' `inputs.N.payload.…`).
+    const own = job.assignmentFields;
     if (job.agent)
       checks.push({
         agentId: job.agent.assignedAgentId,
         agentPoolId: job.agent.assignedAgentPoolId,
-        fields: fields(index),
+        fields: own ? { agent: rebase(own.agent, index), pool: rebase(own.pool, index) } : fields(index),
       });
     // A batch's steps name their fields from the input (`input.steps.0.run.payload.…`).
     for (const step of job.stepAssignments ?? [])
@@ -134,7 +136,7 @@ export async function createOneJob(db: Database, job: NewJob, viewer: Viewer): P
     db,
     [job],
     viewer,
-    () => job.assignmentFields ?? { agent: "input.assignedAgentId", pool: "input.assignedAgentPoolId" },
+    () => ({ agent: "input.assignedAgentId", pool: "input.assignedAgentPoolId" }),
     (field) => field,
   );
   if (!answer || isJobsError(answer)) throw answer ?? new Error("createJob answered nothing");
