@@ -1,6 +1,5 @@
 // Reading jobs: one by key, pages of them across families, and waiting for one to finish.
 import { GraphQLError } from "graphql";
-import { pathToArray } from "graphql/jsutils/Path.js";
 import { jobsError } from "../errors.ts";
 import { pageOffset, pageSize } from "../jobs/cursor.ts";
 import { isUuid } from "../jobs/validation.ts";
@@ -8,6 +7,7 @@ import type { JobCount } from "../jobs/gateway.ts";
 import type { JobRecord } from "../jobs/model.ts";
 import type { ListedJob } from "../jobs/service.ts";
 import { builder } from "./builder.ts";
+import { reportPartial } from "./partial-errors.ts";
 import { ArchiveStatusEnum, JobStateEnum, ReasonerTypeEnum } from "./enums.ts";
 import { ArtifactRef, JobRef } from "./job.ts";
 import { listPrefetch, primeLoaders, readJobSelected, selectsPage } from "./list-prefetch.ts";
@@ -114,11 +114,7 @@ builder.queryFields((t) => ({
       const read = selectsPage(info) ? first : 1;
       const page = await ctx.services.jobs.list(filter, read, args.after ?? null, ctx.viewer, { offset, prefetch });
       primeLoaders(page, ctx);
-      for (const error of page.unavailable) {
-        (ctx.partialErrors ??= []).push(
-          new GraphQLError(error.message, { path: pathToArray(info.path), extensions: error.extensions }),
-        );
-      }
+      for (const error of page.unavailable) reportPartial(ctx, info, error);
       for (const { job } of page.items) ctx.loaders.job.prime({ reasonerType: job.reasonerType, jobId: job.id }, job);
       const edges = page.items.map((item) => new JobEdge(item));
       return {

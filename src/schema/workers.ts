@@ -4,12 +4,14 @@ import { DEFAULT_LEASE_SECONDS, type LeaseStatus } from "@jobs-api/client";
 import type { JobRecord, ReasonerType } from "../jobs/model.ts";
 import { builder } from "./builder.ts";
 import { itemsOrErrors } from "./list-items.ts";
+import { reportPartial } from "./partial-errors.ts";
+import { isJobsError } from "../errors.ts";
 import type { Context } from "./context.ts";
 import { GenerationKindEnum, JobStateEnum, ReasonerTypeEnum } from "./enums.ts";
 import { JobRef } from "./job.ts";
 import type { WorkerView } from "../jobs/remote/workers.ts";
 import { type ApiLease, MAX_COMPLETIONS_PER_CALL, requireWorkerRole } from "../workers/protocol/service.ts";
-import { relayForTypes, relayOf } from "../workers/relay.ts";
+import { relayForTypes, relayOf, remoteWorkerRelays } from "../workers/relay.ts";
 import { MAX_CLAIM_BATCH } from "../workers/protocol/sql/claimJob.ts";
 import { MAX_FREE_HAND_BACKS } from "../workers/protocol/sql/failJob.ts";
 
@@ -131,9 +133,26 @@ const JobErrorInput = builder.inputType("JobErrorInput", {
 builder.queryField("workers", (t) =>
   t.field({
     type: [WorkerRef],
-    description: "Admins: the tenant's registered workers, most recently seen (claim or heartbeat) first.",
+    description:
+      "Admins: the tenant's registered workers, most recently seen (claim or heartbeat) first. At a front, each upstream's too (ids `@<gateway>/<id>`); an upstream that cannot answer is an error beside the others' workers.",
     args: { first: t.arg.int({ required: false, defaultValue: WORKERS_PAGE }) },
-    resolve: (_root, args, ctx) => ctx.services.protocol.listWorkers(args.first ?? WORKERS_PAGE, ctx.viewer),
+    resolve: async (_root, args, ctx, info) => {
+      const first = args.first ?? WORKERS_PAGE;
+      const own: WorkerView[] = await ctx.services.protocol.listWorkers(first, ctx.viewer);
+      const upstreams = await Promise.all(
+        remoteWorkerRelays(ctx.services.registry).map(({ workers }) =>
+          workers.list(first, ctx.viewer).catch((error: unknown) => {
+            if (!isJobsError(error)) throw error;
+            reportPartial(ctx, info, error);
+            return [];
+          }),
+        ),
+      );
+      return [own, ...upstreams]
+        .flat()
+        .sort((a, b) => b.lastSeenOn.getTime() - a.lastSeenOn.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+        .slice(0, first);
+    },
   }),
 );
 

@@ -44,3 +44,11 @@ export function relayForTypes(registry: GatewayRegistry, types: readonly Reasone
   }
   return remote[0]!.workers;
 }
+
+/** Every upstream's worker protocol, by gateway name (a front lists its upstreams' workers too). */
+export function remoteWorkerRelays(registry: GatewayRegistry): { gateway: string; workers: RemoteWorkers }[] {
+  return registry
+    .gateways()
+    .filter((g): g is RemoteJobGateway => g instanceof RemoteJobGateway)
+    .map((g) => ({ gateway: g.name, workers: g.workers }));
+}

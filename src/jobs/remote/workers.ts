@@ -55,17 +55,32 @@ export class RemoteWorkers {
     };
   }
 
+  private worker(w: Json): WorkerView {
+    return {
+      ...(w as unknown as WorkerView),
+      id: relayedHandle(this.gateway, String(w.id)),
+      lastSeenOn: new Date(String(w.lastSeenOn)),
+    };
+  }
+
   async register(input: Json, viewer: Viewer): Promise<WorkerView> {
     const w = await this.call<Json>(
       `mutation($i: RegisterWorkerInput!) { result: registerWorker(input: $i) { ${WORKER_SELECTION} } }`,
       { i: input },
       viewer,
     );
-    return {
-      ...(w as unknown as WorkerView),
-      id: relayedHandle(this.gateway, String(w.id)),
-      lastSeenOn: new Date(String(w.lastSeenOn)),
-    };
+    return this.worker(w);
+  }
+
+  /** The upstream's workers the viewer's user may list there, most recently seen first. */
+  async list(first: number, viewer: Viewer): Promise<WorkerView[]> {
+    const ws = await this.call<Json[]>(
+      `query($n: Int) { result: workers(first: $n) { ${WORKER_SELECTION} } }`,
+      { n: first },
+      viewer,
+      true,
+    );
+    return ws.map((w) => this.worker(w));
   }
 
   /** claimJobs upstream (claimJob is a limit of 1). */
