@@ -1,31 +1,18 @@
 // The dashboard in a real browser: Debian's chromium driven by playwright-core, against the real
 // server started as `npm start` runs it (a child process, NODE_ENV=production), on each backend.
 // Screenshots of the main pages go to test-artifacts/dashboard/ (gitignored).
-import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServerProcess, stopChild, type Child } from "../execution/processes.ts";
 import { backends } from "../helpers/backends.ts";
 import { ADMIN_KEY, graphqlClient, type GraphQLClient } from "../helpers/server.ts";
+import { LIVE_TIMEOUT, launchChromium, prepareDashboard, SHOTS } from "./browser.ts";
 
-const ROOT = join(import.meta.dirname, "..", "..");
-const CHROMIUM = process.env.JOBS_TEST_CHROMIUM ?? "/usr/bin/chromium";
-const SHOTS = join(ROOT, "test-artifacts", "dashboard");
-const LIVE_TIMEOUT = 45_000;
-
-beforeAll(() => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(
-      `no chromium at ${CHROMIUM}: apt-get install -y chromium (.ci/run does), or set JOBS_TEST_CHROMIUM`,
-    );
-  const built = spawnSync(process.execPath, ["scripts/build-web.mjs"], { cwd: ROOT, encoding: "utf8" });
-  if (built.status !== 0) throw new Error(`building the dashboard failed:\n${built.stdout}${built.stderr}`);
-  mkdirSync(SHOTS, { recursive: true });
-}, 120_000);
+beforeAll(prepareDashboard, 120_000);
 
 describe.each(backends)("dashboard in chromium ($name)", (backend) => {
   let server: Child & { url: string };
@@ -51,7 +38,7 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
       ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
     });
     admin = graphqlClient(server.url, ADMIN_KEY);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-dev-shm-usage"] });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
     page = await context.newPage();
     const origin = new URL(server.url).host;

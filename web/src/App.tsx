@@ -1,9 +1,11 @@
 // Sign-in gate, layout and routes. Every page below the gate has a session (useSession).
 import { useEffect, useMemo, useState } from "react";
 import { Link, Redirect, Route, Switch, useLocation } from "wouter";
-import { KEY_REFUSED_EVENT, liveClient } from "./api/graphql.ts";
+import { KEY_REFUSED_EVENT } from "./api/graphql.ts";
+import { liveConnection } from "./api/live.ts";
 import { resume, type SessionInfo, signOut } from "./api/session.ts";
 import { SessionContext, type Session, useSession } from "./session-context.tsx";
+import { useLiveState } from "./hooks.ts";
 import { SignInPage } from "./pages/SignIn.tsx";
 import { JobsPage } from "./pages/Jobs.tsx";
 import { JobPage } from "./pages/Job.tsx";
@@ -30,7 +32,7 @@ export function App() {
     if (!signedIn) return null;
     return {
       ...signedIn,
-      live: liveClient(signedIn.key),
+      live: liveConnection(signedIn.key),
       isAdmin: signedIn.info.role === "ADMIN",
       // The sign-in page shows once the server has ended the cookie's session too.
       signOut: () => void signOut().then(() => setSignedIn(null)),
@@ -50,7 +52,7 @@ export function App() {
   }, [signedIn]);
 
   // Closing the socket when the key changes or the user signs out.
-  useEffect(() => () => void session?.live.dispose(), [session]);
+  useEffect(() => () => void session?.live.client.dispose(), [session]);
 
   if (resuming)
     return (
@@ -85,6 +87,17 @@ function NavLink({ href, children }: { href: string; children: string }) {
   );
 }
 
+/** While the live connection is down: what the page shows may be stale until it is back. */
+function LiveDown() {
+  const { down } = useLiveState();
+  if (!down) return null;
+  return (
+    <p className="notice" role="status">
+      Live updates paused: the server cannot be reached. Reconnecting…
+    </p>
+  );
+}
+
 function Layout() {
   const session = useSession();
   return (
@@ -116,6 +129,7 @@ function Layout() {
         </div>
       </header>
       <main>
+        <LiveDown />
         <Switch>
           <Route path="/">
             <Redirect to="/jobs" replace />

@@ -1,6 +1,7 @@
 // Data hooks: a query that reloads when its variables change, a subscription, a ticking clock.
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { ApiError, type Doc, gql, subscribe } from "./api/graphql.ts";
+import type { LiveState } from "./api/live.ts";
 import { QueryFieldsQuery } from "./api/documents.ts";
 import { useSession } from "./session-context.tsx";
 
@@ -12,14 +13,23 @@ export interface QueryState<R> {
   setData(update: (data: R | null) => R | null): void;
 }
 
+/** Whether the live connection is down, and how often it came back. */
+export function useLiveState(): LiveState {
+  const { live } = useSession();
+  return useSyncExternalStore(live.onChange, live.state);
+}
+
+/** Loads when mounted, when the variables change, on reload(), and again once the live connection is
+ * back after a drop (what changed meanwhile was never sent to the page). */
 export function useQuery<R, V>(doc: Doc<R, V>, variables: V, options: { skip?: boolean } = {}): QueryState<R> {
   const { key } = useSession();
+  const { resumes } = useLiveState();
   const [data, setData] = useState<R | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [loading, setLoading] = useState(!options.skip);
   const [generation, setGeneration] = useState(0);
   const vars = JSON.stringify(variables ?? {});
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `generation` is the reload trigger.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `generation` and `resumes` are reload triggers.
   useEffect(() => {
     if (options.skip) return;
     let current = true;
@@ -40,7 +50,7 @@ export function useQuery<R, V>(doc: Doc<R, V>, variables: V, options: { skip?: b
     return () => {
       current = false;
     };
-  }, [key, doc, vars, generation, options.skip]);
+  }, [key, doc, vars, generation, resumes, options.skip]);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
   return { data, error, loading, reload, setData };
 }

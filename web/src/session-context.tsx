@@ -1,12 +1,12 @@
 // The signed-in key, who it is, and the one WebSocket the pages subscribe through.
 import { createContext, useContext } from "react";
-import type { Client } from "graphql-ws/client";
+import type { LiveConnection } from "./api/live.ts";
 import type { SessionInfo } from "./api/session.ts";
 
 export interface Session {
   key: string;
   info: SessionInfo;
-  live: Client;
+  live: LiveConnection;
   isAdmin: boolean;
   signOut(): void;
 }

@@ -1,6 +1,6 @@
 // GraphQL over HTTP and graphql-ws, with the signed-in API key. Typed documents come from codegen
 // (web/src/gql); documents for fields a server may lack are plain strings (see optional.ts).
-import { type Client, createClient } from "graphql-ws/client";
+import type { LiveConnection } from "./live.ts";
 
 /** A typed document as codegen makes it (a String subclass carrying its result and variable types). */
 export interface Doc<R, V> {
@@ -59,40 +59,16 @@ export async function gql<R, V>(key: string, doc: Doc<R, V>, variables?: V): Pro
   return body.data;
 }
 
-/** One WebSocket per signed-in key, opened on first use, reconnecting on its own. */
-export function liveClient(key: string): Client {
-  const url = new URL("/graphql", window.location.href);
-  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
-  return createClient({
-    url: url.toString(),
-    connectionParams: { authorization: `Bearer ${key}` },
-    lazy: true,
-    lazyCloseTimeout: 3000,
-    retryAttempts: Infinity,
-    shouldRetry: () => true,
-    on: {
-      // The server closes every socket of a revoked key at once (4401): the page signs out then,
-      // rather than sitting on a list that no longer updates until its next request.
-      closed: (event) => {
-        if ((event as { code?: number } | undefined)?.code === UNAUTHORIZED_CLOSE)
-          window.dispatchEvent(new Event(KEY_REFUSED_EVENT));
-      },
-    },
-  });
-}
-
-/** graphql-ws's close code for a connection whose key is refused. */
-const UNAUTHORIZED_CLOSE = 4401;
-
 /** Subscribes; returns the unsubscribe function. */
 export function subscribe<R, V>(
-  client: Client,
+  live: LiveConnection,
   doc: Doc<R, V>,
   variables: V,
   onData: (data: R) => void,
   onError?: (error: ApiError) => void,
 ): () => void {
-  return client.subscribe<R>(
+  const release = live.hold();
+  const unsubscribe = live.client.subscribe<R>(
     { query: doc.toString(), variables: (variables ?? {}) as Record<string, unknown> },
     {
       next: (value) => {
@@ -106,4 +82,8 @@ export function subscribe<R, V>(
       complete: () => undefined,
     },
   );
+  return () => {
+    unsubscribe();
+    release();
+  };
 }

@@ -1,0 +1,95 @@
+// The dashboard's live views when the server goes away under an open page: the server restarts
+// while the browser, which reaches it through a TCP proxy, is cut off until the test lets it back.
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Child, serverProcesses, stopChild } from "../execution/processes.ts";
+import { backends } from "../helpers/backends.ts";
+import { ADMIN_KEY, graphqlClient, type GraphQLClient } from "../helpers/server.ts";
+import { startTcpProxy, type TcpProxy } from "../helpers/tcp-proxy.ts";
+import { LIVE_TIMEOUT, launchChromium, prepareDashboard, signIn } from "./browser.ts";
+
+beforeAll(prepareDashboard, 120_000);
+
+describe.each(backends)("dashboard through a server restart ($name)", (backend) => {
+  const processes = serverProcesses("jobs-web-live-");
+  let env: Record<string, string>;
+  let server: Child & { url: string };
+  let proxy: TcpProxy;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    env = await processes.environment(backend, { NODE_ENV: "production", JOBS_WORKERS: "1" });
+    server = await processes.start(env);
+    proxy = await startTcpProxy("127.0.0.1", Number(new URL(server.url).port));
+    browser = await launchChromium();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await proxy?.close();
+  });
+
+  const admin = (): GraphQLClient => graphqlClient(server.url, ADMIN_KEY);
+  const rowOf = (page: Page, name: string) =>
+    page.getByRole("row").filter({ has: page.getByRole("link", { name, exact: true }) });
+  // No built-in executor runs PRESCRIPTIVE jobs: they stay queued until cancelled.
+  const createWaiting = async (name: string) =>
+    (
+      await admin().request<{ createJob: { job: { jobId: string } } }>(
+        `mutation($name: String!) { createJob(input: { reasonerType: PRESCRIPTIVE, reasonerName: "r", name: $name, payload: {} }) { job { jobId } } }`,
+        { name },
+      )
+    ).createJob.job.jobId;
+
+  it("says live updates are paused, retries every few seconds, and shows what changed meanwhile", async () => {
+    const waiting = await createWaiting("waiting-through-restart");
+    const page = await browser.newPage();
+    const attempts: number[] = [];
+    page.on("websocket", () => attempts.push(Date.now()));
+    const acked = new Promise<void>((resolve) =>
+      page.on("websocket", (ws) =>
+        ws.on("framereceived", (f) => {
+          if (String(f.payload).includes("connection_ack")) resolve();
+        }),
+      ),
+    );
+    const pageUrl = `http://127.0.0.1:${proxy.port}`;
+    await signIn(page, pageUrl, ADMIN_KEY);
+    await page.goto(`${pageUrl}/jobs?family=PRESCRIPTIVE`);
+    await rowOf(page, "waiting-through-restart").getByText("QUEUED", { exact: true }).waitFor();
+    await acked;
+
+    // The browser loses the server, which restarts (same port, same database).
+    proxy.cut();
+    const cutAt = Date.now();
+    const port = new URL(server.url).port;
+    const killer = setTimeout(() => server.proc.kill("SIGKILL"), 15_000);
+    await stopChild(server);
+    clearTimeout(killer);
+    await page.getByRole("status").getByText("Live updates paused").waitFor({ timeout: LIVE_TIMEOUT });
+    server = await processes.start({ ...env, PORT: port });
+
+    // While the page is away: one job ends, another is created. No notification reaches the page.
+    await admin().request(`mutation($id: ID!) { cancelJob(reasonerType: PRESCRIPTIVE, jobId: $id) { state } }`, {
+      id: waiting,
+    });
+    await createWaiting("made-while-away");
+
+    // It keeps trying every few seconds however long the outage (graphql-ws alone doubles its wait
+    // without a bound: its fifth retry comes at least 32 s after the drop, the sixth after 64 s).
+    await expect
+      .poll(() => attempts.filter((t) => t > cutAt).length, { timeout: 60_000, interval: 500 })
+      .toBeGreaterThanOrEqual(6);
+    const tries = [cutAt, ...attempts.filter((t) => t > cutAt)];
+    const gaps = tries.slice(1).map((t, i) => t - tries[i]!);
+    expect(Math.max(...gaps)).toBeLessThan(6_000);
+
+    proxy.restore();
+    await rowOf(page, "made-while-away").waitFor({ timeout: LIVE_TIMEOUT });
+    await rowOf(page, "waiting-through-restart")
+      .getByText("CANCELED", { exact: true })
+      .waitFor({ timeout: LIVE_TIMEOUT });
+    await page.getByText("Live updates paused").waitFor({ state: "detached" });
+    await page.close();
+  }, 180_000);
+});
