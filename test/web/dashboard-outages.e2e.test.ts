@@ -1,5 +1,6 @@
-// The dashboard's live views when the server goes away under an open page: the server restarts
-// while the browser, which reaches it through a TCP proxy, is cut off until the test lets it back.
+// The dashboard when the server goes away or cannot answer: live views through a restart (the
+// browser reaches the server through a TCP proxy, cut off until the test lets it back), and a reload
+// while the server refuses the key's requests for now (its rate limit).
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Child, serverProcesses, stopChild } from "../execution/processes.ts";
@@ -10,6 +11,8 @@ import { LIVE_TIMEOUT, launchChromium, prepareDashboard, signIn } from "./browse
 
 beforeAll(prepareDashboard, 120_000);
 
+const RATE_LIMIT = 60;
+
 describe.each(backends)("dashboard through a server restart ($name)", (backend) => {
   const processes = serverProcesses("jobs-web-live-");
   let env: Record<string, string>;
@@ -18,7 +21,13 @@ describe.each(backends)("dashboard through a server restart ($name)", (backend) 
   let browser: Browser;
 
   beforeAll(async () => {
-    env = await processes.environment(backend, { NODE_ENV: "production", JOBS_WORKERS: "1" });
+    env = await processes.environment(backend, {
+      NODE_ENV: "production",
+      JOBS_WORKERS: "1",
+      // Small enough for a test to spend a key's budget; the window starts at the key's first request.
+      JOBS_RATE_LIMIT: String(RATE_LIMIT),
+      JOBS_RATE_LIMIT_WINDOW_S: "20",
+    });
     server = await processes.start(env);
     proxy = await startTcpProxy("127.0.0.1", Number(new URL(server.url).port));
     browser = await launchChromium();
@@ -92,4 +101,26 @@ describe.each(backends)("dashboard through a server restart ($name)", (backend) 
     await page.getByText("Live updates paused").waitFor({ state: "detached" });
     await page.close();
   }, 180_000);
+
+  it("keeps the key through a reload the server cannot answer yet, and resumes by itself", async () => {
+    const made = await admin().request<{ createApiKey: { secret: string } }>(
+      `mutation { createApiKey(userId: "hana", role: MEMBER) { secret } }`,
+    );
+    const key = made.createApiKey.secret;
+    const page = await browser.newPage();
+    await signIn(page, server.url, key);
+    // The key's budget for this window is spent (by another program using the same key, say).
+    const other = graphqlClient(server.url, key);
+    let refused = false;
+    for (let i = 0; i < RATE_LIMIT && !refused; i++) refused = (await other.raw(`{ __typename }`)).status === 429;
+    expect(refused).toBe(true);
+
+    await page.reload();
+    await page.getByRole("alert").getByText("Too many requests with this key").waitFor();
+    expect(await page.evaluate("window.sessionStorage.length")).toBe(1);
+    // Once the window is over, the page signs back in with the key it kept.
+    await page.getByRole("heading", { name: "Jobs", level: 1, exact: true }).waitFor({ timeout: LIVE_TIMEOUT });
+    expect(await page.getByRole("button", { name: "Sign out" }).count()).toBe(1);
+    await page.close();
+  }, 60_000);
 });

@@ -3,7 +3,7 @@ import { useEffect, useMemo, useState } from "react";
 import { Link, Redirect, Route, Switch, useLocation } from "wouter";
 import { KEY_REFUSED_EVENT } from "./api/graphql.ts";
 import { liveConnection } from "./api/live.ts";
-import { resume, type SessionInfo, signOut } from "./api/session.ts";
+import { resume, type SessionInfo, SignInError, signOut } from "./api/session.ts";
 import { SessionContext, type Session, useSession } from "./session-context.tsx";
 import { useLiveState } from "./hooks.ts";
 import { SignInPage } from "./pages/SignIn.tsx";
@@ -16,17 +16,42 @@ import { WorkersPage } from "./pages/admin/Workers.tsx";
 import { SchedulesPage } from "./pages/admin/Schedules.tsx";
 import { AuditLogPage } from "./pages/admin/AuditLog.tsx";
 
+const REFUSED_NOTICE = "Your API key is no longer accepted (revoked?); sign in again.";
+const RESUME_RETRY_MS = 5000;
+
 export function App() {
   const [signedIn, setSignedIn] = useState<{ key: string; info: SessionInfo } | null>(null);
   const [resuming, setResuming] = useState(true);
   const [notice, setNotice] = useState<string | null>(null);
+  const [resumeProblem, setResumeProblem] = useState<string | null>(null);
+  const [resumeTry, setResumeTry] = useState(0);
 
+  // A reload resumes the tab's session. Until the server answers, the page says why it waits and
+  // tries again every few seconds; only a refused key sends it to the sign-in page.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `resumeTry` is the retry trigger.
   useEffect(() => {
-    resume().then((s) => {
-      setSignedIn(s);
-      setResuming(false);
-    });
-  }, []);
+    if (!resuming) return;
+    let current = true;
+    let timer: number | undefined;
+    resume().then(
+      (s) => {
+        if (!current) return;
+        if (s === "refused") setNotice(REFUSED_NOTICE);
+        setSignedIn(s === "refused" ? null : s);
+        setResumeProblem(null);
+        setResuming(false);
+      },
+      (err: unknown) => {
+        if (!current) return;
+        setResumeProblem(err instanceof SignInError ? err.message : "The server could not be reached.");
+        timer = window.setTimeout(() => setResumeTry((n) => n + 1), RESUME_RETRY_MS);
+      },
+    );
+    return () => {
+      current = false;
+      window.clearTimeout(timer);
+    };
+  }, [resuming, resumeTry]);
 
   const session = useMemo<Session | null>(() => {
     if (!signedIn) return null;
@@ -44,7 +69,7 @@ export function App() {
     if (!signedIn) return;
     const refused = () =>
       void signOut().then(() => {
-        setNotice("Your API key is no longer accepted (revoked?); sign in again.");
+        setNotice(REFUSED_NOTICE);
         setSignedIn(null);
       });
     window.addEventListener(KEY_REFUSED_EVENT, refused);
@@ -54,6 +79,32 @@ export function App() {
   // Closing the socket when the key changes or the user signs out.
   useEffect(() => () => void session?.live.client.dispose(), [session]);
 
+  if (resuming && resumeProblem)
+    return (
+      <main className="sign-in">
+        <h1>Jobs dashboard</h1>
+        <p className="error" role="alert">
+          Could not resume your session: {resumeProblem}
+        </p>
+        <p role="status">Trying again every few seconds; your key is kept for this tab.</p>
+        <p className="actions">
+          <button type="button" onClick={() => setResumeTry((n) => n + 1)}>
+            Try again now
+          </button>
+          <button
+            type="button"
+            onClick={() =>
+              void signOut().then(() => {
+                setResumeProblem(null);
+                setResuming(false);
+              })
+            }
+          >
+            Sign in with another key
+          </button>
+        </p>
+      </main>
+    );
   if (resuming)
     return (
       <p className="loading" role="status">

@@ -25,7 +25,15 @@ function store(key: string | null): void {
   }
 }
 
-export class SignInError extends Error {}
+export class SignInError extends Error {
+  /** `refused`: the server does not accept the key (401); otherwise it could not answer now. */
+  constructor(
+    message: string,
+    readonly refused = false,
+  ) {
+    super(message);
+  }
+}
 
 export async function signIn(rawKey: string): Promise<SessionInfo> {
   const key = rawKey.trim().replace(/^Bearer\s+/i, "");
@@ -35,7 +43,7 @@ export async function signIn(rawKey: string): Promise<SessionInfo> {
     headers: { authorization: `Bearer ${key}` },
     credentials: "same-origin",
   });
-  if (res.status === 401) throw new SignInError("This API key is not valid (unknown or revoked).");
+  if (res.status === 401) throw new SignInError("This API key is not valid (unknown or revoked).", true);
   if (res.status === 429) throw new SignInError("Too many requests with this key; wait a minute and try again.");
   if (!res.ok) throw new SignInError(`Signing in failed (the server answered ${res.status}).`);
   const info = (await res.json()) as SessionInfo;
@@ -43,15 +51,20 @@ export async function signIn(rawKey: string): Promise<SessionInfo> {
   return info;
 }
 
-/** Resumes the tab's session after a reload; null when there is none or its key no longer works. */
-export async function resume(): Promise<{ key: string; info: SessionInfo } | null> {
+/**
+ * Resumes the tab's session after a reload: null when there is none, "refused" (and the key is
+ * forgotten) when the server no longer accepts it. Any other failure (the server unreachable,
+ * failing, or rate-limiting the key) throws and keeps the key: the key may be the only copy.
+ */
+export async function resume(): Promise<{ key: string; info: SessionInfo } | "refused" | null> {
   const key = storedKey();
   if (!key) return null;
   try {
     return { key, info: await signIn(key) };
-  } catch {
+  } catch (err) {
+    if (!(err instanceof SignInError && err.refused)) throw err;
     store(null);
-    return null;
+    return "refused";
   }
 }
 
