@@ -244,6 +244,54 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     expect(job.job).toEqual({ rows: 1500, seed: 7, planTier: "FREE", description: "customers with an age and a city" });
   });
 
+  it("tells a refused input next to its field, in words, and focuses that field", async () => {
+    // A field's description: the texts of the elements its aria-describedby names.
+    const described = async (label: string) => {
+      const ids = (await page.getByLabel(label, { exact: true }).getAttribute("aria-describedby")) ?? "";
+      const texts = await Promise.all(
+        ids
+          .split(" ")
+          .filter(Boolean)
+          .map((id) => page.locator(`[id="${id}"]`).textContent()),
+      );
+      return texts.join(" | ");
+    };
+    const focusedLabel = () => page.evaluate<string | null>(`document.activeElement?.labels?.[0]?.textContent ?? null`);
+
+    // The server's refusal (BAD_USER_INPUT on input.reasonerName).
+    await page.goto(`${server.url}/new?family=LOGIC`);
+    await page.getByLabel("Reasoner name").fill("   ");
+    await page.getByRole("button", { name: "Create logic job" }).click();
+    await expect.poll(() => described("Reasoner name")).toContain("must not be empty");
+    expect(await page.getByLabel("Reasoner name").getAttribute("aria-invalid")).toBe("true");
+    expect(await focusedLabel()).toBe("Reasoner name");
+    await shot("create-refused");
+    // A number GraphQL's Int cannot hold: said in words, not as a variable-coercion dump.
+    await page.getByLabel("Reasoner name").fill("solver");
+    await page.getByLabel("Timeout (minutes)").fill("99999999999");
+    await page.getByRole("button", { name: "Create logic job" }).click();
+    await expect.poll(() => described("Timeout (minutes)")).toContain("must be at most 2,147,483,647");
+    expect(await page.getByLabel("Reasoner name").getAttribute("aria-invalid")).toBeNull();
+    expect(await focusedLabel()).toBe("Timeout (minutes)");
+
+    // A batch step GraphQL itself refuses (a required field missing), and one the server's checks
+    // refuse deeper down: both next to the steps, with the path inside them.
+    await page.goto(`${server.url}/new?family=BATCH`);
+    await page.getByLabel("Name", { exact: true }).fill("refused");
+    await page.getByLabel("Steps (JSON)").fill(`[{"name": "a"}]`);
+    await page.getByRole("button", { name: "Run batch job" }).click();
+    await expect
+      .poll(() => described("Steps (JSON)"))
+      .toContain(`[0]: Field "run" of required type "JSON!" was not provided`);
+    await page
+      .getByLabel("Steps (JSON)")
+      .fill(`[{"name": "a", "run": {"reasonerType": "GENERATION", "payload": {"kind": "MOCK", "rows": -5}}}]`);
+    await page.getByRole("button", { name: "Run batch job" }).click();
+    await expect.poll(() => described("Steps (JSON)")).toContain("[0].run.payload.rows: Too small");
+    expect(await page.getByText(/Variable "\$input"/).count()).toBe(0);
+    expect(page.url()).toContain("/new?family=BATCH");
+  });
+
   it("tails a running job's logs and progress live, markup in log lines as text", async () => {
     // An external worker (no built-in executor runs PREDICTIVE jobs) drives the job through the protocol.
     const made = await admin.request<{ createApiKey: { secret: string } }>(
@@ -455,7 +503,7 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
 
   it("made no request off the server's origin and logged no console errors", () => {
     expect(offOrigin).toEqual([]);
-    // The bad-key sign-in's 401 is the only error a browser logs by itself (a failed resource).
-    expect(consoleErrors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+    // A browser logs a failed resource by itself: the bad-key sign-in's 401 and the refused forms' 400s.
+    expect(consoleErrors.filter((e) => !/status of 40[01]/.test(e))).toEqual([]);
   });
 });

@@ -21,12 +21,28 @@ export class ApiError extends Error {
   constructor(readonly errors: ApiErrorBody[]) {
     super(errors.map((e) => e.message).join("; ") || "request failed");
     this.code = errors[0]?.extensions?.code ?? "UNKNOWN";
-    this.field = errors[0]?.extensions?.field;
+    this.field = errors[0]?.extensions?.field ?? coercionOf(errors[0]?.message)?.field;
+  }
+  /** The first error's message without the field it names (shown next to that field). */
+  get fieldMessage(): string {
+    const message = this.errors[0]?.message ?? this.message;
+    const coercion = coercionOf(message);
+    if (coercion) return coercion.problem;
+    return this.field && message.startsWith(`${this.field}: `) ? message.slice(this.field.length + 2) : message;
   }
   /** True when the server's schema has no such field (it is built on another server version). */
   get unknownField(): boolean {
     return this.code === "GRAPHQL_VALIDATION_FAILED" && this.errors.some((e) => /Cannot query field/.test(e.message));
   }
+}
+
+/**
+ * GraphQL's own refusal of a variable (before any resolver runs) names the field in its message
+ * only: `Variable "$input" got invalid value 1e12 at "input.rows"; Int cannot represent ...`.
+ */
+function coercionOf(message: string | undefined): { field: string; problem: string } | undefined {
+  const found = message && /^Variable "\$\w+" got invalid value .* at "([^"]+)"; (.*)$/s.exec(message);
+  return found ? { field: found[1]!.replace(/\[(\d+)\]/g, ".$1"), problem: found[2]! } : undefined;
 }
 
 /** Fired on window when the server no longer accepts the key (revoked): the app signs out. */

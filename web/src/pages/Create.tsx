@@ -1,7 +1,7 @@
 // New jobs: one form per family. Generation shows its credit estimate before submitting.
-import { cloneElement, type FormEvent, type ReactElement, useEffect, useId, useState } from "react";
+import { cloneElement, type FormEvent, type ReactElement, useEffect, useId, useRef, useState } from "react";
 import { useLocation, useSearch } from "wouter";
-import { gql } from "../api/graphql.ts";
+import { ApiError, gql } from "../api/graphql.ts";
 import {
   AddAgentJobMutation,
   CreateGenerationJobMutation,
@@ -33,21 +33,28 @@ const KINDS: GenerationKind[] = [
 const READS_DATASET = new Set<GenerationKind>(["ANALYZE", "TRAIN", "FIT", "VERIFY", "LIFT"]);
 const TIERS: PlanTier[] = ["FREE", "STANDARD", "ENTERPRISE"];
 
-class FormError extends Error {}
+/** A mistake the form finds before sending, about the input field `field` (shown next to it). */
+function formError(field: string, message: string): ApiError {
+  return new ApiError([{ message: `${field}: ${message}`, extensions: { code: "CLIENT", field } }]);
+}
 
-function parseJson(text: string, label: string): unknown {
+function parseJson(text: string, label: string, field: string): unknown {
   if (!text.trim()) return undefined;
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new FormError(`${label} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+    throw formError(field, `${label} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 
-function optionalInt(text: string, label: string): number | undefined {
+/** GraphQL's Int: 32-bit signed. */
+const MAX_INT = 2 ** 31 - 1;
+
+function optionalInt(text: string, label: string, field: string): number | undefined {
   if (!text.trim()) return undefined;
   const n = Number(text);
-  if (!Number.isInteger(n)) throw new FormError(`${label} must be a whole number`);
+  if (!Number.isInteger(n)) throw formError(field, `${label} must be a whole number`);
+  if (Math.abs(n) > MAX_INT) throw formError(field, `${label} must be at most ${MAX_INT.toLocaleString("en")}`);
   return n;
 }
 
@@ -77,33 +84,65 @@ export function CreatePage() {
   );
 }
 
-/** Submits, then opens the new job's page; a form mistake (FormError) or the server's error shows below. */
-function useCreate(run: () => Promise<{ jobId: string; reasonerType: ReasonerType }>) {
+/**
+ * Submits, then opens the new job's page. A mistake (the form's own or the server's) that names an
+ * input field the form shows is told next to that field, which takes the focus; any other below the
+ * form. `fields`: the input paths the form shows (`input.payload`); an error's field belongs to the
+ * longest of them it starts with (`input.steps.0.run` to `input.steps`).
+ */
+function useCreate(run: () => Promise<{ jobId: string; reasonerType: ReasonerType }>, fields: string[]) {
   const [, navigate] = useLocation();
   const action = useAction(run);
+  const formRef = useRef<HTMLFormElement>(null);
+  const error = action.error;
+  const owner = error?.field
+    ? fields.filter((f) => error.field === f || error.field!.startsWith(`${f}.`)).sort((a, b) => b.length - a.length)[0]
+    : undefined;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: each new error moves the focus, even to the same field.
+  useEffect(() => {
+    if (owner) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [owner, error]);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const job = await action.act();
     if (job) navigate(jobPath(job));
   };
-  return { submit, busy: action.busy, error: action.error };
+  const errorFor = (field: string): string | undefined => {
+    if (!error || owner !== field) return undefined;
+    // The part of the path below the field, as in the JSON typed into it: `[0].run.payload.rows`.
+    const rest = error.field!.slice(field.length).replace(/\.(\d+)(?=\.|$)/g, "[$1]");
+    return rest ? `${rest.replace(/^\./, "")}: ${error.fieldMessage}` : error.fieldMessage;
+  };
+  return { submit, busy: action.busy, formRef, errorFor, formError: owner ? null : error };
 }
 
-/** A labelled control; the hint is its description, not part of its name. */
+/** A labelled control; the hint and the error are its description, not part of its name. */
 function Field({
   label,
   children,
   hint,
+  error,
 }: {
   label: string;
-  children: ReactElement<{ id?: string; "aria-describedby"?: string }>;
+  children: ReactElement<{ id?: string; "aria-describedby"?: string; "aria-invalid"?: boolean }>;
   hint?: string;
+  error?: string;
 }) {
   const id = useId();
+  const describedBy = [hint ? `${id}-hint` : "", error ? `${id}-error` : ""].filter(Boolean).join(" ");
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      {cloneElement(children, { id, ...(hint ? { "aria-describedby": `${id}-hint` } : {}) })}
+      {cloneElement(children, {
+        id,
+        ...(describedBy ? { "aria-describedby": describedBy } : {}),
+        ...(error ? { "aria-invalid": true } : {}),
+      })}
+      {error && (
+        <small className="field-error" id={`${id}-error`} role="alert">
+          {error}
+        </small>
+      )}
       {hint && (
         <small className="hint" id={`${id}-hint`}>
           {hint}
@@ -144,8 +183,9 @@ function GenerationForm() {
   );
 
   const create = useCreate(async () => {
-    const extra = (parseJson(spec, "Spec") ?? {}) as Record<string, unknown>;
-    if (typeof extra !== "object" || Array.isArray(extra)) throw new FormError("Spec must be a JSON object");
+    const extra = (parseJson(spec, "Spec", "input.spec") ?? {}) as Record<string, unknown>;
+    if (typeof extra !== "object" || extra === null || Array.isArray(extra))
+      throw formError("input.spec", "Spec must be a JSON object");
     const fullSpec = {
       ...extra,
       ...(READS_DATASET.has(kind) && input.trim() ? { input: input.trim() } : {}),
@@ -154,16 +194,26 @@ function GenerationForm() {
     const result = await gql(key, CreateGenerationJobMutation, {
       input: {
         kind,
-        rows: optionalInt(rows, "Rows"),
+        rows: optionalInt(rows, "Rows", "input.rows"),
         description: description.trim() || undefined,
-        seed: optionalInt(seed, "Seed"),
+        seed: optionalInt(seed, "Seed", "input.seed"),
         planTier: tier,
         name: name.trim() || undefined,
         spec: Object.keys(fullSpec).length ? fullSpec : undefined,
       },
     });
     return result.createGenerationJob.job;
-  });
+  }, [
+    "input.kind",
+    "input.rows",
+    "input.description",
+    "input.seed",
+    "input.planTier",
+    "input.name",
+    "input.spec",
+    ...(READS_DATASET.has(kind) ? ["input.spec.input"] : []),
+    ...(kind === "SYNTHESIZE" ? ["input.spec.model"] : []),
+  ]);
 
   async function onFile(file: File | undefined) {
     if (!file) return;
@@ -182,31 +232,39 @@ function GenerationForm() {
   }
 
   return (
-    <form className="create" onSubmit={create.submit} aria-label="New generation job">
-      <Field label="Kind">
+    <form className="create" onSubmit={create.submit} ref={create.formRef} aria-label="New generation job">
+      <Field label="Kind" error={create.errorFor("input.kind")}>
         <select value={kind} onChange={(e) => setKind(e.target.value as GenerationKind)}>
           {KINDS.map((k) => (
             <option key={k}>{k}</option>
           ))}
         </select>
       </Field>
-      <Field label="Rows">
+      <Field label="Rows" error={create.errorFor("input.rows")}>
         <input type="number" min={1} step={1} value={rows} onChange={(e) => setRows(e.target.value)} />
       </Field>
-      <Field label="Description" hint="What the data is about; a description alone makes MOCK columns.">
+      <Field
+        label="Description"
+        hint="What the data is about; a description alone makes MOCK columns."
+        error={create.errorFor("input.description")}
+      >
         <textarea rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />
       </Field>
-      <Field label="Seed" hint="Same input and seed: byte-identical output. Empty: one is chosen.">
+      <Field
+        label="Seed"
+        hint="Same input and seed: byte-identical output. Empty: one is chosen."
+        error={create.errorFor("input.seed")}
+      >
         <input type="number" step={1} value={seed} onChange={(e) => setSeed(e.target.value)} />
       </Field>
-      <Field label="Plan tier">
+      <Field label="Plan tier" error={create.errorFor("input.planTier")}>
         <select value={tier} onChange={(e) => setTier(e.target.value as PlanTier)}>
           {TIERS.map((t) => (
             <option key={t}>{t}</option>
           ))}
         </select>
       </Field>
-      <Field label="Name">
+      <Field label="Name" error={create.errorFor("input.name")}>
         <input value={name} onChange={(e) => setName(e.target.value)} />
       </Field>
       {READS_DATASET.has(kind) && (
@@ -220,7 +278,11 @@ function GenerationForm() {
               onChange={(e) => void onFile(e.target.files?.[0])}
             />
           </Field>
-          <Field label="Dataset id" hint="Filled in by an upload, or the id of an artifact you can see.">
+          <Field
+            label="Dataset id"
+            hint="Filled in by an upload, or the id of an artifact you can see."
+            error={create.errorFor("input.spec.input")}
+          >
             <input value={input} onChange={(e) => setInput(e.target.value)} />
           </Field>
           {upload.message && <p role="status">{upload.message}</p>}
@@ -232,11 +294,15 @@ function GenerationForm() {
         </fieldset>
       )}
       {kind === "SYNTHESIZE" && (
-        <Field label="Model (a TRAIN job's id)">
+        <Field label="Model (a TRAIN job's id)" error={create.errorFor("input.spec.model")}>
           <input value={model} onChange={(e) => setModel(e.target.value)} />
         </Field>
       )}
-      <Field label="Spec (JSON, optional)" hint='Kind-specific input, e.g. {"columns": [...]}.'>
+      <Field
+        label="Spec (JSON, optional)"
+        hint='Kind-specific input, e.g. {"columns": [...]}.'
+        error={create.errorFor("input.spec")}
+      >
         <textarea rows={3} className="mono" value={spec} onChange={(e) => setSpec(e.target.value)} />
       </Field>
       <p className="estimate" aria-live="polite">
@@ -251,10 +317,12 @@ function GenerationForm() {
       <button type="submit" disabled={create.busy}>
         Create generation job
       </button>
-      <ErrorBox error={create.error} what="The job was not created" />
+      <ErrorBox error={create.formError} what="The job was not created" />
     </form>
   );
 }
+
+const AGENT_FIELDS = ["functionName", "modelId", "displayName", "description", "assignedAgentId", "parameters"];
 
 function AgentForm() {
   const { key } = useSession();
@@ -267,44 +335,47 @@ function AgentForm() {
     parameters: "",
   });
   const set = (k: keyof typeof v) => (e: { target: { value: string } }) => setV({ ...v, [k]: e.target.value });
-  const create = useCreate(async () => {
-    const parameters = parseJson(v.parameters, "Parameters");
-    const result = await gql(key, AddAgentJobMutation, {
-      input: {
-        functionName: v.functionName.trim(),
-        modelId: v.modelId.trim() || undefined,
-        displayName: v.displayName.trim() || undefined,
-        description: v.description.trim() || undefined,
-        assignedAgentId: v.assignedAgentId.trim() || undefined,
-        parameters,
-      },
-    });
-    return result.addAgentJob.job;
-  });
+  const create = useCreate(
+    async () => {
+      const parameters = parseJson(v.parameters, "Parameters", "input.parameters");
+      const result = await gql(key, AddAgentJobMutation, {
+        input: {
+          functionName: v.functionName.trim(),
+          modelId: v.modelId.trim() || undefined,
+          displayName: v.displayName.trim() || undefined,
+          description: v.description.trim() || undefined,
+          assignedAgentId: v.assignedAgentId.trim() || undefined,
+          parameters,
+        },
+      });
+      return result.addAgentJob.job;
+    },
+    AGENT_FIELDS.map((f) => `input.${f}`),
+  );
   return (
-    <form className="create" onSubmit={create.submit} aria-label="New agent job">
-      <Field label="Function name">
+    <form className="create" onSubmit={create.submit} ref={create.formRef} aria-label="New agent job">
+      <Field label="Function name" error={create.errorFor("input.functionName")}>
         <input value={v.functionName} onChange={set("functionName")} required />
       </Field>
-      <Field label="Model id">
+      <Field label="Model id" error={create.errorFor("input.modelId")}>
         <input value={v.modelId} onChange={set("modelId")} />
       </Field>
-      <Field label="Display name">
+      <Field label="Display name" error={create.errorFor("input.displayName")}>
         <input value={v.displayName} onChange={set("displayName")} />
       </Field>
-      <Field label="Description">
+      <Field label="Description" error={create.errorFor("input.description")}>
         <textarea rows={2} value={v.description} onChange={set("description")} />
       </Field>
-      <Field label="Assigned agent id">
+      <Field label="Assigned agent id" error={create.errorFor("input.assignedAgentId")}>
         <input value={v.assignedAgentId} onChange={set("assignedAgentId")} />
       </Field>
-      <Field label="Parameters (JSON)">
+      <Field label="Parameters (JSON)" error={create.errorFor("input.parameters")}>
         <textarea rows={3} className="mono" value={v.parameters} onChange={set("parameters")} />
       </Field>
       <button type="submit" disabled={create.busy}>
         Create agent job
       </button>
-      <ErrorBox error={create.error} what="The job was not created" />
+      <ErrorBox error={create.formError} what="The job was not created" />
     </form>
   );
 }
@@ -320,18 +391,19 @@ function BatchForm() {
   const [name, setName] = useState("");
   const [steps, setSteps] = useState(EXAMPLE_STEPS);
   const create = useCreate(async () => {
-    const parsed = parseJson(steps, "Steps");
-    if (!Array.isArray(parsed)) throw new FormError("Steps must be a JSON array of {name, run}");
+    const parsed = parseJson(steps, "Steps", "input.steps");
+    if (!Array.isArray(parsed)) throw formError("input.steps", "Steps must be a JSON array of {name, run}");
     const result = await gql(key, RunBatchJobMutation, { input: { name: name.trim(), steps: parsed as never } });
     return result.runBatchJob.job;
-  });
+  }, ["input.name", "input.steps"]);
   return (
-    <form className="create" onSubmit={create.submit} aria-label="New batch job">
-      <Field label="Name">
+    <form className="create" onSubmit={create.submit} ref={create.formRef} aria-label="New batch job">
+      <Field label="Name" error={create.errorFor("input.name")}>
         <input value={name} onChange={(e) => setName(e.target.value)} required />
       </Field>
       <Field
         label="Steps (JSON)"
+        error={create.errorFor("input.steps")}
         hint='Each {name, run: {reasonerType, reasonerName?, payload}}; a later step may use "$steps.<name>.artifacts[0]".'
       >
         <textarea rows={10} className="mono" value={steps} onChange={(e) => setSteps(e.target.value)} />
@@ -339,7 +411,7 @@ function BatchForm() {
       <button type="submit" disabled={create.busy}>
         Run batch job
       </button>
-      <ErrorBox error={create.error} what="The job was not created" />
+      <ErrorBox error={create.formError} what="The job was not created" />
     </form>
   );
 }
@@ -356,30 +428,39 @@ function GenericForm({ reasonerType }: { reasonerType: ReasonerType }) {
         reasonerType,
         reasonerName: reasonerName.trim(),
         name: name.trim() || undefined,
-        payload: parseJson(payload, "Payload") ?? {},
-        timeoutMins: optionalInt(timeout, "Timeout"),
+        payload: parseJson(payload, "Payload", "input.payload") ?? {},
+        timeoutMins: optionalInt(timeout, "Timeout", "input.timeoutMins"),
       },
     });
     return result.createJob.job;
-  });
+  }, ["input.reasonerName", "input.name", "input.payload", "input.timeoutMins"]);
   return (
-    <form className="create" onSubmit={create.submit} aria-label={`New ${reasonerType.toLowerCase()} job`}>
-      <Field label="Reasoner name" hint="The reasoner, worker pool or queue that runs it.">
+    <form
+      className="create"
+      onSubmit={create.submit}
+      ref={create.formRef}
+      aria-label={`New ${reasonerType.toLowerCase()} job`}
+    >
+      <Field
+        label="Reasoner name"
+        hint="The reasoner, worker pool or queue that runs it."
+        error={create.errorFor("input.reasonerName")}
+      >
         <input value={reasonerName} onChange={(e) => setReasonerName(e.target.value)} required />
       </Field>
-      <Field label="Name">
+      <Field label="Name" error={create.errorFor("input.name")}>
         <input value={name} onChange={(e) => setName(e.target.value)} />
       </Field>
-      <Field label="Payload (JSON)">
+      <Field label="Payload (JSON)" error={create.errorFor("input.payload")}>
         <textarea rows={6} className="mono" value={payload} onChange={(e) => setPayload(e.target.value)} />
       </Field>
-      <Field label="Timeout (minutes)">
+      <Field label="Timeout (minutes)" error={create.errorFor("input.timeoutMins")}>
         <input type="number" min={1} step={1} value={timeout} onChange={(e) => setTimeoutMins(e.target.value)} />
       </Field>
       <button type="submit" disabled={create.busy}>
         Create {reasonerType.toLowerCase()} job
       </button>
-      <ErrorBox error={create.error} what="The job was not created" />
+      <ErrorBox error={create.formError} what="The job was not created" />
     </form>
   );
 }
