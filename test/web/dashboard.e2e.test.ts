@@ -215,6 +215,11 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     await expect
       .poll(() => page.getByText(/Estimated credits/).textContent(), { timeout: LIVE_TIMEOUT })
       .toContain("Estimated credits: 3");
+    // Rows the server cannot count: no estimate, rather than the last one (3) still standing.
+    await page.getByLabel("Rows", { exact: true }).fill("99999999999");
+    await expect
+      .poll(() => page.locator(".estimate").textContent())
+      .toBe("Enter a number of rows from 1 to 2,147,483,647 to see the credit estimate.");
     await page.getByLabel("Rows", { exact: true }).fill("1500");
     await expect
       .poll(() => page.getByText(/Estimated credits/).textContent(), { timeout: LIVE_TIMEOUT })

@@ -50,6 +50,8 @@ function parseJson(text: string, label: string, field: string): unknown {
 /** GraphQL's Int: 32-bit signed. */
 const MAX_INT = 2 ** 31 - 1;
 
+const rowsInRange = (n: number) => Number.isInteger(n) && n > 0 && n <= MAX_INT;
+
 function optionalInt(text: string, label: string, field: string): number | undefined {
   if (!text.trim()) return undefined;
   const n = Number(text);
@@ -169,18 +171,14 @@ function GenerationForm() {
     error: null,
   });
   const rowCount = Number(rows);
-  const validRows = Number.isInteger(rowCount) && rowCount > 0;
+  const validRows = rowsInRange(rowCount);
   const [estimateRows, setEstimateRows] = useState(rowCount);
   // The estimate follows the rows as typed, a moment after the typing stops.
   useEffect(() => {
     const t = window.setTimeout(() => setEstimateRows(rowCount), 250);
     return () => window.clearTimeout(t);
   }, [rowCount]);
-  const estimate = useQuery(
-    EstimateCreditsQuery,
-    { kind, rows: estimateRows },
-    { skip: !(Number.isInteger(estimateRows) && estimateRows > 0) },
-  );
+  const estimate = useQuery(EstimateCreditsQuery, { kind, rows: estimateRows }, { skip: !rowsInRange(estimateRows) });
 
   const create = useCreate(async () => {
     const extra = (parseJson(spec, "Spec", "input.spec") ?? {}) as Record<string, unknown>;
@@ -306,13 +304,16 @@ function GenerationForm() {
         <textarea rows={3} className="mono" value={spec} onChange={(e) => setSpec(e.target.value)} />
       </Field>
       <p className="estimate" aria-live="polite">
+        {/* What is shown is for the rows and kind as they are now: an earlier answer is not. */}
         {!validRows
-          ? "Enter the number of rows to see the credit estimate."
-          : estimate.data
-            ? `Estimated credits: ${estimate.data.estimateCredits.estimatedCredits}${estimate.data.estimateCredits.trainingTier ? ` (training tier ${estimate.data.estimateCredits.trainingTier})` : ""}`
+          ? `Enter a number of rows from 1 to ${MAX_INT.toLocaleString("en")} to see the credit estimate.`
+          : estimate.loading || estimateRows !== rowCount
+            ? "Estimating…"
             : estimate.error
-              ? `No estimate: ${estimate.error.message}`
-              : "Estimating…"}
+              ? `No estimate: ${estimate.error.fieldMessage}`
+              : estimate.data
+                ? `Estimated credits: ${estimate.data.estimateCredits.estimatedCredits}${estimate.data.estimateCredits.trainingTier ? ` (training tier ${estimate.data.estimateCredits.trainingTier})` : ""}`
+                : "Estimating…"}
       </p>
       <button type="submit" disabled={create.busy}>
         Create generation job
