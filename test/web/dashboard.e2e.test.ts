@@ -194,6 +194,11 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     await page.getByRole("button", { name: "Cancel", exact: true }).click();
     await page.getByRole("button", { name: "Keep it" }).click();
     expect(await page.getByRole("button", { name: "Yes, cancel the job" }).count()).toBe(0);
+    // Escape closes the confirmation too, and the focus goes back to Cancel.
+    await page.getByRole("button", { name: "Cancel", exact: true }).click();
+    await page.keyboard.press("Escape");
+    await page.getByRole("button", { name: "Yes, cancel the job" }).waitFor({ state: "detached" });
+    await expect.poll(() => page.evaluate<string | null>("document.activeElement?.textContent ?? null")).toBe("Cancel");
     await page.getByRole("button", { name: "Cancel", exact: true }).click();
     await page.getByRole("button", { name: "Yes, cancel the job" }).click();
     await page

@@ -1,5 +1,5 @@
 // One job: state, timeline, live logs and events, artifacts, family extras, Cancel and Rerun.
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { Link, useLocation } from "wouter";
 import { gql } from "../api/graphql.ts";
 import {
@@ -181,6 +181,12 @@ function JobActions({ job, onChanged }: { job: JobPageFragment; onChanged(job: J
   const { key } = useSession();
   const [, navigate] = useLocation();
   const [confirming, setConfirming] = useState(false);
+  const cancelButton = useRef<HTMLButtonElement>(null);
+  // Closing the confirmation (Keep it, Escape) gives the focus back to the button that opened it.
+  const keep = () => {
+    setConfirming(false);
+    window.requestAnimationFrame(() => cancelButton.current?.focus());
+  };
   const cancel = useAction(
     async () => (await gql(key, CancelJobMutation, { reasonerType: job.reasonerType, jobId: job.jobId })).cancelJob,
   );
@@ -189,13 +195,20 @@ function JobActions({ job, onChanged }: { job: JobPageFragment; onChanged(job: J
   return (
     <div className="actions">
       {cancellable && !confirming && (
-        <button type="button" className="danger" onClick={() => setConfirming(true)}>
+        <button type="button" className="danger" onClick={() => setConfirming(true)} ref={cancelButton}>
           Cancel
         </button>
       )}
       {cancellable && confirming && (
         // biome-ignore lint/a11y/useSemanticElements: an inline confirmation, not a form; a fieldset would restyle it.
-        <div role="group" aria-label="Confirm cancel" className="confirm">
+        <div
+          role="group"
+          aria-label="Confirm cancel"
+          className="confirm"
+          onKeyDown={(e) => {
+            if (e.key === "Escape") keep();
+          }}
+        >
           <span>Cancel this job?</span>
           <button
             type="button"
@@ -210,7 +223,7 @@ function JobActions({ job, onChanged }: { job: JobPageFragment; onChanged(job: J
             Yes, cancel the job
           </button>
           {/* biome-ignore lint/a11y/noAutofocus: focus moves to the safe answer of the confirmation just opened. */}
-          <button type="button" onClick={() => setConfirming(false)} autoFocus>
+          <button type="button" onClick={keep} autoFocus>
             Keep it
           </button>
         </div>
