@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServerProcess, stopChild, type Child } from "../execution/processes.ts";
 import { backends } from "../helpers/backends.ts";
 import { ADMIN_KEY, graphqlClient, type GraphQLClient } from "../helpers/server.ts";
-import { LIVE_TIMEOUT, launchChromium, prepareDashboard, SHOTS } from "./browser.ts";
+import { LIVE_TIMEOUT, launchChromium, prepareDashboard, SHOTS, signIn } from "./browser.ts";
 
 beforeAll(prepareDashboard, 120_000);
 
@@ -457,6 +457,25 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     expect(inTable).toBe(true);
     await page.keyboard.press("Enter");
     await page.waitForURL(/\/jobs\/[A-Z]+\//);
+  });
+
+  it("reads ages in whole units (1 min 59 s, never 1 min 60 s)", async () => {
+    const made = await admin.request<{ createJob: { job: { createdOn: string } } }>(
+      `mutation { createJob(input: { reasonerType: PRESCRIPTIVE, reasonerName: "solver", name: "aged", payload: {} }) { job { createdOn } } }`,
+    );
+    // A browser context of its own (a clock is the whole context's), standing 119.7 s after the job
+    // was created.
+    const frozen = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const aged = await frozen.newPage();
+    try {
+      await signIn(aged, server.url, ADMIN_KEY);
+      await aged.clock.setFixedTime(Date.parse(made.createJob.job.createdOn) + 119_700);
+      await aged.goto(`${server.url}/jobs?name=aged`);
+      const age = aged.getByRole("row").filter({ hasText: "aged" }).locator('td[data-label="Age"]');
+      await expect.poll(() => age.textContent()).toBe("1 min 59 s");
+    } finally {
+      await frozen.close();
+    }
   });
 
   it("is usable at phone width", async () => {
