@@ -183,6 +183,33 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     expect(`sha256:${createHash("sha256").update(bytes).digest("hex")}`).toBe(artifact.contentHash);
   });
 
+  it("downloads with this tab's key after another tab signed in with another key, and signed out", async () => {
+    await page.goto(`${server.url}/jobs?family=GENERATION&state=SUCCEEDED`);
+    await page.getByRole("row").nth(1).getByRole("link").click();
+    const link = page.getByRole("region", { name: "Artifacts" }).getByRole("link").first();
+    await link.waitFor();
+    const downloaded = async () => {
+      const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
+      expect(await download.failure()).toBeNull();
+      return readFileSync(await download.path()).length;
+    };
+    // The cookie is the browser's: another tab signing in as someone who may not see this job
+    // replaces it, and signing out there ends it.
+    const made = await admin.request<{ createApiKey: { secret: string } }>(
+      `mutation { createApiKey(userId: "ivy", role: MEMBER) { secret } }`,
+    );
+    const other = await context.newPage();
+    try {
+      await signIn(other, server.url, made.createApiKey.secret);
+      expect(await downloaded()).toBeGreaterThan(0);
+      await other.getByRole("button", { name: "Sign out" }).click();
+      await other.getByLabel("API key").waitFor();
+      expect(await downloaded()).toBeGreaterThan(0);
+    } finally {
+      await other.close();
+    }
+  });
+
   it("cancels a queued job after confirming", async () => {
     // No built-in executor runs PRESCRIPTIVE jobs: it stays queued.
     const made = await admin.request<{ createJob: { job: { jobId: string } } }>(

@@ -52,6 +52,15 @@ export async function signIn(rawKey: string): Promise<SessionInfo> {
 }
 
 /**
+ * Makes the download cookie this tab's key's again. The cookie is the browser's, shared by every
+ * tab of this origin: another tab signing in with another key replaces it, signing out ends it, and
+ * it lasts 12 hours; this tab's key stays valid through all three.
+ */
+export async function renewCookie(key: string): Promise<void> {
+  await signIn(key);
+}
+
+/**
  * Resumes the tab's session after a reload: null when there is none, "refused" (and the key is
  * forgotten) when the server no longer accepts it. Any other failure (the server unreachable,
  * failing, or rate-limiting the key) throws and keeps the key: the key may be the only copy.

@@ -11,11 +11,11 @@ import {
   JobUpdatedSubscription,
   RerunJobMutation,
 } from "../api/documents.ts";
-import { ErrorBox, JsonBlock, Section, StateBadge } from "../components/common.tsx";
+import { DownloadLink, ErrorBox, JsonBlock, Section, StateBadge } from "../components/common.tsx";
 import { LineChart } from "../components/charts.tsx";
 import { isPreviewable, OutputPreview } from "../components/OutputPreview.tsx";
 import { AgentExtras } from "./job-agent.tsx";
-import { bytes, duration, samePath, TERMINAL_STATES, time } from "../format.ts";
+import { bytes, duration, TERMINAL_STATES, time } from "../format.ts";
 import type { ArtifactFieldsFragment, JobPageFragment, ReasonerType } from "../gql/graphql.ts";
 import { useAction, useNow, useQuery, useSubscription } from "../hooks.ts";
 import { useSession } from "../session-context.tsx";
@@ -252,9 +252,7 @@ export function ArtifactList({ artifacts }: { artifacts: readonly ArtifactFields
     <ul className="artifacts">
       {artifacts.map((a) => (
         <li key={a.id}>
-          <a href={samePath(a.downloadUrl)} download={a.name}>
-            {a.name}
-          </a>{" "}
+          <DownloadLink url={a.downloadUrl} name={a.name} />{" "}
           <span className="muted">
             {a.artifactType} · {bytes(a.sizeBytes)} · <code title={a.contentHash}>{a.contentHash.slice(0, 19)}…</code>
           </span>

@@ -7,8 +7,8 @@ import {
   CreateJobAccessMutation,
   RestoreJobMutation,
 } from "../api/documents.ts";
-import { ErrorBox, JsonBlock, Section } from "../components/common.tsx";
-import { bytes, samePath, time } from "../format.ts";
+import { DownloadLink, ErrorBox, JsonBlock, Section } from "../components/common.tsx";
+import { bytes, time } from "../format.ts";
 import type { AccessRelation, JobPageFragment } from "../gql/graphql.ts";
 import { useAction } from "../hooks.ts";
 import { useSession } from "../session-context.tsx";
@@ -73,9 +73,7 @@ export function AgentExtras({ job, reload }: { job: AgentJob; reload(): void }) 
           <ul className="artifacts">
             {job.file.revisions.map((r) => (
               <li key={r.id}>
-                <a href={samePath(r.downloadUrl)} download={r.name}>
-                  {r.name}
-                </a>{" "}
+                <DownloadLink url={r.downloadUrl} name={r.name} />{" "}
                 <span className="muted">
                   {bytes(r.sizeBytes)} · {time(r.createdOn)}
                 </span>
