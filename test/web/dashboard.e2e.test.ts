@@ -486,6 +486,42 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     await page.waitForURL(/\/jobs\/[A-Z]+\//);
   });
 
+  it("pages forward and back; a later page reached by a link offers the first page, not a wrong Previous", async () => {
+    const inputs = Array.from({ length: 60 }, (_, i) => ({
+      reasonerType: "LOGIC",
+      reasonerName: "pager",
+      name: `paged-${i}`,
+      payload: {},
+    }));
+    await admin.request(`mutation($inputs: [CreateJobInput!]!) { createJobs(inputs: $inputs) { __typename } }`, {
+      inputs,
+    });
+    const firstName = () => page.getByRole("row").nth(1).getByRole("link").textContent();
+    await page.goto(`${server.url}/jobs?family=LOGIC`);
+    await page.getByRole("link", { name: "paged-59", exact: true }).waitFor();
+    await page.getByRole("button", { name: "Next" }).click();
+    await page.getByRole("link", { name: "paged-34", exact: true }).waitFor();
+    const second = page.url();
+    await page.getByRole("button", { name: "Next" }).click();
+    await page.getByRole("link", { name: "paged-9", exact: true }).waitFor();
+    // Previous survives a reload of the page it is on.
+    await page.reload();
+    await page.getByRole("button", { name: "Previous" }).click();
+    await expect.poll(firstName).toBe("paged-34");
+    await page.getByRole("button", { name: "Previous" }).click();
+    await expect.poll(firstName).toBe("paged-59");
+    expect(await page.getByRole("button", { name: "Previous" }).isDisabled()).toBe(true);
+
+    // The second page opened from a link (pasted, bookmarked) after another page of the dashboard.
+    await page.goto(`${server.url}/plots`);
+    await page.goto(second);
+    await page.getByRole("link", { name: "paged-34", exact: true }).waitFor();
+    expect(await page.getByRole("button", { name: "Previous" }).isDisabled()).toBe(true);
+    await page.getByRole("button", { name: "First page" }).click();
+    await expect.poll(firstName).toBe("paged-59");
+    await page.goto(`${server.url}/jobs`);
+  });
+
   it("reads ages in whole units (1 min 59 s, never 1 min 60 s)", async () => {
     const made = await admin.request<{ createJob: { job: { createdOn: string } } }>(
       `mutation { createJob(input: { reasonerType: PRESCRIPTIVE, reasonerName: "solver", name: "aged", payload: {} }) { job { createdOn } } }`,

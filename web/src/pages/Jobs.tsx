@@ -25,7 +25,11 @@ export function JobsPage() {
   const now = useNow();
   const [liveNote, setLiveNote] = useState("");
 
-  const go = (next: ListParams, replace = false) => navigate(`/jobs${writeParams(next)}`, { replace });
+  const go = (next: ListParams, replace = false, trail: PageTrail = []) =>
+    navigate(`/jobs${writeParams(next)}`, { replace, state: { pageTrail: trail } });
+  // The cursors of the pages before this one, kept in the history entry (they outlive a reload):
+  // a page reached by a link or typed URL has none, and Previous cannot know where to go.
+  const trail = pageTrail();
 
   const liveError = useSubscription(JobsChangedSubscription, { filter }, ({ jobsChanged: job }) => {
     const shown = query.data?.jobs.edges.some(
@@ -97,19 +101,35 @@ export function JobsPage() {
         <button type="button" disabled={!params.after} onClick={() => go({ ...params, after: null })}>
           First page
         </button>
-        <button type="button" disabled={!params.after} onClick={() => window.history.back()}>
+        <button
+          type="button"
+          disabled={!params.after || trail.length === 0}
+          onClick={() => go({ ...params, after: trail.at(-1) || null }, false, trail.slice(0, -1))}
+        >
           Previous
         </button>
         <button
           type="button"
           disabled={!jobs?.pageInfo.hasNextPage}
-          onClick={() => jobs?.pageInfo.endCursor && go({ ...params, after: jobs.pageInfo.endCursor })}
+          onClick={() =>
+            jobs?.pageInfo.endCursor &&
+            go({ ...params, after: jobs.pageInfo.endCursor }, false, [...trail, params.after ?? ""])
+          }
         >
           Next
         </button>
       </nav>
     </>
   );
+}
+
+/** Cursors of earlier pages, oldest first; "" is the first page. */
+type PageTrail = string[];
+
+function pageTrail(): PageTrail {
+  const state: unknown = window.history.state;
+  const trail = state && typeof state === "object" ? (state as { pageTrail?: unknown }).pageTrail : undefined;
+  return Array.isArray(trail) && trail.every((c) => typeof c === "string") ? trail : [];
 }
 
 function JobRow({ job, now }: { job: JobRowFragment; now: number }) {
