@@ -1,6 +1,7 @@
-// The dashboard when the server goes away or cannot answer: live views through a restart (the
-// browser reaches the server through a TCP proxy, cut off until the test lets it back), and a reload
-// while the server refuses the key's requests for now (its rate limit).
+// The dashboard when the server goes away or cannot answer: live views through a restart and a page
+// opened while the server is unreachable (the browser reaches the server through a TCP proxy, cut
+// off until the test lets it back), and a reload while the server refuses the key's requests for
+// now (its rate limit).
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Child, serverProcesses, stopChild } from "../execution/processes.ts";
@@ -101,6 +102,23 @@ describe.each(backends)("dashboard through a server restart ($name)", (backend) 
     await page.getByText("Live updates paused").waitFor({ state: "detached" });
     await page.close();
   }, 180_000);
+
+  it("loads a page opened while the server was unreachable once it is back", async () => {
+    await createWaiting("opened-while-away");
+    const page = await browser.newPage();
+    const pageUrl = `http://127.0.0.1:${proxy.port}`;
+    await signIn(page, pageUrl, ADMIN_KEY);
+    await page.goto(`${pageUrl}/jobs?family=PRESCRIPTIVE`);
+    const link = page.getByRole("link", { name: "opened-while-away", exact: true });
+    await link.waitFor();
+    proxy.cut();
+    await link.click();
+    await page.getByRole("alert").getByText("the server could not be reached").waitFor();
+    proxy.restore();
+    await page.getByRole("heading", { name: "opened-while-away", level: 1 }).waitFor({ timeout: LIVE_TIMEOUT });
+    expect(await page.getByRole("alert").count()).toBe(0);
+    await page.close();
+  });
 
   it("keeps the key through a reload the server cannot answer yet, and resumes by itself", async () => {
     const made = await admin().request<{ createApiKey: { secret: string } }>(

@@ -1,9 +1,12 @@
 // Data hooks: a query that reloads when its variables change, a subscription, a ticking clock.
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
-import { ApiError, type Doc, gql, subscribe } from "./api/graphql.ts";
+import { ApiError, type Doc, gql, subscribe, UNREACHABLE } from "./api/graphql.ts";
 import type { LiveState } from "./api/live.ts";
 import { QueryFieldsQuery } from "./api/documents.ts";
 import { useSession } from "./session-context.tsx";
+
+/** How soon a query that got no answer is asked again. */
+const QUERY_RETRY_MS = 3000;
 
 export interface QueryState<R> {
   data: R | null;
@@ -34,6 +37,7 @@ export function useQuery<R, V>(doc: Doc<R, V>, variables: V, options: { skip?: b
     if (options.skip) return;
     let current = true;
     setLoading(true);
+    let retry: number | undefined;
     gql(key, doc, JSON.parse(vars) as V).then(
       (result) => {
         if (!current) return;
@@ -43,12 +47,17 @@ export function useQuery<R, V>(doc: Doc<R, V>, variables: V, options: { skip?: b
       },
       (err: unknown) => {
         if (!current) return;
-        setError(asApiError(err));
+        const error = asApiError(err);
+        setError(error);
         setLoading(false);
+        // No answer at all: asked again until there is one (a page opened while the server was away
+        // has no live subscription yet to tell it that the server is back).
+        if (error.code === UNREACHABLE) retry = window.setTimeout(() => setGeneration((g) => g + 1), QUERY_RETRY_MS);
       },
     );
     return () => {
       current = false;
+      window.clearTimeout(retry);
     };
   }, [key, doc, vars, generation, resumes, options.skip]);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);

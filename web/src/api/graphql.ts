@@ -48,16 +48,24 @@ function coercionOf(message: string | undefined): { field: string; problem: stri
 /** Fired on window when the server no longer accepts the key (revoked): the app signs out. */
 export const KEY_REFUSED_EVENT = "jobs:key-refused";
 
+/** The code of an ApiError for a request that got no answer (the server or the network away). */
+export const UNREACHABLE = "UNREACHABLE";
+
 export async function gql<R, V>(key: string, doc: Doc<R, V>, variables?: V): Promise<R> {
-  const res = await fetch("/graphql", {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      accept: "application/graphql-response+json, application/json",
-      authorization: `Bearer ${key}`,
-    },
-    body: JSON.stringify({ query: doc.toString(), variables: variables ?? {} }),
-  });
+  let res: Response;
+  try {
+    res = await fetch("/graphql", {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "application/graphql-response+json, application/json",
+        authorization: `Bearer ${key}`,
+      },
+      body: JSON.stringify({ query: doc.toString(), variables: variables ?? {} }),
+    });
+  } catch {
+    throw new ApiError([{ message: "the server could not be reached", extensions: { code: UNREACHABLE } }]);
+  }
   let body: { data?: R; errors?: ApiErrorBody[] };
   try {
     body = (await res.json()) as typeof body;

@@ -1,5 +1,5 @@
 import { type MouseEvent, type ReactNode, useState } from "react";
-import { type ApiError, KEY_REFUSED_EVENT } from "../api/graphql.ts";
+import { type ApiError, KEY_REFUSED_EVENT, UNREACHABLE } from "../api/graphql.ts";
 import { renewCookie, SignInError } from "../api/session.ts";
 import { samePath } from "../format.ts";
 import { useSession } from "../session-context.tsx";
@@ -14,7 +14,7 @@ export function ErrorBox({ error, what }: { error: ApiError | null; what?: strin
     <p className="error" role="alert">
       {what ? `${what}: ` : ""}
       {error.message}
-      {error.code !== "UNKNOWN" && error.code !== "CLIENT" && (
+      {error.code !== "UNKNOWN" && error.code !== "CLIENT" && error.code !== UNREACHABLE && (
         <span className="code">
           {" "}
           ({error.code}
