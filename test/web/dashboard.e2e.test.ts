@@ -450,6 +450,18 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     await page.getByRole("button", { name: "Create key" }).click();
     await page.getByText("shown this once").waitFor();
     await page.getByRole("cell", { name: "erin", exact: true }).waitFor();
+    // Revoking by keyboard: Enter asks, the focus is on the safe answer, Escape gives it back.
+    const focused = () =>
+      page.evaluate<string | null>(
+        `document.activeElement?.getAttribute("aria-label") ?? document.activeElement?.textContent ?? null`,
+      );
+    const revokeErin = page.getByRole("button", { name: /^Revoke key .* of erin$/ });
+    await revokeErin.focus();
+    await page.keyboard.press("Enter");
+    await expect.poll(focused).toBe("Keep");
+    await page.keyboard.press("Escape");
+    await page.getByRole("button", { name: "Yes, revoke" }).waitFor({ state: "detached" });
+    await expect.poll(focused).toMatch(/^Revoke key .* of erin$/);
     await page.getByRole("link", { name: "Workers" }).click();
     await page.getByRole("heading", { name: "Workers" }).waitFor();
     await page.getByRole("link", { name: "Schedules" }).click();

@@ -1,4 +1,4 @@
-import { type MouseEvent, type ReactNode, useState } from "react";
+import { type MouseEvent, type ReactNode, useRef, useState } from "react";
 import { type ApiError, KEY_REFUSED_EVENT, UNREACHABLE } from "../api/graphql.ts";
 import { renewCookie, SignInError } from "../api/session.ts";
 import { samePath } from "../format.ts";
@@ -91,5 +91,73 @@ export function DownloadLink({ url, name }: { url: string; name: string }) {
         </span>
       )}
     </>
+  );
+}
+
+/**
+ * A button that asks first. The question takes the focus on its safe answer; that answer or Escape
+ * closes it and gives the focus back to the button.
+ */
+export function ConfirmButton({
+  label,
+  buttonLabel,
+  className,
+  question,
+  groupLabel,
+  yes,
+  no,
+  busy,
+  onConfirm,
+}: {
+  label: string;
+  /** The button's accessible name when `label` alone is ambiguous (one per table row). */
+  buttonLabel?: string;
+  className?: string;
+  question?: string;
+  groupLabel: string;
+  yes: string;
+  no: string;
+  busy?: boolean;
+  onConfirm(): Promise<void>;
+}) {
+  const [open, setOpen] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  const close = () => {
+    setOpen(false);
+    window.requestAnimationFrame(() => button.current?.focus());
+  };
+  if (!open)
+    return (
+      <button type="button" className={className} aria-label={buttonLabel} onClick={() => setOpen(true)} ref={button}>
+        {label}
+      </button>
+    );
+  return (
+    // biome-ignore lint/a11y/useSemanticElements: an inline confirmation, not a form; a fieldset would restyle it.
+    <span
+      role="group"
+      aria-label={groupLabel}
+      className="confirm"
+      onKeyDown={(e) => {
+        if (e.key === "Escape") close();
+      }}
+    >
+      {question && <span>{question}</span>}{" "}
+      <button
+        type="button"
+        className="danger"
+        disabled={busy}
+        onClick={async () => {
+          await onConfirm();
+          setOpen(false);
+        }}
+      >
+        {yes}
+      </button>{" "}
+      {/* biome-ignore lint/a11y/noAutofocus: focus moves to the safe answer of the confirmation just opened. */}
+      <button type="button" onClick={close} autoFocus>
+        {no}
+      </button>
+    </span>
   );
 }

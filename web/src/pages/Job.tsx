@@ -1,5 +1,5 @@
 // One job: state, timeline, live logs and events, artifacts, family extras, Cancel and Rerun.
-import { useRef, useState } from "react";
+import { useState } from "react";
 import { Link, useLocation } from "wouter";
 import { gql } from "../api/graphql.ts";
 import {
@@ -11,7 +11,7 @@ import {
   JobUpdatedSubscription,
   RerunJobMutation,
 } from "../api/documents.ts";
-import { DownloadLink, ErrorBox, JsonBlock, Section, StateBadge } from "../components/common.tsx";
+import { ConfirmButton, DownloadLink, ErrorBox, JsonBlock, Section, StateBadge } from "../components/common.tsx";
 import { LineChart } from "../components/charts.tsx";
 import { isPreviewable, OutputPreview } from "../components/OutputPreview.tsx";
 import { AgentExtras } from "./job-agent.tsx";
@@ -180,13 +180,6 @@ function JobDetails({
 function JobActions({ job, onChanged }: { job: JobPageFragment; onChanged(job: JobPageFragment): void }) {
   const { key } = useSession();
   const [, navigate] = useLocation();
-  const [confirming, setConfirming] = useState(false);
-  const cancelButton = useRef<HTMLButtonElement>(null);
-  // Closing the confirmation (Keep it, Escape) gives the focus back to the button that opened it.
-  const keep = () => {
-    setConfirming(false);
-    window.requestAnimationFrame(() => cancelButton.current?.focus());
-  };
   const cancel = useAction(
     async () => (await gql(key, CancelJobMutation, { reasonerType: job.reasonerType, jobId: job.jobId })).cancelJob,
   );
@@ -194,39 +187,20 @@ function JobActions({ job, onChanged }: { job: JobPageFragment; onChanged(job: J
   const cancellable = !TERMINAL_STATES.has(job.state) && job.state !== "CANCELING";
   return (
     <div className="actions">
-      {cancellable && !confirming && (
-        <button type="button" className="danger" onClick={() => setConfirming(true)} ref={cancelButton}>
-          Cancel
-        </button>
-      )}
-      {cancellable && confirming && (
-        // biome-ignore lint/a11y/useSemanticElements: an inline confirmation, not a form; a fieldset would restyle it.
-        <div
-          role="group"
-          aria-label="Confirm cancel"
-          className="confirm"
-          onKeyDown={(e) => {
-            if (e.key === "Escape") keep();
+      {cancellable && (
+        <ConfirmButton
+          label="Cancel"
+          className="danger"
+          groupLabel="Confirm cancel"
+          question="Cancel this job?"
+          yes="Yes, cancel the job"
+          no="Keep it"
+          busy={cancel.busy}
+          onConfirm={async () => {
+            const updated = await cancel.act();
+            if (updated) onChanged(updated);
           }}
-        >
-          <span>Cancel this job?</span>
-          <button
-            type="button"
-            className="danger"
-            disabled={cancel.busy}
-            onClick={async () => {
-              const updated = await cancel.act();
-              setConfirming(false);
-              if (updated) onChanged(updated);
-            }}
-          >
-            Yes, cancel the job
-          </button>
-          {/* biome-ignore lint/a11y/noAutofocus: focus moves to the safe answer of the confirmation just opened. */}
-          <button type="button" onClick={keep} autoFocus>
-            Keep it
-          </button>
-        </div>
+        />
       )}
       {job.reasonerType === "GENERATION" && TERMINAL_STATES.has(job.state) && (
         <button

@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from "react";
 import { gql } from "../../api/graphql.ts";
 import { ApiKeysQuery, CreateApiKeyMutation, RevokeApiKeyMutation } from "../../api/documents.ts";
-import { ErrorBox } from "../../components/common.tsx";
+import { ConfirmButton, ErrorBox } from "../../components/common.tsx";
 import { time } from "../../format.ts";
 import type { Role } from "../../gql/graphql.ts";
 import { useAction, useQuery } from "../../hooks.ts";
@@ -23,7 +23,6 @@ function ApiKeys() {
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<Role>("MEMBER");
   const [secret, setSecret] = useState<string | null>(null);
-  const [revoking, setRevoking] = useState<string | null>(null);
   const create = useAction(async () =>
     gql(key, CreateApiKeyMutation, { userId: userId.trim(), email: email.trim() || null, role }),
   );
@@ -102,32 +101,19 @@ function ApiKeys() {
                 <td>
                   {k.revokedOn ? (
                     `revoked ${time(k.revokedOn)}`
-                  ) : revoking === k.id ? (
-                    // biome-ignore lint/a11y/useSemanticElements: an inline confirmation inside a table cell.
-                    <span role="group" aria-label={`Confirm revoking ${k.prefix}`}>
-                      <button
-                        type="button"
-                        className="danger"
-                        onClick={async () => {
-                          await revoke.act(k.id);
-                          setRevoking(null);
-                          keys.reload();
-                        }}
-                      >
-                        Yes, revoke
-                      </button>{" "}
-                      <button type="button" onClick={() => setRevoking(null)}>
-                        Keep
-                      </button>
-                    </span>
                   ) : (
-                    <button
-                      type="button"
-                      aria-label={`Revoke key ${k.prefix} of ${k.userId}`}
-                      onClick={() => setRevoking(k.id)}
-                    >
-                      Revoke
-                    </button>
+                    <ConfirmButton
+                      label="Revoke"
+                      buttonLabel={`Revoke key ${k.prefix} of ${k.userId}`}
+                      groupLabel={`Confirm revoking ${k.prefix}`}
+                      yes="Yes, revoke"
+                      no="Keep"
+                      busy={revoke.busy}
+                      onConfirm={async () => {
+                        await revoke.act(k.id);
+                        keys.reload();
+                      }}
+                    />
                   )}
                 </td>
               </tr>
