@@ -553,6 +553,32 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     }
   });
 
+  it("keeps short values whole beside a very long name", async () => {
+    const name = `very-long-name-${"x".repeat(240)}`;
+    await admin.request(
+      `mutation($name: String!) { createJob(input: { reasonerType: PRESCRIPTIVE, reasonerName: "solver", name: $name, payload: {} }) { job { jobId } } }`,
+      { name },
+    );
+    await page.goto(`${server.url}/jobs?family=PRESCRIPTIVE`);
+    await page.getByRole("link", { name, exact: true }).waitFor();
+    // The lines each cell's text takes: the distinct tops of its text nodes' boxes.
+    const lines = await page.evaluate<Record<string, number>>(`(() => {
+      const row = [...document.querySelectorAll("table.jobs tbody tr")].find((r) => r.textContent.includes("very-long-name-"));
+      return Object.fromEntries(["Family", "State", "Age", "Duration"].map((label) => {
+        const walker = document.createTreeWalker(row.querySelector('td[data-label="' + label + '"]'), NodeFilter.SHOW_TEXT);
+        const tops = new Set();
+        for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+          const range = document.createRange();
+          range.selectNodeContents(text);
+          for (const box of range.getClientRects()) tops.add(Math.round(box.top));
+        }
+        return [label, tops.size];
+      }));
+    })()`);
+    expect(lines).toEqual({ Family: 1, State: 1, Age: 1, Duration: 1 });
+    await shot("jobs-long-name");
+  });
+
   it("is usable at phone width", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${server.url}/jobs`);
