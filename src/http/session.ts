@@ -23,6 +23,10 @@ export function sessionRouter(services: Services): express.Router {
     try {
       const viewer = await authenticateRequest(services, req.headers.authorization);
       const token = await services.sessions.start(viewer);
+      // The cookie this one replaces in the browser is gone with it: its session ends too (the
+      // dashboard renews the cookie before each download, so a browser keeps one row, not one a click).
+      const replaced = sessionToken(req.headers);
+      if (replaced) await services.sessions.end(replaced);
       res.cookie(SESSION_COOKIE, token, { ...cookieOptions(services, req), maxAge: SESSION_SECONDS * 1000 });
       res.setHeader("cache-control", "no-store");
       res.json({

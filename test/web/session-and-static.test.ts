@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashSecret } from "../../src/auth/secrets.ts";
 import { DASHBOARD_DIST } from "../../src/http/dashboard.ts";
 import { backends } from "../helpers/backends.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
@@ -144,6 +145,34 @@ describe.each(backends)("dashboard server side ($name)", (backend) => {
     expect(out.status).toBe(204);
     expect(out.headers.get("set-cookie")).toMatch(/jobs_session=;.*Expires=Thu, 01 Jan 1970/);
     expect((await fetch(`${t.url}${path}`, { headers: { cookie: session } })).status).toBe(401);
+  });
+
+  it("a new session ends the one whose cookie it replaces, so renewing keeps one session a browser", async () => {
+    const path = new URL(artifact.downloadUrl).pathname;
+    const first = await startSession(member.key);
+    const renewed = await fetch(`${t.url}/session`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${member.key}`, cookie: first },
+    });
+    expect(renewed.status).toBe(200);
+    const second = (renewed.headers.get("set-cookie") ?? "").split(";")[0]!;
+    expect(second).not.toBe(first);
+    expect((await fetch(`${t.url}${path}`, { headers: { cookie: first } })).status).toBe(401);
+    expect((await fetch(`${t.url}${path}`, { headers: { cookie: second } })).status).toBe(200);
+    // Renewed again and again from one browser: still its one session.
+    const cookies = [first, second];
+    for (let i = 0; i < 5; i++) {
+      const res = await fetch(`${t.url}/session`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${member.key}`, cookie: cookies.at(-1)! },
+      });
+      cookies.push((res.headers.get("set-cookie") ?? "").split(";")[0]!);
+    }
+    const live = await t.server.services.db.query<{ tokenHash: string }>(
+      `select "tokenHash" from "dashboard_sessions" where "tokenHash" = any($1::text[])`,
+      [cookies.map((c) => hashSecret(c.slice("jobs_session=".length)))],
+    );
+    expect(live.map((r) => r.tokenHash)).toEqual([hashSecret(cookies.at(-1)!.slice("jobs_session=".length))]);
   });
 
   it("the cookie does not authenticate GraphQL", async () => {
