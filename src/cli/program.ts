@@ -93,7 +93,8 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
     .description("jobs, newest first")
     .addOption(typeOption("only jobs of this family"))
     .addOption(new Option("--state <state>", "only jobs in this state").argParser(oneOf("--state", JOB_STATES)))
-    .option("--name <name>", "only jobs with this name")
+    .option("--name <name>", "only jobs with exactly this name")
+    .option("--name-contains <text>", "only jobs whose name holds this text, in any case")
     .option("--created-by <userId>", "only jobs created by this user")
     .option("--active", "only jobs not yet terminal")
     .option("--all-users", "every user's jobs (admins)")
@@ -106,6 +107,7 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
           type?: ReasonerType;
           state?: JobState;
           name?: string;
+          nameContains?: string;
           createdBy?: string;
           active?: boolean;
           allUsers?: boolean;
@@ -120,6 +122,7 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
             ...(opts.type ? { reasonerType: opts.type } : {}),
             ...(opts.state ? { state: opts.state } : {}),
             ...(opts.name ? { name: opts.name } : {}),
+            ...(opts.nameContains ? { nameContains: opts.nameContains } : {}),
             ...(opts.createdBy ? { createdBy: opts.createdBy } : {}),
             onlyActive: Boolean(opts.active),
             allUsers: Boolean(opts.allUsers),

@@ -119,6 +119,8 @@ export interface JobFilter {
   jobId?: string | null;
   state?: JobState | null;
   name?: string | null;
+  /** Jobs whose name holds this text, in any case. */
+  nameContains?: string | null;
   createdBy?: string | null;
   onlyActive?: boolean | null;
   allUsers?: boolean | null;

@@ -36,6 +36,7 @@ export function matchesJobsFilter(
     matchesKeys(filter, job.reasonerType, job.id) &&
     (!filter.state || job.state === filter.state) &&
     (!filter.name || job.name === filter.name) &&
+    (!filter.nameContains || (job.name ?? "").toLowerCase().includes(filter.nameContains.toLowerCase())) &&
     (!filter.createdBy || job.createdBy === filter.createdBy) &&
     (!filter.assignedAgentId || job.agent?.assignedAgentId === filter.assignedAgentId) &&
     (!filter.archiveStatus || (!!job.agent && job.agent.archiveStatus === filter.archiveStatus)) &&

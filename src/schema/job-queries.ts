@@ -22,7 +22,11 @@ export const JobFilterInput = builder.inputType("JobFilter", {
     reasonerType: t.field({ type: ReasonerTypeEnum, required: false }),
     jobId: t.id({ required: false }),
     state: t.field({ type: JobStateEnum, required: false }),
-    name: t.string({ required: false }),
+    name: t.string({ required: false, description: "Jobs of exactly this name." }),
+    nameContains: t.string({
+      required: false,
+      description: "Jobs whose name holds this text, in any case (a search box's filter).",
+    }),
     createdBy: t.string({ required: false }),
     onlyActive: t.boolean({ required: false, defaultValue: false }),
     allUsers: t.boolean({ required: false, defaultValue: false }),

@@ -219,6 +219,29 @@ describe.each(backends)("jobs API on $name", (backend) => {
     expect(left.jobs.edges.filter((e) => e.node.name === named)).toEqual([]);
   });
 
+  it("nameContains lists and counts the jobs whose name holds the text, in any case, % and _ as plain characters", async () => {
+    const client = await memberKey("name-search");
+    const names = ["Gen-OK", "nightly gen_2", "other", "100% done", "genXdone"];
+    const ids: Record<string, string> = {};
+    for (const [n, name] of names.entries())
+      ids[name] = (await createJob(client, "PREDICTIVE", 900 + n, { name })).jobId;
+    const found = async (text: string) => {
+      const page = await client.request<{ jobs: { totalCount: number; edges: { node: { jobId: string } }[] } }>(
+        `query($t: String) { jobs(filter: { nameContains: $t }) { totalCount edges { node { jobId } } } }`,
+        { t: text },
+      );
+      expect(page.jobs.totalCount).toBe(page.jobs.edges.length);
+      return new Set(page.jobs.edges.map((e) => e.node.jobId));
+    };
+    const of = (...shown: string[]) => new Set(shown.map((n) => ids[n]));
+    expect(await found("gen")).toEqual(of("Gen-OK", "nightly gen_2", "genXdone"));
+    expect(await found("GEN_")).toEqual(of("nightly gen_2"));
+    expect(await found("%")).toEqual(of("100% done"));
+    expect(await found("no such text")).toEqual(new Set());
+    // Empty: no filter.
+    expect((await found("")).size).toBe(names.length);
+  });
+
   it("an idempotency key returns the first job for the same caller, and refuses a different request", async () => {
     const input = createJobInput("PREDICTIVE", 1, { idempotencyKey: "key-1" });
     const q = `mutation($input: CreateJobInput!) { createJob(input: $input) { job { jobId } } }`;

@@ -351,14 +351,16 @@ describe.each(backends.map((b) => [b.name, b] as const))("jobsctl on %s", (_name
     const job = json<{ state: string; artifacts: { name: string; contentHash: string; sizeBytes: number }[] }>(waited);
     expect(job.state).toBe("SUCCEEDED");
 
-    const [listedRun, human, savedRun, verifiedRun] = await Promise.all([
+    const [listedRun, searchedRun, human, savedRun, verifiedRun] = await Promise.all([
       jobs([...member, "--json", "list", "--name", "cli-demo"]),
+      jobs([...member, "--json", "list", "--name-contains", "LI-DE"]),
       jobs([...member, "list", "--type", "GENERATION"]),
       // Download into a folder: the file's bytes hash to the artifact's contentHash.
       jobs([...member, "--json", "download", created.jobId, "--out", `${dir}/first/`]),
       jobs([...member, "--json", "verify", created.jobId]),
     ]);
     expect(json<{ jobs: { jobId: string }[] }>(listedRun).jobs.map((j) => j.jobId)).toEqual([created.jobId]);
+    expect(json<{ jobs: { jobId: string }[] }>(searchedRun).jobs.map((j) => j.jobId)).toEqual([created.jobId]);
     expect(human.stdout).toContain(created.jobId);
     expect(human.stdout).toMatch(/^JOB ID +TYPE +STATE/);
 

@@ -226,6 +226,28 @@ describe.each(backends.map((b) => [b.name, b] as const))("subscriptions on %s", 
     expect(strangers.items).toEqual([]);
   });
 
+  it("jobsChanged: nameContains sends the jobs whose name holds the text, in any case, as jobs(filter) lists them", async () => {
+    const org = await tenant();
+    const watching = jobsWatchers();
+    const searching = live(org.keys.alice).subscribe<{ jobsChanged: ChangedView }>(JOBS_CHANGED, {
+      f: { nameContains: "gen" },
+    });
+    const everything = live(org.keys.alice).subscribe<{ jobsChanged: ChangedView }>(JOBS_CHANGED, {});
+    await untilWatching(watching + 2);
+    const other = await addAgentJob(org.alice, "mesh", { displayName: "other" });
+    const match = await addAgentJob(org.alice, "mesh", { displayName: "Nightly-GEN" });
+    await everything.until(
+      () => [other, match].every((id) => everything.items.some((c) => c.jobsChanged.jobId === id)),
+      "both jobs",
+    );
+    await searching.until(() => searching.items.some((c) => c.jobsChanged.jobId === match), "the matching job");
+    expect(searching.items.map((c) => c.jobsChanged.jobId)).not.toContain(other);
+    const listed = await org.alice.request<{ jobs: { edges: { node: { jobId: string } }[] } }>(
+      `{ jobs(filter: { nameContains: "gen" }) { edges { node { jobId } } } }`,
+    );
+    expect(listed.jobs.edges.map((e) => e.node.jobId)).toEqual([match]);
+  });
+
   it("jobsChanged: a job that did not change is not sent because someone opens jobUpdated, jobEvents or jobLogs on it", async () => {
     const org = await tenant();
     // Finished while nobody in the tenant watched jobs: this process has no memory of sending it.

@@ -424,6 +424,24 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     }
   });
 
+  it("finds jobs by any part of their name, in any case", async () => {
+    for (const name of ["Quarterly-Forecast", "weekly forecast", "unrelated"])
+      await admin.request(
+        `mutation($name: String!) { createJob(input: { reasonerType: PREDICTIVE, reasonerName: "m", name: $name, payload: {} }) { job { jobId } } }`,
+        { name },
+      );
+    await page.goto(`${server.url}/jobs?family=PREDICTIVE`);
+    await page.getByRole("link", { name: "unrelated", exact: true }).waitFor();
+    const search = page.getByLabel("Name", { exact: true });
+    await search.fill("FORECAST");
+    await search.press("Enter");
+    await expect.poll(() => page.url()).toContain("name=FORECAST");
+    // Both matches were on the page before the search too: what shows the answer is "unrelated" gone.
+    await expect.poll(() => page.getByRole("link", { name: "unrelated", exact: true }).count()).toBe(0);
+    await page.getByRole("link", { name: "Quarterly-Forecast", exact: true }).waitFor();
+    await page.getByRole("link", { name: "weekly forecast", exact: true }).waitFor();
+  });
+
   it("shows markup in names as text (no XSS)", async () => {
     const evil = `<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>`;
     await admin.request(
@@ -536,7 +554,7 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
 
   it("reads ages in whole units (1 min 59 s, never 1 min 60 s)", async () => {
     const made = await admin.request<{ createJob: { job: { createdOn: string } } }>(
-      `mutation { createJob(input: { reasonerType: PRESCRIPTIVE, reasonerName: "solver", name: "aged", payload: {} }) { job { createdOn } } }`,
+      `mutation { createJob(input: { reasonerType: PRESCRIPTIVE, reasonerName: "solver", name: "age-probe-119", payload: {} }) { job { createdOn } } }`,
     );
     // A browser context of its own (a clock is the whole context's), standing 119.7 s after the job
     // was created.
@@ -545,8 +563,8 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     try {
       await signIn(aged, server.url, ADMIN_KEY);
       await aged.clock.setFixedTime(Date.parse(made.createJob.job.createdOn) + 119_700);
-      await aged.goto(`${server.url}/jobs?name=aged`);
-      const age = aged.getByRole("row").filter({ hasText: "aged" }).locator('td[data-label="Age"]');
+      await aged.goto(`${server.url}/jobs?name=age-probe-119`);
+      const age = aged.getByRole("row").filter({ hasText: "age-probe-119" }).locator('td[data-label="Age"]');
       await expect.poll(() => age.textContent()).toBe("1 min 59 s");
     } finally {
       await frozen.close();

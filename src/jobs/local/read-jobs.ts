@@ -173,6 +173,9 @@ function listedConditions(filter: JobFilter, viewer: Viewer): Conditions {
   if (filter.jobId) where.add("id", `j."id" = ${where.param(filter.jobId)}::uuid`);
   if (filter.state) where.add("state", `j."state" = ${where.param(filter.state)}::"JobState"`);
   if (filter.name) where.add("name", `j."name" = ${where.param(filter.name)}`);
+  // strpos, not LIKE: the text is matched as it is, its % and _ included.
+  if (filter.nameContains)
+    where.add("nameContains", `strpos(lower(j."name"), lower(${where.param(filter.nameContains)})) > 0`);
   if (filter.createdBy) where.add("createdBy", `j."createdBy" = ${where.param(filter.createdBy)}`);
   if (filter.assignedAgentId) where.add("agent", `da."assignedAgentId" = ${where.param(filter.assignedAgentId)}`);
   if (filter.archiveStatus)

@@ -59,7 +59,7 @@ export function toFilter(params: ListParams, isAdmin: boolean): JobFilter {
   return {
     ...(params.family ? { reasonerType: params.family } : {}),
     ...(params.state ? { state: params.state } : {}),
-    ...(params.name ? { name: params.name } : {}),
+    ...(params.name ? { nameContains: params.name } : {}),
     ...(params.createdBy ? { createdBy: params.createdBy } : {}),
     ...(params.active ? { onlyActive: true } : {}),
     ...(params.all && isAdmin ? { allUsers: true } : {}),

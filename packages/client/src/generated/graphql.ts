@@ -66,7 +66,10 @@ export type JobFilter = {
   assignedAgentId?: string | number | null | undefined;
   createdBy?: string | null | undefined;
   jobId?: string | number | null | undefined;
+  /** Jobs of exactly this name. */
   name?: string | null | undefined;
+  /** Jobs whose name holds this text, in any case (a search box's filter). */
+  nameContains?: string | null | undefined;
   onlyActive?: boolean | null | undefined;
   reasonerType?: ReasonerType | null | undefined;
   state?: JobState | null | undefined;
