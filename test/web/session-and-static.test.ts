@@ -29,6 +29,15 @@ describe("dashboard bundle", () => {
     console.log(`[dashboard] bundle: ${assets.length} assets, ${(gzipped / 1024).toFixed(1)} KiB gzipped`);
     expect(gzipped).toBeLessThan(300 * 1024);
   });
+
+  it("is the production build even when built under the tests' NODE_ENV (no development JSX)", () => {
+    // beforeAll built it from this process, whose NODE_ENV is vitest's "test".
+    expect(process.env.NODE_ENV).toBe("test");
+    const scripts = readdirSync(join(DASHBOARD_DIST, "assets")).filter((f) => f.endsWith(".js"));
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const file of scripts)
+      expect(readFileSync(join(DASHBOARD_DIST, "assets", file), "utf8")).not.toContain("jsxDEV");
+  });
 });
 
 describe.each(backends)("dashboard server side ($name)", (backend) => {
