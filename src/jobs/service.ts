@@ -119,20 +119,25 @@ function withoutNullFields(value: unknown, depth: number): unknown {
   return kept;
 }
 
+/** The same refusal with its field renamed, and the message's mentions of it, by `rename`. */
+function withFieldRenamed(error: GraphQLError, rename: (text: string) => string): GraphQLError {
+  const { field, code, http: _http, ...rest } = error.extensions as Record<string, unknown>;
+  if (typeof field !== "string") return error;
+  return jobsError(code as ErrorCode, rename(error.message), { ...rest, field: rename(field) });
+}
+
 /**
  * A gateway's refusal of an item of its share of a createJobs call, naming inputs as the call does:
  * the gateway numbers the inputs it was given (`inputs.<k>.…`, in the field and the message), which
  * are the call's `inputs.<share[k].index>` (other items went to other gateways, or were refused here).
  */
 function numberedAsCalled(error: GraphQLError, share: readonly { index: number }[]): GraphQLError {
-  const { field, code, http: _http, ...rest } = error.extensions as Record<string, unknown>;
-  if (typeof field !== "string") return error;
-  const renumber = (s: string) =>
+  return withFieldRenamed(error, (s) =>
     s.replace(/\binputs\.(\d+)\b/g, (named, k: string) => {
       const item = share[Number(k)];
       return item ? `inputs.${item.index}` : named;
-    });
-  return jobsError(code as ErrorCode, renumber(error.message), { ...rest, field: renumber(field) });
+    }),
+  );
 }
 
 /**
@@ -140,10 +145,10 @@ function numberedAsCalled(error: GraphQLError, share: readonly { index: number }
  * (`input.…`), named as the call's item (`inputs.<index>.…`, in the field and the message).
  */
 function asItemOfCall(error: GraphQLError, index: number): GraphQLError {
-  const { field, code, http: _http, ...rest } = error.extensions as Record<string, unknown>;
+  const field = error.extensions.field;
   if (typeof field !== "string" || !/^input(\.|$)/.test(field)) return error;
   const named = `inputs.${index}${field.slice("input".length)}`;
-  return jobsError(code as ErrorCode, error.message.replaceAll(field, named), { ...rest, field: named });
+  return withFieldRenamed(error, (s) => s.replaceAll(field, named));
 }
 
 const newestFirst = (a: JobRecord, b: JobRecord) =>
