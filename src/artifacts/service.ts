@@ -7,6 +7,7 @@ import type { GraphQLError } from "graphql";
 import type { Database } from "../db/database.ts";
 import { jobsError } from "../errors.ts";
 import { newId } from "../ids.ts";
+import { creatorViewer } from "../executors/creator.ts";
 import { artifactRows } from "../jobs/local/artifact-rows.ts";
 import { Conditions } from "../jobs/local/conditions.ts";
 import { visibleArtifactsSql } from "../jobs/local/visibility.ts";
@@ -160,6 +161,23 @@ export class ArtifactService {
       where.values,
       artifactRows.read,
     );
+  }
+
+  /**
+   * Whom a worker reads as when it names the lease of the job it runs (GET /artifacts/:id with
+   * x-lease-token): that job's creator, so the job reads only what its creator could, as the
+   * in-process executors do. A WORKER key alone sees its whole tenant; a job must not.
+   */
+  async leaseReader(leaseToken: string, caller: Viewer): Promise<Viewer> {
+    requireWorkerRole(caller);
+    const lease = parseLeaseToken(leaseToken);
+    const [job] = await this.db.query<{ createdBy: string }>(
+      `select "createdBy" from "jobs" where "id" = $1::uuid and "leaseToken" = $2::text and "tenantId" = $3::uuid
+         and "state" not in ${TERMINAL_SQL}`,
+      [lease.jobId, lease.hash, caller.tenantId],
+    );
+    if (!job) throw leaseLost();
+    return creatorViewer(this.db, caller.tenantId, job.createdBy);
   }
 
   /** A revision of an agent job's file, when the viewer may see the job. */

@@ -93,8 +93,11 @@ export interface WorkerPort {
     retryable: boolean,
     options?: { handBack?: boolean; problems?: readonly ProblemReport[] },
   ): Promise<PortState>;
-  /** An input artifact the job may read (its creator could see it); InputFault INPUT_NOT_FOUND otherwise. */
-  readArtifact(job: ExecutorJob, artifactId: string): Promise<ArtifactBytes>;
+  /**
+   * An input artifact the job may read (its creator could see it); InputFault INPUT_NOT_FOUND
+   * otherwise. `leaseToken`, the job's lease, is how a port over the wire reads as the job's creator.
+   */
+  readArtifact(job: ExecutorJob, artifactId: string, leaseToken: string): Promise<ArtifactBytes>;
   /** Another generation job's artifacts, when the job's creator could see it; InputFault otherwise. */
   jobArtifacts(job: ExecutorJob, jobId: string): Promise<JobArtifacts>;
   /**

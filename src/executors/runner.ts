@@ -216,7 +216,7 @@ export class Runner {
           port.uploadArtifact(token, artifact),
         ),
       readArtifact: (id) =>
-        inSpan("artifact.read", { attributes: { "jobs.artifact.id": id } }, () => port.readArtifact(job, id)),
+        inSpan("artifact.read", { attributes: { "jobs.artifact.id": id } }, () => port.readArtifact(job, id, token)),
       jobArtifacts: (id) => port.jobArtifacts(job, id),
     };
   }

@@ -19,6 +19,15 @@ import { sendHttpError } from "./send-error.ts";
 
 const LEASE_HEADER = "x-lease-token";
 
+/** The lease a request names (x-lease-token): ours (relayed false), or an upstream's with its own handle. */
+type PresentedLease = { token: string; relayed: false | NonNullable<ReturnType<typeof relayedGatewayOf>> };
+
+function leaseOf(services: Services, req: Request): PresentedLease | null {
+  const token = req.headers[LEASE_HEADER];
+  if (typeof token !== "string" || !token) return null;
+  return { token, relayed: relayedGatewayOf(services.registry, token) ?? false };
+}
+
 function sendError(res: Response, services: Services, err: unknown): void {
   sendHttpError(res, services.logger, err, { what: "artifact request failed" });
 }
@@ -125,15 +134,26 @@ const RELAYED_HEADERS = [
  * Serves a download the local store does not have from the remote gateways, streamed through as
  * the upstream sends it (never buffered). Answers false when no upstream has it either.
  */
-async function relayDownload(services: Services, req: Request, res: Response, path: string): Promise<boolean> {
+async function relayDownload(
+  services: Services,
+  req: Request,
+  res: Response,
+  path: string,
+  lease?: PresentedLease,
+): Promise<boolean> {
   if (!services.registry.gateways().some((g) => g.download)) return false;
   const viewer = await downloaderOf(services, req);
-  // Only gateways relaying the viewer's tenant are asked: to another tenant's user the file is not there.
-  const remotes = services.registry.gateways().filter((g) => g.download && g.serves(viewer));
+  // Only gateways relaying the viewer's tenant are asked: to another tenant's user the file is not
+  // there. A read under an upstream's lease asks that upstream alone, under its own token.
+  const remotes = services.registry
+    .gateways()
+    .filter((g) => g.download && g.serves(viewer) && (!lease?.relayed || g === lease.relayed.gateway));
   const abort = new AbortController();
   res.once("close", () => abort.abort());
-  const conditional: Record<string, string> =
-    typeof req.headers["if-none-match"] === "string" ? { "if-none-match": req.headers["if-none-match"] } : {};
+  const conditional: Record<string, string> = {
+    ...(typeof req.headers["if-none-match"] === "string" ? { "if-none-match": req.headers["if-none-match"] } : {}),
+    ...(lease?.relayed ? { [LEASE_HEADER]: lease.relayed.handle } : {}),
+  };
   // A down upstream must not hide a healthy one's artifact: its error answers only when no
   // gateway has the file (then the caller learns the file may be on the one that is down).
   let unreachable: unknown;
@@ -166,9 +186,16 @@ async function relayDownload(services: Services, req: Request, res: Response, pa
 }
 
 /** A download this server does not have locally: relayed from an upstream, or the original error. */
-async function relayOrFail(services: Services, req: Request, res: Response, err: unknown, path: string): Promise<void> {
+async function relayOrFail(
+  services: Services,
+  req: Request,
+  res: Response,
+  err: unknown,
+  path: string,
+  lease?: PresentedLease,
+): Promise<void> {
   try {
-    if (isJobsError(err, "NOT_FOUND") && (await relayDownload(services, req, res, path))) return;
+    if (isJobsError(err, "NOT_FOUND") && (await relayDownload(services, req, res, path, lease))) return;
     sendError(res, services, err);
   } catch (relayError) {
     sendError(res, services, relayError);
@@ -307,16 +334,31 @@ export function artifactsRouter(services: Services): express.Router {
 
   router.get("/artifacts/:id", async (req, res) => {
     let viewer: Viewer | null = null;
+    const lease = leaseOf(services, req);
     try {
       const who = (viewer = await downloaderOf(services, req));
+      // A worker reading an input of the job it runs reads as that job's creator; an upstream's
+      // lease is the upstream's to check (relayed below).
+      const reader = !lease ? who : lease.relayed ? null : await services.artifacts.leaseReader(lease.token, who);
+      if (!reader) throw jobsError("NOT_FOUND", `artifact ${req.params.id} not found`);
       await tracedDownload(req, res, req.params.id, async () =>
-        services.artifacts.artifactDownload(req.params.id, who),
+        services.artifacts.artifactDownload(req.params.id, reader),
       );
       audit(services, res, viewer, "GET /artifacts/:id", req.params.id);
     } catch (err) {
       audit(services, res, viewer, "GET /artifacts/:id", req.params.id, err);
-      // Not ours: maybe an upstream job's (its downloadUrl on this server names only its id).
-      await relayOrFail(services, req, res, err, `artifacts/${encodeURIComponent(req.params.id)}`);
+      // Not ours: maybe an upstream job's (its downloadUrl on this server names only its id). A read
+      // under one of our leases is not: no upstream may answer it with the worker's wider sight.
+      if (lease?.relayed === false) sendError(res, services, err);
+      else
+        await relayOrFail(
+          services,
+          req,
+          res,
+          err,
+          `artifacts/${encodeURIComponent(req.params.id)}`,
+          lease ?? undefined,
+        );
     }
   });
 

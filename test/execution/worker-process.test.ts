@@ -108,6 +108,38 @@ describe.each(backends.map((b) => [b.name, b] as const))("npm run worker against
     expect(synth.evidence?.verified).toBe(true);
   });
 
+  it("reads a job's inputs as its creator: another member's upload is not found, as in-process", async () => {
+    const memberKey = async (userId: string) =>
+      (
+        await t.admin.request<{ createApiKey: { secret: string } }>(
+          `mutation($u: String!) { createApiKey(userId: $u, role: MEMBER) { secret } }`,
+          { u: userId },
+        )
+      ).createApiKey.secret;
+    const owner = t.client(await memberKey("dataset-owner"));
+    const stranger = t.client(await memberKey("dataset-stranger"));
+    const res = await fetch(`${t.url}/uploads?name=private.csv`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${owner.key}` },
+      body: "ssn,salary\n111-22-3333,100000\n222-33-4444,200000\n",
+    });
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+
+    // The WORKER key sees its whole tenant; the stranger's job must not borrow that sight.
+    const stolen = await waitForGeneration(
+      stranger,
+      await createGeneration(stranger, { kind: "LIFT", spec: { input: id } }),
+    );
+    expect(stolen.state).toBe("FAILED");
+    expect(stolen.error?.code).toBe("INPUT_NOT_FOUND");
+    expect(stolen.artifacts).toEqual([]);
+
+    const own = await waitForGeneration(owner, await createGeneration(owner, { kind: "LIFT", spec: { input: id } }));
+    expect(own.state).toBe("SUCCEEDED");
+    expect(own.operation.result).toMatchObject({ kind: "LIFT" });
+  });
+
   it("stops cleanly on SIGTERM", async () => {
     const exit = await stopChild(worker!);
     expect(exit.code).toBe(0);

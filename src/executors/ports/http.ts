@@ -176,11 +176,13 @@ export class HttpPort implements WorkerPort {
     return { state };
   }
 
-  async readArtifact(_job: ExecutorJob, artifactId: string): Promise<ArtifactBytes> {
+  async readArtifact(_job: ExecutorJob, artifactId: string, leaseToken: string): Promise<ArtifactBytes> {
+    // Under the job's lease the server answers as the job's creator: a WORKER key alone sees its whole tenant.
     const res = await this.fetch(`${this.base}/artifacts/${encodeURIComponent(artifactId)}`, {
-      headers: { authorization: `Bearer ${this.options.apiKey}` },
+      headers: { authorization: `Bearer ${this.options.apiKey}`, "x-lease-token": leaseToken },
     });
     if (res.status === 404) throw new InputFault("INPUT_NOT_FOUND", `input artifact ${artifactId} not found`);
+    if (res.status === 409) throw new LeaseLostError(`GET /artifacts/${artifactId}: the job's lease is no longer held`);
     if (!res.ok) throw new Error(`GET /artifacts/${artifactId} answered ${res.status}`);
     const bytes = Buffer.from(await res.arrayBuffer());
     return {
