@@ -137,6 +137,7 @@ export class EvidenceService {
         files.map(async (f) => ({ name: f.name, bytes: await this.blobs.read(f.contentHash) })),
       );
       const check = verifyEvidenceBundle(read, {
+        jobId: job.id,
         rootHash: evidence.rootHash,
         publicKey: key.publicKeyId,
         artefacts: outputs.map((o) => ({ name: o.name, contentHash: o.contentHash })),

@@ -15,12 +15,14 @@ import {
   isBuiltInGenerationKind,
   readMockContract,
 } from "../families/generation/engine/index.ts";
+import { computeSealHash } from "../families/generation/engine/seal.ts";
 import type { GenerationKind } from "../jobs/model.ts";
 import { type GenerationEngine, inlineEngine } from "./cpu/engine.ts";
 import {
   type ArtifactBytes,
   type GenerationContract,
   InputFault,
+  type JobArtifacts,
   NotRunnableHere,
   type ProblemReport,
   type UploadedArtifact,
@@ -307,6 +309,22 @@ function failOnMismatch(result: Record<string, unknown>): void {
   );
 }
 
+/**
+ * The job's provenance seal recomputed from its stored fields and the evidence's root hash: a
+ * seal rewritten or lost breaks it. The problem found, or null.
+ */
+function sealMismatch(target: JobArtifacts, rootHash: string): string | null {
+  const seal = target.seal;
+  if (!seal) return "provenance seal: the job has none";
+  const recomputed = computeSealHash({
+    previousSealHash: seal.previousSealHash,
+    jobId: target.jobId,
+    rootHash,
+    createdOn: seal.createdOn,
+  });
+  return recomputed === seal.sealHash ? null : `provenance seal: ${seal.sealHash} is not its fields' ${recomputed}`;
+}
+
 interface VerifyEntry {
   artifactId?: unknown;
   name?: unknown;
@@ -354,17 +372,20 @@ async function runVerify(
           // Named as the job lists them: the bundle's file names are part of what is checked.
           files.slice(target.outputs.length).map((f, i) => ({ name: target.evidence!.files[i]!.name, bytes: f.bytes })),
           {
+            jobId: target.jobId,
             rootHash: target.evidence.rootHash,
             artefacts: target.outputs.map((o) => ({ name: o.name, contentHash: o.contentHash })),
           },
         )
       : { verified: false, mismatches: ["the job has no evidence bundle"], rootHash: "" };
+    const sealed = target.evidence ? sealMismatch(target, target.evidence.rootHash) : null;
+    const mismatches = sealed ? [...evidence.mismatches, sealed] : evidence.mismatches;
     const report = {
       ...(run.result as Record<string, unknown>),
       jobId: spec.jobId,
-      evidence: { verified: evidence.verified, mismatches: evidence.mismatches },
+      evidence: { verified: mismatches.length === 0, mismatches },
     };
-    const ok = (run.result as { ok: boolean }).ok && evidence.verified;
+    const ok = (run.result as { ok: boolean }).ok && mismatches.length === 0;
     return {
       rows: 0,
       result: { ...report, ok },

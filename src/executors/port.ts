@@ -61,11 +61,13 @@ export interface ArtifactListing {
   contentHash: string;
 }
 
-/** A generation job's outputs and evidence files, for VERIFY. */
+/** A generation job's outputs, evidence files and provenance seal, for VERIFY. */
 export interface JobArtifacts {
   jobId: string;
   outputs: ArtifactListing[];
   evidence: { rootHash: string; files: ArtifactListing[] } | null;
+  /** As stored: createdOn is the ISO string the seal hash covers. */
+  seal: { sealHash: string; previousSealHash: string | null; createdOn: string } | null;
 }
 
 export interface WorkerPort {

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateMock } from "../../src/families/generation/engine/mock.ts";
-import { verifySealChain } from "../../src/families/generation/engine/seal.ts";
+import { computeSealHash, verifySealChain } from "../../src/families/generation/engine/seal.ts";
 import { backends } from "../helpers/backends.ts";
 import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/server.ts";
 import { createGeneration, download, readGeneration, sha256, terminalEntries, waitForGeneration } from "./helpers.ts";
@@ -329,5 +329,69 @@ describe.each(backends.map((b) => [b.name, b] as const))("built-in generation on
     expect(verify.error).toBeNull();
     expect(verify.state).toBe("SUCCEEDED");
     expect(verify.operation.result).toMatchObject({ ok: true, evidence: { verified: true, mismatches: [] } });
+  });
+  it("detects a rewritten seal, and another job's genuine evidence, by the API and by VERIFY", async () => {
+    // Two jobs of one contract and seed: byte-identical outputs, each its own evidence and seal.
+    const input = { kind: "MOCK", rows: 50, seed: 9 };
+    const [a, b] = await Promise.all([
+      createGeneration(t.admin, input).then((id) => waitForGeneration(t.admin, id)),
+      createGeneration(t.admin, input).then((id) => waitForGeneration(t.admin, id)),
+    ]);
+    expect(a.artifacts[0]!.contentHash).toBe(b.artifacts[0]!.contentHash);
+    const verifyOf = async (jobId: string) =>
+      waitForGeneration(t.admin, await createGeneration(t.admin, { kind: "VERIFY", spec: { jobId } }));
+    const evidenceProblems = (job: Awaited<ReturnType<typeof verifyOf>>) =>
+      job.problems.filter((p) => p.code === "EVIDENCE_MISMATCH").map((p) => p.message);
+
+    // A seal whose stored fields were rewritten no longer recomputes: VERIFY says so, as the API does.
+    await db().query(
+      `update "provenance_seals" set "createdOn" = "createdOn" + interval '1 second' where "jobId" = $1::uuid`,
+      [a.jobId],
+    );
+    try {
+      expect((await readGeneration(t.admin, a.jobId)).evidence!.verified).toBe(false);
+      const check = await verifyOf(a.jobId);
+      expect(check.state).toBe("FAILED");
+      expect(check.error?.code).toBe("VERIFY_MISMATCH");
+      expect(evidenceProblems(check)).toEqual([expect.stringContaining("provenance seal")]);
+    } finally {
+      await db().query(
+        `update "provenance_seals" set "createdOn" = "createdOn" - interval '1 second' where "jobId" = $1::uuid`,
+        [a.jobId],
+      );
+    }
+    expect((await verifyOf(a.jobId)).state).toBe("SUCCEEDED");
+
+    // b made to present a's evidence (copies of its files' rows, its root hash, b's seal recomputed
+    // over it): every hash and signature holds, but the bundle is sealed for a.
+    const [evidence] = await db().query<{ evidence: { rootHash: string } }>(
+      `with "gone" as (delete from "artifacts" where "jobId" = $2::uuid and "purpose" = 'evidence'),
+       "copies" as (
+         insert into "artifacts" ("id", "tenantId", "jobId", "purpose", "name", "artifactType", "mimeType", "sizeBytes", "contentHash")
+         select gen_random_uuid(), "tenantId", $2::uuid, "purpose", "name", "artifactType", "mimeType", "sizeBytes", "contentHash"
+         from "artifacts" where "jobId" = $1::uuid and "purpose" = 'evidence' returning "id")
+       update "generation_details" g
+       set "evidence" = jsonb_set(s."evidence"::jsonb, '{fileIds}', (select jsonb_agg("id") from "copies"))
+       from "generation_details" s where s."jobId" = $1::uuid and g."jobId" = $2::uuid
+       returning g."evidence"`,
+      [a.jobId, b.jobId],
+    );
+    const [seal] = await db().query<{ previousSealHash: string | null; createdOn: Date }>(
+      `select "previousSealHash", "createdOn" from "provenance_seals" where "jobId" = $1::uuid`,
+      [b.jobId],
+    );
+    await db().query(`update "provenance_seals" set "sealHash" = $2 where "jobId" = $1::uuid`, [
+      b.jobId,
+      computeSealHash({
+        previousSealHash: seal!.previousSealHash,
+        jobId: b.jobId,
+        rootHash: evidence!.evidence.rootHash,
+        createdOn: new Date(seal!.createdOn).toISOString(),
+      }),
+    ]);
+    expect((await readGeneration(t.admin, b.jobId)).evidence!.verified).toBe(false);
+    const check = await verifyOf(b.jobId);
+    expect(check.state).toBe("FAILED");
+    expect(evidenceProblems(check)).toEqual([`chain_seal.json: sealed for job ${a.jobId}, not for job ${b.jobId}`]);
   });
 });

@@ -50,6 +50,7 @@ export async function checkEvidence(
   const result = verifyEvidenceBundle(
     files.map(({ file, bytes }) => ({ name: file.name, bytes })),
     {
+      jobId: job.jobId,
       artefacts: job.artifacts.map((a) => ({ name: a.name, contentHash: a.contentHash })),
       rootHash: evidence.rootHash,
       ...(options.publicKey ? { publicKey: options.publicKey } : {}),

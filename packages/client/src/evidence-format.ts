@@ -189,6 +189,8 @@ export function buildEvidenceBundle(input: EvidenceInput, key: SigningKey): Evid
 }
 
 export interface EvidenceExpectations {
+  /** The job the bundle must be sealed for: a genuine bundle of another job is not this job's evidence. */
+  jobId?: string;
   /** Artefacts the bundle must list with these hashes (others it lists are not checked). */
   artefacts?: { name: string; contentHash: string }[];
   /** The root hash recorded for the job, e.g. in the database. */
@@ -260,6 +262,9 @@ export function verifyEvidenceBundle(
     checkSignatures(seal, mismatches);
     if (expected.publicKey !== undefined && !sameKey(expected.publicKey, seal)) {
       mismatches.push(`chain_seal.json: signed by ${seal.publicKeyId}, not by the expected key`);
+    }
+    if (expected.jobId !== undefined && expected.jobId !== seal.jobId) {
+      mismatches.push(`chain_seal.json: sealed for job ${seal.jobId}, not for job ${expected.jobId}`);
     }
     if (expected.rootHash !== undefined && expected.rootHash !== seal.rootHash) {
       mismatches.push(`chain_seal.json: rootHash ${seal.rootHash}, expected ${expected.rootHash}`);

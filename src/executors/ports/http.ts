@@ -55,7 +55,8 @@ type Listed = { name: string; contentHash: string; downloadUrl: string };
 // Not part of the worker protocol (a read of another job's outputs, for VERIFY): the only document here.
 const JOB_ARTIFACTS = `query JobArtifacts($id: ID!) { job(reasonerType: GENERATION, jobId: $id) {
   artifacts { name contentHash downloadUrl }
-  ... on GenerationJob { evidence { rootHash files { name contentHash downloadUrl } } } } }`;
+  ... on GenerationJob { evidence { rootHash files { name contentHash downloadUrl } }
+    seal { sealHash previousSealHash createdOn } } } }`;
 
 /** An error the API answered with, as the server's own error type, so callers classify it alike. */
 function apiError(code: string | undefined, message: string): Error {
@@ -195,10 +196,13 @@ export class HttpPort implements WorkerPort {
 
   async jobArtifacts(_job: ExecutorJob, jobId: string): Promise<JobArtifacts> {
     const { job } = await this.leased.transport
-      .request<{ job: { artifacts: Listed[]; evidence?: { rootHash: string; files: Listed[] } | null } | null }>(
-        JOB_ARTIFACTS,
-        { id: jobId },
-      )
+      .request<{
+        job: {
+          artifacts: Listed[];
+          evidence?: { rootHash: string; files: Listed[] } | null;
+          seal?: JobArtifacts["seal"];
+        } | null;
+      }>(JOB_ARTIFACTS, { id: jobId })
       .catch((err: unknown) => {
         if (isJobsApiError(err, "BAD_USER_INPUT")) return { job: null };
         throw err instanceof JobsApiError ? apiError(err.code, err.message) : err;
@@ -209,6 +213,7 @@ export class HttpPort implements WorkerPort {
       jobId,
       outputs: job.artifacts.map(listing),
       evidence: job.evidence ? { rootHash: job.evidence.rootHash, files: job.evidence.files.map(listing) } : null,
+      seal: job.seal ?? null,
     };
   }
 

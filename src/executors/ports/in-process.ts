@@ -177,7 +177,10 @@ export class InProcessPort implements WorkerPort {
       | { rootHash?: string; fileIds?: string[] }
       | null
       | undefined;
-    const files = stored?.fileIds?.length ? await expansions.artifactsById(stored.fileIds) : [];
+    const [files, [seal]] = await Promise.all([
+      stored?.fileIds?.length ? expansions.artifactsById(stored.fileIds) : Promise.resolve([]),
+      expansions.seals([jobId]),
+    ]);
     const listing = (a: { id: string; name: string; contentHash: string }) => ({
       id: a.id,
       name: a.name,
@@ -188,6 +191,9 @@ export class InProcessPort implements WorkerPort {
       outputs: outputs.map(listing),
       evidence: stored?.rootHash
         ? { rootHash: stored.rootHash, files: files.filter((f) => f !== null).map(listing) }
+        : null,
+      seal: seal
+        ? { sealHash: seal.sealHash, previousSealHash: seal.previousSealHash, createdOn: seal.createdOn.toISOString() }
         : null,
     };
   }

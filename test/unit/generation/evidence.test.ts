@@ -192,6 +192,14 @@ describe("evidence bundles", () => {
     expect(pinned.mismatches).toEqual([`chain_seal.json: signed by ${otherKey.publicKeyId}, not by the expected key`]);
   });
 
+  it("rejects a genuine bundle presented for another job when the job is expected", () => {
+    expect(verifyEvidenceBundle(bundle.files, { jobId: INPUT.jobId }).verified).toBe(true);
+    const other = "0196f1c2-0000-7000-8000-000000000002";
+    const result = verifyEvidenceBundle(bundle.files, { jobId: other });
+    expect(result.verified).toBe(false);
+    expect(result.mismatches).toEqual([`chain_seal.json: sealed for job ${INPUT.jobId}, not for job ${other}`]);
+  });
+
   it("checks expected artefact hashes and root hash", () => {
     const result = verifyEvidenceBundle(bundle.files, {
       artefacts: [
