@@ -160,6 +160,10 @@ const ConfigSchema = z.object({
   JOBS_SCHEDULE_MISFIRE_S: z.coerce.number().min(0).default(60),
   JOBS_GATEWAYS: GatewaysSchema,
   JOBS_GATEWAY_API_KEY: z.string().min(16, "JOBS_GATEWAY_API_KEY must be at least 16 characters").optional(),
+  JOBS_UPSTREAM_CANCEL_RETRY_S: z.coerce
+    .number()
+    .positive()
+    .default(24 * 60 * 60),
   JOBS_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(8000).default(3000),
   JOBS_EXACT_COUNT_LIMIT: z.coerce.number().int().min(0).default(DEFAULT_EXACT_COUNT_LIMIT),
   JOBS_RETENTION_DAYS: z.coerce.number().min(0).default(30),
@@ -230,6 +234,11 @@ export type Config = {
   /** Secret of a GATEWAY key of the first tenant, made at start: what a front's JOBS_GATEWAYS entry presents. */
   gatewayApiKey: string | undefined;
   /**
+   * How long after a batch ended the cancel of its child in an upstream that cannot be reached is
+   * tried again; past it the child's step is closed without it (the child may still run there).
+   */
+  upstreamCancelRetryMs: number;
+  /**
    * On SIGTERM/SIGINT, how long requests in flight, pending waits and running in-process jobs get to
    * finish before waits are ended and jobs handed back; the whole shutdown stays under 10 s.
    */
@@ -298,6 +307,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     scheduleMisfireMs: e.JOBS_SCHEDULE_MISFIRE_S * 1000,
     gateways: e.JOBS_GATEWAYS,
     gatewayApiKey: e.JOBS_GATEWAY_API_KEY,
+    upstreamCancelRetryMs: Math.round(e.JOBS_UPSTREAM_CANCEL_RETRY_S * 1000),
     shutdownGraceMs: e.JOBS_SHUTDOWN_GRACE_MS,
     exactCountLimit: e.JOBS_EXACT_COUNT_LIMIT,
     retention: {

@@ -9,7 +9,8 @@
 // cannot make a second one. Canceling the batch cancels its running child.
 // A step of a family served upstream (a remote gateway) has its child there: created, waited for and
 // canceled through the JobService as the batch's creator. A cancel that cannot reach the upstream
-// leaves its step open, so the ended-batch pass (ended-batches.ts) cancels the child once it can.
+// leaves its step open, so the ended-batch pass (ended-batches.ts) cancels the child once it can (or
+// closes the step without it after JOBS_UPSTREAM_CANCEL_RETRY_S).
 import { setTimeout as delay } from "node:timers/promises";
 import type { Database } from "../db/database.ts";
 import { defaultReasonerName } from "../families/queues.ts";

@@ -8,6 +8,7 @@ import type { Database } from "../db/database.ts";
 import type { JobChangeHub } from "../jobs/changes.ts";
 import type { JobService } from "../jobs/service.ts";
 import type { Logger } from "../logger.ts";
+import type { Metrics } from "../observability/metrics.ts";
 import type { WorkerProtocol } from "../workers/protocol/service.ts";
 import { runEvery } from "../background/every.ts";
 import { batchExecutor } from "./batch.ts";
@@ -31,7 +32,13 @@ export interface Execution {
 export interface ExecutionDeps {
   config: Pick<
     Config,
-    "workers" | "cpuThreads" | "workerLocalQueue" | "leaseSeconds" | "shutdownGraceMs" | "sweepIntervalMs"
+    | "workers"
+    | "cpuThreads"
+    | "workerLocalQueue"
+    | "leaseSeconds"
+    | "shutdownGraceMs"
+    | "sweepIntervalMs"
+    | "upstreamCancelRetryMs"
   >;
   db: Database;
   logger: Logger;
@@ -40,6 +47,7 @@ export interface ExecutionDeps {
   artifacts: ArtifactService;
   changes: JobChangeHub;
   jobs: JobService;
+  metrics: Pick<Metrics, "abandonedUpstreamCancels">;
 }
 
 export function startExecution(services: ExecutionDeps): Execution {
@@ -90,7 +98,13 @@ export function startExecution(services: ExecutionDeps): Execution {
 
   // In every process, executors or not: a batch handed back by a process that is gone has no
   // executor to close it if it ends while it waits.
-  const closeEndedBatches = endedBatchCloser(services);
+  const closeEndedBatches = endedBatchCloser({
+    db,
+    jobs: services.jobs,
+    logger,
+    upstreamCancelRetryMs: config.upstreamCancelRetryMs,
+    onCancelAbandoned: (gateway) => services.metrics.abandonedUpstreamCancels.inc({ gateway }),
+  });
   const stopClosingEndedBatches = runEvery(
     config.sweepIntervalMs,
     async (signal) => void (await closeEndedBatches(signal)),

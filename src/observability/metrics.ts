@@ -73,6 +73,7 @@ export class Metrics {
   readonly swept: Counter<"action">;
   readonly upstreamRequests: Histogram<"gateway" | "outcome">;
   readonly upstreamBreaker: Gauge<"gateway" | "state">;
+  readonly abandonedUpstreamCancels: Counter<"gateway">;
 
   constructor(db: CountingQueries, options: { knownQueues: readonly KnownQueue[]; defaultMetrics?: boolean }) {
     // Event-loop lag sampled every 100 ms, not prom-client's 10: at 10 the sampling timer alone kept a
@@ -123,6 +124,12 @@ export class Metrics {
       name: "jobs_gateway_breaker_state",
       help: "1 for the circuit breaker state each remote gateway is in (closed, open, half_open).",
       labelNames: ["gateway", "state"],
+      registers: [this.registry],
+    });
+    this.abandonedUpstreamCancels = new Counter({
+      name: "jobs_batch_upstream_cancels_abandoned_total",
+      help: "Upstream children of ended batches whose cancel this process gave up on (their upstream unreachable for JOBS_UPSTREAM_CANCEL_RETRY_S), by gateway; they may still run there.",
+      labelNames: ["gateway"],
       registers: [this.registry],
     });
     this.runDuration = new Histogram({

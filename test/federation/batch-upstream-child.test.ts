@@ -1,7 +1,9 @@
 // A front's batch whose step runs upstream: the child is made there, and when the batch is canceled
 // while that upstream cannot be reached, the child is canceled once it can be (the ended-batch pass
-// tries again each JOBS_SWEEP_INTERVAL_MS), its step staying open until then. The upstream is a real
-// server on each backend, reached through a TCP proxy the test cuts; the front runs on PGlite.
+// tries again each JOBS_SWEEP_INTERVAL_MS), its step staying open until then, for up to
+// JOBS_UPSTREAM_CANCEL_RETRY_S after the batch ended. The upstream is a real server on each backend,
+// reached through a TCP proxy the test cuts; the front runs on PGlite (the front that gives up, on
+// each backend).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../helpers/backends.ts";
 import { createKey } from "../helpers/fixtures.ts";
@@ -179,5 +181,86 @@ describe.each(backends)("a front's batch with a step served upstream, upstream o
     const step = () => updates.items.at(-1)?.jobUpdated.steps[0];
     await updates.until(() => step()?.childJobId != null, "the step's child");
     await completeUpstream(batchId, step()!.childJobId!);
+  }, 120_000);
+
+  // Last: its child is left waiting upstream.
+  it("gives up the child's cancel JOBS_UPSTREAM_CANCEL_RETRY_S after the batch ended: the step closes CANCELED, the log names the upstream job, a metric counts it", async () => {
+    const impatient = await startTestServer(backend, {
+      JOBS_WORKERS: "1",
+      JOBS_SWEEP_INTERVAL_MS: "200",
+      JOBS_UPSTREAM_CANCEL_RETRY_S: "1.5",
+      JOBS_METRICS_PUBLIC: "1",
+      JOBS_GATEWAYS: JSON.stringify([
+        {
+          name: "up",
+          url: `http://127.0.0.1:${link.port}/graphql`,
+          apiKey: GATEWAY_KEY,
+          reasonerTypes: ["PREDICTIVE"],
+          timeoutMs: 1000,
+        },
+      ]),
+    });
+    let watch: LiveClient | undefined;
+    try {
+      const aliceKeyThere = await createKey(impatient.admin, "alice", "MEMBER");
+      const aliceThere = impatient.client(aliceKeyThere);
+      const batchId = (
+        await aliceThere.request<{ runBatchJob: { job: { jobId: string } } }>(
+          `mutation($i: RunBatchJobInput!) { runBatchJob(input: $i) { job { jobId } } }`,
+          {
+            i: {
+              name: "upstream-gone-for-good",
+              steps: [{ name: "predict", run: { reasonerType: "PREDICTIVE", payload: { model: "churn", rows: 10 } } }],
+            },
+          },
+        )
+      ).runBatchJob.job.jobId;
+      watch = liveClient(impatient.url, aliceKeyThere);
+      const updates = watch.subscribe<BatchView>(BATCH_UPDATES, { id: batchId });
+      const step = () => updates.items.at(-1)?.jobUpdated.steps[0];
+      await updates.until(() => step()?.state === "RUNNING" && step()?.childJobId != null, "the step's child");
+      const childId = step()!.childJobId!;
+      const waiting = (await childThere(childId))!.state;
+
+      // The upstream goes away for good (for this front); the batch is canceled meanwhile.
+      link.cut();
+      await aliceThere.request(`mutation($id: ID!) { cancelJob(reasonerType: BATCH, jobId: $id) { state } }`, {
+        id: batchId,
+      });
+      await updates.until(() => updates.items.at(-1)?.jobUpdated.state === "CANCELED", "the batch canceled");
+      // Still away: the step is closed anyway once the retries' time is up.
+      await updates.until(() => step()?.state === "CANCELED", "the step closed without the cancel", 60_000);
+      const batch = (
+        await aliceThere.request<{
+          job: {
+            finishedOn: string;
+            steps: { state: string; finishedOn: string }[];
+            logs: { edges: { node: { level: string; message: string; step: string | null } }[] };
+          };
+        }>(
+          `query($id: ID!) { job(reasonerType: BATCH, jobId: $id) { finishedOn ... on BatchJob { steps { state finishedOn } }
+             logs(first: 100) { edges { node { level message step } } } } }`,
+          { id: batchId },
+        )
+      ).job;
+      // Not before the retries' time was up, counted from the batch's end.
+      expect(Date.parse(batch.steps[0]!.finishedOn) - Date.parse(batch.finishedOn)).toBeGreaterThanOrEqual(1500);
+      const said = batch.logs.edges.map((e) => e.node).filter((l) => l.message.includes("could not be told"));
+      expect(said).toEqual([
+        {
+          level: "warn",
+          step: "predict",
+          message: expect.stringContaining(`upstream job ${childId} (gateway up)`) as unknown as string,
+        },
+      ]);
+      // The child was never told: it still waits upstream.
+      expect((await childThere(childId))!.state).toBe(waiting);
+      const metrics = await (await fetch(`${impatient.url}/metrics`)).text();
+      expect(metrics).toMatch(/^jobs_batch_upstream_cancels_abandoned_total\{gateway="up"\} 1$/m);
+    } finally {
+      link.restore();
+      await watch?.dispose();
+      await impatient.stop();
+    }
   }, 120_000);
 });

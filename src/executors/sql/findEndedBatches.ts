@@ -12,8 +12,10 @@ export interface EndedBatch {
   createdBy: string;
   state: JobState;
   errorCode: string | null;
-  /** The jobs its open steps made, which may still run. */
-  children: { jobId: string; reasonerType: ReasonerType }[];
+  /** How long ago it ended, by the database's clock: what bounds the retries of an upstream child's cancel. */
+  endedMsAgo: number;
+  /** The jobs its open steps made, which may still run, with their steps' names. */
+  children: { jobId: string; reasonerType: ReasonerType; step: string }[];
 }
 
 /**
@@ -23,7 +25,8 @@ export interface EndedBatch {
 export async function findEndedBatches(sql: Sql, limit: number, after: string | null = null): Promise<EndedBatch[]> {
   return sql.query<EndedBatch>(
     `select b."id", b."tenantId", b."createdBy", b."state", b."errorCode",
-            coalesce(json_agg(json_build_object('jobId', s."childJobId", 'reasonerType', s."run"->>'reasonerType'))
+            extract(epoch from now() - coalesce(b."finishedOn", b."updatedOn"))::float8 * 1000 as "endedMsAgo",
+            coalesce(json_agg(json_build_object('jobId', s."childJobId", 'reasonerType', s."run"->>'reasonerType', 'step', s."name"))
                        filter (where s."childJobId" is not null), '[]') as "children"
        from "batch_steps" s join "jobs" b on b."id" = s."jobId"
       where s."state" not in ${TERMINAL_SQL} and b."state" in ${TERMINAL_SQL}
