@@ -30,7 +30,7 @@ import { encodeCursor } from "../jobs/cursor.ts";
 import type { ForwardedAnswer, JobGateway } from "../jobs/gateway.ts";
 import type { ReasonerType } from "../jobs/model.ts";
 import { decodeUpstreamPositions } from "../jobs/remote/gateway.ts";
-import { relayedHandle } from "../jobs/remote/records.ts";
+import { payloadAtFront, relayedHandle } from "../jobs/remote/records.ts";
 import { decodeListCursor, type Positions } from "../jobs/service.ts";
 import { isUuid } from "../jobs/validation.ts";
 import type { Context } from "./context.ts";
@@ -38,9 +38,10 @@ import { artifactUrl } from "./job.ts";
 
 /**
  * What changes in the upstream's answer: a list cursor (wrapped in the front's), a download URL, a
- * worker id (named `@<gateway>/<id>`, as the front names that upstream's workers).
+ * worker id (named `@<gateway>/<id>`, as the front names that upstream's workers), a job's payload
+ * (the agents it names, likewise).
  */
-type Rewrite = "cursor" | "downloadUrl" | "workerId";
+type Rewrite = "cursor" | "downloadUrl" | "workerId" | "payload";
 /** The answer's rewrites by response key, nested as the selection is. */
 interface RewriteTree {
   [responseKey: string]: RewriteTree | Rewrite;
@@ -140,7 +141,8 @@ export function forwardPlan(
         else throw new Declined();
       } else if (role === "job") {
         if (!isJob(type) || NOT_FORWARDED.has(fieldName) || !jobType.getFields()[fieldName]) throw new Declined();
-        if (!isLeafType(child)) {
+        if (fieldName === "payload") rewrite = "payload";
+        else if (!isLeafType(child)) {
           if (!EXPANSIONS.has(fieldName)) throw new Declined();
           next = { role: "item" };
         }
@@ -194,7 +196,13 @@ function route(
   variables: Record<string, unknown>,
   coerced: Record<string, unknown>,
   ctx: Context,
-): { gateway: JobGateway; variables: Record<string, unknown>; cursor: (upstream: string) => string } | null {
+): {
+  gateway: JobGateway;
+  /** The family of the jobs answered (a job's payload is read by it). */
+  reasonerType: ReasonerType;
+  variables: Record<string, unknown>;
+  cursor: (upstream: string) => string;
+} | null {
   const viewer = ctx.viewer;
   if (!viewer || viewer.role === "WORKER") return null;
   if (!ctx.services.registry.gateways().some((g) => g.forward)) return null;
@@ -208,7 +216,7 @@ function route(
     const type = args.reasonerType as ReasonerType;
     const gateway = ctx.services.registry.for(type);
     if (!gateway.forward || !gateway.serves(viewer) || !isUuid(String(args.jobId))) return null;
-    return { gateway, variables, cursor: (c) => c };
+    return { gateway, reasonerType: type, variables, cursor: (c) => c };
   }
   const filter = (args.filter ?? {}) as {
     reasonerType?: ReasonerType | null;
@@ -240,13 +248,14 @@ function route(
   const type = filter.reasonerType;
   return {
     gateway,
+    reasonerType: type,
     variables: plan.afterVariable ? { ...variables, [plan.afterVariable]: own[type] ?? null } : variables,
     cursor: (c) => encodeCursor({ ...before, [gateway.name]: encodeCursor({ ...own, [type]: c }) }),
   };
 }
 
-/** Rewrites the answer in place, along the plan's tree. */
-function rewrite(value: unknown, tree: RewriteTree, apply: (kind: Rewrite, v: string) => string): void {
+/** Rewrites the answer in place, along the plan's tree (a payload is JSON, the rest strings). */
+function rewrite(value: unknown, tree: RewriteTree, apply: (kind: Rewrite, v: unknown) => unknown): void {
   if (Array.isArray(value)) {
     for (const item of value) rewrite(item, tree, apply);
     return;
@@ -257,7 +266,7 @@ function rewrite(value: unknown, tree: RewriteTree, apply: (kind: Rewrite, v: st
     const what = tree[key]!;
     const v = object[key];
     if (typeof what === "string") {
-      if (typeof v === "string") object[key] = apply(what, v);
+      if (v != null) object[key] = apply(what, v);
     } else rewrite(v, what, apply);
   }
 }
@@ -315,6 +324,8 @@ export async function forward(
   const data = answer.data;
   if (answer.errors?.length || !data || data[plan.responseKey] === undefined) return null;
   rewrite(data[plan.responseKey], plan.rewrites, (kind, v) => {
+    if (kind === "payload") return payloadAtFront(to.reasonerType, v, to.gateway.name);
+    if (typeof v !== "string") return v;
     if (kind === "cursor") return to.cursor(v);
     if (kind === "workerId") return relayedHandle(to.gateway.name, v);
     const id = ARTIFACT_PATH.exec(v)?.[1];

@@ -238,4 +238,36 @@ describe.each(backends)("an upstream's agents through a front, upstream on $name
     expect(viaFront[4]!.error).toMatchObject({ code: "BAD_USER_INPUT", field: expect.stringMatching(/^inputs\.4\./) });
     expect(viaFront[5]!.error!.code).toBe("CONFLICT");
   }, 60_000);
+
+  it("names the assigned agent @<gateway>/<id> in the job's payload too, read and listed, forwarded as written or not", async () => {
+    const PAYLOAD = `jobId payload ... on AgentJob { assignedAgentId }`;
+    type Seen = { jobId: string; payload: { assignedAgentId: string; functionName: string }; assignedAgentId: string };
+    const made = (
+      await alice.request<{ createJob: { job: Seen } }>(
+        `mutation($p: JSON!) { createJob(input: { reasonerType: AGENT, reasonerName: "agents", payload: $p }) { job { ${PAYLOAD} } } }`,
+        { p: { functionName: "payload-mesh", assignedAgentId: agentId } },
+      )
+    ).createJob.job;
+    expect(made.payload).toMatchObject({ functionName: "payload-mesh", assignedAgentId: agentId });
+    // The upstream stores its own id.
+    const there = await upstream.admin.request<{ job: { payload: { assignedAgentId: string } } }>(
+      `query($id: ID!) { job(reasonerType: AGENT, jobId: $id) { payload } }`,
+      { id: made.jobId },
+    );
+    expect(there.job.payload.assignedAgentId).toBe(bareAgentId);
+    // A job and a list whose fields are forwarded as written (Job fields only), and the same with
+    // fields the front answers itself.
+    for (const fields of ["jobId payload", `${PAYLOAD} raw`]) {
+      const one = await alice.request<{ job: Seen & { raw?: { payload: { assignedAgentId: string } } } }>(
+        `query($id: ID!) { job(reasonerType: AGENT, jobId: $id) { ${fields} } }`,
+        { id: made.jobId },
+      );
+      expect(one.job.payload.assignedAgentId).toBe(agentId);
+      if (one.job.raw) expect(one.job.raw.payload.assignedAgentId).toBe(agentId);
+      const listed = await alice.request<{ jobs: { edges: { node: Seen }[] } }>(
+        `query { jobs(filter: { reasonerType: AGENT, name: "payload-mesh" }, first: 5) { edges { node { ${fields} } } } }`,
+      );
+      expect(listed.jobs.edges.map((e) => e.node.payload.assignedAgentId)).toEqual([agentId]);
+    }
+  }, 60_000);
 });

@@ -32,10 +32,13 @@ import {
   JOB_SELECTION,
   LOG_SELECTION,
   globalJobId,
+  isInput,
   toEvent,
   toJobRecord,
   toLogLine,
   upstreamWorkerId,
+  withAssignedAgent,
+  withStepAgents,
 } from "./records.ts";
 import { Upstream, type UpstreamObserver } from "./upstream.ts";
 import { RemoteWorkers } from "./workers.ts";
@@ -85,25 +88,13 @@ function upstreamFilter(filter: JobFilter, reasonerType: ReasonerType, gateway: 
   return out;
 }
 
-type Input = Record<string, unknown>;
-const isInput = (v: unknown): v is Input => typeof v === "object" && v !== null && !Array.isArray(v);
+/** An agent job's input with its agent as the upstream knows it. */
+const agentInputUpstream = (input: unknown, gateway: string) =>
+  withAssignedAgent(input, (agentId) => upstreamWorkerId(gateway, agentId));
 
-/** An agent job's input (addAgentJob's, a createJob AGENT payload) with its agent as the upstream knows it. */
-function agentInputUpstream(input: unknown, gateway: string): unknown {
-  if (!isInput(input) || typeof input.assignedAgentId !== "string") return input;
-  return { ...input, assignedAgentId: upstreamWorkerId(gateway, input.assignedAgentId) };
-}
-
-/** A batch's input (runBatchJob's, a createJob BATCH payload) with its agent steps' agents as the upstream knows them. */
-function batchInputUpstream(input: unknown, gateway: string): unknown {
-  if (!isInput(input) || !Array.isArray(input.steps)) return input;
-  const steps = input.steps.map((step: unknown) =>
-    isInput(step) && isInput(step.run) && step.run.reasonerType === "AGENT"
-      ? { ...step, run: { ...step.run, payload: agentInputUpstream(step.run.payload, gateway) } }
-      : step,
-  );
-  return { ...input, steps };
-}
+/** A batch's input with its agent steps' agents as the upstream knows them. */
+const batchInputUpstream = (input: unknown, gateway: string) =>
+  withStepAgents(input, (agentId) => upstreamWorkerId(gateway, agentId));
 
 /** A createJob input with the agents it names as the upstream knows them. */
 function createInputUpstream(input: unknown, gateway: string): unknown {

@@ -50,9 +50,41 @@ export function upstreamWorkerId(gateway: string, id: string): string {
   return parsed?.gateway === gateway ? parsed.upstream : id;
 }
 
+type Input = Record<string, unknown>;
+export const isInput = (v: unknown): v is Input => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** An agent job's input or payload (addAgentJob's, a createJob AGENT payload) with its assigned agent renamed. */
+export function withAssignedAgent(input: unknown, rename: (agentId: string) => string): unknown {
+  if (!isInput(input) || typeof input.assignedAgentId !== "string") return input;
+  return { ...input, assignedAgentId: rename(input.assignedAgentId) };
+}
+
+/** A batch's input or payload (runBatchJob's, a createJob BATCH payload) with its agent steps' agents renamed. */
+export function withStepAgents(input: unknown, rename: (agentId: string) => string): unknown {
+  if (!isInput(input) || !Array.isArray(input.steps)) return input;
+  const steps = input.steps.map((step: unknown) =>
+    isInput(step) && isInput(step.run) && step.run.reasonerType === "AGENT"
+      ? { ...step, run: { ...step.run, payload: withAssignedAgent(step.run.payload, rename) } }
+      : step,
+  );
+  return { ...input, steps };
+}
+
+/**
+ * An upstream job's payload as the front shows it: the agents it names (an agent job's, a batch's
+ * agent steps') `@<gateway>/<id>`, as assignedAgentId reads, the inverse of what a create sends.
+ */
+export function payloadAtFront(reasonerType: unknown, payload: unknown, gateway: string): unknown {
+  const atFront = (agentId: string) => relayedHandle(gateway, agentId);
+  if (reasonerType === "AGENT") return withAssignedAgent(payload, atFront);
+  if (reasonerType === "BATCH") return withStepAgents(payload, atFront);
+  return payload;
+}
+
 /**
  * The upstream's record, in the front's terms: the front's tenant, Date objects, and the workers that
- * hold, ran or are assigned it named `@<gateway>/<id>`, as the front names that upstream's workers.
+ * hold, ran or are assigned it named `@<gateway>/<id>`, as the front names that upstream's workers
+ * (in its payload too).
  */
 export function toJobRecord(raw: unknown, viewer: Viewer, gateway: string): JobRecord | null {
   if (!raw || typeof raw !== "object") return null;
@@ -61,6 +93,7 @@ export function toJobRecord(raw: unknown, viewer: Viewer, gateway: string): JobR
   // The upstream's tenant is the gateway key's; the front's users see it as their own tenant's job.
   job.tenantId = viewer.tenantId;
   job.workerId = workerIdAt(gateway, job.workerId);
+  job.payload = payloadAtFront(job.reasonerType, job.payload, gateway);
   if (job.agent && typeof job.agent === "object") {
     const agent = job.agent as Json;
     job.agent = {
