@@ -2,22 +2,16 @@
 // OPTIONS, errors, 404s) carry none, since they are not cacheable resources; downloads carry the
 // content hash as a strong ETag and answer If-None-Match with 304, and the dashboard's files carry
 // their static handler's and revalidate the same way.
-import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { request } from "node:http";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DASHBOARD_DIST } from "../../src/http/dashboard.ts";
 import { backends } from "../helpers/backends.ts";
+import { buildDashboard, DASHBOARD_BUILD_MS } from "../helpers/dashboard.ts";
 import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/server.ts";
 
-const ROOT = join(import.meta.dirname, "..", "..");
-
-beforeAll(() => {
-  // Built when stale, as the dashboard's own tests do.
-  const built = spawnSync(process.execPath, ["scripts/build-web.mjs"], { cwd: ROOT, encoding: "utf8" });
-  if (built.status !== 0) throw new Error(`building the dashboard failed:\n${built.stdout}${built.stderr}`);
-}, 120_000);
+beforeAll(buildDashboard, DASHBOARD_BUILD_MS);
 
 describe.each(backends.map((b) => [b.name, b] as const))("ETags on %s", (_name, backend) => {
   let t: TestServer;

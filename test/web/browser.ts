@@ -1,9 +1,9 @@
 // What the dashboard's browser suites share: Debian's chromium driven by playwright-core, the
 // dashboard built once, screenshots in test-artifacts/dashboard/ (gitignored), and signing in.
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { buildDashboard } from "../helpers/dashboard.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 export const CHROMIUM = process.env.JOBS_TEST_CHROMIUM ?? "/usr/bin/chromium";
@@ -11,14 +11,13 @@ export const SHOTS = join(ROOT, "test-artifacts", "dashboard");
 /** How long a live change may take to show. */
 export const LIVE_TIMEOUT = 45_000;
 
-/** Checks for chromium and builds web/dist when it is stale (run it in a beforeAll, 120 s). */
+/** Checks for chromium and builds web/dist when it is stale (run it in a beforeAll of DASHBOARD_BUILD_MS). */
 export function prepareDashboard(): void {
   if (!existsSync(CHROMIUM))
     throw new Error(
       `no chromium at ${CHROMIUM}: apt-get install -y chromium (.ci/run does), or set JOBS_TEST_CHROMIUM`,
     );
-  const built = spawnSync(process.execPath, ["scripts/build-web.mjs"], { cwd: ROOT, encoding: "utf8" });
-  if (built.status !== 0) throw new Error(`building the dashboard failed:\n${built.stdout}${built.stderr}`);
+  buildDashboard();
   mkdirSync(SHOTS, { recursive: true });
 }
 

@@ -6,11 +6,12 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Child, serverProcesses, stopChild } from "../execution/processes.ts";
 import { backends } from "../helpers/backends.ts";
+import { DASHBOARD_BUILD_MS } from "../helpers/dashboard.ts";
 import { ADMIN_KEY, graphqlClient, type GraphQLClient } from "../helpers/server.ts";
 import { startTcpProxy, type TcpProxy } from "../helpers/tcp-proxy.ts";
 import { LIVE_TIMEOUT, launchChromium, prepareDashboard, signIn } from "./browser.ts";
 
-beforeAll(prepareDashboard, 120_000);
+beforeAll(prepareDashboard, DASHBOARD_BUILD_MS);
 
 const RATE_LIMIT = 60;
 

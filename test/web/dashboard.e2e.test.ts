@@ -9,10 +9,11 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServerProcess, stopChild, type Child } from "../execution/processes.ts";
 import { backends } from "../helpers/backends.ts";
+import { DASHBOARD_BUILD_MS } from "../helpers/dashboard.ts";
 import { ADMIN_KEY, graphqlClient, type GraphQLClient } from "../helpers/server.ts";
 import { LIVE_TIMEOUT, launchChromium, prepareDashboard, SHOTS, signIn } from "./browser.ts";
 
-beforeAll(prepareDashboard, 120_000);
+beforeAll(prepareDashboard, DASHBOARD_BUILD_MS);
 
 describe.each(backends)("dashboard in chromium ($name)", (backend) => {
   let server: Child & { url: string };

@@ -1,7 +1,6 @@
 // The server side of the dashboard, over plain HTTP: GET / and its assets (CSP, caching), the
 // sign-in cookie (attributes, accepted on downloads, ended by sign-out and by revoking the key),
 // and the admin lists the dashboard reads (apiKeys, workers).
-import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
@@ -10,14 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashSecret } from "../../src/auth/secrets.ts";
 import { DASHBOARD_DIST } from "../../src/http/dashboard.ts";
 import { backends } from "../helpers/backends.ts";
+import { buildDashboard, DASHBOARD_BUILD_MS } from "../helpers/dashboard.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
-const ROOT = join(import.meta.dirname, "..", "..");
-
-beforeAll(() => {
-  const built = spawnSync(process.execPath, ["scripts/build-web.mjs"], { cwd: ROOT, encoding: "utf8" });
-  if (built.status !== 0) throw new Error(`building the dashboard failed:\n${built.stdout}${built.stderr}`);
-}, 120_000);
+beforeAll(buildDashboard, DASHBOARD_BUILD_MS);
 
 describe("dashboard bundle", () => {
   it("stays under 300 KB gzipped, every asset together", () => {
