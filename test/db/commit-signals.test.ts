@@ -4,8 +4,9 @@
 // text: a statement without signals fires nothing, whatever it writes.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CommitSignal, signalled } from "../../src/db/commit-signals.ts";
-import { type Database, openDatabase } from "../../src/db/database.ts";
+import type { Database } from "../../src/db/database.ts";
 import { backends } from "../helpers/backends.ts";
+import { type FreshDatabase, freshDatabase } from "../helpers/database.ts";
 
 const ALL_SIGNALS = [CommitSignal.JobsChanged, CommitSignal.JobsCreated];
 const insertProbe = `insert into "signal_probe" ("n") values ($1::int)`;
@@ -14,21 +15,17 @@ const creating = signalled(insertProbe, [CommitSignal.JobsChanged, CommitSignal.
 
 describe.each(backends)("commit signals on $name", (backend) => {
   let db: Database;
-  let drop: () => Promise<void>;
+  let fresh: FreshDatabase;
   /** Each signal fired, in order, with what another connection could read of the probe table then. */
   let fired: { signal: CommitSignal; visible: Promise<number[]> }[];
   let stopListening: () => void;
 
   beforeAll(async () => {
-    const created = await backend.create();
-    drop = created.drop;
-    db = await openDatabase({ databaseUrl: created.databaseUrl, dataDir: "memory://" });
+    fresh = await freshDatabase(backend);
+    db = fresh.db;
     await db.query(`create table "signal_probe" ("n" int not null)`);
   });
-  afterAll(async () => {
-    await db?.close();
-    await drop?.();
-  });
+  afterAll(() => fresh?.close());
   beforeEach(() => {
     fired = [];
     // Reads through the handle (not the transaction): it sees the rows only once they are committed.

@@ -3,9 +3,10 @@
 import { readFileSync } from "node:fs";
 import prismaInternals from "@prisma/internals";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../../src/db/database.ts";
+import type { Database } from "../../src/db/database.ts";
 import { migrate, readMigrations } from "../../src/db/migrate.ts";
 import { backends } from "../helpers/backends.ts";
+import { type FreshDatabase, freshDatabase } from "../helpers/database.ts";
 
 const { getDMMF } = prismaInternals;
 const dmmf = await getDMMF({ datamodel: readFileSync(new URL("../../prisma/schema.prisma", import.meta.url), "utf8") });
@@ -41,17 +42,13 @@ const tableOf = (modelName: string) => models.find((m) => m.name === modelName)!
 
 describe.each(backends)("storage on $name", (backend) => {
   let db: Database;
-  let drop: () => Promise<void>;
+  let fresh: FreshDatabase;
   beforeAll(async () => {
-    const created = await backend.create();
-    drop = created.drop;
-    db = await openDatabase({ databaseUrl: created.databaseUrl, dataDir: "memory://" });
+    fresh = await freshDatabase(backend);
+    db = fresh.db;
     await migrate(db);
   });
-  afterAll(async () => {
-    await db?.close();
-    await drop?.();
-  });
+  afterAll(() => fresh?.close());
 
   it("applies each migration once, even when asked again", async () => {
     expect(await migrate(db)).toEqual([]);

@@ -3,24 +3,21 @@
 // free hand-backs and counted ones alike, and the next hand-back counts from there.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Database, openDatabase } from "../../src/db/database.ts";
+import type { Database } from "../../src/db/database.ts";
 import { migrate, readMigrations } from "../../src/db/migrate.ts";
 import { backends } from "../helpers/backends.ts";
+import { type FreshDatabase, freshDatabase } from "../helpers/database.ts";
 
 const HAND_BACKS = "20261207110000_job_hand_backs";
 
 describe.each(backends)("hand-backs migration on $name", (backend) => {
   let db: Database;
-  let drop: () => Promise<void>;
+  let fresh: FreshDatabase;
   beforeAll(async () => {
-    const created = await backend.create();
-    drop = created.drop;
-    db = await openDatabase({ databaseUrl: created.databaseUrl, dataDir: "memory://" });
+    fresh = await freshDatabase(backend);
+    db = fresh.db;
   });
-  afterAll(async () => {
-    await db?.close();
-    await drop?.();
-  });
+  afterAll(() => fresh?.close());
 
   it("backfills each job's hand-backs from its status history", async () => {
     const all = readMigrations();
