@@ -41,7 +41,7 @@ export const DEFAULT_EXACT_COUNT_LIMIT = 10_000;
  * Node cuts a request whose body has not all arrived within 5 minutes (408): an upload of 256 MiB
  * then needs 0.85 MiB/s. An hour lets slow links upload the largest artifact.
  */
-export const DEFAULT_REQUEST_TIMEOUT_S = 60 * 60;
+const DEFAULT_REQUEST_TIMEOUT_S = 60 * 60;
 
 const FLAG_WORDS: Readonly<Record<string, boolean>> = {
   "1": true,

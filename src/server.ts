@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { ArtifactService } from "./artifacts/service.ts";
 import { AuthService } from "./auth/service.ts";
 import { DashboardSessions } from "./auth/sessions.ts";
-import { type Config, DEFAULT_REQUEST_TIMEOUT_S } from "./config.ts";
+import type { Config } from "./config.ts";
 import { openDatabase } from "./db/database.ts";
 import { migrate } from "./db/migrate.ts";
 import { newJobFromRequest } from "./families/index.ts";
@@ -50,8 +50,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Longest a request's body may take to arrive by default (uploads of artifacts up to JOBS_MAX_ARTIFACT_BYTES). */
-export const REQUEST_BODY_TIMEOUT_MS = DEFAULT_REQUEST_TIMEOUT_S * 1000;
 /** Node's own limit on the headers alone; a shorter request timeout shortens it too (Node requires it). */
 const HEADERS_TIMEOUT_MS = 60_000;
 /** How often Node looks for requests past their time, by default (a shorter timeout is checked as often). */

@@ -11,7 +11,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobsClient } from "@jobs-api/client/node";
 import { backends } from "../helpers/backends.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { REQUEST_BODY_TIMEOUT_MS } from "../../src/server.ts";
 import { createGeneration, waitForGeneration } from "../execution/helpers.ts";
 import { newTenant } from "./tenant.ts";
 
@@ -110,8 +109,8 @@ describe.each(backends.map((b) => [b.name, b] as const))("dataset uploads on %s"
   });
 
   it("gives a request body an hour to arrive, not Node's 5 minutes (a large upload on a slow link)", () => {
-    expect(t.server.httpServer.requestTimeout).toBe(REQUEST_BODY_TIMEOUT_MS);
-    expect(REQUEST_BODY_TIMEOUT_MS).toBe(3_600_000);
+    // JOBS_REQUEST_TIMEOUT_S is not set: the configuration's default reaches Node's server.
+    expect(t.server.httpServer.requestTimeout).toBe(60 * 60 * 1000);
   });
 
   it("refuses without a key (401), for WORKER keys (403), and over the size limit (413), storing nothing", async () => {
