@@ -10,6 +10,7 @@ import { DASHBOARD_DIST } from "../../src/http/dashboard.ts";
 import { backends } from "../helpers/backends.ts";
 import { buildDashboard, DASHBOARD_BUILD_MS } from "../helpers/dashboard.ts";
 import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/server.ts";
+import { keyedRequests, type RouteRequest } from "./keyed-routes.ts";
 
 beforeAll(buildDashboard, DASHBOARD_BUILD_MS);
 
@@ -24,28 +25,16 @@ describe.each(backends.map((b) => [b.name, b] as const))("ETags on %s", (_name, 
   const query = JSON.stringify({ query: "{ viewer { userId } }" });
 
   it("puts none on API answers", async () => {
-    const requests: [string, string, RequestInit][] = [
-      [
-        "POST /graphql",
-        "/graphql",
-        { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: query },
-      ],
+    const requests: RouteRequest[] = [
+      ...keyedRequests(ADMIN_KEY),
       [
         "POST /GraphQL (routed by express)",
         "/GraphQL",
         { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: query },
       ],
-      [
-        "GET /graphql",
-        `/graphql?query=${encodeURIComponent("{ viewer { userId } }")}`,
-        { headers: { ...auth, "apollo-require-preflight": "1" } },
-      ],
       ["GraphiQL's page", "/graphql", { headers: { accept: "text/html" } }],
       ["GET /healthz", "/healthz", {}],
       ["GET /readyz", "/readyz", {}],
-      ["GET /metrics", "/metrics", { headers: auth }],
-      ["POST /session", "/session", { method: "POST", headers: auth }],
-      ["PUT /uploads", "/uploads?name=rows.csv", { method: "PUT", headers: auth, body: "a,b\n1,2\n" }],
       ["OPTIONS /graphql", "/graphql", { method: "OPTIONS" }],
       ["OPTIONS /session", "/session", { method: "OPTIONS" }],
       ["a 404", "/nothing-here", { headers: auth }],

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../helpers/backends.ts";
 import { createKey } from "../helpers/fixtures.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { keyedRequests } from "./keyed-routes.ts";
 
 const LIMIT = 2;
 
@@ -18,38 +19,9 @@ describe.each(backends.map((b) => [b.name, b] as const))("Retry-After on 429 ans
 
   it("answers Retry-After with extensions.retryAfterSeconds on every rate-limited route", async () => {
     const key = await createKey(t.admin, "hasty");
-    const auth = { authorization: `Bearer ${key}` };
-    const query = JSON.stringify({ query: "{ viewer { userId } }" });
     for (let i = 0; i < LIMIT; i++) expect((await t.client(key).raw("{ viewer { userId } }")).status).toBe(200);
 
-    const routes: [string, string, RequestInit][] = [
-      [
-        "POST /graphql",
-        "/graphql",
-        { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: query },
-      ],
-      [
-        "a batch",
-        "/graphql",
-        { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: `[${query},${query}]` },
-      ],
-      [
-        "GET /graphql",
-        `/graphql?query=${encodeURIComponent("{ viewer { userId } }")}`,
-        { headers: { ...auth, "apollo-require-preflight": "1" } },
-      ],
-      ["PUT /uploads", "/uploads?name=a.csv", { method: "PUT", headers: auth, body: "a,b\n1,2\n" }],
-      [
-        "PUT /artifacts",
-        "/artifacts?name=a.txt",
-        { method: "PUT", headers: { ...auth, "x-lease-token": "lease" }, body: "x" },
-      ],
-      ["GET /artifacts/:id", "/artifacts/00000000-0000-0000-0000-000000000000", { headers: auth }],
-      ["GET /files/:revisionId", "/files/00000000-0000-0000-0000-000000000000", { headers: auth }],
-      ["POST /session", "/session", { method: "POST", headers: auth }],
-      ["GET /metrics", "/metrics", { headers: auth }],
-    ];
-    for (const [name, path, init] of routes) {
+    for (const [name, path, init] of keyedRequests(key)) {
       const res = await fetch(`${t.url}${path}`, init);
       const body = (await res.json()) as
         | { errors: { extensions: { code: string; retryAfterSeconds: number } }[] }
