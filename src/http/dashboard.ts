@@ -6,10 +6,12 @@ import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import express, { type Request, type Response } from "express";
 import { connectSources } from "./graphiql.ts";
-import { optionsAnswer } from "./options.ts";
+import { onlyMethods, optionsAnswer } from "./options.ts";
 
 /** Where scripts/build-web.mjs puts the bundle. */
 export const DASHBOARD_DIST = fileURLToPath(new URL("../../web/dist/", import.meta.url));
+
+const ASSET_METHODS = ["GET", "HEAD"];
 
 /** The page's own routes (client-side); each answers the same index.html. */
 const PAGE_ROUTES = ["/", "/jobs", "/jobs/*rest", "/new", "/new/*rest", "/plots", "/admin", "/admin/*rest"];
@@ -78,8 +80,9 @@ export function dashboardRouter(dist: string = DASHBOARD_DIST): express.Router {
   const router = express.Router();
   router.get(PAGE_ROUTES, pageSender(dist));
 
-  // The static handler refuses OPTIONS (405) like any method it does not serve.
-  router.options("/assets/*rest", optionsAnswer(["GET", "HEAD"]));
+  // Ahead of the static handler, which would refuse OPTIONS and the other methods with an empty 405.
+  router.options("/assets/*rest", optionsAnswer(ASSET_METHODS));
+  router.use("/assets", onlyMethods(ASSET_METHODS));
   // File names carry a content hash (Vite), so a name never changes meaning: cache for a year.
   router.use(
     "/assets",

@@ -14,6 +14,7 @@ import { EXECUTED, type Execute, type Executed } from "../schema/compiled-execut
 import type { Context } from "../schema/context.ts";
 import { answerBytes } from "../schema/pass-through.ts";
 import type { KnownOperation, KnownOperations } from "./known-operations.ts";
+import { refuseMethod } from "./options.ts";
 import { answerWithRequestId } from "./request-id.ts";
 import { httpErrorAnswer, writeJson } from "./send-error.ts";
 
@@ -291,15 +292,7 @@ export function graphqlRoute({ apollo, logger, maxBatch, contextOf, shortcut }: 
 
   return (req, res, requestId) => {
     if (!GRAPHQL_METHODS.includes(req.method ?? "")) {
-      res.setHeader("allow", GRAPHQL_METHODS.join(", "));
-      writeJson(res, 405, {
-        errors: [
-          {
-            message: `/graphql takes ${GRAPHQL_METHODS.join(", ")}, not ${req.method}`,
-            extensions: { code: "BAD_REQUEST", requestId },
-          },
-        ],
-      });
+      refuseMethod(res, "/graphql", req.method, GRAPHQL_METHODS, requestId);
       return;
     }
     // express's parser reads only node's request (it is typed for express's).

@@ -1,12 +1,39 @@
-// `OPTIONS` on a route express cannot list itself (one served by middleware, not by method routes),
-// answered as express answers it for the others: 200, `Allow` and the same list as the body. No
-// CORS headers: the API serves its own origin only, so a cross-origin preflight is not granted.
+// The methods a route takes, said both ways. `OPTIONS` on a route express cannot list itself (one
+// served by middleware, not by method routes) is answered as express answers it for the others:
+// 200, `Allow` and the same list as the body. No CORS headers: the API serves its own origin only,
+// so a cross-origin preflight is not granted. Any other method the route does not take is a 405 with
+// the same `Allow` and a GraphQL-shaped error that says what it takes.
+import type { ServerResponse } from "node:http";
 import type { RequestHandler } from "express";
+import { writeJson } from "./send-error.ts";
 
 export function optionsAnswer(methods: readonly string[]): RequestHandler {
   const allow = methods.join(", ");
   return (_req, res) => {
     res.setHeader("allow", allow);
     res.type("text/plain").send(allow);
+  };
+}
+
+/** The 405 for `method` at `path`, which takes `methods`. */
+export function refuseMethod(
+  res: ServerResponse,
+  path: string,
+  method: string | undefined,
+  methods: readonly string[],
+  requestId: string,
+): void {
+  const allow = methods.join(", ");
+  res.setHeader("allow", allow);
+  writeJson(res, 405, {
+    errors: [{ message: `${path} takes ${allow}, not ${method}`, extensions: { code: "BAD_REQUEST", requestId } }],
+  });
+}
+
+/** Passes on requests of `methods` and refuses the rest: after the route's optionsAnswer, if it has one. */
+export function onlyMethods(methods: readonly string[]): RequestHandler {
+  return (req, res, next) => {
+    if (methods.includes(req.method)) return next();
+    refuseMethod(res, req.originalUrl.split("?", 1)[0]!, req.method, methods, String(res.locals.requestId));
   };
 }

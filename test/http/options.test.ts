@@ -1,6 +1,7 @@
 // OPTIONS lists the methods a route really takes, and each method listed is served: /graphql takes
 // POST, GET and HEAD (not only the GET of GraphiQL's router), any other method is a 405 with the
-// same list. CORS is not configured: a cross-origin preflight gets no Access-Control-* headers.
+// same list, as is any method the dashboard's files do not take. CORS is not configured: a
+// cross-origin preflight gets no Access-Control-* headers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../helpers/backends.ts";
 import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/server.ts";
@@ -53,6 +54,26 @@ describe.each(backends.map((b) => [b.name, b] as const))("OPTIONS and Allow on %
       expect(answer.errors[0]).toMatchObject({
         message: `/graphql takes GET, HEAD, POST, not ${method}`,
         extensions: { code: "BAD_REQUEST" },
+      });
+    }
+  });
+
+  it("refuses other methods on the dashboard's files as /graphql does: 405, Allow and what the path takes", async () => {
+    for (const [method, path] of [
+      ["POST", "/assets/index.js"],
+      ["PUT", "/assets/app-0123abcd.css"],
+      ["DELETE", "/assets"],
+    ] as const) {
+      const res = await fetch(`${t.url}${path}`, { method, headers: { "x-request-id": "asset-method" } });
+      expect(res.status, `${method} ${path}`).toBe(405);
+      expect(res.headers.get("allow"), `${method} ${path}`).toBe("GET, HEAD");
+      expect(await res.json()).toEqual({
+        errors: [
+          {
+            message: `${path} takes GET, HEAD, not ${method}`,
+            extensions: { code: "BAD_REQUEST", requestId: "asset-method" },
+          },
+        ],
       });
     }
   });
