@@ -1,7 +1,8 @@
 // The access log says what happened to a request that was never answered: one whose client left
 // mid-upload is logged 499 with `aborted: true` (nginx's word for it), one Node cut off for taking
-// longer than JOBS_REQUEST_TIMEOUT_S is logged with the 408 Node sent; neither as the 200 an
-// unanswered response reads. Raw sockets send headers and part of a body.
+// longer than JOBS_REQUEST_TIMEOUT_S is logged with the 408 Node sent, one whose body Node's parser
+// refused with the 400 it sent; none as the 200 an unanswered response reads. Raw sockets send
+// headers and part of a body.
 import { connect, type Socket } from "node:net";
 import { Writable } from "node:stream";
 import pino from "pino";
@@ -29,11 +30,15 @@ async function until<T>(found: () => T | undefined, ms = 10_000): Promise<T> {
   }
 }
 
-/** A socket that has sent an upload's headers and its first bytes of 1000, once the server took the request (100 Continue). */
+/**
+ * A socket that has sent an upload's headers and its first bytes, once the server took the request
+ * (100 Continue): of 1000 declared, or as the first chunk of a chunked body.
+ */
 async function startedUpload(
   url: string,
   key: string,
   requestId: string,
+  framing: "length" | "chunked" = "length",
 ): Promise<{ socket: Socket; read: () => string }> {
   const { hostname, port } = new URL(url);
   const socket = connect(Number(port), hostname);
@@ -50,7 +55,7 @@ async function startedUpload(
       `Authorization: Bearer ${key}`,
       `x-request-id: ${requestId}`,
       "Content-Type: text/csv",
-      "Content-Length: 1000",
+      framing === "length" ? "Content-Length: 1000" : "Transfer-Encoding: chunked",
       "Expect: 100-continue",
       "",
       "",
@@ -58,7 +63,7 @@ async function startedUpload(
   );
   // Node answers 100 Continue as it hands the request to the server's handler.
   await until(() => (received.includes("100 Continue") ? true : undefined));
-  socket.write("a,b\n1,2\n");
+  socket.write(framing === "length" ? "a,b\n1,2\n" : "8\r\na,b\n1,2\n\r\n");
   return { socket, read: () => received };
 }
 
@@ -100,6 +105,16 @@ describe.each(backends.map((b) => [b.name, b] as const))(
       expect(read()).toMatch(/HTTP\/1\.1 408 Request Timeout/);
       const line = await accessLine("slow-upload");
       expect(line).toMatchObject({ method: "PUT", path: "/uploads", status: 408 });
+      expect(line.aborted).toBeUndefined();
+    });
+
+    it("logs a request whose body Node's parser refused (an invalid chunk) as the 400 Node sent", async () => {
+      const { socket, read } = await startedUpload(t.url, key, "bad-chunk", "chunked");
+      socket.write("zz\r\n");
+      await new Promise<void>((resolve) => socket.once("close", () => resolve()));
+      expect(read()).toMatch(/HTTP\/1\.1 400 Bad Request/);
+      const line = await accessLine("bad-chunk");
+      expect(line).toMatchObject({ method: "PUT", path: "/uploads", status: 400 });
       expect(line.aborted).toBeUndefined();
     });
 
