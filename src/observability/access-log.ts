@@ -25,13 +25,20 @@ function traceIdOf(header: string | string[] | undefined): string | null {
   return match ? match[1]! : null;
 }
 
+/** What Node's server answers these parser errors with when no answer was started (socketOnError); 400 the rest. */
+const PARSER_ERROR_STATUS: Readonly<Record<string, number>> = {
+  HPE_HEADER_OVERFLOW: 431,
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: 413,
+};
+
 /** nginx's status for a request whose client closed the connection before any answer. */
 const CLIENT_CLOSED_REQUEST = 499;
 
 /**
  * The status to log, and whether the client left before the answer was all sent. A request with no
  * answer started either failed in Node's parser, which then answered itself (as its socket's error
- * says: 408 for a request slower than its time to arrive, 400 for a malformed one), or was abandoned
+ * says: 408 for a request slower than its time to arrive, 413 or 431 for chunk extensions or
+ * trailers over its size limit, 400 for the rest of what is malformed), or was abandoned
  * by its client (the connection ended mid-request): 499, as nginx logs it. An unanswered response's
  * own statusCode would read 200.
  */
@@ -41,7 +48,8 @@ function outcomeOf(req: IncomingMessage, res: ServerResponse): { status: number;
   const code = (req.socket.errored as (Error & { code?: unknown }) | null)?.code;
   if (code === "ERR_HTTP_REQUEST_TIMEOUT") return { status: 408 };
   // The parser's errors, but for the client ending the connection mid-body (HPE_INVALID_EOF_STATE).
-  if (typeof code === "string" && code.startsWith("HPE_") && code !== "HPE_INVALID_EOF_STATE") return { status: 400 };
+  if (typeof code === "string" && code.startsWith("HPE_") && code !== "HPE_INVALID_EOF_STATE")
+    return { status: PARSER_ERROR_STATUS[code] ?? 400 };
   return { status: CLIENT_CLOSED_REQUEST, aborted: true };
 }
 

@@ -1,8 +1,8 @@
 // The access log says what happened to a request that was never answered: one whose client left
 // mid-upload is logged 499 with `aborted: true` (nginx's word for it), one Node cut off for taking
 // longer than JOBS_REQUEST_TIMEOUT_S is logged with the 408 Node sent, one whose body Node's parser
-// refused with the 400 it sent; none as the 200 an unanswered response reads. Raw sockets send
-// headers and part of a body.
+// refused with the 400, 413 or 431 it sent; none as the 200 an unanswered response reads. Raw
+// sockets send headers and part of a body.
 import { connect, type Socket } from "node:net";
 import { Writable } from "node:stream";
 import pino from "pino";
@@ -116,6 +116,20 @@ describe.each(backends.map((b) => [b.name, b] as const))(
       const line = await accessLine("bad-chunk");
       expect(line).toMatchObject({ method: "PUT", path: "/uploads", status: 400 });
       expect(line.aborted).toBeUndefined();
+    });
+
+    it("logs a request with a chunk extension or trailers too long for Node as the 413 or 431 Node sent", async () => {
+      const tooLong = "x".repeat(20_000);
+      for (const [requestId, rest, status] of [
+        ["long-chunk-extension", `1;note=${tooLong}\r\n`, 413],
+        ["long-trailer", `0\r\nx-note: ${tooLong}\r\n\r\n`, 431],
+      ] as const) {
+        const { socket, read } = await startedUpload(t.url, key, requestId, "chunked");
+        socket.write(rest);
+        await new Promise<void>((resolve) => socket.once("close", () => resolve()));
+        expect(read(), requestId).toMatch(new RegExp(`HTTP/1\\.1 ${status} `));
+        expect(await accessLine(requestId), requestId).toMatchObject({ method: "PUT", path: "/uploads", status });
+      }
     });
 
     it("logs an answered request with the status it was answered", async () => {
