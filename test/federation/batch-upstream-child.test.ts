@@ -7,12 +7,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../helpers/backends.ts";
 import { createKey } from "../helpers/fixtures.ts";
-import { type GraphQLClient, startTestServer, type TestServer } from "../helpers/server.ts";
-import { startTcpProxy, type TcpProxy } from "../helpers/tcp-proxy.ts";
+import { type Federation, startFederation } from "../helpers/federation.ts";
+import type { GraphQLClient, TestServer } from "../helpers/server.ts";
+import type { TcpProxy } from "../helpers/tcp-proxy.ts";
 import { JOB_LOGS, type LogView } from "../live/driver.ts";
 import { type LiveClient, liveClient } from "../live/ws-client.ts";
 
-const GATEWAY_KEY = "jobs_test-gateway-key-batch-child-0123";
 const BATCH_UPDATES = `subscription($id: ID!) { jobUpdated(reasonerType: BATCH, jobId: $id) {
   state ... on BatchJob { steps { name state childJobId } } } }`;
 
@@ -26,6 +26,7 @@ interface ChildView {
 }
 
 describe.each(backends)("a front's batch with a step served upstream, upstream on $name", (backend) => {
+  let federation: Federation;
   let upstream: TestServer;
   let front: TestServer;
   let link: TcpProxy;
@@ -36,30 +37,22 @@ describe.each(backends)("a front's batch with a step served upstream, upstream o
   beforeAll(async () => {
     // No executors upstream: the child waits there until it is canceled. Its waits are shorter than
     // the 30 s a batch asks for at first: the batch must wait in shorter turns.
-    upstream = await startTestServer(backend, { JOBS_GATEWAY_API_KEY: GATEWAY_KEY, JOBS_MAX_WAIT_S: "5" });
-    link = await startTcpProxy("127.0.0.1", Number(new URL(upstream.url).port));
-    front = await startTestServer(backends[0]!, {
-      JOBS_WORKERS: "1",
-      JOBS_SWEEP_INTERVAL_MS: "200",
-      JOBS_GATEWAYS: JSON.stringify([
-        {
-          name: "up",
-          url: `http://127.0.0.1:${link.port}/graphql`,
-          apiKey: GATEWAY_KEY,
-          reasonerTypes: ["PREDICTIVE"],
-          timeoutMs: 1000,
-        },
-      ]),
+    federation = await startFederation(backend, {
+      families: ["PREDICTIVE"],
+      upstreamEnv: { JOBS_MAX_WAIT_S: "5" },
+      frontEnv: { JOBS_WORKERS: "1", JOBS_SWEEP_INTERVAL_MS: "200" },
+      cuttable: true,
+      timeoutMs: 1000,
     });
+    ({ upstream, front } = federation);
+    link = federation.link!;
     aliceKey = await createKey(front.admin, "alice", "MEMBER");
     alice = front.client(aliceKey);
   }, 120_000);
 
   afterAll(async () => {
     await live?.dispose();
-    await front?.stop();
-    await link?.close();
-    await upstream?.stop();
+    await federation?.stop();
   });
 
   const childThere = async (jobId: string) =>

@@ -4,31 +4,28 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../helpers/backends.ts";
 import { createJob } from "../helpers/fixtures.ts";
-import { type GraphQLClient, NO_BACKGROUND_PASSES, startTestServer, type TestServer } from "../helpers/server.ts";
+import { type Federation, startFederation } from "../helpers/federation.ts";
+import { type GraphQLClient, NO_BACKGROUND_PASSES, type TestServer } from "../helpers/server.ts";
 
-const GATEWAY_KEY = "jobs_test-forwarded-cost-gateway-key-01";
 const PAGE = `query Page { jobs(first: 10, filter: { reasonerType: PRESCRIPTIVE }) { edges { node { jobId state
   statusHistory { state } events { edges { node { cursor data } } } artifacts { id name } } } } }`;
 
 describe.each(backends)("a forwarded request's cost upstream on $name", (backend) => {
+  let federation: Federation;
   let upstream: TestServer;
   let front: TestServer;
 
   beforeAll(async () => {
     // No background passes on either: their statements would be counted with the request's.
-    upstream = await startTestServer(backend, { ...NO_BACKGROUND_PASSES, JOBS_GATEWAY_API_KEY: GATEWAY_KEY });
-    front = await startTestServer(backends[0]!, {
-      ...NO_BACKGROUND_PASSES,
-      JOBS_GATEWAYS: JSON.stringify([
-        { name: "up", url: `${upstream.url}/graphql`, apiKey: GATEWAY_KEY, reasonerTypes: ["PRESCRIPTIVE"] },
-      ]),
+    federation = await startFederation(backend, {
+      families: ["PRESCRIPTIVE"],
+      upstreamEnv: NO_BACKGROUND_PASSES,
+      frontEnv: NO_BACKGROUND_PASSES,
     });
+    ({ upstream, front } = federation);
     for (let i = 0; i < 3; i++) await createJob(upstream.admin, "PRESCRIPTIVE", i);
   });
-  afterAll(async () => {
-    await front?.stop();
-    await upstream?.stop();
-  });
+  afterAll(() => federation?.stop());
 
   /** The upstream's statements while `client` reads the page (the same admin user either way). */
   async function statementsFor(client: GraphQLClient): Promise<number> {

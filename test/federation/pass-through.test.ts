@@ -7,10 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeCursor, encodeCursor } from "../../src/jobs/cursor.ts";
 import { backends } from "../helpers/backends.ts";
 import { graphqlRequestsServed } from "../helpers/metrics.ts";
-import { type GraphQLClient, startTestServer, type TestServer } from "../helpers/server.ts";
+import { type Federation, GATEWAY_KEY, startFederation } from "../helpers/federation.ts";
+import type { GraphQLClient, TestServer } from "../helpers/server.ts";
 import { liveClient } from "../live/ws-client.ts";
-
-const GATEWAY_KEY = "jobs_test-pass-through-gateway-key-0123";
 
 const EXPANDED = `query Page($first: Int, $after: String) {
   jobs(filter: { reasonerType: GENERATION }, first: $first, after: $after) {
@@ -54,6 +53,7 @@ const upstreamCursor = (front: string) =>
   ).GENERATION;
 
 describe.each(backends)("pass-through forwarding to an upstream on $name", (backend) => {
+  let federation: Federation;
   let upstream: TestServer;
   let front: TestServer;
   let viaFront: GraphQLClient;
@@ -89,14 +89,10 @@ describe.each(backends)("pass-through forwarding to an upstream on $name", (back
   const frontCursorOf = (c: string) => encodeCursor({ up: encodeCursor({ GENERATION: c }) });
 
   beforeAll(async () => {
-    upstream = await startTestServer(backend, {
-      JOBS_WORKERS: "2",
-      JOBS_GATEWAY_API_KEY: GATEWAY_KEY,
-      JOBS_METRICS_PUBLIC: "1",
-    });
-    front = await startTestServer(backends[0]!, {
-      JOBS_GATEWAYS: JSON.stringify([
-        { name: "up", url: `${upstream.url}/graphql`, apiKey: GATEWAY_KEY, reasonerTypes: ["GENERATION"] },
+    federation = await startFederation(backend, {
+      families: ["GENERATION"],
+      upstreamEnv: { JOBS_WORKERS: "2", JOBS_METRICS_PUBLIC: "1" },
+      moreGateways: [
         // Nothing listens there: an unreachable upstream (of a family listed after GENERATION, since
         // a download is asked of each upstream in that order).
         {
@@ -106,8 +102,9 @@ describe.each(backends)("pass-through forwarding to an upstream on $name", (back
           reasonerTypes: ["BATCH"],
           timeoutMs: 1000,
         },
-      ]),
+      ],
     });
+    ({ upstream, front } = federation);
     const key = async (server: TestServer) =>
       (
         await server.admin.request<{ createApiKey: { secret: string } }>(
@@ -126,10 +123,7 @@ describe.each(backends)("pass-through forwarding to an upstream on $name", (back
     }
   }, 300_000);
 
-  afterAll(async () => {
-    await front?.stop();
-    await upstream?.stop();
-  });
+  afterAll(() => federation?.stop());
 
   it("answers a page with its expansions as the upstream does, in one upstream request, cursors and URLs the front's", async () => {
     const before = await graphqlRequestsServed(upstream.url);

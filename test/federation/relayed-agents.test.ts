@@ -6,9 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../helpers/backends.ts";
 import { createKey } from "../helpers/fixtures.ts";
-import { type GraphQLClient, startTestServer, type TestServer } from "../helpers/server.ts";
-
-const GATEWAY_KEY = "jobs_test-gateway-key-relayed-agents-01";
+import { type Federation, startFederation } from "../helpers/federation.ts";
+import type { GraphQLClient, TestServer } from "../helpers/server.ts";
 
 const AGENT_FIELDS = `jobId state ... on AgentJob { assignedAgentId agentId details }`;
 interface AgentView {
@@ -20,6 +19,7 @@ interface AgentView {
 }
 
 describe.each(backends)("an upstream's agents through a front, upstream on $name", (backend) => {
+  let federation: Federation;
   let upstream: TestServer;
   let front: TestServer;
   let alice: GraphQLClient;
@@ -31,12 +31,8 @@ describe.each(backends)("an upstream's agents through a front, upstream on $name
   let bareAgentId: string;
 
   beforeAll(async () => {
-    upstream = await startTestServer(backend, { JOBS_GATEWAY_API_KEY: GATEWAY_KEY });
-    front = await startTestServer(backends[0]!, {
-      JOBS_GATEWAYS: JSON.stringify([
-        { name: "up", url: `${upstream.url}/graphql`, apiKey: GATEWAY_KEY, reasonerTypes: ["AGENT"] },
-      ]),
-    });
+    federation = await startFederation(backend, { families: ["AGENT"] });
+    ({ upstream, front } = federation);
     alice = front.client(await createKey(front.admin, "alice", "MEMBER"));
     mesher = front.client(await createKey(front.admin, "mesher", "WORKER"));
     mesherThere = upstream.client(await createKey(upstream.admin, "mesher", "WORKER"));
@@ -49,10 +45,7 @@ describe.each(backends)("an upstream's agents through a front, upstream on $name
     bareAgentId = agentId.slice("@up/".length);
   }, 120_000);
 
-  afterAll(async () => {
-    await front?.stop();
-    await upstream?.stop();
-  });
+  afterAll(() => federation?.stop());
 
   /** The job as the upstream holds it (its admin's read): the agent it is assigned, by the upstream's own id. */
   const atUpstream = async (jobId: string) =>

@@ -5,10 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../helpers/backends.ts";
 import { createKey } from "../helpers/fixtures.ts";
-import { type GraphQLClient, startTestServer, type TestServer } from "../helpers/server.ts";
-import { startTcpProxy, type TcpProxy } from "../helpers/tcp-proxy.ts";
+import { type Federation, startFederation } from "../helpers/federation.ts";
+import type { GraphQLClient, TestServer } from "../helpers/server.ts";
+import type { TcpProxy } from "../helpers/tcp-proxy.ts";
 
-const GATEWAY_KEY = "jobs_test-gateway-key-workers-list-0123";
 const WORKERS = `{ workers { id name reasonerTypes } }`;
 
 interface WorkerView {
@@ -18,6 +18,7 @@ interface WorkerView {
 }
 
 describe.each(backends)("the workers list at a front, upstream on $name", (backend) => {
+  let federation: Federation;
   let upstream: TestServer;
   let front: TestServer;
   let link: TcpProxy;
@@ -25,28 +26,14 @@ describe.each(backends)("the workers list at a front, upstream on $name", (backe
   let boss: GraphQLClient;
 
   beforeAll(async () => {
-    upstream = await startTestServer(backend, { JOBS_GATEWAY_API_KEY: GATEWAY_KEY });
-    link = await startTcpProxy("127.0.0.1", Number(new URL(upstream.url).port));
-    front = await startTestServer(backends[0]!, {
-      JOBS_GATEWAYS: JSON.stringify([
-        {
-          name: "up",
-          url: `http://127.0.0.1:${link.port}/graphql`,
-          apiKey: GATEWAY_KEY,
-          reasonerTypes: ["AGENT"],
-          timeoutMs: 1000,
-        },
-      ]),
-    });
+    federation = await startFederation(backend, { families: ["AGENT"], cuttable: true, timeoutMs: 1000 });
+    ({ upstream, front } = federation);
+    link = federation.link!;
     boss = front.client(await createKey(front.admin, "boss", "ADMIN"));
     await createKey(upstream.admin, "boss", "ADMIN");
   }, 120_000);
 
-  afterAll(async () => {
-    await front?.stop();
-    await link?.close();
-    await upstream?.stop();
-  });
+  afterAll(() => federation?.stop());
 
   it("lists the front's own workers and the upstream's, and the front's alone with an error while the upstream is away", async () => {
     const register = async (server: TestServer, user: string, name: string, types: string) => {
