@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../helpers/backends.ts";
 import { createKey } from "../helpers/fixtures.ts";
-import { type Federation, startFederation } from "../helpers/federation.ts";
-import type { GraphQLClient, TestServer } from "../helpers/server.ts";
+import { type Federation, GATEWAY_KEY, startFederation } from "../helpers/federation.ts";
+import { type GraphQLClient, startTestServer, type TestServer } from "../helpers/server.ts";
 import type { TcpProxy } from "../helpers/tcp-proxy.ts";
 import { JOB_LOGS, type LogView } from "../live/driver.ts";
 import { type LiveClient, liveClient } from "../live/ws-client.ts";
