@@ -66,6 +66,15 @@ const CHECKED_KEY_MS = 5_000;
 /** Checked keys kept per process; past it the memory starts over. */
 const MAX_CHECKED_KEYS = 10_000;
 
+/**
+ * Users have no role of their own, keys do: through a GATEWAY key a user acts with the strongest
+ * role among their own live keys (MEMBER when they have none).
+ */
+function roleActedAs(roles: readonly string[] | null): Role {
+  if (roles?.includes("ADMIN")) return "ADMIN";
+  return !roles?.length || roles.includes("MEMBER") ? "MEMBER" : "WORKER";
+}
+
 /** The user a jobs-act-as header names, when it is one actingAs would accept. */
 const actingUserId = (actAs: string | null | undefined): string | null => {
   const userId = actAs?.trim();
@@ -206,14 +215,23 @@ export class AuthService {
           [key.tenantId, userId],
         )
       )[0];
-    const roles = user?.roles ?? [];
-    const role: Role = roles.includes("ADMIN")
-      ? "ADMIN"
-      : roles.includes("MEMBER") || roles.length === 0
-        ? "MEMBER"
-        : "WORKER";
+    const role = roleActedAs(user?.roles ?? null);
     // Audit entries name the gateway's key; rate limits count per user behind it (authenticateRequest).
     return { tenantId: key.tenantId, userId, email: user?.email ?? null, role, apiKeyId: key.id, viaGateway: true };
+  }
+
+  /**
+   * The role each of these users of the tenant acts with through a GATEWAY key now (as actingAs
+   * decides it): open WebSocket subscriptions acting as them re-check it when a key is revoked.
+   */
+  async rolesActedAs(tenantId: string, userIds: readonly string[]): Promise<Map<string, Role>> {
+    const rows = await this.db.query<{ userId: string; roles: string[] | null }>(
+      `select a."userId", (select array_agg(k."role"::text) from "api_keys" k
+          where k."tenantId" = $1::uuid and k."userId" = a."userId" and k."revokedOn" is null and k."role" <> 'GATEWAY') as "roles"
+       from unnest($2::text[]) as a("userId")`,
+      [tenantId, userIds],
+    );
+    return new Map(rows.map((r) => [r.userId, roleActedAs(r.roles)]));
   }
 
   /** Of these key ids, the ones revoked (open WebSocket connections re-check theirs after missed notifications). */

@@ -11,6 +11,7 @@ import { CloseCode } from "@jobs-api/client";
 import {
   type DocumentNode,
   type ExecutionArgs,
+  type ExecutionResult,
   getOperationAST,
   GraphQLError,
   type GraphQLFormattedError,
@@ -206,6 +207,7 @@ export function startLiveServer(
     operations.get(ctx)!.delete(id);
     op.abort?.abort();
     if (op.field) services.metrics.subscriptionsOpen.dec({ field: op.field });
+    if (op instanceof SubscriptionContext) revocations.unfollow(op);
     oneShotsInFlight.delete(op);
     if (oneShotsInFlight.size === 0) drained?.();
   };
@@ -220,7 +222,14 @@ export function startLiveServer(
     {
       schema,
       execute,
-      subscribe: (args) => subscribeSharing(args, execute),
+      subscribe: async (args) => {
+        const stream = await subscribeSharing(args, execute);
+        const ctx = args.contextValue;
+        // A user acting through a front has the role of their own keys: a revocation may lower it.
+        return ctx instanceof SubscriptionContext && ctx.viewer.viaGateway && Symbol.asyncIterator in stream
+          ? revocations.follow(ctx, stream as AsyncIterableIterator<ExecutionResult>)
+          : stream;
+      },
       onConnect: async (ctx) => {
         const { socket } = ctx.extra;
         if (closing) {
@@ -398,9 +407,15 @@ export function startLiveServer(
   };
 }
 
-/** The API keys of open sockets; a revoked key's sockets are closed when its notification arrives. */
+/**
+ * The API keys of open sockets; a revoked key's sockets are closed when its notification arrives.
+ * And the subscriptions of users acting through a GATEWAY key: their role is their own keys' (see
+ * AuthService.actingAs), so after any revocation each is checked again, and one whose user's role
+ * changed ends with FORBIDDEN (the front's socket, serving other users, stays open).
+ */
 class RevocationWatch {
   private readonly sockets = new Map<string, Set<WebSocket>>();
+  private readonly acting = new Map<SubscriptionContext, EndableStream<ExecutionResult>>();
   private readonly unlisten: Promise<Unlisten | null>;
   private stopped = false;
 
@@ -408,7 +423,10 @@ class RevocationWatch {
     this.unlisten = services.db
       .listen(
         REVOKED_KEYS_CHANNEL,
-        (keyId) => this.close(keyId),
+        (keyId) => {
+          this.close(keyId);
+          void this.recheckActing();
+        },
         () => void this.recheck(),
       )
       .catch((err: unknown) => {
@@ -427,6 +445,19 @@ class RevocationWatch {
     });
   }
 
+  follow(
+    ctx: SubscriptionContext,
+    stream: AsyncIterableIterator<ExecutionResult>,
+  ): AsyncIterableIterator<ExecutionResult> {
+    const endable = new EndableStream(stream);
+    this.acting.set(ctx, endable);
+    return endable;
+  }
+
+  unfollow(ctx: SubscriptionContext): void {
+    this.acting.delete(ctx);
+  }
+
   private close(keyId: string): void {
     for (const socket of this.sockets.get(keyId) ?? [])
       socket.close(CloseCode.Unauthorized, "Unauthorized: this API key was revoked");
@@ -440,11 +471,78 @@ class RevocationWatch {
     } catch (err) {
       this.services.logger.warn({ err }, "re-checking the API keys of open WebSocket connections failed");
     }
+    await this.recheckActing();
+  }
+
+  /** Ends the subscriptions of acting users whose role is not what it was when they subscribed. */
+  private async recheckActing(): Promise<void> {
+    if (this.stopped || this.acting.size === 0) return;
+    const usersByTenant = new Map<string, Set<string>>();
+    for (const { viewer } of this.acting.keys()) {
+      const users = usersByTenant.get(viewer.tenantId) ?? new Set<string>();
+      usersByTenant.set(viewer.tenantId, users);
+      users.add(viewer.userId);
+    }
+    try {
+      for (const [tenantId, users] of usersByTenant) {
+        const roles = await this.services.auth.rolesActedAs(tenantId, [...users]);
+        for (const [ctx, stream] of this.acting) {
+          const { viewer } = ctx;
+          // Subscriptions that came meanwhile, of users not asked about, wait for the next check.
+          const role = viewer.tenantId === tenantId ? roles.get(viewer.userId) : undefined;
+          if (role === undefined || role === viewer.role) continue;
+          this.acting.delete(ctx);
+          stream.end(
+            jobsError(
+              "FORBIDDEN",
+              `the role of user ${viewer.userId} changed (an API key of theirs was revoked): subscribe again`,
+            ),
+          );
+        }
+      }
+    } catch (err) {
+      this.services.logger.warn({ err }, "re-checking the roles of users acting through a gateway failed");
+    }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     await (await this.unlisten)?.();
+  }
+}
+
+/** A subscription's stream that can be ended from outside with an error, which its client receives. */
+class EndableStream<T> implements AsyncIterableIterator<T> {
+  private error: Error | null = null;
+  /** Rejects the pending next() (graphql-ws waits for one at a time). */
+  private rejectPending: ((error: Error) => void) | null = null;
+
+  constructor(private readonly source: AsyncIterableIterator<T>) {}
+
+  next(): Promise<IteratorResult<T>> {
+    if (this.error) return Promise.reject(this.error);
+    return new Promise<IteratorResult<T>>((resolve, reject) => {
+      this.rejectPending = reject;
+      this.source.next().then(resolve, reject);
+    }).finally(() => (this.rejectPending = null));
+  }
+
+  return(): Promise<IteratorResult<T>> {
+    return this.source.return?.() ?? Promise.resolve({ done: true, value: undefined });
+  }
+
+  throw(error?: unknown): Promise<IteratorResult<T>> {
+    return this.source.throw?.(error) ?? Promise.reject(error);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  end(error: Error): void {
+    this.error = error;
+    this.rejectPending?.(error);
+    this.source.return?.().catch(() => undefined);
   }
 }
 

@@ -2,7 +2,8 @@
 // within 2 s (also when the revocation is made through another server process on the same
 // PostgreSQL), and a member whose grant on a job is removed receives nothing more from jobUpdated,
 // jobEvents or jobLogs (the streams end with NOT_FOUND, as subscribing then answers) while the job's
-// owner still does.
+// owner still does. A user acting through a front (a GATEWAY key) has their own keys' role: when a
+// revocation lowers it, their subscriptions end with FORBIDDEN, and the front's socket stays open.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,6 +26,7 @@ import { type LiveClient, liveClient } from "./ws-client.ts";
 import { CloseCode } from "@jobs-api/client";
 
 const REVOCATION_LIMIT_MS = 2000;
+const GATEWAY_KEY = "jobs_test-revocation-gateway-key-0123";
 
 async function keyIdOf(t: TestServer, userId: string, tenantId: string): Promise<string> {
   const rows = await t.server.services.db.query<{ id: string }>(
@@ -46,13 +48,13 @@ async function openStreams(socket: LiveClient, jobId: string) {
 describe.each(backends)("access ending on $name", (backend) => {
   let t: TestServer;
   const sockets: LiveClient[] = [];
-  const live = (url: string, key: string) => {
-    const c = liveClient(url, key);
+  const live = (url: string, key: string, options?: { actAs?: string }) => {
+    const c = liveClient(url, key, options);
     sockets.push(c);
     return c;
   };
   beforeAll(async () => {
-    t = await startTestServer(backend, { JOBS_RATE_LIMIT: "0" });
+    t = await startTestServer(backend, { JOBS_RATE_LIMIT: "0", JOBS_GATEWAY_API_KEY: GATEWAY_KEY });
   });
   afterAll(async () => {
     await Promise.all(sockets.map((s) => s.dispose()));
@@ -89,6 +91,49 @@ describe.each(backends)("access ending on $name", (backend) => {
     // The other key's stream still delivers.
     await tn.admin.request(`mutation($j: ID!) { cancelJob(reasonerType: AGENT, jobId: $j) { state } }`, { j: jobId });
     await keptUpdates.until(() => keptUpdates.items.length >= 2, "the cancel on the unrevoked key's stream");
+  });
+
+  it("ends an acting user's subscriptions with FORBIDDEN when a revocation lowers their role; other users on the front's socket keep theirs", async () => {
+    // The GATEWAY key belongs to the first tenant: its users act there.
+    const adminKeyOf = async (userId: string) =>
+      (
+        await t.admin.request<{ createApiKey: { secret: string; apiKey: { id: string } } }>(
+          `mutation($u: String!) { createApiKey(userId: $u, role: ADMIN) { secret apiKey { id } } }`,
+          { u: userId },
+        )
+      ).createApiKey;
+    const demoted = await adminKeyOf("acting-demoted");
+    await adminKeyOf("acting-kept");
+    const memberKey = (
+      await t.admin.request<{ createApiKey: { secret: string } }>(
+        `mutation { createApiKey(userId: "acting-others", role: MEMBER) { secret } }`,
+      )
+    ).createApiKey.secret;
+    const othersJob = await addAgentJob(t.client(memberKey));
+    const asDemoted = live(t.url, GATEWAY_KEY, { actAs: "acting-demoted" });
+    const everyone = asDemoted.subscribe<{ jobsChanged: { jobId: string } }>(JOBS_CHANGED, { f: { allUsers: true } });
+    const othersUpdates = asDemoted.subscribe(JOB_UPDATED, { t: "AGENT", id: othersJob });
+    await othersUpdates.take(1);
+    const asKept = live(t.url, GATEWAY_KEY, { actAs: "acting-kept" });
+    const keptUpdates = asKept.subscribe(JOB_UPDATED, { t: "AGENT", id: othersJob });
+    await keptUpdates.take(1);
+
+    // Their only ADMIN key revoked, the user acts as a MEMBER: another user's jobs are not theirs to see.
+    await t.admin.request(`mutation($id: ID!) { revokeApiKey(id: $id) { revokedOn } }`, { id: demoted.apiKey.id });
+    expect(await everyone.errorCode(REVOCATION_LIMIT_MS)).toBe("FORBIDDEN");
+    expect(await othersUpdates.errorCode(REVOCATION_LIMIT_MS)).toBe("FORBIDDEN");
+    const later = await addAgentJob(t.client(memberKey));
+    await t.admin.request(`mutation($j: ID!) { cancelJob(reasonerType: AGENT, jobId: $j) { state } }`, {
+      j: othersJob,
+    });
+    await keptUpdates.until(() => keptUpdates.items.length >= 2, "the cancel on the kept user's stream");
+    expect(everyone.items.map((i) => i.jobsChanged.jobId)).not.toContain(later);
+    expect(othersUpdates.items).toHaveLength(1);
+    // Subscribing again answers as for a member now.
+    const again = asDemoted.subscribe(JOBS_CHANGED, { f: { allUsers: true } });
+    expect(await again.errorCode()).toBe("FORBIDDEN");
+    const againUpdates = asDemoted.subscribe(JOB_UPDATED, { t: "AGENT", id: othersJob });
+    expect(await againUpdates.errorCode()).toBe("NOT_FOUND");
   });
 
   it("ends jobUpdated, jobEvents and jobLogs with NOT_FOUND for a member whose grant is removed; the owner still receives", async () => {

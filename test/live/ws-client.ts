@@ -102,14 +102,21 @@ export interface LiveClient {
   dispose(): Promise<void>;
 }
 
-/** Connects to `<httpUrl>/graphql` over WebSocket with the key in connectionParams (or none). */
-export function liveClient(httpUrl: string, key: string | null, options: { retryAttempts?: number } = {}): LiveClient {
+/** Connects to `<httpUrl>/graphql` over WebSocket with the key in connectionParams (or none); `actAs`: the user a GATEWAY key acts as. */
+export function liveClient(
+  httpUrl: string,
+  key: string | null,
+  options: { retryAttempts?: number; actAs?: string } = {},
+): LiveClient {
   let closedBy: (c: ClosedBy) => void = () => undefined;
   const closed = new Promise<ClosedBy>((resolve) => (closedBy = resolve));
   const client = createClient({
     url: `${httpUrl.replace(/^http/, "ws")}/graphql`,
     webSocketImpl: WebSocket,
-    connectionParams: key ? { authorization: `Bearer ${key}` } : {},
+    connectionParams: {
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
+      ...(options.actAs ? { "jobs-act-as": options.actAs } : {}),
+    },
     retryAttempts: options.retryAttempts ?? 0,
     lazy: true,
     on: {
