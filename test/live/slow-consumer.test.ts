@@ -7,15 +7,13 @@
 // on the same server receives every line meanwhile. A message larger than the largest accepted one
 // is refused (close 1009) without disturbing anyone else.
 import { randomBytes } from "node:crypto";
-import type { Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import WebSocket from "ws";
 import { DEFAULT_LIVE_SERVER_OPTIONS } from "../../src/http/ws-server.ts";
 import type { SlowConsumerCause } from "../../src/http/ws-transport.ts";
 import { type Backend, backends } from "../helpers/backends.ts";
 import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/server.ts";
 import { addAgentJob, agentWorker, JOB_LOGS, JOB_UPDATED, type JobView, type LogView } from "./driver.ts";
-import { type LiveClient, liveClient } from "./ws-client.ts";
+import { eventually, type LiveClient, liveClient, RawClient } from "./ws-client.ts";
 import { CloseCode } from "@jobs-api/client";
 
 const MAX_BUFFERED = 64 * 1024;
@@ -29,86 +27,6 @@ const LINES_PER_CALL = 50;
 const LINES = 512;
 /** A line's graphql-ws message: the line and its JSON envelope. */
 const FRAME_BYTES = LINE_BYTES + 1024;
-
-interface RawMessage {
-  id?: string;
-  type: string;
-  payload?: any;
-}
-
-/** A graphql-transport-ws client on a bare `ws` socket, so the test can stop it from reading. */
-class RawClient {
-  readonly messages: RawMessage[] = [];
-  readonly closed: Promise<{ code: number; reason: string }>;
-  private waiters = new Set<() => void>();
-
-  private constructor(readonly ws: WebSocket) {
-    this.closed = new Promise((resolve) =>
-      ws.once("close", (code, reason) => resolve({ code, reason: String(reason) })),
-    );
-    ws.on("message", (data) => {
-      this.messages.push(JSON.parse(String(data)) as RawMessage);
-      for (const wake of [...this.waiters]) wake();
-    });
-    ws.once("close", () => {
-      for (const wake of [...this.waiters]) wake();
-    });
-  }
-
-  static async open(httpUrl: string, key: string): Promise<RawClient> {
-    const ws = new WebSocket(`${httpUrl.replace(/^http/, "ws")}/graphql`, "graphql-transport-ws");
-    await new Promise<void>((resolve, reject) => {
-      ws.once("open", () => resolve());
-      ws.once("error", reject);
-    });
-    const client = new RawClient(ws);
-    client.send({ type: "connection_init", payload: { authorization: `Bearer ${key}` } });
-    await client.until(() => client.messages.some((m) => m.type === "connection_ack"), "connection_ack");
-    return client;
-  }
-
-  send(message: RawMessage): void {
-    this.ws.send(JSON.stringify(message));
-  }
-
-  /** The underlying TCP socket: pausing it stops this process from reading what the server sends. */
-  get tcp(): Socket {
-    return (this.ws as unknown as { _socket: Socket })._socket;
-  }
-
-  next(id: string): RawMessage[] {
-    return this.messages.filter((m) => m.id === id && m.type === "next");
-  }
-
-  /** Waits until `ready()` holds, re-checked on every message; fails at the deadline or when the socket closes first. */
-  async until(ready: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!ready()) {
-      if (this.ws.readyState === WebSocket.CLOSED) throw new Error(`socket closed before ${what}`);
-      const left = deadline - Date.now();
-      if (left <= 0)
-        throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.messages).slice(0, 1000)}`);
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          clearTimeout(timer);
-          this.waiters.delete(wake);
-          resolve();
-        };
-        const timer = setTimeout(wake, left);
-        this.waiters.add(wake);
-      });
-    }
-  }
-}
-
-/** Polls `ready()` (a condition with no event to wait on) every few milliseconds until it holds or the deadline passes. */
-async function eventually(ready: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ready()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 /** One server per backend and keepalive: the paused client cannot answer pings, so the interval decides which rule drops it. */
 function onServer(backend: Backend, keepAliveMs: number) {

@@ -470,6 +470,7 @@ export class RemoteJobGateway implements JobGateway {
       "jobEvents",
       () => ({ t: key.reasonerType, id: key.jobId, s: stream, after: after ? String(after) : null }),
       viewer,
+      true,
     );
     return mapIterator(source, (e) => {
       const event = toEvent(key.jobId, e);
@@ -492,6 +493,7 @@ export class RemoteJobGateway implements JobGateway {
       "jobLogs",
       () => ({ t: key.reasonerType, id: key.jobId, since: sinceMs, after: after ? String(after) : null }),
       viewer,
+      true,
     );
     return mapIterator(source, (l) => {
       const line = toLogLine(key.jobId, l);

@@ -18,21 +18,55 @@ export interface GapListener {
   connected(): void;
 }
 
-/** A push source as an async iterator: items queue until read; return() ends the upstream operation. */
+/**
+ * Items a pushed stream may have waiting for its subscriber before it counts as too slow and ends with
+ * RATE_LIMITED: as many as a local jobsChanged subscriber may have (LiveFeedOptions.maxPendingJobs).
+ */
+export const MAX_QUEUED = 1000;
+/** Items a resumable stream (jobEvents, jobLogs) queues before pausing its source: one page. */
+export const RESUMABLE_QUEUED = 100;
+
+/** A source that can stop sending while its subscriber catches up, then start again where it was read to. */
+export interface Pausable {
+  stop(): void;
+  pause(): void;
+  resume(): void;
+}
+
+/**
+ * A push source as an async iterator: items queue until read; return() ends the upstream operation.
+ * The queue is bounded, as a local subscription holds at most a page for a subscriber who does not
+ * read: a Pausable source is paused at RESUMABLE_QUEUED items and resumed once they are read; any
+ * other ends with RATE_LIMITED past MAX_QUEUED.
+ */
 export function queueIterator<T>(
-  start: (push: (item: T) => void, fail: (error: unknown) => void, end: () => void) => () => void,
+  start: (push: (item: T) => void, fail: (error: unknown) => void, end: () => void) => (() => void) | Pausable,
 ): AsyncIterableIterator<T> {
   const items: T[] = [];
   let error: unknown = null;
   let done = false;
+  let paused = false;
   let wake: (() => void) | null = null;
   const notify = () => {
     wake?.();
     wake = null;
   };
-  const stop = start(
+  const source = start(
     (item) => {
+      if (done || paused) return;
       items.push(item);
+      if (typeof source !== "function" && items.length >= RESUMABLE_QUEUED) {
+        paused = true;
+        source.pause();
+      } else if (items.length > MAX_QUEUED) {
+        items.length = 0;
+        error = jobsError(
+          "RATE_LIMITED",
+          `more than ${MAX_QUEUED} updates waited for this subscriber; subscribe again (from your last cursor)`,
+        );
+        done = true;
+        stop();
+      }
       notify();
     },
     (e) => {
@@ -45,8 +79,14 @@ export function queueIterator<T>(
       notify();
     },
   );
+  const stop = () => (typeof source === "function" ? source() : source.stop());
   const iterator: AsyncIterableIterator<T> = {
     async next() {
+      // Everything queued was read: the source goes on from what the subscriber has now.
+      if (!items.length && paused && !done && typeof source !== "function") {
+        paused = false;
+        source.resume();
+      }
       while (!items.length && !done) await new Promise<void>((resolve) => (wake = resolve));
       if (items.length) return { value: items.shift()!, done: false };
       if (error) throw error;
@@ -122,8 +162,16 @@ export class UpstreamLive {
   /**
    * Subscribes upstream as the viewer. `variables` is called each time the operation is (re)sent,
    * so it can name the last cursor delivered; `field` is the root field whose value is yielded.
+   * `resumable` (variables name that cursor): while the subscriber falls behind, the upstream
+   * operation is ended, and sent again once what came is read, instead of queuing without bound.
    */
-  subscribe<T>(query: string, field: string, variables: () => Variables, viewer: Viewer): AsyncIterableIterator<T> {
+  subscribe<T>(
+    query: string,
+    field: string,
+    variables: () => Variables,
+    viewer: Viewer,
+    resumable = false,
+  ): AsyncIterableIterator<T> {
     const payload = {
       query,
       get variables() {
@@ -154,32 +202,53 @@ export class UpstreamLive {
             );
           }, this.upstream.timeoutMs);
       if (deadline !== undefined) this.#waiting.add(arrived);
-      unsubscribe = this.client.subscribe<Record<string, T>>(payload, {
-        next: (message) => {
-          const error = message.errors?.[0];
-          if (error)
-            fail(
-              this.upstream.upstreamError({
-                message: error.message,
-                extensions: error.extensions as Record<string, unknown> | undefined,
-              }),
-            );
-          else if (message.data) push(message.data[field] as T);
-        },
-        error: (error) =>
+      const send = () => {
+        // What an operation ended by a pause still has on the way is not this stream's any more.
+        let current = true;
+        const dispose = this.client.subscribe<Record<string, T>>(payload, {
+          next: (message) => {
+            if (current) received(message);
+          },
+          error: (error) => {
+            if (current) failed(error);
+          },
+          complete: () => {
+            if (current) end();
+          },
+        });
+        unsubscribe = () => {
+          current = false;
+          dispose();
+        };
+      };
+      const received = (message: {
+        data?: Record<string, T> | null;
+        errors?: readonly { message: string; extensions?: unknown }[];
+      }) => {
+        const error = message.errors?.[0];
+        if (error)
           fail(
-            Array.isArray(error) && error[0]
-              ? this.upstream.upstreamError(error[0] as { message: string; extensions?: Record<string, unknown> })
-              : jobsError("UPSTREAM_UNAVAILABLE", `gateway ${this.upstream.name}: live updates ended`, {
-                  gateway: this.upstream.name,
-                }),
-          ),
-        complete: end,
-      });
-      return () => {
+            this.upstream.upstreamError({
+              message: error.message,
+              extensions: error.extensions as Record<string, unknown> | undefined,
+            }),
+          );
+        else if (message.data) push(message.data[field] as T);
+      };
+      const failed = (error: unknown) =>
+        fail(
+          Array.isArray(error) && error[0]
+            ? this.upstream.upstreamError(error[0] as { message: string; extensions?: Record<string, unknown> })
+            : jobsError("UPSTREAM_UNAVAILABLE", `gateway ${this.upstream.name}: live updates ended`, {
+                gateway: this.upstream.name,
+              }),
+        );
+      send();
+      const stop = () => {
         arrived();
         unsubscribe();
       };
+      return resumable ? { stop, pause: () => unsubscribe(), resume: send } : stop;
     });
   }
 
