@@ -1,8 +1,10 @@
-// The pure pieces of the fan-out: the shared tail, the pull iterator, history trimming and the
-// in-memory visibility rules (the integration suites prove them against the real server).
+// The pure pieces of the fan-out: the shared tail, the pull iterator, a front's bounded relay queue,
+// history trimming and the in-memory visibility rules (the integration suites prove them against
+// the real server).
 import { describe, expect, it } from "vitest";
 import type { AccessGrantRecord, StatusChangeRecord } from "../../src/jobs/gateway.ts";
 import type { JobRecord, Viewer } from "../../src/jobs/model.ts";
+import { MAX_QUEUED, queueIterator, RESUMABLE_QUEUED } from "../../src/jobs/remote/live.ts";
 import { pullIterator } from "../../src/live/pull-iterator.ts";
 import { historyUpTo } from "../../src/live/snapshot.ts";
 import { Tail } from "../../src/live/tail.ts";
@@ -67,6 +69,40 @@ const change = (seq: number, state: JobRecord["state"]): StatusChangeRecord => (
   agentId: null,
   createdById: null,
   createdOn: new Date(seq),
+});
+
+describe("queueIterator (a front's relayed streams)", () => {
+  it("ends with RATE_LIMITED past MAX_QUEUED unread items, stopping its source", async () => {
+    let stopped = 0;
+    let push: (n: number) => void = () => undefined;
+    const it = queueIterator<number>((p) => {
+      push = p;
+      return () => stopped++;
+    });
+    for (let n = 0; n <= MAX_QUEUED; n++) push(n);
+    expect(stopped).toBe(1);
+    await expect(it.next()).rejects.toMatchObject({ extensions: { code: "RATE_LIMITED" } });
+  });
+
+  it("pauses a Pausable source at RESUMABLE_QUEUED unread items, drops what comes meanwhile, and resumes once they are read", async () => {
+    const calls: string[] = [];
+    let push: (n: number) => void = () => undefined;
+    const it = queueIterator<number>((p) => {
+      push = p;
+      return { stop: () => calls.push("stop"), pause: () => calls.push("pause"), resume: () => calls.push("resume") };
+    });
+    for (let n = 0; n < RESUMABLE_QUEUED + 5; n++) push(n);
+    expect(calls).toEqual(["pause"]);
+    const read: number[] = [];
+    for (let n = 0; n < RESUMABLE_QUEUED; n++) read.push((await it.next()).value as number);
+    expect(read).toEqual(Array.from({ length: RESUMABLE_QUEUED }, (_, n) => n));
+    const next = it.next();
+    expect(calls).toEqual(["pause", "resume"]);
+    push(RESUMABLE_QUEUED);
+    expect((await next).value).toBe(RESUMABLE_QUEUED);
+    await it.return?.();
+    expect(calls).toEqual(["pause", "resume", "stop"]);
+  });
 });
 
 describe("historyUpTo", () => {
