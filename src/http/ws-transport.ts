@@ -160,7 +160,14 @@ function onMessage(this: WebSocket, data: unknown): void {
   });
 }
 function onError(this: WebSocket, err: Error): void {
-  connections.get(this)?.transport.logger.warn({ err }, "WebSocket error");
+  const logger = connections.get(this)?.transport.logger;
+  // A frame that breaks the WebSocket protocol (unmasked, bad UTF-8, too large, ...): `ws` has closed
+  // the socket with the code the RFC names (1002, 1007, 1009). The client's fault, as with 4400.
+  if (String((err as { code?: unknown }).code).startsWith("WS_ERR_")) {
+    logger?.debug({ reason: err.message }, "WebSocket client broke the protocol");
+    return;
+  }
+  logger?.warn({ err }, "WebSocket error");
   this.close(CloseCode.InternalServerError, "Internal server error");
 }
 function onClose(this: WebSocket, code: number, reason: Buffer): void {

@@ -1,6 +1,10 @@
 // The WebSocket protocol's refusals, against the real server: a client that breaks the protocol is
 // closed with 4400 (not 4500, which says the server failed), whatever it sent, and nobody else on
-// the server notices.
+// the server notices. A frame that breaks the WebSocket protocol itself is closed by `ws` with the
+// code the RFC names (1002, 1007), and logged as the client's fault (debug), not as a server warning.
+import type { Socket } from "node:net";
+import { Writable } from "node:stream";
+import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { CloseCode } from "@jobs-api/client";
@@ -28,10 +32,30 @@ async function closedAfter(url: string, messages: string[]): Promise<{ code: num
   return closed;
 }
 
+/** A client frame of text `payload`: masked unless told, with the RSV1 bit when told (no extension was agreed). */
+function frame(payload: Buffer, { masked = true, rsv1 = false } = {}): Buffer {
+  const key = Buffer.from([1, 2, 3, 4]);
+  const body = Buffer.from(payload);
+  if (masked) for (let i = 0; i < body.length; i++) body[i]! ^= key[i % 4]!;
+  return Buffer.concat([
+    Buffer.from([0x81 | (rsv1 ? 0x40 : 0), (masked ? 0x80 : 0) | body.length]),
+    masked ? key : Buffer.alloc(0),
+    body,
+  ]);
+}
+
 describe.each(backends)("WebSocket protocol refusals on $name", (backend) => {
   let t: TestServer;
+  const logged: { level: number; msg?: string }[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split("\n"))
+        if (line.trim()) logged.push(JSON.parse(line) as { level: number; msg?: string });
+      done();
+    },
+  });
   beforeAll(async () => {
-    t = await startTestServer(backend);
+    t = await startTestServer(backend, {}, pino({ level: "debug" }, sink));
   });
   afterAll(async () => t?.stop());
 
@@ -51,5 +75,27 @@ describe.each(backends)("WebSocket protocol refusals on $name", (backend) => {
       body: JSON.stringify({ query: "{ viewer { userId } }" }),
     });
     expect(ok.status).toBe(200);
+  });
+
+  it("closes a frame that breaks the WebSocket protocol with 1002 or 1007, as the client's fault, not the server's", async () => {
+    const before = logged.length;
+    const ping = Buffer.from(JSON.stringify({ type: "ping" }));
+    for (const [bad, code] of [
+      [frame(ping, { masked: false }), 1002],
+      [frame(ping, { rsv1: true }), 1002],
+      [frame(Buffer.from([0xc3, 0x28])), 1007],
+    ] as const) {
+      const ws = new WebSocket(`${t.url.replace(/^http/, "ws")}/graphql`, "graphql-transport-ws");
+      const closed = new Promise<number>((resolve) => ws.on("close", (c) => resolve(c)));
+      await new Promise<void>((resolve, reject) => {
+        ws.once("open", () => resolve());
+        ws.once("error", reject);
+      });
+      ws.on("error", () => undefined);
+      (ws as unknown as { _socket: Socket })._socket.write(bad);
+      expect(await closed).toBe(code);
+    }
+    const warnings = logged.slice(before).filter((l) => l.level >= 40);
+    expect(warnings).toEqual([]);
   });
 });
