@@ -31,7 +31,7 @@ import { sessionRouter } from "./session.ts";
 import { httpErrorAnswer, sendHttpError } from "./send-error.ts";
 import { graphiqlRouter, wantsGraphiQL } from "./graphiql.ts";
 import { GRAPHQL_METHODS, graphqlRoute, MAX_BODY_BYTES } from "./graphql-route.ts";
-import { optionsAnswer } from "./options.ts";
+import { optionsAnswer, otherMethods } from "./options.ts";
 import { KnownOperations } from "./known-operations.ts";
 import { newRequestId } from "./request-id.ts";
 
@@ -282,6 +282,7 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
       });
     }
   });
+  probes.all(["/healthz", "/readyz", "/metrics"], otherMethods(["GET", "HEAD"]));
   app.use(probes);
   app.use(artifactsRouter(services));
   app.use(sessionRouter(services));

@@ -15,6 +15,7 @@ import { contextOfTraceParent, inSpan, type SpanSpec } from "../observability/tr
 import type { Services } from "../schema/context.ts";
 import { actAsOf } from "../jobs/remote/act-as.ts";
 import { authenticateLinkRequest, authenticateRequest } from "../security/authenticate.ts";
+import { otherMethods } from "./options.ts";
 import { sendHttpError } from "./send-error.ts";
 
 const LEASE_HEADER = "x-lease-token";
@@ -377,5 +378,8 @@ export function artifactsRouter(services: Services): express.Router {
     }
   });
 
+  // Any other method on these paths is one they do not take.
+  router.all(["/artifacts", "/uploads"], otherMethods(["PUT"]));
+  router.all(["/artifacts/:id", "/files/:revisionId"], otherMethods(["GET", "HEAD"]));
   return router;
 }

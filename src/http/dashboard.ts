@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import express, { type Request, type Response } from "express";
 import { connectSources } from "./graphiql.ts";
-import { onlyMethods, optionsAnswer } from "./options.ts";
+import { onlyMethods, optionsAnswer, otherMethods } from "./options.ts";
 
 /** Where scripts/build-web.mjs puts the bundle. */
 export const DASHBOARD_DIST = fileURLToPath(new URL("../../web/dist/", import.meta.url));
@@ -79,6 +79,7 @@ export function notFoundHandler(dist: string = DASHBOARD_DIST): express.RequestH
 export function dashboardRouter(dist: string = DASHBOARD_DIST): express.Router {
   const router = express.Router();
   router.get(PAGE_ROUTES, pageSender(dist));
+  router.all(PAGE_ROUTES, otherMethods(["GET", "HEAD"]));
 
   // Ahead of the static handler, which would refuse OPTIONS and the other methods with an empty 405.
   router.options("/assets/*rest", optionsAnswer(ASSET_METHODS));

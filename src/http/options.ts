@@ -30,6 +30,19 @@ export function refuseMethod(
   });
 }
 
+/**
+ * The last handler of a route taking `methods` (`router.all(path, …)` after them): OPTIONS is
+ * answered with the list, any other method it reaches is one the route does not take (a 405, not
+ * the 404 of a path that does not exist).
+ */
+export function otherMethods(methods: readonly string[]): RequestHandler {
+  const options = optionsAnswer(methods);
+  return (req, res, next) => {
+    if (req.method === "OPTIONS") return options(req, res, next);
+    refuseMethod(res, req.originalUrl.split("?", 1)[0]!, req.method, methods, String(res.locals.requestId));
+  };
+}
+
 /** Passes on requests of `methods` and refuses the rest: after the route's optionsAnswer, if it has one. */
 export function onlyMethods(methods: readonly string[]): RequestHandler {
   return (req, res, next) => {

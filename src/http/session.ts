@@ -5,6 +5,7 @@ import type { TLSSocket } from "node:tls";
 import { SESSION_COOKIE, SESSION_SECONDS } from "../auth/sessions.ts";
 import type { Services } from "../schema/context.ts";
 import { authenticateRequest, sessionToken } from "../security/authenticate.ts";
+import { otherMethods } from "./options.ts";
 import { sendHttpError } from "./send-error.ts";
 
 /** Secure when the page is served over TLS, here or at the public URL a proxy terminates TLS for. */
@@ -51,5 +52,6 @@ export function sessionRouter(services: Services): express.Router {
     }
   });
 
+  router.all("/session", otherMethods(["DELETE", "POST"]));
   return router;
 }

@@ -1,6 +1,6 @@
 // OPTIONS lists the methods a route really takes, and each method listed is served: /graphql takes
 // POST, GET and HEAD (not only the GET of GraphiQL's router), any other method is a 405 with the
-// same list, as is any method the dashboard's files do not take. CORS is not configured: a
+// same list, as is any method the dashboard's files and every other route do not take. CORS is not configured: a
 // cross-origin preflight gets no Access-Control-* headers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../helpers/backends.ts";
@@ -90,6 +90,40 @@ describe.each(backends.map((b) => [b.name, b] as const))("OPTIONS and Allow on %
       ["/assets/index.js", "GET, HEAD"],
     ];
     for (const [path, allow] of expected) expect(await allowOf(path), path).toMatchObject({ status: 200, allow });
+  });
+
+  it("refuses a method a route does not take with 405 and its list, not the 404 of a path that does not exist", async () => {
+    const auth = { authorization: `Bearer ${ADMIN_KEY}` };
+    const cases: [string, string, string][] = [
+      ["POST", "/healthz", "GET, HEAD"],
+      ["DELETE", "/readyz", "GET, HEAD"],
+      ["POST", "/metrics", "GET, HEAD"],
+      ["GET", "/session", "DELETE, POST"],
+      ["PUT", "/session", "DELETE, POST"],
+      ["POST", "/artifacts", "PUT"],
+      ["GET", "/uploads", "PUT"],
+      ["DELETE", "/artifacts/00000000-0000-0000-0000-000000000000", "GET, HEAD"],
+      ["POST", "/files/00000000-0000-0000-0000-000000000000", "GET, HEAD"],
+      ["POST", "/jobs", "GET, HEAD"],
+      ["PATCH", "/", "GET, HEAD"],
+    ];
+    for (const [method, path, allow] of cases) {
+      const res = await fetch(`${t.url}${path}`, { method, headers: { ...auth, "x-request-id": "wrong-method" } });
+      expect(res.status, `${method} ${path}`).toBe(405);
+      expect(res.headers.get("allow"), `${method} ${path}`).toBe(allow);
+      expect(await res.json(), `${method} ${path}`).toEqual({
+        errors: [
+          {
+            message: `${path} takes ${allow}, not ${method}`,
+            extensions: { code: "BAD_REQUEST", requestId: "wrong-method" },
+          },
+        ],
+      });
+    }
+    // A path nothing serves is still a 404.
+    const nowhere = await fetch(`${t.url}/nowhere`, { method: "POST", headers: auth });
+    await nowhere.text();
+    expect(nowhere.status).toBe(404);
   });
 
   it("grants no cross-origin preflight (CORS is not configured)", async () => {
