@@ -12,6 +12,7 @@ import type {
   Viewer,
 } from "./model.ts";
 import type { CreateJobRequest, NewJob } from "./new-job.ts";
+import type { JobOrder } from "./order.ts";
 
 /** How many jobs match: exact, or (past the gateway's bound) an estimate that says it is one. */
 export interface JobCount {
@@ -299,13 +300,16 @@ export interface JobGateway {
    * came (src/schema/pass-through.ts decides when that is the answer); absent for the local gateway.
    */
   forward?(query: string, variables: Record<string, unknown>, viewer: Viewer): Promise<ForwardedAnswer>;
-  /** Newest first (createdOn, then id, descending), after the cursor. */
+  /**
+   * In the order (newest first by default: createdOn, then id, descending), after the cursor, which
+   * must be of a page in the same order (BAD_USER_INPUT otherwise).
+   */
   list(
     filter: JobFilter,
     first: number,
     after: GatewayCursor | null,
     viewer: Viewer,
-    prefetch?: ListPrefetch,
+    options?: { prefetch?: ListPrefetch; order?: JobOrder },
   ): Promise<GatewayPage>;
   /** Exact up to a bound the gateway chooses, an estimate (flagged) past it: never a scan of every job. */
   count(filter: JobFilter, viewer: Viewer): Promise<JobCount>;

@@ -9,6 +9,14 @@ import { decodeCursor, encodeCursor } from "./cursor.ts";
 import type { ArtifactRecord, JobCount, JobGateway, ListPrefetch, Prefetched } from "./gateway.ts";
 import type { JobFilter, JobKey, JobRecord, ReasonerType, Viewer } from "./model.ts";
 import type { CreateJobRequest, NewJob } from "./new-job.ts";
+import {
+  DEFAULT_JOB_ORDER,
+  isDefaultOrder,
+  type JobOrder,
+  jobOrderComparator,
+  orderMismatch,
+  orderName,
+} from "./order.ts";
 import type { GatewayRegistry } from "./registry.ts";
 import { isTerminal } from "./states.ts";
 import { isUuid } from "./validation.ts";
@@ -26,8 +34,18 @@ export interface JobsPage {
 
 const isUnavailable = (error: unknown): error is GraphQLError => isJobsError(error, "UPSTREAM_UNAVAILABLE");
 
-/** A merged cursor: each gateway's position, by gateway name. */
+/**
+ * A merged cursor: each gateway's position, by gateway name, and under ORDER_KEY the order it pages
+ * through when that is not the default (so cursors of newest-first pages read as they always did).
+ */
 export type Positions = Record<string, string>;
+/** Not a gateway name: those are letters, digits, _ . - only. */
+const ORDER_KEY = "@order";
+
+/** The merged cursor's positions as the list in `order` encodes them (with its order named). */
+export function positionsInOrder(positions: Positions, order: JobOrder): Positions {
+  return isDefaultOrder(order) ? positions : { ...positions, [ORDER_KEY]: orderName(order) };
+}
 const isPositions = (v: unknown): v is Positions =>
   typeof v === "object" &&
   v !== null &&
@@ -40,8 +58,14 @@ const isPositions = (v: unknown): v is Positions =>
  * server issues for it. Anything else is BAD_USER_INPUT, not page 1: an upstream's own cursor names
  * its gateways (its `local`, say), none of which serves the families the front relays to it.
  */
-export function decodeListCursor(after: string, serving: readonly JobGateway[], registry: GatewayRegistry): Positions {
-  const positions = decodeCursor(after, isPositions);
+export function decodeListCursor(
+  after: string,
+  serving: readonly JobGateway[],
+  registry: GatewayRegistry,
+  order: JobOrder = DEFAULT_JOB_ORDER,
+): Positions {
+  const { [ORDER_KEY]: cursorOrder = orderName(DEFAULT_JOB_ORDER), ...positions } = decodeCursor(after, isPositions);
+  if (cursorOrder !== orderName(order)) throw orderMismatch(cursorOrder, order);
   const known = new Set(registry.gateways().map((g) => g.name));
   for (const name of Object.keys(positions)) {
     const shown = name.slice(0, 40);
@@ -150,9 +174,6 @@ function asItemOfCall(error: GraphQLError, index: number): GraphQLError {
   const named = `inputs.${index}${field.slice("input".length)}`;
   return withFieldRenamed(error, (s) => s.replaceAll(field, named));
 }
-
-const newestFirst = (a: JobRecord, b: JobRecord) =>
-  b.createdOn.getTime() - a.createdOn.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
 export class JobService {
   constructor(
@@ -306,19 +327,24 @@ export class JobService {
     return job;
   }
 
-  /** Newest first across the gateways serving the filter's types, merged under one cursor. */
+  /** In `order` (newest first by default) across the gateways serving the filter's types, merged under one cursor. */
   async list(
     filter: JobFilter & { reasonerType?: ReasonerType | null },
     first: number,
     after: string | null,
     viewer: Viewer,
     /** offset: skip this many of the merged order; prefetch: expansions remote gateways read with the list. */
-    { offset = 0, prefetch }: { offset?: number; prefetch?: ListPrefetch } = {},
+    {
+      offset = 0,
+      prefetch,
+      order = DEFAULT_JOB_ORDER,
+    }: { offset?: number; prefetch?: ListPrefetch; order?: JobOrder } = {},
   ): Promise<JobsPage> {
     if (viewer.role === "WORKER") throw jobsError("FORBIDDEN", "worker keys cannot list jobs");
     if (filter.allUsers && viewer.role !== "ADMIN") throw jobsError("FORBIDDEN", "allUsers needs an ADMIN key");
     const groups = this.registry.group(filter.reasonerType ? [filter.reasonerType] : undefined);
-    const positions: Positions = after !== null ? decodeListCursor(after, [...groups.keys()], this.registry) : {};
+    const positions: Positions =
+      after !== null ? decodeListCursor(after, [...groups.keys()], this.registry, order) : {};
     const unavailable: GraphQLError[] = [];
     const answered = await Promise.all(
       [...groups].map(async ([gateway, types]) => {
@@ -331,7 +357,7 @@ export class JobService {
               offset + first,
               positions[gateway.name] ?? null,
               viewer,
-              prefetch,
+              { prefetch, order },
             ),
           };
         } catch (error) {
@@ -348,12 +374,16 @@ export class JobService {
     const fetched = answered.filter((f) => f !== null);
     const merged = fetched.flatMap(({ gateway, page }) => page.items.map((job) => ({ gateway, job })));
     // One gateway's page is already in order; only a merge needs sorting.
-    if (fetched.length > 1) merged.sort((a, b) => newestFirst(a.job, b.job));
+    if (fetched.length > 1) {
+      const inOrder = jobOrderComparator(order);
+      merged.sort((a, b) => inOrder(a.job, b.job));
+    }
     const lastOf = new Map<JobGateway, JobRecord>();
     // Skipped jobs still move their gateway's position, so the cursors of the page resume after them.
     for (const { gateway, job } of merged.slice(0, offset)) lastOf.set(gateway, job);
     const taken = merged.slice(offset, offset + first);
-    const items = taken.map(({ gateway, job }) => new ListedJob(job, positions, [...lastOf.set(gateway, job)]));
+    const before = positionsInOrder(positions, order);
+    const items = taken.map(({ gateway, job }) => new ListedJob(job, before, [...lastOf.set(gateway, job)]));
     const hasNextPage = merged.length > offset + first || fetched.some(({ page }) => page.hasMore);
     return {
       items,

@@ -6,6 +6,7 @@ import { isUuid } from "../jobs/validation.ts";
 import type { JobCount } from "../jobs/gateway.ts";
 import type { JobRecord } from "../jobs/model.ts";
 import type { ListedJob } from "../jobs/service.ts";
+import { DEFAULT_JOB_ORDER, type JobOrder, type JobOrderField } from "../jobs/order.ts";
 import { builder } from "./builder.ts";
 import { reportPartial } from "./partial-errors.ts";
 import { ArchiveStatusEnum, JobStateEnum, ReasonerTypeEnum } from "./enums.ts";
@@ -44,6 +45,42 @@ export function jobFilterOf(filter: JobFilterArg | null | undefined) {
   };
 }
 type JobFilterArg = typeof JobFilterInput.$inferInput;
+
+export const JobOrderFieldEnum = builder.enumType("JobOrderField", {
+  description: "What jobs(orderBy:) sorts by; ties (and every job of one key) in id order, the same direction.",
+  values: {
+    CREATED_ON: { value: "CREATED_ON", description: "When the job was created (the default, newest first)." },
+    NAME: {
+      value: "NAME",
+      description:
+        "The job's name, by its UTF-8 bytes (uppercase before lowercase); jobs without one as the empty name.",
+    },
+    STATE: { value: "STATE", description: "The job's state, in JobState's order (CREATED first, UNKNOWN last)." },
+    FINISHED_ON: {
+      value: "FINISHED_ON",
+      description: "When the job finished; one not finished yet counts as later than every finished one.",
+    },
+  } as const satisfies Record<JobOrderField, unknown>,
+});
+export const OrderDirectionEnum = builder.enumType("OrderDirection", {
+  values: {
+    ASC: { value: "ASC", description: "Smallest (earliest) first." },
+    DESC: { value: "DESC", description: "Largest (latest) first." },
+  } as const,
+});
+export const JobOrderInput = builder.inputType("JobOrder", {
+  description:
+    "The order of a jobs page. A cursor belongs to its order: `after` from a page in another order is BAD_USER_INPUT.",
+  fields: (t) => ({
+    field: t.field({ type: JobOrderFieldEnum, required: true }),
+    direction: t.field({ type: OrderDirectionEnum, required: true }),
+  }),
+});
+
+/** The order as the services take it: newest first when none is given. */
+export function jobOrderOf(order: typeof JobOrderInput.$inferInput | null | undefined): JobOrder {
+  return order ? { field: order.field, direction: order.direction } : DEFAULT_JOB_ORDER;
+}
 
 /** An edge of a page of jobs; its cursor is encoded only when selected. */
 class JobEdge {
@@ -91,9 +128,10 @@ builder.queryFields((t) => ({
   }),
   jobs: t.field({
     type: JobConnection,
-    description: "Newest first; with no reasonerType, merged across every family.",
+    description: "Newest first unless orderBy says otherwise; with no reasonerType, merged across every family.",
     args: {
       filter: t.arg({ type: JobFilterInput, required: false }),
+      orderBy: t.arg({ type: JobOrderInput, required: false }),
       first: t.arg.int({ required: false, defaultValue: 50 }),
       after: t.arg.string({ required: false }),
       offset: t.arg.int({ required: false, description: "Skip this many (instead of after)." }),
@@ -116,7 +154,11 @@ builder.queryFields((t) => ({
       // A query of the count alone reads a page of one (which still checks the arguments and reports
       // unavailable gateways): the page's jobs, cursors and hasNextPage are not selected.
       const read = selectsPage(info) ? first : 1;
-      const page = await ctx.services.jobs.list(filter, read, args.after ?? null, ctx.viewer, { offset, prefetch });
+      const page = await ctx.services.jobs.list(filter, read, args.after ?? null, ctx.viewer, {
+        offset,
+        prefetch,
+        order: jobOrderOf(args.orderBy),
+      });
       primeLoaders(page, ctx);
       for (const error of page.unavailable) reportPartial(ctx, info, error);
       for (const { job } of page.items) ctx.loaders.job.prime({ reasonerType: job.reasonerType, jobId: job.id }, job);

@@ -31,10 +31,11 @@ import type { ForwardedAnswer, JobGateway } from "../jobs/gateway.ts";
 import type { ReasonerType } from "../jobs/model.ts";
 import { decodeUpstreamPositions } from "../jobs/remote/gateway.ts";
 import { payloadAtFront, relayedHandle } from "../jobs/remote/records.ts";
-import { decodeListCursor, type Positions } from "../jobs/service.ts";
+import { decodeListCursor, type Positions, positionsInOrder } from "../jobs/service.ts";
 import { isUuid } from "../jobs/validation.ts";
 import type { Context } from "./context.ts";
 import { artifactUrl } from "./job.ts";
+import { jobOrderOf } from "./job-queries.ts";
 
 /**
  * What changes in the upstream's answer: a list cursor (wrapped in the front's), a download URL, a
@@ -234,12 +235,14 @@ function route(
   if (args.offset != null && args.offset !== 0) return null;
   // The front's cursor holds each gateway's position, and this gateway's the upstream's per family.
   // A cursor the front did not issue for this list: the resolvers refuse it.
+  // The order rides along as the client wrote it; the front's cursor names it as its own pages do.
+  const order = jobOrderOf(args.orderBy as Parameters<typeof jobOrderOf>[0]);
   let before: Positions = {};
   let own: Partial<Record<ReasonerType, string>> = {};
   const after = args.after as string | null | undefined;
   if (after != null) {
     try {
-      before = decodeListCursor(after, [gateway], ctx.services.registry);
+      before = decodeListCursor(after, [gateway], ctx.services.registry, order);
       own = before[gateway.name] ? decodeUpstreamPositions(before[gateway.name]!, gateway.reasonerTypes) : {};
     } catch {
       return null;
@@ -250,7 +253,8 @@ function route(
     gateway,
     reasonerType: type,
     variables: plan.afterVariable ? { ...variables, [plan.afterVariable]: own[type] ?? null } : variables,
-    cursor: (c) => encodeCursor({ ...before, [gateway.name]: encodeCursor({ ...own, [type]: c }) }),
+    cursor: (c) =>
+      encodeCursor(positionsInOrder({ ...before, [gateway.name]: encodeCursor({ ...own, [type]: c }) }, order)),
   };
 }
 

@@ -9,6 +9,7 @@ import type { JobExpansions } from "../../src/jobs/gateway.ts";
 import type { Prisma } from "../../src/generated/prisma/client.ts";
 import { jobInclude, toJobRecord } from "../../src/jobs/local/rows.ts";
 import { selectListedJobs, selectVisibleJobs } from "../../src/jobs/local/read-jobs.ts";
+import { DEFAULT_JOB_ORDER } from "../../src/jobs/order.ts";
 import type { JobFilter, JobRecord, Viewer } from "../../src/jobs/model.ts";
 import { initialHistory, TERMINAL_STATES } from "../../src/jobs/states.ts";
 import { type JobSight, listingSight, readingSight } from "../../src/jobs/visibility.ts";
@@ -181,14 +182,15 @@ describe.each(backends)("plain SQL reads on $name", (backend) => {
               take,
             })
           ).map(toJobRecord);
-        const first = await selectListedJobs(db, filter, null, 4, viewer);
+        const first = await selectListedJobs(db, filter, DEFAULT_JOB_ORDER, null, 4, viewer);
         expectSame(first, await prismaPage(null, 4));
         const last = first.at(-1);
         if (last) {
           const next = await selectListedJobs(
             db,
             filter,
-            { createdOn: last.createdOn.toISOString(), id: last.id },
+            DEFAULT_JOB_ORDER,
+            { key: last.createdOn.toISOString(), id: last.id },
             50,
             viewer,
           );

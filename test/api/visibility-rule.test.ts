@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/database.ts";
 import type { AccessGrantRecord } from "../../src/jobs/gateway.ts";
 import { countListedJobs, selectListedJobs, selectVisibleJobs } from "../../src/jobs/local/read-jobs.ts";
+import { DEFAULT_JOB_ORDER } from "../../src/jobs/order.ts";
 import { jobInclude, toJobRecord } from "../../src/jobs/local/rows.ts";
 import type { JobFilter, JobRecord, Viewer } from "../../src/jobs/model.ts";
 import { readingSight } from "../../src/jobs/visibility.ts";
@@ -166,7 +167,7 @@ describe.each(backends)("the visibility rule's SQL and in-memory renderings agre
         const sqlFilter: JobFilter = reasonerType ? { ...rest, reasonerTypes: [reasonerType] } : rest;
         const expected = jobs.filter((j) => matchesJobsFilter(viewer, filter, j, grantsOf(j))).map((j) => j.id);
         const label = `${viewer.role} ${viewer.userId} ${JSON.stringify(filter)}`;
-        const listed = await selectListedJobs(db, sqlFilter, null, 1000, viewer);
+        const listed = await selectListedJobs(db, sqlFilter, DEFAULT_JOB_ORDER, null, 1000, viewer);
         expect(
           listed.map((j) => j.id),
           label,

@@ -14,20 +14,45 @@ import { createJobsInBulk, createOneJob } from "./bulk-create.ts";
 import { localAgentExtras } from "./agent-extras.ts";
 import { localExpansions } from "./expansions.ts";
 import { jobInclude, toJobRecord } from "./rows.ts";
-import { countListedJobs, selectListedJobs, selectVisibleJobs } from "./read-jobs.ts";
+import { countListedJobs, type ListedPosition, selectListedJobs, selectVisibleJobs } from "./read-jobs.ts";
+import {
+  DEFAULT_JOB_ORDER,
+  isCursorTime,
+  isDefaultOrder,
+  isSortKey,
+  type JobOrder,
+  orderMismatch,
+  orderName,
+  type SortKey,
+  sortKeyOf,
+} from "../order.ts";
 import { ALL_REASONER_TYPES } from "../registry.ts";
 import { isUuid } from "../validation.ts";
 
-type ListPosition = { c: string; i: string };
-/** Latest moment a cursor may name: PostgreSQL's timestamps end in 294276, JavaScript's ISO strings need 4-digit years. */
-const MAX_CURSOR_TIME = Date.UTC(10_000, 0, 1);
+/**
+ * A position in the list: newest first, the job's createdOn and id (the form cursors always had);
+ * in another order, the order's name, the job's sort key and its id.
+ */
+type ListPosition = { c: string; i: string } | { o: string; k: SortKey; i: string };
 
 const isListPosition = (v: unknown): v is ListPosition => {
-  if (typeof v !== "object" || v === null) return false;
-  const { c, i } = v as Partial<ListPosition>;
-  const time = typeof c === "string" ? Date.parse(c) : Number.NaN;
-  return time >= 0 && time < MAX_CURSOR_TIME && isUuid(i);
+  if (typeof v !== "object" || v === null || !isUuid((v as { i?: unknown }).i)) return false;
+  if ("o" in v) return typeof v.o === "string" && "k" in v;
+  return "c" in v && isCursorTime(v.c);
 };
+
+/** The position a cursor names, read for `order`: a cursor of another order is refused. */
+function positionIn(order: JobOrder, after: GatewayCursor): ListedPosition {
+  const p = decodeCursor(after, isListPosition);
+  if (!("o" in p)) {
+    if (!isDefaultOrder(order)) throw orderMismatch(DEFAULT_JOB_ORDER, order);
+    return { key: new Date(p.c).toISOString(), id: p.i };
+  }
+  if (p.o !== orderName(order)) throw orderMismatch(p.o, order);
+  if (!isSortKey(order, p.k))
+    throw jobsError("BAD_USER_INPUT", "after: not a cursor this list produced", { field: "after" });
+  return { key: order.field === "CREATED_ON" && p.k !== null ? new Date(p.k).toISOString() : p.k, id: p.i };
+}
 
 export interface LocalGatewayOptions {
   /** Past this many matching jobs, count() answers the planner's estimate instead of counting on. */
@@ -82,18 +107,28 @@ export class LocalJobGateway implements JobGateway {
     return (await selectVisibleJobs(this.db, [jobId], viewer))[0] ?? null;
   }
 
+  /** The order of each job this gateway listed, for its cursor (a job's record is shared by no other list). */
+  private readonly listedIn = new WeakMap<JobRecord, JobOrder>();
+
   cursorOf(job: JobRecord): GatewayCursor {
-    return encodeCursor({ c: job.createdOn.toISOString(), i: job.id });
+    const order = this.listedIn.get(job);
+    if (order === undefined || isDefaultOrder(order))
+      return encodeCursor({ c: job.createdOn.toISOString(), i: job.id });
+    return encodeCursor({ o: orderName(order), k: sortKeyOf(order, job), i: job.id });
   }
 
-  async list(filter: JobFilter, first: number, after: GatewayCursor | null, viewer: Viewer): Promise<GatewayPage> {
-    let position: { createdOn: string; id: string } | null = null;
-    if (after) {
-      const p = decodeCursor(after, isListPosition);
-      position = { createdOn: new Date(p.c).toISOString(), id: p.i };
-    }
-    const rows = await selectListedJobs(this.db, filter, position, first + 1, viewer);
-    return { items: rows.slice(0, first), hasMore: rows.length > first };
+  async list(
+    filter: JobFilter,
+    first: number,
+    after: GatewayCursor | null,
+    viewer: Viewer,
+    { order = DEFAULT_JOB_ORDER }: { order?: JobOrder } = {},
+  ): Promise<GatewayPage> {
+    const position = after ? positionIn(order, after) : null;
+    const rows = await selectListedJobs(this.db, filter, order, position, first + 1, viewer);
+    const items = rows.slice(0, first);
+    if (!isDefaultOrder(order)) for (const job of items) this.listedIn.set(job, order);
+    return { items, hasMore: rows.length > first };
   }
 
   count(filter: JobFilter, viewer: Viewer): Promise<JobCount> {

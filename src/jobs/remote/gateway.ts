@@ -22,6 +22,7 @@ import type {
 } from "../gateway.ts";
 import type { GenerationKind, JobFilter, JobKey, JobRecord, ReasonerType, Viewer } from "../model.ts";
 import type { CreateJobRequest, NewJob } from "../new-job.ts";
+import { DEFAULT_JOB_ORDER, isDefaultOrder, type JobOrder, jobOrderComparator } from "../order.ts";
 import type { Logger } from "../../logger.ts";
 import { RemoteAgentExtras } from "./agent-extras.ts";
 import { partSelection, prefetchParts, RemoteExpansions, readParts } from "./expansions.ts";
@@ -72,9 +73,6 @@ export function decodeUpstreamPositions(cursor: string, reasonerTypes: readonly 
 
 type Edge = { cursor: string; node: { raw: unknown } };
 type Page = { edges: Edge[]; pageInfo: { hasNextPage: boolean } };
-
-const newestFirst = (a: JobRecord, b: JobRecord) =>
-  b.createdOn.getTime() - a.createdOn.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
 /**
  * The filter as the upstream's JobFilter: every field passed through, the family set by us, the
@@ -289,15 +287,18 @@ export class RemoteJobGateway implements JobGateway {
   }
 
   /**
-   * One upstream call with one `jobs` field per family asked for, merged newest first. The cursor
-   * holds each family's upstream cursor, so the merge never skips or repeats.
+   * One upstream call with one `jobs` field per family asked for, each in the order, merged by it.
+   * The cursor holds each family's upstream cursor, so the merge never skips or repeats; an order
+   * other than newest first is relayed as orderBy (only then: an upstream older than it lists
+   * newest first all the same), and the upstream's cursors name it, so the upstream refuses a
+   * cursor of another order.
    */
   async list(
     filter: JobFilter,
     first: number,
     after: GatewayCursor | null,
     viewer: Viewer,
-    prefetch?: ListPrefetch,
+    { prefetch, order = DEFAULT_JOB_ORDER }: { prefetch?: ListPrefetch; order?: JobOrder } = {},
   ): Promise<GatewayPage> {
     if (!this.serves(viewer)) return { items: [], hasMore: false };
     const types = this.typesOf(filter);
@@ -306,12 +307,17 @@ export class RemoteJobGateway implements JobGateway {
     const parts = prefetch ? prefetchParts(prefetch, viewer, this.name) : [];
     const extra = partSelection(parts.map((p) => p.part));
     const node = `${JOB_SELECTION}${parts.length ? ` jobId ${extra.fragments}` : ""}`;
+    const ordered = !isDefaultOrder(order);
     const fields = types.map(
       (t, i) =>
-        `t${i}: jobs(filter: $f${i}, first: $first, after: $a${i}) { edges { cursor node { ${node} } } pageInfo { hasNextPage } }`,
+        `t${i}: jobs(filter: $f${i}, first: $first, after: $a${i}${ordered ? ", orderBy: $order" : ""}) { edges { cursor node { ${node} } } pageInfo { hasNextPage } }`,
     );
-    const declared = [...types.flatMap((_t, i) => [`$f${i}: JobFilter`, `$a${i}: String`]), ...extra.declared];
-    const variables: Record<string, unknown> = { first, ...extra.variables };
+    const declared = [
+      ...types.flatMap((_t, i) => [`$f${i}: JobFilter`, `$a${i}: String`]),
+      ...(ordered ? ["$order: JobOrder"] : []),
+      ...extra.declared,
+    ];
+    const variables: Record<string, unknown> = { first, ...extra.variables, ...(ordered ? { order } : {}) };
     types.forEach((t, i) => {
       variables[`f${i}`] = upstreamFilter(filter, t, this.name);
       variables[`a${i}`] = positions[t] ?? null;
@@ -330,7 +336,10 @@ export class RemoteJobGateway implements JobGateway {
         job: this.record(e.node.raw, viewer),
       })),
     );
-    if (types.length > 1) merged.sort((a, b) => newestFirst(a.job, b.job));
+    if (types.length > 1) {
+      const inOrder = jobOrderComparator(order);
+      merged.sort((a, b) => inOrder(a.job, b.job));
+    }
     const taken = merged.slice(0, first);
     const at: Positions = { ...positions };
     const prefetched = new Map<string, Prefetched>();
