@@ -1,5 +1,6 @@
 // Turning flag values into API values; every mistake is a UsageError (exit 1) before any request.
 import { readFileSync } from "node:fs";
+import { JOB_ORDER_FIELDS, type JobOrder, type JobOrderField } from "@jobs-api/client";
 import { UsageError } from "./exit-codes.ts";
 
 /** `--payload '{"a":1}'`, `--payload @file.json`, or `--payload @-` for standard input. */
@@ -31,6 +32,21 @@ export function parseCount(value: string, flag: string, min = 0): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag}: expected a whole number ≥ ${min}, got ${value}`);
   return n;
+}
+
+/**
+ * `--sort <field>[:asc|desc]`: a field of JOB_ORDER_FIELDS in any case, `-` for `_` (finished-on),
+ * ascending unless `:desc`.
+ */
+export function parseSort(value: string): JobOrder {
+  const [name = "", direction = "asc", ...rest] = value.split(":");
+  const field = name.trim().toUpperCase().replaceAll("-", "_");
+  const dir = direction.trim().toUpperCase();
+  if (!(JOB_ORDER_FIELDS as readonly string[]).includes(field) || (dir !== "ASC" && dir !== "DESC") || rest.length) {
+    const fields = JOB_ORDER_FIELDS.map((f) => f.toLowerCase()).join(", ");
+    throw new UsageError(`--sort: expected <field>[:asc|desc], the field one of ${fields}; got ${value}`);
+  }
+  return { field: field as JobOrderField, direction: dir };
 }
 
 export function parseSeconds(value: string, flag: string): number {

@@ -7,13 +7,21 @@ import { basename, join } from "node:path";
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { DownloadedFile } from "@jobs-api/client/node";
 import { JobsClient } from "@jobs-api/client/node";
-import type { CatchUpPolicy, CreateGenerationJobInput, GenerationKind, Job, JobLike, Role } from "@jobs-api/client";
+import type {
+  CatchUpPolicy,
+  CreateGenerationJobInput,
+  GenerationKind,
+  Job,
+  JobLike,
+  JobOrder,
+  Role,
+} from "@jobs-api/client";
 import { GENERATION_KINDS, JOB_STATES, REASONER_TYPES, type JobState, type ReasonerType } from "@jobs-api/client";
 import { completionScript, SHELLS, type Shell } from "./completion.ts";
 import { defaultConfigPath, loadProfile } from "./config-file.ts";
 import { CliFailure, describeError, EXIT, exitCodeFor, UsageError, type ExitCode } from "./exit-codes.ts";
 import { interactive, startProgressBar, startSpinner } from "./feedback.ts";
-import { parseCount, parseJsonArgument, parseJsonObject, parseSeconds, parseSince } from "./parse.ts";
+import { parseCount, parseJsonArgument, parseJsonObject, parseSeconds, parseSince, parseSort } from "./parse.ts";
 import {
   apiKeysTable,
   artifactsTable,
@@ -90,7 +98,7 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
 
   program
     .command("list")
-    .description("jobs, newest first")
+    .description("jobs, newest first (or as --sort says)")
     .addOption(typeOption("only jobs of this family"))
     .addOption(new Option("--state <state>", "only jobs in this state").argParser(oneOf("--state", JOB_STATES)))
     .option("--name <name>", "only jobs with exactly this name")
@@ -101,9 +109,15 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
     .option("--first <n>", "page size (at most 500)", (v) => parseCount(v, "--first", 1))
     .option("--after <cursor>", "the endCursor of the previous page")
     .option("--offset <n>", "skip this many jobs instead of --after", (v) => parseCount(v, "--offset", 0))
+    .option(
+      "--sort <field[:dir]>",
+      "order by created_on, name, state or finished_on, :asc (default) or :desc; --after needs the same --sort",
+      parseSort,
+    )
     .action(
       (
         opts: {
+          sort?: JobOrder;
           type?: ReasonerType;
           state?: JobState;
           name?: string;
@@ -129,9 +143,14 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
             ...(opts.first ? { first: opts.first } : {}),
             after: opts.after ?? null,
             ...(opts.offset !== undefined ? { offset: opts.offset } : {}),
+            ...(opts.sort ? { orderBy: opts.sort } : {}),
           });
           print(page, (style) => {
-            const more = page.hasNextPage ? `; next page: --after ${page.endCursor}` : "";
+            // The next page's cursor continues this order only: the hint repeats --sort.
+            const sort = opts.sort
+              ? ` --sort ${opts.sort.field.toLowerCase()}:${opts.sort.direction.toLowerCase()}`
+              : "";
+            const more = page.hasNextPage ? `; next page: --after ${page.endCursor}${sort}` : "";
             return `${jobsTable(page.jobs, style)}\n${page.jobs.length} of ${page.totalCountIsEstimate ? "about " : ""}${page.totalCount} jobs${more}`;
           });
           return EXIT.OK;

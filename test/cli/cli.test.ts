@@ -174,6 +174,16 @@ describe("jobsctl without a server", () => {
     expect(plain.stderr).toMatch(/^error: unknown option '--bogus'/);
   });
 
+  it("list --sort refuses a field or direction it does not know: exit 1, nothing sent", async () => {
+    const r = await jobs(["--json", "list", "--sort", "size:up"], {
+      JOBS_URL: "http://127.0.0.1:9",
+      JOBS_API_KEY: "jobs_unused-0000000000000000",
+    });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stderr)).toMatchObject({ error: { code: "USAGE" }, exitCode: 1 });
+    expect(r.stderr).toContain("created_on, name, state, finished_on");
+  });
+
   it("an unreachable server is an API error: exit 2", async () => {
     const r = await jobs(["--json", "list"], {
       JOBS_URL: "http://127.0.0.1:9",
@@ -577,6 +587,33 @@ describe.each(backends.map((b) => [b.name, b] as const))("jobsctl on %s", (_name
     const both = await jobs(["list", "--offset", "1", "--after", "x"], env);
     expect(both.code).toBe(2);
     expect(both.stderr).toContain("offset");
+  });
+
+  it("list --sort orders the page by a field either way; its next-page hint and --after keep the order", async () => {
+    await t.admin.request(`mutation($i: [CreateJobInput!]!) { createJobs(inputs: $i) { job { jobId } } }`, {
+      i: ["sort-cli-b", "sort-cli-C", "sort-cli-a"].map((name) => ({
+        reasonerType: "PREDICTIVE",
+        reasonerName: "default",
+        payload: { model: "churn", rows: 1 },
+        name,
+      })),
+    });
+    const names = async (...args: string[]) =>
+      json<{ jobs: { name: string }[] }>(
+        await jobs(["--json", "list", "--name-contains", "sort-cli", ...args], env),
+      ).jobs.map((j) => j.name);
+    // By the names' bytes: uppercase before lowercase.
+    expect(await names("--sort", "name")).toEqual(["sort-cli-C", "sort-cli-a", "sort-cli-b"]);
+    expect(await names("--sort", "name:desc")).toEqual(["sort-cli-b", "sort-cli-a", "sort-cli-C"]);
+    const first = await jobs(["list", "--name-contains", "sort-cli", "--sort", "NAME:desc", "--first", "1"], env);
+    const hint = /next page: (--after \S+ --sort name:desc)$/m.exec(first.stdout);
+    expect(hint, first.stdout).not.toBeNull();
+    const [, cursor] = hint![1]!.split(" ");
+    expect(await names("--sort", "name:desc", "--after", cursor!)).toEqual(["sort-cli-a", "sort-cli-C"]);
+    // The cursor of one order with another is refused by the server: exit 2, saying why.
+    const mixed = await jobs(["list", "--name-contains", "sort-cli", "--after", cursor!], env);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toContain("sorted by NAME DESC");
   });
 
   it("verify re-hashes the artifacts' own bytes: a changed output exits 5 even though the bundle still matches its records", async () => {

@@ -5,10 +5,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EXIT, exitCodeFor, UsageError } from "../../src/cli/exit-codes.ts";
-import { parseCount, parseJsonObject, parseSince } from "../../src/cli/parse.ts";
+import { parseCount, parseJsonObject, parseSince, parseSort } from "../../src/cli/parse.ts";
 import { ContentHashMismatchError, JobsApiError, JobTimeoutError } from "@jobs-api/client/node";
 
 describe("CLI flag parsing", () => {
+  it("--sort takes a field in any case, - for _, and :asc (the default) or :desc", () => {
+    expect(parseSort("name")).toEqual({ field: "NAME", direction: "ASC" });
+    expect(parseSort("finished-on:desc")).toEqual({ field: "FINISHED_ON", direction: "DESC" });
+    expect(parseSort("CREATED_ON:Asc")).toEqual({ field: "CREATED_ON", direction: "ASC" });
+    expect(parseSort("state:desc")).toEqual({ field: "STATE", direction: "DESC" });
+    for (const bad of ["", "size", "name:up", "name:asc:desc", ":desc"])
+      expect(() => parseSort(bad), bad).toThrow(UsageError);
+  });
+
   it("--since takes epoch ms, ISO dates and durations ago", () => {
     const now = Date.UTC(2026, 0, 2, 12, 0, 0);
     expect(parseSince("1700000000000", now)).toBe(1_700_000_000_000);

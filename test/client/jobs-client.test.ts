@@ -117,6 +117,18 @@ describe.each(backends.map((b) => [b.name, b] as const))("JobsClient on %s", (_n
     for await (const job of member.listAll({ createdBy: "client-user", first: 2 })) all.push(job.jobId);
     expect(all).toEqual([...made].reverse());
 
+    // In another order: by name, pages of two and listAll alike; a page's cursor continues that order only.
+    const byName = { field: "NAME", direction: "DESC" } as const;
+    const named = ["logic-3", "logic-2", "logic-1", "logic-0", "churn-a"];
+    const page = await member.list({ createdBy: "client-user", first: 2, orderBy: byName });
+    expect(page.jobs.map((j) => j.name)).toEqual(named.slice(0, 2));
+    const sorted: (string | null)[] = [];
+    for await (const job of member.listAll({ createdBy: "client-user", first: 2, orderBy: byName }))
+      sorted.push(job.name);
+    expect(sorted).toEqual(named);
+    const mixed = await rejection(member.list({ createdBy: "client-user", after: page.endCursor }));
+    expect(isJobsApiError(mixed, "BAD_USER_INPUT")).toBe(true);
+
     // Cancel: a queued job at once; the handle sees it after refresh.
     const canceled = await member.cancel(predictive.jobId);
     expect(canceled.state).toBe("CANCELED");

@@ -115,8 +115,8 @@ export const GetJobQuery = graphql(`
 `);
 
 export const ListJobsQuery = graphql(`
-  query ListJobs($filter: JobFilter, $first: Int, $after: String, $offset: Int) {
-    jobs(filter: $filter, first: $first, after: $after, offset: $offset) {
+  query ListJobs($filter: JobFilter, $first: Int, $after: String, $offset: Int, $orderBy: JobOrder) {
+    jobs(filter: $filter, first: $first, after: $after, offset: $offset, orderBy: $orderBy) {
       totalCount
       totalCountIsEstimate
       edges {

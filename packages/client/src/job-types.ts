@@ -21,6 +21,9 @@ export type {
   CreateJobInput,
   GenerationKind,
   JobFilter,
+  JobOrder,
+  JobOrderField,
+  OrderDirection,
   PlanTier,
   Role,
 } from "./generated/graphql.ts";

@@ -46,6 +46,7 @@ import type {
   JobEvent,
   JobFilter,
   JobLike,
+  JobOrder,
   JobRef,
   JobSummary,
   LogLine,
@@ -80,8 +81,13 @@ export interface ListOptions extends Omit<JobFilter, "jobId"> {
   first?: number;
   /** `endCursor` of the previous page. */
   after?: string | null;
-  /** Skip this many of the newest-first list instead (RelationalAI's `list(offset=)`); not with `after`. */
+  /** Skip this many of the list instead (RelationalAI's `list(offset=)`); not with `after`. */
   offset?: number;
+  /**
+   * The order (default newest first). A page's `endCursor` continues only the same order: the server
+   * refuses it with another (BAD_USER_INPUT).
+   */
+  orderBy?: JobOrder | null;
 }
 
 export interface JobPage {
@@ -254,14 +260,15 @@ export class JobsClient {
     return data.job;
   }
 
-  /** One page, newest first; the same filters as the API's `jobs(filter:)`. */
+  /** One page, newest first or in `orderBy`; the same filters as the API's `jobs(filter:)`. */
   async list(options: ListOptions = {}): Promise<JobPage> {
-    const { first, after, offset, ...filter } = options;
+    const { first, after, offset, orderBy, ...filter } = options;
     const data = await this.request(ListJobsQuery, {
       filter,
       first: first ?? null,
       after: after ?? null,
       offset: offset ?? null,
+      orderBy: orderBy ?? null,
     });
     return {
       jobs: data.jobs.edges.map((e) => e.node),

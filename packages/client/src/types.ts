@@ -1,6 +1,6 @@
 // The contract's shapes a worker sees (contract/contract.graphql), written out for clients that
 // import nothing from the server.
-import type { GenerationKind } from "./generated/graphql.ts";
+import type { GenerationKind, JobOrderField } from "./generated/graphql.ts";
 
 export const REASONER_TYPES = ["LOGIC", "PRESCRIPTIVE", "PREDICTIVE", "AGENT", "GENERATION", "BATCH"] as const;
 export type ReasonerType = (typeof REASONER_TYPES)[number];
@@ -20,6 +20,14 @@ export const JOB_STATES = [
   "UNKNOWN",
 ] as const;
 export type JobState = (typeof JOB_STATES)[number];
+
+/** What a list can be sorted by (`list({ orderBy: { field, direction } })`). */
+export const JOB_ORDER_FIELDS = [
+  "CREATED_ON",
+  "NAME",
+  "STATE",
+  "FINISHED_ON",
+] as const satisfies readonly JobOrderField[];
 
 /** JSON as sent; properties that are undefined are left out, as JSON.stringify does. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json | undefined };
