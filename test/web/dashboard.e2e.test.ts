@@ -553,6 +553,58 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     await page.goto(`${server.url}/jobs`);
   });
 
+  it("sorts by a column header, by mouse or keyboard, told by aria-sort, kept in the URL and paged in that order", async () => {
+    // A context of its own, signed in here: the test needs none of the others before it.
+    const own = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const sorted = await own.newPage();
+    try {
+      await admin.request(`mutation($i: [CreateJobInput!]!) { createJobs(inputs: $i) { __typename } }`, {
+        i: Array.from({ length: 30 }, (_, n) => ({
+          reasonerType: "PRESCRIPTIVE",
+          reasonerName: "sorter",
+          // Created in the order 29, 28, ... is not the names' order: sort-00 ... sort-29.
+          name: `sort-${String((n * 7) % 30).padStart(2, "0")}`,
+          payload: {},
+        })),
+      });
+      await signIn(sorted, server.url, ADMIN_KEY);
+      await sorted.goto(`${server.url}/jobs?name=sort-`);
+      const header = (name: string) => sorted.getByRole("columnheader", { name });
+      const names = () => sorted.locator('tbody td[data-label="Name"]').allTextContents();
+      await sorted.getByRole("link", { name: "sort-", exact: false }).first().waitFor();
+      // Newest first: Age ascending, the others unsorted.
+      expect(await header("Age").getAttribute("aria-sort")).toBe("ascending");
+      expect(await header("Name").getAttribute("aria-sort")).toBe("none");
+
+      await header("Name").getByRole("button").click();
+      await sorted.waitForURL(/sort=name%3Aasc/);
+      await expect.poll(names).toEqual(Array.from({ length: 25 }, (_, n) => `sort-${String(n).padStart(2, "0")}`));
+      expect(await header("Name").getAttribute("aria-sort")).toBe("ascending");
+      expect(await header("Age").getAttribute("aria-sort")).toBe("none");
+      // The next page continues the order.
+      await sorted.getByRole("button", { name: "Next" }).click();
+      await expect.poll(names).toEqual(["sort-25", "sort-26", "sort-27", "sort-28", "sort-29"]);
+
+      // With the keyboard: focus the header's button and press Enter to reverse; from the first page.
+      await header("Name").getByRole("button").focus();
+      await sorted.keyboard.press("Enter");
+      await sorted.waitForURL((url) => url.search.includes("sort=name%3Adesc") && !url.search.includes("after="));
+      await expect.poll(async () => (await names())[0]).toBe("sort-29");
+      expect(await header("Name").getAttribute("aria-sort")).toBe("descending");
+
+      // The order survives a reload; Age sorts newest first again and the URL drops the sort.
+      await sorted.reload();
+      await expect.poll(async () => (await names())[0]).toBe("sort-29");
+      expect(await header("Name").getAttribute("aria-sort")).toBe("descending");
+      await header("Age").getByRole("button").click();
+      await sorted.waitForURL((url) => !url.search.includes("sort="));
+      expect(await header("Age").getAttribute("aria-sort")).toBe("ascending");
+      await expect.poll(async () => (await names())[0]).toBe("sort-23");
+    } finally {
+      await own.close();
+    }
+  });
+
   it("reads ages in whole units (1 min 59 s, never 1 min 60 s)", async () => {
     const made = await admin.request<{ createJob: { job: { createdOn: string } } }>(
       `mutation { createJob(input: { reasonerType: PRESCRIPTIVE, reasonerName: "solver", name: "age-probe-119", payload: {} }) { job { createdOn } } }`,

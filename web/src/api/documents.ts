@@ -160,8 +160,8 @@ export const ViewerQuery = graphql(`
 `);
 
 export const JobsQuery = graphql(`
-  query DashboardJobs($filter: JobFilter, $first: Int, $after: String) {
-    jobs(filter: $filter, first: $first, after: $after) {
+  query DashboardJobs($filter: JobFilter, $first: Int, $after: String, $orderBy: JobOrder) {
+    jobs(filter: $filter, first: $first, after: $after, orderBy: $orderBy) {
       totalCount
       pageInfo {
         hasNextPage

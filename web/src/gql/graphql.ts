@@ -91,6 +91,23 @@ export type JobFilter = {
   state?: JobState | null | undefined;
 };
 
+/** The order of a jobs page. A cursor belongs to its order: `after` from a page in another order is BAD_USER_INPUT. */
+export type JobOrder = {
+  direction: OrderDirection;
+  field: JobOrderField;
+};
+
+/** What jobs(orderBy:) sorts by; ties (and every job of one key) in id order, the same direction. */
+export type JobOrderField =
+  /** When the job was created (the default, newest first). */
+  | 'CREATED_ON'
+  /** When the job finished; one not finished yet counts as later than every finished one. */
+  | 'FINISHED_ON'
+  /** The job's name, by its UTF-8 bytes (uppercase before lowercase); jobs without one as the empty name. */
+  | 'NAME'
+  /** The job's state, in JobState's order (CREATED first, UNKNOWN last). */
+  | 'STATE';
+
 /** One state vocabulary for every family; `nativeState` keeps the family's own word. */
 export type JobState =
   | 'CANCELED'
@@ -105,6 +122,12 @@ export type JobState =
   | 'UNKNOWN'
   | 'UPLOADING'
   | 'VALIDATING';
+
+export type OrderDirection =
+  /** Smallest (earliest) first. */
+  | 'ASC'
+  /** Largest (latest) first. */
+  | 'DESC';
 
 export type PlanTier =
   | 'ENTERPRISE'
@@ -193,6 +216,7 @@ export type DashboardJobsQueryVariables = Exact<{
   filter?: JobFilter | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
+  orderBy?: JobOrder | null | undefined;
 }>;
 
 
@@ -635,8 +659,8 @@ export const DashboardViewerDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<DashboardViewerQuery, DashboardViewerQueryVariables>;
 export const DashboardJobsDocument = new TypedDocumentString(`
-    query DashboardJobs($filter: JobFilter, $first: Int, $after: String) {
-  jobs(filter: $filter, first: $first, after: $after) {
+    query DashboardJobs($filter: JobFilter, $first: Int, $after: String, $orderBy: JobOrder) {
+  jobs(filter: $filter, first: $first, after: $after, orderBy: $orderBy) {
     totalCount
     pageInfo {
       hasNextPage

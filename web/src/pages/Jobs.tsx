@@ -1,10 +1,10 @@
-// The jobs table: one row per job, filters in the URL, paging by cursor, live through jobsChanged.
+// The jobs table: one row per job, filters and order in the URL, paging by cursor, live through jobsChanged.
 import { type FormEvent, useEffect, useState } from "react";
 import { Link, useLocation, useSearch } from "wouter";
 import { JobsChangedSubscription, JobsQuery } from "../api/documents.ts";
 import { ErrorBox, StateBadge } from "../components/common.tsx";
 import { age, duration } from "../format.ts";
-import type { JobRowFragment } from "../gql/graphql.ts";
+import type { JobOrder, JobOrderField, JobRowFragment } from "../gql/graphql.ts";
 import { useNow, useQuery, useSubscription } from "../hooks.ts";
 import { useSession } from "../session-context.tsx";
 import { FAMILIES, type ListParams, readParams, STATES, toFilter, writeParams } from "./jobs-filter.ts";
@@ -21,7 +21,7 @@ export function JobsPage() {
   const [, navigate] = useLocation();
   const params = readParams(search);
   const filter = toFilter(params, session.isAdmin);
-  const query = useQuery(JobsQuery, { filter, first: PAGE_SIZE, after: params.after });
+  const query = useQuery(JobsQuery, { filter, first: PAGE_SIZE, after: params.after, orderBy: params.sort });
   const now = useNow();
   const [liveNote, setLiveNote] = useState("");
 
@@ -45,8 +45,8 @@ export function JobsPage() {
         copy[at] = { node: job };
         return { jobs: { ...data.jobs, edges: copy } };
       }
-      // New jobs are the newest: they belong on the first page only.
-      if (params.after) return data;
+      // New jobs are the newest: they belong on the first page only, and on top only newest first.
+      if (params.after || params.sort) return data;
       return {
         jobs: {
           ...data.jobs,
@@ -56,6 +56,9 @@ export function JobsPage() {
       };
     });
   });
+
+  // A new order starts from its first page: a cursor continues only the order it was made in.
+  const sortBy = (sort: JobOrder | null) => go({ ...params, sort, after: null });
 
   const jobs = query.data?.jobs;
   return (
@@ -75,11 +78,11 @@ export function JobsPage() {
           </caption>
           <thead>
             <tr>
-              <th scope="col">Name</th>
+              <SortableHeader label="Name" column={SORTABLE.Name} sort={params.sort} onSort={sortBy} />
               <th scope="col">Family</th>
-              <th scope="col">State</th>
+              <SortableHeader label="State" column={SORTABLE.State} sort={params.sort} onSort={sortBy} />
               <th scope="col">Created by</th>
-              <th scope="col">Age</th>
+              <SortableHeader label="Age" column={SORTABLE.Age} sort={params.sort} onSort={sortBy} />
               <th scope="col">Duration</th>
             </tr>
           </thead>
@@ -120,6 +123,62 @@ export function JobsPage() {
         </button>
       </nav>
     </>
+  );
+}
+
+/**
+ * A column the list sorts by: its field, and whether the column reads the other way round (Age
+ * ascending is the newest first, created-on descending).
+ */
+interface SortableColumn {
+  field: JobOrderField;
+  reversed: boolean;
+}
+const SORTABLE = {
+  Name: { field: "NAME", reversed: false },
+  State: { field: "STATE", reversed: false },
+  Age: { field: "CREATED_ON", reversed: true },
+} as const satisfies Record<string, SortableColumn>;
+
+/** The list's order as the column reads it; none when it sorts by another. No sort is newest first: Age ascending. */
+function columnSort(column: SortableColumn, sort: JobOrder | null): "ascending" | "descending" | "none" {
+  const order = sort ?? { field: "CREATED_ON", direction: "DESC" };
+  if (order.field !== column.field) return "none";
+  return (order.direction === "ASC") !== column.reversed ? "ascending" : "descending";
+}
+
+/**
+ * A column header that sorts the list: a button (keyboard and screen readers alike), the header's
+ * aria-sort saying the current order. Pressing it sorts ascending by the column, or reverses it.
+ */
+function SortableHeader({
+  label,
+  column,
+  sort,
+  onSort,
+}: {
+  label: string;
+  column: SortableColumn;
+  sort: JobOrder | null;
+  onSort(next: JobOrder | null): void;
+}) {
+  const current = columnSort(column, sort);
+  const ascending = current !== "ascending";
+  const direction: JobOrder["direction"] = ascending !== column.reversed ? "ASC" : "DESC";
+  // Newest first is the list without a sort: the URL then says nothing.
+  const next = column.field === "CREATED_ON" && direction === "DESC" ? null : { field: column.field, direction };
+  return (
+    <th scope="col" aria-sort={current}>
+      <button
+        type="button"
+        className="sort"
+        onClick={() => onSort(next)}
+        title={`Sort by ${label.toLowerCase()}, ${ascending ? "ascending" : "descending"}`}
+      >
+        {label}
+        <span aria-hidden="true">{current === "ascending" ? " ▲" : current === "descending" ? " ▼" : ""}</span>
+      </button>
+    </th>
   );
 }
 

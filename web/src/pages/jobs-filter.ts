@@ -1,5 +1,6 @@
-// The jobs list's filters live in the URL (?family=&state=&name=&createdBy=&active=1&all=1&after=).
-import type { JobFilter, JobState, ReasonerType } from "../gql/graphql.ts";
+// The jobs list's filters live in the URL (?family=&state=&name=&createdBy=&active=1&all=1&after=),
+// and its order (&sort=name:asc; none: newest first), as `jobsctl list --sort` spells it.
+import type { JobFilter, JobOrder, JobOrderField, JobState, ReasonerType } from "../gql/graphql.ts";
 
 export const FAMILIES: ReasonerType[] = ["LOGIC", "PRESCRIPTIVE", "PREDICTIVE", "AGENT", "GENERATION", "BATCH"];
 export const STATES: JobState[] = [
@@ -24,7 +25,18 @@ export interface ListParams {
   createdBy: string;
   active: boolean;
   all: boolean;
+  /** null: the API's default, newest first. */
+  sort: JobOrder | null;
   after: string | null;
+}
+
+const ORDER_FIELDS: JobOrderField[] = ["CREATED_ON", "NAME", "STATE", "FINISHED_ON"];
+
+/** `name:asc` as a JobOrder; anything else as none. */
+function readSort(value: string | null): JobOrder | null {
+  const [field = "", direction = ""] = (value ?? "").toUpperCase().split(":");
+  if (!(ORDER_FIELDS as string[]).includes(field) || (direction !== "ASC" && direction !== "DESC")) return null;
+  return { field: field as JobOrderField, direction };
 }
 
 export function readParams(search: string): ListParams {
@@ -38,6 +50,7 @@ export function readParams(search: string): ListParams {
     createdBy: p.get("createdBy") ?? "",
     active: p.get("active") === "1",
     all: p.get("all") === "1",
+    sort: readSort(p.get("sort")),
     after: p.get("after"),
   };
 }
@@ -50,6 +63,7 @@ export function writeParams(params: ListParams): string {
   if (params.createdBy) p.set("createdBy", params.createdBy);
   if (params.active) p.set("active", "1");
   if (params.all) p.set("all", "1");
+  if (params.sort) p.set("sort", `${params.sort.field}:${params.sort.direction}`.toLowerCase());
   if (params.after) p.set("after", params.after);
   const s = p.toString();
   return s ? `?${s}` : "";
