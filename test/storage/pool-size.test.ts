@@ -1,5 +1,5 @@
 // DATABASE_POOL_SIZE bounds the server's query connections to PostgreSQL, and a bad value stops the
-// server before it starts.
+// server before it starts. The connections run without JIT.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
 import { backends } from "../helpers/backends.ts";
@@ -24,6 +24,14 @@ describe.skipIf(!postgres)("DATABASE_POOL_SIZE on postgres", () => {
       Array.from({ length: 12 }, () => db.query<{ pid: number }>("select pg_backend_pid() as pid, pg_sleep(0.05)")),
     );
     expect(new Set(rows.map((r) => r[0]!.pid)).size).toBe(3);
+  });
+
+  it("runs its statements without JIT compilation", async () => {
+    // On by default in PostgreSQL: a sorted page of 100,000 jobs spent 550 ms compiling to run 40.
+    const rows = await Promise.all(
+      Array.from({ length: 6 }, () => ours.server.services.db.query<{ jit: string }>("show jit")),
+    );
+    expect(rows.map((r) => r[0]!.jit)).toEqual(Array(6).fill("off"));
   });
 });
 
