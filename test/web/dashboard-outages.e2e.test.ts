@@ -1,8 +1,8 @@
 // The dashboard when the server goes away or cannot answer: live views through a restart and a page
 // opened while the server is unreachable (the browser reaches the server through a TCP proxy, cut
-// off until the test lets it back), and a reload while the server refuses the key's requests for
-// now (its rate limit).
-import type { Browser, Page } from "playwright-core";
+// off until the test lets it back), a reload while the server refuses the key's requests for now
+// (its rate limit), and a live connection the server closes for good (a close graphql-ws does not retry).
+import type { Browser, Page, WebSocketRoute } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Child, serverProcesses, stopChild } from "../execution/processes.ts";
 import { backends } from "../helpers/backends.ts";
@@ -120,6 +120,56 @@ describe.each(backends)("dashboard through a server restart ($name)", (backend) 
     expect(await page.getByRole("alert").count()).toBe(0);
     await page.close();
   });
+
+  it("says live updates stopped, and why, when the socket is closed for good; Reload subscribes again", async () => {
+    // A key of its own: this test's requests do not spend the admin key's budget (RATE_LIMIT).
+    const made = await admin().request<{ createApiKey: { secret: string } }>(
+      `mutation { createApiKey(userId: "stella", role: MEMBER) { secret } }`,
+    );
+    const key = made.createApiKey.secret;
+    const stella = graphqlClient(server.url, key);
+    const create = (name: string) =>
+      stella.request(
+        `mutation($name: String!) { createJob(input: { reasonerType: PRESCRIPTIVE, reasonerName: "r", name: $name, payload: {} }) { job { jobId } } }`,
+        { name },
+      );
+    await create("before-the-stop");
+    const page = await browser.newPage();
+    // Every socket the page opens goes through this route. Whichever of them carries the list's
+    // jobsChanged subscription (subscribed and not completed) is the one the test closes: the page
+    // may open and replace sockets, and closing another one proves nothing.
+    const holding = new Map<WebSocketRoute, Set<string>>();
+    const listSockets = () => [...holding].filter(([, ids]) => ids.size > 0).map(([ws]) => ws);
+    await page.routeWebSocket(/\/graphql$/, (ws) => {
+      const upstream = ws.connectToServer();
+      holding.set(ws, new Set());
+      ws.onMessage((message) => {
+        upstream.send(message);
+        const m = JSON.parse(String(message)) as { id?: string; type: string; payload?: { query?: string } };
+        if (m.type === "subscribe" && m.payload?.query?.includes("jobsChanged")) holding.get(ws)!.add(m.id!);
+        else if (m.type === "complete") holding.get(ws)!.delete(m.id!);
+      });
+    });
+    await signIn(page, server.url, key);
+    await rowOf(page, "before-the-stop").waitFor();
+    await expect.poll(() => listSockets().length).toBeGreaterThan(0);
+    const closed = listSockets();
+    // 4500 (internal error) is one of the closes graphql-ws does not retry: nothing reconnects.
+    for (const ws of closed) await ws.close({ code: 4500, reason: "internal error" });
+
+    const notice = page.getByRole("status").filter({ hasText: "Live updates stopped" });
+    await notice.waitFor({ timeout: LIVE_TIMEOUT });
+    expect(await notice.textContent()).toContain("the server closed the connection (4500: internal error)");
+    expect(await page.getByText("Live updates paused").count()).toBe(0);
+    await create("made-while-stopped");
+
+    // Reload: the list subscribes again, on a new socket, and is loaded again with what was made meanwhile.
+    await notice.getByRole("button", { name: "Reload" }).click();
+    await notice.waitFor({ state: "detached" });
+    await rowOf(page, "made-while-stopped").waitFor({ timeout: LIVE_TIMEOUT });
+    await expect.poll(() => listSockets().filter((ws) => !closed.includes(ws)).length).toBe(1);
+    await page.close();
+  }, 60_000);
 
   it("keeps the key through a reload the server cannot answer yet, and resumes by itself", async () => {
     const made = await admin().request<{ createApiKey: { secret: string } }>(

@@ -138,9 +138,23 @@ function NavLink({ href, children }: { href: string; children: string }) {
   );
 }
 
-/** While the live connection is down: what the page shows may be stale until it is back. */
+/**
+ * While the live connection is down: what the page shows may be stale until it is back. When the
+ * server closed it in a way that is not retried (4500, 4400, ...), nothing comes back by itself: the
+ * page says so, and why, and Reload subscribes again and reloads what it shows.
+ */
 function LiveDown() {
-  const { down } = useLiveState();
+  const { live } = useSession();
+  const { down, stopped } = useLiveState();
+  if (stopped)
+    return (
+      <p className="notice" role="status">
+        Live updates stopped: {stopped}.{" "}
+        <button type="button" onClick={live.restart}>
+          Reload
+        </button>
+      </p>
+    );
   if (!down) return null;
   return (
     <p className="notice" role="status">

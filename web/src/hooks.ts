@@ -23,16 +23,16 @@ export function useLiveState(): LiveState {
 }
 
 /** Loads when mounted, when the variables change, on reload(), and again once the live connection is
- * back after a drop (what changed meanwhile was never sent to the page). */
+ * back after a drop (what changed meanwhile was never sent to the page) or restarted after a stop. */
 export function useQuery<R, V>(doc: Doc<R, V>, variables: V, options: { skip?: boolean } = {}): QueryState<R> {
   const { key } = useSession();
-  const { resumes } = useLiveState();
+  const { resumes, restarts } = useLiveState();
   const [data, setData] = useState<R | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [loading, setLoading] = useState(!options.skip);
   const [generation, setGeneration] = useState(0);
   const vars = JSON.stringify(variables ?? {});
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `generation` and `resumes` are reload triggers.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `generation`, `resumes` and `restarts` are reload triggers.
   useEffect(() => {
     if (options.skip) return;
     let current = true;
@@ -59,7 +59,7 @@ export function useQuery<R, V>(doc: Doc<R, V>, variables: V, options: { skip?: b
       current = false;
       window.clearTimeout(retry);
     };
-  }, [key, doc, vars, generation, resumes, options.skip]);
+  }, [key, doc, vars, generation, resumes, restarts, options.skip]);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
   return { data, error, loading, reload, setData };
 }
@@ -69,7 +69,8 @@ export function asApiError(err: unknown): ApiError {
   return new ApiError([{ message: err instanceof Error ? err.message : String(err), extensions: { code: "CLIENT" } }]);
 }
 
-/** Subscribes while mounted (and while `enabled`); resubscribes when the variables change. */
+/** Subscribes while mounted (and while `enabled`); resubscribes when the variables change, and when
+ * the live connection is restarted after a stop (graphql-ws gave the subscription up). */
 export function useSubscription<R, V>(
   doc: Doc<R, V>,
   variables: V,
@@ -77,15 +78,17 @@ export function useSubscription<R, V>(
   enabled = true,
 ): ApiError | null {
   const { live } = useSession();
+  const { restarts } = useLiveState();
   const handler = useRef(onData);
   handler.current = onData;
   const [error, setError] = useState<ApiError | null>(null);
   const vars = JSON.stringify(variables ?? {});
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `restarts` is a resubscribe trigger.
   useEffect(() => {
     if (!enabled) return;
     setError(null);
     return subscribe(live, doc, JSON.parse(vars) as V, (data) => handler.current(data), setError);
-  }, [live, doc, vars, enabled]);
+  }, [live, doc, vars, enabled, restarts]);
   return error;
 }
 

@@ -91,7 +91,7 @@ export function subscribe<R, V>(
   onData: (data: R) => void,
   onError?: (error: ApiError) => void,
 ): () => void {
-  const release = live.hold();
+  const holding = live.hold();
   const unsubscribe = live.client.subscribe<R>(
     { query: doc.toString(), variables: (variables ?? {}) as Record<string, unknown> },
     {
@@ -100,14 +100,16 @@ export function subscribe<R, V>(
         else if (value.data) onData(value.data as R);
       },
       error: (err) => {
-        // A closed socket is retried by the client; errors here are the server refusing the operation.
+        // The server refusing the operation; anything else is the socket closed in a way graphql-ws
+        // does not retry (it retries every other close by itself): the subscription is over.
         if (Array.isArray(err)) onError?.(new ApiError(err as ApiErrorBody[]));
+        else holding.stop(err);
       },
       complete: () => undefined,
     },
   );
   return () => {
     unsubscribe();
-    release();
+    holding.release();
   };
 }
