@@ -605,6 +605,39 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     }
   });
 
+  it("keeps each filter change in the tab's history: Back and Forward restore the filter and the list", async () => {
+    // No built-in executor runs PRESCRIPTIVE jobs: it stays queued, listed under all families only here.
+    await admin.request(
+      `mutation { createJob(input: { reasonerType: PRESCRIPTIVE, reasonerName: "solver", name: "history-probe", payload: {} }) { job { jobId } } }`,
+    );
+    const probe = page.getByRole("link", { name: "history-probe", exact: true });
+    const nameBox = page.getByLabel("Name", { exact: true });
+    await page.goto(`${server.url}/jobs`);
+    await probe.waitFor();
+    await page.getByLabel("Family").selectOption("GENERATION");
+    await page.waitForURL(`${server.url}/jobs?family=GENERATION`);
+    await probe.waitFor({ state: "detached" });
+    // Typing adds no entry per keystroke: the name is one entry once committed (its blur, then Apply).
+    await nameBox.pressSequentially("nothing-has-this-name");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await page.waitForURL(/name=nothing-has-this-name/);
+    await page.getByText("No jobs match these filters.").waitFor();
+
+    await page.goBack();
+    await page.waitForURL(`${server.url}/jobs?family=GENERATION`);
+    await expect.poll(() => nameBox.inputValue()).toBe("");
+    await page.getByRole("row").nth(1).getByText("GENERATION", { exact: true }).waitFor();
+    await page.goBack();
+    await page.waitForURL(`${server.url}/jobs`);
+    await probe.waitFor();
+    expect(await page.getByLabel("Family").inputValue()).toBe("");
+    await page.goForward();
+    await page.waitForURL(`${server.url}/jobs?family=GENERATION`);
+    await probe.waitFor({ state: "detached" });
+    expect(await page.getByLabel("Family").inputValue()).toBe("GENERATION");
+    await page.goto(`${server.url}/jobs`);
+  });
+
   it("reads ages in whole units (1 min 59 s, never 1 min 60 s)", async () => {
     const made = await admin.request<{ createJob: { job: { createdOn: string } } }>(
       `mutation { createJob(input: { reasonerType: PRESCRIPTIVE, reasonerName: "solver", name: "age-probe-119", payload: {} }) { job { createdOn } } }`,

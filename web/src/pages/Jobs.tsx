@@ -25,8 +25,15 @@ export function JobsPage() {
   const now = useNow();
   const [liveNote, setLiveNote] = useState("");
 
-  const go = (next: ListParams, replace = false, trail: PageTrail = []) =>
-    navigate(`/jobs${writeParams(next)}`, { replace, state: { pageTrail: trail } });
+  // Every filter change and page is an entry of the tab's history (Back returns to the previous
+  // filter); going where the page already is adds none (the Name box's blur, then Apply).
+  const go = (next: ListParams, replace = false, trail: PageTrail = []) => {
+    const to = `/jobs${writeParams(next)}`;
+    navigate(to, {
+      replace: replace || to === window.location.pathname + window.location.search,
+      state: { pageTrail: trail },
+    });
+  };
   // The cursors of the pages before this one, kept in the history entry (they outlive a reload):
   // a page reached by a link or typed URL has none, and Previous cannot know where to go.
   const trail = pageTrail();
@@ -64,7 +71,7 @@ export function JobsPage() {
   return (
     <>
       <h1>Jobs</h1>
-      <Filters params={params} isAdmin={session.isAdmin} onChange={(next) => go({ ...next, after: null }, true)} />
+      <Filters params={params} isAdmin={session.isAdmin} onChange={(next) => go({ ...next, after: null })} />
       <ErrorBox error={query.error} what="Could not load the jobs" />
       <ErrorBox error={liveError} what="Live updates stopped" />
       <p className="sr-only" aria-live="polite">
