@@ -504,6 +504,36 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
       .waitFor();
   });
 
+  it("names the one state in the per-state plot's legend, as it names several", async () => {
+    // A member whose only job waits (no built-in executor runs PRESCRIPTIVE jobs): one series.
+    const made = await admin.request<{ createApiKey: { secret: string } }>(
+      `mutation { createApiKey(userId: "olive", role: MEMBER) { secret } }`,
+    );
+    const key = made.createApiKey.secret;
+    await graphqlClient(server.url, key).request(
+      `mutation { createJob(input: { reasonerType: PRESCRIPTIVE, reasonerName: "solver", name: "only-waiting", payload: {} }) { job { jobId } } }`,
+    );
+    const own = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const tab = await own.newPage();
+    try {
+      await signIn(tab, server.url, key);
+      await tab.getByRole("link", { name: "Plots" }).click();
+      const perState = tab.getByRole("region", { name: "Jobs per state over time" });
+      await perState.getByRole("img", { name: "Number of jobs in each state over time" }).waitFor();
+      const legend = perState.getByRole("figure").locator("figcaption");
+      await expect.poll(() => legend.textContent()).toBe(" waiting");
+      // The swatch has the line's colour.
+      const stroke = await perState.locator("polyline").first().getAttribute("stroke");
+      const swatch = await tab.evaluate<string>(
+        `getComputedStyle(document.querySelector('[aria-labelledby="jobs-per-state-over-time-heading"] .swatch')).backgroundColor`,
+      );
+      expect(swatch).toBe(rgbOf(stroke!));
+      await tab.screenshot({ path: join(SHOTS, `${backend.name}-plots-one-state.png`), fullPage: true });
+    } finally {
+      await own.close();
+    }
+  });
+
   it("reaches a job's link with the keyboard alone, and opens it with Enter", async () => {
     await page.goto(`${server.url}/jobs`);
     await page.getByRole("row").nth(1).waitFor();
@@ -741,3 +771,9 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     expect(consoleErrors.filter((e) => !/status of 40[01]/.test(e))).toEqual([]);
   });
 });
+
+/** A #rrggbb colour as getComputedStyle writes it. */
+function rgbOf(hex: string): string {
+  const [r, g, b] = [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16));
+  return `rgb(${r}, ${g}, ${b})`;
+}

@@ -7,7 +7,12 @@ export const colorOf = (i: number) => PALETTE[i % PALETTE.length]!;
 export interface Series {
   name: string;
   points: { x: number; y: number }[];
+  /** Its colour's place in the palette (default: the series' own place), so that a series keeps its
+   * colour whichever others are drawn beside it. */
+  color?: number;
 }
+
+const colorOfSeries = (s: Series, i: number) => s.color ?? i;
 
 const W = 640;
 const H = 220;
@@ -21,17 +26,20 @@ function ticks(max: number, count = 4): number[] {
   return out;
 }
 
-/** Lines over time; x is epoch milliseconds. */
+/** Lines over time; x is epoch milliseconds. The legend names the series: shown when there are
+ * several, or with `legend` when which series is drawn is itself news (the jobs per state). */
 export function LineChart({
   series,
   label,
   xFormat = (x) => new Date(x).toLocaleTimeString(),
   yLabel,
+  legend = series.length > 1,
 }: {
   series: Series[];
   label: string;
   xFormat?: (x: number) => string;
   yLabel?: string;
+  legend?: boolean;
 }) {
   const all = series.flatMap((s) => s.points);
   if (all.length === 0) return <p className="hint">No data yet.</p>;
@@ -67,21 +75,23 @@ export function LineChart({
           <g key={s.name}>
             <polyline
               fill="none"
-              stroke={colorOf(i)}
+              stroke={colorOf(colorOfSeries(s, i))}
               strokeWidth={2}
               points={s.points.map((p) => `${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(" ")}
             />
             {/* Few points (a job's progress events): each is marked, so even one shows. */}
             {s.points.length <= 30 &&
-              s.points.map((p, j) => <circle key={j} cx={sx(p.x)} cy={sy(p.y)} r={3} fill={colorOf(i)} />)}
+              s.points.map((p, j) => (
+                <circle key={j} cx={sx(p.x)} cy={sy(p.y)} r={3} fill={colorOf(colorOfSeries(s, i))} />
+              ))}
           </g>
         ))}
       </svg>
-      {series.length > 1 && (
+      {legend && (
         <figcaption className="legend">
           {series.map((s, i) => (
             <span key={s.name}>
-              <i className="swatch" data-color={i % PALETTE.length} /> {s.name}
+              <i className="swatch" data-color={colorOfSeries(s, i) % PALETTE.length} /> {s.name}
             </span>
           ))}
         </figcaption>

@@ -33,7 +33,7 @@ export function PlotsPage() {
         it finishes, then counted in its final state.
       </p>
       <Section title="Jobs per state over time">
-        <LineChart series={perState} label="Number of jobs in each state over time" />
+        <LineChart series={perState} label="Number of jobs in each state over time" legend />
       </Section>
       <Section title="Queue depth">
         <LineChart series={[queueDepth]} label="Jobs waiting to start over time" yLabel="waiting" />

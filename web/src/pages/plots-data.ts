@@ -11,6 +11,8 @@ export interface JobTimes {
 }
 
 const TERMINAL = new Set(["SUCCEEDED", "FAILED", "CANCELED"]);
+/** Places in the chart palette: blue, purple, green, red, slate. */
+const PHASE_COLORS: Record<string, number> = { WAITING: 0, RUNNING: 3, SUCCEEDED: 1, FAILED: 2, CANCELED: 6 };
 
 export function phaseAt(job: JobTimes, t: number): string | null {
   const created = Date.parse(job.createdOn);
@@ -43,8 +45,9 @@ export function statesOverTime(
     }
     for (const p of phases) counts.get(p)!.push({ x: t, y: tally.get(p) ?? 0 });
   }
+  // A phase has one colour whichever others are drawn (not the line's place among those drawn).
   const perState = phases
-    .map((name) => ({ name: name.toLowerCase(), points: counts.get(name)! }))
+    .map((name) => ({ name: name.toLowerCase(), points: counts.get(name)!, color: PHASE_COLORS[name] }))
     .filter((s) => s.points.some((p) => p.y > 0));
-  return { perState, queueDepth: { name: "waiting", points: counts.get("WAITING")! } };
+  return { perState, queueDepth: { name: "waiting", points: counts.get("WAITING")!, color: PHASE_COLORS.WAITING } };
 }
