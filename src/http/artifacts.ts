@@ -17,6 +17,7 @@ import { actAsOf } from "../jobs/remote/act-as.ts";
 import { authenticateLinkRequest, authenticateRequest } from "../security/authenticate.ts";
 import { otherMethods } from "./options.ts";
 import { sendHttpError } from "./send-error.ts";
+import { slotOf } from "../auth/session-cookie.ts";
 
 const LEASE_HEADER = "x-lease-token";
 
@@ -37,9 +38,10 @@ async function viewerOf(services: Services, req: Request) {
   return withAccessKey(req, await authenticateRequest(services, req.headers.authorization, actAsOf(req.headers)));
 }
 
-/** Downloads also accept the dashboard's session cookie, so a plain <a href> works in a browser. */
+/** Downloads also accept the dashboard's session cookie, so a plain <a href> works in a browser:
+ * the session of the tab the link names (`?tab=`). */
 async function downloaderOf(services: Services, req: Request) {
-  return withAccessKey(req, await authenticateLinkRequest(services, req.headers));
+  return withAccessKey(req, await authenticateLinkRequest(services, req.headers, slotOf(req.query)));
 }
 
 /** The access log names the key a request authenticated with. */

@@ -1,10 +1,12 @@
 // The dashboard's sign-in cookie: POST /session with the API key in Authorization starts one (the
-// key never travels in a URL); DELETE /session ends it. Only downloads accept the cookie.
+// key never travels in a URL); DELETE /session ends it. Only downloads accept the cookie. The cookie
+// keeps one session per tab (`?tab=`, see session-cookie.ts): each call touches its tab's only.
 import express, { type Request, type Response } from "express";
 import type { TLSSocket } from "node:tls";
 import { SESSION_COOKIE, SESSION_SECONDS } from "../auth/sessions.ts";
+import { MAX_SLOTS, slotOf, writeSlots } from "../auth/session-cookie.ts";
 import type { Services } from "../schema/context.ts";
-import { authenticateRequest, sessionToken } from "../security/authenticate.ts";
+import { authenticateRequest, sessionTokens } from "../security/authenticate.ts";
 import { otherMethods } from "./options.ts";
 import { sendHttpError } from "./send-error.ts";
 
@@ -17,18 +19,35 @@ function cookieOptions(services: Services, req: Request) {
   return { httpOnly: true, sameSite: "strict", secure: secureCookie(services, req), path: "/" } as const;
 }
 
+/** Writes the cookie with these sessions, or clears it when none is left. */
+function setSessions(services: Services, req: Request, res: Response, slots: ReadonlyMap<string, string>): void {
+  if (slots.size === 0) res.clearCookie(SESSION_COOKIE, cookieOptions(services, req));
+  else
+    res.cookie(SESSION_COOKIE, writeSlots(slots), { ...cookieOptions(services, req), maxAge: SESSION_SECONDS * 1000 });
+}
+
 export function sessionRouter(services: Services): express.Router {
   const router = express.Router();
 
   router.post("/session", async (req: Request, res: Response) => {
     try {
+      const slot = slotOf(req.query);
       const viewer = await authenticateRequest(services, req.headers.authorization);
       const token = await services.sessions.start(viewer);
-      // The cookie this one replaces in the browser is gone with it: its session ends too (the
-      // dashboard renews the cookie before each download, so a browser keeps one row, not one a click).
-      const replaced = sessionToken(req.headers);
+      const slots = sessionTokens(req.headers);
+      // The tab's session this one replaces is gone with it (the dashboard renews the cookie before
+      // each download, so a tab keeps one row, not one a click); so is the least recently started
+      // one past MAX_SLOTS (a browser's cookie stays small).
+      const replaced = slots.get(slot);
       if (replaced) await services.sessions.end(replaced);
-      res.cookie(SESSION_COOKIE, token, { ...cookieOptions(services, req), maxAge: SESSION_SECONDS * 1000 });
+      slots.delete(slot);
+      slots.set(slot, token);
+      for (const [oldest, evicted] of slots) {
+        if (slots.size <= MAX_SLOTS) break;
+        await services.sessions.end(evicted);
+        slots.delete(oldest);
+      }
+      setSessions(services, req, res, slots);
       res.setHeader("cache-control", "no-store");
       res.json({
         userId: viewer.userId,
@@ -43,9 +62,12 @@ export function sessionRouter(services: Services): express.Router {
 
   router.delete("/session", async (req: Request, res: Response) => {
     try {
-      const token = sessionToken(req.headers);
+      const slot = slotOf(req.query);
+      const slots = sessionTokens(req.headers);
+      const token = slots.get(slot);
       if (token) await services.sessions.end(token);
-      res.clearCookie(SESSION_COOKIE, cookieOptions(services, req));
+      slots.delete(slot);
+      setSessions(services, req, res, slots);
       res.status(204).end();
     } catch (err) {
       sendHttpError(res, services.logger, err, { what: "ending a dashboard session failed" });

@@ -7,6 +7,7 @@ import { bearerSecret } from "../auth/secrets.ts";
 import type { Viewer } from "../jobs/model.ts";
 import type { AuthService } from "../auth/service.ts";
 import { type DashboardSessions, SESSION_COOKIE } from "../auth/sessions.ts";
+import { DEFAULT_SLOT, readSlots } from "../auth/session-cookie.ts";
 import { actAsOf } from "../jobs/remote/act-as.ts";
 import type { KeyRateLimiter } from "./rate-limit.ts";
 
@@ -22,20 +23,22 @@ export async function authenticateRequest(
 
 /**
  * For GETs a browser makes from a plain link (downloads): the Authorization header when sent, else
- * the dashboard session cookie. Only safe, read-only routes accept the cookie (SameSite=Strict keeps
- * other sites from sending it anyway).
+ * the dashboard session cookie's session of the tab the link names (`slot`). Only safe, read-only
+ * routes accept the cookie (SameSite=Strict keeps other sites from sending it anyway).
  */
 export async function authenticateLinkRequest(
   services: { auth: AuthService; rateLimiter: KeyRateLimiter; sessions: DashboardSessions },
   headers: IncomingHttpHeaders,
+  slot: string = DEFAULT_SLOT,
 ): Promise<Viewer> {
-  const token = headers.authorization ? undefined : sessionToken(headers);
+  const token = headers.authorization ? undefined : sessionTokens(headers).get(slot);
   if (!token) return authenticateRequest(services, headers.authorization, actAsOf(headers));
   return spend(services, await services.sessions.authenticate(token));
 }
 
-export function sessionToken(headers: IncomingHttpHeaders): string | undefined {
-  return headers.cookie ? parseCookies(headers.cookie)[SESSION_COOKIE] || undefined : undefined;
+/** The sessions of the request's dashboard cookie, by tab (slot). */
+export function sessionTokens(headers: IncomingHttpHeaders): Map<string, string> {
+  return readSlots(headers.cookie ? parseCookies(headers.cookie)[SESSION_COOKIE] : undefined);
 }
 
 async function spend(services: { rateLimiter: KeyRateLimiter }, viewer: Viewer): Promise<Viewer> {

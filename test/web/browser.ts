@@ -32,3 +32,8 @@ export async function signIn(page: Page, url: string, key: string): Promise<void
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("heading", { name: "Jobs", level: 1, exact: true }).waitFor();
 }
+
+/** The API key the tab keeps for its session (sessionStorage; the tab's id is kept there too), or null. */
+export function keptKey(page: Page): Promise<string | null> {
+  return page.evaluate<string | null>(`window.sessionStorage.getItem("jobs-dashboard.api-key")`);
+}

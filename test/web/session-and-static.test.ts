@@ -1,5 +1,6 @@
 // The server side of the dashboard, over plain HTTP: GET / and its assets (CSP, caching), the
-// sign-in cookie (attributes, accepted on downloads, ended by sign-out and by revoking the key),
+// sign-in cookie (attributes, accepted on downloads, a session per tab, ended by sign-out and by
+// revoking the key),
 // and the admin lists the dashboard reads (apiKeys, workers).
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
@@ -177,6 +178,51 @@ describe.each(backends)("dashboard server side ($name)", (backend) => {
       [cookies.map((c) => hashSecret(c.slice("jobs_session=".length)))],
     );
     expect(live.map((r) => r.tokenHash)).toEqual([hashSecret(cookies.at(-1)!.slice("jobs_session=".length))]);
+  });
+
+  it("keeps a session per tab: a download link names its tab, and each tab signs in and out alone", async () => {
+    const made = await t.admin.request<{ createApiKey: { secret: string } }>(
+      `mutation { createApiKey(userId: "eve", role: MEMBER) { secret } }`,
+    );
+    const eve = made.createApiKey.secret;
+    const path = new URL(artifact.downloadUrl).pathname;
+    const session = async (method: "POST" | "DELETE", tab: string, cookie: string, key?: string) => {
+      const res = await fetch(`${t.url}/session?tab=${tab}`, {
+        method,
+        headers: { cookie, ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      });
+      expect(res.status).toBe(method === "POST" ? 200 : 204);
+      return (res.headers.get("set-cookie") ?? "").split(";")[0]!;
+    };
+    const download = async (query: string, cookie: string) =>
+      (await fetch(`${t.url}${path}${query}`, { headers: { cookie } })).status;
+
+    // Tab a signs in as dora, then tab b of the same browser as eve, who may not see dora's job.
+    const a = await session("POST", "a", "", member.key);
+    const both = await session("POST", "b", a, eve);
+    expect(await download("?tab=a", both)).toBe(200);
+    expect(await download("?tab=b", both)).toBe(404);
+    // A link naming no tab uses the default session, which this browser has none of.
+    expect(await download("", both)).toBe(401);
+    const bad = await fetch(`${t.url}${path}?tab=no%20such`, { headers: { cookie: both } });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe(
+      "BAD_USER_INPUT",
+    );
+
+    // Tab b signs out: its session ends, tab a's stays.
+    const left = await session("DELETE", "b", both);
+    expect(await download("?tab=a", left)).toBe(200);
+    expect(await download("?tab=b", both)).toBe(401);
+    // The last tab out clears the cookie.
+    expect(await session("DELETE", "a", left)).toBe("jobs_session=");
+
+    // Past 16 tabs, the least recently started session ends.
+    let cookie = "";
+    for (let i = 0; i < 17; i++) cookie = await session("POST", `t${i}`, cookie, member.key);
+    expect(await download("?tab=t0", cookie)).toBe(401);
+    expect(await download("?tab=t1", cookie)).toBe(200);
+    expect(await download("?tab=t16", cookie)).toBe(200);
   });
 
   it("the cookie does not authenticate GraphQL", async () => {

@@ -1,6 +1,9 @@
 // Signing in: the key is checked by POST /session, which also sets the HttpOnly cookie that lets
-// plain download links work. The key itself stays in sessionStorage (this tab's session only).
+// plain download links work. The key itself stays in sessionStorage (this tab's session only). The
+// cookie keeps a session per tab: this tab's is named by its tab id (`?tab=` on /session and on its
+// download links), so another tab signing in or out leaves it alone.
 const STORAGE_KEY = "jobs-dashboard.api-key";
+const TAB_KEY = "jobs-dashboard.tab";
 
 export interface SessionInfo {
   userId: string;
@@ -14,6 +17,41 @@ export function storedKey(): string | null {
   } catch {
     return null;
   }
+}
+
+let pageTab: string | undefined;
+
+/** This tab's id (kept through reloads; a duplicated tab shares it, with the key). */
+export function tabId(): string {
+  try {
+    const kept = window.sessionStorage.getItem(TAB_KEY);
+    if (kept) return kept;
+  } catch {
+    // Storage disabled: the id lives as long as the page.
+  }
+  pageTab ??= randomId();
+  try {
+    window.sessionStorage.setItem(TAB_KEY, pageTab);
+  } catch {
+    // As above.
+  }
+  return pageTab;
+}
+
+/** 128 random bits, base64url (what the server accepts as a tab's name). */
+function randomId(): string {
+  const bytes = window.crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
+}
+
+/** A path of this origin with this tab's id, for the server to pick the tab's session (downloads). */
+export function withTab(path: string): string {
+  const url = new URL(path, window.location.origin);
+  url.searchParams.set("tab", tabId());
+  return url.pathname + url.search;
 }
 
 function store(key: string | null): void {
@@ -38,7 +76,7 @@ export class SignInError extends Error {
 export async function signIn(rawKey: string): Promise<SessionInfo> {
   const key = rawKey.trim().replace(/^Bearer\s+/i, "");
   if (!key) throw new SignInError("Enter an API key.");
-  const res = await fetch("/session", {
+  const res = await fetch(withTab("/session"), {
     method: "POST",
     headers: { authorization: `Bearer ${key}` },
     credentials: "same-origin",
@@ -52,9 +90,8 @@ export async function signIn(rawKey: string): Promise<SessionInfo> {
 }
 
 /**
- * Makes the download cookie this tab's key's again. The cookie is the browser's, shared by every
- * tab of this origin: another tab signing in with another key replaces it, signing out ends it, and
- * it lasts 12 hours; this tab's key stays valid through all three.
+ * Starts this tab's session in the download cookie again: it lasts 12 hours, and a browser's cookie
+ * keeps the 16 latest tabs' sessions; this tab's key stays valid through both.
  */
 export async function renewCookie(key: string): Promise<void> {
   await signIn(key);
@@ -79,5 +116,5 @@ export async function resume(): Promise<{ key: string; info: SessionInfo } | "re
 
 export async function signOut(): Promise<void> {
   store(null);
-  await fetch("/session", { method: "DELETE", credentials: "same-origin" }).catch(() => undefined);
+  await fetch(withTab("/session"), { method: "DELETE", credentials: "same-origin" }).catch(() => undefined);
 }

@@ -1,6 +1,6 @@
 import { type MouseEvent, type ReactNode, useRef, useState } from "react";
 import { type ApiError, KEY_REFUSED_EVENT, UNREACHABLE } from "../api/graphql.ts";
-import { renewCookie, SignInError } from "../api/session.ts";
+import { renewCookie, SignInError, withTab } from "../api/session.ts";
 import { samePath } from "../format.ts";
 import { useSession } from "../session-context.tsx";
 
@@ -55,14 +55,15 @@ export function JsonBlock({ value, label }: { value: unknown; label: string }) {
 }
 
 /**
- * A download by plain link (the server accepts the session cookie there). A click first renews the
- * cookie for this tab's key, since another tab may have replaced or ended it; a click that opens a
- * new tab or window is left to the browser.
+ * A download by plain link (the server accepts the session cookie there). The link names this tab
+ * (`?tab=`): however it is opened (here, in a new tab, from the context menu) the server uses this
+ * tab's session, never the one another tab signed in with. A plain click first renews that session
+ * (it may have expired); a click that opens a new tab or window is left to the browser.
  */
 export function DownloadLink({ url, name }: { url: string; name: string }) {
   const { key } = useSession();
   const [problem, setProblem] = useState<string | null>(null);
-  const href = samePath(url);
+  const href = withTab(samePath(url));
   const follow = async (event: MouseEvent<HTMLAnchorElement>) => {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     event.preventDefault();
