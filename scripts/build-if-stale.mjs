@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { withBuildLock } from "./build-lock.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const stamp = join(root, "dist", ".build-stamp");
@@ -27,14 +28,16 @@ function newest(path) {
   return latest;
 }
 
-const builtAt = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
-const sourcesAt = Math.max(...inputs.map((p) => newest(join(root, p))));
-if (builtAt === 0 || sourcesAt > builtAt) {
+// Checked and built under the lock: a second caller waits for the first's build, then finds it fresh.
+const status = await withBuildLock(root, "dist", () => {
+  const builtAt = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
+  const sourcesAt = Math.max(...inputs.map((p) => newest(join(root, p))));
+  if (builtAt !== 0 && sourcesAt <= builtAt) return 0;
   process.stderr.write(
     builtAt === 0
       ? "jobs-api: no build in dist/, building (npm run build)\n"
       : "jobs-api: dist/ is older than the sources, rebuilding\n",
   );
-  const result = spawnSync(process.execPath, [join(root, "scripts", "build.mjs")], { stdio: "inherit", cwd: root });
-  if (result.status !== 0) process.exit(result.status ?? 1);
-}
+  return spawnSync(process.execPath, [join(root, "scripts", "build.mjs")], { stdio: "inherit", cwd: root }).status ?? 1;
+});
+if (status !== 0) process.exit(status);

@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { withBuildLock } from "./build-lock.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const web = join(root, "web");
@@ -26,7 +27,12 @@ export function webBundleIsFresh() {
   return existsSync(builtMarker) && statSync(builtMarker).mtimeMs >= newest(web);
 }
 
-export async function buildWeb({ force = false } = {}) {
+/** Checked and built under the lock: a second caller waits for the first's build, then finds it fresh. */
+export function buildWeb({ force = false } = {}) {
+  return withBuildLock(root, "web-dist", () => buildUnlocked(force));
+}
+
+async function buildUnlocked(force) {
   if (!force && webBundleIsFresh()) return false;
   let vite;
   try {

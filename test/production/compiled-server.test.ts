@@ -1,4 +1,4 @@
-// `npm run build`, then the compiled server as `npm start` runs it in production: plain node on
+// The build `npm start` makes, then the compiled server as `npm start` runs it in production: plain node on
 // dist/main.js with NODE_ENV=production (no tsx, no TypeScript), queried over HTTP, stopped with SIGTERM.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -13,7 +13,12 @@ const DIST = join(ROOT, "dist");
 
 function build(): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const proc = spawn(process.execPath, ["scripts/build.mjs"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    // As `npm start` builds (prestart), under the build lock: another suite's `npm start` may be
+    // building at the same moment, and a second build would empty dist/ under the first's server.
+    const proc = spawn(process.execPath, ["scripts/build-if-stale.mjs"], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     proc.stdout.on("data", (d: Buffer) => (output += d.toString()));
     proc.stderr.on("data", (d: Buffer) => (output += d.toString()));
