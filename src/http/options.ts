@@ -4,7 +4,7 @@
 // so a cross-origin preflight is not granted. Any other method the route does not take is a 405 with
 // the same `Allow` and a GraphQL-shaped error that says what it takes.
 import type { ServerResponse } from "node:http";
-import type { RequestHandler } from "express";
+import type { Request, RequestHandler, Response } from "express";
 import { writeJson } from "./send-error.ts";
 
 export function optionsAnswer(methods: readonly string[]): RequestHandler {
@@ -39,14 +39,19 @@ export function otherMethods(methods: readonly string[]): RequestHandler {
   const options = optionsAnswer(methods);
   return (req, res, next) => {
     if (req.method === "OPTIONS") return options(req, res, next);
-    refuseMethod(res, req.originalUrl.split("?", 1)[0]!, req.method, methods, String(res.locals.requestId));
+    refuseHere(req, res, methods);
   };
+}
+
+/** The 405 for this request's method at its path (an express route's). */
+function refuseHere(req: Request, res: Response, methods: readonly string[]): void {
+  refuseMethod(res, req.originalUrl.split("?", 1)[0]!, req.method, methods, String(res.locals.requestId));
 }
 
 /** Passes on requests of `methods` and refuses the rest: after the route's optionsAnswer, if it has one. */
 export function onlyMethods(methods: readonly string[]): RequestHandler {
   return (req, res, next) => {
     if (methods.includes(req.method)) return next();
-    refuseMethod(res, req.originalUrl.split("?", 1)[0]!, req.method, methods, String(res.locals.requestId));
+    refuseHere(req, res, methods);
   };
 }
