@@ -63,18 +63,22 @@ describe.each(backends)("a front's batch with a step served upstream, upstream o
       )
     ).job;
 
-  it("cancels the child once its upstream is back, when the batch was canceled while it was away", async () => {
-    const batchId = (
-      await alice.request<{ runBatchJob: { job: { jobId: string } } }>(
+  /** A batch of one PREDICTIVE step (a family served upstream), run as `as` (alice at the front). */
+  const runBatch = async (name: string, as: GraphQLClient = alice) =>
+    (
+      await as.request<{ runBatchJob: { job: { jobId: string } } }>(
         `mutation($i: RunBatchJobInput!) { runBatchJob(input: $i) { job { jobId } } }`,
         {
           i: {
-            name: "upstream-step",
+            name,
             steps: [{ name: "predict", run: { reasonerType: "PREDICTIVE", payload: { model: "churn", rows: 10 } } }],
           },
         },
       )
     ).runBatchJob.job.jobId;
+
+  it("cancels the child once its upstream is back, when the batch was canceled while it was away", async () => {
+    const batchId = await runBatch("upstream-step");
     live = liveClient(front.url, aliceKey);
     const updates = live.subscribe<BatchView>(BATCH_UPDATES, { id: batchId });
     const step = () => updates.items.at(-1)?.jobUpdated.steps[0];
@@ -102,19 +106,6 @@ describe.each(backends)("a front's batch with a step served upstream, upstream o
     expect(canceled!.state).toBe("CANCELED");
     expect(canceled!.statusHistory.at(-1)!.state).toBe("CANCELED");
   }, 120_000);
-
-  const runBatch = async (name: string) =>
-    (
-      await alice.request<{ runBatchJob: { job: { jobId: string } } }>(
-        `mutation($i: RunBatchJobInput!) { runBatchJob(input: $i) { job { jobId } } }`,
-        {
-          i: {
-            name,
-            steps: [{ name: "predict", run: { reasonerType: "PREDICTIVE", payload: { model: "churn", rows: 10 } } }],
-          },
-        },
-      )
-    ).runBatchJob.job.jobId;
 
   /** Claims the step's child upstream as a registered worker there and completes it; the batch then succeeds. */
   const completeUpstream = async (batchId: string, childJobId: string) => {
@@ -197,17 +188,7 @@ describe.each(backends)("a front's batch with a step served upstream, upstream o
     try {
       const aliceKeyThere = await createKey(impatient.admin, "alice", "MEMBER");
       const aliceThere = impatient.client(aliceKeyThere);
-      const batchId = (
-        await aliceThere.request<{ runBatchJob: { job: { jobId: string } } }>(
-          `mutation($i: RunBatchJobInput!) { runBatchJob(input: $i) { job { jobId } } }`,
-          {
-            i: {
-              name: "upstream-gone-for-good",
-              steps: [{ name: "predict", run: { reasonerType: "PREDICTIVE", payload: { model: "churn", rows: 10 } } }],
-            },
-          },
-        )
-      ).runBatchJob.job.jobId;
+      const batchId = await runBatch("upstream-gone-for-good", aliceThere);
       watch = liveClient(impatient.url, aliceKeyThere);
       const updates = watch.subscribe<BatchView>(BATCH_UPDATES, { id: batchId });
       const step = () => updates.items.at(-1)?.jobUpdated.steps[0];
