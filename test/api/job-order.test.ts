@@ -7,6 +7,7 @@ import { backends } from "../helpers/backends.ts";
 import { createJobInput, createKey } from "../helpers/fixtures.ts";
 import {
   ALL_ORDERS,
+  cancelEach,
   expectedOrder,
   type Listed,
   type Order,
@@ -45,15 +46,7 @@ describe.each(backends)("jobs(orderBy:) on $name", (backend) => {
     await create(bob, [createJobInput("LOGIC", 0, { name: "a" })]);
     // Some finished (CANCELED), four of them at one moment (ties of FINISHED_ON); the rest unfinished.
     const canceled = made.filter((_j, n) => n % 3 === 0);
-    for (const job of canceled) {
-      await alice.request(
-        `mutation($t: ReasonerType!, $id: ID!) { cancelJob(reasonerType: $t, jobId: $id) { state } }`,
-        {
-          t: job.reasonerType,
-          id: job.jobId,
-        },
-      );
-    }
+    await cancelEach(alice, canceled);
     await t.server.services.db.query(
       `update "jobs" set "finishedOn" = (select min("finishedOn") from "jobs" where "id" = any($1::uuid[])) where "id" = any($1::uuid[])`,
       [canceled.slice(0, 4).map((j) => j.jobId)],

@@ -6,7 +6,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../helpers/backends.ts";
 import { createJobInput } from "../helpers/fixtures.ts";
-import { ALL_ORDERS, expectedOrder, type Listed, PAGE, type Page, pageThrough } from "../helpers/job-order.ts";
+import {
+  ALL_ORDERS,
+  cancelEach,
+  expectedOrder,
+  type Listed,
+  PAGE,
+  type Page,
+  pageThrough,
+} from "../helpers/job-order.ts";
 import { type GraphQLClient, startTestServer, type TestServer } from "../helpers/server.ts";
 
 const GATEWAY_KEY = "jobs_test-gateway-key-job-order-0123";
@@ -47,15 +55,7 @@ describe.each(backends)("jobs(orderBy:) at a front, upstream on $name", (backend
       )
     ).createJobs.map((r) => r.job);
     const canceled = made.filter((_j, n) => n % 3 === 0);
-    for (const job of canceled) {
-      await alice.request(
-        `mutation($t: ReasonerType!, $id: ID!) { cancelJob(reasonerType: $t, jobId: $id) { state } }`,
-        {
-          t: job.reasonerType,
-          id: job.jobId,
-        },
-      );
-    }
+    await cancelEach(alice, canceled);
     // Ties across the two databases: some jobs of each created, and some finished, at one moment.
     for (const server of [front, upstream]) {
       await server.server.services.db.query(`update "jobs" set "createdOn" = $2 where "id" = any($1::uuid[])`, [

@@ -63,3 +63,15 @@ export async function pageThrough(
   }
   throw new Error("paging did not end");
 }
+
+/** Cancels each job (one cancelJob apiece), so the lists have finished jobs to order. */
+export async function cancelEach(client: GraphQLClient, jobs: readonly { reasonerType: string; jobId: string }[]) {
+  for (const job of jobs)
+    await client.request(
+      `mutation($t: ReasonerType!, $id: ID!) { cancelJob(reasonerType: $t, jobId: $id) { state } }`,
+      {
+        t: job.reasonerType,
+        id: job.jobId,
+      },
+    );
+}
