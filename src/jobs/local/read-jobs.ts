@@ -7,7 +7,7 @@ import type { Sql } from "../../db/database.ts";
 import { Prisma } from "../../generated/prisma/client.ts";
 import type { JobCount } from "../gateway.ts";
 import type { JobFilter, JobRecord, ReasonerType, Viewer } from "../model.ts";
-import { isDefaultOrder, type JobOrder, type JobOrderField, orderName, type SortKey } from "../order.ts";
+import { type JobOrder, type JobOrderField, orderName, type SortKey } from "../order.ts";
 import { TERMINAL_STATES } from "../states.ts";
 import { listingSight, readingSight } from "../visibility.ts";
 import { type Column, type Columns, enumText, plain, recordReader, timestamp, timestampOrNull } from "./columns.ts";
@@ -223,32 +223,22 @@ export async function selectListedJobs(
   viewer: Viewer,
 ): Promise<JobRecord[]> {
   const where = listedConditions(filter, viewer);
-  let orderBy: string;
-  if (isDefaultOrder(order)) {
-    // Newest first, as it always read (the benchmark's pages): this statement's plan is not changed.
-    if (after) {
-      const c = where.param(after.key);
-      where.add(
-        "after",
-        `(j."createdOn" < ${c}::timestamptz or (j."createdOn" = ${c}::timestamptz and j."id" < ${where.param(after.id)}::uuid))`,
-      );
-    }
-    orderBy = `j."createdOn" desc, j."id" desc`;
-  } else {
-    const key =
-      order.field === "CREATED_ON"
-        ? { sql: `j."createdOn"`, param: (p: string) => `${p}::timestamptz` }
-        : SORT_KEYS[order.field];
-    const dir = order.direction === "ASC" ? "asc" : "desc";
-    if (after) {
-      const beyond = order.direction === "ASC" ? ">" : "<";
-      where.add(
-        "after",
-        `(${key.sql}, j."id") ${beyond} (${key.param(where.param(after.key))}, ${where.param(after.id)}::uuid)`,
-      );
-    }
-    orderBy = `${key.sql} ${dir}, j."id" ${dir}`;
+  const key =
+    order.field === "CREATED_ON"
+      ? { sql: `j."createdOn"`, param: (p: string) => `${p}::timestamptz` }
+      : SORT_KEYS[order.field];
+  const dir = order.direction === "ASC" ? "asc" : "desc";
+  if (after) {
+    // One row comparison: an index's condition where the order has an index (newest first and oldest
+    // first walk (tenantId, createdOn, id) from the cursor on), where the equivalent `a < x or (a = x
+    // and b < y)` was a filter that read every job before the cursor (12 ms after 20,000 jobs).
+    const beyond = order.direction === "ASC" ? ">" : "<";
+    where.add(
+      "after",
+      `(${key.sql}, j."id") ${beyond} (${key.param(where.param(after.key))}, ${where.param(after.id)}::uuid)`,
+    );
   }
+  const orderBy = `${key.sql} ${dir}, j."id" ${dir}`;
   const limitParam = where.param(limit);
   const agentOnly = readsAgentDetails(filter);
   const types = agentOnly ? ["AGENT" as const] : filter.reasonerTypes ? [...filter.reasonerTypes].sort() : undefined;
