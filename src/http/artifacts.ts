@@ -109,7 +109,10 @@ function sendDownload(req: Request, res: Response, d: Download): void {
   setDownloadSafety(res);
   res.setHeader("etag", `"${d.contentHash}"`);
   res.setHeader("x-content-hash", d.contentHash);
-  res.setHeader("cache-control", "private, max-age=31536000, immutable");
+  // Kept, but asked for again on every use (answered 304 from the ETag once the caller may read it):
+  // a browser serving a download from its cache would hand it to whoever uses the profile next,
+  // signed in as someone else or not at all.
+  res.setHeader("cache-control", "private, no-cache");
   if (matchesEtag(req.headers["if-none-match"], d.contentHash)) {
     res.status(304).end();
     return;

@@ -63,6 +63,18 @@ describe.each(backends.map((b) => [b.name, b] as const))("ETags on %s", (_name, 
       headers: { ...auth, "if-none-match": `"${stored.contentHash}"` },
     });
     expect(again.status).toBe(304);
+    // Kept but revalidated on every use: a browser asks the server, which checks who asks, before
+    // using its copy; a year of `immutable` let the next person on the same browser profile have it.
+    expect(got.headers.get("cache-control")).toBe("private, no-cache");
+    const stranger = (
+      await t.admin.request<{ createApiKey: { secret: string } }>(
+        `mutation { createApiKey(userId: "stranger", role: MEMBER) { secret } }`,
+      )
+    ).createApiKey;
+    const refused = await fetch(`${t.url}/artifacts/${stored.id}`, {
+      headers: { authorization: `Bearer ${stranger.secret}`, "if-none-match": `"${stored.contentHash}"` },
+    });
+    expect(refused.status).toBe(404);
   });
 
   it("keeps the dashboard's files revalidatable by their ETag", async () => {

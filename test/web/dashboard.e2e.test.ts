@@ -201,8 +201,8 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     const downloadedInNewTab = async () => {
       const tab = await context.newPage();
       try {
-        // The browser keeps downloads (private, immutable) and the preview's read of this URL: from
-        // its cache the new tab would be answered without asking the server, whatever the cookie.
+        // The browser keeps downloads and the preview's read of this URL (private, revalidated on
+        // every use): cleared, so the new tab's request is a whole one, not a revalidation.
         const cdp = await context.newCDPSession(tab);
         await cdp.send("Network.enable");
         await cdp.send("Network.clearBrowserCache");
