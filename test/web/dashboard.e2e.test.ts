@@ -654,6 +654,20 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
       await sorted.waitForURL((url) => !url.search.includes("sort="));
       expect(await header("Age").getAttribute("aria-sort")).toBe("ascending");
       await expect.poll(async () => (await names())[0]).toBe("sort-23");
+
+      // At phone width the header is hidden (the rows are cards): a Sort select gives the same orders.
+      const sortSelect = sorted.getByRole("combobox", { name: "Sort" });
+      expect(await sortSelect.isVisible()).toBe(false);
+      await sorted.setViewportSize({ width: 390, height: 844 });
+      await sortSelect.waitFor();
+      expect(await sortSelect.inputValue()).toBe("");
+      await sortSelect.selectOption({ label: "Name, Z to A" });
+      await sorted.waitForURL(/sort=name%3Adesc/);
+      await expect.poll(async () => (await names())[0]).toBe("sort-29");
+      await sortSelect.selectOption({ label: "Newest first" });
+      await sorted.waitForURL((url) => !url.search.includes("sort="));
+      await expect.poll(async () => (await names())[0]).toBe("sort-23");
+      await sorted.screenshot({ path: join(SHOTS, `${backend.name}-jobs-phone-sort.png`), fullPage: true });
     } finally {
       await own.close();
     }

@@ -189,6 +189,19 @@ function SortableHeader({
   );
 }
 
+/**
+ * The orders the sortable headers give, as one select for narrow screens, where the table is a list
+ * of cards and its header is hidden.
+ */
+const NARROW_ORDERS: { value: string; label: string; order: JobOrder | null }[] = [
+  { value: "", label: "Newest first", order: null },
+  { value: "CREATED_ON:ASC", label: "Oldest first", order: { field: "CREATED_ON", direction: "ASC" } },
+  { value: "NAME:ASC", label: "Name, A to Z", order: { field: "NAME", direction: "ASC" } },
+  { value: "NAME:DESC", label: "Name, Z to A", order: { field: "NAME", direction: "DESC" } },
+  { value: "STATE:ASC", label: "State, first to last", order: { field: "STATE", direction: "ASC" } },
+  { value: "STATE:DESC", label: "State, last to first", order: { field: "STATE", direction: "DESC" } },
+];
+
 /** Cursors of earlier pages, oldest first; "" is the first page. */
 type PageTrail = string[];
 
@@ -303,6 +316,19 @@ function Filters({
           All users
         </label>
       )}
+      <label className="narrow-only">
+        Sort
+        <select
+          value={params.sort ? `${params.sort.field}:${params.sort.direction}` : ""}
+          onChange={(e) => onChange({ ...params, sort: NARROW_ORDERS.find((o) => o.value === e.target.value)!.order })}
+        >
+          {NARROW_ORDERS.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      </label>
       <button type="submit">Apply</button>
     </form>
   );
