@@ -49,8 +49,10 @@ export async function contextFor(
   requestId: string,
   signal?: AbortSignal,
   actAs?: string | null,
+  /** The request's operations (a batch's), each spending one of the key's rate budget. */
+  operations = 1,
 ): Promise<Context> {
-  const viewer = await authenticateRequest(services, authorization, actAs).catch((error: unknown) => {
+  const viewer = await authenticateRequest(services, authorization, actAs, operations).catch((error: unknown) => {
     throw asRequestRefusal(error);
   });
   return {
@@ -181,7 +183,12 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
   await apollo.start();
 
   /** The context of a GraphQL request: authenticated, with its access record and a signal made on demand. */
-  const contextOf = async (req: IncomingMessage, res: ServerResponse, requestId: string): Promise<Context> => {
+  const contextOf = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+    operations: number,
+  ): Promise<Context> => {
     try {
       const context = await contextFor(
         services,
@@ -190,6 +197,7 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
         requestId,
         undefined,
         actAsOf(req.headers),
+        operations,
       );
       const access = accessRecordOf(res);
       if (access) {

@@ -31,8 +31,12 @@ export interface GraphQLRouteOptions {
   logger: Logger;
   /** Most operations in one batched request. */
   maxBatch: number;
-  /** The request's context; throws (an error Apollo answers) when the caller cannot be served. */
-  contextOf(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<Context>;
+  /**
+   * The request's context; throws (an error Apollo answers) when the caller cannot be served.
+   * `operations`: how many the request carries (a batch's length, else 1), each spending one of the
+   * key's rate budget, so batching buys no more than sending them one by one.
+   */
+  contextOf(req: IncomingMessage, res: ServerResponse, requestId: string, operations: number): Promise<Context>;
   /** What known operations need to be answered without Apollo's pipeline (see known-operations.ts). */
   shortcut: OperationShortcut;
 }
@@ -158,9 +162,9 @@ export function graphqlRoute({ apollo, logger, maxBatch, contextOf, shortcut }: 
     known: KnownOperation[],
   ) => {
     const start = performance.now();
-    const context = contextOf(req, res, requestId);
-    const byApollo = () => answer(req, res, requestId, body, () => context);
     const pieces = Array.isArray(body) ? body : [body];
+    const context = contextOf(req, res, requestId, pieces.length);
+    const byApollo = () => answer(req, res, requestId, body, () => context);
     let ctx: Context;
     try {
       ctx = await context;
@@ -243,7 +247,9 @@ export function graphqlRoute({ apollo, logger, maxBatch, contextOf, shortcut }: 
   const route = (req: IncomingMessage, res: ServerResponse, requestId: string, body: unknown) => {
     const known = knownOperations(req, body);
     if (known) return answerKnown(req, res, requestId, body as PlainBody | PlainBody[], known);
-    return answer(req, res, requestId, body, () => contextOf(req, res, requestId));
+    // Apollo makes one context for a whole batch (and runs a batch only from a POST).
+    const operations = req.method === "POST" && Array.isArray(body) ? body.length : 1;
+    return answer(req, res, requestId, body, () => contextOf(req, res, requestId, operations));
   };
 
   /** What @as-integrations/express5's middleware does, with the request id in the answer's errors. */

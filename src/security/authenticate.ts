@@ -1,6 +1,7 @@
 // The one way a request (HTTP, WebSocket operation, artifact transfer) becomes a Viewer: the bearer
-// key (or, for plain-link downloads, the dashboard's session cookie) is checked, then one request of
-// its rate budget is spent.
+// key (or, for plain-link downloads, the dashboard's session cookie) is checked, then its rate budget
+// is spent: one per operation (a batched HTTP request's operations, each WebSocket operation), one
+// for any other request.
 import type { IncomingHttpHeaders } from "node:http";
 import { parse as parseCookies } from "cookie";
 import { bearerSecret } from "../auth/secrets.ts";
@@ -16,9 +17,11 @@ export async function authenticateRequest(
   authorization: string | undefined | null,
   /** The jobs-act-as header: honoured for GATEWAY keys only. */
   actAs?: string | null,
+  /** The request's operations: what it spends of the budget, in one store round trip. */
+  operations = 1,
 ): Promise<Viewer> {
   const viewer = await services.auth.authenticate(bearerSecret(authorization ?? undefined), actAs);
-  return spend(services, viewer);
+  return spend(services, viewer, operations);
 }
 
 /**
@@ -41,11 +44,11 @@ export function sessionTokens(headers: IncomingHttpHeaders): Map<string, string>
   return readSlots(headers.cookie ? parseCookies(headers.cookie)[SESSION_COOKIE] : undefined);
 }
 
-async function spend(services: { rateLimiter: KeyRateLimiter }, viewer: Viewer): Promise<Viewer> {
+async function spend(services: { rateLimiter: KeyRateLimiter }, viewer: Viewer, operations = 1): Promise<Viewer> {
   // A front's users share its one GATEWAY key: each of them has their own budget behind it.
   const bucket = viewer.viaGateway
     ? `${viewer.apiKeyId}/${viewer.userId}`
     : (viewer.apiKeyId ?? `${viewer.tenantId}/${viewer.userId}`);
-  await services.rateLimiter.consume(bucket);
+  await services.rateLimiter.consume(bucket, operations);
   return viewer;
 }

@@ -1,8 +1,9 @@
-// Per-key rate limits: each API key gets a budget of requests per window. On PostgreSQL the budget
-// is kept in the database (rate-limiter-flexible's PostgreSQL store, table "rate_limits" made by a
-// migration), so every API process on one database spends from the same one; embedded PGlite serves
-// one process and keeps it in memory. Should the database fail, each process falls back to its own
-// in-memory budget (the library's insurance limiter) rather than refusing or failing requests.
+// Per-key rate limits: each API key gets a budget of operations per window (a request is one, a
+// batched HTTP request one per operation in it). On PostgreSQL the budget is kept in the database
+// (rate-limiter-flexible's PostgreSQL store, table "rate_limits" made by a migration), so every API
+// process on one database spends from the same one; embedded PGlite serves one process and keeps it
+// in memory. Should the database fail, each process falls back to its own in-memory budget (the
+// library's insurance limiter) rather than refusing or failing requests.
 import {
   RateLimiterMemory,
   RateLimiterPostgres,
@@ -26,11 +27,16 @@ function storeClient(db: Database) {
   };
 }
 
+/** Below this much of its window left, a refused request's points are not given back: the window resets first. */
+const GIVE_BACK_MIN_MS = 1000;
+
 export class KeyRateLimiter {
   private readonly limiter: RateLimiterAbstract | null;
+  private readonly points: number;
 
   /** `shared`: the PostgreSQL database every process uses; absent (PGlite), a budget in memory. */
   constructor(limit: RateLimit, shared?: Database) {
+    this.points = limit.points;
     if (limit.points <= 0) {
       this.limiter = null;
       return;
@@ -48,15 +54,34 @@ export class KeyRateLimiter {
       : new RateLimiterMemory(opts);
   }
 
-  /** Spends one request of the key's budget; RATE_LIMITED with retryAfterSeconds when it is spent. */
-  async consume(keyId: string): Promise<void> {
+  /**
+   * Spends `operations` of the key's budget (a batched HTTP request's operations, else one) in one
+   * store round trip; RATE_LIMITED with retryAfterSeconds when not that many are left. All or
+   * nothing: a refused request runs nothing and, when the key had budget left, gets its points back
+   * (a second round trip, only then), so a batch too big for what is left leaves it for smaller
+   * requests. More operations than the whole budget can never pass: BAD_USER_INPUT, spending none.
+   */
+  async consume(keyId: string, operations = 1): Promise<void> {
     if (!this.limiter) return;
+    if (operations > this.points)
+      throw jobsError(
+        "BAD_USER_INPUT",
+        `${operations} operations in one request are more than this API key's rate limit of ${this.points} per window: send fewer at once`,
+        { operations, rateLimit: this.points },
+      );
     try {
-      await this.limiter.consume(keyId, 1);
+      await this.limiter.consume(keyId, operations);
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      // The store counts what was asked. Given back only when this request is what went past the
+      // limit (a key already past it has nothing left to keep), and not near the window's end: the
+      // budget resets anyway, and a give-back landing in the next window would start it with extra.
+      const before = rejection.consumedPoints - operations;
+      if (rejection.consumedPoints > this.points && before < this.points && rejection.msBeforeNext > GIVE_BACK_MIN_MS)
+        await this.limiter.reward(keyId, operations).catch(() => undefined);
       const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      throw jobsError("RATE_LIMITED", `too many requests for this API key; retry in ${retryAfterSeconds} s`, {
+      const what = operations === 1 ? "too many requests" : `not enough budget left for ${operations} operations`;
+      throw jobsError("RATE_LIMITED", `${what} for this API key; retry in ${retryAfterSeconds} s`, {
         retryAfterSeconds,
       });
     }

@@ -1,7 +1,9 @@
 // Rate limits on PostgreSQL are one budget per key across every API process on the database: this
 // test's in-process server and a second server process (`src/main.ts`) share JOBS_RATE_LIMIT=10, so
 // ten requests alternating between them pass and the next is refused by either, with 429 and
-// retryAfterSeconds. (On PGlite, one process, the budget is in memory: test/security/limits.test.ts.)
+// retryAfterSeconds. A batched request spends one per operation from the same budget, in one
+// statement on the store. (On PGlite, one process, the budget is in memory:
+// test/security/limits.test.ts, test/security/batch-rate-limit.test.ts.)
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -58,5 +60,34 @@ describe.runIf(postgres)("rate limits shared by two processes on one PostgreSQL"
     expect((await graphqlClient(b.url, ADMIN_KEY).raw(`{ viewer { userId } }`)).status).toBe(200);
     const rows = await a.server.services.db.query<{ n: number }>(`select count(*)::int as n from "rate_limits"`);
     expect(rows[0]!.n).toBeGreaterThanOrEqual(2);
+  });
+
+  it("spends a batch's operations from the shared budget in one store statement", async () => {
+    const key = await a.admin.request<{ createApiKey: { secret: string } }>(
+      `mutation { createApiKey(userId: "batching", role: MEMBER) { secret } }`,
+    );
+    const batch = async (url: string, n: number) => {
+      const res = await fetch(`${url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${key.createApiKey.secret}` },
+        body: JSON.stringify(Array.from({ length: n }, () => ({ query: "{ viewer { userId } }" }))),
+      });
+      await res.body?.cancel();
+      return res.status;
+    };
+    const onStore: string[] = [];
+    const unwatch = a.server.services.db.watchStatements((text) => {
+      if (text.includes("rate_limits")) onStore.push(text);
+    });
+    try {
+      expect(await batch(a.url, 6)).toBe(200);
+    } finally {
+      unwatch();
+    }
+    expect(onStore).toHaveLength(1);
+    // 4 left across both processes: 5 do not fit on B (and spend nothing), 4 do, then A refuses one.
+    expect(await batch(b.url, 5)).toBe(429);
+    expect(await batch(b.url, 4)).toBe(200);
+    expect(await batch(a.url, 1)).toBe(429);
   });
 });
