@@ -56,6 +56,8 @@ export async function startChildServer(label: string, options: ChildServerOption
         JOBS_ADMIN_API_KEY: ADMIN_KEY,
         JOBS_WORKERS: "0",
         JOBS_RATE_LIMIT: "0",
+        // Thousands of connections (subscribers, workers) under the one bench key.
+        JOBS_MAX_WS_CONNECTIONS_PER_KEY: "0",
         JOBS_LOG_LEVEL: "warn",
         NODE_ENV: "production",
         ...options.env,

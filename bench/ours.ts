@@ -45,7 +45,7 @@ export async function postGraphql<T>(
   return body.data;
 }
 
-/** startServer on a fresh database; JOBS_WORKERS=0 (cases start their own runners), no rate limit. */
+/** startServer on a fresh database; JOBS_WORKERS=0 (cases start their own runners), no rate or connection limit. */
 export async function startOurServer(label: string, env: Record<string, string> = {}): Promise<OurServer> {
   const database = await freshDatabase(label);
   const dataDir = mkdtempSync(join(tmpdir(), "jobs-bench-"));
@@ -57,6 +57,8 @@ export async function startOurServer(label: string, env: Record<string, string> 
     JOBS_ADMIN_API_KEY: ADMIN_KEY,
     JOBS_WORKERS: "0",
     JOBS_RATE_LIMIT: "0",
+    // Thousands of connections (subscribers, workers) under the one bench key.
+    JOBS_MAX_WS_CONNECTIONS_PER_KEY: "0",
     JOBS_LOG_LEVEL: "silent",
     ...env,
   });

@@ -35,6 +35,8 @@ export const leaseSecondsSetting = z.coerce.number().int().min(2).max(MAX_LEASE_
 /** Defaults shared by a setting and the module that applies it. */
 export const DEFAULT_WS_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_WS_KEEPALIVE_MS = 12_000;
+/** Open WebSocket connections one API key may have on one process (GATEWAY keys excepted; ws-server.ts says why). */
+export const DEFAULT_WS_CONNECTIONS_PER_KEY = 100;
 /** Most jobs totalCount counts exactly; past it (as the planner expects or the count finds) it is an estimate (JOBS_EXACT_COUNT_LIMIT). */
 export const DEFAULT_EXACT_COUNT_LIMIT = 10_000;
 /**
@@ -156,6 +158,7 @@ const ConfigSchema = z.object({
   JOBS_RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(60),
   JOBS_WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1).default(DEFAULT_WS_MAX_BUFFERED_BYTES),
   JOBS_WS_KEEPALIVE_MS: z.coerce.number().int().min(100).default(DEFAULT_WS_KEEPALIVE_MS),
+  JOBS_MAX_WS_CONNECTIONS_PER_KEY: z.coerce.number().int().min(0).default(DEFAULT_WS_CONNECTIONS_PER_KEY),
   JOBS_SCHEDULER: flag(true),
   JOBS_SCHEDULE_MISFIRE_S: z.coerce.number().min(0).default(60),
   JOBS_GATEWAYS: GatewaysSchema,
@@ -225,6 +228,8 @@ export type Config = {
   wsMaxBufferedBytes: number;
   /** WebSocket ping interval; a client that has not answered the previous ping is disconnected. */
   wsKeepAliveMs: number;
+  /** Open WebSocket connections per API key in this process (GATEWAY keys excepted); 0: no limit. */
+  wsMaxConnectionsPerKey: number;
   /** Whether this process fires due schedules (any number of processes may; each tick fires once). */
   scheduler: boolean;
   /** How late a schedule's tick may fire and still count as on time; catch-up SKIP drops later ones. */
@@ -303,6 +308,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimit: { points: e.JOBS_RATE_LIMIT, windowSeconds: e.JOBS_RATE_LIMIT_WINDOW_S },
     wsMaxBufferedBytes: e.JOBS_WS_MAX_BUFFERED_BYTES,
     wsKeepAliveMs: e.JOBS_WS_KEEPALIVE_MS,
+    wsMaxConnectionsPerKey: e.JOBS_MAX_WS_CONNECTIONS_PER_KEY,
     scheduler: e.JOBS_SCHEDULER,
     scheduleMisfireMs: e.JOBS_SCHEDULE_MISFIRE_S * 1000,
     gateways: e.JOBS_GATEWAYS,

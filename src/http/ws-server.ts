@@ -1,7 +1,9 @@
 // graphql-ws on the HTTP server's own port and path (/graphql, subprotocol graphql-transport-ws).
 // The same rules as HTTP: the API key from connectionParams.authorization, the same tenant scoping
 // (each operation is authenticated and rate-limited by authenticateRequest, as for HTTP), the same
-// query limits and introspection policy, the same error masking. Messages in are size-bounded
+// query limits and introspection policy, the same error masking. A key may keep at most
+// maxConnectionsPerKey sockets open on this process (4403 past it; GATEWAY keys excepted, see
+// LiveServerOptions). Messages in are size-bounded
 // (maxPayloadBytes: a larger one closes the socket with 1009); a client that does not read what it
 // is sent is dropped with 1013 instead of being buffered for without bound (ws-transport.ts); shutdown lets
 // queries and mutations in flight finish, then closes every socket with 1001 so clients reconnect
@@ -26,7 +28,7 @@ import type { Context as WsContext } from "graphql-ws";
 import { type WebSocket, WebSocketServer } from "ws";
 import { bearerSecret } from "../auth/secrets.ts";
 import { REVOKED_KEYS_CHANNEL } from "../auth/service.ts";
-import { DEFAULT_WS_KEEPALIVE_MS, DEFAULT_WS_MAX_BUFFERED_BYTES } from "../config.ts";
+import { DEFAULT_WS_CONNECTIONS_PER_KEY, DEFAULT_WS_KEEPALIVE_MS, DEFAULT_WS_MAX_BUFFERED_BYTES } from "../config.ts";
 import type { Unlisten } from "../db/database.ts";
 import { isJobsError, jobsError } from "../errors.ts";
 import { contextFor } from "./app.ts";
@@ -54,6 +56,15 @@ export interface LiveServerOptions {
   /** Bytes queued for a socket beyond which its client counts as too slow and is disconnected. */
   maxBufferedBytes: number;
   maxOperationsPerConnection: number;
+  /**
+   * Open connections one API key may have in this process (0: no limit); one more is refused at
+   * connection_init with 4403. GATEWAY keys are not counted: a front opens one connection per
+   * upstream per front process (src/jobs/remote/live.ts) and relays its users' operations over it,
+   * each rate-limited per user; its count grows with the front's processes, not with any one
+   * client, and a front refused would retry without end, leaving its users' streams dead. A GATEWAY
+   * key is made only from the deployment's own configuration (JOBS_GATEWAY_API_KEY).
+   */
+  maxConnectionsPerKey: number;
   /** Ping interval; a client that does not answer within it is dropped. */
   keepAliveMs: number;
   /** How long shutdown waits for operations in flight, then for clients to close. */
@@ -64,6 +75,7 @@ export const DEFAULT_LIVE_SERVER_OPTIONS: LiveServerOptions = {
   maxPayloadBytes: 256 * 1024,
   maxBufferedBytes: DEFAULT_WS_MAX_BUFFERED_BYTES,
   maxOperationsPerConnection: 100,
+  maxConnectionsPerKey: DEFAULT_WS_CONNECTIONS_PER_KEY,
   keepAliveMs: DEFAULT_WS_KEEPALIVE_MS,
   shutdownGraceMs: 10_000,
 };
@@ -148,6 +160,7 @@ export function startLiveServer(
   const opts = {
     ...DEFAULT_LIVE_SERVER_OPTIONS,
     keepAliveMs: config.wsKeepAliveMs,
+    maxConnectionsPerKey: config.wsMaxConnectionsPerKey,
     ...options,
   };
   const errorFormatting = createErrorFormatting(logger, { suggestions: config.fieldSuggestions });
@@ -239,6 +252,16 @@ export function startLiveServer(
         try {
           // Authentication only: each operation is then authenticated (and rate-limited) as on HTTP.
           const key = await services.auth.validKey(bearerSecret(authorizationOf(ctx.connectionParams, ctx.extra)));
+          // Checked and counted with no await in between: connections arriving together cannot all pass.
+          const limit = opts.maxConnectionsPerKey;
+          if (limit > 0 && key.role !== "GATEWAY" && revocations.openFor(key.id) >= limit) {
+            logger.debug({ keyId: key.id, limit }, "WebSocket connection refused: too many open for its API key");
+            socket.close(
+              CloseCode.Forbidden,
+              `Forbidden: this API key already has ${limit} WebSocket connections open, the most allowed; close one first`,
+            );
+            return false;
+          }
           revocations.watch(socket, key.id);
           return true;
         } catch (error) {
@@ -443,6 +466,11 @@ class RevocationWatch {
       set.delete(socket);
       if (set.size === 0 && this.sockets.get(keyId) === set) this.sockets.delete(keyId);
     });
+  }
+
+  /** Open sockets of the key (closing ones count until closed). */
+  openFor(keyId: string): number {
+    return this.sockets.get(keyId)?.size ?? 0;
   }
 
   follow(

@@ -6,6 +6,12 @@ import type { CloseCode as GraphqlWsCloseCode } from "graphql-ws";
 export const CloseCode = {
   /** graphql-ws: no key, a bad key, or a key revoked while its socket was open. */
   Unauthorized: 4401 satisfies GraphqlWsCloseCode.Unauthorized,
+  /**
+   * graphql-ws: the connection is refused: its API key already has as many open on this server
+   * process as it allows (JOBS_MAX_WS_CONNECTIONS_PER_KEY). Close one, or retry later (graphql-ws's
+   * client retries this code with its backoff).
+   */
+  Forbidden: 4403 satisfies GraphqlWsCloseCode.Forbidden,
   /** graphql-ws: a message the protocol does not allow here (malformed, or of a type only a server sends). */
   BadRequest: 4400 satisfies GraphqlWsCloseCode.BadRequest,
   /** graphql-ws: the server failed to handle a message. */

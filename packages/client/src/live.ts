@@ -84,10 +84,14 @@ function toApiError(error: unknown): JobsApiError {
   const closed = error as { code?: unknown; reason?: unknown };
   if (typeof closed?.code === "number") {
     const reason = String(closed.reason ?? "") || "connection closed";
-    return new JobsApiError(
-      closed.code === CloseCode.Unauthorized ? "UNAUTHENTICATED" : "NETWORK_ERROR",
-      `WebSocket closed (${closed.code}): ${reason}`,
-    );
+    const code =
+      closed.code === CloseCode.Unauthorized
+        ? "UNAUTHENTICATED"
+        : // The key's connections are all in use: a limit, as HTTP's 429 is.
+          closed.code === CloseCode.Forbidden
+          ? "RATE_LIMITED"
+          : "NETWORK_ERROR";
+    return new JobsApiError(code, `WebSocket closed (${closed.code}): ${reason}`);
   }
   return new JobsApiError("NETWORK_ERROR", `WebSocket failed: ${socketErrorMessage(error)}`, { cause: error });
 }
