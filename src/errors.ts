@@ -41,7 +41,7 @@ export function jobsError(code: ErrorCode, message: string, extensions: Record<s
 }
 
 /** Statuses of errors that refuse a whole HTTP request before it runs (as it is authenticated). */
-const refusalStatus: Partial<Record<ErrorCode, number>> = { BAD_USER_INPUT: 400, FORBIDDEN: 403 };
+const refusalStatus: Partial<Record<ErrorCode, number>> = { BAD_USER_INPUT: 400, FORBIDDEN: 403, LEASE_LOST: 409 };
 
 /**
  * An error refusing the whole request, with the HTTP status its code implies: thrown while a request

@@ -100,8 +100,11 @@ export interface WorkerPort {
    * otherwise. `leaseToken`, the job's lease, is how a port over the wire reads as the job's creator.
    */
   readArtifact(job: ExecutorJob, artifactId: string, leaseToken: string): Promise<ArtifactBytes>;
-  /** Another generation job's artifacts, when the job's creator could see it; InputFault otherwise. */
-  jobArtifacts(job: ExecutorJob, jobId: string): Promise<JobArtifacts>;
+  /**
+   * Another generation job's artifacts, when the job's creator could see it; InputFault otherwise,
+   * the same for a job they cannot see as for one that does not exist. `leaseToken` as for readArtifact.
+   */
+  jobArtifacts(job: ExecutorJob, jobId: string, leaseToken: string): Promise<JobArtifacts>;
   /**
    * Calls wake whenever claimable work may have appeared (a job created or requeued), where the port
    * can tell; the returned function ends it (and whatever the port's waitForWork holds open for it).

@@ -217,7 +217,7 @@ export class Runner {
         ),
       readArtifact: (id) =>
         inSpan("artifact.read", { attributes: { "jobs.artifact.id": id } }, () => port.readArtifact(job, id, token)),
-      jobArtifacts: (id) => port.jobArtifacts(job, id),
+      jobArtifacts: (id) => port.jobArtifacts(job, id, token),
     };
   }
 

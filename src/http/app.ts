@@ -13,6 +13,7 @@ import type { TLSSocket } from "node:tls";
 import { pendingMigrations } from "../db/migrate.ts";
 import { asRequestRefusal, jobsError } from "../errors.ts";
 import { createJobLoaders } from "../jobs/loaders.ts";
+import type { Viewer } from "../jobs/model.ts";
 import { compiledExecute, compiledGateway } from "../schema/compiled-execution.ts";
 import type { Context, Services } from "../schema/context.ts";
 import { createErrorFormatting, type ErrorFormatting, withRequestId } from "../schema/format-error.ts";
@@ -20,6 +21,8 @@ import { accessRecordOf, beginAccess } from "../observability/access-log.ts";
 import { actAsOf } from "../jobs/remote/act-as.ts";
 import { authenticateRequest } from "../security/authenticate.ts";
 import { limitRules } from "../security/limits.ts";
+import { LEASE_HEADER } from "../workers/protocol/lease.ts";
+import { relayedGatewayOf } from "../workers/relay.ts";
 import { accessLogPlugin } from "./plugins/access-log.ts";
 import { auditOperation, auditPlugin } from "./plugins/audit.ts";
 import { checkOperation, operationPolicyPlugin } from "./plugins/operation-policy.ts";
@@ -41,20 +44,31 @@ export function baseUrlOf(services: Services, req: IncomingMessage): string {
   return services.config.publicUrl?.replace(/\/$/, "") ?? `${protocol}://${req.headers.host ?? "localhost"}`;
 }
 
+export interface RequestOptions {
+  signal?: AbortSignal;
+  /** The jobs-act-as header: honoured for GATEWAY keys only. */
+  actAs?: string | null;
+  /** The request's operations (a batch's), each spending one of the key's rate budget. */
+  operations?: number;
+  /** The x-lease-token header: a worker reading under the lease of the job it runs (see underLease). */
+  leaseToken?: string | null;
+}
+
 /** Builds the per-request context: authenticates the caller and makes fresh loaders. */
 export async function contextFor(
   services: Services,
   authorization: string | undefined,
   baseUrl: string,
   requestId: string,
-  signal?: AbortSignal,
-  actAs?: string | null,
-  /** The request's operations (a batch's), each spending one of the key's rate budget. */
-  operations = 1,
+  { signal, actAs, operations = 1, leaseToken }: RequestOptions = {},
 ): Promise<Context> {
-  const viewer = await authenticateRequest(services, authorization, actAs, operations).catch((error: unknown) => {
+  let viewer: Viewer;
+  try {
+    viewer = await authenticateRequest(services, authorization, actAs, operations);
+    if (leaseToken) viewer = await underLease(services, viewer, leaseToken);
+  } catch (error) {
     throw asRequestRefusal(error);
-  });
+  }
   return {
     services,
     viewer,
@@ -63,6 +77,24 @@ export async function contextFor(
     baseUrl,
     ...(signal ? { signal } : {}),
   };
+}
+
+/**
+ * A worker naming the lease of the job it runs (x-lease-token, a WORKER or ADMIN key) reads jobs and
+ * artifacts as that job's creator sees them, as GET /artifacts/:id does under the header and the
+ * in-process executors do: a job (VERIFY listing its target, say) must not borrow the key's whole
+ * tenant, nor tell another member's job from one that does not exist. Only the sight narrows: what
+ * the request may do is still the key's (Viewer.readsAs).
+ */
+async function underLease(services: Services, viewer: Viewer, leaseToken: string): Promise<Viewer> {
+  if (relayedGatewayOf(services.registry, leaseToken))
+    throw jobsError(
+      "BAD_USER_INPUT",
+      `the ${LEASE_HEADER} header on /graphql takes a lease of this server's own jobs, not an upstream's`,
+      { field: LEASE_HEADER },
+    );
+  const creator = await services.artifacts.leaseReader(leaseToken, viewer);
+  return { ...viewer, readsAs: { userId: creator.userId, role: creator.role } };
 }
 
 /**
@@ -190,15 +222,12 @@ export async function createApp(services: Services, schema: GraphQLSchema, httpS
     operations: number,
   ): Promise<Context> => {
     try {
-      const context = await contextFor(
-        services,
-        req.headers.authorization,
-        baseUrlOf(services, req),
-        requestId,
-        undefined,
-        actAsOf(req.headers),
+      const leaseToken = req.headers[LEASE_HEADER];
+      const context = await contextFor(services, req.headers.authorization, baseUrlOf(services, req), requestId, {
+        actAs: actAsOf(req.headers),
         operations,
-      );
+        leaseToken: typeof leaseToken === "string" ? leaseToken : null,
+      });
       const access = accessRecordOf(res);
       if (access) {
         access.keyId = context.viewer.apiKeyId;

@@ -10,6 +10,7 @@ import { AUDIT_OK, auditActor } from "../security/audit.ts";
 import { artifactTooLarge, type Download } from "../artifacts/service.ts";
 import { type Attributes, SpanKind } from "@opentelemetry/api";
 import { accessRecordOf } from "../observability/access-log.ts";
+import { LEASE_HEADER } from "../workers/protocol/lease.ts";
 import { relayedGatewayOf } from "../workers/relay.ts";
 import { contextOfTraceParent, inSpan, type SpanSpec } from "../observability/tracing.ts";
 import type { Services } from "../schema/context.ts";
@@ -18,8 +19,6 @@ import { authenticateLinkRequest, authenticateRequest } from "../security/authen
 import { otherMethods } from "./options.ts";
 import { sendHttpError } from "./send-error.ts";
 import { slotOf } from "../auth/session-cookie.ts";
-
-const LEASE_HEADER = "x-lease-token";
 
 /** The lease a request names (x-lease-token): ours (relayed false), or an upstream's with its own handle. */
 type PresentedLease = { token: string; relayed: false | NonNullable<ReturnType<typeof relayedGatewayOf>> };

@@ -319,14 +319,10 @@ export function startLiveServer(
           // A front's one connection carries many users' operations: each names its own (extensions).
           const actAs = actAsOf(payload.extensions) ?? actAsOf(ctx.connectionParams);
           if (field === null) {
-            contextValue = await contextFor(
-              services,
-              authorization,
-              baseUrlOf(ctx.extra),
-              requestId,
-              abort?.signal,
+            contextValue = await contextFor(services, authorization, baseUrlOf(ctx.extra), requestId, {
+              ...(abort ? { signal: abort.signal } : {}),
               actAs,
-            );
+            });
             op = { requestId, abort, oneShot, field };
           } else {
             op = contextValue = new SubscriptionContext(

@@ -112,6 +112,12 @@ export interface Viewer {
   apiKeyId: string | null;
   /** Set when a GATEWAY key (a front server) acts as this user: apiKeyId is that key's. */
   viaGateway?: boolean;
+  /**
+   * Set when a worker reads under the lease of the job it runs (x-lease-token on /graphql): it sees
+   * jobs and artifacts as that job's creator does (their id and role), not its key's whole tenant.
+   * It only narrows what is seen; what the viewer may do is still its own role's.
+   */
+  readsAs?: { userId: string; role: Role };
 }
 
 export interface JobFilter {

@@ -19,8 +19,13 @@ const ownOrShared = (viewer: Viewer): JobSight => ({
   userId: viewer.userId,
 });
 
+/** Whose sight applies: a worker reading under a job's lease sees as that job's creator (Viewer.readsAs). */
+const seeing = (viewer: Viewer): Viewer =>
+  viewer.readsAs ? { ...viewer, userId: viewer.readsAs.userId, role: viewer.readsAs.role } : viewer;
+
 /** As job(...), node(id:) and downloads read: members their own and those shared with them; every other role the whole tenant. */
-export function readingSight(viewer: Viewer): JobSight {
+export function readingSight(asked: Viewer): JobSight {
+  const viewer = seeing(asked);
   return viewer.role === "MEMBER" ? ownOrShared(viewer) : wholeTenant(viewer);
 }
 
@@ -29,7 +34,8 @@ export function readingSight(viewer: Viewer): JobSight {
  * tenant for admins asking allUsers, and for workers (agents waiting for work see every job, as
  * their claims do; jobs(...) itself refuses worker keys).
  */
-export function listingSight(viewer: Viewer, filter: Pick<JobFilter, "allUsers">): JobSight {
+export function listingSight(asked: Viewer, filter: Pick<JobFilter, "allUsers">): JobSight {
+  const viewer = seeing(asked);
   return viewer.role === "WORKER" || (viewer.role === "ADMIN" && filter.allUsers)
     ? wholeTenant(viewer)
     : ownOrShared(viewer);

@@ -205,7 +205,8 @@ function route(
   cursor: (upstream: string) => string;
 } | null {
   const viewer = ctx.viewer;
-  if (!viewer || viewer.role === "WORKER") return null;
+  // A read under a lease (readsAs) is narrowed by this server's own rule: never passed through.
+  if (!viewer || viewer.role === "WORKER" || viewer.readsAs) return null;
   if (!ctx.services.registry.gateways().some((g) => g.forward)) return null;
   let args: Record<string, unknown>;
   try {

@@ -140,6 +140,50 @@ describe.each(backends.map((b) => [b.name, b] as const))("npm run worker against
     expect(own.operation.result).toMatchObject({ kind: "LIFT" });
   });
 
+  it("VERIFY reads its target as its creator: another member's job answers as one that does not exist", async () => {
+    const memberKey = async (userId: string) =>
+      (
+        await t.admin.request<{ createApiKey: { secret: string } }>(
+          `mutation($u: String!) { createApiKey(userId: $u, role: MEMBER) { secret } }`,
+          { u: userId },
+        )
+      ).createApiKey.secret;
+    const owner = t.client(await memberKey("verify-owner"));
+    const prober = t.client(await memberKey("verify-prober"));
+    const target = await waitForGeneration(owner, await createGeneration(owner, { kind: "MOCK", rows: 100 }));
+    expect(target.state).toBe("SUCCEEDED");
+
+    // What the prober's VERIFY shows of a job: with the id itself blanked, nothing may differ
+    // between the owner's job and a job that does not exist.
+    const verifyAs = async (client: typeof prober, jobId: string) => {
+      const job = await waitForGeneration(
+        client,
+        await createGeneration(client, { kind: "VERIFY", seed: 1, spec: { jobId } }),
+      );
+      const blank = (text: string) => text.replaceAll(jobId, "<job>");
+      return {
+        state: job.state,
+        error: job.error && { code: job.error.code, message: blank(job.error.message) },
+        problems: job.problems.map((p) => blank(JSON.stringify(p))),
+        logs: job.logs.edges.map((e) => blank(e.node.message)),
+        statusHistory: job.statusHistory.map((h) => ({ ...h, message: h.message && blank(h.message) })),
+      };
+    };
+    const probed = await verifyAs(prober, target.jobId);
+    const absent = await verifyAs(prober, "0190f5a4-0000-7000-8000-00000000dead");
+    expect(probed.state).toBe("FAILED");
+    expect(probed.error?.code).toBe("INPUT_NOT_FOUND");
+    expect(probed).toEqual(absent);
+
+    // Its creator verifies it.
+    const own = await waitForGeneration(
+      owner,
+      await createGeneration(owner, { kind: "VERIFY", spec: { jobId: target.jobId } }),
+    );
+    expect(own.state).toBe("SUCCEEDED");
+    expect(own.operation.result).toMatchObject({ ok: true });
+  });
+
   it("stops cleanly on SIGTERM", async () => {
     const exit = await stopChild(worker!);
     expect(exit.code).toBe(0);

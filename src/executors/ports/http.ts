@@ -11,7 +11,6 @@ import {
   type ClaimFilter,
   type Fetch,
   type IdleState,
-  isJobsApiError,
   JobsApiError,
   type JobsChangedWake,
   jobsChangedWake,
@@ -194,19 +193,35 @@ export class HttpPort implements WorkerPort {
     };
   }
 
-  async jobArtifacts(_job: ExecutorJob, jobId: string): Promise<JobArtifacts> {
-    const { job } = await this.leased.transport
-      .request<{
+  async jobArtifacts(_job: ExecutorJob, jobId: string, leaseToken: string): Promise<JobArtifacts> {
+    // Under the job's lease the server reads as the job's creator (as readArtifact): with the WORKER
+    // key's own sight, another member's job would be listed here, then its bytes refused, and the
+    // difference would tell the job's creator that it exists.
+    const res = await this.fetch(`${this.base}/graphql`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${this.options.apiKey}`,
+        "content-type": "application/json",
+        "x-lease-token": leaseToken,
+      },
+      body: JSON.stringify({ query: JOB_ARTIFACTS, variables: { id: jobId } }),
+    });
+    const answer = (await res.json().catch(() => ({}))) as {
+      data?: {
         job: {
           artifacts: Listed[];
           evidence?: { rootHash: string; files: Listed[] } | null;
           seal?: JobArtifacts["seal"];
         } | null;
-      }>(JOB_ARTIFACTS, { id: jobId })
-      .catch((err: unknown) => {
-        if (isJobsApiError(err, "BAD_USER_INPUT")) return { job: null };
-        throw err instanceof JobsApiError ? apiError(err.code, err.message) : err;
-      });
+      } | null;
+      errors?: { message: string; extensions?: { code?: string; field?: string } }[];
+    };
+    const error = answer.errors?.[0];
+    // A malformed id is a job that does not exist, as the in-process port reads it.
+    const malformedId = error?.extensions?.code === "BAD_USER_INPUT" && error.extensions.field !== "x-lease-token";
+    if (error && !malformedId) throw apiError(error.extensions?.code, error.message);
+    if (!error && !answer.data) throw new Error(`POST /graphql (job ${jobId}) answered ${res.status} without data`);
+    const job = answer.data?.job;
     if (!job) throw new InputFault("INPUT_NOT_FOUND", `generation job ${jobId} not found`);
     const listing = (a: Listed) => ({ id: rawIdOf(a.downloadUrl), name: a.name, contentHash: a.contentHash });
     return {

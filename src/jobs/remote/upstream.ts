@@ -157,6 +157,15 @@ export class Upstream {
    * upstream user, so no path reaches the upstream as a viewer of another tenant.
    */
   actAs(viewer: Viewer): string {
+    // Acting upstream as the job's creator would be more than a narrowed read; as the worker, less narrow.
+    if (viewer.readsAs)
+      throw jobsError(
+        "FORBIDDEN",
+        `gateway ${this.name}: a read under a lease (x-lease-token) reads this server's jobs only`,
+        {
+          gateway: this.name,
+        },
+      );
     if (!this.serves(viewer)) {
       throw jobsError("FORBIDDEN", `gateway ${this.name} serves the jobs of another tenant of this server`, {
         gateway: this.name,

@@ -9,6 +9,9 @@ import { isUuid } from "../../jobs/validation.ts";
 const SECRET_BYTES = 32;
 const SECRET = /^[A-Za-z0-9_-]{43}$/;
 
+/** The header a worker names the lease of the job it runs with, outside the protocol's own calls. */
+export const LEASE_HEADER = "x-lease-token";
+
 /** The random half of a token; the claim statement joins it to the job id and stores the hash. */
 export const newLeaseSecret = (): string => randomBytes(SECRET_BYTES).toString("base64url");
 
