@@ -156,6 +156,7 @@ const ConfigSchema = z.object({
   JOBS_METRICS_PUBLIC: flag(false),
   JOBS_RATE_LIMIT: z.coerce.number().int().min(0).default(3000),
   JOBS_RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(60),
+  JOBS_WORKER_RATE_LIMIT: z.coerce.number().int().min(0).default(0),
   JOBS_WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1).default(DEFAULT_WS_MAX_BUFFERED_BYTES),
   JOBS_WS_KEEPALIVE_MS: z.coerce.number().int().min(100).default(DEFAULT_WS_KEEPALIVE_MS),
   JOBS_MAX_WS_CONNECTIONS_PER_KEY: z.coerce.number().int().min(0).default(DEFAULT_WS_CONNECTIONS_PER_KEY),
@@ -224,6 +225,11 @@ export type Config = {
   metricsPublic: boolean;
   /** Requests per API key per window in each process; 0 points turns it off. */
   rateLimit: RateLimit;
+  /**
+   * WORKER keys' operations per window (their own budget, not rateLimit's); 0, the default, none:
+   * a worker's pace is the queue's, and a budget sized for people throttled a fleet to ~100 jobs/s.
+   */
+  workerRateLimit: RateLimit;
   /** Unsent bytes a WebSocket client may have queued before it is dropped as too slow. */
   wsMaxBufferedBytes: number;
   /** WebSocket ping interval; a client that has not answered the previous ping is disconnected. */
@@ -306,6 +312,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     metricsPublic: e.JOBS_METRICS_PUBLIC,
     rateLimit: { points: e.JOBS_RATE_LIMIT, windowSeconds: e.JOBS_RATE_LIMIT_WINDOW_S },
+    workerRateLimit: { points: e.JOBS_WORKER_RATE_LIMIT, windowSeconds: e.JOBS_RATE_LIMIT_WINDOW_S },
     wsMaxBufferedBytes: e.JOBS_WS_MAX_BUFFERED_BYTES,
     wsKeepAliveMs: e.JOBS_WS_KEEPALIVE_MS,
     wsMaxConnectionsPerKey: e.JOBS_MAX_WS_CONNECTIONS_PER_KEY,

@@ -145,6 +145,7 @@ export async function startServer(
       logger,
       // One budget per key across every process on a PostgreSQL database; in memory on PGlite.
       rateLimiter: new KeyRateLimiter(config.rateLimit, db.kind === "postgres" ? db : undefined),
+      workerRateLimiter: new KeyRateLimiter(config.workerRateLimit, db.kind === "postgres" ? db : undefined),
       audit: new AuditLog(db, logger),
       metrics,
       schedules: new ScheduleService(

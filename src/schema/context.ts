@@ -38,6 +38,8 @@ export interface Services {
   artifacts: ArtifactService;
   logger: Logger;
   rateLimiter: KeyRateLimiter;
+  /** WORKER keys' budget (JOBS_WORKER_RATE_LIMIT), apart from every other key's. */
+  workerRateLimiter: KeyRateLimiter;
   audit: AuditLog;
   metrics: Metrics;
   schedules: ScheduleService;

@@ -13,7 +13,7 @@ import { actAsOf } from "../jobs/remote/act-as.ts";
 import type { KeyRateLimiter } from "./rate-limit.ts";
 
 export async function authenticateRequest(
-  services: { auth: AuthService; rateLimiter: KeyRateLimiter },
+  services: { auth: AuthService } & RateBudgets,
   authorization: string | undefined | null,
   /** The jobs-act-as header: honoured for GATEWAY keys only. */
   actAs?: string | null,
@@ -30,7 +30,7 @@ export async function authenticateRequest(
  * routes accept the cookie (SameSite=Strict keeps other sites from sending it anyway).
  */
 export async function authenticateLinkRequest(
-  services: { auth: AuthService; rateLimiter: KeyRateLimiter; sessions: DashboardSessions },
+  services: { auth: AuthService; sessions: DashboardSessions } & RateBudgets,
   headers: IncomingHttpHeaders,
   slot: string = DEFAULT_SLOT,
 ): Promise<Viewer> {
@@ -44,11 +44,14 @@ export function sessionTokens(headers: IncomingHttpHeaders): Map<string, string>
   return readSlots(headers.cookie ? parseCookies(headers.cookie)[SESSION_COOKIE] : undefined);
 }
 
-async function spend(services: { rateLimiter: KeyRateLimiter }, viewer: Viewer, operations = 1): Promise<Viewer> {
+/** The budgets requests spend: WORKER keys' own (JOBS_WORKER_RATE_LIMIT), every other key's (JOBS_RATE_LIMIT). */
+type RateBudgets = { rateLimiter: KeyRateLimiter; workerRateLimiter: KeyRateLimiter };
+
+async function spend(services: RateBudgets, viewer: Viewer, operations = 1): Promise<Viewer> {
   // A front's users share its one GATEWAY key: each of them has their own budget behind it.
   const bucket = viewer.viaGateway
     ? `${viewer.apiKeyId}/${viewer.userId}`
     : (viewer.apiKeyId ?? `${viewer.tenantId}/${viewer.userId}`);
-  await services.rateLimiter.consume(bucket, operations);
+  await (viewer.role === "WORKER" ? services.workerRateLimiter : services.rateLimiter).consume(bucket, operations);
   return viewer;
 }
