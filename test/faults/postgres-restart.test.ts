@@ -4,7 +4,7 @@
 // answers clear errors and /readyz says so; subscriptions carry on with nothing committed missed; the
 // in-process executors claim again, and a job whose claim the crash forgot runs all the same.
 import pg from "pg";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createGeneration, waitForGeneration } from "../execution/helpers.ts";
 import { postgresBinDir, type PrivatePostgres, startPrivatePostgres } from "../helpers/private-postgres.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
@@ -145,7 +145,7 @@ describe.runIf(installed)("PostgreSQL restarted and crashed under the server (a 
   const claimsOf = (history: { message: string | null }[]) =>
     history.filter((s) => s.message?.startsWith("claimed by")).length;
 
-  it("requeues a job running at the crash when its lease expires, and the executors claim again", async () => {
+  it("requeues a job running at a crash when its lease expires, and resumes at once when the database is back", async () => {
     expect((await waitForGeneration(t.admin, await mock(1), 30)).state).toBe("SUCCEEDED");
 
     // The executor held at its first write after the claim (its start log line), the claim made durable.
@@ -153,15 +153,37 @@ describe.runIf(installed)("PostgreSQL restarted and crashed under the server (a 
     const running = await mock(2);
     await until(() => waitingOn(["job_log_lines"]), "the executor blocked on its first log line");
     await locker.query("checkpoint");
-    await cluster.crash();
+
+    // Down long enough for the retries to back off: after five failed claims in a row the executor's
+    // next one is 8 s away.
+    const warn = vi.spyOn(t.server.services.logger, "warn");
+    try {
+      await cluster.stop("immediate");
+      await until(
+        async () =>
+          warn.mock.calls.filter(
+            ([obj, msg]) =>
+              msg === "claim failed; retrying" && (obj as { executor?: string }).executor === "generation",
+          ).length >= 5,
+        "five failed claims",
+      );
+    } finally {
+      warn.mockRestore();
+    }
+    await cluster.start();
     await untilReady(t.url);
 
+    // Back: a new job, and the one whose lease expired meanwhile, both run.
     const after = await mock(3);
+    expect((await waitForGeneration(t.admin, after, 30)).state).toBe("SUCCEEDED");
+
     const done = await waitForGeneration(t.admin, running, 30);
     expect(done.state).toBe("SUCCEEDED");
     expect(done.statusHistory.map((s) => s.message)).toContain("lease expired on attempt 1 of 3; requeued");
     expect(claimsOf(done.statusHistory)).toBe(2);
-    expect((await waitForGeneration(t.admin, after, 30)).state).toBe("SUCCEEDED");
+    // The executor's first claim since the database came back (of the new job, or of the one the
+    // sweeper requeued meanwhile) came at once, not at the end of its backoff.
+    expect(Math.min(...(await claimTimes([after, running]))) - (await queuedAt(after))).toBeLessThan(1000);
   });
 
   it("runs a job whose claim the crash forgot (committed without waiting for its WAL flush)", async () => {
@@ -192,6 +214,26 @@ describe.runIf(installed)("PostgreSQL restarted and crashed under the server (a 
     expect(done.statusHistory.map((s) => s.state)).toEqual(["CREATED", "QUEUED", "RUNNING", "SUCCEEDED"]);
   });
 
+  /** The jobs' status histories (times by the database's clock). */
+  async function histories(ids: string[]): Promise<{ state: string; createdOn: string }[][]> {
+    return Promise.all(
+      ids.map(
+        async (id) =>
+          (
+            await t.admin.request<{ job: { statusHistory: { state: string; createdOn: string }[] } }>(
+              `query($id: ID!) { job(reasonerType: GENERATION, jobId: $id) { statusHistory { state createdOn } } }`,
+              { id },
+            )
+          ).job.statusHistory,
+      ),
+    );
+  }
+  /** When each job was last claimed. */
+  const claimTimes = async (ids: string[]) =>
+    (await histories(ids)).map((h) => Date.parse(h.findLast((s) => s.state === "RUNNING")!.createdOn));
+  const queuedAt = async (id: string) =>
+    Date.parse((await histories([id]))[0]!.find((s) => s.state === "QUEUED")!.createdOn);
+
   /** Sessions holding tables in exclusive mode (reads pass, writes wait) until they commit or the crash. */
   const lockers: { client: pg.Client; pid: number }[] = [];
   async function lockTables(tables: string[]): Promise<pg.Client> {
@@ -206,6 +248,8 @@ describe.runIf(installed)("PostgreSQL restarted and crashed under the server (a 
   }
   afterEach(async () => {
     await Promise.all(lockers.splice(0).map(({ client }) => client.end().catch(() => undefined)));
+    // A test that failed while the database was down leaves it up for the next.
+    if (!cluster.running) await cluster.start();
   });
 
   /** Whether a session of the server's (else: one of the lockers) waits for a lock on one of the tables. */

@@ -25,6 +25,8 @@ export function postgresBinDir(): string | undefined {
 
 export interface PrivatePostgres {
   port: number;
+  /** Whether it was started and not stopped since (a test that failed halfway may leave it down). */
+  readonly running: boolean;
   /** postgres://root@127.0.0.1:<port>/<database> */
   url(database?: string): string;
   /** A backend whose databases live on this cluster (for startTestServer). */
@@ -99,8 +101,15 @@ export async function startPrivatePostgres(settings: Record<string, string> = {}
       );
     });
   };
-  const start = () => ctl(["-l", log, "-o", options, "start"]);
-  const stop = (mode: "fast" | "immediate" = "fast") => ctl(["-m", mode, "stop"]);
+  let running = false;
+  const start = async () => {
+    await ctl(["-l", log, "-o", options, "start"]);
+    running = true;
+  };
+  const stop = async (mode: "fast" | "immediate" = "fast") => {
+    running = false;
+    await ctl(["-m", mode, "stop"]);
+  };
   const url = (database = "postgres") => `postgres://root@127.0.0.1:${port}/${database}`;
 
   try {
@@ -115,6 +124,9 @@ export async function startPrivatePostgres(settings: Record<string, string> = {}
   let pausedWalWriter: number | undefined;
   return {
     port,
+    get running() {
+      return running;
+    },
     url,
     backend: {
       name: "postgres",

@@ -230,10 +230,11 @@ export class WorkerCore<L extends LeaseLike, O, F, S> {
         claimed = await (this.options.aroundClaim ? this.options.aroundClaim(want, claim) : claim());
         failures = 0;
       } catch (err) {
-        // The database or API is unreachable: back off, capped, and try again.
+        // The database or API is unreachable: back off, capped, and try again; at once when woken
+        // (what woke us, a change or a job made, came from the database: it is back).
         failures++;
         if (!stop.aborted) this.options.on?.claimFailed?.(err);
-        await sleep(Math.min(250 * 2 ** failures, MAX_CLAIM_BACKOFF_MS), stop);
+        await this.wakeable((signal) => sleep(Math.min(250 * 2 ** failures, MAX_CLAIM_BACKOFF_MS), signal));
         continue;
       }
       if (claimed.length) {
@@ -257,14 +258,19 @@ export class WorkerCore<L extends LeaseLike, O, F, S> {
   }
 
   /** The port's idle wait, cut short when woken or stopped. */
-  private async idle(emptyClaims: number): Promise<void> {
+  private idle(emptyClaims: number): Promise<void> {
+    return this.wakeable((signal) => this.options.port.waitForWork({ emptyClaims, signal }));
+  }
+
+  /** A wait (resolving at once when its signal aborts), cut short when woken or stopped. */
+  private async wakeable(wait: (signal: AbortSignal) => Promise<void>): Promise<void> {
     if (this.dirty || this.stopping.signal.aborted) return;
     const woken = new AbortController();
     const end = () => woken.abort();
     this.wake = end;
     this.stopping.signal.addEventListener("abort", end, { once: true });
     try {
-      await this.options.port.waitForWork({ emptyClaims, signal: woken.signal });
+      await wait(woken.signal);
     } finally {
       this.stopping.signal.removeEventListener("abort", end);
       this.wake = () => undefined;
