@@ -137,12 +137,19 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   // jobs sorted by name over 100,000 of them (its 40 columns of expressions) spent 550 ms compiling
   // to run 40. Our statements are short; none gains from it. A connection string's own options win.
   const pool = new pg.Pool({ connectionString: url, max: poolSize, options: "-c jit=off" });
+  /** Ends the LISTEN connection's reconnect wait, while it waits (see reconnect). */
+  let retryListenerNow: () => void = () => undefined;
   // An idle client's connection dropping (database restart) must not crash the process.
   pool.on("error", () => undefined);
   // Nor a checked-out one's: the pool removes its own error listener while a client is lent out, and
   // a connection that dies between two statements of a transaction (ours or Prisma's) would then be
   // an uncaught ECONNRESET. Its holder learns of it from its next query, which fails.
-  pool.on("connect", (client) => client.on("error", () => undefined));
+  pool.on("connect", (client) => {
+    client.on("error", () => undefined);
+    // A new connection: the database accepts them (again), so a lost LISTEN connection need not wait
+    // out its backoff to be remade.
+    retryListenerNow();
+  });
   const statements = new StatementCounter();
   const prisma = countingPrisma(new PrismaPg(pool), (text) => statements.sent(text));
   const commitListeners = new CommitListeners();
@@ -216,7 +223,14 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
         for (const onReconnect of reconnectHandlers) onReconnect();
         return;
       } catch {
-        await new Promise((resolve) => setTimeout(resolve, delay).unref());
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay).unref();
+          retryListenerNow = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        retryListenerNow = () => undefined;
       }
     }
   }

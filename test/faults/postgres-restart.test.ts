@@ -147,6 +147,10 @@ describe.runIf(installed)("PostgreSQL restarted and crashed under the server (a 
 
   it("requeues a job running at a crash when its lease expires, and resumes at once when the database is back", async () => {
     expect((await waitForGeneration(t.admin, await mock(1), 30)).state).toBe("SUCCEEDED");
+    const worker = await agentWorker(t.admin, "outage");
+    const watched = await addAgentJob(t.admin, "watched", { assignedAgentPoolId: "outage" });
+    const updates = socket.subscribe<{ jobUpdated: JobView }>(JOB_UPDATED, { t: "AGENT", id: watched });
+    await updates.take(1);
 
     // The executor held at its first write after the claim (its start log line), the claim made durable.
     const locker = await lockTables(["job_log_lines"]);
@@ -155,7 +159,7 @@ describe.runIf(installed)("PostgreSQL restarted and crashed under the server (a 
     await locker.query("checkpoint");
 
     // Down long enough for the retries to back off: after five failed claims in a row the executor's
-    // next one is 8 s away.
+    // next one is 8 s away, and the LISTEN connection's tries are 5 s apart by then.
     const warn = vi.spyOn(t.server.services.logger, "warn");
     try {
       await cluster.stop("immediate");
@@ -173,7 +177,10 @@ describe.runIf(installed)("PostgreSQL restarted and crashed under the server (a 
     await cluster.start();
     await untilReady(t.url);
 
-    // Back: a new job, and the one whose lease expired meanwhile, both run.
+    // Back: a change reaches the open subscription at once (not at the LISTEN connection's next try) ...
+    await worker.claim();
+    await updates.until(() => updates.items.some((u) => u.jobUpdated.state === "CLAIMED"), "the claim", 1500);
+    // ... and a new job, and the one whose lease expired meanwhile, both run.
     const after = await mock(3);
     expect((await waitForGeneration(t.admin, after, 30)).state).toBe("SUCCEEDED");
 
