@@ -3,7 +3,7 @@
 // 5432 is never touched. initdb refuses to run as root, so as root every binary runs as `postgres`
 // through runuser, and the folder is handed to that user.
 import { execFile, spawn } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -122,6 +122,18 @@ export async function startPrivatePostgres(settings: Record<string, string> = {}
   }
   let databases = 0;
   let pausedWalWriter: number | undefined;
+  // Should the suite's process end without remove() (a hook that timed out), the cluster goes with it:
+  // an immediate shutdown of the postmaster, whose pid heads its pid file, and its folder removed.
+  const onExit = () => {
+    try {
+      if (pausedWalWriter !== undefined) process.kill(pausedWalWriter, "SIGKILL");
+      process.kill(Number(readFileSync(join(data, "postmaster.pid"), "utf8").split("\n")[0]), "SIGQUIT");
+    } catch {
+      // Not running.
+    }
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
+  };
+  process.once("exit", onExit);
   return {
     port,
     get running() {
@@ -164,6 +176,7 @@ export async function startPrivatePostgres(settings: Record<string, string> = {}
       process.kill(pausedWalWriter, "SIGSTOP");
     },
     async remove() {
+      process.off("exit", onExit);
       if (pausedWalWriter !== undefined) process.kill(pausedWalWriter, "SIGKILL");
       await stop("immediate").catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
