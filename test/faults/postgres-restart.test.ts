@@ -75,11 +75,14 @@ describe.runIf(installed)("PostgreSQL restarted and crashed under the server (a 
     const ready = await answerWithin(fetch(`${t.url}/readyz`));
     expect(ready.status).toBe(503);
     expect(await ready.json()).toMatchObject({ status: "database unreachable" });
-    // A read, a write, and the same over the WebSocket: each a GraphQL error saying what is wrong.
+    // A read, a write, the same over the WebSocket, and a subscription started meanwhile: each a
+    // GraphQL error saying what is wrong.
+    const dark = socket.subscribe<{ jobUpdated: JobView }>(JOB_UPDATED, { t: "AGENT", id: ids[0] });
     for (const away of [
       await answerWithin(t.admin.raw(JOB_STATE, { t: "AGENT", id: ids[0] })),
       await answerWithin(t.admin.raw(`mutation { addAgentJob(input: { functionName: "dark" }) { job { jobId } } }`)),
       await answerWithin(socket.request(JOB_STATE, { t: "AGENT", id: ids[0] })),
+      await answerWithin(dark.errorCode().then(() => dark.messages[0]!)),
     ]) {
       expect(away.errors?.[0]?.extensions).toMatchObject({
         code: "INTERNAL_SERVER_ERROR",
