@@ -12,6 +12,7 @@
 // a claim's fixed cost dominates, so big claims go fastest, and the jobs left keep the slots busy
 // while the claim runs. Their leases are bounded as every lease is, renewed while they wait (a
 // heartbeat each, every heartbeat period), and handed back on stop without running.
+import { isJobsApiError } from "./errors.ts";
 import { heartbeatPeriodMs } from "./lease.ts";
 import { sleep, type WaitForWork } from "./wait.ts";
 
@@ -108,6 +109,13 @@ export interface WorkerCoreOptions<L extends LeaseLike, O, F, S> {
     /** The loop itself crashed on a job (a bug): its lease will expire and the job run again. */
     crashed?(lease: L, err: unknown): void;
   };
+}
+
+/** How long a RATE_LIMITED refusal asks to wait (its retryAfterSeconds, else none given: 0); null for any other error. */
+function rateLimitedFor(err: unknown): number | null {
+  if (!isJobsApiError(err, "RATE_LIMITED")) return null;
+  const seconds = Number(err.errors[0]?.extensions?.retryAfterSeconds);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;
 }
 
 /** Claims after consecutive failed claims back off this far at most. */
@@ -231,10 +239,14 @@ export class WorkerCore<L extends LeaseLike, O, F, S> {
         failures = 0;
       } catch (err) {
         // The database or API is unreachable: back off, capped, and try again; at once when woken
-        // (what woke us, a change or a job made, came from the database: it is back).
+        // (what woke us, a change or a job made, came from the database: it is back). Refused for
+        // the key's rate budget: wait what the server said, however often work appears meanwhile.
         failures++;
         if (!stop.aborted) this.options.on?.claimFailed?.(err);
-        await this.wakeable((signal) => sleep(Math.min(250 * 2 ** failures, MAX_CLAIM_BACKOFF_MS), signal));
+        const backoffMs = Math.min(250 * 2 ** failures, MAX_CLAIM_BACKOFF_MS);
+        const retryAfterMs = rateLimitedFor(err);
+        if (retryAfterMs === null) await this.wakeable((signal) => sleep(backoffMs, signal));
+        else await sleep(Math.max(backoffMs, retryAfterMs), stop);
         continue;
       }
       if (claimed.length) {
