@@ -162,6 +162,7 @@ const ConfigSchema = z.object({
   JOBS_MAX_WS_CONNECTIONS_PER_KEY: z.coerce.number().int().min(0).default(DEFAULT_WS_CONNECTIONS_PER_KEY),
   JOBS_SCHEDULER: flag(true),
   JOBS_SCHEDULE_MISFIRE_S: z.coerce.number().min(0).default(60),
+  JOBS_SCHEDULE_SECONDS: flag(false),
   JOBS_GATEWAYS: GatewaysSchema,
   JOBS_GATEWAY_API_KEY: z.string().min(16, "JOBS_GATEWAY_API_KEY must be at least 16 characters").optional(),
   JOBS_UPSTREAM_CANCEL_RETRY_S: z.coerce
@@ -240,6 +241,8 @@ export type Config = {
   scheduler: boolean;
   /** How late a schedule's tick may fire and still count as on time; catch-up SKIP drops later ones. */
   scheduleMisfireMs: number;
+  /** createSchedule also takes six-field cron expressions, the first field the second (sub-minute ticks). */
+  scheduleSeconds: boolean;
   /** Families served by upstream jobs services instead of this server's database. */
   gateways: GatewayConfig[];
   /** Secret of a GATEWAY key of the first tenant, made at start: what a front's JOBS_GATEWAYS entry presents. */
@@ -318,6 +321,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     wsMaxConnectionsPerKey: e.JOBS_MAX_WS_CONNECTIONS_PER_KEY,
     scheduler: e.JOBS_SCHEDULER,
     scheduleMisfireMs: e.JOBS_SCHEDULE_MISFIRE_S * 1000,
+    scheduleSeconds: e.JOBS_SCHEDULE_SECONDS,
     gateways: e.JOBS_GATEWAYS,
     gatewayApiKey: e.JOBS_GATEWAY_API_KEY,
     upstreamCancelRetryMs: Math.round(e.JOBS_UPSTREAM_CANCEL_RETRY_S * 1000),

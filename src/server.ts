@@ -152,6 +152,7 @@ export async function startServer(
         db,
         (request) => jobs.read(request),
         (type) => registry.for(type).kind === "local",
+        config.scheduleSeconds,
       ),
       protocol,
       evidence,

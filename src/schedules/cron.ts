@@ -37,9 +37,10 @@ function canonicalTimeZone(zone: string): string | undefined {
 
 /**
  * The expression and zone as stored (the zone by its canonical name), or BAD_USER_INPUT naming `<path>.cron` or `<path>.timezone`.
- * Only the five standard fields (minute hour day-of-month month day-of-week) are accepted.
+ * The five standard fields (minute hour day-of-month month day-of-week); with `seconds` (the server's
+ * JOBS_SCHEDULE_SECONDS) also six, the first being the second.
  */
-export function parseCronSpec(spec: CronSpec, path = "input"): CronSpec {
+export function parseCronSpec(spec: CronSpec, path = "input", options: { seconds?: boolean } = {}): CronSpec {
   const cron = spec.cron.trim().replace(/\s+/g, " ");
   const timezone = canonicalTimeZone(spec.timezone);
   if (!timezone) {
@@ -51,10 +52,13 @@ export function parseCronSpec(spec: CronSpec, path = "input"): CronSpec {
       },
     );
   }
-  if (cron.split(" ").length !== 5) {
+  const fields = cron.split(" ").length;
+  if (fields !== 5 && !(options.seconds && fields === 6)) {
     throw jobsError(
       "BAD_USER_INPUT",
-      `${path}.cron: "${spec.cron}" must have five fields: minute hour day-of-month month day-of-week`,
+      options.seconds
+        ? `${path}.cron: "${spec.cron}" must have five fields (minute hour day-of-month month day-of-week) or six (second first)`
+        : `${path}.cron: "${spec.cron}" must have five fields: minute hour day-of-month month day-of-week`,
       {
         field: `${path}.cron`,
       },
@@ -73,8 +77,10 @@ export function parseCronSpec(spec: CronSpec, path = "input"): CronSpec {
 }
 
 function cronOf(spec: CronSpec): Cron {
-  // paused: a Cron made only to compute times must not start a timer of its own.
-  return new Cron(spec.cron, { timezone: spec.timezone, mode: "5-part", paused: true });
+  // paused: a Cron made only to compute times must not start a timer of its own. A stored six-field
+  // expression was accepted with seconds allowed; it keeps its seconds if the server stops allowing them.
+  const mode = spec.cron.split(" ").length === 6 ? "6-part" : "5-part";
+  return new Cron(spec.cron, { timezone: spec.timezone, mode, paused: true });
 }
 
 /** The first tick strictly after `after`, or null when the expression never fires again. */

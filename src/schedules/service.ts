@@ -35,12 +35,16 @@ export class ScheduleService {
     private readonly read: (request: CreateJobRequest) => NewJob,
     /** Whether this server holds the family's jobs (and agents); an upstream checks its own. */
     private readonly isLocal: (reasonerType: ReasonerType) => boolean = () => true,
+    /** Whether a six-field expression (seconds first) is accepted: JOBS_SCHEDULE_SECONDS. */
+    private readonly seconds = false,
   ) {}
 
   async create(input: CreateScheduleRequest, viewer: Viewer): Promise<ScheduleRecord> {
     refuseWorkers(viewer);
     const name = parseInput(name255, input.name, "input.name");
-    const spec = parseCronSpec({ cron: input.cron, timezone: input.timezone ?? "UTC" });
+    const spec = parseCronSpec({ cron: input.cron, timezone: input.timezone ?? "UTC" }, "input", {
+      seconds: this.seconds,
+    });
     const job: ScheduledJob = {
       reasonerType: input.job.reasonerType,
       reasonerName: input.job.reasonerName ?? null,

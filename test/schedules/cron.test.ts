@@ -103,6 +103,39 @@ describe("parseCronSpec", () => {
     expect(fieldOf("0 0 * * *", "Europe/Atlantis")).toBe("input.timezone");
   });
 
+  it("with seconds allowed (JOBS_SCHEDULE_SECONDS), takes six fields, the first the second, and ticks on it", () => {
+    const seconds = { seconds: true };
+    expect(parseCronSpec({ cron: " */15  * * * * * ", timezone: "UTC" }, "input", seconds)).toEqual({
+      cron: "*/15 * * * * *",
+      timezone: "UTC",
+    });
+    expect(parseCronSpec({ cron: "0 3 * * *", timezone: "UTC" }, "input", seconds).cron).toBe("0 3 * * *");
+    for (const cron of ["* * * *", "0 0 0 * * * *", "60 * * * * *"]) {
+      const refused = (() => {
+        try {
+          parseCronSpec({ cron, timezone: "UTC" }, "input", seconds);
+          return "accepted";
+        } catch (error) {
+          if (!isJobsError(error, "BAD_USER_INPUT")) throw error;
+          return error.extensions.field;
+        }
+      })();
+      expect(refused, cron).toBe("input.cron");
+    }
+    // A stored six-field expression ticks by its seconds (whether or not the server still allows them);
+    // five fields stay minute ticks.
+    expect(ticks("*/15 * * * * *", "UTC", "2026-05-01T10:00:05Z", 3)).toEqual([
+      "2026-05-01T10:00:15.000Z",
+      "2026-05-01T10:00:30.000Z",
+      "2026-05-01T10:00:45.000Z",
+    ]);
+    expect(ticks("30 0 3 * * *", "Europe/Berlin", "2026-05-01T00:00:00Z", 1)).toEqual(["2026-05-01T01:00:30.000Z"]);
+    expect(ticks("* * * * *", "UTC", "2026-05-01T10:00:05Z", 2)).toEqual([
+      "2026-05-01T10:01:00.000Z",
+      "2026-05-01T10:02:00.000Z",
+    ]);
+  });
+
   const zoneOf = (timezone: string) => parseCronSpec({ cron: "0 3 * * *", timezone }).timezone;
 
   it("stores every spelling of a zone by one correctly spelled name, aliases in any case too", () => {

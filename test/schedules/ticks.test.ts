@@ -1,8 +1,9 @@
 // Real ticks, real processes, one PostgreSQL, no clock faking: three servers (`src/main.ts`, as
-// `npm start` runs it) over two ticks of a one-minute schedule make exactly one job per tick, fired
+// `npm start` runs it) over two ticks of a 15-second schedule make exactly one job per tick, fired
 // once (one "scheduleTick" audit entry each); then with every server down across a tick, two servers
 // coming up make exactly one catch-up job for a ONCE schedule and none for a SKIP one.
-// About three minutes: it waits for the wall clock to reach three minute boundaries.
+// The servers take six-field expressions (JOBS_SCHEDULE_SECONDS), so the wall clock has to reach
+// ticks seconds away rather than minute boundaries: about a minute in all.
 import pg from "pg";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,6 +16,11 @@ import { liveClient, type LiveClient } from "../live/ws-client.ts";
 
 const postgres = backends.find((b) => b.name === "postgres");
 const MISFIRE_S = 2;
+/** The first test's schedule: every 15 seconds. */
+const EVERY_15_S = "*/15 * * * * *";
+const PERIOD_MS = 15_000;
+/** How far ahead the second test's tick is: time to stop every server before it comes. */
+const LEAD_MS = 15_000;
 
 const CREATE = `mutation($input: CreateScheduleInput!) { createSchedule(input: $input) { id nextRunOn catchUp } }`;
 
@@ -33,6 +39,7 @@ describe.runIf(postgres)("schedules across server processes on one PostgreSQL (r
       JOBS_WORKERS: "0",
       JOBS_LOG_LEVEL: "info",
       JOBS_SCHEDULE_MISFIRE_S: String(MISFIRE_S),
+      JOBS_SCHEDULE_SECONDS: "1",
       NODE_ENV: "test",
     });
     servers.push(child);
@@ -88,7 +95,7 @@ describe.runIf(postgres)("schedules across server processes on one PostgreSQL (r
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it("three servers make exactly one job per tick over two ticks of a one-minute schedule", async () => {
+  it("three servers make exactly one job per tick over two ticks of a 15-second schedule", async () => {
     const [a, b, c] = servers.map((s) => graphqlClient((s as Child & { url: string }).url, ADMIN_KEY));
     const socket = liveClient((servers[2] as Child & { url: string }).url, ADMIN_KEY);
     sockets.push(socket);
@@ -98,8 +105,8 @@ describe.runIf(postgres)("schedules across server processes on one PostgreSQL (r
     await socket.request(`{ schedules(first: 1) { edges { cursor } } }`);
     const created = await a!.request<{ createSchedule: { id: string; nextRunOn: string } }>(CREATE, {
       input: {
-        name: "minutely",
-        cron: "* * * * *",
+        name: "quarter-minutely",
+        cron: EVERY_15_S,
         job: { reasonerType: "PREDICTIVE", payload: { model: "churn", rows: 10 } },
       },
     });
@@ -107,23 +114,23 @@ describe.runIf(postgres)("schedules across server processes on one PostgreSQL (r
     const firstTick = Date.parse(created.createSchedule.nextRunOn);
 
     // Two ticks' jobs arrive as they are made (jobsChanged on a third server), each within seconds of its tick.
-    const [one, two] = (await changes.take(2, 150_000)).map((m) => m.jobsChanged);
-    expect(one!.name).toBe("minutely");
+    const [one, two] = (await changes.take(2, 2 * PERIOD_MS + 30_000)).map((m) => m.jobsChanged);
+    expect(one!.name).toBe("quarter-minutely");
     expect(Date.parse(one!.createdOn) - firstTick).toBeGreaterThanOrEqual(0);
     expect(Date.parse(one!.createdOn) - firstTick).toBeLessThan(10_000);
-    expect(Date.parse(two!.createdOn) - (firstTick + 60_000)).toBeGreaterThanOrEqual(0);
-    expect(Date.parse(two!.createdOn) - (firstTick + 60_000)).toBeLessThan(10_000);
+    expect(Date.parse(two!.createdOn) - (firstTick + PERIOD_MS)).toBeGreaterThanOrEqual(0);
+    expect(Date.parse(two!.createdOn) - (firstTick + PERIOD_MS)).toBeLessThan(10_000);
     await a!.request(`mutation($id: ID!) { deleteSchedule(id: $id) }`, { id });
 
     // Exactly one job per tick: the jobs are those the two ticks' keys name, and nothing else was made.
     const ticks = await jobsByTick(id);
     expect(ticks.map((t) => t.key)).toEqual([
       `schedule:${id}:${new Date(firstTick).toISOString()}`,
-      `schedule:${id}:${new Date(firstTick + 60_000).toISOString()}`,
+      `schedule:${id}:${new Date(firstTick + PERIOD_MS).toISOString()}`,
     ]);
     expect(ticks.map((t) => t.jobId)).toEqual([one!.jobId, two!.jobId]);
     const jobs = await sql.query<{ id: string }>(
-      `select "id" from "jobs" where "name" = 'minutely' order by "createdOn"`,
+      `select "id" from "jobs" where "name" = 'quarter-minutely' order by "createdOn"`,
     );
     expect(jobs.rows.map((r) => r.id)).toEqual([one!.jobId, two!.jobId]);
     // Fired once per tick, not once per server (an idempotent second firing would still audit and log).
@@ -143,21 +150,25 @@ describe.runIf(postgres)("schedules across server processes on one PostgreSQL (r
         (await client.request<{ schedules: { edges: unknown[] } }>(`{ schedules { edges { cursor } } }`)).schedules
           .edges,
       ).toHaveLength(0);
-  }, 200_000);
+  }, 120_000);
 
   it("with every server down at a tick, servers coming up make one catch-up job (ONCE) and none (SKIP)", async () => {
     const a = graphqlClient((servers[0] as Child & { url: string }).url, ADMIN_KEY);
     const job = { reasonerType: "PREDICTIVE", payload: { model: "catch-up", rows: 1 } };
+    // Once a minute, at the second LEAD_MS from now: the servers are down before that tick, and the
+    // next one is a minute later (after the outcome is read).
+    const cron = `${new Date(Date.now() + LEAD_MS).getUTCSeconds()} * * * * *`;
     const once = (
       await a.request<{ createSchedule: { id: string; nextRunOn: string } }>(CREATE, {
-        input: { name: "once", cron: "* * * * *", job },
+        input: { name: "once", cron, job },
       })
     ).createSchedule;
     const skip = (
-      await a.request<{ createSchedule: { id: string; catchUp: string } }>(CREATE, {
-        input: { name: "skip", cron: "* * * * *", catchUp: "SKIP", job },
+      await a.request<{ createSchedule: { id: string; nextRunOn: string; catchUp: string } }>(CREATE, {
+        input: { name: "skip", cron, catchUp: "SKIP", job },
       })
     ).createSchedule;
+    expect(skip.nextRunOn).toBe(once.nextRunOn);
     await Promise.all(servers.splice(0).map((s) => stopChild(s)));
     const armed = await sql.query<{ id: string; nextRunOn: Date; lastRunOn: Date | null; lastError: string | null }>(
       `select "id", "nextRunOn", "lastRunOn", "lastError" from "schedules" order by "name"`,
@@ -198,5 +209,5 @@ describe.runIf(postgres)("schedules across server processes on one PostgreSQL (r
     );
     expect(jobs.rows).toEqual([{ id: onceRow!.lastJobId, name: "once" }]);
     expect(onceRow!.nextRunOn.getTime()).toBeGreaterThan(tick);
-  }, 200_000);
+  }, 120_000);
 });
