@@ -1,6 +1,9 @@
-// The `jobsctl` CLI as a user runs it: bin/jobsctl.mjs in a child process against the real server, on
-// PGlite and PostgreSQL. The documented generation flow (create → follow logs → wait → download →
-// verify → rerun) with --json, and the exit codes scripts rely on.
+// The `jobsctl` CLI as a production install runs it: the compiled CLI (dist/cli/main.js, what
+// bin/jobsctl.mjs loads where there is no tsx) in a child process against the real server, on PGlite and
+// PostgreSQL. The documented generation flow (create → follow logs → wait → download → verify → rerun)
+// with --json, and the exit codes scripts rely on. Compiled, each of its ~150 runs starts in a third of
+// the time tsx takes; bin/jobsctl.mjs through tsx (a checkout's) is run by test/cli/schedules.test.ts,
+// test/http/uploads.test.ts and test/execution/generation-kinds.test.ts.
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -11,11 +14,18 @@ import { parse as parseYaml } from "yaml";
 import type { Command } from "commander";
 import { Worker } from "@jobs-api/client/node";
 import { buildProgram } from "../../src/cli/program.ts";
+import { buildIfStale, ROOT } from "../execution/processes.ts";
 import { backends } from "../helpers/backends.ts";
 import { createJob, createKey } from "../helpers/fixtures.ts";
 import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/server.ts";
 
-const BIN = join(import.meta.dirname, "..", "..", "bin", "jobsctl.mjs");
+const CLI = join(ROOT, "dist", "cli", "main.js");
+
+// dist/ as `npm start` builds it (a fresh one is kept: one walk over the sources).
+beforeAll(async () => {
+  const { code, output } = await buildIfStale();
+  expect(code, output).toBe(0);
+}, 240_000);
 
 interface CliResult {
   code: number;
@@ -30,7 +40,7 @@ function jobs(args: string[], env: Record<string, string> = {}, cwd?: string): P
     // XDG_CONFIG_HOME: no config file of the person running the tests is read.
     execFile(
       process.execPath,
-      [BIN, ...args],
+      [CLI, ...args],
       {
         env: { ...inherited, NO_COLOR: "1", XDG_CONFIG_HOME: join(tmpdir(), "jobsctl-test-no-config"), ...env },
         cwd,
@@ -195,6 +205,8 @@ describe("jobsctl without a server", () => {
 });
 
 describe.each(backends.map((b) => [b.name, b] as const))("jobsctl on %s", (_name, backend) => {
+  /** What is the CLI's alone (its config file, its output formats) is shown on one backend. */
+  const cliAlone = it.runIf(backend === backends[0]);
   let t: TestServer;
   let env: Record<string, string>;
   let dir: string;
@@ -467,7 +479,7 @@ describe.each(backends.map((b) => [b.name, b] as const))("jobsctl on %s", (_name
     expect(JSON.parse(unknown.stderr)).toMatchObject({ error: { code: "NOT_FOUND" } });
   });
 
-  it("reads URL and key from a config-file profile; flags and environment variables win over it", async () => {
+  cliAlone("reads URL and key from a config-file profile; flags and environment variables win over it", async () => {
     const file = join(dir, "config.yaml");
     writeFileSync(
       file,
@@ -491,7 +503,7 @@ describe.each(backends.map((b) => [b.name, b] as const))("jobsctl on %s", (_name
     expect(unknown.stderr).toContain('no profile "nope" (profiles: team, stale)');
   });
 
-  it("-o yaml and -o json print the same page; -o wide adds the native state and full times", async () => {
+  cliAlone("-o yaml and -o json print the same page; -o wide adds the native state and full times", async () => {
     await jobs(
       ["--json", "create", "--type", "LOGIC", "--reasoner", "engine-o", "--payload", '{"query":"def output = 2"}'],
       env,

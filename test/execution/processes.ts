@@ -44,6 +44,18 @@ export function spawnNode(args: string[], env: Record<string, string>): Child {
   return { proc, output: () => output, stdout: () => stdout, exited };
 }
 
+/**
+ * Builds dist/ as `npm start` does (prestart: scripts/build-if-stale.mjs, under the build lock: another
+ * suite may be building at the same moment, and a second build would empty dist/ under the first's
+ * processes). Resolves with the exit code and what the build printed.
+ */
+export function buildIfStale(): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawnNode(["scripts/build-if-stale.mjs"], {});
+    void child.exited.then(({ code }) => resolve({ code, output: child.output() }));
+  });
+}
+
 /** Starts `src/main.ts` (or `dist/main.js`) and resolves with its URL once it says it is ready. */
 export async function startServerProcess(
   env: Record<string, string>,

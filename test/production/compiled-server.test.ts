@@ -1,30 +1,14 @@
 // The build `npm start` makes, then the compiled server as `npm start` runs it in production: plain node on
 // dist/main.js with NODE_ENV=production (no tsx, no TypeScript), queried over HTTP, stopped with SIGTERM.
-import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../helpers/backends.ts";
 import { ADMIN_KEY, graphqlClient } from "../helpers/server.ts";
-import { ROOT, spawnNode, startServerProcess, stopChild } from "../execution/processes.ts";
+import { buildIfStale, ROOT, spawnNode, startServerProcess, stopChild } from "../execution/processes.ts";
 
 const DIST = join(ROOT, "dist");
-
-function build(): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    // As `npm start` builds (prestart), under the build lock: another suite's `npm start` may be
-    // building at the same moment, and a second build would empty dist/ under the first's server.
-    const proc = spawn(process.execPath, ["scripts/build-if-stale.mjs"], {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    proc.stdout.on("data", (d: Buffer) => (output += d.toString()));
-    proc.stderr.on("data", (d: Buffer) => (output += d.toString()));
-    proc.once("exit", (code) => resolve({ code, output }));
-  });
-}
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -34,7 +18,7 @@ function filesUnder(dir: string): string[] {
 }
 
 beforeAll(async () => {
-  const { code, output } = await build();
+  const { code, output } = await buildIfStale();
   expect(code, output).toBe(0);
 }, 240_000);
 
