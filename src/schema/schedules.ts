@@ -17,7 +17,10 @@ export const ScheduleRef = builder.objectRef<ScheduleRecord>("Schedule").impleme
   fields: (t) => ({
     id: t.exposeID("id"),
     name: t.exposeString("name"),
-    cron: t.exposeString("cron", { description: "Five-field cron expression." }),
+    cron: t.exposeString("cron", {
+      description:
+        "Five-field cron expression; six fields (the first the second) where the server sets JOBS_SCHEDULE_SECONDS.",
+    }),
     timezone: t.exposeString("timezone"),
     catchUp: t.field({ type: CatchUpPolicyEnum, resolve: (s) => s.catchUp }),
     paused: t.exposeBoolean("paused"),
