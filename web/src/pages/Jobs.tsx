@@ -316,9 +316,11 @@ function Filters({
           All users
         </label>
       )}
-      <label className="narrow-only">
-        Sort
+      {/* Labelled by `for`, not by wrapping: a wrapping label's text would include the options' ("State, …"). */}
+      <span className="sort-field narrow-only">
+        <label htmlFor="jobs-sort">Sort</label>
         <select
+          id="jobs-sort"
           value={params.sort ? `${params.sort.field}:${params.sort.direction}` : ""}
           onChange={(e) => onChange({ ...params, sort: NARROW_ORDERS.find((o) => o.value === e.target.value)!.order })}
         >
@@ -328,7 +330,7 @@ function Filters({
             </option>
           ))}
         </select>
-      </label>
+      </span>
       <button type="submit">Apply</button>
     </form>
   );
