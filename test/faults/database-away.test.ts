@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { backends, createPgDatabase } from "../helpers/backends.ts";
 import { createJob } from "../helpers/fixtures.ts";
-import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/server.ts";
+import { ADMIN_KEY, startTestServer, type TestServer, untilReady } from "../helpers/server.ts";
 import { startTcpProxy, type TcpProxy } from "../helpers/tcp-proxy.ts";
 
 const hasPg = backends.some((b) => b.name === "postgres");
@@ -88,13 +88,3 @@ describe.runIf(hasPg)("PostgreSQL going away and coming back", () => {
     expect((await waiting).waitForJob.state).toBe("CANCELED");
   });
 });
-
-/** Readiness is the observable condition for "the database is back". */
-async function untilReady(url: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if ((await fetch(`${url}/readyz`)).status === 200) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("server did not become ready again");
-}

@@ -7,7 +7,7 @@ import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createGeneration, waitForGeneration } from "../execution/helpers.ts";
 import { postgresBinDir, type PrivatePostgres, startPrivatePostgres } from "../helpers/private-postgres.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { startTestServer, type TestServer, untilReady } from "../helpers/server.ts";
 import {
   addAgentJob,
   agentWorker,
@@ -298,14 +298,4 @@ async function until(ready: () => Promise<boolean>, what: string, timeoutMs = 20
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
-}
-
-/** Readiness is the observable condition for "the database is back". */
-async function untilReady(url: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if ((await fetch(`${url}/readyz`)).status === 200) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("server did not become ready again");
 }

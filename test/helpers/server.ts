@@ -99,3 +99,13 @@ export async function startTestServer(
     },
   };
 }
+
+/** Readiness is the observable condition for "the database is back". */
+export async function untilReady(url: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if ((await fetch(`${url}/readyz`)).status === 200) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error("server did not become ready again");
+}
