@@ -228,7 +228,8 @@ export type Config = {
   rateLimit: RateLimit;
   /**
    * WORKER keys' operations per window (their own budget, not rateLimit's); 0, the default, none:
-   * a worker's pace is the queue's, and a budget sized for people throttled a fleet to ~100 jobs/s.
+   * a worker's pace is the queue's, and a budget sized for people (50 operations a second by default,
+   * two a worker's turn) held a fleet sharing a key to at most 25 turns a second.
    */
   workerRateLimit: RateLimit;
   /** Unsent bytes a WebSocket client may have queued before it is dropped as too slow. */
