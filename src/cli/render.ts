@@ -123,6 +123,11 @@ export function jobDetails(job: Job, style: TableStyle = tableStyle(false)): str
   ];
   if (job.error) rows.push(["Error", `${job.error.code}: ${job.error.message}`]);
   if (job.problems.length) rows.push(["Problems", problemCounts(job.problems)]);
+  if (job.batchStep)
+    rows.push([
+      "Made by",
+      `step ${job.batchStep.position + 1} (${job.batchStep.name}) of batch ${job.batchStep.batchJobId}`,
+    ]);
   if (job.__typename === "GenerationJob") {
     rows.push(
       ["Kind", `${job.kind}${job.rows === null ? "" : `, ${job.rows} rows`}, seed ${job.seed}`],

@@ -198,6 +198,8 @@ export interface JobExpansions {
   access(jobIds: readonly string[]): Promise<AccessGrantRecord[][]>;
   files(jobIds: readonly string[]): Promise<(FileRecord | null)[]>;
   steps(jobIds: readonly string[]): Promise<BatchStepRecord[][]>;
+  /** The batch step that made each job (its child), as the batch records it; null for a job no batch made. */
+  madeBy(jobIds: readonly string[]): Promise<(BatchStepRecord | null)[]>;
   seals(jobIds: readonly string[]): Promise<(SealRecord | null)[]>;
   artifactsById(ids: readonly string[]): Promise<(ArtifactRecord | null)[]>;
 }

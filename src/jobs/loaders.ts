@@ -66,6 +66,8 @@ export interface JobLoaders {
   access: DataLoader<JobRecord, AccessGrantRecord[], string>;
   file: DataLoader<JobRecord, FileRecord | null, string>;
   steps: DataLoader<JobRecord, BatchStepRecord[], string>;
+  /** The batch step that made each job; null for a job no batch made (see madeByLoader). */
+  batchStep: DataLoader<JobRecord, BatchStepRecord | null, string>;
   seal: DataLoader<JobRecord, SealRecord | null, string>;
 }
 
@@ -100,6 +102,26 @@ function jobLoader(registry: GatewayRegistry, viewer: Viewer): JobLoaders["job"]
       return results;
     },
     { cacheKeyFn: keyOf },
+  );
+}
+
+/**
+ * Which batch step made each job is read where batches live: the gateway serving BATCH. A local one
+ * knows the children of its batches wherever they run (a step served upstream included); an upstream
+ * serving BATCH is asked only about jobs it serves itself (the children its own batches made there).
+ */
+function madeByLoader(registry: GatewayRegistry, expansionsOf: ExpansionsOf): JobLoaders["batchStep"] {
+  return new DataLoader<JobRecord, BatchStepRecord | null, string>(
+    async (jobs) => {
+      const batches = registry.find("BATCH");
+      if (!batches) return jobs.map(() => null);
+      const asked = batches.expansionsFor ? jobs.filter((job) => registry.for(job.reasonerType) === batches) : jobs;
+      if (asked.length === 0) return jobs.map(() => null);
+      const steps = await expansionsOf(batches, asked).madeBy(asked.map(jobIdOf));
+      const byChild = new Map(asked.map((job, i) => [job.id, steps[i] ?? null]));
+      return jobs.map((job) => byChild.get(job.id) ?? null);
+    },
+    { cacheKeyFn: jobIdOf },
   );
 }
 
@@ -147,6 +169,7 @@ export function createJobLoaders(registry: GatewayRegistry, viewer: Viewer): Job
     access: expansionLoader<AccessGrantRecord[]>(registry, of, (e, ids) => e.access(ids)),
     file: expansionLoader<FileRecord | null>(registry, of, (e, ids) => e.files(ids)),
     steps: expansionLoader<BatchStepRecord[]>(registry, of, (e, ids) => e.steps(ids)),
+    batchStep: madeByLoader(registry, of),
     seal: expansionLoader<SealRecord | null>(registry, of, (e, ids) => e.seals(ids)),
   };
 }

@@ -12,6 +12,11 @@ export class GatewayRegistry {
     return this;
   }
 
+  /** The gateway serving this family, if any does. */
+  find(reasonerType: ReasonerType): JobGateway | undefined {
+    return this.byType.get(reasonerType);
+  }
+
   for(reasonerType: ReasonerType): JobGateway {
     const gateway = this.byType.get(reasonerType);
     if (!gateway) throw new Error(`no gateway serves ${reasonerType}`);

@@ -2,7 +2,8 @@
 // (all of them with -o wide), states coloured only on a terminal and never with NO_COLOR.
 import { describe, expect, it } from "vitest";
 import type { JobSummary } from "../../packages/client/src/job-types.ts";
-import { age, jobsTable, tableStyle } from "../../src/cli/render.ts";
+import { age, jobDetails, jobsTable, tableStyle } from "../../src/cli/render.ts";
+import type { Job } from "../../packages/client/src/job-types.ts";
 
 const NOW = Date.parse("2026-12-06T12:00:00Z");
 const job = (n: number, state: string, createdOn: string): JobSummary =>
@@ -56,5 +57,20 @@ describe("jobsctl tables", () => {
     const coloured = jobsTable(jobs, { wide: false, width: undefined, color: true, now: NOW });
     expect(coloured).toContain(`${ESC}[32mSUCCEEDED`);
     expect(jobsTable(jobs, { wide: false, width: undefined, color: false, now: NOW })).not.toContain(ESC);
+  });
+  it("get names the batch step that made a job, and says nothing of one no batch made", () => {
+    const child = {
+      ...job(3, "SUCCEEDED", "2026-12-06T11:55:00Z"),
+      __typename: "ReasonerJob",
+      reasonerName: "default",
+      startedOn: null,
+      finishedOn: null,
+      error: null,
+      problems: [],
+      artifacts: [],
+      batchStep: { name: "make", position: 0, batchJobId: "01a24903-0000-7000-8000-0000000000b1" },
+    } as unknown as Job;
+    expect(jobDetails(child)).toMatch(/Made by\s+│ step 1 \(make\) of batch 01a24903-0000-7000-8000-0000000000b1/);
+    expect(jobDetails({ ...child, batchStep: null } as Job)).not.toContain("Made by");
   });
 });

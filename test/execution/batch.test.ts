@@ -325,6 +325,70 @@ describe.each(backends.map((b) => [b.name, b] as const))("batch pipelines on %s"
     expect((await waitForBatch(admin, batchId)).state).toBe("SUCCEEDED");
   });
 
+  it("names the batch step that made each child, in pages too; none for other jobs, nor for a reader who may not see the batch", async () => {
+    const admin = await tenant();
+    const agent = await agentWorker(admin, "linked");
+    const batchId = await runBatch(admin, {
+      name: "linked",
+      steps: [
+        mockStep("make", 10),
+        { name: "hand", run: { reasonerType: "AGENT", payload: { functionName: "f", assignedAgentPoolId: "linked" } } },
+      ],
+    });
+    const makeId = await childOf(batchId, 0);
+    const handId = await childOf(batchId, 1);
+    const STEP = `batchStep { name position batchJobId batch { jobId name } }`;
+    const read = async (c: GraphQLClient, type: string, id: string) =>
+      (
+        await c.request<{ job: { batchStep: unknown } | null }>(
+          `query($t: ReasonerType!, $id: ID!) { job(reasonerType: $t, jobId: $id) { ${STEP} } }`,
+          { t: type, id },
+        )
+      ).job;
+    const batch = { jobId: batchId, name: "linked" };
+    expect(await read(admin, "GENERATION", makeId)).toEqual({
+      batchStep: { name: "make", position: 0, batchJobId: batchId, batch },
+    });
+    expect(await read(admin, "AGENT", handId)).toEqual({
+      batchStep: { name: "hand", position: 1, batchJobId: batchId, batch },
+    });
+    expect(await read(admin, "BATCH", batchId)).toEqual({ batchStep: null });
+
+    // A page reads every job's step with one statement, whatever its size.
+    const before = db().statementCount();
+    const page = await admin.request<{
+      jobs: { edges: { node: { jobId: string; batchStep: { name: string } | null } }[] };
+    }>(`{ jobs(first: 10) { edges { node { jobId ${STEP} } } } }`);
+    const statements = db().statementCount() - before;
+    const named = Object.fromEntries(page.jobs.edges.map((e) => [e.node.jobId, e.node.batchStep?.name ?? null]));
+    expect(named).toEqual({ [batchId]: null, [makeId]: "make", [handId]: "hand" });
+    const again = db().statementCount();
+    await admin.request(`{ jobs(first: 10) { edges { node { jobId } } } }`);
+    // The page without the field, plus the step lookup and the batch's read (loaded once for both children).
+    expect(statements - (db().statementCount() - again)).toBeLessThanOrEqual(2);
+
+    // Someone the agent child is shared with sees the child, but not the batch, so not the step either.
+    const friend = t.client(
+      (
+        await admin.request<{ createApiKey: { secret: string } }>(
+          `mutation { createApiKey(userId: "friend", email: "friend@example.com", role: MEMBER) { secret } }`,
+        )
+      ).createApiKey.secret,
+    );
+    expect(await read(friend, "AGENT", handId)).toBeNull();
+    await admin.request(
+      `mutation($id: ID!) { createJobAccess(jobId: $id, email: "friend@example.com", relation: VIEWER) { subjectId } }`,
+      { id: handId },
+    );
+    expect(await read(friend, "AGENT", handId)).toEqual({ batchStep: null });
+    expect(await read(friend, "BATCH", batchId)).toBeNull();
+
+    const lease = await agent.claim();
+    expect(lease.jobId).toBe(handId);
+    await agent.complete(lease.token);
+    expect((await waitForBatch(admin, batchId)).state).toBe("SUCCEEDED");
+  });
+
   it("cancels the running child when the batch is canceled", async () => {
     const admin = await tenant();
     // PRESCRIPTIVE has no built-in executor: the child waits in its queue, so the batch is surely mid-step.

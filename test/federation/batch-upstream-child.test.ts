@@ -164,7 +164,14 @@ describe.each(backends)("a front's batch with a step served upstream, upstream o
     const updates = live!.subscribe<BatchView>(BATCH_UPDATES, { id: batchId });
     const step = () => updates.items.at(-1)?.jobUpdated.steps[0];
     await updates.until(() => step()?.childJobId != null, "the step's child");
-    await completeUpstream(batchId, step()!.childJobId!);
+    const childId = step()!.childJobId!;
+    // Through the front the child names the front's batch step; the upstream knows no batch of it.
+    const STEP = `query($id: ID!) { job(reasonerType: PREDICTIVE, jobId: $id) { batchStep { name position batchJobId batch { jobId } } } }`;
+    expect((await alice.request<{ job: unknown }>(STEP, { id: childId })).job).toEqual({
+      batchStep: { name: "predict", position: 0, batchJobId: batchId, batch: { jobId: batchId } },
+    });
+    expect((await upstream.admin.request<{ job: unknown }>(STEP, { id: childId })).job).toEqual({ batchStep: null });
+    await completeUpstream(batchId, childId);
   }, 120_000);
 
   // Last: its child is left waiting upstream.

@@ -281,6 +281,33 @@ describe.runIf(pgDatabase)("a front whose every family is served by an upstream 
     expect(there.job).toEqual({ assignedAgentPoolId: "pool-a", file: { properties: { units: "mm" } } });
   }, 60_000);
 
+  it("reads which upstream batch step made a job through the front, as the upstream answers it", async () => {
+    const spec = { columns: [{ name: "n", type: "int" }] };
+    const batchId = (
+      await alice.request<{ runBatchJob: { job: { jobId: string } } }>(
+        `mutation($i: RunBatchJobInput!) { runBatchJob(input: $i) { job { jobId } } }`,
+        {
+          i: {
+            name: "linked-up",
+            steps: [{ name: "mock", run: { reasonerType: "GENERATION", payload: { kind: "MOCK", rows: 5, spec } } }],
+          },
+        },
+      )
+    ).runBatchJob.job.jobId;
+    const done = await alice.request<{ waitForJob: { state: string; steps: { childJobId: string }[] } }>(
+      `query($id: ID!) { waitForJob(reasonerType: BATCH, jobId: $id, timeoutS: 60) { state ... on BatchJob { steps { childJobId } } } }`,
+      { id: batchId },
+    );
+    expect(done.waitForJob.state).toBe("SUCCEEDED");
+    const childId = done.waitForJob.steps[0]!.childJobId;
+    const STEP = `query($id: ID!) { job(reasonerType: GENERATION, jobId: $id) { batchStep { name position batchJobId batch { jobId name } } } }`;
+    const expected = {
+      batchStep: { name: "mock", position: 0, batchJobId: batchId, batch: { jobId: batchId, name: "linked-up" } },
+    };
+    expect((await aliceThere.request<{ job: unknown }>(STEP, { id: childId })).job).toEqual(expected);
+    expect((await alice.request<{ job: unknown }>(STEP, { id: childId })).job).toEqual(expected);
+  });
+
   it("relays jobLogs of an upstream job: each line once, in order", async () => {
     const job = await addAgentJob("logged");
     const socket = liveClient(front.url, aliceKey);

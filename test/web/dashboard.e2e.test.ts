@@ -401,7 +401,7 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     expect(await page.locator('img[src="y"]').count()).toBe(0);
   });
 
-  it("links a batch's steps to their child jobs", async () => {
+  it("links a batch's steps to their child jobs, and each child back to its batch", async () => {
     const made = await admin.request<{ runBatchJob: { job: { jobId: string } } }>(
       `mutation($steps: [BatchStepInput!]!) { runBatchJob(input: { name: "pipeline", steps: $steps }) { job { jobId } } }`,
       {
@@ -415,6 +415,11 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     await page.getByText("GENERATION job").waitFor();
     await page.waitForURL(/\/jobs\/any\//);
     await page.getByRole("region", { name: "Status history" }).getByText("SUCCEEDED", { exact: true }).waitFor();
+    // The child names the step that made it and links back to its batch.
+    await page.getByText("step 1, make, of batch").waitFor();
+    await page.getByRole("link", { name: "pipeline" }).click();
+    await page.waitForURL(`${server.url}/jobs/BATCH/${made.runBatchJob.job.jobId}`);
+    await page.getByText("BATCH job").waitFor();
   });
 
   it("shows an agent job's extras: comment, archive, access", async () => {

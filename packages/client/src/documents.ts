@@ -53,6 +53,11 @@ export const JobDetailFragment = graphql(`
       message
       details
     }
+    batchStep {
+      name
+      position
+      batchJobId
+    }
     ... on GenerationJob {
       kind
       rows

@@ -157,6 +157,10 @@ export function localExpansions(db: Database): JobExpansions {
       });
       return groupBy<BatchStepRecord>(jobIds, rows);
     },
+    async madeBy(jobIds) {
+      const rows = await prisma.batchStep.findMany({ where: { childJobId: { in: [...jobIds] } } });
+      return oneEach<BatchStepRecord>(jobIds, rows, (r) => r.childJobId!);
+    },
     async seals(jobIds) {
       const rows = await prisma.provenanceSeal.findMany({ where: { jobId: { in: [...jobIds] } } });
       return oneEach<SealRecord>(jobIds, rows, (r) => r.jobId);

@@ -274,6 +274,22 @@ export class RemoteExpansions implements JobExpansions {
     );
   }
 
+  madeBy(ids: readonly string[]): Promise<(BatchStepRecord | null)[]> {
+    return this.ask(
+      {
+        on: "Job",
+        field: "batchStep",
+        args: {},
+        selection: `batchJobId position ${R.STEP_SELECTION}`,
+        read: (_jobId, v) => {
+          const step = v as Node | null;
+          return step ? R.toStep(String(step.batchJobId), step, Number(step.position)) : null;
+        },
+      },
+      ids,
+    );
+  }
+
   seals(ids: readonly string[]): Promise<(SealRecord | null)[]> {
     return this.ask(
       {

@@ -3,7 +3,7 @@ import type { JobRecord } from "../../jobs/model.ts";
 import { builder } from "../builder.ts";
 import { JobStateEnum } from "../enums.ts";
 import { createdPayload, CreateJobPayloadRef } from "../job-mutations.ts";
-import { jobNodeOptions } from "../job.ts";
+import { JobRef, jobNodeOptions } from "../job.ts";
 import { batchJob } from "../../families/batch/input.ts";
 import { batchStepRunCheck } from "../../families/index.ts";
 
@@ -16,10 +16,34 @@ const BatchStepRef = builder.objectRef<BatchStepRecord>("BatchStep").implement({
     startedOn: t.expose("startedOn", { type: "DateTime", nullable: true }),
     finishedOn: t.expose("finishedOn", { type: "DateTime", nullable: true }),
     childJobId: t.id({ nullable: true, description: "The job this step created.", resolve: (s) => s.childJobId }),
+    batchJobId: t.id({ description: "The batch this step belongs to.", resolve: (s) => s.jobId }),
+    position: t.exposeInt("position", { description: "The step's place in its batch: 0 for the first." }),
+    batch: t.field({
+      type: BatchJobRef,
+      nullable: true,
+      description: "The batch this step belongs to, when you may see it.",
+      resolve: (s, _a, ctx) => ctx.loaders.job.load({ reasonerType: "BATCH", jobId: s.jobId }),
+    }),
   }),
 });
 
+// Declared before BatchStep's fields are built (they name it), implemented below.
 export const BatchJobRef = builder.objectRef<JobRecord>("BatchJob");
+
+builder.interfaceFields(JobRef, (t) => ({
+  batchStep: t.field({
+    type: BatchStepRef,
+    nullable: true,
+    description:
+      "The batch step that made this job (a batch's child): null for a job no batch made, or whose batch you may not see.",
+    resolve: async (job, _a, ctx) => {
+      const step = await ctx.loaders.batchStep.load(job);
+      if (!step) return null;
+      // The child is visible to whoever may see it; its batch only to whoever may see that.
+      return (await ctx.loaders.job.load({ reasonerType: "BATCH", jobId: step.jobId })) ? step : null;
+    },
+  }),
+}));
 
 builder.node(BatchJobRef, {
   ...jobNodeOptions(["BATCH"]),

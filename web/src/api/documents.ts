@@ -58,6 +58,14 @@ export const JobPageFragment = graphql(`
       message
       details
     }
+    batchStep {
+      name
+      position
+      batchJobId
+      batch {
+        name
+      }
+    }
     ... on ReasonerJob {
       result
     }

@@ -125,6 +125,17 @@ function JobDetails({
             <dd>{job.timeoutMins} min</dd>
           </>
         )}
+        {job.batchStep && (
+          <>
+            <dt>Made by</dt>
+            <dd>
+              step {job.batchStep.position + 1}, <em>{job.batchStep.name}</em>, of batch{" "}
+              <Link href={jobPath({ reasonerType: "BATCH", jobId: job.batchStep.batchJobId })}>
+                {job.batchStep.batch?.name || job.batchStep.batchJobId}
+              </Link>
+            </dd>
+          </>
+        )}
       </dl>
       {job.error && (
         <p className="error" role="alert">
