@@ -117,67 +117,82 @@ const GatewaysSchema = z
     }
   });
 
-const ConfigSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
-  HOST: z.string().default("0.0.0.0"),
-  DATABASE_URL: z
-    .string()
-    .url()
-    .optional()
-    .or(z.literal("").transform(() => undefined)),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(1000).default(10),
-  JOBS_DATA_DIR: z.string().default("./.data"),
-  JOBS_ADMIN_API_KEY: z.string().min(16, "JOBS_ADMIN_API_KEY must be at least 16 characters").optional(),
-  JOBS_WORKERS: z.coerce.number().int().min(0).default(2),
-  JOBS_CPU_THREADS: z.coerce.number().int().min(0).max(256).optional(),
-  JOBS_WORKER_LOCAL_QUEUE: z.coerce.number().int().min(0).max(1000).default(0),
-  JOBS_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  JOBS_PUBLIC_URL: z.string().url().optional(),
-  JOBS_MAX_WAIT_S: z.coerce.number().positive().default(900),
-  JOBS_REQUEST_TIMEOUT_S: z.coerce.number().positive().default(DEFAULT_REQUEST_TIMEOUT_S),
-  JOBS_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
-  JOBS_NOTIFY_INTERVAL_MS: z.coerce.number().int().min(0).max(1000).default(10),
-  JOBS_LEASE_SECONDS: leaseSecondsSetting,
-  JOBS_MAX_ARTIFACT_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(Number.MAX_SAFE_INTEGER)
-    .default(256 * 1024 * 1024),
-  NODE_ENV: z.string().default("development"),
-  JOBS_INTROSPECTION: flag(true),
-  JOBS_FIELD_SUGGESTIONS: flag(true),
-  JOBS_MAX_DEPTH: z.coerce.number().int().min(1).default(DEFAULT_QUERY_LIMITS.maxDepth),
-  JOBS_MAX_ALIASES: z.coerce.number().int().min(0).default(DEFAULT_QUERY_LIMITS.maxAliases),
-  JOBS_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(DEFAULT_QUERY_LIMITS.maxDirectives),
-  JOBS_MAX_TOKENS: z.coerce.number().int().min(100).default(DEFAULT_QUERY_LIMITS.maxTokens),
-  JOBS_MAX_COST: z.coerce.number().int().min(1).default(DEFAULT_QUERY_LIMITS.maxCost),
-  JOBS_MAX_BATCH: z.coerce.number().int().min(1).default(DEFAULT_QUERY_LIMITS.maxBatch),
-  JOBS_METRICS_PUBLIC: flag(false),
-  JOBS_RATE_LIMIT: z.coerce.number().int().min(0).default(3000),
-  JOBS_RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(60),
-  JOBS_WORKER_RATE_LIMIT: z.coerce.number().int().min(0).default(0),
-  JOBS_WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1).default(DEFAULT_WS_MAX_BUFFERED_BYTES),
-  JOBS_WS_KEEPALIVE_MS: z.coerce.number().int().min(100).default(DEFAULT_WS_KEEPALIVE_MS),
-  JOBS_MAX_WS_CONNECTIONS_PER_KEY: z.coerce.number().int().min(0).default(DEFAULT_WS_CONNECTIONS_PER_KEY),
-  JOBS_SCHEDULER: flag(true),
-  JOBS_SCHEDULE_MISFIRE_S: z.coerce.number().min(0).default(60),
-  JOBS_SCHEDULE_SECONDS: flag(false),
-  JOBS_GATEWAYS: GatewaysSchema,
-  JOBS_GATEWAY_API_KEY: z.string().min(16, "JOBS_GATEWAY_API_KEY must be at least 16 characters").optional(),
-  JOBS_UPSTREAM_CANCEL_RETRY_S: z.coerce
-    .number()
-    .positive()
-    .default(24 * 60 * 60),
-  JOBS_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(8000).default(3000),
-  JOBS_EXACT_COUNT_LIMIT: z.coerce.number().int().min(0).default(DEFAULT_EXACT_COUNT_LIMIT),
-  JOBS_RETENTION_DAYS: z.coerce.number().min(0).default(30),
-  JOBS_RETENTION_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
-  JOBS_RETENTION_BATCH: z.coerce.number().int().min(1).max(10_000).default(500),
-  JOBS_RETENTION_KEEP_PROVENANCE: flag(true),
-  JOBS_BLOB_GRACE_S: z.coerce.number().min(0).default(3600),
-  JOBS_BLOB_SCAN_INTERVAL_S: z.coerce.number().min(1).default(3600),
-});
+const ConfigSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+    HOST: z.string().default("0.0.0.0"),
+    DATABASE_URL: z
+      .string()
+      .url()
+      .optional()
+      .or(z.literal("").transform(() => undefined)),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(1000).default(10),
+    JOBS_DATA_DIR: z.string().default("./.data"),
+    JOBS_ADMIN_API_KEY: z.string().min(16, "JOBS_ADMIN_API_KEY must be at least 16 characters").optional(),
+    JOBS_WORKERS: z.coerce.number().int().min(0).default(2),
+    JOBS_CPU_THREADS: z.coerce.number().int().min(0).max(256).optional(),
+    JOBS_WORKER_LOCAL_QUEUE: z.coerce.number().int().min(0).max(1000).default(0),
+    JOBS_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    JOBS_PUBLIC_URL: z.string().url().optional(),
+    JOBS_MAX_WAIT_S: z.coerce.number().positive().default(900),
+    JOBS_REQUEST_TIMEOUT_S: z.coerce.number().positive().default(DEFAULT_REQUEST_TIMEOUT_S),
+    JOBS_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
+    JOBS_NOTIFY_INTERVAL_MS: z.coerce.number().int().min(0).max(1000).default(10),
+    JOBS_LEASE_SECONDS: leaseSecondsSetting,
+    JOBS_MAX_ARTIFACT_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(Number.MAX_SAFE_INTEGER)
+      .default(256 * 1024 * 1024),
+    NODE_ENV: z.string().default("development"),
+    JOBS_INTROSPECTION: flag(true),
+    JOBS_FIELD_SUGGESTIONS: flag(true),
+    JOBS_MAX_DEPTH: z.coerce.number().int().min(1).default(DEFAULT_QUERY_LIMITS.maxDepth),
+    JOBS_MAX_ALIASES: z.coerce.number().int().min(0).default(DEFAULT_QUERY_LIMITS.maxAliases),
+    JOBS_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(DEFAULT_QUERY_LIMITS.maxDirectives),
+    JOBS_MAX_TOKENS: z.coerce.number().int().min(100).default(DEFAULT_QUERY_LIMITS.maxTokens),
+    JOBS_MAX_COST: z.coerce.number().int().min(1).default(DEFAULT_QUERY_LIMITS.maxCost),
+    JOBS_MAX_BATCH: z.coerce.number().int().min(1).default(DEFAULT_QUERY_LIMITS.maxBatch),
+    JOBS_METRICS_PUBLIC: flag(false),
+    JOBS_RATE_LIMIT: z.coerce.number().int().min(0).default(3000),
+    JOBS_RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(60),
+    JOBS_WORKER_RATE_LIMIT: z.coerce.number().int().min(0).default(0),
+    JOBS_WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1).default(DEFAULT_WS_MAX_BUFFERED_BYTES),
+    JOBS_WS_KEEPALIVE_MS: z.coerce.number().int().min(100).default(DEFAULT_WS_KEEPALIVE_MS),
+    JOBS_MAX_WS_CONNECTIONS_PER_KEY: z.coerce.number().int().min(0).default(DEFAULT_WS_CONNECTIONS_PER_KEY),
+    JOBS_SCHEDULER: flag(true),
+    JOBS_SCHEDULE_MISFIRE_S: z.coerce.number().min(0).default(60),
+    JOBS_SCHEDULE_SECONDS: flag(false),
+    JOBS_GATEWAYS: GatewaysSchema,
+    JOBS_GATEWAY_API_KEY: z.string().min(16, "JOBS_GATEWAY_API_KEY must be at least 16 characters").optional(),
+    JOBS_UPSTREAM_CANCEL_RETRY_S: z.coerce
+      .number()
+      .positive()
+      .default(24 * 60 * 60),
+    JOBS_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(8000).default(3000),
+    JOBS_EXACT_COUNT_LIMIT: z.coerce.number().int().min(0).default(DEFAULT_EXACT_COUNT_LIMIT),
+    JOBS_RETENTION_DAYS: z.coerce.number().min(0).default(30),
+    JOBS_RETENTION_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+    JOBS_RETENTION_BATCH: z.coerce.number().int().min(1).max(10_000).default(500),
+    JOBS_RETENTION_KEEP_PROVENANCE: flag(true),
+    JOBS_BLOB_GRACE_S: z.coerce.number().min(0).default(3600),
+    JOBS_BLOB_SCAN_INTERVAL_S: z.coerce.number().min(1).default(3600),
+  })
+  .superRefine((e, ctx) => {
+    // A batch spends one of its key's budget per operation, and one larger than the whole budget is
+    // refused as bad input: a budget below the batch size would make every full batch a 400.
+    for (const [name, budget] of [
+      ["JOBS_RATE_LIMIT", e.JOBS_RATE_LIMIT],
+      ["JOBS_WORKER_RATE_LIMIT", e.JOBS_WORKER_RATE_LIMIT],
+    ] as const)
+      if (budget > 0 && budget < e.JOBS_MAX_BATCH)
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message: `${budget} is below JOBS_MAX_BATCH (${e.JOBS_MAX_BATCH}): a full batched request would be more than the whole budget and always refused; raise ${name} (0: no limit) or lower JOBS_MAX_BATCH`,
+        });
+  });
 
 export type Config = {
   port: number;

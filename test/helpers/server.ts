@@ -76,17 +76,25 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const database = await backend.create();
   const dataDir = mkdtempSync(join(tmpdir(), "jobs-test-"));
-  const config = loadConfig({
-    PORT: "0",
-    HOST: "127.0.0.1",
-    JOBS_DATA_DIR: backend.name === "pglite" ? dataDir : dataDir,
-    JOBS_ADMIN_API_KEY: ADMIN_KEY,
-    JOBS_WORKERS: "0",
-    JOBS_LOG_LEVEL: "silent",
-    ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
-    ...env,
-  });
-  const server = await startServer(config, logger);
+  let server: RunningServer;
+  try {
+    const config = loadConfig({
+      PORT: "0",
+      HOST: "127.0.0.1",
+      JOBS_DATA_DIR: dataDir,
+      JOBS_ADMIN_API_KEY: ADMIN_KEY,
+      JOBS_WORKERS: "0",
+      JOBS_LOG_LEVEL: "silent",
+      ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
+      ...env,
+    });
+    server = await startServer(config, logger);
+  } catch (error) {
+    // A server that does not start (a test of a refused setting) leaves no database or folder behind.
+    await database.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     server,
     url: server.url,

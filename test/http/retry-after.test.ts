@@ -13,7 +13,12 @@ const LIMIT = 2;
 describe.each(backends.map((b) => [b.name, b] as const))("Retry-After on 429 answers on %s", (_name, backend) => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer(backend, { JOBS_RATE_LIMIT: String(LIMIT), JOBS_RATE_LIMIT_WINDOW_S: "600" });
+    t = await startTestServer(backend, {
+      JOBS_RATE_LIMIT: String(LIMIT),
+      JOBS_RATE_LIMIT_WINDOW_S: "600",
+      // A budget below the batch size is refused at start (config.ts).
+      JOBS_MAX_BATCH: String(LIMIT),
+    });
   });
   afterAll(async () => t?.stop());
 

@@ -1,7 +1,8 @@
 // A batched HTTP request spends one of its key's rate budget per operation, as the same operations
 // sent one by one (or over WebSocket, one per operation) would: batching buys no more. A batch that
-// does not fit in what is left runs none of its operations (429, Retry-After) and spends nothing; a
-// batch larger than the whole budget can never pass and is refused as bad input.
+// does not fit in what is left runs none of its operations (429, Retry-After) and spends nothing. A
+// budget below the batch size (JOBS_MAX_BATCH), where a full batch could never pass, is refused at
+// start; a batch larger than JOBS_MAX_BATCH is refused as bad input, spending nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../helpers/backends.ts";
 import { createJobInput, createKey } from "../helpers/fixtures.ts";
@@ -37,7 +38,11 @@ const ops = (n: number) => Array.from({ length: n }, () => VIEWER);
 describe.each(backends)("batched requests against the rate limit on $name", (backend) => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer(backend, { JOBS_RATE_LIMIT: String(LIMIT), JOBS_RATE_LIMIT_WINDOW_S: "600" });
+    t = await startTestServer(backend, {
+      JOBS_RATE_LIMIT: String(LIMIT),
+      JOBS_RATE_LIMIT_WINDOW_S: "600",
+      JOBS_MAX_BATCH: String(LIMIT),
+    });
   });
   afterAll(async () => t?.stop());
 
@@ -87,12 +92,27 @@ describe.each(backends)("batched requests against the rate limit on $name", (bac
     expect((await client.raw(VIEWER.query)).status).toBe(429);
   });
 
-  it("refuses a batch larger than the whole budget as bad input, spending nothing", async () => {
+  it("refuses a batch larger than JOBS_MAX_BATCH (here the whole budget) as bad input, spending nothing", async () => {
     const key = await createKey(t.admin, "greedy");
     const never = await batch(t.url, key, ops(LIMIT + 1));
     expect(never.status).toBe(400);
-    expect(never.answers[0]!.errors![0]!.extensions).toMatchObject({ code: "BAD_USER_INPUT", rateLimit: LIMIT });
+    expect(never.answers[0]!.errors![0]!).toMatchObject({
+      message: `at most ${LIMIT} operations per batched request`,
+      extensions: { code: "BAD_USER_INPUT" },
+    });
     expect((await batch(t.url, key, ops(LIMIT))).status).toBe(200);
+  });
+
+  it("does not start with a budget below the batch size, naming both settings", async () => {
+    for (const [name, extra] of [
+      ["JOBS_RATE_LIMIT", {}],
+      ["JOBS_WORKER_RATE_LIMIT", { JOBS_RATE_LIMIT: "0" }],
+    ] as const) {
+      const env = { ...extra, [name]: String(LIMIT - 1), JOBS_MAX_BATCH: String(LIMIT) };
+      await expect(startTestServer(backend, env)).rejects.toThrow(
+        new RegExp(`${name}: ${LIMIT - 1} is below JOBS_MAX_BATCH \\(${LIMIT}\\)`),
+      );
+    }
   });
 
   it("shares one budget between HTTP batches and WebSocket operations, one per operation", async () => {

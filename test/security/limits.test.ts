@@ -149,7 +149,12 @@ async function waitForRows(t: TestServer, _n: number) {
 describe("production defaults: introspection and suggestions for admins only, rate limits", () => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer(pglite, { NODE_ENV: "production", JOBS_RATE_LIMIT: "8", JOBS_RATE_LIMIT_WINDOW_S: "60" });
+    t = await startTestServer(pglite, {
+      NODE_ENV: "production",
+      JOBS_RATE_LIMIT: "8",
+      JOBS_RATE_LIMIT_WINDOW_S: "60",
+      JOBS_MAX_BATCH: "8",
+    });
   });
   afterAll(async () => t?.stop());
 

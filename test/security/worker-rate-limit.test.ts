@@ -21,7 +21,8 @@ describe.each(backends)("WORKER keys' rate budget on $name", (backend) => {
   let unlimited: TestServer;
   let limited: TestServer;
   beforeAll(async () => {
-    const window = { JOBS_RATE_LIMIT: String(LIMIT), JOBS_RATE_LIMIT_WINDOW_S: "600" };
+    // Neither budget may be below the batch size (config.ts): batches of at most 3.
+    const window = { JOBS_RATE_LIMIT: String(LIMIT), JOBS_RATE_LIMIT_WINDOW_S: "600", JOBS_MAX_BATCH: "3" };
     [unlimited, limited] = await Promise.all([
       startTestServer(backend, window),
       startTestServer(backend, { ...window, JOBS_WORKER_RATE_LIMIT: "3" }),

@@ -22,3 +22,20 @@ describe("switches", () => {
       expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}: expected one of .*; got "${value}"`));
   });
 });
+
+describe("rate budgets and the batch size", () => {
+  it("refuse a budget (people's or workers') below JOBS_MAX_BATCH, naming both settings", () => {
+    expect(() => loadConfig({ JOBS_RATE_LIMIT: "9" })).toThrow(
+      /JOBS_RATE_LIMIT: 9 is below JOBS_MAX_BATCH \(10\): a full batched request would be more than the whole budget/,
+    );
+    expect(() => loadConfig({ JOBS_WORKER_RATE_LIMIT: "4", JOBS_MAX_BATCH: "5" })).toThrow(
+      /JOBS_WORKER_RATE_LIMIT: 4 is below JOBS_MAX_BATCH \(5\)/,
+    );
+  });
+
+  it("accept a budget at least the batch size, and 0 (no limit) whatever the batch size", () => {
+    expect(loadConfig({ JOBS_RATE_LIMIT: "10", JOBS_WORKER_RATE_LIMIT: "10" }).rateLimit.points).toBe(10);
+    const unlimited = loadConfig({ JOBS_RATE_LIMIT: "0", JOBS_WORKER_RATE_LIMIT: "0", JOBS_MAX_BATCH: "1000" });
+    expect([unlimited.rateLimit.points, unlimited.workerRateLimit.points]).toEqual([0, 0]);
+  });
+});
