@@ -2,7 +2,8 @@
 // The same rules as HTTP: the API key from connectionParams.authorization, the same tenant scoping
 // (each operation is authenticated and rate-limited by authenticateRequest, as for HTTP), the same
 // query limits and introspection policy, the same error masking. A key may keep at most
-// maxConnectionsPerKey sockets open on this process (4403 past it; GATEWAY keys excepted, see
+// maxConnectionsPerKey sockets open on this process (4403 past it), each with at most
+// maxOperationsPerConnection operations at once (GATEWAY keys excepted from both, see
 // LiveServerOptions). Messages in are size-bounded
 // (maxPayloadBytes: a larger one closes the socket with 1009); a client that does not read what it
 // is sent is dropped with 1013 instead of being buffered for without bound (ws-transport.ts); shutdown lets
@@ -55,6 +56,13 @@ export interface LiveServerOptions {
   maxPayloadBytes: number;
   /** Bytes queued for a socket beyond which its client counts as too slow and is disconnected. */
   maxBufferedBytes: number;
+  /**
+   * Operations one connection may have open at once; one more is refused with RATE_LIMITED. Not for
+   * a GATEWAY key's connections: a front relays every subscription of all its users to this server
+   * over one connection per front process (src/jobs/remote/live.ts), each operation authenticated
+   * and rate-limited as the user it names, and each of those users held to this same cap on their
+   * own connections to the front; capped here, the front's 101st subscriber would be refused.
+   */
   maxOperationsPerConnection: number;
   /**
    * Open connections one API key may have in this process (0: no limit); one more is refused at
@@ -171,6 +179,8 @@ export function startLiveServer(
   );
   const policy = { limits: config.limits, introspection: config.introspection };
   const operations = new WeakMap<Connection, Map<string, Operation>>();
+  /** Connections authenticated with a GATEWAY key: not held to maxOperationsPerConnection. */
+  const gatewayConnections = new WeakSet<Connection>();
   const oneShotsInFlight = new Set<Operation>();
   /** Request ids of errors refused before an operation started, for their answer and the logs. */
   const errorRequestIds = new WeakMap<GraphQLError, string>();
@@ -263,6 +273,7 @@ export function startLiveServer(
             return false;
           }
           revocations.watch(socket, key.id);
+          if (key.role === "GATEWAY") gatewayConnections.add(ctx);
           return true;
         } catch (error) {
           if (isJobsError(error, "UNAUTHENTICATED"))
@@ -280,7 +291,7 @@ export function startLiveServer(
           for (const e of errors) errorRequestIds.set(e, requestId);
           return errors;
         };
-        if (Object.keys(ctx.subscriptions).length > opts.maxOperationsPerConnection) {
+        if (!gatewayConnections.has(ctx) && Object.keys(ctx.subscriptions).length > opts.maxOperationsPerConnection) {
           return fail(
             jobsError("RATE_LIMITED", `at most ${opts.maxOperationsPerConnection} operations at once per connection`),
           );
