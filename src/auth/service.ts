@@ -54,8 +54,19 @@ const keySelect = {
   lastUsedOn: true,
 } as const;
 
-/** Carries the id of each API key revoked, to every server process (see src/http/ws-server.ts). */
+/**
+ * Carries the id of each API key revoked, to every server process (see src/http/ws-server.ts), and
+ * `created:<id>` for each key created: a new key may change the role its user acts with through a
+ * GATEWAY key (see roleActedAs), which a revocation may too. One channel, so a process listening
+ * for revocations alone (an older one, mid-deploy) still forgets acting users on a creation.
+ */
 export const REVOKED_KEYS_CHANNEL = "jobs_api_keys_revoked";
+const CREATED_KEY_PREFIX = "created:";
+
+/** The revoked key a REVOKED_KEYS_CHANNEL payload names; null for a created key's. */
+export function revokedKeyOf(payload: string): string | null {
+  return payload.startsWith(CREATED_KEY_PREFIX) ? null : payload;
+}
 
 /**
  * How long a checked key is answered from memory instead of read again. A revocation reaches every
@@ -343,10 +354,21 @@ export class AuthService {
 
   private async issueKey(tenantId: string, userId: string, email: string | null, role: Role) {
     const secret = newSecret();
-    const apiKey = await this.db.prisma.apiKey.create({
-      data: { id: newId(), tenantId, userId, role, prefix: visiblePrefix(secret), secretHash: hashSecret(secret) },
-      select: keySelect,
+    // The notification goes out with the commit, to every process: the user's acting role may have
+    // changed (a WORKER-only user given a MEMBER key sees less), and their open subscriptions
+    // through a front are checked again as after a revocation.
+    const apiKey = await this.db.transaction(async (tx) => {
+      const [row] = await tx.query<ApiKeyRecord>(
+        `insert into "api_keys" ("id", "tenantId", "userId", "role", "prefix", "secretHash")
+         values ($1::uuid, $2::uuid, $3, $4::"Role", $5, $6)
+         returning "id"::text as "id", "prefix", "userId", "tenantId"::text as "tenantId", "role"::text as "role", "createdOn", "revokedOn", "lastUsedOn"`,
+        [newId(), tenantId, userId, role, visiblePrefix(secret), hashSecret(secret)],
+      );
+      await tx.query(`select pg_notify($1, $2)`, [REVOKED_KEYS_CHANNEL, `${CREATED_KEY_PREFIX}${row!.id}`]);
+      return row!;
     });
+    // This process's acting users take the new role from their next request, before the notification comes back.
+    this.forget(apiKey.id);
     return { apiKey, secret };
   }
 

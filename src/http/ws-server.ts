@@ -28,7 +28,7 @@ import {
 import type { Context as WsContext } from "graphql-ws";
 import { type WebSocket, WebSocketServer } from "ws";
 import { bearerSecret } from "../auth/secrets.ts";
-import { REVOKED_KEYS_CHANNEL } from "../auth/service.ts";
+import { REVOKED_KEYS_CHANNEL, revokedKeyOf } from "../auth/service.ts";
 import { DEFAULT_WS_CONNECTIONS_PER_KEY, DEFAULT_WS_KEEPALIVE_MS, DEFAULT_WS_MAX_BUFFERED_BYTES } from "../config.ts";
 import type { Unlisten } from "../db/database.ts";
 import { isJobsError, jobsError } from "../errors.ts";
@@ -440,8 +440,9 @@ export function startLiveServer(
 /**
  * The API keys of open sockets; a revoked key's sockets are closed when its notification arrives.
  * And the subscriptions of users acting through a GATEWAY key: their role is their own keys' (see
- * AuthService.actingAs), so after any revocation each is checked again, and one whose user's role
- * changed ends with FORBIDDEN (the front's socket, serving other users, stays open).
+ * AuthService.actingAs), so after any key is revoked or created each is checked again, and one whose
+ * user's role changed, down or up, ends with FORBIDDEN (the front's socket, serving other users,
+ * stays open): what it was authorized for and filtered by was the old role's.
  */
 class RevocationWatch {
   private readonly sockets = new Map<string, Set<WebSocket>>();
@@ -453,8 +454,9 @@ class RevocationWatch {
     this.unlisten = services.db
       .listen(
         REVOKED_KEYS_CHANNEL,
-        (keyId) => {
-          this.close(keyId);
+        (payload) => {
+          const revoked = revokedKeyOf(payload);
+          if (revoked !== null) this.close(revoked);
           void this.recheckActing();
         },
         () => void this.recheck(),
@@ -530,7 +532,7 @@ class RevocationWatch {
           stream.end(
             jobsError(
               "FORBIDDEN",
-              `the role of user ${viewer.userId} changed (an API key of theirs was revoked): subscribe again`,
+              `the role of user ${viewer.userId} changed from ${viewer.role} to ${role} (an API key of theirs was revoked or created): subscribe again`,
             ),
           );
         }

@@ -3,7 +3,8 @@
 // PostgreSQL), and a member whose grant on a job is removed receives nothing more from jobUpdated,
 // jobEvents or jobLogs (the streams end with NOT_FOUND, as subscribing then answers) while the job's
 // owner still does. A user acting through a front (a GATEWAY key) has their own keys' role: when a
-// revocation lowers it, their subscriptions end with FORBIDDEN, and the front's socket stays open.
+// revocation or a new key changes it (lower, or higher), their subscriptions end with FORBIDDEN, and
+// the front's socket stays open.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -134,6 +135,63 @@ describe.each(backends)("access ending on $name", (backend) => {
     expect(await again.errorCode()).toBe("FORBIDDEN");
     const againUpdates = asDemoted.subscribe(JOB_UPDATED, { t: "AGENT", id: othersJob });
     expect(await againUpdates.errorCode()).toBe("NOT_FOUND");
+  });
+
+  it("ends an acting user's subscriptions with FORBIDDEN when a new key changes their role: a WORKER-only user given a MEMBER key no longer sees the tenant's jobs", async () => {
+    const keyOf = async (userId: string, role: string) =>
+      (
+        await t.admin.request<{ createApiKey: { secret: string } }>(
+          `mutation($u: String!, $r: Role!) { createApiKey(userId: $u, role: $r) { secret } }`,
+          { u: userId, r: role },
+        )
+      ).createApiKey.secret;
+    // Acting with their only key's role, WORKER, the user sees every job of the tenant.
+    await keyOf("acting-worker", "WORKER");
+    const owner = t.client(await keyOf("acting-job-owner", "MEMBER"));
+    const othersJob = await addAgentJob(owner);
+    const watchers = t.server.services.live.stats().jobsWatchers;
+    const asWorker = live(t.url, GATEWAY_KEY, { actAs: "acting-worker" });
+    const updates = asWorker.subscribe<{ jobUpdated: { state: string } }>(JOB_UPDATED, { t: "AGENT", id: othersJob });
+    const changed = asWorker.subscribe<{ jobsChanged: { jobId: string } }>(JOBS_CHANGED, {});
+    await updates.take(1);
+    await t.server.services.live.untilJobsWatchers(watchers + 1);
+
+    // A MEMBER key makes them act as a MEMBER: another user's job is no longer theirs to see.
+    await keyOf("acting-worker", "MEMBER");
+    expect(await updates.errorCode(REVOCATION_LIMIT_MS)).toBe("FORBIDDEN");
+    expect(await changed.errorCode(REVOCATION_LIMIT_MS)).toBe("FORBIDDEN");
+    expect(updates.messages.at(-1)?.errors?.[0]?.message ?? JSON.stringify(updates.error)).toMatch(
+      /from WORKER to MEMBER/,
+    );
+    await owner.request(`mutation($j: ID!) { cancelJob(reasonerType: AGENT, jobId: $j) { state } }`, { j: othersJob });
+    const later = await addAgentJob(owner);
+    expect(updates.items).toHaveLength(1);
+    expect(changed.items.map((i) => i.jobsChanged.jobId)).not.toContain(later);
+    expect(await asWorker.subscribe(JOB_UPDATED, { t: "AGENT", id: othersJob }).errorCode()).toBe("NOT_FOUND");
+  });
+
+  it("ends an acting user's subscriptions when a new ADMIN key promotes them; subscribed again, they have the admin's sight", async () => {
+    const owner = t.client(
+      (
+        await t.admin.request<{ createApiKey: { secret: string } }>(
+          `mutation { createApiKey(userId: "acting-promoted-owner", role: MEMBER) { secret } }`,
+        )
+      ).createApiKey.secret,
+    );
+    const othersJob = await addAgentJob(owner);
+    // With no key of their own, the user acts as a MEMBER.
+    const asPromoted = live(t.url, GATEWAY_KEY, { actAs: "acting-promoted" });
+    expect(await asPromoted.subscribe(JOB_UPDATED, { t: "AGENT", id: othersJob }).errorCode()).toBe("NOT_FOUND");
+    const watchers = t.server.services.live.stats().jobsWatchers;
+    const own = asPromoted.subscribe(JOBS_CHANGED, {});
+    await t.server.services.live.untilJobsWatchers(watchers + 1);
+
+    await t.admin.request(`mutation { createApiKey(userId: "acting-promoted", role: ADMIN) { secret } }`);
+    expect(await own.errorCode(REVOCATION_LIMIT_MS)).toBe("FORBIDDEN");
+    const updates = asPromoted.subscribe<{ jobUpdated: { state: string } }>(JOB_UPDATED, { t: "AGENT", id: othersJob });
+    await updates.take(1);
+    await owner.request(`mutation($j: ID!) { cancelJob(reasonerType: AGENT, jobId: $j) { state } }`, { j: othersJob });
+    await updates.until(() => updates.items.at(-1)?.jobUpdated.state === "CANCELED", "the cancel");
   });
 
   it("ends jobUpdated, jobEvents and jobLogs with NOT_FOUND for a member whose grant is removed; the owner still receives", async () => {
