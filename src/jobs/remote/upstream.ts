@@ -335,7 +335,9 @@ export class Upstream {
     const policy = call.idempotent ? wrap(this.retry, attempt) : attempt;
     const started = performance.now();
     try {
-      const body = await policy.execute(({ signal }) => this.post(call, unread, signal));
+      // A signal of the call's own: without one the breaker hands its timeout cockatiel's one shared
+      // never-aborted signal, and every call in flight listened on it (Node warned of a leak past ten).
+      const body = await policy.execute(({ signal }) => this.post(call, unread, signal), new AbortController().signal);
       this.#lastOk = true;
       this.observer?.call(this.name, body.errors?.length ? "error" : "ok", (performance.now() - started) / 1000);
       return body;
