@@ -417,6 +417,7 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     await page.getByRole("region", { name: "Status history" }).getByText("SUCCEEDED", { exact: true }).waitFor();
     // The child names the step that made it and links back to its batch.
     await page.getByText("step 1, make, of batch").waitFor();
+    await shot("job-batch-child");
     await page.getByRole("link", { name: "pipeline" }).click();
     await page.waitForURL(`${server.url}/jobs/BATCH/${made.runBatchJob.job.jobId}`);
     await page.getByText("BATCH job").waitFor();
