@@ -107,15 +107,22 @@ function jobLoader(registry: GatewayRegistry, viewer: Viewer): JobLoaders["job"]
 
 /**
  * Which batch step made each job is read where batches live: the gateway serving BATCH. A local one
- * knows the children of its batches wherever they run (a step served upstream included); an upstream
- * serving BATCH is asked only about jobs it serves itself (the children its own batches made there).
+ * knows the children of its batches wherever they run (a step served upstream included), and is not
+ * asked about its own jobs that have no parent; an upstream serving BATCH is asked only about jobs it
+ * serves itself (the children its own batches made there).
  */
 function madeByLoader(registry: GatewayRegistry, expansionsOf: ExpansionsOf): JobLoaders["batchStep"] {
   return new DataLoader<JobRecord, BatchStepRecord | null, string>(
     async (jobs) => {
       const batches = registry.find("BATCH");
       if (!batches) return jobs.map(() => null);
-      const asked = batches.expansionsFor ? jobs.filter((job) => registry.for(job.reasonerType) === batches) : jobs;
+      const asked = jobs.filter((job) => {
+        const gateway = registry.for(job.reasonerType);
+        if (batches.expansionsFor) return gateway === batches;
+        // A job of this server's own names its batch as its parent: others (most, and every job just
+        // created) need no lookup. An upstream's job records no parent of the front's.
+        return gateway.expansionsFor !== undefined || job.parentJobId !== null;
+      });
       if (asked.length === 0) return jobs.map(() => null);
       const steps = await expansionsOf(batches, asked).madeBy(asked.map(jobIdOf));
       const byChild = new Map(asked.map((job, i) => [job.id, steps[i] ?? null]));

@@ -353,6 +353,13 @@ describe.each(backends.map((b) => [b.name, b] as const))("batch pipelines on %s"
       batchStep: { name: "hand", position: 1, batchJobId: batchId, batch },
     });
     expect(await read(admin, "BATCH", batchId)).toEqual({ batchStep: null });
+    // A job no batch made (no parent) costs no lookup: a client's every create answer selects the field.
+    const statementsOf = async (selection: string) => {
+      const start = db().statementCount();
+      await admin.request(`query($id: ID!) { job(reasonerType: BATCH, jobId: $id) { ${selection} } }`, { id: batchId });
+      return db().statementCount() - start;
+    };
+    expect(await statementsOf(`jobId ${STEP}`)).toBe(await statementsOf("jobId"));
 
     // A page reads every job's step with one statement, whatever its size.
     const before = db().statementCount();
