@@ -3,7 +3,7 @@
 // off until the test lets it back), a reload while the server refuses the key's requests for now
 // (its rate limit), and a live connection the server closes for good (a close graphql-ws does not retry).
 import type { Browser, Page, WebSocketRoute } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { type Child, serverProcesses, stopChild } from "../execution/processes.ts";
 import { backends } from "../helpers/backends.ts";
 import { DASHBOARD_BUILD_MS } from "../helpers/dashboard.ts";
@@ -15,7 +15,9 @@ beforeAll(prepareDashboard, DASHBOARD_BUILD_MS);
 
 const RATE_LIMIT = 60;
 
-describe.each(backends)("dashboard through a server restart ($name)", (backend) => {
+// The backends run side by side: each spends most of its time waiting (reconnect attempts, a
+// rate-limit window). Within a backend the tests run in order: they share its server and proxy.
+describe.concurrent.each(backends)("dashboard through a server restart ($name)", (backend) => {
   const processes = serverProcesses("jobs-web-live-");
   let env: Record<string, string>;
   let server: Child & { url: string };
@@ -52,7 +54,9 @@ describe.each(backends)("dashboard through a server restart ($name)", (backend) 
       )
     ).createJob.job.jobId;
 
-  it("says live updates are paused, retries every few seconds, and shows what changed meanwhile", async () => {
+  it.sequential("says live updates are paused, retries every few seconds, and shows what changed meanwhile", async ({
+    expect,
+  }) => {
     const waiting = await createWaiting("waiting-through-restart");
     const page = await browser.newPage();
     const attempts: number[] = [];
@@ -104,7 +108,7 @@ describe.each(backends)("dashboard through a server restart ($name)", (backend) 
     await page.close();
   }, 180_000);
 
-  it("loads a page opened while the server was unreachable once it is back", async () => {
+  it.sequential("loads a page opened while the server was unreachable once it is back", async ({ expect }) => {
     await createWaiting("opened-while-away");
     const page = await browser.newPage();
     const pageUrl = `http://127.0.0.1:${proxy.port}`;
@@ -121,7 +125,9 @@ describe.each(backends)("dashboard through a server restart ($name)", (backend) 
     await page.close();
   });
 
-  it("says live updates stopped, and why, when the socket is closed for good; Reload subscribes again", async () => {
+  it.sequential("says live updates stopped, and why, when the socket is closed for good; Reload subscribes again", async ({
+    expect,
+  }) => {
     // A key of its own: this test's requests do not spend the admin key's budget (RATE_LIMIT).
     const made = await admin().request<{ createApiKey: { secret: string } }>(
       `mutation { createApiKey(userId: "stella", role: MEMBER) { secret } }`,
@@ -171,7 +177,9 @@ describe.each(backends)("dashboard through a server restart ($name)", (backend) 
     await page.close();
   }, 60_000);
 
-  it("keeps the key through a reload the server cannot answer yet, and resumes by itself", async () => {
+  it.sequential("keeps the key through a reload the server cannot answer yet, and resumes by itself", async ({
+    expect,
+  }) => {
     const made = await admin().request<{ createApiKey: { secret: string } }>(
       `mutation { createApiKey(userId: "hana", role: MEMBER) { secret } }`,
     );

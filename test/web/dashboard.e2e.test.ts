@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { startServerProcess, stopChild, type Child } from "../execution/processes.ts";
 import { backends } from "../helpers/backends.ts";
 import { DASHBOARD_BUILD_MS } from "../helpers/dashboard.ts";
@@ -15,7 +15,9 @@ import { keptKey, LIVE_TIMEOUT, launchChromium, prepareDashboard, SHOTS, signIn 
 
 beforeAll(prepareDashboard, DASHBOARD_BUILD_MS);
 
-describe.each(backends)("dashboard in chromium ($name)", (backend) => {
+// The backends run side by side, each with its own server process and browser: much of a test is
+// the browser and the server waiting on each other. Within a backend the tests run in order, on one page.
+describe.concurrent.each(backends)("dashboard in chromium ($name)", (backend) => {
   let server: Child & { url: string };
   let dataDir: string;
   let drop: () => Promise<void>;
@@ -72,7 +74,7 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${backend.name}-${name}.png`), fullPage: true });
   const rowOf = (name: string) => page.getByRole("row").filter({ has: page.getByRole("link", { name, exact: true }) });
 
-  it("refuses a bad key with a clear message, then signs in with the keyboard", async () => {
+  it.sequential("refuses a bad key with a clear message, then signs in with the keyboard", async ({ expect }) => {
     const res = await page.goto(server.url);
     const csp = res?.headers()["content-security-policy"] ?? "";
     expect(csp).toContain("script-src 'self'");
@@ -109,7 +111,7 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     expect(session?.value).not.toContain(ADMIN_KEY);
   });
 
-  it("shows a new job appear and succeed live, without a reload", async () => {
+  it.sequential("shows a new job appear and succeed live, without a reload", async ({ expect }) => {
     await page.evaluate("window.marker = 42");
     const name = `live-${Date.now()}`;
     await admin.request(
@@ -132,7 +134,7 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     await shot("jobs");
   });
 
-  it("keeps filters in the URL", async () => {
+  it.sequential("keeps filters in the URL", async ({ expect }) => {
     await page.getByLabel("Family").selectOption("GENERATION");
     await page.waitForURL(/family=GENERATION/);
     await page.getByLabel("State").selectOption("SUCCEEDED");
@@ -144,7 +146,9 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     await page.goto(`${server.url}/jobs`);
   });
 
-  it("opens the job: timeline, evidence, seal, preview, and downloads an artifact by its plain link", async () => {
+  it.sequential("opens the job: timeline, evidence, seal, preview, and downloads an artifact by its plain link", async ({
+    expect,
+  }) => {
     const name = await page.getByRole("row").nth(1).getByRole("link").textContent();
     await page.getByRole("link", { name: name!, exact: true }).click();
     await page.getByRole("heading", { name: name!, level: 1 }).waitFor();
@@ -186,7 +190,9 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     expect(`sha256:${createHash("sha256").update(bytes).digest("hex")}`).toBe(artifact.contentHash);
   });
 
-  it("downloads with this tab's key after another tab signed in with another key, and signed out, also in a new tab", async () => {
+  it.sequential("downloads with this tab's key after another tab signed in with another key, and signed out, also in a new tab", async ({
+    expect,
+  }) => {
     await page.goto(`${server.url}/jobs?family=GENERATION&state=SUCCEEDED`);
     await page.getByRole("row").nth(1).getByRole("link").click();
     const link = page.getByRole("region", { name: "Artifacts" }).getByRole("link").first();
@@ -235,7 +241,7 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     }
   });
 
-  it("cancels a queued job after confirming", async () => {
+  it.sequential("cancels a queued job after confirming", async ({ expect }) => {
     // No built-in executor runs PRESCRIPTIVE jobs: it stays queued.
     const made = await admin.request<{ createJob: { job: { jobId: string } } }>(
       `mutation { createJob(input: { reasonerType: PRESCRIPTIVE, reasonerName: "solver", name: "to-cancel", payload: {} }) { job { jobId } } }`,
@@ -265,7 +271,7 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     expect(after.job.state).toBe("CANCELED");
   });
 
-  it("creates a generation job from the form, with its credit estimate shown first", async () => {
+  it.sequential("creates a generation job from the form, with its credit estimate shown first", async ({ expect }) => {
     await page.getByRole("link", { name: "New job" }).click();
     await page.getByLabel("Kind", { exact: true }).selectOption("MOCK");
     await page.getByLabel("Rows", { exact: true }).fill("2500000");
@@ -306,7 +312,7 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     expect(job.job).toEqual({ rows: 1500, seed: 7, planTier: "FREE", description: "customers with an age and a city" });
   });
 
-  it("tells a refused input next to its field, in words, and focuses that field", async () => {
+  it.sequential("tells a refused input next to its field, in words, and focuses that field", async ({ expect }) => {
     // A field's description: the texts of the elements its aria-describedby names.
     const described = async (label: string) => {
       const ids = (await page.getByLabel(label, { exact: true }).getAttribute("aria-describedby")) ?? "";
@@ -354,7 +360,7 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     expect(page.url()).toContain("/new?family=BATCH");
   });
 
-  it("tails a running job's logs and progress live, markup in log lines as text", async () => {
+  it.sequential("tails a running job's logs and progress live, markup in log lines as text", async ({ expect }) => {
     // An external worker (no built-in executor runs PREDICTIVE jobs) drives the job through the protocol.
     const made = await admin.request<{ createApiKey: { secret: string } }>(
       `mutation { createApiKey(userId: "agent-7", role: WORKER) { secret } }`,
@@ -401,7 +407,7 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     expect(await page.locator('img[src="y"]').count()).toBe(0);
   });
 
-  it("links a batch's steps to their child jobs, and each child back to its batch", async () => {
+  it.sequential("links a batch's steps to their child jobs, and each child back to its batch", async () => {
     const made = await admin.request<{ runBatchJob: { job: { jobId: string } } }>(
       `mutation($steps: [BatchStepInput!]!) { runBatchJob(input: { name: "pipeline", steps: $steps }) { job { jobId } } }`,
       {
@@ -423,7 +429,7 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     await page.getByText("BATCH job").waitFor();
   });
 
-  it("shows an agent job's extras: comment, archive, access", async () => {
+  it.sequential("shows an agent job's extras: comment, archive, access", async ({ expect }) => {
     const made = await admin.request<{ addAgentJob: { job: { jobId: string } } }>(
       `mutation { addAgentJob(input: { functionName: "mesh", displayName: "wing" }) { job { jobId } } }`,
     );
@@ -439,7 +445,9 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     await page.getByRole("region", { name: "Access" }).getByText("frank: VIEWER").waitFor();
   });
 
-  it("uploads a dataset for kinds that read one, or says the server does not take uploads", async () => {
+  it.sequential("uploads a dataset for kinds that read one, or says the server does not take uploads", async ({
+    expect,
+  }) => {
     await page.goto(`${server.url}/new?family=GENERATION`);
     await page.getByLabel("Kind", { exact: true }).selectOption("ANALYZE");
     await page
@@ -455,7 +463,7 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     }
   });
 
-  it("finds jobs by any part of their name, in any case", async () => {
+  it.sequential("finds jobs by any part of their name, in any case", async ({ expect }) => {
     for (const name of ["Quarterly-Forecast", "weekly forecast", "unrelated"])
       await admin.request(
         `mutation($name: String!) { createJob(input: { reasonerType: PREDICTIVE, reasonerName: "m", name: $name, payload: {} }) { job { jobId } } }`,
@@ -473,7 +481,7 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     await page.getByRole("link", { name: "weekly forecast", exact: true }).waitFor();
   });
 
-  it("shows markup in names as text (no XSS)", async () => {
+  it.sequential("shows markup in names as text (no XSS)", async ({ expect }) => {
     const evil = `<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>`;
     await admin.request(
       `mutation($name: String!) { createJob(input: { reasonerType: PREDICTIVE, reasonerName: "m", name: $name, payload: {} }) { job { jobId } } }`,
@@ -489,7 +497,9 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     expect(await page.locator("main script").count()).toBe(0);
   });
 
-  it("shows the plots and the admin pages; a missing server field reads as not available", async () => {
+  it.sequential("shows the plots and the admin pages; a missing server field reads as not available", async ({
+    expect,
+  }) => {
     await page.getByRole("link", { name: "Plots" }).click();
     await page.getByRole("img", { name: "Number of jobs in each state over time" }).waitFor();
     await page.getByRole("img", { name: "Jobs waiting to start over time" }).waitFor();
@@ -534,7 +544,7 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
       .waitFor();
   });
 
-  it("names the one state in the per-state plot's legend, as it names several", async () => {
+  it.sequential("names the one state in the per-state plot's legend, as it names several", async ({ expect }) => {
     // A member whose only job waits (no built-in executor runs PRESCRIPTIVE jobs): one series.
     const made = await admin.request<{ createApiKey: { secret: string } }>(
       `mutation { createApiKey(userId: "olive", role: MEMBER) { secret } }`,
@@ -564,7 +574,7 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     }
   });
 
-  it("reaches a job's link with the keyboard alone, and opens it with Enter", async () => {
+  it.sequential("reaches a job's link with the keyboard alone, and opens it with Enter", async ({ expect }) => {
     await page.goto(`${server.url}/jobs`);
     await page.getByRole("row").nth(1).waitFor();
     let inTable = false;
@@ -577,7 +587,9 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     await page.waitForURL(/\/jobs\/[A-Z]+\//);
   });
 
-  it("pages forward and back; a later page reached by a link offers the first page, not a wrong Previous", async () => {
+  it.sequential("pages forward and back; a later page reached by a link offers the first page, not a wrong Previous", async ({
+    expect,
+  }) => {
     const inputs = Array.from({ length: 60 }, (_, i) => ({
       reasonerType: "LOGIC",
       reasonerName: "pager",
@@ -613,7 +625,9 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     await page.goto(`${server.url}/jobs`);
   });
 
-  it("sorts by a column header, by mouse or keyboard, told by aria-sort, kept in the URL and paged in that order", async () => {
+  it.sequential("sorts by a column header, by mouse or keyboard, told by aria-sort, kept in the URL and paged in that order", async ({
+    expect,
+  }) => {
     // A context of its own, signed in here: the test needs none of the others before it.
     const own = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const sorted = await own.newPage();
@@ -679,7 +693,9 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     }
   });
 
-  it("keeps each filter change in the tab's history: Back and Forward restore the filter and the list", async () => {
+  it.sequential("keeps each filter change in the tab's history: Back and Forward restore the filter and the list", async ({
+    expect,
+  }) => {
     // No built-in executor runs PRESCRIPTIVE jobs: it stays queued, listed under all families only here.
     await admin.request(
       `mutation { createJob(input: { reasonerType: PRESCRIPTIVE, reasonerName: "solver", name: "history-probe", payload: {} }) { job { jobId } } }`,
@@ -712,7 +728,7 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     await page.goto(`${server.url}/jobs`);
   });
 
-  it("reads ages in whole units (1 min 59 s, never 1 min 60 s)", async () => {
+  it.sequential("reads ages in whole units (1 min 59 s, never 1 min 60 s)", async ({ expect }) => {
     const made = await admin.request<{ createJob: { job: { createdOn: string } } }>(
       `mutation { createJob(input: { reasonerType: PRESCRIPTIVE, reasonerName: "solver", name: "age-probe-119", payload: {} }) { job { createdOn } } }`,
     );
@@ -731,7 +747,7 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     }
   });
 
-  it("keeps short values whole beside a very long name", async () => {
+  it.sequential("keeps short values whole beside a very long name", async ({ expect }) => {
     const name = `very-long-name-${"x".repeat(240)}`;
     await admin.request(
       `mutation($name: String!) { createJob(input: { reasonerType: PRESCRIPTIVE, reasonerName: "solver", name: $name, payload: {} }) { job { jobId } } }`,
@@ -757,7 +773,7 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     await shot("jobs-long-name");
   });
 
-  it("is usable at phone width", async () => {
+  it.sequential("is usable at phone width", async ({ expect }) => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${server.url}/jobs`);
     await page.getByRole("row").nth(1).waitFor();
@@ -768,7 +784,7 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
-  it("goes back to sign-in, saying why, when the key is revoked while signed in", async () => {
+  it.sequential("goes back to sign-in, saying why, when the key is revoked while signed in", async ({ expect }) => {
     const made = await admin.request<{ createApiKey: { secret: string; apiKey: { id: string } } }>(
       `mutation { createApiKey(userId: "gina", role: MEMBER) { secret apiKey { id } } }`,
     );
@@ -802,14 +818,14 @@ describe.each(backends)("dashboard in chromium ($name)", (backend) => {
     }
   });
 
-  it("signs out: the key and the cookie are gone", async () => {
+  it.sequential("signs out: the key and the cookie are gone", async ({ expect }) => {
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByLabel("API key").waitFor();
     expect(await keptKey(page)).toBeNull();
     expect((await context.cookies()).find((c) => c.name === "jobs_session")).toBeUndefined();
   });
 
-  it("made no request off the server's origin and logged no console errors", () => {
+  it.sequential("made no request off the server's origin and logged no console errors", ({ expect }) => {
     expect(offOrigin).toEqual([]);
     // A browser logs a failed resource by itself: the bad-key sign-in's 401 and the refused forms' 400s.
     expect(consoleErrors.filter((e) => !/status of 40[01]/.test(e))).toEqual([]);
