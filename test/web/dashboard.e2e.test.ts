@@ -429,7 +429,7 @@ describe.concurrent.each(backends)("dashboard in chromium ($name)", (backend) =>
     await page.getByText("BATCH job").waitFor();
   });
 
-  it.sequential("shows an agent job's extras: comment, archive, access", async ({ expect }) => {
+  it.sequential("shows an agent job's extras: comment, archive, access", async () => {
     const made = await admin.request<{ addAgentJob: { job: { jobId: string } } }>(
       `mutation { addAgentJob(input: { functionName: "mesh", displayName: "wing" }) { job { jobId } } }`,
     );
@@ -445,9 +445,7 @@ describe.concurrent.each(backends)("dashboard in chromium ($name)", (backend) =>
     await page.getByRole("region", { name: "Access" }).getByText("frank: VIEWER").waitFor();
   });
 
-  it.sequential("uploads a dataset for kinds that read one, or says the server does not take uploads", async ({
-    expect,
-  }) => {
+  it.sequential("uploads a dataset for kinds that read one, or says the server does not take uploads", async () => {
     await page.goto(`${server.url}/new?family=GENERATION`);
     await page.getByLabel("Kind", { exact: true }).selectOption("ANALYZE");
     await page
