@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isJobsApiError, JobsClient } from "@jobs-api/client/node";
 import { backends } from "../helpers/backends.ts";
 import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/server.ts";
+import { pollUntil } from "../helpers/poll.ts";
 
 describe.each(backends.map((b) => [b.name, b] as const))("JobsClient schedules on %s", (_name, backend) => {
   let t: TestServer;
@@ -86,11 +87,12 @@ describe.each(backends.map((b) => [b.name, b] as const))("JobsClient schedules o
       [s.id],
     );
     await t.server.services.db.query(`select pg_notify('jobs_schedules', '')`);
-    let fired = (await member.listSchedules()).schedules.find((x) => x.id === s.id)!;
-    for (const deadline = Date.now() + 20_000; !fired.lastJob && Date.now() < deadline; ) {
-      await new Promise((r) => setTimeout(r, 50));
-      fired = (await member.listSchedules()).schedules.find((x) => x.id === s.id)!;
-    }
+    const fired = await pollUntil(
+      async () => (await member.listSchedules()).schedules.find((x) => x.id === s.id)!,
+      (x) => x.lastJob != null,
+      "the caught-up tick's job",
+      { intervalMs: 50 },
+    );
     expect(fired.lastJob).not.toBeNull();
     const job = await member.get(fired.lastJob!);
     expect(job).toMatchObject({ reasonerType: "GENERATION", name: "gen", createdBy: "sdk-user" });

@@ -20,6 +20,7 @@ import {
   moves,
 } from "../live/driver.ts";
 import { type LiveClient, liveClient } from "../live/ws-client.ts";
+import { pollUntil } from "../helpers/poll.ts";
 
 const installed = postgresBinDir() !== undefined;
 if (!installed && process.env.JOBS_TEST_REQUIRE_PG === "1")
@@ -158,7 +159,7 @@ describe.runIf(installed)("PostgreSQL restarted and crashed under the server (a 
     // The executor held at its first write after the claim (its start log line), the claim made durable.
     const locker = await lockTables(["job_log_lines"]);
     const running = await mock(2);
-    await until(() => waitingOn(["job_log_lines"]), "the executor blocked on its first log line");
+    await pollUntil(() => waitingOn(["job_log_lines"]), "the executor blocked on its first log line");
     await locker.query("checkpoint");
 
     // Down long enough for the retries to back off: after five failed claims in a row the executor's
@@ -166,7 +167,7 @@ describe.runIf(installed)("PostgreSQL restarted and crashed under the server (a 
     const warn = vi.spyOn(t.server.services.logger, "warn");
     try {
       await cluster.stop("immediate");
-      await until(
+      await pollUntil(
         async () =>
           warn.mock.calls.filter(
             ([obj, msg]) =>
@@ -200,17 +201,17 @@ describe.runIf(installed)("PostgreSQL restarted and crashed under the server (a 
     // The claim held back until the job's creation (and its audit entry) are durable ...
     const claims = await lockTables(["job_status_changes"]);
     const forgotten = await mock(4);
-    await until(() => waitingOn(["job_status_changes"]), "the claim blocked");
+    await pollUntil(() => waitingOn(["job_status_changes"]), "the claim blocked");
     await t.server.services.audit.idle();
     // ... then let through with nothing to write its WAL, and nothing else written after it: the
     // executor is held at its first write and its heartbeats wait on the jobs table.
     await cluster.pauseWalWriter();
     const writes = await lockTables(["job_log_lines"]);
     const jobsLocked = writes.query(`lock table "jobs" in exclusive mode`);
-    await until(() => waitingOn(["jobs"], "locker"), "the jobs lock queued behind the claim");
+    await pollUntil(() => waitingOn(["jobs"], "locker"), "the jobs lock queued behind the claim");
     await claims.query("commit");
     await jobsLocked;
-    await until(() => waitingOn(["jobs", "job_log_lines"]), "the executor blocked after its claim");
+    await pollUntil(() => waitingOn(["jobs", "job_log_lines"]), "the executor blocked after its claim");
     expect((await writes.query(`select "state" from "jobs" where "id" = $1`, [forgotten])).rows).toEqual([
       { state: "RUNNING" },
     ]);
@@ -288,14 +289,5 @@ async function answerWithin<T>(answer: Promise<T>, ms = 10_000): Promise<T> {
     return await Promise.race([answer, hang]);
   } finally {
     clearTimeout(timer);
-  }
-}
-
-/** Polls `ready` (a read, not a sleep standing in for one) until it holds. */
-async function until(ready: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await ready())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
   }
 }

@@ -10,7 +10,8 @@ import { backends } from "../helpers/backends.ts";
 import { createKey } from "../helpers/fixtures.ts";
 import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/server.ts";
 import { addAgentJob, agentWorker, JOB_LOGS, type LogView } from "../live/driver.ts";
-import { eventually, RawClient } from "../live/ws-client.ts";
+import { RawClient } from "../live/ws-client.ts";
+import { pollUntil } from "../helpers/poll.ts";
 
 const GATEWAY_KEY = "jobs_test-gateway-key-relayed-slow-01";
 /** Lines of 32 KiB, 50 per call: 20 MB, far more than the loopback's socket buffers and a page together. */
@@ -65,7 +66,7 @@ describe.each(backends)("a slow subscriber of a relayed stream, upstream on $nam
       );
     // The front stopped the upstream operation instead of queuing the rest: the upstream has no
     // subscriber of the job left.
-    await eventually(() => upstreamChannels() === 0, "the front to pause the upstream operation");
+    await pollUntil(() => upstreamChannels() === 0, "the front to pause the upstream operation", { timeoutMs: 30_000 });
 
     // Reading again, the subscriber gets every line, in order, none twice (the front sent the
     // operation again after the last line it had read, each time a page waited).

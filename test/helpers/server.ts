@@ -7,6 +7,7 @@ import { loadConfig } from "../../src/config.ts";
 import type { Logger } from "../../src/logger.ts";
 import { startServer, type RunningServer } from "../../src/server.ts";
 import type { Backend } from "./backends.ts";
+import { pollUntil } from "./poll.ts";
 
 export const ADMIN_KEY = "jobs_test-admin-key-0123456789abcdef";
 
@@ -109,11 +110,8 @@ export async function startTestServer(
 }
 
 /** Readiness is the observable condition for "the database is back". */
-export async function untilReady(url: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if ((await fetch(`${url}/readyz`)).status === 200) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("server did not become ready again");
+export function untilReady(url: string): Promise<void> {
+  return pollUntil(async () => (await fetch(`${url}/readyz`)).status === 200, "the server to be ready again", {
+    intervalMs: 50,
+  });
 }

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../helpers/backends.ts";
 import { createKey } from "../helpers/fixtures.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { pollUntil } from "../helpers/poll.ts";
 
 interface AccessLine {
   msg?: string;
@@ -18,16 +19,6 @@ interface AccessLine {
   path?: string;
   status?: number;
   aborted?: boolean;
-}
-
-async function until<T>(found: () => T | undefined, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = found();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 /**
@@ -62,7 +53,7 @@ async function startedUpload(
     ].join("\r\n"),
   );
   // Node answers 100 Continue as it hands the request to the server's handler.
-  await until(() => (received.includes("100 Continue") ? true : undefined));
+  await pollUntil(() => received.includes("100 Continue"), "100 Continue", { timeoutMs: 10_000 });
   socket.write(framing === "length" ? "a,b\n1,2\n" : "8\r\na,b\n1,2\n\r\n");
   return { socket, read: () => received };
 }
@@ -80,7 +71,12 @@ describe.each(backends.map((b) => [b.name, b] as const))(
       },
     });
     const accessLine = (requestId: string) =>
-      until(() => lines.find((l) => l.msg === "request" && l.requestId === requestId));
+      pollUntil(
+        () => lines.find((l) => l.msg === "request" && l.requestId === requestId),
+        (line) => line !== undefined,
+        `the access-log line of request ${requestId}`,
+        { timeoutMs: 10_000 },
+      );
 
     beforeAll(async () => {
       t = await startTestServer(

@@ -8,14 +8,7 @@ import { backends } from "../helpers/backends.ts";
 import { CLAIM_JOBS, COMPLETE_JOBS, REGISTER_WORKER } from "../../packages/client/src/operations.ts";
 import { createJob, createKey } from "../helpers/fixtures.ts";
 import { ADMIN_KEY, graphqlClient, startTestServer, type TestServer } from "../helpers/server.ts";
-
-async function until(done: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > end) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+import { pollUntil } from "../helpers/poll.ts";
 
 interface Answered {
   errors?: { extensions?: { requestId?: string } }[];
@@ -207,11 +200,11 @@ describe("POST /graphql, handed directly and routed by express", () => {
         body: wait(30),
         signal: client.signal,
       }).catch(() => "aborted");
-      await until(() => signals.length === 1);
+      await pollUntil(() => signals.length === 1, "waitForJob to start waiting", { timeoutMs: 5000 });
       expect(signals[0]?.aborted).toBe(false);
       client.abort();
       expect(await gone).toBe("aborted");
-      await until(() => signals[0]?.aborted === true);
+      await pollUntil(() => signals[0]?.aborted === true, "the wait's signal to abort", { timeoutMs: 5000 });
       const answered = await t.admin.raw(query, { id: job.jobId, s: 0 });
       expect(answered.errors?.[0]?.extensions?.code).toBe("JOB_TIMEOUT");
       await new Promise((resolve) => setTimeout(resolve, 50));

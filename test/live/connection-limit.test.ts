@@ -9,7 +9,8 @@ import { isJobsApiError, JobsClient } from "@jobs-api/client/node";
 import { backends } from "../helpers/backends.ts";
 import { createKey } from "../helpers/fixtures.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { eventually, liveClient } from "./ws-client.ts";
+import { liveClient } from "./ws-client.ts";
+import { pollUntil } from "../helpers/poll.ts";
 
 const LIMIT = 2;
 const GATEWAY_KEY = "jobs_test-connection-limit-gateway-key";
@@ -64,7 +65,9 @@ describe.each(backends)("WebSocket connections per API key on $name", (backend) 
 
     const before = t.server.liveServer.connections();
     first.close();
-    await eventually(() => t.server.liveServer.connections() === before - 1, "the server to see the close");
+    await pollUntil(() => t.server.liveServer.connections() === before - 1, "the server to see the close", {
+      timeoutMs: 30_000,
+    });
     open.push(socketOf(await connect(t.url, key)));
   });
 

@@ -15,17 +15,9 @@ import { ROOT, startServerProcess } from "../execution/processes.ts";
 import { JOB_UPDATED, type JobView } from "./driver.ts";
 import { liveClient } from "./ws-client.ts";
 import { CloseCode } from "@jobs-api/client";
+import { pollUntil } from "../helpers/poll.ts";
 
 const SHUTDOWN_LIMIT_MS = 10_000;
-
-/** Re-checks a condition no event announces (a process group emptying) until it holds. */
-async function eventually(what: string, ok: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe.each(backends)("process shutdown on $name", (backend) => {
   // Two server starts (each applying migrations) on a shared machine: the test's own budget is generous;
@@ -159,7 +151,10 @@ describe("npm start", () => {
       process.kill(-proc.pid!, "SIGINT");
       await exited;
       // npm exits once its child has; every other process of the group is gone by then, or moments after.
-      await eventually("the process group to be empty", () => !groupAlive(), SHUTDOWN_LIMIT_MS);
+      await pollUntil(() => !groupAlive(), "the process group to be empty", {
+        timeoutMs: SHUTDOWN_LIMIT_MS,
+        intervalMs: 50,
+      });
       expect(Date.now() - signalledAt, output).toBeLessThan(SHUTDOWN_LIMIT_MS);
       await expect(fetch(`${url}/healthz`)).rejects.toThrow();
     } finally {

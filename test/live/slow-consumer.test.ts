@@ -13,8 +13,9 @@ import type { SlowConsumerCause } from "../../src/http/ws-transport.ts";
 import { type Backend, backends } from "../helpers/backends.ts";
 import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/server.ts";
 import { addAgentJob, agentWorker, JOB_LOGS, JOB_UPDATED, type JobView, type LogView } from "./driver.ts";
-import { eventually, type LiveClient, liveClient, RawClient } from "./ws-client.ts";
+import { type LiveClient, liveClient, RawClient } from "./ws-client.ts";
 import { CloseCode } from "@jobs-api/client";
+import { pollUntil } from "../helpers/poll.ts";
 
 const MAX_BUFFERED = 64 * 1024;
 /** Log lines of 32 KiB, 50 per appendJobLogs call (1.6 MB, under the 2 MiB HTTP body limit). */
@@ -112,9 +113,10 @@ async function dropsTheClientThatStopsReading(
       sample();
     }
     // The server notices on its own, without the client doing anything.
-    await eventually(
+    await pollUntil(
       () => server.slowConsumersDropped()[cause] === droppedBefore[cause] + 1,
       `the server to drop the client that stopped reading (${cause})`,
+      { timeoutMs: 30_000 },
     );
     sample();
     // Its subscriptions ended at once on the server (they cost no more reads); the reader's is open.
@@ -158,7 +160,7 @@ async function dropsTheClientThatStopsReading(
   const resumed = s.live(ADMIN_KEY).subscribe<{ jobLogs: LogView }>(JOB_LOGS, { ...vars, after: last });
   const rest = await resumed.take(LINES + 1 - got[0]!.length, 60_000);
   expect([...got[0]!, ...rest.map((l) => l.jobLogs.cursor)]).toEqual(cursors);
-  await eventually(() => server.bufferedBytes() === 0, "nothing left unsent");
+  await pollUntil(() => server.bufferedBytes() === 0, "nothing left unsent", { timeoutMs: 30_000 });
 }
 
 describe.each(backends.map((b) => [b.name, b] as const))("slow consumers on %s", (_name, backend) => {

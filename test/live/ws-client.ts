@@ -224,12 +224,3 @@ export class RawClient {
     }
   }
 }
-
-/** Polls `ready()` (a condition with no event to wait on) every few milliseconds until it holds or the deadline passes. */
-export async function eventually(ready: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ready()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

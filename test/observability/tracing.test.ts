@@ -12,9 +12,10 @@ import {
 } from "@opentelemetry/sdk-trace-node";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../helpers/backends.ts";
 import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/server.ts";
+import { pollUntil } from "../helpers/poll.ts";
 
 const exporter = new InMemorySpanExporter();
 const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
@@ -225,12 +226,5 @@ describe.each(backends.map((b) => [b.name, b] as const))("tracing on %s", (_name
 
 /** Waits for a span to be exported (spans end just after what they wrap answers). */
 function waitForSpan<T>(find: () => T | undefined): Promise<T> {
-  return vi.waitFor(
-    () => {
-      const found = find();
-      if (found === undefined) throw new Error("not yet");
-      return found;
-    },
-    { timeout: 30_000, interval: 20 },
-  );
+  return pollUntil(find, (span): span is T => span !== undefined, "the span to be exported", { timeoutMs: 30_000 });
 }

@@ -12,6 +12,7 @@ import { backends } from "../helpers/backends.ts";
 import { createJob } from "../helpers/fixtures.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { newTenant, type TestTenant } from "../http/tenant.ts";
+import { pollUntil } from "../helpers/poll.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const sha256 = (bytes: Buffer) => `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
@@ -286,12 +287,11 @@ describe("retention run by the server itself", () => {
       });
       const db = t.server.services.db;
       await db.query(`update "jobs" set "finishedOn" = now() - interval '2 days' where "id" = $1::uuid`, [job.jobId]);
-      // Waits on the condition (the row gone), checked each time the database is asked.
-      const deadline = Date.now() + 30_000;
-      while ((await db.query(`select 1 from "jobs" where "id" = $1::uuid`, [job.jobId])).length > 0) {
-        if (Date.now() > deadline) throw new Error("the server's retention never removed the job");
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
+      await pollUntil(
+        async () => (await db.query(`select 1 from "jobs" where "id" = $1::uuid`, [job.jobId])).length === 0,
+        "the server's retention to remove the job",
+        { timeoutMs: 30_000, intervalMs: 25 },
+      );
       const kept = await createJob(t.admin, "LOGIC", 2);
       await t.admin.request(`mutation($id: ID!) { cancelJob(reasonerType: LOGIC, jobId: $id) { state } }`, {
         id: kept.jobId,

@@ -9,6 +9,7 @@ import { startTestServer, type GraphQLClient, type TestServer } from "../helpers
 import { newTenant, type TestTenant } from "../http/tenant.ts";
 import { agentWorker } from "../live/driver.ts";
 import { liveClient, type LiveClient } from "../live/ws-client.ts";
+import { pollUntil } from "../helpers/poll.ts";
 
 const SCHEDULE_FIELDS = `id name cron timezone catchUp paused job nextRunOn lastRunOn lastError createdBy createdOn
   lastJob { id jobId reasonerType name createdBy state ... on GenerationJob { rows seed } }`;
@@ -68,17 +69,6 @@ async function errorOf(client: GraphQLClient, query: string, variables: Record<s
   expect(res.errors, JSON.stringify(res)).toHaveLength(1);
   return res.errors![0]!;
 }
-/** Polls a condition (the scheduler's outcome is a row it writes); fails with the last value after the deadline. */
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe.each(backends)("schedules on $name", (backend) => {
   let t: TestServer;
   let tenant: TestTenant;
@@ -296,7 +286,7 @@ describe.each(backends)("schedules on $name", (backend) => {
     const s = await create(own.member, { name: "daily", cron: "0 3 * * *", timezone: "America/New_York" });
     await missTicksSince(s.id, 72); // three ticks missed
     const [changed] = await changes.take(1);
-    const fired = (await until(
+    const fired = (await pollUntil(
       () => scheduleOf(own.member, s.id),
       (v) => v?.lastJob != null,
       "the catch-up job",
@@ -350,7 +340,7 @@ describe.each(backends)("schedules on $name", (backend) => {
     for (const [name, job, expected] of cases) {
       const s = await create(own.member, { name, job });
       await missTicksSince(s.id, 72);
-      const fired = await until(
+      const fired = await pollUntil(
         () => scheduleOf(own.member, s.id),
         (v) => v?.lastJob != null || v?.lastError != null,
         `${name}'s catch-up job`,
@@ -368,7 +358,7 @@ describe.each(backends)("schedules on $name", (backend) => {
       job: { reasonerType: "AGENT", payload: { functionName: "f", assignedAgentPoolId: "iso" } },
     });
     await missTicksSince(s.id, 72);
-    const fired = await until(
+    const fired = await pollUntil(
       () => scheduleOf(own.member, s.id),
       (v) => v?.lastJob != null || v?.lastError != null,
       "the catch-up job",
@@ -382,7 +372,7 @@ describe.each(backends)("schedules on $name", (backend) => {
     const skip = await create(own.member, { name: "skipper", cron: "0 3 * * *", catchUp: "SKIP" });
     expect(skip.catchUp).toBe("SKIP");
     await missTicksSince(skip.id, 1);
-    const skipped = (await until(
+    const skipped = (await pollUntil(
       () => scheduleOf(own.member, skip.id),
       (v) => v?.lastError != null,
       "the skipped tick",
@@ -400,7 +390,7 @@ describe.each(backends)("schedules on $name", (backend) => {
     );
     await t.admin.request(`mutation($id: ID!) { revokeApiKey(id: $id) { revokedOn } }`, { id: keys[0]!.id });
     await missTicksSince(s.id, 1);
-    const orphan = (await until(
+    const orphan = (await pollUntil(
       () => scheduleOf(own.admin, s.id),
       (v) => v?.lastError != null,
       "the orphaned tick",
@@ -453,7 +443,7 @@ describe.each(backends)("a tick interrupted between creating its job and recordi
     )[0]!.nextRunOn;
     await db.query(`select pg_notify('jobs_schedules', '')`);
 
-    const fired = (await until(
+    const fired = (await pollUntil(
       async () => (await list(tenant.member)).edges[0]?.node,
       (v) => v?.lastJob != null,
       "the tick to be recorded",

@@ -13,6 +13,7 @@ import { type Child, startServerProcess, stopChild } from "../execution/processe
 import { backends, createPgDatabase } from "../helpers/backends.ts";
 import { ADMIN_KEY, graphqlClient } from "../helpers/server.ts";
 import { liveClient, type LiveClient } from "../live/ws-client.ts";
+import { pollUntil } from "../helpers/poll.ts";
 
 const postgres = backends.find((b) => b.name === "postgres");
 const MISFIRE_S = 2;
@@ -68,15 +69,6 @@ describe.runIf(postgres)("schedules across server processes on one PostgreSQL (r
         [`schedule:${scheduleId}:%`],
       )
     ).rows;
-  async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await read();
-      if (ok(v)) return v;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
 
   beforeAll(async () => {
     database = await createPgDatabase();
@@ -134,10 +126,11 @@ describe.runIf(postgres)("schedules across server processes on one PostgreSQL (r
     );
     expect(jobs.rows.map((r) => r.id)).toEqual([one!.jobId, two!.jobId]);
     // Fired once per tick, not once per server (an idempotent second firing would still audit and log).
-    await until(
+    await pollUntil(
       () => tickAudit(id),
       (rows) => rows.length >= 2,
       "the ticks' audit entries",
+      { timeoutMs: 30_000 },
     );
     expect(await tickAudit(id)).toEqual([
       { outcome: "OK", target: one!.jobId },
@@ -184,13 +177,14 @@ describe.runIf(postgres)("schedules across server processes on one PostgreSQL (r
     await new Promise((r) => setTimeout(r, tick + MISFIRE_S * 1000 + 1000 - Date.now()));
     await Promise.all([start(), start()]);
 
-    const caughtUp = await until(
+    const caughtUp = await pollUntil(
       () =>
         sql.query<{ name: string; lastJobId: string | null; lastError: string | null; nextRunOn: Date }>(
           `select "name", "lastJobId", "lastError", "nextRunOn" from "schedules" order by "name"`,
         ),
       (r) => r.rows[0]!.lastJobId !== null && r.rows[1]!.lastError !== null,
       "the catch-up",
+      { timeoutMs: 30_000 },
     );
     // Held still (the ONCE schedule would fire again at its next tick) while the outcome is read.
     const b = graphqlClient((servers[0] as Child & { url: string }).url, ADMIN_KEY);
