@@ -1,14 +1,15 @@
-// Real ticks, real processes, one PostgreSQL, no clock faking: three servers (`src/main.ts`, as
+// Real ticks, real processes, PostgreSQL, no clock faking: three servers (`src/main.ts`, as
 // `npm start` runs it) over two ticks of a 15-second schedule make exactly one job per tick, fired
-// once (one "scheduleTick" audit entry each); then with every server down across a tick, two servers
-// coming up make exactly one catch-up job for a ONCE schedule and none for a SKIP one.
-// The servers take six-field expressions (JOBS_SCHEDULE_SECONDS), so the wall clock has to reach
-// ticks seconds away rather than minute boundaries: about a minute in all.
+// once (one "scheduleTick" audit entry each); and, on three other servers and database, with every
+// server down across a tick, two servers coming up make exactly one catch-up job for a ONCE schedule
+// and none for a SKIP one. The servers take six-field expressions (JOBS_SCHEDULE_SECONDS), so the
+// wall clock has to reach ticks seconds away rather than minute boundaries: about half a minute
+// each, the two side by side.
 import pg from "pg";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { type Child, startServerProcess, stopChild } from "../execution/processes.ts";
 import { backends, createPgDatabase } from "../helpers/backends.ts";
 import { ADMIN_KEY, graphqlClient } from "../helpers/server.ts";
@@ -25,17 +26,18 @@ const LEAD_MS = 15_000;
 
 const CREATE = `mutation($input: CreateScheduleInput!) { createSchedule(input: $input) { id nextRunOn catchUp } }`;
 
-describe.runIf(postgres)("schedules across server processes on one PostgreSQL (real ticks)", () => {
-  let database: { databaseUrl: string; drop(): Promise<void> };
-  let sql: pg.Client;
-  let dataDir: string;
+/** Server processes on a PostgreSQL database of their own, and a connection to read it directly. */
+function cluster() {
+  let database: { databaseUrl: string; drop(): Promise<void> } | undefined;
+  let dataDir: string | undefined;
+  let sql: pg.Client | undefined;
   const servers: Child[] = [];
   const sockets: LiveClient[] = [];
 
   const start = async () => {
     const child = await startServerProcess({
-      DATABASE_URL: database.databaseUrl,
-      JOBS_DATA_DIR: dataDir,
+      DATABASE_URL: database!.databaseUrl,
+      JOBS_DATA_DIR: dataDir!,
       JOBS_ADMIN_API_KEY: ADMIN_KEY,
       JOBS_WORKERS: "0",
       JOBS_LOG_LEVEL: "info",
@@ -46,51 +48,67 @@ describe.runIf(postgres)("schedules across server processes on one PostgreSQL (r
     servers.push(child);
     return child;
   };
-  const firedLines = () =>
-    servers.flatMap((s) =>
-      s
-        .output()
-        .split("\n")
-        .filter((l) => l.includes('"schedule fired"')),
-    );
-  /** A schedule's ticks as audited: each names the schedule in its actor, and the job it made as its target. */
-  const tickAudit = async (scheduleId: string) =>
-    (
-      await sql.query<{ outcome: string; target: string }>(
-        `select "outcome", "target" from "audit_log" where "operation" = 'scheduleTick' and "actor" like $1 order by "id"`,
-        [`scheduler (schedule ${scheduleId}, %`],
-      )
-    ).rows;
-  /** The jobs each tick made, from the ticks' idempotency keys (schedule:<id>:<tick>). */
-  const jobsByTick = async (scheduleId: string) =>
-    (
-      await sql.query<{ key: string; jobId: string }>(
-        `select "key", "jobId" from "idempotency_keys" where "key" like $1 order by "key"`,
-        [`schedule:${scheduleId}:%`],
-      )
-    ).rows;
+  const query = <R extends pg.QueryResultRow>(text: string, values?: unknown[]) => sql!.query<R>(text, values);
+  return {
+    servers,
+    sockets,
+    start,
+    query,
+    /** A fresh database and `n` servers on it. */
+    async open(n: number) {
+      database = await createPgDatabase();
+      dataDir = mkdtempSync(join(tmpdir(), "jobs-schedules-"));
+      await start(); // migrates; the others find the database ready
+      await Promise.all(Array.from({ length: n - 1 }, start));
+      sql = new pg.Client({ connectionString: database.databaseUrl });
+      await sql.connect();
+    },
+    async close() {
+      await Promise.all(sockets.map((s) => s.dispose()));
+      await Promise.all(servers.map((s) => stopChild(s)));
+      await sql?.end();
+      await database?.drop();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+    firedLines: () =>
+      servers.flatMap((s) =>
+        s
+          .output()
+          .split("\n")
+          .filter((l) => l.includes('"schedule fired"')),
+      ),
+    /** A schedule's ticks as audited: each names the schedule in its actor, and the job it made as its target. */
+    tickAudit: async (scheduleId: string) =>
+      (
+        await query<{ outcome: string; target: string }>(
+          `select "outcome", "target" from "audit_log" where "operation" = 'scheduleTick' and "actor" like $1 order by "id"`,
+          [`scheduler (schedule ${scheduleId}, %`],
+        )
+      ).rows,
+    /** The jobs each tick made, from the ticks' idempotency keys (schedule:<id>:<tick>). */
+    jobsByTick: async (scheduleId: string) =>
+      (
+        await query<{ key: string; jobId: string }>(
+          `select "key", "jobId" from "idempotency_keys" where "key" like $1 order by "key"`,
+          [`schedule:${scheduleId}:%`],
+        )
+      ).rows,
+  };
+}
 
-  beforeAll(async () => {
-    database = await createPgDatabase();
-    dataDir = mkdtempSync(join(tmpdir(), "jobs-schedules-"));
-    await start(); // migrates; the other two find the database ready
-    await Promise.all([start(), start()]);
-    sql = new pg.Client({ connectionString: database.databaseUrl });
-    await sql.connect();
-  }, 180_000);
+// The two tests mostly wait for the wall clock, each on servers and a database of its own.
+describe.runIf(postgres).concurrent("schedules across server processes on one PostgreSQL (real ticks)", () => {
+  const ticking = cluster();
+  const restarted = cluster();
 
-  afterAll(async () => {
-    await Promise.all(sockets.map((s) => s.dispose()));
-    await Promise.all(servers.map((s) => stopChild(s)));
-    await sql?.end();
-    await database?.drop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  beforeAll(() => Promise.all([ticking.open(3), restarted.open(3)]), 180_000);
 
-  it("three servers make exactly one job per tick over two ticks of a 15-second schedule", async () => {
-    const [a, b, c] = servers.map((s) => graphqlClient((s as Child & { url: string }).url, ADMIN_KEY));
-    const socket = liveClient((servers[2] as Child & { url: string }).url, ADMIN_KEY);
-    sockets.push(socket);
+  afterAll(() => Promise.all([ticking.close(), restarted.close()]));
+
+  it("three servers make exactly one job per tick over two ticks of a 15-second schedule", async ({ expect }) => {
+    const [a, b, c] = ticking.servers.map((s) => graphqlClient((s as Child & { url: string }).url, ADMIN_KEY));
+    const socket = liveClient((ticking.servers[2] as Child & { url: string }).url, ADMIN_KEY);
+    ticking.sockets.push(socket);
     const changes = socket.subscribe<{ jobsChanged: { jobId: string; name: string; createdOn: string } }>(
       `subscription { jobsChanged(filter: { reasonerType: PREDICTIVE }) { jobId name createdOn } }`,
     );
@@ -115,28 +133,28 @@ describe.runIf(postgres)("schedules across server processes on one PostgreSQL (r
     await a!.request(`mutation($id: ID!) { deleteSchedule(id: $id) }`, { id });
 
     // Exactly one job per tick: the jobs are those the two ticks' keys name, and nothing else was made.
-    const ticks = await jobsByTick(id);
+    const ticks = await ticking.jobsByTick(id);
     expect(ticks.map((t) => t.key)).toEqual([
       `schedule:${id}:${new Date(firstTick).toISOString()}`,
       `schedule:${id}:${new Date(firstTick + PERIOD_MS).toISOString()}`,
     ]);
     expect(ticks.map((t) => t.jobId)).toEqual([one!.jobId, two!.jobId]);
-    const jobs = await sql.query<{ id: string }>(
+    const jobs = await ticking.query<{ id: string }>(
       `select "id" from "jobs" where "name" = 'quarter-minutely' order by "createdOn"`,
     );
     expect(jobs.rows.map((r) => r.id)).toEqual([one!.jobId, two!.jobId]);
     // Fired once per tick, not once per server (an idempotent second firing would still audit and log).
     await pollUntil(
-      () => tickAudit(id),
+      () => ticking.tickAudit(id),
       (rows) => rows.length >= 2,
       "the ticks' audit entries",
       { timeoutMs: 30_000 },
     );
-    expect(await tickAudit(id)).toEqual([
+    expect(await ticking.tickAudit(id)).toEqual([
       { outcome: "OK", target: one!.jobId },
       { outcome: "OK", target: two!.jobId },
     ]);
-    expect(firedLines().filter((l) => l.includes(id))).toHaveLength(2);
+    expect(ticking.firedLines().filter((l) => l.includes(id))).toHaveLength(2);
     // Every server answers with the same view of it: gone.
     for (const client of [a!, b!, c!])
       expect(
@@ -145,10 +163,12 @@ describe.runIf(postgres)("schedules across server processes on one PostgreSQL (r
       ).toHaveLength(0);
   }, 120_000);
 
-  it("with every server down at a tick, servers coming up make one catch-up job (ONCE) and none (SKIP)", async () => {
-    const a = graphqlClient((servers[0] as Child & { url: string }).url, ADMIN_KEY);
+  it("with every server down at a tick, servers coming up make one catch-up job (ONCE) and none (SKIP)", async ({
+    expect,
+  }) => {
+    const a = graphqlClient((restarted.servers[0] as Child & { url: string }).url, ADMIN_KEY);
     const job = { reasonerType: "PREDICTIVE", payload: { model: "catch-up", rows: 1 } };
-    // Once a minute, at the second LEAD_MS from now: the servers are down before that tick, and the
+    // Once a minute, at the second LEAD_MS from now: the restarted.servers are down before that tick, and the
     // next one is a minute later (after the outcome is read).
     const cron = `${new Date(Date.now() + LEAD_MS).getUTCSeconds()} * * * * *`;
     const once = (
@@ -162,11 +182,14 @@ describe.runIf(postgres)("schedules across server processes on one PostgreSQL (r
       })
     ).createSchedule;
     expect(skip.nextRunOn).toBe(once.nextRunOn);
-    await Promise.all(servers.splice(0).map((s) => stopChild(s)));
-    const armed = await sql.query<{ id: string; nextRunOn: Date; lastRunOn: Date | null; lastError: string | null }>(
-      `select "id", "nextRunOn", "lastRunOn", "lastError" from "schedules" order by "name"`,
-    );
-    // Neither fired before the servers went down (else this test would prove nothing).
+    await Promise.all(restarted.servers.splice(0).map((s) => stopChild(s)));
+    const armed = await restarted.query<{
+      id: string;
+      nextRunOn: Date;
+      lastRunOn: Date | null;
+      lastError: string | null;
+    }>(`select "id", "nextRunOn", "lastRunOn", "lastError" from "schedules" order by "name"`);
+    // Neither fired before the restarted.servers went down (else this test would prove nothing).
     expect(armed.rows.map((r) => [r.id, r.lastRunOn, r.lastError])).toEqual([
       [once.id, null, null],
       [skip.id, null, null],
@@ -175,11 +198,11 @@ describe.runIf(postgres)("schedules across server processes on one PostgreSQL (r
 
     // Down across the tick, and past the misfire allowance: the wall clock has to get there.
     await new Promise((r) => setTimeout(r, tick + MISFIRE_S * 1000 + 1000 - Date.now()));
-    await Promise.all([start(), start()]);
+    await Promise.all([restarted.start(), restarted.start()]);
 
     const caughtUp = await pollUntil(
       () =>
-        sql.query<{ name: string; lastJobId: string | null; lastError: string | null; nextRunOn: Date }>(
+        restarted.query<{ name: string; lastJobId: string | null; lastError: string | null; nextRunOn: Date }>(
           `select "name", "lastJobId", "lastError", "nextRunOn" from "schedules" order by "name"`,
         ),
       (r) => r.rows[0]!.lastJobId !== null && r.rows[1]!.lastError !== null,
@@ -187,18 +210,18 @@ describe.runIf(postgres)("schedules across server processes on one PostgreSQL (r
       { timeoutMs: 30_000 },
     );
     // Held still (the ONCE schedule would fire again at its next tick) while the outcome is read.
-    const b = graphqlClient((servers[0] as Child & { url: string }).url, ADMIN_KEY);
+    const b = graphqlClient((restarted.servers[0] as Child & { url: string }).url, ADMIN_KEY);
     for (const id of [once.id, skip.id])
       await b.request(`mutation($id: ID!) { pauseSchedule(id: $id) { id } }`, { id });
     const [onceRow, skipRow] = caughtUp.rows;
     expect(skipRow!.lastError).toContain("skipped (catch-up SKIP)");
     expect(skipRow!.nextRunOn.getTime()).toBeGreaterThan(tick);
-    expect(await jobsByTick(skip.id)).toEqual([]);
-    const onceTicks = await jobsByTick(once.id);
+    expect(await restarted.jobsByTick(skip.id)).toEqual([]);
+    const onceTicks = await restarted.jobsByTick(once.id);
     expect(onceTicks).toEqual([
       { key: `schedule:${once.id}:${new Date(tick).toISOString()}`, jobId: onceRow!.lastJobId },
     ]);
-    const jobs = await sql.query<{ id: string; name: string }>(
+    const jobs = await restarted.query<{ id: string; name: string }>(
       `select "id", "name" from "jobs" where "name" in ('once', 'skip')`,
     );
     expect(jobs.rows).toEqual([{ id: onceRow!.lastJobId, name: "once" }]);
