@@ -9,7 +9,8 @@ import { backends } from "../helpers/backends.ts";
 import { createKey } from "../helpers/fixtures.ts";
 import { type Federation, startFederation } from "../helpers/federation.ts";
 import { addAgentJob, type ChangedView, JOB_UPDATED, JOBS_CHANGED, type JobView } from "../live/driver.ts";
-import { eventually, type LiveClient, liveClient, type Stream } from "../live/ws-client.ts";
+import { type LiveClient, liveClient, type Stream } from "../live/ws-client.ts";
+import { pollUntil } from "../helpers/poll.ts";
 
 /** The upstream's cap on one connection's operations (LiveServerOptions.maxOperationsPerConnection). */
 const PER_CONNECTION = 100;
@@ -62,9 +63,10 @@ describe.each(backends)("more than 100 subscriptions relayed to one upstream on 
     // Every jobUpdated sends the job as it is; every jobsChanged is open upstream.
     for (const s of updated) await s.take(1);
     const refused = () => changed.filter((s) => s.error !== null || s.messages.some((m) => m.errors?.length));
-    await eventually(
+    await pollUntil(
       () => upstream.server.services.live.stats().jobsWatchers === changed.length || refused().length > 0,
       "every jobsChanged relayed upstream",
+      { timeoutMs: 30_000 },
     );
     expect(refused().map((s) => s.messages[0]?.errors ?? s.error)).toEqual([]);
     // All of them over one connection to the upstream (the front's), the GATEWAY key's.
