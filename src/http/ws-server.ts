@@ -26,11 +26,9 @@ import {
   type ValidationRule,
 } from "graphql";
 import type { Context as WsContext } from "graphql-ws";
-import { type WebSocket, WebSocketServer } from "ws";
+import { WebSocketServer } from "ws";
 import { bearerSecret } from "../auth/secrets.ts";
-import { REVOKED_KEYS_CHANNEL, revokedKeyOf } from "../auth/service.ts";
 import { DEFAULT_WS_CONNECTIONS_PER_KEY, DEFAULT_WS_KEEPALIVE_MS, DEFAULT_WS_MAX_BUFFERED_BYTES } from "../config.ts";
-import type { Unlisten } from "../db/database.ts";
 import { isJobsError, jobsError } from "../errors.ts";
 import { contextFor } from "./app.ts";
 import { checkOperation } from "./plugins/operation-policy.ts";
@@ -44,6 +42,7 @@ import { actAsOf } from "../jobs/remote/act-as.ts";
 import { authenticateRequest } from "../security/authenticate.ts";
 import { limitRules } from "../security/limits.ts";
 import { mutationAuditEntries } from "../security/audit.ts";
+import { RevocationWatch } from "./revocation-watch.ts";
 import { subscribeSharing } from "./shared-execution.ts";
 import { type ConnectionExtra, type ConnectionParams, serveGraphQLWs, type SlowConsumerCause } from "./ws-transport.ts";
 
@@ -131,6 +130,8 @@ class SubscriptionContext implements Context, Operation {
     readonly requestId: string,
     readonly baseUrl: string,
     readonly field: string,
+    /** RevocationWatch.changes as read before the viewer was authenticated. */
+    readonly keyChangesSeen: number,
   ) {}
 
   get loaders(): JobLoaders {
@@ -250,7 +251,7 @@ export function startLiveServer(
         const ctx = args.contextValue;
         // A user acting through a front has the role of their own keys: a revocation may lower it.
         return ctx instanceof SubscriptionContext && ctx.viewer.viaGateway && Symbol.asyncIterator in stream
-          ? revocations.follow(ctx, stream as AsyncIterableIterator<ExecutionResult>)
+          ? revocations.follow(ctx, stream as AsyncIterableIterator<ExecutionResult>, ctx.keyChangesSeen)
           : stream;
       },
       onConnect: async (ctx) => {
@@ -336,12 +337,15 @@ export function startLiveServer(
             });
             op = { requestId, abort, oneShot, field };
           } else {
+            // Read before the role is: a key change while it is read is then caught (RevocationWatch.follow).
+            const keyChangesSeen = revocations.changes;
             op = contextValue = new SubscriptionContext(
               services,
               await authenticateRequest(services, authorization, actAs),
               requestId,
               baseUrlOf(ctx.extra),
               field,
+              keyChangesSeen,
             );
           }
           checkOperation(schema, policy, contextValue, document, payload.variables ?? undefined, payload.operationName);
@@ -435,152 +439,6 @@ export function startLiveServer(
       await revocations.stop();
     },
   };
-}
-
-/**
- * The API keys of open sockets; a revoked key's sockets are closed when its notification arrives.
- * And the subscriptions of users acting through a GATEWAY key: their role is their own keys' (see
- * AuthService.actingAs), so after any key is revoked or created each is checked again, and one whose
- * user's role changed, down or up, ends with FORBIDDEN (the front's socket, serving other users,
- * stays open): what it was authorized for and filtered by was the old role's.
- */
-class RevocationWatch {
-  private readonly sockets = new Map<string, Set<WebSocket>>();
-  private readonly acting = new Map<SubscriptionContext, EndableStream<ExecutionResult>>();
-  private readonly unlisten: Promise<Unlisten | null>;
-  private stopped = false;
-
-  constructor(private readonly services: Pick<Services, "auth" | "db" | "logger">) {
-    this.unlisten = services.db
-      .listen(
-        REVOKED_KEYS_CHANNEL,
-        (payload) => {
-          const revoked = revokedKeyOf(payload);
-          if (revoked !== null) this.close(revoked);
-          void this.recheckActing();
-        },
-        () => void this.recheck(),
-      )
-      .catch((err: unknown) => {
-        services.logger.error({ err }, "could not listen for API key revocations");
-        return null;
-      });
-  }
-
-  watch(socket: WebSocket, keyId: string): void {
-    const set = this.sockets.get(keyId) ?? new Set<WebSocket>();
-    this.sockets.set(keyId, set);
-    set.add(socket);
-    socket.once("close", () => {
-      set.delete(socket);
-      if (set.size === 0 && this.sockets.get(keyId) === set) this.sockets.delete(keyId);
-    });
-  }
-
-  /** Open sockets of the key (closing ones count until closed). */
-  openFor(keyId: string): number {
-    return this.sockets.get(keyId)?.size ?? 0;
-  }
-
-  follow(
-    ctx: SubscriptionContext,
-    stream: AsyncIterableIterator<ExecutionResult>,
-  ): AsyncIterableIterator<ExecutionResult> {
-    const endable = new EndableStream(stream);
-    this.acting.set(ctx, endable);
-    return endable;
-  }
-
-  unfollow(ctx: SubscriptionContext): void {
-    this.acting.delete(ctx);
-  }
-
-  private close(keyId: string): void {
-    for (const socket of this.sockets.get(keyId) ?? [])
-      socket.close(CloseCode.Unauthorized, "Unauthorized: this API key was revoked");
-  }
-
-  /** Notifications may have been lost: every open socket's key is checked again. */
-  private async recheck(): Promise<void> {
-    if (this.stopped || this.sockets.size === 0) return;
-    try {
-      for (const keyId of await this.services.auth.revokedAmong([...this.sockets.keys()])) this.close(keyId);
-    } catch (err) {
-      this.services.logger.warn({ err }, "re-checking the API keys of open WebSocket connections failed");
-    }
-    await this.recheckActing();
-  }
-
-  /** Ends the subscriptions of acting users whose role is not what it was when they subscribed. */
-  private async recheckActing(): Promise<void> {
-    if (this.stopped || this.acting.size === 0) return;
-    const usersByTenant = new Map<string, Set<string>>();
-    for (const { viewer } of this.acting.keys()) {
-      const users = usersByTenant.get(viewer.tenantId) ?? new Set<string>();
-      usersByTenant.set(viewer.tenantId, users);
-      users.add(viewer.userId);
-    }
-    try {
-      for (const [tenantId, users] of usersByTenant) {
-        const roles = await this.services.auth.rolesActedAs(tenantId, [...users]);
-        for (const [ctx, stream] of this.acting) {
-          const { viewer } = ctx;
-          // Subscriptions that came meanwhile, of users not asked about, wait for the next check.
-          const role = viewer.tenantId === tenantId ? roles.get(viewer.userId) : undefined;
-          if (role === undefined || role === viewer.role) continue;
-          this.acting.delete(ctx);
-          stream.end(
-            jobsError(
-              "FORBIDDEN",
-              `the role of user ${viewer.userId} changed from ${viewer.role} to ${role} (an API key of theirs was revoked or created): subscribe again`,
-            ),
-          );
-        }
-      }
-    } catch (err) {
-      this.services.logger.warn({ err }, "re-checking the roles of users acting through a gateway failed");
-    }
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await (await this.unlisten)?.();
-  }
-}
-
-/** A subscription's stream that can be ended from outside with an error, which its client receives. */
-class EndableStream<T> implements AsyncIterableIterator<T> {
-  private error: Error | null = null;
-  /** Rejects the pending next() (graphql-ws waits for one at a time). */
-  private rejectPending: ((error: Error) => void) | null = null;
-
-  constructor(private readonly source: AsyncIterableIterator<T>) {}
-
-  next(): Promise<IteratorResult<T>> {
-    if (this.error) return Promise.reject(this.error);
-    return new Promise<IteratorResult<T>>((resolve, reject) => {
-      this.rejectPending = reject;
-      this.source.next().then(resolve, reject);
-    }).finally(() => (this.rejectPending = null));
-  }
-
-  return(): Promise<IteratorResult<T>> {
-    return this.source.return?.() ?? Promise.resolve({ done: true, value: undefined });
-  }
-
-  throw(error?: unknown): Promise<IteratorResult<T>> {
-    return this.source.throw?.(error) ?? Promise.reject(error);
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
-
-  end(error: Error): void {
-    this.error = error;
-    this.rejectPending?.(error);
-    this.source.return?.().catch(() => undefined);
-  }
 }
 
 /**
