@@ -19,7 +19,7 @@ import type {
 import { ReasonerTypes } from "../model.ts";
 import { initialHistory } from "../states.ts";
 import { artifactRows } from "./artifact-rows.ts";
-import { enumText, plain, recordReader, timestamp } from "./columns.ts";
+import { enumText, plain, recordReader, timestamp, timestampOrNull } from "./columns.ts";
 
 const statusChanges = recordReader<StatusChangeRecord>({
   jobId: plain(),
@@ -69,6 +69,21 @@ const EVENTS = `select ${events.select("ranked")} from (
     select e.*, row_number() over (partition by "jobId" order by "seq") as n
     from "job_events" e where "jobId" = any($1::uuid[]) and "stream" = $2 and "seq" > $3) ranked
   where n <= $4 order by "jobId", "seq"`;
+
+const batchSteps = recordReader<BatchStepRecord>({
+  jobId: plain(),
+  position: plain(),
+  name: plain(),
+  run: plain(),
+  metadata: plain(),
+  ignoreChunkError: plain(),
+  state: enumText(),
+  childJobId: plain(),
+  startedOn: timestampOrNull(),
+  finishedOn: timestampOrNull(),
+});
+/** The steps that made these jobs (batch_steps_childJobId_idx): one statement, whatever the number of ids. */
+export const STEPS_BY_CHILD = `select ${batchSteps.select("s")} from "batch_steps" s where s."childJobId" = any($1::uuid[])`;
 
 const OUTPUT_ARTIFACTS = `select ${artifactRows.select("a")} from "artifacts" a
   where a."jobId" = any($1::uuid[]) and a."purpose" = 'output' order by a."createdOn", a."id"`;
@@ -158,8 +173,8 @@ export function localExpansions(db: Database): JobExpansions {
       return groupBy<BatchStepRecord>(jobIds, rows);
     },
     async madeBy(jobIds) {
-      const rows = await prisma.batchStep.findMany({ where: { childJobId: { in: [...jobIds] } } });
-      return oneEach<BatchStepRecord>(jobIds, rows, (r) => r.childJobId!);
+      const rows = await db.queryRecords(STEPS_BY_CHILD, [jobIds], batchSteps.read);
+      return oneEach(jobIds, rows, (r) => r.childJobId!);
     },
     async seals(jobIds) {
       const rows = await prisma.provenanceSeal.findMany({ where: { jobId: { in: [...jobIds] } } });
