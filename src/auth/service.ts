@@ -55,7 +55,7 @@ const keySelect = {
 } as const;
 
 /**
- * Carries the id of each API key revoked, to every server process (see src/http/ws-server.ts), and
+ * Carries the id of each API key revoked, to every server process (see src/http/revocation-watch.ts), and
  * `created:<id>` for each key created: a new key may change the role its user acts with through a
  * GATEWAY key (see roleActedAs), which a revocation may too. One channel, so a process listening
  * for revocations alone (an older one, mid-deploy) still forgets acting users on a creation.
@@ -108,7 +108,7 @@ export class AuthService {
   watchRevocations(): Promise<Unlisten> {
     return this.db.listen(
       REVOKED_KEYS_CHANNEL,
-      (keyId) => this.forget(keyId),
+      (payload) => this.forget(revokedKeyOf(payload)),
       () => this.forgetEveryKey(),
     );
   }
@@ -118,7 +118,8 @@ export class AuthService {
     this.checked.clear();
   }
 
-  private forget(keyId: string): void {
+  /** Forgets the key (when one was revoked) and every acting user, whose role any key change may change. */
+  private forget(keyId: string | null): void {
     for (const [entry, { key }] of this.checked) {
       if (key.id === keyId || key.acting !== undefined) this.checked.delete(entry);
     }
@@ -337,39 +338,44 @@ export class AuthService {
     const mayRevoke = own || (key !== null && (await this.isFirstTenantAdmin(viewer)));
     if (!key || !mayRevoke) throw jobsError("NOT_FOUND", `API key ${id} not found`);
     if (key.revokedOn) return key;
-    // The notification goes out with the commit, to every process: each closes the key's sockets.
-    const revoked = await this.db.transaction(async (tx) => {
-      const [row] = await tx.query<ApiKeyRecord>(
-        `update "api_keys" set "revokedOn" = now() where "id" = $1::uuid
-         returning "id"::text as "id", "prefix", "userId", "tenantId"::text as "tenantId", "role"::text as "role", "createdOn", "revokedOn", "lastUsedOn"`,
-        [id],
-      );
-      await tx.query(`select pg_notify($1, $2)`, [REVOKED_KEYS_CHANNEL, id]);
-      return row!;
-    });
-    // This process refuses the key from now on, before its own notification comes back.
-    this.forget(id);
-    return revoked;
+    // Every process closes the key's sockets; this one refuses the key at once.
+    return this.changeKey(`update "api_keys" set "revokedOn" = now() where "id" = $1::uuid`, [id], (key) => key.id);
   }
 
   private async issueKey(tenantId: string, userId: string, email: string | null, role: Role) {
     const secret = newSecret();
-    // The notification goes out with the commit, to every process: the user's acting role may have
-    // changed (a WORKER-only user given a MEMBER key sees less), and their open subscriptions
-    // through a front are checked again as after a revocation.
-    const apiKey = await this.db.transaction(async (tx) => {
+    // The user's acting role may have changed (a WORKER-only user given a MEMBER key sees less):
+    // their subscriptions through a front are checked again, as after a revocation.
+    const apiKey = await this.changeKey(
+      `insert into "api_keys" ("id", "tenantId", "userId", "role", "prefix", "secretHash")
+       values ($1::uuid, $2::uuid, $3, $4::"Role", $5, $6)`,
+      [newId(), tenantId, userId, role, visiblePrefix(secret), hashSecret(secret)],
+      (key) => `${CREATED_KEY_PREFIX}${key.id}`,
+    );
+    return { apiKey, secret };
+  }
+
+  /**
+   * Writes one key (`statement`, an insert or update of one row) and tells every process in the same
+   * transaction, `payload` on REVOKED_KEYS_CHANNEL going out with the commit; this process forgets
+   * what it cached at once, before its own notification comes back.
+   */
+  private async changeKey(
+    statement: string,
+    values: readonly unknown[],
+    payload: (key: ApiKeyRecord) => string,
+  ): Promise<ApiKeyRecord> {
+    const key = await this.db.transaction(async (tx) => {
       const [row] = await tx.query<ApiKeyRecord>(
-        `insert into "api_keys" ("id", "tenantId", "userId", "role", "prefix", "secretHash")
-         values ($1::uuid, $2::uuid, $3, $4::"Role", $5, $6)
+        `${statement}
          returning "id"::text as "id", "prefix", "userId", "tenantId"::text as "tenantId", "role"::text as "role", "createdOn", "revokedOn", "lastUsedOn"`,
-        [newId(), tenantId, userId, role, visiblePrefix(secret), hashSecret(secret)],
+        values,
       );
-      await tx.query(`select pg_notify($1, $2)`, [REVOKED_KEYS_CHANNEL, `${CREATED_KEY_PREFIX}${row!.id}`]);
+      await tx.query(`select pg_notify($1, $2)`, [REVOKED_KEYS_CHANNEL, payload(row!)]);
       return row!;
     });
-    // This process's acting users take the new role from their next request, before the notification comes back.
-    this.forget(apiKey.id);
-    return { apiKey, secret };
+    this.forget(revokedKeyOf(payload(key)));
+    return key;
   }
 
   private async ensureUser(tenantId: string, userId: string, email: string | null) {
