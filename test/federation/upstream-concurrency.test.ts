@@ -5,16 +5,10 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Viewer } from "../../src/jobs/model.ts";
 import { Upstream } from "../../src/jobs/remote/upstream.ts";
+import { UPSTREAM_VIEWER } from "../helpers/federation.ts";
 
-const viewer: Viewer = {
-  tenantId: "00000000-0000-4000-8000-000000000001",
-  userId: "alice",
-  email: null,
-  role: "MEMBER",
-  apiKeyId: null,
-};
+const viewer = UPSTREAM_VIEWER;
 const CALLS = 40;
 
 describe("many concurrent calls to one upstream", () => {

@@ -3,17 +3,11 @@
 // upstream is unavailable, and closing the relay does not wait for the handshake that never ends.
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Viewer } from "../../src/jobs/model.ts";
 import { UpstreamLive } from "../../src/jobs/remote/live.ts";
 import { Upstream } from "../../src/jobs/remote/upstream.ts";
+import { UPSTREAM_VIEWER } from "../helpers/federation.ts";
 
-const viewer: Viewer = {
-  tenantId: "00000000-0000-4000-8000-000000000001",
-  userId: "alice",
-  email: null,
-  role: "MEMBER",
-  apiKeyId: null,
-};
+const viewer = UPSTREAM_VIEWER;
 
 describe("a live relay to an upstream that never answers", () => {
   let silent: net.Server;

@@ -1,11 +1,21 @@
 // A front and a real upstream: the upstream a test server on the suite's backend that takes the
 // front's GATEWAY key, the front a test server on PGlite that serves `families` from it as gateway
 // "up". Suites whose upstream is a process or a stand-in write their JOBS_GATEWAYS themselves.
+import type { Viewer } from "../../src/jobs/model.ts";
 import { backends, type Backend } from "./backends.ts";
 import { startTestServer, type TestServer } from "./server.ts";
 import { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";
 
 export const GATEWAY_KEY = "jobs_test-gateway-key-federation-0123";
+
+/** A member a gateway acts for, in suites that drive an Upstream directly (no front server). */
+export const UPSTREAM_VIEWER: Viewer = {
+  tenantId: "00000000-0000-4000-8000-000000000001",
+  userId: "alice",
+  email: null,
+  role: "MEMBER",
+  apiKeyId: null,
+};
 
 /** One entry of a front's JOBS_GATEWAYS. */
 export interface GatewayEntry {
