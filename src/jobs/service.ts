@@ -333,18 +333,32 @@ export class JobService {
     first: number,
     after: string | null,
     viewer: Viewer,
-    /** offset: skip this many of the merged order; prefetch: expansions remote gateways read with the list. */
+    /**
+     * offset: skip this many of the merged order; prefetch: expansions remote gateways read with the
+     * list; counted: the count will be asked for, so each gateway counts while it lists.
+     */
     {
       offset = 0,
       prefetch,
       order = DEFAULT_JOB_ORDER,
-    }: { offset?: number; prefetch?: ListPrefetch; order?: JobOrder } = {},
+      counted = false,
+    }: { offset?: number; prefetch?: ListPrefetch; order?: JobOrder; counted?: boolean } = {},
   ): Promise<JobsPage> {
     if (viewer.role === "WORKER") throw jobsError("FORBIDDEN", "worker keys cannot list jobs");
     if (filter.allUsers && viewer.role !== "ADMIN") throw jobsError("FORBIDDEN", "allUsers needs an ADMIN key");
     const groups = this.registry.group(filter.reasonerType ? [filter.reasonerType] : undefined);
     const positions: Positions =
       after !== null ? decodeListCursor(after, [...groups.keys()], this.registry, order) : {};
+    const countOf = (gateway: JobGateway): Promise<JobCount> =>
+      gateway
+        .count({ ...filter, reasonerTypes: groups.get(gateway)! }, viewer)
+        .catch((e: unknown): JobCount | Promise<never> =>
+          isUnavailable(e) ? { value: 0, estimated: false } : Promise.reject(e),
+        );
+    // Counting beside the list saves a page its count's round trip after it. A gateway whose list
+    // fails is left out of the count, and a count nobody awaits must not reject unhandled.
+    const early = new Map(counted ? [...groups.keys()].map((gateway) => [gateway, countOf(gateway)] as const) : []);
+    for (const count of early.values()) count.catch(() => undefined);
     const unavailable: GraphQLError[] = [];
     const answered = await Promise.all(
       [...groups].map(async ([gateway, types]) => {
@@ -390,15 +404,7 @@ export class JobService {
       hasNextPage,
       // Gateways that failed the list are left out of the count (their error is already reported).
       totalCount: once(() =>
-        Promise.all(
-          fetched.map(({ gateway }) =>
-            gateway
-              .count({ ...filter, reasonerTypes: groups.get(gateway)! }, viewer)
-              .catch((e: unknown): JobCount | Promise<never> =>
-                isUnavailable(e) ? { value: 0, estimated: false } : Promise.reject(e),
-              ),
-          ),
-        ).then((counts) => ({
+        Promise.all(fetched.map(({ gateway }) => early.get(gateway) ?? countOf(gateway))).then((counts) => ({
           value: counts.reduce((sum, c) => sum + c.value, 0),
           estimated: counts.some((c) => c.estimated),
         })),

@@ -11,7 +11,7 @@ import { builder } from "./builder.ts";
 import { reportPartial } from "./partial-errors.ts";
 import { ArchiveStatusEnum, JobStateEnum, ReasonerTypeEnum } from "./enums.ts";
 import { ArtifactRef, JobRef } from "./job.ts";
-import { listPrefetch, primeLoaders, readJobSelected, selectsPage } from "./list-prefetch.ts";
+import { listPrefetch, primeLoaders, readJobSelected, selectsCount, selectsPage } from "./list-prefetch.ts";
 
 export function jobKey(reasonerType: JobRecord["reasonerType"], jobId: string | number) {
   const id = String(jobId);
@@ -158,6 +158,7 @@ builder.queryFields((t) => ({
         offset,
         prefetch,
         order: jobOrderOf(args.orderBy),
+        counted: selectsCount(info),
       });
       primeLoaders(page, ctx);
       for (const error of page.unavailable) reportPartial(ctx, info, error);

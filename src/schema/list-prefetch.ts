@@ -34,11 +34,17 @@ export function listPrefetch(info: GraphQLResolveInfo): ListPrefetch {
   return selectedExpansions(childrenNamed(childrenNamed(connectionFields, "edges", info), "node", info), info);
 }
 
+const selectsAnyOf = (info: GraphQLResolveInfo, names: readonly string[]): boolean =>
+  info.fieldNodes.flatMap((f) => collectFields(f.selectionSet, info, [])).some((f) => names.includes(f.name.value));
+
 /** Whether the jobs field being resolved selects its page (edges or pageInfo), not just its count. */
 export function selectsPage(info: GraphQLResolveInfo): boolean {
-  return info.fieldNodes
-    .flatMap((f) => collectFields(f.selectionSet, info, []))
-    .some((f) => f.name.value === "edges" || f.name.value === "pageInfo");
+  return selectsAnyOf(info, ["edges", "pageInfo"]);
+}
+
+/** Whether the jobs field being resolved selects its count (totalCount or totalCountIsEstimate). */
+export function selectsCount(info: GraphQLResolveInfo): boolean {
+  return selectsAnyOf(info, ["totalCount", "totalCountIsEstimate"]);
 }
 
 /** The expansions selected on the job the field being resolved returns (`job(...) { ... }`). */

@@ -164,4 +164,43 @@ describe.each(backends)(`totalCount past ${ALWAYS_EXACT_UP_TO} jobs on $name`, (
     });
     expect(caps).toEqual([ALWAYS_EXACT_UP_TO + 1]);
   });
+
+  /** The statements one request runs, in the order it issues them. */
+  const statementsOf = async (query: string): Promise<{ answer: Count; statements: string[] }> => {
+    const statements: string[] = [];
+    const unwatch = t.server.services.db.watchStatements((text) => statements.push(text));
+    try {
+      const answer = (await t.admin.request<{ jobs: Count }>(query)).jobs;
+      return { answer, statements };
+    } finally {
+      unwatch();
+    }
+  };
+  const isPlan = (text: string) => text.startsWith("explain");
+  const isWalk = (text: string) => text.startsWith("select count(*)");
+
+  it("reuses an estimate it answered for the same list shown again, planning it once", async () => {
+    // More than the limit by now (the tests above): the answer is the estimate.
+    await t.server.services.db.query(`analyze "jobs"`);
+    const query = `{ jobs(first: 1, filter: { allUsers: true, reasonerType: LOGIC }) { totalCount totalCountIsEstimate } }`;
+    const first = await statementsOf(query);
+    expect(first.answer.totalCountIsEstimate).toBe(true);
+    expect(first.statements.filter(isPlan)).toHaveLength(1);
+    const again = await statementsOf(query);
+    expect(again.answer).toEqual(first.answer);
+    expect(again.statements.filter(isPlan)).toHaveLength(0);
+    expect(again.statements.filter(isWalk)).toHaveLength(1);
+  });
+
+  it("counts beside the page instead of after it", async () => {
+    const { statements } = await statementsOf(
+      `{ jobs(first: 3, filter: { allUsers: true }) { totalCount edges { node { jobId } } } }`,
+    );
+    const walk = statements.findIndex(isWalk);
+    const page = statements.findIndex((text) => text.includes(`order by j."createdOn" desc`));
+    expect(walk).toBeGreaterThanOrEqual(0);
+    expect(page).toBeGreaterThanOrEqual(0);
+    // Issued before the page's statement answered (with the page awaited first, it came after).
+    expect(walk).toBeLessThan(page);
+  });
 });

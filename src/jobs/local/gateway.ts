@@ -14,7 +14,13 @@ import { createJobsInBulk, createOneJob } from "./bulk-create.ts";
 import { localAgentExtras } from "./agent-extras.ts";
 import { localExpansions } from "./expansions.ts";
 import { jobInclude, toJobRecord } from "./rows.ts";
-import { countListedJobs, type ListedPosition, selectListedJobs, selectVisibleJobs } from "./read-jobs.ts";
+import {
+  CountEstimates,
+  countListedJobs,
+  type ListedPosition,
+  selectListedJobs,
+  selectVisibleJobs,
+} from "./read-jobs.ts";
 import {
   DEFAULT_JOB_ORDER,
   isCursorTime,
@@ -65,6 +71,7 @@ export class LocalJobGateway implements JobGateway {
   readonly capabilities = { cancelRunning: true, rerun: true, cancelAllUsers: true };
   readonly expansions;
   readonly agent;
+  private readonly countEstimates = new CountEstimates();
 
   constructor(
     private readonly db: Database,
@@ -132,7 +139,7 @@ export class LocalJobGateway implements JobGateway {
   }
 
   count(filter: JobFilter, viewer: Viewer): Promise<JobCount> {
-    return countListedJobs(this.db, filter, viewer, this.options.exactCountLimit);
+    return countListedJobs(this.db, filter, viewer, this.options.exactCountLimit, this.countEstimates);
   }
 
   async cancel(key: JobKey, options: CancelOptions, viewer: Viewer): Promise<JobRecord> {

@@ -3,6 +3,7 @@
 // same types): a page of jobs is read on every `jobs(...)` request, and Prisma's query building and
 // row mapping cost more than the statement itself. One path per verb: list and count share
 // listedConditions, load and loadOne selectVisibleJobs; the sight comes from jobs/visibility.ts.
+import { LRUCache } from "lru-cache";
 import type { Sql } from "../../db/database.ts";
 import { Prisma } from "../../generated/prisma/client.ts";
 import type { JobCount } from "../gateway.ts";
@@ -260,6 +261,25 @@ export const ALWAYS_EXACT_UP_TO = 100;
 type Plan = [{ Plan: { "Plan Rows": number } }];
 
 /**
+ * The planner's estimates that recent counts answered, by statement and values, kept ESTIMATE_TTL_MS.
+ * A large list shown again (refreshed, paged through) reuses its estimate instead of planning it
+ * again on every request; the planner's statistics move far slower than that anyway.
+ */
+export class CountEstimates {
+  private readonly rows = new LRUCache<string, number>({ max: 1000, ttl: ESTIMATE_TTL_MS });
+
+  get(key: string): number | undefined {
+    return this.rows.get(key);
+  }
+
+  set(key: string, rows: number): void {
+    this.rows.set(key, rows);
+  }
+}
+
+const ESTIMATE_TTL_MS = 2000;
+
+/**
  * How many jobs the viewer may list with `filter`. Counted exactly when there are at most
  * ALWAYS_EXACT_UP_TO; past that, the planner's estimate of the same conditions decides: when it
  * expects at most `exactUpTo`, they are counted exactly up to `exactUpTo` (the count stops there, so
@@ -272,6 +292,8 @@ export async function countListedJobs(
   filter: JobFilter,
   viewer: Viewer,
   exactUpTo: number,
+  /** Where recent estimates are kept (the gateway's); without it every large count plans again. */
+  estimates?: CountEstimates,
 ): Promise<JobCount> {
   const where = listedConditions(filter, viewer);
   const from = readsAgentDetails(filter) ? JOBS_WITH_AGENT : JOBS;
@@ -289,20 +311,31 @@ export async function countListedJobs(
     return row?.n ?? 0;
   };
   const shortWalk = Math.min(ALWAYS_EXACT_UP_TO, exactUpTo);
+  const estimateText = where.text(
+    "estimate",
+    () => `explain (format json) select 1 from ${from} where ${where.parts.join(" and ")}`,
+  );
+  const estimateKey = `${estimateText}\0${JSON.stringify(values)}`;
+  const known = estimates?.get(estimateKey);
   // The short walk and the plan run side by side (two pooled connections; the walk first, for an
   // embedded database's one): a large count then costs the slower of the two statements, not both;
-  // a small one leaves its plan unread.
+  // a small one leaves its plan unread. A recent plan of the same count is not made again.
   const walked = countUpTo(shortWalk);
-  const planned = sql.query<{ "QUERY PLAN": Plan | string }>(
-    where.text("estimate", () => `explain (format json) select 1 from ${from} where ${where.parts.join(" and ")}`),
-    values,
-  );
+  const planned =
+    known !== undefined
+      ? Promise.resolve(known)
+      : sql.query<{ "QUERY PLAN": Plan | string }>(estimateText, values).then((rows) => {
+          const raw = rows[0]?.["QUERY PLAN"];
+          const parsed = typeof raw === "string" ? (JSON.parse(raw) as Plan) : raw;
+          return Math.round(parsed?.[0]?.Plan["Plan Rows"] ?? 0);
+        });
   planned.catch(() => undefined); // awaited below only when the walk goes past shortWalk
   const few = await walked;
   if (few <= shortWalk) return { value: few, estimated: false };
-  const raw = (await planned)[0]?.["QUERY PLAN"];
-  const parsed = typeof raw === "string" ? (JSON.parse(raw) as Plan) : raw;
-  const plannedRows = Math.round(parsed?.[0]?.Plan["Plan Rows"] ?? 0);
+  const plannedRows = await planned;
+  // Only an estimate that was the answer is kept: one that led to counting must not outlive the
+  // count it led to (a growing list would be answered from before it grew).
+  if (plannedRows > exactUpTo) estimates?.set(estimateKey, plannedRows);
   const estimate = { value: Math.max(exactUpTo + 1, plannedRows), estimated: true };
   if (plannedRows > exactUpTo || shortWalk === exactUpTo) return estimate;
   const exact = await countUpTo(exactUpTo);
