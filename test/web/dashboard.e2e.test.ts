@@ -38,6 +38,8 @@ describe.concurrent.each(backends)("dashboard in chromium ($name)", (backend) =>
       JOBS_DATA_DIR: dataDir,
       JOBS_WORKERS: "2",
       JOBS_LOG_LEVEL: "warn",
+      // Past 100 matching jobs a count is the planner's estimate: a list the suite can fill says so.
+      JOBS_EXACT_COUNT_LIMIT: "100",
       ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
     });
     admin = graphqlClient(server.url, ADMIN_KEY);
@@ -620,6 +622,28 @@ describe.concurrent.each(backends)("dashboard in chromium ($name)", (backend) =>
     expect(await page.getByRole("button", { name: "Previous" }).isDisabled()).toBe(true);
     await page.getByRole("button", { name: "First page" }).click();
     await expect.poll(firstName).toBe("paged-59");
+    await page.goto(`${server.url}/jobs`);
+  });
+
+  it.sequential("says how many jobs a list has, and when the number is the server's estimate", async ({ expect }) => {
+    await admin.request(`mutation($inputs: [CreateJobInput!]!) { createJobs(inputs: $inputs) { __typename } }`, {
+      inputs: Array.from({ length: 120 }, (_, i) => ({
+        reasonerType: "PREDICTIVE",
+        reasonerName: "counted",
+        name: `counted-${i}`,
+        payload: {},
+      })),
+    });
+    const caption = () => page.locator("table.jobs caption").textContent();
+    // counted-1, counted-10 … 19 and counted-100 … 119: counted exactly.
+    await page.goto(`${server.url}/jobs?family=PREDICTIVE&name=counted-1`);
+    await expect.poll(caption).toBe("31 jobs");
+    // 120 are past the server's exact limit (100): the estimate, said to be one, with its thousands grouped.
+    await page.goto(`${server.url}/jobs?family=PREDICTIVE&name=counted-`);
+    await expect.poll(caption).toMatch(/^about (\d{1,3})(,\d{3})* jobs$/);
+    const estimate = Number((await caption())!.replace(/\D/g, ""));
+    expect(estimate).toBeGreaterThan(100);
+    await shot("jobs-estimated-count");
     await page.goto(`${server.url}/jobs`);
   });
 

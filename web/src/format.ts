@@ -43,6 +43,12 @@ export function bytes(n: number): string {
 }
 
 /** A server-made download URL as a path on this origin: the page never requests another origin. */
+/** A count of jobs as people read it: "1 job", "2,500 jobs", "about 120,000 jobs" for the server's estimate. */
+export function jobCount(count: { totalCount: number; totalCountIsEstimate: boolean }): string {
+  const n = count.totalCount;
+  return `${count.totalCountIsEstimate ? "about " : ""}${n.toLocaleString("en-US")} job${n === 1 ? "" : "s"}`;
+}
+
 export function samePath(url: string): string {
   try {
     const u = new URL(url, window.location.href);

@@ -171,6 +171,7 @@ export const JobsQuery = graphql(`
   query DashboardJobs($filter: JobFilter, $first: Int, $after: String, $orderBy: JobOrder) {
     jobs(filter: $filter, first: $first, after: $after, orderBy: $orderBy) {
       totalCount
+      totalCountIsEstimate
       pageInfo {
         hasNextPage
         endCursor
@@ -352,6 +353,7 @@ export const PlotJobsQuery = graphql(`
   query DashboardPlotJobs($filter: JobFilter) {
     jobs(filter: $filter, first: 500) {
       totalCount
+      totalCountIsEstimate
       edges {
         node {
           jobId

@@ -220,7 +220,7 @@ export type DashboardJobsQueryVariables = Exact<{
 }>;
 
 
-export type DashboardJobsQuery = { jobs: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node:
+export type DashboardJobsQuery = { jobs: { totalCount: number, totalCountIsEstimate: boolean, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node:
         | { id: string, jobId: string, reasonerType: ReasonerType, name: string | null, state: JobState, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null }
         | { id: string, jobId: string, reasonerType: ReasonerType, name: string | null, state: JobState, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null }
         | { id: string, jobId: string, reasonerType: ReasonerType, name: string | null, state: JobState, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null }
@@ -426,7 +426,7 @@ export type DashboardPlotJobsQueryVariables = Exact<{
 }>;
 
 
-export type DashboardPlotJobsQuery = { jobs: { totalCount: number, edges: Array<{ node:
+export type DashboardPlotJobsQuery = { jobs: { totalCount: number, totalCountIsEstimate: boolean, edges: Array<{ node:
         | { jobId: string, state: JobState, createdOn: string, startedOn: string | null, finishedOn: string | null }
         | { jobId: string, state: JobState, createdOn: string, startedOn: string | null, finishedOn: string | null }
         | { jobId: string, state: JobState, createdOn: string, startedOn: string | null, finishedOn: string | null }
@@ -670,6 +670,7 @@ export const DashboardJobsDocument = new TypedDocumentString(`
     query DashboardJobs($filter: JobFilter, $first: Int, $after: String, $orderBy: JobOrder) {
   jobs(filter: $filter, first: $first, after: $after, orderBy: $orderBy) {
     totalCount
+    totalCountIsEstimate
     pageInfo {
       hasNextPage
       endCursor
@@ -1295,6 +1296,7 @@ export const DashboardPlotJobsDocument = new TypedDocumentString(`
     query DashboardPlotJobs($filter: JobFilter) {
   jobs(filter: $filter, first: 500) {
     totalCount
+    totalCountIsEstimate
     edges {
       node {
         jobId

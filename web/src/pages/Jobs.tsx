@@ -3,7 +3,7 @@ import { type FormEvent, useEffect, useState } from "react";
 import { Link, useLocation, useSearch } from "wouter";
 import { JobsChangedSubscription, JobsQuery } from "../api/documents.ts";
 import { ErrorBox, StateBadge } from "../components/common.tsx";
-import { age, duration } from "../format.ts";
+import { age, duration, jobCount } from "../format.ts";
 import type { JobOrder, JobOrderField, JobRowFragment } from "../gql/graphql.ts";
 import { useNow, useQuery, useSubscription } from "../hooks.ts";
 import { useSession } from "../session-context.tsx";
@@ -80,7 +80,7 @@ export function JobsPage() {
       <div className="table-wrap">
         <table className="jobs">
           <caption>
-            {jobs ? `${jobs.totalCount} job${jobs.totalCount === 1 ? "" : "s"}` : query.loading ? "Loading…" : ""}
+            {jobs ? jobCount(jobs) : query.loading ? "Loading…" : ""}
             {params.after ? " (a later page)" : ""}
           </caption>
           <thead>

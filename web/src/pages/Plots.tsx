@@ -1,6 +1,7 @@
 import { useEffect, useRef } from "react";
 import { JobsChangedSubscription, PlotJobsQuery } from "../api/documents.ts";
 import { ErrorBox, Section } from "../components/common.tsx";
+import { jobCount } from "../format.ts";
 import { LineChart } from "../components/charts.tsx";
 import { useNow, useQuery, useSubscription } from "../hooks.ts";
 import { useSession } from "../session-context.tsx";
@@ -28,7 +29,7 @@ export function PlotsPage() {
       <h1>Plots</h1>
       <ErrorBox error={query.error} what="Could not load the jobs" />
       <p className="hint">
-        From the newest {jobs.length} of {query.data?.jobs.totalCount ?? "…"} jobs
+        From the newest {jobs.length} of {query.data ? jobCount(query.data.jobs) : "… jobs"}
         {session.isAdmin ? " of every user" : ""}: each job is waiting from its creation until it starts, running until
         it finishes, then counted in its final state.
       </p>
