@@ -1,6 +1,6 @@
 // Human output: tables and short summaries of jobs, artifacts and checks. -o json|yaml bypasses all of it.
 import Table from "cli-table3";
-import type { ApiKey, Artifact, Job, JobProblem, JobSummary, Schedule } from "@jobs-api/client";
+import type { ApiKey, Artifact, BatchJobStep, Job, JobProblem, JobSummary, Schedule } from "@jobs-api/client";
 
 /** How tables are drawn for this run. */
 export interface TableStyle {
@@ -145,6 +145,7 @@ export function jobDetails(job: Job, style: TableStyle = tableStyle(false)): str
   const table = new Table({ style: plain, chars: compact });
   for (const [k, v] of rows) table.push({ [k]: v });
   const parts = [table.toString()];
+  if (job.__typename === "BatchJob" && job.steps.length) parts.push(stepsTable(job.steps));
   if (job.artifacts.length) parts.push(artifactsTable(job.artifacts));
   if (job.problems.length) parts.push(problemsTable(job.problems, style));
   return parts.join("\n");
@@ -176,6 +177,16 @@ export function problemsTable(problems: readonly JobProblem[], style: TableStyle
   const more = problems.length - shown.length;
   const rest = more > 0 ? `\n… ${more} more (-o wide or -o json for all)` : "";
   return `${trimLines(table.toString())}${rest}`;
+}
+
+/** A batch's steps in order, each with the job it made (none until it starts) and how long it ran. */
+export function stepsTable(steps: readonly BatchJobStep[]): string {
+  const table = new Table({ head: ["STEP", "NAME", "STATE", "CHILD JOB", "DURATION"], ...columns });
+  for (const step of [...steps].sort((a, b) => a.position - b.position)) {
+    const ran = step.startedOn && step.finishedOn ? Date.parse(step.finishedOn) - Date.parse(step.startedOn) : null;
+    table.push([String(step.position + 1), step.name, step.state, step.childJobId ?? "", duration(ran)]);
+  }
+  return trimLines(table.toString());
 }
 
 export function artifactsTable(artifacts: readonly Artifact[]): string {

@@ -87,7 +87,8 @@ class BatchRun {
     this.creator = await creatorViewer(this.deps.db, ctx.job.tenantId, ctx.job.createdBy);
     const steps = await this.steps();
     const resumed = steps.some((s) => s.state !== "PENDING" || s.childJobId);
-    await ctx.log(resumed ? `batch resumed (${steps.length} steps)` : `batch started (${steps.length} steps)`);
+    const counted = `${steps.length} step${steps.length === 1 ? "" : "s"}`;
+    await ctx.log(resumed ? `batch resumed (${counted})` : `batch started (${counted})`);
     const results: StepResult[] = [];
     const earlier = new Map<string, StepOutput>();
     try {

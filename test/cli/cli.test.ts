@@ -240,6 +240,28 @@ describe.each([backends.at(-1)!].map((b) => [b.name, b] as const))("jobsctl on %
     for (const j of made) expect((await jobs(["cancel", j.jobId, "--type", j.reasonerType], env)).code).toBe(0);
   });
 
+  it("get shows a batch's steps in order, each with its state and the job it made", async () => {
+    const payload = JSON.stringify({
+      steps: [
+        { name: "make", run: { reasonerType: "GENERATION", payload: { kind: "MOCK", rows: 10, seed: 1 } } },
+        { name: "again", run: { reasonerType: "GENERATION", payload: { kind: "MOCK", rows: 20, seed: 2 } } },
+      ],
+    });
+    const made = json<{ jobId: string; state: string; steps: { name: string; childJobId: string }[] }>(
+      await jobs(["--json", "create", "--type", "BATCH", "--name", "cli-batch", "--payload", payload, "--wait"], env),
+    );
+    expect(made.state).toBe("SUCCEEDED");
+    const children = made.steps.map((s) => s.childJobId);
+    expect(children.every((id) => /^[0-9a-f-]{36}$/.test(id))).toBe(true);
+    const shown = await jobs(["get", made.jobId], env);
+    expect(shown.code).toBe(0);
+    const lines = shown.stdout.split("\n");
+    const head = lines.findIndex((l) => /^STEP\s+NAME\s+STATE\s+CHILD JOB\s+DURATION$/.test(l));
+    expect(head).toBeGreaterThan(0);
+    expect(lines[head + 1]).toMatch(new RegExp(`^1\\s+make\\s+SUCCEEDED\\s+${children[0]}\\s+\\d`));
+    expect(lines[head + 2]).toMatch(new RegExp(`^2\\s+again\\s+SUCCEEDED\\s+${children[1]}\\s+\\d`));
+  });
+
   it("downloads artifacts named . or .. as 'artifact' inside --out; uploading a folder is a usage error", async () => {
     const { jobId } = await createJob(t.admin, "PREDICTIVE");
     const worker = new Worker({

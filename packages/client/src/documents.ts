@@ -21,7 +21,7 @@ export const JobSummaryFragment = graphql(`
   }
 `);
 
-/** A job in full: the Job interface, its operation, artifacts and problems, and the generation extras. */
+/** A job in full: the Job interface, its operation, artifacts and problems, a batch's steps, and the generation extras. */
 export const JobDetailFragment = graphql(`
   fragment JobDetail on Job {
     ...JobSummary
@@ -57,6 +57,16 @@ export const JobDetailFragment = graphql(`
       name
       position
       batchJobId
+    }
+    ... on BatchJob {
+      steps {
+        name
+        position
+        state
+        childJobId
+        startedOn
+        finishedOn
+      }
     }
     ... on GenerationJob {
       kind

@@ -47,6 +47,8 @@ export {
   TERMINAL_STATES,
   type ApiKey,
   type Artifact,
+  type BatchJob,
+  type BatchJobStep,
   type CatchUpPolicy,
   type CreateScheduleInput,
   type CreatedApiKey,

@@ -33,6 +33,9 @@ export type Job = JobDetailFragment;
 /** A job as `list` shows it. */
 export type JobSummary = JobSummaryFragment;
 export type GenerationJob = Extract<Job, { __typename: "GenerationJob" }>;
+export type BatchJob = Extract<Job, { __typename: "BatchJob" }>;
+/** A batch's step as `get` shows it: its place, state and the job it made. */
+export type BatchJobStep = BatchJob["steps"][number];
 export type Artifact = ArtifactFieldsFragment;
 /** What the run found (a row that failed, a mismatch), in the order it was reported. */
 export type JobProblem = Job["problems"][number];
