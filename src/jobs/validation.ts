@@ -38,7 +38,14 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, path 
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const field = [path, ...(issue?.path ?? [])].join(".");
-  throw jobsError("BAD_USER_INPUT", `${field}: ${issue?.message ?? "invalid"}`, { field });
+  throw jobsError("BAD_USER_INPUT", `${field}: ${issue ? issueMessage(issue) : "invalid"}`, { field });
+}
+
+/** zod's words, except a missing field: "is required (a string)" reads better than "received undefined". */
+function issueMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code !== "invalid_type" || !/ received undefined$/.test(issue.message)) return issue.message;
+  const expected = issue.expected === "array" ? "list" : issue.expected;
+  return `is required (${/^[aeiou]/.test(expected) ? "an" : "a"} ${expected})`;
 }
 
 export function assertPayloadSize(payload: unknown, field = "payload"): void {

@@ -356,6 +356,16 @@ describe.each(backends)("jobs API on $name", (backend) => {
       expect(res.errors?.[0]?.extensions?.code, JSON.stringify(variables)).toBe("BAD_USER_INPUT");
       expect(res.errors?.[0]?.extensions?.field ?? res.errors?.[0]?.message).toContain(field);
     }
+    // A missing field is said to be required, and what it takes, not "received undefined".
+    const missing = async (payload: Record<string, unknown>) =>
+      (
+        await admin.raw(`mutation($i: CreateJobInput!) { createJob(input: $i) { job { id } } }`, {
+          i: { reasonerType: "BATCH", reasonerName: "batch", payload },
+        })
+      ).errors?.[0]?.message;
+    const step = { name: "s", run: { reasonerType: "LOGIC", payload: {} } };
+    expect(await missing({ steps: [step] })).toBe("input.payload.name: is required (a string)");
+    expect(await missing({ name: "b" })).toBe("input.payload.steps: is required (a list)");
     const count = await admin.request<{ jobs: { totalCount: number } }>(
       `{ jobs(filter: { allUsers: true }) { totalCount } }`,
     );
