@@ -25,6 +25,7 @@ import { parseCount, parseJsonArgument, parseJsonObject, parseSeconds, parseSinc
 import {
   apiKeysTable,
   artifactsTable,
+  pageCount,
   bytes,
   jobDetails,
   jobsTable,
@@ -151,7 +152,9 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
               ? ` --sort ${opts.sort.field.toLowerCase()}:${opts.sort.direction.toLowerCase()}`
               : "";
             const more = page.hasNextPage ? `; next page: --after ${page.endCursor}${sort}` : "";
-            return `${jobsTable(page.jobs, style)}\n${page.jobs.length} of ${page.totalCountIsEstimate ? "about " : ""}${page.totalCount} jobs${more}`;
+            return page.totalCount === 0
+              ? "No jobs found."
+              : `${jobsTable(page.jobs, style)}\n${pageCount(page)}${more}`;
           });
           return EXIT.OK;
         }),

@@ -94,6 +94,16 @@ const widest = (text: string) => Math.max(0, ...text.split("\n").map((l) => l.re
 /** SGR colour codes (util.styleText decides by itself whether stdout may have colour; we decided). */
 const STATE_COLORS: Record<string, number> = { SUCCEEDED: 32, FAILED: 31, CANCELED: 33, CANCELING: 33, RUNNING: 36 };
 
+/** Under a page of jobs: how many it shows of how many match, "25 of about 120,000 jobs" for the server's estimate. */
+export function pageCount(page: {
+  jobs: readonly unknown[];
+  totalCount: number;
+  totalCountIsEstimate: boolean;
+}): string {
+  const total = page.totalCount.toLocaleString("en-US");
+  return `${page.jobs.length} of ${page.totalCountIsEstimate ? "about " : ""}${total} job${page.totalCount === 1 ? "" : "s"}`;
+}
+
 function stateText(state: string, color: boolean): string {
   const c = STATE_COLORS[state];
   return color && c ? `\u001b[${c}m${state}\u001b[39m` : state;

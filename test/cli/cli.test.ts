@@ -531,12 +531,16 @@ describe.each([backends.at(-1)!].map((b) => [b.name, b] as const))("jobsctl on %
       ["--json", "create", "--type", "LOGIC", "--reasoner", "engine-o", "--payload", '{"query":"def output = 2"}'],
       env,
     );
-    const [asYaml, asJson, wide, table] = await Promise.all([
+    const [asYaml, asJson, wide, table, none] = await Promise.all([
       jobs(["-o", "yaml", "list", "--type", "LOGIC", "--first", "1"], env),
       jobs(["-o", "json", "list", "--type", "LOGIC", "--first", "1"], env),
       jobs(["-o", "wide", "list", "--type", "LOGIC", "--first", "1"], env),
       jobs(["list", "--type", "LOGIC", "--first", "1"], env),
+      jobs(["list", "--name", "no-job-has-this-name"], env),
     ]);
+    // No header over nothing: the table says so in words.
+    expect(none).toMatchObject({ code: 0, stdout: "No jobs found.\n" });
+    expect(table.stdout).toMatch(/^1 of [\d,]+ jobs?$/m);
     expect(asYaml.code).toBe(0);
     expect(parseYaml(asYaml.stdout)).toEqual(json(asJson));
     expect(wide.stdout.split("\n")[0]).toMatch(/NATIVE.*CREATED\s+DURATION$/);

@@ -2,7 +2,7 @@
 // (all of them with -o wide), states coloured only on a terminal and never with NO_COLOR.
 import { describe, expect, it } from "vitest";
 import type { JobSummary } from "../../packages/client/src/job-types.ts";
-import { age, jobDetails, jobsTable, tableStyle } from "../../src/cli/render.ts";
+import { age, jobDetails, jobsTable, pageCount, tableStyle } from "../../src/cli/render.ts";
 import type { Job } from "../../packages/client/src/job-types.ts";
 
 const NOW = Date.parse("2026-12-06T12:00:00Z");
@@ -58,6 +58,12 @@ describe("jobsctl tables", () => {
     expect(coloured).toContain(`${ESC}[32mSUCCEEDED`);
     expect(jobsTable(jobs, { wide: false, width: undefined, color: false, now: NOW })).not.toContain(ESC);
   });
+  it("says how many jobs a page shows of how many match, grouped, and when that is the server's estimate", () => {
+    expect(pageCount({ jobs: [1], totalCount: 1, totalCountIsEstimate: false })).toBe("1 of 1 job");
+    expect(pageCount({ jobs: jobs, totalCount: 2500, totalCountIsEstimate: false })).toBe("2 of 2,500 jobs");
+    expect(pageCount({ jobs: jobs, totalCount: 120_034, totalCountIsEstimate: true })).toBe("2 of about 120,034 jobs");
+  });
+
   it("get names the batch step that made a job, and says nothing of one no batch made", () => {
     const child = {
       ...job(3, "SUCCEEDED", "2026-12-06T11:55:00Z"),
