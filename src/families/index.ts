@@ -1,7 +1,6 @@
 // Turns a generic createJob request into the family's NewJob: the one place that knows which
 // family reads which payload.
 import { jobsError } from "../errors.ts";
-import { withReferencesAs } from "../executors/batch-refs.ts";
 import type { CreateJobRequest, CreationLimits, NewJob } from "../jobs/new-job.ts";
 import {
   assertPayloadSize,
@@ -15,8 +14,9 @@ import { agentJob } from "./agent/input.ts";
 import { batchJob, type StepRunCheck } from "./batch/input.ts";
 import { generationJob } from "./generation/input.ts";
 import { logicJob } from "./logic/input.ts";
-import { defaultReasonerName } from "./queues.ts";
 import { reasonerJob } from "./reasoner/input.ts";
+import { withReferencesAs } from "../executors/batch-refs.ts";
+import { defaultReasonerName } from "./queues.ts";
 
 export function newJobFromRequest(req: CreateJobRequest, limits: CreationLimits): NewJob {
   assertPayloadSize(req.payload, "input.payload");
@@ -70,6 +70,23 @@ export function newJobFromRequest(req: CreateJobRequest, limits: CreationLimits)
 const REFERENCED_ID = "00000000-0000-7000-8000-000000000000";
 
 /**
+ * A step's run as the createJob request its step will make when it starts, references to earlier
+ * steps read as ids: what creation checks of it, here or (a family served upstream) there.
+ */
+export function stepRunRequest(run: {
+  reasonerType: string;
+  reasonerName?: unknown;
+  payload?: unknown;
+}): CreateJobRequest {
+  const reasonerType = run.reasonerType as CreateJobRequest["reasonerType"];
+  return {
+    reasonerType,
+    reasonerName: typeof run.reasonerName === "string" ? run.reasonerName : defaultReasonerName(reasonerType),
+    payload: withReferencesAs(run.payload ?? {}, REFERENCED_ID),
+  };
+}
+
+/**
  * A batch step's run, checked when the batch is created as createJob checks it when the step starts
  * (references to earlier steps read as ids), its errors naming the step: `input.steps.0.run.payload.rows`.
  */
@@ -77,14 +94,7 @@ export const batchStepRunCheck =
   (limits: CreationLimits): StepRunCheck =>
   (run, field) => {
     try {
-      newJobFromRequest(
-        {
-          reasonerType: run.reasonerType,
-          reasonerName: run.reasonerName ?? defaultReasonerName(run.reasonerType),
-          payload: withReferencesAs(run.payload ?? {}, REFERENCED_ID),
-        },
-        limits,
-      );
+      newJobFromRequest(stepRunRequest(run), limits);
     } catch (error) {
       throw movedUnder(error, field, /payload\b/, `${field}.payload`);
     }

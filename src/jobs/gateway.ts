@@ -286,6 +286,18 @@ export interface JobGateway {
     viewer: Viewer,
     requests: readonly CreateJobRequest[],
   ): Promise<(JobRecord | GraphQLError)[]>;
+  /**
+   * createJob's checks of the job past reading it (the agent or pool it names; a remote gateway asks
+   * its upstream, as the viewer), creating nothing: resolves when create would take it, else throws
+   * create's refusal. An idempotency key is not looked up (the job it names is not a refusal).
+   */
+  validate(job: NewJob, viewer: Viewer, request: CreateJobRequest): Promise<void>;
+  /** createJobs' checks, as validate: one answer per job, in order, null where createJobs would create it. */
+  validateMany(
+    jobs: readonly NewJob[],
+    viewer: Viewer,
+    requests: readonly CreateJobRequest[],
+  ): Promise<(GraphQLError | null)[]>;
   /** Jobs the viewer may see, in key order; null for missing or invisible ones. */
   load(keys: readonly JobKey[], viewer: Viewer): Promise<(JobRecord | null)[]>;
   /**

@@ -45,6 +45,8 @@ export interface NewJob {
   generation?: Omit<GenerationDetails, "chargedCredits" | "evidence">;
   batch?: BatchDetails;
   steps?: NewBatchStep[];
+  /** Where the input spelled a batch's steps (`input.payload.steps`), for refusals naming one of them. */
+  stepsField?: string;
   file?: NewFile;
 }
 

@@ -3,6 +3,7 @@
 import { createHash } from "node:crypto";
 import { canonicalJson } from "@jobs-api/client/evidence";
 import type { GraphQLError } from "graphql";
+import { stepRunRequest } from "../families/index.ts";
 import { type ErrorCode, isJobsError, jobsError } from "../errors.ts";
 import type { JobChangeHub } from "./changes.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
@@ -175,6 +176,27 @@ function asItemOfCall(error: GraphQLError, index: number): GraphQLError {
   return withFieldRenamed(error, (s) => s.replaceAll(field, named));
 }
 
+/**
+ * An upstream's refusal of a batch step's run, named as the step: the upstream's validateJobs names
+ * the run as its `inputs.<k>`, which is the step's `<at>` (`input.payload.steps.1.run`); a refusal
+ * naming no field names the step's run. An upstream that could not be asked stays as it is.
+ */
+function asStepRefusal(error: GraphQLError, k: number, at: string): GraphQLError {
+  if (typeof error.extensions.field === "string")
+    return withFieldRenamed(error, (s) => s.replace(new RegExp(`\\binputs\\.${k}\\b`, "g"), at));
+  if (error.extensions.code === "UPSTREAM_UNAVAILABLE") return error;
+  const { code, http: _http, ...rest } = error.extensions as Record<string, unknown>;
+  return jobsError(code as ErrorCode, `${at}: ${error.message}`, { ...rest, field: at });
+}
+
+const refuseWorkers = (viewer: Viewer): void => {
+  if (viewer.role === "WORKER")
+    throw jobsError("FORBIDDEN", "worker keys run the worker protocol only; they cannot create jobs");
+};
+
+/** A createJobs item read: its place in the call and the job it would create. */
+type ReadItem = { index: number; job: NewJob };
+
 export class JobService {
   constructor(
     private readonly registry: GatewayRegistry,
@@ -189,7 +211,10 @@ export class JobService {
     return this.newJobFromRequest(request);
   }
 
-  /** A batch's agent steps are checked at creation only where agents are this server's own; an upstream checks its own. */
+  /**
+   * A batch's agent steps are checked here only where agents are this server's own; an upstream's
+   * are checked there (refusedUpstreamSteps).
+   */
   private withCheckableSteps(job: NewJob): NewJob {
     if (!job.stepAssignments || this.registry.for("AGENT").kind === "local") return job;
     const { stepAssignments: _, ...rest } = job;
@@ -201,11 +226,25 @@ export class JobService {
   }
 
   async create(job: NewJob, request: unknown, viewer: Viewer): Promise<JobRecord> {
-    if (viewer.role === "WORKER")
-      throw jobsError("FORBIDDEN", "worker keys run the worker protocol only; they cannot create jobs");
+    refuseWorkers(viewer);
+    const refused = job.steps ? (await this.refusedUpstreamSteps([job], viewer)).get(0) : undefined;
+    if (refused) throw refused;
     return this.registry
       .for(job.reasonerType)
       .create({ ...this.withCheckableSteps(job), ...requestHashesOf(job, request) }, viewer, request);
+  }
+
+  /**
+   * validateJob: what createJob checks (reading and limits, the agents and pools it names, a front's
+   * batch steps served upstream; a family served upstream is checked there), creating nothing.
+   * Resolves when createJob would create the job, else throws createJob's refusal.
+   */
+  async validate(request: CreateJobRequest, viewer: Viewer): Promise<void> {
+    refuseWorkers(viewer);
+    const job = this.newJobFromRequest(request);
+    const refused = job.steps ? (await this.refusedUpstreamSteps([job], viewer)).get(0) : undefined;
+    if (refused) throw refused;
+    await this.registry.for(job.reasonerType).validate(this.withCheckableSteps(job), viewer, request);
   }
 
   /**
@@ -213,29 +252,11 @@ export class JobService {
    * its error (a bad request fails alone). Each gateway creates its share in bulk when it can.
    */
   async createMany(requests: readonly CreateJobRequest[], viewer: Viewer): Promise<(JobRecord | GraphQLError)[]> {
-    if (viewer.role === "WORKER")
-      throw jobsError("FORBIDDEN", "worker keys run the worker protocol only; they cannot create jobs");
-    if (requests.length > MAX_BULK_CREATE) {
-      throw jobsError("BAD_USER_INPUT", `inputs: at most ${MAX_BULK_CREATE} jobs per call, got ${requests.length}`, {
-        field: "inputs",
-      });
-    }
     const answers: (JobRecord | GraphQLError)[] = new Array(requests.length);
-    const byGateway = new Map<JobGateway, { index: number; job: NewJob }[]>();
-    requests.forEach((request, index) => {
-      try {
-        const job = this.withCheckableSteps(this.newJobFromRequest(request));
-        // The same fingerprint createJob makes, so a key reused across the two is the same request.
-        const hashes = requestHashesOf(job, { createJob: request });
-        const gateway = this.registry.for(job.reasonerType);
-        let items = byGateway.get(gateway);
-        if (!items) byGateway.set(gateway, (items = []));
-        // Appended in place: copying the list per item made a call of 1,000 quadratic.
-        items.push({ index, job: hashes.requestHash === undefined ? job : { ...job, ...hashes } });
-      } catch (error) {
-        if (!isJobsError(error)) throw error;
-        answers[index] = asItemOfCall(error, index);
-      }
+    const byGateway = await this.sharesOf(requests, viewer, answers, (job, request) => {
+      // The same fingerprint createJob makes, so a key reused across the two is the same request.
+      const hashes = requestHashesOf(job, { createJob: request });
+      return hashes.requestHash === undefined ? job : { ...job, ...hashes };
     });
     await Promise.all(
       [...byGateway].map(async ([gateway, items]) => {
@@ -260,6 +281,123 @@ export class JobService {
       }),
     );
     return answers;
+  }
+
+  /**
+   * validateJobs: what createJobs checks, creating nothing; one answer per request, in order, null
+   * where createJobs would create the job, else the refusal createJobs would answer for it.
+   */
+  async validateMany(requests: readonly CreateJobRequest[], viewer: Viewer): Promise<(GraphQLError | null)[]> {
+    const answers: (GraphQLError | null)[] = new Array(requests.length).fill(null);
+    const byGateway = await this.sharesOf(requests, viewer, answers, (job) => job);
+    await Promise.all(
+      [...byGateway].map(async ([gateway, items]) => {
+        const refused = await gateway.validateMany(
+          items.map((i) => i.job),
+          viewer,
+          items.map((i) => requests[i.index]!),
+        );
+        for (const [k, item] of items.entries()) {
+          const answer = refused[k];
+          if (answer) answers[item.index] = numberedAsCalled(answer, items);
+        }
+      }),
+    );
+    return answers;
+  }
+
+  /**
+   * createJobs' requests read (a refusal is the item's answer, in `answers`) and grouped by the
+   * gateway that makes each job, each job as `prepare` makes it: the shares its gateways create.
+   */
+  private async sharesOf(
+    requests: readonly CreateJobRequest[],
+    viewer: Viewer,
+    answers: (JobRecord | GraphQLError | null)[],
+    prepare: (job: NewJob, request: CreateJobRequest) => NewJob,
+  ): Promise<Map<JobGateway, ReadItem[]>> {
+    refuseWorkers(viewer);
+    if (requests.length > MAX_BULK_CREATE) {
+      throw jobsError("BAD_USER_INPUT", `inputs: at most ${MAX_BULK_CREATE} jobs per call, got ${requests.length}`, {
+        field: "inputs",
+      });
+    }
+    const read: ReadItem[] = [];
+    let batches = false;
+    requests.forEach((request, index) => {
+      try {
+        const job = this.newJobFromRequest(request);
+        batches ||= job.steps !== undefined;
+        // Appended in place: copying the list per item made a call of 1,000 quadratic.
+        read.push({ index, job });
+      } catch (error) {
+        if (!isJobsError(error)) throw error;
+        answers[index] = asItemOfCall(error, index);
+      }
+    });
+    // A front's batches: their steps served upstream are checked there, all of the call's at once.
+    const refused = batches
+      ? await this.refusedUpstreamSteps(
+          read.map((r) => r.job),
+          viewer,
+        )
+      : new Map();
+    const byGateway = new Map<JobGateway, ReadItem[]>();
+    for (const [k, { index, job }] of read.entries()) {
+      const refusal = refused.get(k);
+      if (refusal) {
+        answers[index] = asItemOfCall(refusal, index);
+        continue;
+      }
+      const gateway = this.registry.for(job.reasonerType);
+      let items = byGateway.get(gateway);
+      if (!items) byGateway.set(gateway, (items = []));
+      items.push({ index, job: prepare(this.withCheckableSteps(job), requests[index]!) });
+    }
+    return byGateway;
+  }
+
+  /**
+   * A front's batches (made here) with steps of families served upstream: each such step's run is
+   * checked there, as the createJob its step will make when it starts (validateJobs, one call per
+   * upstream for all the batches given), so a step the upstream would refuse refuses its batch now,
+   * before any step ran. By index of `jobs`, each refused batch's first refused step, named as the
+   * step (`input.payload.steps.<k>.run.…`); an upstream that cannot be reached refuses its batches as
+   * it refuses a create (UPSTREAM_UNAVAILABLE). An upstream too old to check refuses none.
+   */
+  private async refusedUpstreamSteps(jobs: readonly NewJob[], viewer: Viewer): Promise<Map<number, GraphQLError>> {
+    type Step = { index: number; position: number; at: string; request: CreateJobRequest };
+    const byGateway = new Map<JobGateway, Step[]>();
+    for (const [index, job] of jobs.entries()) {
+      if (!job.steps || this.registry.for(job.reasonerType).kind !== "local") continue;
+      for (const [position, { run }] of job.steps.entries()) {
+        const gateway = this.registry.find(run.reasonerType as ReasonerType);
+        if (gateway?.kind !== "remote") continue;
+        let steps = byGateway.get(gateway);
+        if (!steps) byGateway.set(gateway, (steps = []));
+        const at = `${job.stepsField ?? "input.steps"}.${position}.run`;
+        steps.push({ index, position, at, request: stepRunRequest(run as Parameters<typeof stepRunRequest>[0]) });
+      }
+    }
+    const refused = new Map<number, { position: number; error: GraphQLError }>();
+    await Promise.all(
+      [...byGateway].map(async ([gateway, steps]) => {
+        const requests = steps.map((s) => s.request);
+        // Read here already (the batch's own step check): a remote gateway asks with the requests.
+        const answers = await gateway.validateMany(
+          requests.map((r) => this.newJobFromRequest(r)),
+          viewer,
+          requests,
+        );
+        for (const [k, step] of steps.entries()) {
+          const error = answers[k];
+          const first = refused.get(step.index);
+          if (error && (!first || step.position < first.position))
+            refused.set(step.index, { position: step.position, error: asStepRefusal(error, k, step.at) });
+        }
+      }),
+    );
+    return new Map([...refused].map(([index, { error }]) => [index, error]));
   }
 
   async get(key: JobKey, viewer: Viewer): Promise<JobRecord | null> {

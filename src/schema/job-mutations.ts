@@ -58,17 +58,36 @@ const CreateJobResultRef = builder.objectRef<CreateJobResult>("CreateJobResult")
   }),
 });
 
+/** A refusal as createJobs' results and validateJobs report it. */
+const asJobError = (error: GraphQLError) => ({
+  code: String(error.extensions.code ?? "INTERNAL_SERVER_ERROR"),
+  message: error.message,
+  field: typeof error.extensions.field === "string" ? error.extensions.field : null,
+});
+
 const toResult = (answer: JobRecord | GraphQLError): CreateJobResult =>
-  answer instanceof GraphQLError
-    ? {
-        job: null,
-        error: {
-          code: String(answer.extensions.code ?? "INTERNAL_SERVER_ERROR"),
-          message: answer.message,
-          field: typeof answer.extensions.field === "string" ? answer.extensions.field : null,
-        },
-      }
-    : { job: answer, error: null };
+  answer instanceof GraphQLError ? { job: null, error: asJobError(answer) } : { job: answer, error: null };
+
+builder.queryFields((t) => ({
+  validateJob: t.boolean({
+    description:
+      "Checks the input as createJob would, as the caller, creating nothing: true, or createJob's error (a family served upstream is checked there).",
+    args: { input: t.arg({ type: CreateJobInput, required: true }) },
+    resolve: async (_root, args, ctx) => {
+      await ctx.services.jobs.validate(withDefaults(args.input), ctx.viewer);
+      return true;
+    },
+  }),
+  validateJobs: t.field({
+    type: [JobErrorRef],
+    nullable: { list: false, items: true },
+    description:
+      "Checks the inputs as createJobs would, creating nothing: one answer per input, in order, null where createJobs would create the job, else its error.",
+    args: { inputs: t.arg({ type: [CreateJobInput], required: true }) },
+    resolve: async (_root, { inputs }, ctx) =>
+      (await ctx.services.jobs.validateMany(inputs.map(withDefaults), ctx.viewer)).map((e) => e && asJobError(e)),
+  }),
+}));
 
 builder.mutationFields((t) => ({
   createJobs: t.field({

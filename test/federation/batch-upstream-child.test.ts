@@ -10,7 +10,7 @@ import { createKey } from "../helpers/fixtures.ts";
 import { type Federation, GATEWAY_KEY, startFederation } from "../helpers/federation.ts";
 import { type GraphQLClient, startTestServer, type TestServer } from "../helpers/server.ts";
 import type { TcpProxy } from "../helpers/tcp-proxy.ts";
-import { JOB_LOGS, type LogView } from "../live/driver.ts";
+import { agentWorker, JOB_LOGS, type LogView } from "../live/driver.ts";
 import { type LiveClient, liveClient } from "../live/ws-client.ts";
 
 const BATCH_UPDATES = `subscription($id: ID!) { jobUpdated(reasonerType: BATCH, jobId: $id) {
@@ -63,17 +63,16 @@ describe.each(backends)("a front's batch with a step served upstream, upstream o
       )
     ).job;
 
-  /** A batch of one PREDICTIVE step (a family served upstream), run as `as` (alice at the front). */
-  const runBatch = async (name: string, as: GraphQLClient = alice) =>
+  const PREDICT_STEP = { name: "predict", run: { reasonerType: "PREDICTIVE", payload: { model: "churn", rows: 10 } } };
+  /**
+   * A batch of one PREDICTIVE step (a family served upstream), after `before` (steps of the front's
+   * own), run as `as` (alice at the front).
+   */
+  const runBatch = async (name: string, as: GraphQLClient = alice, before: unknown[] = []) =>
     (
       await as.request<{ runBatchJob: { job: { jobId: string } } }>(
         `mutation($i: RunBatchJobInput!) { runBatchJob(input: $i) { job { jobId } } }`,
-        {
-          i: {
-            name,
-            steps: [{ name: "predict", run: { reasonerType: "PREDICTIVE", payload: { model: "churn", rows: 10 } } }],
-          },
-        },
+        { i: { name, steps: [...before, PREDICT_STEP] } },
       )
     ).runBatchJob.job.jobId;
 
@@ -127,21 +126,31 @@ describe.each(backends)("a front's batch with a step served upstream, upstream o
       waitForJob: { state: string; raw: { result: { steps: { name: string; state: string; jobId: string }[] } } };
     }>(`query($id: ID!) { waitForJob(reasonerType: BATCH, jobId: $id, timeoutS: 60) { state raw } }`, { id: batchId });
     expect(done.waitForJob.state).toBe("SUCCEEDED");
-    expect(done.waitForJob.raw.result.steps).toMatchObject([
-      { name: "predict", state: "SUCCEEDED", jobId: childJobId },
-    ]);
+    expect(done.waitForJob.raw.result.steps.at(-1)).toMatchObject({
+      name: "predict",
+      state: "SUCCEEDED",
+      jobId: childJobId,
+    });
   };
 
   it("makes the child once its upstream is back, when it could not be reached as the step began", async () => {
+    // The upstream checks the step when the batch is made (it must answer then); it goes away while a
+    // first step of the front's own (an agent job of the front) holds the batch.
+    const agent = await agentWorker(front.admin);
+    const batchId = await runBatch("upstream-away-at-start", alice, [
+      { name: "hold", run: { reasonerType: "AGENT", payload: { functionName: "hold" } } },
+    ]);
+    const held = live!.subscribe<BatchView>(BATCH_UPDATES, { id: batchId });
+    await held.until(() => held.items.at(-1)?.jobUpdated.steps[0]?.childJobId != null, "the holding step's child");
     link.cut();
-    const batchId = await runBatch("upstream-away-at-start");
+    await agent.complete((await agent.claim()).token);
     const logs = live!.subscribe<{ jobLogs: LogView }>(JOB_LOGS, { t: "BATCH", id: batchId });
     await logs.until(
       () => logs.items.some((l) => l.jobLogs.message.includes("trying again until it answers")),
       "the step told it waits for its upstream",
     );
     const updates = live!.subscribe<BatchView>(BATCH_UPDATES, { id: batchId });
-    const step = () => updates.items.at(-1)?.jobUpdated.steps[0];
+    const step = () => updates.items.at(-1)?.jobUpdated.steps[1];
     await updates.until(() => updates.items.length > 0, "the batch");
     expect(updates.items.at(-1)!.jobUpdated.state).toBe("RUNNING");
     expect(step()!.childJobId).toBeNull();

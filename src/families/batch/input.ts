@@ -76,6 +76,7 @@ export function batchJob(input: unknown, path = "input", checkStepRun?: StepRunC
       metadata: s.metadata ?? null,
       ignoreChunkError: s.ignoreChunkError,
     })),
+    stepsField: `${path}.steps`,
     ...(stepAssignments.length > 0 ? { stepAssignments } : {}),
   };
 }

@@ -56,26 +56,19 @@ async function outcomesOfTakenKeys(
 }
 
 /**
- * Creates `jobs` for the viewer: one answer per job, in order, each its job (new, or the one its
- * idempotency key first made) or its error (an unknown agent or pool, a CONFLICT). Every new job's
- * change is recorded for notification by the statement that inserts it.
+ * What createJobs refuses of `jobs` past reading them, by index: an agent job's agent or pool, or a
+ * batch's agent steps' ones, that no registered agent of the tenant answers to. Shared by creating
+ * and validating (validateJobs), so the two refuse the same.
  */
-export async function createJobsInBulk(
+async function refusalsOf(
   db: Database,
   jobs: readonly NewJob[],
   viewer: Viewer,
-  fields: AssignmentFields = bulkAssignmentFields,
-  /** An `input.…` field of item `index` as the call names it (createJobs: `inputs.N.…`). */
-  rebase: (field: string, index: number) => string = (field, index) => field.replace(/^input\./, `inputs.${index}.`),
-): Promise<(JobRecord | GraphQLError)[]> {
-  if (jobs.length === 0) return [];
-  // One pass per step, no per-item copies beyond the id: at 1,000 items a call, each spread or
-  // throwaway array per item showed up as garbage collection.
-  const items: JobToInsert[] = new Array(jobs.length);
-  for (let index = 0; index < jobs.length; index++) items[index] = { ...jobs[index]!, id: newId() };
-  // An agent job must name a registered agent or pool: refused alone, before the insert.
-  const refused = new Map<number, Outcome>();
-  for (const [index, job] of items.entries()) {
+  fields: AssignmentFields,
+  rebase: (field: string, index: number) => string,
+): Promise<Map<number, GraphQLError>> {
+  const refused = new Map<number, GraphQLError>();
+  for (const [index, job] of jobs.entries()) {
     const checks: AssignmentToCheck[] = [];
     // Where the input spelled them (createJob's `input.payload.…` is createJobs' `inputs.N.payload.…`).
     const own = job.assignmentFields;
@@ -100,11 +93,41 @@ export async function createJobsInBulk(
         },
       );
       if (error) {
-        refused.set(index, { error });
+        refused.set(index, error);
         break;
       }
     }
   }
+  return refused;
+}
+
+/** createJobs' item `index`'s own fields, as the call names them (`inputs.N.…`). */
+const rebaseToItem = (field: string, index: number) => field.replace(/^input\./, `inputs.${index}.`);
+
+/** createJob's fields: its one input (`input.…`), named as it spelled them. */
+const ONE_JOB_FIELDS: AssignmentFields = () => ({ agent: "input.assignedAgentId", pool: "input.assignedAgentPoolId" });
+const asSpelled = (field: string) => field;
+
+/**
+ * Creates `jobs` for the viewer: one answer per job, in order, each its job (new, or the one its
+ * idempotency key first made) or its error (an unknown agent or pool, a CONFLICT). Every new job's
+ * change is recorded for notification by the statement that inserts it.
+ */
+export async function createJobsInBulk(
+  db: Database,
+  jobs: readonly NewJob[],
+  viewer: Viewer,
+  fields: AssignmentFields = bulkAssignmentFields,
+  /** An `input.…` field of item `index` as the call names it (createJobs: `inputs.N.…`). */
+  rebase: (field: string, index: number) => string = rebaseToItem,
+): Promise<(JobRecord | GraphQLError)[]> {
+  if (jobs.length === 0) return [];
+  // One pass per step, no per-item copies beyond the id: at 1,000 items a call, each spread or
+  // throwaway array per item showed up as garbage collection.
+  const items: JobToInsert[] = new Array(jobs.length);
+  for (let index = 0; index < jobs.length; index++) items[index] = { ...jobs[index]!, id: newId() };
+  // An agent job must name a registered agent or pool: refused alone, before the insert.
+  const refused = await refusalsOf(db, items, viewer, fields, rebase);
   const eligible = refused.size === 0 ? items : items.filter((_, index) => !refused.has(index));
   const created = await insertJobs(db, eligible, { viewer, traceParent: currentTraceParent() });
   const records = new Map<string, JobRecord>();
@@ -120,7 +143,9 @@ export async function createJobsInBulk(
   for (const o of byKey.values()) if ("jobId" in o && !records.has(o.jobId)) missing.add(o.jobId);
   if (missing.size > 0) for (const job of await selectJobsById(db, [...missing])) records.set(job.id, job);
   return items.map((job, index) => {
-    const o = refused.get(index) ?? byKey.get(index);
+    const error = refused.get(index);
+    if (error) return error;
+    const o = byKey.get(index);
     if (o && "error" in o) return o.error;
     const jobId = o ? o.jobId : job.id;
     return (
@@ -132,13 +157,23 @@ export async function createJobsInBulk(
 
 /** createJob: one job through the same statement; its error is thrown. */
 export async function createOneJob(db: Database, job: NewJob, viewer: Viewer): Promise<JobRecord> {
-  const [answer] = await createJobsInBulk(
-    db,
-    [job],
-    viewer,
-    () => ({ agent: "input.assignedAgentId", pool: "input.assignedAgentPoolId" }),
-    (field) => field,
-  );
+  const [answer] = await createJobsInBulk(db, [job], viewer, ONE_JOB_FIELDS, asSpelled);
   if (!answer || isJobsError(answer)) throw answer ?? new Error("createJob answered nothing");
   return answer;
+}
+
+/** validateJobs: createJobs' checks past reading, creating nothing; one answer per job, null where it would be created. */
+export async function checkJobsInBulk(
+  db: Database,
+  jobs: readonly NewJob[],
+  viewer: Viewer,
+): Promise<(GraphQLError | null)[]> {
+  const refused = await refusalsOf(db, jobs, viewer, bulkAssignmentFields, rebaseToItem);
+  return jobs.map((_job, index) => refused.get(index) ?? null);
+}
+
+/** validateJob: createJob's checks past reading, creating nothing; its refusal is thrown. */
+export async function checkOneJob(db: Database, job: NewJob, viewer: Viewer): Promise<void> {
+  const error = (await refusalsOf(db, [job], viewer, ONE_JOB_FIELDS, asSpelled)).get(0);
+  if (error) throw error;
 }

@@ -10,7 +10,7 @@ import type { NewJob } from "../new-job.ts";
 import { transitionJob } from "../sql/transitionJob.ts";
 import { isTerminal, isWaiting } from "../states.ts";
 import { requireRelation } from "./access.ts";
-import { createJobsInBulk, createOneJob } from "./bulk-create.ts";
+import { checkJobsInBulk, checkOneJob, createJobsInBulk, createOneJob } from "./bulk-create.ts";
 import { localAgentExtras } from "./agent-extras.ts";
 import { localExpansions } from "./expansions.ts";
 import { jobInclude, toJobRecord } from "./rows.ts";
@@ -95,6 +95,14 @@ export class LocalJobGateway implements JobGateway {
 
   createMany(jobs: readonly NewJob[], viewer: Viewer): Promise<(JobRecord | GraphQLError)[]> {
     return createJobsInBulk(this.db, jobs, viewer);
+  }
+
+  validate(job: NewJob, viewer: Viewer): Promise<void> {
+    return checkOneJob(this.db, job, viewer);
+  }
+
+  validateMany(jobs: readonly NewJob[], viewer: Viewer): Promise<(GraphQLError | null)[]> {
+    return checkJobsInBulk(this.db, jobs, viewer);
   }
 
   async load(keys: readonly JobKey[], viewer: Viewer): Promise<(JobRecord | null)[]> {

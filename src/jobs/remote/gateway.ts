@@ -113,6 +113,18 @@ function createRequestUpstream(field: string, input: unknown, gateway: string): 
   return input;
 }
 
+/**
+ * Whether the upstream answered that its schema has no such Query field: a server older than the
+ * field, which cannot be asked (its checks are made when the job is created there, as before).
+ */
+export function lacksField(answer: ForwardedAnswer, field: string): boolean {
+  return (
+    answer.errors?.some(
+      (e) => e.extensions?.code === "GRAPHQL_VALIDATION_FAILED" && e.message.includes(`"${field}"`),
+    ) ?? false
+  );
+}
+
 export class RemoteJobGateway implements JobGateway {
   readonly kind = "remote" as const;
   readonly name: string;
@@ -245,6 +257,59 @@ export class RemoteJobGateway implements JobGateway {
               },
             }),
       );
+    } catch (error) {
+      if (!isJobsError(error)) throw error;
+      return requests.map(() => error);
+    }
+  }
+
+  /**
+   * validateJob relayed as the caller, as create relays createJob: the upstream's refusal, mapped as
+   * any answer's. An upstream older than validateJob refuses nothing here (see lacksField).
+   */
+  async validate(_job: NewJob, viewer: Viewer, request: CreateJobRequest): Promise<void> {
+    const answer = await this.upstream.forward({
+      query: `query Validate($input: CreateJobInput!) { validateJob(input: $input) }`,
+      variables: { input: createInputUpstream(request, this.name) },
+      viewer,
+      // Creates nothing: safe to send twice.
+      idempotent: true,
+    });
+    const error = answer.errors?.[0];
+    if (error && !lacksField(answer, "validateJob")) throw this.upstream.upstreamError(error);
+  }
+
+  /**
+   * validateJobs relayed as ONE upstream call, answers mapped back in order (fields naming the
+   * upstream call's `inputs.<k>`, as createMany's). When the call as a whole fails (the upstream
+   * away), every item answers that error; an upstream older than validateJobs refuses none.
+   */
+  async validateMany(
+    _jobs: readonly NewJob[],
+    viewer: Viewer,
+    requests: readonly CreateJobRequest[],
+  ): Promise<(GraphQLError | null)[]> {
+    type Refusal = { code: string; message: string; field: string | null } | null;
+    try {
+      const answer = await this.upstream.forward({
+        query: `query ValidateMany($inputs: [CreateJobInput!]!) { results: validateJobs(inputs: $inputs) { code message field } }`,
+        variables: { inputs: requests.map((r) => createInputUpstream(r, this.name)) },
+        viewer,
+        idempotent: true,
+      });
+      if (lacksField(answer, "validateJobs")) return requests.map(() => null);
+      const error = answer.errors?.[0];
+      if (error) throw this.upstream.upstreamError(error);
+      const results = (answer.data?.results ?? []) as Refusal[];
+      return requests.map((_request, k) => {
+        const refusal = results[k];
+        return refusal
+          ? this.upstream.upstreamError({
+              message: refusal.message,
+              extensions: { code: refusal.code, ...(refusal.field != null ? { field: refusal.field } : {}) },
+            })
+          : null;
+      });
     } catch (error) {
       if (!isJobsError(error)) throw error;
       return requests.map(() => error);
