@@ -148,12 +148,7 @@ export async function startServer(
       workerRateLimiter: new KeyRateLimiter(config.workerRateLimit, db.kind === "postgres" ? db : undefined),
       audit: new AuditLog(db, logger),
       metrics,
-      schedules: new ScheduleService(
-        db,
-        (request) => jobs.read(request),
-        (type) => registry.for(type).kind === "local",
-        config.scheduleSeconds,
-      ),
+      schedules: new ScheduleService(db, (request, viewer) => jobs.validate(request, viewer), config.scheduleSeconds),
       protocol,
       evidence,
       live,

@@ -5,6 +5,19 @@ import type { CreateJobRequest, NewJob } from "../jobs/new-job.ts";
 import { movedUnder } from "../jobs/validation.ts";
 import type { ScheduledJob } from "./model.ts";
 
+/** The createJob request a schedule's job is (named `scheduleName` when nothing else names it). */
+export const scheduledJobRequest = (job: ScheduledJob, scheduleName: string): CreateJobRequest => ({
+  reasonerType: job.reasonerType,
+  reasonerName: job.reasonerName ?? defaultReasonerName(job.reasonerType),
+  payload: job.payload,
+  name: job.name,
+  defaultName: scheduleName,
+});
+
+/** createJob's fields (`input.payload.rows`) as they sit under `path` (`input.job.payload.rows`). */
+export const movedUnderJob = (error: unknown, path = "input.job") =>
+  movedUnder(error, path, /payload|name|reasonerName|timeoutMins|idempotencyKey/);
+
 /** The NewJob one tick creates; the tick's `idempotencyKey` replaces any key in the payload. */
 export function newScheduledJob(
   job: ScheduledJob,
@@ -16,17 +29,9 @@ export function newScheduledJob(
   path = "input.job",
 ): NewJob {
   try {
-    const created = read({
-      reasonerType: job.reasonerType,
-      reasonerName: job.reasonerName ?? defaultReasonerName(job.reasonerType),
-      payload: job.payload,
-      name: job.name,
-      defaultName: scheduleName,
-    });
-    return { ...created, idempotencyKey };
+    return { ...read(scheduledJobRequest(job, scheduleName)), idempotencyKey };
   } catch (error) {
-    // createJob's reader names its fields (input.payload.rows); here they sit under `path`.
-    throw movedUnder(error, path, /payload|name|reasonerName|timeoutMins|idempotencyKey/);
+    throw movedUnderJob(error, path);
   }
 }
 

@@ -4,13 +4,12 @@ import type { Database } from "../db/database.ts";
 import { jobsError, notFound } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { connection, decodeCursor, encodeCursor, pageSize, type Connection } from "../jobs/cursor.ts";
-import { requireAssignable } from "../jobs/local/agent-assignment.ts";
 import type { ReasonerType, Viewer } from "../jobs/model.ts";
-import type { CreateJobRequest, NewJob } from "../jobs/new-job.ts";
+import type { CreateJobRequest } from "../jobs/new-job.ts";
 import { isUuid, name255, parseInput } from "../jobs/validation.ts";
 import { nextRunAfter, parseCronSpec } from "./cron.ts";
 import type { CatchUpPolicy, ScheduledJob, ScheduleRecord } from "./model.ts";
-import { newScheduledJob } from "./scheduled-job.ts";
+import { movedUnderJob, scheduledJobRequest } from "./scheduled-job.ts";
 import { deleteSchedule } from "./sql/deleteSchedule.ts";
 import { insertSchedule } from "./sql/insertSchedule.ts";
 import { selectSchedulePage } from "./sql/selectSchedules.ts";
@@ -31,10 +30,12 @@ const isSchedulePosition = (v: unknown): v is SchedulePosition =>
 export class ScheduleService {
   constructor(
     private readonly db: Database,
-    /** Reads a schedule's job as createJob reads it (the server's newJobFromRequest, with its limits). */
-    private readonly read: (request: CreateJobRequest) => NewJob,
-    /** Whether this server holds the family's jobs (and agents); an upstream checks its own. */
-    private readonly isLocal: (reasonerType: ReasonerType) => boolean = () => true,
+    /**
+     * createJob's checks, creating nothing (JobService.validate): the job read as createJob reads it
+     * (with the server's limits), the agents and pools it names, a family or a batch's steps served
+     * upstream checked there, as the caller.
+     */
+    private readonly check: (request: CreateJobRequest, viewer: Viewer) => Promise<void>,
     /** Whether a six-field expression (seconds first) is accepted: JOBS_SCHEDULE_SECONDS. */
     private readonly seconds = false,
   ) {}
@@ -51,25 +52,10 @@ export class ScheduleService {
       payload: input.job.payload as Record<string, unknown>,
       name: input.job.name ?? null,
     };
-    // Refused now, as createJob would refuse it, rather than at every tick: an agent job's assigned
-    // agent or pool must be registered, as at createJob.
-    const checked = newScheduledJob(job, null, this.read, name);
-    if (this.isLocal("AGENT")) {
-      if (checked.agent)
-        await requireAssignable(
-          this.db,
-          viewer.tenantId,
-          { agentId: checked.agent.assignedAgentId, agentPoolId: checked.agent.assignedAgentPoolId },
-          { agent: "input.job.payload.assignedAgentId", pool: "input.job.payload.assignedAgentPoolId" },
-        );
-      // A batch's agent steps, named as createJob names them (input.payload.steps.…), under input.job.
-      const underJob = (field: string) => field.replace(/^input\./, "input.job.");
-      for (const step of checked.stepAssignments ?? [])
-        await requireAssignable(this.db, viewer.tenantId, step, {
-          agent: underJob(step.fields.agent),
-          pool: underJob(step.fields.pool),
-        });
-    }
+    // Refused now, as createJob would refuse it, rather than at every tick; its fields named under input.job.
+    await this.check(scheduledJobRequest(job, name), viewer).catch((error: unknown) => {
+      throw movedUnderJob(error);
+    });
     return insertSchedule(this.db, {
       id: newId(),
       tenantId: viewer.tenantId,

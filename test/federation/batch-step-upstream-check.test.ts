@@ -135,7 +135,26 @@ describe.each(backends)(
           input: batchInput("unassignable", steps),
         });
         expect(validated.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field });
+        // A schedule of such a batch is refused when made, as its ticks would be.
+        const scheduled = await alice.raw(
+          `mutation($input: CreateScheduleInput!) { createSchedule(input: $input) { id } }`,
+          {
+            input: {
+              name: "nightly",
+              cron: "0 3 * * *",
+              job: { reasonerType: "BATCH", name: "unassignable", payload: { steps } },
+            },
+          },
+        );
+        expect(scheduled.errors?.[0]?.extensions).toMatchObject({
+          code: "BAD_USER_INPUT",
+          field: `input.job.payload.steps.1.run.payload.${named}`,
+        });
       }
+      const schedules = await alice.request<{ schedules: { edges: unknown[] } }>(
+        `{ schedules { edges { node { id } } } }`,
+      );
+      expect(schedules.schedules.edges).toEqual([]);
       expect(await batchesNamed("unassignable")).toBe(0);
       expect(await agentJobsUpstream()).toBe(before);
     }, 60_000);
