@@ -540,7 +540,7 @@ describe.each([backends.at(-1)!].map((b) => [b.name, b] as const))("jobsctl on %
     ]);
     // No header over nothing: the table says so in words.
     expect(none).toMatchObject({ code: 0, stdout: "No jobs found.\n" });
-    expect(table.stdout).toMatch(/^1 of [\d,]+ jobs?$/m);
+    expect(table.stdout).toMatch(/^1 of [\d,]+ jobs?(; next page: --after \S+)?$/m);
     expect(asYaml.code).toBe(0);
     expect(parseYaml(asYaml.stdout)).toEqual(json(asJson));
     expect(wide.stdout.split("\n")[0]).toMatch(/NATIVE.*CREATED\s+DURATION$/);
