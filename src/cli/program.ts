@@ -187,6 +187,9 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
     .option("--idempotency-key <key>", "the same key returns the first job")
     .option("--wait", "wait until the job is finished")
     .option("--timeout <seconds>", "with --wait: how long", (v) => parseSeconds(v, "--timeout"), 900)
+    .addOption(
+      new Option("--dry-run", "check the job as the server would create it, creating nothing").conflicts("wait"),
+    )
     .action(
       (
         opts: {
@@ -198,6 +201,7 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
           idempotencyKey?: string;
           wait?: boolean;
           timeout: number;
+          dryRun?: boolean;
         },
         cmd: Command,
       ) =>
@@ -208,6 +212,17 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
             ...(opts.timeoutMins ? { timeoutMins: opts.timeoutMins } : {}),
             ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
           };
+          if (opts.dryRun) {
+            // A generation job's typed input is also its createJob payload: one check for every family.
+            await client.validate({
+              reasonerType: opts.type,
+              ...(opts.reasoner ? { reasonerName: opts.reasoner } : {}),
+              payload: parseJsonArgument(opts.payload, "--payload"),
+              ...common,
+            });
+            print({ valid: true }, () => `valid: the server would create this ${opts.type} job`);
+            return EXIT.OK;
+          }
           const op =
             opts.type === "GENERATION"
               ? await client.createGeneration({

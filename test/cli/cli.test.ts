@@ -240,6 +240,26 @@ describe.each([backends.at(-1)!].map((b) => [b.name, b] as const))("jobsctl on %
     for (const j of made) expect((await jobs(["cancel", j.jobId, "--type", j.reasonerType], env)).code).toBe(0);
   });
 
+  it("create --dry-run checks the job as the server would create it, and creates nothing", async () => {
+    const jobCount = async () =>
+      (await t.server.services.db.query<{ n: number }>(`select count(*)::int as "n" from "jobs"`))[0]?.n;
+    const before = await jobCount();
+    const [valid, generation, refused, withWait] = await Promise.all([
+      jobs(["create", "--dry-run", "--type", "PREDICTIVE", "--payload", '{"model":"churn","rows":1}'], env),
+      jobs(["--json", "create", "--dry-run", "--type", "GENERATION", "--payload", '{"kind":"MOCK","rows":10}'], env),
+      jobs(["create", "--dry-run", "--type", "GENERATION", "--payload", '{"kind":"MOCK","rows":-1}'], env),
+      jobs(["create", "--dry-run", "--wait", "--type", "PREDICTIVE"], env),
+    ]);
+    expect(valid).toMatchObject({ code: 0, stdout: "valid: the server would create this PREDICTIVE job\n" });
+    expect(json(generation)).toEqual({ valid: true });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("input.payload.rows");
+    expect(refused.stderr).toContain("BAD_USER_INPUT");
+    expect(withWait.code).toBe(1);
+    expect(withWait.stderr).toMatch(/--dry-run.*cannot be used with.*--wait/);
+    expect(await jobCount()).toBe(before);
+  });
+
   it("get shows a batch's steps in order, each with its state and the job it made", async () => {
     const payload = JSON.stringify({
       steps: [

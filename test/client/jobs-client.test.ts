@@ -146,6 +146,17 @@ describe.each(backends.map((b) => [b.name, b] as const))("JobsClient on %s", (_n
     expect(isJobsApiError(await rejection(member.get(adminsJob.job)), "NOT_FOUND")).toBe(true);
   });
 
+  it("validate checks an input as create would and creates nothing; a refusal is create's", async () => {
+    const before = (await member.list({ first: 1 })).totalCount;
+    await expect(member.validate(logicJob("validate-engine", "checked"))).resolves.toBeUndefined();
+    const bad = await rejection(member.validate({ ...logicJob("validate-engine", "bad"), timeoutMins: 0 }));
+    expect(isJobsApiError(bad, "BAD_USER_INPUT")).toBe(true);
+    expect((bad as JobsApiError).errors[0]?.extensions?.field).toBe("input.timeoutMins");
+    const created = await rejection(member.create({ ...logicJob("validate-engine", "bad"), timeoutMins: 0 }));
+    expect((created as JobsApiError).message).toBe((bad as JobsApiError).message);
+    expect((await member.list({ first: 1 })).totalCount).toBe(before);
+  });
+
   it("getEvents pages with continuation tokens: no gap, no repeat, and resumes once more arrive", async () => {
     const op = await admin.create(logicJob("engine-events", "evented"));
     const { worker, lease } = await claimed("engine-events");

@@ -226,6 +226,12 @@ export const CreateJobMutation = graphql(`
   }
 `);
 
+export const ValidateJobQuery = graphql(`
+  query ValidateJob($input: CreateJobInput!) {
+    validateJob(input: $input)
+  }
+`);
+
 export const CreateJobsMutation = graphql(`
   mutation CreateJobs($inputs: [CreateJobInput!]!) {
     createJobs(inputs: $inputs) {

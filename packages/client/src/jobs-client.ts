@@ -6,8 +6,6 @@ import { JobTimeoutError } from "./client-errors.ts";
 import {
   CancelJobMutation,
   CreateApiKeyMutation,
-  ListApiKeysQuery,
-  RevokeApiKeyMutation,
   CreateGenerationJobMutation,
   CreateJobMutation,
   CreateJobReadyMutation,
@@ -19,15 +17,18 @@ import {
   GetJobQuery,
   JobEventsQuery,
   JobEventsSubscription,
-  JobLogsSubscription,
-  JobsChangedSubscription,
-  JobUpdatesSubscription,
   JobLogsQuery,
+  JobLogsSubscription,
+  JobUpdatesSubscription,
+  JobsChangedSubscription,
+  ListApiKeysQuery,
   ListJobsQuery,
   ListSchedulesQuery,
   PauseScheduleMutation,
-  ResumeScheduleMutation,
   RerunJobMutation,
+  ResumeScheduleMutation,
+  RevokeApiKeyMutation,
+  ValidateJobQuery,
   WaitForJobQuery,
 } from "./documents.ts";
 import { JobsApiError, isJobsApiError } from "./errors.ts";
@@ -197,6 +198,15 @@ export class JobsClient {
   async create(input: CreateJobInput): Promise<Operation> {
     const data = await this.request(CreateJobMutation, { input });
     return new Operation(this, data.createJob.job);
+  }
+
+  /**
+   * Checks the input as `create` would, as this client's key, creating nothing (`validateJob`):
+   * resolves when create would take it, else rejects with the JobsApiError create would give
+   * (BAD_USER_INPUT naming the field, FORBIDDEN …).
+   */
+  async validate(input: CreateJobInput): Promise<void> {
+    await this.request(ValidateJobQuery, { input });
   }
 
   /**

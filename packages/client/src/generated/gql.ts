@@ -27,6 +27,7 @@ type Documents = {
     "\n  query ExecTime($reasonerType: ReasonerType!, $jobId: ID!) {\n    job(reasonerType: $reasonerType, jobId: $jobId) {\n      execTimeMs\n    }\n  }\n": typeof types.ExecTimeDocument,
     "\n  query EstimateCredits($kind: GenerationKind!, $rows: Int!) {\n    estimateCredits(kind: $kind, rows: $rows) {\n      kind\n      rows\n      estimatedCredits\n      trainingTier\n    }\n  }\n": typeof types.EstimateCreditsDocument,
     "\n  mutation CreateJob($input: CreateJobInput!) {\n    createJob(input: $input) {\n      job {\n        ...JobDetail\n      }\n    }\n  }\n": typeof types.CreateJobDocument,
+    "\n  query ValidateJob($input: CreateJobInput!) {\n    validateJob(input: $input)\n  }\n": typeof types.ValidateJobDocument,
     "\n  mutation CreateJobs($inputs: [CreateJobInput!]!) {\n    createJobs(inputs: $inputs) {\n      job {\n        ...JobDetail\n      }\n      error {\n        code\n        message\n        field\n      }\n    }\n  }\n": typeof types.CreateJobsDocument,
     "\n  mutation CreateJobReady($input: CreateJobInput!, $timeoutS: Float) {\n    createJobReady(input: $input, timeoutS: $timeoutS) {\n      ...JobDetail\n    }\n  }\n": typeof types.CreateJobReadyDocument,
     "\n  mutation CreateGenerationJob($input: CreateGenerationJobInput!) {\n    createGenerationJob(input: $input) {\n      job {\n        ...JobDetail\n      }\n    }\n  }\n": typeof types.CreateGenerationJobDocument,
@@ -61,6 +62,7 @@ const documents: Documents = {
     "\n  query ExecTime($reasonerType: ReasonerType!, $jobId: ID!) {\n    job(reasonerType: $reasonerType, jobId: $jobId) {\n      execTimeMs\n    }\n  }\n": types.ExecTimeDocument,
     "\n  query EstimateCredits($kind: GenerationKind!, $rows: Int!) {\n    estimateCredits(kind: $kind, rows: $rows) {\n      kind\n      rows\n      estimatedCredits\n      trainingTier\n    }\n  }\n": types.EstimateCreditsDocument,
     "\n  mutation CreateJob($input: CreateJobInput!) {\n    createJob(input: $input) {\n      job {\n        ...JobDetail\n      }\n    }\n  }\n": types.CreateJobDocument,
+    "\n  query ValidateJob($input: CreateJobInput!) {\n    validateJob(input: $input)\n  }\n": types.ValidateJobDocument,
     "\n  mutation CreateJobs($inputs: [CreateJobInput!]!) {\n    createJobs(inputs: $inputs) {\n      job {\n        ...JobDetail\n      }\n      error {\n        code\n        message\n        field\n      }\n    }\n  }\n": types.CreateJobsDocument,
     "\n  mutation CreateJobReady($input: CreateJobInput!, $timeoutS: Float) {\n    createJobReady(input: $input, timeoutS: $timeoutS) {\n      ...JobDetail\n    }\n  }\n": types.CreateJobReadyDocument,
     "\n  mutation CreateGenerationJob($input: CreateGenerationJobInput!) {\n    createGenerationJob(input: $input) {\n      job {\n        ...JobDetail\n      }\n    }\n  }\n": types.CreateGenerationJobDocument,
@@ -131,6 +133,10 @@ export function graphql(source: "\n  query EstimateCredits($kind: GenerationKind
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation CreateJob($input: CreateJobInput!) {\n    createJob(input: $input) {\n      job {\n        ...JobDetail\n      }\n    }\n  }\n"): typeof import('./graphql.ts').CreateJobDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ValidateJob($input: CreateJobInput!) {\n    validateJob(input: $input)\n  }\n"): typeof import('./graphql.ts').ValidateJobDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

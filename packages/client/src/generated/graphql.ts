@@ -306,6 +306,13 @@ export type CreateJobMutation = { createJob: { job:
       | { __typename: 'Transaction', timeoutMins: number | null, payload: unknown, details: unknown, execTimeMs: number | null, id: string, jobId: string, reasonerType: ReasonerType, reasonerName: string, name: string | null, state: JobState, nativeState: string, createdBy: string, createdOn: string, startedOn: string | null, finishedOn: string | null, durationMs: number | null, error: { code: string, message: string } | null, operation: { id: string, reasonerType: ReasonerType, done: boolean, state: JobState, result: unknown, error: { code: string, message: string } | null }, artifacts: Array<{ id: string, name: string, artifactType: string, mimeType: string | null, sizeBytes: number, contentHash: string, downloadUrl: string, createdOn: string }>, problems: Array<{ severity: string, code: string, message: string, details: unknown }>, batchStep: { name: string, position: number, batchJobId: string } | null }
      } };
 
+export type ValidateJobQueryVariables = Exact<{
+  input: CreateJobInput;
+}>;
+
+
+export type ValidateJobQuery = { validateJob: boolean };
+
 export type CreateJobsMutationVariables = Exact<{
   inputs: Array<CreateJobInput> | CreateJobInput;
 }>;
@@ -1130,6 +1137,11 @@ fragment ArtifactFields on Artifact {
   downloadUrl
   createdOn
 }`) as unknown as TypedDocumentString<CreateJobMutation, CreateJobMutationVariables>;
+export const ValidateJobDocument = new TypedDocumentString(`
+    query ValidateJob($input: CreateJobInput!) {
+  validateJob(input: $input)
+}
+    `) as unknown as TypedDocumentString<ValidateJobQuery, ValidateJobQueryVariables>;
 export const CreateJobsDocument = new TypedDocumentString(`
     mutation CreateJobs($inputs: [CreateJobInput!]!) {
   createJobs(inputs: $inputs) {
