@@ -58,13 +58,16 @@ export function parseSeconds(value: string, flag: string): number {
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** `--since`: ms since the epoch, an ISO date, or a duration ago (`90s`, `10m`, `2h`, `1d`). */
-export function parseSince(value: string, now = Date.now()): number {
+/**
+ * `--since` (and list's `--created-after`/`--created-before`, named by `flag` in the error): ms since
+ * the epoch, an ISO date, or a duration ago (`90s`, `10m`, `2h`, `1d`).
+ */
+export function parseSince(value: string, now = Date.now(), flag = "--since"): number {
   if (/^\d+$/.test(value)) return Number(value);
   const ago = DURATION.exec(value);
   if (ago) return now - Number(ago[1]) * UNIT_MS[ago[2]!]!;
   const date = Date.parse(value);
   if (Number.isNaN(date))
-    throw new UsageError(`--since: expected ms since the epoch, an ISO date or a duration like 10m, got ${value}`);
+    throw new UsageError(`${flag}: expected ms since the epoch, an ISO date or a duration like 10m, got ${value}`);
   return date;
 }

@@ -78,6 +78,9 @@ const typeOption = (description = "the job's family (found from the id when abse
 const jobRef = (jobId: string, type: ReasonerType | undefined): JobLike =>
   type ? { reasonerType: type, jobId } : jobId;
 /** 0 when the job succeeded, 6 when it ended otherwise. */
+/** list's `--created-after`/`--created-before`: `--since`'s forms, as the DateTime the API takes. */
+const createdBound = (value: string, flag: string): string =>
+  new Date(parseSince(value, Date.now(), flag)).toISOString();
 const finalCode = (job: Job): ExitCode => (job.state === "SUCCEEDED" ? EXIT.OK : EXIT.JOB_UNSUCCESSFUL);
 
 export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise<ExitCode>) => Promise<void>): Command {
@@ -106,6 +109,16 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
     .option("--name-contains <text>", "only jobs whose name holds this text, in any case")
     .option("--created-by <userId>", "only jobs created by this user")
     .option("--active", "only jobs not yet terminal")
+    .option(
+      "--created-after <when>",
+      "only jobs created at or after this: an ISO date or a duration ago (10m, 2h, 3d)",
+      (v) => createdBound(v, "--created-after"),
+    )
+    .option(
+      "--created-before <when>",
+      "only jobs created before this (exclusive): an ISO date or a duration ago (10m, 2h, 3d)",
+      (v) => createdBound(v, "--created-before"),
+    )
     .option("--all-users", "every user's jobs (admins)")
     .option("--first <n>", "page size (at most 500)", (v) => parseCount(v, "--first", 1))
     .option("--after <cursor>", "the endCursor of the previous page")
@@ -125,6 +138,8 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
           nameContains?: string;
           createdBy?: string;
           active?: boolean;
+          createdAfter?: string;
+          createdBefore?: string;
           allUsers?: boolean;
           first?: number;
           after?: string;
@@ -140,6 +155,8 @@ export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise
             ...(opts.nameContains ? { nameContains: opts.nameContains } : {}),
             ...(opts.createdBy ? { createdBy: opts.createdBy } : {}),
             onlyActive: Boolean(opts.active),
+            ...(opts.createdAfter ? { createdAfter: opts.createdAfter } : {}),
+            ...(opts.createdBefore ? { createdBefore: opts.createdBefore } : {}),
             allUsers: Boolean(opts.allUsers),
             ...(opts.first ? { first: opts.first } : {}),
             after: opts.after ?? null,

@@ -134,6 +134,10 @@ export interface JobFilter {
   assignedAgentId?: string | null;
   /** AGENT jobs in this archive state (other families are never archived, so never match). */
   archiveStatus?: ArchiveStatus | null;
+  /** Jobs created at or after this time (half-open with createdBefore: [createdAfter, createdBefore)). */
+  createdAfter?: Date | null;
+  /** Jobs created strictly before this time. */
+  createdBefore?: Date | null;
 }
 
 /** The GraphQL type of each ReasonerType's jobs: global ids and __typename name it. */

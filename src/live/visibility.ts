@@ -40,7 +40,9 @@ export function matchesJobsFilter(
     (!filter.createdBy || job.createdBy === filter.createdBy) &&
     (!filter.assignedAgentId || job.agent?.assignedAgentId === filter.assignedAgentId) &&
     (!filter.archiveStatus || (!!job.agent && job.agent.archiveStatus === filter.archiveStatus)) &&
-    (!filter.onlyActive || !isTerminal(job.state))
+    (!filter.onlyActive || !isTerminal(job.state)) &&
+    (!filter.createdAfter || job.createdOn.getTime() >= filter.createdAfter.getTime()) &&
+    (!filter.createdBefore || job.createdOn.getTime() < filter.createdBefore.getTime())
   );
 }
 

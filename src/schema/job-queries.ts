@@ -33,11 +33,31 @@ export const JobFilterInput = builder.inputType("JobFilter", {
     allUsers: t.boolean({ required: false, defaultValue: false }),
     assignedAgentId: t.id({ required: false }),
     archiveStatus: t.field({ type: ArchiveStatusEnum, required: false }),
+    createdAfter: t.field({
+      type: "DateTime",
+      required: false,
+      description:
+        "Jobs created at or after this time (inclusive). With createdBefore a half-open window [createdAfter, createdBefore): consecutive windows neither overlap nor skip a job.",
+    }),
+    createdBefore: t.field({
+      type: "DateTime",
+      required: false,
+      description:
+        "Jobs created before this time (exclusive). Not after or equal to createdAfter: BAD_USER_INPUT (field filter.createdBefore).",
+    }),
   }),
 });
 
-/** The filter as the services take it: ids as strings, whatever form the client sent them in. */
+/**
+ * The filter as the services take it: ids as strings, whatever form the client sent them in. An empty
+ * creation window (createdAfter at or after createdBefore) is refused rather than answered with no jobs:
+ * it is the caller's mistake (bounds swapped), not a question.
+ */
 export function jobFilterOf(filter: JobFilterArg | null | undefined) {
+  if (filter?.createdAfter && filter.createdBefore && filter.createdAfter.getTime() >= filter.createdBefore.getTime())
+    throw jobsError("BAD_USER_INPUT", "filter.createdBefore: must be later than filter.createdAfter", {
+      field: "filter.createdBefore",
+    });
   return {
     ...filter,
     jobId: filter?.jobId != null ? String(filter.jobId) : null,

@@ -240,6 +240,29 @@ describe.each([backends.at(-1)!].map((b) => [b.name, b] as const))("jobsctl on %
     for (const j of made) expect((await jobs(["cancel", j.jobId, "--type", j.reasonerType], env)).code).toBe(0);
   });
 
+  it("list --created-after/--created-before take an ISO date or a duration ago; a bad one is a usage error", async () => {
+    const member = { ...env, JOBS_API_KEY: await createKey(t.admin, "cli-clock") };
+    const made = [
+      await createJob(t.client(member.JOBS_API_KEY), "LOGIC", 1),
+      await createJob(t.client(member.JOBS_API_KEY), "AGENT", 2),
+    ];
+    const listed = async (...args: string[]) =>
+      json<{ jobs: { jobId: string }[]; totalCount: number }>(await jobs(["--json", "list", ...args], member));
+    const recent = await listed("--created-after", "1h");
+    expect(recent.jobs.map((j) => j.jobId).sort()).toEqual(made.map((j) => j.jobId).sort());
+    expect(await listed("--created-before", "1h")).toMatchObject({ jobs: [], totalCount: 0 });
+    const isoWindow = await listed(
+      "--created-after",
+      new Date(Date.now() - 3_600_000).toISOString(),
+      "--created-before",
+      "0s",
+    );
+    expect(isoWindow.totalCount).toBe(2);
+    const bad = await jobs(["list", "--created-after", "yesterday-ish"], member);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("--created-after");
+  });
+
   it("create --dry-run checks the job as the server would create it, and creates nothing", async () => {
     const jobCount = async () =>
       (await t.server.services.db.query<{ n: number }>(`select count(*)::int as "n" from "jobs"`))[0]?.n;

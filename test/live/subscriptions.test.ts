@@ -248,6 +248,33 @@ describe.each(backends.map((b) => [b.name, b] as const))("subscriptions on %s", 
     expect(listed.jobs.edges.map((e) => e.node.jobId)).toEqual([match]);
   });
 
+  it("jobsChanged: createdAfter/createdBefore send the jobs created in the window; an empty window is refused", async () => {
+    const org = await tenant();
+    const watching = jobsWatchers();
+    const now = Date.now();
+    const future = live(org.keys.alice).subscribe<{ jobsChanged: ChangedView }>(JOBS_CHANGED, {
+      f: { createdAfter: new Date(now + 86_400_000).toISOString() },
+    });
+    const lastHour = live(org.keys.alice).subscribe<{ jobsChanged: ChangedView }>(JOBS_CHANGED, {
+      f: {
+        createdAfter: new Date(now - 3_600_000).toISOString(),
+        createdBefore: new Date(now + 3_600_000).toISOString(),
+      },
+    });
+    const everything = live(org.keys.alice).subscribe<{ jobsChanged: ChangedView }>(JOBS_CHANGED, {});
+    await untilWatching(watching + 3);
+    const jobId = await addAgentJob(org.alice);
+    await everything.until(() => everything.items.some((c) => c.jobsChanged.jobId === jobId), "the new job");
+    await lastHour.until(() => lastHour.items.some((c) => c.jobsChanged.jobId === jobId), "the job in the window");
+    // Offered in the same moment as to the other two: the window, all of it still to come, kept it out.
+    expect(future.items).toEqual([]);
+
+    const empty = live(org.keys.alice).subscribe<{ jobsChanged: ChangedView }>(JOBS_CHANGED, {
+      f: { createdAfter: new Date(now).toISOString(), createdBefore: new Date(now).toISOString() },
+    });
+    expect(await empty.errorCode()).toBe("BAD_USER_INPUT");
+  });
+
   it("jobsChanged: a job that did not change is not sent because someone opens jobUpdated, jobEvents or jobLogs on it", async () => {
     const org = await tenant();
     // Finished while nobody in the tenant watched jobs: this process has no memory of sending it.

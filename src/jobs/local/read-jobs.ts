@@ -182,6 +182,11 @@ function listedConditions(filter: JobFilter, viewer: Viewer): Conditions {
   if (filter.assignedAgentId) where.add("agent", `da."assignedAgentId" = ${where.param(filter.assignedAgentId)}`);
   if (filter.archiveStatus)
     where.add("archive", `da."archiveStatus" = ${where.param(filter.archiveStatus)}::"ArchiveStatus"`);
+  // Half-open, [createdAfter, createdBefore): consecutive windows neither overlap nor skip a job.
+  if (filter.createdAfter)
+    where.add("createdAfter", `j."createdOn" >= ${where.param(filter.createdAfter.toISOString())}::timestamptz`);
+  if (filter.createdBefore)
+    where.add("createdBefore", `j."createdOn" < ${where.param(filter.createdBefore.toISOString())}::timestamptz`);
   if (filter.onlyActive)
     where.add("active", `j."state" <> all(${where.param([...TERMINAL_STATES])}::text[]::"JobState"[])`);
   return where;

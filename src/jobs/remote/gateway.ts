@@ -75,13 +75,15 @@ type Edge = { cursor: string; node: { raw: unknown } };
 type Page = { edges: Edge[]; pageInfo: { hasNextPage: boolean } };
 
 /**
- * The filter as the upstream's JobFilter: every field passed through, the family set by us, the
- * assigned agent named as the upstream knows it.
+ * The filter as the upstream's JobFilter: every field passed through (times, createdAfter and
+ * createdBefore, as their ISO strings), the family set by us, the assigned agent named as the upstream
+ * knows it.
  */
 function upstreamFilter(filter: JobFilter, reasonerType: ReasonerType, gateway: string): Record<string, unknown> {
   const { reasonerTypes: _types, ...rest } = filter as JobFilter & { reasonerType?: unknown };
   const out: Record<string, unknown> = { reasonerType };
-  for (const [k, v] of Object.entries(rest)) if (v !== null && v !== undefined && k !== "reasonerType") out[k] = v;
+  for (const [k, v] of Object.entries(rest))
+    if (v !== null && v !== undefined && k !== "reasonerType") out[k] = v instanceof Date ? v.toISOString() : v;
   if (typeof out.assignedAgentId === "string") out.assignedAgentId = upstreamWorkerId(gateway, out.assignedAgentId);
   return out;
 }

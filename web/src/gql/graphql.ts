@@ -80,6 +80,10 @@ export type JobFilter = {
   allUsers?: boolean | null | undefined;
   archiveStatus?: ArchiveStatus | null | undefined;
   assignedAgentId?: string | number | null | undefined;
+  /** Jobs created at or after this time (inclusive). With createdBefore a half-open window [createdAfter, createdBefore): consecutive windows neither overlap nor skip a job. */
+  createdAfter?: string | null | undefined;
+  /** Jobs created before this time (exclusive). Not after or equal to createdAfter: BAD_USER_INPUT (field filter.createdBefore). */
+  createdBefore?: string | null | undefined;
   createdBy?: string | null | undefined;
   jobId?: string | number | null | undefined;
   /** Jobs of exactly this name. */
