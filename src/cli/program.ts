@@ -79,8 +79,12 @@ const jobRef = (jobId: string, type: ReasonerType | undefined): JobLike =>
   type ? { reasonerType: type, jobId } : jobId;
 /** 0 when the job succeeded, 6 when it ended otherwise. */
 /** list's `--created-after`/`--created-before`: `--since`'s forms, as the DateTime the API takes. */
-const createdBound = (value: string, flag: string): string =>
-  new Date(parseSince(value, Date.now(), flag)).toISOString();
+function createdBound(value: string, flag: string): string {
+  const when = new Date(parseSince(value, Date.now(), flag));
+  // A time past what a Date holds (ms beyond ±8.64e15) has no ISO form: refused here, not a RangeError.
+  if (Number.isNaN(when.getTime())) throw new UsageError(`${flag}: not a time a date can hold, got ${value}`);
+  return when.toISOString();
+}
 const finalCode = (job: Job): ExitCode => (job.state === "SUCCEEDED" ? EXIT.OK : EXIT.JOB_UNSUCCESSFUL);
 
 export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise<ExitCode>) => Promise<void>): Command {

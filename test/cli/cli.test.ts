@@ -258,9 +258,14 @@ describe.each([backends.at(-1)!].map((b) => [b.name, b] as const))("jobsctl on %
       "0s",
     );
     expect(isoWindow.totalCount).toBe(2);
-    const bad = await jobs(["list", "--created-after", "yesterday-ish"], member);
-    expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain("--created-after");
+    for (const [flag, when] of [
+      ["--created-after", "yesterday-ish"],
+      ["--created-before", "99999999999999999"],
+    ]) {
+      const bad = await jobs(["list", flag!, when!], member);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain(flag);
+    }
   });
 
   it("create --dry-run checks the job as the server would create it, and creates nothing", async () => {
