@@ -77,7 +77,6 @@ const typeOption = (description = "the job's family (found from the id when abse
   new Option("-t, --type <reasonerType>", description).argParser(oneOf("--type", REASONER_TYPES));
 const jobRef = (jobId: string, type: ReasonerType | undefined): JobLike =>
   type ? { reasonerType: type, jobId } : jobId;
-/** 0 when the job succeeded, 6 when it ended otherwise. */
 /** list's `--created-after`/`--created-before`: `--since`'s forms, as the DateTime the API takes. */
 function createdBound(value: string, flag: string): string {
   const when = new Date(parseSince(value, Date.now(), flag));
@@ -85,6 +84,7 @@ function createdBound(value: string, flag: string): string {
   if (Number.isNaN(when.getTime())) throw new UsageError(`${flag}: not a time a date can hold, got ${value}`);
   return when.toISOString();
 }
+/** 0 when the job succeeded, 6 when it ended otherwise. */
 const finalCode = (job: Job): ExitCode => (job.state === "SUCCEEDED" ? EXIT.OK : EXIT.JOB_UNSUCCESSFUL);
 
 export function buildProgram(run: (cmd: Command, action: (s: Session) => Promise<ExitCode>) => Promise<void>): Command {
