@@ -225,13 +225,22 @@ export class JobService {
     return this.registry.for(reasonerType);
   }
 
-  async create(job: NewJob, request: unknown, viewer: Viewer): Promise<JobRecord> {
-    refuseWorkers(viewer);
+  /**
+   * One job as its gateway checks it: a front's batch is refused here when the upstream refuses one of
+   * its steps (refusedUpstreamSteps), and keeps only the step checks this server can make.
+   */
+  private async checkedSteps(job: NewJob, viewer: Viewer): Promise<NewJob> {
     const refused = job.steps ? (await this.refusedUpstreamSteps([job], viewer)).get(0) : undefined;
     if (refused) throw refused;
+    return this.withCheckableSteps(job);
+  }
+
+  async create(job: NewJob, request: unknown, viewer: Viewer): Promise<JobRecord> {
+    refuseWorkers(viewer);
+    const checkable = await this.checkedSteps(job, viewer);
     return this.registry
       .for(job.reasonerType)
-      .create({ ...this.withCheckableSteps(job), ...requestHashesOf(job, request) }, viewer, request);
+      .create({ ...checkable, ...requestHashesOf(job, request) }, viewer, request);
   }
 
   /**
@@ -242,9 +251,7 @@ export class JobService {
   async validate(request: CreateJobRequest, viewer: Viewer): Promise<void> {
     refuseWorkers(viewer);
     const job = this.newJobFromRequest(request);
-    const refused = job.steps ? (await this.refusedUpstreamSteps([job], viewer)).get(0) : undefined;
-    if (refused) throw refused;
-    await this.registry.for(job.reasonerType).validate(this.withCheckableSteps(job), viewer, request);
+    await this.registry.for(job.reasonerType).validate(await this.checkedSteps(job, viewer), viewer, request);
   }
 
   /**
